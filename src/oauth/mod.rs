@@ -1,1 +1,1 @@
-//! TODO(helper)
+pub mod problems;
