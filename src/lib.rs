@@ -1,13 +1,32 @@
 //! align-link: links Jira Align to Jira Data Center.
 //!
-//! The binary (`src/main.rs`) only parses arguments; everything else lives here so
-//! that the tests and the binary share it.
+//! The binary (`src/main.rs`) only calls `cli::main`; everything else lives here so
+//! that the tests and the binary share it. Map of the crate:
+//! - `cli`, `config`, `commands`: the command line, validated once, one module per subcommand.
+//! - `steps`: the 24 steps as data (`steps::STEPS`), and what each one does.
+//! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
+//! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
+//! - `answers`, `state`, `store`: the answers file and what is saved between runs.
+//! - `sandbox`: local stand-ins served on loopback.
 
 pub mod answers;
+pub mod browser;
+pub mod callback;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
 pub mod error;
+pub mod http;
+pub mod jira;
 pub mod keys;
 pub mod oauth;
+pub mod prompt;
 pub mod sandbox;
+pub mod state;
+pub mod steps;
 pub mod store;
+pub mod ui;
+pub mod util;
 
 pub use error::{AppError, Result};

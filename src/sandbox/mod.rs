@@ -1,1 +1,55 @@
+//! Local stand-ins for the far ends, served on loopback: `align-link sandbox`
+//! runs them in the foreground, `--sandbox` in-process for one run, and the tests
+//! start them directly.
+
 pub mod jira;
+
+use crate::answers::{Answers, Secret};
+use crate::error::{AppError, Result};
+use jira::{JiraConfig, JiraStandIn};
+
+/// Where the sandbox says Jira Align is. Nothing is served there yet: the Jira
+/// Align steps are guided, and only the application link points at this URL.
+pub const SANDBOX_ALIGN_URL: &str = "https://align-sandbox.invalid";
+
+pub struct Sandbox {
+    pub jira: JiraStandIn,
+}
+
+impl Sandbox {
+    pub fn start() -> Result<Sandbox> {
+        Self::start_on(0)
+    }
+
+    /// Port 0 picks a free one.
+    pub fn start_on(jira_port: u16) -> Result<Sandbox> {
+        let config = JiraConfig {
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], jira_port)),
+            ..JiraConfig::default()
+        };
+        let jira = JiraStandIn::start(config).map_err(|err| {
+            AppError::failed(format!("cannot start the Jira stand-in on 127.0.0.1:{jira_port}: {err}"))
+                .hint("Pick another port, or 0 for any free one.")
+        })?;
+        Ok(Sandbox { jira })
+    }
+
+    /// Fills what the answers file leaves open with the stand-in's URL and demo
+    /// accounts; what the file does say is kept.
+    pub fn fill_answers(&self, answers: &mut Answers) {
+        let demo = self.jira.demo();
+        let jira_url = url::Url::parse(&self.jira.url()).expect("the stand-in's URL parses");
+        let has_admin = answers.jira.admin_token.is_some() || answers.jira.admin_username.is_some();
+        answers.jira.url.get_or_insert(jira_url);
+        if !has_admin {
+            answers.jira.admin_token = Some(Secret::new(demo.admin_token.clone()));
+        }
+        answers.jira.test_project.get_or_insert_with(|| demo.test_project_key.clone());
+        answers.service_account.username.get_or_insert_with(|| demo.service_username.clone());
+        answers.service_account.password.get_or_insert_with(|| Secret::new(demo.service_password.clone()));
+        answers
+            .align
+            .url
+            .get_or_insert_with(|| url::Url::parse(SANDBOX_ALIGN_URL).expect("constant URL parses"));
+    }
+}

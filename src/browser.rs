@@ -1,0 +1,46 @@
+//! Opening the authorize page. `BROWSER` wins (a `:`-separated list of commands,
+//! `%s` standing for the URL, as `xdg-open` and git read it); otherwise the
+//! system's opener, when a display is there to show it.
+
+use std::process::{Command, Stdio};
+
+/// True when a browser can be shown: `BROWSER` is set, or a desktop session exists.
+pub fn available() -> bool {
+    if std::env::var_os("BROWSER").is_some_and(|v| !v.is_empty()) {
+        return true;
+    }
+    cfg!(target_os = "macos")
+        || cfg!(windows)
+        || std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+}
+
+/// Starts the browser on `url` without waiting for it; false if nothing started.
+pub fn open(url: &str) -> bool {
+    if let Ok(list) = std::env::var("BROWSER") {
+        for command in list.split(':').map(str::trim).filter(|c| !c.is_empty()) {
+            if spawn_browser_command(command, url) {
+                return true;
+            }
+        }
+        return false;
+    }
+    webbrowser::open(url).is_ok()
+}
+
+fn spawn_browser_command(command: &str, url: &str) -> bool {
+    let mut words = command.split_whitespace();
+    let Some(program) = words.next() else {
+        return false;
+    };
+    let mut args: Vec<String> = words.map(|w| w.replace("%s", url)).collect();
+    if !command.contains("%s") {
+        args.push(url.to_string());
+    }
+    Command::new(program)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .is_ok()
+}

@@ -1,0 +1,143 @@
+//! The loopback listener that receives Jira's redirect after "Allow": it reads
+//! `oauth_verifier` and tells the browser it may close the tab.
+
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+use crate::error::{AppError, Result};
+
+pub const CALLBACK_PATH: &str = "/align-link/callback";
+
+const DONE_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>align-link</title></head>\
+<body style=\"font-family:sans-serif;margin:3em\"><h1>Authorization received</h1>\
+<p>align-link has what it needs. You can close this tab and return to the terminal.</p></body></html>";
+
+const DENIED_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>align-link</title></head>\
+<body style=\"font-family:sans-serif;margin:3em\"><h1>Access was denied</h1>\
+<p>Jira reports that access was denied. Return to the terminal for what to do next.</p></body></html>";
+
+pub struct CallbackListener {
+    server: tiny_http::Server,
+    url: String,
+}
+
+impl CallbackListener {
+    /// Binds 127.0.0.1 on an ephemeral port: only this machine's browser can reach it.
+    pub fn bind() -> Result<CallbackListener> {
+        let server = tiny_http::Server::http("127.0.0.1:0")
+            .map_err(|err| AppError::failed(format!("cannot listen on 127.0.0.1 for the OAuth callback: {err}")).hint("Use --no-browser to type the verifier instead."))?;
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|addr| addr.port())
+            .ok_or_else(|| AppError::failed("the callback listener has no TCP port"))?;
+        Ok(CallbackListener {
+            server,
+            url: format!("http://127.0.0.1:{port}{CALLBACK_PATH}"),
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Waits for the redirect that carries `request_token`, answering anything else
+    /// with 404 (a browser also asks for /favicon.ico).
+    pub fn wait_for_verifier(&self, request_token: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(AppError::failed(format!(
+                    "no answer from the browser within {} seconds",
+                    timeout.as_secs()
+                ))
+                .hint("Approve the request in the browser tab that opened (logged in to Jira as the service account), or rerun with --no-browser to paste the verifier."));
+            }
+            let request = match self.server.recv_timeout(left) {
+                Ok(Some(request)) => request,
+                Ok(None) => continue,
+                Err(err) => return Err(AppError::failed(format!("the callback listener failed: {err}"))),
+            };
+            let Ok(url) = Url::parse(&format!("http://127.0.0.1{}", request.url())) else {
+                respond(request, 400, "bad request");
+                continue;
+            };
+            if url.path() != CALLBACK_PATH {
+                respond(request, 404, "not found");
+                continue;
+            }
+            let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+            if param("oauth_token").as_deref() != Some(request_token) {
+                respond(request, 400, "this callback is for another authorization");
+                continue;
+            }
+            match param("oauth_verifier") {
+                Some(verifier) if verifier == "denied" => {
+                    respond_html(request, DENIED_PAGE);
+                    return Err(AppError::failed("access was denied in Jira (oauth_verifier=denied)")
+                        .hint("Rerun step 17 and click Allow, logged in as the service account."));
+                }
+                Some(verifier) if !verifier.is_empty() => {
+                    respond_html(request, DONE_PAGE);
+                    return Ok(verifier);
+                }
+                _ => respond(request, 400, "the callback carries no oauth_verifier"),
+            }
+        }
+    }
+}
+
+fn respond(request: tiny_http::Request, status: u16, text: &str) {
+    let _ = request.respond(tiny_http::Response::from_string(text).with_status_code(status));
+}
+
+fn respond_html(request: tiny_http::Request, html: &str) {
+    let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..])
+        .expect("static header is valid");
+    let _ = request.respond(tiny_http::Response::from_string(html).with_header(header));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(url: &str) -> (u16, String) {
+        let response = reqwest::blocking::get(url).unwrap();
+        (response.status().as_u16(), response.text().unwrap())
+    }
+
+    #[test]
+    fn captures_the_verifier_and_ignores_strays() {
+        let listener = CallbackListener::bind().unwrap();
+        let base = listener.url().to_string();
+        let waiter = std::thread::spawn({
+            let base = base.clone();
+            move || {
+                let origin = base.trim_end_matches(CALLBACK_PATH).to_string();
+                let stray = get(&format!("{origin}/favicon.ico"));
+                let other = get(&format!("{base}?oauth_token=other&oauth_verifier=x"));
+                let good = get(&format!("{base}?oauth_token=rt1&oauth_verifier=Zx9Q2a"));
+                (stray.0, other.0, good)
+            }
+        });
+        let verifier = listener.wait_for_verifier("rt1", Duration::from_secs(10)).unwrap();
+        let (stray, other, good) = waiter.join().unwrap();
+        assert_eq!(verifier, "Zx9Q2a");
+        assert_eq!((stray, other, good.0), (404, 400, 200));
+        assert!(good.1.contains("close this tab"));
+    }
+
+    #[test]
+    fn denied_and_timeout_are_errors() {
+        let listener = CallbackListener::bind().unwrap();
+        let url = format!("{}?oauth_token=rt2&oauth_verifier=denied", listener.url());
+        let waiter = std::thread::spawn(move || get(&url));
+        let err = listener.wait_for_verifier("rt2", Duration::from_secs(10)).unwrap_err();
+        assert!(err.message.contains("denied"));
+        waiter.join().unwrap();
+        let err = listener.wait_for_verifier("rt3", Duration::from_millis(50)).unwrap_err();
+        assert!(err.message.contains("no answer"));
+    }
+}

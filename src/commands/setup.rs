@@ -1,0 +1,16 @@
+//! `align-link setup`: steps 1 to 24 in order, passing over those already done.
+
+use super::{finish, open_context};
+use crate::config::RunConfig;
+use crate::error::Result;
+use crate::steps::{runner, STEPS};
+
+pub fn run(config: RunConfig) -> Result<i32> {
+    let mut ctx = open_context(config)?;
+    let all: Vec<_> = STEPS.iter().collect();
+    let result = runner::run(&mut ctx, &all, true);
+    if let Some(sandbox) = &ctx.sandbox {
+        println!("\nSandbox: the Jira stand-in served {} requests.", sandbox.jira.request_count());
+    }
+    finish(result)
+}

@@ -1,0 +1,93 @@
+//! `align-link status`: each step's state and the facts worth knowing, as text or JSON.
+
+use serde_json::json;
+
+use super::state_dir;
+use crate::config::RunConfig;
+use crate::error::Result;
+use crate::state::{State, STATE_FILE};
+use crate::steps::STEPS;
+use crate::store::Store;
+
+pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
+    let dir = state_dir(&config)?;
+    let state: State = if dir.join(STATE_FILE).exists() {
+        Store::open(&dir)?.load(STATE_FILE)?
+    } else {
+        State::default()
+    };
+    let steps: Vec<_> = STEPS
+        .iter()
+        .map(|step| {
+            let record = state.steps.get(&step.number.to_string());
+            json!({
+                "number": step.number,
+                "title": step.title,
+                "side": step.side.label(),
+                "how": step.mode.label(),
+                "status": state.step_status(step.number).label(),
+                "at": record.map(|r| r.at.clone()),
+                "detail": record.and_then(|r| r.detail.clone()),
+            })
+        })
+        .collect();
+    let facts = json!({
+        "jira_url": state.jira.as_ref().map(|j| j.url.clone()),
+        "jira_version": state.jira.as_ref().and_then(|j| j.version.clone()),
+        "clock_skew_secs": state.jira.as_ref().and_then(|j| j.clock_skew_secs),
+        "align_url": state.align.as_ref().map(|a| a.url.clone()),
+        "link_id": state.link.as_ref().map(|l| l.id.clone()),
+        "link_name": state.link.as_ref().map(|l| l.name.clone()),
+        "consumer_key": state.consumer.as_ref().map(|c| c.key.clone()),
+        "key_source": state.consumer.as_ref().map(|c| c.key_source.clone()),
+        "public_key_fingerprint": state.consumer.as_ref().and_then(|c| c.fingerprint.clone()),
+        "token_account": state.token.as_ref().and_then(|t| t.account.clone()),
+        "token_obtained_at": state.token.as_ref().map(|t| t.obtained_at.clone()),
+        "token_expires_at": state.token.as_ref().and_then(|t| t.expires_at.clone()),
+    });
+    if as_json {
+        let all = json!({"profile": config.profile, "state_dir": dir, "steps": steps, "facts": facts});
+        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        return Ok(0);
+    }
+    println!("Profile {} (state in {})", config.profile, dir.display());
+    println!();
+    for step in &steps {
+        let detail = step["detail"].as_str().map(|d| format!(" ({d})")).unwrap_or_default();
+        println!(
+            "{:>2}  {:<18}  {}{}",
+            step["number"],
+            step["status"].as_str().unwrap_or(""),
+            step["title"].as_str().unwrap_or(""),
+            detail
+        );
+    }
+    println!();
+    let labels = [
+        ("Jira", "jira_url"),
+        ("Jira version", "jira_version"),
+        ("Clock skew (s)", "clock_skew_secs"),
+        ("Jira Align", "align_url"),
+        ("Link id", "link_id"),
+        ("Link name", "link_name"),
+        ("Consumer key", "consumer_key"),
+        ("Key pair from", "key_source"),
+        ("Public key", "public_key_fingerprint"),
+        ("Token acts as", "token_account"),
+        ("Token obtained", "token_obtained_at"),
+        ("Token expires", "token_expires_at"),
+    ];
+    let rows: Vec<(&str, String)> = labels
+        .iter()
+        .map(|(label, key)| {
+            let value = match &facts[*key] {
+                serde_json::Value::Null => "-".to_string(),
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            (*label, value)
+        })
+        .collect();
+    crate::ui::fields(&rows);
+    Ok(0)
+}

@@ -1,0 +1,17 @@
+//! `align-link steps`: the 24 steps, as the guide numbers them.
+
+use crate::steps::STEPS;
+
+pub fn run() -> i32 {
+    println!("{:>2}  {:<10}  {:<9}  title", "#", "side", "how");
+    for step in &STEPS {
+        println!(
+            "{:>2}  {:<10}  {:<9}  {}",
+            step.number,
+            step.side.label(),
+            step.mode.label(),
+            step.title
+        );
+    }
+    0
+}

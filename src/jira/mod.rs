@@ -1,0 +1,147 @@
+//! Jira Data Center over REST: the administrator's calls (`admin`), the OAuth 1.0a
+//! handshake (`handshake`) and calls signed with the access token (`signed`).
+
+pub mod admin;
+pub mod handshake;
+pub mod signed;
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{AppError, Result};
+use crate::http::Response;
+use crate::oauth::{OAuthProblem, ProblemContext};
+use crate::util::truncate;
+
+/// Joins a REST path onto the Jira base URL, keeping any context path (`/jira`).
+pub fn endpoint(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
+    url.set_path(&joined);
+    url
+}
+
+#[derive(Debug, Deserialize)]
+pub struct User {
+    pub name: String,
+    #[serde(rename = "displayName")]
+    pub display_name: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Project {
+    pub key: String,
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServerInfo {
+    #[serde(rename = "baseUrl")]
+    pub base_url: Option<String>,
+    pub version: Option<String>,
+    #[serde(rename = "serverTitle")]
+    pub server_title: Option<String>,
+    #[serde(rename = "deploymentType")]
+    pub deployment_type: Option<String>,
+}
+
+/// Turns a non-2xx answer into an error that says what Jira said and what to do.
+/// OAuth problems get their own explanation; other statuses a general one.
+pub fn expect_success(response: Response, what: &str, oauth: Option<&ProblemContext>) -> Result<Response> {
+    if response.is_success() {
+        return Ok(response);
+    }
+    if let Some(problem) = OAuthProblem::from_response(
+        response.status,
+        response.header("www-authenticate"),
+        &response.body,
+    ) {
+        let mut ctx = oauth.cloned().unwrap_or_default();
+        if ctx.clock_skew_secs.is_none() {
+            ctx.clock_skew_secs = response.clock_skew_secs;
+        }
+        return Err(problem.to_error(&ctx).context(what));
+    }
+    Err(http_error(&response, what))
+}
+
+fn http_error(response: &Response, what: &str) -> AppError {
+    let said = jira_messages(&response.body);
+    let message = format!("{what}: Jira answered HTTP {}{}", response.status, said);
+    let hint = match response.status {
+        401 => "The credentials were refused: check the token or password (a personal access token needs Jira 8.14 or later), and that the account is not locked by a CAPTCHA after failed logins.",
+        403 if response.body.contains("Basic Authentication has been disabled") => {
+            "Basic authentication is switched off on this Jira: use a personal access token (jira.admin_token) instead."
+        }
+        403 => "The account lacks the rights for this call: application links need a Jira administrator.",
+        404 => "Jira does not know this path or item: check the Jira URL, including any context path such as /jira.",
+        429 | 503 => "Jira is busy or rate-limiting: wait a minute and rerun this step.",
+        _ => "Rerun with -v to see the requests; the answer's text above may say more.",
+    };
+    AppError::failed(message).hint(hint)
+}
+
+/// Jira's error texts, from `errorMessages`, `message` (string or list) or `errors`.
+fn jira_messages(body: &str) -> String {
+    #[derive(Deserialize)]
+    struct ErrorBody {
+        #[serde(default, rename = "errorMessages")]
+        error_messages: Vec<String>,
+        #[serde(default)]
+        message: Option<serde_json::Value>,
+        #[serde(default)]
+        errors: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+    let Ok(parsed) = serde_json::from_str::<ErrorBody>(body) else {
+        return if body.trim().is_empty() {
+            String::new()
+        } else {
+            format!(": {}", truncate(body, 300))
+        };
+    };
+    let mut texts = parsed.error_messages;
+    match parsed.message {
+        Some(serde_json::Value::String(text)) => texts.push(text),
+        Some(serde_json::Value::Array(items)) => {
+            texts.extend(items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        }
+        _ => {}
+    }
+    for (field, value) in parsed.errors.unwrap_or_default() {
+        texts.push(format!("{field}: {}", value.as_str().unwrap_or(&value.to_string())));
+    }
+    if texts.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", texts.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_keeps_context_path() {
+        let base = Url::parse("https://example.com/jira/").unwrap();
+        assert_eq!(
+            endpoint(&base, "/rest/api/2/myself").as_str(),
+            "https://example.com/jira/rest/api/2/myself"
+        );
+        let root = Url::parse("https://example.com").unwrap();
+        assert_eq!(endpoint(&root, "rest/api/2/myself").as_str(), "https://example.com/rest/api/2/myself");
+    }
+
+    #[test]
+    fn reads_the_shapes_of_jira_errors() {
+        assert_eq!(jira_messages(r#"{"errorMessages":["No project"],"errors":{}}"#), ": No project");
+        assert_eq!(
+            jira_messages(r#"{"status":400,"message":["applinks.invalid.consumer.publickey"]}"#),
+            ": applinks.invalid.consumer.publickey"
+        );
+        assert_eq!(jira_messages(r#"{"message":"This resource requires WebSudo.","status-code":401}"#), ": This resource requires WebSudo.");
+        assert_eq!(jira_messages(""), "");
+        assert_eq!(jira_messages("<html>oops</html>"), ": <html>oops</html>");
+    }
+}

@@ -1,0 +1,168 @@
+//! Questions go through the `Prompter` interface (as in `gh auth login`), so the same
+//! step logic runs from a terminal, from an answers file with `--yes`, or from a test.
+//! Step code never touches dialoguer: it needs a real TTY.
+
+use crate::error::{AppError, Result};
+
+pub struct Question<'a> {
+    /// The answers-file key that answers this question, e.g. `jira.url`.
+    pub key: &'a str,
+    pub prompt: &'a str,
+    pub default: Option<String>,
+    pub secret: bool,
+    /// Returns the reason a value is unacceptable.
+    pub validate: &'a dyn Fn(&str) -> std::result::Result<(), String>,
+}
+
+fn accept_any(_: &str) -> std::result::Result<(), String> {
+    Ok(())
+}
+
+impl<'a> Question<'a> {
+    pub fn new(key: &'a str, prompt: &'a str) -> Self {
+        Question {
+            key,
+            prompt,
+            default: None,
+            secret: false,
+            validate: &accept_any,
+        }
+    }
+    pub fn default(mut self, value: impl Into<String>) -> Self {
+        self.default = Some(value.into());
+        self
+    }
+    pub fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+    pub fn validate(mut self, check: &'a dyn Fn(&str) -> std::result::Result<(), String>) -> Self {
+        self.validate = check;
+        self
+    }
+}
+
+pub trait Prompter {
+    /// False when no person can answer: then questions without a default are errors.
+    fn interactive(&self) -> bool;
+    fn ask(&mut self, question: &Question) -> Result<String>;
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
+    /// Returns the index of the chosen option.
+    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize>;
+}
+
+/// `--yes`, or no terminal: defaults where there are any, otherwise an error that
+/// names the answers-file key to add.
+pub struct NonInteractive;
+
+impl Prompter for NonInteractive {
+    fn interactive(&self) -> bool {
+        false
+    }
+
+    fn ask(&mut self, question: &Question) -> Result<String> {
+        match &question.default {
+            Some(value) => {
+                (question.validate)(value).map_err(|reason| {
+                    AppError::usage(format!("default for {}: {reason}", question.key))
+                })?;
+                Ok(value.clone())
+            }
+            None => Err(missing_answer(question.key)),
+        }
+    }
+
+    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
+        Ok(default)
+    }
+
+    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
+        Ok(default)
+    }
+}
+
+pub fn missing_answer(key: &str) -> AppError {
+    let (table, field) = key.split_once('.').unwrap_or(("", key));
+    AppError::usage(format!("no answer for `{key}`, and this run cannot ask (--yes or no terminal)"))
+        .hint(format!(
+            "Add `{field} = ...` under `[{table}]` in the answers file (see examples/answers.toml), or run in a terminal without --yes."
+        ))
+}
+
+/// A person at a terminal, through dialoguer.
+pub struct Terminal;
+
+impl Prompter for Terminal {
+    fn interactive(&self) -> bool {
+        true
+    }
+
+    fn ask(&mut self, question: &Question) -> Result<String> {
+        if question.secret {
+            let value = dialoguer::Password::new()
+                .with_prompt(question.prompt)
+                .allow_empty_password(question.default.is_some())
+                .validate_with(|value: &String| (question.validate)(value))
+                .interact()
+                .map_err(terminal_error)?;
+            return Ok(match (&question.default, value.is_empty()) {
+                (Some(default), true) => default.clone(),
+                _ => value,
+            });
+        }
+        let mut input = dialoguer::Input::<String>::new().with_prompt(question.prompt);
+        if let Some(default) = &question.default {
+            input = input.default(default.clone());
+        }
+        input
+            .validate_with(|value: &String| (question.validate)(value.trim()))
+            .interact_text()
+            .map(|value| value.trim().to_string())
+            .map_err(terminal_error)
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        dialoguer::Confirm::new()
+            .with_prompt(prompt)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
+        dialoguer::Select::new()
+            .with_prompt(prompt)
+            .items(options)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+}
+
+fn terminal_error(err: dialoguer::Error) -> AppError {
+    AppError::failed(format!("the terminal prompt failed: {err}"))
+        .hint("Run with --yes and an answers file (--answers FILE) where no terminal is available.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_interactive_uses_defaults_and_names_missing_keys() {
+        let mut prompter = NonInteractive;
+        let q = Question::new("align.application_name", "Name").default("Jira Align");
+        assert_eq!(prompter.ask(&q).unwrap(), "Jira Align");
+        let err = prompter.ask(&Question::new("jira.url", "Jira URL")).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.message.contains("`jira.url`"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("under `[jira]`"));
+    }
+
+    #[test]
+    fn non_interactive_validates_defaults() {
+        let reject = |_: &str| Err("never".to_string());
+        let q = Question::new("keys.bits", "Bits").default("12").validate(&reject);
+        assert!(NonInteractive.ask(&q).is_err());
+    }
+}

@@ -1,0 +1,184 @@
+//! What align-link remembers between runs, per profile: progress and non-secret
+//! facts in `state.toml`; the private key and tokens live in their own 0600 files
+//! (see `store`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const STATE_FILE: &str = "state.toml";
+pub const PRIVATE_KEY_FILE: &str = "private-key.pem";
+pub const ACCESS_TOKEN_FILE: &str = "access-token.toml";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jira: Option<JiraFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub align: Option<AlignFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<ConsumerFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenFacts>,
+    /// Keyed by step number as text (TOML keys are strings).
+    #[serde(default)]
+    pub steps: BTreeMap<String, StepRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct JiraFacts {
+    pub url: String,
+    pub base_url: Option<String>,
+    pub version: Option<String>,
+    pub title: Option<String>,
+    pub admin_user: Option<String>,
+    pub clock_skew_secs: Option<i64>,
+    pub checked_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AlignFacts {
+    pub url: String,
+    pub connector_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LinkFacts {
+    pub id: String,
+    pub name: String,
+    pub rpc_url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerFacts {
+    pub key: String,
+    /// "generate" (align-link's own pair) or "align" (Jira Align's public key).
+    pub key_source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key_pem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bits: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TokenFacts {
+    /// The Jira account the token acts as (who clicked Allow).
+    pub account: Option<String>,
+    pub obtained_at: String,
+    pub expires_at: Option<String>,
+    pub approval: String,
+}
+
+/// The secret half, kept in its own 0600 file.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessToken {
+    pub token: String,
+    pub secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_handle: Option<String>,
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepStatus {
+    Done,
+    Pending,
+    NeedsOperator,
+    Skipped,
+    Failed,
+}
+
+impl StepStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            StepStatus::Done => "done",
+            StepStatus::Pending => "pending",
+            StepStatus::NeedsOperator => "needs the operator",
+            StepStatus::Skipped => "skipped",
+            StepStatus::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StepRecord {
+    pub status: StepStatus,
+    pub at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl State {
+    pub fn step_status(&self, number: u8) -> StepStatus {
+        self.steps
+            .get(&number.to_string())
+            .map(|record| record.status)
+            .unwrap_or(StepStatus::Pending)
+    }
+
+    pub fn record(&mut self, number: u8, status: StepStatus, detail: Option<String>) {
+        self.steps.insert(
+            number.to_string(),
+            StepRecord {
+                status,
+                at: crate::util::time::now_rfc3339(),
+                detail,
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_toml() {
+        let mut state = State::default();
+        state.record(13, StepStatus::Done, Some("consumer key set".into()));
+        state.record(4, StepStatus::NeedsOperator, None);
+        state.link = Some(LinkFacts {
+            id: "abc".into(),
+            name: "Jira Align".into(),
+            rpc_url: "https://x.jiraalign.com".into(),
+        });
+        let text = toml::to_string(&state).unwrap();
+        let back: State = toml::from_str(&text).unwrap();
+        assert_eq!(back, state);
+        assert_eq!(back.step_status(13), StepStatus::Done);
+        assert_eq!(back.step_status(4), StepStatus::NeedsOperator);
+        assert_eq!(back.step_status(5), StepStatus::Pending);
+        assert!(text.contains("needs-operator"));
+    }
+
+    #[test]
+    fn access_token_debug_is_redacted() {
+        let token = AccessToken {
+            token: "tok123".into(),
+            secret: "sec456".into(),
+            session_handle: None,
+        };
+        let shown = format!("{token:?}");
+        assert!(!shown.contains("tok123") && !shown.contains("sec456"));
+    }
+}

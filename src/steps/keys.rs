@@ -1,0 +1,192 @@
+//! Steps 4 and 5: the consumer key and the RSA key pair. Both are made once and
+//! kept: a rerun reuses them, so the link in Jira never goes stale by accident.
+
+use std::time::Instant;
+
+use rsa::RsaPublicKey;
+
+use super::guided::guide;
+use super::Outcome;
+use crate::answers::KeySource;
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::keys;
+use crate::prompt::Question;
+use crate::state::{AlignFacts, ConsumerFacts, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::ui;
+
+/// Steps whose result depends on the consumer key and public key.
+const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
+
+pub fn key_source(ctx: &Ctx) -> KeySource {
+    ctx.answers.keys.source.unwrap_or(match ctx.state.consumer.as_ref().map(|c| c.key_source.as_str()) {
+        Some("align") => KeySource::Align,
+        _ => KeySource::Generate,
+    })
+}
+
+fn source_label(source: KeySource) -> &'static str {
+    match source {
+        KeySource::Generate => "generate",
+        KeySource::Align => "align",
+    }
+}
+
+pub fn consumer_key_and_connector(ctx: &mut Ctx) -> Result<Outcome> {
+    let jira = ctx.jira_url()?;
+    let align = ctx.align_url()?;
+    let connector_name = ctx.connector_name();
+    let previous = ctx.state.consumer.as_ref().map(|c| c.key.clone());
+    let key = match (&ctx.answers.keys.consumer_key, &previous) {
+        (Some(given), _) => given.clone(),
+        (None, Some(kept)) => kept.clone(),
+        (None, None) => keys::generate_consumer_key(),
+    };
+    if let Err(reason) = keys::check_consumer_key(&key) {
+        return Err(AppError::usage(format!("keys.consumer_key: {reason}"))
+            .hint("Use letters and digits only, or leave keys.consumer_key out and align-link makes one."));
+    }
+    match &previous {
+        Some(old) if *old != key => {
+            ui::warn("the consumer key changed: steps 13 to 24 must run again with the new one");
+            reset_dependents(ctx);
+        }
+        Some(_) => ui::ok("reusing the consumer key chosen earlier"),
+        None => ui::ok("consumer key chosen"),
+    }
+    let source = key_source(ctx);
+    let consumer = ctx.state.consumer.get_or_insert_with(|| ConsumerFacts {
+        key: key.clone(),
+        key_source: source_label(source).into(),
+        public_key_pem: None,
+        fingerprint: None,
+        bits: None,
+        installed_at: None,
+    });
+    consumer.key = key.clone();
+    ctx.state.align = Some(AlignFacts {
+        url: align.to_string(),
+        connector_name: connector_name.clone(),
+    });
+    ctx.save()?;
+    let jira_text = jira.as_str().trim_end_matches('/').to_string();
+    guide(
+        ctx,
+        "In Jira Align's new Jira connector, fill in these fields (the consumer key must\n\
+         match Jira's exactly: letters and digits, no spaces):",
+        &[
+            ("Connector name", connector_name),
+            ("Jira Link", format!("{jira_text}/browse/")),
+            ("Jira API URL", jira_text),
+            ("Authentication", "OAuth".into()),
+            ("Consumer key", key),
+        ],
+    )
+}
+
+pub fn key_pair(ctx: &mut Ctx) -> Result<Outcome> {
+    let key = ctx.consumer_key()?;
+    match key_source(ctx) {
+        KeySource::Generate => generated_pair(ctx, key),
+        KeySource::Align => align_public_key(ctx, key),
+    }
+}
+
+fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
+    let existing = ctx.store.exists(PRIVATE_KEY_FILE);
+    let keep = existing
+        && ctx
+            .prompter
+            .confirm("A key pair exists already. Keep it? (a new one means redoing steps 13-24)", true)?;
+    let (public, bits) = if keep {
+        let private = ctx.private_key()?;
+        ui::ok("reusing the key pair made earlier");
+        let bits = rsa::traits::PublicKeyParts::size(&*private) * 8;
+        (RsaPublicKey::from(&*private), bits)
+    } else {
+        let bits = ctx.answers.keys.bits.map(|b| b as usize).unwrap_or(keys::DEFAULT_KEY_BITS);
+        let started = Instant::now();
+        let private = keys::generate_private_key(bits)?;
+        ctx.store.write_secret(PRIVATE_KEY_FILE, keys::private_key_to_pem(&private).as_bytes())?;
+        ui::ok(&format!(
+            "made a {bits}-bit RSA key pair in {:.1} s; private key saved (mode 0600) in {}",
+            started.elapsed().as_secs_f64(),
+            ctx.store.dir().join(PRIVATE_KEY_FILE).display()
+        ));
+        if existing {
+            reset_dependents(ctx);
+        }
+        (RsaPublicKey::from(&private), bits)
+    };
+    let pem = keys::public_key_to_pem(&public);
+    let fingerprint = keys::fingerprint(&public);
+    set_public_key(ctx, &consumer_key, KeySource::Generate, &pem, &fingerprint, Some(bits))?;
+    ui::info("Public key (goes on the Jira link at step 14):");
+    ui::info(&pem);
+    ui::fields(&[("Fingerprint", fingerprint.clone())]);
+    ui::info("align-link keeps this pair and completes the OAuth authorization itself (steps 17-20).");
+    Ok(Outcome::Done(format!("{bits}-bit key pair, {fingerprint}")))
+}
+
+/// Jira Align made the pair ("Generate New Key"): take its public half.
+fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
+    ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");
+    let (text, origin) = match (&ctx.answers.keys.public_key, &ctx.answers.keys.public_key_origin) {
+        (Some(text), origin) => (text.clone(), origin.clone().unwrap_or_else(|| "keys.public_key".into())),
+        (None, _) => match ctx.state.consumer.as_ref().and_then(|c| c.public_key_pem.clone()) {
+            Some(kept) if !ctx.prompter.interactive() => (kept, "the saved state".into()),
+            _ => {
+                let check = |value: &str| keys::parse_public_key(value).map(|_| ()).map_err(|e| e.to_string());
+                let pasted = ctx.prompter.ask(
+                    &Question::new("keys.public_key", "Paste Jira Align's public key (one line of base64 is fine)").validate(&check),
+                )?;
+                (pasted, "the pasted key".into())
+            }
+        },
+    };
+    let public = keys::parse_public_key(&text)
+        .map_err(|err| AppError::usage(format!("{origin}: {err}")).hint("Copy the public key again from Jira Align's connector (Generate New Key)."))?;
+    let pem = keys::public_key_to_pem(&public);
+    let fingerprint = keys::fingerprint(&public);
+    set_public_key(ctx, &consumer_key, KeySource::Align, &pem, &fingerprint, None)?;
+    // A token of our own would belong to a key we no longer use.
+    ctx.store.remove(PRIVATE_KEY_FILE)?;
+    ctx.store.remove(ACCESS_TOKEN_FILE)?;
+    ui::fields(&[("Fingerprint", fingerprint.clone())]);
+    Ok(Outcome::Done(format!("Jira Align's public key, {fingerprint}")))
+}
+
+fn set_public_key(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    source: KeySource,
+    pem: &str,
+    fingerprint: &str,
+    bits: Option<usize>,
+) -> Result<()> {
+    let consumer = ctx.state.consumer.get_or_insert_with(|| ConsumerFacts {
+        key: consumer_key.to_string(),
+        key_source: String::new(),
+        public_key_pem: None,
+        fingerprint: None,
+        bits: None,
+        installed_at: None,
+    });
+    if consumer.fingerprint.as_deref().is_some_and(|old| old != fingerprint) {
+        consumer.installed_at = None;
+    }
+    consumer.key_source = source_label(source).into();
+    consumer.public_key_pem = Some(pem.to_string());
+    consumer.fingerprint = Some(fingerprint.to_string());
+    consumer.bits = bits;
+    ctx.save()
+}
+
+fn reset_dependents(ctx: &mut Ctx) {
+    for step in DEPENDENT_STEPS {
+        if ctx.state.step_status(step) != StepStatus::Pending {
+            ctx.state.record(step, StepStatus::Pending, Some("inputs changed".into()));
+        }
+    }
+    ctx.state.token = None;
+}

@@ -1,0 +1,70 @@
+//! Runs steps over the saved state: records each outcome as it happens (so a kill
+//! loses nothing) and collects what waits on the operator.
+
+use super::{Outcome, Step};
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::state::StepStatus;
+use crate::ui;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub done: Vec<u8>,
+    pub skipped_as_done: Vec<u8>,
+    pub waiting: Vec<(u8, String)>,
+}
+
+/// Runs `steps` in order. With `skip_done`, steps already done are passed over
+/// (setup); without, each runs again (`step N`). Stops at the first failure.
+pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
+    let mut report = Report::default();
+    for step in steps {
+        let status = ctx.state.step_status(step.number);
+        if skip_done && matches!(status, StepStatus::Done | StepStatus::Skipped) {
+            println!("Step {:>2} {}: already {}, skipping", step.number, step.title, status.label());
+            report.skipped_as_done.push(step.number);
+            continue;
+        }
+        ui::step_header(step);
+        match (step.run)(ctx) {
+            Ok(Outcome::Done(detail)) => {
+                ctx.record(step.number, StepStatus::Done, Some(detail))?;
+                report.done.push(step.number);
+            }
+            Ok(Outcome::Skipped(reason)) => {
+                ui::info(&format!("skipped: {reason}"));
+                ctx.record(step.number, StepStatus::Skipped, Some(reason))?;
+            }
+            Ok(Outcome::NeedsOperator(detail)) => {
+                ui::info("→ waiting for the operator");
+                ctx.record(step.number, StepStatus::NeedsOperator, Some(detail.clone()))?;
+                report.waiting.push((step.number, detail));
+            }
+            Err(err) => {
+                // The failure is recorded for `status`; the error itself goes to the caller.
+                let _ = ctx.record(step.number, StepStatus::Failed, Some(one_line(&err)));
+                return Err(err.context(format!("step {} ({})", step.number, step.title)));
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn one_line(err: &AppError) -> String {
+    err.message.lines().next().unwrap_or_default().to_string()
+}
+
+/// The closing lines of a run.
+pub fn summarize(report: &Report) {
+    println!();
+    if report.waiting.is_empty() {
+        println!("Done: every step requested is complete.");
+        return;
+    }
+    println!("The automated steps are done. These wait for the operator in Jira Align:");
+    for (number, detail) in &report.waiting {
+        let title = super::by_number(*number).map(|s| s.title).unwrap_or("");
+        println!("  step {number:>2}: {title} ({detail})");
+    }
+    println!("After doing them, confirm each with `align-link step N` in a terminal.");
+}

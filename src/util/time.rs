@@ -1,0 +1,93 @@
+//! Timestamps as RFC 3339 UTC text, without a date crate: the state file only needs
+//! "when", to the second.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs()
+}
+
+/// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(unix_secs: u64) -> String {
+    let days = (unix_secs / 86_400) as i64;
+    let rem = unix_secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+pub fn now_rfc3339() -> String {
+    rfc3339(unix_now())
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Seconds the server's clock is ahead of ours (negative: behind), from an HTTP `Date`
+/// header. The header has one-second resolution, so so does the result.
+pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
+    let server = httpdate::parse_http_date(date).ok()?;
+    Some(match server.duration_since(local) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    })
+}
+
+/// "5 years", "3 days", "40 minutes": for expiries shown to a person.
+pub fn human_duration(secs: u64) -> String {
+    const UNITS: [(u64, &str); 4] = [(365 * 86_400, "year"), (86_400, "day"), (3600, "hour"), (60, "minute")];
+    for (size, name) in UNITS {
+        if secs >= size {
+            let n = secs / size;
+            return format!("{n} {name}{}", if n == 1 { "" } else { "s" });
+        }
+    }
+    format!("{secs} seconds")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_known_instants() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_996_799), "2026-11-29T23:59:59Z");
+    }
+
+    #[test]
+    fn skew_sign_follows_the_server() {
+        let local = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let ahead = httpdate::fmt_http_date(local + Duration::from_secs(90));
+        let behind = httpdate::fmt_http_date(local - Duration::from_secs(400));
+        assert_eq!(skew_from_date_header(&ahead, local), Some(90));
+        assert_eq!(skew_from_date_header(&behind, local), Some(-400));
+        assert_eq!(skew_from_date_header("yesterday", local), None);
+    }
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_duration(157_680_000), "5 years");
+        assert_eq!(human_duration(600), "10 minutes");
+        assert_eq!(human_duration(3600), "1 hour");
+    }
+}

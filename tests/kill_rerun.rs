@@ -1,0 +1,62 @@
+//! Killing align-link at any moment leaves the old state or the new, never a torn
+//! file, and a rerun carries on without a second link or key.
+
+mod support;
+
+use std::fs;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use support::Env;
+
+#[test]
+fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
+    let env = Env::new();
+    let binary = assert_cmd::cargo::cargo_bin("align-link");
+    let mut keys_seen = std::collections::BTreeSet::new();
+    // Kill ever later, so the kills land in different steps and writes.
+    for delay_ms in [30u64, 80, 150, 250, 400, 600, 900] {
+        let mut child = Command::new(&binary)
+            .arg("--answers")
+            .arg(env.answers_path())
+            .arg("--state-dir")
+            .arg(env.state_dir())
+            .args(["setup", "--yes"])
+            .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
+            .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
+            .env_remove("BROWSER")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL: no chance to clean up
+        let _ = child.wait();
+
+        let state_file = env.state_dir().join("state.toml");
+        if state_file.exists() {
+            let text = fs::read_to_string(&state_file).unwrap();
+            toml::from_str::<toml::Value>(&text).unwrap_or_else(|err| panic!("torn state after {delay_ms} ms: {err}\n{text}"));
+        }
+        let key_file = env.state_dir().join("private-key.pem");
+        if key_file.exists() {
+            let pem = fs::read_to_string(&key_file).unwrap();
+            assert!(pem.trim_end().ends_with("-----END PRIVATE KEY-----"), "torn key after {delay_ms} ms");
+            keys_seen.insert(pem);
+        }
+        assert!(env.jira.links().len() <= 1, "a second link after a kill at {delay_ms} ms");
+    }
+    assert!(keys_seen.len() <= 1, "a rerun made a second key pair");
+
+    env.setup();
+    assert_eq!(env.jira.links().len(), 1);
+    assert_eq!(env.step_status(20), "done");
+    let leftovers: Vec<_> = fs::read_dir(env.state_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !["state.toml", "private-key.pem", "access-token.toml"].contains(&name.as_str()))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}

@@ -1,0 +1,119 @@
+//! A person at a terminal, played through a pseudo-terminal: the verifier typed
+//! at the prompt (`--no-browser`), and a whole interactive setup where `BROWSER`
+//! is a program that logs in to Jira and clicks Allow.
+
+mod support;
+
+use std::process::Command;
+
+use rexpect::reader::{Options, ReadUntil};
+use rexpect::session::spawn_with_options;
+use support::Env;
+
+fn interactive(env: &Env, args: &[&str]) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("align-link"));
+    cmd.arg("--answers")
+        .arg(env.answers_path())
+        .arg("--state-dir")
+        .arg(env.state_dir())
+        .args(args)
+        .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
+        .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
+        .env("TERM", "xterm")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("BROWSER");
+    cmd
+}
+
+fn options() -> Options {
+    Options {
+        timeout_ms: Some(90_000),
+        strip_ansi_escape_codes: true,
+    }
+}
+
+/// What a person does in the browser for an `oob` authorization: log in, click
+/// Allow, read the code Jira shows.
+fn approve_out_of_band(env: &Env, authorize_url: &str) -> String {
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let demo = env.jira.demo();
+    let login: serde_json::Value = client
+        .post(format!("{}/rest/auth/1/session", env.jira.url()))
+        .json(&serde_json::json!({"username": demo.service_username, "password": demo.service_password}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let cookie = format!("JSESSIONID={}", login["session"]["value"].as_str().unwrap());
+    let page = client.get(authorize_url).header("Cookie", &cookie).send().unwrap().text().unwrap();
+    let atl = page.split("name=\"atl_token\"").nth(1).and_then(|rest| rest.split("value=\"").nth(1)).unwrap();
+    let atl = atl.split('"').next().unwrap();
+    let token = authorize_url.split("oauth_token=").nth(1).unwrap();
+    let shown = client
+        .post(format!("{}/plugins/servlet/oauth/authorize", env.jira.url()))
+        .header("Cookie", &cookie)
+        .form(&[("oauth_token", token), ("atl_token", atl), ("approve", "Allow")])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let after = shown.split("id=\"oauth-verifier\">").nth(1).expect("the page shows the verifier");
+    after.split('<').next().unwrap().trim().to_string()
+}
+
+#[test]
+fn no_browser_takes_the_verifier_typed_at_the_prompt() {
+    let env = Env::new();
+    // Everything up to the handshake, scripted.
+    let output = env.run(&["step", "4", "--yes"]);
+    support::assert_success(&output);
+    for step in ["5", "7", "9", "13"] {
+        support::assert_success(&env.run(&["step", step, "--yes"]));
+    }
+
+    let mut session = spawn_with_options(interactive(&env, &["step", "17", "--no-browser"]), options()).unwrap();
+    let (_, url) = session
+        .exp_regex(r"http://127\.0\.0\.1:\d+/plugins/servlet/oauth/authorize\?oauth_token=[A-Za-z0-9%_.~-]+")
+        .unwrap();
+    session.exp_string("Verification code").unwrap();
+    let verifier = approve_out_of_band(&env, &url);
+    session.send_line(&verifier).unwrap();
+    session.exp_string("access token stored").unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(env.step_status(20), "done");
+    assert_eq!(env.jira.access_tokens().len(), 1);
+    assert_eq!(env.state()["token"]["approval"].as_str(), Some("manual"));
+}
+
+#[test]
+fn interactive_setup_with_a_browser_that_clicks_allow() {
+    let env = Env::new();
+    let mut cmd = interactive(&env, &["setup"]);
+    cmd.env("BROWSER", support::fake_browser());
+    let mut session = spawn_with_options(cmd, options()).unwrap();
+    let mut confirmations = 0;
+    loop {
+        let (_, found) = session
+            .exp_any(vec![ReadUntil::String("Done in Jira Align?".into()), ReadUntil::EOF])
+            .unwrap();
+        if found.contains("Done in Jira Align?") {
+            confirmations += 1;
+            session.send("y").unwrap();
+            session.flush().unwrap();
+        } else {
+            assert!(found.contains("every step requested is complete"), "{found}");
+            break;
+        }
+    }
+    assert_eq!(confirmations, 9, "steps 1, 2, 3, 4, 6, 16, 21, 23 and 24 ask the operator");
+    for step in 1..=24u8 {
+        let status = env.step_status(step);
+        assert!(status == "done" || (step == 22 && status == "skipped"), "step {step}: {status}");
+    }
+    assert_eq!(env.state()["token"]["approval"].as_str(), Some("browser"));
+    assert_eq!(env.jira.access_tokens()[0].username, "svc-jira-align");
+}

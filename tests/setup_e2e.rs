@@ -1,0 +1,191 @@
+//! The real binary against the Jira stand-in: whole scripted setups, reruns, single
+//! steps, a kill in the middle, and the modes of every secret file.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+
+use support::{assert_exit, assert_success, stderr, stdout, Env};
+
+#[test]
+fn scripted_setup_links_jira_end_to_end() {
+    let env = Env::new();
+    let output = env.setup();
+    let out = stdout(&output);
+
+    let links = env.jira.links();
+    assert_eq!(links.len(), 1, "exactly one application link");
+    let link = &links[0];
+    assert_eq!(link.rpc_url, "https://acme.jiraalign.com");
+    assert_eq!(link.name, "Jira Align");
+    let state = env.state();
+    assert_eq!(state["link"]["id"].as_str(), Some(link.id.as_str()));
+    let consumer_key = state["consumer"]["key"].as_str().unwrap();
+    assert_eq!(consumer_key.len(), 32);
+    assert!(consumer_key.chars().all(|c| c.is_ascii_alphanumeric()));
+    assert_eq!(link.consumer.as_ref().unwrap().key, consumer_key);
+
+    let tokens = env.jira.access_tokens();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(tokens[0].username, env.jira.demo().service_username);
+    assert_eq!(state["token"]["account"].as_str(), Some("svc-jira-align"));
+    assert!(state["token"]["expires_at"].as_str().is_some());
+
+    for automated in [5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 22] {
+        assert_eq!(env.step_status(automated), "done", "step {automated}\n{out}");
+    }
+    for guided in [1, 2, 3, 4, 6, 16, 23] {
+        assert_eq!(env.step_status(guided), "needs-operator", "step {guided}");
+    }
+    assert!(out.contains("wait for the operator"), "{out}");
+    let fingerprint = state["consumer"]["fingerprint"].as_str().unwrap();
+    assert!(fingerprint.starts_with("SHA256:"));
+    assert!(out.contains(fingerprint), "the fingerprint is shown with the key");
+}
+
+#[test]
+fn rerun_changes_nothing_and_creates_no_second_link() {
+    let env = Env::new();
+    env.setup();
+    let key_before = fs::read(env.state_dir().join("private-key.pem")).unwrap();
+    let token_before = fs::read(env.state_dir().join("access-token.toml")).unwrap();
+    let state_before = env.state();
+
+    let output = env.setup();
+    let out = stdout(&output);
+    assert!(out.contains("already done, skipping"), "{out}");
+    assert_eq!(env.jira.links().len(), 1);
+    assert_eq!(env.jira.access_tokens().len(), 1, "no second handshake");
+    assert_eq!(fs::read(env.state_dir().join("private-key.pem")).unwrap(), key_before);
+    assert_eq!(fs::read(env.state_dir().join("access-token.toml")).unwrap(), token_before);
+    let state_after = env.state();
+    for table in ["link", "consumer", "token"] {
+        assert_eq!(state_after[table], state_before[table], "[{table}] unchanged");
+    }
+
+    // Even a state that forgot the link (another machine, say) finds it by URL.
+    fs::remove_dir_all(env.state_dir()).unwrap();
+    env.setup();
+    assert_eq!(env.jira.links().len(), 1, "found by URL, not created again");
+}
+
+#[test]
+fn step_13_alone_repairs_a_consumer_changed_in_jira() {
+    let env = Env::new();
+    let early = env.run(&["step", "13", "--yes"]);
+    assert_exit(&early, 1);
+    assert!(stderr(&early).contains("step 4"), "names the step that provides the input: {}", stderr(&early));
+
+    env.setup();
+    let link = env.jira.links()[0].clone();
+    let pem = env.state()["consumer"]["public_key_pem"].as_str().unwrap().to_string();
+    support::put_consumer(&env, &link.id, "SomeoneElsesKey", &pem);
+    let output = env.run(&["step", "13", "--yes"]);
+    assert_success(&output);
+    assert!(stdout(&output).contains("replacing: the link's consumer key"), "{}", stdout(&output));
+    let consumer_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
+    assert_eq!(env.jira.links()[0].consumer.as_ref().unwrap().key, consumer_key);
+
+    // Run again: nothing to change.
+    let again = env.run(&["step", "13", "--yes"]);
+    assert_success(&again);
+    assert!(stdout(&again).contains("already trusts"), "{}", stdout(&again));
+}
+
+#[test]
+fn step_17_alone_reauthorizes_and_replaces_the_token() {
+    let env = Env::new();
+    env.setup();
+    let before = fs::read_to_string(env.state_dir().join("access-token.toml")).unwrap();
+    let output = env.run(&["step", "17", "--yes"]);
+    assert_success(&output);
+    let out = stdout(&output);
+    for leg in ["Step 18", "Step 19", "Step 20"] {
+        assert!(out.contains(leg), "the handshake runs through {leg}: {out}");
+    }
+    let after = fs::read_to_string(env.state_dir().join("access-token.toml")).unwrap();
+    assert_ne!(before, after, "a fresh token replaces the stored one");
+    assert_eq!(env.jira.access_tokens().len(), 2);
+    assert_eq!(env.jira.links().len(), 1);
+}
+
+#[test]
+fn secret_files_are_private() {
+    let env = Env::new();
+    env.setup();
+    let mode = |path: std::path::PathBuf| fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(env.state_dir()), 0o700);
+    assert_eq!(mode(env.state_dir().join("private-key.pem")), 0o600);
+    assert_eq!(mode(env.state_dir().join("access-token.toml")), 0o600);
+    let key = fs::read_to_string(env.state_dir().join("private-key.pem")).unwrap();
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"));
+    // No secret reaches the terminal or the state file.
+    let output = env.run(&["step", "20", "--yes", "-v"]);
+    assert_success(&output);
+    let token: toml::Value = toml::from_str(&fs::read_to_string(env.state_dir().join("access-token.toml")).unwrap()).unwrap();
+    let printed = format!("{}{}{}", stdout(&output), stderr(&output), env.state_text());
+    for secret in [
+        token["token"].as_str().unwrap(),
+        token["secret"].as_str().unwrap(),
+        env.jira.demo().admin_token.as_str(),
+        env.jira.demo().service_password.as_str(),
+    ] {
+        assert!(!printed.contains(secret), "a secret was printed or saved in state.toml");
+    }
+    let body = key.lines().nth(1).unwrap();
+    assert!(!printed.contains(body), "private key material was printed");
+}
+
+#[test]
+fn status_reports_steps_and_facts_as_text_and_json() {
+    let env = Env::new();
+    env.setup();
+    let output = env.run(&["status", "--json"]);
+    assert_success(&output);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["steps"].as_array().unwrap().len(), 24);
+    assert_eq!(json["steps"][12]["status"], "done");
+    assert_eq!(json["steps"][0]["status"], "needs the operator");
+    assert_eq!(json["facts"]["link_id"], env.jira.links()[0].id.as_str());
+    assert!(json["facts"]["public_key_fingerprint"].as_str().unwrap().starts_with("SHA256:"));
+    assert_eq!(json["facts"]["token_account"], "svc-jira-align");
+    let text = stdout(&env.run(&["status"]));
+    assert!(text.contains("Link id") && text.contains(&env.jira.links()[0].id), "{text}");
+}
+
+#[test]
+fn sandbox_setup_needs_no_answers_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = assert_cmd::Command::cargo_bin("align-link")
+        .unwrap()
+        .args(["setup", "--sandbox", "--yes"])
+        .env("XDG_STATE_HOME", dir.path().join("xdg"))
+        .env("TMPDIR", dir.path())
+        .env_remove("BROWSER")
+        .timeout(std::time::Duration::from_secs(180))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let out = stdout(&output);
+    assert!(out.contains("Sandbox: Jira stand-in at http://127.0.0.1:"), "{out}");
+    assert!(out.contains("acts as svc-jira-align"), "{out}");
+    assert!(!dir.path().join("xdg").exists(), "--sandbox never touches a real profile");
+}
+
+#[test]
+fn steps_lists_all_twenty_four() {
+    let output = assert_cmd::Command::cargo_bin("align-link").unwrap().arg("steps").output().unwrap();
+    assert_success(&output);
+    let out = stdout(&output);
+    assert_eq!(out.lines().count(), 25, "{out}");
+    assert!(out.lines().any(|l| l.starts_with("13  Jira") && l.contains("automated")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with(" 1  Jira Align") && l.contains("guided")), "{out}");
+}
+
+#[test]
+fn step_number_out_of_range_is_usage() {
+    let env = Env::new();
+    let output = env.run(&["step", "25"]);
+    assert_exit(&output, 2);
+}

@@ -1,0 +1,150 @@
+//! Shared by the end-to-end tests: a Jira stand-in started in the test process,
+//! an answers file pointing at it, a private state directory, and the real
+//! `align-link` binary run against them.
+#![allow(dead_code)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use assert_cmd::Command;
+use tempfile::TempDir;
+
+pub struct Env {
+    pub jira: JiraStandIn,
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Self::with_config(JiraConfig::default())
+    }
+
+    pub fn with_config(config: JiraConfig) -> Env {
+        let jira = JiraStandIn::start(config).expect("the Jira stand-in starts");
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env { jira, dir };
+        env.write_answers("");
+        env
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    pub fn answers_path(&self) -> PathBuf {
+        self.dir.path().join("answers.toml")
+    }
+
+    /// The standard answers for the stand-in, plus `extra` TOML appended at the end.
+    pub fn write_answers(&self, extra: &str) {
+        let demo = self.jira.demo();
+        let text = format!(
+            "[jira]\nurl = \"{}\"\nadmin_token = {{ env = \"TEST_JIRA_PAT\" }}\ntest_project = \"{}\"\n\n\
+             [service_account]\nusername = \"{}\"\npassword = {{ env = \"TEST_SERVICE_PASSWORD\" }}\n\n\
+             [align]\nurl = \"https://acme.jiraalign.com\"\n\n[keys]\nbits = 2048\n{extra}",
+            self.jira.url(),
+            demo.test_project_key,
+            demo.service_username,
+        );
+        write_private(&self.answers_path(), &text);
+    }
+
+    /// The binary with the answers file and state directory, no browser, no terminal.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("align-link").unwrap();
+        cmd.arg("--answers")
+            .arg(self.answers_path())
+            .arg("--state-dir")
+            .arg(self.state_dir())
+            .args(args)
+            .env("TEST_JIRA_PAT", &self.jira.demo().admin_token)
+            .env("TEST_SERVICE_PASSWORD", &self.jira.demo().service_password)
+            .env_remove("BROWSER")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .timeout(std::time::Duration::from_secs(120));
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    pub fn setup(&self) -> Output {
+        let output = self.run(&["setup", "--yes"]);
+        assert_success(&output);
+        output
+    }
+
+    pub fn state_text(&self) -> String {
+        fs::read_to_string(self.state_dir().join("state.toml")).unwrap_or_default()
+    }
+
+    pub fn state(&self) -> toml::Value {
+        toml::from_str(&self.state_text()).unwrap()
+    }
+
+    pub fn step_status(&self, number: u8) -> String {
+        self.state()["steps"][number.to_string()]["status"]
+            .as_str()
+            .unwrap_or("pending")
+            .to_string()
+    }
+}
+
+pub fn write_private(path: &Path, text: &str) {
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    );
+}
+
+pub fn assert_exit(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
+pub fn fake_browser() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fake_browser.py")
+}
+
+/// Changes the link's consumer behind align-link's back, as another admin might,
+/// through Jira's own REST API.
+pub fn put_consumer(env: &Env, link_id: &str, key: &str, public_key_pem: &str) {
+    let url = format!(
+        "{}/rest/applinks-oauth/1.0/applicationlink/{link_id}/authentication/consumer",
+        env.jira.url()
+    );
+    let response = reqwest::blocking::Client::new()
+        .put(url)
+        .bearer_auth(&env.jira.demo().admin_token)
+        .header("Accept", "application/json")
+        .json(&serde_json::json!({"key": key, "name": "tampered", "publicKey": public_key_pem}))
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201, "{}", response.text().unwrap());
+}
