@@ -1,0 +1,319 @@
+//! Turns the span-keeping entries of `raw` into [`Answers`], table by table, and
+//! checks what involves several keys. Single values are read in `super::values`.
+
+use std::ops::Range;
+use std::path::Path;
+
+use super::checks;
+use super::raw::{self, Entry, Item};
+use super::{
+    AlignAnswers, Answers, Approval, JiraAnswers, KeyAnswers, KeySource, OAuthAnswers,
+    ServiceAccountAnswers, ALLOWED_BITS,
+};
+use crate::error::{AppError, Result};
+
+/// The tables and their keys, in the order `examples/answers.toml` lists them.
+const TABLES: &[(&str, &[&str])] = &[
+    (
+        "jira",
+        &[
+            "url",
+            "admin_token",
+            "admin_username",
+            "admin_password",
+            "test_project",
+        ],
+    ),
+    ("service_account", &["username", "password"]),
+    ("align", &["url", "application_name", "connector_name"]),
+    (
+        "keys",
+        &[
+            "source",
+            "consumer_key",
+            "bits",
+            "public_key",
+            "public_key_file",
+        ],
+    ),
+    ("oauth", &["approval"]),
+];
+
+pub(super) fn build(
+    text: &str,
+    path: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+    mode: Option<u32>,
+) -> Result<Answers> {
+    let cx = Cx {
+        text,
+        path,
+        env,
+        literal_secrets: Vec::new(),
+        warnings: Vec::new(),
+    };
+    cx.run(mode)
+}
+
+/// The context every check reports through.
+pub(super) struct Cx<'a> {
+    pub text: &'a str,
+    pub path: &'a Path,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Secrets written literally in the file: (key, span), for the mode warning.
+    pub literal_secrets: Vec<(String, Range<usize>)>,
+    pub warnings: Vec<String>,
+}
+
+/// The entries of one table, found by key.
+pub(super) struct Table<'e> {
+    pub name: &'static str,
+    pub entries: &'e [Entry],
+}
+
+impl<'e> Table<'e> {
+    pub fn get(&self, key: &str) -> Option<&'e Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+}
+
+impl Cx<'_> {
+    fn run(mut self, mode: Option<u32>) -> Result<Answers> {
+        let doc = raw::read(self.text).map_err(|err| {
+            let at = self.at(&err.span().unwrap_or(0..0));
+            // toml's message may span lines ("invalid table header\nexpected ..."):
+            // keep the error on one line.
+            let message = err.message().trim().replace('\n', ": ");
+            AppError::usage(format!("{at}: not valid TOML: {message}"))
+                .hint("fix the syntax at that position; examples/answers.toml shows a valid file")
+        })?;
+
+        let mut answers = Answers {
+            path: Some(self.path.to_path_buf()),
+            ..Answers::default()
+        };
+        for top in &doc {
+            let Some((name, keys)) = TABLES.iter().find(|(name, _)| *name == top.key) else {
+                return Err(self.unknown_top_level(top));
+            };
+            let entries = match &top.item {
+                Item::Table(entries) => entries,
+                Item::Other(what) => {
+                    return Err(AppError::usage(format!(
+                        "{}: {name}: expected a table, found {what}",
+                        self.at(&top.key_span)
+                    ))
+                    .hint(format!("write the keys of {name} under a [{name}] header")))
+                }
+            };
+            for entry in entries {
+                if !keys.contains(&entry.key.as_str()) {
+                    return Err(self.unknown_key(name, keys, entry));
+                }
+            }
+            let table = Table { name, entries };
+            match *name {
+                "jira" => answers.jira = self.jira(&table)?,
+                "service_account" => answers.service_account = self.service_account(&table)?,
+                "align" => answers.align = self.align(&table)?,
+                "keys" => answers.keys = self.keys(&table)?,
+                "oauth" => answers.oauth = self.oauth(&table)?,
+                _ => unreachable!("TABLES and this match list the same tables"),
+            }
+        }
+
+        if let Some(mode) = mode.filter(|m| m & 0o077 != 0) {
+            for (key, span) in &self.literal_secrets {
+                let file = self.path.display();
+                self.warnings.push(format!(
+                    "{}: {key} is written in the file, and {file} can be read by group or \
+                     others (mode {:03o}): run `chmod 600 {file}` or write \
+                     {key} = {{ env = \"NAME\" }} and export NAME",
+                    self.at(span),
+                    mode & 0o777
+                ));
+            }
+        }
+        answers.warnings = self.warnings;
+        Ok(answers)
+    }
+
+    fn jira(&mut self, t: &Table) -> Result<JiraAnswers> {
+        Ok(JiraAnswers {
+            url: self.opt(t, "url", Self::url)?,
+            admin_token: self.opt(t, "admin_token", Self::secret)?,
+            admin_username: self.opt(t, "admin_username", Self::name)?,
+            admin_password: self.opt(t, "admin_password", Self::secret)?,
+            test_project: self.opt(t, "test_project", |cx, e, key| {
+                let value = cx.string(e, key)?;
+                checks::project_key(value).map_err(|p| cx.problem(e, key, p))?;
+                Ok(value.to_string())
+            })?,
+        })
+    }
+
+    fn service_account(&mut self, t: &Table) -> Result<ServiceAccountAnswers> {
+        Ok(ServiceAccountAnswers {
+            username: self.opt(t, "username", Self::name)?,
+            password: self.opt(t, "password", Self::secret)?,
+        })
+    }
+
+    fn align(&mut self, t: &Table) -> Result<AlignAnswers> {
+        Ok(AlignAnswers {
+            url: self.opt(t, "url", Self::url)?,
+            application_name: self.opt(t, "application_name", Self::name)?,
+            connector_name: self.opt(t, "connector_name", Self::name)?,
+        })
+    }
+
+    fn keys(&mut self, t: &Table) -> Result<KeyAnswers> {
+        let mut source = self.opt(t, "source", |cx, e, key| {
+            cx.choice(e, key, &KeySource::ALL, |s| s.as_str())
+        })?;
+        let consumer_key = self.opt(t, "consumer_key", |cx, e, key| {
+            let value = cx.string(e, key)?;
+            checks::consumer_key(value).map_err(|p| cx.problem(e, key, p))?;
+            Ok(value.to_string())
+        })?;
+        let bits = self.opt(t, "bits", |cx, e, key| {
+            let toml::Value::Integer(bits) = e.value else {
+                return Err(cx.type_error(e, key, "an integer"));
+            };
+            match u32::try_from(bits) {
+                Ok(bits) if ALLOWED_BITS.contains(&bits) => Ok(bits),
+                _ => Err(cx
+                    .error(
+                        &e.value_span,
+                        key,
+                        format!("{bits} is not an allowed key size"),
+                    )
+                    .hint("use 2048, 3072 or 4096 (3072 when absent)")),
+            }
+        })?;
+
+        let inline = t.get("public_key");
+        let file = t.get("public_key_file");
+        if let (Some(inline), Some(file)) = (inline, file) {
+            let later = if inline.key_span.start > file.key_span.start {
+                inline
+            } else {
+                file
+            };
+            return Err(self
+                .error(
+                    &later.key_span,
+                    &format!("keys.{}", later.key),
+                    "keys.public_key and keys.public_key_file are both set",
+                )
+                .hint("keep one of them: the key itself, or the file that holds it"));
+        }
+        let mut public_key = None;
+        let mut public_key_origin = None;
+        if let Some(e) = inline {
+            let key = "keys.public_key";
+            let value = self.string(e, key)?;
+            checks::public_key(value).map_err(|p| self.problem(e, key, p))?;
+            public_key = Some(value.to_string());
+            public_key_origin = Some(key.to_string());
+        }
+        if let Some(e) = file {
+            let (text, resolved) = self.read_public_key_file(e)?;
+            public_key = Some(text);
+            public_key_origin = Some(resolved.display().to_string());
+        }
+
+        let given = inline.or(file);
+        match (source, given) {
+            (Some(KeySource::Generate), Some(e)) => {
+                let source_at = t.get("source").map(|s| self.at(&s.value_span));
+                return Err(self
+                    .error(
+                        &e.key_span,
+                        &format!("keys.{}", e.key),
+                        format!(
+                            "a public key is given, but keys.source = \"generate\" (at {}) \
+                             says align-link makes the key pair itself",
+                            source_at.unwrap_or_default()
+                        ),
+                    )
+                    .hint(
+                        "set source = \"align\" if Jira Align generated the key at step 5, \
+                         or remove the public key",
+                    ));
+            }
+            // A public key only makes sense when Jira Align made the pair.
+            (None, Some(_)) => source = Some(KeySource::Align),
+            _ => {}
+        }
+        if let (Some(KeySource::Align), Some(e)) = (source, t.get("bits")) {
+            self.warnings.push(format!(
+                "{}: keys.bits is ignored: with keys.source = \"align\", Jira Align made the \
+                 key pair",
+                self.at(&e.key_span)
+            ));
+        }
+        Ok(KeyAnswers {
+            source,
+            consumer_key,
+            bits,
+            public_key,
+            public_key_origin,
+        })
+    }
+
+    fn oauth(&mut self, t: &Table) -> Result<OAuthAnswers> {
+        Ok(OAuthAnswers {
+            approval: self.opt(t, "approval", |cx, e, key| {
+                cx.choice(e, key, &Approval::ALL, |a| a.as_str())
+            })?,
+        })
+    }
+
+    fn unknown_top_level(&self, top: &raw::TopEntry) -> AppError {
+        let names: Vec<&str> = TABLES.iter().map(|(name, _)| *name).collect();
+        let listed = names
+            .iter()
+            .map(|n| format!("[{n}]"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (what, hint) = match &top.item {
+            Item::Table(_) => (
+                format!("unknown table `[{}]`", top.key),
+                match checks::suggest(&top.key, &names) {
+                    Some(name) => format!("did you mean [{name}]? The tables are {listed}"),
+                    None => format!("the tables are {listed}"),
+                },
+            ),
+            Item::Other(_) => {
+                // A key written above the first header: say which tables have it.
+                let homes: Vec<String> = TABLES
+                    .iter()
+                    .filter(|(_, keys)| keys.contains(&top.key.as_str()))
+                    .map(|(name, _)| format!("[{name}]"))
+                    .collect();
+                let hint = if homes.is_empty() {
+                    format!("keys go under a table header; the tables are {listed}")
+                } else {
+                    format!("put it under {}", homes.join(" or "))
+                };
+                (format!("unknown key `{}`", top.key), hint)
+            }
+        };
+        AppError::usage(format!("{}: {what}", self.at(&top.key_span))).hint(hint)
+    }
+
+    fn unknown_key(&self, table: &str, keys: &[&str], entry: &Entry) -> AppError {
+        let listed = keys.join(", ");
+        let hint = match checks::suggest(&entry.key, keys) {
+            Some(near) => format!("did you mean `{near}`? The keys of [{table}] are {listed}"),
+            None => format!("the keys of [{table}] are {listed}"),
+        };
+        AppError::usage(format!(
+            "{}: unknown key `{table}.{}`",
+            self.at(&entry.key_span),
+            entry.key
+        ))
+        .hint(hint)
+    }
+}

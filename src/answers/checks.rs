@@ -1,0 +1,251 @@
+//! Checks of single answer values. Each returns what is wrong and how to fix it;
+//! `super::build` adds the file, position and key.
+
+use url::Url;
+
+/// A rejected value: the problem (completes "KEY: ...") and the fix.
+#[derive(Debug)]
+pub(super) struct Problem {
+    pub problem: String,
+    pub hint: String,
+}
+
+impl Problem {
+    fn new(problem: impl Into<String>, hint: impl Into<String>) -> Problem {
+        Problem {
+            problem: problem.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+type Checked<T> = std::result::Result<T, Problem>;
+
+/// A Jira or Jira Align base URL: absolute http(s), a host, no query, fragment or
+/// credentials. Trailing slashes of the path are trimmed so that `base + "/rest/..."`
+/// never doubles a slash.
+pub(super) fn base_url(raw: &str) -> Checked<Url> {
+    let example = "e.g. https://jira.example.com or https://example.com/jira";
+    let mut url = match Url::parse(raw) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let hint = match Url::parse(&format!("https://{raw}")) {
+                Ok(_) => format!("write the full address with its scheme: https://{raw}"),
+                Err(_) => format!("write the full address with its scheme, {example}"),
+            };
+            return Err(Problem::new(
+                format!("`{raw}` is not a URL (it has no scheme such as https://)"),
+                hint,
+            ));
+        }
+        Err(err) => {
+            return Err(Problem::new(
+                format!("`{raw}` is not a URL ({err})"),
+                format!("write the full address, {example}"),
+            ))
+        }
+    };
+    // Checked before anything that echoes the value: it may hold a password.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Problem::new(
+            "the URL holds a user name or password",
+            "remove the `user:password@` part; credentials go in jira.admin_token or \
+             jira.admin_username/admin_password",
+        ));
+    }
+    if url.scheme() != "http" && url.scheme() != "https" {
+        return Err(Problem::new(
+            format!(
+                "`{raw}` has the scheme `{}`; the scheme must be http or https",
+                url.scheme()
+            ),
+            format!("write the web address, {example}"),
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Problem::new(
+            format!("`{raw}` has no host"),
+            format!("write the full address, {example}"),
+        ));
+    }
+    if let Some(query) = url.query() {
+        return Err(Problem::new(
+            format!("`{raw}` has a query (`?{query}`); a base URL has none"),
+            format!("remove everything from `?`, {example}"),
+        ));
+    }
+    if let Some(fragment) = url.fragment() {
+        return Err(Problem::new(
+            format!("`{raw}` has a fragment (`#{fragment}`); a base URL has none"),
+            format!("remove everything from `#`, {example}"),
+        ));
+    }
+    let trimmed = url.path().trim_end_matches('/').to_string();
+    if !trimmed.is_empty() {
+        url.set_path(&trimmed);
+    }
+    Ok(url)
+}
+
+// mirrors keys::check_consumer_key
+/// Jira Align and Jira must hold the same consumer key, and Jira Align's guide
+/// warns that spaces or symbols break the OAuth dance (step 17): ASCII letters and
+/// digits only.
+pub(super) fn consumer_key(key: &str) -> Checked<()> {
+    let fix = "remove it (Jira Align and Jira must hold the same key, letters and digits \
+               only), or leave keys.consumer_key out and align-link generates one";
+    if key.is_empty() {
+        return Err(Problem::new("the consumer key is empty", fix));
+    }
+    if let Some((index, c)) = key
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+    {
+        let what = match c {
+            ' ' => "a space".to_string(),
+            '\t' => "a tab".to_string(),
+            c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+            c => format!("`{c}`"),
+        };
+        return Err(Problem::new(
+            format!(
+                "`{}` has {what} at position {}: only letters and digits (A-Z, a-z, 0-9) \
+                 are allowed",
+                key.escape_debug(),
+                index + 1
+            ),
+            fix,
+        ));
+    }
+    Ok(())
+}
+
+/// A Jira project key: `[A-Z][A-Z0-9_]+`.
+pub(super) fn project_key(key: &str) -> Checked<()> {
+    let mut chars = key.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    let rest: Vec<char> = chars.collect();
+    let rest_ok = !rest.is_empty()
+        && rest
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_');
+    if first_ok && rest_ok {
+        return Ok(());
+    }
+    let upper = key.to_ascii_uppercase();
+    let hint = if upper != key && project_key(&upper).is_ok() {
+        format!("project keys are upper-case: {upper}")
+    } else {
+        "use the key Jira shows for the project (e.g. ALIGN in ALIGN-123)".to_string()
+    };
+    Err(Problem::new(
+        format!(
+            "`{}` is not a Jira project key: an upper-case letter, then one or more \
+             upper-case letters, digits or _",
+            key.escape_debug()
+        ),
+        hint,
+    ))
+}
+
+/// A syntactic check of a public key: PEM `BEGIN PUBLIC KEY` (X.509
+/// SubjectPublicKeyInfo) or bare base64, which is what Jira accepts at step 14.
+/// The key material is parsed later, by the keys module; this catches the common
+/// slips (a private key, a PKCS#1 key, a truncated paste) while the file position
+/// is still known. Never echoes the value.
+pub(super) fn public_key(text: &str) -> Checked<()> {
+    let text = text.trim();
+    let pem_fix = "give Jira Align's public key: -----BEGIN PUBLIC KEY----- ... \
+                   -----END PUBLIC KEY-----, or its base64 body";
+    if text.is_empty() {
+        return Err(Problem::new("the public key is empty", pem_fix));
+    }
+    if text.contains("PRIVATE KEY") {
+        return Err(Problem::new(
+            "this is a private key, not a public key",
+            "give only the public half (openssl pkey -in KEY -pubout), and keep the \
+             private key out of the answers file",
+        ));
+    }
+    let body = if let Some(rest) = text.strip_prefix("-----BEGIN ") {
+        let label = rest.split("-----").next().unwrap_or_default();
+        if label == "RSA PUBLIC KEY" {
+            return Err(Problem::new(
+                "this is a PKCS#1 key (BEGIN RSA PUBLIC KEY), which Jira rejects",
+                "convert it: openssl rsa -RSAPublicKey_in -in KEY -pubout",
+            ));
+        }
+        if label != "PUBLIC KEY" {
+            return Err(Problem::new(
+                format!("this PEM block is `{label}`, not `PUBLIC KEY`"),
+                pem_fix,
+            ));
+        }
+        let Some(body) = rest
+            .strip_prefix("PUBLIC KEY-----")
+            .and_then(|r| r.trim_end().strip_suffix("-----END PUBLIC KEY-----"))
+        else {
+            return Err(Problem::new(
+                "the PEM block has no -----END PUBLIC KEY----- line",
+                "paste the whole key, both marker lines included",
+            ));
+        };
+        body
+    } else {
+        text
+    };
+    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
+    if let Some(bad) = body.chars().find(|&c| !base64(c) && !c.is_whitespace()) {
+        return Err(Problem::new(
+            format!(
+                "the key holds `{}`, which is not base64",
+                bad.escape_debug()
+            ),
+            pem_fix,
+        ));
+    }
+    if body.chars().filter(|c| base64(*c)).count() < 64 {
+        return Err(Problem::new(
+            "the key is too short to be an RSA public key",
+            pem_fix,
+        ));
+    }
+    Ok(())
+}
+
+/// Environment variable names as shells accept them.
+pub(super) fn env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The closest candidate within a small edit distance, for "did you mean".
+pub(super) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,225 @@
+//! The answers file: TOML that scripts a run of the wizard.
+//!
+//! Every table and key is optional; what a file leaves out the wizard asks for (or,
+//! under `--yes`, reports as missing). What a file does say is checked here, once,
+//! so that a bad answer stops the run before step 1 with the file, line:column, key
+//! and fix, instead of failing halfway through the 24 steps.
+//! `examples/answers.toml` documents every key.
+
+mod build;
+mod checks;
+mod raw;
+#[cfg(test)]
+mod tests;
+mod values;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use url::Url;
+
+use crate::error::{AppError, Result};
+
+/// 1-based line and column of a byte offset; the state store reports with it too.
+pub(crate) use raw::line_col;
+
+/// The application link's name in Jira when `align.application_name` is absent.
+pub const DEFAULT_APPLICATION_NAME: &str = "Jira Align";
+/// RSA key sizes `keys.bits` accepts.
+pub const ALLOWED_BITS: [u32; 3] = [2048, 3072, 4096];
+/// Key size when `keys.bits` is absent.
+pub const DEFAULT_BITS: u32 = 3072;
+
+/// A password or token. Never printed: `Debug` and `Display` show `<redacted>`, so
+/// a secret cannot leak through a log line or an error message by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Who makes the RSA key pair (`keys.source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// align-link generates it and gives Jira Align the private half.
+    Generate,
+    /// Jira Align generated it at step 5; the answers carry its public half.
+    Align,
+}
+
+impl KeySource {
+    pub const ALL: [KeySource; 2] = [KeySource::Generate, KeySource::Align];
+
+    /// The spelling in the answers file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeySource::Generate => "generate",
+            KeySource::Align => "align",
+        }
+    }
+}
+
+/// How the OAuth authorization (steps 18-19) is approved (`oauth.approval`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    /// align-link logs in as the service account and approves.
+    ServiceAccount,
+    /// align-link opens the authorize page in a browser for a person.
+    Browser,
+    /// align-link prints the authorize link and waits.
+    Manual,
+}
+
+impl Approval {
+    pub const ALL: [Approval; 3] = [
+        Approval::ServiceAccount,
+        Approval::Browser,
+        Approval::Manual,
+    ];
+
+    /// The spelling in the answers file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Approval::ServiceAccount => "service-account",
+            Approval::Browser => "browser",
+            Approval::Manual => "manual",
+        }
+    }
+}
+
+/// `[jira]`: the Jira Data Center side.
+#[derive(Debug, Clone, Default)]
+pub struct JiraAnswers {
+    /// Base URL; a trailing slash on a path is trimmed (a bare host keeps the `/`
+    /// that `Url` always writes).
+    pub url: Option<Url>,
+    pub admin_token: Option<Secret>,
+    pub admin_username: Option<String>,
+    pub admin_password: Option<Secret>,
+    /// Project key used to verify (steps 22, 24).
+    pub test_project: Option<String>,
+}
+
+/// `[service_account]`: the Jira account Jira Align acts as.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceAccountAnswers {
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+/// `[align]`: the Jira Align side.
+#[derive(Debug, Clone, Default)]
+pub struct AlignAnswers {
+    pub url: Option<Url>,
+    /// `None` means [`DEFAULT_APPLICATION_NAME`].
+    pub application_name: Option<String>,
+    pub connector_name: Option<String>,
+}
+
+/// `[keys]`: the consumer key and RSA key pair.
+#[derive(Debug, Clone, Default)]
+pub struct KeyAnswers {
+    /// Also `Some(Align)` when the file gives a public key without a source.
+    pub source: Option<KeySource>,
+    pub consumer_key: Option<String>,
+    /// One of [`ALLOWED_BITS`]; `None` means [`DEFAULT_BITS`].
+    pub bits: Option<u32>,
+    /// Jira Align's public key, PEM or bare base64, from `public_key` or the text
+    /// of `public_key_file` (read at load).
+    pub public_key: Option<String>,
+    /// Where `public_key` came from: `"keys.public_key"` or the file's path.
+    pub public_key_origin: Option<String>,
+}
+
+/// `[oauth]`.
+#[derive(Debug, Clone, Default)]
+pub struct OAuthAnswers {
+    pub approval: Option<Approval>,
+}
+
+/// A parsed, validated answers file.
+#[derive(Debug, Clone, Default)]
+pub struct Answers {
+    /// The file the answers came from; `None` for [`Answers::empty`].
+    pub path: Option<PathBuf>,
+    pub jira: JiraAnswers,
+    pub service_account: ServiceAccountAnswers,
+    pub align: AlignAnswers,
+    pub keys: KeyAnswers,
+    pub oauth: OAuthAnswers,
+    /// Things worth telling the user that do not stop the run (e.g. a literal
+    /// secret in a file others can read).
+    pub warnings: Vec<String>,
+}
+
+impl Answers {
+    /// Reads, parses and validates `path`, taking `{ env = "NAME" }` secrets from
+    /// the process environment.
+    pub fn load(path: &Path) -> Result<Answers> {
+        let bytes = fs::read(path).map_err(|err| {
+            let shown = path.display();
+            match err.kind() {
+                io::ErrorKind::NotFound => {
+                    AppError::usage(format!("answers file {shown} does not exist"))
+                        .hint("check the path; examples/answers.toml shows the format")
+                }
+                _ => AppError::usage(format!("cannot read answers file {shown}: {err}"))
+                    .hint(format!("make {shown} readable by you (chmod 600 {shown})")),
+            }
+        })?;
+        let text = String::from_utf8(bytes).map_err(|err| {
+            let (line, column) = raw::line_col(
+                &String::from_utf8_lossy(err.as_bytes()),
+                err.utf8_error().valid_up_to(),
+            );
+            AppError::usage(format!(
+                "{}:{line}:{column}: the answers file is not valid UTF-8",
+                path.display()
+            ))
+            .hint("save the file as UTF-8 text")
+        })?;
+        // The mode decides whether literal secrets deserve a warning.
+        let mode = fs::metadata(path).ok().map(|m| m.permissions().mode());
+        build::build(&text, path, &|name| std::env::var(name).ok(), mode)
+    }
+
+    /// The testable core of [`Answers::load`]: `path` is only used in messages and
+    /// to resolve `keys.public_key_file`; `env` looks up environment variables.
+    pub fn parse(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Answers> {
+        build::build(text, path, env, None)
+    }
+
+    /// No answers file: everything is asked.
+    pub fn empty() -> Answers {
+        Answers::default()
+    }
+}

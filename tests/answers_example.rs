@@ -1,0 +1,96 @@
+//! The shipped example answers file must stay valid and mean what it says.
+
+use std::path::{Path, PathBuf};
+
+use align_link::answers::{Answers, Approval, KeySource};
+
+fn example_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml")
+}
+
+fn example_text() -> String {
+    std::fs::read_to_string(example_path()).expect("examples/answers.toml is readable")
+}
+
+/// The environment the example expects; the process environment is left alone.
+fn env(name: &str) -> Option<String> {
+    match name {
+        "JIRA_ADMIN_TOKEN" => Some("pat-for-tests".to_string()),
+        "JIRA_SERVICE_PASSWORD" => Some("service-password".to_string()),
+        _ => None,
+    }
+}
+
+#[test]
+fn example_parses_with_its_env_vars_set() {
+    let a = Answers::parse(&example_text(), &example_path(), &env).unwrap();
+    assert_eq!(
+        a.jira.url.as_ref().map(|u| u.as_str()),
+        Some("https://jira.example.com/")
+    );
+    assert_eq!(
+        a.jira.admin_token.as_ref().map(|s| s.expose()),
+        Some("pat-for-tests")
+    );
+    assert!(a.jira.admin_username.is_none() && a.jira.admin_password.is_none());
+    assert_eq!(a.jira.test_project.as_deref(), Some("ALIGN"));
+    assert_eq!(
+        a.service_account.username.as_deref(),
+        Some("svc-jira-align")
+    );
+    assert_eq!(
+        a.service_account.password.as_ref().map(|s| s.expose()),
+        Some("service-password")
+    );
+    assert_eq!(
+        a.align.url.as_ref().map(|u| u.as_str()),
+        Some("https://example.jiraalign.com/")
+    );
+    assert_eq!(a.align.application_name.as_deref(), Some("Jira Align"));
+    assert_eq!(a.align.connector_name.as_deref(), Some("Jira Data Center"));
+    assert_eq!(a.keys.source, Some(KeySource::Generate));
+    assert_eq!(a.keys.consumer_key.as_deref(), Some("JiraAlign2024"));
+    assert_eq!(a.keys.bits, Some(3072));
+    assert!(a.keys.public_key.is_none() && a.keys.public_key_origin.is_none());
+    assert_eq!(a.oauth.approval, Some(Approval::ServiceAccount));
+    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+}
+
+#[test]
+fn example_names_the_missing_env_var() {
+    let err = Answers::parse(&example_text(), Path::new("answers.toml"), &|_| None).unwrap_err();
+    assert!(
+        err.message
+            .contains("jira.admin_token: environment variable JIRA_ADMIN_TOKEN is not set"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn example_documents_every_key() {
+    let text = example_text();
+    for key in [
+        "url",
+        "admin_token",
+        "admin_username",
+        "admin_password",
+        "test_project",
+        "username",
+        "password",
+        "application_name",
+        "connector_name",
+        "source",
+        "consumer_key",
+        "bits",
+        "public_key",
+        "public_key_file",
+        "approval",
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = "))),
+            "examples/answers.toml does not show {key}"
+        );
+    }
+}
