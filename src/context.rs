@@ -18,7 +18,7 @@ use crate::sandbox::Sandbox;
 use crate::state::{State, StepStatus, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::store::Store;
 
-pub const DEFAULT_APPLICATION_NAME: &str = "Jira Align";
+pub use crate::answers::DEFAULT_APPLICATION_NAME;
 pub const DEFAULT_CONNECTOR_NAME: &str = "Jira Data Center";
 
 pub struct Ctx {

@@ -28,6 +28,11 @@ pub(crate) use raw::line_col;
 
 /// The application link's name in Jira when `align.application_name` is absent.
 pub const DEFAULT_APPLICATION_NAME: &str = "Jira Align";
+
+/// Checks a Jira project key typed at a prompt; the reason names the fix.
+pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
+    checks::project_key(key.trim()).map_err(|p| format!("{}; {}", p.problem, p.hint))
+}
 /// RSA key sizes `keys.bits` accepts.
 pub const ALLOWED_BITS: [u32; 3] = [2048, 3072, 4096];
 /// Key size when `keys.bits` is absent.
