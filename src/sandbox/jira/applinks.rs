@@ -1,14 +1,12 @@
-//! Application Links (`/rest/applinks/...`) and their incoming OAuth consumer
-//! (`/rest/applinks-oauth/1.0/.../authentication/consumer`). Administrators only,
-//! XML unless the client accepts JSON, as in Jira.
+//! Application Links (`/rest/applinks/...`). Administrators only, XML unless the
+//! client accepts JSON, as in Jira. Their incoming consumer is in `consumer.rs`.
 
 use super::accounts::{rest_caller, Via};
+use super::consumer;
 use super::http::{Req, Resp};
-use super::state::{Consumer, Link, State};
+use super::state::{Link, State};
 use super::Ctx;
-use base64::Engine;
 use md5::{Digest, Md5};
-use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
 use serde_json::{json, Value};
 
 /// Java's `UUID.nameUUIDFromBytes` (MD5, version 3, IETF variant) of the rpcUrl
@@ -29,28 +27,7 @@ pub fn application_id(rpc_url: &str) -> String {
     )
 }
 
-/// The DER SubjectPublicKeyInfo of a pasted key, the way Jira reads it: `-----...-----`
-/// markers and whitespace removed, base64-decoded, parsed as X.509. PKCS#1 keys and
-/// anything else fail.
-pub(crate) fn parse_public_key(text: &str) -> Option<Vec<u8>> {
-    let mut s = text.to_string();
-    while let Some(start) = s.find("-----") {
-        let end = s[start + 5..].find("-----").map(|e| start + 5 + e + 5)?;
-        s.replace_range(start..end, " ");
-    }
-    let b64: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let engine = base64::engine::general_purpose::STANDARD;
-    let der = engine
-        .decode(&b64)
-        .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('='))
-        })
-        .ok()?;
-    let key = rsa::RsaPublicKey::from_public_key_der(&der).ok()?;
-    Some(key.to_public_key_der().ok()?.as_bytes().to_vec())
-}
-
-fn status_error(req: &Req, status: u16, messages: &[String]) -> Resp {
+pub(crate) fn status_error(req: &Req, status: u16, messages: &[String]) -> Resp {
     Resp::negotiated(
         req,
         status,
@@ -59,7 +36,7 @@ fn status_error(req: &Req, status: u16, messages: &[String]) -> Resp {
     )
 }
 
-fn not_found(req: &Req, id: &str) -> Resp {
+pub(crate) fn not_found(req: &Req, id: &str) -> Resp {
     status_error(
         req,
         404,
@@ -69,7 +46,7 @@ fn not_found(req: &Req, id: &str) -> Resp {
 
 /// Administrators only; a cookie session would also need WebSudo, which the stand-in
 /// (like a script) never has.
-fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), Resp> {
+pub(crate) fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), Resp> {
     let fail = |status: u16, message: &str| {
         Resp::negotiated(
             req,
@@ -102,25 +79,7 @@ fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), Resp> {
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let path = req.path.as_str();
     if let Some(rest) = path.strip_prefix("/rest/applinks-oauth/1.0/applicationlink/") {
-        let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-        let [id, "authentication", "consumer"] = segs.as_slice() else {
-            return status_error(req, 404, &["No such applinks-oauth resource.".into()]);
-        };
-        if let Err(resp) = require_admin(st, ctx, req) {
-            return resp;
-        }
-        return match req.method.as_str() {
-            "PUT" => put_consumer(st, req, id),
-            "GET" => get_consumer(st, req, id),
-            "DELETE" => match st.link_mut(id) {
-                None => not_found(req, id),
-                Some(l) => match l.consumer.take() {
-                    Some(_) => Resp::empty(204),
-                    None => no_consumer(req),
-                },
-            },
-            _ => Resp::empty(405),
-        };
+        return consumer::route(st, ctx, req, rest);
     }
     let rest = path.strip_prefix("/rest/applinks/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
@@ -243,7 +202,7 @@ fn manifest(ctx: &Ctx, req: &Req) -> Resp {
 }
 
 /// An absolute http(s) URL, trimmed and without a trailing slash.
-fn web_url(s: &str) -> Option<String> {
+pub(crate) fn web_url(s: &str) -> Option<String> {
     let s = s.trim().trim_end_matches('/');
     let u = url::Url::parse(s).ok()?;
     (matches!(u.scheme(), "http" | "https") && u.host_str().is_some()).then(|| s.to_string())
@@ -378,96 +337,6 @@ fn update(st: &mut State, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     Resp::negotiated(req, 200, "applicationLink", &link_json(ctx, link))
 }
 
-fn no_consumer(req: &Req) -> Resp {
-    status_error(
-        req,
-        404,
-        &["No incoming OAuth consumer is configured on this link.".into()],
-    )
-}
-
-fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
-    let Some(link_name) = st.link(id).map(|l| l.name.clone()) else {
-        return not_found(req, id);
-    };
-    let Some(body) = req.json_body() else {
-        return status_error(req, 400, &["The body must be a JSON consumer.".into()]);
-    };
-    let text = |k: &str| {
-        body[k]
-            .as_str()
-            .filter(|s| !s.trim().is_empty())
-            .map(String::from)
-    };
-    let missing: Vec<String> = ["key", "publicKey"]
-        .iter()
-        .filter(|k| text(k).is_none())
-        .map(|k| format!("applinks.consumer.missing.field: '{k}' is required."))
-        .collect();
-    if !missing.is_empty() {
-        return status_error(req, 400, &missing);
-    }
-    let (key, pem) = (
-        text("key").unwrap_or_default(),
-        text("publicKey").unwrap_or_default(),
-    );
-    let Some(public_key_der) = parse_public_key(&pem) else {
-        return status_error(req, 400, &["applinks.invalid.consumer.publickey: not an X.509 (SubjectPublicKeyInfo) RSA public key; PKCS#1 'RSA PUBLIC KEY' is not accepted.".into()]);
-    };
-    let callback = text("callback");
-    if callback.as_deref().is_some_and(|c| web_url(c).is_none()) {
-        return status_error(
-            req,
-            400,
-            &[
-                "applinks.invalid.consumer.callback: callback must be an absolute http(s) URL."
-                    .into(),
-            ],
-        );
-    }
-    // Consumers are stored by key: the same key elsewhere moves to this link.
-    for l in st.links.iter_mut() {
-        if l.consumer.as_ref().is_some_and(|c| c.key == key) {
-            l.consumer = None;
-        }
-    }
-    let consumer = Consumer {
-        name: text("name").unwrap_or(link_name),
-        description: text("description").unwrap_or_default(),
-        key,
-        public_key_der,
-        callback,
-        two_lo_allowed: body["twoLOAllowed"].as_bool().unwrap_or(false),
-        executing_two_lo_user: text("executingTwoLOUser"),
-    };
-    if let Some(link) = st.link_mut(id) {
-        link.consumer = Some(consumer);
-    }
-    Resp::empty(201)
-}
-
-fn get_consumer(st: &State, req: &Req, id: &str) -> Resp {
-    let Some(link) = st.link(id) else {
-        return not_found(req, id);
-    };
-    let Some(c) = &link.consumer else {
-        return no_consumer(req);
-    };
-    let body = json!({"consumers": [{
-        "key": c.key,
-        "name": c.name,
-        "description": c.description,
-        "publicKey": base64::engine::general_purpose::STANDARD.encode(&c.public_key_der),
-        "callback": c.callback,
-        "signatureMethod": "RSA_SHA1",
-        "twoLOAllowed": c.two_lo_allowed,
-        "executingTwoLOUser": c.executing_two_lo_user,
-        "twoLOImpersonationAllowed": false,
-        "outgoing": false,
-    }]});
-    Resp::negotiated(req, 200, "consumers", &body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,15 +351,6 @@ mod tests {
         assert_eq!(
             application_id("http://align.test"),
             "965d4ed1-f941-3dda-a485-4743dccbc744"
-        );
-    }
-
-    #[test]
-    fn garbage_keys_are_refused() {
-        assert!(parse_public_key("hello").is_none());
-        assert!(
-            parse_public_key("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
-                .is_none()
         );
     }
 }

@@ -7,6 +7,7 @@
 mod accounts;
 mod api;
 mod applinks;
+mod consumer;
 mod http;
 mod oauth_check;
 mod oauth_provider;
