@@ -177,6 +177,16 @@ fn permissions_project_and_search_depend_on_the_user() {
         ),
         (Some(3), 2)
     );
+    let boards = json(
+        svc("/rest/agile/1.0/board?projectKeyOrId=ALIGN")
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(boards["values"][0]["location"]["projectKey"], "ALIGN");
+    let none = get(&s, "/rest/agile/1.0/board").basic_auth("viewer", Some("viewer-pass"));
+    assert_eq!(json(none.send().unwrap())["total"], 0);
+    let latest = json(svc("/rest/api/latest/myself").send().unwrap());
+    assert_eq!(latest["name"], "svc-jira-align");
     let bad = svc("/rest/api/2/search?jql=assignee%20%3D%20admin")
         .send()
         .unwrap();
@@ -450,4 +460,19 @@ fn consumer_round_trip_accepts_spki_only() {
         204
     );
     assert_eq!(admin(&s, Method::GET, &path).send().unwrap().status(), 404);
+}
+
+#[test]
+fn dropping_the_stand_in_stops_the_server() {
+    let s = start();
+    let url = format!("{}/rest/api/2/serverInfo", s.url());
+    assert_eq!(client().get(&url).send().unwrap().status(), 200);
+    assert_eq!(s.request_count(), 1);
+    drop(s);
+    // The listener closes once tiny_http's accept thread notices; allow it a moment.
+    let refused = (0..20).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        client().get(&url).send().is_err()
+    });
+    assert!(refused, "nothing should answer after drop");
 }

@@ -16,8 +16,24 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         Ok(c) => c.map(|c| c.username),
         Err(resp) => return resp,
     };
-    let rest = req.path.strip_prefix("/rest/api/2/").unwrap_or("");
+    // `latest` is Jira's alias of version 2; the agile board list lives beside it.
+    let rest = req.path.strip_prefix("/rest/").unwrap_or("");
+    let (area, rest) = match rest
+        .split_once('/')
+        .and_then(|(a, r)| Some((a, r.split_once('/')?)))
+    {
+        Some(("api", ("2" | "latest", rest))) => ("api", rest),
+        Some(("agile", ("1.0", rest))) => ("agile", rest),
+        _ => ("", ""),
+    };
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    if area == "agile" {
+        let resp = match (req.method.as_str(), segs.as_slice()) {
+            ("GET", ["board"]) => boards(st, ctx, user.as_deref(), req),
+            _ => rest_error(404, "null for uri: the stand-in has no such resource"),
+        };
+        return resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()));
+    }
     let resp = match (req.method.as_str(), segs.as_slice()) {
         ("GET", ["myself"]) => match user.as_deref().and_then(|u| st.user(u)) {
             Some(u) => Resp::json(
@@ -149,6 +165,33 @@ fn my_permissions(st: &State, user: Option<&str>, req: &Req) -> Resp {
         );
     }
     Resp::json(200, &json!({ "permissions": out }))
+}
+
+/// One scrum board on the test project, visible to those who can browse it.
+fn boards(st: &State, ctx: &Ctx, user: Option<&str>, req: &Req) -> Resp {
+    if user.is_none() {
+        return not_authenticated();
+    }
+    let wanted = req.query_param("projectKeyOrId");
+    let matches = wanted
+        .as_deref()
+        .is_none_or(|k| k.eq_ignore_ascii_case(&st.project_key) || k == PROJECT_ID);
+    let values: Vec<Value> = if matches && can_browse(st, user) {
+        vec![json!({
+            "id": 1,
+            "self": format!("{}/rest/agile/1.0/board/1", ctx.base),
+            "name": format!("{} board", st.project_key),
+            "type": "scrum",
+            "location": {"projectId": 10000, "projectKey": st.project_key, "projectName": st.project_name},
+        })]
+    } else {
+        Vec::new()
+    };
+    let total = values.len();
+    Resp::json(
+        200,
+        &json!({"maxResults": 50, "startAt": 0, "total": total, "isLast": true, "values": values}),
+    )
 }
 
 /// The project key of `project = KEY` (quotes allowed, `ORDER BY` ignored).

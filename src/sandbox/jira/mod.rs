@@ -354,7 +354,10 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         oauth_provider::route(st, ctx, req)
     } else if path.starts_with("/rest/applinks") {
         applinks::route(st, ctx, req)
-    } else if path.starts_with("/rest/api/2/") {
+    } else if ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+    {
         api::route(st, ctx, req)
     } else if let Some(resp) = accounts::route(st, ctx, req) {
         resp
