@@ -1,1 +1,369 @@
-//! TODO(helper)
+//! A local Jira Data Center stand-in: a real HTTP server on loopback that behaves as
+//! `jira-dc.md` documents (REST checks, application links, incoming OAuth consumers
+//! and the OAuth 1.0a RSA-SHA1 service provider), so the CLI can be tested end to
+//! end without a Jira. Knobs on [`JiraStandIn`] simulate the operator's pitfalls
+//! (reverse proxy base URL, clock skew, revoked tokens, refused consumers, ...).
+
+mod accounts;
+mod api;
+mod applinks;
+mod consumer;
+mod http;
+mod oauth_check;
+mod oauth_provider;
+pub mod signature;
+mod state;
+
+pub use applinks::application_id;
+use http::{Req, Resp};
+use state::State;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Worker threads serving requests; the CLI makes one request at a time, tests a few.
+const WORKERS: usize = 4;
+
+/// How the stand-in is started.
+#[derive(Debug, Clone)]
+pub struct JiraConfig {
+    /// Where to listen; the default is an ephemeral loopback port.
+    pub bind: SocketAddr,
+    /// The base URL Jira believes in (`None`: its real `http://127.0.0.1:PORT`). A
+    /// different one simulates a reverse proxy: signatures then fail.
+    pub base_url: Option<String>,
+    /// The stand-in's clock is the real clock plus this many seconds.
+    pub clock_offset_secs: i64,
+    pub request_token_ttl: Duration,
+    /// `false`: Basic credentials get 403, as when an admin switched them off.
+    pub basic_auth_enabled: bool,
+}
+
+impl Default for JiraConfig {
+    fn default() -> Self {
+        JiraConfig {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base_url: None,
+            clock_offset_secs: 0,
+            request_token_ttl: Duration::from_secs(600),
+            basic_auth_enabled: true,
+        }
+    }
+}
+
+/// The seeded accounts and project.
+#[derive(Debug, Clone)]
+pub struct DemoAccounts {
+    pub admin_username: String,
+    pub admin_password: String,
+    /// The administrator's personal access token.
+    pub admin_token: String,
+    /// Not an administrator; may browse the test project.
+    pub service_username: String,
+    pub service_password: String,
+    /// Not an administrator; cannot see the test project.
+    pub viewer_username: String,
+    pub viewer_password: String,
+    pub test_project_key: String,
+    pub test_project_name: String,
+}
+
+impl DemoAccounts {
+    fn fixed() -> DemoAccounts {
+        DemoAccounts {
+            admin_username: "admin".into(),
+            admin_password: "admin-pass".into(),
+            admin_token: "demo-admin-pat-0123456789".into(),
+            service_username: "svc-jira-align".into(),
+            service_password: "svc-pass".into(),
+            viewer_username: "viewer".into(),
+            viewer_password: "viewer-pass".into(),
+            test_project_key: "ALIGN".into(),
+            test_project_name: "Jira Align Sync Test".into(),
+        }
+    }
+}
+
+/// An incoming OAuth consumer as stored on a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerView {
+    pub key: String,
+    /// X.509 SubjectPublicKeyInfo, DER.
+    pub public_key_der: Vec<u8>,
+}
+
+/// An application link as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkView {
+    pub id: String,
+    pub name: String,
+    pub rpc_url: String,
+    pub display_url: String,
+    pub consumer: Option<ConsumerView>,
+}
+
+/// An issued access token. `Debug` hides the token itself.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessTokenView {
+    pub token: String,
+    pub consumer_key: String,
+    /// The user who approved it, whom signed calls act as.
+    pub username: String,
+    pub revoked: bool,
+}
+
+impl std::fmt::Debug for AccessTokenView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessTokenView")
+            .field("token", &"<redacted>")
+            .field("consumer_key", &self.consumer_key)
+            .field("username", &self.username)
+            .field("revoked", &self.revoked)
+            .finish()
+    }
+}
+
+struct Shared {
+    state: Mutex<State>,
+    requests: AtomicU64,
+    real_url: String,
+}
+
+/// Per-request facts every handler needs.
+pub(crate) struct Ctx {
+    /// The base URL Jira believes in, without a trailing slash.
+    pub base: String,
+    /// The stand-in's clock, Unix seconds.
+    pub now: i64,
+}
+
+/// The running stand-in. Dropping it stops the server and joins its threads.
+pub struct JiraStandIn {
+    shared: Arc<Shared>,
+    demo: DemoAccounts,
+    stop: Arc<AtomicBool>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl JiraStandIn {
+    pub fn start(config: JiraConfig) -> std::io::Result<JiraStandIn> {
+        let server = tiny_http::Server::http(config.bind).map_err(std::io::Error::other)?;
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| std::io::Error::other("the stand-in is not listening on IP"))?;
+        let demo = DemoAccounts::fixed();
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(&config, &demo)),
+            requests: AtomicU64::new(0),
+            real_url: format!("http://{addr}"),
+        });
+        let server = Arc::new(server);
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut workers = Vec::new();
+        for i in 0..WORKERS {
+            let (server, shared, stop) = (server.clone(), shared.clone(), stop.clone());
+            workers.push(
+                std::thread::Builder::new()
+                    .name(format!("jira-standin-{i}"))
+                    .spawn(move || serve(&server, &shared, &stop))?,
+            );
+        }
+        Ok(JiraStandIn {
+            shared,
+            demo,
+            stop,
+            workers,
+        })
+    }
+
+    /// The real URL, `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn url(&self) -> String {
+        self.shared.real_url.clone()
+    }
+
+    pub fn demo(&self) -> &DemoAccounts {
+        &self.demo
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.shared)
+    }
+
+    pub fn links(&self) -> Vec<LinkView> {
+        self.state()
+            .links
+            .iter()
+            .map(|l| LinkView {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                rpc_url: l.rpc_url.clone(),
+                display_url: l.display_url.clone(),
+                consumer: l.consumer.as_ref().map(|c| ConsumerView {
+                    key: c.key.clone(),
+                    public_key_der: c.public_key_der.clone(),
+                }),
+            })
+            .collect()
+    }
+
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.state().clock_offset = secs;
+    }
+
+    pub fn set_base_url(&self, base_url: Option<String>) {
+        self.state().base_url = base_url;
+    }
+
+    pub fn set_request_token_ttl(&self, ttl: Duration) {
+        self.state().request_token_ttl = ttl;
+    }
+
+    /// Later calls signed with any token issued so far get `token_revoked`.
+    pub fn revoke_access_tokens(&self) {
+        self.state()
+            .access_tokens
+            .iter_mut()
+            .for_each(|t| t.revoked = true);
+    }
+
+    /// An inactive user who approves or whose token signs a call: `user_refused`.
+    pub fn set_user_active(&self, username: &str, active: bool) {
+        if let Some(u) = self
+            .state()
+            .users
+            .iter_mut()
+            .find(|u| u.username == username)
+        {
+            u.active = active;
+        }
+    }
+
+    /// Signed requests from this consumer get `consumer_key_refused` (503).
+    pub fn set_consumer_refused(&self, consumer_key: &str, refused: bool) {
+        let mut st = self.state();
+        if refused {
+            st.refused_consumers.insert(consumer_key.to_string());
+        } else {
+            st.refused_consumers.remove(consumer_key);
+        }
+    }
+
+    /// Signed requests from this consumer get `consumer_key_rejected` (401).
+    pub fn set_consumer_rejected(&self, consumer_key: &str, rejected: bool) {
+        let mut st = self.state();
+        if rejected {
+            st.rejected_consumers.insert(consumer_key.to_string());
+        } else {
+            st.rejected_consumers.remove(consumer_key);
+        }
+    }
+
+    /// HTTP requests served so far.
+    pub fn request_count(&self) -> u64 {
+        self.shared.requests.load(Ordering::SeqCst)
+    }
+
+    pub fn access_tokens(&self) -> Vec<AccessTokenView> {
+        self.state()
+            .access_tokens
+            .iter()
+            .map(|t| AccessTokenView {
+                token: t.token.clone(),
+                consumer_key: t.consumer_key.clone(),
+                username: t.username.clone(),
+                revoked: t.revoked,
+            })
+            .collect()
+    }
+}
+
+impl Drop for JiraStandIn {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        for w in self.workers.drain(..) {
+            let _ = w.join();
+        }
+    }
+}
+
+/// A handler that panicked must not take the whole stand-in down with it.
+fn lock(shared: &Shared) -> MutexGuard<'_, State> {
+    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn serve(server: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
+    // Polling with a short timeout lets Drop stop every worker without help.
+    while !stop.load(Ordering::SeqCst) {
+        match server.recv_timeout(Duration::from_millis(50)) {
+            Ok(Some(mut rq)) => {
+                shared.requests.fetch_add(1, Ordering::SeqCst);
+                let req = Req::from_tiny(&mut rq);
+                let (resp, now) = {
+                    let mut st = lock(shared);
+                    let ctx = Ctx {
+                        base: st
+                            .base_url
+                            .clone()
+                            .unwrap_or_else(|| shared.real_url.clone())
+                            .trim_end_matches('/')
+                            .to_string(),
+                        now: unix_now() + st.clock_offset,
+                    };
+                    (route(&mut st, &ctx, &req), ctx.now)
+                };
+                let resp = resp
+                    .with_header("Date", http::http_date(now))
+                    .with_header("Server", "Jira stand-in");
+                let _ = rq.respond(resp.into_tiny());
+            }
+            Ok(None) => {}
+            Err(_) => break,
+        }
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Jira's REST layer refuses non-GET requests whose body a browser form could have
+/// sent, unless the client opts out of the XSRF check.
+fn xsrf_blocked(req: &Req) -> bool {
+    let simple_body = matches!(
+        req.content_type().as_str(),
+        "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+    );
+    let no_check = req
+        .header("X-Atlassian-Token")
+        .is_some_and(|v| v.eq_ignore_ascii_case("no-check") || v.eq_ignore_ascii_case("nocheck"));
+    req.method != "GET" && simple_body && !no_check
+}
+
+fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
+    let path = req.path.as_str();
+    if path.starts_with("/rest/") && xsrf_blocked(req) {
+        return Resp::text(403, "XSRF check failed");
+    }
+    if path.starts_with("/plugins/servlet/oauth/") {
+        oauth_provider::route(st, ctx, req)
+    } else if path.starts_with("/rest/applinks") {
+        applinks::route(st, ctx, req)
+    } else if ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"]
+        .iter()
+        .any(|p| path.starts_with(p))
+    {
+        api::route(st, ctx, req)
+    } else if let Some(resp) = accounts::route(st, ctx, req) {
+        resp
+    } else if path.starts_with("/rest/") {
+        http::rest_error(404, "null for uri: the stand-in has no such resource")
+    } else {
+        Resp::html(404, "<html><body><h1>Page not found</h1></body></html>")
+    }
+}

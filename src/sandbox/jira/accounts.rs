@@ -1,0 +1,274 @@
+//! Who is calling: personal access tokens, Basic credentials, `JSESSIONID` cookie
+//! sessions and OAuth-signed requests; plus the ways to log in (the REST session
+//! resource, the `login.jsp` form, Seraph's `os_authType=basic`).
+
+use super::http::{html_escape, jira_time, rest_error, Req, Resp};
+use super::state::State;
+use super::{oauth_check, Ctx};
+use base64::Engine;
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    Pat,
+    Basic,
+    Session,
+    OAuth,
+}
+
+pub(crate) struct Caller {
+    pub username: String,
+    pub via: Via,
+}
+
+const NOT_AUTHENTICATED: &str =
+    "You are not authenticated. Authentication required to perform this operation.";
+
+pub(crate) fn not_authenticated() -> Resp {
+    rest_error(401, NOT_AUTHENTICATED)
+}
+
+/// The caller of a REST resource; `Ok(None)` is anonymous. Credentials that are
+/// present but wrong are an error even where anonymous access would do, as in Jira.
+pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option<Caller>, Resp> {
+    if let Some(auth) = req.header("Authorization") {
+        let auth = auth.trim();
+        let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
+        match scheme.to_ascii_lowercase().as_str() {
+            "bearer" => {
+                return match st.pats.get(rest.trim()) {
+                    Some(u) => Ok(Some(Caller {
+                        username: u.clone(),
+                        via: Via::Pat,
+                    })),
+                    None => Err(rest_error(
+                        401,
+                        "The personal access token is not valid or has expired.",
+                    )),
+                };
+            }
+            "basic" => {
+                return basic_user(st, rest).map(|username| {
+                    Some(Caller {
+                        username,
+                        via: Via::Basic,
+                    })
+                });
+            }
+            "oauth" => {
+                return oauth_check::signed_rest_user(st, ctx, req).map(|u| {
+                    u.map(|username| Caller {
+                        username,
+                        via: Via::OAuth,
+                    })
+                });
+            }
+            // Other schemes are not Jira's business: fall back to the cookie.
+            _ => {}
+        }
+    }
+    Ok(session_user(st, req).map(|username| Caller {
+        username,
+        via: Via::Session,
+    }))
+}
+
+/// The user named by `Basic` credentials (the part after the scheme).
+fn basic_user(st: &State, encoded: &str) -> Result<String, Resp> {
+    if !st.basic_auth_enabled {
+        return Err(rest_error(
+            403,
+            "Basic Authentication has been disabled on this instance",
+        ));
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let (user, pass) = decoded.split_once(':').unwrap_or((&decoded, ""));
+    match st.check_password(user, pass) {
+        Some(u) => Ok(u.username.clone()),
+        None => Err(rest_error(401, "Login failed: wrong username or password.")
+            .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
+            .with_header("WWW-Authenticate", "Basic realm=\"protected-area\"")),
+    }
+}
+
+/// The user of the `JSESSIONID` cookie; an unknown cookie is simply anonymous.
+pub(crate) fn session_user(st: &State, req: &Req) -> Option<String> {
+    let id = req.cookie("JSESSIONID")?;
+    st.sessions.get(&id).map(|s| s.username.clone())
+}
+
+pub(crate) fn session_cookie(id: &str) -> String {
+    format!("JSESSIONID={id}; Path=/; HttpOnly")
+}
+
+/// A page visitor's session: the cookie one, or (Seraph) a Basic login when the URL
+/// carries `os_authType=basic`. Returns the session id and whether it must be set
+/// as a cookie on the answer.
+pub(crate) fn page_session(st: &mut State, req: &Req) -> Result<Option<(String, bool)>, Resp> {
+    if let Some(id) = req
+        .cookie("JSESSIONID")
+        .filter(|id| st.sessions.contains_key(id))
+    {
+        return Ok(Some((id, false)));
+    }
+    let wants_basic = req.query_param("os_authType").as_deref() == Some("basic");
+    let basic = req
+        .header("Authorization")
+        .and_then(|a| a.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"));
+    let (true, Some((_, encoded))) = (wants_basic, basic) else {
+        return Ok(None);
+    };
+    let username = basic_user(st, encoded)?;
+    let existing = st
+        .basic_sessions
+        .get(&username)
+        .filter(|id| st.sessions.contains_key(*id))
+        .cloned();
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let id = st.new_session(&username);
+            st.basic_sessions.insert(username, id.clone());
+            id
+        }
+    };
+    Ok(Some((id, true)))
+}
+
+/// Login and session resources, and the few plain pages; `None` when the path is
+/// not one of them.
+pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Option<Resp> {
+    let resp = match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/rest/auth/1/session") => rest_login(st, ctx, req),
+        ("GET", "/rest/auth/1/session") => match rest_caller(st, ctx, req) {
+            Ok(Some(c)) => Resp::json(200, &session_info(st, ctx, &c.username)),
+            Ok(None) => not_authenticated(),
+            Err(resp) => resp,
+        },
+        ("DELETE", "/rest/auth/1/session") => match req.cookie("JSESSIONID") {
+            Some(id) if st.sessions.remove(&id).is_some() => Resp::empty(204),
+            _ => not_authenticated(),
+        },
+        (_, "/rest/auth/1/session") => Resp::empty(405),
+        ("GET", "/login.jsp") => {
+            let dest = req.query_param("os_destination").unwrap_or_default();
+            login_page(200, &dest, None)
+        }
+        ("POST", "/login.jsp") => form_login(st, req),
+        ("GET", "/") | ("GET", "/secure/Dashboard.jspa") => {
+            let who = session_user(st, req).unwrap_or_else(|| "anonymous".into());
+            Resp::html(
+                200,
+                &format!(
+                    "<html><head><title>System Dashboard - Jira stand-in</title></head>\
+                     <body><p id=\"user\">Logged in as {}</p></body></html>",
+                    html_escape(&who)
+                ),
+            )
+            .with_header("X-AUSERNAME", who)
+        }
+        _ => return None,
+    };
+    Some(resp)
+}
+
+fn session_info(st: &State, ctx: &Ctx, username: &str) -> serde_json::Value {
+    json!({
+        "self": format!("{}/rest/api/2/user?username={username}", ctx.base),
+        "name": username,
+        "loginInfo": {
+            "failedLoginCount": 0,
+            "loginCount": st.login_counts.get(username).copied().unwrap_or(0),
+            "previousLoginTime": jira_time(ctx.now),
+        }
+    })
+}
+
+fn rest_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
+    let Some(body) = req.json_body() else {
+        return rest_error(
+            400,
+            "The login request must be a JSON object with username and password.",
+        );
+    };
+    let username = body["username"].as_str().unwrap_or("");
+    let password = body["password"].as_str().unwrap_or("");
+    let Some(user) = st
+        .check_password(username, password)
+        .map(|u| u.username.clone())
+    else {
+        return rest_error(401, "Login failed")
+            .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED");
+    };
+    let id = st.new_session(&user);
+    let info = session_info(st, ctx, &user);
+    Resp::json(
+        200,
+        &json!({
+            "session": {"name": "JSESSIONID", "value": id},
+            "loginInfo": info["loginInfo"],
+        }),
+    )
+    .with_header("Set-Cookie", session_cookie(&id))
+}
+
+/// Only local paths are followed after a login, never another site.
+fn safe_destination(dest: &str) -> String {
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        dest.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+fn form_login(st: &mut State, req: &Req) -> Resp {
+    let username = req.form_param("os_username").unwrap_or_default();
+    let password = req.form_param("os_password").unwrap_or_default();
+    let dest = req.form_param("os_destination").unwrap_or_default();
+    match st
+        .check_password(&username, &password)
+        .map(|u| u.username.clone())
+    {
+        Some(user) => {
+            let id = st.new_session(&user);
+            Resp::redirect(&safe_destination(&dest)).with_header("Set-Cookie", session_cookie(&id))
+        }
+        None => login_page(
+            200,
+            &dest,
+            Some("Sorry, your username and password are incorrect - please try again."),
+        )
+        .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED"),
+    }
+}
+
+fn login_page(status: u16, dest: &str, error: Option<&str>) -> Resp {
+    let error = error
+        .map(|e| {
+            format!(
+                "<div class=\"aui-message error\" id=\"login-error\">{}</div>",
+                html_escape(e)
+            )
+        })
+        .unwrap_or_default();
+    Resp::html(
+        status,
+        &format!(
+            "<html><head><title>Log in - Jira stand-in</title></head><body>{error}\
+             <form id=\"login-form\" method=\"post\" action=\"/login.jsp\">\
+             <label for=\"login-form-username\">Username</label>\
+             <input type=\"text\" name=\"os_username\" id=\"login-form-username\">\
+             <label for=\"login-form-password\">Password</label>\
+             <input type=\"password\" name=\"os_password\" id=\"login-form-password\">\
+             <input type=\"hidden\" name=\"os_destination\" value=\"{}\">\
+             <input type=\"submit\" name=\"login\" value=\"Log In\">\
+             </form></body></html>",
+            html_escape(dest)
+        ),
+    )
+}

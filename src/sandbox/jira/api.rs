@@ -1,0 +1,295 @@
+//! The handful of `/rest/api/2` resources align-link checks: myself, serverInfo,
+//! mypermissions, project and search (JQL `project = KEY` only).
+
+use super::accounts::{not_authenticated, rest_caller};
+use super::http::{jira_time, rest_error, Req, Resp};
+use super::state::State;
+use super::Ctx;
+use serde_json::{json, Value};
+
+const VERSION: &str = "9.12.2";
+const BUILD_NUMBER: u64 = 9_120_002;
+const PROJECT_ID: &str = "10000";
+
+pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
+    let user = match rest_caller(st, ctx, req) {
+        Ok(c) => c.map(|c| c.username),
+        Err(resp) => return resp,
+    };
+    // `latest` is Jira's alias of version 2; the agile board list lives beside it.
+    let rest = req.path.strip_prefix("/rest/").unwrap_or("");
+    let (area, rest) = match rest
+        .split_once('/')
+        .and_then(|(a, r)| Some((a, r.split_once('/')?)))
+    {
+        Some(("api", ("2" | "latest", rest))) => ("api", rest),
+        Some(("agile", ("1.0", rest))) => ("agile", rest),
+        _ => ("", ""),
+    };
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    if area == "agile" {
+        let resp = match (req.method.as_str(), segs.as_slice()) {
+            ("GET", ["board"]) => boards(st, ctx, user.as_deref(), req),
+            _ => rest_error(404, "null for uri: the stand-in has no such resource"),
+        };
+        return resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()));
+    }
+    let resp = match (req.method.as_str(), segs.as_slice()) {
+        ("GET", ["myself"]) => match user.as_deref().and_then(|u| st.user(u)) {
+            Some(u) => Resp::json(
+                200,
+                &json!({
+                    "self": format!("{}/rest/api/2/user?username={}", ctx.base, u.username),
+                    "key": u.username,
+                    "name": u.username,
+                    "emailAddress": u.email,
+                    "displayName": u.display_name,
+                    "active": u.active,
+                    "timeZone": "Etc/UTC",
+                    "locale": "en_US",
+                }),
+            ),
+            None => not_authenticated(),
+        },
+        ("GET", ["serverInfo"]) => Resp::json(
+            200,
+            &json!({
+                "baseUrl": ctx.base,
+                "version": VERSION,
+                "versionNumbers": [9, 12, 2],
+                "deploymentType": "Server",
+                "buildNumber": BUILD_NUMBER,
+                "buildDate": "2024-01-30T00:00:00.000+0000",
+                "serverTime": jira_time(ctx.now),
+                "scmInfo": "stand-in",
+                "serverTitle": "Jira stand-in",
+            }),
+        ),
+        ("GET", ["mypermissions"]) => my_permissions(st, user.as_deref(), req),
+        ("GET", ["project"]) => {
+            let visible: Vec<Value> = if can_browse(st, user.as_deref()) {
+                vec![project_json(st, ctx)]
+            } else {
+                vec![]
+            };
+            Resp::json(200, &Value::Array(visible))
+        }
+        ("GET", ["project", key]) => {
+            let known = key.eq_ignore_ascii_case(&st.project_key) || *key == PROJECT_ID;
+            if known && can_browse(st, user.as_deref()) {
+                Resp::json(200, &project_json(st, ctx))
+            } else {
+                // Jira does not reveal projects the caller may not see.
+                rest_error(404, &format!("No project could be found with key '{key}'."))
+            }
+        }
+        ("GET", ["search"]) => {
+            let num = |name: &str| req.query_param(name).and_then(|v| v.parse::<usize>().ok());
+            search(
+                st,
+                ctx,
+                user.as_deref(),
+                req.query_param("jql").as_deref(),
+                num("startAt"),
+                num("maxResults"),
+            )
+        }
+        ("POST", ["search"]) => match req.json_body() {
+            Some(body) => {
+                let num = |name: &str| body[name].as_u64().map(|n| n as usize);
+                search(
+                    st,
+                    ctx,
+                    user.as_deref(),
+                    body["jql"].as_str(),
+                    num("startAt"),
+                    num("maxResults"),
+                )
+            }
+            None => rest_error(400, "The search request must be a JSON object."),
+        },
+        (_, ["myself" | "serverInfo" | "mypermissions" | "search"]) | (_, ["project", ..]) => {
+            Resp::empty(405)
+        }
+        _ => rest_error(404, "null for uri: the stand-in has no such resource"),
+    };
+    resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()))
+}
+
+fn can_browse(st: &State, user: Option<&str>) -> bool {
+    user.and_then(|u| st.user(u)).is_some_and(|u| u.browse)
+}
+
+fn project_json(st: &State, ctx: &Ctx) -> Value {
+    json!({
+        "self": format!("{}/rest/api/2/project/{PROJECT_ID}", ctx.base),
+        "id": PROJECT_ID,
+        "key": st.project_key,
+        "name": st.project_name,
+        "description": "Seeded by the Jira stand-in for sync tests.",
+        "lead": {"name": "admin", "displayName": "Jira Administrator"},
+        "projectTypeKey": "software",
+        "archived": false,
+    })
+}
+
+fn my_permissions(st: &State, user: Option<&str>, req: &Req) -> Resp {
+    let Some(wanted) = req
+        .query_param("permissions")
+        .filter(|p| !p.trim().is_empty())
+    else {
+        return rest_error(400, "The 'permissions' query parameter is required.");
+    };
+    if let Some(key) = req.query_param("projectKey") {
+        if !key.eq_ignore_ascii_case(&st.project_key) || !can_browse(st, user) {
+            return rest_error(404, &format!("No project could be found with key '{key}'."));
+        }
+    }
+    let u = user.and_then(|u| st.user(u));
+    let admin = u.is_some_and(|u| u.admin);
+    let browse = u.is_some_and(|u| u.browse);
+    let mut out = serde_json::Map::new();
+    for key in wanted.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        let (id, name, kind, have) = match key {
+            "ADMINISTER" => ("0", "Jira Administrators", "GLOBAL", admin),
+            "SYSTEM_ADMIN" => ("44", "Jira System Administrators", "GLOBAL", admin),
+            "BROWSE_PROJECTS" => ("10", "Browse Projects", "PROJECT", browse),
+            "CREATE_ISSUES" => ("11", "Create Issues", "PROJECT", browse),
+            _ => {
+                return rest_error(400, &format!("No permission with key '{key}' exists."));
+            }
+        };
+        out.insert(
+            key.to_string(),
+            json!({"id": id, "key": key, "name": name, "type": kind, "description": name, "havePermission": have}),
+        );
+    }
+    Resp::json(200, &json!({ "permissions": out }))
+}
+
+/// One scrum board on the test project, visible to those who can browse it.
+fn boards(st: &State, ctx: &Ctx, user: Option<&str>, req: &Req) -> Resp {
+    if user.is_none() {
+        return not_authenticated();
+    }
+    let wanted = req.query_param("projectKeyOrId");
+    let matches = wanted
+        .as_deref()
+        .is_none_or(|k| k.eq_ignore_ascii_case(&st.project_key) || k == PROJECT_ID);
+    let values: Vec<Value> = if matches && can_browse(st, user) {
+        vec![json!({
+            "id": 1,
+            "self": format!("{}/rest/agile/1.0/board/1", ctx.base),
+            "name": format!("{} board", st.project_key),
+            "type": "scrum",
+            "location": {"projectId": 10000, "projectKey": st.project_key, "projectName": st.project_name},
+        })]
+    } else {
+        Vec::new()
+    };
+    let total = values.len();
+    Resp::json(
+        200,
+        &json!({"maxResults": 50, "startAt": 0, "total": total, "isLast": true, "values": values}),
+    )
+}
+
+/// The project key of `project = KEY` (quotes allowed, `ORDER BY` ignored).
+fn project_of_jql(jql: &str) -> Option<String> {
+    let lower = jql.to_ascii_lowercase();
+    let clause = match lower.find("order by") {
+        Some(i) => &jql[..i],
+        None => jql,
+    }
+    .trim();
+    if !clause.get(..7)?.eq_ignore_ascii_case("project") {
+        return None;
+    }
+    let value = clause[7..].trim_start().strip_prefix('=')?.trim();
+    let key = value.trim_matches(|c| c == '"' || c == '\'');
+    let ok = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ok.then(|| key.to_string())
+}
+
+fn search(
+    st: &State,
+    ctx: &Ctx,
+    user: Option<&str>,
+    jql: Option<&str>,
+    start_at: Option<usize>,
+    max_results: Option<usize>,
+) -> Resp {
+    let visible = can_browse(st, user);
+    let matching = match jql.map(str::trim).filter(|j| !j.is_empty()) {
+        None => visible,
+        Some(jql) => match project_of_jql(jql) {
+            Some(key) if key.eq_ignore_ascii_case(&st.project_key) && visible => true,
+            Some(key) => {
+                return rest_error(
+                    400,
+                    &format!("The value '{key}' does not exist for the field 'project'."),
+                );
+            }
+            None => {
+                return rest_error(
+                    400,
+                    &format!(
+                        "Error in the JQL Query: the stand-in only understands \
+                         'project = KEY', not '{jql}'."
+                    ),
+                );
+            }
+        },
+    };
+    let start_at = start_at.unwrap_or(0);
+    let max_results = max_results.unwrap_or(50).min(1000);
+    let all: Vec<Value> = if matching {
+        st.issues
+            .iter()
+            .enumerate()
+            .map(|(i, issue)| {
+                let id = (10_001 + i).to_string();
+                json!({
+                    "id": id,
+                    "self": format!("{}/rest/api/2/issue/{id}", ctx.base),
+                    "key": issue.key,
+                    "fields": {
+                        "summary": issue.summary,
+                        "status": {"name": issue.status},
+                        "issuetype": {"name": issue.issue_type},
+                        "project": {"id": PROJECT_ID, "key": st.project_key, "name": st.project_name},
+                    }
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let total = all.len();
+    let page: Vec<Value> = all.into_iter().skip(start_at).take(max_results).collect();
+    Resp::json(
+        200,
+        &json!({"startAt": start_at, "maxResults": max_results, "total": total, "issues": page}),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::project_of_jql;
+
+    #[test]
+    fn only_project_clauses_are_understood() {
+        assert_eq!(project_of_jql("project = ALIGN").as_deref(), Some("ALIGN"));
+        assert_eq!(
+            project_of_jql("project=\"ALIGN\"").as_deref(),
+            Some("ALIGN")
+        );
+        assert_eq!(
+            project_of_jql("PROJECT = ALIGN ORDER BY key").as_deref(),
+            Some("ALIGN")
+        );
+        assert_eq!(project_of_jql("projectx = 1"), None);
+        assert_eq!(project_of_jql("assignee = admin"), None);
+        assert_eq!(project_of_jql("project = A OR project = B"), None);
+    }
+}

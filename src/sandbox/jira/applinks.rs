@@ -1,0 +1,356 @@
+//! Application Links (`/rest/applinks/...`). Administrators only, XML unless the
+//! client accepts JSON, as in Jira. Their incoming consumer is in `consumer.rs`.
+
+use super::accounts::{rest_caller, Via};
+use super::consumer;
+use super::http::{Req, Resp};
+use super::state::{Link, State};
+use super::Ctx;
+use md5::{Digest, Md5};
+use serde_json::{json, Value};
+
+/// Java's `UUID.nameUUIDFromBytes` (MD5, version 3, IETF variant) of the rpcUrl
+/// without its trailing slash: the id Jira gives a generic link, so it is predictable.
+pub fn application_id(rpc_url: &str) -> String {
+    let normalised = rpc_url.trim().trim_end_matches('/');
+    let mut b: [u8; 16] = Md5::digest(normalised.as_bytes()).into();
+    b[6] = (b[6] & 0x0f) | 0x30;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+pub(crate) fn status_error(req: &Req, status: u16, messages: &[String]) -> Resp {
+    Resp::negotiated(
+        req,
+        status,
+        "status",
+        &json!({"status": status, "message": messages}),
+    )
+}
+
+pub(crate) fn not_found(req: &Req, id: &str) -> Resp {
+    status_error(
+        req,
+        404,
+        &[format!("No application link with id {id} was found.")],
+    )
+}
+
+/// Administrators only; a cookie session would also need WebSudo, which the stand-in
+/// (like a script) never has.
+pub(crate) fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), Resp> {
+    let fail = |status: u16, message: &str| {
+        Resp::negotiated(
+            req,
+            status,
+            "status",
+            &json!({"message": message, "status-code": status}),
+        )
+    };
+    let caller = match rest_caller(st, ctx, req)? {
+        Some(c) => c,
+        None => {
+            return Err(fail(
+                401,
+                "Client must be authenticated to access this resource.",
+            ))
+        }
+    };
+    if !st.user(&caller.username).is_some_and(|u| u.admin) {
+        return Err(fail(
+            403,
+            "You must be a Jira administrator to access this resource.",
+        ));
+    }
+    if caller.via == Via::Session {
+        return Err(fail(401, "This resource requires WebSudo."));
+    }
+    Ok(())
+}
+
+pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
+    let path = req.path.as_str();
+    if let Some(rest) = path.strip_prefix("/rest/applinks-oauth/1.0/applicationlink/") {
+        return consumer::route(st, ctx, req, rest);
+    }
+    let rest = path.strip_prefix("/rest/applinks/").unwrap_or("");
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let Some((ver, tail)) = segs.split_first() else {
+        return status_error(req, 404, &["No such applinks resource.".into()]);
+    };
+    if !matches!(*ver, "1.0" | "2.0" | "3.0" | "latest") {
+        return status_error(req, 404, &["No such applinks resource.".into()]);
+    }
+    if req.method == "GET" && tail == ["manifest"] {
+        return manifest(ctx, req);
+    }
+    if let Err(resp) = require_admin(st, ctx, req) {
+        return resp;
+    }
+    match (req.method.as_str(), tail) {
+        ("PUT", ["applicationlink"]) => create(st, ctx, req),
+        ("GET", ["applicationlink"]) => {
+            let links: Vec<Value> = st.links.iter().map(|l| link_json(ctx, l)).collect();
+            Resp::negotiated(
+                req,
+                200,
+                "applicationLinks",
+                &json!({"applicationLinks": links}),
+            )
+        }
+        ("GET", ["applicationlink", id]) => match st.link(id) {
+            Some(l) => Resp::negotiated(req, 200, "applicationLink", &link_json(ctx, l)),
+            None => not_found(req, id),
+        },
+        ("POST" | "PUT", ["applicationlink", id]) => update(st, ctx, req, id),
+        ("DELETE", ["applicationlink", id]) => {
+            let before = st.links.len();
+            st.links.retain(|l| l.id != *id);
+            if st.links.len() == before {
+                not_found(req, id)
+            } else {
+                let body =
+                    json!({"status-code": 200, "message": "The application link was deleted."});
+                Resp::negotiated(req, 200, "status", &body)
+            }
+        }
+        ("GET", ["applinks"]) => {
+            let links: Vec<Value> = st.links.iter().map(|l| link_json(ctx, l)).collect();
+            Resp::negotiated(req, 200, "applinks", &Value::Array(links))
+        }
+        ("GET", ["listApplicationlinks"]) => {
+            let list: Vec<Value> = st.links.iter().map(|l| list_entry(ctx, l)).collect();
+            Resp::negotiated(req, 200, "listEntity", &json!({ "list": list }))
+        }
+        ("GET", ["status", id]) => match st.link(id) {
+            Some(l) => {
+                let incoming = l.consumer.is_some();
+                let two_lo = l.consumer.as_ref().is_some_and(|c| c.two_lo_allowed);
+                let body = json!({
+                    "link": link_json(ctx, l),
+                    "working": true,
+                    "localAuthentication": {
+                        "incoming": {"enabled": incoming, "twoLoEnabled": two_lo, "twoLoImpersonationEnabled": false},
+                        "outgoing": {"enabled": false, "twoLoEnabled": false, "twoLoImpersonationEnabled": false},
+                    },
+                    "remoteAuthentication": null,
+                    "error": null,
+                });
+                Resp::negotiated(req, 200, "status", &body)
+            }
+            None => not_found(req, id),
+        },
+        _ => status_error(req, 404, &["No such applinks resource.".into()]),
+    }
+}
+
+fn link_json(ctx: &Ctx, l: &Link) -> Value {
+    json!({
+        "id": l.id,
+        "name": l.name,
+        "rpcUrl": l.rpc_url,
+        "displayUrl": l.display_url,
+        "typeId": l.type_id,
+        "type": l.type_id,
+        "system": false,
+        "self": format!("{}/rest/applinks/3.0/applicationlink/{}", ctx.base, l.id),
+    })
+}
+
+fn list_entry(ctx: &Ctx, l: &Link) -> Value {
+    let inbound: Vec<&str> = l
+        .consumer
+        .iter()
+        .map(|_| "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider")
+        .collect();
+    json!({
+        "application": link_json(ctx, l),
+        "configuredInboundAuthenticators": inbound,
+        "configuredOutboundAuthenticators": [],
+        "hasIncomingAuthenticationProviders": l.consumer.is_some(),
+        "hasOutgoingAuthenticationProviders": false,
+    })
+}
+
+fn manifest(ctx: &Ctx, req: &Req) -> Resp {
+    let body = json!({
+        "id": application_id(&ctx.base),
+        "name": "Jira stand-in",
+        "typeId": "jira",
+        "version": "9.12.2",
+        "buildNumber": 9_120_002,
+        "applinksVersion": "9.1.2",
+        "inboundAuthenticationTypes": [
+            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider",
+            "com.atlassian.applinks.api.auth.types.BasicAuthenticationProvider",
+        ],
+        "outboundAuthenticationTypes": [
+            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider",
+        ],
+        "publicSignup": false,
+        "url": ctx.base,
+    });
+    Resp::negotiated(req, 200, "manifest", &body)
+}
+
+/// An absolute http(s) URL, trimmed and without a trailing slash.
+pub(crate) fn web_url(s: &str) -> Option<String> {
+    let s = s.trim().trim_end_matches('/');
+    let u = url::Url::parse(s).ok()?;
+    (matches!(u.scheme(), "http" | "https") && u.host_str().is_some()).then(|| s.to_string())
+}
+
+fn create(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
+    let Some(body) = req.json_body() else {
+        return status_error(
+            req,
+            400,
+            &["The body must be a JSON application link.".into()],
+        );
+    };
+    let Some(rpc_url) = body["rpcUrl"].as_str().and_then(web_url) else {
+        return status_error(
+            req,
+            400,
+            &["applinks.error.url.invalid: rpcUrl must be an absolute http(s) URL.".into()],
+        );
+    };
+    let id = application_id(&rpc_url);
+    if st.link(&id).is_some() {
+        return status_error(
+            req,
+            400,
+            &[format!(
+                "applinks.error.duplicate.url: a link to {rpc_url} already exists."
+            )],
+        );
+    }
+    let display_url =
+        match body["displayUrl"].as_str().filter(|s| !s.trim().is_empty()) {
+            None => rpc_url.clone(),
+            Some(d) => match web_url(d) {
+                Some(d) => d,
+                None => return status_error(
+                    req,
+                    400,
+                    &[
+                        "applinks.error.url.invalid: displayUrl must be an absolute http(s) URL."
+                            .into(),
+                    ],
+                ),
+            },
+        };
+    let wanted = body["name"]
+        .as_str()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    let wanted = wanted.map(String::from).unwrap_or_else(|| {
+        url::Url::parse(&rpc_url)
+            .ok()
+            .and_then(|u| u.host_str().map(String::from))
+            .unwrap_or_default()
+    });
+    // Jira silently renames a clash: "NAME - 2", "NAME - 3", ...
+    let mut name = wanted.clone();
+    let mut n = 2;
+    while st.links.iter().any(|l| l.name == name) {
+        name = format!("{wanted} - {n}");
+        n += 1;
+    }
+    let type_id = body["typeId"].as_str().unwrap_or("generic").to_string();
+    st.links.push(Link {
+        id: id.clone(),
+        name,
+        rpc_url,
+        display_url,
+        type_id,
+        consumer: None,
+    });
+    let href = format!("{}/rest/applinks/3.0/applicationlink/{id}", ctx.base);
+    let body = json!({"resources-created": [{"href": href}], "status-code": 201});
+    Resp::negotiated(req, 201, "status", &body).with_header("Location", href)
+}
+
+fn update(st: &mut State, ctx: &Ctx, req: &Req, id: &str) -> Resp {
+    let Some(body) = req.json_body() else {
+        return status_error(
+            req,
+            400,
+            &["The body must be a JSON application link.".into()],
+        );
+    };
+    let Some(current) = st.link(id) else {
+        return not_found(req, id);
+    };
+    if let Some(rpc) = body["rpcUrl"].as_str() {
+        if application_id(rpc) != current.id {
+            return status_error(req, 400, &["applinks.error.rpcurl.cannot.change: the rpcUrl of a link cannot be changed; delete and recreate it.".into()]);
+        }
+    }
+    let name = body["name"]
+        .as_str()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
+    if let Some(name) = name {
+        if st.links.iter().any(|l| l.id != id && l.name == name) {
+            return status_error(
+                req,
+                400,
+                &[format!(
+                    "applinks.error.duplicate.name: another link is called {name}."
+                )],
+            );
+        }
+    }
+    let display =
+        match body["displayUrl"].as_str().filter(|s| !s.trim().is_empty()) {
+            None => None,
+            Some(d) => match web_url(d) {
+                Some(d) => Some(d),
+                None => return status_error(
+                    req,
+                    400,
+                    &[
+                        "applinks.error.url.invalid: displayUrl must be an absolute http(s) URL."
+                            .into(),
+                    ],
+                ),
+            },
+        };
+    let Some(link) = st.link_mut(id) else {
+        return not_found(req, id);
+    };
+    if let Some(name) = name {
+        link.name = name.to_string();
+    }
+    if let Some(display) = display {
+        link.display_url = display;
+    }
+    Resp::negotiated(req, 200, "applicationLink", &link_json(ctx, link))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Computed independently with Python: uuid.UUID(bytes=md5(url).digest(), version=3).
+    #[test]
+    fn ids_follow_java_name_uuid() {
+        assert_eq!(
+            application_id("https://example.jiraalign.com/"),
+            "e81a394f-4f0c-3683-a3a7-00dbafea917a"
+        );
+        assert_eq!(
+            application_id("http://align.test"),
+            "965d4ed1-f941-3dda-a485-4743dccbc744"
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! The incoming OAuth consumer of a link
+//! (`/rest/applinks-oauth/1.0/applicationlink/{id}/authentication/consumer`): the
+//! consumer key and RSA public key Jira trusts for signed requests.
+
+use super::applinks::{not_found, require_admin, status_error, web_url};
+use super::http::{Req, Resp};
+use super::state::{Consumer, State};
+use super::Ctx;
+use base64::Engine;
+use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
+use serde_json::json;
+
+/// `rest` is the path after `.../applicationlink/`.
+pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req, rest: &str) -> Resp {
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let [id, "authentication", "consumer"] = segs.as_slice() else {
+        return status_error(req, 404, &["No such applinks-oauth resource.".into()]);
+    };
+    if let Err(resp) = require_admin(st, ctx, req) {
+        return resp;
+    }
+    match req.method.as_str() {
+        "PUT" => put_consumer(st, req, id),
+        "GET" => get_consumer(st, req, id),
+        "DELETE" => match st.link_mut(id) {
+            None => not_found(req, id),
+            Some(l) => match l.consumer.take() {
+                Some(_) => Resp::empty(204),
+                None => no_consumer(req),
+            },
+        },
+        _ => Resp::empty(405),
+    }
+}
+
+/// The DER SubjectPublicKeyInfo of a pasted key, the way Jira reads it: `-----...-----`
+/// markers and whitespace removed, base64-decoded, parsed as X.509. PKCS#1 keys and
+/// anything else fail.
+fn parse_public_key(text: &str) -> Option<Vec<u8>> {
+    let mut s = text.to_string();
+    while let Some(start) = s.find("-----") {
+        let end = s[start + 5..].find("-----").map(|e| start + 5 + e + 5)?;
+        s.replace_range(start..end, " ");
+    }
+    let b64: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let engine = base64::engine::general_purpose::STANDARD;
+    let der = engine
+        .decode(&b64)
+        .or_else(|_| {
+            base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('='))
+        })
+        .ok()?;
+    let key = rsa::RsaPublicKey::from_public_key_der(&der).ok()?;
+    Some(key.to_public_key_der().ok()?.as_bytes().to_vec())
+}
+
+fn no_consumer(req: &Req) -> Resp {
+    status_error(
+        req,
+        404,
+        &["No incoming OAuth consumer is configured on this link.".into()],
+    )
+}
+
+fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
+    let Some(link_name) = st.link(id).map(|l| l.name.clone()) else {
+        return not_found(req, id);
+    };
+    let Some(body) = req.json_body() else {
+        return status_error(req, 400, &["The body must be a JSON consumer.".into()]);
+    };
+    let text = |k: &str| {
+        body[k]
+            .as_str()
+            .filter(|s| !s.trim().is_empty())
+            .map(String::from)
+    };
+    let missing: Vec<String> = ["key", "publicKey"]
+        .iter()
+        .filter(|k| text(k).is_none())
+        .map(|k| format!("applinks.consumer.missing.field: '{k}' is required."))
+        .collect();
+    if !missing.is_empty() {
+        return status_error(req, 400, &missing);
+    }
+    let (key, pem) = (
+        text("key").unwrap_or_default(),
+        text("publicKey").unwrap_or_default(),
+    );
+    let Some(public_key_der) = parse_public_key(&pem) else {
+        return status_error(req, 400, &["applinks.invalid.consumer.publickey: not an X.509 (SubjectPublicKeyInfo) RSA public key; PKCS#1 'RSA PUBLIC KEY' is not accepted.".into()]);
+    };
+    let callback = text("callback");
+    if callback.as_deref().is_some_and(|c| web_url(c).is_none()) {
+        return status_error(
+            req,
+            400,
+            &[
+                "applinks.invalid.consumer.callback: callback must be an absolute http(s) URL."
+                    .into(),
+            ],
+        );
+    }
+    // Consumers are stored by key: the same key elsewhere moves to this link.
+    for l in st.links.iter_mut() {
+        if l.consumer.as_ref().is_some_and(|c| c.key == key) {
+            l.consumer = None;
+        }
+    }
+    let consumer = Consumer {
+        name: text("name").unwrap_or(link_name),
+        description: text("description").unwrap_or_default(),
+        key,
+        public_key_der,
+        callback,
+        two_lo_allowed: body["twoLOAllowed"].as_bool().unwrap_or(false),
+        executing_two_lo_user: text("executingTwoLOUser"),
+    };
+    if let Some(link) = st.link_mut(id) {
+        link.consumer = Some(consumer);
+    }
+    Resp::empty(201)
+}
+
+fn get_consumer(st: &State, req: &Req, id: &str) -> Resp {
+    let Some(link) = st.link(id) else {
+        return not_found(req, id);
+    };
+    let Some(c) = &link.consumer else {
+        return no_consumer(req);
+    };
+    let body = json!({"consumers": [{
+        "key": c.key,
+        "name": c.name,
+        "description": c.description,
+        "publicKey": base64::engine::general_purpose::STANDARD.encode(&c.public_key_der),
+        "callback": c.callback,
+        "signatureMethod": "RSA_SHA1",
+        "twoLOAllowed": c.two_lo_allowed,
+        "executingTwoLOUser": c.executing_two_lo_user,
+        "twoLOImpersonationAllowed": false,
+        "outgoing": false,
+    }]});
+    Resp::negotiated(req, 200, "consumers", &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_keys_are_refused() {
+        assert!(parse_public_key("hello").is_none());
+        assert!(
+            parse_public_key("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! Everything the stand-in remembers: users and sessions, application links with
+//! their incoming OAuth consumers, request and access tokens, seen nonces, and the
+//! knobs tests turn. One `State` lives behind a mutex; each request holds it.
+
+use super::JiraConfig;
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+pub(crate) struct User {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub email: String,
+    pub admin: bool,
+    /// May browse the test project.
+    pub browse: bool,
+    /// Inactive users still log in here, but the OAuth layer refuses them
+    /// (`user_refused`), as Jira does for a user who may not log in any more.
+    pub active: bool,
+}
+
+pub(crate) struct Session {
+    pub username: String,
+    /// The per-session XSRF form token (`atl_token`).
+    pub atl_token: String,
+}
+
+pub(crate) struct Consumer {
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    /// X.509 SubjectPublicKeyInfo, DER, re-encoded from what was uploaded.
+    pub public_key_der: Vec<u8>,
+    pub callback: Option<String>,
+    pub two_lo_allowed: bool,
+    pub executing_two_lo_user: Option<String>,
+}
+
+pub(crate) struct Link {
+    pub id: String,
+    pub name: String,
+    pub rpc_url: String,
+    pub display_url: String,
+    pub type_id: String,
+    pub consumer: Option<Consumer>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Approval {
+    Pending,
+    Approved { username: String, verifier: String },
+    Denied,
+}
+
+pub(crate) struct RequestToken {
+    pub consumer_key: String,
+    /// The `oauth_callback` given, `None` for `oob` or absent.
+    pub callback: Option<String>,
+    /// OAuth 1.0a (a callback or `oob` was given): a verifier is required later.
+    pub one_a: bool,
+    /// Real time, so clock-offset experiments do not expire tokens by accident.
+    pub issued: Instant,
+    pub approval: Approval,
+    pub exchanged: bool,
+}
+
+pub(crate) struct AccessToken {
+    pub token: String,
+    pub consumer_key: String,
+    pub username: String,
+    pub revoked: bool,
+}
+
+pub(crate) struct Issue {
+    pub key: String,
+    pub summary: String,
+    pub status: String,
+    pub issue_type: String,
+}
+
+pub(crate) struct State {
+    pub base_url: Option<String>,
+    pub clock_offset: i64,
+    pub request_token_ttl: Duration,
+    pub basic_auth_enabled: bool,
+    pub users: Vec<User>,
+    pub pats: HashMap<String, String>,
+    pub sessions: HashMap<String, Session>,
+    /// Session reused by Seraph Basic logins on pages, so the `atl_token` of a page
+    /// rendered for Basic credentials still validates on the next Basic request.
+    pub basic_sessions: HashMap<String, String>,
+    pub login_counts: HashMap<String, u64>,
+    pub links: Vec<Link>,
+    pub request_tokens: HashMap<String, RequestToken>,
+    pub access_tokens: Vec<AccessToken>,
+    /// (consumer key, timestamp, nonce) already seen.
+    pub nonces: HashSet<(String, i64, String)>,
+    pub refused_consumers: HashSet<String>,
+    pub rejected_consumers: HashSet<String>,
+    pub project_key: String,
+    pub project_name: String,
+    pub issues: Vec<Issue>,
+}
+
+fn user(username: &str, password: &str, display: &str, admin: bool, browse: bool) -> User {
+    User {
+        username: username.into(),
+        password: password.into(),
+        display_name: display.into(),
+        email: format!("{username}@example.com"),
+        admin,
+        browse,
+        active: true,
+    }
+}
+
+impl State {
+    pub fn new(config: &JiraConfig, demo: &super::DemoAccounts) -> State {
+        let users = vec![
+            user(
+                &demo.admin_username,
+                &demo.admin_password,
+                "Jira Administrator",
+                true,
+                true,
+            ),
+            user(
+                &demo.service_username,
+                &demo.service_password,
+                "Jira Align Service",
+                false,
+                true,
+            ),
+            user(
+                &demo.viewer_username,
+                &demo.viewer_password,
+                "Read-only Viewer",
+                false,
+                false,
+            ),
+        ];
+        let issues = [
+            "Set up the connector",
+            "Sync the first epic",
+            "Check the sprint board",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, summary)| Issue {
+            key: format!("{}-{}", demo.test_project_key, i + 1),
+            summary: summary.to_string(),
+            status: "To Do".into(),
+            issue_type: if i == 0 { "Epic" } else { "Story" }.into(),
+        })
+        .collect();
+        State {
+            base_url: config.base_url.clone(),
+            clock_offset: config.clock_offset_secs,
+            request_token_ttl: config.request_token_ttl,
+            basic_auth_enabled: config.basic_auth_enabled,
+            users,
+            pats: HashMap::from([(demo.admin_token.clone(), demo.admin_username.clone())]),
+            sessions: HashMap::new(),
+            basic_sessions: HashMap::new(),
+            login_counts: HashMap::new(),
+            links: Vec::new(),
+            request_tokens: HashMap::new(),
+            access_tokens: Vec::new(),
+            nonces: HashSet::new(),
+            refused_consumers: HashSet::new(),
+            rejected_consumers: HashSet::new(),
+            project_key: demo.test_project_key.clone(),
+            project_name: demo.test_project_name.clone(),
+            issues,
+        }
+    }
+
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.username == username)
+    }
+
+    /// The user whose password this is, if any.
+    pub fn check_password(&self, username: &str, password: &str) -> Option<&User> {
+        self.user(username).filter(|u| u.password == password)
+    }
+
+    pub fn user_active(&self, username: &str) -> bool {
+        self.user(username).is_some_and(|u| u.active)
+    }
+
+    /// A new logged-in session for `username`; returns its JSESSIONID.
+    pub fn new_session(&mut self, username: &str) -> String {
+        let id = random_token(32).to_ascii_uppercase();
+        let atl_token = format!(
+            "{}_{}_lin",
+            random_token(19),
+            random_token(40).to_lowercase()
+        );
+        *self.login_counts.entry(username.to_string()).or_default() += 1;
+        self.sessions.insert(
+            id.clone(),
+            Session {
+                username: username.to_string(),
+                atl_token,
+            },
+        );
+        id
+    }
+
+    /// The link whose incoming consumer has this key, and the consumer.
+    pub fn consumer(&self, key: &str) -> Option<(&Link, &Consumer)> {
+        self.links
+            .iter()
+            .find_map(|l| l.consumer.as_ref().filter(|c| c.key == key).map(|c| (l, c)))
+    }
+
+    pub fn link(&self, id: &str) -> Option<&Link> {
+        self.links.iter().find(|l| l.id == id)
+    }
+
+    pub fn link_mut(&mut self, id: &str) -> Option<&mut Link> {
+        self.links.iter_mut().find(|l| l.id == id)
+    }
+
+    /// Remembers a nonce; false when it was already used. Nonces older than twice
+    /// the timestamp window are forgotten: such requests are refused anyway.
+    pub fn use_nonce(&mut self, consumer: &str, timestamp: i64, nonce: &str, now: i64) -> bool {
+        self.nonces
+            .retain(|(_, ts, _)| (now - ts).abs() <= 2 * super::oauth_check::TIMESTAMP_WINDOW);
+        self.nonces
+            .insert((consumer.to_string(), timestamp, nonce.to_string()))
+    }
+}
+
+/// Random alphanumeric text, for tokens, secrets, session ids and verifiers.
+pub(crate) fn random_token(len: usize) -> String {
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
