@@ -1,1 +1,18 @@
+//! OAuth 1.0a with RSA-SHA1, client side: signing requests, reading Jira's
+//! answers and explaining the problems it reports.
+
 pub mod problems;
+pub mod remedy;
+pub mod response;
+pub mod sign;
+
+pub use response::{parse_token_response, OAuthProblem, ProblemContext, TokenResponse};
+pub use sign::{
+    normalize_base_uri, oauth_encode, parse_authorization_header, signature_base_string,
+    OAuthExtras, SignedRequest, Signer,
+};
+
+#[cfg(test)]
+mod problem_tests;
+#[cfg(test)]
+mod tests;

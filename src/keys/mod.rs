@@ -1,0 +1,158 @@
+//! Key material for the OAuth consumer: the consumer key, the RSA key pair Jira
+//! Align signs with, and checks on a public key before it is pasted into Jira.
+
+mod public;
+#[cfg(test)]
+mod tests;
+
+pub use public::{parse_public_key, pkcs1_to_spki, PublicKeyError, MIN_PUBLIC_KEY_BITS};
+
+use base64::Engine as _;
+use rand::distributions::Alphanumeric;
+use rand::rngs::OsRng;
+use rand::Rng;
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs8::der::zeroize::Zeroizing;
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+
+/// Key size used when the user does not choose one: 3072 bits is NIST's
+/// recommendation beyond 2030 and still quick to generate.
+pub const DEFAULT_KEY_BITS: usize = 3072;
+
+/// Key sizes we generate. Smaller keys are weak; larger ones take long to make and
+/// buy nothing here, since the scheme hashes with SHA-1 anyway.
+pub const ACCEPTED_KEY_BITS: &[usize] = &[2048, 3072, 4096];
+
+/// Length of a generated consumer key (about 190 bits of entropy).
+pub const CONSUMER_KEY_LEN: usize = 32;
+
+/// Longest consumer key we accept: the applinks database column is 255 characters.
+pub const CONSUMER_KEY_MAX_LEN: usize = 255;
+
+/// A fresh consumer key: 32 characters from `[A-Za-z0-9]`, drawn from the OS RNG.
+/// Letters and digits only, because the setup guide forbids spaces and symbols.
+pub fn generate_consumer_key() -> String {
+    OsRng
+        .sample_iter(&Alphanumeric)
+        .take(CONSUMER_KEY_LEN)
+        .map(char::from)
+        .collect()
+}
+
+/// Checks a consumer key typed or pasted by the user. `Err` carries the reason as a
+/// phrase that follows "the consumer key ...", e.g. "contains a space at position 7".
+/// Positions count characters from 1.
+pub fn check_consumer_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err("is empty".to_string());
+    }
+    if let Some((index, c)) = key
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+    {
+        let position = index + 1;
+        let what = match c {
+            ' ' => "a space".to_string(),
+            '\t' => "a tab".to_string(),
+            '\n' | '\r' => "a line break".to_string(),
+            c if c.is_whitespace() => format!("a non-breaking or other space (U+{:04X})", c as u32),
+            c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+            c => format!("'{c}'"),
+        };
+        return Err(format!(
+            "contains {what} at position {position}; only letters and digits (A-Z, a-z, 0-9) are allowed"
+        ));
+    }
+    let len = key.chars().count();
+    if len > CONSUMER_KEY_MAX_LEN {
+        return Err(format!(
+            "is {len} characters long; at most {CONSUMER_KEY_MAX_LEN} are allowed"
+        ));
+    }
+    Ok(())
+}
+
+/// Generates an RSA private key with the OS RNG. `bits` must be one of
+/// [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
+pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
+    if !ACCEPTED_KEY_BITS.contains(&bits) {
+        return Err(AppError::usage(format!(
+            "unsupported RSA key size {bits}: use 2048, 3072 or 4096 bits"
+        ))
+        .hint(format!(
+            "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"
+        )));
+    }
+    RsaPrivateKey::new(&mut OsRng, bits)
+        .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
+}
+
+/// The private key as PKCS#8 PEM (`BEGIN PRIVATE KEY`, LF line endings). The
+/// buffer is wiped when dropped.
+pub fn private_key_to_pem(key: &RsaPrivateKey) -> Zeroizing<String> {
+    // Encoding a valid in-memory key only fails on allocation failure.
+    key.to_pkcs8_pem(LineEnding::LF)
+        .expect("an RSA private key always encodes as PKCS#8")
+}
+
+/// Reads a private key from PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1
+/// (`BEGIN RSA PRIVATE KEY`) PEM. CRLF line endings and re-wrapped lines are
+/// accepted; encrypted keys are refused with the command that decrypts them.
+pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, String> {
+    const DECRYPT: &str = "the private key is encrypted with a passphrase; align-link needs it \
+                           unencrypted (`openssl pkey -in key.pem -out plain.pem`)";
+    let blocks = public::pem_blocks(pem).map_err(|err| err.to_string())?;
+    let Some(block) = blocks.iter().find(|b| b.label.ends_with("PRIVATE KEY")) else {
+        return Err("no `BEGIN PRIVATE KEY` or `BEGIN RSA PRIVATE KEY` block found".to_string());
+    };
+    if block.label == "ENCRYPTED PRIVATE KEY" || block.body.contains("Proc-Type:") {
+        return Err(DECRYPT.to_string());
+    }
+    let der = public::decode_base64(&block.body, block.body_line).map_err(|err| err.to_string())?;
+    match block.label.as_str() {
+        "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(&der)
+            .map_err(|err| format!("not a valid PKCS#8 RSA private key: {err}")),
+        "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&der)
+            .map_err(|err| format!("not a valid PKCS#1 RSA private key: {err}")),
+        other => Err(format!(
+            "a `BEGIN {other}` key is not an RSA key in PKCS#8 or PKCS#1 form"
+        )),
+    }
+}
+
+/// The public key as SPKI PEM (`BEGIN PUBLIC KEY`), LF line endings, trailing
+/// newline: the form Jira's consumer settings accept.
+pub fn public_key_to_pem(key: &RsaPublicKey) -> String {
+    key.to_public_key_pem(LineEnding::LF)
+        .expect("an RSA public key always encodes as SPKI")
+}
+
+/// The public key as SPKI (X.509 SubjectPublicKeyInfo) DER.
+pub fn public_key_der(key: &RsaPublicKey) -> Vec<u8> {
+    key.to_public_key_der()
+        .expect("an RSA public key always encodes as SPKI")
+        .into_vec()
+}
+
+/// `SHA256:` and the unpadded base64 of SHA-256 over the SPKI DER, in the style of
+/// OpenSSH fingerprints. Equal to
+/// `openssl pkey -pubin -in pub.pem -outform DER | openssl dgst -sha256 -binary | base64`
+/// without the `=` padding, so users can check it by hand.
+pub fn fingerprint(key: &RsaPublicKey) -> String {
+    let digest = Sha256::digest(public_key_der(key));
+    format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(digest)
+    )
+}
+
+/// Size of an RSA key in bits (the modulus length).
+pub fn key_bits(key: &RsaPublicKey) -> usize {
+    key.n().bits()
+}

@@ -1,0 +1,426 @@
+//! Reading a public key the way Jira does, but with reasons a person can act on.
+//!
+//! Jira strips the `-----` lines and line breaks and parses an X.509
+//! SubjectPublicKeyInfo; anything else fails with a bare
+//! `applinks.invalid.consumer.publickey`. We accept the same inputs and name the
+//! usual mistakes instead: a PKCS#1 key, a private key, a certificate, an SSH key.
+
+use std::fmt;
+
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+use rsa::pkcs1::DecodeRsaPublicKey;
+use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
+use rsa::pkcs8::PrivateKeyInfo;
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPublicKey;
+
+/// Smallest RSA key we let through.
+pub const MIN_PUBLIC_KEY_BITS: usize = 2048;
+
+const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
+
+/// Why a pasted public key cannot be used. `Display` gives a full sentence with the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicKeyError {
+    Empty,
+    /// `BEGIN RSA PUBLIC KEY`, or bare base64 of a PKCS#1 `RSAPublicKey`.
+    Pkcs1,
+    PrivateKey,
+    Certificate,
+    CertificateRequest,
+    /// `ssh-rsa AAAA...` or an RFC 4716 `BEGIN SSH2 PUBLIC KEY` block.
+    OpenSsh,
+    NotRsa {
+        algorithm: String,
+    },
+    UnexpectedPem {
+        label: String,
+    },
+    MultiplePem {
+        count: usize,
+    },
+    MalformedPem {
+        detail: String,
+    },
+    /// `detail` says where, e.g. "unexpected '!' at line 2, column 9".
+    InvalidBase64 {
+        detail: String,
+    },
+    /// Valid base64, but the bytes are no key we recognise.
+    NotPublicKey {
+        bytes: usize,
+    },
+    /// An RSA SubjectPublicKeyInfo whose key itself does not parse.
+    DamagedRsaKey {
+        detail: String,
+    },
+    TooSmall {
+        bits: usize,
+    },
+}
+
+impl fmt::Display for PublicKeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const PASTE: &str = "paste the `-----BEGIN PUBLIC KEY-----` block";
+        match self {
+            PublicKeyError::Empty => write!(
+                f,
+                "The public key is empty: {PASTE} (or the bare base64 Jira shows) in full."
+            ),
+            PublicKeyError::Pkcs1 => write!(
+                f,
+                "This is a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`), which Jira refuses with \
+                 applinks.invalid.consumer.publickey. Convert it with \
+                 `openssl rsa -RSAPublicKey_in -in key.pem -pubout` and {PASTE} it prints."
+            ),
+            PublicKeyError::PrivateKey => write!(
+                f,
+                "This is a PRIVATE key: never paste it anywhere; give the public half \
+                 (`openssl pkey -in key.pem -pubout`). If it was shared, make a new key pair."
+            ),
+            PublicKeyError::Certificate => write!(
+                f,
+                "This is an X.509 certificate, not a public key. Extract the key with \
+                 `openssl x509 -in cert.pem -pubkey -noout` and {PASTE} it prints."
+            ),
+            PublicKeyError::CertificateRequest => write!(
+                f,
+                "This is a certificate signing request, not a public key. Extract the key with \
+                 `openssl req -in request.pem -pubkey -noout` and {PASTE} it prints."
+            ),
+            PublicKeyError::OpenSsh => write!(
+                f,
+                "This is an OpenSSH public key; Jira needs the X.509 form. Convert it with \
+                 `ssh-keygen -e -m PKCS8 -f key.pub` and {PASTE} it prints."
+            ),
+            PublicKeyError::NotRsa { algorithm } => write!(
+                f,
+                "This is an {algorithm} key, but OAuth 1.0a with Jira signs with RSA-SHA1 and \
+                 needs a plain RSA key. Let align-link generate an RSA key pair and use its \
+                 public key."
+            ),
+            PublicKeyError::UnexpectedPem { label } => write!(
+                f,
+                "The text holds a `BEGIN {label}` block, which is not a public key: {PASTE} \
+                 instead."
+            ),
+            PublicKeyError::MultiplePem { count } => {
+                write!(f, "The text holds {count} PEM blocks: {PASTE} alone.")
+            }
+            PublicKeyError::MalformedPem { detail } => write!(
+                f,
+                "The PEM text is malformed: {detail}. Copy the whole block again, from \
+                 `-----BEGIN PUBLIC KEY-----` through `-----END PUBLIC KEY-----`."
+            ),
+            PublicKeyError::InvalidBase64 { detail } => write!(
+                f,
+                "The key is not valid base64: {detail}. Copy the key again, whole and with \
+                 nothing else around it."
+            ),
+            PublicKeyError::NotPublicKey { bytes } => write!(
+                f,
+                "The text decodes to {bytes} bytes, but they are not an X.509 \
+                 SubjectPublicKeyInfo public key: {PASTE} that align-link printed."
+            ),
+            PublicKeyError::DamagedRsaKey { detail } => write!(
+                f,
+                "The RSA public key is damaged ({detail}). Copy it again, whole."
+            ),
+            PublicKeyError::TooSmall { bits } => write!(
+                f,
+                "The RSA key has only {bits} bits; at least {MIN_PUBLIC_KEY_BITS} are needed. \
+                 Generate a new key pair (align-link makes 3072-bit keys)."
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PublicKeyError {}
+
+/// Parses a public key as Jira would accept it: SPKI PEM (`BEGIN PUBLIC KEY`) or the
+/// bare base64 of the SPKI DER, with any whitespace, line breaks or CRLF. Anything
+/// else is refused with the reason and the fix.
+pub fn parse_public_key(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(PublicKeyError::Empty);
+    }
+    if looks_like_openssh(text) {
+        return Err(PublicKeyError::OpenSsh);
+    }
+    if text.starts_with("PuTTY-User-Key-File") {
+        return Err(PublicKeyError::PrivateKey);
+    }
+    let blocks = pem_blocks(text)?;
+    if blocks.is_empty() {
+        let der = decode_base64(text, 1)?;
+        return classify_der(&der);
+    }
+    // A private key anywhere in the paste is the one mistake that matters most.
+    if blocks.iter().any(|b| b.label.contains("PRIVATE KEY")) {
+        return Err(PublicKeyError::PrivateKey);
+    }
+    if blocks.len() > 1 {
+        return Err(PublicKeyError::MultiplePem {
+            count: blocks.len(),
+        });
+    }
+    let block = &blocks[0];
+    match block.label.as_str() {
+        "PUBLIC KEY" => classify_der(&decode_base64(&block.body, block.body_line)?),
+        "RSA PUBLIC KEY" => Err(PublicKeyError::Pkcs1),
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => {
+            Err(PublicKeyError::Certificate)
+        }
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+            Err(PublicKeyError::CertificateRequest)
+        }
+        other => Err(PublicKeyError::UnexpectedPem {
+            label: other.to_string(),
+        }),
+    }
+}
+
+/// Reads a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`, or bare base64 of its DER) so
+/// that it can be re-encoded as SPKI with [`super::public_key_to_pem`]. A key that
+/// already is SPKI is returned as is; every other problem is reported as by
+/// [`parse_public_key`].
+pub fn pkcs1_to_spki(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
+    match parse_public_key(text) {
+        Err(PublicKeyError::Pkcs1) => {}
+        other => return other,
+    }
+    let text = text.trim();
+    let blocks = pem_blocks(text)?;
+    let der = match blocks.first() {
+        Some(block) => decode_base64(&block.body, block.body_line)?,
+        None => decode_base64(text, 1)?,
+    };
+    let key = RsaPublicKey::from_pkcs1_der(&der).map_err(|err| PublicKeyError::DamagedRsaKey {
+        detail: err.to_string(),
+    })?;
+    check_size(key)
+}
+
+/// One `-----BEGIN X-----` ... `-----END X-----` block.
+pub(crate) struct PemBlock {
+    pub label: String,
+    /// The lines between the armour lines, joined with `\n`.
+    pub body: String,
+    /// 1-based line number of the first body line in the original text.
+    pub body_line: usize,
+}
+
+/// Finds the PEM blocks in `text`, ignoring text around them (people paste with a
+/// sentence before or after). Lenient about line length and CRLF, unlike strict
+/// RFC 7468 parsers, because pasted keys are often re-wrapped.
+pub(crate) fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, PublicKeyError> {
+    let mut blocks = Vec::new();
+    let mut current: Option<PemBlock> = None;
+    for (index, raw_line) in text.lines().enumerate() {
+        let line = raw_line.trim();
+        if let Some(label) = armour_label(line, "BEGIN") {
+            if let Some(open) = &current {
+                return Err(PublicKeyError::MalformedPem {
+                    detail: format!(
+                        "a new `BEGIN {label}` line starts on line {} before `END {}`",
+                        index + 1,
+                        open.label
+                    ),
+                });
+            }
+            current = Some(PemBlock {
+                label: label.to_string(),
+                body: String::new(),
+                body_line: index + 2,
+            });
+        } else if let Some(label) = armour_label(line, "END") {
+            let Some(block) = current.take() else {
+                return Err(PublicKeyError::MalformedPem {
+                    detail: format!("line {} has `END {label}` without a BEGIN line", index + 1),
+                });
+            };
+            if block.label != label {
+                return Err(PublicKeyError::MalformedPem {
+                    detail: format!("`BEGIN {}` is closed by `END {label}`", block.label),
+                });
+            }
+            blocks.push(block);
+        } else if let Some(block) = &mut current {
+            // Keep every line, blank ones too, so error line numbers stay right.
+            if index + 1 > block.body_line {
+                block.body.push('\n');
+            }
+            block.body.push_str(line);
+        }
+    }
+    if let Some(block) = current {
+        return Err(PublicKeyError::MalformedPem {
+            detail: format!(
+                "`BEGIN {0}` has no `END {0}` line (was the end cut off?)",
+                block.label
+            ),
+        });
+    }
+    Ok(blocks)
+}
+
+fn armour_label<'a>(line: &'a str, word: &str) -> Option<&'a str> {
+    line.strip_prefix("-----")?
+        .strip_suffix("-----")?
+        .strip_prefix(word)?
+        .strip_prefix(' ')
+        .map(str::trim)
+}
+
+fn looks_like_openssh(text: &str) -> bool {
+    const PREFIXES: &[&str] = &["ssh-rsa ", "ssh-dss ", "ssh-ed25519 ", "ecdsa-sha2-", "sk-"];
+    PREFIXES.iter().any(|p| text.starts_with(p)) || text.contains("BEGIN SSH2 PUBLIC KEY")
+}
+
+/// Decodes base64 that may be spread over lines; `first_line` is the line number of
+/// `text`'s first line in what the user pasted, so errors point at the right place.
+pub(crate) fn decode_base64(text: &str, first_line: usize) -> Result<Vec<u8>, PublicKeyError> {
+    let mut compact = String::with_capacity(text.len());
+    for (line_index, line) in text.lines().enumerate() {
+        for (col_index, c) in line.chars().enumerate() {
+            if c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=') {
+                compact.push(c);
+            } else if !c.is_whitespace() {
+                let hint = match c {
+                    '-' | '_' => " (URL-safe base64 is not accepted)",
+                    _ => "",
+                };
+                return Err(PublicKeyError::InvalidBase64 {
+                    detail: format!(
+                        "unexpected '{c}' at line {}, column {}{hint}",
+                        first_line + line_index,
+                        col_index + 1
+                    ),
+                });
+            }
+        }
+    }
+    if compact.is_empty() {
+        return Err(PublicKeyError::Empty);
+    }
+    // Jira and some tools drop the `=` padding; accept it either way.
+    let engine = GeneralPurpose::new(
+        &alphabet::STANDARD,
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    engine.decode(&compact).map_err(|err| {
+        let detail = match err {
+            base64::DecodeError::InvalidByte(offset, b) => format!(
+                "misplaced '{}' at base64 character {}",
+                char::from(b),
+                offset + 1
+            ),
+            base64::DecodeError::InvalidLength(len) => {
+                format!("{len} base64 characters cannot be a whole value (was the key cut off?)")
+            }
+            base64::DecodeError::InvalidLastSymbol(offset, _) => format!(
+                "the last characters (near base64 character {}) are wrong \
+                 (was the key cut off?)",
+                offset + 1
+            ),
+            base64::DecodeError::InvalidPadding => "the `=` padding is wrong".to_string(),
+        };
+        PublicKeyError::InvalidBase64 { detail }
+    })
+}
+
+/// Works out what a DER blob is and returns the RSA key when it is an RSA SPKI.
+fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
+    if let Ok(spki) = SubjectPublicKeyInfoRef::try_from(der) {
+        let oid = spki.algorithm.oid.to_string();
+        if oid != RSA_ENCRYPTION_OID {
+            return Err(PublicKeyError::NotRsa {
+                algorithm: algorithm_name(&oid),
+            });
+        }
+        let key = RsaPublicKey::try_from(spki).map_err(|err| PublicKeyError::DamagedRsaKey {
+            detail: err.to_string(),
+        })?;
+        return check_size(key);
+    }
+    if PrivateKeyInfo::try_from(der).is_ok() || rsa::pkcs1::RsaPrivateKey::try_from(der).is_ok() {
+        return Err(PublicKeyError::PrivateKey);
+    }
+    if rsa::pkcs1::RsaPublicKey::try_from(der).is_ok() {
+        return Err(PublicKeyError::Pkcs1);
+    }
+    if is_signed_structure(der) {
+        // Certificates and CSRs share the outer shape; tell them apart by the
+        // explicit `[0]` version tag that only certificates (v2/v3) carry.
+        return Err(if signed_body_starts_with(der, 0xA0) {
+            PublicKeyError::Certificate
+        } else {
+            PublicKeyError::CertificateRequest
+        });
+    }
+    Err(PublicKeyError::NotPublicKey { bytes: der.len() })
+}
+
+fn check_size(key: RsaPublicKey) -> Result<RsaPublicKey, PublicKeyError> {
+    let bits = key.n().bits();
+    if bits < MIN_PUBLIC_KEY_BITS {
+        return Err(PublicKeyError::TooSmall { bits });
+    }
+    Ok(key)
+}
+
+fn algorithm_name(oid: &str) -> String {
+    match oid {
+        "1.2.840.10045.2.1" => "elliptic-curve (EC)".to_string(),
+        "1.3.101.112" => "Ed25519".to_string(),
+        "1.3.101.113" => "Ed448".to_string(),
+        "1.3.101.110" => "X25519".to_string(),
+        "1.2.840.10040.4.1" => "DSA".to_string(),
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS (restricted RSA)".to_string(),
+        other => format!("unknown algorithm (OID {other})"),
+    }
+}
+
+/// Splits one DER TLV off `input`: (tag, contents, rest).
+fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, mut rest) = rest.split_first()?;
+    let len = if first < 0x80 {
+        usize::from(first)
+    } else {
+        let n = usize::from(first & 0x7F);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        rest = &rest[n..];
+        len
+    };
+    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
+}
+
+/// SEQUENCE { SEQUENCE body, SEQUENCE algorithm, BIT STRING signature }: the
+/// shape of certificates and certificate requests.
+fn is_signed_structure(der: &[u8]) -> bool {
+    let Some((0x30, outer, [])) = der_tlv(der) else {
+        return false;
+    };
+    let Some((0x30, _, rest)) = der_tlv(outer) else {
+        return false;
+    };
+    let Some((0x30, _, rest)) = der_tlv(rest) else {
+        return false;
+    };
+    matches!(der_tlv(rest), Some((0x03, _, [])))
+}
+
+fn signed_body_starts_with(der: &[u8], tag: u8) -> bool {
+    der_tlv(der)
+        .and_then(|(_, outer, _)| der_tlv(outer))
+        .is_some_and(|(_, body, _)| body.first() == Some(&tag))
+}

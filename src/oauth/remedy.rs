@@ -1,0 +1,366 @@
+//! What each `oauth_problem` means and what the user should do about it. Step 13
+//! stores the consumer key and public key on Jira's application link; step 17
+//! gets and approves the access token.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use percent_encoding::percent_decode_str;
+
+use super::response::{OAuthProblem, ProblemContext};
+
+/// A short phrase saying what the problem code means.
+pub fn meaning(code: &str) -> &'static str {
+    match code {
+        "version_rejected" => "Jira does not accept the OAuth version that was sent",
+        "parameter_absent" => "a required OAuth parameter was missing",
+        "parameter_rejected" => "Jira did not accept one of the OAuth parameters",
+        "timestamp_refused" => "the request's timestamp is outside the window Jira accepts",
+        "signature_method_rejected" => "Jira does not accept the signature method",
+        "nonce_used" => "the nonce was used before",
+        "token_used" => "the token was used before",
+        "token_expired" => "the token has expired",
+        "token_revoked" => "the token was revoked",
+        "token_rejected" => "Jira does not accept the token",
+        "token_not_authorized" => "the token is not authorized for this call",
+        "signature_invalid" => "the signature does not match what Jira computed",
+        "consumer_key_unknown" => "Jira has no consumer with that consumer key",
+        "consumer_key_rejected" => "Jira rejected the consumer",
+        "additional_authorization_required" => "the call needs a user's access token",
+        "permission_unknown" => "the request token has not been approved yet",
+        "permission_denied" => "access was denied when the request token was shown for approval",
+        "user_refused" => "Jira refused the user behind the token",
+        "consumer_key_refused" => "Jira refuses this consumer",
+        _ => "a problem align-link does not know",
+    }
+}
+
+/// What to do, with every detail Jira sent and the caller knows.
+pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
+    let p = &problem.params;
+    let mut text = match problem.problem.as_str() {
+        "signature_invalid" => signature_invalid(problem, ctx),
+        "timestamp_refused" => timestamp_refused(problem, ctx),
+        "consumer_key_unknown" => consumer_key_unknown(ctx),
+        "token_expired" => "Request tokens last 10 minutes, so the approval took too long or an \
+            old token was used (access tokens last 5 years). Rerun step 17 and approve promptly."
+            .to_string(),
+        "permission_denied" => "Someone clicked Deny on Jira's authorization page. Rerun step 17 \
+            and click Allow, logged in as the Jira user Jira Align should act as."
+            .to_string(),
+        "permission_unknown" => "The request token was not approved yet. Open the authorization \
+            page, log in as the Jira user Jira Align should act as and click Allow, then \
+            continue; if the page is gone, rerun step 17."
+            .to_string(),
+        "nonce_used" => "Jira saw the same nonce and timestamp before, so this looks like a \
+            replayed request. Retry once; if it happens again, check that no proxy resends \
+            requests and that this machine's clock is not stuck."
+            .to_string(),
+        "token_rejected" => "Jira does not know this token, or the verifier sent with it is \
+            wrong; the token may come from another Jira or an earlier attempt. Rerun step 17 \
+            and, if you type the verifier, copy its 6 characters exactly."
+            .to_string(),
+        "token_used" => "A request token can be exchanged only once, and this one already was. \
+            Rerun step 17 for a new one."
+            .to_string(),
+        "token_revoked" => "The access token was revoked, in Jira under Profile > Tools > View \
+            OAuth Access Tokens or by an administrator. Rerun step 17 to authorize again."
+            .to_string(),
+        "signature_method_rejected" => format!(
+            "Jira's application links accept only RSA-SHA1, which align-link always sends{}. \
+             If this persists, check that no proxy rewrites the Authorization header, and rerun \
+             step 13 so the link holds align-link's public key.",
+            listed(
+                p,
+                "oauth_acceptable_signature_methods",
+                " (Jira accepts: {})"
+            )
+        ),
+        "version_rejected" => format!(
+            "align-link sends oauth_version=\"1.0\", which Jira accepts{}; something between us \
+             (a proxy or another client) changed the request. Check the path to Jira and retry.",
+            listed(p, "oauth_acceptable_versions", " (Jira accepts: {})")
+        ),
+        "parameter_absent" => parameter_absent(problem),
+        "parameter_rejected" => parameter_rejected(problem),
+        "consumer_key_rejected" | "consumer_key_refused" => "Jira knows the consumer key but \
+            refuses the consumer: the application link's incoming authentication is disabled \
+            or was removed. Check the application link in Jira (Administration > Applications \
+            > Application links > Jira Align > Incoming authentication) and rerun step 13 to \
+            set it up again."
+            .to_string(),
+        "user_refused" => "Jira refused the user behind the token: the account that approved \
+            access is inactive, locked or has no product access. Reactivate it, or rerun step \
+            17 and approve as another Jira user."
+            .to_string(),
+        "additional_authorization_required" => "The call carried no user token (2-legged OAuth), \
+            which this application link does not allow. A user's access token is needed: run \
+            step 17."
+            .to_string(),
+        "token_not_authorized" => "A request token was used where an access token is needed. \
+            Finish step 17: approve the request token, then exchange it for an access token."
+            .to_string(),
+        other => format!(
+            "Jira reported \"{other}\", which align-link does not know. Look in Jira's log \
+             (atlassian-jira.log) at this time for OAuth messages, and check the application \
+             link (rerun step 13 if in doubt).{}",
+            extra_params(problem)
+        ),
+    };
+    if let Some(advice) = p.get("oauth_problem_advice") {
+        text.push_str(&format!("\nJira adds: {advice}"));
+    }
+    text
+}
+
+/// `template` with `{}` replaced by the decoded list in `name`, or "" when absent.
+fn listed(p: &std::collections::BTreeMap<String, String>, name: &str, template: &str) -> String {
+    match p.get(name) {
+        Some(value) if !value.is_empty() => template.replace("{}", &split_names(value).join(", ")),
+        _ => String::new(),
+    }
+}
+
+/// net.oauth sends parameter lists percent-encoded and joined with `&`; accept
+/// commas and spaces too.
+fn split_names(value: &str) -> Vec<String> {
+    value
+        .split(['&', ',', ' '])
+        .filter(|name| !name.is_empty())
+        .map(|name| percent_decode_str(name).decode_utf8_lossy().into_owned())
+        .collect()
+}
+
+fn extra_params(problem: &OAuthProblem) -> String {
+    let shown: Vec<String> = problem
+        .params
+        .iter()
+        .filter(|(name, _)| !name.contains("secret"))
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    if shown.is_empty() {
+        String::new()
+    } else {
+        format!(" Jira also sent: {}.", shown.join(", "))
+    }
+}
+
+fn parameter_absent(problem: &OAuthProblem) -> String {
+    let names = problem
+        .params
+        .get("oauth_parameters_absent")
+        .map(|v| split_names(v))
+        .unwrap_or_default();
+    let mut text = if names.is_empty() {
+        "Jira missed a required OAuth parameter but did not say which.".to_string()
+    } else {
+        format!("Jira missed these parameters: {}.", names.join(", "))
+    };
+    text.push_str(
+        " If every oauth_ parameter is missing, a proxy dropped the Authorization header: make \
+         it pass the header through to Jira.",
+    );
+    if names
+        .iter()
+        .any(|n| n == "oauth_verifier" || n == "oauth_token")
+    {
+        text.push_str(" The token or verifier comes from the approval: rerun step 17.");
+    } else {
+        text.push_str(" Retry; if it persists, rerun step 17.");
+    }
+    text
+}
+
+fn parameter_rejected(problem: &OAuthProblem) -> String {
+    let names = problem
+        .params
+        .get("oauth_parameters_rejected")
+        .map(|v| split_names(v))
+        .unwrap_or_default();
+    let mut text = if names.is_empty() {
+        "Jira rejected an OAuth parameter but did not say which.".to_string()
+    } else {
+        format!("Jira rejected these parameters: {}.", names.join(", "))
+    };
+    if names.iter().any(|n| n == "oauth_callback") {
+        text.push_str(
+            " The callback must be an absolute http(s) URL, or `oob` for none: fix the callback \
+             URL and rerun step 17.",
+        );
+    } else {
+        text.push_str(" Check the values named above and rerun step 17.");
+    }
+    text
+}
+
+fn signature_invalid(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
+    let mut text = String::from(
+        "Jira computed the signature over a different request, or with a different public key. \
+         Usual causes: Jira's base URL (Administration > System > General configuration) is not \
+         the URL align-link calls, because of a reverse proxy, http vs https, another host name \
+         or a port; or the public key on the application link is not the half of align-link's \
+         private key (rerun step 13 to store it again).",
+    );
+    let realm = problem.params.get("realm").filter(|r| !r.is_empty());
+    match (realm, &ctx.jira_url) {
+        (Some(realm), Some(ours)) if realm.trim_end_matches('/') != ours.trim_end_matches('/') => {
+            text.push_str(&format!(
+                "\nJira calls itself {realm}, but align-link used {ours}: make them agree."
+            ))
+        }
+        (None, Some(ours)) => text.push_str(&format!("\nalign-link used {ours}.")),
+        _ => {}
+    }
+    let theirs = problem.params.get("oauth_signature_base_string");
+    if let Some(theirs) = theirs {
+        text.push_str(&format!("\nJira's base string: {theirs}"));
+    }
+    if let Some(ours) = &ctx.our_base_string {
+        text.push_str(&format!("\nOur base string:    {ours}"));
+    }
+    if let (Some(theirs), Some(ours)) = (theirs, &ctx.our_base_string) {
+        text.push('\n');
+        text.push_str(&compare_base_strings(ours, theirs));
+    }
+    text
+}
+
+/// Points at where two base strings differ, in words.
+pub fn compare_base_strings(ours: &str, theirs: &str) -> String {
+    let split = |s: &str| -> (String, String, Vec<String>) {
+        let mut parts = s.splitn(3, '&');
+        let decode = |part: Option<&str>| {
+            percent_decode_str(part.unwrap_or_default())
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let method = decode(parts.next());
+        let uri = decode(parts.next());
+        let params = decode(parts.next());
+        let params = params
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned())
+            .collect();
+        (method, uri, params)
+    };
+    let (our_method, our_uri, our_params) = split(ours);
+    let (their_method, their_uri, their_params) = split(theirs);
+    let mut diffs = Vec::new();
+    if our_method != their_method {
+        diffs.push(format!(
+            "Jira saw method {their_method}, we signed {our_method}."
+        ));
+    }
+    if our_uri != their_uri {
+        diffs.push(format!(
+            "Jira signed the URL {their_uri} but we signed {our_uri}: set Jira's base URL to the \
+             address align-link uses, or make the proxy pass the original scheme, host and port."
+        ));
+    }
+    let only = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter().filter(|p| !b.contains(p)).cloned().collect()
+    };
+    let only_theirs = only(&their_params, &our_params);
+    let only_ours = only(&our_params, &their_params);
+    if !only_theirs.is_empty() || !only_ours.is_empty() {
+        diffs.push(format!(
+            "Parameters differ (a proxy may rewrite the query): only Jira has [{}], only we have [{}].",
+            only_theirs.join(", "),
+            only_ours.join(", ")
+        ));
+    }
+    if diffs.is_empty() {
+        "The base strings are identical, so the request arrived intact and the key is the \
+         problem: the public key on the application link is not the half of align-link's \
+         private key. Rerun step 13."
+            .to_string()
+    } else {
+        diffs.join("\n")
+    }
+}
+
+fn timestamp_refused(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
+    let mut text = String::from(
+        "Jira accepts a request only when its timestamp is within a few minutes of Jira's clock.",
+    );
+    let range = problem
+        .params
+        .get("oauth_acceptable_timestamps")
+        .and_then(|v| v.split_once('-'))
+        .and_then(|(a, b)| Some((a.trim().parse::<i64>().ok()?, b.trim().parse::<i64>().ok()?)));
+    if let Some((low, high)) = range {
+        text.push_str(&format!(
+            " Jira accepts timestamps from {low} to {high} ({} to {}).",
+            utc(low),
+            utc(high)
+        ));
+    }
+    // Without a measurement, the middle of Jira's window is a fair guess of its clock.
+    let skew = ctx.clock_skew_secs.or_else(|| {
+        let (low, high) = range?;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
+        Some(now - (low + high) / 2)
+    });
+    if let Some(skew) = skew {
+        let measured = if ctx.clock_skew_secs.is_some() {
+            "measured"
+        } else {
+            "estimated"
+        };
+        let direction = if skew >= 0 { "ahead of" } else { "behind" };
+        text.push_str(&format!(
+            " This machine's clock is {} seconds {direction} Jira's ({measured}).",
+            skew.unsigned_abs()
+        ));
+    }
+    text.push_str(
+        " Synchronise the clocks of this machine and of Jira with NTP (e.g. `timedatectl \
+         set-ntp true`), then retry.",
+    );
+    text
+}
+
+fn consumer_key_unknown(ctx: &ProblemContext) -> String {
+    let mut text = match &ctx.consumer_key_sent {
+        Some(sent) => format!(
+            "No application link in Jira has the incoming consumer key \"{sent}\" that \
+             align-link sent."
+        ),
+        None => "No application link in Jira has the consumer key align-link sent.".to_string(),
+    };
+    if let Some(on_link) = &ctx.consumer_key_on_link {
+        text.push_str(&format!(" The link holds \"{on_link}\""));
+        match &ctx.consumer_key_sent {
+            Some(sent) if sent.trim() == on_link.trim() && sent != on_link => {
+                text.push_str(" (they differ only in spaces around them).")
+            }
+            _ => text.push('.'),
+        }
+    }
+    text.push_str(
+        " Rerun step 13 to store the consumer key on the link (letters and digits only), and \
+         use the same key in Jira Align.",
+    );
+    text
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for a Unix time (days-to-civil, H. Hinnant).
+pub(crate) fn utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}

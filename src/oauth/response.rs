@@ -1,0 +1,222 @@
+//! Reading Jira's answers to OAuth calls: the form-encoded token answers and the
+//! `oauth_problem` reports (net.oauth style) that come with a refusal.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::error::AppError;
+use crate::oauth::problems;
+use crate::oauth::remedy;
+use crate::oauth::sign::parse_auth_params;
+
+/// How much of an unexpected body we quote in an error.
+const BODY_SHOWN_CHARS: usize = 300;
+
+/// A form-encoded token answer (request token or access token).
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenResponse {
+    pub token: String,
+    /// Jira always sends one; RSA-SHA1 never uses it, so an answer without one is
+    /// still usable and gets an empty string.
+    pub secret: String,
+    /// `oauth_callback_confirmed=true`: a 1.0a token, which needs a verifier.
+    pub callback_confirmed: bool,
+    /// Seconds until the access token expires (Jira: about 5 years).
+    pub expires_in: Option<u64>,
+    pub session_handle: Option<String>,
+    pub authorization_expires_in: Option<u64>,
+}
+
+impl fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("token", &"<redacted>")
+            .field("secret", &"<redacted>")
+            .field("callback_confirmed", &self.callback_confirmed)
+            .field("expires_in", &self.expires_in)
+            .field(
+                "session_handle",
+                &self.session_handle.as_ref().map(|_| "<redacted>"),
+            )
+            .field("authorization_expires_in", &self.authorization_expires_in)
+            .finish()
+    }
+}
+
+/// Parses `oauth_token=...&oauth_token_secret=...[&...]`. Anything else (an
+/// empty body, an HTML page, a problem report) is an error that says what came
+/// back instead; this never panics on a body without `oauth_token`.
+pub fn parse_token_response(body: &str) -> Result<TokenResponse, AppError> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Err(
+            AppError::failed("Jira answered the token request with an empty body").hint(
+                "Jira's token endpoints answer an empty 200 to GET: the call must be a POST to \
+                 {Jira base URL}/plugins/servlet/oauth/request-token (or access-token). Check the \
+                 Jira URL and that no proxy turns the POST into a GET (e.g. on a redirect).",
+            ),
+        );
+    }
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(trimmed.as_bytes())
+        .into_owned()
+        .collect();
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    };
+    if let Some(problem) = get("oauth_problem") {
+        let params = pairs
+            .iter()
+            .filter(|(key, _)| key != "oauth_problem")
+            .cloned()
+            .collect();
+        let problem = OAuthProblem {
+            status: problems::http_status(&problem),
+            problem,
+            params,
+        };
+        return Err(problem.to_error(&ProblemContext::default()));
+    }
+    let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
+        return Err(AppError::failed(format!(
+            "Jira's answer has no oauth_token; it was: {}",
+            show_body(body)
+        ))
+        .hint(
+            "A token answer is form-encoded (oauth_token=...&oauth_token_secret=...). An HTML \
+             page means a login page, an error page or a proxy answered instead of Jira's OAuth \
+             servlet: check the Jira URL and that {Jira base URL}/plugins/servlet/oauth/* is \
+             reachable from here.",
+        ));
+    };
+    let number = |name: &str| get(name).and_then(|value| value.trim().parse::<u64>().ok());
+    Ok(TokenResponse {
+        token,
+        secret: get("oauth_token_secret").unwrap_or_default(),
+        callback_confirmed: get("oauth_callback_confirmed").as_deref() == Some("true"),
+        expires_in: number("oauth_expires_in"),
+        session_handle: get("oauth_session_handle").filter(|handle| !handle.is_empty()),
+        authorization_expires_in: number("oauth_authorization_expires_in"),
+    })
+}
+
+/// A body quoted in an error: one line, token secrets masked, at most
+/// [`BODY_SHOWN_CHARS`] characters.
+pub fn show_body(body: &str) -> String {
+    let one_line = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let masked = mask_secrets(&one_line);
+    let total = masked.chars().count();
+    if total <= BODY_SHOWN_CHARS {
+        format!("\"{masked}\"")
+    } else {
+        let shown: String = masked.chars().take(BODY_SHOWN_CHARS).collect();
+        format!(
+            "\"{shown}…\" ({} more characters)",
+            total - BODY_SHOWN_CHARS
+        )
+    }
+}
+
+fn mask_secrets(text: &str) -> String {
+    text.split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.contains("secret") => format!("{name}=<redacted>"),
+            _ => pair.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A problem Jira reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthProblem {
+    pub status: u16,
+    pub problem: String,
+    /// Everything else Jira sent with it, decoded: `realm` (Jira's base URL),
+    /// `oauth_signature_base_string`, `oauth_parameters_absent`,
+    /// `oauth_parameters_rejected`, `oauth_acceptable_timestamps`, ...
+    pub params: BTreeMap<String, String>,
+}
+
+/// What the caller knows that helps explain a problem. All optional.
+#[derive(Debug, Default, Clone)]
+pub struct ProblemContext {
+    /// The Jira base URL align-link used.
+    pub jira_url: Option<String>,
+    pub consumer_key_sent: Option<String>,
+    /// The consumer key stored on the application link, when it could be read.
+    pub consumer_key_on_link: Option<String>,
+    /// This machine's clock minus Jira's (from the `Date` header), in seconds:
+    /// positive when ours is ahead.
+    pub clock_skew_secs: Option<i64>,
+    /// The base string we signed ([`crate::oauth::SignedRequest::base_string`]).
+    pub our_base_string: Option<String>,
+}
+
+impl OAuthProblem {
+    /// From a response: the `WWW-Authenticate: OAuth realm="..", oauth_problem=".."`
+    /// header and/or a form-encoded body `oauth_problem=...&...`. Body fields win
+    /// over header fields of the same name (the body is not length-limited). `None`
+    /// when neither names a problem.
+    pub fn from_response(
+        status: u16,
+        www_authenticate: Option<&str>,
+        body: &str,
+    ) -> Option<OAuthProblem> {
+        let mut params = BTreeMap::new();
+        if let Some(header) = www_authenticate.and_then(oauth_challenge) {
+            params.extend(parse_auth_params(header));
+        }
+        // Only `oauth_*` names: an HTML or JSON body must not be misread as fields.
+        params.extend(
+            url::form_urlencoded::parse(body.trim().as_bytes())
+                .into_owned()
+                .filter(|(name, _)| name.starts_with("oauth_")),
+        );
+        let problem = params.remove("oauth_problem")?;
+        if problem.is_empty() {
+            return None;
+        }
+        Some(OAuthProblem {
+            status,
+            problem,
+            params,
+        })
+    }
+
+    /// True for the 19 problem codes Jira documents.
+    pub fn is_known(&self) -> bool {
+        problems::ALL.contains(&self.problem.as_str())
+    }
+
+    /// The error to show: what Jira said, with the remedy as the hint.
+    pub fn to_error(&self, ctx: &ProblemContext) -> AppError {
+        AppError::failed(format!(
+            "Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
+            self.status,
+            self.problem,
+            remedy::meaning(&self.problem)
+        ))
+        .hint(remedy::remedy(self, ctx))
+    }
+}
+
+/// The auth-params of the `OAuth` challenge in a `WWW-Authenticate` value, which
+/// may list other challenges too.
+fn oauth_challenge(header: &str) -> Option<&str> {
+    let lower = header.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(found) = lower[from..].find("oauth") {
+        let start = from + found;
+        let before = lower[..start].trim_end();
+        let after = &header[start + 5..];
+        let starts_challenge = before.is_empty() || before.ends_with(',');
+        if starts_challenge && (after.is_empty() || after.starts_with(char::is_whitespace)) {
+            return Some(after);
+        }
+        from = start + 5;
+    }
+    None
+}
