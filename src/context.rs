@@ -33,6 +33,8 @@ pub struct Ctx {
     admin_auth: Option<AdminAuth>,
     /// Set once the OAuth handshake (steps 17-20) has run in this process.
     pub handshake_ran: bool,
+    /// Steps recorded in this run, so `setup` passes over them without a word.
+    pub recorded_this_run: std::collections::BTreeSet<u8>,
 }
 
 impl Ctx {
@@ -55,6 +57,7 @@ impl Ctx {
             sandbox,
             admin_auth: None,
             handshake_ran: false,
+            recorded_this_run: Default::default(),
         })
     }
 
@@ -65,6 +68,7 @@ impl Ctx {
 
     pub fn record(&mut self, step: u8, status: StepStatus, detail: Option<String>) -> Result<()> {
         self.state.record(step, status, detail);
+        self.recorded_this_run.insert(step);
         self.save()
     }
 

@@ -192,7 +192,7 @@ impl Store {
 
     fn write_atomic(&self, name: &str, contents: &[u8]) -> Result<()> {
         check_name(name)?;
-        self.clean_stale(name);
+        self.clean_stale();
         let target = self.dir.join(name);
         let fail =
             |err: io::Error| AppError::failed(format!("cannot write {}: {err}", target.display()));
@@ -234,56 +234,53 @@ impl Store {
         Err(last.unwrap_or_else(|| io::Error::other("no free temp file name")))
     }
 
-    /// Removes temp files of `name` left by a run that died. Best effort: a
+    /// Removes temp files (of any name) left by a run that died: their writer is
+    /// no longer running, or they are older than any write takes. Best effort: a
     /// leftover is harmless, since nothing reads temp files.
-    fn clean_stale(&self, name: &str) {
+    fn clean_stale(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
         };
         for entry in entries.flatten() {
-            let file_name = entry.file_name();
-            if !is_temp_of(&file_name, name) {
+            let Some(pid) = temp_writer_pid(&entry.file_name()) else {
                 continue;
-            }
-            let stale = entry
+            };
+            let old = entry
                 .metadata()
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|modified| modified.elapsed().ok())
                 .is_some_and(|age| age > STALE_AFTER);
-            if stale {
+            if old || writer_is_gone(pid) {
                 let _ = fs::remove_file(entry.path());
             }
         }
     }
 }
 
+/// True when process `pid` is known not to run (Linux's /proc tells; elsewhere
+/// nothing is assumed and only age counts).
+fn writer_is_gone(pid: u32) -> bool {
+    pid != std::process::id()
+        && Path::new("/proc/self").exists()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// The writer's PID, when `file_name` is one of our temp files (`.NAME.PID-RANDOM.tmp`).
+fn temp_writer_pid(file_name: &OsString) -> Option<u32> {
+    let middle = file_name.to_str()?.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (name, writer) = middle.rsplit_once('.')?;
+    let (pid, random) = writer.split_once('-')?;
+    let valid = !name.is_empty()
+        && random.len() == 16
+        && random.bytes().all(|b| b.is_ascii_hexdigit());
+    valid.then(|| pid.parse().ok()).flatten()
+}
+
 fn temp_name(name: &str, pid: u32, random: u64) -> String {
     format!(".{name}.{pid}-{random:016x}.tmp")
 }
 
-/// Whether `file_name` is exactly `temp_name(name, _, _)`, so that the temp files of
-/// `state` are not confused with those of `state.toml`.
-fn is_temp_of(file_name: &OsString, name: &str) -> bool {
-    let Some(file_name) = file_name.to_str() else {
-        return false;
-    };
-    let Some(middle) = file_name
-        .strip_prefix('.')
-        .and_then(|rest| rest.strip_prefix(name))
-        .and_then(|rest| rest.strip_prefix('.'))
-        .and_then(|rest| rest.strip_suffix(".tmp"))
-    else {
-        return false;
-    };
-    let Some((pid, random)) = middle.split_once('-') else {
-        return false;
-    };
-    !pid.is_empty()
-        && pid.bytes().all(|b| b.is_ascii_digit())
-        && random.len() == 16
-        && random.bytes().all(|b| b.is_ascii_hexdigit())
-}
 
 /// Makes a rename durable. Some file systems cannot fsync a directory; there the
 /// rename is as durable as it gets.
@@ -549,8 +546,11 @@ mod tests {
             .unwrap();
         // A killed run's half-written temp file, old, and another writer's fresh one.
         let stale = root.path().join(temp_name("state.toml", 4242, 1));
-        let fresh = root.path().join(temp_name("state.toml", 4243, 2));
+        let fresh = root.path().join(temp_name("state.toml", std::process::id(), 2));
         let other = root.path().join(temp_name("state", 4242, 3));
+        // PIDs wrap far below u32::MAX on Linux, so this writer is certainly gone.
+        let dead_writer = root.path().join(temp_name("private.pem", u32::MAX - 1, 4));
+        fs::write(&dead_writer, "half").unwrap();
         for path in [&stale, &fresh, &other] {
             fs::write(path, "step = ").unwrap();
             let old = SystemTime::now() - 2 * STALE_AFTER;
@@ -575,23 +575,18 @@ mod tests {
             .unwrap();
         assert!(!stale.exists());
         assert!(fresh.exists(), "a young temp file may be in use");
-        assert!(
-            other.exists(),
-            "temp files of other names are theirs to clean"
-        );
+        assert!(!other.exists(), "old temp files of any name go");
+        assert!(!dead_writer.exists(), "a temp file whose writer died goes at once");
         assert_eq!(store.load::<State>("state.toml").unwrap().step, 2);
     }
 
     #[test]
-    fn temp_names_match_only_their_own() {
+    fn temp_names_are_recognised_with_their_writer() {
         let name = OsString::from(temp_name("state.toml", 12, 0xab));
-        assert!(is_temp_of(&name, "state.toml"));
-        assert!(!is_temp_of(&name, "state"));
-        assert!(!is_temp_of(
-            &OsString::from(".state.toml.12-xyz.tmp"),
-            "state.toml"
-        ));
-        assert!(!is_temp_of(&OsString::from("state.toml"), "state.toml"));
+        assert_eq!(temp_writer_pid(&name), Some(12));
+        assert_eq!(temp_writer_pid(&OsString::from(".state.toml.12-xyz.tmp")), None);
+        assert_eq!(temp_writer_pid(&OsString::from("state.toml")), None);
+        assert_eq!(temp_writer_pid(&OsString::from(".12-00000000000000ab.tmp")), None);
     }
 
     #[derive(Debug, Default, Serialize, Deserialize)]

@@ -28,7 +28,7 @@ fn interactive(env: &Env, args: &[&str]) -> Command {
 
 fn options() -> Options {
     Options {
-        timeout_ms: Some(90_000),
+        timeout_ms: Some(30_000),
         strip_ansi_escape_codes: true,
     }
 }
@@ -97,15 +97,24 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
     let mut session = spawn_with_options(cmd, options()).unwrap();
     let mut confirmations = 0;
     loop {
-        let (_, found) = session
-            .exp_any(vec![ReadUntil::String("Done in Jira Align?".into()), ReadUntil::EOF])
+        let (before, found) = session
+            .exp_any(vec![
+                ReadUntil::String("Done in Jira Align? [Y/n]".into()),
+                ReadUntil::String("Application link name in Jira [".into()),
+                ReadUntil::String("Done: every step requested is complete".into()),
+                ReadUntil::String("Error:".into()),
+            ])
             .unwrap();
-        if found.contains("Done in Jira Align?") {
+        if found.contains("Application link name") {
+            session.send_line("").unwrap(); // accept the default, "Jira Align"
+        } else if found.contains("Done in Jira Align?") {
             confirmations += 1;
             session.send("y").unwrap();
             session.flush().unwrap();
         } else {
-            assert!(found.contains("every step requested is complete"), "{found}");
+            let rest = format!("{before}{found}");
+            assert!(found.contains("every step requested is complete"), "{rest}{}", session.exp_eof().unwrap_or_default());
+            session.exp_eof().unwrap();
             break;
         }
     }

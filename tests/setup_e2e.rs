@@ -75,7 +75,7 @@ fn step_13_alone_repairs_a_consumer_changed_in_jira() {
     let env = Env::new();
     let early = env.run(&["step", "13", "--yes"]);
     assert_exit(&early, 1);
-    assert!(stderr(&early).contains("step 4"), "names the step that provides the input: {}", stderr(&early));
+    assert!(stderr(&early).contains("step 9 provides it"), "names the step that provides the input: {}", stderr(&early));
 
     env.setup();
     let link = env.jira.links()[0].clone();

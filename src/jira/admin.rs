@@ -42,7 +42,7 @@ pub struct AppLink {
     pub rpc_url: String,
     #[serde(rename = "displayUrl", default)]
     pub display_url: Option<String>,
-    #[serde(rename = "typeId", alias = "type", default)]
+    #[serde(rename = "typeId", default)]
     pub type_id: Option<String>,
 }
 

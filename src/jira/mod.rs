@@ -13,11 +13,17 @@ use crate::http::Response;
 use crate::oauth::{OAuthProblem, ProblemContext};
 use crate::util::truncate;
 
-/// Joins a REST path onto the Jira base URL, keeping any context path (`/jira`).
-pub fn endpoint(base: &Url, path: &str) -> Url {
+/// Joins a REST path (with an optional `?query`) onto the Jira base URL, keeping
+/// any context path (`/jira`).
+pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path_and_query, None),
+    };
     let mut url = base.clone();
     let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
     url.set_path(&joined);
+    url.set_query(query);
     url
 }
 
@@ -131,6 +137,10 @@ mod tests {
         );
         let root = Url::parse("https://example.com").unwrap();
         assert_eq!(endpoint(&root, "rest/api/2/myself").as_str(), "https://example.com/rest/api/2/myself");
+        assert_eq!(
+            endpoint(&base, "rest/api/2/mypermissions?permissions=ADMINISTER").as_str(),
+            "https://example.com/jira/rest/api/2/mypermissions?permissions=ADMINISTER"
+        );
     }
 
     #[test]

@@ -115,9 +115,10 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
         signer: &signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
-    let request = provider
-        .request_token(&callback)
-        .map_err(|err| explain_consumer(ctx, err))?;
+    let request = match provider.request_token(&callback) {
+        Ok(token) => token,
+        Err(err) => return Err(explain_consumer(ctx, err)),
+    };
     if !request.callback_confirmed && callback != "oob" {
         ui::warn("Jira did not confirm the callback (OAuth 1.0 rather than 1.0a)");
     }

@@ -21,6 +21,9 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
     for step in steps {
         let status = ctx.state.step_status(step.number);
         if skip_done && matches!(status, StepStatus::Done | StepStatus::Skipped) {
+            if ctx.recorded_this_run.contains(&step.number) {
+                continue; // done moments ago, as part of an earlier step (the handshake)
+            }
             println!("Step {:>2} {}: already {}, skipping", step.number, step.title, status.label());
             report.skipped_as_done.push(step.number);
             continue;
