@@ -25,8 +25,12 @@ pub struct CallbackListener {
 impl CallbackListener {
     /// Binds 127.0.0.1 on an ephemeral port: only this machine's browser can reach it.
     pub fn bind() -> Result<CallbackListener> {
-        let server = tiny_http::Server::http("127.0.0.1:0")
-            .map_err(|err| AppError::failed(format!("cannot listen on 127.0.0.1 for the OAuth callback: {err}")).hint("Use --no-browser to type the verifier instead."))?;
+        let server = tiny_http::Server::http("127.0.0.1:0").map_err(|err| {
+            AppError::failed(format!(
+                "cannot listen on 127.0.0.1 for the OAuth callback: {err}"
+            ))
+            .hint("Use --no-browser to type the verifier instead.")
+        })?;
         let port = server
             .server_addr()
             .to_ip()
@@ -58,7 +62,11 @@ impl CallbackListener {
             let request = match self.server.recv_timeout(left) {
                 Ok(Some(request)) => request,
                 Ok(None) => continue,
-                Err(err) => return Err(AppError::failed(format!("the callback listener failed: {err}"))),
+                Err(err) => {
+                    return Err(AppError::failed(format!(
+                        "the callback listener failed: {err}"
+                    )))
+                }
             };
             let Ok(url) = Url::parse(&format!("http://127.0.0.1{}", request.url())) else {
                 respond(request, 400, "bad request");
@@ -68,7 +76,11 @@ impl CallbackListener {
                 respond(request, 404, "not found");
                 continue;
             }
-            let param = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+            let param = |name: &str| {
+                url.query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+            };
             if param("oauth_token").as_deref() != Some(request_token) {
                 respond(request, 400, "this callback is for another authorization");
                 continue;
@@ -76,8 +88,10 @@ impl CallbackListener {
             match param("oauth_verifier") {
                 Some(verifier) if verifier == "denied" => {
                     respond_html(request, DENIED_PAGE);
-                    return Err(AppError::failed("access was denied in Jira (oauth_verifier=denied)")
-                        .hint("Rerun step 17 and click Allow, logged in as the service account."));
+                    return Err(AppError::failed(
+                        "access was denied in Jira (oauth_verifier=denied)",
+                    )
+                    .hint("Rerun step 17 and click Allow, logged in as the service account."));
                 }
                 Some(verifier) if !verifier.is_empty() => {
                     respond_html(request, DONE_PAGE);
@@ -94,8 +108,9 @@ fn respond(request: tiny_http::Request, status: u16, text: &str) {
 }
 
 fn respond_html(request: tiny_http::Request, html: &str) {
-    let header = tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..])
-        .expect("static header is valid");
+    let header =
+        tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..])
+            .expect("static header is valid");
     let _ = request.respond(tiny_http::Response::from_string(html).with_header(header));
 }
 
@@ -122,7 +137,9 @@ mod tests {
                 (stray.0, other.0, good)
             }
         });
-        let verifier = listener.wait_for_verifier("rt1", Duration::from_secs(10)).unwrap();
+        let verifier = listener
+            .wait_for_verifier("rt1", Duration::from_secs(10))
+            .unwrap();
         let (stray, other, good) = waiter.join().unwrap();
         assert_eq!(verifier, "Zx9Q2a");
         assert_eq!((stray, other, good.0), (404, 400, 200));
@@ -134,10 +151,14 @@ mod tests {
         let listener = CallbackListener::bind().unwrap();
         let url = format!("{}?oauth_token=rt2&oauth_verifier=denied", listener.url());
         let waiter = std::thread::spawn(move || get(&url));
-        let err = listener.wait_for_verifier("rt2", Duration::from_secs(10)).unwrap_err();
+        let err = listener
+            .wait_for_verifier("rt2", Duration::from_secs(10))
+            .unwrap_err();
         assert!(err.message.contains("denied"));
         waiter.join().unwrap();
-        let err = listener.wait_for_verifier("rt3", Duration::from_millis(50)).unwrap_err();
+        let err = listener
+            .wait_for_verifier("rt3", Duration::from_millis(50))
+            .unwrap_err();
         assert!(err.message.contains("no answer"));
     }
 }

@@ -109,7 +109,11 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
-            return if err.use_stderr() { crate::error::EXIT_USAGE } else { 0 };
+            return if err.use_stderr() {
+                crate::error::EXIT_USAGE
+            } else {
+                0
+            };
         }
     };
     match run(cli) {

@@ -45,7 +45,10 @@ impl RunConfig {
 
     fn build(raw: RawOptions, stdin_is_terminal: bool) -> Result<RunConfig> {
         if raw.profile.is_empty()
-            || !raw.profile.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || !raw
+                .profile
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             return Err(AppError::usage(format!(
                 "--profile {:?}: a profile name is letters, digits, '-' and '_' only",
@@ -53,10 +56,15 @@ impl RunConfig {
             ))
             .hint("For example: --profile production"));
         }
-        for (flag, secs) in [("--connect-timeout", raw.connect_timeout_secs), ("--timeout", raw.timeout_secs)] {
+        for (flag, secs) in [
+            ("--connect-timeout", raw.connect_timeout_secs),
+            ("--timeout", raw.timeout_secs),
+        ] {
             if secs == 0 || secs > 3600 {
-                return Err(AppError::usage(format!("{flag} {secs}: must be between 1 and 3600 seconds"))
-                    .hint(format!("For example: {flag} 30")));
+                return Err(AppError::usage(format!(
+                    "{flag} {secs}: must be between 1 and 3600 seconds"
+                ))
+                .hint(format!("For example: {flag} 30")));
             }
         }
         if let Some(path) = &raw.answers {
@@ -108,11 +116,26 @@ mod tests {
 
     #[test]
     fn rejects_bad_profile_and_timeouts() {
-        let bad = RawOptions { profile: "a/b".into(), ..raw() };
-        assert!(RunConfig::build(bad, true).unwrap_err().message.contains("--profile"));
-        let zero = RawOptions { timeout_secs: 0, ..raw() };
-        assert!(RunConfig::build(zero, true).unwrap_err().message.contains("--timeout"));
-        let missing = RawOptions { answers: Some("/nonexistent/answers.toml".into()), ..raw() };
+        let bad = RawOptions {
+            profile: "a/b".into(),
+            ..raw()
+        };
+        assert!(RunConfig::build(bad, true)
+            .unwrap_err()
+            .message
+            .contains("--profile"));
+        let zero = RawOptions {
+            timeout_secs: 0,
+            ..raw()
+        };
+        assert!(RunConfig::build(zero, true)
+            .unwrap_err()
+            .message
+            .contains("--timeout"));
+        let missing = RawOptions {
+            answers: Some("/nonexistent/answers.toml".into()),
+            ..raw()
+        };
         let err = RunConfig::build(missing, true).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("/nonexistent/answers.toml"));

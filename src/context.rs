@@ -79,9 +79,17 @@ impl Ctx {
         if let Some(facts) = &self.state.jira {
             return parse_url(&facts.url, "state jira.url");
         }
-        let check = |value: &str| parse_url(value, "Jira URL").map(|_| ()).map_err(|e| e.message);
+        let check = |value: &str| {
+            parse_url(value, "Jira URL")
+                .map(|_| ())
+                .map_err(|e| e.message)
+        };
         let answer = self.prompter.ask(
-            &Question::new("jira.url", "Jira base URL (for example https://jira.example.com)").validate(&check),
+            &Question::new(
+                "jira.url",
+                "Jira base URL (for example https://jira.example.com)",
+            )
+            .validate(&check),
         )?;
         let url = parse_url(&answer, "jira.url")?;
         self.answers.jira.url = Some(url.clone());
@@ -95,9 +103,17 @@ impl Ctx {
         if let Some(facts) = &self.state.align {
             return parse_url(&facts.url, "state align.url");
         }
-        let check = |value: &str| parse_url(value, "Jira Align URL").map(|_| ()).map_err(|e| e.message);
+        let check = |value: &str| {
+            parse_url(value, "Jira Align URL")
+                .map(|_| ())
+                .map_err(|e| e.message)
+        };
         let answer = self.prompter.ask(
-            &Question::new("align.url", "Jira Align URL (for example https://example.jiraalign.com)").validate(&check),
+            &Question::new(
+                "align.url",
+                "Jira Align URL (for example https://example.jiraalign.com)",
+            )
+            .validate(&check),
         )?;
         let url = parse_url(&answer, "align.url")?;
         self.answers.align.url = Some(url.clone());
@@ -145,8 +161,11 @@ impl Ctx {
         }
         let check = |value: &str| crate::answers::check_project_key(value);
         let key = self.prompter.ask(
-            &Question::new("jira.test_project", "Key of a Jira project to test the link with (for example ALIGN)")
-                .validate(&check),
+            &Question::new(
+                "jira.test_project",
+                "Key of a Jira project to test the link with (for example ALIGN)",
+            )
+            .validate(&check),
         )?;
         let key = key.trim().to_ascii_uppercase();
         self.answers.jira.test_project = Some(key.clone());
@@ -161,13 +180,18 @@ impl Ctx {
         let jira = &self.answers.jira;
         let auth = if let Some(token) = &jira.admin_token {
             AdminAuth::Token(token.clone())
-        } else if let (Some(username), Some(password)) = (&jira.admin_username, &jira.admin_password) {
+        } else if let (Some(username), Some(password)) =
+            (&jira.admin_username, &jira.admin_password)
+        {
             AdminAuth::Basic {
                 username: username.clone(),
                 password: password.clone(),
             }
         } else if let Some(username) = jira.admin_username.clone() {
-            let password = self.ask_secret("jira.admin_password", &format!("Jira password for {username}"))?;
+            let password = self.ask_secret(
+                "jira.admin_password",
+                &format!("Jira password for {username}"),
+            )?;
             AdminAuth::Basic { username, password }
         } else if !self.prompter.interactive() {
             return Err(crate::prompt::missing_answer("jira.admin_token")
@@ -175,14 +199,23 @@ impl Ctx {
         } else {
             let choice = self.prompter.select(
                 "How should align-link sign in to Jira as an administrator?",
-                &["Personal access token (recommended)", "Username and password (Basic)"],
+                &[
+                    "Personal access token (recommended)",
+                    "Username and password (Basic)",
+                ],
                 0,
             )?;
             if choice == 0 {
                 AdminAuth::Token(self.ask_secret("jira.admin_token", "Jira personal access token")?)
             } else {
-                let username = self.prompter.ask(&Question::new("jira.admin_username", "Jira administrator username"))?;
-                let password = self.ask_secret("jira.admin_password", &format!("Jira password for {username}"))?;
+                let username = self.prompter.ask(&Question::new(
+                    "jira.admin_username",
+                    "Jira administrator username",
+                ))?;
+                let password = self.ask_secret(
+                    "jira.admin_password",
+                    &format!("Jira password for {username}"),
+                )?;
                 AdminAuth::Basic { username, password }
             }
         };
@@ -198,7 +231,9 @@ impl Ctx {
                 Ok(())
             }
         };
-        let value = self.prompter.ask(&Question::new(key, prompt).secret().validate(&check))?;
+        let value = self
+            .prompter
+            .ask(&Question::new(key, prompt).secret().validate(&check))?;
         Ok(Secret::new(value))
     }
 
@@ -253,17 +288,21 @@ impl Ctx {
 
 /// The error for a step whose input another step provides.
 pub fn needs_step(step: u8, what: &str) -> AppError {
-    AppError::failed(format!("{what} is not there yet: step {step} provides it"))
-        .hint(format!("Run `align-link step {step}` first, or `align-link setup` to run every step in order."))
+    AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
+        "Run `align-link step {step}` first, or `align-link setup` to run every step in order."
+    ))
 }
 
 pub fn parse_url(text: &str, field: &str) -> Result<Url> {
     let url = Url::parse(text.trim()).map_err(|err| {
-        AppError::usage(format!("{field} {text:?} is not a URL ({err})")).hint("Write it in full, for example https://jira.example.com")
+        AppError::usage(format!("{field} {text:?} is not a URL ({err})"))
+            .hint("Write it in full, for example https://jira.example.com")
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(AppError::usage(format!("{field} {text:?} must be an http(s) URL with a host"))
-            .hint("Write it in full, for example https://jira.example.com"));
+        return Err(AppError::usage(format!(
+            "{field} {text:?} must be an http(s) URL with a host"
+        ))
+        .hint("Write it in full, for example https://jira.example.com"));
     }
     Ok(url)
 }

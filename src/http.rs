@@ -113,6 +113,9 @@ pub struct Response {
     pub body: String,
     /// Server clock minus ours, from the `Date` header, when it was sent.
     pub clock_skew_secs: Option<i64>,
+    /// For an OAuth-signed request, the signature base string we signed: shown
+    /// beside Jira's when Jira says `signature_invalid`.
+    pub oauth_base_string: Option<String>,
 }
 
 impl Response {
@@ -149,12 +152,18 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
             let pem = std::fs::read(path).map_err(|err| {
-                AppError::usage(format!("--ca-cert {}: cannot read it: {err}", path.display()))
-                    .hint("Give the path of your private CA's certificate (PEM).")
+                AppError::usage(format!(
+                    "--ca-cert {}: cannot read it: {err}",
+                    path.display()
+                ))
+                .hint("Give the path of your private CA's certificate (PEM).")
             })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
-                AppError::usage(format!("--ca-cert {}: not a PEM certificate: {err}", path.display()))
-                    .hint("The file must hold a `-----BEGIN CERTIFICATE-----` block.")
+                AppError::usage(format!(
+                    "--ca-cert {}: not a PEM certificate: {err}",
+                    path.display()
+                ))
+                .hint("The file must hold a `-----BEGIN CERTIFICATE-----` block.")
             })?;
             builder = builder.add_root_certificate(cert);
         }
@@ -219,18 +228,22 @@ impl Http {
         if request.no_xsrf_check {
             builder = builder.header("X-Atlassian-Token", "no-check");
         }
+        let mut oauth_base_string = None;
         builder = match &request.auth {
             Auth::None => builder,
             Auth::Bearer(token) => builder.bearer_auth(token.expose()),
             Auth::Basic(user, password) => builder.basic_auth(user, Some(password.expose())),
-            Auth::Cookie(session) => builder.header(COOKIE, format!("JSESSIONID={}", session.expose())),
+            Auth::Cookie(session) => {
+                builder.header(COOKIE, format!("JSESSIONID={}", session.expose()))
+            }
             Auth::OAuth(signer, extras) => {
                 let form = match &request.body {
                     Body::Form(pairs) => pairs.as_slice(),
                     _ => &[],
                 };
-                let header = signer.authorization(request.method.as_str(), &request.url, form, extras);
-                builder.header(AUTHORIZATION, header)
+                let signed = signer.sign(request.method.as_str(), &request.url, form, extras);
+                oauth_base_string = Some(signed.base_string);
+                builder.header(AUTHORIZATION, signed.authorization)
             }
         };
         builder = match &request.body {
@@ -243,7 +256,12 @@ impl Http {
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
         if self.options.verbose {
-            eprintln!("> {} {}{}", request.method, redact_url(&request.url), auth_label(&request.auth));
+            eprintln!(
+                "> {} {}{}",
+                request.method,
+                redact_url(&request.url),
+                auth_label(&request.auth)
+            );
         }
         let response = builder.send();
         let local_now = SystemTime::now();
@@ -260,7 +278,11 @@ impl Http {
         let headers = response.headers().clone();
         let body = response.text()?;
         if self.options.verbose {
-            eprintln!("< {status} ({} ms, {} bytes)", started.elapsed().as_millis(), body.len());
+            eprintln!(
+                "< {status} ({} ms, {} bytes)",
+                started.elapsed().as_millis(),
+                body.len()
+            );
         }
         let clock_skew_secs = headers
             .get(reqwest::header::DATE)
@@ -271,6 +293,7 @@ impl Http {
             headers,
             body,
             clock_skew_secs,
+            oauth_base_string,
         })
     }
 }
@@ -392,9 +415,13 @@ mod tests {
 
     #[test]
     fn secrets_in_query_are_redacted() {
-        let url = Url::parse("http://127.0.0.1/cb?oauth_token=abc&oauth_verifier=XYZ123&x=1").unwrap();
+        let url =
+            Url::parse("http://127.0.0.1/cb?oauth_token=abc&oauth_verifier=XYZ123&x=1").unwrap();
         let shown = redact_url(&url);
-        assert!(!shown.contains("abc") && !shown.contains("XYZ123"), "{shown}");
+        assert!(
+            !shown.contains("abc") && !shown.contains("XYZ123"),
+            "{shown}"
+        );
         assert!(shown.contains("x=1"));
     }
 
@@ -407,6 +434,7 @@ mod tests {
             headers,
             body: String::new(),
             clock_skew_secs: None,
+            oauth_base_string: None,
         };
         assert_eq!(retry_delay(&response, 1), Duration::from_secs(2));
         let mut headers = HeaderMap::new();

@@ -153,7 +153,9 @@ mod tests {
         let mut prompter = NonInteractive;
         let q = Question::new("align.application_name", "Name").default("Jira Align");
         assert_eq!(prompter.ask(&q).unwrap(), "Jira Align");
-        let err = prompter.ask(&Question::new("jira.url", "Jira URL")).unwrap_err();
+        let err = prompter
+            .ask(&Question::new("jira.url", "Jira URL"))
+            .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("`jira.url`"), "{}", err.message);
         assert!(err.hint.unwrap().contains("under `[jira]`"));
@@ -162,7 +164,9 @@ mod tests {
     #[test]
     fn non_interactive_validates_defaults() {
         let reject = |_: &str| Err("never".to_string());
-        let q = Question::new("keys.bits", "Bits").default("12").validate(&reject);
+        let q = Question::new("keys.bits", "Bits")
+            .default("12")
+            .validate(&reject);
         assert!(NonInteractive.ask(&q).is_err());
     }
 }

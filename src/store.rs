@@ -268,19 +268,20 @@ fn writer_is_gone(pid: u32) -> bool {
 
 /// The writer's PID, when `file_name` is one of our temp files (`.NAME.PID-RANDOM.tmp`).
 fn temp_writer_pid(file_name: &OsString) -> Option<u32> {
-    let middle = file_name.to_str()?.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let middle = file_name
+        .to_str()?
+        .strip_prefix('.')?
+        .strip_suffix(".tmp")?;
     let (name, writer) = middle.rsplit_once('.')?;
     let (pid, random) = writer.split_once('-')?;
-    let valid = !name.is_empty()
-        && random.len() == 16
-        && random.bytes().all(|b| b.is_ascii_hexdigit());
+    let valid =
+        !name.is_empty() && random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit());
     valid.then(|| pid.parse().ok()).flatten()
 }
 
 fn temp_name(name: &str, pid: u32, random: u64) -> String {
     format!(".{name}.{pid}-{random:016x}.tmp")
 }
-
 
 /// Makes a rename durable. Some file systems cannot fsync a directory; there the
 /// rename is as durable as it gets.
@@ -546,7 +547,9 @@ mod tests {
             .unwrap();
         // A killed run's half-written temp file, old, and another writer's fresh one.
         let stale = root.path().join(temp_name("state.toml", 4242, 1));
-        let fresh = root.path().join(temp_name("state.toml", std::process::id(), 2));
+        let fresh = root
+            .path()
+            .join(temp_name("state.toml", std::process::id(), 2));
         let other = root.path().join(temp_name("state", 4242, 3));
         // PIDs wrap far below u32::MAX on Linux, so this writer is certainly gone.
         let dead_writer = root.path().join(temp_name("private.pem", u32::MAX - 1, 4));
@@ -576,7 +579,10 @@ mod tests {
         assert!(!stale.exists());
         assert!(fresh.exists(), "a young temp file may be in use");
         assert!(!other.exists(), "old temp files of any name go");
-        assert!(!dead_writer.exists(), "a temp file whose writer died goes at once");
+        assert!(
+            !dead_writer.exists(),
+            "a temp file whose writer died goes at once"
+        );
         assert_eq!(store.load::<State>("state.toml").unwrap().step, 2);
     }
 
@@ -584,9 +590,15 @@ mod tests {
     fn temp_names_are_recognised_with_their_writer() {
         let name = OsString::from(temp_name("state.toml", 12, 0xab));
         assert_eq!(temp_writer_pid(&name), Some(12));
-        assert_eq!(temp_writer_pid(&OsString::from(".state.toml.12-xyz.tmp")), None);
+        assert_eq!(
+            temp_writer_pid(&OsString::from(".state.toml.12-xyz.tmp")),
+            None
+        );
         assert_eq!(temp_writer_pid(&OsString::from("state.toml")), None);
-        assert_eq!(temp_writer_pid(&OsString::from(".12-00000000000000ab.tmp")), None);
+        assert_eq!(
+            temp_writer_pid(&OsString::from(".12-00000000000000ab.tmp")),
+            None
+        );
     }
 
     #[derive(Debug, Default, Serialize, Deserialize)]

@@ -10,11 +10,17 @@ fn refused(env: &Env, extra: &str) -> String {
     env.write_answers(extra);
     let output = env.run(&["setup", "--yes"]);
     assert_exit(&output, 2);
-    assert!(!env.state_dir().exists(), "a refused answers file leaves no state behind");
+    assert!(
+        !env.state_dir().exists(),
+        "a refused answers file leaves no state behind"
+    );
     assert!(env.jira.links().is_empty(), "nothing was sent to Jira");
     let err = stderr(&output);
     assert!(err.starts_with("Error: "), "{err}");
-    assert!(err.contains("\nHint: "), "every refusal says what to do: {err}");
+    assert!(
+        err.contains("\nHint: "),
+        "every refusal says what to do: {err}"
+    );
     err
 }
 
@@ -22,7 +28,10 @@ fn refused(env: &Env, extra: &str) -> String {
 fn unknown_key_names_line_and_valid_keys() {
     let env = Env::new();
     let err = refused(&env, "colour = \"blue\"\n");
-    assert!(err.contains("answers.toml:15:1: unknown key `keys.colour`"), "{err}");
+    assert!(
+        err.contains("answers.toml:15:1: unknown key `keys.colour`"),
+        "{err}"
+    );
     assert!(err.contains("bits"), "lists the keys of [keys]: {err}");
 }
 
@@ -30,19 +39,28 @@ fn unknown_key_names_line_and_valid_keys() {
 fn wrong_type_names_the_key() {
     let env = Env::new();
     env.write_answers("");
-    let text = std::fs::read_to_string(env.answers_path()).unwrap().replace("bits = 2048", "bits = \"2048\"");
+    let text = std::fs::read_to_string(env.answers_path())
+        .unwrap()
+        .replace("bits = 2048", "bits = \"2048\"");
     write_private(&env.answers_path(), &text);
     let output = env.run(&["setup", "--yes"]);
     assert_exit(&output, 2);
     let err = stderr(&output);
-    assert!(err.contains("answers.toml:14:8: keys.bits: expected an integer"), "{err}");
+    assert!(
+        err.contains("answers.toml:14:8: keys.bits: expected an integer"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_secret_env_var_is_named() {
     let env = Env::new();
     env.write_answers("");
-    let output = env.cmd(&["setup", "--yes"]).env_remove("TEST_SERVICE_PASSWORD").output().unwrap();
+    let output = env
+        .cmd(&["setup", "--yes"])
+        .env_remove("TEST_SERVICE_PASSWORD")
+        .output()
+        .unwrap();
     assert_exit(&output, 2);
     let err = stderr(&output);
     assert!(err.contains("service_account.password"), "{err}");
@@ -76,13 +94,18 @@ fn consumer_key_with_a_space_is_refused() {
 fn pkcs1_public_key_is_refused_with_the_reason() {
     let env = Env::new();
     let pkcs1 = "source = \"align\"\npublic_key = \"\"\"\n-----BEGIN RSA PUBLIC KEY-----\nMIIBCgKCAQEAq3\n-----END RSA PUBLIC KEY-----\n\"\"\"\n";
-    let text = std::fs::read_to_string(env.answers_path()).unwrap().replace("bits = 2048\n", "");
+    let text = std::fs::read_to_string(env.answers_path())
+        .unwrap()
+        .replace("bits = 2048\n", "");
     write_private(&env.answers_path(), &format!("{text}{pkcs1}"));
     let output = env.run(&["setup", "--yes"]);
     assert_exit(&output, 2);
     let err = stderr(&output);
     assert!(err.contains("keys.public_key"), "{err}");
-    assert!(err.contains("PKCS#1") || err.contains("RSA PUBLIC KEY"), "{err}");
+    assert!(
+        err.contains("PKCS#1") || err.contains("RSA PUBLIC KEY"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -100,6 +123,12 @@ fn literal_secret_in_a_readable_file_warns() {
     let output = env.run(&["step", "7", "--yes"]);
     support::assert_success(&output);
     let err = stderr(&output);
-    assert!(err.contains("Warning:") && err.contains("service_account.password"), "{err}");
-    assert!(!err.contains("svc-pass"), "the warning does not repeat the secret");
+    assert!(
+        err.contains("Warning:") && err.contains("service_account.password"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("svc-pass"),
+        "the warning does not repeat the secret"
+    );
 }

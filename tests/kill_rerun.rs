@@ -37,15 +37,22 @@ fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
         let state_file = env.state_dir().join("state.toml");
         if state_file.exists() {
             let text = fs::read_to_string(&state_file).unwrap();
-            toml::from_str::<toml::Value>(&text).unwrap_or_else(|err| panic!("torn state after {delay_ms} ms: {err}\n{text}"));
+            toml::from_str::<toml::Value>(&text)
+                .unwrap_or_else(|err| panic!("torn state after {delay_ms} ms: {err}\n{text}"));
         }
         let key_file = env.state_dir().join("private-key.pem");
         if key_file.exists() {
             let pem = fs::read_to_string(&key_file).unwrap();
-            assert!(pem.trim_end().ends_with("-----END PRIVATE KEY-----"), "torn key after {delay_ms} ms");
+            assert!(
+                pem.trim_end().ends_with("-----END PRIVATE KEY-----"),
+                "torn key after {delay_ms} ms"
+            );
             keys_seen.insert(pem);
         }
-        assert!(env.jira.links().len() <= 1, "a second link after a kill at {delay_ms} ms");
+        assert!(
+            env.jira.links().len() <= 1,
+            "a second link after a kill at {delay_ms} ms"
+        );
     }
     assert!(keys_seen.len() <= 1, "a rerun made a second key pair");
 
@@ -56,7 +63,12 @@ fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !["state.toml", "private-key.pem", "access-token.toml"].contains(&name.as_str()))
+        .filter(|name| {
+            !["state.toml", "private-key.pem", "access-token.toml"].contains(&name.as_str())
+        })
         .collect();
-    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
 }

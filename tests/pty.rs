@@ -49,19 +49,39 @@ fn approve_out_of_band(env: &Env, authorize_url: &str) -> String {
         .json()
         .unwrap();
     let cookie = format!("JSESSIONID={}", login["session"]["value"].as_str().unwrap());
-    let page = client.get(authorize_url).header("Cookie", &cookie).send().unwrap().text().unwrap();
-    let atl = page.split("name=\"atl_token\"").nth(1).and_then(|rest| rest.split("value=\"").nth(1)).unwrap();
-    let atl = atl.split('"').next().unwrap();
-    let token = authorize_url.split("oauth_token=").nth(1).unwrap();
-    let shown = client
-        .post(format!("{}/plugins/servlet/oauth/authorize", env.jira.url()))
+    let page = client
+        .get(authorize_url)
         .header("Cookie", &cookie)
-        .form(&[("oauth_token", token), ("atl_token", atl), ("approve", "Allow")])
         .send()
         .unwrap()
         .text()
         .unwrap();
-    let after = shown.split("id=\"oauth-verifier\">").nth(1).expect("the page shows the verifier");
+    let atl = page
+        .split("name=\"atl_token\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .unwrap();
+    let atl = atl.split('"').next().unwrap();
+    let token = authorize_url.split("oauth_token=").nth(1).unwrap();
+    let shown = client
+        .post(format!(
+            "{}/plugins/servlet/oauth/authorize",
+            env.jira.url()
+        ))
+        .header("Cookie", &cookie)
+        .form(&[
+            ("oauth_token", token),
+            ("atl_token", atl),
+            ("approve", "Allow"),
+        ])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let after = shown
+        .split("id=\"oauth-verifier\">")
+        .nth(1)
+        .expect("the page shows the verifier");
     after.split('<').next().unwrap().trim().to_string()
 }
 
@@ -75,7 +95,11 @@ fn no_browser_takes_the_verifier_typed_at_the_prompt() {
         support::assert_success(&env.run(&["step", step, "--yes"]));
     }
 
-    let mut session = spawn_with_options(interactive(&env, &["step", "17", "--no-browser"]), options()).unwrap();
+    let mut session = spawn_with_options(
+        interactive(&env, &["step", "17", "--no-browser"]),
+        options(),
+    )
+    .unwrap();
     let (_, url) = session
         .exp_regex(r"http://127\.0\.0\.1:\d+/plugins/servlet/oauth/authorize\?oauth_token=[A-Za-z0-9%_.~-]+")
         .unwrap();
@@ -113,15 +137,25 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
             session.flush().unwrap();
         } else {
             let rest = format!("{before}{found}");
-            assert!(found.contains("every step requested is complete"), "{rest}{}", session.exp_eof().unwrap_or_default());
+            assert!(
+                found.contains("every step requested is complete"),
+                "{rest}{}",
+                session.exp_eof().unwrap_or_default()
+            );
             session.exp_eof().unwrap();
             break;
         }
     }
-    assert_eq!(confirmations, 9, "steps 1, 2, 3, 4, 6, 16, 21, 23 and 24 ask the operator");
+    assert_eq!(
+        confirmations, 9,
+        "steps 1, 2, 3, 4, 6, 16, 21, 23 and 24 ask the operator"
+    );
     for step in 1..=24u8 {
         let status = env.step_status(step);
-        assert!(status == "done" || (step == 22 && status == "skipped"), "step {step}: {status}");
+        assert!(
+            status == "done" || (step == 22 && status == "skipped"),
+            "step {step}: {status}"
+        );
     }
     assert_eq!(env.state()["token"]["approval"].as_str(), Some("browser"));
     assert_eq!(env.jira.access_tokens()[0].username, "svc-jira-align");

@@ -33,7 +33,11 @@ fn scripted_setup_links_jira_end_to_end() {
     assert!(state["token"]["expires_at"].as_str().is_some());
 
     for automated in [5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19, 20, 22] {
-        assert_eq!(env.step_status(automated), "done", "step {automated}\n{out}");
+        assert_eq!(
+            env.step_status(automated),
+            "done",
+            "step {automated}\n{out}"
+        );
     }
     for guided in [1, 2, 3, 4, 6, 16, 23] {
         assert_eq!(env.step_status(guided), "needs-operator", "step {guided}");
@@ -41,7 +45,10 @@ fn scripted_setup_links_jira_end_to_end() {
     assert!(out.contains("wait for the operator"), "{out}");
     let fingerprint = state["consumer"]["fingerprint"].as_str().unwrap();
     assert!(fingerprint.starts_with("SHA256:"));
-    assert!(out.contains(fingerprint), "the fingerprint is shown with the key");
+    assert!(
+        out.contains(fingerprint),
+        "the fingerprint is shown with the key"
+    );
 }
 
 #[test]
@@ -57,11 +64,20 @@ fn rerun_changes_nothing_and_creates_no_second_link() {
     assert!(out.contains("already done, skipping"), "{out}");
     assert_eq!(env.jira.links().len(), 1);
     assert_eq!(env.jira.access_tokens().len(), 1, "no second handshake");
-    assert_eq!(fs::read(env.state_dir().join("private-key.pem")).unwrap(), key_before);
-    assert_eq!(fs::read(env.state_dir().join("access-token.toml")).unwrap(), token_before);
+    assert_eq!(
+        fs::read(env.state_dir().join("private-key.pem")).unwrap(),
+        key_before
+    );
+    assert_eq!(
+        fs::read(env.state_dir().join("access-token.toml")).unwrap(),
+        token_before
+    );
     let state_after = env.state();
     for table in ["link", "consumer", "token"] {
-        assert_eq!(state_after[table], state_before[table], "[{table}] unchanged");
+        assert_eq!(
+            state_after[table], state_before[table],
+            "[{table}] unchanged"
+        );
     }
 
     // Even a state that forgot the link (another machine, say) finds it by URL.
@@ -75,22 +91,40 @@ fn step_13_alone_repairs_a_consumer_changed_in_jira() {
     let env = Env::new();
     let early = env.run(&["step", "13", "--yes"]);
     assert_exit(&early, 1);
-    assert!(stderr(&early).contains("step 9 provides it"), "names the step that provides the input: {}", stderr(&early));
+    assert!(
+        stderr(&early).contains("step 9 provides it"),
+        "names the step that provides the input: {}",
+        stderr(&early)
+    );
 
     env.setup();
     let link = env.jira.links()[0].clone();
-    let pem = env.state()["consumer"]["public_key_pem"].as_str().unwrap().to_string();
+    let pem = env.state()["consumer"]["public_key_pem"]
+        .as_str()
+        .unwrap()
+        .to_string();
     support::put_consumer(&env, &link.id, "SomeoneElsesKey", &pem);
     let output = env.run(&["step", "13", "--yes"]);
     assert_success(&output);
-    assert!(stdout(&output).contains("replacing: the link's consumer key"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("replacing: the link's consumer key"),
+        "{}",
+        stdout(&output)
+    );
     let consumer_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
-    assert_eq!(env.jira.links()[0].consumer.as_ref().unwrap().key, consumer_key);
+    assert_eq!(
+        env.jira.links()[0].consumer.as_ref().unwrap().key,
+        consumer_key
+    );
 
     // Run again: nothing to change.
     let again = env.run(&["step", "13", "--yes"]);
     assert_success(&again);
-    assert!(stdout(&again).contains("already trusts"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("already trusts"),
+        "{}",
+        stdout(&again)
+    );
 }
 
 #[test]
@@ -123,7 +157,9 @@ fn secret_files_are_private() {
     // No secret reaches the terminal or the state file.
     let output = env.run(&["step", "20", "--yes", "-v"]);
     assert_success(&output);
-    let token: toml::Value = toml::from_str(&fs::read_to_string(env.state_dir().join("access-token.toml")).unwrap()).unwrap();
+    let token: toml::Value =
+        toml::from_str(&fs::read_to_string(env.state_dir().join("access-token.toml")).unwrap())
+            .unwrap();
     let printed = format!("{}{}{}", stdout(&output), stderr(&output), env.state_text());
     for secret in [
         token["token"].as_str().unwrap(),
@@ -131,7 +167,10 @@ fn secret_files_are_private() {
         env.jira.demo().admin_token.as_str(),
         env.jira.demo().service_password.as_str(),
     ] {
-        assert!(!printed.contains(secret), "a secret was printed or saved in state.toml");
+        assert!(
+            !printed.contains(secret),
+            "a secret was printed or saved in state.toml"
+        );
     }
     let body = key.lines().nth(1).unwrap();
     assert!(!printed.contains(body), "private key material was printed");
@@ -148,10 +187,16 @@ fn status_reports_steps_and_facts_as_text_and_json() {
     assert_eq!(json["steps"][12]["status"], "done");
     assert_eq!(json["steps"][0]["status"], "needs the operator");
     assert_eq!(json["facts"]["link_id"], env.jira.links()[0].id.as_str());
-    assert!(json["facts"]["public_key_fingerprint"].as_str().unwrap().starts_with("SHA256:"));
+    assert!(json["facts"]["public_key_fingerprint"]
+        .as_str()
+        .unwrap()
+        .starts_with("SHA256:"));
     assert_eq!(json["facts"]["token_account"], "svc-jira-align");
     let text = stdout(&env.run(&["status"]));
-    assert!(text.contains("Link id") && text.contains(&env.jira.links()[0].id), "{text}");
+    assert!(
+        text.contains("Link id") && text.contains(&env.jira.links()[0].id),
+        "{text}"
+    );
 }
 
 #[test]
@@ -168,19 +213,37 @@ fn sandbox_setup_needs_no_answers_file() {
         .unwrap();
     assert_success(&output);
     let out = stdout(&output);
-    assert!(out.contains("Sandbox: Jira stand-in at http://127.0.0.1:"), "{out}");
+    assert!(
+        out.contains("Sandbox: Jira stand-in at http://127.0.0.1:"),
+        "{out}"
+    );
     assert!(out.contains("acts as svc-jira-align"), "{out}");
-    assert!(!dir.path().join("xdg").exists(), "--sandbox never touches a real profile");
+    assert!(
+        !dir.path().join("xdg").exists(),
+        "--sandbox never touches a real profile"
+    );
 }
 
 #[test]
 fn steps_lists_all_twenty_four() {
-    let output = assert_cmd::Command::cargo_bin("align-link").unwrap().arg("steps").output().unwrap();
+    let output = assert_cmd::Command::cargo_bin("align-link")
+        .unwrap()
+        .arg("steps")
+        .output()
+        .unwrap();
     assert_success(&output);
     let out = stdout(&output);
     assert_eq!(out.lines().count(), 25, "{out}");
-    assert!(out.lines().any(|l| l.starts_with("13  Jira") && l.contains("automated")), "{out}");
-    assert!(out.lines().any(|l| l.starts_with(" 1  Jira Align") && l.contains("guided")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("13  Jira") && l.contains("automated")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with(" 1  Jira Align") && l.contains("guided")),
+        "{out}"
+    );
 }
 
 #[test]

@@ -9,15 +9,30 @@ pub fn run(jira_port: u16) -> Result<i32> {
     let demo = sandbox.jira.demo();
     let url = sandbox.jira.url();
     println!("Jira stand-in:     {url}");
-    println!("  administrator:   {} / {} (personal access token {})", demo.admin_username, demo.admin_password, demo.admin_token);
-    println!("  service account: {} / {}", demo.service_username, demo.service_password);
-    println!("  test project:    {} ({})", demo.test_project_key, demo.test_project_name);
+    println!(
+        "  administrator:   {} / {} (personal access token {})",
+        demo.admin_username, demo.admin_password, demo.admin_token
+    );
+    println!(
+        "  service account: {} / {}",
+        demo.service_username, demo.service_password
+    );
+    println!(
+        "  test project:    {} ({})",
+        demo.test_project_key, demo.test_project_name
+    );
     println!("Jira Align:        {SANDBOX_ALIGN_URL} (no stand-in yet: its steps are guided)");
     println!();
     println!("An answers file for another terminal (demo credentials only):");
     println!();
-    println!("[jira]\nurl = \"{url}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"", demo.admin_token, demo.test_project_key);
-    println!("[service_account]\nusername = \"{}\"\npassword = \"{}\"", demo.service_username, demo.service_password);
+    println!(
+        "[jira]\nurl = \"{url}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"",
+        demo.admin_token, demo.test_project_key
+    );
+    println!(
+        "[service_account]\nusername = \"{}\"\npassword = \"{}\"",
+        demo.service_username, demo.service_password
+    );
     println!("[align]\nurl = \"{SANDBOX_ALIGN_URL}\"");
     println!();
     println!("Serving until interrupted (Ctrl-C).");

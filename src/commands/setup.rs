@@ -10,7 +10,10 @@ pub fn run(config: RunConfig) -> Result<i32> {
     let all: Vec<_> = STEPS.iter().collect();
     let result = runner::run(&mut ctx, &all, true);
     if let Some(sandbox) = &ctx.sandbox {
-        println!("\nSandbox: the Jira stand-in served {} requests.", sandbox.jira.request_count());
+        println!(
+            "\nSandbox: the Jira stand-in served {} requests.",
+            sandbox.jira.request_count()
+        );
     }
     finish(result)
 }

@@ -46,14 +46,18 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         "token_expires_at": state.token.as_ref().and_then(|t| t.expires_at.clone()),
     });
     if as_json {
-        let all = json!({"profile": config.profile, "state_dir": dir, "steps": steps, "facts": facts});
+        let all =
+            json!({"profile": config.profile, "state_dir": dir, "steps": steps, "facts": facts});
         println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
         return Ok(0);
     }
     println!("Profile {} (state in {})", config.profile, dir.display());
     println!();
     for step in &steps {
-        let detail = step["detail"].as_str().map(|d| format!(" ({d})")).unwrap_or_default();
+        let detail = step["detail"]
+            .as_str()
+            .map(|d| format!(" ({d})"))
+            .unwrap_or_default();
         println!(
             "{:>2}  {:<18}  {}{}",
             step["number"],

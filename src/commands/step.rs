@@ -7,8 +7,10 @@ use crate::steps::{by_number, runner};
 
 pub fn run(config: RunConfig, number: u8) -> Result<i32> {
     let step = by_number(number).ok_or_else(|| {
-        AppError::usage(format!("there is no step {number}: the guide's steps are 1 to 24"))
-            .hint("`align-link steps` lists them.")
+        AppError::usage(format!(
+            "there is no step {number}: the guide's steps are 1 to 24"
+        ))
+        .hint("`align-link steps` lists them.")
     })?;
     let mut ctx = open_context(config)?;
     finish(runner::run(&mut ctx, &[step], false))

@@ -66,8 +66,14 @@ impl<'a> JiraAdmin<'a> {
         JiraAdmin { http, base, auth }
     }
 
-    fn call(&self, method: Method, path: &str, body: Option<serde_json::Value>) -> Result<Response> {
-        let mut request = Request::new(method, endpoint(&self.base, path)).auth(self.auth.as_auth());
+    fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<Response> {
+        let mut request =
+            Request::new(method, endpoint(&self.base, path)).auth(self.auth.as_auth());
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -122,7 +128,11 @@ impl<'a> JiraAdmin<'a> {
     }
 
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
-        let response = self.call(Method::GET, &format!("rest/applinks/3.0/applicationlink/{id}"), None)?;
+        let response = self.call(
+            Method::GET,
+            &format!("rest/applinks/3.0/applicationlink/{id}"),
+            None,
+        )?;
         if response.status == 404 {
             return Ok(None);
         }
@@ -156,9 +166,18 @@ impl<'a> JiraAdmin<'a> {
         created
             .resources_created
             .first()
-            .and_then(|r| r.href.trim_end_matches('/').rsplit('/').next().map(str::to_string))
+            .and_then(|r| {
+                r.href
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .map(str::to_string)
+            })
             .filter(|id| !id.is_empty())
-            .ok_or_else(|| AppError::failed("Jira created the link but did not say its id").hint("Rerun step 8: it finds the link by URL."))
+            .ok_or_else(|| {
+                AppError::failed("Jira created the link but did not say its id")
+                    .hint("Rerun step 8: it finds the link by URL.")
+            })
     }
 
     pub fn rename_link(&self, link: &AppLink, name: &str) -> Result<()> {
@@ -168,12 +187,19 @@ impl<'a> JiraAdmin<'a> {
             "typeId": link.type_id.clone().unwrap_or_else(|| "generic".into()),
         });
         let path = format!("rest/applinks/3.0/applicationlink/{}", link.id);
-        expect_success(self.call(Method::POST, &path, Some(body))?, "renaming the application link", None)?;
+        expect_success(
+            self.call(Method::POST, &path, Some(body))?,
+            "renaming the application link",
+            None,
+        )?;
         Ok(())
     }
 
     pub fn link_working(&self, id: &str) -> Result<bool> {
-        let response = self.get_ok(&format!("rest/applinks/3.0/status/{id}"), "reading the link's status")?;
+        let response = self.get_ok(
+            &format!("rest/applinks/3.0/status/{id}"),
+            "reading the link's status",
+        )?;
         let value: serde_json::Value = response.json("GET /rest/applinks/3.0/status")?;
         Ok(value["working"].as_bool() == Some(true))
     }
@@ -193,19 +219,30 @@ impl<'a> JiraAdmin<'a> {
             #[serde(default)]
             consumers: Vec<Consumer>,
         }
-        let list: List = expect_success(response, "reading the link's incoming authentication", None)?
-            .json("GET .../authentication/consumer")?;
+        let list: List =
+            expect_success(response, "reading the link's incoming authentication", None)?
+                .json("GET .../authentication/consumer")?;
         Ok(list.consumers.into_iter().next())
     }
 
-    pub fn set_consumer(&self, link_id: &str, key: &str, name: &str, public_key_pem: &str) -> Result<()> {
+    pub fn set_consumer(
+        &self,
+        link_id: &str,
+        key: &str,
+        name: &str,
+        public_key_pem: &str,
+    ) -> Result<()> {
         let body = json!({
             "key": key, "name": name, "description": "Set by align-link",
             "publicKey": public_key_pem, "callback": null, "outgoing": false,
             "twoLOAllowed": false, "twoLOImpersonationAllowed": false,
         });
         let response = self.call(Method::PUT, &Self::consumer_path(link_id), Some(body))?;
-        if response.status == 400 && response.body.contains("applinks.invalid.consumer.publickey") {
+        if response.status == 400
+            && response
+                .body
+                .contains("applinks.invalid.consumer.publickey")
+        {
             return Err(AppError::failed("Jira refused the public key (applinks.invalid.consumer.publickey)")
                 .hint("Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5."));
         }

@@ -35,7 +35,8 @@ impl Provider<'_> {
 
     pub fn authorize_url(&self, request_token: &str) -> Url {
         let mut url = endpoint(self.base, AUTHORIZE_PATH);
-        url.query_pairs_mut().append_pair("oauth_token", request_token);
+        url.query_pairs_mut()
+            .append_pair("oauth_token", request_token);
         url
     }
 
@@ -46,16 +47,22 @@ impl Provider<'_> {
             verifier: Some(verifier.to_string()),
             ..OAuthExtras::default()
         };
-        self.token_call(ACCESS_TOKEN_PATH, extras, "exchanging the request token for an access token")
+        self.token_call(
+            ACCESS_TOKEN_PATH,
+            extras,
+            "exchanging the request token for an access token",
+        )
     }
 
     fn token_call(&self, path: &str, extras: OAuthExtras, what: &str) -> Result<TokenResponse> {
-        let request = Request::new(Method::POST, endpoint(self.base, path)).auth(Auth::OAuth(self.signer, extras));
+        let request = Request::new(Method::POST, endpoint(self.base, path))
+            .auth(Auth::OAuth(self.signer, extras));
         let request = Request {
             accept_json: false,
             ..request
         };
-        let response = expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
+        let response =
+            expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
         parse_token_response(&response.body).map_err(|err| err.context(what))
     }
 }
@@ -71,15 +78,23 @@ pub enum Approval {
 /// Approves `request_token` as `username`: a cookie session, the authorize page's
 /// XSRF token, then the form post. SSO-only sites refuse the login; there a person
 /// must approve in a browser (`oauth.approval = "browser"`).
-pub fn approve_as(http: &Http, base: &Url, username: &str, password: &Secret, request_token: &str) -> Result<Approval> {
+pub fn approve_as(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    request_token: &str,
+) -> Result<Approval> {
     let session = log_in(http, base, username, password)?;
     let mut page_url = endpoint(base, AUTHORIZE_PATH);
-    page_url.query_pairs_mut().append_pair("oauth_token", request_token);
+    page_url
+        .query_pairs_mut()
+        .append_pair("oauth_token", request_token);
     let page = http.send(&Request {
         accept_json: false,
         ..Request::get(page_url).auth(Auth::Cookie(&session))
     })?;
-    if matches!(page.status, 301 | 302 | 303) {
+    if (301..=303).contains(&page.status) {
         return Err(AppError::failed(format!(
             "Jira sent {username} to its login page instead of the authorize page"
         ))
@@ -101,23 +116,29 @@ pub fn approve_as(http: &Http, base: &Url, username: &str, password: &Secret, re
             .auth(Auth::Cookie(&session))
             .form(form)
     })?;
-    if matches!(answer.status, 301 | 302 | 303) {
+    if (301..=303).contains(&answer.status) {
         let location = answer.header("location").unwrap_or_default();
         let url = base.join(location).map_err(|err| {
-            AppError::failed(format!("Jira redirected the approval to an invalid URL ({err})"))
+            AppError::failed(format!(
+                "Jira redirected the approval to an invalid URL ({err})"
+            ))
         })?;
         return Ok(Approval::Redirect(url));
     }
     let answer = expect_success(answer, "approving the authorization", None)?;
     element_text(&answer.body, "oauth-verifier")
         .map(Approval::Verifier)
-        .ok_or_else(|| AppError::failed("Jira's answer to the approval shows no verifier").hint("Approve in a browser instead: oauth.approval = \"browser\"."))
+        .ok_or_else(|| {
+            AppError::failed("Jira's answer to the approval shows no verifier")
+                .hint("Approve in a browser instead: oauth.approval = \"browser\".")
+        })
 }
 
 /// `POST /rest/auth/1/session`: Jira's documented cookie login.
 fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Secret> {
     let body = serde_json::json!({"username": username, "password": password.expose()});
-    let response = http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
+    let response =
+        http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
     if response.status == 401 || response.status == 403 {
         return Err(AppError::failed(format!(
             "Jira refused the login of the service account {username} (HTTP {})",
@@ -130,7 +151,10 @@ fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<
     value["session"]["value"]
         .as_str()
         .map(|v| Secret::new(v.to_string()))
-        .ok_or_else(|| AppError::failed("Jira's login answer carries no session").hint("Approve in a browser instead: oauth.approval = \"browser\"."))
+        .ok_or_else(|| {
+            AppError::failed("Jira's login answer carries no session")
+                .hint("Approve in a browser instead: oauth.approval = \"browser\".")
+        })
 }
 
 /// The `value` of `<input ... name="NAME" ... value="...">`, attribute order free.
@@ -170,7 +194,10 @@ mod tests {
     #[test]
     fn reads_the_verifier_element() {
         let html = r#"<p>Your verification code is <span id="oauth-verifier"> Ab3dE9 </span></p>"#;
-        assert_eq!(element_text(html, "oauth-verifier").as_deref(), Some("Ab3dE9"));
+        assert_eq!(
+            element_text(html, "oauth-verifier").as_deref(),
+            Some("Ab3dE9")
+        );
         assert_eq!(element_text("<p></p>", "oauth-verifier"), None);
     }
 }

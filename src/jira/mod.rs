@@ -21,7 +21,11 @@ pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
         None => (path_and_query, None),
     };
     let mut url = base.clone();
-    let joined = format!("{}/{}", base.path().trim_end_matches('/'), path.trim_start_matches('/'));
+    let joined = format!(
+        "{}/{}",
+        base.path().trim_end_matches('/'),
+        path.trim_start_matches('/')
+    );
     url.set_path(&joined);
     url.set_query(query);
     url
@@ -54,7 +58,11 @@ pub struct ServerInfo {
 
 /// Turns a non-2xx answer into an error that says what Jira said and what to do.
 /// OAuth problems get their own explanation; other statuses a general one.
-pub fn expect_success(response: Response, what: &str, oauth: Option<&ProblemContext>) -> Result<Response> {
+pub fn expect_success(
+    response: Response,
+    what: &str,
+    oauth: Option<&ProblemContext>,
+) -> Result<Response> {
     if response.is_success() {
         return Ok(response);
     }
@@ -64,9 +72,8 @@ pub fn expect_success(response: Response, what: &str, oauth: Option<&ProblemCont
         &response.body,
     ) {
         let mut ctx = oauth.cloned().unwrap_or_default();
-        if ctx.clock_skew_secs.is_none() {
-            ctx.clock_skew_secs = response.clock_skew_secs;
-        }
+        ctx.clock_skew_secs = response.clock_skew_secs.or(ctx.clock_skew_secs);
+        ctx.our_base_string = response.oauth_base_string.clone();
         return Err(problem.to_error(&ctx).context(what));
     }
     Err(http_error(&response, what))
@@ -109,13 +116,18 @@ fn jira_messages(body: &str) -> String {
     let mut texts = parsed.error_messages;
     match parsed.message {
         Some(serde_json::Value::String(text)) => texts.push(text),
-        Some(serde_json::Value::Array(items)) => {
-            texts.extend(items.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
-        }
+        Some(serde_json::Value::Array(items)) => texts.extend(items.iter().map(|v| {
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        })),
         _ => {}
     }
     for (field, value) in parsed.errors.unwrap_or_default() {
-        texts.push(format!("{field}: {}", value.as_str().unwrap_or(&value.to_string())));
+        texts.push(format!(
+            "{field}: {}",
+            value.as_str().unwrap_or(&value.to_string())
+        ));
     }
     if texts.is_empty() {
         String::new()
@@ -136,7 +148,10 @@ mod tests {
             "https://example.com/jira/rest/api/2/myself"
         );
         let root = Url::parse("https://example.com").unwrap();
-        assert_eq!(endpoint(&root, "rest/api/2/myself").as_str(), "https://example.com/rest/api/2/myself");
+        assert_eq!(
+            endpoint(&root, "rest/api/2/myself").as_str(),
+            "https://example.com/rest/api/2/myself"
+        );
         assert_eq!(
             endpoint(&base, "rest/api/2/mypermissions?permissions=ADMINISTER").as_str(),
             "https://example.com/jira/rest/api/2/mypermissions?permissions=ADMINISTER"
@@ -145,12 +160,18 @@ mod tests {
 
     #[test]
     fn reads_the_shapes_of_jira_errors() {
-        assert_eq!(jira_messages(r#"{"errorMessages":["No project"],"errors":{}}"#), ": No project");
+        assert_eq!(
+            jira_messages(r#"{"errorMessages":["No project"],"errors":{}}"#),
+            ": No project"
+        );
         assert_eq!(
             jira_messages(r#"{"status":400,"message":["applinks.invalid.consumer.publickey"]}"#),
             ": applinks.invalid.consumer.publickey"
         );
-        assert_eq!(jira_messages(r#"{"message":"This resource requires WebSudo.","status-code":401}"#), ": This resource requires WebSudo.");
+        assert_eq!(
+            jira_messages(r#"{"message":"This resource requires WebSudo.","status-code":401}"#),
+            ": This resource requires WebSudo."
+        );
         assert_eq!(jira_messages(""), "");
         assert_eq!(jira_messages("<html>oops</html>"), ": <html>oops</html>");
     }

@@ -21,7 +21,8 @@ impl SignedJira<'_> {
             token: Some(self.token.to_string()),
             ..OAuthExtras::default()
         };
-        let request = Request::get(endpoint(self.base, path)).auth(Auth::OAuth(self.signer, extras));
+        let request =
+            Request::get(endpoint(self.base, path)).auth(Auth::OAuth(self.signer, extras));
         expect_success(self.http.send(&request)?, what, Some(&self.problem_context))
     }
 

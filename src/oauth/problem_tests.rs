@@ -210,14 +210,14 @@ fn timestamp_refused_reports_skew_and_window() {
         "{hint}"
     );
     assert!(
-        hint.contains("420 seconds behind Jira's (measured)"),
+        hint.contains("Jira's clock is 420 seconds behind this machine's (measured)"),
         "{hint}"
     );
     assert!(hint.contains("NTP"));
     // Without a measurement the window's middle stands in for Jira's clock.
     let hint = p.to_error(&ProblemContext::default()).hint.unwrap();
     assert!(
-        hint.contains("seconds ahead of Jira's (estimated)"),
+        hint.contains("seconds behind this machine's (estimated)"),
         "{hint}"
     );
     assert_eq!(remedy::utc(0), "1970-01-01 00:00:00 UTC");

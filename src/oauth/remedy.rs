@@ -299,7 +299,7 @@ fn timestamp_refused(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     let skew = ctx.clock_skew_secs.or_else(|| {
         let (low, high) = range?;
         let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
-        Some(now - (low + high) / 2)
+        Some((low + high) / 2 - now)
     });
     if let Some(skew) = skew {
         let measured = if ctx.clock_skew_secs.is_some() {
@@ -309,7 +309,7 @@ fn timestamp_refused(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
         };
         let direction = if skew >= 0 { "ahead of" } else { "behind" };
         text.push_str(&format!(
-            " This machine's clock is {} seconds {direction} Jira's ({measured}).",
+            " Jira's clock is {} seconds {direction} this machine's ({measured}).",
             skew.unsigned_abs()
         ));
     }

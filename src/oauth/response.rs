@@ -148,8 +148,8 @@ pub struct ProblemContext {
     pub consumer_key_sent: Option<String>,
     /// The consumer key stored on the application link, when it could be read.
     pub consumer_key_on_link: Option<String>,
-    /// This machine's clock minus Jira's (from the `Date` header), in seconds:
-    /// positive when ours is ahead.
+    /// Jira's clock minus this machine's (from the `Date` header), in seconds:
+    /// positive when Jira is ahead. The same sign as `http::Response::clock_skew_secs`.
     pub clock_skew_secs: Option<i64>,
     /// The base string we signed ([`crate::oauth::SignedRequest::base_string`]).
     pub our_base_string: Option<String>,

@@ -28,8 +28,10 @@ impl Sandbox {
             ..JiraConfig::default()
         };
         let jira = JiraStandIn::start(config).map_err(|err| {
-            AppError::failed(format!("cannot start the Jira stand-in on 127.0.0.1:{jira_port}: {err}"))
-                .hint("Pick another port, or 0 for any free one.")
+            AppError::failed(format!(
+                "cannot start the Jira stand-in on 127.0.0.1:{jira_port}: {err}"
+            ))
+            .hint("Pick another port, or 0 for any free one.")
         })?;
         Ok(Sandbox { jira })
     }
@@ -44,12 +46,20 @@ impl Sandbox {
         if !has_admin {
             answers.jira.admin_token = Some(Secret::new(demo.admin_token.clone()));
         }
-        answers.jira.test_project.get_or_insert_with(|| demo.test_project_key.clone());
-        answers.service_account.username.get_or_insert_with(|| demo.service_username.clone());
-        answers.service_account.password.get_or_insert_with(|| Secret::new(demo.service_password.clone()));
         answers
-            .align
-            .url
-            .get_or_insert_with(|| url::Url::parse(SANDBOX_ALIGN_URL).expect("constant URL parses"));
+            .jira
+            .test_project
+            .get_or_insert_with(|| demo.test_project_key.clone());
+        answers
+            .service_account
+            .username
+            .get_or_insert_with(|| demo.service_username.clone());
+        answers
+            .service_account
+            .password
+            .get_or_insert_with(|| Secret::new(demo.service_password.clone()));
+        answers.align.url.get_or_insert_with(|| {
+            url::Url::parse(SANDBOX_ALIGN_URL).expect("constant URL parses")
+        });
     }
 }

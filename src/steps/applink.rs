@@ -23,12 +23,17 @@ pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
     let admin = JiraAdmin::new(&ctx.http, base, auth);
     match admin.find_link(&align)? {
         Some(link) => {
-            ui::ok(&format!("Jira already links to {align}: \"{}\" (id {})", link.name, link.id));
+            ui::ok(&format!(
+                "Jira already links to {align}: \"{}\" (id {})",
+                link.name, link.id
+            ));
             remember(ctx, &link)?;
             Ok(Outcome::Done(format!("found link {}", link.id)))
         }
         None => {
-            ui::ok(&format!("no application link to {align} yet; step 9 creates it"));
+            ui::ok(&format!(
+                "no application link to {align} yet; step 9 creates it"
+            ));
             Ok(Outcome::Done("no link yet".into()))
         }
     }
@@ -49,16 +54,24 @@ pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
         None => admin.find_link(&align)?,
     };
     if let Some(link) = existing {
-        ui::ok(&format!("the link to {align} exists: \"{}\" (id {}); nothing to create", link.name, link.id));
+        ui::ok(&format!(
+            "the link to {align} exists: \"{}\" (id {}); nothing to create",
+            link.name, link.id
+        ));
         remember(ctx, &link)?;
         return Ok(Outcome::Done(format!("link {} exists", link.id)));
     }
     let id = admin.create_link(&name, &align)?;
     let link = admin.get_link(&id)?.ok_or_else(|| {
-        AppError::failed(format!("Jira said it created link {id}, but cannot find it"))
-            .hint("Rerun step 9; it looks the link up by URL before creating one.")
+        AppError::failed(format!(
+            "Jira said it created link {id}, but cannot find it"
+        ))
+        .hint("Rerun step 9; it looks the link up by URL before creating one.")
     })?;
-    ui::ok(&format!("created the application link \"{}\" to {align} (id {id})", link.name));
+    ui::ok(&format!(
+        "created the application link \"{}\" to {align} (id {id})",
+        link.name
+    ));
     remember(ctx, &link)?;
     Ok(Outcome::Done(format!("created link {id}")))
 }
@@ -71,7 +84,9 @@ pub fn no_response_warning(ctx: &mut Ctx) -> Result<Outcome> {
          over the REST API, which never asks for a manifest, so there is no warning to\n\
          click past.",
     );
-    Ok(Outcome::Done("no warning: the link was made over REST".into()))
+    Ok(Outcome::Done(
+        "no warning: the link was made over REST".into(),
+    ))
 }
 
 pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
@@ -94,7 +109,10 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
         ))
         .hint("Another application link may use that name already (Jira then appends \" - 2\"): choose another align.application_name."));
     }
-    ui::ok(&format!("renamed the link from \"{}\" to \"{name}\"", link.name));
+    ui::ok(&format!(
+        "renamed the link from \"{}\" to \"{name}\"",
+        link.name
+    ));
     remember(ctx, &renamed)?;
     Ok(Outcome::Done(format!("renamed to \"{name}\"")))
 }
@@ -106,14 +124,21 @@ pub fn read_back(ctx: &mut Ctx) -> Result<Outcome> {
     let admin = JiraAdmin::new(&ctx.http, base, auth);
     let link = admin.get_link(&id)?.ok_or_else(|| link_gone(&id))?;
     let wanted = align.as_str().trim_end_matches('/');
-    if !link.rpc_url.trim_end_matches('/').eq_ignore_ascii_case(wanted) {
+    if !link
+        .rpc_url
+        .trim_end_matches('/')
+        .eq_ignore_ascii_case(wanted)
+    {
         return Err(AppError::failed(format!(
             "link {id} points at {}, not at {wanted}",
             link.rpc_url
         ))
         .hint("A link's URL cannot be changed: check align.url, then rerun step 8 to pick the right link."));
     }
-    ui::ok(&format!("link \"{}\" (id {id}) points at {}", link.name, link.rpc_url));
+    ui::ok(&format!(
+        "link \"{}\" (id {id}) points at {}",
+        link.name, link.rpc_url
+    ));
     remember(ctx, &link)?;
     Ok(Outcome::Done(format!("link {id} read back")))
 }

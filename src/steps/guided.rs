@@ -34,7 +34,11 @@ pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn open_jira_settings(ctx: &mut Ctx) -> Result<Outcome> {
-    guide(ctx, "In Administration, open Connectors, then Jira Settings.", &[])
+    guide(
+        ctx,
+        "In Administration, open Connectors, then Jira Settings.",
+        &[],
+    )
 }
 
 pub fn open_connectors(ctx: &mut Ctx) -> Result<Outcome> {

@@ -51,14 +51,23 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
         match ctx.store.read_secret(ACCESS_TOKEN_FILE)? {
             Some(_) => {
                 let account = signed_myself(ctx)?;
-                ui::ok(&format!("the stored access token works: Jira answers as {account}"));
+                ui::ok(&format!(
+                    "the stored access token works: Jira answers as {account}"
+                ));
                 return Ok(Outcome::Done(format!("token acts as {account}")));
             }
             None => run_handshake(ctx)?,
         }
     }
-    let account = ctx.state.token.as_ref().and_then(|t| t.account.clone()).unwrap_or_default();
-    Ok(Outcome::Done(format!("access token stored; acts as {account}")))
+    let account = ctx
+        .state
+        .token
+        .as_ref()
+        .and_then(|t| t.account.clone())
+        .unwrap_or_default();
+    Ok(Outcome::Done(format!(
+        "access token stored; acts as {account}"
+    )))
 }
 
 fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
@@ -108,7 +117,10 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
         Approval::Manual => None,
         _ => Some(CallbackListener::bind()?),
     };
-    let callback = listener.as_ref().map(|l| l.url().to_string()).unwrap_or_else(|| "oob".into());
+    let callback = listener
+        .as_ref()
+        .map(|l| l.url().to_string())
+        .unwrap_or_else(|| "oob".into());
     let provider = Provider {
         http: &ctx.http,
         base: &base,
@@ -123,7 +135,14 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
         ui::warn("Jira did not confirm the callback (OAuth 1.0 rather than 1.0a)");
     }
     let authorize_url = provider.authorize_url(&request.token);
-    ui::ok(&format!("request token obtained (callback: {})", if callback == "oob" { "none, out of band" } else { "loopback listener" }));
+    ui::ok(&format!(
+        "request token obtained (callback: {})",
+        if callback == "oob" {
+            "none, out of band"
+        } else {
+            "loopback listener"
+        }
+    ));
     ctx.record(17, StepStatus::Done, Some("request token obtained".into()))?;
 
     announce(18);
@@ -136,9 +155,14 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
             ui::info("Log in to Jira as the service account in the browser, then click Allow:");
             ui::info(&http::redact_url(&authorize_url).replace("%3Credacted%3E", "…"));
             if !browser::open(authorize_url.as_str()) {
-                ui::info(&format!("No browser started: open this address yourself:\n{authorize_url}"));
+                ui::info(&format!(
+                    "No browser started: open this address yourself:\n{authorize_url}"
+                ));
             }
-            ui::info(&format!("Waiting up to {} minutes for Jira's answer…", CALLBACK_TIMEOUT.as_secs() / 60));
+            ui::info(&format!(
+                "Waiting up to {} minutes for Jira's answer…",
+                CALLBACK_TIMEOUT.as_secs() / 60
+            ));
             listener.wait_for_verifier(&request.token, CALLBACK_TIMEOUT)?
         }
         _ => {
@@ -193,9 +217,18 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
     if let Some(token) = ctx.state.token.as_mut() {
         token.account = Some(account.clone());
     }
-    let lifetime = access.expires_in.map(human_duration).unwrap_or_else(|| "an unstated time".into());
-    ui::ok(&format!("access token stored (mode 0600); it acts as {account} and lasts {lifetime}"));
-    ctx.record(20, StepStatus::Done, Some(format!("token acts as {account}")))?;
+    let lifetime = access
+        .expires_in
+        .map(human_duration)
+        .unwrap_or_else(|| "an unstated time".into());
+    ui::ok(&format!(
+        "access token stored (mode 0600); it acts as {account} and lasts {lifetime}"
+    ));
+    ctx.record(
+        20,
+        StepStatus::Done,
+        Some(format!("token acts as {account}")),
+    )?;
     Ok(())
 }
 
@@ -216,11 +249,17 @@ fn approval_label(mode: Approval) -> &'static str {
 fn service_credentials(ctx: &mut Ctx) -> Result<(String, crate::answers::Secret)> {
     let username = match ctx.answers.service_account.username.clone() {
         Some(name) => name,
-        None => ctx.prompter.ask(&Question::new("service_account.username", "Jira service account username"))?,
+        None => ctx.prompter.ask(&Question::new(
+            "service_account.username",
+            "Jira service account username",
+        ))?,
     };
     let password = match ctx.answers.service_account.password.clone() {
         Some(secret) => secret,
-        None => ctx.ask_secret("service_account.password", &format!("Jira password for {username}"))?,
+        None => ctx.ask_secret(
+            "service_account.password",
+            &format!("Jira password for {username}"),
+        )?,
     };
     Ok((username, password))
 }
@@ -239,14 +278,17 @@ fn approve_scripted(
     match approve_as(&ctx.http, base, username, password, request_token)? {
         Approved::Verifier(verifier) => Ok(verifier),
         Approved::Redirect(location) => std::thread::scope(|scope| {
-            let waiter = scope.spawn(|| listener.wait_for_verifier(request_token, Duration::from_secs(60)));
+            let waiter =
+                scope.spawn(|| listener.wait_for_verifier(request_token, Duration::from_secs(60)));
             let followed = ctx.http.send(&http::Request {
                 accept_json: false,
                 ..http::Request::get(location)
             });
-            let verifier = waiter
-                .join()
-                .unwrap_or_else(|_| Err(AppError::failed("the callback listener stopped unexpectedly")));
+            let verifier = waiter.join().unwrap_or_else(|_| {
+                Err(AppError::failed(
+                    "the callback listener stopped unexpectedly",
+                ))
+            });
             followed?;
             verifier
         }),
@@ -306,12 +348,19 @@ fn explain_consumer(ctx: &mut Ctx, err: AppError) -> AppError {
     if !err.message.contains("consumer_key_unknown") {
         return err;
     }
-    let Ok(link_id) = ctx.link_id() else { return err };
-    let Ok((base, auth)) = ctx.admin_parts() else { return err };
+    let Ok(link_id) = ctx.link_id() else {
+        return err;
+    };
+    let Ok((base, auth)) = ctx.admin_parts() else {
+        return err;
+    };
     match JiraAdmin::new(&ctx.http, base, auth).consumer(&link_id) {
         Ok(Some(held)) => {
             let hint = err.hint.clone().unwrap_or_default();
-            err.hint(format!("{hint} The link holds consumer key {:?}.", held.key))
+            err.hint(format!(
+                "{hint} The link holds consumer key {:?}.",
+                held.key
+            ))
         }
         _ => err,
     }

@@ -24,10 +24,18 @@ struct Wanted {
 fn wanted(ctx: &Ctx) -> Result<Wanted> {
     let link_id = ctx.link_id()?;
     let key = ctx.consumer_key()?;
-    let consumer = ctx.state.consumer.as_ref().ok_or_else(|| needs_step(4, "the consumer key"))?;
-    let pem = consumer.public_key_pem.clone().ok_or_else(|| needs_step(5, "the public key"))?;
-    let public = keys::parse_public_key(&pem)
-        .map_err(|err| AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5."))?;
+    let consumer = ctx
+        .state
+        .consumer
+        .as_ref()
+        .ok_or_else(|| needs_step(4, "the consumer key"))?;
+    let pem = consumer
+        .public_key_pem
+        .clone()
+        .ok_or_else(|| needs_step(5, "the public key"))?;
+    let public = keys::parse_public_key(&pem).map_err(|err| {
+        AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
+    })?;
     let fingerprint = keys::fingerprint(&public);
     Ok(Wanted {
         link_id,
@@ -68,7 +76,10 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     let current = admin.consumer(&wanted.link_id)?;
     if let Some(held) = &current {
         if mismatches(held, &wanted).is_empty() {
-            ui::ok(&format!("the link already trusts consumer {} with key {}", wanted.key, wanted.fingerprint));
+            ui::ok(&format!(
+                "the link already trusts consumer {} with key {}",
+                wanted.key, wanted.fingerprint
+            ));
             return Ok(Outcome::Done("already set".into()));
         }
         for problem in mismatches(held, &wanted) {
@@ -82,9 +93,14 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
             "Jira saved the consumer key as {:?}, not {:?}",
             held.key, wanted.key
         ))
-        .hint("Something between align-link and Jira altered the request: rerun step 13 with -v."));
+        .hint(
+            "Something between align-link and Jira altered the request: rerun step 13 with -v.",
+        ));
     }
-    ui::ok(&format!("consumer key {} set on the link (with the public key)", wanted.key));
+    ui::ok(&format!(
+        "consumer key {} set on the link (with the public key)",
+        wanted.key
+    ));
     Ok(Outcome::Done(format!("consumer key {} set", wanted.key)))
 }
 
@@ -95,9 +111,13 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
     let held = read_consumer(&admin, &wanted.link_id)?;
     let problems = mismatches(&held, &wanted);
     if !problems.is_empty() {
-        return Err(AppError::failed(problems.join("; ")).hint("Rerun step 13 to install the consumer key and public key again."));
+        return Err(AppError::failed(problems.join("; "))
+            .hint("Rerun step 13 to install the consumer key and public key again."));
     }
-    ui::ok(&format!("the link holds our public key: {}", wanted.fingerprint));
+    ui::ok(&format!(
+        "the link holds our public key: {}",
+        wanted.fingerprint
+    ));
     Ok(Outcome::Done(wanted.fingerprint))
 }
 
@@ -123,7 +143,8 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 fn read_consumer(admin: &JiraAdmin, link_id: &str) -> Result<Consumer> {
-    admin
-        .consumer(link_id)?
-        .ok_or_else(|| AppError::failed("the link has no incoming authentication (no consumer)").hint("Run `align-link step 13` to set it."))
+    admin.consumer(link_id)?.ok_or_else(|| {
+        AppError::failed("the link has no incoming authentication (no consumer)")
+            .hint("Run `align-link step 13` to set it.")
+    })
 }

@@ -60,7 +60,10 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         checked_at: now_rfc3339(),
     });
     ctx.save()?;
-    Ok(Outcome::Done(format!("signed in as {}, an administrator", user.name)))
+    Ok(Outcome::Done(format!(
+        "signed in as {}, an administrator",
+        user.name
+    )))
 }
 
 fn same_site(a: &str, b: &str) -> bool {

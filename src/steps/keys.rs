@@ -19,10 +19,12 @@ use crate::ui;
 const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
 pub fn key_source(ctx: &Ctx) -> KeySource {
-    ctx.answers.keys.source.unwrap_or(match ctx.state.consumer.as_ref().map(|c| c.key_source.as_str()) {
-        Some("align") => KeySource::Align,
-        _ => KeySource::Generate,
-    })
+    ctx.answers.keys.source.unwrap_or(
+        match ctx.state.consumer.as_ref().map(|c| c.key_source.as_str()) {
+            Some("align") => KeySource::Align,
+            _ => KeySource::Generate,
+        },
+    )
 }
 
 fn source_label(source: KeySource) -> &'static str {
@@ -95,19 +97,28 @@ pub fn key_pair(ctx: &mut Ctx) -> Result<Outcome> {
 fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     let existing = ctx.store.exists(PRIVATE_KEY_FILE);
     let keep = existing
-        && ctx
-            .prompter
-            .confirm("A key pair exists already. Keep it? (a new one means redoing steps 13-24)", true)?;
+        && ctx.prompter.confirm(
+            "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
+            true,
+        )?;
     let (public, bits) = if keep {
         let private = ctx.private_key()?;
         ui::ok("reusing the key pair made earlier");
         let bits = rsa::traits::PublicKeyParts::size(&*private) * 8;
         (RsaPublicKey::from(&*private), bits)
     } else {
-        let bits = ctx.answers.keys.bits.map(|b| b as usize).unwrap_or(keys::DEFAULT_KEY_BITS);
+        let bits = ctx
+            .answers
+            .keys
+            .bits
+            .map(|b| b as usize)
+            .unwrap_or(keys::DEFAULT_KEY_BITS);
         let started = Instant::now();
         let private = keys::generate_private_key(bits)?;
-        ctx.store.write_secret(PRIVATE_KEY_FILE, keys::private_key_to_pem(&private).as_bytes())?;
+        ctx.store.write_secret(
+            PRIVATE_KEY_FILE,
+            keys::private_key_to_pem(&private).as_bytes(),
+        )?;
         ui::ok(&format!(
             "made a {bits}-bit RSA key pair in {:.1} s; private key saved (mode 0600) in {}",
             started.elapsed().as_secs_f64(),
@@ -120,40 +131,81 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     };
     let pem = keys::public_key_to_pem(&public);
     let fingerprint = keys::fingerprint(&public);
-    set_public_key(ctx, &consumer_key, KeySource::Generate, &pem, &fingerprint, Some(bits))?;
+    set_public_key(
+        ctx,
+        &consumer_key,
+        KeySource::Generate,
+        &pem,
+        &fingerprint,
+        Some(bits),
+    )?;
     ui::info("Public key (goes on the Jira link at step 14):");
     ui::info(&pem);
     ui::fields(&[("Fingerprint", fingerprint.clone())]);
-    ui::info("align-link keeps this pair and completes the OAuth authorization itself (steps 17-20).");
+    ui::info(
+        "align-link keeps this pair and completes the OAuth authorization itself (steps 17-20).",
+    );
     Ok(Outcome::Done(format!("{bits}-bit key pair, {fingerprint}")))
 }
 
 /// Jira Align made the pair ("Generate New Key"): take its public half.
 fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
-    ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");
-    let (text, origin) = match (&ctx.answers.keys.public_key, &ctx.answers.keys.public_key_origin) {
-        (Some(text), origin) => (text.clone(), origin.clone().unwrap_or_else(|| "keys.public_key".into())),
-        (None, _) => match ctx.state.consumer.as_ref().and_then(|c| c.public_key_pem.clone()) {
+    ui::info(
+        "In the Jira Align connector, click Generate New Key and copy the public key it shows.",
+    );
+    let (text, origin) = match (
+        &ctx.answers.keys.public_key,
+        &ctx.answers.keys.public_key_origin,
+    ) {
+        (Some(text), origin) => (
+            text.clone(),
+            origin.clone().unwrap_or_else(|| "keys.public_key".into()),
+        ),
+        (None, _) => match ctx
+            .state
+            .consumer
+            .as_ref()
+            .and_then(|c| c.public_key_pem.clone())
+        {
             Some(kept) if !ctx.prompter.interactive() => (kept, "the saved state".into()),
             _ => {
-                let check = |value: &str| keys::parse_public_key(value).map(|_| ()).map_err(|e| e.to_string());
+                let check = |value: &str| {
+                    keys::parse_public_key(value)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                };
                 let pasted = ctx.prompter.ask(
-                    &Question::new("keys.public_key", "Paste Jira Align's public key (one line of base64 is fine)").validate(&check),
+                    &Question::new(
+                        "keys.public_key",
+                        "Paste Jira Align's public key (one line of base64 is fine)",
+                    )
+                    .validate(&check),
                 )?;
                 (pasted, "the pasted key".into())
             }
         },
     };
-    let public = keys::parse_public_key(&text)
-        .map_err(|err| AppError::usage(format!("{origin}: {err}")).hint("Copy the public key again from Jira Align's connector (Generate New Key)."))?;
+    let public = keys::parse_public_key(&text).map_err(|err| {
+        AppError::usage(format!("{origin}: {err}"))
+            .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
+    })?;
     let pem = keys::public_key_to_pem(&public);
     let fingerprint = keys::fingerprint(&public);
-    set_public_key(ctx, &consumer_key, KeySource::Align, &pem, &fingerprint, None)?;
+    set_public_key(
+        ctx,
+        &consumer_key,
+        KeySource::Align,
+        &pem,
+        &fingerprint,
+        None,
+    )?;
     // A token of our own would belong to a key we no longer use.
     ctx.store.remove(PRIVATE_KEY_FILE)?;
     ctx.store.remove(ACCESS_TOKEN_FILE)?;
     ui::fields(&[("Fingerprint", fingerprint.clone())]);
-    Ok(Outcome::Done(format!("Jira Align's public key, {fingerprint}")))
+    Ok(Outcome::Done(format!(
+        "Jira Align's public key, {fingerprint}"
+    )))
 }
 
 fn set_public_key(
@@ -172,7 +224,11 @@ fn set_public_key(
         bits: None,
         installed_at: None,
     });
-    if consumer.fingerprint.as_deref().is_some_and(|old| old != fingerprint) {
+    if consumer
+        .fingerprint
+        .as_deref()
+        .is_some_and(|old| old != fingerprint)
+    {
         consumer.installed_at = None;
     }
     consumer.key_source = source_label(source).into();
@@ -185,7 +241,8 @@ fn set_public_key(
 fn reset_dependents(ctx: &mut Ctx) {
     for step in DEPENDENT_STEPS {
         if ctx.state.step_status(step) != StepStatus::Pending {
-            ctx.state.record(step, StepStatus::Pending, Some("inputs changed".into()));
+            ctx.state
+                .record(step, StepStatus::Pending, Some("inputs changed".into()));
         }
     }
     ctx.state.token = None;

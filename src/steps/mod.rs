@@ -49,30 +49,174 @@ use Mode::{Automated, Guided};
 use Side::{Align, Both, Jira};
 
 pub static STEPS: [Step; 24] = [
-    Step { number: 1, side: Align, mode: Guided, title: "Open Jira Align's Administration", run: guided::open_administration },
-    Step { number: 2, side: Align, mode: Guided, title: "Go to Connectors > Jira Settings", run: guided::open_jira_settings },
-    Step { number: 3, side: Align, mode: Guided, title: "Open the Jira Connectors list", run: guided::open_connectors },
-    Step { number: 4, side: Both, mode: Guided, title: "Fill in the Jira connector (consumer key chosen here)", run: keys::consumer_key_and_connector },
-    Step { number: 5, side: Both, mode: Automated, title: "Make the RSA key pair", run: keys::key_pair },
-    Step { number: 6, side: Align, mode: Guided, title: "Save the connector", run: guided::save_connector },
-    Step { number: 7, side: Jira, mode: Automated, title: "Check Jira and the administrator's access", run: jira_access::check_admin_access },
-    Step { number: 8, side: Jira, mode: Automated, title: "Look for an existing application link", run: applink::find_existing },
-    Step { number: 9, side: Jira, mode: Automated, title: "Create the application link to Jira Align", run: applink::create },
-    Step { number: 10, side: Jira, mode: Automated, title: "Confirm past Jira's \"no response\" warning", run: applink::no_response_warning },
-    Step { number: 11, side: Jira, mode: Automated, title: "Name the application link", run: applink::name },
-    Step { number: 12, side: Jira, mode: Automated, title: "Open the link for editing (read it back)", run: applink::read_back },
-    Step { number: 13, side: Jira, mode: Automated, title: "Set the consumer key on the link", run: incoming::set_consumer },
-    Step { number: 14, side: Jira, mode: Automated, title: "Install the public key on the link", run: incoming::check_public_key },
-    Step { number: 15, side: Jira, mode: Automated, title: "Save the incoming authentication", run: incoming::confirm_saved },
-    Step { number: 16, side: Align, mode: Guided, title: "Return to the Jira Align connector", run: guided::back_to_connector },
-    Step { number: 17, side: Both, mode: Automated, title: "Authorize OAuth access (request token)", run: handshake::authorize },
-    Step { number: 18, side: Both, mode: Automated, title: "Request access from Jira", run: handshake::approval_step },
-    Step { number: 19, side: Jira, mode: Automated, title: "Allow the application access", run: handshake::approval_step },
-    Step { number: 20, side: Both, mode: Automated, title: "OAuth completed (access token)", run: handshake::completed },
-    Step { number: 21, side: Both, mode: Automated, title: "Check who the link acts as; save the connector", run: verify::acting_account },
-    Step { number: 22, side: Both, mode: Automated, title: "Test the connection (Test Now is for Basic only)", run: verify::test_connection },
-    Step { number: 23, side: Align, mode: Guided, title: "Activate the connector", run: guided::activate },
-    Step { number: 24, side: Both, mode: Automated, title: "Sync a test project", run: verify::test_project },
+    Step {
+        number: 1,
+        side: Align,
+        mode: Guided,
+        title: "Open Jira Align's Administration",
+        run: guided::open_administration,
+    },
+    Step {
+        number: 2,
+        side: Align,
+        mode: Guided,
+        title: "Go to Connectors > Jira Settings",
+        run: guided::open_jira_settings,
+    },
+    Step {
+        number: 3,
+        side: Align,
+        mode: Guided,
+        title: "Open the Jira Connectors list",
+        run: guided::open_connectors,
+    },
+    Step {
+        number: 4,
+        side: Both,
+        mode: Guided,
+        title: "Fill in the Jira connector (consumer key chosen here)",
+        run: keys::consumer_key_and_connector,
+    },
+    Step {
+        number: 5,
+        side: Both,
+        mode: Automated,
+        title: "Make the RSA key pair",
+        run: keys::key_pair,
+    },
+    Step {
+        number: 6,
+        side: Align,
+        mode: Guided,
+        title: "Save the connector",
+        run: guided::save_connector,
+    },
+    Step {
+        number: 7,
+        side: Jira,
+        mode: Automated,
+        title: "Check Jira and the administrator's access",
+        run: jira_access::check_admin_access,
+    },
+    Step {
+        number: 8,
+        side: Jira,
+        mode: Automated,
+        title: "Look for an existing application link",
+        run: applink::find_existing,
+    },
+    Step {
+        number: 9,
+        side: Jira,
+        mode: Automated,
+        title: "Create the application link to Jira Align",
+        run: applink::create,
+    },
+    Step {
+        number: 10,
+        side: Jira,
+        mode: Automated,
+        title: "Confirm past Jira's \"no response\" warning",
+        run: applink::no_response_warning,
+    },
+    Step {
+        number: 11,
+        side: Jira,
+        mode: Automated,
+        title: "Name the application link",
+        run: applink::name,
+    },
+    Step {
+        number: 12,
+        side: Jira,
+        mode: Automated,
+        title: "Open the link for editing (read it back)",
+        run: applink::read_back,
+    },
+    Step {
+        number: 13,
+        side: Jira,
+        mode: Automated,
+        title: "Set the consumer key on the link",
+        run: incoming::set_consumer,
+    },
+    Step {
+        number: 14,
+        side: Jira,
+        mode: Automated,
+        title: "Install the public key on the link",
+        run: incoming::check_public_key,
+    },
+    Step {
+        number: 15,
+        side: Jira,
+        mode: Automated,
+        title: "Save the incoming authentication",
+        run: incoming::confirm_saved,
+    },
+    Step {
+        number: 16,
+        side: Align,
+        mode: Guided,
+        title: "Return to the Jira Align connector",
+        run: guided::back_to_connector,
+    },
+    Step {
+        number: 17,
+        side: Both,
+        mode: Automated,
+        title: "Authorize OAuth access (request token)",
+        run: handshake::authorize,
+    },
+    Step {
+        number: 18,
+        side: Both,
+        mode: Automated,
+        title: "Request access from Jira",
+        run: handshake::approval_step,
+    },
+    Step {
+        number: 19,
+        side: Jira,
+        mode: Automated,
+        title: "Allow the application access",
+        run: handshake::approval_step,
+    },
+    Step {
+        number: 20,
+        side: Both,
+        mode: Automated,
+        title: "OAuth completed (access token)",
+        run: handshake::completed,
+    },
+    Step {
+        number: 21,
+        side: Both,
+        mode: Automated,
+        title: "Check who the link acts as; save the connector",
+        run: verify::acting_account,
+    },
+    Step {
+        number: 22,
+        side: Both,
+        mode: Automated,
+        title: "Test the connection (Test Now is for Basic only)",
+        run: verify::test_connection,
+    },
+    Step {
+        number: 23,
+        side: Align,
+        mode: Guided,
+        title: "Activate the connector",
+        run: guided::activate,
+    },
+    Step {
+        number: 24,
+        side: Both,
+        mode: Automated,
+        title: "Sync a test project",
+        run: verify::test_project,
+    },
 ];
 
 /// The step with this number (1 to 24).
@@ -89,15 +233,26 @@ mod tests {
         for (index, step) in STEPS.iter().enumerate() {
             assert_eq!(step.number as usize, index + 1);
         }
-        assert_eq!(by_number(13).unwrap().title, "Set the consumer key on the link");
+        assert_eq!(
+            by_number(13).unwrap().title,
+            "Set the consumer key on the link"
+        );
         assert!(by_number(0).is_none() && by_number(25).is_none());
     }
 
     #[test]
     fn sides_follow_the_guide() {
-        let align_only: Vec<u8> = STEPS.iter().filter(|s| s.side == Align).map(|s| s.number).collect();
+        let align_only: Vec<u8> = STEPS
+            .iter()
+            .filter(|s| s.side == Align)
+            .map(|s| s.number)
+            .collect();
         assert_eq!(align_only, vec![1, 2, 3, 6, 16, 23]);
-        let jira_only: Vec<u8> = STEPS.iter().filter(|s| s.side == Jira).map(|s| s.number).collect();
+        let jira_only: Vec<u8> = STEPS
+            .iter()
+            .filter(|s| s.side == Jira)
+            .map(|s| s.number)
+            .collect();
         assert_eq!(jira_only, vec![7, 8, 9, 10, 11, 12, 13, 14, 15, 19]);
     }
 }

@@ -24,7 +24,12 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
             if ctx.recorded_this_run.contains(&step.number) {
                 continue; // done moments ago, as part of an earlier step (the handshake)
             }
-            println!("Step {:>2} {}: already {}, skipping", step.number, step.title, status.label());
+            println!(
+                "Step {:>2} {}: already {}, skipping",
+                step.number,
+                step.title,
+                status.label()
+            );
             report.skipped_as_done.push(step.number);
             continue;
         }

@@ -14,19 +14,26 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
         return guide(ctx, "Save the connector in Jira Align.", &[]);
     }
     let account = handshake::signed_myself(ctx)?;
-    ui::ok(&format!("signed GET /rest/api/2/myself: the link acts as {account}"));
+    ui::ok(&format!(
+        "signed GET /rest/api/2/myself: the link acts as {account}"
+    ));
     if let Some(token) = ctx.state.token.as_mut() {
         token.account = Some(account.clone());
     }
     ctx.save()?;
     let verified = format!("acts as {account}");
-    Ok(with_guide(guide(ctx, "Save the connector in Jira Align.", &[])?, verified))
+    Ok(with_guide(
+        guide(ctx, "Save the connector in Jira Align.", &[])?,
+        verified,
+    ))
 }
 
 pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
     ui::info("Jira Align's Test Now button tests Basic authentication only; with OAuth, skip it.");
     if key_source(ctx) == KeySource::Align {
-        return Ok(Outcome::Skipped("Test Now applies to Basic authentication; this connector uses OAuth".into()));
+        return Ok(Outcome::Skipped(
+            "Test Now applies to Basic authentication; this connector uses OAuth".into(),
+        ));
     }
     let (base, signer, token, problem_context) = handshake::signing_parts(ctx)?;
     let info = SignedJira {
@@ -72,13 +79,19 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
         return Err(AppError::failed(format!("{account} cannot see project {key} in Jira"))
             .hint(format!("Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme.")));
     };
-    ui::ok(&format!("project {} \"{}\" is visible through the link", project.key, project.name));
+    ui::ok(&format!(
+        "project {} \"{}\" is visible through the link",
+        project.key, project.name
+    ));
     let verified = format!("project {} visible", project.key);
     let guided = guide(
         ctx,
         "In Jira Align, map the project to a program (Administration > Connectors >\n\
          Jira Settings > Manage Projects), then watch its issues arrive as features.",
-        &[("Jira project", format!("{} ({})", project.key, project.name))],
+        &[(
+            "Jira project",
+            format!("{} ({})", project.key, project.name),
+        )],
     )?;
     Ok(with_guide(guided, verified))
 }
@@ -87,7 +100,9 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
 /// operator until the click is confirmed, keeping what was verified.
 fn with_guide(guided: Outcome, verified: String) -> Outcome {
     match guided {
-        Outcome::NeedsOperator(why) => Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}")),
+        Outcome::NeedsOperator(why) => {
+            Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}"))
+        }
         _ => Outcome::Done(verified),
     }
 }

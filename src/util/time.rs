@@ -53,7 +53,12 @@ pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
 
 /// "5 years", "3 days", "40 minutes": for expiries shown to a person.
 pub fn human_duration(secs: u64) -> String {
-    const UNITS: [(u64, &str); 4] = [(365 * 86_400, "year"), (86_400, "day"), (3600, "hour"), (60, "minute")];
+    const UNITS: [(u64, &str); 4] = [
+        (365 * 86_400, "year"),
+        (86_400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+    ];
     for (size, name) in UNITS {
         if secs >= size {
             let n = secs / size;

@@ -146,5 +146,10 @@ pub fn put_consumer(env: &Env, link_id: &str, key: &str, public_key_pem: &str) {
         .json(&serde_json::json!({"key": key, "name": "tampered", "publicKey": public_key_pem}))
         .send()
         .unwrap();
-    assert_eq!(response.status().as_u16(), 201, "{}", response.text().unwrap());
+    assert_eq!(
+        response.status().as_u16(),
+        201,
+        "{}",
+        response.text().unwrap()
+    );
 }
