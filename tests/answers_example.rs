@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use align_link::answers::{Answers, Approval, KeySource};
+use align_link::answers::{Answers, Approval, ConnectorAuth, KeySource};
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml")
@@ -17,6 +17,7 @@ fn env(name: &str) -> Option<String> {
     match name {
         "JIRA_ADMIN_TOKEN" => Some("pat-for-tests".to_string()),
         "JIRA_SERVICE_PASSWORD" => Some("service-password".to_string()),
+        "ALIGN_API_TOKEN" => Some("user:1|align-token".to_string()),
         _ => None,
     }
 }
@@ -53,6 +54,10 @@ fn example_parses_with_its_env_vars_set() {
     assert_eq!(a.keys.bits, Some(3072));
     assert!(a.keys.public_key.is_none() && a.keys.public_key_origin.is_none());
     assert_eq!(a.oauth.approval, Some(Approval::ServiceAccount));
+    assert_eq!(a.align.api_token.as_ref().map(|s| s.expose()), Some("user:1|align-token"));
+    assert_eq!(a.align.sync_timeout_secs, Some(300));
+    assert_eq!(a.connector.auth, Some(ConnectorAuth::OAuth));
+    assert_eq!(a.keys.preflight, Some(true));
     assert!(a.warnings.is_empty(), "{:?}", a.warnings);
 }
 
@@ -86,6 +91,13 @@ fn example_documents_every_key() {
         "public_key",
         "public_key_file",
         "approval",
+        "token",
+        "api_token",
+        "api_email",
+        "sync_timeout_secs",
+        "auth",
+        "id",
+        "preflight",
     ] {
         assert!(
             text.lines()

@@ -7,8 +7,8 @@ use std::path::Path;
 use super::checks;
 use super::raw::{self, Entry, Item};
 use super::{
-    AlignAnswers, Answers, Approval, JiraAnswers, KeyAnswers, KeySource, OAuthAnswers,
-    ServiceAccountAnswers, ALLOWED_BITS,
+    AlignAnswers, Answers, Approval, ConnectorAnswers, ConnectorAuth, JiraAnswers, KeyAnswers,
+    KeySource, OAuthAnswers, ServiceAccountAnswers, ALLOWED_BITS,
 };
 use crate::error::{AppError, Result};
 
@@ -24,8 +24,19 @@ const TABLES: &[(&str, &[&str])] = &[
             "test_project",
         ],
     ),
-    ("service_account", &["username", "password"]),
-    ("align", &["url", "application_name", "connector_name"]),
+    ("service_account", &["username", "password", "token"]),
+    (
+        "align",
+        &[
+            "url",
+            "api_token",
+            "api_email",
+            "application_name",
+            "connector_name",
+            "sync_timeout_secs",
+        ],
+    ),
+    ("connector", &["auth", "id"]),
     (
         "keys",
         &[
@@ -34,6 +45,7 @@ const TABLES: &[(&str, &[&str])] = &[
             "bits",
             "public_key",
             "public_key_file",
+            "preflight",
         ],
     ),
     ("oauth", &["approval"]),
@@ -116,6 +128,7 @@ impl Cx<'_> {
                 "jira" => answers.jira = self.jira(&table)?,
                 "service_account" => answers.service_account = self.service_account(&table)?,
                 "align" => answers.align = self.align(&table)?,
+                "connector" => answers.connector = self.connector(&table)?,
                 "keys" => answers.keys = self.keys(&table)?,
                 "oauth" => answers.oauth = self.oauth(&table)?,
                 _ => unreachable!("TABLES and this match list the same tables"),
@@ -156,14 +169,39 @@ impl Cx<'_> {
         Ok(ServiceAccountAnswers {
             username: self.opt(t, "username", Self::name)?,
             password: self.opt(t, "password", Self::secret)?,
+            token: self.opt(t, "token", Self::secret)?,
         })
     }
 
     fn align(&mut self, t: &Table) -> Result<AlignAnswers> {
         Ok(AlignAnswers {
             url: self.opt(t, "url", Self::url)?,
+            api_token: self.opt(t, "api_token", Self::secret)?,
+            api_email: self.opt(t, "api_email", |cx, e, key| {
+                let value = cx.name(e, key)?;
+                if !value.contains('@') {
+                    return Err(cx
+                        .error(&e.value_span, key, format!("`{value}` is not an email address"))
+                        .hint("give the email of the Atlassian account that owns the API token"));
+                }
+                Ok(value)
+            })?,
             application_name: self.opt(t, "application_name", Self::name)?,
             connector_name: self.opt(t, "connector_name", Self::name)?,
+            sync_timeout_secs: self.opt(t, "sync_timeout_secs", |cx, e, key| {
+                cx.integer_in(e, key, 1..=3600, "seconds from 1 to 3600 (300 when absent)")
+            })?,
+        })
+    }
+
+    fn connector(&mut self, t: &Table) -> Result<ConnectorAnswers> {
+        Ok(ConnectorAnswers {
+            auth: self.opt(t, "auth", |cx, e, key| {
+                cx.choice(e, key, &ConnectorAuth::ALL, |a| a.as_str())
+            })?,
+            id: self.opt(t, "id", |cx, e, key| {
+                cx.integer_in(e, key, 1..=u32::MAX as i64, "the Connector ID Jira Align shows, a positive number")
+            })?,
         })
     }
 
@@ -253,7 +291,12 @@ impl Cx<'_> {
                 self.at(&e.key_span)
             ));
         }
+        let preflight = self.opt(t, "preflight", |cx, e, key| match e.value {
+            toml::Value::Boolean(value) => Ok(value),
+            _ => Err(cx.type_error(e, key, "true or false")),
+        })?;
         Ok(KeyAnswers {
+            preflight,
             source,
             consumer_key,
             bits,

@@ -75,7 +75,7 @@ impl fmt::Display for Secret {
 /// Who makes the RSA key pair (`keys.source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySource {
-    /// align-link generates it and gives Jira Align the private half.
+    /// align-link generates it and completes the OAuth handshake itself.
     Generate,
     /// Jira Align generated it at step 5; the answers carry its public half.
     Align,
@@ -89,6 +89,39 @@ impl KeySource {
         match self {
             KeySource::Generate => "generate",
             KeySource::Align => "align",
+        }
+    }
+}
+
+/// How Jira Align's connector authenticates to Jira (`connector.auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectorAuth {
+    /// OAuth 1.0a (steps 13-20).
+    OAuth,
+    /// The service account's personal access token.
+    Pat,
+    /// The service account's username and password.
+    Basic,
+}
+
+impl ConnectorAuth {
+    pub const ALL: [ConnectorAuth; 3] = [ConnectorAuth::OAuth, ConnectorAuth::Pat, ConnectorAuth::Basic];
+
+    /// The spelling in the answers file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectorAuth::OAuth => "oauth",
+            ConnectorAuth::Pat => "pat",
+            ConnectorAuth::Basic => "basic",
+        }
+    }
+
+    /// As Jira Align's connector form names the method.
+    pub fn label(self) -> &'static str {
+        match self {
+            ConnectorAuth::OAuth => "OAuth",
+            ConnectorAuth::Pat => "Personal Access Token",
+            ConnectorAuth::Basic => "Basic (username and password)",
         }
     }
 }
@@ -139,15 +172,31 @@ pub struct JiraAnswers {
 pub struct ServiceAccountAnswers {
     pub username: Option<String>,
     pub password: Option<Secret>,
+    /// The account's personal access token, for `connector.auth = "pat"`.
+    pub token: Option<Secret>,
 }
 
 /// `[align]`: the Jira Align side.
 #[derive(Debug, Clone, Default)]
 pub struct AlignAnswers {
     pub url: Option<Url>,
+    /// REST API 2.0 token (Bearer), or with `api_email` an Atlassian API token (Basic).
+    pub api_token: Option<Secret>,
+    pub api_email: Option<String>,
     /// `None` means [`DEFAULT_APPLICATION_NAME`].
     pub application_name: Option<String>,
     pub connector_name: Option<String>,
+    /// How long step 24 waits for synced features; `None` means 300.
+    pub sync_timeout_secs: Option<u32>,
+}
+
+/// `[connector]`: Jira Align's Jira connector.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectorAnswers {
+    /// `None` means OAuth.
+    pub auth: Option<ConnectorAuth>,
+    /// The Connector ID Jira Align shows (Support asks for it).
+    pub id: Option<u32>,
 }
 
 /// `[keys]`: the consumer key and RSA key pair.
@@ -163,6 +212,9 @@ pub struct KeyAnswers {
     pub public_key: Option<String>,
     /// Where `public_key` came from: `"keys.public_key"` or the file's path.
     pub public_key_origin: Option<String>,
+    /// With `source = "align"`: prove the Jira side with a temporary key pair
+    /// before installing Jira Align's key. `None` means true.
+    pub preflight: Option<bool>,
 }
 
 /// `[oauth]`.
@@ -179,6 +231,7 @@ pub struct Answers {
     pub jira: JiraAnswers,
     pub service_account: ServiceAccountAnswers,
     pub align: AlignAnswers,
+    pub connector: ConnectorAnswers,
     pub keys: KeyAnswers,
     pub oauth: OAuthAnswers,
     /// Things worth telling the user that do not stop the run (e.g. a literal

@@ -86,6 +86,25 @@ impl Cx<'_> {
     }
 
     /// A literal string or `{ env = "NAME" }`. Messages never show the value.
+    /// An integer within `range`; `expected` says what is allowed, for the hint.
+    pub(super) fn integer_in(
+        &mut self,
+        e: &Entry,
+        key: &str,
+        range: std::ops::RangeInclusive<i64>,
+        expected: &str,
+    ) -> Result<u32> {
+        let toml::Value::Integer(value) = e.value else {
+            return Err(self.type_error(e, key, "an integer"));
+        };
+        if !range.contains(&value) {
+            return Err(self
+                .error(&e.value_span, key, format!("{value} is out of range"))
+                .hint(format!("use {expected}")));
+        }
+        Ok(value as u32)
+    }
+
     pub(super) fn secret(&mut self, e: &Entry, key: &str) -> Result<Secret> {
         let env_hint = format!("write {key} = {{ env = \"NAME\" }} and export NAME");
         let table = match &e.value {
