@@ -7,7 +7,8 @@ use std::sync::Arc;
 use rsa::RsaPrivateKey;
 use url::Url;
 
-use crate::answers::{Answers, Secret};
+use crate::align::AlignAuth;
+use crate::answers::{Answers, ConnectorAuth, Secret};
 use crate::config::RunConfig;
 use crate::error::{AppError, Result};
 use crate::http::Http;
@@ -33,6 +34,8 @@ pub struct Ctx {
     admin_auth: Option<AdminAuth>,
     /// Set once the OAuth handshake (steps 17-20) has run in this process.
     pub handshake_ran: bool,
+    /// `align-link step N`: the operator asked for this one step.
+    pub single_step: bool,
     /// Steps recorded in this run, so `setup` passes over them without a word.
     pub recorded_this_run: std::collections::BTreeSet<u8>,
 }
@@ -57,6 +60,7 @@ impl Ctx {
             sandbox,
             admin_auth: None,
             handshake_ran: false,
+            single_step: false,
             recorded_this_run: Default::default(),
         })
     }
@@ -248,6 +252,23 @@ impl Ctx {
     /// The Jira URL and admin credentials, for `JiraAdmin::new(&ctx.http, ..)`.
     pub fn admin_parts(&mut self) -> Result<(Url, AdminAuth)> {
         Ok((self.jira_url()?, self.admin_auth()?))
+    }
+
+    /// How Jira Align's connector signs in to Jira (OAuth unless the answers say otherwise).
+    pub fn connector_auth(&self) -> ConnectorAuth {
+        self.answers.connector.auth.unwrap_or(ConnectorAuth::OAuth)
+    }
+
+    /// Credentials for Jira Align's REST API, when the answers give a token.
+    pub fn align_api_auth(&self) -> Option<AlignAuth> {
+        let token = self.answers.align.api_token.clone()?;
+        Some(match &self.answers.align.api_email {
+            Some(email) => AlignAuth::Basic {
+                email: email.clone(),
+                token,
+            },
+            None => AlignAuth::Bearer(token),
+        })
     }
 
     /// The consumer key chosen at step 4.

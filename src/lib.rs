@@ -9,6 +9,7 @@
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
 //! - `sandbox`: local stand-ins served on loopback.
 
+pub mod align;
 pub mod answers;
 pub mod browser;
 pub mod callback;

@@ -49,6 +49,10 @@ pub trait Prompter {
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
     /// Returns the index of the chosen option.
     fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize>;
+    /// Puts `text` on the user's clipboard where the terminal allows; false if not.
+    fn copy_to_clipboard(&mut self, _text: &str) -> bool {
+        false
+    }
 }
 
 /// `--yes`, or no terminal: defaults where there are any, otherwise an error that
@@ -137,6 +141,19 @@ impl Prompter for Terminal {
             .interact()
             .map_err(terminal_error)
     }
+
+    fn copy_to_clipboard(&mut self, text: &str) -> bool {
+        use std::io::{IsTerminal, Write};
+        let mut terminal = std::io::stderr();
+        terminal.is_terminal() && terminal.write_all(osc52(text).as_bytes()).and_then(|_| terminal.flush()).is_ok()
+    }
+}
+
+/// OSC 52: the terminal itself sets the clipboard, so this works over SSH too.
+/// Terminals that do not support it ignore the sequence.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
 }
 
 fn terminal_error(err: dialoguer::Error) -> AppError {
@@ -159,6 +176,12 @@ mod tests {
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("`jira.url`"), "{}", err.message);
         assert!(err.hint.unwrap().contains("under `[jira]`"));
+    }
+
+    #[test]
+    fn osc52_wraps_base64() {
+        assert_eq!(osc52("key"), "\x1b]52;c;a2V5\x07");
+        assert!(!NonInteractive.copy_to_clipboard("x"));
     }
 
     #[test]

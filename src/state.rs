@@ -45,6 +45,12 @@ pub struct JiraFacts {
 pub struct AlignFacts {
     pub url: String,
     pub connector_name: String,
+    /// "oauth", "pat" or "basic".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_auth: Option<String>,
+    /// The number Jira Align shows on the connector form; Support asks for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector_id: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -59,7 +65,9 @@ pub struct LinkFacts {
 #[serde(deny_unknown_fields)]
 pub struct ConsumerFacts {
     pub key: String,
-    /// "generate" (align-link's own pair) or "align" (Jira Align's public key).
+    /// "generate" (align-link's own pair) or "align" (Jira Align's public key);
+    /// empty until step 5 decides.
+    #[serde(default)]
     pub key_source: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key_pem: Option<String>,

@@ -13,5 +13,6 @@ pub fn run(config: RunConfig, number: u8) -> Result<i32> {
         .hint("`align-link steps` lists them.")
     })?;
     let mut ctx = open_context(config)?;
+    ctx.single_step = true;
     finish(runner::run(&mut ctx, &[step], false))
 }

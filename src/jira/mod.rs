@@ -1,9 +1,9 @@
 //! Jira Data Center over REST: the administrator's calls (`admin`), the OAuth 1.0a
-//! handshake (`handshake`) and calls signed with the access token (`signed`).
+//! handshake (`handshake`) and calls as the service account (`service`).
 
 pub mod admin;
 pub mod handshake;
-pub mod signed;
+pub mod service;
 
 use serde::Deserialize;
 use url::Url;

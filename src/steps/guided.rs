@@ -2,6 +2,7 @@
 //! and what to type, with the values, and asks the operator to confirm.
 
 use super::Outcome;
+use crate::align::AlignApi;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ui;
@@ -16,6 +17,35 @@ pub fn guide(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Re
     if !ctx.prompter.interactive() {
         return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
     }
+    confirm(ctx)
+}
+
+/// As `guide`, and in a terminal offers to copy each value to the clipboard.
+pub fn guide_with_copy(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Result<Outcome> {
+    ui::info(instructions);
+    ui::fields(values);
+    if !ctx.prompter.interactive() {
+        return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
+    }
+    let copyable: Vec<&(&str, String)> = values.iter().filter(|(_, value)| !value.starts_with('(')).collect();
+    let mut options = vec!["Nothing more: continue".to_string()];
+    options.extend(copyable.iter().map(|(label, _)| format!("Copy {label}")));
+    let options: Vec<&str> = options.iter().map(String::as_str).collect();
+    loop {
+        let choice = ctx.prompter.select("Copy a value to the clipboard?", &options, 0)?;
+        let Some((label, value)) = choice.checked_sub(1).and_then(|i| copyable.get(i)) else {
+            break;
+        };
+        if ctx.prompter.copy_to_clipboard(value) {
+            ui::ok(&format!("{label} sent to the clipboard (OSC 52); if your terminal ignores that, copy it from above"));
+        } else {
+            ui::info(&format!("This terminal cannot take it; copy {label} from above."));
+        }
+    }
+    confirm(ctx)
+}
+
+fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
     if ctx.prompter.confirm("Done in Jira Align?", true)? {
         Ok(Outcome::Done("confirmed by the operator".into()))
     } else {
@@ -23,8 +53,19 @@ pub fn guide(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Re
     }
 }
 
+/// Step 1, and the check of the Jira Align site and API token where one is given.
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
+    ctx.http.check_url(&align, "align.url")?;
+    match ctx.align_api_auth() {
+        Some(auth) => match AlignApi::new(&ctx.http, align.clone(), auth).current_user()? {
+            Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),
+            None => ui::ok(&format!(
+                "Jira Align answers at {align} and accepts the API token (this site has no users/current, so its owner is not shown)"
+            )),
+        },
+        None => ui::info("No Jira Align API token (align.api_token): the site is not checked, and its steps are guided only."),
+    }
     guide(
         ctx,
         "Sign in to Jira Align as a Super Admin and open Administration:\n\

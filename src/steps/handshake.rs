@@ -12,8 +12,8 @@ use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
 use crate::jira::handshake::{approve_as, Approval as Approved, Provider};
-use crate::jira::signed::SignedJira;
-use crate::oauth::{ProblemContext, Signer};
+use super::access::{check_account, client, service_access};
+use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::prompt::Question;
 use crate::state::{AccessToken, StepStatus, TokenFacts, ACCESS_TOKEN_FILE};
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
@@ -81,11 +81,8 @@ fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
 
 fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
     ProblemContext {
-        jira_url: ctx.state.jira.as_ref().map(|j| j.url.clone()),
         consumer_key_sent: Some(consumer_key.to_string()),
-        consumer_key_on_link: ctx.state.consumer.as_ref().map(|c| c.key.clone()),
-        clock_skew_secs: ctx.state.jira.as_ref().and_then(|j| j.clock_skew_secs),
-        our_base_string: None,
+        ..super::access::problem_context(ctx)
     }
 }
 
@@ -103,10 +100,50 @@ fn approval_mode(ctx: &Ctx) -> Approval {
     }
 }
 
+/// Steps 17-20 for align-link's own key pair: the legs, then the token stored.
 fn run_handshake(ctx: &mut Ctx) -> Result<()> {
-    let base = ctx.jira_url()?;
     let signer = ctx.signer()?;
-    let consumer_key = ctx.consumer_key()?;
+    let (access, mode) = obtain_access_token(ctx, &signer, true)?;
+    ctx.store.write_secret(
+        ACCESS_TOKEN_FILE,
+        toml::to_string(&AccessToken {
+            token: access.token.clone(),
+            secret: access.secret.clone(),
+            session_handle: access.session_handle.clone(),
+        })
+        .map_err(|err| AppError::failed(format!("cannot encode the access token: {err}")))?
+        .as_bytes(),
+    )?;
+    let now = unix_now();
+    ctx.state.token = Some(TokenFacts {
+        account: None,
+        obtained_at: now_rfc3339(),
+        expires_at: access.expires_in.map(|secs| rfc3339(now + secs)),
+        approval: mode.as_str().into(),
+    });
+    ctx.save()?;
+    ctx.handshake_ran = true;
+    let account = signed_myself(ctx)?;
+    if let Some(token) = ctx.state.token.as_mut() {
+        token.account = Some(account.clone());
+    }
+    let lifetime = access
+        .expires_in
+        .map(human_duration)
+        .unwrap_or_else(|| "an unstated time".into());
+    ui::ok(&format!(
+        "access token stored (mode 0600); it acts as {account} and lasts {lifetime}"
+    ));
+    ctx.record(20, StepStatus::Done, Some(format!("token acts as {account}")))?;
+    Ok(())
+}
+
+/// The three legs with `signer`: request token, approval, access token. With
+/// `record`, each leg is announced and recorded as its step (17 to 19, and 20 is
+/// announced); without, it runs quietly (the preflight's temporary key).
+pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer, record: bool) -> Result<(TokenResponse, Approval)> {
+    let base = ctx.jira_url()?;
+    let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
     let service = if mode == Approval::ServiceAccount {
         Some(service_credentials(ctx)?)
@@ -124,7 +161,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
     let provider = Provider {
         http: &ctx.http,
         base: &base,
-        signer: &signer,
+        signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
     let request = match provider.request_token(&callback) {
@@ -137,27 +174,21 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
     let authorize_url = provider.authorize_url(&request.token);
     ui::ok(&format!(
         "request token obtained (callback: {})",
-        if callback == "oob" {
-            "none, out of band"
-        } else {
-            "loopback listener"
-        }
+        if callback == "oob" { "none, out of band" } else { "loopback listener" }
     ));
-    ctx.record(17, StepStatus::Done, Some("request token obtained".into()))?;
-
-    announce(18);
+    if record {
+        ctx.record(17, StepStatus::Done, Some("request token obtained".into()))?;
+        announce(18);
+    }
     let verifier = match (mode, listener) {
         (Approval::ServiceAccount, Some(listener)) => {
             let (username, password) = service.expect("credentials read above");
             approve_scripted(ctx, &base, &username, &password, &request.token, &listener)?
         }
         (Approval::Browser, Some(listener)) => {
-            ui::info("Log in to Jira as the service account in the browser, then click Allow:");
-            ui::info(&http::redact_url(&authorize_url).replace("%3Credacted%3E", "…"));
+            ui::info("Opening Jira's authorize page: log in as the service account, then click Allow.");
             if !browser::open(authorize_url.as_str()) {
-                ui::info(&format!(
-                    "No browser started: open this address yourself:\n{authorize_url}"
-                ));
+                ui::info(&format!("No browser started: open this address yourself:\n{authorize_url}"));
             }
             ui::info(&format!(
                 "Waiting up to {} minutes for Jira's answer…",
@@ -165,84 +196,47 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
             ));
             listener.wait_for_verifier(&request.token, CALLBACK_TIMEOUT)?
         }
-        _ => {
-            ui::info("Open this address in a browser logged in to Jira as the service account, click Allow,");
-            ui::info("and copy the verification code Jira shows:");
-            println!("\n    {authorize_url}\n");
-            let check = |v: &str| {
-                if v.trim().is_empty() {
-                    Err("paste the verification code Jira showed".to_string())
-                } else {
-                    Ok(())
-                }
-            };
-            ctx.prompter
-                .ask(&Question::new("oauth.verifier", "Verification code").validate(&check))
-                .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))?
-        }
+        _ => ask_verifier(ctx, &authorize_url)?,
     };
-    ctx.record(18, StepStatus::Done, Some("authorization requested".into()))?;
-    announce(19);
+    if record {
+        ctx.record(18, StepStatus::Done, Some("authorization requested".into()))?;
+        announce(19);
+    }
     ui::ok("Allow was clicked: Jira issued a verifier");
-    ctx.record(19, StepStatus::Done, Some("allowed".into()))?;
-
-    announce(20);
+    if record {
+        ctx.record(19, StepStatus::Done, Some("allowed".into()))?;
+        announce(20);
+    }
     let provider = Provider {
         http: &ctx.http,
         base: &base,
-        signer: &signer,
+        signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
     let access = provider.access_token(&request.token, verifier.trim())?;
-    ctx.store.write_secret(
-        ACCESS_TOKEN_FILE,
-        toml::to_string(&AccessToken {
-            token: access.token.clone(),
-            secret: access.secret.clone(),
-            session_handle: access.session_handle.clone(),
-        })
-        .map_err(|err| AppError::failed(format!("cannot encode the access token: {err}")))?
-        .as_bytes(),
-    )?;
-    let now = unix_now();
-    ctx.state.token = Some(TokenFacts {
-        account: None,
-        obtained_at: now_rfc3339(),
-        expires_at: access.expires_in.map(|secs| rfc3339(now + secs)),
-        approval: approval_label(mode).into(),
-    });
-    ctx.save()?;
-    ctx.handshake_ran = true;
-    let account = signed_myself(ctx)?;
-    if let Some(token) = ctx.state.token.as_mut() {
-        token.account = Some(account.clone());
-    }
-    let lifetime = access
-        .expires_in
-        .map(human_duration)
-        .unwrap_or_else(|| "an unstated time".into());
-    ui::ok(&format!(
-        "access token stored (mode 0600); it acts as {account} and lasts {lifetime}"
-    ));
-    ctx.record(
-        20,
-        StepStatus::Done,
-        Some(format!("token acts as {account}")),
-    )?;
-    Ok(())
+    Ok((access, mode))
+}
+
+/// Out of band: the person opens the URL, clicks Allow and types the code Jira shows.
+fn ask_verifier(ctx: &mut Ctx, authorize_url: &url::Url) -> Result<String> {
+    ui::info("Open this address in a browser logged in to Jira as the service account, click Allow,");
+    ui::info("and copy the verification code Jira shows:");
+    println!("\n    {authorize_url}\n");
+    let check = |v: &str| {
+        if v.trim().is_empty() {
+            Err("paste the verification code Jira showed".to_string())
+        } else {
+            Ok(())
+        }
+    };
+    ctx.prompter
+        .ask(&Question::new("oauth.verifier", "Verification code").validate(&check))
+        .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))
 }
 
 fn announce(step: u8) {
     if let Some(step) = super::by_number(step) {
         crate::ui::step_header(step);
-    }
-}
-
-fn approval_label(mode: Approval) -> &'static str {
-    match mode {
-        Approval::ServiceAccount => "service-account",
-        Approval::Browser => "browser",
-        Approval::Manual => "manual",
     }
 }
 
@@ -295,28 +289,15 @@ fn approve_scripted(
     }
 }
 
-/// A signed `myself`: who the link acts as. Warns when it is not the expected service account.
+/// A signed `myself` with the stored token: who the link acts as.
 pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     let base = ctx.jira_url()?;
-    let signer = ctx.signer()?;
-    let token = stored_token(ctx)?;
-    let consumer_key = ctx.consumer_key()?;
-    let user = SignedJira {
-        http: &ctx.http,
-        base: &base,
-        signer: &signer,
-        token: &token.token,
-        problem_context: problem_context(ctx, &consumer_key),
-    }
-    .myself()?;
-    if let Some(expected) = &ctx.answers.service_account.username {
-        if !expected.eq_ignore_ascii_case(&user.name) {
-            ui::warn(&format!(
-                "the token acts as {}, not as the service account {expected}: Jira Align would act with {}'s rights. Rerun step 17 logged in as {expected}.",
-                user.name, user.name
-            ));
-        }
-    }
+    let access = service_access(ctx)?;
+    let user = match client(ctx, &base, &access) {
+        Some(jira) => jira.myself()?,
+        None => return Err(AppError::failed("Jira Align holds the OAuth token; align-link cannot call Jira with it")),
+    };
+    check_account(ctx, &user.name, "the token");
     Ok(user.name)
 }
 
@@ -333,14 +314,6 @@ pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
         ))
         .hint("Delete the file and rerun step 17 for a fresh token.")
     })
-}
-
-pub fn signing_parts(ctx: &mut Ctx) -> Result<(url::Url, Signer, AccessToken, ProblemContext)> {
-    let base = ctx.jira_url()?;
-    let signer = ctx.signer()?;
-    let token = stored_token(ctx)?;
-    let context = problem_context(ctx, &ctx.consumer_key()?);
-    Ok((base, signer, token, context))
 }
 
 /// On `consumer_key_unknown`, add what the link actually holds.

@@ -1,23 +1,23 @@
-//! Steps 4 and 5: the consumer key and the RSA key pair. Both are made once and
+//! The consumer key (chosen at step 4) and step 5, the RSA key pair. Both are made once and
 //! kept: a rerun reuses them, so the link in Jira never goes stale by accident.
 
 use std::time::Instant;
 
 use rsa::RsaPublicKey;
 
-use super::guided::guide;
 use super::Outcome;
-use crate::answers::KeySource;
+use crate::answers::{ConnectorAuth, KeySource};
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::prompt::Question;
-use crate::state::{AlignFacts, ConsumerFacts, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::state::{ConsumerFacts, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 use crate::ui;
 
 /// Steps whose result depends on the consumer key and public key.
 const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
+/// Who made the key pair: the answers file says, else what step 5 decided.
 pub fn key_source(ctx: &Ctx) -> KeySource {
     ctx.answers.keys.source.unwrap_or(
         match ctx.state.consumer.as_ref().map(|c| c.key_source.as_str()) {
@@ -27,6 +27,25 @@ pub fn key_source(ctx: &Ctx) -> KeySource {
     )
 }
 
+/// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
+fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
+    let decided = ctx.state.consumer.as_ref().is_some_and(|c| !c.key_source.is_empty());
+    if ctx.answers.keys.source.is_some() || decided || !ctx.prompter.interactive() {
+        return Ok(key_source(ctx));
+    }
+    let choice = ctx.prompter.select(
+        "Who makes the RSA key pair?",
+        &[
+            "Jira Align (Generate New Key on the connector form); align-link installs its public key",
+            "align-link, which then completes the OAuth handshake itself",
+        ],
+        0,
+    )?;
+    let source = if choice == 0 { KeySource::Align } else { KeySource::Generate };
+    ctx.answers.keys.source = Some(source);
+    Ok(source)
+}
+
 fn source_label(source: KeySource) -> &'static str {
     match source {
         KeySource::Generate => "generate",
@@ -34,10 +53,9 @@ fn source_label(source: KeySource) -> &'static str {
     }
 }
 
-pub fn consumer_key_and_connector(ctx: &mut Ctx) -> Result<Outcome> {
-    let jira = ctx.jira_url()?;
-    let align = ctx.align_url()?;
-    let connector_name = ctx.connector_name();
+/// The consumer key both sides share: the answers file's, else the one chosen
+/// before, else a fresh random one. A change resets the steps that used the old one.
+pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
     let previous = ctx.state.consumer.as_ref().map(|c| c.key.clone());
     let key = match (&ctx.answers.keys.consumer_key, &previous) {
         (Some(given), _) => given.clone(),
@@ -56,39 +74,29 @@ pub fn consumer_key_and_connector(ctx: &mut Ctx) -> Result<Outcome> {
         Some(_) => ui::ok("reusing the consumer key chosen earlier"),
         None => ui::ok("consumer key chosen"),
     }
-    let source = key_source(ctx);
     let consumer = ctx.state.consumer.get_or_insert_with(|| ConsumerFacts {
         key: key.clone(),
-        key_source: source_label(source).into(),
+        key_source: String::new(),
         public_key_pem: None,
         fingerprint: None,
         bits: None,
         installed_at: None,
     });
     consumer.key = key.clone();
-    ctx.state.align = Some(AlignFacts {
-        url: align.to_string(),
-        connector_name: connector_name.clone(),
-    });
     ctx.save()?;
-    let jira_text = jira.as_str().trim_end_matches('/').to_string();
-    guide(
-        ctx,
-        "In Jira Align's new Jira connector, fill in these fields (the consumer key must\n\
-         match Jira's exactly: letters and digits, no spaces):",
-        &[
-            ("Connector name", connector_name),
-            ("Jira Link", format!("{jira_text}/browse/")),
-            ("Jira API URL", jira_text),
-            ("Authentication", "OAuth".into()),
-            ("Consumer key", key),
-        ],
-    )
+    Ok(key)
 }
 
 pub fn key_pair(ctx: &mut Ctx) -> Result<Outcome> {
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::OAuth {
+        return Ok(Outcome::Skipped(format!(
+            "the connector signs in with {}: no key pair is needed",
+            auth.label()
+        )));
+    }
     let key = ctx.consumer_key()?;
-    match key_source(ctx) {
+    match decide_key_source(ctx)? {
         KeySource::Generate => generated_pair(ctx, key),
         KeySource::Align => align_public_key(ctx, key),
     }

@@ -1,7 +1,9 @@
 //! The 24 steps of Atlassian's guide, as data. Each number here is the number in
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
+mod access;
 mod applink;
+mod connector;
 mod guided;
 mod handshake;
 mod incoming;
@@ -75,7 +77,7 @@ pub static STEPS: [Step; 24] = [
         side: Both,
         mode: Guided,
         title: "Fill in the Jira connector (consumer key chosen here)",
-        run: keys::consumer_key_and_connector,
+        run: connector::fill_connector,
     },
     Step {
         number: 5,

@@ -1,108 +1,196 @@
-//! Steps 21, 22 and 24: prove the link works with the access token, the way Jira
-//! Align will use it, and guide the last clicks in Jira Align.
+//! Steps 21, 22 and 24: prove the link works the way Jira Align will use it, and
+//! guide the last clicks in Jira Align, watching its API where a token allows.
 
-use super::{guided::guide, handshake, keys::key_source, Outcome};
-use crate::answers::KeySource;
+use std::time::{Duration, Instant};
+
+use super::access::{check_account, client, service_access, ServiceAccess};
+use super::guided::guide;
+use super::Outcome;
+use crate::align::{AlignApi, Feature};
+use crate::answers::ConnectorAuth;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
-use crate::jira::signed::SignedJira;
+use crate::state::StepStatus;
 use crate::ui;
 
+/// How long step 24 waits for synced features when the answers file does not say.
+pub const DEFAULT_SYNC_TIMEOUT_SECS: u32 = 300;
+const POLL_EVERY: Duration = Duration::from_secs(2);
+
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
-    if key_source(ctx) == KeySource::Align {
-        return guide(ctx, "Save the connector in Jira Align.", &[]);
-    }
-    let account = handshake::signed_myself(ctx)?;
-    ui::ok(&format!(
-        "signed GET /rest/api/2/myself: the link acts as {account}"
-    ));
-    if let Some(token) = ctx.state.token.as_mut() {
-        token.account = Some(account.clone());
-    }
-    ctx.save()?;
-    let verified = format!("acts as {account}");
-    Ok(with_guide(
-        guide(ctx, "Save the connector in Jira Align.", &[])?,
-        verified,
-    ))
+    let base = ctx.jira_url()?;
+    let access = service_access(ctx)?;
+    let verified = match client(ctx, &base, &access) {
+        Some(jira) => {
+            let user = jira.myself()?;
+            let how = describe(&access);
+            ui::ok(&format!("Jira answers {how} as {}", user.name));
+            check_account(ctx, &user.name, &how);
+            if let (ServiceAccess::OAuth { .. }, Some(token)) = (&access, ctx.state.token.as_mut()) {
+                token.account = Some(user.name.clone());
+            }
+            ctx.save()?;
+            format!("acts as {}", user.name)
+        }
+        None => {
+            ui::info("Jira Align holds the OAuth token: it acts as the account that clicked Allow at step 19.");
+            "Jira Align holds the token".to_string()
+        }
+    };
+    Ok(with_guide(guide(ctx, "Save the connector in Jira Align.", &[])?, verified))
 }
 
 pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
-    ui::info("Jira Align's Test Now button tests Basic authentication only; with OAuth, skip it.");
-    if key_source(ctx) == KeySource::Align {
-        return Ok(Outcome::Skipped(
-            "Test Now applies to Basic authentication; this connector uses OAuth".into(),
-        ));
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::Basic {
+        return Ok(Outcome::Skipped(format!(
+            "Test Now applies to Basic authentication; this connector uses {}",
+            auth.label()
+        )));
     }
-    let (base, signer, token, problem_context) = handshake::signing_parts(ctx)?;
-    let info = SignedJira {
-        http: &ctx.http,
-        base: &base,
-        signer: &signer,
-        token: &token.token,
-        problem_context,
-    }
-    .server_info()?;
+    let base = ctx.jira_url()?;
+    let access = service_access(ctx)?;
+    let jira = client(ctx, &base, &access).expect("Basic credentials are ours");
+    let info = jira.server_info()?;
     ui::ok(&format!(
-        "signed GET /rest/api/2/serverInfo answers: Jira {}, base URL {}",
-        info.version.as_deref().unwrap_or("?"),
-        info.base_url.as_deref().unwrap_or("?")
+        "the service account's password reaches Jira {} (what Test Now checks)",
+        info.version.as_deref().unwrap_or("")
     ));
-    Ok(Outcome::Done("the token reaches Jira".into()))
+    let guided = guide(
+        ctx,
+        "Click Test Now on the connector. The result takes a few minutes and the page\n\
+         does not refresh by itself: reload it to see the outcome.",
+        &[],
+    )?;
+    Ok(with_guide(guided, "Basic credentials work".into()))
 }
 
 pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     let key = ctx.test_project()?;
-    let project = if key_source(ctx) == KeySource::Align {
-        // Jira Align holds the token; the administrator can at least confirm the project exists.
-        let (base, auth) = ctx.admin_parts()?;
-        JiraAdmin::new(&ctx.http, base, auth).project(&key)?
-    } else {
-        let (base, signer, token, problem_context) = handshake::signing_parts(ctx)?;
-        SignedJira {
-            http: &ctx.http,
-            base: &base,
-            signer: &signer,
-            token: &token.token,
-            problem_context,
-        }
-        .project(&key)?
-    };
-    let Some(project) = project else {
-        let account = ctx
-            .state
-            .token
-            .as_ref()
-            .and_then(|t| t.account.clone())
-            .unwrap_or_else(|| "the account".into());
-        return Err(AppError::failed(format!("{account} cannot see project {key} in Jira"))
-            .hint(format!("Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme.")));
-    };
-    ui::ok(&format!(
-        "project {} \"{}\" is visible through the link",
-        project.key, project.name
-    ));
-    let verified = format!("project {} visible", project.key);
+    let jira_side = check_jira_side(ctx, &key)?;
     let guided = guide(
         ctx,
         "In Jira Align, map the project to a program (Administration > Connectors >\n\
-         Jira Settings > Manage Projects), then watch its issues arrive as features.",
-        &[(
-            "Jira project",
-            format!("{} ({})", project.key, project.name),
-        )],
+         Jira Settings > Manage Projects), make sure the connector is active, and wait\n\
+         for the sync.",
+        &[("Jira project", key.clone())],
     )?;
-    Ok(with_guide(guided, verified))
+    let Some(auth) = ctx.align_api_auth() else {
+        ui::info("No Jira Align API token (align.api_token): align-link cannot watch the sync; check Features in Jira Align.");
+        return Ok(with_guide(guided, jira_side));
+    };
+    // Watch the sync only once the connector is said to be active: the operator
+    // just confirmed, step 23 was confirmed, or this step was asked for by itself.
+    let confirmed_now = matches!(guided, Outcome::Done(_));
+    let activated = ctx.state.step_status(23) == StepStatus::Done;
+    if !(confirmed_now || activated || ctx.single_step) {
+        ui::info("The connector is not confirmed active yet (step 23): run `align-link step 24` once it is.");
+        return Ok(with_guide(guided, jira_side));
+    }
+    let site = ctx.align_url()?;
+    let timeout = Duration::from_secs(u64::from(ctx.answers.align.sync_timeout_secs.unwrap_or(DEFAULT_SYNC_TIMEOUT_SECS)));
+    let api = AlignApi::new(&ctx.http, site, auth);
+    match wait_for_features(&api, &key, timeout)? {
+        Some(features) => {
+            let keys: Vec<&str> = features.iter().filter_map(|f| f.external_key.as_deref()).take(5).collect();
+            ui::ok(&format!(
+                "Jira Align shows {} feature(s) from {key}{}",
+                features.len(),
+                if keys.is_empty() { String::new() } else { format!(": {}", keys.join(", ")) }
+            ));
+            Ok(Outcome::Done(format!("{jira_side}; {} feature(s) synced", features.len())))
+        }
+        None => {
+            ui::warn(&format!("no features from {key} appeared in Jira Align within {} s", timeout.as_secs()));
+            ui::info(&format!(
+                "Check, in this order:\n\
+                 - the connector is active and its Service Light is green (step 23);\n\
+                 - {key} is mapped to a program under Jira Settings > Manage Projects;\n\
+                 - the project has issues of a type Jira Align maps to features;\n\
+                 - Jira lets Jira Align's egress IPs reach /rest/api/2, /rest/agile/1.0 and\n\
+                   /rest/greenhopper/1.0;\n\
+                 - the sync may simply not have run yet: rerun `align-link step 24` later."
+            ));
+            Ok(Outcome::NeedsOperator(format!("{jira_side}; no features from {key} yet")))
+        }
+    }
+}
+
+/// In Jira: the service account sees the project and can search its issues.
+fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
+    let base = ctx.jira_url()?;
+    let access = service_access(ctx)?;
+    if let Some(jira) = client(ctx, &base, &access) {
+        let Some(project) = jira.project(key)? else {
+            return Err(cannot_see(ctx, key));
+        };
+        let found = jira.search_project(key)?;
+        ui::ok(&format!(
+            "{} \"{}\" is visible {}, and a JQL search finds {} issue(s)",
+            project.key,
+            project.name,
+            describe(&access),
+            found.total
+        ));
+        return Ok(format!("project {key} visible, {} issue(s)", found.total));
+    }
+    // Jira Align holds the token: the administrator can at least confirm the project exists.
+    let (base, admin_auth) = ctx.admin_parts()?;
+    match JiraAdmin::new(&ctx.http, base, admin_auth).project(key)? {
+        Some(project) => {
+            ui::ok(&format!(
+                "project {} \"{}\" exists; the service account needs Browse Projects on it",
+                project.key, project.name
+            ));
+            Ok(format!("project {key} exists"))
+        }
+        None => Err(cannot_see(ctx, key)),
+    }
+}
+
+fn cannot_see(ctx: &Ctx, key: &str) -> AppError {
+    let account = ctx.answers.service_account.username.clone().unwrap_or_else(|| "the service account".into());
+    AppError::failed(format!("{account} cannot see project {key} in Jira")).hint(format!(
+        "Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme."
+    ))
+}
+
+/// Polls Jira Align (bounded by `timeout`, with a spinner in a terminal).
+fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Option<Vec<Feature>>> {
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let started = Instant::now();
+    let outcome = loop {
+        let left = timeout.saturating_sub(started.elapsed());
+        spinner.set_message(format!("waiting for features from {key} in Jira Align ({} s left)", left.as_secs()));
+        let features = api.features_of_project(key)?;
+        if !features.is_empty() {
+            break Some(features);
+        }
+        if left.is_zero() {
+            break None;
+        }
+        std::thread::sleep(POLL_EVERY.min(left));
+    };
+    spinner.finish_and_clear();
+    Ok(outcome)
+}
+
+fn describe(access: &ServiceAccess) -> String {
+    match access {
+        ServiceAccess::OAuth { .. } => "to the OAuth token".into(),
+        ServiceAccess::Pat(_) => "to the service account's personal access token".into(),
+        ServiceAccess::Basic(user, _) => format!("to {user}'s password"),
+        ServiceAccess::HeldByAlign => "to Jira Align's token".into(),
+    }
 }
 
 /// A step that verified something and then guided a click: it waits for the
 /// operator until the click is confirmed, keeping what was verified.
 fn with_guide(guided: Outcome, verified: String) -> Outcome {
     match guided {
-        Outcome::NeedsOperator(why) => {
-            Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}"))
-        }
+        Outcome::NeedsOperator(why) => Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}")),
         _ => Outcome::Done(verified),
     }
 }

@@ -1,0 +1,100 @@
+//! Step 4: the Jira connector form in Jira Align. No API reaches it, so align-link
+//! shows each field with its value (and offers to copy them), chooses the consumer
+//! key for OAuth, and records the Connector ID that Support asks for.
+
+use super::guided::guide_with_copy;
+use super::keys::choose_consumer_key;
+use super::Outcome;
+use crate::answers::ConnectorAuth;
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::prompt::Question;
+use crate::state::AlignFacts;
+use crate::ui;
+
+pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
+    let jira = ctx.jira_url()?;
+    let align = ctx.align_url()?;
+    let name = ctx.connector_name();
+    let auth = ctx.connector_auth();
+    let jira_text = jira.as_str().trim_end_matches('/').to_string();
+    let service = ctx
+        .answers
+        .service_account
+        .username
+        .clone()
+        .unwrap_or_else(|| "(the Jira service account)".into());
+    let mut fields = vec![
+        ("Connector name", name.clone()),
+        ("Jira Link", format!("{jira_text}/browse/")),
+        ("Jira API URL", jira_text),
+        ("Authentication", auth.label().to_string()),
+    ];
+    let instructions = match auth {
+        ConnectorAuth::OAuth => {
+            fields.push(("Consumer key", choose_consumer_key(ctx)?));
+            "In Jira Align's Jira connector form, fill in these fields. The consumer key\n\
+             must match Jira's exactly (letters and digits, no spaces):"
+        }
+        ConnectorAuth::Pat => {
+            fields.push(("Username", service));
+            fields.push(("Token", "(the service account's personal access token: paste it yourself)".into()));
+            "In Jira Align's Jira connector form, fill in these fields:"
+        }
+        ConnectorAuth::Basic => {
+            fields.push(("Username", service));
+            fields.push(("Password", "(the service account's password: type it yourself)".into()));
+            "In Jira Align's Jira connector form, fill in these fields:"
+        }
+    };
+    let previous_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
+    ctx.state.align = Some(AlignFacts {
+        url: align.to_string(),
+        connector_name: name,
+        connector_auth: Some(auth.as_str().to_string()),
+        connector_id: previous_id,
+    });
+    ctx.save()?;
+    let outcome = guide_with_copy(ctx, instructions, &fields)?;
+    ui::info(
+        "If the connector's Service Light is gray rather than green, Jira Align Support must\n\
+         switch the service on first: quote the connector type (Jira Connector) and its\n\
+         Connector ID, the number shown on the form.",
+    );
+    record_connector_id(ctx)?;
+    Ok(outcome)
+}
+
+/// The answers file's Connector ID, else (in a terminal) the operator's; optional.
+fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
+    let known = ctx.state.align.as_ref().and_then(|a| a.connector_id);
+    let id = match (ctx.answers.connector.id, known) {
+        (Some(id), _) => Some(id),
+        (None, Some(id)) => Some(id),
+        (None, None) if ctx.prompter.interactive() => {
+            let check = |value: &str| match value.trim() {
+                "" => Ok(()),
+                text if text.parse::<u32>().is_ok_and(|n| n > 0) => Ok(()),
+                _ => Err("the Connector ID is a positive number (or press Enter to skip)".to_string()),
+            };
+            let answer = ctx.prompter.ask(
+                &Question::new("connector.id", "Connector ID shown on the form (Enter to skip)")
+                    .default("")
+                    .validate(&check),
+            )?;
+            answer.trim().parse().ok()
+        }
+        (None, None) => None,
+    };
+    match id {
+        Some(id) => {
+            if let Some(align) = ctx.state.align.as_mut() {
+                align.connector_id = Some(id);
+            }
+            ctx.save()?;
+            ui::ok(&format!("Connector ID {id} recorded"));
+        }
+        None => ui::info("No Connector ID recorded (connector.id in the answers file, when Support needs it)."),
+    }
+    Ok(())
+}
