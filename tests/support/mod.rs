@@ -52,6 +52,13 @@ impl Env {
         write_private(&self.answers_path(), &text);
     }
 
+    /// Replaces `from` (which must be there) with `to` in the answers file.
+    pub fn rewrite_answers(&self, from: &str, to: &str) {
+        let text = fs::read_to_string(self.answers_path()).unwrap();
+        assert!(text.contains(from), "{from:?} not in the answers:\n{text}");
+        write_private(&self.answers_path(), &text.replace(from, to));
+    }
+
     /// The binary with the answers file and state directory, no browser, no terminal.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("align-link").unwrap();
