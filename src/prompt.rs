@@ -145,7 +145,11 @@ impl Prompter for Terminal {
     fn copy_to_clipboard(&mut self, text: &str) -> bool {
         use std::io::{IsTerminal, Write};
         let mut terminal = std::io::stderr();
-        terminal.is_terminal() && terminal.write_all(osc52(text).as_bytes()).and_then(|_| terminal.flush()).is_ok()
+        terminal.is_terminal()
+            && terminal
+                .write_all(osc52(text).as_bytes())
+                .and_then(|_| terminal.flush())
+                .is_ok()
     }
 }
 
@@ -153,7 +157,10 @@ impl Prompter for Terminal {
 /// Terminals that do not support it ignore the sequence.
 pub fn osc52(text: &str) -> String {
     use base64::Engine;
-    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 fn terminal_error(err: dialoguer::Error) -> AppError {

@@ -54,7 +54,10 @@ fn example_parses_with_its_env_vars_set() {
     assert_eq!(a.keys.bits, Some(3072));
     assert!(a.keys.public_key.is_none() && a.keys.public_key_origin.is_none());
     assert_eq!(a.oauth.approval, Some(Approval::ServiceAccount));
-    assert_eq!(a.align.api_token.as_ref().map(|s| s.expose()), Some("user:1|align-token"));
+    assert_eq!(
+        a.align.api_token.as_ref().map(|s| s.expose()),
+        Some("user:1|align-token")
+    );
     assert_eq!(a.align.sync_timeout_secs, Some(300));
     assert_eq!(a.connector.auth, Some(ConnectorAuth::OAuth));
     assert_eq!(a.keys.preflight, Some(true));

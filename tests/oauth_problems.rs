@@ -229,9 +229,6 @@ fn binary_consumer_key_unknown_names_both_keys() {
 }
 
 #[test]
-#[ignore = "bug: the consumer_key_unknown hint says the link holds the key align-link sent \
-            (ProblemContext::consumer_key_on_link is filled from state.toml in \
-            src/steps/handshake.rs::problem_context), contradicting the key it really holds"]
 fn binary_consumer_key_unknown_never_claims_the_link_holds_our_key() {
     let env = Env::new();
     env.setup();
@@ -265,9 +262,6 @@ fn binary_user_refused_says_to_reactivate() {
 }
 
 #[test]
-#[ignore = "bug: an expired request token fails at the authorize page (HTTP 401 page naming \
-            token_expired), which approve_as in src/jira/handshake.rs reports through \
-            expect_success as refused credentials instead of the token_expired remedy"]
 fn binary_token_expired_says_to_approve_promptly() {
     let env = Env::new();
     env.setup();

@@ -116,20 +116,35 @@ fn no_browser_takes_the_verifier_typed_at_the_prompt() {
 #[test]
 fn interactive_setup_with_a_browser_that_clicks_allow() {
     let env = Env::new();
+    env.write_answers("source = \"generate\"\n"); // else setup asks who makes the key pair
     let mut cmd = interactive(&env, &["setup"]);
     cmd.env("BROWSER", support::fake_browser());
     let mut session = spawn_with_options(cmd, options()).unwrap();
     let mut confirmations = 0;
+    let mut copy_offers = 0;
+    let mut connector_id_asked = false;
     loop {
         let (before, found) = session
             .exp_any(vec![
                 ReadUntil::String("Done in Jira Align? [Y/n]".into()),
                 ReadUntil::String("Application link name in Jira [".into()),
+                ReadUntil::String("> Nothing more: continue".into()),
+                ReadUntil::String("Connector ID shown on the form".into()),
                 ReadUntil::String("Done: every step requested is complete".into()),
                 ReadUntil::String("Error:".into()),
             ])
             .unwrap();
-        if found.contains("Application link name") {
+        if found.contains("Nothing more") {
+            copy_offers += 1;
+            session.send("\r").unwrap(); // the highlighted choice: continue
+            session.flush().unwrap();
+        } else if found.contains("Connector ID") {
+            // Asked once; the answer's echo repeats the prompt text.
+            if !connector_id_asked {
+                connector_id_asked = true;
+                session.send_line("42").unwrap();
+            }
+        } else if found.contains("Application link name") {
             session.send_line("").unwrap(); // accept the default, "Jira Align"
         } else if found.contains("Done in Jira Align?") {
             confirmations += 1;

@@ -87,7 +87,9 @@ impl<'a> AlignApi<'a> {
             AlignAuth::Bearer(token) => Auth::Bearer(token),
             AlignAuth::Basic { email, token } => Auth::Basic(email, token),
         };
-        let response = self.http.send(&Request::get(self.url(resource, query)).auth(auth))?;
+        let response = self
+            .http
+            .send(&Request::get(self.url(resource, query)).auth(auth))?;
         match response.status {
             200..=299 => Ok(Some(response)),
             404 if response.body.trim().is_empty() => Ok(None),
@@ -96,7 +98,10 @@ impl<'a> AlignApi<'a> {
     }
 
     fn error(&self, response: &Response, resource: &str) -> AppError {
-        let what = format!("Jira Align answered HTTP {} to GET /rest/align/api/2/{resource}", response.status);
+        let what = format!(
+            "Jira Align answered HTTP {} to GET /rest/align/api/2/{resource}",
+            response.status
+        );
         let said = if response.body.trim().is_empty() {
             String::new()
         } else {
@@ -116,26 +121,42 @@ impl<'a> AlignApi<'a> {
     /// the token can read `Users` (owner unknown).
     pub fn current_user(&self) -> Result<Option<AlignUser>> {
         if let Some(response) = self.get("users/current", &[])? {
-            return response.json("GET /rest/align/api/2/users/current").map(Some);
+            return response
+                .json("GET /rest/align/api/2/users/current")
+                .map(Some);
         }
         match self.get("Users", &[("$top", "1".to_string())])? {
             Some(_) => Ok(None),
-            None => Err(AppError::failed(format!("{} does not serve Jira Align's REST API 2.0", self.site))
-                .hint("Check align.url: it is the site's address, such as https://example.jiraalign.com")),
+            None => Err(AppError::failed(format!(
+                "{} does not serve Jira Align's REST API 2.0",
+                self.site
+            ))
+            .hint(
+                "Check align.url: it is the site's address, such as https://example.jiraalign.com",
+            )),
         }
     }
 
     /// Every item of a collection, 100 at a time (`$top`/`$skip`).
-    pub fn list<T: serde::de::DeserializeOwned>(&self, resource: &str, filter: Option<&str>) -> Result<Vec<T>> {
+    pub fn list<T: serde::de::DeserializeOwned>(
+        &self,
+        resource: &str,
+        filter: Option<&str>,
+    ) -> Result<Vec<T>> {
         let mut all = Vec::new();
         for page in 0..MAX_PAGES {
-            let mut query = vec![("$top", PAGE_SIZE.to_string()), ("$skip", (page * PAGE_SIZE).to_string())];
+            let mut query = vec![
+                ("$top", PAGE_SIZE.to_string()),
+                ("$skip", (page * PAGE_SIZE).to_string()),
+            ];
             if let Some(filter) = filter {
                 query.push(("$filter", filter.to_string()));
             }
             let Some(response) = self.get(resource, &query)? else {
-                return Err(AppError::failed(format!("Jira Align has no {resource} collection"))
-                    .hint("Check align.url; the site may run an older Jira Align."));
+                return Err(
+                    AppError::failed(format!("Jira Align has no {resource} collection"))
+                        .hint("Check align.url; the site may run an older Jira Align."),
+                );
             };
             let items: Vec<T> = response.json(&format!("GET /rest/align/api/2/{resource}"))?;
             let count = items.len();

@@ -181,7 +181,11 @@ impl Cx<'_> {
                 let value = cx.name(e, key)?;
                 if !value.contains('@') {
                     return Err(cx
-                        .error(&e.value_span, key, format!("`{value}` is not an email address"))
+                        .error(
+                            &e.value_span,
+                            key,
+                            format!("`{value}` is not an email address"),
+                        )
                         .hint("give the email of the Atlassian account that owns the API token"));
                 }
                 Ok(value)
@@ -200,7 +204,12 @@ impl Cx<'_> {
                 cx.choice(e, key, &ConnectorAuth::ALL, |a| a.as_str())
             })?,
             id: self.opt(t, "id", |cx, e, key| {
-                cx.integer_in(e, key, 1..=u32::MAX as i64, "the Connector ID Jira Align shows, a positive number")
+                cx.integer_in(
+                    e,
+                    key,
+                    1..=u32::MAX as i64,
+                    "the Connector ID Jira Align shows, a positive number",
+                )
             })?,
         })
     }

@@ -105,7 +105,11 @@ pub enum ConnectorAuth {
 }
 
 impl ConnectorAuth {
-    pub const ALL: [ConnectorAuth; 3] = [ConnectorAuth::OAuth, ConnectorAuth::Pat, ConnectorAuth::Basic];
+    pub const ALL: [ConnectorAuth; 3] = [
+        ConnectorAuth::OAuth,
+        ConnectorAuth::Pat,
+        ConnectorAuth::Basic,
+    ];
 
     /// The spelling in the answers file.
     pub fn as_str(self) -> &'static str {

@@ -9,7 +9,9 @@ use super::{endpoint, expect_success};
 use crate::answers::Secret;
 use crate::error::{AppError, Result};
 use crate::http::{Auth, Http, Request};
-use crate::oauth::{parse_token_response, OAuthExtras, ProblemContext, Signer, TokenResponse};
+use crate::oauth::{
+    parse_token_response, OAuthExtras, OAuthProblem, ProblemContext, Signer, TokenResponse,
+};
 
 pub const REQUEST_TOKEN_PATH: &str = "plugins/servlet/oauth/request-token";
 pub const AUTHORIZE_PATH: &str = "plugins/servlet/oauth/authorize";
@@ -100,7 +102,9 @@ pub fn approve_as(
         ))
         .hint("The session was not accepted: check the service account's password, or set oauth.approval = \"browser\" and approve in a browser."));
     }
-    let page = expect_success(page, "loading the authorize page", None)?;
+    if !page.is_success() {
+        return Err(authorize_page_error(&page));
+    }
     let atl_token = hidden_input(&page.body, "atl_token").ok_or_else(|| {
         AppError::failed("the authorize page has no atl_token form field")
             .hint("This Jira's authorize page is not the one align-link knows: set oauth.approval = \"browser\" and approve in a browser.")
@@ -132,6 +136,32 @@ pub fn approve_as(
             AppError::failed("Jira's answer to the approval shows no verifier")
                 .hint("Approve in a browser instead: oauth.approval = \"browser\".")
         })
+}
+
+/// Jira would not show the authorize page for this request token. A page that
+/// names its OAuth problem gets that problem's remedy; otherwise the usual causes.
+fn authorize_page_error(page: &crate::http::Response) -> AppError {
+    let named = page
+        .body
+        .split("data-oauth-problem=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .filter(|code| !code.is_empty());
+    if let Some(code) = named {
+        let problem = OAuthProblem {
+            status: page.status,
+            problem: code.to_string(),
+            params: Default::default(),
+        };
+        return problem
+            .to_error(&Default::default())
+            .context("loading the authorize page");
+    }
+    AppError::failed(format!(
+        "Jira would not show the authorize page for this request token (HTTP {})",
+        page.status
+    ))
+    .hint("The request token may have expired (they last 10 minutes) or come from another attempt: rerun step 17.")
 }
 
 /// `POST /rest/auth/1/session`: Jira's documented cookie login.

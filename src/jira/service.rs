@@ -48,15 +48,21 @@ impl ServiceJira<'_> {
     fn get(&self, path: &str) -> Result<Response> {
         let what = format!("GET /{}", path.split('?').next().unwrap_or(path));
         let request = Request::get(endpoint(self.base, path)).auth(self.auth());
-        expect_success(self.http.send(&request)?, &what, Some(&self.problem_context))
+        expect_success(
+            self.http.send(&request)?,
+            &what,
+            Some(&self.problem_context),
+        )
     }
 
     pub fn myself(&self) -> Result<User> {
-        self.get("rest/api/2/myself")?.json("GET /rest/api/2/myself")
+        self.get("rest/api/2/myself")?
+            .json("GET /rest/api/2/myself")
     }
 
     pub fn server_info(&self) -> Result<ServerInfo> {
-        self.get("rest/api/2/serverInfo")?.json("GET /rest/api/2/serverInfo")
+        self.get("rest/api/2/serverInfo")?
+            .json("GET /rest/api/2/serverInfo")
     }
 
     /// The project, or None when the account cannot see it (Jira answers 404 then).

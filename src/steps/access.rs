@@ -15,7 +15,10 @@ use crate::state::AccessToken;
 use crate::ui;
 
 pub enum ServiceAccess {
-    OAuth { signer: Signer, token: AccessToken },
+    OAuth {
+        signer: Signer,
+        token: AccessToken,
+    },
     Pat(Secret),
     Basic(String, Secret),
     /// Jira Align made the key pair and holds the token.
@@ -24,16 +27,19 @@ pub enum ServiceAccess {
 
 pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
     match ctx.connector_auth() {
-        ConnectorAuth::OAuth if key_source(ctx) == KeySource::Align => Ok(ServiceAccess::HeldByAlign),
+        ConnectorAuth::OAuth if key_source(ctx) == KeySource::Align => {
+            Ok(ServiceAccess::HeldByAlign)
+        }
         ConnectorAuth::OAuth => Ok(ServiceAccess::OAuth {
             signer: ctx.signer()?,
             token: super::handshake::stored_token(ctx)?,
         }),
         ConnectorAuth::Pat => match ctx.answers.service_account.token.clone() {
             Some(token) => Ok(ServiceAccess::Pat(token)),
-            None if ctx.prompter.interactive() => Ok(ServiceAccess::Pat(
-                ctx.ask_secret("service_account.token", "The service account's personal access token")?,
-            )),
+            None if ctx.prompter.interactive() => Ok(ServiceAccess::Pat(ctx.ask_secret(
+                "service_account.token",
+                "The service account's personal access token",
+            )?)),
             None => Err(missing_answer("service_account.token")),
         },
         ConnectorAuth::Basic => {
@@ -43,9 +49,10 @@ pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
             };
             let password = match ctx.answers.service_account.password.clone() {
                 Some(secret) => secret,
-                None if ctx.prompter.interactive() => {
-                    ctx.ask_secret("service_account.password", &format!("Jira password for {username}"))?
-                }
+                None if ctx.prompter.interactive() => ctx.ask_secret(
+                    "service_account.password",
+                    &format!("Jira password for {username}"),
+                )?,
                 None => return Err(missing_answer("service_account.password")),
             };
             Ok(ServiceAccess::Basic(username, password))
@@ -54,7 +61,11 @@ pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
 }
 
 /// A client for `access`; None when Jira Align holds the credential.
-pub fn client<'a>(ctx: &'a Ctx, base: &'a Url, access: &'a ServiceAccess) -> Option<ServiceJira<'a>> {
+pub fn client<'a>(
+    ctx: &'a Ctx,
+    base: &'a Url,
+    access: &'a ServiceAccess,
+) -> Option<ServiceJira<'a>> {
     let credential = match access {
         ServiceAccess::OAuth { signer, token } => Credential::OAuth {
             signer,
@@ -77,7 +88,8 @@ pub fn problem_context(ctx: &Ctx) -> ProblemContext {
     ProblemContext {
         jira_url: ctx.state.jira.as_ref().map(|j| j.url.clone()),
         consumer_key_sent: ctx.state.consumer.as_ref().map(|c| c.key.clone()),
-        consumer_key_on_link: ctx.state.consumer.as_ref().map(|c| c.key.clone()),
+        // Only Jira can say what the link holds; `explain_consumer` asks it when needed.
+        consumer_key_on_link: None,
         clock_skew_secs: ctx.state.jira.as_ref().and_then(|j| j.clock_skew_secs),
         our_base_string: None,
     }

@@ -38,12 +38,18 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
         }
         ConnectorAuth::Pat => {
             fields.push(("Username", service));
-            fields.push(("Token", "(the service account's personal access token: paste it yourself)".into()));
+            fields.push((
+                "Token",
+                "(the service account's personal access token: paste it yourself)".into(),
+            ));
             "In Jira Align's Jira connector form, fill in these fields:"
         }
         ConnectorAuth::Basic => {
             fields.push(("Username", service));
-            fields.push(("Password", "(the service account's password: type it yourself)".into()));
+            fields.push((
+                "Password",
+                "(the service account's password: type it yourself)".into(),
+            ));
             "In Jira Align's Jira connector form, fill in these fields:"
         }
     };
@@ -75,12 +81,17 @@ fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
             let check = |value: &str| match value.trim() {
                 "" => Ok(()),
                 text if text.parse::<u32>().is_ok_and(|n| n > 0) => Ok(()),
-                _ => Err("the Connector ID is a positive number (or press Enter to skip)".to_string()),
+                _ => Err(
+                    "the Connector ID is a positive number (or press Enter to skip)".to_string(),
+                ),
             };
             let answer = ctx.prompter.ask(
-                &Question::new("connector.id", "Connector ID shown on the form (Enter to skip)")
-                    .default("")
-                    .validate(&check),
+                &Question::new(
+                    "connector.id",
+                    "Connector ID shown on the form (Enter to skip)",
+                )
+                .default("")
+                .validate(&check),
             )?;
             answer.trim().parse().ok()
         }
@@ -94,7 +105,9 @@ fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
             ctx.save()?;
             ui::ok(&format!("Connector ID {id} recorded"));
         }
-        None => ui::info("No Connector ID recorded (connector.id in the answers file, when Support needs it)."),
+        None => ui::info(
+            "No Connector ID recorded (connector.id in the answers file, when Support needs it).",
+        ),
     }
     Ok(())
 }

@@ -21,25 +21,36 @@ pub fn guide(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Re
 }
 
 /// As `guide`, and in a terminal offers to copy each value to the clipboard.
-pub fn guide_with_copy(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Result<Outcome> {
+pub fn guide_with_copy(
+    ctx: &mut Ctx,
+    instructions: &str,
+    values: &[(&str, String)],
+) -> Result<Outcome> {
     ui::info(instructions);
     ui::fields(values);
     if !ctx.prompter.interactive() {
         return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
     }
-    let copyable: Vec<&(&str, String)> = values.iter().filter(|(_, value)| !value.starts_with('(')).collect();
+    let copyable: Vec<&(&str, String)> = values
+        .iter()
+        .filter(|(_, value)| !value.starts_with('('))
+        .collect();
     let mut options = vec!["Nothing more: continue".to_string()];
     options.extend(copyable.iter().map(|(label, _)| format!("Copy {label}")));
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
     loop {
-        let choice = ctx.prompter.select("Copy a value to the clipboard?", &options, 0)?;
+        let choice = ctx
+            .prompter
+            .select("Copy a value to the clipboard?", &options, 0)?;
         let Some((label, value)) = choice.checked_sub(1).and_then(|i| copyable.get(i)) else {
             break;
         };
         if ctx.prompter.copy_to_clipboard(value) {
             ui::ok(&format!("{label} sent to the clipboard (OSC 52); if your terminal ignores that, copy it from above"));
         } else {
-            ui::info(&format!("This terminal cannot take it; copy {label} from above."));
+            ui::info(&format!(
+                "This terminal cannot take it; copy {label} from above."
+            ));
         }
     }
     confirm(ctx)

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use super::access::{check_account, client, service_access};
 use super::{guided::guide, keys::key_source, Outcome};
 use crate::answers::{Approval, KeySource};
 use crate::callback::CallbackListener;
@@ -12,8 +13,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
 use crate::jira::handshake::{approve_as, Approval as Approved, Provider};
-use super::access::{check_account, client, service_access};
-use crate::oauth::{ProblemContext, Signer, TokenResponse};
+use crate::oauth::{OAuthProblem, ProblemContext, Signer, TokenResponse};
 use crate::prompt::Question;
 use crate::state::{AccessToken, StepStatus, TokenFacts, ACCESS_TOKEN_FILE};
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
@@ -134,14 +134,22 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
     ui::ok(&format!(
         "access token stored (mode 0600); it acts as {account} and lasts {lifetime}"
     ));
-    ctx.record(20, StepStatus::Done, Some(format!("token acts as {account}")))?;
+    ctx.record(
+        20,
+        StepStatus::Done,
+        Some(format!("token acts as {account}")),
+    )?;
     Ok(())
 }
 
 /// The three legs with `signer`: request token, approval, access token. With
 /// `record`, each leg is announced and recorded as its step (17 to 19, and 20 is
 /// announced); without, it runs quietly (the preflight's temporary key).
-pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer, record: bool) -> Result<(TokenResponse, Approval)> {
+pub fn obtain_access_token(
+    ctx: &mut Ctx,
+    signer: &Signer,
+    record: bool,
+) -> Result<(TokenResponse, Approval)> {
     let base = ctx.jira_url()?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
@@ -166,7 +174,7 @@ pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer, record: bool) -> Resu
     };
     let request = match provider.request_token(&callback) {
         Ok(token) => token,
-        Err(err) => return Err(explain_consumer(ctx, err)),
+        Err(err) => return Err(explain_consumer(ctx, err, &consumer_key)),
     };
     if !request.callback_confirmed && callback != "oob" {
         ui::warn("Jira did not confirm the callback (OAuth 1.0 rather than 1.0a)");
@@ -174,7 +182,11 @@ pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer, record: bool) -> Resu
     let authorize_url = provider.authorize_url(&request.token);
     ui::ok(&format!(
         "request token obtained (callback: {})",
-        if callback == "oob" { "none, out of band" } else { "loopback listener" }
+        if callback == "oob" {
+            "none, out of band"
+        } else {
+            "loopback listener"
+        }
     ));
     if record {
         ctx.record(17, StepStatus::Done, Some("request token obtained".into()))?;
@@ -186,9 +198,13 @@ pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer, record: bool) -> Resu
             approve_scripted(ctx, &base, &username, &password, &request.token, &listener)?
         }
         (Approval::Browser, Some(listener)) => {
-            ui::info("Opening Jira's authorize page: log in as the service account, then click Allow.");
+            ui::info(
+                "Opening Jira's authorize page: log in as the service account, then click Allow.",
+            );
             if !browser::open(authorize_url.as_str()) {
-                ui::info(&format!("No browser started: open this address yourself:\n{authorize_url}"));
+                ui::info(&format!(
+                    "No browser started: open this address yourself:\n{authorize_url}"
+                ));
             }
             ui::info(&format!(
                 "Waiting up to {} minutes for Jira's answer…",
@@ -219,7 +235,9 @@ pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer, record: bool) -> Resu
 
 /// Out of band: the person opens the URL, clicks Allow and types the code Jira shows.
 fn ask_verifier(ctx: &mut Ctx, authorize_url: &url::Url) -> Result<String> {
-    ui::info("Open this address in a browser logged in to Jira as the service account, click Allow,");
+    ui::info(
+        "Open this address in a browser logged in to Jira as the service account, click Allow,",
+    );
     ui::info("and copy the verification code Jira shows:");
     println!("\n    {authorize_url}\n");
     let check = |v: &str| {
@@ -295,7 +313,11 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     let access = service_access(ctx)?;
     let user = match client(ctx, &base, &access) {
         Some(jira) => jira.myself()?,
-        None => return Err(AppError::failed("Jira Align holds the OAuth token; align-link cannot call Jira with it")),
+        None => {
+            return Err(AppError::failed(
+                "Jira Align holds the OAuth token; align-link cannot call Jira with it",
+            ))
+        }
     };
     check_account(ctx, &user.name, "the token");
     Ok(user.name)
@@ -316,8 +338,8 @@ pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
     })
 }
 
-/// On `consumer_key_unknown`, add what the link actually holds.
-fn explain_consumer(ctx: &mut Ctx, err: AppError) -> AppError {
+/// On `consumer_key_unknown`, ask Jira what the link actually holds and explain again.
+fn explain_consumer(ctx: &mut Ctx, err: AppError, sent: &str) -> AppError {
     if !err.message.contains("consumer_key_unknown") {
         return err;
     }
@@ -327,14 +349,20 @@ fn explain_consumer(ctx: &mut Ctx, err: AppError) -> AppError {
     let Ok((base, auth)) = ctx.admin_parts() else {
         return err;
     };
-    match JiraAdmin::new(&ctx.http, base, auth).consumer(&link_id) {
-        Ok(Some(held)) => {
-            let hint = err.hint.clone().unwrap_or_default();
-            err.hint(format!(
-                "{hint} The link holds consumer key {:?}.",
-                held.key
-            ))
-        }
-        _ => err,
-    }
+    let held = match JiraAdmin::new(&ctx.http, base, auth).consumer(&link_id) {
+        Ok(Some(held)) => held.key,
+        _ => return err,
+    };
+    let problem = OAuthProblem {
+        status: 401,
+        problem: "consumer_key_unknown".into(),
+        params: Default::default(),
+    };
+    let context = ProblemContext {
+        consumer_key_on_link: Some(held),
+        ..problem_context(ctx, sent)
+    };
+    problem
+        .to_error(&context)
+        .context("getting a request token")
 }

@@ -29,7 +29,11 @@ pub fn key_source(ctx: &Ctx) -> KeySource {
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
 fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
-    let decided = ctx.state.consumer.as_ref().is_some_and(|c| !c.key_source.is_empty());
+    let decided = ctx
+        .state
+        .consumer
+        .as_ref()
+        .is_some_and(|c| !c.key_source.is_empty());
     if ctx.answers.keys.source.is_some() || decided || !ctx.prompter.interactive() {
         return Ok(key_source(ctx));
     }
@@ -41,7 +45,11 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
         ],
         0,
     )?;
-    let source = if choice == 0 { KeySource::Align } else { KeySource::Generate };
+    let source = if choice == 0 {
+        KeySource::Align
+    } else {
+        KeySource::Generate
+    };
     ctx.answers.keys.source = Some(source);
     Ok(source)
 }

@@ -27,7 +27,8 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {}", user.name));
             check_account(ctx, &user.name, &how);
-            if let (ServiceAccess::OAuth { .. }, Some(token)) = (&access, ctx.state.token.as_mut()) {
+            if let (ServiceAccess::OAuth { .. }, Some(token)) = (&access, ctx.state.token.as_mut())
+            {
                 token.account = Some(user.name.clone());
             }
             ctx.save()?;
@@ -38,7 +39,10 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
             "Jira Align holds the token".to_string()
         }
     };
-    Ok(with_guide(guide(ctx, "Save the connector in Jira Align.", &[])?, verified))
+    Ok(with_guide(
+        guide(ctx, "Save the connector in Jira Align.", &[])?,
+        verified,
+    ))
 }
 
 pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
@@ -89,20 +93,39 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(with_guide(guided, jira_side));
     }
     let site = ctx.align_url()?;
-    let timeout = Duration::from_secs(u64::from(ctx.answers.align.sync_timeout_secs.unwrap_or(DEFAULT_SYNC_TIMEOUT_SECS)));
+    let timeout = Duration::from_secs(u64::from(
+        ctx.answers
+            .align
+            .sync_timeout_secs
+            .unwrap_or(DEFAULT_SYNC_TIMEOUT_SECS),
+    ));
     let api = AlignApi::new(&ctx.http, site, auth);
     match wait_for_features(&api, &key, timeout)? {
         Some(features) => {
-            let keys: Vec<&str> = features.iter().filter_map(|f| f.external_key.as_deref()).take(5).collect();
+            let keys: Vec<&str> = features
+                .iter()
+                .filter_map(|f| f.external_key.as_deref())
+                .take(5)
+                .collect();
             ui::ok(&format!(
                 "Jira Align shows {} feature(s) from {key}{}",
                 features.len(),
-                if keys.is_empty() { String::new() } else { format!(": {}", keys.join(", ")) }
+                if keys.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", keys.join(", "))
+                }
             ));
-            Ok(Outcome::Done(format!("{jira_side}; {} feature(s) synced", features.len())))
+            Ok(Outcome::Done(format!(
+                "{jira_side}; {} feature(s) synced",
+                features.len()
+            )))
         }
         None => {
-            ui::warn(&format!("no features from {key} appeared in Jira Align within {} s", timeout.as_secs()));
+            ui::warn(&format!(
+                "no features from {key} appeared in Jira Align within {} s",
+                timeout.as_secs()
+            ));
             ui::info(&format!(
                 "Check, in this order:\n\
                  - the connector is active and its Service Light is green (step 23);\n\
@@ -112,7 +135,9 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
                    /rest/greenhopper/1.0;\n\
                  - the sync may simply not have run yet: rerun `align-link step 24` later."
             ));
-            Ok(Outcome::NeedsOperator(format!("{jira_side}; no features from {key} yet")))
+            Ok(Outcome::NeedsOperator(format!(
+                "{jira_side}; no features from {key} yet"
+            )))
         }
     }
 }
@@ -150,7 +175,12 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
 }
 
 fn cannot_see(ctx: &Ctx, key: &str) -> AppError {
-    let account = ctx.answers.service_account.username.clone().unwrap_or_else(|| "the service account".into());
+    let account = ctx
+        .answers
+        .service_account
+        .username
+        .clone()
+        .unwrap_or_else(|| "the service account".into());
     AppError::failed(format!("{account} cannot see project {key} in Jira")).hint(format!(
         "Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme."
     ))
@@ -163,7 +193,10 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
     let started = Instant::now();
     let outcome = loop {
         let left = timeout.saturating_sub(started.elapsed());
-        spinner.set_message(format!("waiting for features from {key} in Jira Align ({} s left)", left.as_secs()));
+        spinner.set_message(format!(
+            "waiting for features from {key} in Jira Align ({} s left)",
+            left.as_secs()
+        ));
         let features = api.features_of_project(key)?;
         if !features.is_empty() {
             break Some(features);
@@ -190,7 +223,9 @@ fn describe(access: &ServiceAccess) -> String {
 /// operator until the click is confirmed, keeping what was verified.
 fn with_guide(guided: Outcome, verified: String) -> Outcome {
     match guided {
-        Outcome::NeedsOperator(why) => Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}")),
+        Outcome::NeedsOperator(why) => {
+            Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}"))
+        }
         _ => Outcome::Done(verified),
     }
 }

@@ -42,13 +42,15 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// Seconds the server's clock is ahead of ours (negative: behind), from an HTTP `Date`
-/// header. The header has one-second resolution, so so does the result.
+/// header. The header truncates to the second, so on average the server's clock
+/// is half a second past it: add that before rounding.
 pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
     let server = httpdate::parse_http_date(date).ok()?;
-    Some(match server.duration_since(local) {
-        Ok(ahead) => ahead.as_secs() as i64,
-        Err(behind) => -(behind.duration().as_secs() as i64),
-    })
+    let seconds = match server.duration_since(local) {
+        Ok(ahead) => ahead.as_secs_f64(),
+        Err(behind) => -behind.duration().as_secs_f64(),
+    };
+    Some((seconds + 0.5).round() as i64)
 }
 
 /// "5 years", "3 days", "40 minutes": for expiries shown to a person.
@@ -81,7 +83,8 @@ mod tests {
 
     #[test]
     fn skew_sign_follows_the_server() {
-        let local = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        // A local clock 0.7 s into its second, as it usually is.
+        let local = UNIX_EPOCH + Duration::from_millis(1_000_000_700);
         let ahead = httpdate::fmt_http_date(local + Duration::from_secs(90));
         let behind = httpdate::fmt_http_date(local - Duration::from_secs(400));
         assert_eq!(skew_from_date_header(&ahead, local), Some(90));
