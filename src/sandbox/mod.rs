@@ -2,6 +2,7 @@
 //! runs them in the foreground, `--sandbox` in-process for one run, and the tests
 //! start them directly.
 
+pub mod align;
 pub mod jira;
 
 use crate::answers::{Answers, Secret};

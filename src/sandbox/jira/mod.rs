@@ -63,6 +63,8 @@ pub struct DemoAccounts {
     /// Not an administrator; may browse the test project.
     pub service_username: String,
     pub service_password: String,
+    /// The service account's personal access token (the connector's PAT method).
+    pub service_token: String,
     /// Not an administrator; cannot see the test project.
     pub viewer_username: String,
     pub viewer_password: String,
@@ -78,6 +80,7 @@ impl DemoAccounts {
             admin_token: "demo-admin-pat-0123456789".into(),
             service_username: "svc-jira-align".into(),
             service_password: "svc-pass".into(),
+            service_token: "demo-svc-pat-0123456789".into(),
             viewer_username: "viewer".into(),
             viewer_password: "viewer-pass".into(),
             test_project_key: "ALIGN".into(),

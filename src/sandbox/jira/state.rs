@@ -161,7 +161,10 @@ impl State {
             request_token_ttl: config.request_token_ttl,
             basic_auth_enabled: config.basic_auth_enabled,
             users,
-            pats: HashMap::from([(demo.admin_token.clone(), demo.admin_username.clone())]),
+            pats: HashMap::from([
+                (demo.admin_token.clone(), demo.admin_username.clone()),
+                (demo.service_token.clone(), demo.service_username.clone()),
+            ]),
             sessions: HashMap::new(),
             basic_sessions: HashMap::new(),
             login_counts: HashMap::new(),

@@ -1,0 +1,259 @@
+//! REST API 2.0 under `/rest/align/api/2/`: authentication (API 2.0 bearer token,
+//! or Basic `email:API token`), read-only collections as bare JSON arrays of at most
+//! 100 items (`$top`, `$skip`, `$filter` on Features), single items, and 404 with
+//! an empty body for any route it does not know.
+
+use super::data::Data;
+use super::http::{Req, Resp};
+use super::{Shared, DEMO_USER_EMAIL};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+
+pub(crate) const API_PREFIX: &str = "/rest/align/api/2/";
+/// Largest page the API returns, whatever `$top` asks for.
+pub const MAX_PAGE: usize = 100;
+
+/// Answers one request under `/rest/align/api/`.
+pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
+    if let Some(resp) = rate_limited(shared) {
+        return resp;
+    }
+    let owner = match authenticate(&shared.api_token, req) {
+        Ok(owner) => owner,
+        Err(resp) => return resp,
+    };
+    let Some(rest) = req.path.strip_prefix(API_PREFIX) else {
+        // API 1.0 (removed in 10.130.0) and anything else under /rest/align/api/.
+        return Resp::empty(404);
+    };
+    let segs: Vec<String> = rest
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+    let st = super::lock(shared);
+    let data = &st.data;
+    let known = matches!(
+        segs.as_slice(),
+        ["users", "current"]
+            | ["users" | "programs" | "portfolios" | "teams" | "features"]
+            | [
+                "users" | "programs" | "portfolios" | "teams" | "features",
+                _
+            ]
+    );
+    if req.method != "GET" {
+        return if known {
+            Resp::empty(405).with_header("Allow", "GET")
+        } else {
+            Resp::empty(404)
+        };
+    }
+    match segs.as_slice() {
+        ["users", "current"] => match data.users.iter().find(|u| u.id == owner) {
+            Some(u) => Resp::json(200, &u.json()),
+            None => unauthorized("The token's owner no longer exists."),
+        },
+        [resource] => collection(data, resource, req),
+        [resource, id] => match id.parse::<u32>() {
+            Ok(id) => item(data, resource, id),
+            Err(_) => Resp::empty(404),
+        },
+        _ => Resp::empty(404),
+    }
+}
+
+/// Every n-th API request is refused while the knob is on.
+fn rate_limited(shared: &Shared) -> Option<Resp> {
+    let every = u64::from(shared.rate_limit_every.load(Ordering::SeqCst));
+    let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
+    (every > 0 && n % every == 0).then(|| {
+        Resp::json(
+            429,
+            &json!({"status": 429, "message": "Too many requests. Retry after 1 second."}),
+        )
+        .with_header("Retry-After", "1")
+    })
+}
+
+fn unauthorized(message: &str) -> Resp {
+    Resp::json(401, &json!({"status": 401, "message": message}))
+        .with_header("WWW-Authenticate", "Bearer")
+}
+
+/// The id of the user an API 2.0 token `user:ID|secret` belongs to.
+pub(crate) fn token_owner(token: &str) -> Option<u32> {
+    token.strip_prefix("user:")?.split('|').next()?.parse().ok()
+}
+
+/// Compares without leaking how much of the secret matched through timing.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The id of the calling user, or the 401 to answer. Nothing of the credentials is
+/// ever echoed back.
+fn authenticate(api_token: &str, req: &Req) -> Result<u32, Resp> {
+    let owner = token_owner(api_token).unwrap_or(1);
+    let Some(auth) = req.header("Authorization").map(str::trim) else {
+        return Err(unauthorized(
+            "Authentication required: send Authorization: Bearer <API 2.0 token>.",
+        ));
+    };
+    let (scheme, value) = auth.split_once(' ').unwrap_or((auth, ""));
+    let value = value.trim();
+    match scheme.to_ascii_lowercase().as_str() {
+        "bearer" => {
+            if !value.starts_with("user:") {
+                return Err(unauthorized(
+                    "This is not an API 2.0 token (they start with user:). API 1.0 keys \
+                     no longer work: generate an API token on your profile page.",
+                ));
+            }
+            if same_secret(value, api_token) {
+                Ok(owner)
+            } else {
+                Err(unauthorized("The API token is not valid."))
+            }
+        }
+        "basic" => {
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(value)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .unwrap_or_default();
+            let (user, secret) = decoded.split_once(':').unwrap_or((&decoded, ""));
+            if !user.contains('@') {
+                return Err(unauthorized(
+                    "Basic authentication takes your email address and an API token; \
+                     API 1.0 user names and keys no longer work.",
+                ));
+            }
+            if user.eq_ignore_ascii_case(DEMO_USER_EMAIL) && same_secret(secret, api_token) {
+                Ok(owner)
+            } else {
+                Err(unauthorized("The email address or API token is not valid."))
+            }
+        }
+        _ => Err(unauthorized(
+            "Unsupported authentication scheme: use Bearer with an API 2.0 token.",
+        )),
+    }
+}
+
+/// A non-negative whole number option such as `$top`, or the 400 to answer.
+fn number_option(req: &Req, name: &str) -> Result<Option<usize>, Resp> {
+    match req.query_param(name) {
+        None => Ok(None),
+        Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
+            Resp::text(
+                400,
+                &format!("The query option {name} must be a non-negative whole number."),
+            )
+        }),
+    }
+}
+
+/// The key of `jiraProjectKey eq 'KEY'`, the one filter the stand-in understands.
+pub(crate) fn project_key_filter(filter: &str) -> Option<String> {
+    let mut words = filter.trim().splitn(3, char::is_whitespace);
+    let (field, op, value) = (words.next()?, words.next()?, words.next()?.trim());
+    if !field.eq_ignore_ascii_case("jiraProjectKey") || !op.eq_ignore_ascii_case("eq") {
+        return None;
+    }
+    let inner = value.strip_prefix('\'')?.strip_suffix('\'')?;
+    if inner.contains('\'') {
+        return None;
+    }
+    Some(inner.to_string())
+}
+
+fn collection(data: &Data, resource: &str, req: &Req) -> Resp {
+    let (skip, top) = match (number_option(req, "$skip"), number_option(req, "$top")) {
+        (Ok(skip), Ok(top)) => (skip.unwrap_or(0), top.unwrap_or(MAX_PAGE).min(MAX_PAGE)),
+        (Err(resp), _) | (_, Err(resp)) => return resp,
+    };
+    let filter = req.query_param("$filter").filter(|f| !f.trim().is_empty());
+    let project_key = match (&filter, resource) {
+        (None, _) => None,
+        (Some(f), "features") => match project_key_filter(f) {
+            Some(key) => Some(key),
+            None => return filter_refused(),
+        },
+        (Some(_), _) => return filter_refused(),
+    };
+    let items: Vec<Value> = match resource {
+        "users" => data.users.iter().map(|u| u.json()).collect(),
+        "programs" => data.programs.iter().map(|p| p.json()).collect(),
+        "portfolios" => data.portfolios.iter().map(|p| p.json()).collect(),
+        "teams" => data.teams.iter().map(|t| t.json()).collect(),
+        "features" => data
+            .features
+            .iter()
+            .filter(|f| {
+                project_key
+                    .as_deref()
+                    .is_none_or(|k| f.jira_project_key.as_deref() == Some(k))
+            })
+            .map(|f| f.json())
+            .collect(),
+        _ => return Resp::empty(404),
+    };
+    let page: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
+    Resp::json(200, &Value::Array(page))
+}
+
+fn filter_refused() -> Resp {
+    Resp::text(
+        400,
+        "Invalid $filter: the stand-in supports only jiraProjectKey eq 'KEY' on Features.",
+    )
+}
+
+fn item(data: &Data, resource: &str, id: u32) -> Resp {
+    let found = match resource {
+        "users" => data.users.iter().find(|u| u.id == id).map(|u| u.json()),
+        "programs" => data.programs.iter().find(|p| p.id == id).map(|p| p.json()),
+        "portfolios" => data
+            .portfolios
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.json()),
+        "teams" => data.teams.iter().find(|t| t.id == id).map(|t| t.json()),
+        "features" => data.features.iter().find(|f| f.id == id).map(|f| f.json()),
+        _ => None,
+    };
+    match found {
+        Some(v) => Resp::json(200, &v),
+        None => Resp::empty(404),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{project_key_filter, token_owner};
+
+    #[test]
+    fn filters_and_token_owners() {
+        assert_eq!(
+            project_key_filter("jiraProjectKey eq 'ALIGN'").as_deref(),
+            Some("ALIGN")
+        );
+        assert_eq!(
+            project_key_filter("  JIRAPROJECTKEY EQ 'A B'").as_deref(),
+            Some("A B")
+        );
+        assert_eq!(project_key_filter("jiraProjectKey ne 'ALIGN'"), None);
+        assert_eq!(project_key_filter("jiraProjectKey eq ALIGN"), None);
+        assert_eq!(project_key_filter("title eq 'x'"), None);
+        assert_eq!(token_owner("user:1|abc"), Some(1));
+        assert_eq!(token_owner("user:42|a|b"), Some(42));
+        assert_eq!(token_owner("abc"), None);
+    }
+}

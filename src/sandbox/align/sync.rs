@@ -1,0 +1,373 @@
+//! The connector's clicks that talk to Jira: Authorize Jira OAuth Access (the whole
+//! three-legged handshake, playing the service account's browser for Allow),
+//! Test Now, and Activate with one sync pass over the mapped projects.
+
+use super::data::Feature;
+use super::jira_client::{html_attr, Answer, Cred, Jira};
+use super::{AlignStandIn, AuthorizeOutcome, ConnectorAuth, ProjectMapping};
+use crate::oauth::{parse_token_response, OAuthExtras, Signer};
+use rsa::RsaPrivateKey;
+use serde_json::json;
+use std::sync::Arc;
+
+const REQUEST_TOKEN: &str = "plugins/servlet/oauth/request-token";
+const AUTHORIZE: &str = "plugins/servlet/oauth/authorize";
+const ACCESS_TOKEN: &str = "plugins/servlet/oauth/access-token";
+const MYSELF: &str = "rest/api/2/myself";
+const SEARCH: &str = "rest/api/2/search";
+/// Issues asked for per search page.
+const SEARCH_PAGE: usize = 50;
+
+/// What a connector authenticates with, copied out of the state so that no lock is
+/// held while Jira is called.
+enum Credentials {
+    OAuth { signer: Signer, token: String },
+    Pat(String),
+    Basic(String, String),
+}
+
+impl Credentials {
+    fn cred(&self) -> Cred<'_> {
+        match self {
+            Credentials::OAuth { signer, token } => Cred::OAuth {
+                signer,
+                extras: OAuthExtras {
+                    token: Some(token.clone()),
+                    ..OAuthExtras::default()
+                },
+            },
+            Credentials::Pat(token) => Cred::Bearer(token),
+            Credentials::Basic(user, pass) => Cred::Basic(user, pass),
+        }
+    }
+}
+
+fn refused(what: &str, answer: &Answer) -> String {
+    format!("Jira refused {what}: {}", answer.refusal())
+}
+
+/// The `name` of a `/rest/api/2/myself` answer.
+fn account_of(answer: &Answer) -> Result<String, String> {
+    let me: serde_json::Value = serde_json::from_str(&answer.body)
+        .map_err(|_| "Jira's /rest/api/2/myself answer is not JSON".to_string())?;
+    me["name"]
+        .as_str()
+        .map(String::from)
+        .ok_or_else(|| "Jira's /rest/api/2/myself answer has no name".to_string())
+}
+
+impl AlignStandIn {
+    /// Authorize Jira OAuth Access, Request Jira for access, and Allow in Jira as the
+    /// service account, as Jira Align and a browser would do them. See the module
+    /// documentation of `sandbox::align` for the legs.
+    pub fn authorize(
+        &self,
+        connector_id: u32,
+        service_username: &str,
+        service_password: &str,
+    ) -> Result<AuthorizeOutcome, String> {
+        let result = self.authorize_legs(connector_id, service_username, service_password);
+        let mut st = self.state();
+        if let Some(c) = st.connector_mut(connector_id) {
+            c.pending = None;
+            if let Ok((outcome, token)) = &result {
+                c.access_token = Some(token.clone());
+                c.authorized_account = Some(outcome.account.clone());
+                c.token_expires_in = outcome.expires_in;
+                c.saved = false;
+            }
+        }
+        result.map(|(outcome, _)| outcome)
+    }
+
+    fn authorize_legs(
+        &self,
+        id: u32,
+        username: &str,
+        password: &str,
+    ) -> Result<(AuthorizeOutcome, String), String> {
+        let (api_url, consumer_key, key): (String, String, Arc<RsaPrivateKey>) = {
+            let st = self.state();
+            let c = st
+                .connector(id)
+                .ok_or_else(|| format!("there is no Jira connector with Connector ID {id}"))?;
+            if c.form.auth != ConnectorAuth::OAuth {
+                return Err("the connector does not use OAuth authentication".into());
+            }
+            let consumer_key = c
+                .form
+                .consumer_key
+                .clone()
+                .filter(|k| !k.is_empty())
+                .ok_or("the connector has no OAuth consumer key")?;
+            let key = c
+                .private_key
+                .clone()
+                .ok_or("the connector has no key pair yet: click Generate New Key")?;
+            (c.form.jira_api_url.clone(), consumer_key, key)
+        };
+        let jira = Jira::new(&api_url)?;
+        let signer = Signer::new(consumer_key, key);
+        let callback_page = format!("{}/oauth/callback", self.url());
+
+        // Authorize Jira OAuth Access: a request token, with our callback.
+        let extras = OAuthExtras {
+            callback: Some(format!("{callback_page}?connector={id}")),
+            ..OAuthExtras::default()
+        };
+        let signed = |extras| Cred::OAuth {
+            signer: &signer,
+            extras,
+        };
+        let answer = jira.post_form(jira.url(REQUEST_TOKEN)?, &[], signed(extras))?;
+        if !answer.ok() {
+            return Err(refused("the request token", &answer));
+        }
+        let request = parse_token_response(&answer.body)
+            .map_err(|e| format!("Jira's request-token answer is unusable: {e}"))?;
+        if let Some(c) = self.state().connector_mut(id) {
+            c.pending = Some(super::connectors::Pending {
+                request_token: request.token.clone(),
+                verifier: None,
+            });
+        }
+
+        // Request Jira for access: the browser, logged in to Jira as the service
+        // account, opens the authorize page and clicks Allow.
+        let login = jira.post_json(
+            jira.url("rest/auth/1/session")?,
+            &json!({"username": username, "password": password}),
+            Cred::None,
+        )?;
+        if !login.ok() {
+            return Err(refused(&format!("the login of {username}"), &login));
+        }
+        let session: serde_json::Value = serde_json::from_str(&login.body)
+            .map_err(|_| "Jira's login answer is not JSON".to_string())?;
+        let session = session["session"]["value"]
+            .as_str()
+            .ok_or("Jira's login answer has no session")?
+            .to_string();
+        let mut page_url = jira.url(AUTHORIZE)?;
+        page_url
+            .query_pairs_mut()
+            .append_pair("oauth_token", &request.token);
+        let page = jira.get(page_url, Cred::Session(&session))?;
+        if page.status != 200 {
+            return Err(refused("to show the authorize page", &page));
+        }
+        let atl_token = html_attr(&page.body, "name=\"atl_token\" value=\"")
+            .ok_or("Jira's authorize page has no atl_token")?;
+        let form = [
+            ("oauth_token".to_string(), request.token.clone()),
+            ("atl_token".to_string(), atl_token),
+            ("approve".to_string(), "Allow".to_string()),
+        ];
+        let decision = jira.post_form(jira.url(AUTHORIZE)?, &form, Cred::Session(&session))?;
+        let location = match (&decision.status, &decision.location) {
+            (302 | 303, Some(location)) => jira.url(location)?,
+            _ => return Err(refused("the approval", &decision)),
+        };
+        let back_here = format!(
+            "{}{}",
+            location.origin().ascii_serialization(),
+            location.path()
+        );
+        if back_here != callback_page {
+            return Err(format!(
+                "Jira sent the browser to {back_here}, not to the connector's callback \
+                 {callback_page}"
+            ));
+        }
+        let landed = jira.get(location, Cred::None)?;
+        if landed.status != 200 {
+            return Err(format!(
+                "the OAuth callback page answered: {}",
+                landed.refusal()
+            ));
+        }
+        let verifier = self
+            .state()
+            .connector_mut(id)
+            .and_then(|c| c.pending.take())
+            .and_then(|p| p.verifier)
+            .ok_or("the OAuth callback did not bring a verifier")?;
+        if verifier == "denied" {
+            return Err("access was denied in Jira".into());
+        }
+
+        // The access token, then who it acts as.
+        let extras = OAuthExtras {
+            token: Some(request.token.clone()),
+            verifier: Some(verifier),
+            ..OAuthExtras::default()
+        };
+        let answer = jira.post_form(jira.url(ACCESS_TOKEN)?, &[], signed(extras))?;
+        if !answer.ok() {
+            return Err(refused("the access token", &answer));
+        }
+        let access = parse_token_response(&answer.body)
+            .map_err(|e| format!("Jira's access-token answer is unusable: {e}"))?;
+        let extras = OAuthExtras {
+            token: Some(access.token.clone()),
+            ..OAuthExtras::default()
+        };
+        let me = jira.get(jira.url(MYSELF)?, signed(extras))?;
+        if !me.ok() {
+            return Err(refused("a call signed with the new token", &me));
+        }
+        let outcome = AuthorizeOutcome {
+            account: account_of(&me)?,
+            expires_in: access.expires_in,
+        };
+        Ok((outcome, access.token))
+    }
+
+    /// Test Now: a Basic-authenticated `GET /rest/api/2/myself`; returns the account
+    /// Jira recognised. Only Basic connectors can be tested this way.
+    pub fn test_now(&self, connector_id: u32) -> Result<String, String> {
+        let (api_url, auth, username, secret) = {
+            let st = self.state();
+            let c = st.connector(connector_id).ok_or_else(|| {
+                format!("there is no Jira connector with Connector ID {connector_id}")
+            })?;
+            (
+                c.form.jira_api_url.clone(),
+                c.form.auth,
+                c.form.username.clone().unwrap_or_default(),
+                c.form.secret.clone().unwrap_or_default(),
+            )
+        };
+        if auth != ConnectorAuth::Basic {
+            return Err("Test Now applies to Basic authentication".into());
+        }
+        let jira = Jira::new(&api_url)?;
+        let me = jira.get(jira.url(MYSELF)?, Cred::Basic(&username, &secret))?;
+        if !me.ok() {
+            return Err(format!("Test failed: {}", me.refusal()));
+        }
+        account_of(&me)
+    }
+
+    /// Activate, then one sync pass: each mapped project's issues, read from Jira
+    /// with the connector's credentials, become Features of the mapped program (one
+    /// per issue; an issue seen before updates its Feature). Returns how many
+    /// Features were created. Nothing changes when any project fails.
+    pub fn activate(&self, connector_id: u32) -> Result<usize, String> {
+        let (api_url, creds, projects) = {
+            let st = self.state();
+            let c = st.connector(connector_id).ok_or_else(|| {
+                format!("there is no Jira connector with Connector ID {connector_id}")
+            })?;
+            let creds = match c.form.auth {
+                ConnectorAuth::OAuth => {
+                    match (&c.private_key, &c.access_token, &c.form.consumer_key) {
+                        (Some(key), Some(token), Some(consumer_key)) => Credentials::OAuth {
+                            signer: Signer::new(consumer_key.clone(), key.clone()),
+                            token: token.clone(),
+                        },
+                        _ => {
+                            return Err("the connector is not authorized: click Authorize Jira \
+                                    OAuth Access first"
+                                .into())
+                        }
+                    }
+                }
+                ConnectorAuth::Pat => Credentials::Pat(
+                    c.form
+                        .secret
+                        .clone()
+                        .filter(|s| !s.is_empty())
+                        .ok_or("the connector has no personal access token")?,
+                ),
+                ConnectorAuth::Basic => match (&c.form.username, &c.form.secret) {
+                    (Some(u), Some(p)) if !u.is_empty() => Credentials::Basic(u.clone(), p.clone()),
+                    _ => return Err("the connector has no username and password".into()),
+                },
+            };
+            (c.form.jira_api_url.clone(), creds, c.projects.clone())
+        };
+        let jira = Jira::new(&api_url)?;
+        let mut found = Vec::new();
+        for mapping in &projects {
+            let issues = project_issues(&jira, &creds, &mapping.project_key)?;
+            found.push((mapping, issues));
+        }
+        Ok(self.store_features(connector_id, &found))
+    }
+
+    fn store_features(
+        &self,
+        connector_id: u32,
+        found: &[(&ProjectMapping, Vec<(String, String)>)],
+    ) -> usize {
+        let mut st = self.state();
+        let mut created = 0;
+        for (mapping, issues) in found {
+            for (key, summary) in issues {
+                let existing = st.data.features.iter_mut().find(|f| {
+                    f.jira_project_key.as_deref() == Some(mapping.project_key.as_str())
+                        && f.external_key.as_deref() == Some(key.as_str())
+                });
+                if let Some(f) = existing {
+                    f.title = summary.clone();
+                    f.program_id = mapping.program_id;
+                    continue;
+                }
+                let id = st.data.next_feature_id();
+                st.data.features.push(Feature {
+                    id,
+                    title: summary.clone(),
+                    program_id: mapping.program_id,
+                    state: "Not Started",
+                    jira_project_key: Some(mapping.project_key.clone()),
+                    external_key: Some(key.clone()),
+                    connector_id: Some(connector_id),
+                });
+                created += 1;
+            }
+        }
+        if let Some(c) = st.connector_mut(connector_id) {
+            c.active = true;
+        }
+        created
+    }
+}
+
+/// (issue key, summary) of every issue of a project, page by page.
+fn project_issues(
+    jira: &Jira,
+    creds: &Credentials,
+    project_key: &str,
+) -> Result<Vec<(String, String)>, String> {
+    let mut issues = Vec::new();
+    loop {
+        let mut url = jira.url(SEARCH)?;
+        url.query_pairs_mut()
+            .append_pair("jql", &format!("project={project_key}"))
+            .append_pair("startAt", &issues.len().to_string())
+            .append_pair("maxResults", &SEARCH_PAGE.to_string());
+        let answer = jira.get(url, creds.cred())?;
+        if !answer.ok() {
+            return Err(refused(
+                &format!("to read the issues of project {project_key}"),
+                &answer,
+            ));
+        }
+        let page: serde_json::Value = serde_json::from_str(&answer.body)
+            .map_err(|_| format!("Jira's search answer for {project_key} is not JSON"))?;
+        let batch = page["issues"].as_array().cloned().unwrap_or_default();
+        for issue in &batch {
+            let key = issue["key"].as_str().unwrap_or_default().to_string();
+            let summary = issue["fields"]["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            issues.push((key, summary));
+        }
+        let total = page["total"].as_u64().unwrap_or(0) as usize;
+        if batch.is_empty() || issues.len() >= total {
+            return Ok(issues);
+        }
+    }
+}

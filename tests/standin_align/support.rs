@@ -1,0 +1,106 @@
+//! Helpers for the Jira Align stand-in tests: HTTP requests to its API, and a Jira
+//! stand-in holding the application link an operator would make.
+
+use align_link::sandbox::align::{
+    AlignConfig, AlignStandIn, ConnectorAuth, ConnectorForm, DEMO_API_TOKEN,
+};
+use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use reqwest::blocking::{Client, RequestBuilder, Response};
+
+pub const CONSUMER: &str = "AlignLinkTestConsumer01";
+
+pub fn start_align() -> AlignStandIn {
+    AlignStandIn::start(AlignConfig::default()).expect("the Jira Align stand-in starts")
+}
+
+pub fn start_jira() -> JiraStandIn {
+    JiraStandIn::start(JiraConfig::default()).expect("the Jira stand-in starts")
+}
+
+pub fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A GET under `/rest/align/api/2/`, without credentials.
+pub fn api(a: &AlignStandIn, path: &str) -> RequestBuilder {
+    client().get(format!("{}/{path}", a.api_base()))
+}
+
+/// A GET under `/rest/align/api/2/` with the demo API token.
+pub fn authed(a: &AlignStandIn, path: &str) -> RequestBuilder {
+    api(a, path).bearer_auth(DEMO_API_TOKEN)
+}
+
+pub fn json(resp: Response) -> serde_json::Value {
+    assert!(resp.status().is_success(), "status {}", resp.status());
+    resp.json().expect("JSON body")
+}
+
+fn admin(j: &JiraStandIn, method: reqwest::Method, path: &str) -> RequestBuilder {
+    client()
+        .request(method, format!("{}{path}", j.url()))
+        .bearer_auth(&j.demo().admin_token)
+        .header("Accept", "application/json")
+}
+
+/// Steps 9-15 over Jira's admin REST API: a generic link to the Jira Align site,
+/// with an incoming consumer holding `public_key` (as Jira Align showed it).
+pub fn link_jira(j: &JiraStandIn, align_url: &str, consumer_key: &str, public_key: &str) {
+    let body = serde_json::json!({"id": null, "name": "Jira Align", "rpcUrl": align_url,
+        "displayUrl": align_url, "typeId": "generic"});
+    let resp = admin(
+        j,
+        reqwest::Method::PUT,
+        "/rest/applinks/3.0/applicationlink",
+    )
+    .json(&body)
+    .send()
+    .unwrap();
+    assert_eq!(resp.status(), 201);
+    let href = json(resp)["resources-created"][0]["href"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = href.rsplit('/').next().unwrap();
+    let path = format!("/rest/applinks-oauth/1.0/applicationlink/{id}/authentication/consumer");
+    let consumer = serde_json::json!({"key": consumer_key, "name": "Jira Align",
+        "publicKey": public_key, "callback": null, "outgoing": false});
+    let resp = admin(j, reqwest::Method::PUT, &path)
+        .json(&consumer)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
+}
+
+pub fn form(j: &JiraStandIn, auth: ConnectorAuth) -> ConnectorForm {
+    ConnectorForm {
+        name: format!("Jira DC ({auth:?})"),
+        jira_link: format!("{}/browse/", j.url()),
+        jira_api_url: j.url(),
+        auth,
+        consumer_key: None,
+        username: None,
+        secret: None,
+    }
+}
+
+/// The Features `GET Features?$filter=jiraProjectKey eq 'KEY'` returns, all pages.
+pub fn features_of(a: &AlignStandIn, key: &str) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    loop {
+        let path = format!(
+            "Features?$filter=jiraProjectKey eq '{key}'&$skip={}",
+            all.len()
+        );
+        let page = json(authed(a, &path).send().unwrap());
+        let items = page.as_array().unwrap().clone();
+        let done = items.len() < 100;
+        all.extend(items);
+        if done {
+            return all;
+        }
+    }
+}
