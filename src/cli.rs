@@ -82,6 +82,9 @@ pub enum Command {
         /// Port for the Jira stand-in (0: any free port)
         #[arg(long, default_value_t = 0)]
         jira_port: u16,
+        /// Port for the Jira Align stand-in (0: any free port)
+        #[arg(long, default_value_t = 0)]
+        align_port: u16,
     },
 }
 
@@ -129,8 +132,12 @@ fn run(cli: Cli) -> Result<i32> {
     if let Command::Steps = cli.command {
         return Ok(commands::steps::run());
     }
-    if let Command::Sandbox { jira_port } = cli.command {
-        return commands::sandbox::run(jira_port);
+    if let Command::Sandbox {
+        jira_port,
+        align_port,
+    } = cli.command
+    {
+        return commands::sandbox::run(jira_port, align_port);
     }
     let config = RunConfig::from_raw(cli.global.into_raw())?;
     match cli.command {

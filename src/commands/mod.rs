@@ -32,6 +32,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         let sandbox = Sandbox::start()?;
         sandbox.fill_answers(&mut answers);
         println!("Sandbox: Jira stand-in at {}", sandbox.jira.url());
+        println!("Sandbox: Jira Align stand-in at {}", sandbox.align.url());
         Some(sandbox)
     } else {
         None

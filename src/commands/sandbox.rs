@@ -2,10 +2,10 @@
 //! (or a browser) against them by hand.
 
 use crate::error::Result;
-use crate::sandbox::{Sandbox, SANDBOX_ALIGN_URL};
+use crate::sandbox::{align::DEMO_API_TOKEN, Sandbox};
 
-pub fn run(jira_port: u16) -> Result<i32> {
-    let sandbox = Sandbox::start_on(jira_port)?;
+pub fn run(jira_port: u16, align_port: u16) -> Result<i32> {
+    let sandbox = Sandbox::start_on(jira_port, align_port)?;
     let demo = sandbox.jira.demo();
     let url = sandbox.jira.url();
     println!("Jira stand-in:     {url}");
@@ -21,7 +21,9 @@ pub fn run(jira_port: u16) -> Result<i32> {
         "  test project:    {} ({})",
         demo.test_project_key, demo.test_project_name
     );
-    println!("Jira Align:        {SANDBOX_ALIGN_URL} (no stand-in yet: its steps are guided)");
+    let align = sandbox.align.url();
+    println!("Jira Align stand-in: {align}");
+    println!("  API 2.0 token:   {DEMO_API_TOKEN}");
     println!();
     println!("An answers file for another terminal (demo credentials only):");
     println!();
@@ -33,7 +35,7 @@ pub fn run(jira_port: u16) -> Result<i32> {
         "[service_account]\nusername = \"{}\"\npassword = \"{}\"",
         demo.service_username, demo.service_password
     );
-    println!("[align]\nurl = \"{SANDBOX_ALIGN_URL}\"");
+    println!("[align]\nurl = \"{align}\"\napi_token = \"{DEMO_API_TOKEN}\"");
     println!();
     println!("Serving until interrupted (Ctrl-C).");
     loop {

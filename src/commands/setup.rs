@@ -11,8 +11,10 @@ pub fn run(config: RunConfig) -> Result<i32> {
     let result = runner::run(&mut ctx, &all, true);
     if let Some(sandbox) = &ctx.sandbox {
         println!(
-            "\nSandbox: the Jira stand-in served {} requests.",
-            sandbox.jira.request_count()
+            "\nSandbox: the stand-ins served {} requests (Jira {}, Jira Align {}).",
+            sandbox.jira.request_count() + sandbox.align.request_count(),
+            sandbox.jira.request_count(),
+            sandbox.align.request_count()
         );
     }
     finish(result)

@@ -225,6 +225,20 @@ impl<'a> JiraAdmin<'a> {
         Ok(list.consumers.into_iter().next())
     }
 
+    /// Removes the link's incoming consumer; a link that has none is fine.
+    pub fn delete_consumer(&self, link_id: &str) -> Result<()> {
+        let response = self.call(Method::DELETE, &Self::consumer_path(link_id), None)?;
+        if response.status == 404 {
+            return Ok(());
+        }
+        expect_success(
+            response,
+            "removing the link's incoming authentication",
+            None,
+        )?;
+        Ok(())
+    }
+
     pub fn set_consumer(
         &self,
         link_id: &str,

@@ -7,23 +7,21 @@ pub mod jira;
 
 use crate::answers::{Answers, Secret};
 use crate::error::{AppError, Result};
+use align::{AlignConfig, AlignStandIn};
 use jira::{JiraConfig, JiraStandIn};
-
-/// Where the sandbox says Jira Align is. Nothing is served there yet: the Jira
-/// Align steps are guided, and only the application link points at this URL.
-pub const SANDBOX_ALIGN_URL: &str = "https://align-sandbox.invalid";
 
 pub struct Sandbox {
     pub jira: JiraStandIn,
+    pub align: AlignStandIn,
 }
 
 impl Sandbox {
     pub fn start() -> Result<Sandbox> {
-        Self::start_on(0)
+        Self::start_on(0, 0)
     }
 
     /// Port 0 picks a free one.
-    pub fn start_on(jira_port: u16) -> Result<Sandbox> {
+    pub fn start_on(jira_port: u16, align_port: u16) -> Result<Sandbox> {
         let config = JiraConfig {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], jira_port)),
             ..JiraConfig::default()
@@ -34,7 +32,17 @@ impl Sandbox {
             ))
             .hint("Pick another port, or 0 for any free one.")
         })?;
-        Ok(Sandbox { jira })
+        let align = AlignStandIn::start(AlignConfig {
+            bind: std::net::SocketAddr::from(([127, 0, 0, 1], align_port)),
+            ..AlignConfig::default()
+        })
+        .map_err(|err| {
+            AppError::failed(format!(
+                "cannot start the Jira Align stand-in on 127.0.0.1:{align_port}: {err}"
+            ))
+            .hint("Pick another port, or 0 for any free one.")
+        })?;
+        Ok(Sandbox { jira, align })
     }
 
     /// Fills what the answers file leaves open with the stand-in's URL and demo
@@ -59,8 +67,13 @@ impl Sandbox {
             .service_account
             .password
             .get_or_insert_with(|| Secret::new(demo.service_password.clone()));
-        answers.align.url.get_or_insert_with(|| {
-            url::Url::parse(SANDBOX_ALIGN_URL).expect("constant URL parses")
-        });
+        if answers.align.url.is_none() {
+            let url = url::Url::parse(&self.align.url()).expect("the stand-in's URL parses");
+            answers.align.url = Some(url);
+            answers
+                .align
+                .api_token
+                .get_or_insert_with(|| Secret::new(align::DEMO_API_TOKEN));
+        }
     }
 }

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::access::{check_account, client, service_access};
-use super::{guided::guide, keys::key_source, Outcome};
+use super::{guided::guide, keys::key_source, oauth_only, Outcome};
 use crate::answers::{Approval, KeySource};
 use crate::callback::CallbackListener;
 use crate::context::Ctx;
@@ -23,6 +23,9 @@ use crate::{browser, http, ui};
 const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(skipped);
+    }
     if key_source(ctx) == KeySource::Align {
         return guided_align(ctx, 17);
     }
@@ -32,6 +35,9 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
 
 /// Steps 18 and 19 happen inside the handshake.
 pub fn approval_step(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(skipped);
+    }
     if key_source(ctx) == KeySource::Align {
         return guided_align(ctx, 18);
     }
@@ -44,6 +50,9 @@ pub fn approval_step(ctx: &mut Ctx) -> Result<Outcome> {
 
 /// Step 20: a stored token is checked with a signed call; without one, the handshake runs.
 pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(skipped);
+    }
     if key_source(ctx) == KeySource::Align {
         return guided_align(ctx, 20);
     }

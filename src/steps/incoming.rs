@@ -5,7 +5,10 @@
 
 use rsa::RsaPublicKey;
 
-use super::Outcome;
+use super::keys::key_source;
+use super::preflight::{prove_jira_side, report};
+use super::{oauth_only, Outcome};
+use crate::answers::KeySource;
 use crate::context::{needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::jira::admin::{Consumer, JiraAdmin};
@@ -69,11 +72,14 @@ fn mismatches(held: &Consumer, wanted: &Wanted) -> Vec<String> {
 }
 
 pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(skipped);
+    }
     let wanted = wanted(ctx)?;
     let name = ctx.application_name()?;
     let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    let current = admin.consumer(&wanted.link_id)?;
+    let current =
+        JiraAdmin::new(&ctx.http, base.clone(), auth.clone()).consumer(&wanted.link_id)?;
     if let Some(held) = &current {
         if mismatches(held, &wanted).is_empty() {
             ui::ok(&format!(
@@ -86,6 +92,14 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
             ui::info(&format!("replacing: {problem}"));
         }
     }
+    let preflight =
+        key_source(ctx) == KeySource::Align && ctx.answers.keys.preflight.unwrap_or(true);
+    let proof = if preflight {
+        Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
+    } else {
+        None
+    };
+    let admin = JiraAdmin::new(&ctx.http, base, auth);
     admin.set_consumer(&wanted.link_id, &wanted.key, &name, &wanted.pem)?;
     let held = read_consumer(&admin, &wanted.link_id)?;
     if held.key != wanted.key {
@@ -98,13 +112,24 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         ));
     }
     ui::ok(&format!(
-        "consumer key {} set on the link (with the public key)",
-        wanted.key
+        "consumer key {} set on the link (with the public key {})",
+        wanted.key, wanted.fingerprint
     ));
+    if let Some(proof) = proof {
+        let jira = ctx.jira_url()?;
+        report(&proof, &wanted.key, jira.as_str());
+        return Ok(Outcome::Done(format!(
+            "consumer key {} set; preflight proved the Jira side as {}",
+            wanted.key, proof.account
+        )));
+    }
     Ok(Outcome::Done(format!("consumer key {} set", wanted.key)))
 }
 
 pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(skipped);
+    }
     let wanted = wanted(ctx)?;
     let (base, auth) = ctx.admin_parts()?;
     let admin = JiraAdmin::new(&ctx.http, base, auth);
@@ -122,6 +147,9 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(skipped);
+    }
     let wanted = wanted(ctx)?;
     let (base, auth) = ctx.admin_parts()?;
     let admin = JiraAdmin::new(&ctx.http, base, auth);

@@ -9,6 +9,7 @@ mod handshake;
 mod incoming;
 mod jira_access;
 mod keys;
+mod preflight;
 pub mod runner;
 mod verify;
 
@@ -76,7 +77,7 @@ pub static STEPS: [Step; 24] = [
         number: 4,
         side: Both,
         mode: Guided,
-        title: "Fill in the Jira connector (consumer key chosen here)",
+        title: "Fill in the Jira connector form",
         run: connector::fill_connector,
     },
     Step {
@@ -220,6 +221,17 @@ pub static STEPS: [Step; 24] = [
         run: verify::test_project,
     },
 ];
+
+/// Steps 13 to 20 exist for OAuth only; with a PAT or Basic they are skipped.
+fn oauth_only(ctx: &Ctx) -> Option<Outcome> {
+    let auth = ctx.connector_auth();
+    (auth != crate::answers::ConnectorAuth::OAuth).then(|| {
+        Outcome::Skipped(format!(
+            "the connector signs in with {}: no OAuth consumer or handshake",
+            auth.label()
+        ))
+    })
+}
 
 /// The step with this number (1 to 24).
 pub fn by_number(number: u8) -> Option<&'static Step> {

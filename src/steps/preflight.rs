@@ -1,0 +1,128 @@
+//! The preflight, for a key pair Jira Align made: before Jira Align's public key
+//! goes on the link, prove the whole Jira side with a temporary key pair of our
+//! own. Install it, run the handshake as the service account, call Jira with the
+//! token, then hand the link over. The temporary key and token live only in
+//! memory and are dropped at the end.
+
+use std::sync::Arc;
+
+use rsa::RsaPublicKey;
+
+use super::access::check_account;
+use super::handshake::obtain_access_token;
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::jira::admin::{Consumer, JiraAdmin};
+use crate::jira::service::{Credential, ServiceJira};
+use crate::keys;
+use crate::oauth::Signer;
+use crate::ui;
+
+/// Small and quick: this key lives for a minute and signs a handful of requests.
+const TEMPORARY_KEY_BITS: usize = 2048;
+
+pub struct Proof {
+    pub account: String,
+    pub project: String,
+}
+
+/// Runs the preflight on `link_id` with `consumer_key`. On failure the link gets
+/// back the consumer it had (or none), so nothing half-done stays in Jira.
+pub fn prove_jira_side(
+    ctx: &mut Ctx,
+    link_id: &str,
+    consumer_key: &str,
+    name: &str,
+) -> Result<Proof> {
+    ui::info("Preflight: proving the Jira side with a temporary key pair before Jira Align's key goes on the link.");
+    let project_key = ctx.test_project()?;
+    let (base, auth) = ctx.admin_parts()?;
+    let previous: Option<Consumer> =
+        JiraAdmin::new(&ctx.http, base.clone(), auth.clone()).consumer(link_id)?;
+    let private = keys::generate_private_key(TEMPORARY_KEY_BITS)?;
+    let public_pem = keys::public_key_to_pem(&RsaPublicKey::from(&private));
+    let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
+    JiraAdmin::new(&ctx.http, base.clone(), auth.clone()).set_consumer(
+        link_id,
+        consumer_key,
+        name,
+        &public_pem,
+    )?;
+    ui::ok("temporary public key installed on the link");
+
+    let outcome = run_checks(ctx, &signer, &project_key);
+    if let Err(err) = outcome {
+        let admin = JiraAdmin::new(&ctx.http, base, auth);
+        let restored = match previous
+            .as_ref()
+            .and_then(|c| c.public_key.as_ref().map(|k| (c, k)))
+        {
+            Some((consumer, key)) => admin.set_consumer(link_id, &consumer.key, name, key),
+            None => admin.delete_consumer(link_id),
+        };
+        if let Err(restore) = restored {
+            ui::warn(&format!(
+                "could not put the link back as it was: {}",
+                restore.message
+            ));
+        }
+        return Err(AppError::failed(format!(
+            "preflight failed, so Jira Align's key was not installed: {}",
+            err.message
+        ))
+        .hint(
+            err.hint
+                .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into()),
+        ));
+    }
+    outcome
+}
+
+fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof> {
+    let (access, _) = obtain_access_token(ctx, signer, false)?;
+    let base = ctx.jira_url()?;
+    let jira = ServiceJira {
+        http: &ctx.http,
+        base: &base,
+        credential: Credential::OAuth {
+            signer,
+            token: &access.token,
+        },
+        problem_context: super::access::problem_context(ctx),
+    };
+    let user = jira.myself()?;
+    let expected = ctx.answers.service_account.username.clone();
+    if let Some(expected) = expected.filter(|e| !e.eq_ignore_ascii_case(&user.name)) {
+        return Err(AppError::failed(format!(
+            "the authorization was approved by {}, not by the service account {expected}",
+            user.name
+        ))
+        .hint(format!(
+            "Approve logged in to Jira as {expected}: Jira Align acts as whoever clicks Allow."
+        )));
+    }
+    check_account(ctx, &user.name, "the temporary token");
+    let Some(project) = jira.project(project_key)? else {
+        return Err(AppError::failed(format!("{} cannot see project {project_key} in Jira", user.name)).hint(format!(
+            "Give {} the Browse Projects permission in {project_key}'s permission scheme (or fix jira.test_project).",
+            user.name
+        )));
+    };
+    Ok(Proof {
+        account: user.name,
+        project: format!("{} ({})", project.key, project.name),
+    })
+}
+
+/// What the preflight proved, in plain words.
+pub fn report(proof: &Proof, consumer_key: &str, jira: &str) {
+    ui::ok("preflight passed. It proved that:");
+    ui::info(&format!(
+        "  - Jira at {jira} accepts RSA-SHA1 requests for consumer key {consumer_key}: the base URL,\n    \
+         any proxy in front of Jira and the clocks are right;\n  \
+         - the service account {} can approve an authorization, and a token then acts as {};\n  \
+         - that account can read project {}.\n\
+         The temporary key pair and token are discarded; Jira Align's key now takes their place.",
+        proof.account, proof.account, proof.project
+    ));
+}
