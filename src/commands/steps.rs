@@ -13,5 +13,10 @@ pub fn run() -> i32 {
             step.title
         );
     }
+    println!();
+    println!(
+        "With keys.source = \"align\", Jira Align runs the handshake: steps 17-20 are guided."
+    );
+    println!("With a PAT or Basic connector (connector.auth), steps 13-20 are skipped.");
     0
 }

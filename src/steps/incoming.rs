@@ -132,13 +132,7 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
     }
     let wanted = wanted(ctx)?;
     let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    let held = read_consumer(&admin, &wanted.link_id)?;
-    let problems = mismatches(&held, &wanted);
-    if !problems.is_empty() {
-        return Err(AppError::failed(problems.join("; "))
-            .hint("Rerun step 13 to install the consumer key and public key again."));
-    }
+    expect_match(&JiraAdmin::new(&ctx.http, base, auth), &wanted)?;
     ui::ok(&format!(
         "the link holds our public key: {}",
         wanted.fingerprint
@@ -153,13 +147,8 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     let wanted = wanted(ctx)?;
     let (base, auth) = ctx.admin_parts()?;
     let admin = JiraAdmin::new(&ctx.http, base, auth);
-    let held = read_consumer(&admin, &wanted.link_id)?;
-    let problems = mismatches(&held, &wanted);
-    if !problems.is_empty() {
-        return Err(AppError::failed(problems.join("; ")).hint("Rerun step 13."));
-    }
-    let working = admin.link_working(&wanted.link_id)?;
-    if !working {
+    expect_match(&admin, &wanted)?;
+    if !admin.link_working(&wanted.link_id)? {
         ui::warn("Jira reports the link as not working; for a link to Jira Align (which serves no applinks API) that is expected");
     }
     if let Some(consumer) = ctx.state.consumer.as_mut() {
@@ -168,6 +157,17 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     ctx.save()?;
     ui::ok("saved: Jira trusts requests signed with this key under this consumer key");
     Ok(Outcome::Done("incoming authentication saved".into()))
+}
+
+/// Reads the link's consumer back; any difference from what it should hold is an error.
+fn expect_match(admin: &JiraAdmin, wanted: &Wanted) -> Result<()> {
+    let held = read_consumer(admin, &wanted.link_id)?;
+    let problems = mismatches(&held, wanted);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::failed(problems.join("; "))
+        .hint("Rerun step 13 to install the consumer key and public key again."))
 }
 
 fn read_consumer(admin: &JiraAdmin, link_id: &str) -> Result<Consumer> {
