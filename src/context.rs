@@ -12,7 +12,7 @@ use crate::answers::{Answers, ConnectorAuth, Secret};
 use crate::config::RunConfig;
 use crate::error::{AppError, Result};
 use crate::http::Http;
-use crate::jira::admin::{AdminAuth, JiraAdmin};
+use crate::jira::admin::AdminAuth;
 use crate::oauth::Signer;
 use crate::prompt::{Prompter, Question};
 use crate::sandbox::Sandbox;
@@ -239,14 +239,6 @@ impl Ctx {
             .prompter
             .ask(&Question::new(key, prompt).secret().validate(&check))?;
         Ok(Secret::new(value))
-    }
-
-    /// An administrator's client for Jira. Borrows only the HTTP client, so a step
-    /// can keep using it while it updates the state.
-    pub fn admin(&mut self) -> Result<JiraAdmin<'_>> {
-        let base = self.jira_url()?;
-        let auth = self.admin_auth()?;
-        Ok(JiraAdmin::new(&self.http, base, auth))
     }
 
     /// The Jira URL and admin credentials, for `JiraAdmin::new(&ctx.http, ..)`.

@@ -17,5 +17,11 @@ pub fn run(config: RunConfig) -> Result<i32> {
             sandbox.align.request_count()
         );
     }
+    if ctx.config.verbose {
+        eprintln!(
+            "align-link sent {} HTTP requests.",
+            ctx.http.requests_sent()
+        );
+    }
     finish(result)
 }

@@ -66,8 +66,6 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     pub body: Body,
     pub accept_json: bool,
-    /// `X-Atlassian-Token: no-check`, which Jira wants on form posts it should not XSRF-check.
-    pub no_xsrf_check: bool,
 }
 
 impl<'a> Request<'a> {
@@ -78,7 +76,6 @@ impl<'a> Request<'a> {
             auth: Auth::None,
             body: Body::Empty,
             accept_json: true,
-            no_xsrf_check: false,
         }
     }
     pub fn get(url: Url) -> Self {
@@ -224,9 +221,6 @@ impl Http {
             .request(request.method.clone(), request.url.clone());
         if request.accept_json {
             builder = builder.header(ACCEPT, "application/json");
-        }
-        if request.no_xsrf_check {
-            builder = builder.header("X-Atlassian-Token", "no-check");
         }
         let mut oauth_base_string = None;
         builder = match &request.auth {
