@@ -165,7 +165,10 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
         confirmations, 9,
         "steps 1, 2, 3, 4, 6, 16, 21, 23 and 24 ask the operator"
     );
-    assert_eq!(copy_offers, 1, "step 4 offers to copy the connector's values");
+    assert_eq!(
+        copy_offers, 1,
+        "step 4 offers to copy the connector's values"
+    );
     assert_eq!(env.state()["align"]["connector_id"].as_integer(), Some(42));
     for step in 1..=24u8 {
         let status = env.step_status(step);
