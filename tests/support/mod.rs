@@ -3,6 +3,8 @@
 //! `align-link` binary run against them.
 #![allow(dead_code)]
 
+pub mod align;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -95,8 +97,12 @@ impl Env {
     }
 
     pub fn step_status(&self, number: u8) -> String {
-        self.state()["steps"][number.to_string()]["status"]
-            .as_str()
+        // A step never recorded (or no state yet) is pending.
+        self.state()
+            .get("steps")
+            .and_then(|steps| steps.get(number.to_string()))
+            .and_then(|step| step.get("status"))
+            .and_then(|status| status.as_str())
             .unwrap_or("pending")
             .to_string()
     }
