@@ -47,7 +47,9 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     } else {
         Box::new(Terminal)
     };
-    Ctx::new(config, answers, store, prompter, sandbox)
+    let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
+    crate::steps::keys::reconcile_with_answers(&mut ctx)?;
+    Ok(ctx)
 }
 
 /// `--state-dir`, else a fresh directory for `--sandbox` (a demo never touches a

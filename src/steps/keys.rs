@@ -254,6 +254,49 @@ fn set_public_key(
     ctx.save()
 }
 
+/// Before any step runs: when the answers file now says something else about the
+/// keys than what the saved state was built from (another key source, another
+/// Jira Align public key, another consumer key), the steps built on the old
+/// values run again instead of being passed over as done.
+pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
+    let Some(saved) = ctx.state.consumer.clone() else {
+        return Ok(());
+    };
+    let mut changes = Vec::new();
+    if let Some(key) = &ctx.answers.keys.consumer_key {
+        if *key != saved.key {
+            changes.push((4, "the consumer key"));
+        }
+    }
+    if let Some(source) = ctx.answers.keys.source {
+        if !saved.key_source.is_empty() && source.as_str() != saved.key_source {
+            changes.push((5, "who makes the key pair (keys.source)"));
+        }
+    }
+    if let Some(text) = &ctx.answers.keys.public_key {
+        let given = keys::parse_public_key(text)
+            .map(|key| keys::fingerprint(&key))
+            .ok();
+        if given.is_some() && given != saved.fingerprint {
+            changes.push((5, "Jira Align's public key"));
+        }
+    }
+    for (first, what) in &changes {
+        ui::warn(&format!(
+            "the answers file changes {what}: step {first} and the steps built on it run again"
+        ));
+        for step in std::iter::once(*first).chain(DEPENDENT_STEPS) {
+            ctx.state
+                .record(step, StepStatus::Pending, Some(format!("{what} changed")));
+        }
+    }
+    if !changes.is_empty() {
+        ctx.state.token = None;
+        ctx.save()?;
+    }
+    Ok(())
+}
+
 fn reset_dependents(ctx: &mut Ctx) {
     for step in DEPENDENT_STEPS {
         if ctx.state.step_status(step) != StepStatus::Pending {

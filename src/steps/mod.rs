@@ -8,7 +8,7 @@ mod guided;
 mod handshake;
 mod incoming;
 mod jira_access;
-mod keys;
+pub mod keys;
 mod preflight;
 pub mod runner;
 mod verify;

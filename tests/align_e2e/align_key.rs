@@ -290,9 +290,6 @@ fn preflight_needs_the_password_and_can_be_switched_off() {
 }
 
 #[test]
-#[ignore = "bug: after a first setup, a new keys.public_key in the answers is silently ignored by \
-            `setup` (step 5 is 'already done, skipping', step 13 'already done'), so the link keeps \
-            Jira Align's old key; see the report"]
 fn setup_takes_a_new_align_key_from_the_answers() {
     let env = AlignEnv::new();
     let (id, first) = with_align_key(&env);
@@ -315,10 +312,6 @@ fn setup_takes_a_new_align_key_from_the_answers() {
 }
 
 #[test]
-#[ignore = "bug: switching keys.source from \"generate\" to \"align\" after a first setup installs \
-            align-link's own generated public key under Jira Align's consumer key (step 5 is \
-            'already done, skipping'), keeps private-key.pem and access-token.toml, exits 0, and \
-            Jira Align's Authorize then gets signature_invalid; see the report"]
 fn switching_to_jira_aligns_key_installs_jira_aligns_key() {
     let env = AlignEnv::new();
     env.setup();
