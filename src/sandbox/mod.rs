@@ -3,6 +3,7 @@
 //! start them directly.
 
 pub mod align;
+mod http;
 pub mod jira;
 
 use crate::answers::{Answers, Secret};

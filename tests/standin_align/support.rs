@@ -1,11 +1,17 @@
 //! Helpers for the Jira Align stand-in tests: HTTP requests to its API, and a Jira
 //! stand-in holding the application link an operator would make.
 
+#[path = "../support/standin.rs"]
+mod standin;
+
+pub use standin::client;
+use standin::{create_link, put_consumer};
+
 use align_link::sandbox::align::{
     AlignConfig, AlignStandIn, ConnectorAuth, ConnectorForm, DEMO_API_TOKEN,
 };
 use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
-use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::blocking::{RequestBuilder, Response};
 
 pub const CONSUMER: &str = "AlignLinkTestConsumer01";
 
@@ -15,13 +21,6 @@ pub fn start_align() -> AlignStandIn {
 
 pub fn start_jira() -> JiraStandIn {
     JiraStandIn::start(JiraConfig::default()).expect("the Jira stand-in starts")
-}
-
-pub fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 /// A GET under `/rest/align/api/2/`, without credentials.
@@ -39,39 +38,13 @@ pub fn json(resp: Response) -> serde_json::Value {
     resp.json().expect("JSON body")
 }
 
-fn admin(j: &JiraStandIn, method: reqwest::Method, path: &str) -> RequestBuilder {
-    client()
-        .request(method, format!("{}{path}", j.url()))
-        .bearer_auth(&j.demo().admin_token)
-        .header("Accept", "application/json")
-}
-
 /// Steps 9-15 over Jira's admin REST API: a generic link to the Jira Align site,
 /// with an incoming consumer holding `public_key` (as Jira Align showed it).
 pub fn link_jira(j: &JiraStandIn, align_url: &str, consumer_key: &str, public_key: &str) {
-    let body = serde_json::json!({"id": null, "name": "Jira Align", "rpcUrl": align_url,
-        "displayUrl": align_url, "typeId": "generic"});
-    let resp = admin(
-        j,
-        reqwest::Method::PUT,
-        "/rest/applinks/3.0/applicationlink",
-    )
-    .json(&body)
-    .send()
-    .unwrap();
-    assert_eq!(resp.status(), 201);
-    let href = json(resp)["resources-created"][0]["href"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let id = href.rsplit('/').next().unwrap();
-    let path = format!("/rest/applinks-oauth/1.0/applicationlink/{id}/authentication/consumer");
+    let link = create_link(j, align_url);
     let consumer = serde_json::json!({"key": consumer_key, "name": "Jira Align",
         "publicKey": public_key, "callback": null, "outgoing": false});
-    let resp = admin(j, reqwest::Method::PUT, &path)
-        .json(&consumer)
-        .send()
-        .unwrap();
+    let resp = put_consumer(j, &link, consumer);
     assert_eq!(resp.status(), 201, "{}", resp.text().unwrap_or_default());
 }
 

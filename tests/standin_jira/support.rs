@@ -1,8 +1,13 @@
 //! Helpers for the stand-in tests: an HTTP client that does not follow redirects, an
 //! admin request builder, a small RSA-SHA1 OAuth signer and the steps of the dance.
 
+#[path = "../support/standin.rs"]
+mod standin;
+
+pub use standin::{admin, client, create_link, put_consumer};
+
 use align_link::sandbox::jira::{signature, JiraConfig, JiraStandIn};
-use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::blocking::Response;
 use reqwest::Method;
 use rsa::pkcs1v15::SigningKey;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
@@ -45,44 +50,8 @@ pub fn start_with(config: JiraConfig) -> JiraStandIn {
     JiraStandIn::start(config).expect("stand-in starts")
 }
 
-pub fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// A request as the administrator (personal access token), asking for JSON.
-pub fn admin(s: &JiraStandIn, method: Method, path: &str) -> RequestBuilder {
-    client()
-        .request(method, format!("{}{path}", s.url()))
-        .bearer_auth(&s.demo().admin_token)
-        .header("Accept", "application/json")
-}
-
 pub fn json(resp: Response) -> serde_json::Value {
     resp.json().expect("JSON body")
-}
-
-/// Creates a generic link to `rpc_url` named "Jira Align"; returns its id.
-pub fn create_link(s: &JiraStandIn, rpc_url: &str) -> String {
-    let body = serde_json::json!({"id": null, "name": "Jira Align", "rpcUrl": rpc_url,
-        "displayUrl": rpc_url, "typeId": "generic"});
-    let resp = admin(s, Method::PUT, "/rest/applinks/3.0/applicationlink")
-        .json(&body)
-        .send()
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let href = json(resp)["resources-created"][0]["href"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    href.rsplit('/').next().unwrap().to_string()
-}
-
-pub fn put_consumer(s: &JiraStandIn, link: &str, body: serde_json::Value) -> Response {
-    let path = format!("/rest/applinks-oauth/1.0/applicationlink/{link}/authentication/consumer");
-    admin(s, Method::PUT, &path).json(&body).send().unwrap()
 }
 
 /// A stand-in holding one link whose incoming consumer is [`CONSUMER`] with our key.

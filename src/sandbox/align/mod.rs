@@ -25,14 +25,13 @@ mod sync;
 pub use api::MAX_PAGE;
 pub use data::LEGACY_PROJECT_KEY;
 
+use crate::sandbox::http::{Listener, Server};
 use connectors::Connector;
 use data::Data;
 use http::{html_escape, Req, Resp};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
 
 /// The demo API 2.0 token, shaped like real ones (`user:<id>|<secret>`); its owner
 /// is user 1, Ada Admin.
@@ -172,7 +171,6 @@ pub(crate) struct State {
 
 pub(crate) struct Shared {
     pub state: Mutex<State>,
-    pub requests: AtomicU64,
     /// API requests since the rate-limit knob was last set.
     pub api_requests: AtomicU64,
     /// 0: no rate limit.
@@ -184,45 +182,28 @@ pub(crate) struct Shared {
 /// The running stand-in. Dropping it stops the server and joins its threads.
 pub struct AlignStandIn {
     shared: Arc<Shared>,
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    server: Server,
 }
 
 impl AlignStandIn {
     pub fn start(config: AlignConfig) -> std::io::Result<AlignStandIn> {
-        let server = tiny_http::Server::http(config.bind).map_err(std::io::Error::other)?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| std::io::Error::other("the stand-in is not listening on IP"))?;
+        let listener = Listener::bind(config.bind)?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 data: Data::seeded(),
                 connectors: Vec::new(),
                 next_connector_id: 1,
             }),
-            requests: AtomicU64::new(0),
             api_requests: AtomicU64::new(0),
             rate_limit_every: AtomicU32::new(config.rate_limit_every.unwrap_or(0)),
             api_token: config.api_token,
-            real_url: format!("http://{addr}"),
+            real_url: listener.url().to_string(),
         });
-        let server = Arc::new(server);
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut workers = Vec::new();
-        for i in 0..WORKERS {
-            let (server, shared, stop) = (server.clone(), shared.clone(), stop.clone());
-            workers.push(
-                std::thread::Builder::new()
-                    .name(format!("align-standin-{i}"))
-                    .spawn(move || serve(&server, &shared, &stop))?,
-            );
-        }
-        Ok(AlignStandIn {
-            shared,
-            stop,
-            workers,
-        })
+        let routed = shared.clone();
+        let server = listener.serve("align-standin", WORKERS, move |req: &Req| {
+            route(&routed, req)
+        })?;
+        Ok(AlignStandIn { shared, server })
     }
 
     /// The site URL, `http://127.0.0.1:PORT`, no trailing slash.
@@ -250,7 +231,7 @@ impl AlignStandIn {
 
     /// HTTP requests served so far (API, pages and callbacks).
     pub fn request_count(&self) -> u64 {
-        self.shared.requests.load(Ordering::SeqCst)
+        self.server.request_count()
     }
 
     pub fn features(&self) -> Vec<FeatureView> {
@@ -274,36 +255,9 @@ impl AlignStandIn {
     }
 }
 
-impl Drop for AlignStandIn {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
-    }
-}
-
 /// A handler that panicked must not take the whole stand-in down with it.
 pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, State> {
     shared.state.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn serve(server: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
-    // Polling with a short timeout lets Drop stop every worker without help.
-    while !stop.load(Ordering::SeqCst) {
-        match server.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(mut rq)) => {
-                shared.requests.fetch_add(1, Ordering::SeqCst);
-                let req = Req::from_tiny(&mut rq);
-                let resp = route(shared, &req)
-                    .with_header("Date", httpdate::fmt_http_date(SystemTime::now()))
-                    .with_header("Server", "Jira Align stand-in");
-                let _ = rq.respond(resp.into_tiny());
-            }
-            Ok(None) => {}
-            Err(_) => break,
-        }
-    }
 }
 
 fn route(shared: &Shared, req: &Req) -> Resp {

@@ -14,14 +14,14 @@ mod oauth_provider;
 pub mod signature;
 mod state;
 
+use crate::sandbox::http::{http_date, Listener, Server};
+use crate::util::time::unix_now;
 pub use applinks::application_id;
 use http::{Req, Resp};
 use state::State;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Worker threads serving requests; the CLI makes one request at a time, tests a few.
 const WORKERS: usize = 4;
@@ -130,7 +130,6 @@ impl std::fmt::Debug for AccessTokenView {
 
 struct Shared {
     state: Mutex<State>,
-    requests: AtomicU64,
     real_url: String,
 }
 
@@ -146,39 +145,25 @@ pub(crate) struct Ctx {
 pub struct JiraStandIn {
     shared: Arc<Shared>,
     demo: DemoAccounts,
-    stop: Arc<AtomicBool>,
-    workers: Vec<JoinHandle<()>>,
+    server: Server,
 }
 
 impl JiraStandIn {
     pub fn start(config: JiraConfig) -> std::io::Result<JiraStandIn> {
-        let server = tiny_http::Server::http(config.bind).map_err(std::io::Error::other)?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| std::io::Error::other("the stand-in is not listening on IP"))?;
+        let listener = Listener::bind(config.bind)?;
         let demo = DemoAccounts::fixed();
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(&config, &demo)),
-            requests: AtomicU64::new(0),
-            real_url: format!("http://{addr}"),
+            real_url: listener.url().to_string(),
         });
-        let server = Arc::new(server);
-        let stop = Arc::new(AtomicBool::new(false));
-        let mut workers = Vec::new();
-        for i in 0..WORKERS {
-            let (server, shared, stop) = (server.clone(), shared.clone(), stop.clone());
-            workers.push(
-                std::thread::Builder::new()
-                    .name(format!("jira-standin-{i}"))
-                    .spawn(move || serve(&server, &shared, &stop))?,
-            );
-        }
+        let handled = shared.clone();
+        let server = listener.serve("jira-standin", WORKERS, move |req: &Req| {
+            handle(&handled, req)
+        })?;
         Ok(JiraStandIn {
             shared,
             demo,
-            stop,
-            workers,
+            server,
         })
     }
 
@@ -266,7 +251,7 @@ impl JiraStandIn {
 
     /// HTTP requests served so far.
     pub fn request_count(&self) -> u64 {
-        self.shared.requests.load(Ordering::SeqCst)
+        self.server.request_count()
     }
 
     pub fn access_tokens(&self) -> Vec<AccessTokenView> {
@@ -283,56 +268,27 @@ impl JiraStandIn {
     }
 }
 
-impl Drop for JiraStandIn {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
-    }
-}
-
 /// A handler that panicked must not take the whole stand-in down with it.
 fn lock(shared: &Shared) -> MutexGuard<'_, State> {
     shared.state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn serve(server: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
-    // Polling with a short timeout lets Drop stop every worker without help.
-    while !stop.load(Ordering::SeqCst) {
-        match server.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(mut rq)) => {
-                shared.requests.fetch_add(1, Ordering::SeqCst);
-                let req = Req::from_tiny(&mut rq);
-                let (resp, now) = {
-                    let mut st = lock(shared);
-                    let ctx = Ctx {
-                        base: st
-                            .base_url
-                            .clone()
-                            .unwrap_or_else(|| shared.real_url.clone())
-                            .trim_end_matches('/')
-                            .to_string(),
-                        now: unix_now() + st.clock_offset,
-                    };
-                    (route(&mut st, &ctx, &req), ctx.now)
-                };
-                let resp = resp
-                    .with_header("Date", http::http_date(now))
-                    .with_header("Server", "Jira stand-in");
-                let _ = rq.respond(resp.into_tiny());
-            }
-            Ok(None) => {}
-            Err(_) => break,
-        }
-    }
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// Routes one request on the stand-in's clock, which also dates the response.
+fn handle(shared: &Shared, req: &Req) -> Resp {
+    let (resp, now) = {
+        let mut st = lock(shared);
+        let ctx = Ctx {
+            base: st
+                .base_url
+                .clone()
+                .unwrap_or_else(|| shared.real_url.clone())
+                .trim_end_matches('/')
+                .to_string(),
+            now: unix_now() as i64 + st.clock_offset,
+        };
+        (route(&mut st, &ctx, req), ctx.now)
+    };
+    resp.with_header("Date", http_date(now))
 }
 
 /// Jira's REST layer refuses non-GET requests whose body a browser form could have
