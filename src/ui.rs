@@ -40,6 +40,28 @@ pub fn fields(rows: &[(&str, String)]) {
     }
 }
 
+/// A spinner on stderr for a wait of known length; hidden when stderr is not a
+/// terminal (indicatif decides), so logs and tests see only the outcome.
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    pub fn start() -> Spinner {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(bar)
+    }
+
+    pub fn say(&self, message: String) {
+        self.0.set_message(message);
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
 impl Side {
     pub fn label(self) -> &'static str {
         match self {

@@ -11,6 +11,8 @@ mod checks;
 mod raw;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_connector;
 mod values;
 
 use std::fmt;

@@ -24,12 +24,12 @@ fn env(name: &str) -> Option<String> {
     }
 }
 
-fn parse(text: &str) -> Result<Answers> {
+pub(super) fn parse(text: &str) -> Result<Answers> {
     Answers::parse(text, Path::new("answers.toml"), &env)
 }
 
 /// Parses `text`, expecting a usage error; returns (message, hint).
-fn fail(text: &str) -> (String, String) {
+pub(super) fn fail(text: &str) -> (String, String) {
     let err = parse(text).expect_err("expected an error");
     assert_eq!(err.kind, ErrorKind::Usage, "{}", err.message);
     (err.message, err.hint.unwrap_or_default())
@@ -497,61 +497,4 @@ fn errors_never_show_secret_values() {
     assert!(!msg.contains("hunter2") && !hint.contains("hunter2"));
     let (msg, hint) = fail("[jira]\nadmin_token = [\"hunter2\"]\n");
     assert!(!msg.contains("hunter2") && !hint.contains("hunter2"));
-}
-
-#[test]
-fn connector_and_align_api_keys_parse() {
-    let a = parse(
-        "[service_account]\ntoken = \"svc-pat\"\n[align]\napi_token = \"user:1|x\"\napi_email = \"a@example.com\"\nsync_timeout_secs = 30\n[connector]\nauth = \"pat\"\nid = 12\n[keys]\npreflight = false\n",
-    )
-    .unwrap();
-    assert_eq!(
-        a.service_account.token.as_ref().map(Secret::expose),
-        Some("svc-pat")
-    );
-    assert_eq!(
-        a.align.api_token.as_ref().map(Secret::expose),
-        Some("user:1|x")
-    );
-    assert_eq!(a.align.api_email.as_deref(), Some("a@example.com"));
-    assert_eq!(a.align.sync_timeout_secs, Some(30));
-    assert_eq!(a.connector.auth, Some(ConnectorAuth::Pat));
-    assert_eq!(a.connector.id, Some(12));
-    assert_eq!(a.keys.preflight, Some(false));
-}
-
-#[test]
-fn connector_auth_must_be_a_known_method() {
-    let (message, hint) = fail("[connector]\nauth = \"oauth2\"\n");
-    assert!(
-        message.starts_with("answers.toml:2:8: connector.auth"),
-        "{message}"
-    );
-    let both = format!("{message} {hint}");
-    assert!(both.contains("\"oauth\""), "{both}");
-}
-
-#[test]
-fn numbers_and_flags_are_checked() {
-    let (message, hint) = fail("[align]\nsync_timeout_secs = 0\n");
-    assert!(
-        message.starts_with("answers.toml:2:21: align.sync_timeout_secs: 0 is out of range"),
-        "{message}"
-    );
-    assert!(hint.contains("1 to 3600"), "{hint}");
-    let (message, _) = fail("[connector]\nid = \"12\"\n");
-    assert!(
-        message.contains("connector.id: expected an integer"),
-        "{message}"
-    );
-    let (message, _) = fail("[keys]\npreflight = \"yes\"\n");
-    assert!(
-        message.contains("keys.preflight: expected true or false"),
-        "{message}"
-    );
-    let (message, _) = fail("[align]\napi_email = \"admin\"\n");
-    assert!(
-        message.contains("align.api_email: `admin` is not an email address"),
-        "{message}"
-    );
 }

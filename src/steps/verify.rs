@@ -188,12 +188,11 @@ fn cannot_see(ctx: &Ctx, key: &str) -> AppError {
 
 /// Polls Jira Align (bounded by `timeout`, with a spinner in a terminal).
 fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Option<Vec<Feature>>> {
-    let spinner = indicatif::ProgressBar::new_spinner();
-    spinner.enable_steady_tick(Duration::from_millis(120));
+    let spinner = ui::Spinner::start();
     let started = Instant::now();
     let outcome = loop {
         let left = timeout.saturating_sub(started.elapsed());
-        spinner.set_message(format!(
+        spinner.say(format!(
             "waiting for features from {key} in Jira Align ({} s left)",
             left.as_secs()
         ));
@@ -206,7 +205,6 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
         }
         std::thread::sleep(POLL_EVERY.min(left));
     };
-    spinner.finish_and_clear();
     Ok(outcome)
 }
 
