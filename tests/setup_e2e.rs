@@ -256,3 +256,30 @@ fn step_number_out_of_range_is_usage() {
     let output = env.run(&["step", "25"]);
     assert_exit(&output, 2);
 }
+
+#[test]
+fn changing_the_connector_method_follows_the_guides_closing_note() {
+    let env = Env::new();
+    env.write_answers("[connector]\nauth = \"oauth\"\n");
+    env.setup();
+    assert_eq!(env.step_status(20), "done");
+    env.write_answers("[connector]\nauth = \"pat\"\n");
+    let text = fs::read_to_string(env.answers_path()).unwrap().replace(
+        "[service_account]\n",
+        "[service_account]\ntoken = \"demo-svc-pat-0123456789\"\n",
+    );
+    support::write_private(&env.answers_path(), &text);
+    let output = env.run(&["setup", "--yes"]);
+    assert_success(&output);
+    let err = stderr(&output);
+    assert!(err.contains("Deactivate the connector"), "{err}");
+    assert!(err.contains("Activate it again"), "{err}");
+    for step in [13, 17, 20] {
+        assert_eq!(env.step_status(step), "skipped", "step {step}");
+    }
+    assert!(
+        stdout(&output).contains("personal access token as svc-jira-align"),
+        "step 21 checks the PAT: {}",
+        stdout(&output)
+    );
+}

@@ -259,12 +259,31 @@ fn set_public_key(
 /// Jira Align public key, another consumer key), the steps built on the old
 /// values run again instead of being passed over as done.
 pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
-    let Some(saved) = ctx.state.consumer.clone() else {
-        return Ok(());
-    };
     let mut changes = Vec::new();
+    let saved_auth = ctx
+        .state
+        .align
+        .as_ref()
+        .and_then(|a| a.connector_auth.clone());
+    if let (Some(given), Some(saved_auth)) = (ctx.answers.connector.auth, saved_auth) {
+        if given.as_str() != saved_auth {
+            ui::warn(&format!(
+                "the connector's method changes from {saved_auth} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
+                given.as_str()
+            ));
+            changes.push((4, "the connector's authentication method"));
+        }
+    }
+    let saved = ctx.state.consumer.clone().unwrap_or_else(|| ConsumerFacts {
+        key: String::new(),
+        key_source: String::new(),
+        public_key_pem: None,
+        fingerprint: None,
+        bits: None,
+        installed_at: None,
+    });
     if let Some(key) = &ctx.answers.keys.consumer_key {
-        if *key != saved.key {
+        if !saved.key.is_empty() && *key != saved.key {
             changes.push((4, "the consumer key"));
         }
     }
@@ -277,7 +296,7 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
         let given = keys::parse_public_key(text)
             .map(|key| keys::fingerprint(&key))
             .ok();
-        if given.is_some() && given != saved.fingerprint {
+        if given.is_some() && saved.fingerprint.is_some() && given != saved.fingerprint {
             changes.push((5, "Jira Align's public key"));
         }
     }
@@ -285,7 +304,7 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
         ui::warn(&format!(
             "the answers file changes {what}: step {first} and the steps built on it run again"
         ));
-        for step in std::iter::once(*first).chain(DEPENDENT_STEPS) {
+        for step in std::iter::once(*first).chain([5]).chain(DEPENDENT_STEPS) {
             ctx.state
                 .record(step, StepStatus::Pending, Some(format!("{what} changed")));
         }
