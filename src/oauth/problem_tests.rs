@@ -220,8 +220,11 @@ fn timestamp_refused_reports_skew_and_window() {
         hint.contains("seconds behind this machine's (estimated)"),
         "{hint}"
     );
-    assert_eq!(remedy::utc(0), "1970-01-01 00:00:00 UTC");
-    assert_eq!(remedy::utc(951_782_400), "2000-02-29 00:00:00 UTC");
+    assert_eq!(crate::util::time::utc_text(0), "1970-01-01 00:00:00 UTC");
+    assert_eq!(
+        crate::util::time::utc_text(951_782_400),
+        "2000-02-29 00:00:00 UTC"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! stores the consumer key and public key on Jira's application link; step 17
 //! gets and approves the access token.
 
+use crate::util::time::utc_text;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use percent_encoding::percent_decode_str;
@@ -291,8 +292,8 @@ fn timestamp_refused(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     if let Some((low, high)) = range {
         text.push_str(&format!(
             " Jira accepts timestamps from {low} to {high} ({} to {}).",
-            utc(low),
-            utc(high)
+            utc_text(low),
+            utc_text(high)
         ));
     }
     // Without a measurement, the middle of Jira's window is a fair guess of its clock.
@@ -342,25 +343,4 @@ fn consumer_key_unknown(ctx: &ProblemContext) -> String {
          use the same key in Jira Align.",
     );
     text
-}
-
-/// `YYYY-MM-DD HH:MM:SS UTC` for a Unix time (days-to-civil, H. Hinnant).
-pub(crate) fn utc(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

@@ -12,14 +12,25 @@ pub fn unix_now() -> u64 {
 
 /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(unix_secs: u64) -> String {
-    let days = (unix_secs / 86_400) as i64;
-    let rem = unix_secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+    let (date, h, m, s) = split(unix_secs as i64);
+    format!("{date}T{h:02}:{m:02}:{s:02}Z")
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC`, for people (e.g. OAuth's acceptable timestamps).
+pub fn utc_text(unix_secs: i64) -> String {
+    let (date, h, m, s) = split(unix_secs);
+    format!("{date} {h:02}:{m:02}:{s:02} UTC")
+}
+
+/// The date as `YYYY-MM-DD`, and hours, minutes, seconds.
+fn split(unix_secs: i64) -> (String, i64, i64, i64) {
+    let rem = unix_secs.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(unix_secs.div_euclid(86_400));
+    (
+        format!("{year:04}-{month:02}-{day:02}"),
         rem / 3600,
         (rem % 3600) / 60,
-        rem % 60
+        rem % 60,
     )
 }
 
@@ -79,6 +90,8 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_996_799), "2026-11-29T23:59:59Z");
+        assert_eq!(utc_text(1_700_000_000), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc_text(-1), "1969-12-31 23:59:59 UTC");
     }
 
     #[test]
