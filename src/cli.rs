@@ -37,7 +37,7 @@ pub struct GlobalArgs {
     /// State directory [default: $XDG_STATE_HOME/align-link/PROFILE]
     #[arg(long, global = true, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
-    /// Start the local Jira stand-in on a free loopback port and run against it, in a fresh state directory
+    /// Start the local Jira and Jira Align stand-ins on free loopback ports and run against them, in a fresh state directory
     #[arg(long, global = true)]
     pub sandbox: bool,
     /// Do not open a browser: print the authorize URL and ask for the verification code

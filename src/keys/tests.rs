@@ -5,35 +5,7 @@ use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::PublicKeyParts;
 
 /// 2048-bit test key (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`).
-const TEST_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQD6NVy3uE64M41w
-tq3BiFQicPYbGYtLqvxesO+n0UWdPd2JqltthdqlEVzR2SVpa8fiPYAadgYfGE6Y
-5v2zD6xVabWBDXwWil4nKW/pkFs9qc5K8d5VX7XIsFtj+HxBvxpmLvBYHWFNgkPx
-HnmtU0nCSLa6VFBs4qNkH/NHLWkpmdelcUQC9iWTte9LS/z4iOe+1lWb8HZtLxYA
-7fGXP3flIddWllTIgjreMEJ3OqcYg4jmSuV1WcC/fJJ9RzIy3bQJr/B3s9/MAhQc
-H+AKYuSkBZH+TsB95qXj2YErNyaW6FoPY/7w8jLsD3r2J9b/q3fTfkGvaTVy7HVb
-wUuu2SI9AgMBAAECggEAUyR/Sld25RPQaMdzZq+YEZfK2Ad9d6f6U7bk9DWAtfcU
-UkYnOnYzyQ1DdEH9ghH8Kkw4cNKORy/rEjkTzbgkEn/dfeROuyjAj6/fzdOX1h5C
-fDnyIRl8TRN5UveDxs8rhRAM8qLUrg5e6FUxpqxaArLp8XHKBdyr4b4SN7E51EXw
-IyDzcvlvhIwg9pS+8tJnHMHgVGawZOihGxkM85Ye7txrD9GpASw2Q2jEgNiZZp0a
-wlKLpvjOVJUI+D62s64p6DO/GauW3ETgL8UjzNMG1Aq/s61oSlfnA6wCRA17nvx0
-v2PILy2vpnaJD+NhkkxJq17lUp4yQgWS84Bsad73SwKBgQD/R/Sdg6gOnsIsbMHU
-iN5LwPMH8oD2N2smH7Tot4qjQr+NVbvn1BmwxS2g4M9gUp/XTUN7MHG4UtXbIJDr
-4jY0A6uW4/Ke98r1FmcuWKvB56RKfwXgxW1zaYBjoC7ytdd+JxWTSAIghI1+IkCu
-bzR+T5nX7ozWyMNzDZYuSNLl1wKBgQD66b/iNX7DK+aAS/2JEEY55G0Y77DKubS/
-w0rF039onBE2yV2mzGQUPnZPTiuJXS9yMllg//xfL3R5RIL8tHU9TuLQgwxnedyW
-sGjmDXGSewCT5TyXDXSsTviQerZ75eh6GwYl/KwF0w9tL3KZh7nzWoTUMO3l+JBW
-hmOunpSOCwKBgQCPffzLxUNj5G0013UkaEK7xhtVrkQ7Ie+CoHPqE7FED7LoWPak
-Wx6NtGfvdC5c8FSUiwORbSue9kDrSSTs0lyxZBbBXCP2o0Zb+VnKPWFePzyj+z5s
-l8zsALOATHvXRct5R7Li9KjtalS2P76nzi5tiYTqUVatLHBgbZSrM5gIRQKBgBTZ
-s85Sb7Q8Q61Jo0nuhkdtSfuWf3R5NiHxUpdZ2e6ReYS5+wRPW8mq3x37+vYxPi4Z
-LQA4hXpLcTxaiyAAxvVPRt3Y5gD7SW9kPXNQjq2DdyrTE9PhlF51OYaYC+4DzuvG
-rx4c/xaE0XVbSgSkGLm2Pe98GWjQ3P2zsTjjiKi9AoGAEH57OgNmV6q4jZ0GUVQK
-mXGM7UcThEQ/RSgmftvqqv0QKw8cXsWA9DYiRruhgHpyP9W73q3Dpxcz0wAO0Uup
-BBgqzx3/p/cR2Md85/MgST9YHcQ5unEPMel+PElEynuaY0VL0Rko38OaR+LBZN7t
-LZZ8hirPSNfJEdk22IcS/pc=
------END PRIVATE KEY-----
-";
+const TEST_PRIVATE_PEM: &str = include_str!("../../tests/data/test-key-2048.pem");
 
 /// Its public half, as `openssl pkey -pubout` prints it.
 const TEST_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
