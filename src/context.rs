@@ -34,6 +34,8 @@ pub struct Ctx {
     admin_auth: Option<AdminAuth>,
     /// Set once the OAuth handshake (steps 17-20) has run in this process.
     pub handshake_ran: bool,
+    /// The Jira Align token question is asked at most once per run.
+    align_token_asked: bool,
     /// `align-link step N`: the operator asked for this one step.
     pub single_step: bool,
     /// Steps recorded in this run, so `setup` passes over them without a word.
@@ -61,6 +63,7 @@ impl Ctx {
             admin_auth: None,
             handshake_ran: false,
             single_step: false,
+            align_token_asked: false,
             recorded_this_run: Default::default(),
         })
     }
@@ -246,13 +249,46 @@ impl Ctx {
         Ok((self.jira_url()?, self.admin_auth()?))
     }
 
-    /// How Jira Align's connector signs in to Jira (OAuth unless the answers say otherwise).
+    /// How Jira Align's connector signs in to Jira: the answers file, else what
+    /// step 4 recorded, else OAuth.
     pub fn connector_auth(&self) -> ConnectorAuth {
-        self.answers.connector.auth.unwrap_or(ConnectorAuth::OAuth)
+        let saved = self
+            .state
+            .align
+            .as_ref()
+            .and_then(|a| a.connector_auth.as_deref());
+        self.answers.connector.auth.unwrap_or_else(|| {
+            ConnectorAuth::ALL
+                .into_iter()
+                .find(|auth| Some(auth.as_str()) == saved)
+                .unwrap_or(ConnectorAuth::OAuth)
+        })
     }
 
-    /// Credentials for Jira Align's REST API, when the answers give a token.
-    pub fn align_api_auth(&self) -> Option<AlignAuth> {
+    /// Credentials for Jira Align's REST API: the answers file's token, else (in a
+    /// terminal, asked once per run) a token the operator pastes; none is fine.
+    pub fn align_api_auth(&mut self) -> Result<Option<AlignAuth>> {
+        if self.answers.align.api_token.is_none()
+            && self.prompter.interactive()
+            && !self.align_token_asked
+        {
+            self.align_token_asked = true;
+            let token = self.prompter.ask(
+                &Question::new(
+                    "align.api_token",
+                    "Jira Align API 2.0 token, from your Jira Align profile (Enter to skip the checks)",
+                )
+                .default("")
+                .secret(),
+            )?;
+            if !token.trim().is_empty() {
+                self.answers.align.api_token = Some(Secret::new(token.trim().to_string()));
+            }
+        }
+        Ok(self.align_api_auth_given())
+    }
+
+    fn align_api_auth_given(&self) -> Option<AlignAuth> {
         let token = self.answers.align.api_token.clone()?;
         Some(match &self.answers.align.api_email {
             Some(email) => AlignAuth::Basic {

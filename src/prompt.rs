@@ -115,8 +115,11 @@ impl Prompter for Terminal {
             });
         }
         let mut input = dialoguer::Input::<String>::new().with_prompt(question.prompt);
-        if let Some(default) = &question.default {
-            input = input.default(default.clone());
+        match question.default.as_deref() {
+            // An empty default marks an optional answer: Enter gives "".
+            Some("") => input = input.allow_empty(true),
+            Some(default) => input = input.default(default.to_string()),
+            None => {}
         }
         input
             .validate_with(|value: &String| (question.validate)(value.trim()))

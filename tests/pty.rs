@@ -116,13 +116,15 @@ fn no_browser_takes_the_verifier_typed_at_the_prompt() {
 #[test]
 fn interactive_setup_with_a_browser_that_clicks_allow() {
     let env = Env::new();
-    env.write_answers("source = \"generate\"\n"); // else setup asks who makes the key pair
+    // Else setup asks who makes the key pair and how the connector signs in.
+    env.write_answers("source = \"generate\"\n[connector]\nauth = \"oauth\"\n");
     let mut cmd = interactive(&env, &["setup"]);
     cmd.env("BROWSER", support::fake_browser());
     let mut session = spawn_with_options(cmd, options()).unwrap();
     let mut confirmations = 0;
     let mut copy_offers = 0;
     let mut connector_id_asked = false;
+    let mut align_token_asked = false;
     loop {
         let (before, found) = session
             .exp_any(vec![
@@ -130,6 +132,8 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
                 ReadUntil::String("Application link name in Jira [".into()),
                 ReadUntil::String("> Nothing more: continue".into()),
                 ReadUntil::String("Connector ID shown on the form".into()),
+                ReadUntil::String("Jira Align API 2.0 token".into()),
+                ReadUntil::String("Name for the connector in Jira Align [".into()),
                 ReadUntil::String("Done: every step requested is complete".into()),
                 ReadUntil::String("Error:".into()),
             ])
@@ -144,6 +148,13 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
                 connector_id_asked = true;
                 session.send_line("42").unwrap();
             }
+        } else if found.contains("Jira Align API 2.0 token") {
+            if !align_token_asked {
+                align_token_asked = true;
+                session.send_line("").unwrap(); // skip: no Jira Align checks
+            }
+        } else if found.contains("Name for the connector") {
+            session.send_line("Jira DC (prod)").unwrap();
         } else if found.contains("Application link name") {
             session.send_line("").unwrap(); // accept the default, "Jira Align"
         } else if found.contains("Done in Jira Align?") {
@@ -170,6 +181,14 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
         "step 4 offers to copy the connector's values"
     );
     assert_eq!(env.state()["align"]["connector_id"].as_integer(), Some(42));
+    assert_eq!(
+        env.state()["align"]["connector_name"].as_str(),
+        Some("Jira DC (prod)")
+    );
+    assert!(
+        align_token_asked,
+        "a terminal run offers to check Jira Align with a token"
+    );
     for step in 1..=24u8 {
         let status = env.step_status(step);
         assert!(

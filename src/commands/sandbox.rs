@@ -8,7 +8,7 @@ pub fn run(jira_port: u16, align_port: u16) -> Result<i32> {
     let sandbox = Sandbox::start_on(jira_port, align_port)?;
     let demo = sandbox.jira.demo();
     let url = sandbox.jira.url();
-    println!("Jira stand-in:     {url}");
+    println!("Jira stand-in:       {url}");
     println!(
         "  administrator:   {} / {} (personal access token {})",
         demo.admin_username, demo.admin_password, demo.admin_token
@@ -23,7 +23,7 @@ pub fn run(jira_port: u16, align_port: u16) -> Result<i32> {
     );
     let align = sandbox.align.url();
     println!("Jira Align stand-in: {align}");
-    println!("  API 2.0 token:   {DEMO_API_TOKEN}");
+    println!("  API 2.0 token:     {DEMO_API_TOKEN}");
     println!();
     println!("An answers file for another terminal (demo credentials only):");
     println!();

@@ -2,7 +2,7 @@
 //! shows each field with its value (and offers to copy them), chooses the consumer
 //! key for OAuth, and records the Connector ID that Support asks for.
 
-use super::guided::guide_with_copy;
+use super::guided::{confirm, show_with_copy};
 use super::keys::choose_consumer_key;
 use super::Outcome;
 use crate::answers::ConnectorAuth;
@@ -15,8 +15,8 @@ use crate::ui;
 pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     let jira = ctx.jira_url()?;
     let align = ctx.align_url()?;
-    let name = ctx.connector_name();
-    let auth = ctx.connector_auth();
+    let name = ask_connector_name(ctx)?;
+    let auth = ask_connector_auth(ctx)?;
     let jira_text = jira.as_str().trim_end_matches('/').to_string();
     let service = ctx
         .answers
@@ -61,14 +61,69 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
         connector_id: previous_id,
     });
     ctx.save()?;
-    let outcome = guide_with_copy(ctx, instructions, &fields)?;
+    show_with_copy(ctx, instructions, &fields, &COPYABLE)?;
     ui::info(
         "If the connector's Service Light is gray rather than green, Jira Align Support must\n\
          switch the service on first: quote the connector type (Jira Connector) and its\n\
          Connector ID, the number shown on the form.",
     );
     record_connector_id(ctx)?;
-    Ok(outcome)
+    confirm(ctx)
+}
+
+/// Fields worth the clipboard: typed text, not choices from a list.
+const COPYABLE: [&str; 5] = [
+    "Connector name",
+    "Jira Link",
+    "Jira API URL",
+    "Consumer key",
+    "Username",
+];
+
+/// The answers file's name, else the saved one, else (asked in a terminal) the default.
+fn ask_connector_name(ctx: &mut Ctx) -> Result<String> {
+    if ctx.answers.align.connector_name.is_some() || ctx.state.align.is_some() {
+        return Ok(ctx.connector_name());
+    }
+    let default = ctx.connector_name();
+    let check = |value: &str| {
+        if value.trim().is_empty() {
+            Err("the name cannot be empty".to_string())
+        } else {
+            Ok(())
+        }
+    };
+    let name = ctx.prompter.ask(
+        &Question::new(
+            "align.connector_name",
+            "Name for the connector in Jira Align",
+        )
+        .default(default)
+        .validate(&check),
+    )?;
+    ctx.answers.align.connector_name = Some(name.clone());
+    Ok(name)
+}
+
+/// How the connector signs in: the answers file, else the saved choice, else (in a
+/// terminal) the operator's; OAuth when nobody says.
+fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
+    let saved = ctx
+        .state
+        .align
+        .as_ref()
+        .and_then(|a| a.connector_auth.clone());
+    if ctx.answers.connector.auth.is_some() || saved.is_some() || !ctx.prompter.interactive() {
+        return Ok(ctx.connector_auth());
+    }
+    let options: Vec<&str> = ConnectorAuth::ALL.iter().map(|a| a.label()).collect();
+    let chosen = ConnectorAuth::ALL[ctx.prompter.select(
+        "How should the connector sign in to Jira?",
+        &options,
+        0,
+    )?];
+    ctx.answers.connector.auth = Some(chosen);
+    Ok(chosen)
 }
 
 /// The answers file's Connector ID, else (in a terminal) the operator's; optional.

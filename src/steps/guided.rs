@@ -14,36 +14,35 @@ pub fn guide(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Re
     if !values.is_empty() {
         ui::fields(values);
     }
-    if !ctx.prompter.interactive() {
-        return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
-    }
     confirm(ctx)
 }
 
-/// As `guide`, and in a terminal offers to copy each value to the clipboard.
-pub fn guide_with_copy(
+/// Shows the instructions and values and, in a terminal, offers to copy those
+/// labelled in `copyable` to the clipboard. The caller then calls `confirm`.
+pub fn show_with_copy(
     ctx: &mut Ctx,
     instructions: &str,
     values: &[(&str, String)],
-) -> Result<Outcome> {
+    copyable: &[&str],
+) -> Result<()> {
     ui::info(instructions);
     ui::fields(values);
     if !ctx.prompter.interactive() {
-        return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
+        return Ok(());
     }
-    let copyable: Vec<&(&str, String)> = values
+    let offered: Vec<&(&str, String)> = values
         .iter()
-        .filter(|(_, value)| !value.starts_with('('))
+        .filter(|(label, _)| copyable.contains(label))
         .collect();
     let mut options = vec!["Nothing more: continue".to_string()];
-    options.extend(copyable.iter().map(|(label, _)| format!("Copy {label}")));
+    options.extend(offered.iter().map(|(label, _)| format!("Copy {label}")));
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
     loop {
         let choice = ctx
             .prompter
             .select("Copy a value to the clipboard?", &options, 0)?;
-        let Some((label, value)) = choice.checked_sub(1).and_then(|i| copyable.get(i)) else {
-            break;
+        let Some((label, value)) = choice.checked_sub(1).and_then(|i| offered.get(i)) else {
+            return Ok(());
         };
         if ctx.prompter.copy_to_clipboard(value) {
             ui::ok(&format!("{label} sent to the clipboard (OSC 52); if your terminal ignores that, copy it from above"));
@@ -53,10 +52,13 @@ pub fn guide_with_copy(
             ));
         }
     }
-    confirm(ctx)
 }
 
-fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
+/// A person confirms the guided work; a scripted run leaves it to the operator.
+pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
+    if !ctx.prompter.interactive() {
+        return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
+    }
     if ctx.prompter.confirm("Done in Jira Align?", true)? {
         Ok(Outcome::Done("confirmed by the operator".into()))
     } else {
@@ -68,7 +70,7 @@ fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
     ctx.http.check_url(&align, "align.url")?;
-    match ctx.align_api_auth() {
+    match ctx.align_api_auth()? {
         Some(auth) => match AlignApi::new(&ctx.http, align.clone(), auth).current_user()? {
             Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),
             None => ui::ok(&format!(

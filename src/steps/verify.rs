@@ -80,7 +80,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
          for the sync.",
         &[("Jira project", key.clone())],
     )?;
-    let Some(auth) = ctx.align_api_auth() else {
+    let Some(auth) = ctx.align_api_auth()? else {
         ui::info("No Jira Align API token (align.api_token): align-link cannot watch the sync; check Features in Jira Align.");
         return Ok(with_guide(guided, jira_side));
     };
