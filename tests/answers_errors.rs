@@ -132,3 +132,34 @@ fn literal_secret_in_a_readable_file_warns() {
         "the warning does not repeat the secret"
     );
 }
+
+#[test]
+fn a_missing_answer_under_yes_names_its_key() {
+    let env = Env::new();
+    support::write_private(
+        &env.answers_path(),
+        "[align]\nurl = \"https://acme.jiraalign.com\"\n",
+    );
+    let output = env.run(&["step", "7", "--yes"]);
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(err.contains("no answer for `jira.url`"), "{err}");
+    assert!(err.contains("under `[jira]`"), "{err}");
+}
+
+#[test]
+fn no_terminal_behaves_as_yes() {
+    // assert_cmd gives the binary no terminal on stdin: it must not wait for input.
+    let env = Env::new();
+    support::write_private(
+        &env.answers_path(),
+        "[align]\nurl = \"https://acme.jiraalign.com\"\n",
+    );
+    let output = env.run(&["step", "7"]);
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("this run cannot ask"),
+        "{}",
+        stderr(&output)
+    );
+}

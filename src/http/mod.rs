@@ -200,7 +200,10 @@ impl Http {
                 Ok(response) if matches!(response.status, 429 | 502 | 503 | 504) => {
                     Some(retry_delay(response, attempt))
                 }
-                Err(err) if err.is_connect() => Some(backoff(attempt)),
+                // A refused certificate will be refused again: no retry.
+                Err(err) if err.is_connect() && !is_certificate_error(err) => {
+                    Some(backoff(attempt))
+                }
                 _ => None,
             };
             match retry_after {
@@ -336,7 +339,9 @@ fn retry_delay(response: &Response, attempt: u32) -> Duration {
 
 fn transport_error(request: &Request, err: reqwest::Error) -> AppError {
     let target = format!("{} {}", request.method, redact_url(&request.url));
-    let hint = if err.is_timeout() {
+    let hint = if is_certificate_error(&err) {
+        "The server's TLS certificate is not trusted. If Jira sits behind a private CA, pass --ca-cert FILE with that CA's certificate (PEM); otherwise check the URL's host name."
+    } else if err.is_timeout() {
         "The server did not answer in time: check the URL, a proxy or firewall, or raise --timeout."
     } else if err.is_connect() {
         "Nothing answered at that address: check the URL and port, DNS, and that this machine may reach it. For a private CA pass --ca-cert FILE."
@@ -344,6 +349,12 @@ fn transport_error(request: &Request, err: reqwest::Error) -> AppError {
         "Check the URL and the network path to it."
     };
     AppError::failed(format!("{target}: {}", error_chain(&err))).hint(hint)
+}
+
+fn is_certificate_error(err: &reqwest::Error) -> bool {
+    error_chain(err)
+        .to_ascii_lowercase()
+        .contains("certificate")
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {

@@ -1,0 +1,142 @@
+//! Jira behind HTTPS with a private CA: refused without `--ca-cert`, trusted with it.
+//! A Python relay terminates TLS in front of the Jira stand-in, with a certificate
+//! that openssl makes for 127.0.0.1.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use support::{assert_exit, assert_success, stderr, Env};
+
+struct Relay(Child);
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let output = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl is needed for this test (apt-get install openssl)");
+    assert!(
+        output.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A private CA (`ca.pem`) and a server certificate for 127.0.0.1 that it signed
+/// (`server.pem`, key `key.pem`), as a company PKI would issue.
+fn make_certificates(dir: &Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=Test Private CA",
+            "-keyout",
+            "ca-key.pem",
+            "-out",
+            "ca.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.csr",
+        ],
+    );
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.pem",
+        ],
+    );
+}
+
+/// Starts the relay; returns it with its port.
+fn start_relay(dir: &Path, target: &str) -> (Relay, u16) {
+    let target_port = target.rsplit(':').next().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_proxy.py");
+    let mut child = Command::new("python3")
+        .arg(script)
+        .arg(dir.join("server.pem"))
+        .arg(dir.join("key.pem"))
+        .arg(target_port)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 is needed for this test");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line.trim().parse().expect("the relay prints its port");
+    (Relay(child), port)
+}
+
+#[test]
+fn a_private_ca_is_trusted_only_with_ca_cert() {
+    let env = Env::new();
+    make_certificates(env.dir.path());
+    let (_relay, port) = start_relay(env.dir.path(), &env.jira.url());
+    env.rewrite_answers(
+        &format!("url = \"{}\"", env.jira.url()),
+        &format!("url = \"https://127.0.0.1:{port}\""),
+    );
+
+    let refused = env.run(&["step", "7", "--yes"]);
+    assert_exit(&refused, 1);
+    let err = stderr(&refused);
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    assert!(err.contains("--ca-cert"), "the hint names the flag: {err}");
+
+    let ca = env.dir.path().join("ca.pem");
+    let trusted = env.run(&["step", "7", "--yes", "--ca-cert", ca.to_str().unwrap()]);
+    assert_success(&trusted);
+    assert!(
+        support::stdout(&trusted).contains("signed in as admin"),
+        "{}",
+        support::stdout(&trusted)
+    );
+}
