@@ -179,3 +179,6 @@ impl<'a> AlignApi<'a> {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests;
