@@ -24,7 +24,7 @@ fn main() {
     let mut requests = String::new();
     for _ in 0..runs {
         let started = Instant::now();
-        let mut child = Command::new(&binary)
+        let child = Command::new(&binary)
             .args(["setup", "--sandbox", "--yes"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
