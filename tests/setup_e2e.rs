@@ -283,3 +283,26 @@ fn changing_the_connector_method_follows_the_guides_closing_note() {
         stdout(&output)
     );
 }
+
+#[test]
+fn an_expired_service_token_says_how_to_renew_it_in_jira_align() {
+    let env = Env::new();
+    env.write_answers("[connector]\nauth = \"pat\"\n");
+    let text = fs::read_to_string(env.answers_path()).unwrap().replace(
+        "[service_account]\n",
+        "[service_account]\ntoken = \"an-expired-token\"\n",
+    );
+    support::write_private(&env.answers_path(), &text);
+    let output = env.run(&["setup", "--yes"]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("step 21") && err.contains("HTTP 401"), "{err}");
+    assert!(
+        err.contains("Deactivate the connector, enter the new token, Save, Activate"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("an-expired-token"),
+        "the token is never printed"
+    );
+}

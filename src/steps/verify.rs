@@ -23,7 +23,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let access = service_access(ctx)?;
     let verified = match client(ctx, &base, &access) {
         Some(jira) => {
-            let user = jira.myself()?;
+            let user = jira.myself().map_err(|err| renew_hint(err, &access))?;
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {}", user.name));
             check_account(ctx, &user.name, &how);
@@ -206,6 +206,23 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
         std::thread::sleep(POLL_EVERY.min(left));
     };
     Ok(outcome)
+}
+
+/// A refused PAT or password usually expired or changed: say how Jira Align takes
+/// the new one (the closing note of Atlassian's guide).
+fn renew_hint(err: AppError, access: &ServiceAccess) -> AppError {
+    let renewable = matches!(access, ServiceAccess::Pat(_) | ServiceAccess::Basic(..));
+    if !renewable || !err.message.contains("HTTP 401") {
+        return err;
+    }
+    let what = if matches!(access, ServiceAccess::Pat(_)) {
+        "token"
+    } else {
+        "password"
+    };
+    err.hint(format!(
+        "Jira refused the service account's {what}: it may have expired or changed. Put the new one in the answers file, rerun this step, then in Jira Align: Deactivate the connector, enter the new {what}, Save, Activate."
+    ))
 }
 
 fn describe(access: &ServiceAccess) -> String {
