@@ -79,6 +79,20 @@ pub struct ConsumerFacts {
     pub installed_at: Option<String>,
 }
 
+impl ConsumerFacts {
+    /// A consumer key whose key pair is not decided yet.
+    pub fn new(key: impl Into<String>) -> ConsumerFacts {
+        ConsumerFacts {
+            key: key.into(),
+            key_source: String::new(),
+            public_key_pem: None,
+            fingerprint: None,
+            bits: None,
+            installed_at: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TokenFacts {

@@ -33,13 +33,22 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Done("request token obtained".into()))
 }
 
-/// Steps 18 and 19 happen inside the handshake.
-pub fn approval_step(ctx: &mut Ctx) -> Result<Outcome> {
+/// Step 18, which happens inside the handshake.
+pub fn request_access(ctx: &mut Ctx) -> Result<Outcome> {
+    approval_leg(ctx, 18)
+}
+
+/// Step 19, which happens inside the handshake.
+pub fn allow_access(ctx: &mut Ctx) -> Result<Outcome> {
+    approval_leg(ctx, 19)
+}
+
+fn approval_leg(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
     if let Some(skipped) = oauth_only(ctx) {
         return Ok(skipped);
     }
     if key_source(ctx) == KeySource::Align {
-        return guided_align(ctx, 18);
+        return guided_align(ctx, step);
     }
     if !ctx.handshake_ran {
         ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
@@ -81,8 +90,12 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
 
 fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
     let text = match step {
-        17 => "In the Jira Align connector, click Authorize Jira OAuth Access (Reauthorize when a token exists).",
-        18 => "Click Request Jira for access. Be logged in to Jira as the service account in another tab of the same browser; a Jira tab then asks to allow access: click Allow.",
+        17 => "In the Jira Align connector, click Authorize Jira OAuth Access (it reads\n\
+               Reauthorize when a token exists: the same process, for a fresh token).",
+        18 => "Click Request Jira for access. Be logged in to Jira as the service account in\n\
+               another tab of the same browser first: Jira Align acts as whoever allows access.",
+        19 => "In the Jira tab that asks whether to allow Jira Align access, check that it is the\n\
+               service account's session, then click Allow.",
         _ => "Wait until the connector's OAuth section shows as completed (it refreshes a few times over some minutes).",
     };
     guide(ctx, text, &[])

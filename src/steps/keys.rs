@@ -82,14 +82,10 @@ pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
         Some(_) => ui::ok("reusing the consumer key chosen earlier"),
         None => ui::ok("consumer key chosen"),
     }
-    let consumer = ctx.state.consumer.get_or_insert_with(|| ConsumerFacts {
-        key: key.clone(),
-        key_source: String::new(),
-        public_key_pem: None,
-        fingerprint: None,
-        bits: None,
-        installed_at: None,
-    });
+    let consumer = ctx
+        .state
+        .consumer
+        .get_or_insert_with(|| ConsumerFacts::new(key.clone()));
     consumer.key = key.clone();
     ctx.save()?;
     Ok(key)
@@ -232,14 +228,10 @@ fn set_public_key(
     fingerprint: &str,
     bits: Option<usize>,
 ) -> Result<()> {
-    let consumer = ctx.state.consumer.get_or_insert_with(|| ConsumerFacts {
-        key: consumer_key.to_string(),
-        key_source: String::new(),
-        public_key_pem: None,
-        fingerprint: None,
-        bits: None,
-        installed_at: None,
-    });
+    let consumer = ctx
+        .state
+        .consumer
+        .get_or_insert_with(|| ConsumerFacts::new(consumer_key.to_string()));
     if consumer
         .fingerprint
         .as_deref()
@@ -274,14 +266,11 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
             changes.push((4, "the connector's authentication method"));
         }
     }
-    let saved = ctx.state.consumer.clone().unwrap_or_else(|| ConsumerFacts {
-        key: String::new(),
-        key_source: String::new(),
-        public_key_pem: None,
-        fingerprint: None,
-        bits: None,
-        installed_at: None,
-    });
+    let saved = ctx
+        .state
+        .consumer
+        .clone()
+        .unwrap_or_else(|| ConsumerFacts::new(String::new()));
     if let Some(key) = &ctx.answers.keys.consumer_key {
         if !saved.key.is_empty() && *key != saved.key {
             changes.push((4, "the consumer key"));
