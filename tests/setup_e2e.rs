@@ -306,3 +306,48 @@ fn an_expired_service_token_says_how_to_renew_it_in_jira_align() {
         "the token is never printed"
     );
 }
+
+#[test]
+fn sandbox_serves_both_stand_ins_until_stopped() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("align-link"))
+        .arg("sandbox")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("Serving until interrupted");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let url_after = |label: &str| {
+        printed
+            .iter()
+            .find_map(|l| l.strip_prefix(label))
+            .map(|rest| rest.trim().to_string())
+            .unwrap_or_else(|| panic!("no {label} line in {printed:?}"))
+    };
+    let jira = url_after("Jira stand-in:");
+    let align = url_after("Jira Align stand-in:");
+    let text = printed.join("\n");
+    assert!(text.contains("svc-jira-align / svc-pass"), "{text}");
+    assert!(text.contains("demo-admin-pat-0123456789"), "{text}");
+    let info: serde_json::Value = reqwest::blocking::get(format!("{jira}/rest/api/2/serverInfo"))
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(info["version"], "9.12.2");
+    let me = reqwest::blocking::Client::new()
+        .get(format!("{align}/rest/align/api/2/users/current"))
+        .bearer_auth(align_link::sandbox::align::DEMO_API_TOKEN)
+        .send()
+        .unwrap();
+    assert_eq!(me.status().as_u16(), 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
