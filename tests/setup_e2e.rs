@@ -209,6 +209,8 @@ fn sandbox_setup_needs_no_answers_file() {
         .env("XDG_STATE_HOME", dir.path().join("xdg"))
         .env("TMPDIR", dir.path())
         .env_remove("BROWSER")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
         .timeout(std::time::Duration::from_secs(180))
         .output()
         .unwrap();
@@ -219,6 +221,14 @@ fn sandbox_setup_needs_no_answers_file() {
         "{out}"
     );
     assert!(out.contains("acts as svc-jira-align"), "{out}");
+    assert!(
+        out.contains("the API token belongs to Ada Admin <ada@example.com>"),
+        "step 1 checks the Jira Align stand-in's token: {out}"
+    );
+    assert!(
+        out.contains("(Jira 24, Jira Align 1)"),
+        "both stand-ins served the run: {out}"
+    );
     assert!(
         !dir.path().join("xdg").exists(),
         "--sandbox never touches a real profile"

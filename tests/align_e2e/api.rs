@@ -115,35 +115,3 @@ fn step_24_without_synced_features_waits_for_the_operator_within_the_timeout() {
         .to_string();
     assert!(detail.contains("no features from ALIGN yet"), "{detail}");
 }
-
-#[test]
-fn sandbox_setup_checks_the_align_stand_in_too() {
-    let dir = tempfile::tempdir().unwrap();
-    let output = assert_cmd::Command::cargo_bin("align-link")
-        .unwrap()
-        .args(["setup", "--sandbox", "--yes"])
-        .env("XDG_STATE_HOME", dir.path().join("xdg"))
-        .env("TMPDIR", dir.path())
-        .env_remove("BROWSER")
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .timeout(Duration::from_secs(180))
-        .output()
-        .unwrap();
-    assert_success(&output);
-    let out = stdout(&output);
-    assert!(
-        out.contains(ADA),
-        "step 1 checks the stand-in's token: {out}"
-    );
-    let served = out
-        .lines()
-        .find(|l| l.starts_with("Sandbox: the stand-ins served"))
-        .unwrap_or_else(|| panic!("{out}"));
-    let align_requests: u64 = served
-        .split("Jira Align ")
-        .nth(1)
-        .and_then(|rest| rest.trim_end_matches(").").parse().ok())
-        .unwrap_or_else(|| panic!("{served}"));
-    assert!(align_requests >= 1, "{served}");
-}
