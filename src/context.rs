@@ -80,51 +80,50 @@ impl Ctx {
     }
 
     pub fn jira_url(&mut self) -> Result<Url> {
-        if let Some(url) = &self.answers.jira.url {
-            return Ok(url.clone());
-        }
-        if let Some(facts) = &self.state.jira {
-            return parse_url(&facts.url, "state jira.url");
-        }
-        let check = |value: &str| {
-            parse_url(value, "Jira URL")
-                .map(|_| ())
-                .map_err(|e| e.message)
-        };
-        let answer = self.prompter.ask(
-            &Question::new(
-                "jira.url",
-                "Jira base URL (for example https://jira.example.com)",
-            )
-            .validate(&check),
+        let saved = self.state.jira.as_ref().map(|j| j.url.clone());
+        let given = self.answers.jira.url.clone();
+        let url = self.url_answer(
+            given,
+            saved,
+            "jira.url",
+            "Jira base URL (for example https://jira.example.com)",
         )?;
-        let url = parse_url(&answer, "jira.url")?;
         self.answers.jira.url = Some(url.clone());
         Ok(url)
     }
 
     pub fn align_url(&mut self) -> Result<Url> {
-        if let Some(url) = &self.answers.align.url {
-            return Ok(url.clone());
-        }
-        if let Some(facts) = &self.state.align {
-            return parse_url(&facts.url, "state align.url");
-        }
-        let check = |value: &str| {
-            parse_url(value, "Jira Align URL")
-                .map(|_| ())
-                .map_err(|e| e.message)
-        };
-        let answer = self.prompter.ask(
-            &Question::new(
-                "align.url",
-                "Jira Align URL (for example https://example.jiraalign.com)",
-            )
-            .validate(&check),
+        let saved = self.state.align.as_ref().map(|a| a.url.clone());
+        let given = self.answers.align.url.clone();
+        let url = self.url_answer(
+            given,
+            saved,
+            "align.url",
+            "Jira Align URL (for example https://example.jiraalign.com)",
         )?;
-        let url = parse_url(&answer, "align.url")?;
         self.answers.align.url = Some(url.clone());
         Ok(url)
+    }
+
+    /// A URL from the answers file, else the saved state, else a question.
+    fn url_answer(
+        &mut self,
+        given: Option<Url>,
+        saved: Option<String>,
+        key: &str,
+        prompt: &str,
+    ) -> Result<Url> {
+        if let Some(url) = given {
+            return Ok(url);
+        }
+        if let Some(text) = saved {
+            return parse_url(&text, &format!("state {key}"));
+        }
+        let check = |value: &str| parse_url(value, key).map(|_| ()).map_err(|e| e.message);
+        let answer = self
+            .prompter
+            .ask(&Question::new(key, prompt).validate(&check))?;
+        parse_url(&answer, key)
     }
 
     pub fn application_name(&mut self) -> Result<String> {
