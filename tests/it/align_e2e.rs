@@ -5,15 +5,11 @@
 //! sync check (step 24) and the sandbox.
 
 // Submodules sit in a folder of their own so cargo does not build them as test crates.
-#[path = "align_e2e/align_key.rs"]
 mod align_key;
-#[path = "align_e2e/api.rs"]
 mod api;
-#[path = "align_e2e/connectors.rs"]
 mod connectors;
-#[path = "align_e2e/public_key.rs"]
 mod public_key;
-mod support;
+use crate::support;
 
 /// The consumer key the tests choose in the answers file (step 4).
 pub const CONSUMER_KEY: &str = "AlignE2eConsumer01";

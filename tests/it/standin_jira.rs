@@ -2,9 +2,7 @@
 //! links and incoming consumers. OAuth service-provider tests live in `oauth.rs`.
 
 // Submodules sit in a folder of their own so cargo does not build them as test crates.
-#[path = "standin_jira/oauth.rs"]
 mod oauth;
-#[path = "standin_jira/support.rs"]
 mod support;
 
 use align_link::sandbox::jira::{JiraConfig, JiraStandIn};

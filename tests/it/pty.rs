@@ -2,7 +2,7 @@
 //! at the prompt (`--no-browser`), and a whole interactive setup where `BROWSER`
 //! is a program that logs in to Jira and clicks Allow.
 
-mod support;
+use crate::support;
 
 use std::process::Command;
 

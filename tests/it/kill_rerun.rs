@@ -1,7 +1,7 @@
 //! Killing align-link at any moment leaves the old state or the new, never a torn
 //! file, and a rerun carries on without a second link or key.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! The stand-in's OAuth 1.0a service provider: the 3-legged dance and one test per
 //! problem code (status, `WWW-Authenticate` and body).
 
-use crate::support::*;
+use super::support::*;
 use reqwest::Method;
 
 const REQUEST_TOKEN: &str = "/plugins/servlet/oauth/request-token";

@@ -2,7 +2,7 @@
 //! close) and the application link steps (8 to 12), through the real binary against
 //! the Jira stand-in.
 
-mod support;
+use crate::support;
 
 use align_link::sandbox::jira::JiraConfig;
 use support::{assert_exit, assert_success, stderr, stdout, Env};

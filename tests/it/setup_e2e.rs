@@ -1,7 +1,7 @@
 //! The real binary against the Jira stand-in: whole scripted setups, reruns, single
 //! steps, a kill in the middle, and the modes of every secret file.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -1,7 +1,7 @@
 //! Bad answers files, through the real binary: each gets a message naming the file,
 //! line and key, the problem and the fix, exit 2, and leaves nothing behind.
 
-mod support;
+use crate::support;
 
 use support::{assert_exit, stderr, write_private, Env};
 

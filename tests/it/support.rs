@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod align;
+pub mod standin;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;

@@ -3,9 +3,7 @@
 //! against a real Jira stand-in live in `connectors.rs`.
 
 // Submodules sit in a folder of their own so cargo does not build them as test crates.
-#[path = "standin_align/connectors.rs"]
 mod connectors;
-#[path = "standin_align/support.rs"]
 mod support;
 
 use align_link::sandbox::align::{AlignConfig, AlignStandIn, DEMO_API_TOKEN, DEMO_USER_EMAIL};

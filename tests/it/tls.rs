@@ -2,7 +2,7 @@
 //! A Python relay terminates TLS in front of the Jira stand-in, with a certificate
 //! that openssl makes for 127.0.0.1.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -1,8 +1,7 @@
 //! Helpers for the Jira Align stand-in tests: HTTP requests to its API, and a Jira
 //! stand-in holding the application link an operator would make.
 
-#[path = "../support/standin.rs"]
-mod standin;
+use crate::support::standin;
 
 pub use standin::client;
 use standin::{create_link, put_consumer};

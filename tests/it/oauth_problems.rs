@@ -3,9 +3,8 @@
 //! the same problems through the real binary, as the operator sees them.
 
 // The harness sits in a folder of its own so cargo does not build it as a test crate.
-#[path = "oauth_problems/lab.rs"]
 mod lab;
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -20,7 +20,7 @@ use url::Url;
 
 /// A fixed 2048-bit test key, made once with
 /// `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`.
-const TEST_PRIVATE_PEM: &str = include_str!("data/test-key-2048.pem");
+const TEST_PRIVATE_PEM: &str = include_str!("../data/test-key-2048.pem");
 
 const CONSUMER_KEY: &str = "JiraAlignCrossCheck";
 const HELPER: &str = concat!(

@@ -1,4 +1,4 @@
-//! Shared by the two stand-in test binaries (each includes it with `#[path]`): an
+//! Shared by the two stand-in test modules: an
 //! HTTP client that does not follow redirects, and the administrator's calls that
 //! make an application link with an incoming consumer on the Jira stand-in.
 

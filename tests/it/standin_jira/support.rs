@@ -1,8 +1,7 @@
 //! Helpers for the stand-in tests: an HTTP client that does not follow redirects, an
 //! admin request builder, a small RSA-SHA1 OAuth signer and the steps of the dance.
 
-#[path = "../support/standin.rs"]
-mod standin;
+use crate::support::standin;
 
 pub use standin::{admin, client, create_link, put_consumer};
 

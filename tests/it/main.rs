@@ -1,0 +1,18 @@
+//! The integration tests, in one test binary: each test binary links reqwest,
+//! rustls and rsa again, and on a two-core machine linking is most of CI's time.
+//! Each module is one subject; `support` holds the shared fixtures.
+
+mod support;
+
+mod align_e2e;
+mod answers_errors;
+mod answers_example;
+mod jira_checks_e2e;
+mod kill_rerun;
+mod oauth_problems;
+mod pty;
+mod setup_e2e;
+mod signature_crosscheck;
+mod standin_align;
+mod standin_jira;
+mod tls;
