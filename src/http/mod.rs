@@ -2,8 +2,13 @@
 //! through here, so timeouts, retries, TLS roots, the `http://` rule, the
 //! User-Agent and redacted request logging are decided once.
 
+pub mod error;
+mod transport;
+
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
@@ -12,9 +17,17 @@ use reqwest::Method;
 use url::Url;
 
 use crate::answers::Secret;
-use crate::error::{AppError, Result};
 use crate::oauth::{OAuthExtras, Signer};
+use crate::util::text::{self, SECRET_PARAMS};
 use crate::util::time::skew_from_date_header;
+pub use error::{AuthKind, ClientError, Service, TransportKind};
+use error::{ParseError, RetryTooLong, TooLarge, TransportError, UrlError, UrlReason};
+
+/// The largest answer read: every Jira and Jira Align answer align-link reads is
+/// a few KiB; a larger one is an error, never buffered whole.
+pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
 pub const USER_AGENT_VALUE: &str = concat!("align-link/", env!("CARGO_PKG_VERSION"));
 
@@ -66,6 +79,8 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     pub body: Body,
     pub accept_json: bool,
+    /// Who answers: named in waits and errors.
+    pub service: Service,
 }
 
 impl<'a> Request<'a> {
@@ -76,6 +91,7 @@ impl<'a> Request<'a> {
             auth: Auth::None,
             body: Body::Empty,
             accept_json: true,
+            service: Service::Jira,
         }
     }
     pub fn get(url: Url) -> Self {
@@ -93,6 +109,10 @@ impl<'a> Request<'a> {
         self.body = Body::Form(pairs);
         self
     }
+    pub fn service(mut self, service: Service) -> Self {
+        self.service = service;
+        self
+    }
 
     /// GET, HEAD, PUT, DELETE and OPTIONS may be repeated safely; POST may not.
     fn idempotent(&self) -> bool {
@@ -105,6 +125,9 @@ impl<'a> Request<'a> {
 
 #[derive(Debug)]
 pub struct Response {
+    /// The request's method and URL (secrets redacted), for error messages.
+    pub method: String,
+    pub url: String,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,
@@ -123,12 +146,13 @@ impl Response {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
-        serde_json::from_str(&self.body).map_err(|err| {
-            AppError::failed(format!(
-                "{what}: the answer is not the JSON expected ({err}); it began: {}",
-                crate::util::truncate(&self.body, 200)
-            ))
-            .hint("Check that the URL points at Jira itself, not at a login page or proxy.")
+        serde_json::from_str(&self.body).map_err(|source| {
+            ClientError::Parse(Box::new(ParseError {
+                what: what.to_string(),
+                reason: text::clean(&source.to_string(), text::EXCERPT_CHARS),
+                excerpt: text::clean(&self.body, 200),
+                source,
+            }))
         })
     }
 }
@@ -145,28 +169,33 @@ impl Http {
             .user_agent(USER_AGENT_VALUE)
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
+            .dns_resolver(Arc::new(transport::SystemResolver))
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
             let pem = std::fs::read(path).map_err(|err| {
-                AppError::usage(format!(
-                    "--ca-cert {}: cannot read it: {err}",
-                    path.display()
-                ))
-                .hint("Give the path of your private CA's certificate (PEM).")
+                ClientError::config(
+                    format!("--ca-cert {}: cannot read it: {err}", path.display()),
+                    "Give the path of your private CA's certificate (PEM).",
+                )
             })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
-                AppError::usage(format!(
-                    "--ca-cert {}: not a PEM certificate: {err}",
-                    path.display()
-                ))
-                .hint("The file must hold a `-----BEGIN CERTIFICATE-----` block.")
+                ClientError::config(
+                    format!("--ca-cert {}: not a PEM certificate: {err}", path.display()),
+                    "The file must hold a `-----BEGIN CERTIFICATE-----` block.",
+                )
             })?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder
-            .build()
-            .map_err(|err| AppError::failed(format!("cannot set up the HTTP client: {err}")))?;
+        let client = builder.build().map_err(|err| {
+            ClientError::config(
+                format!(
+                    "cannot set up the HTTP client: {}",
+                    error::error_chain(&err)
+                ),
+                "Check --ca-cert and the system's certificate store.",
+            )
+        })?;
         Ok(Http {
             client,
             options,
@@ -179,14 +208,19 @@ impl Http {
         self.sent.load(Ordering::Relaxed)
     }
 
-    /// Refuses `http://` to anything but loopback unless `--allow-http`: tokens and
-    /// passwords would cross the network in clear text.
+    /// Refuses `http://` to anything but loopback unless `--allow-http` (tokens and
+    /// passwords would cross the network in clear text), and URLs with user info.
     pub fn check_url(&self, url: &Url, field: &str) -> Result<()> {
         check_scheme(url, field, self.options.allow_http)
     }
 
+    /// Sends `request`, retrying idempotent calls on 429/502/503/504 and failed
+    /// connections. All attempts and waits together stay within `--timeout`: a
+    /// `Retry-After` longer than what is left fails at once.
     pub fn send(&self, request: &Request) -> Result<Response> {
         self.check_url(&request.url, "URL")?;
+        let started = Instant::now();
+        let budget = self.options.timeout;
         let attempts = if request.idempotent() {
             self.options.retries + 1
         } else {
@@ -196,29 +230,57 @@ impl Http {
         loop {
             attempt += 1;
             let outcome = self.send_once(request);
-            let retry_after = match &outcome {
+            let wait = match &outcome {
                 Ok(response) if matches!(response.status, 429 | 502 | 503 | 504) => {
                     Some(retry_delay(response, attempt))
                 }
                 // A refused certificate will be refused again: no retry.
-                Err(err) if err.is_connect() && !is_certificate_error(err) => {
-                    Some(backoff(attempt))
+                Err(ClientError::Transport(err))
+                    if err.connecting && !matches!(err.kind, TransportKind::Tls { .. }) =>
+                {
+                    Some(Wait::Backoff(backoff(attempt)))
                 }
                 _ => None,
             };
-            match retry_after {
-                Some(delay) if attempt < attempts => {
+            let Some(wait) = wait.filter(|_| attempt < attempts) else {
+                return outcome;
+            };
+            let left = budget.saturating_sub(started.elapsed());
+            match wait {
+                Wait::Asked(asked) if asked > left => {
+                    let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
+                    return Err(ClientError::RetryTooLong(Box::new(RetryTooLong {
+                        method: request.method.to_string(),
+                        url: redact_url(&request.url),
+                        service: request.service,
+                        status,
+                        asked_secs: asked.as_secs(),
+                        left,
+                        budget,
+                    })));
+                }
+                Wait::Asked(asked) => {
+                    let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
+                    eprintln!(
+                        "{} asked to wait {} s (HTTP {status}); waiting",
+                        request.service,
+                        asked.as_secs()
+                    );
+                    std::thread::sleep(asked);
+                }
+                // Our own backoff never outlasts the budget: give the last answer instead.
+                Wait::Backoff(delay) if delay > left => return outcome,
+                Wait::Backoff(delay) => {
                     if self.options.verbose {
                         eprintln!("  retrying in {} ms", delay.as_millis());
                     }
                     std::thread::sleep(delay);
                 }
-                _ => return outcome.map_err(|err| transport_error(request, err)),
             }
         }
     }
 
-    fn send_once(&self, request: &Request) -> std::result::Result<Response, reqwest::Error> {
+    fn send_once(&self, request: &Request) -> Result<Response> {
         let mut builder = self
             .client
             .request(request.method.clone(), request.url.clone());
@@ -262,18 +324,46 @@ impl Http {
         }
         let response = builder.send();
         let local_now = SystemTime::now();
-        let response = match response {
+        let mut response = match response {
             Ok(response) => response,
             Err(err) => {
+                // reqwest's text repeats the URL, secrets and all: keep it out.
+                let err = err.without_url();
                 if self.options.verbose {
-                    eprintln!("< failed after {} ms: {err}", started.elapsed().as_millis());
+                    eprintln!(
+                        "< failed after {} ms: {}",
+                        started.elapsed().as_millis(),
+                        error::error_chain(&err)
+                    );
                 }
-                return Err(err);
+                return Err(transport_error(request, Box::new(err)));
             }
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.text()?;
+        let too_large = || {
+            ClientError::TooLarge(Box::new(TooLarge {
+                method: request.method.to_string(),
+                url: redact_url(&request.url),
+                cap: MAX_BODY_BYTES,
+            }))
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY_BYTES)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        // One byte more than the cap tells "exactly the cap" from "more".
+        (&mut response)
+            .take(MAX_BODY_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|err| transport_error(request, Box::new(err)))?;
+        if bytes.len() as u64 > MAX_BODY_BYTES {
+            return Err(too_large());
+        }
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         if self.options.verbose {
             eprintln!(
                 "< {status} ({} ms, {} bytes)",
@@ -286,6 +376,8 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .and_then(|date| skew_from_date_header(date, local_now));
         Ok(Response {
+            method: request.method.to_string(),
+            url: redact_url(&request.url),
             status,
             headers,
             body,
@@ -296,16 +388,32 @@ impl Http {
 }
 
 pub fn check_scheme(url: &Url, field: &str, allow_http: bool) -> Result<()> {
+    let refuse = |reason: UrlReason| {
+        Err(ClientError::Url(Box::new(UrlError {
+            field: field.to_string(),
+            shown: masked_url(url),
+            reason,
+        })))
+    };
+    // Checked first: every other message shows the URL.
+    if !url.username().is_empty() || url.password().is_some() {
+        return refuse(UrlReason::UserInfo);
+    }
     match url.scheme() {
         "https" => Ok(()),
         "http" if allow_http || is_loopback(url) => Ok(()),
-        "http" => Err(AppError::usage(format!(
-            "{field} {url} uses plain http to a host that is not loopback"
-        ))
-        .hint("Use https://, or pass --allow-http if you accept credentials crossing the network unencrypted.")),
-        other => Err(AppError::usage(format!("{field} {url}: scheme `{other}` is not http or https"))
-            .hint("Give an https:// URL.")),
+        "http" => refuse(UrlReason::PlainHttp),
+        other => refuse(UrlReason::Scheme(other.to_string())),
     }
+}
+
+/// `url` with a password replaced by `***`, for messages.
+fn masked_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    if url.password().is_some() {
+        let _ = shown.set_password(Some("***"));
+    }
+    redact_url(&shown)
 }
 
 pub fn is_loopback(url: &Url) -> bool {
@@ -323,54 +431,50 @@ pub fn encode_form(pairs: &[(String, String)]) -> String {
         .finish()
 }
 
+/// How long to wait before the next attempt, and who decided it.
+enum Wait {
+    /// The server's `Retry-After`.
+    Asked(Duration),
+    /// Our exponential backoff.
+    Backoff(Duration),
+}
+
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500 * 2u64.pow(attempt.saturating_sub(1).min(5)))
 }
 
-/// `Retry-After` in seconds when the server gives one (capped: a CLI should not wait
-/// minutes silently), else exponential backoff.
-fn retry_delay(response: &Response, attempt: u32) -> Duration {
-    response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|secs| Duration::from_secs(secs.min(60)))
-        .unwrap_or_else(|| backoff(attempt))
-}
-
-fn transport_error(request: &Request, err: reqwest::Error) -> AppError {
-    let target = format!("{} {}", request.method, redact_url(&request.url));
-    let hint = if is_certificate_error(&err) {
-        "The server's TLS certificate is not trusted. If Jira sits behind a private CA, pass --ca-cert FILE with that CA's certificate (PEM); otherwise check the URL's host name."
-    } else if err.is_timeout() {
-        "The server did not answer in time: check the URL, a proxy or firewall, or raise --timeout."
-    } else if err.is_connect() {
-        "Nothing answered at that address: check the URL and port, DNS, and that this machine may reach it. For a private CA pass --ca-cert FILE."
-    } else {
-        "Check the URL and the network path to it."
+/// `Retry-After` (seconds or an HTTP date) when the server gives one, else backoff.
+fn retry_delay(response: &Response, attempt: u32) -> Wait {
+    let Some(value) = response.header("retry-after").map(str::trim) else {
+        return Wait::Backoff(backoff(attempt));
     };
-    AppError::failed(format!("{target}: {}", error_chain(&err))).hint(hint)
-}
-
-fn is_certificate_error(err: &reqwest::Error) -> bool {
-    error_chain(err)
-        .to_ascii_lowercase()
-        .contains("certificate")
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Wait::Asked(Duration::from_secs(secs));
     }
-    text
+    match httpdate::parse_http_date(value) {
+        Ok(when) => Wait::Asked(
+            when.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO),
+        ),
+        Err(_) => Wait::Backoff(backoff(attempt)),
+    }
+}
+
+fn transport_error(
+    request: &Request,
+    err: Box<dyn std::error::Error + Send + Sync + 'static>,
+) -> ClientError {
+    ClientError::Transport(Box::new(TransportError {
+        method: request.method.to_string(),
+        url: redact_url(&request.url),
+        kind: transport::classify(err.as_ref()),
+        connecting: transport::while_connecting(err.as_ref()),
+        source: err,
+    }))
 }
 
 /// Query values that are secrets (request tokens, verifiers) never reach the log.
 pub fn redact_url(url: &Url) -> String {
-    const SECRET_PARAMS: [&str; 3] = ["oauth_token", "oauth_verifier", "atl_token"];
     if url.query().is_none() {
         return url.to_string();
     }
@@ -397,6 +501,18 @@ fn auth_label(auth: &Auth) -> &'static str {
         Auth::Basic(..) => " [Basic <redacted>]",
         Auth::Cookie(_) => " [session cookie <redacted>]",
         Auth::OAuth(..) => " [OAuth RSA-SHA1, signature <redacted>]",
+    }
+}
+
+impl Auth<'_> {
+    pub fn kind(&self) -> AuthKind {
+        match self {
+            Auth::None => AuthKind::None,
+            Auth::Bearer(_) => AuthKind::Bearer,
+            Auth::Basic(..) => AuthKind::Basic,
+            Auth::Cookie(_) => AuthKind::Cookie,
+            Auth::OAuth(..) => AuthKind::OAuth,
+        }
     }
 }
 

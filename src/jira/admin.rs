@@ -8,8 +8,7 @@ use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::answers::Secret;
-use crate::error::{AppError, Result};
-use crate::http::{Auth, Http, Request, Response};
+use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 
 /// How the administrator authenticates.
 #[derive(Clone)]
@@ -147,10 +146,10 @@ impl<'a> JiraAdmin<'a> {
         let body = json!({"id": null, "name": name, "rpcUrl": url_text, "displayUrl": url_text, "typeId": "generic"});
         let response = self.call(Method::PUT, "rest/applinks/3.0/applicationlink", Some(body))?;
         if response.status == 400 && response.body.contains("applinks.error.duplicate.url") {
-            return Err(AppError::failed(format!(
+            return Err(ClientError::answer(format!(
                 "Jira already has an application link for {url_text}, but align-link could not find it in the list"
-            ))
-            .hint("Look under Administration > Applications > Application links; delete the stale link or rerun step 8."));
+            ),
+            "Look under Administration > Applications > Application links; delete the stale link or rerun step 8."));
         }
         let response = expect_success(response, "creating the application link", None)?;
         #[derive(Deserialize)]
@@ -175,8 +174,10 @@ impl<'a> JiraAdmin<'a> {
             })
             .filter(|id| !id.is_empty())
             .ok_or_else(|| {
-                AppError::failed("Jira created the link but did not say its id")
-                    .hint("Rerun step 8: it finds the link by URL.")
+                ClientError::answer(
+                    "Jira created the link but did not say its id",
+                    "Rerun step 8: it finds the link by URL.",
+                )
             })
     }
 
@@ -257,8 +258,8 @@ impl<'a> JiraAdmin<'a> {
                 .body
                 .contains("applinks.invalid.consumer.publickey")
         {
-            return Err(AppError::failed("Jira refused the public key (applinks.invalid.consumer.publickey)")
-                .hint("Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5."));
+            return Err(ClientError::answer("Jira refused the public key (applinks.invalid.consumer.publickey)",
+                "Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5."));
         }
         expect_success(response, "setting the link's incoming authentication", None)?;
         Ok(())

@@ -7,11 +7,11 @@ use url::Url;
 
 use super::{endpoint, expect_success};
 use crate::answers::Secret;
-use crate::error::{AppError, Result};
-use crate::http::{Auth, Http, Request};
+use crate::http::{Auth, ClientError, Http, Request, Result};
 use crate::oauth::{
     parse_token_response, OAuthExtras, OAuthProblem, ProblemContext, Signer, TokenResponse,
 };
+use crate::util::text;
 
 pub const REQUEST_TOKEN_PATH: &str = "plugins/servlet/oauth/request-token";
 pub const AUTHORIZE_PATH: &str = "plugins/servlet/oauth/authorize";
@@ -65,7 +65,17 @@ impl Provider<'_> {
         };
         let response =
             expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
-        parse_token_response(&response.body).map_err(|err| err.context(what))
+        parse_token_response(&response.body).map_err(|err| {
+            let err = err.context(what);
+            match err {
+                // Only the caller knows what explains a problem: give it the context.
+                ClientError::OAuth(mut failure) => {
+                    failure.context = self.problem_context.clone();
+                    ClientError::OAuth(failure)
+                }
+                other => other,
+            }
+        })
     }
 }
 
@@ -97,17 +107,17 @@ pub fn approve_as(
         ..Request::get(page_url).auth(Auth::Cookie(&session))
     })?;
     if (301..=303).contains(&page.status) {
-        return Err(AppError::failed(format!(
+        return Err(ClientError::answer(format!(
             "Jira sent {username} to its login page instead of the authorize page"
-        ))
-        .hint("The session was not accepted: check the service account's password, or set oauth.approval = \"browser\" and approve in a browser."));
+        ),
+        "The session was not accepted: check the service account's password, or set oauth.approval = \"browser\" and approve in a browser."));
     }
     if !page.is_success() {
         return Err(authorize_page_error(&page));
     }
     let atl_token = hidden_input(&page.body, "atl_token").ok_or_else(|| {
-        AppError::failed("the authorize page has no atl_token form field")
-            .hint("This Jira's authorize page is not the one align-link knows: set oauth.approval = \"browser\" and approve in a browser.")
+        ClientError::answer("the authorize page has no atl_token form field",
+            "This Jira's authorize page is not the one align-link knows: set oauth.approval = \"browser\" and approve in a browser.")
     })?;
     let form = vec![
         ("oauth_token".to_string(), request_token.to_string()),
@@ -123,9 +133,10 @@ pub fn approve_as(
     if (301..=303).contains(&answer.status) {
         let location = answer.header("location").unwrap_or_default();
         let url = base.join(location).map_err(|err| {
-            AppError::failed(format!(
-                "Jira redirected the approval to an invalid URL ({err})"
-            ))
+            ClientError::answer(
+                format!("Jira redirected the approval to an invalid URL ({err})"),
+                "Approve in a browser instead: oauth.approval = \"browser\".",
+            )
         })?;
         return Ok(Approval::Redirect(url));
     }
@@ -133,14 +144,16 @@ pub fn approve_as(
     element_text(&answer.body, "oauth-verifier")
         .map(Approval::Verifier)
         .ok_or_else(|| {
-            AppError::failed("Jira's answer to the approval shows no verifier")
-                .hint("Approve in a browser instead: oauth.approval = \"browser\".")
+            ClientError::answer(
+                "Jira's answer to the approval shows no verifier",
+                "Approve in a browser instead: oauth.approval = \"browser\".",
+            )
         })
 }
 
 /// Jira would not show the authorize page for this request token. A page that
 /// names its OAuth problem gets that problem's remedy; otherwise the usual causes.
-fn authorize_page_error(page: &crate::http::Response) -> AppError {
+fn authorize_page_error(page: &crate::http::Response) -> ClientError {
     let named = page
         .body
         .split("data-oauth-problem=\"")
@@ -150,18 +163,18 @@ fn authorize_page_error(page: &crate::http::Response) -> AppError {
     if let Some(code) = named {
         let problem = OAuthProblem {
             status: page.status,
-            problem: code.to_string(),
+            problem: text::server_name(code),
             params: Default::default(),
         };
         return problem
             .to_error(&Default::default())
             .context("loading the authorize page");
     }
-    AppError::failed(format!(
+    ClientError::answer(format!(
         "Jira would not show the authorize page for this request token (HTTP {})",
         page.status
-    ))
-    .hint("The request token may have expired (they last 10 minutes) or come from another attempt: rerun step 17.")
+    ),
+    "The request token may have expired (they last 10 minutes) or come from another attempt: rerun step 17.")
 }
 
 /// `POST /rest/auth/1/session`: Jira's documented cookie login.
@@ -170,11 +183,11 @@ fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<
     let response =
         http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
     if response.status == 401 || response.status == 403 {
-        return Err(AppError::failed(format!(
+        return Err(ClientError::answer(format!(
             "Jira refused the login of the service account {username} (HTTP {})",
             response.status
-        ))
-        .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first."));
+        ),
+        "Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first."));
     }
     let response = expect_success(response, "logging in as the service account", None)?;
     let value: serde_json::Value = response.json("POST /rest/auth/1/session")?;
@@ -182,8 +195,10 @@ fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<
         .as_str()
         .map(|v| Secret::new(v.to_string()))
         .ok_or_else(|| {
-            AppError::failed("Jira's login answer carries no session")
-                .hint("Approve in a browser instead: oauth.approval = \"browser\".")
+            ClientError::answer(
+                "Jira's login answer carries no session",
+                "Approve in a browser instead: oauth.approval = \"browser\".",
+            )
         })
 }
 

@@ -11,6 +11,7 @@ use crate::answers::{Approval, KeySource};
 use crate::callback::CallbackListener;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
+use crate::http::ClientError;
 use crate::jira::admin::JiraAdmin;
 use crate::jira::handshake::{approve_as, Approval as Approved, Provider};
 use crate::oauth::{OAuthProblem, ProblemContext, Signer, TokenResponse};
@@ -361,19 +362,22 @@ pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
 }
 
 /// On `consumer_key_unknown`, ask Jira what the link actually holds and explain again.
-fn explain_consumer(ctx: &mut Ctx, err: AppError, sent: &str) -> AppError {
-    if !err.message.contains("consumer_key_unknown") {
-        return err;
+fn explain_consumer(ctx: &mut Ctx, err: ClientError, sent: &str) -> AppError {
+    let unknown_key = err
+        .oauth_problem()
+        .is_some_and(|problem| problem.problem == "consumer_key_unknown");
+    if !unknown_key {
+        return err.into();
     }
     let Ok(link_id) = ctx.link_id() else {
-        return err;
+        return err.into();
     };
     let Ok((base, auth)) = ctx.admin_parts() else {
-        return err;
+        return err.into();
     };
     let held = match JiraAdmin::new(&ctx.http, base, auth).consumer(&link_id) {
         Ok(Some(held)) => held.key,
-        _ => return err,
+        _ => return err.into(),
     };
     let problem = OAuthProblem {
         status: 401,
@@ -387,4 +391,5 @@ fn explain_consumer(ctx: &mut Ctx, err: AppError, sent: &str) -> AppError {
     problem
         .to_error(&context)
         .context("getting a request token")
+        .into()
 }

@@ -63,7 +63,7 @@ pub fn prove_jira_side(
         if let Err(restore) = restored {
             ui::warn(&format!(
                 "could not put the link back as it was: {}",
-                restore.message
+                AppError::from(restore).message
             ));
         }
         return Err(AppError::failed(format!(

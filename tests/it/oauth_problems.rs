@@ -25,7 +25,7 @@ fn check(code: &str, reply: Reply, ctx: ProblemContext, remedy: &[&str]) {
         problems::http_status(code),
         "status of {code}"
     );
-    let err = problem.to_error(&ctx);
+    let err = align_link::error::AppError::from(problem.to_error(&ctx));
     assert!(err.message.contains(&format!("oauth_problem={code}")));
     let hint = err.hint.unwrap();
     assert!(
