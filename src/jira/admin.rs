@@ -9,6 +9,7 @@ use url::Url;
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::answers::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
+use crate::util::text;
 
 /// How the administrator authenticates.
 #[derive(Clone)]
@@ -33,13 +34,20 @@ impl AdminAuth {
     }
 }
 
+// Names and URLs are shown and stored: escaped and cut as they are read.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AppLink {
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub id: String,
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(rename = "rpcUrl")]
+    #[serde(rename = "rpcUrl", deserialize_with = "text::deserialize_name")]
     pub rpc_url: String,
-    #[serde(rename = "displayUrl", default)]
+    #[serde(
+        rename = "displayUrl",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub display_url: Option<String>,
     #[serde(rename = "typeId", default)]
     pub type_id: Option<String>,
@@ -47,10 +55,11 @@ pub struct AppLink {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Consumer {
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub key: String,
     #[serde(rename = "publicKey", default)]
     pub public_key: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub name: Option<String>,
 }
 
