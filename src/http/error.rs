@@ -393,7 +393,7 @@ pub struct TooLarge {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{service} asked to wait {asked_secs} s (HTTP {status}) before retrying {method} {url}, more than the {} s left of the --timeout budget of {} s",
-    left.as_secs(),
+    left.as_millis().div_ceil(1000),
     budget.as_secs()
 )]
 pub struct RetryTooLong {
