@@ -119,10 +119,17 @@ pub fn main() -> i32 {
             };
         }
     };
+    let verbose = cli.global.verbose;
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("{}", err.render());
+            // With -v, the typed causes underneath, for a bug report.
+            if verbose {
+                for cause in err.causes() {
+                    eprintln!("Caused by: {cause}");
+                }
+            }
             err.exit_code()
         }
     }

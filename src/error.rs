@@ -12,7 +12,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::http::ClientError;
-use crate::util::text::redact_text;
+use crate::util::text::{clean, redact_text, EXCERPT_CHARS};
 
 /// Exit code for a step that failed.
 pub const EXIT_FAILED: i32 = 1;
@@ -94,6 +94,21 @@ impl AppError {
         None
     }
 
+    /// The causes under this error, outermost first, that its message does not
+    /// already say; escaped, cut and redacted like the message.
+    pub fn causes(&self) -> Vec<String> {
+        let mut causes: Vec<String> = Vec::new();
+        let mut next = StdError::source(self);
+        while let Some(err) = next {
+            let text = redact_text(&clean(&err.to_string(), EXCERPT_CHARS));
+            if !self.message.contains(&text) && !causes.contains(&text) {
+                causes.push(text);
+            }
+            next = err.source();
+        }
+        causes
+    }
+
     /// The text shown to the user: `Error: ...` and, when known, `Hint: ...`;
     /// credentials masked as `-v` masks them, whatever the error quotes.
     pub fn render(&self) -> String {
@@ -168,6 +183,9 @@ mod tests {
         assert_eq!(err.exit_code(), EXIT_FAILED);
         assert!(err.find::<ClientError>().is_some());
         assert!(AppError::failed("x").find::<ClientError>().is_none());
+        let io = std::io::Error::other("disk \u{1b}[2Jfull");
+        let err = AppError::failed("cannot save").with_source(io);
+        assert_eq!(err.causes(), vec!["disk \\u{1b}[2Jfull".to_string()]);
     }
 
     #[test]
