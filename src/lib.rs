@@ -7,7 +7,7 @@
 //! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
-//! - `sandbox`: local stand-ins served on loopback.
+//! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
 
 pub mod align;
 pub mod answers;
