@@ -14,7 +14,7 @@ use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::admin::JiraAdmin;
 use crate::jira::handshake::{approve_as, Approval as Approved, Provider};
-use crate::oauth::{OAuthProblem, ProblemContext, Signer, TokenResponse};
+use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::prompt::Question;
 use crate::state::{AccessToken, StepStatus, TokenFacts, ACCESS_TOKEN_FILE};
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
@@ -361,35 +361,25 @@ pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
     })
 }
 
-/// On `consumer_key_unknown`, ask Jira what the link actually holds and explain again.
+/// On `consumer_key_unknown`, ask Jira what the link actually holds and explain
+/// again: the same problem, with everything Jira sent, and the key on the link.
 fn explain_consumer(ctx: &mut Ctx, err: ClientError, sent: &str) -> AppError {
-    let unknown_key = err
-        .oauth_problem()
-        .is_some_and(|problem| problem.problem == "consumer_key_unknown");
-    if !unknown_key {
+    let ClientError::OAuth(mut failure) = err else {
         return err.into();
+    };
+    if failure.problem.problem != "consumer_key_unknown" {
+        return ClientError::OAuth(failure).into();
     }
-    let Ok(link_id) = ctx.link_id() else {
-        return err.into();
-    };
-    let Ok((base, auth)) = ctx.admin_parts() else {
-        return err.into();
-    };
-    let held = match JiraAdmin::new(&ctx.http, base, auth).consumer(&link_id) {
-        Ok(Some(held)) => held.key,
-        _ => return err.into(),
-    };
-    let problem = OAuthProblem {
-        status: 401,
-        problem: "consumer_key_unknown".into(),
-        params: Default::default(),
-    };
-    let context = ProblemContext {
-        consumer_key_on_link: Some(held),
-        ..problem_context(ctx, sent)
-    };
-    problem
-        .to_error(&context)
-        .context("getting a request token")
-        .into()
+    let held = ctx.link_id().ok().and_then(|link_id| {
+        let (base, auth) = ctx.admin_parts().ok()?;
+        JiraAdmin::new(&ctx.http, base, auth)
+            .consumer(&link_id)
+            .ok()
+            .flatten()
+    });
+    if let Some(held) = held {
+        failure.context.consumer_key_on_link = Some(held.key);
+        failure.context.consumer_key_sent = Some(sent.to_string());
+    }
+    ClientError::OAuth(failure).into()
 }
