@@ -66,14 +66,16 @@ pub fn prove_jira_side(
                 AppError::from(restore).message
             ));
         }
+        let hint = err
+            .hint
+            .clone()
+            .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into());
         return Err(AppError::failed(format!(
             "preflight failed, so Jira Align's key was not installed: {}",
             err.message
         ))
-        .hint(
-            err.hint
-                .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into()),
-        ));
+        .hint(hint)
+        .with_source(err));
     }
     outcome
 }
