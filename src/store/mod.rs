@@ -9,9 +9,11 @@
 
 use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -19,26 +21,47 @@ use serde::Serialize;
 
 use crate::answers::line_col;
 use crate::error::{AppError, Result};
+use crate::util::file::{self, FileError};
 
 /// A temp file older than this belongs to a run that died: no write takes this long,
 /// so a younger one may be another writer's in-flight file and is left alone.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 
+/// Held by the run that may change the profile; see [`Store::lock_for_run`].
+pub const LOCK_FILE: &str = "run.lock";
+
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// The open lock file while this process holds the profile's run lock; the
+    /// lock goes when the last clone of the store is dropped (or the process dies).
+    run_lock: Option<Arc<File>>,
+    /// Set for a throwaway directory (`--sandbox`): removed with the last clone.
+    temporary: Option<Arc<RemoveOnDrop>>,
+}
+
+/// Removes a directory and all in it when dropped.
+#[derive(Debug)]
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        // Best effort: what cannot be removed stays in the temp directory.
+        let _ = fs::remove_dir_all(&self.0);
+    }
 }
 
 impl Store {
-    /// Opens (creating it 0700 if needed) the state directory. Warnings about an
-    /// existing directory's permissions are dropped: use
+    /// Opens (creating it 0700 if needed) the state directory. A directory that
+    /// others can change, or that belongs to someone else, is refused. Warnings
+    /// (group or others can read it) are dropped: use
     /// [`Store::open_with_warnings`] to show them.
     pub fn open(dir: &Path) -> Result<Store> {
         Store::open_with_warnings(dir).map(|(store, _)| store)
     }
 
     /// Like [`Store::open`], and also returns warnings, e.g. that an existing
-    /// directory lets group or others in.
+    /// directory lets group or others read it.
     pub fn open_with_warnings(dir: &Path) -> Result<(Store, Vec<String>)> {
         let shown = dir.display();
         // Created 0700 from the start (missing parents too), so there is no moment
@@ -61,6 +84,7 @@ impl Store {
             ))
             .hint(format!("move {shown} away or pick another directory")));
         }
+        check_owner_and_mode(dir, &meta)?;
         let mut warnings = Vec::new();
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
@@ -72,9 +96,64 @@ impl Store {
         Ok((
             Store {
                 dir: dir.to_path_buf(),
+                run_lock: None,
+                temporary: None,
             },
             warnings,
         ))
+    }
+
+    /// Takes the profile's run lock (an advisory `flock` on [`LOCK_FILE`]) for as
+    /// long as this store lives, so that two runs never change one profile at once.
+    /// Another run holding it is an error naming its PID; nothing waits.
+    pub fn lock_for_run(&mut self) -> Result<()> {
+        if self.run_lock.is_some() {
+            return Ok(());
+        }
+        let path = self.dir.join(LOCK_FILE);
+        let shown = path.display();
+        let fail = |err: io::Error| {
+            AppError::failed(format!("cannot lock {shown}: {err}")).hint(format!(
+                "check that {} is yours and writable",
+                self.dir.display()
+            ))
+        };
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .mode(0o600)
+            // A FIFO must not block the open; a symlink must not point elsewhere.
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
+            .open(&path)
+            .map_err(fail)?;
+        let meta = file.metadata().map_err(fail)?;
+        if !meta.is_file() {
+            return Err(AppError::failed(format!("{shown} is not a regular file"))
+                .hint(format!("remove {shown}; align-link makes it again")));
+        }
+        // flock(2) rather than `File::try_lock`, which needs Rust 1.89 (MSRV is 1.85).
+        // SAFETY: the descriptor is open for as long as `file` lives.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::WouldBlock {
+                return Err(held_by_another_run(&file, &self.dir));
+            }
+            return Err(fail(err));
+        }
+        // For the message another run shows; the lock itself is the flock.
+        let pid = format!("{}\n", std::process::id());
+        file.set_len(0)
+            .and_then(|()| file.write_all_at(pid.as_bytes(), 0))
+            .map_err(fail)?;
+        self.run_lock = Some(Arc::new(file));
+        Ok(())
+    }
+
+    /// Makes the directory temporary: it is removed, with everything in it, when
+    /// the last clone of this store is dropped, whether the run succeeded or not.
+    pub fn remove_when_dropped(&mut self) {
+        self.temporary = Some(Arc::new(RemoveOnDrop(self.dir.clone())));
     }
 
     pub fn dir(&self) -> &Path {
@@ -95,13 +174,13 @@ impl Store {
             "repair or delete the file ({shown}); deleting it makes align-link forget what \
              it recorded there"
         );
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(T::default()),
-            Err(err) if err.kind() == io::ErrorKind::InvalidData => {
-                return Err(AppError::usage(format!("{shown}: not valid UTF-8")).hint(fix))
-            }
-            Err(err) => return Err(AppError::failed(format!("cannot read {shown}: {err}"))),
+        let bytes = match file::read_regular(&path, file::STATE_FILE_MAX) {
+            Ok((bytes, _)) => bytes,
+            Err(FileError::Missing) => return Ok(T::default()),
+            Err(err) => return Err(state_file_error(&path, &err)),
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Err(AppError::usage(format!("{shown}: not valid UTF-8")).hint(fix));
         };
         toml::from_str(&text).map_err(|err| {
             let message = err.message().trim().replace('\n', ": ");
@@ -138,19 +217,12 @@ impl Store {
         check_name(name)?;
         let path = self.dir.join(name);
         let shown = path.display();
-        let mut file = match File::open(&path) {
-            Ok(file) => file,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(AppError::failed(format!("cannot read {shown}: {err}"))),
+        // The mode of the file actually read, not of whatever the path names now.
+        let (bytes, meta) = match file::read_regular(&path, file::STATE_FILE_MAX) {
+            Ok(read) => read,
+            Err(FileError::Missing) => return Ok(None),
+            Err(err) => return Err(state_file_error(&path, &err)),
         };
-        // The mode of the file actually opened, not of whatever the path names now.
-        let meta = file
-            .metadata()
-            .map_err(|err| AppError::failed(format!("cannot read {shown}: {err}")))?;
-        if !meta.is_file() {
-            return Err(AppError::failed(format!("{shown} is not a file"))
-                .hint(format!("move {shown} away; align-link writes it again")));
-        }
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(AppError::failed(format!(
@@ -161,9 +233,8 @@ impl Store {
                 "chmod 600 {shown}, and if anyone else could have read it, replace the secret"
             )));
         }
-        let mut text = String::new();
-        file.read_to_string(&mut text).map_err(|err| {
-            AppError::failed(format!("cannot read {shown}: {err}")).hint(format!(
+        let text = String::from_utf8(bytes).map_err(|_| {
+            AppError::failed(format!("cannot read {shown}: not text")).hint(format!(
                 "{shown} should hold text; delete it to have it made again"
             ))
         })?;
@@ -256,6 +327,83 @@ impl Store {
             }
         }
     }
+}
+
+/// The error when another process holds the run lock, naming it when it has
+/// written its PID (it does so right after locking: wait a moment for it).
+fn held_by_another_run(file: &File, dir: &Path) -> AppError {
+    let mut holder = None;
+    for _ in 0..20 {
+        let mut text = [0u8; 32];
+        let read = file.read_at(&mut text, 0).unwrap_or(0);
+        holder = std::str::from_utf8(&text[..read])
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok());
+        if holder.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let shown = dir.display();
+    let who = match holder {
+        Some(pid) => format!("another align-link run (PID {pid})"),
+        None => "another align-link run".to_string(),
+    };
+    let stop = match holder {
+        Some(pid) => format!(" (or stop it with `kill {pid}`)"),
+        None => String::new(),
+    };
+    AppError::failed(format!(
+        "{who} is working on the profile in {shown}; one run per profile at a time"
+    ))
+    .hint(format!(
+        "Wait for it to finish{stop}, then run this again. The lock goes with the process, \
+         so a run that died never holds it."
+    ))
+}
+
+/// A state directory that others can change could have its files (the private
+/// key among them) swapped under us; one owned by someone else is theirs.
+fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
+    let shown = dir.display();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(AppError::failed(format!(
+            "the state directory {shown} belongs to another user (uid {}, you are uid {me}); \
+             whoever owns it can change the keys align-link keeps there",
+            meta.uid()
+        ))
+        .hint(format!(
+            "If it should be yours: `sudo chown \"$(id -u)\" {shown}`. Otherwise give \
+             another --state-dir."
+        )));
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o022 != 0 {
+        return Err(AppError::failed(format!(
+            "the state directory {shown} can be changed by group or others (mode {mode:03o}); \
+             they could replace the keys align-link keeps there"
+        ))
+        .hint(format!(
+            "Run `chmod 700 {shown}`, and if anyone else could have written there, delete the \
+             directory and run setup again."
+        )));
+    }
+    Ok(())
+}
+
+/// A state file that cannot be read as one: not a regular file, or too big.
+fn state_file_error(path: &Path, err: &FileError) -> AppError {
+    let shown = path.display().to_string();
+    let hint = match err {
+        FileError::NotRegular(_) | FileError::TooLarge { .. } => format!(
+            "align-link writes only small regular files there: move {shown} away (deleting it \
+             makes align-link forget what it recorded there)"
+        ),
+        _ => format!("make {shown} readable by you"),
+    };
+    AppError::failed(err.problem(&shown)).hint(hint)
 }
 
 /// True when process `pid` is known not to run (Linux's /proc tells; elsewhere
