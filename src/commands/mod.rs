@@ -60,7 +60,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         Box::new(Terminal)
     };
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    crate::steps::keys::reconcile_with_answers(&mut ctx)?;
+    crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }
 

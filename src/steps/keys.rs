@@ -15,7 +15,7 @@ use crate::state::{ConsumerFacts, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FIL
 use crate::ui;
 
 /// Steps whose result depends on the consumer key and public key.
-const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
+pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
 /// Who made the key pair: the answers file says, else what step 5 decided.
 pub fn key_source(ctx: &Ctx) -> KeySource {
@@ -127,6 +127,9 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             .unwrap_or(keys::DEFAULT_KEY_BITS);
         let started = Instant::now();
         let private = keys::generate_private_key(bits)?;
+        if existing {
+            forget_public_half(ctx)?;
+        }
         ctx.store.write_secret(
             PRIVATE_KEY_FILE,
             keys::private_key_to_pem(&private).as_bytes(),
@@ -136,9 +139,6 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             started.elapsed().as_secs_f64(),
             ctx.store.dir().join(PRIVATE_KEY_FILE).display()
         ));
-        if existing {
-            reset_dependents(ctx);
-        }
         (RsaPublicKey::from(&private), bits)
     };
     let pem = keys::public_key_to_pem(&public);
@@ -246,63 +246,24 @@ fn set_public_key(
     ctx.save()
 }
 
-/// Before any step runs: when the answers file now says something else about the
-/// keys than what the saved state was built from (another key source, another
-/// Jira Align public key, another consumer key), the steps built on the old
-/// values run again instead of being passed over as done.
-pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
-    let mut changes = Vec::new();
-    let saved_auth = ctx
-        .state
-        .align
-        .as_ref()
-        .and_then(|a| a.connector_auth.clone());
-    if let (Some(given), Some(saved_auth)) = (ctx.answers.connector.auth, saved_auth) {
-        if given.as_str() != saved_auth {
-            ui::warn(&format!(
-                "the connector's method changes from {saved_auth} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
-                given.as_str()
-            ));
-            changes.push((4, "the connector's authentication method"));
-        }
+/// Before a new private key replaces the one on disk: the old public half (which
+/// the link may hold) is forgotten and step 5 and the steps built on it are
+/// pending, all saved first. A run killed after the new key is written then
+/// redoes step 5 from the key on disk, and never installs a public key whose
+/// private half is gone.
+fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
+    ctx.state.record(
+        5,
+        StepStatus::Pending,
+        Some("a new key pair replaces the old one".into()),
+    );
+    reset_dependents(ctx);
+    if let Some(consumer) = ctx.state.consumer.as_mut() {
+        consumer.public_key_pem = None;
+        consumer.fingerprint = None;
+        consumer.installed_at = None;
     }
-    let saved = ctx
-        .state
-        .consumer
-        .clone()
-        .unwrap_or_else(|| ConsumerFacts::new(String::new()));
-    if let Some(key) = &ctx.answers.keys.consumer_key {
-        if !saved.key.is_empty() && *key != saved.key {
-            changes.push((4, "the consumer key"));
-        }
-    }
-    if let Some(source) = ctx.answers.keys.source {
-        if !saved.key_source.is_empty() && source.as_str() != saved.key_source {
-            changes.push((5, "who makes the key pair (keys.source)"));
-        }
-    }
-    if let Some(text) = &ctx.answers.keys.public_key {
-        let given = keys::parse_public_key(text)
-            .map(|key| keys::fingerprint(&key))
-            .ok();
-        if given.is_some() && saved.fingerprint.is_some() && given != saved.fingerprint {
-            changes.push((5, "Jira Align's public key"));
-        }
-    }
-    for (first, what) in &changes {
-        ui::warn(&format!(
-            "the answers file changes {what}: step {first} and the steps built on it run again"
-        ));
-        for step in std::iter::once(*first).chain([5]).chain(DEPENDENT_STEPS) {
-            ctx.state
-                .record(step, StepStatus::Pending, Some(format!("{what} changed")));
-        }
-    }
-    if !changes.is_empty() {
-        ctx.state.token = None;
-        ctx.save()?;
-    }
-    Ok(())
+    ctx.save()
 }
 
 fn reset_dependents(ctx: &mut Ctx) {
