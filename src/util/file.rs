@@ -157,7 +157,9 @@ fn check_metadata(meta: &Metadata, max: u64) -> Result<(), FileError> {
 fn human_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB {
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)
     } else if bytes >= KIB && bytes % KIB == 0 {
         format!("{} KiB", bytes / KIB)
@@ -205,7 +207,7 @@ mod tests {
         assert!(matches!(err, FileError::TooLarge { .. }));
         assert_eq!(
             err.problem("big"),
-            "big is 100.0 MiB, more than the 64 KiB such a file can be"
+            "big is 100 MiB, more than the 64 KiB such a file can be"
         );
         assert!(check_regular(&path, KEY_FILE_MAX).is_err());
     }

@@ -18,3 +18,4 @@ mod signature_crosscheck;
 mod standin_align;
 mod standin_jira;
 mod tls;
+mod untrusted_files;
