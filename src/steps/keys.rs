@@ -275,3 +275,82 @@ fn reset_dependents(ctx: &mut Ctx) {
     }
     ctx.state.token = None;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answers;
+    use crate::config::{RawOptions, RunConfig};
+    use crate::prompt::Prompter;
+    use crate::state::{State, STATE_FILE};
+    use crate::store::Store;
+
+    /// An operator who answers "no, make a new key pair".
+    struct ReplaceTheKey;
+
+    impl Prompter for ReplaceTheKey {
+        fn interactive(&self) -> bool {
+            true
+        }
+        fn ask(&mut self, question: &Question) -> Result<String> {
+            panic!("unexpected question {}", question.key)
+        }
+        fn confirm(&mut self, _prompt: &str, _default: bool) -> Result<bool> {
+            Ok(false)
+        }
+        fn select(&mut self, prompt: &str, _options: &[&str], _default: usize) -> Result<usize> {
+            panic!("unexpected choice {prompt}")
+        }
+    }
+
+    #[test]
+    fn the_old_public_half_is_forgotten_before_a_new_private_key_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut state = State::default();
+        let mut consumer = ConsumerFacts::new("abc123");
+        consumer.key_source = "generate".into();
+        consumer.public_key_pem = Some("the old public key".into());
+        consumer.fingerprint = Some("SHA256:old".into());
+        consumer.installed_at = Some("2026-01-01T00:00:00Z".into());
+        state.consumer = Some(consumer);
+        for step in [4, 5, 13, 14, 15, 20] {
+            state.record(step, StepStatus::Done, None);
+        }
+        store.save(STATE_FILE, &state).unwrap();
+        // The new private key cannot be written: as if the run died right there.
+        std::fs::create_dir(store.path(PRIVATE_KEY_FILE)).unwrap();
+
+        let config = RunConfig::from_raw(RawOptions {
+            profile: "default".into(),
+            connect_timeout_secs: 10,
+            timeout_secs: 30,
+            ..RawOptions::default()
+        })
+        .unwrap();
+        let mut answers = Answers::empty();
+        answers.keys.bits = Some(2048);
+        let mut ctx = Ctx::new(
+            config,
+            answers,
+            store.clone(),
+            Box::new(ReplaceTheKey),
+            None,
+        )
+        .unwrap();
+        assert!(key_pair(&mut ctx).is_err());
+
+        // What the next run reads: step 5 to do again, from the key on disk, and
+        // no public key left that could be installed without its private half.
+        let saved: State = store.load(STATE_FILE).unwrap();
+        for step in [5, 13, 14, 15, 20] {
+            assert_eq!(saved.step_status(step), StepStatus::Pending, "step {step}");
+        }
+        assert_eq!(saved.step_status(4), StepStatus::Done);
+        let consumer = saved.consumer.unwrap();
+        assert_eq!(consumer.key, "abc123");
+        assert_eq!(consumer.public_key_pem, None);
+        assert_eq!(consumer.fingerprint, None);
+        assert_eq!(consumer.installed_at, None);
+    }
+}
