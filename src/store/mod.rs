@@ -6,12 +6,15 @@
 //! target, and then the directory is fsynced. Killing the process at any moment
 //! leaves the old file or the new one, never a torn one. Temp files a killed run
 //! leaves behind are never read, and the next save of the same name removes them.
+//!
+//! The directory must be the user's own and closed to others' writes; every file in
+//! it is read only if it is a small regular file (`util::file`), and a run that may
+//! change the profile holds its lock (`lock`).
 
 use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,53 +104,6 @@ impl Store {
             },
             warnings,
         ))
-    }
-
-    /// Takes the profile's run lock (an advisory `flock` on [`LOCK_FILE`]) for as
-    /// long as this store lives, so that two runs never change one profile at once.
-    /// Another run holding it is an error naming its PID; nothing waits.
-    pub fn lock_for_run(&mut self) -> Result<()> {
-        if self.run_lock.is_some() {
-            return Ok(());
-        }
-        let path = self.dir.join(LOCK_FILE);
-        let shown = path.display();
-        let fail = |err: io::Error| {
-            AppError::failed(format!("cannot lock {shown}: {err}")).hint(format!(
-                "check that {} is yours and writable",
-                self.dir.display()
-            ))
-        };
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .mode(0o600)
-            // A FIFO must not block the open; a symlink must not point elsewhere.
-            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
-            .open(&path)
-            .map_err(fail)?;
-        let meta = file.metadata().map_err(fail)?;
-        if !meta.is_file() {
-            return Err(AppError::failed(format!("{shown} is not a regular file"))
-                .hint(format!("remove {shown}; align-link makes it again")));
-        }
-        // flock(2) rather than `File::try_lock`, which needs Rust 1.89 (MSRV is 1.85).
-        // SAFETY: the descriptor is open for as long as `file` lives.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            let err = io::Error::last_os_error();
-            if err.kind() == io::ErrorKind::WouldBlock {
-                return Err(held_by_another_run(&file, &self.dir));
-            }
-            return Err(fail(err));
-        }
-        // For the message another run shows; the lock itself is the flock.
-        let pid = format!("{}\n", std::process::id());
-        file.set_len(0)
-            .and_then(|()| file.write_all_at(pid.as_bytes(), 0))
-            .map_err(fail)?;
-        self.run_lock = Some(Arc::new(file));
-        Ok(())
     }
 
     /// Makes the directory temporary: it is removed, with everything in it, when
@@ -329,39 +285,6 @@ impl Store {
     }
 }
 
-/// The error when another process holds the run lock, naming it when it has
-/// written its PID (it does so right after locking: wait a moment for it).
-fn held_by_another_run(file: &File, dir: &Path) -> AppError {
-    let mut holder = None;
-    for _ in 0..20 {
-        let mut text = [0u8; 32];
-        let read = file.read_at(&mut text, 0).unwrap_or(0);
-        holder = std::str::from_utf8(&text[..read])
-            .ok()
-            .and_then(|t| t.trim().parse::<u32>().ok());
-        if holder.is_some() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    let shown = dir.display();
-    let who = match holder {
-        Some(pid) => format!("another align-link run (PID {pid})"),
-        None => "another align-link run".to_string(),
-    };
-    let stop = match holder {
-        Some(pid) => format!(" (or stop it with `kill {pid}`)"),
-        None => String::new(),
-    };
-    AppError::failed(format!(
-        "{who} is working on the profile in {shown}; one run per profile at a time"
-    ))
-    .hint(format!(
-        "Wait for it to finish{stop}, then run this again. The lock goes with the process, \
-         so a run that died never holds it."
-    ))
-}
-
 /// A state directory that others can change could have its files (the private
 /// key among them) swapped under us; one owned by someone else is theirs.
 fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
@@ -512,6 +435,8 @@ fn state_dir_from(
         };
     Ok(base.join("align-link").join(profile))
 }
+
+mod lock;
 
 #[cfg(test)]
 mod tests;
