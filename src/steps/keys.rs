@@ -19,12 +19,11 @@ pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22
 
 /// Who made the key pair: the answers file says, else what step 5 decided.
 pub fn key_source(ctx: &Ctx) -> KeySource {
-    ctx.answers.keys.source.unwrap_or(
-        match ctx.state.consumer.as_ref().map(|c| c.key_source.as_str()) {
-            Some("align") => KeySource::Align,
-            _ => KeySource::Generate,
-        },
-    )
+    ctx.answers
+        .keys
+        .source
+        .or(ctx.state.consumer.as_ref().and_then(|c| c.key_source))
+        .unwrap_or(KeySource::Generate)
 }
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
@@ -33,7 +32,7 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
         .state
         .consumer
         .as_ref()
-        .is_some_and(|c| !c.key_source.is_empty());
+        .is_some_and(|c| c.key_source.is_some());
     if ctx.answers.keys.source.is_some() || decided || !ctx.prompter.interactive() {
         return Ok(key_source(ctx));
     }
@@ -52,13 +51,6 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     };
     ctx.answers.keys.source = Some(source);
     Ok(source)
-}
-
-fn source_label(source: KeySource) -> &'static str {
-    match source {
-        KeySource::Generate => "generate",
-        KeySource::Align => "align",
-    }
 }
 
 /// The consumer key both sides share: the answers file's, else the one chosen
@@ -239,7 +231,7 @@ fn set_public_key(
     {
         consumer.installed_at = None;
     }
-    consumer.key_source = source_label(source).into();
+    consumer.key_source = Some(source);
     consumer.public_key_pem = Some(pem.to_string());
     consumer.fingerprint = Some(fingerprint.to_string());
     consumer.bits = bits;
@@ -309,7 +301,7 @@ mod tests {
         let store = Store::open(dir.path()).unwrap();
         let mut state = State::default();
         let mut consumer = ConsumerFacts::new("abc123");
-        consumer.key_source = "generate".into();
+        consumer.key_source = Some(KeySource::Generate);
         consumer.public_key_pem = Some("the old public key".into());
         consumer.fingerprint = Some("SHA256:old".into());
         consumer.installed_at = Some("2026-01-01T00:00:00Z".into());

@@ -8,6 +8,7 @@ use url::Url;
 
 use super::keys::DEPENDENT_STEPS;
 use crate::context::Ctx;
+use crate::domain::KeySource;
 use crate::error::Result;
 use crate::keys;
 use crate::state::StepStatus;
@@ -43,15 +44,12 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
 }
 
 fn connector_method(ctx: &Ctx, changes: &mut Vec<Change>) {
-    let saved = ctx
-        .state
-        .align
-        .as_ref()
-        .and_then(|a| a.connector_auth.clone());
+    let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
     if let (Some(given), Some(saved)) = (ctx.answers.connector.auth, saved) {
-        if given.as_str() != saved {
+        if given != saved {
             ui::warn(&format!(
-                "the connector's method changes from {saved} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
+                "the connector's method changes from {} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
+                saved.as_str(),
                 given.as_str()
             ));
             changes.push(key_change(4, "the connector's authentication method"));
@@ -70,7 +68,7 @@ fn key_inputs(ctx: &Ctx, changes: &mut Vec<Change>) {
         }
     }
     if let Some(source) = answers.source {
-        if !saved.key_source.is_empty() && source.as_str() != saved.key_source {
+        if saved.key_source.is_some_and(|saved| saved != source) {
             changes.push(key_change(5, "who makes the key pair (keys.source)"));
         }
     }
@@ -155,7 +153,7 @@ fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
     ctx.state.link = None;
     if let Some(consumer) = ctx.state.consumer.as_mut() {
         consumer.installed_at = None;
-        if consumer.key_source == "align" {
+        if consumer.key_source == Some(KeySource::Align) {
             consumer.public_key_pem = None;
             consumer.fingerprint = None;
             consumer.bits = None;
