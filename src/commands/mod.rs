@@ -71,12 +71,7 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
         return Ok(dir.clone());
     }
     if config.sandbox {
-        let unique = format!(
-            "align-link-sandbox-{}-{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        );
-        return Ok(std::env::temp_dir().join(unique));
+        return Ok(crate::store::fresh_sandbox_dir(&std::env::temp_dir()));
     }
     default_state_dir(&config.profile)
 }

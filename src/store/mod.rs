@@ -43,17 +43,6 @@ pub struct Store {
     temporary: Option<Arc<RemoveOnDrop>>,
 }
 
-/// Removes a directory and all in it when dropped.
-#[derive(Debug)]
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        // Best effort: what cannot be removed stays in the temp directory.
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
 impl Store {
     /// Opens (creating it 0700 if needed) the state directory. A directory that
     /// others can change, or that belongs to someone else, is refused. Warnings
@@ -104,12 +93,6 @@ impl Store {
             },
             warnings,
         ))
-    }
-
-    /// Makes the directory temporary: it is removed, with everything in it, when
-    /// the last clone of this store is dropped, whether the run succeeded or not.
-    pub fn remove_when_dropped(&mut self) {
-        self.temporary = Some(Arc::new(RemoveOnDrop(self.dir.clone())));
     }
 
     pub fn dir(&self) -> &Path {
@@ -437,6 +420,10 @@ fn state_dir_from(
 }
 
 mod lock;
+mod temporary;
+
+pub use temporary::fresh_sandbox_dir;
+use temporary::RemoveOnDrop;
 
 #[cfg(test)]
 mod tests;

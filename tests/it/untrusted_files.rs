@@ -205,7 +205,7 @@ fn sandbox_dirs(tmp: &Path) -> Vec<String> {
 }
 
 #[test]
-fn sandbox_state_is_removed_on_exit_also_after_a_failure() {
+fn sandbox_state_is_removed_on_exit_after_a_failure_and_after_a_kill() {
     let tmp = tempfile::tempdir().unwrap();
     let sandbox = |args: &[&str]| {
         assert_cmd::Command::cargo_bin("align-link")
@@ -229,5 +229,28 @@ fn sandbox_state_is_removed_on_exit_also_after_a_failure() {
     assert_eq!(sandbox_dirs(tmp.path()), Vec::<String>::new());
     let output = sandbox(&["step", "13"]);
     assert_exit(&output, 1);
+    assert_eq!(sandbox_dirs(tmp.path()), Vec::<String>::new());
+
+    // A run killed outright cannot clean up: the next sandbox run does.
+    let mut killed = std::process::Command::new(assert_cmd::cargo::cargo_bin("align-link"))
+        .args(["setup", "--sandbox", "--yes"])
+        .env("TMPDIR", tmp.path())
+        .env_remove("BROWSER")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while sandbox_dirs(tmp.path()).is_empty() && started.elapsed() < NO_HANG {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    killed.kill().unwrap(); // SIGKILL
+    killed.wait().unwrap();
+    assert_eq!(
+        sandbox_dirs(tmp.path()).len(),
+        1,
+        "the killed run's state stays"
+    );
+    assert_success(&sandbox(&["step", "7"]));
     assert_eq!(sandbox_dirs(tmp.path()), Vec::<String>::new());
 }
