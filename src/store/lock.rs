@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Store, LOCK_FILE};
+use super::{writer_is_gone, Store, LOCK_FILE};
 use crate::error::{AppError, Result};
 
 impl Store {
@@ -62,7 +62,8 @@ impl Store {
 }
 
 /// The error when another process holds the run lock, naming it when it has
-/// written its PID (it does so right after locking: wait a moment for it).
+/// written its PID. It does so right after locking, so until a running process's
+/// PID is there (the file may still name an earlier run), wait a moment for it.
 fn held_by_another_run(file: &File, dir: &Path) -> AppError {
     let mut holder = None;
     for _ in 0..20 {
@@ -70,7 +71,8 @@ fn held_by_another_run(file: &File, dir: &Path) -> AppError {
         let read = file.read_at(&mut text, 0).unwrap_or(0);
         holder = std::str::from_utf8(&text[..read])
             .ok()
-            .and_then(|t| t.trim().parse::<u32>().ok());
+            .and_then(|t| t.trim().parse::<u32>().ok())
+            .filter(|&pid| !writer_is_gone(pid));
         if holder.is_some() {
             break;
         }
