@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use support::{assert_success, stderr, Env};
 
 fn state_link(env: &Env) -> (String, String) {

@@ -15,7 +15,5 @@ mod profile_lock;
 mod pty;
 mod setup_e2e;
 mod signature_crosscheck;
-mod standin_align;
-mod standin_jira;
 mod tls;
 mod untrusted_files;
