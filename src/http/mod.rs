@@ -173,12 +173,11 @@ impl Http {
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
-            let pem = std::fs::read(path).map_err(|err| {
-                ClientError::config(
-                    format!("--ca-cert {}: cannot read it: {err}", path.display()),
-                    "Give the path of your private CA's certificate (PEM).",
-                )
-            })?;
+            let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
+                .map_err(|err| {
+                    let shown = crate::config::ca_cert_error(path, &err);
+                    ClientError::config(shown.message, shown.hint.unwrap_or_default())
+                })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
                 ClientError::config(
                     format!("--ca-cert {}: not a PEM certificate: {err}", path.display()),

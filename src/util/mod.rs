@@ -1,4 +1,5 @@
 //! Small helpers with no better home.
 
+pub mod file;
 pub mod text;
 pub mod time;
