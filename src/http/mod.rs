@@ -4,6 +4,7 @@
 
 pub mod error;
 mod transport;
+mod url_rules;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -18,10 +19,11 @@ use url::Url;
 
 use crate::answers::Secret;
 use crate::oauth::{OAuthExtras, Signer};
-use crate::util::text::{self, SECRET_PARAMS};
+use crate::util::text;
 use crate::util::time::skew_from_date_header;
 pub use error::{AuthKind, ClientError, Service, TransportKind};
-use error::{ParseError, RetryTooLong, TooLarge, TransportError, UrlError, UrlReason};
+use error::{ParseError, RetryTooLong, TooLarge, TransportError};
+pub use url_rules::{check_scheme, is_loopback, redact_url};
 
 /// The largest answer read: every Jira and Jira Align answer align-link reads is
 /// a few KiB; a larger one is an error, never buffered whole.
@@ -386,44 +388,6 @@ impl Http {
     }
 }
 
-pub fn check_scheme(url: &Url, field: &str, allow_http: bool) -> Result<()> {
-    let refuse = |reason: UrlReason| {
-        Err(ClientError::Url(Box::new(UrlError {
-            field: field.to_string(),
-            shown: masked_url(url),
-            reason,
-        })))
-    };
-    // Checked first: every other message shows the URL.
-    if !url.username().is_empty() || url.password().is_some() {
-        return refuse(UrlReason::UserInfo);
-    }
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if allow_http || is_loopback(url) => Ok(()),
-        "http" => refuse(UrlReason::PlainHttp),
-        other => refuse(UrlReason::Scheme(other.to_string())),
-    }
-}
-
-/// `url` with a password replaced by `***`, for messages.
-fn masked_url(url: &Url) -> String {
-    let mut shown = url.clone();
-    if url.password().is_some() {
-        let _ = shown.set_password(Some("***"));
-    }
-    redact_url(&shown)
-}
-
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 pub fn encode_form(pairs: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
@@ -470,27 +434,6 @@ fn transport_error(
         connecting: transport::while_connecting(err.as_ref()),
         source: err,
     }))
-}
-
-/// Query values that are secrets (request tokens, verifiers) never reach the log.
-pub fn redact_url(url: &Url) -> String {
-    if url.query().is_none() {
-        return url.to_string();
-    }
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if SECRET_PARAMS.contains(&k.as_ref()) {
-                "<redacted>".to_string()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.to_string()
 }
 
 fn auth_label(auth: &Auth) -> &'static str {
