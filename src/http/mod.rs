@@ -230,7 +230,7 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.send_once(request);
+            let outcome = self.send_once(request, started + budget);
             let wait = match &outcome {
                 Ok(response) if matches!(response.status, 429 | 502 | 503 | 504) => {
                     Some(retry_delay(response, attempt))
@@ -281,10 +281,17 @@ impl Http {
         }
     }
 
-    fn send_once(&self, request: &Request) -> Result<Response> {
+    /// One attempt, over by `deadline`: reqwest bounds each wait (for the answer,
+    /// for each read of the body) but not their sum, which a server sending a byte
+    /// at a time could stretch without end.
+    fn send_once(&self, request: &Request, deadline: Instant) -> Result<Response> {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(100));
         let mut builder = self
             .client
-            .request(request.method.clone(), request.url.clone());
+            .request(request.method.clone(), request.url.clone())
+            .timeout(left);
         if request.accept_json {
             builder = builder.header(ACCEPT, "application/json");
         }
@@ -356,13 +363,25 @@ impl Http {
             return Err(too_large());
         }
         let mut bytes = Vec::new();
-        // One byte more than the cap tells "exactly the cap" from "more".
-        (&mut response)
-            .take(MAX_BODY_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|err| transport_error(request, Box::new(err)))?;
-        if bytes.len() as u64 > MAX_BODY_BYTES {
-            return Err(too_large());
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = response
+                .read(&mut chunk)
+                .map_err(|err| transport_error(request, Box::new(err)))?;
+            if read == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&chunk[..read]);
+            if bytes.len() as u64 > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            if Instant::now() > deadline {
+                let late = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the answer did not arrive whole within --timeout",
+                );
+                return Err(transport_error(request, Box::new(late)));
+            }
         }
         let body = String::from_utf8_lossy(&bytes).into_owned();
         if self.options.verbose {

@@ -102,7 +102,8 @@ pub fn redact_text(text: &str) -> String {
         };
         let len = value.find(end_of_value).unwrap_or(value.len());
         let shown = &value[..len];
-        if shown.is_empty() || shown == "..." || shown == "<redacted>" {
+        // `...` is a placeholder in our own texts, `denied` the protocol's refusal.
+        if matches!(shown, "" | "..." | "<redacted>" | "denied") {
             out.push_str(shown);
         } else {
             out.push_str("<redacted>");
@@ -250,6 +251,10 @@ mod tests {
             "(oauth_token=...&oauth_token_secret=...)"
         );
         assert_eq!(redact_text("my_oauth_token=x"), "my_oauth_token=x");
+        assert_eq!(
+            redact_text("access was denied (oauth_verifier=denied)"),
+            "access was denied (oauth_verifier=denied)"
+        );
         assert_eq!(redact_text("nothing here"), "nothing here");
     }
 

@@ -27,6 +27,9 @@ enum Answer {
         len: Option<u64>,
         suffix: String,
     },
+    /// `prefix`, then one byte every 100 ms for ever: each read is quick, the
+    /// whole never ends.
+    Drip { prefix: String },
 }
 
 fn json(body: &str) -> Answer {
@@ -120,6 +123,16 @@ fn serve(mut stream: TcpStream, routes: &[(&'static str, Answer)]) {
                 stream.write_all(b"0\r\n\r\n")
             })();
             let _ = result;
+        }
+        Answer::Drip { prefix } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n{prefix}"
+            );
+            let mut result = stream.write_all(head.as_bytes());
+            while result.is_ok() {
+                std::thread::sleep(Duration::from_millis(100));
+                result = stream.write_all(b"A");
+            }
         }
     }
 }
@@ -224,6 +237,22 @@ fn an_endless_body_stops_at_the_cap_and_names_the_url() {
         "{err}"
     );
     assert_small("stderr", &output.stderr);
+}
+
+#[test]
+fn a_body_sent_a_byte_at_a_time_ends_with_the_timeout() {
+    let drip = Answer::Drip {
+        prefix: r#"{"version":""#.into(),
+    };
+    let jira = Hostile::start(step_7_routes(drip, json("{}")));
+    let run = Run::new(&jira.url);
+    let (output, _) = run.step_7(&["--timeout", "2"]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("/rest/api/2/serverInfo: timed out") && err.contains("raise --timeout"),
+        "{err}"
+    );
 }
 
 #[test]
