@@ -262,11 +262,14 @@ impl Http {
                 }
                 Wait::Asked(asked) => {
                     let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
-                    eprintln!(
-                        "{} asked to wait {} s (HTTP {status}); waiting",
-                        request.service,
-                        asked.as_secs()
-                    );
+                    // Said on screen: the wait is the server's, not a hang of ours.
+                    if !asked.is_zero() {
+                        eprintln!(
+                            "{} asked to wait {} s (HTTP {status}); waiting",
+                            request.service,
+                            asked.as_secs()
+                        );
+                    }
                     std::thread::sleep(asked);
                 }
                 // Our own backoff never outlasts the budget: give the last answer instead.
