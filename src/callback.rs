@@ -1,13 +1,20 @@
 //! The loopback listener that receives Jira's redirect after "Allow": it reads
-//! `oauth_verifier` and tells the browser it may close the tab.
+//! `oauth_verifier` and tells the browser it may close the tab. Its path carries
+//! 128 random bits, so another local process cannot guess where to send a forged
+//! callback; anything but that path with the expected token is answered 404.
 
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use rand::RngCore;
 use url::Url;
 
 use crate::error::{AppError, Result};
 
-pub const CALLBACK_PATH: &str = "/align-link/callback";
+pub const CALLBACK_PATH_PREFIX: &str = "/align-link/callback/";
+
+/// How often a wait looks at its abort channel.
+const ABORT_POLL: Duration = Duration::from_millis(50);
 
 const DONE_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>align-link</title></head>\
 <body style=\"font-family:sans-serif;margin:3em\"><h1>Authorization received</h1>\
@@ -19,7 +26,7 @@ const DENIED_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><t
 
 pub struct CallbackListener {
     server: tiny_http::Server,
-    url: String,
+    url: Url,
 }
 
 impl CallbackListener {
@@ -36,21 +43,48 @@ impl CallbackListener {
             .to_ip()
             .map(|addr| addr.port())
             .ok_or_else(|| AppError::failed("the callback listener has no TCP port"))?;
-        Ok(CallbackListener {
-            server,
-            url: format!("http://127.0.0.1:{port}{CALLBACK_PATH}"),
-        })
+        let mut secret = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut secret);
+        let secret: String = secret.iter().map(|byte| format!("{byte:02x}")).collect();
+        let url = Url::parse(&format!(
+            "http://127.0.0.1:{port}{CALLBACK_PATH_PREFIX}{secret}"
+        ))
+        .map_err(|err| AppError::failed(format!("the callback URL is not valid: {err}")))?;
+        Ok(CallbackListener { server, url })
     }
 
     pub fn url(&self) -> &str {
-        &self.url
+        self.url.as_str()
+    }
+
+    /// True when `url` points at this listener's path (whatever its query).
+    pub fn is_callback(&self, url: &Url) -> bool {
+        url.scheme() == self.url.scheme()
+            && url.host_str() == self.url.host_str()
+            && url.port_or_known_default() == self.url.port_or_known_default()
+            && url.path() == self.url.path()
     }
 
     /// Waits for the redirect that carries `request_token`, answering anything else
-    /// with 404 (a browser also asks for /favicon.ico).
+    /// with 404 and waiting on (a browser also asks for /favicon.ico).
     pub fn wait_for_verifier(&self, request_token: &str, timeout: Duration) -> Result<String> {
+        let (_keep, never) = std::sync::mpsc::channel();
+        self.wait_for_verifier_unless(request_token, timeout, &never)
+    }
+
+    /// As [`Self::wait_for_verifier`], but an error arriving on `abort` ends the
+    /// wait at once with that error (the redirect that should reach us failed).
+    pub fn wait_for_verifier_unless(
+        &self,
+        request_token: &str,
+        timeout: Duration,
+        abort: &Receiver<AppError>,
+    ) -> Result<String> {
         let deadline = Instant::now() + timeout;
         loop {
+            if let Ok(err) = abort.try_recv() {
+                return Err(err);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(AppError::failed(format!(
@@ -59,7 +93,7 @@ impl CallbackListener {
                 ))
                 .hint("Approve the request in the browser tab that opened (logged in to Jira as the service account), or rerun with --no-browser to paste the verifier."));
             }
-            let request = match self.server.recv_timeout(left) {
+            let request = match self.server.recv_timeout(left.min(ABORT_POLL)) {
                 Ok(Some(request)) => request,
                 Ok(None) => continue,
                 Err(err) => {
@@ -72,17 +106,15 @@ impl CallbackListener {
                 respond(request, 400, "bad request");
                 continue;
             };
-            if url.path() != CALLBACK_PATH {
-                respond(request, 404, "not found");
-                continue;
-            }
             let param = |name: &str| {
                 url.query_pairs()
                     .find(|(k, _)| k == name)
                     .map(|(_, v)| v.into_owned())
             };
-            if param("oauth_token").as_deref() != Some(request_token) {
-                respond(request, 400, "this callback is for another authorization");
+            if url.path() != self.url.path()
+                || param("oauth_token").as_deref() != Some(request_token)
+            {
+                respond(request, 404, "not found");
                 continue;
             }
             match param("oauth_verifier") {
@@ -124,26 +156,65 @@ mod tests {
     }
 
     #[test]
-    fn captures_the_verifier_and_ignores_strays() {
+    fn captures_the_verifier_and_answers_strays_404() {
         let listener = CallbackListener::bind().unwrap();
         let base = listener.url().to_string();
         let waiter = std::thread::spawn({
             let base = base.clone();
             move || {
-                let origin = base.trim_end_matches(CALLBACK_PATH).to_string();
+                let origin = base.split(CALLBACK_PATH_PREFIX).next().unwrap().to_string();
                 let stray = get(&format!("{origin}/favicon.ico"));
+                let guessed = get(&format!(
+                    "{origin}{CALLBACK_PATH_PREFIX}00000000000000000000000000000000?oauth_token=rt1&oauth_verifier=forged"
+                ));
+                let prefix_only = get(&format!(
+                    "{origin}/align-link/callback?oauth_token=rt1&oauth_verifier=forged"
+                ));
                 let other = get(&format!("{base}?oauth_token=other&oauth_verifier=x"));
                 let good = get(&format!("{base}?oauth_token=rt1&oauth_verifier=Zx9Q2a"));
-                (stray.0, other.0, good)
+                ([stray.0, guessed.0, prefix_only.0, other.0], good)
             }
         });
         let verifier = listener
             .wait_for_verifier("rt1", Duration::from_secs(10))
             .unwrap();
-        let (stray, other, good) = waiter.join().unwrap();
+        let (strays, good) = waiter.join().unwrap();
         assert_eq!(verifier, "Zx9Q2a");
-        assert_eq!((stray, other, good.0), (404, 400, 200));
+        assert_eq!(strays, [404; 4]);
+        assert_eq!(good.0, 200);
         assert!(good.1.contains("close this tab"));
+    }
+
+    #[test]
+    fn the_path_carries_128_random_bits() {
+        let one = CallbackListener::bind().unwrap();
+        let two = CallbackListener::bind().unwrap();
+        let secret = |l: &CallbackListener| {
+            l.url()
+                .split(CALLBACK_PATH_PREFIX)
+                .nth(1)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(secret(&one).len(), 32);
+        assert!(secret(&one).chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(secret(&one), secret(&two));
+        let url = Url::parse(&format!("{}?oauth_token=a", one.url())).unwrap();
+        assert!(one.is_callback(&url));
+        assert!(!two.is_callback(&url));
+    }
+
+    #[test]
+    fn an_abort_ends_the_wait_at_once() {
+        let listener = CallbackListener::bind().unwrap();
+        let (send, abort) = std::sync::mpsc::channel();
+        send.send(AppError::failed("the redirect failed")).unwrap();
+        let started = Instant::now();
+        let err = listener
+            .wait_for_verifier_unless("rt", Duration::from_secs(60), &abort)
+            .unwrap_err();
+        assert_eq!(err.message, "the redirect failed");
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     pub body: Body,
     pub accept_json: bool,
+    /// Extra headers (e.g. `X-Atlassian-Token: no-check` on a form post).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl<'a> Request<'a> {
@@ -76,6 +78,7 @@ impl<'a> Request<'a> {
             auth: Auth::None,
             body: Body::Empty,
             accept_json: true,
+            headers: Vec::new(),
         }
     }
     pub fn get(url: Url) -> Self {
@@ -91,6 +94,10 @@ impl<'a> Request<'a> {
     }
     pub fn form(mut self, pairs: Vec<(String, String)>) -> Self {
         self.body = Body::Form(pairs);
+        self
+    }
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -224,6 +231,9 @@ impl Http {
             .request(request.method.clone(), request.url.clone());
         if request.accept_json {
             builder = builder.header(ACCEPT, "application/json");
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
         }
         let mut oauth_base_string = None;
         builder = match &request.auth {

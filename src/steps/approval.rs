@@ -1,0 +1,73 @@
+//! The approvals of step 18-19 that involve a person: a browser that returns to
+//! the loopback callback, or a code typed at the prompt. The scripted approval
+//! as the service account is protocol only and lives with the handshake.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::callback::CallbackListener;
+use crate::error::Result;
+use crate::jira::handshake::Approver;
+use crate::prompt::{Prompter, Question};
+use crate::{browser, ui};
+
+/// As long as Jira keeps a request token.
+const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Opens the authorize page in a browser and waits for Jira's redirect.
+pub struct BrowserApproval {
+    pub listener: CallbackListener,
+}
+
+impl Approver for BrowserApproval {
+    fn callback(&self) -> Option<String> {
+        Some(self.listener.url().to_string())
+    }
+
+    fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
+        ui::info("Opening Jira's authorize page: log in as the service account, then click Allow.");
+        // Printed either way: a browser may start and still show nothing.
+        if browser::open(authorize_url.as_str()) {
+            ui::info("If no page shows up, open this address yourself:");
+        } else {
+            ui::info("No browser started: open this address yourself:");
+        }
+        println!("\n    {authorize_url}\n");
+        ui::info(&format!(
+            "Waiting up to {} minutes for Jira's answer…",
+            CALLBACK_TIMEOUT.as_secs() / 60
+        ));
+        self.listener
+            .wait_for_verifier(request_token, CALLBACK_TIMEOUT)
+    }
+}
+
+/// Out of band: the person opens the URL, clicks Allow and types the code Jira shows.
+pub struct ManualApproval<'a> {
+    pub prompter: &'a mut dyn Prompter,
+}
+
+impl Approver for ManualApproval<'_> {
+    fn callback(&self) -> Option<String> {
+        None
+    }
+
+    fn approve(&mut self, _request_token: &str, authorize_url: &Url) -> Result<String> {
+        ui::info(
+            "Open this address in a browser logged in to Jira as the service account, click Allow,",
+        );
+        ui::info("and copy the verification code Jira shows:");
+        println!("\n    {authorize_url}\n");
+        let check = |v: &str| {
+            if v.trim().is_empty() {
+                Err("paste the verification code Jira showed".to_string())
+            } else {
+                Ok(())
+            }
+        };
+        self.prompter
+            .ask(&Question::new("oauth.verifier", "Verification code").validate(&check))
+            .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))
+    }
+}
