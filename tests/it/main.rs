@@ -7,6 +7,7 @@ mod support;
 mod align_e2e;
 mod answers_errors;
 mod answers_example;
+mod handshake_driver;
 mod jira_checks_e2e;
 mod kill_rerun;
 mod oauth_problems;
