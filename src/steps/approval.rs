@@ -66,8 +66,36 @@ impl Approver for ManualApproval<'_> {
                 Ok(())
             }
         };
-        self.prompter
+        let answer = self
+            .prompter
             .ask(&Question::new("oauth.verifier", "Verification code").validate(&check))
-            .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))
+            .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))?;
+        Ok(verifier_in(&answer))
+    }
+}
+
+/// The code as typed, or the `oauth_verifier` of a pasted address (a browser
+/// that tried to follow a callback shows one in its address bar).
+fn verifier_in(answer: &str) -> String {
+    let answer = answer.trim();
+    let query = answer.split_once('?').map_or(answer, |(_, query)| query);
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "oauth_verifier")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_else(|| answer.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::verifier_in;
+
+    #[test]
+    fn takes_the_code_or_the_verifier_of_a_pasted_address() {
+        assert_eq!(verifier_in(" Ab3dE9 \n"), "Ab3dE9");
+        assert_eq!(
+            verifier_in("http://127.0.0.1:9/cb?oauth_token=rt&oauth_verifier=Zx9Q2a"),
+            "Zx9Q2a"
+        );
+        assert_eq!(verifier_in("oauth_verifier=Zx9Q2a"), "Zx9Q2a");
     }
 }

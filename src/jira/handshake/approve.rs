@@ -77,7 +77,7 @@ impl ServiceAccountApproval<'_> {
         if !page.is_success() {
             return Err(authorize_page_error(&page));
         }
-        session.remember_xsrf(&page);
+        session.remember(&page);
         let atl_token = Page::parse(&page.body)
             .input_value("atl_token")
             .or_else(|| session.xsrf_cookie().map(str::to_string))

@@ -14,30 +14,50 @@ use crate::jira::endpoint;
 
 const SESSION_COOKIE: &str = "JSESSIONID";
 
-/// A browser-like session: its id and the XSRF cookie Jira set beside it.
+/// A browser-like session: its id and the other cookies the site set (the XSRF
+/// cookie, a load balancer's sticky-session cookie), sent back as a browser would.
 pub struct Session {
     id: String,
-    xsrf: Option<String>,
+    others: Vec<(String, String)>,
 }
 
 impl Session {
-    /// For `Auth::Cookie`, which names `JSESSIONID` itself: the XSRF cookie follows
-    /// in the same header, as a browser sends every cookie of the site.
+    fn new(id: String, response: &Response) -> Session {
+        let mut session = Session {
+            id,
+            others: Vec::new(),
+        };
+        session.remember(response);
+        session
+    }
+
+    /// For `Auth::Cookie`, which names `JSESSIONID` itself: the other cookies
+    /// follow in the same header.
     pub fn cookie(&self) -> Secret {
-        match &self.xsrf {
-            Some(xsrf) => Secret::new(format!("{}; {XSRF_COOKIE}={xsrf}", self.id)),
-            None => Secret::new(self.id.clone()),
+        let mut header = self.id.clone();
+        for (name, value) in &self.others {
+            header.push_str(&format!("; {name}={value}"));
         }
+        Secret::new(header)
     }
 
     pub fn xsrf_cookie(&self) -> Option<&str> {
-        self.xsrf.as_deref()
+        self.others
+            .iter()
+            .find(|(name, _)| name == XSRF_COOKIE)
+            .map(|(_, value)| value.as_str())
     }
 
-    /// Keeps the XSRF cookie of a later answer (Jira sets it on the first page).
-    pub fn remember_xsrf(&mut self, response: &Response) {
-        if let Some(xsrf) = page::set_cookie(&response.headers, XSRF_COOKIE) {
-            self.xsrf = Some(xsrf);
+    /// Keeps the cookies of a later answer (Jira sets the XSRF one on the first page).
+    pub fn remember(&mut self, response: &Response) {
+        for (name, value) in page::set_cookies(&response.headers) {
+            if name == SESSION_COOKIE {
+                self.id = value;
+            } else if let Some(kept) = self.others.iter_mut().find(|(n, _)| *n == name) {
+                kept.1 = value;
+            } else {
+                self.others.push((name, value));
+            }
         }
     }
 }
@@ -78,11 +98,7 @@ fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Res
         return Err(refused(username, answer.status));
     }
     match page::set_cookie(&answer.headers, SESSION_COOKIE) {
-        Some(id) if answer.status < 400 => {
-            let mut session = Session { id, xsrf: None };
-            session.remember_xsrf(&answer);
-            Ok(session)
-        }
+        Some(id) if answer.status < 400 => Ok(Session::new(id, &answer)),
         _ => Err(AppError::failed(format!(
             "Jira's login form did not sign in {username} (HTTP {}), and gave no reason; it answered {}",
             answer.status,
@@ -98,9 +114,7 @@ fn rest_session(response: &Response) -> Option<Session> {
         .ok()
         .and_then(|value| value["session"]["value"].as_str().map(str::to_string));
     let id = from_body.or_else(|| page::set_cookie(&response.headers, SESSION_COOKIE))?;
-    let mut session = Session { id, xsrf: None };
-    session.remember_xsrf(response);
-    Some(session)
+    Some(Session::new(id, response))
 }
 
 fn login_reasons(response: &Response) -> impl Iterator<Item = &str> {
@@ -149,7 +163,22 @@ pub fn sso_redirect(base: &Url, response: &Response) -> Option<String> {
     let target = base.join(response.header("location")?).ok()?;
     let other_site = target.host_str() != base.host_str()
         || target.port_or_known_default() != base.port_or_known_default();
-    other_site.then(|| target.origin().ascii_serialization())
+    // An identity provider on Jira's own host still speaks SAML or OpenID Connect.
+    let sso_request = target.query_pairs().any(|(name, _)| {
+        matches!(
+            name.as_ref(),
+            "SAMLRequest" | "RelayState" | "client_id" | "response_type"
+        )
+    });
+    (other_site || sso_request).then(|| {
+        let mut shown = target.clone();
+        shown.set_query(None);
+        if other_site {
+            target.origin().ascii_serialization()
+        } else {
+            shown.to_string()
+        }
+    })
 }
 
 fn refused(username: &str, status: u16) -> AppError {
@@ -227,19 +256,45 @@ mod tests {
         assert!(stop_for_a_person(Some(&base()), &local, "svc").is_ok());
         let other_port = response(302, &[("location", "https://jira.example.com:8443/")], "");
         assert!(sso_redirect(&base(), &other_port).is_some());
+        let same_host = response(
+            302,
+            &[("location", "/jira/plugins/servlet/samlsso?RelayState=%2F")],
+            "",
+        );
+        assert_eq!(
+            sso_redirect(&base(), &same_host).as_deref(),
+            Some("https://jira.example.com/jira/plugins/servlet/samlsso")
+        );
     }
 
     #[test]
     fn sessions_come_from_the_body_or_the_cookie() {
         let body = response(
             200,
-            &[("set-cookie", "atlassian.xsrf.token=X1|abc|lin; Path=/")],
+            &[
+                ("set-cookie", "atlassian.xsrf.token=X1|abc|lin; Path=/"),
+                ("set-cookie", "AWSALB=node-2; Path=/"),
+            ],
             r#"{"session":{"name":"JSESSIONID","value":"s-1"}}"#,
         );
-        let session = rest_session(&body).unwrap();
+        let mut session = rest_session(&body).unwrap();
         assert_eq!(
             session.cookie().expose(),
-            "s-1; atlassian.xsrf.token=X1|abc|lin"
+            "s-1; atlassian.xsrf.token=X1|abc|lin; AWSALB=node-2"
+        );
+        assert_eq!(session.xsrf_cookie(), Some("X1|abc|lin"));
+        // A later page renews the XSRF cookie and the session id.
+        session.remember(&response(
+            200,
+            &[
+                ("set-cookie", "atlassian.xsrf.token=X2|def|lin; Path=/"),
+                ("set-cookie", "JSESSIONID=s-9; Path=/"),
+            ],
+            "",
+        ));
+        assert_eq!(
+            session.cookie().expose(),
+            "s-9; atlassian.xsrf.token=X2|def|lin; AWSALB=node-2"
         );
         let cookie_only = response(200, &[("set-cookie", "JSESSIONID=s-2; Path=/")], "{}");
         assert_eq!(rest_session(&cookie_only).unwrap().cookie().expose(), "s-2");

@@ -62,14 +62,25 @@ impl Page {
 
 /// The value of cookie `name` among the `Set-Cookie` headers.
 pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    set_cookies(headers)
+        .into_iter()
+        .find(|(cookie, _)| cookie == name)
+        .map(|(_, value)| value)
+}
+
+/// Every cookie the `Set-Cookie` headers set (name, value), attributes dropped.
+pub fn set_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .filter_map(|value| value.split(';').next()?.split_once('='))
-        .find(|(cookie, _)| cookie.trim() == name)
-        .map(|(_, value)| value.trim().trim_matches('"').to_string())
-        .filter(|value| !value.is_empty())
+        .map(|(name, value)| {
+            let value = value.trim().trim_matches('"');
+            (name.trim().to_string(), value.to_string())
+        })
+        .filter(|(name, value)| !name.is_empty() && !value.is_empty())
+        .collect()
 }
 
 /// A page or answer quoted in an error: whitespace folded, control characters
