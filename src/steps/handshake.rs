@@ -14,6 +14,7 @@ use crate::callback::CallbackListener;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
+use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{OAuthProblem, ProblemContext, Signer, TokenResponse};
@@ -123,6 +124,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     // Before anything is stored: a token acting as anyone else is dropped.
     let account = acting_account(ctx, &signer, &access)?;
     if !account.eq_ignore_ascii_case(&expected) {
+        let account = escape_controls(&account);
         return Err(AppError::failed(format!(
             "the authorization was approved by {account}, not by the service account {expected}: the token was discarded, not stored"
         ))

@@ -91,9 +91,17 @@ pub fn quote(body: &str) -> String {
         return "an empty answer".into();
     }
     let total = folded.chars().count();
-    let mut shown: String = folded
-        .chars()
-        .take(QUOTED_CHARS)
+    let cut: String = folded.chars().take(QUOTED_CHARS).collect();
+    let mut shown = escape_controls(&cut);
+    if total > QUOTED_CHARS {
+        shown.push_str(&format!("… ({} more characters)", total - QUOTED_CHARS));
+    }
+    format!("\"{shown}\"")
+}
+
+/// Server text made safe for a terminal: control characters as `\u{1b}`.
+pub fn escape_controls(text: &str) -> String {
+    text.chars()
         .flat_map(|c| -> Vec<char> {
             if c.is_control() {
                 c.escape_unicode().collect()
@@ -101,11 +109,7 @@ pub fn quote(body: &str) -> String {
                 vec![c]
             }
         })
-        .collect();
-    if total > QUOTED_CHARS {
-        shown.push_str(&format!("… ({} more characters)", total - QUOTED_CHARS));
-    }
-    format!("\"{shown}\"")
+        .collect()
 }
 
 #[cfg(test)]
