@@ -85,3 +85,34 @@ fn the_callback_takes_only_its_random_path_and_token() {
         "{out}"
     );
 }
+
+#[test]
+fn setup_shows_each_leg_once_and_step_19_runs_the_whole_handshake() {
+    let env = Env::new();
+    let out = stdout(&env.setup());
+    for step in 17..=20 {
+        let header = format!("Step {step} [");
+        assert_eq!(out.matches(&header).count(), 1, "{header}\n{out}");
+    }
+    assert!(!out.contains("already done"), "{out}");
+    let token_file = env.state_dir().join(ACCESS_TOKEN_FILE);
+    let first = fs::read_to_string(&token_file).unwrap();
+
+    let output = env.run(&["step", "19", "--yes"]);
+    assert_success(&output);
+    let out = stdout(&output);
+    assert!(out.contains("starting it at step 17"), "{out}");
+    assert!(out.contains("request token obtained"), "{out}");
+    assert_ne!(fs::read_to_string(&token_file).unwrap(), first);
+    assert_eq!(env.jira.access_tokens().len(), 2);
+    for step in 17..=20 {
+        assert_eq!(env.step_status(step), "done", "step {step}");
+    }
+    // A rerun passes over the handshake.
+    let out = stdout(&env.setup());
+    assert!(
+        out.contains("Step 18 Request access from Jira: already done"),
+        "{out}"
+    );
+    assert_eq!(env.jira.access_tokens().len(), 2);
+}
