@@ -184,7 +184,7 @@ fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
 
 /// The OAuth problem a page reports: Jira's `WWW-Authenticate` header (or a
 /// form-encoded body), else a `data-oauth-problem` attribute in the markup.
-pub fn page_problem(page: &Response) -> Option<OAuthProblem> {
+fn page_problem(page: &Response) -> Option<OAuthProblem> {
     OAuthProblem::from_response(page.status, page.header("www-authenticate"), &page.body).or_else(
         || {
             let code = Page::parse(&page.body).attribute("data-oauth-problem")?;

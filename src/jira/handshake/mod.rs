@@ -15,7 +15,7 @@ use crate::error::{AppError, Result};
 use crate::http::{Auth, Http, Request};
 use crate::oauth::{parse_token_response, OAuthExtras, ProblemContext, Signer, TokenResponse};
 
-pub use approve::{page_problem, ServiceAccountApproval};
+pub use approve::ServiceAccountApproval;
 
 pub const REQUEST_TOKEN_PATH: &str = "plugins/servlet/oauth/request-token";
 pub const AUTHORIZE_PATH: &str = "plugins/servlet/oauth/authorize";
