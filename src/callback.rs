@@ -2,6 +2,9 @@
 //! `oauth_verifier` and tells the browser it may close the tab. Its path carries
 //! 128 random bits, so another local process cannot guess where to send a forged
 //! callback; anything but that path with the expected token is answered 404.
+//! The browser is started on a one-time start address of this listener, which
+//! redirects to Jira's authorize page: the request token stays off the browser's
+//! command line, where any local user could read it.
 
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -12,6 +15,7 @@ use url::Url;
 use crate::error::{AppError, Result};
 
 pub const CALLBACK_PATH_PREFIX: &str = "/align-link/callback/";
+pub const START_PATH_PREFIX: &str = "/align-link/start/";
 
 /// How often a wait looks at its abort channel.
 const ABORT_POLL: Duration = Duration::from_millis(50);
@@ -27,6 +31,15 @@ const DENIED_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><t
 pub struct CallbackListener {
     server: tiny_http::Server,
     url: Url,
+    /// The one-time start address and where it redirects.
+    start: Option<(Url, Url)>,
+}
+
+/// 128 random bits, as 32 hex digits.
+fn random_path_part() -> String {
+    let mut secret = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    secret.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 impl CallbackListener {
@@ -43,14 +56,25 @@ impl CallbackListener {
             .to_ip()
             .map(|addr| addr.port())
             .ok_or_else(|| AppError::failed("the callback listener has no TCP port"))?;
-        let mut secret = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut secret);
-        let secret: String = secret.iter().map(|byte| format!("{byte:02x}")).collect();
         let url = Url::parse(&format!(
-            "http://127.0.0.1:{port}{CALLBACK_PATH_PREFIX}{secret}"
+            "http://127.0.0.1:{port}{CALLBACK_PATH_PREFIX}{}",
+            random_path_part()
         ))
         .map_err(|err| AppError::failed(format!("the callback URL is not valid: {err}")))?;
-        Ok(CallbackListener { server, url })
+        Ok(CallbackListener {
+            server,
+            url,
+            start: None,
+        })
+    }
+
+    /// A one-time address on this listener that redirects to `target` (Jira's
+    /// authorize page) while [`Self::wait_for_verifier`] runs.
+    pub fn start_url(&mut self, target: &Url) -> Url {
+        let mut start = self.url.clone();
+        start.set_path(&format!("{START_PATH_PREFIX}{}", random_path_part()));
+        self.start = Some((start.clone(), target.clone()));
+        start
     }
 
     pub fn url(&self) -> &str {
@@ -81,6 +105,7 @@ impl CallbackListener {
         abort: &Receiver<AppError>,
     ) -> Result<String> {
         let deadline = Instant::now() + timeout;
+        let mut start = self.start.as_ref();
         loop {
             if let Ok(err) = abort.try_recv() {
                 return Err(err);
@@ -106,6 +131,11 @@ impl CallbackListener {
                 respond(request, 400, "bad request");
                 continue;
             };
+            if let Some((_, target)) = start.filter(|(at, _)| at.path() == url.path()) {
+                start = None; // used once; then 404 like any other path
+                redirect(request, target);
+                continue;
+            }
             let param = |name: &str| {
                 url.query_pairs()
                     .find(|(k, _)| k == name)
@@ -137,6 +167,16 @@ impl CallbackListener {
 
 fn respond(request: tiny_http::Request, status: u16, text: &str) {
     let _ = request.respond(tiny_http::Response::from_string(text).with_status_code(status));
+}
+
+fn redirect(request: tiny_http::Request, target: &Url) {
+    let location = tiny_http::Header::from_bytes(&b"Location"[..], target.as_str().as_bytes());
+    let no_store = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..]);
+    let mut response = tiny_http::Response::empty(302);
+    for header in [location, no_store].into_iter().flatten() {
+        response.add_header(header);
+    }
+    let _ = request.respond(response);
 }
 
 fn respond_html(request: tiny_http::Request, html: &str) {
@@ -202,6 +242,39 @@ mod tests {
         let url = Url::parse(&format!("{}?oauth_token=a", one.url())).unwrap();
         assert!(one.is_callback(&url));
         assert!(!two.is_callback(&url));
+    }
+
+    #[test]
+    fn the_start_address_redirects_to_the_authorize_page_once() {
+        let mut listener = CallbackListener::bind().unwrap();
+        let authorize = Url::parse(
+            "https://jira.example.com/jira/plugins/servlet/oauth/authorize?oauth_token=rt4",
+        )
+        .unwrap();
+        let start = listener.start_url(&authorize);
+        assert!(start.path().starts_with(START_PATH_PREFIX));
+        assert!(!start.as_str().contains("rt4"));
+        let callback = listener.url().to_string();
+        let waiter = std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let first = client.get(start.as_str()).send().unwrap();
+            let location = first.headers()["location"].to_str().unwrap().to_string();
+            let again = client.get(start.as_str()).send().unwrap().status().as_u16();
+            get(&format!("{callback}?oauth_token=rt4&oauth_verifier=Q1"));
+            (first.status().as_u16(), location, again)
+        });
+        let verifier = listener
+            .wait_for_verifier("rt4", Duration::from_secs(10))
+            .unwrap();
+        let (status, location, again) = waiter.join().unwrap();
+        assert_eq!(verifier, "Q1");
+        assert_eq!(
+            (status, location.as_str(), again),
+            (302, authorize.as_str(), 404)
+        );
     }
 
     #[test]

@@ -27,8 +27,10 @@ impl Approver for BrowserApproval {
 
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
         ui::info("Opening Jira's authorize page: log in as the service account, then click Allow.");
+        // The browser gets a one-time loopback address, not the request token.
+        let start = self.listener.start_url(authorize_url);
         // Printed either way: a browser may start and still show nothing.
-        if browser::open(authorize_url.as_str()) {
+        if browser::open(start.as_str()) {
             ui::info("If no page shows up, open this address yourself:");
         } else {
             ui::info("No browser started: open this address yourself:");

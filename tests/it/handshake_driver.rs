@@ -74,10 +74,16 @@ fn the_callback_takes_only_its_random_path_and_token() {
     assert_eq!(path.len(), 32, "{seen}");
     assert!(path.chars().all(|c| c.is_ascii_hexdigit()), "{seen}");
     assert_eq!(
-        &lines[1..],
+        &lines[1..5],
         ["prefix 404", "guessed 404", "other-token 404", "real 200"],
         "{seen}"
     );
+    // The browser's command line holds a one-time loopback address, not the
+    // request token.
+    let opened = lines[5].strip_prefix("opened ").unwrap();
+    assert!(opened.starts_with("http://127.0.0.1:"), "{seen}");
+    assert!(opened.contains("/align-link/start/"), "{seen}");
+    assert!(!opened.contains("oauth_token"), "{seen}");
     // The authorize URL is printed even though a browser opened.
     let out = stdout(&output);
     assert!(

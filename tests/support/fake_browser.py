@@ -47,7 +47,7 @@ def status_of(url):
         return err.code
 
 
-def probe_callback(jar, target, fields):
+def probe_callback(jar, target, fields, opened):
     """FAKE_BROWSER_PROBE: posts the consent without following Jira's redirect,
     tries forged callbacks on the listener's port (each status logged), then
     follows the real one. Returns the log."""
@@ -71,6 +71,7 @@ def probe_callback(jar, target, fields):
     lines = [f"path {real.path}"]
     lines += [f"{name} {status_of(url)}" for name, url in forged.items()]
     lines.append(f"real {status_of(location)}")
+    lines.append(f"opened {opened}")
     return "\n".join(lines) + "\n"
 
 
@@ -98,7 +99,7 @@ def main():
     fields[action] = "Allow" if action == "approve" else "Deny"
     target = urllib.parse.urljoin(response.geturl(), consent["action"])
     if os.environ.get("FAKE_BROWSER_PROBE"):
-        body = probe_callback(jar, target, fields)
+        body = probe_callback(jar, target, fields, url)
     else:
         try:
             response = opener.open(target, urllib.parse.urlencode(fields).encode(), timeout=30)
