@@ -8,7 +8,7 @@
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
-//! - `sandbox`: local stand-ins served on loopback.
+//! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
 
 pub mod align;
 pub mod answers;

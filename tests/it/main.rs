@@ -14,6 +14,4 @@ mod oauth_problems;
 mod pty;
 mod setup_e2e;
 mod signature_crosscheck;
-mod standin_align;
-mod standin_jira;
 mod tls;
