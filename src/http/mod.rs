@@ -155,13 +155,8 @@ impl Http {
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
-            let pem = std::fs::read(path).map_err(|err| {
-                AppError::usage(format!(
-                    "--ca-cert {}: cannot read it: {err}",
-                    path.display()
-                ))
-                .hint("Give the path of your private CA's certificate (PEM).")
-            })?;
+            let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
+                .map_err(|err| crate::config::ca_cert_error(path, &err))?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
                 AppError::usage(format!(
                     "--ca-cert {}: not a PEM certificate: {err}",

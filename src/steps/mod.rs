@@ -11,6 +11,7 @@ mod incoming;
 mod jira_access;
 pub mod keys;
 mod preflight;
+pub mod reconcile;
 pub mod runner;
 mod verify;
 
