@@ -83,6 +83,8 @@ pub struct Request<'a> {
     pub accept_json: bool,
     /// Who answers: named in waits and errors.
     pub service: Service,
+    /// Extra headers (e.g. `X-Atlassian-Token: no-check` on a form post).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl<'a> Request<'a> {
@@ -94,6 +96,7 @@ impl<'a> Request<'a> {
             body: Body::Empty,
             accept_json: true,
             service: Service::Jira,
+            headers: Vec::new(),
         }
     }
     pub fn get(url: Url) -> Self {
@@ -113,6 +116,10 @@ impl<'a> Request<'a> {
     }
     pub fn service(mut self, service: Service) -> Self {
         self.service = service;
+        self
+    }
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -297,6 +304,9 @@ impl Http {
             .timeout(left);
         if request.accept_json {
             builder = builder.header(ACCEPT, "application/json");
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
         }
         let mut oauth_base_string = None;
         builder = match &request.auth {

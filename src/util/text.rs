@@ -18,7 +18,7 @@ pub const SECRET_PARAMS: [&str; 3] = ["oauth_token", "oauth_verifier", "atl_toke
 /// shows become visible `\u{..}` escapes, so server text can neither drive the
 /// terminal nor break a line of `state.toml`.
 pub fn clean(text: &str, max: usize) -> String {
-    let mut shown = String::with_capacity(text.len().min(max * 2));
+    let mut shown = String::with_capacity(text.len().min(max.saturating_mul(2)));
     let mut chars = text.chars();
     for c in chars.by_ref().take(max) {
         escape_into(&mut shown, c);

@@ -8,6 +8,7 @@ mod align_e2e;
 mod answers_errors;
 mod answers_example;
 mod changed_inputs;
+mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;
 mod kill_rerun;
