@@ -191,7 +191,7 @@ fn page_problem(page: &Response) -> Option<OAuthProblem> {
             let code = Page::parse(&page.body).attribute("data-oauth-problem")?;
             Some(OAuthProblem {
                 status: page.status,
-                problem: code,
+                problem: crate::util::text::server_name(&code),
                 params: Default::default(),
             })
         },
