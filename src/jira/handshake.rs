@@ -138,21 +138,13 @@ pub fn approve_as(
         })
 }
 
-/// Jira would not show the authorize page for this request token. A page that
-/// names its OAuth problem gets that problem's remedy; otherwise the usual causes.
+/// Jira would not show the authorize page for this request token. Jira names the
+/// OAuth problem in `WWW-Authenticate` (the page itself is only text): that
+/// problem's remedy; otherwise the usual causes.
 fn authorize_page_error(page: &crate::http::Response) -> AppError {
-    let named = page
-        .body
-        .split("data-oauth-problem=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .filter(|code| !code.is_empty());
-    if let Some(code) = named {
-        let problem = OAuthProblem {
-            status: page.status,
-            problem: code.to_string(),
-            params: Default::default(),
-        };
+    if let Some(problem) =
+        OAuthProblem::from_response(page.status, page.header("www-authenticate"), "")
+    {
         return problem
             .to_error(&Default::default())
             .context("loading the authorize page");
