@@ -50,6 +50,9 @@ fn scripted_setup_links_jira_end_to_end() {
         out.contains(fingerprint),
         "the fingerprint is shown with the key"
     );
+    // Jira calls every generic link "not working" (GENERIC_LINK): that is normal.
+    let err = stderr(&output);
+    assert!(!err.contains("not working"), "{err}");
 }
 
 #[test]
