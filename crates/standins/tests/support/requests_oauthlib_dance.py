@@ -66,6 +66,9 @@ def approve_in_browser(base, authorize_url, username, password):
         fail("the authorize page", page)
     form = next(f for f in forms_of(page.text) if "oauth_token" in f["fields"])
     fields = {k: v for k, v in form["fields"].items() if k not in ("approve", "deny")}
+    if "atl_token" not in fields:
+        # Some pages leave the XSRF token to the cookie Jira sets with them.
+        fields["atl_token"] = browser.cookies.get("atlassian.xsrf.token", "")
     fields["approve"] = "Allow"
     decision = browser.post(urljoin(page.url, form["action"]), data=fields,
                             allow_redirects=False)
