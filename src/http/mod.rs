@@ -251,11 +251,8 @@ impl Http {
         builder = match &request.body {
             Body::Empty => builder,
             Body::Json(value) => builder.json(value),
-            // Jira skips its XSRF check for forms that say so; pages that want
-            // their own token (the authorize page) still check it.
             Body::Form(pairs) => builder
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("X-Atlassian-Token", "no-check")
                 .body(encode_form(pairs)),
         };
         let started = Instant::now();

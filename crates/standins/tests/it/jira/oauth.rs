@@ -384,3 +384,16 @@ fn consumer_key_refused() {
         "consumer_key_refused",
     );
 }
+
+/// Fault injection for problems Jira does not produce on its own: the next checked
+/// request gets it, formatted like every other problem; the one after is normal.
+#[test]
+fn a_forced_problem_answers_the_next_signed_request_once() {
+    let s = linked();
+    let access = access_token(&s);
+    let with = OAuth::new().set("oauth_token", &access);
+    s.fail_next_signed_request("token_revoked");
+    assert_problem(&s, signed(&s, Method::GET, MYSELF, &with), "token_revoked");
+    let again = OAuth::new().set("oauth_token", &access);
+    assert_eq!(signed(&s, Method::GET, MYSELF, &again).status(), 200);
+}

@@ -63,7 +63,10 @@ fn requests_oauthlib_completes_the_dance_and_signs_calls() {
     assert_eq!(results["query"], "svc-jira-align");
     assert_eq!(results["search_total"], 3);
     let tokens = s.access_tokens();
-    assert_eq!((tokens.len(), tokens[0].consumer_key.as_str()), (1, CONSUMER));
+    assert_eq!(
+        (tokens.len(), tokens[0].consumer_key.as_str()),
+        (1, CONSUMER)
+    );
 }
 
 /// Python's own HTML parser reads every markup style of the authorize page (the
