@@ -59,7 +59,7 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
     if !ctx.prompter.interactive() {
         return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
     }
-    if ctx.prompter.confirm("Done in Jira Align?", true)? {
+    if ctx.prompter.confirm("Done in Jira Align?", false)? {
         Ok(Outcome::Done("confirmed by the operator".into()))
     } else {
         Ok(Outcome::NeedsOperator("not confirmed yet".into()))

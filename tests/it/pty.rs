@@ -12,11 +12,12 @@ use support::Env;
 
 fn interactive(env: &Env, args: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("align-link"));
-    cmd.arg("--answers")
+    cmd.args(args)
+        .arg("--answers")
         .arg(env.answers_path())
         .arg("--state-dir")
         .arg(env.state_dir())
-        .args(args)
+        .env("XDG_CONFIG_HOME", env.config_home())
         .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
         .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
         .env("TERM", "xterm")
@@ -128,7 +129,7 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
     loop {
         let (before, found) = session
             .exp_any(vec![
-                ReadUntil::String("Done in Jira Align? [Y/n]".into()),
+                ReadUntil::String("Done in Jira Align? [y/N]".into()),
                 ReadUntil::String("Application link name in Jira [".into()),
                 ReadUntil::String("> Nothing more: continue".into()),
                 ReadUntil::String("Connector ID shown on the form".into()),
@@ -159,8 +160,8 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
             session.send_line("").unwrap(); // accept the default, "Jira Align"
         } else if found.contains("Done in Jira Align?") {
             confirmations += 1;
-            session.send("y").unwrap();
-            session.flush().unwrap();
+            // A confirmation needs Enter: `y` alone confirms nothing.
+            session.send_line("y").unwrap();
         } else {
             let rest = format!("{before}{found}");
             assert!(
