@@ -79,9 +79,11 @@ impl RunConfig {
         Self::build(raw, std::io::stdin().is_terminal(), profile_config)
     }
 
-    /// `profile_config`: the profile's config file, read when `--answers` is absent
-    /// (never under `--sandbox`, whose stand-ins give the answers).
-    fn build(
+    /// [`RunConfig::from_raw`] with the environment passed in (for tests that run
+    /// steps in-process): whether a person can answer, and the profile's config
+    /// file, read when `--answers` is absent (never under `--sandbox`, whose
+    /// stand-ins give the answers).
+    pub fn build(
         raw: RawOptions,
         stdin_is_terminal: bool,
         profile_config: Option<PathBuf>,
