@@ -29,7 +29,6 @@ pub fn offer(ctx: &mut Ctx) -> Result<()> {
     let config: &RunConfig = &ctx.config;
     if config.answers_origin != AnswersOrigin::Given
         || config.sandbox
-        || config.state_dir.is_some()
         || !ctx.prompter.interactive()
     {
         return Ok(());

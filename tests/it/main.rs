@@ -17,4 +17,5 @@ mod setup_e2e;
 mod signature_crosscheck;
 mod standin_align;
 mod standin_jira;
+mod terminal_pty;
 mod tls;

@@ -126,6 +126,7 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
     let mut copy_offers = 0;
     let mut connector_id_asked = false;
     let mut align_token_asked = false;
+    let mut saved_offered = false;
     loop {
         let (before, found) = session
             .exp_any(vec![
@@ -135,6 +136,7 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
                 ReadUntil::String("Connector ID shown on the form".into()),
                 ReadUntil::String("Jira Align API 2.0 token".into()),
                 ReadUntil::String("Name for the connector in Jira Align [".into()),
+                ReadUntil::String("Save these answers as profile".into()),
                 ReadUntil::String("Done: every step requested is complete".into()),
                 ReadUntil::String("Error:".into()),
             ])
@@ -158,6 +160,9 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
             session.send_line("Jira DC (prod)").unwrap();
         } else if found.contains("Application link name") {
             session.send_line("").unwrap(); // accept the default, "Jira Align"
+        } else if found.contains("Save these answers") {
+            session.send_line("y").unwrap();
+            saved_offered = true;
         } else if found.contains("Done in Jira Align?") {
             confirmations += 1;
             // A confirmation needs Enter: `y` alone confirms nothing.
@@ -198,5 +203,13 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
         );
     }
     assert_eq!(env.state()["token"]["approval"].as_str(), Some("browser"));
+    // Offered at the end: the answers, kept as the profile's config.
+    assert!(saved_offered);
+    let config = env.config_home().join("align-link/default.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("env = \"TEST_JIRA_PAT\""), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
     assert_eq!(env.jira.access_tokens()[0].username, "svc-jira-align");
 }
