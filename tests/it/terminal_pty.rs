@@ -81,6 +81,28 @@ impl Tmux {
             .collect()
     }
 
+    /// Sends a key once the program reads keys one by one (the terminal is out of
+    /// canonical mode): a key typed before that would be echoed, not read.
+    fn send_key(&self, key: &str) {
+        let tty = self.run(&["display-message", "-p", "-t", "menu", "#{pane_tty}"]);
+        let started = Instant::now();
+        loop {
+            let mode = Command::new("stty")
+                .args(["-a", "-F", tty.trim()])
+                .output()
+                .unwrap();
+            if support::stdout(&mode).contains("-icanon") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the menu never read keys"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.run(&["send-keys", "-t", "menu", key]);
+    }
+
     /// The screen once `text` is on it.
     fn wait_for(&self, text: &str) -> Vec<String> {
         let started = Instant::now();
@@ -177,7 +199,7 @@ fn step_5_menu_at(columns: u16) {
         "{shown}"
     );
 
-    tmux.run(&["send-keys", "-t", "menu", "Down"]);
+    tmux.send_key("Down");
     let screen = tmux.wait_for("> align-link (its own key pair)");
     let shown = screen.join("\n");
     assert_eq!(
@@ -199,7 +221,7 @@ fn step_5_menu_at(columns: u16) {
         "the menu is redrawn in place:\n{shown}"
     );
 
-    tmux.run(&["send-keys", "-t", "menu", "Enter"]);
+    tmux.send_key("Enter");
     tmux.wait_for("Pane is dead");
     assert_eq!(
         env.state()["consumer"]["key_source"].as_str(),
