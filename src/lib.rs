@@ -6,8 +6,9 @@
 //! - `steps`: the 24 steps as data (`steps::STEPS`), and what each one does.
 //! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
+//! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
-//! - `sandbox`: local stand-ins served on loopback.
+//! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
 
 pub mod align;
 pub mod answers;
@@ -17,6 +18,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod doctor;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod jira;

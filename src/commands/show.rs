@@ -120,16 +120,12 @@ pub fn report(state: &State, answers: &Answers) -> Value {
         .map(|u| u.as_str().to_string())
         .or_else(|| state.jira.as_ref().map(|j| j.url.clone()))
         .map(|u| u.trim_end_matches('/').to_string());
-    let saved_auth = state
-        .align
-        .as_ref()
-        .and_then(|a| a.connector_auth.as_deref());
-    let auth = answers.connector.auth.unwrap_or_else(|| {
-        ConnectorAuth::ALL
-            .into_iter()
-            .find(|a| Some(a.as_str()) == saved_auth)
-            .unwrap_or(ConnectorAuth::OAuth)
-    });
+    let saved_auth = state.align.as_ref().and_then(|a| a.connector_auth);
+    let auth = answers
+        .connector
+        .auth
+        .or(saved_auth)
+        .unwrap_or(ConnectorAuth::OAuth);
     let name = answers
         .align
         .connector_name
@@ -164,7 +160,7 @@ pub fn report(state: &State, answers: &Answers) -> Value {
         "align_url": state.align.as_ref().map(|a| a.url.clone())
             .or_else(|| answers.align.url.as_ref().map(|u| u.to_string())),
         "keys": {
-            "source": consumer.map(|c| c.key_source.clone()).filter(|s| !s.is_empty()),
+            "source": consumer.and_then(|c| c.key_source).map(|s| s.as_str()),
             "fingerprint": consumer.and_then(|c| c.fingerprint.clone()),
             "bits": consumer.and_then(|c| c.bits),
         },
@@ -195,7 +191,7 @@ mod tests {
             align: Some(AlignFacts {
                 url: "https://acme.jiraalign.com/".into(),
                 connector_name: "Jira DC".into(),
-                connector_auth: Some("oauth".into()),
+                connector_auth: Some(ConnectorAuth::OAuth),
                 connector_id: Some(7),
             }),
             consumer: Some(ConsumerFacts::new("Key123")),

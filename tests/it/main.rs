@@ -15,7 +15,5 @@ mod prompter_flows;
 mod pty;
 mod setup_e2e;
 mod signature_crosscheck;
-mod standin_align;
-mod standin_jira;
 mod terminal_pty;
 mod tls;

@@ -8,6 +8,7 @@ use std::path::Path;
 use align_link::answers::Answers;
 use align_link::config::{RawOptions, RunConfig};
 use align_link::context::Ctx;
+use align_link::domain::{ConnectorAuth, KeySource};
 use align_link::prompt::{Reply, Scripted};
 use align_link::steps::{by_number, runner};
 use align_link::store::Store;
@@ -63,7 +64,7 @@ fn step_4_asks_its_questions_in_order_and_records_the_answers() {
     let align = ctx.state.align.clone().unwrap();
     assert_eq!(align.connector_name, "Jira DC (prod)");
     assert_eq!(align.connector_id, Some(42));
-    assert_eq!(align.connector_auth.as_deref(), Some("oauth"));
+    assert_eq!(align.connector_auth, Some(ConnectorAuth::OAuth));
     assert!(ctx.state.consumer.is_some(), "a consumer key was chosen");
     assert_eq!(
         ctx.state.step_status(4),
@@ -103,7 +104,7 @@ fn step_5_in_the_sandbox_defaults_to_align_links_own_key() {
         script.asked()
     );
     let consumer = ctx.state.consumer.clone().unwrap();
-    assert_eq!(consumer.key_source, "generate");
+    assert_eq!(consumer.key_source, Some(KeySource::Generate));
     assert_eq!(consumer.bits, Some(2048));
 }
 
@@ -131,6 +132,6 @@ fn step_5_takes_jira_aligns_pasted_key_outside_the_sandbox() {
         script.asked()
     );
     let consumer = ctx.state.consumer.clone().unwrap();
-    assert_eq!(consumer.key_source, "align");
+    assert_eq!(consumer.key_source, Some(KeySource::Align));
     assert!(consumer.fingerprint.unwrap().starts_with("SHA256:"));
 }
