@@ -222,7 +222,7 @@ fn step_5_menu_at(columns: u16) {
     );
 
     tmux.send_key("Enter");
-    tmux.wait_for("Pane is dead");
+    tmux.wait_for("Done: every step requested is complete.");
     assert_eq!(
         env.state()["consumer"]["key_source"].as_str(),
         Some("generate")
