@@ -51,6 +51,9 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         Some(path) => Some(Arc::new(OperatorLog::open(path)?)),
         None => None,
     };
+    if let Some(log) = &log {
+        ui::log::activate(log.clone());
+    }
     let sandbox = if config.sandbox {
         let sandbox = Sandbox::start()?;
         sandbox.fill_answers(&mut answers);

@@ -7,9 +7,25 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
+
+/// The run's log, once `--log` opened it: step headings are noted there too, so
+/// each recorded answer sits under the step that asked it.
+static ACTIVE: OnceLock<Arc<OperatorLog>> = OnceLock::new();
+
+/// Makes `log` the run's log for [`note`].
+pub fn activate(log: Arc<OperatorLog>) {
+    let _ = ACTIVE.set(log);
+}
+
+/// Appends `line` to the run's log, when there is one.
+pub fn note(line: &str) {
+    if let Some(log) = ACTIVE.get() {
+        log.write(line);
+    }
+}
 
 pub struct OperatorLog {
     path: PathBuf,

@@ -87,6 +87,7 @@ pub fn step_header(step: &dyn StepHeading) {
         step.mode(),
         step.title()
     );
+    log::note(&text);
     let options = textwrap::Options::new(width())
         .subsequent_indent("        ")
         .break_words(false);
