@@ -45,6 +45,7 @@ pub fn run(jira_port: u16, align_port: u16) -> Result<i32> {
     crate::outln!("[align]\nurl = \"{align}\"\napi_token = \"{DEMO_API_TOKEN}\"");
     crate::outln!();
     crate::outln!("Serving until interrupted (Ctrl-C).");
+    crate::ui::terminal::set_saved_note("The stand-ins stopped; they keep nothing between runs.");
     loop {
         std::thread::park();
     }
