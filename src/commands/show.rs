@@ -40,7 +40,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     outln!("Profile {} (state in {})", config.profile, dir.display());
     outln!();
     outln!("Jira Align's Jira connector form (step 4):");
-    print_rows(
+    ui::fields(&rows(
         &report["connector"],
         &[
             ("Connector name", "name"),
@@ -51,10 +51,10 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             ("Username", "username"),
             ("Connector ID", "connector_id"),
         ],
-    );
+    ));
     outln!();
     outln!("Keys and token:");
-    print_rows(
+    let mut facts = rows(
         &report["keys"],
         &[
             ("Key pair from", "source"),
@@ -62,14 +62,15 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             ("Key size (bits)", "bits"),
         ],
     );
-    print_rows(
+    facts.extend(rows(
         &report["token"],
         &[
             ("Token acts as", "account"),
             ("Token obtained", "obtained_at"),
             ("Token expires", "expires_at"),
         ],
-    );
+    ));
+    ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();
         ui::info("Nothing recorded yet: `align-link setup` (or `step 4`) fills these in.");
@@ -92,10 +93,9 @@ fn read_answers(path: &Path) -> Result<Answers> {
     })
 }
 
-/// Labelled rows of `section`; absent values show as `-`.
-fn print_rows(section: &Value, rows: &[(&str, &str)]) {
-    let rows: Vec<(&str, String)> = rows
-        .iter()
+/// Labelled rows of `section`'s fields that apply; unknown values show as `-`.
+fn rows<'a>(section: &Value, rows: &[(&'a str, &str)]) -> Vec<(&'a str, String)> {
+    rows.iter()
         .filter(|(_, key)| section.get(*key).is_some())
         .map(|(label, key)| {
             let value = match &section[*key] {
@@ -105,8 +105,7 @@ fn print_rows(section: &Value, rows: &[(&str, &str)]) {
             };
             (*label, value)
         })
-        .collect();
-    ui::fields(&rows);
+        .collect()
 }
 
 /// What `show` reports: the answers file first, then the saved state, as step 4

@@ -66,13 +66,14 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             .as_str()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        outln!(
+        let row = format!(
             "{:>2}  {:<18}  {}{}",
-            step["number"],
+            step["number"].as_u64().unwrap_or(0),
             step["status"].as_str().unwrap_or(""),
             step["title"].as_str().unwrap_or(""),
             detail
         );
+        crate::ui::hanging(&row, 24);
     }
     outln!();
     let labels = [

@@ -52,7 +52,8 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
     let options = textwrap::Options::new(width.max(indent.len() + 20))
         .initial_indent(indent)
         .subsequent_indent(indent)
-        .break_words(false);
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     text.lines()
         .flat_map(|line| {
             if line.trim().is_empty() {
@@ -90,8 +91,26 @@ pub fn step_header(step: &dyn StepHeading) {
     log::note(&text);
     let options = textwrap::Options::new(width())
         .subsequent_indent("        ")
-        .break_words(false);
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     for line in textwrap::wrap(&text, &options) {
+        out(line);
+    }
+}
+
+/// One line of a table, wrapped to the width with its continuation indented by
+/// `indent` columns (under the last column).
+pub fn hanging(text: &str, indent: usize) {
+    let pad = " ".repeat(indent);
+    // textwrap drops leading spaces: they go back in as the first line's indent.
+    let body = text.trim_start();
+    let lead = &text[..text.len() - body.len()];
+    let options = textwrap::Options::new(width().max(indent + 20))
+        .initial_indent(lead)
+        .subsequent_indent(&pad)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(body, &options) {
         out(line);
     }
 }
@@ -106,7 +125,8 @@ pub fn ok(text: &str) {
     let options = textwrap::Options::new(width())
         .initial_indent("  ✓ ")
         .subsequent_indent("    ")
-        .break_words(false);
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     for line in textwrap::wrap(text, &options) {
         out(line);
     }
@@ -133,7 +153,8 @@ pub fn fields(rows: &[(&str, String)]) {
         let options = textwrap::Options::new(width())
             .initial_indent(&first)
             .subsequent_indent(&hanging)
-            .break_words(false);
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         if head.is_empty() {
             out(first.trim_end());
         }
@@ -185,6 +206,9 @@ mod tests {
         assert_eq!(words.join(" "), text, "no word is split");
         let url = format!("https://jira.example.com/{}", "x".repeat(60));
         assert_eq!(wrap(&url, "  ", 40), vec![format!("  {url}")]);
+        let id = "3e3e3576-7645-322b-a0e7-a5d3e802d3a0";
+        let lines = wrap(&format!("created link {id}"), "", 30);
+        assert_eq!(lines.last().unwrap(), id, "not split at its hyphens");
     }
 
     #[test]
