@@ -13,8 +13,12 @@ use crate::ui;
 
 pub struct Terminal;
 
-/// Columns dialoguer adds around a prompt (`? `, ` [y/N] `, ` › `, a default).
-const PROMPT_DECORATION: usize = 12;
+/// Columns dialoguer's theme adds to a prompt, plus one spare: ` [DEFAULT]: ` for
+/// text, `: ` for a password, ` [y/N] ` for a confirmation, `:` for a menu.
+const TEXT_DECORATION: usize = 6;
+const PASSWORD_DECORATION: usize = 3;
+const CONFIRM_DECORATION: usize = 8;
+const MENU_DECORATION: usize = 2;
 /// Columns before each menu option (`> ` or two spaces) and a margin.
 const OPTION_DECORATION: usize = 4;
 
@@ -24,7 +28,11 @@ impl Prompter for Terminal {
     }
 
     fn ask(&mut self, question: &Question) -> Result<String> {
-        let reserve = PROMPT_DECORATION + question.default.as_deref().map_or(0, str::len);
+        let reserve = match (question.secret, question.default.as_deref()) {
+            (true, _) => PASSWORD_DECORATION,
+            (false, Some(default)) => TEXT_DECORATION + default.chars().count(),
+            (false, None) => TEXT_DECORATION,
+        };
         let prompt = fit_prompt(question.prompt, reserve);
         if question.secret {
             let value = dialoguer::Password::new()
@@ -55,7 +63,7 @@ impl Prompter for Terminal {
     /// Needs Enter: a stray `y` never confirms on its own.
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
         dialoguer::Confirm::new()
-            .with_prompt(fit_prompt(prompt, PROMPT_DECORATION))
+            .with_prompt(fit_prompt(prompt, CONFIRM_DECORATION))
             .default(default)
             .wait_for_newline(true)
             .interact()
@@ -69,7 +77,7 @@ impl Prompter for Terminal {
             .map(|option| shorten(option, width.saturating_sub(OPTION_DECORATION)))
             .collect();
         dialoguer::Select::new()
-            .with_prompt(fit_prompt(prompt, PROMPT_DECORATION))
+            .with_prompt(fit_prompt(prompt, MENU_DECORATION))
             .items(&items)
             .default(default)
             .interact()
