@@ -245,3 +245,42 @@ fn step_5_menu_at_60_columns() {
 fn step_5_menu_at_80_columns() {
     step_5_menu_at(80);
 }
+
+#[test]
+fn the_sandbox_offers_align_links_own_key_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let scripted = bin_with(&["step", "4", "--sandbox", "--yes"], &state)
+        .output()
+        .unwrap();
+    support::assert_success(&scripted);
+    let options = Options {
+        timeout_ms: Some(60_000),
+        strip_ansi_escape_codes: true,
+    };
+    let mut cmd = bin_with(&["step", "5", "--sandbox"], &state);
+    cmd.env("TERM", "xterm");
+    let mut session = spawn_with_options(cmd, options).unwrap();
+    session
+        .exp_string("In the sandbox, align-link's own key pair is the default.")
+        .unwrap();
+    session
+        .exp_string("> align-link (its own key pair)")
+        .unwrap();
+    session.send("\r").unwrap(); // Enter takes the default
+    session.flush().unwrap();
+    session.exp_string("RSA key pair").unwrap();
+    session.exp_eof().unwrap();
+    let text = std::fs::read_to_string(state.join("state.toml")).unwrap();
+    assert!(text.contains("key_source = \"generate\""), "{text}");
+}
+
+fn bin_with(args: &[&str], state: &std::path::Path) -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.args(args)
+        .arg("--state-dir")
+        .arg(state)
+        .env("XDG_CONFIG_HOME", state.join("no-config"))
+        .env_remove("BROWSER");
+    cmd
+}
