@@ -30,7 +30,8 @@ use crate::ui::log::OperatorLog;
 pub const JSON_SCHEMA: u32 = 1;
 
 /// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
-/// profile's state.
+/// profile's state under its run lock, held until the context is dropped: every
+/// command that opens a context may change the profile.
 pub fn open_context(config: RunConfig) -> Result<Ctx> {
     let mut answers = match &config.answers {
         Some(path) => Answers::load(path)?,
@@ -64,14 +65,29 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         None
     };
     let dir = state_dir(&config)?;
-    let store = Store::open(&dir)?;
-    if config.sandbox {
+    let (mut store, warnings) = Store::open_with_warnings(&dir)?;
+    let temporary = config.sandbox && config.state_dir.is_none();
+    if temporary {
+        store.remove_when_dropped();
+    }
+    for warning in &warnings {
+        ui::warn(warning);
+    }
+    // Before the state is read: it is only read and written under the lock.
+    store.lock_for_run()?;
+    if temporary {
+        crate::outln!("Sandbox: state in {} (removed on exit)", dir.display());
+    } else if config.sandbox {
         crate::outln!("Sandbox: state in {}", dir.display());
     }
-    ui::terminal::set_saved_note(format!(
-        "Every step's outcome so far is saved in {}; `align-link setup` carries on from there.",
-        dir.display()
-    ));
+    ui::terminal::set_saved_note(if temporary {
+        "The sandbox's state was temporary: nothing is kept.".to_string()
+    } else {
+        format!(
+            "Every step's outcome so far is saved in {}; `align-link setup` carries on from there.",
+            dir.display()
+        )
+    });
     let mut prompter: Box<dyn Prompter> = if config.non_interactive {
         Box::new(NonInteractive)
     } else {
@@ -82,7 +98,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
     observe::attach(&mut ctx.http, log);
-    crate::steps::keys::reconcile_with_answers(&mut ctx)?;
+    crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }
 
@@ -93,12 +109,7 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
         return Ok(dir.clone());
     }
     if config.sandbox {
-        let unique = format!(
-            "align-link-sandbox-{}-{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        );
-        return Ok(std::env::temp_dir().join(unique));
+        return Ok(crate::store::fresh_sandbox_dir(&std::env::temp_dir()));
     }
     default_state_dir(&config.profile)
 }

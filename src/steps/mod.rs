@@ -3,6 +3,7 @@
 
 mod access;
 mod applink;
+mod approval;
 mod connector;
 mod guided;
 mod handshake;
@@ -10,6 +11,7 @@ mod incoming;
 mod jira_access;
 pub mod keys;
 mod preflight;
+pub mod reconcile;
 pub mod runner;
 mod verify;
 
@@ -69,6 +71,9 @@ impl crate::ui::StepHeading for Step {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Done(String),
+    /// Done, and so are the following steps up to this number: they were legs of
+    /// the same piece of work (the handshake, 17 to 20), each recorded as it completed.
+    DoneThrough(String, u8),
     /// Guided work the operator has not confirmed yet.
     NeedsOperator(String),
     Skipped(String),
