@@ -126,6 +126,14 @@ fn show_prints_the_connector_form_and_changes_nothing() {
     ] {
         assert!(text.contains(&expected), "{expected:?} in:\n{text}");
     }
+    // show needs no secret: unset { env = ... } variables do not stop it.
+    let without_secrets = env
+        .cmd(&["show"])
+        .env_remove("TEST_JIRA_PAT")
+        .env_remove("TEST_SERVICE_PASSWORD")
+        .output()
+        .unwrap();
+    assert_success(&without_secrets);
     let value = json(&env.run(&["show", "--json"]));
     assert_eq!(value["schema"], 1);
     assert_eq!(value["connector"]["jira_link"], format!("{jira}/browse/"));
