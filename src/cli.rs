@@ -153,6 +153,9 @@ pub enum Command {
         /// Port for the Jira Align stand-in (0: any free port)
         #[arg(long, default_value_t = 0)]
         align_port: u16,
+        /// Milliseconds the Jira stand-in waits before each answer, as across a WAN
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+        latency_ms: u64,
     },
     /// Print a shell completion script to stdout
     #[command(after_long_help = EXAMPLES_COMPLETIONS)]
@@ -226,7 +229,8 @@ Examples:
 const EXAMPLES_SANDBOX: &str = "\
 Examples:
   align-link sandbox                          Any free ports
-  align-link sandbox --jira-port 8080 --align-port 8081";
+  align-link sandbox --jira-port 8080 --align-port 8081
+  align-link sandbox --latency-ms 200         As across a WAN: each Jira answer 200 ms late";
 
 const EXAMPLES_COMPLETIONS: &str = "\
 Examples:
@@ -324,7 +328,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Sandbox {
             jira_port,
             align_port,
-        } => commands::sandbox::run(jira_port, align_port),
+            latency_ms,
+        } => commands::sandbox::run(jira_port, align_port, latency_ms),
         Command::Completions { shell } => Ok(commands::manual::completions(shell, command())),
         Command::Man => commands::manual::man(command()),
     }
