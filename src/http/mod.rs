@@ -166,10 +166,20 @@ impl Response {
     }
 }
 
+/// Told of each request as it leaves and when its answer (or failure) is in, with
+/// the request redacted as `-v` shows it: the terminal shows long waits through
+/// this and `--log` records requests, without this module knowing either.
+pub trait RequestObserver: Send + Sync {
+    fn sent(&self, request: &str);
+    /// `outcome`: e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timeout)`.
+    fn answered(&self, request: &str, outcome: &str);
+}
+
 pub struct Http {
     client: Client,
     options: HttpOptions,
     sent: AtomicU64,
+    observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
 impl Http {
@@ -208,7 +218,13 @@ impl Http {
             client,
             options,
             sent: AtomicU64::new(0),
+            observers: Vec::new(),
         })
+    }
+
+    /// Adds an observer of every request from now on.
+    pub fn observe(&mut self, observer: std::sync::Arc<dyn RequestObserver>) {
+        self.observers.push(observer);
     }
 
     /// How many HTTP requests (attempts) this client has sent.
@@ -335,15 +351,24 @@ impl Http {
         };
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
+        let shown = format!(
+            "{} {}{}",
+            request.method,
+            redact_url(&request.url),
+            auth_label(&request.auth)
+        );
         if self.options.verbose {
-            eprintln!(
-                "> {} {}{}",
-                request.method,
-                redact_url(&request.url),
-                auth_label(&request.auth)
-            );
+            eprintln!("> {shown}");
+        }
+        for observer in &self.observers {
+            observer.sent(&shown);
         }
         let response = builder.send();
+        let outcome = |text: String| {
+            for observer in &self.observers {
+                observer.answered(&shown, &text);
+            }
+        };
         let local_now = SystemTime::now();
         let mut response = match response {
             Ok(response) => response,
@@ -357,6 +382,11 @@ impl Http {
                         error::error_chain(&err)
                     );
                 }
+                outcome(format!(
+                    "failed after {} ms ({})",
+                    started.elapsed().as_millis(),
+                    error::error_chain(&err)
+                ));
                 return Err(transport_error(request, Box::new(err)));
             }
         };
@@ -373,22 +403,32 @@ impl Http {
             .content_length()
             .is_some_and(|len| len > MAX_BODY_BYTES)
         {
+            outcome(format!("{status}, body over the cap"));
             return Err(too_large());
         }
         let mut bytes = Vec::new();
         let mut chunk = [0u8; 16 * 1024];
         loop {
-            let read = response
-                .read(&mut chunk)
-                .map_err(|err| transport_error(request, Box::new(err)))?;
+            let read = response.read(&mut chunk).map_err(|err| {
+                outcome(format!(
+                    "{status}, body failed after {} ms",
+                    started.elapsed().as_millis()
+                ));
+                transport_error(request, Box::new(err))
+            })?;
             if read == 0 {
                 break;
             }
             bytes.extend_from_slice(&chunk[..read]);
             if bytes.len() as u64 > MAX_BODY_BYTES {
+                outcome(format!("{status}, body over the cap"));
                 return Err(too_large());
             }
             if Instant::now() > deadline {
+                outcome(format!(
+                    "{status}, body unfinished after {} ms",
+                    started.elapsed().as_millis()
+                ));
                 let late = std::io::Error::new(
                     std::io::ErrorKind::TimedOut,
                     "the answer did not arrive whole within --timeout",
@@ -397,13 +437,15 @@ impl Http {
             }
         }
         let body = String::from_utf8_lossy(&bytes).into_owned();
+        let answered = format!(
+            "{status} ({} ms, {} bytes)",
+            started.elapsed().as_millis(),
+            body.len()
+        );
         if self.options.verbose {
-            eprintln!(
-                "< {status} ({} ms, {} bytes)",
-                started.elapsed().as_millis(),
-                body.len()
-            );
+            eprintln!("< {answered}");
         }
+        outcome(answered);
         let clock_skew_secs = headers
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())

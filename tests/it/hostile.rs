@@ -179,11 +179,10 @@ impl Run {
         let started = Instant::now();
         let output = Command::cargo_bin("align-link")
             .unwrap()
-            .arg("--answers")
+            .args(["step", "7", "--yes", "--answers"])
             .arg(self.answers())
             .arg("--state-dir")
             .arg(self.state_dir())
-            .args(["step", "7", "--yes"])
             .args(extra)
             .timeout(Duration::from_secs(120))
             .output()
