@@ -58,6 +58,9 @@ pub struct GlobalArgs {
     /// Seconds to wait for a whole request
     #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
+    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
+    #[arg(long, global = true)]
+    pub replace_existing: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,6 +77,12 @@ pub enum Command {
     /// Show each step's state and the key facts (link id, consumer key, key fingerprint, token)
     Status {
         /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what setup would change in Jira (old and new values, destructive ones marked) and the handshake it would run; changes nothing
+    Plan {
+        /// Print JSON instead of text (schema in README)
         #[arg(long)]
         json: bool,
     },
@@ -102,6 +111,7 @@ impl GlobalArgs {
             allow_http: self.allow_http,
             connect_timeout_secs: self.connect_timeout,
             timeout_secs: self.timeout,
+            replace_existing: self.replace_existing,
         }
     }
 }
@@ -144,6 +154,7 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Setup => commands::setup::run(config),
         Command::Step { number } => commands::step::run(config, number),
         Command::Status { json } => commands::status::run(config, json),
+        Command::Plan { json } => commands::plan::run(config, json),
         Command::Steps | Command::Sandbox { .. } => Err(AppError::failed("handled above")),
     }
 }

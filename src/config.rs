@@ -22,6 +22,7 @@ pub struct RawOptions {
     pub allow_http: bool,
     pub connect_timeout_secs: u64,
     pub timeout_secs: u64,
+    pub replace_existing: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +36,8 @@ pub struct RunConfig {
     pub sandbox: bool,
     pub no_browser: bool,
     pub verbose: bool,
+    /// `--replace-existing`: consent to replace what this profile did not put in Jira.
+    pub replace_existing: bool,
     pub http: HttpOptions,
 }
 
@@ -81,6 +84,7 @@ impl RunConfig {
             sandbox: raw.sandbox,
             no_browser: raw.no_browser,
             verbose: raw.verbose,
+            replace_existing: raw.replace_existing,
             http: HttpOptions {
                 connect_timeout: Duration::from_secs(raw.connect_timeout_secs),
                 timeout: Duration::from_secs(raw.timeout_secs),

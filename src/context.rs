@@ -40,6 +40,8 @@ pub struct Ctx {
     pub single_step: bool,
     /// Steps recorded in this run, so `setup` passes over them without a word.
     pub recorded_this_run: std::collections::BTreeSet<u8>,
+    /// What was read from Jira in this run; refreshed only after a write.
+    pub observed: crate::model::Observation,
 }
 
 impl Ctx {
@@ -65,6 +67,7 @@ impl Ctx {
             single_step: false,
             align_token_asked: false,
             recorded_this_run: Default::default(),
+            observed: Default::default(),
         })
     }
 

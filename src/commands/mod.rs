@@ -1,6 +1,7 @@
 //! One module per subcommand. Each wires its arguments to the library; the work
 //! lives in `steps`, `context` and the clients.
 
+pub mod plan;
 pub mod sandbox;
 pub mod setup;
 pub mod status;

@@ -55,6 +55,42 @@ pub struct Consumer {
     pub name: Option<String>,
 }
 
+/// What `GET /rest/applinks/3.0/status/{id}` says about a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    Working,
+    /// Not working, with Jira's error type (`GENERIC_LINK` for any generic link,
+    /// which is what a link to Jira Align is: Jira Align serves no applinks API).
+    NotWorking {
+        error_type: Option<String>,
+    },
+    /// This Jira has no status resource (404 or 405).
+    Unknown,
+}
+
+impl LinkStatus {
+    pub const GENERIC_LINK: &'static str = "GENERIC_LINK";
+
+    fn from_json(value: &serde_json::Value) -> LinkStatus {
+        if value["working"].as_bool() == Some(true) {
+            return LinkStatus::Working;
+        }
+        LinkStatus::NotWorking {
+            error_type: value["error"]["type"].as_str().map(str::to_string),
+        }
+    }
+
+    /// Whether this status is what a healthy link to Jira Align reports.
+    pub fn is_expected(&self) -> bool {
+        match self {
+            LinkStatus::Working | LinkStatus::Unknown => true,
+            LinkStatus::NotWorking { error_type } => {
+                error_type.as_deref() == Some(Self::GENERIC_LINK)
+            }
+        }
+    }
+}
+
 pub struct JiraAdmin<'a> {
     http: &'a Http,
     base: Url,
@@ -195,13 +231,27 @@ impl<'a> JiraAdmin<'a> {
         Ok(())
     }
 
-    pub fn link_working(&self, id: &str) -> Result<bool> {
-        let response = self.get_ok(
-            &format!("rest/applinks/3.0/status/{id}"),
-            "reading the link's status",
-        )?;
-        let value: serde_json::Value = response.json("GET /rest/applinks/3.0/status")?;
-        Ok(value["working"].as_bool() == Some(true))
+    /// The link's status as Jira reports it. The resource is informational and
+    /// not on every Jira: a 404 or 405 means "unknown on this Jira", not a failure.
+    pub fn link_status(&self, id: &str) -> Result<LinkStatus> {
+        let response = self.call(Method::GET, &format!("rest/applinks/3.0/status/{id}"), None)?;
+        if response.status == 404 || response.status == 405 {
+            return Ok(LinkStatus::Unknown);
+        }
+        let value: serde_json::Value = expect_success(response, "reading the link's status", None)?
+            .json("GET /rest/applinks/3.0/status")?;
+        Ok(LinkStatus::from_json(&value))
+    }
+
+    /// Deletes the application link (and with it, its incoming consumer).
+    pub fn delete_link(&self, id: &str) -> Result<()> {
+        let path = format!("rest/applinks/3.0/applicationlink/{id}");
+        let response = self.call(Method::DELETE, &path, None)?;
+        if response.status == 404 {
+            return Ok(());
+        }
+        expect_success(response, "deleting the application link", None)?;
+        Ok(())
     }
 
     fn consumer_path(id: &str) -> String {
@@ -267,4 +317,76 @@ impl<'a> JiraAdmin<'a> {
 
 fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// What signing in as the service account with its password came to.
+#[derive(Debug)]
+pub enum ServiceSignIn {
+    /// Signed in; `project_visible` says whether it sees the test project.
+    SignedIn { name: String, project_visible: bool },
+    /// Jira refused the password (HTTP 401).
+    Refused,
+    /// Basic authentication is switched off on this Jira (HTTP 403 to Basic):
+    /// the password can only be tried at the approval, through Jira's login.
+    BasicOff,
+}
+
+/// Signs in as the service account with Basic (`GET myself`) and reads the test
+/// project as it: read-only, so it runs before anything is written to Jira.
+pub fn check_service_account(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> Result<ServiceSignIn> {
+    let get = |path: &str| {
+        http.send(&Request::get(endpoint(base, path)).auth(Auth::Basic(username, password)))
+    };
+    let response = get("rest/api/2/myself")?;
+    match response.status {
+        401 => return Ok(ServiceSignIn::Refused),
+        403 if response.header("x-seraph-loginreason").is_none() => {
+            return Ok(ServiceSignIn::BasicOff)
+        }
+        _ => {}
+    }
+    let user: User = expect_success(response, "signing in as the service account", None)?
+        .json("GET /rest/api/2/myself")?;
+    let project = get(&format!("rest/api/2/project/{project_key}"))?;
+    let project_visible = match project.status {
+        404 => false,
+        _ => {
+            expect_success(
+                project,
+                "reading the test project as the service account",
+                None,
+            )?;
+            true
+        }
+    };
+    Ok(ServiceSignIn::SignedIn {
+        name: user.name,
+        project_visible,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generic_link_that_does_not_work_is_what_jira_align_gets() {
+        let generic = serde_json::json!({"working": false, "error": {"type": "GENERIC_LINK"}});
+        assert!(LinkStatus::from_json(&generic).is_expected());
+        let broken =
+            serde_json::json!({"working": false, "error": {"type": "AUTH_LEVEL_MISMATCH"}});
+        assert!(!LinkStatus::from_json(&broken).is_expected());
+        assert!(!LinkStatus::from_json(&serde_json::json!({"working": false})).is_expected());
+        assert_eq!(
+            LinkStatus::from_json(&serde_json::json!({"working": true})),
+            LinkStatus::Working
+        );
+        assert!(LinkStatus::Unknown.is_expected());
+    }
 }

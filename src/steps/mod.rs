@@ -8,6 +8,7 @@ mod guided;
 mod handshake;
 mod incoming;
 mod jira_access;
+pub mod jira_side;
 pub mod keys;
 mod preflight;
 pub mod runner;

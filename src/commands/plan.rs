@@ -1,0 +1,196 @@
+//! `align-link plan`: what `setup` would change in Jira, from one read of what Jira
+//! holds (and of Jira Align, when a token is given), and the handshake it would
+//! run. It sends no write request. `--json` prints the schema README documents.
+
+use serde_json::json;
+
+use super::open_context;
+use crate::align::AlignApi;
+use crate::answers::{Approval, ConnectorAuth, KeySource};
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::model::{render, Change};
+use crate::state::StepStatus;
+use crate::steps::jira_side;
+use crate::steps::keys::key_source;
+
+/// Bumped when a field changes meaning or goes away (new fields do not bump it).
+const SCHEMA_VERSION: u32 = 1;
+
+pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
+    let mut ctx = open_context(config)?;
+    let jira = ctx.jira_url()?;
+    let align = ctx.align_url()?;
+    let server = jira_side::server(&mut ctx)?;
+    let link = jira_side::link(&mut ctx)?;
+    let changes = jira_side::changes(&mut ctx)?;
+    let align_owner = align_check(&mut ctx)?;
+    let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);
+    if as_json {
+        let value = json!({
+            "schema_version": SCHEMA_VERSION,
+            "jira": {
+                "url": jira.as_str(),
+                "version": server.version,
+                "base_url": server.base_url,
+                "admin_user": server.admin_user,
+                "administrator": server.is_administrator,
+                "clock_skew_secs": server.clock_skew_secs,
+            },
+            "align": {
+                "url": align.as_str(),
+                "token_checked": align_owner.is_some(),
+                "token_owner": align_owner.clone().flatten(),
+            },
+            "link": link.as_ref().map(|l| json!({
+                "id": l.link.id,
+                "name": l.link.name,
+                "url": l.link.rpc_url,
+                "consumer": l.consumer.as_ref().map(|c| json!({
+                    "key": c.key,
+                    "fingerprint": c.fingerprint,
+                })),
+            })),
+            "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
+            "handshake": {"runs": handshake_runs, "description": handshake},
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    println!(
+        "Jira {} at {jira} (signed in as {}{})",
+        server.version.as_deref().unwrap_or("(version unknown)"),
+        server.admin_user,
+        if server.is_administrator {
+            ", an administrator"
+        } else {
+            ", NOT an administrator: setup would stop at step 7"
+        }
+    );
+    match align_owner {
+        Some(Some(owner)) => println!("Jira Align at {align}: the API token belongs to {owner}"),
+        Some(None) => println!("Jira Align at {align}: the API token works"),
+        None => println!("Jira Align at {align}: not checked (no API token)"),
+    }
+    match &link {
+        Some(l) => println!(
+            "Link to {align}: \"{}\" (id {}), consumer {}",
+            l.link.name,
+            l.link.id,
+            l.consumer
+                .as_ref()
+                .map(|c| format!(
+                    "{} ({})",
+                    c.key,
+                    c.fingerprint.as_deref().unwrap_or("no readable public key")
+                ))
+                .unwrap_or_else(|| "none".into())
+        ),
+        None => println!("Link to {align}: none yet"),
+    }
+    println!();
+    if changes.is_empty() {
+        println!("No changes.");
+    } else {
+        println!("setup would make these changes in Jira, in this order:");
+        for change in &changes {
+            println!("{}", render::text(change));
+        }
+        let destructive = changes.iter().filter(|c| c.destructive).count();
+        let consent = changes.iter().filter(|c| c.needs_consent()).count();
+        println!(
+            "\n{} change(s), {destructive} destructive{}",
+            changes.len(),
+            if consent > 0 {
+                format!(", {consent} needing consent (a terminal asks; a scripted run needs --replace-existing)")
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!("Handshake: {handshake}");
+    Ok(0)
+}
+
+/// The owner of the Jira Align token: Some(owner) when a token is given and works
+/// (owner None where the site does not say), None when there is no token.
+fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
+    if ctx.answers.align.api_token.is_none() {
+        return Ok(None);
+    }
+    let align = ctx.align_url()?;
+    ctx.http.check_url(&align, "align.url")?;
+    let Some(auth) = ctx.align_api_auth()? else {
+        return Ok(None);
+    };
+    let user = AlignApi::new(&ctx.http, align, auth).current_user()?;
+    Ok(Some(user.map(|u| u.describe())))
+}
+
+/// Whether setup would run an OAuth handshake, and which.
+fn handshake_plan(ctx: &Ctx, changes: &[Change]) -> (bool, String) {
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::OAuth {
+        return (
+            false,
+            format!(
+                "none: the connector signs in with {}, no OAuth handshake",
+                auth.label()
+            ),
+        );
+    }
+    let consumer_changes = changes
+        .iter()
+        .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
+    if key_source(ctx) == KeySource::Align {
+        let preflight = ctx.answers.keys.preflight.unwrap_or(true);
+        return match (consumer_changes, preflight) {
+            (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),
+            (true, false) => (false, "none by align-link: Jira Align runs the handshake with its key (steps 17-20, guided)".into()),
+            (false, _) => (false, "none by align-link: Jira Align holds the token (steps 17-20 are guided)".into()),
+        };
+    }
+    let token_done = ctx.state.step_status(20) == StepStatus::Done
+        && ctx.state.token.is_some()
+        && ctx.store.exists(crate::state::ACCESS_TOKEN_FILE);
+    if token_done && !consumer_changes {
+        let account = ctx
+            .state
+            .token
+            .as_ref()
+            .and_then(|t| t.account.clone())
+            .unwrap_or_else(|| "(unknown)".into());
+        return (
+            false,
+            format!("none: the stored token (acting as {account}) is kept"),
+        );
+    }
+    let approval = match ctx.answers.oauth.approval {
+        Some(mode) => mode,
+        None if !ctx.prompter.interactive() => Approval::ServiceAccount,
+        None if ctx.config.no_browser => Approval::Manual,
+        None => Approval::Browser,
+    };
+    let how = match approval {
+        Approval::ServiceAccount => format!(
+            "approved by align-link as the service account {}",
+            ctx.answers
+                .service_account
+                .username
+                .as_deref()
+                .unwrap_or("(asked for)")
+        ),
+        Approval::Browser => "approved in a browser by the service account".into(),
+        Approval::Manual => {
+            "approved by the service account, who types the verification code".into()
+        }
+    };
+    (
+        true,
+        format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}"),
+    )
+}

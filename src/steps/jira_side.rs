@@ -1,0 +1,216 @@
+//! The model of the Jira side (`crate::model`) as the steps use it: what Jira holds,
+//! read once per run into `ctx.observed` and read again only after a write; what
+//! this profile wants, from the answers and the state; and each change applied
+//! after the read-only checks and, where it touches what another put there, consent.
+
+use super::keys::key_source;
+use crate::answers::{ConnectorAuth, KeySource};
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::jira::admin::{JiraAdmin, LinkStatus};
+use crate::keys;
+use crate::model::apply::Applied;
+use crate::model::{
+    self, observe, render, Change, Desired, ObservedLink, Ownership, ServerFacts, WantedConsumer,
+    WantedLink,
+};
+use crate::state::{InstalledFacts, LinkFacts};
+use crate::ui;
+
+/// The server's facts, read once per run.
+pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
+    if let Some(facts) = &ctx.observed.server {
+        return Ok(facts.clone());
+    }
+    let (base, auth) = ctx.admin_parts()?;
+    ctx.http.check_url(&base, "jira.url")?;
+    let facts = observe::read_server(&JiraAdmin::new(&ctx.http, base, auth))?;
+    ctx.observed.server = Some(facts.clone());
+    Ok(facts)
+}
+
+/// The link to `align.url` with its consumer, read once per run.
+pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
+    if let Some(known) = ctx.observed.known_link() {
+        return Ok(known.cloned());
+    }
+    let align = ctx.align_url()?;
+    let (base, auth) = ctx.admin_parts()?;
+    let found = observe::find_link(&JiraAdmin::new(&ctx.http, base, auth), &align)?;
+    ctx.observed.link = Some(found.clone());
+    Ok(found)
+}
+
+/// The link's status, read once (after the last consumer change).
+pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
+    if let Some(Some(link)) = &ctx.observed.link {
+        if let Some(status) = &link.status {
+            return Ok(status.clone());
+        }
+    }
+    let (base, auth) = ctx.admin_parts()?;
+    let status = JiraAdmin::new(&ctx.http, base, auth).link_status(link_id)?;
+    if let Some(Some(link)) = &mut ctx.observed.link {
+        link.status = Some(status.clone());
+    }
+    Ok(status)
+}
+
+/// The consumer this profile wants on the link; None for a PAT or Basic connector.
+pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
+    if ctx.connector_auth() != ConnectorAuth::OAuth {
+        return None;
+    }
+    let saved = ctx.state.consumer.as_ref();
+    let key = ctx
+        .answers
+        .keys
+        .consumer_key
+        .clone()
+        .or_else(|| saved.map(|c| c.key.clone()));
+    let mut pem = saved.and_then(|c| c.public_key_pem.clone());
+    if key_source(ctx) == KeySource::Align {
+        if let Some(given) = &ctx.answers.keys.public_key {
+            pem = keys::parse_public_key(given)
+                .ok()
+                .map(|public| keys::public_key_to_pem(&public))
+                .or(pem);
+        }
+    }
+    let fingerprint = pem
+        .as_deref()
+        .and_then(|pem| keys::parse_public_key(pem).ok())
+        .map(|public| keys::fingerprint(&public));
+    Some(WantedConsumer {
+        key,
+        public_key_pem: pem,
+        fingerprint,
+    })
+}
+
+pub fn desired(ctx: &mut Ctx) -> Result<Desired> {
+    Ok(Desired::Present(WantedLink {
+        name: ctx.application_name()?,
+        align_url: ctx.align_url()?,
+        consumer: wanted_consumer(ctx),
+    }))
+}
+
+/// The changes setup would make now, in order.
+pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
+    let observed = link(ctx)?;
+    let desired = desired(ctx)?;
+    Ok(model::diff(
+        observed.as_ref(),
+        &desired,
+        &Ownership::from_state(&ctx.state),
+    ))
+}
+
+/// The operator's explicit consent to replace what this profile did not put there.
+fn replace_existing(ctx: &Ctx) -> bool {
+    ctx.config.replace_existing || ctx.answers.jira.replace_existing == Some(true)
+}
+
+/// The read-only checks (once per run), then consent where the change needs it.
+pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
+    super::jira_access::ensure_validated(ctx)?;
+    if !change.needs_consent()
+        || replace_existing(ctx)
+        || ctx.observed.consented.contains(&change.description)
+    {
+        return Ok(());
+    }
+    ui::warn("this change replaces what this profile did not put in Jira (another setup may rely on it):");
+    ui::info(&render::text(change));
+    if ctx.prompter.interactive() {
+        if ctx.prompter.confirm("Make this change in Jira?", false)? {
+            ctx.observed.consented.push(change.description.clone());
+            return Ok(());
+        }
+        return Err(AppError::failed(format!(
+            "not changed: you declined to {}",
+            change.description
+        ))
+        .hint("Jira is as it was. `align-link plan` shows every change setup would make."));
+    }
+    Err(AppError::failed(format!(
+        "refusing to {} without consent: this profile did not put it there",
+        change.description
+    ))
+    .hint("Jira was not changed. If nothing else relies on it, rerun with --replace-existing (or set `replace_existing = true` under [jira] in the answers file); `align-link plan` shows every change first."))
+}
+
+/// Checks and consent, then the change, its read-back and its record.
+pub fn apply_change(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    authorize(ctx, change)?;
+    apply_unchecked(ctx, change)
+}
+
+/// The change, its read-back into `ctx.observed`, and what the profile now owns.
+/// For a change already authorized (the preflight's temporary key and its undoing).
+pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    let (base, auth) = ctx.admin_parts()?;
+    let created = ctx
+        .observed
+        .link
+        .as_ref()
+        .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
+    let admin = JiraAdmin::new(&ctx.http, base, auth);
+    let applied = model::apply(&admin, change, created.as_deref())?;
+    match &applied {
+        Applied::LinkCreated { link_id } | Applied::LinkRenamed { link_id } => {
+            ctx.observed.link = Some(observe::read_link(&admin, link_id)?);
+        }
+        Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
+            let consumer = observe::read_consumer(&admin, link_id)?;
+            if let Some(Some(link)) = &mut ctx.observed.link {
+                link.consumer = consumer;
+                link.status = None;
+            }
+        }
+        Applied::LinkDeleted { .. } => ctx.observed.link = Some(None),
+    }
+    record_ownership(ctx, &applied)?;
+    Ok(applied)
+}
+
+fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {
+    let ours = ctx.state.consumer.as_ref().map(|c| c.key.clone());
+    let installed = ctx
+        .state
+        .installed
+        .get_or_insert_with(InstalledFacts::default);
+    match applied {
+        Applied::LinkCreated { link_id } => installed.link_id = Some(link_id.clone()),
+        Applied::LinkRenamed { .. } => {}
+        Applied::ConsumerSet {
+            key, fingerprint, ..
+        } => {
+            if ours.as_deref() == Some(key.as_str()) {
+                installed.consumer_key = Some(key.clone());
+                installed.fingerprint = fingerprint.clone();
+            }
+        }
+        Applied::ConsumerDeleted { .. } => {
+            installed.consumer_key = None;
+            installed.fingerprint = None;
+        }
+        Applied::LinkDeleted { link_id } => {
+            if installed.link_id.as_deref() == Some(link_id.as_str()) {
+                *installed = InstalledFacts::default();
+            }
+        }
+    }
+    ctx.save()
+}
+
+/// Saves the link's facts in the state, for `status` and the later steps.
+pub fn remember(ctx: &mut Ctx, link: &ObservedLink) -> Result<()> {
+    ctx.state.link = Some(LinkFacts {
+        id: link.link.id.clone(),
+        name: link.link.name.clone(),
+        rpc_url: link.link.rpc_url.clone(),
+    });
+    ctx.save()
+}
