@@ -26,6 +26,7 @@ struct Wanted {
 
 /// What the link should hold, every part present and readable.
 fn wanted(ctx: &mut Ctx) -> Result<Wanted> {
+    ctx.link_id()?;
     let key = ctx.consumer_key()?;
     let consumer = ctx
         .state

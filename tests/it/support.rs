@@ -64,11 +64,16 @@ impl Env {
 
     /// The binary with the answers file and state directory, no browser, no terminal.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_in(&self.state_dir(), args)
+    }
+
+    /// As `cmd`, with another state directory: another profile on the same Jira.
+    pub fn cmd_in(&self, state_dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("align-link").unwrap();
         cmd.arg("--answers")
             .arg(self.answers_path())
             .arg("--state-dir")
-            .arg(self.state_dir())
+            .arg(state_dir)
             .args(args)
             .env("TEST_JIRA_PAT", &self.jira.demo().admin_token)
             .env("TEST_SERVICE_PASSWORD", &self.jira.demo().service_password)

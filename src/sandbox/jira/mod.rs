@@ -131,6 +131,8 @@ impl std::fmt::Debug for AccessTokenView {
 struct Shared {
     state: Mutex<State>,
     real_url: String,
+    /// Requests that may change the links or consumers: non-GET under /rest/applinks.
+    writes: std::sync::atomic::AtomicU64,
 }
 
 /// Per-request facts every handler needs.
@@ -155,6 +157,7 @@ impl JiraStandIn {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(&config, &demo)),
             real_url: listener.url().to_string(),
+            writes: Default::default(),
         });
         let handled = shared.clone();
         let server = listener.serve("jira-standin", WORKERS, move |req: &Req| {
@@ -254,6 +257,11 @@ impl JiraStandIn {
         self.server.request_count()
     }
 
+    /// Write requests to the application links API served so far.
+    pub fn write_count(&self) -> u64 {
+        self.shared.writes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn access_tokens(&self) -> Vec<AccessTokenView> {
         self.state()
             .access_tokens
@@ -275,6 +283,11 @@ fn lock(shared: &Shared) -> MutexGuard<'_, State> {
 
 /// Routes one request on the stand-in's clock, which also dates the response.
 fn handle(shared: &Shared, req: &Req) -> Resp {
+    if req.method != "GET" && req.path.starts_with("/rest/applinks") {
+        shared
+            .writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
     let (resp, now) = {
         let mut st = lock(shared);
         let ctx = Ctx {
