@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use align_link::oauth::problems::{self, ALL};
 use align_link::oauth::{OAuthProblem, ProblemContext, Signer};
-use align_link::sandbox::jira::JiraConfig;
 use lab::*;
 use support::{assert_exit, assert_success, stderr, Env};
 
