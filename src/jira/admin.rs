@@ -389,4 +389,34 @@ mod tests {
         );
         assert!(LinkStatus::Unknown.is_expected());
     }
+
+    /// A Jira that answers every request with `status` and this body.
+    fn jira_answering(status: u16, body: &'static str) -> (Url, std::thread::JoinHandle<()>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}/", server.server_addr())).unwrap();
+        let handle = std::thread::spawn(move || {
+            if let Ok(request) = server.recv() {
+                let _ = request
+                    .respond(tiny_http::Response::from_string(body).with_status_code(status));
+            }
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_jira_without_the_status_resource_leaves_the_status_unknown() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        for status in [404, 405] {
+            let (base, server) = jira_answering(status, "");
+            let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+            assert_eq!(admin.link_status("abc").unwrap(), LinkStatus::Unknown);
+            server.join().unwrap();
+        }
+        let (base, server) =
+            jira_answering(200, r#"{"working":false,"error":{"type":"GENERIC_LINK"}}"#);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let status = admin.link_status("abc").unwrap();
+        assert!(status.is_expected(), "{status:?}");
+        server.join().unwrap();
+    }
 }
