@@ -254,17 +254,12 @@ impl Ctx {
     /// How Jira Align's connector signs in to Jira: the answers file, else what
     /// step 4 recorded, else OAuth.
     pub fn connector_auth(&self) -> ConnectorAuth {
-        let saved = self
-            .state
-            .align
-            .as_ref()
-            .and_then(|a| a.connector_auth.as_deref());
-        self.answers.connector.auth.unwrap_or_else(|| {
-            ConnectorAuth::ALL
-                .into_iter()
-                .find(|auth| Some(auth.as_str()) == saved)
-                .unwrap_or(ConnectorAuth::OAuth)
-        })
+        let saved = self.state.align.as_ref().and_then(|a| a.connector_auth);
+        self.answers
+            .connector
+            .auth
+            .or(saved)
+            .unwrap_or(ConnectorAuth::OAuth)
     }
 
     /// Credentials for Jira Align's REST API: the answers file's token, else (in a

@@ -7,6 +7,7 @@
 //! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
 //! - `model`: the Jira side as observed, desired and diffed state (steps 8-15, `plan`).
+//! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
 //! - `sandbox`: local stand-ins served on loopback.
 
@@ -18,6 +19,8 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+pub mod doctor;
+pub mod domain;
 pub mod error;
 pub mod http;
 pub mod jira;

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::domain::{Approval, ConnectorAuth, KeySource};
 
 pub const STATE_FILE: &str = "state.toml";
 pub const PRIVATE_KEY_FILE: &str = "private-key.pem";
@@ -47,9 +49,8 @@ pub struct JiraFacts {
 pub struct AlignFacts {
     pub url: String,
     pub connector_name: String,
-    /// "oauth", "pat" or "basic".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connector_auth: Option<String>,
+    pub connector_auth: Option<ConnectorAuth>,
     /// The number Jira Align shows on the connector form; Support asks for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<u32>,
@@ -67,10 +68,14 @@ pub struct LinkFacts {
 #[serde(deny_unknown_fields)]
 pub struct ConsumerFacts {
     pub key: String,
-    /// "generate" (align-link's own pair) or "align" (Jira Align's public key);
-    /// empty until step 5 decides.
-    #[serde(default)]
-    pub key_source: String,
+    /// Who made the key pair; absent until step 5 decides. (Files written before
+    /// this was an enum say "" for absent.)
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "empty_is_none"
+    )]
+    pub key_source: Option<KeySource>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key_pem: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,7 +91,7 @@ impl ConsumerFacts {
     pub fn new(key: impl Into<String>) -> ConsumerFacts {
         ConsumerFacts {
             key: key.into(),
-            key_source: String::new(),
+            key_source: None,
             public_key_pem: None,
             fingerprint: None,
             bits: None,
@@ -117,7 +122,16 @@ pub struct TokenFacts {
     pub account: Option<String>,
     pub obtained_at: String,
     pub expires_at: Option<String>,
-    pub approval: String,
+    pub approval: Approval,
+}
+
+fn empty_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<KeySource>, D::Error> {
+    match Option::<String>::deserialize(d)?.as_deref() {
+        None | Some("") => Ok(None),
+        Some(text) => {
+            KeySource::deserialize(serde::de::value::StrDeserializer::new(text)).map(Some)
+        }
+    }
 }
 
 /// The secret half, kept in its own 0600 file.

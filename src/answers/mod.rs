@@ -15,7 +15,6 @@ mod tests;
 mod tests_connector;
 mod values;
 
-use std::fmt;
 use std::fs;
 use std::io;
 use std::os::unix::fs::PermissionsExt;
@@ -24,6 +23,9 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use crate::error::{AppError, Result};
+
+// The domain words live in `crate::domain`; re-exported where the answers use them.
+pub use crate::domain::{Approval, ConnectorAuth, KeySource, Secret};
 
 /// 1-based line and column of a byte offset; the state store reports with it too.
 pub(crate) use raw::line_col;
@@ -39,126 +41,6 @@ pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
 pub const ALLOWED_BITS: [u32; 3] = [2048, 3072, 4096];
 /// Key size when `keys.bits` is absent.
 pub const DEFAULT_BITS: u32 = 3072;
-
-/// A password or token. Never printed: `Debug` and `Display` show `<redacted>`, so
-/// a secret cannot leak through a log line or an error message by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Secret {
-        Secret(value)
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// Who makes the RSA key pair (`keys.source`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySource {
-    /// align-link generates it and completes the OAuth handshake itself.
-    Generate,
-    /// Jira Align generated it at step 5; the answers carry its public half.
-    Align,
-}
-
-impl KeySource {
-    pub const ALL: [KeySource; 2] = [KeySource::Generate, KeySource::Align];
-
-    /// The spelling in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeySource::Generate => "generate",
-            KeySource::Align => "align",
-        }
-    }
-}
-
-/// How Jira Align's connector authenticates to Jira (`connector.auth`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectorAuth {
-    /// OAuth 1.0a (steps 13-20).
-    OAuth,
-    /// The service account's personal access token.
-    Pat,
-    /// The service account's username and password.
-    Basic,
-}
-
-impl ConnectorAuth {
-    pub const ALL: [ConnectorAuth; 3] = [
-        ConnectorAuth::OAuth,
-        ConnectorAuth::Pat,
-        ConnectorAuth::Basic,
-    ];
-
-    /// The spelling in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConnectorAuth::OAuth => "oauth",
-            ConnectorAuth::Pat => "pat",
-            ConnectorAuth::Basic => "basic",
-        }
-    }
-
-    /// As Jira Align's connector form names the method.
-    pub fn label(self) -> &'static str {
-        match self {
-            ConnectorAuth::OAuth => "OAuth",
-            ConnectorAuth::Pat => "Personal Access Token",
-            ConnectorAuth::Basic => "Basic (username and password)",
-        }
-    }
-}
-
-/// How the OAuth authorization (steps 18-19) is approved (`oauth.approval`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Approval {
-    /// align-link logs in as the service account and approves.
-    ServiceAccount,
-    /// align-link opens the authorize page in a browser for a person.
-    Browser,
-    /// align-link prints the authorize link and waits.
-    Manual,
-}
-
-impl Approval {
-    pub const ALL: [Approval; 3] = [
-        Approval::ServiceAccount,
-        Approval::Browser,
-        Approval::Manual,
-    ];
-
-    /// The spelling in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Approval::ServiceAccount => "service-account",
-            Approval::Browser => "browser",
-            Approval::Manual => "manual",
-        }
-    }
-}
 
 /// `[jira]`: the Jira Data Center side.
 #[derive(Debug, Clone, Default)]

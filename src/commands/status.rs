@@ -39,7 +39,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         "link_id": state.link.as_ref().map(|l| l.id.clone()),
         "link_name": state.link.as_ref().map(|l| l.name.clone()),
         "consumer_key": state.consumer.as_ref().map(|c| c.key.clone()),
-        "key_source": state.consumer.as_ref().map(|c| c.key_source.clone()),
+        "key_source": state.consumer.as_ref().map(|c| c.key_source),
         "public_key_fingerprint": state.consumer.as_ref().and_then(|c| c.fingerprint.clone()),
         "token_account": state.token.as_ref().and_then(|t| t.account.clone()),
         "token_obtained_at": state.token.as_ref().map(|t| t.obtained_at.clone()),

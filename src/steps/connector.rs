@@ -57,7 +57,7 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     ctx.state.align = Some(AlignFacts {
         url: align.to_string(),
         connector_name: name,
-        connector_auth: Some(auth.as_str().to_string()),
+        connector_auth: Some(auth),
         connector_id: previous_id,
     });
     ctx.save()?;
@@ -108,11 +108,7 @@ fn ask_connector_name(ctx: &mut Ctx) -> Result<String> {
 /// How the connector signs in: the answers file, else the saved choice, else (in a
 /// terminal) the operator's; OAuth when nobody says.
 fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
-    let saved = ctx
-        .state
-        .align
-        .as_ref()
-        .and_then(|a| a.connector_auth.clone());
+    let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
     if ctx.answers.connector.auth.is_some() || saved.is_some() || !ctx.prompter.interactive() {
         return Ok(ctx.connector_auth());
     }

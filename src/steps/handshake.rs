@@ -141,7 +141,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
         account: None,
         obtained_at: now_rfc3339(),
         expires_at: access.expires_in.map(|secs| rfc3339(now + secs)),
-        approval: mode.as_str().into(),
+        approval: mode,
     });
     ctx.save()?;
     ctx.handshake_ran = true;

@@ -19,12 +19,11 @@ const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
 /// Who made the key pair: the answers file says, else what step 5 decided.
 pub fn key_source(ctx: &Ctx) -> KeySource {
-    ctx.answers.keys.source.unwrap_or(
-        match ctx.state.consumer.as_ref().map(|c| c.key_source.as_str()) {
-            Some("align") => KeySource::Align,
-            _ => KeySource::Generate,
-        },
-    )
+    ctx.answers
+        .keys
+        .source
+        .or(ctx.state.consumer.as_ref().and_then(|c| c.key_source))
+        .unwrap_or(KeySource::Generate)
 }
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
@@ -33,7 +32,7 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
         .state
         .consumer
         .as_ref()
-        .is_some_and(|c| !c.key_source.is_empty());
+        .is_some_and(|c| c.key_source.is_some());
     if ctx.answers.keys.source.is_some() || decided || !ctx.prompter.interactive() {
         return Ok(key_source(ctx));
     }
@@ -52,13 +51,6 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     };
     ctx.answers.keys.source = Some(source);
     Ok(source)
-}
-
-fn source_label(source: KeySource) -> &'static str {
-    match source {
-        KeySource::Generate => "generate",
-        KeySource::Align => "align",
-    }
 }
 
 /// The consumer key both sides share: the answers file's, else the one chosen
@@ -239,7 +231,7 @@ fn set_public_key(
     {
         consumer.installed_at = None;
     }
-    consumer.key_source = source_label(source).into();
+    consumer.key_source = Some(source);
     consumer.public_key_pem = Some(pem.to_string());
     consumer.fingerprint = Some(fingerprint.to_string());
     consumer.bits = bits;
@@ -252,15 +244,12 @@ fn set_public_key(
 /// values run again instead of being passed over as done.
 pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
     let mut changes = Vec::new();
-    let saved_auth = ctx
-        .state
-        .align
-        .as_ref()
-        .and_then(|a| a.connector_auth.clone());
+    let saved_auth = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
     if let (Some(given), Some(saved_auth)) = (ctx.answers.connector.auth, saved_auth) {
-        if given.as_str() != saved_auth {
+        if given != saved_auth {
             ui::warn(&format!(
-                "the connector's method changes from {saved_auth} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
+                "the connector's method changes from {} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
+                saved_auth.as_str(),
                 given.as_str()
             ));
             changes.push((4, "the connector's authentication method"));
@@ -277,7 +266,7 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
         }
     }
     if let Some(source) = ctx.answers.keys.source {
-        if !saved.key_source.is_empty() && source.as_str() != saved.key_source {
+        if saved.key_source.is_some_and(|saved| saved != source) {
             changes.push((5, "who makes the key pair (keys.source)"));
         }
     }

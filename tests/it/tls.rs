@@ -140,3 +140,56 @@ fn a_private_ca_is_trusted_only_with_ca_cert() {
         support::stdout(&trusted)
     );
 }
+
+/// What doctor reads of the chain: a company CA is not one Jira Align's cloud
+/// trusts, and a one-day certificate is about to expire.
+#[test]
+fn the_public_trust_check_flags_a_private_ca_and_near_expiry() {
+    use align_link::doctor::tls::{assess, PublicTrust};
+
+    let env = Env::new();
+    make_certificates(env.dir.path());
+    let (_relay, port) = start_relay(env.dir.path(), &env.jira.url());
+    let url = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
+    let report = assess(&url, std::time::Duration::from_secs(5)).expect("the handshake completes");
+    assert_eq!(report.verdict, PublicTrust::PrivateCa, "{report:?}");
+    assert!(report.issuer.contains("Test Private CA"), "{report:?}");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!((0..=1).contains(&report.days_left(now)), "{report:?}");
+}
+
+#[test]
+fn the_public_trust_check_recognises_a_self_signed_certificate() {
+    use align_link::doctor::tls::{assess, PublicTrust};
+
+    let env = Env::new();
+    let dir = env.dir.path();
+    std::fs::write(dir.join("self.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "90",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.pem",
+        ],
+    );
+    let (_relay, port) = start_relay(dir, &env.jira.url());
+    let url = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
+    let report = assess(&url, std::time::Duration::from_secs(5)).expect("the handshake completes");
+    assert_eq!(report.verdict, PublicTrust::SelfSigned, "{report:?}");
+}
