@@ -10,6 +10,7 @@ use crate::answers::{Approval, ConnectorAuth, KeySource};
 use crate::config::RunConfig;
 use crate::context::Ctx;
 use crate::error::Result;
+use crate::jira::admin::LinkStatus;
 use crate::model::{render, Change};
 use crate::state::StepStatus;
 use crate::steps::jira_side;
@@ -24,6 +25,11 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     let align = ctx.align_url()?;
     let server = jira_side::server(&mut ctx)?;
     let link = jira_side::link(&mut ctx)?;
+    let status = match &link {
+        Some(l) => Some(jira_side::link_status(&mut ctx, l.id())?),
+        None => None,
+    };
+    let status_word = status.as_ref().map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
     let align_owner = align_check(&mut ctx)?;
     let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);
@@ -51,6 +57,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
                     "key": c.key,
                     "fingerprint": c.fingerprint,
                 })),
+                "status": status_word,
             })),
             "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
             "handshake": {"runs": handshake_runs, "description": handshake},
@@ -92,6 +99,9 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         ),
         None => println!("Link to {align}: none yet"),
     }
+    if let Some(word) = status_word {
+        println!("Link status: {word}");
+    }
     println!();
     if changes.is_empty() {
         println!("No changes.");
@@ -114,6 +124,16 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     }
     println!("Handshake: {handshake}");
     Ok(0)
+}
+
+/// The link's status in one word for `plan` (and its JSON).
+fn status_word(status: &LinkStatus) -> &'static str {
+    match status {
+        LinkStatus::Working => "working",
+        LinkStatus::Unknown => "unknown",
+        status if status.is_expected() => "generic-link",
+        LinkStatus::NotWorking { .. } => "not-working",
+    }
 }
 
 /// The owner of the Jira Align token: Some(owner) when a token is given and works

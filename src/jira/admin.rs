@@ -326,13 +326,13 @@ pub enum ServiceSignIn {
     SignedIn { name: String, project_visible: bool },
     /// Jira refused the password (HTTP 401).
     Refused,
-    /// Basic authentication is switched off on this Jira (HTTP 403 to Basic):
-    /// the password can only be tried at the approval, through Jira's login.
-    BasicOff,
+    /// Jira asks for a CAPTCHA in the browser first (Seraph's login reason).
+    CaptchaRequired,
 }
 
-/// Signs in as the service account with Basic (`GET myself`) and reads the test
-/// project as it: read-only, so it runs before anything is written to Jira.
+/// Signs in as the service account and reads the test project as it: `myself`
+/// with Basic, or, where Jira switched Basic off (403), its REST session login.
+/// Changes nothing in Jira, so it runs before the first write.
 pub fn check_service_account(
     http: &Http,
     base: &Url,
@@ -340,35 +340,69 @@ pub fn check_service_account(
     password: &Secret,
     project_key: &str,
 ) -> Result<ServiceSignIn> {
-    let get = |path: &str| {
-        http.send(&Request::get(endpoint(base, path)).auth(Auth::Basic(username, password)))
-    };
-    let response = get("rest/api/2/myself")?;
+    let basic = Auth::Basic(username, password);
+    let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
+    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
+        return Ok(ServiceSignIn::CaptchaRequired);
+    }
     match response.status {
         401 => return Ok(ServiceSignIn::Refused),
-        403 if response.header("x-seraph-loginreason").is_none() => {
-            return Ok(ServiceSignIn::BasicOff)
-        }
+        403 => return session_sign_in(http, base, username, password, project_key),
         _ => {}
     }
     let user: User = expect_success(response, "signing in as the service account", None)?
         .json("GET /rest/api/2/myself")?;
-    let project = get(&format!("rest/api/2/project/{project_key}"))?;
-    let project_visible = match project.status {
-        404 => false,
-        _ => {
-            expect_success(
-                project,
-                "reading the test project as the service account",
-                None,
-            )?;
-            true
-        }
-    };
+    let project_visible = sees_project(http, base, Auth::Basic(username, password), project_key)?;
     Ok(ServiceSignIn::SignedIn {
         name: user.name,
         project_visible,
     })
+}
+
+/// `POST /rest/auth/1/session`, then the project with the session's cookie.
+fn session_sign_in(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> Result<ServiceSignIn> {
+    let body = json!({"username": username, "password": password.expose()});
+    let response =
+        http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
+    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
+        return Ok(ServiceSignIn::CaptchaRequired);
+    }
+    if response.status == 401 || response.status == 403 {
+        return Ok(ServiceSignIn::Refused);
+    }
+    let value: serde_json::Value =
+        expect_success(response, "logging in as the service account", None)?
+            .json("POST /rest/auth/1/session")?;
+    let session = value["session"]["value"]
+        .as_str()
+        .map(|v| Secret::new(v.to_string()))
+        .ok_or_else(|| AppError::failed("Jira's login answer carries no session"))?;
+    let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: username.to_string(),
+        project_visible,
+    })
+}
+
+/// Whether the caller sees the project (Jira answers 404 to one it cannot see).
+fn sees_project(http: &Http, base: &Url, auth: Auth, project_key: &str) -> Result<bool> {
+    let path = format!("rest/api/2/project/{project_key}");
+    let response = http.send(&Request::get(endpoint(base, &path)).auth(auth))?;
+    if response.status == 404 {
+        return Ok(false);
+    }
+    expect_success(
+        response,
+        "reading the test project as the service account",
+        None,
+    )?;
+    Ok(true)
 }
 
 #[cfg(test)]

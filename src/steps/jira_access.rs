@@ -163,10 +163,12 @@ fn check_service(ctx: &mut Ctx) -> Result<()> {
             "Jira refused the password of the service account {username}"
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
-        ServiceSignIn::BasicOff => {
-            ui::info("Basic authentication is off on this Jira: the service account's password is tried when it approves (step 19)");
-            Ok(())
-        }
+        ServiceSignIn::CaptchaRequired => Err(AppError::failed(format!(
+            "Jira wants a CAPTCHA before the service account {username} may sign in again"
+        ))
+        .hint(format!(
+            "Sign in to Jira in a browser as {username} once and solve the CAPTCHA, then rerun; or set oauth.approval = \"browser\"."
+        ))),
     }
 }
 

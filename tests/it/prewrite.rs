@@ -110,3 +110,31 @@ fn a_write_in_a_later_run_waits_for_the_same_checks() {
     let err = stopped_before_writing(&env, &output, "more than 300 s off");
     assert!(err.contains("Jira was not changed"), "{err}");
 }
+
+#[test]
+fn with_basic_switched_off_the_password_is_tried_through_the_session_login() {
+    let env = Env::with_config(JiraConfig {
+        basic_auth_enabled: false,
+        ..JiraConfig::default()
+    });
+    let output = env
+        .cmd(&["setup", "--yes", "-v"])
+        .env("TEST_SERVICE_PASSWORD", "not-the-password")
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let err = stopped_before_writing(
+        &env,
+        &output,
+        "Jira refused the password of the service account svc-jira-align",
+    );
+    assert!(err.contains("/rest/auth/1/session"), "{err}");
+
+    let output = env.setup();
+    assert!(
+        support::stdout(&output)
+            .contains("the service account svc-jira-align signs in and sees project ALIGN"),
+        "{}",
+        support::stdout(&output)
+    );
+}
