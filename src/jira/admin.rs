@@ -243,9 +243,10 @@ impl<'a> JiraAdmin<'a> {
         Ok(LinkStatus::from_json(&value))
     }
 
-    /// Deletes the application link (and with it, its incoming consumer).
+    /// Deletes the application link (and with it, its incoming consumer). Jira
+    /// documents the delete on the 1.0 resource.
     pub fn delete_link(&self, id: &str) -> Result<()> {
-        let path = format!("rest/applinks/3.0/applicationlink/{id}");
+        let path = format!("rest/applinks/1.0/applicationlink/{id}");
         let response = self.call(Method::DELETE, &path, None)?;
         if response.status == 404 {
             return Ok(());

@@ -10,6 +10,7 @@ mod answers_example;
 mod consent;
 mod jira_checks_e2e;
 mod kill_rerun;
+mod model;
 mod oauth_problems;
 mod plan;
 mod prewrite;
