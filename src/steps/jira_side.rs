@@ -151,16 +151,27 @@ pub fn apply_change(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
 /// For a change already authorized (the preflight's temporary key and its undoing).
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let (base, auth) = ctx.admin_parts()?;
-    let created = ctx
+    // A consumer change for a link created earlier in the run goes on that link.
+    let observed_link_id = ctx
         .observed
         .link
         .as_ref()
         .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
     let admin = JiraAdmin::new(&ctx.http, base, auth);
-    let applied = model::apply(&admin, change, created.as_deref())?;
+    let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
+    // Read back only what the write touched.
     match &applied {
-        Applied::LinkCreated { link_id } | Applied::LinkRenamed { link_id } => {
+        Applied::LinkCreated { link_id } => {
             ctx.observed.link = Some(observe::read_link(&admin, link_id)?);
+        }
+        Applied::LinkRenamed { link_id } => {
+            let renamed = admin.get_link(link_id)?;
+            let previous = ctx.observed.link.take().flatten();
+            ctx.observed.link = Some(renamed.map(|link| ObservedLink {
+                link,
+                consumer: previous.and_then(|p| p.consumer),
+                status: None,
+            }));
         }
         Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
             let consumer = observe::read_consumer(&admin, link_id)?;
