@@ -2,6 +2,7 @@
 //! onto the model of the Jira side (`jira_side`). The link is found by URL before
 //! anything is created, so a rerun never makes a second link.
 
+use super::consent;
 use super::jira_side::{self, remember};
 use super::Outcome;
 use crate::context::{needs_step, Ctx};
@@ -48,7 +49,7 @@ pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
                 .hint("Rerun step 8 to look for the link again."),
         );
     };
-    jira_side::apply_change(ctx, change)?;
+    consent::apply_change(ctx, change)?;
     let link = observed_or(ctx, || {
         AppError::failed("Jira said it created the link, but cannot find it")
             .hint("Rerun step 9; it looks the link up by URL before creating one.")
@@ -84,7 +85,7 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
         remember(ctx, &link)?;
         return Ok(Outcome::Done(format!("named \"{name}\"")));
     };
-    jira_side::apply_change(ctx, change)?;
+    consent::apply_change(ctx, change)?;
     let renamed = observed_or(ctx, || link_gone(link.id()))?;
     if renamed.link.name != name {
         return Err(AppError::failed(format!(

@@ -5,6 +5,7 @@
 //! catching the two mismatches the guide warns about (key text, key material).
 
 use super::applink::existing_link;
+use super::consent;
 use super::jira_side;
 use super::keys::key_source;
 use super::preflight::{prove_jira_side, report};
@@ -94,7 +95,7 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         ui::info(&format!("to change: {}", change.description));
     }
     // Checks and consent come before the preflight, whose temporary key is a write.
-    jira_side::authorize(ctx, change)?;
+    consent::authorize(ctx, change)?;
     let preflight =
         key_source(ctx) == KeySource::Align && ctx.answers.keys.preflight.unwrap_or(true);
     let proof = if preflight {
@@ -103,7 +104,7 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     } else {
         None
     };
-    jira_side::apply_change(ctx, change)?;
+    consent::apply_change(ctx, change)?;
     let held = held_consumer(ctx)?;
     if held.key != wanted.key {
         return Err(AppError::failed(format!(

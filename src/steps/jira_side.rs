@@ -1,21 +1,20 @@
 //! The model of the Jira side (`crate::model`) as the steps use it: what Jira holds,
 //! read once per run into `ctx.observed` and read again only after a write; what
-//! this profile wants, from the answers and the state; and each change applied
-//! after the read-only checks and, where it touches what another put there, consent.
+//! this profile wants, from the answers and the state; and a change applied, read
+//! back and recorded. `consent` puts the checks and the operator's consent before it.
 
 use super::keys::key_source;
 use crate::answers::{ConnectorAuth, KeySource};
 use crate::context::Ctx;
-use crate::error::{AppError, Result};
+use crate::error::Result;
 use crate::jira::admin::{JiraAdmin, LinkStatus};
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
-    self, observe, render, Change, Desired, ObservedLink, Ownership, ServerFacts, WantedConsumer,
+    self, observe, Change, Desired, ObservedLink, Ownership, ServerFacts, WantedConsumer,
     WantedLink,
 };
 use crate::state::{InstalledFacts, LinkFacts};
-use crate::ui;
 
 /// The server's facts, read once per run.
 pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
@@ -105,46 +104,6 @@ pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
         &desired,
         &Ownership::from_state(&ctx.state),
     ))
-}
-
-/// The operator's explicit consent to replace what this profile did not put there.
-fn replace_existing(ctx: &Ctx) -> bool {
-    ctx.config.replace_existing || ctx.answers.jira.replace_existing == Some(true)
-}
-
-/// The read-only checks (once per run), then consent where the change needs it.
-pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
-    super::jira_access::ensure_validated(ctx)?;
-    if !change.needs_consent()
-        || replace_existing(ctx)
-        || ctx.observed.consented.contains(&change.description)
-    {
-        return Ok(());
-    }
-    ui::warn("this change replaces what this profile did not put in Jira (another setup may rely on it):");
-    ui::info(&render::text(change));
-    if ctx.prompter.interactive() {
-        if ctx.prompter.confirm("Make this change in Jira?", false)? {
-            ctx.observed.consented.push(change.description.clone());
-            return Ok(());
-        }
-        return Err(AppError::failed(format!(
-            "not changed: you declined to {}",
-            change.description
-        ))
-        .hint("Jira is as it was. `align-link plan` shows every change setup would make."));
-    }
-    Err(AppError::failed(format!(
-        "refusing to {} without consent: this profile did not put it there",
-        change.description
-    ))
-    .hint("Jira was not changed. If nothing else relies on it, rerun with --replace-existing (or set `replace_existing = true` under [jira] in the answers file); `align-link plan` shows every change first."))
-}
-
-/// Checks and consent, then the change, its read-back and its record.
-pub fn apply_change(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
-    authorize(ctx, change)?;
-    apply_unchecked(ctx, change)
 }
 
 /// The change, its read-back into `ctx.observed`, and what the profile now owns.

@@ -4,6 +4,7 @@
 mod access;
 mod applink;
 mod connector;
+mod consent;
 mod guided;
 mod handshake;
 mod incoming;
