@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::{check_service_account, ServiceSignIn};
 use crate::keys;
-use crate::state::JiraFacts;
+use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
 use crate::ui;
 use crate::util::time::now_rfc3339;
 
@@ -97,7 +97,7 @@ fn validate(ctx: &mut Ctx) -> Result<()> {
     check_align(ctx)
 }
 
-/// The consumer key and every public key given or saved parse.
+/// The consumer key, the private key on disk and every public key given or saved parse.
 fn check_keys(ctx: &Ctx) -> Result<()> {
     if let Some(key) = &ctx.answers.keys.consumer_key {
         keys::check_consumer_key(key)
@@ -117,6 +117,9 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
                 )
             })?;
         }
+    }
+    if key_source(ctx) == KeySource::Generate && ctx.store.exists(PRIVATE_KEY_FILE) {
+        ctx.private_key()?;
     }
     if let Some(pem) = ctx
         .state

@@ -138,3 +138,19 @@ fn with_basic_switched_off_the_password_is_tried_through_the_session_login() {
         support::stdout(&output)
     );
 }
+
+#[test]
+fn a_private_key_on_disk_that_does_not_parse() {
+    let env = Env::new();
+    for step in ["4", "5"] {
+        support::assert_success(&env.run(&["step", step, "--yes"]));
+    }
+    support::write_private(
+        &env.state_dir().join("private-key.pem"),
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
+    );
+    let output = env.run(&["step", "9", "--yes"]);
+    assert_exit(&output, 1);
+    let err = stopped_before_writing(&env, &output, "private-key.pem");
+    assert!(err.contains("Jira was not changed"), "{err}");
+}
