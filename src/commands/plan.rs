@@ -53,6 +53,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
                 "id": l.link.id,
                 "name": l.link.name,
                 "url": l.link.rpc_url,
+                "display_url": l.link.display_url,
                 "consumer": l.consumer.as_ref().map(|c| json!({
                     "key": c.key,
                     "fingerprint": c.fingerprint,
