@@ -9,7 +9,7 @@
 //! - `model`: the Jira side as observed, desired and diffed state (steps 8-15, `plan`).
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
-//! - `sandbox`: local stand-ins served on loopback.
+//! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
 
 pub mod align;
 pub mod answers;

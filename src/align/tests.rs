@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::http::HttpOptions;
-use crate::sandbox::align::{AlignConfig, AlignStandIn, DEMO_API_TOKEN, DEMO_USER_EMAIL};
+use align_link_standins::align::{AlignConfig, AlignStandIn, DEMO_API_TOKEN, DEMO_USER_EMAIL};
 
 fn setup() -> (AlignStandIn, Http, Url) {
     let align = AlignStandIn::start(AlignConfig::default()).unwrap();

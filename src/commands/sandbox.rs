@@ -2,7 +2,8 @@
 //! (or a browser) against them by hand.
 
 use crate::error::Result;
-use crate::sandbox::{align::DEMO_API_TOKEN, Sandbox};
+use crate::sandbox::Sandbox;
+use align_link_standins::align::DEMO_API_TOKEN;
 
 pub fn run(jira_port: u16, align_port: u16) -> Result<i32> {
     let sandbox = Sandbox::start_on(jira_port, align_port)?;

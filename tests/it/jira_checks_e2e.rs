@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use align_link::sandbox::jira::JiraConfig;
+use align_link_standins::jira::JiraConfig;
 use support::{assert_exit, assert_success, stderr, stdout, Env};
 
 const PAT_LINE: &str = "admin_token = { env = \"TEST_JIRA_PAT\" }";

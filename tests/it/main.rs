@@ -17,6 +17,4 @@ mod prewrite;
 mod pty;
 mod setup_e2e;
 mod signature_crosscheck;
-mod standin_align;
-mod standin_jira;
 mod tls;

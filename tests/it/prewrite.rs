@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use align_link::sandbox::jira::JiraConfig;
+use align_link_standins::jira::JiraConfig;
 use support::{assert_exit, stderr, Env};
 
 /// The run failed before any write, naming `problem`.

@@ -403,7 +403,7 @@ fn sandbox_serves_both_stand_ins_until_stopped() {
     assert_eq!(info["version"], "9.12.2");
     let me = reqwest::blocking::Client::new()
         .get(format!("{align}/rest/align/api/2/users/current"))
-        .bearer_auth(align_link::sandbox::align::DEMO_API_TOKEN)
+        .bearer_auth(align_link_standins::align::DEMO_API_TOKEN)
         .send()
         .unwrap();
     assert_eq!(me.status().as_u16(), 200);

@@ -4,14 +4,13 @@
 #![allow(dead_code)]
 
 pub mod align;
-pub mod standin;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use assert_cmd::Command;
 use tempfile::TempDir;
 

@@ -5,7 +5,7 @@
 
 use std::process::Output;
 
-use align_link::sandbox::jira::JiraConfig;
+use align_link_standins::jira::JiraConfig;
 
 use super::support::align::{align_keys, shown_key_der, AlignEnv};
 use super::support::{assert_exit, stderr, stdout};

@@ -2,7 +2,7 @@
 //! token, and its password (Basic). Steps 13 to 20 do not apply to them; step 21
 //! checks the credential itself and step 22 (Test Now) is Basic's.
 
-use align_link::sandbox::align::{ConnectorAuth, ConnectorForm};
+use align_link_standins::align::{ConnectorAuth, ConnectorForm};
 
 use super::support::align::AlignEnv;
 use super::support::{assert_success, stderr, stdout};

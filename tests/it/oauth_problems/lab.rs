@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use align_link::oauth::{
     oauth_encode, parse_authorization_header, OAuthExtras, ProblemContext, Signer,
 };
-use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use reqwest::blocking::Client;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;

@@ -6,10 +6,10 @@
 use std::ops::Deref;
 use std::process::Output;
 
-use align_link::sandbox::align::{
+use align_link_standins::align::{
     AlignConfig, AlignStandIn, ConnectorAuth, ConnectorForm, DEMO_API_TOKEN,
 };
-use align_link::sandbox::jira::JiraConfig;
+use align_link_standins::jira::JiraConfig;
 use assert_cmd::Command;
 use base64::Engine;
 

@@ -2,7 +2,7 @@
 //! credentials (OAuth 1.0a RSA-SHA1 with the stand-in's own key, a personal access
 //! token, or Basic), and Jira's refusals turned into short texts.
 
-use crate::oauth::{OAuthExtras, OAuthProblem, Signer};
+use super::signing::{oauth_problem, Consumer, Extra};
 use reqwest::blocking::{Client, RequestBuilder};
 use std::time::Duration;
 use url::Url;
@@ -14,8 +14,8 @@ const BODY_SHOWN: usize = 200;
 /// How a connector authenticates one call to Jira.
 pub(crate) enum Cred<'a> {
     OAuth {
-        signer: &'a Signer,
-        extras: OAuthExtras,
+        consumer: &'a Consumer,
+        extra: Extra,
     },
     Bearer(&'a str),
     Basic(&'a str, &'a str),
@@ -40,10 +40,8 @@ impl Answer {
     /// Why Jira said no: its `oauth_problem`, its REST error messages, or the start
     /// of the body; always with the HTTP status. Never quotes tokens.
     pub fn refusal(&self) -> String {
-        if let Some(p) =
-            OAuthProblem::from_response(self.status, self.www_authenticate.as_deref(), &self.body)
-        {
-            return format!("{} (HTTP {})", p.problem, self.status);
+        if let Some(problem) = oauth_problem(self.www_authenticate.as_deref(), &self.body) {
+            return format!("{problem} (HTTP {})", self.status);
         }
         if let Some(problem) = html_attr(&self.body, "data-oauth-problem=\"") {
             return format!("{problem} (HTTP {})", self.status);
@@ -153,9 +151,9 @@ impl Jira {
             _ => self.client.get(url.clone()),
         };
         rb = match cred {
-            Cred::OAuth { signer, extras } => rb.header(
+            Cred::OAuth { consumer, extra } => rb.header(
                 "Authorization",
-                signer.authorization(method, &url, form, &extras),
+                consumer.authorization(method, &url, form, &extra),
             ),
             Cred::Bearer(token) => rb.bearer_auth(token),
             Cred::Basic(user, pass) => rb.basic_auth(user, Some(pass)),

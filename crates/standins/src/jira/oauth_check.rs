@@ -8,11 +8,35 @@ use super::signature::{
 };
 use super::state::State;
 use super::Ctx;
-use crate::oauth::problems::http_status;
 use std::collections::HashSet;
 
 /// Seconds a request timestamp may differ from the stand-in's clock.
 pub(crate) const TIMESTAMP_WINDOW: i64 = 300;
+
+/// The HTTP status Jira answers an OAuth problem with.
+pub(crate) fn problem_status(problem: &str) -> u16 {
+    match problem {
+        "version_rejected"
+        | "parameter_absent"
+        | "parameter_rejected"
+        | "timestamp_refused"
+        | "signature_method_rejected" => 400,
+        "nonce_used"
+        | "token_used"
+        | "token_expired"
+        | "token_revoked"
+        | "token_rejected"
+        | "token_not_authorized"
+        | "signature_invalid"
+        | "consumer_key_unknown"
+        | "consumer_key_rejected"
+        | "additional_authorization_required"
+        | "permission_unknown"
+        | "permission_denied" => 401,
+        "user_refused" | "consumer_key_refused" => 503,
+        _ => 403,
+    }
+}
 
 /// An OAuth error answer: status from the problem, `WWW-Authenticate` naming it, and
 /// a form-encoded `oauth_problem=...` body with any extra fields.
@@ -21,7 +45,7 @@ pub(crate) fn problem(ctx: &Ctx, code: &str, extra: &[(&str, String)]) -> Resp {
     for (k, v) in extra {
         body.push_str(&format!("&{}={}", percent_encode(k), percent_encode(v)));
     }
-    Resp::new(http_status(code), "text/plain;charset=UTF-8", body).with_header(
+    Resp::new(problem_status(code), "text/plain;charset=UTF-8", body).with_header(
         "WWW-Authenticate",
         format!("OAuth realm=\"{}\", oauth_problem=\"{code}\"", ctx.base),
     )

@@ -4,8 +4,8 @@
 
 use super::data::Feature;
 use super::jira_client::{html_attr, Answer, Cred, Jira};
+use super::signing::{parse_token, Consumer, Extra};
 use super::{AlignStandIn, AuthorizeOutcome, ConnectorAuth, ProjectMapping};
-use crate::oauth::{parse_token_response, OAuthExtras, Signer};
 use rsa::RsaPrivateKey;
 use serde_json::json;
 use std::sync::Arc;
@@ -21,7 +21,7 @@ const SEARCH_PAGE: usize = 50;
 /// What a connector authenticates with, copied out of the state so that no lock is
 /// held while Jira is called.
 enum Credentials {
-    OAuth { signer: Signer, token: String },
+    OAuth { consumer: Consumer, token: String },
     Pat(String),
     Basic(String, String),
 }
@@ -29,11 +29,11 @@ enum Credentials {
 impl Credentials {
     fn cred(&self) -> Cred<'_> {
         match self {
-            Credentials::OAuth { signer, token } => Cred::OAuth {
-                signer,
-                extras: OAuthExtras {
+            Credentials::OAuth { consumer, token } => Cred::OAuth {
+                consumer,
+                extra: Extra {
                     token: Some(token.clone()),
-                    ..OAuthExtras::default()
+                    ..Extra::default()
                 },
             },
             Credentials::Pat(token) => Cred::Bearer(token),
@@ -107,23 +107,26 @@ impl AlignStandIn {
             (c.form.jira_api_url.clone(), consumer_key, key)
         };
         let jira = Jira::new(&api_url)?;
-        let signer = Signer::new(consumer_key, key);
+        let consumer = Consumer {
+            key: consumer_key,
+            private_key: key,
+        };
         let callback_page = format!("{}/oauth/callback", self.url());
 
         // Authorize Jira OAuth Access: a request token, with our callback.
-        let extras = OAuthExtras {
+        let extra = Extra {
             callback: Some(format!("{callback_page}?connector={id}")),
-            ..OAuthExtras::default()
+            ..Extra::default()
         };
-        let signed = |extras| Cred::OAuth {
-            signer: &signer,
-            extras,
+        let signed = |extra| Cred::OAuth {
+            consumer: &consumer,
+            extra,
         };
-        let answer = jira.post_form(jira.url(REQUEST_TOKEN)?, &[], signed(extras))?;
+        let answer = jira.post_form(jira.url(REQUEST_TOKEN)?, &[], signed(extra))?;
         if !answer.ok() {
             return Err(refused("the request token", &answer));
         }
-        let request = parse_token_response(&answer.body)
+        let request = parse_token(&answer.body)
             .map_err(|e| format!("Jira's request-token answer is unusable: {e}"))?;
         if let Some(c) = self.state().connector_mut(id) {
             c.pending = Some(super::connectors::Pending {
@@ -197,22 +200,22 @@ impl AlignStandIn {
         }
 
         // The access token, then who it acts as.
-        let extras = OAuthExtras {
+        let extra = Extra {
             token: Some(request.token.clone()),
             verifier: Some(verifier),
-            ..OAuthExtras::default()
+            ..Extra::default()
         };
-        let answer = jira.post_form(jira.url(ACCESS_TOKEN)?, &[], signed(extras))?;
+        let answer = jira.post_form(jira.url(ACCESS_TOKEN)?, &[], signed(extra))?;
         if !answer.ok() {
             return Err(refused("the access token", &answer));
         }
-        let access = parse_token_response(&answer.body)
+        let access = parse_token(&answer.body)
             .map_err(|e| format!("Jira's access-token answer is unusable: {e}"))?;
-        let extras = OAuthExtras {
+        let extra = Extra {
             token: Some(access.token.clone()),
-            ..OAuthExtras::default()
+            ..Extra::default()
         };
-        let me = jira.get(jira.url(MYSELF)?, signed(extras))?;
+        let me = jira.get(jira.url(MYSELF)?, signed(extra))?;
         if !me.ok() {
             return Err(refused("a call signed with the new token", &me));
         }
@@ -263,7 +266,10 @@ impl AlignStandIn {
                 ConnectorAuth::OAuth => {
                     match (&c.private_key, &c.access_token, &c.form.consumer_key) {
                         (Some(key), Some(token), Some(consumer_key)) => Credentials::OAuth {
-                            signer: Signer::new(consumer_key.clone(), key.clone()),
+                            consumer: Consumer {
+                                key: consumer_key.clone(),
+                                private_key: key.clone(),
+                            },
                             token: token.clone(),
                         },
                         _ => {

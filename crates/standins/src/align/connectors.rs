@@ -5,6 +5,7 @@
 use super::http::{html_escape, Req, Resp};
 use super::{AlignStandIn, ConnectorForm, ConnectorView, ProjectMapping, State};
 use base64::Engine;
+use rsa::pkcs8::EncodePublicKey;
 use rsa::RsaPrivateKey;
 use std::sync::Arc;
 
@@ -69,7 +70,11 @@ impl State {
 /// The public key as Jira Align shows it: base64 of the SPKI DER in 64-character
 /// lines, without `-----BEGIN` and `-----END` lines.
 pub(crate) fn shown_public_key(key: &RsaPrivateKey) -> String {
-    let der = crate::keys::public_key_der(&key.to_public_key());
+    let der = key
+        .to_public_key()
+        .to_public_key_der()
+        .expect("an RSA public key encodes as SPKI");
+    let der = der.as_bytes();
     let b64 = base64::engine::general_purpose::STANDARD.encode(der);
     b64.as_bytes()
         .chunks(KEY_LINE)
@@ -118,8 +123,8 @@ impl AlignStandIn {
             no_connector(connector_id)
         );
         // Slow: made without holding the lock.
-        let key =
-            crate::keys::generate_private_key(KEY_BITS).expect("2048 bits is an accepted key size");
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS)
+            .expect("2048-bit RSA key generation succeeds");
         let shown = shown_public_key(&key);
         let mut st = self.state();
         let c = st

@@ -2,10 +2,10 @@
 //! unless the client asks for JSON (Jira's REST resources produce XML first), its
 //! REST error entity and its `serverTime` format.
 
-use crate::sandbox::http::{self, Dialect};
+use crate::http::{self, Dialect};
 use serde_json::Value;
 
-pub(crate) use crate::sandbox::http::{form_pairs, html_escape, Req};
+pub(crate) use crate::http::{form_pairs, html_escape, Req};
 
 /// Jira Data Center's spelling.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ fn xml_element(out: &mut String, name: &str, value: &Value) {
 
 /// Jira's `serverTime` format, e.g. `2026-03-01T12:00:00.000+0000`.
 pub(crate) fn jira_time(secs: i64) -> String {
-    let utc = crate::util::time::rfc3339(u64::try_from(secs).unwrap_or(0));
+    let utc = crate::time::rfc3339(u64::try_from(secs).unwrap_or(0));
     format!("{}.000+0000", utc.trim_end_matches('Z'))
 }
 

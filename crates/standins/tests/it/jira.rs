@@ -5,7 +5,7 @@
 mod oauth;
 mod support;
 
-use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use reqwest::Method;
 use support::*;
 

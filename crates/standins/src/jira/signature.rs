@@ -123,10 +123,8 @@ mod tests {
         let header = r#"OAuth realm="Example", oauth_consumer_key="9djdj82h48djs9d2", oauth_token="kkk9d7dh3k39sjv7", oauth_signature_method="HMAC-SHA1", oauth_timestamp="137131201", oauth_nonce="7d8f3e4a", oauth_signature="bYT5CMsGcbgUdFHObYMEfcx6bsw%3D""#;
         let mut params = parse_oauth_header(header).unwrap();
         assert_eq!(params[0], ("realm".to_string(), "Example".to_string()));
-        params.extend(crate::sandbox::jira::http::form_pairs(
-            b"b5=%3D%253D&a3=a&c%40=&a2=r%20b",
-        ));
-        params.extend(crate::sandbox::jira::http::form_pairs(b"c2&a3=2+q"));
+        params.extend(crate::http::form_pairs(b"b5=%3D%253D&a3=a&c%40=&a2=r%20b"));
+        params.extend(crate::http::form_pairs(b"c2&a3=2+q"));
         let uri = normalise_base_uri("HTTP://Example.com:80/", "/request");
         assert_eq!(uri, "http://example.com/request");
         assert_eq!(

@@ -20,12 +20,13 @@ mod connectors;
 mod data;
 mod http;
 mod jira_client;
+mod signing;
 mod sync;
 
 pub use api::MAX_PAGE;
 pub use data::LEGACY_PROJECT_KEY;
 
-use crate::sandbox::http::{Listener, Server};
+use crate::http::{Listener, Server};
 use connectors::Connector;
 use data::Data;
 use http::{html_escape, Req, Resp};

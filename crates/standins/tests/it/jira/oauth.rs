@@ -8,7 +8,7 @@ const REQUEST_TOKEN: &str = "/plugins/servlet/oauth/request-token";
 const MYSELF: &str = "/rest/api/2/myself";
 
 fn post_request_token(
-    s: &align_link::sandbox::jira::JiraStandIn,
+    s: &align_link_standins::jira::JiraStandIn,
     o: &OAuth,
 ) -> reqwest::blocking::Response {
     signed(s, Method::POST, REQUEST_TOKEN, o)

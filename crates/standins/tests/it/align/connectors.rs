@@ -3,8 +3,8 @@
 //! activation and sync; and the same with a PAT and with Basic credentials.
 
 use super::support::*;
-use align_link::sandbox::align::{AlignStandIn, ConnectorAuth, ConnectorForm};
-use align_link::sandbox::jira::JiraStandIn;
+use align_link_standins::align::{AlignStandIn, ConnectorAuth, ConnectorForm};
+use align_link_standins::jira::JiraStandIn;
 use base64::Engine;
 use rsa::pkcs8::DecodePublicKey;
 

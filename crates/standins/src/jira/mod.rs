@@ -14,8 +14,8 @@ mod oauth_provider;
 pub mod signature;
 mod state;
 
-use crate::sandbox::http::{http_date, Listener, Server};
-use crate::util::time::unix_now;
+use crate::http::{http_date, Listener, Server};
+use crate::time::unix_now;
 pub use applinks::application_id;
 use http::{Req, Resp};
 use state::State;

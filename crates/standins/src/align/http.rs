@@ -1,9 +1,9 @@
 //! Jira Align's side of the shared HTTP plumbing: how it spells its responses and
 //! the frame of its admin pages.
 
-use crate::sandbox::http::{self, Dialect};
+use crate::http::{self, Dialect};
 
-pub(crate) use crate::sandbox::http::{html_escape, Req};
+pub(crate) use crate::http::{html_escape, Req};
 
 /// Jira Align's spelling.
 #[derive(Debug, Clone)]

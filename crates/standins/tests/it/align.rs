@@ -6,7 +6,7 @@
 mod connectors;
 mod support;
 
-use align_link::sandbox::align::{AlignConfig, AlignStandIn, DEMO_API_TOKEN, DEMO_USER_EMAIL};
+use align_link_standins::align::{AlignConfig, AlignStandIn, DEMO_API_TOKEN, DEMO_USER_EMAIL};
 use std::collections::BTreeSet;
 use support::*;
 

@@ -1,15 +1,15 @@
 //! Helpers for the Jira Align stand-in tests: HTTP requests to its API, and a Jira
 //! stand-in holding the application link an operator would make.
 
-use crate::support::standin;
+use crate::support as standin;
 
 pub use standin::client;
 use standin::{create_link, put_consumer};
 
-use align_link::sandbox::align::{
+use align_link_standins::align::{
     AlignConfig, AlignStandIn, ConnectorAuth, ConnectorForm, DEMO_API_TOKEN,
 };
-use align_link::sandbox::jira::{JiraConfig, JiraStandIn};
+use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use reqwest::blocking::{RequestBuilder, Response};
 
 pub const CONSUMER: &str = "AlignLinkTestConsumer01";

@@ -1,15 +1,11 @@
-//! Local stand-ins for the far ends, served on loopback: `align-link sandbox`
-//! runs them in the foreground, `--sandbox` in-process for one run, and the tests
-//! start them directly.
-
-pub mod align;
-mod http;
-pub mod jira;
+//! The stand-ins (crate `align-link-standins`) as the CLI uses them: `align-link
+//! sandbox` serves them in the foreground, `--sandbox` in-process for one run, and
+//! the answers are filled with their URLs and demo accounts.
 
 use crate::answers::{Answers, Secret};
 use crate::error::{AppError, Result};
-use align::{AlignConfig, AlignStandIn};
-use jira::{JiraConfig, JiraStandIn};
+use align_link_standins::align::{self, AlignConfig, AlignStandIn};
+use align_link_standins::jira::{JiraConfig, JiraStandIn};
 
 pub struct Sandbox {
     pub jira: JiraStandIn,

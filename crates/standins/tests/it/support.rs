@@ -1,8 +1,8 @@
-//! Shared by the two stand-in test modules: an
+//! Shared by the Jira and Jira Align stand-in tests: an
 //! HTTP client that does not follow redirects, and the administrator's calls that
 //! make an application link with an incoming consumer on the Jira stand-in.
 
-use align_link::sandbox::jira::JiraStandIn;
+use align_link_standins::jira::JiraStandIn;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::Method;
 
