@@ -25,18 +25,15 @@ struct Wanted {
     fingerprint: String,
 }
 
-/// What the link should hold, every part present and readable.
+/// What the link should hold (as the diff sees it), every part present and readable.
 fn wanted(ctx: &mut Ctx) -> Result<Wanted> {
     ctx.link_id()?;
-    let key = ctx.consumer_key()?;
-    let consumer = ctx
-        .state
-        .consumer
-        .as_ref()
+    let consumer = jira_side::wanted_consumer(ctx).unwrap_or_default();
+    let key = consumer
+        .key
         .ok_or_else(|| needs_step(4, "the consumer key"))?;
     let pem = consumer
         .public_key_pem
-        .clone()
         .ok_or_else(|| needs_step(5, "the public key"))?;
     let public = keys::parse_public_key(&pem).map_err(|err| {
         AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
