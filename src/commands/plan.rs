@@ -23,13 +23,11 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     let mut ctx = open_context(config)?;
     let jira = ctx.jira_url()?;
     let align = ctx.align_url()?;
-    let server = jira_side::server(&mut ctx)?;
-    let link = jira_side::link(&mut ctx)?;
-    let status = match &link {
-        Some(l) => Some(jira_side::link_status(&mut ctx, l.id())?),
-        None => None,
-    };
-    let status_word = status.as_ref().map(status_word);
+    let (server, link) = jira_side::observe_all(&mut ctx)?;
+    let status_word = link
+        .as_ref()
+        .and_then(|l| l.status.as_ref())
+        .map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
     let align_owner = align_check(&mut ctx)?;
     let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);

@@ -55,6 +55,17 @@ pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
     Ok(status)
 }
 
+/// Everything the model reads, for a view of the whole (`plan`, later `doctor`):
+/// the server, the link with its consumer, and the link's status.
+pub fn observe_all(ctx: &mut Ctx) -> Result<(ServerFacts, Option<ObservedLink>)> {
+    let server = server(ctx)?;
+    let mut found = link(ctx)?;
+    if let Some(link) = &mut found {
+        link.status = Some(link_status(ctx, &link.link.id)?);
+    }
+    Ok((server, found))
+}
+
 /// The consumer this profile wants on the link; None for a PAT or Basic connector.
 pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     if ctx.connector_auth() != ConnectorAuth::OAuth {
