@@ -30,6 +30,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         .map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
     let align_owner = align_check(&mut ctx)?;
+    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, true);
     let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);
     if as_json {
         let value = json!({
@@ -60,6 +61,11 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             })),
             "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
             "handshake": {"runs": handshake_runs, "description": handshake},
+            "checks": {
+                "passed": checks.is_ok(),
+                "proven": checks.as_ref().map(Vec::clone).unwrap_or_default(),
+                "problem": checks.as_ref().err().map(|e| e.message.clone()),
+            },
         });
         println!(
             "{}",
@@ -100,6 +106,21 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     }
     if let Some(word) = status_word {
         println!("Link status: {word}");
+    }
+    match &checks {
+        Ok(proven) => {
+            println!("Checks before the first write: passed");
+            for line in proven {
+                println!("  {line}");
+            }
+        }
+        Err(err) => {
+            println!("Checks before the first write: setup would stop here, before changing Jira:");
+            println!("  {}", err.message);
+            if let Some(hint) = &err.hint {
+                println!("  {hint}");
+            }
+        }
     }
     println!();
     if changes.is_empty() {

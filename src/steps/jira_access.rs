@@ -74,12 +74,23 @@ pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
     if ctx.observed.validated {
         return Ok(());
     }
-    validate(ctx).map_err(unchanged)?;
-    ctx.observed.validated = true;
+    // Step 1 checks Jira Align's site and token when it runs.
+    let align_checked = ctx.recorded_this_run.contains(&1);
+    for proven in checks_before_writes(ctx, align_checked).map_err(unchanged)? {
+        ui::ok(&proven);
+    }
     Ok(())
 }
 
-fn validate(ctx: &mut Ctx) -> Result<()> {
+/// The read-only checks, quietly (for `plan`): what they proved beyond step 7's
+/// own lines, or the first problem. `align_checked`: the caller checked Jira Align.
+pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
+    let proven = validate(ctx, align_checked)?;
+    ctx.observed.validated = true;
+    Ok(proven)
+}
+
+fn validate(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
     let facts = jira_side::server(ctx)?;
     if !facts.is_administrator {
         return Err(not_admin(&facts.admin_user));
@@ -93,8 +104,11 @@ fn validate(ctx: &mut Ctx) -> Result<()> {
         .hint("Fix the time (NTP) on whichever machine is wrong, then rerun."));
     }
     check_keys(ctx)?;
-    check_service(ctx)?;
-    check_align(ctx)
+    let mut proven: Vec<String> = check_service(ctx)?.into_iter().collect();
+    if !align_checked {
+        proven.extend(check_align(ctx)?);
+    }
+    Ok(proven)
 }
 
 /// The consumer key, the private key on disk and every public key given or saved parse.
@@ -136,26 +150,23 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
 }
 
 /// With its password: the service account signs in and sees the test project.
-fn check_service(ctx: &mut Ctx) -> Result<()> {
+fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
     let service = &ctx.answers.service_account;
     let (Some(username), Some(password)) = (service.username.clone(), service.password.clone())
     else {
-        return Ok(());
+        return Ok(None);
     };
     let Some(project) = ctx.answers.jira.test_project.clone() else {
-        return Ok(());
+        return Ok(None);
     };
     let base = ctx.jira_url()?;
     match check_service_account(&ctx.http, &base, &username, &password, &project)? {
         ServiceSignIn::SignedIn {
             name,
             project_visible: true,
-        } => {
-            ui::ok(&format!(
-                "the service account {name} signs in and sees project {project}"
-            ));
-            Ok(())
-        }
+        } => Ok(Some(format!(
+            "the service account {name} signs in and sees project {project}"
+        ))),
         ServiceSignIn::SignedIn { name, .. } => Err(AppError::failed(format!(
             "the service account {name} cannot see project {project} in Jira"
         ))
@@ -175,18 +186,20 @@ fn check_service(ctx: &mut Ctx) -> Result<()> {
     }
 }
 
-/// The Jira Align site and token, when a token is given and step 1 did not just check them.
-fn check_align(ctx: &mut Ctx) -> Result<()> {
-    if ctx.answers.align.api_token.is_none() || ctx.recorded_this_run.contains(&1) {
-        return Ok(());
+/// The Jira Align site and token, when a token is given.
+fn check_align(ctx: &mut Ctx) -> Result<Option<String>> {
+    if ctx.answers.align.api_token.is_none() {
+        return Ok(None);
     }
     let align = ctx.align_url()?;
     ctx.http.check_url(&align, "align.url")?;
     let Some(auth) = ctx.align_api_auth()? else {
-        return Ok(());
+        return Ok(None);
     };
-    AlignApi::new(&ctx.http, align, auth).current_user()?;
-    Ok(())
+    AlignApi::new(&ctx.http, align.clone(), auth).current_user()?;
+    Ok(Some(format!(
+        "Jira Align answers at {align} and accepts the API token"
+    )))
 }
 
 fn not_admin(user: &str) -> AppError {

@@ -8,7 +8,7 @@ mod consent;
 mod guided;
 mod handshake;
 mod incoming;
-mod jira_access;
+pub mod jira_access;
 pub mod jira_side;
 pub mod keys;
 mod preflight;

@@ -92,3 +92,33 @@ fn plan_after_setup_says_no_changes_then_shows_a_replacement_with_both_values() 
     assert_eq!(json["handshake"]["runs"], true);
     assert_eq!(env.jira.write_count(), writes, "plan wrote nothing");
 }
+
+#[test]
+fn plan_says_where_setup_would_stop_before_changing_jira() {
+    let env = Env::new();
+    let output = env
+        .cmd(&["plan", "--yes", "--json"])
+        .env("TEST_SERVICE_PASSWORD", "not-the-password")
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["checks"]["passed"], false);
+    let problem = json["checks"]["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("Jira refused the password of the service account svc-jira-align"),
+        "{problem}"
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("not-the-password"));
+
+    let out = plan(&env, &[]);
+    assert!(
+        out.contains("Checks before the first write: passed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the service account svc-jira-align signs in and sees project ALIGN"),
+        "{out}"
+    );
+    assert_eq!(env.jira.write_count(), 0);
+}
