@@ -63,7 +63,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             "handshake": {"runs": handshake_runs, "description": handshake},
             "checks": {
                 "passed": checks.is_ok(),
-                "proven": checks.as_ref().map(Vec::clone).unwrap_or_default(),
+                "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
                 "problem": checks.as_ref().err().map(|e| e.message.clone()),
             },
         });
