@@ -1,13 +1,24 @@
 //! The loopback listener that receives Jira's redirect after "Allow": it reads
-//! `oauth_verifier` and tells the browser it may close the tab.
+//! `oauth_verifier` and tells the browser it may close the tab. Its path carries
+//! 128 random bits, so another local process cannot guess where to send a forged
+//! callback; anything but that path with the expected token is answered 404.
+//! The browser is started on a one-time start address of this listener, which
+//! redirects to Jira's authorize page: the request token stays off the browser's
+//! command line, where any local user could read it.
 
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
+use rand::RngCore;
 use url::Url;
 
 use crate::error::{AppError, Result};
 
-pub const CALLBACK_PATH: &str = "/align-link/callback";
+pub const CALLBACK_PATH_PREFIX: &str = "/align-link/callback/";
+pub const START_PATH_PREFIX: &str = "/align-link/start/";
+
+/// How often a wait looks at its abort channel.
+const ABORT_POLL: Duration = Duration::from_millis(50);
 
 const DONE_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>align-link</title></head>\
 <body style=\"font-family:sans-serif;margin:3em\"><h1>Authorization received</h1>\
@@ -19,7 +30,16 @@ const DENIED_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><t
 
 pub struct CallbackListener {
     server: tiny_http::Server,
-    url: String,
+    url: Url,
+    /// The one-time start address and where it redirects.
+    start: Option<(Url, Url)>,
+}
+
+/// 128 random bits, as 32 hex digits.
+fn random_path_part() -> String {
+    let mut secret = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    secret.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 impl CallbackListener {
@@ -36,21 +56,60 @@ impl CallbackListener {
             .to_ip()
             .map(|addr| addr.port())
             .ok_or_else(|| AppError::failed("the callback listener has no TCP port"))?;
+        let url = Url::parse(&format!(
+            "http://127.0.0.1:{port}{CALLBACK_PATH_PREFIX}{}",
+            random_path_part()
+        ))
+        .map_err(|err| AppError::failed(format!("the callback URL is not valid: {err}")))?;
         Ok(CallbackListener {
             server,
-            url: format!("http://127.0.0.1:{port}{CALLBACK_PATH}"),
+            url,
+            start: None,
         })
     }
 
+    /// A one-time address on this listener that redirects to `target` (Jira's
+    /// authorize page) while [`Self::wait_for_verifier`] runs.
+    pub fn start_url(&mut self, target: &Url) -> Url {
+        let mut start = self.url.clone();
+        start.set_path(&format!("{START_PATH_PREFIX}{}", random_path_part()));
+        self.start = Some((start.clone(), target.clone()));
+        start
+    }
+
     pub fn url(&self) -> &str {
-        &self.url
+        self.url.as_str()
+    }
+
+    /// True when `url` points at this listener's path (whatever its query).
+    pub fn is_callback(&self, url: &Url) -> bool {
+        url.scheme() == self.url.scheme()
+            && url.host_str() == self.url.host_str()
+            && url.port_or_known_default() == self.url.port_or_known_default()
+            && url.path() == self.url.path()
     }
 
     /// Waits for the redirect that carries `request_token`, answering anything else
-    /// with 404 (a browser also asks for /favicon.ico).
+    /// with 404 and waiting on (a browser also asks for /favicon.ico).
     pub fn wait_for_verifier(&self, request_token: &str, timeout: Duration) -> Result<String> {
+        let (_keep, never) = std::sync::mpsc::channel();
+        self.wait_for_verifier_unless(request_token, timeout, &never)
+    }
+
+    /// As [`Self::wait_for_verifier`], but an error arriving on `abort` ends the
+    /// wait at once with that error (the redirect that should reach us failed).
+    pub fn wait_for_verifier_unless(
+        &self,
+        request_token: &str,
+        timeout: Duration,
+        abort: &Receiver<AppError>,
+    ) -> Result<String> {
         let deadline = Instant::now() + timeout;
+        let mut start = self.start.as_ref();
         loop {
+            if let Ok(err) = abort.try_recv() {
+                return Err(err);
+            }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
                 return Err(AppError::failed(format!(
@@ -59,7 +118,7 @@ impl CallbackListener {
                 ))
                 .hint("Approve the request in the browser tab that opened (logged in to Jira as the service account), or rerun with --no-browser to paste the verifier."));
             }
-            let request = match self.server.recv_timeout(left) {
+            let request = match self.server.recv_timeout(left.min(ABORT_POLL)) {
                 Ok(Some(request)) => request,
                 Ok(None) => continue,
                 Err(err) => {
@@ -72,8 +131,9 @@ impl CallbackListener {
                 respond(request, 400, "bad request");
                 continue;
             };
-            if url.path() != CALLBACK_PATH {
-                respond(request, 404, "not found");
+            if let Some((_, target)) = start.filter(|(at, _)| at.path() == url.path()) {
+                start = None; // used once; then 404 like any other path
+                redirect(request, target);
                 continue;
             }
             let param = |name: &str| {
@@ -81,8 +141,10 @@ impl CallbackListener {
                     .find(|(k, _)| k == name)
                     .map(|(_, v)| v.into_owned())
             };
-            if param("oauth_token").as_deref() != Some(request_token) {
-                respond(request, 400, "this callback is for another authorization");
+            if url.path() != self.url.path()
+                || param("oauth_token").as_deref() != Some(request_token)
+            {
+                respond(request, 404, "not found");
                 continue;
             }
             match param("oauth_verifier") {
@@ -107,6 +169,16 @@ fn respond(request: tiny_http::Request, status: u16, text: &str) {
     let _ = request.respond(tiny_http::Response::from_string(text).with_status_code(status));
 }
 
+fn redirect(request: tiny_http::Request, target: &Url) {
+    let location = tiny_http::Header::from_bytes(&b"Location"[..], target.as_str().as_bytes());
+    let no_store = tiny_http::Header::from_bytes(&b"Cache-Control"[..], &b"no-store"[..]);
+    let mut response = tiny_http::Response::empty(302);
+    for header in [location, no_store].into_iter().flatten() {
+        response.add_header(header);
+    }
+    let _ = request.respond(response);
+}
+
 fn respond_html(request: tiny_http::Request, html: &str) {
     let header =
         tiny_http::Header::from_bytes(&b"Content-Type"[..], &b"text/html; charset=utf-8"[..])
@@ -124,26 +196,98 @@ mod tests {
     }
 
     #[test]
-    fn captures_the_verifier_and_ignores_strays() {
+    fn captures_the_verifier_and_answers_strays_404() {
         let listener = CallbackListener::bind().unwrap();
         let base = listener.url().to_string();
         let waiter = std::thread::spawn({
             let base = base.clone();
             move || {
-                let origin = base.trim_end_matches(CALLBACK_PATH).to_string();
+                let origin = base.split(CALLBACK_PATH_PREFIX).next().unwrap().to_string();
                 let stray = get(&format!("{origin}/favicon.ico"));
+                let guessed = get(&format!(
+                    "{origin}{CALLBACK_PATH_PREFIX}00000000000000000000000000000000?oauth_token=rt1&oauth_verifier=forged"
+                ));
+                let prefix_only = get(&format!(
+                    "{origin}/align-link/callback?oauth_token=rt1&oauth_verifier=forged"
+                ));
                 let other = get(&format!("{base}?oauth_token=other&oauth_verifier=x"));
                 let good = get(&format!("{base}?oauth_token=rt1&oauth_verifier=Zx9Q2a"));
-                (stray.0, other.0, good)
+                ([stray.0, guessed.0, prefix_only.0, other.0], good)
             }
         });
         let verifier = listener
             .wait_for_verifier("rt1", Duration::from_secs(10))
             .unwrap();
-        let (stray, other, good) = waiter.join().unwrap();
+        let (strays, good) = waiter.join().unwrap();
         assert_eq!(verifier, "Zx9Q2a");
-        assert_eq!((stray, other, good.0), (404, 400, 200));
+        assert_eq!(strays, [404; 4]);
+        assert_eq!(good.0, 200);
         assert!(good.1.contains("close this tab"));
+    }
+
+    #[test]
+    fn the_path_carries_128_random_bits() {
+        let one = CallbackListener::bind().unwrap();
+        let two = CallbackListener::bind().unwrap();
+        let secret = |l: &CallbackListener| {
+            l.url()
+                .split(CALLBACK_PATH_PREFIX)
+                .nth(1)
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(secret(&one).len(), 32);
+        assert!(secret(&one).chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(secret(&one), secret(&two));
+        let url = Url::parse(&format!("{}?oauth_token=a", one.url())).unwrap();
+        assert!(one.is_callback(&url));
+        assert!(!two.is_callback(&url));
+    }
+
+    #[test]
+    fn the_start_address_redirects_to_the_authorize_page_once() {
+        let mut listener = CallbackListener::bind().unwrap();
+        let authorize = Url::parse(
+            "https://jira.example.com/jira/plugins/servlet/oauth/authorize?oauth_token=rt4",
+        )
+        .unwrap();
+        let start = listener.start_url(&authorize);
+        assert!(start.path().starts_with(START_PATH_PREFIX));
+        assert!(!start.as_str().contains("rt4"));
+        let callback = listener.url().to_string();
+        let waiter = std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
+            let first = client.get(start.as_str()).send().unwrap();
+            let location = first.headers()["location"].to_str().unwrap().to_string();
+            let again = client.get(start.as_str()).send().unwrap().status().as_u16();
+            get(&format!("{callback}?oauth_token=rt4&oauth_verifier=Q1"));
+            (first.status().as_u16(), location, again)
+        });
+        let verifier = listener
+            .wait_for_verifier("rt4", Duration::from_secs(10))
+            .unwrap();
+        let (status, location, again) = waiter.join().unwrap();
+        assert_eq!(verifier, "Q1");
+        assert_eq!(
+            (status, location.as_str(), again),
+            (302, authorize.as_str(), 404)
+        );
+    }
+
+    #[test]
+    fn an_abort_ends_the_wait_at_once() {
+        let listener = CallbackListener::bind().unwrap();
+        let (send, abort) = std::sync::mpsc::channel();
+        send.send(AppError::failed("the redirect failed")).unwrap();
+        let started = Instant::now();
+        let err = listener
+            .wait_for_verifier_unless("rt", Duration::from_secs(60), &abort)
+            .unwrap_err();
+        assert_eq!(err.message, "the redirect failed");
+        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! configuration (as ripgrep does), before any step runs.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::{AppError, Result};
 use crate::http::HttpOptions;
+use crate::util::file::{self, FileError};
 
 /// The options every subcommand shares, as the user typed them.
 #[derive(Debug, Clone, Default)]
@@ -70,11 +71,23 @@ impl RunConfig {
                 .hint(format!("For example: {flag} 30")));
             }
         }
+        // A stat never blocks: these catch a missing file, a FIFO or a device before
+        // anything runs; the files are read (and checked again) when they are used.
         if let Some(path) = &raw.answers {
-            if !path.is_file() {
-                return Err(AppError::usage(format!("--answers {}: no such file", path.display()))
-                    .hint("Give the path of a TOML answers file; examples/answers.toml shows every key."));
-            }
+            file::check_regular(path, file::ANSWERS_MAX).map_err(|err| {
+                let shown = path.display().to_string();
+                let hint = match &err {
+                    FileError::Missing => "Give the path of a TOML answers file; \
+                                           examples/answers.toml shows every key."
+                        .to_string(),
+                    other => other.fix(&shown),
+                };
+                AppError::usage(format!("--answers {shown} {}", err.reason())).hint(hint)
+            })?;
+        }
+        if let Some(path) = &raw.ca_cert {
+            file::check_regular(path, file::CA_BUNDLE_MAX)
+                .map_err(|err| ca_cert_error(path, &err))?;
         }
         Ok(RunConfig {
             answers: raw.answers,
@@ -95,6 +108,18 @@ impl RunConfig {
             },
         })
     }
+}
+
+/// The error for a `--ca-cert` file that cannot be used (exit 2).
+pub fn ca_cert_error(path: &Path, err: &FileError) -> AppError {
+    let shown = path.display().to_string();
+    let hint = match err {
+        FileError::Missing | FileError::Io(_) => {
+            "Give the path of your private CA's certificate (PEM).".to_string()
+        }
+        other => other.fix(&shown),
+    };
+    AppError::usage(format!("--ca-cert {shown} {}", err.reason())).hint(hint)
 }
 
 #[cfg(test)]

@@ -32,14 +32,10 @@ pub struct Ctx {
     /// Keeps the in-process stand-ins alive for the run (`--sandbox`).
     pub sandbox: Option<Sandbox>,
     admin_auth: Option<AdminAuth>,
-    /// Set once the OAuth handshake (steps 17-20) has run in this process.
-    pub handshake_ran: bool,
     /// The Jira Align token question is asked at most once per run.
     align_token_asked: bool,
     /// `align-link step N`: the operator asked for this one step.
     pub single_step: bool,
-    /// Steps recorded in this run, so `setup` passes over them without a word.
-    pub recorded_this_run: std::collections::BTreeSet<u8>,
     /// What was read from Jira in this run; refreshed only after a write.
     pub observed: crate::model::Observation,
 }
@@ -63,10 +59,8 @@ impl Ctx {
             http,
             sandbox,
             admin_auth: None,
-            handshake_ran: false,
             single_step: false,
             align_token_asked: false,
-            recorded_this_run: Default::default(),
             observed: Default::default(),
         })
     }
@@ -78,7 +72,6 @@ impl Ctx {
 
     pub fn record(&mut self, step: u8, status: StepStatus, detail: Option<String>) -> Result<()> {
         self.state.record(step, status, detail);
-        self.recorded_this_run.insert(step);
         self.save()
     }
 

@@ -15,14 +15,13 @@ mod tests;
 mod tests_connector;
 mod values;
 
-use std::fs;
-use std::io;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use url::Url;
 
 use crate::error::{AppError, Result};
+use crate::util::file::{self, FileError};
 
 // The domain words live in `crate::domain`; re-exported where the answers use them.
 pub use crate::domain::{Approval, ConnectorAuth, KeySource, Secret};
@@ -134,16 +133,16 @@ impl Answers {
     /// Reads, parses and validates `path`, taking `{ env = "NAME" }` secrets from
     /// the process environment.
     pub fn load(path: &Path) -> Result<Answers> {
-        let bytes = fs::read(path).map_err(|err| {
-            let shown = path.display();
-            match err.kind() {
-                io::ErrorKind::NotFound => {
-                    AppError::usage(format!("answers file {shown} does not exist"))
-                        .hint("check the path; examples/answers.toml shows the format")
+        let shown = path.display().to_string();
+        let (bytes, meta) = file::read_regular(path, file::ANSWERS_MAX).map_err(|err| {
+            let hint = match &err {
+                FileError::Missing => {
+                    "check the path; examples/answers.toml shows the format".to_string()
                 }
-                _ => AppError::usage(format!("cannot read answers file {shown}: {err}"))
-                    .hint(format!("make {shown} readable by you (chmod 600 {shown})")),
-            }
+                FileError::Io(_) => format!("make {shown} readable by you (chmod 600 {shown})"),
+                other => other.fix(&shown),
+            };
+            AppError::usage(format!("answers file {}", err.problem(&shown))).hint(hint)
         })?;
         let text = String::from_utf8(bytes).map_err(|err| {
             let (line, column) = raw::line_col(
@@ -156,8 +155,8 @@ impl Answers {
             ))
             .hint("save the file as UTF-8 text")
         })?;
-        // The mode decides whether literal secrets deserve a warning.
-        let mode = fs::metadata(path).ok().map(|m| m.permissions().mode());
+        // The mode (of the file read) decides whether literal secrets deserve a warning.
+        let mode = Some(meta.permissions().mode());
         build::build(&text, path, &|name| std::env::var(name).ok(), mode)
     }
 

@@ -3,8 +3,6 @@
 //! a secret's value.
 
 use std::fmt::Display;
-use std::fs;
-use std::io;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +13,7 @@ use super::checks::{self, Problem};
 use super::raw::{self, Entry};
 use super::Secret;
 use crate::error::{AppError, Result};
+use crate::util::file::{self, FileError};
 
 impl Cx<'_> {
     /// Runs `check` on the entry for `key`, if the table has one.
@@ -216,15 +215,24 @@ impl Cx<'_> {
         } else {
             String::new()
         };
-        let text = fs::read_to_string(&resolved).map_err(|err| {
-            let problem = match err.kind() {
-                io::ErrorKind::NotFound => format!("{shown} does not exist"),
-                io::ErrorKind::InvalidData => format!("{shown} is not text (a PEM file is)"),
-                _ => format!("cannot read {shown}: {err}"),
+        let not_text = || {
+            self.error(
+                &e.value_span,
+                key,
+                format!("{shown} is not text (a PEM file is)"),
+            )
+            .hint(format!("check the path{relative_note}"))
+        };
+        let (bytes, _) = file::read_regular(&resolved, file::KEY_FILE_MAX).map_err(|err| {
+            let shown = shown.to_string();
+            let hint = match &err {
+                FileError::Missing | FileError::Io(_) => format!("check the path{relative_note}"),
+                other => other.fix(&shown),
             };
-            self.error(&e.value_span, key, problem)
-                .hint(format!("check the path{relative_note}"))
+            self.error(&e.value_span, key, err.problem(&shown))
+                .hint(hint)
         })?;
+        let text = String::from_utf8(bytes).map_err(|_| not_text())?;
         checks::public_key(&text).map_err(|p| {
             self.error(&e.value_span, key, format!("{shown}: {}", p.problem))
                 .hint(p.hint)

@@ -20,7 +20,8 @@ use crate::store::{default_state_dir, Store};
 use crate::ui;
 
 /// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
-/// profile's state.
+/// profile's state under its run lock, held until the context is dropped: every
+/// command that opens a context may change the profile.
 pub fn open_context(config: RunConfig) -> Result<Ctx> {
     let mut answers = match &config.answers {
         Some(path) => Answers::load(path)?,
@@ -39,8 +40,19 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         None
     };
     let dir = state_dir(&config)?;
-    let store = Store::open(&dir)?;
-    if config.sandbox {
+    let (mut store, warnings) = Store::open_with_warnings(&dir)?;
+    let temporary = config.sandbox && config.state_dir.is_none();
+    if temporary {
+        store.remove_when_dropped();
+    }
+    for warning in &warnings {
+        ui::warn(warning);
+    }
+    // Before the state is read: it is only read and written under the lock.
+    store.lock_for_run()?;
+    if temporary {
+        println!("Sandbox: state in {} (removed on exit)", dir.display());
+    } else if config.sandbox {
         println!("Sandbox: state in {}", dir.display());
     }
     let prompter: Box<dyn Prompter> = if config.non_interactive {
@@ -49,7 +61,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         Box::new(Terminal)
     };
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    crate::steps::keys::reconcile_with_answers(&mut ctx)?;
+    crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }
 
@@ -60,12 +72,7 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
         return Ok(dir.clone());
     }
     if config.sandbox {
-        let unique = format!(
-            "align-link-sandbox-{}-{:08x}",
-            std::process::id(),
-            rand::random::<u32>()
-        );
-        return Ok(std::env::temp_dir().join(unique));
+        return Ok(crate::store::fresh_sandbox_dir(&std::env::temp_dir()));
     }
     default_state_dir(&config.profile)
 }

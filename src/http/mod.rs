@@ -66,6 +66,8 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     pub body: Body,
     pub accept_json: bool,
+    /// Extra headers (e.g. `X-Atlassian-Token: no-check` on a form post).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl<'a> Request<'a> {
@@ -76,6 +78,7 @@ impl<'a> Request<'a> {
             auth: Auth::None,
             body: Body::Empty,
             accept_json: true,
+            headers: Vec::new(),
         }
     }
     pub fn get(url: Url) -> Self {
@@ -91,6 +94,10 @@ impl<'a> Request<'a> {
     }
     pub fn form(mut self, pairs: Vec<(String, String)>) -> Self {
         self.body = Body::Form(pairs);
+        self
+    }
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -148,13 +155,8 @@ impl Http {
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
-            let pem = std::fs::read(path).map_err(|err| {
-                AppError::usage(format!(
-                    "--ca-cert {}: cannot read it: {err}",
-                    path.display()
-                ))
-                .hint("Give the path of your private CA's certificate (PEM).")
-            })?;
+            let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
+                .map_err(|err| crate::config::ca_cert_error(path, &err))?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
                 AppError::usage(format!(
                     "--ca-cert {}: not a PEM certificate: {err}",
@@ -224,6 +226,9 @@ impl Http {
             .request(request.method.clone(), request.url.clone());
         if request.accept_json {
             builder = builder.header(ACCEPT, "application/json");
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
         }
         let mut oauth_base_string = None;
         builder = match &request.auth {

@@ -75,6 +75,8 @@ pub struct Observation {
     pub link: Option<Option<ObservedLink>>,
     /// The read-only checks before the first write passed in this run.
     pub validated: bool,
+    /// Jira Align's site and API token were checked in this run (step 1 does).
+    pub align_checked: bool,
     /// Changes the operator agreed to in this run (by description).
     pub consented: Vec<String>,
 }

@@ -2,6 +2,7 @@
 //! answers and explaining the problems it reports.
 
 pub mod problems;
+pub mod proxy;
 pub mod remedy;
 pub mod response;
 pub mod sign;

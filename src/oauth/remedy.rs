@@ -222,6 +222,10 @@ fn signature_invalid(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
         text.push('\n');
         text.push_str(&compare_base_strings(ours, theirs));
     }
+    text.push_str(&super::proxy::explain(
+        theirs,
+        ctx.our_base_string.as_deref(),
+    ));
     text
 }
 

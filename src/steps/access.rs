@@ -7,11 +7,11 @@ use url::Url;
 use super::keys::key_source;
 use crate::answers::{ConnectorAuth, KeySource, Secret};
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{ProblemContext, Signer};
 use crate::prompt::missing_answer;
-use crate::state::AccessToken;
+use crate::state::{AccessToken, ACCESS_TOKEN_FILE};
 use crate::ui;
 
 pub enum ServiceAccess {
@@ -32,7 +32,7 @@ pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
         }
         ConnectorAuth::OAuth => Ok(ServiceAccess::OAuth {
             signer: ctx.signer()?,
-            token: super::handshake::stored_token(ctx)?,
+            token: stored_token(ctx)?,
         }),
         ConnectorAuth::Pat => match ctx.answers.service_account.token.clone() {
             Some(token) => Ok(ServiceAccess::Pat(token)),
@@ -58,6 +58,22 @@ pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
             Ok(ServiceAccess::Basic(username, password))
         }
     }
+}
+
+/// The access token step 17 stored.
+pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
+    let text = ctx
+        .store
+        .read_secret(ACCESS_TOKEN_FILE)?
+        .ok_or_else(|| crate::context::needs_step(17, "the OAuth access token"))?;
+    toml::from_str(&text).map_err(|err| {
+        AppError::failed(format!(
+            "{}: unreadable ({})",
+            ctx.store.dir().join(ACCESS_TOKEN_FILE).display(),
+            err.message()
+        ))
+        .hint("Delete the file and rerun step 17 for a fresh token.")
+    })
 }
 
 /// A client for `access`; None when Jira Align holds the credential.

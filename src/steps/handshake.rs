@@ -1,26 +1,28 @@
-//! Steps 17 to 20: the three-legged OAuth 1.0a handshake. Its legs cannot be split
-//! across runs (request tokens last 10 minutes and the callback listener lives in
-//! this process), so any of these steps runs the whole handshake, recording each
-//! step as its leg completes.
+//! Steps 17 to 20: the screens and bookkeeping of Jira's OAuth handshake. The
+//! protocol is `jira::handshake`, which reports each leg as it completes; this
+//! file chooses the approval, shows each leg and records it as its step. The legs
+//! cannot be split across runs (request tokens last 10 minutes and the callback
+//! listener lives in this process), so any of these steps runs the whole handshake.
 
-use std::time::Duration;
-
-use super::access::{check_account, client, service_access};
+use super::access::{
+    check_account, client, problem_context as service_problem_context, service_access,
+};
+use super::approval::{BrowserApproval, ManualApproval};
 use super::{guided::guide, keys::key_source, oauth_only, Outcome};
-use crate::answers::{Approval, KeySource};
+use crate::answers::{Approval, KeySource, Secret};
 use crate::callback::CallbackListener;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
-use crate::jira::handshake::{approve_as, Approval as Approved, Provider};
+use crate::jira::handshake::page::escape_controls;
+use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
+use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{OAuthProblem, ProblemContext, Signer, TokenResponse};
 use crate::prompt::Question;
-use crate::state::{AccessToken, StepStatus, TokenFacts, ACCESS_TOKEN_FILE};
+use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
+use crate::store::Store;
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
-use crate::{browser, http, ui};
-
-/// As long as Jira keeps a request token.
-const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
+use crate::{browser, ui};
 
 pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(skipped) = oauth_only(ctx) {
@@ -30,7 +32,7 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
         return guided_align(ctx, 17);
     }
     run_handshake(ctx)?;
-    Ok(Outcome::Done("request token obtained".into()))
+    Ok(Outcome::DoneThrough("request token obtained".into(), 20))
 }
 
 /// Step 18, which happens inside the handshake.
@@ -50,11 +52,12 @@ fn approval_leg(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
     if key_source(ctx) == KeySource::Align {
         return guided_align(ctx, step);
     }
-    if !ctx.handshake_ran {
-        ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
-        run_handshake(ctx)?;
-    }
-    Ok(Outcome::Done("approved in this run's handshake".into()))
+    ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
+    run_handshake(ctx)?;
+    Ok(Outcome::DoneThrough(
+        "approved in this run's handshake".into(),
+        20,
+    ))
 }
 
 /// Step 20: a stored token is checked with a signed call; without one, the handshake runs.
@@ -65,24 +68,14 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     if key_source(ctx) == KeySource::Align {
         return guided_align(ctx, 20);
     }
-    if !ctx.handshake_ran {
-        match ctx.store.read_secret(ACCESS_TOKEN_FILE)? {
-            Some(_) => {
-                let account = signed_myself(ctx)?;
-                ui::ok(&format!(
-                    "the stored access token works: Jira answers as {account}"
-                ));
-                return Ok(Outcome::Done(format!("token acts as {account}")));
-            }
-            None => run_handshake(ctx)?,
-        }
+    if ctx.store.read_secret(ACCESS_TOKEN_FILE)?.is_some() {
+        let account = signed_myself(ctx)?;
+        ui::ok(&format!(
+            "the stored access token works: Jira answers as {account}"
+        ));
+        return Ok(Outcome::Done(format!("token acts as {account}")));
     }
-    let account = ctx
-        .state
-        .token
-        .as_ref()
-        .and_then(|t| t.account.clone())
-        .unwrap_or_default();
+    let account = run_handshake(ctx)?;
     Ok(Outcome::Done(format!(
         "access token stored; acts as {account}"
     )))
@@ -104,7 +97,7 @@ fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
 fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
     ProblemContext {
         consumer_key_sent: Some(consumer_key.to_string()),
-        ..super::access::problem_context(ctx)
+        ..service_problem_context(ctx)
     }
 }
 
@@ -122,10 +115,23 @@ fn approval_mode(ctx: &Ctx) -> Approval {
     }
 }
 
-/// Steps 17-20 for align-link's own key pair: the legs, then the token stored.
-fn run_handshake(ctx: &mut Ctx) -> Result<()> {
+/// Steps 17-20 for align-link's own key pair: the legs, shown and recorded as
+/// each completes, then the token checked and stored. Returns who it acts as.
+fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     let signer = ctx.signer()?;
-    let (access, mode) = obtain_access_token(ctx, &signer, true)?;
+    let expected = service_username(ctx)?;
+    let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
+    // Before anything is stored: a token acting as anyone else is dropped.
+    let account = acting_account(ctx, &signer, &access)?;
+    if !account.eq_ignore_ascii_case(&expected) {
+        let account = escape_controls(&account);
+        return Err(AppError::failed(format!(
+            "the authorization was approved by {account}, not by the service account {expected}: the token was discarded, not stored"
+        ))
+        .hint(format!(
+            "Jira Align acts as whoever clicks Allow. Rerun step 17 and approve logged in to Jira as {expected} (log {account} out first, or use a private window). {account} may revoke the unused token in Jira under Profile > Tools > View OAuth Access Tokens."
+        )));
+    }
     ctx.store.write_secret(
         ACCESS_TOKEN_FILE,
         toml::to_string(&AccessToken {
@@ -138,17 +144,12 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
     )?;
     let now = unix_now();
     ctx.state.token = Some(TokenFacts {
-        account: None,
+        account: Some(account.clone()),
         obtained_at: now_rfc3339(),
         expires_at: access.expires_in.map(|secs| rfc3339(now + secs)),
         approval: mode,
     });
     ctx.save()?;
-    ctx.handshake_ran = true;
-    let account = signed_myself(ctx)?;
-    if let Some(token) = ctx.state.token.as_mut() {
-        token.account = Some(account.clone());
-    }
     let lifetime = access
         .expires_in
         .map(human_duration)
@@ -161,133 +162,147 @@ fn run_handshake(ctx: &mut Ctx) -> Result<()> {
         StepStatus::Done,
         Some(format!("token acts as {account}")),
     )?;
-    Ok(())
+    Ok(account)
 }
 
-/// The three legs with `signer`: request token, approval, access token. With
-/// `record`, each leg is announced and recorded as its step (17 to 19, and 20 is
-/// announced); without, it runs quietly (the preflight's temporary key).
-pub fn obtain_access_token(
+/// The three legs with `signer`, without the steps' screens (the preflight's
+/// temporary key). The caller checks who the token acts as.
+pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer) -> Result<(TokenResponse, Approval)> {
+    handshake_legs(ctx, signer, None)
+}
+
+/// The legs through the protocol driver. With `shown` (the service account's
+/// name), each leg is announced and recorded as its step (17 to 19; 20 is
+/// announced, and recorded once the token is stored).
+fn handshake_legs(
     ctx: &mut Ctx,
     signer: &Signer,
-    record: bool,
+    shown: Option<&str>,
 ) -> Result<(TokenResponse, Approval)> {
     let base = ctx.jira_url()?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
-    let service = if mode == Approval::ServiceAccount {
-        Some(service_credentials(ctx)?)
-    } else {
-        None
+    let credentials = match mode {
+        Approval::ServiceAccount => Some(service_credentials(ctx)?),
+        _ => None,
     };
     let listener = match mode {
         Approval::Manual => None,
         _ => Some(CallbackListener::bind()?),
     };
-    let callback = listener
-        .as_ref()
-        .map(|l| l.url().to_string())
-        .unwrap_or_else(|| "oob".into());
     let provider = Provider {
         http: &ctx.http,
         base: &base,
         signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
-    let request = match provider.request_token(&callback) {
-        Ok(token) => token,
-        Err(err) => return Err(explain_consumer(ctx, err, &consumer_key)),
+    let mut approver: Box<dyn Approver + '_> = match (credentials, listener) {
+        (Some((username, password)), Some(listener)) => Box::new(ServiceAccountApproval {
+            http: &ctx.http,
+            base: &base,
+            username,
+            password,
+            listener,
+        }),
+        (None, Some(listener)) => Box::new(BrowserApproval { listener }),
+        _ => Box::new(ManualApproval {
+            prompter: &mut *ctx.prompter,
+        }),
     };
-    if !request.callback_confirmed && callback != "oob" {
-        ui::warn("Jira did not confirm the callback (OAuth 1.0 rather than 1.0a)");
+    let (state, store) = (&mut ctx.state, &ctx.store);
+    let mut on_leg = |leg: Leg<'_>| match shown {
+        Some(username) => show_leg(leg, mode, username, state, store),
+        None => Ok(()),
+    };
+    let outcome = handshake::run(&provider, approver.as_mut(), &mut on_leg);
+    drop(approver);
+    match outcome {
+        Ok(access) => Ok((access, mode)),
+        Err(err) => Err(explain_consumer(ctx, err, &consumer_key)),
     }
-    let authorize_url = provider.authorize_url(&request.token);
-    ui::ok(&format!(
-        "request token obtained (callback: {})",
-        if callback == "oob" {
-            "none, out of band"
-        } else {
-            "loopback listener"
-        }
-    ));
-    if record {
-        ctx.record(17, StepStatus::Done, Some("request token obtained".into()))?;
-        announce(18);
-    }
-    let verifier = match (mode, listener) {
-        (Approval::ServiceAccount, Some(listener)) => {
-            let (username, password) = service.expect("credentials read above");
-            approve_scripted(ctx, &base, &username, &password, &request.token, &listener)?
-        }
-        (Approval::Browser, Some(listener)) => {
-            ui::info(
-                "Opening Jira's authorize page: log in as the service account, then click Allow.",
-            );
-            if !browser::open(authorize_url.as_str()) {
-                ui::info(&format!(
-                    "No browser started: open this address yourself:\n{authorize_url}"
-                ));
+}
+
+/// What each leg looks like on screen, and its step recorded.
+fn show_leg(
+    leg: Leg<'_>,
+    mode: Approval,
+    username: &str,
+    state: &mut State,
+    store: &Store,
+) -> Result<()> {
+    match leg {
+        Leg::RequestToken {
+            callback_confirmed,
+            out_of_band,
+            ..
+        } => {
+            if !callback_confirmed {
+                ui::warn("Jira did not confirm the callback (OAuth 1.0 rather than 1.0a)");
             }
-            ui::info(&format!(
-                "Waiting up to {} minutes for Jira's answer…",
-                CALLBACK_TIMEOUT.as_secs() / 60
+            ui::ok(&format!(
+                "request token obtained (callback: {})",
+                if out_of_band {
+                    "none, out of band"
+                } else {
+                    "loopback listener"
+                }
             ));
-            listener.wait_for_verifier(&request.token, CALLBACK_TIMEOUT)?
+            record_leg(state, store, 17, "request token obtained")?;
+            announce(18);
+            if mode == Approval::ServiceAccount {
+                ui::info(&format!("approving as the service account {username}"));
+            }
         }
-        _ => ask_verifier(ctx, &authorize_url)?,
-    };
-    if record {
-        ctx.record(18, StepStatus::Done, Some("authorization requested".into()))?;
-        announce(19);
+        Leg::Approved => {
+            record_leg(state, store, 18, "authorization requested")?;
+            announce(19);
+            ui::ok("Allow was clicked: Jira issued a verifier");
+            record_leg(state, store, 19, "allowed")?;
+            announce(20);
+        }
+        Leg::AccessToken(_) => {}
     }
-    ui::ok("Allow was clicked: Jira issued a verifier");
-    if record {
-        ctx.record(19, StepStatus::Done, Some("allowed".into()))?;
-        announce(20);
-    }
-    let provider = Provider {
+    Ok(())
+}
+
+/// Saved at once, so a kill loses nothing.
+fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Result<()> {
+    state.record(step, StepStatus::Done, Some(detail.to_string()));
+    store.save(STATE_FILE, state)
+}
+
+/// Who a fresh token acts as: a signed `myself` with it.
+fn acting_account(ctx: &mut Ctx, signer: &Signer, access: &TokenResponse) -> Result<String> {
+    let base = ctx.jira_url()?;
+    let jira = ServiceJira {
         http: &ctx.http,
         base: &base,
-        signer,
-        problem_context: problem_context(ctx, &consumer_key),
+        credential: Credential::OAuth {
+            signer,
+            token: &access.token,
+        },
+        problem_context: service_problem_context(ctx),
     };
-    let access = provider.access_token(&request.token, verifier.trim())?;
-    Ok((access, mode))
+    Ok(jira.myself()?.name)
 }
 
-/// Out of band: the person opens the URL, clicks Allow and types the code Jira shows.
-fn ask_verifier(ctx: &mut Ctx, authorize_url: &url::Url) -> Result<String> {
-    ui::info(
-        "Open this address in a browser logged in to Jira as the service account, click Allow,",
-    );
-    ui::info("and copy the verification code Jira shows:");
-    println!("\n    {authorize_url}\n");
-    let check = |v: &str| {
-        if v.trim().is_empty() {
-            Err("paste the verification code Jira showed".to_string())
-        } else {
-            Ok(())
+/// The account the token must act as: the answers file's, else asked.
+fn service_username(ctx: &mut Ctx) -> Result<String> {
+    match ctx.answers.service_account.username.clone() {
+        Some(name) => Ok(name),
+        None => {
+            let name = ctx.prompter.ask(&Question::new(
+                "service_account.username",
+                "Jira service account username",
+            ))?;
+            ctx.answers.service_account.username = Some(name.clone());
+            Ok(name)
         }
-    };
-    ctx.prompter
-        .ask(&Question::new("oauth.verifier", "Verification code").validate(&check))
-        .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))
-}
-
-fn announce(step: u8) {
-    if let Some(step) = super::by_number(step) {
-        crate::ui::step_header(step);
     }
 }
 
-fn service_credentials(ctx: &mut Ctx) -> Result<(String, crate::answers::Secret)> {
-    let username = match ctx.answers.service_account.username.clone() {
-        Some(name) => name,
-        None => ctx.prompter.ask(&Question::new(
-            "service_account.username",
-            "Jira service account username",
-        ))?,
-    };
+fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
+    let username = service_username(ctx)?;
     let password = match ctx.answers.service_account.password.clone() {
         Some(secret) => secret,
         None => ctx.ask_secret(
@@ -296,37 +311,6 @@ fn service_credentials(ctx: &mut Ctx) -> Result<(String, crate::answers::Secret)
         )?,
     };
     Ok((username, password))
-}
-
-/// Approves as the service account, then follows Jira's redirect to our own
-/// listener, exactly as the browser would.
-fn approve_scripted(
-    ctx: &Ctx,
-    base: &url::Url,
-    username: &str,
-    password: &crate::answers::Secret,
-    request_token: &str,
-    listener: &CallbackListener,
-) -> Result<String> {
-    ui::info(&format!("approving as the service account {username}"));
-    match approve_as(&ctx.http, base, username, password, request_token)? {
-        Approved::Verifier(verifier) => Ok(verifier),
-        Approved::Redirect(location) => std::thread::scope(|scope| {
-            let waiter =
-                scope.spawn(|| listener.wait_for_verifier(request_token, Duration::from_secs(60)));
-            let followed = ctx.http.send(&http::Request {
-                accept_json: false,
-                ..http::Request::get(location)
-            });
-            let verifier = waiter.join().unwrap_or_else(|_| {
-                Err(AppError::failed(
-                    "the callback listener stopped unexpectedly",
-                ))
-            });
-            followed?;
-            verifier
-        }),
-    }
 }
 
 /// A signed `myself` with the stored token: who the link acts as.
@@ -345,19 +329,10 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     Ok(user.name)
 }
 
-pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
-    let text = ctx
-        .store
-        .read_secret(ACCESS_TOKEN_FILE)?
-        .ok_or_else(|| crate::context::needs_step(17, "the OAuth access token"))?;
-    toml::from_str(&text).map_err(|err| {
-        AppError::failed(format!(
-            "{}: unreadable ({})",
-            ctx.store.dir().join(ACCESS_TOKEN_FILE).display(),
-            err.message()
-        ))
-        .hint("Delete the file and rerun step 17 for a fresh token.")
-    })
+fn announce(step: u8) {
+    if let Some(step) = super::by_number(step) {
+        crate::ui::step_header(step);
+    }
 }
 
 /// On `consumer_key_unknown`, ask Jira what the link actually holds and explain again.

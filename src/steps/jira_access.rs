@@ -74,8 +74,7 @@ pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
     if ctx.observed.validated {
         return Ok(());
     }
-    // Step 1 checks Jira Align's site and token when it runs.
-    let align_checked = ctx.recorded_this_run.contains(&1);
+    let align_checked = ctx.observed.align_checked;
     for proven in checks_before_writes(ctx, align_checked).map_err(unchanged)? {
         ui::ok(&proven);
     }
@@ -197,6 +196,7 @@ fn check_align(ctx: &mut Ctx) -> Result<Option<String>> {
         return Ok(None);
     };
     AlignApi::new(&ctx.http, align.clone(), auth).current_user()?;
+    ctx.observed.align_checked = true;
     Ok(Some(format!(
         "Jira Align answers at {align} and accepts the API token"
     )))

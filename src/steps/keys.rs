@@ -15,7 +15,7 @@ use crate::state::{ConsumerFacts, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FIL
 use crate::ui;
 
 /// Steps whose result depends on the consumer key and public key.
-const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
+pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
 /// Who made the key pair: the answers file says, else what step 5 decided.
 pub fn key_source(ctx: &Ctx) -> KeySource {
@@ -119,6 +119,9 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             .unwrap_or(keys::DEFAULT_KEY_BITS);
         let started = Instant::now();
         let private = keys::generate_private_key(bits)?;
+        if existing {
+            forget_public_half(ctx)?;
+        }
         ctx.store.write_secret(
             PRIVATE_KEY_FILE,
             keys::private_key_to_pem(&private).as_bytes(),
@@ -128,9 +131,6 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             started.elapsed().as_secs_f64(),
             ctx.store.dir().join(PRIVATE_KEY_FILE).display()
         ));
-        if existing {
-            reset_dependents(ctx);
-        }
         (RsaPublicKey::from(&private), bits)
     };
     let pem = keys::public_key_to_pem(&public);
@@ -238,60 +238,24 @@ fn set_public_key(
     ctx.save()
 }
 
-/// Before any step runs: when the answers file now says something else about the
-/// keys than what the saved state was built from (another key source, another
-/// Jira Align public key, another consumer key), the steps built on the old
-/// values run again instead of being passed over as done.
-pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
-    let mut changes = Vec::new();
-    let saved_auth = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
-    if let (Some(given), Some(saved_auth)) = (ctx.answers.connector.auth, saved_auth) {
-        if given != saved_auth {
-            ui::warn(&format!(
-                "the connector's method changes from {} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
-                saved_auth.as_str(),
-                given.as_str()
-            ));
-            changes.push((4, "the connector's authentication method"));
-        }
+/// Before a new private key replaces the one on disk: the old public half (which
+/// the link may hold) is forgotten and step 5 and the steps built on it are
+/// pending, all saved first. A run killed after the new key is written then
+/// redoes step 5 from the key on disk, and never installs a public key whose
+/// private half is gone.
+fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
+    ctx.state.record(
+        5,
+        StepStatus::Pending,
+        Some("a new key pair replaces the old one".into()),
+    );
+    reset_dependents(ctx);
+    if let Some(consumer) = ctx.state.consumer.as_mut() {
+        consumer.public_key_pem = None;
+        consumer.fingerprint = None;
+        consumer.installed_at = None;
     }
-    let saved = ctx
-        .state
-        .consumer
-        .clone()
-        .unwrap_or_else(|| ConsumerFacts::new(String::new()));
-    if let Some(key) = &ctx.answers.keys.consumer_key {
-        if !saved.key.is_empty() && *key != saved.key {
-            changes.push((4, "the consumer key"));
-        }
-    }
-    if let Some(source) = ctx.answers.keys.source {
-        if saved.key_source.is_some_and(|saved| saved != source) {
-            changes.push((5, "who makes the key pair (keys.source)"));
-        }
-    }
-    if let Some(text) = &ctx.answers.keys.public_key {
-        let given = keys::parse_public_key(text)
-            .map(|key| keys::fingerprint(&key))
-            .ok();
-        if given.is_some() && saved.fingerprint.is_some() && given != saved.fingerprint {
-            changes.push((5, "Jira Align's public key"));
-        }
-    }
-    for (first, what) in &changes {
-        ui::warn(&format!(
-            "the answers file changes {what}: step {first} and the steps built on it run again"
-        ));
-        for step in std::iter::once(*first).chain([5]).chain(DEPENDENT_STEPS) {
-            ctx.state
-                .record(step, StepStatus::Pending, Some(format!("{what} changed")));
-        }
-    }
-    if !changes.is_empty() {
-        ctx.state.token = None;
-        ctx.save()?;
-    }
-    Ok(())
+    ctx.save()
 }
 
 fn reset_dependents(ctx: &mut Ctx) {
@@ -302,4 +266,83 @@ fn reset_dependents(ctx: &mut Ctx) {
         }
     }
     ctx.state.token = None;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answers;
+    use crate::config::{RawOptions, RunConfig};
+    use crate::prompt::Prompter;
+    use crate::state::{State, STATE_FILE};
+    use crate::store::Store;
+
+    /// An operator who answers "no, make a new key pair".
+    struct ReplaceTheKey;
+
+    impl Prompter for ReplaceTheKey {
+        fn interactive(&self) -> bool {
+            true
+        }
+        fn ask(&mut self, question: &Question) -> Result<String> {
+            panic!("unexpected question {}", question.key)
+        }
+        fn confirm(&mut self, _prompt: &str, _default: bool) -> Result<bool> {
+            Ok(false)
+        }
+        fn select(&mut self, prompt: &str, _options: &[&str], _default: usize) -> Result<usize> {
+            panic!("unexpected choice {prompt}")
+        }
+    }
+
+    #[test]
+    fn the_old_public_half_is_forgotten_before_a_new_private_key_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mut state = State::default();
+        let mut consumer = ConsumerFacts::new("abc123");
+        consumer.key_source = Some(KeySource::Generate);
+        consumer.public_key_pem = Some("the old public key".into());
+        consumer.fingerprint = Some("SHA256:old".into());
+        consumer.installed_at = Some("2026-01-01T00:00:00Z".into());
+        state.consumer = Some(consumer);
+        for step in [4, 5, 13, 14, 15, 20] {
+            state.record(step, StepStatus::Done, None);
+        }
+        store.save(STATE_FILE, &state).unwrap();
+        // The new private key cannot be written: as if the run died right there.
+        std::fs::create_dir(store.path(PRIVATE_KEY_FILE)).unwrap();
+
+        let config = RunConfig::from_raw(RawOptions {
+            profile: "default".into(),
+            connect_timeout_secs: 10,
+            timeout_secs: 30,
+            ..RawOptions::default()
+        })
+        .unwrap();
+        let mut answers = Answers::empty();
+        answers.keys.bits = Some(2048);
+        let mut ctx = Ctx::new(
+            config,
+            answers,
+            store.clone(),
+            Box::new(ReplaceTheKey),
+            None,
+        )
+        .unwrap();
+        assert!(key_pair(&mut ctx).is_err());
+
+        // What the next run reads: step 5 to do again, from the key on disk, and
+        // no public key left that could be installed without its private half.
+        let saved: State = store.load(STATE_FILE).unwrap();
+        for step in [5, 13, 14, 15, 20] {
+            assert_eq!(saved.step_status(step), StepStatus::Pending, "step {step}");
+        }
+        assert_eq!(saved.step_status(4), StepStatus::Done);
+        let consumer = saved.consumer.unwrap();
+        assert_eq!(consumer.key, "abc123");
+        assert_eq!(consumer.public_key_pem, None);
+        assert_eq!(consumer.fingerprint, None);
+        assert_eq!(consumer.installed_at, None);
+    }
 }

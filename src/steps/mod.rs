@@ -3,6 +3,7 @@
 
 mod access;
 mod applink;
+mod approval;
 mod connector;
 mod consent;
 mod guided;
@@ -12,6 +13,7 @@ pub mod jira_access;
 pub mod jira_side;
 pub mod keys;
 mod preflight;
+pub mod reconcile;
 pub mod runner;
 mod verify;
 
@@ -37,6 +39,9 @@ pub enum Mode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Done(String),
+    /// Done, and so are the following steps up to this number: they were legs of
+    /// the same piece of work (the handshake, 17 to 20), each recorded as it completed.
+    DoneThrough(String, u8),
     /// Guided work the operator has not confirmed yet.
     NeedsOperator(String),
     Skipped(String),

@@ -84,7 +84,7 @@ pub fn prove_jira_side(
 }
 
 fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof> {
-    let (access, _) = obtain_access_token(ctx, signer, false)?;
+    let (access, _) = obtain_access_token(ctx, signer)?;
     let base = ctx.jira_url()?;
     let jira = ServiceJira {
         http: &ctx.http,

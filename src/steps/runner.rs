@@ -18,12 +18,14 @@ pub struct Report {
 /// (setup); without, each runs again (`step N`). Stops at the first failure.
 pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
     let mut report = Report::default();
+    // Steps done moments ago as legs of an earlier step (the handshake).
+    let mut legs_done_through = 0;
     for step in steps {
+        if step.number <= legs_done_through {
+            continue;
+        }
         let status = ctx.state.step_status(step.number);
         if skip_done && matches!(status, StepStatus::Done | StepStatus::Skipped) {
-            if ctx.recorded_this_run.contains(&step.number) {
-                continue; // done moments ago, as part of an earlier step (the handshake)
-            }
             println!(
                 "Step {:>2} {}: already {}, skipping",
                 step.number,
@@ -38,6 +40,11 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
             Ok(Outcome::Done(detail)) => {
                 ctx.record(step.number, StepStatus::Done, Some(detail))?;
                 report.done.push(step.number);
+            }
+            Ok(Outcome::DoneThrough(detail, last)) => {
+                ctx.record(step.number, StepStatus::Done, Some(detail))?;
+                report.done.push(step.number);
+                legs_done_through = last;
             }
             Ok(Outcome::Skipped(reason)) => {
                 ui::info(&format!("skipped: {reason}"));

@@ -6,12 +6,17 @@
 //! target, and then the directory is fsynced. Killing the process at any moment
 //! leaves the old file or the new one, never a torn one. Temp files a killed run
 //! leaves behind are never read, and the next save of the same name removes them.
+//!
+//! The directory must be the user's own and closed to others' writes; every file in
+//! it is read only if it is a small regular file (`util::file`), and a run that may
+//! change the profile holds its lock (`lock`).
 
 use std::ffi::OsString;
 use std::fs::{self, DirBuilder, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -19,26 +24,36 @@ use serde::Serialize;
 
 use crate::answers::line_col;
 use crate::error::{AppError, Result};
+use crate::util::file::{self, FileError};
 
 /// A temp file older than this belongs to a run that died: no write takes this long,
 /// so a younger one may be another writer's in-flight file and is left alone.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 
+/// Held by the run that may change the profile; see [`Store::lock_for_run`].
+pub const LOCK_FILE: &str = "run.lock";
+
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// The open lock file while this process holds the profile's run lock; the
+    /// lock goes when the last clone of the store is dropped (or the process dies).
+    run_lock: Option<Arc<File>>,
+    /// Set for a throwaway directory (`--sandbox`): removed with the last clone.
+    temporary: Option<Arc<RemoveOnDrop>>,
 }
 
 impl Store {
-    /// Opens (creating it 0700 if needed) the state directory. Warnings about an
-    /// existing directory's permissions are dropped: use
+    /// Opens (creating it 0700 if needed) the state directory. A directory that
+    /// others can change, or that belongs to someone else, is refused. Warnings
+    /// (group or others can read it) are dropped: use
     /// [`Store::open_with_warnings`] to show them.
     pub fn open(dir: &Path) -> Result<Store> {
         Store::open_with_warnings(dir).map(|(store, _)| store)
     }
 
     /// Like [`Store::open`], and also returns warnings, e.g. that an existing
-    /// directory lets group or others in.
+    /// directory lets group or others read it.
     pub fn open_with_warnings(dir: &Path) -> Result<(Store, Vec<String>)> {
         let shown = dir.display();
         // Created 0700 from the start (missing parents too), so there is no moment
@@ -61,6 +76,7 @@ impl Store {
             ))
             .hint(format!("move {shown} away or pick another directory")));
         }
+        check_owner_and_mode(dir, &meta)?;
         let mut warnings = Vec::new();
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
@@ -72,6 +88,8 @@ impl Store {
         Ok((
             Store {
                 dir: dir.to_path_buf(),
+                run_lock: None,
+                temporary: None,
             },
             warnings,
         ))
@@ -95,13 +113,13 @@ impl Store {
             "repair or delete the file ({shown}); deleting it makes align-link forget what \
              it recorded there"
         );
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(T::default()),
-            Err(err) if err.kind() == io::ErrorKind::InvalidData => {
-                return Err(AppError::usage(format!("{shown}: not valid UTF-8")).hint(fix))
-            }
-            Err(err) => return Err(AppError::failed(format!("cannot read {shown}: {err}"))),
+        let bytes = match file::read_regular(&path, file::STATE_FILE_MAX) {
+            Ok((bytes, _)) => bytes,
+            Err(FileError::Missing) => return Ok(T::default()),
+            Err(err) => return Err(state_file_error(&path, &err)),
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Err(AppError::usage(format!("{shown}: not valid UTF-8")).hint(fix));
         };
         toml::from_str(&text).map_err(|err| {
             let message = err.message().trim().replace('\n', ": ");
@@ -138,19 +156,12 @@ impl Store {
         check_name(name)?;
         let path = self.dir.join(name);
         let shown = path.display();
-        let mut file = match File::open(&path) {
-            Ok(file) => file,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(AppError::failed(format!("cannot read {shown}: {err}"))),
+        // The mode of the file actually read, not of whatever the path names now.
+        let (bytes, meta) = match file::read_regular(&path, file::STATE_FILE_MAX) {
+            Ok(read) => read,
+            Err(FileError::Missing) => return Ok(None),
+            Err(err) => return Err(state_file_error(&path, &err)),
         };
-        // The mode of the file actually opened, not of whatever the path names now.
-        let meta = file
-            .metadata()
-            .map_err(|err| AppError::failed(format!("cannot read {shown}: {err}")))?;
-        if !meta.is_file() {
-            return Err(AppError::failed(format!("{shown} is not a file"))
-                .hint(format!("move {shown} away; align-link writes it again")));
-        }
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(AppError::failed(format!(
@@ -161,9 +172,8 @@ impl Store {
                 "chmod 600 {shown}, and if anyone else could have read it, replace the secret"
             )));
         }
-        let mut text = String::new();
-        file.read_to_string(&mut text).map_err(|err| {
-            AppError::failed(format!("cannot read {shown}: {err}")).hint(format!(
+        let text = String::from_utf8(bytes).map_err(|_| {
+            AppError::failed(format!("cannot read {shown}: not text")).hint(format!(
                 "{shown} should hold text; delete it to have it made again"
             ))
         })?;
@@ -256,6 +266,50 @@ impl Store {
             }
         }
     }
+}
+
+/// A state directory that others can change could have its files (the private
+/// key among them) swapped under us; one owned by someone else is theirs.
+fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
+    let shown = dir.display();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        return Err(AppError::failed(format!(
+            "the state directory {shown} belongs to another user (uid {}, you are uid {me}); \
+             whoever owns it can change the keys align-link keeps there",
+            meta.uid()
+        ))
+        .hint(format!(
+            "If it should be yours: `sudo chown \"$(id -u)\" {shown}`. Otherwise give \
+             another --state-dir."
+        )));
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o022 != 0 {
+        return Err(AppError::failed(format!(
+            "the state directory {shown} can be changed by group or others (mode {mode:03o}); \
+             they could replace the keys align-link keeps there"
+        ))
+        .hint(format!(
+            "Run `chmod 700 {shown}`, and if anyone else could have written there, delete the \
+             directory and run setup again."
+        )));
+    }
+    Ok(())
+}
+
+/// A state file that cannot be read as one: not a regular file, or too big.
+fn state_file_error(path: &Path, err: &FileError) -> AppError {
+    let shown = path.display().to_string();
+    let hint = match err {
+        FileError::NotRegular(_) | FileError::TooLarge { .. } => format!(
+            "align-link writes only small regular files there: move {shown} away (deleting it \
+             makes align-link forget what it recorded there)"
+        ),
+        _ => format!("make {shown} readable by you"),
+    };
+    AppError::failed(err.problem(&shown)).hint(hint)
 }
 
 /// True when process `pid` is known not to run (Linux's /proc tells; elsewhere
@@ -364,6 +418,12 @@ fn state_dir_from(
         };
     Ok(base.join("align-link").join(profile))
 }
+
+mod lock;
+mod temporary;
+
+pub use temporary::fresh_sandbox_dir;
+use temporary::RemoveOnDrop;
 
 #[cfg(test)]
 mod tests;

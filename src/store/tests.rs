@@ -308,3 +308,133 @@ fn state_dir_prefers_xdg_then_home() {
     assert_eq!(err.kind, ErrorKind::Usage);
     assert!(state_dir_from("p", os(""), os("")).is_err());
 }
+
+#[test]
+fn open_refuses_a_directory_others_can_change() {
+    let root = tempfile::tempdir().unwrap();
+    for open_mode in [0o770, 0o707, 0o777] {
+        fs::set_permissions(root.path(), fs::Permissions::from_mode(open_mode)).unwrap();
+        let err = Store::open(root.path()).unwrap_err();
+        let shown = root.path().display();
+        assert_eq!(err.kind, ErrorKind::Failed);
+        assert!(
+            err.message.contains(&format!(
+                "can be changed by group or others (mode {open_mode:03o})"
+            )),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.hint
+                .as_deref()
+                .unwrap()
+                .contains(&format!("`chmod 700 {shown}`")),
+            "{:?}",
+            err.hint
+        );
+        // Refusing never changes the directory.
+        assert_eq!(mode(root.path()), open_mode);
+    }
+}
+
+#[test]
+fn open_refuses_a_directory_of_another_user() {
+    let root = tempfile::tempdir().unwrap();
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    let foreign = if me == 0 {
+        let dir = root.path().join("theirs");
+        fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::chown(&dir, Some(4242), None).unwrap();
+        dir
+    } else {
+        // Owned by root, and not by us.
+        PathBuf::from("/")
+    };
+    let err = Store::open(&foreign).unwrap_err();
+    assert!(
+        err.message.contains("belongs to another user"),
+        "{}",
+        err.message
+    );
+    let hint = err.hint.unwrap();
+    assert!(
+        hint.contains(&format!("chown \"$(id -u)\" {}", foreign.display())),
+        "{hint}"
+    );
+}
+
+#[test]
+fn a_fifo_or_a_huge_file_in_the_directory_is_refused_without_blocking() {
+    let root = tempfile::tempdir().unwrap();
+    let store = Store::open(root.path()).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(store.path("state.toml"))
+        .arg(store.path("token"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Nobody ever writes to these FIFOs: a blocking open would hang the test.
+    let err = store.load::<State>("state.toml").unwrap_err();
+    assert!(
+        err.message
+            .ends_with("is a named pipe (FIFO), not a regular file"),
+        "{}",
+        err.message
+    );
+    assert!(err.hint.unwrap().contains("move"));
+    let err = store.read_secret("token").unwrap_err();
+    assert!(err.message.contains("named pipe"), "{}", err.message);
+
+    fs::remove_file(store.path("state.toml")).unwrap();
+    let big = File::create(store.path("state.toml")).unwrap();
+    big.set_len(50 * 1024 * 1024).unwrap();
+    let err = store.load::<State>("state.toml").unwrap_err();
+    assert!(err.message.contains("50 MiB"), "{}", err.message);
+}
+
+#[test]
+fn one_run_lock_per_profile_naming_the_holder() {
+    let root = tempfile::tempdir().unwrap();
+    let mut first = Store::open(root.path()).unwrap();
+    first.lock_for_run().unwrap();
+    assert_eq!(mode(&first.path(LOCK_FILE)), 0o600);
+    assert_eq!(
+        fs::read_to_string(first.path(LOCK_FILE)).unwrap(),
+        format!("{}\n", std::process::id())
+    );
+    // A flock belongs to the open file, so a second open conflicts even in-process.
+    let mut second = Store::open(root.path()).unwrap();
+    let err = second.lock_for_run().unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Failed);
+    assert!(
+        err.message.starts_with(&format!(
+            "another align-link run (PID {}) is working on the profile in {}",
+            std::process::id(),
+            root.path().display()
+        )),
+        "{}",
+        err.message
+    );
+    // Clones share the lock; it goes with the last of them.
+    let clone = first.clone();
+    drop(first);
+    assert!(second.lock_for_run().is_err());
+    drop(clone);
+    second.lock_for_run().unwrap();
+}
+
+#[test]
+fn a_temporary_directory_goes_with_the_last_clone() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("sandbox");
+    let mut store = Store::open(&dir).unwrap();
+    store.remove_when_dropped();
+    store.lock_for_run().unwrap();
+    store.write_secret("private-key.pem", b"k").unwrap();
+    let clone = store.clone();
+    drop(store);
+    assert!(dir.join("private-key.pem").exists());
+    drop(clone);
+    assert!(!dir.exists());
+}

@@ -1,5 +1,6 @@
 //! Small helpers with no better home.
 
+pub mod file;
 pub mod time;
 
 /// Shortens `text` to at most `max` characters for an error message, marking the cut.

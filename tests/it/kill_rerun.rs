@@ -64,7 +64,13 @@ fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| {
-            !["state.toml", "private-key.pem", "access-token.toml"].contains(&name.as_str())
+            ![
+                "state.toml",
+                "private-key.pem",
+                "access-token.toml",
+                "run.lock",
+            ]
+            .contains(&name.as_str())
         })
         .collect();
     assert!(

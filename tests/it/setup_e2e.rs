@@ -282,6 +282,19 @@ fn sandbox_setup_needs_no_answers_file() {
         !dir.path().join("xdg").exists(),
         "--sandbox never touches a real profile"
     );
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("align-link-sandbox-")
+        })
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the temporary state is removed on exit: {left:?}"
+    );
 }
 
 #[test]

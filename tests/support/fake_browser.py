@@ -35,6 +35,46 @@ def forms_of(page):
     return parser.forms
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+def status_of(url):
+    try:
+        return urllib.request.urlopen(url, timeout=30).status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def probe_callback(jar, target, fields, opened):
+    """FAKE_BROWSER_PROBE: posts the consent without following Jira's redirect,
+    tries forged callbacks on the listener's port (each status logged), then
+    follows the real one. Returns the log."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(jar), NoRedirect()
+    )
+    try:
+        opener.open(target, urllib.parse.urlencode(fields).encode(), timeout=30)
+        return "no redirect"
+    except urllib.error.HTTPError as err:
+        location = err.headers["Location"]
+    real = urllib.parse.urlsplit(location)
+    query = urllib.parse.parse_qs(real.query)
+    origin = f"{real.scheme}://{real.netloc}"
+    token = query["oauth_token"][0]
+    forged = {
+        "prefix": f"{origin}/align-link/callback?oauth_token={token}&oauth_verifier=x",
+        "guessed": f"{origin}/align-link/callback/{'0' * 32}?oauth_token={token}&oauth_verifier=x",
+        "other-token": f"{origin}{real.path}?oauth_token=other&oauth_verifier=x",
+    }
+    lines = [f"path {real.path}"]
+    lines += [f"{name} {status_of(url)}" for name, url in forged.items()]
+    lines.append(f"real {status_of(location)}")
+    lines.append(f"opened {opened}")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     url = sys.argv[-1]
     user = os.environ.get("FAKE_BROWSER_USER", "svc-jira-align")
@@ -58,11 +98,14 @@ def main():
     fields = dict(consent["fields"])
     fields[action] = "Allow" if action == "approve" else "Deny"
     target = urllib.parse.urljoin(response.geturl(), consent["action"])
-    try:
-        response = opener.open(target, urllib.parse.urlencode(fields).encode(), timeout=30)
-        body = response.read().decode()
-    except urllib.error.HTTPError as err:
-        body = err.read().decode()
+    if os.environ.get("FAKE_BROWSER_PROBE"):
+        body = probe_callback(jar, target, fields, url)
+    else:
+        try:
+            response = opener.open(target, urllib.parse.urlencode(fields).encode(), timeout=30)
+            body = response.read().decode()
+        except urllib.error.HTTPError as err:
+            body = err.read().decode()
     if log:
         with open(log, "w") as out:
             out.write(body)

@@ -20,8 +20,8 @@ fn files_hold_no_secret(env: &AlignEnv) {
     assert!(
         files
             .iter()
-            .all(|f| f == "state.toml" || f.starts_with('.')),
-        "only state.toml in the state directory (no private key, no token): {files:?}"
+            .all(|f| f == "state.toml" || f == "run.lock" || f.starts_with('.')),
+        "only state.toml and the run lock in the state directory (no private key, no token): {files:?}"
     );
 }
 

@@ -1,0 +1,218 @@
+//! The service account's approval, scripted the way its browser does it: log in,
+//! load the authorize page, post `approve` with the page's XSRF token, then
+//! follow Jira's redirect to our own callback listener.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use reqwest::Method;
+use url::Url;
+
+use super::login::{log_in, stop_for_a_person, Session};
+use super::page::{self, Page, XSRF_COOKIE};
+use super::{Approver, AUTHORIZE_PATH};
+use crate::answers::Secret;
+use crate::callback::CallbackListener;
+use crate::error::{AppError, Result};
+use crate::http::{Auth, Http, Request, Response};
+use crate::jira::endpoint;
+use crate::oauth::OAuthProblem;
+
+/// Jira's redirect reaches the listener within a request's time; this only
+/// bounds a listener that never hears it.
+const REDIRECT_WAIT: Duration = Duration::from_secs(60);
+
+const USE_THE_BROWSER: &str = "Approve in a browser instead: set oauth.approval = \"browser\" under [oauth] in the answers file.";
+
+pub struct ServiceAccountApproval<'a> {
+    pub http: &'a Http,
+    pub base: &'a Url,
+    pub username: String,
+    pub password: Secret,
+    pub listener: CallbackListener,
+}
+
+/// Where the approval sent the browser.
+enum Approved {
+    /// A 302 to the callback, carrying `oauth_token` and `oauth_verifier`.
+    Redirect(Url),
+    /// No callback (`oob`): the page shows the verifier.
+    Verifier(String),
+}
+
+impl Approver for ServiceAccountApproval<'_> {
+    fn callback(&self) -> Option<String> {
+        Some(self.listener.url().to_string())
+    }
+
+    fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
+        let mut session = log_in(self.http, self.base, &self.username, &self.password)?;
+        match self.allow(&mut session, request_token, authorize_url)? {
+            Approved::Verifier(verifier) => Ok(verifier),
+            Approved::Redirect(location) => self.follow_to_listener(location, request_token),
+        }
+    }
+}
+
+impl ServiceAccountApproval<'_> {
+    /// The authorize page, then its form posted with `approve`.
+    fn allow(
+        &self,
+        session: &mut Session,
+        request_token: &str,
+        authorize_url: &Url,
+    ) -> Result<Approved> {
+        let username = &self.username;
+        let page = self.http.send(&Request {
+            accept_json: false,
+            ..Request::get(authorize_url.clone()).auth(Auth::Cookie(&session.cookie()))
+        })?;
+        stop_for_a_person(Some(self.base), &page, username)?;
+        if (300..400).contains(&page.status) {
+            return Err(AppError::failed(format!(
+                "Jira sent {username} to its login page instead of the authorize page"
+            ))
+            .hint("The session was not accepted: check the service account's password, or set oauth.approval = \"browser\" and approve in a browser."));
+        }
+        if !page.is_success() {
+            return Err(authorize_page_error(&page));
+        }
+        session.remember(&page);
+        let atl_token = Page::parse(&page.body)
+            .input_value("atl_token")
+            .or_else(|| session.xsrf_cookie().map(str::to_string))
+            .ok_or_else(|| {
+                AppError::failed(format!(
+                    "the authorize page has neither an atl_token form field nor an {XSRF_COOKIE} cookie; it was {}",
+                    page::quote(&page.body)
+                ))
+                .hint(USE_THE_BROWSER)
+            })?;
+        let form = vec![
+            ("oauth_token".to_string(), request_token.to_string()),
+            ("atl_token".to_string(), atl_token),
+            ("approve".to_string(), "Allow".to_string()),
+        ];
+        let answer = self.http.send(&Request {
+            accept_json: false,
+            ..Request::new(Method::POST, endpoint(self.base, AUTHORIZE_PATH))
+                .auth(Auth::Cookie(&session.cookie()))
+                .form(form)
+        })?;
+        // Its redirect goes to our callback, another site by design: only the
+        // CAPTCHA check applies here; `follow_to_listener` checks the target.
+        stop_for_a_person(None, &answer, username)?;
+        read_approval(self.base, &answer)
+    }
+
+    /// Follows Jira's redirect as the browser would, so the listener hears it;
+    /// a redirect elsewhere, or a follow that fails, is reported at once.
+    fn follow_to_listener(&self, location: Url, request_token: &str) -> Result<String> {
+        if !self.listener.is_callback(&location) {
+            let mut shown = location.clone();
+            shown.set_query(None);
+            return Err(AppError::failed(format!(
+                "Jira sent the approval to {shown}, not to align-link's callback"
+            ))
+            .hint(USE_THE_BROWSER));
+        }
+        let (failed, abort) = mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let followed = self.http.send(&Request {
+                    accept_json: false,
+                    ..Request::get(location)
+                });
+                let failure = match followed {
+                    Ok(answer) if answer.is_success() => return,
+                    Ok(answer) => AppError::failed(format!(
+                        "the callback listener refused Jira's redirect (HTTP {})",
+                        answer.status
+                    )),
+                    Err(err) => err,
+                };
+                let _ = failed.send(failure);
+            });
+            self.listener
+                .wait_for_verifier_unless(request_token, REDIRECT_WAIT, &abort)
+        })
+    }
+}
+
+/// Jira's answer to the approve post: a redirect, a page with the verifier, or
+/// something align-link cannot read.
+fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
+    if (301..=303).contains(&answer.status) || answer.status == 307 {
+        let location = answer.header("location").unwrap_or_default();
+        return base.join(location).map(Approved::Redirect).map_err(|err| {
+            AppError::failed(format!(
+                "Jira redirected the approval to an invalid URL ({err})"
+            ))
+        });
+    }
+    if answer.status == 403 {
+        return Err(AppError::failed(format!(
+            "Jira refused the approval (HTTP 403); it answered {}",
+            page::quote(&answer.body)
+        ))
+        .hint("Jira's XSRF check or the account's rights refused the form: rerun step 17; if it persists, set oauth.approval = \"browser\" and approve in a browser."));
+    }
+    if let Some(problem) = page_problem(answer) {
+        return Err(problem
+            .to_error(&Default::default())
+            .context("approving the authorization"));
+    }
+    if !answer.is_success() {
+        return Err(AppError::failed(format!(
+            "Jira refused the approval (HTTP {}); it answered {}",
+            answer.status,
+            page::quote(&answer.body)
+        ))
+        .hint(USE_THE_BROWSER));
+    }
+    Page::parse(&answer.body)
+        .text_of_id("oauth-verifier")
+        .map(Approved::Verifier)
+        .ok_or_else(|| {
+            AppError::failed(format!(
+                "Jira's answer to the approval shows no verifier; it was {}",
+                page::quote(&answer.body)
+            ))
+            .hint(USE_THE_BROWSER)
+        })
+}
+
+/// The OAuth problem a page reports: Jira's `WWW-Authenticate` header (or a
+/// form-encoded body), else a `data-oauth-problem` attribute in the markup.
+fn page_problem(page: &Response) -> Option<OAuthProblem> {
+    OAuthProblem::from_response(page.status, page.header("www-authenticate"), &page.body).or_else(
+        || {
+            let code = Page::parse(&page.body).attribute("data-oauth-problem")?;
+            Some(OAuthProblem {
+                status: page.status,
+                problem: code,
+                params: Default::default(),
+            })
+        },
+    )
+}
+
+/// Jira would not show the authorize page for this request token. A page that
+/// names its OAuth problem gets that problem's remedy; otherwise the usual causes.
+fn authorize_page_error(page: &Response) -> AppError {
+    if let Some(problem) = page_problem(page) {
+        return problem
+            .to_error(&Default::default())
+            .context("loading the authorize page");
+    }
+    AppError::failed(format!(
+        "Jira would not show the authorize page for this request token (HTTP {}); it answered {}",
+        page.status,
+        page::quote(&page.body)
+    ))
+    .hint("The request token may have expired (they last 10 minutes) or come from another attempt: rerun step 17. If it persists, set oauth.approval = \"browser\" and approve in a browser.")
+}
+
+#[cfg(test)]
+#[path = "approve_tests.rs"]
+mod tests;

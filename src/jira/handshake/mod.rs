@@ -1,0 +1,132 @@
+//! Jira's OAuth 1.0a handshake (RSA-SHA1) as a protocol driver, apart from the
+//! screens that show it: request token, authorize URL, approval through an
+//! [`Approver`] strategy, access token. Each leg is reported to the caller as a
+//! [`Leg`] as soon as it completes, so steps 17 to 20 are recorded one by one.
+
+mod approve;
+mod login;
+pub mod page;
+
+use reqwest::Method;
+use url::Url;
+
+use super::{endpoint, expect_success};
+use crate::error::{AppError, Result};
+use crate::http::{Auth, Http, Request};
+use crate::oauth::{parse_token_response, OAuthExtras, ProblemContext, Signer, TokenResponse};
+
+pub use approve::ServiceAccountApproval;
+
+pub const REQUEST_TOKEN_PATH: &str = "plugins/servlet/oauth/request-token";
+pub const AUTHORIZE_PATH: &str = "plugins/servlet/oauth/authorize";
+pub const ACCESS_TOKEN_PATH: &str = "plugins/servlet/oauth/access-token";
+
+pub struct Provider<'a> {
+    pub http: &'a Http,
+    pub base: &'a Url,
+    pub signer: &'a Signer,
+    /// What to tell the user when Jira reports an OAuth problem.
+    pub problem_context: ProblemContext,
+}
+
+impl Provider<'_> {
+    /// Leg 1: POST, with `oauth_callback` (a loopback URL, or `oob`).
+    pub fn request_token(&self, callback: &str) -> Result<TokenResponse> {
+        let extras = OAuthExtras {
+            callback: Some(callback.to_string()),
+            ..OAuthExtras::default()
+        };
+        self.token_call(REQUEST_TOKEN_PATH, extras, "getting a request token")
+    }
+
+    pub fn authorize_url(&self, request_token: &str) -> Url {
+        let mut url = endpoint(self.base, AUTHORIZE_PATH);
+        url.query_pairs_mut()
+            .append_pair("oauth_token", request_token);
+        url
+    }
+
+    /// Leg 3: POST, trading the approved request token and its verifier.
+    pub fn access_token(&self, request_token: &str, verifier: &str) -> Result<TokenResponse> {
+        let extras = OAuthExtras {
+            token: Some(request_token.to_string()),
+            verifier: Some(verifier.to_string()),
+            ..OAuthExtras::default()
+        };
+        self.token_call(
+            ACCESS_TOKEN_PATH,
+            extras,
+            "exchanging the request token for an access token",
+        )
+    }
+
+    fn token_call(&self, path: &str, extras: OAuthExtras, what: &str) -> Result<TokenResponse> {
+        let request = Request::new(Method::POST, endpoint(self.base, path))
+            .auth(Auth::OAuth(self.signer, extras));
+        let request = Request {
+            accept_json: false,
+            ..request
+        };
+        let response =
+            expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
+        parse_token_response(&response.body).map_err(|err| err.context(what))
+    }
+}
+
+/// A leg of the handshake, reported as it completes.
+#[derive(Debug)]
+pub enum Leg<'a> {
+    /// Leg 1: Jira issued a request token; the person or script approves it at
+    /// `authorize_url`.
+    RequestToken {
+        authorize_url: &'a Url,
+        /// False when a callback was sent but Jira answered as OAuth 1.0.
+        callback_confirmed: bool,
+        out_of_band: bool,
+    },
+    /// Leg 2: the request token was approved ("Allow"): a verifier is in hand.
+    Approved,
+    /// Leg 3: the request token was traded for an access token.
+    AccessToken(&'a TokenResponse),
+}
+
+/// How the approval of leg 2 happens: scripted as the service account, in a
+/// browser that returns to a loopback callback, or by a person typing the code.
+pub trait Approver {
+    /// The `oauth_callback` to send; None for out of band (`oob`).
+    fn callback(&self) -> Option<String>;
+    /// The verifier for `request_token`, approved at `authorize_url`.
+    fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String>;
+}
+
+/// Runs the three legs, telling `on_leg` about each. An error from `on_leg`
+/// stops the handshake.
+pub fn run(
+    provider: &Provider,
+    approver: &mut dyn Approver,
+    on_leg: &mut dyn FnMut(Leg<'_>) -> Result<()>,
+) -> Result<TokenResponse> {
+    let callback = approver.callback();
+    let request = provider.request_token(callback.as_deref().unwrap_or("oob"))?;
+    let authorize_url = provider.authorize_url(&request.token);
+    on_leg(Leg::RequestToken {
+        authorize_url: &authorize_url,
+        callback_confirmed: request.callback_confirmed || callback.is_none(),
+        out_of_band: callback.is_none(),
+    })?;
+    let verifier = approver.approve(&request.token, &authorize_url)?;
+    let verifier = verifier.trim();
+    if verifier.is_empty() {
+        return Err(AppError::failed("the approval gave an empty verifier")
+            .hint("Rerun step 17 and approve again."));
+    }
+    on_leg(Leg::Approved)?;
+    let access = provider.access_token(&request.token, verifier)?;
+    on_leg(Leg::AccessToken(&access))?;
+    Ok(access)
+}
+
+#[cfg(test)]
+mod fake_jira;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,220 @@
+//! Reading Jira's pages (login, authorize, verifier) with a real HTML parser:
+//! Jira versions, proxies and skins write the same form with `"`, `'` or no
+//! quotes, in any case and attribute order, spread over lines, with entities.
+//! html5ever (through `scraper`) reads them all the way a browser does.
+
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use scraper::{Html, Selector};
+
+/// The cookie Jira's XSRF protection sets beside the `atl_token` form field.
+pub const XSRF_COOKIE: &str = "atlassian.xsrf.token";
+
+/// How much of an unreadable page an error quotes.
+const QUOTED_CHARS: usize = 200;
+
+pub struct Page {
+    doc: Html,
+}
+
+impl Page {
+    pub fn parse(html: &str) -> Page {
+        Page {
+            doc: Html::parse_document(html),
+        }
+    }
+
+    /// The `value` of the first `<input name="NAME">`; an input without a value
+    /// attribute has the empty value, as a browser would submit it.
+    pub fn input_value(&self, name: &str) -> Option<String> {
+        let inputs = Selector::parse("input").expect("a valid selector");
+        self.doc
+            .select(&inputs)
+            .find(|input| input.value().attr("name") == Some(name))
+            .map(|input| input.value().attr("value").unwrap_or_default().to_string())
+    }
+
+    pub fn has_input(&self, name: &str) -> bool {
+        self.input_value(name).is_some()
+    }
+
+    /// The trimmed text of the element with `id="ID"`, when it has any.
+    pub fn text_of_id(&self, id: &str) -> Option<String> {
+        let with_id = Selector::parse("[id]").expect("a valid selector");
+        let element = self
+            .doc
+            .select(&with_id)
+            .find(|element| element.value().id() == Some(id))?;
+        let text = element.text().collect::<String>();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// The value of `attr` on the first element that carries it.
+    pub fn attribute(&self, attr: &str) -> Option<String> {
+        let selector = Selector::parse(&format!("[{attr}]")).ok()?;
+        self.doc
+            .select(&selector)
+            .find_map(|element| element.value().attr(attr))
+            .map(str::to_string)
+            .filter(|value| !value.is_empty())
+    }
+}
+
+/// The value of cookie `name` among the `Set-Cookie` headers.
+pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    set_cookies(headers)
+        .into_iter()
+        .find(|(cookie, _)| cookie == name)
+        .map(|(_, value)| value)
+}
+
+/// Every cookie the `Set-Cookie` headers set (name, value), attributes dropped.
+pub fn set_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next()?.split_once('='))
+        .map(|(name, value)| {
+            let value = value.trim().trim_matches('"');
+            (name.trim().to_string(), value.to_string())
+        })
+        .filter(|(name, value)| !name.is_empty() && !value.is_empty())
+        .collect()
+}
+
+/// A page or answer quoted in an error: whitespace folded, control characters
+/// escaped (a hostile page must not drive the terminal), cut to a few lines.
+pub fn quote(body: &str) -> String {
+    let folded = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return "an empty answer".into();
+    }
+    let total = folded.chars().count();
+    let cut: String = folded.chars().take(QUOTED_CHARS).collect();
+    let mut shown = escape_controls(&cut);
+    if total > QUOTED_CHARS {
+        shown.push_str(&format!("… ({} more characters)", total - QUOTED_CHARS));
+    }
+    format!("\"{shown}\"")
+}
+
+/// Server text made safe for a terminal: control characters as `\u{1b}`.
+pub fn escape_controls(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| -> Vec<char> {
+            if c.is_control() {
+                c.escape_unicode().collect()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    /// The authorize form as different Jiras, skins and proxies write it.
+    const STYLES: &[&str] = &[
+        r#"<form><input type="hidden" name="atl_token" value="tok-1"></form>"#,
+        r#"<form><input type='hidden' name='atl_token' value='tok-1'></form>"#,
+        "<form><input type=hidden name=atl_token value=tok-1></form>",
+        r#"<FORM><INPUT TYPE="HIDDEN" NAME="atl_token" VALUE="tok-1"></FORM>"#,
+        "<form>\n<input\n\tvalue = \"tok-1\"\n\tname\t=\tatl_token\n\ttype=\"hidden\"\n/>\n</form>",
+        r#"<form><input value="tok-1" type="hidden" name="atl_token" /></form>"#,
+        r#"<!DOCTYPE html><html><head><title>x</title></head><body><div><form method=post><input name="oauth_token" value="rt"><input name=atl_token value="tok&#45;1"></form></div></body></html>"#,
+        r#"<form><input type="hidden" name="atl_token" value="tok&#x2d;1"></form>"#,
+    ];
+
+    #[test]
+    fn finds_the_xsrf_token_in_every_markup_style() {
+        for html in STYLES {
+            let page = Page::parse(html);
+            assert_eq!(
+                page.input_value("atl_token").as_deref(),
+                Some("tok-1"),
+                "{html}"
+            );
+            assert_eq!(page.input_value("missing"), None, "{html}");
+        }
+    }
+
+    #[test]
+    fn decodes_entities_and_keeps_the_other_fields() {
+        let page = Page::parse(
+            r#"<form><input name="atl_token" value="a&amp;b&quot;c"><input name=oauth_token value=rt-9><input name=empty></form>"#,
+        );
+        assert_eq!(page.input_value("atl_token").as_deref(), Some("a&b\"c"));
+        assert_eq!(page.input_value("oauth_token").as_deref(), Some("rt-9"));
+        assert_eq!(page.input_value("empty").as_deref(), Some(""));
+        assert!(page.has_input("empty"));
+    }
+
+    #[test]
+    fn reads_the_verifier_element_in_any_style() {
+        for html in [
+            r#"<p>Your verification code is <span id="oauth-verifier"> Ab3dE9 </span></p>"#,
+            "<P>code: <SPAN ID=oauth-verifier>\n  Ab3dE9\n</SPAN></P>",
+            "<p><span class=code id='oauth-verifier'><b>Ab3dE9</b></span></p>",
+        ] {
+            assert_eq!(
+                Page::parse(html).text_of_id("oauth-verifier").as_deref(),
+                Some("Ab3dE9"),
+                "{html}"
+            );
+        }
+        assert_eq!(Page::parse("<p></p>").text_of_id("oauth-verifier"), None);
+        assert_eq!(
+            Page::parse("<span id=oauth-verifier> </span>").text_of_id("oauth-verifier"),
+            None
+        );
+    }
+
+    #[test]
+    fn reads_a_named_attribute_anywhere() {
+        let page = Page::parse("<P ID=oauth-error DATA-OAUTH-PROBLEM=token_rejected>x</P>");
+        assert_eq!(
+            page.attribute("data-oauth-problem").as_deref(),
+            Some("token_rejected")
+        );
+        assert_eq!(
+            Page::parse("<p>x</p>").attribute("data-oauth-problem"),
+            None
+        );
+    }
+
+    #[test]
+    fn the_xsrf_cookie_is_found_among_set_cookie_headers() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            SET_COOKIE,
+            HeaderValue::from_static("JSESSIONID=s1; Path=/; HttpOnly"),
+        );
+        headers.append(
+            SET_COOKIE,
+            HeaderValue::from_static(
+                "atlassian.xsrf.token=BWP3-NZB2|0123abcd|lin; Path=/jira; Secure",
+            ),
+        );
+        assert_eq!(
+            set_cookie(&headers, XSRF_COOKIE).as_deref(),
+            Some("BWP3-NZB2|0123abcd|lin")
+        );
+        assert_eq!(set_cookie(&headers, "JSESSIONID").as_deref(), Some("s1"));
+        assert_eq!(set_cookie(&headers, "other"), None);
+    }
+
+    #[test]
+    fn quotes_escape_control_characters_and_cut_long_pages() {
+        assert_eq!(quote("  <p>\n hi </p> "), "\"<p> hi </p>\"");
+        let hostile = quote("a\u{1b}[2Jb\u{7}");
+        assert!(!hostile.contains('\u{1b}') && !hostile.contains('\u{7}'));
+        assert!(hostile.contains("\\u{1b}"), "{hostile}");
+        let long = quote(&"x".repeat(1000));
+        assert!(long.contains("(800 more characters)"), "{long}");
+        assert_eq!(quote(" \n "), "an empty answer");
+    }
+}

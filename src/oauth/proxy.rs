@@ -1,0 +1,109 @@
+//! Recognising a reverse proxy that rewrites the request on its way to Jira.
+//! Jira checks a signature against the URL it received (scheme, Host, path), not
+//! against its configured base URL; a proxy that changes the Host header, the
+//! scheme, the port or strips a context path makes every signature fail. Jira's
+//! `signature_invalid` answer carries its base string, whose URI part shows it.
+
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+/// A line naming the proxy and both URLs when the URI part of Jira's base string
+/// differs from ours in scheme, host, port or a path prefix; "" otherwise.
+pub fn explain(theirs: Option<&String>, ours: Option<&str>) -> String {
+    match theirs.zip(ours).and_then(|(t, o)| diagnose(o, t)) {
+        Some(line) => format!("\n{line}"),
+        None => String::new(),
+    }
+}
+
+/// The diagnosis for two base strings, when a proxy explains their difference.
+pub fn diagnose(ours: &str, theirs: &str) -> Option<String> {
+    let our_url = base_string_uri(ours)?;
+    let their_url = base_string_uri(theirs)?;
+    let ours_path = our_url.path().trim_end_matches('/');
+    let theirs_path = their_url.path().trim_end_matches('/');
+    let same_site = our_url.scheme() == their_url.scheme()
+        && our_url.host_str() == their_url.host_str()
+        && our_url.port_or_known_default() == their_url.port_or_known_default();
+    // The same resource under another mount point: one path ends with the other.
+    let same_resource = ours_path.ends_with(theirs_path) || theirs_path.ends_with(ours_path);
+    if (same_site && ours_path == theirs_path) || !same_resource {
+        return None;
+    }
+    let mut changed = Vec::new();
+    if our_url.scheme() != their_url.scheme() {
+        changed.push("the scheme");
+    }
+    if our_url.host_str() != their_url.host_str() {
+        changed.push("the Host header");
+    }
+    if our_url.port_or_known_default() != their_url.port_or_known_default() {
+        changed.push("the port");
+    }
+    if ours_path != theirs_path {
+        changed.push("the path (context path)");
+    }
+    Some(format!(
+        "The proxy in front of Jira rewrites {}: align-link called {our_url}, but Jira received \
+         {their_url} and checked the signature against that. Make the proxy pass the original \
+         Host header, scheme and path through (and tell Jira's connector about them: proxyName, \
+         proxyPort and scheme in server.xml), or call Jira at the address it sees.",
+        changed.join(" and ")
+    ))
+}
+
+/// The URI (second) part of `METHOD&URI&PARAMS`, decoded.
+fn base_string_uri(base_string: &str) -> Option<Url> {
+    let encoded = base_string.split('&').nth(1)?;
+    let decoded = percent_decode_str(encoded).decode_utf8().ok()?;
+    Url::parse(&decoded).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base_string(uri: &str) -> String {
+        format!(
+            "POST&{}&oauth_consumer_key%3Dkey%26oauth_nonce%3D1",
+            crate::oauth::oauth_encode(uri)
+        )
+    }
+
+    #[test]
+    fn a_rewritten_host_and_scheme_is_the_proxy() {
+        let ours = base_string("https://jira.example.com/plugins/servlet/oauth/request-token");
+        let theirs = base_string("http://jira-internal:8080/plugins/servlet/oauth/request-token");
+        let said = diagnose(&ours, &theirs).unwrap();
+        assert!(said.starts_with("The proxy in front of Jira"), "{said}");
+        assert!(
+            said.contains("the scheme and the Host header and the port"),
+            "{said}"
+        );
+        assert!(said.contains("https://jira.example.com/plugins/servlet/oauth/request-token"));
+        assert!(said.contains("http://jira-internal:8080/plugins/servlet/oauth/request-token"));
+    }
+
+    #[test]
+    fn a_stripped_context_path_is_the_proxy() {
+        let ours = base_string("https://jira.example.com/jira/rest/api/2/myself");
+        let theirs = base_string("https://jira.example.com/rest/api/2/myself");
+        let said = diagnose(&ours, &theirs).unwrap();
+        assert!(
+            said.contains("rewrites the path (context path): "),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn the_same_url_or_another_resource_is_not_a_proxy() {
+        let ours = base_string("https://jira.example.com/rest/api/2/myself");
+        assert_eq!(diagnose(&ours, &ours), None);
+        let other = base_string("https://jira.example.com/rest/api/2/serverInfo");
+        assert_eq!(diagnose(&ours, &other), None);
+        assert_eq!(diagnose("garbage", &ours), None);
+        assert_eq!(explain(None, Some(&ours)), "");
+        let theirs = base_string("http://jira.example.com/rest/api/2/myself");
+        assert!(explain(Some(&theirs), Some(&ours)).starts_with("\nThe proxy in front of Jira"));
+    }
+}

@@ -1,0 +1,246 @@
+//! Before any step runs: when the answers file now says something else than what
+//! the saved state was built from (another Jira, another Jira Align site, another
+//! connector method, consumer key, key source or Jira Align public key), the steps
+//! built on the old value run again instead of being passed over as done, and
+//! the facts that belonged to the old value are forgotten.
+
+use url::Url;
+
+use super::keys::DEPENDENT_STEPS;
+use crate::context::Ctx;
+use crate::domain::KeySource;
+use crate::error::Result;
+use crate::keys;
+use crate::state::StepStatus;
+use crate::ui;
+
+/// One input that changed, and the steps that must run again because of it.
+struct Change {
+    what: String,
+    steps: Vec<u8>,
+}
+
+pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
+    let mut changes = Vec::new();
+    connector_method(ctx, &mut changes);
+    key_inputs(ctx, &mut changes);
+    jira_site(ctx, &mut changes);
+    align_site(ctx, &mut changes);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    for change in &changes {
+        for &step in &change.steps {
+            ctx.state.record(
+                step,
+                StepStatus::Pending,
+                Some(format!("{} changed", change.what)),
+            );
+        }
+    }
+    // A token belongs to the consumer, key and sites it was made with.
+    ctx.state.token = None;
+    ctx.save()
+}
+
+fn connector_method(ctx: &Ctx, changes: &mut Vec<Change>) {
+    let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
+    if let (Some(given), Some(saved)) = (ctx.answers.connector.auth, saved) {
+        if given != saved {
+            ui::warn(&format!(
+                "the connector's method changes from {} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
+                saved.as_str(),
+                given.as_str()
+            ));
+            changes.push(key_change(4, "the connector's authentication method"));
+        }
+    }
+}
+
+fn key_inputs(ctx: &Ctx, changes: &mut Vec<Change>) {
+    let Some(saved) = ctx.state.consumer.as_ref() else {
+        return;
+    };
+    let answers = &ctx.answers.keys;
+    if let Some(key) = &answers.consumer_key {
+        if !saved.key.is_empty() && *key != saved.key {
+            changes.push(key_change(4, "the consumer key"));
+        }
+    }
+    if let Some(source) = answers.source {
+        if saved.key_source.is_some_and(|saved| saved != source) {
+            changes.push(key_change(5, "who makes the key pair (keys.source)"));
+        }
+    }
+    if let Some(text) = &answers.public_key {
+        let given = keys::parse_public_key(text)
+            .map(|key| keys::fingerprint(&key))
+            .ok();
+        if given.is_some() && saved.fingerprint.is_some() && given != saved.fingerprint {
+            changes.push(key_change(5, "Jira Align's public key"));
+        }
+    }
+}
+
+/// A changed key input: its own step, step 5 and everything signed with the key.
+fn key_change(first: u8, what: &str) -> Change {
+    ui::warn(&format!(
+        "the answers file changes {what}: step {first} and the steps built on it run again"
+    ));
+    let mut steps: Vec<u8> = [first, 5].into_iter().chain(DEPENDENT_STEPS).collect();
+    steps.dedup();
+    Change {
+        what: what.to_string(),
+        steps,
+    }
+}
+
+/// Another Jira: the link, its consumer and the token were made on the old one.
+/// Step 4 shows the Jira URL for the connector form, step 7 checks the new Jira.
+fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
+    let (Some(given), Some(saved)) = (&ctx.answers.jira.url, &ctx.state.jira) else {
+        return;
+    };
+    if same_site(&saved.url, given) {
+        return;
+    }
+    let steps: Vec<u8> = std::iter::once(4).chain(7..=24).collect();
+    ui::warn(&format!(
+        "jira.url changes from {} to {given}: the application link, its consumer and the \
+         OAuth token were made on the old Jira, so steps {} run again against the new one. \
+         The old Jira keeps its link as it is.",
+        saved.url,
+        step_list(&steps)
+    ));
+    ctx.state.jira = None;
+    ctx.state.link = None;
+    if let Some(consumer) = ctx.state.consumer.as_mut() {
+        consumer.installed_at = None;
+    }
+    changes.push(Change {
+        what: "jira.url".into(),
+        steps,
+    });
+}
+
+/// Another Jira Align site: a new connector there, and a new link in Jira (links
+/// are found by Jira Align's URL). Jira Align's own public key came from the old
+/// site's connector, so it must be taken again; a key pair of align-link's is kept.
+fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
+    let given = match (&ctx.answers.align.url, &ctx.state.align) {
+        (Some(given), Some(saved)) if !same_site(&saved.url, given) => given.clone(),
+        _ => return,
+    };
+    let steps: Vec<u8> = (1..=24).collect();
+    let old = ctx
+        .state
+        .align
+        .as_ref()
+        .map(|a| a.url.clone())
+        .unwrap_or_default();
+    ui::warn(&format!(
+        "align.url changes from {old} to {given}: the connector, Jira's link to it and the \
+         OAuth token belong to the old site, so steps {} run again for the new one. Jira's \
+         link to the old site stays as it is (Jira link names are unique: give the new one \
+         another align.application_name, or delete the old link in Jira first).",
+        step_list(&steps)
+    ));
+    if let Some(align) = ctx.state.align.as_mut() {
+        // Recorded now, so that a run that stops early does not reset again.
+        align.url = given.to_string();
+        align.connector_id = None;
+    }
+    ctx.state.link = None;
+    if let Some(consumer) = ctx.state.consumer.as_mut() {
+        consumer.installed_at = None;
+        if consumer.key_source == Some(KeySource::Align) {
+            consumer.public_key_pem = None;
+            consumer.fingerprint = None;
+            consumer.bits = None;
+        }
+    }
+    changes.push(Change {
+        what: "align.url".into(),
+        steps,
+    });
+}
+
+/// Same scheme, host, port and path (a trailing slash aside).
+fn same_site(saved: &str, given: &Url) -> bool {
+    let Ok(saved) = Url::parse(saved.trim()) else {
+        return false;
+    };
+    let parts = |url: &Url| {
+        (
+            url.scheme().to_string(),
+            url.host_str().map(str::to_ascii_lowercase),
+            url.port_or_known_default(),
+            url.path().trim_end_matches('/').to_string(),
+        )
+    };
+    parts(&saved) == parts(given)
+}
+
+/// `[4, 7, 8, 9]` as "4 and 7-9".
+fn step_list(steps: &[u8]) -> String {
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for &step in steps {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == step => *end = step,
+            _ => runs.push((step, step)),
+        }
+    }
+    let words: Vec<String> = runs
+        .iter()
+        .map(|&(start, end)| {
+            if start == end {
+                start.to_string()
+            } else {
+                format!("{start}-{end}")
+            }
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => words.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sites_compare_without_a_trailing_slash_or_default_port() {
+        let url = |text: &str| Url::parse(text).unwrap();
+        assert!(same_site(
+            "https://jira.example.com",
+            &url("https://jira.example.com/")
+        ));
+        assert!(same_site(
+            "https://jira.example.com:443/jira/",
+            &url("https://JIRA.example.com/jira")
+        ));
+        assert!(!same_site(
+            "https://jira.example.com",
+            &url("https://jira2.example.com")
+        ));
+        assert!(!same_site(
+            "http://jira.example.com",
+            &url("https://jira.example.com")
+        ));
+        assert!(!same_site(
+            "https://jira.example.com/a",
+            &url("https://jira.example.com/b")
+        ));
+        assert!(!same_site("not a url", &url("https://jira.example.com")));
+    }
+
+    #[test]
+    fn step_lists_read_as_ranges() {
+        assert_eq!(step_list(&[4, 7, 8, 9, 10]), "4 and 7-10");
+        assert_eq!(step_list(&[1, 2, 3]), "1-3");
+        assert_eq!(step_list(&[5]), "5");
+        assert_eq!(step_list(&[1, 3, 5, 6]), "1, 3 and 5-6");
+    }
+}

@@ -1,0 +1,108 @@
+//! Throwaway state directories for `--sandbox` runs without `--state-dir`:
+//! `align-link-sandbox-PID-RANDOM` in the system's temp directory. The run removes
+//! its own when it ends (see [`Store::remove_when_dropped`]); one whose run was
+//! killed (SIGKILL, Ctrl-C outside a prompt) is removed by the next sandbox run.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use super::{writer_is_gone, Store};
+
+const PREFIX: &str = "align-link-sandbox-";
+
+/// Removes a directory and all in it when dropped.
+#[derive(Debug)]
+pub(super) struct RemoveOnDrop(pub(super) PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        // Best effort: what cannot be removed stays in the temp directory.
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Store {
+    /// Makes the directory temporary: it is removed, with everything in it, when
+    /// the last clone of this store is dropped, whether the run succeeded or not.
+    pub fn remove_when_dropped(&mut self) {
+        self.temporary = Some(std::sync::Arc::new(RemoveOnDrop(self.dir.clone())));
+    }
+}
+
+/// A fresh name for a sandbox run's state, in `temp_dir`; first removes the ones
+/// that runs which no longer exist left behind.
+pub fn fresh_sandbox_dir(temp_dir: &Path) -> PathBuf {
+    remove_abandoned(temp_dir);
+    let name = format!(
+        "{PREFIX}{}-{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    temp_dir.join(name)
+}
+
+/// Sandbox directories of ours whose run is gone. Only names of this exact
+/// form, owned by this user, whose PID no longer runs (known from /proc; where
+/// that cannot be told, nothing is removed).
+fn remove_abandoned(temp_dir: &Path) {
+    let Ok(entries) = fs::read_dir(temp_dir) else {
+        return;
+    };
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(sandbox_pid) else {
+            continue;
+        };
+        let ours = entry
+            .metadata()
+            .is_ok_and(|meta| meta.is_dir() && meta.uid() == me);
+        if ours && writer_is_gone(pid) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The PID in `align-link-sandbox-PID-XXXXXXXX`.
+fn sandbox_pid(name: &str) -> Option<u32> {
+    let (pid, random) = name.strip_prefix(PREFIX)?.split_once('-')?;
+    let valid = random.len() == 8 && random.bytes().all(|b| b.is_ascii_hexdigit());
+    valid.then(|| pid.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_carry_the_pid() {
+        let temp = tempfile::tempdir().unwrap();
+        let dir = fresh_sandbox_dir(temp.path());
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        assert_eq!(sandbox_pid(name), Some(std::process::id()));
+        assert_eq!(sandbox_pid("align-link-sandbox-12-0000000g"), None);
+        assert_eq!(sandbox_pid("align-link-sandbox-x-00000000"), None);
+        assert_eq!(sandbox_pid("other-12-00000000"), None);
+    }
+
+    #[test]
+    fn a_dead_runs_directory_is_removed_and_a_live_ones_kept() {
+        let temp = tempfile::tempdir().unwrap();
+        // A PID above the kernel's maximum (4194304) never runs.
+        let dead = temp.path().join("align-link-sandbox-99999999-0123abcd");
+        let live = temp.path().join(format!(
+            "align-link-sandbox-{}-0123abcd",
+            std::process::id()
+        ));
+        let unrelated = temp.path().join("align-link-sandbox-notes");
+        for dir in [&dead, &live, &unrelated] {
+            fs::create_dir(dir).unwrap();
+            fs::write(dir.join("state.toml"), "").unwrap();
+        }
+        fresh_sandbox_dir(temp.path());
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(unrelated.exists());
+    }
+}

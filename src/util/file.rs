@@ -1,0 +1,248 @@
+//! Reading a file that someone else may have chosen: only a regular file, only up
+//! to a size cap, and never blocking. Opening a FIFO for reading would wait for a
+//! writer forever and `/dev/zero` never ends, so the file is opened non-blocking
+//! and checked through the open descriptor (not the path, which may change in
+//! between) before a byte is read.
+
+use std::fmt;
+use std::fs::{File, Metadata, OpenOptions};
+use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::path::Path;
+
+/// A public key (PEM or base64): a few KiB at most, even at 16384 bits.
+pub const KEY_FILE_MAX: u64 = 64 * 1024;
+/// A CA bundle: one private CA is a few KiB; a whole system bundle is ~250 KiB.
+pub const CA_BUNDLE_MAX: u64 = 1024 * 1024;
+/// An answers file is a few dozen lines.
+pub const ANSWERS_MAX: u64 = 256 * 1024;
+/// `state.toml` and the secret files align-link writes itself.
+pub const STATE_FILE_MAX: u64 = 256 * 1024;
+
+/// Why a file could not be read; [`FileError::problem`] and [`FileError::fix`]
+/// word it for the user, who knows which file was meant.
+#[derive(Debug)]
+pub enum FileError {
+    Missing,
+    /// A FIFO, device, directory or socket: what it is, in words.
+    NotRegular(&'static str),
+    TooLarge {
+        size: u64,
+        max: u64,
+    },
+    Io(io::Error),
+}
+
+impl FileError {
+    /// What is wrong, as a sentence about `shown` (the file's path).
+    pub fn problem(&self, shown: &str) -> String {
+        format!("{shown} {}", self.reason())
+    }
+
+    /// What is wrong, as the rest of a sentence whose subject is the file.
+    pub fn reason(&self) -> String {
+        match self {
+            FileError::Missing => "does not exist".to_string(),
+            FileError::NotRegular(what) => format!("is {what}, not a regular file"),
+            FileError::TooLarge { size, max } => format!(
+                "is {}, more than the {} such a file can be",
+                human_size(*size),
+                human_size(*max)
+            ),
+            FileError::Io(err) => format!("cannot be read: {err}"),
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(&self, shown: &str) -> String {
+        match self {
+            FileError::Missing => "check the path".to_string(),
+            FileError::NotRegular(_) => format!(
+                "align-link reads only regular files: save the contents to a file and give \
+                 its path instead of {shown}"
+            ),
+            FileError::TooLarge { .. } => {
+                format!("check that {shown} is the file you meant")
+            }
+            FileError::Io(_) => format!("make {shown} readable by you"),
+        }
+    }
+
+    pub fn is_missing(&self) -> bool {
+        matches!(self, FileError::Missing)
+    }
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problem("the file"))
+    }
+}
+
+impl From<io::Error> for FileError {
+    fn from(err: io::Error) -> Self {
+        if err.kind() == io::ErrorKind::NotFound {
+            FileError::Missing
+        } else {
+            FileError::Io(err)
+        }
+    }
+}
+
+/// Opens `path` for reading without blocking and checks, through the descriptor,
+/// that it is a regular file of at most `max` bytes.
+pub fn open_regular(path: &Path, max: u64) -> Result<(File, Metadata), FileError> {
+    let file = OpenOptions::new()
+        .read(true)
+        // A FIFO opened for reading would wait for a writer; a terminal would
+        // become the controlling one.
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .open(path)?;
+    let meta = file.metadata()?;
+    check_metadata(&meta, max)?;
+    Ok((file, meta))
+}
+
+/// Reads a whole regular file of at most `max` bytes (see [`open_regular`]).
+/// Also returns its metadata, taken from the file that was read.
+pub fn read_regular(path: &Path, max: u64) -> Result<(Vec<u8>, Metadata), FileError> {
+    let (file, meta) = open_regular(path, max)?;
+    // The size was checked, but a file can grow while it is read: read one byte
+    // past the cap at most.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(FileError::TooLarge {
+            size: bytes.len() as u64,
+            max,
+        });
+    }
+    Ok((bytes, meta))
+}
+
+/// Checks what a path names without opening it (a stat never blocks), for an
+/// early, clear error before the file is read for real with [`read_regular`].
+pub fn check_regular(path: &Path, max: u64) -> Result<(), FileError> {
+    check_metadata(&std::fs::metadata(path)?, max)
+}
+
+fn check_metadata(meta: &Metadata, max: u64) -> Result<(), FileError> {
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_fifo() {
+            "a named pipe (FIFO)"
+        } else if kind.is_char_device() {
+            "a character device"
+        } else if kind.is_block_device() {
+            "a block device"
+        } else if kind.is_dir() {
+            "a directory"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "not a file"
+        };
+        return Err(FileError::NotRegular(what));
+    }
+    if meta.len() > max {
+        return Err(FileError::TooLarge {
+            size: meta.len(),
+            max,
+        });
+    }
+    Ok(())
+}
+
+/// `512 bytes`, `64 KiB`, `100.0 MiB`.
+fn human_size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else if bytes >= KIB && bytes % KIB == 0 {
+        format!("{} KiB", bytes / KIB)
+    } else if bytes >= KIB {
+        format!("{:.1} KiB", bytes as f64 / KIB as f64)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn fifo(dir: &Path) -> std::path::PathBuf {
+        let path = dir.join("pipe");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        path
+    }
+
+    #[test]
+    fn reads_a_small_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.pem");
+        std::fs::write(&path, "hello").unwrap();
+        let (bytes, meta) = read_regular(&path, 5).unwrap();
+        assert_eq!(bytes, b"hello");
+        assert_eq!(meta.len(), 5);
+        check_regular(&path, 5).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_file_over_the_cap_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        let file = File::create(&path).unwrap();
+        // Sparse: 100 MiB on paper, nothing on disk.
+        file.set_len(100 * 1024 * 1024).unwrap();
+        let err = read_regular(&path, KEY_FILE_MAX).unwrap_err();
+        assert!(matches!(err, FileError::TooLarge { .. }));
+        assert_eq!(
+            err.problem("big"),
+            "big is 100 MiB, more than the 64 KiB such a file can be"
+        );
+        assert!(check_regular(&path, KEY_FILE_MAX).is_err());
+    }
+
+    #[test]
+    fn refuses_devices_directories_and_missing_files() {
+        let err = read_regular(Path::new("/dev/zero"), KEY_FILE_MAX).unwrap_err();
+        assert_eq!(
+            err.problem("/dev/zero"),
+            "/dev/zero is a character device, not a regular file"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_regular(dir.path(), KEY_FILE_MAX).unwrap_err();
+        assert!(matches!(err, FileError::NotRegular("a directory")));
+        let err = read_regular(&dir.path().join("nope"), KEY_FILE_MAX).unwrap_err();
+        assert!(err.is_missing());
+    }
+
+    #[test]
+    fn refuses_a_fifo_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = fifo(dir.path());
+        // No writer ever comes: a blocking open would never return, so the read
+        // runs in a thread and the test fails instead of hanging.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let reading = path.clone();
+        std::thread::spawn(move || {
+            let _ = sender.send(read_regular(&reading, KEY_FILE_MAX).map(|_| ()));
+        });
+        let err = receiver
+            .recv_timeout(Duration::from_secs(30))
+            .expect("reading a FIFO returns at once")
+            .unwrap_err();
+        assert!(matches!(err, FileError::NotRegular("a named pipe (FIFO)")));
+        assert!(err.fix("pipe").contains("regular files"));
+        assert!(check_regular(&path, KEY_FILE_MAX).is_err());
+    }
+}
