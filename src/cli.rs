@@ -94,6 +94,9 @@ pub enum Command {
         /// Port for the Jira Align stand-in (0: any free port)
         #[arg(long, default_value_t = 0)]
         align_port: u16,
+        /// Milliseconds the Jira stand-in waits before each answer, as across a WAN
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+        latency_ms: u64,
     },
 }
 
@@ -145,9 +148,10 @@ fn run(cli: Cli) -> Result<i32> {
     if let Command::Sandbox {
         jira_port,
         align_port,
+        latency_ms,
     } = cli.command
     {
-        return commands::sandbox::run(jira_port, align_port);
+        return commands::sandbox::run(jira_port, align_port, latency_ms);
     }
     let config = RunConfig::from_raw(cli.global.into_raw())?;
     match cli.command {

@@ -6,6 +6,7 @@ use crate::answers::{Answers, Secret};
 use crate::error::{AppError, Result};
 use align_link_standins::align::{self, AlignConfig, AlignStandIn};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
+use std::time::Duration;
 
 pub struct Sandbox {
     pub jira: JiraStandIn,
@@ -19,8 +20,15 @@ impl Sandbox {
 
     /// Port 0 picks a free one.
     pub fn start_on(jira_port: u16, align_port: u16) -> Result<Sandbox> {
+        Self::start_with(jira_port, align_port, Duration::ZERO)
+    }
+
+    /// As [`Sandbox::start_on`], the Jira stand-in waiting `jira_latency` before
+    /// each answer.
+    pub fn start_with(jira_port: u16, align_port: u16, jira_latency: Duration) -> Result<Sandbox> {
         let config = JiraConfig {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], jira_port)),
+            latency: jira_latency,
             ..JiraConfig::default()
         };
         let jira = JiraStandIn::start(config).map_err(|err| {

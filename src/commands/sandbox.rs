@@ -4,12 +4,17 @@
 use crate::error::Result;
 use crate::sandbox::Sandbox;
 use align_link_standins::align::DEMO_API_TOKEN;
+use std::time::Duration;
 
-pub fn run(jira_port: u16, align_port: u16) -> Result<i32> {
-    let sandbox = Sandbox::start_on(jira_port, align_port)?;
+pub fn run(jira_port: u16, align_port: u16, latency_ms: u64) -> Result<i32> {
+    let latency = Duration::from_millis(latency_ms);
+    let sandbox = Sandbox::start_with(jira_port, align_port, latency)?;
     let demo = sandbox.jira.demo();
     let url = sandbox.jira.url();
     println!("Jira stand-in:       {url}");
+    if latency_ms > 0 {
+        println!("  latency:         {latency_ms} ms before each answer");
+    }
     println!(
         "  administrator:   {} / {} (personal access token {})",
         demo.admin_username, demo.admin_password, demo.admin_token

@@ -276,18 +276,29 @@ impl<'a> JiraAdmin<'a> {
         Ok(list.consumers.into_iter().next())
     }
 
-    /// Removes the link's incoming consumer; a link that has none is fine.
+    /// Removes the link's incoming consumer; a link that has none is fine. Jira's
+    /// REST resource has no DELETE: its admin page (`AddConsumerManuallyServlet`)
+    /// does it, answering a redirect when done.
     pub fn delete_consumer(&self, link_id: &str) -> Result<()> {
-        let response = self.call(Method::DELETE, &Self::consumer_path(link_id), None)?;
-        if response.status == 404 {
+        let path =
+            format!("plugins/servlet/applinks/auth/conf/oauth/add-consumer-manually/{link_id}");
+        let request = Request {
+            accept_json: false,
+            ..Request::new(Method::POST, endpoint(&self.base, &path))
+                .auth(self.auth.as_auth())
+                .form(vec![("oauth-incoming-enabled".into(), "false".into())])
+                // Applinks pages skip their XSRF check for a client that says so.
+                .header("X-Atlassian-Token", "no-check")
+        };
+        let response = self.http.send(&request)?;
+        if response.status == 404 || (301..=303).contains(&response.status) {
             return Ok(());
         }
-        expect_success(
-            response,
-            "removing the link's incoming authentication",
-            None,
-        )?;
-        Ok(())
+        Err(AppError::failed(format!(
+            "Jira did not remove the link's incoming authentication (HTTP {})",
+            response.status
+        ))
+        .hint("Remove it in Jira: Administration > Applications > Application links > the link > Incoming Authentication > Delete."))
     }
 
     pub fn set_consumer(

@@ -57,8 +57,9 @@ pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
             requests and that this machine's clock is not stuck."
             .to_string(),
         "token_rejected" => "Jira does not know this token, or the verifier sent with it is \
-            wrong; the token may come from another Jira or an earlier attempt. Rerun step 17 \
-            and, if you type the verifier, copy its 6 characters exactly."
+            wrong; the token may have been revoked (Jira deletes revoked tokens), or come from \
+            another Jira or an earlier attempt. Rerun step 17 and, if you type the verifier, \
+            copy its 6 characters exactly."
             .to_string(),
         "token_used" => "A request token can be exchanged only once, and this one already was. \
             Rerun step 17 for a new one."

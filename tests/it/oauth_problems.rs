@@ -1,6 +1,8 @@
 //! Every `oauth_problem` Jira documents, produced for real by the Jira stand-in and
 //! read back by align-link's own parser, each shown with its specific remedy; then
-//! the same problems through the real binary, as the operator sees them.
+//! the same problems through the real binary, as the operator sees them. Problems
+//! real Jira never sends on its own (it deletes revoked tokens, answers an inactive
+//! user with a plain 401, ...) are injected with `fail_next_signed_request`.
 
 // The harness sits in a folder of its own so cargo does not build it as a test crate.
 mod lab;
@@ -76,7 +78,7 @@ problems! {
     }
     token_used ["exchanged only once"] => |lab| {
         let (token, verifier) = lab.approved(CALLBACK);
-        assert_eq!(lab.exchange(&token, &verifier).status, 200);
+        lab.jira.fail_next_signed_request("token_used");
         (lab.exchange(&token, &verifier), lab.context())
     }
     token_expired ["Request tokens last 10 minutes", "approve promptly"] => |lab| {
@@ -86,7 +88,7 @@ problems! {
     }
     token_revoked ["View OAuth Access Tokens", "step 17"] => |lab| {
         let access = lab.access_token();
-        lab.jira.revoke_access_tokens();
+        lab.jira.fail_next_signed_request("token_revoked");
         (lab.myself(Some(access)), lab.context())
     }
     token_rejected ["verifier", "6 characters"] => |lab| {
@@ -97,15 +99,16 @@ problems! {
     }
     token_not_authorized ["exchange it for an access token"] => |lab| {
         let request = lab.request_token(CALLBACK);
+        lab.jira.fail_next_signed_request("token_not_authorized");
         (lab.myself(Some(request)), lab.context())
     }
     signature_invalid [
-        "Jira calls itself https://jira.example.com",
+        "Jira signed the URL https://jira.example.com/plugins",
         "Jira's base string: POST&https%3A%2F%2Fjira.example.com%2Fplugins",
         "Our base string:    POST&http%3A%2F%2F127.0.0.1",
         "set Jira's base URL to the address align-link uses",
     ] => |lab| {
-        lab.jira.set_base_url(Some("https://jira.example.com".into()));
+        lab.jira.set_proxied_origin(Some("https://jira.example.com".into()));
         let (ours, reply) = lab.signed_by(&lab.signer, "POST", REQUEST_TOKEN, callback("oob"));
         (reply, ProblemContext { our_base_string: Some(ours), ..lab.context() })
     }
@@ -119,7 +122,9 @@ problems! {
         (lab.signed("POST", REQUEST_TOKEN, callback("oob")), lab.context())
     }
     additional_authorization_required ["2-legged", "step 17"] => |lab| {
-        (lab.myself(None), lab.context())
+        let access = lab.access_token();
+        lab.jira.fail_next_signed_request("additional_authorization_required");
+        (lab.myself(Some(access)), lab.context())
     }
     permission_unknown ["not approved yet", "click Allow"] => |lab| {
         let token = lab.request_token(CALLBACK);
@@ -132,7 +137,7 @@ problems! {
     }
     user_refused ["inactive", "Reactivate"] => |lab| {
         let access = lab.access_token();
-        lab.jira.set_user_active("svc-jira-align", false);
+        lab.jira.fail_next_signed_request("user_refused");
         (lab.myself(Some(access)), lab.context())
     }
     consumer_key_refused ["Incoming authentication", "step 13"] => |lab| {
@@ -188,7 +193,7 @@ fn binary_signature_invalid_shows_both_base_strings() {
     let env = Env::new();
     env.setup();
     env.jira
-        .set_base_url(Some("https://jira.example.com".into()));
+        .set_proxied_origin(Some("https://jira.example.com".into()));
     let output = env.run(&["step", "17", "--yes"]);
     fails_with(
         &output,
@@ -242,18 +247,21 @@ fn binary_consumer_key_unknown_never_claims_the_link_holds_our_key() {
 fn binary_token_revoked_says_to_reauthorize() {
     let env = Env::new();
     env.setup();
+    // Jira deletes a revoked token: what comes back is token_rejected.
     env.jira.revoke_access_tokens();
     let output = env.run(&["step", "20", "--yes"]);
-    fails_with(&output, "token_revoked", &["revoked", "Rerun step 17"]);
+    fails_with(&output, "token_rejected", &["revoked", "Rerun step 17"]);
 }
 
 #[test]
-fn binary_user_refused_says_to_reactivate() {
+fn binary_inactive_service_account_is_refused() {
     let env = Env::new();
     env.setup();
+    // Jira answers a call signed for an inactive user with a plain 401.
     env.jira.set_user_active("svc-jira-align", false);
     let output = env.run(&["step", "21", "--yes"]);
-    fails_with(&output, "user_refused", &["Reactivate", "step 17"]);
+    assert_exit(&output, 1);
+    assert!(stderr(&output).contains("HTTP 401"), "{}", stderr(&output));
 }
 
 #[test]

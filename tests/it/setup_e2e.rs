@@ -50,6 +50,9 @@ fn scripted_setup_links_jira_end_to_end() {
         out.contains(fingerprint),
         "the fingerprint is shown with the key"
     );
+    // Jira calls every generic link "not working" (GENERIC_LINK): that is normal.
+    let err = stderr(&output);
+    assert!(!err.contains("not working"), "{err}");
 }
 
 #[test]
@@ -379,11 +382,22 @@ fn an_expired_service_token_says_how_to_renew_it_in_jira_align() {
     );
 }
 
-#[test]
-fn sandbox_serves_both_stand_ins_until_stopped() {
+/// The sandbox process, killed when the test ends, passed or not.
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `align-link sandbox ARGS` until it says it is serving; its process and lines.
+fn start_sandbox(args: &[&str]) -> (Served, Vec<String>) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("align-link"))
         .arg("sandbox")
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -397,18 +411,27 @@ fn sandbox_serves_both_stand_ins_until_stopped() {
             break;
         }
     }
-    let url_after = |label: &str| {
-        printed
-            .iter()
-            .find_map(|l| l.strip_prefix(label))
-            .map(|rest| rest.trim().to_string())
-            .unwrap_or_else(|| panic!("no {label} line in {printed:?}"))
-    };
-    let jira = url_after("Jira stand-in:");
-    let align = url_after("Jira Align stand-in:");
+    (Served(child), printed)
+}
+
+/// The rest of the first printed line that starts with `label`.
+fn printed_after(printed: &[String], label: &str) -> String {
+    printed
+        .iter()
+        .find_map(|l| l.strip_prefix(label))
+        .map(|rest| rest.trim().to_string())
+        .unwrap_or_else(|| panic!("no {label} line in {printed:?}"))
+}
+
+#[test]
+fn sandbox_serves_both_stand_ins_until_stopped() {
+    let (_served, printed) = start_sandbox(&[]);
+    let jira = printed_after(&printed, "Jira stand-in:");
+    let align = printed_after(&printed, "Jira Align stand-in:");
     let text = printed.join("\n");
     assert!(text.contains("svc-jira-align / svc-pass"), "{text}");
     assert!(text.contains("demo-admin-pat-0123456789"), "{text}");
+    assert!(!text.contains("latency"), "{text}");
     let info: serde_json::Value = reqwest::blocking::get(format!("{jira}/rest/api/2/serverInfo"))
         .unwrap()
         .json()
@@ -420,6 +443,24 @@ fn sandbox_serves_both_stand_ins_until_stopped() {
         .send()
         .unwrap();
     assert_eq!(me.status().as_u16(), 200);
-    child.kill().unwrap();
-    child.wait().unwrap();
+}
+
+#[test]
+fn sandbox_latency_flag_delays_each_jira_answer() {
+    let (_served, printed) = start_sandbox(&["--latency-ms", "150"]);
+    let jira = printed_after(&printed, "Jira stand-in:");
+    assert_eq!(
+        printed_after(&printed, "  latency:"),
+        "150 ms before each answer"
+    );
+    let started = std::time::Instant::now();
+    let info = reqwest::blocking::get(format!("{jira}/rest/api/2/serverInfo")).unwrap();
+    assert_eq!(info.status().as_u16(), 200);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(150));
+    let refused = assert_cmd::Command::cargo_bin("align-link")
+        .unwrap()
+        .args(["sandbox", "--latency-ms", "600000"])
+        .output()
+        .unwrap();
+    assert_exit(&refused, 2);
 }

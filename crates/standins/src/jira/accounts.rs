@@ -1,10 +1,14 @@
-//! Who is calling: personal access tokens, Basic credentials, `JSESSIONID` cookie
-//! sessions and OAuth-signed requests; plus the ways to log in (the REST session
-//! resource, the `login.jsp` form, Seraph's `os_authType=basic`).
+//! Who is calling: OAuth-signed requests (see `oauth_check.rs`), personal access
+//! tokens, Basic credentials and `JSESSIONID` cookie sessions; and the ways to log
+//! in (the REST session resource, the `login.jsp` form, Seraph's
+//! `os_authType=basic`), with the knobs that lock them down: REST login refused,
+//! a CAPTCHA after failed logins, an SSO identity provider.
 
 use super::http::{html_escape, jira_time, rest_error, Req, Resp};
+use super::oauth_check::{rest_oauth, RestOAuth};
+use super::signature::percent_encode;
 use super::state::State;
-use super::{oauth_check, Ctx};
+use super::Ctx;
 use base64::Engine;
 use serde_json::json;
 
@@ -31,6 +35,16 @@ pub(crate) fn not_authenticated() -> Resp {
 /// The caller of a REST resource; `Ok(None)` is anonymous. Credentials that are
 /// present but wrong are an error even where anonymous access would do, as in Jira.
 pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option<Caller>, Resp> {
+    match rest_oauth(st, ctx, req) {
+        RestOAuth::User(user) => {
+            return Ok(user.map(|username| Caller {
+                username,
+                via: Via::OAuth,
+            }))
+        }
+        RestOAuth::Refused(resp) => return Err(resp),
+        RestOAuth::NotAttempted => {}
+    }
     if let Some(auth) = req.header("Authorization") {
         let auth = auth.trim();
         let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
@@ -48,22 +62,15 @@ pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option
                 };
             }
             "basic" => {
-                return basic_user(st, rest).map(|username| {
+                return basic_user(st, ctx, rest).map(|username| {
                     Some(Caller {
                         username,
                         via: Via::Basic,
                     })
                 });
             }
-            "oauth" => {
-                return oauth_check::signed_rest_user(st, ctx, req).map(|u| {
-                    u.map(|username| Caller {
-                        username,
-                        via: Via::OAuth,
-                    })
-                });
-            }
-            // Other schemes are not Jira's business: fall back to the cookie.
+            // An OAuth header that is not an OAuth attempt, or another scheme: the
+            // cookie decides.
             _ => {}
         }
     }
@@ -73,9 +80,49 @@ pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option
     }))
 }
 
+/// Why a login did not work.
+enum LoginRefused {
+    /// Wrong username or password, or an inactive user.
+    Failed,
+    /// Seraph wants a CAPTCHA solved in the browser first.
+    Captcha,
+}
+
+/// Seraph's password check, with its count of failed logins and the CAPTCHA.
+fn check_login(st: &mut State, username: &str, password: &str) -> Result<String, LoginRefused> {
+    if let Some(limit) = st.config.captcha_after_failed_logins {
+        if st.failed_logins.get(username).copied().unwrap_or(0) >= limit {
+            return Err(LoginRefused::Captcha);
+        }
+    }
+    match st
+        .check_password(username, password)
+        .filter(|u| u.active)
+        .map(|u| u.username.clone())
+    {
+        Some(user) => {
+            st.failed_logins.remove(&user);
+            Ok(user)
+        }
+        None => {
+            *st.failed_logins.entry(username.to_string()).or_default() += 1;
+            Err(LoginRefused::Failed)
+        }
+    }
+}
+
+/// The headers Seraph adds when it wants a CAPTCHA.
+fn captcha_headers(resp: Resp, ctx: &Ctx) -> Resp {
+    resp.with_header("X-Seraph-LoginReason", "AUTHENTICATION_DENIED")
+        .with_header(
+            "X-Authentication-Denied-Reason",
+            format!("CAPTCHA_CHALLENGE; login-url={}/login.jsp", ctx.base),
+        )
+}
+
 /// The user named by `Basic` credentials (the part after the scheme).
-fn basic_user(st: &State, encoded: &str) -> Result<String, Resp> {
-    if !st.basic_auth_enabled {
+fn basic_user(st: &mut State, ctx: &Ctx, encoded: &str) -> Result<String, Resp> {
+    if !st.config.basic_auth_enabled {
         return Err(rest_error(
             403,
             "Basic Authentication has been disabled on this instance",
@@ -87,11 +134,17 @@ fn basic_user(st: &State, encoded: &str) -> Result<String, Resp> {
         .and_then(|b| String::from_utf8(b).ok())
         .unwrap_or_default();
     let (user, pass) = decoded.split_once(':').unwrap_or((&decoded, ""));
-    match st.check_password(user, pass) {
-        Some(u) => Ok(u.username.clone()),
-        None => Err(rest_error(401, "Login failed: wrong username or password.")
-            .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
-            .with_header("WWW-Authenticate", "Basic realm=\"protected-area\"")),
+    match check_login(st, user, pass) {
+        Ok(user) => Ok(user),
+        Err(LoginRefused::Captcha) => Err(captcha_headers(
+            rest_error(403, "CAPTCHA_CHALLENGE: log in through the browser first."),
+            ctx,
+        )),
+        Err(LoginRefused::Failed) => {
+            Err(rest_error(401, "Login failed: wrong username or password.")
+                .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
+                .with_header("WWW-Authenticate", "Basic realm=\"protected-area\""))
+        }
     }
 }
 
@@ -101,14 +154,23 @@ pub(crate) fn session_user(st: &State, req: &Req) -> Option<String> {
     st.sessions.get(&id).map(|s| s.username.clone())
 }
 
-pub(crate) fn session_cookie(id: &str) -> String {
-    format!("JSESSIONID={id}; Path=/; HttpOnly")
+pub(crate) fn session_cookie(ctx: &Ctx, id: &str) -> String {
+    let path = if ctx.context.is_empty() {
+        "/"
+    } else {
+        &ctx.context
+    };
+    format!("JSESSIONID={id}; Path={path}; HttpOnly")
 }
 
 /// A page visitor's session: the cookie one, or (Seraph) a Basic login when the URL
 /// carries `os_authType=basic`. Returns the session id and whether it must be set
 /// as a cookie on the answer.
-pub(crate) fn page_session(st: &mut State, req: &Req) -> Result<Option<(String, bool)>, Resp> {
+pub(crate) fn page_session(
+    st: &mut State,
+    ctx: &Ctx,
+    req: &Req,
+) -> Result<Option<(String, bool)>, Resp> {
     if let Some(id) = req
         .cookie("JSESSIONID")
         .filter(|id| st.sessions.contains_key(id))
@@ -119,11 +181,12 @@ pub(crate) fn page_session(st: &mut State, req: &Req) -> Result<Option<(String, 
     let basic = req
         .header("Authorization")
         .and_then(|a| a.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"));
-    let (true, Some((_, encoded))) = (wants_basic, basic) else {
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, encoded)| encoded.to_string());
+    let (true, Some(encoded)) = (wants_basic, basic) else {
         return Ok(None);
     };
-    let username = basic_user(st, encoded)?;
+    let username = basic_user(st, ctx, &encoded)?;
     let existing = st
         .basic_sessions
         .get(&username)
@@ -138,6 +201,33 @@ pub(crate) fn page_session(st: &mut State, req: &Req) -> Result<Option<(String, 
         }
     };
     Ok(Some((id, true)))
+}
+
+/// To the login page, coming back here afterwards (Seraph's `os_destination` is a
+/// path inside the application, without the context path). With SSO, straight on
+/// to the identity provider.
+pub(crate) fn login_redirect(st: &State, ctx: &Ctx, req: &Req) -> Resp {
+    let here = if req.query.is_empty() {
+        req.path.clone()
+    } else {
+        format!("{}?{}", req.path, req.query)
+    };
+    if let Some(idp) = &st.config.sso_login_url {
+        return sso_redirect(idp, &here);
+    }
+    Resp::redirect(&format!(
+        "{}/login.jsp?permissionViolation=true&os_destination={}",
+        ctx.context,
+        percent_encode(&here)
+    ))
+}
+
+fn sso_redirect(idp: &str, destination: &str) -> Resp {
+    let sep = if idp.contains('?') { '&' } else { '?' };
+    Resp::redirect(&format!(
+        "{idp}{sep}RelayState={}",
+        percent_encode(destination)
+    ))
 }
 
 /// Login and session resources, and the few plain pages; `None` when the path is
@@ -155,11 +245,21 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Option<Resp> {
             _ => not_authenticated(),
         },
         (_, "/rest/auth/1/session") => Resp::empty(405),
+        (_, "/login.jsp") if st.config.sso_login_url.is_some() => {
+            let dest = req
+                .query_param("os_destination")
+                .or_else(|| req.form_param("os_destination"))
+                .unwrap_or_default();
+            sso_redirect(
+                st.config.sso_login_url.as_deref().unwrap_or_default(),
+                &dest,
+            )
+        }
         ("GET", "/login.jsp") => {
             let dest = req.query_param("os_destination").unwrap_or_default();
-            login_page(200, &dest, None)
+            login_page(ctx, 200, &dest, None)
         }
-        ("POST", "/login.jsp") => form_login(st, req),
+        ("POST", "/login.jsp") => form_login(st, ctx, req),
         ("GET", "/") | ("GET", "/secure/Dashboard.jspa") => {
             let who = session_user(st, req).unwrap_or_else(|| "anonymous".into());
             Resp::html(
@@ -182,7 +282,7 @@ fn session_info(st: &State, ctx: &Ctx, username: &str) -> serde_json::Value {
         "self": format!("{}/rest/api/2/user?username={username}", ctx.base),
         "name": username,
         "loginInfo": {
-            "failedLoginCount": 0,
+            "failedLoginCount": st.failed_logins.get(username).copied().unwrap_or(0),
             "loginCount": st.login_counts.get(username).copied().unwrap_or(0),
             "previousLoginTime": jira_time(ctx.now),
         }
@@ -190,6 +290,12 @@ fn session_info(st: &State, ctx: &Ctx, username: &str) -> serde_json::Value {
 }
 
 fn rest_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
+    if st.config.sso_login_url.is_some() || !st.config.rest_login {
+        return rest_error(
+            403,
+            "Logging in through this resource is turned off on this Jira; use its login page.",
+        );
+    }
     let Some(body) = req.json_body() else {
         return rest_error(
             400,
@@ -198,12 +304,15 @@ fn rest_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     };
     let username = body["username"].as_str().unwrap_or("");
     let password = body["password"].as_str().unwrap_or("");
-    let Some(user) = st
-        .check_password(username, password)
-        .map(|u| u.username.clone())
-    else {
-        return rest_error(401, "Login failed")
-            .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED");
+    let user = match check_login(st, username, password) {
+        Ok(user) => user,
+        Err(LoginRefused::Captcha) => {
+            return captcha_headers(rest_error(403, "Login denied: CAPTCHA required."), ctx)
+        }
+        Err(LoginRefused::Failed) => {
+            return rest_error(401, "Login failed")
+                .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
+        }
     };
     let id = st.new_session(&user);
     let info = session_info(st, ctx, &user);
@@ -214,31 +323,41 @@ fn rest_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             "loginInfo": info["loginInfo"],
         }),
     )
-    .with_header("Set-Cookie", session_cookie(&id))
+    .with_header("Set-Cookie", session_cookie(ctx, &id))
 }
 
 /// Only local paths are followed after a login, never another site.
-fn safe_destination(dest: &str) -> String {
+fn safe_destination(ctx: &Ctx, dest: &str) -> String {
     if dest.starts_with('/') && !dest.starts_with("//") {
-        dest.to_string()
+        format!("{}{dest}", ctx.context)
     } else {
-        "/".to_string()
+        format!("{}/", ctx.context)
     }
 }
 
-fn form_login(st: &mut State, req: &Req) -> Resp {
+/// `POST /login.jsp` with `os_username`, `os_password` and `os_destination`: a
+/// session cookie and a redirect to the destination, or the page again.
+fn form_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let username = req.form_param("os_username").unwrap_or_default();
     let password = req.form_param("os_password").unwrap_or_default();
     let dest = req.form_param("os_destination").unwrap_or_default();
-    match st
-        .check_password(&username, &password)
-        .map(|u| u.username.clone())
-    {
-        Some(user) => {
+    match check_login(st, &username, &password) {
+        Ok(user) => {
             let id = st.new_session(&user);
-            Resp::redirect(&safe_destination(&dest)).with_header("Set-Cookie", session_cookie(&id))
+            Resp::redirect(&safe_destination(ctx, &dest))
+                .with_header("Set-Cookie", session_cookie(ctx, &id))
         }
-        None => login_page(
+        Err(LoginRefused::Captcha) => captcha_headers(
+            login_page(
+                ctx,
+                200,
+                &dest,
+                Some("Sorry, your login was denied: answer the CAPTCHA (the stand-in cannot show one)."),
+            ),
+            ctx,
+        ),
+        Err(LoginRefused::Failed) => login_page(
+            ctx,
             200,
             &dest,
             Some("Sorry, your username and password are incorrect - please try again."),
@@ -247,7 +366,7 @@ fn form_login(st: &mut State, req: &Req) -> Resp {
     }
 }
 
-fn login_page(status: u16, dest: &str, error: Option<&str>) -> Resp {
+fn login_page(ctx: &Ctx, status: u16, dest: &str, error: Option<&str>) -> Resp {
     let error = error
         .map(|e| {
             format!(
@@ -260,7 +379,7 @@ fn login_page(status: u16, dest: &str, error: Option<&str>) -> Resp {
         status,
         &format!(
             "<html><head><title>Log in - Jira stand-in</title></head><body>{error}\
-             <form id=\"login-form\" method=\"post\" action=\"/login.jsp\">\
+             <form id=\"login-form\" method=\"post\" action=\"{}/login.jsp\">\
              <label for=\"login-form-username\">Username</label>\
              <input type=\"text\" name=\"os_username\" id=\"login-form-username\">\
              <label for=\"login-form-password\">Password</label>\
@@ -268,6 +387,7 @@ fn login_page(status: u16, dest: &str, error: Option<&str>) -> Resp {
              <input type=\"hidden\" name=\"os_destination\" value=\"{}\">\
              <input type=\"submit\" name=\"login\" value=\"Log In\">\
              </form></body></html>",
+            ctx.context,
             html_escape(dest)
         ),
     )

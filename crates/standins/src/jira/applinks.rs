@@ -130,26 +130,44 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             let list: Vec<Value> = st.links.iter().map(|l| list_entry(ctx, l)).collect();
             Resp::negotiated(req, 200, "listEntity", &json!({ "list": list }))
         }
-        ("GET", ["status", id]) => match st.link(id) {
-            Some(l) => {
-                let incoming = l.consumer.is_some();
-                let two_lo = l.consumer.as_ref().is_some_and(|c| c.two_lo_allowed);
-                let body = json!({
-                    "link": link_json(ctx, l),
-                    "working": true,
-                    "localAuthentication": {
-                        "incoming": {"enabled": incoming, "twoLoEnabled": two_lo, "twoLoImpersonationEnabled": false},
-                        "outgoing": {"enabled": false, "twoLoEnabled": false, "twoLoImpersonationEnabled": false},
-                    },
-                    "remoteAuthentication": null,
-                    "error": null,
-                });
-                Resp::negotiated(req, 200, "status", &body)
-            }
+        ("GET", ["status", id]) if st.config.status_resource => match st.link(id) {
+            Some(l) => Resp::negotiated(req, 200, "status", &status(l)),
             None => not_found(req, id),
         },
         _ => status_error(req, 404, &["No such applinks resource.".into()]),
     }
+}
+
+/// `DefaultApplinkStatusService`: the local compatibility check comes first, and a
+/// generic link always fails it (`DefaultApplinkCompatibilityVerifier`), so its
+/// status is `working: false` with a `NON_ATLASSIAN`/`GENERIC_LINK` error
+/// (`RestApplinkStatus`, `RestApplinkError`); the remote side is never asked.
+fn status(l: &Link) -> Value {
+    let incoming = l.consumer.is_some();
+    let two_lo = l.consumer.as_ref().is_some_and(|c| c.two_lo_allowed);
+    let local = json!({
+        "incoming": {"enabled": incoming, "twoLoEnabled": two_lo, "twoLoImpersonationEnabled": false},
+        "outgoing": {"enabled": false, "twoLoEnabled": false, "twoLoImpersonationEnabled": false},
+    });
+    let minimal = json!({
+        "id": l.id,
+        "name": l.name,
+        "displayUrl": l.display_url,
+        "rpcUrl": l.rpc_url,
+        "type": l.type_id,
+    });
+    let generic = l.type_id == "generic";
+    json!({
+        "link": minimal,
+        "working": !generic,
+        "localAuthentication": local,
+        "remoteAuthentication": null,
+        "error": if generic {
+            json!({"category": "NON_ATLASSIAN", "type": "GENERIC_LINK"})
+        } else {
+            Value::Null
+        },
+    })
 }
 
 fn link_json(ctx: &Ctx, l: &Link) -> Value {

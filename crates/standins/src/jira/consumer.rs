@@ -1,6 +1,9 @@
 //! The incoming OAuth consumer of a link
 //! (`/rest/applinks-oauth/1.0/applicationlink/{id}/authentication/consumer`): the
-//! consumer key and RSA public key Jira trusts for signed requests.
+//! consumer key and RSA public key Jira trusts for signed requests. As in
+//! `OAuthApplicationLinkResource`: GET and PUT only (WebSudo, administrators);
+//! for a generic link only `key` and `publicKey` are read (the 2-legged fields are
+//! ignored); its refusals are translated text, not i18n keys.
 
 use super::applinks::{not_found, require_admin, status_error, web_url};
 use super::http::{Req, Resp};
@@ -22,13 +25,6 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req, rest: &str) -> Resp {
     match req.method.as_str() {
         "PUT" => put_consumer(st, req, id),
         "GET" => get_consumer(st, req, id),
-        "DELETE" => match st.link_mut(id) {
-            None => not_found(req, id),
-            Some(l) => match l.consumer.take() {
-                Some(_) => Resp::empty(204),
-                None => no_consumer(req),
-            },
-        },
         _ => Resp::empty(405),
     }
 }
@@ -36,7 +32,7 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req, rest: &str) -> Resp {
 /// The DER SubjectPublicKeyInfo of a pasted key, the way Jira reads it: `-----...-----`
 /// markers and whitespace removed, base64-decoded, parsed as X.509. PKCS#1 keys and
 /// anything else fail.
-fn parse_public_key(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn parse_public_key(text: &str) -> Option<Vec<u8>> {
     let mut s = text.to_string();
     while let Some(start) = s.find("-----") {
         let end = s[start + 5..].find("-----").map(|e| start + 5 + e + 5)?;
@@ -75,10 +71,16 @@ fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
             .filter(|s| !s.trim().is_empty())
             .map(String::from)
     };
-    let missing: Vec<String> = ["key", "publicKey"]
+    let generic = st.link(id).is_some_and(|l| l.type_id == "generic");
+    let mut required = vec![("key", "The consumer key is required.")];
+    if !generic {
+        required.push(("name", "The consumer name is required."));
+    }
+    required.push(("publicKey", "The public key is required."));
+    let missing: Vec<String> = required
         .iter()
-        .filter(|k| text(k).is_none())
-        .map(|k| format!("applinks.consumer.missing.field: '{k}' is required."))
+        .filter(|(k, _)| text(k).is_none())
+        .map(|(_, message)| message.to_string())
         .collect();
     if !missing.is_empty() {
         return status_error(req, 400, &missing);
@@ -88,17 +90,20 @@ fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
         text("publicKey").unwrap_or_default(),
     );
     let Some(public_key_der) = parse_public_key(&pem) else {
-        return status_error(req, 400, &["applinks.invalid.consumer.publickey: not an X.509 (SubjectPublicKeyInfo) RSA public key; PKCS#1 'RSA PUBLIC KEY' is not accepted.".into()]);
+        return status_error(
+            req,
+            400,
+            &[format!(
+                "The public key of the consumer of application link {id} is not valid."
+            )],
+        );
     };
     let callback = text("callback");
     if callback.as_deref().is_some_and(|c| web_url(c).is_none()) {
         return status_error(
             req,
             400,
-            &[
-                "applinks.invalid.consumer.callback: callback must be an absolute http(s) URL."
-                    .into(),
-            ],
+            &["The callback must be an absolute http(s) URL.".into()],
         );
     }
     // Consumers are stored by key: the same key elsewhere moves to this link.
@@ -113,8 +118,8 @@ fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
         key,
         public_key_der,
         callback,
-        two_lo_allowed: body["twoLOAllowed"].as_bool().unwrap_or(false),
-        executing_two_lo_user: text("executingTwoLOUser"),
+        two_lo_allowed: !generic && body["twoLOAllowed"].as_bool().unwrap_or(false),
+        executing_two_lo_user: text("executingTwoLOUser").filter(|_| !generic),
     };
     if let Some(link) = st.link_mut(id) {
         link.consumer = Some(consumer);

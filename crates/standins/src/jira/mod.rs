@@ -1,57 +1,36 @@
 //! A local Jira Data Center stand-in: a real HTTP server on loopback that behaves as
-//! `jira-dc.md` documents (REST checks, application links, incoming OAuth consumers
-//! and the OAuth 1.0a RSA-SHA1 service provider), so the CLI can be tested end to
-//! end without a Jira. Knobs on [`JiraStandIn`] simulate the operator's pitfalls
-//! (reverse proxy base URL, clock skew, revoked tokens, refused consumers, ...).
+//! Jira's own classes do (atlassian-oauth's service provider and net.oauth, the
+//! Applinks plugin, Seraph's logins; where the documentation differs, the classes
+//! win), so the CLI can be tested end to end without a Jira. Knobs on
+//! [`JiraConfig`] and [`JiraStandIn`] make it one of the Jiras that differ (context
+//! path, proxy, locked-down logins, older versions, latency) or simulate an
+//! operator's pitfalls (clock skew, revoked tokens, refused consumers, ...).
 
 mod accounts;
 mod api;
 mod applinks;
+mod authorize;
+mod config;
 mod consumer;
+mod consumer_page;
 mod http;
 mod oauth_check;
 mod oauth_provider;
 pub mod signature;
 mod state;
 
+pub use config::{AuthorizeMarkup, JiraConfig};
+
 use crate::http::{http_date, Listener, Server};
 use crate::time::unix_now;
 pub use applinks::application_id;
 use http::{Req, Resp};
 use state::State;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Worker threads serving requests; the CLI makes one request at a time, tests a few.
 const WORKERS: usize = 4;
-
-/// How the stand-in is started.
-#[derive(Debug, Clone)]
-pub struct JiraConfig {
-    /// Where to listen; the default is an ephemeral loopback port.
-    pub bind: SocketAddr,
-    /// The base URL Jira believes in (`None`: its real `http://127.0.0.1:PORT`). A
-    /// different one simulates a reverse proxy: signatures then fail.
-    pub base_url: Option<String>,
-    /// The stand-in's clock is the real clock plus this many seconds.
-    pub clock_offset_secs: i64,
-    pub request_token_ttl: Duration,
-    /// `false`: Basic credentials get 403, as when an admin switched them off.
-    pub basic_auth_enabled: bool,
-}
-
-impl Default for JiraConfig {
-    fn default() -> Self {
-        JiraConfig {
-            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            base_url: None,
-            clock_offset_secs: 0,
-            request_token_ttl: Duration::from_secs(600),
-            basic_auth_enabled: true,
-        }
-    }
-}
 
 /// The seeded accounts and project.
 #[derive(Debug, Clone)]
@@ -114,7 +93,6 @@ pub struct AccessTokenView {
     pub consumer_key: String,
     /// The user who approved it, whom signed calls act as.
     pub username: String,
-    pub revoked: bool,
 }
 
 impl std::fmt::Debug for AccessTokenView {
@@ -123,7 +101,6 @@ impl std::fmt::Debug for AccessTokenView {
             .field("token", &"<redacted>")
             .field("consumer_key", &self.consumer_key)
             .field("username", &self.username)
-            .field("revoked", &self.revoked)
             .finish()
     }
 }
@@ -141,6 +118,13 @@ pub(crate) struct Ctx {
     pub base: String,
     /// The stand-in's clock, Unix seconds.
     pub now: i64,
+    /// The context path (`/jira`), or empty.
+    pub context: String,
+    /// Scheme and authority of the request as Jira sees it: from the Host header,
+    /// or the proxy's rewrite. Signatures are checked against it.
+    pub request_origin: String,
+    /// The path as received, context path included, still percent-encoded.
+    pub request_path: String,
 }
 
 /// The running stand-in. Dropping it stops the server and joins its threads.
@@ -170,9 +154,10 @@ impl JiraStandIn {
         })
     }
 
-    /// The real URL, `http://127.0.0.1:PORT`, no trailing slash.
+    /// Where Jira is served: `http://127.0.0.1:PORT` and the context path, if any;
+    /// no trailing slash.
     pub fn url(&self) -> String {
-        self.shared.real_url.clone()
+        format!("{}{}", self.shared.real_url, self.state().config.context())
     }
 
     pub fn demo(&self) -> &DemoAccounts {
@@ -200,27 +185,57 @@ impl JiraStandIn {
             .collect()
     }
 
+    /// The context path, `/jira` or empty.
+    pub fn context_path(&self) -> String {
+        self.state().config.context()
+    }
+
+    /// The base URL Jira believes in, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        let st = self.state();
+        base_of(&st, &self.shared.real_url)
+    }
+
     pub fn set_clock_offset(&self, secs: i64) {
-        self.state().clock_offset = secs;
+        self.state().config.clock_offset_secs = secs;
     }
 
     pub fn set_base_url(&self, base_url: Option<String>) {
-        self.state().base_url = base_url;
+        self.state().config.base_url = base_url;
     }
 
     pub fn set_request_token_ttl(&self, ttl: Duration) {
-        self.state().request_token_ttl = ttl;
+        self.state().config.request_token_ttl = ttl;
     }
 
-    /// Later calls signed with any token issued so far get `token_revoked`.
+    /// See [`JiraConfig::proxied_origin`].
+    pub fn set_proxied_origin(&self, origin: Option<String>) {
+        self.state().config.proxied_origin = origin;
+    }
+
+    pub fn set_authorize_markup(&self, markup: AuthorizeMarkup) {
+        self.state().config.authorize_markup = markup;
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        self.state().config.latency = latency;
+    }
+
+    /// Revokes every access token issued so far. Jira deletes a revoked token, so
+    /// calls signed with one get `token_rejected`.
     pub fn revoke_access_tokens(&self) {
-        self.state()
-            .access_tokens
-            .iter_mut()
-            .for_each(|t| t.revoked = true);
+        self.state().access_tokens.clear();
     }
 
-    /// An inactive user who approves or whose token signs a call: `user_refused`.
+    /// The next request checked for OAuth (token servlets, signed REST calls) is
+    /// answered with this problem, formatted as Jira formats problems. For testing
+    /// a client's handling of problems this Jira does not produce on its own.
+    pub fn fail_next_signed_request(&self, problem: &str) {
+        self.state().forced_problem = Some(problem.to_string());
+    }
+
+    /// An inactive user cannot log in, and calls signed with a token they approved
+    /// get a plain 401 without an `oauth_problem`.
     pub fn set_user_active(&self, username: &str, active: bool) {
         if let Some(u) = self
             .state()
@@ -270,7 +285,6 @@ impl JiraStandIn {
                 token: t.token.clone(),
                 consumer_key: t.consumer_key.clone(),
                 username: t.username.clone(),
-                revoked: t.revoked,
             })
             .collect()
     }
@@ -281,27 +295,68 @@ fn lock(shared: &Shared) -> MutexGuard<'_, State> {
     shared.state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Routes one request on the stand-in's clock, which also dates the response.
+/// The base URL: the configured one, else the real URL and the context path.
+fn base_of(st: &State, real_url: &str) -> String {
+    st.config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("{real_url}{}", st.config.context()))
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// Routes one request on the stand-in's clock, which also dates the response,
+/// after the configured latency (waited without holding the state).
 fn handle(shared: &Shared, req: &Req) -> Resp {
     if req.method != "GET" && req.path.starts_with("/rest/applinks") {
         shared
             .writes
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
+    let latency = lock(shared).config.latency;
+    if !latency.is_zero() {
+        std::thread::sleep(latency);
+    }
     let (resp, now) = {
         let mut st = lock(shared);
-        let ctx = Ctx {
-            base: st
-                .base_url
-                .clone()
-                .unwrap_or_else(|| shared.real_url.clone())
-                .trim_end_matches('/')
-                .to_string(),
-            now: unix_now() as i64 + st.clock_offset,
+        let context = st.config.context();
+        let request_origin = match (&st.config.proxied_origin, req.header("Host")) {
+            (Some(origin), _) => origin.trim_end_matches('/').to_string(),
+            (None, Some(host)) => format!("http://{}", host.trim()),
+            (None, None) => shared.real_url.clone(),
         };
-        (route(&mut st, &ctx, req), ctx.now)
+        let ctx = Ctx {
+            base: base_of(&st, &shared.real_url),
+            now: unix_now() as i64 + st.config.clock_offset_secs,
+            context: context.clone(),
+            request_origin,
+            request_path: req.path.clone(),
+        };
+        let resp = match strip_context(&req.path, &context) {
+            Some(inner) => {
+                let inner_req = Req {
+                    path: inner,
+                    ..req.clone()
+                };
+                route(&mut st, &ctx, &inner_req)
+            }
+            None => Resp::html(404, "<html><body><h1>Page not found</h1></body></html>"),
+        };
+        (resp, ctx.now)
     };
     resp.with_header("Date", http_date(now))
+}
+
+/// The path inside the context path, `None` when the request is outside it.
+fn strip_context(path: &str, context: &str) -> Option<String> {
+    if context.is_empty() {
+        return Some(path.to_string());
+    }
+    match path.strip_prefix(context) {
+        Some("") => Some("/".to_string()),
+        Some(rest) if rest.starts_with('/') => Some(rest.to_string()),
+        _ => None,
+    }
 }
 
 /// Jira's REST layer refuses non-GET requests whose body a browser form could have
@@ -322,7 +377,9 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     if path.starts_with("/rest/") && xsrf_blocked(req) {
         return Resp::text(403, "XSRF check failed");
     }
-    if path.starts_with("/plugins/servlet/oauth/") {
+    if path.starts_with(consumer_page::PREFIX) {
+        consumer_page::route(st, ctx, req)
+    } else if path.starts_with("/plugins/servlet/oauth/") {
         oauth_provider::route(st, ctx, req)
     } else if path.starts_with("/rest/applinks") {
         applinks::route(st, ctx, req)

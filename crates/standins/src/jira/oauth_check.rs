@@ -1,6 +1,9 @@
-//! Checking an OAuth-signed request the way Jira's service provider does (net.oauth's
-//! validator order: single parameters, version, required parameters, signature
-//! method, timestamp, nonce, consumer, signature), and the error answers it sends.
+//! Checking OAuth-signed requests the way Jira's service provider does: the
+//! parameters of a message (net.oauth `HttpRequestMessage`), the validator
+//! (`SimpleOAuthValidator`: single parameters, version, timestamp and nonce,
+//! signature), the error answers (`OAuthServlet.handleException`), and the
+//! authentication of signed REST calls (`OAuthFilter`, `OAuthRequestUtils`,
+//! `AuthenticatorImpl`).
 
 use super::http::{form_pairs, Req, Resp};
 use super::signature::{
@@ -13,7 +16,18 @@ use std::collections::HashSet;
 /// Seconds a request timestamp may differ from the stand-in's clock.
 pub(crate) const TIMESTAMP_WINDOW: i64 = 300;
 
-/// The HTTP status Jira answers an OAuth problem with.
+/// What `OAuthRequestUtils` requires to call a REST request an OAuth attempt.
+const DATA_PARAMS: [&str; 6] = [
+    "oauth_consumer_key",
+    "oauth_token",
+    "oauth_signature_method",
+    "oauth_signature",
+    "oauth_timestamp",
+    "oauth_nonce",
+];
+
+/// The HTTP status net.oauth gives each problem (`OAuth.Problems.TO_HTTP_CODE`;
+/// anything else is 403).
 pub(crate) fn problem_status(problem: &str) -> u16 {
     match problem {
         "version_rejected"
@@ -38,110 +52,177 @@ pub(crate) fn problem_status(problem: &str) -> u16 {
     }
 }
 
-/// An OAuth error answer: status from the problem, `WWW-Authenticate` naming it, and
-/// a form-encoded `oauth_problem=...` body with any extra fields.
-pub(crate) fn problem(ctx: &Ctx, code: &str, extra: &[(&str, String)]) -> Resp {
-    let mut body = format!("oauth_problem={}", percent_encode(code));
-    for (k, v) in extra {
-        body.push_str(&format!("&{}={}", percent_encode(k), percent_encode(v)));
-    }
-    Resp::new(problem_status(code), "text/plain;charset=UTF-8", body).with_header(
-        "WWW-Authenticate",
-        format!("OAuth realm=\"{}\", oauth_problem=\"{code}\"", ctx.base),
-    )
-}
-
-/// A request whose signature checked out.
-pub(crate) struct Signed {
-    pub consumer_key: String,
-    pub token: Option<String>,
+/// An `OAuthProblemException`: the problem and its parameters.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub code: String,
     pub params: Vec<(String, String)>,
 }
 
-impl Signed {
-    pub fn param(&self, name: &str) -> Option<&str> {
+impl Problem {
+    pub fn new(code: &str) -> Problem {
+        Problem {
+            code: code.to_string(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Problem {
+        self.params.push((name.to_string(), value.into()));
+        self
+    }
+
+    fn all_params(&self) -> Vec<(String, String)> {
+        let mut all = vec![("oauth_problem".to_string(), self.code.clone())];
+        all.extend(self.params.iter().cloned());
+        all
+    }
+
+    /// The `WWW-Authenticate` value: the realm (Jira's base URL, percent-encoded)
+    /// and every parameter whose name starts with `oauth_`.
+    pub fn www_authenticate(&self, ctx: &Ctx) -> String {
+        oauth_header(&ctx.base, &self.all_params())
+    }
+
+    /// The whole error answer: status from the problem, `WWW-Authenticate`, and the
+    /// parameters as a form-encoded body.
+    pub fn answer(&self, ctx: &Ctx) -> Resp {
+        Resp::new(
+            problem_status(&self.code),
+            "application/x-www-form-urlencoded;charset=UTF-8",
+            form_encode(&self.all_params()),
+        )
+        .with_header("WWW-Authenticate", self.www_authenticate(ctx))
+    }
+}
+
+/// `OAuth realm="...", name="value", ...` for the `oauth_` parameters.
+fn oauth_header(realm: &str, params: &[(String, String)]) -> String {
+    let mut out = format!("OAuth realm=\"{}\"", percent_encode(realm));
+    for (name, value) in params.iter().filter(|(n, _)| n.starts_with("oauth_")) {
+        out.push_str(&format!(
+            ", {}=\"{}\"",
+            percent_encode(name),
+            percent_encode(value)
+        ));
+    }
+    out
+}
+
+pub(crate) fn form_encode(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A request as an OAuth message: its parameters from the `Authorization: OAuth`
+/// header (without `realm`), the query and a form body, in that order.
+pub(crate) struct Message {
+    pub params: Vec<(String, String)>,
+}
+
+impl Message {
+    pub fn of(req: &Req) -> Message {
+        let mut params: Vec<(String, String)> = req
+            .headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("Authorization"))
+            .filter_map(|(_, v)| parse_oauth_header(v))
+            .flatten()
+            .filter(|(k, _)| k != "realm")
+            .collect();
+        params.extend(req.query_pairs());
+        if req.is_form() {
+            params.extend(form_pairs(&req.body));
+        }
+        Message { params }
+    }
+
+    /// The first value of a parameter, empty or not.
+    pub fn get(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
-}
 
-/// Every parameter of the request: the OAuth header, the query and a form body.
-fn collect_params(req: &Req) -> Vec<(String, String)> {
-    let mut params = req
-        .header("Authorization")
-        .and_then(parse_oauth_header)
-        .unwrap_or_default();
-    params.extend(req.query_pairs());
-    if req.is_form() {
-        params.extend(form_pairs(&req.body));
-    }
-    params
-}
-
-pub(crate) fn validate(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Signed, Resp> {
-    let params = collect_params(req);
-    let get = |name: &str| {
-        params
+    /// net.oauth's `requireParameters`: each must be present (empty is present).
+    pub fn require(&self, names: &[&str]) -> Result<(), Problem> {
+        let absent: Vec<&str> = names
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty())
-    };
+            .copied()
+            .filter(|n| self.get(n).is_none())
+            .collect();
+        if absent.is_empty() {
+            Ok(())
+        } else {
+            let list: Vec<String> = absent.iter().map(|n| percent_encode(n)).collect();
+            Err(Problem::new("parameter_absent").with("oauth_parameters_absent", list.join("&")))
+        }
+    }
+
+    pub fn consumer_key(&self) -> &str {
+        self.get("oauth_consumer_key").unwrap_or_default()
+    }
+}
+
+/// A problem injected by a test, taken once.
+pub(crate) fn forced(st: &mut State) -> Result<(), Problem> {
+    match st.forced_problem.take() {
+        Some(code) => Err(Problem::new(&code)),
+        None => Ok(()),
+    }
+}
+
+/// The consumer knobs: a rejected or refused consumer.
+pub(crate) fn consumer_allowed(st: &State, key: &str) -> Result<(), Problem> {
+    if st.rejected_consumers.contains(key) {
+        return Err(Problem::new("consumer_key_rejected"));
+    }
+    if st.refused_consumers.contains(key) {
+        return Err(Problem::new("consumer_key_refused"));
+    }
+    Ok(())
+}
+
+/// net.oauth's validator, against the public key of `consumer_key`'s consumer
+/// (the one a token belongs to, where there is a token).
+pub(crate) fn validate(
+    st: &mut State,
+    ctx: &Ctx,
+    req: &Req,
+    msg: &Message,
+    consumer_key: &str,
+) -> Result<(), Problem> {
     let mut seen = HashSet::new();
-    for (k, _) in &params {
-        if k.starts_with("oauth_") && !seen.insert(k.as_str()) {
-            return Err(problem(
-                ctx,
-                "parameter_rejected",
-                &[("oauth_parameters_rejected", k.clone())],
-            ));
+    let repeated: Vec<(String, String)> = msg
+        .params
+        .iter()
+        .filter(|(k, _)| k.starts_with("oauth_") && !seen.insert(k.as_str()))
+        .cloned()
+        .collect();
+    if !repeated.is_empty() {
+        return Err(Problem::new("parameter_rejected")
+            .with("oauth_parameters_rejected", form_encode(&repeated)));
+    }
+    if let Some(version) = msg.get("oauth_version") {
+        if version.trim().parse::<f64>() != Ok(1.0) {
+            return Err(
+                Problem::new("version_rejected").with("oauth_acceptable_versions", "1.0-1.0")
+            );
         }
     }
-    if let Some(v) = get("oauth_version") {
-        if v != "1.0" {
-            return Err(problem(
-                ctx,
-                "version_rejected",
-                &[("oauth_acceptable_versions", "1.0-1.0".into())],
-            ));
-        }
-    }
-    let required = [
-        "oauth_consumer_key",
-        "oauth_signature_method",
-        "oauth_signature",
-        "oauth_timestamp",
-        "oauth_nonce",
-    ];
-    let absent: Vec<&str> = required.into_iter().filter(|n| get(n).is_none()).collect();
-    if !absent.is_empty() {
-        return Err(problem(
-            ctx,
-            "parameter_absent",
-            &[("oauth_parameters_absent", absent.join("&"))],
-        ));
-    }
-    let (consumer_key, method, signature, nonce) = (
-        get("oauth_consumer_key").unwrap_or_default().to_string(),
-        get("oauth_signature_method").unwrap_or_default(),
-        get("oauth_signature").unwrap_or_default(),
-        get("oauth_nonce").unwrap_or_default(),
-    );
-    if method != "RSA-SHA1" {
-        return Err(problem(
-            ctx,
-            "signature_method_rejected",
-            &[("oauth_acceptable_signature_methods", "RSA-SHA1".into())],
-        ));
-    }
-    let Ok(timestamp) = get("oauth_timestamp").unwrap_or_default().parse::<i64>() else {
-        return Err(problem(
-            ctx,
-            "parameter_rejected",
-            &[("oauth_parameters_rejected", "oauth_timestamp".into())],
-        ));
+    msg.require(&["oauth_timestamp", "oauth_nonce"])?;
+    let Ok(timestamp) = msg
+        .get("oauth_timestamp")
+        .unwrap_or_default()
+        .parse::<i64>()
+    else {
+        return Err(
+            Problem::new("parameter_rejected").with("oauth_parameters_rejected", "oauth_timestamp")
+        );
     };
     if (timestamp - ctx.now).abs() > TIMESTAMP_WINDOW {
         let range = format!(
@@ -149,81 +230,137 @@ pub(crate) fn validate(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Signed, R
             ctx.now - TIMESTAMP_WINDOW,
             ctx.now + TIMESTAMP_WINDOW
         );
-        return Err(problem(
-            ctx,
-            "timestamp_refused",
-            &[("oauth_acceptable_timestamps", range)],
-        ));
+        return Err(Problem::new("timestamp_refused").with("oauth_acceptable_timestamps", range));
     }
-    if !st.use_nonce(&consumer_key, timestamp, nonce, ctx.now) {
-        return Err(problem(ctx, "nonce_used", &[]));
+    let nonce = msg.get("oauth_nonce").unwrap_or_default();
+    if !st.use_nonce(msg.consumer_key(), timestamp, nonce, ctx.now) {
+        return Err(Problem::new("nonce_used"));
     }
-    let Some((_, consumer)) = st.consumer(&consumer_key) else {
-        return Err(problem(ctx, "consumer_key_unknown", &[]));
+    msg.require(&[
+        "oauth_consumer_key",
+        "oauth_signature_method",
+        "oauth_signature",
+    ])?;
+    if msg.get("oauth_signature_method") != Some("RSA-SHA1") {
+        return Err(Problem::new("signature_method_rejected")
+            .with("oauth_acceptable_signature_methods", "RSA-SHA1"));
+    }
+    let Some((_, consumer)) = st.consumer(consumer_key) else {
+        return Err(Problem::new("consumer_key_unknown"));
     };
-    if st.rejected_consumers.contains(&consumer_key) {
-        return Err(problem(ctx, "consumer_key_rejected", &[]));
-    }
-    if st.refused_consumers.contains(&consumer_key) {
-        return Err(problem(ctx, "consumer_key_refused", &[]));
-    }
-    // Jira rebuilds the URL from the base URL it believes in, not from the request.
-    let uri = normalise_base_uri(&ctx.base, &req.path);
-    let base_string = signature_base_string(&req.method, &uri, &params);
+    let uri = normalise_base_uri(&ctx.request_origin, &ctx.request_path);
+    let base_string = signature_base_string(&req.method, &uri, &msg.params);
+    let signature = msg.get("oauth_signature").unwrap_or_default();
     if !verify_rsa_sha1(&consumer.public_key_der, &base_string, signature) {
-        return Err(problem(
-            ctx,
-            "signature_invalid",
-            &[
-                ("oauth_signature", signature.to_string()),
-                ("oauth_signature_base_string", base_string),
-                ("oauth_signature_method", "RSA-SHA1".into()),
-            ],
-        ));
+        return Err(Problem::new("signature_invalid")
+            .with("oauth_signature", signature)
+            .with("oauth_signature_base_string", base_string)
+            .with("oauth_signature_method", "RSA-SHA1"));
     }
-    let token = get("oauth_token").map(String::from);
-    Ok(Signed {
-        consumer_key,
-        token,
-        params,
-    })
+    Ok(())
 }
 
-/// The user a signed REST call acts as (`None`: anonymous 2-legged call).
-pub(crate) fn signed_rest_user(
+/// How a REST request fared with the OAuth filter.
+pub(crate) enum RestOAuth {
+    /// Not an OAuth attempt: other authentication (or none) applies.
+    NotAttempted,
+    /// Signed correctly; the user it acts as (`None`: a 2-legged call without one).
+    User(Option<String>),
+    /// Refused; the answer to send.
+    Refused(Resp),
+}
+
+/// `OAuthFilter` + `AuthenticatorImpl` on a REST request. A request is an OAuth
+/// attempt only when it carries all of [`DATA_PARAMS`] (from the header, the query
+/// or a form body): with a non-empty `oauth_token` it is 3-legged, with an empty
+/// one 2-legged. Without `oauth_token` it is anonymous, as far as OAuth goes.
+pub(crate) fn rest_oauth(st: &mut State, ctx: &Ctx, req: &Req) -> RestOAuth {
+    let msg = Message::of(req);
+    if !DATA_PARAMS.iter().all(|n| msg.get(n).is_some()) {
+        return RestOAuth::NotAttempted;
+    }
+    let result = if msg.get("oauth_token") == Some("") {
+        two_legged(st, ctx, req, &msg)
+    } else {
+        three_legged(st, ctx, req, &msg)
+    };
+    match result {
+        Ok(user) => RestOAuth::User(user),
+        Err(Refusal::Problem(p)) => RestOAuth::Refused(p.answer(ctx)),
+        Err(Refusal::Plain) => RestOAuth::Refused(plain_401(ctx, &msg)),
+    }
+}
+
+enum Refusal {
+    Problem(Problem),
+    /// `sendError(401)` without a problem: the user may not log in, or 2-legged
+    /// access is not allowed for the consumer.
+    Plain,
+}
+
+impl From<Problem> for Refusal {
+    fn from(p: Problem) -> Refusal {
+        Refusal::Problem(p)
+    }
+}
+
+/// A 401 with no body; `WWW-Authenticate` holds the request's own `oauth_`
+/// parameters and no `oauth_problem`.
+fn plain_401(ctx: &Ctx, msg: &Message) -> Resp {
+    Resp::empty(401).with_header("WWW-Authenticate", oauth_header(&ctx.base, &msg.params))
+}
+
+fn three_legged(
     st: &mut State,
     ctx: &Ctx,
     req: &Req,
-) -> Result<Option<String>, Resp> {
-    let signed = validate(st, ctx, req)?;
-    let Some(token) = signed.token else {
-        // 2-legged OAuth only when the link allows it, acting as its chosen user.
-        let (_, consumer) = st
-            .consumer(&signed.consumer_key)
-            .ok_or_else(|| problem(ctx, "consumer_key_unknown", &[]))?;
-        if !consumer.two_lo_allowed {
-            return Err(problem(ctx, "additional_authorization_required", &[]));
-        }
-        let user = consumer.executing_two_lo_user.clone();
-        if user.as_deref().is_some_and(|u| !st.user_active(u)) {
-            return Err(problem(ctx, "user_refused", &[]));
-        }
-        return Ok(user);
+    msg: &Message,
+) -> Result<Option<String>, Refusal> {
+    forced(st)?;
+    let token = msg.get("oauth_token").unwrap_or_default();
+    // Request tokens, unknown, revoked (deleted) and other consumers' tokens alike.
+    let Some(access) = st.access_tokens.iter().find(|a| a.token == token) else {
+        return Err(Problem::new("token_rejected").into());
     };
-    if let Some(at) = st.access_tokens.iter().find(|a| a.token == token) {
-        if at.consumer_key != signed.consumer_key {
-            return Err(problem(ctx, "token_rejected", &[]));
-        }
-        if at.revoked {
-            return Err(problem(ctx, "token_revoked", &[]));
-        }
-        if !st.user_active(&at.username) {
-            return Err(problem(ctx, "user_refused", &[]));
-        }
-        return Ok(Some(at.username.clone()));
+    if access.consumer_key != msg.consumer_key() {
+        return Err(Problem::new("token_rejected").into());
     }
-    match st.request_tokens.get(&token) {
-        Some(rt) if !rt.exchanged => Err(problem(ctx, "token_not_authorized", &[])),
-        _ => Err(problem(ctx, "token_rejected", &[])),
+    let (consumer_key, username) = (access.consumer_key.clone(), access.username.clone());
+    validate(st, ctx, req, msg, &consumer_key)?;
+    consumer_allowed(st, &consumer_key)?;
+    if !st.user_active(&username) {
+        return Err(Refusal::Plain);
     }
+    Ok(Some(username))
+}
+
+fn two_legged(
+    st: &mut State,
+    ctx: &Ctx,
+    req: &Req,
+    msg: &Message,
+) -> Result<Option<String>, Refusal> {
+    forced(st)?;
+    let key = msg.consumer_key().to_string();
+    if st.consumer(&key).is_none() {
+        return Err(Problem::new("consumer_key_unknown").into());
+    }
+    validate(st, ctx, req, msg, &key)?;
+    consumer_allowed(st, &key)?;
+    let (_, consumer) = st.consumer(&key).ok_or(Refusal::Plain)?;
+    // Impersonation (`xoauth_requestor_id`) is never allowed here.
+    if msg.get("xoauth_requestor_id").is_some() || msg.get("user_id").is_some() {
+        return Err(Refusal::Plain);
+    }
+    if !consumer.two_lo_allowed {
+        return Err(Refusal::Plain);
+    }
+    let user = consumer
+        .executing_two_lo_user
+        .clone()
+        .filter(|u| !u.trim().is_empty());
+    if user.as_deref().is_some_and(|u| !st.user_active(u)) {
+        return Err(Refusal::Plain);
+    }
+    Ok(user)
 }

@@ -1,10 +1,11 @@
-//! The OAuth 1.0a service provider servlets: request-token, authorize (page and
-//! decision) and access-token, under `/plugins/servlet/oauth/`.
+//! The token servlets under `/plugins/servlet/oauth/`: request-token and
+//! access-token (`RequestTokenServlet`, `AccessTokenServlet`). They implement POST;
+//! GET is the servlet base's empty 200 (`TransactionalServlet`), and any other
+//! method is the plain servlet's 405. The authorize servlet is in `authorize.rs`.
 
-use super::accounts::{page_session, session_cookie};
-use super::http::{html_escape, Req, Resp};
-use super::oauth_check::{problem, validate};
-use super::signature::percent_encode;
+use super::authorize;
+use super::http::{Req, Resp};
+use super::oauth_check::{consumer_allowed, forced, form_encode, validate, Message, Problem};
 use super::state::{random_token, AccessToken, Approval, RequestToken, State};
 use super::Ctx;
 use std::time::Instant;
@@ -15,65 +16,86 @@ const ACCESS_TOKEN_TTL_SECS: u64 = 157_680_000;
 /// Authorization session lifetime, 5 years and 30 days, in seconds.
 const SESSION_TTL_SECS: u64 = 160_272_000;
 
+/// What `RequestTokenServlet` says about a callback it cannot use, in our words.
+const CALLBACK_ADVICE: &str = "OAuth 1.0a (section 6.1) wants oauth_callback to be an absolute \
+    http or https URI, or 'oob' when the callback was agreed out of band. This is neither: ";
+
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
-    let leg = req.path.strip_prefix(PREFIX).unwrap_or("");
-    let post = req.method == "POST";
-    let result = match leg {
-        // Jira's token servlets answer anything but POST with an empty 200.
-        "request-token" | "access-token" if !post => Ok(Resp::empty(200)),
-        "request-token" => request_token(st, ctx, req),
-        "access-token" => access_token(st, ctx, req),
-        "authorize" if req.method == "GET" => authorize_page(st, req),
-        "authorize" if post => authorize_decision(st, ctx, req),
-        "authorize" => Ok(Resp::empty(405)),
-        _ => Ok(Resp::html(
+    let servlet = req.path.strip_prefix(PREFIX).unwrap_or("");
+    let method = req.method.as_str();
+    match (servlet, method) {
+        ("request-token" | "access-token" | "authorize", "PUT" | "DELETE" | "PATCH") => {
+            method_not_allowed(method)
+        }
+        ("authorize", _) => authorize::route(st, ctx, req),
+        ("request-token" | "access-token", "GET" | "HEAD") => Resp::empty(200),
+        ("request-token", "POST") => request_token(st, ctx, req).unwrap_or_else(|p| p.answer(ctx)),
+        ("access-token", "POST") => access_token(st, ctx, req).unwrap_or_else(|p| p.answer(ctx)),
+        ("request-token" | "access-token", _) => method_not_allowed(method),
+        _ => Resp::html(
             404,
             "<html><body><h1>No such OAuth servlet</h1></body></html>",
-        )),
-    };
-    result.unwrap_or_else(|resp| resp)
+        ),
+    }
+}
+
+/// What a servlet answers for a method it does not implement.
+pub(crate) fn method_not_allowed(method: &str) -> Resp {
+    Resp::html(
+        405,
+        &format!(
+            "<html><body><h1>HTTP Status 405 - Method Not Allowed</h1>\
+             <p>HTTP method {method} is not supported by this URL</p></body></html>"
+        ),
+    )
 }
 
 fn form_answer(fields: &[(&str, &str)]) -> Resp {
-    let body = fields
+    let pairs: Vec<(String, String)> = fields
         .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    Resp::text(200, &body)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Resp::new(200, "text/plain", form_encode(&pairs))
 }
 
-fn is_web_url(s: &str) -> bool {
+/// `ServiceProviderToken.isValidCallback`: an absolute http(s) URI.
+pub(crate) fn is_valid_callback(s: &str) -> bool {
     url::Url::parse(s)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
 }
 
-fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Resp> {
-    let signed = validate(st, ctx, req)?;
-    // A callback (or `oob`) makes the token OAuth 1.0a; none makes it 1.0.
-    let (callback, one_a) = match signed.param("oauth_callback") {
+/// Order as in `RequestTokenServlet`: consumer key present, consumer known, the
+/// callback, then the validator; the callback decides the version.
+fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> {
+    let msg = Message::of(req);
+    forced(st)?;
+    msg.require(&["oauth_consumer_key"])?;
+    let consumer_key = msg.consumer_key().to_string();
+    if st.consumer(&consumer_key).is_none() {
+        return Err(Problem::new("consumer_key_unknown"));
+    }
+    consumer_allowed(st, &consumer_key)?;
+    let (callback, one_a) = match msg.get("oauth_callback") {
         None => (None, false),
         Some("oob") => (None, true),
-        Some(c) if is_web_url(c) => (Some(c.to_string()), true),
-        Some(_) => {
-            return Err(problem(
-                ctx,
-                "parameter_rejected",
-                &[("oauth_parameters_rejected", "oauth_callback".into())],
-            ))
+        Some(c) if is_valid_callback(c) => (Some(c.to_string()), true),
+        Some(c) => {
+            return Err(Problem::new("parameter_rejected")
+                .with("oauth_parameters_rejected", "oauth_callback")
+                .with("oauth_problem_advice", format!("{CALLBACK_ADVICE}'{c}'")))
         }
     };
+    validate(st, ctx, req, &msg, &consumer_key)?;
     let token = random_token(32);
     let secret = random_token(32);
     st.request_tokens.insert(
         token.clone(),
         RequestToken {
-            consumer_key: signed.consumer_key,
+            consumer_key,
             callback,
             one_a,
             issued: Instant::now(),
             approval: Approval::Pending,
-            exchanged: false,
         },
     );
     let mut fields = vec![
@@ -86,239 +108,55 @@ fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Resp> {
     Ok(form_answer(&fields))
 }
 
-/// Why a request token cannot be authorized, or the name of its application.
-/// Error pages answer 401 (a bad token is an authorization problem; 400 is kept for
-/// a request with no `oauth_token` at all), naming the OAuth problem.
-fn usable_token(st: &State, token: &str) -> Result<String, Resp> {
-    let fail = |problem: &str, text: &str| {
-        Err(Resp::html(
-            401,
-            &format!(
-                "<html><head><title>OAuth error - Jira stand-in</title></head><body>\
-                 <h1>Cannot authorize this application</h1>\
-                 <p id=\"oauth-error\" data-oauth-problem=\"{problem}\">{text}</p></body></html>"
-            ),
-        ))
-    };
-    let Some(rt) = st.request_tokens.get(token) else {
-        return fail("token_rejected", "The request token is not valid.");
-    };
-    if rt.issued.elapsed() >= st.request_token_ttl {
-        return fail(
-            "token_expired",
-            "The request token has expired; start again.",
-        );
-    }
-    if rt.exchanged || rt.approval != Approval::Pending {
-        return fail(
-            "token_used",
-            "This request token was already approved or denied.",
-        );
-    }
-    match st.consumer(&rt.consumer_key) {
-        Some((link, _)) => Ok(link.name.clone()),
-        None => fail(
-            "consumer_key_unknown",
-            "The application of this token is no longer linked.",
-        ),
-    }
-}
-
-fn missing_token() -> Resp {
-    Resp::html(
-        400,
-        "<html><body><h1>Cannot authorize this application</h1>\
-         <p id=\"oauth-error\">The oauth_token parameter is missing.</p></body></html>",
-    )
-}
-
-fn login_redirect(req: &Req) -> Resp {
-    let here = if req.query.is_empty() {
-        req.path.clone()
-    } else {
-        format!("{}?{}", req.path, req.query)
-    };
-    Resp::redirect(&format!(
-        "/login.jsp?os_destination={}",
-        percent_encode(&here)
-    ))
-}
-
-fn with_cookie(resp: Resp, session: &str, set: bool) -> Resp {
-    if set {
-        resp.with_header("Set-Cookie", session_cookie(session))
-    } else {
-        resp
-    }
-}
-
-fn authorize_page(st: &mut State, req: &Req) -> Result<Resp, Resp> {
-    let Some((sid, set_cookie)) = page_session(st, req)? else {
-        return Ok(login_redirect(req));
-    };
-    let token = req.query_param("oauth_token").ok_or_else(missing_token)?;
-    let app = usable_token(st, &token)?;
-    let session = &st.sessions[&sid];
-    let display = st
-        .user(&session.username)
-        .map(|u| u.display_name.clone())
-        .unwrap_or_default();
-    let page = format!(
-        "<html><head><title>Request Access - Jira stand-in</title></head><body>\
-         <h1>Welcome, {user}</h1>\
-         <p>The application <strong id=\"oauth-application-name\">{app}</strong> would like \
-         to read and change your data in Jira on your behalf.</p>\
-         <form id=\"oauth-authorize-form\" method=\"post\" action=\"/plugins/servlet/oauth/authorize\">\
-         <input type=\"hidden\" name=\"oauth_token\" value=\"{token}\">\
-         <input type=\"hidden\" name=\"atl_token\" value=\"{atl}\">\
-         <input type=\"submit\" name=\"approve\" value=\"Allow\">\
-         <input type=\"submit\" name=\"deny\" value=\"Deny\">\
-         </form></body></html>",
-        user = html_escape(&display),
-        app = html_escape(&app),
-        token = html_escape(&token),
-        atl = html_escape(&session.atl_token),
-    );
-    Ok(with_cookie(Resp::html(200, &page), &sid, set_cookie))
-}
-
-fn authorize_decision(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Resp> {
-    let Some((sid, set_cookie)) = page_session(st, req)? else {
-        return Ok(login_redirect(req));
-    };
-    let param = |name: &str| req.form_param(name).or_else(|| req.query_param(name));
-    let (username, atl) = {
-        let s = &st.sessions[&sid];
-        (s.username.clone(), s.atl_token.clone())
-    };
-    if param("atl_token").as_deref() != Some(atl.as_str()) {
-        return Ok(Resp::text(403, "Xsrf token validation failed"));
-    }
-    let token = param("oauth_token").ok_or_else(missing_token)?;
-    let app = usable_token(st, &token)?;
-    if !st.user_active(&username) {
-        return Err(problem(ctx, "user_refused", &[]));
-    }
-    let (approve, deny) = (param("approve").is_some(), param("deny").is_some());
-    if approve == deny {
-        return Ok(Resp::html(
-            400,
-            "<html><body><p id=\"oauth-error\">Choose either approve or deny.</p></body></html>",
-        ));
-    }
-    let Some(rt) = st.request_tokens.get(&token) else {
-        return Err(problem(ctx, "token_rejected", &[]));
-    };
-    // Without a callback of its own, a 1.0 token falls back on the consumer's; an
-    // `oob` (1.0a) token explicitly wants the verifier shown instead.
-    let callback = if rt.one_a {
-        rt.callback.clone()
-    } else {
-        st.consumer(&rt.consumer_key)
-            .and_then(|(_, c)| c.callback.clone())
-    };
-    let verifier = if approve {
-        random_token(6)
-    } else {
-        "denied".to_string()
-    };
-    let approval = if approve {
-        Approval::Approved {
-            username,
-            verifier: verifier.clone(),
+/// Order as in `AccessTokenServlet`: the token (unknown: rejected), its own checks,
+/// then the validator. The exchanged token is deleted, so a second exchange of a
+/// request token finds nothing: `token_rejected`.
+fn access_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> {
+    let msg = Message::of(req);
+    forced(st)?;
+    msg.require(&["oauth_token"])?;
+    let token = msg.get("oauth_token").unwrap_or_default().to_string();
+    let (consumer_key, username) = if let Some(rt) = st.request_tokens.get(&token) {
+        if rt.issued.elapsed() >= st.config.request_token_ttl {
+            return Err(Problem::new("token_expired"));
         }
-    } else {
-        Approval::Denied
-    };
-    if let Some(rt) = st.request_tokens.get_mut(&token) {
-        rt.approval = approval;
-    }
-    let resp = match callback {
-        Some(cb) => {
-            let sep = if cb.contains('?') { '&' } else { '?' };
-            Resp::redirect(&format!(
-                "{cb}{sep}oauth_token={}&oauth_verifier={}",
-                percent_encode(&token),
-                percent_encode(&verifier)
-            ))
+        let (username, verifier) = match &rt.approval {
+            Approval::Pending => return Err(Problem::new("permission_unknown")),
+            Approval::Denied => return Err(Problem::new("permission_denied")),
+            Approval::Approved { username, verifier } => (username.clone(), verifier.clone()),
+        };
+        if rt.consumer_key != msg.consumer_key() {
+            return Err(Problem::new("token_rejected"));
         }
-        None if approve => Resp::html(
-            200,
-            &format!(
-                "<html><head><title>Access Approved - Jira stand-in</title></head><body>\
-                 <p>You have allowed <strong>{}</strong> to access Jira. Give it this \
-                 verification code: <span id=\"oauth-verifier\">{verifier}</span></p>\
-                 </body></html>",
-                html_escape(&app)
-            ),
-        ),
-        None => Resp::html(
-            200,
-            &format!(
-                "<html><head><title>Access Denied - Jira stand-in</title></head><body>\
-                 <p id=\"oauth-denied\">You have denied <strong>{}</strong> access to Jira.</p>\
-                 </body></html>",
-                html_escape(&app)
-            ),
-        ),
-    };
-    Ok(with_cookie(resp, &sid, set_cookie))
-}
-
-fn access_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Resp> {
-    let signed = validate(st, ctx, req)?;
-    let Some(token) = signed.token.clone() else {
-        return Err(problem(
-            ctx,
-            "parameter_absent",
-            &[("oauth_parameters_absent", "oauth_token".into())],
-        ));
-    };
-    let rejected = || problem(ctx, "token_rejected", &[]);
-    let rt = st.request_tokens.get(&token).ok_or_else(rejected)?;
-    if rt.consumer_key != signed.consumer_key {
-        return Err(rejected());
-    }
-    if rt.exchanged {
-        return Err(problem(ctx, "token_used", &[]));
-    }
-    if rt.issued.elapsed() >= st.request_token_ttl {
-        return Err(problem(ctx, "token_expired", &[]));
-    }
-    let username = match &rt.approval {
-        Approval::Pending => return Err(problem(ctx, "permission_unknown", &[])),
-        Approval::Denied => return Err(problem(ctx, "permission_denied", &[])),
-        Approval::Approved { username, verifier } => {
-            if rt.one_a {
-                match signed.param("oauth_verifier") {
-                    None => {
-                        return Err(problem(
-                            ctx,
-                            "parameter_absent",
-                            &[("oauth_parameters_absent", "oauth_verifier".into())],
-                        ))
-                    }
-                    Some(v) if v != verifier => return Err(rejected()),
-                    Some(_) => {}
-                }
+        if rt.one_a {
+            msg.require(&["oauth_verifier"])?;
+            if msg.get("oauth_verifier") != Some(verifier.as_str()) {
+                return Err(Problem::new("token_rejected"));
             }
-            username.clone()
         }
+        (rt.consumer_key.clone(), username)
+    } else if let Some(at) = st.access_tokens.iter().find(|a| a.token == token) {
+        // Renewing an access token through its session.
+        msg.require(&["oauth_session_handle"])?;
+        if msg.get("oauth_session_handle") != Some(at.session_handle.as_str()) {
+            return Err(Problem::new("token_rejected"));
+        }
+        (at.consumer_key.clone(), at.username.clone())
+    } else {
+        return Err(Problem::new("token_rejected"));
     };
-    if !st.user_active(&username) {
-        return Err(problem(ctx, "user_refused", &[]));
-    }
-    if let Some(rt) = st.request_tokens.get_mut(&token) {
-        rt.exchanged = true;
-    }
+    validate(st, ctx, req, &msg, &consumer_key)?;
+    consumer_allowed(st, &consumer_key)?;
+    st.request_tokens.remove(&token);
+    st.access_tokens.retain(|a| a.token != token);
     let access = random_token(32);
     let secret = random_token(32);
     let handle = random_token(32);
     st.access_tokens.push(AccessToken {
         token: access.clone(),
-        consumer_key: signed.consumer_key,
+        consumer_key,
         username,
-        revoked: false,
+        session_handle: handle.clone(),
     });
     Ok(form_answer(&[
         ("oauth_token", &access),

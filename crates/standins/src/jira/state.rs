@@ -6,7 +6,7 @@ use super::JiraConfig;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub(crate) struct User {
     pub username: String,
@@ -16,8 +16,8 @@ pub(crate) struct User {
     pub admin: bool,
     /// May browse the test project.
     pub browse: bool,
-    /// Inactive users still log in here, but the OAuth layer refuses them
-    /// (`user_refused`), as Jira does for a user who may not log in any more.
+    /// An inactive user cannot log in, and calls signed with a token they approved
+    /// earlier get a plain 401.
     pub active: bool,
 }
 
@@ -54,6 +54,7 @@ pub(crate) enum Approval {
     Denied,
 }
 
+/// A request token; it is deleted once exchanged for an access token.
 pub(crate) struct RequestToken {
     pub consumer_key: String,
     /// The `oauth_callback` given, `None` for `oob` or absent.
@@ -63,14 +64,15 @@ pub(crate) struct RequestToken {
     /// Real time, so clock-offset experiments do not expire tokens by accident.
     pub issued: Instant,
     pub approval: Approval,
-    pub exchanged: bool,
 }
 
+/// An access token; revoking it deletes it.
 pub(crate) struct AccessToken {
     pub token: String,
     pub consumer_key: String,
     pub username: String,
-    pub revoked: bool,
+    /// Renews the token at the access-token servlet (`oauth_session_handle`).
+    pub session_handle: String,
 }
 
 pub(crate) struct Issue {
@@ -81,10 +83,8 @@ pub(crate) struct Issue {
 }
 
 pub(crate) struct State {
-    pub base_url: Option<String>,
-    pub clock_offset: i64,
-    pub request_token_ttl: Duration,
-    pub basic_auth_enabled: bool,
+    /// The knobs, as started and as changed since by the setters.
+    pub config: JiraConfig,
     pub users: Vec<User>,
     pub pats: HashMap<String, String>,
     pub sessions: HashMap<String, Session>,
@@ -92,6 +92,8 @@ pub(crate) struct State {
     /// rendered for Basic credentials still validates on the next Basic request.
     pub basic_sessions: HashMap<String, String>,
     pub login_counts: HashMap<String, u64>,
+    /// Failed logins per user since their last success (Seraph's CAPTCHA count).
+    pub failed_logins: HashMap<String, u32>,
     pub links: Vec<Link>,
     pub request_tokens: HashMap<String, RequestToken>,
     pub access_tokens: Vec<AccessToken>,
@@ -99,6 +101,8 @@ pub(crate) struct State {
     pub nonces: HashSet<(String, i64, String)>,
     pub refused_consumers: HashSet<String>,
     pub rejected_consumers: HashSet<String>,
+    /// A problem the next signed request is answered with (fault injection).
+    pub forced_problem: Option<String>,
     pub project_key: String,
     pub project_name: String,
     pub issues: Vec<Issue>,
@@ -156,10 +160,7 @@ impl State {
         })
         .collect();
         State {
-            base_url: config.base_url.clone(),
-            clock_offset: config.clock_offset_secs,
-            request_token_ttl: config.request_token_ttl,
-            basic_auth_enabled: config.basic_auth_enabled,
+            config: config.clone(),
             users,
             pats: HashMap::from([
                 (demo.admin_token.clone(), demo.admin_username.clone()),
@@ -168,12 +169,14 @@ impl State {
             sessions: HashMap::new(),
             basic_sessions: HashMap::new(),
             login_counts: HashMap::new(),
+            failed_logins: HashMap::new(),
             links: Vec::new(),
             request_tokens: HashMap::new(),
             access_tokens: Vec::new(),
             nonces: HashSet::new(),
             refused_consumers: HashSet::new(),
             rejected_consumers: HashSet::new(),
+            forced_problem: None,
             project_key: demo.test_project_key.clone(),
             project_name: demo.test_project_name.clone(),
             issues,

@@ -88,11 +88,12 @@ fn oauth_operator_story_ends_with_synced_features() {
     assert_eq!(a.activate(id), Ok(0));
     assert_eq!(features_of(&a, "ALIGN").len(), 3);
 
-    // The sync really signs with the token: once Jira revokes it, Activate fails.
+    // The sync really signs with the token: once Jira revokes (deletes) it,
+    // Activate fails.
     j.revoke_access_tokens();
     a.deactivate(id);
     let revoked = a.activate(id).unwrap_err();
-    assert!(revoked.contains("token_revoked (HTTP 401)"), "{revoked}");
+    assert!(revoked.contains("token_rejected (HTTP 401)"), "{revoked}");
     assert!(!a.connector(id).unwrap().active);
 
     // Reauthorize: a fresh token, and syncing works again.

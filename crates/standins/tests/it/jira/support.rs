@@ -125,6 +125,37 @@ impl OAuth {
     }
 }
 
+impl OAuth {
+    /// Every OAuth parameter, signature included, for sending in a query string or
+    /// form body instead of the header. `extra` are the other parameters signed.
+    pub fn params_signed(
+        &self,
+        method: &str,
+        url: &str,
+        extra: &[(&str, &str)],
+    ) -> Vec<(String, String)> {
+        let header = self.header(method, url, extra);
+        parse_oauth_header_params(&header)
+    }
+}
+
+/// The `name="value"` pairs of an `OAuth ...` header, percent-decoded, without realm.
+pub fn parse_oauth_header_params(header: &str) -> Vec<(String, String)> {
+    header
+        .strip_prefix("OAuth ")
+        .unwrap()
+        .split(", ")
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            let v = percent_encoding::percent_decode_str(v.trim_matches('"'))
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+            (k != "realm").then(|| (k.to_string(), v))
+        })
+        .collect()
+}
+
 pub fn signed(s: &JiraStandIn, method: Method, path: &str, oauth: &OAuth) -> Response {
     let url = format!("{}{path}", s.url());
     let auth = oauth.header(method.as_str(), &url, &[]);
@@ -187,6 +218,22 @@ pub fn hidden_field(html: &str, name: &str) -> String {
     html[start..].split('"').next().unwrap().to_string()
 }
 
+/// The `Location` of a redirect.
+pub fn location(resp: &Response) -> String {
+    resp.headers()["Location"].to_str().unwrap().to_string()
+}
+
+/// The value of cookie `name` among the answer's `Set-Cookie` headers.
+pub fn set_cookie(resp: &Response, name: &str) -> Option<String> {
+    resp.headers()
+        .get_all("Set-Cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next()?.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
 /// Posts the authorize form with `approve` or `deny`.
 pub fn decide(s: &JiraStandIn, session: &str, token: &str, atl: &str, button: &str) -> Response {
     client()
@@ -226,13 +273,71 @@ pub fn access_token(s: &JiraStandIn) -> String {
     form(&resp.text().unwrap())["oauth_token"].clone()
 }
 
-/// Asserts an OAuth error answer: status, `WWW-Authenticate` (realm = the stand-in's
-/// real URL) and body; returns the body fields.
+/// Asserts an OAuth error answer as net.oauth's `handleException` sends it: the
+/// problem's status, a form-encoded body and `WWW-Authenticate` with the realm (the
+/// stand-in's base URL, percent-encoded) and every `oauth_` parameter of the body.
+/// Returns the body fields.
 pub fn assert_problem(s: &JiraStandIn, resp: Response, code: &str) -> HashMap<String, String> {
     assert_problem_realm(resp, code, &s.url())
 }
 
-/// The status each problem is answered with, as Jira's service provider sends it.
+pub fn assert_problem_realm(resp: Response, code: &str, realm: &str) -> HashMap<String, String> {
+    assert_eq!(
+        resp.status().as_u16(),
+        problem_status(code),
+        "status for {code}"
+    );
+    let www = resp.headers()["WWW-Authenticate"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let content_type = resp.headers()["Content-Type"].to_str().unwrap().to_string();
+    assert!(
+        content_type.starts_with("application/x-www-form-urlencoded"),
+        "{content_type}"
+    );
+    let body = resp.text().unwrap();
+    let fields = form(&body);
+    assert_eq!(fields["oauth_problem"], code, "{body}");
+    let header = parse_www_authenticate(&www);
+    assert_eq!(header["realm"], realm, "{www}");
+    for (name, value) in &fields {
+        assert_eq!(header.get(name), Some(value), "{name} in {www}");
+    }
+    fields
+}
+
+/// The parameters of an `OAuth realm="..", k="v", ..` header, percent-decoded.
+pub fn parse_www_authenticate(www: &str) -> HashMap<String, String> {
+    let rest = www.strip_prefix("OAuth ").expect("an OAuth challenge");
+    rest.split(", ")
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            let v = v.trim_matches('"');
+            let decoded = percent_encoding::percent_decode_str(v)
+                .decode_utf8()
+                .unwrap()
+                .into_owned();
+            (k.to_string(), decoded)
+        })
+        .collect()
+}
+
+/// A 401 with no `oauth_problem` anywhere (Jira's `sendError(401)`).
+pub fn assert_plain_401(resp: Response) {
+    assert_eq!(resp.status(), 401);
+    let www = resp
+        .headers()
+        .get("WWW-Authenticate")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(!www.contains("oauth_problem"), "{www}");
+    let body = resp.text().unwrap();
+    assert!(!body.contains("oauth_problem"), "{body}");
+}
+
+/// The status net.oauth sends each problem with (`OAuth.Problems.TO_HTTP_CODE`),
+/// written out here rather than taken from the stand-in.
 pub fn problem_status(problem: &str) -> u16 {
     match problem {
         "version_rejected"
@@ -255,20 +360,4 @@ pub fn problem_status(problem: &str) -> u16 {
         | "permission_denied" => 401,
         other => panic!("no expected status for {other}"),
     }
-}
-
-pub fn assert_problem_realm(resp: Response, code: &str, realm: &str) -> HashMap<String, String> {
-    let status = problem_status(code);
-    assert_eq!(resp.status().as_u16(), status, "status for {code}");
-    let www = resp.headers()["WWW-Authenticate"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        www,
-        format!("OAuth realm=\"{realm}\", oauth_problem=\"{code}\"")
-    );
-    let body = resp.text().unwrap();
-    assert!(body.starts_with(&format!("oauth_problem={code}")), "{body}");
-    form(&body)
 }
