@@ -12,6 +12,7 @@ mod consent;
 mod handshake_driver;
 mod jira_checks_e2e;
 mod kill_rerun;
+mod link_status;
 mod model;
 mod oauth_problems;
 mod plan;
