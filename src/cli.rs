@@ -1,92 +1,162 @@
 //! The command line: clap definitions, turned into a `RunConfig` and handed to the
 //! subcommand's module. Nothing here does the work.
+//!
+//! Options are not global: each subcommand takes the groups it uses (a profile, an
+//! answers file, network settings), so `--help` never offers an option that would
+//! do nothing there.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
 use crate::config::{RawOptions, RunConfig};
-use crate::error::{AppError, Result};
+use crate::error::Result;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "align-link",
     version,
     about = "Links Jira Align to Jira Data Center: the 24 steps of Atlassian's guide, automated where Jira has an API and guided where Jira Align has none.",
-    after_help = "Step numbers are those of Atlassian's guide \"Jira Align to Jira Server/Data Center Connectivity Quick Guide\"."
+    after_help = "Step numbers are those of Atlassian's guide \"Jira Align to Jira Server/Data Center Connectivity Quick Guide\".",
+    after_long_help = EXAMPLES_MAIN
 )]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Answers file (TOML) with values that would otherwise be asked; see examples/answers.toml
-    #[arg(long, global = true, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
-    /// Never prompt: a missing answer is an error naming its TOML key
-    #[arg(long, short = 'y', global = true)]
-    pub yes: bool,
+const EXAMPLES_MAIN: &str = "\
+Examples:
+  align-link setup --sandbox --yes             Try every step against local stand-ins
+  align-link setup --answers answers.toml      Set up, asking only what the file leaves out
+  align-link status                            Each step's state and the key facts
+  align-link show                              The values to type into Jira Align's form
+  align-link step 13                           Run step 13 again
+
+Step numbers are those of Atlassian's guide \"Jira Align to Jira Server/Data Center Connectivity Quick Guide\".";
+
+/// Which profile, and where its state lives.
+#[derive(Debug, Clone, Args)]
+pub struct ProfileArgs {
     /// Which saved setup to use (one state directory per profile)
-    #[arg(long, global = true, default_value = "default", value_name = "NAME")]
+    #[arg(long, default_value = "default", value_name = "NAME")]
     pub profile: String,
     /// State directory [default: $XDG_STATE_HOME/align-link/PROFILE]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+}
+
+/// Options of the commands that run steps (`setup`, `step`).
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Answers file (TOML) with values that would otherwise be asked; see examples/answers.toml [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never prompt: a missing answer is an error naming its TOML key
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     /// Start the local Jira and Jira Align stand-ins on free loopback ports and run against them, in a fresh state directory
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub sandbox: bool,
     /// Do not open a browser: print the authorize URL and ask for the verification code
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_browser: bool,
+    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
+    #[arg(long)]
+    pub replace_existing: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// How align-link talks to Jira and Jira Align.
+#[derive(Debug, Clone, Args)]
+pub struct NetworkArgs {
     /// Log each HTTP request (method, URL, status, time) to stderr, secrets redacted
-    #[arg(long, short = 'v', global = true)]
+    #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Append the HTTP requests (redacted as with -v) and the operator's answers to FILE (created 0600); secrets are never written
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
     /// Extra CA certificate (PEM) to trust, for a Jira behind a private CA
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
     /// Allow plain http:// to hosts other than loopback
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub allow_http: bool,
     /// Seconds to wait for a connection
-    #[arg(long, global = true, default_value_t = 10, value_name = "SECS")]
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
     pub connect_timeout: u64,
     /// Seconds to wait for a whole request
-    #[arg(long, global = true, default_value_t = 30, value_name = "SECS")]
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
     pub timeout: u64,
-    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
-    #[arg(long, global = true)]
-    pub replace_existing: bool,
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct JsonArg {
+    /// Print JSON (schema documented in the README, "JSON output") instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run steps 1 to 24 in order, passing over those already done
-    Setup,
+    #[command(after_long_help = EXAMPLES_SETUP)]
+    Setup(RunArgs),
     /// Run one step again (1 to 24, numbered as in the guide), even if done
     Step {
-        #[arg(value_parser = clap::value_parser!(u8).range(1..=24))]
+        /// The step's number in Atlassian's guide, 1 to 24 (`align-link steps` lists them)
+        #[arg(value_parser = clap::value_parser!(u8).range(1..=24), value_name = "NUMBER")]
         number: u8,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// List the 24 steps: number, side, automated or guided, title
-    Steps,
+    #[command(after_long_help = EXAMPLES_STEPS)]
+    Steps(JsonArg),
     /// Show each step's state and the key facts (link id, consumer key, key fingerprint, token)
+    #[command(after_long_help = EXAMPLES_STATUS)]
     Status {
-        /// Print JSON instead of text
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        profile: ProfileArgs,
+        #[command(flatten)]
+        json: JsonArg,
     },
-    /// Show what setup would change in Jira (old and new values, destructive ones marked) and the handshake it would run; changes nothing
+    /// Show what setup would change in Jira (old and new values, destructive ones marked), the checks before its first write and the handshake it would run; changes nothing
+    #[command(after_long_help = EXAMPLES_PLAN)]
     Plan {
-        /// Print JSON instead of text (schema in README)
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        json: JsonArg,
     },
+    /// Show the values for Jira Align's connector form and the key facts, changing nothing
+    #[command(after_long_help = EXAMPLES_SHOW)]
+    Show {
+        #[command(flatten)]
+        profile: ProfileArgs,
+        /// Answers file (TOML) whose values take precedence over the saved ones [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// List the profiles: their state directories and config files
+    #[command(after_long_help = EXAMPLES_PROFILES)]
+    Profiles(JsonArg),
     /// Serve the local stand-ins in the foreground and print their URLs and demo credentials
+    #[command(after_long_help = EXAMPLES_SANDBOX)]
     Sandbox {
         /// Port for the Jira stand-in (0: any free port)
         #[arg(long, default_value_t = 0)]
@@ -98,30 +168,141 @@ pub enum Command {
         #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=60_000))]
         latency_ms: u64,
     },
+    /// Print a shell completion script to stdout
+    #[command(after_long_help = EXAMPLES_COMPLETIONS)]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff) to stdout
+    #[command(after_long_help = EXAMPLES_MAN)]
+    Man,
 }
 
-impl GlobalArgs {
+const EXAMPLES_SETUP: &str = "\
+Examples:
+  align-link setup                                  All 24 steps, asking in the terminal
+  align-link setup --answers answers.toml --yes     Scripted: no prompts; a missing answer names its key
+  align-link setup --sandbox --yes                  Against local stand-ins, in a fresh state directory
+  align-link setup --profile staging --log run.log  Another saved setup, with a log of requests and answers";
+
+/// Steps worth naming in `step --help`; the titles come from the table of steps.
+const STEPS_IN_HELP: [u8; 6] = [4, 5, 9, 13, 17, 24];
+
+/// `step --help`: what NUMBER means, with a few titles from `steps::STEPS`.
+fn step_help() -> String {
+    let mut text = String::from(
+        "NUMBER is the step's number in Atlassian's guide \"Jira Align to Jira Server/Data \
+         Center Connectivity Quick Guide\", 1 to 24, for example:\n",
+    );
+    for number in STEPS_IN_HELP {
+        if let Some(step) = crate::steps::by_number(number) {
+            text.push_str(&format!("  {number:>2}  {}\n", step.title));
+        }
+    }
+    text.push_str(
+        "`align-link steps` lists all 24. `step 17` runs the whole handshake (17 to 20) and \
+         replaces the stored token.\n\n",
+    );
+    text.push_str(EXAMPLES_STEP);
+    text
+}
+
+const EXAMPLES_STEP: &str = "\
+Examples:
+  align-link step 13                     Set the consumer key on the link again
+  align-link step 17 --no-browser        Reauthorize: print the link, type the code
+  align-link step 24 --profile prod      Check the sync of the `prod` setup";
+
+const EXAMPLES_STEPS: &str = "\
+Examples:
+  align-link steps
+  align-link steps --json | jq '.steps[] | select(.how == \"guided\") | .number'";
+
+const EXAMPLES_STATUS: &str = "\
+Exits 1 when a step failed, 0 otherwise.
+
+Examples:
+  align-link status
+  align-link status --profile prod --json";
+
+const EXAMPLES_SHOW: &str = "\
+Examples:
+  align-link show                        The connector form's values, from the saved state
+  align-link show --answers answers.toml The same, with the answers file's values first
+  align-link show --json | jq -r .connector.consumer_key";
+
+const EXAMPLES_PLAN: &str = "\
+Sends no write request; exits 0 whenever it could read Jira.
+
+Examples:
+  align-link plan --answers answers.toml      What setup would change in Jira, and why
+  align-link plan --json | jq '.changes[] | select(.needs_consent)'";
+
+const EXAMPLES_PROFILES: &str = "\
+Examples:
+  align-link profiles
+  align-link profiles --json";
+
+const EXAMPLES_SANDBOX: &str = "\
+Examples:
+  align-link sandbox                          Any free ports
+  align-link sandbox --jira-port 8080 --align-port 8081
+  align-link sandbox --latency-ms 200         As across a WAN: each Jira answer 200 ms late";
+
+const EXAMPLES_COMPLETIONS: &str = "\
+Examples:
+  align-link completions bash > ~/.local/share/bash-completion/completions/align-link
+  align-link completions zsh > \"${fpath[1]}/_align-link\"
+  align-link completions fish > ~/.config/fish/completions/align-link.fish";
+
+const EXAMPLES_MAN: &str = "\
+Examples:
+  align-link man | man -l -
+  align-link man > ~/.local/share/man/man1/align-link.1";
+
+impl ProfileArgs {
     fn into_raw(self) -> RawOptions {
         RawOptions {
-            answers: self.answers,
-            yes: self.yes,
             profile: self.profile,
             state_dir: self.state_dir,
-            sandbox: self.sandbox,
-            no_browser: self.no_browser,
-            verbose: self.verbose,
-            ca_cert: self.ca_cert,
-            allow_http: self.allow_http,
-            connect_timeout_secs: self.connect_timeout,
-            timeout_secs: self.timeout,
-            replace_existing: self.replace_existing,
+            ..RawOptions::default()
         }
     }
 }
 
+impl RunArgs {
+    fn into_raw(self) -> RawOptions {
+        let network = self.network;
+        RawOptions {
+            answers: self.answers,
+            yes: self.yes,
+            sandbox: self.sandbox,
+            no_browser: self.no_browser,
+            replace_existing: self.replace_existing,
+            verbose: network.verbose,
+            log: network.log,
+            ca_cert: network.ca_cert,
+            allow_http: network.allow_http,
+            connect_timeout_secs: network.connect_timeout,
+            timeout_secs: network.timeout,
+            ..self.profile.into_raw()
+        }
+    }
+}
+
+/// The clap command, with the help text that is built from data.
+pub fn command() -> clap::Command {
+    Cli::command().mut_subcommand("step", |step| step.after_long_help(step_help()))
+}
+
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    crate::ui::terminal::install_interrupt_handler();
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
@@ -135,30 +316,79 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{}", err.render());
+            crate::ui::error(&err.render());
             err.exit_code()
         }
     }
 }
 
 fn run(cli: Cli) -> Result<i32> {
-    if let Command::Steps = cli.command {
-        return Ok(commands::steps::run());
-    }
-    if let Command::Sandbox {
-        jira_port,
-        align_port,
-        latency_ms,
-    } = cli.command
-    {
-        return commands::sandbox::run(jira_port, align_port, latency_ms);
-    }
-    let config = RunConfig::from_raw(cli.global.into_raw())?;
     match cli.command {
-        Command::Setup => commands::setup::run(config),
-        Command::Step { number } => commands::step::run(config, number),
-        Command::Status { json } => commands::status::run(config, json),
-        Command::Plan { json } => commands::plan::run(config, json),
-        Command::Steps | Command::Sandbox { .. } => Err(AppError::failed("handled above")),
+        Command::Setup(run) => commands::setup::run(RunConfig::from_raw(run.into_raw())?),
+        Command::Step { number, run } => {
+            commands::step::run(RunConfig::from_raw(run.into_raw())?, number)
+        }
+        Command::Steps(json) => Ok(commands::steps::run(json.json)),
+        Command::Status { profile, json } => {
+            commands::status::run(RunConfig::from_raw(profile.into_raw())?, json.json)
+        }
+        Command::Show {
+            profile,
+            answers,
+            json,
+        } => {
+            let raw = RawOptions {
+                answers,
+                ..profile.into_raw()
+            };
+            commands::show::run(RunConfig::from_raw(raw)?, json.json)
+        }
+        Command::Plan { run, json } => {
+            commands::plan::run(RunConfig::from_raw(run.into_raw())?, json.json)
+        }
+        Command::Profiles(json) => commands::profiles::run(json.json),
+        Command::Sandbox {
+            jira_port,
+            align_port,
+            latency_ms,
+        } => commands::sandbox::run(jira_port, align_port, latency_ms),
+        Command::Completions { shell } => Ok(commands::manual::completions(shell, command())),
+        Command::Man => commands::manual::man(command()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        command().debug_assert();
+        let help = step_help();
+        assert!(
+            help.contains("13  Set the consumer key on the link"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn each_command_offers_only_its_options() {
+        let command = command();
+        let options = |name: &str| -> Vec<String> {
+            command
+                .find_subcommand(name)
+                .unwrap()
+                .get_arguments()
+                .filter_map(|arg| arg.get_long().map(str::to_string))
+                .collect()
+        };
+        assert!(options("steps").iter().all(|o| o == "json"));
+        let status = options("status");
+        assert!(status.contains(&"profile".to_string()));
+        assert!(!status.contains(&"answers".to_string()));
+        assert!(!status.contains(&"timeout".to_string()));
+        assert!(options("setup").contains(&"no-browser".to_string()));
+        assert!(!options("show").contains(&"sandbox".to_string()));
+        assert!(options("completions").is_empty());
     }
 }

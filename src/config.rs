@@ -9,8 +9,9 @@ use crate::error::{AppError, Result};
 use crate::http::HttpOptions;
 use crate::util::file::{self, FileError};
 
-/// The options every subcommand shares, as the user typed them.
-#[derive(Debug, Clone, Default)]
+/// The options of a subcommand, as the user typed them (those a subcommand does
+/// not take keep their defaults).
+#[derive(Debug, Clone)]
 pub struct RawOptions {
     pub answers: Option<PathBuf>,
     pub yes: bool,
@@ -19,6 +20,7 @@ pub struct RawOptions {
     pub sandbox: bool,
     pub no_browser: bool,
     pub verbose: bool,
+    pub log: Option<PathBuf>,
     pub ca_cert: Option<PathBuf>,
     pub allow_http: bool,
     pub connect_timeout_secs: u64,
@@ -26,9 +28,41 @@ pub struct RawOptions {
     pub replace_existing: bool,
 }
 
+impl Default for RawOptions {
+    fn default() -> Self {
+        RawOptions {
+            answers: None,
+            yes: false,
+            profile: "default".into(),
+            state_dir: None,
+            sandbox: false,
+            no_browser: false,
+            verbose: false,
+            log: None,
+            ca_cert: None,
+            allow_http: false,
+            connect_timeout_secs: 10,
+            timeout_secs: 30,
+            replace_existing: false,
+        }
+    }
+}
+
+/// Where the answers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswersOrigin {
+    /// `--answers FILE`.
+    Given,
+    /// The profile's config file, read because `--answers` was absent.
+    ProfileConfig,
+    /// No answers file.
+    None,
+}
+
 #[derive(Debug, Clone)]
 pub struct RunConfig {
     pub answers: Option<PathBuf>,
+    pub answers_origin: AnswersOrigin,
     /// Never prompt: `--yes`, or stdin is not a terminal.
     pub non_interactive: bool,
     pub profile: String,
@@ -39,15 +73,26 @@ pub struct RunConfig {
     pub verbose: bool,
     /// `--replace-existing`: consent to replace what this profile did not put in Jira.
     pub replace_existing: bool,
+    /// `--log FILE`: requests and the operator's answers, appended.
+    pub log: Option<PathBuf>,
     pub http: HttpOptions,
 }
 
 impl RunConfig {
     pub fn from_raw(raw: RawOptions) -> Result<RunConfig> {
-        Self::build(raw, std::io::stdin().is_terminal())
+        let profile_config = profile_config_path(&raw.profile);
+        Self::build(raw, std::io::stdin().is_terminal(), profile_config)
     }
 
-    fn build(raw: RawOptions, stdin_is_terminal: bool) -> Result<RunConfig> {
+    /// [`RunConfig::from_raw`] with the environment passed in (for tests that run
+    /// steps in-process): whether a person can answer, and the profile's config
+    /// file, read when `--answers` is absent (never under `--sandbox`, whose
+    /// stand-ins give the answers).
+    pub fn build(
+        raw: RawOptions,
+        stdin_is_terminal: bool,
+        profile_config: Option<PathBuf>,
+    ) -> Result<RunConfig> {
         if raw.profile.is_empty()
             || !raw
                 .profile
@@ -89,8 +134,16 @@ impl RunConfig {
             file::check_regular(path, file::CA_BUNDLE_MAX)
                 .map_err(|err| ca_cert_error(path, &err))?;
         }
+        let (answers, answers_origin) = match (raw.answers, profile_config) {
+            (Some(given), _) => (Some(given), AnswersOrigin::Given),
+            (None, Some(config)) if !raw.sandbox && config.is_file() => {
+                (Some(config), AnswersOrigin::ProfileConfig)
+            }
+            (None, _) => (None, AnswersOrigin::None),
+        };
         Ok(RunConfig {
-            answers: raw.answers,
+            answers,
+            answers_origin,
             non_interactive: raw.yes || !stdin_is_terminal,
             profile: raw.profile,
             state_dir: raw.state_dir,
@@ -98,6 +151,7 @@ impl RunConfig {
             no_browser: raw.no_browser,
             verbose: raw.verbose,
             replace_existing: raw.replace_existing,
+            log: raw.log,
             http: HttpOptions {
                 connect_timeout: Duration::from_secs(raw.connect_timeout_secs),
                 timeout: Duration::from_secs(raw.timeout_secs),
@@ -108,6 +162,30 @@ impl RunConfig {
             },
         })
     }
+}
+
+/// `$XDG_CONFIG_HOME/align-link` (else `~/.config/align-link`): the profiles'
+/// config files. `None` when neither variable is an absolute path.
+pub fn config_dir() -> Option<PathBuf> {
+    config_dir_from(
+        std::env::var_os("XDG_CONFIG_HOME"),
+        std::env::var_os("HOME"),
+    )
+}
+
+fn config_dir_from(
+    xdg_config_home: Option<std::ffi::OsString>,
+    home: Option<std::ffi::OsString>,
+) -> Option<PathBuf> {
+    // The XDG spec says to ignore relative (and empty) values.
+    let absolute = |v: Option<std::ffi::OsString>| v.map(PathBuf::from).filter(|p| p.is_absolute());
+    let base = absolute(xdg_config_home).or_else(|| absolute(home).map(|h| h.join(".config")))?;
+    Some(base.join("align-link"))
+}
+
+/// `PROFILE.toml` in [`config_dir`]: an answers file read when `--answers` is absent.
+pub fn profile_config_path(profile: &str) -> Option<PathBuf> {
+    Some(config_dir()?.join(format!("{profile}.toml")))
 }
 
 /// The error for a `--ca-cert` file that cannot be used (exit 2).
@@ -127,20 +205,50 @@ mod tests {
     use super::*;
 
     fn raw() -> RawOptions {
-        RawOptions {
-            profile: "default".into(),
-            connect_timeout_secs: 10,
-            timeout_secs: 30,
-            ..RawOptions::default()
-        }
+        RawOptions::default()
+    }
+
+    #[test]
+    fn the_profile_config_answers_when_no_file_is_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("default.toml");
+        std::fs::write(&config, "").unwrap();
+        let built = RunConfig::build(raw(), false, Some(config.clone())).unwrap();
+        assert_eq!(built.answers.as_deref(), Some(config.as_path()));
+        assert_eq!(built.answers_origin, AnswersOrigin::ProfileConfig);
+        let sandbox = RawOptions {
+            sandbox: true,
+            ..raw()
+        };
+        let built = RunConfig::build(sandbox, false, Some(config.clone())).unwrap();
+        assert_eq!(built.answers_origin, AnswersOrigin::None);
+        let missing = RunConfig::build(raw(), false, Some(dir.path().join("x.toml"))).unwrap();
+        assert!(missing.answers.is_none());
+    }
+
+    #[test]
+    fn config_dir_follows_xdg_then_home() {
+        assert_eq!(
+            config_dir_from(Some("/x".into()), Some("/home/a".into())),
+            Some(PathBuf::from("/x/align-link"))
+        );
+        assert_eq!(
+            config_dir_from(Some("rel".into()), Some("/home/a".into())),
+            Some(PathBuf::from("/home/a/.config/align-link"))
+        );
+        assert_eq!(config_dir_from(None, None), None);
     }
 
     #[test]
     fn no_terminal_means_no_prompts() {
-        assert!(RunConfig::build(raw(), false).unwrap().non_interactive);
-        assert!(!RunConfig::build(raw(), true).unwrap().non_interactive);
+        assert!(
+            RunConfig::build(raw(), false, None)
+                .unwrap()
+                .non_interactive
+        );
+        assert!(!RunConfig::build(raw(), true, None).unwrap().non_interactive);
         let yes = RawOptions { yes: true, ..raw() };
-        assert!(RunConfig::build(yes, true).unwrap().non_interactive);
+        assert!(RunConfig::build(yes, true, None).unwrap().non_interactive);
     }
 
     #[test]
@@ -149,7 +257,7 @@ mod tests {
             profile: "a/b".into(),
             ..raw()
         };
-        assert!(RunConfig::build(bad, true)
+        assert!(RunConfig::build(bad, true, None)
             .unwrap_err()
             .message
             .contains("--profile"));
@@ -157,7 +265,7 @@ mod tests {
             timeout_secs: 0,
             ..raw()
         };
-        assert!(RunConfig::build(zero, true)
+        assert!(RunConfig::build(zero, true, None)
             .unwrap_err()
             .message
             .contains("--timeout"));
@@ -165,7 +273,7 @@ mod tests {
             answers: Some("/nonexistent/answers.toml".into()),
             ..raw()
         };
-        let err = RunConfig::build(missing, true).unwrap_err();
+        let err = RunConfig::build(missing, true, None).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("/nonexistent/answers.toml"));
     }

@@ -1,23 +1,34 @@
 //! One module per subcommand. Each wires its arguments to the library; the work
 //! lives in `steps`, `context` and the clients.
 
+pub mod manual;
+mod observe;
 pub mod plan;
+pub mod profiles;
 pub mod sandbox;
+mod save_answers;
 pub mod setup;
+pub mod show;
 pub mod status;
 pub mod step;
 pub mod steps;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::answers::Answers;
-use crate::config::RunConfig;
+use crate::config::{AnswersOrigin, RunConfig};
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::prompt::{NonInteractive, Prompter, Terminal};
+use crate::prompt::{Logged, NonInteractive, Prompter, Terminal};
 use crate::sandbox::Sandbox;
 use crate::store::{default_state_dir, Store};
 use crate::ui;
+use crate::ui::log::OperatorLog;
+
+/// The version of the JSON that `--json` prints; bumped only when a field changes
+/// meaning or goes away (new fields may appear without a bump).
+pub const JSON_SCHEMA: u32 = 1;
 
 /// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
 /// profile's state under its run lock, held until the context is dropped: every
@@ -30,11 +41,26 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     for warning in &answers.warnings {
         ui::warn(warning);
     }
+    if config.answers_origin == AnswersOrigin::ProfileConfig {
+        if let Some(path) = &config.answers {
+            ui::info(&format!(
+                "Answers from the profile's config {}",
+                path.display()
+            ));
+        }
+    }
+    let log = match &config.log {
+        Some(path) => Some(Arc::new(OperatorLog::open(path)?)),
+        None => None,
+    };
+    if let Some(log) = &log {
+        ui::log::activate(log.clone());
+    }
     let sandbox = if config.sandbox {
         let sandbox = Sandbox::start()?;
         sandbox.fill_answers(&mut answers);
-        println!("Sandbox: Jira stand-in at {}", sandbox.jira.url());
-        println!("Sandbox: Jira Align stand-in at {}", sandbox.align.url());
+        crate::outln!("Sandbox: Jira stand-in at {}", sandbox.jira.url());
+        crate::outln!("Sandbox: Jira Align stand-in at {}", sandbox.align.url());
         Some(sandbox)
     } else {
         None
@@ -51,16 +77,28 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     // Before the state is read: it is only read and written under the lock.
     store.lock_for_run()?;
     if temporary {
-        println!("Sandbox: state in {} (removed on exit)", dir.display());
+        crate::outln!("Sandbox: state in {} (removed on exit)", dir.display());
     } else if config.sandbox {
-        println!("Sandbox: state in {}", dir.display());
+        crate::outln!("Sandbox: state in {}", dir.display());
     }
-    let prompter: Box<dyn Prompter> = if config.non_interactive {
+    ui::terminal::set_saved_note(if temporary {
+        "The sandbox's state was temporary: nothing is kept.".to_string()
+    } else {
+        format!(
+            "Every step's outcome so far is saved in {}; `align-link setup` carries on from there.",
+            dir.display()
+        )
+    });
+    let mut prompter: Box<dyn Prompter> = if config.non_interactive {
         Box::new(NonInteractive)
     } else {
         Box::new(Terminal)
     };
+    if let Some(log) = &log {
+        prompter = Box::new(Logged::new(prompter, log.clone()));
+    }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
+    observe::attach(&mut ctx.http, log);
     crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }
@@ -75,6 +113,14 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
         return Ok(crate::store::fresh_sandbox_dir(&std::env::temp_dir()));
     }
     default_state_dir(&config.profile)
+}
+
+/// For `--json`: the value, pretty-printed, through the output layer.
+pub fn print_json(value: &serde_json::Value) {
+    crate::outln!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 /// The exit code for a run: 0 when every step requested is done or waits on the operator.

@@ -34,7 +34,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);
     if as_json {
         let value = json!({
-            "schema_version": SCHEMA_VERSION,
+            "schema": SCHEMA_VERSION,
             "jira": {
                 "url": jira.as_str(),
                 "version": server.version,
@@ -67,13 +67,13 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
                 "problem": checks.as_ref().err().map(|e| e.message.clone()),
             },
         });
-        println!(
+        crate::outln!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_default()
         );
         return Ok(0);
     }
-    println!(
+    crate::outln!(
         "Jira {} at {jira} (signed in as {}{})",
         server.version.as_deref().unwrap_or("(version unknown)"),
         server.admin_user,
@@ -84,12 +84,14 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         }
     );
     match align_owner {
-        Some(Some(owner)) => println!("Jira Align at {align}: the API token belongs to {owner}"),
-        Some(None) => println!("Jira Align at {align}: the API token works"),
-        None => println!("Jira Align at {align}: not checked (no API token)"),
+        Some(Some(owner)) => {
+            crate::outln!("Jira Align at {align}: the API token belongs to {owner}")
+        }
+        Some(None) => crate::outln!("Jira Align at {align}: the API token works"),
+        None => crate::outln!("Jira Align at {align}: not checked (no API token)"),
     }
     match &link {
-        Some(l) => println!(
+        Some(l) => crate::outln!(
             "Link to {align}: \"{}\" (id {}), consumer {}",
             l.link.name,
             l.link.id,
@@ -102,37 +104,39 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
                 ))
                 .unwrap_or_else(|| "none".into())
         ),
-        None => println!("Link to {align}: none yet"),
+        None => crate::outln!("Link to {align}: none yet"),
     }
     if let Some(word) = status_word {
-        println!("Link status: {word}");
+        crate::outln!("Link status: {word}");
     }
     match &checks {
         Ok(proven) => {
-            println!("Checks before the first write: passed");
+            crate::outln!("Checks before the first write: passed");
             for line in proven {
-                println!("  {line}");
+                crate::outln!("  {line}");
             }
         }
         Err(err) => {
-            println!("Checks before the first write: setup would stop here, before changing Jira:");
-            println!("  {}", err.message);
+            crate::outln!(
+                "Checks before the first write: setup would stop here, before changing Jira:"
+            );
+            crate::outln!("  {}", err.message);
             if let Some(hint) = &err.hint {
-                println!("  {hint}");
+                crate::outln!("  {hint}");
             }
         }
     }
-    println!();
+    crate::outln!();
     if changes.is_empty() {
-        println!("No changes.");
+        crate::outln!("No changes.");
     } else {
-        println!("setup would make these changes in Jira, in this order:");
+        crate::outln!("setup would make these changes in Jira, in this order:");
         for change in &changes {
-            println!("{}", render::text(change));
+            crate::outln!("{}", render::text(change));
         }
         let destructive = changes.iter().filter(|c| c.destructive).count();
         let consent = changes.iter().filter(|c| c.needs_consent()).count();
-        println!(
+        crate::outln!(
             "\n{} change(s), {destructive} destructive{}",
             changes.len(),
             if consent > 0 {
@@ -142,7 +146,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             }
         );
     }
-    println!("Handshake: {handshake}");
+    crate::outln!("Handshake: {handshake}");
     Ok(0)
 }
 

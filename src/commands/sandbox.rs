@@ -11,39 +11,46 @@ pub fn run(jira_port: u16, align_port: u16, latency_ms: u64) -> Result<i32> {
     let sandbox = Sandbox::start_with(jira_port, align_port, latency)?;
     let demo = sandbox.jira.demo();
     let url = sandbox.jira.url();
-    println!("Jira stand-in:       {url}");
+    crate::outln!("Jira stand-in:       {url}");
     if latency_ms > 0 {
-        println!("  latency:         {latency_ms} ms before each answer");
+        crate::outln!("  latency:         {latency_ms} ms before each answer");
     }
-    println!(
+    crate::outln!(
         "  administrator:   {} / {} (personal access token {})",
-        demo.admin_username, demo.admin_password, demo.admin_token
+        demo.admin_username,
+        demo.admin_password,
+        demo.admin_token
     );
-    println!(
+    crate::outln!(
         "  service account: {} / {}",
-        demo.service_username, demo.service_password
+        demo.service_username,
+        demo.service_password
     );
-    println!(
+    crate::outln!(
         "  test project:    {} ({})",
-        demo.test_project_key, demo.test_project_name
+        demo.test_project_key,
+        demo.test_project_name
     );
     let align = sandbox.align.url();
-    println!("Jira Align stand-in: {align}");
-    println!("  API 2.0 token:     {DEMO_API_TOKEN}");
-    println!();
-    println!("An answers file for another terminal (demo credentials only):");
-    println!();
-    println!(
+    crate::outln!("Jira Align stand-in: {align}");
+    crate::outln!("  API 2.0 token:     {DEMO_API_TOKEN}");
+    crate::outln!();
+    crate::outln!("An answers file for another terminal (demo credentials only):");
+    crate::outln!();
+    crate::outln!(
         "[jira]\nurl = \"{url}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"",
-        demo.admin_token, demo.test_project_key
+        demo.admin_token,
+        demo.test_project_key
     );
-    println!(
+    crate::outln!(
         "[service_account]\nusername = \"{}\"\npassword = \"{}\"",
-        demo.service_username, demo.service_password
+        demo.service_username,
+        demo.service_password
     );
-    println!("[align]\nurl = \"{align}\"\napi_token = \"{DEMO_API_TOKEN}\"");
-    println!();
-    println!("Serving until interrupted (Ctrl-C).");
+    crate::outln!("[align]\nurl = \"{align}\"\napi_token = \"{DEMO_API_TOKEN}\"");
+    crate::outln!();
+    crate::outln!("Serving until interrupted (Ctrl-C).");
+    crate::ui::terminal::set_saved_note("The stand-ins stopped; they keep nothing between runs.");
     loop {
         std::thread::park();
     }

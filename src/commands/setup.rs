@@ -10,7 +10,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
     let all: Vec<_> = STEPS.iter().collect();
     let result = runner::run(&mut ctx, &all, true);
     if let Some(sandbox) = &ctx.sandbox {
-        println!(
+        crate::outln!(
             "\nSandbox: the stand-ins served {} requests (Jira {}, Jira Align {}).",
             sandbox.jira.request_count() + sandbox.align.request_count(),
             sandbox.jira.request_count(),
@@ -23,5 +23,6 @@ pub fn run(config: RunConfig) -> Result<i32> {
             ctx.http.requests_sent()
         );
     }
+    super::save_answers::offer(&mut ctx)?;
     finish(result)
 }

@@ -2,20 +2,23 @@
 
 use serde_json::json;
 
-use super::state_dir;
+use super::{print_json, state_dir, JSON_SCHEMA};
 use crate::config::RunConfig;
-use crate::error::Result;
-use crate::state::{State, STATE_FILE};
+use crate::error::{Result, EXIT_FAILED};
+use crate::outln;
+use crate::state::{State, StepStatus, STATE_FILE};
 use crate::steps::STEPS;
 use crate::store::Store;
 
+/// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
 pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
+    super::profiles::check_known(&config)?;
     let dir = state_dir(&config)?;
-    let state: State = if dir.join(STATE_FILE).exists() {
-        Store::open(&dir)?.load(STATE_FILE)?
-    } else {
-        State::default()
-    };
+    let state = load_state(&dir)?;
+    let any_failed = STEPS
+        .iter()
+        .any(|step| state.step_status(step.number) == StepStatus::Failed);
+    let code = if any_failed { EXIT_FAILED } else { 0 };
     let steps: Vec<_> = STEPS
         .iter()
         .map(|step| {
@@ -46,27 +49,33 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         "token_expires_at": state.token.as_ref().and_then(|t| t.expires_at.clone()),
     });
     if as_json {
-        let all =
-            json!({"profile": config.profile, "state_dir": dir, "steps": steps, "facts": facts});
-        println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
-        return Ok(0);
+        print_json(&json!({
+            "schema": JSON_SCHEMA,
+            "profile": config.profile,
+            "state_dir": dir,
+            "any_failed": any_failed,
+            "steps": steps,
+            "facts": facts,
+        }));
+        return Ok(code);
     }
-    println!("Profile {} (state in {})", config.profile, dir.display());
-    println!();
+    outln!("Profile {} (state in {})", config.profile, dir.display());
+    outln!();
     for step in &steps {
         let detail = step["detail"]
             .as_str()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        println!(
+        let row = format!(
             "{:>2}  {:<18}  {}{}",
-            step["number"],
+            step["number"].as_u64().unwrap_or(0),
             step["status"].as_str().unwrap_or(""),
             step["title"].as_str().unwrap_or(""),
             detail
         );
+        crate::ui::hanging(&row, 24);
     }
-    println!();
+    outln!();
     let labels = [
         ("Jira", "jira_url"),
         ("Jira version", "jira_version"),
@@ -93,5 +102,18 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         })
         .collect();
     crate::ui::fields(&rows);
-    Ok(0)
+    if any_failed {
+        outln!();
+        outln!("A step failed: `align-link step N` runs it again.");
+    }
+    Ok(code)
+}
+
+/// The saved state, read without creating anything; none yet is the empty state.
+pub fn load_state(dir: &std::path::Path) -> Result<State> {
+    if dir.join(STATE_FILE).exists() {
+        Store::open(dir)?.load(STATE_FILE)
+    } else {
+        Ok(State::default())
+    }
 }

@@ -12,6 +12,7 @@ pub fn run(config: RunConfig, number: u8) -> Result<i32> {
         ))
         .hint("`align-link steps` lists them.")
     })?;
+    super::profiles::check_known(&config)?;
     let mut ctx = open_context(config)?;
     ctx.single_step = true;
     finish(runner::run(&mut ctx, &[step], false))

@@ -140,10 +140,20 @@ impl Response {
     }
 }
 
+/// Told of each request as it leaves and when its answer (or failure) is in, with
+/// the request redacted as `-v` shows it: the terminal shows long waits through
+/// this and `--log` records requests, without this module knowing either.
+pub trait RequestObserver: Send + Sync {
+    fn sent(&self, request: &str);
+    /// `outcome`: e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timeout)`.
+    fn answered(&self, request: &str, outcome: &str);
+}
+
 pub struct Http {
     client: Client,
     options: HttpOptions,
     sent: AtomicU64,
+    observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
 impl Http {
@@ -173,7 +183,13 @@ impl Http {
             client,
             options,
             sent: AtomicU64::new(0),
+            observers: Vec::new(),
         })
+    }
+
+    /// Adds an observer of every request from now on.
+    pub fn observe(&mut self, observer: std::sync::Arc<dyn RequestObserver>) {
+        self.observers.push(observer);
     }
 
     /// How many HTTP requests (attempts) this client has sent.
@@ -257,15 +273,24 @@ impl Http {
         };
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
+        let shown = format!(
+            "{} {}{}",
+            request.method,
+            redact_url(&request.url),
+            auth_label(&request.auth)
+        );
         if self.options.verbose {
-            eprintln!(
-                "> {} {}{}",
-                request.method,
-                redact_url(&request.url),
-                auth_label(&request.auth)
-            );
+            eprintln!("> {shown}");
+        }
+        for observer in &self.observers {
+            observer.sent(&shown);
         }
         let response = builder.send();
+        let outcome = |text: String| {
+            for observer in &self.observers {
+                observer.answered(&shown, &text);
+            }
+        };
         let local_now = SystemTime::now();
         let response = match response {
             Ok(response) => response,
@@ -273,19 +298,41 @@ impl Http {
                 if self.options.verbose {
                     eprintln!("< failed after {} ms: {err}", started.elapsed().as_millis());
                 }
+                let kind = if err.is_timeout() {
+                    "timeout"
+                } else if err.is_connect() {
+                    "connection failed"
+                } else {
+                    "transport error"
+                };
+                outcome(format!(
+                    "failed after {} ms ({kind})",
+                    started.elapsed().as_millis()
+                ));
                 return Err(err);
             }
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.text()?;
+        let body = match response.text() {
+            Ok(body) => body,
+            Err(err) => {
+                outcome(format!(
+                    "{status}, body failed after {} ms",
+                    started.elapsed().as_millis()
+                ));
+                return Err(err);
+            }
+        };
+        let answered = format!(
+            "{status} ({} ms, {} bytes)",
+            started.elapsed().as_millis(),
+            body.len()
+        );
         if self.options.verbose {
-            eprintln!(
-                "< {status} ({} ms, {} bytes)",
-                started.elapsed().as_millis(),
-                body.len()
-            );
+            eprintln!("< {answered}");
         }
+        outcome(answered);
         let clock_skew_secs = headers
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())

@@ -26,10 +26,9 @@ pub fn text(change: &Change) -> String {
     }
     if change.destructive {
         lines.push(if change.ours {
-            "      destructive: replaces what this profile put there itself".to_string()
+            "      destructive: this profile put it there".to_string()
         } else {
-            "      DESTRUCTIVE: replaces what this profile did not put there (needs consent)"
-                .to_string()
+            "      DESTRUCTIVE, needs consent: this profile did not put it there".to_string()
         });
     }
     lines.join("\n")

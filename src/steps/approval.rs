@@ -35,7 +35,7 @@ impl Approver for BrowserApproval {
         } else {
             ui::info("No browser started: open this address yourself:");
         }
-        println!("\n    {authorize_url}\n");
+        crate::outln!("\n    {authorize_url}\n");
         ui::info(&format!(
             "Waiting up to {} minutes for Jira's answer…",
             CALLBACK_TIMEOUT.as_secs() / 60
@@ -60,7 +60,7 @@ impl Approver for ManualApproval<'_> {
             "Open this address in a browser logged in to Jira as the service account, click Allow,",
         );
         ui::info("and copy the verification code Jira shows:");
-        println!("\n    {authorize_url}\n");
+        crate::outln!("\n    {authorize_url}\n");
         let check = |v: &str| {
             if v.trim().is_empty() {
                 Err("paste the verification code Jira showed".to_string())

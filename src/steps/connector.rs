@@ -33,8 +33,7 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     let instructions = match auth {
         ConnectorAuth::OAuth => {
             fields.push(("Consumer key", choose_consumer_key(ctx)?));
-            "In Jira Align's Jira connector form, fill in these fields. The consumer key\n\
-             must match Jira's exactly (letters and digits, no spaces):"
+            "In Jira Align's Jira connector form, fill in these fields. The consumer key must match Jira's exactly (letters and digits, no spaces):"
         }
         ConnectorAuth::Pat => {
             fields.push(("Username", service));
@@ -63,9 +62,7 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     ctx.save()?;
     show_with_copy(ctx, instructions, &fields, &COPYABLE)?;
     ui::info(
-        "If the connector's Service Light is gray rather than green, Jira Align Support must\n\
-         switch the service on first: quote the connector type (Jira Connector) and its\n\
-         Connector ID, the number shown on the form.",
+        "If the connector's Service Light is gray rather than green, Jira Align Support must switch the service on first: quote the connector type (Jira Connector) and its Connector ID, the number shown on the form.",
     );
     record_connector_id(ctx)?;
     confirm(ctx)

@@ -59,7 +59,7 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
     if !ctx.prompter.interactive() {
         return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
     }
-    if ctx.prompter.confirm("Done in Jira Align?", true)? {
+    if ctx.prompter.confirm("Done in Jira Align?", false)? {
         Ok(Outcome::Done("confirmed by the operator".into()))
     } else {
         Ok(Outcome::NeedsOperator("not confirmed yet".into()))
@@ -84,8 +84,7 @@ pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     }
     guide(
         ctx,
-        "Sign in to Jira Align as a Super Admin and open Administration:\n\
-         the gear icon at the bottom of the left-hand menu.",
+        "Sign in to Jira Align as a Super Admin and open Administration: the gear icon at the bottom of the left-hand menu.",
         &[("Jira Align", align.to_string())],
     )
 }
@@ -101,8 +100,7 @@ pub fn open_jira_settings(ctx: &mut Ctx) -> Result<Outcome> {
 pub fn open_connectors(ctx: &mut Ctx) -> Result<Outcome> {
     guide(
         ctx,
-        "Click the Jira Connectors button, then add a connector for this Jira\n\
-         (or open the one that already points at it).",
+        "Click the Jira Connectors button, then add a connector for this Jira (or open the one that already points at it).",
         &[],
     )
 }
@@ -115,8 +113,7 @@ pub fn back_to_connector(ctx: &mut Ctx) -> Result<Outcome> {
     let name = ctx.connector_name();
     guide(
         ctx,
-        "Go back to the Jira connector in Jira Align (Administration > Connectors >\n\
-         Jira Settings > Jira Connectors) and open it.",
+        "Go back to the Jira connector in Jira Align (Administration > Connectors > Jira Settings > Jira Connectors) and open it.",
         &[("Connector", name)],
     )
 }
@@ -124,9 +121,7 @@ pub fn back_to_connector(ctx: &mut Ctx) -> Result<Outcome> {
 pub fn activate(ctx: &mut Ctx) -> Result<Outcome> {
     guide(
         ctx,
-        "Activate the connector in Jira Align. If its Service Light stays gray, Jira Align\n\
-         Support must switch the service on: quote the connector type (Jira Connector)\n\
-         and the Connector ID shown on the form.",
+        "Activate the connector in Jira Align. If its Service Light stays gray, Jira Align Support must switch the service on: quote the connector type (Jira Connector) and the Connector ID shown on the form.",
         &[],
     )
 }

@@ -36,13 +36,23 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     if ctx.answers.keys.source.is_some() || decided || !ctx.prompter.interactive() {
         return Ok(key_source(ctx));
     }
+    ui::info(
+        "Jira Align can make the key pair (Generate New Key on the connector form); align-link then installs its public key on the Jira link. Or align-link makes the pair and completes the OAuth handshake itself.",
+    );
+    // The sandbox has no Jira Align screen to generate a key on: its own key is the way there.
+    let default = if ctx.config.sandbox {
+        ui::info("In the sandbox, align-link's own key pair is the default.");
+        1
+    } else {
+        0
+    };
     let choice = ctx.prompter.select(
         "Who makes the RSA key pair?",
         &[
-            "Jira Align (Generate New Key on the connector form); align-link installs its public key",
-            "align-link, which then completes the OAuth handshake itself",
+            "Jira Align (Generate New Key)",
+            "align-link (its own key pair)",
         ],
-        0,
+        default,
     )?;
     let source = if choice == 0 {
         KeySource::Align

@@ -35,6 +35,40 @@ pub enum Mode {
     Guided,
 }
 
+impl Side {
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Jira => "Jira",
+            Side::Align => "Jira Align",
+            Side::Both => "both",
+        }
+    }
+}
+
+impl Mode {
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Automated => "automated",
+            Mode::Guided => "guided",
+        }
+    }
+}
+
+impl crate::ui::StepHeading for Step {
+    fn number(&self) -> u8 {
+        self.number
+    }
+    fn side(&self) -> &'static str {
+        self.side.label()
+    }
+    fn mode(&self) -> &'static str {
+        self.mode.label()
+    }
+    fn title(&self) -> &'static str {
+        self.title
+    }
+}
+
 /// What running a step came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

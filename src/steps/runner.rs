@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
         }
         let status = ctx.state.step_status(step.number);
         if skip_done && matches!(status, StepStatus::Done | StepStatus::Skipped) {
-            println!(
+            crate::outln!(
                 "Step {:>2} {}: already {}, skipping",
                 step.number,
                 step.title,
@@ -35,7 +35,7 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
             report.skipped_as_done.push(step.number);
             continue;
         }
-        ui::step_header(step);
+        ui::step_header(*step);
         match (step.run)(ctx) {
             Ok(Outcome::Done(detail)) => {
                 ctx.record(step.number, StepStatus::Done, Some(detail))?;
@@ -71,15 +71,15 @@ fn one_line(err: &AppError) -> String {
 
 /// The closing lines of a run.
 pub fn summarize(report: &Report) {
-    println!();
+    crate::outln!();
     if report.waiting.is_empty() {
-        println!("Done: every step requested is complete.");
+        crate::outln!("Done: every step requested is complete.");
         return;
     }
-    println!("The automated steps are done. These wait for the operator in Jira Align:");
+    crate::outln!("The automated steps are done. These wait for the operator in Jira Align:");
     for (number, detail) in &report.waiting {
         let title = super::by_number(*number).map(|s| s.title).unwrap_or("");
-        println!("  step {number:>2}: {title} ({detail})");
+        crate::outln!("  step {number:>2}: {title} ({detail})");
     }
-    println!("After doing them, confirm each with `align-link step N` in a terminal.");
+    crate::outln!("After doing them, confirm each with `align-link step N` in a terminal.");
 }

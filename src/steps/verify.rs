@@ -63,8 +63,7 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
     ));
     let guided = guide(
         ctx,
-        "Click Test Now on the connector. The result takes a few minutes and the page\n\
-         does not refresh by itself: reload it to see the outcome.",
+        "Click Test Now on the connector. The result takes a few minutes and the page does not refresh by itself: reload it to see the outcome.",
         &[],
     )?;
     Ok(with_guide(guided, "Basic credentials work".into()))
@@ -75,9 +74,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     let jira_side = check_jira_side(ctx, &key)?;
     let guided = guide(
         ctx,
-        "In Jira Align, map the project to a program (Administration > Connectors >\n\
-         Jira Settings > Manage Projects), make sure the connector is active, and wait\n\
-         for the sync.",
+        "In Jira Align, map the project to a program (Administration > Connectors > Jira Settings > Manage Projects), make sure the connector is active, and wait for the sync.",
         &[("Jira project", key.clone())],
     )?;
     let Some(auth) = ctx.align_api_auth()? else {

@@ -17,11 +17,11 @@ fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
     // Kill ever later, so the kills land in different steps and writes.
     for delay_ms in [30u64, 80, 150, 250, 400, 600, 900] {
         let mut child = Command::new(&binary)
+            .args(["setup", "--yes"])
             .arg("--answers")
             .arg(env.answers_path())
             .arg("--state-dir")
             .arg(env.state_dir())
-            .args(["setup", "--yes"])
             .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
             .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
             .env_remove("BROWSER")

@@ -51,7 +51,7 @@ fn plan_after_setup_says_no_changes_then_shows_a_replacement_with_both_values() 
     );
 
     let json: serde_json::Value = serde_json::from_str(&plan(&env, &["--json"])).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema"], 1);
     assert_eq!(json["changes"], serde_json::json!([]));
     let state = env.state();
     let ours = state["consumer"]["key"].as_str().unwrap();

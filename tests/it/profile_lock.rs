@@ -10,11 +10,11 @@ use support::{assert_success, stderr, stdout, Env};
 
 fn spawn_setup(env: &Env) -> Child {
     Command::new(assert_cmd::cargo::cargo_bin("align-link"))
+        .args(["setup", "--yes"])
         .arg("--answers")
         .arg(env.answers_path())
         .arg("--state-dir")
         .arg(env.state_dir())
-        .args(["setup", "--yes"])
         .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
         .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
         .env_remove("BROWSER")

@@ -17,11 +17,12 @@ fn interactive(env: &Env, args: &[&str]) -> Command {
 /// As `interactive`, in another state directory: another profile.
 fn interactive_in(env: &Env, state_dir: &std::path::Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("align-link"));
-    cmd.arg("--answers")
+    cmd.args(args)
+        .arg("--answers")
         .arg(env.answers_path())
         .arg("--state-dir")
         .arg(state_dir)
-        .args(args)
+        .env("XDG_CONFIG_HOME", env.config_home())
         .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
         .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
         .env("TERM", "xterm")
@@ -130,15 +131,17 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
     let mut copy_offers = 0;
     let mut connector_id_asked = false;
     let mut align_token_asked = false;
+    let mut saved_offered = false;
     loop {
         let (before, found) = session
             .exp_any(vec![
-                ReadUntil::String("Done in Jira Align? [Y/n]".into()),
+                ReadUntil::String("Done in Jira Align? [y/N]".into()),
                 ReadUntil::String("Application link name in Jira [".into()),
                 ReadUntil::String("> Nothing more: continue".into()),
                 ReadUntil::String("Connector ID shown on the form".into()),
                 ReadUntil::String("Jira Align API 2.0 token".into()),
                 ReadUntil::String("Name for the connector in Jira Align [".into()),
+                ReadUntil::String("Save these answers as profile".into()),
                 ReadUntil::String("Done: every step requested is complete".into()),
                 ReadUntil::String("Error:".into()),
             ])
@@ -162,10 +165,13 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
             session.send_line("Jira DC (prod)").unwrap();
         } else if found.contains("Application link name") {
             session.send_line("").unwrap(); // accept the default, "Jira Align"
+        } else if found.contains("Save these answers") {
+            session.send_line("y").unwrap();
+            saved_offered = true;
         } else if found.contains("Done in Jira Align?") {
             confirmations += 1;
-            session.send("y").unwrap();
-            session.flush().unwrap();
+            // A confirmation needs Enter: `y` alone confirms nothing.
+            session.send_line("y").unwrap();
         } else {
             let rest = format!("{before}{found}");
             assert!(
@@ -202,6 +208,14 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
         );
     }
     assert_eq!(env.state()["token"]["approval"].as_str(), Some("browser"));
+    // Offered at the end: the answers, kept as the profile's config.
+    assert!(saved_offered);
+    let config = env.config_home().join("align-link/default.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("env = \"TEST_JIRA_PAT\""), "{text}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
     assert_eq!(env.jira.access_tokens()[0].username, "svc-jira-align");
 }
 
@@ -216,14 +230,14 @@ fn a_terminal_asks_before_replacing_another_profiles_consumer_and_defaults_to_no
     support::assert_exit(&refused, 1);
 
     let consumer_key = || env.jira.links()[0].consumer.clone().unwrap().key;
-    for (answer, replaced) in [("\r", false), ("y", true)] {
+    for (answer, replaced) in [("\r", false), ("y\r", true)] {
         let mut session =
             spawn_with_options(interactive_in(&env, &second, &["step", "13"]), options()).unwrap();
         session
             .exp_string("Application link name in Jira [")
             .unwrap();
         session.send_line("").unwrap();
-        session.exp_string("needs consent").unwrap();
+        session.exp_string("DESTRUCTIVE, needs consent").unwrap();
         session
             .exp_string("Make this change in Jira? [y/N]")
             .unwrap();

@@ -258,6 +258,7 @@ fn sandbox_setup_needs_no_answers_file() {
     let output = assert_cmd::Command::cargo_bin("align-link")
         .unwrap()
         .args(["setup", "--sandbox", "--yes"])
+        .env("COLUMNS", support::WIDE)
         .env("XDG_STATE_HOME", dir.path().join("xdg"))
         .env("TMPDIR", dir.path())
         .env_remove("BROWSER")

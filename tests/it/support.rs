@@ -61,7 +61,14 @@ impl Env {
         write_private(&self.answers_path(), &text.replace(from, to));
     }
 
-    /// The binary with the answers file and state directory, no browser, no terminal.
+    /// Where the profiles' config files live for this test (`XDG_CONFIG_HOME`).
+    pub fn config_home(&self) -> PathBuf {
+        self.dir.path().join("config")
+    }
+
+    /// The binary with the answers file and state directory, no browser, no
+    /// terminal. `args` starts with the subcommand; the answers file and state
+    /// directory follow it, where the subcommand takes them.
     pub fn cmd(&self, args: &[&str]) -> Command {
         self.cmd_in(&self.state_dir(), args)
     }
@@ -69,11 +76,11 @@ impl Env {
     /// As `cmd`, with another state directory: another profile on the same Jira.
     pub fn cmd_in(&self, state_dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("align-link").unwrap();
-        cmd.arg("--answers")
-            .arg(self.answers_path())
-            .arg("--state-dir")
-            .arg(state_dir)
-            .args(args)
+        cmd.args(args);
+        add_profile_args(&mut cmd, args.first().copied(), self, state_dir);
+        // Wide: assertions look for whole sentences, which 80 columns would wrap.
+        cmd.env("XDG_CONFIG_HOME", self.config_home())
+            .env("COLUMNS", WIDE)
             .env("TEST_JIRA_PAT", &self.jira.demo().admin_token)
             .env("TEST_SERVICE_PASSWORD", &self.jira.demo().service_password)
             .env_remove("BROWSER")
@@ -110,6 +117,25 @@ impl Env {
             .and_then(|status| status.as_str())
             .unwrap_or("pending")
             .to_string()
+    }
+}
+
+/// `COLUMNS` for runs whose output is searched for whole sentences.
+pub const WIDE: &str = "1000";
+
+/// `--answers` and `--state-dir` for the subcommands that take them (`steps`
+/// takes neither; `status` and `profiles` no answers file).
+fn add_profile_args(cmd: &mut Command, subcommand: Option<&str>, env: &Env, state_dir: &Path) {
+    let (answers, state) = match subcommand {
+        Some("steps" | "profiles" | "completions" | "man" | "sandbox") => (false, false),
+        Some("status") => (false, true),
+        _ => (true, true),
+    };
+    if answers {
+        cmd.arg("--answers").arg(env.answers_path());
+    }
+    if state {
+        cmd.arg("--state-dir").arg(state_dir);
     }
 }
 

@@ -78,7 +78,7 @@ fn a_device_fifo_or_huge_ca_certificate_is_refused() {
     let env = Env::new();
     for (path, reason) in bad_files(env.dir.path()) {
         let shown = path.display().to_string();
-        let output = run(&env, &["--ca-cert", &shown, "setup", "--yes"]);
+        let output = run(&env, &["setup", "--yes", "--ca-cert", &shown]);
         assert_exit(&output, 2);
         let err = stderr(&output);
         assert!(
@@ -95,9 +95,9 @@ fn a_device_fifo_or_huge_answers_file_is_refused() {
         let shown = path.display().to_string();
         let output = assert_cmd::Command::cargo_bin("align-link")
             .unwrap()
+            .args(["setup", "--yes"])
             .args(["--answers", &shown, "--state-dir"])
             .arg(env.state_dir())
-            .args(["setup", "--yes"])
             .timeout(NO_HANG)
             .output()
             .unwrap();

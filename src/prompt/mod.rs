@@ -2,6 +2,14 @@
 //! step logic runs from a terminal, from an answers file with `--yes`, or from a test.
 //! Step code never touches dialoguer: it needs a real TTY.
 
+mod logged;
+mod scripted;
+mod terminal;
+
+pub use logged::Logged;
+pub use scripted::{Reply, Scripted};
+pub use terminal::{osc52, Terminal};
+
 use crate::error::{AppError, Result};
 
 pub struct Question<'a> {
@@ -91,84 +99,6 @@ pub fn missing_answer(key: &str) -> AppError {
         .hint(format!(
             "Add `{field} = ...` under `[{table}]` in the answers file (see examples/answers.toml), or run in a terminal without --yes."
         ))
-}
-
-/// A person at a terminal, through dialoguer.
-pub struct Terminal;
-
-impl Prompter for Terminal {
-    fn interactive(&self) -> bool {
-        true
-    }
-
-    fn ask(&mut self, question: &Question) -> Result<String> {
-        if question.secret {
-            let value = dialoguer::Password::new()
-                .with_prompt(question.prompt)
-                .allow_empty_password(question.default.is_some())
-                .validate_with(|value: &String| (question.validate)(value))
-                .interact()
-                .map_err(terminal_error)?;
-            return Ok(match (&question.default, value.is_empty()) {
-                (Some(default), true) => default.clone(),
-                _ => value,
-            });
-        }
-        let mut input = dialoguer::Input::<String>::new().with_prompt(question.prompt);
-        match question.default.as_deref() {
-            // An empty default marks an optional answer: Enter gives "".
-            Some("") => input = input.allow_empty(true),
-            Some(default) => input = input.default(default.to_string()),
-            None => {}
-        }
-        input
-            .validate_with(|value: &String| (question.validate)(value.trim()))
-            .interact_text()
-            .map(|value| value.trim().to_string())
-            .map_err(terminal_error)
-    }
-
-    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
-        dialoguer::Confirm::new()
-            .with_prompt(prompt)
-            .default(default)
-            .interact()
-            .map_err(terminal_error)
-    }
-
-    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
-        dialoguer::Select::new()
-            .with_prompt(prompt)
-            .items(options)
-            .default(default)
-            .interact()
-            .map_err(terminal_error)
-    }
-
-    fn copy_to_clipboard(&mut self, text: &str) -> bool {
-        use std::io::{IsTerminal, Write};
-        let mut terminal = std::io::stderr();
-        terminal.is_terminal()
-            && terminal
-                .write_all(osc52(text).as_bytes())
-                .and_then(|_| terminal.flush())
-                .is_ok()
-    }
-}
-
-/// OSC 52: the terminal itself sets the clipboard, so this works over SSH too.
-/// Terminals that do not support it ignore the sequence.
-pub fn osc52(text: &str) -> String {
-    use base64::Engine;
-    format!(
-        "\x1b]52;c;{}\x07",
-        base64::engine::general_purpose::STANDARD.encode(text)
-    )
-}
-
-fn terminal_error(err: dialoguer::Error) -> AppError {
-    AppError::failed(format!("the terminal prompt failed: {err}"))
-        .hint("Run with --yes and an answers file (--answers FILE) where no terminal is available.")
 }
 
 #[cfg(test)]

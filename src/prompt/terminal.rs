@@ -1,0 +1,152 @@
+//! A person at a terminal, through dialoguer.
+//!
+//! dialoguer redraws a prompt or menu by clearing as many lines as it printed; a
+//! line the terminal wrapped makes it clear too few, and the menu is redrawn
+//! garbled. So every line it prints is made to fit the width first: a long prompt
+//! is printed above (wrapped), and menu options are shortened with "…".
+
+use std::io::Write;
+
+use super::{Prompter, Question};
+use crate::error::{AppError, Result};
+use crate::ui;
+
+pub struct Terminal;
+
+/// Columns dialoguer's theme adds to a prompt, plus one spare: ` [DEFAULT]: ` for
+/// text, `: ` for a password, ` [y/N] ` for a confirmation, `:` for a menu.
+const TEXT_DECORATION: usize = 6;
+const PASSWORD_DECORATION: usize = 3;
+const CONFIRM_DECORATION: usize = 8;
+const MENU_DECORATION: usize = 2;
+/// Columns before each menu option (`> ` or two spaces) and a margin.
+const OPTION_DECORATION: usize = 4;
+
+impl Prompter for Terminal {
+    fn interactive(&self) -> bool {
+        true
+    }
+
+    fn ask(&mut self, question: &Question) -> Result<String> {
+        let reserve = match (question.secret, question.default.as_deref()) {
+            (true, _) => PASSWORD_DECORATION,
+            (false, Some(default)) => TEXT_DECORATION + default.chars().count(),
+            (false, None) => TEXT_DECORATION,
+        };
+        let prompt = fit_prompt(question.prompt, reserve);
+        if question.secret {
+            let value = dialoguer::Password::new()
+                .with_prompt(prompt)
+                .allow_empty_password(question.default.is_some())
+                .validate_with(|value: &String| (question.validate)(value))
+                .interact()
+                .map_err(terminal_error)?;
+            return Ok(match (&question.default, value.is_empty()) {
+                (Some(default), true) => default.clone(),
+                _ => value,
+            });
+        }
+        let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
+        match question.default.as_deref() {
+            // An empty default marks an optional answer: Enter gives "".
+            Some("") => input = input.allow_empty(true),
+            Some(default) => input = input.default(default.to_string()),
+            None => {}
+        }
+        input
+            .validate_with(|value: &String| (question.validate)(value.trim()))
+            .interact_text()
+            .map(|value| value.trim().to_string())
+            .map_err(terminal_error)
+    }
+
+    /// Needs Enter: a stray `y` never confirms on its own.
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        dialoguer::Confirm::new()
+            .with_prompt(fit_prompt(prompt, CONFIRM_DECORATION))
+            .default(default)
+            .wait_for_newline(true)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
+        let width = ui::width();
+        let items: Vec<String> = options
+            .iter()
+            .map(|option| shorten(option, width.saturating_sub(OPTION_DECORATION)))
+            .collect();
+        dialoguer::Select::new()
+            .with_prompt(fit_prompt(prompt, MENU_DECORATION))
+            .items(&items)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn copy_to_clipboard(&mut self, text: &str) -> bool {
+        use std::io::IsTerminal;
+        let mut terminal = std::io::stderr();
+        terminal.is_terminal()
+            && terminal
+                .write_all(osc52(text).as_bytes())
+                .and_then(|_| terminal.flush())
+                .is_ok()
+    }
+}
+
+/// A prompt that fits on one line beside dialoguer's decoration: a longer one is
+/// printed above, wrapped, and its last line stays the prompt.
+fn fit_prompt(prompt: &str, reserve: usize) -> String {
+    let width = ui::width().saturating_sub(reserve).max(20);
+    if prompt.chars().count() <= width {
+        return prompt.to_string();
+    }
+    let mut lines = ui::wrap(prompt, "", width);
+    let last = lines.pop().unwrap_or_default();
+    let mut stderr = std::io::stderr();
+    for line in lines {
+        let _ = writeln!(stderr, "{line}");
+    }
+    last
+}
+
+/// `text` cut to `max` columns, marked with "…" when cut.
+fn shorten(text: &str, max: usize) -> String {
+    let max = max.max(10);
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// OSC 52: the terminal itself sets the clipboard, so this works over SSH too.
+/// Terminals that do not support it ignore the sequence.
+pub fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+fn terminal_error(err: dialoguer::Error) -> AppError {
+    AppError::failed(format!("the terminal prompt failed: {err}"))
+        .hint("Run with --yes and an answers file (--answers FILE) where no terminal is available.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortens_long_options_only() {
+        assert_eq!(shorten("short", 40), "short");
+        let long =
+            "Jira Align (Generate New Key on the connector form); align-link installs its key";
+        let cut = shorten(long, 56);
+        assert_eq!(cut.chars().count(), 56);
+        assert!(cut.ends_with('…'));
+    }
+}

@@ -1,0 +1,219 @@
+//! What the wizard prints. Progress goes to stdout; warnings to stderr. Nothing
+//! here is given a secret to print.
+//!
+//! The bottom layer of the presentation: it imports nothing of align-link's own
+//! above `util`. Text is wrapped to the terminal's width at word boundaries (80
+//! columns when stdout is not a terminal), and a closed stdout ends the process
+//! quietly instead of panicking (see [`out`]).
+
+pub mod log;
+pub mod terminal;
+pub mod wait;
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+/// Prints one line to stdout, like `println!`, but a closed pipe
+/// (`align-link steps | head -1`) ends the process quietly with exit 0, as
+/// ripgrep does: the reader has what it wanted, and every state write is atomic,
+/// so stopping here loses nothing.
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::ui::out("") };
+    ($($arg:tt)*) => { $crate::ui::out(format_args!($($arg)*)) };
+}
+
+/// Writes `text` and a newline to stdout; see [`outln!`].
+pub fn out(text: impl Display) {
+    let mut stdout = io::stdout().lock();
+    if let Err(err) = writeln!(stdout, "{text}").and_then(|_| stdout.flush()) {
+        stdout_failed(err);
+    }
+}
+
+/// A closed pipe ends the run quietly; any other write error is ignored (there is
+/// nowhere left to report it).
+fn stdout_failed(err: io::Error) {
+    if err.kind() == io::ErrorKind::BrokenPipe {
+        terminal::restore();
+        std::process::exit(0);
+    }
+}
+
+/// The width text is wrapped to.
+pub fn width() -> usize {
+    terminal::width()
+}
+
+/// `text` wrapped at word boundaries to `width` columns, each line starting with
+/// `indent`; words longer than a line (URLs, base64) are kept whole, never split,
+/// so they can still be copied.
+pub fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
+    let options = textwrap::Options::new(width.max(indent.len() + 20))
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    text.lines()
+        .flat_map(|line| {
+            if line.trim().is_empty() {
+                vec![String::new()]
+            } else {
+                textwrap::wrap(line, &options)
+                    .into_iter()
+                    .map(|l| l.into_owned())
+                    .collect()
+            }
+        })
+        .collect()
+}
+
+/// What a step's heading shows; the table of steps implements it, so this layer
+/// needs nothing from the layers above.
+pub trait StepHeading {
+    fn number(&self) -> u8;
+    /// Where it happens: "Jira", "Jira Align" or "both".
+    fn side(&self) -> &'static str;
+    /// "automated" or "guided".
+    fn mode(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+}
+
+pub fn step_header(step: &dyn StepHeading) {
+    out("");
+    let text = format!(
+        "Step {:>2} [{}, {}] {}",
+        step.number(),
+        step.side(),
+        step.mode(),
+        step.title()
+    );
+    log::note(&text);
+    let options = textwrap::Options::new(width())
+        .subsequent_indent("        ")
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(&text, &options) {
+        out(line);
+    }
+}
+
+/// One line of a table, wrapped to the width with its continuation indented by
+/// `indent` columns (under the last column).
+pub fn hanging(text: &str, indent: usize) {
+    let pad = " ".repeat(indent);
+    // textwrap drops leading spaces: they go back in as the first line's indent.
+    let body = text.trim_start();
+    let lead = &text[..text.len() - body.len()];
+    let options = textwrap::Options::new(width().max(indent + 20))
+        .initial_indent(lead)
+        .subsequent_indent(&pad)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(body, &options) {
+        out(line);
+    }
+}
+
+pub fn info(text: &str) {
+    for line in wrap(text, "  ", width()) {
+        out(line);
+    }
+}
+
+pub fn ok(text: &str) {
+    let options = textwrap::Options::new(width())
+        .initial_indent("  ✓ ")
+        .subsequent_indent("    ")
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    for line in textwrap::wrap(text, &options) {
+        out(line);
+    }
+}
+
+pub fn warn(text: &str) {
+    eprintln!("Warning: {text}");
+}
+
+/// An error at the command boundary, on stderr.
+pub fn error(text: &str) {
+    eprintln!("{text}");
+}
+
+/// Labelled values, aligned, for the operator to copy into a form; a long value
+/// wraps under itself, never under the labels.
+pub fn fields(rows: &[(&str, String)]) {
+    let label_width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
+    let hanging = " ".repeat(4 + label_width + 3);
+    for (label, value) in rows {
+        let first = format!("    {label:<label_width$} : ");
+        let mut lines = value.lines();
+        let head = lines.next().unwrap_or("");
+        let options = textwrap::Options::new(width())
+            .initial_indent(&first)
+            .subsequent_indent(&hanging)
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        if head.is_empty() {
+            out(first.trim_end());
+        }
+        for line in textwrap::wrap(head, &options) {
+            out(line);
+        }
+        for more in lines {
+            out(format!("{hanging}{more}"));
+        }
+    }
+}
+
+/// A spinner on stderr for a wait of known length; hidden when stderr is not a
+/// terminal (indicatif decides), so logs and tests see only the outcome.
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Spinner {
+    pub fn start() -> Spinner {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner(bar)
+    }
+
+    pub fn say(&self, message: String) {
+        self.0.set_message(message);
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_at_word_boundaries_and_keeps_long_words_whole() {
+        let text = "In Administration, open Connectors, then Jira Settings, and find the connector";
+        let lines = wrap(text, "  ", 40);
+        assert!(lines.len() > 1);
+        for line in &lines {
+            assert!(line.chars().count() <= 40, "{line:?}");
+            assert!(line.starts_with("  "));
+        }
+        let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+        assert_eq!(words.join(" "), text, "no word is split");
+        let url = format!("https://jira.example.com/{}", "x".repeat(60));
+        assert_eq!(wrap(&url, "  ", 40), vec![format!("  {url}")]);
+        let id = "3e3e3576-7645-322b-a0e7-a5d3e802d3a0";
+        let lines = wrap(&format!("created link {id}"), "", 30);
+        assert_eq!(lines.last().unwrap(), id, "not split at its hyphens");
+    }
+
+    #[test]
+    fn keeps_explicit_lines_and_blank_lines() {
+        let lines = wrap("one\n\ntwo", "  ", 80);
+        assert_eq!(lines, vec!["  one", "", "  two"]);
+    }
+}

@@ -1,0 +1,99 @@
+//! The terminal itself: its width, and leaving it as it was found when the
+//! operator presses Ctrl-C.
+//!
+//! The interrupt handler comes from the `ctrlc` crate: it runs on a thread of its
+//! own rather than inside the signal handler, so it may print, take locks and
+//! restore the terminal, which a bare signal handler may not.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Mutex, OnceLock};
+
+/// Exit code after Ctrl-C: 128 + SIGINT, as shells report it.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
+/// Columns when stdout is not a terminal (a pipe, a file, a test).
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// The terminal's width in columns (stdout, else stderr, else stdin); when none
+/// is a terminal, `COLUMNS` if set (as for `ls`), else [`DEFAULT_WIDTH`].
+pub fn width() -> usize {
+    match terminal_size::terminal_size() {
+        Some((terminal_size::Width(columns), _)) if columns > 0 => columns as usize,
+        _ => columns_from_env(std::env::var("COLUMNS").ok().as_deref()),
+    }
+}
+
+fn columns_from_env(value: Option<&str>) -> usize {
+    value
+        .and_then(|text| text.trim().parse::<usize>().ok())
+        .filter(|columns| (20..=10_000).contains(columns))
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
+/// The terminal settings at start-up, restored on Ctrl-C: a password prompt turns
+/// echo off, and an interrupted one would leave it off.
+static SAVED_TERMIOS: OnceLock<libc::termios> = OnceLock::new();
+
+/// What Ctrl-C should say was saved, e.g. the state directory; set once a command
+/// knows.
+static SAVED_NOTE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Tells the interrupt handler what to say is saved.
+pub fn set_saved_note(note: impl Into<String>) {
+    if let Ok(mut slot) = SAVED_NOTE.lock() {
+        *slot = Some(note.into());
+    }
+}
+
+/// Ctrl-C: restore the terminal (settings and cursor), say what was saved, exit 130.
+pub fn install_interrupt_handler() {
+    if std::io::stdin().is_terminal() {
+        // SAFETY: tcgetattr only writes into the termios we hand it.
+        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
+        if unsafe { libc::tcgetattr(libc::STDIN_FILENO, termios.as_mut_ptr()) } == 0 {
+            let _ = SAVED_TERMIOS.set(unsafe { termios.assume_init() });
+        }
+    }
+    // Fails only when a handler is set already (a second call): nothing to do then.
+    let _ = ctrlc::set_handler(|| {
+        restore();
+        let note = SAVED_NOTE
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+            .unwrap_or_else(|| "Nothing was changed.".to_string());
+        let mut stderr = std::io::stderr();
+        let _ = writeln!(stderr, "\nInterrupted. {note}");
+        let _ = stderr.flush();
+        std::process::exit(EXIT_INTERRUPTED);
+    });
+}
+
+/// Puts the terminal back: the settings saved at start-up and a visible cursor
+/// (dialoguer hides it while a menu is shown).
+pub fn restore() {
+    if let Some(termios) = SAVED_TERMIOS.get() {
+        // SAFETY: restores settings read from the same descriptor at start-up.
+        unsafe {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, termios);
+        }
+    }
+    let mut stderr = std::io::stderr();
+    if stderr.is_terminal() {
+        let _ = stderr.write_all(b"\x1b[?25h");
+        let _ = stderr.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_from_the_environment_else_eighty() {
+        assert_eq!(columns_from_env(None), 80);
+        assert_eq!(columns_from_env(Some("132")), 132);
+        assert_eq!(columns_from_env(Some("wide")), 80);
+        assert_eq!(columns_from_env(Some("3")), 80);
+    }
+}

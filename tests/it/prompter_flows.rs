@@ -1,0 +1,137 @@
+//! Interactive paths run in-process with a scripted person (`prompt::Scripted`):
+//! each reply is checked against the question it meets, so a question added,
+//! dropped or reordered fails here; the pseudo-terminal tests (`pty`) cover the
+//! real terminal.
+
+use std::path::Path;
+
+use align_link::answers::Answers;
+use align_link::config::{RawOptions, RunConfig};
+use align_link::context::Ctx;
+use align_link::domain::{ConnectorAuth, KeySource};
+use align_link::prompt::{Reply, Scripted};
+use align_link::steps::{by_number, runner};
+use align_link::store::Store;
+use tempfile::TempDir;
+
+const ANSWERS: &str = "[jira]\nurl = \"https://jira.example.com\"\n\
+                       [align]\nurl = \"https://acme.jiraalign.com\"\n[keys]\nbits = 2048\n";
+
+/// A context over a fresh state directory with `script` answering; `sandbox`
+/// as with `--sandbox` (no stand-ins are started: these steps make no request).
+fn context(dir: &TempDir, script: &Scripted, sandbox: bool) -> Ctx {
+    let raw = RawOptions {
+        state_dir: Some(dir.path().join("state")),
+        sandbox,
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, true, None).unwrap();
+    let answers = Answers::parse(ANSWERS, Path::new("answers.toml"), &|_| None).unwrap();
+    let store = Store::open(&dir.path().join("state")).unwrap();
+    Ctx::new(config, answers, store, Box::new(script.clone()), None).unwrap()
+}
+
+fn run_step(ctx: &mut Ctx, number: u8) {
+    runner::run(ctx, &[by_number(number).unwrap()], false).unwrap();
+}
+
+/// Step 4 as an operator answers it: its questions in order, the copy menu, and
+/// a confirmation that defaults to No.
+fn step_4_script() -> Vec<Reply> {
+    vec![
+        Reply::text("align.connector_name", "Jira DC (prod)"),
+        Reply::choose("How should the connector sign in", "OAuth"),
+        Reply::choose("Copy a value", "Consumer key"),
+        Reply::choose("Copy a value", ""), // Enter: "Nothing more: continue"
+        Reply::text("connector.id", "42"),
+        Reply::confirm("Done in Jira Align?", true),
+    ]
+}
+
+#[test]
+fn step_4_asks_its_questions_in_order_and_records_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = Scripted::new(step_4_script());
+    let mut ctx = context(&dir, &script, false);
+    run_step(&mut ctx, 4);
+    assert!(script.remaining().is_empty(), "{:?}", script.remaining());
+    let asked = script.asked();
+    assert_eq!(
+        asked.last().map(String::as_str),
+        Some("confirm Done in Jira Align? [default no]"),
+        "{asked:?}"
+    );
+    let align = ctx.state.align.clone().unwrap();
+    assert_eq!(align.connector_name, "Jira DC (prod)");
+    assert_eq!(align.connector_id, Some(42));
+    assert_eq!(align.connector_auth, Some(ConnectorAuth::OAuth));
+    assert!(ctx.state.consumer.is_some(), "a consumer key was chosen");
+    assert_eq!(
+        ctx.state.step_status(4),
+        align_link::state::StepStatus::Done
+    );
+}
+
+#[test]
+fn step_4_not_confirmed_waits_for_the_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut replies = step_4_script();
+    *replies.last_mut().unwrap() = Reply::confirm("Done in Jira Align?", false);
+    let script = Scripted::new(replies);
+    let mut ctx = context(&dir, &script, false);
+    run_step(&mut ctx, 4);
+    assert_eq!(
+        ctx.state.step_status(4),
+        align_link::state::StepStatus::NeedsOperator
+    );
+}
+
+#[test]
+fn step_5_in_the_sandbox_defaults_to_align_links_own_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut replies = step_4_script();
+    replies.push(Reply::choose("Who makes the RSA key pair?", "")); // Enter
+    let script = Scripted::new(replies);
+    let mut ctx = context(&dir, &script, true);
+    run_step(&mut ctx, 4);
+    run_step(&mut ctx, 5);
+    assert!(script.remaining().is_empty(), "{:?}", script.remaining());
+    assert!(
+        script.asked().contains(
+            &"select Who makes the RSA key pair? [default align-link (its own key pair)]".into()
+        ),
+        "{:?}",
+        script.asked()
+    );
+    let consumer = ctx.state.consumer.clone().unwrap();
+    assert_eq!(consumer.key_source, Some(KeySource::Generate));
+    assert_eq!(consumer.bits, Some(2048));
+}
+
+#[test]
+fn step_5_takes_jira_aligns_pasted_key_outside_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let pem = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-key-2048.pem"),
+    )
+    .unwrap();
+    let private = align_link::keys::private_key_from_pem(&pem).unwrap();
+    let public = align_link::keys::public_key_to_pem(&rsa::RsaPublicKey::from(&private));
+    let mut replies = step_4_script();
+    replies.push(Reply::choose("Who makes the RSA key pair?", "Jira Align"));
+    replies.push(Reply::text("keys.public_key", &public));
+    let script = Scripted::new(replies);
+    let mut ctx = context(&dir, &script, false);
+    run_step(&mut ctx, 4);
+    run_step(&mut ctx, 5);
+    assert!(
+        script.asked().contains(
+            &"select Who makes the RSA key pair? [default Jira Align (Generate New Key)]".into()
+        ),
+        "{:?}",
+        script.asked()
+    );
+    let consumer = ctx.state.consumer.clone().unwrap();
+    assert_eq!(consumer.key_source, Some(KeySource::Align));
+    assert!(consumer.fingerprint.unwrap().starts_with("SHA256:"));
+}

@@ -1,0 +1,286 @@
+//! The terminal left as it was found: Ctrl-C at a prompt (pseudo-terminal through
+//! rexpect), and step 5's menu drawn and redrawn at 60 and 80 columns (tmux, which
+//! renders the screen as a person sees it, so a garbled redraw shows as
+//! duplicated or broken lines).
+
+use crate::support;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rexpect::reader::Options;
+use rexpect::session::spawn_with_options;
+use support::Env;
+
+fn binary() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("align-link")
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_restores_the_cursor_and_exits_130() {
+    let env = Env::new();
+    let mut cmd = Command::new(binary());
+    cmd.args(["setup", "--answers"])
+        .arg(env.answers_path())
+        .arg("--state-dir")
+        .arg(env.state_dir())
+        .env("XDG_CONFIG_HOME", env.config_home())
+        .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
+        .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
+        .env("TERM", "xterm")
+        .env_remove("BROWSER");
+    let options = Options {
+        timeout_ms: Some(30_000),
+        strip_ansi_escape_codes: false,
+    };
+    let mut session = spawn_with_options(cmd, options).unwrap();
+    session.exp_string("Jira Align API 2.0 token").unwrap();
+    session.send_line("").unwrap(); // no token: step 1 is guided only
+    session.exp_string("Done in Jira Align?").unwrap();
+    session.send_control('c').unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(
+        rest.contains("\u{1b}[?25h"),
+        "the cursor is shown: {rest:?}"
+    );
+    assert!(rest.contains("Interrupted."), "{rest:?}");
+    assert!(
+        rest.contains(&format!("saved in {}", env.state_dir().display())),
+        "says what was saved: {rest:?}"
+    );
+    let status = format!("{:?}", session.process.wait().unwrap());
+    assert!(status.contains(", 130)"), "{status}");
+}
+
+/// A tmux server of its own, killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (install it: the menu test draws the screen with it)");
+        assert!(
+            output.status.success(),
+            "tmux {args:?}: {}",
+            support::stderr(&output)
+        );
+        support::stdout(&output)
+    }
+
+    fn screen(&self) -> Vec<String> {
+        self.run(&["capture-pane", "-p", "-t", "menu"])
+            .lines()
+            .map(|line| line.trim_end().to_string())
+            .collect()
+    }
+
+    /// Sends a key once the program reads keys one by one (the terminal is out of
+    /// canonical mode): a key typed before that would be echoed, not read.
+    fn send_key(&self, key: &str) {
+        let tty = self.run(&["display-message", "-p", "-t", "menu", "#{pane_tty}"]);
+        let started = Instant::now();
+        loop {
+            let mode = Command::new("stty")
+                .args(["-a", "-F", tty.trim()])
+                .output()
+                .unwrap();
+            if support::stdout(&mode).contains("-icanon") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the menu never read keys"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.run(&["send-keys", "-t", "menu", key]);
+    }
+
+    /// The screen once `text` is on it.
+    fn wait_for(&self, text: &str) -> Vec<String> {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.iter().any(|line| line.contains(text)) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{text:?} never shown:\n{}",
+                screen.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn count(screen: &[String], line: &str) -> usize {
+    screen.iter().filter(|l| l.as_str() == line).count()
+}
+
+const EXPLANATION: &str = "Jira Align can make the key pair (Generate New Key on the connector form); align-link then installs its public key on the Jira link.";
+
+fn step_5_menu_at(columns: u16) {
+    let env = Env::new();
+    support::assert_success(&env.run(&["step", "4", "--yes"]));
+    let log = env.dir.path().join("run.log");
+    let command = format!(
+        "{} step 5 --answers {} --state-dir {} --log {}",
+        binary().display(),
+        env.answers_path().display(),
+        env.state_dir().display(),
+        log.display()
+    );
+    let tmux = Tmux {
+        socket: format!("align-link-test-{}-{columns}", std::process::id()),
+    };
+    let (width, pat, password) = (
+        columns.to_string(),
+        format!("TEST_JIRA_PAT={}", env.jira.demo().admin_token),
+        format!("TEST_SERVICE_PASSWORD={}", env.jira.demo().service_password),
+    );
+    let config = format!("XDG_CONFIG_HOME={}", env.config_home().display());
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "menu",
+        "-x",
+        &width,
+        "-y",
+        "50",
+        "-e",
+        &pat,
+        "-e",
+        &password,
+        "-e",
+        &config,
+        "-e",
+        "TERM=xterm",
+    ]);
+    tmux.run(&["set-option", "-t", "menu", "remain-on-exit", "on"]);
+    tmux.run(&["respawn-pane", "-k", "-t", "menu", &command]);
+
+    let screen = tmux.wait_for("  align-link (its own key pair)");
+    let shown = screen.join("\n");
+    let flat = screen
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains(EXPLANATION),
+        "wrapped at word boundaries:\n{shown}"
+    );
+    assert!(screen.iter().all(|l| l.chars().count() <= columns as usize));
+    assert_eq!(
+        count(&screen, "> Jira Align (Generate New Key)"),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        count(&screen, "  align-link (its own key pair)"),
+        1,
+        "{shown}"
+    );
+
+    tmux.send_key("Down");
+    let screen = tmux.wait_for("> align-link (its own key pair)");
+    let shown = screen.join("\n");
+    assert_eq!(
+        count(&screen, "> align-link (its own key pair)"),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        count(&screen, "  Jira Align (Generate New Key)"),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        screen
+            .iter()
+            .filter(|l| l.contains("Who makes the RSA key pair?"))
+            .count(),
+        1,
+        "the menu is redrawn in place:\n{shown}"
+    );
+
+    tmux.send_key("Enter");
+    tmux.wait_for("Done: every step requested is complete.");
+    assert_eq!(
+        env.state()["consumer"]["key_source"].as_str(),
+        Some("generate")
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    let heading = logged
+        .find("Step  5 [both, automated] Make the RSA key pair")
+        .expect("the step is noted");
+    let answer = logged
+        .find("select \"Who makes the RSA key pair?\" = \"align-link (its own key pair)\"")
+        .expect("the answer is recorded");
+    assert!(heading < answer, "{logged}");
+}
+
+#[test]
+fn step_5_menu_at_60_columns() {
+    step_5_menu_at(60);
+}
+
+#[test]
+fn step_5_menu_at_80_columns() {
+    step_5_menu_at(80);
+}
+
+#[test]
+fn the_sandbox_offers_align_links_own_key_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let scripted = bin_with(&["step", "4", "--sandbox", "--yes"], &state)
+        .output()
+        .unwrap();
+    support::assert_success(&scripted);
+    let options = Options {
+        timeout_ms: Some(60_000),
+        strip_ansi_escape_codes: true,
+    };
+    let mut cmd = bin_with(&["step", "5", "--sandbox"], &state);
+    cmd.env("TERM", "xterm");
+    let mut session = spawn_with_options(cmd, options).unwrap();
+    session
+        .exp_string("In the sandbox, align-link's own key pair is the default.")
+        .unwrap();
+    session
+        .exp_string("> align-link (its own key pair)")
+        .unwrap();
+    session.send("\r").unwrap(); // Enter takes the default
+    session.flush().unwrap();
+    session.exp_string("RSA key pair").unwrap();
+    session.exp_eof().unwrap();
+    let text = std::fs::read_to_string(state.join("state.toml")).unwrap();
+    assert!(text.contains("key_source = \"generate\""), "{text}");
+}
+
+fn bin_with(args: &[&str], state: &std::path::Path) -> Command {
+    let mut cmd = Command::new(binary());
+    cmd.args(args)
+        .arg("--state-dir")
+        .arg(state)
+        .env("XDG_CONFIG_HOME", state.join("no-config"))
+        .env_remove("BROWSER");
+    cmd
+}
