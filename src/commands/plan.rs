@@ -60,6 +60,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
                 "status": status_word,
             })),
             "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
+            "consent_given": crate::steps::consent::replace_existing(&ctx),
             "handshake": {"runs": handshake_runs, "description": handshake},
             "checks": {
                 "passed": checks.is_ok(),
@@ -139,10 +140,10 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         crate::outln!(
             "\n{} change(s), {destructive} destructive{}",
             changes.len(),
-            if consent > 0 {
-                format!(", {consent} needing consent (a terminal asks; a scripted run needs --replace-existing)")
-            } else {
-                String::new()
+            match (consent, crate::steps::consent::replace_existing(&ctx)) {
+                (0, _) => String::new(),
+                (_, true) => format!(", {consent} needing consent, given in advance (--replace-existing or replace_existing)"),
+                (_, false) => format!(", {consent} needing consent (a terminal asks; a scripted run needs --replace-existing)"),
             }
         );
     }

@@ -12,7 +12,7 @@ use crate::model::{render, Change};
 use crate::ui;
 
 /// The operator's explicit consent to replace what this profile did not put there.
-fn replace_existing(ctx: &Ctx) -> bool {
+pub fn replace_existing(ctx: &Ctx) -> bool {
     ctx.config.replace_existing || ctx.answers.jira.replace_existing == Some(true)
 }
 

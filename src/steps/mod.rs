@@ -5,7 +5,7 @@ mod access;
 mod applink;
 mod approval;
 mod connector;
-mod consent;
+pub mod consent;
 mod guided;
 mod handshake;
 mod incoming;

@@ -89,6 +89,9 @@ fn plan_after_setup_says_no_changes_then_shows_a_replacement_with_both_values() 
     assert_eq!(change["new"]["consumer_key"], ours);
     assert_eq!(change["new"]["fingerprint"], fingerprint);
     assert_eq!(json["handshake"]["runs"], true);
+    assert_eq!(json["consent_given"], false);
+    let out = plan(&env, &["--replace-existing"]);
+    assert!(out.contains("1 needing consent, given in advance"), "{out}");
     assert_eq!(env.jira.write_count(), writes, "plan wrote nothing");
 }
 
