@@ -36,6 +36,8 @@ pub struct Ctx {
     align_token_asked: bool,
     /// `align-link step N`: the operator asked for this one step.
     pub single_step: bool,
+    /// What was read from Jira in this run; refreshed only after a write.
+    pub observed: crate::model::Observation,
 }
 
 impl Ctx {
@@ -59,6 +61,7 @@ impl Ctx {
             admin_auth: None,
             single_step: false,
             align_token_asked: false,
+            observed: Default::default(),
         })
     }
 

@@ -63,6 +63,42 @@ pub struct Consumer {
     pub name: Option<String>,
 }
 
+/// What `GET /rest/applinks/3.0/status/{id}` says about a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    Working,
+    /// Not working, with Jira's error type (`GENERIC_LINK` for any generic link,
+    /// which is what a link to Jira Align is: Jira Align serves no applinks API).
+    NotWorking {
+        error_type: Option<String>,
+    },
+    /// This Jira has no status resource (404 or 405).
+    Unknown,
+}
+
+impl LinkStatus {
+    pub const GENERIC_LINK: &'static str = "GENERIC_LINK";
+
+    fn from_json(value: &serde_json::Value) -> LinkStatus {
+        if value["working"].as_bool() == Some(true) {
+            return LinkStatus::Working;
+        }
+        LinkStatus::NotWorking {
+            error_type: value["error"]["type"].as_str().map(str::to_string),
+        }
+    }
+
+    /// Whether this status is what a healthy link to Jira Align reports.
+    pub fn is_expected(&self) -> bool {
+        match self {
+            LinkStatus::Working | LinkStatus::Unknown => true,
+            LinkStatus::NotWorking { error_type } => {
+                error_type.as_deref() == Some(Self::GENERIC_LINK)
+            }
+        }
+    }
+}
+
 pub struct JiraAdmin<'a> {
     http: &'a Http,
     base: Url,
@@ -205,16 +241,28 @@ impl<'a> JiraAdmin<'a> {
         Ok(())
     }
 
-    pub fn link_working(&self, id: &str) -> Result<bool> {
-        let response = self.get_ok(
-            &format!("rest/applinks/3.0/status/{id}"),
-            "reading the link's status",
-        )?;
-        let value: serde_json::Value = response.json("GET /rest/applinks/3.0/status")?;
-        // Jira fails every generic link (a link to Jira Align is one) on its local
-        // compatibility check with GENERIC_LINK: that is their normal status.
-        Ok(value["working"].as_bool() == Some(true)
-            || value["error"]["type"].as_str() == Some("GENERIC_LINK"))
+    /// The link's status as Jira reports it. The resource is informational and
+    /// not on every Jira: a 404 or 405 means "unknown on this Jira", not a failure.
+    pub fn link_status(&self, id: &str) -> Result<LinkStatus> {
+        let response = self.call(Method::GET, &format!("rest/applinks/3.0/status/{id}"), None)?;
+        if response.status == 404 || response.status == 405 {
+            return Ok(LinkStatus::Unknown);
+        }
+        let value: serde_json::Value = expect_success(response, "reading the link's status", None)?
+            .json("GET /rest/applinks/3.0/status")?;
+        Ok(LinkStatus::from_json(&value))
+    }
+
+    /// Deletes the application link (and with it, its incoming consumer). Jira
+    /// documents the delete on the 1.0 resource.
+    pub fn delete_link(&self, id: &str) -> Result<()> {
+        let path = format!("rest/applinks/1.0/applicationlink/{id}");
+        let response = self.call(Method::DELETE, &path, None)?;
+        if response.status == 404 {
+            return Ok(());
+        }
+        expect_success(response, "deleting the application link", None)?;
+        Ok(())
     }
 
     fn consumer_path(id: &str) -> String {
@@ -291,4 +339,140 @@ impl<'a> JiraAdmin<'a> {
 
 fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// What signing in as the service account with its password came to.
+#[derive(Debug)]
+pub enum ServiceSignIn {
+    /// Signed in; `project_visible` says whether it sees the test project.
+    SignedIn { name: String, project_visible: bool },
+    /// Jira refused the password (HTTP 401).
+    Refused,
+    /// Jira asks for a CAPTCHA in the browser first (Seraph's login reason).
+    CaptchaRequired,
+}
+
+/// Signs in as the service account and reads the test project as it: `myself`
+/// with Basic, or, where Jira switched Basic off (403), its REST session login.
+/// Changes nothing in Jira, so it runs before the first write.
+pub fn check_service_account(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> Result<ServiceSignIn> {
+    let basic = Auth::Basic(username, password);
+    let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
+    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
+        return Ok(ServiceSignIn::CaptchaRequired);
+    }
+    match response.status {
+        401 => return Ok(ServiceSignIn::Refused),
+        403 => return session_sign_in(http, base, username, password, project_key),
+        _ => {}
+    }
+    let user: User = expect_success(response, "signing in as the service account", None)?
+        .json("GET /rest/api/2/myself")?;
+    let project_visible = sees_project(http, base, Auth::Basic(username, password), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: user.name,
+        project_visible,
+    })
+}
+
+/// `POST /rest/auth/1/session`, then the project with the session's cookie.
+fn session_sign_in(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> Result<ServiceSignIn> {
+    let body = json!({"username": username, "password": password.expose()});
+    let response =
+        http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
+    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
+        return Ok(ServiceSignIn::CaptchaRequired);
+    }
+    if response.status == 401 || response.status == 403 {
+        return Ok(ServiceSignIn::Refused);
+    }
+    let value: serde_json::Value =
+        expect_success(response, "logging in as the service account", None)?
+            .json("POST /rest/auth/1/session")?;
+    let session = value["session"]["value"]
+        .as_str()
+        .map(|v| Secret::new(v.to_string()))
+        .ok_or_else(|| AppError::failed("Jira's login answer carries no session"))?;
+    let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: username.to_string(),
+        project_visible,
+    })
+}
+
+/// Whether the caller sees the project (Jira answers 404 to one it cannot see).
+fn sees_project(http: &Http, base: &Url, auth: Auth, project_key: &str) -> Result<bool> {
+    let path = format!("rest/api/2/project/{project_key}");
+    let response = http.send(&Request::get(endpoint(base, &path)).auth(auth))?;
+    if response.status == 404 {
+        return Ok(false);
+    }
+    expect_success(
+        response,
+        "reading the test project as the service account",
+        None,
+    )?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generic_link_that_does_not_work_is_what_jira_align_gets() {
+        let generic = serde_json::json!({"working": false, "error": {"type": "GENERIC_LINK"}});
+        assert!(LinkStatus::from_json(&generic).is_expected());
+        let broken =
+            serde_json::json!({"working": false, "error": {"type": "AUTH_LEVEL_MISMATCH"}});
+        assert!(!LinkStatus::from_json(&broken).is_expected());
+        assert!(!LinkStatus::from_json(&serde_json::json!({"working": false})).is_expected());
+        assert_eq!(
+            LinkStatus::from_json(&serde_json::json!({"working": true})),
+            LinkStatus::Working
+        );
+        assert!(LinkStatus::Unknown.is_expected());
+    }
+
+    /// A Jira that answers every request with `status` and this body.
+    fn jira_answering(status: u16, body: &'static str) -> (Url, std::thread::JoinHandle<()>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}/", server.server_addr())).unwrap();
+        let handle = std::thread::spawn(move || {
+            if let Ok(request) = server.recv() {
+                let _ = request
+                    .respond(tiny_http::Response::from_string(body).with_status_code(status));
+            }
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_jira_without_the_status_resource_leaves_the_status_unknown() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        for status in [404, 405] {
+            let (base, server) = jira_answering(status, "");
+            let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+            assert_eq!(admin.link_status("abc").unwrap(), LinkStatus::Unknown);
+            server.join().unwrap();
+        }
+        let (base, server) =
+            jira_answering(200, r#"{"working":false,"error":{"type":"GENERIC_LINK"}}"#);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let status = admin.link_status("abc").unwrap();
+        assert!(status.is_expected(), "{status:?}");
+        server.join().unwrap();
+    }
 }
