@@ -404,7 +404,12 @@ fn session_sign_in(
     let session = value["session"]["value"]
         .as_str()
         .map(|v| Secret::new(v.to_string()))
-        .ok_or_else(|| AppError::failed("Jira's login answer carries no session"))?;
+        .ok_or_else(|| {
+            ClientError::answer(
+                "Jira's login answer carries no session",
+                "Check that nothing between align-link and Jira rewrites /rest/auth/1/session.",
+            )
+        })?;
     let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),
