@@ -38,6 +38,8 @@ pub struct Ctx {
     pub single_step: bool,
     /// What was read from Jira in this run; refreshed only after a write.
     pub observed: crate::model::Observation,
+    /// The key pair being made on its own thread (`steps::keys::start_early`).
+    pub pending_key: Option<crate::keys::PendingKey>,
 }
 
 impl Ctx {
@@ -62,6 +64,7 @@ impl Ctx {
             single_step: false,
             align_token_asked: false,
             observed: Default::default(),
+            pending_key: None,
         })
     }
 

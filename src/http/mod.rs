@@ -189,6 +189,11 @@ impl Http {
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
             .dns_resolver(Arc::new(transport::SystemResolver))
+            // One kept-alive connection per host and concurrent read, reused
+            // across the run; dropped after 15 s idle, before Tomcat's default
+            // keep-alive of 20 s closes it under a request we cannot retry (a POST).
+            .pool_idle_timeout(Duration::from_secs(15))
+            .tcp_nodelay(true)
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {

@@ -3,11 +3,15 @@
 //! this profile wants, from the answers and the state; and a change applied, read
 //! back and recorded. `consent` puts the checks and the operator's consent before it.
 
+use url::Url;
+
 use super::keys::key_source;
-use crate::answers::{ConnectorAuth, KeySource};
+use crate::align::{AlignApi, AlignAuth};
+use crate::answers::{ConnectorAuth, KeySource, Secret};
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::jira::admin::{JiraAdmin, LinkStatus};
+use crate::http::Result as ClientResult;
+use crate::jira::admin::{check_service_account, JiraAdmin, LinkStatus, ServiceSignIn};
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
@@ -26,6 +30,62 @@ pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
     let facts = observe::read_server(&JiraAdmin::new(&ctx.http, base, auth))?;
     ctx.observed.server = Some(facts.clone());
     Ok(facts)
+}
+
+/// What the observation pass checks beside the model (step 7's read-only checks).
+#[derive(Default)]
+pub struct SideChecks {
+    /// The service account's username and password, and the test project.
+    pub service: Option<(String, Secret, String)>,
+    /// Jira Align's site and API credentials, when not checked yet in this run.
+    pub align: Option<(Url, AlignAuth)>,
+}
+
+/// The answers to [`SideChecks`], for the caller to judge in its own order.
+pub struct SideReads {
+    pub service: Option<ClientResult<ServiceSignIn>>,
+    pub align: Option<ClientResult<()>>,
+}
+
+/// The observation pass: whatever of the server's facts and the link this run
+/// has not read yet, and the side checks, all sent at once (each read is
+/// independent of the others). A failed link list is not kept: the step that
+/// needs the link reads it again and reports the failure there.
+pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
+    let (base, auth) = ctx.admin_parts()?;
+    ctx.http.check_url(&base, "jira.url")?;
+    let align_url = ctx.align_url()?;
+    let want_server = ctx.observed.server.is_none();
+    let want_link = ctx.observed.link.is_none();
+    let http = &ctx.http;
+    let admin = JiraAdmin::new(http, base.clone(), auth);
+    let (server, link, service, align) = std::thread::scope(|s| {
+        let link = want_link.then(|| s.spawn(|| observe::find_link(&admin, &align_url)));
+        let service = side.service.as_ref().map(|(user, password, project)| {
+            s.spawn(|| check_service_account(http, &base, user, password, project))
+        });
+        let align = side.align.as_ref().map(|(site, auth)| {
+            s.spawn(|| {
+                AlignApi::new(http, site.clone(), auth.clone())
+                    .current_user()
+                    .map(drop)
+            })
+        });
+        let server = want_server.then(|| observe::read_server(&admin));
+        (
+            server,
+            link.map(observe::joined),
+            service.map(observe::joined),
+            align.map(observe::joined),
+        )
+    });
+    if let Some(server) = server {
+        ctx.observed.server = Some(server?);
+    }
+    if let Some(Ok(found)) = link {
+        ctx.observed.link = Some(found);
+    }
+    Ok(SideReads { service, align })
 }
 
 /// The link to `align.url` with its consumer, read once per run.
@@ -143,6 +203,26 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
                 status: None,
             }));
         }
+        Applied::ConsumerSet {
+            link_id,
+            fingerprint,
+            ..
+        } if final_consumer(ctx, fingerprint.as_deref()) => {
+            // The last consumer change of the run: its status (step 15) is read
+            // beside the read-back, after the write either way.
+            let (consumer, status) = std::thread::scope(|s| {
+                let status = s.spawn(|| admin.link_status(link_id));
+                (
+                    observe::read_consumer(&admin, link_id),
+                    observe::joined(status),
+                )
+            });
+            let (consumer, status) = (consumer?, status?);
+            if let Some(Some(link)) = &mut ctx.observed.link {
+                link.consumer = consumer;
+                link.status = Some(status);
+            }
+        }
         Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
             let consumer = observe::read_consumer(&admin, link_id)?;
             if let Some(Some(link)) = &mut ctx.observed.link {
@@ -154,6 +234,13 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     }
     record_ownership(ctx, &applied)?;
     Ok(applied)
+}
+
+/// The consumer just set is the one this profile wants (not the preflight's
+/// temporary one, nor a restored old one).
+fn final_consumer(ctx: &Ctx, fingerprint: Option<&str>) -> bool {
+    let wanted = wanted_consumer(ctx).and_then(|c| c.fingerprint);
+    fingerprint.is_some() && wanted.as_deref() == fingerprint
 }
 
 fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {
