@@ -195,16 +195,21 @@ impl<'a> JiraAdmin<'a> {
         Ok(())
     }
 
-    pub fn link_working(&self, id: &str) -> Result<bool> {
-        let response = self.get_ok(
-            &format!("rest/applinks/3.0/status/{id}"),
-            "reading the link's status",
-        )?;
+    /// Whether Jira calls the link working; `None` when this Jira has no status
+    /// resource (older versions answer 404 or 405: the status is only informative).
+    pub fn link_working(&self, id: &str) -> Result<Option<bool>> {
+        let response = self.call(Method::GET, &format!("rest/applinks/3.0/status/{id}"), None)?;
+        if matches!(response.status, 404 | 405) {
+            return Ok(None);
+        }
+        let response = expect_success(response, "reading the link's status", None)?;
         let value: serde_json::Value = response.json("GET /rest/applinks/3.0/status")?;
         // Jira fails every generic link (a link to Jira Align is one) on its local
         // compatibility check with GENERIC_LINK: that is their normal status.
-        Ok(value["working"].as_bool() == Some(true)
-            || value["error"]["type"].as_str() == Some("GENERIC_LINK"))
+        Ok(Some(
+            value["working"].as_bool() == Some(true)
+                || value["error"]["type"].as_str() == Some("GENERIC_LINK"),
+        ))
     }
 
     fn consumer_path(id: &str) -> String {

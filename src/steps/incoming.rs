@@ -148,8 +148,10 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     let (base, auth) = ctx.admin_parts()?;
     let admin = JiraAdmin::new(&ctx.http, base, auth);
     expect_match(&admin, &wanted)?;
-    if !admin.link_working(&wanted.link_id)? {
-        ui::warn("Jira reports the link as not working; for a link to Jira Align (which serves no applinks API) that is expected");
+    match admin.link_working(&wanted.link_id)? {
+        Some(true) => {}
+        Some(false) => ui::warn("Jira reports the link as not working; for a link to Jira Align (which serves no applinks API) that is expected"),
+        None => ui::info("the link's status is unknown on this Jira (it has no applinks status resource)"),
     }
     if let Some(consumer) = ctx.state.consumer.as_mut() {
         consumer.installed_at.get_or_insert_with(now_rfc3339);

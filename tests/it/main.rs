@@ -21,3 +21,4 @@ mod signature_crosscheck;
 mod terminal_pty;
 mod tls;
 mod untrusted_files;
+mod variants;
