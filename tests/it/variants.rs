@@ -202,3 +202,66 @@ fn an_sso_login_page_says_to_approve_in_the_browser() {
         "{printed}"
     );
 }
+
+/// Jira words a refused public key in the administrator's language (the stand-in
+/// answers with translated text, no i18n key): the client knows the refusal by
+/// the 400 on the consumer resource, says so, quotes Jira, and hints at the format.
+/// A PKCS#1 key cannot reach Jira through the binary (align-link converts or
+/// refuses it first), so the client's Jira layer is driven directly.
+#[test]
+fn a_refused_public_key_is_known_by_its_400_not_its_words() {
+    use align_link::domain::Secret;
+    use align_link::http::{Http, HttpOptions};
+    use align_link::jira::admin::{AdminAuth, JiraAdmin};
+    use rsa::pkcs1::{EncodeRsaPublicKey, LineEnding};
+    use rsa::pkcs8::DecodePrivateKey;
+
+    let env = variant_env(JiraConfig::default());
+    env.setup();
+    let link = env.jira.links().remove(0);
+    let held = link.consumer.clone().unwrap();
+
+    let pem = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-key-2048.pem"),
+    )
+    .unwrap();
+    let pkcs1 = rsa::RsaPrivateKey::from_pkcs8_pem(&pem)
+        .unwrap()
+        .to_public_key()
+        .to_pkcs1_pem(LineEnding::LF)
+        .unwrap();
+    let http = Http::new(HttpOptions {
+        allow_http: true,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let admin = JiraAdmin::new(
+        &http,
+        env.jira.url().parse().unwrap(),
+        AdminAuth::Token(Secret::new(env.jira.demo().admin_token.clone())),
+    );
+    let err = admin
+        .set_consumer(&link.id, &held.key, "Jira Align", &pkcs1)
+        .unwrap_err();
+    assert!(
+        err.message.contains("Jira refused the public key"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("HTTP 400"), "{}", err.message);
+    assert!(
+        err.message.contains("is not valid"),
+        "Jira's words quoted: {}",
+        err.message
+    );
+    let hint = err.hint.unwrap_or_default();
+    assert!(
+        hint.contains("BEGIN PUBLIC KEY") && hint.contains("PKCS#1"),
+        "{hint}"
+    );
+    assert_eq!(
+        env.jira.links()[0].consumer.as_ref(),
+        Some(&held),
+        "Jira unchanged"
+    );
+}
