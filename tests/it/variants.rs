@@ -1,7 +1,9 @@
 //! The Jiras that differ from the default stand-in (issue 7's variant matrix),
 //! each through the real binary: a scripted setup and a rerun that both succeed
 //! with one link and a working token, or, where no client could succeed, the clear
-//! diagnosis with Jira left as the run left it.
+//! diagnosis with Jira left as the run left it. Last, two ways real Jira's answers
+//! differ from ours that no setup run reaches: a refused public key worded in
+//! another language, and the problem in the second of two `WWW-Authenticate`s.
 
 use crate::support;
 
@@ -264,4 +266,35 @@ fn a_refused_public_key_is_known_by_its_400_not_its_words() {
         Some(&held),
         "Jira unchanged"
     );
+}
+
+/// Real Jira answers an OAuth refusal with two `WWW-Authenticate` headers, the
+/// bare `OAuth realm` first (atlassian-oauth's OAuthFilter): the client's HTTP
+/// layer hands the problem parser every value. The authorize page has no
+/// form body, so the header is the only place the problem is.
+#[test]
+fn the_problem_is_read_from_the_second_www_authenticate() {
+    use align_link::http::{Http, HttpOptions, Request};
+    use align_link::oauth::OAuthProblem;
+
+    let env = variant_env(JiraConfig::default());
+    let http = Http::new(HttpOptions {
+        allow_http: true,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let url = format!(
+        "{}/plugins/servlet/oauth/authorize?oauth_token=unknown",
+        env.jira.url()
+    );
+    let page = http.send(&Request::get(url.parse().unwrap())).unwrap();
+    assert_eq!(page.status, 401);
+    let first_only = page.header("www-authenticate");
+    assert!(
+        OAuthProblem::from_response(401, first_only, "").is_none(),
+        "the first challenge is the bare one: {first_only:?}"
+    );
+    let all = page.www_authenticate();
+    let problem = OAuthProblem::from_response(401, all.as_deref(), "").unwrap();
+    assert_eq!(problem.problem, "token_rejected", "{all:?}");
 }
