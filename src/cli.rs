@@ -64,6 +64,9 @@ pub struct RunArgs {
     /// Do not open a browser: print the authorize URL and ask for the verification code
     #[arg(long)]
     pub no_browser: bool,
+    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
+    #[arg(long)]
+    pub replace_existing: bool,
     #[command(flatten)]
     pub network: NetworkArgs,
 }
@@ -127,6 +130,14 @@ pub enum Command {
     Status {
         #[command(flatten)]
         profile: ProfileArgs,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// Show what setup would change in Jira (old and new values, destructive ones marked), the checks before its first write and the handshake it would run; changes nothing
+    #[command(after_long_help = EXAMPLES_PLAN)]
+    Plan {
+        #[command(flatten)]
+        run: RunArgs,
         #[command(flatten)]
         json: JsonArg,
     },
@@ -221,6 +232,13 @@ Examples:
   align-link show --answers answers.toml The same, with the answers file's values first
   align-link show --json | jq -r .connector.consumer_key";
 
+const EXAMPLES_PLAN: &str = "\
+Sends no write request; exits 0 whenever it could read Jira.
+
+Examples:
+  align-link plan --answers answers.toml      What setup would change in Jira, and why
+  align-link plan --json | jq '.changes[] | select(.needs_consent)'";
+
 const EXAMPLES_PROFILES: &str = "\
 Examples:
   align-link profiles
@@ -261,6 +279,7 @@ impl RunArgs {
             yes: self.yes,
             sandbox: self.sandbox,
             no_browser: self.no_browser,
+            replace_existing: self.replace_existing,
             verbose: network.verbose,
             log: network.log,
             ca_cert: network.ca_cert,
@@ -294,10 +313,20 @@ pub fn main() -> i32 {
             };
         }
     };
+    let verbose = match &cli.command {
+        Command::Setup(run) | Command::Step { run, .. } => run.network.verbose,
+        _ => false,
+    };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
             crate::ui::error(&err.render());
+            // With -v, the typed causes underneath, for a bug report.
+            if verbose {
+                for cause in err.causes() {
+                    crate::ui::error(&format!("Caused by: {cause}"));
+                }
+            }
             err.exit_code()
         }
     }
@@ -323,6 +352,9 @@ fn run(cli: Cli) -> Result<i32> {
                 ..profile.into_raw()
             };
             commands::show::run(RunConfig::from_raw(raw)?, json.json)
+        }
+        Command::Plan { run, json } => {
+            commands::plan::run(RunConfig::from_raw(run.into_raw())?, json.json)
         }
         Command::Profiles(json) => commands::profiles::run(json.json),
         Command::Sandbox {

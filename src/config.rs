@@ -25,6 +25,7 @@ pub struct RawOptions {
     pub allow_http: bool,
     pub connect_timeout_secs: u64,
     pub timeout_secs: u64,
+    pub replace_existing: bool,
 }
 
 impl Default for RawOptions {
@@ -42,6 +43,7 @@ impl Default for RawOptions {
             allow_http: false,
             connect_timeout_secs: 10,
             timeout_secs: 30,
+            replace_existing: false,
         }
     }
 }
@@ -69,6 +71,8 @@ pub struct RunConfig {
     pub sandbox: bool,
     pub no_browser: bool,
     pub verbose: bool,
+    /// `--replace-existing`: consent to replace what this profile did not put in Jira.
+    pub replace_existing: bool,
     /// `--log FILE`: requests and the operator's answers, appended.
     pub log: Option<PathBuf>,
     pub http: HttpOptions,
@@ -146,6 +150,7 @@ impl RunConfig {
             sandbox: raw.sandbox,
             no_browser: raw.no_browser,
             verbose: raw.verbose,
+            replace_existing: raw.replace_existing,
             log: raw.log,
             http: HttpOptions {
                 connect_timeout: Duration::from_secs(raw.connect_timeout_secs),

@@ -36,6 +36,8 @@ pub struct Ctx {
     align_token_asked: bool,
     /// `align-link step N`: the operator asked for this one step.
     pub single_step: bool,
+    /// What was read from Jira in this run; refreshed only after a write.
+    pub observed: crate::model::Observation,
 }
 
 impl Ctx {
@@ -59,6 +61,7 @@ impl Ctx {
             admin_auth: None,
             single_step: false,
             align_token_asked: false,
+            observed: Default::default(),
         })
     }
 
@@ -330,15 +333,18 @@ pub fn needs_step(step: u8, what: &str) -> AppError {
 }
 
 pub fn parse_url(text: &str, field: &str) -> Result<Url> {
+    // Shown only with any password masked: the text may not even parse.
+    let shown = crate::util::text::mask_userinfo(text.trim());
     let url = Url::parse(text.trim()).map_err(|err| {
-        AppError::usage(format!("{field} {text:?} is not a URL ({err})"))
+        AppError::usage(format!("{field} {shown:?} is not a URL ({err})"))
             .hint("Write it in full, for example https://jira.example.com")
     })?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
         return Err(AppError::usage(format!(
-            "{field} {text:?} must be an http(s) URL with a host"
+            "{field} {shown:?} must be an http(s) URL with a host"
         ))
         .hint("Write it in full, for example https://jira.example.com"));
     }
+    crate::http::check_scheme(&url, field, true)?;
     Ok(url)
 }

@@ -2,9 +2,17 @@
 //!
 //! Every failure the user can see carries what went wrong and, where we know it,
 //! what to do about it. The exit code follows from the kind: bad usage or a bad
-//! answers file is 2, a step that failed is 1.
+//! answers file is 2, a step that failed is 1. Clients fail with their own typed
+//! errors (`http::ClientError`); an `AppError` is made from one at the step or
+//! command boundary and keeps it as its `source()`, so code that must decide on a
+//! failure looks at the typed error ([`AppError::find`]), never at the text.
 
+use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
+
+use crate::http::ClientError;
+use crate::util::text::{clean, redact_text, EXCERPT_CHARS};
 
 /// Exit code for a step that failed.
 pub const EXIT_FAILED: i32 = 1;
@@ -24,6 +32,8 @@ pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
+    /// The typed error this one was made from, if any.
+    source: Option<Arc<dyn StdError + Send + Sync>>,
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -34,6 +44,7 @@ impl AppError {
             kind: ErrorKind::Usage,
             message: message.into(),
             hint: None,
+            source: None,
         }
     }
 
@@ -42,6 +53,7 @@ impl AppError {
             kind: ErrorKind::Failed,
             message: message.into(),
             hint: None,
+            source: None,
         }
     }
 
@@ -64,11 +76,49 @@ impl AppError {
         }
     }
 
-    /// The text shown to the user: `Error: ...` and, when known, `Hint: ...`.
+    /// Keeps `source` as the cause of this error.
+    pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// The first error of type `E` in the source chain.
+    pub fn find<E: StdError + 'static>(&self) -> Option<&E> {
+        let mut next = StdError::source(self);
+        while let Some(err) = next {
+            if let Some(found) = err.downcast_ref::<E>() {
+                return Some(found);
+            }
+            next = err.source();
+        }
+        None
+    }
+
+    /// The causes under this error, outermost first, that its message does not
+    /// already say; escaped, cut and redacted like the message.
+    pub fn causes(&self) -> Vec<String> {
+        let mut causes: Vec<String> = Vec::new();
+        let mut next = StdError::source(self);
+        while let Some(err) = next {
+            let text = redact_text(&clean(&err.to_string(), EXCERPT_CHARS));
+            if !self.message.contains(&text) && !causes.contains(&text) {
+                causes.push(text);
+            }
+            next = err.source();
+        }
+        causes
+    }
+
+    /// The text shown to the user: `Error: ...` and, when known, `Hint: ...`;
+    /// credentials masked as `-v` masks them, whatever the error quotes.
     pub fn render(&self) -> String {
         match &self.hint {
-            Some(hint) => format!("Error: {}\nHint: {}", self.message, hint),
-            None => format!("Error: {}", self.message),
+            Some(hint) => format!(
+                "Error: {}\nHint: {}",
+                redact_text(&self.message),
+                redact_text(hint)
+            ),
+            None => format!("Error: {}", redact_text(&self.message)),
         }
     }
 }
@@ -79,11 +129,33 @@ impl fmt::Display for AppError {
     }
 }
 
-impl std::error::Error for AppError {}
+impl StdError for AppError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|err| err as &(dyn StdError + 'static))
+    }
+}
+
+impl From<ClientError> for AppError {
+    fn from(err: ClientError) -> Self {
+        let kind = if err.is_usage() {
+            ErrorKind::Usage
+        } else {
+            ErrorKind::Failed
+        };
+        AppError {
+            kind,
+            message: redact_text(&err.to_string()),
+            hint: Some(redact_text(&err.hint())),
+            source: Some(Arc::new(err)),
+        }
+    }
+}
 
 impl From<std::io::Error> for AppError {
     fn from(err: std::io::Error) -> Self {
-        AppError::failed(err.to_string())
+        AppError::failed(err.to_string()).with_source(err)
     }
 }
 
@@ -98,6 +170,30 @@ mod tests {
         assert_eq!(err.exit_code(), EXIT_USAGE);
         assert_eq!(AppError::failed("x").render(), "Error: x");
         assert_eq!(AppError::failed("x").exit_code(), EXIT_FAILED);
+    }
+
+    #[test]
+    fn a_client_error_becomes_error_and_hint_and_stays_findable() {
+        let client = ClientError::answer("Jira's answer has no session", "Approve in a browser.");
+        let err = AppError::from(client).context("logging in");
+        assert_eq!(
+            err.render(),
+            "Error: logging in: Jira's answer has no session\nHint: Approve in a browser."
+        );
+        assert_eq!(err.exit_code(), EXIT_FAILED);
+        assert!(err.find::<ClientError>().is_some());
+        assert!(AppError::failed("x").find::<ClientError>().is_none());
+        let io = std::io::Error::other("disk \u{1b}[2Jfull");
+        let err = AppError::failed("cannot save").with_source(io);
+        assert_eq!(err.causes(), vec!["disk \\u{1b}[2Jfull".to_string()]);
+    }
+
+    #[test]
+    fn rendering_masks_credentials() {
+        let err = AppError::failed("GET https://j/a?oauth_token=abc&x=1 failed")
+            .hint("Cookie JSESSIONID=s3ss");
+        let shown = err.render();
+        assert!(!shown.contains("abc") && !shown.contains("s3ss"), "{shown}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - `steps`: the 24 steps as data (`steps::STEPS`), and what each one does.
 //! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
+//! - `model`: the Jira side as observed, desired and diffed state (steps 8-15, `plan`).
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
 //! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod http;
 pub mod jira;
 pub mod keys;
+pub mod model;
 pub mod oauth;
 pub mod prompt;
 pub mod sandbox;

@@ -25,6 +25,8 @@ pub struct State {
     pub consumer: Option<ConsumerFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<TokenFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installed: Option<InstalledFacts>,
     /// Keyed by step number as text (TOML keys are strings).
     #[serde(default)]
     pub steps: BTreeMap<String, StepRecord>,
@@ -96,6 +98,21 @@ impl ConsumerFacts {
             installed_at: None,
         }
     }
+}
+
+/// What this profile itself put in Jira, so that it may change or remove those
+/// without asking (and must ask before touching anything else).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InstalledFacts {
+    /// The application link this profile created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_id: Option<String>,
+    /// The consumer key this profile installed on the link, and its public key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -6,9 +6,8 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::answers::Secret;
-use crate::error::{AppError, Result};
-use crate::http::{Auth, Http, Request, Response};
-use crate::util::truncate;
+use crate::http::{Auth, ClientError, Http, Request, Response, Result, Service};
+use crate::util::text;
 
 /// Jira Align returns at most this many items per GET.
 pub const PAGE_SIZE: usize = 100;
@@ -26,10 +25,19 @@ pub enum AlignAuth {
 #[derive(Debug, Clone, Deserialize)]
 pub struct AlignUser {
     pub id: Option<u64>,
-    #[serde(rename = "firstName")]
+    #[serde(
+        rename = "firstName",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub first_name: Option<String>,
-    #[serde(rename = "lastName")]
+    #[serde(
+        rename = "lastName",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub last_name: Option<String>,
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub email: Option<String>,
 }
 
@@ -52,11 +60,19 @@ impl AlignUser {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Feature {
     pub id: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub title: Option<String>,
-    #[serde(rename = "jiraProjectKey", default)]
+    #[serde(
+        rename = "jiraProjectKey",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub jira_project_key: Option<String>,
-    #[serde(rename = "externalKey", default)]
+    #[serde(
+        rename = "externalKey",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub external_key: Option<String>,
     #[serde(rename = "programId", default)]
     pub program_id: Option<u64>,
@@ -87,34 +103,22 @@ impl<'a> AlignApi<'a> {
             AlignAuth::Bearer(token) => Auth::Bearer(token),
             AlignAuth::Basic { email, token } => Auth::Basic(email, token),
         };
-        let response = self
-            .http
-            .send(&Request::get(self.url(resource, query)).auth(auth))?;
+        let kind = auth.kind();
+        let response = self.http.send(
+            &Request::get(self.url(resource, query))
+                .auth(auth)
+                .service(Service::JiraAlign),
+        )?;
         match response.status {
             200..=299 => Ok(Some(response)),
             404 if response.body.trim().is_empty() => Ok(None),
-            _ => Err(self.error(&response, resource)),
+            _ => Err(crate::jira::status_error(
+                &response,
+                &format!("GET /rest/align/api/2/{resource}"),
+                Service::JiraAlign,
+                kind,
+            )),
         }
-    }
-
-    fn error(&self, response: &Response, resource: &str) -> AppError {
-        let what = format!(
-            "Jira Align answered HTTP {} to GET /rest/align/api/2/{resource}",
-            response.status
-        );
-        let said = if response.body.trim().is_empty() {
-            String::new()
-        } else {
-            format!(": {}", truncate(&response.body, 200))
-        };
-        let hint = match (response.status, &self.auth) {
-            (401, AlignAuth::Bearer(_)) => "The token was refused: copy a fresh API 2.0 token from your Jira Align profile (API 1.0 tokens stopped working in 10.130.0) into align.api_token.",
-            (401, AlignAuth::Basic { .. }) => "The Atlassian API token or email was refused: check align.api_email and align.api_token.",
-            (403, _) => "The token works but its user lacks the rights: the API has the user's own permissions, so use a Super Admin's token.",
-            (429, _) => "Jira Align is rate-limiting: wait a minute and rerun the step.",
-            _ => "Check align.url (https://NAME.jiraalign.com) and rerun with -v.",
-        };
-        AppError::failed(format!("{what}{said}")).hint(hint)
     }
 
     /// The token's owner: `users/current` where the site has it, else proof that
@@ -127,11 +131,8 @@ impl<'a> AlignApi<'a> {
         }
         match self.get("Users", &[("$top", "1".to_string())])? {
             Some(_) => Ok(None),
-            None => Err(AppError::failed(format!(
-                "{} does not serve Jira Align's REST API 2.0",
-                self.site
-            ))
-            .hint(
+            None => Err(ClientError::answer(
+                format!("{} does not serve Jira Align's REST API 2.0", self.site),
                 "Check align.url: it is the site's address, such as https://example.jiraalign.com",
             )),
         }
@@ -153,10 +154,10 @@ impl<'a> AlignApi<'a> {
                 query.push(("$filter", filter.to_string()));
             }
             let Some(response) = self.get(resource, &query)? else {
-                return Err(
-                    AppError::failed(format!("Jira Align has no {resource} collection"))
-                        .hint("Check align.url; the site may run an older Jira Align."),
-                );
+                return Err(ClientError::answer(
+                    format!("Jira Align has no {resource} collection"),
+                    "Check align.url; the site may run an older Jira Align.",
+                ));
             };
             let items: Vec<T> = response.json(&format!("GET /rest/align/api/2/{resource}"))?;
             let count = items.len();

@@ -64,9 +64,11 @@ fn names_the_tokens_owner_with_bearer_or_basic() {
 #[test]
 fn a_refused_token_is_explained_without_echoing_it() {
     let (_align, http, site) = setup();
-    let err = AlignApi::new(&http, site, bearer("user:1|wrong-secret"))
-        .current_user()
-        .unwrap_err();
+    let err = crate::error::AppError::from(
+        AlignApi::new(&http, site, bearer("user:1|wrong-secret"))
+            .current_user()
+            .unwrap_err(),
+    );
     assert!(err.message.contains("HTTP 401"), "{}", err.message);
     assert!(err.hint.as_deref().unwrap().contains("API 2.0 token"));
     assert!(!err.message.contains("wrong-secret"));
@@ -76,7 +78,7 @@ fn a_refused_token_is_explained_without_echoing_it() {
 fn an_unknown_collection_is_not_a_crash() {
     let (_align, http, site) = setup();
     let api = AlignApi::new(&http, site, bearer(DEMO_API_TOKEN));
-    let err = api.list::<Id>("Nonexistent", None).unwrap_err();
+    let err = crate::error::AppError::from(api.list::<Id>("Nonexistent", None).unwrap_err());
     assert!(
         err.message.contains("no Nonexistent collection"),
         "{}",

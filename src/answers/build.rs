@@ -22,6 +22,7 @@ const TABLES: &[(&str, &[&str])] = &[
             "admin_username",
             "admin_password",
             "test_project",
+            "replace_existing",
         ],
     ),
     ("service_account", &["username", "password", "token"]),
@@ -161,6 +162,10 @@ impl Cx<'_> {
                 let value = cx.string(e, key)?;
                 checks::project_key(value).map_err(|p| cx.problem(e, key, p))?;
                 Ok(value.to_string())
+            })?,
+            replace_existing: self.opt(t, "replace_existing", |cx, e, key| match e.value {
+                toml::Value::Boolean(value) => Ok(value),
+                _ => Err(cx.type_error(e, key, "true or false")),
             })?,
         })
     }

@@ -26,21 +26,27 @@ type Checked<T> = std::result::Result<T, Problem>;
 /// never doubles a slash.
 pub(super) fn base_url(raw: &str) -> Checked<Url> {
     let example = "e.g. https://jira.example.com or https://example.com/jira";
+    // A value that does not parse is shown with any password masked.
+    let shown = crate::util::text::mask_userinfo(raw);
     let mut url = match Url::parse(raw) {
         Ok(url) => url,
         Err(url::ParseError::RelativeUrlWithoutBase) => {
+            let shown = crate::util::text::mask_userinfo(&format!("https://{raw}"));
             let hint = match Url::parse(&format!("https://{raw}")) {
-                Ok(_) => format!("write the full address with its scheme: https://{raw}"),
+                Ok(_) => format!("write the full address with its scheme: {shown}"),
                 Err(_) => format!("write the full address with its scheme, {example}"),
             };
             return Err(Problem::new(
-                format!("`{raw}` is not a URL (it has no scheme such as https://)"),
+                format!(
+                    "`{}` is not a URL (it has no scheme such as https://)",
+                    shown.trim_start_matches("https://")
+                ),
                 hint,
             ));
         }
         Err(err) => {
             return Err(Problem::new(
-                format!("`{raw}` is not a URL ({err})"),
+                format!("`{shown}` is not a URL ({err})"),
                 format!("write the full address, {example}"),
             ))
         }

@@ -52,6 +52,9 @@ pub struct JiraAnswers {
     pub admin_password: Option<Secret>,
     /// Project key used to verify (steps 22, 24).
     pub test_project: Option<String>,
+    /// Consent, given in advance, to replace or remove what this profile did not
+    /// put in Jira (another consumer on the link, a link of another name).
+    pub replace_existing: Option<bool>,
 }
 
 /// `[service_account]`: the Jira account Jira Align acts as.

@@ -1,4 +1,4 @@
-//! The keys for Jira Align's API, the connector and the preflight.
+//! The keys for Jira Align's API, the connector, the preflight and consent.
 
 use super::tests::{fail, parse};
 use super::*;
@@ -56,6 +56,18 @@ fn numbers_and_flags_are_checked() {
     let (message, _) = fail("[align]\napi_email = \"admin\"\n");
     assert!(
         message.contains("align.api_email: `admin` is not an email address"),
+        "{message}"
+    );
+}
+
+#[test]
+fn replace_existing_is_a_flag_under_jira() {
+    let a = parse("[jira]\nreplace_existing = true\n").unwrap();
+    assert_eq!(a.jira.replace_existing, Some(true));
+    assert_eq!(parse("").unwrap().jira.replace_existing, None);
+    let (message, _) = fail("[jira]\nreplace_existing = \"yes\"\n");
+    assert!(
+        message.starts_with("answers.toml:2:20: jira.replace_existing: expected true or false"),
         "{message}"
     );
 }

@@ -3,6 +3,7 @@
 
 pub mod manual;
 mod observe;
+pub mod plan;
 pub mod profiles;
 pub mod sandbox;
 mod save_answers;

@@ -2,8 +2,14 @@
 //! through here, so timeouts, retries, TLS roots, the `http://` rule, the
 //! User-Agent and redacted request logging are decided once.
 
+pub mod error;
+mod transport;
+mod url_rules;
+
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
@@ -12,9 +18,18 @@ use reqwest::Method;
 use url::Url;
 
 use crate::answers::Secret;
-use crate::error::{AppError, Result};
 use crate::oauth::{OAuthExtras, Signer};
+use crate::util::text;
 use crate::util::time::skew_from_date_header;
+pub use error::{AuthKind, ClientError, Service, TransportKind};
+use error::{ParseError, RetryTooLong, TooLarge, TransportError};
+pub use url_rules::{check_scheme, is_loopback, redact_url};
+
+/// The largest answer read: every Jira and Jira Align answer align-link reads is
+/// a few KiB; a larger one is an error, never buffered whole.
+pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
 pub const USER_AGENT_VALUE: &str = concat!("align-link/", env!("CARGO_PKG_VERSION"));
 
@@ -66,6 +81,8 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     pub body: Body,
     pub accept_json: bool,
+    /// Who answers: named in waits and errors.
+    pub service: Service,
     /// Extra headers (e.g. `X-Atlassian-Token: no-check` on a form post).
     pub headers: Vec<(&'static str, String)>,
 }
@@ -78,6 +95,7 @@ impl<'a> Request<'a> {
             auth: Auth::None,
             body: Body::Empty,
             accept_json: true,
+            service: Service::Jira,
             headers: Vec::new(),
         }
     }
@@ -96,6 +114,10 @@ impl<'a> Request<'a> {
         self.body = Body::Form(pairs);
         self
     }
+    pub fn service(mut self, service: Service) -> Self {
+        self.service = service;
+        self
+    }
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
@@ -112,6 +134,9 @@ impl<'a> Request<'a> {
 
 #[derive(Debug)]
 pub struct Response {
+    /// The request's method and URL (secrets redacted), for error messages.
+    pub method: String,
+    pub url: String,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,
@@ -141,12 +166,13 @@ impl Response {
         (!values.is_empty()).then(|| values.join(", "))
     }
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
-        serde_json::from_str(&self.body).map_err(|err| {
-            AppError::failed(format!(
-                "{what}: the answer is not the JSON expected ({err}); it began: {}",
-                crate::util::truncate(&self.body, 200)
-            ))
-            .hint("Check that the URL points at Jira itself, not at a login page or proxy.")
+        serde_json::from_str(&self.body).map_err(|source| {
+            ClientError::Parse(Box::new(ParseError {
+                what: what.to_string(),
+                reason: text::clean(&source.to_string(), text::EXCERPT_CHARS),
+                excerpt: text::clean(&self.body, 200),
+                source,
+            }))
         })
     }
 }
@@ -173,23 +199,32 @@ impl Http {
             .user_agent(USER_AGENT_VALUE)
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
+            .dns_resolver(Arc::new(transport::SystemResolver))
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
-                .map_err(|err| crate::config::ca_cert_error(path, &err))?;
+                .map_err(|err| {
+                    let shown = crate::config::ca_cert_error(path, &err);
+                    ClientError::config(shown.message, shown.hint.unwrap_or_default())
+                })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
-                AppError::usage(format!(
-                    "--ca-cert {}: not a PEM certificate: {err}",
-                    path.display()
-                ))
-                .hint("The file must hold a `-----BEGIN CERTIFICATE-----` block.")
+                ClientError::config(
+                    format!("--ca-cert {}: not a PEM certificate: {err}", path.display()),
+                    "The file must hold a `-----BEGIN CERTIFICATE-----` block.",
+                )
             })?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder
-            .build()
-            .map_err(|err| AppError::failed(format!("cannot set up the HTTP client: {err}")))?;
+        let client = builder.build().map_err(|err| {
+            ClientError::config(
+                format!(
+                    "cannot set up the HTTP client: {}",
+                    error::error_chain(&err)
+                ),
+                "Check --ca-cert and the system's certificate store.",
+            )
+        })?;
         Ok(Http {
             client,
             options,
@@ -208,14 +243,19 @@ impl Http {
         self.sent.load(Ordering::Relaxed)
     }
 
-    /// Refuses `http://` to anything but loopback unless `--allow-http`: tokens and
-    /// passwords would cross the network in clear text.
+    /// Refuses `http://` to anything but loopback unless `--allow-http` (tokens and
+    /// passwords would cross the network in clear text), and URLs with user info.
     pub fn check_url(&self, url: &Url, field: &str) -> Result<()> {
         check_scheme(url, field, self.options.allow_http)
     }
 
+    /// Sends `request`, retrying idempotent calls on 429/502/503/504 and failed
+    /// connections. All attempts and waits together stay within `--timeout`: a
+    /// `Retry-After` longer than what is left fails at once.
     pub fn send(&self, request: &Request) -> Result<Response> {
         self.check_url(&request.url, "URL")?;
+        let started = Instant::now();
+        let budget = self.options.timeout;
         let attempts = if request.idempotent() {
             self.options.retries + 1
         } else {
@@ -224,33 +264,71 @@ impl Http {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.send_once(request);
-            let retry_after = match &outcome {
+            let outcome = self.send_once(request, started + budget);
+            let wait = match &outcome {
                 Ok(response) if matches!(response.status, 429 | 502 | 503 | 504) => {
                     Some(retry_delay(response, attempt))
                 }
                 // A refused certificate will be refused again: no retry.
-                Err(err) if err.is_connect() && !is_certificate_error(err) => {
-                    Some(backoff(attempt))
+                Err(ClientError::Transport(err))
+                    if err.connecting && !matches!(err.kind, TransportKind::Tls { .. }) =>
+                {
+                    Some(Wait::Backoff(backoff(attempt)))
                 }
                 _ => None,
             };
-            match retry_after {
-                Some(delay) if attempt < attempts => {
+            let Some(wait) = wait.filter(|_| attempt < attempts) else {
+                return outcome;
+            };
+            let left = budget.saturating_sub(started.elapsed());
+            match wait {
+                Wait::Asked(asked) if asked > left => {
+                    let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
+                    return Err(ClientError::RetryTooLong(Box::new(RetryTooLong {
+                        method: request.method.to_string(),
+                        url: redact_url(&request.url),
+                        service: request.service,
+                        status,
+                        asked_secs: asked.as_secs(),
+                        left,
+                        budget,
+                    })));
+                }
+                Wait::Asked(asked) => {
+                    let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
+                    // Said on screen: the wait is the server's, not a hang of ours.
+                    if !asked.is_zero() {
+                        eprintln!(
+                            "{} asked to wait {} s (HTTP {status}); waiting",
+                            request.service,
+                            asked.as_secs()
+                        );
+                    }
+                    std::thread::sleep(asked);
+                }
+                // Our own backoff never outlasts the budget: give the last answer instead.
+                Wait::Backoff(delay) if delay > left => return outcome,
+                Wait::Backoff(delay) => {
                     if self.options.verbose {
                         eprintln!("  retrying in {} ms", delay.as_millis());
                     }
                     std::thread::sleep(delay);
                 }
-                _ => return outcome.map_err(|err| transport_error(request, err)),
             }
         }
     }
 
-    fn send_once(&self, request: &Request) -> std::result::Result<Response, reqwest::Error> {
+    /// One attempt, over by `deadline`: reqwest bounds each wait (for the answer,
+    /// for each read of the body) but not their sum, which a server sending a byte
+    /// at a time could stretch without end.
+    fn send_once(&self, request: &Request, deadline: Instant) -> Result<Response> {
+        let left = deadline
+            .saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(100));
         let mut builder = self
             .client
-            .request(request.method.clone(), request.url.clone());
+            .request(request.method.clone(), request.url.clone())
+            .timeout(left);
         if request.accept_json {
             builder = builder.header(ACCEPT, "application/json");
         }
@@ -303,38 +381,73 @@ impl Http {
             }
         };
         let local_now = SystemTime::now();
-        let response = match response {
+        let mut response = match response {
             Ok(response) => response,
             Err(err) => {
+                // reqwest's text repeats the URL, secrets and all: keep it out.
+                let err = err.without_url();
                 if self.options.verbose {
-                    eprintln!("< failed after {} ms: {err}", started.elapsed().as_millis());
+                    eprintln!(
+                        "< failed after {} ms: {}",
+                        started.elapsed().as_millis(),
+                        error::error_chain(&err)
+                    );
                 }
-                let kind = if err.is_timeout() {
-                    "timeout"
-                } else if err.is_connect() {
-                    "connection failed"
-                } else {
-                    "transport error"
-                };
                 outcome(format!(
-                    "failed after {} ms ({kind})",
-                    started.elapsed().as_millis()
+                    "failed after {} ms ({})",
+                    started.elapsed().as_millis(),
+                    error::error_chain(&err)
                 ));
-                return Err(err);
+                return Err(transport_error(request, Box::new(err)));
             }
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = match response.text() {
-            Ok(body) => body,
-            Err(err) => {
+        let too_large = || {
+            ClientError::TooLarge(Box::new(TooLarge {
+                method: request.method.to_string(),
+                url: redact_url(&request.url),
+                cap: MAX_BODY_BYTES,
+            }))
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY_BYTES)
+        {
+            outcome(format!("{status}, body over the cap"));
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = response.read(&mut chunk).map_err(|err| {
                 outcome(format!(
                     "{status}, body failed after {} ms",
                     started.elapsed().as_millis()
                 ));
-                return Err(err);
+                transport_error(request, Box::new(err))
+            })?;
+            if read == 0 {
+                break;
             }
-        };
+            bytes.extend_from_slice(&chunk[..read]);
+            if bytes.len() as u64 > MAX_BODY_BYTES {
+                outcome(format!("{status}, body over the cap"));
+                return Err(too_large());
+            }
+            if Instant::now() > deadline {
+                outcome(format!(
+                    "{status}, body unfinished after {} ms",
+                    started.elapsed().as_millis()
+                ));
+                let late = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the answer did not arrive whole within --timeout",
+                );
+                return Err(transport_error(request, Box::new(late)));
+            }
+        }
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         let answered = format!(
             "{status} ({} ms, {} bytes)",
             started.elapsed().as_millis(),
@@ -349,6 +462,8 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .and_then(|date| skew_from_date_header(date, local_now));
         Ok(Response {
+            method: request.method.to_string(),
+            url: redact_url(&request.url),
             status,
             headers,
             body,
@@ -358,99 +473,52 @@ impl Http {
     }
 }
 
-pub fn check_scheme(url: &Url, field: &str, allow_http: bool) -> Result<()> {
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if allow_http || is_loopback(url) => Ok(()),
-        "http" => Err(AppError::usage(format!(
-            "{field} {url} uses plain http to a host that is not loopback"
-        ))
-        .hint("Use https://, or pass --allow-http if you accept credentials crossing the network unencrypted.")),
-        other => Err(AppError::usage(format!("{field} {url}: scheme `{other}` is not http or https"))
-            .hint("Give an https:// URL.")),
-    }
-}
-
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
 pub fn encode_form(pairs: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
 }
 
+/// How long to wait before the next attempt, and who decided it.
+enum Wait {
+    /// The server's `Retry-After`.
+    Asked(Duration),
+    /// Our exponential backoff.
+    Backoff(Duration),
+}
+
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(500 * 2u64.pow(attempt.saturating_sub(1).min(5)))
 }
 
-/// `Retry-After` in seconds when the server gives one (capped: a CLI should not wait
-/// minutes silently), else exponential backoff.
-fn retry_delay(response: &Response, attempt: u32) -> Duration {
-    response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(|secs| Duration::from_secs(secs.min(60)))
-        .unwrap_or_else(|| backoff(attempt))
-}
-
-fn transport_error(request: &Request, err: reqwest::Error) -> AppError {
-    let target = format!("{} {}", request.method, redact_url(&request.url));
-    let hint = if is_certificate_error(&err) {
-        "The server's TLS certificate is not trusted. If Jira sits behind a private CA, pass --ca-cert FILE with that CA's certificate (PEM); otherwise check the URL's host name."
-    } else if err.is_timeout() {
-        "The server did not answer in time: check the URL, a proxy or firewall, or raise --timeout."
-    } else if err.is_connect() {
-        "Nothing answered at that address: check the URL and port, DNS, and that this machine may reach it. For a private CA pass --ca-cert FILE."
-    } else {
-        "Check the URL and the network path to it."
+/// `Retry-After` (seconds or an HTTP date) when the server gives one, else backoff.
+fn retry_delay(response: &Response, attempt: u32) -> Wait {
+    let Some(value) = response.header("retry-after").map(str::trim) else {
+        return Wait::Backoff(backoff(attempt));
     };
-    AppError::failed(format!("{target}: {}", error_chain(&err))).hint(hint)
-}
-
-fn is_certificate_error(err: &reqwest::Error) -> bool {
-    error_chain(err)
-        .to_ascii_lowercase()
-        .contains("certificate")
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Wait::Asked(Duration::from_secs(secs));
     }
-    text
+    match httpdate::parse_http_date(value) {
+        Ok(when) => Wait::Asked(
+            when.duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO),
+        ),
+        Err(_) => Wait::Backoff(backoff(attempt)),
+    }
 }
 
-/// Query values that are secrets (request tokens, verifiers) never reach the log.
-pub fn redact_url(url: &Url) -> String {
-    const SECRET_PARAMS: [&str; 3] = ["oauth_token", "oauth_verifier", "atl_token"];
-    if url.query().is_none() {
-        return url.to_string();
-    }
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if SECRET_PARAMS.contains(&k.as_ref()) {
-                "<redacted>".to_string()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.to_string()
+fn transport_error(
+    request: &Request,
+    err: Box<dyn std::error::Error + Send + Sync + 'static>,
+) -> ClientError {
+    ClientError::Transport(Box::new(TransportError {
+        method: request.method.to_string(),
+        url: redact_url(&request.url),
+        kind: transport::classify(err.as_ref()),
+        connecting: transport::while_connecting(err.as_ref()),
+        source: err,
+    }))
 }
 
 fn auth_label(auth: &Auth) -> &'static str {
@@ -460,6 +528,18 @@ fn auth_label(auth: &Auth) -> &'static str {
         Auth::Basic(..) => " [Basic <redacted>]",
         Auth::Cookie(_) => " [session cookie <redacted>]",
         Auth::OAuth(..) => " [OAuth RSA-SHA1, signature <redacted>]",
+    }
+}
+
+impl Auth<'_> {
+    pub fn kind(&self) -> AuthKind {
+        match self {
+            Auth::None => AuthKind::None,
+            Auth::Bearer(_) => AuthKind::Bearer,
+            Auth::Basic(..) => AuthKind::Basic,
+            Auth::Cookie(_) => AuthKind::Cookie,
+            Auth::OAuth(..) => AuthKind::OAuth,
+        }
     }
 }
 

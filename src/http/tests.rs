@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::AppError;
 
 #[test]
 fn plain_http_only_for_loopback() {
@@ -7,7 +8,7 @@ fn plain_http_only_for_loopback() {
     let remote = Url::parse("http://jira.example.com").unwrap();
     assert!(check_scheme(&loopback, "jira.url", false).is_ok());
     assert!(check_scheme(&localhost, "jira.url", false).is_ok());
-    let err = check_scheme(&remote, "jira.url", false).unwrap_err();
+    let err = AppError::from(check_scheme(&remote, "jira.url", false).unwrap_err());
     assert!(err.message.contains("jira.url"), "{}", err.message);
     assert!(err.hint.unwrap().contains("--allow-http"));
     assert!(check_scheme(&remote, "jira.url", true).is_ok());
@@ -26,24 +27,175 @@ fn secrets_in_query_are_redacted() {
 }
 
 #[test]
-fn retry_after_is_honoured_and_capped() {
+fn a_url_with_a_password_is_refused_with_the_password_masked() {
+    let url = Url::parse("https://bob:hunter2@jira.example.com/jira").unwrap();
+    let err = check_scheme(&url, "jira.url", false).unwrap_err();
+    assert!(err.is_usage());
+    let shown = AppError::from(err).render();
+    assert!(shown.contains("bob:***@jira.example.com"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+#[test]
+fn retry_after_in_seconds_or_as_a_date_is_what_the_server_asked() {
     let mut headers = HeaderMap::new();
     headers.insert("retry-after", "2".parse().unwrap());
     let response = Response {
+        method: "GET".into(),
+        url: "https://jira.example.com/".into(),
         status: 429,
         headers,
         body: String::new(),
         clock_skew_secs: None,
         oauth_base_string: None,
     };
-    assert_eq!(retry_delay(&response, 1), Duration::from_secs(2));
+    assert!(matches!(retry_delay(&response, 1), Wait::Asked(d) if d == Duration::from_secs(2)));
     let mut headers = HeaderMap::new();
-    headers.insert("retry-after", "3600".parse().unwrap());
-    let response = Response {
+    let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+    headers.insert("retry-after", later.parse().unwrap());
+    let dated = Response {
         headers,
         ..response
     };
-    assert_eq!(retry_delay(&response, 1), Duration::from_secs(60));
+    assert!(matches!(retry_delay(&dated, 1), Wait::Asked(d) if d > Duration::from_secs(100)));
+    let mut headers = HeaderMap::new();
+    headers.insert("retry-after", "soon".parse().unwrap());
+    let junk = Response { headers, ..dated };
+    assert!(matches!(retry_delay(&junk, 1), Wait::Backoff(_)));
+}
+
+/// A loopback server answering every request with `status`, `headers` and `body`.
+fn fixed_server(status: u16, headers: &[(&str, &str)], body: Vec<u8>) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://{}/x?oauth_token=SECRETTOKEN",
+        server.server_addr().to_ip().unwrap()
+    );
+    let headers: Vec<tiny_http::Header> = headers
+        .iter()
+        .map(|(k, v)| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap())
+        .collect();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let mut response =
+                tiny_http::Response::from_data(body.clone()).with_status_code(status);
+            for header in &headers {
+                response.add_header(header.clone());
+            }
+            let _ = request.respond(response);
+        }
+    });
+    url
+}
+
+#[test]
+fn a_retry_after_beyond_the_budget_fails_at_once_and_says_so() {
+    let url = fixed_server(429, &[("Retry-After", "60")], b"{}".to_vec());
+    let http = Http::new(HttpOptions {
+        timeout: Duration::from_secs(5),
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let started = Instant::now();
+    let err = http
+        .send(&Request::get(Url::parse(&url).unwrap()))
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5), "no waiting");
+    let ClientError::RetryTooLong(wait) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!((wait.asked_secs, wait.status), (60, 429));
+    let shown = AppError::from(err).render();
+    assert!(shown.contains("asked to wait 60 s (HTTP 429)"), "{shown}");
+    assert!(!shown.contains("SECRETTOKEN"), "{shown}");
+}
+
+#[test]
+fn a_body_over_the_cap_is_an_error_naming_the_url_and_the_cap() {
+    let url = fixed_server(200, &[], vec![b'x'; MAX_BODY_BYTES as usize + 10]);
+    let err = quick_client()
+        .send(&Request::get(Url::parse(&url).unwrap()))
+        .unwrap_err();
+    assert!(matches!(err, ClientError::TooLarge(_)), "{err:?}");
+    let shown = AppError::from(err).render();
+    assert!(
+        shown.contains("1024 KiB") && shown.contains("/x?oauth_token=<redacted>"),
+        "{shown}"
+    );
+    let exact = fixed_server(200, &[], vec![b' '; MAX_BODY_BYTES as usize]);
+    assert!(quick_client()
+        .send(&Request::get(Url::parse(&exact).unwrap()))
+        .is_ok());
+}
+
+#[test]
+fn transport_failures_are_told_apart_by_type() {
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let http = Http::new(HttpOptions {
+        retries: 0,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let refused = http
+        .send(&Request::get(
+            Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap(),
+        ))
+        .unwrap_err();
+    assert_eq!(
+        refused.transport_kind(),
+        Some(&TransportKind::Refused),
+        "{refused:?}"
+    );
+
+    // No DNS query leaves this machine in a test: the resolver's failure, wrapped
+    // as hyper wraps it, is recognised by its type.
+    let dns = std::io::Error::other(transport::DnsFailure {
+        host: "jira.example.invalid".into(),
+        source: std::io::Error::other("lookup failed"),
+    });
+    assert_eq!(
+        transport::classify(&dns),
+        TransportKind::Dns {
+            host: "jira.example.invalid".into()
+        }
+    );
+
+    // rustls's verdict, inside io errors inside hyper's, as a handshake reports it.
+    let tls = std::io::Error::other(std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+    ));
+    assert!(
+        matches!(transport::classify(&tls), TransportKind::Tls { reason } if reason.contains("UnknownIssuer"))
+    );
+
+    // A server that accepts and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("http://{}/", silent.local_addr().unwrap());
+    let quick = Http::new(HttpOptions {
+        timeout: Duration::from_millis(300),
+        retries: 0,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let timeout = quick
+        .send(&Request::get(Url::parse(&silent_url).unwrap()))
+        .unwrap_err();
+    assert_eq!(
+        timeout.transport_kind(),
+        Some(&TransportKind::Timeout),
+        "{timeout:?}"
+    );
+    assert!(
+        std::error::Error::source(&timeout).is_some(),
+        "the cause is kept"
+    );
+    drop(silent);
 }
 
 /// A loopback server that answers with `statuses` in turn (then 200) and counts
@@ -148,6 +300,7 @@ fn unreadable_ca_cert_is_a_usage_error() {
     })
     .err()
     .unwrap();
+    let err = AppError::from(err);
     assert_eq!(err.exit_code(), 2);
     assert!(
         err.message.contains("--ca-cert /nonexistent/ca.pem"),

@@ -8,8 +8,8 @@ use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::answers::Secret;
-use crate::error::{AppError, Result};
-use crate::http::{Auth, Http, Request, Response};
+use crate::http::{Auth, ClientError, Http, Request, Response, Result};
+use crate::util::text;
 
 /// How the administrator authenticates.
 #[derive(Clone)]
@@ -34,13 +34,20 @@ impl AdminAuth {
     }
 }
 
+// Names and URLs are shown and stored: escaped and cut as they are read.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AppLink {
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub id: String,
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(rename = "rpcUrl")]
+    #[serde(rename = "rpcUrl", deserialize_with = "text::deserialize_name")]
     pub rpc_url: String,
-    #[serde(rename = "displayUrl", default)]
+    #[serde(
+        rename = "displayUrl",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub display_url: Option<String>,
     #[serde(rename = "typeId", default)]
     pub type_id: Option<String>,
@@ -48,11 +55,48 @@ pub struct AppLink {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Consumer {
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub key: String,
     #[serde(rename = "publicKey", default)]
     pub public_key: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub name: Option<String>,
+}
+
+/// What `GET /rest/applinks/3.0/status/{id}` says about a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkStatus {
+    Working,
+    /// Not working, with Jira's error type (`GENERIC_LINK` for any generic link,
+    /// which is what a link to Jira Align is: Jira Align serves no applinks API).
+    NotWorking {
+        error_type: Option<String>,
+    },
+    /// This Jira has no status resource (404 or 405).
+    Unknown,
+}
+
+impl LinkStatus {
+    pub const GENERIC_LINK: &'static str = "GENERIC_LINK";
+
+    fn from_json(value: &serde_json::Value) -> LinkStatus {
+        if value["working"].as_bool() == Some(true) {
+            return LinkStatus::Working;
+        }
+        LinkStatus::NotWorking {
+            error_type: value["error"]["type"].as_str().map(str::to_string),
+        }
+    }
+
+    /// Whether this status is what a healthy link to Jira Align reports.
+    pub fn is_expected(&self) -> bool {
+        match self {
+            LinkStatus::Working | LinkStatus::Unknown => true,
+            LinkStatus::NotWorking { error_type } => {
+                error_type.as_deref() == Some(Self::GENERIC_LINK)
+            }
+        }
+    }
 }
 
 pub struct JiraAdmin<'a> {
@@ -147,10 +191,10 @@ impl<'a> JiraAdmin<'a> {
         let body = json!({"id": null, "name": name, "rpcUrl": url_text, "displayUrl": url_text, "typeId": "generic"});
         let response = self.call(Method::PUT, "rest/applinks/3.0/applicationlink", Some(body))?;
         if response.status == 400 && response.body.contains("applinks.error.duplicate.url") {
-            return Err(AppError::failed(format!(
+            return Err(ClientError::answer(format!(
                 "Jira already has an application link for {url_text}, but align-link could not find it in the list"
-            ))
-            .hint("Look under Administration > Applications > Application links; delete the stale link or rerun step 8."));
+            ),
+            "Look under Administration > Applications > Application links; delete the stale link or rerun step 8."));
         }
         let response = expect_success(response, "creating the application link", None)?;
         #[derive(Deserialize)]
@@ -175,8 +219,10 @@ impl<'a> JiraAdmin<'a> {
             })
             .filter(|id| !id.is_empty())
             .ok_or_else(|| {
-                AppError::failed("Jira created the link but did not say its id")
-                    .hint("Rerun step 8: it finds the link by URL.")
+                ClientError::answer(
+                    "Jira created the link but did not say its id",
+                    "Rerun step 8: it finds the link by URL.",
+                )
             })
     }
 
@@ -195,21 +241,28 @@ impl<'a> JiraAdmin<'a> {
         Ok(())
     }
 
-    /// Whether Jira calls the link working; `None` when this Jira has no status
-    /// resource (older versions answer 404 or 405: the status is only informative).
-    pub fn link_working(&self, id: &str) -> Result<Option<bool>> {
+    /// The link's status as Jira reports it. The resource is informational and
+    /// not on every Jira: a 404 or 405 means "unknown on this Jira", not a failure.
+    pub fn link_status(&self, id: &str) -> Result<LinkStatus> {
         let response = self.call(Method::GET, &format!("rest/applinks/3.0/status/{id}"), None)?;
-        if matches!(response.status, 404 | 405) {
-            return Ok(None);
+        if response.status == 404 || response.status == 405 {
+            return Ok(LinkStatus::Unknown);
         }
-        let response = expect_success(response, "reading the link's status", None)?;
-        let value: serde_json::Value = response.json("GET /rest/applinks/3.0/status")?;
-        // Jira fails every generic link (a link to Jira Align is one) on its local
-        // compatibility check with GENERIC_LINK: that is their normal status.
-        Ok(Some(
-            value["working"].as_bool() == Some(true)
-                || value["error"]["type"].as_str() == Some("GENERIC_LINK"),
-        ))
+        let value: serde_json::Value = expect_success(response, "reading the link's status", None)?
+            .json("GET /rest/applinks/3.0/status")?;
+        Ok(LinkStatus::from_json(&value))
+    }
+
+    /// Deletes the application link (and with it, its incoming consumer). Jira
+    /// documents the delete on the 1.0 resource.
+    pub fn delete_link(&self, id: &str) -> Result<()> {
+        let path = format!("rest/applinks/1.0/applicationlink/{id}");
+        let response = self.call(Method::DELETE, &path, None)?;
+        if response.status == 404 {
+            return Ok(());
+        }
+        expect_success(response, "deleting the application link", None)?;
+        Ok(())
     }
 
     fn consumer_path(id: &str) -> String {
@@ -251,11 +304,11 @@ impl<'a> JiraAdmin<'a> {
         if response.status == 404 || (301..=303).contains(&response.status) {
             return Ok(());
         }
-        Err(AppError::failed(format!(
+        Err(ClientError::answer(format!(
             "Jira did not remove the link's incoming authentication (HTTP {})",
             response.status
-        ))
-        .hint("Remove it in Jira: Administration > Applications > Application links > the link > Incoming Authentication > Delete."))
+        ),
+        "Remove it in Jira: Administration > Applications > Application links > the link > Incoming Authentication > Delete."))
     }
 
     pub fn set_consumer(
@@ -275,11 +328,13 @@ impl<'a> JiraAdmin<'a> {
         // Jira words it in the administrator's language: judge by status and
         // resource, and only quote the text.
         if response.status == 400 {
-            return Err(AppError::failed(format!(
-                "Jira refused the public key for the link (HTTP 400{})",
-                super::jira_messages(&response.body)
-            ))
-            .hint("Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5."));
+            return Err(ClientError::answer(
+                format!(
+                    "Jira refused the public key for the link (HTTP 400{})",
+                    super::jira_messages(&response.body)
+                ),
+                "Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5.",
+            ));
         }
         expect_success(response, "setting the link's incoming authentication", None)?;
         Ok(())
@@ -288,4 +343,145 @@ impl<'a> JiraAdmin<'a> {
 
 fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
+}
+
+/// What signing in as the service account with its password came to.
+#[derive(Debug)]
+pub enum ServiceSignIn {
+    /// Signed in; `project_visible` says whether it sees the test project.
+    SignedIn { name: String, project_visible: bool },
+    /// Jira refused the password (HTTP 401).
+    Refused,
+    /// Jira asks for a CAPTCHA in the browser first (Seraph's login reason).
+    CaptchaRequired,
+}
+
+/// Signs in as the service account and reads the test project as it: `myself`
+/// with Basic, or, where Jira switched Basic off (403), its REST session login.
+/// Changes nothing in Jira, so it runs before the first write.
+pub fn check_service_account(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> Result<ServiceSignIn> {
+    let basic = Auth::Basic(username, password);
+    let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
+    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
+        return Ok(ServiceSignIn::CaptchaRequired);
+    }
+    match response.status {
+        401 => return Ok(ServiceSignIn::Refused),
+        403 => return session_sign_in(http, base, username, password, project_key),
+        _ => {}
+    }
+    let user: User = expect_success(response, "signing in as the service account", None)?
+        .json("GET /rest/api/2/myself")?;
+    let project_visible = sees_project(http, base, Auth::Basic(username, password), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: user.name,
+        project_visible,
+    })
+}
+
+/// `POST /rest/auth/1/session`, then the project with the session's cookie.
+fn session_sign_in(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> Result<ServiceSignIn> {
+    let body = json!({"username": username, "password": password.expose()});
+    let response =
+        http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
+    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
+        return Ok(ServiceSignIn::CaptchaRequired);
+    }
+    if response.status == 401 || response.status == 403 {
+        return Ok(ServiceSignIn::Refused);
+    }
+    let value: serde_json::Value =
+        expect_success(response, "logging in as the service account", None)?
+            .json("POST /rest/auth/1/session")?;
+    let session = value["session"]["value"]
+        .as_str()
+        .map(|v| Secret::new(v.to_string()))
+        .ok_or_else(|| {
+            ClientError::answer(
+                "Jira's login answer carries no session",
+                "Check that nothing between align-link and Jira rewrites /rest/auth/1/session.",
+            )
+        })?;
+    let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: username.to_string(),
+        project_visible,
+    })
+}
+
+/// Whether the caller sees the project (Jira answers 404 to one it cannot see).
+fn sees_project(http: &Http, base: &Url, auth: Auth, project_key: &str) -> Result<bool> {
+    let path = format!("rest/api/2/project/{project_key}");
+    let response = http.send(&Request::get(endpoint(base, &path)).auth(auth))?;
+    if response.status == 404 {
+        return Ok(false);
+    }
+    expect_success(
+        response,
+        "reading the test project as the service account",
+        None,
+    )?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generic_link_that_does_not_work_is_what_jira_align_gets() {
+        let generic = serde_json::json!({"working": false, "error": {"type": "GENERIC_LINK"}});
+        assert!(LinkStatus::from_json(&generic).is_expected());
+        let broken =
+            serde_json::json!({"working": false, "error": {"type": "AUTH_LEVEL_MISMATCH"}});
+        assert!(!LinkStatus::from_json(&broken).is_expected());
+        assert!(!LinkStatus::from_json(&serde_json::json!({"working": false})).is_expected());
+        assert_eq!(
+            LinkStatus::from_json(&serde_json::json!({"working": true})),
+            LinkStatus::Working
+        );
+        assert!(LinkStatus::Unknown.is_expected());
+    }
+
+    /// A Jira that answers every request with `status` and this body.
+    fn jira_answering(status: u16, body: &'static str) -> (Url, std::thread::JoinHandle<()>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}/", server.server_addr())).unwrap();
+        let handle = std::thread::spawn(move || {
+            if let Ok(request) = server.recv() {
+                let _ = request
+                    .respond(tiny_http::Response::from_string(body).with_status_code(status));
+            }
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_jira_without_the_status_resource_leaves_the_status_unknown() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        for status in [404, 405] {
+            let (base, server) = jira_answering(status, "");
+            let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+            assert_eq!(admin.link_status("abc").unwrap(), LinkStatus::Unknown);
+            server.join().unwrap();
+        }
+        let (base, server) =
+            jira_answering(200, r#"{"working":false,"error":{"type":"GENERIC_LINK"}}"#);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let status = admin.link_status("abc").unwrap();
+        assert!(status.is_expected(), "{status:?}");
+        server.join().unwrap();
+    }
 }

@@ -8,10 +8,10 @@ pub mod service;
 use serde::Deserialize;
 use url::Url;
 
-use crate::error::{AppError, Result};
-use crate::http::Response;
+use crate::http::error::StatusError;
+use crate::http::{AuthKind, ClientError, Response, Result, Service};
 use crate::oauth::{OAuthProblem, ProblemContext};
-use crate::util::truncate;
+use crate::util::text;
 
 /// Joins a REST path (with an optional `?query`) onto the Jira base URL, keeping
 /// any context path (`/jira`).
@@ -31,28 +31,51 @@ pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
     url
 }
 
+// Every string Jira sends that is shown or stored is escaped and cut as it is read
+// (`util::text::server_name`), so nothing downstream has to remember to.
+
 #[derive(Debug, Deserialize)]
 pub struct User {
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(rename = "displayName")]
+    #[serde(
+        rename = "displayName",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub display_name: Option<String>,
     pub active: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct Project {
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub key: String,
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct ServerInfo {
-    #[serde(rename = "baseUrl")]
+    #[serde(
+        rename = "baseUrl",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub base_url: Option<String>,
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub version: Option<String>,
-    #[serde(rename = "serverTitle")]
+    #[serde(
+        rename = "serverTitle",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub server_title: Option<String>,
-    #[serde(rename = "deploymentType")]
+    #[serde(
+        rename = "deploymentType",
+        default,
+        deserialize_with = "text::deserialize_optional_name"
+    )]
     pub deployment_type: Option<String>,
 }
 
@@ -74,28 +97,35 @@ pub fn expect_success(
         let mut ctx = oauth.cloned().unwrap_or_default();
         ctx.clock_skew_secs = response.clock_skew_secs.or(ctx.clock_skew_secs);
         ctx.our_base_string = response.oauth_base_string.clone();
-        return Err(problem.to_error(&ctx).context(what));
+        return Err(ClientError::oauth(problem, ctx).context(what));
     }
-    Err(http_error(&response, what))
+    Err(status_error(&response, what, Service::Jira, AuthKind::None))
 }
 
-fn http_error(response: &Response, what: &str) -> AppError {
-    let said = jira_messages(&response.body);
-    let message = format!("{what}: Jira answered HTTP {}{}", response.status, said);
-    let hint = match response.status {
-        401 => "The credentials were refused: check the token or password (a personal access token needs Jira 8.14 or later), and that the account is not locked by a CAPTCHA after failed logins.",
-        403 if response.body.contains("Basic Authentication has been disabled") => {
-            "Basic authentication is switched off on this Jira: use a personal access token (jira.admin_token) instead."
-        }
-        403 => "The account lacks the rights for this call: application links need a Jira administrator.",
-        404 => "Jira does not know this path or item: check the Jira URL, including any context path such as /jira.",
-        429 | 503 => "Jira is busy or rate-limiting: wait a minute and rerun this step.",
-        _ => "Rerun with -v to see the requests; the answer's text above may say more.",
-    };
-    AppError::failed(message).hint(hint)
+/// A refusal by status, with the service's own words (or the body's start).
+pub fn status_error(
+    response: &Response,
+    what: &str,
+    service: Service,
+    auth: AuthKind,
+) -> ClientError {
+    ClientError::Status(Box::new(StatusError {
+        what: what.to_string(),
+        method: response.method.clone(),
+        url: response.url.clone(),
+        status: response.status,
+        service,
+        auth,
+        detail: jira_messages(&response.body),
+        basic_auth_disabled: response.status == 403
+            && response
+                .body
+                .contains("Basic Authentication has been disabled"),
+    }))
 }
 
-/// Jira's error texts, from `errorMessages`, `message` (string or list) or `errors`.
+/// Jira's error texts, from `errorMessages`, `message` (string or list) or `errors`,
+/// else the start of the body; escaped and cut. Empty when there is nothing.
 fn jira_messages(body: &str) -> String {
     #[derive(Deserialize)]
     struct ErrorBody {
@@ -110,7 +140,7 @@ fn jira_messages(body: &str) -> String {
         return if body.trim().is_empty() {
             String::new()
         } else {
-            format!(": {}", truncate(body, 300))
+            text::excerpt(body)
         };
     };
     let mut texts = parsed.error_messages;
@@ -129,11 +159,11 @@ fn jira_messages(body: &str) -> String {
             value.as_str().unwrap_or(&value.to_string())
         ));
     }
-    if texts.is_empty() {
-        String::new()
-    } else {
-        format!(": {}", texts.join("; "))
-    }
+    server_name_list(&texts)
+}
+
+fn server_name_list(texts: &[String]) -> String {
+    text::clean(&texts.join("; "), text::EXCERPT_CHARS)
 }
 
 #[cfg(test)]
@@ -162,17 +192,21 @@ mod tests {
     fn reads_the_shapes_of_jira_errors() {
         assert_eq!(
             jira_messages(r#"{"errorMessages":["No project"],"errors":{}}"#),
-            ": No project"
+            "No project"
         );
         assert_eq!(
             jira_messages(r#"{"status":400,"message":["applinks.invalid.consumer.publickey"]}"#),
-            ": applinks.invalid.consumer.publickey"
+            "applinks.invalid.consumer.publickey"
         );
         assert_eq!(
             jira_messages(r#"{"message":"This resource requires WebSudo.","status-code":401}"#),
-            ": This resource requires WebSudo."
+            "This resource requires WebSudo."
         );
         assert_eq!(jira_messages(""), "");
-        assert_eq!(jira_messages("<html>oops</html>"), ": <html>oops</html>");
+        assert_eq!(jira_messages("<html>oops</html>"), "<html>oops</html>");
+        assert_eq!(
+            jira_messages("{\"errorMessages\":[\"\\u001b[31mred\"]}"),
+            "\\u{1b}[31mred"
+        );
     }
 }

@@ -6,8 +6,7 @@ use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::answers::Secret;
-use crate::error::Result;
-use crate::http::{Auth, Http, Request, Response};
+use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::oauth::{OAuthExtras, ProblemContext, Signer};
 
 pub enum Credential<'a> {
@@ -69,7 +68,7 @@ impl ServiceJira<'_> {
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
         match self.get(&format!("rest/api/2/project/{key}")) {
             Ok(response) => response.json("GET /rest/api/2/project").map(Some),
-            Err(err) if err.message.contains("HTTP 404") => Ok(None),
+            Err(ClientError::Status(refused)) if refused.status == 404 => Ok(None),
             Err(err) => Err(err),
         }
     }

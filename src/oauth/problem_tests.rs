@@ -2,6 +2,7 @@
 //! the remedies shown for them.
 
 use super::*;
+use crate::error::AppError;
 
 #[test]
 fn token_responses_parse() {
@@ -33,7 +34,7 @@ fn token_responses_parse() {
 
 #[test]
 fn token_response_errors_show_what_came_back() {
-    let err = parse_token_response("").unwrap_err();
+    let err = AppError::from(parse_token_response("").unwrap_err());
     assert!(err.message.contains("empty body"));
     assert!(err.hint.unwrap().contains("GET"));
 
@@ -41,7 +42,7 @@ fn token_response_errors_show_what_came_back() {
         "<html><head><title>Log in</title></head><body>{}</body></html>",
         "x".repeat(500)
     );
-    let err = parse_token_response(&page).unwrap_err();
+    let err = AppError::from(parse_token_response(&page).unwrap_err());
     assert!(err.message.contains("no oauth_token"), "{}", err.message);
     assert!(
         err.message.contains("<html><head><title>Log in</title>"),
@@ -52,11 +53,11 @@ fn token_response_errors_show_what_came_back() {
     assert!(err.message.len() < 450, "{}", err.message);
     assert!(err.hint.unwrap().contains("/plugins/servlet/oauth/"));
 
-    let err = parse_token_response("oauth_token_secret=hush&foo=bar").unwrap_err();
+    let err = AppError::from(parse_token_response("oauth_token_secret=hush&foo=bar").unwrap_err());
     assert!(!err.message.contains("hush"), "{}", err.message);
     assert!(err.message.contains("foo=bar"), "{}", err.message);
 
-    let err = parse_token_response("oauth_problem=permission_unknown").unwrap_err();
+    let err = AppError::from(parse_token_response("oauth_problem=permission_unknown").unwrap_err());
     assert!(
         err.message
             .contains("HTTP 401, oauth_problem=permission_unknown"),
@@ -154,7 +155,7 @@ fn every_known_code_has_its_own_remedy_saying_what_to_do() {
         "Reactivate",
     ];
     for code in problems::ALL {
-        let err = problem(code, &[]).to_error(&ProblemContext::default());
+        let err = AppError::from(problem(code, &[]).to_error(&ProblemContext::default()));
         assert!(
             err.message
                 .starts_with("Jira refused the OAuth request (HTTP "),
@@ -186,7 +187,7 @@ fn signature_invalid_shows_both_base_strings_and_the_difference() {
         our_base_string: Some(ours.into()),
         ..ProblemContext::default()
     };
-    let hint = p.to_error(&ctx).hint.unwrap();
+    let hint = AppError::from(p.to_error(&ctx)).hint.unwrap();
     assert!(
         hint.contains(&format!("Jira's base string: {theirs}")),
         "{hint}"
@@ -221,7 +222,7 @@ fn timestamp_refused_reports_skew_and_window() {
         clock_skew_secs: Some(-420),
         ..ProblemContext::default()
     };
-    let hint = p.to_error(&ctx).hint.unwrap();
+    let hint = AppError::from(p.to_error(&ctx)).hint.unwrap();
     assert!(
         hint.contains(
             "from 1700000000 to 1700000600 (2023-11-14 22:13:20 UTC to 2023-11-14 22:23:20 UTC)"
@@ -234,7 +235,9 @@ fn timestamp_refused_reports_skew_and_window() {
     );
     assert!(hint.contains("NTP"));
     // Without a measurement the window's middle stands in for Jira's clock.
-    let hint = p.to_error(&ProblemContext::default()).hint.unwrap();
+    let hint = AppError::from(p.to_error(&ProblemContext::default()))
+        .hint
+        .unwrap();
     assert!(
         hint.contains("seconds behind this machine's (estimated)"),
         "{hint}"
@@ -253,10 +256,7 @@ fn consumer_key_unknown_names_both_keys() {
         consumer_key_on_link: Some("JiraAlign ".into()),
         ..ProblemContext::default()
     };
-    let hint = problem("consumer_key_unknown", &[])
-        .to_error(&ctx)
-        .hint
-        .unwrap();
+    let hint = problem("consumer_key_unknown", &[]).to_error(&ctx).hint();
     assert!(
         hint.contains("\"JiraAlign\" that align-link sent"),
         "{hint}"
@@ -271,8 +271,11 @@ fn consumer_key_unknown_names_both_keys() {
 #[test]
 fn remedies_name_parameters_and_specifics() {
     let ctx = ProblemContext::default();
-    let hint =
-        |code: &str, params: &[(&str, &str)]| problem(code, params).to_error(&ctx).hint.unwrap();
+    let hint = |code: &str, params: &[(&str, &str)]| {
+        AppError::from(problem(code, params).to_error(&ctx))
+            .hint
+            .unwrap()
+    };
     let absent = hint(
         "parameter_absent",
         &[("oauth_parameters_absent", "oauth_token&oauth_verifier")],

@@ -4,13 +4,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::error::AppError;
+use crate::http::ClientError;
 use crate::oauth::problems;
-use crate::oauth::remedy;
 use crate::oauth::sign::parse_auth_params;
+use crate::util::text;
 
-/// How much of an unexpected body we quote in an error.
-const BODY_SHOWN_CHARS: usize = 300;
+/// How much of one `oauth_*` parameter is kept: enough for a signature base string.
+const PARAM_CHARS: usize = 4000;
 
 /// A form-encoded token answer (request token or access token).
 #[derive(Clone, PartialEq, Eq)]
@@ -46,16 +46,15 @@ impl fmt::Debug for TokenResponse {
 /// Parses `oauth_token=...&oauth_token_secret=...[&...]`. Anything else (an
 /// empty body, an HTML page, a problem report) is an error that says what came
 /// back instead; this never panics on a body without `oauth_token`.
-pub fn parse_token_response(body: &str) -> Result<TokenResponse, AppError> {
+pub fn parse_token_response(body: &str) -> Result<TokenResponse, ClientError> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
-        return Err(
-            AppError::failed("Jira answered the token request with an empty body").hint(
-                "Jira's token endpoints answer an empty 200 to GET: the call must be a POST to \
-                 {Jira base URL}/plugins/servlet/oauth/request-token (or access-token). Check the \
-                 Jira URL and that no proxy turns the POST into a GET (e.g. on a redirect).",
-            ),
-        );
+        return Err(ClientError::answer(
+            "Jira answered the token request with an empty body",
+            "Jira's token endpoints answer an empty 200 to GET: the call must be a POST to \
+             {Jira base URL}/plugins/servlet/oauth/request-token (or access-token). Check the \
+             Jira URL and that no proxy turns the POST into a GET (e.g. on a redirect).",
+        ));
     }
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(trimmed.as_bytes())
         .into_owned()
@@ -70,21 +69,21 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, AppError> {
         let params = pairs
             .iter()
             .filter(|(key, _)| key != "oauth_problem")
-            .cloned()
+            .map(|(key, value)| (text::server_name(key), text::clean(value, PARAM_CHARS)))
             .collect();
         let problem = OAuthProblem {
             status: problems::http_status(&problem),
-            problem,
+            problem: text::server_name(&problem),
             params,
         };
-        return Err(problem.to_error(&ProblemContext::default()));
+        return Err(ClientError::oauth(problem, ProblemContext::default()));
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
-        return Err(AppError::failed(format!(
-            "Jira's answer has no oauth_token; it was: {}",
-            show_body(body)
-        ))
-        .hint(
+        return Err(ClientError::answer(
+            format!(
+                "Jira's answer has no oauth_token; it was: {}",
+                show_body(body)
+            ),
             "A token answer is form-encoded (oauth_token=...&oauth_token_secret=...). An HTML \
              page means a login page, an error page or a proxy answered instead of Jira's OAuth \
              servlet: check the Jira URL and that {Jira base URL}/plugins/servlet/oauth/* is \
@@ -102,31 +101,10 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, AppError> {
     })
 }
 
-/// A body quoted in an error: one line, token secrets masked, at most
-/// [`BODY_SHOWN_CHARS`] characters.
+/// A body quoted in an error: one line, secrets masked, escaped and cut
+/// (`util::text::excerpt`), in quotes.
 pub fn show_body(body: &str) -> String {
-    let one_line = body.split_whitespace().collect::<Vec<_>>().join(" ");
-    let masked = mask_secrets(&one_line);
-    let total = masked.chars().count();
-    if total <= BODY_SHOWN_CHARS {
-        format!("\"{masked}\"")
-    } else {
-        let shown: String = masked.chars().take(BODY_SHOWN_CHARS).collect();
-        format!(
-            "\"{shown}…\" ({} more characters)",
-            total - BODY_SHOWN_CHARS
-        )
-    }
-}
-
-fn mask_secrets(text: &str) -> String {
-    text.split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((name, _)) if name.contains("secret") => format!("{name}=<redacted>"),
-            _ => pair.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    format!("\"{}\"", text::excerpt(body))
 }
 
 /// A problem Jira reported.
@@ -179,9 +157,14 @@ impl OAuthProblem {
         if problem.is_empty() {
             return None;
         }
+        // Everything here may be shown: escaped and cut as it is read.
+        let params = params
+            .into_iter()
+            .map(|(name, value)| (text::server_name(&name), text::clean(&value, PARAM_CHARS)))
+            .collect();
         Some(OAuthProblem {
             status,
-            problem,
+            problem: text::server_name(&problem),
             params,
         })
     }
@@ -192,14 +175,8 @@ impl OAuthProblem {
     }
 
     /// The error to show: what Jira said, with the remedy as the hint.
-    pub fn to_error(&self, ctx: &ProblemContext) -> AppError {
-        AppError::failed(format!(
-            "Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
-            self.status,
-            self.problem,
-            remedy::meaning(&self.problem)
-        ))
-        .hint(remedy::remedy(self, ctx))
+    pub fn to_error(&self, ctx: &ProblemContext) -> ClientError {
+        ClientError::oauth(self.clone(), ctx.clone())
     }
 }
 

@@ -3,15 +3,19 @@
 //! oauth1-request does the signing, but it signs the URI exactly as given, takes
 //! parameter names verbatim and expects the parameters already in base-string
 //! order. So we normalise the URI, collect the query and form pairs, encode and
-//! sort them ourselves, and hand it the result. [`signature_base_string`] builds
-//! the same string independently, for diagnostics and for the tests.
+//! sort them ourselves, and hand it the result. The base string it signs is
+//! recorded as it is fed to the signature method ([`Recording`]), for the
+//! `signature_invalid` diagnosis; [`signature_base_string`] builds the same string
+//! independently, for the tests.
 
-use std::fmt;
+use std::cell::RefCell;
+use std::fmt::{self, Display, Write};
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use oauth1_request::request::AssertSorted;
 use oauth1_request::signature_method::rsa_sha1_09::RsaSha1;
+use oauth1_request::signature_method::{Sign, SignatureMethod};
 use oauth1_request::{Builder, Credentials};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rsa::RsaPrivateKey;
@@ -111,7 +115,7 @@ impl Signer {
     }
 
     /// Like [`Signer::authorization`], and also returns the base string we signed,
-    /// rebuilt from the header by [`signature_base_string`].
+    /// as oauth1-request fed it to the signature method.
     pub fn sign(
         &self,
         method: &str,
@@ -149,9 +153,13 @@ impl Signer {
                 .map(|(_, _, name, value)| (name.as_str(), *value)),
         );
 
-        let signature_method: &RsaSha1 = self.private_key.as_ref().as_ref();
+        let recorded = RefCell::new(String::new());
+        let signature_method = Recording {
+            inner: <RsaPrivateKey as AsRef<RsaSha1>>::as_ref(&self.private_key),
+            base_string: &recorded,
+        };
         // RSA-SHA1 ignores both secrets (RFC 5849 3.4.3), so none are held here.
-        let mut builder: Builder<'_, &RsaSha1, &str, &str> = Builder::new(
+        let mut builder: Builder<'_, Recording<'_, &RsaSha1>, &str, &str> = Builder::new(
             Credentials::new(self.consumer_key.as_str(), ""),
             signature_method,
         );
@@ -163,18 +171,79 @@ impl Signer {
             .timestamp(extra.timestamp.and_then(NonZeroU64::new))
             .version(true);
         let authorization = builder.authorize(&method, &base_uri, &sorted);
-
-        let mut signed: Vec<(String, String)> = parse_authorization_header(&authorization)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(name, _)| name != "oauth_signature")
-            .collect();
-        signed.extend(form.iter().cloned());
-        let base_string = signature_base_string(&method, url, &signed);
         SignedRequest {
             authorization,
-            base_string,
+            base_string: recorded.into_inner(),
         }
+    }
+}
+
+/// A signature method that writes down the base string it is fed (RFC 5849
+/// 3.4.1.1: method, `&`, encoded URI, `&`, encoded parameters) while `inner`
+/// signs it.
+#[derive(Clone, Copy)]
+struct Recording<'a, M> {
+    inner: M,
+    base_string: &'a RefCell<String>,
+}
+
+struct RecordingSign<'a, S> {
+    inner: S,
+    text: String,
+    base_string: &'a RefCell<String>,
+}
+
+impl<'a, M: SignatureMethod> SignatureMethod for Recording<'a, M> {
+    type Sign = RecordingSign<'a, M::Sign>;
+
+    fn sign_with(self, client_secret: &str, token_secret: Option<&str>) -> Self::Sign {
+        RecordingSign {
+            inner: self.inner.sign_with(client_secret, token_secret),
+            text: String::new(),
+            base_string: self.base_string,
+        }
+    }
+}
+
+impl<S: Sign> Sign for RecordingSign<'_, S> {
+    type Signature = S::Signature;
+
+    fn get_signature_method_name(&self) -> &'static str {
+        self.inner.get_signature_method_name()
+    }
+
+    fn request_method(&mut self, method: &str) {
+        self.text.push_str(method);
+        self.text.push('&');
+        self.inner.request_method(method);
+    }
+
+    fn uri<T: Display>(&mut self, uri: T) {
+        let _ = write!(self.text, "{uri}&");
+        self.inner.uri(uri);
+    }
+
+    fn parameter<V: Display>(&mut self, key: &str, value: V) {
+        let _ = write!(self.text, "{key}%3D{value}");
+        self.inner.parameter(key, value);
+    }
+
+    fn delimiter(&mut self) {
+        self.text.push_str("%26");
+        self.inner.delimiter();
+    }
+
+    fn end(self) -> Self::Signature {
+        *self.base_string.borrow_mut() = self.text;
+        self.inner.end()
+    }
+
+    fn use_nonce(&self) -> bool {
+        self.inner.use_nonce()
+    }
+
+    fn use_timestamp(&self) -> bool {
+        self.inner.use_timestamp()
     }
 }
 

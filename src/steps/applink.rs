@@ -1,34 +1,26 @@
-//! Steps 8 to 12: the application link in Jira that points at Jira Align. Found
-//! by URL before anything is created, so a rerun never makes a second link.
+//! Steps 8 to 12: the application link in Jira that points at Jira Align, as views
+//! onto the model of the Jira side (`jira_side`). The link is found by URL before
+//! anything is created, so a rerun never makes a second link.
 
+use super::consent;
+use super::jira_side::{self, remember};
 use super::Outcome;
 use crate::context::{needs_step, Ctx};
 use crate::error::{AppError, Result};
-use crate::jira::admin::{AppLink, JiraAdmin};
-use crate::state::LinkFacts;
+use crate::model::{ChangeKind, ObservedLink};
 use crate::ui;
-
-fn remember(ctx: &mut Ctx, link: &AppLink) -> Result<()> {
-    ctx.state.link = Some(LinkFacts {
-        id: link.id.clone(),
-        name: link.name.clone(),
-        rpc_url: link.rpc_url.clone(),
-    });
-    ctx.save()
-}
 
 pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    match admin.find_link(&align)? {
+    match jira_side::link(ctx)? {
         Some(link) => {
             ui::ok(&format!(
                 "Jira already links to {align}: \"{}\" (id {})",
-                link.name, link.id
+                link.link.name,
+                link.id()
             ));
             remember(ctx, &link)?;
-            Ok(Outcome::Done(format!("found link {}", link.id)))
+            Ok(Outcome::Done(format!("found link {}", link.id())))
         }
         None => {
             ui::ok(&format!(
@@ -41,39 +33,34 @@ pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
 
 pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
-    let name = ctx.application_name()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    // The saved id first, then a search by URL: both keep a rerun from duplicating.
-    let known = match ctx.state.link.as_ref() {
-        Some(saved) => admin.get_link(&saved.id)?,
-        None => None,
-    };
-    let existing = match known {
-        Some(link) => Some(link),
-        None => admin.find_link(&align)?,
-    };
-    if let Some(link) = existing {
+    if let Some(link) = jira_side::link(ctx)? {
         ui::ok(&format!(
             "the link to {align} exists: \"{}\" (id {}); nothing to create",
-            link.name, link.id
+            link.link.name,
+            link.id()
         ));
         remember(ctx, &link)?;
-        return Ok(Outcome::Done(format!("link {} exists", link.id)));
+        return Ok(Outcome::Done(format!("link {} exists", link.id())));
     }
-    let id = admin.create_link(&name, &align)?;
-    let link = admin.get_link(&id)?.ok_or_else(|| {
-        AppError::failed(format!(
-            "Jira said it created link {id}, but cannot find it"
-        ))
-        .hint("Rerun step 9; it looks the link up by URL before creating one.")
+    let changes = jira_side::changes(ctx)?;
+    let Some(change) = changes.iter().find(|c| c.kind == ChangeKind::CreateLink) else {
+        return Err(
+            AppError::failed("no link to Jira Align, yet nothing to create")
+                .hint("Rerun step 8 to look for the link again."),
+        );
+    };
+    consent::apply_change(ctx, change)?;
+    let link = observed_or(ctx, || {
+        AppError::failed("Jira said it created the link, but cannot find it")
+            .hint("Rerun step 9; it looks the link up by URL before creating one.")
     })?;
     ui::ok(&format!(
-        "created the application link \"{}\" to {align} (id {id})",
-        link.name
+        "created the application link \"{}\" to {align} (id {})",
+        link.link.name,
+        link.id()
     ));
     remember(ctx, &link)?;
-    Ok(Outcome::Done(format!("created link {id}")))
+    Ok(Outcome::Done(format!("created link {}", link.id())))
 }
 
 pub fn no_response_warning(ctx: &mut Ctx) -> Result<Outcome> {
@@ -90,57 +77,72 @@ pub fn no_response_warning(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
-    let id = ctx.link_id()?;
+    let link = existing_link(ctx)?;
     let name = ctx.application_name()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    let link = admin.get_link(&id)?.ok_or_else(|| link_gone(&id))?;
-    if link.name == name {
+    let changes = jira_side::changes(ctx)?;
+    let Some(change) = changes.iter().find(|c| c.kind == ChangeKind::RenameLink) else {
         ui::ok(&format!("the link is named \"{name}\""));
         remember(ctx, &link)?;
         return Ok(Outcome::Done(format!("named \"{name}\"")));
-    }
-    admin.rename_link(&link, &name)?;
-    let renamed = admin.get_link(&id)?.ok_or_else(|| link_gone(&id))?;
-    if renamed.name != name {
+    };
+    consent::apply_change(ctx, change)?;
+    let renamed = observed_or(ctx, || link_gone(link.id()))?;
+    if renamed.link.name != name {
         return Err(AppError::failed(format!(
             "Jira kept the name \"{}\" instead of \"{name}\"",
-            renamed.name
+            renamed.link.name
         ))
         .hint("Another application link may use that name already (Jira then appends \" - 2\"): choose another align.application_name."));
     }
     ui::ok(&format!(
         "renamed the link from \"{}\" to \"{name}\"",
-        link.name
+        link.link.name
     ));
     remember(ctx, &renamed)?;
     Ok(Outcome::Done(format!("renamed to \"{name}\"")))
 }
 
+/// Step 12 compares the link as read in this run (after its last write).
 pub fn read_back(ctx: &mut Ctx) -> Result<Outcome> {
-    let id = ctx.link_id()?;
     let align = ctx.align_url()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    let link = admin.get_link(&id)?.ok_or_else(|| link_gone(&id))?;
+    let link = existing_link(ctx)?;
+    let id = link.id().to_string();
     let wanted = align.as_str().trim_end_matches('/');
     if !link
+        .link
         .rpc_url
         .trim_end_matches('/')
         .eq_ignore_ascii_case(wanted)
     {
         return Err(AppError::failed(format!(
             "link {id} points at {}, not at {wanted}",
-            link.rpc_url
+            link.link.rpc_url
         ))
         .hint("A link's URL cannot be changed: check align.url, then rerun step 8 to pick the right link."));
     }
     ui::ok(&format!(
         "link \"{}\" (id {id}) points at {}",
-        link.name, link.rpc_url
+        link.link.name, link.link.rpc_url
     ));
     remember(ctx, &link)?;
     Ok(Outcome::Done(format!("link {id} read back")))
+}
+
+/// The link to Jira Align as observed; none is an error naming step 9.
+pub fn existing_link(ctx: &mut Ctx) -> Result<ObservedLink> {
+    let saved = ctx.state.link.as_ref().map(|l| l.id.clone());
+    jira_side::link(ctx)?.ok_or_else(|| match saved {
+        Some(id) => link_gone(&id),
+        None => needs_step(9, "the application link"),
+    })
+}
+
+fn observed_or(ctx: &Ctx, missing: impl FnOnce() -> AppError) -> Result<ObservedLink> {
+    ctx.observed
+        .known_link()
+        .flatten()
+        .cloned()
+        .ok_or_else(missing)
 }
 
 fn link_gone(id: &str) -> AppError {

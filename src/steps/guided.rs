@@ -71,7 +71,10 @@ pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
     ctx.http.check_url(&align, "align.url")?;
     match ctx.align_api_auth()? {
-        Some(auth) => match AlignApi::new(&ctx.http, align.clone(), auth).current_user()? {
+        Some(auth) => match AlignApi::new(&ctx.http, align.clone(), auth)
+            .current_user()
+            .inspect(|_| ctx.observed.align_checked = true)?
+        {
             Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),
             None => ui::ok(&format!(
                 "Jira Align answers at {align} and accepts the API token (this site has no users/current, so its owner is not shown)"

@@ -13,11 +13,12 @@ use crate::answers::{Approval, KeySource, Secret};
 use crate::callback::CallbackListener;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
+use crate::http::ClientError;
 use crate::jira::admin::JiraAdmin;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::jira::service::{Credential, ServiceJira};
-use crate::oauth::{OAuthProblem, ProblemContext, Signer, TokenResponse};
+use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::prompt::Question;
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::store::Store;
@@ -335,31 +336,31 @@ fn announce(step: u8) {
     }
 }
 
-/// On `consumer_key_unknown`, ask Jira what the link actually holds and explain again.
+/// On `consumer_key_unknown`, ask Jira what the link actually holds and explain
+/// again: the same problem, with everything Jira sent, and the key on the link.
 fn explain_consumer(ctx: &mut Ctx, err: AppError, sent: &str) -> AppError {
-    if !err.message.contains("consumer_key_unknown") {
+    let Some(ClientError::OAuth(failure)) = err.find::<ClientError>() else {
+        return err;
+    };
+    if failure.problem.problem != "consumer_key_unknown" {
         return err;
     }
-    let Ok(link_id) = ctx.link_id() else {
+    let held = ctx.link_id().ok().and_then(|link_id| {
+        let (base, auth) = ctx.admin_parts().ok()?;
+        JiraAdmin::new(&ctx.http, base, auth)
+            .consumer(&link_id)
+            .ok()
+            .flatten()
+    });
+    let Some(held) = held else {
         return err;
-    };
-    let Ok((base, auth)) = ctx.admin_parts() else {
-        return err;
-    };
-    let held = match JiraAdmin::new(&ctx.http, base, auth).consumer(&link_id) {
-        Ok(Some(held)) => held.key,
-        _ => return err,
-    };
-    let problem = OAuthProblem {
-        status: 401,
-        problem: "consumer_key_unknown".into(),
-        params: Default::default(),
     };
     let context = ProblemContext {
-        consumer_key_on_link: Some(held),
-        ..problem_context(ctx, sent)
+        consumer_key_on_link: Some(held.key),
+        consumer_key_sent: Some(sent.to_string()),
+        ..failure.context.clone()
     };
-    problem
-        .to_error(&context)
-        .context("getting a request token")
+    ClientError::oauth(failure.problem.clone(), context)
+        .context(&failure.what)
+        .into()
 }

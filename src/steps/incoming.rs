@@ -1,56 +1,53 @@
-//! Steps 13 to 15: the link's incoming authentication, the consumer Jira trusts.
-//! Jira's REST API takes the consumer key and the public key together, so step 13
-//! sends both; every step then reads them back and compares exactly, catching the
-//! two mismatches the guide warns about (key text, key material).
+//! Steps 13 to 15: the link's incoming authentication, the consumer Jira trusts, as
+//! views onto the model of the Jira side. Jira's REST API takes the consumer key and
+//! the public key together, so step 13 applies the consumer change (both); steps 14
+//! and 15 compare what Jira holds after it with what it should hold, exactly,
+//! catching the two mismatches the guide warns about (key text, key material).
 
-use rsa::RsaPublicKey;
-
+use super::applink::existing_link;
+use super::consent;
+use super::jira_side;
 use super::keys::key_source;
 use super::preflight::{prove_jira_side, report};
 use super::{oauth_only, Outcome};
 use crate::answers::KeySource;
 use crate::context::{needs_step, Ctx};
 use crate::error::{AppError, Result};
-use crate::jira::admin::{Consumer, JiraAdmin};
+use crate::jira::admin::LinkStatus;
 use crate::keys;
+use crate::model::{ChangeKind, ObservedConsumer};
 use crate::ui;
 use crate::util::time::now_rfc3339;
 
 struct Wanted {
     link_id: String,
     key: String,
-    pem: String,
-    public: RsaPublicKey,
     fingerprint: String,
 }
 
-fn wanted(ctx: &Ctx) -> Result<Wanted> {
-    let link_id = ctx.link_id()?;
-    let key = ctx.consumer_key()?;
-    let consumer = ctx
-        .state
-        .consumer
-        .as_ref()
+/// What the link should hold (as the diff sees it), every part present and readable.
+fn wanted(ctx: &mut Ctx) -> Result<Wanted> {
+    ctx.link_id()?;
+    let consumer = jira_side::wanted_consumer(ctx).unwrap_or_default();
+    let key = consumer
+        .key
         .ok_or_else(|| needs_step(4, "the consumer key"))?;
     let pem = consumer
         .public_key_pem
-        .clone()
         .ok_or_else(|| needs_step(5, "the public key"))?;
     let public = keys::parse_public_key(&pem).map_err(|err| {
         AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
     })?;
-    let fingerprint = keys::fingerprint(&public);
+    let link_id = existing_link(ctx)?.id().to_string();
     Ok(Wanted {
         link_id,
         key,
-        pem,
-        public,
-        fingerprint,
+        fingerprint: keys::fingerprint(&public),
     })
 }
 
 /// Differences between what the link holds and what it should hold.
-fn mismatches(held: &Consumer, wanted: &Wanted) -> Vec<String> {
+fn mismatches(held: &ObservedConsumer, wanted: &Wanted) -> Vec<String> {
     let mut found = Vec::new();
     if held.key != wanted.key {
         found.push(format!(
@@ -58,15 +55,17 @@ fn mismatches(held: &Consumer, wanted: &Wanted) -> Vec<String> {
             held.key, wanted.key
         ));
     }
-    match held.public_key.as_deref().map(keys::parse_public_key) {
-        Some(Ok(public)) if public == wanted.public => {}
-        Some(Ok(public)) => found.push(format!(
-            "the link's public key is {}, but ours is {}",
-            keys::fingerprint(&public),
+    match (&held.fingerprint, &held.key_problem) {
+        (Some(fingerprint), _) if *fingerprint == wanted.fingerprint => {}
+        (Some(fingerprint), _) => found.push(format!(
+            "the link's public key is {fingerprint}, but ours is {}",
             wanted.fingerprint
         )),
-        Some(Err(err)) => found.push(format!("the link's public key is unreadable: {err}")),
-        None => found.push("the link has no public key".into()),
+        (None, problem) => found.push(
+            problem
+                .clone()
+                .unwrap_or_else(|| "the link has no public key".into()),
+        ),
     }
     found
 }
@@ -76,32 +75,34 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(skipped);
     }
     let wanted = wanted(ctx)?;
-    let name = ctx.application_name()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let current =
-        JiraAdmin::new(&ctx.http, base.clone(), auth.clone()).consumer(&wanted.link_id)?;
-    if let Some(held) = &current {
-        if mismatches(held, &wanted).is_empty() {
-            ui::ok(&format!(
-                "the link already trusts consumer {} with key {}",
-                wanted.key, wanted.fingerprint
-            ));
-            return Ok(Outcome::Done("already set".into()));
-        }
-        for problem in mismatches(held, &wanted) {
-            ui::info(&format!("replacing: {problem}"));
-        }
+    let changes = jira_side::changes(ctx)?;
+    let Some(change) = changes.iter().find(|c| {
+        matches!(
+            c.kind,
+            ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer
+        )
+    }) else {
+        ui::ok(&format!(
+            "the link already trusts consumer {} with key {}",
+            wanted.key, wanted.fingerprint
+        ));
+        return Ok(Outcome::Done("already set".into()));
+    };
+    if change.kind == ChangeKind::ReplaceConsumer {
+        ui::info(&format!("to change: {}", change.description));
     }
+    // Checks and consent come before the preflight, whose temporary key is a write.
+    consent::authorize(ctx, change)?;
     let preflight =
         key_source(ctx) == KeySource::Align && ctx.answers.keys.preflight.unwrap_or(true);
     let proof = if preflight {
+        let name = ctx.application_name()?;
         Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
     } else {
         None
     };
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    admin.set_consumer(&wanted.link_id, &wanted.key, &name, &wanted.pem)?;
-    let held = read_consumer(&admin, &wanted.link_id)?;
+    consent::apply_change(ctx, change)?;
+    let held = held_consumer(ctx)?;
     if held.key != wanted.key {
         return Err(AppError::failed(format!(
             "Jira saved the consumer key as {:?}, not {:?}",
@@ -131,8 +132,7 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(skipped);
     }
     let wanted = wanted(ctx)?;
-    let (base, auth) = ctx.admin_parts()?;
-    expect_match(&JiraAdmin::new(&ctx.http, base, auth), &wanted)?;
+    expect_match(ctx, &wanted)?;
     ui::ok(&format!(
         "the link holds our public key: {}",
         wanted.fingerprint
@@ -145,13 +145,19 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(skipped);
     }
     let wanted = wanted(ctx)?;
-    let (base, auth) = ctx.admin_parts()?;
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
-    expect_match(&admin, &wanted)?;
-    match admin.link_working(&wanted.link_id)? {
-        Some(true) => {}
-        Some(false) => ui::warn("Jira reports the link as not working; for a link to Jira Align (which serves no applinks API) that is expected"),
-        None => ui::info("the link's status is unknown on this Jira (it has no applinks status resource)"),
+    expect_match(ctx, &wanted)?;
+    match jira_side::link_status(ctx, &wanted.link_id)? {
+        LinkStatus::Working => ui::ok("Jira reports the link as working"),
+        LinkStatus::Unknown => {
+            ui::info("the link's status is unknown on this Jira (it has no applinks status resource)")
+        }
+        status if status.is_expected() => ui::ok(
+            "Jira reports a generic link (GENERIC_LINK), as for every link to Jira Align, which serves no applinks API",
+        ),
+        LinkStatus::NotWorking { error_type } => ui::warn(&format!(
+            "Jira reports the link as not working ({}); the signed calls of steps 20-24 tell whether OAuth works",
+            error_type.as_deref().unwrap_or("no reason given")
+        )),
     }
     if let Some(consumer) = ctx.state.consumer.as_mut() {
         consumer.installed_at.get_or_insert_with(now_rfc3339);
@@ -161,9 +167,10 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Done("incoming authentication saved".into()))
 }
 
-/// Reads the link's consumer back; any difference from what it should hold is an error.
-fn expect_match(admin: &JiraAdmin, wanted: &Wanted) -> Result<()> {
-    let held = read_consumer(admin, &wanted.link_id)?;
+/// Compares the link's consumer, as observed after the last write, with what it
+/// should hold; any difference is an error that step 13 repairs.
+fn expect_match(ctx: &mut Ctx, wanted: &Wanted) -> Result<()> {
+    let held = held_consumer(ctx)?;
     let problems = mismatches(&held, wanted);
     if problems.is_empty() {
         return Ok(());
@@ -172,8 +179,8 @@ fn expect_match(admin: &JiraAdmin, wanted: &Wanted) -> Result<()> {
         .hint("Rerun step 13 to install the consumer key and public key again."))
 }
 
-fn read_consumer(admin: &JiraAdmin, link_id: &str) -> Result<Consumer> {
-    admin.consumer(link_id)?.ok_or_else(|| {
+fn held_consumer(ctx: &mut Ctx) -> Result<ObservedConsumer> {
+    existing_link(ctx)?.consumer.ok_or_else(|| {
         AppError::failed("the link has no incoming authentication (no consumer)")
             .hint("Run `align-link step 13` to set it.")
     })

@@ -1,49 +1,51 @@
 //! Step 7: is this Jira, do the administrator's credentials work, do they carry
-//! administrator rights, and are the clocks close enough for OAuth?
+//! administrator rights, are the clocks close enough for OAuth; and everything
+//! else that can be checked without changing Jira, so that a run stops before its
+//! first write rather than halfway (the same checks guard every write).
 
-use super::Outcome;
+use super::jira_side;
+use super::keys::key_source;
+use crate::align::AlignApi;
+use crate::answers::KeySource;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
-use crate::jira::admin::JiraAdmin;
-use crate::state::JiraFacts;
+use crate::jira::admin::{check_service_account, ServiceSignIn};
+use crate::keys;
+use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
 use crate::ui;
 use crate::util::time::now_rfc3339;
 
-/// Past this the operator is warned; Jira refuses OAuth timestamps about 300 s off.
+use super::Outcome;
+
+/// Past this the operator is warned.
 pub const SKEW_WARNING_SECS: i64 = 60;
+/// Jira refuses OAuth timestamps this far off (its default window): past it, stop.
+pub const SKEW_LIMIT_SECS: i64 = 300;
 
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let url = ctx.jira_url()?;
-    ctx.http.check_url(&url, "jira.url")?;
-    let auth = ctx.admin_auth()?;
-    let auth_label = auth.describe();
-    let admin = JiraAdmin::new(&ctx.http, url.clone(), auth);
-    let info = admin.server_info()?;
-    let (user, response) = admin.myself()?;
-    if !admin.is_administrator()? {
-        return Err(AppError::failed(format!(
-            "{} can sign in to Jira but is not a Jira administrator",
-            user.name
-        ))
-        .hint("Application links need Jira administrator rights: use an administrator's token or password (jira.admin_token or jira.admin_username)."));
+    let auth_label = ctx.admin_auth()?.describe();
+    let facts = jira_side::server(ctx).map_err(unchanged)?;
+    if !facts.is_administrator {
+        return Err(unchanged(not_admin(&facts.admin_user)));
     }
     ui::ok(&format!(
         "Jira {} at {} answers; signed in as {} ({auth_label}), an administrator",
-        info.version.as_deref().unwrap_or("(version unknown)"),
+        facts.version.as_deref().unwrap_or("(version unknown)"),
         url,
-        user.name
+        facts.admin_user
     ));
-    let skew = response.clock_skew_secs;
+    let skew = facts.clock_skew_secs;
     match skew {
         Some(secs) if secs.abs() > SKEW_WARNING_SECS => ui::warn(&format!(
-            "Jira's clock is {} s {} this machine's; OAuth fails past about 300 s. Fix the time (NTP) on whichever is wrong.",
+            "Jira's clock is {} s {} this machine's; OAuth fails past about {SKEW_LIMIT_SECS} s. Fix the time (NTP) on whichever is wrong.",
             secs.abs(),
             if secs > 0 { "ahead of" } else { "behind" }
         )),
         Some(secs) => ui::ok(&format!("clock skew {secs} s (fine for OAuth)")),
         None => ui::warn("Jira sent no Date header: the clock skew could not be measured"),
     }
-    if let Some(base) = &info.base_url {
+    if let Some(base) = &facts.base_url {
         if !same_site(base, url.as_str()) {
             ui::warn(&format!(
                 "Jira's configured base URL is {base}, but align-link talks to {url}. OAuth signatures cover the URL, so a mismatch (proxy, http vs https, port) ends in signature_invalid. Make Jira's base URL the public one, or use it as jira.url."
@@ -52,18 +54,165 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     }
     ctx.state.jira = Some(JiraFacts {
         url: url.to_string(),
-        base_url: info.base_url.clone(),
-        version: info.version.clone(),
-        title: info.server_title.clone(),
-        admin_user: Some(user.name.clone()),
+        base_url: facts.base_url.clone(),
+        version: facts.version.clone(),
+        title: facts.title.clone(),
+        admin_user: Some(facts.admin_user.clone()),
         clock_skew_secs: skew,
         checked_at: now_rfc3339(),
     });
     ctx.save()?;
+    ensure_validated(ctx)?;
     Ok(Outcome::Done(format!(
         "signed in as {}, an administrator",
-        user.name
+        facts.admin_user
     )))
+}
+
+/// Runs the read-only checks once per run; every write to Jira waits for them.
+pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
+    if ctx.observed.validated {
+        return Ok(());
+    }
+    let align_checked = ctx.observed.align_checked;
+    for proven in checks_before_writes(ctx, align_checked).map_err(unchanged)? {
+        ui::ok(&proven);
+    }
+    Ok(())
+}
+
+/// The read-only checks, quietly (for `plan`): what they proved beyond step 7's
+/// own lines, or the first problem. `align_checked`: the caller checked Jira Align.
+pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
+    let proven = validate(ctx, align_checked)?;
+    ctx.observed.validated = true;
+    Ok(proven)
+}
+
+fn validate(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
+    let facts = jira_side::server(ctx)?;
+    if !facts.is_administrator {
+        return Err(not_admin(&facts.admin_user));
+    }
+    if let Some(secs) = facts.clock_skew_secs.filter(|s| s.abs() > SKEW_LIMIT_SECS) {
+        return Err(AppError::failed(format!(
+            "Jira's clock is {} s {} this machine's: Jira refuses OAuth requests more than {SKEW_LIMIT_SECS} s off",
+            secs.abs(),
+            if secs > 0 { "ahead of" } else { "behind" }
+        ))
+        .hint("Fix the time (NTP) on whichever machine is wrong, then rerun."));
+    }
+    check_keys(ctx)?;
+    let mut proven: Vec<String> = check_service(ctx)?.into_iter().collect();
+    if !align_checked {
+        proven.extend(check_align(ctx)?);
+    }
+    Ok(proven)
+}
+
+/// The consumer key, the private key on disk and every public key given or saved parse.
+fn check_keys(ctx: &Ctx) -> Result<()> {
+    if let Some(key) = &ctx.answers.keys.consumer_key {
+        keys::check_consumer_key(key)
+            .map_err(|reason| AppError::usage(format!("keys.consumer_key: {reason}")))?;
+    }
+    if key_source(ctx) == KeySource::Align {
+        if let Some(text) = &ctx.answers.keys.public_key {
+            let origin = ctx
+                .answers
+                .keys
+                .public_key_origin
+                .clone()
+                .unwrap_or_else(|| "keys.public_key".into());
+            keys::parse_public_key(text).map_err(|err| {
+                AppError::usage(format!("{origin}: {err}")).hint(
+                    "Copy the public key again from Jira Align's connector (Generate New Key).",
+                )
+            })?;
+        }
+    }
+    if key_source(ctx) == KeySource::Generate && ctx.store.exists(PRIVATE_KEY_FILE) {
+        ctx.private_key()?;
+    }
+    if let Some(pem) = ctx
+        .state
+        .consumer
+        .as_ref()
+        .and_then(|c| c.public_key_pem.as_deref())
+    {
+        keys::parse_public_key(pem).map_err(|err| {
+            AppError::failed(format!("the saved public key is unreadable: {err}"))
+                .hint("Rerun step 5.")
+        })?;
+    }
+    Ok(())
+}
+
+/// With its password: the service account signs in and sees the test project.
+fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
+    let service = &ctx.answers.service_account;
+    let (Some(username), Some(password)) = (service.username.clone(), service.password.clone())
+    else {
+        return Ok(None);
+    };
+    let Some(project) = ctx.answers.jira.test_project.clone() else {
+        return Ok(None);
+    };
+    let base = ctx.jira_url()?;
+    match check_service_account(&ctx.http, &base, &username, &password, &project)? {
+        ServiceSignIn::SignedIn {
+            name,
+            project_visible: true,
+        } => Ok(Some(format!(
+            "the service account {name} signs in and sees project {project}"
+        ))),
+        ServiceSignIn::SignedIn { name, .. } => Err(AppError::failed(format!(
+            "the service account {name} cannot see project {project} in Jira"
+        ))
+        .hint(format!(
+            "Give {name} the Browse Projects permission in {project}'s permission scheme (or fix jira.test_project)."
+        ))),
+        ServiceSignIn::Refused => Err(AppError::failed(format!(
+            "Jira refused the password of the service account {username}"
+        ))
+        .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
+        ServiceSignIn::CaptchaRequired => Err(AppError::failed(format!(
+            "Jira wants a CAPTCHA before the service account {username} may sign in again"
+        ))
+        .hint(format!(
+            "Sign in to Jira in a browser as {username} once and solve the CAPTCHA, then rerun; or set oauth.approval = \"browser\"."
+        ))),
+    }
+}
+
+/// The Jira Align site and token, when a token is given.
+fn check_align(ctx: &mut Ctx) -> Result<Option<String>> {
+    if ctx.answers.align.api_token.is_none() {
+        return Ok(None);
+    }
+    let align = ctx.align_url()?;
+    ctx.http.check_url(&align, "align.url")?;
+    let Some(auth) = ctx.align_api_auth()? else {
+        return Ok(None);
+    };
+    AlignApi::new(&ctx.http, align.clone(), auth).current_user()?;
+    ctx.observed.align_checked = true;
+    Ok(Some(format!(
+        "Jira Align answers at {align} and accepts the API token"
+    )))
+}
+
+fn not_admin(user: &str) -> AppError {
+    AppError::failed(format!(
+        "{user} can sign in to Jira but is not a Jira administrator"
+    ))
+    .hint("Application links need Jira administrator rights: use an administrator's token or password (jira.admin_token or jira.admin_username).")
+}
+
+/// Says that the failure came before any write.
+fn unchanged(mut err: AppError) -> AppError {
+    err.message.push_str("\nJira was not changed.");
+    err
 }
 
 fn same_site(a: &str, b: &str) -> bool {

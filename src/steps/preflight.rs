@@ -10,11 +10,12 @@ use rsa::RsaPublicKey;
 
 use super::access::check_account;
 use super::handshake::obtain_access_token;
+use super::jira_side;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
-use crate::jira::admin::{Consumer, JiraAdmin};
 use crate::jira::service::{Credential, ServiceJira};
 use crate::keys;
+use crate::model::{diff, WantedConsumer};
 use crate::oauth::Signer;
 use crate::ui;
 
@@ -27,7 +28,8 @@ pub struct Proof {
 }
 
 /// Runs the preflight on `link_id` with `consumer_key`. On failure the link gets
-/// back the consumer it had (or none), so nothing half-done stays in Jira.
+/// back the consumer it had (or none), so nothing half-done stays in Jira. The
+/// caller has authorized the consumer change this stands before.
 pub fn prove_jira_side(
     ctx: &mut Ctx,
     link_id: &str,
@@ -36,44 +38,49 @@ pub fn prove_jira_side(
 ) -> Result<Proof> {
     ui::info("Preflight: proving the Jira side with a temporary key pair before Jira Align's key goes on the link.");
     let project_key = ctx.test_project()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let previous: Option<Consumer> =
-        JiraAdmin::new(&ctx.http, base.clone(), auth.clone()).consumer(link_id)?;
+    let previous = jira_side::link(ctx)?.and_then(|link| link.consumer);
     let private = keys::generate_private_key(TEMPORARY_KEY_BITS)?;
-    let public_pem = keys::public_key_to_pem(&RsaPublicKey::from(&private));
+    let public = RsaPublicKey::from(&private);
+    let temporary = diff::Change {
+        kind: diff::ChangeKind::SetConsumer,
+        action: diff::Action::SetConsumer {
+            link_id: Some(link_id.to_string()),
+            consumer: WantedConsumer {
+                key: Some(consumer_key.to_string()),
+                public_key_pem: Some(keys::public_key_to_pem(&public)),
+                fingerprint: Some(keys::fingerprint(&public)),
+            },
+            name: name.to_string(),
+        },
+        description: "install a temporary public key for the preflight".into(),
+        old: None,
+        new: None,
+        destructive: false,
+        ours: true,
+    };
     let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
-    JiraAdmin::new(&ctx.http, base.clone(), auth.clone()).set_consumer(
-        link_id,
-        consumer_key,
-        name,
-        &public_pem,
-    )?;
+    jira_side::apply_unchecked(ctx, &temporary)?;
     ui::ok("temporary public key installed on the link");
 
     let outcome = run_checks(ctx, &signer, &project_key);
     if let Err(err) = outcome {
-        let admin = JiraAdmin::new(&ctx.http, base, auth);
-        let restored = match previous
-            .as_ref()
-            .and_then(|c| c.public_key.as_ref().map(|k| (c, k)))
-        {
-            Some((consumer, key)) => admin.set_consumer(link_id, &consumer.key, name, key),
-            None => admin.delete_consumer(link_id),
-        };
-        if let Err(restore) = restored {
+        let restore = diff::restore_consumer(link_id, previous.as_ref(), name);
+        if let Err(restore) = jira_side::apply_unchecked(ctx, &restore) {
             ui::warn(&format!(
                 "could not put the link back as it was: {}",
                 restore.message
             ));
         }
+        let hint = err
+            .hint
+            .clone()
+            .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into());
         return Err(AppError::failed(format!(
             "preflight failed, so Jira Align's key was not installed: {}",
             err.message
         ))
-        .hint(
-            err.hint
-                .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into()),
-        ));
+        .hint(hint)
+        .with_source(err));
     }
     outcome
 }

@@ -10,6 +10,7 @@ use crate::align::{AlignApi, Feature};
 use crate::answers::ConnectorAuth;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
+use crate::http::ClientError;
 use crate::jira::admin::JiraAdmin;
 use crate::state::StepStatus;
 use crate::ui;
@@ -207,9 +208,11 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
 
 /// A refused PAT or password usually expired or changed: say how Jira Align takes
 /// the new one (the closing note of Atlassian's guide).
-fn renew_hint(err: AppError, access: &ServiceAccess) -> AppError {
+fn renew_hint(err: ClientError, access: &ServiceAccess) -> AppError {
     let renewable = matches!(access, ServiceAccess::Pat(_) | ServiceAccess::Basic(..));
-    if !renewable || !err.message.contains("HTTP 401") {
+    let refused = err.http_status() == Some(401);
+    let err = AppError::from(err);
+    if !renewable || !refused {
         return err;
     }
     let what = if matches!(access, ServiceAccess::Pat(_)) {

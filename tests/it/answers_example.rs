@@ -36,6 +36,10 @@ fn example_parses_with_its_env_vars_set() {
     assert!(a.jira.admin_username.is_none() && a.jira.admin_password.is_none());
     assert_eq!(a.jira.test_project.as_deref(), Some("ALIGN"));
     assert_eq!(
+        a.jira.replace_existing, None,
+        "consent is never given by example"
+    );
+    assert_eq!(
         a.service_account.username.as_deref(),
         Some("svc-jira-align")
     );
@@ -84,6 +88,7 @@ fn example_documents_every_key() {
         "admin_username",
         "admin_password",
         "test_project",
+        "replace_existing",
         "username",
         "password",
         "application_name",

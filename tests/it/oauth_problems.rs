@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use align_link::oauth::problems::{self, ALL};
 use align_link::oauth::{OAuthProblem, ProblemContext, Signer};
-use align_link_standins::jira::JiraConfig;
 use lab::*;
 use support::{assert_exit, assert_success, stderr, Env};
 
@@ -27,7 +26,7 @@ fn check(code: &str, reply: Reply, ctx: ProblemContext, remedy: &[&str]) {
         problems::http_status(code),
         "status of {code}"
     );
-    let err = problem.to_error(&ctx);
+    let err = align_link::error::AppError::from(problem.to_error(&ctx));
     assert!(err.message.contains(&format!("oauth_problem={code}")));
     let hint = err.hint.unwrap();
     assert!(
@@ -177,19 +176,16 @@ fn skew_in(err: &str, marker: &str, unit: &str) -> i64 {
 
 #[test]
 fn binary_timestamp_refused_shows_the_measured_skew() {
-    let env = Env::with_config(JiraConfig {
-        clock_offset_secs: 900,
-        ..JiraConfig::default()
-    });
-    let output = env.run(&["setup", "--yes"]);
+    // Past the OAuth window, setup stops before its first write (step 7); a clock
+    // that drifts after setup shows up in the signed calls.
+    let env = Env::new();
+    env.setup();
+    env.jira.set_clock_offset(900);
+    let output = env.run(&["step", "20", "--yes"]);
     let err = fails_with(&output, "timestamp_refused", &["(measured)", "NTP"]);
     // The Date header has one-second resolution.
     let measured = skew_in(&err, "Hint:", "seconds");
     assert!((899..=901).contains(&measured), "{err}");
-    let warned = skew_in(&err, "Warning:", "s");
-    assert!((899..=901).contains(&warned), "step 7 warns: {err}");
-    assert_eq!(env.step_status(15), "done");
-    assert_ne!(env.step_status(17), "done");
 }
 
 #[test]

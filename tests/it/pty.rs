@@ -11,12 +11,17 @@ use rexpect::session::spawn_with_options;
 use support::Env;
 
 fn interactive(env: &Env, args: &[&str]) -> Command {
+    interactive_in(env, &env.state_dir(), args)
+}
+
+/// As `interactive`, in another state directory: another profile.
+fn interactive_in(env: &Env, state_dir: &std::path::Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("align-link"));
     cmd.args(args)
         .arg("--answers")
         .arg(env.answers_path())
         .arg("--state-dir")
-        .arg(env.state_dir())
+        .arg(state_dir)
         .env("XDG_CONFIG_HOME", env.config_home())
         .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
         .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
@@ -212,4 +217,39 @@ fn interactive_setup_with_a_browser_that_clicks_allow() {
     let mode = std::fs::metadata(&config).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert_eq!(env.jira.access_tokens()[0].username, "svc-jira-align");
+}
+
+#[test]
+fn a_terminal_asks_before_replacing_another_profiles_consumer_and_defaults_to_no() {
+    let env = Env::new();
+    env.setup();
+    let first_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
+    let second = env.dir.path().join("second-profile");
+    // Scripted, the second profile stops at step 13 without consent.
+    let refused = env.cmd_in(&second, &["setup", "--yes"]).output().unwrap();
+    support::assert_exit(&refused, 1);
+
+    let consumer_key = || env.jira.links()[0].consumer.clone().unwrap().key;
+    for (answer, replaced) in [("\r", false), ("y\r", true)] {
+        let mut session =
+            spawn_with_options(interactive_in(&env, &second, &["step", "13"]), options()).unwrap();
+        session
+            .exp_string("Application link name in Jira [")
+            .unwrap();
+        session.send_line("").unwrap();
+        session.exp_string("DESTRUCTIVE, needs consent").unwrap();
+        session
+            .exp_string("Make this change in Jira? [y/N]")
+            .unwrap();
+        session.send(answer).unwrap();
+        session.flush().unwrap();
+        let rest = session.exp_eof().unwrap();
+        if replaced {
+            assert!(rest.contains("set on the link"), "{rest}");
+            assert_ne!(consumer_key(), first_key);
+        } else {
+            assert!(rest.contains("not changed: you declined"), "{rest}");
+            assert_eq!(consumer_key(), first_key, "No is the default");
+        }
+    }
 }

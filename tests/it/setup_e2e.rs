@@ -84,9 +84,17 @@ fn rerun_changes_nothing_and_creates_no_second_link() {
         );
     }
 
-    // Even a state that forgot the link (another machine, say) finds it by URL.
+    // Even a state that forgot the link (another machine, say) finds it by URL;
+    // its consumer is not this (new) state's, so replacing it takes consent.
     fs::remove_dir_all(env.state_dir()).unwrap();
-    env.setup();
+    let refused = env.run(&["setup", "--yes"]);
+    assert_exit(&refused, 1);
+    assert!(
+        stderr(&refused).contains("--replace-existing"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_success(&env.run(&["setup", "--yes", "--replace-existing"]));
     assert_eq!(env.jira.links().len(), 1, "found by URL, not created again");
 }
 
@@ -107,15 +115,46 @@ fn step_13_alone_repairs_a_consumer_changed_in_jira() {
         .as_str()
         .unwrap()
         .to_string();
-    support::put_consumer(&env, &link.id, "SomeoneElsesKey", &pem);
+    // Our consumer key with another public key (a key pair changed under it):
+    // this profile's own consumer, so step 13 repairs it without asking.
+    let other_pem = other_public_key_pem();
+    let consumer_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
+    support::put_consumer(&env, &link.id, &consumer_key, &other_pem);
     let output = env.run(&["step", "13", "--yes"]);
     assert_success(&output);
     assert!(
-        stdout(&output).contains("replacing: the link's consumer key"),
+        stdout(&output).contains("to change: replace the link's incoming consumer: public key"),
         "{}",
         stdout(&output)
     );
-    let consumer_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
+    let held = env.jira.links()[0].consumer.clone().unwrap();
+    assert_eq!(held.key, consumer_key);
+    assert_eq!(
+        held.public_key_der,
+        align_link::keys::parse_public_key(&pem)
+            .map(|k| align_link::keys::public_key_der(&k))
+            .unwrap()
+    );
+
+    // Someone else's consumer on the link: replaced only with consent.
+    support::put_consumer(&env, &link.id, "SomeoneElsesKey", &pem);
+    let refused = env.run(&["step", "13", "--yes"]);
+    assert_exit(&refused, 1);
+    let err = stderr(&refused);
+    assert!(err.contains("without consent"), "{err}");
+    assert!(err.contains("--replace-existing"), "{err}");
+    assert_eq!(
+        env.jira.links()[0].consumer.as_ref().unwrap().key,
+        "SomeoneElsesKey",
+        "refused: the link is unchanged"
+    );
+    let output = env.run(&["step", "13", "--yes", "--replace-existing"]);
+    assert_success(&output);
+    assert!(
+        stdout(&output).contains("key SomeoneElsesKey -> "),
+        "{}",
+        stdout(&output)
+    );
     assert_eq!(
         env.jira.links()[0].consumer.as_ref().unwrap().key,
         consumer_key
@@ -129,6 +168,16 @@ fn step_13_alone_repairs_a_consumer_changed_in_jira() {
         "{}",
         stdout(&again)
     );
+}
+
+/// A public key that is not the profile's: the fixed test key's.
+fn other_public_key_pem() -> String {
+    let pem = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-key-2048.pem"),
+    )
+    .unwrap();
+    let private = align_link::keys::private_key_from_pem(&pem).unwrap();
+    align_link::keys::public_key_to_pem(&rsa::RsaPublicKey::from(&private))
 }
 
 #[test]
@@ -230,7 +279,7 @@ fn sandbox_setup_needs_no_answers_file() {
         "step 1 checks the Jira Align stand-in's token: {out}"
     );
     assert!(
-        out.contains("(Jira 24, Jira Align 1)"),
+        out.contains("(Jira 21, Jira Align 1)"),
         "both stand-ins served the run: {out}"
     );
     assert!(

@@ -70,9 +70,14 @@ impl Env {
     /// terminal. `args` starts with the subcommand; the answers file and state
     /// directory follow it, where the subcommand takes them.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_in(&self.state_dir(), args)
+    }
+
+    /// As `cmd`, with another state directory: another profile on the same Jira.
+    pub fn cmd_in(&self, state_dir: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::cargo_bin("align-link").unwrap();
         cmd.args(args);
-        add_profile_args(&mut cmd, args.first().copied(), self);
+        add_profile_args(&mut cmd, args.first().copied(), self, state_dir);
         // Wide: assertions look for whole sentences, which 80 columns would wrap.
         cmd.env("XDG_CONFIG_HOME", self.config_home())
             .env("COLUMNS", WIDE)
@@ -120,7 +125,7 @@ pub const WIDE: &str = "1000";
 
 /// `--answers` and `--state-dir` for the subcommands that take them (`steps`
 /// takes neither; `status` and `profiles` no answers file).
-fn add_profile_args(cmd: &mut Command, subcommand: Option<&str>, env: &Env) {
+fn add_profile_args(cmd: &mut Command, subcommand: Option<&str>, env: &Env, state_dir: &Path) {
     let (answers, state) = match subcommand {
         Some("steps" | "profiles" | "completions" | "man" | "sandbox") => (false, false),
         Some("status") => (false, true),
@@ -130,7 +135,7 @@ fn add_profile_args(cmd: &mut Command, subcommand: Option<&str>, env: &Env) {
         cmd.arg("--answers").arg(env.answers_path());
     }
     if state {
-        cmd.arg("--state-dir").arg(env.state_dir());
+        cmd.arg("--state-dir").arg(state_dir);
     }
 }
 

@@ -256,9 +256,11 @@ fn a_refused_public_key_is_known_by_its_400_not_its_words() {
         env.jira.url().parse().unwrap(),
         AdminAuth::Token(Secret::new(env.jira.demo().admin_token.clone())),
     );
-    let err = admin
+    // As rendered at the boundary: message and hint.
+    let err: align_link::AppError = admin
         .set_consumer(&link.id, &held.key, "Jira Align", &pkcs1)
-        .unwrap_err();
+        .unwrap_err()
+        .into();
     assert!(
         err.message.contains("Jira refused the public key"),
         "{}",

@@ -129,7 +129,7 @@ impl ServiceAccountApproval<'_> {
                         "the callback listener refused Jira's redirect (HTTP {})",
                         answer.status
                     )),
-                    Err(err) => err,
+                    Err(err) => err.into(),
                 };
                 let _ = failed.send(failure);
             });
@@ -160,7 +160,8 @@ fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
     if let Some(problem) = page_problem(answer) {
         return Err(problem
             .to_error(&Default::default())
-            .context("approving the authorization"));
+            .context("approving the authorization")
+            .into());
     }
     if !answer.is_success() {
         return Err(AppError::failed(format!(
@@ -190,7 +191,7 @@ fn page_problem(page: &Response) -> Option<OAuthProblem> {
             let code = Page::parse(&page.body).attribute("data-oauth-problem")?;
             Some(OAuthProblem {
                 status: page.status,
-                problem: code,
+                problem: crate::util::text::server_name(&code),
                 params: Default::default(),
             })
         })
@@ -202,7 +203,8 @@ fn authorize_page_error(page: &Response) -> AppError {
     if let Some(problem) = page_problem(page) {
         return problem
             .to_error(&Default::default())
-            .context("loading the authorize page");
+            .context("loading the authorize page")
+            .into();
     }
     AppError::failed(format!(
         "Jira would not show the authorize page for this request token (HTTP {}); it answered {}",

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::{endpoint, expect_success};
 use crate::error::{AppError, Result};
-use crate::http::{Auth, Http, Request};
+use crate::http::{Auth, ClientError, Http, Request};
 use crate::oauth::{parse_token_response, OAuthExtras, ProblemContext, Signer, TokenResponse};
 
 pub use approve::ServiceAccountApproval;
@@ -69,7 +69,17 @@ impl Provider<'_> {
         };
         let response =
             expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
-        parse_token_response(&response.body).map_err(|err| err.context(what))
+        parse_token_response(&response.body).map_err(|err| {
+            let err = match err.context(what) {
+                // Only the caller knows what explains a problem: give it the context.
+                ClientError::OAuth(mut failure) => {
+                    failure.context = self.problem_context.clone();
+                    ClientError::OAuth(failure)
+                }
+                other => other,
+            };
+            err.into()
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! quotes, in any case and attribute order, spread over lines, with entities.
 //! html5ever (through `scraper`) reads them all the way a browser does.
 
+use crate::util::text;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use scraper::{Html, Selector};
 
@@ -90,26 +91,16 @@ pub fn quote(body: &str) -> String {
     if folded.is_empty() {
         return "an empty answer".into();
     }
-    let total = folded.chars().count();
-    let cut: String = folded.chars().take(QUOTED_CHARS).collect();
-    let mut shown = escape_controls(&cut);
-    if total > QUOTED_CHARS {
-        shown.push_str(&format!("… ({} more characters)", total - QUOTED_CHARS));
-    }
-    format!("\"{shown}\"")
+    format!(
+        "\"{}\"",
+        text::clean(&text::redact_text(&folded), QUOTED_CHARS)
+    )
 }
 
-/// Server text made safe for a terminal: control characters as `\u{1b}`.
-pub fn escape_controls(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| -> Vec<char> {
-            if c.is_control() {
-                c.escape_unicode().collect()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+/// Server text made safe for a terminal: control characters as `\u{1b}`
+/// (`util::text::clean`, the one escaping for all server text).
+pub fn escape_controls(shown: &str) -> String {
+    text::clean(shown, usize::MAX)
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ fn align_key_with_passing_preflight_then_the_operator_syncs() {
 }
 
 #[test]
-fn preflight_as_an_account_that_cannot_see_the_project_fails_before_the_key_goes_on() {
+fn an_account_that_cannot_see_the_project_stops_the_run_before_any_write() {
     let env = AlignEnv::new();
     let (_, shown) = with_align_key(&env);
     env.rewrite_answers("username = \"svc-jira-align\"", "username = \"viewer\"");
@@ -180,10 +180,15 @@ fn preflight_as_an_account_that_cannot_see_the_project_fails_before_the_key_goes
         .env("TEST_SERVICE_PASSWORD", "viewer-pass")
         .output()
         .unwrap();
-    let err = preflight_failed(&env, &output, &shown);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("step 7"), "{err}");
     assert!(err.contains("viewer cannot see project ALIGN"), "{err}");
     assert!(err.contains("Browse Projects"), "{err}");
+    assert!(err.contains("Jira was not changed"), "{err}");
     assert!(!err.contains("viewer-pass"), "the password is never shown");
+    assert_eq!(env.jira.write_count(), 0, "no write reached Jira");
+    assert!(env.jira.links().is_empty());
 
     // With the right service account, a rerun proves the Jira side and installs the key.
     env.rewrite_answers("username = \"viewer\"", "username = \"svc-jira-align\"");
@@ -194,27 +199,31 @@ fn preflight_as_an_account_that_cannot_see_the_project_fails_before_the_key_goes
 }
 
 #[test]
-fn preflight_with_clock_skew_fails_with_the_measured_skew() {
+fn a_clock_beyond_the_oauth_window_stops_the_run_before_any_write() {
     let env = AlignEnv::with_jira(JiraConfig {
         clock_offset_secs: 900,
         ..JiraConfig::default()
     });
     let (_, shown) = with_align_key(&env);
     let output = env.run(&["setup", "--yes"]);
-    let err = preflight_failed(&env, &output, &shown);
-    assert!(err.contains("oauth_problem=timestamp_refused"), "{err}");
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains("step 7"), "{err}");
     let line = err
         .lines()
-        .find(|l| l.contains("(measured)"))
-        .unwrap_or_else(|| panic!("no measured skew in:\n{err}"));
+        .find(|l| l.contains("Jira refuses OAuth requests more than 300 s off"))
+        .unwrap_or_else(|| panic!("no stop for the skew in:\n{err}"));
     let secs: i64 = line
         .split("Jira's clock is ")
         .nth(1)
-        .and_then(|rest| rest.split(" seconds ahead of").next())
+        .and_then(|rest| rest.split(" s ahead of").next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{line}"));
     assert!((899..=901).contains(&secs), "{line}");
     assert!(err.contains("NTP"), "{err}");
+    assert!(err.contains("Jira was not changed"), "{err}");
+    assert_eq!(env.jira.write_count(), 0, "no write reached Jira");
+    assert!(env.jira.links().is_empty());
 
     // Clocks fixed: the rerun passes and Jira Align's key goes on.
     env.jira.set_clock_offset(0);
@@ -230,17 +239,14 @@ fn a_failed_preflight_puts_back_the_key_the_link_held_before() {
     assert!(link_holds(&env, &first));
 
     // Generate New Key again in Jira Align; steps 5 and 13 take the new key, but
-    // the preflight (as an account that cannot see ALIGN) fails.
+    // the preflight fails: Jira refuses the consumer's signed requests, which no
+    // read-only check before the write can see.
     let second = env.align.generate_key(id);
     env.write_answers(&align_keys(CONSUMER_KEY, &second));
     let step5 = env.run(&["step", "5", "--yes"]);
     super::support::assert_success(&step5);
-    env.rewrite_answers("username = \"svc-jira-align\"", "username = \"viewer\"");
-    let output = env
-        .cmd(&["step", "13", "--yes"])
-        .env("TEST_SERVICE_PASSWORD", "viewer-pass")
-        .output()
-        .unwrap();
+    env.jira.set_consumer_refused(CONSUMER_KEY, true);
+    let output = env.run(&["step", "13", "--yes"]);
     assert_exit(&output, 1);
     let err = stderr(&output);
     assert!(

@@ -65,7 +65,7 @@ fn step_1_rides_out_rate_limiting() {
     assert!(stdout(&output).contains(ADA), "{}", stdout(&output));
     let err = stderr(&output);
     assert!(
-        err.contains("retrying in 1000 ms"),
+        err.contains("Jira Align asked to wait 1 s (HTTP 429); waiting"),
         "Retry-After: 1 honoured: {err}"
     );
     assert!(

@@ -108,6 +108,8 @@ impl std::fmt::Debug for AccessTokenView {
 struct Shared {
     state: Mutex<State>,
     real_url: String,
+    /// Requests that may change the links or consumers: non-GET under /rest/applinks.
+    writes: std::sync::atomic::AtomicU64,
 }
 
 /// Per-request facts every handler needs.
@@ -139,6 +141,7 @@ impl JiraStandIn {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(&config, &demo)),
             real_url: listener.url().to_string(),
+            writes: Default::default(),
         });
         let handled = shared.clone();
         let server = listener.serve("jira-standin", WORKERS, move |req: &Req| {
@@ -269,6 +272,11 @@ impl JiraStandIn {
         self.server.request_count()
     }
 
+    /// Write requests to the application links API served so far.
+    pub fn write_count(&self) -> u64 {
+        self.shared.writes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     pub fn access_tokens(&self) -> Vec<AccessTokenView> {
         self.state()
             .access_tokens
@@ -300,6 +308,11 @@ fn base_of(st: &State, real_url: &str) -> String {
 /// Routes one request on the stand-in's clock, which also dates the response,
 /// after the configured latency (waited without holding the state).
 fn handle(shared: &Shared, req: &Req) -> Resp {
+    if req.method != "GET" && req.path.starts_with("/rest/applinks") {
+        shared
+            .writes
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
     let latency = lock(shared).config.latency;
     if !latency.is_zero() {
         std::thread::sleep(latency);

@@ -1,0 +1,241 @@
+//! `align-link plan`: what `setup` would change in Jira, from one read of what Jira
+//! holds (and of Jira Align, when a token is given), and the handshake it would
+//! run. It sends no write request. `--json` prints the schema README documents.
+
+use serde_json::json;
+
+use super::open_context;
+use crate::align::AlignApi;
+use crate::answers::{Approval, ConnectorAuth, KeySource};
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::jira::admin::LinkStatus;
+use crate::model::{render, Change};
+use crate::state::StepStatus;
+use crate::steps::jira_side;
+use crate::steps::keys::key_source;
+
+/// Bumped when a field changes meaning or goes away (new fields do not bump it).
+const SCHEMA_VERSION: u32 = 1;
+
+pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
+    let mut ctx = open_context(config)?;
+    let jira = ctx.jira_url()?;
+    let align = ctx.align_url()?;
+    let (server, link) = jira_side::observe_all(&mut ctx)?;
+    let status_word = link
+        .as_ref()
+        .and_then(|l| l.status.as_ref())
+        .map(status_word);
+    let changes = jira_side::changes(&mut ctx)?;
+    let align_owner = align_check(&mut ctx)?;
+    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, true);
+    let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);
+    if as_json {
+        let value = json!({
+            "schema": SCHEMA_VERSION,
+            "jira": {
+                "url": jira.as_str(),
+                "version": server.version,
+                "base_url": server.base_url,
+                "admin_user": server.admin_user,
+                "administrator": server.is_administrator,
+                "clock_skew_secs": server.clock_skew_secs,
+            },
+            "align": {
+                "url": align.as_str(),
+                "token_checked": align_owner.is_some(),
+                "token_owner": align_owner.clone().flatten(),
+            },
+            "link": link.as_ref().map(|l| json!({
+                "id": l.link.id,
+                "name": l.link.name,
+                "url": l.link.rpc_url,
+                "display_url": l.link.display_url,
+                "consumer": l.consumer.as_ref().map(|c| json!({
+                    "key": c.key,
+                    "fingerprint": c.fingerprint,
+                })),
+                "status": status_word,
+            })),
+            "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
+            "consent_given": crate::steps::consent::replace_existing(&ctx),
+            "handshake": {"runs": handshake_runs, "description": handshake},
+            "checks": {
+                "passed": checks.is_ok(),
+                "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
+                "problem": checks.as_ref().err().map(|e| e.message.clone()),
+            },
+        });
+        crate::outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    crate::outln!(
+        "Jira {} at {jira} (signed in as {}{})",
+        server.version.as_deref().unwrap_or("(version unknown)"),
+        server.admin_user,
+        if server.is_administrator {
+            ", an administrator"
+        } else {
+            ", NOT an administrator: setup would stop at step 7"
+        }
+    );
+    match align_owner {
+        Some(Some(owner)) => {
+            crate::outln!("Jira Align at {align}: the API token belongs to {owner}")
+        }
+        Some(None) => crate::outln!("Jira Align at {align}: the API token works"),
+        None => crate::outln!("Jira Align at {align}: not checked (no API token)"),
+    }
+    match &link {
+        Some(l) => crate::outln!(
+            "Link to {align}: \"{}\" (id {}), consumer {}",
+            l.link.name,
+            l.link.id,
+            l.consumer
+                .as_ref()
+                .map(|c| format!(
+                    "{} ({})",
+                    c.key,
+                    c.fingerprint.as_deref().unwrap_or("no readable public key")
+                ))
+                .unwrap_or_else(|| "none".into())
+        ),
+        None => crate::outln!("Link to {align}: none yet"),
+    }
+    if let Some(word) = status_word {
+        crate::outln!("Link status: {word}");
+    }
+    match &checks {
+        Ok(proven) => {
+            crate::outln!("Checks before the first write: passed");
+            for line in proven {
+                crate::outln!("  {line}");
+            }
+        }
+        Err(err) => {
+            crate::outln!(
+                "Checks before the first write: setup would stop here, before changing Jira:"
+            );
+            crate::outln!("  {}", err.message);
+            if let Some(hint) = &err.hint {
+                crate::outln!("  {hint}");
+            }
+        }
+    }
+    crate::outln!();
+    if changes.is_empty() {
+        crate::outln!("No changes.");
+    } else {
+        crate::outln!("setup would make these changes in Jira, in this order:");
+        for change in &changes {
+            crate::outln!("{}", render::text(change));
+        }
+        let destructive = changes.iter().filter(|c| c.destructive).count();
+        let consent = changes.iter().filter(|c| c.needs_consent()).count();
+        crate::outln!(
+            "\n{} change(s), {destructive} destructive{}",
+            changes.len(),
+            match (consent, crate::steps::consent::replace_existing(&ctx)) {
+                (0, _) => String::new(),
+                (_, true) => format!(", {consent} needing consent, given in advance (--replace-existing or replace_existing)"),
+                (_, false) => format!(", {consent} needing consent (a terminal asks; a scripted run needs --replace-existing)"),
+            }
+        );
+    }
+    crate::outln!("Handshake: {handshake}");
+    Ok(0)
+}
+
+/// The link's status in one word for `plan` (and its JSON).
+fn status_word(status: &LinkStatus) -> &'static str {
+    match status {
+        LinkStatus::Working => "working",
+        LinkStatus::Unknown => "unknown",
+        status if status.is_expected() => "generic-link",
+        LinkStatus::NotWorking { .. } => "not-working",
+    }
+}
+
+/// The owner of the Jira Align token: Some(owner) when a token is given and works
+/// (owner None where the site does not say), None when there is no token.
+fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
+    if ctx.answers.align.api_token.is_none() {
+        return Ok(None);
+    }
+    let align = ctx.align_url()?;
+    ctx.http.check_url(&align, "align.url")?;
+    let Some(auth) = ctx.align_api_auth()? else {
+        return Ok(None);
+    };
+    let user = AlignApi::new(&ctx.http, align, auth).current_user()?;
+    Ok(Some(user.map(|u| u.describe())))
+}
+
+/// Whether setup would run an OAuth handshake, and which.
+fn handshake_plan(ctx: &Ctx, changes: &[Change]) -> (bool, String) {
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::OAuth {
+        return (
+            false,
+            format!(
+                "none: the connector signs in with {}, no OAuth handshake",
+                auth.label()
+            ),
+        );
+    }
+    let consumer_changes = changes
+        .iter()
+        .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
+    if key_source(ctx) == KeySource::Align {
+        let preflight = ctx.answers.keys.preflight.unwrap_or(true);
+        return match (consumer_changes, preflight) {
+            (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),
+            (true, false) => (false, "none by align-link: Jira Align runs the handshake with its key (steps 17-20, guided)".into()),
+            (false, _) => (false, "none by align-link: Jira Align holds the token (steps 17-20 are guided)".into()),
+        };
+    }
+    let token_done = ctx.state.step_status(20) == StepStatus::Done
+        && ctx.state.token.is_some()
+        && ctx.store.exists(crate::state::ACCESS_TOKEN_FILE);
+    if token_done && !consumer_changes {
+        let account = ctx
+            .state
+            .token
+            .as_ref()
+            .and_then(|t| t.account.clone())
+            .unwrap_or_else(|| "(unknown)".into());
+        return (
+            false,
+            format!("none: the stored token (acting as {account}) is kept"),
+        );
+    }
+    let approval = match ctx.answers.oauth.approval {
+        Some(mode) => mode,
+        None if !ctx.prompter.interactive() => Approval::ServiceAccount,
+        None if ctx.config.no_browser => Approval::Manual,
+        None => Approval::Browser,
+    };
+    let how = match approval {
+        Approval::ServiceAccount => format!(
+            "approved by align-link as the service account {}",
+            ctx.answers
+                .service_account
+                .username
+                .as_deref()
+                .unwrap_or("(asked for)")
+        ),
+        Approval::Browser => "approved in a browser by the service account".into(),
+        Approval::Manual => {
+            "approved by the service account, who types the verification code".into()
+        }
+    };
+    (
+        true,
+        format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}"),
+    )
+}

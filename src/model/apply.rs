@@ -1,0 +1,86 @@
+//! Runs one change against Jira. The caller runs a diff's changes in order, reads
+//! back what each write touched, and records what the profile now owns.
+
+use super::diff::{Action, Change};
+use crate::error::{AppError, Result};
+use crate::jira::admin::JiraAdmin;
+
+/// What a change did, for the caller to read back and record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    LinkCreated {
+        link_id: String,
+    },
+    LinkRenamed {
+        link_id: String,
+    },
+    ConsumerSet {
+        link_id: String,
+        key: String,
+        fingerprint: Option<String>,
+    },
+    ConsumerDeleted {
+        link_id: String,
+    },
+    LinkDeleted {
+        link_id: String,
+    },
+}
+
+/// Applies `change`. `created_link` is the id of a link an earlier change of the
+/// same diff created (a consumer change on a link that did not exist yet).
+pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> Result<Applied> {
+    match &change.action {
+        Action::CreateLink { name, url } => Ok(Applied::LinkCreated {
+            link_id: admin.create_link(name, url)?,
+        }),
+        Action::RenameLink { link, name } => {
+            admin.rename_link(link, name)?;
+            Ok(Applied::LinkRenamed {
+                link_id: link.id.clone(),
+            })
+        }
+        Action::SetConsumer {
+            link_id,
+            consumer,
+            name,
+        } => {
+            let link_id = link_id
+                .as_deref()
+                .or(created_link)
+                .ok_or_else(|| missing("the application link", 9))?;
+            let key = consumer
+                .key
+                .as_deref()
+                .ok_or_else(|| missing("the consumer key", 4))?;
+            let pem = consumer
+                .public_key_pem
+                .as_deref()
+                .ok_or_else(|| missing("the public key", 5))?;
+            admin.set_consumer(link_id, key, name, pem)?;
+            Ok(Applied::ConsumerSet {
+                link_id: link_id.to_string(),
+                key: key.to_string(),
+                fingerprint: consumer.fingerprint.clone(),
+            })
+        }
+        Action::DeleteConsumer { link_id } => {
+            admin.delete_consumer(link_id)?;
+            Ok(Applied::ConsumerDeleted {
+                link_id: link_id.clone(),
+            })
+        }
+        Action::DeleteLink { link_id } => {
+            admin.delete_link(link_id)?;
+            Ok(Applied::LinkDeleted {
+                link_id: link_id.clone(),
+            })
+        }
+    }
+}
+
+fn missing(what: &str, step: u8) -> AppError {
+    AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
+        "Run `align-link step {step}` first, or `align-link setup` to run every step in order."
+    ))
+}

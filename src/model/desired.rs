@@ -1,0 +1,65 @@
+//! What this profile wants in Jira, and what it put there itself. Built from the
+//! answers and the profile's state by the caller; plain values here.
+
+use url::Url;
+
+use crate::state::State;
+
+/// The Jira side as this profile wants it.
+#[derive(Debug, Clone)]
+pub enum Desired {
+    /// A link to Jira Align (setup, plan, doctor).
+    Present(WantedLink),
+    /// No link to Jira Align, and so no consumer (unlink).
+    Absent,
+}
+
+#[derive(Debug, Clone)]
+pub struct WantedLink {
+    pub name: String,
+    pub align_url: Url,
+    /// None: leave whatever consumer the link has (a PAT or Basic connector).
+    pub consumer: Option<WantedConsumer>,
+}
+
+/// The incoming consumer the link should hold. A value still None is made by a
+/// later step (the consumer key at step 4, the key pair at step 5).
+#[derive(Debug, Clone, Default)]
+pub struct WantedConsumer {
+    pub key: Option<String>,
+    pub public_key_pem: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
+/// What this profile put in Jira itself: it changes or removes those without
+/// asking, and asks before touching anything else.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ownership {
+    pub link_id: Option<String>,
+    pub consumer_key: Option<String>,
+}
+
+impl Ownership {
+    pub fn from_state(state: &State) -> Ownership {
+        let installed = state.installed.clone().unwrap_or_default();
+        // A profile set up before installations were recorded: the consumer it
+        // saved as installed (step 15) is its own.
+        let legacy_consumer = state
+            .consumer
+            .as_ref()
+            .filter(|c| c.installed_at.is_some())
+            .map(|c| c.key.clone());
+        Ownership {
+            link_id: installed.link_id,
+            consumer_key: installed.consumer_key.or(legacy_consumer),
+        }
+    }
+
+    pub fn owns_link(&self, id: &str) -> bool {
+        self.link_id.as_deref() == Some(id)
+    }
+
+    pub fn owns_consumer(&self, key: &str) -> bool {
+        self.consumer_key.as_deref() == Some(key)
+    }
+}

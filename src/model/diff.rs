@@ -1,0 +1,320 @@
+//! The ordered changes from what Jira holds to what this profile wants. Pure: no
+//! I/O, so `plan`, setup's steps and the consent check see the same list.
+
+use url::Url;
+
+use super::desired::{Desired, Ownership, WantedConsumer, WantedLink};
+use super::observe::{ObservedConsumer, ObservedLink};
+use crate::jira::admin::AppLink;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    CreateLink,
+    RenameLink,
+    SetConsumer,
+    ReplaceConsumer,
+    DeleteConsumer,
+    DeleteLink,
+}
+
+impl ChangeKind {
+    /// The stable name used by `plan --json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::CreateLink => "create-link",
+            ChangeKind::RenameLink => "rename-link",
+            ChangeKind::SetConsumer => "set-consumer",
+            ChangeKind::ReplaceConsumer => "replace-consumer",
+            ChangeKind::DeleteConsumer => "delete-consumer",
+            ChangeKind::DeleteLink => "delete-link",
+        }
+    }
+}
+
+/// The facts a change shows on either side. None: not part of this change, or
+/// (on the new side) made by a later step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Values {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub consumer_key: Option<String>,
+    pub fingerprint: Option<String>,
+}
+
+/// What applying a change sends to Jira.
+#[derive(Debug, Clone)]
+pub enum Action {
+    CreateLink {
+        name: String,
+        url: Url,
+    },
+    RenameLink {
+        link: AppLink,
+        name: String,
+    },
+    /// On the link `link_id` (None: the link created by an earlier change).
+    SetConsumer {
+        link_id: Option<String>,
+        consumer: WantedConsumer,
+        name: String,
+    },
+    DeleteConsumer {
+        link_id: String,
+    },
+    DeleteLink {
+        link_id: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub action: Action,
+    /// One line, for `plan`, the consent question and the step's output.
+    pub description: String,
+    pub old: Option<Values>,
+    pub new: Option<Values>,
+    /// It replaces or removes something that exists in Jira.
+    pub destructive: bool,
+    /// This profile put the replaced or removed thing there itself.
+    pub ours: bool,
+}
+
+impl Change {
+    /// Destructive to something this profile did not put there: needs consent.
+    pub fn needs_consent(&self) -> bool {
+        self.destructive && !self.ours
+    }
+}
+
+/// The changes, in the order they must run, that turn `observed` (None: Jira has
+/// no link to Jira Align) into `desired`.
+pub fn diff(observed: Option<&ObservedLink>, desired: &Desired, owned: &Ownership) -> Vec<Change> {
+    match desired {
+        Desired::Present(wanted) => present(observed, wanted, owned),
+        Desired::Absent => absent(observed, owned),
+    }
+}
+
+fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownership) -> Vec<Change> {
+    let url = wanted.align_url.as_str().trim_end_matches('/').to_string();
+    let mut changes = Vec::new();
+    let Some(link) = observed else {
+        changes.push(Change {
+            kind: ChangeKind::CreateLink,
+            action: Action::CreateLink {
+                name: wanted.name.clone(),
+                url: wanted.align_url.clone(),
+            },
+            description: format!("create the application link \"{}\" to {url}", wanted.name),
+            old: None,
+            new: Some(Values {
+                name: Some(wanted.name.clone()),
+                url: Some(url),
+                ..Values::default()
+            }),
+            destructive: false,
+            ours: true,
+        });
+        if let Some(consumer) = &wanted.consumer {
+            changes.push(set_consumer(None, None, consumer, &wanted.name, owned));
+        }
+        return changes;
+    };
+    if link.link.name != wanted.name {
+        changes.push(Change {
+            kind: ChangeKind::RenameLink,
+            action: Action::RenameLink {
+                link: link.link.clone(),
+                name: wanted.name.clone(),
+            },
+            description: format!(
+                "rename the application link to {url} from \"{}\" to \"{}\"",
+                link.link.name, wanted.name
+            ),
+            old: Some(Values {
+                name: Some(link.link.name.clone()),
+                ..Values::default()
+            }),
+            new: Some(Values {
+                name: Some(wanted.name.clone()),
+                ..Values::default()
+            }),
+            destructive: true,
+            ours: owned.owns_link(link.id()),
+        });
+    }
+    if let Some(consumer) = &wanted.consumer {
+        let held = link.consumer.as_ref();
+        if !held.is_some_and(|held| holds(held, consumer)) {
+            changes.push(set_consumer(
+                Some(link.id()),
+                held,
+                consumer,
+                &wanted.name,
+                owned,
+            ));
+        }
+    }
+    changes
+}
+
+/// The link already holds exactly the wanted consumer key and public key.
+fn holds(held: &ObservedConsumer, wanted: &WantedConsumer) -> bool {
+    wanted.key.as_deref() == Some(held.key.as_str())
+        && wanted.fingerprint.is_some()
+        && held.fingerprint == wanted.fingerprint
+}
+
+fn set_consumer(
+    link_id: Option<&str>,
+    held: Option<&ObservedConsumer>,
+    wanted: &WantedConsumer,
+    name: &str,
+    owned: &Ownership,
+) -> Change {
+    let new = Values {
+        consumer_key: wanted.key.clone(),
+        fingerprint: wanted.fingerprint.clone(),
+        ..Values::default()
+    };
+    let shown_key = wanted.key.as_deref().unwrap_or("(chosen at step 4)");
+    let shown_fingerprint = wanted.fingerprint.as_deref().unwrap_or("(made at step 5)");
+    let action = Action::SetConsumer {
+        link_id: link_id.map(str::to_string),
+        consumer: wanted.clone(),
+        name: name.to_string(),
+    };
+    let Some(held) = held else {
+        return Change {
+            kind: ChangeKind::SetConsumer,
+            action,
+            description: format!(
+                "set the link's incoming consumer: key {shown_key}, public key {shown_fingerprint}"
+            ),
+            old: None,
+            new: Some(new),
+            destructive: false,
+            ours: true,
+        };
+    };
+    let held_fingerprint = held
+        .fingerprint
+        .clone()
+        .or_else(|| held.key_problem.clone())
+        .unwrap_or_default();
+    let mut differences = Vec::new();
+    if wanted.key.as_deref() != Some(held.key.as_str()) {
+        differences.push(format!("key {} -> {shown_key}", held.key));
+    }
+    if held.fingerprint != wanted.fingerprint || wanted.fingerprint.is_none() {
+        differences.push(format!(
+            "public key {held_fingerprint} -> {shown_fingerprint}"
+        ));
+    }
+    Change {
+        kind: ChangeKind::ReplaceConsumer,
+        action,
+        description: format!(
+            "replace the link's incoming consumer: {}",
+            differences.join(", ")
+        ),
+        old: Some(Values {
+            consumer_key: Some(held.key.clone()),
+            fingerprint: held.fingerprint.clone(),
+            ..Values::default()
+        }),
+        new: Some(new),
+        destructive: true,
+        ours: owned.owns_consumer(&held.key),
+    }
+}
+
+/// The change that puts `previous` back on the link (or removes the consumer when
+/// there was none): the preflight's way back to what was there.
+pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>, name: &str) -> Change {
+    let (kind, action, description) = match previous {
+        Some(held) => (
+            ChangeKind::SetConsumer,
+            Action::SetConsumer {
+                link_id: Some(link_id.to_string()),
+                consumer: WantedConsumer {
+                    key: Some(held.key.clone()),
+                    public_key_pem: held.public_key_pem.clone(),
+                    fingerprint: held.fingerprint.clone(),
+                },
+                name: name.to_string(),
+            },
+            format!("put the link's consumer {} back", held.key),
+        ),
+        None => (
+            ChangeKind::DeleteConsumer,
+            Action::DeleteConsumer {
+                link_id: link_id.to_string(),
+            },
+            "remove the temporary consumer from the link".to_string(),
+        ),
+    };
+    Change {
+        kind,
+        action,
+        description,
+        old: None,
+        new: None,
+        destructive: false,
+        ours: true,
+    }
+}
+
+fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
+    let Some(link) = observed else {
+        return Vec::new();
+    };
+    let mut changes = Vec::new();
+    if let Some(held) = &link.consumer {
+        changes.push(Change {
+            kind: ChangeKind::DeleteConsumer,
+            action: Action::DeleteConsumer {
+                link_id: link.id().to_string(),
+            },
+            description: format!(
+                "remove the link's incoming consumer {} ({})",
+                held.key,
+                held.fingerprint
+                    .as_deref()
+                    .unwrap_or("no readable public key")
+            ),
+            old: Some(Values {
+                consumer_key: Some(held.key.clone()),
+                fingerprint: held.fingerprint.clone(),
+                ..Values::default()
+            }),
+            new: None,
+            destructive: true,
+            ours: owned.owns_consumer(&held.key),
+        });
+    }
+    changes.push(Change {
+        kind: ChangeKind::DeleteLink,
+        action: Action::DeleteLink {
+            link_id: link.id().to_string(),
+        },
+        description: format!(
+            "delete the application link \"{}\" to {}",
+            link.link.name, link.link.rpc_url
+        ),
+        old: Some(Values {
+            name: Some(link.link.name.clone()),
+            url: Some(link.link.rpc_url.clone()),
+            ..Values::default()
+        }),
+        new: None,
+        destructive: true,
+        ours: owned.owns_link(link.id()),
+    });
+    changes
+}
+
+#[cfg(test)]
+#[path = "diff_tests.rs"]
+mod tests;

@@ -1,0 +1,134 @@
+//! What Jira holds for this connector: the server's facts, the application link to
+//! Jira Align (found by URL) with its consumer, and the link's status. Each part is
+//! read at most once per run and read again only after a write changed it.
+
+use url::Url;
+
+use crate::error::Result;
+use crate::jira::admin::{AppLink, Consumer, JiraAdmin, LinkStatus};
+use crate::keys;
+
+/// The server, as the administrator sees it.
+#[derive(Debug, Clone)]
+pub struct ServerFacts {
+    pub version: Option<String>,
+    pub base_url: Option<String>,
+    pub title: Option<String>,
+    /// Jira's clock minus ours, from the `Date` header.
+    pub clock_skew_secs: Option<i64>,
+    pub admin_user: String,
+    pub is_administrator: bool,
+}
+
+/// The incoming OAuth consumer on the link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedConsumer {
+    pub key: String,
+    pub public_key_pem: Option<String>,
+    /// SHA-256 fingerprint of the public key; None when Jira holds none or an
+    /// unreadable one (`key_problem` then says which).
+    pub fingerprint: Option<String>,
+    pub key_problem: Option<String>,
+}
+
+impl ObservedConsumer {
+    pub fn from_jira(consumer: Consumer) -> ObservedConsumer {
+        let parsed = consumer.public_key.as_deref().map(keys::parse_public_key);
+        let (fingerprint, key_problem) = match parsed {
+            Some(Ok(public)) => (Some(keys::fingerprint(&public)), None),
+            Some(Err(err)) => (
+                None,
+                Some(format!("the link's public key is unreadable: {err}")),
+            ),
+            None => (None, Some("the link has no public key".to_string())),
+        };
+        ObservedConsumer {
+            key: consumer.key,
+            public_key_pem: consumer.public_key,
+            fingerprint,
+            key_problem,
+        }
+    }
+}
+
+/// The application link to Jira Align, with what hangs on it.
+#[derive(Debug, Clone)]
+pub struct ObservedLink {
+    pub link: AppLink,
+    pub consumer: Option<ObservedConsumer>,
+    /// Read on demand (only step 15 and `plan` want it); None until then.
+    pub status: Option<LinkStatus>,
+}
+
+impl ObservedLink {
+    pub fn id(&self) -> &str {
+        &self.link.id
+    }
+}
+
+/// The cache of what was read from Jira in this run.
+#[derive(Debug, Default, Clone)]
+pub struct Observation {
+    pub server: Option<ServerFacts>,
+    /// None: the links were not read yet in this run. Some(None): Jira has no link
+    /// to Jira Align's URL.
+    pub link: Option<Option<ObservedLink>>,
+    /// The read-only checks before the first write passed in this run.
+    pub validated: bool,
+    /// Jira Align's site and API token were checked in this run (step 1 does).
+    pub align_checked: bool,
+    /// Changes the operator agreed to in this run (by description).
+    pub consented: Vec<String>,
+}
+
+impl Observation {
+    /// The link, once read: `Some(None)` when Jira has none.
+    pub fn known_link(&self) -> Option<Option<&ObservedLink>> {
+        self.link.as_ref().map(Option::as_ref)
+    }
+}
+
+/// Server info, the administrator's login (with the clock from its `Date`) and rights.
+pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
+    let info = admin.server_info()?;
+    let (user, response) = admin.myself()?;
+    let is_administrator = admin.is_administrator()?;
+    Ok(ServerFacts {
+        version: info.version,
+        base_url: info.base_url,
+        title: info.server_title,
+        clock_skew_secs: response.clock_skew_secs,
+        admin_user: user.name,
+        is_administrator,
+    })
+}
+
+/// The link whose URL is `align_url` (from the list), with its consumer.
+pub fn find_link(admin: &JiraAdmin, align_url: &Url) -> Result<Option<ObservedLink>> {
+    admin
+        .find_link(align_url)?
+        .map(|link| with_consumer(admin, link))
+        .transpose()
+}
+
+/// The link with this id, read again after a write, with its consumer.
+pub fn read_link(admin: &JiraAdmin, id: &str) -> Result<Option<ObservedLink>> {
+    admin
+        .get_link(id)?
+        .map(|link| with_consumer(admin, link))
+        .transpose()
+}
+
+/// The consumer of a known link, read again after a consumer write.
+pub fn read_consumer(admin: &JiraAdmin, link_id: &str) -> Result<Option<ObservedConsumer>> {
+    Ok(admin.consumer(link_id)?.map(ObservedConsumer::from_jira))
+}
+
+fn with_consumer(admin: &JiraAdmin, link: AppLink) -> Result<ObservedLink> {
+    let consumer = read_consumer(admin, &link.id)?;
+    Ok(ObservedLink {
+        link,
+        consumer,
+        status: None,
+    })
+}

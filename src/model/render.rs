@@ -1,0 +1,97 @@
+//! A change as people and scripts see it: in `plan`, in the consent question and
+//! in `plan --json` (the schema README documents).
+
+use serde_json::{json, Value};
+
+use super::diff::{Change, Values};
+
+/// The change in a few lines: a marker (`+` adds, `~` replaces, `-` removes),
+/// the description, then old and new values; destructive ones say whose it was.
+pub fn text(change: &Change) -> String {
+    let marker = match (change.old.is_some(), change.new.is_some()) {
+        (false, _) => '+',
+        (true, true) => '~',
+        (true, false) => '-',
+    };
+    let mut lines = vec![format!("  {marker} {}", change.description)];
+    for (label, old, new) in fields(change) {
+        let line = match (old, new) {
+            (Some(old), Some(new)) if old != new => format!("{label}: {old} -> {new}"),
+            (Some(old), Some(_)) => format!("{label}: {old} (kept)"),
+            (Some(old), None) => format!("{label}: {old} -> (removed)"),
+            (None, Some(new)) => format!("{label}: {new}"),
+            (None, None) => continue,
+        };
+        lines.push(format!("      {line}"));
+    }
+    if change.destructive {
+        lines.push(if change.ours {
+            "      destructive: this profile put it there".to_string()
+        } else {
+            "      DESTRUCTIVE, needs consent: this profile did not put it there".to_string()
+        });
+    }
+    lines.join("\n")
+}
+
+fn fields(change: &Change) -> Vec<(&'static str, Option<String>, Option<String>)> {
+    let old = change.old.clone().unwrap_or_default();
+    let new = change.new.clone().unwrap_or_default();
+    let new_or_later = |value: Option<String>, later: &str, present: bool| {
+        value.or_else(|| present.then(|| later.to_string()))
+    };
+    let consumer_change = change
+        .old
+        .as_ref()
+        .is_some_and(|v| v.consumer_key.is_some())
+        || change
+            .new
+            .as_ref()
+            .is_some_and(|v| v.consumer_key.is_some() || v.fingerprint.is_some())
+        || matches!(change.action, super::diff::Action::SetConsumer { .. });
+    let new_present = change.new.is_some();
+    vec![
+        ("link name", old.name, new.name),
+        ("link URL", old.url, new.url),
+        (
+            "consumer key",
+            old.consumer_key,
+            new_or_later(
+                new.consumer_key,
+                "(chosen at step 4)",
+                new_present && consumer_change,
+            ),
+        ),
+        (
+            "public key",
+            old.fingerprint,
+            new_or_later(
+                new.fingerprint,
+                "(made at step 5)",
+                new_present && consumer_change,
+            ),
+        ),
+    ]
+}
+
+/// One change in `plan --json`.
+pub fn json(change: &Change) -> Value {
+    json!({
+        "kind": change.kind.as_str(),
+        "description": change.description,
+        "old": change.old.as_ref().map(values),
+        "new": change.new.as_ref().map(values),
+        "destructive": change.destructive,
+        "ours": change.ours,
+        "needs_consent": change.needs_consent(),
+    })
+}
+
+fn values(values: &Values) -> Value {
+    json!({
+        "name": values.name,
+        "url": values.url,
+        "consumer_key": values.consumer_key,
+        "fingerprint": values.fingerprint,
+    })
+}

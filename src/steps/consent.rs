@@ -1,0 +1,52 @@
+//! Before a change is applied to Jira: the read-only checks (once per run), then,
+//! for a change that replaces or removes what this profile did not put there, the
+//! operator's consent: asked in a terminal (default No), given in advance by
+//! `--replace-existing` or `[jira] replace_existing = true`, else refused.
+
+use super::jira_access::ensure_validated;
+use super::jira_side::apply_unchecked;
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::model::apply::Applied;
+use crate::model::{render, Change};
+use crate::ui;
+
+/// The operator's explicit consent to replace what this profile did not put there.
+pub fn replace_existing(ctx: &Ctx) -> bool {
+    ctx.config.replace_existing || ctx.answers.jira.replace_existing == Some(true)
+}
+
+/// The read-only checks (once per run), then consent where the change needs it.
+pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
+    ensure_validated(ctx)?;
+    if !change.needs_consent()
+        || replace_existing(ctx)
+        || ctx.observed.consented.contains(&change.description)
+    {
+        return Ok(());
+    }
+    ui::warn("this change replaces what this profile did not put in Jira (another setup may rely on it):");
+    ui::info(&render::text(change));
+    if ctx.prompter.interactive() {
+        if ctx.prompter.confirm("Make this change in Jira?", false)? {
+            ctx.observed.consented.push(change.description.clone());
+            return Ok(());
+        }
+        return Err(AppError::failed(format!(
+            "not changed: you declined to {}",
+            change.description
+        ))
+        .hint("Jira is as it was. `align-link plan` shows every change setup would make."));
+    }
+    Err(AppError::failed(format!(
+        "refusing to {} without consent: this profile did not put it there",
+        change.description
+    ))
+    .hint("Jira was not changed. If nothing else relies on it, rerun with --replace-existing (or set `replace_existing = true` under [jira] in the answers file); `align-link plan` shows every change first."))
+}
+
+/// Checks and consent, then the change, its read-back and its record.
+pub fn apply_change(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    authorize(ctx, change)?;
+    apply_unchecked(ctx, change)
+}

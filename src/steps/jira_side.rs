@@ -1,0 +1,197 @@
+//! The model of the Jira side (`crate::model`) as the steps use it: what Jira holds,
+//! read once per run into `ctx.observed` and read again only after a write; what
+//! this profile wants, from the answers and the state; and a change applied, read
+//! back and recorded. `consent` puts the checks and the operator's consent before it.
+
+use super::keys::key_source;
+use crate::answers::{ConnectorAuth, KeySource};
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::jira::admin::{JiraAdmin, LinkStatus};
+use crate::keys;
+use crate::model::apply::Applied;
+use crate::model::{
+    self, observe, Change, Desired, ObservedLink, Ownership, ServerFacts, WantedConsumer,
+    WantedLink,
+};
+use crate::state::{InstalledFacts, LinkFacts};
+
+/// The server's facts, read once per run.
+pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
+    if let Some(facts) = &ctx.observed.server {
+        return Ok(facts.clone());
+    }
+    let (base, auth) = ctx.admin_parts()?;
+    ctx.http.check_url(&base, "jira.url")?;
+    let facts = observe::read_server(&JiraAdmin::new(&ctx.http, base, auth))?;
+    ctx.observed.server = Some(facts.clone());
+    Ok(facts)
+}
+
+/// The link to `align.url` with its consumer, read once per run.
+pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
+    if let Some(known) = ctx.observed.known_link() {
+        return Ok(known.cloned());
+    }
+    let align = ctx.align_url()?;
+    let (base, auth) = ctx.admin_parts()?;
+    let found = observe::find_link(&JiraAdmin::new(&ctx.http, base, auth), &align)?;
+    ctx.observed.link = Some(found.clone());
+    Ok(found)
+}
+
+/// The link's status, read once (after the last consumer change).
+pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
+    if let Some(Some(link)) = &ctx.observed.link {
+        if let Some(status) = &link.status {
+            return Ok(status.clone());
+        }
+    }
+    let (base, auth) = ctx.admin_parts()?;
+    let status = JiraAdmin::new(&ctx.http, base, auth).link_status(link_id)?;
+    if let Some(Some(link)) = &mut ctx.observed.link {
+        link.status = Some(status.clone());
+    }
+    Ok(status)
+}
+
+/// Everything the model reads, for a view of the whole (`plan`, later `doctor`):
+/// the server, the link with its consumer, and the link's status.
+pub fn observe_all(ctx: &mut Ctx) -> Result<(ServerFacts, Option<ObservedLink>)> {
+    let server = server(ctx)?;
+    let mut found = link(ctx)?;
+    if let Some(link) = &mut found {
+        link.status = Some(link_status(ctx, &link.link.id)?);
+    }
+    Ok((server, found))
+}
+
+/// The consumer this profile wants on the link; None for a PAT or Basic connector.
+pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
+    if ctx.connector_auth() != ConnectorAuth::OAuth {
+        return None;
+    }
+    let saved = ctx.state.consumer.as_ref();
+    let key = ctx
+        .answers
+        .keys
+        .consumer_key
+        .clone()
+        .or_else(|| saved.map(|c| c.key.clone()));
+    let mut pem = saved.and_then(|c| c.public_key_pem.clone());
+    if key_source(ctx) == KeySource::Align {
+        if let Some(given) = &ctx.answers.keys.public_key {
+            pem = keys::parse_public_key(given)
+                .ok()
+                .map(|public| keys::public_key_to_pem(&public))
+                .or(pem);
+        }
+    }
+    let fingerprint = pem
+        .as_deref()
+        .and_then(|pem| keys::parse_public_key(pem).ok())
+        .map(|public| keys::fingerprint(&public));
+    Some(WantedConsumer {
+        key,
+        public_key_pem: pem,
+        fingerprint,
+    })
+}
+
+pub fn desired(ctx: &mut Ctx) -> Result<Desired> {
+    Ok(Desired::Present(WantedLink {
+        name: ctx.application_name()?,
+        align_url: ctx.align_url()?,
+        consumer: wanted_consumer(ctx),
+    }))
+}
+
+/// The changes setup would make now, in order.
+pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
+    let observed = link(ctx)?;
+    let desired = desired(ctx)?;
+    Ok(model::diff(
+        observed.as_ref(),
+        &desired,
+        &Ownership::from_state(&ctx.state),
+    ))
+}
+
+/// The change, its read-back into `ctx.observed`, and what the profile now owns.
+/// For a change already authorized (the preflight's temporary key and its undoing).
+pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    let (base, auth) = ctx.admin_parts()?;
+    // A consumer change for a link created earlier in the run goes on that link.
+    let observed_link_id = ctx
+        .observed
+        .link
+        .as_ref()
+        .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
+    let admin = JiraAdmin::new(&ctx.http, base, auth);
+    let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
+    // Read back only what the write touched.
+    match &applied {
+        Applied::LinkCreated { link_id } => {
+            ctx.observed.link = Some(observe::read_link(&admin, link_id)?);
+        }
+        Applied::LinkRenamed { link_id } => {
+            let renamed = admin.get_link(link_id)?;
+            let previous = ctx.observed.link.take().flatten();
+            ctx.observed.link = Some(renamed.map(|link| ObservedLink {
+                link,
+                consumer: previous.and_then(|p| p.consumer),
+                status: None,
+            }));
+        }
+        Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
+            let consumer = observe::read_consumer(&admin, link_id)?;
+            if let Some(Some(link)) = &mut ctx.observed.link {
+                link.consumer = consumer;
+                link.status = None;
+            }
+        }
+        Applied::LinkDeleted { .. } => ctx.observed.link = Some(None),
+    }
+    record_ownership(ctx, &applied)?;
+    Ok(applied)
+}
+
+fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {
+    let ours = ctx.state.consumer.as_ref().map(|c| c.key.clone());
+    let installed = ctx
+        .state
+        .installed
+        .get_or_insert_with(InstalledFacts::default);
+    match applied {
+        Applied::LinkCreated { link_id } => installed.link_id = Some(link_id.clone()),
+        Applied::LinkRenamed { .. } => {}
+        Applied::ConsumerSet {
+            key, fingerprint, ..
+        } => {
+            if ours.as_deref() == Some(key.as_str()) {
+                installed.consumer_key = Some(key.clone());
+                installed.fingerprint = fingerprint.clone();
+            }
+        }
+        Applied::ConsumerDeleted { .. } => {
+            installed.consumer_key = None;
+            installed.fingerprint = None;
+        }
+        Applied::LinkDeleted { link_id } => {
+            if installed.link_id.as_deref() == Some(link_id.as_str()) {
+                *installed = InstalledFacts::default();
+            }
+        }
+    }
+    ctx.save()
+}
+
+/// Saves the link's facts in the state, for `status` and the later steps.
+pub fn remember(ctx: &mut Ctx, link: &ObservedLink) -> Result<()> {
+    ctx.state.link = Some(LinkFacts {
+        id: link.link.id.clone(),
+        name: link.link.name.clone(),
+        rpc_url: link.link.rpc_url.clone(),
+    });
+    ctx.save()
+}

@@ -1,0 +1,76 @@
+//! The model of the Jira side through the library against the Jira stand-in:
+//! observe, diff and apply, from nothing to the wanted link and back to nothing
+//! (what `unlink` will do), each write read back.
+
+use crate::support;
+
+use align_link::domain::Secret;
+use align_link::http::{Http, HttpOptions};
+use align_link::jira::admin::{AdminAuth, JiraAdmin};
+use align_link::model::{
+    self, observe, ChangeKind, Desired, Ownership, WantedConsumer, WantedLink,
+};
+use url::Url;
+
+fn applied_in_order(admin: &JiraAdmin, changes: &[model::Change]) {
+    let mut created = None;
+    for change in changes {
+        if let model::apply::Applied::LinkCreated { link_id } =
+            model::apply(admin, change, created.as_deref()).unwrap()
+        {
+            created = Some(link_id);
+        }
+    }
+}
+
+#[test]
+fn from_nothing_to_the_wanted_link_and_back() {
+    let env = support::Env::new();
+    let http = Http::new(HttpOptions::default()).unwrap();
+    let base = Url::parse(&env.jira.url()).unwrap();
+    let token = Secret::new(env.jira.demo().admin_token.clone());
+    let admin = JiraAdmin::new(&http, base, AdminAuth::Token(token));
+    let align = Url::parse("https://acme.jiraalign.com").unwrap();
+    let pem = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-key-2048.pem"),
+    )
+    .unwrap();
+    let public = rsa::RsaPublicKey::from(&align_link::keys::private_key_from_pem(&pem).unwrap());
+    let desired = Desired::Present(WantedLink {
+        name: "Jira Align".into(),
+        align_url: align.clone(),
+        consumer: Some(WantedConsumer {
+            key: Some("ModelKey1".into()),
+            public_key_pem: Some(align_link::keys::public_key_to_pem(&public)),
+            fingerprint: Some(align_link::keys::fingerprint(&public)),
+        }),
+    });
+
+    let observed = observe::find_link(&admin, &align).unwrap();
+    let changes = model::diff(observed.as_ref(), &desired, &Ownership::default());
+    let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::CreateLink, ChangeKind::SetConsumer]);
+    applied_in_order(&admin, &changes);
+    assert_eq!(env.jira.write_count(), 2);
+
+    let observed = observe::find_link(&admin, &align)
+        .unwrap()
+        .expect("the link");
+    assert_eq!(observed.consumer.as_ref().unwrap().key, "ModelKey1");
+    assert!(
+        model::diff(Some(&observed), &desired, &Ownership::default()).is_empty(),
+        "applied: nothing left to change"
+    );
+
+    let owned = Ownership {
+        link_id: Some(observed.id().to_string()),
+        consumer_key: Some("ModelKey1".into()),
+    };
+    let changes = model::diff(Some(&observed), &Desired::Absent, &owned);
+    let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::DeleteConsumer, ChangeKind::DeleteLink]);
+    assert!(changes.iter().all(|c| c.destructive && !c.needs_consent()));
+    applied_in_order(&admin, &changes);
+    assert!(observe::find_link(&admin, &align).unwrap().is_none());
+    assert!(env.jira.links().is_empty());
+}
