@@ -84,7 +84,8 @@ impl LinkStatus {
             return LinkStatus::Working;
         }
         LinkStatus::NotWorking {
-            error_type: value["error"]["type"].as_str().map(str::to_string),
+            // Shown to the operator: server text, escaped and cut.
+            error_type: value["error"]["type"].as_str().map(text::server_name),
         }
     }
 
@@ -404,7 +405,12 @@ fn session_sign_in(
     let session = value["session"]["value"]
         .as_str()
         .map(|v| Secret::new(v.to_string()))
-        .ok_or_else(|| AppError::failed("Jira's login answer carries no session"))?;
+        .ok_or_else(|| {
+            ClientError::answer(
+                "Jira's login answer carries no session",
+                "Check that jira.url points at Jira itself, not at a proxy's login page.",
+            )
+        })?;
     let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),

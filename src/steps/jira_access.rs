@@ -210,11 +210,9 @@ fn not_admin(user: &str) -> AppError {
 }
 
 /// Says that the failure came before any write.
-fn unchanged(err: AppError) -> AppError {
-    AppError {
-        message: format!("{}\nJira was not changed.", err.message),
-        ..err
-    }
+fn unchanged(mut err: AppError) -> AppError {
+    err.message = format!("{}\nJira was not changed.", err.message);
+    err
 }
 
 fn same_site(a: &str, b: &str) -> bool {

@@ -68,7 +68,7 @@ pub fn prove_jira_side(
         if let Err(restore) = jira_side::apply_unchecked(ctx, &restore) {
             ui::warn(&format!(
                 "could not put the link back as it was: {}",
-                AppError::from(restore).message
+                restore.message
             ));
         }
         let hint = err
