@@ -408,7 +408,7 @@ fn session_sign_in(
         .ok_or_else(|| {
             ClientError::answer(
                 "Jira's login answer carries no session",
-                "Check that jira.url points at Jira itself, not at a proxy's login page.",
+                "Check that nothing between align-link and Jira rewrites /rest/auth/1/session.",
             )
         })?;
     let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;

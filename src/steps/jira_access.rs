@@ -211,7 +211,7 @@ fn not_admin(user: &str) -> AppError {
 
 /// Says that the failure came before any write.
 fn unchanged(mut err: AppError) -> AppError {
-    err.message = format!("{}\nJira was not changed.", err.message);
+    err.message.push_str("\nJira was not changed.");
     err
 }
 
