@@ -27,3 +27,4 @@ mod signature_crosscheck;
 mod terminal_pty;
 mod tls;
 mod untrusted_files;
+mod variants;
