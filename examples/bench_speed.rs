@@ -9,8 +9,10 @@
 //! ```
 //! Needs `python3` with oauthlib, cryptography (and PyJWT) for the yardstick.
 //! Reports per side: wall time (median, min-max), requests, round trips on the
-//! critical path (the median wall time's growth per unit of latency), peak
-//! resident memory (the child's own, from wait4) and key generation time.
+//! critical path, peak resident memory (the child's own, from wait4) and key
+//! generation time. Round trips on the critical path: align-link's time with a
+//! request in flight (`-v` says it) over the latency; a binary that does not say
+//! it, and the yardstick, send one request at a time: their Jira requests.
 //! Each run gets fresh stand-ins and a fresh state directory.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +34,7 @@ struct Run {
     requests: u64,
     peak_kib: u64,
     keygen_ms: Option<f64>,
+    critical_round_trips: f64,
 }
 
 fn main() {
@@ -50,7 +53,6 @@ fn main() {
         options.binary.display(),
         options.pairs
     );
-    let mut medians = Vec::new();
     for &latency_ms in &options.latencies_ms {
         let latency = Duration::from_millis(latency_ms);
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
@@ -59,8 +61,8 @@ fn main() {
             theirs.push(run_yardstick(&yardstick, latency));
         }
         println!("\nJira latency {latency_ms} ms:");
-        let our_median = report("align-link", &ours);
-        let their_median = report("yardstick", &theirs);
+        report("align-link", &ours);
+        report("yardstick", &theirs);
         let ratios: Vec<f64> = ours
             .iter()
             .zip(&theirs)
@@ -72,20 +74,6 @@ fn main() {
             ratios.iter().cloned().fold(f64::INFINITY, f64::min),
             ratios.iter().cloned().fold(0.0, f64::max)
         );
-        medians.push((latency_ms, our_median, their_median));
-    }
-    // Round trips on the critical path: what each added millisecond of latency costs.
-    if let (Some(low), Some(high)) = (medians.first(), medians.last()) {
-        if high.0 > low.0 {
-            let per = (high.0 - low.0) as f64;
-            println!(
-                "\nround trips on the critical path ((median at {} ms - median at {} ms) / {per} ms): align-link {:.1}, yardstick {:.1}",
-                high.0,
-                low.0,
-                (high.1 - low.1) / per,
-                (high.2 - low.2) / per
-            );
-        }
     }
 }
 
@@ -160,8 +148,18 @@ fn run_align_link(binary: &Path, latency: Duration) -> Run {
     let state = dir.path().join("state");
     let mut command = Command::new(binary);
     command.args(["setup", "--yes", "--answers"]).arg(&answers);
-    command.arg("--state-dir").arg(&state);
-    let (wall, peak_kib, stdout) = run_child(command, dir.path());
+    command.arg("--state-dir").arg(&state).arg("-v");
+    let (wall, peak_kib, stdout, stderr) = run_child(command, dir.path());
+    let busy_ms = stderr.lines().find_map(|line| {
+        let rest = line.split("in flight for ").nth(1)?;
+        rest.split(' ').next()?.parse::<f64>().ok()
+    });
+    let critical_round_trips = match busy_ms {
+        // Without latency the in-flight time says nothing about round trips.
+        Some(_) if latency.is_zero() => f64::NAN,
+        Some(ms) => ms / (latency.as_secs_f64() * 1000.0),
+        None => jira.request_count() as f64,
+    };
     // The key generation's own time, as the binary reports it.
     let keygen_ms = stdout.lines().find_map(|line| {
         let rest = line.split("RSA key pair in ").nth(1)?;
@@ -173,6 +171,7 @@ fn run_align_link(binary: &Path, latency: Duration) -> Run {
         requests: jira.request_count() + align.request_count(),
         peak_kib,
         keygen_ms,
+        critical_round_trips,
     }
 }
 
@@ -189,7 +188,7 @@ fn run_yardstick(script: &Path, latency: Duration) -> Run {
         demo.service_password.clone(),
         demo.test_project_key.clone(),
     ]);
-    let (wall, peak_kib, stdout) = run_child(command, dir.path());
+    let (wall, peak_kib, stdout, _) = run_child(command, dir.path());
     let reported: serde_json::Value = stdout
         .lines()
         .last()
@@ -200,6 +199,7 @@ fn run_yardstick(script: &Path, latency: Duration) -> Run {
         requests: jira.request_count() + align.request_count(),
         peak_kib,
         keygen_ms: reported["keygen_ms"].as_f64(),
+        critical_round_trips: jira.request_count() as f64,
     }
 }
 
@@ -207,7 +207,7 @@ fn run_yardstick(script: &Path, latency: Duration) -> Run {
 /// from wait4's rusage) and its stdout. A failed run stops the benchmark.
 // The child is reaped by wait4 (for its rusage), not by std's `wait`.
 #[allow(clippy::zombie_processes)]
-fn run_child(mut command: Command, dir: &Path) -> (Duration, u64, String) {
+fn run_child(mut command: Command, dir: &Path) -> (Duration, u64, String, String) {
     let out_path = dir.join("stdout.txt");
     let err_path = dir.join("stderr.txt");
     let out = std::fs::File::create(&out_path).expect("stdout file");
@@ -227,23 +227,24 @@ fn run_child(mut command: Command, dir: &Path) -> (Duration, u64, String) {
     let wall = started.elapsed();
     assert!(waited > 0, "wait4 failed");
     let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
+    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
         panic!("{command:?} failed:\n{stdout}\n{stderr}");
     }
-    (wall, usage.ru_maxrss as u64, stdout)
+    (wall, usage.ru_maxrss as u64, stdout, stderr)
 }
 
-/// Prints one side's figures; returns its median wall time in ms.
-fn report(name: &str, runs: &[Run]) -> f64 {
+/// Prints one side's figures.
+fn report(name: &str, runs: &[Run]) {
     let mut walls: Vec<f64> = runs.iter().map(|r| r.wall.as_secs_f64() * 1000.0).collect();
     walls.sort_by(f64::total_cmp);
     let median = median_f64(&walls);
     let requests: Vec<u64> = runs.iter().map(|r| r.requests).collect();
     let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
     let keygen: Vec<f64> = runs.iter().filter_map(|r| r.keygen_ms).collect();
+    let round_trips: Vec<f64> = runs.iter().map(|r| r.critical_round_trips).collect();
     println!(
-        "  {name:<10} wall median {median:.0} ms (min {:.0}, max {:.0}); requests {}; peak RSS {} KiB; key generation median {} ms (min {}, max {})",
+        "  {name:<10} wall median {median:.0} ms (min {:.0}, max {:.0}); requests {}; critical-path round trips {}; peak RSS {} KiB; key generation median {} ms (min {}, max {})",
         walls[0],
         walls[walls.len() - 1],
         if requests.iter().all(|r| *r == requests[0]) {
@@ -251,12 +252,12 @@ fn report(name: &str, runs: &[Run]) -> f64 {
         } else {
             format!("{requests:?}")
         },
+        fmt_opt1(median_f64(&round_trips)),
         peak,
         fmt_opt(median_f64(&keygen)),
         fmt_opt(keygen.iter().cloned().fold(f64::NAN, f64::min)),
         fmt_opt(keygen.iter().cloned().fold(f64::NAN, f64::max)),
     );
-    median
 }
 
 fn fmt_opt(value: f64) -> String {
@@ -264,6 +265,14 @@ fn fmt_opt(value: f64) -> String {
         "-".into()
     } else {
         format!("{value:.0}")
+    }
+}
+
+fn fmt_opt1(value: f64) -> String {
+    if value.is_nan() {
+        "-".into()
+    } else {
+        format!("{value:.1}")
     }
 }
 

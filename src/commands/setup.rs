@@ -25,8 +25,9 @@ pub fn run(config: RunConfig) -> Result<i32> {
     }
     if ctx.config.verbose {
         eprintln!(
-            "align-link sent {} HTTP requests.",
-            ctx.http.requests_sent()
+            "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
+            ctx.http.requests_sent(),
+            ctx.http.network_busy().as_millis()
         );
     }
     super::save_answers::offer(&mut ctx)?;

@@ -2,6 +2,7 @@
 //! through here, so timeouts, retries, TLS roots, the `http://` rule, the
 //! User-Agent and redacted request logging are decided once.
 
+mod busy;
 pub mod error;
 mod transport;
 mod url_rules;
@@ -190,6 +191,7 @@ pub struct Http {
     client: Client,
     options: HttpOptions,
     sent: AtomicU64,
+    busy: busy::Busy,
     observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
@@ -234,6 +236,7 @@ impl Http {
             client,
             options,
             sent: AtomicU64::new(0),
+            busy: busy::Busy::default(),
             observers: Vec::new(),
         })
     }
@@ -241,6 +244,11 @@ impl Http {
     /// Adds an observer of every request from now on.
     pub fn observe(&mut self, observer: std::sync::Arc<dyn RequestObserver>) {
         self.observers.push(observer);
+    }
+
+    /// How long at least one request was in flight.
+    pub fn network_busy(&self) -> Duration {
+        self.busy.total()
     }
 
     /// How many HTTP requests (attempts) this client has sent.
@@ -367,6 +375,7 @@ impl Http {
         };
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
+        let _in_flight = self.busy.enter();
         let shown = format!(
             "{} {}{}",
             request.method,
