@@ -59,8 +59,11 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     let sandbox = if config.sandbox {
         let sandbox = Sandbox::start()?;
         sandbox.fill_answers(&mut answers);
-        crate::outln!("Sandbox: Jira stand-in at {}", sandbox.jira.url());
-        crate::outln!("Sandbox: Jira Align stand-in at {}", sandbox.align.url());
+        ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
+        ui::note(&format!(
+            "Sandbox: Jira Align stand-in at {}",
+            sandbox.align.url()
+        ));
         Some(sandbox)
     } else {
         None
@@ -77,9 +80,12 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     // Before the state is read: it is only read and written under the lock.
     store.lock_for_run()?;
     if temporary {
-        crate::outln!("Sandbox: state in {} (removed on exit)", dir.display());
+        ui::note(&format!(
+            "Sandbox: state in {} (removed on exit)",
+            dir.display()
+        ));
     } else if config.sandbox {
-        crate::outln!("Sandbox: state in {}", dir.display());
+        ui::note(&format!("Sandbox: state in {}", dir.display()));
     }
     ui::terminal::set_saved_note(if temporary {
         "The sandbox's state was temporary: nothing is kept.".to_string()
