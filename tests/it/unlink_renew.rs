@@ -1,0 +1,148 @@
+//! `unlink` and `renew` through the binary against the Jira stand-in: unlink
+//! twice, unlink of a link another profile made (refused without consent), and
+//! renew followed by doctor, with the old token proven dead.
+
+use std::sync::Arc;
+
+use align_link::keys::private_key_from_pem;
+use align_link::oauth::{OAuthExtras, Signer};
+
+use crate::doctor::{doctor_json, verdict};
+use crate::support;
+
+use support::{assert_exit, assert_success, stderr, stdout, Env};
+
+const STATE_FILES: [&str; 3] = ["state.toml", "private-key.pem", "access-token.toml"];
+
+#[test]
+fn unlink_removes_everything_and_a_second_run_finds_nothing_left() {
+    let env = Env::new();
+    env.setup();
+    for file in STATE_FILES {
+        assert!(env.state_dir().join(file).exists(), "{file} after setup");
+    }
+    let first = env.run(&["unlink", "--yes"]);
+    assert_success(&first);
+    let shown = stdout(&first);
+    assert!(shown.contains("Deactivate the connector"), "{shown}");
+    assert!(env.jira.links().is_empty(), "the link is gone from Jira");
+    assert!(
+        env.jira.access_tokens().is_empty(),
+        "and the tokens with its consumer"
+    );
+    for file in STATE_FILES {
+        assert!(!env.state_dir().join(file).exists(), "{file} is removed");
+    }
+
+    let second = env.run(&["unlink", "--yes"]);
+    assert_success(&second);
+    assert!(
+        stdout(&second).contains("Nothing left to remove"),
+        "{}",
+        stdout(&second)
+    );
+}
+
+#[test]
+fn unlink_refuses_a_link_this_profile_did_not_make_without_consent() {
+    let env = Env::new();
+    env.setup();
+    let writes = env.jira.write_count();
+    let other = env.dir.path().join("other-profile");
+
+    let refused = env.cmd_in(&other, &["unlink", "--yes"]).output().unwrap();
+    assert_exit(&refused, 1);
+    let err = stderr(&refused);
+    assert!(err.contains("without consent"), "{err}");
+    assert!(err.contains("--replace-existing"), "{err}");
+    assert!(err.contains("Nothing was removed"), "{err}");
+    assert_eq!(env.jira.links().len(), 1, "the link stays");
+    assert!(env.jira.links()[0].consumer.is_some(), "and its consumer");
+    assert_eq!(env.jira.write_count(), writes, "nothing written");
+    assert!(env.state_dir().join("private-key.pem").exists());
+
+    let consented = env
+        .cmd_in(&other, &["unlink", "--yes", "--replace-existing"])
+        .output()
+        .unwrap();
+    assert_success(&consented);
+    assert!(env.jira.links().is_empty());
+}
+
+/// A signed `GET /rest/api/2/myself`: its HTTP status.
+fn signed_myself(env: &Env, consumer_key: &str, private_pem: &str, token: &str) -> u16 {
+    let signer = Signer::new(
+        consumer_key.to_string(),
+        Arc::new(private_key_from_pem(private_pem).unwrap()),
+    );
+    let url = url::Url::parse(&format!("{}/rest/api/2/myself", env.jira.url())).unwrap();
+    let signed = signer.sign(
+        "GET",
+        &url,
+        &[],
+        &OAuthExtras {
+            token: Some(token.to_string()),
+            ..OAuthExtras::default()
+        },
+    );
+    reqwest::blocking::Client::new()
+        .get(url)
+        .header("Authorization", signed.authorization)
+        .header("Accept", "application/json")
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn renew_then_doctor_passes_with_a_new_key_and_the_old_token_is_dead() {
+    let env = Env::new();
+    env.setup();
+    let before = env.state();
+    let key = before["consumer"]["key"].as_str().unwrap().to_string();
+    let old_fingerprint = before["consumer"]["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let old_private = std::fs::read_to_string(env.state_dir().join("private-key.pem")).unwrap();
+    let old_token: toml::Value = toml::from_str(
+        &std::fs::read_to_string(env.state_dir().join("access-token.toml")).unwrap(),
+    )
+    .unwrap();
+    let old_token = old_token["token"].as_str().unwrap().to_string();
+    assert_eq!(signed_myself(&env, &key, &old_private, &old_token), 200);
+    let sync_step = env.step_status(24);
+
+    let renewed = env.run(&["renew", "--yes"]);
+    assert_success(&renewed);
+    let after = env.state();
+    assert_eq!(
+        after["consumer"]["key"].as_str().unwrap(),
+        key,
+        "same consumer key"
+    );
+    let new_fingerprint = after["consumer"]["fingerprint"].as_str().unwrap();
+    assert_ne!(new_fingerprint, old_fingerprint);
+    assert!(
+        stdout(&renewed).contains(new_fingerprint),
+        "{}",
+        stdout(&renewed)
+    );
+    assert_eq!(env.step_status(20), "done");
+    assert_eq!(
+        env.step_status(24),
+        sync_step,
+        "the sync step keeps its record"
+    );
+
+    let (output, json) = doctor_json(&env, &env.state_dir());
+    assert_success(&output);
+    assert_eq!(verdict(&json, "link.public-key"), "pass");
+    assert_eq!(verdict(&json, "token.signed-call"), "pass");
+
+    // The old token is gone in Jira: neither with the old key nor the new one.
+    let new_private = std::fs::read_to_string(env.state_dir().join("private-key.pem")).unwrap();
+    assert_eq!(signed_myself(&env, &key, &old_private, &old_token), 401);
+    assert_eq!(signed_myself(&env, &key, &new_private, &old_token), 401);
+}
