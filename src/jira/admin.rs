@@ -84,7 +84,8 @@ impl LinkStatus {
             return LinkStatus::Working;
         }
         LinkStatus::NotWorking {
-            error_type: value["error"]["type"].as_str().map(str::to_string),
+            // Shown to the operator: server text, escaped and cut.
+            error_type: value["error"]["type"].as_str().map(text::server_name),
         }
     }
 
