@@ -522,5 +522,12 @@ mod tests {
         assert!(options("setup").contains(&"no-browser".to_string()));
         assert!(!options("show").contains(&"sandbox".to_string()));
         assert!(options("completions").is_empty());
+        let doctor = options("doctor");
+        assert!(doctor.contains(&"answers".to_string()) && doctor.contains(&"json".to_string()));
+        assert!(!doctor.contains(&"sandbox".to_string()));
+        assert!(!doctor.contains(&"replace-existing".to_string()));
+        assert!(options("unlink").contains(&"replace-existing".to_string()));
+        assert!(!options("unlink").contains(&"no-browser".to_string()));
+        assert!(options("renew").contains(&"no-browser".to_string()));
     }
 }

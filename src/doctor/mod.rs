@@ -158,3 +158,39 @@ pub fn token_days_left(ctx_state: &crate::state::State) -> Option<i64> {
 /// The command that gets a fresh token and key pair.
 pub const RENEW_FIX: &str =
     "Run `align-link renew` (a new key pair and token), or `align-link step 17` (a new token with the same key).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{State, TokenFacts};
+    use crate::util::time::{rfc3339, unix_now};
+
+    #[test]
+    fn only_a_fail_makes_the_exit_code_one() {
+        let mut checks = vec![
+            Check::pass("a", "A", "fine"),
+            Check::warn("b", "B", "drifting", "fix it"),
+            Check::skip("c", "C", "not here"),
+        ];
+        assert_eq!(exit_code(&checks), 0);
+        checks.push(Check::fail("d", "D", "broken", "fix it"));
+        assert_eq!(exit_code(&checks), crate::error::EXIT_FAILED);
+        assert_eq!(checks[3].json()["verdict"], "fail");
+        assert_eq!(checks[0].json()["fix"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn days_left_come_from_the_recorded_expiry() {
+        let mut state = State::default();
+        assert_eq!(token_days_left(&state), None);
+        state.token = Some(TokenFacts {
+            account: None,
+            obtained_at: rfc3339(unix_now()),
+            expires_at: Some(rfc3339(unix_now() + 10 * 86_400 + 60)),
+            approval: crate::domain::Approval::ServiceAccount,
+        });
+        assert_eq!(token_days_left(&state), Some(10));
+        state.token.as_mut().unwrap().expires_at = Some(rfc3339(unix_now() - 60));
+        assert_eq!(token_days_left(&state), Some(-1));
+    }
+}

@@ -146,3 +146,43 @@ fn renew_then_doctor_passes_with_a_new_key_and_the_old_token_is_dead() {
     assert_eq!(signed_myself(&env, &key, &old_private, &old_token), 401);
     assert_eq!(signed_myself(&env, &key, &new_private, &old_token), 401);
 }
+
+#[test]
+fn renew_with_jira_align_key_installs_its_new_key_and_refuses_the_same_one() {
+    use support::align::{align_keys, shown_key_der, AlignEnv};
+    const KEY: &str = "RenewAlignConsumer01";
+    let env = AlignEnv::new();
+    let (id, shown) = env.oauth_connector(KEY);
+    env.write_answers(&align_keys(KEY, &shown));
+    env.setup();
+
+    // The answers still give the key the link holds: nothing to renew with.
+    let same = env.run(&["renew", "--yes"]);
+    assert_exit(&same, 2);
+    assert!(
+        stderr(&same).contains("Generate New Key"),
+        "{}",
+        stderr(&same)
+    );
+
+    let renewed_key = env.align.generate_key(id);
+    env.write_answers(&align_keys(KEY, &renewed_key));
+    let renewed = env.run(&["renew", "--yes"]);
+    assert_success(&renewed);
+    assert!(
+        stdout(&renewed).contains("Reauthorize"),
+        "{}",
+        stdout(&renewed)
+    );
+    let links = env.jira.links();
+    let consumer = links[0].consumer.as_ref().unwrap();
+    assert_eq!(consumer.key, KEY);
+    assert_eq!(consumer.public_key_der, shown_key_der(&renewed_key));
+    let output = env.run(&["doctor", "--yes", "--json"]);
+    assert_success(&output);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(verdict(&json, "link.public-key"), "pass");
+    assert_eq!(verdict(&json, "align.token"), "pass");
+    // Jira Align holds the token: align-link has nothing to sign with.
+    assert_eq!(verdict(&json, "token.signed-call"), "skip");
+}
