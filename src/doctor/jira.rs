@@ -29,7 +29,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             return false;
         }
     };
-    out.push(tls_check(ctx, &url));
+    let timeout = ctx.config.http.connect_timeout.max(Duration::from_secs(1));
+    out.push(tls_check(&url, timeout));
     let facts = match jira_side::server(ctx) {
         Ok(facts) => facts,
         Err(err) => {
@@ -71,7 +72,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     admin
 }
 
-fn tls_check(ctx: &Ctx, url: &url::Url) -> Check {
+fn tls_check(url: &url::Url, timeout: Duration) -> Check {
     const ID: &str = "jira.tls";
     const TITLE: &str = "TLS a cloud service trusts";
     if url.scheme() == "http" {
@@ -89,7 +90,6 @@ fn tls_check(ctx: &Ctx, url: &url::Url) -> Check {
             "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
         );
     }
-    let timeout = ctx.config.http.connect_timeout.max(Duration::from_secs(1));
     let report = match tls::assess(url, timeout) {
         Ok(report) => report,
         Err(TlsCheckError::NotHttps) => {
@@ -224,6 +224,17 @@ mod tests {
         let other = base_url_check("https://jira.example.com", Some("http://10.0.0.5:8080"));
         assert_eq!(other.verdict, Verdict::Warn);
         assert_eq!(base_url_check("https://j", None).verdict, Verdict::Warn);
+    }
+
+    #[test]
+    fn plain_http_fails_except_on_loopback() {
+        let check = |text: &str| tls_check(&url::Url::parse(text).unwrap(), Duration::from_secs(1));
+        let remote = check("http://jira.example.com/");
+        assert_eq!(remote.verdict, Verdict::Fail);
+        assert!(remote.fix.unwrap().contains("HTTPS"));
+        let local = check("http://127.0.0.1:8080/");
+        assert_eq!(local.verdict, Verdict::Skip);
+        assert!(local.detail.contains("plain http on this machine"));
     }
 
     #[test]

@@ -223,3 +223,35 @@ fn without_local_state_the_answers_are_enough() {
     assert!(text(&json, "token.signed-call").contains("no saved state"));
     assert!(!elsewhere.exists(), "doctor wrote no state");
 }
+
+#[test]
+fn a_private_ca_that_this_machine_trusts_still_fails_the_cloud_trust_check() {
+    let env = Env::new();
+    crate::tls::make_certificates(env.dir.path());
+    let (_relay, port) = crate::tls::start_relay(env.dir.path(), &env.jira.url());
+    env.rewrite_answers(
+        &format!("url = \"{}\"", env.jira.url()),
+        &format!("url = \"https://127.0.0.1:{port}\""),
+    );
+    let ca = env.dir.path().join("ca.pem");
+    let output = env
+        .cmd(&[
+            "doctor",
+            "--yes",
+            "--json",
+            "--ca-cert",
+            ca.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // This machine reaches Jira with --ca-cert; Jira Align's cloud would not.
+    assert_eq!(verdict(&json, "jira.reachable"), "pass", "{json:#}");
+    assert_eq!(verdict(&json, "jira.tls"), "fail");
+    let shown = text(&json, "jira.tls");
+    assert!(
+        shown.contains("private CA") && shown.contains("public CA"),
+        "{shown}"
+    );
+}
