@@ -38,8 +38,15 @@ pub fn run(config: RunConfig) -> Result<i32> {
         .hint("Make a new token or password for the service account in Jira, then in Jira Align: Deactivate the connector, enter it, Save, Activate."));
     }
     let consumer_key = ctx.consumer_key()?;
-    if ctx.state.link.is_none() {
-        return Err(crate::context::needs_step(9, "the application link"));
+    // Everything read-only before the first change, here or in Jira: a failure
+    // leaves the working key, token and link as they were.
+    crate::steps::jira_access::ensure_validated(&mut ctx)?;
+    if jira_side::link(&mut ctx)?.is_none() {
+        return Err(AppError::failed(format!(
+            "Jira has no application link to {}: there is nothing to renew",
+            ctx.align_url()?
+        ))
+        .hint("Run `align-link setup` to make the link, its consumer and the token."));
     }
     let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
         .iter()

@@ -186,3 +186,35 @@ fn renew_with_jira_align_key_installs_its_new_key_and_refuses_the_same_one() {
     // Jira Align holds the token: align-link has nothing to sign with.
     assert_eq!(verdict(&json, "token.signed-call"), "skip");
 }
+
+#[test]
+fn renew_without_a_link_changes_nothing() {
+    let env = Env::new();
+    env.setup();
+    let private = std::fs::read(env.state_dir().join("private-key.pem")).unwrap();
+    let token = std::fs::read(env.state_dir().join("access-token.toml")).unwrap();
+    let unlinked = env
+        .cmd_in(
+            &env.dir.path().join("elsewhere"),
+            &["unlink", "--yes", "--replace-existing"],
+        )
+        .output()
+        .unwrap();
+    assert_success(&unlinked);
+
+    let refused = env.run(&["renew", "--yes"]);
+    assert_exit(&refused, 1);
+    assert!(
+        stderr(&refused).contains("nothing to renew"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(
+        std::fs::read(env.state_dir().join("private-key.pem")).unwrap(),
+        private
+    );
+    assert_eq!(
+        std::fs::read(env.state_dir().join("access-token.toml")).unwrap(),
+        token
+    );
+}
