@@ -5,6 +5,7 @@
 
 use super::{token_days_left, Check, RENEW_FIX, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
+use crate::jira::admin::{check_service_account, ServiceSignIn};
 use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::steps::access::{client, service_access, ServiceAccess};
 
@@ -16,16 +17,12 @@ const SEARCH: (&str, &str) = ("service.search", "JQL search");
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     out.push(expiry(ctx));
-    let skip_service = |out: &mut Vec<Check>, why: &str| {
-        out.push(Check::skip(PROJECT.0, PROJECT.1, why));
-        out.push(Check::skip(SEARCH.0, SEARCH.1, why));
-    };
     let oauth_of_our_own = matches!(ctx.connector_auth(), crate::answers::ConnectorAuth::OAuth)
         && crate::steps::keys::key_source(ctx) == crate::answers::KeySource::Generate;
     if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) && !ctx.store.exists(STATE_FILE) {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED.0, SIGNED.1, why));
-        skip_service(out, "no credential of the service account here");
+        by_password(ctx, out, "no credential of the service account here");
         return;
     }
     if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) {
@@ -35,14 +32,14 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             format!("no stored access token in {}", ctx.store.dir().display()),
             RENEW_FIX,
         ));
-        skip_service(out, "no credential of the service account");
+        by_password(ctx, out, "no credential of the service account");
         return;
     }
     let access = match service_access(ctx) {
         Ok(access) => access,
         Err(err) => {
             out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, RENEW_FIX));
-            skip_service(out, "no credential of the service account");
+            by_password(ctx, out, "no credential of the service account");
             return;
         }
     };
@@ -52,7 +49,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             SIGNED.1,
             "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)",
         ));
-        skip_service(out, "Jira Align holds the credential");
+        by_password(ctx, out, "Jira Align holds the credential");
         return;
     }
     let base = match ctx.jira_url() {
@@ -84,7 +81,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 format!("Jira refused the call: {}", err.message),
                 fix,
             ));
-            skip_service(out, "the credential does not work");
+            by_password(ctx, out, "the credential does not work");
             return;
         }
     };
@@ -120,7 +117,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         )),
     }
     let Some(key) = project_key else {
-        skip_service(out, "no jira.test_project in the answers");
+        by_password(ctx, out, "no jira.test_project in the answers");
         return;
     };
     match jira.project(&key) {
@@ -172,6 +169,60 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
         ),
     });
+}
+
+/// Without a working credential of its own: the service account's password, when
+/// given, still shows that the account is active and sees the test project.
+fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
+    let service = &ctx.answers.service_account;
+    let (Some(username), Some(password), Some(key)) = (
+        service.username.clone(),
+        service.password.clone(),
+        ctx.answers.jira.test_project.clone(),
+    ) else {
+        out.push(Check::skip(PROJECT.0, PROJECT.1, why));
+        out.push(Check::skip(SEARCH.0, SEARCH.1, why));
+        return;
+    };
+    let signed_in = ctx.jira_url().and_then(|base| {
+        Ok(check_service_account(
+            &ctx.http, &base, &username, &password, &key,
+        )?)
+    });
+    out.push(match signed_in {
+        Ok(ServiceSignIn::SignedIn {
+            name,
+            project_visible: true,
+        }) => Check::pass(
+            PROJECT.0,
+            PROJECT.1,
+            format!("{name} signs in with its password (active) and sees {key}"),
+        ),
+        Ok(ServiceSignIn::SignedIn { name, .. }) => Check::fail(
+            PROJECT.0,
+            PROJECT.1,
+            format!("{name} signs in with its password but cannot see project {key}"),
+            format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
+        ),
+        Ok(ServiceSignIn::Refused) => Check::fail(
+            PROJECT.0,
+            PROJECT.1,
+            format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
+            "Check service_account.password, and that the account is active in Jira's User management.",
+        ),
+        Ok(ServiceSignIn::CaptchaRequired) => Check::warn(
+            PROJECT.0,
+            PROJECT.1,
+            format!("Jira wants a CAPTCHA before {username} may sign in with a password"),
+            format!("Sign in to Jira in a browser as {username} once and solve the CAPTCHA."),
+        ),
+        Err(err) => Check::from_error(PROJECT.0, PROJECT.1, &err, "Check the service account."),
+    });
+    out.push(Check::skip(
+        SEARCH.0,
+        SEARCH.1,
+        format!("{why}: the search runs with the connector's own credential"),
+    ));
 }
 
 /// The token's recorded expiry: a fail once past, a warning within 90 days.

@@ -163,6 +163,24 @@ fn a_revoked_token_fails_with_the_renewal_command() {
     assert!(shown.contains("align-link step 17"), "{shown}");
     // The link itself is fine: only the token is the problem.
     assert_eq!(verdict(&json, "link.public-key"), "pass");
+    assert_eq!(verdict(&json, "service.project"), "pass");
+}
+
+#[test]
+fn an_inactive_service_account_fails() {
+    let env = Env::new();
+    env.setup();
+    env.jira
+        .set_user_active(&env.jira.demo().service_username.clone(), false);
+    let (output, json) = doctor_json(&env, &env.state_dir());
+    assert_exit(&output, 1);
+    assert_eq!(verdict(&json, "token.signed-call"), "fail");
+    assert_eq!(verdict(&json, "service.project"), "fail");
+    assert!(
+        text(&json, "service.project").contains("inactive"),
+        "{}",
+        text(&json, "service.project")
+    );
 }
 
 /// Sets the token's recorded expiry in the state file.
@@ -221,6 +239,9 @@ fn without_local_state_the_answers_are_enough() {
     assert_eq!(verdict(&json, "link.public-key"), "skip");
     assert_eq!(verdict(&json, "token.signed-call"), "skip");
     assert!(text(&json, "token.signed-call").contains("no saved state"));
+    // The service account's password still shows it active and seeing the project.
+    assert_eq!(verdict(&json, "service.project"), "pass");
+    assert!(text(&json, "service.project").contains("(active)"));
     assert!(!elsewhere.exists(), "doctor wrote no state");
 }
 
