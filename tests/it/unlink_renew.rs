@@ -218,3 +218,55 @@ fn renew_without_a_link_changes_nothing() {
         token
     );
 }
+
+/// `unlink` in a pseudo-terminal, from a profile that did not make the link.
+fn unlink_in_terminal(env: &Env, state_dir: &std::path::Path) -> rexpect::session::PtySession {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("align-link"));
+    cmd.arg("unlink")
+        .arg("--answers")
+        .arg(env.answers_path())
+        .arg("--state-dir")
+        .arg(state_dir)
+        .env("XDG_CONFIG_HOME", env.config_home())
+        .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
+        .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
+        .env("TERM", "xterm");
+    rexpect::session::spawn_with_options(
+        cmd,
+        rexpect::reader::Options {
+            timeout_ms: Some(30_000),
+            strip_ansi_escape_codes: true,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_terminal_asks_before_unlinking_what_another_profile_made_and_defaults_to_no() {
+    let env = Env::new();
+    env.setup();
+    let other = env.dir.path().join("other-profile");
+
+    let mut session = unlink_in_terminal(&env, &other);
+    session.exp_string("DESTRUCTIVE, needs consent").unwrap();
+    session
+        .exp_string("Make this change in Jira? [y/N]")
+        .unwrap();
+    session.send("\r").unwrap();
+    session.flush().unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(rest.contains("Nothing was removed"), "{rest}");
+    assert_eq!(env.jira.links().len(), 1, "No is the default");
+
+    let mut session = unlink_in_terminal(&env, &other);
+    for _ in 0..2 {
+        session
+            .exp_string("Make this change in Jira? [y/N]")
+            .unwrap();
+        session.send("y\r").unwrap();
+        session.flush().unwrap();
+    }
+    let rest = session.exp_eof().unwrap();
+    assert!(rest.contains("Deactivate the connector"), "{rest}");
+    assert!(env.jira.links().is_empty());
+}
