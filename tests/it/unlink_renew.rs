@@ -247,7 +247,20 @@ fn a_terminal_asks_before_unlinking_what_another_profile_made_and_defaults_to_no
     env.setup();
     let other = env.dir.path().join("other-profile");
 
+    // Declining the whole removal changes nothing.
     let mut session = unlink_in_terminal(&env, &other);
+    session.exp_string("Remove them? [y/N]").unwrap();
+    session.send("\r").unwrap();
+    session.flush().unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(rest.contains("Nothing was removed"), "{rest}");
+    assert_eq!(env.jira.links().len(), 1);
+
+    // Yes to the whole, then Enter at the consent for another profile's consumer.
+    let mut session = unlink_in_terminal(&env, &other);
+    session.exp_string("Remove them? [y/N]").unwrap();
+    session.send("y\r").unwrap();
+    session.flush().unwrap();
     session.exp_string("DESTRUCTIVE, needs consent").unwrap();
     session
         .exp_string("Make this change in Jira? [y/N]")
@@ -259,6 +272,9 @@ fn a_terminal_asks_before_unlinking_what_another_profile_made_and_defaults_to_no
     assert_eq!(env.jira.links().len(), 1, "No is the default");
 
     let mut session = unlink_in_terminal(&env, &other);
+    session.exp_string("Remove them? [y/N]").unwrap();
+    session.send("y\r").unwrap();
+    session.flush().unwrap();
     for _ in 0..2 {
         session
             .exp_string("Make this change in Jira? [y/N]")
