@@ -29,3 +29,4 @@ mod terminal_pty;
 mod tls;
 mod unlink_renew;
 mod untrusted_files;
+mod variants;
