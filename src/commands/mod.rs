@@ -1,10 +1,12 @@
 //! One module per subcommand. Each wires its arguments to the library; the work
 //! lives in `steps`, `context` and the clients.
 
+pub mod doctor;
 pub mod manual;
 mod observe;
 pub mod plan;
 pub mod profiles;
+pub mod renew;
 pub mod sandbox;
 mod save_answers;
 pub mod setup;
@@ -12,6 +14,7 @@ pub mod show;
 pub mod status;
 pub mod step;
 pub mod steps;
+pub mod unlink;
 
 use std::path::PathBuf;
 use std::sync::Arc;
