@@ -98,7 +98,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         prompter = Box::new(Logged::new(prompter, log.clone()));
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    observe::attach(&mut ctx.http, log);
+    observe::attach(ctx.http_mut(), log);
     crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }

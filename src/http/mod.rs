@@ -17,7 +17,7 @@ use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 use url::Url;
 
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::oauth::{OAuthExtras, Signer};
 use crate::util::text;
 use crate::util::time::skew_from_date_header;
@@ -175,10 +175,13 @@ pub trait RequestObserver: Send + Sync {
     fn answered(&self, request: &str, outcome: &str);
 }
 
+/// Cheap to clone (the connection pool and the request count are shared), so the
+/// Jira and Jira Align clients own one.
+#[derive(Clone)]
 pub struct Http {
     client: Client,
     options: HttpOptions,
-    sent: AtomicU64,
+    sent: Arc<AtomicU64>,
     observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
@@ -217,7 +220,7 @@ impl Http {
         Ok(Http {
             client,
             options,
-            sent: AtomicU64::new(0),
+            sent: Arc::new(AtomicU64::new(0)),
             observers: Vec::new(),
         })
     }

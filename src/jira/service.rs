@@ -5,7 +5,7 @@
 use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo, User};
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::oauth::{OAuthExtras, ProblemContext, Signer};
 

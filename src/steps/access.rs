@@ -5,8 +5,8 @@
 use url::Url;
 
 use super::keys::key_source;
-use crate::answers::{ConnectorAuth, KeySource, Secret};
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{ProblemContext, Signer};
@@ -34,27 +34,13 @@ pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
             signer: ctx.signer()?,
             token: stored_token(ctx)?,
         }),
-        ConnectorAuth::Pat => match ctx.answers.service_account.token.clone() {
-            Some(token) => Ok(ServiceAccess::Pat(token)),
-            None if ctx.prompter.interactive() => Ok(ServiceAccess::Pat(ctx.ask_secret(
-                "service_account.token",
-                "The service account's personal access token",
-            )?)),
-            None => Err(missing_answer("service_account.token")),
-        },
+        ConnectorAuth::Pat => Ok(ServiceAccess::Pat(ctx.secret(&inputs::SERVICE_TOKEN)?)),
         ConnectorAuth::Basic => {
-            let username = match ctx.answers.service_account.username.clone() {
-                Some(name) => name,
-                None => return Err(missing_answer("service_account.username")),
-            };
-            let password = match ctx.answers.service_account.password.clone() {
-                Some(secret) => secret,
-                None if ctx.prompter.interactive() => ctx.ask_secret(
-                    "service_account.password",
-                    &format!("Jira password for {username}"),
-                )?,
-                None => return Err(missing_answer("service_account.password")),
-            };
+            // Not asked: the name must be the one Jira Align's connector was given.
+            let username = ctx
+                .known(&inputs::SERVICE_USERNAME)
+                .ok_or_else(|| missing_answer(inputs::SERVICE_USERNAME.key))?;
+            let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
             Ok(ServiceAccess::Basic(username, password))
         }
     }
@@ -92,7 +78,7 @@ pub fn client<'a>(
         ServiceAccess::HeldByAlign => return None,
     };
     Some(ServiceJira {
-        http: &ctx.http,
+        http: ctx.http(),
         base,
         credential,
         problem_context: problem_context(ctx),
@@ -113,7 +99,7 @@ pub fn problem_context(ctx: &Ctx) -> ProblemContext {
 
 /// Warns when Jira answers as someone other than the expected service account.
 pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
-    if let Some(expected) = &ctx.answers.service_account.username {
+    if let Some(expected) = &ctx.answers().service_account.username {
         if !expected.eq_ignore_ascii_case(acting) {
             ui::warn(&format!(
                 "{how} acts as {acting}, not as the service account {expected}: Jira Align would act with {acting}'s rights"

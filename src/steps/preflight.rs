@@ -89,7 +89,7 @@ fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof
     let (access, _) = obtain_access_token(ctx, signer)?;
     let base = ctx.jira_url()?;
     let jira = ServiceJira {
-        http: &ctx.http,
+        http: ctx.http(),
         base: &base,
         credential: Credential::OAuth {
             signer,
@@ -98,7 +98,7 @@ fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof
         problem_context: super::access::problem_context(ctx),
     };
     let user = jira.myself()?;
-    let expected = ctx.answers.service_account.username.clone();
+    let expected = ctx.answers().service_account.username.clone();
     if let Some(expected) = expected.filter(|e| !e.eq_ignore_ascii_case(&user.name)) {
         return Err(AppError::failed(format!(
             "the authorization was approved by {}, not by the service account {expected}",
