@@ -10,6 +10,11 @@
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
 //! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
+//!
+//! Layers, lowest first (`src/layers.rs` checks them; a module uses only its own
+//! layer and below, and no file loops back to itself): util < domain < oauth <
+//! http < error < keys, callback, browser, ui, state < config, prompt, answers,
+//! jira < store, align, model, sandbox < context < steps < doctor < commands < cli.
 
 pub mod align;
 pub mod answers;
@@ -25,6 +30,8 @@ pub mod error;
 pub mod http;
 pub mod jira;
 pub mod keys;
+#[cfg(test)]
+mod layers;
 pub mod model;
 pub mod oauth;
 pub mod prompt;

@@ -129,3 +129,13 @@ pub fn finish(result: Result<crate::steps::runner::Report>) -> Result<i32> {
     crate::steps::runner::summarize(&report);
     Ok(0)
 }
+
+/// The saved state, read without creating anything; none yet is the empty state.
+pub fn load_state(dir: &std::path::Path) -> Result<crate::state::State> {
+    use crate::state::{State, STATE_FILE};
+    if dir.join(STATE_FILE).exists() {
+        crate::store::Store::open(dir)?.load(STATE_FILE)
+    } else {
+        Ok(State::default())
+    }
+}

@@ -10,7 +10,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use crate::oauth::{remedy, OAuthProblem, ProblemContext};
+use crate::oauth::{remedy, OAuthProblem, ProblemContext, TokenAnswerError};
 
 /// Who answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,6 +68,17 @@ pub enum ClientError {
     /// An answer that parsed but lacks what the protocol needs.
     #[error(transparent)]
     Answer(Box<UnexpectedAnswer>),
+}
+
+impl From<TokenAnswerError> for ClientError {
+    fn from(err: TokenAnswerError) -> Self {
+        match err {
+            TokenAnswerError::Problem(problem) => {
+                ClientError::oauth(problem, ProblemContext::default())
+            }
+            TokenAnswerError::Unexpected { message, hint } => ClientError::answer(message, hint),
+        }
+    }
 }
 
 impl ClientError {

@@ -185,6 +185,23 @@ pub struct Http {
     observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
+/// What is wrong with a `--ca-cert` file, and the fix; `config` checks the file
+/// first with the same words.
+pub fn ca_cert_problem(
+    path: &std::path::Path,
+    err: &crate::util::file::FileError,
+) -> (String, String) {
+    use crate::util::file::FileError;
+    let shown = path.display().to_string();
+    let hint = match err {
+        FileError::Missing | FileError::Io(_) => {
+            "Give the path of your private CA's certificate (PEM).".to_string()
+        }
+        other => other.fix(&shown),
+    };
+    (format!("--ca-cert {shown} {}", err.reason()), hint)
+}
+
 impl Http {
     pub fn new(options: HttpOptions) -> Result<Http> {
         let mut builder = Client::builder()
@@ -197,8 +214,8 @@ impl Http {
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
                 .map_err(|err| {
-                    let shown = crate::config::ca_cert_error(path, &err);
-                    ClientError::config(shown.message, shown.hint.unwrap_or_default())
+                    let (message, hint) = ca_cert_problem(path, &err);
+                    ClientError::config(message, hint)
                 })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
                 ClientError::config(
