@@ -44,11 +44,13 @@ impl fmt::Debug for TokenResponse {
 
 /// Why a token answer cannot be used. The protocol says what; the HTTP client's
 /// error (which converts from this) carries it to the user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenAnswerError {
     /// Jira refused with an `oauth_problem` report.
+    #[error("Jira refused the token request (oauth_problem={})", .0.problem)]
     Problem(OAuthProblem),
     /// Something other than a token answer came back: what, and the fix.
+    #[error("{message}")]
     Unexpected { message: String, hint: &'static str },
 }
 
