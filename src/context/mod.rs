@@ -3,6 +3,7 @@
 //! Inputs come from the answers file first, then the saved state, then a question.
 
 pub mod inputs;
+pub mod service;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -16,7 +16,6 @@ use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
-use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::store::Store;
@@ -271,17 +270,7 @@ fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Resul
 
 /// Who a fresh token acts as: a signed `myself` with it.
 fn acting_account(ctx: &mut Ctx, signer: &Signer, access: &TokenResponse) -> Result<String> {
-    let base = ctx.jira_url()?;
-    let jira = ServiceJira {
-        http: ctx.http(),
-        base: &base,
-        credential: Credential::OAuth {
-            signer,
-            token: &access.token,
-        },
-        problem_context: service_problem_context(ctx),
-    };
-    Ok(jira.myself()?.name)
+    Ok(ctx.jira_with_token(signer, &access.token)?.myself()?.name)
 }
 
 /// The account the token must act as: the answers file's, else asked.
