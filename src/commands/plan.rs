@@ -5,7 +5,6 @@
 use serde_json::json;
 
 use super::open_context;
-use crate::align::AlignApi;
 use crate::config::RunConfig;
 use crate::context::Ctx;
 use crate::domain::{Approval, ConnectorAuth, KeySource};
@@ -164,15 +163,10 @@ fn status_word(status: &LinkStatus) -> &'static str {
 /// The owner of the Jira Align token: Some(owner) when a token is given and works
 /// (owner None where the site does not say), None when there is no token.
 fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
-    if ctx.answers().align.api_token.is_none() {
-        return Ok(None);
-    }
-    let align = ctx.align_url()?;
-    ctx.http().check_url(&align, "align.url")?;
-    let Some(auth) = ctx.align_api_auth()? else {
+    let Some(api) = ctx.align_api_if_given()? else {
         return Ok(None);
     };
-    let user = AlignApi::new(ctx.http(), align, auth).current_user()?;
+    let user = api.current_user()?;
     Ok(Some(user.map(|u| u.describe())))
 }
 

@@ -276,13 +276,22 @@ impl Ctx {
         }))
     }
 
-    /// Jira Align's REST API at `align.url`; `None` when no token was given.
+    /// Jira Align's REST API at `align.url` ([`Ctx::align_api_auth`] may ask for
+    /// the token); `None` when there is none.
     pub fn align_api(&mut self) -> Result<Option<AlignApi>> {
         let site = self.align_url()?;
         self.http.check_url(&site, "align.url")?;
         Ok(self
             .align_api_auth()?
             .map(|auth| AlignApi::new(&self.http, site, auth)))
+    }
+
+    /// [`Ctx::align_api`] without asking: `None` unless a token is already known.
+    pub fn align_api_if_given(&mut self) -> Result<Option<AlignApi>> {
+        if self.known(&inputs::ALIGN_API_TOKEN).is_none() {
+            return Ok(None);
+        }
+        self.align_api()
     }
 
     /// The consumer key chosen at step 4.

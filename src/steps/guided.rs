@@ -2,7 +2,6 @@
 //! and what to type, with the values, and asks the operator to confirm.
 
 use super::Outcome;
-use crate::align::AlignApi;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ui;
@@ -69,9 +68,8 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
 /// Step 1, and the check of the Jira Align site and API token where one is given.
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
-    ctx.http().check_url(&align, "align.url")?;
-    match ctx.align_api_auth()? {
-        Some(auth) => match AlignApi::new(ctx.http(), align.clone(), auth)
+    match ctx.align_api()? {
+        Some(api) => match api
             .current_user()
             .inspect(|_| ctx.observed.align_checked = true)?
         {
