@@ -1,10 +1,12 @@
 //! One module per subcommand. Each wires its arguments to the library; the work
 //! lives in `steps`, `context` and the clients.
 
+pub mod doctor;
 pub mod manual;
 mod observe;
 pub mod plan;
 pub mod profiles;
+pub mod renew;
 pub mod sandbox;
 mod save_answers;
 pub mod setup;
@@ -12,6 +14,7 @@ pub mod show;
 pub mod status;
 pub mod step;
 pub mod steps;
+pub mod unlink;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -59,8 +62,11 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     let sandbox = if config.sandbox {
         let sandbox = Sandbox::start()?;
         sandbox.fill_answers(&mut answers);
-        crate::outln!("Sandbox: Jira stand-in at {}", sandbox.jira.url());
-        crate::outln!("Sandbox: Jira Align stand-in at {}", sandbox.align.url());
+        ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
+        ui::note(&format!(
+            "Sandbox: Jira Align stand-in at {}",
+            sandbox.align.url()
+        ));
         Some(sandbox)
     } else {
         None
@@ -77,9 +83,12 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     // Before the state is read: it is only read and written under the lock.
     store.lock_for_run()?;
     if temporary {
-        crate::outln!("Sandbox: state in {} (removed on exit)", dir.display());
+        ui::note(&format!(
+            "Sandbox: state in {} (removed on exit)",
+            dir.display()
+        ));
     } else if config.sandbox {
-        crate::outln!("Sandbox: state in {}", dir.display());
+        ui::note(&format!("Sandbox: state in {}", dir.display()));
     }
     ui::terminal::set_saved_note(if temporary {
         "The sandbox's state was temporary: nothing is kept.".to_string()

@@ -48,7 +48,22 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         "token_account": state.token.as_ref().and_then(|t| t.account.clone()),
         "token_obtained_at": state.token.as_ref().map(|t| t.obtained_at.clone()),
         "token_expires_at": state.token.as_ref().and_then(|t| t.expires_at.clone()),
+        "token_days_left": crate::doctor::token_days_left(&state),
     });
+    // On stderr, so `--json` stays parseable and scripts still see it.
+    if let Some(days) = crate::doctor::token_days_left(&state) {
+        if days < 0 {
+            crate::ui::warn(&format!(
+                "the OAuth access token has expired: {}",
+                crate::doctor::RENEW_FIX
+            ));
+        } else if days < crate::doctor::TOKEN_WARN_DAYS {
+            crate::ui::warn(&format!(
+                "the OAuth access token expires in {days} day(s): {}",
+                crate::doctor::RENEW_FIX
+            ));
+        }
+    }
     if as_json {
         print_json(&json!({
             "schema": JSON_SCHEMA,

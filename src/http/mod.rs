@@ -154,6 +154,17 @@ impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+    /// Every `WWW-Authenticate` value as one comma-separated list (RFC 9110 11.6.1):
+    /// Jira sends a bare `OAuth realm` challenge before the one naming the problem.
+    pub fn www_authenticate(&self) -> Option<String> {
+        let values: Vec<&str> = self
+            .headers
+            .get_all("www-authenticate")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    }
     pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
         serde_json::from_str(&self.body).map_err(|source| {
             ClientError::Parse(Box::new(ParseError {

@@ -84,7 +84,8 @@ impl LinkStatus {
             return LinkStatus::Working;
         }
         LinkStatus::NotWorking {
-            error_type: value["error"]["type"].as_str().map(str::to_string),
+            // Shown to the operator: server text, escaped and cut.
+            error_type: value["error"]["type"].as_str().map(text::server_name),
         }
     }
 
@@ -328,13 +329,17 @@ impl JiraAdmin {
             "twoLOAllowed": false, "twoLOImpersonationAllowed": false,
         });
         let response = self.call(Method::PUT, &Self::consumer_path(link_id), Some(body))?;
-        if response.status == 400
-            && response
-                .body
-                .contains("applinks.invalid.consumer.publickey")
-        {
-            return Err(ClientError::answer("Jira refused the public key (applinks.invalid.consumer.publickey)",
-                "Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5."));
+        // We always send a key and no callback, so a 400 here is the public key.
+        // Jira words it in the administrator's language: judge by status and
+        // resource, and only quote the text.
+        if response.status == 400 {
+            return Err(ClientError::answer(
+                format!(
+                    "Jira refused the public key for the link (HTTP 400{})",
+                    super::jira_messages(&response.body)
+                ),
+                "Jira wants an X.509 SubjectPublicKeyInfo key (`BEGIN PUBLIC KEY`), not PKCS#1 (`BEGIN RSA PUBLIC KEY`). Rerun step 5.",
+            ));
         }
         expect_success(response, "setting the link's incoming authentication", None)?;
         Ok(())

@@ -91,7 +91,7 @@ pub fn expect_success(
     }
     if let Some(problem) = OAuthProblem::from_response(
         response.status,
-        response.header("www-authenticate"),
+        response.www_authenticate().as_deref(),
         &response.body,
     ) {
         let mut ctx = oauth.cloned().unwrap_or_default();

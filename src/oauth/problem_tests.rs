@@ -101,6 +101,25 @@ fn problems_are_read_from_header_body_or_both() {
     assert_eq!(both.params["oauth_problem_advice"], "try again");
     assert!(both.is_known());
 
+    // Jira's two challenges (OAuthFilter's bare one first), as one list; a quoted
+    // comma and a word in a value do not start a challenge.
+    let two = OAuthProblem::from_response(
+        401,
+        Some(
+            r#"OAuth realm="https%3A%2F%2Fjira", OAuth realm="https%3A%2F%2Fjira", oauth_problem="token_rejected", oauth_problem_advice="see, OAuth x""#,
+        ),
+        "",
+    )
+    .unwrap();
+    assert_eq!(two.problem, "token_rejected");
+    assert_eq!(two.params["oauth_problem_advice"], "see, OAuth x");
+    assert_eq!(two.params["realm"], "https://jira");
+    assert_eq!(
+        OAuthProblem::from_response(401, Some(r#"OAuth realm="j", Basic oauth_problem="x""#), ""),
+        None,
+        "a parameter of another scheme is not OAuth's"
+    );
+
     assert_eq!(
         OAuthProblem::from_response(401, Some("Basic realm=\"x\""), "<html>oops</html>"),
         None

@@ -156,8 +156,8 @@ impl OAuthProblem {
         body: &str,
     ) -> Option<OAuthProblem> {
         let mut params = BTreeMap::new();
-        if let Some(header) = www_authenticate.and_then(oauth_challenge) {
-            params.extend(parse_auth_params(header));
+        for challenge in www_authenticate.map(oauth_challenges).unwrap_or_default() {
+            params.extend(parse_auth_params(&challenge));
         }
         // Only `oauth_*` names: an HTML or JSON body must not be misread as fields.
         params.extend(
@@ -187,20 +187,47 @@ impl OAuthProblem {
     }
 }
 
-/// The auth-params of the `OAuth` challenge in a `WWW-Authenticate` value, which
-/// may list other challenges too.
-fn oauth_challenge(header: &str) -> Option<&str> {
-    let lower = header.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(found) = lower[from..].find("oauth") {
-        let start = from + found;
-        let before = lower[..start].trim_end();
-        let after = &header[start + 5..];
-        let starts_challenge = before.is_empty() || before.ends_with(',');
-        if starts_challenge && (after.is_empty() || after.starts_with(char::is_whitespace)) {
-            return Some(after);
+/// The auth-params of each `OAuth` challenge in a `WWW-Authenticate` list, which
+/// may hold other challenges too (Jira sends a bare `OAuth realm` one first).
+fn oauth_challenges(header: &str) -> Vec<String> {
+    let mut challenges: Vec<(String, Vec<&str>)> = Vec::new();
+    for item in split_outside_quotes(header) {
+        let item = item.trim();
+        // `Scheme param=..` starts a challenge; `param=..` continues the last one.
+        let first = item.split_whitespace().next().unwrap_or("");
+        let rest = item[first.len()..].trim_start();
+        if !first.is_empty() && !first.contains('=') && !rest.starts_with('=') {
+            let params = if rest.is_empty() { vec![] } else { vec![rest] };
+            challenges.push((first.to_ascii_lowercase(), params));
+        } else if let Some((_, params)) = challenges.last_mut() {
+            params.push(item);
         }
-        from = start + 5;
     }
-    None
+    challenges
+        .into_iter()
+        .filter(|(scheme, _)| scheme == "oauth")
+        .map(|(_, params)| params.join(", "))
+        .collect()
+}
+
+/// The comma-separated items of a header value; commas in quoted strings stay.
+fn split_outside_quotes(text: &str) -> Vec<&str> {
+    let (mut items, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
+    for (i, c) in text.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                items.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&text[start..]);
+    items
 }

@@ -19,6 +19,12 @@ pub fn replace_existing(ctx: &Ctx) -> bool {
 /// The read-only checks (once per run), then consent where the change needs it.
 pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
     ensure_validated(ctx)?;
+    consent(ctx, change)
+}
+
+/// Consent alone, where the change needs it: for `unlink`, whose removals do not
+/// need setup's checks of the service account and keys first.
+pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     if !change.needs_consent()
         || replace_existing(ctx)
         || ctx.observed.consented.contains(&change.description)

@@ -213,7 +213,7 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     )))
 }
 
-fn set_public_key(
+pub(crate) fn set_public_key(
     ctx: &mut Ctx,
     consumer_key: &str,
     source: KeySource,
@@ -244,7 +244,7 @@ fn set_public_key(
 /// pending, all saved first. A run killed after the new key is written then
 /// redoes step 5 from the key on disk, and never installs a public key whose
 /// private half is gone.
-fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
+pub(crate) fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
     ctx.state.record(
         5,
         StepStatus::Pending,

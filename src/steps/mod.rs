@@ -1,13 +1,13 @@
 //! The 24 steps of Atlassian's guide, as data. Each number here is the number in
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
-mod access;
+pub mod access;
 mod applink;
 mod approval;
 mod connector;
 pub mod consent;
 mod guided;
-mod handshake;
+pub mod handshake;
 mod incoming;
 pub mod jira_access;
 pub mod jira_side;

@@ -342,15 +342,16 @@ fn a_retry_after_beyond_the_timeout_fails_at_once_saying_so() {
     let busy = Answer::Fixed(429, vec![("Retry-After".into(), "60".into())], "{}".into());
     let jira = Hostile::start(step_7_routes(busy, json("{}")));
     let run = Run::new(&jira.url);
-    let (output, took) = run.step_7(&["--timeout", "5"]);
+    let (output, _) = run.step_7(&["--timeout", "5"]);
     assert_exit(&output, 1);
     let err = stderr(&output);
     assert!(
-        err.contains("Jira asked to wait 60 s (HTTP 429)") && err.contains("--timeout"),
+        err.contains("Jira asked to wait 60 s (HTTP 429) before retrying")
+            && err.contains("--timeout"),
         "{err}"
     );
-    // Behaviour, not speed: it did not sit out the 60 s it was asked to.
-    assert!(took < Duration::from_secs(60), "waited {took:?}");
+    // It refused the wait rather than sitting it out (no speed is asserted).
+    assert!(!err.contains("; waiting"), "{err}");
 }
 
 #[test]

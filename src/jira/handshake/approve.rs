@@ -185,16 +185,15 @@ fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
 /// The OAuth problem a page reports: Jira's `WWW-Authenticate` header (or a
 /// form-encoded body), else a `data-oauth-problem` attribute in the markup.
 fn page_problem(page: &Response) -> Option<OAuthProblem> {
-    OAuthProblem::from_response(page.status, page.header("www-authenticate"), &page.body).or_else(
-        || {
+    OAuthProblem::from_response(page.status, page.www_authenticate().as_deref(), &page.body)
+        .or_else(|| {
             let code = Page::parse(&page.body).attribute("data-oauth-problem")?;
             Some(OAuthProblem {
                 status: page.status,
                 problem: crate::util::text::server_name(&code),
                 params: Default::default(),
             })
-        },
-    )
+        })
 }
 
 /// Jira would not show the authorize page for this request token. A page that

@@ -88,10 +88,14 @@ impl Lab {
             .header("Authorization", authorization)
             .send()
             .unwrap();
-        let www = resp
+        // Every challenge, as the client's HTTP layer joins them.
+        let values: Vec<&str> = resp
             .headers()
-            .get("WWW-Authenticate")
-            .map(|v| v.to_str().unwrap().to_string());
+            .get_all("WWW-Authenticate")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        let www = (!values.is_empty()).then(|| values.join(", "));
         Reply {
             status: resp.status().as_u16(),
             www,

@@ -180,7 +180,17 @@ impl Jira {
                 .and_then(|v| v.to_str().ok())
                 .map(String::from)
         };
-        let (location, www_authenticate) = (header("Location"), header("WWW-Authenticate"));
+        // Jira sends two challenges on a refusal; the problem is in the last.
+        let www_authenticate = Some(
+            resp.headers()
+                .get_all("WWW-Authenticate")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )
+        .filter(|joined| !joined.is_empty());
+        let location = header("Location");
         let status = resp.status().as_u16();
         let body = resp
             .text()

@@ -342,9 +342,20 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
             }
             None => Resp::html(404, "<html><body><h1>Page not found</h1></body></html>"),
         };
-        (resp, ctx.now)
+        (with_oauth_challenge(resp, &ctx), ctx.now)
     };
     resp.with_header("Date", http_date(now))
+}
+
+/// atlassian-oauth's `OAuthFilter` wraps every response: a 401 gets a bare
+/// `WWW-Authenticate: OAuth realm="<base URL>"` when its status is set, so it
+/// comes before any challenge naming an `oauth_problem` that net.oauth adds later.
+fn with_oauth_challenge(mut resp: Resp, ctx: &Ctx) -> Resp {
+    if resp.status == 401 {
+        let bare = format!("OAuth realm=\"{}\"", signature::percent_encode(&ctx.base));
+        resp.headers.insert(0, ("WWW-Authenticate".into(), bare));
+    }
+    resp
 }
 
 /// The path inside the context path, `None` when the request is outside it.

@@ -275,10 +275,7 @@ fn token_used() {
         .send()
         .unwrap();
     assert_eq!(page.status(), 401);
-    let www = page.headers()["WWW-Authenticate"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let www = problem_challenge(&page).unwrap();
     assert_eq!(parse_www_authenticate(&www)["oauth_problem"], "token_used");
 }
 

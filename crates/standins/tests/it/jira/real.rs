@@ -12,8 +12,8 @@ const AUTHORIZE: &str = "/plugins/servlet/oauth/authorize";
 const MYSELF: &str = "/rest/api/2/myself";
 
 fn oauth_problem_of(resp: &Response) -> Option<String> {
-    let www = resp.headers().get("WWW-Authenticate")?.to_str().ok()?;
-    parse_www_authenticate(www).get("oauth_problem").cloned()
+    let www = problem_challenge(resp)?;
+    parse_www_authenticate(&www).get("oauth_problem").cloned()
 }
 
 fn authorize_page(s: &JiraStandIn, query: &str, session: Option<&str>) -> Response {
@@ -237,10 +237,7 @@ fn error_answers_are_form_encoded_with_every_parameter_in_www_authenticate() {
     let s = linked();
     let forged = OAuth::new().set("oauth_signature", "AAAA");
     let resp = signed(&s, Method::POST, REQUEST_TOKEN, &forged);
-    let www = resp.headers()["WWW-Authenticate"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let www = problem_challenge(&resp).unwrap();
     let body = assert_problem(&s, resp, "signature_invalid");
     let header = parse_www_authenticate(&www);
     assert_eq!(
@@ -252,6 +249,42 @@ fn error_answers_are_form_encoded_with_every_parameter_in_www_authenticate() {
         www.starts_with("OAuth realm=\"http%3A%2F%2F127.0.0.1%3A"),
         "{www}"
     );
+}
+
+// OAuthFilter (41693117751): its response wrapper adds a bare `OAuth realm="<base
+// URL>"` challenge whenever a 401 status is set, before net.oauth's handleException
+// adds the one naming the problem: a refused OAuth call carries two
+// WWW-Authenticate headers, the problem in the second; any other 401 gets the bare
+// one too.
+#[test]
+fn a_401_carries_oauth_filters_bare_challenge_before_the_problem() {
+    let s = linked();
+    // http://127.0.0.1:PORT, percent-encoded as OAuth encodes it.
+    let encoded = s.url().replace(':', "%3A").replace('/', "%2F");
+    let realm = format!("OAuth realm=\"{encoded}\"");
+    let resp = signed(
+        &s,
+        Method::GET,
+        MYSELF,
+        &OAuth::new().set("oauth_token", "no-such-token"),
+    );
+    assert_eq!(resp.status(), 401);
+    let values = www_authenticate_values(&resp);
+    assert_eq!(values.len(), 2, "{values:?}");
+    assert_eq!(values[0], realm);
+    assert!(values[1].starts_with(&format!("{realm}, ")), "{values:?}");
+    assert_eq!(
+        parse_www_authenticate(&values[1])["oauth_problem"],
+        "token_rejected"
+    );
+
+    let bad_pat = client()
+        .get(format!("{}{MYSELF}", s.url()))
+        .bearer_auth("not-a-token")
+        .send()
+        .unwrap();
+    assert_eq!(bad_pat.status(), 401);
+    assert_eq!(www_authenticate_values(&bad_pat), [realm]);
 }
 
 // AuthorizeServlet (41970561446) with TokenLoaderImpl (41863434450): the request

@@ -287,10 +287,7 @@ pub fn assert_problem_realm(resp: Response, code: &str, realm: &str) -> HashMap<
         problem_status(code),
         "status for {code}"
     );
-    let www = resp.headers()["WWW-Authenticate"]
-        .to_str()
-        .unwrap()
-        .to_string();
+    let www = problem_challenge(&resp).expect("a WWW-Authenticate naming the problem");
     let content_type = resp.headers()["Content-Type"].to_str().unwrap().to_string();
     assert!(
         content_type.starts_with("application/x-www-form-urlencoded"),
@@ -305,6 +302,22 @@ pub fn assert_problem_realm(resp: Response, code: &str, realm: &str) -> HashMap<
         assert_eq!(header.get(name), Some(value), "{name} in {www}");
     }
     fields
+}
+
+/// Every `WWW-Authenticate` value, in order (Jira sends two on an OAuth refusal).
+pub fn www_authenticate_values(resp: &Response) -> Vec<String> {
+    resp.headers()
+        .get_all("WWW-Authenticate")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+/// The `WWW-Authenticate` value that names an `oauth_problem`, if one does.
+pub fn problem_challenge(resp: &Response) -> Option<String> {
+    www_authenticate_values(resp)
+        .into_iter()
+        .find(|v| v.contains("oauth_problem="))
 }
 
 /// The parameters of an `OAuth realm="..", k="v", ..` header, percent-decoded.
@@ -326,11 +339,7 @@ pub fn parse_www_authenticate(www: &str) -> HashMap<String, String> {
 /// A 401 with no `oauth_problem` anywhere (Jira's `sendError(401)`).
 pub fn assert_plain_401(resp: Response) {
     assert_eq!(resp.status(), 401);
-    let www = resp
-        .headers()
-        .get("WWW-Authenticate")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
+    let www = www_authenticate_values(&resp).join("\n");
     assert!(!www.contains("oauth_problem"), "{www}");
     let body = resp.text().unwrap();
     assert!(!body.contains("oauth_problem"), "{body}");

@@ -1,0 +1,316 @@
+//! The Jiras that differ from the default stand-in (issue 7's variant matrix),
+//! each through the real binary: a scripted setup and a rerun that both succeed
+//! with one link and a working token, or, where no client could succeed, the clear
+//! diagnosis with Jira left as the run left it. Last, two ways real Jira's answers
+//! differ from ours that no setup run reaches: a refused public key worded in
+//! another language, and the problem in the second of two `WWW-Authenticate`s.
+
+use crate::support;
+
+use std::fs;
+use std::time::Duration;
+
+use align_link_standins::jira::{AuthorizeMarkup, JiraConfig};
+use support::{assert_exit, assert_success, stderr, stdout, Env};
+
+/// An environment whose Jira is the default one changed by `variant`.
+fn variant_env(variant: JiraConfig) -> Env {
+    Env::with_config(variant)
+}
+
+/// The token align-link stored, as the stand-in knows it (token, approving user).
+fn stored_token(env: &Env) -> String {
+    let path = env.state_dir().join("access-token.toml");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let token: toml::Value = toml::from_str(&text).unwrap();
+    token["token"].as_str().unwrap().to_string()
+}
+
+/// Scripted setup, then a rerun: both exit 0, Jira holds exactly one link with
+/// align-link's consumer, one access token (the stored one, approved by the
+/// service account), and step 20's signed calls with it succeed.
+fn assert_links_and_reruns(env: &Env) {
+    for run in ["setup", "rerun"] {
+        let output = env.run(&["setup", "--yes"]);
+        assert_success(&output);
+        let links = env.jira.links();
+        assert_eq!(links.len(), 1, "{run}: exactly one link");
+        let consumer_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
+        assert_eq!(
+            links[0].consumer.as_ref().map(|c| c.key.as_str()),
+            Some(consumer_key.as_str()),
+            "{run}: the link holds align-link's consumer"
+        );
+        let tokens = env.jira.access_tokens();
+        assert_eq!(tokens.len(), 1, "{run}: one handshake in all");
+        assert_eq!(tokens[0].token, stored_token(env), "{run}");
+        assert_eq!(tokens[0].consumer_key, consumer_key);
+        assert_eq!(tokens[0].username, env.jira.demo().service_username);
+    }
+    let signed = env.run(&["step", "20", "--yes"]);
+    assert_success(&signed);
+    assert_eq!(env.step_status(20), "done");
+}
+
+#[test]
+fn every_authorize_markup_style_links_and_reruns() {
+    for markup in [
+        AuthorizeMarkup::DoubleQuoted,
+        AuthorizeMarkup::Unquoted,
+        AuthorizeMarkup::SingleQuoted,
+        AuthorizeMarkup::UpperCase,
+        AuthorizeMarkup::Scattered,
+        AuthorizeMarkup::CookieOnly,
+    ] {
+        eprintln!("authorize markup {markup:?}");
+        assert_links_and_reruns(&variant_env(JiraConfig {
+            authorize_markup: markup,
+            ..JiraConfig::default()
+        }));
+    }
+}
+
+#[test]
+fn status_resource_absent_is_unknown_not_a_failure() {
+    let env = variant_env(JiraConfig {
+        status_resource: false,
+        ..JiraConfig::default()
+    });
+    let first = env.run(&["setup", "--yes"]);
+    assert_success(&first);
+    let out = stdout(&first);
+    assert!(out.contains("status is unknown on this Jira"), "{out}");
+    assert_eq!(env.step_status(15), "done");
+    assert_links_and_reruns(&env);
+}
+
+#[test]
+fn rest_login_refused_approves_through_the_login_form() {
+    assert_links_and_reruns(&variant_env(JiraConfig {
+        rest_login: false,
+        ..JiraConfig::default()
+    }));
+}
+
+#[test]
+fn basic_auth_off_works_with_a_pat_admin_and_a_form_approval() {
+    // The answers give the admin as a personal access token (Env's default).
+    let env = variant_env(JiraConfig {
+        basic_auth_enabled: false,
+        ..JiraConfig::default()
+    });
+    assert!(fs::read_to_string(env.answers_path())
+        .unwrap()
+        .contains("admin_token"));
+    assert_links_and_reruns(&env);
+}
+
+#[test]
+fn context_path_is_followed_everywhere() {
+    let env = variant_env(JiraConfig {
+        context_path: "/jira".into(),
+        ..JiraConfig::default()
+    });
+    let answers = fs::read_to_string(env.answers_path()).unwrap();
+    assert!(
+        answers.contains(&format!("url = \"{}\"", env.jira.url()))
+            && env.jira.url().ends_with("/jira"),
+        "{answers}"
+    );
+    assert_links_and_reruns(&env);
+}
+
+/// Behaviour under a slow network, never its timing: one setup and one rerun.
+#[test]
+fn a_hundred_milliseconds_per_request_still_links() {
+    assert_links_and_reruns(&variant_env(JiraConfig {
+        latency: Duration::from_millis(100),
+        ..JiraConfig::default()
+    }));
+}
+
+/// A setup that must stop with exit 1: returns everything it wrote to the terminal.
+/// Jira is left as the run left it: whatever it wrote before stopping (a link and
+/// its consumer, if it got that far) stays, never undone behind the operator's
+/// back, and the state says so; no token was issued or stored.
+fn assert_stops_with_jira_as_left(env: &Env) -> String {
+    let output = env.run(&["setup", "--yes"]);
+    assert_exit(&output, 1);
+    let links = env.jira.links();
+    let recorded = env
+        .state()
+        .get("link")
+        .and_then(|link| link.get("id"))
+        .and_then(|id| id.as_str())
+        .map(str::to_string);
+    match (links.as_slice(), recorded) {
+        ([], None) => {}
+        ([link], Some(id)) => {
+            assert_eq!(link.id, id, "the state names the link the run made");
+            assert!(link.consumer.is_some(), "its consumer stays");
+        }
+        (links, recorded) => panic!("Jira holds {links:?}, the state records {recorded:?}"),
+    }
+    assert!(env.jira.access_tokens().is_empty());
+    assert!(!env.state_dir().join("access-token.toml").exists());
+    format!("{}{}", stdout(&output), stderr(&output))
+}
+
+#[test]
+fn a_host_rewriting_proxy_is_named_with_both_urls() {
+    let proxied = "https://jira.internal:8443";
+    let env = variant_env(JiraConfig {
+        proxied_origin: Some(proxied.into()),
+        ..JiraConfig::default()
+    });
+    let printed = assert_stops_with_jira_as_left(&env);
+    assert!(printed.contains("make the proxy pass"), "{printed}");
+    assert!(printed.contains(proxied), "Jira's view: {printed}");
+    assert!(
+        printed.contains(&env.jira.url()),
+        "the URL called: {printed}"
+    );
+    // A rerun says the same, and still makes no second link.
+    let again = assert_stops_with_jira_as_left(&env);
+    assert!(again.contains(proxied), "{again}");
+}
+
+#[test]
+fn a_captcha_demand_says_to_approve_in_the_browser() {
+    let env = variant_env(JiraConfig {
+        captcha_after_failed_logins: Some(3),
+        ..JiraConfig::default()
+    });
+    // Someone mistyped the service account's password three times.
+    let login = format!("{}/rest/auth/1/session", env.jira.url());
+    for _ in 0..3 {
+        let failed = reqwest::blocking::Client::new()
+            .post(&login)
+            .json(&serde_json::json!({"username": env.jira.demo().service_username, "password": "typo"}))
+            .send()
+            .unwrap();
+        assert_eq!(failed.status(), 401);
+    }
+    let printed = assert_stops_with_jira_as_left(&env);
+    assert!(printed.to_lowercase().contains("captcha"), "{printed}");
+    assert!(
+        printed.contains("oauth.approval = \"browser\""),
+        "{printed}"
+    );
+    assert!(!printed.contains(&env.jira.demo().service_password));
+}
+
+#[test]
+fn an_sso_login_page_says_to_approve_in_the_browser() {
+    let idp = "https://idp.example.com/saml/login";
+    let env = variant_env(JiraConfig {
+        sso_login_url: Some(idp.into()),
+        ..JiraConfig::default()
+    });
+    let printed = assert_stops_with_jira_as_left(&env);
+    assert!(printed.contains("idp.example.com"), "{printed}");
+    assert!(
+        printed.contains("single sign-on") || printed.contains("SSO"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("oauth.approval = \"browser\""),
+        "{printed}"
+    );
+}
+
+/// Jira words a refused public key in the administrator's language (the stand-in
+/// answers with translated text, no i18n key): the client knows the refusal by
+/// the 400 on the consumer resource, says so, quotes Jira, and hints at the format.
+/// A PKCS#1 key cannot reach Jira through the binary (align-link converts or
+/// refuses it first), so the client's Jira layer is driven directly.
+#[test]
+fn a_refused_public_key_is_known_by_its_400_not_its_words() {
+    use align_link::domain::Secret;
+    use align_link::http::{Http, HttpOptions};
+    use align_link::jira::admin::{AdminAuth, JiraAdmin};
+    use rsa::pkcs1::{EncodeRsaPublicKey, LineEnding};
+    use rsa::pkcs8::DecodePrivateKey;
+
+    let env = variant_env(JiraConfig::default());
+    env.setup();
+    let link = env.jira.links().remove(0);
+    let held = link.consumer.clone().unwrap();
+
+    let pem = fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-key-2048.pem"),
+    )
+    .unwrap();
+    let pkcs1 = rsa::RsaPrivateKey::from_pkcs8_pem(&pem)
+        .unwrap()
+        .to_public_key()
+        .to_pkcs1_pem(LineEnding::LF)
+        .unwrap();
+    let http = Http::new(HttpOptions {
+        allow_http: true,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let admin = JiraAdmin::new(
+        &http,
+        env.jira.url().parse().unwrap(),
+        AdminAuth::Token(Secret::new(env.jira.demo().admin_token.clone())),
+    );
+    // As rendered at the boundary: message and hint.
+    let err: align_link::AppError = admin
+        .set_consumer(&link.id, &held.key, "Jira Align", &pkcs1)
+        .unwrap_err()
+        .into();
+    assert!(
+        err.message.contains("Jira refused the public key"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("HTTP 400"), "{}", err.message);
+    assert!(
+        err.message.contains("is not valid"),
+        "Jira's words quoted: {}",
+        err.message
+    );
+    let hint = err.hint.unwrap_or_default();
+    assert!(
+        hint.contains("BEGIN PUBLIC KEY") && hint.contains("PKCS#1"),
+        "{hint}"
+    );
+    assert_eq!(
+        env.jira.links()[0].consumer.as_ref(),
+        Some(&held),
+        "Jira unchanged"
+    );
+}
+
+/// Real Jira answers an OAuth refusal with two `WWW-Authenticate` headers, the
+/// bare `OAuth realm` first (atlassian-oauth's OAuthFilter): the client's HTTP
+/// layer hands the problem parser every value. The authorize page has no
+/// form body, so the header is the only place the problem is.
+#[test]
+fn the_problem_is_read_from_the_second_www_authenticate() {
+    use align_link::http::{Http, HttpOptions, Request};
+    use align_link::oauth::OAuthProblem;
+
+    let env = variant_env(JiraConfig::default());
+    let http = Http::new(HttpOptions {
+        allow_http: true,
+        ..HttpOptions::default()
+    })
+    .unwrap();
+    let url = format!(
+        "{}/plugins/servlet/oauth/authorize?oauth_token=unknown",
+        env.jira.url()
+    );
+    let page = http.send(&Request::get(url.parse().unwrap())).unwrap();
+    assert_eq!(page.status, 401);
+    let first_only = page.header("www-authenticate");
+    assert!(
+        OAuthProblem::from_response(401, first_only, "").is_none(),
+        "the first challenge is the bare one: {first_only:?}"
+    );
+    let all = page.www_authenticate();
+    let problem = OAuthProblem::from_response(401, all.as_deref(), "").unwrap();
+    assert_eq!(problem.problem, "token_rejected", "{all:?}");
+}
