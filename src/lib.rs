@@ -4,7 +4,8 @@
 //! that the tests and the binary share it. Map of the crate:
 //! - `cli`, `config`, `commands`: the command line, validated once, one module per subcommand.
 //! - `steps`: the 24 steps as data (`steps::STEPS`), and what each one does.
-//! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
+//! - `context`: the per-run inputs, declared once in `context::inputs` (answers key,
+//!   question, check, saved-state fallback, default), and the ready clients.
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
 //! - `model`: the Jira side as observed, desired and diffed state (steps 8-15, `plan`).
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
