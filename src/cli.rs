@@ -142,6 +142,17 @@ pub enum Shell {
     Powershell,
 }
 
+impl Shell {
+    fn target(self) -> clap_complete::Shell {
+        match self {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run steps 1 to 24 in order, passing over those already done
@@ -484,7 +495,9 @@ fn run(cli: Cli) -> Result<i32> {
             align_port,
             latency_ms,
         } => commands::sandbox::run(jira_port, align_port, latency_ms),
-        Command::Completions { shell } => Ok(commands::manual::completions(shell, command())),
+        Command::Completions { shell } => {
+            Ok(commands::manual::completions(shell.target(), command()))
+        }
         Command::Man => commands::manual::man(command()),
     }
 }

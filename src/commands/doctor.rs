@@ -100,6 +100,6 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
         Box::new(Terminal)
     };
     let mut ctx = Ctx::new(config, answers, store, prompter, None)?;
-    super::observe::attach(&mut ctx.http, log);
+    super::observe::attach(ctx.http_mut(), log);
     Ok(ctx)
 }

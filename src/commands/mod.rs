@@ -107,7 +107,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         prompter = Box::new(Logged::new(prompter, log.clone()));
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    observe::attach(&mut ctx.http, log);
+    observe::attach(ctx.http_mut(), log);
     crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }
@@ -137,4 +137,14 @@ pub fn finish(result: Result<crate::steps::runner::Report>) -> Result<i32> {
     let report = result?;
     crate::steps::runner::summarize(&report);
     Ok(0)
+}
+
+/// The saved state, read without creating anything; none yet is the empty state.
+pub fn load_state(dir: &std::path::Path) -> Result<crate::state::State> {
+    use crate::state::{State, STATE_FILE};
+    if dir.join(STATE_FILE).exists() {
+        crate::store::Store::open(dir)?.load(STATE_FILE)
+    } else {
+        Ok(State::default())
+    }
 }

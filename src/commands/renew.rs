@@ -13,9 +13,9 @@ use std::time::Instant;
 use rsa::RsaPublicKey;
 
 use super::open_context;
-use crate::answers::{ConnectorAuth, KeySource};
 use crate::config::RunConfig;
 use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{Action, Change, ChangeKind, Ownership, Values};
@@ -145,7 +145,7 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
         .consumer
         .as_ref()
         .and_then(|c| c.bits)
-        .or(ctx.answers.keys.bits.map(|b| b as usize))
+        .or(ctx.answers().keys.bits.map(|b| b as usize))
         .unwrap_or(keys::DEFAULT_KEY_BITS);
     let started = Instant::now();
     let private = keys::generate_private_key(bits)?;
@@ -179,16 +179,16 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
 /// Jira Align's new public key ("Generate New Key" on the connector), from the
 /// answers file or pasted; the same key as before is refused.
 fn align_key(ctx: &mut Ctx, consumer_key: &str, old: Option<&str>) -> Result<()> {
-    let text = match ctx.answers.keys.public_key.clone() {
+    let text = match ctx.answers().keys.public_key.clone() {
         Some(text) => text,
-        None if ctx.prompter.interactive() => {
+        None if ctx.interactive() => {
             ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");
             let check = |value: &str| {
                 keys::parse_public_key(value)
                     .map(|_| ())
                     .map_err(|e| e.to_string())
             };
-            ctx.prompter.ask(
+            ctx.prompter().ask(
                 &crate::prompt::Question::new(
                     "keys.public_key",
                     "Paste Jira Align's new public key",

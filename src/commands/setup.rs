@@ -9,7 +9,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
     let mut ctx = open_context(config)?;
     let all: Vec<_> = STEPS.iter().collect();
     let result = runner::run(&mut ctx, &all, true);
-    if let Some(sandbox) = &ctx.sandbox {
+    if let Some(sandbox) = &ctx.sandbox() {
         crate::outln!(
             "\nSandbox: the stand-ins served {} requests (Jira {}, Jira Align {}).",
             sandbox.jira.request_count() + sandbox.align.request_count(),
@@ -20,7 +20,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
     if ctx.config.verbose {
         eprintln!(
             "align-link sent {} HTTP requests.",
-            ctx.http.requests_sent()
+            ctx.http().requests_sent()
         );
     }
     super::save_answers::offer(&mut ctx)?;

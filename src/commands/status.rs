@@ -2,13 +2,14 @@
 
 use serde_json::json;
 
+// Also reached as `status::load_state`.
+pub use super::load_state;
 use super::{print_json, state_dir, JSON_SCHEMA};
 use crate::config::RunConfig;
 use crate::error::{Result, EXIT_FAILED};
 use crate::outln;
-use crate::state::{State, StepStatus, STATE_FILE};
+use crate::state::StepStatus;
 use crate::steps::STEPS;
-use crate::store::Store;
 
 /// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
 pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
@@ -122,13 +123,4 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         outln!("A step failed: `align-link step N` runs it again.");
     }
     Ok(code)
-}
-
-/// The saved state, read without creating anything; none yet is the empty state.
-pub fn load_state(dir: &std::path::Path) -> Result<State> {
-    if dir.join(STATE_FILE).exists() {
-        Store::open(dir)?.load(STATE_FILE)
-    } else {
-        Ok(State::default())
-    }
 }

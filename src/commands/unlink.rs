@@ -23,8 +23,8 @@ const LOCAL_FILES: [(&str, &str); 3] = [
 
 pub fn run(config: RunConfig) -> Result<i32> {
     let mut ctx = open_context(config)?;
-    let knows_sites = (ctx.answers.jira.url.is_some() || ctx.state.jira.is_some())
-        && (ctx.answers.align.url.is_some() || ctx.state.align.is_some());
+    let knows_sites = (ctx.answers().jira.url.is_some() || ctx.state.jira.is_some())
+        && (ctx.answers().align.url.is_some() || ctx.state.align.is_some());
     let connector = ctx.connector_name();
     let connector_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
     let changes = if knows_sites {
@@ -41,7 +41,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
         return Ok(0);
     }
-    if ctx.prompter.interactive() && !confirm_in_terminal(&mut ctx, &changes, &local)? {
+    if ctx.interactive() && !confirm_in_terminal(&mut ctx, &changes, &local)? {
         outln!("Nothing was removed.");
         return Ok(0);
     }
@@ -113,5 +113,5 @@ fn confirm_in_terminal(ctx: &mut Ctx, changes: &[Change], local: &[(&str, &str)]
             ctx.store.dir().join(file).display()
         ));
     }
-    ctx.prompter.confirm("Remove them?", false)
+    ctx.prompter().confirm("Remove them?", false)
 }

@@ -9,7 +9,7 @@ const TOKEN: (&str, &str) = ("align.token", "Jira Align API token");
 const SYNC: (&str, &str) = ("align.sync", "Features synced from the test project");
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
-    if ctx.answers.align.api_token.is_none() {
+    if ctx.answers().align.api_token.is_none() {
         let why = "no align.api_token in the answers";
         out.push(Check::skip(TOKEN.0, TOKEN.1, why));
         out.push(Check::skip(SYNC.0, SYNC.1, why));
@@ -35,7 +35,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
             return;
         }
     };
-    let api = AlignApi::new(&ctx.http, site.clone(), auth);
+    let api = AlignApi::new(ctx.http(), site.clone(), auth);
     match api.current_user() {
         Ok(user) => out.push(Check::pass(
             TOKEN.0,
@@ -56,7 +56,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
             return;
         }
     }
-    let Some(key) = ctx.answers.jira.test_project.clone() else {
+    let Some(key) = ctx.answers().jira.test_project.clone() else {
         out.push(Check::skip(
             SYNC.0,
             SYNC.1,

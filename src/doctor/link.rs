@@ -5,8 +5,8 @@
 use rsa::RsaPublicKey;
 
 use super::Check;
-use crate::answers::{ConnectorAuth, KeySource};
 use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
 use crate::state::PRIVATE_KEY_FILE;
 use crate::steps::jira_side;
@@ -78,7 +78,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     } else {
         let held = link.consumer.clone();
         let expected_key = ctx
-            .answers
+            .answers()
             .keys
             .consumer_key
             .clone()
@@ -143,7 +143,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         out.push(key_check);
     }
     let wanted_name = ctx
-        .answers
+        .answers()
         .align
         .application_name
         .clone()
@@ -176,7 +176,7 @@ fn expected_fingerprint(ctx: &Ctx) -> (Option<String>, &'static str) {
             return (Some(keys::fingerprint(&public)), "private key on disk");
         }
     }
-    let origin = if key_source(ctx) == KeySource::Align && ctx.answers.keys.public_key.is_some() {
+    let origin = if key_source(ctx) == KeySource::Align && ctx.answers().keys.public_key.is_some() {
         "keys.public_key"
     } else {
         "saved public key"

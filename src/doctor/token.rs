@@ -17,8 +17,8 @@ const SEARCH: (&str, &str) = ("service.search", "JQL search");
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     out.push(expiry(ctx));
-    let oauth_of_our_own = matches!(ctx.connector_auth(), crate::answers::ConnectorAuth::OAuth)
-        && crate::steps::keys::key_source(ctx) == crate::answers::KeySource::Generate;
+    let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
+        && crate::steps::keys::key_source(ctx) == crate::domain::KeySource::Generate;
     if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) && !ctx.store.exists(STATE_FILE) {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED.0, SIGNED.1, why));
@@ -59,8 +59,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             return;
         }
     };
-    let expected = ctx.answers.service_account.username.clone();
-    let project_key = ctx.answers.jira.test_project.clone();
+    let expected = ctx.answers().service_account.username.clone();
+    let project_key = ctx.answers().jira.test_project.clone();
     let Some(jira) = client(ctx, &base, &access) else {
         return;
     };
@@ -174,11 +174,11 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
 /// Without a working credential of its own: the service account's password, when
 /// given, still shows that the account is active and sees the test project.
 fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
-    let service = &ctx.answers.service_account;
+    let service = &ctx.answers().service_account;
     let (Some(username), Some(password), Some(key)) = (
         service.username.clone(),
         service.password.clone(),
-        ctx.answers.jira.test_project.clone(),
+        ctx.answers().jira.test_project.clone(),
     ) else {
         out.push(Check::skip(PROJECT.0, PROJECT.1, why));
         out.push(Check::skip(SEARCH.0, SEARCH.1, why));
@@ -186,7 +186,11 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     };
     let signed_in = ctx.jira_url().and_then(|base| {
         Ok(check_service_account(
-            &ctx.http, &base, &username, &password, &key,
+            ctx.http(),
+            &base,
+            &username,
+            &password,
+            &key,
         )?)
     });
     out.push(match signed_in {

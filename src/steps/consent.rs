@@ -13,7 +13,7 @@ use crate::ui;
 
 /// The operator's explicit consent to replace what this profile did not put there.
 pub fn replace_existing(ctx: &Ctx) -> bool {
-    ctx.config.replace_existing || ctx.answers.jira.replace_existing == Some(true)
+    ctx.config.replace_existing || ctx.answers().jira.replace_existing == Some(true)
 }
 
 /// The read-only checks (once per run), then consent where the change needs it.
@@ -33,8 +33,8 @@ pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     }
     ui::warn("this change replaces what this profile did not put in Jira (another setup may rely on it):");
     ui::info(&render::text(change));
-    if ctx.prompter.interactive() {
-        if ctx.prompter.confirm("Make this change in Jira?", false)? {
+    if ctx.interactive() {
+        if ctx.prompter().confirm("Make this change in Jira?", false)? {
             ctx.observed.consented.push(change.description.clone());
             return Ok(());
         }

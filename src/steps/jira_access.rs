@@ -6,8 +6,8 @@
 use super::jira_side;
 use super::keys::key_source;
 use crate::align::AlignApi;
-use crate::answers::KeySource;
 use crate::context::Ctx;
+use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::jira::admin::{check_service_account, ServiceSignIn};
 use crate::keys;
@@ -112,14 +112,14 @@ fn validate(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
 
 /// The consumer key, the private key on disk and every public key given or saved parse.
 fn check_keys(ctx: &Ctx) -> Result<()> {
-    if let Some(key) = &ctx.answers.keys.consumer_key {
+    if let Some(key) = &ctx.answers().keys.consumer_key {
         keys::check_consumer_key(key)
             .map_err(|reason| AppError::usage(format!("keys.consumer_key: {reason}")))?;
     }
     if key_source(ctx) == KeySource::Align {
-        if let Some(text) = &ctx.answers.keys.public_key {
+        if let Some(text) = &ctx.answers().keys.public_key {
             let origin = ctx
-                .answers
+                .answers()
                 .keys
                 .public_key_origin
                 .clone()
@@ -150,16 +150,16 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
 
 /// With its password: the service account signs in and sees the test project.
 fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
-    let service = &ctx.answers.service_account;
+    let service = &ctx.answers().service_account;
     let (Some(username), Some(password)) = (service.username.clone(), service.password.clone())
     else {
         return Ok(None);
     };
-    let Some(project) = ctx.answers.jira.test_project.clone() else {
+    let Some(project) = ctx.answers().jira.test_project.clone() else {
         return Ok(None);
     };
     let base = ctx.jira_url()?;
-    match check_service_account(&ctx.http, &base, &username, &password, &project)? {
+    match check_service_account(ctx.http(), &base, &username, &password, &project)? {
         ServiceSignIn::SignedIn {
             name,
             project_visible: true,
@@ -187,15 +187,15 @@ fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
 
 /// The Jira Align site and token, when a token is given.
 fn check_align(ctx: &mut Ctx) -> Result<Option<String>> {
-    if ctx.answers.align.api_token.is_none() {
+    if ctx.answers().align.api_token.is_none() {
         return Ok(None);
     }
     let align = ctx.align_url()?;
-    ctx.http.check_url(&align, "align.url")?;
+    ctx.http().check_url(&align, "align.url")?;
     let Some(auth) = ctx.align_api_auth()? else {
         return Ok(None);
     };
-    AlignApi::new(&ctx.http, align.clone(), auth).current_user()?;
+    AlignApi::new(ctx.http(), align.clone(), auth).current_user()?;
     ctx.observed.align_checked = true;
     Ok(Some(format!(
         "Jira Align answers at {align} and accepts the API token"

@@ -123,7 +123,7 @@ pub static STEPS: [Step; 24] = [
 /// Steps 13 to 20 exist for OAuth only; with a PAT or Basic they are skipped.
 fn oauth_only(ctx: &Ctx) -> Option<Outcome> {
     let auth = ctx.connector_auth();
-    (auth != crate::answers::ConnectorAuth::OAuth).then(|| {
+    (auth != crate::domain::ConnectorAuth::OAuth).then(|| {
         Outcome::Skipped(format!(
             "the connector signs in with {}: no OAuth consumer or handshake",
             auth.label()
