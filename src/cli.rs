@@ -71,6 +71,39 @@ pub struct RunArgs {
     pub network: NetworkArgs,
 }
 
+/// Options of `doctor`: reads Jira with the profile and the answers, runs no step.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Answers file (TOML); with it, doctor needs no saved state [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never prompt: a missing answer is an error naming its TOML key
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Options of `unlink` and `renew`: they change Jira for a profile set up before.
+#[derive(Debug, Clone, Args)]
+pub struct ChangeArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Answers file (TOML) with values that would otherwise be asked [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never prompt: a missing answer is an error naming its TOML key
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
+    #[arg(long)]
+    pub replace_existing: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
 /// How align-link talks to Jira and Jira Align.
 #[derive(Debug, Clone, Args)]
 pub struct NetworkArgs {
@@ -107,6 +140,17 @@ pub enum Shell {
     Zsh,
     Fish,
     Powershell,
+}
+
+impl Shell {
+    fn target(self) -> clap_complete::Shell {
+        match self {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +195,26 @@ pub enum Command {
         answers: Option<PathBuf>,
         #[command(flatten)]
         json: JsonArg,
+    },
+    /// Check a connector live: Jira, TLS, the link and its key, the token, the service account, Jira Align's sync; exit 1 when a check fails
+    #[command(after_long_help = EXAMPLES_DOCTOR)]
+    Doctor {
+        #[command(flatten)]
+        check: CheckArgs,
+        #[command(flatten)]
+        json: JsonArg,
+    },
+    /// Remove what setup made in Jira (the consumer, then the link) and the profile's key, token and state
+    #[command(after_long_help = EXAMPLES_UNLINK)]
+    Unlink(ChangeArgs),
+    /// A new key pair under the same consumer key, installed on the link, and a new token; the old token is dropped
+    #[command(after_long_help = EXAMPLES_RENEW)]
+    Renew {
+        #[command(flatten)]
+        change: ChangeArgs,
+        /// Do not open a browser: print the authorize URL and ask for the verification code
+        #[arg(long)]
+        no_browser: bool,
     },
     /// List the profiles: their state directories and config files
     #[command(after_long_help = EXAMPLES_PROFILES)]
@@ -239,6 +303,29 @@ Examples:
   align-link plan --answers answers.toml      What setup would change in Jira, and why
   align-link plan --json | jq '.changes[] | select(.needs_consent)'";
 
+const EXAMPLES_DOCTOR: &str = "\
+Exits 0 when no check fails (warnings included), 1 otherwise.
+
+Examples:
+  align-link doctor                                 Check the default profile's connector
+  align-link doctor --answers answers.toml          Without saved state: the link is found by align.url
+  align-link doctor --json | jq '.checks[] | select(.verdict == \"fail\")'";
+
+const EXAMPLES_UNLINK: &str = "\
+Removes only a link to align.url; one this profile did not make needs consent.
+Running it again when nothing is left exits 0.
+
+Examples:
+  align-link unlink
+  align-link unlink --answers answers.toml --yes
+  align-link unlink --yes --replace-existing     Also what another setup put there";
+
+const EXAMPLES_RENEW: &str = "\
+Examples:
+  align-link renew                                  New key pair, new token, checked
+  align-link renew --answers answers.toml --yes     Scripted, approved as the service account
+  align-link renew --no-browser                     Approve by typing the verification code";
+
 const EXAMPLES_PROFILES: &str = "\
 Examples:
   align-link profiles
@@ -268,6 +355,39 @@ impl ProfileArgs {
             state_dir: self.state_dir,
             ..RawOptions::default()
         }
+    }
+}
+
+impl CheckArgs {
+    fn into_raw(self) -> RawOptions {
+        RawOptions {
+            answers: self.answers,
+            yes: self.yes,
+            ..network_raw(self.network, self.profile.into_raw())
+        }
+    }
+}
+
+impl ChangeArgs {
+    fn into_raw(self) -> RawOptions {
+        RawOptions {
+            answers: self.answers,
+            yes: self.yes,
+            replace_existing: self.replace_existing,
+            ..network_raw(self.network, self.profile.into_raw())
+        }
+    }
+}
+
+fn network_raw(network: NetworkArgs, base: RawOptions) -> RawOptions {
+    RawOptions {
+        verbose: network.verbose,
+        log: network.log,
+        ca_cert: network.ca_cert,
+        allow_http: network.allow_http,
+        connect_timeout_secs: network.connect_timeout,
+        timeout_secs: network.timeout,
+        ..base
     }
 }
 
@@ -315,6 +435,8 @@ pub fn main() -> i32 {
     };
     let verbose = match &cli.command {
         Command::Setup(run) | Command::Step { run, .. } => run.network.verbose,
+        Command::Doctor { check, .. } => check.network.verbose,
+        Command::Unlink(change) | Command::Renew { change, .. } => change.network.verbose,
         _ => false,
     };
     match run(cli) {
@@ -356,13 +478,26 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Plan { run, json } => {
             commands::plan::run(RunConfig::from_raw(run.into_raw())?, json.json)
         }
+        Command::Doctor { check, json } => {
+            commands::doctor::run(RunConfig::from_raw(check.into_raw())?, json.json)
+        }
+        Command::Unlink(change) => commands::unlink::run(RunConfig::from_raw(change.into_raw())?),
+        Command::Renew { change, no_browser } => {
+            let raw = RawOptions {
+                no_browser,
+                ..change.into_raw()
+            };
+            commands::renew::run(RunConfig::from_raw(raw)?)
+        }
         Command::Profiles(json) => commands::profiles::run(json.json),
         Command::Sandbox {
             jira_port,
             align_port,
             latency_ms,
         } => commands::sandbox::run(jira_port, align_port, latency_ms),
-        Command::Completions { shell } => Ok(commands::manual::completions(shell, command())),
+        Command::Completions { shell } => {
+            Ok(commands::manual::completions(shell.target(), command()))
+        }
         Command::Man => commands::manual::man(command()),
     }
 }
@@ -400,5 +535,12 @@ mod tests {
         assert!(options("setup").contains(&"no-browser".to_string()));
         assert!(!options("show").contains(&"sandbox".to_string()));
         assert!(options("completions").is_empty());
+        let doctor = options("doctor");
+        assert!(doctor.contains(&"answers".to_string()) && doctor.contains(&"json".to_string()));
+        assert!(!doctor.contains(&"sandbox".to_string()));
+        assert!(!doctor.contains(&"replace-existing".to_string()));
+        assert!(options("unlink").contains(&"replace-existing".to_string()));
+        assert!(!options("unlink").contains(&"no-browser".to_string()));
+        assert!(options("renew").contains(&"no-browser".to_string()));
     }
 }

@@ -189,15 +189,9 @@ pub fn profile_config_path(profile: &str) -> Option<PathBuf> {
 }
 
 /// The error for a `--ca-cert` file that cannot be used (exit 2).
-pub fn ca_cert_error(path: &Path, err: &FileError) -> AppError {
-    let shown = path.display().to_string();
-    let hint = match err {
-        FileError::Missing | FileError::Io(_) => {
-            "Give the path of your private CA's certificate (PEM).".to_string()
-        }
-        other => other.fix(&shown),
-    };
-    AppError::usage(format!("--ca-cert {shown} {}", err.reason())).hint(hint)
+fn ca_cert_error(path: &Path, err: &FileError) -> AppError {
+    let (message, hint) = crate::http::ca_cert_problem(path, err);
+    AppError::usage(message).hint(hint)
 }
 
 #[cfg(test)]

@@ -4,12 +4,18 @@
 //! that the tests and the binary share it. Map of the crate:
 //! - `cli`, `config`, `commands`: the command line, validated once, one module per subcommand.
 //! - `steps`: the 24 steps as data (`steps::STEPS`), and what each one does.
-//! - `context`: the per-run inputs (answers file, saved state, prompter, HTTP client).
+//! - `context`: the per-run inputs, declared once in `context::inputs` (answers key,
+//!   question, check, saved-state fallback, default), and the ready clients.
 //! - `jira`, `oauth`, `keys`, `http`, `callback`, `browser`: the Jira side.
 //! - `model`: the Jira side as observed, desired and diffed state (steps 8-15, `plan`).
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
 //! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
+//!
+//! Layers, lowest first (`src/layers.rs` checks them; a module uses only its own
+//! layer and below, and no file loops back to itself): util < domain < oauth <
+//! http < error < keys, callback, browser, ui, state < config, prompt, answers,
+//! jira < store, align, model, sandbox < context < steps < doctor < commands < cli.
 
 pub mod align;
 pub mod answers;
@@ -25,6 +31,8 @@ pub mod error;
 pub mod http;
 pub mod jira;
 pub mod keys;
+#[cfg(test)]
+mod layers;
 pub mod model;
 pub mod oauth;
 pub mod prompt;

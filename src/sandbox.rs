@@ -2,7 +2,8 @@
 //! sandbox` serves them in the foreground, `--sandbox` in-process for one run, and
 //! the answers are filled with their URLs and demo accounts.
 
-use crate::answers::{Answers, Secret};
+use crate::answers::Answers;
+use crate::domain::Secret;
 use crate::error::{AppError, Result};
 use align_link_standins::align::{self, AlignConfig, AlignStandIn};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use url::Url;
 
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result, Service};
 use crate::util::text;
 
@@ -78,15 +78,19 @@ pub struct Feature {
     pub program_id: Option<u64>,
 }
 
-pub struct AlignApi<'a> {
-    http: &'a Http,
+pub struct AlignApi {
+    http: Http,
     site: Url,
     auth: AlignAuth,
 }
 
-impl<'a> AlignApi<'a> {
-    pub fn new(http: &'a Http, site: Url, auth: AlignAuth) -> Self {
-        AlignApi { http, site, auth }
+impl AlignApi {
+    pub fn new(http: &Http, site: Url, auth: AlignAuth) -> Self {
+        AlignApi {
+            http: http.clone(),
+            site,
+            auth,
+        }
     }
 
     fn url(&self, resource: &str, query: &[(&str, String)]) -> Url {

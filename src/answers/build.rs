@@ -8,7 +8,7 @@ use super::checks;
 use super::raw::{self, Entry, Item};
 use super::{
     AlignAnswers, Answers, Approval, ConnectorAnswers, ConnectorAuth, JiraAnswers, KeyAnswers,
-    KeySource, OAuthAnswers, ServiceAccountAnswers, ALLOWED_BITS,
+    KeySource, OAuthAnswers, ServiceAccountAnswers,
 };
 use crate::error::{AppError, Result};
 
@@ -233,14 +233,18 @@ impl Cx<'_> {
                 return Err(cx.type_error(e, key, "an integer"));
             };
             match u32::try_from(bits) {
-                Ok(bits) if ALLOWED_BITS.contains(&bits) => Ok(bits),
+                Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
                 _ => Err(cx
                     .error(
                         &e.value_span,
                         key,
                         format!("{bits} is not an allowed key size"),
                     )
-                    .hint("use 2048, 3072 or 4096 (3072 when absent)")),
+                    .hint(format!(
+                        "use {} ({} when absent)",
+                        crate::keys::accepted_key_bits_text(),
+                        crate::keys::DEFAULT_KEY_BITS
+                    ))),
             }
         })?;
 

@@ -93,38 +93,15 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
     Ok(url)
 }
 
-// mirrors keys::check_consumer_key
-/// Jira Align and Jira must hold the same consumer key, and Jira Align's guide
-/// warns that spaces or symbols break the OAuth dance (step 17): ASCII letters and
-/// digits only.
+/// The consumer key rule is `keys::check_consumer_key`; this adds the value and the fix.
 pub(super) fn consumer_key(key: &str) -> Checked<()> {
-    let fix = "remove it (Jira Align and Jira must hold the same key, letters and digits \
-               only), or leave keys.consumer_key out and align-link generates one";
-    if key.is_empty() {
-        return Err(Problem::new("the consumer key is empty", fix));
-    }
-    if let Some((index, c)) = key
-        .chars()
-        .enumerate()
-        .find(|(_, c)| !c.is_ascii_alphanumeric())
-    {
-        let what = match c {
-            ' ' => "a space".to_string(),
-            '\t' => "a tab".to_string(),
-            c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
-            c => format!("`{c}`"),
-        };
-        return Err(Problem::new(
-            format!(
-                "`{}` has {what} at position {}: only letters and digits (A-Z, a-z, 0-9) \
-                 are allowed",
-                key.escape_debug(),
-                index + 1
-            ),
-            fix,
-        ));
-    }
-    Ok(())
+    crate::keys::check_consumer_key(key).map_err(|reason| {
+        Problem::new(
+            format!("`{}` {reason}", key.escape_debug()),
+            "change it (Jira Align and Jira must hold the same key, letters and digits \
+             only), or leave keys.consumer_key out and align-link generates one",
+        )
+    })
 }
 
 /// A Jira project key: `[A-Z][A-Z0-9_]+`.
@@ -155,69 +132,19 @@ pub(super) fn project_key(key: &str) -> Checked<()> {
     ))
 }
 
-/// A syntactic check of a public key: PEM `BEGIN PUBLIC KEY` (X.509
-/// SubjectPublicKeyInfo) or bare base64, which is what Jira accepts at step 14.
-/// The key material is parsed later, by the keys module; this catches the common
-/// slips (a private key, a PKCS#1 key, a truncated paste) while the file position
-/// is still known. Never echoes the value.
+/// The public key rule is `keys::parse_public_key` (Jira's own reading, with the
+/// usual slips named); parsed here, while the file position is still known.
+/// Never echoes the value.
 pub(super) fn public_key(text: &str) -> Checked<()> {
-    let text = text.trim();
-    let pem_fix = "give Jira Align's public key: -----BEGIN PUBLIC KEY----- ... \
-                   -----END PUBLIC KEY-----, or its base64 body";
-    if text.is_empty() {
-        return Err(Problem::new("the public key is empty", pem_fix));
-    }
-    if text.contains("PRIVATE KEY") {
-        return Err(Problem::new(
-            "this is a private key, not a public key",
-            "give only the public half (openssl pkey -in KEY -pubout), and keep the \
-             private key out of the answers file",
-        ));
-    }
-    let body = if let Some(rest) = text.strip_prefix("-----BEGIN ") {
-        let label = rest.split("-----").next().unwrap_or_default();
-        if label == "RSA PUBLIC KEY" {
-            return Err(Problem::new(
-                "this is a PKCS#1 key (BEGIN RSA PUBLIC KEY), which Jira rejects",
-                "convert it: openssl rsa -RSAPublicKey_in -in KEY -pubout",
-            ));
-        }
-        if label != "PUBLIC KEY" {
-            return Err(Problem::new(
-                format!("this PEM block is `{label}`, not `PUBLIC KEY`"),
-                pem_fix,
-            ));
-        }
-        let Some(body) = rest
-            .strip_prefix("PUBLIC KEY-----")
-            .and_then(|r| r.trim_end().strip_suffix("-----END PUBLIC KEY-----"))
-        else {
-            return Err(Problem::new(
-                "the PEM block has no -----END PUBLIC KEY----- line",
-                "paste the whole key, both marker lines included",
-            ));
-        };
-        body
-    } else {
-        text
-    };
-    let base64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=');
-    if let Some(bad) = body.chars().find(|&c| !base64(c) && !c.is_whitespace()) {
-        return Err(Problem::new(
-            format!(
-                "the key holds `{}`, which is not base64",
-                bad.escape_debug()
-            ),
-            pem_fix,
-        ));
-    }
-    if body.chars().filter(|c| base64(*c)).count() < 64 {
-        return Err(Problem::new(
-            "the key is too short to be an RSA public key",
-            pem_fix,
-        ));
-    }
-    Ok(())
+    crate::keys::parse_public_key(text)
+        .map(|_| ())
+        .map_err(|err| {
+            Problem::new(
+                err.to_string(),
+                "give the public key Jira Align shows on the connector form (Generate New \
+             Key), as PEM or its base64 body",
+            )
+        })
 }
 
 /// Environment variable names as shells accept them.

@@ -23,23 +23,21 @@ use url::Url;
 use crate::error::{AppError, Result};
 use crate::util::file::{self, FileError};
 
-// The domain words live in `crate::domain`; re-exported where the answers use them.
-pub use crate::domain::{Approval, ConnectorAuth, KeySource, Secret};
+use crate::domain::{Approval, ConnectorAuth, KeySource, Secret};
 
 /// 1-based line and column of a byte offset; the state store reports with it too.
 pub(crate) use raw::line_col;
 
-/// The application link's name in Jira when `align.application_name` is absent.
-pub const DEFAULT_APPLICATION_NAME: &str = "Jira Align";
+/// Checks a base URL typed at a prompt with the answers file's rule; the reason
+/// names the fix.
+pub fn check_base_url(text: &str) -> std::result::Result<Url, String> {
+    checks::base_url(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
+}
 
 /// Checks a Jira project key typed at a prompt; the reason names the fix.
 pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
     checks::project_key(key.trim()).map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
-/// RSA key sizes `keys.bits` accepts.
-pub const ALLOWED_BITS: [u32; 3] = [2048, 3072, 4096];
-/// Key size when `keys.bits` is absent.
-pub const DEFAULT_BITS: u32 = 3072;
 
 /// `[jira]`: the Jira Data Center side.
 #[derive(Debug, Clone, Default)]
@@ -73,7 +71,7 @@ pub struct AlignAnswers {
     /// REST API 2.0 token (Bearer), or with `api_email` an Atlassian API token (Basic).
     pub api_token: Option<Secret>,
     pub api_email: Option<String>,
-    /// `None` means [`DEFAULT_APPLICATION_NAME`].
+    /// `None` means `context::DEFAULT_APPLICATION_NAME`.
     pub application_name: Option<String>,
     pub connector_name: Option<String>,
     /// How long step 24 waits for synced features; `None` means 300.
@@ -95,7 +93,7 @@ pub struct KeyAnswers {
     /// Also `Some(Align)` when the file gives a public key without a source.
     pub source: Option<KeySource>,
     pub consumer_key: Option<String>,
-    /// One of [`ALLOWED_BITS`]; `None` means [`DEFAULT_BITS`].
+    /// One of `keys::ACCEPTED_KEY_BITS`; `None` means `keys::DEFAULT_KEY_BITS`.
     pub bits: Option<u32>,
     /// Jira Align's public key, PEM or bare base64, from `public_key` or the text
     /// of `public_key_file` (read at load).

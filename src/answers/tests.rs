@@ -2,8 +2,13 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use rsa::pkcs1::{EncodeRsaPublicKey, LineEnding};
+
 use super::*;
 use crate::error::ErrorKind;
+use crate::keys;
+
+const TEST_KEY: &str = include_str!("../../tests/data/test-key-2048.pem");
 
 const PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA8ncdDrQ0B8mcEsFZx0eb
@@ -269,20 +274,19 @@ fn consumer_key_with_space_or_symbol() {
     let (msg, hint) = fail("[keys]\nconsumer_key = \"Jira Align\"\n");
     assert_eq!(
         msg,
-        "answers.toml:2:16: keys.consumer_key: `Jira Align` has a space at position 5: \
+        "answers.toml:2:16: keys.consumer_key: `Jira Align` contains a space at position 5; \
          only letters and digits (A-Z, a-z, 0-9) are allowed"
     );
     assert!(hint.contains("letters and digits only"), "{hint}");
     let (msg, _) = fail("[keys]\nconsumer_key = \"jira-align\"\n");
     assert!(
-        msg.starts_with("answers.toml:2:16: keys.consumer_key: `jira-align` has `-` at position 5"),
+        msg.starts_with(
+            "answers.toml:2:16: keys.consumer_key: `jira-align` contains '-' at position 5"
+        ),
         "{msg}"
     );
     let (msg, _) = fail("[keys]\nconsumer_key = \"\"\n");
-    assert_eq!(
-        msg,
-        "answers.toml:2:16: keys.consumer_key: the consumer key is empty"
-    );
+    assert_eq!(msg, "answers.toml:2:16: keys.consumer_key: `` is empty");
 }
 
 #[test]
@@ -363,17 +367,20 @@ fn public_key_file_is_read_relative_to_the_answers_file() {
     // A public key without a source means Jira Align made the pair.
     assert_eq!(a.keys.source, Some(KeySource::Align));
 
-    fs::write(
-        dir.path().join("bad.pem"),
-        "-----BEGIN RSA PUBLIC KEY-----\nAAAA\n",
-    )
-    .unwrap();
+    // The answers file and the prompts read a key by one rule: keys::parse_public_key.
+    let pkcs1 = keys::private_key_from_pem(TEST_KEY)
+        .unwrap()
+        .to_public_key()
+        .to_pkcs1_pem(LineEnding::LF)
+        .unwrap();
+    fs::write(dir.path().join("bad.pem"), pkcs1).unwrap();
     fs::write(&answers, "[keys]\npublic_key_file = \"bad.pem\"\n").unwrap();
     let err = Answers::load(&answers).unwrap_err();
     let shown = dir.path().join("bad.pem").display().to_string();
     assert!(
         err.message.ends_with(&format!(
-            ":2:19: keys.public_key_file: {shown}: this is a PKCS#1 key (BEGIN RSA PUBLIC KEY), which Jira rejects"
+            ":2:19: keys.public_key_file: {shown}: {}",
+            keys::PublicKeyError::Pkcs1
         )),
         "{}",
         err.message
@@ -399,13 +406,16 @@ fn public_key_text_is_checked_without_echo() {
     );
     assert_eq!(
         msg,
-        "answers.toml:3:14: keys.public_key: this is a private key, not a public key"
+        format!(
+            "answers.toml:3:14: keys.public_key: {}",
+            keys::PublicKeyError::PrivateKey
+        )
     );
     assert!(!msg.contains("secretstuff"));
     let (msg, _) = fail("[keys]\npublic_key = \"not a key!\"\n");
-    assert_eq!(
-        msg,
-        "answers.toml:2:14: keys.public_key: the key holds `!`, which is not base64"
+    assert!(
+        msg.starts_with("answers.toml:2:14: keys.public_key: The key is not valid base64"),
+        "{msg}"
     );
     // Bare base64, as Jira itself returns keys, is accepted.
     let bare: String = PUBLIC_KEY

@@ -3,17 +3,9 @@
 
 use std::io::Write;
 
-use crate::cli::Shell;
 use crate::error::{AppError, Result};
 
-pub fn completions(shell: Shell, mut command: clap::Command) -> i32 {
-    use clap_complete::Shell as Target;
-    let target = match shell {
-        Shell::Bash => Target::Bash,
-        Shell::Zsh => Target::Zsh,
-        Shell::Fish => Target::Fish,
-        Shell::Powershell => Target::PowerShell,
-    };
+pub fn completions(target: clap_complete::Shell, mut command: clap::Command) -> i32 {
     let mut script = Vec::new();
     clap_complete::generate(target, &mut command, "align-link", &mut script);
     write_stdout(&script);

@@ -1,10 +1,12 @@
 //! One module per subcommand. Each wires its arguments to the library; the work
 //! lives in `steps`, `context` and the clients.
 
+pub mod doctor;
 pub mod manual;
 mod observe;
 pub mod plan;
 pub mod profiles;
+pub mod renew;
 pub mod sandbox;
 mod save_answers;
 pub mod setup;
@@ -12,6 +14,7 @@ pub mod show;
 pub mod status;
 pub mod step;
 pub mod steps;
+pub mod unlink;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -59,8 +62,11 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     let sandbox = if config.sandbox {
         let sandbox = Sandbox::start()?;
         sandbox.fill_answers(&mut answers);
-        crate::outln!("Sandbox: Jira stand-in at {}", sandbox.jira.url());
-        crate::outln!("Sandbox: Jira Align stand-in at {}", sandbox.align.url());
+        ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
+        ui::note(&format!(
+            "Sandbox: Jira Align stand-in at {}",
+            sandbox.align.url()
+        ));
         Some(sandbox)
     } else {
         None
@@ -77,9 +83,12 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     // Before the state is read: it is only read and written under the lock.
     store.lock_for_run()?;
     if temporary {
-        crate::outln!("Sandbox: state in {} (removed on exit)", dir.display());
+        ui::note(&format!(
+            "Sandbox: state in {} (removed on exit)",
+            dir.display()
+        ));
     } else if config.sandbox {
-        crate::outln!("Sandbox: state in {}", dir.display());
+        ui::note(&format!("Sandbox: state in {}", dir.display()));
     }
     ui::terminal::set_saved_note(if temporary {
         "The sandbox's state was temporary: nothing is kept.".to_string()
@@ -98,7 +107,7 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
         prompter = Box::new(Logged::new(prompter, log.clone()));
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    observe::attach(&mut ctx.http, log);
+    observe::attach(ctx.http_mut(), log);
     crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     Ok(ctx)
 }
@@ -128,4 +137,14 @@ pub fn finish(result: Result<crate::steps::runner::Report>) -> Result<i32> {
     let report = result?;
     crate::steps::runner::summarize(&report);
     Ok(0)
+}
+
+/// The saved state, read without creating anything; none yet is the empty state.
+pub fn load_state(dir: &std::path::Path) -> Result<crate::state::State> {
+    use crate::state::{State, STATE_FILE};
+    if dir.join(STATE_FILE).exists() {
+        crate::store::Store::open(dir)?.load(STATE_FILE)
+    } else {
+        Ok(State::default())
+    }
 }

@@ -5,10 +5,9 @@
 use serde_json::json;
 
 use super::open_context;
-use crate::align::AlignApi;
-use crate::answers::{Approval, ConnectorAuth, KeySource};
 use crate::config::RunConfig;
 use crate::context::Ctx;
+use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::Result;
 use crate::jira::admin::LinkStatus;
 use crate::model::{render, Change};
@@ -164,15 +163,10 @@ fn status_word(status: &LinkStatus) -> &'static str {
 /// The owner of the Jira Align token: Some(owner) when a token is given and works
 /// (owner None where the site does not say), None when there is no token.
 fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
-    if ctx.answers.align.api_token.is_none() {
-        return Ok(None);
-    }
-    let align = ctx.align_url()?;
-    ctx.http.check_url(&align, "align.url")?;
-    let Some(auth) = ctx.align_api_auth()? else {
+    let Some(api) = ctx.align_api_if_given()? else {
         return Ok(None);
     };
-    let user = AlignApi::new(&ctx.http, align, auth).current_user()?;
+    let user = api.current_user()?;
     Ok(Some(user.map(|u| u.describe())))
 }
 
@@ -192,7 +186,7 @@ fn handshake_plan(ctx: &Ctx, changes: &[Change]) -> (bool, String) {
         .iter()
         .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
     if key_source(ctx) == KeySource::Align {
-        let preflight = ctx.answers.keys.preflight.unwrap_or(true);
+        let preflight = ctx.answers().keys.preflight.unwrap_or(true);
         return match (consumer_changes, preflight) {
             (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),
             (true, false) => (false, "none by align-link: Jira Align runs the handshake with its key (steps 17-20, guided)".into()),
@@ -214,16 +208,16 @@ fn handshake_plan(ctx: &Ctx, changes: &[Change]) -> (bool, String) {
             format!("none: the stored token (acting as {account}) is kept"),
         );
     }
-    let approval = match ctx.answers.oauth.approval {
+    let approval = match ctx.answers().oauth.approval {
         Some(mode) => mode,
-        None if !ctx.prompter.interactive() => Approval::ServiceAccount,
+        None if !ctx.interactive() => Approval::ServiceAccount,
         None if ctx.config.no_browser => Approval::Manual,
         None => Approval::Browser,
     };
     let how = match approval {
         Approval::ServiceAccount => format!(
             "approved by align-link as the service account {}",
-            ctx.answers
+            ctx.answers()
                 .service_account
                 .username
                 .as_deref()

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::status::load_state;
-use super::{print_json, JSON_SCHEMA};
+use super::{load_state, print_json, JSON_SCHEMA};
 use crate::config::{config_dir, profile_config_path, AnswersOrigin, RunConfig};
 use crate::error::{AppError, Result};
 use crate::outln;

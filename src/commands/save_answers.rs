@@ -27,10 +27,7 @@ const SECRETS: [(&str, &str, &str); 5] = [
 /// the profile's config; does nothing when one exists already.
 pub fn offer(ctx: &mut Ctx) -> Result<()> {
     let config: &RunConfig = &ctx.config;
-    if config.answers_origin != AnswersOrigin::Given
-        || config.sandbox
-        || !ctx.prompter.interactive()
-    {
+    if config.answers_origin != AnswersOrigin::Given || config.sandbox || !ctx.interactive() {
         return Ok(());
     }
     let (Some(source), Some(target)) =
@@ -46,7 +43,7 @@ pub fn offer(ctx: &mut Ctx) -> Result<()> {
         config.profile,
         target.display()
     );
-    if !ctx.prompter.confirm(&question, false)? {
+    if !ctx.prompter().confirm(&question, false)? {
         return Ok(());
     }
     let (text, to_export) = config_text(&source)?;

@@ -15,7 +15,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
     if let Err(err) = keys::settle_key(&mut ctx) {
         result = result.and(Err(err));
     }
-    if let Some(sandbox) = &ctx.sandbox {
+    if let Some(sandbox) = &ctx.sandbox() {
         crate::outln!(
             "\nSandbox: the stand-ins served {} requests (Jira {}, Jira Align {}).",
             sandbox.jira.request_count() + sandbox.align.request_count(),
@@ -26,8 +26,8 @@ pub fn run(config: RunConfig) -> Result<i32> {
     if ctx.config.verbose {
         eprintln!(
             "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
-            ctx.http.requests_sent(),
-            ctx.http.network_busy().as_millis()
+            ctx.http().requests_sent(),
+            ctx.http().network_busy().as_millis()
         );
     }
     super::save_answers::offer(&mut ctx)?;

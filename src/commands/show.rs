@@ -8,9 +8,10 @@ use serde_json::{json, Value};
 
 use super::status::load_state;
 use super::{print_json, state_dir, JSON_SCHEMA};
-use crate::answers::{Answers, ConnectorAuth};
+use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::context::DEFAULT_CONNECTOR_NAME;
+use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
 use crate::outln;
 use crate::state::State;

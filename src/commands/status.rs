@@ -2,13 +2,14 @@
 
 use serde_json::json;
 
+// Also reached as `status::load_state`.
+pub use super::load_state;
 use super::{print_json, state_dir, JSON_SCHEMA};
 use crate::config::RunConfig;
 use crate::error::{Result, EXIT_FAILED};
 use crate::outln;
-use crate::state::{State, StepStatus, STATE_FILE};
+use crate::state::StepStatus;
 use crate::steps::STEPS;
-use crate::store::Store;
 
 /// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
 pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
@@ -47,7 +48,22 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         "token_account": state.token.as_ref().and_then(|t| t.account.clone()),
         "token_obtained_at": state.token.as_ref().map(|t| t.obtained_at.clone()),
         "token_expires_at": state.token.as_ref().and_then(|t| t.expires_at.clone()),
+        "token_days_left": crate::doctor::token_days_left(&state),
     });
+    // On stderr, so `--json` stays parseable and scripts still see it.
+    if let Some(days) = crate::doctor::token_days_left(&state) {
+        if days < 0 {
+            crate::ui::warn(&format!(
+                "the OAuth access token has expired: {}",
+                crate::doctor::RENEW_FIX
+            ));
+        } else if days < crate::doctor::TOKEN_WARN_DAYS {
+            crate::ui::warn(&format!(
+                "the OAuth access token expires in {days} day(s): {}",
+                crate::doctor::RENEW_FIX
+            ));
+        }
+    }
     if as_json {
         print_json(&json!({
             "schema": JSON_SCHEMA,
@@ -107,13 +123,4 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         outln!("A step failed: `align-link step N` runs it again.");
     }
     Ok(code)
-}
-
-/// The saved state, read without creating anything; none yet is the empty state.
-pub fn load_state(dir: &std::path::Path) -> Result<State> {
-    if dir.join(STATE_FILE).exists() {
-        Store::open(dir)?.load(STATE_FILE)
-    } else {
-        Ok(State::default())
-    }
 }

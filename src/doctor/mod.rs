@@ -1,4 +1,196 @@
 //! `align-link doctor`: live checks of a connector that was set up, each with a
-//! verdict and the fix.
+//! verdict and the fix. The checks read Jira through the model's observation
+//! (`steps::jira_side`) and the same clients the steps use; they change nothing.
+//!
+//! One file per group: `jira` (reachable, TLS, base URL, clock), `link` (the link
+//! to Jira Align and its consumer), `token` (the signed call, expiry, the service
+//! account's view), `align` (Jira Align's token and the sync).
 
+pub mod align;
+pub mod jira;
+pub mod link;
 pub mod tls;
+pub mod token;
+
+use serde_json::{json, Value};
+
+use crate::context::Ctx;
+
+/// How long before the OAuth token expires `status` and `doctor` start warning.
+pub const TOKEN_WARN_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+    /// Not applicable here, or not checkable (the reason says which).
+    Skip,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+            Verdict::Skip => "skip",
+        }
+    }
+}
+
+/// One check's result: what was found, and for a warn or fail, the fix.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Stable id for `--json`, such as `link.public-key`.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub verdict: Verdict,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+impl Check {
+    pub fn pass(id: &'static str, title: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            id,
+            title,
+            verdict: Verdict::Pass,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    pub fn skip(id: &'static str, title: &'static str, why: impl Into<String>) -> Check {
+        Check {
+            verdict: Verdict::Skip,
+            ..Check::pass(id, title, why)
+        }
+    }
+
+    pub fn warn(
+        id: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Check {
+        Check {
+            verdict: Verdict::Warn,
+            fix: Some(fix.into()),
+            ..Check::pass(id, title, detail)
+        }
+    }
+
+    pub fn fail(
+        id: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Check {
+        Check {
+            verdict: Verdict::Fail,
+            fix: Some(fix.into()),
+            ..Check::pass(id, title, detail)
+        }
+    }
+
+    /// A failed check from an error: its message, and its hint (else `fix`) as the fix.
+    pub fn from_error(
+        id: &'static str,
+        title: &'static str,
+        err: &crate::error::AppError,
+        fix: &str,
+    ) -> Check {
+        Check::fail(
+            id,
+            title,
+            err.message.clone(),
+            err.hint.clone().unwrap_or_else(|| fix.to_string()),
+        )
+    }
+
+    pub fn json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "title": self.title,
+            "verdict": self.verdict.as_str(),
+            "detail": self.detail,
+            "fix": self.fix,
+        })
+    }
+}
+
+/// Every check, in order. A group whose ground is missing (Jira unreachable)
+/// reports its checks as skipped with the reason, rather than failing each again.
+pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let reachable = jira::checks(ctx, &mut checks);
+    let link = if reachable {
+        link::checks(ctx, &mut checks)
+    } else {
+        for (id, title) in link::CHECKS {
+            checks.push(Check::skip(id, title, "Jira could not be read"));
+        }
+        false
+    };
+    token::checks(ctx, &mut checks, reachable && link);
+    align::checks(ctx, &mut checks);
+    checks
+}
+
+/// 0 when nothing failed, 1 otherwise.
+pub fn exit_code(checks: &[Check]) -> i32 {
+    if checks.iter().any(|c| c.verdict == Verdict::Fail) {
+        crate::error::EXIT_FAILED
+    } else {
+        0
+    }
+}
+
+/// Days from now until the token's recorded expiry; None when none is recorded.
+pub fn token_days_left(ctx_state: &crate::state::State) -> Option<i64> {
+    let expires = ctx_state.token.as_ref()?.expires_at.as_deref()?;
+    let at = crate::util::time::parse_rfc3339(expires)?;
+    let now = crate::util::time::unix_now() as i64;
+    Some((at - now).div_euclid(86_400))
+}
+
+/// The command that gets a fresh token and key pair.
+pub const RENEW_FIX: &str =
+    "Run `align-link renew` (a new key pair and token), or `align-link step 17` (a new token with the same key).";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{State, TokenFacts};
+    use crate::util::time::{rfc3339, unix_now};
+
+    #[test]
+    fn only_a_fail_makes_the_exit_code_one() {
+        let mut checks = vec![
+            Check::pass("a", "A", "fine"),
+            Check::warn("b", "B", "drifting", "fix it"),
+            Check::skip("c", "C", "not here"),
+        ];
+        assert_eq!(exit_code(&checks), 0);
+        checks.push(Check::fail("d", "D", "broken", "fix it"));
+        assert_eq!(exit_code(&checks), crate::error::EXIT_FAILED);
+        assert_eq!(checks[3].json()["verdict"], "fail");
+        assert_eq!(checks[0].json()["fix"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn days_left_come_from_the_recorded_expiry() {
+        let mut state = State::default();
+        assert_eq!(token_days_left(&state), None);
+        state.token = Some(TokenFacts {
+            account: None,
+            obtained_at: rfc3339(unix_now()),
+            expires_at: Some(rfc3339(unix_now() + 10 * 86_400 + 60)),
+            approval: crate::domain::Approval::ServiceAccount,
+        });
+        assert_eq!(token_days_left(&state), Some(10));
+        state.token.as_mut().unwrap().expires_at = Some(rfc3339(unix_now() - 60));
+        assert_eq!(token_days_left(&state), Some(-1));
+    }
+}

@@ -37,7 +37,9 @@ impl Busy {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         // The counters stay consistent even if a holder panicked.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -68,7 +70,10 @@ mod tests {
         drop(second);
         let after_overlap = busy.total();
         assert!(after_overlap >= Duration::from_millis(60));
-        assert!(after_overlap < Duration::from_millis(110), "{after_overlap:?}");
+        assert!(
+            after_overlap < Duration::from_millis(110),
+            "{after_overlap:?}"
+        );
         std::thread::sleep(Duration::from_millis(30));
         assert_eq!(busy.total(), after_overlap, "idle time is not counted");
     }

@@ -10,7 +10,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
-use crate::oauth::{remedy, OAuthProblem, ProblemContext};
+use crate::oauth::{remedy, OAuthProblem, ProblemContext, TokenAnswerError};
 
 /// Who answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -68,6 +68,17 @@ pub enum ClientError {
     /// An answer that parsed but lacks what the protocol needs.
     #[error(transparent)]
     Answer(Box<UnexpectedAnswer>),
+}
+
+impl From<TokenAnswerError> for ClientError {
+    fn from(err: TokenAnswerError) -> Self {
+        match err {
+            TokenAnswerError::Problem(problem) => {
+                ClientError::oauth(problem, ProblemContext::default())
+            }
+            TokenAnswerError::Unexpected { message, hint } => ClientError::answer(message, hint),
+        }
+    }
 }
 
 impl ClientError {
@@ -326,7 +337,8 @@ impl TransportKind {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{method} {url}: {}", self.what_failed())]
 pub struct TransportError {
     pub method: String,
     /// The URL, secrets redacted.
@@ -338,48 +350,26 @@ pub struct TransportError {
     pub source: Box<dyn StdError + Send + Sync>,
 }
 
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: ", self.method, self.url)?;
+impl TransportError {
+    fn what_failed(&self) -> String {
         match &self.kind {
-            TransportKind::Dns { host } => write!(f, "cannot resolve the host name {host}"),
-            TransportKind::Refused => f.write_str("connection refused"),
-            TransportKind::Timeout => f.write_str("timed out"),
-            TransportKind::Tls { reason } => write!(f, "TLS failed: {reason}"),
-            TransportKind::Other => f.write_str(&error_chain(self.source.as_ref())),
+            TransportKind::Dns { host } => format!("cannot resolve the host name {host}"),
+            TransportKind::Refused => "connection refused".to_string(),
+            TransportKind::Timeout => "timed out".to_string(),
+            TransportKind::Tls { reason } => format!("TLS failed: {reason}"),
+            TransportKind::Other => error_chain(self.source.as_ref()),
         }
     }
 }
 
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(self.source.as_ref())
-    }
-}
-
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: the answer is not the JSON expected ({reason}); it began: {excerpt}")]
 pub struct ParseError {
     pub what: String,
     /// serde's explanation, escaped and cut (it may quote the answer).
     pub reason: String,
     pub excerpt: String,
     pub source: serde_json::Error,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: the answer is not the JSON expected ({}); it began: {}",
-            self.what, self.reason, self.excerpt
-        )
-    }
-}
-
-impl StdError for ParseError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

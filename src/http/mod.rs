@@ -18,7 +18,7 @@ use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use reqwest::Method;
 use url::Url;
 
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::oauth::{OAuthExtras, Signer};
 use crate::util::text;
 use crate::util::time::skew_from_date_header;
@@ -187,12 +187,33 @@ pub trait RequestObserver: Send + Sync {
     fn answered(&self, request: &str, outcome: &str);
 }
 
+/// Cheap to clone (the connection pool and the request count are shared), so the
+/// Jira and Jira Align clients own one.
+#[derive(Clone)]
 pub struct Http {
     client: Client,
     options: HttpOptions,
-    sent: AtomicU64,
-    busy: busy::Busy,
+    sent: Arc<AtomicU64>,
+    /// Shared by clones, like `sent`: the run's network time, whoever sent.
+    busy: Arc<busy::Busy>,
     observers: Vec<std::sync::Arc<dyn RequestObserver>>,
+}
+
+/// What is wrong with a `--ca-cert` file, and the fix; `config` checks the file
+/// first with the same words.
+pub fn ca_cert_problem(
+    path: &std::path::Path,
+    err: &crate::util::file::FileError,
+) -> (String, String) {
+    use crate::util::file::FileError;
+    let shown = path.display().to_string();
+    let hint = match err {
+        FileError::Missing | FileError::Io(_) => {
+            "Give the path of your private CA's certificate (PEM).".to_string()
+        }
+        other => other.fix(&shown),
+    };
+    (format!("--ca-cert {shown} {}", err.reason()), hint)
 }
 
 impl Http {
@@ -212,8 +233,8 @@ impl Http {
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
                 .map_err(|err| {
-                    let shown = crate::config::ca_cert_error(path, &err);
-                    ClientError::config(shown.message, shown.hint.unwrap_or_default())
+                    let (message, hint) = ca_cert_problem(path, &err);
+                    ClientError::config(message, hint)
                 })?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
                 ClientError::config(
@@ -235,8 +256,8 @@ impl Http {
         Ok(Http {
             client,
             options,
-            sent: AtomicU64::new(0),
-            busy: busy::Busy::default(),
+            sent: Arc::new(AtomicU64::new(0)),
+            busy: Arc::new(busy::Busy::default()),
             observers: Vec::new(),
         })
     }

@@ -7,7 +7,7 @@ use serde_json::json;
 use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo, User};
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::util::text;
 
@@ -100,15 +100,19 @@ impl LinkStatus {
     }
 }
 
-pub struct JiraAdmin<'a> {
-    http: &'a Http,
+pub struct JiraAdmin {
+    http: Http,
     base: Url,
     auth: AdminAuth,
 }
 
-impl<'a> JiraAdmin<'a> {
-    pub fn new(http: &'a Http, base: Url, auth: AdminAuth) -> Self {
-        JiraAdmin { http, base, auth }
+impl JiraAdmin {
+    pub fn new(http: &Http, base: Url, auth: AdminAuth) -> Self {
+        JiraAdmin {
+            http: http.clone(),
+            base,
+            auth,
+        }
     }
 
     fn call(

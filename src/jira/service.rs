@@ -5,21 +5,23 @@
 use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo, User};
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::oauth::{OAuthExtras, ProblemContext, Signer};
 
-pub enum Credential<'a> {
-    OAuth { signer: &'a Signer, token: &'a str },
-    Bearer(&'a Secret),
-    Basic(&'a str, &'a Secret),
+#[derive(Clone)]
+pub enum Credential {
+    OAuth { signer: Signer, token: String },
+    Bearer(Secret),
+    Basic(String, Secret),
 }
 
-pub struct ServiceJira<'a> {
-    pub http: &'a Http,
-    pub base: &'a Url,
-    pub credential: Credential<'a>,
-    pub problem_context: ProblemContext,
+/// Owns a clone of the run's `Http` (cheap: the pool is shared).
+pub struct ServiceJira {
+    http: Http,
+    base: Url,
+    credential: Credential,
+    problem_context: ProblemContext,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -29,7 +31,21 @@ pub struct SearchResult {
     pub issues: Vec<serde_json::Value>,
 }
 
-impl ServiceJira<'_> {
+impl ServiceJira {
+    pub fn new(
+        http: &Http,
+        base: Url,
+        credential: Credential,
+        problem_context: ProblemContext,
+    ) -> ServiceJira {
+        ServiceJira {
+            http: http.clone(),
+            base,
+            credential,
+            problem_context,
+        }
+    }
+
     fn auth(&self) -> Auth<'_> {
         match &self.credential {
             Credential::OAuth { signer, token } => Auth::OAuth(
@@ -46,7 +62,7 @@ impl ServiceJira<'_> {
 
     fn get(&self, path: &str) -> Result<Response> {
         let what = format!("GET /{}", path.split('?').next().unwrap_or(path));
-        let request = Request::get(endpoint(self.base, path)).auth(self.auth());
+        let request = Request::get(endpoint(&self.base, path)).auth(self.auth());
         expect_success(
             self.http.send(&request)?,
             &what,
@@ -75,7 +91,7 @@ impl ServiceJira<'_> {
 
     /// A JQL search over the project's issues, as Jira Align's sync does.
     pub fn search_project(&self, key: &str) -> Result<SearchResult> {
-        let mut url = endpoint(self.base, "rest/api/2/search");
+        let mut url = endpoint(&self.base, "rest/api/2/search");
         url.query_pairs_mut()
             .append_pair("jql", &format!("project = {key}"))
             .append_pair("maxResults", "5");

@@ -28,6 +28,16 @@ pub const DEFAULT_KEY_BITS: usize = 3072;
 /// buy nothing here, since the scheme hashes with SHA-1 anyway.
 pub const ACCEPTED_KEY_BITS: &[usize] = &[2048, 3072, 4096];
 
+/// [`ACCEPTED_KEY_BITS`] for messages: "2048, 3072 or 4096".
+pub fn accepted_key_bits_text() -> String {
+    let sizes: Vec<String> = ACCEPTED_KEY_BITS.iter().map(usize::to_string).collect();
+    match sizes.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// Length of a generated consumer key (about 190 bits of entropy).
 pub const CONSUMER_KEY_LEN: usize = 32;
 
@@ -83,7 +93,8 @@ pub fn check_consumer_key(key: &str) -> Result<(), String> {
 pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
     if !ACCEPTED_KEY_BITS.contains(&bits) {
         return Err(AppError::usage(format!(
-            "unsupported RSA key size {bits}: use 2048, 3072 or 4096 bits"
+            "unsupported RSA key size {bits}: use {} bits",
+            accepted_key_bits_text()
         ))
         .hint(format!(
             "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"

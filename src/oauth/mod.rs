@@ -7,7 +7,9 @@ pub mod remedy;
 pub mod response;
 pub mod sign;
 
-pub use response::{parse_token_response, OAuthProblem, ProblemContext, TokenResponse};
+pub use response::{
+    parse_token_response, OAuthProblem, ProblemContext, TokenAnswerError, TokenResponse,
+};
 pub use sign::{
     normalize_base_uri, oauth_encode, parse_authorization_header, signature_base_string,
     OAuthExtras, SignedRequest, Signer,

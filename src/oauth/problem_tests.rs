@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::error::AppError;
+use crate::http::ClientError;
 
 #[test]
 fn token_responses_parse() {
@@ -34,7 +35,7 @@ fn token_responses_parse() {
 
 #[test]
 fn token_response_errors_show_what_came_back() {
-    let err = AppError::from(parse_token_response("").unwrap_err());
+    let err = AppError::from(ClientError::from(parse_token_response("").unwrap_err()));
     assert!(err.message.contains("empty body"));
     assert!(err.hint.unwrap().contains("GET"));
 
@@ -42,7 +43,7 @@ fn token_response_errors_show_what_came_back() {
         "<html><head><title>Log in</title></head><body>{}</body></html>",
         "x".repeat(500)
     );
-    let err = AppError::from(parse_token_response(&page).unwrap_err());
+    let err = AppError::from(ClientError::from(parse_token_response(&page).unwrap_err()));
     assert!(err.message.contains("no oauth_token"), "{}", err.message);
     assert!(
         err.message.contains("<html><head><title>Log in</title>"),
@@ -53,11 +54,15 @@ fn token_response_errors_show_what_came_back() {
     assert!(err.message.len() < 450, "{}", err.message);
     assert!(err.hint.unwrap().contains("/plugins/servlet/oauth/"));
 
-    let err = AppError::from(parse_token_response("oauth_token_secret=hush&foo=bar").unwrap_err());
+    let err = AppError::from(ClientError::from(
+        parse_token_response("oauth_token_secret=hush&foo=bar").unwrap_err(),
+    ));
     assert!(!err.message.contains("hush"), "{}", err.message);
     assert!(err.message.contains("foo=bar"), "{}", err.message);
 
-    let err = AppError::from(parse_token_response("oauth_problem=permission_unknown").unwrap_err());
+    let err = AppError::from(ClientError::from(
+        parse_token_response("oauth_problem=permission_unknown").unwrap_err(),
+    ));
     assert!(
         err.message
             .contains("HTTP 401, oauth_problem=permission_unknown"),
@@ -155,7 +160,10 @@ fn every_known_code_has_its_own_remedy_saying_what_to_do() {
         "Reactivate",
     ];
     for code in problems::ALL {
-        let err = AppError::from(problem(code, &[]).to_error(&ProblemContext::default()));
+        let err = AppError::from(ClientError::oauth(
+            problem(code, &[]),
+            ProblemContext::default(),
+        ));
         assert!(
             err.message
                 .starts_with("Jira refused the OAuth request (HTTP "),
@@ -187,7 +195,9 @@ fn signature_invalid_shows_both_base_strings_and_the_difference() {
         our_base_string: Some(ours.into()),
         ..ProblemContext::default()
     };
-    let hint = AppError::from(p.to_error(&ctx)).hint.unwrap();
+    let hint = AppError::from(ClientError::oauth(p.clone(), ctx.clone()))
+        .hint
+        .unwrap();
     assert!(
         hint.contains(&format!("Jira's base string: {theirs}")),
         "{hint}"
@@ -222,7 +232,9 @@ fn timestamp_refused_reports_skew_and_window() {
         clock_skew_secs: Some(-420),
         ..ProblemContext::default()
     };
-    let hint = AppError::from(p.to_error(&ctx)).hint.unwrap();
+    let hint = AppError::from(ClientError::oauth(p.clone(), ctx.clone()))
+        .hint
+        .unwrap();
     assert!(
         hint.contains(
             "from 1700000000 to 1700000600 (2023-11-14 22:13:20 UTC to 2023-11-14 22:23:20 UTC)"
@@ -235,7 +247,7 @@ fn timestamp_refused_reports_skew_and_window() {
     );
     assert!(hint.contains("NTP"));
     // Without a measurement the window's middle stands in for Jira's clock.
-    let hint = AppError::from(p.to_error(&ProblemContext::default()))
+    let hint = AppError::from(ClientError::oauth(p, ProblemContext::default()))
         .hint
         .unwrap();
     assert!(
@@ -256,7 +268,7 @@ fn consumer_key_unknown_names_both_keys() {
         consumer_key_on_link: Some("JiraAlign ".into()),
         ..ProblemContext::default()
     };
-    let hint = problem("consumer_key_unknown", &[]).to_error(&ctx).hint();
+    let hint = ClientError::oauth(problem("consumer_key_unknown", &[]), ctx.clone()).hint();
     assert!(
         hint.contains("\"JiraAlign\" that align-link sent"),
         "{hint}"
@@ -272,9 +284,12 @@ fn consumer_key_unknown_names_both_keys() {
 fn remedies_name_parameters_and_specifics() {
     let ctx = ProblemContext::default();
     let hint = |code: &str, params: &[(&str, &str)]| {
-        AppError::from(problem(code, params).to_error(&ctx))
-            .hint
-            .unwrap()
+        AppError::from(ClientError::oauth(
+            problem(code, params).clone(),
+            ctx.clone(),
+        ))
+        .hint
+        .unwrap()
     };
     let absent = hint(
         "parameter_absent",

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::http::ClientError;
 use crate::oauth::problems;
 use crate::oauth::sign::parse_auth_params;
 use crate::util::text;
@@ -43,18 +42,30 @@ impl fmt::Debug for TokenResponse {
     }
 }
 
+/// Why a token answer cannot be used. The protocol says what; the HTTP client's
+/// error (which converts from this) carries it to the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenAnswerError {
+    /// Jira refused with an `oauth_problem` report.
+    #[error("Jira refused the token request (oauth_problem={})", .0.problem)]
+    Problem(OAuthProblem),
+    /// Something other than a token answer came back: what, and the fix.
+    #[error("{message}")]
+    Unexpected { message: String, hint: &'static str },
+}
+
 /// Parses `oauth_token=...&oauth_token_secret=...[&...]`. Anything else (an
 /// empty body, an HTML page, a problem report) is an error that says what came
 /// back instead; this never panics on a body without `oauth_token`.
-pub fn parse_token_response(body: &str) -> Result<TokenResponse, ClientError> {
+pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerError> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
-        return Err(ClientError::answer(
-            "Jira answered the token request with an empty body",
-            "Jira's token endpoints answer an empty 200 to GET: the call must be a POST to \
+        return Err(TokenAnswerError::Unexpected {
+            message: "Jira answered the token request with an empty body".to_string(),
+            hint: "Jira's token endpoints answer an empty 200 to GET: the call must be a POST to \
              {Jira base URL}/plugins/servlet/oauth/request-token (or access-token). Check the \
              Jira URL and that no proxy turns the POST into a GET (e.g. on a redirect).",
-        ));
+        });
     }
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(trimmed.as_bytes())
         .into_owned()
@@ -76,19 +87,20 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, ClientError> {
             problem: text::server_name(&problem),
             params,
         };
-        return Err(ClientError::oauth(problem, ProblemContext::default()));
+        return Err(TokenAnswerError::Problem(problem));
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
-        return Err(ClientError::answer(
-            format!(
+        return Err(TokenAnswerError::Unexpected {
+            message: format!(
                 "Jira's answer has no oauth_token; it was: {}",
                 show_body(body)
             ),
-            "A token answer is form-encoded (oauth_token=...&oauth_token_secret=...). An HTML \
+            hint:
+                "A token answer is form-encoded (oauth_token=...&oauth_token_secret=...). An HTML \
              page means a login page, an error page or a proxy answered instead of Jira's OAuth \
              servlet: check the Jira URL and that {Jira base URL}/plugins/servlet/oauth/* is \
              reachable from here.",
-        ));
+        });
     };
     let number = |name: &str| get(name).and_then(|value| value.trim().parse::<u64>().ok());
     Ok(TokenResponse {
@@ -172,11 +184,6 @@ impl OAuthProblem {
     /// True for the 19 problem codes Jira documents.
     pub fn is_known(&self) -> bool {
         problems::ALL.contains(&self.problem.as_str())
-    }
-
-    /// The error to show: what Jira said, with the remedy as the hint.
-    pub fn to_error(&self, ctx: &ProblemContext) -> ClientError {
-        ClientError::oauth(self.clone(), ctx.clone())
     }
 }
 

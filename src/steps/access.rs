@@ -1,119 +1,39 @@
-//! How the service account reaches Jira in this setup, for the checks of steps
-//! 20 to 24: align-link's own OAuth token, or the connector's PAT or password.
-//! When Jira Align holds the OAuth token, align-link has nothing to call with.
+//! The service account's side of the checks of steps 20 to 24. `Ctx` makes the
+//! client (`Ctx::service_access`, `Ctx::jira_as`); these names stay for the
+//! steps that call them.
 
 use url::Url;
 
-use super::keys::key_source;
-use crate::answers::{ConnectorAuth, KeySource, Secret};
 use crate::context::Ctx;
-use crate::error::{AppError, Result};
-use crate::jira::service::{Credential, ServiceJira};
-use crate::oauth::{ProblemContext, Signer};
-use crate::prompt::missing_answer;
-use crate::state::{AccessToken, ACCESS_TOKEN_FILE};
+use crate::error::Result;
+use crate::jira::service::ServiceJira;
+use crate::oauth::ProblemContext;
 use crate::ui;
 
-pub enum ServiceAccess {
-    OAuth {
-        signer: Signer,
-        token: AccessToken,
-    },
-    Pat(Secret),
-    Basic(String, Secret),
-    /// Jira Align made the key pair and holds the token.
-    HeldByAlign,
-}
+pub use crate::context::service::ServiceAccess;
 
 pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
-    match ctx.connector_auth() {
-        ConnectorAuth::OAuth if key_source(ctx) == KeySource::Align => {
-            Ok(ServiceAccess::HeldByAlign)
-        }
-        ConnectorAuth::OAuth => Ok(ServiceAccess::OAuth {
-            signer: ctx.signer()?,
-            token: stored_token(ctx)?,
-        }),
-        ConnectorAuth::Pat => match ctx.answers.service_account.token.clone() {
-            Some(token) => Ok(ServiceAccess::Pat(token)),
-            None if ctx.prompter.interactive() => Ok(ServiceAccess::Pat(ctx.ask_secret(
-                "service_account.token",
-                "The service account's personal access token",
-            )?)),
-            None => Err(missing_answer("service_account.token")),
-        },
-        ConnectorAuth::Basic => {
-            let username = match ctx.answers.service_account.username.clone() {
-                Some(name) => name,
-                None => return Err(missing_answer("service_account.username")),
-            };
-            let password = match ctx.answers.service_account.password.clone() {
-                Some(secret) => secret,
-                None if ctx.prompter.interactive() => ctx.ask_secret(
-                    "service_account.password",
-                    &format!("Jira password for {username}"),
-                )?,
-                None => return Err(missing_answer("service_account.password")),
-            };
-            Ok(ServiceAccess::Basic(username, password))
-        }
-    }
+    ctx.service_access()
 }
 
-/// The access token step 17 stored.
-pub fn stored_token(ctx: &Ctx) -> Result<AccessToken> {
-    let text = ctx
-        .store
-        .read_secret(ACCESS_TOKEN_FILE)?
-        .ok_or_else(|| crate::context::needs_step(17, "the OAuth access token"))?;
-    toml::from_str(&text).map_err(|err| {
-        AppError::failed(format!(
-            "{}: unreadable ({})",
-            ctx.store.dir().join(ACCESS_TOKEN_FILE).display(),
-            err.message()
-        ))
-        .hint("Delete the file and rerun step 17 for a fresh token.")
-    })
-}
-
-/// A client for `access`; None when Jira Align holds the credential.
-pub fn client<'a>(
-    ctx: &'a Ctx,
-    base: &'a Url,
-    access: &'a ServiceAccess,
-) -> Option<ServiceJira<'a>> {
-    let credential = match access {
-        ServiceAccess::OAuth { signer, token } => Credential::OAuth {
-            signer,
-            token: &token.token,
-        },
-        ServiceAccess::Pat(token) => Credential::Bearer(token),
-        ServiceAccess::Basic(user, password) => Credential::Basic(user, password),
-        ServiceAccess::HeldByAlign => return None,
-    };
-    Some(ServiceJira {
-        http: &ctx.http,
-        base,
-        credential,
-        problem_context: problem_context(ctx),
-    })
+/// A client for `access` at `base`; None when Jira Align holds the credential.
+pub fn client(ctx: &Ctx, base: &Url, access: &ServiceAccess) -> Option<ServiceJira> {
+    Some(ServiceJira::new(
+        ctx.http(),
+        base.clone(),
+        access.credential()?,
+        ctx.service_problem_context(),
+    ))
 }
 
 /// What Jira's OAuth problems are explained with.
 pub fn problem_context(ctx: &Ctx) -> ProblemContext {
-    ProblemContext {
-        jira_url: ctx.state.jira.as_ref().map(|j| j.url.clone()),
-        consumer_key_sent: ctx.state.consumer.as_ref().map(|c| c.key.clone()),
-        // Only Jira can say what the link holds; `explain_consumer` asks it when needed.
-        consumer_key_on_link: None,
-        clock_skew_secs: ctx.state.jira.as_ref().and_then(|j| j.clock_skew_secs),
-        our_base_string: None,
-    }
+    ctx.service_problem_context()
 }
 
 /// Warns when Jira answers as someone other than the expected service account.
 pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
-    if let Some(expected) = &ctx.answers.service_account.username {
+    if let Some(expected) = &ctx.answers().service_account.username {
         if !expected.eq_ignore_ascii_case(acting) {
             ui::warn(&format!(
                 "{how} acts as {acting}, not as the service account {expected}: Jira Align would act with {acting}'s rights"

@@ -5,8 +5,8 @@
 use super::guided::{confirm, show_with_copy};
 use super::keys::choose_consumer_key;
 use super::Outcome;
-use crate::answers::ConnectorAuth;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::domain::ConnectorAuth;
 use crate::error::Result;
 use crate::prompt::Question;
 use crate::state::AlignFacts;
@@ -19,7 +19,7 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     let auth = ask_connector_auth(ctx)?;
     let jira_text = jira.as_str().trim_end_matches('/').to_string();
     let service = ctx
-        .answers
+        .answers()
         .service_account
         .username
         .clone()
@@ -79,53 +79,29 @@ const COPYABLE: [&str; 5] = [
 
 /// The answers file's name, else the saved one, else (asked in a terminal) the default.
 fn ask_connector_name(ctx: &mut Ctx) -> Result<String> {
-    if ctx.answers.align.connector_name.is_some() || ctx.state.align.is_some() {
-        return Ok(ctx.connector_name());
-    }
-    let default = ctx.connector_name();
-    let check = |value: &str| {
-        if value.trim().is_empty() {
-            Err("the name cannot be empty".to_string())
-        } else {
-            Ok(())
-        }
-    };
-    let name = ctx.prompter.ask(
-        &Question::new(
-            "align.connector_name",
-            "Name for the connector in Jira Align",
-        )
-        .default(default)
-        .validate(&check),
-    )?;
-    ctx.answers.align.connector_name = Some(name.clone());
-    Ok(name)
+    ctx.value(&inputs::CONNECTOR_NAME)
 }
 
 /// How the connector signs in: the answers file, else the saved choice, else (in a
 /// terminal) the operator's; OAuth when nobody says.
 fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
-    let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
-    if ctx.answers.connector.auth.is_some() || saved.is_some() || !ctx.prompter.interactive() {
+    let input = &inputs::CONNECTOR_AUTH;
+    if ctx.known(input).is_some() || !ctx.interactive() {
         return Ok(ctx.connector_auth());
     }
     let options: Vec<&str> = ConnectorAuth::ALL.iter().map(|a| a.label()).collect();
-    let chosen = ConnectorAuth::ALL[ctx.prompter.select(
-        "How should the connector sign in to Jira?",
-        &options,
-        0,
-    )?];
-    ctx.answers.connector.auth = Some(chosen);
+    let chosen = ConnectorAuth::ALL[ctx.prompter().select(input.prompt, &options, 0)?];
+    ctx.remember(input, chosen.as_str());
     Ok(chosen)
 }
 
 /// The answers file's Connector ID, else (in a terminal) the operator's; optional.
 fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
     let known = ctx.state.align.as_ref().and_then(|a| a.connector_id);
-    let id = match (ctx.answers.connector.id, known) {
+    let id = match (ctx.answers().connector.id, known) {
         (Some(id), _) => Some(id),
         (None, Some(id)) => Some(id),
-        (None, None) if ctx.prompter.interactive() => {
+        (None, None) if ctx.interactive() => {
             let check = |value: &str| match value.trim() {
                 "" => Ok(()),
                 text if text.parse::<u32>().is_ok_and(|n| n > 0) => Ok(()),
@@ -133,7 +109,7 @@ fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
                     "the Connector ID is a positive number (or press Enter to skip)".to_string(),
                 ),
             };
-            let answer = ctx.prompter.ask(
+            let answer = ctx.prompter().ask(
                 &Question::new(
                     "connector.id",
                     "Connector ID shown on the form (Enter to skip)",

@@ -13,12 +13,18 @@ use crate::ui;
 
 /// The operator's explicit consent to replace what this profile did not put there.
 pub fn replace_existing(ctx: &Ctx) -> bool {
-    ctx.config.replace_existing || ctx.answers.jira.replace_existing == Some(true)
+    ctx.config.replace_existing || ctx.answers().jira.replace_existing == Some(true)
 }
 
 /// The read-only checks (once per run), then consent where the change needs it.
 pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
     ensure_validated(ctx)?;
+    consent(ctx, change)
+}
+
+/// Consent alone, where the change needs it: for `unlink`, whose removals do not
+/// need setup's checks of the service account and keys first.
+pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     if !change.needs_consent()
         || replace_existing(ctx)
         || ctx.observed.consented.contains(&change.description)
@@ -27,8 +33,8 @@ pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
     }
     ui::warn("this change replaces what this profile did not put in Jira (another setup may rely on it):");
     ui::info(&render::text(change));
-    if ctx.prompter.interactive() {
-        if ctx.prompter.confirm("Make this change in Jira?", false)? {
+    if ctx.interactive() {
+        if ctx.prompter().confirm("Make this change in Jira?", false)? {
             ctx.observed.consented.push(change.description.clone());
             return Ok(());
         }

@@ -2,7 +2,6 @@
 //! and what to type, with the values, and asks the operator to confirm.
 
 use super::Outcome;
-use crate::align::AlignApi;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::ui;
@@ -27,7 +26,7 @@ pub fn show_with_copy(
 ) -> Result<()> {
     ui::info(instructions);
     ui::fields(values);
-    if !ctx.prompter.interactive() {
+    if !ctx.interactive() {
         return Ok(());
     }
     let offered: Vec<&(&str, String)> = values
@@ -39,12 +38,12 @@ pub fn show_with_copy(
     let options: Vec<&str> = options.iter().map(String::as_str).collect();
     loop {
         let choice = ctx
-            .prompter
+            .prompter()
             .select("Copy a value to the clipboard?", &options, 0)?;
         let Some((label, value)) = choice.checked_sub(1).and_then(|i| offered.get(i)) else {
             return Ok(());
         };
-        if ctx.prompter.copy_to_clipboard(value) {
+        if ctx.prompter().copy_to_clipboard(value) {
             ui::ok(&format!("{label} sent to the clipboard (OSC 52); if your terminal ignores that, copy it from above"));
         } else {
             ui::info(&format!(
@@ -56,10 +55,10 @@ pub fn show_with_copy(
 
 /// A person confirms the guided work; a scripted run leaves it to the operator.
 pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
-    if !ctx.prompter.interactive() {
+    if !ctx.interactive() {
         return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
     }
-    if ctx.prompter.confirm("Done in Jira Align?", false)? {
+    if ctx.prompter().confirm("Done in Jira Align?", false)? {
         Ok(Outcome::Done("confirmed by the operator".into()))
     } else {
         Ok(Outcome::NeedsOperator("not confirmed yet".into()))
@@ -69,9 +68,8 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
 /// Step 1, and the check of the Jira Align site and API token where one is given.
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
-    ctx.http.check_url(&align, "align.url")?;
-    match ctx.align_api_auth()? {
-        Some(auth) => match AlignApi::new(&ctx.http, align.clone(), auth)
+    match ctx.align_api()? {
+        Some(api) => match api
             .current_user()
             .inspect(|_| ctx.observed.align_checked = true)?
         {

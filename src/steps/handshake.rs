@@ -9,17 +9,14 @@ use super::access::{
 };
 use super::approval::{BrowserApproval, ManualApproval};
 use super::{guided::guide, keys::key_source, oauth_only, Outcome};
-use crate::answers::{Approval, KeySource, Secret};
 use crate::callback::CallbackListener;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
-use crate::jira::admin::JiraAdmin;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
-use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
-use crate::prompt::Question;
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::store::Store;
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
@@ -104,10 +101,10 @@ fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
 
 /// How the service account's "Allow" happens in this run.
 fn approval_mode(ctx: &Ctx) -> Approval {
-    if let Some(mode) = ctx.answers.oauth.approval {
+    if let Some(mode) = ctx.answers().oauth.approval {
         return mode;
     }
-    if !ctx.prompter.interactive() {
+    if !ctx.interactive() {
         Approval::ServiceAccount
     } else if !ctx.config.no_browser && browser::available() {
         Approval::Browser
@@ -193,27 +190,26 @@ fn handshake_legs(
         Approval::Manual => None,
         _ => Some(CallbackListener::bind()?),
     };
+    let http = ctx.http().clone();
     let provider = Provider {
-        http: &ctx.http,
+        http: &http,
         base: &base,
         signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
+    let (prompter, state, store) = ctx.prompter_with_state();
     let mut approver: Box<dyn Approver + '_> = match (credentials, listener) {
         (Some((username, password)), Some(listener)) => Box::new(ServiceAccountApproval {
             session: None,
-            http: &ctx.http,
+            http: &http,
             base: &base,
             username,
             password,
             listener,
         }),
         (None, Some(listener)) => Box::new(BrowserApproval { listener }),
-        _ => Box::new(ManualApproval {
-            prompter: &mut *ctx.prompter,
-        }),
+        _ => Box::new(ManualApproval { prompter }),
     };
-    let (state, store) = (&mut ctx.state, &ctx.store);
     let mut on_leg = |leg: Leg<'_>| match shown {
         Some(username) => show_leg(leg, mode, username, state, store),
         None => Ok(()),
@@ -277,43 +273,17 @@ fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Resul
 
 /// Who a fresh token acts as: a signed `myself` with it.
 fn acting_account(ctx: &mut Ctx, signer: &Signer, access: &TokenResponse) -> Result<String> {
-    let base = ctx.jira_url()?;
-    let jira = ServiceJira {
-        http: &ctx.http,
-        base: &base,
-        credential: Credential::OAuth {
-            signer,
-            token: &access.token,
-        },
-        problem_context: service_problem_context(ctx),
-    };
-    Ok(jira.myself()?.name)
+    Ok(ctx.jira_with_token(signer, &access.token)?.myself()?.name)
 }
 
 /// The account the token must act as: the answers file's, else asked.
 fn service_username(ctx: &mut Ctx) -> Result<String> {
-    match ctx.answers.service_account.username.clone() {
-        Some(name) => Ok(name),
-        None => {
-            let name = ctx.prompter.ask(&Question::new(
-                "service_account.username",
-                "Jira service account username",
-            ))?;
-            ctx.answers.service_account.username = Some(name.clone());
-            Ok(name)
-        }
-    }
+    ctx.value(&inputs::SERVICE_USERNAME)
 }
 
 fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
     let username = service_username(ctx)?;
-    let password = match ctx.answers.service_account.password.clone() {
-        Some(secret) => secret,
-        None => ctx.ask_secret(
-            "service_account.password",
-            &format!("Jira password for {username}"),
-        )?,
-    };
+    let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
     Ok((username, password))
 }
 
@@ -351,13 +321,10 @@ fn explain_consumer(ctx: &mut Ctx, err: AppError, sent: &str) -> AppError {
     if failure.problem.problem != "consumer_key_unknown" {
         return err;
     }
-    let held = ctx.link_id().ok().and_then(|link_id| {
-        let (base, auth) = ctx.admin_parts().ok()?;
-        JiraAdmin::new(&ctx.http, base, auth)
-            .consumer(&link_id)
-            .ok()
-            .flatten()
-    });
+    let held = ctx
+        .link_id()
+        .ok()
+        .and_then(|link_id| ctx.jira_admin().ok()?.consumer(&link_id).ok().flatten());
     let Some(held) = held else {
         return err;
     };

@@ -10,8 +10,8 @@ use super::jira_side;
 use super::keys::key_source;
 use super::preflight::{prove_jira_side, report};
 use super::{oauth_only, Outcome};
-use crate::answers::KeySource;
 use crate::context::{needs_step, Ctx};
+use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::jira::admin::LinkStatus;
 use crate::keys;
@@ -95,7 +95,7 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     // Checks and consent come before the preflight, whose temporary key is a write.
     consent::authorize(ctx, change)?;
     let preflight =
-        key_source(ctx) == KeySource::Align && ctx.answers.keys.preflight.unwrap_or(true);
+        key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true);
     let proof = if preflight {
         let name = ctx.application_name()?;
         Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)

@@ -5,8 +5,8 @@
 
 use super::jira_side::{self, SideChecks, SideReads};
 use super::keys::key_source;
-use crate::answers::KeySource;
 use crate::context::Ctx;
+use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::admin::ServiceSignIn;
@@ -101,20 +101,20 @@ fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
     if ctx.observed.validated {
         return jira_side::observe_pass(ctx, &SideChecks::default());
     }
-    let service = &ctx.answers.service_account;
+    let service = &ctx.answers().service_account;
     let service = match (
         service.username.clone(),
         service.password.clone(),
-        ctx.answers.jira.test_project.clone(),
+        ctx.answers().jira.test_project.clone(),
     ) {
         (Some(username), Some(password), Some(project)) => Some((username, password, project)),
         _ => None,
     };
-    let align = if align_checked || ctx.answers.align.api_token.is_none() {
+    let align = if align_checked || ctx.answers().align.api_token.is_none() {
         None
     } else {
         let site = ctx.align_url()?;
-        ctx.http.check_url(&site, "align.url")?;
+        ctx.http().check_url(&site, "align.url")?;
         ctx.align_api_auth()?.map(|auth| (site, auth))
     };
     jira_side::observe_pass(ctx, &SideChecks { service, align })
@@ -148,14 +148,14 @@ fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Res
 
 /// The consumer key, the private key on disk and every public key given or saved parse.
 fn check_keys(ctx: &Ctx) -> Result<()> {
-    if let Some(key) = &ctx.answers.keys.consumer_key {
+    if let Some(key) = &ctx.answers().keys.consumer_key {
         keys::check_consumer_key(key)
             .map_err(|reason| AppError::usage(format!("keys.consumer_key: {reason}")))?;
     }
     if key_source(ctx) == KeySource::Align {
-        if let Some(text) = &ctx.answers.keys.public_key {
+        if let Some(text) = &ctx.answers().keys.public_key {
             let origin = ctx
-                .answers
+                .answers()
                 .keys
                 .public_key_origin
                 .clone()
@@ -194,12 +194,12 @@ fn check_service(
         return Ok(None);
     };
     let username = ctx
-        .answers
+        .answers()
         .service_account
         .username
         .clone()
         .unwrap_or_default();
-    let project = ctx.answers.jira.test_project.clone().unwrap_or_default();
+    let project = ctx.answers().jira.test_project.clone().unwrap_or_default();
     match answer? {
         ServiceSignIn::SignedIn {
             name,

@@ -7,11 +7,11 @@ use url::Url;
 
 use super::keys::key_source;
 use crate::align::{AlignApi, AlignAuth};
-use crate::answers::{ConnectorAuth, KeySource, Secret};
 use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::Result;
 use crate::http::Result as ClientResult;
-use crate::jira::admin::{check_service_account, JiraAdmin, LinkStatus, ServiceSignIn};
+use crate::jira::admin::{check_service_account, LinkStatus, ServiceSignIn};
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
@@ -25,9 +25,7 @@ pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
     if let Some(facts) = &ctx.observed.server {
         return Ok(facts.clone());
     }
-    let (base, auth) = ctx.admin_parts()?;
-    ctx.http.check_url(&base, "jira.url")?;
-    let facts = observe::read_server(&JiraAdmin::new(&ctx.http, base, auth))?;
+    let facts = observe::read_server(&ctx.jira_admin()?)?;
     ctx.observed.server = Some(facts.clone());
     Ok(facts)
 }
@@ -52,13 +50,13 @@ pub struct SideReads {
 /// independent of the others). A failed link list is not kept: the step that
 /// needs the link reads it again and reports the failure there.
 pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
-    let (base, auth) = ctx.admin_parts()?;
-    ctx.http.check_url(&base, "jira.url")?;
+    let admin = ctx.jira_admin()?;
+    let base = ctx.jira_url()?;
     let align_url = ctx.align_url()?;
     let want_server = ctx.observed.server.is_none();
     let want_link = ctx.observed.link.is_none();
-    let http = &ctx.http;
-    let admin = JiraAdmin::new(http, base.clone(), auth);
+    // A clone shares the connection pool and the counters.
+    let http = &ctx.http().clone();
     let (server, link, service, align) = std::thread::scope(|s| {
         let link = want_link.then(|| s.spawn(|| observe::find_link(&admin, &align_url)));
         let service = side.service.as_ref().map(|(user, password, project)| {
@@ -94,8 +92,7 @@ pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
         return Ok(known.cloned());
     }
     let align = ctx.align_url()?;
-    let (base, auth) = ctx.admin_parts()?;
-    let found = observe::find_link(&JiraAdmin::new(&ctx.http, base, auth), &align)?;
+    let found = observe::find_link(&ctx.jira_admin()?, &align)?;
     ctx.observed.link = Some(found.clone());
     Ok(found)
 }
@@ -107,8 +104,7 @@ pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
             return Ok(status.clone());
         }
     }
-    let (base, auth) = ctx.admin_parts()?;
-    let status = JiraAdmin::new(&ctx.http, base, auth).link_status(link_id)?;
+    let status = ctx.jira_admin()?.link_status(link_id)?;
     if let Some(Some(link)) = &mut ctx.observed.link {
         link.status = Some(status.clone());
     }
@@ -133,14 +129,14 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     }
     let saved = ctx.state.consumer.as_ref();
     let key = ctx
-        .answers
+        .answers()
         .keys
         .consumer_key
         .clone()
         .or_else(|| saved.map(|c| c.key.clone()));
     let mut pem = saved.and_then(|c| c.public_key_pem.clone());
     if key_source(ctx) == KeySource::Align {
-        if let Some(given) = &ctx.answers.keys.public_key {
+        if let Some(given) = &ctx.answers().keys.public_key {
             pem = keys::parse_public_key(given)
                 .ok()
                 .map(|public| keys::public_key_to_pem(&public))
@@ -180,14 +176,13 @@ pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
 /// The change, its read-back into `ctx.observed`, and what the profile now owns.
 /// For a change already authorized (the preflight's temporary key and its undoing).
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
-    let (base, auth) = ctx.admin_parts()?;
+    let admin = ctx.jira_admin()?;
     // A consumer change for a link created earlier in the run goes on that link.
     let observed_link_id = ctx
         .observed
         .link
         .as_ref()
         .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
-    let admin = JiraAdmin::new(&ctx.http, base, auth);
     let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
     // Read back only what the write touched.
     match &applied {

@@ -6,8 +6,8 @@ use std::time::Instant;
 use rsa::RsaPublicKey;
 
 use super::Outcome;
-use crate::answers::{ConnectorAuth, KeySource};
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::prompt::Question;
@@ -19,22 +19,13 @@ pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22
 
 /// Who made the key pair: the answers file says, else what step 5 decided.
 pub fn key_source(ctx: &Ctx) -> KeySource {
-    ctx.answers
-        .keys
-        .source
-        .or(ctx.state.consumer.as_ref().and_then(|c| c.key_source))
-        .unwrap_or(KeySource::Generate)
+    ctx.key_source()
 }
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
 fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
-    let decided = ctx
-        .state
-        .consumer
-        .as_ref()
-        .is_some_and(|c| c.key_source.is_some());
-    if ctx.answers.keys.source.is_some() || decided || !ctx.prompter.interactive() {
-        return Ok(key_source(ctx));
+    if ctx.known(&inputs::KEY_SOURCE).is_some() || !ctx.interactive() {
+        return Ok(ctx.key_source());
     }
     ui::info(
         "Jira Align can make the key pair (Generate New Key on the connector form); align-link then installs its public key on the Jira link. Or align-link makes the pair and completes the OAuth handshake itself.",
@@ -46,8 +37,8 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     } else {
         0
     };
-    let choice = ctx.prompter.select(
-        "Who makes the RSA key pair?",
+    let choice = ctx.prompter().select(
+        inputs::KEY_SOURCE.prompt,
         &[
             "Jira Align (Generate New Key)",
             "align-link (its own key pair)",
@@ -59,7 +50,7 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     } else {
         KeySource::Generate
     };
-    ctx.answers.keys.source = Some(source);
+    ctx.remember(&inputs::KEY_SOURCE, source.as_str());
     Ok(source)
 }
 
@@ -67,7 +58,7 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
 /// before, else a fresh random one. A change resets the steps that used the old one.
 pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
     let previous = ctx.state.consumer.as_ref().map(|c| c.key.clone());
-    let key = match (&ctx.answers.keys.consumer_key, &previous) {
+    let key = match (&ctx.answers().keys.consumer_key, &previous) {
         (Some(given), _) => given.clone(),
         (None, Some(kept)) => kept.clone(),
         (None, None) => keys::generate_consumer_key(),
@@ -119,7 +110,7 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
         }
     }
     let keep = existing
-        && ctx.prompter.confirm(
+        && ctx.prompter().confirm(
             "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
             true,
         )?;
@@ -137,22 +128,17 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
 }
 
 fn wanted_bits(ctx: &Ctx) -> usize {
-    ctx.answers
+    ctx.answers()
         .keys
         .bits
         .map(|b| b as usize)
         .unwrap_or(keys::DEFAULT_KEY_BITS)
 }
 
-/// Whether step 5 will take align-link's own pair without asking.
+/// Whether step 5 will decide who makes the pair without asking (as
+/// `decide_key_source` does).
 fn source_decided(ctx: &Ctx) -> bool {
-    ctx.answers.keys.source.is_some()
-        || ctx
-            .state
-            .consumer
-            .as_ref()
-            .is_some_and(|c| c.key_source.is_some())
-        || !ctx.prompter.interactive()
+    ctx.known(&inputs::KEY_SOURCE).is_some() || !ctx.interactive()
 }
 
 /// At the start of a run: when this run will make a new key pair (align-link
@@ -245,8 +231,8 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
         "In the Jira Align connector, click Generate New Key and copy the public key it shows.",
     );
     let (text, origin) = match (
-        &ctx.answers.keys.public_key,
-        &ctx.answers.keys.public_key_origin,
+        &ctx.answers().keys.public_key,
+        &ctx.answers().keys.public_key_origin,
     ) {
         (Some(text), origin) => (
             text.clone(),
@@ -258,14 +244,14 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             .as_ref()
             .and_then(|c| c.public_key_pem.clone())
         {
-            Some(kept) if !ctx.prompter.interactive() => (kept, "the saved state".into()),
+            Some(kept) if !ctx.interactive() => (kept, "the saved state".into()),
             _ => {
                 let check = |value: &str| {
                     keys::parse_public_key(value)
                         .map(|_| ())
                         .map_err(|e| e.to_string())
                 };
-                let pasted = ctx.prompter.ask(
+                let pasted = ctx.prompter().ask(
                     &Question::new(
                         "keys.public_key",
                         "Paste Jira Align's public key (one line of base64 is fine)",
@@ -299,7 +285,7 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     )))
 }
 
-fn set_public_key(
+pub(crate) fn set_public_key(
     ctx: &mut Ctx,
     consumer_key: &str,
     source: KeySource,
@@ -330,7 +316,7 @@ fn set_public_key(
 /// pending, all saved first. A run killed after the new key is written then
 /// redoes step 5 from the key on disk, and never installs a public key whose
 /// private half is gone.
-fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
+pub(crate) fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
     ctx.state.record(
         5,
         StepStatus::Pending,

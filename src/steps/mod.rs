@@ -1,13 +1,13 @@
 //! The 24 steps of Atlassian's guide, as data. Each number here is the number in
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
-mod access;
+pub mod access;
 mod applink;
 mod approval;
 mod connector;
 pub mod consent;
 mod guided;
-mod handshake;
+pub mod handshake;
 mod incoming;
 pub mod jira_access;
 pub mod jira_side;
@@ -123,7 +123,7 @@ pub static STEPS: [Step; 24] = [
 /// Steps 13 to 20 exist for OAuth only; with a PAT or Basic they are skipped.
 fn oauth_only(ctx: &Ctx) -> Option<Outcome> {
     let auth = ctx.connector_auth();
-    (auth != crate::answers::ConnectorAuth::OAuth).then(|| {
+    (auth != crate::domain::ConnectorAuth::OAuth).then(|| {
         Outcome::Skipped(format!(
             "the connector signs in with {}: no OAuth consumer or handshake",
             auth.label()

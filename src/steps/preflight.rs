@@ -13,7 +13,6 @@ use super::handshake::obtain_access_token;
 use super::jira_side;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
-use crate::jira::service::{Credential, ServiceJira};
 use crate::keys;
 use crate::model::{diff, WantedConsumer};
 use crate::oauth::Signer;
@@ -87,18 +86,9 @@ pub fn prove_jira_side(
 
 fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof> {
     let (access, _) = obtain_access_token(ctx, signer)?;
-    let base = ctx.jira_url()?;
-    let jira = ServiceJira {
-        http: &ctx.http,
-        base: &base,
-        credential: Credential::OAuth {
-            signer,
-            token: &access.token,
-        },
-        problem_context: super::access::problem_context(ctx),
-    };
+    let jira = ctx.jira_with_token(signer, &access.token)?;
     let user = jira.myself()?;
-    let expected = ctx.answers.service_account.username.clone();
+    let expected = ctx.answers().service_account.username.clone();
     if let Some(expected) = expected.filter(|e| !e.eq_ignore_ascii_case(&user.name)) {
         return Err(AppError::failed(format!(
             "the authorization was approved by {}, not by the service account {expected}",

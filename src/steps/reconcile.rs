@@ -45,7 +45,7 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
 
 fn connector_method(ctx: &Ctx, changes: &mut Vec<Change>) {
     let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
-    if let (Some(given), Some(saved)) = (ctx.answers.connector.auth, saved) {
+    if let (Some(given), Some(saved)) = (ctx.answers().connector.auth, saved) {
         if given != saved {
             ui::warn(&format!(
                 "the connector's method changes from {} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
@@ -61,7 +61,7 @@ fn key_inputs(ctx: &Ctx, changes: &mut Vec<Change>) {
     let Some(saved) = ctx.state.consumer.as_ref() else {
         return;
     };
-    let answers = &ctx.answers.keys;
+    let answers = &ctx.answers().keys;
     if let Some(key) = &answers.consumer_key {
         if !saved.key.is_empty() && *key != saved.key {
             changes.push(key_change(4, "the consumer key"));
@@ -98,7 +98,7 @@ fn key_change(first: u8, what: &str) -> Change {
 /// Another Jira: the link, its consumer and the token were made on the old one.
 /// Step 4 shows the Jira URL for the connector form, step 7 checks the new Jira.
 fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
-    let (Some(given), Some(saved)) = (&ctx.answers.jira.url, &ctx.state.jira) else {
+    let (Some(given), Some(saved)) = (&ctx.answers().jira.url, &ctx.state.jira) else {
         return;
     };
     if same_site(&saved.url, given) {
@@ -127,7 +127,7 @@ fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
 /// are found by Jira Align's URL). Jira Align's own public key came from the old
 /// site's connector, so it must be taken again; a key pair of align-link's is kept.
 fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
-    let given = match (&ctx.answers.align.url, &ctx.state.align) {
+    let given = match (&ctx.answers().align.url, &ctx.state.align) {
         (Some(given), Some(saved)) if !same_site(&saved.url, given) => given.clone(),
         _ => return,
     };

@@ -7,11 +7,10 @@ use super::access::{check_account, client, service_access, ServiceAccess};
 use super::guided::guide;
 use super::Outcome;
 use crate::align::{AlignApi, Feature};
-use crate::answers::ConnectorAuth;
 use crate::context::Ctx;
+use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
-use crate::jira::admin::JiraAdmin;
 use crate::state::StepStatus;
 use crate::ui;
 
@@ -100,12 +99,12 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     }
     let site = ctx.align_url()?;
     let timeout = Duration::from_secs(u64::from(
-        ctx.answers
+        ctx.answers()
             .align
             .sync_timeout_secs
             .unwrap_or(DEFAULT_SYNC_TIMEOUT_SECS),
     ));
-    let api = AlignApi::new(&ctx.http, site, auth);
+    let api = AlignApi::new(ctx.http(), site, auth);
     match wait_for_features(&api, &key, timeout)? {
         Some(features) => {
             let keys: Vec<&str> = features
@@ -172,8 +171,7 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
         return Ok(format!("project {key} visible, {} issue(s)", found.total));
     }
     // Jira Align holds the token: the administrator can at least confirm the project exists.
-    let (base, admin_auth) = ctx.admin_parts()?;
-    match JiraAdmin::new(&ctx.http, base, admin_auth).project(key)? {
+    match ctx.jira_admin()?.project(key)? {
         Some(project) => {
             ui::ok(&format!(
                 "project {} \"{}\" exists; the service account needs Browse Projects on it",
@@ -187,7 +185,7 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
 
 fn cannot_see(ctx: &Ctx, key: &str) -> AppError {
     let account = ctx
-        .answers
+        .answers()
         .service_account
         .username
         .clone()

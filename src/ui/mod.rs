@@ -136,6 +136,12 @@ pub fn warn(text: &str) {
     eprintln!("Warning: {text}");
 }
 
+/// A note about the run's surroundings (where the stand-ins listen, where the
+/// state is), on stderr, so that stdout stays the command's own output (`--json`).
+pub fn note(text: &str) {
+    eprintln!("{text}");
+}
+
 /// An error at the command boundary, on stderr.
 pub fn error(text: &str) {
     eprintln!("{text}");

@@ -52,6 +52,33 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// Seconds since the epoch from `YYYY-MM-DDTHH:MM:SSZ` (what `rfc3339` writes);
+/// None for any other text.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Seconds the server's clock is ahead of ours (negative: behind), from an HTTP `Date`
 /// header. The header truncates to the second, so on average the server's clock
 /// is half a second past it: add that before rounding.
@@ -103,6 +130,15 @@ mod tests {
         assert_eq!(skew_from_date_header(&ahead, local), Some(90));
         assert_eq!(skew_from_date_header(&behind, local), Some(-400));
         assert_eq!(skew_from_date_header("yesterday", local), None);
+    }
+
+    #[test]
+    fn parses_what_it_writes() {
+        for secs in [0, 951_782_400, 1_795_996_799, 4_102_444_800] {
+            assert_eq!(parse_rfc3339(&rfc3339(secs)), Some(secs as i64));
+        }
+        assert_eq!(parse_rfc3339("2026-13-01T00:00:00Z"), None);
+        assert_eq!(parse_rfc3339("soon"), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use align_link::answers::{Answers, Approval, ConnectorAuth, KeySource};
+use align_link::answers::Answers;
+use align_link::domain::{Approval, ConnectorAuth, KeySource};
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml")

@@ -26,7 +26,10 @@ fn check(code: &str, reply: Reply, ctx: ProblemContext, remedy: &[&str]) {
         problems::http_status(code),
         "status of {code}"
     );
-    let err = align_link::error::AppError::from(problem.to_error(&ctx));
+    let err = align_link::error::AppError::from(align_link::http::ClientError::oauth(
+        problem,
+        ctx.clone(),
+    ));
     assert!(err.message.contains(&format!("oauth_problem={code}")));
     let hint = err.hint.unwrap();
     assert!(

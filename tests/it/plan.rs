@@ -124,3 +124,20 @@ fn plan_says_where_setup_would_stop_before_changing_jira() {
     );
     assert_eq!(env.jira.write_count(), 0);
 }
+
+/// Under `--sandbox` the stand-ins' addresses are notes on stderr, so `--json`
+/// leaves stdout one JSON document a script can parse.
+#[test]
+fn plan_json_under_sandbox_is_clean_json_on_stdout() {
+    let output = assert_cmd::Command::cargo_bin("align-link")
+        .unwrap()
+        .args(["plan", "--sandbox", "--json"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_success(&output);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|err| panic!("{err}: {}", stdout(&output)));
+    assert_eq!(plan["schema"], 1, "{plan}");
+    assert!(stderr(&output).contains("Sandbox: Jira stand-in at"));
+}

@@ -135,3 +135,39 @@ fn step_5_takes_jira_aligns_pasted_key_outside_the_sandbox() {
     assert_eq!(consumer.key_source, Some(KeySource::Align));
     assert!(consumer.fingerprint.unwrap().starts_with("SHA256:"));
 }
+
+/// An input resolves from the answers file, else this run's answer, else the
+/// saved state, else a question (once), and a typed answer passes the answers
+/// file's rule and never lands in the answers.
+#[test]
+fn inputs_resolve_in_order_and_answers_stay_as_read() {
+    use align_link::context::inputs;
+    let dir = tempfile::tempdir().unwrap();
+    let script = Scripted::new(vec![
+        Reply::text("jira.test_project", " align "),
+        Reply::text("align.application_name", "Align (prod)"),
+    ]);
+    let mut ctx = context(&dir, &script, false);
+    // Given in the file: never asked.
+    assert_eq!(
+        ctx.jira_url().unwrap().as_str(),
+        "https://jira.example.com/"
+    );
+    assert_eq!(ctx.test_project().unwrap(), "ALIGN");
+    assert_eq!(ctx.test_project().unwrap(), "ALIGN", "asked once per run");
+    assert_eq!(ctx.answers().jira.test_project, None);
+    assert_eq!(ctx.application_name().unwrap(), "Align (prod)");
+    assert_eq!(ctx.answers().align.application_name, None);
+    // Saved by an earlier run: used without asking.
+    assert_eq!(ctx.connector_name(), inputs::DEFAULT_CONNECTOR_NAME);
+    ctx.state.align = Some(align_link::state::AlignFacts {
+        url: "https://acme.jiraalign.com".to_string(),
+        connector_name: "Saved".to_string(),
+        connector_auth: Some(ConnectorAuth::Pat),
+        connector_id: None,
+    });
+    assert_eq!(ctx.connector_name(), "Saved");
+    assert_eq!(ctx.connector_auth(), ConnectorAuth::Pat);
+    assert_eq!(ctx.key_source(), KeySource::Generate);
+    assert!(script.remaining().is_empty(), "{:?}", script.remaining());
+}

@@ -269,9 +269,10 @@ fn sandbox_setup_needs_no_answers_file() {
         .unwrap();
     assert_success(&output);
     let out = stdout(&output);
+    let notes = stderr(&output);
     assert!(
-        out.contains("Sandbox: Jira stand-in at http://127.0.0.1:"),
-        "{out}"
+        notes.contains("Sandbox: Jira stand-in at http://127.0.0.1:"),
+        "the stand-ins' addresses are noted on stderr: {notes}"
     );
     assert!(out.contains("acts as svc-jira-align"), "{out}");
     assert!(

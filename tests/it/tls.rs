@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 
 use support::{assert_exit, assert_success, stderr, Env};
 
-struct Relay(Child);
+pub struct Relay(Child);
 
 impl Drop for Relay {
     fn drop(&mut self) {
@@ -34,7 +34,7 @@ fn openssl(dir: &Path, args: &[&str]) {
 
 /// A private CA (`ca.pem`) and a server certificate for 127.0.0.1 that it signed
 /// (`server.pem`, key `key.pem`), as a company PKI would issue.
-fn make_certificates(dir: &Path) {
+pub fn make_certificates(dir: &Path) {
     openssl(
         dir,
         &[
@@ -96,7 +96,7 @@ fn make_certificates(dir: &Path) {
 }
 
 /// Starts the relay; returns it with its port.
-fn start_relay(dir: &Path, target: &str) -> (Relay, u16) {
+pub fn start_relay(dir: &Path, target: &str) -> (Relay, u16) {
     let target_port = target.rsplit(':').next().unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/tls_proxy.py");
     let mut child = Command::new("python3")

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use support::{assert_exit, assert_success, stderr, stdout, Env};
+use support::{assert_exit, assert_success, stderr, Env};
 
 /// Without the checks a FIFO would hang the run: this fails the test instead.
 const NO_HANG: Duration = Duration::from_secs(30);
@@ -221,10 +221,11 @@ fn sandbox_state_is_removed_on_exit_after_a_failure_and_after_a_kill() {
     // Step 7 succeeds (and writes state); step 13 fails: no consumer key yet.
     let output = sandbox(&["step", "7"]);
     assert_success(&output);
+    // The sandbox's notes go to stderr (stdout may be one JSON document).
     assert!(
-        stdout(&output).contains("(removed on exit)"),
+        stderr(&output).contains("(removed on exit)"),
         "{}",
-        stdout(&output)
+        stderr(&output)
     );
     assert_eq!(sandbox_dirs(tmp.path()), Vec::<String>::new());
     let output = sandbox(&["step", "13"]);

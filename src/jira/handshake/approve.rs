@@ -11,10 +11,10 @@ use url::Url;
 use super::login::{log_in, stop_for_a_person, Session};
 use super::page::{self, Page, XSRF_COOKIE};
 use super::{Approver, AUTHORIZE_PATH};
-use crate::answers::Secret;
 use crate::callback::CallbackListener;
+use crate::domain::Secret;
 use crate::error::{AppError, Result};
-use crate::http::{Auth, Http, Request, Response};
+use crate::http::{Auth, ClientError, Http, Request, Response};
 use crate::jira::endpoint;
 use crate::oauth::OAuthProblem;
 
@@ -175,8 +175,7 @@ fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
         .hint("Jira's XSRF check or the account's rights refused the form: rerun step 17; if it persists, set oauth.approval = \"browser\" and approve in a browser."));
     }
     if let Some(problem) = page_problem(answer) {
-        return Err(problem
-            .to_error(&Default::default())
+        return Err(ClientError::oauth(problem, Default::default())
             .context("approving the authorization")
             .into());
     }
@@ -218,8 +217,7 @@ fn page_problem(page: &Response) -> Option<OAuthProblem> {
 /// names its OAuth problem gets that problem's remedy; otherwise the usual causes.
 fn authorize_page_error(page: &Response) -> AppError {
     if let Some(problem) = page_problem(page) {
-        return problem
-            .to_error(&Default::default())
+        return ClientError::oauth(problem, Default::default())
             .context("loading the authorize page")
             .into();
     }

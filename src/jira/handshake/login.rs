@@ -7,7 +7,7 @@ use reqwest::Method;
 use url::Url;
 
 use super::page::{self, XSRF_COOKIE};
-use crate::answers::Secret;
+use crate::domain::Secret;
 use crate::error::{AppError, Result};
 use crate::http::{Http, Request, Response};
 use crate::jira::endpoint;

@@ -70,7 +70,7 @@ impl Provider<'_> {
         let response =
             expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
         parse_token_response(&response.body).map_err(|err| {
-            let err = match err.context(what) {
+            let err = match ClientError::from(err).context(what) {
                 // Only the caller knows what explains a problem: give it the context.
                 ClientError::OAuth(mut failure) => {
                     failure.context = self.problem_context.clone();

@@ -1,0 +1,105 @@
+//! `align-link doctor`: the live checks of `crate::doctor`, printed as text or
+//! JSON. Read-only: it takes no run lock, writes no state, and needs no state at
+//! all when the answers file gives the URLs and credentials (the link is found
+//! by its URL).
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::{print_json, state_dir, JSON_SCHEMA};
+use crate::answers::Answers;
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::doctor::{self, Check, Verdict};
+use crate::error::Result;
+use crate::prompt::{NonInteractive, Prompter, Terminal};
+use crate::store::Store;
+use crate::ui;
+use crate::ui::log::OperatorLog;
+
+pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
+    let mut ctx = open_read_only(config)?;
+    let checks = doctor::run_all(&mut ctx);
+    let code = doctor::exit_code(&checks);
+    let count = |verdict: Verdict| checks.iter().filter(|c| c.verdict == verdict).count();
+    if as_json {
+        print_json(&json!({
+            "schema": JSON_SCHEMA,
+            "profile": ctx.config.profile,
+            "ok": code == 0,
+            "counts": {
+                "pass": count(Verdict::Pass),
+                "warn": count(Verdict::Warn),
+                "fail": count(Verdict::Fail),
+                "skip": count(Verdict::Skip),
+            },
+            "checks": checks.iter().map(Check::json).collect::<Vec<_>>(),
+        }));
+        return Ok(code);
+    }
+    for check in &checks {
+        let mark = match check.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "WARN",
+            Verdict::Fail => "FAIL",
+            Verdict::Skip => "skip",
+        };
+        ui::hanging(&format!("{mark}  {}: {}", check.title, check.detail), 6);
+        if let Some(fix) = &check.fix {
+            ui::hanging(&format!("      Fix: {fix}"), 11);
+        }
+    }
+    crate::outln!();
+    crate::outln!(
+        "{} passed, {} warning(s), {} failed, {} skipped",
+        count(Verdict::Pass),
+        count(Verdict::Warn),
+        count(Verdict::Fail),
+        count(Verdict::Skip)
+    );
+    Ok(code)
+}
+
+/// A context over the profile's state as it is (or an empty state when the
+/// profile has none), without the run lock or reconciliation, which may write.
+fn open_read_only(config: RunConfig) -> Result<Ctx> {
+    let answers = match &config.answers {
+        Some(path) => Answers::load(path)?,
+        None => {
+            super::profiles::check_known(&config)?;
+            Answers::empty()
+        }
+    };
+    for warning in &answers.warnings {
+        ui::warn(warning);
+    }
+    let log = match &config.log {
+        Some(path) => Some(Arc::new(OperatorLog::open(path)?)),
+        None => None,
+    };
+    if let Some(log) = &log {
+        ui::log::activate(log.clone());
+    }
+    let dir = state_dir(&config)?;
+    let store = if dir.is_dir() {
+        let (store, warnings) = Store::open_with_warnings(&dir)?;
+        for warning in &warnings {
+            ui::warn(warning);
+        }
+        store
+    } else {
+        // No local state: an empty, throwaway one (nothing is kept).
+        let mut store = Store::open(&crate::store::fresh_sandbox_dir(&std::env::temp_dir()))?;
+        store.remove_when_dropped();
+        store
+    };
+    let prompter: Box<dyn Prompter> = if config.non_interactive {
+        Box::new(NonInteractive)
+    } else {
+        Box::new(Terminal)
+    };
+    let mut ctx = Ctx::new(config, answers, store, prompter, None)?;
+    super::observe::attach(ctx.http_mut(), log);
+    Ok(ctx)
+}

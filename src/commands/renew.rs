@@ -1,0 +1,231 @@
+//! `align-link renew`: a new key pair under the same consumer key (or Jira Align's
+//! new public key), installed on the link by steps 13-15 (the model's change and
+//! read-back), then the handshake of steps 17-20 again and a signed call with the
+//! new token. The old token is dropped before anything is installed.
+//!
+//! Order matters: the new private key is saved before its public half goes on the
+//! link (`forget_public_half` first), so a run killed at any point leaves a
+//! profile that `align-link setup` repairs, never a link holding a key whose
+//! private half is gone.
+
+use std::time::Instant;
+
+use rsa::RsaPublicKey;
+
+use super::open_context;
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource};
+use crate::error::{AppError, Result};
+use crate::keys;
+use crate::model::{Action, Change, ChangeKind, Ownership, Values};
+use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::steps::keys::{forget_public_half, key_source, set_public_key};
+use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
+use crate::{outln, ui};
+
+/// Steps that follow the Jira Align connector rather than the key: kept as they were.
+const KEPT_STEPS: [u8; 5] = [16, 21, 22, 23, 24];
+
+pub fn run(config: RunConfig) -> Result<i32> {
+    let mut ctx = open_context(config)?;
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::OAuth {
+        return Err(AppError::failed(format!(
+            "the connector signs in with {}: there is no key pair or OAuth token to renew",
+            auth.label()
+        ))
+        .hint("Make a new token or password for the service account in Jira, then in Jira Align: Deactivate the connector, enter it, Save, Activate."));
+    }
+    let consumer_key = ctx.consumer_key()?;
+    // Everything read-only before the first change, here or in Jira: a failure
+    // leaves the working key, token and link as they were.
+    crate::steps::jira_access::ensure_validated(&mut ctx)?;
+    if jira_side::link(&mut ctx)?.is_none() {
+        return Err(AppError::failed(format!(
+            "Jira has no application link to {}: there is nothing to renew",
+            ctx.align_url()?
+        ))
+        .hint("Run `align-link setup` to make the link, its consumer and the token."));
+    }
+    let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
+        .iter()
+        .filter_map(|n| ctx.state.steps.get(&n.to_string()).map(|r| (*n, r.clone())))
+        .collect();
+    let old_fingerprint = ctx
+        .state
+        .consumer
+        .as_ref()
+        .and_then(|c| c.fingerprint.clone());
+    let source = key_source(&ctx);
+    match source {
+        KeySource::Generate => new_key_pair(&mut ctx, &consumer_key)?,
+        KeySource::Align => align_key(&mut ctx, &consumer_key, old_fingerprint.as_deref())?,
+    }
+    // The old token belongs to the old key: dropped here, and in Jira with the
+    // consumer it was issued to, before the new key is installed.
+    ctx.store.remove(ACCESS_TOKEN_FILE)?;
+    ctx.state.token = None;
+    ctx.save()?;
+    remove_old_consumer(&mut ctx)?;
+    ui::ok("the old access token is dropped (here, and in Jira with the old consumer)");
+    let numbers: &[u8] = match source {
+        KeySource::Generate => &[13, 14, 15, 17, 18, 19, 20],
+        KeySource::Align => &[13, 14, 15],
+    };
+    let steps: Vec<&Step> = numbers.iter().filter_map(|n| by_number(*n)).collect();
+    runner::run(&mut ctx, &steps, false)?;
+    let new_fingerprint = ctx
+        .state
+        .consumer
+        .as_ref()
+        .and_then(|c| c.fingerprint.clone());
+    if source == KeySource::Generate {
+        let account = handshake::signed_myself(&mut ctx)?;
+        ui::ok(&format!(
+            "verified: a call signed with the new key and token acts as {account}"
+        ));
+    }
+    for (number, record) in kept {
+        ctx.state.steps.insert(number.to_string(), record);
+    }
+    ctx.save()?;
+    outln!();
+    outln!(
+        "Renewed: consumer key {consumer_key}, public key {} (was {}).",
+        new_fingerprint.as_deref().unwrap_or("(unknown)"),
+        old_fingerprint.as_deref().unwrap_or("(unknown)")
+    );
+    if source == KeySource::Align {
+        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `align-link doctor`.");
+    }
+    Ok(0)
+}
+
+/// Jira removes every token issued to a consumer with it; a PUT of the same
+/// consumer key would keep them. Consent is asked when the consumer is not ours.
+fn remove_old_consumer(ctx: &mut Ctx) -> Result<()> {
+    let Some(link) = jira_side::link(ctx)? else {
+        return Err(crate::context::needs_step(9, "the application link"));
+    };
+    let Some(held) = &link.consumer else {
+        return Ok(());
+    };
+    let change = Change {
+        kind: ChangeKind::DeleteConsumer,
+        action: Action::DeleteConsumer {
+            link_id: link.id().to_string(),
+        },
+        description: format!(
+            "remove the link's consumer {} ({}) and every token Jira issued to it",
+            held.key,
+            held.fingerprint
+                .as_deref()
+                .unwrap_or("no readable public key")
+        ),
+        old: Some(Values {
+            consumer_key: Some(held.key.clone()),
+            fingerprint: held.fingerprint.clone(),
+            ..Values::default()
+        }),
+        new: None,
+        destructive: true,
+        ours: Ownership::from_state(&ctx.state).owns_consumer(&held.key),
+    };
+    consent::apply_change(ctx, &change)?;
+    ui::ok(&format!("done: {}", change.description));
+    Ok(())
+}
+
+/// A fresh pair of the old size: the old public half forgotten and the new
+/// private key saved before anything goes to Jira.
+fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
+    let bits = ctx
+        .state
+        .consumer
+        .as_ref()
+        .and_then(|c| c.bits)
+        .or(ctx.answers().keys.bits.map(|b| b as usize))
+        .unwrap_or(keys::DEFAULT_KEY_BITS);
+    let started = Instant::now();
+    let private = keys::generate_private_key(bits)?;
+    forget_public_half(ctx)?;
+    ctx.store.write_secret(
+        PRIVATE_KEY_FILE,
+        keys::private_key_to_pem(&private).as_bytes(),
+    )?;
+    let public = RsaPublicKey::from(&private);
+    let fingerprint = keys::fingerprint(&public);
+    set_public_key(
+        ctx,
+        consumer_key,
+        KeySource::Generate,
+        &keys::public_key_to_pem(&public),
+        &fingerprint,
+        Some(bits),
+    )?;
+    ctx.record(
+        5,
+        StepStatus::Done,
+        Some(format!("renewed: {bits}-bit key pair, {fingerprint}")),
+    )?;
+    ui::ok(&format!(
+        "made a new {bits}-bit key pair in {:.1} s ({fingerprint}); private key saved (mode 0600)",
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Jira Align's new public key ("Generate New Key" on the connector), from the
+/// answers file or pasted; the same key as before is refused.
+fn align_key(ctx: &mut Ctx, consumer_key: &str, old: Option<&str>) -> Result<()> {
+    let text = match ctx.answers().keys.public_key.clone() {
+        Some(text) => text,
+        None if ctx.interactive() => {
+            ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");
+            let check = |value: &str| {
+                keys::parse_public_key(value)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            };
+            ctx.prompter().ask(
+                &crate::prompt::Question::new(
+                    "keys.public_key",
+                    "Paste Jira Align's new public key",
+                )
+                .validate(&check),
+            )?
+        }
+        None => return Err(crate::prompt::missing_answer("keys.public_key")
+            .hint("Click Generate New Key on Jira Align's connector and put the public key it shows in keys.public_key.")),
+    };
+    let public = keys::parse_public_key(&text).map_err(|err| {
+        AppError::usage(format!("keys.public_key: {err}"))
+            .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
+    })?;
+    let fingerprint = keys::fingerprint(&public);
+    if old == Some(fingerprint.as_str()) {
+        return Err(AppError::usage(format!(
+            "keys.public_key is the key the link holds already ({fingerprint})"
+        ))
+        .hint(
+            "Click Generate New Key on Jira Align's connector first, and give the new public key.",
+        ));
+    }
+    forget_public_half(ctx)?;
+    set_public_key(
+        ctx,
+        consumer_key,
+        KeySource::Align,
+        &keys::public_key_to_pem(&public),
+        &fingerprint,
+        None,
+    )?;
+    ctx.record(
+        5,
+        StepStatus::Done,
+        Some(format!("renewed: Jira Align's public key, {fingerprint}")),
+    )?;
+    ui::ok(&format!("Jira Align's new public key: {fingerprint}"));
+    Ok(())
+}

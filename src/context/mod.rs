@@ -1,0 +1,351 @@
+//! Everything a step needs, gathered once per run: the validated configuration,
+//! the answers file, the saved state, the prompter and the one HTTP client.
+//! Inputs come from the answers file first, then the saved state, then a question.
+
+pub mod inputs;
+pub mod service;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rsa::RsaPrivateKey;
+use url::Url;
+
+use crate::align::{AlignApi, AlignAuth};
+use crate::answers::Answers;
+use crate::config::RunConfig;
+use crate::domain::{ConnectorAuth, KeySource, Secret};
+use crate::error::{AppError, Result};
+use crate::http::Http;
+use crate::jira::admin::{AdminAuth, JiraAdmin};
+use crate::oauth::Signer;
+use crate::prompt::{Prompter, Question};
+use crate::sandbox::Sandbox;
+use crate::state::{State, StepStatus, PRIVATE_KEY_FILE, STATE_FILE};
+use crate::store::Store;
+
+pub use inputs::{Input, DEFAULT_APPLICATION_NAME, DEFAULT_CONNECTOR_NAME};
+
+/// `state` and `store` stay public: steps record their own facts in the state and
+/// keep their own files; everything else is handed out resolved.
+pub struct Ctx {
+    pub config: RunConfig,
+    answers: Answers,
+    pub store: Store,
+    pub state: State,
+    prompter: Box<dyn Prompter>,
+    http: Http,
+    /// Keeps the in-process stand-ins alive for the run (`--sandbox`).
+    sandbox: Option<Sandbox>,
+    admin_auth: Option<AdminAuth>,
+    /// Values asked for in this run, by answers-file key; the answers stay as read.
+    resolved: HashMap<&'static str, String>,
+    /// `align-link step N`: the operator asked for this one step.
+    pub single_step: bool,
+    /// What was read from Jira in this run; refreshed only after a write.
+    pub observed: crate::model::Observation,
+    /// The key pair being made on its own thread (`steps::keys::start_early`).
+    pub pending_key: Option<crate::keys::PendingKey>,
+}
+
+impl Ctx {
+    pub fn new(
+        config: RunConfig,
+        answers: Answers,
+        store: Store,
+        prompter: Box<dyn Prompter>,
+        sandbox: Option<Sandbox>,
+    ) -> Result<Ctx> {
+        let state: State = store.load(STATE_FILE)?;
+        let http = Http::new(config.http.clone())?;
+        Ok(Ctx {
+            config,
+            answers,
+            store,
+            state,
+            prompter,
+            http,
+            sandbox,
+            admin_auth: None,
+            resolved: HashMap::new(),
+            single_step: false,
+            observed: Default::default(),
+            pending_key: None,
+        })
+    }
+
+    /// The answers file as read; what a question resolved is in [`Ctx::value`].
+    pub fn answers(&self) -> &Answers {
+        &self.answers
+    }
+
+    pub fn prompter(&mut self) -> &mut dyn Prompter {
+        self.prompter.as_mut()
+    }
+
+    /// The prompter beside the state and store, for a driver that asks and records.
+    pub fn prompter_with_state(&mut self) -> (&mut dyn Prompter, &mut State, &Store) {
+        (self.prompter.as_mut(), &mut self.state, &self.store)
+    }
+
+    pub fn interactive(&self) -> bool {
+        self.prompter.interactive()
+    }
+
+    /// The run's one HTTP client; the Jira and Jira Align clients below share it.
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
+    /// For attaching observers before the first request.
+    pub fn http_mut(&mut self) -> &mut Http {
+        &mut self.http
+    }
+
+    pub fn sandbox(&self) -> Option<&Sandbox> {
+        self.sandbox.as_ref()
+    }
+
+    /// Saves the state atomically; called after every change so a kill loses nothing.
+    pub fn save(&self) -> Result<()> {
+        self.store.save(STATE_FILE, &self.state)
+    }
+
+    pub fn record(&mut self, step: u8, status: StepStatus, detail: Option<String>) -> Result<()> {
+        self.state.record(step, status, detail);
+        self.save()
+    }
+
+    /// An input's value without asking: the answers file, else what this run
+    /// resolved, else the saved state.
+    pub fn known(&self, input: &Input) -> Option<String> {
+        (input.given)(&self.answers)
+            .or_else(|| self.resolved.get(input.key).cloned())
+            .or_else(|| (input.saved)(&self.state))
+    }
+
+    /// An input's value: [`Ctx::known`], else a question (its default offered);
+    /// under `--yes` a missing answer names the key to add.
+    pub fn value(&mut self, input: &Input) -> Result<String> {
+        self.value_asked_as(input, input.prompt)
+    }
+
+    /// [`Ctx::value`] with a question worded for this moment.
+    pub fn value_asked_as(&mut self, input: &Input, prompt: &str) -> Result<String> {
+        if let Some(value) = self.known(input) {
+            return Ok(value);
+        }
+        let check = |value: &str| (input.check)(value).map(|_| ());
+        let mut question = Question::new(input.key, prompt).validate(&check);
+        if let Some(default) = (input.default)(&self.state) {
+            question = question.default(default);
+        }
+        if input.secret {
+            question = question.secret();
+        }
+        let answer = self.prompter.ask(&question)?;
+        let value = (input.check)(&answer)
+            .map_err(|reason| AppError::usage(format!("{}: {reason}", input.key)))?;
+        self.resolved.insert(input.key, value.clone());
+        Ok(value)
+    }
+
+    /// Keeps a choice made in this run (a value picked from a list).
+    pub fn remember(&mut self, input: &'static Input, value: &str) {
+        self.resolved.insert(input.key, value.to_string());
+    }
+
+    fn url_value(&mut self, input: &'static Input) -> Result<Url> {
+        let text = self.value(input)?;
+        parse_url(&text, input.key)
+    }
+
+    pub fn jira_url(&mut self) -> Result<Url> {
+        self.url_value(&inputs::JIRA_URL)
+    }
+
+    pub fn align_url(&mut self) -> Result<Url> {
+        self.url_value(&inputs::ALIGN_URL)
+    }
+
+    pub fn application_name(&mut self) -> Result<String> {
+        self.value(&inputs::APPLICATION_NAME)
+    }
+
+    /// Never asks: the name given, chosen or saved, else the default.
+    pub fn connector_name(&self) -> String {
+        self.known(&inputs::CONNECTOR_NAME)
+            .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string())
+    }
+
+    pub fn test_project(&mut self) -> Result<String> {
+        self.value(&inputs::TEST_PROJECT)
+    }
+
+    /// The administrator's credentials: a personal access token, or Basic.
+    pub fn admin_auth(&mut self) -> Result<AdminAuth> {
+        if let Some(auth) = &self.admin_auth {
+            return Ok(auth.clone());
+        }
+        let token = self.known(&inputs::ADMIN_TOKEN);
+        let username = self.known(&inputs::ADMIN_USERNAME);
+        let auth = if let Some(token) = token {
+            AdminAuth::Token(Secret::new(token))
+        } else if let Some(username) = username {
+            let password = self.password(&inputs::ADMIN_PASSWORD, &username)?;
+            AdminAuth::Basic { username, password }
+        } else if !self.prompter.interactive() {
+            return Err(crate::prompt::missing_answer("jira.admin_token")
+                .hint("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
+        } else {
+            let choice = self.prompter.select(
+                "How should align-link sign in to Jira as an administrator?",
+                &[
+                    "Personal access token (recommended)",
+                    "Username and password (Basic)",
+                ],
+                0,
+            )?;
+            if choice == 0 {
+                AdminAuth::Token(Secret::new(self.value(&inputs::ADMIN_TOKEN)?))
+            } else {
+                let username = self.value(&inputs::ADMIN_USERNAME)?;
+                let password = self.password(&inputs::ADMIN_PASSWORD, &username)?;
+                AdminAuth::Basic { username, password }
+            }
+        };
+        self.admin_auth = Some(auth.clone());
+        Ok(auth)
+    }
+
+    /// A password input, asked as "Jira password for USER".
+    pub fn password(&mut self, input: &'static Input, username: &str) -> Result<Secret> {
+        let prompt = format!("Jira password for {username}");
+        self.value_asked_as(input, &prompt).map(Secret::new)
+    }
+
+    /// A secret input as a [`Secret`].
+    pub fn secret(&mut self, input: &'static Input) -> Result<Secret> {
+        self.value(input).map(Secret::new)
+    }
+
+    /// The Jira URL and admin credentials. Kept while other branches still build
+    /// their own client; new code takes [`Ctx::jira_admin`].
+    pub fn admin_parts(&mut self) -> Result<(Url, AdminAuth)> {
+        Ok((self.jira_url()?, self.admin_auth()?))
+    }
+
+    /// Jira's REST API as the administrator, at the Jira URL.
+    pub fn jira_admin(&mut self) -> Result<JiraAdmin> {
+        let base = self.jira_url()?;
+        self.http.check_url(&base, "jira.url")?;
+        let auth = self.admin_auth()?;
+        Ok(JiraAdmin::new(&self.http, base, auth))
+    }
+
+    /// How Jira Align's connector signs in to Jira: the answers file, else what
+    /// step 4 chose or recorded, else OAuth.
+    pub fn connector_auth(&self) -> ConnectorAuth {
+        self.known(&inputs::CONNECTOR_AUTH)
+            .and_then(|word| {
+                inputs::parse_choice(&word, &ConnectorAuth::ALL, ConnectorAuth::as_str)
+            })
+            .unwrap_or(ConnectorAuth::OAuth)
+    }
+
+    /// Who makes the key pair: the answers file, else what step 5 chose or
+    /// recorded, else align-link.
+    pub fn key_source(&self) -> KeySource {
+        self.known(&inputs::KEY_SOURCE)
+            .and_then(|word| inputs::parse_choice(&word, &KeySource::ALL, KeySource::as_str))
+            .unwrap_or(KeySource::Generate)
+    }
+
+    /// Credentials for Jira Align's REST API: the answers file's token, else (in a
+    /// terminal, asked once per run) a token the operator pastes; none is fine.
+    pub fn align_api_auth(&mut self) -> Result<Option<AlignAuth>> {
+        let input = &inputs::ALIGN_API_TOKEN;
+        if self.known(input).is_none() && self.prompter.interactive() {
+            // An empty answer is remembered too: asked at most once per run.
+            self.value(input)?;
+        }
+        let token = self.known(input).filter(|t| !t.is_empty()).map(Secret::new);
+        Ok(token.map(|token| match &self.answers.align.api_email {
+            Some(email) => AlignAuth::Basic {
+                email: email.clone(),
+                token,
+            },
+            None => AlignAuth::Bearer(token),
+        }))
+    }
+
+    /// Jira Align's REST API at `align.url` ([`Ctx::align_api_auth`] may ask for
+    /// the token); `None` when there is none.
+    pub fn align_api(&mut self) -> Result<Option<AlignApi>> {
+        let site = self.align_url()?;
+        self.http.check_url(&site, "align.url")?;
+        Ok(self
+            .align_api_auth()?
+            .map(|auth| AlignApi::new(&self.http, site, auth)))
+    }
+
+    /// [`Ctx::align_api`] without asking: `None` unless a token is already known.
+    pub fn align_api_if_given(&mut self) -> Result<Option<AlignApi>> {
+        if self.known(&inputs::ALIGN_API_TOKEN).is_none() {
+            return Ok(None);
+        }
+        self.align_api()
+    }
+
+    /// The consumer key chosen at step 4.
+    pub fn consumer_key(&self) -> Result<String> {
+        self.state
+            .consumer
+            .as_ref()
+            .map(|c| c.key.clone())
+            .ok_or_else(|| needs_step(4, "the consumer key"))
+    }
+
+    pub fn private_key(&self) -> Result<Arc<RsaPrivateKey>> {
+        let pem = self
+            .store
+            .read_secret(PRIVATE_KEY_FILE)?
+            .ok_or_else(|| needs_step(5, "the RSA private key"))?;
+        crate::keys::private_key_from_pem(&pem).map(Arc::new).map_err(|reason| {
+            AppError::failed(format!(
+                "{}: {reason}",
+                self.store.dir().join(PRIVATE_KEY_FILE).display()
+            ))
+            .hint("Restore the file from a backup, or delete it and rerun step 5 (then steps 13-20 for the new key).")
+        })
+    }
+
+    pub fn signer(&self) -> Result<Signer> {
+        Ok(Signer::new(self.consumer_key()?, self.private_key()?))
+    }
+
+    pub fn link_id(&self) -> Result<String> {
+        self.state
+            .link
+            .as_ref()
+            .map(|link| link.id.clone())
+            .ok_or_else(|| needs_step(9, "the application link"))
+    }
+}
+
+/// The error for a step whose input another step provides.
+pub fn needs_step(step: u8, what: &str) -> AppError {
+    AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
+        "Run `align-link step {step}` first, or `align-link setup` to run every step in order."
+    ))
+}
+
+/// A base URL by the answers file's rule, and a scheme the HTTP client will use.
+pub fn parse_url(text: &str, field: &str) -> Result<Url> {
+    let url = crate::answers::check_base_url(text.trim()).map_err(|reason| {
+        AppError::usage(format!("{field}: {reason}"))
+            .hint("Write it in full, for example https://jira.example.com")
+    })?;
+    crate::http::check_scheme(&url, field, true)?;
+    Ok(url)
+}

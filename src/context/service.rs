@@ -1,0 +1,123 @@
+//! How the service account reaches Jira in this setup, for the checks of steps
+//! 20 to 24: align-link's own OAuth token, or the connector's PAT or password.
+//! When Jira Align holds the OAuth token, align-link has nothing to call with.
+
+use super::{inputs, needs_step, Ctx};
+use crate::domain::{ConnectorAuth, KeySource, Secret};
+use crate::error::{AppError, Result};
+use crate::jira::service::{Credential, ServiceJira};
+use crate::oauth::{ProblemContext, Signer};
+use crate::prompt::missing_answer;
+use crate::state::{AccessToken, ACCESS_TOKEN_FILE};
+
+pub enum ServiceAccess {
+    OAuth {
+        signer: Signer,
+        token: AccessToken,
+    },
+    Pat(Secret),
+    Basic(String, Secret),
+    /// Jira Align made the key pair and holds the token.
+    HeldByAlign,
+}
+
+impl ServiceAccess {
+    /// What a client signs in with; None when Jira Align holds the credential.
+    pub fn credential(&self) -> Option<Credential> {
+        Some(match self {
+            ServiceAccess::OAuth { signer, token } => Credential::OAuth {
+                signer: signer.clone(),
+                token: token.token.clone(),
+            },
+            ServiceAccess::Pat(token) => Credential::Bearer(token.clone()),
+            ServiceAccess::Basic(user, password) => {
+                Credential::Basic(user.clone(), password.clone())
+            }
+            ServiceAccess::HeldByAlign => return None,
+        })
+    }
+}
+
+impl Ctx {
+    /// How the service account signs in: the connector's method, its stored
+    /// OAuth token, or its PAT or password (asked when the run can ask).
+    pub fn service_access(&mut self) -> Result<ServiceAccess> {
+        match self.connector_auth() {
+            ConnectorAuth::OAuth if self.key_source() == KeySource::Align => {
+                Ok(ServiceAccess::HeldByAlign)
+            }
+            ConnectorAuth::OAuth => Ok(ServiceAccess::OAuth {
+                signer: self.signer()?,
+                token: self.stored_token()?,
+            }),
+            ConnectorAuth::Pat => Ok(ServiceAccess::Pat(self.secret(&inputs::SERVICE_TOKEN)?)),
+            ConnectorAuth::Basic => {
+                // Not asked: the name must be the one Jira Align's connector was given.
+                let username = self
+                    .known(&inputs::SERVICE_USERNAME)
+                    .ok_or_else(|| missing_answer(inputs::SERVICE_USERNAME.key))?;
+                let password = self.password(&inputs::SERVICE_PASSWORD, &username)?;
+                Ok(ServiceAccess::Basic(username, password))
+            }
+        }
+    }
+
+    /// The access token step 17 stored.
+    pub fn stored_token(&self) -> Result<AccessToken> {
+        let text = self
+            .store
+            .read_secret(ACCESS_TOKEN_FILE)?
+            .ok_or_else(|| needs_step(17, "the OAuth access token"))?;
+        toml::from_str(&text).map_err(|err| {
+            AppError::failed(format!(
+                "{}: unreadable ({})",
+                self.store.dir().join(ACCESS_TOKEN_FILE).display(),
+                err.message()
+            ))
+            .hint("Delete the file and rerun step 17 for a fresh token.")
+        })
+    }
+
+    /// What Jira's OAuth problems are explained with.
+    pub fn service_problem_context(&self) -> ProblemContext {
+        ProblemContext {
+            jira_url: self.state.jira.as_ref().map(|j| j.url.clone()),
+            consumer_key_sent: self.state.consumer.as_ref().map(|c| c.key.clone()),
+            // Only Jira can say what the link holds; the handshake asks it when needed.
+            consumer_key_on_link: None,
+            clock_skew_secs: self.state.jira.as_ref().and_then(|j| j.clock_skew_secs),
+            our_base_string: None,
+        }
+    }
+
+    /// Jira as the service account with `access`; None when Jira Align holds
+    /// the credential.
+    pub fn jira_as(&mut self, access: &ServiceAccess) -> Result<Option<ServiceJira>> {
+        let Some(credential) = access.credential() else {
+            return Ok(None);
+        };
+        let base = self.jira_url()?;
+        Ok(Some(ServiceJira::new(
+            self.http(),
+            base,
+            credential,
+            self.service_problem_context(),
+        )))
+    }
+
+    /// Jira as the service account with a token just obtained (step 17, the
+    /// preflight), before it is stored.
+    pub fn jira_with_token(&mut self, signer: &Signer, token: &str) -> Result<ServiceJira> {
+        let base = self.jira_url()?;
+        let credential = Credential::OAuth {
+            signer: signer.clone(),
+            token: token.to_string(),
+        };
+        Ok(ServiceJira::new(
+            self.http(),
+            base,
+            credential,
+            self.service_problem_context(),
+        ))
+    }
+}

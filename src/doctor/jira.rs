@@ -1,0 +1,247 @@
+//! Jira itself: reachable with the administrator's credentials, a certificate
+//! chain Jira Align (in Atlassian's cloud) would trust, its base URL, its clock.
+
+use std::time::Duration;
+
+use super::tls::{self, PublicTrust, TlsCheckError};
+use super::{Check, Verdict};
+use crate::context::Ctx;
+use crate::http::is_loopback;
+use crate::steps::jira_access::SKEW_LIMIT_SECS;
+use crate::steps::jira_side;
+
+/// Days before the certificate expires that doctor flags it.
+const CERT_WARN_DAYS: i64 = 30;
+/// A skew this large still works but eats into OAuth's window.
+const SKEW_WARN_SECS: i64 = 60;
+
+/// Appends the Jira checks; returns whether Jira could be read.
+pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
+    let url = match ctx.jira_url() {
+        Ok(url) => url,
+        Err(err) => {
+            out.push(Check::from_error(
+                "jira.reachable",
+                "Jira reachable",
+                &err,
+                "Give jira.url in the answers file (--answers).",
+            ));
+            return false;
+        }
+    };
+    let timeout = ctx.config.http.connect_timeout.max(Duration::from_secs(1));
+    out.push(tls_check(&url, timeout));
+    let facts = match jira_side::server(ctx) {
+        Ok(facts) => facts,
+        Err(err) => {
+            out.push(Check::from_error(
+                "jira.reachable",
+                "Jira reachable",
+                &err,
+                "Check jira.url, the network path to Jira, and the administrator's credentials.",
+            ));
+            for (id, title) in [("jira.base-url", "Base URL"), ("jira.clock", "Clock skew")] {
+                out.push(Check::skip(id, title, "Jira could not be read"));
+            }
+            return false;
+        }
+    };
+    let who = format!(
+        "Jira {} at {url} answers; signed in as {}",
+        facts.version.as_deref().unwrap_or("(version unknown)"),
+        facts.admin_user
+    );
+    let reachable = if facts.is_administrator {
+        Check::pass(
+            "jira.reachable",
+            "Jira reachable",
+            format!("{who}, an administrator"),
+        )
+    } else {
+        Check::fail(
+            "jira.reachable",
+            "Jira reachable",
+            format!("{who}, who is not a Jira administrator: the link cannot be read"),
+            "Use an administrator's token or password (jira.admin_token or jira.admin_username).",
+        )
+    };
+    let admin = reachable.verdict == Verdict::Pass;
+    out.push(reachable);
+    out.push(base_url_check(url.as_str(), facts.base_url.as_deref()));
+    out.push(clock_check(facts.clock_skew_secs));
+    admin
+}
+
+fn tls_check(url: &url::Url, timeout: Duration) -> Check {
+    const ID: &str = "jira.tls";
+    const TITLE: &str = "TLS a cloud service trusts";
+    if url.scheme() == "http" {
+        if is_loopback(url) {
+            return Check::skip(
+                ID,
+                TITLE,
+                format!("{url} is plain http on this machine (a local test Jira): nothing to check, and Jira Align could not reach it"),
+            );
+        }
+        return Check::fail(
+            ID,
+            TITLE,
+            format!("{url} is plain http: Jira Align connects to Jira over HTTPS only"),
+            "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
+        );
+    }
+    let report = match tls::assess(url, timeout) {
+        Ok(report) => report,
+        Err(TlsCheckError::NotHttps) => {
+            return Check::skip(ID, TITLE, "the URL is not https");
+        }
+        Err(err) => {
+            return Check::fail(
+                ID,
+                TITLE,
+                format!("{url}: {err}"),
+                "Check that Jira answers HTTPS on that host and port.",
+            )
+        }
+    };
+    let issued = format!(
+        "certificate for {} issued by {}",
+        report.subject, report.issuer
+    );
+    let now = crate::util::time::unix_now() as i64;
+    let days = report.days_left(now);
+    let public_ca = "Jira Align runs in Atlassian's cloud and trusts public CAs only: install a certificate from a public CA (with its intermediates) on Jira or its proxy.";
+    match report.verdict {
+        PublicTrust::Trusted if days < CERT_WARN_DAYS => Check::warn(
+            ID,
+            TITLE,
+            format!("{issued}; it expires in {days} day(s)"),
+            "Renew the certificate before it expires: Jira Align's sync stops the moment it does.",
+        ),
+        PublicTrust::Trusted => Check::pass(
+            ID,
+            TITLE,
+            format!("{issued}; public roots trust it; {days} days left"),
+        ),
+        PublicTrust::SelfSigned => {
+            Check::fail(ID, TITLE, format!("{issued}: it is self-signed"), public_ca)
+        }
+        PublicTrust::PrivateCa => Check::fail(
+            ID,
+            TITLE,
+            format!("{issued}: a private CA that no public root vouches for"),
+            public_ca,
+        ),
+        PublicTrust::Expired => Check::fail(
+            ID,
+            TITLE,
+            format!("{issued}: it has expired"),
+            "Renew Jira's certificate.",
+        ),
+        PublicTrust::WrongName => Check::fail(
+            ID,
+            TITLE,
+            format!(
+                "{issued}: it does not name {}",
+                url.host_str().unwrap_or("")
+            ),
+            "Use a certificate that names Jira's host (or use the host it names as jira.url).",
+        ),
+        PublicTrust::Other(why) => Check::fail(
+            ID,
+            TITLE,
+            format!("{issued}: {}", crate::util::text::server_name(&why)),
+            public_ca,
+        ),
+    }
+}
+
+fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
+    const ID: &str = "jira.base-url";
+    const TITLE: &str = "Base URL";
+    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+    match base_url {
+        None => Check::warn(
+            ID,
+            TITLE,
+            "Jira's serverInfo gives no base URL",
+            "Set the Base URL in Jira's Administration > System > General configuration.",
+        ),
+        Some(base) if norm(base) == norm(jira_url) => {
+            Check::pass(ID, TITLE, format!("Jira's base URL is {base}, as jira.url"))
+        }
+        Some(base) => Check::warn(
+            ID,
+            TITLE,
+            format!("Jira's base URL is {base}, but jira.url is {jira_url}"),
+            "Jira builds OAuth and link URLs from its base URL: make the two the same (Jira's General configuration, or jira.url), unless a proxy maps one to the other.",
+        ),
+    }
+}
+
+fn clock_check(skew: Option<i64>) -> Check {
+    const ID: &str = "jira.clock";
+    const TITLE: &str = "Clock skew";
+    let Some(secs) = skew else {
+        return Check::skip(ID, TITLE, "Jira sent no Date header to compare with");
+    };
+    let shown = format!(
+        "Jira's clock is {} s {} this machine's",
+        secs.abs(),
+        if secs >= 0 { "ahead of" } else { "behind" }
+    );
+    let fix = "Fix the time (NTP) on whichever machine is wrong.";
+    if secs.abs() > SKEW_LIMIT_SECS {
+        Check::fail(
+            ID,
+            TITLE,
+            format!("{shown}: Jira refuses OAuth requests more than {SKEW_LIMIT_SECS} s off"),
+            fix,
+        )
+    } else if secs.abs() > SKEW_WARN_SECS {
+        Check::warn(
+            ID,
+            TITLE,
+            format!("{shown}: inside OAuth's window, but drifting"),
+            fix,
+        )
+    } else {
+        Check::pass(ID, TITLE, shown)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_compares_without_case_or_trailing_slash() {
+        let same = base_url_check(
+            "https://jira.example.com/",
+            Some("https://Jira.example.com"),
+        );
+        assert_eq!(same.verdict, Verdict::Pass);
+        let other = base_url_check("https://jira.example.com", Some("http://10.0.0.5:8080"));
+        assert_eq!(other.verdict, Verdict::Warn);
+        assert_eq!(base_url_check("https://j", None).verdict, Verdict::Warn);
+    }
+
+    #[test]
+    fn plain_http_fails_except_on_loopback() {
+        let check = |text: &str| tls_check(&url::Url::parse(text).unwrap(), Duration::from_secs(1));
+        let remote = check("http://jira.example.com/");
+        assert_eq!(remote.verdict, Verdict::Fail);
+        assert!(remote.fix.unwrap().contains("HTTPS"));
+        let local = check("http://127.0.0.1:8080/");
+        assert_eq!(local.verdict, Verdict::Skip);
+        assert!(local.detail.contains("plain http on this machine"));
+    }
+
+    #[test]
+    fn clock_skew_thresholds() {
+        assert_eq!(clock_check(Some(3)).verdict, Verdict::Pass);
+        assert_eq!(clock_check(Some(-90)).verdict, Verdict::Warn);
+        assert_eq!(clock_check(Some(900)).verdict, Verdict::Fail);
+        assert_eq!(clock_check(None).verdict, Verdict::Skip);
+    }
+}

@@ -1,0 +1,188 @@
+//! The application link to `align.url`, found by URL through the model's
+//! observation, and its incoming consumer against what this profile expects:
+//! the consumer key, the public key (fingerprints side by side), the name.
+
+use rsa::RsaPublicKey;
+
+use super::Check;
+use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource};
+use crate::keys;
+use crate::state::PRIVATE_KEY_FILE;
+use crate::steps::jira_side;
+use crate::steps::keys::key_source;
+
+/// The checks of this group, for skipping them all at once.
+pub const CHECKS: [(&str, &str); 4] = [
+    ("link.exists", "Link to Jira Align"),
+    ("link.consumer-key", "Consumer key on the link"),
+    ("link.public-key", "Public key on the link"),
+    ("link.name", "Link name"),
+];
+
+const SETUP_FIX: &str = "Run `align-link setup` (steps 8-15 make the link and its consumer), or `align-link plan` to see what it would change.";
+
+/// Appends the link checks; returns whether the link holds this profile's
+/// consumer and key (so a signed call can be expected to work).
+pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
+    let [exists, key_id, public_id, name_id] = CHECKS;
+    let align = match ctx.align_url() {
+        Ok(url) => url,
+        Err(err) => {
+            out.push(Check::from_error(
+                exists.0,
+                exists.1,
+                &err,
+                "Give align.url in the answers file.",
+            ));
+            return false;
+        }
+    };
+    let link = match jira_side::link(ctx) {
+        Ok(Some(link)) => link,
+        Ok(None) => {
+            out.push(Check::fail(
+                exists.0,
+                exists.1,
+                format!("Jira has no application link to {align}"),
+                SETUP_FIX,
+            ));
+            for (id, title) in [key_id, public_id, name_id] {
+                out.push(Check::skip(id, title, "there is no link"));
+            }
+            return false;
+        }
+        Err(err) => {
+            out.push(Check::from_error(exists.0, exists.1, &err, SETUP_FIX));
+            return false;
+        }
+    };
+    out.push(Check::pass(
+        exists.0,
+        exists.1,
+        format!(
+            "\"{}\" (id {}) points to {}",
+            link.link.name,
+            link.id(),
+            link.link.rpc_url
+        ),
+    ));
+    let mut matches = true;
+    if ctx.connector_auth() != ConnectorAuth::OAuth {
+        let why = format!(
+            "the connector signs in with {}: no OAuth consumer is needed",
+            ctx.connector_auth().label()
+        );
+        out.push(Check::skip(key_id.0, key_id.1, why.clone()));
+        out.push(Check::skip(public_id.0, public_id.1, why));
+    } else {
+        let held = link.consumer.clone();
+        let expected_key = ctx
+            .answers()
+            .keys
+            .consumer_key
+            .clone()
+            .or_else(|| ctx.state.consumer.as_ref().map(|c| c.key.clone()));
+        let consumer_check = match (&held, &expected_key) {
+            (None, _) => {
+                matches = false;
+                Check::fail(key_id.0, key_id.1, "the link has no incoming consumer", "Run `align-link step 13` (sets the consumer key and public key on the link).")
+            }
+            (Some(held), None) => Check::skip(
+                key_id.0,
+                key_id.1,
+                format!("the link's consumer key is {}; nothing to compare it with (no saved state, no keys.consumer_key)", held.key),
+            ),
+            (Some(held), Some(expected)) if held.key == *expected => {
+                Check::pass(key_id.0, key_id.1, format!("{} on the link, as in this profile", held.key))
+            }
+            (Some(held), Some(expected)) => {
+                matches = false;
+                Check::fail(
+                    key_id.0,
+                    key_id.1,
+                    format!("the link's consumer key is {}, this profile's is {expected}", held.key),
+                    "Someone replaced the link's consumer. If this profile's connector is the one in use, run `align-link step 13`; `align-link plan` shows the change first.",
+                )
+            }
+        };
+        out.push(consumer_check);
+        let (expected, origin) = expected_fingerprint(ctx);
+        let on_link = held.as_ref().and_then(|c| c.fingerprint.clone());
+        let problem = held.as_ref().and_then(|c| c.key_problem.clone());
+        let key_check = match (on_link, expected) {
+            (None, _) => {
+                matches = false;
+                Check::fail(
+                    public_id.0,
+                    public_id.1,
+                    problem.unwrap_or_else(|| "the link holds no public key".into()),
+                    "Run `align-link step 13` to install this profile's public key.",
+                )
+            }
+            (Some(link), None) => Check::skip(
+                public_id.0,
+                public_id.1,
+                format!("the link holds {link}; nothing to compare it with ({origin})"),
+            ),
+            (Some(link), Some(ours)) if link == ours => Check::pass(
+                public_id.0,
+                public_id.1,
+                format!("link {link} = {origin} {ours}"),
+            ),
+            (Some(link), Some(ours)) => {
+                matches = false;
+                Check::fail(
+                    public_id.0,
+                    public_id.1,
+                    format!("link {link} != {origin} {ours}"),
+                    "The key on the link is not this profile's: Jira refuses every call signed with it. Run `align-link step 13` to put this profile's key back, or `align-link renew` for a new pair.",
+                )
+            }
+        };
+        out.push(key_check);
+    }
+    let wanted_name = ctx
+        .answers()
+        .align
+        .application_name
+        .clone()
+        .or_else(|| ctx.state.link.as_ref().map(|l| l.name.clone()));
+    out.push(match wanted_name {
+        Some(name) if name == link.link.name => {
+            Check::pass(name_id.0, name_id.1, format!("\"{name}\""))
+        }
+        Some(name) => Check::warn(
+            name_id.0,
+            name_id.1,
+            format!(
+                "the link is named \"{}\", this profile says \"{name}\"",
+                link.link.name
+            ),
+            "Harmless for the sync; `align-link step 11` names it as this profile says.",
+        ),
+        None => Check::pass(name_id.0, name_id.1, format!("\"{}\"", link.link.name)),
+    });
+    matches
+}
+
+/// The fingerprint the link should hold, and where it comes from: the private
+/// key on disk (the truth for align-link's own pair), else Jira Align's key from
+/// the answers, else the saved public key. None (with the reason) when nothing says.
+fn expected_fingerprint(ctx: &Ctx) -> (Option<String>, &'static str) {
+    if key_source(ctx) == KeySource::Generate && ctx.store.exists(PRIVATE_KEY_FILE) {
+        if let Ok(private) = ctx.private_key() {
+            let public = RsaPublicKey::from(&*private);
+            return (Some(keys::fingerprint(&public)), "private key on disk");
+        }
+    }
+    let origin = if key_source(ctx) == KeySource::Align && ctx.answers().keys.public_key.is_some() {
+        "keys.public_key"
+    } else {
+        "saved public key"
+    };
+    match jira_side::wanted_consumer(ctx).and_then(|c| c.fingerprint) {
+        Some(fingerprint) => (Some(fingerprint), origin),
+        None => (None, "no private key, saved public key or keys.public_key"),
+    }
+}

@@ -1,0 +1,264 @@
+//! The credential Jira Align's connector uses, tried the way it uses it: a signed
+//! call with the stored OAuth token (or the PAT or password), who it acts as, the
+//! token's expiry, and what the service account sees: the test project and a
+//! JQL search over it.
+
+use super::{token_days_left, Check, RENEW_FIX, TOKEN_WARN_DAYS};
+use crate::context::Ctx;
+use crate::jira::admin::{check_service_account, ServiceSignIn};
+use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
+use crate::steps::access::{client, service_access, ServiceAccess};
+
+const SIGNED: (&str, &str) = ("token.signed-call", "Signed call as the service account");
+const EXPIRY: (&str, &str) = ("token.expiry", "Token expiry");
+const PROJECT: (&str, &str) = ("service.project", "Service account sees the test project");
+const SEARCH: (&str, &str) = ("service.search", "JQL search");
+
+/// Appends the token checks. `link_ok`: the link holds this profile's key.
+pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
+    out.push(expiry(ctx));
+    let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
+        && crate::steps::keys::key_source(ctx) == crate::domain::KeySource::Generate;
+    if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) && !ctx.store.exists(STATE_FILE) {
+        let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
+        out.push(Check::skip(SIGNED.0, SIGNED.1, why));
+        by_password(ctx, out, "no credential of the service account here");
+        return;
+    }
+    if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) {
+        out.push(Check::fail(
+            SIGNED.0,
+            SIGNED.1,
+            format!("no stored access token in {}", ctx.store.dir().display()),
+            RENEW_FIX,
+        ));
+        by_password(ctx, out, "no credential of the service account");
+        return;
+    }
+    let access = match service_access(ctx) {
+        Ok(access) => access,
+        Err(err) => {
+            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, RENEW_FIX));
+            by_password(ctx, out, "no credential of the service account");
+            return;
+        }
+    };
+    if matches!(access, ServiceAccess::HeldByAlign) {
+        out.push(Check::skip(
+            SIGNED.0,
+            SIGNED.1,
+            "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)",
+        ));
+        by_password(ctx, out, "Jira Align holds the credential");
+        return;
+    }
+    let base = match ctx.jira_url() {
+        Ok(base) => base,
+        Err(err) => {
+            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, RENEW_FIX));
+            return;
+        }
+    };
+    let expected = ctx.answers().service_account.username.clone();
+    let project_key = ctx.answers().jira.test_project.clone();
+    let Some(jira) = client(ctx, &base, &access) else {
+        return;
+    };
+    let user = match jira.myself() {
+        Ok(user) => user,
+        Err(err) => {
+            let err = crate::error::AppError::from(err);
+            let mut fix = RENEW_FIX.to_string();
+            if !link_ok {
+                fix = format!("Put this profile's key back on the link first (see above); then, if the call still fails: {fix}");
+            }
+            if let Some(hint) = &err.hint {
+                fix = format!("{fix} ({hint})");
+            }
+            out.push(Check::fail(
+                SIGNED.0,
+                SIGNED.1,
+                format!("Jira refused the call: {}", err.message),
+                fix,
+            ));
+            by_password(ctx, out, "the credential does not work");
+            return;
+        }
+    };
+    let how = match access {
+        ServiceAccess::OAuth { .. } => "the OAuth token",
+        ServiceAccess::Pat(_) => "the personal access token",
+        _ => "the password",
+    };
+    let inactive = user.active == Some(false);
+    match &expected {
+        Some(expected) if !expected.eq_ignore_ascii_case(&user.name) => out.push(Check::fail(
+            SIGNED.0,
+            SIGNED.1,
+            format!(
+                "{how} acts as {}, not as the service account {expected}",
+                user.name
+            ),
+            format!(
+                "Jira Align would act with {}'s rights. {RENEW_FIX} Approve as {expected}.",
+                user.name
+            ),
+        )),
+        _ if inactive => out.push(Check::fail(
+            SIGNED.0,
+            SIGNED.1,
+            format!("{how} acts as {}, whose account is inactive", user.name),
+            "Reactivate the service account in Jira's User management.",
+        )),
+        _ => out.push(Check::pass(
+            SIGNED.0,
+            SIGNED.1,
+            format!("{how} works: Jira answers as {} (active)", user.name),
+        )),
+    }
+    let Some(key) = project_key else {
+        by_password(ctx, out, "no jira.test_project in the answers");
+        return;
+    };
+    match jira.project(&key) {
+        Ok(Some(project)) => out.push(Check::pass(
+            PROJECT.0,
+            PROJECT.1,
+            format!("{} sees {} \"{}\"", user.name, project.key, project.name),
+        )),
+        Ok(None) => {
+            out.push(Check::fail(
+                PROJECT.0,
+                PROJECT.1,
+                format!("{} cannot see project {key}", user.name),
+                format!("Give {} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project).", user.name),
+            ));
+            out.push(Check::skip(
+                SEARCH.0,
+                SEARCH.1,
+                "the project is not visible",
+            ));
+            return;
+        }
+        Err(err) => {
+            let err = crate::error::AppError::from(err);
+            out.push(Check::from_error(
+                PROJECT.0,
+                PROJECT.1,
+                &err,
+                "Check the project key (jira.test_project).",
+            ));
+            out.push(Check::skip(
+                SEARCH.0,
+                SEARCH.1,
+                "the project could not be read",
+            ));
+            return;
+        }
+    }
+    out.push(match jira.search_project(&key) {
+        Ok(found) => Check::pass(
+            SEARCH.0,
+            SEARCH.1,
+            format!("`project = {key}` finds {} issue(s)", found.total),
+        ),
+        Err(err) => Check::from_error(
+            SEARCH.0,
+            SEARCH.1,
+            &crate::error::AppError::from(err),
+            "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
+        ),
+    });
+}
+
+/// Without a working credential of its own: the service account's password, when
+/// given, still shows that the account is active and sees the test project.
+fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
+    let service = &ctx.answers().service_account;
+    let (Some(username), Some(password), Some(key)) = (
+        service.username.clone(),
+        service.password.clone(),
+        ctx.answers().jira.test_project.clone(),
+    ) else {
+        out.push(Check::skip(PROJECT.0, PROJECT.1, why));
+        out.push(Check::skip(SEARCH.0, SEARCH.1, why));
+        return;
+    };
+    let signed_in = ctx.jira_url().and_then(|base| {
+        Ok(check_service_account(
+            ctx.http(),
+            &base,
+            &username,
+            &password,
+            &key,
+        )?)
+    });
+    out.push(match signed_in {
+        Ok(ServiceSignIn::SignedIn {
+            name,
+            project_visible: true,
+        }) => Check::pass(
+            PROJECT.0,
+            PROJECT.1,
+            format!("{name} signs in with its password (active) and sees {key}"),
+        ),
+        Ok(ServiceSignIn::SignedIn { name, .. }) => Check::fail(
+            PROJECT.0,
+            PROJECT.1,
+            format!("{name} signs in with its password but cannot see project {key}"),
+            format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
+        ),
+        Ok(ServiceSignIn::Refused) => Check::fail(
+            PROJECT.0,
+            PROJECT.1,
+            format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
+            "Check service_account.password, and that the account is active in Jira's User management.",
+        ),
+        Ok(ServiceSignIn::CaptchaRequired) => Check::warn(
+            PROJECT.0,
+            PROJECT.1,
+            format!("Jira wants a CAPTCHA before {username} may sign in with a password"),
+            format!("Sign in to Jira in a browser as {username} once and solve the CAPTCHA."),
+        ),
+        Err(err) => Check::from_error(PROJECT.0, PROJECT.1, &err, "Check the service account."),
+    });
+    out.push(Check::skip(
+        SEARCH.0,
+        SEARCH.1,
+        format!("{why}: the search runs with the connector's own credential"),
+    ));
+}
+
+/// The token's recorded expiry: a fail once past, a warning within 90 days.
+fn expiry(ctx: &Ctx) -> Check {
+    let Some(token) = &ctx.state.token else {
+        return Check::skip(EXPIRY.0, EXPIRY.1, "no token recorded in this profile");
+    };
+    let Some(expires) = &token.expires_at else {
+        return Check::skip(
+            EXPIRY.0,
+            EXPIRY.1,
+            "Jira did not say when the token expires",
+        );
+    };
+    match token_days_left(&ctx.state) {
+        Some(days) if days < 0 => Check::fail(
+            EXPIRY.0,
+            EXPIRY.1,
+            format!("the token expired on {expires}"),
+            RENEW_FIX,
+        ),
+        Some(days) if days < TOKEN_WARN_DAYS => Check::warn(
+            EXPIRY.0,
+            EXPIRY.1,
+            format!("the token expires on {expires}, in {days} day(s)"),
+            RENEW_FIX,
+        ),
+        Some(days) => Check::pass(
+            EXPIRY.0,
+            EXPIRY.1,
+            format!("expires on {expires}, in {days} days"),
+        ),
+        None => Check::skip(EXPIRY.0, EXPIRY.1, format!("unreadable expiry {expires:?}")),
+    }
+}
