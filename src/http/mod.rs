@@ -224,9 +224,10 @@ impl Http {
             .timeout(options.timeout)
             .dns_resolver(Arc::new(transport::SystemResolver))
             // One kept-alive connection per host and concurrent read, reused
-            // across the run; dropped after 15 s idle, before Tomcat's default
-            // keep-alive of 20 s closes it under a request we cannot retry (a POST).
-            .pool_idle_timeout(Duration::from_secs(15))
+            // across the run; dropped after 4 s idle, before a server or proxy
+            // closes it under a request we cannot retry (a POST): Apache httpd's
+            // default KeepAliveTimeout, common in front of Jira, is 5 s.
+            .pool_idle_timeout(Duration::from_secs(4))
             .tcp_nodelay(true)
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());

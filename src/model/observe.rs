@@ -5,7 +5,9 @@
 use url::Url;
 
 use crate::error::Result;
+use crate::http::{Response, Result as ClientResult};
 use crate::jira::admin::{AppLink, Consumer, JiraAdmin, LinkStatus};
+use crate::jira::{ServerInfo, User};
 use crate::keys;
 
 /// The server, as the administrator sees it.
@@ -93,15 +95,25 @@ impl Observation {
 
 /// Server info, the administrator's login (with the clock from its `Date`) and
 /// rights, on two connections: the login beside the other two. Errors are
-/// reported in that order. (Two, not three: with the link list and the service
-/// account's check beside them the pass keeps to four connections to Jira.)
+/// reported in that order.
 pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
-    let (info, me, rights) = std::thread::scope(|s| {
+    let (info_and_rights, me) = std::thread::scope(|s| {
         let me = s.spawn(|| admin.myself());
-        let info = admin.server_info();
-        let rights = admin.is_administrator();
-        (info, joined(me), rights)
+        (read_info_and_rights(admin), joined(me))
     });
+    server_facts(info_and_rights, me)
+}
+
+/// Server info, then the administrator's rights, on one connection.
+pub fn read_info_and_rights(admin: &JiraAdmin) -> (ClientResult<ServerInfo>, ClientResult<bool>) {
+    (admin.server_info(), admin.is_administrator())
+}
+
+/// The facts from their three reads; the first failure in that order wins.
+pub fn server_facts(
+    (info, rights): (ClientResult<ServerInfo>, ClientResult<bool>),
+    me: ClientResult<(User, Response)>,
+) -> Result<ServerFacts> {
     let info = info?;
     let (user, response) = me?;
     let is_administrator = rights?;

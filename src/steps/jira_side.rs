@@ -57,8 +57,10 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     let want_link = ctx.observed.link.is_none();
     // A clone shares the connection pool and the counters.
     let http = &ctx.http().clone();
+    // Three connections to Jira: the administrator's login then the link list;
+    // server info then rights; the service account's check. (The Jira stand-in's
+    // pool can leave a fourth simultaneous new connection waiting.)
     let (server, link, service, align) = std::thread::scope(|s| {
-        let link = want_link.then(|| s.spawn(|| observe::find_link(&admin, &align_url)));
         let service = side.service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
@@ -69,10 +71,19 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
                     .map(drop)
             })
         });
-        let server = want_server.then(|| observe::read_server(&admin));
+        let me_then_link = s.spawn(|| {
+            let me = want_server.then(|| admin.myself());
+            let link = want_link.then(|| observe::find_link(&admin, &align_url));
+            (me, link)
+        });
+        let info_and_rights = want_server.then(|| observe::read_info_and_rights(&admin));
+        let (me, link) = observe::joined(me_then_link);
+        let server = info_and_rights
+            .zip(me)
+            .map(|(info_and_rights, me)| observe::server_facts(info_and_rights, me));
         (
             server,
-            link.map(observe::joined),
+            link,
             service.map(observe::joined),
             align.map(observe::joined),
         )
