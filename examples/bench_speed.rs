@@ -15,6 +15,7 @@
 //! it, and the yardstick, send one request at a time: their Jira requests.
 //! Each run gets fresh stand-ins and a fresh state directory.
 
+use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -37,7 +38,7 @@ struct Run {
     critical_round_trips: f64,
 }
 
-fn main() {
+fn main() -> anyhow::Result<()> {
     let options = parse_options();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let yardstick = root.join("bench/yardstick.py");
@@ -57,8 +58,14 @@ fn main() {
         let latency = Duration::from_millis(latency_ms);
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..options.pairs {
-            ours.push(run_align_link(&options.binary, latency));
-            theirs.push(run_yardstick(&yardstick, latency));
+            ours.push(
+                run_align_link(&options.binary, latency)
+                    .with_context(|| format!("align-link at {latency_ms} ms"))?,
+            );
+            theirs.push(
+                run_yardstick(&yardstick, latency)
+                    .with_context(|| format!("the yardstick at {latency_ms} ms"))?,
+            );
         }
         println!("\nJira latency {latency_ms} ms:");
         report("align-link", &ours);
@@ -75,6 +82,7 @@ fn main() {
             ratios.iter().cloned().fold(0.0, f64::max)
         );
     }
+    Ok(())
 }
 
 fn parse_options() -> Options {
@@ -113,21 +121,21 @@ fn usage(arg: &str) -> ! {
     std::process::exit(2);
 }
 
-fn standins(latency: Duration) -> (JiraStandIn, AlignStandIn) {
+fn standins(latency: Duration) -> anyhow::Result<(JiraStandIn, AlignStandIn)> {
     let jira = JiraStandIn::start(JiraConfig {
         latency,
         ..JiraConfig::default()
     })
-    .expect("the Jira stand-in starts");
+    .context("starting the Jira stand-in")?;
     let align =
-        AlignStandIn::start(AlignConfig::default()).expect("the Jira Align stand-in starts");
-    (jira, align)
+        AlignStandIn::start(AlignConfig::default()).context("starting the Jira Align stand-in")?;
+    Ok((jira, align))
 }
 
-fn run_align_link(binary: &Path, latency: Duration) -> Run {
-    let (jira, align) = standins(latency);
+fn run_align_link(binary: &Path, latency: Duration) -> anyhow::Result<Run> {
+    let (jira, align) = standins(latency)?;
     let demo = jira.demo().clone();
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = tempfile::tempdir().context("making a temporary directory")?;
     let answers = dir.path().join("answers.toml");
     std::fs::write(
         &answers,
@@ -144,12 +152,12 @@ fn run_align_link(binary: &Path, latency: Duration) -> Run {
             DEMO_API_TOKEN
         ),
     )
-    .expect("the answers file is written");
+    .context("writing the answers file")?;
     let state = dir.path().join("state");
     let mut command = Command::new(binary);
     command.args(["setup", "--yes", "--answers"]).arg(&answers);
     command.arg("--state-dir").arg(&state).arg("-v");
-    let (wall, peak_kib, stdout, stderr) = run_child(command, dir.path());
+    let (wall, peak_kib, stdout, stderr) = run_child(command, dir.path())?;
     let busy_ms = stderr.lines().find_map(|line| {
         let rest = line.split("in flight for ").nth(1)?;
         rest.split(' ').next()?.parse::<f64>().ok()
@@ -166,19 +174,19 @@ fn run_align_link(binary: &Path, latency: Duration) -> Run {
         let secs: f64 = rest.split(' ').next()?.parse().ok()?;
         Some(secs * 1000.0)
     });
-    Run {
+    Ok(Run {
         wall,
         requests: jira.request_count() + align.request_count(),
         peak_kib,
         keygen_ms,
         critical_round_trips,
-    }
+    })
 }
 
-fn run_yardstick(script: &Path, latency: Duration) -> Run {
-    let (jira, align) = standins(latency);
+fn run_yardstick(script: &Path, latency: Duration) -> anyhow::Result<Run> {
+    let (jira, align) = standins(latency)?;
     let demo = jira.demo().clone();
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = tempfile::tempdir().context("making a temporary directory")?;
     let mut command = Command::new("python3");
     command.arg(script).args([
         jira.url(),
@@ -188,50 +196,54 @@ fn run_yardstick(script: &Path, latency: Duration) -> Run {
         demo.service_password.clone(),
         demo.test_project_key.clone(),
     ]);
-    let (wall, peak_kib, stdout, _) = run_child(command, dir.path());
+    let (wall, peak_kib, stdout, _) = run_child(command, dir.path())?;
     let reported: serde_json::Value = stdout
         .lines()
         .last()
         .and_then(|line| serde_json::from_str(line).ok())
-        .unwrap_or_else(|| panic!("the yardstick printed no JSON line: {stdout}"));
-    Run {
+        .with_context(|| format!("the yardstick printed no JSON line: {stdout}"))?;
+    Ok(Run {
         wall,
         requests: jira.request_count() + align.request_count(),
         peak_kib,
         keygen_ms: reported["keygen_ms"].as_f64(),
         critical_round_trips: jira.request_count() as f64,
-    }
+    })
 }
 
 /// Runs the child to its end: wall time, its own peak resident memory (KiB,
 /// from wait4's rusage) and its stdout. A failed run stops the benchmark.
 // The child is reaped by wait4 (for its rusage), not by std's `wait`.
 #[allow(clippy::zombie_processes)]
-fn run_child(mut command: Command, dir: &Path) -> (Duration, u64, String, String) {
+fn run_child(mut command: Command, dir: &Path) -> anyhow::Result<(Duration, u64, String, String)> {
     let out_path = dir.join("stdout.txt");
     let err_path = dir.join("stderr.txt");
-    let out = std::fs::File::create(&out_path).expect("stdout file");
-    let err = std::fs::File::create(&err_path).expect("stderr file");
+    let out = std::fs::File::create(&out_path).context("creating the stdout file")?;
+    let err = std::fs::File::create(&err_path).context("creating the stderr file")?;
     let started = Instant::now();
     let child = command
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(err)
         .spawn()
-        .expect("the command starts");
+        .with_context(|| format!("starting {command:?}"))?;
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child by its pid; std's Child is not waited on.
     let waited = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
     let wall = started.elapsed();
-    assert!(waited > 0, "wait4 failed");
+    anyhow::ensure!(
+        waited > 0,
+        "wait4 failed: {}",
+        std::io::Error::last_os_error()
+    );
     let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
     let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
     if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
-        panic!("{command:?} failed:\n{stdout}\n{stderr}");
+        anyhow::bail!("{command:?} failed:\n{stdout}\n{stderr}");
     }
-    (wall, usage.ru_maxrss as u64, stdout, stderr)
+    Ok((wall, usage.ru_maxrss as u64, stdout, stderr))
 }
 
 /// Prints one side's figures.
