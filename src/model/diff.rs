@@ -226,7 +226,7 @@ fn set_consumer(
         }),
         new: Some(new),
         destructive: true,
-        ours: owned.owns_consumer(&held.key),
+        ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
     }
 }
 
@@ -291,7 +291,7 @@ fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
             }),
             new: None,
             destructive: true,
-            ours: owned.owns_consumer(&held.key),
+            ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
         });
     }
     changes.push(Change {

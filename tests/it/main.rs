@@ -18,6 +18,7 @@ mod kill_rerun;
 mod link_status;
 mod model;
 mod oauth_problems;
+mod ownership;
 mod plan;
 mod prewrite;
 mod profile_lock;

@@ -65,6 +65,7 @@ fn from_nothing_to_the_wanted_link_and_back() {
     let owned = Ownership {
         link_id: Some(observed.id().to_string()),
         consumer_key: Some("ModelKey1".into()),
+        consumer_fingerprint: Some(align_link::keys::fingerprint(&public)),
     };
     let changes = model::diff(Some(&observed), &Desired::Absent, &owned);
     let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();
