@@ -22,6 +22,7 @@ mod ownership;
 mod plan;
 mod prewrite;
 mod profile_lock;
+mod profile_safety;
 mod prompter_flows;
 mod pty;
 mod setup_e2e;
