@@ -41,3 +41,41 @@ fn plan_for_a_profile_without_state_creates_no_directory() {
     assert_success(&plan);
     assert!(!env.state_dir().exists(), "plan made {:?}", env.state_dir());
 }
+
+#[test]
+fn unlink_after_a_changed_align_url_removes_the_link_the_profile_made() {
+    let env = Env::new();
+    env.setup();
+    assert_eq!(env.jira.links().len(), 1);
+    env.rewrite_answers(OLD_ALIGN, NEW_ALIGN);
+
+    let unlink = env.run(&["unlink", "--yes"]);
+    assert_success(&unlink);
+    assert!(
+        env.jira.links().is_empty(),
+        "the old link is gone: {:?}",
+        env.jira.links()
+    );
+    assert!(
+        !env.state_dir().exists(),
+        "the profile's directory is gone, run.lock with it"
+    );
+}
+
+#[test]
+fn unlink_after_a_changed_jira_url_removes_nothing_and_says_which_jira() {
+    let env = Env::new();
+    env.setup();
+    let jira = env.jira.url();
+    env.rewrite_answers(&format!("url = \"{jira}\""), "url = \"http://127.0.0.1:9\"");
+    let unlink = env.run(&["unlink", "--yes"]);
+    crate::support::assert_exit(&unlink, 1);
+    let err = crate::support::stderr(&unlink);
+    assert!(err.contains(&jira), "{err}");
+    assert!(err.contains("Nothing was removed"), "{err}");
+    assert_eq!(env.jira.links().len(), 1, "the link stays");
+    assert!(
+        env.state_dir().join("state.toml").exists(),
+        "and the profile"
+    );
+}
