@@ -33,6 +33,7 @@ fn link(name: &str, consumer: Option<(&str, &str)>) -> ObservedLink {
             public_key_pem: Some("PEM".into()),
             fingerprint: Some(fingerprint.into()),
             key_problem: None,
+            as_read: serde_json::Map::new(),
         }),
         status: None,
     }
