@@ -94,6 +94,8 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
         store.remove_when_dropped();
         store
     };
+    let mut store = store;
+    store.make_read_only();
     let prompter: Box<dyn Prompter> = if config.non_interactive {
         Box::new(NonInteractive)
     } else {

@@ -33,10 +33,30 @@ use crate::ui::log::OperatorLog;
 /// meaning or goes away (new fields may appear without a bump).
 pub const JSON_SCHEMA: u32 = 1;
 
-/// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
-/// profile's state under its run lock, held until the context is dropped: every
-/// command that opens a context may change the profile.
+/// How a command uses the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It may change the profile: under the run lock, the answers reconciled
+    /// with the state (and saved) before any step.
+    Change,
+    /// As `Change`, without the reconciliation: `unlink` works from what the
+    /// profile recorded, whatever the answers say now.
+    ChangeAsRecorded,
+    /// It only reads (`plan`): no lock, and nothing saved; the reconciliation
+    /// happens in memory, so it sees what setup would. A profile with no
+    /// directory yet gets a throwaway one.
+    ReadOnly,
+}
+
+/// [`open_context_as`] for a command that may change the profile.
 pub fn open_context(config: RunConfig) -> Result<Ctx> {
+    open_context_as(config, Access::Change)
+}
+
+/// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
+/// profile's state: under its run lock, held until the context is dropped, unless
+/// `access` is read-only.
+pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let mut answers = match &config.answers {
         Some(path) => Answers::load(path)?,
         None => Answers::empty(),
@@ -71,17 +91,27 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     } else {
         None
     };
-    let dir = state_dir(&config)?;
+    let mut dir = state_dir(&config)?;
+    let read_only = access == Access::ReadOnly;
+    let mut temporary = config.sandbox && config.state_dir.is_none();
+    if read_only && !dir.is_dir() {
+        // Nothing to read, and nothing to create for a command that only reads.
+        dir = crate::store::fresh_sandbox_dir(&std::env::temp_dir());
+        temporary = true;
+    }
     let (mut store, warnings) = Store::open_with_warnings(&dir)?;
-    let temporary = config.sandbox && config.state_dir.is_none();
     if temporary {
         store.remove_when_dropped();
     }
     for warning in &warnings {
         ui::warn(warning);
     }
-    // Before the state is read: it is only read and written under the lock.
-    store.lock_for_run()?;
+    if read_only {
+        store.make_read_only();
+    } else {
+        // Before the state is read: it is only read and written under the lock.
+        store.lock_for_run()?;
+    }
     if temporary {
         ui::note(&format!(
             "Sandbox: state in {} (removed on exit)",
@@ -90,7 +120,9 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     } else if config.sandbox {
         ui::note(&format!("Sandbox: state in {}", dir.display()));
     }
-    ui::terminal::set_saved_note(if temporary {
+    ui::terminal::set_saved_note(if read_only {
+        "Nothing was saved: this command only reads.".to_string()
+    } else if temporary {
         "The sandbox's state was temporary: nothing is kept.".to_string()
     } else {
         format!(
@@ -108,7 +140,10 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
     observe::attach(ctx.http_mut(), log);
-    crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
+    if access != Access::ChangeAsRecorded {
+        // Saved only when the store may change; in memory for `plan`.
+        crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
+    }
     Ok(ctx)
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::open_context;
+use super::{open_context_as, Access};
 use crate::config::RunConfig;
 use crate::context::Ctx;
 use crate::domain::{Approval, ConnectorAuth, KeySource};
@@ -19,7 +19,8 @@ use crate::steps::keys::key_source;
 const SCHEMA_VERSION: u32 = 1;
 
 pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
-    let mut ctx = open_context(config)?;
+    // Read-only: the answers' changes are reconciled in memory, never saved.
+    let mut ctx = open_context_as(config, Access::ReadOnly)?;
     let jira = ctx.jira_url()?;
     let align = ctx.align_url()?;
     let (server, link) = jira_side::observe_all(&mut ctx)?;

@@ -1,7 +1,8 @@
 //! `align-link renew`: a new key pair under the same consumer key (or Jira Align's
 //! new public key), installed on the link by steps 13-15 (the model's change and
 //! read-back), then the handshake of steps 17-20 again and a signed call with the
-//! new token. The old token is dropped before anything is installed.
+//! new token. The old token is dropped before anything is installed. Every
+//! check and consent comes before the first change to the profile or to Jira.
 //!
 //! Order matters: the new private key is saved before its public half goes on the
 //! link (`forget_public_half` first), so a run killed at any point leaves a
@@ -58,16 +59,27 @@ pub fn run(config: RunConfig) -> Result<i32> {
         .as_ref()
         .and_then(|c| c.fingerprint.clone());
     let source = key_source(&ctx);
-    match source {
-        KeySource::Generate => new_key_pair(&mut ctx, &consumer_key)?,
-        KeySource::Align => align_key(&mut ctx, &consumer_key, old_fingerprint.as_deref())?,
+    // Still read-only: Jira Align's new key read and checked, and consent to
+    // remove the consumer the link holds settled, before the profile changes.
+    let align_key = match source {
+        KeySource::Generate => None,
+        KeySource::Align => Some(align_key(&mut ctx, old_fingerprint.as_deref())?),
+    };
+    let removal = old_consumer_removal(&mut ctx)?;
+    // The writes: the new key, then the old token, then the old consumer in Jira.
+    match align_key {
+        None => new_key_pair(&mut ctx, &consumer_key)?,
+        Some((pem, fingerprint)) => install_align_key(&mut ctx, &consumer_key, &pem, &fingerprint)?,
     }
     // The old token belongs to the old key: dropped here, and in Jira with the
     // consumer it was issued to, before the new key is installed.
     ctx.store.remove(ACCESS_TOKEN_FILE)?;
     ctx.state.token = None;
     ctx.save()?;
-    remove_old_consumer(&mut ctx)?;
+    if let Some(change) = removal {
+        jira_side::apply_unchecked(&mut ctx, &change)?;
+        ui::ok(&format!("done: {}", change.description));
+    }
     ui::ok("the old access token is dropped (here, and in Jira with the old consumer)");
     let numbers: &[u8] = match source {
         KeySource::Generate => &[13, 14, 15, 17, 18, 19, 20],
@@ -103,13 +115,14 @@ pub fn run(config: RunConfig) -> Result<i32> {
 }
 
 /// Jira removes every token issued to a consumer with it; a PUT of the same
-/// consumer key would keep them. Consent is asked when the consumer is not ours.
-fn remove_old_consumer(ctx: &mut Ctx) -> Result<()> {
+/// consumer key would keep them. The removal of the link's consumer, checked and
+/// consented to (asked when the consumer is not this profile's) but not applied.
+fn old_consumer_removal(ctx: &mut Ctx) -> Result<Option<Change>> {
     let Some(link) = jira_side::link(ctx)? else {
         return Err(crate::context::needs_step(9, "the application link"));
     };
     let Some(held) = &link.consumer else {
-        return Ok(());
+        return Ok(None);
     };
     let change = Change {
         kind: ChangeKind::DeleteConsumer,
@@ -130,11 +143,15 @@ fn remove_old_consumer(ctx: &mut Ctx) -> Result<()> {
         }),
         new: None,
         destructive: true,
-        ours: Ownership::from_state(&ctx.state).owns_consumer(&held.key),
+        ours: Ownership::from_state(&ctx.state)
+            .owns_consumer(&held.key, held.fingerprint.as_deref()),
     };
-    consent::apply_change(ctx, &change)?;
-    ui::ok(&format!("done: {}", change.description));
-    Ok(())
+    consent::authorize(ctx, &change).map_err(|mut err| {
+        err.message
+            .push_str("\nNothing was renewed: the key, the token and Jira are as they were.");
+        err
+    })?;
+    Ok(Some(change))
 }
 
 /// A fresh pair of the old size: the old public half forgotten and the new
@@ -177,8 +194,9 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
 }
 
 /// Jira Align's new public key ("Generate New Key" on the connector), from the
-/// answers file or pasted; the same key as before is refused.
-fn align_key(ctx: &mut Ctx, consumer_key: &str, old: Option<&str>) -> Result<()> {
+/// answers file or pasted, as PEM and fingerprint; the same key as before is
+/// refused. Reads only.
+fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
     let text = match ctx.answers().keys.public_key.clone() {
         Some(text) => text,
         None if ctx.interactive() => {
@@ -212,15 +230,18 @@ fn align_key(ctx: &mut Ctx, consumer_key: &str, old: Option<&str>) -> Result<()>
             "Click Generate New Key on Jira Align's connector first, and give the new public key.",
         ));
     }
+    Ok((keys::public_key_to_pem(&public), fingerprint))
+}
+
+/// Jira Align's new public key in the profile, the old one forgotten first.
+fn install_align_key(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    pem: &str,
+    fingerprint: &str,
+) -> Result<()> {
     forget_public_half(ctx)?;
-    set_public_key(
-        ctx,
-        consumer_key,
-        KeySource::Align,
-        &keys::public_key_to_pem(&public),
-        &fingerprint,
-        None,
-    )?;
+    set_public_key(ctx, consumer_key, KeySource::Align, pem, fingerprint, None)?;
     ctx.record(
         5,
         StepStatus::Done,

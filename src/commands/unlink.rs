@@ -1,14 +1,17 @@
 //! `align-link unlink`: the model with `Desired::Absent` (the consumer, then the
-//! link to `align.url`, each needing consent when this profile did not put it
-//! there), then the profile's private key, token and state. Everything is read
-//! and every consent settled before the first removal. Idempotent: with nothing
-//! left, it says so and exits 0.
+//! link, each needing consent when this profile did not put it there), then the
+//! profile's private key, token, state, run lock and (when empty) directory.
+//! The links are the one to `align.url` and the ones the profile recorded (the
+//! link it created, the link to the Jira Align URL it saved), so a changed
+//! answers file does not hide them; the answers are not reconciled with the state
+//! first. Everything is read and every consent settled before the first removal.
+//! Idempotent: with nothing left, it says so and exits 0.
 
-use super::open_context;
+use super::{open_context_as, Access};
 use crate::config::RunConfig;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
-use crate::model::{self, render, Change, Desired, Ownership};
+use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::steps::{consent, jira_side};
 use crate::{outln, ui};
@@ -22,7 +25,8 @@ const LOCAL_FILES: [(&str, &str); 3] = [
 ];
 
 pub fn run(config: RunConfig) -> Result<i32> {
-    let mut ctx = open_context(config)?;
+    // As recorded: reconciling a changed answers file would forget the link.
+    let mut ctx = open_context_as(config, Access::ChangeAsRecorded)?;
     let knows_sites = (ctx.answers().jira.url.is_some() || ctx.state.jira.is_some())
         && (ctx.answers().align.url.is_some() || ctx.state.align.is_some());
     let connector = ctx.connector_name();
@@ -38,6 +42,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
         .filter(|(file, _)| ctx.store.exists(file))
         .collect();
     if changes.is_empty() && local.is_empty() {
+        remove_state_dir(&mut ctx)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
         return Ok(0);
     }
@@ -63,6 +68,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
             ctx.store.dir().join(file).display()
         ));
     }
+    remove_state_dir(&mut ctx)?;
     outln!();
     outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
     outln!(
@@ -78,6 +84,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
 /// What Jira holds for the connector, as the removals that would take it away
 /// (the consumer, then the link). Reads only.
 fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
+    refuse_another_jira(ctx)?;
     let server = jira_side::server(ctx)?;
     if !server.is_administrator {
         return Err(AppError::failed(format!(
@@ -87,16 +94,84 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
         .hint("Use an administrator's token or password (jira.admin_token or jira.admin_username). Nothing was removed."));
     }
     let align = ctx.align_url()?;
-    let link = jira_side::link(ctx)?;
-    let changes = model::diff(
-        link.as_ref(),
-        &Desired::Absent,
-        &Ownership::from_state(&ctx.state),
-    );
+    let links = links_to_remove(ctx)?;
+    let owned = Ownership::from_state(&ctx.state);
+    let changes: Vec<Change> = links
+        .iter()
+        .flat_map(|link| model::diff(Some(link), &Desired::Absent, &owned))
+        .collect();
     if changes.is_empty() {
         ui::ok(&format!("Jira has no application link to {align}"));
     }
     Ok(changes)
+}
+
+/// The link to `align.url`, and the links the profile recorded: the one it
+/// created (by id) and the one to the Jira Align URL it saved, each once.
+fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
+    let mut links: Vec<ObservedLink> = jira_side::link(ctx)?.into_iter().collect();
+    let admin = ctx.jira_admin()?;
+    let recorded_ids = [
+        ctx.state.installed.as_ref().and_then(|i| i.link_id.clone()),
+        ctx.state.link.as_ref().map(|l| l.id.clone()),
+    ];
+    for id in recorded_ids.into_iter().flatten() {
+        if links.iter().any(|l| l.id() == id) {
+            continue;
+        }
+        if let Some(link) = observe::read_link(&admin, &id)? {
+            links.push(link);
+        }
+    }
+    let recorded_url = ctx
+        .state
+        .align
+        .as_ref()
+        .and_then(|a| url::Url::parse(&a.url).ok());
+    if let Some(url) = recorded_url {
+        if let Some(link) = observe::find_link(&admin, &url)? {
+            if !links.iter().any(|l| l.id() == link.id()) {
+                links.push(link);
+            }
+        }
+    }
+    Ok(links)
+}
+
+/// The profile's link is on the Jira it recorded; with the answers now naming
+/// another, removing the profile would leave that link behind unseen.
+fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
+    let Some(recorded) = ctx.state.jira.as_ref().map(|j| j.url.clone()) else {
+        return Ok(());
+    };
+    let given = ctx.jira_url()?;
+    let holds_something = ctx.state.link.is_some()
+        || ctx
+            .state
+            .installed
+            .as_ref()
+            .is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
+    if !holds_something || crate::steps::reconcile::same_site(&recorded, &given) {
+        return Ok(());
+    }
+    Err(AppError::failed(format!(
+        "this profile set up its link on the Jira at {recorded}, but the answers now say jira.url = {given}"
+    ))
+    .hint(format!(
+        "Nothing was removed. Put jira.url = \"{recorded}\" (with that Jira's administrator credentials) back in the answers file and rerun `align-link unlink` to remove the link there."
+    )))
+}
+
+/// The run lock released, its file removed, and the profile's directory with it
+/// when nothing else is left there.
+fn remove_state_dir(ctx: &mut Ctx) -> Result<()> {
+    if ctx.store.release_and_remove_empty_dir()? {
+        ui::ok(&format!(
+            "removed the profile's directory ({})",
+            ctx.store.dir().display()
+        ));
+    }
+    Ok(())
 }
 
 /// In a terminal, as terraform's destroy does: the whole removal shown and

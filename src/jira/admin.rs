@@ -61,6 +61,10 @@ pub struct Consumer {
     pub public_key: Option<String>,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub name: Option<String>,
+    /// Every field as Jira gave it (name, description, public key text,
+    /// callback, 2LO flags ...), to put the consumer back exactly as it was.
+    #[serde(skip)]
+    pub as_read: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What `GET /rest/applinks/3.0/status/{id}` says about a link.
@@ -281,14 +285,40 @@ impl JiraAdmin {
             return Ok(None);
         }
         #[derive(Deserialize)]
-        struct List {
-            #[serde(default)]
-            consumers: Vec<Consumer>,
+        struct List<T> {
+            #[serde(default = "Vec::new")]
+            consumers: Vec<T>,
         }
-        let list: List =
-            expect_success(response, "reading the link's incoming authentication", None)?
-                .json("GET .../authentication/consumer")?;
-        Ok(list.consumers.into_iter().next())
+        let response =
+            expect_success(response, "reading the link's incoming authentication", None)?;
+        let list: List<Consumer> = response.json("GET .../authentication/consumer")?;
+        let raw: List<serde_json::Map<String, serde_json::Value>> =
+            response.json("GET .../authentication/consumer")?;
+        Ok(list
+            .consumers
+            .into_iter()
+            .zip(raw.consumers)
+            .next()
+            .map(|(consumer, as_read)| Consumer {
+                as_read,
+                ..consumer
+            }))
+    }
+
+    /// Puts a consumer back on the link with every field as `consumer` read it.
+    pub fn put_consumer_as_read(
+        &self,
+        link_id: &str,
+        as_read: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        let body = serde_json::Value::Object(as_read.clone());
+        let response = self.call(Method::PUT, &Self::consumer_path(link_id), Some(body))?;
+        expect_success(
+            response,
+            "putting the link's incoming authentication back",
+            None,
+        )?;
+        Ok(())
     }
 
     /// Removes the link's incoming consumer; a link that has none is fine. Jira's

@@ -64,6 +64,29 @@ pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> 
                 fingerprint: consumer.fingerprint.clone(),
             })
         }
+        Action::RestoreConsumer { link_id, previous } => {
+            // Jira needs the key and a public key; sent back as it gave them.
+            let restorable = ["key", "publicKey"]
+                .iter()
+                .all(|field| previous.as_read.get(*field).is_some_and(|v| v.is_string()));
+            if !restorable {
+                return Err(AppError::failed(format!(
+                    "Jira gave the consumer {} without {}, so it cannot be put back as it was",
+                    previous.key,
+                    if previous.as_read.contains_key("key") {
+                        "a public key"
+                    } else {
+                        "its fields"
+                    }
+                )));
+            }
+            admin.put_consumer_as_read(link_id, &previous.as_read)?;
+            Ok(Applied::ConsumerSet {
+                link_id: link_id.clone(),
+                key: previous.key.clone(),
+                fingerprint: previous.fingerprint.clone(),
+            })
+        }
         Action::DeleteConsumer { link_id } => {
             admin.delete_consumer(link_id)?;
             Ok(Applied::ConsumerDeleted {

@@ -32,26 +32,25 @@ pub struct WantedConsumer {
 }
 
 /// What this profile put in Jira itself: it changes or removes those without
-/// asking, and asks before touching anything else.
+/// asking, and asks before touching anything else. A consumer is its own only
+/// while the link holds the very key and public key it installed: another profile
+/// may install the same consumer key with its own key pair.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ownership {
     pub link_id: Option<String>,
     pub consumer_key: Option<String>,
+    pub consumer_fingerprint: Option<String>,
 }
 
 impl Ownership {
+    /// From the state's record of what this profile wrote (`installed`), nothing
+    /// else: a consumer merely found matching is not claimed.
     pub fn from_state(state: &State) -> Ownership {
         let installed = state.installed.clone().unwrap_or_default();
-        // A profile set up before installations were recorded: the consumer it
-        // saved as installed (step 15) is its own.
-        let legacy_consumer = state
-            .consumer
-            .as_ref()
-            .filter(|c| c.installed_at.is_some())
-            .map(|c| c.key.clone());
         Ownership {
             link_id: installed.link_id,
-            consumer_key: installed.consumer_key.or(legacy_consumer),
+            consumer_key: installed.consumer_key,
+            consumer_fingerprint: installed.fingerprint,
         }
     }
 
@@ -59,7 +58,11 @@ impl Ownership {
         self.link_id.as_deref() == Some(id)
     }
 
-    pub fn owns_consumer(&self, key: &str) -> bool {
+    /// The consumer `key` holding the public key `fingerprint` (None: unreadable)
+    /// is the one this profile installed.
+    pub fn owns_consumer(&self, key: &str, fingerprint: Option<&str>) -> bool {
         self.consumer_key.as_deref() == Some(key)
+            && fingerprint.is_some()
+            && self.consumer_fingerprint.as_deref() == fingerprint
     }
 }

@@ -58,6 +58,11 @@ pub enum Action {
         consumer: WantedConsumer,
         name: String,
     },
+    /// Puts `previous` back on the link with every field as Jira gave it.
+    RestoreConsumer {
+        link_id: String,
+        previous: ObservedConsumer,
+    },
     DeleteConsumer {
         link_id: String,
     },
@@ -226,26 +231,22 @@ fn set_consumer(
         }),
         new: Some(new),
         destructive: true,
-        ours: owned.owns_consumer(&held.key),
+        ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
     }
 }
 
-/// The change that puts `previous` back on the link (or removes the consumer when
-/// there was none): the preflight's way back to what was there.
-pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>, name: &str) -> Change {
+/// The change that puts `previous` back on the link as Jira gave it (its name,
+/// description, public key text, callback, 2LO flags), or removes the consumer
+/// when there was none: the preflight's way back to what was there.
+pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> Change {
     let (kind, action, description) = match previous {
         Some(held) => (
             ChangeKind::SetConsumer,
-            Action::SetConsumer {
-                link_id: Some(link_id.to_string()),
-                consumer: WantedConsumer {
-                    key: Some(held.key.clone()),
-                    public_key_pem: held.public_key_pem.clone(),
-                    fingerprint: held.fingerprint.clone(),
-                },
-                name: name.to_string(),
+            Action::RestoreConsumer {
+                link_id: link_id.to_string(),
+                previous: held.clone(),
             },
-            format!("put the link's consumer {} back", held.key),
+            format!("put the link's consumer {} back as it was", held.key),
         ),
         None => (
             ChangeKind::DeleteConsumer,
@@ -291,7 +292,7 @@ fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
             }),
             new: None,
             destructive: true,
-            ours: owned.owns_consumer(&held.key),
+            ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
         });
     }
     changes.push(Change {

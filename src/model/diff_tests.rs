@@ -33,6 +33,7 @@ fn link(name: &str, consumer: Option<(&str, &str)>) -> ObservedLink {
             public_key_pem: Some("PEM".into()),
             fingerprint: Some(fingerprint.into()),
             key_problem: None,
+            as_read: serde_json::Map::new(),
         }),
         status: None,
     }
@@ -100,11 +101,34 @@ fn our_own_consumer_with_another_key_is_repaired_without_asking() {
     let owned = Ownership {
         link_id: Some("L1".into()),
         consumer_key: Some("K".into()),
+        consumer_fingerprint: Some("SHA256:old".into()),
     };
     let changes = diff(Some(&observed), &wanted("K", "SHA256:a"), &owned);
     assert_eq!(kinds(&changes), [ChangeKind::ReplaceConsumer]);
     assert!(changes[0].destructive && changes[0].ours && !changes[0].needs_consent());
     assert!(!changes[0].description.contains("key K ->"));
+}
+
+#[test]
+fn the_same_consumer_key_with_a_public_key_this_profile_did_not_install_needs_consent() {
+    // Another profile with the same consumer key replaced ours: its key pair, not ours.
+    let observed = link("Jira Align", Some(("K", "SHA256:theirs")));
+    let owned = Ownership {
+        link_id: Some("L1".into()),
+        consumer_key: Some("K".into()),
+        consumer_fingerprint: Some("SHA256:a".into()),
+    };
+    let changes = diff(Some(&observed), &wanted("K", "SHA256:a"), &owned);
+    assert_eq!(kinds(&changes), [ChangeKind::ReplaceConsumer]);
+    assert!(changes[0].needs_consent());
+    let changes = diff(Some(&observed), &Desired::Absent, &owned);
+    assert_eq!(kinds(&changes)[0], ChangeKind::DeleteConsumer);
+    assert!(changes[0].needs_consent(), "removing it needs consent too");
+    // An unreadable public key is never claimed.
+    let mut unreadable = link("Jira Align", Some(("K", "SHA256:a")));
+    unreadable.consumer.as_mut().unwrap().fingerprint = None;
+    let changes = diff(Some(&unreadable), &Desired::Absent, &owned);
+    assert!(changes[0].needs_consent());
 }
 
 #[test]
@@ -120,6 +144,7 @@ fn a_link_of_another_name_is_renamed_with_consent_unless_ours() {
     let owned = Ownership {
         link_id: Some("L1".into()),
         consumer_key: None,
+        consumer_fingerprint: None,
     };
     let changes = diff(Some(&observed), &wanted("K", "SHA256:a"), &owned);
     assert!(!changes[0].needs_consent());
@@ -131,6 +156,7 @@ fn absent_removes_the_consumer_then_the_link() {
     let owned = Ownership {
         link_id: Some("L1".into()),
         consumer_key: Some("K".into()),
+        consumer_fingerprint: Some("SHA256:a".into()),
     };
     let changes = diff(Some(&observed), &Desired::Absent, &owned);
     assert_eq!(

@@ -31,6 +31,8 @@ pub struct ObservedConsumer {
     /// unreadable one (`key_problem` then says which).
     pub fingerprint: Option<String>,
     pub key_problem: Option<String>,
+    /// Every field as Jira gave it, to put this consumer back unchanged.
+    pub as_read: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ObservedConsumer {
@@ -49,6 +51,7 @@ impl ObservedConsumer {
             public_key_pem: consumer.public_key,
             fingerprint,
             key_problem,
+            as_read: consumer.as_read,
         }
     }
 }

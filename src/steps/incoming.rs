@@ -15,7 +15,7 @@ use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::jira::admin::LinkStatus;
 use crate::keys;
-use crate::model::{ChangeKind, ObservedConsumer};
+use crate::model::{ChangeKind, ObservedConsumer, Ownership};
 use crate::ui;
 use crate::util::time::now_rfc3339;
 
@@ -160,7 +160,11 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
             error_type.as_deref().unwrap_or("no reason given")
         )),
     }
-    if let Some(consumer) = ctx.state.consumer.as_mut() {
+    // Stamped only for the consumer this profile installed itself: a matching
+    // one found on the link (another profile's, with the same key pair) is not ours.
+    let installed_here = Ownership::from_state(&ctx.state)
+        .owns_consumer(&wanted.key, Some(wanted.fingerprint.as_str()));
+    if let Some(consumer) = ctx.state.consumer.as_mut().filter(|_| installed_here) {
         consumer.installed_at.get_or_insert_with(now_rfc3339);
     }
     ctx.save()?;

@@ -57,23 +57,49 @@ pub fn prove_jira_side(
         destructive: false,
         ours: true,
     };
+    let temporary_fingerprint = keys::fingerprint(&public);
     let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
+    // What the profile had installed before: a consumer put back is not its own.
+    let installed_before = ctx.state.installed.clone();
     jira_side::apply_unchecked(ctx, &temporary)?;
     ui::ok("temporary public key installed on the link");
 
     let outcome = run_checks(ctx, &signer, &project_key);
     if let Err(err) = outcome {
-        let restore = diff::restore_consumer(link_id, previous.as_ref(), name);
-        if let Err(restore) = jira_side::apply_unchecked(ctx, &restore) {
-            ui::warn(&format!(
-                "could not put the link back as it was: {}",
-                restore.message
-            ));
-        }
-        let hint = err
+        let restore = diff::restore_consumer(link_id, previous.as_ref());
+        let mut hint = err
             .hint
             .clone()
             .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into());
+        match jira_side::apply_unchecked(ctx, &restore) {
+            Ok(_) => {
+                ctx.state.installed = installed_before;
+                ctx.save()?;
+            }
+            Err(failed) => {
+                let now = format!(
+                    "the link now holds consumer {consumer_key} with align-link's temporary public key {temporary_fingerprint}"
+                );
+                let was = match &previous {
+                    Some(held) => format!(
+                        "; before the preflight it held consumer {} with public key {}",
+                        held.key,
+                        held.fingerprint
+                            .as_deref()
+                            .or(held.key_problem.as_deref())
+                            .unwrap_or("(none)")
+                    ),
+                    None => "; before the preflight it had no consumer".to_string(),
+                };
+                ui::warn(&format!(
+                    "could not put the link back as it was ({}): {now}{was}",
+                    failed.message
+                ));
+                hint = format!(
+                    "{hint} Meanwhile {now}, which nothing else signs with. In Jira (Administration > Applications > Application links > the link > Incoming Authentication) put the previous consumer back by hand, or delete it there; a rerun of step 13 replaces it."
+                );
+            }
+        }
         return Err(AppError::failed(format!(
             "preflight failed, so Jira Align's key was not installed: {}",
             err.message

@@ -166,7 +166,7 @@ fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
 }
 
 /// Same scheme, host, port and path (a trailing slash aside).
-fn same_site(saved: &str, given: &Url) -> bool {
+pub(crate) fn same_site(saved: &str, given: &Url) -> bool {
     let Ok(saved) = Url::parse(saved.trim()) else {
         return false;
     };

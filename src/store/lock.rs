@@ -59,6 +59,20 @@ impl Store {
         self.run_lock = Some(Arc::new(file));
         Ok(())
     }
+
+    /// For the end of `unlink`, after the profile's last file is gone: the run
+    /// lock released (this store must be its only holder), its file removed, then
+    /// the directory itself when nothing else is left in it. True when the
+    /// directory is gone.
+    pub fn release_and_remove_empty_dir(&mut self) -> Result<bool> {
+        self.run_lock = None;
+        self.remove(LOCK_FILE)?;
+        match std::fs::remove_dir(&self.dir) {
+            Ok(()) => Ok(true),
+            // Something else is still in it (a config, a file of the operator's): kept.
+            Err(_) => Ok(false),
+        }
+    }
 }
 
 /// The error when another process holds the run lock, naming it when it has

@@ -41,6 +41,10 @@ pub struct Store {
     run_lock: Option<Arc<File>>,
     /// Set for a throwaway directory (`--sandbox`): removed with the last clone.
     temporary: Option<Arc<RemoveOnDrop>>,
+    /// A read-only command's store (`plan`, `doctor`): state saves are skipped,
+    /// so what it works out in memory never reaches the profile, and a secret's
+    /// write or removal is refused.
+    read_only: bool,
 }
 
 impl Store {
@@ -90,6 +94,7 @@ impl Store {
                 dir: dir.to_path_buf(),
                 run_lock: None,
                 temporary: None,
+                read_only: false,
             },
             warnings,
         ))
@@ -97,6 +102,28 @@ impl Store {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// From now on nothing is written to or removed from the directory.
+    pub fn make_read_only(&mut self) {
+        self.read_only = true;
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn refuse_when_read_only(&self, name: &str) -> Result<()> {
+        if !self.read_only {
+            return Ok(());
+        }
+        Err(AppError::failed(format!(
+            "a read-only command may not change {}",
+            self.dir.join(name).display()
+        ))
+        .hint(
+            "Run `align-link setup` (or the step) to make changes; `plan` and `doctor` only read.",
+        ))
     }
 
     /// Where `name` lives, for messages ("the private key is in ...").
@@ -135,7 +162,12 @@ impl Store {
     }
 
     /// Writes a TOML state file atomically (mode 0600).
+    /// In a read-only store the save is skipped: the caller's value stays in memory.
     pub fn save<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        if self.read_only {
+            check_name(name)?;
+            return Ok(());
+        }
         let text = toml::to_string(value).map_err(|err| {
             AppError::failed(format!(
                 "cannot write {}: {err}",
@@ -147,6 +179,7 @@ impl Store {
 
     /// Writes a secret atomically; the file is 0600 from its creation.
     pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
+        self.refuse_when_read_only(name)?;
         self.write_atomic(name, contents)
     }
 
@@ -183,6 +216,7 @@ impl Store {
     /// Deletes a file; a missing one is fine.
     pub fn remove(&self, name: &str) -> Result<()> {
         check_name(name)?;
+        self.refuse_when_read_only(name)?;
         let path = self.dir.join(name);
         match fs::remove_file(&path) {
             Ok(()) => sync_dir(&self.dir).map_err(|err| {

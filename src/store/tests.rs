@@ -438,3 +438,20 @@ fn a_temporary_directory_goes_with_the_last_clone() {
     drop(clone);
     assert!(!dir.exists());
 }
+
+#[test]
+fn a_read_only_store_skips_saves_and_refuses_secret_writes_and_removals() {
+    let temp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(temp.path()).unwrap();
+    store.save("state.toml", &toml::Table::new()).unwrap();
+    let before = fs::read(temp.path().join("state.toml")).unwrap();
+    store.make_read_only();
+    let mut changed = toml::Table::new();
+    changed.insert("x".into(), toml::Value::Integer(1));
+    store.save("state.toml", &changed).unwrap();
+    assert_eq!(fs::read(temp.path().join("state.toml")).unwrap(), before);
+    assert!(store.write_secret("private-key.pem", b"secret").is_err());
+    assert!(!temp.path().join("private-key.pem").exists());
+    assert!(store.remove("state.toml").is_err());
+    assert!(temp.path().join("state.toml").exists());
+}

@@ -115,12 +115,20 @@ fn step_13_alone_repairs_a_consumer_changed_in_jira() {
         .as_str()
         .unwrap()
         .to_string();
-    // Our consumer key with another public key (a key pair changed under it):
-    // this profile's own consumer, so step 13 repairs it without asking.
+    // Our consumer key with another public key (put there behind the profile's
+    // back): not what this profile installed, so step 13 replaces it only with
+    // consent.
     let other_pem = other_public_key_pem();
     let consumer_key = env.state()["consumer"]["key"].as_str().unwrap().to_string();
     support::put_consumer(&env, &link.id, &consumer_key, &other_pem);
-    let output = env.run(&["step", "13", "--yes"]);
+    let refused = env.run(&["step", "13", "--yes"]);
+    assert_exit(&refused, 1);
+    assert!(
+        stderr(&refused).contains("without consent"),
+        "{}",
+        stderr(&refused)
+    );
+    let output = env.run(&["step", "13", "--yes", "--replace-existing"]);
     assert_success(&output);
     assert!(
         stdout(&output).contains("to change: replace the link's incoming consumer: public key"),
