@@ -6,8 +6,10 @@ use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
+use super::handshake::login::{stop_for_a_person, try_log_in, Login};
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::domain::Secret;
+use crate::error::{AppError, Result as AppResult};
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::util::text;
 
@@ -355,14 +357,15 @@ fn comparable_url(url: &str) -> String {
 pub enum ServiceSignIn {
     /// Signed in; `project_visible` says whether it sees the test project.
     SignedIn { name: String, project_visible: bool },
-    /// Jira refused the password (HTTP 401).
+    /// Jira refused the username or password (or the account is inactive).
     Refused,
-    /// Jira asks for a CAPTCHA in the browser first (Seraph's login reason).
-    CaptchaRequired,
+    /// A CAPTCHA or single sign-on stands in the way; the error says what to do.
+    NeedsAPerson(AppError),
 }
 
 /// Signs in as the service account and reads the test project as it: `myself`
-/// with Basic, or, where Jira switched Basic off (403), its REST session login.
+/// with Basic, or, where Jira switched Basic off (403), the same login the
+/// handshake's approval uses (REST session, then the `login.jsp` form).
 /// Changes nothing in Jira, so it runs before the first write.
 pub fn check_service_account(
     http: &Http,
@@ -370,11 +373,11 @@ pub fn check_service_account(
     username: &str,
     password: &Secret,
     project_key: &str,
-) -> Result<ServiceSignIn> {
+) -> AppResult<ServiceSignIn> {
     let basic = Auth::Basic(username, password);
     let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
-    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
-        return Ok(ServiceSignIn::CaptchaRequired);
+    if let Err(err) = stop_for_a_person(None, &response, username) {
+        return Ok(ServiceSignIn::NeedsAPerson(err));
     }
     match response.status {
         401 => return Ok(ServiceSignIn::Refused),
@@ -390,36 +393,20 @@ pub fn check_service_account(
     })
 }
 
-/// `POST /rest/auth/1/session`, then the project with the session's cookie.
+/// The handshake's login, then the project with the session's cookies.
 fn session_sign_in(
     http: &Http,
     base: &Url,
     username: &str,
     password: &Secret,
     project_key: &str,
-) -> Result<ServiceSignIn> {
-    let body = json!({"username": username, "password": password.expose()});
-    let response =
-        http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
-    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
-        return Ok(ServiceSignIn::CaptchaRequired);
-    }
-    if response.status == 401 || response.status == 403 {
-        return Ok(ServiceSignIn::Refused);
-    }
-    let value: serde_json::Value =
-        expect_success(response, "logging in as the service account", None)?
-            .json("POST /rest/auth/1/session")?;
-    let session = value["session"]["value"]
-        .as_str()
-        .map(|v| Secret::new(v.to_string()))
-        .ok_or_else(|| {
-            ClientError::answer(
-                "Jira's login answer carries no session",
-                "Check that nothing between align-link and Jira rewrites /rest/auth/1/session.",
-            )
-        })?;
-    let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
+) -> AppResult<ServiceSignIn> {
+    let session = match try_log_in(http, base, username, password)? {
+        Login::SignedIn(session) => session,
+        Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
+        Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
+    };
+    let project_visible = sees_project(http, base, Auth::Cookie(&session.cookie()), project_key)?;
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),
         project_visible,

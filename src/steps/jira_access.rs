@@ -176,12 +176,7 @@ fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
             "Jira refused the password of the service account {username}"
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
-        ServiceSignIn::CaptchaRequired => Err(AppError::failed(format!(
-            "Jira wants a CAPTCHA before the service account {username} may sign in again"
-        ))
-        .hint(format!(
-            "Sign in to Jira in a browser as {username} once and solve the CAPTCHA, then rerun; or set oauth.approval = \"browser\"."
-        ))),
+        ServiceSignIn::NeedsAPerson(err) => Err(err),
     }
 }
 
