@@ -145,6 +145,23 @@ impl JiraAdmin {
             .json("GET /rest/api/2/serverInfo")
     }
 
+    /// `GET /rest/api/2/user?username=`: `None` when Jira has no such user,
+    /// else whether the account is active (Jira leaves the flag out only for
+    /// active users on old versions).
+    pub fn user_active(&self, username: &str) -> Result<Option<bool>> {
+        let mut url = endpoint(&self.base, "rest/api/2/user");
+        url.query_pairs_mut().append_pair("username", username);
+        let response = self
+            .http
+            .send(&Request::get(url).auth(self.auth.as_auth()))?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        let value: serde_json::Value = expect_success(response, "looking up a Jira user", None)?
+            .json("GET /rest/api/2/user")?;
+        Ok(Some(value["active"].as_bool().unwrap_or(true)))
+    }
+
     pub fn is_administrator(&self) -> Result<bool> {
         let response = self.get_ok(
             "rest/api/2/mypermissions?permissions=ADMINISTER",

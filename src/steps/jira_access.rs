@@ -149,11 +149,14 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
 }
 
 /// With its password: the service account signs in and sees the test project.
+/// Without: the administrator finds it in Jira, active.
 fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
     let service = &ctx.answers().service_account;
-    let (Some(username), Some(password)) = (service.username.clone(), service.password.clone())
-    else {
+    let Some(username) = service.username.clone() else {
         return Ok(None);
+    };
+    let Some(password) = service.password.clone() else {
+        return service_account_exists(ctx, &username).map(Some);
     };
     let Some(project) = ctx.answers().jira.test_project.clone() else {
         return Ok(None);
@@ -177,6 +180,20 @@ fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
         ServiceSignIn::NeedsAPerson(err) => Err(err),
+    }
+}
+
+fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
+    match ctx.jira_admin()?.user_active(username)? {
+        Some(true) => Ok(format!("the service account {username} exists in Jira, active")),
+        Some(false) => Err(AppError::failed(format!(
+            "the service account {username} is inactive in Jira: it could not approve the link"
+        ))
+        .hint(format!("Activate {username} in Jira's User management (or fix service_account.username).") )),
+        None => Err(AppError::failed(format!(
+            "Jira has no user named {username} (service_account.username)"
+        ))
+        .hint("Create the service account in Jira's User management, or fix service_account.username.")),
     }
 }
 
