@@ -145,6 +145,8 @@ pub struct Response {
     /// For an OAuth-signed request, the signature base string we signed: shown
     /// beside Jira's when Jira says `signature_invalid`.
     pub oauth_base_string: Option<String>,
+    /// How the request authenticated: a 403 means something else on a Basic call.
+    pub auth: AuthKind,
 }
 
 impl Response {
@@ -489,6 +491,7 @@ impl Http {
             body,
             clock_skew_secs,
             oauth_base_string,
+            auth: request.auth.kind(),
         })
     }
 }

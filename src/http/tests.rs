@@ -48,6 +48,7 @@ fn retry_after_in_seconds_or_as_a_date_is_what_the_server_asked() {
         body: String::new(),
         clock_skew_secs: None,
         oauth_base_string: None,
+        auth: AuthKind::None,
     };
     assert!(matches!(retry_delay(&response, 1), Wait::Asked(d) if d == Duration::from_secs(2)));
     let mut headers = HeaderMap::new();

@@ -214,11 +214,18 @@ impl JiraAdmin {
         let url_text = url.as_str().trim_end_matches('/');
         let body = json!({"id": null, "name": name, "rpcUrl": url_text, "displayUrl": url_text, "typeId": "generic"});
         let response = self.call(Method::PUT, "rest/applinks/3.0/applicationlink", Some(body))?;
-        if response.status == 400 && response.body.contains("applinks.error.duplicate.url") {
-            return Err(ClientError::answer(format!(
-                "Jira already has an application link for {url_text}, but align-link could not find it in the list"
-            ),
-            "Look under Administration > Applications > Application links; delete the stale link or rerun step 8."));
+        // A 400 is told apart by what Jira holds, never by its (translated) words:
+        // a link with this URL now in the list is the duplicate Jira refused.
+        if response.status == 400 {
+            if let Some(existing) = self.find_link(url)? {
+                return Err(ClientError::answer(
+                    format!(
+                        "Jira already has an application link for {url_text} (id {}): it appeared while this run was creating one",
+                        existing.id
+                    ),
+                    "Rerun step 8: it finds the link by its URL.",
+                ));
+            }
         }
         let response = expect_success(response, "creating the application link", None)?;
         #[derive(Deserialize)]
@@ -475,6 +482,65 @@ mod tests {
             }
         });
         (url, handle)
+    }
+
+    /// A Jira that answers the requests in turn with these statuses and bodies.
+    fn jira_answering_in_turn(
+        answers: Vec<(u16, String)>,
+    ) -> (Url, std::thread::JoinHandle<Vec<String>>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}/", server.server_addr())).unwrap();
+        let handle = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for (status, body) in answers {
+                let Ok(request) = server.recv() else { break };
+                seen.push(format!("{} {}", request.method(), request.url()));
+                let _ = request
+                    .respond(tiny_http::Response::from_string(body).with_status_code(status));
+            }
+            seen
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_refused_create_is_a_duplicate_when_the_link_is_then_listed_whatever_the_words() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        let align = Url::parse("https://acme.jiraalign.com").unwrap();
+        let listed = serde_json::json!([{"id": "abc-1", "name": "Jira Align",
+            "rpcUrl": "https://acme.jiraalign.com", "typeId": "generic"}])
+        .to_string();
+        let (base, server) = jira_answering_in_turn(vec![
+            (
+                400,
+                r#"{"errors":[{"details":"Es gibt bereits eine Verknüpfung."}]}"#.into(),
+            ),
+            (200, listed),
+        ]);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let err = admin.create_link("Jira Align", &align).unwrap_err();
+        assert!(
+            err.to_string().contains("already has an application link"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("abc-1"), "{err}");
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(seen[1].starts_with("GET"), "{seen:?}");
+
+        // A 400 with no such link listed is Jira's own refusal, quoted.
+        let (base, server) = jira_answering_in_turn(vec![
+            (
+                400,
+                r#"{"errorMessages":["applinks.error.duplicate.url"]}"#.into(),
+            ),
+            (200, "[]".into()),
+        ]);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let err = admin.create_link("Jira Align", &align).unwrap_err();
+        assert!(!err.to_string().contains("already has"), "{err}");
+        assert!(err.to_string().contains("HTTP 400"), "{err}");
+        server.join().unwrap();
     }
 
     #[test]

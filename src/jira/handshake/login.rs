@@ -239,6 +239,7 @@ mod tests {
             body: body.to_string(),
             clock_skew_secs: None,
             oauth_base_string: None,
+            auth: crate::http::AuthKind::None,
         }
     }
 
