@@ -1,5 +1,7 @@
 use super::*;
 use crate::error::AppError;
+use reqwest::header::HeaderMap;
+use reqwest::Method;
 
 #[test]
 fn plain_http_only_for_loopback() {
