@@ -5,7 +5,7 @@
 
 use super::{token_days_left, Check, RENEW_FIX, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
-use crate::jira::admin::{check_service_account, ServiceSignIn};
+use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::steps::access::{client, service_access, ServiceAccess};
 

@@ -9,7 +9,7 @@ use crate::align::AlignApi;
 use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
-use crate::jira::admin::{check_service_account, ServiceSignIn};
+use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::keys;
 use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
 use crate::ui;
