@@ -44,6 +44,8 @@ pub struct Ctx {
     pub single_step: bool,
     /// What was read from Jira in this run; refreshed only after a write.
     pub observed: crate::model::Observation,
+    /// The key pair being made on its own thread (`steps::keys::start_early`).
+    pub pending_key: Option<crate::keys::PendingKey>,
 }
 
 impl Ctx {
@@ -68,6 +70,7 @@ impl Ctx {
             resolved: HashMap::new(),
             single_step: false,
             observed: Default::default(),
+            pending_key: None,
         })
     }
 

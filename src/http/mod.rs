@@ -2,6 +2,7 @@
 //! through here, so timeouts, retries, TLS roots, the `http://` rule, the
 //! User-Agent and redacted request logging are decided once.
 
+mod busy;
 pub mod error;
 mod message;
 mod transport;
@@ -73,6 +74,8 @@ pub struct Http {
     client: Client,
     options: HttpOptions,
     sent: Arc<AtomicU64>,
+    /// Shared by clones, like `sent`: the run's network time, whoever sent.
+    busy: Arc<busy::Busy>,
     observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
@@ -100,6 +103,12 @@ impl Http {
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
             .dns_resolver(Arc::new(transport::SystemResolver))
+            // One kept-alive connection per host and concurrent read, reused
+            // across the run; dropped after 4 s idle, before a server or proxy
+            // closes it under a request we cannot retry (a POST): Apache httpd's
+            // default KeepAliveTimeout, common in front of Jira, is 5 s.
+            .pool_idle_timeout(Duration::from_secs(4))
+            .tcp_nodelay(true)
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
             .redirect(reqwest::redirect::Policy::none());
         if let Some(path) = &options.ca_cert {
@@ -129,6 +138,7 @@ impl Http {
             client,
             options,
             sent: Arc::new(AtomicU64::new(0)),
+            busy: Arc::new(busy::Busy::default()),
             observers: Vec::new(),
         })
     }
@@ -136,6 +146,11 @@ impl Http {
     /// Adds an observer of every request from now on.
     pub fn observe(&mut self, observer: std::sync::Arc<dyn RequestObserver>) {
         self.observers.push(observer);
+    }
+
+    /// How long at least one request was in flight.
+    pub fn network_busy(&self) -> Duration {
+        self.busy.total()
     }
 
     /// How many HTTP requests (attempts) this client has sent.
@@ -262,6 +277,7 @@ impl Http {
         };
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
+        let _in_flight = self.busy.enter();
         let shown = format!(
             "{} {}{}",
             request.method,

@@ -104,6 +104,41 @@ pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
         .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
 }
 
+/// A key pair being made on its own thread, so that the run's network work
+/// hides the prime search; joined where the key is first needed.
+pub struct PendingKey {
+    bits: usize,
+    handle: std::thread::JoinHandle<Result<(RsaPrivateKey, std::time::Duration), AppError>>,
+}
+
+impl PendingKey {
+    /// Starts making a `bits`-bit key; a size we do not make is refused at once.
+    pub fn start(bits: usize) -> Result<PendingKey, AppError> {
+        if !ACCEPTED_KEY_BITS.contains(&bits) {
+            return generate_private_key(bits).map(|_| unreachable!("refused above"));
+        }
+        let handle = std::thread::Builder::new()
+            .name("keygen".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                generate_private_key(bits).map(|key| (key, started.elapsed()))
+            })
+            .map_err(|err| AppError::failed(format!("cannot start the key generation: {err}")))?;
+        Ok(PendingKey { bits, handle })
+    }
+
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// The key and how long its generation took (not how long this waited).
+    pub fn wait(self) -> Result<(RsaPrivateKey, std::time::Duration), AppError> {
+        self.handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+}
+
 /// The private key as PKCS#8 PEM (`BEGIN PRIVATE KEY`, LF line endings). The
 /// buffer is wiped when dropped.
 pub fn private_key_to_pem(key: &RsaPrivateKey) -> Zeroizing<String> {

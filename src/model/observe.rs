@@ -5,7 +5,9 @@
 use url::Url;
 
 use crate::error::Result;
+use crate::http::{Response, Result as ClientResult};
 use crate::jira::admin::{AppLink, Consumer, JiraAdmin, LinkStatus};
+use crate::jira::{ServerInfo, User};
 use crate::keys;
 
 /// The server, as the administrator sees it.
@@ -77,6 +79,9 @@ pub struct Observation {
     pub validated: bool,
     /// Jira Align's site and API token were checked in this run (step 1 does).
     pub align_checked: bool,
+    /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
+    /// this run (step 20); step 21 takes it from here instead of asking again.
+    pub token_account: Option<String>,
     /// Changes the operator agreed to in this run (by description).
     pub consented: Vec<String>,
 }
@@ -88,11 +93,30 @@ impl Observation {
     }
 }
 
-/// Server info, the administrator's login (with the clock from its `Date`) and rights.
+/// Server info, the administrator's login (with the clock from its `Date`) and
+/// rights, on two connections: the login beside the other two. Errors are
+/// reported in that order.
 pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
-    let info = admin.server_info()?;
-    let (user, response) = admin.myself()?;
-    let is_administrator = admin.is_administrator()?;
+    let (info_and_rights, me) = std::thread::scope(|s| {
+        let me = s.spawn(|| admin.myself());
+        (read_info_and_rights(admin), joined(me))
+    });
+    server_facts(info_and_rights, me)
+}
+
+/// Server info, then the administrator's rights, on one connection.
+pub fn read_info_and_rights(admin: &JiraAdmin) -> (ClientResult<ServerInfo>, ClientResult<bool>) {
+    (admin.server_info(), admin.is_administrator())
+}
+
+/// The facts from their three reads; the first failure in that order wins.
+pub fn server_facts(
+    (info, rights): (ClientResult<ServerInfo>, ClientResult<bool>),
+    me: ClientResult<(User, Response)>,
+) -> Result<ServerFacts> {
+    let info = info?;
+    let (user, response) = me?;
+    let is_administrator = rights?;
     Ok(ServerFacts {
         version: info.version,
         base_url: info.base_url,
@@ -111,12 +135,21 @@ pub fn find_link(admin: &JiraAdmin, align_url: &Url) -> Result<Option<ObservedLi
         .transpose()
 }
 
-/// The link with this id, read again after a write, with its consumer.
+/// The link with this id, read again after a write, with its consumer: both
+/// reads together (the consumer's answer is dropped when the link is gone).
 pub fn read_link(admin: &JiraAdmin, id: &str) -> Result<Option<ObservedLink>> {
-    admin
-        .get_link(id)?
-        .map(|link| with_consumer(admin, link))
-        .transpose()
+    let (link, consumer) = std::thread::scope(|s| {
+        let consumer = s.spawn(|| read_consumer(admin, id));
+        (admin.get_link(id), joined(consumer))
+    });
+    let Some(link) = link? else {
+        return Ok(None);
+    };
+    Ok(Some(ObservedLink {
+        link,
+        consumer: consumer?,
+        status: None,
+    }))
 }
 
 /// The consumer of a known link, read again after a consumer write.
@@ -131,4 +164,11 @@ fn with_consumer(admin: &JiraAdmin, link: AppLink) -> Result<ObservedLink> {
         consumer,
         status: None,
     })
+}
+
+/// A scoped thread's result; its panic goes on in the caller.
+pub fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }

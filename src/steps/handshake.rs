@@ -116,6 +116,7 @@ fn approval_mode(ctx: &Ctx) -> Approval {
 /// Steps 17-20 for align-link's own key pair: the legs, shown and recorded as
 /// each completes, then the token checked and stored. Returns who it acts as.
 fn run_handshake(ctx: &mut Ctx) -> Result<String> {
+    super::keys::settle_key(ctx)?;
     let signer = ctx.signer()?;
     let expected = service_username(ctx)?;
     let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
@@ -148,6 +149,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
         approval: mode,
     });
     ctx.save()?;
+    ctx.observed.token_account = Some(account.clone());
     let lifetime = access
         .expires_in
         .map(human_duration)
@@ -198,6 +200,7 @@ fn handshake_legs(
     let (prompter, state, store) = ctx.prompter_with_state();
     let mut approver: Box<dyn Approver + '_> = match (credentials, listener) {
         (Some((username, password)), Some(listener)) => Box::new(ServiceAccountApproval {
+            session: None,
             http: &http,
             base: &base,
             username,
@@ -297,6 +300,9 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
         }
     };
     check_account(ctx, &user.name, "the token");
+    if matches!(access, super::access::ServiceAccess::OAuth { .. }) {
+        ctx.observed.token_account = Some(user.name.clone());
+    }
     Ok(user.name)
 }
 

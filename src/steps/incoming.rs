@@ -28,6 +28,7 @@ struct Wanted {
 /// What the link should hold (as the diff sees it), every part present and readable.
 fn wanted(ctx: &mut Ctx) -> Result<Wanted> {
     ctx.link_id()?;
+    super::keys::settle_key(ctx)?;
     let consumer = jira_side::wanted_consumer(ctx).unwrap_or_default();
     let key = consumer
         .key

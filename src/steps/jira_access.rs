@@ -3,13 +3,13 @@
 //! else that can be checked without changing Jira, so that a run stops before its
 //! first write rather than halfway (the same checks guard every write).
 
-use super::jira_side;
+use super::jira_side::{self, SideChecks, SideReads};
 use super::keys::key_source;
-use crate::align::AlignApi;
 use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
-use crate::jira::service::{check_service_account, ServiceSignIn};
+use crate::http::Result as ClientResult;
+use crate::jira::service::ServiceSignIn;
 use crate::keys;
 use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
 use crate::ui;
@@ -25,6 +25,7 @@ pub const SKEW_LIMIT_SECS: i64 = 300;
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let url = ctx.jira_url()?;
     let auth_label = ctx.admin_auth()?.describe();
+    let reads = observe(ctx, ctx.observed.align_checked).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {
         return Err(unchanged(not_admin(&facts.admin_user)));
@@ -62,7 +63,13 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         checked_at: now_rfc3339(),
     });
     ctx.save()?;
-    ensure_validated(ctx)?;
+    if !ctx.observed.validated {
+        let align_checked = ctx.observed.align_checked;
+        for proven in validate(ctx, align_checked, Some(reads)).map_err(unchanged)? {
+            ui::ok(&proven);
+        }
+        ctx.observed.validated = true;
+    }
     Ok(Outcome::Done(format!(
         "signed in as {}, an administrator",
         facts.admin_user
@@ -84,12 +91,41 @@ pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
 /// The read-only checks, quietly (for `plan`): what they proved beyond step 7's
 /// own lines, or the first problem. `align_checked`: the caller checked Jira Align.
 pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
-    let proven = validate(ctx, align_checked)?;
+    let proven = validate(ctx, align_checked, None)?;
     ctx.observed.validated = true;
     Ok(proven)
 }
 
-fn validate(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
+/// The observation pass with the side checks this run still needs.
+fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
+    if ctx.observed.validated {
+        return jira_side::observe_pass(ctx, &SideChecks::default());
+    }
+    let service = &ctx.answers().service_account;
+    let service = match (
+        service.username.clone(),
+        service.password.clone(),
+        ctx.answers().jira.test_project.clone(),
+    ) {
+        (Some(username), Some(password), Some(project)) => Some((username, password, project)),
+        _ => None,
+    };
+    let align = if align_checked || ctx.answers().align.api_token.is_none() {
+        None
+    } else {
+        let site = ctx.align_url()?;
+        ctx.http().check_url(&site, "align.url")?;
+        ctx.align_api_auth()?.map(|auth| (site, auth))
+    };
+    jira_side::observe_pass(ctx, &SideChecks { service, align })
+}
+
+/// `reads`: the pass already made (step 7); None: make it now.
+fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Result<Vec<String>> {
+    let reads = match reads {
+        Some(reads) => reads,
+        None => observe(ctx, align_checked)?,
+    };
     let facts = jira_side::server(ctx)?;
     if !facts.is_administrator {
         return Err(not_admin(&facts.admin_user));
@@ -103,9 +139,9 @@ fn validate(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
         .hint("Fix the time (NTP) on whichever machine is wrong, then rerun."));
     }
     check_keys(ctx)?;
-    let mut proven: Vec<String> = check_service(ctx)?.into_iter().collect();
-    if !align_checked {
-        proven.extend(check_align(ctx)?);
+    let mut proven: Vec<String> = check_service(ctx, reads.service)?.into_iter().collect();
+    if let Some(answer) = reads.align {
+        proven.extend(check_align(ctx, answer)?);
     }
     Ok(proven)
 }
@@ -148,21 +184,25 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// With its password: the service account signs in and sees the test project.
-/// Without: the administrator finds it in Jira, active.
-fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
-    let service = &ctx.answers().service_account;
-    let Some(username) = service.username.clone() else {
-        return Ok(None);
+/// With its password: the service account signed in and saw the test project
+/// (`answer`, from the pass; None when the answers give no password or project).
+/// Without its password: the administrator finds it in Jira, active.
+fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result<Option<String>> {
+    let Some(answer) = answer else {
+        let service = &ctx.answers().service_account;
+        return match (service.username.clone(), &service.password) {
+            (Some(username), None) => service_account_exists(ctx, &username).map(Some),
+            _ => Ok(None),
+        };
     };
-    let Some(password) = service.password.clone() else {
-        return service_account_exists(ctx, &username).map(Some);
-    };
-    let Some(project) = ctx.answers().jira.test_project.clone() else {
-        return Ok(None);
-    };
-    let base = ctx.jira_url()?;
-    match check_service_account(ctx.http(), &base, &username, &password, &project)? {
+    let username = ctx
+        .answers()
+        .service_account
+        .username
+        .clone()
+        .unwrap_or_default();
+    let project = ctx.answers().jira.test_project.clone().unwrap_or_default();
+    match answer? {
         ServiceSignIn::SignedIn {
             name,
             project_visible: true,
@@ -185,11 +225,15 @@ fn check_service(ctx: &mut Ctx) -> Result<Option<String>> {
 
 fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
     match ctx.jira_admin()?.user_active(username)? {
-        Some(true) => Ok(format!("the service account {username} exists in Jira, active")),
+        Some(true) => Ok(format!(
+            "the service account {username} exists in Jira, active"
+        )),
         Some(false) => Err(AppError::failed(format!(
             "the service account {username} is inactive in Jira: it could not approve the link"
         ))
-        .hint(format!("Activate {username} in Jira's User management (or fix service_account.username).") )),
+        .hint(format!(
+            "Activate {username} in Jira's User management (or fix service_account.username)."
+        ))),
         None => Err(AppError::failed(format!(
             "Jira has no user named {username} (service_account.username)"
         ))
@@ -197,17 +241,10 @@ fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
     }
 }
 
-/// The Jira Align site and token, when a token is given.
-fn check_align(ctx: &mut Ctx) -> Result<Option<String>> {
-    if ctx.answers().align.api_token.is_none() {
-        return Ok(None);
-    }
+/// The Jira Align site and token, when a token was given (`answer`, from the pass).
+fn check_align(ctx: &mut Ctx, answer: ClientResult<()>) -> Result<Option<String>> {
+    answer?;
     let align = ctx.align_url()?;
-    ctx.http().check_url(&align, "align.url")?;
-    let Some(auth) = ctx.align_api_auth()? else {
-        return Ok(None);
-    };
-    AlignApi::new(ctx.http(), align.clone(), auth).current_user()?;
     ctx.observed.align_checked = true;
     Ok(Some(format!(
         "Jira Align answers at {align} and accepts the API token"

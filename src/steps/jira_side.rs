@@ -3,11 +3,16 @@
 //! this profile wants, from the answers and the state; and a change applied, read
 //! back and recorded. `consent` puts the checks and the operator's consent before it.
 
+use url::Url;
+
 use super::keys::key_source;
+use crate::align::{AlignApi, AlignAuth};
 use crate::context::Ctx;
-use crate::domain::{ConnectorAuth, KeySource};
+use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::Result;
+use crate::http::Result as ClientResult;
 use crate::jira::admin::LinkStatus;
+use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
@@ -24,6 +29,73 @@ pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
     let facts = observe::read_server(&ctx.jira_admin()?)?;
     ctx.observed.server = Some(facts.clone());
     Ok(facts)
+}
+
+/// What the observation pass checks beside the model (step 7's read-only checks).
+#[derive(Default)]
+pub struct SideChecks {
+    /// The service account's username and password, and the test project.
+    pub service: Option<(String, Secret, String)>,
+    /// Jira Align's site and API credentials, when not checked yet in this run.
+    pub align: Option<(Url, AlignAuth)>,
+}
+
+/// The answers to [`SideChecks`], for the caller to judge in its own order.
+pub struct SideReads {
+    pub service: Option<Result<ServiceSignIn>>,
+    pub align: Option<ClientResult<()>>,
+}
+
+/// The observation pass: whatever of the server's facts and the link this run
+/// has not read yet, and the side checks, all sent at once (each read is
+/// independent of the others). A failed link list is not kept: the step that
+/// needs the link reads it again and reports the failure there.
+pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
+    let admin = ctx.jira_admin()?;
+    let base = ctx.jira_url()?;
+    let align_url = ctx.align_url()?;
+    let want_server = ctx.observed.server.is_none();
+    let want_link = ctx.observed.link.is_none();
+    // A clone shares the connection pool and the counters.
+    let http = &ctx.http().clone();
+    // Three connections to Jira: the administrator's login then the link list;
+    // server info then rights; the service account's check. (The Jira stand-in's
+    // pool can leave a fourth simultaneous new connection waiting.)
+    let (server, link, service, align) = std::thread::scope(|s| {
+        let service = side.service.as_ref().map(|(user, password, project)| {
+            s.spawn(|| check_service_account(http, &base, user, password, project))
+        });
+        let align = side.align.as_ref().map(|(site, auth)| {
+            s.spawn(|| {
+                AlignApi::new(http, site.clone(), auth.clone())
+                    .current_user()
+                    .map(drop)
+            })
+        });
+        let me_then_link = s.spawn(|| {
+            let me = want_server.then(|| admin.myself());
+            let link = want_link.then(|| observe::find_link(&admin, &align_url));
+            (me, link)
+        });
+        let info_and_rights = want_server.then(|| observe::read_info_and_rights(&admin));
+        let (me, link) = observe::joined(me_then_link);
+        let server = info_and_rights
+            .zip(me)
+            .map(|(info_and_rights, me)| observe::server_facts(info_and_rights, me));
+        (
+            server,
+            link,
+            service.map(observe::joined),
+            align.map(observe::joined),
+        )
+    });
+    if let Some(server) = server {
+        ctx.observed.server = Some(server?);
+    }
+    if let Some(Ok(found)) = link {
+        ctx.observed.link = Some(found);
+    }
+    Ok(SideReads { service, align })
 }
 
 /// The link to `align.url` with its consumer, read once per run.
@@ -138,6 +210,26 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
                 status: None,
             }));
         }
+        Applied::ConsumerSet {
+            link_id,
+            fingerprint,
+            ..
+        } if final_consumer(ctx, fingerprint.as_deref()) => {
+            // The last consumer change of the run: its status (step 15) is read
+            // beside the read-back, after the write either way.
+            let (consumer, status) = std::thread::scope(|s| {
+                let status = s.spawn(|| admin.link_status(link_id));
+                (
+                    observe::read_consumer(&admin, link_id),
+                    observe::joined(status),
+                )
+            });
+            let (consumer, status) = (consumer?, status?);
+            if let Some(Some(link)) = &mut ctx.observed.link {
+                link.consumer = consumer;
+                link.status = Some(status);
+            }
+        }
         Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
             let consumer = observe::read_consumer(&admin, link_id)?;
             if let Some(Some(link)) = &mut ctx.observed.link {
@@ -149,6 +241,13 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     }
     record_ownership(ctx, &applied)?;
     Ok(applied)
+}
+
+/// The consumer just set is the one this profile wants (not the preflight's
+/// temporary one, nor a restored old one).
+fn final_consumer(ctx: &Ctx, fingerprint: Option<&str>) -> bool {
+    let wanted = wanted_consumer(ctx).and_then(|c| c.fingerprint);
+    fingerprint.is_some() && wanted.as_deref() == fingerprint
 }
 
 fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {

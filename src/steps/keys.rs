@@ -101,44 +101,116 @@ pub fn key_pair(ctx: &mut Ctx) -> Result<Outcome> {
 
 fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     let existing = ctx.store.exists(PRIVATE_KEY_FILE);
+    if !existing {
+        if let Some(bits) = ctx.pending_key.as_ref().map(|p| p.bits()) {
+            ui::ok(&format!(
+                "making a {bits}-bit RSA key pair while the next steps talk to Jira; it is saved (mode 0600) before its first use"
+            ));
+            return Ok(Outcome::Done(format!("{bits}-bit key pair being made")));
+        }
+    }
     let keep = existing
         && ctx.prompter().confirm(
             "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
             true,
         )?;
-    let (public, bits) = if keep {
-        let private = ctx.private_key()?;
-        ui::ok("reusing the key pair made earlier");
-        let bits = rsa::traits::PublicKeyParts::size(&*private) * 8;
-        (RsaPublicKey::from(&*private), bits)
-    } else {
-        let bits = ctx
-            .answers()
-            .keys
-            .bits
-            .map(|b| b as usize)
-            .unwrap_or(keys::DEFAULT_KEY_BITS);
+    if !keep {
+        let bits = wanted_bits(ctx);
         let started = Instant::now();
         let private = keys::generate_private_key(bits)?;
-        if existing {
-            forget_public_half(ctx)?;
-        }
-        ctx.store.write_secret(
-            PRIVATE_KEY_FILE,
-            keys::private_key_to_pem(&private).as_bytes(),
-        )?;
-        ui::ok(&format!(
-            "made a {bits}-bit RSA key pair in {:.1} s; private key saved (mode 0600) in {}",
-            started.elapsed().as_secs_f64(),
-            ctx.store.dir().join(PRIVATE_KEY_FILE).display()
-        ));
-        (RsaPublicKey::from(&private), bits)
+        return save_new_pair(ctx, &consumer_key, private, bits, started.elapsed());
+    }
+    let private = ctx.private_key()?;
+    ui::ok("reusing the key pair made earlier");
+    let bits = rsa::traits::PublicKeyParts::size(&*private) * 8;
+    let public = RsaPublicKey::from(&*private);
+    show_public_half(ctx, &consumer_key, &public, bits)
+}
+
+fn wanted_bits(ctx: &Ctx) -> usize {
+    ctx.answers()
+        .keys
+        .bits
+        .map(|b| b as usize)
+        .unwrap_or(keys::DEFAULT_KEY_BITS)
+}
+
+/// Whether step 5 will decide who makes the pair without asking (as
+/// `decide_key_source` does).
+fn source_decided(ctx: &Ctx) -> bool {
+    ctx.known(&inputs::KEY_SOURCE).is_some() || !ctx.interactive()
+}
+
+/// At the start of a run: when this run will make a new key pair (align-link
+/// makes it, OAuth, none on disk, step 5 not done or done without saving its
+/// public half), the prime search starts now on its own thread. Never otherwise:
+/// a key nobody uses is not made.
+pub fn start_early(ctx: &mut Ctx) {
+    if ctx.pending_key.is_some()
+        || ctx.connector_auth() != ConnectorAuth::OAuth
+        || !source_decided(ctx)
+        || key_source(ctx) != KeySource::Generate
+        || ctx.store.exists(PRIVATE_KEY_FILE)
+    {
+        return;
+    }
+    let saved_public = ctx
+        .state
+        .consumer
+        .as_ref()
+        .is_some_and(|c| c.public_key_pem.is_some());
+    if ctx.state.step_status(5) == StepStatus::Done && saved_public {
+        return;
+    }
+    // A size we do not make is left for step 5 to report.
+    ctx.pending_key = keys::PendingKey::start(wanted_bits(ctx)).ok();
+}
+
+/// Where the key is first needed: waits for the pair started early, if any,
+/// and saves it with its public half.
+pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
+    let Some(pending) = ctx.pending_key.take() else {
+        return Ok(());
     };
-    let pem = keys::public_key_to_pem(&public);
-    let fingerprint = keys::fingerprint(&public);
+    let bits = pending.bits();
+    let (private, took) = pending.wait()?;
+    let consumer_key = ctx.consumer_key()?;
+    save_new_pair(ctx, &consumer_key, private, bits, took).map(drop)
+}
+
+fn save_new_pair(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    private: rsa::RsaPrivateKey,
+    bits: usize,
+    took: std::time::Duration,
+) -> Result<Outcome> {
+    if ctx.store.exists(PRIVATE_KEY_FILE) {
+        forget_public_half(ctx)?;
+    }
+    ctx.store.write_secret(
+        PRIVATE_KEY_FILE,
+        keys::private_key_to_pem(&private).as_bytes(),
+    )?;
+    ui::ok(&format!(
+        "made a {bits}-bit RSA key pair in {:.2} s; private key saved (mode 0600) in {}",
+        took.as_secs_f64(),
+        ctx.store.dir().join(PRIVATE_KEY_FILE).display()
+    ));
+    show_public_half(ctx, consumer_key, &RsaPublicKey::from(&private), bits)
+}
+
+fn show_public_half(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    public: &RsaPublicKey,
+    bits: usize,
+) -> Result<Outcome> {
+    let pem = keys::public_key_to_pem(public);
+    let fingerprint = keys::fingerprint(public);
     set_public_key(
         ctx,
-        &consumer_key,
+        consumer_key,
         KeySource::Generate,
         &pem,
         &fingerprint,

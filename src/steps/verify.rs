@@ -21,18 +21,26 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let base = ctx.jira_url()?;
     let access = service_access(ctx)?;
+    // The token's own signed `myself` at step 20 of this run already said whom it acts as.
+    let known = match &access {
+        ServiceAccess::OAuth { .. } => ctx.observed.token_account.clone(),
+        _ => None,
+    };
     let verified = match client(ctx, &base, &access) {
         Some(jira) => {
-            let user = jira.myself().map_err(|err| renew_hint(err, &access))?;
+            let name = match known {
+                Some(name) => name,
+                None => jira.myself().map_err(|err| renew_hint(err, &access))?.name,
+            };
             let how = describe(&access);
-            ui::ok(&format!("Jira answers {how} as {}", user.name));
-            check_account(ctx, &user.name, &how);
+            ui::ok(&format!("Jira answers {how} as {name}"));
+            check_account(ctx, &name, &how);
             if let (ServiceAccess::OAuth { .. }, Some(token)) = (&access, ctx.state.token.as_mut())
             {
-                token.account = Some(user.name.clone());
+                token.account = Some(name.clone());
             }
             ctx.save()?;
-            format!("acts as {}", user.name)
+            format!("acts as {name}")
         }
         None => {
             ui::info("Jira Align holds the OAuth token: it acts as the account that clicked Allow at step 19.");
@@ -144,10 +152,15 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.jira_url()?;
     let access = service_access(ctx)?;
     if let Some(jira) = client(ctx, &base, &access) {
-        let Some(project) = jira.project(key)? else {
+        // Both reads at once; the search's answer counts only when the project is visible.
+        let (project, found) = std::thread::scope(|s| {
+            let found = s.spawn(|| jira.search_project(key));
+            (jira.project(key), crate::model::observe::joined(found))
+        });
+        let Some(project) = project? else {
             return Err(cannot_see(ctx, key));
         };
-        let found = jira.search_project(key)?;
+        let found = found?;
         ui::ok(&format!(
             "{} \"{}\" is visible {}, and a JQL search finds {} issue(s)",
             project.key,

@@ -356,11 +356,9 @@ fn a_retry_after_beyond_the_timeout_fails_at_once_saying_so() {
 
 #[test]
 fn a_short_retry_after_is_announced_and_waited() {
-    let listener_answers = [
-        Answer::Fixed(429, vec![("Retry-After".into(), "1".into())], "{}".into()),
-        json(r#"{"version":"9.12.0","baseUrl":"x"}"#),
-    ];
-    // First call busy, then fine: a server that remembers.
+    let busy = Answer::Fixed(429, vec![("Retry-After".into(), "1".into())], "{}".into());
+    // The first call busy, whichever of step 7's reads (sent together) comes
+    // first, then fine: a server that remembers.
     let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -368,10 +366,21 @@ fn a_short_retry_after_is_announced_and_waited() {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let routes = step_7_routes(
-                listener_answers[n.min(1)].clone(),
-                json(r#"{"name":"admin"}"#),
-            );
+            let routes = if n == 0 {
+                [
+                    "/rest/api/2/serverInfo",
+                    "/rest/api/2/myself",
+                    "/rest/api/2/mypermissions",
+                ]
+                .into_iter()
+                .map(|route| (route, busy.clone()))
+                .collect()
+            } else {
+                step_7_routes(
+                    json(r#"{"version":"9.12.0","baseUrl":"x"}"#),
+                    json(r#"{"name":"admin"}"#),
+                )
+            };
             serve(stream, &routes);
         }
     });

@@ -30,6 +30,8 @@ pub struct ServiceAccountApproval<'a> {
     pub username: String,
     pub password: Secret,
     pub listener: CallbackListener,
+    /// Logged in by `prepare`, beside the request token.
+    pub session: Option<Session>,
 }
 
 /// Where the approval sent the browser.
@@ -45,8 +47,23 @@ impl Approver for ServiceAccountApproval<'_> {
         Some(self.listener.url().to_string())
     }
 
+    fn prepare(&mut self) -> Result<()> {
+        if self.session.is_none() {
+            self.session = Some(log_in(
+                self.http,
+                self.base,
+                &self.username,
+                &self.password,
+            )?);
+        }
+        Ok(())
+    }
+
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
-        let mut session = log_in(self.http, self.base, &self.username, &self.password)?;
+        let mut session = match self.session.take() {
+            Some(session) => session,
+            None => log_in(self.http, self.base, &self.username, &self.password)?,
+        };
         match self.allow(&mut session, request_token, authorize_url)? {
             Approved::Verifier(verifier) => Ok(verifier),
             Approved::Redirect(location) => self.follow_to_listener(location, request_token),

@@ -127,6 +127,7 @@ fn approve_with(context: &'static str, knobs: Knobs, token: &str) -> (Result<Str
     let listener = CallbackListener::bind().unwrap();
     *callback.lock().unwrap() = listener.url().to_string();
     let mut approval = ServiceAccountApproval {
+        session: None,
         http: &http,
         base: &jira.base,
         username: "svc".into(),

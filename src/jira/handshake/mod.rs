@@ -105,6 +105,11 @@ pub enum Leg<'a> {
 pub trait Approver {
     /// The `oauth_callback` to send; None for out of band (`oob`).
     fn callback(&self) -> Option<String>;
+    /// What can be done before the request token exists (the service account's
+    /// login), sent beside the request token leg.
+    fn prepare(&mut self) -> Result<()> {
+        Ok(())
+    }
     /// The verifier for `request_token`, approved at `authorize_url`.
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String>;
 }
@@ -117,7 +122,18 @@ pub fn run(
     on_leg: &mut dyn FnMut(Leg<'_>) -> Result<()>,
 ) -> Result<TokenResponse> {
     let callback = approver.callback();
-    let request = provider.request_token(callback.as_deref().unwrap_or("oob"))?;
+    // The two are independent: one round trip for both. The request token's
+    // failure is the one reported when both fail.
+    let (request, prepared) = std::thread::scope(|s| {
+        let request = s.spawn(|| provider.request_token(callback.as_deref().unwrap_or("oob")));
+        let prepared = approver.prepare();
+        let request = request
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (request, prepared)
+    });
+    let request = request?;
+    prepared?;
     let authorize_url = provider.authorize_url(&request.token);
     on_leg(Leg::RequestToken {
         authorize_url: &authorize_url,
