@@ -282,12 +282,11 @@ mod tests {
         let listener = CallbackListener::bind().unwrap();
         let (send, abort) = std::sync::mpsc::channel();
         send.send(AppError::failed("the redirect failed")).unwrap();
-        let started = Instant::now();
+        // The abort's own error, not the timeout's: the wait ended on it.
         let err = listener
             .wait_for_verifier_unless("rt", Duration::from_secs(60), &abort)
             .unwrap_err();
         assert_eq!(err.message, "the redirect failed");
-        assert!(started.elapsed() < Duration::from_secs(10));
     }
 
     #[test]

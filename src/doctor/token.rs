@@ -5,7 +5,7 @@
 
 use super::{token_days_left, Check, RENEW_FIX, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
-use crate::jira::admin::{check_service_account, ServiceSignIn};
+use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::steps::access::{client, service_access, ServiceAccess};
 
@@ -184,15 +184,9 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         out.push(Check::skip(SEARCH.0, SEARCH.1, why));
         return;
     };
-    let signed_in = ctx.jira_url().and_then(|base| {
-        Ok(check_service_account(
-            ctx.http(),
-            &base,
-            &username,
-            &password,
-            &key,
-        )?)
-    });
+    let signed_in = ctx
+        .jira_url()
+        .and_then(|base| check_service_account(ctx.http(), &base, &username, &password, &key));
     out.push(match signed_in {
         Ok(ServiceSignIn::SignedIn {
             name,
@@ -214,11 +208,12 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
             format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
             "Check service_account.password, and that the account is active in Jira's User management.",
         ),
-        Ok(ServiceSignIn::CaptchaRequired) => Check::warn(
+        Ok(ServiceSignIn::NeedsAPerson(err)) => Check::warn(
             PROJECT.0,
             PROJECT.1,
-            format!("Jira wants a CAPTCHA before {username} may sign in with a password"),
-            format!("Sign in to Jira in a browser as {username} once and solve the CAPTCHA."),
+            err.message,
+            err.hint
+                .unwrap_or_else(|| format!("Sign in to Jira in a browser as {username} once.")),
         ),
         Err(err) => Check::from_error(PROJECT.0, PROJECT.1, &err, "Check the service account."),
     });

@@ -235,8 +235,6 @@ pub struct StatusError {
     /// The service's own error texts, or an excerpt of the body; escaped and cut.
     /// Empty when the body said nothing.
     pub detail: String,
-    /// Jira's 403 "Basic Authentication has been disabled".
-    pub basic_auth_disabled: bool,
 }
 
 impl fmt::Display for StatusError {
@@ -264,7 +262,8 @@ impl StatusError {
         match self.service {
             Service::Jira => match self.status {
                 401 => "The credentials were refused: check the token or password (a personal access token needs Jira 8.14 or later), and that the account is not locked by a CAPTCHA after failed logins.",
-                403 if self.basic_auth_disabled => "Basic authentication is switched off on this Jira: use a personal access token (jira.admin_token) instead.",
+                // Decided by status and how we called, never by Jira's words.
+                403 if self.auth == AuthKind::Basic => "Jira refused a call made with a password (Basic): where Basic authentication is switched off on this Jira, use a personal access token (jira.admin_token) instead; otherwise the account lacks the rights (application links need a Jira administrator).",
                 403 => "The account lacks the rights for this call: application links need a Jira administrator.",
                 404 => "Jira does not know this path or item: check the Jira URL, including any context path such as /jira.",
                 429 | 503 => "Jira is busy or rate-limiting: wait a minute and rerun this step.",

@@ -13,7 +13,6 @@ fn status(service: Service, status: u16, auth: AuthKind, detail: &str) -> Client
         service,
         auth,
         detail: detail.into(),
-        basic_auth_disabled: false,
     }))
 }
 
@@ -122,4 +121,23 @@ fn a_wait_beyond_the_budget_says_both_numbers() {
         "Jira asked to wait 60 s (HTTP 429) before retrying GET https://jira/x, more than the 4 s left of the --timeout budget of 5 s"
     );
     assert!(err.hint().contains("Wait 60 s"));
+}
+
+#[test]
+fn a_403_points_at_tokens_by_how_the_call_was_made_not_by_jiras_words() {
+    let basic = AppError::from(status(Service::Jira, 403, AuthKind::Basic, "Forbidden"));
+    assert!(
+        basic.hint.as_deref().unwrap().contains("jira.admin_token"),
+        "{basic:?}"
+    );
+    let worded = AppError::from(status(
+        Service::Jira,
+        403,
+        AuthKind::Bearer,
+        "Basic Authentication has been disabled on this instance",
+    ));
+    assert!(
+        !worded.hint.as_deref().unwrap().contains("Basic"),
+        "{worded:?}"
+    );
 }

@@ -4,6 +4,7 @@
 
 mod busy;
 pub mod error;
+mod message;
 mod transport;
 mod url_rules;
 
@@ -14,16 +15,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
-use reqwest::Method;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use url::Url;
 
-use crate::domain::Secret;
-use crate::oauth::{OAuthExtras, Signer};
-use crate::util::text;
 use crate::util::time::skew_from_date_header;
 pub use error::{AuthKind, ClientError, Service, TransportKind};
-use error::{ParseError, RetryTooLong, TooLarge, TransportError};
+use error::{RetryTooLong, TooLarge, TransportError};
+use message::auth_label;
+pub use message::{encode_form, Auth, Body, Request, Response};
 pub use url_rules::{check_scheme, is_loopback, redact_url};
 
 /// The largest answer read: every Jira and Jira Align answer align-link reads is
@@ -56,125 +55,6 @@ impl Default for HttpOptions {
             verbose: false,
             retries: 3,
         }
-    }
-}
-
-/// How a request authenticates.
-pub enum Auth<'a> {
-    None,
-    Bearer(&'a Secret),
-    Basic(&'a str, &'a Secret),
-    /// A browser-like session (`JSESSIONID=...`).
-    Cookie(&'a Secret),
-    /// Signed afresh on every attempt, so a retry never reuses a nonce.
-    OAuth(&'a Signer, OAuthExtras),
-}
-
-pub enum Body {
-    Empty,
-    Json(serde_json::Value),
-    Form(Vec<(String, String)>),
-}
-
-pub struct Request<'a> {
-    pub method: Method,
-    pub url: Url,
-    pub auth: Auth<'a>,
-    pub body: Body,
-    pub accept_json: bool,
-    /// Who answers: named in waits and errors.
-    pub service: Service,
-    /// Extra headers (e.g. `X-Atlassian-Token: no-check` on a form post).
-    pub headers: Vec<(&'static str, String)>,
-}
-
-impl<'a> Request<'a> {
-    pub fn new(method: Method, url: Url) -> Self {
-        Request {
-            method,
-            url,
-            auth: Auth::None,
-            body: Body::Empty,
-            accept_json: true,
-            service: Service::Jira,
-            headers: Vec::new(),
-        }
-    }
-    pub fn get(url: Url) -> Self {
-        Self::new(Method::GET, url)
-    }
-    pub fn auth(mut self, auth: Auth<'a>) -> Self {
-        self.auth = auth;
-        self
-    }
-    pub fn json(mut self, body: serde_json::Value) -> Self {
-        self.body = Body::Json(body);
-        self
-    }
-    pub fn form(mut self, pairs: Vec<(String, String)>) -> Self {
-        self.body = Body::Form(pairs);
-        self
-    }
-    pub fn service(mut self, service: Service) -> Self {
-        self.service = service;
-        self
-    }
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-
-    /// GET, HEAD, PUT, DELETE and OPTIONS may be repeated safely; POST may not.
-    fn idempotent(&self) -> bool {
-        matches!(
-            self.method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
-        )
-    }
-}
-
-#[derive(Debug)]
-pub struct Response {
-    /// The request's method and URL (secrets redacted), for error messages.
-    pub method: String,
-    pub url: String,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: String,
-    /// Server clock minus ours, from the `Date` header, when it was sent.
-    pub clock_skew_secs: Option<i64>,
-    /// For an OAuth-signed request, the signature base string we signed: shown
-    /// beside Jira's when Jira says `signature_invalid`.
-    pub oauth_base_string: Option<String>,
-}
-
-impl Response {
-    pub fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-    /// Every `WWW-Authenticate` value as one comma-separated list (RFC 9110 11.6.1):
-    /// Jira sends a bare `OAuth realm` challenge before the one naming the problem.
-    pub fn www_authenticate(&self) -> Option<String> {
-        let values: Vec<&str> = self
-            .headers
-            .get_all("www-authenticate")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        (!values.is_empty()).then(|| values.join(", "))
-    }
-    pub fn json<T: serde::de::DeserializeOwned>(&self, what: &str) -> Result<T> {
-        serde_json::from_str(&self.body).map_err(|source| {
-            ClientError::Parse(Box::new(ParseError {
-                what: what.to_string(),
-                reason: text::clean(&source.to_string(), text::EXCERPT_CHARS),
-                excerpt: text::clean(&self.body, 200),
-                source,
-            }))
-        })
     }
 }
 
@@ -505,14 +385,9 @@ impl Http {
             body,
             clock_skew_secs,
             oauth_base_string,
+            auth: request.auth.kind(),
         })
     }
-}
-
-pub fn encode_form(pairs: &[(String, String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
 }
 
 /// How long to wait before the next attempt, and who decided it.
@@ -555,28 +430,6 @@ fn transport_error(
         connecting: transport::while_connecting(err.as_ref()),
         source: err,
     }))
-}
-
-fn auth_label(auth: &Auth) -> &'static str {
-    match auth {
-        Auth::None => "",
-        Auth::Bearer(_) => " [Bearer <redacted>]",
-        Auth::Basic(..) => " [Basic <redacted>]",
-        Auth::Cookie(_) => " [session cookie <redacted>]",
-        Auth::OAuth(..) => " [OAuth RSA-SHA1, signature <redacted>]",
-    }
-}
-
-impl Auth<'_> {
-    pub fn kind(&self) -> AuthKind {
-        match self {
-            Auth::None => AuthKind::None,
-            Auth::Bearer(_) => AuthKind::Bearer,
-            Auth::Basic(..) => AuthKind::Basic,
-            Auth::Cookie(_) => AuthKind::Cookie,
-            Auth::OAuth(..) => AuthKind::OAuth,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -147,6 +147,23 @@ impl JiraAdmin {
             .json("GET /rest/api/2/serverInfo")
     }
 
+    /// `GET /rest/api/2/user?username=`: `None` when Jira has no such user,
+    /// else whether the account is active (Jira leaves the flag out only for
+    /// active users on old versions).
+    pub fn user_active(&self, username: &str) -> Result<Option<bool>> {
+        let mut url = endpoint(&self.base, "rest/api/2/user");
+        url.query_pairs_mut().append_pair("username", username);
+        let response = self
+            .http
+            .send(&Request::get(url).auth(self.auth.as_auth()))?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        let value: serde_json::Value = expect_success(response, "looking up a Jira user", None)?
+            .json("GET /rest/api/2/user")?;
+        Ok(Some(value["active"].as_bool().unwrap_or(true)))
+    }
+
     pub fn is_administrator(&self) -> Result<bool> {
         let response = self.get_ok(
             "rest/api/2/mypermissions?permissions=ADMINISTER",
@@ -199,11 +216,18 @@ impl JiraAdmin {
         let url_text = url.as_str().trim_end_matches('/');
         let body = json!({"id": null, "name": name, "rpcUrl": url_text, "displayUrl": url_text, "typeId": "generic"});
         let response = self.call(Method::PUT, "rest/applinks/3.0/applicationlink", Some(body))?;
-        if response.status == 400 && response.body.contains("applinks.error.duplicate.url") {
-            return Err(ClientError::answer(format!(
-                "Jira already has an application link for {url_text}, but align-link could not find it in the list"
-            ),
-            "Look under Administration > Applications > Application links; delete the stale link or rerun step 8."));
+        // A 400 is told apart by what Jira holds, never by its (translated) words:
+        // a link with this URL now in the list is the duplicate Jira refused.
+        if response.status == 400 {
+            if let Some(existing) = self.find_link(url)? {
+                return Err(ClientError::answer(
+                    format!(
+                        "Jira already has an application link for {url_text} (id {}): it appeared while this run was creating one",
+                        existing.id
+                    ),
+                    "Rerun step 8: it finds the link by its URL.",
+                ));
+            }
         }
         let response = expect_success(response, "creating the application link", None)?;
         #[derive(Deserialize)]
@@ -380,97 +404,6 @@ fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
-/// What signing in as the service account with its password came to.
-#[derive(Debug)]
-pub enum ServiceSignIn {
-    /// Signed in; `project_visible` says whether it sees the test project.
-    SignedIn { name: String, project_visible: bool },
-    /// Jira refused the password (HTTP 401).
-    Refused,
-    /// Jira asks for a CAPTCHA in the browser first (Seraph's login reason).
-    CaptchaRequired,
-}
-
-/// Signs in as the service account and reads the test project as it: `myself`
-/// with Basic, or, where Jira switched Basic off (403), its REST session login.
-/// Changes nothing in Jira, so it runs before the first write.
-pub fn check_service_account(
-    http: &Http,
-    base: &Url,
-    username: &str,
-    password: &Secret,
-    project_key: &str,
-) -> Result<ServiceSignIn> {
-    let basic = Auth::Basic(username, password);
-    let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
-    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
-        return Ok(ServiceSignIn::CaptchaRequired);
-    }
-    match response.status {
-        401 => return Ok(ServiceSignIn::Refused),
-        403 => return session_sign_in(http, base, username, password, project_key),
-        _ => {}
-    }
-    let user: User = expect_success(response, "signing in as the service account", None)?
-        .json("GET /rest/api/2/myself")?;
-    let project_visible = sees_project(http, base, Auth::Basic(username, password), project_key)?;
-    Ok(ServiceSignIn::SignedIn {
-        name: user.name,
-        project_visible,
-    })
-}
-
-/// `POST /rest/auth/1/session`, then the project with the session's cookie.
-fn session_sign_in(
-    http: &Http,
-    base: &Url,
-    username: &str,
-    password: &Secret,
-    project_key: &str,
-) -> Result<ServiceSignIn> {
-    let body = json!({"username": username, "password": password.expose()});
-    let response =
-        http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
-    if response.header("x-seraph-loginreason") == Some("AUTHENTICATION_DENIED") {
-        return Ok(ServiceSignIn::CaptchaRequired);
-    }
-    if response.status == 401 || response.status == 403 {
-        return Ok(ServiceSignIn::Refused);
-    }
-    let value: serde_json::Value =
-        expect_success(response, "logging in as the service account", None)?
-            .json("POST /rest/auth/1/session")?;
-    let session = value["session"]["value"]
-        .as_str()
-        .map(|v| Secret::new(v.to_string()))
-        .ok_or_else(|| {
-            ClientError::answer(
-                "Jira's login answer carries no session",
-                "Check that nothing between align-link and Jira rewrites /rest/auth/1/session.",
-            )
-        })?;
-    let project_visible = sees_project(http, base, Auth::Cookie(&session), project_key)?;
-    Ok(ServiceSignIn::SignedIn {
-        name: username.to_string(),
-        project_visible,
-    })
-}
-
-/// Whether the caller sees the project (Jira answers 404 to one it cannot see).
-fn sees_project(http: &Http, base: &Url, auth: Auth, project_key: &str) -> Result<bool> {
-    let path = format!("rest/api/2/project/{project_key}");
-    let response = http.send(&Request::get(endpoint(base, &path)).auth(auth))?;
-    if response.status == 404 {
-        return Ok(false);
-    }
-    expect_success(
-        response,
-        "reading the test project as the service account",
-        None,
-    )?;
-    Ok(true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,6 +434,65 @@ mod tests {
             }
         });
         (url, handle)
+    }
+
+    /// A Jira that answers the requests in turn with these statuses and bodies.
+    fn jira_answering_in_turn(
+        answers: Vec<(u16, String)>,
+    ) -> (Url, std::thread::JoinHandle<Vec<String>>) {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = Url::parse(&format!("http://{}/", server.server_addr())).unwrap();
+        let handle = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            for (status, body) in answers {
+                let Ok(request) = server.recv() else { break };
+                seen.push(format!("{} {}", request.method(), request.url()));
+                let _ = request
+                    .respond(tiny_http::Response::from_string(body).with_status_code(status));
+            }
+            seen
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn a_refused_create_is_a_duplicate_when_the_link_is_then_listed_whatever_the_words() {
+        let http = Http::new(crate::http::HttpOptions::default()).unwrap();
+        let align = Url::parse("https://acme.jiraalign.com").unwrap();
+        let listed = serde_json::json!([{"id": "abc-1", "name": "Jira Align",
+            "rpcUrl": "https://acme.jiraalign.com", "typeId": "generic"}])
+        .to_string();
+        let (base, server) = jira_answering_in_turn(vec![
+            (
+                400,
+                r#"{"errors":[{"details":"Es gibt bereits eine Verknüpfung."}]}"#.into(),
+            ),
+            (200, listed),
+        ]);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let err = admin.create_link("Jira Align", &align).unwrap_err();
+        assert!(
+            err.to_string().contains("already has an application link"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("abc-1"), "{err}");
+        let seen = server.join().unwrap();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(seen[1].starts_with("GET"), "{seen:?}");
+
+        // A 400 with no such link listed is Jira's own refusal, quoted.
+        let (base, server) = jira_answering_in_turn(vec![
+            (
+                400,
+                r#"{"errorMessages":["applinks.error.duplicate.url"]}"#.into(),
+            ),
+            (200, "[]".into()),
+        ]);
+        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let err = admin.create_link("Jira Align", &align).unwrap_err();
+        assert!(!err.to_string().contains("already has"), "{err}");
+        assert!(err.to_string().contains("HTTP 400"), "{err}");
+        server.join().unwrap();
     }
 
     #[test]

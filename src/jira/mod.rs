@@ -99,7 +99,8 @@ pub fn expect_success(
         ctx.our_base_string = response.oauth_base_string.clone();
         return Err(ClientError::oauth(problem, ctx).context(what));
     }
-    Err(status_error(&response, what, Service::Jira, AuthKind::None))
+    let auth = response.auth;
+    Err(status_error(&response, what, Service::Jira, auth))
 }
 
 /// A refusal by status, with the service's own words (or the body's start).
@@ -117,10 +118,6 @@ pub fn status_error(
         service,
         auth,
         detail: jira_messages(&response.body),
-        basic_auth_disabled: response.status == 403
-            && response
-                .body
-                .contains("Basic Authentication has been disabled"),
     }))
 }
 

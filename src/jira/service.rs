@@ -4,8 +4,10 @@
 
 use url::Url;
 
+use super::handshake::login::{stop_for_a_person, try_log_in, Login};
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::domain::Secret;
+use crate::error::{AppError, Result as AppResult};
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::oauth::{OAuthExtras, ProblemContext, Signer};
 
@@ -98,4 +100,80 @@ impl ServiceJira {
         let path = format!("rest/api/2/search?{}", url.query().unwrap_or_default());
         self.get(&path)?.json("GET /rest/api/2/search")
     }
+}
+
+/// What signing in as the service account with its password came to.
+#[derive(Debug)]
+pub enum ServiceSignIn {
+    /// Signed in; `project_visible` says whether it sees the test project.
+    SignedIn { name: String, project_visible: bool },
+    /// Jira refused the username or password (or the account is inactive).
+    Refused,
+    /// A CAPTCHA or single sign-on stands in the way; the error says what to do.
+    NeedsAPerson(AppError),
+}
+
+/// Signs in as the service account and reads the test project as it: `myself`
+/// with Basic, or, where Jira switched Basic off (403), the same login the
+/// handshake's approval uses (REST session, then the `login.jsp` form).
+/// Changes nothing in Jira, so it runs before the first write.
+pub fn check_service_account(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> AppResult<ServiceSignIn> {
+    let basic = Auth::Basic(username, password);
+    let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
+    if let Err(err) = stop_for_a_person(None, &response, username) {
+        return Ok(ServiceSignIn::NeedsAPerson(err));
+    }
+    match response.status {
+        401 => return Ok(ServiceSignIn::Refused),
+        403 => return session_sign_in(http, base, username, password, project_key),
+        _ => {}
+    }
+    let user: User = expect_success(response, "signing in as the service account", None)?
+        .json("GET /rest/api/2/myself")?;
+    let project_visible = sees_project(http, base, Auth::Basic(username, password), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: user.name,
+        project_visible,
+    })
+}
+
+/// The handshake's login, then the project with the session's cookies.
+fn session_sign_in(
+    http: &Http,
+    base: &Url,
+    username: &str,
+    password: &Secret,
+    project_key: &str,
+) -> AppResult<ServiceSignIn> {
+    let session = match try_log_in(http, base, username, password)? {
+        Login::SignedIn(session) => session,
+        Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
+        Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
+    };
+    let project_visible = sees_project(http, base, Auth::Cookie(&session.cookie()), project_key)?;
+    Ok(ServiceSignIn::SignedIn {
+        name: username.to_string(),
+        project_visible,
+    })
+}
+
+/// Whether the caller sees the project (Jira answers 404 to one it cannot see).
+fn sees_project(http: &Http, base: &Url, auth: Auth, project_key: &str) -> Result<bool> {
+    let path = format!("rest/api/2/project/{project_key}");
+    let response = http.send(&Request::get(endpoint(base, &path)).auth(auth))?;
+    if response.status == 404 {
+        return Ok(false);
+    }
+    expect_success(
+        response,
+        "reading the test project as the service account",
+        None,
+    )?;
+    Ok(true)
 }

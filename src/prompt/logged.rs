@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::{Prompter, Question};
 use crate::error::Result;
 use crate::ui::log::OperatorLog;
+use crate::util::text;
 
 pub struct Logged {
     inner: Box<dyn Prompter>,
@@ -28,7 +29,9 @@ impl Prompter for Logged {
         let shown = if question.secret {
             "(a secret: not recorded)".to_string()
         } else {
-            format!("{answer:?}")
+            // Should a question that takes a token not be marked secret, the
+            // token's value still stays out of the log.
+            format!("{:?}", text::redact_text(&answer))
         };
         self.log.write(&format!(
             "answer {} = {shown} ({})",
@@ -93,5 +96,19 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\"https://jira.example.com\""), "{text}");
+    }
+
+    #[test]
+    fn tokens_in_an_answer_not_marked_secret_are_redacted() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Arc::new(OperatorLog::open(&dir.path().join("run.log")).unwrap());
+        let pasted = "http://127.0.0.1:9/cb?oauth_token=rt-1&oauth_verifier=v-1";
+        let script = Scripted::new([Reply::text("callback", pasted)]);
+        let mut logged = Logged::new(Box::new(script), log);
+        let answer = logged.ask(&Question::new("callback", "Address")).unwrap();
+        assert_eq!(answer, pasted, "the caller still gets the answer itself");
+        let text = std::fs::read_to_string(dir.path().join("run.log")).unwrap();
+        assert!(!text.contains("rt-1") && !text.contains("v-1"), "{text}");
+        assert!(text.contains("oauth_verifier=<redacted>"), "{text}");
     }
 }

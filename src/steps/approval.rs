@@ -70,7 +70,12 @@ impl Approver for ManualApproval<'_> {
         };
         let answer = self
             .prompter
-            .ask(&Question::new("oauth.verifier", "Verification code").validate(&check))
+            .ask(
+                // The code (or a pasted callback address) approves the token: a secret.
+                &Question::new("oauth.verifier", "Verification code")
+                    .secret()
+                    .validate(&check),
+            )
             .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))?;
         Ok(verifier_in(&answer))
     }
@@ -89,7 +94,33 @@ fn verifier_in(answer: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::verifier_in;
+    use super::*;
+    use crate::prompt::{Logged, Reply, Scripted};
+    use crate::ui::log::OperatorLog;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_typed_code_and_a_pasted_callback_stay_out_of_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.log");
+        let log = Arc::new(OperatorLog::open(&path).unwrap());
+        let authorize = Url::parse("https://jira.example.com/authorize?oauth_token=rt").unwrap();
+        for pasted in [
+            "Zx9Q2a",
+            "http://127.0.0.1:9/cb?oauth_token=rt-secret&oauth_verifier=Zx9Q2a",
+        ] {
+            let script = Scripted::new([Reply::text("oauth.verifier", pasted)]);
+            let mut prompter = Logged::new(Box::new(script), log.clone());
+            let mut approval = ManualApproval {
+                prompter: &mut prompter,
+            };
+            assert_eq!(approval.approve("rt", &authorize).unwrap(), "Zx9Q2a");
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("answer oauth.verifier"), "{text}");
+        assert!(!text.contains("Zx9Q2a"), "{text}");
+        assert!(!text.contains("rt-secret"), "{text}");
+    }
 
     #[test]
     fn takes_the_code_or_the_verifier_of_a_pasted_address() {

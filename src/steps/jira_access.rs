@@ -9,7 +9,7 @@ use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
-use crate::jira::admin::ServiceSignIn;
+use crate::jira::service::ServiceSignIn;
 use crate::keys;
 use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
 use crate::ui;
@@ -186,12 +186,14 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
 
 /// With its password: the service account signed in and saw the test project
 /// (`answer`, from the pass; None when the answers give no password or project).
-fn check_service(
-    ctx: &mut Ctx,
-    answer: Option<ClientResult<ServiceSignIn>>,
-) -> Result<Option<String>> {
+/// Without its password: the administrator finds it in Jira, active.
+fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result<Option<String>> {
     let Some(answer) = answer else {
-        return Ok(None);
+        let service = &ctx.answers().service_account;
+        return match (service.username.clone(), &service.password) {
+            (Some(username), None) => service_account_exists(ctx, &username).map(Some),
+            _ => Ok(None),
+        };
     };
     let username = ctx
         .answers()
@@ -217,12 +219,25 @@ fn check_service(
             "Jira refused the password of the service account {username}"
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
-        ServiceSignIn::CaptchaRequired => Err(AppError::failed(format!(
-            "Jira wants a CAPTCHA before the service account {username} may sign in again"
+        ServiceSignIn::NeedsAPerson(err) => Err(err),
+    }
+}
+
+fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
+    match ctx.jira_admin()?.user_active(username)? {
+        Some(true) => Ok(format!(
+            "the service account {username} exists in Jira, active"
+        )),
+        Some(false) => Err(AppError::failed(format!(
+            "the service account {username} is inactive in Jira: it could not approve the link"
         ))
         .hint(format!(
-            "Sign in to Jira in a browser as {username} once and solve the CAPTCHA, then rerun; or set oauth.approval = \"browser\"."
+            "Activate {username} in Jira's User management (or fix service_account.username)."
         ))),
+        None => Err(AppError::failed(format!(
+            "Jira has no user named {username} (service_account.username)"
+        ))
+        .hint("Create the service account in Jira's User management, or fix service_account.username.")),
     }
 }
 

@@ -11,7 +11,8 @@ use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::Result;
 use crate::http::Result as ClientResult;
-use crate::jira::admin::{check_service_account, LinkStatus, ServiceSignIn};
+use crate::jira::admin::LinkStatus;
+use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
@@ -41,7 +42,7 @@ pub struct SideChecks {
 
 /// The answers to [`SideChecks`], for the caller to judge in its own order.
 pub struct SideReads {
-    pub service: Option<ClientResult<ServiceSignIn>>,
+    pub service: Option<Result<ServiceSignIn>>,
     pub align: Option<ClientResult<()>>,
 }
 

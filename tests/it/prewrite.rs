@@ -154,3 +154,27 @@ fn a_private_key_on_disk_that_does_not_parse() {
     let err = stopped_before_writing(&env, &output, "private-key.pem");
     assert!(err.contains("Jira was not changed"), "{err}");
 }
+
+/// Without the service account's password, the administrator looks the account
+/// up (`GET /rest/api/2/user`): an unknown or inactive one stops the run.
+#[test]
+fn a_missing_or_inactive_service_account_without_its_password() {
+    let env = Env::new();
+    env.rewrite_answers("password = { env = \"TEST_SERVICE_PASSWORD\" }\n", "");
+    env.rewrite_answers("username = \"svc-jira-align\"", "username = \"svc-gone\"");
+    let output = env.run(&["setup", "--yes"]);
+    assert_exit(&output, 1);
+    let err = stopped_before_writing(&env, &output, "Jira has no user named svc-gone");
+    assert!(err.contains("Jira was not changed"), "{err}");
+
+    env.rewrite_answers("username = \"svc-gone\"", "username = \"svc-jira-align\"");
+    env.jira.set_user_active("svc-jira-align", false);
+    let output = env.run(&["setup", "--yes"]);
+    assert_exit(&output, 1);
+    let err = stopped_before_writing(
+        &env,
+        &output,
+        "the service account svc-jira-align is inactive in Jira",
+    );
+    assert!(err.contains("Jira was not changed"), "{err}");
+}

@@ -5,6 +5,7 @@ use crate::support;
 
 use std::process::{Child, Command, Output, Stdio};
 
+use align_link_standins::jira::JiraConfig;
 use rsa::pkcs8::EncodePublicKey;
 use support::{assert_success, stderr, stdout, Env};
 
@@ -87,13 +88,59 @@ fn twenty_concurrent_pairs_never_break_the_profile() {
     eprintln!("{conflicts} of 20 pairs overlapped; every second run stopped at the lock");
 }
 
+/// Whether some process holds the profile's run lock: our own non-blocking
+/// `flock` on the lock file would block.
+fn lock_is_held(env: &Env) -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(file) = std::fs::File::open(env.state_dir().join("run.lock")) else {
+        return false;
+    };
+    // SAFETY: the descriptor is open for as long as `file` lives; closing it
+    // releases a lock we might have taken.
+    let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0;
+    !taken
+}
+
 #[test]
 fn a_run_that_died_leaves_no_lock_behind() {
-    let env = Env::new();
+    use std::os::unix::process::ExitStatusExt;
+    // Slow answers keep the run inside its lock long enough to be killed there.
+    let env = Env::with_config(JiraConfig {
+        latency: std::time::Duration::from_millis(200),
+        ..JiraConfig::default()
+    });
     let mut child = spawn_setup(&env);
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let _ = child.kill(); // SIGKILL: no clean-up
-    let _ = child.wait();
+    let pid_file = env.state_dir().join("run.lock");
+    let own_pid = format!("{}\n", child.id());
+    // Until the run has taken the lock and written its PID (a guard, not a timing:
+    // a run that never locks fails here instead of hanging the suite).
+    let mut polls = 0;
+    while !(std::fs::read_to_string(&pid_file).is_ok_and(|pid| pid == own_pid)
+        && lock_is_held(&env))
+    {
+        polls += 1;
+        assert!(polls < 6000, "the run never took the lock");
+        assert!(child.try_wait().unwrap().is_none(), "the run ended early");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL: no clean-up
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGKILL), "killed while running");
+    assert_eq!(
+        std::fs::read_to_string(&pid_file).unwrap(),
+        own_pid,
+        "the dead run's PID is still in the lock file"
+    );
+    assert!(
+        !lock_is_held(&env),
+        "the kernel released the dead run's lock"
+    );
+    env.jira.set_latency(std::time::Duration::ZERO);
     let output = env.setup();
-    assert!(!stderr(&output).contains("another align-link run"));
+    assert_success(&output);
+    assert!(
+        !stderr(&output).contains("another align-link run"),
+        "{}",
+        stderr(&output)
+    );
 }

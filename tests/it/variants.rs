@@ -105,6 +105,21 @@ fn basic_auth_off_works_with_a_pat_admin_and_a_form_approval() {
     assert_links_and_reruns(&env);
 }
 
+/// Step 7's check of the service account's password takes the same way in as
+/// the approval: with Basic off and the REST login refused, the login form.
+#[test]
+fn basic_auth_off_and_rest_login_refused_signs_the_service_account_in_by_the_form() {
+    let env = variant_env(JiraConfig {
+        basic_auth_enabled: false,
+        rest_login: false,
+        ..JiraConfig::default()
+    });
+    assert!(fs::read_to_string(env.answers_path())
+        .unwrap()
+        .contains("[service_account]"));
+    assert_links_and_reruns(&env);
+}
+
 #[test]
 fn context_path_is_followed_everywhere() {
     let env = variant_env(JiraConfig {

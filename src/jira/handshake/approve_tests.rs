@@ -2,7 +2,6 @@
 //! cookie-only XSRF token, the login fallbacks and refusals, a context path.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use super::super::fake_jira::{FakeJira, Reply, Seen};
 use super::*;
@@ -278,11 +277,10 @@ fn a_failed_approval_redirect_is_reported_at_once() {
             approval,
             ..Knobs::default()
         };
-        let started = Instant::now();
+        // The redirect's own error rather than the listener's timeout.
         let err = approve_with("", knobs, "rt").0.unwrap_err();
-        // Well short of the listener's 60 s bound.
         assert!(
-            started.elapsed() < Duration::from_secs(20),
+            !err.message.contains("no answer from the browser"),
             "{}",
             err.message
         );

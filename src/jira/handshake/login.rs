@@ -62,25 +62,51 @@ impl Session {
     }
 }
 
+/// What a password login came to when no person is needed to get further.
+pub enum Login {
+    SignedIn(Session),
+    /// Jira said the username or password is wrong (or the account inactive).
+    Refused {
+        status: u16,
+    },
+    /// A CAPTCHA or a single sign-on page stands in the way: the error says what
+    /// the person has to do in a browser.
+    NeedsAPerson(AppError),
+}
+
+/// Logs in, refusing a wrong password as an error.
 pub fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Session> {
+    match try_log_in(http, base, username, password)? {
+        Login::SignedIn(session) => Ok(session),
+        Login::Refused { status } => Err(refused(username, status)),
+        Login::NeedsAPerson(err) => Err(err),
+    }
+}
+
+/// Jira's REST session resource, then the `login.jsp` form where that is refused.
+pub fn try_log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Login> {
     let body = serde_json::json!({"username": username, "password": password.expose()});
     let rest =
         http.send(&Request::new(Method::POST, endpoint(base, "rest/auth/1/session")).json(body))?;
-    stop_for_a_person(Some(base), &rest, username)?;
+    if let Err(err) = stop_for_a_person(Some(base), &rest, username) {
+        return Ok(Login::NeedsAPerson(err));
+    }
     if rest.is_success() {
         if let Some(session) = rest_session(&rest) {
-            return Ok(session);
+            return Ok(Login::SignedIn(session));
         }
     } else if wrong_credentials(&rest) {
         // Another try through the form would only count another failed login
         // towards Jira's CAPTCHA.
-        return Err(refused(username, rest.status));
+        return Ok(Login::Refused {
+            status: rest.status,
+        });
     }
     form_login(http, base, username, password)
 }
 
 /// `POST login.jsp`, the form Jira's login page posts.
-fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Session> {
+fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Login> {
     let form = vec![
         ("os_username".to_string(), username.to_string()),
         ("os_password".to_string(), password.expose().to_string()),
@@ -93,12 +119,16 @@ fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Res
             .form(form)
             .header("X-Atlassian-Token", "no-check")
     })?;
-    stop_for_a_person(Some(base), &answer, username)?;
+    if let Err(err) = stop_for_a_person(Some(base), &answer, username) {
+        return Ok(Login::NeedsAPerson(err));
+    }
     if wrong_credentials(&answer) {
-        return Err(refused(username, answer.status));
+        return Ok(Login::Refused {
+            status: answer.status,
+        });
     }
     match page::set_cookie(&answer.headers, SESSION_COOKIE) {
-        Some(id) if answer.status < 400 => Ok(Session::new(id, &answer)),
+        Some(id) if answer.status < 400 => Ok(Login::SignedIn(Session::new(id, &answer))),
         _ => Err(AppError::failed(format!(
             "Jira's login form did not sign in {username} (HTTP {}), and gave no reason; it answered {}",
             answer.status,
@@ -209,6 +239,7 @@ mod tests {
             body: body.to_string(),
             clock_skew_secs: None,
             oauth_base_string: None,
+            auth: crate::http::AuthKind::None,
         }
     }
 

@@ -4,7 +4,7 @@
 //! [`Leg`] as soon as it completes, so steps 17 to 20 are recorded one by one.
 
 mod approve;
-mod login;
+pub(in crate::jira) mod login;
 pub mod page;
 
 use reqwest::Method;

@@ -58,9 +58,7 @@ fn step_1_rides_out_rate_limiting() {
     let first = reqwest::blocking::get(format!("{}/Users", env.align.api_base())).unwrap();
     assert_ne!(first.status().as_u16(), 429);
     let before = env.align.request_count();
-    let started = Instant::now();
     let output = env.run(&["step", "1", "--yes", "-v"]);
-    let took = started.elapsed();
     assert_success(&output);
     assert!(stdout(&output).contains(ADA), "{}", stdout(&output));
     let err = stderr(&output);
@@ -72,7 +70,11 @@ fn step_1_rides_out_rate_limiting() {
         env.align.request_count() - before >= 2,
         "the 429 was retried"
     );
-    assert!(took >= Duration::from_millis(900), "waited {took:?}");
+    assert_eq!(
+        env.align.early_retries(),
+        0,
+        "Jira Align saw the retry only after the announced second"
+    );
 }
 
 #[test]
@@ -100,14 +102,11 @@ fn step_24_without_synced_features_waits_for_the_operator_within_the_timeout() {
     ] {
         assert!(out.contains(check), "{check:?} not in:\n{out}");
     }
-    assert!(
-        took >= Duration::from_millis(1900),
-        "waited the whole timeout: {took:?}"
-    );
-    assert!(took < Duration::from_secs(30), "bounded: {took:?}");
+    // Only a guard against waiting forever, not a speed: a 2 s timeout is far below.
+    assert!(took < Duration::from_secs(60), "bounded: {took:?}");
     assert!(
         env.align.request_count() - before >= 2,
-        "Jira Align was polled more than once"
+        "Jira Align was polled more than once: it kept waiting after the first look"
     );
     let detail = env.state()["steps"]["24"]["detail"]
         .as_str()

@@ -9,6 +9,7 @@ use super::{Shared, DEMO_USER_EMAIL};
 use base64::Engine;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
 
 pub(crate) const API_PREFIX: &str = "/rest/align/api/2/";
 /// Largest page the API returns, whatever `$top` asks for.
@@ -65,16 +66,30 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
     }
 }
 
-/// Every n-th API request is refused while the knob is on.
+/// Every n-th API request is refused while the knob is on, and so is any request
+/// before the announced `Retry-After` has passed.
 fn rate_limited(shared: &Shared) -> Option<Resp> {
-    let every = u64::from(shared.rate_limit_every.load(Ordering::SeqCst));
-    let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
-    (every > 0 && n % every == 0).then(|| {
+    let refusal = || {
         Resp::json(
             429,
             &json!({"status": 429, "message": "Too many requests. Retry after 1 second."}),
         )
         .with_header("Retry-After", "1")
+    };
+    let mut until = shared
+        .limited_until
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let now = Instant::now();
+    if until.is_some_and(|until| now < until) {
+        shared.early_retries.fetch_add(1, Ordering::SeqCst);
+        return Some(refusal());
+    }
+    let every = u64::from(shared.rate_limit_every.load(Ordering::SeqCst));
+    let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
+    (every > 0 && n % every == 0).then(|| {
+        *until = Some(now + Duration::from_secs(1));
+        refusal()
     })
 }
 

@@ -176,6 +176,10 @@ pub(crate) struct Shared {
     pub api_requests: AtomicU64,
     /// 0: no rate limit.
     pub rate_limit_every: AtomicU32,
+    /// Until when the last 429's `Retry-After` holds: requests before it are
+    /// refused again and counted, as a rate limiter would.
+    pub limited_until: Mutex<Option<std::time::Instant>>,
+    pub early_retries: AtomicU64,
     pub api_token: String,
     pub real_url: String,
 }
@@ -197,6 +201,8 @@ impl AlignStandIn {
             }),
             api_requests: AtomicU64::new(0),
             rate_limit_every: AtomicU32::new(config.rate_limit_every.unwrap_or(0)),
+            limited_until: Mutex::new(None),
+            early_retries: AtomicU64::new(0),
             api_token: config.api_token,
             real_url: listener.url().to_string(),
         });
@@ -225,9 +231,20 @@ impl AlignStandIn {
     /// `None`). The count starts again from here.
     pub fn set_rate_limit_every(&self, n: Option<u32>) {
         self.shared.api_requests.store(0, Ordering::SeqCst);
+        *self
+            .shared
+            .limited_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
         self.shared
             .rate_limit_every
             .store(n.unwrap_or(0), Ordering::SeqCst);
+    }
+
+    /// API requests that came before a 429's `Retry-After` had passed (each
+    /// refused again): what says a client honoured the wait, without a clock.
+    pub fn early_retries(&self) -> u64 {
+        self.shared.early_retries.load(Ordering::SeqCst)
     }
 
     /// HTTP requests served so far (API, pages and callbacks).

@@ -1,5 +1,5 @@
-//! The handful of `/rest/api/2` resources align-link checks: myself, serverInfo,
-//! mypermissions, project and search (JQL `project = KEY` only).
+//! The handful of `/rest/api/2` resources align-link checks: myself, user,
+//! serverInfo, mypermissions, project and search (JQL `project = KEY` only).
 
 use super::accounts::{not_authenticated, rest_caller};
 use super::http::{jira_time, rest_error, Req, Resp};
@@ -50,6 +50,28 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
                 }),
             ),
             None => not_authenticated(),
+        },
+        // Jira's UserResource: any signed-in user with Browse Users (administrators
+        // have it) reads a user by name, inactive ones included; 404 when absent.
+        ("GET", ["user"]) => match user.as_deref().and_then(|u| st.user(u)) {
+            None => not_authenticated(),
+            Some(_) => {
+                let name = req.query_param("username").unwrap_or_default();
+                match st.user(&name) {
+                    Some(u) => Resp::json(
+                        200,
+                        &json!({
+                            "self": format!("{}/rest/api/2/user?username={}", ctx.base, u.username),
+                            "key": u.username,
+                            "name": u.username,
+                            "emailAddress": u.email,
+                            "displayName": u.display_name,
+                            "active": u.active,
+                        }),
+                    ),
+                    None => rest_error(404, &format!("The user named '{name}' does not exist")),
+                }
+            }
         },
         ("GET", ["serverInfo"]) => Resp::json(
             200,
@@ -108,9 +130,8 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             }
             None => rest_error(400, "The search request must be a JSON object."),
         },
-        (_, ["myself" | "serverInfo" | "mypermissions" | "search"]) | (_, ["project", ..]) => {
-            Resp::empty(405)
-        }
+        (_, ["myself" | "user" | "serverInfo" | "mypermissions" | "search"])
+        | (_, ["project", ..]) => Resp::empty(405),
         _ => rest_error(404, "null for uri: the stand-in has no such resource"),
     };
     resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()))

@@ -110,6 +110,8 @@ struct Shared {
     real_url: String,
     /// Requests that may change the links or consumers: non-GET under /rest/applinks.
     writes: std::sync::atomic::AtomicU64,
+    /// Answers held back by the latency knob (what tests check instead of a clock).
+    delayed: std::sync::atomic::AtomicU64,
 }
 
 /// Per-request facts every handler needs.
@@ -142,6 +144,7 @@ impl JiraStandIn {
             state: Mutex::new(State::new(&config, &demo)),
             real_url: listener.url().to_string(),
             writes: Default::default(),
+            delayed: Default::default(),
         });
         let handled = shared.clone();
         let server = listener.serve("jira-standin", WORKERS, move |req: &Req| {
@@ -272,6 +275,13 @@ impl JiraStandIn {
         self.server.request_count()
     }
 
+    /// Answers the latency knob held back so far.
+    pub fn delayed_answers(&self) -> u64 {
+        self.shared
+            .delayed
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Write requests to the application links API served so far.
     pub fn write_count(&self) -> u64 {
         self.shared.writes.load(std::sync::atomic::Ordering::SeqCst)
@@ -316,6 +326,9 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
     let latency = lock(shared).config.latency;
     if !latency.is_zero() {
         std::thread::sleep(latency);
+        shared
+            .delayed
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
     let (resp, now) = {
         let mut st = lock(shared);
@@ -344,7 +357,14 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
         };
         (with_oauth_challenge(resp, &ctx), ctx.now)
     };
-    resp.with_header("Date", http_date(now))
+    let resp = resp.with_header("Date", http_date(now));
+    if latency.is_zero() {
+        resp
+    } else {
+        // Not a Jira header: says, to a client in another process (the sandbox's),
+        // that this answer waited for the latency knob.
+        resp.with_header("X-Standin-Latency-Ms", latency.as_millis().to_string())
+    }
 }
 
 /// atlassian-oauth's `OAuthFilter` wraps every response: a 401 gets a bare

@@ -4,7 +4,7 @@
 use super::support::*;
 use align_link_standins::jira::{AuthorizeMarkup, JiraConfig, JiraStandIn};
 use reqwest::Method;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A stand-in started with `config`, holding the test consumer's link.
 fn linked_with(config: JiraConfig) -> JiraStandIn {
@@ -303,13 +303,23 @@ fn latency_is_waited_before_each_answer() {
         latency,
         ..JiraConfig::default()
     });
-    let started = Instant::now();
-    let resp = client()
-        .get(format!("{}/rest/api/2/serverInfo", s.url()))
-        .send()
-        .unwrap();
+    let get = || {
+        client()
+            .get(format!("{}/rest/api/2/serverInfo", s.url()))
+            .send()
+            .unwrap()
+    };
+    // The stand-in's own record that it waited, not a clock.
+    let resp = get();
     assert_eq!(resp.status(), 200);
-    assert!(started.elapsed() >= latency, "{:?}", started.elapsed());
+    assert_eq!(
+        resp.headers()["x-standin-latency-ms"].to_str().unwrap(),
+        "120"
+    );
+    assert_eq!(s.delayed_answers(), 1);
     s.set_latency(Duration::ZERO);
-    assert_eq!(s.request_count(), 1);
+    let resp = get();
+    assert!(resp.headers().get("x-standin-latency-ms").is_none());
+    assert_eq!(s.delayed_answers(), 1, "no wait once the knob is zero");
+    assert_eq!(s.request_count(), 2);
 }

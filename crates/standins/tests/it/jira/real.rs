@@ -473,3 +473,36 @@ fn the_incoming_authentication_page_removes_the_consumer() {
     let with = OAuth::new().set("oauth_token", &access);
     assert_problem(&s, signed(&s, Method::GET, MYSELF, &with), "token_rejected");
 }
+
+// UserResource.getUser: an administrator reads any user by name, with its
+// `active` flag; an unknown name is a 404; an anonymous caller gets a 401.
+#[test]
+fn an_administrator_reads_a_user_by_name_and_an_unknown_one_is_404() {
+    let s = start();
+    let demo = s.demo();
+    let get = |name: &str| {
+        client()
+            .get(format!("{}/rest/api/2/user", s.url()))
+            .query(&[("username", name)])
+            .basic_auth(&demo.admin_username, Some(&demo.admin_password))
+            .send()
+            .unwrap()
+    };
+    let found = get(&demo.service_username);
+    assert_eq!(found.status(), 200);
+    let body = json(found);
+    assert_eq!(body["name"], demo.service_username.as_str());
+    assert_eq!(body["active"], true);
+    s.set_user_active(&demo.service_username, false);
+    assert_eq!(json(get(&demo.service_username))["active"], false);
+    assert_eq!(get("nobody-here").status(), 404);
+    let anonymous = client()
+        .get(format!(
+            "{}/rest/api/2/user?username={}",
+            s.url(),
+            demo.service_username
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

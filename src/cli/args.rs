@@ -1,0 +1,169 @@
+//! The option groups a subcommand flattens (profile, answers, network, JSON),
+//! and how each becomes the raw options `RunConfig` validates.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::config::RawOptions;
+
+/// Which profile, and where its state lives.
+#[derive(Debug, Clone, Args)]
+pub struct ProfileArgs {
+    /// Which saved setup to use (one state directory per profile)
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub profile: String,
+    /// State directory [default: $XDG_STATE_HOME/align-link/PROFILE]
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+/// Options of the commands that run steps (`setup`, `step`).
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Answers file (TOML) with values that would otherwise be asked; see examples/answers.toml [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never prompt: a missing answer is an error naming its TOML key
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Start the local Jira and Jira Align stand-ins on free loopback ports and run against them, in a fresh state directory
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Do not open a browser: print the authorize URL and ask for the verification code
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
+    #[arg(long)]
+    pub replace_existing: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Options of `doctor`: reads Jira with the profile and the answers, runs no step.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Answers file (TOML); with it, doctor needs no saved state [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never prompt: a missing answer is an error naming its TOML key
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Options of `unlink` and `renew`: they change Jira for a profile set up before.
+#[derive(Debug, Clone, Args)]
+pub struct ChangeArgs {
+    #[command(flatten)]
+    pub profile: ProfileArgs,
+    /// Answers file (TOML) with values that would otherwise be asked [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// Never prompt: a missing answer is an error naming its TOML key
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
+    #[arg(long)]
+    pub replace_existing: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// How align-link talks to Jira and Jira Align.
+#[derive(Debug, Clone, Args)]
+pub struct NetworkArgs {
+    /// Log each HTTP request (method, URL, status, time) to stderr, secrets redacted
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Append the HTTP requests (redacted as with -v) and the operator's answers to FILE (created 0600); secrets are never written
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Extra CA certificate (PEM) to trust, for a Jira behind a private CA
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+    /// Allow plain http:// to hosts other than loopback
+    #[arg(long)]
+    pub allow_http: bool,
+    /// Seconds to wait for a connection
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    pub connect_timeout: u64,
+    /// Seconds to wait for a whole request
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct JsonArg {
+    /// Print JSON (schema documented in the README, "JSON output") instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl ProfileArgs {
+    pub(super) fn into_raw(self) -> RawOptions {
+        RawOptions {
+            profile: self.profile,
+            state_dir: self.state_dir,
+            ..RawOptions::default()
+        }
+    }
+}
+
+impl CheckArgs {
+    pub(super) fn into_raw(self) -> RawOptions {
+        RawOptions {
+            answers: self.answers,
+            yes: self.yes,
+            ..network_raw(self.network, self.profile.into_raw())
+        }
+    }
+}
+
+impl ChangeArgs {
+    pub(super) fn into_raw(self) -> RawOptions {
+        RawOptions {
+            answers: self.answers,
+            yes: self.yes,
+            replace_existing: self.replace_existing,
+            ..network_raw(self.network, self.profile.into_raw())
+        }
+    }
+}
+
+fn network_raw(network: NetworkArgs, base: RawOptions) -> RawOptions {
+    RawOptions {
+        verbose: network.verbose,
+        log: network.log,
+        ca_cert: network.ca_cert,
+        allow_http: network.allow_http,
+        connect_timeout_secs: network.connect_timeout,
+        timeout_secs: network.timeout,
+        ..base
+    }
+}
+
+impl RunArgs {
+    pub(super) fn into_raw(self) -> RawOptions {
+        let network = self.network;
+        RawOptions {
+            answers: self.answers,
+            yes: self.yes,
+            sandbox: self.sandbox,
+            no_browser: self.no_browser,
+            replace_existing: self.replace_existing,
+            verbose: network.verbose,
+            log: network.log,
+            ca_cert: network.ca_cert,
+            allow_http: network.allow_http,
+            connect_timeout_secs: network.connect_timeout,
+            timeout_secs: network.timeout,
+            ..self.profile.into_raw()
+        }
+    }
+}
