@@ -19,7 +19,7 @@ use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
-use crate::model::{Action, Change, ChangeKind, Ownership, Values};
+use crate::model::{diff, Change, Ownership};
 use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 use crate::steps::keys::{forget_public_half, key_source, set_public_key};
 use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
@@ -121,30 +121,8 @@ fn old_consumer_removal(ctx: &mut Ctx) -> Result<Option<Change>> {
     let Some(link) = jira_side::link(ctx)? else {
         return Err(crate::context::needs_step(9, "the application link"));
     };
-    let Some(held) = &link.consumer else {
+    let Some(change) = diff::delete_consumer(&link, &Ownership::from_state(&ctx.state)) else {
         return Ok(None);
-    };
-    let change = Change {
-        kind: ChangeKind::DeleteConsumer,
-        action: Action::DeleteConsumer {
-            link_id: link.id().to_string(),
-        },
-        description: format!(
-            "remove the link's consumer {} ({}) and every token Jira issued to it",
-            held.key,
-            held.fingerprint
-                .as_deref()
-                .unwrap_or("no readable public key")
-        ),
-        old: Some(Values {
-            consumer_key: Some(held.key.clone()),
-            fingerprint: held.fingerprint.clone(),
-            ..Values::default()
-        }),
-        new: None,
-        destructive: true,
-        ours: Ownership::from_state(&ctx.state)
-            .owns_consumer(&held.key, held.fingerprint.as_deref()),
     };
     consent::authorize(ctx, &change).map_err(|mut err| {
         err.message

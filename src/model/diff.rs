@@ -267,34 +267,38 @@ pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> C
     }
 }
 
+/// Removing the link's incoming consumer, when it has one (Jira then drops every
+/// token it issued to that consumer).
+pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change> {
+    let held = link.consumer.as_ref()?;
+    Some(Change {
+        kind: ChangeKind::DeleteConsumer,
+        action: Action::DeleteConsumer {
+            link_id: link.id().to_string(),
+        },
+        description: format!(
+            "remove the link's incoming consumer {} ({})",
+            held.key,
+            held.fingerprint
+                .as_deref()
+                .unwrap_or("no readable public key")
+        ),
+        old: Some(Values {
+            consumer_key: Some(held.key.clone()),
+            fingerprint: held.fingerprint.clone(),
+            ..Values::default()
+        }),
+        new: None,
+        destructive: true,
+        ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
+    })
+}
+
 fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
     let Some(link) = observed else {
         return Vec::new();
     };
-    let mut changes = Vec::new();
-    if let Some(held) = &link.consumer {
-        changes.push(Change {
-            kind: ChangeKind::DeleteConsumer,
-            action: Action::DeleteConsumer {
-                link_id: link.id().to_string(),
-            },
-            description: format!(
-                "remove the link's incoming consumer {} ({})",
-                held.key,
-                held.fingerprint
-                    .as_deref()
-                    .unwrap_or("no readable public key")
-            ),
-            old: Some(Values {
-                consumer_key: Some(held.key.clone()),
-                fingerprint: held.fingerprint.clone(),
-                ..Values::default()
-            }),
-            new: None,
-            destructive: true,
-            ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
-        });
-    }
+    let mut changes: Vec<Change> = delete_consumer(link, owned).into_iter().collect();
     changes.push(Change {
         kind: ChangeKind::DeleteLink,
         action: Action::DeleteLink {
