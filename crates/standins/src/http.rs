@@ -1,15 +1,19 @@
-//! HTTP plumbing both stand-ins share: request and response values independent of
-//! tiny_http, and a small worker-pool server that stops cleanly when dropped. What
-//! the imitated servers spell differently is a [`Dialect`] each stand-in supplies.
+//! HTTP plumbing both stand-ins share: request and response values, and a small
+//! thread-per-connection HTTP/1.1 server that stops cleanly when dropped. What the
+//! imitated servers spell differently is a [`Dialect`] each stand-in supplies.
+
+mod serve;
+#[cfg(test)]
+mod tests;
+mod wire;
 
 use serde_json::Value;
-use std::io::Read;
 use std::marker::PhantomData;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 /// What one imitated server does its own way; clients may depend on the details.
 pub(crate) trait Dialect: 'static {
@@ -36,35 +40,6 @@ pub(crate) struct Req {
 }
 
 impl Req {
-    pub fn from_tiny(rq: &mut tiny_http::Request, max_body: u64) -> Req {
-        let url = rq.url().to_string();
-        let (path, query) = match url.split_once('?') {
-            Some((p, q)) => (p.to_string(), q.to_string()),
-            None => (url, String::new()),
-        };
-        let headers = rq
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_string(),
-                    h.value.as_str().to_string(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        // Reading also keeps keep-alive connections in step. A body that cannot be
-        // read is treated as empty; the handler then reports what is missing from it.
-        let _ = rq.as_reader().take(max_body).read_to_end(&mut body);
-        Req {
-            method: rq.method().as_str().to_ascii_uppercase(),
-            path,
-            query,
-            headers,
-            body,
-        }
-    }
-
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -186,16 +161,6 @@ impl<D: Dialect> Resp<D> {
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case(name))
     }
-
-    fn into_tiny(self) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-        let mut out = tiny_http::Response::from_data(self.body).with_status_code(self.status);
-        for (k, v) in self.headers {
-            if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
-                out.add_header(h);
-            }
-        }
-        out
-    }
 }
 
 pub(crate) fn html_escape(s: &str) -> String {
@@ -215,19 +180,16 @@ pub(crate) fn http_date(unix_secs: i64) -> String {
 
 /// A bound socket: its URL is known before the handler that needs it is built.
 pub(crate) struct Listener {
-    server: tiny_http::Server,
+    listener: TcpListener,
     url: String,
 }
 
 impl Listener {
     pub fn bind(addr: SocketAddr) -> std::io::Result<Listener> {
-        let server = tiny_http::Server::http(addr).map_err(std::io::Error::other)?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| std::io::Error::other("the stand-in is not listening on IP"))?;
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
         Ok(Listener {
-            server,
+            listener,
             url: format!("http://{addr}"),
         })
     }
@@ -237,40 +199,46 @@ impl Listener {
         &self.url
     }
 
-    /// Serves every request with `handler` on `workers` threads named `{name}-{i}`.
+    /// Serves every request with `handler`, one thread per connection (named
+    /// `{name}-conn`), at most `max_connections` at once: more are answered 503.
     /// Each response gets a `Date` (the real clock, unless the handler set one from
     /// its own) and the dialect's `Server` header.
-    pub fn serve<D, H>(self, name: &str, workers: usize, handler: H) -> std::io::Result<Server>
+    pub fn serve<D, H>(
+        self,
+        name: &str,
+        max_connections: usize,
+        handler: H,
+    ) -> std::io::Result<Server>
     where
         D: Dialect,
         H: Fn(&Req) -> Resp<D> + Send + Sync + 'static,
     {
-        let server = Arc::new(self.server);
-        let handler = Arc::new(handler);
-        // Built up front so that a failed spawn drops it and stops the workers started.
-        let mut running = Server {
-            stop: Arc::new(AtomicBool::new(false)),
+        // Non-blocking, so the accept loop can look at the stop flag.
+        self.listener.set_nonblocking(true)?;
+        let shared = Arc::new(serve::Shared {
+            handler: Box::new(handler),
             requests: Arc::new(AtomicU64::new(0)),
-            workers: Vec::new(),
-        };
-        for i in 0..workers {
-            let (server, handler) = (server.clone(), handler.clone());
-            let (stop, requests) = (running.stop.clone(), running.requests.clone());
-            running.workers.push(
-                std::thread::Builder::new()
-                    .name(format!("{name}-{i}"))
-                    .spawn(move || work(&server, &*handler, &requests, &stop))?,
-            );
-        }
-        Ok(running)
+            stop: Arc::new(AtomicBool::new(false)),
+        });
+        let (stop, requests) = (shared.stop.clone(), shared.requests.clone());
+        let name = name.to_string();
+        let listener = self.listener;
+        let acceptor = std::thread::Builder::new()
+            .name(format!("{name}-accept"))
+            .spawn(move || serve::accept_loop(listener, &name, max_connections, shared))?;
+        Ok(Server {
+            stop,
+            requests,
+            acceptor: Some(acceptor),
+        })
     }
 }
 
-/// The running server. Dropping it stops the workers and joins them.
+/// The running server. Dropping it stops every thread and joins them.
 pub(crate) struct Server {
     stop: Arc<AtomicBool>,
     requests: Arc<AtomicU64>,
-    workers: Vec<JoinHandle<()>>,
+    acceptor: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -283,39 +251,14 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
-    }
-}
-
-fn work<D: Dialect>(
-    server: &tiny_http::Server,
-    handler: &dyn Fn(&Req) -> Resp<D>,
-    requests: &AtomicU64,
-    stop: &AtomicBool,
-) {
-    // Polling with a short timeout lets Drop stop every worker without help.
-    while !stop.load(Ordering::SeqCst) {
-        match server.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(mut rq)) => {
-                requests.fetch_add(1, Ordering::SeqCst);
-                let req = Req::from_tiny(&mut rq, D::MAX_BODY);
-                let mut resp = handler(&req);
-                if !resp.has_header("Date") {
-                    resp = resp.with_header("Date", httpdate::fmt_http_date(SystemTime::now()));
-                }
-                let resp = resp.with_header("Server", D::SERVER);
-                let _ = rq.respond(resp.into_tiny());
-            }
-            Ok(None) => {}
-            Err(_) => break,
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
+mod date_tests {
     use super::*;
 
     #[test]

@@ -40,8 +40,8 @@ pub const DEMO_API_TOKEN: &str = "user:1|demo-align-api-token";
 /// Ada Admin's email: with the API token, the Basic (`email:token`) credentials.
 pub const DEMO_USER_EMAIL: &str = "ada@example.com";
 
-/// Worker threads; `authorize` needs one free to take Jira's redirect to the callback.
-const WORKERS: usize = 4;
+/// Live connections each stand-in serves at once; more are refused.
+const MAX_CONNECTIONS: usize = 64;
 
 /// How the stand-in is started.
 #[derive(Clone)]
@@ -207,7 +207,7 @@ impl AlignStandIn {
             real_url: listener.url().to_string(),
         });
         let routed = shared.clone();
-        let server = listener.serve("align-standin", WORKERS, move |req: &Req| {
+        let server = listener.serve("align-standin", MAX_CONNECTIONS, move |req: &Req| {
             route(&routed, req)
         })?;
         Ok(AlignStandIn { shared, server })

@@ -29,8 +29,8 @@ use state::State;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Worker threads serving requests; the CLI makes one request at a time, tests a few.
-const WORKERS: usize = 4;
+/// Live connections each stand-in serves at once; more are refused.
+const MAX_CONNECTIONS: usize = 64;
 
 /// The seeded accounts and project.
 #[derive(Debug, Clone)]
@@ -147,7 +147,7 @@ impl JiraStandIn {
             delayed: Default::default(),
         });
         let handled = shared.clone();
-        let server = listener.serve("jira-standin", WORKERS, move |req: &Req| {
+        let server = listener.serve("jira-standin", MAX_CONNECTIONS, move |req: &Req| {
             handle(&handled, req)
         })?;
         Ok(JiraStandIn {
