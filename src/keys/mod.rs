@@ -100,8 +100,36 @@ pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
             "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"
         )));
     }
-    RsaPrivateKey::new(&mut OsRng, bits)
+    key_from_two_searches(bits)
         .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
+}
+
+/// The two primes searched at once, each on its own thread (the search is nearly
+/// all of the time), then the key from them with e = 65537. As `rsa`'s own
+/// generation does, unequal primes whose product has exactly `bits` bits and
+/// an invertible exponent are required, else both are searched again.
+fn key_from_two_searches(bits: usize) -> rsa::Result<RsaPrivateKey> {
+    use num_bigint_dig::RandPrime as _;
+    loop {
+        let (p, q) = std::thread::scope(|s| {
+            let q = s.spawn(|| OsRng.gen_prime(bits - bits / 2));
+            let p = OsRng.gen_prime(bits / 2);
+            let q = q
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (p, q)
+        });
+        if p == q || (&p * &q).bits() != bits {
+            continue;
+        }
+        let key = match RsaPrivateKey::from_p_q(p, q, rsa::BigUint::from(65_537u32)) {
+            Ok(key) => key,
+            // Not invertible (gcd(e, lambda) > 1): Carmichael's function of these primes.
+            Err(rsa::Error::InvalidPrime) => continue,
+            Err(err) => return Err(err),
+        };
+        return Ok(key);
+    }
 }
 
 /// A key pair being made on its own thread, so that the run's network work

@@ -2,7 +2,7 @@
 
 use super::*;
 use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
-use rsa::traits::PublicKeyParts;
+use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 
 /// 2048-bit test key (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`).
 const TEST_PRIVATE_PEM: &str = include_str!("../../tests/data/test-key-2048.pem");
@@ -433,4 +433,23 @@ fn every_error_message_is_a_sentence_with_a_fix() {
             "no fix in: {text}"
         );
     }
+}
+
+#[test]
+fn the_two_prime_searches_make_a_whole_key_of_the_size_asked() {
+    // 1024 bits keeps the debug build quick; the path is the same for every size.
+    let key = super::key_from_two_searches(1024).unwrap();
+    assert_eq!(key.size() * 8, 1024);
+    assert_eq!(key.e(), &rsa::BigUint::from(65_537u32));
+    assert_eq!(key.primes().len(), 2);
+    assert_ne!(key.primes()[0], key.primes()[1]);
+    key.validate().unwrap();
+    let public = RsaPublicKey::from(&key);
+    let digest = Sha256::digest(b"align-link");
+    let signature = key
+        .sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest)
+        .unwrap();
+    public
+        .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
+        .unwrap();
 }

@@ -85,8 +85,30 @@ pub struct Observation {
     /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
     /// this run (step 20); step 21 takes it from here instead of asking again.
     pub token_account: Option<String>,
+    /// The test project as that token saw it, read beside its `myself` (step 20)
+    /// for step 24 to report without reading it again.
+    pub token_project: Option<ProjectSeen>,
     /// Changes the operator agreed to in this run (by description).
     pub consented: Vec<String>,
+}
+
+/// The test project as the service account's token saw it (both reads answered,
+/// or the project hidden from it).
+#[derive(Debug, Clone)]
+pub struct ProjectSeen {
+    /// The key asked for (as the answers give it).
+    pub asked: String,
+    /// None: the token cannot see the project.
+    pub visible: Option<VisibleProject>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VisibleProject {
+    /// As Jira spells them.
+    pub key: String,
+    pub name: String,
+    /// What a JQL search over the project counted.
+    pub issues: u64,
 }
 
 impl Observation {

@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
+use crate::model::observe::{joined, ProjectSeen, VisibleProject};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::store::Store;
@@ -121,7 +122,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     let expected = service_username(ctx)?;
     let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
     // Before anything is stored: a token acting as anyone else is dropped.
-    let account = acting_account(ctx, &signer, &access)?;
+    let (account, project_seen) = acting_account(ctx, &signer, &access)?;
     if !account.eq_ignore_ascii_case(&expected) {
         let account = escape_controls(&account);
         return Err(AppError::failed(format!(
@@ -150,6 +151,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     });
     ctx.save()?;
     ctx.observed.token_account = Some(account.clone());
+    ctx.observed.token_project = project_seen;
     let lifetime = access
         .expires_in
         .map(human_duration)
@@ -271,9 +273,45 @@ fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Resul
     store.save(STATE_FILE, state)
 }
 
-/// Who a fresh token acts as: a signed `myself` with it.
-fn acting_account(ctx: &mut Ctx, signer: &Signer, access: &TokenResponse) -> Result<String> {
-    Ok(ctx.jira_with_token(signer, &access.token)?.myself()?.name)
+/// Who a fresh token acts as: a signed `myself` with it. When the answers name
+/// the test project, step 24's two reads with the token (the project, a search
+/// in it) go beside it: one round trip for the three. What they saw is kept for
+/// step 24 unless a read failed (step 24 then reads again and reports it).
+fn acting_account(
+    ctx: &mut Ctx,
+    signer: &Signer,
+    access: &TokenResponse,
+) -> Result<(String, Option<ProjectSeen>)> {
+    let jira = ctx.jira_with_token(signer, &access.token)?;
+    let asked = ctx.answers().jira.test_project.clone();
+    let jira = &jira;
+    let (me, seen) = std::thread::scope(|s| {
+        let reads = asked.as_deref().map(|key| {
+            (
+                s.spawn(move || jira.project(key)),
+                s.spawn(move || jira.search_project(key)),
+            )
+        });
+        let me = jira.myself();
+        let seen = reads.map(|(project, found)| (joined(project), joined(found)));
+        (me, seen)
+    });
+    let seen = match (asked, seen) {
+        (Some(asked), Some((Ok(None), _))) => Some(ProjectSeen {
+            asked,
+            visible: None,
+        }),
+        (Some(asked), Some((Ok(Some(project)), Ok(found)))) => Some(ProjectSeen {
+            asked,
+            visible: Some(VisibleProject {
+                key: project.key,
+                name: project.name,
+                issues: found.total,
+            }),
+        }),
+        _ => None,
+    };
+    Ok((me?.name, seen))
 }
 
 /// The account the token must act as: the answers file's, else asked.

@@ -151,6 +151,16 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.jira_url()?;
     let access = service_access(ctx)?;
+    if let ServiceAccess::OAuth { .. } = access {
+        // Step 20 of this run read both beside the fresh token's `myself`.
+        let seen = ctx.observed.token_project.as_ref();
+        if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
+            return match seen {
+                Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
+                None => Err(cannot_see(ctx, key)),
+            };
+        }
+    }
     if let Some(jira) = client(ctx, &base, &access) {
         // Both reads at once; the search's answer counts only when the project is visible.
         let (project, found) = std::thread::scope(|s| {
@@ -161,14 +171,13 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
             return Err(cannot_see(ctx, key));
         };
         let found = found?;
-        ui::ok(&format!(
-            "{} \"{}\" is visible {}, and a JQL search finds {} issue(s)",
-            project.key,
-            project.name,
-            describe(&access),
-            found.total
+        return Ok(visible(
+            &access,
+            key,
+            &project.key,
+            &project.name,
+            found.total,
         ));
-        return Ok(format!("project {key} visible, {} issue(s)", found.total));
     }
     // Jira Align holds the token: the administrator can at least confirm the project exists.
     match ctx.jira_admin()?.project(key)? {
@@ -181,6 +190,15 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
         }
         None => Err(cannot_see(ctx, key)),
     }
+}
+
+/// Says that the project `key` (shown as Jira spells it) is visible and searchable.
+fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u64) -> String {
+    ui::ok(&format!(
+        "{shown} \"{name}\" is visible {}, and a JQL search finds {issues} issue(s)",
+        describe(access)
+    ));
+    format!("project {key} visible, {issues} issue(s)")
 }
 
 fn cannot_see(ctx: &Ctx, key: &str) -> AppError {
