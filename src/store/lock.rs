@@ -4,7 +4,7 @@
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,29 +28,45 @@ impl Store {
                 self.dir.display()
             ))
         };
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .mode(0o600)
-            // A FIFO must not block the open; a symlink must not point elsewhere.
-            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
-            .open(&path)
-            .map_err(fail)?;
-        let meta = file.metadata().map_err(fail)?;
-        if !meta.is_file() {
-            return Err(AppError::failed(format!("{shown} is not a regular file"))
-                .hint(format!("remove {shown}; align-link makes it again")));
-        }
-        // flock(2) rather than `File::try_lock`, which needs Rust 1.89 (MSRV is 1.85).
-        // SAFETY: the descriptor is open for as long as `file` lives.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            let err = io::Error::last_os_error();
-            if err.kind() == io::ErrorKind::WouldBlock {
-                return Err(held_by_another_run(&file, &self.dir));
+        // A lock on a file that `unlink` removed meanwhile would lock nothing that a
+        // later run sees: lock, then check that the path still names that file.
+        let mut attempts = 0;
+        let file = loop {
+            attempts += 1;
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .mode(0o600)
+                // A FIFO must not block the open; a symlink must not point elsewhere.
+                .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
+                .open(&path)
+                .map_err(fail)?;
+            let meta = file.metadata().map_err(fail)?;
+            if !meta.is_file() {
+                return Err(AppError::failed(format!("{shown} is not a regular file"))
+                    .hint(format!("remove {shown}; align-link makes it again")));
             }
-            return Err(fail(err));
-        }
+            // flock(2) rather than `File::try_lock`, which needs Rust 1.89 (MSRV is 1.85).
+            // SAFETY: the descriptor is open for as long as `file` lives.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                let err = io::Error::last_os_error();
+                if err.kind() == io::ErrorKind::WouldBlock {
+                    return Err(held_by_another_run(&file, &self.dir));
+                }
+                return Err(fail(err));
+            }
+            let still_there = std::fs::symlink_metadata(&path)
+                .is_ok_and(|now| now.dev() == meta.dev() && now.ino() == meta.ino());
+            if still_there {
+                break file;
+            }
+            if attempts >= 5 {
+                return Err(fail(io::Error::other(
+                    "the lock file keeps being replaced by another process",
+                )));
+            }
+        };
         // For the message another run shows; the lock itself is the flock.
         let pid = format!("{}\n", std::process::id());
         file.set_len(0)
@@ -65,8 +81,11 @@ impl Store {
     /// the directory itself when nothing else is left in it. True when the
     /// directory is gone.
     pub fn release_and_remove_empty_dir(&mut self) -> Result<bool> {
-        self.run_lock = None;
+        // The file goes while the lock is still held: a run that opened it in
+        // between finds, once it has the lock, that its file is no longer the
+        // profile's, and opens the new one (see `lock_for_run`).
         self.remove(LOCK_FILE)?;
+        self.run_lock = None;
         match std::fs::remove_dir(&self.dir) {
             Ok(()) => Ok(true),
             // Something else is still in it (a config, a file of the operator's): kept.
