@@ -69,12 +69,13 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
 /// Every n-th API request is refused while the knob is on, and so is any request
 /// before the announced `Retry-After` has passed.
 fn rate_limited(shared: &Shared) -> Option<Resp> {
+    let wait = shared.retry_after_secs;
     let refusal = || {
         Resp::json(
             429,
-            &json!({"status": 429, "message": "Too many requests. Retry after 1 second."}),
+            &json!({"status": 429, "message": format!("Too many requests. Retry after {wait} second(s).")}),
         )
-        .with_header("Retry-After", "1")
+        .with_header("Retry-After", wait.to_string())
     };
     let mut until = shared
         .limited_until
@@ -88,7 +89,7 @@ fn rate_limited(shared: &Shared) -> Option<Resp> {
     let every = u64::from(shared.rate_limit_every.load(Ordering::SeqCst));
     let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
     (every > 0 && n % every == 0).then(|| {
-        *until = Some(now + Duration::from_secs(1));
+        *until = Some(now + Duration::from_secs(wait));
         refusal()
     })
 }

@@ -50,8 +50,11 @@ pub struct AlignConfig {
     pub bind: SocketAddr,
     /// The API 2.0 token the API accepts (as bearer, or as Basic with Ada's email).
     pub api_token: String,
-    /// `Some(n)`: every n-th API request answers 429 with `Retry-After: 1`.
+    /// `Some(n)`: every n-th API request answers 429 with `Retry-After`.
     pub rate_limit_every: Option<u32>,
+    /// The `Retry-After` of a 429, in seconds; a request before it is over is
+    /// refused again and counted as an early retry.
+    pub retry_after_secs: u64,
 }
 
 impl Default for AlignConfig {
@@ -60,6 +63,7 @@ impl Default for AlignConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             api_token: DEMO_API_TOKEN.to_string(),
             rate_limit_every: None,
+            retry_after_secs: 1,
         }
     }
 }
@@ -70,6 +74,7 @@ impl std::fmt::Debug for AlignConfig {
             .field("bind", &self.bind)
             .field("api_token", &"<redacted>")
             .field("rate_limit_every", &self.rate_limit_every)
+            .field("retry_after_secs", &self.retry_after_secs)
             .finish()
     }
 }
@@ -180,6 +185,7 @@ pub(crate) struct Shared {
     /// refused again and counted, as a rate limiter would.
     pub limited_until: Mutex<Option<std::time::Instant>>,
     pub early_retries: AtomicU64,
+    pub retry_after_secs: u64,
     pub api_token: String,
     pub real_url: String,
 }
@@ -203,6 +209,7 @@ impl AlignStandIn {
             rate_limit_every: AtomicU32::new(config.rate_limit_every.unwrap_or(0)),
             limited_until: Mutex::new(None),
             early_retries: AtomicU64::new(0),
+            retry_after_secs: config.retry_after_secs,
             api_token: config.api_token,
             real_url: listener.url().to_string(),
         });
