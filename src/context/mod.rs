@@ -229,12 +229,6 @@ impl Ctx {
         self.value(input).map(Secret::new)
     }
 
-    /// The Jira URL and admin credentials. Kept while other branches still build
-    /// their own client; new code takes [`Ctx::jira_admin`].
-    pub fn admin_parts(&mut self) -> Result<(Url, AdminAuth)> {
-        Ok((self.jira_url()?, self.admin_auth()?))
-    }
-
     /// Jira's REST API as the administrator, at the Jira URL.
     pub fn jira_admin(&mut self) -> Result<JiraAdmin> {
         let base = self.jira_url()?;

@@ -7,7 +7,7 @@ use super::{token_days_left, Check, RENEW_FIX, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
 use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
-use crate::steps::access::{client, service_access, ServiceAccess};
+use crate::steps::access::{client, ServiceAccess};
 
 const SIGNED: (&str, &str) = ("token.signed-call", "Signed call as the service account");
 const EXPIRY: (&str, &str) = ("token.expiry", "Token expiry");
@@ -35,7 +35,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         by_password(ctx, out, "no credential of the service account");
         return;
     }
-    let access = match service_access(ctx) {
+    let access = match ctx.service_access() {
         Ok(access) => access,
         Err(err) => {
             out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, RENEW_FIX));

@@ -1,20 +1,14 @@
-//! The service account's side of the checks of steps 20 to 24. `Ctx` makes the
-//! client (`Ctx::service_access`, `Ctx::jira_as`); these names stay for the
-//! steps that call them.
+//! The service account's side of the checks of steps 20 to 24. `Ctx` decides how
+//! the service account signs in (`Ctx::service_access`) and makes its client
+//! (`Ctx::jira_as`); `client` is that client at a base URL the caller already has.
 
 use url::Url;
 
 use crate::context::Ctx;
-use crate::error::Result;
 use crate::jira::service::ServiceJira;
-use crate::oauth::ProblemContext;
 use crate::ui;
 
 pub use crate::context::service::ServiceAccess;
-
-pub fn service_access(ctx: &mut Ctx) -> Result<ServiceAccess> {
-    ctx.service_access()
-}
 
 /// A client for `access` at `base`; None when Jira Align holds the credential.
 pub fn client(ctx: &Ctx, base: &Url, access: &ServiceAccess) -> Option<ServiceJira> {
@@ -24,11 +18,6 @@ pub fn client(ctx: &Ctx, base: &Url, access: &ServiceAccess) -> Option<ServiceJi
         access.credential()?,
         ctx.service_problem_context(),
     ))
-}
-
-/// What Jira's OAuth problems are explained with.
-pub fn problem_context(ctx: &Ctx) -> ProblemContext {
-    ctx.service_problem_context()
 }
 
 /// Warns when Jira answers as someone other than the expected service account.

@@ -4,9 +4,7 @@
 //! cannot be split across runs (request tokens last 10 minutes and the callback
 //! listener lives in this process), so any of these steps runs the whole handshake.
 
-use super::access::{
-    check_account, client, problem_context as service_problem_context, service_access,
-};
+use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
 use super::{guided::guide, keys::key_source, oauth_only, Outcome};
 use crate::callback::CallbackListener;
@@ -96,7 +94,7 @@ fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
 fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
     ProblemContext {
         consumer_key_sent: Some(consumer_key.to_string()),
-        ..service_problem_context(ctx)
+        ..ctx.service_problem_context()
     }
 }
 
@@ -328,7 +326,7 @@ fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
 /// A signed `myself` with the stored token: who the link acts as.
 pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     let base = ctx.jira_url()?;
-    let access = service_access(ctx)?;
+    let access = ctx.service_access()?;
     let user = match client(ctx, &base, &access) {
         Some(jira) => jira.myself()?,
         None => {

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::access::{check_account, client, service_access, ServiceAccess};
+use super::access::{check_account, client, ServiceAccess};
 use super::guided::guide;
 use super::Outcome;
 use crate::align::{AlignApi, Feature};
@@ -20,7 +20,7 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let base = ctx.jira_url()?;
-    let access = service_access(ctx)?;
+    let access = ctx.service_access()?;
     // The token's own signed `myself` at step 20 of this run already said whom it acts as.
     let known = match &access {
         ServiceAccess::OAuth { .. } => ctx.observed.token_account.clone(),
@@ -62,7 +62,7 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
         )));
     }
     let base = ctx.jira_url()?;
-    let access = service_access(ctx)?;
+    let access = ctx.service_access()?;
     let jira = client(ctx, &base, &access).expect("Basic credentials are ours");
     let info = jira.server_info()?;
     ui::ok(&format!(
@@ -150,7 +150,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
 /// In Jira: the service account sees the project and can search its issues.
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.jira_url()?;
-    let access = service_access(ctx)?;
+    let access = ctx.service_access()?;
     if let ServiceAccess::OAuth { .. } = access {
         // Step 20 of this run read both beside the fresh token's `myself`.
         let seen = ctx.observed.token_project.as_ref();
