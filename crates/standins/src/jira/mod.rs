@@ -26,6 +26,7 @@ use crate::time::unix_now;
 pub use applinks::application_id;
 use http::{Req, Resp};
 use state::State;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -112,6 +113,9 @@ struct Shared {
     writes: std::sync::atomic::AtomicU64,
     /// Answers held back by the latency knob (what tests check instead of a clock).
     delayed: std::sync::atomic::AtomicU64,
+    /// Requests served per `METHOD /path` (inside the context path, no query), so
+    /// a test can tell which resource a client read how often.
+    per_path: Mutex<HashMap<String, u64>>,
 }
 
 /// Per-request facts every handler needs.
@@ -145,6 +149,7 @@ impl JiraStandIn {
             real_url: listener.url().to_string(),
             writes: Default::default(),
             delayed: Default::default(),
+            per_path: Default::default(),
         });
         let handled = shared.clone();
         let server = listener.serve("jira-standin", MAX_CONNECTIONS, move |req: &Req| {
@@ -250,6 +255,20 @@ impl JiraStandIn {
         }
     }
 
+    /// Whether the user has Browse Projects on the test project: without it Jira
+    /// hides the project (404) and refuses a search in it (400), whatever the
+    /// credential (password, PAT, OAuth token they approved).
+    pub fn set_user_browse(&self, username: &str, browse: bool) {
+        if let Some(u) = self
+            .state()
+            .users
+            .iter_mut()
+            .find(|u| u.username == username)
+        {
+            u.browse = browse;
+        }
+    }
+
     /// Signed requests from this consumer get `consumer_key_refused` (503).
     pub fn set_consumer_refused(&self, consumer_key: &str, refused: bool) {
         let mut st = self.state();
@@ -273,6 +292,31 @@ impl JiraStandIn {
     /// HTTP requests served so far.
     pub fn request_count(&self) -> u64 {
         self.server.request_count()
+    }
+
+    /// Requests served so far with this method to this path (inside the context
+    /// path, without the query: `requests_to("GET", "/rest/api/2/myself")`).
+    pub fn requests_to(&self, method: &str, path: &str) -> u64 {
+        let key = format!("{} {path}", method.to_ascii_uppercase());
+        self.per_path().get(&key).copied().unwrap_or(0)
+    }
+
+    /// Every `METHOD /path` served so far with its count, sorted (for messages).
+    pub fn requests_by_path(&self) -> Vec<(String, u64)> {
+        let mut all: Vec<(String, u64)> = self
+            .per_path()
+            .iter()
+            .map(|(path, n)| (path.clone(), *n))
+            .collect();
+        all.sort();
+        all
+    }
+
+    fn per_path(&self) -> MutexGuard<'_, HashMap<String, u64>> {
+        self.shared
+            .per_path
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// Answers the latency knob held back so far.
@@ -347,6 +391,12 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
         };
         let resp = match strip_context(&req.path, &context) {
             Some(inner) => {
+                *shared
+                    .per_path
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .entry(format!("{} {inner}", req.method))
+                    .or_default() += 1;
                 let inner_req = Req {
                     path: inner,
                     ..req.clone()

@@ -196,6 +196,61 @@ fn permissions_project_and_search_depend_on_the_user() {
 }
 
 #[test]
+fn the_service_accounts_checks_split_401_404_and_400_as_jira_does() {
+    let s = start();
+    let d = s.demo().clone();
+    // A wrong password is refused before the resource is looked at.
+    let wrong = get(&s, "/rest/api/2/project/ALIGN")
+        .basic_auth(&d.service_username, Some("wrong"))
+        .send()
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    // Signed in, but the project is hidden from the caller: 404, as for no project.
+    let viewer = |path: &str| {
+        get(&s, path)
+            .basic_auth(&d.viewer_username, Some(&d.viewer_password))
+            .send()
+            .unwrap()
+    };
+    assert_eq!(viewer("/rest/api/2/project/ALIGN").status(), 404);
+    // A search over it: 400, the project named as not existing for the field.
+    let search = viewer("/rest/api/2/search?jql=project%20%3D%20ALIGN&maxResults=5");
+    assert_eq!(search.status(), 400);
+    let text = json(search)["errorMessages"][0]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains("'ALIGN'") && text.contains("'project'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn requests_are_counted_per_method_and_path() {
+    let s = start_with(JiraConfig {
+        context_path: "/jira".into(),
+        ..JiraConfig::default()
+    });
+    for _ in 0..2 {
+        get(&s, "/rest/api/2/myself").send().unwrap();
+    }
+    get(&s, "/rest/api/2/search?jql=project%20%3D%20ALIGN")
+        .send()
+        .unwrap();
+    assert_eq!(s.requests_to("GET", "/rest/api/2/myself"), 2);
+    assert_eq!(s.requests_to("get", "/rest/api/2/search"), 1);
+    assert_eq!(s.requests_to("POST", "/rest/api/2/myself"), 0);
+    assert_eq!(
+        s.requests_by_path(),
+        [
+            ("GET /rest/api/2/myself".to_string(), 2),
+            ("GET /rest/api/2/search".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
 fn rest_session_and_login_form_set_a_cookie() {
     let s = start();
     let session = service_session(&s);
