@@ -75,9 +75,9 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     crate::outln!(
-        "Jira {} at {jira} (signed in as {}{})",
+        "Jira {} at {jira} ({}{})",
         server.version.as_deref().unwrap_or("(version unknown)"),
-        server.admin_user,
+        crate::steps::jira_access::signed_in(server.admin_user.as_deref()),
         if server.is_administrator {
             ", an administrator"
         } else {

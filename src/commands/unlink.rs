@@ -88,8 +88,8 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
     let server = jira_side::server(ctx)?;
     if !server.is_administrator {
         return Err(AppError::failed(format!(
-            "{} can sign in to Jira but is not a Jira administrator: only an administrator can remove the link",
-            server.admin_user
+            "{}: only an administrator can remove the link",
+            crate::steps::jira_access::not_an_administrator(server.admin_user.as_deref())
         ))
         .hint("Use an administrator's token or password (jira.admin_token or jira.admin_username). Nothing was removed."));
     }

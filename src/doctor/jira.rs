@@ -7,7 +7,7 @@ use super::tls::{self, PublicTrust, TlsCheckError};
 use super::{Check, Verdict};
 use crate::context::Ctx;
 use crate::http::is_loopback;
-use crate::steps::jira_access::SKEW_LIMIT_SECS;
+use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
 use crate::steps::jira_side;
 
 /// Days before the certificate expires that doctor flags it.
@@ -47,9 +47,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         }
     };
     let who = format!(
-        "Jira {} at {url} answers; signed in as {}",
+        "Jira {} at {url} answers; {}",
         facts.version.as_deref().unwrap_or("(version unknown)"),
-        facts.admin_user
+        jira_access::signed_in(facts.admin_user.as_deref())
     );
     let reachable = if facts.is_administrator {
         Check::pass(
@@ -61,7 +61,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         Check::fail(
             "jira.reachable",
             "Jira reachable",
-            format!("{who}, who is not a Jira administrator: the link cannot be read"),
+            format!("{who}, but its account is not a Jira administrator: the link cannot be read"),
             "Use an administrator's token or password (jira.admin_token or jira.admin_username).",
         )
     };

@@ -157,10 +157,16 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         }
     }
     out.push(match jira.search_project(&key) {
-        Ok(found) => Check::pass(
+        Ok(Some(found)) => Check::pass(
             SEARCH.0,
             SEARCH.1,
             format!("`project = {key}` finds {} issue(s)", found.total),
+        ),
+        Ok(None) => Check::fail(
+            SEARCH.0,
+            SEARCH.1,
+            format!("Jira answers that `project = {key}` names no project {} may see", user.name),
+            format!("Give {} the Browse Projects permission in {key}'s permission scheme.", user.name),
         ),
         Err(err) => Check::from_error(
             SEARCH.0,
@@ -190,13 +196,19 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     out.push(match signed_in {
         Ok(ServiceSignIn::SignedIn {
             name,
-            project_visible: true,
+            project: Some(project),
         }) => Check::pass(
             PROJECT.0,
             PROJECT.1,
-            format!("{name} signs in with its password (active) and sees {key}"),
+            format!(
+                "{name} signs in with its password (active) and sees {} \"{}\"",
+                project.key, project.name
+            ),
         ),
-        Ok(ServiceSignIn::SignedIn { name, .. }) => Check::fail(
+        Ok(ServiceSignIn::SignedIn {
+            name,
+            project: None,
+        }) => Check::fail(
             PROJECT.0,
             PROJECT.1,
             format!("{name} signs in with its password but cannot see project {key}"),

@@ -1,4 +1,4 @@
-//! Calls made as a Jira administrator (personal access token or Basic): who am I,
+//! Calls made as a Jira administrator (personal access token or Basic): rights,
 //! server facts, application links and their incoming OAuth consumer.
 
 use reqwest::Method;
@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
-use super::{endpoint, expect_success, Project, ServerInfo, User};
+use super::{endpoint, expect_success, Project, ServerInfo};
 use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::util::text;
@@ -137,14 +137,21 @@ impl JiraAdmin {
         expect_success(self.call(Method::GET, path, None)?, what, None)
     }
 
-    pub fn myself(&self) -> Result<(User, Response)> {
-        let response = self.get_ok("rest/api/2/myself", "checking the administrator's login")?;
-        Ok((response.json("GET /rest/api/2/myself")?, response))
+    /// Server info, and Jira's clock minus ours from the answer's `Date` header.
+    pub fn server_info(&self) -> Result<(ServerInfo, Option<i64>)> {
+        let response = self.get_ok("rest/api/2/serverInfo", "reading Jira's server info")?;
+        Ok((
+            response.json("GET /rest/api/2/serverInfo")?,
+            response.clock_skew_secs,
+        ))
     }
 
-    pub fn server_info(&self) -> Result<ServerInfo> {
-        self.get_ok("rest/api/2/serverInfo", "reading Jira's server info")?
-            .json("GET /rest/api/2/serverInfo")
+    /// The administrator's username when it signs in with a password.
+    pub fn username(&self) -> Option<&str> {
+        match &self.auth {
+            AdminAuth::Basic { username, .. } => Some(username),
+            AdminAuth::Token(_) => None,
+        }
     }
 
     /// `GET /rest/api/2/user?username=`: `None` when Jira has no such user,

@@ -84,39 +84,52 @@ impl ServiceJira {
 
     /// The project, or None when the account cannot see it (Jira answers 404 then).
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
-        match self.get(&format!("rest/api/2/project/{key}")) {
+        match self.get(&project_path(key)) {
             Ok(response) => response.json("GET /rest/api/2/project").map(Some),
             Err(ClientError::Status(refused)) if refused.status == 404 => Ok(None),
             Err(err) => Err(err),
         }
     }
 
-    /// A JQL search over the project's issues, as Jira Align's sync does.
-    pub fn search_project(&self, key: &str) -> Result<SearchResult> {
+    /// A JQL search over the project's issues, as Jira Align's sync does; None
+    /// when the project is hidden from the caller: Jira then answers 400 (the key
+    /// "does not exist for the field 'project'"), as for a project that does not
+    /// exist. `key` is a checked project key, so the query itself is valid.
+    pub fn search_project(&self, key: &str) -> Result<Option<SearchResult>> {
         let mut url = endpoint(&self.base, "rest/api/2/search");
         url.query_pairs_mut()
             .append_pair("jql", &format!("project = {key}"))
             .append_pair("maxResults", "5");
         let path = format!("rest/api/2/search?{}", url.query().unwrap_or_default());
-        self.get(&path)?.json("GET /rest/api/2/search")
+        match self.get(&path) {
+            Ok(response) => response.json("GET /rest/api/2/search").map(Some),
+            Err(ClientError::Status(refused)) if refused.status == 400 => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 }
 
 /// What signing in as the service account with its password came to.
 #[derive(Debug)]
 pub enum ServiceSignIn {
-    /// Signed in; `project_visible` says whether it sees the test project.
-    SignedIn { name: String, project_visible: bool },
+    /// Signed in as `name` (the username given); `project`: the test project as
+    /// the account sees it, None when hidden from it.
+    SignedIn {
+        name: String,
+        project: Option<Project>,
+    },
     /// Jira refused the username or password (or the account is inactive).
     Refused,
     /// A CAPTCHA or single sign-on stands in the way; the error says what to do.
     NeedsAPerson(AppError),
 }
 
-/// Signs in as the service account and reads the test project as it: `myself`
-/// with Basic, or, where Jira switched Basic off (403), the same login the
-/// handshake's approval uses (REST session, then the `login.jsp` form).
-/// Changes nothing in Jira, so it runs before the first write.
+/// Reads the test project as the service account with its password: one request
+/// that signs in and shows what the account sees (200: it sees the project; 404:
+/// signed in, the project hidden from it; 401: refused). Where Jira switched Basic
+/// off (403), the same login the handshake's approval uses (REST session, then the
+/// `login.jsp` form), then the project with the session's cookies. Changes nothing
+/// in Jira, so it runs before the first write.
 pub fn check_service_account(
     http: &Http,
     base: &Url,
@@ -125,22 +138,19 @@ pub fn check_service_account(
     project_key: &str,
 ) -> AppResult<ServiceSignIn> {
     let basic = Auth::Basic(username, password);
-    let response = http.send(&Request::get(endpoint(base, "rest/api/2/myself")).auth(basic))?;
+    let response =
+        http.send(&Request::get(endpoint(base, &project_path(project_key))).auth(basic))?;
     if let Err(err) = stop_for_a_person(None, &response, username) {
         return Ok(ServiceSignIn::NeedsAPerson(err));
     }
     match response.status {
-        401 => return Ok(ServiceSignIn::Refused),
-        403 => return session_sign_in(http, base, username, password, project_key),
-        _ => {}
+        401 => Ok(ServiceSignIn::Refused),
+        403 => session_sign_in(http, base, username, password, project_key),
+        _ => Ok(ServiceSignIn::SignedIn {
+            name: username.to_string(),
+            project: project_seen(response)?,
+        }),
     }
-    let user: User = expect_success(response, "signing in as the service account", None)?
-        .json("GET /rest/api/2/myself")?;
-    let project_visible = sees_project(http, base, Auth::Basic(username, password), project_key)?;
-    Ok(ServiceSignIn::SignedIn {
-        name: user.name,
-        project_visible,
-    })
 }
 
 /// The handshake's login, then the project with the session's cookies.
@@ -156,24 +166,30 @@ fn session_sign_in(
         Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
         Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
     };
-    let project_visible = sees_project(http, base, Auth::Cookie(&session.cookie()), project_key)?;
+    let cookie = session.cookie();
+    let url = endpoint(base, &project_path(project_key));
+    let response = http.send(&Request::get(url).auth(Auth::Cookie(&cookie)))?;
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),
-        project_visible,
+        project: project_seen(response)?,
     })
 }
 
-/// Whether the caller sees the project (Jira answers 404 to one it cannot see).
-fn sees_project(http: &Http, base: &Url, auth: Auth, project_key: &str) -> Result<bool> {
-    let path = format!("rest/api/2/project/{project_key}");
-    let response = http.send(&Request::get(endpoint(base, &path)).auth(auth))?;
+fn project_path(key: &str) -> String {
+    format!("rest/api/2/project/{key}")
+}
+
+/// The project in a signed-in caller's answer; None when Jira hides it (404, as it
+/// answers for a project that does not exist).
+fn project_seen(response: Response) -> Result<Option<Project>> {
     if response.status == 404 {
-        return Ok(false);
+        return Ok(None);
     }
     expect_success(
         response,
         "reading the test project as the service account",
         None,
-    )?;
-    Ok(true)
+    )?
+    .json("GET /rest/api/2/project")
+    .map(Some)
 }

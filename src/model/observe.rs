@@ -5,9 +5,10 @@
 use url::Url;
 
 use crate::error::Result;
-use crate::http::{Response, Result as ClientResult};
+use crate::http::Result as ClientResult;
 use crate::jira::admin::{AppLink, Consumer, JiraAdmin, LinkStatus};
-use crate::jira::{ServerInfo, User};
+use crate::jira::service::SearchResult;
+use crate::jira::{Project, ServerInfo};
 use crate::keys;
 
 /// The server, as the administrator sees it.
@@ -16,9 +17,12 @@ pub struct ServerFacts {
     pub version: Option<String>,
     pub base_url: Option<String>,
     pub title: Option<String>,
-    /// Jira's clock minus ours, from the `Date` header.
+    /// Jira's clock minus ours, from the server info's `Date` header.
     pub clock_skew_secs: Option<i64>,
-    pub admin_user: String,
+    /// The administrator's username when it signs in with a password; a token
+    /// does not say whose it is (that would take a `myself` read, which no check
+    /// needs).
+    pub admin_user: Option<String>,
     pub is_administrator: bool,
 }
 
@@ -85,14 +89,17 @@ pub struct Observation {
     /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
     /// this run (step 20); step 21 takes it from here instead of asking again.
     pub token_account: Option<String>,
-    /// The test project as that token saw it, read beside its `myself` (step 20)
-    /// for step 24 to report without reading it again.
+    /// The test project as that token saw it, searched beside its `myself` (step
+    /// 20) for step 24 to report without reading it again.
     pub token_project: Option<ProjectSeen>,
+    /// The test project as the service account saw it with its password (step 7's
+    /// check), so that later steps search it without reading it again.
+    pub service_project: Option<NamedProject>,
     /// Changes the operator agreed to in this run (by description).
     pub consented: Vec<String>,
 }
 
-/// The test project as the service account's token saw it (both reads answered,
+/// The test project as the service account's token saw it (its reads answered,
 /// or the project hidden from it).
 #[derive(Debug, Clone)]
 pub struct ProjectSeen {
@@ -111,6 +118,59 @@ pub struct VisibleProject {
     pub issues: u64,
 }
 
+/// A project the service account sees, as Jira named it.
+#[derive(Debug, Clone)]
+pub struct NamedProject {
+    /// The key asked for (as the answers give it).
+    pub asked: String,
+    /// As Jira spells them.
+    pub key: String,
+    pub name: String,
+}
+
+impl NamedProject {
+    pub fn new(asked: &str, project: Project) -> NamedProject {
+        NamedProject {
+            asked: asked.to_string(),
+            key: project.key,
+            name: project.name,
+        }
+    }
+}
+
+impl ProjectSeen {
+    /// What a token's reads of the test project `asked` came to: its search, and
+    /// the project itself read with it, or (`known`) as the service account saw
+    /// it earlier in the run. None when a read failed (the step that reports it
+    /// reads again and shows the failure) or the two answers disagree.
+    pub fn from_reads(
+        asked: &str,
+        known: Option<NamedProject>,
+        project: Option<ClientResult<Option<Project>>>,
+        search: ClientResult<Option<SearchResult>>,
+    ) -> Option<ProjectSeen> {
+        let named = match (known, project) {
+            (Some(known), _) => Some(known),
+            (None, Some(Ok(project))) => project.map(|p| NamedProject::new(asked, p)),
+            (None, _) => return None,
+        };
+        let visible = match (named, search.ok()?) {
+            (Some(named), Some(found)) => Some(VisibleProject {
+                key: named.key,
+                name: named.name,
+                issues: found.total,
+            }),
+            (None, None) => None,
+            // The project visible but not searchable, or the other way round.
+            _ => return None,
+        };
+        Some(ProjectSeen {
+            asked: asked.to_string(),
+            visible,
+        })
+    }
+}
+
 impl Observation {
     /// The link, once read: `Some(None)` when Jira has none.
     pub fn known_link(&self) -> Option<Option<&ObservedLink>> {
@@ -118,36 +178,36 @@ impl Observation {
     }
 }
 
-/// Server info, the administrator's login (with the clock from its `Date`) and
-/// rights, on two connections: the login beside the other two. Errors are
-/// reported in that order.
+/// Server info (with the clock, from its `Date` header) and the administrator's
+/// rights, on two connections.
 pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
-    let (info_and_rights, me) = std::thread::scope(|s| {
-        let me = s.spawn(|| admin.myself());
-        (read_info_and_rights(admin), joined(me))
+    let (info, rights) = std::thread::scope(|s| {
+        let rights = s.spawn(|| admin.is_administrator());
+        (admin.server_info(), joined(rights))
     });
-    server_facts(info_and_rights, me)
+    server_facts(admin, info, rights)
 }
 
-/// Server info, then the administrator's rights, on one connection.
-pub fn read_info_and_rights(admin: &JiraAdmin) -> (ClientResult<ServerInfo>, ClientResult<bool>) {
-    (admin.server_info(), admin.is_administrator())
-}
-
-/// The facts from their three reads; the first failure in that order wins.
+/// The facts from their two reads. The server info's failure comes first (no
+/// Jira there, a proxy in the way), except a refused token or password: the
+/// rights' answer (the call that needs the credential) says that best.
 pub fn server_facts(
-    (info, rights): (ClientResult<ServerInfo>, ClientResult<bool>),
-    me: ClientResult<(User, Response)>,
+    admin: &JiraAdmin,
+    info: ClientResult<(ServerInfo, Option<i64>)>,
+    rights: ClientResult<bool>,
 ) -> Result<ServerFacts> {
-    let info = info?;
-    let (user, response) = me?;
+    let rights = match rights {
+        Err(refused) if refused.http_status() == Some(401) => return Err(refused.into()),
+        rights => rights,
+    };
+    let (info, clock_skew_secs) = info?;
     let is_administrator = rights?;
     Ok(ServerFacts {
         version: info.version,
         base_url: info.base_url,
         title: info.server_title,
-        clock_skew_secs: response.clock_skew_secs,
-        admin_user: user.name,
+        clock_skew_secs,
+        admin_user: admin.username().map(str::to_string),
         is_administrator,
     })
 }

@@ -14,7 +14,7 @@ use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
-use crate::model::observe::{joined, ProjectSeen, VisibleProject};
+use crate::model::observe::{joined, ProjectSeen};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::store::Store;
@@ -272,8 +272,9 @@ fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Resul
 }
 
 /// Who a fresh token acts as: a signed `myself` with it. When the answers name
-/// the test project, step 24's two reads with the token (the project, a search
-/// in it) go beside it: one round trip for the three. What they saw is kept for
+/// the test project, step 24's reads with the token go beside it: a search in
+/// the project, and the project itself unless step 7 of this run read it as the
+/// service account already; one round trip for all. What they saw is kept for
 /// step 24 unless a read failed (step 24 then reads again and reports it).
 fn acting_account(
     ctx: &mut Ctx,
@@ -282,33 +283,24 @@ fn acting_account(
 ) -> Result<(String, Option<ProjectSeen>)> {
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let asked = ctx.answers().jira.test_project.clone();
+    let known = ctx
+        .observed
+        .service_project
+        .clone()
+        .filter(|p| Some(&p.asked) == asked.as_ref());
     let jira = &jira;
     let (me, seen) = std::thread::scope(|s| {
         let reads = asked.as_deref().map(|key| {
-            (
-                s.spawn(move || jira.project(key)),
-                s.spawn(move || jira.search_project(key)),
-            )
+            let project = known.is_none().then(|| s.spawn(move || jira.project(key)));
+            (project, s.spawn(move || jira.search_project(key)))
         });
         let me = jira.myself();
-        let seen = reads.map(|(project, found)| (joined(project), joined(found)));
+        let seen = reads.map(|(project, found)| (project.map(joined), joined(found)));
         (me, seen)
     });
-    let seen = match (asked, seen) {
-        (Some(asked), Some((Ok(None), _))) => Some(ProjectSeen {
-            asked,
-            visible: None,
-        }),
-        (Some(asked), Some((Ok(Some(project)), Ok(found)))) => Some(ProjectSeen {
-            asked,
-            visible: Some(VisibleProject {
-                key: project.key,
-                name: project.name,
-                issues: found.total,
-            }),
-        }),
-        _ => None,
-    };
+    let seen = asked.zip(seen).and_then(|(asked, (project, found))| {
+        ProjectSeen::from_reads(&asked, known, project, found)
+    });
     Ok((me?.name, seen))
 }
 

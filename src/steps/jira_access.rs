@@ -11,6 +11,7 @@ use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::service::ServiceSignIn;
 use crate::keys;
+use crate::model::observe::NamedProject;
 use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
 use crate::ui;
 use crate::util::time::now_rfc3339;
@@ -28,13 +29,17 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let reads = observe(ctx, ctx.observed.align_checked).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {
-        return Err(unchanged(not_admin(&facts.admin_user)));
+        return Err(unchanged(not_admin(facts.admin_user.as_deref())));
     }
+    let signed_in = signed_in(facts.admin_user.as_deref());
+    let how = match &facts.admin_user {
+        Some(_) => format!(" ({auth_label})"),
+        None => String::new(),
+    };
     ui::ok(&format!(
-        "Jira {} at {} answers; signed in as {} ({auth_label}), an administrator",
+        "Jira {} at {} answers; {signed_in}{how}, an administrator",
         facts.version.as_deref().unwrap_or("(version unknown)"),
         url,
-        facts.admin_user
     ));
     let skew = facts.clock_skew_secs;
     match skew {
@@ -58,7 +63,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         base_url: facts.base_url.clone(),
         version: facts.version.clone(),
         title: facts.title.clone(),
-        admin_user: Some(facts.admin_user.clone()),
+        admin_user: facts.admin_user.clone(),
         clock_skew_secs: skew,
         checked_at: now_rfc3339(),
     });
@@ -70,10 +75,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         }
         ctx.observed.validated = true;
     }
-    Ok(Outcome::Done(format!(
-        "signed in as {}, an administrator",
-        facts.admin_user
-    )))
+    Ok(Outcome::Done(format!("{signed_in}, an administrator")))
 }
 
 /// Runs the read-only checks once per run; every write to Jira waits for them.
@@ -128,7 +130,7 @@ fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Res
     };
     let facts = jira_side::server(ctx)?;
     if !facts.is_administrator {
-        return Err(not_admin(&facts.admin_user));
+        return Err(not_admin(facts.admin_user.as_deref()));
     }
     if let Some(secs) = facts.clock_skew_secs.filter(|s| s.abs() > SKEW_LIMIT_SECS) {
         return Err(AppError::failed(format!(
@@ -205,11 +207,18 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
     match answer? {
         ServiceSignIn::SignedIn {
             name,
-            project_visible: true,
-        } => Ok(Some(format!(
-            "the service account {name} signs in and sees project {project}"
-        ))),
-        ServiceSignIn::SignedIn { name, .. } => Err(AppError::failed(format!(
+            project: Some(seen),
+        } => {
+            // Later steps search the project without reading it again.
+            ctx.observed.service_project = Some(NamedProject::new(&project, seen));
+            Ok(Some(format!(
+                "the service account {name} signs in and sees project {project}"
+            )))
+        }
+        ServiceSignIn::SignedIn {
+            name,
+            project: None,
+        } => Err(AppError::failed(format!(
             "the service account {name} cannot see project {project} in Jira"
         ))
         .hint(format!(
@@ -251,10 +260,25 @@ fn check_align(ctx: &mut Ctx, answer: ClientResult<()>) -> Result<Option<String>
     )))
 }
 
-fn not_admin(user: &str) -> AppError {
-    AppError::failed(format!(
-        "{user} can sign in to Jira but is not a Jira administrator"
-    ))
+/// How the administrator signed in: as its username (a password), or with its
+/// token (whose owner no check needs to read).
+pub fn signed_in(admin_user: Option<&str>) -> String {
+    match admin_user {
+        Some(user) => format!("signed in as {user}"),
+        None => "signed in with the administrator's personal access token".to_string(),
+    }
+}
+
+/// The administrator's credentials work but lack the rights, in words.
+pub fn not_an_administrator(admin_user: Option<&str>) -> String {
+    match admin_user {
+        Some(user) => format!("{user} can sign in to Jira but is not a Jira administrator"),
+        None => "the administrator's personal access token (jira.admin_token) signs in to Jira, but its account is not a Jira administrator".to_string(),
+    }
+}
+
+fn not_admin(admin_user: Option<&str>) -> AppError {
+    AppError::failed(not_an_administrator(admin_user))
     .hint("Application links need Jira administrator rights: use an administrator's token or password (jira.admin_token or jira.admin_username).")
 }
 

@@ -48,8 +48,9 @@ pub struct SideReads {
 
 /// The observation pass: whatever of the server's facts and the link this run
 /// has not read yet, and the side checks, all sent at once (each read is
-/// independent of the others). A failed link list is not kept: the step that
-/// needs the link reads it again and reports the failure there.
+/// independent of the others; only a found link's consumer waits for the list).
+/// A failed link list is not kept: the step that needs the link reads it again
+/// and reports the failure there.
 pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     let admin = ctx.jira_admin()?;
     let base = ctx.jira_url()?;
@@ -58,10 +59,13 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     let want_link = ctx.observed.link.is_none();
     // A clone shares the connection pool and the counters.
     let http = &ctx.http().clone();
-    // Three connections to Jira: the administrator's login then the link list;
-    // server info then rights; the service account's check. (The Jira stand-in's
-    // pool can leave a fourth simultaneous new connection waiting.)
+    let admin = &admin;
+    // At most four connections to Jira at once, one per read: server info, the
+    // administrator's rights, the link list (then its consumer), the service
+    // account's project; Jira Align's check goes to its own host.
     let (server, link, service, align) = std::thread::scope(|s| {
+        let rights = want_server.then(|| s.spawn(|| admin.is_administrator()));
+        let link = want_link.then(|| s.spawn(|| observe::find_link(admin, &align_url)));
         let service = side.service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
@@ -72,19 +76,13 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
                     .map(drop)
             })
         });
-        let me_then_link = s.spawn(|| {
-            let me = want_server.then(|| admin.myself());
-            let link = want_link.then(|| observe::find_link(&admin, &align_url));
-            (me, link)
-        });
-        let info_and_rights = want_server.then(|| observe::read_info_and_rights(&admin));
-        let (me, link) = observe::joined(me_then_link);
-        let server = info_and_rights
-            .zip(me)
-            .map(|(info_and_rights, me)| observe::server_facts(info_and_rights, me));
+        let info = want_server.then(|| admin.server_info());
+        let server = info
+            .zip(rights.map(observe::joined))
+            .map(|(info, rights)| observe::server_facts(admin, info, rights));
         (
             server,
-            link,
+            link.map(observe::joined),
             service.map(observe::joined),
             align.map(observe::joined),
         )

@@ -11,6 +11,7 @@ use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
+use crate::model::observe::{joined, NamedProject};
 use crate::state::StepStatus;
 use crate::ui;
 
@@ -152,32 +153,37 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.jira_url()?;
     let access = ctx.service_access()?;
     if let ServiceAccess::OAuth { .. } = access {
-        // Step 20 of this run read both beside the fresh token's `myself`.
+        // Step 20 of this run searched it beside the fresh token's `myself`.
         let seen = ctx.observed.token_project.as_ref();
         if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
             return match seen {
                 Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
-                None => Err(cannot_see(ctx, key)),
+                None => Err(cannot_see(ctx, &access, key)),
             };
         }
     }
     if let Some(jira) = client(ctx, &base, &access) {
-        // Both reads at once; the search's answer counts only when the project is visible.
+        // The project as step 7 of this run saw it, else read beside the search.
+        let known = ctx
+            .observed
+            .service_project
+            .clone()
+            .filter(|p| p.asked == key);
         let (project, found) = std::thread::scope(|s| {
-            let found = s.spawn(|| jira.search_project(key));
-            (jira.project(key), crate::model::observe::joined(found))
+            let project = known.is_none().then(|| s.spawn(|| jira.project(key)));
+            let found = jira.search_project(key);
+            (project.map(joined), found)
         });
-        let Some(project) = project? else {
-            return Err(cannot_see(ctx, key));
+        let named = match (known, project) {
+            (Some(known), _) => Some(known),
+            (None, Some(project)) => project?.map(|p| NamedProject::new(key, p)),
+            (None, None) => None,
         };
-        let found = found?;
-        return Ok(visible(
-            &access,
-            key,
-            &project.key,
-            &project.name,
-            found.total,
-        ));
+        // Jira hides the project (404) and refuses a search in it (400) alike.
+        let (Some(named), Some(found)) = (named, found?) else {
+            return Err(cannot_see(ctx, &access, key));
+        };
+        return Ok(visible(&access, key, &named.key, &named.name, found.total));
     }
     // Jira Align holds the token: the administrator can at least confirm the project exists.
     match ctx.jira_admin()?.project(key)? {
@@ -188,7 +194,7 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
             ));
             Ok(format!("project {key} exists"))
         }
-        None => Err(cannot_see(ctx, key)),
+        None => Err(cannot_see(ctx, &access, key)),
     }
 }
 
@@ -201,15 +207,31 @@ fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u
     format!("project {key} visible, {issues} issue(s)")
 }
 
-fn cannot_see(ctx: &Ctx, key: &str) -> AppError {
-    let account = ctx
-        .answers()
-        .service_account
-        .username
-        .clone()
-        .unwrap_or_else(|| "the service account".into());
-    AppError::failed(format!("{account} cannot see project {key} in Jira")).hint(format!(
-        "Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme."
+/// Jira hides project `key` from the credential Jira Align uses (or has no such
+/// project: it answers both alike).
+fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
+    let named = ctx.answers().service_account.username.clone();
+    let account = match access {
+        ServiceAccess::OAuth { .. } => ctx
+            .observed
+            .token_account
+            .clone()
+            .or_else(|| ctx.state.token.as_ref().and_then(|t| t.account.clone()))
+            .or(named),
+        _ => named,
+    }
+    .unwrap_or_else(|| "the service account".into());
+    let problem = match access {
+        ServiceAccess::OAuth { .. } => format!(
+            "the OAuth token cannot see project {key} in Jira: Jira hides it from {account}, whom the token acts as"
+        ),
+        ServiceAccess::Pat(_) => format!(
+            "the personal access token cannot see project {key} in Jira: Jira hides it from {account}"
+        ),
+        _ => format!("{account} cannot see project {key} in Jira"),
+    };
+    AppError::failed(problem).hint(format!(
+        "Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme; then rerun `align-link step 24`."
     ))
 }
 

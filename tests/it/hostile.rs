@@ -137,12 +137,11 @@ fn serve(mut stream: TcpStream, routes: &[(&'static str, Answer)]) {
     }
 }
 
-/// Answers for step 7 (server info, who am I, administrator rights), each of
-/// which a case may replace.
-fn step_7_routes(server_info: Answer, myself: Answer) -> Vec<(&'static str, Answer)> {
+/// Answers for step 7 (server info, administrator rights), the server info's
+/// as the case gives it.
+fn step_7_routes(server_info: Answer) -> Vec<(&'static str, Answer)> {
     vec![
         ("/rest/api/2/serverInfo", server_info),
-        ("/rest/api/2/myself", myself),
         (
             "/rest/api/2/mypermissions",
             json(r#"{"permissions":{"ADMINISTER":{"havePermission":true}}}"#),
@@ -226,7 +225,7 @@ fn an_endless_body_stops_at_the_cap_and_names_the_url() {
         len: None,
         suffix: String::new(),
     };
-    let jira = Hostile::start(step_7_routes(endless, json("{}")));
+    let jira = Hostile::start(step_7_routes(endless));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&[]);
     assert_exit(&output, 1);
@@ -243,7 +242,7 @@ fn a_body_sent_a_byte_at_a_time_ends_with_the_timeout() {
     let drip = Answer::Drip {
         prefix: r#"{"version":""#.into(),
     };
-    let jira = Hostile::start(step_7_routes(drip, json("{}")));
+    let jira = Hostile::start(step_7_routes(drip));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&["--timeout", "2"]);
     assert_exit(&output, 1);
@@ -261,7 +260,7 @@ fn a_100_mb_field_is_neither_shown_nor_stored() {
         len: Some(100 * 1024 * 1024),
         suffix: r#"","baseUrl":"x"}"#.into(),
     };
-    let jira = Hostile::start(step_7_routes(huge, json("{}")));
+    let jira = Hostile::start(step_7_routes(huge));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&[]);
     assert_exit(&output, 1);
@@ -276,8 +275,7 @@ fn a_100_mb_field_is_neither_shown_nor_stored() {
 fn a_long_field_under_the_cap_is_cut_before_it_is_shown_or_stored() {
     let long = "B".repeat(500_000);
     let info = json(&format!(r#"{{"version":"{long}","baseUrl":"x"}}"#));
-    let me = json(r#"{"name":"admin","displayName":"Admin"}"#);
-    let jira = Hostile::start(step_7_routes(info, me));
+    let jira = Hostile::start(step_7_routes(info));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&[]);
     assert_success(&output);
@@ -295,10 +293,7 @@ fn terminal_escapes_from_the_server_reach_neither_screen_nor_state() {
     let info = json(
         r#"{"version":"9.\u001b[2J\u001b]0;pwned\u0007\u009b31m12","baseUrl":"http://x\u001b[5m","serverTitle":"\u001b[8mhidden"}"#,
     );
-    let me = json(
-        r#"{"name":"admin\u001b[31m","displayName":"\u001b]8;;http://evil\u0007click\u001b]8;;\u0007"}"#,
-    );
-    let jira = Hostile::start(step_7_routes(info, me));
+    let jira = Hostile::start(step_7_routes(info));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&[]);
     assert_success(&output);
@@ -323,7 +318,7 @@ fn an_oauth_problem_made_of_escapes_is_shown_escaped() {
         "oauth_problem=%1B%5B2Jnasty&oauth_problem_advice=%1B%5D0%3Bpwned%07reset%20your%20terminal"
             .into(),
     );
-    let jira = Hostile::start(step_7_routes(refused, json("{}")));
+    let jira = Hostile::start(step_7_routes(refused));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&[]);
     assert_exit(&output, 1);
@@ -340,7 +335,7 @@ fn an_oauth_problem_made_of_escapes_is_shown_escaped() {
 #[test]
 fn a_retry_after_beyond_the_timeout_fails_at_once_saying_so() {
     let busy = Answer::Fixed(429, vec![("Retry-After".into(), "60".into())], "{}".into());
-    let jira = Hostile::start(step_7_routes(busy, json("{}")));
+    let jira = Hostile::start(step_7_routes(busy));
     let run = Run::new(&jira.url);
     let (output, _) = run.step_7(&["--timeout", "5"]);
     assert_exit(&output, 1);
@@ -367,19 +362,12 @@ fn a_short_retry_after_is_announced_and_waited() {
         for stream in listener.incoming().flatten() {
             let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let routes = if n == 0 {
-                [
-                    "/rest/api/2/serverInfo",
-                    "/rest/api/2/myself",
-                    "/rest/api/2/mypermissions",
-                ]
-                .into_iter()
-                .map(|route| (route, busy.clone()))
-                .collect()
+                ["/rest/api/2/serverInfo", "/rest/api/2/mypermissions"]
+                    .into_iter()
+                    .map(|route| (route, busy.clone()))
+                    .collect()
             } else {
-                step_7_routes(
-                    json(r#"{"version":"9.12.0","baseUrl":"x"}"#),
-                    json(r#"{"name":"admin"}"#),
-                )
+                step_7_routes(json(r#"{"version":"9.12.0","baseUrl":"x"}"#))
             };
             serve(stream, &routes);
         }

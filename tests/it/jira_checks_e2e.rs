@@ -283,11 +283,11 @@ fn verbose_logs_requests_with_the_token_redacted() {
     let output = env.run(&["step", "7", "--yes", "-v"]);
     assert_success(&output);
     let err = stderr(&output);
-    let myself = format!(
-        "> GET {}/rest/api/2/myself [Bearer <redacted>]",
+    let rights = format!(
+        "> GET {}/rest/api/2/mypermissions?permissions=ADMINISTER [Bearer <redacted>]",
         env.jira.url()
     );
-    assert!(err.lines().any(|l| l == myself), "{err}");
+    assert!(err.lines().any(|l| l == rights), "{err}");
     assert!(err.lines().any(|l| l.starts_with("< 200 (")), "{err}");
     let pat = &env.jira.demo().admin_token;
     assert!(!err.contains(pat.as_str()), "the PAT was logged");

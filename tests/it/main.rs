@@ -25,6 +25,7 @@ mod profile_lock;
 mod profile_safety;
 mod prompter_flows;
 mod pty;
+mod reads_once;
 mod setup_e2e;
 mod signature_crosscheck;
 mod terminal_pty;

@@ -135,7 +135,8 @@ fn a_private_ca_is_trusted_only_with_ca_cert() {
     let trusted = env.run(&["step", "7", "--yes", "--ca-cert", ca.to_str().unwrap()]);
     assert_success(&trusted);
     assert!(
-        support::stdout(&trusted).contains("signed in as admin"),
+        support::stdout(&trusted)
+            .contains("signed in with the administrator's personal access token"),
         "{}",
         support::stdout(&trusted)
     );
