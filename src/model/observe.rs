@@ -139,6 +139,13 @@ impl NamedProject {
 }
 
 impl ProjectSeen {
+    fn hidden(asked: &str) -> ProjectSeen {
+        ProjectSeen {
+            asked: asked.to_string(),
+            visible: None,
+        }
+    }
+
     /// What a token's reads of the test project `asked` came to: its search, and
     /// the project itself read with it, or (`known`) as the service account saw
     /// it earlier in the run. None when a read failed (the step that reports it
@@ -149,19 +156,23 @@ impl ProjectSeen {
         project: Option<ClientResult<Option<Project>>>,
         search: ClientResult<Option<SearchResult>>,
     ) -> Option<ProjectSeen> {
+        let found = search.ok()?;
         let named = match (known, project) {
+            // Seen with the password: the token's search alone says whether it sees it.
+            (Some(_), _) if found.is_none() => return Some(ProjectSeen::hidden(asked)),
             (Some(known), _) => Some(known),
             (None, Some(Ok(project))) => project.map(|p| NamedProject::new(asked, p)),
             (None, _) => return None,
         };
-        let visible = match (named, search.ok()?) {
+        let visible = match (named, found) {
             (Some(named), Some(found)) => Some(VisibleProject {
                 key: named.key,
                 name: named.name,
                 issues: found.total,
             }),
             (None, None) => None,
-            // The project visible but not searchable, or the other way round.
+            // The token's two answers disagree (visible but not searchable, or
+            // the other way round).
             _ => return None,
         };
         Some(ProjectSeen {
@@ -256,4 +267,54 @@ pub fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::ClientError;
+
+    fn project() -> Project {
+        Project {
+            key: "ALIGN".into(),
+            name: "Sync Test".into(),
+        }
+    }
+
+    fn found(total: u64) -> ClientResult<Option<SearchResult>> {
+        Ok(Some(SearchResult {
+            total,
+            issues: Vec::new(),
+        }))
+    }
+
+    fn failed<T>() -> ClientResult<T> {
+        Err(ClientError::answer("no answer", "rerun"))
+    }
+
+    #[test]
+    fn a_project_known_from_step_7_needs_only_the_search() {
+        let known = NamedProject::new("ALIGN", project());
+        let seen = ProjectSeen::from_reads("ALIGN", Some(known.clone()), None, found(3)).unwrap();
+        let visible = seen.visible.unwrap();
+        assert_eq!((visible.name.as_str(), visible.issues), ("Sync Test", 3));
+        // A search refused as for a hidden project: the token cannot see it.
+        let hidden = ProjectSeen::from_reads("ALIGN", Some(known.clone()), None, Ok(None));
+        assert!(hidden.unwrap().visible.is_none());
+        // A failed search says nothing: step 24 reads again and reports it.
+        assert!(ProjectSeen::from_reads("ALIGN", Some(known), None, failed()).is_none());
+    }
+
+    #[test]
+    fn without_step_7_the_token_reads_the_project_too() {
+        let read = |project, search| ProjectSeen::from_reads("ALIGN", None, Some(project), search);
+        let seen = read(Ok(Some(project())), found(2)).unwrap();
+        assert_eq!(seen.visible.unwrap().key, "ALIGN");
+        assert!(read(Ok(None), Ok(None)).unwrap().visible.is_none());
+        // Answers that disagree, or a failed read: nothing kept.
+        assert!(read(Ok(Some(project())), Ok(None)).is_none());
+        assert!(read(Ok(None), found(1)).is_none());
+        assert!(read(failed(), found(1)).is_none());
+        assert!(ProjectSeen::from_reads("ALIGN", None, None, found(1)).is_none());
+    }
 }
