@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::admin::{AppLink, Consumer, JiraAdmin, LinkStatus};
 use crate::jira::service::SearchResult;
@@ -208,7 +208,13 @@ pub fn server_facts(
     rights: ClientResult<bool>,
 ) -> Result<ServerFacts> {
     let rights = match rights {
-        Err(refused) if refused.http_status() == Some(401) => return Err(refused.into()),
+        Err(refused) if refused.http_status() == Some(401) => {
+            let whose = match admin.username() {
+                Some(user) => format!("the password of {user} (jira.admin_password)"),
+                None => "the administrator's personal access token (jira.admin_token)".into(),
+            };
+            return Err(AppError::from(refused).context(format!("Jira refused {whose}")));
+        }
         rights => rights,
     };
     let (info, clock_skew_secs) = info?;

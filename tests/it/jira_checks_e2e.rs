@@ -93,12 +93,31 @@ fn step_7_with_a_wrong_token_says_the_credentials_were_refused() {
     assert_exit(&output, 1);
     let err = stderr(&output);
     assert!(err.contains("HTTP 401"), "{err}");
+    assert!(
+        err.contains("Jira refused the administrator's personal access token (jira.admin_token)"),
+        "{err}"
+    );
     assert!(err.contains("The credentials were refused"), "{err}");
     assert!(err.contains("check the token or password"), "{err}");
     assert!(
         !err.contains("not-the-admin-pat"),
         "the token is never shown"
     );
+}
+
+#[test]
+fn step_7_with_a_wrong_administrator_password_names_the_account() {
+    let env = Env::new();
+    use_basic(&env, "admin", "not-the-password");
+    let output = env.run(&["step", "7", "--yes"]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("Jira refused the password of admin (jira.admin_password)"),
+        "{err}"
+    );
+    assert!(!err.contains("not-the-password"), "{err}");
+    assert_ne!(env.step_status(7), "done");
 }
 
 #[test]
