@@ -89,8 +89,9 @@ pub struct Observation {
     /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
     /// this run (step 20); step 21 takes it from here instead of asking again.
     pub token_account: Option<String>,
-    /// The test project as that token saw it, searched beside its `myself` (step
-    /// 20) for step 24 to report without reading it again.
+    /// The test project as the connector's credential saw it (the fresh OAuth
+    /// token at step 20, or the stored credential at step 21), read beside its
+    /// `myself` for step 24 to report without reading it again.
     pub token_project: Option<ProjectSeen>,
     /// The test project as the service account saw it with its password (step 7's
     /// check), so that later steps search it without reading it again.
@@ -99,7 +100,7 @@ pub struct Observation {
     pub consented: Vec<String>,
 }
 
-/// The test project as the service account's token saw it (its reads answered,
+/// The test project as the connector's credential saw it (its reads answered,
 /// or the project hidden from it).
 #[derive(Debug, Clone)]
 pub struct ProjectSeen {

@@ -6,6 +6,7 @@
 
 use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
+use super::verify::{known_project, myself_with_project};
 use super::{guided::guide, keys::key_source, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::{inputs, Ctx};
@@ -14,7 +15,7 @@ use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
-use crate::model::observe::{joined, ProjectSeen};
+use crate::model::observe::ProjectSeen;
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::store::Store;
@@ -271,11 +272,9 @@ fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Resul
     store.save(STATE_FILE, state)
 }
 
-/// Who a fresh token acts as: a signed `myself` with it. When the answers name
-/// the test project, step 24's reads with the token go beside it: a search in
-/// the project, and the project itself unless step 7 of this run read it as the
-/// service account already; one round trip for all. What they saw is kept for
-/// step 24 unless a read failed (step 24 then reads again and reports it).
+/// Who a fresh token acts as: a signed `myself` with it, step 24's reads of the
+/// test project beside it (`verify::myself_with_project`). What they saw is kept
+/// for step 24 unless a read failed (step 24 then reads again and reports it).
 fn acting_account(
     ctx: &mut Ctx,
     signer: &Signer,
@@ -283,24 +282,8 @@ fn acting_account(
 ) -> Result<(String, Option<ProjectSeen>)> {
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let asked = ctx.answers().jira.test_project.clone();
-    let known = ctx
-        .observed
-        .service_project
-        .clone()
-        .filter(|p| Some(&p.asked) == asked.as_ref());
-    let jira = &jira;
-    let (me, seen) = std::thread::scope(|s| {
-        let reads = asked.as_deref().map(|key| {
-            let project = known.is_none().then(|| s.spawn(move || jira.project(key)));
-            (project, s.spawn(move || jira.search_project(key)))
-        });
-        let me = jira.myself();
-        let seen = reads.map(|(project, found)| (project.map(joined), joined(found)));
-        (me, seen)
-    });
-    let seen = asked.zip(seen).and_then(|(asked, (project, found))| {
-        ProjectSeen::from_reads(&asked, known, project, found)
-    });
+    let known = known_project(ctx, asked.as_deref());
+    let (me, seen) = myself_with_project(&jira, asked.as_deref(), known);
     Ok((me?.name, seen))
 }
 

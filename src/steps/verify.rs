@@ -10,8 +10,10 @@ use crate::align::{AlignApi, Feature};
 use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
-use crate::http::ClientError;
-use crate::model::observe::{joined, NamedProject};
+use crate::http::{ClientError, Result as ClientResult};
+use crate::jira::service::ServiceJira;
+use crate::jira::User;
+use crate::model::observe::{joined, NamedProject, ProjectSeen};
 use crate::state::StepStatus;
 use crate::ui;
 
@@ -31,7 +33,19 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
         Some(jira) => {
             let name = match known {
                 Some(name) => name,
-                None => jira.myself().map_err(|err| renew_hint(err, &access))?.name,
+                None => {
+                    // In a whole run step 24 follows: its reads go beside this one.
+                    let asked = match (ctx.single_step, &ctx.observed.token_project) {
+                        (false, None) => ctx.answers().jira.test_project.clone(),
+                        _ => None,
+                    };
+                    let known_project = known_project(ctx, asked.as_deref());
+                    let (me, seen) = myself_with_project(&jira, asked.as_deref(), known_project);
+                    if seen.is_some() {
+                        ctx.observed.token_project = seen;
+                    }
+                    me.map_err(|err| renew_hint(err, &access))?.name
+                }
             };
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {name}"));
@@ -148,27 +162,50 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     }
 }
 
+/// The credential's signed `myself`, with step 24's reads beside it when `asked`
+/// names the test project: a search in it, and the project itself unless this
+/// run read it as the service account already (`known`, step 7). One round trip;
+/// what the project reads saw is for step 24 (see `ProjectSeen::from_reads`).
+pub fn myself_with_project(
+    jira: &ServiceJira,
+    asked: Option<&str>,
+    known: Option<NamedProject>,
+) -> (ClientResult<User>, Option<ProjectSeen>) {
+    std::thread::scope(|s| {
+        let reads = asked.map(|key| {
+            let project = known.is_none().then(|| s.spawn(move || jira.project(key)));
+            (key, project, s.spawn(move || jira.search_project(key)))
+        });
+        let me = jira.myself();
+        let seen = reads.and_then(|(key, project, found)| {
+            ProjectSeen::from_reads(key, known, project.map(joined), joined(found))
+        });
+        (me, seen)
+    })
+}
+
+/// The test project `asked` as the service account saw it with its password in
+/// this run (step 7), if it did.
+pub fn known_project(ctx: &Ctx, asked: Option<&str>) -> Option<NamedProject> {
+    let known = ctx.observed.service_project.as_ref()?;
+    (Some(known.asked.as_str()) == asked).then(|| known.clone())
+}
+
 /// In Jira: the service account sees the project and can search its issues.
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.jira_url()?;
     let access = ctx.service_access()?;
-    if let ServiceAccess::OAuth { .. } = access {
-        // Step 20 of this run searched it beside the fresh token's `myself`.
-        let seen = ctx.observed.token_project.as_ref();
-        if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
-            return match seen {
-                Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
-                None => Err(cannot_see(ctx, &access, key)),
-            };
-        }
+    // Steps 20 or 21 of this run read it with the same credential, beside its `myself`.
+    let seen = ctx.observed.token_project.as_ref();
+    if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
+        return match seen {
+            Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
+            None => Err(cannot_see(ctx, &access, key)),
+        };
     }
     if let Some(jira) = client(ctx, &base, &access) {
         // The project as step 7 of this run saw it, else read beside the search.
-        let known = ctx
-            .observed
-            .service_project
-            .clone()
-            .filter(|p| p.asked == key);
+        let known = known_project(ctx, Some(key));
         let (project, found) = std::thread::scope(|s| {
             let project = known.is_none().then(|| s.spawn(|| jira.project(key)));
             let found = jira.search_project(key);

@@ -127,3 +127,30 @@ fn step_24_alone_reads_the_project_and_says_when_the_token_cannot_see_it() {
     assert!(err.contains("Browse Projects"), "{err}");
     assert!(!err.contains("HTTP 400"), "not a generic failure: {err}");
 }
+
+#[test]
+fn a_rerun_reads_the_tokens_account_and_project_once_for_steps_21_and_24() {
+    let env = Env::new();
+    env.setup();
+    let before: Vec<u64> = [MYSELF, PROJECT, "/rest/api/2/search"]
+        .iter()
+        .map(|path| reads(&env, path))
+        .collect();
+    let output = env.setup();
+    let after: Vec<u64> = [MYSELF, PROJECT, "/rest/api/2/search"]
+        .iter()
+        .map(|path| reads(&env, path))
+        .collect();
+    let more: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    // No step 7 in the rerun: the token reads the project itself, once.
+    assert_eq!(more, [1, 1, 1], "{}", served(&env));
+    let out = stdout(&output);
+    assert!(
+        out.contains("Jira answers to the OAuth token as svc-jira-align"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ALIGN \"Jira Align Sync Test\" is visible to the OAuth token, and a JQL search finds 3 issue(s)"),
+        "{out}"
+    );
+}
