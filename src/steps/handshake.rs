@@ -2,7 +2,8 @@
 //! protocol is `jira::handshake`, which reports each leg as it completes; this
 //! file chooses the approval, shows each leg and records it as its step. The legs
 //! cannot be split across runs (request tokens last 10 minutes and the callback
-//! listener lives in this process), so any of these steps runs the whole handshake.
+//! listener lives in this process), so any of these steps runs the whole handshake;
+//! within a run, step 13 may have started leg 1 already (`LegOneAhead`).
 
 use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
