@@ -127,7 +127,8 @@ impl CallbackListener {
                     )))
                 }
             };
-            let Ok(url) = Url::parse(&format!("http://127.0.0.1{}", request.url())) else {
+            // Read as an address on this listener (the request line holds the path).
+            let Ok(url) = self.url.join(request.url()) else {
                 respond(request, 400, "bad request");
                 continue;
             };
@@ -136,33 +137,76 @@ impl CallbackListener {
                 redirect(request, target);
                 continue;
             }
-            let param = |name: &str| {
-                url.query_pairs()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.into_owned())
-            };
-            if url.path() != self.url.path()
-                || param("oauth_token").as_deref() != Some(request_token)
-            {
-                respond(request, 404, "not found");
-                continue;
-            }
-            match param("oauth_verifier") {
-                Some(verifier) if verifier == "denied" => {
+            match self.read_callback(&url, request_token) {
+                CallbackRead::NotOurs => respond(request, 404, "not found"),
+                CallbackRead::Denied => {
                     respond_html(request, DENIED_PAGE);
-                    return Err(AppError::failed(
-                        "access was denied in Jira (oauth_verifier=denied)",
-                    )
-                    .hint("Rerun step 17 and click Allow, logged in as the service account."));
+                    return Err(denied());
                 }
-                Some(verifier) if !verifier.is_empty() => {
+                CallbackRead::Verifier(verifier) => {
                     respond_html(request, DONE_PAGE);
                     return Ok(verifier);
                 }
-                _ => respond(request, 400, "the callback carries no oauth_verifier"),
+                CallbackRead::NoVerifier => {
+                    respond(request, 400, "the callback carries no oauth_verifier")
+                }
             }
         }
     }
+
+    /// The verifier from a redirect to this listener that a script reads itself
+    /// rather than follows (the service account's approval): the same checks as
+    /// the listener makes, with an error for each way it can be wrong.
+    pub fn verifier_in_redirect(&self, location: &Url, request_token: &str) -> Result<String> {
+        match self.read_callback(location, request_token) {
+            CallbackRead::Verifier(verifier) => Ok(verifier),
+            CallbackRead::Denied => Err(denied()),
+            CallbackRead::NotOurs if self.is_callback(location) => Err(AppError::failed(
+                "Jira sent the approval to align-link's callback for another request token",
+            )
+            .hint("Rerun step 17: each run asks for a fresh request token.")),
+            CallbackRead::NotOurs => {
+                let mut shown = location.clone();
+                shown.set_query(None);
+                Err(AppError::failed(format!(
+                    "Jira sent the approval to {shown}, not to align-link's callback"
+                )))
+            }
+            CallbackRead::NoVerifier => Err(AppError::failed(
+                "Jira's redirect to align-link's callback carries no oauth_verifier",
+            )),
+        }
+    }
+
+    fn read_callback(&self, url: &Url, request_token: &str) -> CallbackRead {
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        if !self.is_callback(url) || param("oauth_token").as_deref() != Some(request_token) {
+            return CallbackRead::NotOurs;
+        }
+        match param("oauth_verifier") {
+            Some(verifier) if verifier == "denied" => CallbackRead::Denied,
+            Some(verifier) if !verifier.is_empty() => CallbackRead::Verifier(verifier),
+            _ => CallbackRead::NoVerifier,
+        }
+    }
+}
+
+/// What a request to the callback address says.
+enum CallbackRead {
+    /// Another path, or another request token.
+    NotOurs,
+    Denied,
+    Verifier(String),
+    NoVerifier,
+}
+
+fn denied() -> AppError {
+    AppError::failed("access was denied in Jira (oauth_verifier=denied)")
+        .hint("Rerun step 17 and click Allow, logged in as the service account.")
 }
 
 fn respond(request: tiny_http::Request, status: u16, text: &str) {

@@ -2,6 +2,7 @@
 //! the answers file, the saved state, the prompter and the one HTTP client.
 //! Inputs come from the answers file first, then the saved state, then a question.
 
+pub mod ahead;
 pub mod inputs;
 pub mod service;
 
@@ -46,6 +47,8 @@ pub struct Ctx {
     pub observed: crate::model::Observation,
     /// The key pair being made on its own thread (`steps::keys::start_early`).
     pub pending_key: Option<crate::keys::PendingKey>,
+    /// Work started by a step for a later one in this run.
+    pub ahead: ahead::Ahead,
 }
 
 impl Ctx {
@@ -71,6 +74,7 @@ impl Ctx {
             single_step: false,
             observed: Default::default(),
             pending_key: None,
+            ahead: Default::default(),
         })
     }
 

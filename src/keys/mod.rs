@@ -104,31 +104,82 @@ pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
         .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
 }
 
-/// The two primes searched at once, each on its own thread (the search is nearly
-/// all of the time), then the key from them with e = 65537. As `rsa`'s own
-/// generation does, unequal primes whose product has exactly `bits` bits and
-/// an invertible exponent are required, else both are searched again.
+/// The key from the first two primes found by [`PRIME_WORKERS`] searches at
+/// once (the search is nearly all of the time), with e = 65537. Taking the first
+/// two finds, rather than one prime per thread, waits for the typical search
+/// instead of the slower of two (the time to find a prime varies widely). As
+/// `rsa`'s own generation does, unequal primes whose product has exactly `bits`
+/// bits and an invertible exponent are required, else the next find is taken.
 fn key_from_two_searches(bits: usize) -> rsa::Result<RsaPrivateKey> {
-    use num_bigint_dig::RandPrime as _;
+    let primes = PrimeSearch::start(bits / 2);
+    let mut p = primes.next();
     loop {
-        let (p, q) = std::thread::scope(|s| {
-            let q = s.spawn(|| OsRng.gen_prime(bits - bits / 2));
-            let p = OsRng.gen_prime(bits / 2);
-            let q = q
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (p, q)
-        });
+        let q = primes.next();
         if p == q || (&p * &q).bits() != bits {
+            p = q;
             continue;
         }
-        let key = match RsaPrivateKey::from_p_q(p, q, rsa::BigUint::from(65_537u32)) {
-            Ok(key) => key,
-            // Not invertible (gcd(e, lambda) > 1): Carmichael's function of these primes.
-            Err(rsa::Error::InvalidPrime) => continue,
+        match RsaPrivateKey::from_p_q(p.clone(), q.clone(), rsa::BigUint::from(65_537u32)) {
+            Ok(key) => return Ok(key),
+            // Not invertible (gcd(e, lambda) > 1): try the newer prime with the next.
+            Err(rsa::Error::InvalidPrime) => p = q,
             Err(err) => return Err(err),
-        };
-        return Ok(key);
+        }
+    }
+}
+
+/// Threads searching for primes: as many as a two-core machine runs at once.
+const PRIME_WORKERS: usize = 2;
+
+/// Prime searches on their own threads, each sending what it finds. Dropping it
+/// tells them to stop after their current search (which cannot be interrupted);
+/// nothing waits for them.
+struct PrimeSearch {
+    found: std::sync::mpsc::Receiver<rsa::BigUint>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    prime_bits: usize,
+}
+
+impl PrimeSearch {
+    fn start(prime_bits: usize) -> PrimeSearch {
+        use num_bigint_dig::RandPrime as _;
+        use std::sync::atomic::Ordering;
+        let (sender, found) = std::sync::mpsc::channel();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        for _ in 0..PRIME_WORKERS {
+            let (sender, stop) = (sender.clone(), stop.clone());
+            // A thread that cannot start leaves the search to the others, or
+            // to `next` itself.
+            let _ = std::thread::Builder::new()
+                .name("prime-search".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        if sender.send(OsRng.gen_prime(prime_bits)).is_err() {
+                            break;
+                        }
+                    }
+                });
+        }
+        PrimeSearch {
+            found,
+            stop,
+            prime_bits,
+        }
+    }
+
+    fn next(&self) -> rsa::BigUint {
+        use num_bigint_dig::RandPrime as _;
+        match self.found.recv() {
+            Ok(prime) => prime,
+            // No worker runs (none could start): search here.
+            Err(_) => OsRng.gen_prime(self.prime_bits),
+        }
+    }
+}
+
+impl Drop for PrimeSearch {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -2,11 +2,14 @@
 //! onto the model of the Jira side (`jira_side`). The link is found by URL before
 //! anything is created, so a rerun never makes a second link.
 
+use super::ahead::set_consumer_ahead;
 use super::consent;
 use super::jira_side::{self, remember};
 use super::Outcome;
 use crate::context::{needs_step, Ctx};
 use crate::error::{AppError, Result};
+use crate::model::apply::Applied;
+use crate::model::observe::joined;
 use crate::model::{ChangeKind, ObservedLink};
 use crate::ui;
 
@@ -49,15 +52,33 @@ pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
                 .hint("Rerun step 8 to look for the link again."),
         );
     };
-    consent::apply_change(ctx, change)?;
+    consent::authorize(ctx, change)?;
+    let Applied::LinkCreated { link_id } = jira_side::apply_write(ctx, change)? else {
+        unreachable!("a CreateLink change creates a link");
+    };
+    let asked = ctx.application_name()?;
+    ui::ok(&format!(
+        "created the application link \"{asked}\" to {align} (id {link_id})"
+    ));
+    // The read-back, with step 13's consumer beside it when step 13 follows in
+    // this run: one round trip for both instead of two in a row.
+    let admin = ctx.jira_admin()?;
+    let (read, consumer) = std::thread::scope(|s| {
+        let read = s.spawn(|| admin.get_link(&link_id));
+        let consumer = set_consumer_ahead(ctx);
+        (joined(read), consumer)
+    });
+    ctx.ahead.consumer_set = consumer;
+    jira_side::take_created_link(ctx, read)?;
     let link = observed_or(ctx, || {
-        AppError::failed("Jira said it created the link, but cannot find it")
-            .hint("Rerun step 9; it looks the link up by URL before creating one.")
+        AppError::failed(format!(
+            "Jira said it created link {link_id}, but cannot find it"
+        ))
+        .hint("Rerun step 9; it looks the link up by URL before creating one.")
     })?;
     ui::ok(&format!(
-        "created the application link \"{}\" to {align} (id {})",
-        link.link.name,
-        link.id()
+        "read back: \"{}\" pointing at {}",
+        link.link.name, link.link.rpc_url
     ));
     remember(ctx, &link)?;
     Ok(Outcome::Done(format!("created link {}", link.id())))

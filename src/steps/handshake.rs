@@ -2,19 +2,21 @@
 //! protocol is `jira::handshake`, which reports each leg as it completes; this
 //! file chooses the approval, shows each leg and records it as its step. The legs
 //! cannot be split across runs (request tokens last 10 minutes and the callback
-//! listener lives in this process), so any of these steps runs the whole handshake.
+//! listener lives in this process), so any of these steps runs the whole handshake;
+//! within a run, step 13 may have started leg 1 already (`LegOneAhead`).
 
 use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
 use super::verify::{known_project, myself_with_project};
 use super::{guided::guide, keys::key_source, oauth_only, Outcome};
 use crate::callback::CallbackListener;
+use crate::context::ahead::StartedApproval;
 use crate::context::{inputs, Ctx};
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
-use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
+use crate::jira::handshake::{self, Leg, Provider, ServiceAccountApproval};
 use crate::model::observe::ProjectSeen;
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
@@ -174,7 +176,8 @@ pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer) -> Result<(TokenRespo
 
 /// The legs through the protocol driver. With `shown` (the service account's
 /// name), each leg is announced and recorded as its step (17 to 19; 20 is
-/// announced, and recorded once the token is stored).
+/// announced, and recorded once the token is stored). A first leg started at
+/// step 13 for this consumer key (`start_ahead`) is taken up where it stands.
 fn handshake_legs(
     ctx: &mut Ctx,
     signer: &Signer,
@@ -183,13 +186,14 @@ fn handshake_legs(
     let base = ctx.jira_url()?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
-    let credentials = match mode {
-        Approval::ServiceAccount => Some(service_credentials(ctx)?),
-        _ => None,
-    };
-    let listener = match mode {
-        Approval::Manual => None,
-        _ => Some(CallbackListener::bind()?),
+    let ahead = ctx.ahead.approval.take().filter(|ahead| {
+        shown.is_some() && mode == Approval::ServiceAccount && ahead.consumer_key == consumer_key
+    });
+    let fresh = match (&ahead, mode) {
+        (Some(_), _) => None,
+        (None, Approval::ServiceAccount) => Some(Fresh::Service(Box::new(service_approver(ctx)?))),
+        (None, Approval::Browser) => Some(Fresh::Browser(Box::new(CallbackListener::bind()?))),
+        (None, Approval::Manual) => None,
     };
     let http = ctx.http().clone();
     let provider = Provider {
@@ -199,27 +203,114 @@ fn handshake_legs(
         problem_context: problem_context(ctx, &consumer_key),
     };
     let (prompter, state, store) = ctx.prompter_with_state();
-    let mut approver: Box<dyn Approver + '_> = match (credentials, listener) {
-        (Some((username, password)), Some(listener)) => Box::new(ServiceAccountApproval {
-            session: None,
-            http: &http,
-            base: &base,
-            username,
-            password,
-            listener,
-        }),
-        (None, Some(listener)) => Box::new(BrowserApproval { listener }),
-        _ => Box::new(ManualApproval { prompter }),
-    };
     let mut on_leg = |leg: Leg<'_>| match shown {
         Some(username) => show_leg(leg, mode, username, state, store),
         None => Ok(()),
     };
-    let outcome = handshake::run(&provider, approver.as_mut(), &mut on_leg);
-    drop(approver);
+    let outcome = match (ahead, fresh) {
+        (Some(ahead), _) => {
+            let StartedApproval {
+                mut approver,
+                leg_one,
+                ..
+            } = ahead;
+            leg_one.and_then(|started| {
+                handshake::finish(&provider, &mut approver, started, &mut on_leg)
+            })
+        }
+        (None, Some(Fresh::Service(mut approver))) => {
+            handshake::run(&provider, approver.as_mut(), &mut on_leg)
+        }
+        (None, Some(Fresh::Browser(listener))) => handshake::run(
+            &provider,
+            &mut BrowserApproval {
+                listener: *listener,
+            },
+            &mut on_leg,
+        ),
+        (None, None) => handshake::run(&provider, &mut ManualApproval { prompter }, &mut on_leg),
+    };
     match outcome {
         Ok(access) => Ok((access, mode)),
         Err(err) => Err(explain_consumer(ctx, err, &consumer_key)),
+    }
+}
+
+/// An approver made for this call of the handshake.
+enum Fresh {
+    Service(Box<ServiceAccountApproval>),
+    Browser(Box<CallbackListener>),
+}
+
+/// The service account's scripted approval, with a callback listener of its own.
+fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
+    let (username, password) = service_credentials(ctx)?;
+    Ok(ServiceAccountApproval {
+        session: None,
+        http: ctx.http().clone(),
+        base: ctx.jira_url()?,
+        username,
+        password,
+        listener: CallbackListener::bind()?,
+    })
+}
+
+/// Step 17's first leg, ready to start beside step 13's read-back. Everything
+/// it needs is owned, so it runs on a thread of its own.
+pub struct LegOneAhead {
+    http: crate::http::Http,
+    base: url::Url,
+    signer: Signer,
+    problem_context: ProblemContext,
+    approver: ServiceAccountApproval,
+}
+
+impl LegOneAhead {
+    /// Step 17's first leg for step 13 to start, when step 17 runs later in
+    /// this run with nobody to wait for in between, and the service account
+    /// approves align-link's own key. None otherwise, or when something it
+    /// needs is missing (step 17 then starts the leg itself and says why).
+    pub fn prepare(ctx: &mut Ctx) -> Option<LegOneAhead> {
+        let wanted = ctx.ahead.will_run_all(14, 17)
+            && !ctx.interactive()
+            && oauth_only(ctx).is_none()
+            && key_source(ctx) != KeySource::Align
+            && approval_mode(ctx) == Approval::ServiceAccount;
+        if !wanted {
+            return None;
+        }
+        let signer = ctx.signer().ok()?;
+        let consumer_key = signer.consumer_key().to_string();
+        Some(LegOneAhead {
+            http: ctx.http().clone(),
+            base: ctx.jira_url().ok()?,
+            problem_context: problem_context(ctx, &consumer_key),
+            approver: service_approver(ctx).ok()?,
+            signer,
+        })
+    }
+
+    /// The request token beside the login; kept, with its outcome, for step 17.
+    pub fn start(self) -> StartedApproval {
+        let LegOneAhead {
+            http,
+            base,
+            signer,
+            problem_context,
+            mut approver,
+        } = self;
+        let provider = Provider {
+            http: &http,
+            base: &base,
+            signer: &signer,
+            problem_context,
+        };
+        let leg_one = handshake::start(&provider, &mut approver);
+        StartedApproval {
+            approver,
+            leg_one,
+            consumer_key: signer.consumer_key().to_string(),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 use super::applink::existing_link;
 use super::consent;
+use super::handshake::LegOneAhead;
 use super::jira_side;
 use super::keys::key_source;
 use super::preflight::{prove_jira_side, report};
@@ -13,8 +14,8 @@ use super::{oauth_only, Outcome};
 use crate::context::{needs_step, Ctx};
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
-use crate::jira::admin::LinkStatus;
 use crate::keys;
+use crate::model::observe::{self, joined};
 use crate::model::{ChangeKind, ObservedConsumer, Ownership};
 use crate::ui;
 use crate::util::time::now_rfc3339;
@@ -76,33 +77,41 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(skipped);
     }
     let wanted = wanted(ctx)?;
-    let changes = jira_side::changes(ctx)?;
-    let Some(change) = changes.iter().find(|c| {
-        matches!(
-            c.kind,
-            ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer
-        )
-    }) else {
-        ui::ok(&format!(
-            "the link already trusts consumer {} with key {}",
-            wanted.key, wanted.fingerprint
-        ));
-        return Ok(Outcome::Done("already set".into()));
+    let proof = match ctx.ahead.consumer_set.take() {
+        // Sent at step 9, beside the link's read-back (said there).
+        Some(set) => set.map(|_| None)?,
+        None => {
+            let changes = jira_side::changes(ctx)?;
+            let Some(change) = changes.iter().find(|c| {
+                matches!(
+                    c.kind,
+                    ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer
+                )
+            }) else {
+                ui::ok(&format!(
+                    "the link already trusts consumer {} with key {}",
+                    wanted.key, wanted.fingerprint
+                ));
+                return Ok(Outcome::Done("already set".into()));
+            };
+            if change.kind == ChangeKind::ReplaceConsumer {
+                ui::info(&format!("to change: {}", change.description));
+            }
+            // Checks and consent come before the preflight, whose temporary key is a write.
+            consent::authorize(ctx, change)?;
+            let preflight =
+                key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true);
+            let proof = if preflight {
+                let name = ctx.application_name()?;
+                Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
+            } else {
+                None
+            };
+            jira_side::apply_write(ctx, change)?;
+            proof
+        }
     };
-    if change.kind == ChangeKind::ReplaceConsumer {
-        ui::info(&format!("to change: {}", change.description));
-    }
-    // Checks and consent come before the preflight, whose temporary key is a write.
-    consent::authorize(ctx, change)?;
-    let preflight =
-        key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true);
-    let proof = if preflight {
-        let name = ctx.application_name()?;
-        Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
-    } else {
-        None
-    };
-    consent::apply_change(ctx, change)?;
+    read_back_consumer(ctx, &wanted.link_id)?;
     let held = held_consumer(ctx)?;
     if held.key != wanted.key {
         return Err(AppError::failed(format!(
@@ -128,6 +137,23 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Done(format!("consumer key {} set", wanted.key)))
 }
 
+/// The consumer read back after the write (steps 14 and 15 judge it), with step
+/// 17's first leg beside it when step 17 follows in this run unattended: the
+/// request token only needs the consumer to be on the link, which the write's
+/// answer already says. Should the read-back disagree, the run stops here and
+/// the unused request token lapses in Jira.
+fn read_back_consumer(ctx: &mut Ctx, link_id: &str) -> Result<()> {
+    let leg_one = LegOneAhead::prepare(ctx);
+    let admin = ctx.jira_admin()?;
+    let (read, started) = std::thread::scope(|s| {
+        let started = leg_one.map(|leg| s.spawn(move || leg.start()));
+        let read = observe::read_consumer(&admin, link_id);
+        (read, started.map(joined))
+    });
+    ctx.ahead.approval = started;
+    jira_side::take_consumer(ctx, read)
+}
+
 pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(skipped) = oauth_only(ctx) {
         return Ok(skipped);
@@ -147,19 +173,6 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     }
     let wanted = wanted(ctx)?;
     expect_match(ctx, &wanted)?;
-    match jira_side::link_status(ctx, &wanted.link_id)? {
-        LinkStatus::Working => ui::ok("Jira reports the link as working"),
-        LinkStatus::Unknown => {
-            ui::info("the link's status is unknown on this Jira (it has no applinks status resource)")
-        }
-        status if status.is_expected() => ui::ok(
-            "Jira reports a generic link (GENERIC_LINK), as for every link to Jira Align, which serves no applinks API",
-        ),
-        LinkStatus::NotWorking { error_type } => ui::warn(&format!(
-            "Jira reports the link as not working ({}); the signed calls of steps 20-24 tell whether OAuth works",
-            error_type.as_deref().unwrap_or("no reason given")
-        )),
-    }
     // Stamped only for the consumer this profile installed itself: a matching
     // one found on the link (another profile's, with the same key pair) is not ours.
     let installed_here = Ownership::from_state(&ctx.state)
@@ -169,6 +182,7 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     }
     ctx.save()?;
     ui::ok("saved: Jira trusts requests signed with this key under this consumer key");
+    ui::info("Jira's applinks status is not read here: it says GENERIC_LINK for every link to Jira Align whatever its authentication (`align-link plan` shows it). Steps 20-24 prove OAuth with signed calls.");
     Ok(Outcome::Done("incoming authentication saved".into()))
 }
 

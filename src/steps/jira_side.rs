@@ -11,13 +11,14 @@ use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::Result;
 use crate::http::Result as ClientResult;
+use crate::jira::admin::AppLink;
 use crate::jira::admin::LinkStatus;
 use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
-    self, observe, Change, Desired, ObservedLink, Ownership, ServerFacts, WantedConsumer,
-    WantedLink,
+    self, observe, Action, Change, Desired, ObservedConsumer, ObservedLink, Ownership, ServerFacts,
+    WantedConsumer, WantedLink,
 };
 use crate::state::{InstalledFacts, LinkFacts};
 
@@ -186,18 +187,16 @@ pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
 /// The change, its read-back into `ctx.observed`, and what the profile now owns.
 /// For a change already authorized (the preflight's temporary key and its undoing).
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    let applied = apply_write(ctx, change)?;
     let admin = ctx.jira_admin()?;
-    // A consumer change for a link created earlier in the run goes on that link.
-    let observed_link_id = ctx
-        .observed
-        .link
-        .as_ref()
-        .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
-    let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
-    // Read back only what the write touched.
     match &applied {
         Applied::LinkCreated { link_id } => {
-            ctx.observed.link = Some(observe::read_link(&admin, link_id)?);
+            let read = admin.get_link(link_id);
+            take_created_link(ctx, read)?;
+        }
+        Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
+            let read = observe::read_consumer(&admin, link_id);
+            take_consumer(ctx, read)?;
         }
         Applied::LinkRenamed { link_id } => {
             let renamed = admin.get_link(link_id)?;
@@ -208,44 +207,72 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
                 status: None,
             }));
         }
-        Applied::ConsumerSet {
-            link_id,
-            fingerprint,
-            ..
-        } if final_consumer(ctx, fingerprint.as_deref()) => {
-            // The last consumer change of the run: its status (step 15) is read
-            // beside the read-back, after the write either way.
-            let (consumer, status) = std::thread::scope(|s| {
-                let status = s.spawn(|| admin.link_status(link_id));
-                (
-                    observe::read_consumer(&admin, link_id),
-                    observe::joined(status),
-                )
-            });
-            let (consumer, status) = (consumer?, status?);
-            if let Some(Some(link)) = &mut ctx.observed.link {
-                link.consumer = consumer;
-                link.status = Some(status);
-            }
-        }
-        Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
-            let consumer = observe::read_consumer(&admin, link_id)?;
-            if let Some(Some(link)) = &mut ctx.observed.link {
-                link.consumer = consumer;
-                link.status = None;
-            }
-        }
         Applied::LinkDeleted { .. } => ctx.observed.link = Some(None),
+    }
+    Ok(applied)
+}
+
+/// The write alone, recorded at once as this profile's (a read-back that fails
+/// later must not leave a write of ours unrecorded). The caller reads back what
+/// it touched: [`take_created_link`], [`take_consumer`].
+pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    let admin = ctx.jira_admin()?;
+    // A consumer change for a link created earlier in the run goes on that link.
+    let observed_link_id = ctx
+        .observed
+        .link
+        .as_ref()
+        .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
+    let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
+    if let Applied::LinkCreated { link_id } = &applied {
+        // Until its read-back: the link as asked for. A link created a moment
+        // ago has no consumer, so only the link itself is read back.
+        let asked = match &change.action {
+            Action::CreateLink { name, url } => AppLink {
+                id: link_id.clone(),
+                name: name.clone(),
+                rpc_url: url.to_string(),
+                display_url: Some(url.to_string()),
+                type_id: None,
+            },
+            _ => unreachable!("only a CreateLink change creates a link"),
+        };
+        ctx.observed.link = Some(Some(ObservedLink {
+            link: asked,
+            consumer: None,
+            status: None,
+        }));
     }
     record_ownership(ctx, &applied)?;
     Ok(applied)
 }
 
-/// The consumer just set is the one this profile wants (not the preflight's
-/// temporary one, nor a restored old one).
-fn final_consumer(ctx: &Ctx, fingerprint: Option<&str>) -> bool {
-    let wanted = wanted_consumer(ctx).and_then(|c| c.fingerprint);
-    fingerprint.is_some() && wanted.as_deref() == fingerprint
+/// The read-back of a link just created, into the observation; a failed read
+/// leaves the link unknown (read again by the next step that needs it).
+pub fn take_created_link(ctx: &mut Ctx, read: ClientResult<Option<AppLink>>) -> Result<()> {
+    let link = match read {
+        Ok(link) => link,
+        Err(err) => {
+            ctx.observed.link = None;
+            return Err(err.into());
+        }
+    };
+    ctx.observed.link = Some(link.map(|link| ObservedLink {
+        link,
+        consumer: None,
+        status: None,
+    }));
+    Ok(())
+}
+
+/// The read-back of the link's consumer after a consumer write.
+pub fn take_consumer(ctx: &mut Ctx, read: Result<Option<ObservedConsumer>>) -> Result<()> {
+    let consumer = read?;
+    if let Some(Some(link)) = &mut ctx.observed.link {
+        link.consumer = consumer;
+        link.status = None;
+    }
+    Ok(())
 }
 
 fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {

@@ -2,6 +2,7 @@
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
 pub mod access;
+mod ahead;
 mod applink;
 mod approval;
 mod connector;

@@ -20,12 +20,19 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
     let mut report = Report::default();
     // Steps done moments ago as legs of an earlier step (the handshake).
     let mut legs_done_through = 0;
-    for step in steps {
+    let will_skip = |ctx: &Ctx, step: &Step| {
+        skip_done
+            && matches!(
+                ctx.state.step_status(step.number),
+                StepStatus::Done | StepStatus::Skipped
+            )
+    };
+    for (index, step) in steps.iter().enumerate() {
         if step.number <= legs_done_through {
             continue;
         }
         let status = ctx.state.step_status(step.number);
-        if skip_done && matches!(status, StepStatus::Done | StepStatus::Skipped) {
+        if will_skip(ctx, step) {
             crate::outln!(
                 "Step {:>2} {}: already {}, skipping",
                 step.number,
@@ -35,6 +42,12 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
             report.skipped_as_done.push(step.number);
             continue;
         }
+        let upcoming = steps[index + 1..]
+            .iter()
+            .filter(|later| !will_skip(ctx, later))
+            .map(|later| later.number)
+            .collect();
+        ctx.ahead.set_upcoming(upcoming);
         ui::step_header(*step);
         match (step.run)(ctx) {
             Ok(Outcome::Done(detail)) => {

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod ahead;
 mod align_e2e;
 mod answers_errors;
 mod answers_example;

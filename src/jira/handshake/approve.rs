@@ -1,9 +1,6 @@
 //! The service account's approval, scripted the way its browser does it: log in,
-//! load the authorize page, post `approve` with the page's XSRF token, then
-//! follow Jira's redirect to our own callback listener.
-
-use std::sync::mpsc;
-use std::time::Duration;
+//! load the authorize page, post `approve` with the page's XSRF token, then read
+//! the verifier from Jira's redirect to our own callback address.
 
 use reqwest::Method;
 use url::Url;
@@ -18,15 +15,13 @@ use crate::http::{Auth, ClientError, Http, Request, Response};
 use crate::jira::endpoint;
 use crate::oauth::OAuthProblem;
 
-/// Jira's redirect reaches the listener within a request's time; this only
-/// bounds a listener that never hears it.
-const REDIRECT_WAIT: Duration = Duration::from_secs(60);
-
 const USE_THE_BROWSER: &str = "Approve in a browser instead: set oauth.approval = \"browser\" under [oauth] in the answers file.";
 
-pub struct ServiceAccountApproval<'a> {
-    pub http: &'a Http,
-    pub base: &'a Url,
+/// Owns what it needs (a clone of the run's client shares its pool), so an
+/// approval started ahead (`start` at step 13) can wait in the run's context.
+pub struct ServiceAccountApproval {
+    pub http: Http,
+    pub base: Url,
     pub username: String,
     pub password: Secret,
     pub listener: CallbackListener,
@@ -42,7 +37,7 @@ enum Approved {
     Verifier(String),
 }
 
-impl Approver for ServiceAccountApproval<'_> {
+impl Approver for ServiceAccountApproval {
     fn callback(&self) -> Option<String> {
         Some(self.listener.url().to_string())
     }
@@ -50,8 +45,8 @@ impl Approver for ServiceAccountApproval<'_> {
     fn prepare(&mut self) -> Result<()> {
         if self.session.is_none() {
             self.session = Some(log_in(
-                self.http,
-                self.base,
+                &self.http,
+                &self.base,
                 &self.username,
                 &self.password,
             )?);
@@ -62,16 +57,24 @@ impl Approver for ServiceAccountApproval<'_> {
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
         let mut session = match self.session.take() {
             Some(session) => session,
-            None => log_in(self.http, self.base, &self.username, &self.password)?,
+            None => log_in(&self.http, &self.base, &self.username, &self.password)?,
         };
         match self.allow(&mut session, request_token, authorize_url)? {
             Approved::Verifier(verifier) => Ok(verifier),
-            Approved::Redirect(location) => self.follow_to_listener(location, request_token),
+            // Read where the browser would be sent, not followed: the listener
+            // has nothing to add, and the redirect is checked as it would check it.
+            Approved::Redirect(location) => self
+                .listener
+                .verifier_in_redirect(&location, request_token)
+                .map_err(|err| match err.hint {
+                    Some(_) => err,
+                    None => err.hint(USE_THE_BROWSER),
+                }),
         }
     }
 }
 
-impl ServiceAccountApproval<'_> {
+impl ServiceAccountApproval {
     /// The authorize page, then its form posted with `approve`.
     fn allow(
         &self,
@@ -84,7 +87,7 @@ impl ServiceAccountApproval<'_> {
             accept_json: false,
             ..Request::get(authorize_url.clone()).auth(Auth::Cookie(&session.cookie()))
         })?;
-        stop_for_a_person(Some(self.base), &page, username)?;
+        stop_for_a_person(Some(&self.base), &page, username)?;
         if (300..400).contains(&page.status) {
             return Err(AppError::failed(format!(
                 "Jira sent {username} to its login page instead of the authorize page"
@@ -112,47 +115,14 @@ impl ServiceAccountApproval<'_> {
         ];
         let answer = self.http.send(&Request {
             accept_json: false,
-            ..Request::new(Method::POST, endpoint(self.base, AUTHORIZE_PATH))
+            ..Request::new(Method::POST, endpoint(&self.base, AUTHORIZE_PATH))
                 .auth(Auth::Cookie(&session.cookie()))
                 .form(form)
         })?;
         // Its redirect goes to our callback, another site by design: only the
-        // CAPTCHA check applies here; `follow_to_listener` checks the target.
+        // CAPTCHA check applies here; the listener checks the target.
         stop_for_a_person(None, &answer, username)?;
-        read_approval(self.base, &answer)
-    }
-
-    /// Follows Jira's redirect as the browser would, so the listener hears it;
-    /// a redirect elsewhere, or a follow that fails, is reported at once.
-    fn follow_to_listener(&self, location: Url, request_token: &str) -> Result<String> {
-        if !self.listener.is_callback(&location) {
-            let mut shown = location.clone();
-            shown.set_query(None);
-            return Err(AppError::failed(format!(
-                "Jira sent the approval to {shown}, not to align-link's callback"
-            ))
-            .hint(USE_THE_BROWSER));
-        }
-        let (failed, abort) = mpsc::channel();
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                let followed = self.http.send(&Request {
-                    accept_json: false,
-                    ..Request::get(location)
-                });
-                let failure = match followed {
-                    Ok(answer) if answer.is_success() => return,
-                    Ok(answer) => AppError::failed(format!(
-                        "the callback listener refused Jira's redirect (HTTP {})",
-                        answer.status
-                    )),
-                    Err(err) => err.into(),
-                };
-                let _ = failed.send(failure);
-            });
-            self.listener
-                .wait_for_verifier_unless(request_token, REDIRECT_WAIT, &abort)
-        })
+        read_approval(&self.base, &answer)
     }
 }
 

@@ -128,8 +128,8 @@ fn approve_with(context: &'static str, knobs: Knobs, token: &str) -> (Result<Str
     *callback.lock().unwrap() = listener.url().to_string();
     let mut approval = ServiceAccountApproval {
         session: None,
-        http: &http,
-        base: &jira.base,
+        http,
+        base: jira.base.clone(),
         username: "svc".into(),
         password: Secret::new("pw"),
         listener,
@@ -268,6 +268,17 @@ fn a_rejected_token_is_read_from_www_authenticate() {
 }
 
 #[test]
+fn the_approval_is_a_login_the_page_and_the_post() {
+    let (outcome, seen) = approve_with("", Knobs::default(), "rt");
+    assert_eq!(outcome.unwrap(), "V1");
+    assert_eq!(
+        seen.iter().map(|s| s.method.as_str()).collect::<Vec<_>>(),
+        ["POST", "GET", "POST"],
+        "{seen:?}"
+    );
+}
+
+#[test]
 fn a_failed_approval_redirect_is_reported_at_once() {
     for approval in [
         ApprovalAnswer::Dashboard,
@@ -286,7 +297,7 @@ fn a_failed_approval_redirect_is_reported_at_once() {
         );
         assert!(
             err.message.contains("not to align-link's callback")
-                || err.message.contains("refused Jira's redirect"),
+                || err.message.contains("for another request token"),
             "{}",
             err.message
         );

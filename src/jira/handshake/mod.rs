@@ -16,6 +16,7 @@ use crate::http::{Auth, ClientError, Http, Request};
 use crate::oauth::{parse_token_response, OAuthExtras, ProblemContext, Signer, TokenResponse};
 
 pub use approve::ServiceAccountApproval;
+pub use login::Session;
 
 pub const REQUEST_TOKEN_PATH: &str = "plugins/servlet/oauth/request-token";
 pub const AUTHORIZE_PATH: &str = "plugins/servlet/oauth/authorize";
@@ -114,6 +115,13 @@ pub trait Approver {
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String>;
 }
 
+/// Leg 1 done: the request token, with the callback it was asked with.
+pub struct Started {
+    pub request: TokenResponse,
+    /// None: out of band (`oob`).
+    pub callback: Option<String>,
+}
+
 /// Runs the three legs, telling `on_leg` about each. An error from `on_leg`
 /// stops the handshake.
 pub fn run(
@@ -121,9 +129,15 @@ pub fn run(
     approver: &mut dyn Approver,
     on_leg: &mut dyn FnMut(Leg<'_>) -> Result<()>,
 ) -> Result<TokenResponse> {
+    let started = start(provider, approver)?;
+    finish(provider, approver, started, on_leg)
+}
+
+/// Leg 1: the request token, with the approver's preparation (the service
+/// account's login) beside it: independent, so one round trip for both. The
+/// request token's failure is the one reported when both fail.
+pub fn start(provider: &Provider, approver: &mut dyn Approver) -> Result<Started> {
     let callback = approver.callback();
-    // The two are independent: one round trip for both. The request token's
-    // failure is the one reported when both fail.
     let (request, prepared) = std::thread::scope(|s| {
         let request = s.spawn(|| provider.request_token(callback.as_deref().unwrap_or("oob")));
         let prepared = approver.prepare();
@@ -134,6 +148,18 @@ pub fn run(
     });
     let request = request?;
     prepared?;
+    Ok(Started { request, callback })
+}
+
+/// Legs 2 and 3 after `start` (in this call, or earlier in the run by the same
+/// approver): leg 1 reported, the approval, the access token.
+pub fn finish(
+    provider: &Provider,
+    approver: &mut dyn Approver,
+    started: Started,
+    on_leg: &mut dyn FnMut(Leg<'_>) -> Result<()>,
+) -> Result<TokenResponse> {
+    let Started { request, callback } = started;
     let authorize_url = provider.authorize_url(&request.token);
     on_leg(Leg::RequestToken {
         authorize_url: &authorize_url,
