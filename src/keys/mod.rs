@@ -1,6 +1,7 @@
 //! Key material for the OAuth consumer: the consumer key, the RSA key pair Jira
 //! Align signs with, and checks on a public key before it is pasted into Jira.
 
+mod primes;
 mod public;
 #[cfg(test)]
 mod tests;
@@ -111,7 +112,7 @@ pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
 /// `rsa`'s own generation does, unequal primes whose product has exactly `bits`
 /// bits and an invertible exponent are required, else the next find is taken.
 fn key_from_two_searches(bits: usize) -> rsa::Result<RsaPrivateKey> {
-    let primes = PrimeSearch::start(bits / 2);
+    let primes = primes::PrimeSearch::start(bits / 2);
     let mut p = primes.next();
     loop {
         let q = primes.next();
@@ -125,61 +126,6 @@ fn key_from_two_searches(bits: usize) -> rsa::Result<RsaPrivateKey> {
             Err(rsa::Error::InvalidPrime) => p = q,
             Err(err) => return Err(err),
         }
-    }
-}
-
-/// Threads searching for primes: as many as a two-core machine runs at once.
-const PRIME_WORKERS: usize = 2;
-
-/// Prime searches on their own threads, each sending what it finds. Dropping it
-/// tells them to stop after their current search (which cannot be interrupted);
-/// nothing waits for them.
-struct PrimeSearch {
-    found: std::sync::mpsc::Receiver<rsa::BigUint>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    prime_bits: usize,
-}
-
-impl PrimeSearch {
-    fn start(prime_bits: usize) -> PrimeSearch {
-        use num_bigint_dig::RandPrime as _;
-        use std::sync::atomic::Ordering;
-        let (sender, found) = std::sync::mpsc::channel();
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        for _ in 0..PRIME_WORKERS {
-            let (sender, stop) = (sender.clone(), stop.clone());
-            // A thread that cannot start leaves the search to the others, or
-            // to `next` itself.
-            let _ = std::thread::Builder::new()
-                .name("prime-search".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        if sender.send(OsRng.gen_prime(prime_bits)).is_err() {
-                            break;
-                        }
-                    }
-                });
-        }
-        PrimeSearch {
-            found,
-            stop,
-            prime_bits,
-        }
-    }
-
-    fn next(&self) -> rsa::BigUint {
-        use num_bigint_dig::RandPrime as _;
-        match self.found.recv() {
-            Ok(prime) => prime,
-            // No worker runs (none could start): search here.
-            Err(_) => OsRng.gen_prime(self.prime_bits),
-        }
-    }
-}
-
-impl Drop for PrimeSearch {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -453,3 +453,25 @@ fn the_two_prime_searches_make_a_whole_key_of_the_size_asked() {
         .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
         .unwrap();
 }
+
+#[test]
+fn openssl_finds_a_generated_key_whole() {
+    // `openssl rsa -check` tests p and q for primality and every CRT value:
+    // an independent judge of the prime search.
+    let key = super::key_from_two_searches(1024).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("key.pem");
+    std::fs::write(&path, private_key_to_pem(&key).as_bytes()).unwrap();
+    let output = std::process::Command::new("openssl")
+        .args(["rsa", "-check", "-noout", "-in"])
+        .arg(&path)
+        .output()
+        .expect("openssl is installed (.ci/run installs it)");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(said.contains("RSA key ok"), "{said}");
+}
