@@ -6,17 +6,27 @@
 
 use crate::error::Result;
 use crate::jira::handshake::{ServiceAccountApproval, Started};
+use crate::jira::service::ServiceSignIn;
 use crate::model::apply::Applied;
 
 #[derive(Default)]
 pub struct Ahead {
     /// The steps this run will still run after the current one (the runner says).
     upcoming: Vec<u8>,
+    /// Step 7's observation pass, made at step 1 beside its Jira Align check
+    /// (the server facts and the link are in `ctx.observed`).
+    pub early_pass: Option<EarlyPass>,
     /// Step 13's consumer, set at step 9 beside the new link's read-back.
     pub consumer_set: Option<Result<Applied>>,
     /// Step 17's first leg (the request token beside the service account's login),
     /// started at step 13 beside the consumer's read-back.
     pub approval: Option<StartedApproval>,
+}
+
+/// What step 7's pass found besides the model: the service account's check
+/// (None when the answers give no password or test project).
+pub struct EarlyPass {
+    pub service: Option<Result<ServiceSignIn>>,
 }
 
 /// The handshake's first leg, done or failed, with the approver that started it.

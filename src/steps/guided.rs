@@ -69,8 +69,9 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
     match ctx.align_api()? {
-        Some(api) => match api
-            .current_user()
+        // Step 7's reads go beside this check when step 7 follows unattended.
+        Some(api) => match super::jira_access::observe_early(ctx)
+            .unwrap_or_else(|| api.current_user())
             .inspect(|_| ctx.observed.align_checked = true)?
         {
             Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),

@@ -5,6 +5,8 @@
 
 use super::jira_side::{self, SideChecks, SideReads};
 use super::keys::key_source;
+use crate::align::AlignUser;
+use crate::context::ahead::EarlyPass;
 use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
@@ -100,6 +102,12 @@ pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<St
 
 /// The observation pass with the side checks this run still needs.
 fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
+    if let Some(early) = ctx.ahead.early_pass.take() {
+        return Ok(SideReads {
+            service: early.service,
+            align: None,
+        });
+    }
     if ctx.observed.validated {
         return jira_side::observe_pass(ctx, &SideChecks::default());
     }
@@ -120,6 +128,22 @@ fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
         ctx.align_api_auth()?.map(|auth| (site, auth))
     };
     jira_side::observe_pass(ctx, &SideChecks { service, align })
+}
+
+/// Step 7's observation pass made at step 1, with step 1's Jira Align check in
+/// it, when step 7 follows in this run with nobody to wait for in between: one
+/// round trip for both. Returns Jira Align's answer for step 1 and keeps the
+/// rest for step 7; None when the pass cannot be made now (step 7 makes it then,
+/// and reports what stood in the way).
+pub fn observe_early(ctx: &mut Ctx) -> Option<ClientResult<Option<AlignUser>>> {
+    if !ctx.ahead.will_run(7) || ctx.interactive() || ctx.observed.validated {
+        return None;
+    }
+    let reads = observe(ctx, false).ok()?;
+    ctx.ahead.early_pass = Some(EarlyPass {
+        service: reads.service,
+    });
+    reads.align
 }
 
 /// `reads`: the pass already made (step 7); None: make it now.
@@ -251,7 +275,7 @@ fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
 }
 
 /// The Jira Align site and token, when a token was given (`answer`, from the pass).
-fn check_align(ctx: &mut Ctx, answer: ClientResult<()>) -> Result<Option<String>> {
+fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result<Option<String>> {
     answer?;
     let align = ctx.align_url()?;
     ctx.observed.align_checked = true;

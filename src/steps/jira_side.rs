@@ -6,7 +6,7 @@
 use url::Url;
 
 use super::keys::key_source;
-use crate::align::{AlignApi, AlignAuth};
+use crate::align::{AlignApi, AlignAuth, AlignUser};
 use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::Result;
@@ -44,7 +44,7 @@ pub struct SideChecks {
 /// The answers to [`SideChecks`], for the caller to judge in its own order.
 pub struct SideReads {
     pub service: Option<Result<ServiceSignIn>>,
-    pub align: Option<ClientResult<()>>,
+    pub align: Option<ClientResult<Option<AlignUser>>>,
 }
 
 /// The observation pass: whatever of the server's facts and the link this run
@@ -71,11 +71,7 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
         let align = side.align.as_ref().map(|(site, auth)| {
-            s.spawn(|| {
-                AlignApi::new(http, site.clone(), auth.clone())
-                    .current_user()
-                    .map(drop)
-            })
+            s.spawn(|| AlignApi::new(http, site.clone(), auth.clone()).current_user())
         });
         let info = want_server.then(|| admin.server_info());
         let server = info

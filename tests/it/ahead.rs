@@ -1,11 +1,12 @@
 //! Work a step starts for a later step of the same run (issue 10): in an
-//! unattended setup, step 13's consumer goes out at step 9 beside the new link's
-//! read-back, and step 17's request token at step 13 beside the consumer's
-//! read-back. Each step still makes its own checks; a step run alone does only
+//! unattended setup, step 7's reads go out at step 1 beside its Jira Align
+//! check, step 13's consumer at step 9 beside the new link's read-back, and step
+//! 17's request token at step 13 beside the consumer's read-back. Each step still makes its own checks; a step run alone does only
 //! its own work. The run's log (`--log`) puts each request under its step.
 
 use std::collections::BTreeMap;
 
+use crate::support::align::AlignEnv;
 use crate::support::{self, assert_success, Env};
 
 /// Each step's request lines ("> METHOD URL ..."), from the log.
@@ -50,12 +51,27 @@ const CONSUMER: &str = "/authentication/consumer";
 const REQUEST_TOKEN: &str = "/plugins/servlet/oauth/request-token";
 
 #[test]
-fn an_unattended_setup_sends_steps_13_and_17_beside_the_read_backs_before_them() {
-    let env = Env::new();
+fn an_unattended_setup_sends_later_steps_work_beside_earlier_reads() {
+    // With Jira Align's API token, so that step 1 has a check to send.
+    let env = AlignEnv::new();
     let log = env.dir.path().join("run.log");
     let output = env.run(&["setup", "--yes", "--log", log.to_str().unwrap()]);
     assert_success(&output);
     let steps = requests_by_step(&env, &log);
+    // Step 1: its Jira Align check, with step 7's reads beside it.
+    for path in [
+        "/rest/align/api/2/users/current",
+        "/rest/api/2/serverInfo",
+        "/rest/api/2/mypermissions",
+        "/rest/applinks/3.0/applinks",
+        "/rest/api/2/project/ALIGN",
+    ] {
+        assert_eq!(sent(&steps, 1, "GET", path), 1, "{path}: {steps:#?}");
+    }
+    assert!(
+        !steps.contains_key(&7),
+        "step 7 judges what step 1 read: {steps:#?}"
+    );
     // Step 9: the link, its read-back, and step 13's consumer beside it.
     assert_eq!(sent(&steps, 9, "PUT", LINK), 1, "{steps:#?}");
     assert_eq!(sent(&steps, 9, "GET", LINK), 1, "{steps:#?}");
