@@ -1,5 +1,6 @@
 //! Runs steps over the saved state: records each outcome as it happens (so a kill
-//! loses nothing) and collects what waits on the operator.
+//! loses nothing but the outcome of a step that can be run again as it was) and
+//! collects what waits on the operator.
 
 use super::{Outcome, Step};
 use crate::context::Ctx;
@@ -27,6 +28,8 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
                 StepStatus::Done | StepStatus::Skipped
             )
     };
+    // Outcomes kept in memory only, until the next save writes them with the rest.
+    let mut unsaved = false;
     for (index, step) in steps.iter().enumerate() {
         if step.number <= legs_done_through {
             continue;
@@ -49,23 +52,40 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
             .collect();
         ctx.ahead.set_upcoming(upcoming);
         ui::step_header(*step);
-        match (step.run)(ctx) {
+        let sent_before = ctx.http().requests_sent();
+        let outcome = (step.run)(ctx);
+        // A step that sent nothing (a guided screen, a check of what this run
+        // already read) can be run again with the same result, so its outcome
+        // waits for the next save rather than costing a write of its own; the
+        // facts a step itself saved are on disk already.
+        let quiet = ctx.http().requests_sent() == sent_before;
+        let mut record = |ctx: &mut Ctx, status: StepStatus, detail: String| {
+            if quiet {
+                ctx.state.record(step.number, status, Some(detail));
+                unsaved = true;
+                Ok(())
+            } else {
+                unsaved = false;
+                ctx.record(step.number, status, Some(detail))
+            }
+        };
+        match outcome {
             Ok(Outcome::Done(detail)) => {
-                ctx.record(step.number, StepStatus::Done, Some(detail))?;
+                record(ctx, StepStatus::Done, detail)?;
                 report.done.push(step.number);
             }
             Ok(Outcome::DoneThrough(detail, last)) => {
-                ctx.record(step.number, StepStatus::Done, Some(detail))?;
+                record(ctx, StepStatus::Done, detail)?;
                 report.done.push(step.number);
                 legs_done_through = last;
             }
             Ok(Outcome::Skipped(reason)) => {
                 ui::info(&format!("skipped: {reason}"));
-                ctx.record(step.number, StepStatus::Skipped, Some(reason))?;
+                record(ctx, StepStatus::Skipped, reason)?;
             }
             Ok(Outcome::NeedsOperator(detail)) => {
                 ui::info("→ waiting for the operator");
-                ctx.record(step.number, StepStatus::NeedsOperator, Some(detail.clone()))?;
+                record(ctx, StepStatus::NeedsOperator, detail.clone())?;
                 report.waiting.push((step.number, detail));
             }
             Err(err) => {
@@ -74,6 +94,9 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
                 return Err(err.context(format!("step {} ({})", step.number, step.title)));
             }
         }
+    }
+    if unsaved {
+        ctx.save()?;
     }
     Ok(report)
 }
