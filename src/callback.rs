@@ -240,6 +240,53 @@ mod tests {
     }
 
     #[test]
+    fn a_redirect_read_without_following_is_checked_as_the_listener_checks_it() {
+        let listener = CallbackListener::bind().unwrap();
+        let at = |query: &str| Url::parse(&format!("{}?{query}", listener.url())).unwrap();
+        assert_eq!(
+            listener
+                .verifier_in_redirect(&at("oauth_token=rt&oauth_verifier=V1"), "rt")
+                .unwrap(),
+            "V1"
+        );
+        let denied = listener
+            .verifier_in_redirect(&at("oauth_token=rt&oauth_verifier=denied"), "rt")
+            .unwrap_err();
+        assert!(denied.message.contains("denied"), "{}", denied.message);
+        let empty = listener
+            .verifier_in_redirect(&at("oauth_token=rt&oauth_verifier="), "rt")
+            .unwrap_err();
+        assert!(
+            empty.message.contains("no oauth_verifier"),
+            "{}",
+            empty.message
+        );
+        let other = listener
+            .verifier_in_redirect(&at("oauth_token=other&oauth_verifier=V1"), "rt")
+            .unwrap_err();
+        assert!(
+            other.message.contains("another request token"),
+            "{}",
+            other.message
+        );
+        assert!(!other.message.contains("V1"), "{}", other.message);
+        // Another port, path or host is not ours, whatever it carries; the
+        // verifier in its query is not shown.
+        let mut elsewhere = at("oauth_token=rt&oauth_verifier=V1");
+        elsewhere.set_port(Some(9)).unwrap();
+        let err = listener.verifier_in_redirect(&elsewhere, "rt").unwrap_err();
+        assert!(
+            err.message.contains("not to align-link's callback"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains("V1"), "{}", err.message);
+        let evil =
+            Url::parse("https://evil.example.org/?oauth_token=rt&oauth_verifier=V1").unwrap();
+        assert!(listener.verifier_in_redirect(&evil, "rt").is_err());
+    }
+
+    #[test]
     fn captures_the_verifier_and_answers_strays_404() {
         let listener = CallbackListener::bind().unwrap();
         let base = listener.url().to_string();

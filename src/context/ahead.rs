@@ -27,6 +27,8 @@ pub struct Ahead {
 /// (None when the answers give no password or test project).
 pub struct EarlyPass {
     pub service: Option<Result<ServiceSignIn>>,
+    /// Why the server's facts could not be read, for step 7 to report.
+    pub server_failure: Option<crate::error::AppError>,
 }
 
 /// The handshake's first leg, done or failed, with the approver that started it.

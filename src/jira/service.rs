@@ -63,13 +63,18 @@ impl ServiceJira {
     }
 
     fn get(&self, path: &str) -> Result<Response> {
+        let response = self.send_get(path)?;
+        self.expect_success(response, path)
+    }
+
+    fn send_get(&self, path: &str) -> Result<Response> {
+        self.http
+            .send(&Request::get(endpoint(&self.base, path)).auth(self.auth()))
+    }
+
+    fn expect_success(&self, response: Response, path: &str) -> Result<Response> {
         let what = format!("GET /{}", path.split('?').next().unwrap_or(path));
-        let request = Request::get(endpoint(&self.base, path)).auth(self.auth());
-        expect_success(
-            self.http.send(&request)?,
-            &what,
-            Some(&self.problem_context),
-        )
+        expect_success(response, &what, Some(&self.problem_context))
     }
 
     pub fn myself(&self) -> Result<User> {
@@ -101,12 +106,24 @@ impl ServiceJira {
             .append_pair("jql", &format!("project = {key}"))
             .append_pair("maxResults", "5");
         let path = format!("rest/api/2/search?{}", url.query().unwrap_or_default());
-        match self.get(&path) {
-            Ok(response) => response.json("GET /rest/api/2/search").map(Some),
-            Err(ClientError::Status(refused)) if refused.status == 400 => Ok(None),
-            Err(err) => Err(err),
+        let response = self.send_get(&path)?;
+        // Jira's own refusal of the query (its JSON error shape), not any 400 on
+        // the way (a proxy's, a firewall's): only that one means a hidden project.
+        if response.status == 400 && is_jira_error(&response) {
+            return Ok(None);
         }
+        self.expect_success(response, &path)?
+            .json("GET /rest/api/2/search")
+            .map(Some)
     }
+}
+
+/// Jira's error answer: a JSON object with an `errorMessages` list.
+fn is_jira_error(response: &Response) -> bool {
+    serde_json::from_str::<serde_json::Value>(&response.body)
+        .ok()
+        .and_then(|body| body.get("errorMessages").map(serde_json::Value::is_array))
+        .unwrap_or(false)
 }
 
 /// What signing in as the service account with its password came to.
@@ -192,4 +209,35 @@ fn project_seen(response: Response) -> Result<Option<Project>> {
     )?
     .json("GET /rest/api/2/project")
     .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::AuthKind;
+
+    fn answer(status: u16, body: &str) -> Response {
+        Response {
+            method: "GET".into(),
+            url: "https://jira.example.org/rest/api/2/search".into(),
+            status,
+            headers: Default::default(),
+            body: body.into(),
+            clock_skew_secs: None,
+            oauth_base_string: None,
+            auth: AuthKind::None,
+        }
+    }
+
+    #[test]
+    fn only_jiras_own_error_shape_counts_as_jiras_refusal() {
+        let jira = r#"{"errorMessages":["The value 'ALIGN' does not exist for the field 'project'."],"errors":{}}"#;
+        assert!(is_jira_error(&answer(400, jira)));
+        assert!(!is_jira_error(&answer(400, "<html>400 Bad Request</html>")));
+        assert!(!is_jira_error(&answer(400, r#"{"error":"bad request"}"#)));
+        assert!(!is_jira_error(&answer(
+            400,
+            r#"{"errorMessages":"not a list"}"#
+        )));
+    }
 }

@@ -3,10 +3,9 @@
 
 use super::consent;
 use super::jira_side;
-use super::keys::{key_source, settle_key};
-use super::oauth_only;
+use super::keys::settle_key;
+use super::{oauth_only, preflight};
 use crate::context::Ctx;
-use crate::domain::KeySource;
 use crate::error::Result;
 use crate::model::apply::Applied;
 use crate::model::ChangeKind;
@@ -15,11 +14,13 @@ use crate::ui;
 /// Step 13's change on the link step 9 has just created, when step 13 follows
 /// in this run and its change needs nothing first: no consent (the link is new,
 /// so its consumer is this profile's) and no preflight (that is for Jira Align's
-/// key). None leaves it all to step 13; a failure is step 13's to report.
+/// key). None leaves it all to step 13; a failure is step 13's to report. The
+/// consumer then goes on before steps 11 and 12 have judged the link's name and
+/// URL as read back: should either be wrong, the run stops there with a link
+/// and consumer that are both this profile's own (recorded), which `unlink` or a
+/// rerun deals with.
 pub fn set_consumer_ahead(ctx: &mut Ctx) -> Option<Result<Applied>> {
-    let preflight =
-        key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true);
-    if !ctx.ahead.will_run(13) || oauth_only(ctx).is_some() || preflight {
+    if !ctx.ahead.will_run(13) || oauth_only(ctx).is_some() || preflight::wanted(ctx) {
         return None;
     }
     if let Err(err) = settle_key(ctx) {

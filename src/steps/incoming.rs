@@ -8,11 +8,9 @@ use super::applink::existing_link;
 use super::consent;
 use super::handshake::LegOneAhead;
 use super::jira_side;
-use super::keys::key_source;
-use super::preflight::{prove_jira_side, report};
+use super::preflight::{self, prove_jira_side, report};
 use super::{oauth_only, Outcome};
 use crate::context::{needs_step, Ctx};
-use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::observe::{self, joined};
@@ -76,40 +74,39 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(skipped) = oauth_only(ctx) {
         return Ok(skipped);
     }
+    // Sent at step 9, beside the link's read-back (said there); its failure,
+    // such as the key pair's save, is this step's to report as it was.
+    let set_ahead = ctx.ahead.consumer_set.take().transpose()?.is_some();
     let wanted = wanted(ctx)?;
-    let proof = match ctx.ahead.consumer_set.take() {
-        // Sent at step 9, beside the link's read-back (said there).
-        Some(set) => set.map(|_| None)?,
-        None => {
-            let changes = jira_side::changes(ctx)?;
-            let Some(change) = changes.iter().find(|c| {
-                matches!(
-                    c.kind,
-                    ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer
-                )
-            }) else {
-                ui::ok(&format!(
-                    "the link already trusts consumer {} with key {}",
-                    wanted.key, wanted.fingerprint
-                ));
-                return Ok(Outcome::Done("already set".into()));
-            };
-            if change.kind == ChangeKind::ReplaceConsumer {
-                ui::info(&format!("to change: {}", change.description));
-            }
-            // Checks and consent come before the preflight, whose temporary key is a write.
-            consent::authorize(ctx, change)?;
-            let preflight =
-                key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true);
-            let proof = if preflight {
-                let name = ctx.application_name()?;
-                Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
-            } else {
-                None
-            };
-            jira_side::apply_write(ctx, change)?;
-            proof
+    let proof = if set_ahead {
+        None
+    } else {
+        let changes = jira_side::changes(ctx)?;
+        let Some(change) = changes.iter().find(|c| {
+            matches!(
+                c.kind,
+                ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer
+            )
+        }) else {
+            ui::ok(&format!(
+                "the link already trusts consumer {} with key {}",
+                wanted.key, wanted.fingerprint
+            ));
+            return Ok(Outcome::Done("already set".into()));
+        };
+        if change.kind == ChangeKind::ReplaceConsumer {
+            ui::info(&format!("to change: {}", change.description));
         }
+        // Checks and consent come before the preflight, whose temporary key is a write.
+        consent::authorize(ctx, change)?;
+        let proof = if preflight::wanted(ctx) {
+            let name = ctx.application_name()?;
+            Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
+        } else {
+            None
+        };
+        jira_side::apply_write(ctx, change)?;
+        proof
     };
     read_back_consumer(ctx, &wanted.link_id)?;
     let held = held_consumer(ctx)?;

@@ -100,14 +100,24 @@ pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<St
     Ok(proven)
 }
 
-/// The observation pass with the side checks this run still needs.
+/// The observation pass with the side checks this run still needs (made at
+/// step 1 already, or now); the server's facts failing is an error here.
 fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
-    if let Some(early) = ctx.ahead.early_pass.take() {
-        return Ok(SideReads {
+    let mut reads = match ctx.ahead.early_pass.take() {
+        Some(early) => SideReads {
             service: early.service,
             align: None,
-        });
+            server_failure: early.server_failure,
+        },
+        None => observe_reads(ctx, align_checked)?,
+    };
+    match reads.server_failure.take() {
+        Some(err) => Err(err),
+        None => Ok(reads),
     }
+}
+
+fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
     if ctx.observed.validated {
         return jira_side::observe_pass(ctx, &SideChecks::default());
     }
@@ -139,9 +149,10 @@ pub fn observe_early(ctx: &mut Ctx) -> Option<ClientResult<Option<AlignUser>>> {
     if !ctx.ahead.will_run(7) || ctx.interactive() || ctx.observed.validated {
         return None;
     }
-    let reads = observe(ctx, false).ok()?;
+    let reads = observe_reads(ctx, false).ok()?;
     ctx.ahead.early_pass = Some(EarlyPass {
         service: reads.service,
+        server_failure: reads.server_failure,
     });
     reads.align
 }

@@ -9,7 +9,7 @@ use super::keys::key_source;
 use crate::align::{AlignApi, AlignAuth, AlignUser};
 use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::admin::AppLink;
 use crate::jira::admin::LinkStatus;
@@ -45,6 +45,9 @@ pub struct SideChecks {
 pub struct SideReads {
     pub service: Option<Result<ServiceSignIn>>,
     pub align: Option<ClientResult<Option<AlignUser>>>,
+    /// The server's facts could not be read (the administrator's credentials,
+    /// say): the side answers are kept all the same, so that nothing is asked twice.
+    pub server_failure: Option<AppError>,
 }
 
 /// The observation pass: whatever of the server's facts and the link this run
@@ -84,13 +87,22 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
             align.map(observe::joined),
         )
     });
-    if let Some(server) = server {
-        ctx.observed.server = Some(server?);
-    }
+    let server_failure = match server {
+        Some(Ok(server)) => {
+            ctx.observed.server = Some(server);
+            None
+        }
+        Some(Err(err)) => Some(err),
+        None => None,
+    };
     if let Some(Ok(found)) = link {
         ctx.observed.link = Some(found);
     }
-    Ok(SideReads { service, align })
+    Ok(SideReads {
+        service,
+        align,
+        server_failure,
+    })
 }
 
 /// The link to `align.url` with its consumer, read once per run.

@@ -170,12 +170,35 @@ pub fn start_early(ctx: &mut Ctx) {
 /// and saves it with its public half.
 pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
     let Some(pending) = ctx.pending_key.take() else {
-        return Ok(());
+        return restore_public_half(ctx);
     };
     let bits = pending.bits();
     let (private, took) = pending.wait()?;
     let consumer_key = ctx.consumer_key()?;
     save_new_pair(ctx, &consumer_key, private, bits, took).map(drop)
+}
+
+/// A run stopped between saving a new private key and recording its public half
+/// leaves the key without it (and step 5 done): the half is derived again from
+/// the key on disk, which is the one that counts.
+fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
+    let recorded = ctx
+        .state
+        .consumer
+        .as_ref()
+        .is_some_and(|c| c.public_key_pem.is_some());
+    if recorded
+        || ctx.connector_auth() != ConnectorAuth::OAuth
+        || key_source(ctx) != KeySource::Generate
+        || !ctx.store.exists(PRIVATE_KEY_FILE)
+    {
+        return Ok(());
+    }
+    let private = ctx.private_key()?;
+    let public = RsaPublicKey::from(private.as_ref());
+    let consumer_key = ctx.consumer_key()?;
+    ui::info("The saved private key's public half was not recorded (an earlier run stopped in between): recording it now.");
+    show_public_half(ctx, &consumer_key, &public, keys::key_bits(&public)).map(drop)
 }
 
 fn save_new_pair(

@@ -11,7 +11,9 @@ use rsa::RsaPublicKey;
 use super::access::check_account;
 use super::handshake::obtain_access_token;
 use super::jira_side;
+use super::keys::key_source;
 use crate::context::Ctx;
+use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{diff, WantedConsumer};
@@ -20,6 +22,12 @@ use crate::ui;
 
 /// Small and quick: this key lives for a minute and signs a handful of requests.
 const TEMPORARY_KEY_BITS: usize = 2048;
+
+/// Whether step 13 proves the Jira side first: for Jira Align's key, unless the
+/// answers switch it off (`keys.preflight = false`).
+pub fn wanted(ctx: &Ctx) -> bool {
+    key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true)
+}
 
 pub struct Proof {
     pub account: String,

@@ -133,3 +133,28 @@ fn step_9_alone_creates_the_link_only_and_setup_sets_the_consumer_at_step_13() {
     assert!(env.jira.links()[0].consumer.is_some());
     assert_eq!(env.step_status(20), "done");
 }
+
+#[test]
+fn jira_aligns_key_waits_for_step_13_and_its_preflight() {
+    // The preflight (a temporary key of align-link's own, proven before Jira
+    // Align's key goes on the link) is step 13's: nothing of it runs ahead.
+    let env = AlignEnv::new();
+    let (_, shown) = env.oauth_connector("AheadAlignKey01");
+    env.write_answers(&crate::support::align::align_keys(
+        "AheadAlignKey01",
+        &shown,
+    ));
+    let log = env.dir.path().join("run.log");
+    assert_success(&env.run(&["setup", "--yes", "--log", log.to_str().unwrap()]));
+    let steps = requests_by_step(&env, &log);
+    assert_eq!(sent(&steps, 9, "PUT", CONSUMER), 0, "{steps:#?}");
+    assert!(
+        sent(&steps, 13, "PUT", CONSUMER) >= 2,
+        "the preflight's key, then Jira Align's: {steps:#?}"
+    );
+    let tokens: usize = (1..=24)
+        .map(|step| sent(&steps, step, "POST", REQUEST_TOKEN))
+        .sum();
+    assert_eq!(tokens, 1, "only the preflight's handshake: {steps:#?}");
+    assert_eq!(env.step_status(13), "done");
+}

@@ -78,3 +78,36 @@ fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
         "temporary files left behind: {leftovers:?}"
     );
 }
+
+#[test]
+fn a_private_key_saved_without_its_public_half_gets_it_back() {
+    // What a kill between a new pair's two writes (the private key, then the
+    // state with its public half) leaves behind.
+    let env = Env::new();
+    env.setup();
+    let recorded = env.state()["consumer"]["public_key_pem"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = fs::read_to_string(env.state_dir().join("state.toml")).unwrap();
+    let mut state: toml::Table = toml::from_str(&text).unwrap();
+    let consumer = state["consumer"].as_table_mut().unwrap();
+    consumer.remove("public_key_pem");
+    consumer.remove("fingerprint");
+    support::write_private(
+        &env.state_dir().join("state.toml"),
+        &toml::to_string(&state).unwrap(),
+    );
+    let output = env.run(&["step", "13", "--yes"]);
+    support::assert_success(&output);
+    assert!(
+        support::stdout(&output).contains("public half was not recorded"),
+        "{}",
+        support::stdout(&output)
+    );
+    assert_eq!(
+        env.state()["consumer"]["public_key_pem"].as_str(),
+        Some(recorded.as_str()),
+        "the half derived from the key on disk"
+    );
+}

@@ -280,9 +280,12 @@ fn the_approval_is_a_login_the_page_and_the_post() {
 
 #[test]
 fn a_failed_approval_redirect_is_reported_at_once() {
-    for approval in [
-        ApprovalAnswer::Dashboard,
-        ApprovalAnswer::CallbackWithOtherToken,
+    for (approval, said) in [
+        (ApprovalAnswer::Dashboard, "not to align-link's callback"),
+        (
+            ApprovalAnswer::CallbackWithOtherToken,
+            "for another request token",
+        ),
     ] {
         let knobs = Knobs {
             approval,
@@ -295,12 +298,7 @@ fn a_failed_approval_redirect_is_reported_at_once() {
             "{}",
             err.message
         );
-        assert!(
-            err.message.contains("not to align-link's callback")
-                || err.message.contains("for another request token"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains(said), "{}", err.message);
         assert!(!err.message.contains("V1"), "{}", err.message);
     }
 }
