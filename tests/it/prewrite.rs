@@ -36,6 +36,10 @@ fn a_wrong_service_account_password() {
         !err.contains("not-the-password"),
         "the password is never shown"
     );
+    // One request tells it (a login counts towards Jira's CAPTCHA): the project,
+    // read with the password.
+    assert_eq!(env.jira.requests_to("GET", "/rest/api/2/project/ALIGN"), 1);
+    assert_eq!(env.jira.requests_to("GET", "/rest/api/2/myself"), 0);
 }
 
 #[test]
@@ -87,6 +91,13 @@ fn a_test_project_the_service_account_cannot_see() {
         "the service account viewer cannot see project ALIGN",
     );
     assert!(err.contains("Jira was not changed"), "{err}");
+    assert!(
+        err.contains("Give viewer the Browse Projects permission"),
+        "{err}"
+    );
+    // One request tells it: the project, read with the password.
+    assert_eq!(env.jira.requests_to("GET", "/rest/api/2/project/ALIGN"), 1);
+    assert_eq!(env.jira.requests_to("GET", "/rest/api/2/myself"), 0);
 }
 
 #[test]
