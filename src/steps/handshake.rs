@@ -177,7 +177,7 @@ pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer) -> Result<(TokenRespo
 /// The legs through the protocol driver. With `shown` (the service account's
 /// name), each leg is announced and recorded as its step (17 to 19; 20 is
 /// announced, and recorded once the token is stored). A first leg started at
-/// step 13 for this consumer key (`start_ahead`) is taken up where it stands.
+/// step 13 for this consumer key (`LegOneAhead`) is taken up where it stands.
 fn handshake_legs(
     ctx: &mut Ctx,
     signer: &Signer,

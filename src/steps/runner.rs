@@ -1,6 +1,6 @@
 //! Runs steps over the saved state: records each outcome as it happens (so a kill
-//! loses nothing but the outcome of a step that can be run again as it was) and
-//! collects what waits on the operator.
+//! loses nothing but, in a run that asks nobody, the outcome of a step that can be
+//! run again as it was) and collects what waits on the operator.
 
 use super::{Outcome, Step};
 use crate::context::Ctx;
@@ -54,11 +54,12 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
         ui::step_header(*step);
         let sent_before = ctx.http().requests_sent();
         let outcome = (step.run)(ctx);
-        // A step that sent nothing (a guided screen, a check of what this run
-        // already read) can be run again with the same result, so its outcome
-        // waits for the next save rather than costing a write of its own; the
-        // facts a step itself saved are on disk already.
-        let quiet = ctx.http().requests_sent() == sent_before;
+        // In a run that asks nobody, a step that sent nothing (a guided screen, a
+        // check of what this run already read) can be run again with the same
+        // result, so its outcome waits for the next save rather than costing a
+        // write of its own; the facts a step itself saved are on disk already.
+        // A person's confirmation is written at once.
+        let quiet = !ctx.interactive() && ctx.http().requests_sent() == sent_before;
         let mut record = |ctx: &mut Ctx, status: StepStatus, detail: String| {
             if quiet {
                 ctx.state.record(step.number, status, Some(detail));
