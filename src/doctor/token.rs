@@ -197,6 +197,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         Ok(ServiceSignIn::SignedIn {
             name,
             project: Some(project),
+            ..
         }) => Check::pass(
             PROJECT.0,
             PROJECT.1,
@@ -208,6 +209,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         Ok(ServiceSignIn::SignedIn {
             name,
             project: None,
+            ..
         }) => Check::fail(
             PROJECT.0,
             PROJECT.1,

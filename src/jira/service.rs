@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use super::handshake::login::{stop_for_a_person, try_log_in, Login};
+use super::handshake::login::{stop_for_a_person, try_log_in, Login, Session};
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::domain::Secret;
 use crate::error::{AppError, Result as AppResult};
@@ -134,6 +134,9 @@ pub enum ServiceSignIn {
     SignedIn {
         name: String,
         project: Option<Project>,
+        /// The session the sign-in opened, when Jira opened one: the scripted
+        /// approval carries on in it instead of logging in again.
+        session: Option<Session>,
     },
     /// Jira refused the username or password (or the account is inactive).
     Refused,
@@ -165,6 +168,7 @@ pub fn check_service_account(
         403 => session_sign_in(http, base, username, password, project_key),
         _ => Ok(ServiceSignIn::SignedIn {
             name: username.to_string(),
+            session: Session::opened_by(&response),
             project: project_seen(response)?,
         }),
     }
@@ -189,6 +193,7 @@ fn session_sign_in(
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),
         project: project_seen(response)?,
+        session: Some(session),
     })
 }
 

@@ -96,6 +96,9 @@ pub struct Observation {
     /// The test project as the service account saw it with its password (step 7's
     /// check), so that later steps search it without reading it again.
     pub service_project: Option<NamedProject>,
+    /// The session the service account's sign-in opened (step 7), with the
+    /// username it is for, for the scripted approval to carry on in; in memory only.
+    pub service_session: Option<(String, crate::jira::handshake::Session)>,
     /// Changes the operator agreed to in this run (by description).
     pub consented: Vec<String>,
 }

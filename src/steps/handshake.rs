@@ -242,11 +242,18 @@ enum Fresh {
     Browser(Box<CallbackListener>),
 }
 
-/// The service account's scripted approval, with a callback listener of its own.
+/// The service account's scripted approval, with a callback listener of its own,
+/// in the session step 7's sign-in opened when there is one for this account.
 fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
     let (username, password) = service_credentials(ctx)?;
+    let session = ctx
+        .observed
+        .service_session
+        .take()
+        .filter(|(name, _)| *name == username)
+        .map(|(_, session)| session);
     Ok(ServiceAccountApproval {
-        session: None,
+        session,
         http: ctx.http().clone(),
         base: ctx.jira_url()?,
         username,

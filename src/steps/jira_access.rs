@@ -243,9 +243,12 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         ServiceSignIn::SignedIn {
             name,
             project: Some(seen),
+            session,
         } => {
-            // Later steps search the project without reading it again.
+            // Later steps search the project without reading it again, and the
+            // approval (step 19) carries on in the session the sign-in opened.
             ctx.observed.service_project = Some(NamedProject::new(&project, seen));
+            ctx.observed.service_session = session.map(|session| (name.clone(), session));
             Ok(Some(format!(
                 "the service account {name} signs in and sees project {project}"
             )))
@@ -253,6 +256,7 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         ServiceSignIn::SignedIn {
             name,
             project: None,
+            ..
         } => Err(AppError::failed(format!(
             "the service account {name} cannot see project {project} in Jira"
         ))

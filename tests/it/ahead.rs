@@ -92,6 +92,22 @@ fn an_unattended_setup_sends_later_steps_work_beside_earlier_reads() {
         tokens, 1,
         "step 17 takes up the leg started at 13: {steps:#?}"
     );
+    // The approval carries on in the session step 7's Basic read opened, whose
+    // XSRF token posts Allow: no login of its own, no authorize page.
+    let everywhere = |method: &str, path: &str| -> usize {
+        (1..=24).map(|step| sent(&steps, step, method, path)).sum()
+    };
+    assert_eq!(everywhere("POST", "/rest/auth/1/session"), 0, "{steps:#?}");
+    assert_eq!(
+        everywhere("GET", "/plugins/servlet/oauth/authorize"),
+        0,
+        "{steps:#?}"
+    );
+    assert_eq!(
+        everywhere("POST", "/plugins/servlet/oauth/authorize"),
+        1,
+        "{steps:#?}"
+    );
     // Every Jira step between made its own check and is done.
     for step in (9..=15).chain(17..=20) {
         assert_eq!(env.step_status(step), "done", "step {step}");

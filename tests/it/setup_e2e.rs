@@ -288,7 +288,7 @@ fn sandbox_setup_needs_no_answers_file() {
         "step 1 checks the Jira Align stand-in's token: {out}"
     );
     assert!(
-        out.contains("(Jira 15, Jira Align 1)"),
+        out.contains("(Jira 13, Jira Align 1)"),
         "both stand-ins served the run: {out}"
     );
     assert!(

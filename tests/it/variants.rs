@@ -218,9 +218,12 @@ fn a_captcha_demand_says_to_approve_in_the_browser() {
 
 #[test]
 fn an_sso_login_page_says_to_approve_in_the_browser() {
+    // Single sign-on with Basic authentication off: no password gets the service
+    // account a session, so a person has to approve in a browser.
     let idp = "https://idp.example.com/saml/login";
     let env = variant_env(JiraConfig {
         sso_login_url: Some(idp.into()),
+        basic_auth_enabled: false,
         ..JiraConfig::default()
     });
     let printed = assert_stops_with_jira_as_left(&env);
@@ -232,6 +235,22 @@ fn an_sso_login_page_says_to_approve_in_the_browser() {
     assert!(
         printed.contains("oauth.approval = \"browser\""),
         "{printed}"
+    );
+}
+
+#[test]
+fn with_sso_but_basic_on_the_approval_carries_on_in_the_basic_session() {
+    // Seraph logs a Basic REST call in, in a session whose XSRF token the answer
+    // sets: the approval posts Allow in it, and the SSO login page never comes up.
+    let env = variant_env(JiraConfig {
+        sso_login_url: Some("https://idp.example.com/saml/login".into()),
+        ..JiraConfig::default()
+    });
+    assert_links_and_reruns(&env);
+    assert_eq!(
+        env.jira.requests_to("POST", "/rest/auth/1/session"),
+        0,
+        "no login of its own"
     );
 }
 

@@ -57,9 +57,51 @@ impl Approver for ServiceAccountApproval {
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
         let mut session = match self.session.take() {
             Some(session) => session,
-            None => log_in(&self.http, &self.base, &self.username, &self.password)?,
+            None => self.log_in()?,
         };
-        match self.allow(&mut session, request_token, authorize_url)? {
+        // A session that holds its XSRF token already (the one the service
+        // account's sign-in at step 7 opened): Allow is posted at once, since
+        // Jira's AuthorizeServlet checks the XSRF token, the request token and the
+        // login on the post itself. The page, the documented source of the token,
+        // is read when that post is refused.
+        if let Some(xsrf) = session.xsrf_cookie().map(str::to_string) {
+            match self.allow_at_once(&session, request_token, xsrf)? {
+                Some(approved) => return self.verifier(approved, request_token),
+                None => session = self.log_in()?,
+            }
+        }
+        let approved = self.allow(&mut session, request_token, authorize_url)?;
+        self.verifier(approved, request_token)
+    }
+}
+
+impl ServiceAccountApproval {
+    fn log_in(&self) -> Result<Session> {
+        log_in(&self.http, &self.base, &self.username, &self.password)
+    }
+
+    /// Allow posted with the session's XSRF token, without the page. None: Jira
+    /// refused the token (403) or sent the post elsewhere (its login page: the
+    /// session was not accepted); a fresh sign-in and the page then follow.
+    fn allow_at_once(
+        &self,
+        session: &Session,
+        request_token: &str,
+        xsrf: String,
+    ) -> Result<Option<Approved>> {
+        let answer = self.post_allow(session, request_token, xsrf)?;
+        if answer.status == 403 {
+            return Ok(None);
+        }
+        match read_approval(&self.base, &answer)? {
+            Approved::Redirect(location) if !self.listener.is_callback(&location) => Ok(None),
+            approved => Ok(Some(approved)),
+        }
+    }
+
+    /// The verifier the approval gave: on the page, or in the redirect.
+    fn verifier(&self, approved: Approved, request_token: &str) -> Result<String> {
+        match approved {
             Approved::Verifier(verifier) => Ok(verifier),
             // Read where the browser would be sent, not followed: the listener
             // has nothing to add, and the redirect is checked as it would check it.
@@ -72,9 +114,26 @@ impl Approver for ServiceAccountApproval {
                 }),
         }
     }
-}
 
-impl ServiceAccountApproval {
+    /// `approve` posted with the XSRF token, as the authorize page's form posts it.
+    fn post_allow(&self, session: &Session, request_token: &str, xsrf: String) -> Result<Response> {
+        let form = vec![
+            ("oauth_token".to_string(), request_token.to_string()),
+            ("atl_token".to_string(), xsrf),
+            ("approve".to_string(), "Allow".to_string()),
+        ];
+        let answer = self.http.send(&Request {
+            accept_json: false,
+            ..Request::new(Method::POST, endpoint(&self.base, AUTHORIZE_PATH))
+                .auth(Auth::Cookie(&session.cookie()))
+                .form(form)
+        })?;
+        // Its redirect goes to our callback, another site by design: only the
+        // CAPTCHA check applies here; the listener checks the target.
+        stop_for_a_person(None, &answer, &self.username)?;
+        Ok(answer)
+    }
+
     /// The authorize page, then its form posted with `approve`.
     fn allow(
         &self,
@@ -108,20 +167,7 @@ impl ServiceAccountApproval {
                 ))
                 .hint(USE_THE_BROWSER)
             })?;
-        let form = vec![
-            ("oauth_token".to_string(), request_token.to_string()),
-            ("atl_token".to_string(), atl_token),
-            ("approve".to_string(), "Allow".to_string()),
-        ];
-        let answer = self.http.send(&Request {
-            accept_json: false,
-            ..Request::new(Method::POST, endpoint(&self.base, AUTHORIZE_PATH))
-                .auth(Auth::Cookie(&session.cookie()))
-                .form(form)
-        })?;
-        // Its redirect goes to our callback, another site by design: only the
-        // CAPTCHA check applies here; the listener checks the target.
-        stop_for_a_person(None, &answer, username)?;
+        let answer = self.post_allow(session, request_token, atl_token)?;
         read_approval(&self.base, &answer)
     }
 }

@@ -121,13 +121,23 @@ fn jira(context: &'static str, knobs: Knobs, callback: Arc<Mutex<String>>) -> Fa
 
 /// Runs the scripted approval of request token `rt` against a fixture Jira.
 fn approve_with(context: &'static str, knobs: Knobs, token: &str) -> (Result<String>, Vec<Seen>) {
+    approve_in(context, knobs, token, None)
+}
+
+/// The same, in a session opened earlier (step 7's sign-in) when given.
+fn approve_in(
+    context: &'static str,
+    knobs: Knobs,
+    token: &str,
+    session: Option<Session>,
+) -> (Result<String>, Vec<Seen>) {
     let callback = Arc::new(Mutex::new(String::new()));
     let jira = jira(context, knobs, callback.clone());
     let http = FakeJira::http();
     let listener = CallbackListener::bind().unwrap();
     *callback.lock().unwrap() = listener.url().to_string();
     let mut approval = ServiceAccountApproval {
-        session: None,
+        session,
         http,
         base: jira.base.clone(),
         username: "svc".into(),
@@ -276,6 +286,58 @@ fn the_approval_is_a_login_the_page_and_the_post() {
         ["POST", "GET", "POST"],
         "{seen:?}"
     );
+}
+
+/// What the fixture was asked, as "METHOD /path".
+fn asked(seen: &[Seen]) -> Vec<String> {
+    seen.iter()
+        .map(|s| format!("{} {}", s.method, s.path()))
+        .collect()
+}
+
+#[test]
+fn a_session_holding_its_xsrf_token_posts_allow_without_the_page() {
+    let session = Session::with_cookies("s-1", &[("atlassian.xsrf.token", "tok-1|c00kie|lin")]);
+    let (outcome, seen) = approve_in("", Knobs::default(), "rt", Some(session));
+    assert_eq!(outcome.unwrap(), "V1");
+    assert_eq!(asked(&seen), ["POST /plugins/servlet/oauth/authorize"]);
+    assert_eq!(posted_token(&seen).as_deref(), Some("tok-1|c00kie|lin"));
+}
+
+#[test]
+fn a_refused_xsrf_token_falls_back_to_a_fresh_login_and_the_page() {
+    let session = Session::with_cookies("s-1", &[("atlassian.xsrf.token", "stale")]);
+    let (outcome, seen) = approve_in("", Knobs::default(), "rt", Some(session));
+    assert_eq!(outcome.unwrap(), "V1");
+    assert_eq!(
+        asked(&seen),
+        [
+            "POST /plugins/servlet/oauth/authorize",
+            "POST /rest/auth/1/session",
+            "GET /plugins/servlet/oauth/authorize",
+            "POST /plugins/servlet/oauth/authorize",
+        ]
+    );
+    assert_eq!(
+        posted_token(&seen).as_deref(),
+        Some("stale"),
+        "the first post"
+    );
+    let last = seen.iter().rfind(|s| s.method == "POST").unwrap();
+    assert_eq!(
+        last.form("atl_token").as_deref(),
+        Some("tok-1"),
+        "the page's"
+    );
+}
+
+#[test]
+fn a_session_jira_no_longer_accepts_signs_in_again() {
+    // Not `s-1`: the fixture sends such a post to its login page.
+    let session = Session::with_cookies("s-gone", &[("atlassian.xsrf.token", "tok-1")]);
+    let (outcome, seen) = approve_in("", Knobs::default(), "rt", Some(session));
+    assert_eq!(outcome.unwrap(), "V1");
+    assert_eq!(asked(&seen)[1], "POST /rest/auth/1/session", "{seen:?}");
 }
 
 #[test]

@@ -16,12 +16,39 @@ const SESSION_COOKIE: &str = "JSESSIONID";
 
 /// A browser-like session: its id and the other cookies the site set (the XSRF
 /// cookie, a load balancer's sticky-session cookie), sent back as a browser would.
+#[derive(Clone)]
 pub struct Session {
     id: String,
     others: Vec<(String, String)>,
 }
 
+/// Never shows the cookies: they are as good as the password.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Session(<redacted>)")
+    }
+}
+
 impl Session {
+    /// The session an answer opened, when it set `JSESSIONID` (Seraph logs a
+    /// Basic-authenticated REST call in, and Jira's answer sets the session and,
+    /// for the logged-in user, the XSRF token).
+    pub fn opened_by(response: &Response) -> Option<Session> {
+        let id = page::set_cookie(&response.headers, SESSION_COOKIE)?;
+        Some(Session::new(id, response))
+    }
+
+    #[cfg(test)]
+    pub fn with_cookies(id: &str, others: &[(&str, &str)]) -> Session {
+        Session {
+            id: id.to_string(),
+            others: others
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+        }
+    }
+
     fn new(id: String, response: &Response) -> Session {
         let mut session = Session {
             id,

@@ -62,12 +62,18 @@ pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option
                 };
             }
             "basic" => {
-                return basic_user(st, ctx, rest).map(|username| {
-                    Some(Caller {
-                        username,
-                        via: Via::Basic,
-                    })
-                });
+                let username = basic_user(st, ctx, rest)?;
+                // Seraph logs the caller in for the request, in an HTTP session
+                // that the answer sets as `JSESSIONID`, with the XSRF token of a
+                // logged-in user as `atlassian.xsrf.token` (`..._lin`), as a Jira
+                // answering a Basic REST call does.
+                if session_user(st, req).is_none() {
+                    st.basic_login = Some(basic_session(st, &username));
+                }
+                return Ok(Some(Caller {
+                    username,
+                    via: Via::Basic,
+                }));
             }
             // An OAuth header that is not an OAuth attempt, or another scheme: the
             // cookie decides.
@@ -187,20 +193,41 @@ pub(crate) fn page_session(
         return Ok(None);
     };
     let username = basic_user(st, ctx, &encoded)?;
+    Ok(Some((basic_session(st, &username), true)))
+}
+
+/// The session of Seraph's Basic logins for `username`, reused while it lasts.
+fn basic_session(st: &mut State, username: &str) -> String {
     let existing = st
         .basic_sessions
-        .get(&username)
+        .get(username)
         .filter(|id| st.sessions.contains_key(*id))
         .cloned();
-    let id = match existing {
-        Some(id) => id,
-        None => {
-            let id = st.new_session(&username);
-            st.basic_sessions.insert(username, id.clone());
-            id
-        }
+    existing.unwrap_or_else(|| {
+        let id = st.new_session(username);
+        st.basic_sessions.insert(username.to_string(), id.clone());
+        id
+    })
+}
+
+/// A Basic REST call's answer with the cookies of the session it logged in.
+pub(crate) fn with_basic_login(st: &mut State, ctx: &Ctx, resp: Resp) -> Resp {
+    let Some(id) = st.basic_login.take() else {
+        return resp;
     };
-    Ok(Some((id, true)))
+    let Some(atl_token) = st.sessions.get(&id).map(|s| s.atl_token.clone()) else {
+        return resp;
+    };
+    let path = if ctx.context.is_empty() {
+        "/"
+    } else {
+        &ctx.context
+    };
+    resp.with_header("Set-Cookie", session_cookie(ctx, &id))
+        .with_header(
+            "Set-Cookie",
+            format!("{}={atl_token}; Path={path}", super::authorize::XSRF_COOKIE),
+        )
 }
 
 /// To the login page, coming back here afterwards (Seraph's `os_destination` is a

@@ -401,7 +401,9 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
                     path: inner,
                     ..req.clone()
                 };
-                route(&mut st, &ctx, &inner_req)
+                st.basic_login = None;
+                let resp = route(&mut st, &ctx, &inner_req);
+                accounts::with_basic_login(&mut st, &ctx, resp)
             }
             None => Resp::html(404, "<html><body><h1>Page not found</h1></body></html>"),
         };

@@ -91,6 +91,9 @@ pub(crate) struct State {
     /// Session reused by Seraph Basic logins on pages, so the `atl_token` of a page
     /// rendered for Basic credentials still validates on the next Basic request.
     pub basic_sessions: HashMap<String, String>,
+    /// The session a Basic-authenticated REST call logged in during the request
+    /// being answered, for its answer to set as cookies (`accounts::rest_caller`).
+    pub basic_login: Option<String>,
     pub login_counts: HashMap<String, u64>,
     /// Failed logins per user since their last success (Seraph's CAPTCHA count).
     pub failed_logins: HashMap<String, u32>,
@@ -168,6 +171,7 @@ impl State {
             ]),
             sessions: HashMap::new(),
             basic_sessions: HashMap::new(),
+            basic_login: None,
             login_counts: HashMap::new(),
             failed_logins: HashMap::new(),
             links: Vec::new(),

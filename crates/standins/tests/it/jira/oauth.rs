@@ -394,3 +394,60 @@ fn a_forced_problem_answers_the_next_signed_request_once() {
     let again = OAuth::new().set("oauth_token", &access);
     assert_eq!(signed(&s, Method::GET, MYSELF, &again).status(), 200);
 }
+
+/// Seraph logs a Basic-authenticated REST call in, and the answer sets the HTTP
+/// session and, for the logged-in user, the XSRF token (`..._lin`): a Jira answer
+/// to a Basic REST call, as captured from Jira (public-code index id 42869411153),
+/// carries `JSESSIONID` and `atlassian.xsrf.token=...|lin`. AuthorizeServlet
+/// (id 41970561446) checks the XSRF token, the request token and the login on the
+/// POST itself, so that session and token post Allow without the page.
+#[test]
+fn a_basic_rest_call_opens_a_session_whose_xsrf_token_posts_allow() {
+    let s = linked();
+    let token = request_token(&s, Some("oob"));
+    let read = client()
+        .get(format!("{}/rest/api/2/project/ALIGN", s.url()))
+        .basic_auth("svc-jira-align", Some("svc-pass"))
+        .send()
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    let cookies: Vec<String> = read
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("JSESSIONID="))
+        .expect("the session is set")
+        .clone();
+    let xsrf = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("atlassian.xsrf.token="))
+        .expect("the XSRF token is set")
+        .to_string();
+    assert!(xsrf.ends_with("_lin"), "a logged-in user's token: {xsrf}");
+    // A wrong password opens nothing.
+    let refused = client()
+        .get(format!("{}/rest/api/2/project/ALIGN", s.url()))
+        .basic_auth("svc-jira-align", Some("wrong"))
+        .send()
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    assert!(refused.headers().get("set-cookie").is_none());
+    // Allow, posted in that session with that token, and no page read first.
+    let resp = client()
+        .post(format!("{}/plugins/servlet/oauth/authorize", s.url()))
+        .header("Cookie", format!("{session}; atlassian.xsrf.token={xsrf}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "oauth_token={token}&atl_token={}&approve=Allow",
+            xsrf.replace('|', "%7C")
+        ))
+        .send()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().unwrap();
+    assert!(html.contains("oauth-verifier"), "{html}");
+}
