@@ -182,7 +182,7 @@ fn session_sign_in(
     password: &Secret,
     project_key: &str,
 ) -> AppResult<ServiceSignIn> {
-    let session = match try_log_in(http, base, username, password)? {
+    let mut session = match try_log_in(http, base, username, password)? {
         Login::SignedIn(session) => session,
         Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
         Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
@@ -190,6 +190,8 @@ fn session_sign_in(
     let cookie = session.cookie();
     let url = endpoint(base, &project_path(project_key));
     let response = http.send(&Request::get(url).auth(Auth::Cookie(&cookie)))?;
+    // What the logged-in answer set (an XSRF token, a rotated sticky cookie).
+    session.remember(&response);
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),
         project: project_seen(response)?,

@@ -248,7 +248,11 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
             // Later steps search the project without reading it again, and the
             // approval (step 19) carries on in the session the sign-in opened.
             ctx.observed.service_project = Some(NamedProject::new(&project, seen));
-            ctx.observed.service_session = session.map(|session| (name.clone(), session));
+            // Only a session that holds its XSRF token saves a step: any other
+            // is left, and the approval logs in afresh as it always did.
+            ctx.observed.service_session = session
+                .filter(|session| session.xsrf_cookie().is_some())
+                .map(|session| (name.clone(), session));
             Ok(Some(format!(
                 "the service account {name} signs in and sees project {project}"
             )))

@@ -57,17 +57,18 @@ impl Hostile {
     }
 }
 
-fn serve(mut stream: TcpStream, routes: &[(&'static str, Answer)]) {
+/// Answers one request; returns its path.
+fn serve(mut stream: TcpStream, routes: &[(&'static str, Answer)]) -> String {
     let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut first = String::new();
     if reader.read_line(&mut first).is_err() {
-        return;
+        return String::new();
     }
     loop {
         let mut line = String::new();
         match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return String::new(),
             Ok(_) if line == "\r\n" => break,
             Ok(_) => {}
         }
@@ -135,6 +136,7 @@ fn serve(mut stream: TcpStream, routes: &[(&'static str, Answer)]) {
             }
         }
     }
+    path
 }
 
 /// Answers for step 7 (server info, administrator rights), the server info's
@@ -359,17 +361,20 @@ fn a_short_retry_after_is_announced_and_waited() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = count.clone();
     std::thread::spawn(move || {
+        // One request at a time, one per connection: until a server-info or
+        // rights read has been told to wait, those two are told so; the link
+        // list, sent beside them, may come first on any connection.
+        let mut told_to_wait = false;
         for stream in listener.incoming().flatten() {
-            let n = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            let routes = if n == 0 {
-                ["/rest/api/2/serverInfo", "/rest/api/2/mypermissions"]
-                    .into_iter()
-                    .map(|route| (route, busy.clone()))
-                    .collect()
-            } else {
-                step_7_routes(json(r#"{"version":"9.12.0","baseUrl":"x"}"#))
-            };
-            serve(stream, &routes);
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut routes = step_7_routes(json(r#"{"version":"9.12.0","baseUrl":"x"}"#));
+            if !told_to_wait {
+                for (_, answer) in routes.iter_mut() {
+                    *answer = busy.clone();
+                }
+            }
+            let path = serve(stream, &routes);
+            told_to_wait |= routes.iter().any(|(route, _)| *route == path);
         }
     });
     let run = Run::new(&url);

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use url::Url;
 
-use super::login::{log_in, stop_for_a_person, Session};
+use super::login::{is_sso_request, log_in, stop_for_a_person, Session};
 use super::page::{self, Page, XSRF_COOKIE};
 use super::{Approver, AUTHORIZE_PATH};
 use crate::callback::CallbackListener;
@@ -93,10 +93,25 @@ impl ServiceAccountApproval {
         if answer.status == 403 {
             return Ok(None);
         }
-        match read_approval(&self.base, &answer)? {
-            Approved::Redirect(location) if !self.listener.is_callback(&location) => Ok(None),
-            approved => Ok(Some(approved)),
-        }
+        let approved = read_approval(&self.base, &answer)?;
+        let not_accepted = match &approved {
+            Approved::Redirect(location) if self.listener.is_callback(location) => false,
+            // Only Jira's login page (or its identity provider) says the session
+            // was not accepted; any other redirect is the approval's own answer,
+            // judged as after the page.
+            Approved::Redirect(location) => self.asks_to_sign_in(location),
+            Approved::Verifier(_) => false,
+        };
+        Ok((!not_accepted).then_some(approved))
+    }
+
+    /// Jira's own login page (Seraph sends a request it will not serve there), or
+    /// a single sign-on request (SAML or OpenID Connect) to an identity provider.
+    fn asks_to_sign_in(&self, location: &Url) -> bool {
+        let login_page = location.host_str() == self.base.host_str()
+            && location.port_or_known_default() == self.base.port_or_known_default()
+            && location.path().ends_with("/login.jsp");
+        login_page || is_sso_request(location)
     }
 
     /// The verifier the approval gave: on the page, or in the redirect.

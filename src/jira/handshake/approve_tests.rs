@@ -341,6 +341,25 @@ fn a_session_jira_no_longer_accepts_signs_in_again() {
 }
 
 #[test]
+fn in_a_carried_session_a_redirect_elsewhere_is_reported_not_retried() {
+    // Only Jira's login page means "not accepted"; a redirect elsewhere after
+    // Allow is the approval's own answer (a retry would only meet token_used).
+    let session = Session::with_cookies("s-1", &[("atlassian.xsrf.token", "tok-1")]);
+    let knobs = Knobs {
+        approval: ApprovalAnswer::Dashboard,
+        ..Knobs::default()
+    };
+    let (outcome, seen) = approve_in("", knobs, "rt", Some(session));
+    let err = outcome.unwrap_err();
+    assert!(
+        err.message.contains("not to align-link's callback"),
+        "{}",
+        err.message
+    );
+    assert_eq!(asked(&seen), ["POST /plugins/servlet/oauth/authorize"]);
+}
+
+#[test]
 fn a_failed_approval_redirect_is_reported_at_once() {
     for (approval, said) in [
         (ApprovalAnswer::Dashboard, "not to align-link's callback"),

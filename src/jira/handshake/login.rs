@@ -212,6 +212,16 @@ pub fn stop_for_a_person(base: Option<&Url>, response: &Response, username: &str
     Ok(())
 }
 
+/// A SAML or OpenID Connect request to an identity provider.
+pub fn is_sso_request(target: &Url) -> bool {
+    target.query_pairs().any(|(name, _)| {
+        matches!(
+            name.as_ref(),
+            "SAMLRequest" | "RelayState" | "client_id" | "response_type"
+        )
+    })
+}
+
 /// The other site a redirect goes to, when it leaves Jira's host.
 pub fn sso_redirect(base: &Url, response: &Response) -> Option<String> {
     if !(300..400).contains(&response.status) {
@@ -221,13 +231,7 @@ pub fn sso_redirect(base: &Url, response: &Response) -> Option<String> {
     let other_site = target.host_str() != base.host_str()
         || target.port_or_known_default() != base.port_or_known_default();
     // An identity provider on Jira's own host still speaks SAML or OpenID Connect.
-    let sso_request = target.query_pairs().any(|(name, _)| {
-        matches!(
-            name.as_ref(),
-            "SAMLRequest" | "RelayState" | "client_id" | "response_type"
-        )
-    });
-    (other_site || sso_request).then(|| {
+    (other_site || is_sso_request(&target)).then(|| {
         let mut shown = target.clone();
         shown.set_query(None);
         if other_site {
