@@ -27,6 +27,10 @@ pub struct State {
     pub token: Option<TokenFacts>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installed: Option<InstalledFacts>,
+    /// A write to Jira about to be made, saved before it is sent: a run killed
+    /// between the write and its record knows the result as its own next time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended: Option<IntendedWrite>,
     /// Keyed by step number as text (TOML keys are strings).
     #[serde(default)]
     pub steps: BTreeMap<String, StepRecord>,
@@ -115,6 +119,28 @@ pub struct InstalledFacts {
     pub fingerprint: Option<String>,
 }
 
+/// What a write is meant to leave in Jira, recorded before it is sent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IntendedWrite {
+    /// The change's stable name (`create-link`, `set-consumer`, ...).
+    pub change: String,
+    /// The link it goes on (None: the link a create makes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_id: Option<String>,
+    /// For a new link: the Jira Align URL it points at, and its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_name: Option<String>,
+    /// For a consumer: its key and public-key fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    pub at: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TokenFacts {
@@ -179,6 +205,10 @@ pub struct StepRecord {
     pub at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a guided step the operator confirmed: the values it showed then. A
+    /// value that differs now makes the step pending again.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shown: BTreeMap<String, String>,
 }
 
 impl State {
@@ -196,6 +226,7 @@ impl State {
                 status,
                 at: crate::util::time::now_rfc3339(),
                 detail,
+                shown: BTreeMap::new(),
             },
         );
     }

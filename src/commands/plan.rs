@@ -11,7 +11,6 @@ use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::Result;
 use crate::jira::admin::LinkStatus;
 use crate::model::{render, Change};
-use crate::state::StepStatus;
 use crate::steps::jira_side;
 use crate::steps::keys::key_source;
 
@@ -31,7 +30,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     let changes = jira_side::changes(&mut ctx)?;
     let align_owner = align_check(&mut ctx)?;
     let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, true);
-    let (handshake_runs, handshake) = handshake_plan(&ctx, &changes);
+    let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
     if as_json {
         let value = json!({
             "schema": SCHEMA_VERSION,
@@ -172,50 +171,38 @@ fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
 }
 
 /// Whether setup would run an OAuth handshake, and which.
-fn handshake_plan(ctx: &Ctx, changes: &[Change]) -> (bool, String) {
+fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     let auth = ctx.connector_auth();
     if auth != ConnectorAuth::OAuth {
-        return (
+        return Ok((
             false,
             format!(
                 "none: the connector signs in with {}, no OAuth handshake",
                 auth.label()
             ),
-        );
+        ));
     }
     let consumer_changes = changes
         .iter()
         .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
     if key_source(ctx) == KeySource::Align {
         let preflight = ctx.answers().keys.preflight.unwrap_or(true);
-        return match (consumer_changes, preflight) {
+        return Ok(match (consumer_changes, preflight) {
             (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),
             (true, false) => (false, "none by align-link: Jira Align runs the handshake with its key (steps 17-20, guided)".into()),
             (false, _) => (false, "none by align-link: Jira Align holds the token (steps 17-20 are guided)".into()),
-        };
+        });
     }
-    let token_done = ctx.state.step_status(20) == StepStatus::Done
-        && ctx.state.token.is_some()
-        && ctx.store.exists(crate::state::ACCESS_TOKEN_FILE);
-    if token_done && !consumer_changes {
-        let account = ctx
-            .state
-            .token
-            .as_ref()
-            .and_then(|t| t.account.clone())
-            .unwrap_or_else(|| "(unknown)".into());
-        return (
-            false,
-            format!("none: the stored token (acting as {account}) is kept"),
-        );
+    // As setup's step 17 decides: a stored token Jira accepts is kept.
+    if !consumer_changes {
+        if let Some(account) = crate::steps::handshake::stored_token_accepted(ctx)? {
+            return Ok((
+                false,
+                format!("none: the stored token (acting as {account}) is kept"),
+            ));
+        }
     }
-    let approval = match ctx.answers().oauth.approval {
-        Some(mode) => mode,
-        None if !ctx.interactive() => Approval::ServiceAccount,
-        None if ctx.config.no_browser => Approval::Manual,
-        None => Approval::Browser,
-    };
-    let how = match approval {
+    let how = match crate::steps::handshake::approval_mode(ctx) {
         Approval::ServiceAccount => format!(
             "approved by align-link as the service account {}",
             ctx.answers()
@@ -229,8 +216,8 @@ fn handshake_plan(ctx: &Ctx, changes: &[Change]) -> (bool, String) {
             "approved by the service account, who types the verification code".into()
         }
     };
-    (
+    Ok((
         true,
         format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}"),
-    )
+    ))
 }

@@ -66,6 +66,10 @@ pub fn run(config: RunConfig) -> Result<i32> {
         KeySource::Align => Some(align_key(&mut ctx, old_fingerprint.as_deref())?),
     };
     let removal = old_consumer_removal(&mut ctx)?;
+    if ctx.interactive() && !confirm_in_terminal(&mut ctx, removal.as_ref(), old_fingerprint.as_deref())? {
+        outln!("Nothing was renewed: the key, the token and Jira are as they were.");
+        return Ok(0);
+    }
     // The writes: the new key, then the old token, then the old consumer in Jira.
     match align_key {
         None => new_key_pair(&mut ctx, &consumer_key)?,
@@ -86,7 +90,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
         KeySource::Align => &[13, 14, 15],
     };
     let steps: Vec<&Step> = numbers.iter().filter_map(|n| by_number(*n)).collect();
-    runner::run(&mut ctx, &steps, false)?;
+    runner::run(&mut ctx, &steps)?;
     let new_fingerprint = ctx
         .state
         .consumer
@@ -130,6 +134,28 @@ fn old_consumer_removal(ctx: &mut Ctx) -> Result<Option<Change>> {
         err
     })?;
     Ok(Some(change))
+}
+
+/// In a terminal, as `unlink` does: what renew drops, shown and confirmed once,
+/// default No. (A scripted run, `--yes` or no terminal, goes ahead.)
+fn confirm_in_terminal(
+    ctx: &mut Ctx,
+    removal: Option<&Change>,
+    old_fingerprint: Option<&str>,
+) -> Result<bool> {
+    ui::info("renew would:");
+    if let Some(change) = removal {
+        ui::info(&format!(
+            "  {}: Jira then drops every token issued to it, Jira Align's too until it is authorized again",
+            change.description
+        ));
+    }
+    ui::info("  drop the stored access token");
+    ui::info(&format!(
+        "  replace the key pair ({}) with a new one, then set it on the link and authorize again (steps 13-20)",
+        old_fingerprint.unwrap_or("no public key recorded")
+    ));
+    ctx.prompter().confirm("Renew?", false)
 }
 
 /// A fresh pair of the old size: the old public half forgotten and the new

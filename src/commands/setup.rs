@@ -1,4 +1,4 @@
-//! `align-link setup`: steps 1 to 24 in order, passing over those already done.
+//! `align-link setup`: steps 1 to 24 in order, each converging its part.
 
 use super::{finish, open_context};
 use crate::config::RunConfig;
@@ -9,7 +9,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
     let mut ctx = open_context(config)?;
     let all: Vec<_> = STEPS.iter().collect();
     keys::start_early(&mut ctx);
-    let mut result = runner::run(&mut ctx, &all, true);
+    let mut result = runner::run(&mut ctx, &all);
     // A pair made for this run and not used yet (the run stopped early) is kept
     // for the next run rather than thrown away.
     if let Err(err) = keys::settle_key(&mut ctx) {

@@ -15,5 +15,5 @@ pub fn run(config: RunConfig, number: u8) -> Result<i32> {
     super::profiles::check_known(&config)?;
     let mut ctx = open_context(config)?;
     ctx.single_step = true;
-    finish(runner::run(&mut ctx, &[step], false))
+    finish(runner::run(&mut ctx, &[step]))
 }

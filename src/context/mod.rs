@@ -2,8 +2,8 @@
 //! the answers file, the saved state, the prompter and the one HTTP client.
 //! Inputs come from the answers file first, then the saved state, then a question.
 
-pub mod ahead;
 pub mod inputs;
+pub mod run;
 pub mod service;
 
 use std::collections::HashMap;
@@ -43,12 +43,15 @@ pub struct Ctx {
     resolved: HashMap<&'static str, String>,
     /// `align-link step N`: the operator asked for this one step.
     pub single_step: bool,
+    /// The step the runner is running now (its record is the one a guided
+    /// confirmation compares with).
+    pub current_step: u8,
     /// What was read from Jira in this run; refreshed only after a write.
     pub observed: crate::model::Observation,
     /// The key pair being made on its own thread (`steps::keys::start_early`).
     pub pending_key: Option<crate::keys::PendingKey>,
-    /// Work started by a step for a later one in this run.
-    pub ahead: ahead::Ahead,
+    /// What the executor converges in this run, and what it applied.
+    pub run: run::RunRecord,
 }
 
 impl Ctx {
@@ -72,9 +75,10 @@ impl Ctx {
             admin_auth: None,
             resolved: HashMap::new(),
             single_step: false,
+            current_step: 0,
             observed: Default::default(),
             pending_key: None,
-            ahead: Default::default(),
+            run: Default::default(),
         })
     }
 

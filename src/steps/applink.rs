@@ -2,14 +2,11 @@
 //! onto the model of the Jira side (`jira_side`). The link is found by URL before
 //! anything is created, so a rerun never makes a second link.
 
-use super::ahead::set_consumer_ahead;
-use super::consent;
+use super::converge;
 use super::jira_side::{self, remember};
 use super::Outcome;
 use crate::context::{needs_step, Ctx};
 use crate::error::{AppError, Result};
-use crate::model::apply::Applied;
-use crate::model::observe::joined;
 use crate::model::{ChangeKind, ObservedLink};
 use crate::ui;
 
@@ -36,7 +33,13 @@ pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
 
 pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
-    if let Some(link) = jira_side::link(ctx)? {
+    converge::ensure_applied(ctx)?;
+    let created = match ctx.run.applied(&[ChangeKind::CreateLink]) {
+        Some((_, outcome)) => Some(outcome?),
+        None => None,
+    };
+    let link = existing_link(ctx)?;
+    if created.is_none() {
         ui::ok(&format!(
             "the link to {align} exists: \"{}\" (id {}); nothing to create",
             link.link.name,
@@ -45,37 +48,11 @@ pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
         remember(ctx, &link)?;
         return Ok(Outcome::Done(format!("link {} exists", link.id())));
     }
-    let changes = jira_side::changes(ctx)?;
-    let Some(change) = changes.iter().find(|c| c.kind == ChangeKind::CreateLink) else {
-        return Err(
-            AppError::failed("no link to Jira Align, yet nothing to create")
-                .hint("Rerun step 8 to look for the link again."),
-        );
-    };
-    consent::authorize(ctx, change)?;
-    let Applied::LinkCreated { link_id } = jira_side::apply_write(ctx, change)? else {
-        unreachable!("a CreateLink change creates a link");
-    };
     let asked = ctx.application_name()?;
     ui::ok(&format!(
-        "created the application link \"{asked}\" to {align} (id {link_id})"
+        "created the application link \"{asked}\" to {align} (id {})",
+        link.id()
     ));
-    // The read-back, with step 13's consumer beside it when step 13 follows in
-    // this run: one round trip for both instead of two in a row.
-    let admin = ctx.jira_admin()?;
-    let (read, consumer) = std::thread::scope(|s| {
-        let read = s.spawn(|| admin.get_link(&link_id));
-        let consumer = set_consumer_ahead(ctx);
-        (joined(read), consumer)
-    });
-    ctx.ahead.consumer_set = consumer;
-    jira_side::take_created_link(ctx, read)?;
-    let link = observed_or(ctx, || {
-        AppError::failed(format!(
-            "Jira said it created link {link_id}, but cannot find it"
-        ))
-        .hint("Rerun step 9; it looks the link up by URL before creating one.")
-    })?;
     ui::ok(&format!(
         "read back: \"{}\" pointing at {}",
         link.link.name, link.link.rpc_url
@@ -98,28 +75,30 @@ pub fn no_response_warning(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
-    let link = existing_link(ctx)?;
+    let before = existing_link(ctx)?;
     let name = ctx.application_name()?;
-    let changes = jira_side::changes(ctx)?;
-    let Some(change) = changes.iter().find(|c| c.kind == ChangeKind::RenameLink) else {
-        ui::ok(&format!("the link is named \"{name}\""));
-        remember(ctx, &link)?;
-        return Ok(Outcome::Done(format!("named \"{name}\"")));
+    converge::ensure_applied(ctx)?;
+    let renamed = match ctx.run.applied(&[ChangeKind::RenameLink]) {
+        Some((change, outcome)) => Some((change, outcome?)),
+        None => None,
     };
-    consent::apply_change(ctx, change)?;
-    let renamed = observed_or(ctx, || link_gone(link.id()))?;
-    if renamed.link.name != name {
+    let link = observed_or(ctx, || link_gone(before.id()))?;
+    if link.link.name != name {
         return Err(AppError::failed(format!(
             "Jira kept the name \"{}\" instead of \"{name}\"",
-            renamed.link.name
+            link.link.name
         ))
         .hint("Another application link may use that name already (Jira then appends \" - 2\"): choose another align.application_name."));
     }
+    remember(ctx, &link)?;
+    let Some((change, _)) = renamed else {
+        ui::ok(&format!("the link is named \"{name}\""));
+        return Ok(Outcome::Done(format!("named \"{name}\"")));
+    };
+    let old_name = change.old.and_then(|old| old.name).unwrap_or_default();
     ui::ok(&format!(
-        "renamed the link from \"{}\" to \"{name}\"",
-        link.link.name
+        "renamed the link from \"{old_name}\" to \"{name}\""
     ));
-    remember(ctx, &renamed)?;
     Ok(Outcome::Done(format!("renamed to \"{name}\"")))
 }
 

@@ -2,7 +2,7 @@
 //! shows each field with its value (and offers to copy them), chooses the consumer
 //! key for OAuth, and records the Connector ID that Support asks for.
 
-use super::guided::{confirm, show_with_copy};
+use super::guided::{confirm, confirmed_unchanged, show_with_copy};
 use super::keys::choose_consumer_key;
 use super::Outcome;
 use crate::context::{inputs, Ctx};
@@ -60,12 +60,15 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
         connector_id: previous_id,
     });
     ctx.save()?;
+    if let Some(done) = confirmed_unchanged(ctx, &fields) {
+        return Ok(done);
+    }
     show_with_copy(ctx, instructions, &fields, &COPYABLE)?;
     ui::info(
         "If the connector's Service Light is gray rather than green, Jira Align Support must switch the service on first: quote the connector type (Jira Connector) and its Connector ID, the number shown on the form.",
     );
     record_connector_id(ctx)?;
-    confirm(ctx)
+    confirm(ctx, &fields)
 }
 
 /// Fields worth the clipboard: typed text, not choices from a list.

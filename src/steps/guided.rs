@@ -1,19 +1,66 @@
 //! The Jira Align screens: no API reaches them, so align-link says where to click
 //! and what to type, with the values, and asks the operator to confirm.
 
+use std::collections::BTreeMap;
+
 use super::Outcome;
 use crate::context::Ctx;
 use crate::error::Result;
+use crate::state::StepStatus;
 use crate::ui;
 
 /// Shows the instructions and values; a person confirms, a scripted run leaves the
-/// step waiting for the operator (listed at the end of the run).
+/// step waiting for the operator (listed at the end of the run). Confirmed
+/// before with the same values, it is done without asking again.
 pub fn guide(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Result<Outcome> {
+    if let Some(done) = confirmed_unchanged(ctx, values) {
+        return Ok(done);
+    }
     ui::info(instructions);
     if !values.is_empty() {
         ui::fields(values);
     }
-    confirm(ctx)
+    confirm(ctx, values)
+}
+
+/// The values as a step's record keeps them.
+fn as_shown(values: &[(&str, String)]) -> BTreeMap<String, String> {
+    values
+        .iter()
+        .map(|(label, value)| (label.to_string(), value.clone()))
+        .collect()
+}
+
+/// In `setup`: the operator confirmed this step earlier and every value it
+/// shows is as it was then, so there is nothing to do again. (`step N` asks
+/// again whatever the record says.)
+pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outcome> {
+    if ctx.single_step {
+        return None;
+    }
+    let record = ctx.state.steps.get(&ctx.current_step.to_string())?;
+    if record.status != StepStatus::Done || !changed_values(&record.shown, values).is_empty() {
+        return None;
+    }
+    ui::ok("confirmed earlier in Jira Align, with the values it shows now");
+    Some(Outcome::Confirmed(
+        record
+            .detail
+            .clone()
+            .unwrap_or_else(|| "confirmed by the operator".into()),
+        as_shown(values),
+    ))
+}
+
+/// "label: before -> now" for each value that differs from what was confirmed.
+fn changed_values(before: &BTreeMap<String, String>, values: &[(&str, String)]) -> Vec<String> {
+    values
+        .iter()
+        .filter_map(|(label, now)| {
+            let then = before.get(*label)?;
+            (then != now).then(|| format!("{label}: {then} -> {now}"))
+        })
+        .collect()
 }
 
 /// Shows the instructions and values and, in a terminal, offers to copy those
@@ -53,13 +100,33 @@ pub fn show_with_copy(
     }
 }
 
-/// A person confirms the guided work; a scripted run leaves it to the operator.
-pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
+/// A person confirms the guided work (`values` as shown); a scripted run leaves
+/// it to the operator. A value that changed since an earlier confirmation is named.
+pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
+    let record = ctx.state.steps.get(&ctx.current_step.to_string());
+    let changed = record
+        .filter(|record| record.status == StepStatus::Done)
+        .map(|record| changed_values(&record.shown, values))
+        .unwrap_or_default();
+    if !changed.is_empty() {
+        ui::warn(&format!(
+            "changed since this step was confirmed, so Jira Align must change too: {}",
+            changed.join("; ")
+        ));
+    }
     if !ctx.interactive() {
-        return Ok(Outcome::NeedsOperator("to do in Jira Align by hand".into()));
+        let why = if changed.is_empty() {
+            "to do in Jira Align by hand".to_string()
+        } else {
+            format!("to change in Jira Align: {}", changed.join("; "))
+        };
+        return Ok(Outcome::NeedsOperator(why));
     }
     if ctx.prompter().confirm("Done in Jira Align?", false)? {
-        Ok(Outcome::Done("confirmed by the operator".into()))
+        Ok(Outcome::Confirmed(
+            "confirmed by the operator".into(),
+            as_shown(values),
+        ))
     } else {
         Ok(Outcome::NeedsOperator("not confirmed yet".into()))
     }
@@ -69,8 +136,12 @@ pub fn confirm(ctx: &mut Ctx) -> Result<Outcome> {
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
     match ctx.align_api()? {
-        // Step 7's reads go beside this check when step 7 follows unattended.
-        Some(api) => match super::jira_access::observe_early(ctx)
+        // The run's first observation may have read it already.
+        Some(api) => match ctx
+            .run
+            .first_pass
+            .as_mut()
+            .and_then(|pass| pass.align.take())
             .unwrap_or_else(|| api.current_user())
             .inspect(|_| ctx.observed.align_checked = true)?
         {

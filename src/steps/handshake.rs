@@ -3,14 +3,16 @@
 //! file chooses the approval, shows each leg and records it as its step. The legs
 //! cannot be split across runs (request tokens last 10 minutes and the callback
 //! listener lives in this process), so any of these steps runs the whole handshake;
-//! within a run, step 13 may have started leg 1 already (`LegOneAhead`).
+//! the executor may have sent leg 1 beside the consumer's read-back (`converge`).
+//! In `setup`, a stored token that Jira still accepts is kept: the handshake
+//! runs when there is none, or Jira refuses it; `step 17` always runs it.
 
 use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
 use super::verify::{known_project, myself_with_project};
 use super::{guided::guide, keys::key_source, oauth_only, Outcome};
 use crate::callback::CallbackListener;
-use crate::context::ahead::StartedApproval;
+use crate::context::run::StartedApproval;
 use crate::context::{inputs, Ctx};
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
@@ -31,8 +33,46 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
     if key_source(ctx) == KeySource::Align {
         return guided_align(ctx, 17);
     }
+    if !ctx.single_step && ctx.run.leg_one.is_none() {
+        if let Some(account) = stored_token_accepted(ctx)? {
+            ui::ok(&format!(
+                "the stored access token works: Jira answers as {account}; no new handshake"
+            ));
+            return Ok(Outcome::DoneThrough(format!("token acts as {account}"), 20));
+        }
+    }
     run_handshake(ctx)?;
     Ok(Outcome::DoneThrough("request token obtained".into(), 20))
+}
+
+/// Whom the stored token acts as, when Jira accepts it with the consumer key
+/// and key pair this profile holds; None when there is no token, or Jira
+/// refuses it (revoked, expired, its consumer replaced), said as a warning.
+pub fn stored_token_accepted(ctx: &mut Ctx) -> Result<Option<String>> {
+    if ctx.state.token.is_none() || ctx.store.read_secret(ACCESS_TOKEN_FILE)?.is_none() {
+        return Ok(None);
+    }
+    match signed_myself(ctx) {
+        Ok(account) => Ok(Some(account)),
+        Err(err) if refused_credential(&err) => {
+            ui::warn(&format!(
+                "Jira refuses the stored access token ({}): a new handshake replaces it",
+                err.message.lines().next().unwrap_or_default()
+            ));
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Jira answered a signed call with an OAuth problem or a plain 401: the
+/// credential is refused (as opposed to Jira being unreachable).
+pub fn refused_credential(err: &AppError) -> bool {
+    match err.find::<ClientError>() {
+        Some(ClientError::OAuth(_)) => true,
+        Some(other) => other.http_status() == Some(401),
+        None => false,
+    }
 }
 
 /// Step 18, which happens inside the handshake.
@@ -94,21 +134,29 @@ fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
     guide(ctx, text, &[])
 }
 
-fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
+pub(super) fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
     ProblemContext {
         consumer_key_sent: Some(consumer_key.to_string()),
         ..ctx.service_problem_context()
     }
 }
 
-/// How the service account's "Allow" happens in this run.
-fn approval_mode(ctx: &Ctx) -> Approval {
+/// How the service account's "Allow" happens in this run: as the answers say;
+/// else by align-link as the service account when nobody is there to approve;
+/// else by a typed code with `--no-browser`; else as the service account when
+/// its password is given; else in a browser (or by a typed code without one).
+/// `plan` says the same.
+pub fn approval_mode(ctx: &Ctx) -> Approval {
     if let Some(mode) = ctx.answers().oauth.approval {
         return mode;
     }
     if !ctx.interactive() {
         Approval::ServiceAccount
-    } else if !ctx.config.no_browser && browser::available() {
+    } else if ctx.config.no_browser {
+        Approval::Manual
+    } else if ctx.known(&inputs::SERVICE_PASSWORD).is_some() {
+        Approval::ServiceAccount
+    } else if browser::available() {
         Approval::Browser
     } else {
         Approval::Manual
@@ -186,7 +234,7 @@ fn handshake_legs(
     let base = ctx.jira_url()?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
-    let ahead = ctx.ahead.approval.take().filter(|ahead| {
+    let ahead = ctx.run.leg_one.take().filter(|ahead| {
         shown.is_some() && mode == Approval::ServiceAccount && ahead.consumer_key == consumer_key
     });
     let fresh = match (&ahead, mode) {
@@ -244,7 +292,7 @@ enum Fresh {
 
 /// The service account's scripted approval, with a callback listener of its own,
 /// in the session step 7's sign-in opened when there is one for this account.
-fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
+pub(super) fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
     let (username, password) = service_credentials(ctx)?;
     let session = ctx
         .observed
@@ -260,65 +308,6 @@ fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
         password,
         listener: CallbackListener::bind()?,
     })
-}
-
-/// Step 17's first leg, ready to start beside step 13's read-back. Everything
-/// it needs is owned, so it runs on a thread of its own.
-pub struct LegOneAhead {
-    http: crate::http::Http,
-    base: url::Url,
-    signer: Signer,
-    problem_context: ProblemContext,
-    approver: ServiceAccountApproval,
-}
-
-impl LegOneAhead {
-    /// Step 17's first leg for step 13 to start, when step 17 runs later in
-    /// this run with nobody to wait for in between, and the service account
-    /// approves align-link's own key. None otherwise, or when something it
-    /// needs is missing (step 17 then starts the leg itself and says why).
-    pub fn prepare(ctx: &mut Ctx) -> Option<LegOneAhead> {
-        let wanted = ctx.ahead.will_run_all(14, 17)
-            && !ctx.interactive()
-            && oauth_only(ctx).is_none()
-            && key_source(ctx) != KeySource::Align
-            && approval_mode(ctx) == Approval::ServiceAccount;
-        if !wanted {
-            return None;
-        }
-        let signer = ctx.signer().ok()?;
-        let consumer_key = signer.consumer_key().to_string();
-        Some(LegOneAhead {
-            http: ctx.http().clone(),
-            base: ctx.jira_url().ok()?,
-            problem_context: problem_context(ctx, &consumer_key),
-            approver: service_approver(ctx).ok()?,
-            signer,
-        })
-    }
-
-    /// The request token beside the login; kept, with its outcome, for step 17.
-    pub fn start(self) -> StartedApproval {
-        let LegOneAhead {
-            http,
-            base,
-            signer,
-            problem_context,
-            mut approver,
-        } = self;
-        let provider = Provider {
-            http: &http,
-            base: &base,
-            signer: &signer,
-            problem_context,
-        };
-        let leg_one = handshake::start(&provider, &mut approver);
-        StartedApproval {
-            approver,
-            leg_one,
-            consumer_key: signer.consumer_key().to_string(),
-        }
-    }
 }
 
 /// What each leg looks like on screen, and its step recorded.

@@ -5,21 +5,18 @@
 //! catching the two mismatches the guide warns about (key text, key material).
 
 use super::applink::existing_link;
-use super::consent;
-use super::handshake::LegOneAhead;
+use super::converge;
 use super::jira_side;
-use super::preflight::{self, prove_jira_side, report};
+use super::preflight::report;
 use super::{oauth_only, Outcome};
 use crate::context::{needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::keys;
-use crate::model::observe::{self, joined};
 use crate::model::{ChangeKind, ObservedConsumer, Ownership};
 use crate::ui;
 use crate::util::time::now_rfc3339;
 
 struct Wanted {
-    link_id: String,
     key: String,
     fingerprint: String,
 }
@@ -38,9 +35,8 @@ fn wanted(ctx: &mut Ctx) -> Result<Wanted> {
     let public = keys::parse_public_key(&pem).map_err(|err| {
         AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
     })?;
-    let link_id = existing_link(ctx)?.id().to_string();
+    existing_link(ctx)?;
     Ok(Wanted {
-        link_id,
         key,
         fingerprint: keys::fingerprint(&public),
     })
@@ -74,41 +70,18 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(skipped) = oauth_only(ctx) {
         return Ok(skipped);
     }
-    // Sent at step 9, beside the link's read-back (said there); its failure,
-    // such as the key pair's save, is this step's to report as it was.
-    let set_ahead = ctx.ahead.consumer_set.take().transpose()?.is_some();
     let wanted = wanted(ctx)?;
-    let proof = if set_ahead {
-        None
+    converge::ensure_applied(ctx)?;
+    let kinds = [ChangeKind::SetConsumer, ChangeKind::ReplaceConsumer];
+    if let Some((_, outcome)) = ctx.run.applied(&kinds) {
+        outcome?;
     } else {
-        let changes = jira_side::changes(ctx)?;
-        let Some(change) = changes.iter().find(|c| {
-            matches!(
-                c.kind,
-                ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer
-            )
-        }) else {
-            ui::ok(&format!(
-                "the link already trusts consumer {} with key {}",
-                wanted.key, wanted.fingerprint
-            ));
-            return Ok(Outcome::Done("already set".into()));
-        };
-        if change.kind == ChangeKind::ReplaceConsumer {
-            ui::info(&format!("to change: {}", change.description));
-        }
-        // Checks and consent come before the preflight, whose temporary key is a write.
-        consent::authorize(ctx, change)?;
-        let proof = if preflight::wanted(ctx) {
-            let name = ctx.application_name()?;
-            Some(prove_jira_side(ctx, &wanted.link_id, &wanted.key, &name)?)
-        } else {
-            None
-        };
-        jira_side::apply_write(ctx, change)?;
-        proof
-    };
-    read_back_consumer(ctx, &wanted.link_id)?;
+        ui::ok(&format!(
+            "the link already trusts consumer {} with key {}",
+            wanted.key, wanted.fingerprint
+        ));
+        return Ok(Outcome::Done("already set".into()));
+    }
     let held = held_consumer(ctx)?;
     if held.key != wanted.key {
         return Err(AppError::failed(format!(
@@ -123,7 +96,7 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         "consumer key {} set on the link (with the public key {})",
         wanted.key, wanted.fingerprint
     ));
-    if let Some(proof) = proof {
+    if let Some(proof) = ctx.run.preflight.take() {
         let jira = ctx.jira_url()?;
         report(&proof, &wanted.key, jira.as_str());
         return Ok(Outcome::Done(format!(
@@ -132,23 +105,6 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         )));
     }
     Ok(Outcome::Done(format!("consumer key {} set", wanted.key)))
-}
-
-/// The consumer read back after the write (steps 14 and 15 judge it), with step
-/// 17's first leg beside it when step 17 follows in this run unattended: the
-/// request token only needs the consumer to be on the link, which the write's
-/// answer already says. Should the read-back disagree, the run stops here and
-/// the unused request token lapses in Jira.
-fn read_back_consumer(ctx: &mut Ctx, link_id: &str) -> Result<()> {
-    let leg_one = LegOneAhead::prepare(ctx);
-    let admin = ctx.jira_admin()?;
-    let (read, started) = std::thread::scope(|s| {
-        let started = leg_one.map(|leg| s.spawn(move || leg.start()));
-        let read = observe::read_consumer(&admin, link_id);
-        (read, started.map(joined))
-    });
-    ctx.ahead.approval = started;
-    jira_side::take_consumer(ctx, read)
 }
 
 pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {

@@ -6,7 +6,6 @@
 use super::jira_side::{self, SideChecks, SideReads};
 use super::keys::key_source;
 use crate::align::AlignUser;
-use crate::context::ahead::EarlyPass;
 use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
@@ -100,15 +99,11 @@ pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<St
     Ok(proven)
 }
 
-/// The observation pass with the side checks this run still needs (made at
-/// step 1 already, or now); the server's facts failing is an error here.
+/// The observation pass with the side checks this run still needs (made at the
+/// start of the run already, or now); the server's facts failing is an error here.
 fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
-    let mut reads = match ctx.ahead.early_pass.take() {
-        Some(early) => SideReads {
-            service: early.service,
-            align: None,
-            server_failure: early.server_failure,
-        },
+    let mut reads = match ctx.run.first_pass.take() {
+        Some(first) => first,
         None => observe_reads(ctx, align_checked)?,
     };
     match reads.server_failure.take() {
@@ -140,21 +135,18 @@ fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
     jira_side::observe_pass(ctx, &SideChecks { service, align })
 }
 
-/// Step 7's observation pass made at step 1, with step 1's Jira Align check in
-/// it, when step 7 follows in this run with nobody to wait for in between: one
-/// round trip for both. Returns Jira Align's answer for step 1 and keeps the
-/// rest for step 7; None when the pass cannot be made now (step 7 makes it then,
-/// and reports what stood in the way).
-pub fn observe_early(ctx: &mut Ctx) -> Option<ClientResult<Option<AlignUser>>> {
-    if !ctx.ahead.will_run(7) || ctx.interactive() || ctx.observed.validated {
-        return None;
+/// The executor's first observation, before any step of an unattended run that
+/// checks Jira: everything the checks read (the server, the administrator's
+/// rights, the link, the service account, Jira Align's token), sent at once and
+/// kept as read for the steps that report it (Jira Align's answer for step 1,
+/// the rest for step 7). Nothing is read when a question would be needed first.
+pub fn observe_first(ctx: &mut Ctx) {
+    if ctx.interactive() || ctx.observed.validated || ctx.run.first_pass.is_some() {
+        return;
     }
-    let reads = observe_reads(ctx, false).ok()?;
-    ctx.ahead.early_pass = Some(EarlyPass {
-        service: reads.service,
-        server_failure: reads.server_failure,
-    });
-    reads.align
+    if let Ok(reads) = observe_reads(ctx, false) {
+        ctx.run.first_pass = Some(reads);
+    }
 }
 
 /// `reads`: the pass already made (step 7); None: make it now.

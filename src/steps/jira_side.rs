@@ -6,21 +6,22 @@
 use url::Url;
 
 use super::keys::key_source;
-use crate::align::{AlignApi, AlignAuth, AlignUser};
+use crate::align::{AlignApi, AlignAuth};
 use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::admin::AppLink;
 use crate::jira::admin::LinkStatus;
-use crate::jira::service::{check_service_account, ServiceSignIn};
+use crate::jira::service::check_service_account;
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
     self, observe, Action, Change, Desired, ObservedConsumer, ObservedLink, Ownership, ServerFacts,
     WantedConsumer, WantedLink,
 };
-use crate::state::{InstalledFacts, LinkFacts};
+use crate::state::{InstalledFacts, IntendedWrite, LinkFacts};
+use crate::util::time::now_rfc3339;
 
 /// The server's facts, read once per run.
 pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
@@ -41,14 +42,7 @@ pub struct SideChecks {
     pub align: Option<(Url, AlignAuth)>,
 }
 
-/// The answers to [`SideChecks`], for the caller to judge in its own order.
-pub struct SideReads {
-    pub service: Option<Result<ServiceSignIn>>,
-    pub align: Option<ClientResult<Option<AlignUser>>>,
-    /// The server's facts could not be read (the administrator's credentials,
-    /// say): the side answers are kept all the same, so that nothing is asked twice.
-    pub server_failure: Option<AppError>,
-}
+pub use crate::context::run::SideReads;
 
 /// The observation pass: whatever of the server's facts and the link this run
 /// has not read yet, and the side checks, all sent at once (each read is
@@ -96,6 +90,7 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
         None => None,
     };
     if let Some(Ok(found)) = link {
+        adopt_intended(ctx, found.as_ref())?;
         ctx.observed.link = Some(found);
     }
     Ok(SideReads {
@@ -112,6 +107,7 @@ pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
     }
     let align = ctx.align_url()?;
     let found = observe::find_link(&ctx.jira_admin()?, &align)?;
+    adopt_intended(ctx, found.as_ref())?;
     ctx.observed.link = Some(found.clone());
     Ok(found)
 }
@@ -192,17 +188,48 @@ pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
     ))
 }
 
-/// The change, its read-back into `ctx.observed`, and what the profile now owns.
-/// For a change already authorized (the preflight's temporary key and its undoing).
+/// The change, judged by its read-back into `ctx.observed`, and what the profile
+/// now owns. For a change already authorized (unlink's removals, renew's, the
+/// preflight's temporary key and its undoing).
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
-    let applied = apply_write(ctx, change)?;
+    let answer = apply_write(ctx, change);
     let admin = ctx.jira_admin()?;
+    let applied = match (&change.action, answer) {
+        // A removal is done when a read says the thing is gone, whatever the
+        // answer to the write said (a proxy's 404, a login page's 200).
+        (Action::DeleteConsumer { link_id }, answer) => {
+            let held = observe::read_consumer(&admin, link_id)?;
+            if let Some(held) = &held {
+                return Err(still_there(
+                    format!("the link's incoming consumer {}", held.key),
+                    answer.err(),
+                ));
+            }
+            take_consumer(ctx, Ok(None))?;
+            Applied::ConsumerDeleted {
+                link_id: link_id.clone(),
+            }
+        }
+        (Action::DeleteLink { link_id }, answer) => {
+            if let Some(link) = admin.get_link(link_id)? {
+                return Err(still_there(
+                    format!("the application link \"{}\" (id {})", link.name, link.id),
+                    answer.err(),
+                ));
+            }
+            ctx.observed.link = Some(None);
+            Applied::LinkDeleted {
+                link_id: link_id.clone(),
+            }
+        }
+        (_, answer) => answer?,
+    };
     match &applied {
         Applied::LinkCreated { link_id } => {
             let read = admin.get_link(link_id);
             take_created_link(ctx, read)?;
         }
-        Applied::ConsumerSet { link_id, .. } | Applied::ConsumerDeleted { link_id } => {
+        Applied::ConsumerSet { link_id, .. } => {
             let read = observe::read_consumer(&admin, link_id);
             take_consumer(ctx, read)?;
         }
@@ -215,14 +242,30 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
                 status: None,
             }));
         }
-        Applied::LinkDeleted { .. } => ctx.observed.link = Some(None),
+        Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. } => {
+            record_ownership(ctx, &applied)?
+        }
     }
     Ok(applied)
 }
 
-/// The write alone, recorded at once as this profile's (a read-back that fails
-/// later must not leave a write of ours unrecorded). The caller reads back what
-/// it touched: [`take_created_link`], [`take_consumer`].
+/// Jira still holds `what` after a removal it was sent.
+fn still_there(what: String, answer: Option<AppError>) -> AppError {
+    let answered = match &answer {
+        Some(err) => format!(" (its answer: {})", err.message.lines().next().unwrap_or("")),
+        None => " although it answered the removal as done".to_string(),
+    };
+    AppError::failed(format!(
+        "Jira still holds {what}{answered}: it was not removed"
+    ))
+    .hint("Nothing was recorded as removed. Something between align-link and Jira (a proxy, a login page) may have answered instead of Jira: rerun with -v to see the answers, then rerun the command.")
+}
+
+/// The write alone. What it is meant to leave in Jira is saved first (a run
+/// killed before its record knows the result as its own next time, see
+/// [`adopt_intended`]); a write Jira accepted is recorded at once as this
+/// profile's. A removal's record waits for its read-back ([`apply_unchecked`]).
+/// The caller reads back what it touched: [`take_created_link`], [`take_consumer`].
 pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let admin = ctx.jira_admin()?;
     // A consumer change for a link created earlier in the run goes on that link.
@@ -231,6 +274,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         .link
         .as_ref()
         .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
+    record_intent(ctx, change, observed_link_id.as_deref())?;
     let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
     if let Applied::LinkCreated { link_id } = &applied {
         // Until its read-back: the link as asked for. A link created a moment
@@ -251,8 +295,95 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             status: None,
         }));
     }
-    record_ownership(ctx, &applied)?;
+    if !matches!(
+        applied,
+        Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. }
+    ) {
+        record_ownership(ctx, &applied)?;
+    }
     Ok(applied)
+}
+
+/// Saves what `change` is about to leave in Jira, before it is sent.
+fn record_intent(ctx: &mut Ctx, change: &Change, link_id: Option<&str>) -> Result<()> {
+    let mut intended = IntendedWrite {
+        change: change.kind.as_str().to_string(),
+        link_id: link_id.map(str::to_string),
+        at: now_rfc3339(),
+        ..IntendedWrite::default()
+    };
+    match &change.action {
+        Action::CreateLink { name, url } => {
+            intended.link_id = None;
+            intended.link_url = Some(url.as_str().trim_end_matches('/').to_string());
+            intended.link_name = Some(name.clone());
+        }
+        Action::SetConsumer { consumer, .. } => {
+            intended.consumer_key = consumer.key.clone();
+            intended.fingerprint = consumer.fingerprint.clone();
+        }
+        Action::RestoreConsumer { link_id, previous } => {
+            intended.link_id = Some(link_id.clone());
+            intended.consumer_key = Some(previous.key.clone());
+            intended.fingerprint = previous.fingerprint.clone();
+        }
+        Action::RenameLink { link, name } => {
+            intended.link_id = Some(link.id.clone());
+            intended.link_name = Some(name.clone());
+        }
+        Action::DeleteConsumer { link_id } | Action::DeleteLink { link_id } => {
+            intended.link_id = Some(link_id.clone());
+        }
+    }
+    ctx.state.intended = Some(intended);
+    ctx.save()
+}
+
+/// A write recorded as intended by a run that did not live to record its result:
+/// what Jira holds now says whether it happened. A link or consumer found as it
+/// was meant to be is this profile's own; a removal found done is forgotten.
+/// Called once the link (with its consumer) is observed.
+pub fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()> {
+    let Some(intended) = ctx.state.intended.take() else {
+        return Ok(());
+    };
+    let ours_key = ctx.state.consumer.as_ref().map(|c| c.key.clone());
+    let installed = ctx
+        .state
+        .installed
+        .get_or_insert_with(InstalledFacts::default);
+    let same_url = |link: &ObservedLink| {
+        intended.link_url.as_deref().is_some_and(|url| {
+            link.link.rpc_url.trim_end_matches('/').eq_ignore_ascii_case(url)
+        })
+    };
+    let on_intended_link =
+        |link: &ObservedLink| intended.link_id.as_deref().is_none_or(|id| id == link.id());
+    match (intended.change.as_str(), found) {
+        ("create-link", Some(link)) if same_url(link) => {
+            installed.link_id = Some(link.id().to_string());
+        }
+        ("set-consumer", Some(link)) if on_intended_link(link) => {
+            let held = link.consumer.as_ref();
+            let as_meant = held.is_some_and(|held| {
+                Some(&held.key) == intended.consumer_key.as_ref()
+                    && held.fingerprint.is_some()
+                    && held.fingerprint == intended.fingerprint
+            });
+            if as_meant && intended.consumer_key == ours_key {
+                installed.consumer_key = intended.consumer_key.clone();
+                installed.fingerprint = intended.fingerprint.clone();
+            }
+        }
+        ("delete-consumer", Some(link)) if on_intended_link(link) && link.consumer.is_none() => {
+            installed.consumer_key = None;
+            installed.fingerprint = None;
+        }
+        // A removal not found done, a rename: nothing changes hands. (Unlink
+        // reads the links it recorded by id, so a half-done removal is found again.)
+        _ => {}
+    }
+    ctx.save()
 }
 
 /// The read-back of a link just created, into the observation; a failed read
@@ -283,8 +414,11 @@ pub fn take_consumer(ctx: &mut Ctx, read: Result<Option<ObservedConsumer>>) -> R
     Ok(())
 }
 
+/// What Jira accepted (or, for a removal, what the read-back confirmed), as this
+/// profile's; the intent is settled with it.
 fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {
     let ours = ctx.state.consumer.as_ref().map(|c| c.key.clone());
+    ctx.state.intended = None;
     let installed = ctx
         .state
         .installed

@@ -109,11 +109,13 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             return Ok(Outcome::Done(format!("{bits}-bit key pair being made")));
         }
     }
+    // `setup` keeps the pair it finds; only `step 5` offers a new one.
     let keep = existing
-        && ctx.prompter().confirm(
-            "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
-            true,
-        )?;
+        && (!ctx.single_step
+            || ctx.prompter().confirm(
+                "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
+                true,
+            )?);
     if !keep {
         let bits = wanted_bits(ctx);
         let started = Instant::now();
@@ -426,6 +428,7 @@ mod tests {
             None,
         )
         .unwrap();
+        ctx.single_step = true;
         assert!(key_pair(&mut ctx).is_err());
 
         // What the next run reads: step 5 to do again, from the key on disk, and

@@ -2,11 +2,11 @@
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
 pub mod access;
-mod ahead;
 mod applink;
 mod approval;
 mod connector;
 pub mod consent;
+pub mod converge;
 mod guided;
 pub mod handshake;
 mod incoming;
@@ -77,6 +77,8 @@ pub enum Outcome {
     /// Done, and so are the following steps up to this number: they were legs of
     /// the same piece of work (the handshake, 17 to 20), each recorded as it completed.
     DoneThrough(String, u8),
+    /// Guided work the operator confirmed, with the values it showed.
+    Confirmed(String, std::collections::BTreeMap<String, String>),
     /// Guided work the operator has not confirmed yet.
     NeedsOperator(String),
     Skipped(String),

@@ -29,10 +29,7 @@ pub fn wanted(ctx: &Ctx) -> bool {
     key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true)
 }
 
-pub struct Proof {
-    pub account: String,
-    pub project: String,
-}
+pub use crate::context::run::Proof;
 
 /// Runs the preflight on `link_id` with `consumer_key`. On failure the link gets
 /// back the consumer it had (or none), so nothing half-done stays in Jira. The

@@ -1,6 +1,7 @@
-//! Runs steps over the saved state: records each outcome as it happens (so a kill
-//! loses nothing but, in a run that asks nobody, the outcome of a step that can be
-//! run again as it was) and collects what waits on the operator.
+//! The executor's loop over the guide's steps: each step converges its part
+//! (what it makes is observed, and made again when it is not there) and reports
+//! it; its outcome is saved at once, so a kill loses nothing. A guided step the
+//! operator confirmed is passed over while the values it showed are unchanged.
 
 use super::{Outcome, Step};
 use crate::context::Ctx;
@@ -11,82 +12,52 @@ use crate::ui;
 #[derive(Debug, Default)]
 pub struct Report {
     pub done: Vec<u8>,
-    pub skipped_as_done: Vec<u8>,
     pub waiting: Vec<(u8, String)>,
 }
 
-/// Runs `steps` in order. With `skip_done`, steps already done are passed over
-/// (setup); without, each runs again (`step N`). Stops at the first failure.
-pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
+/// Runs `steps` in order, stopping at the first failure.
+pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
+    ctx.run
+        .set_scope(steps.iter().map(|step| step.number).collect());
+    // Everything the checks read goes out at once, before the first step.
+    if ctx.run.converges(7) {
+        super::jira_access::observe_first(ctx);
+    }
     let mut report = Report::default();
     // Steps done moments ago as legs of an earlier step (the handshake).
     let mut legs_done_through = 0;
-    let will_skip = |ctx: &Ctx, step: &Step| {
-        skip_done
-            && matches!(
-                ctx.state.step_status(step.number),
-                StepStatus::Done | StepStatus::Skipped
-            )
-    };
-    // Outcomes kept in memory only, until the next save writes them with the rest.
-    let mut unsaved = false;
-    for (index, step) in steps.iter().enumerate() {
+    for step in steps {
         if step.number <= legs_done_through {
             continue;
         }
-        let status = ctx.state.step_status(step.number);
-        if will_skip(ctx, step) {
-            crate::outln!(
-                "Step {:>2} {}: already {}, skipping",
-                step.number,
-                step.title,
-                status.label()
-            );
-            report.skipped_as_done.push(step.number);
-            continue;
-        }
-        let upcoming = steps[index + 1..]
-            .iter()
-            .filter(|later| !will_skip(ctx, later))
-            .map(|later| later.number)
-            .collect();
-        ctx.ahead.set_upcoming(upcoming);
         ui::step_header(*step);
-        let sent_before = ctx.http().requests_sent();
+        ctx.current_step = step.number;
         let outcome = (step.run)(ctx);
-        // In a run that asks nobody, a step that sent nothing (a guided screen, a
-        // check of what this run already read) can be run again with the same
-        // result, so its outcome waits for the next save rather than costing a
-        // write of its own; the facts a step itself saved are on disk already.
-        // A person's confirmation is written at once.
-        let quiet = !ctx.interactive() && ctx.http().requests_sent() == sent_before;
-        let mut record = |ctx: &mut Ctx, status: StepStatus, detail: String| {
-            if quiet {
-                ctx.state.record(step.number, status, Some(detail));
-                unsaved = true;
-                Ok(())
-            } else {
-                unsaved = false;
-                ctx.record(step.number, status, Some(detail))
-            }
-        };
         match outcome {
             Ok(Outcome::Done(detail)) => {
-                record(ctx, StepStatus::Done, detail)?;
+                ctx.record(step.number, StepStatus::Done, Some(detail))?;
+                report.done.push(step.number);
+            }
+            Ok(Outcome::Confirmed(detail, shown)) => {
+                ctx.state.record(step.number, StepStatus::Done, Some(detail));
+                if let Some(record) = ctx.state.steps.get_mut(&step.number.to_string()) {
+                    record.shown = shown;
+                }
+                ctx.save()?;
                 report.done.push(step.number);
             }
             Ok(Outcome::DoneThrough(detail, last)) => {
-                record(ctx, StepStatus::Done, detail)?;
+                ctx.record(step.number, StepStatus::Done, Some(detail))?;
                 report.done.push(step.number);
                 legs_done_through = last;
             }
             Ok(Outcome::Skipped(reason)) => {
                 ui::info(&format!("skipped: {reason}"));
-                record(ctx, StepStatus::Skipped, reason)?;
+                ctx.record(step.number, StepStatus::Skipped, Some(reason))?;
             }
             Ok(Outcome::NeedsOperator(detail)) => {
                 ui::info("→ waiting for the operator");
-                record(ctx, StepStatus::NeedsOperator, detail.clone())?;
+                ctx.record(step.number, StepStatus::NeedsOperator, Some(detail.clone()))?;
                 report.waiting.push((step.number, detail));
             }
             Err(err) => {
@@ -96,12 +67,8 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step], skip_done: bool) -> Result<Report> {
             }
         }
     }
-    if unsaved {
-        ctx.save()?;
-    }
     Ok(report)
 }
-
 fn one_line(err: &AppError) -> String {
     err.message.lines().next().unwrap_or_default().to_string()
 }

@@ -114,11 +114,9 @@ fn setup_shows_each_leg_once_and_step_19_runs_the_whole_handshake() {
     for step in 17..=20 {
         assert_eq!(env.step_status(step), "done", "step {step}");
     }
-    // A rerun passes over the handshake.
+    // A rerun checks the stored token and keeps it: no handshake.
     let out = stdout(&env.setup());
-    assert!(
-        out.contains("Step 18 Request access from Jira: already done"),
-        "{out}"
-    );
+    assert!(out.contains("the stored access token works"), "{out}");
+    assert!(!out.contains("Step 18 ["), "{out}");
     assert_eq!(env.jira.access_tokens().len(), 2);
 }

@@ -4,7 +4,6 @@
 
 mod support;
 
-mod ahead;
 mod align_e2e;
 mod answers_errors;
 mod answers_example;

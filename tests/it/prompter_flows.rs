@@ -32,7 +32,7 @@ fn context(dir: &TempDir, script: &Scripted, sandbox: bool) -> Ctx {
 }
 
 fn run_step(ctx: &mut Ctx, number: u8) {
-    runner::run(ctx, &[by_number(number).unwrap()], false).unwrap();
+    runner::run(ctx, &[by_number(number).unwrap()]).unwrap();
 }
 
 /// Step 4 as an operator answers it: its questions in order, the copy menu, and

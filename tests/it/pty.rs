@@ -123,7 +123,9 @@ fn no_browser_takes_the_verifier_typed_at_the_prompt() {
 fn interactive_setup_with_a_browser_that_clicks_allow() {
     let env = Env::new();
     // Else setup asks who makes the key pair and how the connector signs in.
-    env.write_answers("source = \"generate\"\n[connector]\nauth = \"oauth\"\n");
+    env.write_answers(
+        "source = \"generate\"\n[connector]\nauth = \"oauth\"\n[oauth]\napproval = \"browser\"\n",
+    );
     let mut cmd = interactive(&env, &["setup"]);
     cmd.env("BROWSER", support::fake_browser());
     let mut session = spawn_with_options(cmd, options()).unwrap();

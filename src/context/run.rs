@@ -1,0 +1,85 @@
+//! What the executor knows about this run beyond the observation: which steps
+//! it converges, and what it applied to Jira's side for them. Steps report from
+//! here; none of them starts another step's work.
+
+use crate::align::AlignUser;
+use crate::error::{AppError, Result};
+use crate::http::Result as ClientResult;
+use crate::jira::service::ServiceSignIn;
+use crate::jira::handshake::{ServiceAccountApproval, Started};
+use crate::model::apply::Applied;
+use crate::model::{Change, ChangeKind};
+
+/// The answers to the observation pass's side checks, for the steps that report
+/// them to judge in their own order.
+pub struct SideReads {
+    pub service: Option<Result<ServiceSignIn>>,
+    pub align: Option<ClientResult<Option<AlignUser>>>,
+    /// The server's facts could not be read (the administrator's credentials,
+    /// say): the side answers are kept all the same, so that nothing is asked twice.
+    pub server_failure: Option<AppError>,
+}
+
+#[derive(Default)]
+pub struct RunRecord {
+    /// The first observation pass of an unattended run, as read (`observe_first`).
+    pub first_pass: Option<SideReads>,
+    /// The steps this command converges: all 24 for `setup`, one for `step N`.
+    scope: Vec<u8>,
+    /// The Jira side's changes applied in this run (None: not applied yet).
+    pub jira_side: Option<JiraSideApplied>,
+    /// The handshake's first leg, sent by the executor beside the consumer's
+    /// read-back when the plan holds an unattended handshake.
+    pub leg_one: Option<StartedApproval>,
+    /// What the preflight proved before Jira Align's key went on the link:
+    /// the account the temporary token acted as, and the project it read.
+    pub preflight: Option<Proof>,
+}
+
+/// What the preflight proved, in plain words.
+pub struct Proof {
+    pub account: String,
+    pub project: String,
+}
+
+/// Each planned change of the Jira side, with what applying it came to.
+#[derive(Default)]
+pub struct JiraSideApplied {
+    pub results: Vec<(Change, Result<Applied>)>,
+}
+
+impl JiraSideApplied {
+    /// The outcome of the change of `kind`, taken (each is reported once).
+    pub fn take(&mut self, kinds: &[ChangeKind]) -> Option<(Change, Result<Applied>)> {
+        let index = self
+            .results
+            .iter()
+            .position(|(change, _)| kinds.contains(&change.kind))?;
+        Some(self.results.remove(index))
+    }
+}
+
+/// The handshake's first leg, done or failed, with the approver that started it.
+pub struct StartedApproval {
+    pub approver: ServiceAccountApproval,
+    pub leg_one: Result<Started>,
+    /// The consumer key the request token was signed with.
+    pub consumer_key: String,
+}
+
+impl RunRecord {
+    /// What applying the Jira side's change of one of `kinds` came to in this
+    /// run; None when nothing of that kind was to change.
+    pub fn applied(&mut self, kinds: &[ChangeKind]) -> Option<(Change, Result<Applied>)> {
+        self.jira_side.as_mut()?.take(kinds)
+    }
+
+    pub fn set_scope(&mut self, steps: Vec<u8>) {
+        self.scope = steps;
+    }
+
+    /// Whether this command converges `step`.
+    pub fn converges(&self, step: u8) -> bool {
+        self.scope.contains(&step)
+    }
+}

@@ -1,0 +1,221 @@
+//! The executor's Jira side. The model's changes that this command converges
+//! (step 9 owns the link's creation, 11 its name, 13 its consumer) are checked
+//! and consented to before the first write, then applied in their dependency
+//! order with independent requests sent together:
+//!
+//! - the link is created; its read-back goes out beside the consumer's write,
+//!   which needs only the new link's id from the create's answer;
+//! - the consumer's read-back goes out beside the handshake's first leg when the
+//!   plan holds a handshake that nobody waits on (the service account approves
+//!   align-link's own key), since the request token needs only the consumer's
+//!   write to have been answered. Should the read-back disagree, the run stops
+//!   at step 13 and the unused request token lapses in Jira.
+//!
+//! Each write is recorded as intended before it is sent and judged by its
+//! read-back (`jira_side`). Steps 9, 11 and 13 report the outcomes kept in
+//! `ctx.run`; none of them applies anything itself.
+
+use super::handshake::{approval_mode, service_approver};
+use super::keys::{key_source, settle_key};
+use super::preflight::{self, prove_jira_side};
+use super::{consent, jira_side, oauth_only};
+use crate::context::run::{JiraSideApplied, StartedApproval};
+use crate::context::{needs_step, Ctx};
+use crate::domain::{Approval, KeySource};
+use crate::error::{AppError, Result};
+use crate::jira::handshake::{self, Provider};
+use crate::model::apply::Applied;
+use crate::model::observe::{self, joined};
+use crate::model::{Change, ChangeKind};
+use crate::ui;
+
+/// The guide's step that owns a change of this kind.
+pub fn owning_step(kind: ChangeKind) -> u8 {
+    match kind {
+        ChangeKind::CreateLink => 9,
+        ChangeKind::RenameLink => 11,
+        ChangeKind::SetConsumer | ChangeKind::ReplaceConsumer => 13,
+        ChangeKind::DeleteConsumer | ChangeKind::DeleteLink => 0,
+    }
+}
+
+/// Applies the Jira side's plan for this command, once per run. A failure of the
+/// link's creation (or of the checks before it) is returned to the step that
+/// asked; a refusal or failure of a later change is kept for its own step.
+pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
+    if ctx.run.jira_side.is_some() {
+        return Ok(());
+    }
+    if ctx.run.converges(13) {
+        // The consumer's public key: the pair made on its own thread, if any.
+        settle_key(ctx)?;
+    }
+    let planned: Vec<Change> = jira_side::changes(ctx)?
+        .into_iter()
+        .filter(|change| ctx.run.converges(owning_step(change.kind)))
+        .collect();
+    if !planned.is_empty() {
+        super::jira_access::ensure_validated(ctx)?;
+    }
+    let mut applied = JiraSideApplied::default();
+    let mut consumer_change = None;
+    let mut rename = None;
+    let mut create = None;
+    for change in planned {
+        match change.kind {
+            ChangeKind::CreateLink => create = Some(change),
+            ChangeKind::RenameLink => rename = Some(change),
+            _ => consumer_change = Some(change),
+        }
+    }
+    // Consent for each change before the first write. A refusal is its own
+    // step's to report, and nothing of the plan is written: Jira stays as it was.
+    for change in [&rename, &consumer_change].into_iter().flatten() {
+        if let Err(refused) = consent::consent(ctx, change) {
+            applied.results.push((change.clone(), Err(refused)));
+        }
+    }
+    if !applied.results.is_empty() {
+        ctx.run.jira_side = Some(applied);
+        return Ok(());
+    }
+    if let Some(create) = create {
+        let created = jira_side::apply_write(ctx, &create)?;
+        let Applied::LinkCreated { link_id } = &created else {
+            unreachable!("a CreateLink change creates a link");
+        };
+        // The new link's read-back beside its consumer (a new link has none,
+        // so nothing there needs consent, and only Jira Align's key needs the
+        // preflight first).
+        let pipelined = consumer_change.take_if(|_| !preflight::wanted(ctx));
+        let admin = ctx.jira_admin()?;
+        let (read, consumer) = std::thread::scope(|s| {
+            let read = s.spawn(|| admin.get_link(link_id));
+            let consumer = pipelined.map(|change| {
+                let outcome = write_consumer(ctx, &change);
+                (change, outcome)
+            });
+            (joined(read), consumer)
+        });
+        if let Some(outcome) = consumer {
+            applied.results.push(outcome);
+        }
+        jira_side::take_created_link(ctx, read)?;
+        if ctx.observed.known_link().flatten().is_none() {
+            return Err(AppError::failed(format!(
+                "Jira said it created link {link_id}, but cannot find it"
+            ))
+            .hint("Rerun step 9; it looks the link up by URL before creating one."));
+        }
+        applied.results.push((create, Ok(created)));
+    }
+    if let Some(rename) = rename {
+        let outcome = jira_side::apply_unchecked(ctx, &rename);
+        applied.results.push((rename, outcome));
+    }
+    if let Some(change) = consumer_change {
+        let outcome = write_consumer(ctx, &change);
+        applied.results.push((change, outcome));
+    }
+    read_back_consumer(ctx, &applied)?;
+    ctx.run.jira_side = Some(applied);
+    Ok(())
+}
+
+/// The consumer's write (after the preflight, for Jira Align's key).
+fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    if change.kind == ChangeKind::ReplaceConsumer {
+        ui::info(&format!("to change: {}", change.description));
+    }
+    if preflight::wanted(ctx) {
+        ctx.run.preflight = Some(preflight(ctx)?);
+    }
+    jira_side::apply_write(ctx, change)
+}
+
+/// The preflight on the link, for Jira Align's key: what it proved.
+fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
+    let link_id = jira_side::link(ctx)?
+        .map(|link| link.id().to_string())
+        .ok_or_else(|| needs_step(9, "the application link"))?;
+    let key = ctx.consumer_key()?;
+    let name = ctx.application_name()?;
+    prove_jira_side(ctx, &link_id, &key, &name)
+}
+
+/// After a consumer write that Jira accepted: its read-back, with the handshake's
+/// first leg beside it when the plan holds an unattended handshake.
+fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
+    let link_id = applied.results.iter().find_map(|(_, outcome)| match outcome {
+        Ok(Applied::ConsumerSet { link_id, .. }) => Some(link_id.clone()),
+        _ => None,
+    });
+    let Some(link_id) = link_id else {
+        return Ok(());
+    };
+    let leg_one = LegOne::planned(ctx);
+    let admin = ctx.jira_admin()?;
+    let (read, started) = std::thread::scope(|s| {
+        let started = leg_one.map(|leg| s.spawn(move || leg.start()));
+        let read = observe::read_consumer(&admin, &link_id);
+        (read, started.map(joined))
+    });
+    ctx.run.leg_one = started;
+    jira_side::take_consumer(ctx, read)
+}
+
+/// The handshake's first leg, ready to go out on a thread of its own.
+struct LegOne {
+    http: crate::http::Http,
+    base: url::Url,
+    signer: crate::oauth::Signer,
+    problem_context: crate::oauth::ProblemContext,
+    approver: handshake::ServiceAccountApproval,
+}
+
+impl LegOne {
+    /// The first leg, when this command's plan runs the handshake after the
+    /// consumer it has just set (steps 17-20 converged, OAuth with
+    /// align-link's own key) and the service account approves it, so no person
+    /// stands between the two. None otherwise, or when something it needs is
+    /// missing (step 17 then starts the leg itself and says why).
+    fn planned(ctx: &mut Ctx) -> Option<LegOne> {
+        let planned = (17..=20).all(|step| ctx.run.converges(step))
+            && oauth_only(ctx).is_none()
+            && key_source(ctx) == KeySource::Generate
+            && approval_mode(ctx) == Approval::ServiceAccount;
+        if !planned {
+            return None;
+        }
+        let signer = ctx.signer().ok()?;
+        Some(LegOne {
+            http: ctx.http().clone(),
+            base: ctx.jira_url().ok()?,
+            problem_context: super::handshake::problem_context(ctx, signer.consumer_key()),
+            approver: service_approver(ctx).ok()?,
+            signer,
+        })
+    }
+
+    fn start(self) -> StartedApproval {
+        let LegOne {
+            http,
+            base,
+            signer,
+            problem_context,
+            mut approver,
+        } = self;
+        let provider = Provider {
+            http: &http,
+            base: &base,
+            signer: &signer,
+            problem_context,
+        };
+        let leg_one = handshake::start(&provider, &mut approver);
+        StartedApproval {
+            approver,
+            leg_one,
+            consumer_key: signer.consumer_key().to_string(),
+        }
+    }
+}
