@@ -31,6 +31,12 @@ pub struct RunRecord {
     /// The handshake's first leg, sent by the executor beside the consumer's
     /// read-back when the plan holds an unattended handshake.
     pub leg_one: Option<StartedApproval>,
+    /// The read-only checks before the first write passed in this run.
+    pub validated: bool,
+    /// Jira Align's site and API token were checked in this run (step 1 does).
+    pub align_checked: bool,
+    /// Changes the operator agreed to in this run (by description).
+    pub consented: Vec<String>,
     /// What the preflight proved before Jira Align's key went on the link:
     /// the account the temporary token acted as, and the project it read.
     pub preflight: Option<Proof>,
@@ -65,6 +71,7 @@ pub struct StartedApproval {
     pub leg_one: Result<Started>,
     /// The consumer key the request token was signed with.
     pub consumer_key: String,
+    pub sent: std::time::Instant,
 }
 
 impl RunRecord {

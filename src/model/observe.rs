@@ -82,10 +82,6 @@ pub struct Observation {
     /// None: the links were not read yet in this run. Some(None): Jira has no link
     /// to Jira Align's URL.
     pub link: Option<Option<ObservedLink>>,
-    /// The read-only checks before the first write passed in this run.
-    pub validated: bool,
-    /// Jira Align's site and API token were checked in this run (step 1 does).
-    pub align_checked: bool,
     /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
     /// this run (step 20); step 21 takes it from here instead of asking again.
     pub token_account: Option<String>,
@@ -99,8 +95,6 @@ pub struct Observation {
     /// The session the service account's sign-in opened (step 7), with the
     /// username it is for, for the scripted approval to carry on in; in memory only.
     pub service_session: Option<(String, crate::jira::handshake::Session)>,
-    /// Changes the operator agreed to in this run (by description).
-    pub consented: Vec<String>,
 }
 
 /// The test project as the connector's credential saw it (its reads answered,

@@ -27,7 +27,7 @@ pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
 pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     if !change.needs_consent()
         || replace_existing(ctx)
-        || ctx.observed.consented.contains(&change.description)
+        || ctx.run.consented.contains(&change.description)
     {
         return Ok(());
     }
@@ -35,7 +35,7 @@ pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     ui::info(&render::text(change));
     if ctx.interactive() {
         if ctx.prompter().confirm("Make this change in Jira?", false)? {
-            ctx.observed.consented.push(change.description.clone());
+            ctx.run.consented.push(change.description.clone());
             return Ok(());
         }
         return Err(AppError::failed(format!(

@@ -211,8 +211,10 @@ impl LegOne {
             signer: &signer,
             problem_context,
         };
+        let sent = std::time::Instant::now();
         let leg_one = handshake::start(&provider, &mut approver);
         StartedApproval {
+            sent,
             approver,
             leg_one,
             consumer_key: signer.consumer_key().to_string(),

@@ -143,7 +143,7 @@ pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
             .as_mut()
             .and_then(|pass| pass.align.take())
             .unwrap_or_else(|| api.current_user())
-            .inspect(|_| ctx.observed.align_checked = true)?
+            .inspect(|_| ctx.run.align_checked = true)?
         {
             Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),
             None => ui::ok(&format!(

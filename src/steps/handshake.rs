@@ -234,8 +234,13 @@ fn handshake_legs(
     let base = ctx.jira_url()?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
+    // A request token lives 10 minutes in Jira: one sent more than half of
+    // that ago (a person took their time at step 16) is left to lapse.
     let ahead = ctx.run.leg_one.take().filter(|ahead| {
-        shown.is_some() && mode == Approval::ServiceAccount && ahead.consumer_key == consumer_key
+        shown.is_some()
+            && mode == Approval::ServiceAccount
+            && ahead.consumer_key == consumer_key
+            && ahead.sent.elapsed() < std::time::Duration::from_secs(300)
     });
     let fresh = match (&ahead, mode) {
         (Some(_), _) => None,

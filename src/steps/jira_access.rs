@@ -27,7 +27,7 @@ pub const SKEW_LIMIT_SECS: i64 = 300;
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let url = ctx.jira_url()?;
     let auth_label = ctx.admin_auth()?.describe();
-    let reads = observe(ctx, ctx.observed.align_checked).map_err(unchanged)?;
+    let reads = observe(ctx, ctx.run.align_checked).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {
         return Err(unchanged(not_admin(facts.admin_user.as_deref())));
@@ -69,22 +69,22 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         checked_at: now_rfc3339(),
     });
     ctx.save()?;
-    if !ctx.observed.validated {
-        let align_checked = ctx.observed.align_checked;
+    if !ctx.run.validated {
+        let align_checked = ctx.run.align_checked;
         for proven in validate(ctx, align_checked, Some(reads)).map_err(unchanged)? {
             ui::ok(&proven);
         }
-        ctx.observed.validated = true;
+        ctx.run.validated = true;
     }
     Ok(Outcome::Done(format!("{signed_in}, an administrator")))
 }
 
 /// Runs the read-only checks once per run; every write to Jira waits for them.
 pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
-    if ctx.observed.validated {
+    if ctx.run.validated {
         return Ok(());
     }
-    let align_checked = ctx.observed.align_checked;
+    let align_checked = ctx.run.align_checked;
     for proven in checks_before_writes(ctx, align_checked).map_err(unchanged)? {
         ui::ok(&proven);
     }
@@ -95,7 +95,7 @@ pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
 /// own lines, or the first problem. `align_checked`: the caller checked Jira Align.
 pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
     let proven = validate(ctx, align_checked, None)?;
-    ctx.observed.validated = true;
+    ctx.run.validated = true;
     Ok(proven)
 }
 
@@ -113,7 +113,7 @@ fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
 }
 
 fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
-    if ctx.observed.validated {
+    if ctx.run.validated {
         return jira_side::observe_pass(ctx, &SideChecks::default());
     }
     let service = &ctx.answers().service_account;
@@ -141,7 +141,7 @@ fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
 /// kept as read for the steps that report it (Jira Align's answer for step 1,
 /// the rest for step 7). Nothing is read when a question would be needed first.
 pub fn observe_first(ctx: &mut Ctx) {
-    if ctx.interactive() || ctx.observed.validated || ctx.run.first_pass.is_some() {
+    if ctx.interactive() || ctx.run.validated || ctx.run.first_pass.is_some() {
         return;
     }
     if let Ok(reads) = observe_reads(ctx, false) {
@@ -289,7 +289,7 @@ fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
 fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result<Option<String>> {
     answer?;
     let align = ctx.align_url()?;
-    ctx.observed.align_checked = true;
+    ctx.run.align_checked = true;
     Ok(Some(format!(
         "Jira Align answers at {align} and accepts the API token"
     )))
