@@ -12,6 +12,7 @@ mod changed_inputs;
 mod cli_conventions;
 mod consent;
 mod doctor;
+mod fault_proxy;
 mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;
