@@ -13,6 +13,7 @@ mod cli_conventions;
 mod consent;
 mod doctor;
 mod fault_proxy;
+mod faults;
 mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;
