@@ -12,6 +12,7 @@ mod changed_inputs;
 mod cli_conventions;
 mod consent;
 mod doctor;
+mod drift;
 mod fault_proxy;
 mod faults;
 mod handshake_driver;
