@@ -131,16 +131,7 @@ fn a_key_replaced_on_the_link_fails_with_both_fingerprints() {
 fn a_deleted_link_fails_and_says_how_to_make_it_again() {
     let env = Env::new();
     env.setup();
-    let id = env.jira.links()[0].id.clone();
-    let response = reqwest::blocking::Client::new()
-        .delete(format!(
-            "{}/rest/applinks/1.0/applicationlink/{id}",
-            env.jira.url()
-        ))
-        .bearer_auth(&env.jira.demo().admin_token)
-        .send()
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
+    support::delete_link(&env, &env.jira.links()[0].id);
 
     let (output, json) = doctor_json(&env, &env.state_dir());
     assert_exit(&output, 1);

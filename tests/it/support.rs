@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod align;
+pub mod fault_proxy;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -42,12 +43,18 @@ impl Env {
 
     /// The standard answers for the stand-in, plus `extra` TOML appended at the end.
     pub fn write_answers(&self, extra: &str) {
+        self.write_answers_at(&self.jira.url(), extra);
+    }
+
+    /// As `write_answers`, with `jira_url` as `jira.url` (a proxy in front of the
+    /// stand-in, or another name for it).
+    pub fn write_answers_at(&self, jira_url: &str, extra: &str) {
         let demo = self.jira.demo();
         let text = format!(
             "[jira]\nurl = \"{}\"\nadmin_token = {{ env = \"TEST_JIRA_PAT\" }}\ntest_project = \"{}\"\n\n\
              [service_account]\nusername = \"{}\"\npassword = {{ env = \"TEST_SERVICE_PASSWORD\" }}\n\n\
              [align]\nurl = \"https://acme.jiraalign.com\"\n\n[keys]\nbits = 2048\n{extra}",
-            self.jira.url(),
+            jira_url,
             demo.test_project_key,
             demo.service_username,
         );
@@ -75,7 +82,21 @@ impl Env {
 
     /// As `cmd`, with another state directory: another profile on the same Jira.
     pub fn cmd_in(&self, state_dir: &Path, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("align-link").unwrap();
+        let binary = assert_cmd::cargo::cargo_bin("align-link");
+        let mut cmd = Command::from_std(self.command_of(&binary, state_dir, args));
+        cmd.timeout(std::time::Duration::from_secs(120));
+        cmd
+    }
+
+    /// As `cmd_in`, as a plain `std::process::Command` of this `binary` (a
+    /// release build, or a process to be killed), with no timeout of its own.
+    pub fn command_of(
+        &self,
+        binary: &Path,
+        state_dir: &Path,
+        args: &[&str],
+    ) -> std::process::Command {
+        let mut cmd = std::process::Command::new(binary);
         cmd.args(args);
         add_profile_args(&mut cmd, args.first().copied(), self, state_dir);
         // Wide: assertions look for whole sentences, which 80 columns would wrap.
@@ -85,8 +106,7 @@ impl Env {
             .env("TEST_SERVICE_PASSWORD", &self.jira.demo().service_password)
             .env_remove("BROWSER")
             .env_remove("DISPLAY")
-            .env_remove("WAYLAND_DISPLAY")
-            .timeout(std::time::Duration::from_secs(120));
+            .env_remove("WAYLAND_DISPLAY");
         cmd
     }
 
@@ -125,7 +145,12 @@ pub const WIDE: &str = "1000";
 
 /// `--answers` and `--state-dir` for the subcommands that take them (`steps`
 /// takes neither; `status` and `profiles` no answers file).
-fn add_profile_args(cmd: &mut Command, subcommand: Option<&str>, env: &Env, state_dir: &Path) {
+fn add_profile_args(
+    cmd: &mut std::process::Command,
+    subcommand: Option<&str>,
+    env: &Env,
+    state_dir: &Path,
+) {
     let (answers, state) = match subcommand {
         Some("steps" | "profiles" | "completions" | "man" | "sandbox") => (false, false),
         Some("status") => (false, true),
@@ -196,4 +221,66 @@ pub fn put_consumer(env: &Env, link_id: &str, key: &str, public_key_pem: &str) {
         "{}",
         response.text().unwrap()
     );
+}
+
+/// An administrator's call to Jira's REST API (bearer token), as another admin
+/// would make it behind align-link's back: the answer's status.
+fn admin_call(
+    env: &Env,
+    method: reqwest::Method,
+    path: &str,
+    json: Option<serde_json::Value>,
+) -> u16 {
+    let mut request = reqwest::blocking::Client::new()
+        .request(method, format!("{}{path}", env.jira.url()))
+        .bearer_auth(&env.jira.demo().admin_token)
+        .header("Accept", "application/json")
+        .timeout(std::time::Duration::from_secs(30));
+    if let Some(json) = json {
+        request = request.json(&json);
+    }
+    request.send().unwrap().status().as_u16()
+}
+
+/// Deletes the application link in Jira, as another admin (or a restore) might.
+pub fn delete_link(env: &Env, link_id: &str) {
+    let path = format!("/rest/applinks/1.0/applicationlink/{link_id}");
+    assert_eq!(admin_call(env, reqwest::Method::DELETE, &path, None), 200);
+}
+
+/// Renames the application link in Jira, as another admin might.
+pub fn rename_link(env: &Env, link_id: &str, name: &str) {
+    let path = format!("/rest/applinks/3.0/applicationlink/{link_id}");
+    let body = serde_json::json!({ "name": name });
+    assert_eq!(
+        admin_call(env, reqwest::Method::PUT, &path, Some(body)),
+        200
+    );
+}
+
+/// Removes the link's incoming consumer (and so every token issued to it) through
+/// Jira's admin page, the only way Jira offers, as another admin might.
+pub fn remove_consumer(env: &Env, link_id: &str) {
+    let response = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!(
+            "{}/plugins/servlet/applinks/auth/conf/oauth/add-consumer-manually/{link_id}",
+            env.jira.url()
+        ))
+        .bearer_auth(&env.jira.demo().admin_token)
+        .header("X-Atlassian-Token", "no-check")
+        .form(&[("oauth-incoming-enabled", "false")])
+        .timeout(std::time::Duration::from_secs(30))
+        .send()
+        .unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        302,
+        "the page redirects when done"
+    );
+    let links = env.jira.links();
+    let link = links.iter().find(|l| l.id == link_id).unwrap();
+    assert!(link.consumer.is_none(), "the consumer is gone");
 }
