@@ -112,6 +112,10 @@ pub struct InstalledFacts {
     /// The application link this profile created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_id: Option<String>,
+    /// The name this profile gave the link (created or renamed it with): what a
+    /// rerun names it back to when the answers name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_name: Option<String>,
     /// The consumer key this profile installed on the link, and its public key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_key: Option<String>,

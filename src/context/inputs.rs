@@ -93,11 +93,14 @@ pub static APPLICATION_NAME: Input = Input {
     given: |a| a.align.application_name.clone(),
     saved: none,
     // Asked every run: the name the link has now is only offered.
+    // The name this profile gave its link, else the one the link had when found.
     default: |s| {
+        let given = s.installed.as_ref().and_then(|i| i.link_name.clone());
+        let found = s.link.as_ref().map(|l| l.name.clone());
         Some(
-            s.link
-                .as_ref()
-                .map_or(DEFAULT_APPLICATION_NAME.to_string(), |l| l.name.clone()),
+            given
+                .or(found)
+                .unwrap_or_else(|| DEFAULT_APPLICATION_NAME.to_string()),
         )
     },
 };

@@ -295,6 +295,10 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             status: None,
         }));
     }
+    if let Action::CreateLink { name, .. } | Action::RenameLink { name, .. } = &change.action {
+        let installed = ctx.state.installed.get_or_insert_with(Default::default);
+        installed.link_name = Some(name.clone());
+    }
     if !matches!(
         applied,
         Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. }
@@ -362,6 +366,7 @@ pub fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()>
     match (intended.change.as_str(), found) {
         ("create-link", Some(link)) if same_url(link) => {
             installed.link_id = Some(link.id().to_string());
+            installed.link_name = intended.link_name.clone();
         }
         ("set-consumer", Some(link)) if on_intended_link(link) => {
             let held = link.consumer.as_ref();
