@@ -91,18 +91,13 @@ pub static APPLICATION_NAME: Input = Input {
     secret: false,
     check: name,
     given: |a| a.align.application_name.clone(),
-    saved: none,
-    // Asked every run: the name the link has now is only offered.
-    // The name this profile gave its link, else the one the link had when found.
-    default: |s| {
+    // The name this profile gave its link, else the one the link had when
+    // found: taken, not asked again.
+    saved: |s| {
         let given = s.installed.as_ref().and_then(|i| i.link_name.clone());
-        let found = s.link.as_ref().map(|l| l.name.clone());
-        Some(
-            given
-                .or(found)
-                .unwrap_or_else(|| DEFAULT_APPLICATION_NAME.to_string()),
-        )
+        given.or_else(|| s.link.as_ref().map(|l| l.name.clone()))
     },
+    default: |_| Some(DEFAULT_APPLICATION_NAME.to_string()),
 };
 
 pub static CONNECTOR_NAME: Input = Input {

@@ -20,13 +20,18 @@ const ANSWERS: &str = "[jira]\nurl = \"https://jira.example.com\"\n\
 /// A context over a fresh state directory with `script` answering; `sandbox`
 /// as with `--sandbox` (no stand-ins are started: these steps make no request).
 fn context(dir: &TempDir, script: &Scripted, sandbox: bool) -> Ctx {
+    context_with(dir, script, sandbox, ANSWERS)
+}
+
+/// As `context`, with these answers.
+fn context_with(dir: &TempDir, script: &Scripted, sandbox: bool, answers: &str) -> Ctx {
     let raw = RawOptions {
         state_dir: Some(dir.path().join("state")),
         sandbox,
         ..RawOptions::default()
     };
     let config = RunConfig::build(raw, true, None).unwrap();
-    let answers = Answers::parse(ANSWERS, Path::new("answers.toml"), &|_| None).unwrap();
+    let answers = Answers::parse(answers, Path::new("answers.toml"), &|_| None).unwrap();
     let store = Store::open(&dir.path().join("state")).unwrap();
     Ctx::new(config, answers, store, Box::new(script.clone()), None).unwrap()
 }
@@ -69,6 +74,41 @@ fn step_4_asks_its_questions_in_order_and_records_the_answers() {
     assert_eq!(
         ctx.state.step_status(4),
         align_link::state::StepStatus::Done
+    );
+}
+
+#[test]
+fn a_confirmed_step_4_is_passed_over_until_a_value_it_showed_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = Scripted::new(step_4_script());
+    let mut ctx = context(&dir, &script, false);
+    run_step(&mut ctx, 4);
+    drop(ctx);
+
+    // setup again, nothing changed: done as confirmed, and nothing is asked.
+    let quiet = Scripted::new(Vec::new());
+    let mut ctx = context(&dir, &quiet, false);
+    run_step(&mut ctx, 4);
+    assert!(quiet.asked().is_empty(), "{:?}", quiet.asked());
+    assert_eq!(
+        ctx.state.step_status(4),
+        align_link::state::StepStatus::Done
+    );
+    drop(ctx);
+
+    // The Jira URL corrected in the answers: step 4 shows the form again (the
+    // Jira Align side must change too) and asks for the confirmation again.
+    let corrected = ANSWERS.replace("https://jira.example.com", "https://jira.example.com:8443");
+    let again = Scripted::new(vec![
+        Reply::choose("Copy a value", ""),
+        Reply::confirm("Done in Jira Align?", false),
+    ]);
+    let mut ctx = context_with(&dir, &again, false, &corrected);
+    run_step(&mut ctx, 4);
+    assert!(again.remaining().is_empty(), "{:?}", again.remaining());
+    assert_eq!(
+        ctx.state.step_status(4),
+        align_link::state::StepStatus::NeedsOperator
     );
 }
 

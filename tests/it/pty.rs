@@ -235,10 +235,7 @@ fn a_terminal_asks_before_replacing_another_profiles_consumer_and_defaults_to_no
     for (answer, replaced) in [("\r", false), ("y\r", true)] {
         let mut session =
             spawn_with_options(interactive_in(&env, &second, &["step", "13"]), options()).unwrap();
-        session
-            .exp_string("Application link name in Jira [")
-            .unwrap();
-        session.send_line("").unwrap();
+        // The link's name is taken from what the profile saw, not asked again.
         session.exp_string("DESTRUCTIVE, needs consent").unwrap();
         session
             .exp_string("Make this change in Jira? [y/N]")
@@ -254,4 +251,47 @@ fn a_terminal_asks_before_replacing_another_profiles_consumer_and_defaults_to_no
             assert_eq!(consumer_key(), first_key, "No is the default");
         }
     }
+}
+
+#[test]
+fn renew_in_a_terminal_shows_what_it_drops_asks_default_no_then_approves_as_the_service_account() {
+    let env = Env::new();
+    env.setup();
+    let key_file = env.state_dir().join("private-key.pem");
+    let token_file = env.state_dir().join("access-token.toml");
+    let key_before = std::fs::read(&key_file).unwrap();
+    let token_before = std::fs::read(&token_file).unwrap();
+    let consumer_before = env.jira.links()[0].consumer.clone().unwrap();
+
+    // Enter takes the default, No: nothing is dropped, here or in Jira.
+    let mut session = spawn_with_options(interactive(&env, &["renew"]), options()).unwrap();
+    session.exp_string("renew would:").unwrap();
+    session
+        .exp_string("remove the link's incoming consumer")
+        .unwrap();
+    session.exp_string("drop the stored access token").unwrap();
+    session.exp_string("Renew? [y/N]").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("Nothing was renewed").unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(std::fs::read(&key_file).unwrap(), key_before);
+    assert_eq!(std::fs::read(&token_file).unwrap(), token_before);
+    assert_eq!(
+        env.jira.links()[0].consumer.clone().unwrap().public_key_der,
+        consumer_before.public_key_der
+    );
+
+    // Yes: the service account's password is in the answers, so the approval
+    // is align-link's own, as in setup: no browser and no code to type.
+    let mut session = spawn_with_options(interactive(&env, &["renew"]), options()).unwrap();
+    session.exp_string("Renew? [y/N]").unwrap();
+    session.send_line("y").unwrap();
+    session
+        .exp_string("approving as the service account")
+        .unwrap();
+    session.exp_string("Renewed: consumer key").unwrap();
+    session.exp_eof().unwrap();
+    assert_ne!(std::fs::read(&key_file).unwrap(), key_before);
+    assert_eq!(env.state()["token"]["approval"].as_str(), Some("service-account"));
+    support::assert_success(&env.run(&["doctor"]));
 }
