@@ -140,12 +140,22 @@ impl Ctx {
 
     /// [`Ctx::value`] with a question worded for this moment.
     pub fn value_asked_as(&mut self, input: &Input, prompt: &str) -> Result<String> {
+        let default = (input.default)(&self.state);
+        self.value_or_ask(input, prompt, default)
+    }
+
+    /// [`Ctx::value`] offering `default` (which the caller worked out) when it asks.
+    pub fn value_offering(&mut self, input: &Input, default: String) -> Result<String> {
+        self.value_or_ask(input, input.prompt, Some(default))
+    }
+
+    fn value_or_ask(&mut self, input: &Input, prompt: &str, default: Option<String>) -> Result<String> {
         if let Some(value) = self.known(input) {
             return Ok(value);
         }
         let check = |value: &str| (input.check)(value).map(|_| ());
         let mut question = Question::new(input.key, prompt).validate(&check);
-        if let Some(default) = (input.default)(&self.state) {
+        if let Some(default) = default {
             question = question.default(default);
         }
         if input.secret {
@@ -174,10 +184,6 @@ impl Ctx {
 
     pub fn align_url(&mut self) -> Result<Url> {
         self.url_value(&inputs::ALIGN_URL)
-    }
-
-    pub fn application_name(&mut self) -> Result<String> {
-        self.value(&inputs::APPLICATION_NAME)
     }
 
     /// Never asks: the name given, chosen or saved, else the default.

@@ -37,7 +37,7 @@ impl AdminAuth {
 // Names and URLs are shown and stored: escaped and cut as they are read.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AppLink {
-    #[serde(deserialize_with = "text::deserialize_name")]
+    #[serde(deserialize_with = "deserialize_link_id")]
     pub id: String,
     #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
@@ -197,11 +197,10 @@ impl JiraAdmin {
 
     /// Finds the link whose rpcUrl is `url`, ignoring case of scheme/host and a trailing slash.
     pub fn find_link(&self, url: &Url) -> Result<Option<AppLink>> {
-        let wanted = comparable_url(url.as_str());
         Ok(self
             .list_links()?
             .into_iter()
-            .find(|link| comparable_url(&link.rpc_url) == wanted))
+            .find(|link| same_link_url(&link.rpc_url, url)))
     }
 
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
@@ -250,17 +249,11 @@ impl JiraAdmin {
         created
             .resources_created
             .first()
-            .and_then(|r| {
-                r.href
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .map(str::to_string)
-            })
-            .filter(|id| !id.is_empty())
+            .and_then(|r| r.href.trim_end_matches('/').rsplit('/').next())
+            .and_then(link_id)
             .ok_or_else(|| {
                 ClientError::answer(
-                    "Jira created the link but did not say its id",
+                    "Jira created the link but did not say its id as Jira's ids look (letters, digits and dashes)",
                     "Rerun step 8: it finds the link by URL.",
                 )
             })
@@ -405,6 +398,31 @@ impl JiraAdmin {
         expect_success(response, "setting the link's incoming authentication", None)?;
         Ok(())
     }
+}
+
+/// A link's rpcUrl points at `url` (case of scheme and host, and a trailing
+/// slash, aside).
+pub fn same_link_url(rpc_url: &str, url: &Url) -> bool {
+    comparable_url(rpc_url) == comparable_url(url.as_str())
+}
+
+/// Jira's application link ids are UUIDs: an id of any other shape (control
+/// characters, a path, an escape sequence) is neither sent, shown nor stored.
+fn link_id(text: &str) -> Option<String> {
+    let plain = !text.is_empty()
+        && text.len() <= 64
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plain.then(|| text.to_string())
+}
+
+fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+    let raw: String = Deserialize::deserialize(d)?;
+    link_id(&raw).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "the application link id {} is not shaped like Jira's ids",
+            text::clean(&raw, 80)
+        ))
+    })
 }
 
 fn comparable_url(url: &str) -> String {

@@ -82,6 +82,8 @@ pub struct Observation {
     /// None: the links were not read yet in this run. Some(None): Jira has no link
     /// to Jira Align's URL.
     pub link: Option<Option<ObservedLink>>,
+    /// The names of Jira's other application links, read with the link.
+    pub other_link_names: Vec<String>,
     /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
     /// this run (step 20); step 21 takes it from here instead of asking again.
     pub token_account: Option<String>,
@@ -229,10 +231,25 @@ pub fn server_facts(
 
 /// The link whose URL is `align_url` (from the list), with its consumer.
 pub fn find_link(admin: &JiraAdmin, align_url: &Url) -> Result<Option<ObservedLink>> {
-    admin
-        .find_link(align_url)?
+    Ok(find_link_among(admin, align_url)?.0)
+}
+
+/// [`find_link`], with the names every other link has (a new link's name must
+/// not take one of them).
+pub fn find_link_among(
+    admin: &JiraAdmin,
+    align_url: &Url,
+) -> Result<(Option<ObservedLink>, Vec<String>)> {
+    let links = admin.list_links()?;
+    let (ours, others): (Vec<AppLink>, Vec<AppLink>) = links
+        .into_iter()
+        .partition(|link| crate::jira::admin::same_link_url(&link.rpc_url, align_url));
+    let found = ours
+        .into_iter()
+        .next()
         .map(|link| with_consumer(admin, link))
-        .transpose()
+        .transpose()?;
+    Ok((found, others.into_iter().map(|link| link.name).collect()))
 }
 
 /// The link with this id, read again after a write, with its consumer: both

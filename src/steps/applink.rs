@@ -48,7 +48,7 @@ pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
         remember(ctx, &link)?;
         return Ok(Outcome::Done(format!("link {} exists", link.id())));
     }
-    let asked = ctx.application_name()?;
+    let asked = jira_side::link_name(ctx)?;
     ui::ok(&format!(
         "created the application link \"{asked}\" to {align} (id {})",
         link.id()
@@ -76,7 +76,7 @@ pub fn no_response_warning(ctx: &mut Ctx) -> Result<Outcome> {
 
 pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
     let before = existing_link(ctx)?;
-    let name = ctx.application_name()?;
+    let name = jira_side::link_name(ctx)?;
     converge::ensure_applied(ctx)?;
     let renamed = match ctx.run.applied(&[ChangeKind::RenameLink]) {
         Some((change, outcome)) => Some((change, outcome?)),

@@ -26,7 +26,7 @@ use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
 use crate::model::apply::Applied;
 use crate::model::observe::{self, joined};
-use crate::model::{Change, ChangeKind};
+use crate::model::{Action, Change, ChangeKind};
 use crate::ui;
 
 /// The guide's step that owns a change of this kind.
@@ -45,10 +45,6 @@ pub fn owning_step(kind: ChangeKind) -> u8 {
 pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
     if ctx.run.jira_side.is_some() {
         return Ok(());
-    }
-    if ctx.run.converges(13) {
-        // The consumer's public key: the pair made on its own thread, if any.
-        settle_key(ctx)?;
     }
     let planned: Vec<Change> = jira_side::changes(ctx)?
         .into_iter()
@@ -123,14 +119,24 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
 }
 
 /// The consumer's write (after the preflight, for Jira Align's key).
+/// A key pair still being made on its own thread (a new pair, so the consumer
+/// changes whatever it holds) is waited for here, at its first use, and the
+/// change takes its public half.
 fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     if change.kind == ChangeKind::ReplaceConsumer {
         ui::info(&format!("to change: {}", change.description));
     }
+    settle_key(ctx)?;
+    let mut change = change.clone();
+    if let (Action::SetConsumer { consumer, .. }, Some(settled)) =
+        (&mut change.action, jira_side::wanted_consumer(ctx))
+    {
+        *consumer = settled;
+    }
     if preflight::wanted(ctx) {
         ctx.run.preflight = Some(preflight(ctx)?);
     }
-    jira_side::apply_write(ctx, change)
+    jira_side::apply_write(ctx, &change)
 }
 
 /// The preflight on the link, for Jira Align's key: what it proved.
@@ -139,7 +145,7 @@ fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
         .map(|link| link.id().to_string())
         .ok_or_else(|| needs_step(9, "the application link"))?;
     let key = ctx.consumer_key()?;
-    let name = ctx.application_name()?;
+    let name = jira_side::link_name(ctx)?;
     prove_jira_side(ctx, &link_id, &key, &name)
 }
 

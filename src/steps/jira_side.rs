@@ -7,7 +7,7 @@ use url::Url;
 
 use super::keys::key_source;
 use crate::align::{AlignApi, AlignAuth};
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx, DEFAULT_APPLICATION_NAME};
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
@@ -63,7 +63,7 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     // account's project; Jira Align's check goes to its own host.
     let (server, link, service, align) = std::thread::scope(|s| {
         let rights = want_server.then(|| s.spawn(|| admin.is_administrator()));
-        let link = want_link.then(|| s.spawn(|| observe::find_link(admin, &align_url)));
+        let link = want_link.then(|| s.spawn(|| observe::find_link_among(admin, &align_url)));
         let service = side.service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
@@ -89,9 +89,10 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
         Some(Err(err)) => Some(err),
         None => None,
     };
-    if let Some(Ok(found)) = link {
+    if let Some(Ok((found, others))) = link {
         adopt_intended(ctx, found.as_ref())?;
         ctx.observed.link = Some(found);
+        ctx.observed.other_link_names = others;
     }
     Ok(SideReads {
         service,
@@ -106,9 +107,10 @@ pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
         return Ok(known.cloned());
     }
     let align = ctx.align_url()?;
-    let found = observe::find_link(&ctx.jira_admin()?, &align)?;
+    let (found, others) = observe::find_link_among(&ctx.jira_admin()?, &align)?;
     adopt_intended(ctx, found.as_ref())?;
     ctx.observed.link = Some(found.clone());
+    ctx.observed.other_link_names = others;
     Ok(found)
 }
 
@@ -169,9 +171,53 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     })
 }
 
+/// The name the link should have: the answers', else the one this profile gave
+/// its link or found it with (not asked again); on a first run, "Jira Align"
+/// unless another link has that name, then "Jira Align (HOST)" (offered as the
+/// default in a terminal).
+pub fn link_name(ctx: &mut Ctx) -> Result<String> {
+    if let Some(name) = ctx.known(&inputs::APPLICATION_NAME) {
+        return Ok(name);
+    }
+    link(ctx)?;
+    let taken = |name: &str| {
+        ctx.observed
+            .other_link_names
+            .iter()
+            .any(|other| other.eq_ignore_ascii_case(name))
+    };
+    let mut default = DEFAULT_APPLICATION_NAME.to_string();
+    if taken(&default) {
+        let host = ctx.align_url()?.host_str().unwrap_or_default().to_string();
+        default = format!("{DEFAULT_APPLICATION_NAME} ({host})");
+    }
+    ctx.value_offering(&inputs::APPLICATION_NAME, default)
+}
+
+/// Before the first write: the link's name is not another link's (Jira would
+/// name a new link "NAME - 2", and refuse a rename).
+pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
+    let name = link_name(ctx)?;
+    let taken = ctx
+        .observed
+        .other_link_names
+        .iter()
+        .any(|other| other.eq_ignore_ascii_case(&name));
+    if !taken {
+        return Ok(());
+    }
+    let host = ctx.align_url()?.host_str().unwrap_or_default().to_string();
+    Err(AppError::usage(format!(
+        "align.application_name: another application link in Jira is already called \"{name}\""
+    ))
+    .hint(format!(
+        "Jira link names are unique: give this link another name, for example application_name = \"{name} ({host})\" under [align] in the answers file."
+    )))
+}
+
 pub fn desired(ctx: &mut Ctx) -> Result<Desired> {
     Ok(Desired::Present(WantedLink {
-        name: ctx.application_name()?,
+        name: link_name(ctx)?,
         align_url: ctx.align_url()?,
         consumer: wanted_consumer(ctx),
     }))

@@ -151,6 +151,10 @@ fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
         align.connector_id = None;
     }
     ctx.state.link = None;
+    // The new site's link is a new link: its name is not the old one's.
+    if let Some(installed) = ctx.state.installed.as_mut() {
+        installed.link_name = None;
+    }
     if let Some(consumer) = ctx.state.consumer.as_mut() {
         consumer.installed_at = None;
         if consumer.key_source == Some(KeySource::Align) {

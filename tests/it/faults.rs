@@ -182,3 +182,33 @@ fn setup_recovers_from_a_500_once_on_the_approval() {
 fn setup_recovers_from_a_500_once_on_the_access_token() {
     setup_with_a_write_answered_500_once("POST", "/plugins/servlet/oauth/access-token");
 }
+
+/// Issue 18: a create answered with an id holding a terminal escape (a proxy or
+/// a broken Jira in front of the real one): the id reaches neither the terminal
+/// nor `state.toml`, nothing is claimed created, and a rerun links as usual.
+#[test]
+fn an_escape_in_a_created_links_id_reaches_neither_the_terminal_nor_the_state() {
+    let env = ProxiedEnv::new();
+    let hostile = r#"{"status-code":201,"resources-created":[{"href":"http://jira/rest/applinks/3.0/applicationlink/\u001b]0;pwned\u0007abc"}]}"#;
+    env.proxy.add(Fault::on(
+        "PUT",
+        "/rest/applinks/3.0/applicationlink",
+        Answer::json(201, hostile),
+    ));
+    let output = env.run(&["setup", "--yes"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    for (what, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        assert!(!bytes.contains(&0x1b), "an escape reached {what}");
+    }
+    assert!(
+        stderr(&output).contains("did not say its id as Jira's ids look"),
+        "{}",
+        stderr(&output)
+    );
+    let state = std::fs::read(env.state_dir().join("state.toml")).unwrap();
+    assert!(!state.contains(&0x1b), "an escape reached state.toml");
+    assert!(!String::from_utf8_lossy(&state).contains("pwned"));
+    env.proxy.clear();
+    assert_success(&env.run(&["setup", "--yes"]));
+    assert_eq!(env.jira.links().len(), 1);
+}

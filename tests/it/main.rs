@@ -18,6 +18,7 @@ mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;
 mod kill_rerun;
+mod link_names;
 mod link_status;
 mod model;
 mod oauth_problems;
