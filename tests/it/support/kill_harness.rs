@@ -1,7 +1,8 @@
 //! SIGKILLs align-link at random moments of `setup`, `renew` and `unlink` against
 //! a slow Jira stand-in, and checks that a plain rerun of the same command
 //! recovers: it exits 0, doctor passes after setup and renew (with one link in
-//! Jira), and no link is left after unlink. Shared by `tests/it/kill_recovery.rs`
+//! Jira), and no link is left after unlink; a plain unlink closes the series.
+//! Shared by `tests/it/kill_recovery.rs`
 //! (a few kills) and `examples/bench_kills.rs` (hundreds).
 
 use std::collections::BTreeMap;
@@ -46,7 +47,8 @@ pub struct Counts {
 #[derive(Debug, Clone)]
 pub struct Failure {
     pub command: &'static str,
-    pub kill_at: Duration,
+    /// `None`: the unkilled unlink that closes the series.
+    pub kill_at: Option<Duration>,
     /// The kill before it in the series, whose rerun had passed its checks: a
     /// profile may carry what a kill did into the next command.
     pub before: Option<(&'static str, Duration)>,
@@ -269,13 +271,30 @@ pub fn run_kills(options: &KillOptions) -> KillReport {
             Err(what) => {
                 report.failures.push(Failure {
                     command,
-                    kill_at,
+                    kill_at: Some(kill_at),
                     before: before.take(),
                     what,
                 });
                 bench = Bench::fresh(options);
                 set_up = false;
             }
+        }
+    }
+    if set_up {
+        // Issue 14: after a kill at any moment and a plain rerun, `unlink`
+        // removes everything, so what a kill left is found before the series ends.
+        let unlink = bench.run(&["unlink", "--yes"]);
+        let checked = match unlink.ok() {
+            true => bench.check_after("unlink"),
+            false => Err(format!("it failed: {}", unlink.summary())),
+        };
+        if let Err(what) = checked {
+            report.failures.push(Failure {
+                command: "unlink",
+                kill_at: None,
+                before,
+                what,
+            });
         }
     }
     report
@@ -302,7 +321,7 @@ impl fmt::Display for KillReport {
         }
         writeln!(
             f,
-            "  total : {kills} kills, {recovered} recovered, {} failed",
+            "  total : {kills} kills, {recovered} recovered, {} failure(s):",
             self.failures.len()
         )?;
         for failure in &self.failures {
@@ -310,11 +329,13 @@ impl fmt::Display for KillReport {
                 Some((command, at)) => format!("{command} at {} ms", at.as_millis()),
                 None => "none".into(),
             };
+            let run = match failure.kill_at {
+                Some(at) => format!("a kill of {} at {} ms", failure.command, at.as_millis()),
+                None => format!("the series, an unkilled {}", failure.command),
+            };
             writeln!(
                 f,
-                "  FAILED after a kill of {} at {} ms (the kill before: {before}): {}",
-                failure.command,
-                failure.kill_at.as_millis(),
+                "  FAILED after {run} (the kill before: {before}): {}",
                 failure.what
             )?;
         }
