@@ -4,7 +4,7 @@
 use crate::support;
 
 use std::fs;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use support::Env;
@@ -16,15 +16,8 @@ fn killed_runs_leave_whole_state_and_a_rerun_finishes() {
     let mut keys_seen = std::collections::BTreeSet::new();
     // Kill ever later, so the kills land in different steps and writes.
     for delay_ms in [30u64, 80, 150, 250, 400, 600, 900] {
-        let mut child = Command::new(&binary)
-            .args(["setup", "--yes"])
-            .arg("--answers")
-            .arg(env.answers_path())
-            .arg("--state-dir")
-            .arg(env.state_dir())
-            .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
-            .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
-            .env_remove("BROWSER")
+        let mut child = env
+            .command_of(&binary, &env.state_dir(), &["setup", "--yes"])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -17,6 +17,7 @@ mod faults;
 mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;
+mod kill_recovery;
 mod kill_rerun;
 mod link_names;
 mod link_status;

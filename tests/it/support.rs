@@ -5,6 +5,7 @@
 
 pub mod align;
 pub mod fault_proxy;
+pub mod kill_harness;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
