@@ -66,7 +66,9 @@ pub fn run(config: RunConfig) -> Result<i32> {
         KeySource::Align => Some(align_key(&mut ctx, old_fingerprint.as_deref())?),
     };
     let removal = old_consumer_removal(&mut ctx)?;
-    if ctx.interactive() && !confirm_in_terminal(&mut ctx, removal.as_ref(), old_fingerprint.as_deref())? {
+    if ctx.interactive()
+        && !confirm_in_terminal(&mut ctx, removal.as_ref(), old_fingerprint.as_deref())?
+    {
         outln!("Nothing was renewed: the key, the token and Jira are as they were.");
         return Ok(0);
     }

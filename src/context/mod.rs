@@ -149,7 +149,12 @@ impl Ctx {
         self.value_or_ask(input, input.prompt, Some(default))
     }
 
-    fn value_or_ask(&mut self, input: &Input, prompt: &str, default: Option<String>) -> Result<String> {
+    fn value_or_ask(
+        &mut self,
+        input: &Input,
+        prompt: &str,
+        default: Option<String>,
+    ) -> Result<String> {
         if let Some(value) = self.known(input) {
             return Ok(value);
         }

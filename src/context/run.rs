@@ -5,8 +5,8 @@
 use crate::align::AlignUser;
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
-use crate::jira::service::ServiceSignIn;
 use crate::jira::handshake::{ServiceAccountApproval, Started};
+use crate::jira::service::ServiceSignIn;
 use crate::model::apply::Applied;
 use crate::model::{Change, ChangeKind};
 

@@ -415,7 +415,9 @@ fn link_id(text: &str) -> Option<String> {
     plain.then(|| text.to_string())
 }
 
-fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<String, D::Error> {
     let raw: String = Deserialize::deserialize(d)?;
     link_id(&raw).ok_or_else(|| {
         serde::de::Error::custom(format!(

@@ -52,6 +52,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
         .collect();
     if !planned.is_empty() {
         super::jira_access::ensure_validated(ctx)?;
+        jira_side::check_link_name_free(ctx)?;
     }
     let mut applied = JiraSideApplied::default();
     let mut consumer_change = None;
@@ -152,10 +153,13 @@ fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
 /// After a consumer write that Jira accepted: its read-back, with the handshake's
 /// first leg beside it when the plan holds an unattended handshake.
 fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
-    let link_id = applied.results.iter().find_map(|(_, outcome)| match outcome {
-        Ok(Applied::ConsumerSet { link_id, .. }) => Some(link_id.clone()),
-        _ => None,
-    });
+    let link_id = applied
+        .results
+        .iter()
+        .find_map(|(_, outcome)| match outcome {
+            Ok(Applied::ConsumerSet { link_id, .. }) => Some(link_id.clone()),
+            _ => None,
+        });
     let Some(link_id) = link_id else {
         return Ok(());
     };

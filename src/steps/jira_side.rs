@@ -298,7 +298,10 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
 /// Jira still holds `what` after a removal it was sent.
 fn still_there(what: String, answer: Option<AppError>) -> AppError {
     let answered = match &answer {
-        Some(err) => format!(" (its answer: {})", err.message.lines().next().unwrap_or("")),
+        Some(err) => format!(
+            " (its answer: {})",
+            err.message.lines().next().unwrap_or("")
+        ),
         None => " although it answered the removal as done".to_string(),
     };
     AppError::failed(format!(
@@ -404,7 +407,10 @@ pub fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()>
         .get_or_insert_with(InstalledFacts::default);
     let same_url = |link: &ObservedLink| {
         intended.link_url.as_deref().is_some_and(|url| {
-            link.link.rpc_url.trim_end_matches('/').eq_ignore_ascii_case(url)
+            link.link
+                .rpc_url
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case(url)
         })
     };
     let on_intended_link =

@@ -39,7 +39,8 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 report.done.push(step.number);
             }
             Ok(Outcome::Confirmed(detail, shown)) => {
-                ctx.state.record(step.number, StepStatus::Done, Some(detail));
+                ctx.state
+                    .record(step.number, StepStatus::Done, Some(detail));
                 if let Some(record) = ctx.state.steps.get_mut(&step.number.to_string()) {
                     record.shown = shown;
                 }

@@ -292,6 +292,9 @@ fn renew_in_a_terminal_shows_what_it_drops_asks_default_no_then_approves_as_the_
     session.exp_string("Renewed: consumer key").unwrap();
     session.exp_eof().unwrap();
     assert_ne!(std::fs::read(&key_file).unwrap(), key_before);
-    assert_eq!(env.state()["token"]["approval"].as_str(), Some("service-account"));
+    assert_eq!(
+        env.state()["token"]["approval"].as_str(),
+        Some("service-account")
+    );
     support::assert_success(&env.run(&["doctor"]));
 }
