@@ -4,10 +4,11 @@
 //! first write rather than halfway (the same checks guard every write).
 
 use super::jira_side::{self, SideChecks, SideReads};
+use super::handshake::approval_mode;
 use super::keys::key_source;
 use crate::align::AlignUser;
 use crate::context::Ctx;
-use crate::domain::KeySource;
+use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::service::ServiceSignIn;
@@ -268,7 +269,19 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
             "Jira refused the password of the service account {username}"
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
-        ServiceSignIn::NeedsAPerson(err) => Err(err),
+        // A CAPTCHA or single sign-on stands between the password and a login.
+        // With the approval in a browser (or by a typed code), a person signs
+        // in there: only this check is left undone.
+        ServiceSignIn::NeedsAPerson(err) if approval_mode(ctx) != Approval::ServiceAccount => {
+            ui::warn(&format!(
+                "not checked with the service account's password: {} The approval happens in the browser, where {username} signs in; step 24 checks the project with the token.",
+                err.message
+            ));
+            Ok(None)
+        }
+        ServiceSignIn::NeedsAPerson(err) => Err(err.hint(format!(
+            "Set oauth.approval = \"browser\" (approval = \"browser\" under [oauth] in the answers file), then rerun `align-link setup`: {username} then signs in and approves in a browser, and this check is left to the token at step 24. Jira was not changed."
+        ))),
     }
 }
 

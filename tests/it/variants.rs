@@ -349,3 +349,61 @@ fn the_problem_is_read_from_the_second_www_authenticate() {
     let problem = OAuthProblem::from_response(401, all.as_deref(), "").unwrap();
     assert_eq!(problem.problem, "token_rejected", "{all:?}");
 }
+
+/// Issue 18: with `oauth.approval = "browser"`, a CAPTCHA on the service
+/// account's password login is a warning at step 7 (only that check is left
+/// undone), and the run goes on to the approval, where a person signs in.
+#[test]
+fn a_captcha_with_browser_approval_and_the_password_given_gets_to_the_approval() {
+    let env = variant_env(JiraConfig {
+        captcha_after_failed_logins: Some(3),
+        ..JiraConfig::default()
+    });
+    env.write_answers("[oauth]\napproval = \"browser\"\n");
+    let demo = env.jira.demo();
+    let login = format!("{}/rest/auth/1/session", env.jira.url());
+    for _ in 0..3 {
+        reqwest::blocking::Client::new()
+            .post(&login)
+            .json(&serde_json::json!({"username": demo.service_username, "password": "typo"}))
+            .send()
+            .unwrap();
+    }
+    // The browser waits for its person: it signs in once the CAPTCHA is answered
+    // (the marker file), then clicks Allow.
+    let marker = env.dir.path().join("captcha-answered");
+    let browser = env.dir.path().join("browser.sh");
+    support::write_private(
+        &browser,
+        &format!(
+            "#!/bin/sh\nfor i in $(seq 300); do [ -e '{}' ] && exec '{}' \"$@\"; sleep 0.1; done\nexit 1\n",
+            marker.display(),
+            support::fake_browser().display()
+        ),
+    );
+    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("align-link");
+    let mut child = env
+        .command_of(&binary, &env.state_dir(), &["setup", "--yes"])
+        .env("BROWSER", &browser)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let request_token = "/plugins/servlet/oauth/request-token";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while env.jira.requests_to("POST", request_token) == 0 {
+        assert!(std::time::Instant::now() < deadline, "never reached the approval");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    env.jira.reset_failed_logins(&demo.service_username);
+    fs::write(&marker, "").unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_success(&output);
+    let err = stderr(&output);
+    assert!(
+        err.contains("not checked with the service account's password"),
+        "{err}"
+    );
+    assert_eq!(env.state()["token"]["approval"].as_str(), Some("browser"));
+}

@@ -235,6 +235,13 @@ impl JiraStandIn {
         self.state().access_tokens.clear();
     }
 
+    /// What an administrator's "Reset failed login count" in User management
+    /// (or a person answering the CAPTCHA) does: Seraph's count for `username`
+    /// back to zero, so its password logs in again.
+    pub fn reset_failed_logins(&self, username: &str) {
+        self.state().failed_logins.remove(username);
+    }
+
     /// The next request checked for OAuth (token servlets, signed REST calls) is
     /// answered with this problem, formatted as Jira formats problems. For testing
     /// a client's handling of problems this Jira does not produce on its own.
