@@ -5,6 +5,7 @@
 mod busy;
 pub mod error;
 mod message;
+mod proxy;
 mod transport;
 mod url_rules;
 
@@ -110,7 +111,12 @@ impl Http {
             .pool_idle_timeout(Duration::from_secs(4))
             .tcp_nodelay(true)
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // The environment's proxy, by our rule alone (`proxy::from_env`).
+            .no_proxy();
+        if let Some(proxy) = proxy::from_env() {
+            builder = builder.proxy(proxy);
+        }
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
                 .map_err(|err| {

@@ -407,3 +407,26 @@ fn a_captcha_with_browser_approval_and_the_password_given_gets_to_the_approval()
     );
     assert_eq!(env.state()["token"]["approval"].as_str(), Some("browser"));
 }
+
+/// Issue 18: proxy variables never carry a loopback Jira's traffic (the
+/// sandbox, a port-forward): the administrator's token and the service
+/// account's password would reach the proxy in clear.
+#[test]
+fn with_proxy_variables_set_no_connection_reaches_the_proxy_for_a_loopback_jira() {
+    let env = Env::new();
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    proxy.set_nonblocking(true).unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let mut cmd = env.cmd(&["setup", "--yes"]);
+    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+        cmd.env(name, &proxy_url);
+    }
+    let output = cmd.output().unwrap();
+    assert_success(&output);
+    let mut reached = 0;
+    while proxy.accept().is_ok() {
+        reached += 1;
+    }
+    assert_eq!(reached, 0, "connections reached the proxy");
+    assert_eq!(env.jira.links().len(), 1);
+}

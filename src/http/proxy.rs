@@ -1,0 +1,93 @@
+//! The proxy from the environment, by one rule: only `https://` requests to
+//! hosts other than this machine go through it (`HTTPS_PROXY`, else
+//! `ALL_PROXY`, either case, an http(s) proxy; `NO_PROXY` honoured). A loopback Jira (the sandbox,
+//! a port-forward) is reached directly, and so is every `http://` URL: the
+//! administrator's token and the service account's password would cross a proxy
+//! in clear there. `HTTP_PROXY` is not used, for the same reason.
+
+use url::Url;
+
+/// The environment's proxy for this rule; None when none is set (or it is not a URL).
+pub fn from_env() -> Option<reqwest::Proxy> {
+    let proxy = proxy_url(|name| std::env::var(name).ok())?;
+    let rule = reqwest::Proxy::custom(move |url| goes_through_proxy(url).then(|| proxy.clone()));
+    Some(rule.no_proxy(reqwest::NoProxy::from_env()))
+}
+
+/// The first proxy URL set of `HTTPS_PROXY` and `ALL_PROXY` (upper case first).
+fn proxy_url(var: impl Fn(&str) -> Option<String>) -> Option<Url> {
+    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        .iter()
+        .filter_map(|name| var(name))
+        .map(|value| value.trim().to_string())
+        .find(|value| !value.is_empty())
+        .and_then(|value| Url::parse(&value).ok())
+        .filter(|proxy| matches!(proxy.scheme(), "http" | "https"))
+}
+
+/// Whether a request to `url` may go through a proxy: encrypted, and not to
+/// this machine.
+fn goes_through_proxy(url: &Url) -> bool {
+    url.scheme() == "https" && !is_loopback(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> Url {
+        Url::parse(text).unwrap()
+    }
+
+    #[test]
+    fn only_encrypted_requests_to_other_hosts_go_through_the_proxy() {
+        assert!(goes_through_proxy(&url("https://jira.example.com/rest")));
+        for direct in [
+            "http://jira.example.com/rest",
+            "https://127.0.0.1:8443/",
+            "https://127.8.9.10/",
+            "https://localhost/",
+            "https://LOCALHOST./",
+            "https://[::1]:8443/",
+            "http://127.0.0.1:8080/",
+        ] {
+            assert!(!goes_through_proxy(&url(direct)), "{direct}");
+        }
+    }
+
+    #[test]
+    fn https_proxy_comes_first_and_http_proxy_is_never_used() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let both = env(&[
+            ("HTTPS_PROXY", "http://secure-proxy:3128"),
+            ("ALL_PROXY", "http://all-proxy:3128"),
+        ]);
+        assert_eq!(proxy_url(both).unwrap().host_str(), Some("secure-proxy"));
+        let all = env(&[("all_proxy", "http://all-proxy:3128")]);
+        assert_eq!(proxy_url(all).unwrap().host_str(), Some("all-proxy"));
+        // A SOCKS proxy is not one this client speaks.
+        assert!(proxy_url(env(&[("ALL_PROXY", "socks5://all-proxy:1080")])).is_none());
+        let http_only = env(&[("HTTP_PROXY", "http://plain-proxy:3128")]);
+        assert!(proxy_url(http_only).is_none());
+        assert!(proxy_url(env(&[("HTTPS_PROXY", "  ")])).is_none());
+    }
+}
