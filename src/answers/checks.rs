@@ -93,6 +93,45 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
     Ok(url)
 }
 
+/// The longest name align-link sends: Jira keeps an application link's name
+/// to this many characters, and a longer one could be written and then never
+/// renamed or read back as given.
+pub const NAME_MAX: usize = 200;
+
+/// What a secret with a line break or control character is (it goes in an HTTP
+/// header, where those cannot stand).
+pub(super) const NOT_HEADER_SAFE: &str =
+    "holds a line break or another control character, which cannot go in an HTTP header";
+
+/// A name: not blank, one line, at most [`NAME_MAX`] characters.
+pub(super) fn name(value: &str) -> Checked<()> {
+    if value.trim().is_empty() {
+        return Err(Problem::new(
+            "is empty",
+            "give a value, or leave the key out",
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Problem::new(
+            "holds a line break or another control character",
+            "write it on one line",
+        ));
+    }
+    let length = value.chars().count();
+    if length > NAME_MAX {
+        return Err(Problem::new(
+            format!("is {length} characters long; Jira keeps names to {NAME_MAX}"),
+            format!("shorten it to {NAME_MAX} characters or fewer"),
+        ));
+    }
+    Ok(())
+}
+
+/// A value that may go in an HTTP header: no control characters.
+pub(super) fn header_safe(value: &str) -> bool {
+    !value.chars().any(char::is_control)
+}
+
 /// The consumer key rule is `keys::check_consumer_key`; this adds the value and the fix.
 pub(super) fn consumer_key(key: &str) -> Checked<()> {
     crate::keys::check_consumer_key(key).map_err(|reason| {

@@ -34,6 +34,11 @@ pub fn check_base_url(text: &str) -> std::result::Result<Url, String> {
     checks::base_url(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
+/// Checks a name typed at a prompt with the answers file's rule.
+pub fn check_name(text: &str) -> std::result::Result<(), String> {
+    checks::name(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
+}
+
 /// Checks a Jira project key typed at a prompt; the reason names the fix.
 pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
     checks::project_key(key.trim()).map_err(|p| format!("{}; {}", p.problem, p.hint))

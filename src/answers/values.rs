@@ -36,14 +36,11 @@ impl Cx<'_> {
         }
     }
 
-    /// A name or user name: a non-blank string.
+    /// A name or user name: a non-blank line of at most [`checks::NAME_MAX`]
+    /// characters (Jira's link and user names, Jira Align's connector name).
     pub(super) fn name(&mut self, e: &Entry, key: &str) -> Result<String> {
         let value = self.string(e, key)?;
-        if value.trim().is_empty() {
-            return Err(self
-                .error(&e.value_span, key, "is empty")
-                .hint(format!("give a value or remove {key}")));
-        }
+        checks::name(value).map_err(|p| self.problem(e, key, p))?;
         Ok(value.to_string())
     }
 
@@ -113,6 +110,11 @@ impl Cx<'_> {
                     .hint(format!("put the value in the file, or {env_hint}")))
             }
             toml::Value::String(s) => {
+                if !checks::header_safe(s) {
+                    return Err(self
+                        .error(&e.value_span, key, checks::NOT_HEADER_SAFE)
+                        .hint("copy the value again, without the line break"));
+                }
                 self.literal_secrets
                     .push((key.to_string(), e.value_span.clone()));
                 return Ok(Secret::new(s.clone()));
@@ -186,6 +188,13 @@ impl Cx<'_> {
                     format!("environment variable {name} is set but empty"),
                 )
                 .hint(fix)),
+            Some(value) if !checks::header_safe(&value) => Err(self
+                .error(
+                    &e.value_span,
+                    key,
+                    format!("environment variable {name} {}", checks::NOT_HEADER_SAFE),
+                )
+                .hint(format!("export {name} again, without the line break"))),
             Some(value) => Ok(Secret::new(value)),
         }
     }

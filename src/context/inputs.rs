@@ -50,10 +50,9 @@ fn not_empty(value: &str) -> Result<String, String> {
 }
 
 fn name(value: &str) -> Result<String, String> {
-    match value.trim() {
-        "" => Err("the name cannot be empty".to_string()),
-        name => Ok(name.to_string()),
-    }
+    let name = value.trim();
+    answers::check_name(name)?;
+    Ok(name.to_string())
 }
 
 fn base_url(value: &str) -> Result<String, String> {

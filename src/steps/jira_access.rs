@@ -3,8 +3,8 @@
 //! else that can be checked without changing Jira, so that a run stops before its
 //! first write rather than halfway (the same checks guard every write).
 
-use super::jira_side::{self, SideChecks, SideReads};
 use super::handshake::approval_mode;
+use super::jira_side::{self, SideChecks, SideReads};
 use super::keys::key_source;
 use crate::align::AlignUser;
 use crate::context::Ctx;

@@ -163,3 +163,39 @@ fn no_terminal_behaves_as_yes() {
         stderr(&output)
     );
 }
+
+/// Issue 18: inputs Jira would refuse, or that cannot go in a header, are
+/// refused before anything is written: exit 2, line and column, the fix.
+#[test]
+fn a_name_over_jiras_limit_and_a_token_with_a_line_break_are_refused_before_any_write() {
+    let env = crate::support::Env::new();
+    let long = "x".repeat(300);
+    env.rewrite_answers(
+        "url = \"https://acme.jiraalign.com\"",
+        &format!("url = \"https://acme.jiraalign.com\"\napplication_name = \"{long}\""),
+    );
+    let refused = env.run(&["setup", "--yes"]);
+    crate::support::assert_exit(&refused, 2);
+    let err = crate::support::stderr(&refused);
+    assert!(err.contains("align.application_name"), "{err}");
+    assert!(err.contains("300 characters long"), "{err}");
+    assert!(err.contains("answers.toml:"), "{err}");
+    assert!(env.jira.links().is_empty());
+    assert_eq!(env.jira.write_count(), 0);
+
+    env.write_answers("");
+    let refused = env
+        .cmd(&["setup", "--yes"])
+        .env("TEST_JIRA_PAT", "demo-token\nX-Injected: 1")
+        .output()
+        .unwrap();
+    crate::support::assert_exit(&refused, 2);
+    let err = crate::support::stderr(&refused);
+    assert!(err.contains("jira.admin_token"), "{err}");
+    assert!(err.contains("line break"), "{err}");
+    assert!(
+        !err.contains("demo-token"),
+        "the secret is not shown: {err}"
+    );
+    assert_eq!(env.jira.write_count(), 0);
+}

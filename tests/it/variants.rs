@@ -381,7 +381,11 @@ fn a_captcha_with_browser_approval_and_the_password_given_gets_to_the_approval()
             support::fake_browser().display()
         ),
     );
-    std::fs::set_permissions(&browser, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
     let binary = assert_cmd::cargo::cargo_bin("align-link");
     let mut child = env
         .command_of(&binary, &env.state_dir(), &["setup", "--yes"])
@@ -393,7 +397,10 @@ fn a_captcha_with_browser_approval_and_the_password_given_gets_to_the_approval()
     let request_token = "/plugins/servlet/oauth/request-token";
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while env.jira.requests_to("POST", request_token) == 0 {
-        assert!(std::time::Instant::now() < deadline, "never reached the approval");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reached the approval"
+        );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     env.jira.reset_failed_logins(&demo.service_username);
@@ -418,7 +425,13 @@ fn with_proxy_variables_set_no_connection_reaches_the_proxy_for_a_loopback_jira(
     proxy.set_nonblocking(true).unwrap();
     let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
     let mut cmd = env.cmd(&["setup", "--yes"]);
-    for name in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY"] {
+    for name in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+    ] {
         cmd.env(name, &proxy_url);
     }
     let output = cmd.output().unwrap();
