@@ -88,6 +88,9 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             }),
         ),
         ("GET", ["mypermissions"]) => my_permissions(st, user.as_deref(), req),
+        // Jira's FieldResource: the system fields every caller may search by
+        // (clients such as pycontribs `jira` read it before a search).
+        ("GET", ["field"]) => Resp::json(200, &fields()),
         ("GET", ["project"]) => {
             let visible: Vec<Value> = if can_browse(st, user.as_deref()) {
                 vec![project_json(st, ctx)]
@@ -130,11 +133,36 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             }
             None => rest_error(400, "The search request must be a JSON object."),
         },
-        (_, ["myself" | "user" | "serverInfo" | "mypermissions" | "search"])
+        (_, ["myself" | "user" | "serverInfo" | "mypermissions" | "search" | "field"])
         | (_, ["project", ..]) => Resp::empty(405),
         _ => rest_error(404, "null for uri: the stand-in has no such resource"),
     };
     resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()))
+}
+
+/// The system fields, shaped as Jira's FieldResource gives them.
+fn fields() -> Value {
+    let field = |id: &str, name: &str, schema_type: &str, navigable: bool| {
+        json!({
+            "id": id, "key": id, "name": name, "custom": false, "orderable": true,
+            "navigable": navigable, "searchable": true,
+            "clauseNames": [id],
+            "schema": {"type": schema_type, "system": id},
+        })
+    };
+    Value::Array(vec![
+        field("summary", "Summary", "string", true),
+        field("description", "Description", "string", true),
+        field("issuetype", "Issue Type", "issuetype", true),
+        field("project", "Project", "project", true),
+        field("status", "Status", "status", true),
+        field("priority", "Priority", "priority", true),
+        field("assignee", "Assignee", "user", true),
+        field("reporter", "Reporter", "user", true),
+        field("labels", "Labels", "array", true),
+        field("created", "Created", "datetime", true),
+        field("updated", "Updated", "datetime", true),
+    ])
 }
 
 fn can_browse(st: &State, user: Option<&str>) -> bool {

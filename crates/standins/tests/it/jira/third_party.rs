@@ -88,3 +88,39 @@ fn requests_oauthlib_reads_every_authorize_markup_and_a_context_path() {
     assert!(s.url().ends_with("/jira"));
     assert_eq!(results["header"], "svc-jira-align");
 }
+
+/// Another client that is not ours: pycontribs `jira` reads the field list
+/// (`GET /rest/api/2/field`, Jira's FieldResource) before `search_issues`, as
+/// against a real Jira.
+#[test]
+fn pycontribs_jira_searches_the_test_project() {
+    let modules = Command::new("python3").args(["-c", "import jira"]).output();
+    assert!(
+        modules.is_ok_and(|out| out.status.success()),
+        "python3 lacks the `jira` module; install it with: python3 -m pip install jira"
+    );
+    let s = JiraStandIn::start(JiraConfig::default()).unwrap();
+    let demo = s.demo().clone();
+    let program = "import sys, jira\n\
+                   client = jira.JIRA(server=sys.argv[1], basic_auth=(sys.argv[2], sys.argv[3]), get_server_info=True)\n\
+                   issues = client.search_issues('project = ' + sys.argv[4], maxResults=10)\n\
+                   print(len(issues), sorted(f['id'] for f in client.fields())[:3])\n";
+    let out = Command::new("python3")
+        .args(["-c", program])
+        .args([
+            s.url().as_str(),
+            &demo.service_username,
+            &demo.service_password,
+            &demo.test_project_key,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("['assignee', 'created', 'description']"), "{stdout}");
+    assert!(s.requests_to("GET", "/rest/api/2/field") >= 1);
+}
