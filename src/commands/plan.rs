@@ -22,7 +22,15 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     let mut ctx = open_context_as(config, Access::ReadOnly)?;
     let jira = ctx.jira_url()?;
     let align = ctx.align_url()?;
-    let (server, link) = jira_side::observe_all(&mut ctx)?;
+    let (server, link) = match jira_side::observe_all(&mut ctx) {
+        Ok(read) => read,
+        // Jira answered, but its links could not be read (an old Jira, say):
+        // what setup would meet is said, and plan's exit stays 0.
+        Err(err) if ctx.observed.server.is_some() => {
+            return links_unreadable(&jira, &err, as_json);
+        }
+        Err(err) => return Err(err),
+    };
     let status_word = link
         .as_ref()
         .and_then(|l| l.status.as_ref())
@@ -147,6 +155,31 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         );
     }
     crate::outln!("Handshake: {handshake}");
+    Ok(0)
+}
+
+/// Jira answers but its application links cannot be read: setup would stop
+/// before its first write, at step 8.
+fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool) -> Result<i32> {
+    if as_json {
+        let value = json!({
+            "schema": SCHEMA_VERSION,
+            "jira": {"url": jira.as_str()},
+            "changes": [],
+            "checks": {"passed": false, "problem": err.message, "hint": err.hint},
+        });
+        crate::outln!(
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(0);
+    }
+    crate::outln!("Jira at {jira} answers, but its application links cannot be read:");
+    crate::outln!("  {}", err.message);
+    if let Some(hint) = &err.hint {
+        crate::outln!("  {hint}");
+    }
+    crate::outln!("setup would stop at step 8, before changing Jira.");
     Ok(0)
 }
 

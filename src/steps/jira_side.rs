@@ -107,11 +107,40 @@ pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
         return Ok(known.cloned());
     }
     let align = ctx.align_url()?;
-    let (found, others) = observe::find_link_among(&ctx.jira_admin()?, &align)?;
+    let (found, others) = observe::find_link_among(&ctx.jira_admin()?, &align)
+        .map_err(|err| explain_old_jira(ctx, err))?;
     adopt_intended(ctx, found.as_ref())?;
     ctx.observed.link = Some(found.clone());
     ctx.observed.other_link_names = others;
     Ok(found)
+}
+
+/// The oldest Jira whose Application Links REST API (`/rest/applinks/3.0`,
+/// Application Links 5 and later) align-link uses.
+pub const OLDEST_JIRA: (u32, &str) = (7, "7.0");
+
+/// A 404 from the link list of a Jira that said it is older than
+/// [`OLDEST_JIRA`]: the version is the cause, not the URL.
+fn explain_old_jira(ctx: &Ctx, err: AppError) -> AppError {
+    let not_found = err
+        .find::<crate::http::ClientError>()
+        .is_some_and(|client| client.http_status() == Some(404));
+    let version = ctx.observed.server.as_ref().and_then(|s| s.version.clone());
+    let major = version
+        .as_deref()
+        .and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
+    match (not_found, version, major) {
+        (true, Some(version), Some(major)) if major < OLDEST_JIRA.0 => AppError::failed(format!(
+            "Jira {version} is older than {}, which align-link needs: it has no Application Links REST API (/rest/applinks/3.0)",
+            OLDEST_JIRA.1
+        ))
+        .hint(format!(
+            "Upgrade Jira to {} or later, or make the link by hand: steps 7-15 of Atlassian's guide (`align-link show` gives the values). Jira was not changed.",
+            OLDEST_JIRA.1
+        ))
+        .with_source(err),
+        _ => err,
+    }
 }
 
 /// The link's status, read once (after the last consumer change).

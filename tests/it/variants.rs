@@ -387,7 +387,7 @@ fn a_captcha_with_browser_approval_and_the_password_given_gets_to_the_approval()
     )
     .unwrap();
     let binary = assert_cmd::cargo::cargo_bin("align-link");
-    let mut child = env
+    let child = env
         .command_of(&binary, &env.state_dir(), &["setup", "--yes"])
         .env("BROWSER", &browser)
         .stdout(std::process::Stdio::piped())
@@ -442,4 +442,31 @@ fn with_proxy_variables_set_no_connection_reaches_the_proxy_for_a_loopback_jira(
     }
     assert_eq!(reached, 0, "connections reached the proxy");
     assert_eq!(env.jira.links().len(), 1);
+}
+
+/// Issue 18: a Jira older than the Application Links REST API align-link uses
+/// is named as such (not the URL or a context path), by setup and by plan,
+/// which still exits 0 since it could read Jira.
+#[test]
+fn jira_6_4_is_named_too_old_by_setup_and_plan() {
+    let env = variant_env(JiraConfig {
+        jira_6_4: true,
+        ..JiraConfig::default()
+    });
+    let output = env.run(&["setup", "--yes"]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("Jira 6.4.14 is older than 7.0, which align-link needs"),
+        "{err}"
+    );
+    assert!(!err.contains("context path"), "{err}");
+    assert_eq!(env.jira.write_count(), 0);
+    let plan = env.run(&["plan"]);
+    assert_success(&plan);
+    assert!(
+        stdout(&plan).contains("Jira 6.4.14 is older than 7.0"),
+        "{}",
+        stdout(&plan)
+    );
 }

@@ -73,20 +73,27 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
                 }
             }
         },
-        ("GET", ["serverInfo"]) => Resp::json(
-            200,
-            &json!({
-                "baseUrl": ctx.base,
-                "version": VERSION,
-                "versionNumbers": [9, 12, 2],
-                "deploymentType": "Server",
-                "buildNumber": BUILD_NUMBER,
-                "buildDate": "2024-01-30T00:00:00.000+0000",
-                "serverTime": jira_time(ctx.now),
-                "scmInfo": "stand-in",
-                "serverTitle": "Jira stand-in",
-            }),
-        ),
+        ("GET", ["serverInfo"]) => {
+            let (version, numbers, build) = if st.config.jira_6_4 {
+                ("6.4.14", [6, 4, 14], 64029)
+            } else {
+                (VERSION, [9, 12, 2], BUILD_NUMBER)
+            };
+            Resp::json(
+                200,
+                &json!({
+                    "baseUrl": ctx.base,
+                    "version": version,
+                    "versionNumbers": numbers,
+                    "deploymentType": "Server",
+                    "buildNumber": build,
+                    "buildDate": "2024-01-30T00:00:00.000+0000",
+                    "serverTime": jira_time(ctx.now),
+                    "scmInfo": "stand-in",
+                    "serverTitle": "Jira stand-in",
+                }),
+            )
+        }
         ("GET", ["mypermissions"]) => my_permissions(st, user.as_deref(), req),
         // Jira's FieldResource: the system fields every caller may search by
         // (clients such as pycontribs `jira` read it before a search).

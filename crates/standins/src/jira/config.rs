@@ -66,6 +66,10 @@ pub struct JiraConfig {
     pub sso_login_url: Option<String>,
     /// Waited before answering each request, as across a WAN.
     pub latency: Duration,
+    /// `true`: Jira 6.4.14, as its serverInfo says, whose bundled Application
+    /// Links (before the 5.x of Jira 7.0) has no `/rest/applinks/3.0` resources:
+    /// each answers 404 ("null for uri"), as Jersey does for an unknown path.
+    pub jira_6_4: bool,
 }
 
 impl Default for JiraConfig {
@@ -84,6 +88,7 @@ impl Default for JiraConfig {
             captcha_after_failed_logins: None,
             sso_login_url: None,
             latency: Duration::ZERO,
+            jira_6_4: false,
         }
     }
 }

@@ -471,6 +471,8 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         consumer_page::route(st, ctx, req)
     } else if path.starts_with("/plugins/servlet/oauth/") {
         oauth_provider::route(st, ctx, req)
+    } else if st.config.jira_6_4 && path.starts_with("/rest/applinks/3.0/") {
+        http::rest_error(404, "null for uri: no such resource on this Jira")
     } else if path.starts_with("/rest/applinks") {
         applinks::route(st, ctx, req)
     } else if ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"]

@@ -121,6 +121,9 @@ fn pycontribs_jira_searches_the_test_project() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("['assignee', 'created', 'description']"), "{stdout}");
+    assert!(
+        stdout.contains("['assignee', 'created', 'description']"),
+        "{stdout}"
+    );
     assert!(s.requests_to("GET", "/rest/api/2/field") >= 1);
 }
