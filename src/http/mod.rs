@@ -5,6 +5,7 @@
 mod busy;
 pub mod error;
 mod message;
+mod pinned;
 mod proxy;
 mod transport;
 mod url_rules;
@@ -77,6 +78,8 @@ pub struct Http {
     sent: Arc<AtomicU64>,
     /// Shared by clones, like `sent`: the run's network time, whoever sent.
     busy: Arc<busy::Busy>,
+    /// A server presented the very certificate `--ca-cert` gives (pinned).
+    pinned_used: Arc<std::sync::atomic::AtomicBool>,
     observers: Vec<std::sync::Arc<dyn RequestObserver>>,
 }
 
@@ -117,19 +120,26 @@ impl Http {
         if let Some(proxy) = proxy::from_env() {
             builder = builder.proxy(proxy);
         }
+        let pinned_used = Arc::new(std::sync::atomic::AtomicBool::new(false));
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
                 .map_err(|err| {
                     let (message, hint) = ca_cert_problem(path, &err);
                     ClientError::config(message, hint)
                 })?;
-            let cert = reqwest::Certificate::from_pem(&pem).map_err(|err| {
+            let certificates = pinned::certificates(&pem).ok_or_else(|| {
                 ClientError::config(
-                    format!("--ca-cert {}: not a PEM certificate: {err}", path.display()),
+                    format!("--ca-cert {}: not a PEM certificate", path.display()),
                     "The file must hold a `-----BEGIN CERTIFICATE-----` block.",
                 )
             })?;
-            builder = builder.add_root_certificate(cert);
+            let tls = pinned::client_config(certificates, pinned_used.clone()).map_err(|err| {
+                ClientError::config(
+                    format!("--ca-cert {}: {err}", path.display()),
+                    "The file must hold the certificate of your private CA, or the server's own.",
+                )
+            })?;
+            builder = builder.use_preconfigured_tls(tls);
         }
         let client = builder.build().map_err(|err| {
             ClientError::config(
@@ -143,6 +153,7 @@ impl Http {
         Ok(Http {
             client,
             options,
+            pinned_used,
             sent: Arc::new(AtomicU64::new(0)),
             busy: Arc::new(busy::Busy::default()),
             observers: Vec::new(),
@@ -157,6 +168,12 @@ impl Http {
     /// How long at least one request was in flight.
     pub fn network_busy(&self) -> Duration {
         self.busy.total()
+    }
+
+    /// Whether a server presented the very certificate `--ca-cert` gives
+    /// (trusted as pinned rather than through a chain).
+    pub fn pinned_certificate_used(&self) -> bool {
+        self.pinned_used.load(Ordering::Relaxed)
     }
 
     /// How many HTTP requests (attempts) this client has sent.

@@ -43,6 +43,9 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         facts.version.as_deref().unwrap_or("(version unknown)"),
         url,
     ));
+    if ctx.http().pinned_certificate_used() {
+        ui::warn("Jira presents the very certificate --ca-cert gives: trusted as pinned for this host. Jira Align's cloud trusts only public CAs, so it will not reach a Jira with this certificate (`align-link doctor` checks it).");
+    }
     let skew = facts.clock_skew_secs;
     match skew {
         Some(secs) if secs.abs() > SKEW_WARNING_SECS => ui::warn(&format!(

@@ -194,3 +194,56 @@ fn the_public_trust_check_recognises_a_self_signed_certificate() {
     let report = assess(&url, std::time::Duration::from_secs(5)).expect("the handshake completes");
     assert_eq!(report.verdict, PublicTrust::SelfSigned, "{report:?}");
 }
+
+/// Issue 18: a staging Jira's self-signed `openssl req -x509` certificate
+/// (CA:TRUE, which webpki refuses as a CA used as an end entity) given to
+/// `--ca-cert` is trusted as pinned for that host: a whole setup completes,
+/// and says what Jira Align will make of it.
+#[test]
+fn a_self_signed_certificate_given_to_ca_cert_completes_a_setup() {
+    let env = Env::new();
+    let dir = env.dir.path();
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.pem",
+        ],
+    );
+    let (_relay, port) = start_relay(dir, &env.jira.url());
+    // The relay terminates TLS as a reverse proxy does; Jira's connector is told
+    // the public scheme and port (server.xml), so it sees the URLs clients call.
+    let public = format!("https://127.0.0.1:{port}");
+    env.jira.set_base_url(Some(public.clone()));
+    env.jira.set_proxied_origin(Some(public));
+    env.rewrite_answers(
+        &format!("url = \"{}\"", env.jira.url()),
+        &format!("url = \"https://127.0.0.1:{port}\""),
+    );
+    let refused = env.run(&["step", "7", "--yes"]);
+    assert_exit(&refused, 1);
+
+    let pinned = dir.join("server.pem");
+    let output = env.run(&["setup", "--yes", "--ca-cert", pinned.to_str().unwrap()]);
+    assert_success(&output);
+    assert!(
+        stderr(&output).contains("trusted as pinned for this host"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(env.jira.links().len(), 1);
+    assert_eq!(env.step_status(20), "done");
+}

@@ -1,0 +1,111 @@
+//! `--ca-cert` as rustls sees it. Its certificates are trusted as roots beside
+//! the system's, and each is also a pinned certificate: a server that presents
+//! exactly one of them (a staging Jira's self-signed `openssl req -x509`
+//! certificate, which webpki refuses as a CA used as an end entity) is accepted
+//! for the host names that certificate names. Any other certificate goes through
+//! the usual chain checks. rustls stays the only TLS stack.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
+use rustls::{DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
+
+/// The certificates of a PEM file; None when it holds none.
+pub fn certificates(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>> {
+    let found: Vec<_> = CertificateDer::pem_slice_iter(pem)
+        .filter_map(|cert| cert.ok())
+        .collect();
+    (!found.is_empty()).then_some(found)
+}
+
+/// A client configuration that trusts the system's roots and `given`, and
+/// accepts a server presenting one of `given` itself. `pinned_used` is set
+/// when that happened, for the run to say so.
+pub fn client_config(
+    given: Vec<CertificateDer<'static>>,
+    pinned_used: Arc<AtomicBool>,
+) -> Result<rustls::ClientConfig, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        // A system certificate rustls cannot read is one it could not use either.
+        let _ = roots.add(cert);
+    }
+    for cert in &given {
+        let _ = roots.add(cert.clone());
+    }
+    let chains = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .build()
+        .map_err(|err| err.to_string())?;
+    let verifier = PinnedOrChain {
+        pinned: given,
+        chains,
+        pinned_used,
+    };
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|err| err.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth())
+}
+
+#[derive(Debug)]
+struct PinnedOrChain {
+    pinned: Vec<CertificateDer<'static>>,
+    chains: Arc<WebPkiServerVerifier>,
+    pinned_used: Arc<AtomicBool>,
+}
+
+impl ServerCertVerifier for PinnedOrChain {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        if self
+            .pinned
+            .iter()
+            .any(|pinned| pinned.as_ref() == end_entity.as_ref())
+        {
+            // The very certificate given: only the host name is left to check
+            // (the handshake's signature is checked with its key as ever).
+            let parsed = ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_name(&parsed, server_name)?;
+            self.pinned_used.store(true, Ordering::Relaxed);
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.chains
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        self.chains.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, Error> {
+        self.chains.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.chains.supported_verify_schemes()
+    }
+}
