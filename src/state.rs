@@ -223,6 +223,20 @@ impl State {
             .unwrap_or(StepStatus::Pending)
     }
 
+    /// The step whose last run failed, with what it said (the runner stops at the
+    /// first failure, so there is at most one).
+    pub fn last_failure(&self) -> Option<(u8, String)> {
+        self.steps.iter().find_map(|(number, record)| {
+            if record.status != StepStatus::Failed {
+                return None;
+            }
+            Some((
+                number.parse().ok()?,
+                record.detail.clone().unwrap_or_default(),
+            ))
+        })
+    }
+
     pub fn record(&mut self, number: u8, status: StepStatus, detail: Option<String>) {
         self.steps.insert(
             number.to_string(),

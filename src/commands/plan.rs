@@ -69,6 +69,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
             "consent_given": crate::steps::consent::replace_existing(&ctx),
             "handshake": {"runs": handshake_runs, "description": handshake},
+            "last_failure": ctx.state.last_failure().map(|(step, detail)| json!({"step": step, "detail": detail})),
             "checks": {
                 "passed": checks.is_ok(),
                 "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
@@ -155,6 +156,9 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         );
     }
     crate::outln!("Handshake: {handshake}");
+    if let Some((step, detail)) = ctx.state.last_failure() {
+        crate::outln!("The last run stopped at step {step}: {detail}");
+    }
     Ok(0)
 }
 

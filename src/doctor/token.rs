@@ -26,12 +26,19 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         return;
     }
     if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) {
-        out.push(Check::fail(
-            SIGNED.0,
-            SIGNED.1,
-            format!("no stored access token in {}", ctx.store.dir().display()),
-            RENEW_FIX,
-        ));
+        // A handshake that failed says why there is no token, and what to fix
+        // first: a new key would fail the same way.
+        let (problem, fix) = match ctx.state.last_failure() {
+            Some((step, detail)) if (13..=20).contains(&step) => (
+                format!("no stored access token: the last setup stopped at step {step}: {detail}"),
+                format!("Fix that cause first (`align-link step {step} -v` shows each request), then run `align-link setup`."),
+            ),
+            _ => (
+                format!("no stored access token in {}", ctx.store.dir().display()),
+                RENEW_FIX.to_string(),
+            ),
+        };
+        out.push(Check::fail(SIGNED.0, SIGNED.1, problem, fix));
         by_password(ctx, out, "no credential of the service account");
         return;
     }

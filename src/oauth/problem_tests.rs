@@ -206,8 +206,10 @@ fn signature_invalid_shows_both_base_strings_and_the_difference() {
         hint.contains(&format!("Our base string:    {ours}")),
         "{hint}"
     );
-    assert!(hint.contains("Jira calls itself http://jira.internal:8080, but align-link used https://jira.example.com"), "{hint}");
-    assert!(hint.contains("Jira signed the URL http://jira.internal:8080/plugins/servlet/oauth/request-token but we signed https://jira.example.com/"), "{hint}");
+    // Jira checks the URL it received, not its base URL: the hint follows it.
+    assert!(hint.contains("not Jira's configured base URL"), "{hint}");
+    assert!(!hint.contains("Jira calls itself"), "{hint}");
+    assert!(hint.contains("Jira received the request at http://jira.internal:8080/plugins/servlet/oauth/request-token, but align-link called https://jira.example.com/"), "{hint}");
     assert!(
         hint.contains("reverse proxy") && hint.contains("step 13"),
         "{hint}"

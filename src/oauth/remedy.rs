@@ -196,21 +196,14 @@ fn parameter_rejected(problem: &OAuthProblem) -> String {
 
 fn signature_invalid(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     let mut text = String::from(
-        "Jira computed the signature over a different request, or with a different public key. \
-         Usual causes: Jira's base URL (Administration > System > General configuration) is not \
-         the URL align-link calls, because of a reverse proxy, http vs https, another host name \
-         or a port; or the public key on the application link is not the half of align-link's \
-         private key (rerun step 13 to store it again).",
+        "Jira checks a signature against the request as it received it (its scheme, host, port \
+         and path, not Jira's configured base URL) and the public key on the application link. \
+         So either something between align-link and Jira (a reverse proxy) changed the request, \
+         or the link's public key is not the half of align-link's private key (rerun step 13 to \
+         store it again). Jira's base string, when it sends one, shows which.",
     );
-    let realm = problem.params.get("realm").filter(|r| !r.is_empty());
-    match (realm, &ctx.jira_url) {
-        (Some(realm), Some(ours)) if realm.trim_end_matches('/') != ours.trim_end_matches('/') => {
-            text.push_str(&format!(
-                "\nJira calls itself {realm}, but align-link used {ours}: make them agree."
-            ))
-        }
-        (None, Some(ours)) => text.push_str(&format!("\nalign-link used {ours}.")),
-        _ => {}
+    if let Some(ours) = &ctx.jira_url {
+        text.push_str(&format!("\nalign-link called {ours}."));
     }
     let theirs = problem.params.get("oauth_signature_base_string");
     if let Some(theirs) = theirs {
@@ -259,8 +252,9 @@ pub fn compare_base_strings(ours: &str, theirs: &str) -> String {
     }
     if our_uri != their_uri {
         diffs.push(format!(
-            "Jira signed the URL {their_uri} but we signed {our_uri}: set Jira's base URL to the \
-             address align-link uses, or make the proxy pass the original scheme, host and port."
+            "Jira received the request at {their_uri}, but align-link called {our_uri}: something \
+             in between changed it. Make the proxy pass the original scheme, Host header and path \
+             on to Jira, or call Jira at the address it receives."
         ));
     }
     let only = |a: &[String], b: &[String]| -> Vec<String> {

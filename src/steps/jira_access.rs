@@ -59,7 +59,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(base) = &facts.base_url {
         if !same_site(base, url.as_str()) {
             ui::warn(&format!(
-                "Jira's configured base URL is {base}, but align-link talks to {url}. OAuth signatures cover the URL, so a mismatch (proxy, http vs https, port) ends in signature_invalid. Make Jira's base URL the public one, or use it as jira.url."
+                "Jira's configured base URL is {base}, but align-link talks to {url}. OAuth signatures are checked against the URL each request reaches Jira at, so this alone does not break the handshake; but the links Jira writes (in its pages and answers) use the base URL, and Jira Align must reach Jira at the URL its connector gives (step 4). Make the base URL the address Jira Align uses, or use that address as jira.url."
             ));
         }
     }

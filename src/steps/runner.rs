@@ -6,6 +6,7 @@
 use super::{Outcome, Step};
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
+use crate::http::ClientError;
 use crate::state::StepStatus;
 use crate::ui;
 
@@ -70,8 +71,25 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
     }
     Ok(report)
 }
+/// What `status`, `plan` and `doctor` show of a failed step: the message's
+/// first line, with the proxy diagnosis when Jira refused a signature because
+/// the request it received is not the one signed.
 fn one_line(err: &AppError) -> String {
-    err.message.lines().next().unwrap_or_default().to_string()
+    let first = err.message.lines().next().unwrap_or_default().to_string();
+    let Some(ClientError::OAuth(failure)) = err.find::<ClientError>() else {
+        return first;
+    };
+    let theirs = failure.problem.params.get("oauth_signature_base_string");
+    let ours = failure.context.our_base_string.as_deref();
+    match theirs.zip(ours) {
+        Some((theirs, ours)) if failure.problem.problem == "signature_invalid" => {
+            match crate::oauth::proxy::diagnose(ours, theirs) {
+                Some(diagnosis) => format!("{first}. {diagnosis}"),
+                None => first,
+            }
+        }
+        _ => first,
+    }
 }
 
 /// The closing lines of a run.

@@ -106,10 +106,10 @@ problems! {
         (lab.myself(Some(request)), lab.context())
     }
     signature_invalid [
-        "Jira signed the URL https://jira.example.com/plugins",
+        "Jira received the request at https://jira.example.com/plugins",
         "Jira's base string: POST&https%3A%2F%2Fjira.example.com%2Fplugins",
         "Our base string:    POST&http%3A%2F%2F127.0.0.1",
-        "set Jira's base URL to the address align-link uses",
+        "Make the proxy pass the original scheme, Host header and path",
     ] => |lab| {
         lab.jira.set_proxied_origin(Some("https://jira.example.com".into()));
         let (ours, reply) = lab.signed_by(&lab.signer, "POST", REQUEST_TOKEN, callback("oob"));

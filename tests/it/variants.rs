@@ -180,7 +180,7 @@ fn a_host_rewriting_proxy_is_named_with_both_urls() {
         ..JiraConfig::default()
     });
     let printed = assert_stops_with_jira_as_left(&env);
-    assert!(printed.contains("make the proxy pass"), "{printed}");
+    assert!(printed.contains("Make the proxy pass"), "{printed}");
     assert!(printed.contains(proxied), "Jira's view: {printed}");
     assert!(
         printed.contains(&env.jira.url()),
@@ -189,6 +189,21 @@ fn a_host_rewriting_proxy_is_named_with_both_urls() {
     // A rerun says the same, and still makes no second link.
     let again = assert_stops_with_jira_as_left(&env);
     assert!(again.contains(proxied), "{again}");
+    // doctor and plan point at the proxy too, never at a new key (issue 18).
+    let doctor = env.run(&["doctor"]);
+    assert_exit(&doctor, 1);
+    let said = format!("{}{}", stdout(&doctor), stderr(&doctor));
+    assert!(said.contains("the last setup stopped at step 17"), "{said}");
+    assert!(said.contains(proxied), "{said}");
+    assert!(!said.contains("align-link renew"), "{said}");
+    let plan = env.run(&["plan"]);
+    assert_success(&plan);
+    assert!(
+        stdout(&plan).contains("The last run stopped at step 17")
+            && stdout(&plan).contains(proxied),
+        "{}",
+        stdout(&plan)
+    );
 }
 
 #[test]
