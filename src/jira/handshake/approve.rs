@@ -219,7 +219,7 @@ fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
         .hint(USE_THE_BROWSER));
     }
     Page::parse(&answer.body)
-        .text_of_id("oauth-verifier")
+        .verifier()
         .map(Approved::Verifier)
         .ok_or_else(|| {
             AppError::failed(format!(

@@ -50,6 +50,44 @@ impl Page {
         (!text.is_empty()).then_some(text)
     }
 
+    /// The verification code an out-of-band approval page shows. Jira's
+    /// PostAuthorization makes it six letters and digits
+    /// (`randomAlphanumericString(6)`) and renders it into its
+    /// `no-callback-approval` template: the element with `id="oauth-verifier"`
+    /// where a page has one, else the first piece of the page's text that is
+    /// such a code on its own (in an element of its own, or quoted).
+    pub fn verifier(&self) -> Option<String> {
+        if let Some(code) = self.text_of_id("oauth-verifier") {
+            return Some(code);
+        }
+        let is_code = |word: &str| {
+            word.len() == 6
+                && word.chars().all(|c| c.is_ascii_alphanumeric())
+                && word.chars().any(|c| c.is_ascii_digit())
+        };
+        // A code in an element of its own.
+        let any = Selector::parse("body *").expect("a valid selector");
+        let alone = self.doc.select(&any).find_map(|element| {
+            let text = element.text().collect::<String>();
+            let text = text.trim();
+            is_code(text).then(|| text.to_string())
+        });
+        if alone.is_some() {
+            return alone;
+        }
+        // Else the first code after the words that announce it.
+        let body = Selector::parse("body").expect("a valid selector");
+        let text = self.doc.select(&body).next()?.text().collect::<String>();
+        let lower = text.to_ascii_lowercase();
+        let start = ["verification code", "verifier", "code"]
+            .iter()
+            .find_map(|announce| lower.find(announce))?;
+        text[start..]
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|word| is_code(word))
+            .map(str::to_string)
+    }
+
     /// The value of `attr` on the first element that carries it.
     pub fn attribute(&self, attr: &str) -> Option<String> {
         let selector = Selector::parse(&format!("[{attr}]")).ok()?;
@@ -158,6 +196,17 @@ mod tests {
             );
         }
         assert_eq!(Page::parse("<p></p>").text_of_id("oauth-verifier"), None);
+        // Without the id, the code as a template may write it.
+        for html in [
+            "<p>You have authorized access. Your verification code is <b>Ab3dE9</b>.</p>",
+            "<div class=aui-message><p>Copy this code: 'x7Y2q9'</p></div>",
+        ] {
+            assert!(Page::parse(html).verifier().is_some(), "{html}");
+        }
+        assert_eq!(
+            Page::parse("<p>Access granted to consumer Align1 and app Jira</p>").verifier(),
+            None
+        );
         assert_eq!(
             Page::parse("<span id=oauth-verifier> </span>").text_of_id("oauth-verifier"),
             None
