@@ -106,6 +106,7 @@ impl CallbackListener {
     ) -> Result<String> {
         let deadline = Instant::now() + timeout;
         let mut start = self.start.as_ref();
+        let start_path = start.map(|(at, _)| at.path().to_string());
         loop {
             if let Ok(err) = abort.try_recv() {
                 return Err(err);
@@ -133,11 +134,27 @@ impl CallbackListener {
                 continue;
             };
             if let Some((_, target)) = start.filter(|(at, _)| at.path() == url.path()) {
-                start = None; // used once; then 404 like any other path
+                start = None; // used once
                 redirect(request, target);
                 continue;
             }
+            if start_path.as_deref() == Some(url.path()) {
+                // The one-time address, opened a second time: something else on
+                // this machine opened it first (or the tab was reloaded).
+                respond(request, 409, "this one-time address was already used");
+                return Err(AppError::failed(
+                    "the browser's one-time start address was opened twice: another program on this machine may have opened it before the browser did",
+                )
+                .hint("Nothing was authorized by this run's browser. Rerun step 17 and approve in the tab that opens; if it happens again, check what else runs on this machine."));
+            }
             match self.read_callback(&url, request_token) {
+                CallbackRead::NotOurs if self.is_callback(&url) => {
+                    respond(request, 400, "not the request token align-link waits for");
+                    return Err(AppError::failed(
+                        "a callback for another request token reached align-link's listener: something other than Jira's redirect answered",
+                    )
+                    .hint("Nothing was stored. Rerun step 17: each run asks for a fresh request token and listener address."));
+                }
                 CallbackRead::NotOurs => respond(request, 404, "not found"),
                 CallbackRead::Denied => {
                     respond_html(request, DENIED_PAGE);
@@ -301,9 +318,8 @@ mod tests {
                 let prefix_only = get(&format!(
                     "{origin}/align-link/callback?oauth_token=rt1&oauth_verifier=forged"
                 ));
-                let other = get(&format!("{base}?oauth_token=other&oauth_verifier=x"));
                 let good = get(&format!("{base}?oauth_token=rt1&oauth_verifier=Zx9Q2a"));
-                ([stray.0, guessed.0, prefix_only.0, other.0], good)
+                ([stray.0, guessed.0, prefix_only.0], good)
             }
         });
         let verifier = listener
@@ -311,9 +327,25 @@ mod tests {
             .unwrap();
         let (strays, good) = waiter.join().unwrap();
         assert_eq!(verifier, "Zx9Q2a");
-        assert_eq!(strays, [404; 4]);
+        assert_eq!(strays, [404; 3]);
         assert_eq!(good.0, 200);
         assert!(good.1.contains("close this tab"));
+    }
+
+    #[test]
+    fn a_callback_for_another_request_token_ends_the_wait_at_once() {
+        let listener = CallbackListener::bind().unwrap();
+        let url = format!("{}?oauth_token=other&oauth_verifier=x", listener.url());
+        let waiter = std::thread::spawn(move || get(&url));
+        let err = listener
+            .wait_for_verifier("rt5", Duration::from_secs(60))
+            .unwrap_err();
+        assert!(
+            err.message.contains("another request token"),
+            "{}",
+            err.message
+        );
+        assert_eq!(waiter.join().unwrap().0, 400);
     }
 
     #[test]
@@ -345,7 +377,6 @@ mod tests {
         let start = listener.start_url(&authorize);
         assert!(start.path().starts_with(START_PATH_PREFIX));
         assert!(!start.as_str().contains("rt4"));
-        let callback = listener.url().to_string();
         let waiter = std::thread::spawn(move || {
             let client = reqwest::blocking::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -353,18 +384,19 @@ mod tests {
                 .unwrap();
             let first = client.get(start.as_str()).send().unwrap();
             let location = first.headers()["location"].to_str().unwrap().to_string();
+            // A second opening (another program was first, or a reload) is
+            // refused, and the wait ends at once saying what it means.
             let again = client.get(start.as_str()).send().unwrap().status().as_u16();
-            get(&format!("{callback}?oauth_token=rt4&oauth_verifier=Q1"));
             (first.status().as_u16(), location, again)
         });
-        let verifier = listener
-            .wait_for_verifier("rt4", Duration::from_secs(10))
-            .unwrap();
+        let err = listener
+            .wait_for_verifier("rt4", Duration::from_secs(60))
+            .unwrap_err();
         let (status, location, again) = waiter.join().unwrap();
-        assert_eq!(verifier, "Q1");
+        assert!(err.message.contains("opened twice"), "{}", err.message);
         assert_eq!(
             (status, location.as_str(), again),
-            (302, authorize.as_str(), 404)
+            (302, authorize.as_str(), 409)
         );
     }
 

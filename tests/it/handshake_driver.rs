@@ -67,7 +67,15 @@ fn the_callback_takes_only_its_random_path_and_token() {
         .env("FAKE_BROWSER_LOG", &log)
         .output()
         .unwrap();
-    assert_success(&output);
+    // Strays are answered 404 and waited past; a callback on the real path with
+    // another request token is something other than Jira's redirect answering:
+    // reported at once (issue 18), nothing stored, and the listener closes.
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("a callback for another request token"),
+        "{}",
+        stderr(&output)
+    );
     let seen = fs::read_to_string(&log).unwrap();
     let lines: Vec<&str> = seen.lines().collect();
     let path = lines[0].strip_prefix("path /align-link/callback/").unwrap();
@@ -75,7 +83,12 @@ fn the_callback_takes_only_its_random_path_and_token() {
     assert!(path.chars().all(|c| c.is_ascii_hexdigit()), "{seen}");
     assert_eq!(
         &lines[1..5],
-        ["prefix 404", "guessed 404", "other-token 404", "real 200"],
+        [
+            "prefix 404",
+            "guessed 404",
+            "other-token 400",
+            "real refused"
+        ],
         "{seen}"
     );
     // The browser's command line holds a one-time loopback address, not the

@@ -165,7 +165,10 @@ fn step_7_warns_when_jiras_base_url_is_not_the_url_used() {
     );
     assert!(err.contains(&env.jira.url()), "names the URL used: {err}");
     // Precise about what it breaks (Jira checks the URL it received) and what not.
-    assert!(err.contains("this alone does not break the handshake"), "{err}");
+    assert!(
+        err.contains("this alone does not break the handshake"),
+        "{err}"
+    );
     assert_eq!(
         env.state()["jira"]["base_url"].as_str(),
         Some("https://jira.example.com")

@@ -45,6 +45,8 @@ def status_of(url):
         return urllib.request.urlopen(url, timeout=30).status
     except urllib.error.HTTPError as err:
         return err.code
+    except (urllib.error.URLError, OSError):
+        return "refused"
 
 
 def probe_callback(jar, target, fields, opened):
