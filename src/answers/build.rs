@@ -340,7 +340,7 @@ impl Cx<'_> {
             .join(", ");
         let (what, hint) = match &top.item {
             Item::Table(_) => (
-                format!("unknown table `[{}]`", top.key),
+                format!("unknown table `[{}]`", shown_key(&top.key)),
                 match checks::suggest(&top.key, &names) {
                     Some(name) => format!("did you mean [{name}]? The tables are {listed}"),
                     None => format!("the tables are {listed}"),
@@ -358,7 +358,7 @@ impl Cx<'_> {
                 } else {
                     format!("put it under {}", homes.join(" or "))
                 };
-                (format!("unknown key `{}`", top.key), hint)
+                (format!("unknown key `{}`", shown_key(&top.key)), hint)
             }
         };
         AppError::usage(format!("{}: {what}", self.at(&top.key_span))).hint(hint)
@@ -373,8 +373,14 @@ impl Cx<'_> {
         AppError::usage(format!(
             "{}: unknown key `{table}.{}`",
             self.at(&entry.key_span),
-            entry.key
+            shown_key(&entry.key)
         ))
         .hint(hint)
     }
+}
+
+/// A key name from the file as an error shows it: control characters (a quoted
+/// TOML key may hold any) escaped, a long one cut.
+fn shown_key(key: &str) -> String {
+    crate::util::text::clean(key, 80)
 }

@@ -508,3 +508,17 @@ fn errors_never_show_secret_values() {
     let (msg, hint) = fail("[jira]\nadmin_token = [\"hunter2\"]\n");
     assert!(!msg.contains("hunter2") && !hint.contains("hunter2"));
 }
+
+#[test]
+fn control_characters_in_key_and_table_names_are_escaped_in_errors() {
+    for text in [
+        "[\"jira\\u001b[2J\"]\nurl = \"https://x.example.com\"\n",
+        "[jira]\n\"evil\\u001b]0;pwned\\u0007\" = 1\n",
+        "\"top\\u001b[31m\" = 1\n",
+    ] {
+        let err = Answers::parse(text, Path::new("answers.toml"), &|_| None).unwrap_err();
+        let shown = format!("{} {}", err.message, err.hint.clone().unwrap_or_default());
+        assert!(!shown.contains('\u{1b}'), "{shown:?}");
+        assert!(shown.contains("\\u{1b}"), "the escape is shown, escaped: {shown:?}");
+    }
+}

@@ -138,7 +138,10 @@ impl Cx<'_> {
                 .error(
                     &e.value_span,
                     key,
-                    format!("unknown key `{extra}` in {{ env = \"NAME\" }}"),
+                    format!(
+                        "unknown key `{}` in {{ env = \"NAME\" }}",
+                        crate::util::text::clean(extra, 80)
+                    ),
                 )
                 .hint(env_hint));
         }
