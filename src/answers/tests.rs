@@ -519,6 +519,9 @@ fn control_characters_in_key_and_table_names_are_escaped_in_errors() {
         let err = Answers::parse(text, Path::new("answers.toml"), &|_| None).unwrap_err();
         let shown = format!("{} {}", err.message, err.hint.clone().unwrap_or_default());
         assert!(!shown.contains('\u{1b}'), "{shown:?}");
-        assert!(shown.contains("\\u{1b}"), "the escape is shown, escaped: {shown:?}");
+        assert!(
+            shown.contains("\\u{1b}"),
+            "the escape is shown, escaped: {shown:?}"
+        );
     }
 }

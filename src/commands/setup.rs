@@ -1,11 +1,13 @@
 //! `align-link setup`: steps 1 to 24 in order, each converging its part.
 
 use super::{finish, open_context};
+use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::error::Result;
 use crate::steps::{keys, runner, STEPS};
 
 pub fn run(config: RunConfig) -> Result<i32> {
+    require_scripted_inputs(&config)?;
     let mut ctx = open_context(config)?;
     let all: Vec<_> = STEPS.iter().collect();
     keys::start_early(&mut ctx);
@@ -32,4 +34,31 @@ pub fn run(config: RunConfig) -> Result<i32> {
     }
     super::save_answers::offer(&mut ctx)?;
     finish(result)
+}
+
+/// A scripted setup of a new profile needs the sites and the administrator's
+/// credentials from the answers file (nothing saved can supply them, and no one
+/// can be asked): a missing one is named before anything is written.
+fn require_scripted_inputs(config: &RunConfig) -> Result<()> {
+    let fresh = !super::state_dir(config)?
+        .join(crate::state::STATE_FILE)
+        .exists();
+    if !config.non_interactive || !fresh || config.sandbox {
+        return Ok(());
+    }
+    let answers = match &config.answers {
+        Some(path) => Answers::load(path)?,
+        None => Answers::empty(),
+    };
+    let admin = answers.jira.admin_token.is_some()
+        || (answers.jira.admin_username.is_some() && answers.jira.admin_password.is_some());
+    let missing = [
+        ("jira.url", answers.jira.url.is_some()),
+        ("align.url", answers.align.url.is_some()),
+        ("jira.admin_token", admin),
+    ];
+    match missing.iter().find(|(_, given)| !given) {
+        Some((key, _)) => Err(crate::prompt::missing_answer(key)),
+        None => Ok(()),
+    }
 }

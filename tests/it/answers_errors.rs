@@ -199,3 +199,23 @@ fn a_name_over_jiras_limit_and_a_token_with_a_line_break_are_refused_before_any_
     );
     assert_eq!(env.jira.write_count(), 0);
 }
+
+/// Issue 18: a scripted setup of a new profile whose answers lack a site or the
+/// administrator's credentials stops before anything is written: no state, no
+/// run lock, exit 2, the key named.
+#[test]
+fn a_missing_required_key_under_yes_writes_nothing() {
+    let env = Env::new();
+    let jira_line = format!("url = \"{}\"\n", env.jira.url());
+    env.rewrite_answers(&jira_line, "");
+    let output = env.run(&["setup", "--yes"]);
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(err.contains("jira.url"), "{err}");
+    assert!(err.contains("under `[jira]`"), "{err}");
+    assert!(
+        !env.state_dir().exists(),
+        "the profile's directory was made: {:?}",
+        std::fs::read_dir(env.state_dir()).map(|d| d.count())
+    );
+}
