@@ -95,6 +95,31 @@ pub fn make_certificates(dir: &Path) {
     );
 }
 
+/// A self-signed certificate for 127.0.0.1 as `openssl req -x509` makes it
+/// (CA:TRUE), with its key, as `server.pem` and `key.pem` in `dir`.
+fn make_self_signed(dir: &Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "90",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.pem",
+        ],
+    );
+}
+
 /// Starts the relay; returns it with its port.
 pub fn start_relay(dir: &Path, target: &str) -> (Relay, u16) {
     let target_port = target.rsplit(':').next().unwrap();
@@ -168,27 +193,7 @@ fn the_public_trust_check_recognises_a_self_signed_certificate() {
 
     let env = Env::new();
     let dir = env.dir.path();
-    std::fs::write(dir.join("self.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "90",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "server.pem",
-        ],
-    );
+    make_self_signed(dir);
     let (_relay, port) = start_relay(dir, &env.jira.url());
     let url = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
     let report = assess(&url, std::time::Duration::from_secs(5)).expect("the handshake completes");
@@ -203,26 +208,7 @@ fn the_public_trust_check_recognises_a_self_signed_certificate() {
 fn a_self_signed_certificate_given_to_ca_cert_completes_a_setup() {
     let env = Env::new();
     let dir = env.dir.path();
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "server.pem",
-        ],
-    );
+    make_self_signed(dir);
     let (_relay, port) = start_relay(dir, &env.jira.url());
     // The relay terminates TLS as a reverse proxy does; Jira's connector is told
     // the public scheme and port (server.xml), so it sees the URLs clients call.
