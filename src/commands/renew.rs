@@ -153,10 +153,15 @@ fn confirm_in_terminal(
         ));
     }
     ui::info("  drop the stored access token");
-    ui::info(&format!(
-        "  replace the key pair ({}) with a new one, then set it on the link and authorize again (steps 13-20)",
-        old_fingerprint.unwrap_or("no public key recorded")
-    ));
+    let old = old_fingerprint.unwrap_or("no public key recorded");
+    ui::info(&match key_source(ctx) {
+        KeySource::Generate => format!(
+            "  replace the key pair ({old}) with a new one, then set it on the link and authorize again (steps 13-20)"
+        ),
+        KeySource::Align => format!(
+            "  put Jira Align's new public key on the link in place of {old} (steps 13-15); Jira Align then authorizes again"
+        ),
+    });
     ctx.prompter().confirm("Renew?", false)
 }
 

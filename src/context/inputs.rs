@@ -90,12 +90,9 @@ pub static APPLICATION_NAME: Input = Input {
     secret: false,
     check: name,
     given: |a| a.align.application_name.clone(),
-    // The name this profile gave its link, else the one the link had when
-    // found: taken, not asked again.
-    saved: |s| {
-        let given = s.installed.as_ref().and_then(|i| i.link_name.clone());
-        given.or_else(|| s.link.as_ref().map(|l| l.name.clone()))
-    },
+    // The name this profile gave its link: taken, not asked again. (A link it
+    // found keeps the name it has: `jira_side::link_name`.)
+    saved: |s| s.installed.as_ref().and_then(|i| i.link_name.clone()),
     default: |_| Some(DEFAULT_APPLICATION_NAME.to_string()),
 };
 

@@ -1,9 +1,11 @@
-//! `--ca-cert` as rustls sees it. Its certificates are trusted as roots beside
-//! the system's, and each is also a pinned certificate: a server that presents
-//! exactly one of them (a staging Jira's self-signed `openssl req -x509`
-//! certificate, which webpki refuses as a CA used as an end entity) is accepted
-//! for the host names that certificate names. Any other certificate goes through
-//! the usual chain checks. rustls stays the only TLS stack.
+//! `--ca-cert` as rustls sees it. Each certificate is a pinned certificate: a
+//! server that presents exactly it (a staging Jira's self-signed `openssl req
+//! -x509` certificate, which webpki refuses as a CA used as an end entity) is
+//! accepted for the host names it names, while it is valid. A private CA's
+//! certificate is also trusted as a root beside the system's; a self-signed
+//! server certificate (one that names hosts) is not, so its key can vouch for no
+//! other host. Any other certificate goes through the usual chain checks. rustls
+//! stays the only TLS stack.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -36,7 +38,7 @@ pub fn client_config(
         // A system certificate rustls cannot read is one it could not use either.
         let _ = roots.add(cert);
     }
-    for cert in &given {
+    for cert in given.iter().filter(|cert| !is_self_signed_server(cert)) {
         let _ = roots.add(cert.clone());
     }
     let chains = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
@@ -53,6 +55,37 @@ pub fn client_config(
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
+}
+
+/// A certificate that signs itself and names hosts (a subject alternative
+/// name): a server's own, not a CA's.
+fn is_self_signed_server(cert: &CertificateDer<'_>) -> bool {
+    use x509_cert::der::Decode;
+    let Ok(parsed) = x509_cert::Certificate::from_der(cert.as_ref()) else {
+        return false;
+    };
+    let tbs = &parsed.tbs_certificate;
+    let names_hosts = tbs.extensions.iter().flatten().any(|extension| {
+        extension.extn_id == x509_cert::der::oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME
+    });
+    tbs.subject == tbs.issuer && names_hosts
+}
+
+/// The pinned certificate's validity at `now`.
+fn check_validity(cert: &CertificateDer<'_>, now: UnixTime) -> Result<(), Error> {
+    use rustls::CertificateError;
+    use x509_cert::der::Decode;
+    let parsed = x509_cert::Certificate::from_der(cert.as_ref())
+        .map_err(|_| Error::InvalidCertificate(CertificateError::BadEncoding))?;
+    let validity = &parsed.tbs_certificate.validity;
+    let now = now.as_secs();
+    if now < validity.not_before.to_unix_duration().as_secs() {
+        return Err(Error::InvalidCertificate(CertificateError::NotValidYet));
+    }
+    if now > validity.not_after.to_unix_duration().as_secs() {
+        return Err(Error::InvalidCertificate(CertificateError::Expired));
+    }
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -80,6 +113,7 @@ impl ServerCertVerifier for PinnedOrChain {
             // (the handshake's signature is checked with its key as ever).
             let parsed = ParsedCertificate::try_from(end_entity)?;
             rustls::client::verify_server_name(&parsed, server_name)?;
+            check_validity(end_entity, now)?;
             self.pinned_used.store(true, Ordering::Relaxed);
             return Ok(ServerCertVerified::assertion());
         }

@@ -9,9 +9,49 @@ use url::Url;
 
 /// The environment's proxy for this rule; None when none is set (or it is not a URL).
 pub fn from_env() -> Option<reqwest::Proxy> {
-    let proxy = proxy_url(|name| std::env::var(name).ok())?;
-    let rule = reqwest::Proxy::custom(move |url| goes_through_proxy(url).then(|| proxy.clone()));
-    Some(rule.no_proxy(reqwest::NoProxy::from_env()))
+    let env = |name: &str| std::env::var(name).ok();
+    let proxy = proxy_url(env)?;
+    let bypass = no_proxy_list(env);
+    Some(reqwest::Proxy::custom(move |url| {
+        let bypassed = url.host_str().is_some_and(|host| bypassed(host, &bypass));
+        (goes_through_proxy(url) && !bypassed).then(|| proxy.clone())
+    }))
+}
+
+/// `NO_PROXY` (or `no_proxy`): host names, domains (`.example.com` or
+/// `example.com`, each with its subdomains), IP addresses, or `*`; a port on an
+/// entry is ignored.
+fn no_proxy_list(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let value = var("NO_PROXY")
+        .or_else(|| var("no_proxy"))
+        .unwrap_or_default();
+    value
+        .split(',')
+        .map(|entry| entry.trim().to_ascii_lowercase())
+        .map(|entry| match entry.rsplit_once(':') {
+            // host:port, but not an IPv6 address's colons
+            Some((host, port))
+                if !host.contains(':') && port.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                host.to_string()
+            }
+            _ => entry,
+        })
+        .map(|entry| entry.trim_matches(|c| c == '[' || c == ']').to_string())
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+/// Whether `host` is one `NO_PROXY` names.
+fn bypassed(host: &str, list: &[String]) -> bool {
+    let host = host
+        .trim_matches(|c| c == '[' || c == ']')
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    list.iter().any(|entry| {
+        let domain = entry.trim_start_matches('.');
+        entry == "*" || host == domain || host.ends_with(&format!(".{domain}"))
+    })
 }
 
 /// The first proxy URL set of `HTTPS_PROXY` and `ALL_PROXY` (upper case first).
@@ -65,6 +105,23 @@ mod tests {
         ] {
             assert!(!goes_through_proxy(&url(direct)), "{direct}");
         }
+    }
+
+    #[test]
+    fn no_proxy_names_hosts_domains_and_addresses() {
+        let list = no_proxy_list(|name| {
+            (name == "NO_PROXY")
+                .then(|| " jira.internal.example, .corp.example,10.0.0.5:8443 ,".into())
+        });
+        assert_eq!(list, ["jira.internal.example", ".corp.example", "10.0.0.5"]);
+        assert!(bypassed("jira.internal.example", &list));
+        assert!(bypassed("JIRA.internal.example.", &list));
+        assert!(bypassed("align.corp.example", &list));
+        assert!(bypassed("corp.example", &list));
+        assert!(bypassed("10.0.0.5", &list));
+        assert!(!bypassed("jira.example", &list));
+        assert!(!bypassed("notcorp.example", &list));
+        assert!(bypassed("anything", &["*".to_string()]));
     }
 
     #[test]

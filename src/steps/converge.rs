@@ -72,7 +72,18 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             applied.results.push((change.clone(), Err(refused)));
         }
     }
-    if !applied.results.is_empty() {
+    if let Some((_, Err(refusal))) = applied.results.first() {
+        // The rest of the plan is held back with it: whichever of its steps
+        // comes first says why, and Jira stays as it was.
+        let refusal = refusal.clone();
+        for change in [&create, &rename, &consumer_change].into_iter().flatten() {
+            if !applied.results.iter().any(|(c, _)| c.kind == change.kind) {
+                let held = refusal
+                    .clone()
+                    .context(format!("not changed: {}, held back", change.description));
+                applied.results.push((change.clone(), Err(held)));
+            }
+        }
         ctx.run.jira_side = Some(applied);
         return Ok(());
     }

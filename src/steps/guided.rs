@@ -52,13 +52,16 @@ pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outco
     ))
 }
 
-/// "label: before -> now" for each value that differs from what was confirmed.
+/// Each value that differs from what was confirmed, as "label: before -> now";
+/// a value the record does not hold (confirmed before values were recorded)
+/// counts too, as "label: not recorded": the operator is asked again once.
 fn changed_values(before: &BTreeMap<String, String>, values: &[(&str, String)]) -> Vec<String> {
     values
         .iter()
-        .filter_map(|(label, now)| {
-            let then = before.get(*label)?;
-            (then != now).then(|| format!("{label}: {then} -> {now}"))
+        .filter_map(|(label, now)| match before.get(*label) {
+            Some(then) if then == now => None,
+            Some(then) => Some(format!("{label}: {then} -> {now}")),
+            None => Some(format!("{label}: not recorded")),
         })
         .collect()
 }
@@ -110,7 +113,7 @@ pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
         .unwrap_or_default();
     if !changed.is_empty() {
         ui::warn(&format!(
-            "changed since this step was confirmed, so Jira Align must change too: {}",
+            "not as confirmed earlier (check Jira Align against the values above): {}",
             changed.join("; ")
         ));
     }
@@ -118,7 +121,7 @@ pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
         let why = if changed.is_empty() {
             "to do in Jira Align by hand".to_string()
         } else {
-            format!("to change in Jira Align: {}", changed.join("; "))
+            format!("to check in Jira Align: {}", changed.join("; "))
         };
         return Ok(Outcome::NeedsOperator(why));
     }

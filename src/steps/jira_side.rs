@@ -17,8 +17,8 @@ use crate::jira::service::check_service_account;
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
-    self, observe, Action, Change, Desired, ObservedConsumer, ObservedLink, Ownership, ServerFacts,
-    WantedConsumer, WantedLink,
+    self, observe, Action, Change, ChangeKind, Desired, ObservedConsumer, ObservedLink, Ownership,
+    ServerFacts, WantedConsumer, WantedLink,
 };
 use crate::state::{InstalledFacts, IntendedWrite, LinkFacts};
 use crate::util::time::now_rfc3339;
@@ -201,38 +201,38 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
 }
 
 /// The name the link should have: the answers', else the one this profile gave
-/// its link or found it with (not asked again); on a first run, "Jira Align"
-/// unless another link has that name, then "Jira Align (HOST)" (offered as the
-/// default in a terminal).
+/// its link (a rename in Jira is put back), else the name of the link found to
+/// Jira Align's URL (kept: it is not this profile's to rename); for a link still
+/// to make, "Jira Align" unless another link has that name, then "Jira Align
+/// (HOST)" (offered as the default in a terminal).
 pub fn link_name(ctx: &mut Ctx) -> Result<String> {
     if let Some(name) = ctx.known(&inputs::APPLICATION_NAME) {
         return Ok(name);
     }
-    link(ctx)?;
-    let taken = |name: &str| {
-        ctx.observed
-            .other_link_names
-            .iter()
-            .any(|other| other.eq_ignore_ascii_case(name))
-    };
+    if let Some(found) = link(ctx)? {
+        return Ok(found.link.name);
+    }
     let mut default = DEFAULT_APPLICATION_NAME.to_string();
-    if taken(&default) {
+    if name_taken(ctx, &default) {
         let host = ctx.align_url()?.host_str().unwrap_or_default().to_string();
         default = format!("{DEFAULT_APPLICATION_NAME} ({host})");
     }
     ctx.value_offering(&inputs::APPLICATION_NAME, default)
 }
 
+/// Another application link (not the one to Jira Align's URL) is called `name`.
+fn name_taken(ctx: &Ctx, name: &str) -> bool {
+    ctx.observed
+        .other_link_names
+        .iter()
+        .any(|other| other.eq_ignore_ascii_case(name))
+}
+
 /// Before the first write: the link's name is not another link's (Jira would
 /// name a new link "NAME - 2", and refuse a rename).
 pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
     let name = link_name(ctx)?;
-    let taken = ctx
-        .observed
-        .other_link_names
-        .iter()
-        .any(|other| other.eq_ignore_ascii_case(&name));
-    if !taken {
+    if !name_taken(ctx, &name) {
         return Ok(());
     }
     let host = ctx.align_url()?.host_str().unwrap_or_default().to_string();
@@ -286,7 +286,10 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             }
         }
         (Action::DeleteLink { link_id }, answer) => {
-            if let Some(link) = admin.get_link(link_id)? {
+            // Judged by Jira's list of links (a 200 that lacks it), not by a 404
+            // that anything in front of Jira could answer.
+            let still = admin.list_links()?.into_iter().find(|l| l.id == *link_id);
+            if let Some(link) = still {
                 return Err(still_there(
                     format!("the application link \"{}\" (id {})", link.name, link.id),
                     answer.err(),
@@ -353,7 +356,19 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         .as_ref()
         .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
     record_intent(ctx, change, observed_link_id.as_deref())?;
-    let applied = model::apply(&admin, change, observed_link_id.as_deref())?;
+    let applied = match model::apply(&admin, change, observed_link_id.as_deref()) {
+        Ok(applied) => applied,
+        Err(err) => {
+            // Jira's own refusal says the write was not made: the intent goes.
+            // Only an unknown outcome (no answer: a timeout, a dropped
+            // connection, a kill) keeps it for the next run to settle by reading.
+            if answered(&err) {
+                ctx.state.intended = None;
+                ctx.save()?;
+            }
+            return Err(err);
+        }
+    };
     if let Applied::LinkCreated { link_id } = &applied {
         // Until its read-back: the link as asked for. A link created a moment
         // ago has no consumer, so only the link itself is read back.
@@ -384,6 +399,24 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         record_ownership(ctx, &applied)?;
     }
     Ok(applied)
+}
+
+/// Jira (or the client, before sending) refused the write, so it was not made:
+/// an error status, an OAuth problem, a refusal Jira explained, a URL the
+/// client would not call. No answer, or a 2xx answer that could not be read,
+/// leaves the outcome unknown.
+fn answered(err: &AppError) -> bool {
+    use crate::http::ClientError;
+    matches!(
+        err.find::<ClientError>(),
+        Some(
+            ClientError::Status(_)
+                | ClientError::OAuth(_)
+                | ClientError::Answer(_)
+                | ClientError::Url(_)
+                | ClientError::Config(_)
+        )
+    )
 }
 
 /// Saves what `change` is about to leave in Jira, before it is sent.
@@ -434,22 +467,27 @@ pub fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()>
         .state
         .installed
         .get_or_insert_with(InstalledFacts::default);
-    let same_url = |link: &ObservedLink| {
-        intended.link_url.as_deref().is_some_and(|url| {
-            link.link
-                .rpc_url
-                .trim_end_matches('/')
-                .eq_ignore_ascii_case(url)
-        })
+    // The link as it was meant: its URL and the very name asked for (a link
+    // made by hand to the same site is not taken for ours).
+    let as_created = |link: &ObservedLink| {
+        let url = intended
+            .link_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok());
+        url.is_some_and(|url| crate::jira::admin::same_link_url(&link.link.rpc_url, &url))
+            && intended.link_name.as_deref() == Some(link.link.name.as_str())
     };
     let on_intended_link =
         |link: &ObservedLink| intended.link_id.as_deref().is_none_or(|id| id == link.id());
+    let consumer_write = [ChangeKind::SetConsumer, ChangeKind::ReplaceConsumer]
+        .iter()
+        .any(|kind| kind.as_str() == intended.change);
     match (intended.change.as_str(), found) {
-        ("create-link", Some(link)) if same_url(link) => {
+        ("create-link", Some(link)) if as_created(link) => {
             installed.link_id = Some(link.id().to_string());
             installed.link_name = intended.link_name.clone();
         }
-        ("set-consumer", Some(link)) if on_intended_link(link) => {
+        (_, Some(link)) if consumer_write && on_intended_link(link) => {
             let held = link.consumer.as_ref();
             let as_meant = held.is_some_and(|held| {
                 Some(&held.key) == intended.consumer_key.as_ref()

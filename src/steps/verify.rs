@@ -106,7 +106,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     };
     // Watch the sync only once the connector is said to be active: the operator
     // just confirmed, step 23 was confirmed, or this step was asked for by itself.
-    let confirmed_now = matches!(guided, Outcome::Done(_));
+    let confirmed_now = matches!(guided, Outcome::Confirmed(..));
     let activated = ctx.state.step_status(23) == StepStatus::Done;
     if !(confirmed_now || activated || ctx.single_step) {
         ui::info("The connector is not confirmed active yet (step 23): run `align-link step 24` once it is.");
@@ -136,10 +136,11 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
                     format!(": {}", keys.join(", "))
                 }
             ));
-            Ok(Outcome::Done(format!(
-                "{jira_side}; {} feature(s) synced",
-                features.len()
-            )))
+            let synced = format!("{jira_side}; {} feature(s) synced", features.len());
+            Ok(match guided {
+                Outcome::Confirmed(_, shown) => Outcome::Confirmed(synced, shown),
+                _ => Outcome::Done(synced),
+            })
         }
         None => {
             ui::warn(&format!(
@@ -329,6 +330,8 @@ fn with_guide(guided: Outcome, verified: String) -> Outcome {
         Outcome::NeedsOperator(why) => {
             Outcome::NeedsOperator(format!("{verified}; Jira Align part {why}"))
         }
+        // The values the confirmation showed stay with the record.
+        Outcome::Confirmed(_, shown) => Outcome::Confirmed(verified, shown),
         _ => Outcome::Done(verified),
     }
 }

@@ -24,6 +24,7 @@ mod link_status;
 mod model;
 mod oauth_problems;
 mod ownership;
+mod ownership_edges;
 mod plan;
 mod prewrite;
 mod profile_lock;
