@@ -80,6 +80,13 @@ pub fn special_kind(meta: &Metadata) -> Option<&'static str> {
     imp::special_kind(meta)
 }
 
+/// Makes a rename in `dir` durable: unix fsyncs the directory (some file systems
+/// cannot, and there the rename is as durable as it gets); Windows cannot open a
+/// directory for that, and NTFS journals the rename itself.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    imp::sync_dir(dir)
+}
+
 /// Which file an open file is, to tell whether a path still names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileId(u64, u64);

@@ -214,6 +214,10 @@ pub fn open_read_nonblocking(path: &Path) -> io::Result<File> {
     File::open(path)
 }
 
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 pub fn special_kind(_meta: &Metadata) -> Option<&'static str> {
     None
 }

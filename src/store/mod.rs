@@ -373,20 +373,9 @@ fn temp_name(name: &str, pid: u32, random: u64) -> String {
     format!(".{name}.{pid}-{random:016x}.tmp")
 }
 
-/// Makes a rename durable. Some file systems cannot fsync a directory; there the
-/// rename is as durable as it gets.
+/// Makes a rename durable (see [`platform::sync_dir`]).
 fn sync_dir(dir: &Path) -> io::Result<()> {
-    match File::open(dir).and_then(|d| d.sync_all()) {
-        Err(err)
-            if matches!(
-                err.kind(),
-                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
-            ) =>
-        {
-            Ok(())
-        }
-        other => other,
-    }
+    platform::sync_dir(dir)
 }
 
 /// State file names are plain names chosen by the program: no paths, no dot
