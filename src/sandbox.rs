@@ -111,6 +111,10 @@ mod absent {
         pub fn request_count(&self) -> u64 {
             match *self {}
         }
+
+        pub fn url(&self) -> String {
+            match *self {}
+        }
     }
 
     pub struct Sandbox {
