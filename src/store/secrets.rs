@@ -267,6 +267,15 @@ impl Store {
         SecretLocation::Nowhere
     }
 
+    /// Where `name` is, for messages: its credential store entry when it is
+    /// there and not a file, else the file's path.
+    pub fn place_of(&self, name: &str) -> String {
+        match self.secret_location(name) {
+            place @ SecretLocation::CredentialStore { .. } => place.to_string(),
+            _ => self.path(name).display().to_string(),
+        }
+    }
+
     /// For `--secret-store keyring` on a profile whose secrets are files: each is
     /// written to the credential store, read back, and only then its file
     /// removed. Returns what was moved.

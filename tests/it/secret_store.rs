@@ -58,7 +58,12 @@ fn setup_keeps_the_secrets_in_the_credential_store_and_unlink_removes_them() {
     assert_eq!(accounts.len(), 2, "{accounts:?}");
     assert!(accounts.iter().any(|a| a.ends_with("private-key")));
     assert!(accounts.iter().any(|a| a.ends_with("access-token")));
-    // What status and show print.
+    // What status and show print, and unlink's list.
+    let mut store = align_link::store::Store::open(&state).unwrap();
+    store.set_secret_store(SecretStore::Keyring);
+    assert!(store
+        .place_of("private-key.pem")
+        .starts_with("the OS credential store"));
     let places = commands::secret_locations(&state, Some(SecretStore::Keyring)).unwrap();
     assert!(
         places.iter().all(|(_, _, p)| p.kind() == "keyring"),
