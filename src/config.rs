@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::domain::SecretStore;
 use crate::error::{AppError, Result};
 use crate::http::HttpOptions;
 use crate::util::file::{self, FileError};
@@ -26,6 +27,8 @@ pub struct RawOptions {
     pub connect_timeout_secs: u64,
     pub timeout_secs: u64,
     pub replace_existing: bool,
+    /// `--secret-store`, when given.
+    pub secret_store: Option<SecretStore>,
 }
 
 impl Default for RawOptions {
@@ -44,6 +47,7 @@ impl Default for RawOptions {
             connect_timeout_secs: 10,
             timeout_secs: 30,
             replace_existing: false,
+            secret_store: None,
         }
     }
 }
@@ -75,6 +79,8 @@ pub struct RunConfig {
     pub replace_existing: bool,
     /// `--log FILE`: requests and the operator's answers, appended.
     pub log: Option<PathBuf>,
+    /// `--secret-store`, when given; else the answers file's, else auto.
+    pub secret_store: Option<SecretStore>,
     pub http: HttpOptions,
 }
 
@@ -151,6 +157,7 @@ impl RunConfig {
             no_browser: raw.no_browser,
             verbose: raw.verbose,
             replace_existing: raw.replace_existing,
+            secret_store: raw.secret_store,
             log: raw.log,
             http: HttpOptions {
                 connect_timeout: Duration::from_secs(raw.connect_timeout_secs),
@@ -164,23 +171,29 @@ impl RunConfig {
     }
 }
 
-/// `$XDG_CONFIG_HOME/align-link` (else `~/.config/align-link`): the profiles'
-/// config files. `None` when neither variable is an absolute path.
+/// `$XDG_CONFIG_HOME/align-link` (else `~/.config/align-link`; Windows:
+/// `%APPDATA%\\align-link`): the profiles' config files. `None` when no variable
+/// names an absolute path.
 pub fn config_dir() -> Option<PathBuf> {
-    config_dir_from(
-        std::env::var_os("XDG_CONFIG_HOME"),
-        std::env::var_os("HOME"),
-    )
+    let base = crate::platform::config_base_dir(&|name| std::env::var_os(name)).ok()?;
+    Some(base.join("align-link"))
 }
 
+#[cfg(test)]
 fn config_dir_from(
     xdg_config_home: Option<std::ffi::OsString>,
     home: Option<std::ffi::OsString>,
 ) -> Option<PathBuf> {
-    // The XDG spec says to ignore relative (and empty) values.
-    let absolute = |v: Option<std::ffi::OsString>| v.map(PathBuf::from).filter(|p| p.is_absolute());
-    let base = absolute(xdg_config_home).or_else(|| absolute(home).map(|h| h.join(".config")))?;
-    Some(base.join("align-link"))
+    let var = |name: &str| match name {
+        "XDG_CONFIG_HOME" => xdg_config_home.clone(),
+        "HOME" => home.clone(),
+        _ => None,
+    };
+    Some(
+        crate::platform::config_base_dir(&var)
+            .ok()?
+            .join("align-link"),
+    )
 }
 
 /// `PROFILE.toml` in [`config_dir`]: an answers file read when `--answers` is absent.

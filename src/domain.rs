@@ -130,6 +130,36 @@ impl Approval {
     }
 }
 
+/// Where the profile's secrets (the private key, the access token) are kept:
+/// `--secret-store`, else the answers file's `secrets.store`, else `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecretStore {
+    /// The OS credential store when one answers, else owner-only files.
+    #[default]
+    Auto,
+    /// The OS credential store only: a run where none answers stops.
+    Keyring,
+    /// Owner-only files in the state directory.
+    File,
+}
+
+impl SecretStore {
+    pub const ALL: [SecretStore; 3] = [SecretStore::Auto, SecretStore::Keyring, SecretStore::File];
+
+    /// The spelling on the command line and in the answers file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretStore::Auto => "auto",
+            SecretStore::Keyring => "keyring",
+            SecretStore::File => "file",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<SecretStore> {
+        SecretStore::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

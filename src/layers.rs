@@ -11,6 +11,8 @@ use std::path::Path;
 
 /// Lowest first; modules on one line are peers.
 pub const LAYERS: &[&[&str]] = &[
+    // Every difference between the operating systems.
+    &["platform"],
     &["util"],
     &["domain"],
     // The OAuth protocol: signing, token answers, problem reports.

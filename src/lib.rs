@@ -11,9 +11,10 @@
 //! - `domain`: secrets and the operator's choices (key source, connector auth, approval).
 //! - `answers`, `state`, `store`: the answers file and what is saved between runs.
 //! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
+//! - `platform`: every difference between unix (Linux, macOS) and Windows.
 //!
 //! Layers, lowest first (`src/layers.rs` checks them; a module uses only its own
-//! layer and below, and no file loops back to itself): util < domain < oauth <
+//! layer and below, and no file loops back to itself): platform < util < domain < oauth <
 //! http < error < keys, callback, browser, ui, state < config, prompt, answers,
 //! jira < store, align, model, sandbox < context < steps < doctor < commands < cli.
 
@@ -35,6 +36,7 @@ pub mod keys;
 mod layers;
 pub mod model;
 pub mod oauth;
+pub mod platform;
 pub mod prompt;
 pub mod sandbox;
 pub mod state;

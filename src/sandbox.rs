@@ -1,19 +1,32 @@
 //! The stand-ins (crate `align-link-standins`) as the CLI uses them: `align-link
 //! sandbox` serves them in the foreground, `--sandbox` in-process for one run, and
 //! the answers are filled with their URLs and demo accounts.
+//!
+//! The stand-ins are the default feature `sandbox`; a build without it (e.g.
+//! `cargo install align-link --no-default-features`) keeps `--sandbox` and
+//! `align-link sandbox`, which then say what is missing.
 
+#[cfg(not(feature = "sandbox"))]
+pub use absent::Sandbox;
+
+#[cfg(feature = "sandbox")]
 use crate::answers::Answers;
+#[cfg(feature = "sandbox")]
 use crate::domain::Secret;
 use crate::error::{AppError, Result};
+#[cfg(feature = "sandbox")]
 use align_link_standins::align::{self, AlignConfig, AlignStandIn};
+#[cfg(feature = "sandbox")]
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use std::time::Duration;
 
+#[cfg(feature = "sandbox")]
 pub struct Sandbox {
     pub jira: JiraStandIn,
     pub align: AlignStandIn,
 }
 
+#[cfg(feature = "sandbox")]
 impl Sandbox {
     pub fn start() -> Result<Sandbox> {
         Self::start_on(0, 0)
@@ -80,6 +93,52 @@ impl Sandbox {
                 .align
                 .api_token
                 .get_or_insert_with(|| Secret::new(align::DEMO_API_TOKEN));
+        }
+    }
+}
+
+/// A build without the stand-ins: a `Sandbox` is never made, and asking for one
+/// says why.
+#[cfg(not(feature = "sandbox"))]
+mod absent {
+    use super::{AppError, Duration, Result};
+    use crate::answers::Answers;
+
+    /// A stand-in that cannot exist in this build.
+    pub enum Absent {}
+
+    impl Absent {
+        pub fn request_count(&self) -> u64 {
+            match *self {}
+        }
+
+        pub fn url(&self) -> String {
+            match *self {}
+        }
+    }
+
+    pub struct Sandbox {
+        pub jira: Absent,
+        pub align: Absent,
+    }
+
+    impl Sandbox {
+        pub fn start() -> Result<Sandbox> {
+            Self::start_with(0, 0, Duration::ZERO)
+        }
+
+        pub fn start_with(_jira: u16, _align: u16, _latency: Duration) -> Result<Sandbox> {
+            Err(AppError::usage(
+                "this align-link was built without the stand-ins (the cargo feature `sandbox`)",
+            )
+            .hint(
+                "Install a release archive, or `cargo install align-link` with its default \
+                 features, to try align-link against local stand-ins.",
+            ))
+        }
+
+        pub fn fill_answers(&self, _answers: &mut Answers) {
+            match self.jira {}
         }
     }
 }

@@ -39,7 +39,7 @@ fn lists_every_page_once() {
     let pages = align.request_count() - before;
     assert_eq!(
         pages as usize,
-        users.len().div_ceil(PAGE_SIZE) + usize::from(users.len() % PAGE_SIZE == 0)
+        users.len().div_ceil(PAGE_SIZE) + usize::from(users.len().is_multiple_of(PAGE_SIZE))
     );
 }
 

@@ -8,7 +8,7 @@ use super::checks;
 use super::raw::{self, Entry, Item};
 use super::{
     AlignAnswers, Answers, Approval, ConnectorAnswers, ConnectorAuth, JiraAnswers, KeyAnswers,
-    KeySource, OAuthAnswers, ServiceAccountAnswers,
+    KeySource, OAuthAnswers, SecretStore, SecretsAnswers, ServiceAccountAnswers,
 };
 use crate::error::{AppError, Result};
 
@@ -50,6 +50,7 @@ const TABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("oauth", &["approval"]),
+    ("secrets", &["store"]),
 ];
 
 pub(super) fn build(
@@ -132,6 +133,7 @@ impl Cx<'_> {
                 "connector" => answers.connector = self.connector(&table)?,
                 "keys" => answers.keys = self.keys(&table)?,
                 "oauth" => answers.oauth = self.oauth(&table)?,
+                "secrets" => answers.secrets = self.secrets(&table)?,
                 _ => unreachable!("TABLES and this match list the same tables"),
             }
         }
@@ -327,6 +329,14 @@ impl Cx<'_> {
         Ok(OAuthAnswers {
             approval: self.opt(t, "approval", |cx, e, key| {
                 cx.choice(e, key, &Approval::ALL, |a| a.as_str())
+            })?,
+        })
+    }
+
+    fn secrets(&mut self, t: &Table) -> Result<SecretsAnswers> {
+        Ok(SecretsAnswers {
+            store: self.opt(t, "store", |cx, e, key| {
+                cx.choice(e, key, &SecretStore::ALL, |s| s.as_str())
             })?,
         })
     }

@@ -15,7 +15,6 @@ mod tests;
 mod tests_connector;
 mod values;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use url::Url;
@@ -23,7 +22,7 @@ use url::Url;
 use crate::error::{AppError, Result};
 use crate::util::file::{self, FileError};
 
-use crate::domain::{Approval, ConnectorAuth, KeySource, Secret};
+use crate::domain::{Approval, ConnectorAuth, KeySource, Secret, SecretStore};
 
 /// 1-based line and column of a byte offset; the state store reports with it too.
 pub(crate) use raw::line_col;
@@ -116,6 +115,13 @@ pub struct OAuthAnswers {
     pub approval: Option<Approval>,
 }
 
+/// `[secrets]`.
+#[derive(Debug, Clone, Default)]
+pub struct SecretsAnswers {
+    /// Where the private key and the access token go; `--secret-store` wins.
+    pub store: Option<SecretStore>,
+}
+
 /// A parsed, validated answers file.
 #[derive(Debug, Clone, Default)]
 pub struct Answers {
@@ -127,6 +133,7 @@ pub struct Answers {
     pub connector: ConnectorAnswers,
     pub keys: KeyAnswers,
     pub oauth: OAuthAnswers,
+    pub secrets: SecretsAnswers,
     /// Things worth telling the user that do not stop the run (e.g. a literal
     /// secret in a file others can read).
     pub warnings: Vec<String>,
@@ -159,7 +166,7 @@ impl Answers {
             .hint("save the file as UTF-8 text")
         })?;
         // The mode (of the file read) decides whether literal secrets deserve a warning.
-        let mode = Some(meta.permissions().mode());
+        let mode = crate::platform::mode_bits(&meta).found();
         build::build(&text, path, &|name| std::env::var(name).ok(), mode)
     }
 

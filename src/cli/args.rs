@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::config::RawOptions;
+use crate::domain::SecretStore;
 
 /// Which profile, and where its state lives.
 #[derive(Debug, Clone, Args)]
@@ -13,9 +14,12 @@ pub struct ProfileArgs {
     /// Which saved setup to use (one state directory per profile)
     #[arg(long, default_value = "default", value_name = "NAME")]
     pub profile: String,
-    /// State directory [default: $XDG_STATE_HOME/align-link/PROFILE]
+    /// State directory [default: $XDG_STATE_HOME/align-link/PROFILE; Windows: %LOCALAPPDATA%\align-link\PROFILE]
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+    /// Where the private key and access token are kept: auto (the OS credential store when one answers, else owner-only files), keyring, or file [default: the answers file's secrets.store, else auto]
+    #[arg(long, value_name = "WHERE", env = "ALIGN_LINK_SECRET_STORE", value_parser = ["auto", "keyring", "file"])]
+    pub secret_store: Option<String>,
 }
 
 /// Options of the commands that run steps (`setup`, `step`).
@@ -110,6 +114,8 @@ impl ProfileArgs {
         RawOptions {
             profile: self.profile,
             state_dir: self.state_dir,
+            // clap admits only the spellings SecretStore::parse knows.
+            secret_store: self.secret_store.as_deref().and_then(SecretStore::parse),
             ..RawOptions::default()
         }
     }

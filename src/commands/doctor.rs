@@ -96,6 +96,12 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
     };
     let mut store = store;
     store.make_read_only();
+    store.set_secret_store(
+        config
+            .secret_store
+            .or(answers.secrets.store)
+            .unwrap_or_default(),
+    );
     let prompter: Box<dyn Prompter> = if config.non_interactive {
         Box::new(NonInteractive)
     } else {

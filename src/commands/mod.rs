@@ -16,16 +16,18 @@ pub mod step;
 pub mod steps;
 pub mod unlink;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::answers::Answers;
 use crate::config::{AnswersOrigin, RunConfig};
 use crate::context::Ctx;
+use crate::domain::SecretStore;
 use crate::error::Result;
 use crate::prompt::{Logged, NonInteractive, Prompter, Terminal};
 use crate::sandbox::Sandbox;
-use crate::store::{default_state_dir, Store};
+use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::store::{default_state_dir, SecretLocation, Store};
 use crate::ui;
 use crate::ui::log::OperatorLog;
 
@@ -106,11 +108,17 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     for warning in &warnings {
         ui::warn(warning);
     }
+    store.set_secret_store(secret_store_for(&config, &answers, temporary));
     if read_only {
         store.make_read_only();
     } else {
         // Before the state is read: it is only read and written under the lock.
         store.lock_for_run()?;
+        if store.secret_store() == SecretStore::Keyring {
+            for what in store.move_secrets_to_credential_store()? {
+                ui::ok(&format!("moved {what} into the OS credential store"));
+            }
+        }
     }
     if temporary {
         ui::note(&format!(
@@ -145,6 +153,69 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     }
     Ok(ctx)
+}
+
+/// Where each secret of the profile in `dir` is, for `status` and `show`: its
+/// `--json` key, its label, and the place. Reads nothing but what tells where.
+pub fn secret_locations(
+    dir: &Path,
+    chosen: Option<SecretStore>,
+) -> Result<Vec<(&'static str, &'static str, SecretLocation)>> {
+    const SECRETS: [(&str, &str, &str); 2] = [
+        (PRIVATE_KEY_FILE, "private_key", "Private key"),
+        (ACCESS_TOKEN_FILE, "access_token", "Access token"),
+    ];
+    let store = if dir.is_dir() {
+        let mut store = Store::open(dir)?;
+        store.make_read_only();
+        store.set_secret_store(chosen.unwrap_or_default());
+        Some(store)
+    } else {
+        None
+    };
+    Ok(SECRETS
+        .into_iter()
+        .map(|(file, key, label)| {
+            let place = store
+                .as_ref()
+                .map_or(SecretLocation::Nowhere, |store| store.secret_location(file));
+            (key, label, place)
+        })
+        .collect())
+}
+
+/// The `secrets` object of `--json`: `{private_key: {store, location}, ...}`.
+pub fn secrets_json(places: &[(&str, &str, SecretLocation)]) -> serde_json::Value {
+    let entries = places.iter().map(|(key, _, place)| {
+        let location = match place {
+            SecretLocation::Nowhere => serde_json::Value::Null,
+            place => serde_json::Value::String(place.to_string()),
+        };
+        (
+            key.to_string(),
+            serde_json::json!({ "store": place.kind(), "location": location }),
+        )
+    });
+    serde_json::Value::Object(entries.collect())
+}
+
+/// The text rows (`Private key in`, place) for `status` and `show`.
+pub fn secret_rows<'a>(places: &[(&str, &'a str, SecretLocation)]) -> Vec<(&'a str, String)> {
+    places
+        .iter()
+        .map(|(_, label, place)| (*label, format!("in {place}")))
+        .collect()
+}
+
+/// `--secret-store`, else the answers file's `secrets.store`, else auto. A
+/// throwaway sandbox directory keeps `auto`'s secrets in files: entries in the
+/// credential store would outlive it.
+fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> SecretStore {
+    match config.secret_store.or(answers.secrets.store) {
+        Some(chosen) => chosen,
+        None if temporary => SecretStore::File,
+        None => SecretStore::Auto,
+    }
 }
 
 /// `--state-dir`, else a fresh directory for `--sandbox` (a demo never touches a

@@ -198,8 +198,9 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
         Some(format!("renewed: {bits}-bit key pair, {fingerprint}")),
     )?;
     ui::ok(&format!(
-        "made a new {bits}-bit key pair in {:.1} s ({fingerprint}); private key saved (mode 0600)",
-        started.elapsed().as_secs_f64()
+        "made a new {bits}-bit key pair in {:.1} s ({fingerprint}); private key saved in {}",
+        started.elapsed().as_secs_f64(),
+        ctx.store.secret_location(PRIVATE_KEY_FILE)
     ));
     Ok(())
 }

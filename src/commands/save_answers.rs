@@ -4,14 +4,13 @@
 //! go there only as `{ env = "NAME" }`: a literal secret in the answers file is
 //! replaced by the name of a variable to export, never copied.
 
-use std::fs::{DirBuilder, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 use crate::config::{profile_config_path, AnswersOrigin, RunConfig};
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
+use crate::platform;
 use crate::ui;
 
 /// The secret keys, with the variable a literal value is replaced by.
@@ -107,17 +106,10 @@ pub fn config_text(source: &Path) -> Result<(String, Vec<(String, String)>)> {
 fn write_new(path: &Path, text: &str) -> Result<()> {
     let shown = path.display();
     if let Some(dir) = path.parent() {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
+        platform::create_private_dir_all(dir)
             .map_err(|err| AppError::failed(format!("cannot create {}: {err}", dir.display())))?;
     }
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
+    let mut file = platform::create_new_private_file(path)
         .map_err(|err| AppError::failed(format!("cannot create {shown}: {err}")))?;
     file.write_all(text.as_bytes())
         .and_then(|_| file.sync_all())

@@ -26,11 +26,13 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         None => Answers::empty(),
     };
     let report = report(&state, &answers);
+    let secrets = super::secret_locations(&dir, config.secret_store.or(answers.secrets.store))?;
     if as_json {
         let mut all = json!({
             "schema": JSON_SCHEMA,
             "profile": config.profile,
             "state_dir": dir,
+            "secrets": super::secrets_json(&secrets),
         });
         if let (Value::Object(all), Value::Object(more)) = (&mut all, report) {
             all.extend(more);
@@ -71,6 +73,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             ("Token expires", "expires_at"),
         ],
     ));
+    facts.extend(super::secret_rows(&secrets));
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();

@@ -16,6 +16,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     super::profiles::check_known(&config)?;
     let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
+    let secrets = super::secret_locations(&dir, config.secret_store)?;
     let any_failed = STEPS
         .iter()
         .any(|step| state.step_status(step.number) == StepStatus::Failed);
@@ -72,6 +73,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             "any_failed": any_failed,
             "steps": steps,
             "facts": facts,
+            "secrets": super::secrets_json(&secrets),
         }));
         return Ok(code);
     }
@@ -106,7 +108,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         ("Token obtained", "token_obtained_at"),
         ("Token expires", "token_expires_at"),
     ];
-    let rows: Vec<(&str, String)> = labels
+    let mut rows: Vec<(&str, String)> = labels
         .iter()
         .map(|(label, key)| {
             let value = match &facts[*key] {
@@ -117,6 +119,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
             (*label, value)
         })
         .collect();
+    rows.extend(super::secret_rows(&secrets));
     crate::ui::fields(&rows);
     if any_failed {
         outln!();

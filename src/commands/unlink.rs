@@ -62,11 +62,9 @@ pub fn run(config: RunConfig) -> Result<i32> {
         ui::ok(&format!("done: {}", change.description));
     }
     for (file, what) in local {
+        let place = ctx.store.place_of(file);
         ctx.store.remove(file)?;
-        ui::ok(&format!(
-            "removed {what} ({})",
-            ctx.store.dir().join(file).display()
-        ));
+        ui::ok(&format!("removed {what} ({place})"));
     }
     remove_state_dir(&mut ctx)?;
     outln!();
@@ -183,10 +181,7 @@ fn confirm_in_terminal(ctx: &mut Ctx, changes: &[Change], local: &[(&str, &str)]
         ui::info(&render::text(change));
     }
     for (file, what) in local {
-        ui::info(&format!(
-            "  remove {what} ({})",
-            ctx.store.dir().join(file).display()
-        ));
+        ui::info(&format!("  remove {what} ({})", ctx.store.place_of(file)));
     }
     ctx.prompter().confirm("Remove them?", false)
 }

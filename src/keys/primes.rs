@@ -75,7 +75,7 @@ fn survives_sieve(remainders: &[u32], delta: u32) -> bool {
     remainders
         .iter()
         .zip(sieve_primes())
-        .all(|(remainder, prime)| (remainder + delta) % prime != 0)
+        .all(|(remainder, prime)| !(remainder + delta).is_multiple_of(*prime))
 }
 
 /// A probable prime of exactly `bits` bits (top two bits set), or None once

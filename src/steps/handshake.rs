@@ -206,7 +206,8 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
         .map(human_duration)
         .unwrap_or_else(|| "an unstated time".into());
     ui::ok(&format!(
-        "access token stored (mode 0600); it acts as {account} and lasts {lifetime}"
+        "access token stored in {}; it acts as {account} and lasts {lifetime}",
+        ctx.store.secret_location(ACCESS_TOKEN_FILE)
     ));
     ctx.record(
         20,

@@ -104,7 +104,7 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     if !existing {
         if let Some(bits) = ctx.pending_key.as_ref().map(|p| p.bits()) {
             ui::ok(&format!(
-                "making a {bits}-bit RSA key pair while the next steps talk to Jira; it is saved (mode 0600) before its first use"
+                "making a {bits}-bit RSA key pair while the next steps talk to Jira; it is saved before its first use"
             ));
             return Ok(Outcome::Done(format!("{bits}-bit key pair being made")));
         }
@@ -218,9 +218,9 @@ fn save_new_pair(
         keys::private_key_to_pem(&private).as_bytes(),
     )?;
     ui::ok(&format!(
-        "made a {bits}-bit RSA key pair in {:.2} s; private key saved (mode 0600) in {}",
+        "made a {bits}-bit RSA key pair in {:.2} s; private key saved in {}",
         took.as_secs_f64(),
-        ctx.store.dir().join(PRIVATE_KEY_FILE).display()
+        ctx.store.secret_location(PRIVATE_KEY_FILE)
     ));
     show_public_half(ctx, consumer_key, &RsaPublicKey::from(&private), bits)
 }

@@ -1,19 +1,19 @@
-//! One run per profile: an advisory `flock` on [`LOCK_FILE`] in the state
-//! directory, held for the whole run by every command that may change the profile.
+//! One run per profile: an exclusive lock (`File::try_lock`: flock on unix,
+//! LockFileEx on Windows) on [`LOCK_FILE`] in the state directory, held for the
+//! whole run by every command that may change the profile.
 
-use std::fs::{File, OpenOptions};
-use std::io;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+use std::fs::{File, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::{writer_is_gone, Store, LOCK_FILE};
 use crate::error::{AppError, Result};
+use crate::platform;
 
 impl Store {
-    /// Takes the profile's run lock (an advisory `flock` on [`LOCK_FILE`]) for as
+    /// Takes the profile's run lock (an exclusive lock on [`LOCK_FILE`]) for as
     /// long as this store lives, so that two runs never change one profile at once.
     /// Another run holding it is an error naming its PID; nothing waits.
     pub fn lock_for_run(&mut self) -> Result<()> {
@@ -33,31 +33,20 @@ impl Store {
         let mut attempts = 0;
         let file = loop {
             attempts += 1;
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .mode(0o600)
-                // A FIFO must not block the open; a symlink must not point elsewhere.
-                .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW | libc::O_NOCTTY)
-                .open(&path)
-                .map_err(fail)?;
+            // A FIFO must not block the open; a symlink must not point elsewhere.
+            let file = platform::open_lock_file(&path).map_err(fail)?;
             let meta = file.metadata().map_err(fail)?;
             if !meta.is_file() {
                 return Err(AppError::failed(format!("{shown} is not a regular file"))
                     .hint(format!("remove {shown}; align-link makes it again")));
             }
-            // flock(2) rather than `File::try_lock`, which needs Rust 1.89 (MSRV is 1.85).
-            // SAFETY: the descriptor is open for as long as `file` lives.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-                let err = io::Error::last_os_error();
-                if err.kind() == io::ErrorKind::WouldBlock {
-                    return Err(held_by_another_run(&file, &self.dir));
-                }
-                return Err(fail(err));
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => return Err(held_by_another_run(&file, &self.dir)),
+                Err(TryLockError::Error(err)) => return Err(fail(err)),
             }
-            let still_there = std::fs::symlink_metadata(&path)
-                .is_ok_and(|now| now.dev() == meta.dev() && now.ino() == meta.ino());
+            let held = platform::file_id(&file).map_err(fail)?;
+            let still_there = platform::path_file_id(&path).is_ok_and(|now| now == held);
             if still_there {
                 break file;
             }
@@ -67,10 +56,11 @@ impl Store {
                 )));
             }
         };
-        // For the message another run shows; the lock itself is the flock.
+        // For the message another run shows; the lock itself is the file lock.
         let pid = format!("{}\n", std::process::id());
         file.set_len(0)
-            .and_then(|()| file.write_all_at(pid.as_bytes(), 0))
+            .and_then(|()| (&file).seek(SeekFrom::Start(0)))
+            .and_then(|_| (&file).write_all(pid.as_bytes()))
             .map_err(fail)?;
         self.run_lock = Some(Arc::new(file));
         Ok(())
@@ -101,7 +91,13 @@ fn held_by_another_run(file: &File, dir: &Path) -> AppError {
     let mut holder = None;
     for _ in 0..20 {
         let mut text = [0u8; 32];
-        let read = file.read_at(&mut text, 0).unwrap_or(0);
+        // Windows refuses reads through a handle other than the holder's within the
+        // locked range: then only "another run" is said.
+        let mut reader = file;
+        let read = reader
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| reader.read(&mut text))
+            .unwrap_or(0);
         holder = std::str::from_utf8(&text[..read])
             .ok()
             .and_then(|t| t.trim().parse::<u32>().ok())

@@ -12,9 +12,8 @@
 //! change the profile holds its lock (`lock`).
 
 use std::ffi::OsString;
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +23,7 @@ use serde::Serialize;
 
 use crate::answers::line_col;
 use crate::error::{AppError, Result};
+use crate::platform::{self, Checked};
 use crate::util::file::{self, FileError};
 
 /// A temp file older than this belongs to a run that died: no write takes this long,
@@ -45,6 +45,9 @@ pub struct Store {
     /// so what it works out in memory never reaches the profile, and a secret's
     /// write or removal is refused.
     read_only: bool,
+    /// The OS credential store, when the profile's secrets may go there
+    /// (`secrets`); files only until [`Store::set_secret_store`] says otherwise.
+    vault: secrets::Vault,
 }
 
 impl Store {
@@ -62,15 +65,11 @@ impl Store {
         let shown = dir.display();
         // Created 0700 from the start (missing parents too), so there is no moment
         // when others could enter; an existing directory is left as it is.
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|err| {
-                AppError::failed(format!("cannot create the state directory {shown}: {err}")).hint(
-                    format!("check that {shown} can be created, or pick another directory"),
-                )
-            })?;
+        platform::create_private_dir_all(dir).map_err(|err| {
+            AppError::failed(format!("cannot create the state directory {shown}: {err}")).hint(
+                format!("check that {shown} can be created, or pick another directory"),
+            )
+        })?;
         let meta = fs::metadata(dir).map_err(|err| {
             AppError::failed(format!("cannot open the state directory {shown}: {err}"))
         })?;
@@ -82,8 +81,10 @@ impl Store {
         }
         check_owner_and_mode(dir, &meta)?;
         let mut warnings = Vec::new();
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
+        if let Some(mode) = platform::mode_bits(&meta)
+            .found()
+            .filter(|mode| mode & 0o077 != 0)
+        {
             warnings.push(format!(
                 "the state directory {shown} can be entered by group or others (mode {mode:03o}); \
                  it holds private keys: run `chmod 700 {shown}`"
@@ -95,6 +96,7 @@ impl Store {
                 run_lock: None,
                 temporary: None,
                 read_only: false,
+                vault: secrets::Vault::default(),
             },
             warnings,
         ))
@@ -177,15 +179,9 @@ impl Store {
         self.write_atomic(name, text.as_bytes())
     }
 
-    /// Writes a secret atomically; the file is 0600 from its creation.
-    pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
-        self.refuse_when_read_only(name)?;
-        self.write_atomic(name, contents)
-    }
-
-    /// Reads a secret; `None` when absent. A secret that group or others can read
-    /// is an error: a key that may have leaked must not be used silently.
-    pub fn read_secret(&self, name: &str) -> Result<Option<String>> {
+    /// Reads a secret file; `None` when absent. A secret that group or others can
+    /// read is an error: a key that may have leaked must not be used silently.
+    fn read_secret_file(&self, name: &str) -> Result<Option<String>> {
         check_name(name)?;
         let path = self.dir.join(name);
         let shown = path.display();
@@ -195,8 +191,10 @@ impl Store {
             Err(FileError::Missing) => return Ok(None),
             Err(err) => return Err(state_file_error(&path, &err)),
         };
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
+        if let Some(mode) = platform::mode_bits(&meta)
+            .found()
+            .filter(|mode| mode & 0o077 != 0)
+        {
             return Err(AppError::failed(format!(
                 "{shown} can be read by group or others (mode {mode:03o}); align-link does not \
                  use a secret that may have leaked"
@@ -213,10 +211,16 @@ impl Store {
         Ok(Some(text))
     }
 
-    /// Deletes a file; a missing one is fine.
+    /// Deletes a file, and a secret's credential store entry too; a missing one
+    /// is fine.
     pub fn remove(&self, name: &str) -> Result<()> {
         check_name(name)?;
         self.refuse_when_read_only(name)?;
+        self.remove_file(name)?;
+        self.remove_from_vault(name)
+    }
+
+    fn remove_file(&self, name: &str) -> Result<()> {
         let path = self.dir.join(name);
         match fs::remove_file(&path) {
             Ok(()) => sync_dir(&self.dir).map_err(|err| {
@@ -230,8 +234,13 @@ impl Store {
         }
     }
 
+    /// Whether the file exists, or the secret is in the credential store.
     pub fn exists(&self, name: &str) -> bool {
-        check_name(name).is_ok() && fs::symlink_metadata(self.dir.join(name)).is_ok()
+        check_name(name).is_ok() && (self.file_exists(name) || self.in_vault(name))
+    }
+
+    fn file_exists(&self, name: &str) -> bool {
+        fs::symlink_metadata(self.dir.join(name)).is_ok()
     }
 
     fn write_atomic(&self, name: &str, contents: &[u8]) -> Result<()> {
@@ -264,12 +273,7 @@ impl Store {
             let temp = self
                 .dir
                 .join(temp_name(name, std::process::id(), rand::random()));
-            match OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&temp)
-            {
+            match platform::create_new_private_file(&temp) {
                 Ok(file) => return Ok((temp, file)),
                 Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last = Some(err),
                 Err(err) => return Err(err),
@@ -306,21 +310,21 @@ impl Store {
 /// key among them) swapped under us; one owned by someone else is theirs.
 fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
     let shown = dir.display();
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    if meta.uid() != me {
+    if let Checked::Found(Some(other)) = platform::other_owner(dir, meta) {
         return Err(AppError::failed(format!(
-            "the state directory {shown} belongs to another user (uid {}, you are uid {me}); \
+            "the state directory {shown} belongs to another user ({}, you are {}); \
              whoever owns it can change the keys align-link keeps there",
-            meta.uid()
+            other.owner, other.me
         ))
         .hint(format!(
-            "If it should be yours: `sudo chown \"$(id -u)\" {shown}`. Otherwise give \
-             another --state-dir."
+            "If it should be yours: `{}`. Otherwise give another --state-dir.",
+            other.fix
         )));
     }
-    let mode = meta.permissions().mode() & 0o777;
-    if mode & 0o022 != 0 {
+    if let Some(mode) = platform::mode_bits(meta)
+        .found()
+        .filter(|mode| mode & 0o022 != 0)
+    {
         return Err(AppError::failed(format!(
             "the state directory {shown} can be changed by group or others (mode {mode:03o}); \
              they could replace the keys align-link keeps there"
@@ -346,12 +350,10 @@ fn state_file_error(path: &Path, err: &FileError) -> AppError {
     AppError::failed(err.problem(&shown)).hint(hint)
 }
 
-/// True when process `pid` is known not to run (Linux's /proc tells; elsewhere
+/// True when process `pid` is known not to run (where that cannot be told,
 /// nothing is assumed and only age counts).
 fn writer_is_gone(pid: u32) -> bool {
-    pid != std::process::id()
-        && Path::new("/proc/self").exists()
-        && !Path::new("/proc").join(pid.to_string()).exists()
+    crate::platform::process_is_gone(pid)
 }
 
 /// The writer's PID, when `file_name` is one of our temp files (`.NAME.PID-RANDOM.tmp`).
@@ -371,20 +373,9 @@ fn temp_name(name: &str, pid: u32, random: u64) -> String {
     format!(".{name}.{pid}-{random:016x}.tmp")
 }
 
-/// Makes a rename durable. Some file systems cannot fsync a directory; there the
-/// rename is as durable as it gets.
+/// Makes a rename durable (see [`platform::sync_dir`]).
 fn sync_dir(dir: &Path) -> io::Result<()> {
-    match File::open(dir).and_then(|d| d.sync_all()) {
-        Err(err)
-            if matches!(
-                err.kind(),
-                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
-            ) =>
-        {
-            Ok(())
-        }
-        other => other,
-    }
+    platform::sync_dir(dir)
 }
 
 /// State file names are plain names chosen by the program: no paths, no dot
@@ -422,39 +413,46 @@ pub fn check_profile(profile: &str) -> Result<()> {
     }
 }
 
-/// `$XDG_STATE_HOME/align-link/PROFILE`, else `$HOME/.local/state/align-link/PROFILE`.
+/// `$XDG_STATE_HOME/align-link/PROFILE`, else `$HOME/.local/state/align-link/PROFILE`
+/// (Windows: `%LOCALAPPDATA%\\align-link\\PROFILE`); see [`platform::state_base_dir`].
 pub fn default_state_dir(profile: &str) -> Result<PathBuf> {
-    state_dir_from(
-        profile,
-        std::env::var_os("XDG_STATE_HOME"),
-        std::env::var_os("HOME"),
-    )
+    state_dir_with(profile, &|name| std::env::var_os(name))
 }
 
-/// [`default_state_dir`] with the environment passed in, for tests.
+/// [`default_state_dir`] with the XDG variable and HOME passed in, for tests.
+#[cfg(test)]
 fn state_dir_from(
     profile: &str,
     xdg_state_home: Option<OsString>,
     home: Option<OsString>,
 ) -> Result<PathBuf> {
+    state_dir_with(profile, &|name| match name {
+        "XDG_STATE_HOME" => xdg_state_home.clone(),
+        "HOME" => home.clone(),
+        _ => None,
+    })
+}
+
+fn state_dir_with(profile: &str, var: platform::EnvLookup) -> Result<PathBuf> {
     check_profile(profile)?;
-    // The XDG spec says to ignore relative (and empty) values.
-    let absolute = |v: Option<OsString>| v.map(PathBuf::from).filter(|p| p.is_absolute());
-    let base =
-        match (absolute(xdg_state_home), absolute(home)) {
-            (Some(xdg), _) => xdg,
-            (None, Some(home)) => home.join(".local").join("state"),
-            (None, None) => return Err(AppError::usage(
-                "cannot tell where to keep align-link's state: neither XDG_STATE_HOME nor HOME \
-                 is set to an absolute path",
-            )
-            .hint("set HOME (or XDG_STATE_HOME) to your home directory")),
-        };
+    let base = platform::state_base_dir(var).map_err(|problem| {
+        AppError::usage(format!(
+            "cannot tell where to keep align-link's state: {problem}"
+        ))
+        .hint("or give --state-dir")
+    })?;
     Ok(base.join("align-link").join(profile))
 }
 
 mod lock;
+#[doc(hidden)]
+pub mod memory_keyring;
+mod secrets;
+#[cfg(all(test, unix))]
+mod secrets_tests;
 mod temporary;
+
+pub use secrets::SecretLocation;
 
 pub use temporary::fresh_sandbox_dir;
 use temporary::RemoveOnDrop;

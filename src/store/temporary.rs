@@ -4,7 +4,6 @@
 //! killed (SIGKILL, Ctrl-C outside a prompt) is removed by the next sandbox run.
 
 use std::fs;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::{writer_is_gone, Store};
@@ -43,21 +42,24 @@ pub fn fresh_sandbox_dir(temp_dir: &Path) -> PathBuf {
 }
 
 /// Sandbox directories of ours whose run is gone. Only names of this exact
-/// form, owned by this user, whose PID no longer runs (known from /proc; where
-/// that cannot be told, nothing is removed).
+/// form, owned by this user (where owners are not checked, the temp directory is
+/// the user's own), whose PID no longer runs (where that cannot be told, nothing
+/// is removed).
 fn remove_abandoned(temp_dir: &Path) {
     let Ok(entries) = fs::read_dir(temp_dir) else {
         return;
     };
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
     for entry in entries.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(sandbox_pid) else {
             continue;
         };
-        let ours = entry
-            .metadata()
-            .is_ok_and(|meta| meta.is_dir() && meta.uid() == me);
+        let ours = entry.metadata().is_ok_and(|meta| {
+            meta.is_dir()
+                && !matches!(
+                    crate::platform::other_owner(&entry.path(), &meta),
+                    crate::platform::Checked::Found(Some(_))
+                )
+        });
         if ours && writer_is_gone(pid) {
             let _ = fs::remove_dir_all(entry.path());
         }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::error::ErrorKind;
 use serde::Deserialize;
+use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;

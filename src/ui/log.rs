@@ -3,13 +3,13 @@
 //! never written: callers hand over redacted request lines, and secret answers are
 //! recorded as such without their value.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
+use crate::platform;
 
 /// The run's log, once `--log` opened it: step headings are noted there too, so
 /// each recorded answer sits under the step that asked it.
@@ -33,22 +33,27 @@ pub struct OperatorLog {
 }
 
 impl OperatorLog {
-    /// Opens `path` for appending, creating it 0600; refuses a symlink and a file
-    /// that group or others can read.
+    /// Opens `path` for appending, creating it 0600; refuses at once a symlink, a
+    /// FIFO or device, a file that group or others can read, and one that belongs
+    /// to another user (root could otherwise append to anyone's file).
     pub fn open(path: &Path) -> Result<OperatorLog> {
         let shown = path.display();
-        let file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(path)
-            .map_err(|err| {
-                AppError::usage(format!(
-                    "--log {shown}: cannot open it for appending: {err}"
-                ))
-                .hint("Give a path to a regular file in a directory you can write (not a symlink).")
-            })?;
+        // A stat never blocks: a FIFO is named as such before any open.
+        if let Some(what) = std::fs::symlink_metadata(path)
+            .ok()
+            .and_then(|meta| platform::special_kind(&meta))
+        {
+            return Err(
+                AppError::usage(format!("--log {shown}: is {what}, not a regular file"))
+                    .hint("Give the path of a regular file; align-link appends to it."),
+            );
+        }
+        let file = platform::open_private_append(path).map_err(|err| {
+            AppError::usage(format!(
+                "--log {shown}: cannot open it for appending: {err}"
+            ))
+            .hint("Give a path to a regular file in a directory you can write (not a symlink).")
+        })?;
         let meta = file
             .metadata()
             .map_err(|err| AppError::usage(format!("--log {shown}: {err}")))?;
@@ -58,8 +63,17 @@ impl OperatorLog {
                     .hint("Give the path of a file."),
             );
         }
-        let mode = meta.mode() & 0o777;
-        if mode & 0o077 != 0 {
+        if let platform::Checked::Found(Some(other)) = platform::other_owner(path, &meta) {
+            return Err(AppError::usage(format!(
+                "--log {shown}: belongs to another user ({}, you are {})",
+                other.owner, other.me
+            ))
+            .hint("Give the path of a log file of your own."));
+        }
+        if let Some(mode) = platform::mode_bits(&meta)
+            .found()
+            .filter(|mode| mode & 0o077 != 0)
+        {
             return Err(AppError::usage(format!(
                 "--log {shown}: group or others can read it (mode {mode:03o})"
             ))
@@ -96,10 +110,48 @@ impl OperatorLog {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_fifo_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // No reader ever comes: a blocking open would hang here.
+        let err = OperatorLog::open(&path).err().unwrap();
+        assert!(
+            err.message.contains("a named pipe (FIFO)"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn root_refuses_another_users_file() {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return; // Only root can give a file away; CI runs as root.
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("theirs.log");
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::chown(&path, Some(4242), None).unwrap();
+        let err = OperatorLog::open(&path).err().unwrap();
+        assert!(
+            err.message.contains("belongs to another user (uid 4242"),
+            "{}",
+            err.message
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"", "nothing appended");
+    }
 
     #[test]
     fn created_private_and_appended() {

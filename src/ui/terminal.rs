@@ -8,6 +8,8 @@
 use std::io::{IsTerminal, Write};
 use std::sync::{Mutex, OnceLock};
 
+use crate::platform;
+
 /// Exit code after Ctrl-C: 128 + SIGINT, as shells report it.
 pub const EXIT_INTERRUPTED: i32 = 130;
 
@@ -30,10 +32,6 @@ fn columns_from_env(value: Option<&str>) -> usize {
         .unwrap_or(DEFAULT_WIDTH)
 }
 
-/// The terminal settings at start-up, restored on Ctrl-C: a password prompt turns
-/// echo off, and an interrupted one would leave it off.
-static SAVED_TERMIOS: OnceLock<libc::termios> = OnceLock::new();
-
 /// What Ctrl-C should say was saved, e.g. the state directory; set once a command
 /// knows.
 static SAVED_NOTE: Mutex<Option<String>> = Mutex::new(None);
@@ -47,13 +45,8 @@ pub fn set_saved_note(note: impl Into<String>) {
 
 /// Ctrl-C: restore the terminal (settings and cursor), say what was saved, exit 130.
 pub fn install_interrupt_handler() {
-    if std::io::stdin().is_terminal() {
-        // SAFETY: tcgetattr only writes into the termios we hand it.
-        let mut termios = std::mem::MaybeUninit::<libc::termios>::uninit();
-        if unsafe { libc::tcgetattr(libc::STDIN_FILENO, termios.as_mut_ptr()) } == 0 {
-            let _ = SAVED_TERMIOS.set(unsafe { termios.assume_init() });
-        }
-    }
+    // A password prompt turns echo off, and an interrupted one would leave it off.
+    platform::save_terminal();
     // Fails only when a handler is set already (a second call): nothing to do then.
     let _ = ctrlc::set_handler(|| {
         restore();
@@ -69,17 +62,32 @@ pub fn install_interrupt_handler() {
     });
 }
 
+/// Whether an escape sequence may be written to stderr: it is a terminal that
+/// shows them (a Windows console is switched to do so, once), not `TERM=dumb`.
+/// align-link prints no colours; `NO_COLOR` (any non-empty value) also keeps it
+/// and the menus and spinner (through the `console` crate) to plain text.
+pub fn escapes_allowed() -> bool {
+    static ALLOWED: OnceLock<bool> = OnceLock::new();
+    *ALLOWED.get_or_init(|| {
+        let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+        escapes_allowed_for(
+            std::io::stderr().is_terminal(),
+            var("NO_COLOR").is_some(),
+            var("TERM").is_some_and(|term| term == "dumb"),
+        ) && platform::enable_ansi_on_stderr()
+    })
+}
+
+fn escapes_allowed_for(stderr_is_terminal: bool, no_color: bool, dumb: bool) -> bool {
+    stderr_is_terminal && !no_color && !dumb
+}
+
 /// Puts the terminal back: the settings saved at start-up and a visible cursor
 /// (dialoguer hides it while a menu is shown).
 pub fn restore() {
-    if let Some(termios) = SAVED_TERMIOS.get() {
-        // SAFETY: restores settings read from the same descriptor at start-up.
-        unsafe {
-            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, termios);
-        }
-    }
+    platform::restore_terminal();
     let mut stderr = std::io::stderr();
-    if stderr.is_terminal() {
+    if escapes_allowed() {
         let _ = stderr.write_all(b"\x1b[?25h");
         let _ = stderr.flush();
     }
@@ -95,5 +103,13 @@ mod tests {
         assert_eq!(columns_from_env(Some("132")), 132);
         assert_eq!(columns_from_env(Some("wide")), 80);
         assert_eq!(columns_from_env(Some("3")), 80);
+    }
+
+    #[test]
+    fn escapes_only_to_a_terminal_that_wants_them() {
+        assert!(escapes_allowed_for(true, false, false));
+        assert!(!escapes_allowed_for(false, false, false));
+        assert!(!escapes_allowed_for(true, true, false));
+        assert!(!escapes_allowed_for(true, false, true));
     }
 }

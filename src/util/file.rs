@@ -5,9 +5,8 @@
 //! between) before a byte is read.
 
 use std::fmt;
-use std::fs::{File, Metadata, OpenOptions};
+use std::fs::{File, Metadata};
 use std::io::{self, Read};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
 
 /// A public key (PEM or base64): a few KiB at most, even at 16384 bits.
@@ -92,12 +91,7 @@ impl From<io::Error> for FileError {
 /// Opens `path` for reading without blocking and checks, through the descriptor,
 /// that it is a regular file of at most `max` bytes.
 pub fn open_regular(path: &Path, max: u64) -> Result<(File, Metadata), FileError> {
-    let file = OpenOptions::new()
-        .read(true)
-        // A FIFO opened for reading would wait for a writer; a terminal would
-        // become the controlling one.
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(path)?;
+    let file = crate::platform::open_read_nonblocking(path)?;
     let meta = file.metadata()?;
     check_metadata(&meta, max)?;
     Ok((file, meta))
@@ -129,18 +123,10 @@ pub fn check_regular(path: &Path, max: u64) -> Result<(), FileError> {
 fn check_metadata(meta: &Metadata, max: u64) -> Result<(), FileError> {
     let kind = meta.file_type();
     if !kind.is_file() {
-        let what = if kind.is_fifo() {
-            "a named pipe (FIFO)"
-        } else if kind.is_char_device() {
-            "a character device"
-        } else if kind.is_block_device() {
-            "a block device"
-        } else if kind.is_dir() {
+        let what = if kind.is_dir() {
             "a directory"
-        } else if kind.is_socket() {
-            "a socket"
         } else {
-            "not a file"
+            crate::platform::special_kind(meta).unwrap_or("not a file")
         };
         return Err(FileError::NotRegular(what));
     }
@@ -157,11 +143,11 @@ fn check_metadata(meta: &Metadata, max: u64) -> Result<(), FileError> {
 fn human_size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
     } else if bytes >= MIB {
         format!("{:.1} MiB", bytes as f64 / MIB as f64)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB", bytes / KIB)
     } else if bytes >= KIB {
         format!("{:.1} KiB", bytes as f64 / KIB as f64)

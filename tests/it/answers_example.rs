@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use align_link::answers::Answers;
-use align_link::domain::{Approval, ConnectorAuth, KeySource};
+use align_link::domain::{Approval, ConnectorAuth, KeySource, SecretStore};
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/answers.toml")
@@ -57,6 +57,13 @@ fn example_parses_with_its_env_vars_set() {
     assert_eq!(a.keys.source, Some(KeySource::Generate));
     assert_eq!(a.keys.consumer_key.as_deref(), Some("JiraAlign2024"));
     assert_eq!(a.keys.bits, Some(3072));
+    assert_eq!(a.secrets.store, Some(SecretStore::Auto));
+    let keyring = example_text().replace("store = \"auto\"", "store = \"keyring\"");
+    let b = Answers::parse(&keyring, &example_path(), &env).unwrap();
+    assert_eq!(b.secrets.store, Some(SecretStore::Keyring));
+    let wrong = example_text().replace("store = \"auto\"", "store = \"vault\"");
+    let err = Answers::parse(&wrong, &example_path(), &env).unwrap_err();
+    assert!(err.message.contains("secrets.store"), "{}", err.message);
     assert!(a.keys.public_key.is_none() && a.keys.public_key_origin.is_none());
     assert_eq!(a.oauth.approval, Some(Approval::ServiceAccount));
     assert_eq!(

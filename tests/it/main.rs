@@ -32,6 +32,7 @@ mod profile_safety;
 mod prompter_flows;
 mod pty;
 mod reads_once;
+mod secret_store;
 mod setup_e2e;
 mod signature_crosscheck;
 mod terminal_pty;

@@ -105,6 +105,9 @@ impl Env {
             .env("COLUMNS", WIDE)
             .env("TEST_JIRA_PAT", &self.jira.demo().admin_token)
             .env("TEST_SERVICE_PASSWORD", &self.jira.demo().service_password)
+            // These tests check the secret files; the credential store's path is
+            // tested in-process (secret_store.rs), never in the desktop's own.
+            .env("ALIGN_LINK_SECRET_STORE", "file")
             .env_remove("BROWSER")
             .env_remove("DISPLAY")
             .env_remove("WAYLAND_DISPLAY");

@@ -1,0 +1,349 @@
+//! Where a profile's secrets (the private key, the OAuth access token) live: the
+//! OS credential store, through the keyring crate (macOS Keychain, Windows
+//! Credential Manager, the Secret Service of a Linux desktop), or owner-only files
+//! in the state directory.
+//!
+//! The choice (`--secret-store`, `secrets.store`) is applied per secret when it
+//! is written: `keyring` uses the credential store only; `file` files only;
+//! `auto` the credential store when it answers, else a file (and says why), and a
+//! profile that already keeps its secrets in files goes on doing so. A secret
+//! file is always read first, so existing profiles work as before.
+//!
+//! In the credential store the private key is its PKCS#8 DER (a 4096-bit key is
+//! under 2,400 bytes; Windows holds at most 2,560 per credential, PEM's base64 and
+//! line breaks would not fit), the token its TOML text. Each entry is service
+//! `align-link`, account `STATE_DIR/private-key` (or `.../access-token`), so
+//! profiles never share one.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use rsa::RsaPrivateKey;
+
+use super::Store;
+use crate::domain::SecretStore;
+use crate::error::{AppError, Result};
+use crate::keys;
+use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+
+/// The credential store's service name for every entry of align-link's.
+pub const SERVICE: &str = "align-link";
+
+/// The secrets that may live in the credential store: file name, entry name, and
+/// what it is, for messages.
+const KEPT: [(&str, &str, &str); 2] = [
+    (PRIVATE_KEY_FILE, "private-key", "the private key"),
+    (ACCESS_TOKEN_FILE, "access-token", "the access token"),
+];
+
+/// The state file names that are secrets the credential store may hold.
+pub fn kept_names() -> impl Iterator<Item = &'static str> {
+    KEPT.iter().map(|(file, _, _)| *file)
+}
+
+fn entry_name(name: &str) -> Option<&'static str> {
+    KEPT.iter()
+        .find(|(file, _, _)| *file == name)
+        .map(|(_, entry, _)| *entry)
+}
+
+/// Where one secret is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretLocation {
+    /// An entry of the OS credential store: service [`SERVICE`], this account.
+    CredentialStore { account: String },
+    /// An owner-only file; `fallback` says why the credential store was not used,
+    /// when it was tried and did not answer.
+    File {
+        path: PathBuf,
+        fallback: Option<String>,
+    },
+    /// Not stored.
+    Nowhere,
+}
+
+impl SecretLocation {
+    /// `"keyring"`, `"file"` or `"none"`, for `--json`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SecretLocation::CredentialStore { .. } => "keyring",
+            SecretLocation::File { .. } => "file",
+            SecretLocation::Nowhere => "none",
+        }
+    }
+}
+
+impl fmt::Display for SecretLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretLocation::CredentialStore { account } => write!(
+                f,
+                "the OS credential store (service `{SERVICE}`, account `{account}`)"
+            ),
+            SecretLocation::File {
+                path,
+                fallback: None,
+            } => write!(f, "{} (readable by you only)", path.display()),
+            SecretLocation::File {
+                path,
+                fallback: Some(why),
+            } => write!(
+                f,
+                "{} (readable by you only; no credential store answered: {why})",
+                path.display()
+            ),
+            SecretLocation::Nowhere => f.write_str("nowhere (not stored)"),
+        }
+    }
+}
+
+/// The credential store as one run sees it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Vault {
+    pub(super) choice: SecretStore,
+    /// Why the credential store did not answer, once it failed in this run: it
+    /// is not asked again (a missing D-Bus fails the same way every time).
+    unavailable: Arc<Mutex<Option<String>>>,
+}
+
+impl Vault {
+    /// True when the credential store may be asked at all.
+    pub(super) fn in_use(&self, name: &str) -> bool {
+        self.choice != SecretStore::File && entry_name(name).is_some()
+    }
+
+    /// Why the credential store did not answer, when it was asked and did not.
+    pub(super) fn unavailable(&self) -> Option<String> {
+        self.unavailable.lock().ok().and_then(|slot| slot.clone())
+    }
+
+    pub(super) fn account(dir: &Path, name: &str) -> Option<String> {
+        let entry = entry_name(name)?;
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        Some(dir.join(entry).display().to_string())
+    }
+
+    fn entry(&self, dir: &Path, name: &str) -> Result<keyring::Entry, String> {
+        if let Some(why) = self.unavailable() {
+            return Err(why);
+        }
+        let account = Vault::account(dir, name).ok_or("not a secret of align-link's")?;
+        keyring::Entry::new(SERVICE, &account).map_err(|err| self.failed(err))
+    }
+
+    /// Records (and returns) why the store failed when it did not answer at all;
+    /// other errors concern one entry only.
+    fn failed(&self, err: keyring::Error) -> String {
+        let why = err.to_string().replace('\n', " ");
+        if matches!(
+            err,
+            keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_)
+        ) {
+            if let Ok(mut slot) = self.unavailable.lock() {
+                slot.get_or_insert_with(|| why.clone());
+            }
+        }
+        why
+    }
+
+    /// The secret as the file would hold it; `Ok(None)` when there is no entry.
+    pub(super) fn get(&self, dir: &Path, name: &str) -> Result<Option<Vec<u8>>, String> {
+        let entry = self.entry(dir, name)?;
+        let stored = match entry.get_secret() {
+            Ok(bytes) => bytes,
+            Err(keyring::Error::NoEntry) => return Ok(None),
+            Err(err) => return Err(self.failed(err)),
+        };
+        if name != PRIVATE_KEY_FILE {
+            return Ok(Some(stored));
+        }
+        let key = RsaPrivateKey::from_pkcs8_der(&stored)
+            .map_err(|err| format!("its private key entry is not PKCS#8 DER: {err}"))?;
+        Ok(Some(keys::private_key_to_pem(&key).as_bytes().to_vec()))
+    }
+
+    pub(super) fn set(&self, dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
+        let entry = self.entry(dir, name)?;
+        let result = if name == PRIVATE_KEY_FILE {
+            let pem = std::str::from_utf8(contents).map_err(|_| "the key is not PEM text")?;
+            let key = keys::private_key_from_pem(pem)?;
+            let der = key
+                .to_pkcs8_der()
+                .map_err(|err| format!("cannot encode the key as PKCS#8: {err}"))?;
+            entry.set_secret(der.as_bytes())
+        } else {
+            entry.set_secret(contents)
+        };
+        result.map_err(|err| self.failed(err))
+    }
+
+    /// Deletes the entry; true when there was one.
+    pub(super) fn delete(&self, dir: &Path, name: &str) -> Result<bool, String> {
+        match self.entry(dir, name)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(err) => Err(self.failed(err)),
+        }
+    }
+}
+
+/// What a secret is, in words ("the private key").
+pub fn what(name: &str) -> &'static str {
+    KEPT.iter()
+        .find(|(file, _, _)| *file == name)
+        .map_or("the secret", |(_, _, what)| *what)
+}
+
+impl Store {
+    /// Where the profile's secrets go from now on (see the module's doc).
+    pub fn set_secret_store(&mut self, choice: SecretStore) {
+        self.vault = Vault {
+            choice,
+            ..Vault::default()
+        };
+    }
+
+    pub fn secret_store(&self) -> SecretStore {
+        self.vault.choice
+    }
+
+    /// Writes a secret: into the credential store or an owner-only file, as the
+    /// choice says (see the module's doc). A file is 0600 from its creation.
+    pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
+        self.refuse_when_read_only(name)?;
+        let profile_keeps_files = kept_names().any(|kept| self.file_exists(kept));
+        let to_vault = self.vault.in_use(name)
+            && !(self.vault.choice == SecretStore::Auto && profile_keeps_files);
+        if !to_vault {
+            return self.write_atomic(name, contents);
+        }
+        match self.vault.set(&self.dir, name, contents) {
+            // A file of an earlier run would be read first: the entry replaces it.
+            Ok(()) => self.remove_file(name),
+            Err(_) if self.vault.choice == SecretStore::Auto => self.write_atomic(name, contents),
+            Err(why) => Err(self.no_credential_store(name, &why)),
+        }
+    }
+
+    /// Reads a secret: its file when there is one (profiles made before the
+    /// credential store was used work as before), else its credential store
+    /// entry. `None` when it is in neither.
+    pub fn read_secret(&self, name: &str) -> Result<Option<String>> {
+        if let Some(text) = self.read_secret_file(name)? {
+            return Ok(Some(text));
+        }
+        if !self.vault.in_use(name) {
+            return Ok(None);
+        }
+        match self.vault.get(&self.dir, name) {
+            Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| {
+                AppError::failed(format!(
+                    "{} in the credential store is not text",
+                    what(name)
+                ))
+                .hint("Run `align-link renew` to replace it.")
+            }),
+            Ok(None) => Ok(None),
+            Err(_) if self.vault.choice == SecretStore::Auto => Ok(None),
+            Err(why) => Err(self.no_credential_store(name, &why)),
+        }
+    }
+
+    /// Where a secret is now, for `status` and `show`.
+    pub fn secret_location(&self, name: &str) -> SecretLocation {
+        if self.file_exists(name) {
+            return SecretLocation::File {
+                path: self.path(name),
+                fallback: self.vault.unavailable(),
+            };
+        }
+        if self.in_vault(name) {
+            if let Some(account) = Vault::account(&self.dir, name) {
+                return SecretLocation::CredentialStore { account };
+            }
+        }
+        SecretLocation::Nowhere
+    }
+
+    /// Where `name` is, for messages: its credential store entry when it is
+    /// there and not a file, else the file's path.
+    pub fn place_of(&self, name: &str) -> String {
+        match self.secret_location(name) {
+            place @ SecretLocation::CredentialStore { .. } => place.to_string(),
+            _ => self.path(name).display().to_string(),
+        }
+    }
+
+    /// For `--secret-store keyring` on a profile whose secrets are files: each is
+    /// written to the credential store, read back, and only then its file
+    /// removed. Returns what was moved.
+    pub fn move_secrets_to_credential_store(&self) -> Result<Vec<&'static str>> {
+        let mut moved = Vec::new();
+        for name in kept_names() {
+            let Some(text) = self.read_secret_file(name)? else {
+                continue;
+            };
+            self.vault
+                .set(&self.dir, name, text.as_bytes())
+                .map_err(|why| self.no_credential_store(name, &why))?;
+            let back = self
+                .vault
+                .get(&self.dir, name)
+                .map_err(|why| self.no_credential_store(name, &why))?;
+            let same = match (name, back) {
+                // The key goes in as DER and comes back as PEM: compare the keys.
+                (PRIVATE_KEY_FILE, Some(back)) => {
+                    let key = |pem: &[u8]| {
+                        std::str::from_utf8(pem)
+                            .ok()
+                            .and_then(|pem| keys::private_key_from_pem(pem).ok())
+                    };
+                    key(&back).is_some() && key(&back) == key(text.as_bytes())
+                }
+                (_, Some(back)) => back == text.as_bytes(),
+                (_, None) => false,
+            };
+            if !same {
+                return Err(AppError::failed(format!(
+                    "{} read back from the credential store differs from {}; the file is kept",
+                    what(name),
+                    self.path(name).display()
+                ))
+                .hint("Run again with --secret-store file, and report this."));
+            }
+            self.remove_file(name)?;
+            moved.push(what(name));
+        }
+        Ok(moved)
+    }
+
+    pub(super) fn in_vault(&self, name: &str) -> bool {
+        self.vault.in_use(name) && matches!(self.vault.get(&self.dir, name), Ok(Some(_)))
+    }
+
+    pub(super) fn remove_from_vault(&self, name: &str) -> Result<()> {
+        if !self.vault.in_use(name) {
+            return Ok(());
+        }
+        match self.vault.delete(&self.dir, name) {
+            Ok(_) => Ok(()),
+            // Nothing can be there when no store answers.
+            Err(_) if self.vault.choice == SecretStore::Auto => Ok(()),
+            Err(why) => Err(self.no_credential_store(name, &why)),
+        }
+    }
+
+    fn no_credential_store(&self, name: &str, why: &str) -> AppError {
+        AppError::failed(format!(
+            "--secret-store keyring: the OS credential store did not take {}: {why}",
+            what(name)
+        ))
+        .hint(
+            "Unlock or start the credential store (on Linux, a Secret Service such as \
+             gnome-keyring in a desktop session), or run with --secret-store file to keep \
+             the secret in an owner-only file.",
+        )
+    }
+}
