@@ -255,3 +255,23 @@ fn sandbox_state_is_removed_on_exit_after_a_failure_and_after_a_kill() {
     assert_success(&sandbox(&["step", "7"]));
     assert_eq!(sandbox_dirs(tmp.path()), Vec::<String>::new());
 }
+
+/// Issue 18: `--log` on a FIFO (or a device) is refused at once, before any
+/// request, rather than hanging in its open.
+#[test]
+fn log_on_a_fifo_or_a_device_exits_at_once() {
+    let env = Env::new();
+    let fifo = env.dir.path().join("log.fifo");
+    mkfifo(&fifo);
+    for (path, said) in [
+        (fifo, "is a named pipe (FIFO), not a regular file"),
+        (PathBuf::from("/dev/null"), "is a character device"),
+    ] {
+        let started = std::time::Instant::now();
+        let output = run(&env, &["setup", "--yes", "--log", path.to_str().unwrap()]);
+        assert_exit(&output, 2);
+        assert!(stderr(&output).contains(said), "{}", stderr(&output));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert_eq!(env.jira.request_count(), 0, "no request before the check");
+    }
+}
