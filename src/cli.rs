@@ -386,4 +386,19 @@ mod tests {
         assert!(!options("unlink").contains(&"no-browser".to_string()));
         assert!(options("renew").contains(&"no-browser".to_string()));
     }
+
+    /// Suggested commands repeat `--profile`, `--state-dir` and `--answers` only
+    /// where clap takes them: the table in `util::suggest` must follow clap.
+    #[test]
+    fn suggestions_know_which_commands_take_which_options() {
+        use crate::util::suggest::{TAKE_ANSWERS, TAKE_PROFILE};
+        let command = command();
+        for sub in command.get_subcommands() {
+            let name = sub.get_name();
+            let takes = |long: &str| sub.get_arguments().any(|a| a.get_long() == Some(long));
+            assert_eq!(takes("profile"), TAKE_PROFILE.contains(&name), "{name}");
+            assert_eq!(takes("state-dir"), TAKE_PROFILE.contains(&name), "{name}");
+            assert_eq!(takes("answers"), TAKE_ANSWERS.contains(&name), "{name}");
+        }
+    }
 }

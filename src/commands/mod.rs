@@ -126,8 +126,9 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         "The sandbox's state was temporary: nothing is kept.".to_string()
     } else {
         format!(
-            "Every step's outcome so far is saved in {}; `align-link setup` carries on from there.",
-            dir.display()
+            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
+            dir.display(),
+            crate::util::suggest::command("setup")
         )
     });
     let mut prompter: Box<dyn Prompter> = if config.non_interactive {

@@ -83,7 +83,10 @@ pub fn run(as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     if rows.is_empty() {
-        outln!("No profiles yet: `align-link setup` makes the `default` one.");
+        outln!(
+            "No profiles yet: `{}` makes the `default` one.",
+            crate::util::suggest::command("setup")
+        );
         return Ok(0);
     }
     for row in &rows {
@@ -125,7 +128,8 @@ pub fn check_known(config: &RunConfig) -> Result<()> {
         config.profile
     ))
     .hint(format!(
-        "Check the spelling (`align-link profiles` lists them), or run `align-link setup --profile {}` to make it.",
-        config.profile
+        "Check the spelling (`{}` lists them), or run `{}` to make it.",
+        crate::util::suggest::command("profiles"),
+        crate::util::suggest::command("setup")
     )))
 }

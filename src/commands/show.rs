@@ -74,7 +74,11 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();
-        ui::info("Nothing recorded yet: `align-link setup` (or `step 4`) fills these in.");
+        ui::info(&format!(
+            "Nothing recorded yet: `{}` (or `{}`) fills these in.",
+            crate::util::suggest::command("setup"),
+            crate::util::suggest::command("step 4")
+        ));
     }
     Ok(0)
 }

@@ -55,12 +55,12 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         if days < 0 {
             crate::ui::warn(&format!(
                 "the OAuth access token has expired: {}",
-                crate::doctor::RENEW_FIX
+                crate::doctor::renew_fix()
             ));
         } else if days < crate::doctor::TOKEN_WARN_DAYS {
             crate::ui::warn(&format!(
                 "the OAuth access token expires in {days} day(s): {}",
-                crate::doctor::RENEW_FIX
+                crate::doctor::renew_fix()
             ));
         }
     }
@@ -120,7 +120,10 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     crate::ui::fields(&rows);
     if any_failed {
         outln!();
-        outln!("A step failed: `align-link step N` runs it again.");
+        outln!(
+            "A step failed: `{}` runs it again.",
+            crate::util::suggest::command("step N")
+        );
     }
     Ok(code)
 }

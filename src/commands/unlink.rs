@@ -158,7 +158,8 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
         "this profile set up its link on the Jira at {recorded}, but the answers now say jira.url = {given}"
     ))
     .hint(format!(
-        "Nothing was removed. Put jira.url = \"{recorded}\" (with that Jira's administrator credentials) back in the answers file and rerun `align-link unlink` to remove the link there."
+        "Nothing was removed. Put jira.url = \"{recorded}\" (with that Jira's administrator credentials) back in the answers file and rerun `{}` to remove the link there.",
+        crate::util::suggest::command("unlink")
     )))
 }
 

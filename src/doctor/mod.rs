@@ -155,9 +155,14 @@ pub fn token_days_left(ctx_state: &crate::state::State) -> Option<i64> {
     Some((at - now).div_euclid(86_400))
 }
 
-/// The command that gets a fresh token and key pair.
-pub const RENEW_FIX: &str =
-    "Run `align-link renew` (a new key pair and token), or `align-link step 17` (a new token with the same key).";
+/// The commands that get a fresh token and key pair.
+pub fn renew_fix() -> String {
+    format!(
+        "Run `{}` (a new key pair and token), or `{}` (a new token with the same key).",
+        crate::util::suggest::command("renew"),
+        crate::util::suggest::command("step 17")
+    )
+}
 
 #[cfg(test)]
 mod tests {

@@ -104,5 +104,8 @@ pub fn summarize(report: &Report) {
         let title = super::by_number(*number).map(|s| s.title).unwrap_or("");
         crate::outln!("  step {number:>2}: {title} ({detail})");
     }
-    crate::outln!("After doing them, confirm each with `align-link step N` in a terminal.");
+    crate::outln!(
+        "After doing them, confirm each with `{}` in a terminal.",
+        crate::util::suggest::command("step N")
+    );
 }

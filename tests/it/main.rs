@@ -33,6 +33,7 @@ mod pty;
 mod reads_once;
 mod setup_e2e;
 mod signature_crosscheck;
+mod suggestions;
 mod terminal_pty;
 mod tls;
 mod unlink_renew;
