@@ -13,7 +13,7 @@ use crate::config::RunConfig;
 use crate::context::Ctx;
 use crate::doctor::{self, Check, Verdict};
 use crate::error::Result;
-use crate::prompt::{NonInteractive, Prompter, Terminal};
+use crate::prompt::{NeverAsk, Prompter};
 use crate::store::Store;
 use crate::ui;
 use crate::ui::log::OperatorLog;
@@ -96,11 +96,9 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
     };
     let mut store = store;
     store.make_read_only();
-    let prompter: Box<dyn Prompter> = if config.non_interactive {
-        Box::new(NonInteractive)
-    } else {
-        Box::new(Terminal)
-    };
+    // Doctor only reads: it never asks, in a terminal either; what it cannot
+    // check without a missing answer is a skip that names the key.
+    let prompter: Box<dyn Prompter> = Box::new(NeverAsk);
     let mut ctx = Ctx::new(config, answers, store, prompter, None)?;
     super::observe::attach(ctx.http_mut(), log);
     Ok(ctx)

@@ -23,7 +23,7 @@ use crate::answers::Answers;
 use crate::config::{AnswersOrigin, RunConfig};
 use crate::context::Ctx;
 use crate::error::Result;
-use crate::prompt::{Logged, NonInteractive, Prompter, Terminal};
+use crate::prompt::{Logged, NeverAsk, NonInteractive, Prompter, Terminal};
 use crate::sandbox::Sandbox;
 use crate::store::{default_state_dir, Store};
 use crate::ui;
@@ -112,7 +112,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         // Before the state is read: it is only read and written under the lock.
         store.lock_for_run()?;
     }
-    if temporary {
+    if temporary && config.sandbox {
         ui::note(&format!(
             "Sandbox: state in {} (removed on exit)",
             dir.display()
@@ -131,7 +131,9 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
             crate::util::suggest::command("setup")
         )
     });
-    let mut prompter: Box<dyn Prompter> = if config.non_interactive {
+    let mut prompter: Box<dyn Prompter> = if read_only {
+        Box::new(NeverAsk)
+    } else if config.non_interactive {
         Box::new(NonInteractive)
     } else {
         Box::new(Terminal)

@@ -41,7 +41,11 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 "Check jira.url, the network path to Jira, and the administrator's credentials.",
             ));
             for (id, title) in [("jira.base-url", "Base URL"), ("jira.clock", "Clock skew")] {
-                out.push(Check::skip(id, title, "Jira could not be read"));
+                out.push(Check::skip(
+                    id,
+                    title,
+                    "Jira was not read (see Jira reachable)",
+                ));
             }
             return false;
         }

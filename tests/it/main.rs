@@ -30,6 +30,7 @@ mod profile_lock;
 mod profile_safety;
 mod prompter_flows;
 mod pty;
+mod read_only_pty;
 mod reads_once;
 mod setup_e2e;
 mod signature_crosscheck;
