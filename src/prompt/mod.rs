@@ -113,12 +113,12 @@ impl Prompter for NeverAsk {
         }
     }
 
-    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
-        Ok(default)
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        NonInteractive.confirm(prompt, default)
     }
 
-    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
-        Ok(default)
+    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
+        NonInteractive.select(prompt, options, default)
     }
 }
 

@@ -2,8 +2,6 @@
 //! the answers, the profile's config, the state and the stored token, and what a
 //! missing credential keeps doctor from checking is a skip naming its key.
 
-use std::process::Command;
-
 use rexpect::reader::Options;
 use rexpect::session::spawn_with_options;
 
@@ -11,19 +9,9 @@ use crate::support::{self, Env};
 
 /// `args` on a pseudo-terminal with nothing typed; its output once it exits.
 fn in_a_terminal(env: &Env, args: &[&str]) -> String {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("align-link"));
-    cmd.args(args)
-        .arg("--state-dir")
-        .arg(env.state_dir())
-        .env("XDG_CONFIG_HOME", env.config_home())
-        .env("TEST_JIRA_PAT", &env.jira.demo().admin_token)
-        .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
-        .env("TERM", "xterm")
-        .env("COLUMNS", support::WIDE)
-        .env_remove("BROWSER");
-    if !matches!(args[0], "status" | "profiles") {
-        cmd.arg("--answers").arg(env.answers_path());
-    }
+    let binary = assert_cmd::cargo::cargo_bin("align-link");
+    let mut cmd = env.command_of(&binary, &env.state_dir(), args);
+    cmd.env("TERM", "xterm");
     let options = Options {
         // A question would wait for an answer: the bound fails the test.
         timeout_ms: Some(30_000),
