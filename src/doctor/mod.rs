@@ -113,6 +113,14 @@ impl Check {
                 ),
             );
         }
+        if is_outage(err) {
+            return Check::fail(
+                id,
+                title,
+                format!("unreachable: {}", err.message),
+                outage_fix(),
+            );
+        }
         Check::fail(
             id,
             title,
@@ -132,11 +140,50 @@ impl Check {
     }
 }
 
+/// Whether `err` says the server could not be reached or is down (no
+/// connection, no answer in time, a 5xx), as opposed to an answer refusing us:
+/// an outage, which no change to the connector (`renew`) repairs.
+pub fn is_outage(err: &crate::error::AppError) -> bool {
+    use crate::http::{ClientError, TransportKind};
+    let Some(client) = err.find::<ClientError>() else {
+        return false;
+    };
+    let no_answer = matches!(
+        client.transport_kind(),
+        Some(
+            TransportKind::Refused
+                | TransportKind::Timeout
+                | TransportKind::Dns { .. }
+                | TransportKind::Other
+        )
+    );
+    let server_error = matches!(client, ClientError::Status(_))
+        && client.http_status().is_some_and(|status| status >= 500);
+    no_answer || server_error || matches!(client, ClientError::RetryTooLong(_))
+}
+
+/// The fix for an outage: the network path or the server, never the connector.
+pub fn outage_fix() -> String {
+    format!(
+        "An outage or a network problem, not the connector: check that the server is up and that this machine reaches it (VPN, proxy, firewall, DNS), then rerun `{}`.",
+        crate::util::suggest::command("doctor")
+    )
+}
+
 /// Every check, in order. A group whose ground is missing (Jira unreachable)
 /// reports its checks as skipped with the reason, rather than failing each again.
 pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let mut checks = Vec::new();
-    let reachable = jira::checks(ctx, &mut checks);
+    // Cleared when dropped, before the checks are printed.
+    let spinner = crate::ui::Spinner::start();
+    let jira_shown = ctx
+        .jira_url()
+        .map(|url| url.to_string())
+        .unwrap_or_else(|_| "Jira".into());
+    spinner.say(format!("reaching {jira_shown} as the administrator"));
+    let reach = jira::checks(ctx, &mut checks);
+    let reachable = reach == jira::Reach::Read;
+    spinner.say(format!("reading the link to Jira Align in {jira_shown}"));
     let link = if reachable {
         link::checks(ctx, &mut checks)
     } else {
@@ -149,7 +196,15 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
         }
         false
     };
-    token::checks(ctx, &mut checks, reachable && link);
+    spinner.say(format!(
+        "making a signed call to {jira_shown} as the service account"
+    ));
+    if reach == jira::Reach::Down {
+        token::checks_without_jira(ctx, &mut checks, "Jira is unreachable (see Jira reachable)");
+    } else {
+        token::checks(ctx, &mut checks, reachable && link);
+    }
+    spinner.say("asking Jira Align for the test project's features".into());
     align::checks(ctx, &mut checks);
     checks
 }

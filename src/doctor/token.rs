@@ -14,6 +14,15 @@ const EXPIRY: (&str, &str) = ("token.expiry", "Token expiry");
 const PROJECT: (&str, &str) = ("service.project", "Service account sees the test project");
 const SEARCH: (&str, &str) = ("service.search", "JQL search");
 
+/// The token checks when Jira is down: the expiry (from the state), and the
+/// checks that would call Jira skipped for `why`.
+pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
+    out.push(expiry(ctx));
+    for (id, title) in [SIGNED, PROJECT, SEARCH] {
+        out.push(Check::skip(id, title, why));
+    }
+}
+
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     out.push(expiry(ctx));
@@ -79,6 +88,13 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         Ok(user) => user,
         Err(err) => {
             let err = crate::error::AppError::from(err);
+            if super::is_outage(&err) {
+                out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, ""));
+                for (id, title) in [PROJECT, SEARCH] {
+                    out.push(Check::skip(id, title, "Jira is unreachable"));
+                }
+                return;
+            }
             let mut fix = renew_fix();
             if !link_ok {
                 fix = format!("Put this profile's key back on the link first (see above); then, if the call still fails: {fix}");

@@ -11,6 +11,7 @@ mod changed_inputs;
 mod cli_conventions;
 mod consent;
 mod doctor;
+mod doctor_outage;
 mod drift;
 mod fault_proxy;
 mod faults;

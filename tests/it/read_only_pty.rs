@@ -8,7 +8,7 @@ use rexpect::session::spawn_with_options;
 use crate::support::{self, Env};
 
 /// `args` on a pseudo-terminal with nothing typed; its output once it exits.
-fn in_a_terminal(env: &Env, args: &[&str]) -> String {
+pub(crate) fn in_a_terminal(env: &Env, args: &[&str]) -> String {
     let binary = assert_cmd::cargo::cargo_bin("align-link");
     let mut cmd = env.command_of(&binary, &env.state_dir(), args);
     cmd.env("TERM", "xterm");
