@@ -14,6 +14,7 @@ use crate::steps::STEPS;
 /// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
 pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     super::profiles::check_known(&config)?;
+    super::profiles::check_state_dir_exists(&config)?;
     let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
     let any_failed = STEPS

@@ -184,6 +184,13 @@ fn profiles_are_listed_and_a_mistyped_one_is_named() {
     let typo = run(&["step", "24", "--profile", "prdo", "--yes"]);
     assert_exit(&typo, 2);
     assert_success(&run(&["status", "--profile", "default"]));
+    // A mistyped --state-dir is no profile with 24 pending steps.
+    let missing = dir.path().join("typo");
+    let typo = run(&["status", "--state-dir", missing.to_str().unwrap()]);
+    assert_exit(&typo, 2);
+    let err = stderr(&typo);
+    assert!(err.contains("no such directory"), "{err}");
+    assert!(err.contains("default, prod"), "{err}");
 }
 
 #[test]
