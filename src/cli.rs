@@ -112,7 +112,13 @@ pub enum Command {
     },
     /// Remove what setup made in Jira (the consumer, then the link) and the profile's key, token and state
     #[command(after_long_help = EXAMPLES_UNLINK)]
-    Unlink(ChangeArgs),
+    Unlink {
+        #[command(flatten)]
+        change: ChangeArgs,
+        /// Forget the profile here without contacting Jira (a Jira that is gone); says what may remain there
+        #[arg(long)]
+        local: bool,
+    },
     /// A new key pair under the same consumer key, installed on the link, and a new token; the old token is dropped
     #[command(after_long_help = EXAMPLES_RENEW)]
     Renew {
@@ -224,7 +230,8 @@ Running it again when nothing is left exits 0.
 Examples:
   align-link unlink
   align-link unlink --answers answers.toml --yes
-  align-link unlink --yes --replace-existing     Also what another setup put there";
+  align-link unlink --yes --replace-existing     Also what another setup put there
+  align-link unlink --local                      Jira is gone: forget the profile here only";
 
 const EXAMPLES_RENEW: &str = "\
 Examples:
@@ -279,7 +286,7 @@ pub fn main() -> i32 {
     let verbose = match &cli.command {
         Command::Setup(run) | Command::Step { run, .. } => run.network.verbose,
         Command::Doctor { check, .. } => check.network.verbose,
-        Command::Unlink(change) | Command::Renew { change, .. } => change.network.verbose,
+        Command::Unlink { change, .. } | Command::Renew { change, .. } => change.network.verbose,
         _ => false,
     };
     match run(cli) {
@@ -324,7 +331,9 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Doctor { check, json } => {
             commands::doctor::run(RunConfig::from_raw(check.into_raw())?, json.json)
         }
-        Command::Unlink(change) => commands::unlink::run(RunConfig::from_raw(change.into_raw())?),
+        Command::Unlink { change, local } => {
+            commands::unlink::run(RunConfig::from_raw(change.into_raw())?, local)
+        }
         Command::Renew { change, no_browser } => {
             let raw = RawOptions {
                 no_browser,

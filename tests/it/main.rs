@@ -38,6 +38,7 @@ mod signature_crosscheck;
 mod suggestions;
 mod terminal_pty;
 mod tls;
+mod unlink_local;
 mod unlink_renew;
 mod untrusted_files;
 mod variants;
