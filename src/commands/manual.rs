@@ -8,8 +8,19 @@ use crate::error::{AppError, Result};
 pub fn completions(target: clap_complete::Shell, mut command: clap::Command) -> i32 {
     let mut script = Vec::new();
     clap_complete::generate(target, &mut command, "align-link", &mut script);
+    if target == clap_complete::Shell::Bash {
+        script = bash_names_matched(&String::from_utf8_lossy(&script)).into_bytes();
+    }
     write_stdout(&script);
     0
+}
+
+/// clap_complete's bash script names a subcommand's state `align__link__subcmd__X`
+/// where it sets it but `align__subcmd__link__subcmd__X` where it looks it up (the
+/// `-` in the binary's name is taken for a subcommand separator there), so
+/// `align-link status --<TAB>` completed nothing. One spelling for both.
+fn bash_names_matched(script: &str) -> String {
+    script.replace("align__subcmd__link", "align__link")
 }
 
 /// The manual page: the main page, then one section per subcommand.

@@ -9,6 +9,7 @@ mod answers_errors;
 mod answers_example;
 mod changed_inputs;
 mod cli_conventions;
+mod completions;
 mod consent;
 mod doctor;
 mod doctor_outage;
