@@ -102,6 +102,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let (mut store, warnings) = Store::open_with_warnings(&dir)?;
     if temporary {
         store.remove_when_dropped();
+        ui::terminal::remove_on_interrupt(&dir);
     }
     for warning in &warnings {
         ui::warn(warning);

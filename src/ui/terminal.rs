@@ -6,6 +6,7 @@
 //! restore the terminal, which a bare signal handler may not.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 /// Exit code after Ctrl-C: 128 + SIGINT, as shells report it.
@@ -45,6 +46,17 @@ pub fn set_saved_note(note: impl Into<String>) {
     }
 }
 
+/// A temporary directory of this run (a sandbox's state, with its private key):
+/// Ctrl-C exits without running destructors, so the handler removes it itself.
+static REMOVE_ON_INTERRUPT: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Tells the interrupt handler to remove `dir`, as the saved note promises.
+pub fn remove_on_interrupt(dir: &Path) {
+    if let Ok(mut slot) = REMOVE_ON_INTERRUPT.lock() {
+        *slot = Some(dir.to_path_buf());
+    }
+}
+
 /// Ctrl-C: restore the terminal (settings and cursor), say what was saved, exit 130.
 pub fn install_interrupt_handler() {
     if std::io::stdin().is_terminal() {
@@ -57,6 +69,13 @@ pub fn install_interrupt_handler() {
     // Fails only when a handler is set already (a second call): nothing to do then.
     let _ = ctrlc::set_handler(|| {
         restore();
+        if let Some(dir) = REMOVE_ON_INTERRUPT
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         let note = SAVED_NOTE
             .lock()
             .ok()

@@ -34,6 +34,7 @@ mod prompter_flows;
 mod pty;
 mod read_only_pty;
 mod reads_once;
+mod sandbox_demo;
 mod setup_e2e;
 mod signature_crosscheck;
 mod suggestions;
