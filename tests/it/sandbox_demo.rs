@@ -6,17 +6,7 @@ use std::process::Command;
 use rexpect::reader::Options;
 use rexpect::session::spawn_with_options;
 
-use crate::support::{self, stderr, stdout};
-
-/// The temporary sandbox profiles left in `dir`.
-fn sandbox_dirs_in(dir: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("align-link-sandbox-"))
-        .collect()
-}
+use crate::support::{self, sandbox_dirs, stderr, stdout};
 
 #[test]
 fn sandbox_setup_shows_the_demo_login_where_it_asks_for_the_approval() {
@@ -63,12 +53,12 @@ fn ctrl_c_in_a_sandbox_setup_removes_its_temporary_profile() {
     let mut session = spawn_with_options(cmd, options).unwrap();
     session.exp_string("Done in Jira Align?").unwrap();
     assert_eq!(
-        sandbox_dirs_in(dir.path()).len(),
+        sandbox_dirs(dir.path()).len(),
         1,
         "the run's temporary profile"
     );
     session.send_control('c').unwrap();
     let rest = session.exp_eof().unwrap();
     assert!(rest.contains("nothing is kept"), "{rest}");
-    assert_eq!(sandbox_dirs_in(dir.path()), Vec::<String>::new());
+    assert_eq!(sandbox_dirs(dir.path()), Vec::<String>::new());
 }

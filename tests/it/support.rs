@@ -165,6 +165,16 @@ fn add_profile_args(
     }
 }
 
+/// The temp directories a `--sandbox` run left in `tmp`.
+pub fn sandbox_dirs(tmp: &Path) -> Vec<String> {
+    fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("align-link-sandbox-"))
+        .collect()
+}
+
 pub fn write_private(path: &Path, text: &str) {
     fs::write(path, text).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
