@@ -9,6 +9,11 @@ use align_link_standins::align::{self, AlignConfig, AlignStandIn};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use std::time::Duration;
 
+/// How long after Jira issues the connector's token the Jira Align stand-in's
+/// demo sync turns the test project's issues into Features: a few seconds, as a
+/// first sync pass takes.
+pub const DEMO_SYNC_DELAY: Duration = Duration::from_secs(3);
+
 pub struct Sandbox {
     pub jira: JiraStandIn,
     pub align: AlignStandIn,
@@ -48,6 +53,8 @@ impl Sandbox {
             ))
             .hint("Pick another port, or 0 for any free one.")
         })?;
+        align_link_standins::demo_sync::follow(&jira, &align, DEMO_SYNC_DELAY)
+            .map_err(|err| AppError::failed(format!("cannot start the sandbox's sync: {err}")))?;
         Ok(Sandbox { jira, align })
     }
 

@@ -51,7 +51,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 exists.0,
                 exists.1,
                 format!("Jira has no application link to {align}"),
-                &setup_fix(),
+                setup_fix(),
             ));
             for (id, title) in [key_id, public_id, name_id] {
                 out.push(Check::skip(id, title, "there is no link"));

@@ -62,3 +62,65 @@ fn ctrl_c_in_a_sandbox_setup_removes_its_temporary_profile() {
     assert!(rest.contains("nothing is kept"), "{rest}");
     assert_eq!(sandbox_dirs(dir.path()), Vec::<String>::new());
 }
+
+#[test]
+fn the_sandbox_syncs_the_test_project_once_the_token_works() {
+    let sandbox = align_link::sandbox::Sandbox::start().unwrap();
+    let demo = sandbox.jira.demo();
+    let dir = tempfile::tempdir().unwrap();
+    let answers = dir.path().join("answers.toml");
+    support::write_private(
+        &answers,
+        &format!(
+            "[jira]\nurl = \"{}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"\n\n\
+             [service_account]\nusername = \"{}\"\npassword = \"{}\"\n\n\
+             [align]\nurl = \"{}\"\napi_token = \"{}\"\n\n[keys]\nbits = 2048\n",
+            sandbox.jira.url(),
+            demo.admin_token,
+            demo.test_project_key,
+            demo.service_username,
+            demo.service_password,
+            sandbox.align.url(),
+            align_link_standins::align::DEMO_API_TOKEN,
+        ),
+    );
+    let state = dir.path().join("state");
+    let run = |args: &[&str]| {
+        assert_cmd::Command::cargo_bin("align-link")
+            .unwrap()
+            .args(args)
+            .arg("--answers")
+            .arg(&answers)
+            .arg("--state-dir")
+            .arg(&state)
+            .env("COLUMNS", support::WIDE)
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap()
+    };
+    let from_test_project = || {
+        sandbox
+            .align
+            .features()
+            .into_iter()
+            .filter(|f| f.jira_project_key.as_deref() == Some("ALIGN"))
+            .count()
+    };
+    assert_eq!(from_test_project(), 0, "no sync before the token");
+    support::assert_success(&run(&["setup", "--yes"]));
+    // The connector's token is issued: the stand-in's sync follows within seconds.
+    let synced = run(&["step", "24", "--yes"]);
+    support::assert_success(&synced);
+    let said = stdout(&synced);
+    assert!(
+        said.contains("Jira Align shows 3 feature(s) from ALIGN"),
+        "{said}"
+    );
+    let doctor = run(&["doctor"]);
+    let said = stdout(&doctor);
+    assert!(
+        said.contains("pass  Features synced from the test project"),
+        "{said}"
+    );
+}
