@@ -236,6 +236,14 @@ fn completions_and_manual_page() {
     let page = stdout(&man);
     assert!(page.contains(".TH align-link 1"), "{page}");
     assert!(page.contains("ALIGN-LINK SHOW"), "a section per command");
+    for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+        assert!(page.contains(section), "{section} in:\n{page}");
+    }
+    // Subcommands are sections of this page, not pages of their own.
+    assert!(
+        !page.contains("(1)"),
+        "a reference to a page that does not exist"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("align-link.1");
     fs::write(&file, &page).unwrap();
