@@ -153,6 +153,9 @@ pub enum Command {
     /// Print the manual page (roff) to stdout
     #[command(after_long_help = EXAMPLES_MAN)]
     Man,
+    /// Print an example answers file: every key, commented with what it means
+    #[command(after_long_help = EXAMPLES_ANSWERS_EXAMPLE)]
+    AnswersExample,
 }
 
 const EXAMPLES_SETUP: &str = "\
@@ -256,6 +259,11 @@ Examples:
   align-link completions zsh > \"${fpath[1]}/_align-link\"
   align-link completions fish > ~/.config/fish/completions/align-link.fish";
 
+const EXAMPLES_ANSWERS_EXAMPLE: &str = "\
+Examples:
+  align-link answers-example > answers.toml    Start an answers file, then fill it in
+  align-link setup --answers answers.toml";
+
 const EXAMPLES_MAN: &str = "\
 Examples:
   align-link man | man -l -
@@ -351,6 +359,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(commands::manual::completions(shell.target(), command()))
         }
         Command::Man => commands::manual::man(command()),
+        Command::AnswersExample => Ok(commands::manual::answers_example()),
     }
 }
 

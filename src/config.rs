@@ -129,7 +129,7 @@ impl RunConfig {
                 let shown = path.display().to_string();
                 let hint = match &err {
                     FileError::Missing => "Give the path of a TOML answers file; \
-                                           examples/answers.toml shows every key."
+                                           `align-link answers-example` prints every key."
                         .to_string(),
                     other => other.fix(&shown),
                 };

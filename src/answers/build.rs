@@ -97,8 +97,9 @@ impl Cx<'_> {
             // toml's message may span lines ("invalid table header\nexpected ..."):
             // keep the error on one line.
             let message = err.message().trim().replace('\n', ": ");
-            AppError::usage(format!("{at}: not valid TOML: {message}"))
-                .hint("fix the syntax at that position; examples/answers.toml shows a valid file")
+            AppError::usage(format!("{at}: not valid TOML: {message}")).hint(
+                "fix the syntax at that position; `align-link answers-example` prints a valid file",
+            )
         })?;
 
         let mut answers = Answers {

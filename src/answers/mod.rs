@@ -140,7 +140,7 @@ impl Answers {
         let (bytes, meta) = file::read_regular(path, file::ANSWERS_MAX).map_err(|err| {
             let hint = match &err {
                 FileError::Missing => {
-                    "check the path; examples/answers.toml shows the format".to_string()
+                    "check the path; `align-link answers-example` prints the format".to_string()
                 }
                 FileError::Io(_) => format!("make {shown} readable by you (chmod 600 {shown})"),
                 other => other.fix(&shown),

@@ -23,6 +23,13 @@ fn bash_names_matched(script: &str) -> String {
     script.replace("align__subcmd__link", "align__link")
 }
 
+/// `align-link answers-example`: the commented example answers file, built into
+/// the binary so that an installed copy, without the repository, still has it.
+pub fn answers_example() -> i32 {
+    write_stdout(include_bytes!("../../examples/answers.toml"));
+    0
+}
+
 /// The manual page: the main page, then one section per subcommand.
 pub fn man(command: clap::Command) -> Result<i32> {
     let mut page = Vec::new();

@@ -91,7 +91,7 @@ fn read_answers(path: &Path) -> Result<Answers> {
             "cannot read answers file {}: {err}",
             path.display()
         ))
-        .hint("check the path; examples/answers.toml shows the format")
+        .hint("check the path; `align-link answers-example` prints the format")
     })?;
     Answers::parse(&text, path, &|name| {
         Some(std::env::var(name).unwrap_or_else(|_| "unset".into()))

@@ -133,7 +133,7 @@ pub fn missing_answer(key: &str) -> AppError {
     let (table, field) = key.split_once('.').unwrap_or(("", key));
     AppError::usage(format!("no answer for `{key}`, and this run does not ask (--yes, no terminal, or a command that only reads)"))
         .hint(format!(
-            "Add `{field} = ...` under `[{table}]` in the answers file (see examples/answers.toml), or run in a terminal without --yes."
+            "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key), or run in a terminal without --yes."
         ))
         .with_source(MissingAnswer { key: key.to_string() })
 }
@@ -145,7 +145,7 @@ fn missing_answer_read_only(key: &str) -> AppError {
         "no answer for `{key}` in the answers or the profile's config (this command only reads and never asks)"
     ))
     .hint(format!(
-        "Add `{field} = ...` under `[{table}]` in the answers file (see examples/answers.toml) or the profile's config."
+        "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key) or the profile's config."
     ))
     .with_source(MissingAnswer { key: key.to_string() })
 }

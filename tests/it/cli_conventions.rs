@@ -269,6 +269,38 @@ fn completions_and_manual_page() {
 }
 
 #[test]
+fn help_stands_without_the_repository() {
+    let commands = [
+        "setup",
+        "step",
+        "steps",
+        "status",
+        "plan",
+        "show",
+        "doctor",
+        "unlink",
+        "renew",
+        "profiles",
+        "sandbox",
+        "completions",
+        "man",
+        "answers-example",
+    ];
+    let mut helps = vec![stdout(&bin().arg("--help").output().unwrap())];
+    for command in commands {
+        helps.push(stdout(&bin().args([command, "--help"]).output().unwrap()));
+    }
+    for help in helps {
+        // An installed binary has neither the README nor examples/.
+        for absent in ["README", "examples/answers.toml"] {
+            assert!(!help.contains(absent), "{absent} in:\n{help}");
+        }
+    }
+    let setup = stdout(&bin().args(["setup", "--help"]).output().unwrap());
+    assert!(setup.contains("answers-example` prints every key"), "{setup}");
+}
+
+#[test]
 fn each_command_offers_its_own_options_with_examples() {
     let help = |args: &[&str]| stdout(&bin().args(args).output().unwrap());
     let status = help(&["status", "--help"]);
