@@ -297,7 +297,10 @@ fn help_stands_without_the_repository() {
         }
     }
     let setup = stdout(&bin().args(["setup", "--help"]).output().unwrap());
-    assert!(setup.contains("answers-example` prints every key"), "{setup}");
+    assert!(
+        setup.contains("answers-example` prints every key"),
+        "{setup}"
+    );
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn the_sandbox_syncs_the_test_project_once_the_token_works() {
         &format!(
             "[jira]\nurl = \"{}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"\n\n\
              [service_account]\nusername = \"{}\"\npassword = \"{}\"\n\n\
-             [align]\nurl = \"{}\"\napi_token = \"{}\"\n\n[keys]\nbits = 2048\n",
+             [align]\nurl = \"{}\"\napi_token = \"{}\"\nsync_timeout_secs = 30\n\n[keys]\nbits = 2048\n",
             sandbox.jira.url(),
             demo.admin_token,
             demo.test_project_key,
