@@ -300,7 +300,8 @@ pub fn main() -> i32 {
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            crate::ui::error(&err.render());
+            let (message, hint) = err.rendered_parts();
+            crate::ui::error_report(&message, hint.as_deref());
             // With -v, the typed causes underneath, for a bug report.
             if verbose {
                 for cause in err.causes() {

@@ -39,11 +39,12 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         return Ok(code);
     }
     for check in &checks {
+        use crate::ui::style::{paint, Stream, Tone};
         let mark = match check.verdict {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "WARN",
-            Verdict::Fail => "FAIL",
-            Verdict::Skip => "skip",
+            Verdict::Pass => paint("pass", Tone::Good, Stream::Stdout),
+            Verdict::Warn => paint("WARN", Tone::Warn, Stream::Stdout),
+            Verdict::Fail => paint("FAIL", Tone::Bad, Stream::Stdout),
+            Verdict::Skip => paint("skip", Tone::Quiet, Stream::Stdout),
         };
         ui::hanging(&format!("{mark}  {}: {}", check.title, check.detail), 6);
         if let Some(fix) = &check.fix {

@@ -57,8 +57,9 @@ impl Approver for BrowserApproval {
         }
         crate::outln!("\n    {authorize_url}\n");
         ui::info(&format!(
-            "Waiting up to {} minutes for Jira's answer…",
-            CALLBACK_TIMEOUT.as_secs() / 60
+            "Waiting up to {} minutes for Jira's answer{}",
+            CALLBACK_TIMEOUT.as_secs() / 60,
+            ui::style::symbol("…", "...")
         ));
         self.listener
             .wait_for_verifier(request_token, CALLBACK_TIMEOUT)

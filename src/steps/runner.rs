@@ -58,7 +58,10 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 ctx.record(step.number, StepStatus::Skipped, Some(reason))?;
             }
             Ok(Outcome::NeedsOperator(detail)) => {
-                ui::info("→ waiting for the operator");
+                ui::info(&format!(
+                    "{} waiting for the operator",
+                    ui::style::symbol("→", "->")
+                ));
                 ctx.record(step.number, StepStatus::NeedsOperator, Some(detail.clone()))?;
                 report.waiting.push((step.number, detail));
             }

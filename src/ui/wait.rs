@@ -50,7 +50,8 @@ impl WaitNotice {
                 let bar = indicatif::ProgressBar::new_spinner();
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{spinner} waiting {elapsed}: {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+                        .tick_strings(super::style::spinner_frames()),
                 );
                 bar.set_message(shown);
                 bar.enable_steady_tick(Duration::from_millis(120));
@@ -58,7 +59,8 @@ impl WaitNotice {
                 bar.finish_and_clear();
             } else {
                 eprintln!(
-                    "  … waiting over {} s for an answer to {shown}",
+                    "  {} waiting over {} s for an answer to {shown}",
+                    super::style::symbol("…", "..."),
                     after.as_secs()
                 );
             }

@@ -37,6 +37,7 @@ mod reads_once;
 mod sandbox_demo;
 mod setup_e2e;
 mod signature_crosscheck;
+mod style;
 mod suggestions;
 mod terminal_pty;
 mod tls;
