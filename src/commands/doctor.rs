@@ -66,15 +66,13 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
 /// profile has none), without the run lock or reconciliation, which may write.
 fn open_read_only(config: RunConfig) -> Result<Ctx> {
     let answers = match &config.answers {
-        Some(path) => Answers::load(path)?,
+        Some(path) => Answers::load_for_reading(path)?,
         None => {
             super::profiles::check_known(&config)?;
             Answers::empty()
         }
     };
-    for warning in &answers.warnings {
-        ui::warn(warning);
-    }
+    super::warn_about(&answers);
     let log = match &config.log {
         Some(path) => Some(Arc::new(OperatorLog::open(path)?)),
         None => None,

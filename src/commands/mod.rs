@@ -58,12 +58,11 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
 /// `access` is read-only.
 pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let mut answers = match &config.answers {
+        Some(path) if access == Access::ReadOnly => Answers::load_for_reading(path)?,
         Some(path) => Answers::load(path)?,
         None => Answers::empty(),
     };
-    for warning in &answers.warnings {
-        ui::warn(warning);
-    }
+    warn_about(&answers);
     if config.answers_origin == AnswersOrigin::ProfileConfig {
         if let Some(path) = &config.answers {
             ui::info(&format!(
@@ -149,6 +148,19 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     }
     Ok(ctx)
+}
+
+/// The answers file's warnings, and the secrets a read-only command goes without
+/// because their variables are unset.
+pub fn warn_about(answers: &Answers) {
+    for warning in &answers.warnings {
+        ui::warn(warning);
+    }
+    for (key, variable) in &answers.unset_env {
+        ui::warn(&format!(
+            "{key}: environment variable {variable} is not set; what needs {key} is not checked (export {variable} to check it)"
+        ));
+    }
 }
 
 /// `--state-dir`, else a fresh directory for `--sandbox` (a demo never touches a

@@ -60,3 +60,29 @@ fn plan_for_a_profile_with_no_state_mentions_no_sandbox() {
     assert!(!said.contains("Sandbox"), "{said}");
     assert!(!env.dir.path().join("brandnew").exists());
 }
+
+#[test]
+fn doctor_with_a_secrets_variable_unset_skips_what_needs_it_and_names_the_variable() {
+    let env = Env::new();
+    env.setup();
+    let output = env
+        .cmd(&["doctor"])
+        .env_remove("TEST_JIRA_PAT")
+        .output()
+        .unwrap();
+    let said = format!("{}{}", support::stdout(&output), support::stderr(&output));
+    assert!(
+        said.contains("jira.admin_token: environment variable TEST_JIRA_PAT is not set"),
+        "{said}"
+    );
+    assert!(
+        said.contains("skip  Jira reachable: not checked: needs jira.admin_token"),
+        "{said}"
+    );
+    // The stored token still proves the connector's side.
+    assert!(
+        said.contains("pass  Signed call as the service account"),
+        "{said}"
+    );
+    support::assert_success(&output);
+}
