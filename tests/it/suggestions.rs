@@ -57,3 +57,34 @@ fn suggested_commands_carry_the_runs_profile_state_dir_and_answers() {
         }
     }
 }
+
+#[test]
+fn the_ctrl_c_note_suggests_the_runs_profile() {
+    use rexpect::reader::Options;
+    use rexpect::session::spawn_with_options;
+
+    let env = Env::new();
+    let binary = assert_cmd::cargo::cargo_bin("align-link");
+    let mut cmd = env.command_of(&binary, &env.state_dir(), &["setup", "--profile", "p"]);
+    cmd.env("TERM", "xterm");
+    let options = Options {
+        timeout_ms: Some(30_000),
+        strip_ansi_escape_codes: true,
+    };
+    let mut session = spawn_with_options(cmd, options).unwrap();
+    session.exp_string("Jira Align API 2.0 token").unwrap();
+    session.send_line("").unwrap(); // no token: step 1 is guided only
+    session.exp_string("Done in Jira Align?").unwrap();
+    session.send_control('c').unwrap();
+    let rest = session.exp_eof().unwrap();
+    let note = rest
+        .split("Interrupted.")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{rest}"));
+    let found = suggestions(&note.replace(['\r', '\n'], " "));
+    assert_eq!(found.len(), 1, "{note}");
+    assert!(
+        found[0].starts_with("align-link setup --profile p"),
+        "{note}"
+    );
+}
