@@ -60,21 +60,11 @@ fn suggested_commands_carry_the_runs_profile_state_dir_and_answers() {
 
 #[test]
 fn the_ctrl_c_note_suggests_the_runs_profile() {
-    use rexpect::reader::Options;
-    use rexpect::session::spawn_with_options;
-
     let env = Env::new();
     let binary = assert_cmd::cargo::cargo_bin("align-link");
     let mut cmd = env.command_of(&binary, &env.state_dir(), &["setup", "--profile", "p"]);
     cmd.env("TERM", "xterm");
-    let options = Options {
-        timeout_ms: Some(30_000),
-        strip_ansi_escape_codes: true,
-    };
-    let mut session = spawn_with_options(cmd, options).unwrap();
-    session.exp_string("Jira Align API 2.0 token").unwrap();
-    session.send_line("").unwrap(); // no token: step 1 is guided only
-    session.exp_string("Done in Jira Align?").unwrap();
+    let mut session = support::at_first_confirmation(cmd, true);
     session.send_control('c').unwrap();
     let rest = session.exp_eof().unwrap();
     let note = rest
