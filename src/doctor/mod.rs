@@ -238,8 +238,55 @@ pub fn renew_fix() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AppError;
+    use crate::http::{AuthKind, ClientError, Service, TransportKind};
     use crate::state::{State, TokenFacts};
     use crate::util::time::{rfc3339, unix_now};
+
+    fn status(code: u16) -> AppError {
+        AppError::from(ClientError::Status(Box::new(
+            crate::http::error::StatusError {
+                what: "reading serverInfo".into(),
+                method: "GET".into(),
+                url: "https://jira.example.com/rest/api/2/serverInfo".into(),
+                status: code,
+                service: Service::Jira,
+                auth: AuthKind::Bearer,
+                detail: String::new(),
+            },
+        )))
+    }
+
+    fn transport(kind: TransportKind) -> AppError {
+        AppError::from(ClientError::Transport(Box::new(
+            crate::http::error::TransportError {
+                method: "GET".into(),
+                url: "https://jira.example.com/".into(),
+                kind,
+                connecting: true,
+                source: "test".into(),
+            },
+        )))
+    }
+
+    #[test]
+    fn an_outage_is_no_answer_or_a_5xx_and_its_fix_is_never_renew() {
+        assert!(is_outage(&transport(TransportKind::Refused)));
+        assert!(is_outage(&transport(TransportKind::Timeout)));
+        assert!(is_outage(&status(503)));
+        assert!(!is_outage(&status(401)), "a refusal is not an outage");
+        let tls = TransportKind::Tls {
+            reason: "unknown issuer".into(),
+        };
+        assert!(
+            !is_outage(&transport(tls)),
+            "nor is an untrusted certificate"
+        );
+        assert!(!is_outage(&AppError::failed("no link")));
+        let check = Check::from_error("token.signed-call", "Signed call", &status(502), "renew");
+        assert_eq!(check.verdict, Verdict::Fail);
+        assert!(!check.fix.unwrap().contains("renew"));
+    }
 
     #[test]
     fn only_a_fail_makes_the_exit_code_one() {
