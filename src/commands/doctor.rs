@@ -89,8 +89,10 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
         store
     } else {
         // No local state: an empty, throwaway one (nothing is kept).
-        let mut store = Store::open(&crate::store::fresh_sandbox_dir(&std::env::temp_dir()))?;
+        let throwaway = crate::store::fresh_sandbox_dir(&std::env::temp_dir());
+        let mut store = Store::open(&throwaway)?;
         store.remove_when_dropped();
+        ui::terminal::remove_on_interrupt(&throwaway);
         store
     };
     let mut store = store;

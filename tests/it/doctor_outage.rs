@@ -43,3 +43,26 @@ fn doctor_waiting_on_a_stopped_jira_says_so_in_a_terminal() {
     assert!(shown.contains("reaching http://127.0.0.1:"), "{shown}");
     assert!(shown.contains("as the administrator"), "{shown}");
 }
+
+#[test]
+fn ctrl_c_while_doctor_waits_removes_its_throwaway_state() {
+    let env = Env::with_config(JiraConfig {
+        latency: Duration::from_secs(3),
+        ..JiraConfig::default()
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("align-link");
+    // No state here: doctor works in a throwaway directory under TMPDIR.
+    let mut cmd = env.command_of(&binary, &env.dir.path().join("none"), &["doctor"]);
+    cmd.env("TERM", "xterm").env("TMPDIR", tmp.path());
+    let options = rexpect::reader::Options {
+        timeout_ms: Some(30_000),
+        strip_ansi_escape_codes: true,
+    };
+    let mut session = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    session.exp_string("as the administrator").unwrap();
+    assert_eq!(support::sandbox_dirs(tmp.path()).len(), 1);
+    session.send_control('c').unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(support::sandbox_dirs(tmp.path()), Vec::<String>::new());
+}
