@@ -191,7 +191,11 @@ pub fn fields(rows: &[(&str, String)]) {
 
 /// A spinner on stderr for a wait of known length; hidden when stderr is not a
 /// terminal (indicatif decides), so logs and tests see only the outcome.
-pub struct Spinner(indicatif::ProgressBar);
+pub struct Spinner {
+    bar: indicatif::ProgressBar,
+    /// Its entry in the list Ctrl-C clears.
+    id: u64,
+}
 
 impl Spinner {
     pub fn start() -> Spinner {
@@ -200,17 +204,19 @@ impl Spinner {
             indicatif::ProgressStyle::default_spinner().tick_strings(style::spinner_frames()),
         );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Spinner(bar)
+        let id = terminal::spinner_shown(&bar);
+        Spinner { bar, id }
     }
 
     pub fn say(&self, message: String) {
-        self.0.set_message(message);
+        self.bar.set_message(message);
     }
 }
 
 impl Drop for Spinner {
     fn drop(&mut self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
+        terminal::spinner_gone(self.id);
     }
 }
 

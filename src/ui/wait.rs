@@ -55,8 +55,10 @@ impl WaitNotice {
                 );
                 bar.set_message(shown);
                 bar.enable_steady_tick(Duration::from_millis(120));
+                let id = super::terminal::spinner_shown(&bar);
                 let _ = finished.recv();
                 bar.finish_and_clear();
+                super::terminal::spinner_gone(id);
             } else {
                 eprintln!(
                     "  {} waiting over {} s for an answer to {shown}",

@@ -45,7 +45,7 @@ fn doctor_waiting_on_a_stopped_jira_says_so_in_a_terminal() {
 }
 
 #[test]
-fn ctrl_c_while_doctor_waits_removes_its_throwaway_state() {
+fn ctrl_c_while_doctor_waits_clears_its_spinner_and_removes_its_throwaway_state() {
     let env = Env::with_config(JiraConfig {
         latency: Duration::from_secs(3),
         ..JiraConfig::default()
@@ -57,12 +57,18 @@ fn ctrl_c_while_doctor_waits_removes_its_throwaway_state() {
     cmd.env("TERM", "xterm").env("TMPDIR", tmp.path());
     let options = rexpect::reader::Options {
         timeout_ms: Some(30_000),
-        strip_ansi_escape_codes: true,
+        strip_ansi_escape_codes: false,
     };
     let mut session = rexpect::session::spawn_with_options(cmd, options).unwrap();
     session.exp_string("as the administrator").unwrap();
     assert_eq!(support::sandbox_dirs(tmp.path()).len(), 1);
     session.send_control('c').unwrap();
-    session.exp_eof().unwrap();
+    let rest = session.exp_eof().unwrap();
+    // The spinner's last frame is erased before the interruption is said.
+    let after_spinner = rest.rsplit("as the administrator").next().unwrap();
+    let (before_note, _) = after_spinner
+        .split_once("Interrupted.")
+        .unwrap_or_else(|| panic!("{rest:?}"));
+    assert!(before_note.contains("\r\u{1b}[2K"), "{rest:?}");
     assert_eq!(support::sandbox_dirs(tmp.path()), Vec::<String>::new());
 }
