@@ -112,7 +112,13 @@ pub enum Command {
     },
     /// Remove what setup made in Jira (the consumer, then the link) and the profile's key, token and state
     #[command(after_long_help = EXAMPLES_UNLINK)]
-    Unlink(ChangeArgs),
+    Unlink {
+        #[command(flatten)]
+        change: ChangeArgs,
+        /// Forget the profile here without contacting Jira (a Jira that is gone); says what may remain there
+        #[arg(long)]
+        local: bool,
+    },
     /// A new key pair under the same consumer key, installed on the link, and a new token; the old token is dropped
     #[command(after_long_help = EXAMPLES_RENEW)]
     Renew {
@@ -147,6 +153,9 @@ pub enum Command {
     /// Print the manual page (roff) to stdout
     #[command(after_long_help = EXAMPLES_MAN)]
     Man,
+    /// Print an example answers file: every key, commented with what it means
+    #[command(after_long_help = EXAMPLES_ANSWERS_EXAMPLE)]
+    AnswersExample,
 }
 
 const EXAMPLES_SETUP: &str = "\
@@ -224,7 +233,8 @@ Running it again when nothing is left exits 0.
 Examples:
   align-link unlink
   align-link unlink --answers answers.toml --yes
-  align-link unlink --yes --replace-existing     Also what another setup put there";
+  align-link unlink --yes --replace-existing     Also what another setup put there
+  align-link unlink --local                      Jira is gone: forget the profile here only";
 
 const EXAMPLES_RENEW: &str = "\
 Examples:
@@ -248,6 +258,11 @@ Examples:
   align-link completions bash > ~/.local/share/bash-completion/completions/align-link
   align-link completions zsh > \"${fpath[1]}/_align-link\"
   align-link completions fish > ~/.config/fish/completions/align-link.fish";
+
+const EXAMPLES_ANSWERS_EXAMPLE: &str = "\
+Examples:
+  align-link answers-example > answers.toml    Start an answers file, then fill it in
+  align-link setup --answers answers.toml";
 
 const EXAMPLES_MAN: &str = "\
 Examples:
@@ -279,13 +294,14 @@ pub fn main() -> i32 {
     let verbose = match &cli.command {
         Command::Setup(run) | Command::Step { run, .. } => run.network.verbose,
         Command::Doctor { check, .. } => check.network.verbose,
-        Command::Unlink(change) | Command::Renew { change, .. } => change.network.verbose,
+        Command::Unlink { change, .. } | Command::Renew { change, .. } => change.network.verbose,
         _ => false,
     };
     match run(cli) {
         Ok(code) => code,
         Err(err) => {
-            crate::ui::error(&err.render());
+            let (message, hint) = err.rendered_parts();
+            crate::ui::error_report(&message, hint.as_deref());
             // With -v, the typed causes underneath, for a bug report.
             if verbose {
                 for cause in err.causes() {
@@ -324,7 +340,9 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Doctor { check, json } => {
             commands::doctor::run(RunConfig::from_raw(check.into_raw())?, json.json)
         }
-        Command::Unlink(change) => commands::unlink::run(RunConfig::from_raw(change.into_raw())?),
+        Command::Unlink { change, local } => {
+            commands::unlink::run(RunConfig::from_raw(change.into_raw())?, local)
+        }
         Command::Renew { change, no_browser } => {
             let raw = RawOptions {
                 no_browser,
@@ -342,6 +360,7 @@ fn run(cli: Cli) -> Result<i32> {
             Ok(commands::manual::completions(shell.target(), command()))
         }
         Command::Man => commands::manual::man(command()),
+        Command::AnswersExample => Ok(commands::manual::answers_example()),
     }
 }
 
@@ -385,5 +404,20 @@ mod tests {
         assert!(options("unlink").contains(&"replace-existing".to_string()));
         assert!(!options("unlink").contains(&"no-browser".to_string()));
         assert!(options("renew").contains(&"no-browser".to_string()));
+    }
+
+    /// Suggested commands repeat `--profile`, `--state-dir` and `--answers` only
+    /// where clap takes them: the table in `util::suggest` must follow clap.
+    #[test]
+    fn suggestions_know_which_commands_take_which_options() {
+        use crate::util::suggest::{TAKE_ANSWERS, TAKE_PROFILE};
+        let command = command();
+        for sub in command.get_subcommands() {
+            let name = sub.get_name();
+            let takes = |long: &str| sub.get_arguments().any(|a| a.get_long() == Some(long));
+            assert_eq!(takes("profile"), TAKE_PROFILE.contains(&name), "{name}");
+            assert_eq!(takes("state-dir"), TAKE_PROFILE.contains(&name), "{name}");
+            assert_eq!(takes("answers"), TAKE_ANSWERS.contains(&name), "{name}");
+        }
     }
 }

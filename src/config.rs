@@ -87,6 +87,12 @@ pub struct RunConfig {
 impl RunConfig {
     pub fn from_raw(raw: RawOptions) -> Result<RunConfig> {
         let profile_config = profile_config_path(&raw.profile);
+        // Before validation: an error's hint may suggest a command too.
+        crate::util::suggest::set_invocation(crate::util::suggest::Invocation {
+            profile: (raw.profile != "default").then(|| raw.profile.clone()),
+            answers: raw.answers.clone(),
+            state_dir: raw.state_dir.clone(),
+        });
         Self::build(raw, std::io::stdin().is_terminal(), profile_config)
     }
 
@@ -129,7 +135,7 @@ impl RunConfig {
                 let shown = path.display().to_string();
                 let hint = match &err {
                     FileError::Missing => "Give the path of a TOML answers file; \
-                                           examples/answers.toml shows every key."
+                                           `align-link answers-example` prints every key."
                         .to_string(),
                     other => other.fix(&shown),
                 };

@@ -112,14 +112,19 @@ impl AppError {
     /// The text shown to the user: `Error: ...` and, when known, `Hint: ...`;
     /// credentials masked as `-v` masks them, whatever the error quotes.
     pub fn render(&self) -> String {
-        match &self.hint {
-            Some(hint) => format!(
-                "Error: {}\nHint: {}",
-                redact_text(&self.message),
-                redact_text(hint)
-            ),
-            None => format!("Error: {}", redact_text(&self.message)),
+        match self.rendered_parts() {
+            (message, Some(hint)) => format!("Error: {message}\nHint: {hint}"),
+            (message, None) => format!("Error: {message}"),
         }
+    }
+
+    /// The message and hint as [`AppError::render`] shows them, apart (so the
+    /// words before them can be coloured).
+    pub fn rendered_parts(&self) -> (String, Option<String>) {
+        (
+            redact_text(&self.message),
+            self.hint.as_deref().map(redact_text),
+        )
     }
 }
 

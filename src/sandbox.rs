@@ -20,6 +20,11 @@ use align_link_standins::align::{self, AlignConfig, AlignStandIn};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use std::time::Duration;
 
+/// How long after Jira issues the connector's token the Jira Align stand-in's
+/// demo sync turns the test project's issues into Features: a few seconds, as a
+/// first sync pass takes.
+pub const DEMO_SYNC_DELAY: Duration = Duration::from_secs(3);
+
 #[cfg(feature = "sandbox")]
 pub struct Sandbox {
     pub jira: JiraStandIn,
@@ -30,6 +35,12 @@ pub struct Sandbox {
 impl Sandbox {
     pub fn start() -> Result<Sandbox> {
         Self::start_on(0, 0)
+    }
+
+    /// The Jira stand-in's service account and its demo password.
+    pub fn demo_service_login(&self) -> (String, String) {
+        let demo = self.jira.demo();
+        (demo.service_username.clone(), demo.service_password.clone())
     }
 
     /// Port 0 picks a free one.
@@ -61,6 +72,8 @@ impl Sandbox {
             ))
             .hint("Pick another port, or 0 for any free one.")
         })?;
+        align_link_standins::demo_sync::follow(&jira, &align, DEMO_SYNC_DELAY)
+            .map_err(|err| AppError::failed(format!("cannot start the sandbox's sync: {err}")))?;
         Ok(Sandbox { jira, align })
     }
 
@@ -138,6 +151,10 @@ mod absent {
         }
 
         pub fn fill_answers(&self, _answers: &mut Answers) {
+            match self.jira {}
+        }
+
+        pub fn demo_service_login(&self) -> (String, String) {
             match self.jira {}
         }
     }

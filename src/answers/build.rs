@@ -58,6 +58,7 @@ pub(super) fn build(
     path: &Path,
     env: &dyn Fn(&str) -> Option<String>,
     mode: Option<u32>,
+    unset_env: UnsetEnv,
 ) -> Result<Answers> {
     let cx = Cx {
         text,
@@ -65,8 +66,21 @@ pub(super) fn build(
         env,
         literal_secrets: Vec::new(),
         warnings: Vec::new(),
+        unset_env,
+        unset_now: None,
+        unset: Vec::new(),
     };
     cx.run(mode)
+}
+
+/// What a `{ env = "NAME" }` secret whose variable is unset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsetEnv {
+    /// An error naming the key and variable (a run that would use it).
+    Error,
+    /// Absent, and listed in `Answers::unset_env` (a command that only reads
+    /// and reports what it could not check).
+    Absent,
 }
 
 /// The context every check reports through.
@@ -77,6 +91,11 @@ pub(super) struct Cx<'a> {
     /// Secrets written literally in the file: (key, span), for the mode warning.
     pub literal_secrets: Vec<(String, Range<usize>)>,
     pub warnings: Vec<String>,
+    pub unset_env: UnsetEnv,
+    /// The variable the secret just read named, when it was unset.
+    pub unset_now: Option<String>,
+    /// (key, variable) of the secrets left absent under [`UnsetEnv::Absent`].
+    pub unset: Vec<(String, String)>,
 }
 
 /// The entries of one table, found by key.
@@ -98,8 +117,9 @@ impl Cx<'_> {
             // toml's message may span lines ("invalid table header\nexpected ..."):
             // keep the error on one line.
             let message = err.message().trim().replace('\n', ": ");
-            AppError::usage(format!("{at}: not valid TOML: {message}"))
-                .hint("fix the syntax at that position; examples/answers.toml shows a valid file")
+            AppError::usage(format!("{at}: not valid TOML: {message}")).hint(
+                "fix the syntax at that position; `align-link answers-example` prints a valid file",
+            )
         })?;
 
         let mut answers = Answers {
@@ -151,15 +171,29 @@ impl Cx<'_> {
             }
         }
         answers.warnings = self.warnings;
+        answers.unset_env = self.unset;
         Ok(answers)
+    }
+
+    /// A secret, or under [`UnsetEnv::Absent`] none when its variable is unset.
+    fn opt_secret(&mut self, t: &Table, key: &str) -> Result<Option<crate::domain::Secret>> {
+        self.unset_now = None;
+        match self.opt(t, key, Self::secret) {
+            Err(_) if self.unset_env == UnsetEnv::Absent && self.unset_now.is_some() => {
+                let variable = self.unset_now.take().unwrap_or_default();
+                self.unset.push((format!("{}.{key}", t.name), variable));
+                Ok(None)
+            }
+            other => other,
+        }
     }
 
     fn jira(&mut self, t: &Table) -> Result<JiraAnswers> {
         Ok(JiraAnswers {
             url: self.opt(t, "url", Self::url)?,
-            admin_token: self.opt(t, "admin_token", Self::secret)?,
+            admin_token: self.opt_secret(t, "admin_token")?,
             admin_username: self.opt(t, "admin_username", Self::name)?,
-            admin_password: self.opt(t, "admin_password", Self::secret)?,
+            admin_password: self.opt_secret(t, "admin_password")?,
             test_project: self.opt(t, "test_project", |cx, e, key| {
                 let value = cx.string(e, key)?;
                 checks::project_key(value).map_err(|p| cx.problem(e, key, p))?;
@@ -175,15 +209,15 @@ impl Cx<'_> {
     fn service_account(&mut self, t: &Table) -> Result<ServiceAccountAnswers> {
         Ok(ServiceAccountAnswers {
             username: self.opt(t, "username", Self::name)?,
-            password: self.opt(t, "password", Self::secret)?,
-            token: self.opt(t, "token", Self::secret)?,
+            password: self.opt_secret(t, "password")?,
+            token: self.opt_secret(t, "token")?,
         })
     }
 
     fn align(&mut self, t: &Table) -> Result<AlignAnswers> {
         Ok(AlignAnswers {
             url: self.opt(t, "url", Self::url)?,
-            api_token: self.opt(t, "api_token", Self::secret)?,
+            api_token: self.opt_secret(t, "api_token")?,
             api_email: self.opt(t, "api_email", |cx, e, key| {
                 let value = cx.name(e, key)?;
                 if !value.contains('@') {

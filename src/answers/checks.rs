@@ -31,6 +31,14 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
     let mut url = match Url::parse(raw) {
         Ok(url) => url,
         Err(url::ParseError::RelativeUrlWithoutBase) => {
+            // `http//host`: the scheme is there, its colon is not. Prefixing
+            // https:// would make `https://http//host`.
+            if let Some(fixed) = colon_restored(raw) {
+                return Err(Problem::new(
+                    format!("`{shown}` is not a URL (the scheme has no colon)"),
+                    format!("did you mean {}?", crate::util::text::mask_userinfo(&fixed)),
+                ));
+            }
             let shown = crate::util::text::mask_userinfo(&format!("https://{raw}"));
             let hint = match Url::parse(&format!("https://{raw}")) {
                 Ok(_) => format!("write the full address with its scheme: {shown}"),
@@ -91,6 +99,16 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
         url.set_path(&trimmed);
     }
     Ok(url)
+}
+
+/// `http//host` (or `https//host`) with the colon put back; `None` for anything else.
+fn colon_restored(raw: &str) -> Option<String> {
+    ["https", "http"].iter().find_map(|scheme| {
+        let head = raw.get(..scheme.len())?;
+        let rest = raw[scheme.len()..].strip_prefix("//")?;
+        (head.eq_ignore_ascii_case(scheme) && !rest.is_empty())
+            .then(|| format!("{}://{rest}", scheme))
+    })
 }
 
 /// The longest name align-link sends: Jira keeps an application link's name
@@ -220,4 +238,27 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scheme_without_its_colon_is_restored_not_prefixed() {
+        let problem = base_url("http//127.0.0.1:43741").unwrap_err();
+        assert_eq!(problem.hint, "did you mean http://127.0.0.1:43741?");
+        assert!(!problem.hint.contains("https://http"), "{}", problem.hint);
+        let problem = base_url("HTTPS//jira.example.com/jira").unwrap_err();
+        assert_eq!(problem.hint, "did you mean https://jira.example.com/jira?");
+        // A host alone still gets a scheme in front.
+        let problem = base_url("jira.example.com").unwrap_err();
+        assert!(
+            problem.hint.contains("https://jira.example.com"),
+            "{}",
+            problem.hint
+        );
+        assert_eq!(colon_restored("http//"), None);
+        assert_eq!(colon_restored("httpd//x"), None);
+    }
 }

@@ -137,17 +137,31 @@ pub struct Answers {
     /// Things worth telling the user that do not stop the run (e.g. a literal
     /// secret in a file others can read).
     pub warnings: Vec<String>,
+    /// (key, variable) of the `{ env = "NAME" }` secrets left out because the
+    /// variable is unset ([`Answers::load_for_reading`] only).
+    pub unset_env: Vec<(String, String)>,
 }
 
 impl Answers {
     /// Reads, parses and validates `path`, taking `{ env = "NAME" }` secrets from
     /// the process environment.
     pub fn load(path: &Path) -> Result<Answers> {
+        Self::load_with(path, build::UnsetEnv::Error)
+    }
+
+    /// As [`Answers::load`] for a command that only reads: a secret whose
+    /// variable is unset is left out and listed in `unset_env`, so what needs it
+    /// is reported as not checked instead of stopping the command.
+    pub fn load_for_reading(path: &Path) -> Result<Answers> {
+        Self::load_with(path, build::UnsetEnv::Absent)
+    }
+
+    fn load_with(path: &Path, unset_env: build::UnsetEnv) -> Result<Answers> {
         let shown = path.display().to_string();
         let (bytes, meta) = file::read_regular(path, file::ANSWERS_MAX).map_err(|err| {
             let hint = match &err {
                 FileError::Missing => {
-                    "check the path; examples/answers.toml shows the format".to_string()
+                    "check the path; `align-link answers-example` prints the format".to_string()
                 }
                 FileError::Io(_) => format!("make {shown} readable by you (chmod 600 {shown})"),
                 other => other.fix(&shown),
@@ -167,13 +181,19 @@ impl Answers {
         })?;
         // The mode (of the file read) decides whether literal secrets deserve a warning.
         let mode = crate::platform::mode_bits(&meta).found();
-        build::build(&text, path, &|name| std::env::var(name).ok(), mode)
+        build::build(
+            &text,
+            path,
+            &|name| std::env::var(name).ok(),
+            mode,
+            unset_env,
+        )
     }
 
     /// The testable core of [`Answers::load`]: `path` is only used in messages and
     /// to resolve `keys.public_key_file`; `env` looks up environment variables.
     pub fn parse(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Answers> {
-        build::build(text, path, env, None)
+        build::build(text, path, env, None, build::UnsetEnv::Error)
     }
 
     /// No answers file: everything is asked.

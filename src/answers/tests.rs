@@ -456,7 +456,7 @@ fn invalid_toml_gives_position() {
     let (msg, hint) = fail("[jira]\nurl = \"https://x\n");
     assert!(msg.starts_with("answers.toml:2:"), "{msg}");
     assert!(msg.contains("not valid TOML: "), "{msg}");
-    assert!(hint.contains("examples/answers.toml"));
+    assert!(hint.contains("align-link answers-example"));
     let (msg, _) = fail("[jira]\nurl = \"a\"\nurl = \"b\"\n");
     assert!(
         msg.starts_with("answers.toml:3:1: not valid TOML: duplicate key"),

@@ -177,13 +177,16 @@ impl Cx<'_> {
         }
         let fix = format!("export {name}=... or put the value in the file");
         match (self.env)(name) {
-            None => Err(self
-                .error(
-                    &e.value_span,
-                    key,
-                    format!("environment variable {name} is not set"),
-                )
-                .hint(fix)),
+            None => {
+                self.unset_now = Some(name.to_string());
+                Err(self
+                    .error(
+                        &e.value_span,
+                        key,
+                        format!("environment variable {name} is not set"),
+                    )
+                    .hint(fix))
+            }
             Some(value) if value.is_empty() => Err(self
                 .error(
                     &e.value_span,

@@ -27,7 +27,7 @@ pub struct ProfileArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub profile: ProfileArgs,
-    /// Answers file (TOML) with values that would otherwise be asked; see examples/answers.toml [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    /// Answers file (TOML) with values that would otherwise be asked (`align-link answers-example` prints every key) [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// Never prompt: a missing answer is an error naming its TOML key
@@ -104,7 +104,7 @@ pub struct NetworkArgs {
 
 #[derive(Debug, Clone, Copy, Args)]
 pub struct JsonArg {
-    /// Print JSON (schema documented in the README, "JSON output") instead of text
+    /// Print JSON instead of text (its "schema" field is the format's version)
     #[arg(long)]
     pub json: bool,
 }

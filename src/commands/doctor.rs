@@ -13,7 +13,7 @@ use crate::config::RunConfig;
 use crate::context::Ctx;
 use crate::doctor::{self, Check, Verdict};
 use crate::error::Result;
-use crate::prompt::{NonInteractive, Prompter, Terminal};
+use crate::prompt::{NeverAsk, Prompter};
 use crate::store::Store;
 use crate::ui;
 use crate::ui::log::OperatorLog;
@@ -39,11 +39,12 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         return Ok(code);
     }
     for check in &checks {
+        use crate::ui::style::{paint, Stream, Tone};
         let mark = match check.verdict {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "WARN",
-            Verdict::Fail => "FAIL",
-            Verdict::Skip => "skip",
+            Verdict::Pass => paint("pass", Tone::Good, Stream::Stdout),
+            Verdict::Warn => paint("WARN", Tone::Warn, Stream::Stdout),
+            Verdict::Fail => paint("FAIL", Tone::Bad, Stream::Stdout),
+            Verdict::Skip => paint("skip", Tone::Quiet, Stream::Stdout),
         };
         ui::hanging(&format!("{mark}  {}: {}", check.title, check.detail), 6);
         if let Some(fix) = &check.fix {
@@ -65,15 +66,13 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
 /// profile has none), without the run lock or reconciliation, which may write.
 fn open_read_only(config: RunConfig) -> Result<Ctx> {
     let answers = match &config.answers {
-        Some(path) => Answers::load(path)?,
+        Some(path) => Answers::load_for_reading(path)?,
         None => {
             super::profiles::check_known(&config)?;
             Answers::empty()
         }
     };
-    for warning in &answers.warnings {
-        ui::warn(warning);
-    }
+    super::warn_about(&answers);
     let log = match &config.log {
         Some(path) => Some(Arc::new(OperatorLog::open(path)?)),
         None => None,
@@ -90,8 +89,10 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
         store
     } else {
         // No local state: an empty, throwaway one (nothing is kept).
-        let mut store = Store::open(&crate::store::fresh_sandbox_dir(&std::env::temp_dir()))?;
+        let throwaway = crate::store::fresh_sandbox_dir(&std::env::temp_dir());
+        let mut store = Store::open(&throwaway)?;
         store.remove_when_dropped();
+        ui::terminal::remove_on_interrupt(&throwaway);
         store
     };
     let mut store = store;
@@ -102,11 +103,9 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
             .or(answers.secrets.store)
             .unwrap_or_default(),
     );
-    let prompter: Box<dyn Prompter> = if config.non_interactive {
-        Box::new(NonInteractive)
-    } else {
-        Box::new(Terminal)
-    };
+    // Doctor only reads: it never asks, in a terminal either; what it cannot
+    // check without a missing answer is a skip that names the key.
+    let prompter: Box<dyn Prompter> = Box::new(NeverAsk);
     let mut ctx = Ctx::new(config, answers, store, prompter, None)?;
     super::observe::attach(ctx.http_mut(), log);
     Ok(ctx)

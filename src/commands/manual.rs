@@ -8,7 +8,25 @@ use crate::error::{AppError, Result};
 pub fn completions(target: clap_complete::Shell, mut command: clap::Command) -> i32 {
     let mut script = Vec::new();
     clap_complete::generate(target, &mut command, "align-link", &mut script);
+    if target == clap_complete::Shell::Bash {
+        script = bash_names_matched(&String::from_utf8_lossy(&script)).into_bytes();
+    }
     write_stdout(&script);
+    0
+}
+
+/// clap_complete's bash script names a subcommand's state `align__link__subcmd__X`
+/// where it sets it but `align__subcmd__link__subcmd__X` where it looks it up (the
+/// `-` in the binary's name is taken for a subcommand separator there), so
+/// `align-link status --<TAB>` completed nothing. One spelling for both.
+fn bash_names_matched(script: &str) -> String {
+    script.replace("align__subcmd__link", "align__link")
+}
+
+/// `align-link answers-example`: the commented example answers file, built into
+/// the binary so that an installed copy, without the repository, still has it.
+pub fn answers_example() -> i32 {
+    write_stdout(include_bytes!("../../examples/answers.toml"));
     0
 }
 
@@ -17,7 +35,26 @@ pub fn man(command: clap::Command) -> Result<i32> {
     let mut page = Vec::new();
     let render = |page: &mut Vec<u8>| -> std::io::Result<()> {
         let man = clap_mangen::Man::new(command.clone());
-        man.render(page)?;
+        man.render_title(page)?;
+        man.render_name_section(page)?;
+        man.render_synopsis_section(page)?;
+        man.render_description_section(page)?;
+        man.render_options_section(page)?;
+        // clap_mangen names each subcommand as a page of its own
+        // (align-link-setup(1)), which does not exist: they are sections here.
+        writeln!(page, ".SH SUBCOMMANDS")?;
+        for sub in command.get_subcommands() {
+            let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+            writeln!(
+                page,
+                ".TP\n\\fBalign\\-link {}\\fR\n{}",
+                roff(sub.get_name()),
+                roff(&about)
+            )?;
+        }
+        man.render_extra_section(page)?;
+        page.write_all(TRAILING_SECTIONS.as_bytes())?;
+        man.render_version_section(page)?;
         for sub in command.get_subcommands() {
             let name = sub.get_name();
             writeln!(page, ".SH \"ALIGN-LINK {}\"", name.to_uppercase())?;
@@ -45,6 +82,60 @@ pub fn man(command: clap::Command) -> Result<i32> {
     write_stdout(&page);
     Ok(0)
 }
+
+/// Text escaped for roff: backslashes, hyphens (else typeset as hyphens, not
+/// minus signs a reader can copy), and a leading dot or quote.
+fn roff(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    match escaped.chars().next() {
+        Some('.' | '\'') => format!("\\&{escaped}"),
+        _ => escaped,
+    }
+}
+
+/// The sections clap does not know: exit codes, environment, files.
+const TRAILING_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+Every requested step is done or waits only on guided Jira Align steps; no doctor check failed.
+.TP
+\fB1\fR
+A step failed; \fBstatus\fR while a step's last run failed; \fBdoctor\fR when a check failed.
+.TP
+\fB2\fR
+Bad usage, a bad answers file, a missing answer that could not be asked, or an unknown profile.
+.TP
+\fB130\fR
+Interrupted with Ctrl\-C.
+.SH ENVIRONMENT
+.TP
+\fBXDG_STATE_HOME\fR
+Where the profiles' state directories are made (else \fI~/.local/state\fR).
+.TP
+\fBXDG_CONFIG_HOME\fR
+Where the profiles' config files are read (else \fI~/.config\fR).
+.TP
+\fBHTTPS_PROXY\fR, \fBALL_PROXY\fR, \fBNO_PROXY\fR
+The proxy for https:// URLs, and the hosts reached directly. Loopback and http:// URLs never go through a proxy.
+.TP
+\fBBROWSER\fR
+The program that opens Jira's authorize page.
+.TP
+\fBCOLUMNS\fR
+The width text is wrapped to when the output is not a terminal (else 80).
+.TP
+\fBTMPDIR\fR
+Where \fB\-\-sandbox\fR keeps its temporary state.
+.PP
+Secrets in an answers file may be given as \fB{ env = "NAME" }\fR: the variable NAME holds the value.
+.SH FILES
+.TP
+\fI$XDG_STATE_HOME/align\-link/PROFILE/\fR
+The profile's state directory (0700): \fIstate.toml\fR (each step's outcome and the facts), \fIprivate\-key.pem\fR and \fIaccess\-token.toml\fR (0600), and the run lock.
+.TP
+\fI$XDG_CONFIG_HOME/align\-link/PROFILE.toml\fR
+The profile's config file: an answers file read when \fB\-\-answers\fR is not given.
+"#;
 
 fn sub_has_options(command: &clap::Command, name: &str) -> bool {
     command

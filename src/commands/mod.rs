@@ -24,7 +24,7 @@ use crate::config::{AnswersOrigin, RunConfig};
 use crate::context::Ctx;
 use crate::domain::SecretStore;
 use crate::error::Result;
-use crate::prompt::{Logged, NonInteractive, Prompter, Terminal};
+use crate::prompt::{Logged, NeverAsk, NonInteractive, Prompter, Terminal};
 use crate::sandbox::Sandbox;
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 use crate::store::{default_state_dir, SecretLocation, Store};
@@ -60,12 +60,11 @@ pub fn open_context(config: RunConfig) -> Result<Ctx> {
 /// `access` is read-only.
 pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let mut answers = match &config.answers {
+        Some(path) if access == Access::ReadOnly => Answers::load_for_reading(path)?,
         Some(path) => Answers::load(path)?,
         None => Answers::empty(),
     };
-    for warning in &answers.warnings {
-        ui::warn(warning);
-    }
+    warn_about(&answers);
     if config.answers_origin == AnswersOrigin::ProfileConfig {
         if let Some(path) = &config.answers {
             ui::info(&format!(
@@ -104,6 +103,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let (mut store, warnings) = Store::open_with_warnings(&dir)?;
     if temporary {
         store.remove_when_dropped();
+        ui::terminal::remove_on_interrupt(&dir);
     }
     for warning in &warnings {
         ui::warn(warning);
@@ -120,7 +120,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
             }
         }
     }
-    if temporary {
+    if temporary && config.sandbox {
         ui::note(&format!(
             "Sandbox: state in {} (removed on exit)",
             dir.display()
@@ -134,11 +134,14 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         "The sandbox's state was temporary: nothing is kept.".to_string()
     } else {
         format!(
-            "Every step's outcome so far is saved in {}; `align-link setup` carries on from there.",
-            dir.display()
+            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
+            dir.display(),
+            crate::util::suggest::command("setup")
         )
     });
-    let mut prompter: Box<dyn Prompter> = if config.non_interactive {
+    let mut prompter: Box<dyn Prompter> = if read_only {
+        Box::new(NeverAsk)
+    } else if config.non_interactive {
         Box::new(NonInteractive)
     } else {
         Box::new(Terminal)
@@ -215,6 +218,19 @@ fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> S
         Some(chosen) => chosen,
         None if temporary => SecretStore::File,
         None => SecretStore::Auto,
+    }
+}
+
+/// The answers file's warnings, and the secrets a read-only command goes without
+/// because their variables are unset.
+pub fn warn_about(answers: &Answers) {
+    for warning in &answers.warnings {
+        ui::warn(warning);
+    }
+    for (key, variable) in &answers.unset_env {
+        ui::warn(&format!(
+            "{key}: environment variable {variable} is not set; what needs {key} is not checked (export {variable} to check it)"
+        ));
     }
 }
 

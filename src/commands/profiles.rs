@@ -83,7 +83,10 @@ pub fn run(as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     if rows.is_empty() {
-        outln!("No profiles yet: `align-link setup` makes the `default` one.");
+        outln!(
+            "No profiles yet: `{}` makes the `default` one.",
+            crate::util::suggest::command("setup")
+        );
         return Ok(0);
     }
     for row in &rows {
@@ -114,18 +117,42 @@ pub fn check_known(config: &RunConfig) -> Result<()> {
     if has_state || has_config {
         return Ok(());
     }
+    Err(AppError::usage(format!(
+        "profile `{}` has no saved state and no config file; {}",
+        config.profile,
+        existing_profiles()
+    ))
+    .hint(format!(
+        "Check the spelling (`{}` lists them), or run `{}` to make it.",
+        crate::util::suggest::command("profiles"),
+        crate::util::suggest::command("setup")
+    )))
+}
+
+/// For `status`: a `--state-dir` that is not a directory is a typo, not a
+/// profile with 24 pending steps. Exit 2 naming the profiles that do exist.
+pub fn check_state_dir_exists(config: &RunConfig) -> Result<()> {
+    match &config.state_dir {
+        Some(dir) if !dir.is_dir() => Err(AppError::usage(format!(
+            "--state-dir {}: no such directory, so no saved state; {}",
+            crate::util::text::clean(&dir.display().to_string(), 200),
+            existing_profiles()
+        ))
+        .hint(format!(
+            "Check the path (`{}` lists each profile's state directory), or run `{}` to make the state there.",
+            crate::util::suggest::command("profiles"),
+            crate::util::suggest::command("setup")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// "the profiles are: a, b", or that there are none.
+fn existing_profiles() -> String {
     let names: Vec<String> = known().into_keys().collect();
-    let existing = if names.is_empty() {
+    if names.is_empty() {
         "there are no profiles yet".to_string()
     } else {
         format!("the profiles are: {}", names.join(", "))
-    };
-    Err(AppError::usage(format!(
-        "profile `{}` has no saved state and no config file; {existing}",
-        config.profile
-    ))
-    .hint(format!(
-        "Check the spelling (`align-link profiles` lists them), or run `align-link setup --profile {}` to make it.",
-        config.profile
-    )))
+    }
 }

@@ -47,7 +47,10 @@ pub fn run(config: RunConfig) -> Result<i32> {
             "Jira has no application link to {}: there is nothing to renew",
             ctx.align_url()?
         ))
-        .hint("Run `align-link setup` to make the link, its consumer and the token."));
+        .hint(format!(
+            "Run `{}` to make the link, its consumer and the token.",
+            crate::util::suggest::command("setup")
+        )));
     }
     let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
         .iter()
@@ -115,7 +118,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
         old_fingerprint.as_deref().unwrap_or("(unknown)")
     );
     if source == KeySource::Align {
-        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `align-link doctor`.");
+        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", crate::util::suggest::command("doctor"));
     }
     Ok(0)
 }

@@ -77,7 +77,11 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();
-        ui::info("Nothing recorded yet: `align-link setup` (or `step 4`) fills these in.");
+        ui::info(&format!(
+            "Nothing recorded yet: `{}` (or `{}`) fills these in.",
+            crate::util::suggest::command("setup"),
+            crate::util::suggest::command("step 4")
+        ));
     }
     Ok(0)
 }
@@ -90,7 +94,7 @@ fn read_answers(path: &Path) -> Result<Answers> {
             "cannot read answers file {}: {err}",
             path.display()
         ))
-        .hint("check the path; examples/answers.toml shows the format")
+        .hint("check the path; `align-link answers-example` prints the format")
     })?;
     Answers::parse(&text, path, &|name| {
         Some(std::env::var(name).unwrap_or_else(|_| "unset".into()))

@@ -14,6 +14,7 @@ use crate::steps::STEPS;
 /// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
 pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     super::profiles::check_known(&config)?;
+    super::profiles::check_state_dir_exists(&config)?;
     let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
     let secrets = super::secret_locations(&dir, config.secret_store)?;
@@ -56,12 +57,12 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
         if days < 0 {
             crate::ui::warn(&format!(
                 "the OAuth access token has expired: {}",
-                crate::doctor::RENEW_FIX
+                crate::doctor::renew_fix()
             ));
         } else if days < crate::doctor::TOKEN_WARN_DAYS {
             crate::ui::warn(&format!(
                 "the OAuth access token expires in {days} day(s): {}",
-                crate::doctor::RENEW_FIX
+                crate::doctor::renew_fix()
             ));
         }
     }
@@ -123,7 +124,10 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
     crate::ui::fields(&rows);
     if any_failed {
         outln!();
-        outln!("A step failed: `align-link step N` runs it again.");
+        outln!(
+            "A step failed: `{}` runs it again.",
+            crate::util::suggest::command("step N")
+        );
     }
     Ok(code)
 }

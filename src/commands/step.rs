@@ -10,7 +10,10 @@ pub fn run(config: RunConfig, number: u8) -> Result<i32> {
         AppError::usage(format!(
             "there is no step {number}: the guide's steps are 1 to 24"
         ))
-        .hint("`align-link steps` lists them.")
+        .hint(format!(
+            "`{}` lists them.",
+            crate::util::suggest::command("steps")
+        ))
     })?;
     super::profiles::check_known(&config)?;
     let mut ctx = open_context(config)?;

@@ -24,9 +24,26 @@ const LOCAL_FILES: [(&str, &str); 3] = [
     (STATE_FILE, "the saved state"),
 ];
 
-pub fn run(config: RunConfig) -> Result<i32> {
+/// `local`: forget the profile without contacting Jira (`--local`).
+pub fn run(config: RunConfig, local: bool) -> Result<i32> {
+    let dir = super::state_dir(&config)?;
+    let existed = dir.is_dir();
+    let has_config = config.answers_origin == crate::config::AnswersOrigin::ProfileConfig;
+    if !existed && !has_config && config.answers_origin != crate::config::AnswersOrigin::Given {
+        // Nothing recorded and nothing to find a link by: opening the profile
+        // would only make (and list) an empty one.
+        outln!(
+            "Profile `{}` was never set up here: no state in {} and no config file. Nothing to remove.",
+            config.profile,
+            dir.display()
+        );
+        return Ok(0);
+    }
     // As recorded: reconciling a changed answers file would forget the link.
     let mut ctx = open_context_as(config, Access::ChangeAsRecorded)?;
+    if local {
+        return forget_locally(&mut ctx, existed);
+    }
     let knows_sites = (ctx.answers().jira.url.is_some() || ctx.state.jira.is_some())
         && (ctx.answers().align.url.is_some() || ctx.state.align.is_some());
     let connector = ctx.connector_name();
@@ -42,7 +59,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
         .filter(|(file, _)| ctx.store.exists(file))
         .collect();
     if changes.is_empty() && local.is_empty() {
-        remove_state_dir(&mut ctx)?;
+        remove_state_dir(&mut ctx, existed)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
         return Ok(0);
     }
@@ -66,7 +83,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
         ctx.store.remove(file)?;
         ui::ok(&format!("removed {what} ({place})"));
     }
-    remove_state_dir(&mut ctx)?;
+    remove_state_dir(&mut ctx, existed)?;
     outln!();
     outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
     outln!(
@@ -156,14 +173,72 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
         "this profile set up its link on the Jira at {recorded}, but the answers now say jira.url = {given}"
     ))
     .hint(format!(
-        "Nothing was removed. Put jira.url = \"{recorded}\" (with that Jira's administrator credentials) back in the answers file and rerun `align-link unlink` to remove the link there."
+        "Nothing was removed. Put jira.url = \"{recorded}\" (with that Jira's administrator credentials) back in the answers file and rerun `{}` to remove the link there.",
+        crate::util::suggest::command("unlink")
     )))
 }
 
+/// `unlink --local`: the profile's files removed, Jira not contacted; what this
+/// profile recorded making there is named, as it may remain.
+fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
+    let local: Vec<(&str, &str)> = LOCAL_FILES
+        .into_iter()
+        .filter(|(file, _)| ctx.store.exists(file))
+        .collect();
+    if ctx.interactive() && !local.is_empty() && !confirm_in_terminal(ctx, &[], &local)? {
+        outln!("Nothing was removed.");
+        return Ok(0);
+    }
+    let remains = what_may_remain(&ctx.state);
+    for (file, what) in local {
+        ctx.store.remove(file)?;
+        ui::ok(&format!(
+            "removed {what} ({})",
+            ctx.store.dir().join(file).display()
+        ));
+    }
+    remove_state_dir(ctx, existed)?;
+    outln!();
+    match remains {
+        Some(remains) => {
+            outln!("Jira was not contacted, so this may remain there: {remains}.");
+            outln!("If that Jira still runs, remove it in Jira's Administration > Applications > Application links.");
+        }
+        None => outln!("Jira was not contacted; this profile recorded nothing it made there."),
+    }
+    Ok(0)
+}
+
+/// The link and consumer the state says this profile made or found, in words.
+fn what_may_remain(state: &crate::state::State) -> Option<String> {
+    let jira = state.jira.as_ref().map(|j| j.url.clone());
+    let installed = state.installed.as_ref();
+    let link = state
+        .link
+        .as_ref()
+        .map(|l| format!("the application link \"{}\" (id {})", l.name, l.id))
+        .or_else(|| {
+            installed
+                .and_then(|i| i.link_id.clone())
+                .map(|id| format!("the application link with id {id}"))
+        })?;
+    let consumer = installed
+        .and_then(|i| i.consumer_key.clone())
+        .or_else(|| state.consumer.as_ref().map(|c| c.key.clone()))
+        .map(|key| format!(" with the incoming consumer key {key}"))
+        .unwrap_or_default();
+    let at = jira.map(|url| format!(" on {url}")).unwrap_or_default();
+    Some(crate::util::text::clean(
+        &format!("{link}{consumer}{at}"),
+        400,
+    ))
+}
+
 /// The run lock released, its file removed, and the profile's directory with it
-/// when nothing else is left there.
-fn remove_state_dir(ctx: &mut Ctx) -> Result<()> {
-    if ctx.store.release_and_remove_empty_dir()? {
+/// when nothing else is left there. `existed`: the directory was there before
+/// this run (opening the profile makes it); only then is its removal news.
+fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
+    if ctx.store.release_and_remove_empty_dir()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",
             ctx.store.dir().display()

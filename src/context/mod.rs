@@ -349,7 +349,9 @@ impl Ctx {
 /// The error for a step whose input another step provides.
 pub fn needs_step(step: u8, what: &str) -> AppError {
     AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
-        "Run `align-link step {step}` first, or `align-link setup` to run every step in order."
+        "Run `{}` first, or `{}` to run every step in order.",
+        crate::util::suggest::command(&format!("step {step}")),
+        crate::util::suggest::command("setup")
     ))
 }
 

@@ -75,7 +75,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
             SYNC.0,
             SYNC.1,
             format!("Jira Align holds no feature from {key}"),
-            format!("Check that the connector is active, that {key} is mapped to a program (Jira Settings > Manage Projects), and that {key} has issues of a type Jira Align maps to features; then `align-link step 24` waits for them."),
+            format!("Check that the connector is active, that {key} is mapped to a program (Jira Settings > Manage Projects), and that {key} has issues of a type Jira Align maps to features; then `{}` waits for them.", crate::util::suggest::command("step 24")),
         ),
         Err(err) => Check::from_error(
             SYNC.0,

@@ -15,8 +15,19 @@ const CERT_WARN_DAYS: i64 = 30;
 /// A skew this large still works but eats into OAuth's window.
 const SKEW_WARN_SECS: i64 = 60;
 
-/// Appends the Jira checks; returns whether Jira could be read.
-pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
+/// What the Jira checks found out about reaching Jira.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Read, as an administrator.
+    Read,
+    /// Not read: no URL or credential, a refusal, or not an administrator.
+    NotRead,
+    /// Unreachable or down (see [`super::is_outage`]): any call to it would fail too.
+    Down,
+}
+
+/// Appends the Jira checks; says whether Jira could be read.
+pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     let url = match ctx.jira_url() {
         Ok(url) => url,
         Err(err) => {
@@ -26,7 +37,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 &err,
                 "Give jira.url in the answers file (--answers).",
             ));
-            return false;
+            return Reach::NotRead;
         }
     };
     let timeout = ctx.config.http.connect_timeout.max(Duration::from_secs(1));
@@ -34,16 +45,30 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     let facts = match jira_side::server(ctx) {
         Ok(facts) => facts,
         Err(err) => {
-            out.push(Check::from_error(
-                "jira.reachable",
-                "Jira reachable",
-                &err,
-                "Check jira.url, the network path to Jira, and the administrator's credentials.",
-            ));
+            let down = super::is_outage(&err);
+            out.push(if down {
+                Check::fail(
+                    "jira.reachable",
+                    "Jira reachable",
+                    format!("Jira unreachable: {}", err.message),
+                    super::outage_fix(),
+                )
+            } else {
+                Check::from_error(
+                    "jira.reachable",
+                    "Jira reachable",
+                    &err,
+                    "Check jira.url, the network path to Jira, and the administrator's credentials.",
+                )
+            });
             for (id, title) in [("jira.base-url", "Base URL"), ("jira.clock", "Clock skew")] {
-                out.push(Check::skip(id, title, "Jira could not be read"));
+                out.push(Check::skip(
+                    id,
+                    title,
+                    "Jira was not read (see Jira reachable)",
+                ));
             }
-            return false;
+            return if down { Reach::Down } else { Reach::NotRead };
         }
     };
     let who = format!(
@@ -69,7 +94,11 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     out.push(reachable);
     out.push(base_url_check(url.as_str(), facts.base_url.as_deref()));
     out.push(clock_check(facts.clock_skew_secs));
-    admin
+    if admin {
+        Reach::Read
+    } else {
+        Reach::NotRead
+    }
 }
 
 fn tls_check(url: &url::Url, timeout: Duration) -> Check {

@@ -20,7 +20,13 @@ pub const CHECKS: [(&str, &str); 4] = [
     ("link.name", "Link name"),
 ];
 
-const SETUP_FIX: &str = "Run `align-link setup` (steps 8-15 make the link and its consumer), or `align-link plan` to see what it would change.";
+fn setup_fix() -> String {
+    format!(
+        "Run `{}` (steps 8-15 make the link and its consumer), or `{}` to see what it would change.",
+        crate::util::suggest::command("setup"),
+        crate::util::suggest::command("plan")
+    )
+}
 
 /// Appends the link checks; returns whether the link holds this profile's
 /// consumer and key (so a signed call can be expected to work).
@@ -45,7 +51,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 exists.0,
                 exists.1,
                 format!("Jira has no application link to {align}"),
-                SETUP_FIX,
+                setup_fix(),
             ));
             for (id, title) in [key_id, public_id, name_id] {
                 out.push(Check::skip(id, title, "there is no link"));
@@ -53,7 +59,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             return false;
         }
         Err(err) => {
-            out.push(Check::from_error(exists.0, exists.1, &err, SETUP_FIX));
+            out.push(Check::from_error(exists.0, exists.1, &err, &setup_fix()));
             return false;
         }
     };
@@ -86,7 +92,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         let consumer_check = match (&held, &expected_key) {
             (None, _) => {
                 matches = false;
-                Check::fail(key_id.0, key_id.1, "the link has no incoming consumer", "Run `align-link step 13` (sets the consumer key and public key on the link).")
+                Check::fail(key_id.0, key_id.1, "the link has no incoming consumer", format!("Run `{}` (sets the consumer key and public key on the link).", crate::util::suggest::command("step 13")))
             }
             (Some(held), None) => Check::skip(
                 key_id.0,
@@ -102,7 +108,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                     key_id.0,
                     key_id.1,
                     format!("the link's consumer key is {}, this profile's is {expected}", held.key),
-                    "Someone replaced the link's consumer. If this profile's connector is the one in use, run `align-link step 13`; `align-link plan` shows the change first.",
+                    format!("Someone replaced the link's consumer. If this profile's connector is the one in use, run `{}`; `{}` shows the change first.", crate::util::suggest::command("step 13"), crate::util::suggest::command("plan")),
                 )
             }
         };
@@ -117,7 +123,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                     public_id.0,
                     public_id.1,
                     problem.unwrap_or_else(|| "the link holds no public key".into()),
-                    "Run `align-link step 13` to install this profile's public key.",
+                    format!(
+                        "Run `{}` to install this profile's public key.",
+                        crate::util::suggest::command("step 13")
+                    ),
                 )
             }
             (Some(link), None) => Check::skip(
@@ -136,7 +145,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                     public_id.0,
                     public_id.1,
                     format!("link {link} != {origin} {ours}"),
-                    "The key on the link is not this profile's: Jira refuses every call signed with it. Run `align-link step 13` to put this profile's key back, or `align-link renew` for a new pair.",
+                    format!("The key on the link is not this profile's: Jira refuses every call signed with it. Run `{}` to put this profile's key back, or `{}` for a new pair.", crate::util::suggest::command("step 13"), crate::util::suggest::command("renew")),
                 )
             }
         };
@@ -159,7 +168,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 "the link is named \"{}\", this profile says \"{name}\"",
                 link.link.name
             ),
-            "Harmless for the sync; `align-link step 11` names it as this profile says.",
+            format!(
+                "Harmless for the sync; `{}` names it as this profile says.",
+                crate::util::suggest::command("step 11")
+            ),
         ),
         None => Check::pass(name_id.0, name_id.1, format!("\"{}\"", link.link.name)),
     });

@@ -101,6 +101,26 @@ impl Check {
         err: &crate::error::AppError,
         fix: &str,
     ) -> Check {
+        // A check that needs an answer nobody gave was not made: a skip naming
+        // the key, not a failure of the connector.
+        if let Some(missing) = err.find::<crate::prompt::MissingAnswer>() {
+            return Check::skip(
+                id,
+                title,
+                format!(
+                    "not checked: needs {}, which neither the answers nor the profile's config give",
+                    missing.key
+                ),
+            );
+        }
+        if is_outage(err) {
+            return Check::fail(
+                id,
+                title,
+                format!("unreachable: {}", err.message),
+                outage_fix(),
+            );
+        }
         Check::fail(
             id,
             title,
@@ -120,20 +140,71 @@ impl Check {
     }
 }
 
+/// Whether `err` says the server could not be reached or is down (no
+/// connection, no answer in time, a 5xx), as opposed to an answer refusing us:
+/// an outage, which no change to the connector (`renew`) repairs.
+pub fn is_outage(err: &crate::error::AppError) -> bool {
+    use crate::http::{ClientError, TransportKind};
+    let Some(client) = err.find::<ClientError>() else {
+        return false;
+    };
+    let no_answer = matches!(
+        client.transport_kind(),
+        Some(
+            TransportKind::Refused
+                | TransportKind::Timeout
+                | TransportKind::Dns { .. }
+                | TransportKind::Other
+        )
+    );
+    let server_error = matches!(client, ClientError::Status(_))
+        && client.http_status().is_some_and(|status| status >= 500);
+    no_answer || server_error || matches!(client, ClientError::RetryTooLong(_))
+}
+
+/// The fix for an outage: the network path or the server, never the connector.
+pub fn outage_fix() -> String {
+    format!(
+        "An outage or a network problem, not the connector: check that the server is up and that this machine reaches it (VPN, proxy, firewall, DNS), then rerun `{}`.",
+        crate::util::suggest::command("doctor")
+    )
+}
+
 /// Every check, in order. A group whose ground is missing (Jira unreachable)
 /// reports its checks as skipped with the reason, rather than failing each again.
 pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let mut checks = Vec::new();
-    let reachable = jira::checks(ctx, &mut checks);
+    // Cleared when dropped, before the checks are printed.
+    let spinner = crate::ui::Spinner::start();
+    let jira_shown = ctx
+        .jira_url()
+        .map(|url| url.to_string())
+        .unwrap_or_else(|_| "Jira".into());
+    spinner.say(format!("reaching {jira_shown} as the administrator"));
+    let reach = jira::checks(ctx, &mut checks);
+    let reachable = reach == jira::Reach::Read;
+    spinner.say(format!("reading the link to Jira Align in {jira_shown}"));
     let link = if reachable {
         link::checks(ctx, &mut checks)
     } else {
         for (id, title) in link::CHECKS {
-            checks.push(Check::skip(id, title, "Jira could not be read"));
+            checks.push(Check::skip(
+                id,
+                title,
+                "Jira was not read (see Jira reachable)",
+            ));
         }
         false
     };
-    token::checks(ctx, &mut checks, reachable && link);
+    spinner.say(format!(
+        "making a signed call to {jira_shown} as the service account"
+    ));
+    if reach == jira::Reach::Down {
+        token::checks_without_jira(ctx, &mut checks, "Jira is unreachable (see Jira reachable)");
+    } else {
+        token::checks(ctx, &mut checks, reachable && link);
+    }
+    spinner.say("asking Jira Align for the test project's features".into());
     align::checks(ctx, &mut checks);
     checks
 }
@@ -155,15 +226,67 @@ pub fn token_days_left(ctx_state: &crate::state::State) -> Option<i64> {
     Some((at - now).div_euclid(86_400))
 }
 
-/// The command that gets a fresh token and key pair.
-pub const RENEW_FIX: &str =
-    "Run `align-link renew` (a new key pair and token), or `align-link step 17` (a new token with the same key).";
+/// The commands that get a fresh token and key pair.
+pub fn renew_fix() -> String {
+    format!(
+        "Run `{}` (a new key pair and token), or `{}` (a new token with the same key).",
+        crate::util::suggest::command("renew"),
+        crate::util::suggest::command("step 17")
+    )
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::AppError;
+    use crate::http::{AuthKind, ClientError, Service, TransportKind};
     use crate::state::{State, TokenFacts};
     use crate::util::time::{rfc3339, unix_now};
+
+    fn status(code: u16) -> AppError {
+        AppError::from(ClientError::Status(Box::new(
+            crate::http::error::StatusError {
+                what: "reading serverInfo".into(),
+                method: "GET".into(),
+                url: "https://jira.example.com/rest/api/2/serverInfo".into(),
+                status: code,
+                service: Service::Jira,
+                auth: AuthKind::Bearer,
+                detail: String::new(),
+            },
+        )))
+    }
+
+    fn transport(kind: TransportKind) -> AppError {
+        AppError::from(ClientError::Transport(Box::new(
+            crate::http::error::TransportError {
+                method: "GET".into(),
+                url: "https://jira.example.com/".into(),
+                kind,
+                connecting: true,
+                source: "test".into(),
+            },
+        )))
+    }
+
+    #[test]
+    fn an_outage_is_no_answer_or_a_5xx_and_its_fix_is_never_renew() {
+        assert!(is_outage(&transport(TransportKind::Refused)));
+        assert!(is_outage(&transport(TransportKind::Timeout)));
+        assert!(is_outage(&status(503)));
+        assert!(!is_outage(&status(401)), "a refusal is not an outage");
+        let tls = TransportKind::Tls {
+            reason: "unknown issuer".into(),
+        };
+        assert!(
+            !is_outage(&transport(tls)),
+            "nor is an untrusted certificate"
+        );
+        assert!(!is_outage(&AppError::failed("no link")));
+        let check = Check::from_error("token.signed-call", "Signed call", &status(502), "renew");
+        assert_eq!(check.verdict, Verdict::Fail);
+        assert!(!check.fix.unwrap().contains("renew"));
+    }
 
     #[test]
     fn only_a_fail_makes_the_exit_code_one() {

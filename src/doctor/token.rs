@@ -3,7 +3,7 @@
 //! token's expiry, and what the service account sees: the test project and a
 //! JQL search over it.
 
-use super::{token_days_left, Check, RENEW_FIX, TOKEN_WARN_DAYS};
+use super::{renew_fix, token_days_left, Check, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
 use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
@@ -13,6 +13,15 @@ const SIGNED: (&str, &str) = ("token.signed-call", "Signed call as the service a
 const EXPIRY: (&str, &str) = ("token.expiry", "Token expiry");
 const PROJECT: (&str, &str) = ("service.project", "Service account sees the test project");
 const SEARCH: (&str, &str) = ("service.search", "JQL search");
+
+/// The token checks when Jira is down: the expiry (from the state), and the
+/// checks that would call Jira skipped for `why`.
+pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
+    out.push(expiry(ctx));
+    for (id, title) in [SIGNED, PROJECT, SEARCH] {
+        out.push(Check::skip(id, title, why));
+    }
+}
 
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
@@ -31,11 +40,15 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         let (problem, fix) = match ctx.state.last_failure() {
             Some((step, detail)) if (13..=20).contains(&step) => (
                 format!("no stored access token: the last setup stopped at step {step}: {detail}"),
-                format!("Fix that cause first (`align-link step {step} -v` shows each request), then run `align-link setup`."),
+                format!(
+                    "Fix that cause first (`{} -v` shows each request), then run `{}`.",
+                    crate::util::suggest::command(&format!("step {step}")),
+                    crate::util::suggest::command("setup")
+                ),
             ),
             _ => (
                 format!("no stored access token in {}", ctx.store.dir().display()),
-                RENEW_FIX.to_string(),
+                renew_fix(),
             ),
         };
         out.push(Check::fail(SIGNED.0, SIGNED.1, problem, fix));
@@ -45,7 +58,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     let access = match ctx.service_access() {
         Ok(access) => access,
         Err(err) => {
-            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, RENEW_FIX));
+            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, &renew_fix()));
             by_password(ctx, out, "no credential of the service account");
             return;
         }
@@ -62,7 +75,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     let base = match ctx.jira_url() {
         Ok(base) => base,
         Err(err) => {
-            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, RENEW_FIX));
+            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, &renew_fix()));
             return;
         }
     };
@@ -75,7 +88,14 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         Ok(user) => user,
         Err(err) => {
             let err = crate::error::AppError::from(err);
-            let mut fix = RENEW_FIX.to_string();
+            if super::is_outage(&err) {
+                out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, ""));
+                for (id, title) in [PROJECT, SEARCH] {
+                    out.push(Check::skip(id, title, "Jira is unreachable"));
+                }
+                return;
+            }
+            let mut fix = renew_fix();
             if !link_ok {
                 fix = format!("Put this profile's key back on the link first (see above); then, if the call still fails: {fix}");
             }
@@ -107,8 +127,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 user.name
             ),
             format!(
-                "Jira Align would act with {}'s rights. {RENEW_FIX} Approve as {expected}.",
-                user.name
+                "Jira Align would act with {}'s rights. {} Approve as {expected}.",
+                user.name,
+                renew_fix()
             ),
         )),
         _ if inactive => out.push(Check::fail(
@@ -262,13 +283,13 @@ fn expiry(ctx: &Ctx) -> Check {
             EXPIRY.0,
             EXPIRY.1,
             format!("the token expired on {expires}"),
-            RENEW_FIX,
+            renew_fix(),
         ),
         Some(days) if days < TOKEN_WARN_DAYS => Check::warn(
             EXPIRY.0,
             EXPIRY.1,
             format!("the token expires on {expires}, in {days} day(s)"),
-            RENEW_FIX,
+            renew_fix(),
         ),
         Some(days) => Check::pass(
             EXPIRY.0,

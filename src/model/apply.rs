@@ -104,6 +104,8 @@ pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> 
 
 fn missing(what: &str, step: u8) -> AppError {
     AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
-        "Run `align-link step {step}` first, or `align-link setup` to run every step in order."
+        "Run `{}` first, or `{}` to run every step in order.",
+        crate::util::suggest::command(&format!("step {step}")),
+        crate::util::suggest::command("setup")
     ))
 }

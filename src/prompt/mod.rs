@@ -93,12 +93,61 @@ impl Prompter for NonInteractive {
     }
 }
 
+/// Read-only commands (`doctor`, `plan`): they never ask, even in a terminal.
+/// Defaults are taken; a missing answer is a [`MissingAnswer`] error, which
+/// doctor reports as a check it could not make.
+pub struct NeverAsk;
+
+impl Prompter for NeverAsk {
+    fn interactive(&self) -> bool {
+        false
+    }
+
+    fn ask(&mut self, question: &Question) -> Result<String> {
+        match &question.default {
+            Some(value) => NonInteractive.ask(&Question {
+                default: Some(value.clone()),
+                ..*question
+            }),
+            None => Err(missing_answer_read_only(question.key)),
+        }
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        NonInteractive.confirm(prompt, default)
+    }
+
+    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
+        NonInteractive.select(prompt, options, default)
+    }
+}
+
+/// The typed cause of a missing answer: which answers-file key would give it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("no answer for `{key}`")]
+pub struct MissingAnswer {
+    pub key: String,
+}
+
 pub fn missing_answer(key: &str) -> AppError {
     let (table, field) = key.split_once('.').unwrap_or(("", key));
-    AppError::usage(format!("no answer for `{key}`, and this run cannot ask (--yes or no terminal)"))
+    AppError::usage(format!("no answer for `{key}`, and this run does not ask (--yes, no terminal, or a command that only reads)"))
         .hint(format!(
-            "Add `{field} = ...` under `[{table}]` in the answers file (see examples/answers.toml), or run in a terminal without --yes."
+            "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key), or run in a terminal without --yes."
         ))
+        .with_source(MissingAnswer { key: key.to_string() })
+}
+
+/// [`missing_answer`] for a command that only reads: a terminal would not help.
+fn missing_answer_read_only(key: &str) -> AppError {
+    let (table, field) = key.split_once('.').unwrap_or(("", key));
+    AppError::usage(format!(
+        "no answer for `{key}` in the answers or the profile's config (this command only reads and never asks)"
+    ))
+    .hint(format!(
+        "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key) or the profile's config."
+    ))
+    .with_source(MissingAnswer { key: key.to_string() })
 }
 
 #[cfg(test)]
@@ -116,6 +165,19 @@ mod tests {
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("`jira.url`"), "{}", err.message);
         assert!(err.hint.unwrap().contains("under `[jira]`"));
+    }
+
+    #[test]
+    fn never_ask_takes_defaults_and_types_what_is_missing() {
+        let mut prompter = NeverAsk;
+        assert!(!prompter.interactive());
+        let q = Question::new("align.application_name", "Name").default("Jira Align");
+        assert_eq!(prompter.ask(&q).unwrap(), "Jira Align");
+        let err = prompter
+            .ask(&Question::new("jira.admin_token", "PAT"))
+            .unwrap_err();
+        assert_eq!(err.find::<MissingAnswer>().unwrap().key, "jira.admin_token");
+        assert!(!err.hint.unwrap().contains("terminal"));
     }
 
     #[test]

@@ -15,9 +15,23 @@ use crate::{browser, ui};
 /// As long as Jira keeps a request token.
 const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// Under `--sandbox`, with the stand-in's own service account: who to log in
+/// as and with which password. The demo password guards nothing but the
+/// stand-in (`align-link sandbox` prints it too), and without it the person at
+/// the authorize page cannot go on.
+pub fn sandbox_sign_in(ctx: &crate::context::Ctx) -> Option<String> {
+    let (demo_user, demo_password) = ctx.sandbox()?.demo_service_login();
+    let username = ctx.answers().service_account.username.as_deref()?;
+    (username == demo_user).then(|| {
+        format!("In this sandbox, log in to Jira as {demo_user} with the demo password {demo_password}.")
+    })
+}
+
 /// Opens the authorize page in a browser and waits for Jira's redirect.
 pub struct BrowserApproval {
     pub listener: CallbackListener,
+    /// [`sandbox_sign_in`], shown with the page.
+    pub sign_in: Option<String>,
 }
 
 impl Approver for BrowserApproval {
@@ -27,6 +41,9 @@ impl Approver for BrowserApproval {
 
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
         ui::info("Opening Jira's authorize page: log in as the service account, then click Allow.");
+        if let Some(sign_in) = &self.sign_in {
+            ui::info(sign_in);
+        }
         // The browser gets a one-time loopback address, not the request token.
         let start = self.listener.start_url(authorize_url);
         // Printed either way: a browser may start and still show nothing.
@@ -37,8 +54,9 @@ impl Approver for BrowserApproval {
         }
         crate::outln!("\n    {authorize_url}\n");
         ui::info(&format!(
-            "Waiting up to {} minutes for Jira's answer…",
-            CALLBACK_TIMEOUT.as_secs() / 60
+            "Waiting up to {} minutes for Jira's answer{}",
+            CALLBACK_TIMEOUT.as_secs() / 60,
+            ui::style::symbol("…", "...")
         ));
         self.listener
             .wait_for_verifier(request_token, CALLBACK_TIMEOUT)
@@ -48,6 +66,8 @@ impl Approver for BrowserApproval {
 /// Out of band: the person opens the URL, clicks Allow and types the code Jira shows.
 pub struct ManualApproval<'a> {
     pub prompter: &'a mut dyn Prompter,
+    /// [`sandbox_sign_in`], shown with the address.
+    pub sign_in: Option<String>,
 }
 
 impl Approver for ManualApproval<'_> {
@@ -60,6 +80,9 @@ impl Approver for ManualApproval<'_> {
             "Open this address in a browser logged in to Jira as the service account, click Allow,",
         );
         ui::info("and copy the verification code Jira shows:");
+        if let Some(sign_in) = &self.sign_in {
+            ui::info(sign_in);
+        }
         crate::outln!("\n    {authorize_url}\n");
         let check = |v: &str| {
             if v.trim().is_empty() {
@@ -113,6 +136,7 @@ mod tests {
             let mut prompter = Logged::new(Box::new(script), log.clone());
             let mut approval = ManualApproval {
                 prompter: &mut prompter,
+                sign_in: None,
             };
             assert_eq!(approval.approve("rt", &authorize).unwrap(), "Zx9Q2a");
         }

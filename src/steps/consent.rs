@@ -42,13 +42,16 @@ pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
             "not changed: you declined to {}",
             change.description
         ))
-        .hint("Jira is as it was. `align-link plan` shows every change setup would make."));
+        .hint(format!(
+            "Jira is as it was. `{}` shows every change setup would make.",
+            crate::util::suggest::command("plan")
+        )));
     }
     Err(AppError::failed(format!(
         "refusing to {} without consent: this profile did not put it there",
         change.description
     ))
-    .hint("Jira was not changed. If nothing else relies on it, rerun with --replace-existing (or set `replace_existing = true` under [jira] in the answers file); `align-link plan` shows every change first."))
+    .hint(format!("Jira was not changed. If nothing else relies on it, rerun with --replace-existing (or set `replace_existing = true` under [jira] in the answers file); `{}` shows every change first.", crate::util::suggest::command("plan"))))
 }
 
 /// Checks and consent, then the change, its read-back and its record.

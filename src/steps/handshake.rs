@@ -256,6 +256,7 @@ fn handshake_legs(
         signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
+    let sign_in = super::approval::sandbox_sign_in(ctx);
     let (prompter, state, store) = ctx.prompter_with_state();
     let mut on_leg = |leg: Leg<'_>| match shown {
         Some(username) => show_leg(leg, mode, username, state, store),
@@ -279,10 +280,15 @@ fn handshake_legs(
             &provider,
             &mut BrowserApproval {
                 listener: *listener,
+                sign_in,
             },
             &mut on_leg,
         ),
-        (None, None) => handshake::run(&provider, &mut ManualApproval { prompter }, &mut on_leg),
+        (None, None) => handshake::run(
+            &provider,
+            &mut ManualApproval { prompter, sign_in },
+            &mut on_leg,
+        ),
     };
     match outcome {
         Ok(access) => Ok((access, mode)),

@@ -135,7 +135,7 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     }
     ctx.save()?;
     ui::ok("saved: Jira trusts requests signed with this key under this consumer key");
-    ui::info("Jira's applinks status is not read here: it says GENERIC_LINK for every link to Jira Align whatever its authentication (`align-link plan` shows it). Steps 20-24 prove OAuth with signed calls.");
+    ui::info(&format!("Jira's applinks status is not read here: it says GENERIC_LINK for every link to Jira Align whatever its authentication (`{}` shows it). Steps 20-24 prove OAuth with signed calls.", crate::util::suggest::command("plan")));
     Ok(Outcome::Done("incoming authentication saved".into()))
 }
 
@@ -153,7 +153,9 @@ fn expect_match(ctx: &mut Ctx, wanted: &Wanted) -> Result<()> {
 
 fn held_consumer(ctx: &mut Ctx) -> Result<ObservedConsumer> {
     existing_link(ctx)?.consumer.ok_or_else(|| {
-        AppError::failed("the link has no incoming authentication (no consumer)")
-            .hint("Run `align-link step 13` to set it.")
+        AppError::failed("the link has no incoming authentication (no consumer)").hint(format!(
+            "Run `{}` to set it.",
+            crate::util::suggest::command("step 13")
+        ))
     })
 }

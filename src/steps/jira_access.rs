@@ -44,7 +44,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         url,
     ));
     if ctx.http().pinned_certificate_used() {
-        ui::warn("Jira presents the very certificate --ca-cert gives: trusted as pinned for this host. Jira Align's cloud trusts only public CAs, so it will not reach a Jira with this certificate (`align-link doctor` checks it).");
+        ui::warn(&format!("Jira presents the very certificate --ca-cert gives: trusted as pinned for this host. Jira Align's cloud trusts only public CAs, so it will not reach a Jira with this certificate (`{}` checks it).", crate::util::suggest::command("doctor")));
     }
     let skew = facts.clock_skew_secs;
     match skew {
@@ -283,7 +283,8 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
             Ok(None)
         }
         ServiceSignIn::NeedsAPerson(err) => Err(err.hint(format!(
-            "Set oauth.approval = \"browser\" (approval = \"browser\" under [oauth] in the answers file), then rerun `align-link setup`: {username} then signs in and approves in a browser, and this check is left to the token at step 24. Jira was not changed."
+            "Set oauth.approval = \"browser\" (approval = \"browser\" under [oauth] in the answers file), then rerun `{}`: {username} then signs in and approves in a browser, and this check is left to the token at step 24. Jira was not changed.",
+            crate::util::suggest::command("setup")
         ))),
     }
 }

@@ -135,8 +135,9 @@ fn explain_old_jira(ctx: &Ctx, err: AppError) -> AppError {
             OLDEST_JIRA.1
         ))
         .hint(format!(
-            "Upgrade Jira to {} or later, or make the link by hand: steps 7-15 of Atlassian's guide (`align-link show` gives the values). Jira was not changed.",
-            OLDEST_JIRA.1
+            "Upgrade Jira to {} or later, or make the link by hand: steps 7-15 of Atlassian's guide (`{}` gives the values). Jira was not changed.",
+            OLDEST_JIRA.1,
+            crate::util::suggest::command("show")
         ))
         .with_source(err),
         _ => err,

@@ -58,7 +58,10 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 ctx.record(step.number, StepStatus::Skipped, Some(reason))?;
             }
             Ok(Outcome::NeedsOperator(detail)) => {
-                ui::info("→ waiting for the operator");
+                ui::info(&format!(
+                    "{} waiting for the operator",
+                    ui::style::symbol("→", "->")
+                ));
                 ctx.record(step.number, StepStatus::NeedsOperator, Some(detail.clone()))?;
                 report.waiting.push((step.number, detail));
             }
@@ -104,5 +107,8 @@ pub fn summarize(report: &Report) {
         let title = super::by_number(*number).map(|s| s.title).unwrap_or("");
         crate::outln!("  step {number:>2}: {title} ({detail})");
     }
-    crate::outln!("After doing them, confirm each with `align-link step N` in a terminal.");
+    crate::outln!(
+        "After doing them, confirm each with `{}` in a terminal.",
+        crate::util::suggest::command("step N")
+    );
 }

@@ -109,7 +109,10 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     let confirmed_now = matches!(guided, Outcome::Confirmed(..));
     let activated = ctx.state.step_status(23) == StepStatus::Done;
     if !(confirmed_now || activated || ctx.single_step) {
-        ui::info("The connector is not confirmed active yet (step 23): run `align-link step 24` once it is.");
+        ui::info(&format!(
+            "The connector is not confirmed active yet (step 23): run `{}` once it is.",
+            crate::util::suggest::command("step 24")
+        ));
         return Ok(with_guide(guided, jira_side));
     }
     let site = ctx.align_url()?;
@@ -154,7 +157,8 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
                  - the project has issues of a type Jira Align maps to features;\n\
                  - Jira lets Jira Align's egress IPs reach /rest/api/2, /rest/agile/1.0 and\n\
                    /rest/greenhopper/1.0;\n\
-                 - the sync may simply not have run yet: rerun `align-link step 24` later."
+                 - the sync may simply not have run yet: rerun `{}` later.",
+                crate::util::suggest::command("step 24")
             ));
             Ok(Outcome::NeedsOperator(format!(
                 "{jira_side}; no features from {key} yet"
@@ -269,7 +273,8 @@ fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
         _ => format!("{account} cannot see project {key} in Jira"),
     };
     AppError::failed(problem).hint(format!(
-        "Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme; then rerun `align-link step 24`."
+        "Check the key (jira.test_project), and give {account} the Browse Projects permission in {key}'s permission scheme; then rerun `{}`.",
+        crate::util::suggest::command("step 24")
     ))
 }
 

@@ -7,8 +7,11 @@
 //! quietly instead of panicking (see [`out`]).
 
 pub mod log;
+pub mod style;
 pub mod terminal;
 pub mod wait;
+
+use style::{paint, Stream, Tone};
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -122,8 +125,12 @@ pub fn info(text: &str) {
 }
 
 pub fn ok(text: &str) {
+    let mark = format!(
+        "  {} ",
+        paint(style::symbol("✓", "+"), Tone::Good, Stream::Stdout)
+    );
     let options = textwrap::Options::new(width())
-        .initial_indent("  ✓ ")
+        .initial_indent(&mark)
         .subsequent_indent("    ")
         .break_words(false)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
@@ -133,7 +140,7 @@ pub fn ok(text: &str) {
 }
 
 pub fn warn(text: &str) {
-    eprintln!("Warning: {text}");
+    eprintln!("{} {text}", paint("Warning:", Tone::Warn, Stream::Stderr));
 }
 
 /// A note about the run's surroundings (where the stand-ins listen, where the
@@ -145,6 +152,15 @@ pub fn note(text: &str) {
 /// An error at the command boundary, on stderr.
 pub fn error(text: &str) {
     eprintln!("{text}");
+}
+
+/// A rendered error (`Error: ...` and `Hint: ...` lines), with those two words
+/// in colour where stderr takes it.
+pub fn error_report(message: &str, hint: Option<&str>) {
+    eprintln!("{} {message}", paint("Error:", Tone::Bad, Stream::Stderr));
+    if let Some(hint) = hint {
+        eprintln!("{} {hint}", paint("Hint:", Tone::Good, Stream::Stderr));
+    }
 }
 
 /// Labelled values, aligned, for the operator to copy into a form; a long value
@@ -175,23 +191,32 @@ pub fn fields(rows: &[(&str, String)]) {
 
 /// A spinner on stderr for a wait of known length; hidden when stderr is not a
 /// terminal (indicatif decides), so logs and tests see only the outcome.
-pub struct Spinner(indicatif::ProgressBar);
+pub struct Spinner {
+    bar: indicatif::ProgressBar,
+    /// Its entry in the list Ctrl-C clears.
+    id: u64,
+}
 
 impl Spinner {
     pub fn start() -> Spinner {
         let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::default_spinner().tick_strings(style::spinner_frames()),
+        );
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        Spinner(bar)
+        let id = terminal::spinner_shown(&bar);
+        Spinner { bar, id }
     }
 
     pub fn say(&self, message: String) {
-        self.0.set_message(message);
+        self.bar.set_message(message);
     }
 }
 
 impl Drop for Spinner {
     fn drop(&mut self) {
-        self.0.finish_and_clear();
+        self.bar.finish_and_clear();
+        terminal::spinner_gone(self.id);
     }
 }
 

@@ -6,6 +6,7 @@
 //! restore the terminal, which a bare signal handler may not.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use crate::platform;
@@ -43,13 +44,56 @@ pub fn set_saved_note(note: impl Into<String>) {
     }
 }
 
+/// A temporary directory of this run (a sandbox's state, with its private key):
+/// Ctrl-C exits without running destructors, so the handler removes it itself.
+static REMOVE_ON_INTERRUPT: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// The spinners on screen, by id: Ctrl-C clears them (their drop never runs).
+static SPINNERS: Mutex<Vec<(u64, indicatif::ProgressBar)>> = Mutex::new(Vec::new());
+
+/// Registers a spinner for Ctrl-C to clear; returns its id for [`spinner_gone`].
+pub fn spinner_shown(bar: &indicatif::ProgressBar) -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if let Ok(mut list) = SPINNERS.lock() {
+        list.push((id, bar.clone()));
+    }
+    id
+}
+
+/// The spinner `id` cleared itself.
+pub fn spinner_gone(id: u64) {
+    if let Ok(mut list) = SPINNERS.lock() {
+        list.retain(|(shown, _)| *shown != id);
+    }
+}
+
+/// Tells the interrupt handler to remove `dir`, as the saved note promises.
+pub fn remove_on_interrupt(dir: &Path) {
+    if let Ok(mut slot) = REMOVE_ON_INTERRUPT.lock() {
+        *slot = Some(dir.to_path_buf());
+    }
+}
+
 /// Ctrl-C: restore the terminal (settings and cursor), say what was saved, exit 130.
 pub fn install_interrupt_handler() {
     // A password prompt turns echo off, and an interrupted one would leave it off.
     platform::save_terminal();
     // Fails only when a handler is set already (a second call): nothing to do then.
     let _ = ctrlc::set_handler(|| {
+        if let Ok(list) = SPINNERS.lock() {
+            for (_, bar) in list.iter() {
+                bar.finish_and_clear();
+            }
+        }
         restore();
+        if let Some(dir) = REMOVE_ON_INTERRUPT
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+        {
+            let _ = std::fs::remove_dir_all(dir);
+        }
         let note = SAVED_NOTE
             .lock()
             .ok()

@@ -50,15 +50,19 @@ impl WaitNotice {
                 let bar = indicatif::ProgressBar::new_spinner();
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{spinner} waiting {elapsed}: {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+                        .tick_strings(super::style::spinner_frames()),
                 );
                 bar.set_message(shown);
                 bar.enable_steady_tick(Duration::from_millis(120));
+                let id = super::terminal::spinner_shown(&bar);
                 let _ = finished.recv();
                 bar.finish_and_clear();
+                super::terminal::spinner_gone(id);
             } else {
                 eprintln!(
-                    "  … waiting over {} s for an answer to {shown}",
+                    "  {} waiting over {} s for an answer to {shown}",
+                    super::style::symbol("…", "..."),
                     after.as_secs()
                 );
             }

@@ -158,7 +158,7 @@ fn no_terminal_behaves_as_yes() {
     let output = env.run(&["step", "7"]);
     assert_exit(&output, 2);
     assert!(
-        stderr(&output).contains("this run cannot ask"),
+        stderr(&output).contains("this run does not ask"),
         "{}",
         stderr(&output)
     );

@@ -122,3 +122,15 @@ fn example_documents_every_key() {
         );
     }
 }
+
+#[test]
+fn the_binary_prints_the_example_it_ships() {
+    let output = assert_cmd::Command::cargo_bin("align-link")
+        .unwrap()
+        .arg("answers-example")
+        .output()
+        .unwrap();
+    crate::support::assert_success(&output);
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(printed.trim_end(), example_text().trim_end());
+}

@@ -184,6 +184,13 @@ fn profiles_are_listed_and_a_mistyped_one_is_named() {
     let typo = run(&["step", "24", "--profile", "prdo", "--yes"]);
     assert_exit(&typo, 2);
     assert_success(&run(&["status", "--profile", "default"]));
+    // A mistyped --state-dir is no profile with 24 pending steps.
+    let missing = dir.path().join("typo");
+    let typo = run(&["status", "--state-dir", missing.to_str().unwrap()]);
+    assert_exit(&typo, 2);
+    let err = stderr(&typo);
+    assert!(err.contains("no such directory"), "{err}");
+    assert!(err.contains("default, prod"), "{err}");
 }
 
 #[test]
@@ -229,6 +236,14 @@ fn completions_and_manual_page() {
     let page = stdout(&man);
     assert!(page.contains(".TH align-link 1"), "{page}");
     assert!(page.contains("ALIGN-LINK SHOW"), "a section per command");
+    for section in [".SH \"EXIT STATUS\"", ".SH ENVIRONMENT", ".SH FILES"] {
+        assert!(page.contains(section), "{section} in:\n{page}");
+    }
+    // Subcommands are sections of this page, not pages of their own.
+    assert!(
+        !page.contains("(1)"),
+        "a reference to a page that does not exist"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("align-link.1");
     fs::write(&file, &page).unwrap();
@@ -251,6 +266,41 @@ fn completions_and_manual_page() {
             stderr(&rendered)
         );
     }
+}
+
+#[test]
+fn help_stands_without_the_repository() {
+    let commands = [
+        "setup",
+        "step",
+        "steps",
+        "status",
+        "plan",
+        "show",
+        "doctor",
+        "unlink",
+        "renew",
+        "profiles",
+        "sandbox",
+        "completions",
+        "man",
+        "answers-example",
+    ];
+    let mut helps = vec![stdout(&bin().arg("--help").output().unwrap())];
+    for command in commands {
+        helps.push(stdout(&bin().args([command, "--help"]).output().unwrap()));
+    }
+    for help in helps {
+        // An installed binary has neither the README nor examples/.
+        for absent in ["README", "examples/answers.toml"] {
+            assert!(!help.contains(absent), "{absent} in:\n{help}");
+        }
+    }
+    let setup = stdout(&bin().args(["setup", "--help"]).output().unwrap());
+    assert!(
+        setup.contains("answers-example` prints every key"),
+        "{setup}"
+    );
 }
 
 #[test]

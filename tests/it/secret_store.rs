@@ -70,7 +70,7 @@ fn setup_keeps_the_secrets_in_the_credential_store_and_unlink_removes_them() {
         "{places:?}"
     );
 
-    assert_eq!(commands::unlink::run(config()).unwrap(), 0);
+    assert_eq!(commands::unlink::run(config(), false).unwrap(), 0);
     assert!(memory.entries_under(&state).is_empty());
     for file in SECRET_FILES {
         assert!(!state.join(file).exists());

@@ -168,6 +168,34 @@ fn add_profile_args(
     }
 }
 
+/// `cmd` (an interactive setup) on a pseudo-terminal, stopped at the first
+/// "Done in Jira Align?" (step 1's token prompt answered empty): where tests
+/// press Ctrl-C.
+pub fn at_first_confirmation(
+    cmd: std::process::Command,
+    strip_ansi_escape_codes: bool,
+) -> rexpect::session::PtySession {
+    let options = rexpect::reader::Options {
+        timeout_ms: Some(30_000),
+        strip_ansi_escape_codes,
+    };
+    let mut session = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    session.exp_string("Jira Align API 2.0 token").unwrap();
+    session.send_line("").unwrap(); // no token: step 1 is guided only
+    session.exp_string("Done in Jira Align?").unwrap();
+    session
+}
+
+/// The temp directories a `--sandbox` run left in `tmp`.
+pub fn sandbox_dirs(tmp: &Path) -> Vec<String> {
+    fs::read_dir(tmp)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("align-link-sandbox-"))
+        .collect()
+}
+
 pub fn write_private(path: &Path, text: &str) {
     fs::write(path, text).unwrap();
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();

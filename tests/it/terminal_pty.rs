@@ -29,14 +29,7 @@ fn ctrl_c_at_a_prompt_restores_the_cursor_and_exits_130() {
         .env("TEST_SERVICE_PASSWORD", &env.jira.demo().service_password)
         .env("TERM", "xterm")
         .env_remove("BROWSER");
-    let options = Options {
-        timeout_ms: Some(30_000),
-        strip_ansi_escape_codes: false,
-    };
-    let mut session = spawn_with_options(cmd, options).unwrap();
-    session.exp_string("Jira Align API 2.0 token").unwrap();
-    session.send_line("").unwrap(); // no token: step 1 is guided only
-    session.exp_string("Done in Jira Align?").unwrap();
+    let mut session = support::at_first_confirmation(cmd, false);
     session.send_control('c').unwrap();
     let rest = session.exp_eof().unwrap();
     assert!(

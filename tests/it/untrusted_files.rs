@@ -194,15 +194,7 @@ fn a_state_directory_of_another_user_is_refused() {
     );
 }
 
-/// The temp directories a `--sandbox` run left in `tmp`.
-fn sandbox_dirs(tmp: &Path) -> Vec<String> {
-    fs::read_dir(tmp)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.starts_with("align-link-sandbox-"))
-        .collect()
-}
+use crate::support::sandbox_dirs;
 
 #[test]
 fn sandbox_state_is_removed_on_exit_after_a_failure_and_after_a_kill() {

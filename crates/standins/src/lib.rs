@@ -5,6 +5,7 @@
 //! they test: the Jira Align stand-in signs its calls to Jira with its own OAuth code.
 
 pub mod align;
+pub mod demo_sync;
 mod http;
 pub mod jira;
 mod time;

@@ -98,7 +98,7 @@ fn step_24_without_synced_features_waits_for_the_operator_within_the_timeout() {
         "Check, in this order:",
         "the connector is active",
         "ALIGN is mapped to a program under Jira Settings > Manage Projects",
-        "rerun `align-link step 24` later",
+        "rerun `align-link step 24 ",
     ] {
         assert!(out.contains(check), "{check:?} not in:\n{out}");
     }

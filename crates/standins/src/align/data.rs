@@ -258,4 +258,30 @@ impl Data {
     pub fn next_feature_id(&self) -> u32 {
         self.features.iter().map(|f| f.id).max().unwrap_or(0) + 1
     }
+
+    /// A sync pass without a connector (the sandbox's): each issue of `project`
+    /// a Feature of the first program, made once and updated after.
+    pub fn store_synced(&mut self, project: &str, issues: &[(String, String)]) {
+        let program_id = self.programs.first().map_or(1, |p| p.id);
+        for (key, summary) in issues {
+            let existing = self.features.iter_mut().find(|f| {
+                f.jira_project_key.as_deref() == Some(project)
+                    && f.external_key.as_deref() == Some(key)
+            });
+            if let Some(feature) = existing {
+                feature.title = summary.clone();
+                continue;
+            }
+            let id = self.next_feature_id();
+            self.features.push(Feature {
+                id,
+                title: summary.clone(),
+                program_id,
+                state: "Not Started",
+                jira_project_key: Some(project.to_string()),
+                external_key: Some(key.clone()),
+                connector_id: None,
+            });
+        }
+    }
 }

@@ -278,6 +278,20 @@ impl AlignStandIn {
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.shared)
     }
+
+    /// For the sandbox's demo sync: stores a project's issues as Features of the
+    /// first program (one per issue; one seen before is updated); false once
+    /// the stand-in stopped.
+    pub(crate) fn sync_sink(&self) -> impl Fn(&str, &[(String, String)]) -> bool + Send {
+        let shared = Arc::downgrade(&self.shared);
+        move |project, issues| match shared.upgrade() {
+            Some(shared) => {
+                lock(&shared).data.store_synced(project, issues);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// A handler that panicked must not take the whole stand-in down with it.

@@ -25,7 +25,7 @@ use crate::http::{http_date, Listener, Server};
 use crate::time::unix_now;
 pub use applinks::application_id;
 use http::{Req, Resp};
-use state::State;
+use state::{State, SyncedIssues};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -336,6 +336,17 @@ impl JiraStandIn {
     /// Write requests to the application links API served so far.
     pub fn write_count(&self) -> u64 {
         self.shared.writes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// For the sandbox's demo sync: what a sync reading Jira for `align_url`
+    /// would find now (`State::authorized_issues`); `None` once the stand-in stopped.
+    pub(crate) fn sync_source(&self) -> impl Fn(&str) -> Option<Option<SyncedIssues>> + Send {
+        let shared = Arc::downgrade(&self.shared);
+        move |align_url| {
+            shared
+                .upgrade()
+                .map(|s| lock(&s).authorized_issues(align_url))
+        }
     }
 
     pub fn access_tokens(&self) -> Vec<AccessTokenView> {

@@ -82,6 +82,9 @@ pub(crate) struct Issue {
     pub issue_type: String,
 }
 
+/// A project key and its issues (key, summary), as a sync reads them.
+pub(crate) type SyncedIssues = (String, Vec<(String, String)>);
+
 pub(crate) struct State {
     /// The knobs, as started and as changed since by the setters.
     pub config: JiraConfig,
@@ -251,4 +254,37 @@ pub(crate) fn random_token(len: usize) -> String {
         .take(len)
         .map(char::from)
         .collect()
+}
+
+impl State {
+    /// The test project's issues, when Jira has issued an access token to the
+    /// consumer on a link to `align_url` (a Jira Align whose token works);
+    /// `None` before that.
+    pub(crate) fn authorized_issues(&self, align_url: &str) -> Option<SyncedIssues> {
+        let same = |url: &str| {
+            url.trim()
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case(align_url.trim_end_matches('/'))
+        };
+        let consumer = self
+            .links
+            .iter()
+            .filter(|link| same(&link.rpc_url))
+            .find_map(|link| link.consumer.as_ref())?;
+        let account = self
+            .access_tokens
+            .iter()
+            .find(|t| t.consumer_key == consumer.key)
+            .map(|t| t.username.as_str())?;
+        // The sync reads as the token's account: it must be active and see the project.
+        self.users
+            .iter()
+            .find(|u| u.username == account && u.active && u.browse)?;
+        let issues = self
+            .issues
+            .iter()
+            .map(|issue| (issue.key.clone(), issue.summary.clone()))
+            .collect();
+        Some((self.project_key.clone(), issues))
+    }
 }
