@@ -327,9 +327,11 @@ impl Http {
                 let err = err.without_url();
                 if self.options.verbose {
                     eprintln!(
-                        "< failed after {} ms: {}",
+                        "< failed after {} ms: {} (for {} {})",
                         started.elapsed().as_millis(),
-                        error::error_chain(&err)
+                        error::error_chain(&err),
+                        request.method,
+                        redact_url(&request.url)
                     );
                 }
                 outcome(format!(
@@ -393,7 +395,13 @@ impl Http {
             body.len()
         );
         if self.options.verbose {
-            eprintln!("< {answered}");
+            // Answers to requests sent together arrive in any order: each says
+            // which request it answers.
+            eprintln!(
+                "< {answered} for {} {}",
+                request.method,
+                redact_url(&request.url)
+            );
         }
         outcome(answered);
         let clock_skew_secs = headers

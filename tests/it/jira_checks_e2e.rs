@@ -312,6 +312,16 @@ fn verbose_logs_requests_with_the_token_redacted() {
     );
     assert!(err.lines().any(|l| l == rights), "{err}");
     assert!(err.lines().any(|l| l.starts_with("< 200 (")), "{err}");
+    // Each answer names the request it answers (they arrive in any order).
+    let answered = format!(
+        "for GET {}/rest/api/2/mypermissions?permissions=ADMINISTER",
+        env.jira.url()
+    );
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("< 200 (") && l.ends_with(&answered)),
+        "{err}"
+    );
     let pat = &env.jira.demo().admin_token;
     assert!(!err.contains(pat.as_str()), "the PAT was logged");
     assert!(
