@@ -159,14 +159,20 @@ impl Cx<'_> {
         }
 
         if let Some(mode) = mode.filter(|m| m & 0o077 != 0) {
-            for (key, span) in &self.literal_secrets {
+            // One warning for the file, naming each secret written in it.
+            let written: Vec<String> = self
+                .literal_secrets
+                .iter()
+                .map(|(key, span)| format!("{key} ({})", self.at(span)))
+                .collect();
+            if !written.is_empty() {
                 let file = self.path.display();
                 self.warnings.push(format!(
-                    "{}: {key} is written in the file, and {file} can be read by group or \
-                     others (mode {:03o}): run `chmod 600 {file}` or write \
-                     {key} = {{ env = \"NAME\" }} and export NAME",
-                    self.at(span),
-                    mode & 0o777
+                    "{file} can be read by group or others (mode {:03o}) and holds secrets \
+                     written in it: {}. Run `chmod 600 {file}`, or write each as \
+                     {{ env = \"NAME\" }} and export NAME",
+                    mode & 0o777,
+                    written.join(", ")
                 ));
             }
         }

@@ -470,21 +470,24 @@ fn literal_secret_in_readable_file_warns() {
     let path = dir.path().join("answers.toml");
     fs::write(
         &path,
-        "[jira]\nadmin_token = \"t0ken\"\n[service_account]\npassword = { env = \"HOME\" }\n",
+        "[jira]\nadmin_token = \"t0ken\"\n[service_account]\npassword = { env = \"HOME\" }\n\
+         [align]\napi_token = \"al1gn\"\n",
     )
     .unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     let a = Answers::load(&path).unwrap();
     let shown = path.display().to_string();
+    // One warning for the file (as the sandbox's printed answers, saved 644,
+    // would otherwise get one per secret), naming each secret and its place.
     assert_eq!(
         a.warnings,
         [format!(
-            "{shown}:2:15: jira.admin_token is written in the file, and {shown} can be read by \
-             group or others (mode 644): run `chmod 600 {shown}` or write \
-             jira.admin_token = {{ env = \"NAME\" }} and export NAME"
+            "{shown} can be read by group or others (mode 644) and holds secrets written in \
+             it: jira.admin_token ({shown}:2:15), align.api_token ({shown}:6:13). Run \
+             `chmod 600 {shown}`, or write each as {{ env = \"NAME\" }} and export NAME"
         )]
     );
-    assert!(!a.warnings[0].contains("t0ken"));
+    assert!(!a.warnings[0].contains("t0ken") && !a.warnings[0].contains("al1gn"));
 
     fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
     assert!(Answers::load(&path).unwrap().warnings.is_empty());
