@@ -140,7 +140,27 @@ pub fn ok(text: &str) {
 }
 
 pub fn warn(text: &str) {
-    eprintln!("{} {text}", paint("Warning:", Tone::Warn, Stream::Stderr));
+    labelled_on_stderr("Warning:", Tone::Warn, text);
+}
+
+/// `LABEL text` on stderr. On a terminal the text is wrapped to its width at word
+/// boundaries, as stdout is, each line after the first indented under the text;
+/// into a pipe or a file it stays whole, for logs and tools.
+fn labelled_on_stderr(label: &str, tone: Tone, text: &str) {
+    use std::io::IsTerminal;
+    let painted = paint(label, tone, Stream::Stderr);
+    if !std::io::stderr().is_terminal() {
+        eprintln!("{painted} {text}");
+        return;
+    }
+    let indent = " ".repeat(label.chars().count() + 1);
+    let lines = wrap(text, &indent, width());
+    for (index, line) in lines.iter().enumerate() {
+        match index {
+            0 => eprintln!("{painted} {}", line.trim_start()),
+            _ => eprintln!("{line}"),
+        }
+    }
 }
 
 /// A note about the run's surroundings (where the stand-ins listen, where the
@@ -157,9 +177,9 @@ pub fn error(text: &str) {
 /// A rendered error (`Error: ...` and `Hint: ...` lines), with those two words
 /// in colour where stderr takes it.
 pub fn error_report(message: &str, hint: Option<&str>) {
-    eprintln!("{} {message}", paint("Error:", Tone::Bad, Stream::Stderr));
+    labelled_on_stderr("Error:", Tone::Bad, message);
     if let Some(hint) = hint {
-        eprintln!("{} {hint}", paint("Hint:", Tone::Good, Stream::Stderr));
+        labelled_on_stderr("Hint:", Tone::Good, hint);
     }
 }
 

@@ -277,3 +277,64 @@ fn bin_with(args: &[&str], state: &std::path::Path) -> Command {
         .env_remove("BROWSER");
     cmd
 }
+
+/// Issue 17: on a terminal, errors and hints on stderr are wrapped at word
+/// boundaries as stdout is, each line after the first indented under the text.
+#[test]
+fn errors_and_hints_wrap_at_word_boundaries_at_60_columns() {
+    let env = Env::new();
+    // A typo'd service password: step 7 refuses it with a long message and hint.
+    let command = format!(
+        "{} step 7 --yes --answers {} --state-dir {}",
+        binary().display(),
+        env.answers_path().display(),
+        env.state_dir().display(),
+    );
+    let tmux = Tmux {
+        socket: format!("align-link-test-{}-wrap", std::process::id()),
+    };
+    let pat = format!("TEST_JIRA_PAT={}", env.jira.demo().admin_token);
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "menu",
+        "-x",
+        "60",
+        "-y",
+        "50",
+        "-e",
+        &pat,
+        "-e",
+        "TEST_SERVICE_PASSWORD=a-wrong-password",
+        "-e",
+        "TERM=xterm",
+    ]);
+    tmux.run(&["set-option", "-t", "menu", "remain-on-exit", "on"]);
+    tmux.run(&["respawn-pane", "-k", "-t", "menu", &command]);
+    let screen = tmux.wait_for("Hint:");
+    let error_at = screen
+        .iter()
+        .position(|line| line.starts_with("Error:"))
+        .unwrap_or_else(|| panic!("no error shown:\n{}", screen.join("\n")));
+    let report: Vec<&String> = screen[error_at..]
+        .iter()
+        .take_while(|line| !line.is_empty())
+        .collect();
+    assert!(report.len() > 2, "the report wraps:\n{}", screen.join("\n"));
+    for line in &report {
+        assert!(line.chars().count() <= 60, "{line:?}");
+        let continued = !line.starts_with("Error:") && !line.starts_with("Hint:");
+        assert!(
+            !continued || line.starts_with("      "),
+            "a continued line is indented under the text: {line:?}"
+        );
+    }
+    // No word is cut in two: every word of the report is one the text has.
+    let text = report
+        .iter()
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("service account"), "{text}");
+}
