@@ -69,6 +69,7 @@ pub(super) fn build(
         unset_env,
         unset_now: None,
         unset: Vec::new(),
+        unset_at: Vec::new(),
     };
     cx.run(mode)
 }
@@ -96,6 +97,9 @@ pub(super) struct Cx<'a> {
     pub unset_now: Option<String>,
     /// (key, variable) of the secrets left absent under [`UnsetEnv::Absent`].
     pub unset: Vec<(String, String)>,
+    /// The error of each unset variable (its place, key and name), for the one
+    /// error that names them all under [`UnsetEnv::Error`].
+    pub unset_at: Vec<AppError>,
 }
 
 /// The entries of one table, found by key.
@@ -176,17 +180,33 @@ impl Cx<'_> {
                 ));
             }
         }
+        if self.unset_env == UnsetEnv::Error && !self.unset_at.is_empty() {
+            let mut unset = std::mem::take(&mut self.unset_at);
+            if unset.len() == 1 {
+                return Err(unset.remove(0));
+            }
+            let each: Vec<String> = unset.iter().map(|err| err.message.clone()).collect();
+            return Err(AppError::usage(format!(
+                "{} environment variables the answers name are not set:\n  {}",
+                each.len(),
+                each.join("\n  ")
+            ))
+            .hint("export each of them (or put the values in the file), then run again"));
+        }
         answers.warnings = self.warnings;
         answers.unset_env = self.unset;
         Ok(answers)
     }
 
     /// A secret, or under [`UnsetEnv::Absent`] none when its variable is unset.
+    /// Under [`UnsetEnv::Error`], every unset variable is collected, so that one
+    /// error names them all (see `build`).
     fn opt_secret(&mut self, t: &Table, key: &str) -> Result<Option<crate::domain::Secret>> {
         self.unset_now = None;
         match self.opt(t, key, Self::secret) {
-            Err(_) if self.unset_env == UnsetEnv::Absent && self.unset_now.is_some() => {
+            Err(err) if self.unset_now.is_some() => {
                 let variable = self.unset_now.take().unwrap_or_default();
+                self.unset_at.push(err);
                 self.unset.push((format!("{}.{key}", t.name), variable));
                 Ok(None)
             }

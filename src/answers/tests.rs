@@ -183,6 +183,21 @@ fn missing_env_var() {
 }
 
 #[test]
+fn every_missing_env_var_is_named_at_once() {
+    let (msg, hint) = fail(
+        "[jira]\nadmin_token = { env = \"JIRA_TOKEN_X\" }\n\
+         [service_account]\npassword = { env = \"SVC_PASSWORD_X\" }\n",
+    );
+    assert_eq!(
+        msg,
+        "2 environment variables the answers name are not set:\n  \
+         answers.toml:2:15: jira.admin_token: environment variable JIRA_TOKEN_X is not set\n  \
+         answers.toml:4:12: service_account.password: environment variable SVC_PASSWORD_X is not set"
+    );
+    assert!(hint.contains("export each"), "{hint}");
+}
+
+#[test]
 fn empty_env_var() {
     let (msg, hint) = fail("[service_account]\npassword = { env = \"EMPTY\" }\n");
     assert_eq!(
