@@ -41,7 +41,7 @@ impl WaitNotice {
     pub fn sent(&self, request: &str) {
         let (done, finished) = mpsc::channel::<()>();
         let after = self.after.unwrap_or(NOTICE_AFTER);
-        let shown = request.to_string();
+        let shown = in_words(request);
         let watcher = std::thread::spawn(move || {
             if finished.recv_timeout(after) != Err(RecvTimeoutError::Timeout) {
                 return;
@@ -49,9 +49,11 @@ impl WaitNotice {
             if std::io::stderr().is_terminal() {
                 let bar = indicatif::ProgressBar::new_spinner();
                 bar.set_style(
-                    indicatif::ProgressStyle::with_template("{spinner} waiting {elapsed}: {msg}")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
-                        .tick_strings(super::style::spinner_frames()),
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} waiting {elapsed} for {msg}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
+                    .tick_strings(super::style::spinner_frames()),
                 );
                 bar.set_message(shown);
                 bar.enable_steady_tick(Duration::from_millis(120));
@@ -61,7 +63,7 @@ impl WaitNotice {
                 super::terminal::spinner_gone(id);
             } else {
                 eprintln!(
-                    "  {} waiting over {} s for an answer to {shown}",
+                    "  {} waiting over {} s for {shown}",
                     super::style::symbol("…", "..."),
                     after.as_secs()
                 );
@@ -85,5 +87,73 @@ impl WaitNotice {
                 let _ = flight.watcher.join();
             }
         }
+    }
+}
+
+/// What a request (its redacted `METHOD URL [auth]` line) waits for, in words:
+/// the thing asked for, the host, and the request itself without its query or
+/// credentials.
+fn in_words(request: &str) -> String {
+    let mut parts = request.split_whitespace();
+    let (Some(method), Some(address)) = (parts.next(), parts.next()) else {
+        return request.to_string();
+    };
+    let Ok(url) = url::Url::parse(address) else {
+        return format!("an answer to {request}");
+    };
+    let path = url.path();
+    let what = WHAT_A_PATH_ASKS
+        .iter()
+        .find(|(fragment, _)| path.contains(fragment))
+        .map_or("an answer", |(_, what)| what);
+    let host = url.host_str().unwrap_or_default();
+    format!("{what} from {host} ({method} {path})")
+}
+
+/// Path fragments of the requests align-link sends, most specific first.
+const WHAT_A_PATH_ASKS: [(&str, &str); 14] = [
+    ("/authentication/consumer", "the link's incoming consumer"),
+    ("/add-consumer-manually/", "the consumer's removal"),
+    (
+        "/rest/applinks/3.0/applinks",
+        "the list of application links",
+    ),
+    ("/rest/applinks", "the application link"),
+    ("/rest/api/2/serverInfo", "Jira's server info"),
+    ("/rest/api/2/mypermissions", "the administrator's rights"),
+    ("/rest/api/2/myself", "whom the credential acts as"),
+    ("/rest/api/2/search", "a search in the test project"),
+    ("/rest/api/2/project", "the test project"),
+    ("/oauth/request-token", "a request token"),
+    ("/oauth/access-token", "the access token"),
+    ("/oauth/authorize", "the approval"),
+    ("/rest/auth/1/session", "the service account's sign-in"),
+    ("/rest/align/api/2/", "Jira Align"),
+];
+
+#[cfg(test)]
+mod words_tests {
+    use super::in_words;
+
+    #[test]
+    fn a_wait_says_what_it_waits_for_without_query_or_credentials() {
+        assert_eq!(
+            in_words("GET https://jira.example.com/rest/api/2/serverInfo [Bearer <redacted>]"),
+            "Jira's server info from jira.example.com (GET /rest/api/2/serverInfo)"
+        );
+        assert_eq!(
+            in_words(
+                "GET https://jira.example.com/jira/rest/api/2/search?jql=project+%3D+ALIGN [OAuth RSA-SHA1, signature <redacted>]"
+            ),
+            "a search in the test project from jira.example.com (GET /jira/rest/api/2/search)"
+        );
+        assert_eq!(
+            in_words("PUT http://127.0.0.1:8080/rest/applinks-oauth/1.0/applicationlink/x/authentication/consumer [Bearer <redacted>]"),
+            "the link's incoming consumer from 127.0.0.1 (PUT /rest/applinks-oauth/1.0/applicationlink/x/authentication/consumer)"
+        );
+        assert_eq!(
+            in_words("GET http://127.0.0.1:9/elsewhere"),
+            "an answer from 127.0.0.1 (GET /elsewhere)"
+        );
     }
 }
