@@ -51,6 +51,37 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// A tmux server of its own (`name` tells tests apart) with one pane
+    /// `columns` wide running `command`, kept on screen when it exits; the
+    /// environment holds the stand-in's PAT, `env_pairs` and `TERM=xterm`.
+    fn running(name: &str, columns: u16, env: &Env, env_pairs: &[&str], command: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("align-link-test-{}-{name}", std::process::id()),
+        };
+        let width = columns.to_string();
+        let pat = format!("TEST_JIRA_PAT={}", env.jira.demo().admin_token);
+        let mut args = vec![
+            "new-session",
+            "-d",
+            "-s",
+            "menu",
+            "-x",
+            &width,
+            "-y",
+            "50",
+            "-e",
+            &pat,
+        ];
+        for pair in env_pairs {
+            args.extend(["-e", pair]);
+        }
+        args.extend(["-e", "TERM=xterm"]);
+        tmux.run(&args);
+        tmux.run(&["set-option", "-t", "menu", "remain-on-exit", "on"]);
+        tmux.run(&["respawn-pane", "-k", "-t", "menu", command]);
+        tmux
+    }
+
     fn run(&self, args: &[&str]) -> String {
         let output = Command::new("tmux")
             .arg("-L")
@@ -138,35 +169,15 @@ fn step_5_menu_at(columns: u16) {
         env.state_dir().display(),
         log.display()
     );
-    let tmux = Tmux {
-        socket: format!("align-link-test-{}-{columns}", std::process::id()),
-    };
-    let (width, pat, password) = (
-        columns.to_string(),
-        format!("TEST_JIRA_PAT={}", env.jira.demo().admin_token),
-        format!("TEST_SERVICE_PASSWORD={}", env.jira.demo().service_password),
-    );
     let config = format!("XDG_CONFIG_HOME={}", env.config_home().display());
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "menu",
-        "-x",
-        &width,
-        "-y",
-        "50",
-        "-e",
-        &pat,
-        "-e",
-        &password,
-        "-e",
-        &config,
-        "-e",
-        "TERM=xterm",
-    ]);
-    tmux.run(&["set-option", "-t", "menu", "remain-on-exit", "on"]);
-    tmux.run(&["respawn-pane", "-k", "-t", "menu", &command]);
+    let password = format!("TEST_SERVICE_PASSWORD={}", env.jira.demo().service_password);
+    let tmux = Tmux::running(
+        &format!("{columns}"),
+        columns,
+        &env,
+        &[&password, &config],
+        &command,
+    );
 
     let screen = tmux.wait_for("  align-link (its own key pair)");
     let shown = screen.join("\n");
@@ -290,28 +301,13 @@ fn errors_and_hints_wrap_at_word_boundaries_at_60_columns() {
         env.answers_path().display(),
         env.state_dir().display(),
     );
-    let tmux = Tmux {
-        socket: format!("align-link-test-{}-wrap", std::process::id()),
-    };
-    let pat = format!("TEST_JIRA_PAT={}", env.jira.demo().admin_token);
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "menu",
-        "-x",
-        "60",
-        "-y",
-        "50",
-        "-e",
-        &pat,
-        "-e",
-        "TEST_SERVICE_PASSWORD=a-wrong-password",
-        "-e",
-        "TERM=xterm",
-    ]);
-    tmux.run(&["set-option", "-t", "menu", "remain-on-exit", "on"]);
-    tmux.run(&["respawn-pane", "-k", "-t", "menu", &command]);
+    let tmux = Tmux::running(
+        "wrap",
+        60,
+        &env,
+        &["TEST_SERVICE_PASSWORD=a-wrong-password"],
+        &command,
+    );
     let screen = tmux.wait_for("Hint:");
     let error_at = screen
         .iter()
