@@ -67,6 +67,10 @@ pub enum AnswersOrigin {
 pub struct RunConfig {
     pub answers: Option<PathBuf>,
     pub answers_origin: AnswersOrigin,
+    /// Where the profile's config file is (or would be): read when `--answers`
+    /// is absent, written when a terminal run keeps its answers. `None` when
+    /// there is no config directory (and for runs made in-process by tests).
+    pub profile_config: Option<PathBuf>,
     /// Never prompt: `--yes`, or stdin is not a terminal.
     pub non_interactive: bool,
     pub profile: String,
@@ -146,7 +150,7 @@ impl RunConfig {
             file::check_regular(path, file::CA_BUNDLE_MAX)
                 .map_err(|err| ca_cert_error(path, &err))?;
         }
-        let (answers, answers_origin) = match (raw.answers, profile_config) {
+        let (answers, answers_origin) = match (raw.answers, profile_config.clone()) {
             (Some(given), _) => (Some(given), AnswersOrigin::Given),
             (None, Some(config)) if !raw.sandbox && config.is_file() => {
                 (Some(config), AnswersOrigin::ProfileConfig)
@@ -156,6 +160,7 @@ impl RunConfig {
         Ok(RunConfig {
             answers,
             answers_origin,
+            profile_config,
             non_interactive: raw.yes || !stdin_is_terminal,
             profile: raw.profile,
             state_dir: raw.state_dir,

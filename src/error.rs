@@ -32,6 +32,10 @@ pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
     pub hint: Option<String>,
+    /// The answers key whose value this failure is about: a credential the
+    /// server refused, or a site that did not answer. A terminal run asks for
+    /// a value typed in this run again instead of stopping.
+    pub about: Option<&'static str>,
     /// The typed error this one was made from, if any.
     source: Option<Arc<dyn StdError + Send + Sync>>,
 }
@@ -44,6 +48,7 @@ impl AppError {
             kind: ErrorKind::Usage,
             message: message.into(),
             hint: None,
+            about: None,
             source: None,
         }
     }
@@ -53,6 +58,7 @@ impl AppError {
             kind: ErrorKind::Failed,
             message: message.into(),
             hint: None,
+            about: None,
             source: None,
         }
     }
@@ -60,6 +66,12 @@ impl AppError {
     /// Adds (or replaces) the hint: what the user should do next.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Says which answers key's value the failure is about (see [`AppError::about`]).
+    pub fn about(mut self, key: &'static str) -> Self {
+        self.about = Some(key);
         self
     }
 
@@ -153,6 +165,7 @@ impl From<ClientError> for AppError {
             kind,
             message: redact_text(&err.to_string()),
             hint: Some(redact_text(&err.hint())),
+            about: None,
             source: Some(Arc::new(err)),
         }
     }

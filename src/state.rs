@@ -31,6 +31,10 @@ pub struct State {
     /// between the write and its record knows the result as its own next time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intended: Option<IntendedWrite>,
+    /// Answers keys whose values the operator typed and the profile keeps in the
+    /// OS credential store (`store::Store::keep_typed_secret`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub typed_secrets: Vec<String>,
     /// Keyed by step number as text (TOML keys are strings).
     #[serde(default)]
     pub steps: BTreeMap<String, StepRecord>,

@@ -8,7 +8,6 @@ pub mod plan;
 pub mod profiles;
 pub mod renew;
 pub mod sandbox;
-mod save_answers;
 pub mod setup;
 pub mod show;
 pub mod status;

@@ -32,7 +32,7 @@ pub fn run(config: RunConfig) -> Result<i32> {
             ctx.http().network_busy().as_millis()
         );
     }
-    super::save_answers::offer(&mut ctx)?;
+    crate::steps::keep::at_end(&mut ctx)?;
     finish(result)
 }
 

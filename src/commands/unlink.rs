@@ -238,6 +238,9 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
 /// when nothing else is left there. `existed`: the directory was there before
 /// this run (opening the profile makes it); only then is its removal news.
 fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
+    for key in std::mem::take(&mut ctx.state.typed_secrets) {
+        ctx.store.forget_typed_secret(&key)?;
+    }
     if ctx.store.release_and_remove_empty_dir()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",

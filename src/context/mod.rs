@@ -41,6 +41,11 @@ pub struct Ctx {
     admin_auth: Option<AdminAuth>,
     /// Values asked for in this run, by answers-file key; the answers stay as read.
     resolved: HashMap<&'static str, String>,
+    /// Secrets typed in an earlier run and kept in the OS credential store
+    /// (`state.typed_secrets`), read once when the run starts.
+    kept_secrets: HashMap<String, String>,
+    /// Keys whose saved value was refused in this run: asked, not taken again.
+    refused: Vec<&'static str>,
     /// `align-link step N`: the operator asked for this one step.
     pub single_step: bool,
     /// The step the runner is running now (its record is the one a guided
@@ -64,6 +69,11 @@ impl Ctx {
     ) -> Result<Ctx> {
         let state: State = store.load(STATE_FILE)?;
         let http = Http::new(config.http.clone())?;
+        let kept_secrets = state
+            .typed_secrets
+            .iter()
+            .filter_map(|key| Some((key.clone(), store.typed_secret(key)?)))
+            .collect();
         Ok(Ctx {
             config,
             answers,
@@ -74,6 +84,8 @@ impl Ctx {
             sandbox,
             admin_auth: None,
             resolved: HashMap::new(),
+            kept_secrets,
+            refused: Vec::new(),
             single_step: false,
             current_step: 0,
             observed: Default::default(),
@@ -127,9 +139,43 @@ impl Ctx {
     /// An input's value without asking: the answers file, else what this run
     /// resolved, else the saved state.
     pub fn known(&self, input: &Input) -> Option<String> {
+        if let Some(value) = self.resolved.get(input.key) {
+            return Some(value.clone());
+        }
+        if self.refused.contains(&input.key) {
+            return None;
+        }
         (input.given)(&self.answers)
-            .or_else(|| self.resolved.get(input.key).cloned())
+            .or_else(|| self.kept_secrets.get(input.key).cloned())
             .or_else(|| (input.saved)(&self.state))
+    }
+
+    /// The values typed (or picked) in this run, by key: what the profile may keep.
+    pub fn typed(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.resolved
+            .iter()
+            .map(|(key, value)| (*key, value.as_str()))
+    }
+
+    /// Whether the value of `key` was typed in this run or kept from an earlier
+    /// one's typing: one the operator may be asked for again when it is refused.
+    pub fn was_typed(&self, key: &str) -> bool {
+        (self.resolved.contains_key(key) || self.kept_secrets.contains_key(key))
+            && !inputs::ALL
+                .iter()
+                .any(|input| input.key == key && (input.given)(&self.answers).is_some())
+    }
+
+    /// Drops a refused value, so the next use asks for it again.
+    pub fn forget(&mut self, key: &'static str) {
+        self.resolved.remove(key);
+        self.kept_secrets.remove(key);
+        if !self.refused.contains(&key) {
+            self.refused.push(key);
+        }
+        if key.starts_with("jira.admin_") {
+            self.admin_auth = None;
+        }
     }
 
     /// An input's value: [`Ctx::known`], else a question (its default offered);

@@ -40,6 +40,18 @@ pub struct RunRecord {
     /// What the preflight proved before Jira Align's key went on the link:
     /// the account the temporary token acted as, and the project it read.
     pub preflight: Option<Proof>,
+    /// Whether the operator agreed to keep this run's answers, and what was kept.
+    pub keeping: Keeping,
+}
+
+/// The run's decision about keeping its typed answers (`steps::keep`), and
+/// what it kept.
+#[derive(Debug, Default)]
+pub struct Keeping {
+    /// `None` until the operator was asked.
+    pub agreed: Option<bool>,
+    /// The (key, value) pairs written so far.
+    pub kept: Vec<(&'static str, String)>,
 }
 
 /// What the preflight proved, in plain words.

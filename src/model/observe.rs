@@ -209,15 +209,23 @@ pub fn server_facts(
 ) -> Result<ServerFacts> {
     let rights = match rights {
         Err(refused) if refused.http_status() == Some(401) => {
-            let whose = match admin.username() {
-                Some(user) => format!("the password of {user} (jira.admin_password)"),
-                None => "the administrator's personal access token (jira.admin_token)".into(),
+            let (whose, key) = match admin.username() {
+                Some(user) => (
+                    format!("the password of {user} (jira.admin_password)"),
+                    "jira.admin_password",
+                ),
+                None => (
+                    "the administrator's personal access token (jira.admin_token)".into(),
+                    "jira.admin_token",
+                ),
             };
-            return Err(AppError::from(refused).context(format!("Jira refused {whose}")));
+            return Err(AppError::from(refused)
+                .context(format!("Jira refused {whose}"))
+                .about(key));
         }
         rights => rights,
     };
-    let (info, clock_skew_secs) = info?;
+    let (info, clock_skew_secs) = info.map_err(|err| site_error(err, "jira.url"))?;
     let is_administrator = rights?;
     Ok(ServerFacts {
         version: info.version,
@@ -227,6 +235,18 @@ pub fn server_facts(
         admin_user: admin.username().map(str::to_string),
         is_administrator,
     })
+}
+
+/// A failed read of a site: about `key` when nothing answered there (a wrong
+/// host or port, a site that is down), so a terminal run may ask for it again.
+pub fn site_error(err: crate::http::ClientError, key: &'static str) -> AppError {
+    let no_answer = err.transport_kind().is_some();
+    let err = AppError::from(err);
+    if no_answer {
+        err.about(key)
+    } else {
+        err
+    }
 }
 
 /// The link whose URL is `align_url` (from the list), with its consumer.

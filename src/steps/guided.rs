@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::Outcome;
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::state::StepStatus;
 use crate::ui;
 
@@ -146,7 +146,8 @@ pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
             .as_mut()
             .and_then(|pass| pass.align.take())
             .unwrap_or_else(|| api.current_user())
-            .inspect(|_| ctx.run.align_checked = true)?
+            .inspect(|_| ctx.run.align_checked = true)
+            .map_err(align_refusal)?
         {
             Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),
             None => ui::ok(&format!(
@@ -160,6 +161,16 @@ pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
         "Sign in to Jira Align as a Super Admin and open Administration: the gear icon at the bottom of the left-hand menu.",
         &[("Jira Align", align.to_string())],
     )
+}
+
+/// Jira Align's answer to the token check: a refused token is about
+/// `align.api_token`, no answer at all about `align.url`.
+fn align_refusal(err: crate::http::ClientError) -> AppError {
+    if matches!(err.http_status(), Some(401 | 403)) {
+        AppError::from(err).about("align.api_token")
+    } else {
+        crate::model::observe::site_error(err, "align.url")
+    }
 }
 
 pub fn open_jira_settings(ctx: &mut Ctx) -> Result<Outcome> {

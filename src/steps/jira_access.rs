@@ -271,7 +271,8 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         ServiceSignIn::Refused => Err(AppError::failed(format!(
             "Jira refused the password of the service account {username}"
         ))
-        .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")),
+        .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")
+        .about("service_account.password")),
         // A CAPTCHA or single sign-on stands between the password and a login.
         // With the approval in a browser (or by a typed code), a person signs
         // in there: only this check is left undone.

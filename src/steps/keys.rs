@@ -177,7 +177,14 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
     let bits = pending.bits();
     let (private, took) = pending.wait()?;
     let consumer_key = ctx.consumer_key()?;
-    save_new_pair(ctx, &consumer_key, private, bits, took).map(drop)
+    let saved = save_new_pair(ctx, &consumer_key, private, bits, took)?;
+    // Step 5 said "being made": it now says what was made.
+    if let Outcome::Done(detail) = saved {
+        if ctx.state.step_status(5) == StepStatus::Done {
+            ctx.record(5, StepStatus::Done, Some(detail))?;
+        }
+    }
+    Ok(())
 }
 
 /// A run stopped between saving a new private key and recording its public half

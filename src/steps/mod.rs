@@ -12,6 +12,7 @@ pub mod handshake;
 mod incoming;
 pub mod jira_access;
 pub mod jira_side;
+pub mod keep;
 pub mod keys;
 mod preflight;
 pub mod reconcile;

@@ -33,7 +33,10 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
         }
         ui::step_header(*step);
         ctx.current_step = step.number;
-        let outcome = (step.run)(ctx);
+        let outcome = run_asking_again(ctx, step);
+        if outcome.is_ok() {
+            super::keep::after_step(ctx)?;
+        }
         match outcome {
             Ok(Outcome::Done(detail)) => {
                 ctx.record(step.number, StepStatus::Done, Some(detail))?;
@@ -68,12 +71,44 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
             Err(err) => {
                 // The failure is recorded for `status`; the error itself goes to the caller.
                 let _ = ctx.record(step.number, StepStatus::Failed, Some(one_line(&err)));
+                // What was typed before the failure is kept all the same (the
+                // step's error is the one to report).
+                let _ = super::keep::after_step(ctx);
                 return Err(err.context(format!("step {} ({})", step.number, step.title)));
             }
         }
     }
     Ok(report)
 }
+/// How often a terminal run asks for a refused value before the step fails.
+const TRIES: usize = 3;
+
+/// Runs the step; in a terminal, a credential refused or a site that did not
+/// answer, typed in this run (or kept from an earlier one's typing), is asked
+/// for again in place, up to [`TRIES`] times in all.
+fn run_asking_again(ctx: &mut Ctx, step: &Step) -> Result<Outcome> {
+    let mut tries = 1;
+    loop {
+        let outcome = (step.run)(ctx);
+        let Err(err) = &outcome else {
+            return outcome;
+        };
+        let again = err
+            .about
+            .filter(|key| ctx.interactive() && tries < TRIES && ctx.was_typed(key));
+        let Some(key) = again else {
+            return outcome;
+        };
+        let (message, _) = err.rendered_parts();
+        ui::warn(&format!(
+            "{message}\n{key}: try again ({} of {TRIES} tries left).",
+            TRIES - tries
+        ));
+        ctx.forget(key);
+        tries += 1;
+    }
+}
+
 /// What `status`, `plan` and `doctor` show of a failed step: the message's
 /// first line, with the proxy diagnosis when Jira refused a signature because
 /// the request it received is not the one signed.

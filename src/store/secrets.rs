@@ -347,3 +347,54 @@ impl Store {
         )
     }
 }
+
+/// Secrets the operator typed (answers keys such as `jira.admin_token`), kept
+/// for the next runs in the OS credential store only: without one they are
+/// never written to a file; the profile's config names a variable instead.
+impl Store {
+    fn typed_entry(&self, key: &str) -> Result<keyring::Entry, String> {
+        if self.vault.choice == SecretStore::File {
+            return Err("--secret-store file".into());
+        }
+        if let Some(why) = self.vault.unavailable() {
+            return Err(why);
+        }
+        let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        let account = dir.join(format!("typed.{key}")).display().to_string();
+        keyring::Entry::new(SERVICE, &account).map_err(|err| self.vault.failed(err))
+    }
+
+    /// Keeps a typed secret in the credential store, read back to be sure;
+    /// `Err` says why it could not (no store answers, or `--secret-store file`).
+    pub fn keep_typed_secret(&self, key: &str, value: &str) -> Result<(), String> {
+        let entry = self.typed_entry(key)?;
+        entry
+            .set_password(value)
+            .map_err(|err| self.vault.failed(err))?;
+        match entry.get_password() {
+            Ok(back) if back == value => Ok(()),
+            Ok(_) => Err("the value read back differs".into()),
+            Err(err) => Err(self.vault.failed(err)),
+        }
+    }
+
+    /// A typed secret kept by an earlier run; `None` when it is not there.
+    pub fn typed_secret(&self, key: &str) -> Option<String> {
+        self.typed_entry(key).ok()?.get_password().ok()
+    }
+
+    /// Removes a kept typed secret (`unlink`); a missing entry is fine.
+    pub fn forget_typed_secret(&self, key: &str) -> Result<()> {
+        let Ok(entry) = self.typed_entry(key) else {
+            return Ok(());
+        };
+        match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(AppError::failed(format!(
+                "cannot remove {key} from the OS credential store: {}",
+                self.vault.failed(err)
+            ))
+            .hint("Remove the entry by hand (service `align-link`) in your credential manager.")),
+        }
+    }
+}

@@ -82,7 +82,13 @@ pub trait StepHeading {
     fn title(&self) -> &'static str;
 }
 
+/// Prints a step's heading, once: a handshake started at step 18 announces the
+/// step it is in too, and the heading is not printed twice in a row.
 pub fn step_header(step: &dyn StepHeading) {
+    static LAST: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+    if LAST.swap(step.number(), std::sync::atomic::Ordering::Relaxed) == step.number() {
+        return;
+    }
     out("");
     let text = format!(
         "Step {:>2} [{}, {}] {}",

@@ -393,3 +393,19 @@ fn a_wait_over_two_seconds_names_the_request() {
         "{err}"
     );
 }
+
+/// Step 18 run on its own starts the handshake, which announces the step it is
+/// in: the heading is printed once all the same (issue 17).
+#[test]
+fn step_18_on_its_own_prints_its_heading_once() {
+    let env = Env::new();
+    support::assert_success(&env.setup());
+    // The pair made early is reported as made once it was saved.
+    let step_5 = env.state()["steps"]["5"]["detail"].to_string();
+    assert!(step_5.contains("-bit key pair, SHA256:"), "{step_5}");
+    let output = env.run(&["step", "18", "--yes"]);
+    support::assert_success(&output);
+    let said = support::stdout(&output);
+    assert_eq!(said.matches("Step 18 [").count(), 1, "{said}");
+    assert_eq!(said.matches("Step 19 [").count(), 1, "{said}");
+}

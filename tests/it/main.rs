@@ -16,6 +16,7 @@ mod doctor_outage;
 mod drift;
 mod fault_proxy;
 mod faults;
+mod first_hour;
 mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;

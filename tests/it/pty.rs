@@ -39,58 +39,6 @@ fn options() -> Options {
     }
 }
 
-/// What a person does in the browser for an `oob` authorization: log in, click
-/// Allow, read the code Jira shows.
-fn approve_out_of_band(env: &Env, authorize_url: &str) -> String {
-    let client = reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let demo = env.jira.demo();
-    let login: serde_json::Value = client
-        .post(format!("{}/rest/auth/1/session", env.jira.url()))
-        .json(&serde_json::json!({"username": demo.service_username, "password": demo.service_password}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let cookie = format!("JSESSIONID={}", login["session"]["value"].as_str().unwrap());
-    let page = client
-        .get(authorize_url)
-        .header("Cookie", &cookie)
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    let atl = page
-        .split("name=\"atl_token\"")
-        .nth(1)
-        .and_then(|rest| rest.split("value=\"").nth(1))
-        .unwrap();
-    let atl = atl.split('"').next().unwrap();
-    let token = authorize_url.split("oauth_token=").nth(1).unwrap();
-    let shown = client
-        .post(format!(
-            "{}/plugins/servlet/oauth/authorize",
-            env.jira.url()
-        ))
-        .header("Cookie", &cookie)
-        .form(&[
-            ("oauth_token", token),
-            ("atl_token", atl),
-            ("approve", "Allow"),
-        ])
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    let after = shown
-        .split("id=\"oauth-verifier\">")
-        .nth(1)
-        .expect("the page shows the verifier");
-    after.split('<').next().unwrap().trim().to_string()
-}
-
 #[test]
 fn no_browser_takes_the_verifier_typed_at_the_prompt() {
     let env = Env::new();
@@ -110,7 +58,7 @@ fn no_browser_takes_the_verifier_typed_at_the_prompt() {
         .exp_regex(r"http://127\.0\.0\.1:\d+/plugins/servlet/oauth/authorize\?oauth_token=[A-Za-z0-9%_.~-]+")
         .unwrap();
     session.exp_string("Verification code").unwrap();
-    let verifier = approve_out_of_band(&env, &url);
+    let verifier = support::approve_out_of_band(&env.jira, &url);
     session.send_line(&verifier).unwrap();
     session.exp_string("access token stored").unwrap();
     session.exp_eof().unwrap();

@@ -6,6 +6,7 @@
 pub mod align;
 pub mod fault_proxy;
 pub mod kill_harness;
+pub mod tmux;
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -315,4 +316,56 @@ pub fn remove_consumer(env: &Env, link_id: &str) {
     let links = env.jira.links();
     let link = links.iter().find(|l| l.id == link_id).unwrap();
     assert!(link.consumer.is_none(), "the consumer is gone");
+}
+
+/// What a person does in the browser for an `oob` authorization: log in, click
+/// Allow, read the code Jira shows.
+pub fn approve_out_of_band(
+    jira: &align_link_standins::jira::JiraStandIn,
+    authorize_url: &str,
+) -> String {
+    let client = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let demo = jira.demo();
+    let login: serde_json::Value = client
+        .post(format!("{}/rest/auth/1/session", jira.url()))
+        .json(&serde_json::json!({"username": demo.service_username, "password": demo.service_password}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let cookie = format!("JSESSIONID={}", login["session"]["value"].as_str().unwrap());
+    let page = client
+        .get(authorize_url)
+        .header("Cookie", &cookie)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let atl = page
+        .split("name=\"atl_token\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .unwrap();
+    let atl = atl.split('"').next().unwrap();
+    let token = authorize_url.split("oauth_token=").nth(1).unwrap();
+    let shown = client
+        .post(format!("{}/plugins/servlet/oauth/authorize", jira.url()))
+        .header("Cookie", &cookie)
+        .form(&[
+            ("oauth_token", token),
+            ("atl_token", atl),
+            ("approve", "Allow"),
+        ])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let after = shown
+        .split("id=\"oauth-verifier\">")
+        .nth(1)
+        .expect("the page shows the verifier");
+    after.split('<').next().unwrap().trim().to_string()
 }

@@ -6,10 +6,10 @@
 use crate::support;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use rexpect::reader::Options;
 use rexpect::session::spawn_with_options;
+use support::tmux::Tmux;
 use support::Env;
 
 fn binary() -> std::path::PathBuf {
@@ -43,113 +43,6 @@ fn ctrl_c_at_a_prompt_restores_the_cursor_and_exits_130() {
     );
     let status = format!("{:?}", session.process.wait().unwrap());
     assert!(status.contains(", 130)"), "{status}");
-}
-
-/// A tmux server of its own, killed when the test ends.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// A tmux server of its own (`name` tells tests apart) with one pane
-    /// `columns` wide running `command`, kept on screen when it exits; the
-    /// environment holds the stand-in's PAT, `env_pairs` and `TERM=xterm`.
-    fn running(name: &str, columns: u16, env: &Env, env_pairs: &[&str], command: &str) -> Tmux {
-        let tmux = Tmux {
-            socket: format!("align-link-test-{}-{name}", std::process::id()),
-        };
-        let width = columns.to_string();
-        let pat = format!("TEST_JIRA_PAT={}", env.jira.demo().admin_token);
-        let mut args = vec![
-            "new-session",
-            "-d",
-            "-s",
-            "menu",
-            "-x",
-            &width,
-            "-y",
-            "50",
-            "-e",
-            &pat,
-        ];
-        for pair in env_pairs {
-            args.extend(["-e", pair]);
-        }
-        args.extend(["-e", "TERM=xterm"]);
-        tmux.run(&args);
-        tmux.run(&["set-option", "-t", "menu", "remain-on-exit", "on"]);
-        tmux.run(&["respawn-pane", "-k", "-t", "menu", command]);
-        tmux
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let output = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (install it: the menu test draws the screen with it)");
-        assert!(
-            output.status.success(),
-            "tmux {args:?}: {}",
-            support::stderr(&output)
-        );
-        support::stdout(&output)
-    }
-
-    fn screen(&self) -> Vec<String> {
-        self.run(&["capture-pane", "-p", "-t", "menu"])
-            .lines()
-            .map(|line| line.trim_end().to_string())
-            .collect()
-    }
-
-    /// Sends a key once the program reads keys one by one (the terminal is out of
-    /// canonical mode): a key typed before that would be echoed, not read.
-    fn send_key(&self, key: &str) {
-        let tty = self.run(&["display-message", "-p", "-t", "menu", "#{pane_tty}"]);
-        let started = Instant::now();
-        loop {
-            let mode = Command::new("stty")
-                .args(["-a", "-F", tty.trim()])
-                .output()
-                .unwrap();
-            if support::stdout(&mode).contains("-icanon") {
-                break;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "the menu never read keys"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        self.run(&["send-keys", "-t", "menu", key]);
-    }
-
-    /// The screen once `text` is on it.
-    fn wait_for(&self, text: &str) -> Vec<String> {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.iter().any(|line| line.contains(text)) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "{text:?} never shown:\n{}",
-                screen.join("\n")
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
 }
 
 fn count(screen: &[String], line: &str) -> usize {
@@ -225,6 +118,9 @@ fn step_5_menu_at(columns: u16) {
     );
 
     tmux.send_key("Enter");
+    // The choice is an answer: keeping it as the profile's config is offered.
+    tmux.wait_for("nothing already answered? [Y/n]");
+    tmux.type_line("n");
     tmux.wait_for("Done: every step requested is complete.");
     assert_eq!(
         env.state()["consumer"]["key_source"].as_str(),

@@ -1,0 +1,344 @@
+//! Answers kept: what the operator types in a terminal run is offered, once per
+//! run, as the profile's config file (`$XDG_CONFIG_HOME/align-link/PROFILE.toml`,
+//! read when `--answers` is absent), so the next run, `plan`, `doctor`, `step N`
+//! and `renew` ask nothing they were told. The offer comes after the first step
+//! that got an answer (a run that fails later keeps them too) and, for a setup
+//! scripted with `--answers FILE`, at its end; once accepted, later answers of
+//! the run are added as they come.
+//!
+//! A typed secret goes to the OS credential store when one answers; else the
+//! config names a variable (`{ env = "NAME" }`) to export, and a literal secret
+//! of an answers file is never copied.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::config::AnswersOrigin;
+use crate::context::{inputs, Ctx};
+use crate::error::{AppError, Result};
+use crate::platform;
+use crate::ui;
+
+/// The variable each secret key's value is read from when no credential store
+/// keeps it.
+const SECRET_VARIABLES: [(&str, &str); 5] = [
+    ("jira.admin_token", "JIRA_ADMIN_TOKEN"),
+    ("jira.admin_password", "JIRA_ADMIN_PASSWORD"),
+    ("service_account.password", "JIRA_SERVICE_PASSWORD"),
+    ("service_account.token", "JIRA_SERVICE_TOKEN"),
+    ("align.api_token", "ALIGN_API_TOKEN"),
+];
+
+/// After each step of a terminal run: offers to keep the answers typed so far
+/// (once), or adds the new ones when the operator agreed.
+pub fn after_step(ctx: &mut Ctx) -> Result<()> {
+    let Some(path) = target(ctx) else {
+        return Ok(());
+    };
+    let fresh = fresh_answers(ctx);
+    if fresh.is_empty() || ctx.run.keeping.agreed == Some(false) {
+        return Ok(());
+    }
+    if ctx.run.keeping.agreed.is_none() && !ask(ctx, &path)? {
+        return Ok(());
+    }
+    write(ctx, &path, fresh)
+}
+
+/// At the end of a setup scripted with `--answers FILE` in a terminal: the
+/// offer to keep that file as the profile's config, when no step asked anything.
+pub fn at_end(ctx: &mut Ctx) -> Result<()> {
+    let Some(path) = target(ctx) else {
+        return Ok(());
+    };
+    if ctx.run.keeping.agreed.is_some() || ctx.config.answers_origin != AnswersOrigin::Given {
+        return Ok(());
+    }
+    if ask(ctx, &path)? {
+        write(ctx, &path, Vec::new())?;
+    }
+    Ok(())
+}
+
+/// Where the answers would be kept; `None` when nothing is offered: no
+/// terminal, a sandbox's throwaway profile, a read-only command, or an answers
+/// file given beside a config the profile already has (the operator keeps
+/// their own files then).
+fn target(ctx: &Ctx) -> Option<PathBuf> {
+    let config = &ctx.config;
+    if !ctx.interactive() || config.sandbox || ctx.store.is_read_only() {
+        return None;
+    }
+    let path = config.profile_config.clone()?;
+    let given_beside_config = config.answers_origin == AnswersOrigin::Given && path.exists();
+    (!given_beside_config).then_some(path)
+}
+
+/// The typed values not kept yet (or typed again since); an empty skip of the
+/// optional Jira Align token is not an answer to keep.
+fn fresh_answers(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    let mut fresh: Vec<(&'static str, String)> = ctx
+        .typed()
+        .filter(|(key, value)| {
+            !value.is_empty()
+                && !ctx
+                    .run
+                    .keeping
+                    .kept
+                    .iter()
+                    .any(|(k, v)| k == key && v == value)
+        })
+        .map(|(key, value)| (key, value.to_string()))
+        .collect();
+    fresh.sort();
+    fresh
+}
+
+fn ask(ctx: &mut Ctx, path: &Path) -> Result<bool> {
+    let profile = &ctx.config.profile;
+    let question = format!(
+        "Save these answers as profile `{profile}`'s config ({}), so later runs ask nothing already answered?",
+        path.display()
+    );
+    let agreed = ctx.prompter().confirm(&question, true)?;
+    ctx.run.keeping.agreed = Some(agreed);
+    Ok(agreed)
+}
+
+/// Writes the config: what it held (or the answers file's values), with the
+/// typed values set. A failure is a warning: the run goes on.
+fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Result<()> {
+    let given = (ctx.config.answers_origin == AnswersOrigin::Given)
+        .then(|| ctx.config.answers.clone())
+        .flatten();
+    match config_table(path, given.as_deref()) {
+        Ok((mut table, mut to_export)) => {
+            for (key, value) in &fresh {
+                to_export.extend(set_typed(ctx, &mut table, key, value));
+            }
+            let text = render(&table, given.as_deref());
+            if let Err(err) = write_private(path, &text) {
+                ui::warn(&format!("{}: answers not saved", err.message));
+                return Ok(());
+            }
+            ctx.save()?;
+            let what: Vec<&str> = fresh.iter().map(|(key, _)| *key).collect();
+            match what.is_empty() {
+                true => ui::ok(&format!("answers saved in {}", path.display())),
+                false => ui::ok(&format!("kept in {}: {}", path.display(), what.join(", "))),
+            }
+            for (key, name) in to_export {
+                ui::info(&format!(
+                    "{key} is read from ${name} (no credential store keeps it): export it before the next run."
+                ));
+            }
+            ctx.run.keeping.kept.extend(fresh);
+        }
+        Err(err) => ui::warn(&format!("{}: answers not saved", err.message)),
+    }
+    Ok(())
+}
+
+/// The config as it stands: the profile's config file, else the answers file
+/// given (its literal secrets replaced by variables, a relative key file made
+/// absolute), else nothing. Returns the (key, variable) pairs to export.
+fn config_table(path: &Path, given: Option<&Path>) -> Result<(toml::Table, Vec<(String, String)>)> {
+    let source = match (path.exists(), given) {
+        (true, _) => path,
+        (false, Some(given)) => given,
+        (false, None) => return Ok((toml::Table::new(), Vec::new())),
+    };
+    let shown = source.display();
+    let (bytes, _) = crate::util::file::read_regular(source, crate::util::file::ANSWERS_MAX)
+        .map_err(|err| AppError::failed(format!("cannot read {shown}: {err}")))?;
+    let mut table: toml::Table = String::from_utf8_lossy(&bytes)
+        .parse()
+        .map_err(|err| AppError::failed(format!("{shown}: {err}")))?;
+    let mut to_export = Vec::new();
+    for (key, variable) in SECRET_VARIABLES {
+        let (section, name) = key.split_once('.').unwrap_or_default();
+        let slot = table
+            .get_mut(section)
+            .and_then(|t| t.as_table_mut())
+            .and_then(|t| t.get_mut(name));
+        if let Some(value) = slot.filter(|value| value.is_str()) {
+            *value = env_reference(variable);
+            to_export.push((key.to_string(), variable.to_string()));
+        }
+    }
+    let base = source.parent().unwrap_or(Path::new("."));
+    let key_file = table
+        .get_mut("keys")
+        .and_then(|t| t.as_table_mut())
+        .and_then(|t| t.get_mut("public_key_file"));
+    if let Some(file) = key_file {
+        if let Some(relative) = file.as_str().filter(|p| Path::new(p).is_relative()) {
+            let joined = base.join(relative);
+            let absolute = std::path::absolute(&joined).unwrap_or(joined);
+            *file = toml::Value::String(absolute.display().to_string());
+        }
+    }
+    Ok((table, to_export))
+}
+
+/// Sets one typed value in the table; a secret goes to the credential store
+/// (and leaves the table) or becomes a variable's name, returned to export.
+fn set_typed(
+    ctx: &mut Ctx,
+    table: &mut toml::Table,
+    key: &'static str,
+    value: &str,
+) -> Option<(String, String)> {
+    let (section, name) = key.split_once('.')?;
+    let secret = inputs::ALL.iter().any(|i| i.key == key && i.secret);
+    let section = table
+        .entry(section)
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()?;
+    if !secret {
+        section.insert(name.into(), toml::Value::String(value.into()));
+        return None;
+    }
+    match ctx.store.keep_typed_secret(key, value) {
+        Ok(()) => {
+            section.remove(name);
+            if !ctx.state.typed_secrets.iter().any(|k| k == key) {
+                ctx.state.typed_secrets.push(key.to_string());
+            }
+            None
+        }
+        Err(_) => {
+            let variable = SECRET_VARIABLES.iter().find(|(k, _)| *k == key)?.1;
+            section.insert(name.into(), env_reference(variable));
+            Some((key.to_string(), variable.to_string()))
+        }
+    }
+}
+
+fn env_reference(variable: &str) -> toml::Value {
+    let mut env = toml::Table::new();
+    env.insert("env".into(), toml::Value::String(variable.into()));
+    toml::Value::Table(env)
+}
+
+/// The config's text: its sections as the answers file has them, a secret's
+/// `{ env = "NAME" }` inline.
+fn render(table: &toml::Table, given: Option<&Path>) -> String {
+    let from = match given {
+        Some(file) => format!(" Started from {}.", file.display()),
+        None => String::new(),
+    };
+    let mut text = format!(
+        "# align-link profile config: the answers read when --answers is absent.{from}\n\
+         # Secrets only as {{ env = \"NAME\" }}, or kept in the OS credential store.\n"
+    );
+    let is_section = |value: &toml::Value| {
+        value
+            .as_table()
+            .is_some_and(|t| t.values().any(|v| !v.is_table()) || t.is_empty())
+            && !value
+                .as_table()
+                .is_some_and(|t| t.contains_key("env") && t.len() == 1)
+    };
+    for (key, value) in table.iter().filter(|(_, v)| !is_section(v)) {
+        text.push_str(&format!("{} = {value}\n", toml_key(key)));
+    }
+    for (name, section) in table.iter().filter(|(_, v)| is_section(v)) {
+        text.push_str(&format!("\n[{}]\n", toml_key(name)));
+        for (key, value) in section.as_table().into_iter().flatten() {
+            text.push_str(&format!("{} = {value}\n", toml_key(key)));
+        }
+    }
+    text
+}
+
+/// A key as TOML writes it: bare when it may be, else quoted.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match bare {
+        true => key.to_string(),
+        false => toml::Value::String(key.into()).to_string(),
+    }
+}
+
+/// Writes `text` to `path` whole or not at all: a new owner-only file (its
+/// directory owner-only too) renamed over the old one.
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    let shown = path.display();
+    let dir = path.parent().unwrap_or(Path::new("."));
+    platform::create_private_dir_all(dir)
+        .map_err(|err| AppError::failed(format!("cannot create {}: {err}", dir.display())))?;
+    let temporary = dir.join(format!(".{}.{}.new", std::process::id(), file_name(path)));
+    let written = platform::create_new_private_file(&temporary).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    });
+    written.map_err(|err| {
+        let _ = std::fs::remove_file(&temporary);
+        AppError::failed(format!("cannot write {shown}: {err}"))
+    })
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_is_replaced_whole_and_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("cfg/default.toml");
+        write_private(&target, "a = 1\n").unwrap();
+        write_private(&target, "a = 2\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "a = 2\n");
+        let left: Vec<_> = std::fs::read_dir(target.parent().unwrap())
+            .unwrap()
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file is left");
+        let meta = std::fs::metadata(&target).unwrap();
+        if let platform::Checked::Found(mode) = platform::mode_bits(&meta) {
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn an_answers_files_literal_secrets_become_variables_and_its_key_file_absolute() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("answers.toml");
+        std::fs::write(
+            &source,
+            "[jira]\nurl = \"https://jira.example.com\"\nadmin_token = \"pat-secret\"\n\
+             [align]\napi_token = { env = \"MY_ALIGN\" }\n[keys]\npublic_key_file = \"k.pem\"\n",
+        )
+        .unwrap();
+        let missing = dir.path().join("cfg/default.toml");
+        let (table, exported) = config_table(&missing, Some(&source)).unwrap();
+        let text = render(&table, Some(&source));
+        assert!(
+            text.contains("admin_token = { env = \"JIRA_ADMIN_TOKEN\" }"),
+            "{text}"
+        );
+        let reread: toml::Table = text.parse().unwrap();
+        assert_eq!(reread, table, "the text reads back as the table");
+        assert!(!text.contains("pat-secret"), "{text}");
+        assert!(text.contains("env = \"JIRA_ADMIN_TOKEN\""), "{text}");
+        assert!(text.contains("env = \"MY_ALIGN\""), "{text}");
+        assert!(text.contains(&dir.path().join("k.pem").display().to_string()));
+        let expected = (
+            "jira.admin_token".to_string(),
+            "JIRA_ADMIN_TOKEN".to_string(),
+        );
+        assert_eq!(exported, vec![expected]);
+        // Nothing given and no config yet: an empty table.
+        assert!(config_table(&missing, None).unwrap().0.is_empty());
+    }
+}
