@@ -26,7 +26,7 @@ mod sync;
 pub use api::MAX_PAGE;
 pub use data::LEGACY_PROJECT_KEY;
 
-use crate::http::{Listener, Server};
+use crate::server::{Listener, Server};
 use connectors::Connector;
 use data::Data;
 use http::{html_escape, Req, Resp};

@@ -4,11 +4,12 @@
 //! `os_authType=basic`), with the knobs that lock them down: REST login refused,
 //! a CAPTCHA after failed logins, an SSO identity provider.
 
-use super::http::{html_escape, jira_time, rest_error, Req, Resp};
+use super::http::{html_escape, rest_error, Req, Resp};
 use super::oauth_check::{rest_oauth, RestOAuth};
 use super::signature::percent_encode;
 use super::state::State;
 use super::Ctx;
+use crate::time::jira_time;
 use base64::Engine;
 use serde_json::json;
 

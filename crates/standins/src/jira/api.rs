@@ -2,9 +2,10 @@
 //! serverInfo, mypermissions, project and search (JQL `project = KEY` only).
 
 use super::accounts::{not_authenticated, rest_caller};
-use super::http::{jira_time, rest_error, Req, Resp};
+use super::http::{rest_error, Req, Resp};
 use super::state::State;
 use super::Ctx;
+use crate::time::jira_time;
 use serde_json::{json, Value};
 
 const VERSION: &str = "9.12.2";

@@ -1,6 +1,6 @@
 //! Jira's side of the shared HTTP plumbing: how Jira spells its responses, XML
-//! unless the client asks for JSON (Jira's REST resources produce XML first), its
-//! REST error entity and its `serverTime` format.
+//! unless the client asks for JSON (Jira's REST resources produce XML first), and its
+//! REST error entity.
 
 use crate::http::{self, Dialect};
 use serde_json::Value;
@@ -83,20 +83,9 @@ fn xml_element(out: &mut String, name: &str, value: &Value) {
     }
 }
 
-/// Jira's `serverTime` format, e.g. `2026-03-01T12:00:00.000+0000`.
-pub(crate) fn jira_time(secs: i64) -> String {
-    let utc = crate::time::rfc3339(u64::try_from(secs).unwrap_or(0));
-    format!("{}.000+0000", utc.trim_end_matches('Z'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_time_matches_a_known_value() {
-        assert_eq!(jira_time(1_772_366_400), "2026-03-01T12:00:00.000+0000");
-    }
 
     #[test]
     fn xml_renders_nested_values() {

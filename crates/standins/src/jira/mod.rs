@@ -21,8 +21,8 @@ mod state;
 
 pub use config::{AuthorizeMarkup, JiraConfig};
 
-use crate::http::{http_date, Listener, Server};
-use crate::time::unix_now;
+use crate::server::{Listener, Server};
+use crate::time::{http_date, unix_now};
 pub use applinks::application_id;
 use http::{Req, Resp};
 use state::{State, SyncedIssues};

@@ -1,6 +1,8 @@
-//! The server on real sockets, driven by a raw client so that every byte is ours.
+//! The server on real sockets, driven by a raw client so that every byte is ours:
+//! what the stand-ins need of hyper, as configured here.
 
-use super::{Dialect, Listener, Resp, Server};
+use super::{Listener, Server};
+use crate::http::{Dialect, Resp};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::mpsc;
@@ -220,20 +222,15 @@ fn garbage_gets_400_and_a_close() {
 #[test]
 fn oversized_heads_are_refused() {
     let (_server, addr) = start(64);
-    let long_header = format!("GET /x HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
     let mut many = String::from("GET /x HTTP/1.1\r\n");
     for i in 0..10 {
         many.push_str(&format!("X-{i}: {}\r\n", "b".repeat(7000)));
     }
     many.push_str("\r\n");
-    for raw in [long_header, many] {
-        let mut client = Client::connect(&addr);
-        client.send(raw.as_bytes());
-        assert_eq!(client.answer(false).status, 431);
-    }
     let mut client = Client::connect(&addr);
-    client.send(format!("GET /{} HTTP/1.1\r\n\r\n", "p".repeat(9000)).as_bytes());
-    assert_eq!(client.answer(false).status, 414);
+    client.send(many.as_bytes());
+    assert_eq!(client.answer(false).status, 431);
+    assert!(client.closed());
 }
 
 #[test]
@@ -254,14 +251,16 @@ fn bodies_arrive_by_length_or_in_chunks() {
 }
 
 #[test]
-fn a_body_past_the_limit_is_cut_and_the_connection_closed() {
-    let (_server, addr) = start(64);
+fn a_body_past_the_limit_is_refused_and_the_connection_closed() {
+    let (server, addr) = start(64);
     let mut client = Client::connect(&addr);
     let body = "x".repeat(40);
     client.send(format!("POST /big HTTP/1.1\r\nContent-Length: 40\r\n\r\n{body}").as_bytes());
     let answer = client.answer(false);
-    assert_eq!(answer.body, format!("POST /big ? {}", "x".repeat(16)));
+    assert_eq!(answer.status, 413);
     assert_eq!(answer.header("Connection"), Some("close"));
+    assert!(client.closed());
+    assert_eq!(server.request_count(), 0, "the handler never saw it");
 }
 
 #[test]
@@ -277,15 +276,15 @@ fn head_answers_carry_no_body() {
 
 #[test]
 fn connections_past_the_limit_are_refused() {
-    let (_server, addr) = start(2);
+    let (server, addr) = start(2);
     let mut held: Vec<Client> = (0..2).map(|_| Client::connect(&addr)).collect();
     for client in &mut held {
         assert_eq!(client.get("/in").status, 200);
     }
-    // Refused on arrival, before it sends anything.
     let mut over = Client::connect(&addr);
-    assert_eq!(over.answer(false).status, 503);
+    assert_eq!(over.get("/over").status, 503);
     assert!(over.closed());
+    assert_eq!(server.request_count(), 2, "the handler never saw it");
     drop(held.pop());
     // The freed place is taken again once the server has seen the close.
     let status = (0..200)
