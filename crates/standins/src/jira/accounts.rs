@@ -4,11 +4,10 @@
 //! `os_authType=basic`), with the knobs that lock them down: REST login refused,
 //! a CAPTCHA after failed logins, an SSO identity provider.
 
-use super::http::{html_escape, rest_error, Req, Resp};
+use super::http::{html_escape, rest_error, Ctx, Req, Resp};
 use super::oauth_check::{rest_oauth, RestOAuth};
 use super::signature::percent_encode;
 use super::state::State;
-use super::Ctx;
 use crate::time::jira_time;
 use base64::Engine;
 use serde_json::json;
@@ -25,6 +24,9 @@ pub(crate) struct Caller {
     pub username: String,
     pub via: Via,
 }
+
+/// The cookie that also carries a session's XSRF token (`atl_token`).
+pub(crate) const XSRF_COOKIE: &str = "atlassian.xsrf.token";
 
 const NOT_AUTHENTICATED: &str =
     "You are not authenticated. Authentication required to perform this operation.";
@@ -162,12 +164,7 @@ pub(crate) fn session_user(st: &State, req: &Req) -> Option<String> {
 }
 
 pub(crate) fn session_cookie(ctx: &Ctx, id: &str) -> String {
-    let path = if ctx.context.is_empty() {
-        "/"
-    } else {
-        &ctx.context
-    };
-    format!("JSESSIONID={id}; Path={path}; HttpOnly")
+    format!("JSESSIONID={id}; Path={}; HttpOnly", ctx.cookie_path())
 }
 
 /// A page visitor's session: the cookie one, or (Seraph) a Basic login when the URL
@@ -219,16 +216,9 @@ pub(crate) fn with_basic_login(st: &mut State, ctx: &Ctx, resp: Resp) -> Resp {
     let Some(atl_token) = st.sessions.get(&id).map(|s| s.atl_token.clone()) else {
         return resp;
     };
-    let path = if ctx.context.is_empty() {
-        "/"
-    } else {
-        &ctx.context
-    };
+    let xsrf = format!("{XSRF_COOKIE}={atl_token}; Path={}", ctx.cookie_path());
     resp.with_header("Set-Cookie", session_cookie(ctx, &id))
-        .with_header(
-            "Set-Cookie",
-            format!("{}={atl_token}; Path={path}", super::authorize::XSRF_COOKIE),
-        )
+        .with_header("Set-Cookie", xsrf)
 }
 
 /// To the login page, coming back here afterwards (Seraph's `os_destination` is a

@@ -2,9 +2,8 @@
 //! serverInfo, mypermissions, project and search (JQL `project = KEY` only).
 
 use super::accounts::{not_authenticated, rest_caller};
-use super::http::{rest_error, Req, Resp};
+use super::http::{rest_error, Ctx, Req, Resp};
 use super::state::State;
-use super::Ctx;
 use crate::time::jira_time;
 use serde_json::{json, Value};
 

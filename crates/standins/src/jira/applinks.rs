@@ -2,10 +2,8 @@
 //! client accepts JSON, as in Jira. Their incoming consumer is in `consumer.rs`.
 
 use super::accounts::{rest_caller, Via};
-use super::consumer;
-use super::http::{Req, Resp};
+use super::http::{Ctx, Req, Resp};
 use super::state::{Link, State};
-use super::Ctx;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
@@ -77,11 +75,7 @@ pub(crate) fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), 
 }
 
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
-    let path = req.path.as_str();
-    if let Some(rest) = path.strip_prefix("/rest/applinks-oauth/1.0/applicationlink/") {
-        return consumer::route(st, ctx, req, rest);
-    }
-    let rest = path.strip_prefix("/rest/applinks/").unwrap_or("");
+    let rest = req.path.strip_prefix("/rest/applinks/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let Some((ver, tail)) = segs.split_first() else {
         return status_error(req, 404, &["No such applinks resource.".into()]);

@@ -7,17 +7,15 @@
 //! with an HTML error page); then the login (a redirect to the login page); then
 //! the page or the decision.
 
-use super::accounts::{login_redirect, page_session, session_cookie};
+use super::accounts::{login_redirect, page_session, session_cookie, XSRF_COOKIE};
 use super::config::AuthorizeMarkup;
-use super::http::{html_escape, Req, Resp};
-use super::oauth_check::{Message, Problem};
+use super::http::{html_escape, method_not_allowed, Ctx, Req, Resp};
+use super::oauth_check::{problem_status, Message, Problem};
 use super::signature::percent_encode;
 use super::state::{random_token, Approval, State};
-use super::Ctx;
 
-/// Jira's XSRF parameter name, and the cookie that also carries the token.
+/// Jira's XSRF parameter name.
 const XSRF_PARAM: &str = "atl_token";
-pub(crate) const XSRF_COOKIE: &str = "atlassian.xsrf.token";
 /// Length of the verifier (`AuthorizeServlet.VERIFIER_LENGTH`).
 const VERIFIER_LENGTH: usize = 6;
 
@@ -25,7 +23,7 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let resp = match req.method.as_str() {
         "GET" | "HEAD" => get(st, ctx, req),
         "POST" => post(st, ctx, req),
-        other => super::oauth_provider::method_not_allowed(other),
+        other => method_not_allowed(other),
     };
     resp.with_header("X-Frame-Options", "SAMEORIGIN")
 }
@@ -73,11 +71,8 @@ fn token_problem(ctx: &Ctx, problem: &Problem) -> Resp {
         "token_expired" => "The request token has expired. Start again from the application.",
         _ => "The request could not be processed.",
     };
-    Resp::html(
-        super::oauth_check::problem_status(&problem.code),
-        &error_page(text),
-    )
-    .with_header("WWW-Authenticate", problem.www_authenticate(ctx))
+    Resp::html(problem_status(&problem.code), &error_page(text))
+        .with_header("WWW-Authenticate", problem.www_authenticate(ctx))
 }
 
 fn get(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
@@ -245,15 +240,12 @@ fn page(st: &State, ctx: &Ctx, req: &Req, sid: &str, token: &str) -> Resp {
         app = html_escape(&app),
         form = form(markup, &action, &fields),
     );
-    let cookie_path = if ctx.context.is_empty() {
-        "/"
-    } else {
-        &ctx.context
-    };
-    Resp::html(200, &page).with_header(
-        "Set-Cookie",
-        format!("{XSRF_COOKIE}={}; Path={cookie_path}", session.atl_token),
-    )
+    let cookie = format!(
+        "{XSRF_COOKIE}={}; Path={}",
+        session.atl_token,
+        ctx.cookie_path()
+    );
+    Resp::html(200, &page).with_header("Set-Cookie", cookie)
 }
 
 /// The form in the given markup style: hidden fields, then Allow and Deny.

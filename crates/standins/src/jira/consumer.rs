@@ -6,14 +6,15 @@
 //! ignored); its refusals are translated text, not i18n keys.
 
 use super::applinks::{not_found, require_admin, status_error, web_url};
-use super::http::{Req, Resp};
+use super::http::{Ctx, Req, Resp};
 use super::state::{Consumer, State};
-use super::Ctx;
 use base64::Engine;
 use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
 use serde_json::json;
 
-/// `rest` is the path after `.../applicationlink/`.
+pub(crate) const PREFIX: &str = "/rest/applinks-oauth/1.0/applicationlink/";
+
+/// `rest` is the path after [`PREFIX`].
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req, rest: &str) -> Resp {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let [id, "authentication", "consumer"] = segs.as_slice() else {

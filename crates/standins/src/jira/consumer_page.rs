@@ -9,12 +9,10 @@
 //! XSRF token, unless it says `X-Atlassian-Token: no-check`; without it the page
 //! asks to confirm and nothing changes.
 
-use super::accounts::{login_redirect, rest_caller, Via};
-use super::authorize::XSRF_COOKIE;
+use super::accounts::{login_redirect, rest_caller, Via, XSRF_COOKIE};
 use super::consumer::parse_public_key;
-use super::http::{html_escape, Req, Resp};
+use super::http::{html_escape, method_not_allowed, Ctx, Req, Resp};
 use super::state::{random_token, Consumer, State};
-use super::Ctx;
 
 pub(crate) const PREFIX: &str = "/plugins/servlet/applinks/auth/conf/oauth/add-consumer-manually/";
 
@@ -67,7 +65,7 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     match req.method.as_str() {
         "GET" => form_page(st, ctx, req, &id, None),
         "POST" => save(st, ctx, req, &id),
-        _ => super::oauth_provider::method_not_allowed(&req.method),
+        _ => method_not_allowed(&req.method),
     }
 }
 

@@ -42,6 +42,43 @@ fn accepts_json(req: &Req) -> bool {
         .unwrap_or(false)
 }
 
+/// Per-request facts every handler needs.
+pub(crate) struct Ctx {
+    /// The base URL Jira believes in, without a trailing slash.
+    pub base: String,
+    /// The stand-in's clock, Unix seconds.
+    pub now: i64,
+    /// The context path (`/jira`), or empty.
+    pub context: String,
+    /// Scheme and authority of the request as Jira sees it: from the Host header,
+    /// or the proxy's rewrite. Signatures are checked against it.
+    pub request_origin: String,
+    /// The path as received, context path included, still percent-encoded.
+    pub request_path: String,
+}
+
+impl Ctx {
+    /// The `Path` of Jira's cookies: the context path, or `/`.
+    pub fn cookie_path(&self) -> &str {
+        if self.context.is_empty() {
+            "/"
+        } else {
+            &self.context
+        }
+    }
+}
+
+/// What a servlet answers for a method it does not implement.
+pub(crate) fn method_not_allowed(method: &str) -> Resp {
+    Resp::html(
+        405,
+        &format!(
+            "<html><body><h1>HTTP Status 405 - Method Not Allowed</h1>\
+             <p>HTTP method {method} is not supported by this URL</p></body></html>"
+        ),
+    )
+}
+
 /// `{"errorMessages":[msg],"errors":{}}`, Jira's usual REST error entity.
 pub(crate) fn rest_error(status: u16, message: &str) -> Resp {
     Resp::json(

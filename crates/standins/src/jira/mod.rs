@@ -24,7 +24,8 @@ pub use config::{AuthorizeMarkup, JiraConfig};
 use crate::server::{Listener, Server};
 use crate::time::{http_date, unix_now};
 pub use applinks::application_id;
-use http::{Req, Resp};
+use http::{Ctx, Req, Resp};
+pub use state::DemoAccounts;
 use state::{State, SyncedIssues};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -32,42 +33,6 @@ use std::time::Duration;
 
 /// Live connections each stand-in serves at once; more are refused.
 const MAX_CONNECTIONS: usize = 64;
-
-/// The seeded accounts and project.
-#[derive(Debug, Clone)]
-pub struct DemoAccounts {
-    pub admin_username: String,
-    pub admin_password: String,
-    /// The administrator's personal access token.
-    pub admin_token: String,
-    /// Not an administrator; may browse the test project.
-    pub service_username: String,
-    pub service_password: String,
-    /// The service account's personal access token (the connector's PAT method).
-    pub service_token: String,
-    /// Not an administrator; cannot see the test project.
-    pub viewer_username: String,
-    pub viewer_password: String,
-    pub test_project_key: String,
-    pub test_project_name: String,
-}
-
-impl DemoAccounts {
-    fn fixed() -> DemoAccounts {
-        DemoAccounts {
-            admin_username: "admin".into(),
-            admin_password: "admin-pass".into(),
-            admin_token: "demo-admin-pat-0123456789".into(),
-            service_username: "svc-jira-align".into(),
-            service_password: "svc-pass".into(),
-            service_token: "demo-svc-pat-0123456789".into(),
-            viewer_username: "viewer".into(),
-            viewer_password: "viewer-pass".into(),
-            test_project_key: "ALIGN".into(),
-            test_project_name: "Jira Align Sync Test".into(),
-        }
-    }
-}
 
 /// An incoming OAuth consumer as stored on a link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,21 +81,6 @@ struct Shared {
     /// Requests served per `METHOD /path` (inside the context path, no query), so
     /// a test can tell which resource a client read how often.
     per_path: Mutex<HashMap<String, u64>>,
-}
-
-/// Per-request facts every handler needs.
-pub(crate) struct Ctx {
-    /// The base URL Jira believes in, without a trailing slash.
-    pub base: String,
-    /// The stand-in's clock, Unix seconds.
-    pub now: i64,
-    /// The context path (`/jira`), or empty.
-    pub context: String,
-    /// Scheme and authority of the request as Jira sees it: from the Host header,
-    /// or the proxy's rewrite. Signatures are checked against it.
-    pub request_origin: String,
-    /// The path as received, context path included, still percent-encoded.
-    pub request_path: String,
 }
 
 /// The running stand-in. Dropping it stops the server and joins its threads.
@@ -484,6 +434,8 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         oauth_provider::route(st, ctx, req)
     } else if st.config.jira_6_4 && path.starts_with("/rest/applinks/3.0/") {
         http::rest_error(404, "null for uri: no such resource on this Jira")
+    } else if let Some(rest) = path.strip_prefix(consumer::PREFIX) {
+        consumer::route(st, ctx, req, rest)
     } else if path.starts_with("/rest/applinks") {
         applinks::route(st, ctx, req)
     } else if ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"]

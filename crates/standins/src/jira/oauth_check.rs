@@ -5,16 +5,15 @@
 //! authentication of signed REST calls (`OAuthFilter`, `OAuthRequestUtils`,
 //! `AuthenticatorImpl`).
 
-use super::http::{form_pairs, Req, Resp};
+use super::http::{form_pairs, Ctx, Req, Resp};
 use super::signature::{
     normalise_base_uri, parse_oauth_header, percent_encode, signature_base_string, verify_rsa_sha1,
 };
 use super::state::State;
-use super::Ctx;
 use std::collections::HashSet;
 
 /// Seconds a request timestamp may differ from the stand-in's clock.
-pub(crate) const TIMESTAMP_WINDOW: i64 = 300;
+const TIMESTAMP_WINDOW: i64 = 300;
 
 /// What `OAuthRequestUtils` requires to call a REST request an OAuth attempt.
 const DATA_PARAMS: [&str; 6] = [
@@ -232,8 +231,14 @@ pub(crate) fn validate(
         );
         return Err(Problem::new("timestamp_refused").with("oauth_acceptable_timestamps", range));
     }
-    let nonce = msg.get("oauth_nonce").unwrap_or_default();
-    if !st.use_nonce(msg.consumer_key(), timestamp, nonce, ctx.now) {
+    // Nonces older than twice the window are forgotten: such requests are refused anyway.
+    st.nonces
+        .retain(|(_, ts, _)| (ctx.now - ts).abs() <= 2 * TIMESTAMP_WINDOW);
+    let nonce = msg.get("oauth_nonce").unwrap_or_default().to_string();
+    if !st
+        .nonces
+        .insert((msg.consumer_key().to_string(), timestamp, nonce))
+    {
         return Err(Problem::new("nonce_used"));
     }
     msg.require(&[

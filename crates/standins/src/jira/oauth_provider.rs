@@ -4,10 +4,9 @@
 //! method is the plain servlet's 405. The authorize servlet is in `authorize.rs`.
 
 use super::authorize;
-use super::http::{Req, Resp};
+use super::http::{method_not_allowed, Ctx, Req, Resp};
 use super::oauth_check::{consumer_allowed, forced, form_encode, validate, Message, Problem};
 use super::state::{random_token, AccessToken, Approval, RequestToken, State};
-use super::Ctx;
 use std::time::Instant;
 
 const PREFIX: &str = "/plugins/servlet/oauth/";
@@ -37,17 +36,6 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             "<html><body><h1>No such OAuth servlet</h1></body></html>",
         ),
     }
-}
-
-/// What a servlet answers for a method it does not implement.
-pub(crate) fn method_not_allowed(method: &str) -> Resp {
-    Resp::html(
-        405,
-        &format!(
-            "<html><body><h1>HTTP Status 405 - Method Not Allowed</h1>\
-             <p>HTTP method {method} is not supported by this URL</p></body></html>"
-        ),
-    )
 }
 
 fn form_answer(fields: &[(&str, &str)]) -> Resp {

@@ -2,11 +2,47 @@
 //! their incoming OAuth consumers, request and access tokens, seen nonces, and the
 //! knobs tests turn. One `State` lives behind a mutex; each request holds it.
 
-use super::JiraConfig;
+use super::config::JiraConfig;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
+
+/// The seeded accounts and project.
+#[derive(Debug, Clone)]
+pub struct DemoAccounts {
+    pub admin_username: String,
+    pub admin_password: String,
+    /// The administrator's personal access token.
+    pub admin_token: String,
+    /// Not an administrator; may browse the test project.
+    pub service_username: String,
+    pub service_password: String,
+    /// The service account's personal access token (the connector's PAT method).
+    pub service_token: String,
+    /// Not an administrator; cannot see the test project.
+    pub viewer_username: String,
+    pub viewer_password: String,
+    pub test_project_key: String,
+    pub test_project_name: String,
+}
+
+impl DemoAccounts {
+    pub(crate) fn fixed() -> DemoAccounts {
+        DemoAccounts {
+            admin_username: "admin".into(),
+            admin_password: "admin-pass".into(),
+            admin_token: "demo-admin-pat-0123456789".into(),
+            service_username: "svc-jira-align".into(),
+            service_password: "svc-pass".into(),
+            service_token: "demo-svc-pat-0123456789".into(),
+            viewer_username: "viewer".into(),
+            viewer_password: "viewer-pass".into(),
+            test_project_key: "ALIGN".into(),
+            test_project_name: "Jira Align Sync Test".into(),
+        }
+    }
+}
 
 pub(crate) struct User {
     pub username: String,
@@ -127,7 +163,7 @@ fn user(username: &str, password: &str, display: &str, admin: bool, browse: bool
 }
 
 impl State {
-    pub fn new(config: &JiraConfig, demo: &super::DemoAccounts) -> State {
+    pub fn new(config: &JiraConfig, demo: &DemoAccounts) -> State {
         let users = vec![
             user(
                 &demo.admin_username,
@@ -235,15 +271,6 @@ impl State {
 
     pub fn link_mut(&mut self, id: &str) -> Option<&mut Link> {
         self.links.iter_mut().find(|l| l.id == id)
-    }
-
-    /// Remembers a nonce; false when it was already used. Nonces older than twice
-    /// the timestamp window are forgotten: such requests are refused anyway.
-    pub fn use_nonce(&mut self, consumer: &str, timestamp: i64, nonce: &str, now: i64) -> bool {
-        self.nonces
-            .retain(|(_, ts, _)| (now - ts).abs() <= 2 * super::oauth_check::TIMESTAMP_WINDOW);
-        self.nonces
-            .insert((consumer.to_string(), timestamp, nonce.to_string()))
     }
 }
 
