@@ -3,9 +3,9 @@
 //! 100 items (`$top`, `$skip`, `$filter` on Features), single items, and 404 with
 //! an empty body for any route it does not know.
 
-use super::data::Data;
+use super::data::{Data, DEMO_USER_EMAIL};
 use super::http::{Req, Resp};
-use super::{Shared, DEMO_USER_EMAIL};
+use super::state::{lock, Shared};
 use base64::Engine;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -34,7 +34,7 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         .map(|s| s.to_ascii_lowercase())
         .collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let st = super::lock(shared);
+    let st = lock(shared);
     let data = &st.data;
     let known = matches!(
         segs.as_slice(),
@@ -53,15 +53,18 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         };
     }
     match segs.as_slice() {
-        ["users", "current"] => match data.users.iter().find(|u| u.id == owner) {
-            Some(u) => Resp::json(200, &u.json()),
+        ["users", "current"] => match data.users.iter().find(|u| u["id"] == owner) {
+            Some(u) => Resp::json(200, u),
             None => unauthorized("The token's owner no longer exists."),
         },
         [resource] => collection(data, resource, req),
-        [resource, id] => match id.parse::<u32>() {
-            Ok(id) => item(data, resource, id),
-            Err(_) => Resp::empty(404),
-        },
+        [resource, id] => {
+            let found = id.parse::<u64>().ok().and_then(|id| {
+                let items = data.collection(resource)?;
+                items.iter().find(|item| item["id"] == id)
+            });
+            found.map_or_else(|| Resp::empty(404), |item| Resp::json(200, item))
+        }
         _ => Resp::empty(404),
     }
 }
@@ -204,24 +207,15 @@ fn collection(data: &Data, resource: &str, req: &Req) -> Resp {
         },
         (Some(_), _) => return filter_refused(),
     };
-    let items: Vec<Value> = match resource {
-        "users" => data.users.iter().map(|u| u.json()).collect(),
-        "programs" => data.programs.iter().map(|p| p.json()).collect(),
-        "portfolios" => data.portfolios.iter().map(|p| p.json()).collect(),
-        "teams" => data.teams.iter().map(|t| t.json()).collect(),
-        "features" => data
-            .features
-            .iter()
-            .filter(|f| {
-                project_key
-                    .as_deref()
-                    .is_none_or(|k| f.jira_project_key.as_deref() == Some(k))
-            })
-            .map(|f| f.json())
-            .collect(),
-        _ => return Resp::empty(404),
+    let Some(items) = data.collection(resource) else {
+        return Resp::empty(404);
     };
-    let page: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
+    let matching = items.iter().filter(|item| {
+        project_key
+            .as_deref()
+            .is_none_or(|key| item["jiraProjectKey"] == key)
+    });
+    let page: Vec<Value> = matching.skip(skip).take(top).cloned().collect();
     Resp::json(200, &Value::Array(page))
 }
 
@@ -230,25 +224,6 @@ fn filter_refused() -> Resp {
         400,
         "Invalid $filter: the stand-in supports only jiraProjectKey eq 'KEY' on Features.",
     )
-}
-
-fn item(data: &Data, resource: &str, id: u32) -> Resp {
-    let found = match resource {
-        "users" => data.users.iter().find(|u| u.id == id).map(|u| u.json()),
-        "programs" => data.programs.iter().find(|p| p.id == id).map(|p| p.json()),
-        "portfolios" => data
-            .portfolios
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.json()),
-        "teams" => data.teams.iter().find(|t| t.id == id).map(|t| t.json()),
-        "features" => data.features.iter().find(|f| f.id == id).map(|f| f.json()),
-        _ => None,
-    };
-    match found {
-        Some(v) => Resp::json(200, &v),
-        None => Resp::empty(404),
-    }
 }
 
 #[cfg(test)]

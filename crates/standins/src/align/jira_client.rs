@@ -12,15 +12,16 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 const BODY_SHOWN: usize = 200;
 
 /// How a connector authenticates one call to Jira.
-pub(crate) enum Cred<'a> {
+pub(crate) enum Cred {
     OAuth {
-        consumer: &'a Consumer,
+        consumer: Consumer,
         extra: Extra,
     },
-    Bearer(&'a str),
-    Basic(&'a str, &'a str),
+    Bearer(String),
+    /// Username and password.
+    Basic(String, String),
     /// A browser session cookie (`JSESSIONID`).
-    Session(&'a str),
+    Session(String),
     None,
 }
 
@@ -111,7 +112,7 @@ impl Jira {
         Url::parse(&text).map_err(|e| format!("bad URL {text}: {e}"))
     }
 
-    pub fn get(&self, url: Url, cred: Cred<'_>) -> Result<Answer, String> {
+    pub fn get(&self, url: Url, cred: &Cred) -> Result<Answer, String> {
         self.send("GET", url, &[], None, cred)
     }
 
@@ -119,18 +120,14 @@ impl Jira {
         &self,
         url: Url,
         form: &[(String, String)],
-        cred: Cred<'_>,
+        cred: &Cred,
     ) -> Result<Answer, String> {
         self.send("POST", url, form, None, cred)
     }
 
-    pub fn post_json(
-        &self,
-        url: Url,
-        body: &serde_json::Value,
-        cred: Cred<'_>,
-    ) -> Result<Answer, String> {
-        self.send("POST", url, &[], Some(body), cred)
+    /// Without credentials: the one JSON call is the login.
+    pub fn post_json(&self, url: Url, body: &serde_json::Value) -> Result<Answer, String> {
+        self.send("POST", url, &[], Some(body), &Cred::None)
     }
 
     fn send(
@@ -139,7 +136,7 @@ impl Jira {
         url: Url,
         form: &[(String, String)],
         json: Option<&serde_json::Value>,
-        cred: Cred<'_>,
+        cred: &Cred,
     ) -> Result<Answer, String> {
         let shown = format!(
             "{method} {}{}",
@@ -153,7 +150,7 @@ impl Jira {
         rb = match cred {
             Cred::OAuth { consumer, extra } => rb.header(
                 "Authorization",
-                consumer.authorization(method, &url, form, &extra),
+                consumer.authorization(method, &url, form, extra),
             ),
             Cred::Bearer(token) => rb.bearer_auth(token),
             Cred::Basic(user, pass) => rb.basic_auth(user, Some(pass)),

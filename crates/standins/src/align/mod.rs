@@ -21,24 +21,23 @@ mod data;
 mod http;
 mod jira_client;
 mod signing;
+mod state;
 mod sync;
 
 pub use api::MAX_PAGE;
-pub use data::LEGACY_PROJECT_KEY;
+pub use data::{DEMO_API_TOKEN, DEMO_USER_EMAIL};
+pub use state::{
+    AlignStandIn, AuthorizeOutcome, ConnectorAuth, ConnectorForm, ConnectorView, FeatureView,
+    ProjectMapping,
+};
 
-use crate::server::{Listener, Server};
-use connectors::Connector;
+use crate::server::Listener;
 use data::Data;
 use http::{html_escape, Req, Resp};
+use state::{lock, Shared, State};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-
-/// The demo API 2.0 token, shaped like real ones (`user:<id>|<secret>`); its owner
-/// is user 1, Ada Admin.
-pub const DEMO_API_TOKEN: &str = "user:1|demo-align-api-token";
-/// Ada Admin's email: with the API token, the Basic (`email:token`) credentials.
-pub const DEMO_USER_EMAIL: &str = "ada@example.com";
+use std::sync::{Arc, Mutex};
 
 /// Live connections each stand-in serves at once; more are refused.
 const MAX_CONNECTIONS: usize = 64;
@@ -79,123 +78,6 @@ impl std::fmt::Debug for AlignConfig {
     }
 }
 
-/// How a connector authenticates to Jira.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConnectorAuth {
-    OAuth,
-    /// Personal access token (Bearer).
-    Pat,
-    Basic,
-}
-
-/// The fields of the Jira connector form. `Debug` hides the secret.
-#[derive(Clone)]
-pub struct ConnectorForm {
-    pub name: String,
-    /// `https://JIRA/browse/`
-    pub jira_link: String,
-    /// `https://JIRA`: where the connector calls Jira.
-    pub jira_api_url: String,
-    pub auth: ConnectorAuth,
-    pub consumer_key: Option<String>,
-    pub username: Option<String>,
-    /// The password (Basic) or personal access token (PAT).
-    pub secret: Option<String>,
-}
-
-impl std::fmt::Debug for ConnectorForm {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ConnectorForm")
-            .field("name", &self.name)
-            .field("jira_link", &self.jira_link)
-            .field("jira_api_url", &self.jira_api_url)
-            .field("auth", &self.auth)
-            .field("consumer_key", &self.consumer_key)
-            .field("username", &self.username)
-            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
-/// What a successful authorization shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthorizeOutcome {
-    /// The Jira account the connector now acts as (`/rest/api/2/myself` name).
-    pub account: String,
-    /// Seconds until the access token expires, as Jira said.
-    pub expires_in: Option<u64>,
-}
-
-/// A Jira project mapped to a program (Manage Projects).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectMapping {
-    pub project_key: String,
-    pub program_id: u32,
-}
-
-/// A connector as the admin UI shows it; no secrets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectorView {
-    /// The Connector ID.
-    pub id: u32,
-    pub name: String,
-    pub jira_link: String,
-    /// The Jira API URL.
-    pub jira_url: String,
-    pub auth: ConnectorAuth,
-    pub consumer_key: Option<String>,
-    pub username: Option<String>,
-    /// As Generate New Key showed it.
-    pub public_key: Option<String>,
-    /// Whom the OAuth token acts as, once authorized.
-    pub authorized_account: Option<String>,
-    pub token_expires_in: Option<u64>,
-    /// Always "green" here: the connector service is on.
-    pub service_light: String,
-    /// Saved since the last change (key, authorization, secret).
-    pub saved: bool,
-    pub active: bool,
-    pub projects: Vec<ProjectMapping>,
-}
-
-/// A Feature as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeatureView {
-    pub id: u32,
-    pub title: String,
-    pub program_id: u32,
-    pub jira_project_key: Option<String>,
-    pub external_key: Option<String>,
-    pub connector_id: Option<u32>,
-}
-
-pub(crate) struct State {
-    pub data: Data,
-    pub connectors: Vec<Connector>,
-    pub next_connector_id: u32,
-}
-
-pub(crate) struct Shared {
-    pub state: Mutex<State>,
-    /// API requests since the rate-limit knob was last set.
-    pub api_requests: AtomicU64,
-    /// 0: no rate limit.
-    pub rate_limit_every: AtomicU32,
-    /// Until when the last 429's `Retry-After` holds: requests before it are
-    /// refused again and counted, as a rate limiter would.
-    pub limited_until: Mutex<Option<std::time::Instant>>,
-    pub early_retries: AtomicU64,
-    pub retry_after_secs: u64,
-    pub api_token: String,
-    pub real_url: String,
-}
-
-/// The running stand-in. Dropping it stops the server and joins its threads.
-pub struct AlignStandIn {
-    shared: Arc<Shared>,
-    server: Server,
-}
-
 impl AlignStandIn {
     pub fn start(config: AlignConfig) -> std::io::Result<AlignStandIn> {
         let listener = Listener::bind(config.bind)?;
@@ -203,7 +85,6 @@ impl AlignStandIn {
             state: Mutex::new(State {
                 data: Data::seeded(),
                 connectors: Vec::new(),
-                next_connector_id: 1,
             }),
             api_requests: AtomicU64::new(0),
             rate_limit_every: AtomicU32::new(config.rate_limit_every.unwrap_or(0)),
@@ -260,23 +141,18 @@ impl AlignStandIn {
     }
 
     pub fn features(&self) -> Vec<FeatureView> {
-        self.state()
-            .data
-            .features
-            .iter()
-            .map(|f| FeatureView {
-                id: f.id,
-                title: f.title.clone(),
-                program_id: f.program_id,
-                jira_project_key: f.jira_project_key.clone(),
-                external_key: f.external_key.clone(),
-                connector_id: f.connector_id,
-            })
-            .collect()
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        lock(&self.shared)
+        let number = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+        let text = |v: &serde_json::Value| v.as_str().map(String::from);
+        let st = self.state();
+        let features = st.data.features.iter().map(|f| FeatureView {
+            id: number(&f["id"]).unwrap_or_default(),
+            title: text(&f["title"]).unwrap_or_default(),
+            program_id: number(&f["programId"]).unwrap_or_default(),
+            jira_project_key: text(&f["jiraProjectKey"]),
+            external_key: text(&f["externalKey"]),
+            connector_id: number(&f["connectorId"]),
+        });
+        features.collect()
     }
 
     /// For the sandbox's demo sync: stores a project's issues as Features of the
@@ -286,17 +162,14 @@ impl AlignStandIn {
         let shared = Arc::downgrade(&self.shared);
         move |project, issues| match shared.upgrade() {
             Some(shared) => {
-                lock(&shared).data.store_synced(project, issues);
+                let mut st = lock(&shared);
+                let first_program = st.data.programs[0]["id"].as_u64().unwrap_or(1);
+                st.data.store_synced(project, issues, first_program, None);
                 true
             }
             None => false,
         }
     }
-}
-
-/// A handler that panicked must not take the whole stand-in down with it.
-pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, State> {
-    shared.state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn route(shared: &Shared, req: &Req) -> Resp {
@@ -318,9 +191,9 @@ fn home(st: &State) -> Resp {
         .map(|c| {
             format!(
                 "<li>Connector {}: {} ({})</li>",
-                c.id,
-                html_escape(&c.form.name),
-                if c.active { "active" } else { "inactive" }
+                c.shown.id,
+                html_escape(&c.shown.name),
+                if c.shown.active { "active" } else { "inactive" }
             )
         })
         .collect();
