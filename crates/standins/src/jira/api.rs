@@ -303,16 +303,16 @@ fn search(
         st.issues
             .iter()
             .enumerate()
-            .map(|(i, issue)| {
+            .map(|(i, (key, summary))| {
                 let id = (10_001 + i).to_string();
                 json!({
                     "id": id,
                     "self": format!("{}/rest/api/2/issue/{id}", ctx.base),
-                    "key": issue.key,
+                    "key": key,
                     "fields": {
-                        "summary": issue.summary,
-                        "status": {"name": issue.status},
-                        "issuetype": {"name": issue.issue_type},
+                        "summary": summary,
+                        "status": {"name": "To Do"},
+                        "issuetype": {"name": if i == 0 { "Epic" } else { "Story" }},
                         "project": {"id": PROJECT_ID, "key": st.project_key, "name": st.project_name},
                     }
                 })

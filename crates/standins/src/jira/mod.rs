@@ -23,64 +23,19 @@ pub use config::{AuthorizeMarkup, JiraConfig};
 
 use crate::server::{Listener, Server};
 use crate::time::{http_date, unix_now};
-pub use applinks::application_id;
 use http::{Ctx, Req, Resp};
-pub use state::DemoAccounts;
-use state::{State, SyncedIssues};
-use std::collections::HashMap;
+pub use state::{AccessToken, Consumer, DemoAccounts, Link};
+use state::{State, SyncedIssues, User};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// Live connections each stand-in serves at once; more are refused.
 const MAX_CONNECTIONS: usize = 64;
 
-/// An incoming OAuth consumer as stored on a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsumerView {
-    pub key: String,
-    /// X.509 SubjectPublicKeyInfo, DER.
-    pub public_key_der: Vec<u8>,
-}
-
-/// An application link as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkView {
-    pub id: String,
-    pub name: String,
-    pub rpc_url: String,
-    pub display_url: String,
-    pub consumer: Option<ConsumerView>,
-}
-
-/// An issued access token. `Debug` hides the token itself.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessTokenView {
-    pub token: String,
-    pub consumer_key: String,
-    /// The user who approved it, whom signed calls act as.
-    pub username: String,
-}
-
-impl std::fmt::Debug for AccessTokenView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokenView")
-            .field("token", &"<redacted>")
-            .field("consumer_key", &self.consumer_key)
-            .field("username", &self.username)
-            .finish()
-    }
-}
-
 struct Shared {
     state: Mutex<State>,
     real_url: String,
-    /// Requests that may change the links or consumers: non-GET under /rest/applinks.
-    writes: std::sync::atomic::AtomicU64,
-    /// Answers held back by the latency knob (what tests check instead of a clock).
-    delayed: std::sync::atomic::AtomicU64,
-    /// Requests served per `METHOD /path` (inside the context path, no query), so
-    /// a test can tell which resource a client read how often.
-    per_path: Mutex<HashMap<String, u64>>,
 }
 
 /// The running stand-in. Dropping it stops the server and joins its threads.
@@ -97,9 +52,6 @@ impl JiraStandIn {
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(&config, &demo)),
             real_url: listener.url().to_string(),
-            writes: Default::default(),
-            delayed: Default::default(),
-            per_path: Default::default(),
         });
         let handled = shared.clone();
         let server = listener.serve("jira-standin", MAX_CONNECTIONS, move |req: &Req| {
@@ -126,26 +78,8 @@ impl JiraStandIn {
         lock(&self.shared)
     }
 
-    pub fn links(&self) -> Vec<LinkView> {
-        self.state()
-            .links
-            .iter()
-            .map(|l| LinkView {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                rpc_url: l.rpc_url.clone(),
-                display_url: l.display_url.clone(),
-                consumer: l.consumer.as_ref().map(|c| ConsumerView {
-                    key: c.key.clone(),
-                    public_key_der: c.public_key_der.clone(),
-                }),
-            })
-            .collect()
-    }
-
-    /// The context path, `/jira` or empty.
-    pub fn context_path(&self) -> String {
-        self.state().config.context()
+    pub fn links(&self) -> Vec<Link> {
+        self.state().links.clone()
     }
 
     /// The base URL Jira believes in, without a trailing slash.
@@ -202,48 +136,35 @@ impl JiraStandIn {
     /// An inactive user cannot log in, and calls signed with a token they approved
     /// get a plain 401 without an `oauth_problem`.
     pub fn set_user_active(&self, username: &str, active: bool) {
-        if let Some(u) = self
-            .state()
-            .users
-            .iter_mut()
-            .find(|u| u.username == username)
-        {
-            u.active = active;
-        }
+        self.change_user(username, |u| u.active = active);
     }
 
     /// Whether the user has Browse Projects on the test project: without it Jira
     /// hides the project (404) and refuses a search in it (400), whatever the
     /// credential (password, PAT, OAuth token they approved).
     pub fn set_user_browse(&self, username: &str, browse: bool) {
+        self.change_user(username, |u| u.browse = browse);
+    }
+
+    fn change_user(&self, username: &str, change: impl FnOnce(&mut User)) {
         if let Some(u) = self
             .state()
             .users
             .iter_mut()
             .find(|u| u.username == username)
         {
-            u.browse = browse;
+            change(u);
         }
     }
 
     /// Signed requests from this consumer get `consumer_key_refused` (503).
     pub fn set_consumer_refused(&self, consumer_key: &str, refused: bool) {
-        let mut st = self.state();
-        if refused {
-            st.refused_consumers.insert(consumer_key.to_string());
-        } else {
-            st.refused_consumers.remove(consumer_key);
-        }
+        put(&mut self.state().refused_consumers, consumer_key, refused);
     }
 
     /// Signed requests from this consumer get `consumer_key_rejected` (401).
     pub fn set_consumer_rejected(&self, consumer_key: &str, rejected: bool) {
-        let mut st = self.state();
-        if rejected {
-            st.rejected_consumers.insert(consumer_key.to_string());
-        } else {
-            st.rejected_consumers.remove(consumer_key);
-        }
+        put(&mut self.state().rejected_consumers, consumer_key, rejected);
     }
 
     /// HTTP requests served so far.
@@ -255,37 +176,24 @@ impl JiraStandIn {
     /// path, without the query: `requests_to("GET", "/rest/api/2/myself")`).
     pub fn requests_to(&self, method: &str, path: &str) -> u64 {
         let key = format!("{} {path}", method.to_ascii_uppercase());
-        self.per_path().get(&key).copied().unwrap_or(0)
+        self.state().per_path.get(&key).copied().unwrap_or(0)
     }
 
     /// Every `METHOD /path` served so far with its count, sorted (for messages).
     pub fn requests_by_path(&self) -> Vec<(String, u64)> {
-        let mut all: Vec<(String, u64)> = self
-            .per_path()
-            .iter()
-            .map(|(path, n)| (path.clone(), *n))
-            .collect();
+        let mut all: Vec<(String, u64)> = self.state().per_path.clone().into_iter().collect();
         all.sort();
         all
     }
 
-    fn per_path(&self) -> MutexGuard<'_, HashMap<String, u64>> {
-        self.shared
-            .per_path
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Answers the latency knob held back so far.
     pub fn delayed_answers(&self) -> u64 {
-        self.shared
-            .delayed
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.state().delayed
     }
 
     /// Write requests to the application links API served so far.
     pub fn write_count(&self) -> u64 {
-        self.shared.writes.load(std::sync::atomic::Ordering::SeqCst)
+        self.state().writes
     }
 
     /// For the sandbox's demo sync: what a sync reading Jira for `align_url`
@@ -299,16 +207,17 @@ impl JiraStandIn {
         }
     }
 
-    pub fn access_tokens(&self) -> Vec<AccessTokenView> {
-        self.state()
-            .access_tokens
-            .iter()
-            .map(|t| AccessTokenView {
-                token: t.token.clone(),
-                consumer_key: t.consumer_key.clone(),
-                username: t.username.clone(),
-            })
-            .collect()
+    pub fn access_tokens(&self) -> Vec<AccessToken> {
+        self.state().access_tokens.clone()
+    }
+}
+
+/// Puts `key` in `set`, or takes it out.
+fn put(set: &mut HashSet<String>, key: &str, present: bool) {
+    if present {
+        set.insert(key.to_string());
+    } else {
+        set.remove(key);
     }
 }
 
@@ -330,20 +239,17 @@ fn base_of(st: &State, real_url: &str) -> String {
 /// Routes one request on the stand-in's clock, which also dates the response,
 /// after the configured latency (waited without holding the state).
 fn handle(shared: &Shared, req: &Req) -> Resp {
-    if req.method != "GET" && req.path.starts_with("/rest/applinks") {
-        shared
-            .writes
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-    let latency = lock(shared).config.latency;
+    let latency = {
+        let mut st = lock(shared);
+        st.writes += u64::from(req.method != "GET" && req.path.starts_with("/rest/applinks"));
+        st.config.latency
+    };
     if !latency.is_zero() {
         std::thread::sleep(latency);
-        shared
-            .delayed
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
     let (resp, now) = {
         let mut st = lock(shared);
+        st.delayed += u64::from(!latency.is_zero());
         let context = st.config.context();
         let request_origin = match (&st.config.proxied_origin, req.header("Host")) {
             (Some(origin), _) => origin.trim_end_matches('/').to_string(),
@@ -359,10 +265,7 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
         };
         let resp = match strip_context(&req.path, &context) {
             Some(inner) => {
-                *shared
-                    .per_path
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
+                *st.per_path
                     .entry(format!("{} {inner}", req.method))
                     .or_default() += 1;
                 let inner_req = Req {

@@ -63,7 +63,9 @@ pub(crate) struct Session {
     pub atl_token: String,
 }
 
-pub(crate) struct Consumer {
+/// An incoming OAuth consumer as stored on a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
     pub key: String,
     pub name: String,
     pub description: String,
@@ -74,7 +76,9 @@ pub(crate) struct Consumer {
     pub executing_two_lo_user: Option<String>,
 }
 
-pub(crate) struct Link {
+/// An application link as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
     pub id: String,
     pub name: String,
     pub rpc_url: String,
@@ -102,25 +106,32 @@ pub(crate) struct RequestToken {
     pub approval: Approval,
 }
 
-/// An access token; revoking it deletes it.
-pub(crate) struct AccessToken {
+/// An issued access token; revoking it deletes it. `Debug` hides the secrets.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken {
     pub token: String,
     pub consumer_key: String,
+    /// The user who approved it, whom signed calls act as.
     pub username: String,
     /// Renews the token at the access-token servlet (`oauth_session_handle`).
     pub session_handle: String,
 }
 
-pub(crate) struct Issue {
-    pub key: String,
-    pub summary: String,
-    pub status: String,
-    pub issue_type: String,
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &"<redacted>")
+            .field("consumer_key", &self.consumer_key)
+            .field("username", &self.username)
+            .field("session_handle", &"<redacted>")
+            .finish()
+    }
 }
 
 /// A project key and its issues (key, summary), as a sync reads them.
 pub(crate) type SyncedIssues = (String, Vec<(String, String)>);
 
+#[derive(Default)]
 pub(crate) struct State {
     /// The knobs, as started and as changed since by the setters.
     pub config: JiraConfig,
@@ -147,82 +158,71 @@ pub(crate) struct State {
     pub forced_problem: Option<String>,
     pub project_key: String,
     pub project_name: String,
-    pub issues: Vec<Issue>,
-}
-
-fn user(username: &str, password: &str, display: &str, admin: bool, browse: bool) -> User {
-    User {
-        username: username.into(),
-        password: password.into(),
-        display_name: display.into(),
-        email: format!("{username}@example.com"),
-        admin,
-        browse,
-        active: true,
-    }
+    /// The test project's issues (key, summary): the first an Epic, the rest Stories.
+    pub issues: Vec<(String, String)>,
+    /// Requests that may change the links or consumers: non-GET under /rest/applinks.
+    pub writes: u64,
+    /// Answers held back by the latency knob (what tests check instead of a clock).
+    pub delayed: u64,
+    /// Requests served per `METHOD /path` (inside the context path, no query), so
+    /// a test can tell which resource a client read how often.
+    pub per_path: HashMap<String, u64>,
 }
 
 impl State {
     pub fn new(config: &JiraConfig, demo: &DemoAccounts) -> State {
-        let users = vec![
-            user(
-                &demo.admin_username,
-                &demo.admin_password,
+        let d = demo;
+        let users = [
+            (
+                &d.admin_username,
+                &d.admin_password,
                 "Jira Administrator",
                 true,
                 true,
             ),
-            user(
-                &demo.service_username,
-                &demo.service_password,
+            (
+                &d.service_username,
+                &d.service_password,
                 "Jira Align Service",
                 false,
                 true,
             ),
-            user(
-                &demo.viewer_username,
-                &demo.viewer_password,
+            (
+                &d.viewer_username,
+                &d.viewer_password,
                 "Read-only Viewer",
                 false,
                 false,
             ),
         ];
-        let issues = [
+        let users = users.map(|(username, password, display, admin, browse)| User {
+            username: username.clone(),
+            password: password.clone(),
+            display_name: display.into(),
+            email: format!("{username}@example.com"),
+            admin,
+            browse,
+            active: true,
+        });
+        let summaries = [
             "Set up the connector",
             "Sync the first epic",
             "Check the sprint board",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, summary)| Issue {
-            key: format!("{}-{}", demo.test_project_key, i + 1),
-            summary: summary.to_string(),
-            status: "To Do".into(),
-            issue_type: if i == 0 { "Epic" } else { "Story" }.into(),
-        })
-        .collect();
+        ];
+        let issues = summaries.iter().zip(1..);
         State {
             config: config.clone(),
-            users,
+            users: users.into(),
             pats: HashMap::from([
-                (demo.admin_token.clone(), demo.admin_username.clone()),
-                (demo.service_token.clone(), demo.service_username.clone()),
+                (d.admin_token.clone(), d.admin_username.clone()),
+                (d.service_token.clone(), d.service_username.clone()),
             ]),
-            sessions: HashMap::new(),
-            basic_sessions: HashMap::new(),
-            basic_login: None,
-            login_counts: HashMap::new(),
-            failed_logins: HashMap::new(),
-            links: Vec::new(),
-            request_tokens: HashMap::new(),
-            access_tokens: Vec::new(),
-            nonces: HashSet::new(),
-            refused_consumers: HashSet::new(),
-            rejected_consumers: HashSet::new(),
-            forced_problem: None,
-            project_key: demo.test_project_key.clone(),
-            project_name: demo.test_project_name.clone(),
-            issues,
+            project_key: d.test_project_key.clone(),
+            project_name: d.test_project_name.clone(),
+            issues: issues
+                .map(|(summary, n)| (format!("{}-{n}", d.test_project_key), summary.to_string()))
+                .collect(),
+            ..State::default()
         }
     }
 
@@ -307,11 +307,6 @@ impl State {
         self.users
             .iter()
             .find(|u| u.username == account && u.active && u.browse)?;
-        let issues = self
-            .issues
-            .iter()
-            .map(|issue| (issue.key.clone(), issue.summary.clone()))
-            .collect();
-        Some((self.project_key.clone(), issues))
+        Some((self.project_key.clone(), self.issues.clone()))
     }
 }
