@@ -151,16 +151,15 @@ pub(crate) fn parse_token(body: &str) -> Result<Token, String> {
 }
 
 /// The `oauth_problem` of a refusal: from `WWW-Authenticate`, else a form body.
-pub(crate) fn oauth_problem(www_authenticate: Option<&str>, body: &str) -> Option<String> {
-    if let Some(header) = www_authenticate {
-        if let Some(start) = header.find("oauth_problem=\"") {
-            let rest = &header[start + "oauth_problem=\"".len()..];
-            if let Some(end) = rest.find('"') {
-                return Some(rest[..end].to_string());
-            }
-        }
+pub(crate) fn oauth_problem(www_authenticate: &str, body: &str) -> Option<String> {
+    let quoted = www_authenticate
+        .split_once("oauth_problem=\"")
+        .map(|(_, rest)| rest);
+    if let Some((problem, _)) = quoted.and_then(|rest| rest.split_once('"')) {
+        return Some(problem.to_string());
     }
-    url::form_urlencoded::parse(body.trim().as_bytes())
+    let mut fields = url::form_urlencoded::parse(body.trim().as_bytes());
+    fields
         .find(|(k, _)| k == "oauth_problem")
         .map(|(_, v)| v.into_owned())
 }
@@ -205,13 +204,13 @@ mod tests {
     fn problems_are_read_from_the_header_first() {
         let header = r#"OAuth realm="x", oauth_problem="token_rejected""#;
         assert_eq!(
-            oauth_problem(Some(header), "oauth_problem=other").as_deref(),
+            oauth_problem(header, "oauth_problem=other").as_deref(),
             Some("token_rejected")
         );
         assert_eq!(
-            oauth_problem(None, "oauth_problem=nonce_used&x=1").as_deref(),
+            oauth_problem("", "oauth_problem=nonce_used&x=1").as_deref(),
             Some("nonce_used")
         );
-        assert_eq!(oauth_problem(None, "<html>"), None);
+        assert_eq!(oauth_problem("", "<html>"), None);
     }
 }

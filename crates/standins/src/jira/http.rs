@@ -26,6 +26,17 @@ impl Resp {
         Resp::new(status, "text/html;charset=UTF-8", html)
     }
 
+    /// A page in the stand-in's frame; `title` is escaped, `body` is HTML.
+    pub fn page(status: u16, title: &str, body: &str) -> Resp {
+        let title = html_escape(title);
+        Resp::html(
+            status,
+            &format!(
+                "<html><head><title>{title} - Jira stand-in</title></head><body>{body}</body></html>"
+            ),
+        )
+    }
+
     /// JSON when the client accepts it, else the same content as XML.
     pub fn negotiated(req: &Req, status: u16, xml_root: &str, value: &Value) -> Resp {
         if accepts_json(req) {
