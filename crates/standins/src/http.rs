@@ -43,21 +43,14 @@ impl Req {
     }
 
     pub fn query_param(&self, name: &str) -> Option<String> {
-        self.query_pairs()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        first(self.query_pairs(), name)
     }
 
     /// Media type of the body, lower case, without parameters.
     pub fn content_type(&self) -> String {
-        self.header("Content-Type")
-            .unwrap_or("")
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
+        let header = self.header("Content-Type").unwrap_or_default();
+        let media = header.split(';').next().unwrap_or_default();
+        media.trim().to_ascii_lowercase()
     }
 
     pub fn is_form(&self) -> bool {
@@ -74,10 +67,7 @@ impl Req {
     }
 
     pub fn form_param(&self, name: &str) -> Option<String> {
-        self.form_pairs()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        first(self.form_pairs(), name)
     }
 
     pub fn json_body(&self) -> Option<Value> {
@@ -99,6 +89,11 @@ pub(crate) fn form_pairs(bytes: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(bytes).into_owned().collect()
 }
 
+/// The value of the first pair named `name`.
+fn first(pairs: Vec<(String, String)>, name: &str) -> Option<String> {
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
 /// One HTTP response, in dialect `D`.
 #[derive(Debug, Clone)]
 pub(crate) struct Resp<D> {
@@ -110,11 +105,10 @@ pub(crate) struct Resp<D> {
 
 impl<D: Dialect> Resp<D> {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        let typed = Resp::empty(status).with_header("Content-Type", content_type);
         Resp {
-            status,
-            headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
-            dialect: PhantomData,
+            ..typed
         }
     }
 

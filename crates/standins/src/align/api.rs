@@ -5,10 +5,9 @@
 
 use super::data::{Data, DEMO_USER_EMAIL};
 use super::http::{Req, Resp};
-use super::state::{lock, Shared};
+use super::state::{lock, Shared, State};
 use base64::Engine;
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 pub(crate) const API_PREFIX: &str = "/rest/align/api/2/";
@@ -17,7 +16,8 @@ pub const MAX_PAGE: usize = 100;
 
 /// Answers one request under `/rest/align/api/`.
 pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
-    if let Some(resp) = rate_limited(shared) {
+    let mut st = lock(shared);
+    if let Some(resp) = rate_limited(&mut st, shared.retry_after_secs) {
         return resp;
     }
     let owner = match authenticate(&shared.api_token, req) {
@@ -28,23 +28,13 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         // API 1.0 (removed in 10.130.0) and anything else under /rest/align/api/.
         return Resp::empty(404);
     };
-    let segs: Vec<String> = rest
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
-    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let st = lock(shared);
+    let rest = rest.to_ascii_lowercase();
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let data = &st.data;
-    let known = matches!(
-        segs.as_slice(),
-        ["users", "current"]
-            | ["users" | "programs" | "portfolios" | "teams" | "features"]
-            | [
-                "users" | "programs" | "portfolios" | "teams" | "features",
-                _
-            ]
-    );
+    let known = match segs.as_slice() {
+        [resource] | [resource, _] => data.collection(resource).is_some(),
+        _ => false,
+    };
     if req.method != "GET" {
         return if known {
             Resp::empty(405).with_header("Allow", "GET")
@@ -71,28 +61,21 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
 
 /// Every n-th API request is refused while the knob is on, and so is any request
 /// before the announced `Retry-After` has passed.
-fn rate_limited(shared: &Shared) -> Option<Resp> {
-    let wait = shared.retry_after_secs;
+fn rate_limited(st: &mut State, wait: u64) -> Option<Resp> {
     let refusal = || {
-        Resp::json(
-            429,
-            &json!({"status": 429, "message": format!("Too many requests. Retry after {wait} second(s).")}),
-        )
-        .with_header("Retry-After", wait.to_string())
+        let message = format!("Too many requests. Retry after {wait} second(s).");
+        Resp::json(429, &json!({"status": 429, "message": message}))
+            .with_header("Retry-After", wait.to_string())
     };
-    let mut until = shared
-        .limited_until
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let now = Instant::now();
-    if until.is_some_and(|until| now < until) {
-        shared.early_retries.fetch_add(1, Ordering::SeqCst);
+    if st.limited_until.is_some_and(|until| now < until) {
+        st.early_retries += 1;
         return Some(refusal());
     }
-    let every = u64::from(shared.rate_limit_every.load(Ordering::SeqCst));
-    let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
-    (every > 0 && n % every == 0).then(|| {
-        *until = Some(now + Duration::from_secs(wait));
+    st.api_requests += 1;
+    let every = u64::from(st.rate_limit_every);
+    (every > 0 && st.api_requests % every == 0).then(|| {
+        st.limited_until = Some(now + Duration::from_secs(wait));
         refusal()
     })
 }
@@ -171,10 +154,8 @@ fn number_option(req: &Req, name: &str) -> Result<Option<usize>, Resp> {
     match req.query_param(name) {
         None => Ok(None),
         Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
-            Resp::text(
-                400,
-                &format!("The query option {name} must be a non-negative whole number."),
-            )
+            let wrong = format!("The query option {name} must be a non-negative whole number.");
+            Resp::text(400, &wrong)
         }),
     }
 }

@@ -4,30 +4,20 @@
 
 use super::http::{html_escape, Req, Resp};
 use super::state::{AlignStandIn, Connector, ConnectorForm, ConnectorView, ProjectMapping, State};
-use base64::Engine;
-use rsa::pkcs8::EncodePublicKey;
+use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
 use std::sync::Arc;
 
-/// Width of the lines of the public key Jira Align shows.
-const KEY_LINE: usize = 64;
 /// Size of the key pair Generate New Key makes.
 const KEY_BITS: usize = 2048;
 
 /// The public key as Jira Align shows it: base64 of the SPKI DER in 64-character
-/// lines, without `-----BEGIN` and `-----END` lines.
+/// lines (PEM's), without `-----BEGIN` and `-----END` lines.
 pub(crate) fn shown_public_key(key: &RsaPrivateKey) -> String {
-    let der = key
-        .to_public_key()
-        .to_public_key_der()
-        .expect("an RSA public key encodes as SPKI");
-    let der = der.as_bytes();
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    b64.as_bytes()
-        .chunks(KEY_LINE)
-        .map(|line| String::from_utf8_lossy(line).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
+    let pem = key.to_public_key().to_public_key_pem(LineEnding::LF);
+    let pem = pem.expect("an RSA public key encodes as SPKI");
+    let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    lines.join("\n")
 }
 
 pub(crate) fn no_connector(id: u32) -> String {
@@ -175,11 +165,8 @@ impl AlignStandIn {
 /// whose handshake is waiting for this token.
 pub(crate) fn callback(st: &mut State, req: &Req) -> Resp {
     let page = |status: u16, text: &str| {
-        Resp::html(
-            status,
-            "Jira OAuth access",
-            &format!("<p id=\"oauth-callback\">{}</p>", html_escape(text)),
-        )
+        let text = format!("<p id=\"oauth-callback\">{}</p>", html_escape(text));
+        Resp::html(status, "Jira OAuth access", &text)
     };
     let id = req
         .query_param("connector")
@@ -200,15 +187,16 @@ pub(crate) fn callback(st: &mut State, req: &Req) -> Resp {
         Some(p) if p.request_token == token => {
             let denied = verifier == "denied";
             p.verifier = Some(verifier);
-            if denied {
-                page(200, "Access was denied in Jira. Close this tab.")
-            } else {
-                page(
-                    200,
-                    "Jira OAuth access received. Jira Align is completing the authorization; \
-                     you may close this tab.",
-                )
-            }
+            let received = "Jira OAuth access received. Jira Align is completing the \
+                            authorization; you may close this tab.";
+            page(
+                200,
+                if denied {
+                    "Access was denied in Jira. Close this tab."
+                } else {
+                    received
+                },
+            )
         }
         _ => page(
             400,

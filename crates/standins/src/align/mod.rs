@@ -36,7 +36,6 @@ use data::Data;
 use http::{html_escape, Req, Resp};
 use state::{lock, Shared, State};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Live connections each stand-in serves at once; more are refused.
@@ -85,11 +84,11 @@ impl AlignStandIn {
             state: Mutex::new(State {
                 data: Data::seeded(),
                 connectors: Vec::new(),
+                api_requests: 0,
+                rate_limit_every: config.rate_limit_every.unwrap_or(0),
+                limited_until: None,
+                early_retries: 0,
             }),
-            api_requests: AtomicU64::new(0),
-            rate_limit_every: AtomicU32::new(config.rate_limit_every.unwrap_or(0)),
-            limited_until: Mutex::new(None),
-            early_retries: AtomicU64::new(0),
             retry_after_secs: config.retry_after_secs,
             api_token: config.api_token,
             real_url: listener.url().to_string(),
@@ -118,21 +117,15 @@ impl AlignStandIn {
     /// `Some(n)`: from now on every n-th API request answers 429 (`Some(0)` is
     /// `None`). The count starts again from here.
     pub fn set_rate_limit_every(&self, n: Option<u32>) {
-        self.shared.api_requests.store(0, Ordering::SeqCst);
-        *self
-            .shared
-            .limited_until
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
-        self.shared
-            .rate_limit_every
-            .store(n.unwrap_or(0), Ordering::SeqCst);
+        let mut st = self.state();
+        (st.api_requests, st.limited_until) = (0, None);
+        st.rate_limit_every = n.unwrap_or(0);
     }
 
     /// API requests that came before a 429's `Retry-After` had passed (each
     /// refused again): what says a client honoured the wait, without a clock.
     pub fn early_retries(&self) -> u64 {
-        self.shared.early_retries.load(Ordering::SeqCst)
+        self.state().early_retries
     }
 
     /// HTTP requests served so far (API, pages and callbacks).

@@ -18,13 +18,9 @@ pub(crate) struct Consumer {
     pub private_key: Arc<RsaPrivateKey>,
 }
 
-/// The protocol parameters a call may add to the always-present ones.
-#[derive(Default, Clone)]
-pub(crate) struct Extra {
-    pub token: Option<String>,
-    pub callback: Option<String>,
-    pub verifier: Option<String>,
-}
+/// The protocol parameters a call adds to the always-present ones
+/// (`oauth_token`, `oauth_callback`, `oauth_verifier`).
+pub(crate) type Extra = Vec<(&'static str, String)>;
 
 /// RFC 5849 section 3.6: bytes outside `A-Z a-z 0-9 - . _ ~` become `%XX` (upper hex).
 pub(crate) fn encode(text: &str) -> String {
@@ -79,30 +75,17 @@ impl Consumer {
         form: &[(String, String)],
         extra: &Extra,
     ) -> String {
-        let nonce: String = rand::thread_rng()
-            .sample_iter(&Alphanumeric)
-            .take(24)
-            .map(char::from)
-            .collect();
-        let mut protocol = vec![
-            ("oauth_consumer_key".to_string(), self.key.clone()),
-            ("oauth_nonce".to_string(), nonce),
-            ("oauth_signature_method".to_string(), "RSA-SHA1".to_string()),
-            (
-                "oauth_timestamp".to_string(),
-                crate::time::unix_now().to_string(),
-            ),
-            ("oauth_version".to_string(), "1.0".to_string()),
+        let nonce = rand::thread_rng().sample_iter(&Alphanumeric).take(24);
+        let always = [
+            ("oauth_consumer_key", self.key.clone()),
+            ("oauth_nonce", nonce.map(char::from).collect()),
+            ("oauth_signature_method", "RSA-SHA1".to_string()),
+            ("oauth_timestamp", crate::time::unix_now().to_string()),
+            ("oauth_version", "1.0".to_string()),
         ];
-        for (name, value) in [
-            ("oauth_token", &extra.token),
-            ("oauth_callback", &extra.callback),
-            ("oauth_verifier", &extra.verifier),
-        ] {
-            if let Some(value) = value {
-                protocol.push((name.to_string(), value.clone()));
-            }
-        }
+        let protocol = always.iter().chain(extra);
+        let mut protocol: Vec<(String, String)> =
+            protocol.map(|(k, v)| (k.to_string(), v.clone())).collect();
         let mut signed = protocol.clone();
         signed.extend(url.query_pairs().into_owned());
         signed.extend_from_slice(form);

@@ -5,7 +5,6 @@
 use super::data::Data;
 use crate::server::Server;
 use rsa::RsaPrivateKey;
-use std::sync::atomic::{AtomicU32, AtomicU64};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -119,6 +118,14 @@ pub(crate) struct Connector {
 pub(crate) struct State {
     pub data: Data,
     pub connectors: Vec<Connector>,
+    /// API requests since the rate-limit knob was last set.
+    pub api_requests: u64,
+    /// Every n-th API request answers 429; 0: no rate limit.
+    pub rate_limit_every: u32,
+    /// Until when the last 429's `Retry-After` holds: requests before it are
+    /// refused again and counted, as a rate limiter would.
+    pub limited_until: Option<Instant>,
+    pub early_retries: u64,
 }
 
 impl State {
@@ -133,14 +140,6 @@ impl State {
 
 pub(crate) struct Shared {
     pub state: Mutex<State>,
-    /// API requests since the rate-limit knob was last set.
-    pub api_requests: AtomicU64,
-    /// 0: no rate limit.
-    pub rate_limit_every: AtomicU32,
-    /// Until when the last 429's `Retry-After` holds: requests before it are
-    /// refused again and counted, as a rate limiter would.
-    pub limited_until: Mutex<Option<Instant>>,
-    pub early_retries: AtomicU64,
     pub retry_after_secs: u64,
     pub api_token: String,
     pub real_url: String,

@@ -4,13 +4,11 @@
 
 use super::connectors::no_connector;
 use super::jira_client::{html_attr, Answer, Cred, Jira};
-use super::signing::{parse_token, Consumer, Extra};
+use super::signing::{parse_token, Consumer, Token};
 use super::state::{AlignStandIn, AuthorizeOutcome, ConnectorAuth, Pending};
 use serde_json::{json, Value};
 
-const REQUEST_TOKEN: &str = "plugins/servlet/oauth/request-token";
 const AUTHORIZE: &str = "plugins/servlet/oauth/authorize";
-const ACCESS_TOKEN: &str = "plugins/servlet/oauth/access-token";
 const MYSELF: &str = "rest/api/2/myself";
 const SEARCH: &str = "rest/api/2/search";
 /// Issues asked for per search page.
@@ -23,6 +21,19 @@ fn refused(what: &str, answer: &Answer) -> String {
 /// A JSON answer of Jira's, or what is wrong with it.
 fn json_of(answer: &Answer, what: &str) -> Result<Value, String> {
     serde_json::from_str(&answer.body).map_err(|_| format!("Jira's {what} is not JSON"))
+}
+
+/// A token servlet's (`request-token`, `access-token`) answer to a signed POST.
+fn token_leg(jira: &Jira, servlet: &str, cred: &Cred) -> Result<Token, String> {
+    let url = jira.url(&format!("plugins/servlet/oauth/{servlet}"))?;
+    let answer = jira.post_form(url, &[], cred)?;
+    if !answer.ok() {
+        return Err(refused(
+            &format!("the {}", servlet.replace('-', " ")),
+            &answer,
+        ));
+    }
+    parse_token(&answer.body).map_err(|e| format!("Jira's {servlet} answer is unusable: {e}"))
 }
 
 /// The `name` of a `/rest/api/2/myself` answer.
@@ -88,16 +99,12 @@ impl AlignStandIn {
         };
 
         // Authorize Jira OAuth Access: a request token, with our callback.
-        let extra = Extra {
-            callback: Some(format!("{callback_page}?connector={id}")),
-            ..Extra::default()
-        };
-        let answer = jira.post_form(jira.url(REQUEST_TOKEN)?, &[], &signed(extra))?;
-        if !answer.ok() {
-            return Err(refused("the request token", &answer));
-        }
-        let request = parse_token(&answer.body)
-            .map_err(|e| format!("Jira's request-token answer is unusable: {e}"))?;
+        let callback = format!("{callback_page}?connector={id}");
+        let request = token_leg(
+            &jira,
+            "request-token",
+            &signed(vec![("oauth_callback", callback)]),
+        )?;
         if let Some(c) = self.state().connector_mut(id) {
             c.pending = Some(Pending {
                 request_token: request.token.clone(),
@@ -164,22 +171,12 @@ impl AlignStandIn {
         }
 
         // The access token, then who it acts as.
-        let extra = Extra {
-            token: Some(request.token.clone()),
-            verifier: Some(verifier),
-            ..Extra::default()
-        };
-        let answer = jira.post_form(jira.url(ACCESS_TOKEN)?, &[], &signed(extra))?;
-        if !answer.ok() {
-            return Err(refused("the access token", &answer));
-        }
-        let access = parse_token(&answer.body)
-            .map_err(|e| format!("Jira's access-token answer is unusable: {e}"))?;
-        let extra = Extra {
-            token: Some(access.token.clone()),
-            ..Extra::default()
-        };
-        let me = jira.get(jira.url(MYSELF)?, &signed(extra))?;
+        let exchange = vec![("oauth_token", request.token), ("oauth_verifier", verifier)];
+        let access = token_leg(&jira, "access-token", &signed(exchange))?;
+        let me = jira.get(
+            jira.url(MYSELF)?,
+            &signed(vec![("oauth_token", access.token.clone())]),
+        )?;
         if !me.ok() {
             return Err(refused("a call signed with the new token", &me));
         }
@@ -229,10 +226,7 @@ impl AlignStandIn {
                     match (consumer, &c.access_token) {
                         (Some((key, private_key)), Some(token)) => Cred::OAuth {
                             consumer: Consumer { key, private_key },
-                            extra: Extra {
-                                token: Some(token.clone()),
-                                ..Extra::default()
-                            },
+                            extra: vec![("oauth_token", token.clone())],
                         },
                         _ => {
                             return Err("the connector is not authorized: click Authorize Jira \
