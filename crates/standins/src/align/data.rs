@@ -87,28 +87,6 @@ fn user(id: usize, first: &str, last: &str, email: &str, title: &str, role: &str
     })
 }
 
-fn feature(
-    id: u64,
-    title: &str,
-    program_id: u64,
-    state: &str,
-    jira_project_key: Option<&str>,
-    external_key: Option<&str>,
-    connector_id: Option<u32>,
-) -> Value {
-    json!({
-        "id": id,
-        "title": title,
-        "programId": program_id,
-        "primaryProgramId": program_id,
-        "state": state,
-        "type": "Feature",
-        "jiraProjectKey": jira_project_key,
-        "externalKey": external_key,
-        "connectorId": connector_id,
-    })
-}
-
 impl Data {
     pub fn seeded() -> Data {
         let mut users = vec![user(
@@ -163,21 +141,12 @@ impl Data {
             .map(|id| {
                 let subject = FEATURE_SUBJECTS[id as usize % FEATURE_SUBJECTS.len()];
                 let state = STATES[id as usize % STATES.len()];
-                let legacy = id % 5 == 0;
-                let key = format!("{LEGACY_PROJECT_KEY}-{}", id / 5);
-                let (project, key) = match legacy {
-                    true => (Some(LEGACY_PROJECT_KEY), Some(key.as_str())),
-                    false => (None, None),
-                };
-                feature(
-                    id,
-                    &format!("{subject} ({id})"),
-                    program_of(id),
-                    state,
-                    project,
-                    key,
-                    None,
-                )
+                // Every fifth was synced long ago from the legacy project.
+                let legacy = (id % 5 == 0).then(|| format!("{LEGACY_PROJECT_KEY}-{}", id / 5));
+                let project = legacy.as_ref().map(|_| LEGACY_PROJECT_KEY);
+                json!({"id": id, "title": format!("{subject} ({id})"), "programId": program_of(id),
+                    "primaryProgramId": program_of(id), "state": state, "type": "Feature",
+                    "jiraProjectKey": project, "externalKey": legacy, "connectorId": null})
             })
             .collect();
         Data {
@@ -223,23 +192,12 @@ impl Data {
                 f["primaryProgramId"] = json!(program_id);
                 continue;
             }
-            let id = self
-                .features
-                .iter()
-                .filter_map(|f| f["id"].as_u64())
-                .max()
-                .unwrap_or(0)
-                + 1;
-            let made_now = feature(
-                id,
-                summary,
-                program_id,
-                "Not Started",
-                Some(project),
-                Some(key),
-                connector_id,
-            );
-            self.features.push(made_now);
+            let ids = self.features.iter().filter_map(|f| f["id"].as_u64());
+            let id = ids.max().unwrap_or(0) + 1;
+            self.features
+                .push(json!({"id": id, "title": summary, "programId": program_id,
+                "primaryProgramId": program_id, "state": "Not Started", "type": "Feature",
+                "jiraProjectKey": project, "externalKey": key, "connectorId": connector_id}));
             made += 1;
         }
         made

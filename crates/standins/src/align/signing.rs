@@ -3,8 +3,7 @@
 //! helps to test, nor with the Jira stand-in that checks it.
 
 use base64::Engine;
-use rand::distributions::Alphanumeric;
-use rand::Rng;
+use rand::distributions::{Alphanumeric, DistString};
 use rsa::pkcs1v15::SigningKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
@@ -75,10 +74,10 @@ impl Consumer {
         form: &[(String, String)],
         extra: &Extra,
     ) -> String {
-        let nonce = rand::thread_rng().sample_iter(&Alphanumeric).take(24);
+        let nonce = Alphanumeric.sample_string(&mut rand::thread_rng(), 24);
         let always = [
             ("oauth_consumer_key", self.key.clone()),
-            ("oauth_nonce", nonce.map(char::from).collect()),
+            ("oauth_nonce", nonce),
             ("oauth_signature_method", "RSA-SHA1".to_string()),
             ("oauth_timestamp", crate::time::unix_now().to_string()),
             ("oauth_version", "1.0".to_string()),

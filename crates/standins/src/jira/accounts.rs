@@ -205,10 +205,9 @@ pub(crate) fn with_basic_login(st: &mut State, ctx: &Ctx, resp: Resp) -> Resp {
 /// path inside the application, without the context path). With SSO, straight on
 /// to the identity provider.
 pub(crate) fn login_redirect(st: &State, ctx: &Ctx, req: &Req) -> Resp {
-    let here = if req.query.is_empty() {
-        req.path.clone()
-    } else {
-        format!("{}?{}", req.path, req.query)
+    let here = match req.query.as_str() {
+        "" => req.path.clone(),
+        query => format!("{}?{query}", req.path),
     };
     if let Some(idp) = &st.config.sso_login_url {
         return sso_redirect(idp, &here);
@@ -222,10 +221,8 @@ pub(crate) fn login_redirect(st: &State, ctx: &Ctx, req: &Req) -> Resp {
 
 fn sso_redirect(idp: &str, destination: &str) -> Resp {
     let sep = if idp.contains('?') { '&' } else { '?' };
-    Resp::redirect(&format!(
-        "{idp}{sep}RelayState={}",
-        percent_encode(destination)
-    ))
+    let destination = percent_encode(destination);
+    Resp::redirect(&format!("{idp}{sep}RelayState={destination}"))
 }
 
 /// Login and session resources, and the few plain pages; `None` when the path is

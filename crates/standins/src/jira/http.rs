@@ -28,13 +28,11 @@ impl Resp {
 
     /// A page in the stand-in's frame; `title` is escaped, `body` is HTML.
     pub fn page(status: u16, title: &str, body: &str) -> Resp {
-        let title = html_escape(title);
-        Resp::html(
-            status,
-            &format!(
-                "<html><head><title>{title} - Jira stand-in</title></head><body>{body}</body></html>"
-            ),
-        )
+        let head = format!(
+            "<head><title>{} - Jira stand-in</title></head>",
+            html_escape(title)
+        );
+        Resp::html(status, &format!("<html>{head}<body>{body}</body></html>"))
     }
 
     /// JSON when the client accepts it, else the same content as XML.
@@ -81,13 +79,9 @@ impl Ctx {
 
 /// What a servlet answers for a method it does not implement.
 pub(crate) fn method_not_allowed(method: &str) -> Resp {
-    Resp::html(
-        405,
-        &format!(
-            "<html><body><h1>HTTP Status 405 - Method Not Allowed</h1>\
-             <p>HTTP method {method} is not supported by this URL</p></body></html>"
-        ),
-    )
+    let said = format!("<p>HTTP method {method} is not supported by this URL</p>");
+    let title = "<h1>HTTP Status 405 - Method Not Allowed</h1>";
+    Resp::html(405, &format!("<html><body>{title}{said}</body></html>"))
 }
 
 /// `{"errorMessages":[msg],"errors":{}}`, Jira's usual REST error entity.

@@ -33,10 +33,10 @@ use std::time::Duration;
 /// Live connections each stand-in serves at once; more are refused.
 const MAX_CONNECTIONS: usize = 64;
 
-struct Shared {
-    state: Mutex<State>,
-    real_url: String,
-}
+type Shared = Mutex<State>;
+
+/// What a path outside Jira gets.
+const PAGE_NOT_FOUND: &str = "<html><body><h1>Page not found</h1></body></html>";
 
 /// The running stand-in. Dropping it stops the server and joins its threads.
 pub struct JiraStandIn {
@@ -49,10 +49,7 @@ impl JiraStandIn {
     pub fn start(config: JiraConfig) -> std::io::Result<JiraStandIn> {
         let listener = Listener::bind(config.bind)?;
         let demo = DemoAccounts::fixed();
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(&config, &demo)),
-            real_url: listener.url().to_string(),
-        });
+        let shared = Arc::new(Mutex::new(State::new(&config, &demo, listener.url())));
         let handled = shared.clone();
         let server = listener.serve("jira-standin", MAX_CONNECTIONS, move |req: &Req| {
             handle(&handled, req)
@@ -67,7 +64,8 @@ impl JiraStandIn {
     /// Where Jira is served: `http://127.0.0.1:PORT` and the context path, if any;
     /// no trailing slash.
     pub fn url(&self) -> String {
-        format!("{}{}", self.shared.real_url, self.state().config.context())
+        let st = self.state();
+        format!("{}{}", st.real_url, st.config.context())
     }
 
     pub fn demo(&self) -> &DemoAccounts {
@@ -84,8 +82,7 @@ impl JiraStandIn {
 
     /// The base URL Jira believes in, without a trailing slash.
     pub fn base_url(&self) -> String {
-        let st = self.state();
-        base_of(&st, &self.shared.real_url)
+        base_of(&self.state())
     }
 
     pub fn set_clock_offset(&self, secs: i64) {
@@ -103,10 +100,6 @@ impl JiraStandIn {
     /// See [`JiraConfig::proxied_origin`].
     pub fn set_proxied_origin(&self, origin: Option<String>) {
         self.state().config.proxied_origin = origin;
-    }
-
-    pub fn set_authorize_markup(&self, markup: AuthorizeMarkup) {
-        self.state().config.authorize_markup = markup;
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -223,17 +216,14 @@ fn put(set: &mut HashSet<String>, key: &str, present: bool) {
 
 /// A handler that panicked must not take the whole stand-in down with it.
 fn lock(shared: &Shared) -> MutexGuard<'_, State> {
-    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+    shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The base URL: the configured one, else the real URL and the context path.
-fn base_of(st: &State, real_url: &str) -> String {
-    st.config
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("{real_url}{}", st.config.context()))
-        .trim_end_matches('/')
-        .to_string()
+fn base_of(st: &State) -> String {
+    let real = || format!("{}{}", st.real_url, st.config.context());
+    let base = st.config.base_url.clone().unwrap_or_else(real);
+    base.trim_end_matches('/').to_string()
 }
 
 /// Routes one request on the stand-in's clock, which also dates the response,
@@ -254,10 +244,10 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
         let request_origin = match (&st.config.proxied_origin, req.header("Host")) {
             (Some(origin), _) => origin.trim_end_matches('/').to_string(),
             (None, Some(host)) => format!("http://{}", host.trim()),
-            (None, None) => shared.real_url.clone(),
+            (None, None) => st.real_url.clone(),
         };
         let ctx = Ctx {
-            base: base_of(&st, &shared.real_url),
+            base: base_of(&st),
             now: unix_now() as i64 + st.config.clock_offset_secs,
             context: context.clone(),
             request_origin,
@@ -276,7 +266,7 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
                 let resp = route(&mut st, &ctx, &inner_req);
                 accounts::with_basic_login(&mut st, &ctx, resp)
             }
-            None => Resp::html(404, "<html><body><h1>Page not found</h1></body></html>"),
+            None => Resp::html(404, PAGE_NOT_FOUND),
         };
         (with_oauth_challenge(resp, &ctx), ctx.now)
     };
@@ -351,6 +341,6 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     } else if path.starts_with("/rest/") {
         http::rest_error(404, "null for uri: the stand-in has no such resource")
     } else {
-        Resp::html(404, "<html><body><h1>Page not found</h1></body></html>")
+        Resp::html(404, PAGE_NOT_FOUND)
     }
 }

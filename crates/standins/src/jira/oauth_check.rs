@@ -173,13 +173,14 @@ pub(crate) fn forced(st: &mut State) -> Result<(), Problem> {
 
 /// The consumer knobs: a rejected or refused consumer.
 pub(crate) fn consumer_allowed(st: &State, key: &str) -> Result<(), Problem> {
-    if st.rejected_consumers.contains(key) {
-        return Err(Problem::new("consumer_key_rejected"));
+    match (
+        st.rejected_consumers.contains(key),
+        st.refused_consumers.contains(key),
+    ) {
+        (true, _) => Err(Problem::new("consumer_key_rejected")),
+        (_, true) => Err(Problem::new("consumer_key_refused")),
+        _ => Ok(()),
     }
-    if st.refused_consumers.contains(key) {
-        return Err(Problem::new("consumer_key_refused"));
-    }
-    Ok(())
 }
 
 /// net.oauth's validator, against the public key of `consumer_key`'s consumer

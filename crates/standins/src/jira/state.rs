@@ -3,8 +3,7 @@
 //! knobs tests turn. One `State` lives behind a mutex; each request holds it.
 
 use super::config::JiraConfig;
-use rand::distributions::Alphanumeric;
-use rand::Rng;
+use rand::distributions::{Alphanumeric, DistString};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
@@ -135,6 +134,8 @@ pub(crate) type SyncedIssues = (String, Vec<(String, String)>);
 pub(crate) struct State {
     /// The knobs, as started and as changed since by the setters.
     pub config: JiraConfig,
+    /// `http://127.0.0.1:PORT`, where the stand-in listens.
+    pub real_url: String,
     pub users: Vec<User>,
     pub pats: HashMap<String, String>,
     pub sessions: HashMap<String, Session>,
@@ -170,40 +171,31 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub fn new(config: &JiraConfig, demo: &DemoAccounts) -> State {
+    pub fn new(config: &JiraConfig, demo: &DemoAccounts, real_url: &str) -> State {
         let d = demo;
-        let users = [
-            (
-                &d.admin_username,
-                &d.admin_password,
-                "Jira Administrator",
-                true,
-                true,
-            ),
-            (
-                &d.service_username,
-                &d.service_password,
-                "Jira Align Service",
-                false,
-                true,
-            ),
-            (
-                &d.viewer_username,
-                &d.viewer_password,
-                "Read-only Viewer",
-                false,
-                false,
-            ),
+        let logins = [
+            (&d.admin_username, &d.admin_password),
+            (&d.service_username, &d.service_password),
+            (&d.viewer_username, &d.viewer_password),
         ];
-        let users = users.map(|(username, password, display, admin, browse)| User {
-            username: username.clone(),
-            password: password.clone(),
-            display_name: display.into(),
-            email: format!("{username}@example.com"),
-            admin,
-            browse,
-            active: true,
-        });
+        // Display name, administrator, may browse the test project.
+        let roles = [
+            ("Jira Administrator", true, true),
+            ("Jira Align Service", false, true),
+            ("Read-only Viewer", false, false),
+        ];
+        let users = logins
+            .iter()
+            .zip(roles)
+            .map(|((username, password), role)| User {
+                username: username.to_string(),
+                password: password.to_string(),
+                display_name: role.0.into(),
+                email: format!("{username}@example.com"),
+                admin: role.1,
+                browse: role.2,
+                active: true,
+            });
         let summaries = [
             "Set up the connector",
             "Sync the first epic",
@@ -212,7 +204,8 @@ impl State {
         let issues = summaries.iter().zip(1..);
         State {
             config: config.clone(),
-            users: users.into(),
+            real_url: real_url.to_string(),
+            users: users.collect(),
             pats: HashMap::from([
                 (d.admin_token.clone(), d.admin_username.clone()),
                 (d.service_token.clone(), d.service_username.clone()),
@@ -242,11 +235,8 @@ impl State {
     /// A new logged-in session for `username`; returns its JSESSIONID.
     pub fn new_session(&mut self, username: &str) -> String {
         let id = random_token(32).to_ascii_uppercase();
-        let atl_token = format!(
-            "{}_{}_lin",
-            random_token(19),
-            random_token(40).to_lowercase()
-        );
+        let (start, end) = (random_token(19), random_token(40).to_lowercase());
+        let atl_token = format!("{start}_{end}_lin");
         *self.login_counts.entry(username.to_string()).or_default() += 1;
         self.sessions.insert(
             id.clone(),
@@ -276,11 +266,7 @@ impl State {
 
 /// Random alphanumeric text, for tokens, secrets, session ids and verifiers.
 pub(crate) fn random_token(len: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
 impl State {
