@@ -20,10 +20,6 @@ pub(crate) fn shown_public_key(key: &RsaPrivateKey) -> String {
     lines.join("\n")
 }
 
-pub(crate) fn no_connector(id: u32) -> String {
-    format!("there is no Jira connector with Connector ID {id}")
-}
-
 impl AlignStandIn {
     /// Fills out and creates a Jira connector; returns its Connector ID. The stand-in's
     /// Service Light is always green (the service is activated).
@@ -64,11 +60,9 @@ impl AlignStandIn {
     ///
     /// Panics when no connector has this ID: the ID comes from `create_connector`.
     pub fn generate_key(&self, connector_id: u32) -> String {
-        assert!(
-            self.state().connector(connector_id).is_some(),
-            "{}",
-            no_connector(connector_id)
-        );
+        if let Err(none) = self.state().connector(connector_id) {
+            panic!("{none}");
+        }
         // Slow: made without holding the lock.
         let key = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS)
             .expect("2048-bit RSA key generation succeeds");
@@ -85,7 +79,7 @@ impl AlignStandIn {
 
     /// Save: nothing is checked, as in the UI; the view shows it as saved.
     pub fn save_connector(&self, connector_id: u32) {
-        if let Some(c) = self.state().connector_mut(connector_id) {
+        if let Ok(c) = self.state().connector_mut(connector_id) {
             c.shown.saved = true;
         }
     }
@@ -95,9 +89,7 @@ impl AlignStandIn {
     /// deactivated first; Save and Activate again afterwards.
     pub fn update_secret(&self, connector_id: u32, secret: &str) -> Result<(), String> {
         let mut st = self.state();
-        let c = st
-            .connector_mut(connector_id)
-            .ok_or_else(|| no_connector(connector_id))?;
+        let c = st.connector_mut(connector_id)?;
         if c.shown.active {
             return Err("deactivate the connector before changing its authentication".into());
         }
@@ -119,9 +111,7 @@ impl AlignStandIn {
             return Err(format!("there is no program with ID {program_id}"));
         };
         let program_title = program["title"].as_str().unwrap_or_default().to_string();
-        if st.connector(connector_id).is_none() {
-            return Err(no_connector(connector_id));
-        }
+        st.connector(connector_id)?;
         if let Some(other) = st.connectors.iter().find(|c| {
             c.shown.id != connector_id
                 && c.shown.projects.iter().any(|m| m.program_id == program_id)
@@ -150,13 +140,13 @@ impl AlignStandIn {
 
     /// Deactivate: syncing stops; authentication and mappings stay.
     pub fn deactivate(&self, connector_id: u32) {
-        if let Some(c) = self.state().connector_mut(connector_id) {
+        if let Ok(c) = self.state().connector_mut(connector_id) {
             c.shown.active = false;
         }
     }
 
     pub fn connector(&self, id: u32) -> Option<ConnectorView> {
-        self.state().connector(id).map(|c| c.shown.clone())
+        self.state().connector(id).ok().map(|c| c.shown.clone())
     }
 }
 
@@ -180,8 +170,9 @@ pub(crate) fn callback(st: &mut State, req: &Req) -> Resp {
              connector, oauth_token and oauth_verifier are missing.",
         );
     };
-    let Some(c) = st.connector_mut(id) else {
-        return page(404, &no_connector(id));
+    let c = match st.connector_mut(id) {
+        Ok(c) => c,
+        Err(none) => return page(404, &none),
     };
     match c.pending.as_mut() {
         Some(p) if p.request_token == token => {

@@ -129,13 +129,20 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub fn connector(&self, id: u32) -> Option<&Connector> {
-        self.connectors.iter().find(|c| c.shown.id == id)
+    /// The connector with this Connector ID, or the error that says there is none.
+    pub fn connector(&self, id: u32) -> Result<&Connector, String> {
+        let found = self.connectors.iter().find(|c| c.shown.id == id);
+        found.ok_or_else(|| no_connector(id))
     }
 
-    pub fn connector_mut(&mut self, id: u32) -> Option<&mut Connector> {
-        self.connectors.iter_mut().find(|c| c.shown.id == id)
+    pub fn connector_mut(&mut self, id: u32) -> Result<&mut Connector, String> {
+        let found = self.connectors.iter_mut().find(|c| c.shown.id == id);
+        found.ok_or_else(|| no_connector(id))
     }
+}
+
+fn no_connector(id: u32) -> String {
+    format!("there is no Jira connector with Connector ID {id}")
 }
 
 pub(crate) struct Shared {

@@ -2,7 +2,6 @@
 //! three-legged handshake, playing the service account's browser for Allow),
 //! Test Now, and Activate with one sync pass over the mapped projects.
 
-use super::connectors::no_connector;
 use super::jira_client::{html_attr, Answer, Cred, Jira};
 use super::signing::{parse_token, Consumer, Token};
 use super::state::{AlignStandIn, AuthorizeOutcome, ConnectorAuth, Pending};
@@ -57,7 +56,7 @@ impl AlignStandIn {
     ) -> Result<AuthorizeOutcome, String> {
         let result = self.authorize_legs(connector_id, service_username, service_password);
         let mut st = self.state();
-        if let Some(c) = st.connector_mut(connector_id) {
+        if let Ok(c) = st.connector_mut(connector_id) {
             c.pending = None;
             if let Ok((outcome, token)) = &result {
                 c.access_token = Some(token.clone());
@@ -77,7 +76,7 @@ impl AlignStandIn {
     ) -> Result<(AuthorizeOutcome, String), String> {
         let (api_url, consumer) = {
             let st = self.state();
-            let c = st.connector(id).ok_or_else(|| no_connector(id))?;
+            let c = st.connector(id)?;
             if c.shown.auth != ConnectorAuth::OAuth {
                 return Err("the connector does not use OAuth authentication".into());
             }
@@ -105,7 +104,7 @@ impl AlignStandIn {
             "request-token",
             &signed(vec![("oauth_callback", callback)]),
         )?;
-        if let Some(c) = self.state().connector_mut(id) {
+        if let Ok(c) = self.state().connector_mut(id) {
             c.pending = Some(Pending {
                 request_token: request.token.clone(),
                 verifier: None,
@@ -163,6 +162,7 @@ impl AlignStandIn {
         let verifier = self
             .state()
             .connector_mut(id)
+            .ok()
             .and_then(|c| c.pending.take())
             .and_then(|p| p.verifier)
             .ok_or("the OAuth callback did not bring a verifier")?;
@@ -192,9 +192,7 @@ impl AlignStandIn {
     pub fn test_now(&self, connector_id: u32) -> Result<String, String> {
         let (api_url, auth, username, secret) = {
             let st = self.state();
-            let c = st
-                .connector(connector_id)
-                .ok_or_else(|| no_connector(connector_id))?;
+            let c = st.connector(connector_id)?;
             let username = c.shown.username.clone().unwrap_or_default();
             let secret = c.secret.clone().unwrap_or_default();
             (c.shown.jira_url.clone(), c.shown.auth, username, secret)
@@ -217,36 +215,31 @@ impl AlignStandIn {
     pub fn activate(&self, connector_id: u32) -> Result<usize, String> {
         let (api_url, cred, projects) = {
             let st = self.state();
-            let c = st
-                .connector(connector_id)
-                .ok_or_else(|| no_connector(connector_id))?;
-            let cred = match (c.shown.auth, &c.secret) {
-                (ConnectorAuth::OAuth, _) => {
-                    let consumer = c.shown.consumer_key.clone().zip(c.private_key.clone());
-                    match (consumer, &c.access_token) {
-                        (Some((key, private_key)), Some(token)) => Cred::OAuth {
-                            consumer: Consumer { key, private_key },
-                            extra: vec![("oauth_token", token.clone())],
-                        },
-                        _ => {
-                            return Err("the connector is not authorized: click Authorize Jira \
-                                        OAuth Access first"
-                                .into())
-                        }
+            let c = st.connector(connector_id)?;
+            let cred = match c.shown.auth {
+                ConnectorAuth::OAuth => {
+                    let key = c.shown.consumer_key.clone().zip(c.private_key.clone());
+                    let Some(((key, private_key), token)) = key.zip(c.access_token.clone()) else {
+                        let first = "the connector is not authorized: click Authorize Jira OAuth \
+                                     Access first";
+                        return Err(first.into());
+                    };
+                    let consumer = Consumer { key, private_key };
+                    Cred::OAuth {
+                        consumer,
+                        extra: vec![("oauth_token", token)],
                     }
                 }
-                (ConnectorAuth::Pat, Some(token)) if !token.is_empty() => {
-                    Cred::Bearer(token.clone())
+                ConnectorAuth::Pat => {
+                    let token = c.secret.clone().filter(|s| !s.is_empty());
+                    Cred::Bearer(token.ok_or("the connector has no personal access token")?)
                 }
-                (ConnectorAuth::Pat, _) => {
-                    return Err("the connector has no personal access token".into())
-                }
-                (ConnectorAuth::Basic, Some(password)) => match &c.shown.username {
-                    Some(user) if !user.is_empty() => Cred::Basic(user.clone(), password.clone()),
-                    _ => return Err("the connector has no username and password".into()),
-                },
-                (ConnectorAuth::Basic, None) => {
-                    return Err("the connector has no username and password".into())
+                ConnectorAuth::Basic => {
+                    let user = c.shown.username.clone().filter(|u| !u.is_empty());
+                    let login = user.zip(c.secret.clone());
+                    let (user, password) =
+                        login.ok_or("the connector has no username and password")?;
+                    Cred::Basic(user, password)
                 }
             };
             (c.shown.jira_url.clone(), cred, c.shown.projects.clone())
@@ -264,7 +257,7 @@ impl AlignStandIn {
                 .data
                 .store_synced(project, &issues, program, Some(connector_id));
         }
-        if let Some(c) = st.connector_mut(connector_id) {
+        if let Ok(c) = st.connector_mut(connector_id) {
             c.shown.active = true;
         }
         Ok(created)
