@@ -134,18 +134,8 @@ impl AlignStandIn {
     }
 
     pub fn features(&self) -> Vec<FeatureView> {
-        let number = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-        let text = |v: &serde_json::Value| v.as_str().map(String::from);
-        let st = self.state();
-        let features = st.data.features.iter().map(|f| FeatureView {
-            id: number(&f["id"]).unwrap_or_default(),
-            title: text(&f["title"]).unwrap_or_default(),
-            program_id: number(&f["programId"]).unwrap_or_default(),
-            jira_project_key: text(&f["jiraProjectKey"]),
-            external_key: text(&f["externalKey"]),
-            connector_id: number(&f["connectorId"]),
-        });
-        features.collect()
+        let features = self.state().data.features.clone();
+        serde_json::from_value(features.into()).expect("Features are stored in their own shape")
     }
 
     /// For the sandbox's demo sync: stores a project's issues as Features of the

@@ -88,7 +88,8 @@ pub struct ConnectorView {
 }
 
 /// A Feature as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FeatureView {
     pub id: u32,
     pub title: String,

@@ -7,6 +7,9 @@ use super::state::{Link, State};
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
 
+const OAUTH_PROVIDER: &str = "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider";
+const BASIC_PROVIDER: &str = "com.atlassian.applinks.api.auth.types.BasicAuthenticationProvider";
+
 /// Java's `UUID.nameUUIDFromBytes` (MD5, version 3, IETF variant) of the rpcUrl
 /// without its trailing slash: the id Jira gives a generic link, so it is predictable.
 pub fn application_id(rpc_url: &str) -> String {
@@ -153,11 +156,7 @@ fn status(l: &Link) -> Value {
         "working": !generic,
         "localAuthentication": local,
         "remoteAuthentication": null,
-        "error": if generic {
-            json!({"category": "NON_ATLASSIAN", "type": "GENERIC_LINK"})
-        } else {
-            Value::Null
-        },
+        "error": generic.then(|| json!({"category": "NON_ATLASSIAN", "type": "GENERIC_LINK"})),
     })
 }
 
@@ -175,11 +174,7 @@ fn link_json(ctx: &Ctx, l: &Link) -> Value {
 }
 
 fn list_entry(ctx: &Ctx, l: &Link) -> Value {
-    let inbound: Vec<&str> = l
-        .consumer
-        .iter()
-        .map(|_| "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider")
-        .collect();
+    let inbound: Vec<&str> = l.consumer.iter().map(|_| OAUTH_PROVIDER).collect();
     json!({
         "application": link_json(ctx, l),
         "configuredInboundAuthenticators": inbound,
@@ -197,13 +192,8 @@ fn manifest(ctx: &Ctx, req: &Req) -> Resp {
         "version": "9.12.2",
         "buildNumber": 9_120_002,
         "applinksVersion": "9.1.2",
-        "inboundAuthenticationTypes": [
-            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider",
-            "com.atlassian.applinks.api.auth.types.BasicAuthenticationProvider",
-        ],
-        "outboundAuthenticationTypes": [
-            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider",
-        ],
+        "inboundAuthenticationTypes": [OAUTH_PROVIDER, BASIC_PROVIDER],
+        "outboundAuthenticationTypes": [OAUTH_PROVIDER],
         "publicSignup": false,
         "url": ctx.base,
     });

@@ -40,13 +40,9 @@ pub(crate) fn parse_public_key(text: &str) -> Option<Vec<u8>> {
         s.replace_range(start..end, " ");
     }
     let b64: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let engine = base64::engine::general_purpose::STANDARD;
-    let der = engine
-        .decode(&b64)
-        .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('='))
-        })
-        .ok()?;
+    let padded = base64::engine::general_purpose::STANDARD.decode(&b64);
+    let bare = base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('='));
+    let der = padded.or(bare).ok()?;
     let key = rsa::RsaPublicKey::from_public_key_der(&der).ok()?;
     Some(key.to_public_key_der().ok()?.as_bytes().to_vec())
 }

@@ -96,16 +96,12 @@ pub(crate) fn rest_error(status: u16, message: &str) -> Resp {
 /// elements, arrays repeat their element.
 pub(crate) fn xml_document(root: &str, value: &Value) -> String {
     let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#);
-    match value {
-        Value::Array(items) => {
-            out.push_str(&format!("<{root}>"));
-            for item in items {
-                xml_element(&mut out, "item", item);
-            }
-            out.push_str(&format!("</{root}>"));
-        }
-        other => xml_element(&mut out, root, other),
-    }
+    // A list is a root element holding an `item` per entry.
+    let value = match value {
+        Value::Array(items) => serde_json::json!({ "item": items }),
+        other => other.clone(),
+    };
+    xml_element(&mut out, root, &value);
     out
 }
 

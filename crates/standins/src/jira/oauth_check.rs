@@ -107,10 +107,16 @@ fn oauth_header(realm: &str, params: &[(String, String)]) -> String {
     out
 }
 
-pub(crate) fn form_encode(pairs: &[(String, String)]) -> String {
+pub(crate) fn form_encode(pairs: &[(impl AsRef<str>, impl AsRef<str>)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encode(k.as_ref()),
+                percent_encode(v.as_ref())
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }

@@ -10,6 +10,7 @@ use super::state::{random_token, AccessToken, Approval, RequestToken, State};
 use std::time::Instant;
 
 const PREFIX: &str = "/plugins/servlet/oauth/";
+const NO_SERVLET: &str = "<html><body><h1>No such OAuth servlet</h1></body></html>";
 /// Access token lifetime, 5 years (Jira's default system property), in seconds.
 const ACCESS_TOKEN_TTL_SECS: u64 = 157_680_000;
 /// Authorization session lifetime, 5 years and 30 days, in seconds.
@@ -31,19 +32,12 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         ("request-token", "POST") => request_token(st, ctx, req).unwrap_or_else(|p| p.answer(ctx)),
         ("access-token", "POST") => access_token(st, ctx, req).unwrap_or_else(|p| p.answer(ctx)),
         ("request-token" | "access-token", _) => method_not_allowed(method),
-        _ => Resp::html(
-            404,
-            "<html><body><h1>No such OAuth servlet</h1></body></html>",
-        ),
+        _ => Resp::html(404, NO_SERVLET),
     }
 }
 
 fn form_answer(fields: &[(&str, &str)]) -> Resp {
-    let pairs: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Resp::new(200, "text/plain", form_encode(&pairs))
+    Resp::new(200, "text/plain", form_encode(fields))
 }
 
 /// `ServiceProviderToken.isValidCallback`: an absolute http(s) URI.
@@ -74,8 +68,7 @@ fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> 
         }
     };
     validate(st, ctx, req, &msg, &consumer_key)?;
-    let token = random_token(32);
-    let secret = random_token(32);
+    let (token, secret) = (random_token(32), random_token(32));
     st.request_tokens.insert(
         token.clone(),
         RequestToken {
@@ -137,9 +130,7 @@ fn access_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> {
     consumer_allowed(st, &consumer_key)?;
     st.request_tokens.remove(&token);
     st.access_tokens.retain(|a| a.token != token);
-    let access = random_token(32);
-    let secret = random_token(32);
-    let handle = random_token(32);
+    let (access, secret, handle) = (random_token(32), random_token(32), random_token(32));
     st.access_tokens.push(AccessToken {
         token: access.clone(),
         consumer_key,
