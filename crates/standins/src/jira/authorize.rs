@@ -46,11 +46,8 @@ fn load_token(st: &State, req: &Req) -> Result<String, Problem> {
     msg.require(&["oauth_token"])?;
     let token = msg.get("oauth_token").unwrap_or_default();
     // Unknown, an access token, or of a consumer that is gone (its tokens with it).
-    let Some(rt) = st
-        .request_tokens
-        .get(token)
-        .filter(|rt| st.consumer(&rt.consumer_key).is_some())
-    else {
+    let rt = st.request_tokens.get(token);
+    let Some(rt) = rt.filter(|rt| st.consumer(&rt.consumer_key).is_some()) else {
         return Err(Problem::new("token_rejected"));
     };
     if rt.approval != Approval::Pending {
