@@ -19,6 +19,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::{oneshot, Semaphore, SemaphorePermit};
 
+/// Live connections a server serves at once; the requests of any more get a 503.
+const MAX_CONNECTIONS: usize = 64;
 /// Largest request head (request line and headers together): 431 beyond it.
 const MAX_HEAD: usize = 64 * 1024;
 /// How long the accept loop pauses after a failed accept (out of descriptors).
@@ -27,7 +29,8 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(20);
 /// A bound socket: its URL is known before the handler that needs it is built.
 pub(crate) struct Listener {
     listener: TcpListener,
-    url: String,
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub url: String,
 }
 
 impl Listener {
@@ -37,22 +40,12 @@ impl Listener {
         Ok(Listener { listener, url })
     }
 
-    /// `http://127.0.0.1:PORT`, no trailing slash.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
     /// Serves every request with `handler` on threads named after `name`, at most
-    /// `max_connections` connections at once: the requests of any more are answered
-    /// 503. Idle keep-alive connections close after hyper's 30 s header timeout.
+    /// [`MAX_CONNECTIONS`] connections at once. Idle keep-alive connections close
+    /// after hyper's 30 s header timeout.
     /// Each response gets the dialect's `Server` header and a `Date` (the real
     /// clock, unless the handler set one from its own).
-    pub fn serve<D, H>(
-        self,
-        name: &str,
-        max_connections: usize,
-        handler: H,
-    ) -> std::io::Result<Server>
+    pub fn serve<D, H>(self, name: &str, handler: H) -> std::io::Result<Server>
     where
         D: Dialect,
         H: Fn(&Req) -> Resp<D> + Send + Sync + 'static,
@@ -70,7 +63,7 @@ impl Listener {
         let shared = Arc::new(Shared {
             handler: Box::new(handler),
             requests: requests.clone(),
-            slots: Semaphore::new(max_connections),
+            slots: Semaphore::new(MAX_CONNECTIONS),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -108,9 +101,7 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         drop(self.stop.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let _ = self.thread.take().map(JoinHandle::join);
     }
 }
 

@@ -38,9 +38,6 @@ use state::{lock, Shared, State};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-/// Live connections each stand-in serves at once; more are refused.
-const MAX_CONNECTIONS: usize = 64;
-
 /// How the stand-in is started.
 #[derive(Clone)]
 pub struct AlignConfig {
@@ -91,12 +88,10 @@ impl AlignStandIn {
             }),
             retry_after_secs: config.retry_after_secs,
             api_token: config.api_token,
-            real_url: listener.url().to_string(),
+            real_url: listener.url.clone(),
         });
         let routed = shared.clone();
-        let server = listener.serve("align-standin", MAX_CONNECTIONS, move |req: &Req| {
-            route(&routed, req)
-        })?;
+        let server = listener.serve("align-standin", move |req: &Req| route(&routed, req))?;
         Ok(AlignStandIn { shared, server })
     }
 
@@ -107,11 +102,8 @@ impl AlignStandIn {
 
     /// `{url}/rest/align/api/2`, no trailing slash.
     pub fn api_base(&self) -> String {
-        format!(
-            "{}{}",
-            self.shared.real_url,
-            api::API_PREFIX.trim_end_matches('/')
-        )
+        let prefix = api::API_PREFIX.trim_end_matches('/');
+        format!("{}{prefix}", self.shared.real_url)
     }
 
     /// `Some(n)`: from now on every n-th API request answers 429 (`Some(0)` is
@@ -168,18 +160,15 @@ fn route(shared: &Shared, req: &Req) -> Resp {
 }
 
 fn home(st: &State) -> Resp {
-    let rows: String = st
-        .connectors
-        .iter()
-        .map(|c| {
-            format!(
-                "<li>Connector {}: {} ({})</li>",
-                c.shown.id,
-                html_escape(&c.shown.name),
-                if c.shown.active { "active" } else { "inactive" }
-            )
-        })
-        .collect();
+    let row = |c: &ConnectorView| {
+        let state = if c.active { "active" } else { "inactive" };
+        format!(
+            "<li>Connector {}: {} ({state})</li>",
+            c.id,
+            html_escape(&c.name)
+        )
+    };
+    let rows: String = st.connectors.iter().map(|c| row(&c.shown)).collect();
     Resp::html(
         200,
         "Jira Align",

@@ -32,11 +32,9 @@ fn caller(username: String, via: Via) -> Caller {
 /// The cookie that also carries a session's XSRF token (`atl_token`).
 pub(crate) const XSRF_COOKIE: &str = "atlassian.xsrf.token";
 
-const NOT_AUTHENTICATED: &str =
-    "You are not authenticated. Authentication required to perform this operation.";
-
 pub(crate) fn not_authenticated() -> Resp {
-    rest_error(401, NOT_AUTHENTICATED)
+    let message = "You are not authenticated. Authentication required to perform this operation.";
+    rest_error(401, message)
 }
 
 /// The caller of a REST resource; `Ok(None)` is anonymous. Credentials that are
@@ -53,10 +51,8 @@ pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option
         match scheme.to_ascii_lowercase().as_str() {
             "bearer" => {
                 let invalid = "The personal access token is not valid or has expired.";
-                let user = st
-                    .pats
-                    .get(rest.trim())
-                    .ok_or_else(|| rest_error(401, invalid))?;
+                let user = st.pats.get(rest.trim());
+                let user = user.ok_or_else(|| rest_error(401, invalid))?;
                 return Ok(Some(caller(user.clone(), Via::Pat)));
             }
             "basic" => {
@@ -165,15 +161,14 @@ pub(crate) fn page_session(
         return Ok(Some((id, false)));
     }
     let wants_basic = req.query_param("os_authType").as_deref() == Some("basic");
-    let basic = req
+    let credentials = req
         .header("Authorization")
-        .and_then(|a| a.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
-        .map(|(_, encoded)| encoded.to_string());
-    let (true, Some(encoded)) = (wants_basic, basic) else {
+        .and_then(|a| a.trim().split_once(' '));
+    let basic = credentials.filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"));
+    let (true, Some((_, encoded))) = (wants_basic, basic) else {
         return Ok(None);
     };
-    let username = basic_user(st, ctx, &encoded)?;
+    let username = basic_user(st, ctx, encoded)?;
     Ok(Some((basic_session(st, &username), true)))
 }
 

@@ -46,9 +46,8 @@ impl Resp {
 }
 
 fn accepts_json(req: &Req) -> bool {
-    req.header("Accept")
-        .map(|a| a.to_ascii_lowercase().contains("application/json"))
-        .unwrap_or(false)
+    let accept = req.header("Accept").unwrap_or_default();
+    accept.to_ascii_lowercase().contains("application/json")
 }
 
 /// Per-request facts every handler needs.

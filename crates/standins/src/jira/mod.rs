@@ -30,9 +30,6 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Live connections each stand-in serves at once; more are refused.
-const MAX_CONNECTIONS: usize = 64;
-
 type Shared = Mutex<State>;
 
 /// What a path outside Jira gets.
@@ -49,11 +46,9 @@ impl JiraStandIn {
     pub fn start(config: JiraConfig) -> std::io::Result<JiraStandIn> {
         let listener = Listener::bind(config.bind)?;
         let demo = DemoAccounts::fixed();
-        let shared = Arc::new(Mutex::new(State::new(&config, &demo, listener.url())));
+        let shared = Arc::new(Mutex::new(State::new(&config, &demo, &listener.url)));
         let handled = shared.clone();
-        let server = listener.serve("jira-standin", MAX_CONNECTIONS, move |req: &Req| {
-            handle(&handled, req)
-        })?;
+        let server = listener.serve("jira-standin", move |req: &Req| handle(&handled, req))?;
         Ok(JiraStandIn {
             shared,
             demo,
@@ -193,11 +188,7 @@ impl JiraStandIn {
     /// would find now (`State::authorized_issues`); `None` once the stand-in stopped.
     pub(crate) fn sync_source(&self) -> impl Fn(&str) -> Option<Option<SyncedIssues>> + Send {
         let shared = Arc::downgrade(&self.shared);
-        move |align_url| {
-            shared
-                .upgrade()
-                .map(|s| lock(&s).authorized_issues(align_url))
-        }
+        move |url| shared.upgrade().map(|s| lock(&s).authorized_issues(url))
     }
 
     pub fn access_tokens(&self) -> Vec<AccessToken> {
@@ -316,6 +307,9 @@ fn xsrf_blocked(req: &Req) -> bool {
     req.method != "GET" && simple_body && !no_check
 }
 
+/// Where `api.rs` serves (`latest` is Jira's alias of version 2).
+const API: [&str; 3] = ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"];
+
 fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let path = req.path.as_str();
     if path.starts_with("/rest/") && xsrf_blocked(req) {
@@ -331,10 +325,7 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         consumer::route(st, ctx, req, rest)
     } else if path.starts_with("/rest/applinks") {
         applinks::route(st, ctx, req)
-    } else if ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"]
-        .iter()
-        .any(|p| path.starts_with(p))
-    {
+    } else if API.iter().any(|p| path.starts_with(p)) {
         api::route(st, ctx, req)
     } else if let Some(resp) = accounts::route(st, ctx, req) {
         resp

@@ -199,12 +199,8 @@ pub(crate) fn validate(
     consumer_key: &str,
 ) -> Result<(), Problem> {
     let mut seen = HashSet::new();
-    let repeated: Vec<(String, String)> = msg
-        .params
-        .iter()
-        .filter(|(k, _)| k.starts_with("oauth_") && !seen.insert(k.as_str()))
-        .cloned()
-        .collect();
+    let oauth = msg.params.iter().filter(|(k, _)| k.starts_with("oauth_"));
+    let repeated: Vec<(String, String)> = oauth.filter(|(k, _)| !seen.insert(k)).cloned().collect();
     if !repeated.is_empty() {
         return Err(Problem::new("parameter_rejected")
             .with("oauth_parameters_rejected", form_encode(&repeated)));

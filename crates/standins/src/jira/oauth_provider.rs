@@ -3,6 +3,7 @@
 //! GET is the servlet base's empty 200 (`TransactionalServlet`), and any other
 //! method is the plain servlet's 405. The authorize servlet is in `authorize.rs`.
 
+use super::applinks::web_url;
 use super::authorize;
 use super::http::{method_not_allowed, Ctx, Req, Resp};
 use super::oauth_check::{consumer_allowed, forced, form_encode, validate, Message, Problem};
@@ -40,12 +41,6 @@ fn form_answer(fields: &[(&str, &str)]) -> Resp {
     Resp::new(200, "text/plain", form_encode(fields))
 }
 
-/// `ServiceProviderToken.isValidCallback`: an absolute http(s) URI.
-pub(crate) fn is_valid_callback(s: &str) -> bool {
-    url::Url::parse(s)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
-}
-
 /// Order as in `RequestTokenServlet`: consumer key present, consumer known, the
 /// callback, then the validator; the callback decides the version.
 fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> {
@@ -60,7 +55,8 @@ fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> 
     let (callback, one_a) = match msg.get("oauth_callback") {
         None => (None, false),
         Some("oob") => (None, true),
-        Some(c) if is_valid_callback(c) => (Some(c.to_string()), true),
+        // `ServiceProviderToken.isValidCallback`: an absolute http(s) URI.
+        Some(c) if web_url(c).is_some() => (Some(c.to_string()), true),
         Some(c) => {
             return Err(Problem::new("parameter_rejected")
                 .with("oauth_parameters_rejected", "oauth_callback")
