@@ -92,11 +92,8 @@ pub(crate) fn token_owner(token: &str) -> Option<u32> {
 
 /// Compares without leaking how much of the secret matched through timing.
 fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    let pairs = a.bytes().zip(b.bytes());
+    a.len() == b.len() && pairs.fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The id of the calling user, or the 401 to answer. Nothing of the credentials is

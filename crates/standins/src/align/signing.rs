@@ -50,18 +50,14 @@ fn base_uri(url: &Url) -> String {
 /// name and value encoded, sorted by name then value, joined with `&`), each
 /// encoded once more and joined with `&`.
 fn base_string(method: &str, url: &Url, params: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> = params
+    let encoded = params
         .iter()
-        .map(|(name, value)| (encode(name), encode(value)))
-        .collect();
+        .map(|(name, value)| (encode(name), encode(value)));
+    let mut encoded: Vec<(String, String)> = encoded.collect();
     encoded.sort();
     let joined: Vec<String> = encoded.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    format!(
-        "{}&{}&{}",
-        method.to_ascii_uppercase(),
-        encode(&base_uri(url)),
-        encode(&joined.join("&"))
-    )
+    let (method, uri) = (method.to_ascii_uppercase(), encode(&base_uri(url)));
+    format!("{method}&{uri}&{}", encode(&joined.join("&")))
 }
 
 impl Consumer {
@@ -89,13 +85,10 @@ impl Consumer {
         signed.extend(url.query_pairs().into_owned());
         signed.extend_from_slice(form);
         let text = base_string(method, url, &signed);
-        let signature = SigningKey::<sha1::Sha1>::new((*self.private_key).clone())
-            .sign(text.as_bytes())
-            .to_bytes();
-        protocol.push((
-            "oauth_signature".to_string(),
-            base64::engine::general_purpose::STANDARD.encode(signature),
-        ));
+        let key = SigningKey::<sha1::Sha1>::new((*self.private_key).clone());
+        let signature = key.sign(text.as_bytes()).to_bytes();
+        let signature = base64::engine::general_purpose::STANDARD.encode(signature);
+        protocol.push(("oauth_signature".to_string(), signature));
         let fields: Vec<String> = protocol
             .iter()
             .map(|(name, value)| format!("{}=\"{}\"", encode(name), encode(value)))
@@ -113,18 +106,11 @@ pub(crate) struct Token {
 
 /// Reads a token answer (a urlencoded form); says what is missing otherwise.
 pub(crate) fn parse_token(body: &str) -> Result<Token, String> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.trim().as_bytes())
-        .into_owned()
-        .collect();
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let token = get("oauth_token")
-        .filter(|t| !t.is_empty())
-        .ok_or("it has no oauth_token")?;
+    let pairs = url::form_urlencoded::parse(body.trim().as_bytes());
+    let pairs: std::collections::HashMap<String, String> = pairs.into_owned().collect();
+    let get = |name: &str| pairs.get(name).cloned();
+    let token = get("oauth_token").filter(|t| !t.is_empty());
+    let token = token.ok_or("it has no oauth_token")?;
     get("oauth_token_secret").ok_or("it has no oauth_token_secret")?;
     Ok(Token {
         token,

@@ -89,7 +89,9 @@ fn check_login(st: &mut State, username: &str, password: &str) -> Result<String,
             return Err(LoginRefused::Captcha);
         }
     }
-    let user = st.check_password(username, password).filter(|u| u.active);
+    let user = st
+        .user(username)
+        .filter(|u| u.password == password && u.active);
     match user.map(|u| u.username.clone()) {
         Some(user) => {
             st.failed_logins.remove(&user);

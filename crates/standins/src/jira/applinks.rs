@@ -17,15 +17,11 @@ pub fn application_id(rpc_url: &str) -> String {
     let mut b: [u8; 16] = Md5::digest(normalised.as_bytes()).into();
     b[6] = (b[6] & 0x0f) | 0x30;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    let mut id: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    for at in [20, 16, 12, 8] {
+        id.insert(at, '-');
+    }
+    id
 }
 
 /// Applinks' error entity: the status and its messages.

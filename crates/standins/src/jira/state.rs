@@ -223,11 +223,6 @@ impl State {
         self.users.iter().find(|u| u.username == username)
     }
 
-    /// The user whose password this is, if any.
-    pub fn check_password(&self, username: &str, password: &str) -> Option<&User> {
-        self.user(username).filter(|u| u.password == password)
-    }
-
     pub fn user_active(&self, username: &str) -> bool {
         self.user(username).is_some_and(|u| u.active)
     }
