@@ -8,4 +8,5 @@ pub mod align;
 pub mod demo_sync;
 mod http;
 pub mod jira;
+mod server;
 mod time;

@@ -3,12 +3,11 @@
 //! 100 items (`$top`, `$skip`, `$filter` on Features), single items, and 404 with
 //! an empty body for any route it does not know.
 
-use super::data::Data;
+use super::data::{Data, DEMO_USER_EMAIL};
 use super::http::{Req, Resp};
-use super::{Shared, DEMO_USER_EMAIL};
+use super::state::{lock, Shared, State};
 use base64::Engine;
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 pub(crate) const API_PREFIX: &str = "/rest/align/api/2/";
@@ -17,7 +16,8 @@ pub const MAX_PAGE: usize = 100;
 
 /// Answers one request under `/rest/align/api/`.
 pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
-    if let Some(resp) = rate_limited(shared) {
+    let mut st = lock(shared);
+    if let Some(resp) = rate_limited(&mut st, shared.retry_after_secs) {
         return resp;
     }
     let owner = match authenticate(&shared.api_token, req) {
@@ -28,23 +28,13 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         // API 1.0 (removed in 10.130.0) and anything else under /rest/align/api/.
         return Resp::empty(404);
     };
-    let segs: Vec<String> = rest
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
-    let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let st = super::lock(shared);
+    let rest = rest.to_ascii_lowercase();
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let data = &st.data;
-    let known = matches!(
-        segs.as_slice(),
-        ["users", "current"]
-            | ["users" | "programs" | "portfolios" | "teams" | "features"]
-            | [
-                "users" | "programs" | "portfolios" | "teams" | "features",
-                _
-            ]
-    );
+    let known = match segs.as_slice() {
+        [resource] | [resource, _] => data.collection(resource).is_some(),
+        _ => false,
+    };
     if req.method != "GET" {
         return if known {
             Resp::empty(405).with_header("Allow", "GET")
@@ -53,43 +43,39 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         };
     }
     match segs.as_slice() {
-        ["users", "current"] => match data.users.iter().find(|u| u.id == owner) {
-            Some(u) => Resp::json(200, &u.json()),
+        ["users", "current"] => match data.users.iter().find(|u| u["id"] == owner) {
+            Some(u) => Resp::json(200, u),
             None => unauthorized("The token's owner no longer exists."),
         },
         [resource] => collection(data, resource, req),
-        [resource, id] => match id.parse::<u32>() {
-            Ok(id) => item(data, resource, id),
-            Err(_) => Resp::empty(404),
-        },
+        [resource, id] => {
+            let found = id.parse::<u64>().ok().and_then(|id| {
+                let items = data.collection(resource)?;
+                items.iter().find(|item| item["id"] == id)
+            });
+            found.map_or_else(|| Resp::empty(404), |item| Resp::json(200, item))
+        }
         _ => Resp::empty(404),
     }
 }
 
 /// Every n-th API request is refused while the knob is on, and so is any request
 /// before the announced `Retry-After` has passed.
-fn rate_limited(shared: &Shared) -> Option<Resp> {
-    let wait = shared.retry_after_secs;
+fn rate_limited(st: &mut State, wait: u64) -> Option<Resp> {
     let refusal = || {
-        Resp::json(
-            429,
-            &json!({"status": 429, "message": format!("Too many requests. Retry after {wait} second(s).")}),
-        )
-        .with_header("Retry-After", wait.to_string())
+        let message = format!("Too many requests. Retry after {wait} second(s).");
+        Resp::json(429, &json!({"status": 429, "message": message}))
+            .with_header("Retry-After", wait.to_string())
     };
-    let mut until = shared
-        .limited_until
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let now = Instant::now();
-    if until.is_some_and(|until| now < until) {
-        shared.early_retries.fetch_add(1, Ordering::SeqCst);
+    if st.limited_until.is_some_and(|until| now < until) {
+        st.early_retries += 1;
         return Some(refusal());
     }
-    let every = u64::from(shared.rate_limit_every.load(Ordering::SeqCst));
-    let n = shared.api_requests.fetch_add(1, Ordering::SeqCst) + 1;
-    (every > 0 && n % every == 0).then(|| {
-        *until = Some(now + Duration::from_secs(wait));
+    st.api_requests += 1;
+    let every = u64::from(st.rate_limit_every);
+    (every > 0 && st.api_requests % every == 0).then(|| {
+        st.limited_until = Some(now + Duration::from_secs(wait));
         refusal()
     })
 }
@@ -106,11 +92,8 @@ pub(crate) fn token_owner(token: &str) -> Option<u32> {
 
 /// Compares without leaking how much of the secret matched through timing.
 fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    let pairs = a.bytes().zip(b.bytes());
+    a.len() == b.len() && pairs.fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The id of the calling user, or the 401 to answer. Nothing of the credentials is
@@ -168,10 +151,8 @@ fn number_option(req: &Req, name: &str) -> Result<Option<usize>, Resp> {
     match req.query_param(name) {
         None => Ok(None),
         Some(v) => v.trim().parse::<usize>().map(Some).map_err(|_| {
-            Resp::text(
-                400,
-                &format!("The query option {name} must be a non-negative whole number."),
-            )
+            let wrong = format!("The query option {name} must be a non-negative whole number.");
+            Resp::text(400, &wrong)
         }),
     }
 }
@@ -204,24 +185,15 @@ fn collection(data: &Data, resource: &str, req: &Req) -> Resp {
         },
         (Some(_), _) => return filter_refused(),
     };
-    let items: Vec<Value> = match resource {
-        "users" => data.users.iter().map(|u| u.json()).collect(),
-        "programs" => data.programs.iter().map(|p| p.json()).collect(),
-        "portfolios" => data.portfolios.iter().map(|p| p.json()).collect(),
-        "teams" => data.teams.iter().map(|t| t.json()).collect(),
-        "features" => data
-            .features
-            .iter()
-            .filter(|f| {
-                project_key
-                    .as_deref()
-                    .is_none_or(|k| f.jira_project_key.as_deref() == Some(k))
-            })
-            .map(|f| f.json())
-            .collect(),
-        _ => return Resp::empty(404),
+    let Some(items) = data.collection(resource) else {
+        return Resp::empty(404);
     };
-    let page: Vec<Value> = items.into_iter().skip(skip).take(top).collect();
+    let matching = items.iter().filter(|item| {
+        project_key
+            .as_deref()
+            .is_none_or(|key| item["jiraProjectKey"] == key)
+    });
+    let page: Vec<Value> = matching.skip(skip).take(top).cloned().collect();
     Resp::json(200, &Value::Array(page))
 }
 
@@ -230,25 +202,6 @@ fn filter_refused() -> Resp {
         400,
         "Invalid $filter: the stand-in supports only jiraProjectKey eq 'KEY' on Features.",
     )
-}
-
-fn item(data: &Data, resource: &str, id: u32) -> Resp {
-    let found = match resource {
-        "users" => data.users.iter().find(|u| u.id == id).map(|u| u.json()),
-        "programs" => data.programs.iter().find(|p| p.id == id).map(|p| p.json()),
-        "portfolios" => data
-            .portfolios
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.json()),
-        "teams" => data.teams.iter().find(|t| t.id == id).map(|t| t.json()),
-        "features" => data.features.iter().find(|f| f.id == id).map(|f| f.json()),
-        _ => None,
-    };
-    match found {
-        Some(v) => Resp::json(200, &v),
-        None => Resp::empty(404),
-    }
 }
 
 #[cfg(test)]

@@ -1,121 +1,20 @@
-//! The work items and people Jira Align holds: seeded users, portfolios, programs,
-//! teams and Features (enough of each for paging), and their JSON as REST API 2.0
-//! returns it.
+//! The work items and people Jira Align holds, kept as REST API 2.0 returns them
+//! (JSON objects, each with its `id`): seeded users, portfolios, programs, teams
+//! and Features, enough of each for paging.
 
 use serde_json::{json, Value};
 
+/// The demo API 2.0 token, shaped like real ones (`user:<id>|<secret>`); its owner
+/// is user 1, Ada Admin.
+pub const DEMO_API_TOKEN: &str = "user:1|demo-align-api-token";
+/// Ada Admin's email: with the API token, the Basic (`email:token`) credentials.
+pub const DEMO_USER_EMAIL: &str = "ada@example.com";
 /// Users besides Ada Admin, so that `Users` needs two pages.
-const EXTRA_USERS: u32 = 150;
+const EXTRA_USERS: usize = 150;
 /// Features seeded before any sync, none of them from the test project.
-const SEEDED_FEATURES: u32 = 250;
+const SEEDED_FEATURES: u64 = 250;
 /// The project key some seeded Features carry: synced long ago by another connector.
-pub const LEGACY_PROJECT_KEY: &str = "LEGACY";
-
-pub(crate) struct User {
-    pub id: u32,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub title: String,
-    pub role: &'static str,
-}
-
-impl User {
-    pub fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "firstName": self.first_name,
-            "lastName": self.last_name,
-            "fullName": format!("{} {}", self.first_name, self.last_name),
-            "email": self.email,
-            "title": self.title,
-            "role": self.role,
-            "isLocked": false,
-        })
-    }
-}
-
-pub(crate) struct Portfolio {
-    pub id: u32,
-    pub title: &'static str,
-}
-
-impl Portfolio {
-    pub fn json(&self) -> Value {
-        json!({"id": self.id, "title": self.title, "isActive": true})
-    }
-}
-
-pub(crate) struct Program {
-    pub id: u32,
-    pub title: &'static str,
-    pub portfolio_id: u32,
-}
-
-impl Program {
-    pub fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "title": self.title,
-            "portfolioId": self.portfolio_id,
-            "isSolution": false,
-            "isActive": true,
-        })
-    }
-}
-
-pub(crate) struct Team {
-    pub id: u32,
-    pub title: String,
-    pub program_id: u32,
-}
-
-impl Team {
-    pub fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "title": self.title,
-            "programId": self.program_id,
-            "type": "Agile",
-            "isActive": true,
-        })
-    }
-}
-
-pub(crate) struct Feature {
-    pub id: u32,
-    pub title: String,
-    pub program_id: u32,
-    pub state: &'static str,
-    pub jira_project_key: Option<String>,
-    pub external_key: Option<String>,
-    /// The connector whose sync created it, if any.
-    pub connector_id: Option<u32>,
-}
-
-impl Feature {
-    pub fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "title": self.title,
-            "programId": self.program_id,
-            "primaryProgramId": self.program_id,
-            "state": self.state,
-            "type": "Feature",
-            "jiraProjectKey": self.jira_project_key,
-            "externalKey": self.external_key,
-            "connectorId": self.connector_id,
-        })
-    }
-}
-
-pub(crate) struct Data {
-    pub users: Vec<User>,
-    pub portfolios: Vec<Portfolio>,
-    pub programs: Vec<Program>,
-    pub teams: Vec<Team>,
-    pub features: Vec<Feature>,
-}
+const LEGACY_PROJECT_KEY: &str = "LEGACY";
 
 const FIRST_NAMES: [&str; 15] = [
     "Grace",
@@ -158,92 +57,96 @@ const FEATURE_SUBJECTS: [&str; 10] = [
     "Notification digest",
     "Data retention rules",
 ];
+const PROGRAMS: [(&str, u64); 6] = [
+    ("Mobile Program", 1),
+    ("Platform Program", 2),
+    ("Payments Program", 1),
+    ("Data Program", 2),
+    ("Security Program", 3),
+    ("Web Program", 1),
+];
+
+pub(crate) struct Data {
+    pub users: Vec<Value>,
+    pub portfolios: Vec<Value>,
+    pub programs: Vec<Value>,
+    pub teams: Vec<Value>,
+    pub features: Vec<Value>,
+}
+
+fn user(id: usize, first: &str, last: &str, email: &str, title: &str, role: &str) -> Value {
+    json!({
+        "id": id,
+        "firstName": first,
+        "lastName": last,
+        "fullName": format!("{first} {last}"),
+        "email": email,
+        "title": title,
+        "role": role,
+        "isLocked": false,
+    })
+}
 
 impl Data {
     pub fn seeded() -> Data {
-        let mut users = vec![User {
-            id: 1,
-            first_name: "Ada".into(),
-            last_name: "Admin".into(),
-            email: super::DEMO_USER_EMAIL.into(),
-            title: "Jira Align Administrator".into(),
-            role: "Super Admin",
-        }];
+        let mut users = vec![user(
+            1,
+            "Ada",
+            "Admin",
+            DEMO_USER_EMAIL,
+            "Jira Align Administrator",
+            "Super Admin",
+        )];
         users.extend((0..EXTRA_USERS).map(|i| {
-            let first = FIRST_NAMES[i as usize % FIRST_NAMES.len()];
-            let last = LAST_NAMES[(i as usize / FIRST_NAMES.len()) % LAST_NAMES.len()];
+            let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+            let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
             let id = i + 2;
-            User {
-                id,
-                first_name: first.into(),
-                last_name: last.into(),
-                email: format!(
-                    "{}.{}{id}@example.com",
-                    first.to_lowercase(),
-                    last.to_lowercase()
-                ),
-                title: TITLES[i as usize % TITLES.len()].into(),
-                role: if i % 10 == 0 {
-                    "Portfolio Admin"
-                } else {
-                    "User"
-                },
-            }
+            let email = format!(
+                "{}.{}{id}@example.com",
+                first.to_lowercase(),
+                last.to_lowercase()
+            );
+            let role = if i % 10 == 0 {
+                "Portfolio Admin"
+            } else {
+                "User"
+            };
+            user(id, first, last, &email, TITLES[i % TITLES.len()], role)
         }));
-        let portfolios = vec![
-            Portfolio {
-                id: 1,
-                title: "Digital Products Portfolio",
-            },
-            Portfolio {
-                id: 2,
-                title: "Core Systems Portfolio",
-            },
-            Portfolio {
-                id: 3,
-                title: "Corporate Portfolio",
-            },
-        ];
-        let programs = vec![
-            (1, "Mobile Program", 1),
-            (2, "Platform Program", 2),
-            (3, "Payments Program", 1),
-            (4, "Data Program", 2),
-            (5, "Security Program", 3),
-            (6, "Web Program", 1),
-        ]
-        .into_iter()
-        .map(|(id, title, portfolio_id)| Program {
-            id,
-            title,
-            portfolio_id,
-        })
-        .collect::<Vec<_>>();
+        let portfolios = ["Digital Products", "Core Systems", "Corporate"]
+            .iter()
+            .zip(1..)
+            .map(|(name, id)| json!({"id": id, "title": format!("{name} Portfolio"), "isActive": true}))
+            .collect();
+        let programs = PROGRAMS
+            .iter()
+            .zip(1..)
+            .map(|((title, portfolio_id), id)| {
+                json!({"id": id, "title": title, "portfolioId": portfolio_id,
+                    "isSolution": false, "isActive": true})
+            })
+            .collect();
+        let program_of = |id: u64| (id - 1) % PROGRAMS.len() as u64 + 1;
         let teams = (1..=12)
-            .map(|id| Team {
-                id,
-                title: format!(
+            .map(|id| {
+                let title = format!(
                     "Team {} {id}",
                     ["Alpha", "Beta", "Gamma", "Delta"][id as usize % 4]
-                ),
-                program_id: (id - 1) % programs.len() as u32 + 1,
+                );
+                json!({"id": id, "title": title, "programId": program_of(id),
+                    "type": "Agile", "isActive": true})
             })
             .collect();
         let features = (1..=SEEDED_FEATURES)
             .map(|id| {
-                let legacy = id % 5 == 0;
-                Feature {
-                    id,
-                    title: format!(
-                        "{} ({id})",
-                        FEATURE_SUBJECTS[id as usize % FEATURE_SUBJECTS.len()]
-                    ),
-                    program_id: (id - 1) % programs.len() as u32 + 1,
-                    state: STATES[id as usize % STATES.len()],
-                    jira_project_key: legacy.then(|| LEGACY_PROJECT_KEY.to_string()),
-                    external_key: legacy.then(|| format!("{LEGACY_PROJECT_KEY}-{}", id / 5)),
-                    connector_id: None,
-                }
+                let subject = FEATURE_SUBJECTS[id as usize % FEATURE_SUBJECTS.len()];
+                let state = STATES[id as usize % STATES.len()];
+                // Every fifth was synced long ago from the legacy project.
+                let legacy = (id % 5 == 0).then(|| format!("{LEGACY_PROJECT_KEY}-{}", id / 5));
+                let project = legacy.as_ref().map(|_| LEGACY_PROJECT_KEY);
+                json!({"id": id, "title": format!("{subject} ({id})"), "programId": program_of(id),
+                    "primaryProgramId": program_of(id), "state": state, "type": "Feature",
+                    "jiraProjectKey": project, "externalKey": legacy, "connectorId": null})
             })
             .collect();
         Data {
@@ -255,33 +158,48 @@ impl Data {
         }
     }
 
-    pub fn next_feature_id(&self) -> u32 {
-        self.features.iter().map(|f| f.id).max().unwrap_or(0) + 1
+    /// The collection a resource's name (in lower case) stands for.
+    pub fn collection(&self, resource: &str) -> Option<&Vec<Value>> {
+        match resource {
+            "users" => Some(&self.users),
+            "portfolios" => Some(&self.portfolios),
+            "programs" => Some(&self.programs),
+            "teams" => Some(&self.teams),
+            "features" => Some(&self.features),
+            _ => None,
+        }
     }
 
-    /// A sync pass without a connector (the sandbox's): each issue of `project`
-    /// a Feature of the first program, made once and updated after.
-    pub fn store_synced(&mut self, project: &str, issues: &[(String, String)]) {
-        let program_id = self.programs.first().map_or(1, |p| p.id);
+    /// One sync pass over `project`'s issues (key, summary): each becomes a
+    /// Feature of `program_id`, made once and updated (title and program) after.
+    /// Returns how many were made.
+    pub fn store_synced(
+        &mut self,
+        project: &str,
+        issues: &[(String, String)],
+        program_id: u64,
+        connector_id: Option<u32>,
+    ) -> usize {
+        let mut made = 0;
         for (key, summary) in issues {
-            let existing = self.features.iter_mut().find(|f| {
-                f.jira_project_key.as_deref() == Some(project)
-                    && f.external_key.as_deref() == Some(key)
-            });
-            if let Some(feature) = existing {
-                feature.title = summary.clone();
+            let existing = self
+                .features
+                .iter_mut()
+                .find(|f| f["jiraProjectKey"] == project && f["externalKey"] == key.as_str());
+            if let Some(f) = existing {
+                f["title"] = json!(summary);
+                f["programId"] = json!(program_id);
+                f["primaryProgramId"] = json!(program_id);
                 continue;
             }
-            let id = self.next_feature_id();
-            self.features.push(Feature {
-                id,
-                title: summary.clone(),
-                program_id,
-                state: "Not Started",
-                jira_project_key: Some(project.to_string()),
-                external_key: Some(key.clone()),
-                connector_id: None,
-            });
+            let ids = self.features.iter().filter_map(|f| f["id"].as_u64());
+            let id = ids.max().unwrap_or(0) + 1;
+            self.features
+                .push(json!({"id": id, "title": summary, "programId": program_id,
+                "primaryProgramId": program_id, "state": "Not Started", "type": "Feature",
+                "jiraProjectKey": project, "externalKey": key, "connectorId": connector_id}));
+            made += 1;
         }
+        made
     }
 }

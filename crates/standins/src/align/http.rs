@@ -23,14 +23,9 @@ pub(crate) type Resp = http::Resp<Align>;
 
 impl Resp {
     pub fn html(status: u16, title: &str, body_html: &str) -> Resp {
-        Resp::new(
-            status,
-            "text/html; charset=utf-8",
-            format!(
-                "<!DOCTYPE html><html><head><title>{} - Jira Align stand-in</title></head>\
-                 <body>{body_html}</body></html>",
-                html_escape(title)
-            ),
-        )
+        let title = html_escape(title);
+        let head = format!("<head><title>{title} - Jira Align stand-in</title></head>");
+        let page = format!("<!DOCTYPE html><html>{head}<body>{body_html}</body></html>");
+        Resp::new(status, "text/html; charset=utf-8", page)
     }
 }

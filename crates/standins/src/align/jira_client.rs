@@ -4,6 +4,7 @@
 
 use super::signing::{oauth_problem, Consumer, Extra};
 use reqwest::blocking::{Client, RequestBuilder};
+use serde_json::Value;
 use std::time::Duration;
 use url::Url;
 
@@ -12,15 +13,16 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 const BODY_SHOWN: usize = 200;
 
 /// How a connector authenticates one call to Jira.
-pub(crate) enum Cred<'a> {
+pub(crate) enum Cred {
     OAuth {
-        consumer: &'a Consumer,
+        consumer: Consumer,
         extra: Extra,
     },
-    Bearer(&'a str),
-    Basic(&'a str, &'a str),
+    Bearer(String),
+    /// Username and password.
+    Basic(String, String),
     /// A browser session cookie (`JSESSIONID`).
-    Session(&'a str),
+    Session(String),
     None,
 }
 
@@ -28,7 +30,8 @@ pub(crate) enum Cred<'a> {
 pub(crate) struct Answer {
     pub status: u16,
     pub location: Option<String>,
-    pub www_authenticate: Option<String>,
+    /// All its challenges, joined: Jira sends two on a refusal, the problem in the last.
+    pub www_authenticate: String,
     pub body: String,
 }
 
@@ -40,33 +43,22 @@ impl Answer {
     /// Why Jira said no: its `oauth_problem`, its REST error messages, or the start
     /// of the body; always with the HTTP status. Never quotes tokens.
     pub fn refusal(&self) -> String {
-        if let Some(problem) = oauth_problem(self.www_authenticate.as_deref(), &self.body) {
-            return format!("{problem} (HTTP {})", self.status);
-        }
-        if let Some(problem) = html_attr(&self.body, "data-oauth-problem=\"") {
-            return format!("{problem} (HTTP {})", self.status);
-        }
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&self.body) {
-            let messages: Vec<&str> = v["errorMessages"]
-                .as_array()
-                .map(|a| a.iter().filter_map(|m| m.as_str()).collect())
-                .unwrap_or_default();
-            if !messages.is_empty() {
-                return format!("{} (HTTP {})", messages.join("; "), self.status);
-            }
-        }
-        let text: String = self
-            .body
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(BODY_SHOWN)
+        let json: Option<Value> = serde_json::from_str(&self.body).ok();
+        let messages = json.as_ref().and_then(|v| v["errorMessages"].as_array());
+        let messages: Vec<&str> = messages
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
             .collect();
-        if text.is_empty() {
-            format!("HTTP {}", self.status)
-        } else {
-            format!("{text} (HTTP {})", self.status)
+        let said = oauth_problem(&self.www_authenticate, &self.body)
+            .or_else(|| (!messages.is_empty()).then(|| messages.join("; ")))
+            .unwrap_or_else(|| {
+                let words: Vec<&str> = self.body.split_whitespace().collect();
+                words.join(" ").chars().take(BODY_SHOWN).collect()
+            });
+        match said.is_empty() {
+            true => format!("HTTP {}", self.status),
+            false => format!("{said} (HTTP {})", self.status),
         }
     }
 }
@@ -111,99 +103,79 @@ impl Jira {
         Url::parse(&text).map_err(|e| format!("bad URL {text}: {e}"))
     }
 
-    pub fn get(&self, url: Url, cred: Cred<'_>) -> Result<Answer, String> {
-        self.send("GET", url, &[], None, cred)
+    pub fn get(&self, url: Url, cred: &Cred) -> Result<Answer, String> {
+        self.send(self.client.get(url.clone()), "GET", url, &[], cred)
     }
 
     pub fn post_form(
         &self,
         url: Url,
         form: &[(String, String)],
-        cred: Cred<'_>,
+        cred: &Cred,
     ) -> Result<Answer, String> {
-        self.send("POST", url, form, None, cred)
+        let rb = self.client.post(url.clone()).form(form);
+        self.send(rb, "POST", url, form, cred)
     }
 
-    pub fn post_json(
-        &self,
-        url: Url,
-        body: &serde_json::Value,
-        cred: Cred<'_>,
-    ) -> Result<Answer, String> {
-        self.send("POST", url, &[], Some(body), cred)
+    /// Without credentials: the one JSON call is the login.
+    pub fn post_json(&self, url: Url, body: &Value) -> Result<Answer, String> {
+        self.send(
+            self.client.post(url.clone()).json(body),
+            "POST",
+            url,
+            &[],
+            &Cred::None,
+        )
     }
 
+    /// `rb` is `method url` with its body, `form` the fields an OAuth signature covers.
     fn send(
         &self,
+        rb: RequestBuilder,
         method: &str,
         url: Url,
         form: &[(String, String)],
-        json: Option<&serde_json::Value>,
-        cred: Cred<'_>,
+        cred: &Cred,
     ) -> Result<Answer, String> {
         let shown = format!(
             "{method} {}{}",
             url.origin().ascii_serialization(),
             url.path()
         );
-        let mut rb: RequestBuilder = match method {
-            "POST" => self.client.post(url.clone()),
-            _ => self.client.get(url.clone()),
-        };
-        rb = match cred {
+        let rb = match cred {
             Cred::OAuth { consumer, extra } => rb.header(
                 "Authorization",
-                consumer.authorization(method, &url, form, &extra),
+                consumer.authorization(method, &url, form, extra),
             ),
             Cred::Bearer(token) => rb.bearer_auth(token),
             Cred::Basic(user, pass) => rb.basic_auth(user, Some(pass)),
             Cred::Session(id) => rb.header("Cookie", format!("JSESSIONID={id}")),
             Cred::None => rb,
         };
-        if let Some(body) = json {
-            rb = rb.json(body);
-        } else if method == "POST" {
-            let encoded = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(form)
-                .finish();
-            rb = rb
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .body(encoded);
-        }
         let resp = rb
             .header("Accept", "application/json, text/html;q=0.9, */*;q=0.8")
             .send()
             .map_err(|e| format!("{shown} failed: {}", describe(e)))?;
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(String::from)
-        };
-        // Jira sends two challenges on a refusal; the problem is in the last.
-        let www_authenticate = Some(
-            resp.headers()
-                .get_all("WWW-Authenticate")
-                .iter()
+        let headers = |name: &str| {
+            let values = resp.headers().get_all(name).iter();
+            values
                 .filter_map(|v| v.to_str().ok())
                 .collect::<Vec<_>>()
-                .join(", "),
-        )
-        .filter(|joined| !joined.is_empty());
-        let location = header("Location");
+                .join(", ")
+        };
+        let (www_authenticate, location) = (headers("WWW-Authenticate"), headers("Location"));
         let status = resp.status().as_u16();
         let body = resp
             .text()
             .map_err(|e| format!("{shown}: cannot read the answer: {}", describe(e)))?;
         Ok(Answer {
             status,
-            location,
+            location: Some(location).filter(|l| !l.is_empty()),
             www_authenticate,
             body,
         })
     }
 }
-
 /// reqwest's message and its causes, without the URL, whose query may hold a token.
 fn describe(err: reqwest::Error) -> String {
     let err = err.without_url();

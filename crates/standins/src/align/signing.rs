@@ -3,8 +3,7 @@
 //! helps to test, nor with the Jira stand-in that checks it.
 
 use base64::Engine;
-use rand::distributions::Alphanumeric;
-use rand::Rng;
+use rand::distributions::{Alphanumeric, DistString};
 use rsa::pkcs1v15::SigningKey;
 use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
@@ -18,13 +17,9 @@ pub(crate) struct Consumer {
     pub private_key: Arc<RsaPrivateKey>,
 }
 
-/// The protocol parameters a call may add to the always-present ones.
-#[derive(Default, Clone)]
-pub(crate) struct Extra {
-    pub token: Option<String>,
-    pub callback: Option<String>,
-    pub verifier: Option<String>,
-}
+/// The protocol parameters a call adds to the always-present ones
+/// (`oauth_token`, `oauth_callback`, `oauth_verifier`).
+pub(crate) type Extra = Vec<(&'static str, String)>;
 
 /// RFC 5849 section 3.6: bytes outside `A-Z a-z 0-9 - . _ ~` become `%XX` (upper hex).
 pub(crate) fn encode(text: &str) -> String {
@@ -55,18 +50,14 @@ fn base_uri(url: &Url) -> String {
 /// name and value encoded, sorted by name then value, joined with `&`), each
 /// encoded once more and joined with `&`.
 fn base_string(method: &str, url: &Url, params: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> = params
+    let encoded = params
         .iter()
-        .map(|(name, value)| (encode(name), encode(value)))
-        .collect();
+        .map(|(name, value)| (encode(name), encode(value)));
+    let mut encoded: Vec<(String, String)> = encoded.collect();
     encoded.sort();
     let joined: Vec<String> = encoded.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    format!(
-        "{}&{}&{}",
-        method.to_ascii_uppercase(),
-        encode(&base_uri(url)),
-        encode(&joined.join("&"))
-    )
+    let (method, uri) = (method.to_ascii_uppercase(), encode(&base_uri(url)));
+    format!("{method}&{uri}&{}", encode(&joined.join("&")))
 }
 
 impl Consumer {
@@ -79,41 +70,25 @@ impl Consumer {
         form: &[(String, String)],
         extra: &Extra,
     ) -> String {
-        let nonce: String = rand::thread_rng()
-            .sample_iter(&Alphanumeric)
-            .take(24)
-            .map(char::from)
-            .collect();
-        let mut protocol = vec![
-            ("oauth_consumer_key".to_string(), self.key.clone()),
-            ("oauth_nonce".to_string(), nonce),
-            ("oauth_signature_method".to_string(), "RSA-SHA1".to_string()),
-            (
-                "oauth_timestamp".to_string(),
-                crate::time::unix_now().to_string(),
-            ),
-            ("oauth_version".to_string(), "1.0".to_string()),
+        let nonce = Alphanumeric.sample_string(&mut rand::thread_rng(), 24);
+        let always = [
+            ("oauth_consumer_key", self.key.clone()),
+            ("oauth_nonce", nonce),
+            ("oauth_signature_method", "RSA-SHA1".to_string()),
+            ("oauth_timestamp", crate::time::unix_now().to_string()),
+            ("oauth_version", "1.0".to_string()),
         ];
-        for (name, value) in [
-            ("oauth_token", &extra.token),
-            ("oauth_callback", &extra.callback),
-            ("oauth_verifier", &extra.verifier),
-        ] {
-            if let Some(value) = value {
-                protocol.push((name.to_string(), value.clone()));
-            }
-        }
+        let protocol = always.iter().chain(extra);
+        let mut protocol: Vec<(String, String)> =
+            protocol.map(|(k, v)| (k.to_string(), v.clone())).collect();
         let mut signed = protocol.clone();
         signed.extend(url.query_pairs().into_owned());
         signed.extend_from_slice(form);
         let text = base_string(method, url, &signed);
-        let signature = SigningKey::<sha1::Sha1>::new((*self.private_key).clone())
-            .sign(text.as_bytes())
-            .to_bytes();
-        protocol.push((
-            "oauth_signature".to_string(),
-            base64::engine::general_purpose::STANDARD.encode(signature),
-        ));
+        let key = SigningKey::<sha1::Sha1>::new((*self.private_key).clone());
+        let signature = key.sign(text.as_bytes()).to_bytes();
+        let signature = base64::engine::general_purpose::STANDARD.encode(signature);
+        protocol.push(("oauth_signature".to_string(), signature));
         let fields: Vec<String> = protocol
             .iter()
             .map(|(name, value)| format!("{}=\"{}\"", encode(name), encode(value)))
@@ -131,18 +106,11 @@ pub(crate) struct Token {
 
 /// Reads a token answer (a urlencoded form); says what is missing otherwise.
 pub(crate) fn parse_token(body: &str) -> Result<Token, String> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.trim().as_bytes())
-        .into_owned()
-        .collect();
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let token = get("oauth_token")
-        .filter(|t| !t.is_empty())
-        .ok_or("it has no oauth_token")?;
+    let pairs = url::form_urlencoded::parse(body.trim().as_bytes());
+    let pairs: std::collections::HashMap<String, String> = pairs.into_owned().collect();
+    let get = |name: &str| pairs.get(name).cloned();
+    let token = get("oauth_token").filter(|t| !t.is_empty());
+    let token = token.ok_or("it has no oauth_token")?;
     get("oauth_token_secret").ok_or("it has no oauth_token_secret")?;
     Ok(Token {
         token,
@@ -151,16 +119,15 @@ pub(crate) fn parse_token(body: &str) -> Result<Token, String> {
 }
 
 /// The `oauth_problem` of a refusal: from `WWW-Authenticate`, else a form body.
-pub(crate) fn oauth_problem(www_authenticate: Option<&str>, body: &str) -> Option<String> {
-    if let Some(header) = www_authenticate {
-        if let Some(start) = header.find("oauth_problem=\"") {
-            let rest = &header[start + "oauth_problem=\"".len()..];
-            if let Some(end) = rest.find('"') {
-                return Some(rest[..end].to_string());
-            }
-        }
+pub(crate) fn oauth_problem(www_authenticate: &str, body: &str) -> Option<String> {
+    let quoted = www_authenticate
+        .split_once("oauth_problem=\"")
+        .map(|(_, rest)| rest);
+    if let Some((problem, _)) = quoted.and_then(|rest| rest.split_once('"')) {
+        return Some(problem.to_string());
     }
-    url::form_urlencoded::parse(body.trim().as_bytes())
+    let mut fields = url::form_urlencoded::parse(body.trim().as_bytes());
+    fields
         .find(|(k, _)| k == "oauth_problem")
         .map(|(_, v)| v.into_owned())
 }
@@ -205,13 +172,13 @@ mod tests {
     fn problems_are_read_from_the_header_first() {
         let header = r#"OAuth realm="x", oauth_problem="token_rejected""#;
         assert_eq!(
-            oauth_problem(Some(header), "oauth_problem=other").as_deref(),
+            oauth_problem(header, "oauth_problem=other").as_deref(),
             Some("token_rejected")
         );
         assert_eq!(
-            oauth_problem(None, "oauth_problem=nonce_used&x=1").as_deref(),
+            oauth_problem("", "oauth_problem=nonce_used&x=1").as_deref(),
             Some("nonce_used")
         );
-        assert_eq!(oauth_problem(None, "<html>"), None);
+        assert_eq!(oauth_problem("", "<html>"), None);
     }
 }

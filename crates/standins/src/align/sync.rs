@@ -2,54 +2,42 @@
 //! three-legged handshake, playing the service account's browser for Allow),
 //! Test Now, and Activate with one sync pass over the mapped projects.
 
-use super::data::Feature;
 use super::jira_client::{html_attr, Answer, Cred, Jira};
-use super::signing::{parse_token, Consumer, Extra};
-use super::{AlignStandIn, AuthorizeOutcome, ConnectorAuth, ProjectMapping};
-use rsa::RsaPrivateKey;
-use serde_json::json;
-use std::sync::Arc;
+use super::signing::{parse_token, Consumer, Token};
+use super::state::{AlignStandIn, AuthorizeOutcome, ConnectorAuth, Pending};
+use serde_json::{json, Value};
 
-const REQUEST_TOKEN: &str = "plugins/servlet/oauth/request-token";
 const AUTHORIZE: &str = "plugins/servlet/oauth/authorize";
-const ACCESS_TOKEN: &str = "plugins/servlet/oauth/access-token";
 const MYSELF: &str = "rest/api/2/myself";
 const SEARCH: &str = "rest/api/2/search";
 /// Issues asked for per search page.
 const SEARCH_PAGE: usize = 50;
 
-/// What a connector authenticates with, copied out of the state so that no lock is
-/// held while Jira is called.
-enum Credentials {
-    OAuth { consumer: Consumer, token: String },
-    Pat(String),
-    Basic(String, String),
-}
-
-impl Credentials {
-    fn cred(&self) -> Cred<'_> {
-        match self {
-            Credentials::OAuth { consumer, token } => Cred::OAuth {
-                consumer,
-                extra: Extra {
-                    token: Some(token.clone()),
-                    ..Extra::default()
-                },
-            },
-            Credentials::Pat(token) => Cred::Bearer(token),
-            Credentials::Basic(user, pass) => Cred::Basic(user, pass),
-        }
-    }
-}
-
 fn refused(what: &str, answer: &Answer) -> String {
     format!("Jira refused {what}: {}", answer.refusal())
 }
 
+/// A JSON answer of Jira's, or what is wrong with it.
+fn json_of(answer: &Answer, what: &str) -> Result<Value, String> {
+    serde_json::from_str(&answer.body).map_err(|_| format!("Jira's {what} is not JSON"))
+}
+
+/// A token servlet's (`request-token`, `access-token`) answer to a signed POST.
+fn token_leg(jira: &Jira, servlet: &str, cred: &Cred) -> Result<Token, String> {
+    let url = jira.url(&format!("plugins/servlet/oauth/{servlet}"))?;
+    let answer = jira.post_form(url, &[], cred)?;
+    if !answer.ok() {
+        return Err(refused(
+            &format!("the {}", servlet.replace('-', " ")),
+            &answer,
+        ));
+    }
+    parse_token(&answer.body).map_err(|e| format!("Jira's {servlet} answer is unusable: {e}"))
+}
+
 /// The `name` of a `/rest/api/2/myself` answer.
 fn account_of(answer: &Answer) -> Result<String, String> {
-    let me: serde_json::Value = serde_json::from_str(&answer.body)
-        .map_err(|_| "Jira's /rest/api/2/myself answer is not JSON".to_string())?;
+    let me = json_of(answer, "/rest/api/2/myself answer")?;
     me["name"]
         .as_str()
         .map(String::from)
@@ -59,7 +47,7 @@ fn account_of(answer: &Answer) -> Result<String, String> {
 impl AlignStandIn {
     /// Authorize Jira OAuth Access, Request Jira for access, and Allow in Jira as the
     /// service account, as Jira Align and a browser would do them. See the module
-    /// documentation of `sandbox::align` for the legs.
+    /// documentation of `align` for the legs.
     pub fn authorize(
         &self,
         connector_id: u32,
@@ -68,13 +56,13 @@ impl AlignStandIn {
     ) -> Result<AuthorizeOutcome, String> {
         let result = self.authorize_legs(connector_id, service_username, service_password);
         let mut st = self.state();
-        if let Some(c) = st.connector_mut(connector_id) {
+        if let Ok(c) = st.connector_mut(connector_id) {
             c.pending = None;
             if let Ok((outcome, token)) = &result {
                 c.access_token = Some(token.clone());
-                c.authorized_account = Some(outcome.account.clone());
-                c.token_expires_in = outcome.expires_in;
-                c.saved = false;
+                c.shown.authorized_account = Some(outcome.account.clone());
+                c.shown.token_expires_in = outcome.expires_in;
+                c.shown.saved = false;
             }
         }
         result.map(|(outcome, _)| outcome)
@@ -86,50 +74,38 @@ impl AlignStandIn {
         username: &str,
         password: &str,
     ) -> Result<(AuthorizeOutcome, String), String> {
-        let (api_url, consumer_key, key): (String, String, Arc<RsaPrivateKey>) = {
+        let (api_url, consumer) = {
             let st = self.state();
-            let c = st
-                .connector(id)
-                .ok_or_else(|| format!("there is no Jira connector with Connector ID {id}"))?;
-            if c.form.auth != ConnectorAuth::OAuth {
+            let c = st.connector(id)?;
+            if c.shown.auth != ConnectorAuth::OAuth {
                 return Err("the connector does not use OAuth authentication".into());
             }
-            let consumer_key = c
-                .form
-                .consumer_key
-                .clone()
-                .filter(|k| !k.is_empty())
-                .ok_or("the connector has no OAuth consumer key")?;
-            let key = c
-                .private_key
-                .clone()
-                .ok_or("the connector has no key pair yet: click Generate New Key")?;
-            (c.form.jira_api_url.clone(), consumer_key, key)
+            let key = c.shown.consumer_key.clone().filter(|k| !k.is_empty());
+            let consumer = Consumer {
+                key: key.ok_or("the connector has no OAuth consumer key")?,
+                private_key: c
+                    .private_key
+                    .clone()
+                    .ok_or("the connector has no key pair yet: click Generate New Key")?,
+            };
+            (c.shown.jira_url.clone(), consumer)
         };
         let jira = Jira::new(&api_url)?;
-        let consumer = Consumer {
-            key: consumer_key,
-            private_key: key,
-        };
         let callback_page = format!("{}/oauth/callback", self.url());
-
-        // Authorize Jira OAuth Access: a request token, with our callback.
-        let extra = Extra {
-            callback: Some(format!("{callback_page}?connector={id}")),
-            ..Extra::default()
-        };
         let signed = |extra| Cred::OAuth {
-            consumer: &consumer,
+            consumer: consumer.clone(),
             extra,
         };
-        let answer = jira.post_form(jira.url(REQUEST_TOKEN)?, &[], signed(extra))?;
-        if !answer.ok() {
-            return Err(refused("the request token", &answer));
-        }
-        let request = parse_token(&answer.body)
-            .map_err(|e| format!("Jira's request-token answer is unusable: {e}"))?;
-        if let Some(c) = self.state().connector_mut(id) {
-            c.pending = Some(super::connectors::Pending {
+
+        // Authorize Jira OAuth Access: a request token, with our callback.
+        let callback = format!("{callback_page}?connector={id}");
+        let request = token_leg(
+            &jira,
+            "request-token",
+            &signed(vec![("oauth_callback", callback)]),
+        )?;
+        if let Ok(c) = self.state().connector_mut(id) {
+            c.pending = Some(Pending {
                 request_token: request.token.clone(),
                 verifier: None,
             });
@@ -137,25 +113,21 @@ impl AlignStandIn {
 
         // Request Jira for access: the browser, logged in to Jira as the service
         // account, opens the authorize page and clicks Allow.
-        let login = jira.post_json(
-            jira.url("rest/auth/1/session")?,
-            &json!({"username": username, "password": password}),
-            Cred::None,
-        )?;
+        let credentials = json!({"username": username, "password": password});
+        let login = jira.post_json(jira.url("rest/auth/1/session")?, &credentials)?;
         if !login.ok() {
             return Err(refused(&format!("the login of {username}"), &login));
         }
-        let session: serde_json::Value = serde_json::from_str(&login.body)
-            .map_err(|_| "Jira's login answer is not JSON".to_string())?;
-        let session = session["session"]["value"]
+        let session = json_of(&login, "login answer")?["session"]["value"]
             .as_str()
             .ok_or("Jira's login answer has no session")?
             .to_string();
+        let browser = Cred::Session(session);
         let mut page_url = jira.url(AUTHORIZE)?;
         page_url
             .query_pairs_mut()
             .append_pair("oauth_token", &request.token);
-        let page = jira.get(page_url, Cred::Session(&session))?;
+        let page = jira.get(page_url, &browser)?;
         if page.status != 200 {
             return Err(refused("to show the authorize page", &page));
         }
@@ -166,7 +138,7 @@ impl AlignStandIn {
             ("atl_token".to_string(), atl_token),
             ("approve".to_string(), "Allow".to_string()),
         ];
-        let decision = jira.post_form(jira.url(AUTHORIZE)?, &form, Cred::Session(&session))?;
+        let decision = jira.post_form(jira.url(AUTHORIZE)?, &form, &browser)?;
         let location = match (&decision.status, &decision.location) {
             (302 | 303, Some(location)) => jira.url(location)?,
             _ => return Err(refused("the approval", &decision)),
@@ -182,16 +154,15 @@ impl AlignStandIn {
                  {callback_page}"
             ));
         }
-        let landed = jira.get(location, Cred::None)?;
+        let landed = jira.get(location, &Cred::None)?;
         if landed.status != 200 {
-            return Err(format!(
-                "the OAuth callback page answered: {}",
-                landed.refusal()
-            ));
+            let shown = landed.refusal();
+            return Err(format!("the OAuth callback page answered: {shown}"));
         }
         let verifier = self
             .state()
             .connector_mut(id)
+            .ok()
             .and_then(|c| c.pending.take())
             .and_then(|p| p.verifier)
             .ok_or("the OAuth callback did not bring a verifier")?;
@@ -200,22 +171,12 @@ impl AlignStandIn {
         }
 
         // The access token, then who it acts as.
-        let extra = Extra {
-            token: Some(request.token.clone()),
-            verifier: Some(verifier),
-            ..Extra::default()
-        };
-        let answer = jira.post_form(jira.url(ACCESS_TOKEN)?, &[], signed(extra))?;
-        if !answer.ok() {
-            return Err(refused("the access token", &answer));
-        }
-        let access = parse_token(&answer.body)
-            .map_err(|e| format!("Jira's access-token answer is unusable: {e}"))?;
-        let extra = Extra {
-            token: Some(access.token.clone()),
-            ..Extra::default()
-        };
-        let me = jira.get(jira.url(MYSELF)?, signed(extra))?;
+        let exchange = vec![("oauth_token", request.token), ("oauth_verifier", verifier)];
+        let access = token_leg(&jira, "access-token", &signed(exchange))?;
+        let me = jira.get(
+            jira.url(MYSELF)?,
+            &signed(vec![("oauth_token", access.token.clone())]),
+        )?;
         if !me.ok() {
             return Err(refused("a call signed with the new token", &me));
         }
@@ -231,21 +192,16 @@ impl AlignStandIn {
     pub fn test_now(&self, connector_id: u32) -> Result<String, String> {
         let (api_url, auth, username, secret) = {
             let st = self.state();
-            let c = st.connector(connector_id).ok_or_else(|| {
-                format!("there is no Jira connector with Connector ID {connector_id}")
-            })?;
-            (
-                c.form.jira_api_url.clone(),
-                c.form.auth,
-                c.form.username.clone().unwrap_or_default(),
-                c.form.secret.clone().unwrap_or_default(),
-            )
+            let c = st.connector(connector_id)?;
+            let username = c.shown.username.clone().unwrap_or_default();
+            let secret = c.secret.clone().unwrap_or_default();
+            (c.shown.jira_url.clone(), c.shown.auth, username, secret)
         };
         if auth != ConnectorAuth::Basic {
             return Err("Test Now applies to Basic authentication".into());
         }
         let jira = Jira::new(&api_url)?;
-        let me = jira.get(jira.url(MYSELF)?, Cred::Basic(&username, &secret))?;
+        let me = jira.get(jira.url(MYSELF)?, &Cred::Basic(username, secret))?;
         if !me.ok() {
             return Err(format!("Test failed: {}", me.refusal()));
         }
@@ -257,93 +213,61 @@ impl AlignStandIn {
     /// per issue; an issue seen before updates its Feature). Returns how many
     /// Features were created. Nothing changes when any project fails.
     pub fn activate(&self, connector_id: u32) -> Result<usize, String> {
-        let (api_url, creds, projects) = {
+        let (api_url, cred, projects) = {
             let st = self.state();
-            let c = st.connector(connector_id).ok_or_else(|| {
-                format!("there is no Jira connector with Connector ID {connector_id}")
-            })?;
-            let creds = match c.form.auth {
+            let c = st.connector(connector_id)?;
+            let cred = match c.shown.auth {
                 ConnectorAuth::OAuth => {
-                    match (&c.private_key, &c.access_token, &c.form.consumer_key) {
-                        (Some(key), Some(token), Some(consumer_key)) => Credentials::OAuth {
-                            consumer: Consumer {
-                                key: consumer_key.clone(),
-                                private_key: key.clone(),
-                            },
-                            token: token.clone(),
-                        },
-                        _ => {
-                            return Err("the connector is not authorized: click Authorize Jira \
-                                    OAuth Access first"
-                                .into())
-                        }
+                    let key = c.shown.consumer_key.clone().zip(c.private_key.clone());
+                    let Some(((key, private_key), token)) = key.zip(c.access_token.clone()) else {
+                        let first = "the connector is not authorized: click Authorize Jira OAuth \
+                                     Access first";
+                        return Err(first.into());
+                    };
+                    let consumer = Consumer { key, private_key };
+                    Cred::OAuth {
+                        consumer,
+                        extra: vec![("oauth_token", token)],
                     }
                 }
-                ConnectorAuth::Pat => Credentials::Pat(
-                    c.form
-                        .secret
-                        .clone()
-                        .filter(|s| !s.is_empty())
-                        .ok_or("the connector has no personal access token")?,
-                ),
-                ConnectorAuth::Basic => match (&c.form.username, &c.form.secret) {
-                    (Some(u), Some(p)) if !u.is_empty() => Credentials::Basic(u.clone(), p.clone()),
-                    _ => return Err("the connector has no username and password".into()),
-                },
+                ConnectorAuth::Pat => {
+                    let token = c.secret.clone().filter(|s| !s.is_empty());
+                    Cred::Bearer(token.ok_or("the connector has no personal access token")?)
+                }
+                ConnectorAuth::Basic => {
+                    let user = c.shown.username.clone().filter(|u| !u.is_empty());
+                    let login = user.zip(c.secret.clone());
+                    let (user, password) =
+                        login.ok_or("the connector has no username and password")?;
+                    Cred::Basic(user, password)
+                }
             };
-            (c.form.jira_api_url.clone(), creds, c.projects.clone())
+            (c.shown.jira_url.clone(), cred, c.shown.projects.clone())
         };
         let jira = Jira::new(&api_url)?;
         let mut found = Vec::new();
         for mapping in &projects {
-            let issues = project_issues(&jira, &creds, &mapping.project_key)?;
-            found.push((mapping, issues));
+            let issues = project_issues(&jira, &cred, &mapping.project_key)?;
+            found.push((u64::from(mapping.program_id), &mapping.project_key, issues));
         }
-        Ok(self.store_features(connector_id, &found))
-    }
-
-    fn store_features(
-        &self,
-        connector_id: u32,
-        found: &[(&ProjectMapping, Vec<(String, String)>)],
-    ) -> usize {
         let mut st = self.state();
         let mut created = 0;
-        for (mapping, issues) in found {
-            for (key, summary) in issues {
-                let existing = st.data.features.iter_mut().find(|f| {
-                    f.jira_project_key.as_deref() == Some(mapping.project_key.as_str())
-                        && f.external_key.as_deref() == Some(key.as_str())
-                });
-                if let Some(f) = existing {
-                    f.title = summary.clone();
-                    f.program_id = mapping.program_id;
-                    continue;
-                }
-                let id = st.data.next_feature_id();
-                st.data.features.push(Feature {
-                    id,
-                    title: summary.clone(),
-                    program_id: mapping.program_id,
-                    state: "Not Started",
-                    jira_project_key: Some(mapping.project_key.clone()),
-                    external_key: Some(key.clone()),
-                    connector_id: Some(connector_id),
-                });
-                created += 1;
-            }
+        for (program, project, issues) in found {
+            created += st
+                .data
+                .store_synced(project, &issues, program, Some(connector_id));
         }
-        if let Some(c) = st.connector_mut(connector_id) {
-            c.active = true;
+        if let Ok(c) = st.connector_mut(connector_id) {
+            c.shown.active = true;
         }
-        created
+        Ok(created)
     }
 }
 
 /// (issue key, summary) of every issue of a project, page by page.
 fn project_issues(
     jira: &Jira,
-    creds: &Credentials,
+    cred: &Cred,
     project_key: &str,
 ) -> Result<Vec<(String, String)>, String> {
     let mut issues = Vec::new();
@@ -353,23 +277,16 @@ fn project_issues(
             .append_pair("jql", &format!("project={project_key}"))
             .append_pair("startAt", &issues.len().to_string())
             .append_pair("maxResults", &SEARCH_PAGE.to_string());
-        let answer = jira.get(url, creds.cred())?;
+        let answer = jira.get(url, cred)?;
         if !answer.ok() {
-            return Err(refused(
-                &format!("to read the issues of project {project_key}"),
-                &answer,
-            ));
+            let what = format!("to read the issues of project {project_key}");
+            return Err(refused(&what, &answer));
         }
-        let page: serde_json::Value = serde_json::from_str(&answer.body)
-            .map_err(|_| format!("Jira's search answer for {project_key} is not JSON"))?;
+        let page = json_of(&answer, &format!("search answer for {project_key}"))?;
         let batch = page["issues"].as_array().cloned().unwrap_or_default();
         for issue in &batch {
-            let key = issue["key"].as_str().unwrap_or_default().to_string();
-            let summary = issue["fields"]["summary"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            issues.push((key, summary));
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+            issues.push((text(&issue["key"]), text(&issue["fields"]["summary"])));
         }
         let total = page["total"].as_u64().unwrap_or(0) as usize;
         if batch.is_empty() || issues.len() >= total {

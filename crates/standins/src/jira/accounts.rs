@@ -4,11 +4,11 @@
 //! `os_authType=basic`), with the knobs that lock them down: REST login refused,
 //! a CAPTCHA after failed logins, an SSO identity provider.
 
-use super::http::{html_escape, jira_time, rest_error, Req, Resp};
+use super::http::{html_escape, rest_error, Ctx, Req, Resp};
 use super::oauth_check::{rest_oauth, RestOAuth};
 use super::signature::percent_encode;
 use super::state::State;
-use super::Ctx;
+use crate::time::jira_time;
 use base64::Engine;
 use serde_json::json;
 
@@ -25,23 +25,23 @@ pub(crate) struct Caller {
     pub via: Via,
 }
 
-const NOT_AUTHENTICATED: &str =
-    "You are not authenticated. Authentication required to perform this operation.";
+fn caller(username: String, via: Via) -> Caller {
+    Caller { username, via }
+}
+
+/// The cookie that also carries a session's XSRF token (`atl_token`).
+pub(crate) const XSRF_COOKIE: &str = "atlassian.xsrf.token";
 
 pub(crate) fn not_authenticated() -> Resp {
-    rest_error(401, NOT_AUTHENTICATED)
+    let message = "You are not authenticated. Authentication required to perform this operation.";
+    rest_error(401, message)
 }
 
 /// The caller of a REST resource; `Ok(None)` is anonymous. Credentials that are
 /// present but wrong are an error even where anonymous access would do, as in Jira.
 pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option<Caller>, Resp> {
     match rest_oauth(st, ctx, req) {
-        RestOAuth::User(user) => {
-            return Ok(user.map(|username| Caller {
-                username,
-                via: Via::OAuth,
-            }))
-        }
+        RestOAuth::User(user) => return Ok(user.map(|u| caller(u, Via::OAuth))),
         RestOAuth::Refused(resp) => return Err(resp),
         RestOAuth::NotAttempted => {}
     }
@@ -50,16 +50,10 @@ pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option
         let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
         match scheme.to_ascii_lowercase().as_str() {
             "bearer" => {
-                return match st.pats.get(rest.trim()) {
-                    Some(u) => Ok(Some(Caller {
-                        username: u.clone(),
-                        via: Via::Pat,
-                    })),
-                    None => Err(rest_error(
-                        401,
-                        "The personal access token is not valid or has expired.",
-                    )),
-                };
+                let invalid = "The personal access token is not valid or has expired.";
+                let user = st.pats.get(rest.trim());
+                let user = user.ok_or_else(|| rest_error(401, invalid))?;
+                return Ok(Some(caller(user.clone(), Via::Pat)));
             }
             "basic" => {
                 let username = basic_user(st, ctx, rest)?;
@@ -70,20 +64,14 @@ pub(crate) fn rest_caller(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Option
                 if session_user(st, req).is_none() {
                     st.basic_login = Some(basic_session(st, &username));
                 }
-                return Ok(Some(Caller {
-                    username,
-                    via: Via::Basic,
-                }));
+                return Ok(Some(caller(username, Via::Basic)));
             }
             // An OAuth header that is not an OAuth attempt, or another scheme: the
             // cookie decides.
             _ => {}
         }
     }
-    Ok(session_user(st, req).map(|username| Caller {
-        username,
-        via: Via::Session,
-    }))
+    Ok(session_user(st, req).map(|u| caller(u, Via::Session)))
 }
 
 /// Why a login did not work.
@@ -101,11 +89,10 @@ fn check_login(st: &mut State, username: &str, password: &str) -> Result<String,
             return Err(LoginRefused::Captcha);
         }
     }
-    match st
-        .check_password(username, password)
-        .filter(|u| u.active)
-        .map(|u| u.username.clone())
-    {
+    let user = st
+        .user(username)
+        .filter(|u| u.password == password && u.active);
+    match user.map(|u| u.username.clone()) {
         Some(user) => {
             st.failed_logins.remove(&user);
             Ok(user)
@@ -119,20 +106,21 @@ fn check_login(st: &mut State, username: &str, password: &str) -> Result<String,
 
 /// The headers Seraph adds when it wants a CAPTCHA.
 fn captcha_headers(resp: Resp, ctx: &Ctx) -> Resp {
+    let reason = format!("CAPTCHA_CHALLENGE; login-url={}/login.jsp", ctx.base);
     resp.with_header("X-Seraph-LoginReason", "AUTHENTICATION_DENIED")
-        .with_header(
-            "X-Authentication-Denied-Reason",
-            format!("CAPTCHA_CHALLENGE; login-url={}/login.jsp", ctx.base),
-        )
+        .with_header("X-Authentication-Denied-Reason", reason)
+}
+
+/// What Seraph adds to a refused login.
+fn login_failed(resp: Resp) -> Resp {
+    resp.with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
 }
 
 /// The user named by `Basic` credentials (the part after the scheme).
 fn basic_user(st: &mut State, ctx: &Ctx, encoded: &str) -> Result<String, Resp> {
     if !st.config.basic_auth_enabled {
-        return Err(rest_error(
-            403,
-            "Basic Authentication has been disabled on this instance",
-        ));
+        let disabled = "Basic Authentication has been disabled on this instance";
+        return Err(rest_error(403, disabled));
     }
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
@@ -140,18 +128,16 @@ fn basic_user(st: &mut State, ctx: &Ctx, encoded: &str) -> Result<String, Resp> 
         .and_then(|b| String::from_utf8(b).ok())
         .unwrap_or_default();
     let (user, pass) = decoded.split_once(':').unwrap_or((&decoded, ""));
-    match check_login(st, user, pass) {
-        Ok(user) => Ok(user),
-        Err(LoginRefused::Captcha) => Err(captcha_headers(
-            rest_error(403, "CAPTCHA_CHALLENGE: log in through the browser first."),
-            ctx,
-        )),
-        Err(LoginRefused::Failed) => {
-            Err(rest_error(401, "Login failed: wrong username or password.")
-                .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
-                .with_header("WWW-Authenticate", "Basic realm=\"protected-area\""))
+    check_login(st, user, pass).map_err(|refused| match refused {
+        LoginRefused::Captcha => {
+            let first = "CAPTCHA_CHALLENGE: log in through the browser first.";
+            captcha_headers(rest_error(403, first), ctx)
         }
-    }
+        LoginRefused::Failed => {
+            login_failed(rest_error(401, "Login failed: wrong username or password."))
+                .with_header("WWW-Authenticate", "Basic realm=\"protected-area\"")
+        }
+    })
 }
 
 /// The user of the `JSESSIONID` cookie; an unknown cookie is simply anonymous.
@@ -161,12 +147,7 @@ pub(crate) fn session_user(st: &State, req: &Req) -> Option<String> {
 }
 
 pub(crate) fn session_cookie(ctx: &Ctx, id: &str) -> String {
-    let path = if ctx.context.is_empty() {
-        "/"
-    } else {
-        &ctx.context
-    };
-    format!("JSESSIONID={id}; Path={path}; HttpOnly")
+    format!("JSESSIONID={id}; Path={}; HttpOnly", ctx.cookie_path())
 }
 
 /// A page visitor's session: the cookie one, or (Seraph) a Basic login when the URL
@@ -177,32 +158,26 @@ pub(crate) fn page_session(
     ctx: &Ctx,
     req: &Req,
 ) -> Result<Option<(String, bool)>, Resp> {
-    if let Some(id) = req
-        .cookie("JSESSIONID")
-        .filter(|id| st.sessions.contains_key(id))
-    {
+    let cookie = req.cookie("JSESSIONID");
+    if let Some(id) = cookie.filter(|id| st.sessions.contains_key(id)) {
         return Ok(Some((id, false)));
     }
     let wants_basic = req.query_param("os_authType").as_deref() == Some("basic");
-    let basic = req
+    let credentials = req
         .header("Authorization")
-        .and_then(|a| a.trim().split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
-        .map(|(_, encoded)| encoded.to_string());
-    let (true, Some(encoded)) = (wants_basic, basic) else {
+        .and_then(|a| a.trim().split_once(' '));
+    let basic = credentials.filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"));
+    let (true, Some((_, encoded))) = (wants_basic, basic) else {
         return Ok(None);
     };
-    let username = basic_user(st, ctx, &encoded)?;
+    let username = basic_user(st, ctx, encoded)?;
     Ok(Some((basic_session(st, &username), true)))
 }
 
 /// The session of Seraph's Basic logins for `username`, reused while it lasts.
 fn basic_session(st: &mut State, username: &str) -> String {
-    let existing = st
-        .basic_sessions
-        .get(username)
-        .filter(|id| st.sessions.contains_key(*id))
-        .cloned();
+    let existing = st.basic_sessions.get(username);
+    let existing = existing.filter(|id| st.sessions.contains_key(*id)).cloned();
     existing.unwrap_or_else(|| {
         let id = st.new_session(username);
         st.basic_sessions.insert(username.to_string(), id.clone());
@@ -218,43 +193,33 @@ pub(crate) fn with_basic_login(st: &mut State, ctx: &Ctx, resp: Resp) -> Resp {
     let Some(atl_token) = st.sessions.get(&id).map(|s| s.atl_token.clone()) else {
         return resp;
     };
-    let path = if ctx.context.is_empty() {
-        "/"
-    } else {
-        &ctx.context
-    };
+    let xsrf = format!("{XSRF_COOKIE}={atl_token}; Path={}", ctx.cookie_path());
     resp.with_header("Set-Cookie", session_cookie(ctx, &id))
-        .with_header(
-            "Set-Cookie",
-            format!("{}={atl_token}; Path={path}", super::authorize::XSRF_COOKIE),
-        )
+        .with_header("Set-Cookie", xsrf)
 }
 
 /// To the login page, coming back here afterwards (Seraph's `os_destination` is a
 /// path inside the application, without the context path). With SSO, straight on
 /// to the identity provider.
 pub(crate) fn login_redirect(st: &State, ctx: &Ctx, req: &Req) -> Resp {
-    let here = if req.query.is_empty() {
-        req.path.clone()
-    } else {
-        format!("{}?{}", req.path, req.query)
+    let here = match req.query.as_str() {
+        "" => req.path.clone(),
+        query => format!("{}?{query}", req.path),
     };
     if let Some(idp) = &st.config.sso_login_url {
         return sso_redirect(idp, &here);
     }
+    let destination = percent_encode(&here);
+    let context = &ctx.context;
     Resp::redirect(&format!(
-        "{}/login.jsp?permissionViolation=true&os_destination={}",
-        ctx.context,
-        percent_encode(&here)
+        "{context}/login.jsp?permissionViolation=true&os_destination={destination}"
     ))
 }
 
 fn sso_redirect(idp: &str, destination: &str) -> Resp {
     let sep = if idp.contains('?') { '&' } else { '?' };
-    Resp::redirect(&format!(
-        "{idp}{sep}RelayState={}",
-        percent_encode(destination)
-    ))
+    let destination = percent_encode(destination);
+    Resp::redirect(&format!("{idp}{sep}RelayState={destination}"))
 }
 
 /// Login and session resources, and the few plain pages; `None` when the path is
@@ -273,31 +238,20 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Option<Resp> {
         },
         (_, "/rest/auth/1/session") => Resp::empty(405),
         (_, "/login.jsp") if st.config.sso_login_url.is_some() => {
-            let dest = req
-                .query_param("os_destination")
-                .or_else(|| req.form_param("os_destination"))
-                .unwrap_or_default();
-            sso_redirect(
-                st.config.sso_login_url.as_deref().unwrap_or_default(),
-                &dest,
-            )
+            let dest = req.query_param("os_destination");
+            let dest = dest.or_else(|| req.form_param("os_destination"));
+            let idp = st.config.sso_login_url.as_deref().unwrap_or_default();
+            sso_redirect(idp, &dest.unwrap_or_default())
         }
         ("GET", "/login.jsp") => {
             let dest = req.query_param("os_destination").unwrap_or_default();
-            login_page(ctx, 200, &dest, None)
+            login_page(ctx, &dest, None)
         }
         ("POST", "/login.jsp") => form_login(st, ctx, req),
         ("GET", "/") | ("GET", "/secure/Dashboard.jspa") => {
             let who = session_user(st, req).unwrap_or_else(|| "anonymous".into());
-            Resp::html(
-                200,
-                &format!(
-                    "<html><head><title>System Dashboard - Jira stand-in</title></head>\
-                     <body><p id=\"user\">Logged in as {}</p></body></html>",
-                    html_escape(&who)
-                ),
-            )
-            .with_header("X-AUSERNAME", who)
+            let user = format!("<p id=\"user\">Logged in as {}</p>", html_escape(&who));
+            Resp::page(200, "System Dashboard", &user).with_header("X-AUSERNAME", who)
         }
         _ => return None,
     };
@@ -318,37 +272,28 @@ fn session_info(st: &State, ctx: &Ctx, username: &str) -> serde_json::Value {
 
 fn rest_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     if st.config.sso_login_url.is_some() || !st.config.rest_login {
-        return rest_error(
-            403,
-            "Logging in through this resource is turned off on this Jira; use its login page.",
-        );
+        let off =
+            "Logging in through this resource is turned off on this Jira; use its login page.";
+        return rest_error(403, off);
     }
     let Some(body) = req.json_body() else {
-        return rest_error(
-            400,
-            "The login request must be a JSON object with username and password.",
-        );
+        let shape = "The login request must be a JSON object with username and password.";
+        return rest_error(400, shape);
     };
     let username = body["username"].as_str().unwrap_or("");
-    let password = body["password"].as_str().unwrap_or("");
-    let user = match check_login(st, username, password) {
+    let user = match check_login(st, username, body["password"].as_str().unwrap_or("")) {
         Ok(user) => user,
         Err(LoginRefused::Captcha) => {
             return captcha_headers(rest_error(403, "Login denied: CAPTCHA required."), ctx)
         }
-        Err(LoginRefused::Failed) => {
-            return rest_error(401, "Login failed")
-                .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED")
-        }
+        Err(LoginRefused::Failed) => return login_failed(rest_error(401, "Login failed")),
     };
     let id = st.new_session(&user);
     let info = session_info(st, ctx, &user);
+    let session = json!({"name": "JSESSIONID", "value": id});
     Resp::json(
         200,
-        &json!({
-            "session": {"name": "JSESSIONID", "value": id},
-            "loginInfo": info["loginInfo"],
-        }),
+        &json!({"session": session, "loginInfo": info["loginInfo"]}),
     )
     .with_header("Set-Cookie", session_cookie(ctx, &id))
 }
@@ -374,48 +319,35 @@ fn form_login(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             Resp::redirect(&safe_destination(ctx, &dest))
                 .with_header("Set-Cookie", session_cookie(ctx, &id))
         }
-        Err(LoginRefused::Captcha) => captcha_headers(
-            login_page(
-                ctx,
-                200,
-                &dest,
-                Some("Sorry, your login was denied: answer the CAPTCHA (the stand-in cannot show one)."),
-            ),
-            ctx,
-        ),
-        Err(LoginRefused::Failed) => login_page(
-            ctx,
-            200,
-            &dest,
-            Some("Sorry, your username and password are incorrect - please try again."),
-        )
-        .with_header("X-Seraph-LoginReason", "AUTHENTICATED_FAILED"),
+        Err(LoginRefused::Captcha) => {
+            let denied = "Sorry, your login was denied: answer the CAPTCHA (the stand-in cannot \
+                          show one).";
+            captcha_headers(login_page(ctx, &dest, Some(denied)), ctx)
+        }
+        Err(LoginRefused::Failed) => {
+            let wrong = "Sorry, your username and password are incorrect - please try again.";
+            login_failed(login_page(ctx, &dest, Some(wrong)))
+        }
     }
 }
 
-fn login_page(ctx: &Ctx, status: u16, dest: &str, error: Option<&str>) -> Resp {
-    let error = error
-        .map(|e| {
-            format!(
-                "<div class=\"aui-message error\" id=\"login-error\">{}</div>",
-                html_escape(e)
-            )
-        })
-        .unwrap_or_default();
-    Resp::html(
-        status,
-        &format!(
-            "<html><head><title>Log in - Jira stand-in</title></head><body>{error}\
-             <form id=\"login-form\" method=\"post\" action=\"{}/login.jsp\">\
-             <label for=\"login-form-username\">Username</label>\
-             <input type=\"text\" name=\"os_username\" id=\"login-form-username\">\
-             <label for=\"login-form-password\">Password</label>\
-             <input type=\"password\" name=\"os_password\" id=\"login-form-password\">\
-             <input type=\"hidden\" name=\"os_destination\" value=\"{}\">\
-             <input type=\"submit\" name=\"login\" value=\"Log In\">\
-             </form></body></html>",
-            ctx.context,
-            html_escape(dest)
-        ),
-    )
+fn login_page(ctx: &Ctx, dest: &str, error: Option<&str>) -> Resp {
+    let error = error.map(|e| {
+        let e = html_escape(e);
+        format!("<div class=\"aui-message error\" id=\"login-error\">{e}</div>")
+    });
+    let body = format!(
+        "{}<form id=\"login-form\" method=\"post\" action=\"{}/login.jsp\">\
+         <label for=\"login-form-username\">Username</label>\
+         <input type=\"text\" name=\"os_username\" id=\"login-form-username\">\
+         <label for=\"login-form-password\">Password</label>\
+         <input type=\"password\" name=\"os_password\" id=\"login-form-password\">\
+         <input type=\"hidden\" name=\"os_destination\" value=\"{}\">\
+         <input type=\"submit\" name=\"login\" value=\"Log In\">\
+         </form>",
+        error.unwrap_or_default(),
+        ctx.context,
+        html_escape(dest)
+    );
+    Resp::page(200, "Log in", &body)
 }

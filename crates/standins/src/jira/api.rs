@@ -2,9 +2,9 @@
 //! serverInfo, mypermissions, project and search (JQL `project = KEY` only).
 
 use super::accounts::{not_authenticated, rest_caller};
-use super::http::{jira_time, rest_error, Req, Resp};
-use super::state::State;
-use super::Ctx;
+use super::http::{rest_error, Ctx, Req, Resp};
+use super::state::{State, User};
+use crate::time::jira_time;
 use serde_json::{json, Value};
 
 const VERSION: &str = "9.12.2";
@@ -16,6 +16,7 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         Ok(c) => c.map(|c| c.username),
         Err(resp) => return resp,
     };
+    let caller = user.as_deref();
     // `latest` is Jira's alias of version 2; the agile board list lives beside it.
     let rest = req.path.strip_prefix("/rest/").unwrap_or("");
     let (area, rest) = match rest
@@ -27,53 +28,29 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         _ => ("", ""),
     };
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    if area == "agile" {
-        let resp = match (req.method.as_str(), segs.as_slice()) {
-            ("GET", ["board"]) => boards(st, ctx, user.as_deref(), req),
-            _ => rest_error(404, "null for uri: the stand-in has no such resource"),
-        };
-        return resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()));
-    }
-    let resp = match (req.method.as_str(), segs.as_slice()) {
-        ("GET", ["myself"]) => match user.as_deref().and_then(|u| st.user(u)) {
-            Some(u) => Resp::json(
-                200,
-                &json!({
-                    "self": format!("{}/rest/api/2/user?username={}", ctx.base, u.username),
-                    "key": u.username,
-                    "name": u.username,
-                    "emailAddress": u.email,
-                    "displayName": u.display_name,
-                    "active": u.active,
-                    "timeZone": "Etc/UTC",
-                    "locale": "en_US",
-                }),
-            ),
+    let resp = match (area, req.method.as_str(), segs.as_slice()) {
+        ("agile", "GET", ["board"]) => boards(st, ctx, caller, req),
+        ("agile", _, _) => rest_error(404, "null for uri: the stand-in has no such resource"),
+        (_, "GET", ["myself"]) => match caller.and_then(|u| st.user(u)) {
+            Some(u) => {
+                let mut me = user_json(ctx, u);
+                me["timeZone"] = json!("Etc/UTC");
+                me["locale"] = json!("en_US");
+                Resp::json(200, &me)
+            }
             None => not_authenticated(),
         },
         // Jira's UserResource: any signed-in user with Browse Users (administrators
         // have it) reads a user by name, inactive ones included; 404 when absent.
-        ("GET", ["user"]) => match user.as_deref().and_then(|u| st.user(u)) {
-            None => not_authenticated(),
-            Some(_) => {
-                let name = req.query_param("username").unwrap_or_default();
-                match st.user(&name) {
-                    Some(u) => Resp::json(
-                        200,
-                        &json!({
-                            "self": format!("{}/rest/api/2/user?username={}", ctx.base, u.username),
-                            "key": u.username,
-                            "name": u.username,
-                            "emailAddress": u.email,
-                            "displayName": u.display_name,
-                            "active": u.active,
-                        }),
-                    ),
-                    None => rest_error(404, &format!("The user named '{name}' does not exist")),
-                }
+        (_, "GET", ["user"]) if caller.and_then(|u| st.user(u)).is_some() => {
+            let name = req.query_param("username").unwrap_or_default();
+            match st.user(&name) {
+                Some(u) => Resp::json(200, &user_json(ctx, u)),
+                None => rest_error(404, &format!("The user named '{name}' does not exist")),
             }
-        },
-        ("GET", ["serverInfo"]) => {
+        }
+        (_, "GET", ["user"]) => not_authenticated(),
+        (_, "GET", ["serverInfo"]) => {
             let (version, numbers, build) = if st.config.jira_6_4 {
                 ("6.4.14", [6, 4, 14], 64029)
             } else {
@@ -94,57 +71,52 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
                 }),
             )
         }
-        ("GET", ["mypermissions"]) => my_permissions(st, user.as_deref(), req),
+        (_, "GET", ["mypermissions"]) => my_permissions(st, caller, req),
         // Jira's FieldResource: the system fields every caller may search by
         // (clients such as pycontribs `jira` read it before a search).
-        ("GET", ["field"]) => Resp::json(200, &fields()),
-        ("GET", ["project"]) => {
-            let visible: Vec<Value> = if can_browse(st, user.as_deref()) {
-                vec![project_json(st, ctx)]
-            } else {
-                vec![]
-            };
-            Resp::json(200, &Value::Array(visible))
+        (_, "GET", ["field"]) => Resp::json(200, &fields()),
+        (_, "GET", ["project"]) => {
+            let visible = can_browse(st, caller).then(|| project_json(st, ctx));
+            Resp::json(200, &Value::Array(visible.into_iter().collect()))
         }
-        ("GET", ["project", key]) => {
+        (_, "GET", ["project", key]) => {
             let known = key.eq_ignore_ascii_case(&st.project_key) || *key == PROJECT_ID;
-            if known && can_browse(st, user.as_deref()) {
+            if known && can_browse(st, caller) {
                 Resp::json(200, &project_json(st, ctx))
             } else {
                 // Jira does not reveal projects the caller may not see.
                 rest_error(404, &format!("No project could be found with key '{key}'."))
             }
         }
-        ("GET", ["search"]) => {
+        (_, "GET", ["search"]) => {
             let num = |name: &str| req.query_param(name).and_then(|v| v.parse::<usize>().ok());
-            search(
-                st,
-                ctx,
-                user.as_deref(),
-                req.query_param("jql").as_deref(),
-                num("startAt"),
-                num("maxResults"),
-            )
+            let page = (num("startAt"), num("maxResults"));
+            search(st, ctx, caller, req.query_param("jql").as_deref(), page)
         }
-        ("POST", ["search"]) => match req.json_body() {
+        (_, "POST", ["search"]) => match req.json_body() {
             Some(body) => {
                 let num = |name: &str| body[name].as_u64().map(|n| n as usize);
-                search(
-                    st,
-                    ctx,
-                    user.as_deref(),
-                    body["jql"].as_str(),
-                    num("startAt"),
-                    num("maxResults"),
-                )
+                let page = (num("startAt"), num("maxResults"));
+                search(st, ctx, caller, body["jql"].as_str(), page)
             }
             None => rest_error(400, "The search request must be a JSON object."),
         },
-        (_, ["myself" | "user" | "serverInfo" | "mypermissions" | "search" | "field"])
-        | (_, ["project", ..]) => Resp::empty(405),
+        (_, _, ["myself" | "user" | "serverInfo" | "mypermissions" | "search" | "field"])
+        | (_, _, ["project", ..]) => Resp::empty(405),
         _ => rest_error(404, "null for uri: the stand-in has no such resource"),
     };
     resp.with_header("X-AUSERNAME", user.unwrap_or_else(|| "anonymous".into()))
+}
+
+fn user_json(ctx: &Ctx, u: &User) -> Value {
+    json!({
+        "self": format!("{}/rest/api/2/user?username={}", ctx.base, u.username),
+        "key": u.username,
+        "name": u.username,
+        "emailAddress": u.email,
+        "displayName": u.display_name,
+        "active": u.active,
+    })
 }
 
 /// The system fields, shaped as Jira's FieldResource gives them.
@@ -211,14 +183,11 @@ fn my_permissions(st: &State, user: Option<&str>, req: &Req) -> Resp {
             "SYSTEM_ADMIN" => ("44", "Jira System Administrators", "GLOBAL", admin),
             "BROWSE_PROJECTS" => ("10", "Browse Projects", "PROJECT", browse),
             "CREATE_ISSUES" => ("11", "Create Issues", "PROJECT", browse),
-            _ => {
-                return rest_error(400, &format!("No permission with key '{key}' exists."));
-            }
+            _ => return rest_error(400, &format!("No permission with key '{key}' exists.")),
         };
-        out.insert(
-            key.to_string(),
-            json!({"id": id, "key": key, "name": name, "type": kind, "description": name, "havePermission": have}),
-        );
+        let permission = json!({"id": id, "key": key, "name": name, "type": kind,
+            "description": name, "havePermission": have});
+        out.insert(key.to_string(), permission);
     }
     Resp::json(200, &json!({ "permissions": out }))
 }
@@ -232,22 +201,23 @@ fn boards(st: &State, ctx: &Ctx, user: Option<&str>, req: &Req) -> Resp {
     let matches = wanted
         .as_deref()
         .is_none_or(|k| k.eq_ignore_ascii_case(&st.project_key) || k == PROJECT_ID);
-    let values: Vec<Value> = if matches && can_browse(st, user) {
-        vec![json!({
-            "id": 1,
-            "self": format!("{}/rest/agile/1.0/board/1", ctx.base),
-            "name": format!("{} board", st.project_key),
-            "type": "scrum",
-            "location": {"projectId": 10000, "projectKey": st.project_key, "projectName": st.project_name},
-        })]
-    } else {
-        Vec::new()
-    };
+    let location = json!({"projectId": 10000, "projectKey": st.project_key,
+        "projectName": st.project_name});
+    let board = json!({
+        "id": 1,
+        "self": format!("{}/rest/agile/1.0/board/1", ctx.base),
+        "name": format!("{} board", st.project_key),
+        "type": "scrum",
+        "location": location,
+    });
+    let values: Vec<Value> = (matches && can_browse(st, user))
+        .then_some(board)
+        .into_iter()
+        .collect();
     let total = values.len();
-    Resp::json(
-        200,
-        &json!({"maxResults": 50, "startAt": 0, "total": total, "isLast": true, "values": values}),
-    )
+    let body =
+        json!({"maxResults": 50, "startAt": 0, "total": total, "isLast": true, "values": values});
+    Resp::json(200, &body)
 }
 
 /// The project key of `project = KEY` (quotes allowed, `ORDER BY` ignored).
@@ -267,13 +237,13 @@ fn project_of_jql(jql: &str) -> Option<String> {
     ok.then(|| key.to_string())
 }
 
+/// `page` is the `startAt` and `maxResults` asked for.
 fn search(
     st: &State,
     ctx: &Ctx,
     user: Option<&str>,
     jql: Option<&str>,
-    start_at: Option<usize>,
-    max_results: Option<usize>,
+    page: (Option<usize>, Option<usize>),
 ) -> Resp {
     let visible = can_browse(st, user);
     let matching = match jql.map(str::trim).filter(|j| !j.is_empty()) {
@@ -281,52 +251,44 @@ fn search(
         Some(jql) => match project_of_jql(jql) {
             Some(key) if key.eq_ignore_ascii_case(&st.project_key) && visible => true,
             Some(key) => {
-                return rest_error(
-                    400,
-                    &format!("The value '{key}' does not exist for the field 'project'."),
-                );
+                let unknown = format!("The value '{key}' does not exist for the field 'project'.");
+                return rest_error(400, &unknown);
             }
             None => {
-                return rest_error(
-                    400,
-                    &format!(
-                        "Error in the JQL Query: the stand-in only understands \
-                         'project = KEY', not '{jql}'."
-                    ),
+                let not_understood = format!(
+                    "Error in the JQL Query: the stand-in only understands 'project = KEY', \
+                     not '{jql}'."
                 );
+                return rest_error(400, &not_understood);
             }
         },
     };
-    let start_at = start_at.unwrap_or(0);
-    let max_results = max_results.unwrap_or(50).min(1000);
-    let all: Vec<Value> = if matching {
-        st.issues
-            .iter()
-            .enumerate()
-            .map(|(i, issue)| {
-                let id = (10_001 + i).to_string();
-                json!({
-                    "id": id,
-                    "self": format!("{}/rest/api/2/issue/{id}", ctx.base),
-                    "key": issue.key,
-                    "fields": {
-                        "summary": issue.summary,
-                        "status": {"name": issue.status},
-                        "issuetype": {"name": issue.issue_type},
-                        "project": {"id": PROJECT_ID, "key": st.project_key, "name": st.project_name},
-                    }
-                })
+    let start_at = page.0.unwrap_or(0);
+    let max_results = page.1.unwrap_or(50).min(1000);
+    let project = json!({"id": PROJECT_ID, "key": st.project_key, "name": st.project_name});
+    let issues = st.issues.iter().enumerate().filter(|_| matching);
+    let all: Vec<Value> = issues
+        .map(|(i, (key, summary))| {
+            let id = (10_001 + i).to_string();
+            let issue_type = if i == 0 { "Epic" } else { "Story" };
+            json!({
+                "id": id,
+                "self": format!("{}/rest/api/2/issue/{id}", ctx.base),
+                "key": key,
+                "fields": {
+                    "summary": summary,
+                    "status": {"name": "To Do"},
+                    "issuetype": {"name": issue_type},
+                    "project": project,
+                }
             })
-            .collect()
-    } else {
-        Vec::new()
-    };
+        })
+        .collect();
     let total = all.len();
     let page: Vec<Value> = all.into_iter().skip(start_at).take(max_results).collect();
-    Resp::json(
-        200,
-        &json!({"startAt": start_at, "maxResults": max_results, "total": total, "issues": page}),
-    )
+    let body =
+        json!({"startAt": start_at, "maxResults": max_results, "total": total, "issues": page});
+    Resp::json(200, &body)
 }
 
 #[cfg(test)]

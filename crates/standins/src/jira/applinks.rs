@@ -2,12 +2,13 @@
 //! client accepts JSON, as in Jira. Their incoming consumer is in `consumer.rs`.
 
 use super::accounts::{rest_caller, Via};
-use super::consumer;
-use super::http::{Req, Resp};
+use super::http::{Ctx, Req, Resp};
 use super::state::{Link, State};
-use super::Ctx;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
+
+const OAUTH_PROVIDER: &str = "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider";
+const BASIC_PROVIDER: &str = "com.atlassian.applinks.api.auth.types.BasicAuthenticationProvider";
 
 /// Java's `UUID.nameUUIDFromBytes` (MD5, version 3, IETF variant) of the rpcUrl
 /// without its trailing slash: the id Jira gives a generic link, so it is predictable.
@@ -16,53 +17,48 @@ pub fn application_id(rpc_url: &str) -> String {
     let mut b: [u8; 16] = Md5::digest(normalised.as_bytes()).into();
     b[6] = (b[6] & 0x0f) | 0x30;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+    let mut id: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    for at in [20, 16, 12, 8] {
+        id.insert(at, '-');
+    }
+    id
 }
 
-pub(crate) fn status_error(req: &Req, status: u16, messages: &[String]) -> Resp {
-    Resp::negotiated(
-        req,
-        status,
-        "status",
-        &json!({"status": status, "message": messages}),
-    )
+/// Applinks' error entity: the status and its messages.
+pub(crate) fn status_error(req: &Req, status: u16, messages: &[&str]) -> Resp {
+    let body = json!({"status": status, "message": messages});
+    Resp::negotiated(req, status, "status", &body)
 }
 
 pub(crate) fn not_found(req: &Req, id: &str) -> Resp {
     status_error(
         req,
         404,
-        &[format!("No application link with id {id} was found.")],
+        &[&format!("No application link with id {id} was found.")],
     )
+}
+
+fn no_resource(req: &Req) -> Resp {
+    status_error(req, 404, &["No such applinks resource."])
+}
+
+/// A 200 with `value` as JSON or, by default, as XML under `root`.
+fn found(req: &Req, root: &str, value: &Value) -> Resp {
+    Resp::negotiated(req, 200, root, value)
 }
 
 /// Administrators only; a cookie session would also need WebSudo, which the stand-in
 /// (like a script) never has.
 pub(crate) fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), Resp> {
     let fail = |status: u16, message: &str| {
-        Resp::negotiated(
-            req,
-            status,
-            "status",
-            &json!({"message": message, "status-code": status}),
-        )
+        let body = json!({"message": message, "status-code": status});
+        Resp::negotiated(req, status, "status", &body)
     };
-    let caller = match rest_caller(st, ctx, req)? {
-        Some(c) => c,
-        None => {
-            return Err(fail(
-                401,
-                "Client must be authenticated to access this resource.",
-            ))
-        }
+    let Some(caller) = rest_caller(st, ctx, req)? else {
+        return Err(fail(
+            401,
+            "Client must be authenticated to access this resource.",
+        ));
     };
     if !st.user(&caller.username).is_some_and(|u| u.admin) {
         return Err(fail(
@@ -77,17 +73,13 @@ pub(crate) fn require_admin(st: &mut State, ctx: &Ctx, req: &Req) -> Result<(), 
 }
 
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
-    let path = req.path.as_str();
-    if let Some(rest) = path.strip_prefix("/rest/applinks-oauth/1.0/applicationlink/") {
-        return consumer::route(st, ctx, req, rest);
-    }
-    let rest = path.strip_prefix("/rest/applinks/").unwrap_or("");
+    let rest = req.path.strip_prefix("/rest/applinks/").unwrap_or("");
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let Some((ver, tail)) = segs.split_first() else {
-        return status_error(req, 404, &["No such applinks resource.".into()]);
+        return no_resource(req);
     };
     if !matches!(*ver, "1.0" | "2.0" | "3.0" | "latest") {
-        return status_error(req, 404, &["No such applinks resource.".into()]);
+        return no_resource(req);
     }
     if req.method == "GET" && tail == ["manifest"] {
         return manifest(ctx, req);
@@ -99,15 +91,10 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         ("PUT", ["applicationlink"]) => create(st, ctx, req),
         ("GET", ["applicationlink"]) => {
             let links: Vec<Value> = st.links.iter().map(|l| link_json(ctx, l)).collect();
-            Resp::negotiated(
-                req,
-                200,
-                "applicationLinks",
-                &json!({"applicationLinks": links}),
-            )
+            found(req, "applicationLinks", &json!({"applicationLinks": links}))
         }
         ("GET", ["applicationlink", id]) => match st.link(id) {
-            Some(l) => Resp::negotiated(req, 200, "applicationLink", &link_json(ctx, l)),
+            Some(l) => found(req, "applicationLink", &link_json(ctx, l)),
             None => not_found(req, id),
         },
         ("POST" | "PUT", ["applicationlink", id]) => update(st, ctx, req, id),
@@ -117,24 +104,27 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
             if st.links.len() == before {
                 not_found(req, id)
             } else {
-                let body =
-                    json!({"status-code": 200, "message": "The application link was deleted."});
-                Resp::negotiated(req, 200, "status", &body)
+                let deleted = "The application link was deleted.";
+                found(
+                    req,
+                    "status",
+                    &json!({"status-code": 200, "message": deleted}),
+                )
             }
         }
         ("GET", ["applinks"]) => {
             let links: Vec<Value> = st.links.iter().map(|l| link_json(ctx, l)).collect();
-            Resp::negotiated(req, 200, "applinks", &Value::Array(links))
+            found(req, "applinks", &Value::Array(links))
         }
         ("GET", ["listApplicationlinks"]) => {
             let list: Vec<Value> = st.links.iter().map(|l| list_entry(ctx, l)).collect();
-            Resp::negotiated(req, 200, "listEntity", &json!({ "list": list }))
+            found(req, "listEntity", &json!({ "list": list }))
         }
         ("GET", ["status", id]) if st.config.status_resource => match st.link(id) {
-            Some(l) => Resp::negotiated(req, 200, "status", &status(l)),
+            Some(l) => found(req, "status", &status(l)),
             None => not_found(req, id),
         },
-        _ => status_error(req, 404, &["No such applinks resource.".into()]),
+        _ => no_resource(req),
     }
 }
 
@@ -162,11 +152,7 @@ fn status(l: &Link) -> Value {
         "working": !generic,
         "localAuthentication": local,
         "remoteAuthentication": null,
-        "error": if generic {
-            json!({"category": "NON_ATLASSIAN", "type": "GENERIC_LINK"})
-        } else {
-            Value::Null
-        },
+        "error": generic.then(|| json!({"category": "NON_ATLASSIAN", "type": "GENERIC_LINK"})),
     })
 }
 
@@ -184,11 +170,7 @@ fn link_json(ctx: &Ctx, l: &Link) -> Value {
 }
 
 fn list_entry(ctx: &Ctx, l: &Link) -> Value {
-    let inbound: Vec<&str> = l
-        .consumer
-        .iter()
-        .map(|_| "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider")
-        .collect();
+    let inbound: Vec<&str> = l.consumer.iter().map(|_| OAUTH_PROVIDER).collect();
     json!({
         "application": link_json(ctx, l),
         "configuredInboundAuthenticators": inbound,
@@ -206,17 +188,12 @@ fn manifest(ctx: &Ctx, req: &Req) -> Resp {
         "version": "9.12.2",
         "buildNumber": 9_120_002,
         "applinksVersion": "9.1.2",
-        "inboundAuthenticationTypes": [
-            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider",
-            "com.atlassian.applinks.api.auth.types.BasicAuthenticationProvider",
-        ],
-        "outboundAuthenticationTypes": [
-            "com.atlassian.applinks.api.auth.types.OAuthAuthenticationProvider",
-        ],
+        "inboundAuthenticationTypes": [OAUTH_PROVIDER, BASIC_PROVIDER],
+        "outboundAuthenticationTypes": [OAUTH_PROVIDER],
         "publicSignup": false,
         "url": ctx.base,
     });
-    Resp::negotiated(req, 200, "manifest", &body)
+    found(req, "manifest", &body)
 }
 
 /// An absolute http(s) URL, trimmed and without a trailing slash.
@@ -226,54 +203,47 @@ pub(crate) fn web_url(s: &str) -> Option<String> {
     (matches!(u.scheme(), "http" | "https") && u.host_str().is_some()).then(|| s.to_string())
 }
 
+/// The `displayUrl` of a link's JSON: `None` when absent or blank, the 400 when
+/// it is not an absolute http(s) URL.
+fn display_url(req: &Req, body: &Value) -> Result<Option<String>, Resp> {
+    match body["displayUrl"].as_str().filter(|s| !s.trim().is_empty()) {
+        None => Ok(None),
+        Some(d) => web_url(d).map(Some).ok_or_else(|| {
+            let invalid = "applinks.error.url.invalid: displayUrl must be an absolute http(s) URL.";
+            status_error(req, 400, &[invalid])
+        }),
+    }
+}
+
+fn no_json(req: &Req) -> Resp {
+    status_error(req, 400, &["The body must be a JSON application link."])
+}
+
 fn create(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let Some(body) = req.json_body() else {
-        return status_error(
-            req,
-            400,
-            &["The body must be a JSON application link.".into()],
-        );
+        return no_json(req);
     };
     let Some(rpc_url) = body["rpcUrl"].as_str().and_then(web_url) else {
-        return status_error(
-            req,
-            400,
-            &["applinks.error.url.invalid: rpcUrl must be an absolute http(s) URL.".into()],
-        );
+        let invalid = "applinks.error.url.invalid: rpcUrl must be an absolute http(s) URL.";
+        return status_error(req, 400, &[invalid]);
     };
     let id = application_id(&rpc_url);
     if st.link(&id).is_some() {
-        return status_error(
-            req,
-            400,
-            &[format!(
-                "applinks.error.duplicate.url: a link to {rpc_url} already exists."
-            )],
-        );
+        let duplicate =
+            format!("applinks.error.duplicate.url: a link to {rpc_url} already exists.");
+        return status_error(req, 400, &[&duplicate]);
     }
-    let display_url =
-        match body["displayUrl"].as_str().filter(|s| !s.trim().is_empty()) {
-            None => rpc_url.clone(),
-            Some(d) => match web_url(d) {
-                Some(d) => d,
-                None => return status_error(
-                    req,
-                    400,
-                    &[
-                        "applinks.error.url.invalid: displayUrl must be an absolute http(s) URL."
-                            .into(),
-                    ],
-                ),
-            },
-        };
+    let display_url = match display_url(req, &body) {
+        Ok(display) => display.unwrap_or_else(|| rpc_url.clone()),
+        Err(resp) => return resp,
+    };
     let wanted = body["name"]
         .as_str()
         .map(str::trim)
         .filter(|n| !n.is_empty());
     let wanted = wanted.map(String::from).unwrap_or_else(|| {
-        url::Url::parse(&rpc_url)
-            .ok()
-            .and_then(|u| u.host_str().map(String::from))
+        let url = url::Url::parse(&rpc_url).ok();
+        url.and_then(|u| u.host_str().map(String::from))
             .unwrap_or_default()
     });
     // Jira silently renames a clash: "NAME - 2", "NAME - 3", ...
@@ -299,50 +269,31 @@ fn create(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
 
 fn update(st: &mut State, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     let Some(body) = req.json_body() else {
-        return status_error(
-            req,
-            400,
-            &["The body must be a JSON application link.".into()],
-        );
+        return no_json(req);
     };
     let Some(current) = st.link(id) else {
         return not_found(req, id);
     };
-    if let Some(rpc) = body["rpcUrl"].as_str() {
-        if application_id(rpc) != current.id {
-            return status_error(req, 400, &["applinks.error.rpcurl.cannot.change: the rpcUrl of a link cannot be changed; delete and recreate it.".into()]);
-        }
+    if body["rpcUrl"]
+        .as_str()
+        .is_some_and(|rpc| application_id(rpc) != current.id)
+    {
+        let fixed = "applinks.error.rpcurl.cannot.change: the rpcUrl of a link cannot be \
+                     changed; delete and recreate it.";
+        return status_error(req, 400, &[fixed]);
     }
     let name = body["name"]
         .as_str()
         .map(str::trim)
         .filter(|n| !n.is_empty());
-    if let Some(name) = name {
-        if st.links.iter().any(|l| l.id != id && l.name == name) {
-            return status_error(
-                req,
-                400,
-                &[format!(
-                    "applinks.error.duplicate.name: another link is called {name}."
-                )],
-            );
-        }
+    if let Some(name) = name.filter(|n| st.links.iter().any(|l| l.id != id && l.name == *n)) {
+        let taken = format!("applinks.error.duplicate.name: another link is called {name}.");
+        return status_error(req, 400, &[&taken]);
     }
-    let display =
-        match body["displayUrl"].as_str().filter(|s| !s.trim().is_empty()) {
-            None => None,
-            Some(d) => match web_url(d) {
-                Some(d) => Some(d),
-                None => return status_error(
-                    req,
-                    400,
-                    &[
-                        "applinks.error.url.invalid: displayUrl must be an absolute http(s) URL."
-                            .into(),
-                    ],
-                ),
-            },
-        };
+    let display = match display_url(req, &body) {
+        Ok(display) => display,
+        Err(resp) => return resp,
+    };
     let Some(link) = st.link_mut(id) else {
         return not_found(req, id);
     };
@@ -352,7 +303,7 @@ fn update(st: &mut State, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     if let Some(display) = display {
         link.display_url = display;
     }
-    Resp::negotiated(req, 200, "applicationLink", &link_json(ctx, link))
+    found(req, "applicationLink", &link_json(ctx, link))
 }
 
 #[cfg(test)]

@@ -7,17 +7,15 @@
 //! with an HTML error page); then the login (a redirect to the login page); then
 //! the page or the decision.
 
-use super::accounts::{login_redirect, page_session, session_cookie};
+use super::accounts::{login_redirect, page_session, session_cookie, XSRF_COOKIE};
 use super::config::AuthorizeMarkup;
-use super::http::{html_escape, Req, Resp};
-use super::oauth_check::{Message, Problem};
+use super::http::{html_escape, method_not_allowed, Ctx, Req, Resp};
+use super::oauth_check::{problem_status, Message, Problem};
 use super::signature::percent_encode;
 use super::state::{random_token, Approval, State};
-use super::Ctx;
 
-/// Jira's XSRF parameter name, and the cookie that also carries the token.
+/// Jira's XSRF parameter name.
 const XSRF_PARAM: &str = "atl_token";
-pub(crate) const XSRF_COOKIE: &str = "atlassian.xsrf.token";
 /// Length of the verifier (`AuthorizeServlet.VERIFIER_LENGTH`).
 const VERIFIER_LENGTH: usize = 6;
 
@@ -25,7 +23,7 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let resp = match req.method.as_str() {
         "GET" | "HEAD" => get(st, ctx, req),
         "POST" => post(st, ctx, req),
-        other => super::oauth_provider::method_not_allowed(other),
+        other => method_not_allowed(other),
     };
     resp.with_header("X-Frame-Options", "SAMEORIGIN")
 }
@@ -35,12 +33,11 @@ fn param(req: &Req, name: &str) -> Option<String> {
     req.query_param(name).or_else(|| req.form_param(name))
 }
 
-fn error_page(message: &str) -> String {
-    format!(
-        "<html><head><title>OAuth Error - Jira stand-in</title></head><body>\
-         <h1>Cannot authorize this application</h1><p class=\"error\">{}</p></body></html>",
-        html_escape(message)
-    )
+fn error_page(status: u16, message: &str) -> Resp {
+    let message = html_escape(message);
+    let body =
+        format!("<h1>Cannot authorize this application</h1><p class=\"error\">{message}</p>");
+    Resp::page(status, "OAuth Error", &body)
 }
 
 /// `TokenLoaderImpl`: the request token to decide on, or why not.
@@ -49,11 +46,8 @@ fn load_token(st: &State, req: &Req) -> Result<String, Problem> {
     msg.require(&["oauth_token"])?;
     let token = msg.get("oauth_token").unwrap_or_default();
     // Unknown, an access token, or of a consumer that is gone (its tokens with it).
-    let Some(rt) = st
-        .request_tokens
-        .get(token)
-        .filter(|rt| st.consumer(&rt.consumer_key).is_some())
-    else {
+    let rt = st.request_tokens.get(token);
+    let Some(rt) = rt.filter(|rt| st.consumer(&rt.consumer_key).is_some()) else {
         return Err(Problem::new("token_rejected"));
     };
     if rt.approval != Approval::Pending {
@@ -73,11 +67,8 @@ fn token_problem(ctx: &Ctx, problem: &Problem) -> Resp {
         "token_expired" => "The request token has expired. Start again from the application.",
         _ => "The request could not be processed.",
     };
-    Resp::html(
-        super::oauth_check::problem_status(&problem.code),
-        &error_page(text),
-    )
-    .with_header("WWW-Authenticate", problem.www_authenticate(ctx))
+    error_page(problem_status(&problem.code), text)
+        .with_header("WWW-Authenticate", problem.www_authenticate(ctx))
 }
 
 fn get(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
@@ -112,7 +103,7 @@ fn post(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         Err(resp) => return resp,
     };
     if !xsrf_valid(st, req, session.as_ref().map(|(sid, _)| sid.as_str())) {
-        return Resp::html(403, &error_page("Xsrf token validation failed"));
+        return error_page(403, "Xsrf token validation failed");
     }
     let token = match load_token(st, req) {
         Ok(token) => token,
@@ -145,42 +136,36 @@ fn decide(st: &mut State, ctx: &Ctx, req: &Req, sid: &str, token: &str) -> Resp 
     let Some(rt) = st.request_tokens.get_mut(token) else {
         return token_problem(ctx, &Problem::new("token_rejected"));
     };
-    rt.approval = if approve {
-        Approval::Approved {
+    let verifier_given = verifier.clone();
+    rt.approval = match approve {
+        true => Approval::Approved {
             username,
-            verifier: verifier.clone(),
-        }
-    } else {
-        Approval::Denied
+            verifier: verifier_given,
+        },
+        false => Approval::Denied,
     };
-    let (one_a, own_callback, consumer_key) =
-        (rt.one_a, rt.callback.clone(), rt.consumer_key.clone());
-    let (app, consumer_callback) = st
-        .consumer(&consumer_key)
-        .map(|(link, c)| (link.name.clone(), c.callback.clone()))
-        .unwrap_or_default();
+    let (one_a, own_callback, consumer) = (rt.one_a, rt.callback.clone(), rt.consumer_key.clone());
+    let consumer = st
+        .consumer(&consumer)
+        .map(|(link, c)| (link.name.clone(), c.callback.clone()));
+    let (app, consumer_callback) = consumer.unwrap_or_default();
     let callback = if one_a {
         // `oob` left no callback of its own: the consumer's configured one is used.
         own_callback.or(consumer_callback)
     } else {
-        param(req, "oauth_callback")
-            .filter(|c| !c.is_empty())
-            .or(consumer_callback)
+        let given = param(req, "oauth_callback").filter(|c| !c.is_empty());
+        given.or(consumer_callback)
     };
     let Some(callback) = callback else {
         return done_page(&app, approve, one_a.then_some(verifier.as_str()));
     };
-    let mut added = vec![("oauth_token", token.to_string())];
+    let mut query = format!("oauth_token={}", percent_encode(token));
     if one_a {
-        let sent = if approve { verifier } else { "denied".into() };
-        added.push(("oauth_verifier", sent));
+        let sent = if approve { verifier.as_str() } else { "denied" };
+        query.push_str(&format!("&oauth_verifier={}", percent_encode(sent)));
     }
-    let query: Vec<String> = added
-        .iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect();
     let sep = if callback.contains('?') { '&' } else { '?' };
-    Resp::redirect(&format!("{callback}{sep}{}", query.join("&")))
+    Resp::redirect(&format!("{callback}{sep}{query}"))
 }
 
 /// The page shown when there is no callback to go back to.
@@ -204,12 +189,7 @@ fn done_page(app: &str, approved: bool, verifier: Option<&str>) -> Resp {
     } else {
         "Access Denied"
     };
-    Resp::html(
-        200,
-        &format!(
-            "<html><head><title>{title} - Jira stand-in</title></head><body>{body}</body></html>"
-        ),
-    )
+    Resp::page(200, title, &body)
 }
 
 /// `AuthorizationRendererImpl`: the page with the token, the XSRF token under its
@@ -217,16 +197,12 @@ fn done_page(app: &str, approved: bool, verifier: Option<&str>) -> Resp {
 /// also set as the `atlassian.xsrf.token` cookie.
 fn page(st: &State, ctx: &Ctx, req: &Req, sid: &str, token: &str) -> Resp {
     let session = &st.sessions[sid];
-    let display = st
-        .user(&session.username)
-        .map(|u| u.display_name.clone())
-        .unwrap_or_default();
-    let app = st
+    let display = st.user(&session.username).map(|u| u.display_name.as_str());
+    let consumer = st
         .request_tokens
         .get(token)
-        .and_then(|rt| st.consumer(&rt.consumer_key))
-        .map(|(link, _)| link.name.clone())
-        .unwrap_or_default();
+        .and_then(|rt| st.consumer(&rt.consumer_key));
+    let app = consumer.map(|(link, _)| link.name.as_str());
     let mut fields = vec![("oauth_token", token.to_string())];
     if let Some(cb) = param(req, "oauth_callback") {
         fields.push(("oauth_callback", cb));
@@ -236,103 +212,77 @@ fn page(st: &State, ctx: &Ctx, req: &Req, sid: &str, token: &str) -> Resp {
         fields.push((XSRF_PARAM, session.atl_token.clone()));
     }
     let action = format!("{}/plugins/servlet/oauth/authorize", ctx.context);
-    let page = format!(
-        "<html><head><title>Request Access - Jira stand-in</title></head><body>\n\
-         <h1>Welcome, {user}</h1>\n\
+    let body = format!(
+        "\n<h1>Welcome, {user}</h1>\n\
          <p>The application <strong id=\"oauth-application-name\">{app}</strong> would like \
-         to read and change your data in Jira on your behalf.</p>\n{form}\n</body></html>",
-        user = html_escape(&display),
-        app = html_escape(&app),
+         to read and change your data in Jira on your behalf.</p>\n{form}\n",
+        user = html_escape(display.unwrap_or_default()),
+        app = html_escape(app.unwrap_or_default()),
         form = form(markup, &action, &fields),
     );
-    let cookie_path = if ctx.context.is_empty() {
-        "/"
-    } else {
-        &ctx.context
-    };
-    Resp::html(200, &page).with_header(
-        "Set-Cookie",
-        format!("{XSRF_COOKIE}={}; Path={cookie_path}", session.atl_token),
-    )
+    let cookie = format!(
+        "{XSRF_COOKIE}={}; Path={}",
+        session.atl_token,
+        ctx.cookie_path()
+    );
+    Resp::page(200, "Request Access", &body).with_header("Set-Cookie", cookie)
 }
 
 /// The form in the given markup style: hidden fields, then Allow and Deny.
 fn form(markup: AuthorizeMarkup, action: &str, hidden: &[(&str, String)]) -> String {
-    let mut inputs: Vec<[(&str, String); 3]> = hidden
-        .iter()
-        .map(|(name, value)| {
-            [
-                ("type", "hidden".to_string()),
-                ("name", name.to_string()),
-                ("value", value.clone()),
-            ]
-        })
-        .collect();
-    for (name, label) in [("approve", "Allow"), ("deny", "Deny")] {
-        inputs.push([
-            ("type", "submit".to_string()),
-            ("name", name.to_string()),
-            ("value", label.to_string()),
-        ]);
-    }
+    let input = |kind: &str, name: &str, value: &str| {
+        let attrs = [("type", kind), ("name", name), ("value", value)];
+        tag(markup, "input", &attrs)
+    };
     let open = [
-        ("id", "oauth-authorize-form".to_string()),
-        ("method", "post".to_string()),
-        ("action", action.to_string()),
+        ("id", "oauth-authorize-form"),
+        ("method", "post"),
+        ("action", action),
     ];
-    let mut out = tag(markup, "form", &open);
-    for input in &inputs {
-        out.push('\n');
-        out.push_str(&tag(markup, "input", input));
-    }
-    out.push('\n');
-    out.push_str(if markup == AuthorizeMarkup::UpperCase {
+    let mut lines = vec![tag(markup, "form", &open)];
+    lines.extend(
+        hidden
+            .iter()
+            .map(|(name, value)| input("hidden", name, value)),
+    );
+    lines.push(input("submit", "approve", "Allow"));
+    lines.push(input("submit", "deny", "Deny"));
+    let close = if markup == AuthorizeMarkup::UpperCase {
         "</FORM>"
     } else {
         "</form>"
-    });
-    out
+    };
+    lines.push(close.to_string());
+    lines.join("\n")
 }
 
-fn tag(markup: AuthorizeMarkup, name: &str, attrs: &[(&str, String)]) -> String {
-    use AuthorizeMarkup::*;
-    match markup {
-        DoubleQuoted | CookieOnly => {
-            let a: Vec<String> = attrs
-                .iter()
-                .map(|(k, v)| format!("{k}=\"{}\"", html_escape(v)))
-                .collect();
-            format!("<{name} {}>", a.join(" "))
+fn tag(markup: AuthorizeMarkup, name: &str, attrs: &[(&str, &str)]) -> String {
+    if markup == AuthorizeMarkup::Scattered {
+        let spacing = ["\n    ", "\n\t", "\n      "];
+        let mut out = format!("<{name}");
+        for (i, (k, v)) in attrs.iter().rev().enumerate() {
+            let value = html_escape(v).replace('_', "&#95;").replace('-', "&#x2D;");
+            let eq = [" = ", "= ", " ="][i % 3];
+            out.push_str(&format!("{}{k}{eq}\"{value}\"", spacing[i % 3]));
         }
-        // Our values never hold spaces, quotes, `=`, `<`, `>` or backticks.
-        Unquoted => {
-            let a: Vec<String> = attrs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            format!("<{name} {}>", a.join(" "))
-        }
-        SingleQuoted => {
-            let a: Vec<String> = attrs
-                .iter()
-                .map(|(k, v)| format!("{k}='{}'", html_escape(v)))
-                .collect();
-            format!("<{name} {}>", a.join(" "))
-        }
-        UpperCase => {
-            let a: Vec<String> = attrs
-                .iter()
-                .map(|(k, v)| format!("{}=\"{}\"", k.to_ascii_uppercase(), html_escape(v)))
-                .collect();
-            format!("<{} {}>", name.to_ascii_uppercase(), a.join(" "))
-        }
-        Scattered => {
-            let spacing = ["\n    ", "\n\t", "\n      "];
-            let mut out = format!("<{name}");
-            for (i, (k, v)) in attrs.iter().rev().enumerate() {
-                let value = html_escape(v).replace('_', "&#95;").replace('-', "&#x2D;");
-                let eq = [" = ", "= ", " ="][i % 3];
-                out.push_str(&format!("{}{k}{eq}\"{value}\"", spacing[i % 3]));
-            }
-            out.push_str("\n>");
-            out
-        }
+        return out + "\n>";
     }
+    let upper = markup == AuthorizeMarkup::UpperCase;
+    let case = |s: &str| {
+        if upper {
+            s.to_ascii_uppercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let attrs: Vec<String> = attrs
+        .iter()
+        .map(|(k, v)| match markup {
+            // Our values never hold spaces, quotes, `=`, `<`, `>` or backticks.
+            AuthorizeMarkup::Unquoted => format!("{k}={v}"),
+            AuthorizeMarkup::SingleQuoted => format!("{k}='{}'", html_escape(v)),
+            _ => format!("{}=\"{}\"", case(k), html_escape(v)),
+        })
+        .collect();
+    format!("<{} {}>", case(name), attrs.join(" "))
 }

@@ -96,11 +96,9 @@ impl Default for JiraConfig {
 impl JiraConfig {
     /// The context path as `/name` without a trailing slash, or empty.
     pub(crate) fn context(&self) -> String {
-        let trimmed = self.context_path.trim().trim_matches('/');
-        if trimmed.is_empty() {
-            String::new()
-        } else {
-            format!("/{trimmed}")
+        match self.context_path.trim().trim_matches('/') {
+            "" => String::new(),
+            path => format!("/{path}"),
         }
     }
 }

@@ -6,18 +6,19 @@
 //! ignored); its refusals are translated text, not i18n keys.
 
 use super::applinks::{not_found, require_admin, status_error, web_url};
-use super::http::{Req, Resp};
+use super::http::{Ctx, Req, Resp};
 use super::state::{Consumer, State};
-use super::Ctx;
 use base64::Engine;
 use rsa::pkcs8::{DecodePublicKey, EncodePublicKey};
 use serde_json::json;
 
-/// `rest` is the path after `.../applicationlink/`.
+pub(crate) const PREFIX: &str = "/rest/applinks-oauth/1.0/applicationlink/";
+
+/// `rest` is the path after [`PREFIX`].
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req, rest: &str) -> Resp {
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let [id, "authentication", "consumer"] = segs.as_slice() else {
-        return status_error(req, 404, &["No such applinks-oauth resource.".into()]);
+        return status_error(req, 404, &["No such applinks-oauth resource."]);
     };
     if let Err(resp) = require_admin(st, ctx, req) {
         return resp;
@@ -39,23 +40,11 @@ pub(crate) fn parse_public_key(text: &str) -> Option<Vec<u8>> {
         s.replace_range(start..end, " ");
     }
     let b64: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let engine = base64::engine::general_purpose::STANDARD;
-    let der = engine
-        .decode(&b64)
-        .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('='))
-        })
-        .ok()?;
+    let padded = base64::engine::general_purpose::STANDARD.decode(&b64);
+    let bare = base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('='));
+    let der = padded.or(bare).ok()?;
     let key = rsa::RsaPublicKey::from_public_key_der(&der).ok()?;
     Some(key.to_public_key_der().ok()?.as_bytes().to_vec())
-}
-
-fn no_consumer(req: &Req) -> Resp {
-    status_error(
-        req,
-        404,
-        &["No incoming OAuth consumer is configured on this link.".into()],
-    )
 }
 
 fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
@@ -63,7 +52,7 @@ fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
         return not_found(req, id);
     };
     let Some(body) = req.json_body() else {
-        return status_error(req, 400, &["The body must be a JSON consumer.".into()]);
+        return status_error(req, 400, &["The body must be a JSON consumer."]);
     };
     let text = |k: &str| {
         body[k]
@@ -72,15 +61,15 @@ fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
             .map(String::from)
     };
     let generic = st.link(id).is_some_and(|l| l.type_id == "generic");
-    let mut required = vec![("key", "The consumer key is required.")];
-    if !generic {
-        required.push(("name", "The consumer name is required."));
-    }
-    required.push(("publicKey", "The public key is required."));
-    let missing: Vec<String> = required
+    let required = [
+        ("key", "The consumer key is required."),
+        ("name", "The consumer name is required."),
+        ("publicKey", "The public key is required."),
+    ];
+    let missing: Vec<&str> = required
         .iter()
-        .filter(|(k, _)| text(k).is_none())
-        .map(|(_, message)| message.to_string())
+        .filter(|(k, _)| text(k).is_none() && !(generic && *k == "name"))
+        .map(|(_, message)| *message)
         .collect();
     if !missing.is_empty() {
         return status_error(req, 400, &missing);
@@ -90,21 +79,13 @@ fn put_consumer(st: &mut State, req: &Req, id: &str) -> Resp {
         text("publicKey").unwrap_or_default(),
     );
     let Some(public_key_der) = parse_public_key(&pem) else {
-        return status_error(
-            req,
-            400,
-            &[format!(
-                "The public key of the consumer of application link {id} is not valid."
-            )],
-        );
+        let invalid =
+            format!("The public key of the consumer of application link {id} is not valid.");
+        return status_error(req, 400, &[&invalid]);
     };
     let callback = text("callback");
     if callback.as_deref().is_some_and(|c| web_url(c).is_none()) {
-        return status_error(
-            req,
-            400,
-            &["The callback must be an absolute http(s) URL.".into()],
-        );
+        return status_error(req, 400, &["The callback must be an absolute http(s) URL."]);
     }
     // Consumers are stored by key: the same key elsewhere moves to this link.
     for l in st.links.iter_mut() {
@@ -132,7 +113,8 @@ fn get_consumer(st: &State, req: &Req, id: &str) -> Resp {
         return not_found(req, id);
     };
     let Some(c) = &link.consumer else {
-        return no_consumer(req);
+        let none = "No incoming OAuth consumer is configured on this link.";
+        return status_error(req, 404, &[none]);
     };
     let body = json!({"consumers": [{
         "key": c.key,

@@ -9,40 +9,22 @@
 //! XSRF token, unless it says `X-Atlassian-Token: no-check`; without it the page
 //! asks to confirm and nothing changes.
 
-use super::accounts::{login_redirect, rest_caller, Via};
-use super::authorize::XSRF_COOKIE;
+use super::accounts::{login_redirect, rest_caller, Via, XSRF_COOKIE};
 use super::consumer::parse_public_key;
-use super::http::{html_escape, Req, Resp};
+use super::http::{html_escape, method_not_allowed, Ctx, Req, Resp};
 use super::state::{random_token, Consumer, State};
-use super::Ctx;
 
 pub(crate) const PREFIX: &str = "/plugins/servlet/applinks/auth/conf/oauth/add-consumer-manually/";
 
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<html><head><title>{} - Jira stand-in</title></head><body>{body}</body></html>",
-        html_escape(title)
-    )
-}
-
 pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
-    let id = req
-        .path
-        .strip_prefix(PREFIX)
-        .unwrap_or("")
-        .trim_matches('/')
-        .to_string();
+    let id = req.path.strip_prefix(PREFIX).unwrap_or("");
+    let id = id.trim_matches('/').to_string();
     let modifying = matches!(req.method.as_str(), "POST" | "PUT" | "DELETE");
     let no_check = req.header("X-Atlassian-Token") == Some("no-check");
     if modifying && !no_check && !xsrf_valid(st, req) {
-        return Resp::html(
-            200,
-            &page(
-                "XSRF Security Token Missing",
-                "<p id=\"xsrf-error\">Your session or its XSRF token is missing: \
-                 confirm to retry the operation.</p>",
-            ),
-        );
+        let missing = "<p id=\"xsrf-error\">Your session or its XSRF token is missing: \
+                       confirm to retry the operation.</p>";
+        return Resp::page(200, "XSRF Security Token Missing", missing);
     }
     let caller = match rest_caller(st, ctx, req) {
         Ok(Some(c)) => c,
@@ -50,24 +32,19 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         Err(resp) => return resp,
     };
     if !st.user(&caller.username).is_some_and(|u| u.admin) {
-        return Resp::html(
-            401,
-            &page("Unauthorized", "<p>You must be an administrator.</p>"),
-        );
+        return Resp::page(401, "Unauthorized", "<p>You must be an administrator.</p>");
     }
     if caller.via == Via::Session {
-        return Resp::redirect(&format!(
-            "{}/secure/admin/WebSudoAuthenticate!default.jspa",
-            ctx.context
-        ));
+        let websudo = "/secure/admin/WebSudoAuthenticate!default.jspa";
+        return Resp::redirect(&format!("{}{websudo}", ctx.context));
     }
     if st.link(&id).is_none() {
-        return Resp::html(404, &page("Not found", "<p>No such application link.</p>"));
+        return Resp::page(404, "Not found", "<p>No such application link.</p>");
     }
     match req.method.as_str() {
         "GET" => form_page(st, ctx, req, &id, None),
         "POST" => save(st, ctx, req, &id),
-        _ => super::oauth_provider::method_not_allowed(&req.method),
+        _ => method_not_allowed(&req.method),
     }
 }
 
@@ -93,9 +70,8 @@ fn form_page(st: &State, ctx: &Ctx, req: &Req, id: &str, error: Option<&str>) ->
         .map(|s| s.atl_token.clone())
         .or_else(|| req.cookie(XSRF_COOKIE))
         .unwrap_or_else(|| random_token(40));
-    let error = error
-        .map(|e| format!("<div class=\"error\">{}</div>", html_escape(e)))
-        .unwrap_or_default();
+    let error = error.map(|e| format!("<div class=\"error\">{}</div>", html_escape(e)));
+    let error = error.unwrap_or_default();
     let body = format!(
         "<h1>Incoming Authentication</h1>{error}\
          <form id=\"add-consumer-manually\" method=\"post\" action=\"{ctx_path}{PREFIX}{id}\">\
@@ -110,27 +86,19 @@ fn form_page(st: &State, ctx: &Ctx, req: &Req, id: &str, error: Option<&str>) ->
         name = html_escape(&value(|c| c.name.clone())),
         public_key = if consumer.is_some() { "(configured)" } else { "" },
     );
-    Resp::html(200, &page("Incoming Authentication", &body))
+    Resp::page(200, "Incoming Authentication", &body)
         .with_header("Set-Cookie", format!("{XSRF_COOKIE}={xsrf}; Path=/"))
 }
 
 fn save(st: &mut State, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     let field = |name: &str| req.form_param(name).filter(|v| !v.trim().is_empty());
+    let again = |st: &State, error: &str| form_page(st, ctx, req, id, Some(error));
     let Some(enabled) = field("oauth-incoming-enabled") else {
-        return form_page(
-            st,
-            ctx,
-            req,
-            id,
-            Some("Choose whether incoming OAuth is enabled."),
-        );
+        return again(st, "Choose whether incoming OAuth is enabled.");
     };
     if enabled != "true" {
-        let removed = st
-            .link_mut(id)
-            .and_then(|l| l.consumer.take())
-            .map(|c| c.key);
-        if let Some(key) = removed {
+        let removed = st.link_mut(id).and_then(|l| l.consumer.take());
+        if let Some(key) = removed.map(|c| c.key) {
             st.access_tokens.retain(|t| t.consumer_key != key);
             st.request_tokens.retain(|_, t| t.consumer_key != key);
         }
@@ -139,16 +107,10 @@ fn save(st: &mut State, ctx: &Ctx, req: &Req, id: &str) -> Resp {
     let (Some(key), Some(name), Some(pem)) =
         (field("key"), field("consumerName"), field("publicKey"))
     else {
-        return form_page(
-            st,
-            ctx,
-            req,
-            id,
-            Some("The consumer key, name and public key are required."),
-        );
+        return again(st, "The consumer key, name and public key are required.");
     };
     let Some(public_key_der) = parse_public_key(&pem) else {
-        return form_page(st, ctx, req, id, Some("The public key is not valid."));
+        return again(st, "The public key is not valid.");
     };
     let consumer = Consumer {
         key,

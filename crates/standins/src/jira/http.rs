@@ -1,6 +1,6 @@
 //! Jira's side of the shared HTTP plumbing: how Jira spells its responses, XML
-//! unless the client asks for JSON (Jira's REST resources produce XML first), its
-//! REST error entity and its `serverTime` format.
+//! unless the client asks for JSON (Jira's REST resources produce XML first), and its
+//! REST error entity.
 
 use crate::http::{self, Dialect};
 use serde_json::Value;
@@ -26,6 +26,15 @@ impl Resp {
         Resp::new(status, "text/html;charset=UTF-8", html)
     }
 
+    /// A page in the stand-in's frame; `title` is escaped, `body` is HTML.
+    pub fn page(status: u16, title: &str, body: &str) -> Resp {
+        let head = format!(
+            "<head><title>{} - Jira stand-in</title></head>",
+            html_escape(title)
+        );
+        Resp::html(status, &format!("<html>{head}<body>{body}</body></html>"))
+    }
+
     /// JSON when the client accepts it, else the same content as XML.
     pub fn negotiated(req: &Req, status: u16, xml_root: &str, value: &Value) -> Resp {
         if accepts_json(req) {
@@ -37,9 +46,41 @@ impl Resp {
 }
 
 fn accepts_json(req: &Req) -> bool {
-    req.header("Accept")
-        .map(|a| a.to_ascii_lowercase().contains("application/json"))
-        .unwrap_or(false)
+    let accept = req.header("Accept").unwrap_or_default();
+    accept.to_ascii_lowercase().contains("application/json")
+}
+
+/// Per-request facts every handler needs.
+pub(crate) struct Ctx {
+    /// The base URL Jira believes in, without a trailing slash.
+    pub base: String,
+    /// The stand-in's clock, Unix seconds.
+    pub now: i64,
+    /// The context path (`/jira`), or empty.
+    pub context: String,
+    /// Scheme and authority of the request as Jira sees it: from the Host header,
+    /// or the proxy's rewrite. Signatures are checked against it.
+    pub request_origin: String,
+    /// The path as received, context path included, still percent-encoded.
+    pub request_path: String,
+}
+
+impl Ctx {
+    /// The `Path` of Jira's cookies: the context path, or `/`.
+    pub fn cookie_path(&self) -> &str {
+        if self.context.is_empty() {
+            "/"
+        } else {
+            &self.context
+        }
+    }
+}
+
+/// What a servlet answers for a method it does not implement.
+pub(crate) fn method_not_allowed(method: &str) -> Resp {
+    let said = format!("<p>HTTP method {method} is not supported by this URL</p>");
+    let title = "<h1>HTTP Status 405 - Method Not Allowed</h1>";
+    Resp::html(405, &format!("<html><body>{title}{said}</body></html>"))
 }
 
 /// `{"errorMessages":[msg],"errors":{}}`, Jira's usual REST error entity.
@@ -54,16 +95,12 @@ pub(crate) fn rest_error(status: u16, message: &str) -> Resp {
 /// elements, arrays repeat their element.
 pub(crate) fn xml_document(root: &str, value: &Value) -> String {
     let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#);
-    match value {
-        Value::Array(items) => {
-            out.push_str(&format!("<{root}>"));
-            for item in items {
-                xml_element(&mut out, "item", item);
-            }
-            out.push_str(&format!("</{root}>"));
-        }
-        other => xml_element(&mut out, root, other),
-    }
+    // A list is a root element holding an `item` per entry.
+    let value = match value {
+        Value::Array(items) => serde_json::json!({ "item": items }),
+        other => other.clone(),
+    };
+    xml_element(&mut out, root, &value);
     out
 }
 
@@ -83,20 +120,9 @@ fn xml_element(out: &mut String, name: &str, value: &Value) {
     }
 }
 
-/// Jira's `serverTime` format, e.g. `2026-03-01T12:00:00.000+0000`.
-pub(crate) fn jira_time(secs: i64) -> String {
-    let utc = crate::time::rfc3339(u64::try_from(secs).unwrap_or(0));
-    format!("{}.000+0000", utc.trim_end_matches('Z'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn server_time_matches_a_known_value() {
-        assert_eq!(jira_time(1_772_366_400), "2026-03-01T12:00:00.000+0000");
-    }
 
     #[test]
     fn xml_renders_nested_values() {

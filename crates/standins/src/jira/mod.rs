@@ -21,117 +21,19 @@ mod state;
 
 pub use config::{AuthorizeMarkup, JiraConfig};
 
-use crate::http::{http_date, Listener, Server};
-use crate::time::unix_now;
-pub use applinks::application_id;
-use http::{Req, Resp};
-use state::{State, SyncedIssues};
-use std::collections::HashMap;
+use crate::server::{Listener, Server};
+use crate::time::{http_date, unix_now};
+use http::{Ctx, Req, Resp};
+pub use state::{AccessToken, Consumer, DemoAccounts, Link};
+use state::{State, SyncedIssues, User};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Live connections each stand-in serves at once; more are refused.
-const MAX_CONNECTIONS: usize = 64;
+type Shared = Mutex<State>;
 
-/// The seeded accounts and project.
-#[derive(Debug, Clone)]
-pub struct DemoAccounts {
-    pub admin_username: String,
-    pub admin_password: String,
-    /// The administrator's personal access token.
-    pub admin_token: String,
-    /// Not an administrator; may browse the test project.
-    pub service_username: String,
-    pub service_password: String,
-    /// The service account's personal access token (the connector's PAT method).
-    pub service_token: String,
-    /// Not an administrator; cannot see the test project.
-    pub viewer_username: String,
-    pub viewer_password: String,
-    pub test_project_key: String,
-    pub test_project_name: String,
-}
-
-impl DemoAccounts {
-    fn fixed() -> DemoAccounts {
-        DemoAccounts {
-            admin_username: "admin".into(),
-            admin_password: "admin-pass".into(),
-            admin_token: "demo-admin-pat-0123456789".into(),
-            service_username: "svc-jira-align".into(),
-            service_password: "svc-pass".into(),
-            service_token: "demo-svc-pat-0123456789".into(),
-            viewer_username: "viewer".into(),
-            viewer_password: "viewer-pass".into(),
-            test_project_key: "ALIGN".into(),
-            test_project_name: "Jira Align Sync Test".into(),
-        }
-    }
-}
-
-/// An incoming OAuth consumer as stored on a link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsumerView {
-    pub key: String,
-    /// X.509 SubjectPublicKeyInfo, DER.
-    pub public_key_der: Vec<u8>,
-}
-
-/// An application link as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkView {
-    pub id: String,
-    pub name: String,
-    pub rpc_url: String,
-    pub display_url: String,
-    pub consumer: Option<ConsumerView>,
-}
-
-/// An issued access token. `Debug` hides the token itself.
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessTokenView {
-    pub token: String,
-    pub consumer_key: String,
-    /// The user who approved it, whom signed calls act as.
-    pub username: String,
-}
-
-impl std::fmt::Debug for AccessTokenView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokenView")
-            .field("token", &"<redacted>")
-            .field("consumer_key", &self.consumer_key)
-            .field("username", &self.username)
-            .finish()
-    }
-}
-
-struct Shared {
-    state: Mutex<State>,
-    real_url: String,
-    /// Requests that may change the links or consumers: non-GET under /rest/applinks.
-    writes: std::sync::atomic::AtomicU64,
-    /// Answers held back by the latency knob (what tests check instead of a clock).
-    delayed: std::sync::atomic::AtomicU64,
-    /// Requests served per `METHOD /path` (inside the context path, no query), so
-    /// a test can tell which resource a client read how often.
-    per_path: Mutex<HashMap<String, u64>>,
-}
-
-/// Per-request facts every handler needs.
-pub(crate) struct Ctx {
-    /// The base URL Jira believes in, without a trailing slash.
-    pub base: String,
-    /// The stand-in's clock, Unix seconds.
-    pub now: i64,
-    /// The context path (`/jira`), or empty.
-    pub context: String,
-    /// Scheme and authority of the request as Jira sees it: from the Host header,
-    /// or the proxy's rewrite. Signatures are checked against it.
-    pub request_origin: String,
-    /// The path as received, context path included, still percent-encoded.
-    pub request_path: String,
-}
+/// What a path outside Jira gets.
+const PAGE_NOT_FOUND: &str = "<html><body><h1>Page not found</h1></body></html>";
 
 /// The running stand-in. Dropping it stops the server and joins its threads.
 pub struct JiraStandIn {
@@ -144,17 +46,9 @@ impl JiraStandIn {
     pub fn start(config: JiraConfig) -> std::io::Result<JiraStandIn> {
         let listener = Listener::bind(config.bind)?;
         let demo = DemoAccounts::fixed();
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(&config, &demo)),
-            real_url: listener.url().to_string(),
-            writes: Default::default(),
-            delayed: Default::default(),
-            per_path: Default::default(),
-        });
+        let shared = Arc::new(Mutex::new(State::new(&config, &demo, &listener.url)));
         let handled = shared.clone();
-        let server = listener.serve("jira-standin", MAX_CONNECTIONS, move |req: &Req| {
-            handle(&handled, req)
-        })?;
+        let server = listener.serve("jira-standin", move |req: &Req| handle(&handled, req))?;
         Ok(JiraStandIn {
             shared,
             demo,
@@ -165,7 +59,8 @@ impl JiraStandIn {
     /// Where Jira is served: `http://127.0.0.1:PORT` and the context path, if any;
     /// no trailing slash.
     pub fn url(&self) -> String {
-        format!("{}{}", self.shared.real_url, self.state().config.context())
+        let st = self.state();
+        format!("{}{}", st.real_url, st.config.context())
     }
 
     pub fn demo(&self) -> &DemoAccounts {
@@ -176,32 +71,13 @@ impl JiraStandIn {
         lock(&self.shared)
     }
 
-    pub fn links(&self) -> Vec<LinkView> {
-        self.state()
-            .links
-            .iter()
-            .map(|l| LinkView {
-                id: l.id.clone(),
-                name: l.name.clone(),
-                rpc_url: l.rpc_url.clone(),
-                display_url: l.display_url.clone(),
-                consumer: l.consumer.as_ref().map(|c| ConsumerView {
-                    key: c.key.clone(),
-                    public_key_der: c.public_key_der.clone(),
-                }),
-            })
-            .collect()
-    }
-
-    /// The context path, `/jira` or empty.
-    pub fn context_path(&self) -> String {
-        self.state().config.context()
+    pub fn links(&self) -> Vec<Link> {
+        self.state().links.clone()
     }
 
     /// The base URL Jira believes in, without a trailing slash.
     pub fn base_url(&self) -> String {
-        let st = self.state();
-        base_of(&st, &self.shared.real_url)
+        base_of(&self.state())
     }
 
     pub fn set_clock_offset(&self, secs: i64) {
@@ -219,10 +95,6 @@ impl JiraStandIn {
     /// See [`JiraConfig::proxied_origin`].
     pub fn set_proxied_origin(&self, origin: Option<String>) {
         self.state().config.proxied_origin = origin;
-    }
-
-    pub fn set_authorize_markup(&self, markup: AuthorizeMarkup) {
-        self.state().config.authorize_markup = markup;
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -252,48 +124,35 @@ impl JiraStandIn {
     /// An inactive user cannot log in, and calls signed with a token they approved
     /// get a plain 401 without an `oauth_problem`.
     pub fn set_user_active(&self, username: &str, active: bool) {
-        if let Some(u) = self
-            .state()
-            .users
-            .iter_mut()
-            .find(|u| u.username == username)
-        {
-            u.active = active;
-        }
+        self.change_user(username, |u| u.active = active);
     }
 
     /// Whether the user has Browse Projects on the test project: without it Jira
     /// hides the project (404) and refuses a search in it (400), whatever the
     /// credential (password, PAT, OAuth token they approved).
     pub fn set_user_browse(&self, username: &str, browse: bool) {
+        self.change_user(username, |u| u.browse = browse);
+    }
+
+    fn change_user(&self, username: &str, change: impl FnOnce(&mut User)) {
         if let Some(u) = self
             .state()
             .users
             .iter_mut()
             .find(|u| u.username == username)
         {
-            u.browse = browse;
+            change(u);
         }
     }
 
     /// Signed requests from this consumer get `consumer_key_refused` (503).
     pub fn set_consumer_refused(&self, consumer_key: &str, refused: bool) {
-        let mut st = self.state();
-        if refused {
-            st.refused_consumers.insert(consumer_key.to_string());
-        } else {
-            st.refused_consumers.remove(consumer_key);
-        }
+        put(&mut self.state().refused_consumers, consumer_key, refused);
     }
 
     /// Signed requests from this consumer get `consumer_key_rejected` (401).
     pub fn set_consumer_rejected(&self, consumer_key: &str, rejected: bool) {
-        let mut st = self.state();
-        if rejected {
-            st.rejected_consumers.insert(consumer_key.to_string());
-        } else {
-            st.rejected_consumers.remove(consumer_key);
-        }
+        put(&mut self.state().rejected_consumers, consumer_key, rejected);
     }
 
     /// HTTP requests served so far.
@@ -305,103 +164,81 @@ impl JiraStandIn {
     /// path, without the query: `requests_to("GET", "/rest/api/2/myself")`).
     pub fn requests_to(&self, method: &str, path: &str) -> u64 {
         let key = format!("{} {path}", method.to_ascii_uppercase());
-        self.per_path().get(&key).copied().unwrap_or(0)
+        self.state().per_path.get(&key).copied().unwrap_or(0)
     }
 
     /// Every `METHOD /path` served so far with its count, sorted (for messages).
     pub fn requests_by_path(&self) -> Vec<(String, u64)> {
-        let mut all: Vec<(String, u64)> = self
-            .per_path()
-            .iter()
-            .map(|(path, n)| (path.clone(), *n))
-            .collect();
+        let mut all: Vec<(String, u64)> = self.state().per_path.clone().into_iter().collect();
         all.sort();
         all
     }
 
-    fn per_path(&self) -> MutexGuard<'_, HashMap<String, u64>> {
-        self.shared
-            .per_path
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-    }
-
     /// Answers the latency knob held back so far.
     pub fn delayed_answers(&self) -> u64 {
-        self.shared
-            .delayed
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.state().delayed
     }
 
     /// Write requests to the application links API served so far.
     pub fn write_count(&self) -> u64 {
-        self.shared.writes.load(std::sync::atomic::Ordering::SeqCst)
+        self.state().writes
     }
 
     /// For the sandbox's demo sync: what a sync reading Jira for `align_url`
     /// would find now (`State::authorized_issues`); `None` once the stand-in stopped.
     pub(crate) fn sync_source(&self) -> impl Fn(&str) -> Option<Option<SyncedIssues>> + Send {
         let shared = Arc::downgrade(&self.shared);
-        move |align_url| {
-            shared
-                .upgrade()
-                .map(|s| lock(&s).authorized_issues(align_url))
-        }
+        move |url| shared.upgrade().map(|s| lock(&s).authorized_issues(url))
     }
 
-    pub fn access_tokens(&self) -> Vec<AccessTokenView> {
-        self.state()
-            .access_tokens
-            .iter()
-            .map(|t| AccessTokenView {
-                token: t.token.clone(),
-                consumer_key: t.consumer_key.clone(),
-                username: t.username.clone(),
-            })
-            .collect()
+    pub fn access_tokens(&self) -> Vec<AccessToken> {
+        self.state().access_tokens.clone()
+    }
+}
+
+/// Puts `key` in `set`, or takes it out.
+fn put(set: &mut HashSet<String>, key: &str, present: bool) {
+    if present {
+        set.insert(key.to_string());
+    } else {
+        set.remove(key);
     }
 }
 
 /// A handler that panicked must not take the whole stand-in down with it.
 fn lock(shared: &Shared) -> MutexGuard<'_, State> {
-    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+    shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The base URL: the configured one, else the real URL and the context path.
-fn base_of(st: &State, real_url: &str) -> String {
-    st.config
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("{real_url}{}", st.config.context()))
-        .trim_end_matches('/')
-        .to_string()
+fn base_of(st: &State) -> String {
+    let real = || format!("{}{}", st.real_url, st.config.context());
+    let base = st.config.base_url.clone().unwrap_or_else(real);
+    base.trim_end_matches('/').to_string()
 }
 
 /// Routes one request on the stand-in's clock, which also dates the response,
 /// after the configured latency (waited without holding the state).
 fn handle(shared: &Shared, req: &Req) -> Resp {
-    if req.method != "GET" && req.path.starts_with("/rest/applinks") {
-        shared
-            .writes
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-    let latency = lock(shared).config.latency;
+    let latency = {
+        let mut st = lock(shared);
+        st.writes += u64::from(req.method != "GET" && req.path.starts_with("/rest/applinks"));
+        st.config.latency
+    };
     if !latency.is_zero() {
         std::thread::sleep(latency);
-        shared
-            .delayed
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
     let (resp, now) = {
         let mut st = lock(shared);
+        st.delayed += u64::from(!latency.is_zero());
         let context = st.config.context();
         let request_origin = match (&st.config.proxied_origin, req.header("Host")) {
             (Some(origin), _) => origin.trim_end_matches('/').to_string(),
             (None, Some(host)) => format!("http://{}", host.trim()),
-            (None, None) => shared.real_url.clone(),
+            (None, None) => st.real_url.clone(),
         };
         let ctx = Ctx {
-            base: base_of(&st, &shared.real_url),
+            base: base_of(&st),
             now: unix_now() as i64 + st.config.clock_offset_secs,
             context: context.clone(),
             request_origin,
@@ -409,10 +246,7 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
         };
         let resp = match strip_context(&req.path, &context) {
             Some(inner) => {
-                *shared
-                    .per_path
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
+                *st.per_path
                     .entry(format!("{} {inner}", req.method))
                     .or_default() += 1;
                 let inner_req = Req {
@@ -423,7 +257,7 @@ fn handle(shared: &Shared, req: &Req) -> Resp {
                 let resp = route(&mut st, &ctx, &inner_req);
                 accounts::with_basic_login(&mut st, &ctx, resp)
             }
-            None => Resp::html(404, "<html><body><h1>Page not found</h1></body></html>"),
+            None => Resp::html(404, PAGE_NOT_FOUND),
         };
         (with_oauth_challenge(resp, &ctx), ctx.now)
     };
@@ -473,6 +307,9 @@ fn xsrf_blocked(req: &Req) -> bool {
     req.method != "GET" && simple_body && !no_check
 }
 
+/// Where `api.rs` serves (`latest` is Jira's alias of version 2).
+const API: [&str; 3] = ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"];
+
 fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
     let path = req.path.as_str();
     if path.starts_with("/rest/") && xsrf_blocked(req) {
@@ -484,18 +321,17 @@ fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         oauth_provider::route(st, ctx, req)
     } else if st.config.jira_6_4 && path.starts_with("/rest/applinks/3.0/") {
         http::rest_error(404, "null for uri: no such resource on this Jira")
+    } else if let Some(rest) = path.strip_prefix(consumer::PREFIX) {
+        consumer::route(st, ctx, req, rest)
     } else if path.starts_with("/rest/applinks") {
         applinks::route(st, ctx, req)
-    } else if ["/rest/api/2/", "/rest/api/latest/", "/rest/agile/1.0/"]
-        .iter()
-        .any(|p| path.starts_with(p))
-    {
+    } else if API.iter().any(|p| path.starts_with(p)) {
         api::route(st, ctx, req)
     } else if let Some(resp) = accounts::route(st, ctx, req) {
         resp
     } else if path.starts_with("/rest/") {
         http::rest_error(404, "null for uri: the stand-in has no such resource")
     } else {
-        Resp::html(404, "<html><body><h1>Page not found</h1></body></html>")
+        Resp::html(404, PAGE_NOT_FOUND)
     }
 }

@@ -5,16 +5,15 @@
 //! authentication of signed REST calls (`OAuthFilter`, `OAuthRequestUtils`,
 //! `AuthenticatorImpl`).
 
-use super::http::{form_pairs, Req, Resp};
+use super::http::{form_pairs, Ctx, Req, Resp};
 use super::signature::{
     normalise_base_uri, parse_oauth_header, percent_encode, signature_base_string, verify_rsa_sha1,
 };
 use super::state::State;
-use super::Ctx;
 use std::collections::HashSet;
 
 /// Seconds a request timestamp may differ from the stand-in's clock.
-pub(crate) const TIMESTAMP_WINDOW: i64 = 300;
+const TIMESTAMP_WINDOW: i64 = 300;
 
 /// What `OAuthRequestUtils` requires to call a REST request an OAuth attempt.
 const DATA_PARAMS: [&str; 6] = [
@@ -73,9 +72,11 @@ impl Problem {
     }
 
     fn all_params(&self) -> Vec<(String, String)> {
-        let mut all = vec![("oauth_problem".to_string(), self.code.clone())];
-        all.extend(self.params.iter().cloned());
-        all
+        let problem = ("oauth_problem".to_string(), self.code.clone());
+        [problem]
+            .into_iter()
+            .chain(self.params.iter().cloned())
+            .collect()
     }
 
     /// The `WWW-Authenticate` value: the realm (Jira's base URL, percent-encoded)
@@ -100,19 +101,22 @@ impl Problem {
 fn oauth_header(realm: &str, params: &[(String, String)]) -> String {
     let mut out = format!("OAuth realm=\"{}\"", percent_encode(realm));
     for (name, value) in params.iter().filter(|(n, _)| n.starts_with("oauth_")) {
-        out.push_str(&format!(
-            ", {}=\"{}\"",
-            percent_encode(name),
-            percent_encode(value)
-        ));
+        let (name, value) = (percent_encode(name), percent_encode(value));
+        out.push_str(&format!(", {name}=\"{value}\""));
     }
     out
 }
 
-pub(crate) fn form_encode(pairs: &[(String, String)]) -> String {
+pub(crate) fn form_encode(pairs: &[(impl AsRef<str>, impl AsRef<str>)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encode(k.as_ref()),
+                percent_encode(v.as_ref())
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -150,17 +154,15 @@ impl Message {
 
     /// net.oauth's `requireParameters`: each must be present (empty is present).
     pub fn require(&self, names: &[&str]) -> Result<(), Problem> {
-        let absent: Vec<&str> = names
+        let absent: Vec<String> = names
             .iter()
-            .copied()
             .filter(|n| self.get(n).is_none())
+            .map(|n| percent_encode(n))
             .collect();
         if absent.is_empty() {
-            Ok(())
-        } else {
-            let list: Vec<String> = absent.iter().map(|n| percent_encode(n)).collect();
-            Err(Problem::new("parameter_absent").with("oauth_parameters_absent", list.join("&")))
+            return Ok(());
         }
+        Err(Problem::new("parameter_absent").with("oauth_parameters_absent", absent.join("&")))
     }
 
     pub fn consumer_key(&self) -> &str {
@@ -170,21 +172,21 @@ impl Message {
 
 /// A problem injected by a test, taken once.
 pub(crate) fn forced(st: &mut State) -> Result<(), Problem> {
-    match st.forced_problem.take() {
-        Some(code) => Err(Problem::new(&code)),
-        None => Ok(()),
-    }
+    st.forced_problem
+        .take()
+        .map_or(Ok(()), |code| Err(Problem::new(&code)))
 }
 
 /// The consumer knobs: a rejected or refused consumer.
 pub(crate) fn consumer_allowed(st: &State, key: &str) -> Result<(), Problem> {
-    if st.rejected_consumers.contains(key) {
-        return Err(Problem::new("consumer_key_rejected"));
+    match (
+        st.rejected_consumers.contains(key),
+        st.refused_consumers.contains(key),
+    ) {
+        (true, _) => Err(Problem::new("consumer_key_rejected")),
+        (_, true) => Err(Problem::new("consumer_key_refused")),
+        _ => Ok(()),
     }
-    if st.refused_consumers.contains(key) {
-        return Err(Problem::new("consumer_key_refused"));
-    }
-    Ok(())
 }
 
 /// net.oauth's validator, against the public key of `consumer_key`'s consumer
@@ -197,22 +199,16 @@ pub(crate) fn validate(
     consumer_key: &str,
 ) -> Result<(), Problem> {
     let mut seen = HashSet::new();
-    let repeated: Vec<(String, String)> = msg
-        .params
-        .iter()
-        .filter(|(k, _)| k.starts_with("oauth_") && !seen.insert(k.as_str()))
-        .cloned()
-        .collect();
+    let oauth = msg.params.iter().filter(|(k, _)| k.starts_with("oauth_"));
+    let repeated: Vec<(String, String)> = oauth.filter(|(k, _)| !seen.insert(k)).cloned().collect();
     if !repeated.is_empty() {
         return Err(Problem::new("parameter_rejected")
             .with("oauth_parameters_rejected", form_encode(&repeated)));
     }
-    if let Some(version) = msg.get("oauth_version") {
-        if version.trim().parse::<f64>() != Ok(1.0) {
-            return Err(
-                Problem::new("version_rejected").with("oauth_acceptable_versions", "1.0-1.0")
-            );
-        }
+    let version = msg.get("oauth_version").map(|v| v.trim().parse::<f64>());
+    if version.is_some_and(|v| v != Ok(1.0)) {
+        let problem = Problem::new("version_rejected");
+        return Err(problem.with("oauth_acceptable_versions", "1.0-1.0"));
     }
     msg.require(&["oauth_timestamp", "oauth_nonce"])?;
     let Ok(timestamp) = msg
@@ -220,20 +216,22 @@ pub(crate) fn validate(
         .unwrap_or_default()
         .parse::<i64>()
     else {
-        return Err(
-            Problem::new("parameter_rejected").with("oauth_parameters_rejected", "oauth_timestamp")
-        );
+        let problem = Problem::new("parameter_rejected");
+        return Err(problem.with("oauth_parameters_rejected", "oauth_timestamp"));
     };
-    if (timestamp - ctx.now).abs() > TIMESTAMP_WINDOW {
-        let range = format!(
-            "{}-{}",
-            ctx.now - TIMESTAMP_WINDOW,
-            ctx.now + TIMESTAMP_WINDOW
-        );
+    let (now, window) = (ctx.now, TIMESTAMP_WINDOW);
+    if (timestamp - now).abs() > window {
+        let range = format!("{}-{}", now - window, now + window);
         return Err(Problem::new("timestamp_refused").with("oauth_acceptable_timestamps", range));
     }
-    let nonce = msg.get("oauth_nonce").unwrap_or_default();
-    if !st.use_nonce(msg.consumer_key(), timestamp, nonce, ctx.now) {
+    // Nonces older than twice the window are forgotten: such requests are refused anyway.
+    st.nonces
+        .retain(|(_, ts, _)| (now - ts).abs() <= 2 * window);
+    let nonce = msg.get("oauth_nonce").unwrap_or_default().to_string();
+    if !st
+        .nonces
+        .insert((msg.consumer_key().to_string(), timestamp, nonce))
+    {
         return Err(Problem::new("nonce_used"));
     }
     msg.require(&[
@@ -286,23 +284,14 @@ pub(crate) fn rest_oauth(st: &mut State, ctx: &Ctx, req: &Req) -> RestOAuth {
     };
     match result {
         Ok(user) => RestOAuth::User(user),
-        Err(Refusal::Problem(p)) => RestOAuth::Refused(p.answer(ctx)),
-        Err(Refusal::Plain) => RestOAuth::Refused(plain_401(ctx, &msg)),
+        Err(Some(problem)) => RestOAuth::Refused(problem.answer(ctx)),
+        Err(None) => RestOAuth::Refused(plain_401(ctx, &msg)),
     }
 }
 
-enum Refusal {
-    Problem(Problem),
-    /// `sendError(401)` without a problem: the user may not log in, or 2-legged
-    /// access is not allowed for the consumer.
-    Plain,
-}
-
-impl From<Problem> for Refusal {
-    fn from(p: Problem) -> Refusal {
-        Refusal::Problem(p)
-    }
-}
+/// Why a signed REST call is refused: a problem, or (`None`) `sendError(401)`
+/// without one, when the user may not log in or 2-legged access is not allowed.
+type Refusal = Option<Problem>;
 
 /// A 401 with no body; `WWW-Authenticate` holds the request's own `oauth_`
 /// parameters and no `oauth_problem`.
@@ -319,17 +308,15 @@ fn three_legged(
     forced(st)?;
     let token = msg.get("oauth_token").unwrap_or_default();
     // Request tokens, unknown, revoked (deleted) and other consumers' tokens alike.
-    let Some(access) = st.access_tokens.iter().find(|a| a.token == token) else {
-        return Err(Problem::new("token_rejected").into());
+    let access = st.access_tokens.iter().find(|a| a.token == token);
+    let Some(access) = access.filter(|a| a.consumer_key == msg.consumer_key()) else {
+        return Err(Some(Problem::new("token_rejected")));
     };
-    if access.consumer_key != msg.consumer_key() {
-        return Err(Problem::new("token_rejected").into());
-    }
     let (consumer_key, username) = (access.consumer_key.clone(), access.username.clone());
     validate(st, ctx, req, msg, &consumer_key)?;
     consumer_allowed(st, &consumer_key)?;
     if !st.user_active(&username) {
-        return Err(Refusal::Plain);
+        return Err(None);
     }
     Ok(Some(username))
 }
@@ -343,24 +330,20 @@ fn two_legged(
     forced(st)?;
     let key = msg.consumer_key().to_string();
     if st.consumer(&key).is_none() {
-        return Err(Problem::new("consumer_key_unknown").into());
+        return Err(Some(Problem::new("consumer_key_unknown")));
     }
     validate(st, ctx, req, msg, &key)?;
     consumer_allowed(st, &key)?;
-    let (_, consumer) = st.consumer(&key).ok_or(Refusal::Plain)?;
+    let (_, consumer) = st.consumer(&key).ok_or(None)?;
     // Impersonation (`xoauth_requestor_id`) is never allowed here.
-    if msg.get("xoauth_requestor_id").is_some() || msg.get("user_id").is_some() {
-        return Err(Refusal::Plain);
+    let impersonating = msg.get("xoauth_requestor_id").is_some() || msg.get("user_id").is_some();
+    if impersonating || !consumer.two_lo_allowed {
+        return Err(None);
     }
-    if !consumer.two_lo_allowed {
-        return Err(Refusal::Plain);
-    }
-    let user = consumer
-        .executing_two_lo_user
-        .clone()
-        .filter(|u| !u.trim().is_empty());
+    let user = consumer.executing_two_lo_user.clone();
+    let user = user.filter(|u| !u.trim().is_empty());
     if user.as_deref().is_some_and(|u| !st.user_active(u)) {
-        return Err(Refusal::Plain);
+        return Err(None);
     }
     Ok(user)
 }

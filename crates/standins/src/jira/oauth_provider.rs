@@ -3,14 +3,15 @@
 //! GET is the servlet base's empty 200 (`TransactionalServlet`), and any other
 //! method is the plain servlet's 405. The authorize servlet is in `authorize.rs`.
 
+use super::applinks::web_url;
 use super::authorize;
-use super::http::{Req, Resp};
+use super::http::{method_not_allowed, Ctx, Req, Resp};
 use super::oauth_check::{consumer_allowed, forced, form_encode, validate, Message, Problem};
 use super::state::{random_token, AccessToken, Approval, RequestToken, State};
-use super::Ctx;
 use std::time::Instant;
 
 const PREFIX: &str = "/plugins/servlet/oauth/";
+const NO_SERVLET: &str = "<html><body><h1>No such OAuth servlet</h1></body></html>";
 /// Access token lifetime, 5 years (Jira's default system property), in seconds.
 const ACCESS_TOKEN_TTL_SECS: u64 = 157_680_000;
 /// Authorization session lifetime, 5 years and 30 days, in seconds.
@@ -32,36 +33,12 @@ pub(crate) fn route(st: &mut State, ctx: &Ctx, req: &Req) -> Resp {
         ("request-token", "POST") => request_token(st, ctx, req).unwrap_or_else(|p| p.answer(ctx)),
         ("access-token", "POST") => access_token(st, ctx, req).unwrap_or_else(|p| p.answer(ctx)),
         ("request-token" | "access-token", _) => method_not_allowed(method),
-        _ => Resp::html(
-            404,
-            "<html><body><h1>No such OAuth servlet</h1></body></html>",
-        ),
+        _ => Resp::html(404, NO_SERVLET),
     }
 }
 
-/// What a servlet answers for a method it does not implement.
-pub(crate) fn method_not_allowed(method: &str) -> Resp {
-    Resp::html(
-        405,
-        &format!(
-            "<html><body><h1>HTTP Status 405 - Method Not Allowed</h1>\
-             <p>HTTP method {method} is not supported by this URL</p></body></html>"
-        ),
-    )
-}
-
 fn form_answer(fields: &[(&str, &str)]) -> Resp {
-    let pairs: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Resp::new(200, "text/plain", form_encode(&pairs))
-}
-
-/// `ServiceProviderToken.isValidCallback`: an absolute http(s) URI.
-pub(crate) fn is_valid_callback(s: &str) -> bool {
-    url::Url::parse(s)
-        .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
+    Resp::new(200, "text/plain", form_encode(fields))
 }
 
 /// Order as in `RequestTokenServlet`: consumer key present, consumer known, the
@@ -78,7 +55,8 @@ fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> 
     let (callback, one_a) = match msg.get("oauth_callback") {
         None => (None, false),
         Some("oob") => (None, true),
-        Some(c) if is_valid_callback(c) => (Some(c.to_string()), true),
+        // `ServiceProviderToken.isValidCallback`: an absolute http(s) URI.
+        Some(c) if web_url(c).is_some() => (Some(c.to_string()), true),
         Some(c) => {
             return Err(Problem::new("parameter_rejected")
                 .with("oauth_parameters_rejected", "oauth_callback")
@@ -86,8 +64,7 @@ fn request_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> 
         }
     };
     validate(st, ctx, req, &msg, &consumer_key)?;
-    let token = random_token(32);
-    let secret = random_token(32);
+    let (token, secret) = (random_token(32), random_token(32));
     st.request_tokens.insert(
         token.clone(),
         RequestToken {
@@ -149,9 +126,7 @@ fn access_token(st: &mut State, ctx: &Ctx, req: &Req) -> Result<Resp, Problem> {
     consumer_allowed(st, &consumer_key)?;
     st.request_tokens.remove(&token);
     st.access_tokens.retain(|a| a.token != token);
-    let access = random_token(32);
-    let secret = random_token(32);
-    let handle = random_token(32);
+    let (access, secret, handle) = (random_token(32), random_token(32), random_token(32));
     st.access_tokens.push(AccessToken {
         token: access.clone(),
         consumer_key,

@@ -25,34 +25,23 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// The parameters of an `Authorization: OAuth ...` header, percent-decoded, `realm`
-/// included. `None` when the header uses another scheme.
+/// included. `None` when the header uses another scheme. As net.oauth's
+/// `decodeAuthorization`: comma-separated `name="value"` pairs; any other
+/// shape (an unquoted value, say) is skipped.
 pub fn parse_oauth_header(value: &str) -> Option<Vec<(String, String)>> {
     let value = value.trim_start();
-    let (scheme, rest) = value.split_at(value.find(char::is_whitespace).unwrap_or(value.len()));
+    let (scheme, rest) = value.split_once(char::is_whitespace).unwrap_or((value, ""));
     if !scheme.eq_ignore_ascii_case("OAuth") {
         return None;
     }
-    let mut out = Vec::new();
-    let mut chars = rest.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
-            chars.next();
-        }
-        let name: String = chars.by_ref().take_while(|c| *c != '=').collect();
-        if name.trim().is_empty() {
-            break;
-        }
-        let raw = if chars.peek() == Some(&'"') {
-            chars.next();
-            let v: String = chars.by_ref().take_while(|c| *c != '"').collect();
-            v
-        } else {
-            let v: String = chars.by_ref().take_while(|c| *c != ',').collect();
-            v.trim().to_string()
-        };
-        out.push((percent_decode(name.trim()), percent_decode(&raw)));
-    }
-    Some(out)
+    let pairs = rest.split(',').filter_map(|pair| {
+        let (name, value) = pair.trim().split_once('=')?;
+        let (name, value) = (name.trim_end(), value.trim_start());
+        let value = value.strip_prefix('"')?.strip_suffix('"')?;
+        let well_formed = !name.contains(char::is_whitespace) && !value.contains('"');
+        well_formed.then(|| (percent_decode(name), percent_decode(value)))
+    });
+    Some(pairs.collect())
 }
 
 /// The base string URI (RFC 5849 section 3.4.1.2) of a request for `path` on a server
@@ -147,6 +136,17 @@ mod tests {
             normalise_base_uri("http://127.0.0.1:8080", "/x"),
             "http://127.0.0.1:8080/x"
         );
+    }
+
+    #[test]
+    fn only_quoted_pairs_count_as_net_oauth_reads_them() {
+        let header = r#"OAuth realm="r", a="1", b=2, c = "%33", d e="4""#;
+        let expected = [("realm", "r"), ("a", "1"), ("c", "3")];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(parse_oauth_header(header).unwrap(), expected);
     }
 
     #[test]

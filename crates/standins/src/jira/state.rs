@@ -2,11 +2,46 @@
 //! their incoming OAuth consumers, request and access tokens, seen nonces, and the
 //! knobs tests turn. One `State` lives behind a mutex; each request holds it.
 
-use super::JiraConfig;
-use rand::distributions::Alphanumeric;
-use rand::Rng;
+use super::config::JiraConfig;
+use rand::distributions::{Alphanumeric, DistString};
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
+
+/// The seeded accounts and project.
+#[derive(Debug, Clone)]
+pub struct DemoAccounts {
+    pub admin_username: String,
+    pub admin_password: String,
+    /// The administrator's personal access token.
+    pub admin_token: String,
+    /// Not an administrator; may browse the test project.
+    pub service_username: String,
+    pub service_password: String,
+    /// The service account's personal access token (the connector's PAT method).
+    pub service_token: String,
+    /// Not an administrator; cannot see the test project.
+    pub viewer_username: String,
+    pub viewer_password: String,
+    pub test_project_key: String,
+    pub test_project_name: String,
+}
+
+impl DemoAccounts {
+    pub(crate) fn fixed() -> DemoAccounts {
+        DemoAccounts {
+            admin_username: "admin".into(),
+            admin_password: "admin-pass".into(),
+            admin_token: "demo-admin-pat-0123456789".into(),
+            service_username: "svc-jira-align".into(),
+            service_password: "svc-pass".into(),
+            service_token: "demo-svc-pat-0123456789".into(),
+            viewer_username: "viewer".into(),
+            viewer_password: "viewer-pass".into(),
+            test_project_key: "ALIGN".into(),
+            test_project_name: "Jira Align Sync Test".into(),
+        }
+    }
+}
 
 pub(crate) struct User {
     pub username: String,
@@ -27,7 +62,9 @@ pub(crate) struct Session {
     pub atl_token: String,
 }
 
-pub(crate) struct Consumer {
+/// An incoming OAuth consumer as stored on a link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumer {
     pub key: String,
     pub name: String,
     pub description: String,
@@ -38,7 +75,9 @@ pub(crate) struct Consumer {
     pub executing_two_lo_user: Option<String>,
 }
 
-pub(crate) struct Link {
+/// An application link as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
     pub id: String,
     pub name: String,
     pub rpc_url: String,
@@ -66,28 +105,37 @@ pub(crate) struct RequestToken {
     pub approval: Approval,
 }
 
-/// An access token; revoking it deletes it.
-pub(crate) struct AccessToken {
+/// An issued access token; revoking it deletes it. `Debug` hides the secrets.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken {
     pub token: String,
     pub consumer_key: String,
+    /// The user who approved it, whom signed calls act as.
     pub username: String,
     /// Renews the token at the access-token servlet (`oauth_session_handle`).
     pub session_handle: String,
 }
 
-pub(crate) struct Issue {
-    pub key: String,
-    pub summary: String,
-    pub status: String,
-    pub issue_type: String,
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccessToken")
+            .field("token", &"<redacted>")
+            .field("consumer_key", &self.consumer_key)
+            .field("username", &self.username)
+            .field("session_handle", &"<redacted>")
+            .finish()
+    }
 }
 
 /// A project key and its issues (key, summary), as a sync reads them.
 pub(crate) type SyncedIssues = (String, Vec<(String, String)>);
 
+#[derive(Default)]
 pub(crate) struct State {
     /// The knobs, as started and as changed since by the setters.
     pub config: JiraConfig,
+    /// `http://127.0.0.1:PORT`, where the stand-in listens.
+    pub real_url: String,
     pub users: Vec<User>,
     pub pats: HashMap<String, String>,
     pub sessions: HashMap<String, Session>,
@@ -111,92 +159,68 @@ pub(crate) struct State {
     pub forced_problem: Option<String>,
     pub project_key: String,
     pub project_name: String,
-    pub issues: Vec<Issue>,
-}
-
-fn user(username: &str, password: &str, display: &str, admin: bool, browse: bool) -> User {
-    User {
-        username: username.into(),
-        password: password.into(),
-        display_name: display.into(),
-        email: format!("{username}@example.com"),
-        admin,
-        browse,
-        active: true,
-    }
+    /// The test project's issues (key, summary): the first an Epic, the rest Stories.
+    pub issues: Vec<(String, String)>,
+    /// Requests that may change the links or consumers: non-GET under /rest/applinks.
+    pub writes: u64,
+    /// Answers held back by the latency knob (what tests check instead of a clock).
+    pub delayed: u64,
+    /// Requests served per `METHOD /path` (inside the context path, no query), so
+    /// a test can tell which resource a client read how often.
+    pub per_path: HashMap<String, u64>,
 }
 
 impl State {
-    pub fn new(config: &JiraConfig, demo: &super::DemoAccounts) -> State {
-        let users = vec![
-            user(
-                &demo.admin_username,
-                &demo.admin_password,
-                "Jira Administrator",
-                true,
-                true,
-            ),
-            user(
-                &demo.service_username,
-                &demo.service_password,
-                "Jira Align Service",
-                false,
-                true,
-            ),
-            user(
-                &demo.viewer_username,
-                &demo.viewer_password,
-                "Read-only Viewer",
-                false,
-                false,
-            ),
+    pub fn new(config: &JiraConfig, demo: &DemoAccounts, real_url: &str) -> State {
+        let d = demo;
+        let logins = [
+            (&d.admin_username, &d.admin_password),
+            (&d.service_username, &d.service_password),
+            (&d.viewer_username, &d.viewer_password),
         ];
-        let issues = [
+        // Display name, administrator, may browse the test project.
+        let roles = [
+            ("Jira Administrator", true, true),
+            ("Jira Align Service", false, true),
+            ("Read-only Viewer", false, false),
+        ];
+        let users = logins
+            .iter()
+            .zip(roles)
+            .map(|((username, password), role)| User {
+                username: username.to_string(),
+                password: password.to_string(),
+                display_name: role.0.into(),
+                email: format!("{username}@example.com"),
+                admin: role.1,
+                browse: role.2,
+                active: true,
+            });
+        let summaries = [
             "Set up the connector",
             "Sync the first epic",
             "Check the sprint board",
-        ]
-        .iter()
-        .enumerate()
-        .map(|(i, summary)| Issue {
-            key: format!("{}-{}", demo.test_project_key, i + 1),
-            summary: summary.to_string(),
-            status: "To Do".into(),
-            issue_type: if i == 0 { "Epic" } else { "Story" }.into(),
-        })
-        .collect();
+        ];
+        let issues = summaries.iter().zip(1..);
         State {
             config: config.clone(),
-            users,
+            real_url: real_url.to_string(),
+            users: users.collect(),
             pats: HashMap::from([
-                (demo.admin_token.clone(), demo.admin_username.clone()),
-                (demo.service_token.clone(), demo.service_username.clone()),
+                (d.admin_token.clone(), d.admin_username.clone()),
+                (d.service_token.clone(), d.service_username.clone()),
             ]),
-            sessions: HashMap::new(),
-            basic_sessions: HashMap::new(),
-            basic_login: None,
-            login_counts: HashMap::new(),
-            failed_logins: HashMap::new(),
-            links: Vec::new(),
-            request_tokens: HashMap::new(),
-            access_tokens: Vec::new(),
-            nonces: HashSet::new(),
-            refused_consumers: HashSet::new(),
-            rejected_consumers: HashSet::new(),
-            forced_problem: None,
-            project_key: demo.test_project_key.clone(),
-            project_name: demo.test_project_name.clone(),
-            issues,
+            project_key: d.test_project_key.clone(),
+            project_name: d.test_project_name.clone(),
+            issues: issues
+                .map(|(summary, n)| (format!("{}-{n}", d.test_project_key), summary.to_string()))
+                .collect(),
+            ..State::default()
         }
     }
 
     pub fn user(&self, username: &str) -> Option<&User> {
         self.users.iter().find(|u| u.username == username)
-    }
-
-    /// The user whose password this is, if any.
-    pub fn check_password(&self, username: &str, password: &str) -> Option<&User> {
-        self.user(username).filter(|u| u.password == password)
     }
 
     pub fn user_active(&self, username: &str) -> bool {
@@ -206,11 +230,8 @@ impl State {
     /// A new logged-in session for `username`; returns its JSESSIONID.
     pub fn new_session(&mut self, username: &str) -> String {
         let id = random_token(32).to_ascii_uppercase();
-        let atl_token = format!(
-            "{}_{}_lin",
-            random_token(19),
-            random_token(40).to_lowercase()
-        );
+        let (start, end) = (random_token(19), random_token(40).to_lowercase());
+        let atl_token = format!("{start}_{end}_lin");
         *self.login_counts.entry(username.to_string()).or_default() += 1;
         self.sessions.insert(
             id.clone(),
@@ -236,24 +257,11 @@ impl State {
     pub fn link_mut(&mut self, id: &str) -> Option<&mut Link> {
         self.links.iter_mut().find(|l| l.id == id)
     }
-
-    /// Remembers a nonce; false when it was already used. Nonces older than twice
-    /// the timestamp window are forgotten: such requests are refused anyway.
-    pub fn use_nonce(&mut self, consumer: &str, timestamp: i64, nonce: &str, now: i64) -> bool {
-        self.nonces
-            .retain(|(_, ts, _)| (now - ts).abs() <= 2 * super::oauth_check::TIMESTAMP_WINDOW);
-        self.nonces
-            .insert((consumer.to_string(), timestamp, nonce.to_string()))
-    }
 }
 
 /// Random alphanumeric text, for tokens, secrets, session ids and verifiers.
 pub(crate) fn random_token(len: usize) -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(len)
-        .map(char::from)
-        .collect()
+    Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
 impl State {
@@ -280,11 +288,6 @@ impl State {
         self.users
             .iter()
             .find(|u| u.username == account && u.active && u.browse)?;
-        let issues = self
-            .issues
-            .iter()
-            .map(|issue| (issue.key.clone(), issue.summary.clone()))
-            .collect();
-        Some((self.project_key.clone(), issues))
+        Some((self.project_key.clone(), self.issues.clone()))
     }
 }

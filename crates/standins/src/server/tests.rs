@@ -1,6 +1,8 @@
-//! The server on real sockets, driven by a raw client so that every byte is ours.
+//! The server on real sockets, driven by a raw client so that every byte is ours:
+//! what the stand-ins need of hyper, as configured here.
 
-use super::{Dialect, Listener, Resp, Server};
+use super::{Listener, Server, MAX_CONNECTIONS};
+use crate::http::{Dialect, Resp};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::mpsc;
@@ -16,11 +18,11 @@ impl Dialect for Plain {
 }
 
 /// Echoes `METHOD path ?query body` back.
-fn start(max_connections: usize) -> (Server, String) {
+fn start() -> (Server, String) {
     let listener = Listener::bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let addr = listener.url().trim_start_matches("http://").to_string();
+    let addr = listener.url.trim_start_matches("http://").to_string();
     let server = listener
-        .serve("test", max_connections, |req| {
+        .serve("test", |req| {
             let body = String::from_utf8_lossy(&req.body);
             Resp::<Plain>::text(
                 200,
@@ -120,7 +122,7 @@ impl Client {
 
 #[test]
 fn one_connection_serves_requests_in_turn() {
-    let (server, addr) = start(64);
+    let (server, addr) = start();
     let mut client = Client::connect(&addr);
     let first = client.get("/a%20b?x=1");
     let second = client.get("/second");
@@ -137,7 +139,7 @@ fn one_connection_serves_requests_in_turn() {
 
 #[test]
 fn held_connections_do_not_keep_new_ones_waiting() {
-    let (server, addr) = start(64);
+    let (server, addr) = start();
     let mut held: Vec<Client> = (0..8).map(|_| Client::connect(&addr)).collect();
     for (i, client) in held.iter_mut().enumerate() {
         assert_eq!(client.get(&format!("/held/{i}")).status, 200);
@@ -174,7 +176,7 @@ fn held_connections_do_not_keep_new_ones_waiting() {
 
 #[test]
 fn connection_close_is_honoured() {
-    let (_server, addr) = start(64);
+    let (_server, addr) = start();
     let mut client = Client::connect(&addr);
     client.send(b"GET /bye HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n");
     let answer = client.answer(false);
@@ -184,7 +186,7 @@ fn connection_close_is_honoured() {
 
 #[test]
 fn http_1_0_closes_unless_asked_to_stay() {
-    let (_server, addr) = start(64);
+    let (_server, addr) = start();
     let mut client = Client::connect(&addr);
     client.send(b"GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     assert_eq!(
@@ -198,7 +200,7 @@ fn http_1_0_closes_unless_asked_to_stay() {
 
 #[test]
 fn garbage_gets_400_and_a_close() {
-    let (server, addr) = start(64);
+    let (server, addr) = start();
     for raw in [
         &b"NONSENSE\r\n\r\n"[..],
         b"GET /x HTTP/1.1\r\nNo colon here\r\n\r\n",
@@ -219,26 +221,21 @@ fn garbage_gets_400_and_a_close() {
 
 #[test]
 fn oversized_heads_are_refused() {
-    let (_server, addr) = start(64);
-    let long_header = format!("GET /x HTTP/1.1\r\nX-Big: {}\r\n\r\n", "a".repeat(9000));
+    let (_server, addr) = start();
     let mut many = String::from("GET /x HTTP/1.1\r\n");
     for i in 0..10 {
         many.push_str(&format!("X-{i}: {}\r\n", "b".repeat(7000)));
     }
     many.push_str("\r\n");
-    for raw in [long_header, many] {
-        let mut client = Client::connect(&addr);
-        client.send(raw.as_bytes());
-        assert_eq!(client.answer(false).status, 431);
-    }
     let mut client = Client::connect(&addr);
-    client.send(format!("GET /{} HTTP/1.1\r\n\r\n", "p".repeat(9000)).as_bytes());
-    assert_eq!(client.answer(false).status, 414);
+    client.send(many.as_bytes());
+    assert_eq!(client.answer(false).status, 431);
+    assert!(client.closed());
 }
 
 #[test]
 fn bodies_arrive_by_length_or_in_chunks() {
-    let (_server, addr) = start(64);
+    let (_server, addr) = start();
     let mut client = Client::connect(&addr);
     client.send(b"POST /len HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
     assert_eq!(client.answer(false).body, "POST /len ? hello");
@@ -254,19 +251,21 @@ fn bodies_arrive_by_length_or_in_chunks() {
 }
 
 #[test]
-fn a_body_past_the_limit_is_cut_and_the_connection_closed() {
-    let (_server, addr) = start(64);
+fn a_body_past_the_limit_is_refused_and_the_connection_closed() {
+    let (server, addr) = start();
     let mut client = Client::connect(&addr);
     let body = "x".repeat(40);
     client.send(format!("POST /big HTTP/1.1\r\nContent-Length: 40\r\n\r\n{body}").as_bytes());
     let answer = client.answer(false);
-    assert_eq!(answer.body, format!("POST /big ? {}", "x".repeat(16)));
+    assert_eq!(answer.status, 413);
     assert_eq!(answer.header("Connection"), Some("close"));
+    assert!(client.closed());
+    assert_eq!(server.request_count(), 0, "the handler never saw it");
 }
 
 #[test]
 fn head_answers_carry_no_body() {
-    let (_server, addr) = start(64);
+    let (_server, addr) = start();
     let mut client = Client::connect(&addr);
     client.send(b"HEAD /h HTTP/1.1\r\n\r\n");
     let answer = client.answer(true);
@@ -277,15 +276,18 @@ fn head_answers_carry_no_body() {
 
 #[test]
 fn connections_past_the_limit_are_refused() {
-    let (_server, addr) = start(2);
-    let mut held: Vec<Client> = (0..2).map(|_| Client::connect(&addr)).collect();
+    let (server, addr) = start();
+    let mut held: Vec<Client> = (0..MAX_CONNECTIONS)
+        .map(|_| Client::connect(&addr))
+        .collect();
     for client in &mut held {
         assert_eq!(client.get("/in").status, 200);
     }
-    // Refused on arrival, before it sends anything.
     let mut over = Client::connect(&addr);
-    assert_eq!(over.answer(false).status, 503);
+    assert_eq!(over.get("/over").status, 503);
     assert!(over.closed());
+    let served = MAX_CONNECTIONS as u64;
+    assert_eq!(server.request_count(), served, "the handler never saw it");
     drop(held.pop());
     // The freed place is taken again once the server has seen the close.
     let status = (0..200)
@@ -299,7 +301,7 @@ fn connections_past_the_limit_are_refused() {
 
 #[test]
 fn dropping_the_server_closes_idle_connections() {
-    let (server, addr) = start(64);
+    let (server, addr) = start();
     let mut client = Client::connect(&addr);
     assert_eq!(client.get("/x").status, 200);
     let (done, dropped) = mpsc::channel();
