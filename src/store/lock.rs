@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{writer_is_gone, Store, LOCK_FILE};
+use super::{Store, LOCK_FILE};
 use crate::error::{AppError, Result};
 use crate::platform;
 
@@ -101,7 +101,7 @@ fn held_by_another_run(file: &File, dir: &Path) -> AppError {
         holder = std::str::from_utf8(&text[..read])
             .ok()
             .and_then(|t| t.trim().parse::<u32>().ok())
-            .filter(|&pid| !writer_is_gone(pid));
+            .filter(|&pid| !platform::process_is_gone(pid));
         if holder.is_some() {
             break;
         }
