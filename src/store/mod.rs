@@ -409,11 +409,7 @@ fn state_dir_with(profile: &str, var: platform::EnvLookup) -> Result<PathBuf> {
 }
 
 mod lock;
-#[doc(hidden)]
-pub mod memory_keyring;
 mod secrets;
-#[cfg(all(test, unix))]
-mod secrets_tests;
 mod temporary;
 
 pub use secrets::SecretLocation;
