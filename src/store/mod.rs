@@ -115,10 +115,6 @@ impl Store {
         self.read_only = true;
     }
 
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
-    }
-
     fn refuse_when_read_only(&self, name: &str) -> Result<()> {
         if !self.read_only {
             return Ok(());
@@ -359,36 +355,33 @@ fn temp_writer_pid(file_name: &OsStr) -> Option<u32> {
 /// State file names are plain names chosen by the program: no paths, no dot
 /// files (those are the temp files).
 fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::failed(format!(
-            "`{}` is not a valid state file name",
-            name.escape_debug()
-        )))
+    if is_plain(name, b"._-") && !name.starts_with('.') {
+        return Ok(());
     }
+    Err(AppError::failed(format!(
+        "`{}` is not a valid state file name",
+        name.escape_debug()
+    )))
 }
 
 /// Profile names: `[A-Za-z0-9_-]+`, so a profile is one directory.
 pub fn check_profile(profile: &str) -> Result<()> {
-    let ok = !profile.is_empty()
-        && profile
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::usage(format!(
-            "`{}` is not a valid profile name: use letters, digits, _ and -",
-            profile.escape_debug()
-        ))
-        .hint("pick a name such as `prod` or `jira-test`"))
+    if is_plain(profile, b"_-") {
+        return Ok(());
     }
+    Err(AppError::usage(format!(
+        "`{}` is not a valid profile name: use letters, digits, _ and -",
+        profile.escape_debug()
+    ))
+    .hint("pick a name such as `prod` or `jira-test`"))
+}
+
+/// Not empty, and only ASCII letters, digits and the `extra` bytes.
+fn is_plain(name: &str, extra: &[u8]) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
 
 /// `$XDG_STATE_HOME/align-link/PROFILE`, else `$HOME/.local/state/align-link/PROFILE`
