@@ -2,10 +2,11 @@
 //! keys, tokens) in a directory only the user can enter.
 //!
 //! Every write is atomic: the bytes go to a uniquely named temp file in the same
-//! directory (tempfile names it; `platform` creates it 0600 with `create_new`), which
-//! is fsynced and renamed over the target, and then the directory is fsynced. Killing the process at any moment
-//! leaves the old file or the new one, never a torn one. Temp files a killed run
-//! leaves behind are never read, and the next save of the same name removes them.
+//! directory (tempfile names it; `platform` creates it 0600 with `create_new`),
+//! which is fsynced and renamed over the target, and then the directory is fsynced.
+//! Killing the process at any moment leaves the old file or the new one, never a
+//! torn one. Temp files a killed run leaves behind are never read, and a later
+//! save removes them.
 //!
 //! The directory must be the user's own and closed to others' writes; every file in
 //! it is read only if it is a small regular file (`util::file`), and a run that may
