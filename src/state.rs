@@ -8,6 +8,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::{Approval, ConnectorAuth, KeySource};
 
+// An `Option` field needs no serde attributes: serde reads a missing one as None,
+// and TOML leaves a None out.
+
 pub const STATE_FILE: &str = "state.toml";
 pub const PRIVATE_KEY_FILE: &str = "private-key.pem";
 pub const ACCESS_TOKEN_FILE: &str = "access-token.toml";
@@ -15,21 +18,14 @@ pub const ACCESS_TOKEN_FILE: &str = "access-token.toml";
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct State {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jira: Option<JiraFacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub align: Option<AlignFacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<LinkFacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer: Option<ConsumerFacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<TokenFacts>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installed: Option<InstalledFacts>,
     /// A write to Jira about to be made, saved before it is sent: a run killed
     /// between the write and its record knows the result as its own next time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intended: Option<IntendedWrite>,
     /// Answers keys whose values the operator typed and the profile keeps in the
     /// OS credential store (`store::Store::keep_typed_secret`).
@@ -57,10 +53,8 @@ pub struct JiraFacts {
 pub struct AlignFacts {
     pub url: String,
     pub connector_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_auth: Option<ConnectorAuth>,
     /// The number Jira Align shows on the connector form; Support asks for it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<u32>,
 }
 
@@ -84,13 +78,9 @@ pub struct ConsumerFacts {
         deserialize_with = "empty_is_none"
     )]
     pub key_source: Option<KeySource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_key_pem: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bits: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installed_at: Option<String>,
 }
 
@@ -114,16 +104,12 @@ impl ConsumerFacts {
 #[serde(deny_unknown_fields)]
 pub struct InstalledFacts {
     /// The application link this profile created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_id: Option<String>,
     /// The name this profile gave the link (created or renamed it with): what a
     /// rerun names it back to when the answers name none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_name: Option<String>,
     /// The consumer key this profile installed on the link, and its public key.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
 }
 
@@ -134,17 +120,12 @@ pub struct IntendedWrite {
     /// The change's stable name (`create-link`, `set-consumer`, ...).
     pub change: String,
     /// The link it goes on (None: the link a create makes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_id: Option<String>,
     /// For a new link: the Jira Align URL it points at, and its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_name: Option<String>,
     /// For a consumer: its key and public-key fingerprint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consumer_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     pub at: String,
 }
@@ -174,7 +155,6 @@ fn empty_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<KeySource>, D
 pub struct AccessToken {
     pub token: String,
     pub secret: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_handle: Option<String>,
 }
 
@@ -211,7 +191,6 @@ impl StepStatus {
 pub struct StepRecord {
     pub status: StepStatus,
     pub at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// For a guided step the operator confirmed: the values it showed then. A
     /// value that differs now makes the step pending again.

@@ -20,7 +20,7 @@ use reqwest::blocking::Client;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use url::Url;
 
-use crate::util::time::skew_from_date_header;
+use crate::util::time::{skew_from_date_header, until_http_date};
 pub use error::{AuthKind, ClientError, Service, TransportKind};
 use error::{RetryTooLong, TooLarge, TransportError};
 use message::auth_label;
@@ -441,12 +441,9 @@ fn retry_delay(response: &Response, attempt: u32) -> Wait {
     if let Ok(secs) = value.parse::<u64>() {
         return Wait::Asked(Duration::from_secs(secs));
     }
-    match httpdate::parse_http_date(value) {
-        Ok(when) => Wait::Asked(
-            when.duration_since(SystemTime::now())
-                .unwrap_or(Duration::ZERO),
-        ),
-        Err(_) => Wait::Backoff(backoff(attempt)),
+    match until_http_date(value) {
+        Some(wait) => Wait::Asked(wait),
+        None => Wait::Backoff(backoff(attempt)),
     }
 }
 

@@ -2,8 +2,7 @@
 //! stores the consumer key and public key on Jira's application link; step 17
 //! gets and approves the access token.
 
-use crate::util::time::utc_text;
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::util::time::{unix_now, utc_text};
 
 use percent_encoding::percent_decode_str;
 
@@ -298,8 +297,7 @@ fn timestamp_refused(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     // Without a measurement, the middle of Jira's window is a fair guess of its clock.
     let skew = ctx.clock_skew_secs.or_else(|| {
         let (low, high) = range?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs() as i64;
-        Some((low + high) / 2 - now)
+        Some((low + high) / 2 - unix_now() as i64)
     });
     if let Some(skew) = skew {
         let measured = if ctx.clock_skew_secs.is_some() {

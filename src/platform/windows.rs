@@ -30,8 +30,7 @@ use windows_sys::Win32::Storage::FileSystem::{
     FILE_SHARE_WRITE, FILE_WRITE_ATTRIBUTES, FILE_WRITE_DATA, OPEN_ALWAYS, SYNCHRONIZE,
 };
 use windows_sys::Win32::System::Console::{
-    GetConsoleMode, GetStdHandle, SetConsoleMode, CONSOLE_MODE, ENABLE_VIRTUAL_TERMINAL_PROCESSING,
-    STD_ERROR_HANDLE, STD_INPUT_HANDLE,
+    GetConsoleMode, GetStdHandle, SetConsoleMode, CONSOLE_MODE, STD_INPUT_HANDLE,
 };
 use windows_sys::Win32::System::Threading::{
     GetCurrentProcess, GetExitCodeProcess, OpenProcess, OpenProcessToken,
@@ -282,16 +281,9 @@ pub fn restore_terminal() {
 }
 
 pub fn enable_ansi_on_stderr() -> bool {
-    // SAFETY: reads and sets the console mode of our own stderr handle.
-    unsafe {
-        let handle = GetStdHandle(STD_ERROR_HANDLE);
-        let mut mode: CONSOLE_MODE = 0;
-        if GetConsoleMode(handle, &mut mode) == 0 {
-            return false;
-        }
-        mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING != 0
-            || SetConsoleMode(handle, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING) != 0
-    }
+    // The console crate (dialoguer's and indicatif's) switches the console to
+    // take them, and knows an MSYS terminal takes them anyway.
+    console::Term::stderr().features().colors_supported()
 }
 
 pub fn default_config_base(absolute: &dyn Fn(&str) -> Option<PathBuf>) -> Result<PathBuf, String> {

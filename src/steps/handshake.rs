@@ -195,7 +195,9 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     ctx.state.token = Some(TokenFacts {
         account: Some(account.clone()),
         obtained_at: now_rfc3339(),
-        expires_at: access.expires_in.map(|secs| rfc3339(now + secs)),
+        expires_at: access
+            .expires_in
+            .map(|secs| rfc3339(now.saturating_add(secs))),
         approval: mode,
     });
     ctx.save()?;

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{writer_is_gone, Store, LOCK_FILE};
+use super::{Store, LOCK_FILE};
 use crate::error::{AppError, Result};
 use crate::platform;
 
@@ -90,34 +90,33 @@ impl Store {
 fn held_by_another_run(file: &File, dir: &Path) -> AppError {
     let mut holder = None;
     for _ in 0..20 {
-        let mut text = [0u8; 32];
         // Windows refuses reads through a handle other than the holder's within the
         // locked range: then only "another run" is said.
-        let mut reader = file;
-        let read = reader
+        let mut text = String::new();
+        let _ = (&*file)
             .seek(SeekFrom::Start(0))
-            .and_then(|_| reader.read(&mut text))
-            .unwrap_or(0);
-        holder = std::str::from_utf8(&text[..read])
+            .and_then(|_| (&*file).take(32).read_to_string(&mut text));
+        holder = text
+            .trim()
+            .parse()
             .ok()
-            .and_then(|t| t.trim().parse::<u32>().ok())
-            .filter(|&pid| !writer_is_gone(pid));
+            .filter(|&pid| !platform::process_is_gone(pid));
         if holder.is_some() {
             break;
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    let shown = dir.display();
-    let who = match holder {
-        Some(pid) => format!("another align-link run (PID {pid})"),
-        None => "another align-link run".to_string(),
-    };
-    let stop = match holder {
-        Some(pid) => format!(" (or stop it with `kill {pid}`)"),
-        None => String::new(),
+    let (who, stop) = match holder {
+        Some(pid) => (
+            format!(" (PID {pid})"),
+            format!(" (or stop it with `kill {pid}`)"),
+        ),
+        None => Default::default(),
     };
     AppError::failed(format!(
-        "{who} is working on the profile in {shown}; one run per profile at a time"
+        "another align-link run{who} is working on the profile in {}; one run per profile \
+         at a time",
+        dir.display()
     ))
     .hint(format!(
         "Wait for it to finish{stop}, then run this again. The lock goes with the process, \

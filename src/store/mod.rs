@@ -2,16 +2,17 @@
 //! keys, tokens) in a directory only the user can enter.
 //!
 //! Every write is atomic: the bytes go to a uniquely named temp file in the same
-//! directory (created 0600 with `create_new`), which is fsynced and renamed over the
-//! target, and then the directory is fsynced. Killing the process at any moment
-//! leaves the old file or the new one, never a torn one. Temp files a killed run
-//! leaves behind are never read, and the next save of the same name removes them.
+//! directory (tempfile names it; `platform` creates it 0600 with `create_new`),
+//! which is fsynced and renamed over the target, and then the directory is fsynced.
+//! Killing the process at any moment leaves the old file or the new one, never a
+//! torn one. Temp files a killed run leaves behind are never read, and a later
+//! save removes them.
 //!
 //! The directory must be the user's own and closed to others' writes; every file in
 //! it is read only if it is a small regular file (`util::file`), and a run that may
 //! change the profile holds its lock (`lock`).
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +30,10 @@ use crate::util::file::{self, FileError};
 /// A temp file older than this belongs to a run that died: no write takes this long,
 /// so a younger one may be another writer's in-flight file and is left alone.
 const STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// Our temp files are `.NAME.PID-RANDOM.tmp`, RANDOM this many letters and digits.
+const TEMP_RANDOM: usize = 8;
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// Held by the run that may change the profile; see [`Store::lock_for_run`].
 pub const LOCK_FILE: &str = "run.lock";
@@ -109,10 +114,6 @@ impl Store {
     /// From now on nothing is written to or removed from the directory.
     pub fn make_read_only(&mut self) {
         self.read_only = true;
-    }
-
-    pub fn is_read_only(&self) -> bool {
-        self.read_only
     }
 
     fn refuse_when_read_only(&self, name: &str) -> Result<()> {
@@ -223,7 +224,7 @@ impl Store {
     fn remove_file(&self, name: &str) -> Result<()> {
         let path = self.dir.join(name);
         match fs::remove_file(&path) {
-            Ok(()) => sync_dir(&self.dir).map_err(|err| {
+            Ok(()) => platform::sync_dir(&self.dir).map_err(|err| {
                 AppError::failed(format!("cannot remove {}: {err}", path.display()))
             }),
             Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -249,37 +250,20 @@ impl Store {
         let target = self.dir.join(name);
         let fail =
             |err: io::Error| AppError::failed(format!("cannot write {}: {err}", target.display()));
-        let (temp, mut file) = self.create_temp(name).map_err(fail)?;
-        let written = file
-            .write_all(contents)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| {
-                drop(file);
-                fs::rename(&temp, &target)
-            })
-            .and_then(|()| sync_dir(&self.dir));
-        if let Err(err) = written {
-            // Gone already when the rename succeeded and only the dir fsync failed.
-            let _ = fs::remove_file(&temp);
-            return Err(fail(err));
-        }
-        Ok(())
-    }
-
-    /// A fresh `.NAME.PID-RANDOM.tmp`, 0600, that did not exist before.
-    fn create_temp(&self, name: &str) -> io::Result<(PathBuf, File)> {
-        let mut last = None;
-        for _ in 0..8 {
-            let temp = self
-                .dir
-                .join(temp_name(name, std::process::id(), rand::random()));
-            match platform::create_new_private_file(&temp) {
-                Ok(file) => return Ok((temp, file)),
-                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last = Some(err),
-                Err(err) => return Err(err),
-            }
-        }
-        Err(last.unwrap_or_else(|| io::Error::other("no free temp file name")))
+        let mut temp = tempfile::Builder::new()
+            .prefix(&temp_prefix(name, std::process::id()))
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(TEMP_RANDOM)
+            .make_in(&self.dir, platform::create_new_private_file)
+            .map_err(fail)?;
+        temp.write_all(contents)
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(fail)?;
+        // Closed before the rename (Windows needs that); removed if the rename fails.
+        temp.into_temp_path()
+            .persist(&target)
+            .map_err(|err| fail(err.error))?;
+        platform::sync_dir(&self.dir).map_err(fail)
     }
 
     /// Removes temp files (of any name) left by a run that died: their writer is
@@ -299,7 +283,7 @@ impl Store {
                 .ok()
                 .and_then(|modified| modified.elapsed().ok())
                 .is_some_and(|age| age > STALE_AFTER);
-            if old || writer_is_gone(pid) {
+            if old || platform::process_is_gone(pid) {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -350,87 +334,61 @@ fn state_file_error(path: &Path, err: &FileError) -> AppError {
     AppError::failed(err.problem(&shown)).hint(hint)
 }
 
-/// True when process `pid` is known not to run (where that cannot be told,
-/// nothing is assumed and only age counts).
-fn writer_is_gone(pid: u32) -> bool {
-    crate::platform::process_is_gone(pid)
+/// The start of a temp file's name: `.NAME.PID-`.
+fn temp_prefix(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}-")
 }
 
-/// The writer's PID, when `file_name` is one of our temp files (`.NAME.PID-RANDOM.tmp`).
-fn temp_writer_pid(file_name: &OsString) -> Option<u32> {
+/// The writer's PID, when `file_name` is one of our temp files.
+fn temp_writer_pid(file_name: &OsStr) -> Option<u32> {
     let middle = file_name
         .to_str()?
         .strip_prefix('.')?
-        .strip_suffix(".tmp")?;
+        .strip_suffix(TEMP_SUFFIX)?;
     let (name, writer) = middle.rsplit_once('.')?;
     let (pid, random) = writer.split_once('-')?;
-    let valid =
-        !name.is_empty() && random.len() == 16 && random.bytes().all(|b| b.is_ascii_hexdigit());
+    let valid = !name.is_empty()
+        && random.len() == TEMP_RANDOM
+        && random.bytes().all(|b| b.is_ascii_alphanumeric());
     valid.then(|| pid.parse().ok()).flatten()
-}
-
-fn temp_name(name: &str, pid: u32, random: u64) -> String {
-    format!(".{name}.{pid}-{random:016x}.tmp")
-}
-
-/// Makes a rename durable (see [`platform::sync_dir`]).
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    platform::sync_dir(dir)
 }
 
 /// State file names are plain names chosen by the program: no paths, no dot
 /// files (those are the temp files).
 fn check_name(name: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::failed(format!(
-            "`{}` is not a valid state file name",
-            name.escape_debug()
-        )))
+    if is_plain(name, b"._-") && !name.starts_with('.') {
+        return Ok(());
     }
+    Err(AppError::failed(format!(
+        "`{}` is not a valid state file name",
+        name.escape_debug()
+    )))
 }
 
 /// Profile names: `[A-Za-z0-9_-]+`, so a profile is one directory.
 pub fn check_profile(profile: &str) -> Result<()> {
-    let ok = !profile.is_empty()
-        && profile
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::usage(format!(
-            "`{}` is not a valid profile name: use letters, digits, _ and -",
-            profile.escape_debug()
-        ))
-        .hint("pick a name such as `prod` or `jira-test`"))
+    if is_plain(profile, b"_-") {
+        return Ok(());
     }
+    Err(AppError::usage(format!(
+        "`{}` is not a valid profile name: use letters, digits, _ and -",
+        profile.escape_debug()
+    ))
+    .hint("pick a name such as `prod` or `jira-test`"))
+}
+
+/// Not empty, and only ASCII letters, digits and the `extra` bytes.
+fn is_plain(name: &str, extra: &[u8]) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
 
 /// `$XDG_STATE_HOME/align-link/PROFILE`, else `$HOME/.local/state/align-link/PROFILE`
 /// (Windows: `%LOCALAPPDATA%\\align-link\\PROFILE`); see [`platform::state_base_dir`].
 pub fn default_state_dir(profile: &str) -> Result<PathBuf> {
     state_dir_with(profile, &|name| std::env::var_os(name))
-}
-
-/// [`default_state_dir`] with the XDG variable and HOME passed in, for tests.
-#[cfg(test)]
-fn state_dir_from(
-    profile: &str,
-    xdg_state_home: Option<OsString>,
-    home: Option<OsString>,
-) -> Result<PathBuf> {
-    state_dir_with(profile, &|name| match name {
-        "XDG_STATE_HOME" => xdg_state_home.clone(),
-        "HOME" => home.clone(),
-        _ => None,
-    })
 }
 
 fn state_dir_with(profile: &str, var: platform::EnvLookup) -> Result<PathBuf> {
@@ -445,11 +403,7 @@ fn state_dir_with(profile: &str, var: platform::EnvLookup) -> Result<PathBuf> {
 }
 
 mod lock;
-#[doc(hidden)]
-pub mod memory_keyring;
 mod secrets;
-#[cfg(all(test, unix))]
-mod secrets_tests;
 mod temporary;
 
 pub use secrets::SecretLocation;

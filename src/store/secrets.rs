@@ -31,22 +31,21 @@ use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 /// The credential store's service name for every entry of align-link's.
 pub const SERVICE: &str = "align-link";
 
-/// The secrets that may live in the credential store: file name, entry name, and
-/// what it is, for messages.
-const KEPT: [(&str, &str, &str); 2] = [
-    (PRIVATE_KEY_FILE, "private-key", "the private key"),
-    (ACCESS_TOKEN_FILE, "access-token", "the access token"),
-];
+/// The state files that are secrets the credential store may hold.
+const KEPT: [&str; 2] = [PRIVATE_KEY_FILE, ACCESS_TOKEN_FILE];
 
-/// The state file names that are secrets the credential store may hold.
-pub fn kept_names() -> impl Iterator<Item = &'static str> {
-    KEPT.iter().map(|(file, _, _)| *file)
+/// A kept secret's entry name in the credential store, and what it is in words.
+fn kept(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        PRIVATE_KEY_FILE => Some(("private-key", "the private key")),
+        ACCESS_TOKEN_FILE => Some(("access-token", "the access token")),
+        _ => None,
+    }
 }
 
-fn entry_name(name: &str) -> Option<&'static str> {
-    KEPT.iter()
-        .find(|(file, _, _)| *file == name)
-        .map(|(_, entry, _)| *entry)
+/// What a secret is, in words ("the private key").
+fn what(name: &str) -> &'static str {
+    kept(name).map_or("the secret", |(_, what)| what)
 }
 
 /// Where one secret is.
@@ -111,7 +110,7 @@ pub(super) struct Vault {
 impl Vault {
     /// True when the credential store may be asked at all.
     pub(super) fn in_use(&self, name: &str) -> bool {
-        self.choice != SecretStore::File && entry_name(name).is_some()
+        self.choice != SecretStore::File && kept(name).is_some()
     }
 
     /// Why the credential store did not answer, when it was asked and did not.
@@ -120,7 +119,7 @@ impl Vault {
     }
 
     pub(super) fn account(dir: &Path, name: &str) -> Option<String> {
-        let entry = entry_name(name)?;
+        let (entry, _) = kept(name)?;
         let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         Some(dir.join(entry).display().to_string())
     }
@@ -189,13 +188,6 @@ impl Vault {
     }
 }
 
-/// What a secret is, in words ("the private key").
-pub fn what(name: &str) -> &'static str {
-    KEPT.iter()
-        .find(|(file, _, _)| *file == name)
-        .map_or("the secret", |(_, _, what)| *what)
-}
-
 impl Store {
     /// Where the profile's secrets go from now on (see the module's doc).
     pub fn set_secret_store(&mut self, choice: SecretStore) {
@@ -213,7 +205,7 @@ impl Store {
     /// choice says (see the module's doc). A file is 0600 from its creation.
     pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
         self.refuse_when_read_only(name)?;
-        let profile_keeps_files = kept_names().any(|kept| self.file_exists(kept));
+        let profile_keeps_files = KEPT.iter().any(|kept| self.file_exists(kept));
         let to_vault = self.vault.in_use(name)
             && !(self.vault.choice == SecretStore::Auto && profile_keeps_files);
         if !to_vault {
@@ -281,7 +273,7 @@ impl Store {
     /// removed. Returns what was moved.
     pub fn move_secrets_to_credential_store(&self) -> Result<Vec<&'static str>> {
         let mut moved = Vec::new();
-        for name in kept_names() {
+        for name in KEPT {
             let Some(text) = self.read_secret_file(name)? else {
                 continue;
             };

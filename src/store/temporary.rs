@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{writer_is_gone, Store};
+use super::Store;
 
 const PREFIX: &str = "align-link-sandbox-";
 
@@ -60,7 +60,7 @@ fn remove_abandoned(temp_dir: &Path) {
                     crate::platform::Checked::Found(Some(_))
                 )
         });
-        if ours && writer_is_gone(pid) {
+        if ours && crate::platform::process_is_gone(pid) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::error::ErrorKind;
 use serde::Deserialize;
+use std::ffi::OsString;
 use std::os::unix::fs::PermissionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -164,6 +165,11 @@ fn names_are_plain() {
     }
 }
 
+/// A temp file's name as `write_atomic` makes it.
+fn temp_name(name: &str, pid: u32, random: &str) -> String {
+    format!("{}{random}{TEMP_SUFFIX}", temp_prefix(name, pid))
+}
+
 #[test]
 fn stale_temp_files_are_ignored_then_cleaned() {
     let root = tempfile::tempdir().unwrap();
@@ -178,13 +184,15 @@ fn stale_temp_files_are_ignored_then_cleaned() {
         )
         .unwrap();
     // A killed run's half-written temp file, old, and another writer's fresh one.
-    let stale = root.path().join(temp_name("state.toml", 4242, 1));
+    let stale = root.path().join(temp_name("state.toml", 4242, "aaaaaaa1"));
     let fresh = root
         .path()
-        .join(temp_name("state.toml", std::process::id(), 2));
-    let other = root.path().join(temp_name("state", 4242, 3));
+        .join(temp_name("state.toml", std::process::id(), "aaaaaaa2"));
+    let other = root.path().join(temp_name("state", 4242, "aaaaaaa3"));
     // PIDs wrap far below u32::MAX on Linux, so this writer is certainly gone.
-    let dead_writer = root.path().join(temp_name("private.pem", u32::MAX - 1, 4));
+    let dead_writer = root
+        .path()
+        .join(temp_name("private.pem", u32::MAX - 1, "Zz09Zz09"));
     fs::write(&dead_writer, "half").unwrap();
     for path in [&stale, &fresh, &other] {
         fs::write(path, "step = ").unwrap();
@@ -220,17 +228,16 @@ fn stale_temp_files_are_ignored_then_cleaned() {
 
 #[test]
 fn temp_names_are_recognised_with_their_writer() {
-    let name = OsString::from(temp_name("state.toml", 12, 0xab));
-    assert_eq!(temp_writer_pid(&name), Some(12));
-    assert_eq!(
-        temp_writer_pid(&OsString::from(".state.toml.12-xyz.tmp")),
-        None
-    );
-    assert_eq!(temp_writer_pid(&OsString::from("state.toml")), None);
-    assert_eq!(
-        temp_writer_pid(&OsString::from(".12-00000000000000ab.tmp")),
-        None
-    );
+    let name = temp_name("state.toml", 12, "aB3dE6gH");
+    assert_eq!(temp_writer_pid(OsStr::new(&name)), Some(12));
+    for other in [
+        ".state.toml.12-xyz.tmp",
+        ".state.toml.12-aB3d-6gH.tmp",
+        "state.toml",
+        ".12-aB3dE6gH.tmp",
+    ] {
+        assert_eq!(temp_writer_pid(OsStr::new(other)), None, "{other}");
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -285,6 +292,19 @@ fn profile_names() {
         assert!(err.message.contains("is not a valid profile name"));
     }
     assert!(default_state_dir("no/slash").is_err());
+}
+
+/// [`default_state_dir`] with the XDG variable and HOME passed in, for tests.
+fn state_dir_from(
+    profile: &str,
+    xdg_state_home: Option<OsString>,
+    home: Option<OsString>,
+) -> Result<PathBuf> {
+    state_dir_with(profile, &|name| match name {
+        "XDG_STATE_HOME" => xdg_state_home.clone(),
+        "HOME" => home.clone(),
+        _ => None,
+    })
 }
 
 #[test]

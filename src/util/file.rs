@@ -5,7 +5,7 @@
 //! between) before a byte is read.
 
 use std::fmt;
-use std::fs::{File, Metadata};
+use std::fs::Metadata;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -88,19 +88,13 @@ impl From<io::Error> for FileError {
     }
 }
 
-/// Opens `path` for reading without blocking and checks, through the descriptor,
-/// that it is a regular file of at most `max` bytes.
-pub fn open_regular(path: &Path, max: u64) -> Result<(File, Metadata), FileError> {
+/// Reads a whole regular file of at most `max` bytes, opened without blocking and
+/// checked through the descriptor. Also returns its metadata, taken from the file
+/// that was read.
+pub fn read_regular(path: &Path, max: u64) -> Result<(Vec<u8>, Metadata), FileError> {
     let file = crate::platform::open_read_nonblocking(path)?;
     let meta = file.metadata()?;
     check_metadata(&meta, max)?;
-    Ok((file, meta))
-}
-
-/// Reads a whole regular file of at most `max` bytes (see [`open_regular`]).
-/// Also returns its metadata, taken from the file that was read.
-pub fn read_regular(path: &Path, max: u64) -> Result<(Vec<u8>, Metadata), FileError> {
-    let (file, meta) = open_regular(path, max)?;
     // The size was checked, but a file can grow while it is read: read one byte
     // past the cap at most.
     let mut bytes = Vec::with_capacity(meta.len() as usize);
@@ -186,7 +180,7 @@ mod tests {
     fn refuses_a_file_over_the_cap_without_reading_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big");
-        let file = File::create(&path).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
         // Sparse: 100 MiB on paper, nothing on disk.
         file.set_len(100 * 1024 * 1024).unwrap();
         let err = read_regular(&path, KEY_FILE_MAX).unwrap_err();

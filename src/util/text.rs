@@ -84,83 +84,53 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 /// Masks the values of credentials in free text, as `-v` does in URLs: the
-/// [`SECRET_PARAMS`] (`name=value`), `*secret*` parameters, `Authorization:`
-/// header values and `JSESSIONID` cookies.
+/// [`SECRET_PARAMS`] (`name=value`), `*secret` parameters, `JSESSIONID` cookies and
+/// `Authorization:` header values.
 pub fn redact_text(text: &str) -> String {
+    const HEADER: &[u8] = b"authorization: ";
+    // ASCII lowercasing keeps every byte where it was, so indexes carry over.
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some((name_end, whole_line)) = next_secret(rest) {
-        out.push_str(&rest[..name_end]);
-        let value = &rest[name_end..];
-        let end_of_value = |c: char| {
-            if whole_line {
-                c == '\n'
-            } else {
-                matches!(c, '&' | ',' | ';' | '"' | '\'' | '<' | '>' | '(' | ')')
-                    || c.is_whitespace()
-            }
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let header = bytes[at..].starts_with(HEADER);
+        let start = if header {
+            at + HEADER.len()
+        } else if bytes[at] == b'=' && is_secret_name(&lower[..at]) {
+            at + 1
+        } else {
+            at += 1;
+            continue;
+        };
+        // A header's value runs to the end of the line, a parameter's to a separator.
+        let value = &text[start..];
+        let end_of_value = |c: char| match header {
+            true => c == '\n',
+            false => c.is_whitespace() || "&,;\"'<>()".contains(c),
         };
         let len = value.find(end_of_value).unwrap_or(value.len());
-        let shown = &value[..len];
+        out.push_str(&text[copied..start]);
         // `...` is a placeholder in our own texts, `denied` the protocol's refusal.
-        if matches!(shown, "" | "..." | "<redacted>" | "denied") {
-            out.push_str(shown);
-        } else {
-            out.push_str("<redacted>");
-        }
-        rest = &value[len..];
+        out.push_str(match &value[..len] {
+            shown @ ("" | "..." | "<redacted>" | "denied") => shown,
+            _ => "<redacted>",
+        });
+        copied = start + len;
+        at = copied;
     }
-    out.push_str(rest);
+    out.push_str(&text[copied..]);
     out
 }
 
-/// The earliest secret marker in `text`: where its value starts, and whether the
-/// value runs to the end of the line (a header) rather than to a separator.
-fn next_secret(text: &str) -> Option<(usize, bool)> {
-    let lower = text.to_ascii_lowercase();
-    let mut best: Option<(usize, usize, bool)> = None;
-    let mut consider = |found: Option<(usize, usize)>, whole_line: bool| {
-        if let Some((start, value)) = found {
-            if best.is_none_or(|b| start < b.0) {
-                best = Some((start, value, whole_line));
-            }
-        }
-    };
-    for name in SECRET_PARAMS {
-        consider(find_param(&lower, name), false);
-    }
-    consider(find_param(&lower, "jsessionid"), false);
-    consider(find_secret_named_param(&lower), false);
-    let marker = "authorization: ";
-    consider(lower.find(marker).map(|at| (at, at + marker.len())), true);
-    best.map(|(_, value, whole_line)| (value, whole_line))
-}
-
-/// `name=` where `name` is a whole parameter name (not the tail of a longer one).
-fn find_param(lower: &str, name: &str) -> Option<(usize, usize)> {
-    let needle = format!("{name}=");
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(&needle) {
-        let at = from + found;
-        let whole = lower[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
-        if whole {
-            return Some((at, at + needle.len()));
-        }
-        from = at + needle.len();
-    }
-    None
-}
-
-/// `..secret..=`: `oauth_token_secret=` and the like.
-fn find_secret_named_param(lower: &str) -> Option<(usize, usize)> {
-    let at = lower.find("secret=")?;
-    let start = lower[..at]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    Some((start, at + "secret=".len()))
+/// Whether the parameter whose name ends `lower` (just before its `=`) holds a
+/// credential: the whole name, not the tail of a longer one, counts.
+fn is_secret_name(lower: &str) -> bool {
+    let name = lower
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or_default();
+    SECRET_PARAMS.contains(&name) || name == "jsessionid" || name.ends_with("secret")
 }
 
 /// A URL as typed by someone, with any `user:password@` part masked, for messages
@@ -256,6 +226,11 @@ mod tests {
             "access was denied (oauth_verifier=denied)"
         );
         assert_eq!(redact_text("nothing here"), "nothing here");
+        assert_eq!(
+            redact_text("Zürich→ OAUTH_TOKEN=äbc é\nAUTHORIZATION: Bearer ü\nnext"),
+            "Zürich→ OAUTH_TOKEN=<redacted> é\nAUTHORIZATION: <redacted>\nnext"
+        );
+        assert_eq!(redact_text("x-secret=s1 a=b"), "x-secret=<redacted> a=b");
     }
 
     #[test]

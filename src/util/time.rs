@@ -1,7 +1,12 @@
-//! Timestamps as RFC 3339 UTC text, without a date crate: the state file only needs
-//! "when", to the second.
+//! Every date the CLI writes or reads goes through here: RFC 3339 UTC text to the
+//! second (humantime) for the state file and the log, HTTP dates (httpdate) from
+//! servers, and durations in words.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// 9999-12-31T23:59:59Z, the last second RFC 3339 text can hold: a later instant
+/// (a server's absurd token lifetime) is written as this one.
+const LAST_SECOND: u64 = 253_402_300_799;
 
 pub fn unix_now() -> u64 {
     SystemTime::now()
@@ -12,71 +17,28 @@ pub fn unix_now() -> u64 {
 
 /// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(unix_secs: u64) -> String {
-    let (date, h, m, s) = split(unix_secs as i64);
-    format!("{date}T{h:02}:{m:02}:{s:02}Z")
-}
-
-/// `YYYY-MM-DD HH:MM:SS UTC`, for people (e.g. OAuth's acceptable timestamps).
-pub fn utc_text(unix_secs: i64) -> String {
-    let (date, h, m, s) = split(unix_secs);
-    format!("{date} {h:02}:{m:02}:{s:02} UTC")
-}
-
-/// The date as `YYYY-MM-DD`, and hours, minutes, seconds.
-fn split(unix_secs: i64) -> (String, i64, i64, i64) {
-    let rem = unix_secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(unix_secs.div_euclid(86_400));
-    (
-        format!("{year:04}-{month:02}-{day:02}"),
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60,
-    )
+    let at = UNIX_EPOCH + Duration::from_secs(unix_secs.min(LAST_SECOND));
+    humantime::format_rfc3339_seconds(at).to_string()
 }
 
 pub fn now_rfc3339() -> String {
     rfc3339(unix_now())
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+/// `YYYY-MM-DD HH:MM:SS UTC`, for people (e.g. OAuth's acceptable timestamps); a
+/// number outside 1970 to 9999 (only a confused server sends one) is shown as it is.
+pub fn utc_text(unix_secs: i64) -> String {
+    match u64::try_from(unix_secs) {
+        Ok(secs) if secs <= LAST_SECOND => rfc3339(secs).replace('T', " ").replace('Z', " UTC"),
+        _ => format!("Unix time {unix_secs}"),
+    }
 }
 
-/// Seconds since the epoch from `YYYY-MM-DDTHH:MM:SSZ` (what `rfc3339` writes);
+/// Seconds since the epoch from RFC 3339 UTC text (what [`rfc3339`] writes);
 /// None for any other text.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[19] != b'Z' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, m, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s)
-}
-
-/// A proleptic Gregorian date to days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let at = humantime::parse_rfc3339(text).ok()?;
+    i64::try_from(at.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()
 }
 
 /// Seconds the server's clock is ahead of ours (negative: behind), from an HTTP `Date`
@@ -89,6 +51,16 @@ pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
         Err(behind) => -behind.duration().as_secs_f64(),
     };
     Some((seconds + 0.5).round() as i64)
+}
+
+/// How long until an HTTP date (`Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`);
+/// zero when it has passed, None when it is not one.
+pub fn until_http_date(date: &str) -> Option<Duration> {
+    let when = httpdate::parse_http_date(date).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// "5 years", "3 days", "40 minutes": for expiries shown to a person.
@@ -117,8 +89,10 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_996_799), "2026-11-29T23:59:59Z");
+        assert_eq!(rfc3339(u64::MAX), "9999-12-31T23:59:59Z");
         assert_eq!(utc_text(1_700_000_000), "2023-11-14 22:13:20 UTC");
-        assert_eq!(utc_text(-1), "1969-12-31 23:59:59 UTC");
+        assert_eq!(utc_text(-1), "Unix time -1");
+        assert_eq!(utc_text(i64::MAX), format!("Unix time {}", i64::MAX));
     }
 
     #[test]
@@ -130,6 +104,16 @@ mod tests {
         assert_eq!(skew_from_date_header(&ahead, local), Some(90));
         assert_eq!(skew_from_date_header(&behind, local), Some(-400));
         assert_eq!(skew_from_date_header("yesterday", local), None);
+    }
+
+    #[test]
+    fn http_dates_say_how_long_to_wait() {
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        let wait = until_http_date(&later).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
+        let past = "Wed, 21 Oct 2015 07:28:00 GMT";
+        assert_eq!(until_http_date(past), Some(Duration::ZERO));
+        assert_eq!(until_http_date("soon"), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! rustls and rsa again, and on a two-core machine linking is most of CI's time.
 //! Each module is one subject; `support` holds the shared fixtures.
 
+mod memory_keyring;
 mod support;
 
 mod align_e2e;
