@@ -116,6 +116,10 @@ impl Store {
         self.read_only = true;
     }
 
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     fn refuse_when_read_only(&self, name: &str) -> Result<()> {
         if !self.read_only {
             return Ok(());
