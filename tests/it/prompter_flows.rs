@@ -214,3 +214,40 @@ fn inputs_resolve_in_order_and_answers_stay_as_read() {
     assert_eq!(ctx.key_source(), KeySource::Generate);
     assert!(script.remaining().is_empty(), "{:?}", script.remaining());
 }
+
+/// A site typed in this run that does not answer is asked for again in place,
+/// not the end of the wizard (issue 17); an answers file's value is never
+/// asked again.
+#[test]
+fn an_unreachable_jira_url_typed_at_the_prompt_is_asked_again() {
+    let env = crate::support::Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    // A port nothing listens on: bound, then closed.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let script = Scripted::new(vec![
+        Reply::text("jira.url", &nobody),
+        Reply::choose("How should align-link sign in", "Personal access token"),
+        Reply::text("jira.admin_token", &env.jira.demo().admin_token),
+        Reply::text("jira.url", &env.jira.url()),
+        Reply::text("align.application_name", ""),
+    ]);
+    let answers = "[align]\nurl = \"https://acme.jiraalign.com\"\n[keys]\nbits = 2048\n";
+    let mut ctx = context_with(&dir, &script, false, answers);
+    run_step(&mut ctx, 7);
+    assert!(script.remaining().is_empty(), "{:?}", script.remaining());
+    assert_eq!(ctx.jira_url().unwrap().as_str(), format!("{}/", env.jira.url()));
+
+    // Given in the answers file, the same failure ends the step.
+    let dir = tempfile::tempdir().unwrap();
+    let script = Scripted::new(vec![
+        Reply::choose("How should align-link sign in", "Personal access token"),
+        Reply::text("jira.admin_token", "whatever"),
+    ]);
+    let answers = format!("[jira]\nurl = \"{nobody}\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n");
+    let mut ctx = context_with(&dir, &script, false, &answers);
+    let step = by_number(7).unwrap();
+    let err = runner::run(&mut ctx, &[step]).err().expect("the step fails");
+    assert_eq!(err.about, Some("jira.url"), "{}", err.render());
+}
