@@ -247,6 +247,7 @@ fn refused(username: &str, status: u16) -> AppError {
         "Jira refused the login of the service account {username} (HTTP {status})"
     ))
     .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")
+    .about("service_account.password")
 }
 
 #[cfg(test)]
