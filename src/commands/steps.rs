@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{print_json, JSON_SCHEMA};
+use crate::ops::{print_json, JSON_SCHEMA};
 use crate::outln;
 use crate::steps::STEPS;
 
