@@ -39,6 +39,9 @@ impl Verdict {
     }
 }
 
+/// A check's stable id for `--json` (such as `link.public-key`) and its title.
+pub type About = (&'static str, &'static str);
+
 /// One check's result: what was found, and for a warn or fail, the fix.
 #[derive(Debug, Clone)]
 pub struct Check {
@@ -51,7 +54,7 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn pass(id: &'static str, title: &'static str, detail: impl Into<String>) -> Check {
+    pub fn pass((id, title): About, detail: impl Into<String>) -> Check {
         Check {
             id,
             title,
@@ -61,52 +64,36 @@ impl Check {
         }
     }
 
-    pub fn skip(id: &'static str, title: &'static str, why: impl Into<String>) -> Check {
+    pub fn skip(about: About, why: impl Into<String>) -> Check {
         Check {
             verdict: Verdict::Skip,
-            ..Check::pass(id, title, why)
+            ..Check::pass(about, why)
         }
     }
 
-    pub fn warn(
-        id: &'static str,
-        title: &'static str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Check {
+    pub fn warn(about: About, detail: impl Into<String>, fix: impl Into<String>) -> Check {
         Check {
             verdict: Verdict::Warn,
             fix: Some(fix.into()),
-            ..Check::pass(id, title, detail)
+            ..Check::pass(about, detail)
         }
     }
 
-    pub fn fail(
-        id: &'static str,
-        title: &'static str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Check {
+    pub fn fail(about: About, detail: impl Into<String>, fix: impl Into<String>) -> Check {
         Check {
             verdict: Verdict::Fail,
             fix: Some(fix.into()),
-            ..Check::pass(id, title, detail)
+            ..Check::pass(about, detail)
         }
     }
 
     /// A failed check from an error: its message, and its hint (else `fix`) as the fix.
-    pub fn from_error(
-        id: &'static str,
-        title: &'static str,
-        err: &crate::error::AppError,
-        fix: &str,
-    ) -> Check {
+    pub fn from_error(about: About, err: &crate::error::AppError, fix: &str) -> Check {
         // A check that needs an answer nobody gave was not made: a skip naming
         // the key, not a failure of the connector.
         if let Some(missing) = err.find::<crate::prompt::MissingAnswer>() {
             return Check::skip(
-                id,
-                title,
+                about,
                 format!(
                     "not checked: needs {}, which neither the answers nor the profile's config give",
                     missing.key
@@ -114,16 +101,10 @@ impl Check {
             );
         }
         if is_outage(err) {
-            return Check::fail(
-                id,
-                title,
-                format!("unreachable: {}", err.message),
-                outage_fix(),
-            );
+            return Check::fail(about, format!("unreachable: {}", err.message), outage_fix());
         }
         Check::fail(
-            id,
-            title,
+            about,
             err.message.clone(),
             err.hint.clone().unwrap_or_else(|| fix.to_string()),
         )
@@ -187,12 +168,8 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let link = if reachable {
         link::checks(ctx, &mut checks)
     } else {
-        for (id, title) in link::CHECKS {
-            checks.push(Check::skip(
-                id,
-                title,
-                "Jira was not read (see Jira reachable)",
-            ));
+        for about in link::CHECKS {
+            checks.push(Check::skip(about, "Jira was not read (see Jira reachable)"));
         }
         false
     };
@@ -283,7 +260,7 @@ mod tests {
             "nor is an untrusted certificate"
         );
         assert!(!is_outage(&AppError::failed("no link")));
-        let check = Check::from_error("token.signed-call", "Signed call", &status(502), "renew");
+        let check = Check::from_error(("token.signed-call", "Signed call"), &status(502), "renew");
         assert_eq!(check.verdict, Verdict::Fail);
         assert!(!check.fix.unwrap().contains("renew"));
     }
@@ -291,12 +268,12 @@ mod tests {
     #[test]
     fn only_a_fail_makes_the_exit_code_one() {
         let mut checks = vec![
-            Check::pass("a", "A", "fine"),
-            Check::warn("b", "B", "drifting", "fix it"),
-            Check::skip("c", "C", "not here"),
+            Check::pass(("a", "A"), "fine"),
+            Check::warn(("b", "B"), "drifting", "fix it"),
+            Check::skip(("c", "C"), "not here"),
         ];
         assert_eq!(exit_code(&checks), 0);
-        checks.push(Check::fail("d", "D", "broken", "fix it"));
+        checks.push(Check::fail(("d", "D"), "broken", "fix it"));
         assert_eq!(exit_code(&checks), crate::error::EXIT_FAILED);
         assert_eq!(checks[3].json()["verdict"], "fail");
         assert_eq!(checks[0].json()["fix"], serde_json::Value::Null);
