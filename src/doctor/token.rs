@@ -6,7 +6,7 @@
 use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
 use crate::jira::service::{check_service_account, ServiceSignIn};
-use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
+use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::steps::access::{client, ServiceAccess};
 
 const SIGNED: About = ("token.signed-call", "Signed call as the service account");
@@ -17,7 +17,7 @@ const SEARCH: About = ("service.search", "JQL search");
 /// The token checks when Jira is down: the expiry (from the state), and the
 /// checks that would call Jira skipped for `why`.
 pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
-    out.push(expiry(ctx));
+    out.push(expiry(&ctx.state));
     for about in [SIGNED, PROJECT, SEARCH] {
         out.push(Check::skip(about, why));
     }
@@ -25,7 +25,7 @@ pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
 
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
-    out.push(expiry(ctx));
+    out.push(expiry(&ctx.state));
     let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
         && crate::steps::keys::key_source(ctx) == crate::domain::KeySource::Generate;
     if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) && !ctx.store.exists(STATE_FILE) {
@@ -234,22 +234,24 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
 }
 
 /// The token's recorded expiry: a fail once past, a warning within 90 days.
-fn expiry(ctx: &Ctx) -> Check {
-    let Some(token) = &ctx.state.token else {
+/// The recorded expiry against now: a fail once past, a warning within
+/// [`TOKEN_WARN_DAYS`]. `status` warns with it too.
+pub fn expiry(state: &State) -> Check {
+    let Some(token) = &state.token else {
         return Check::skip(EXPIRY, "no token recorded in this profile");
     };
     let Some(expires) = &token.expires_at else {
         return Check::skip(EXPIRY, "Jira did not say when the token expires");
     };
-    match token_days_left(&ctx.state) {
+    match token_days_left(state) {
         Some(days) if days < 0 => Check::fail(
             EXPIRY,
-            format!("the token expired on {expires}"),
+            format!("the OAuth access token expired on {expires}"),
             renew_fix(),
         ),
         Some(days) if days < TOKEN_WARN_DAYS => Check::warn(
             EXPIRY,
-            format!("the token expires on {expires}, in {days} day(s)"),
+            format!("the OAuth access token expires in {days} day(s), on {expires}"),
             renew_fix(),
         ),
         Some(days) => Check::pass(EXPIRY, format!("expires on {expires}, in {days} days")),

@@ -49,18 +49,9 @@ pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
         "token_days_left": crate::doctor::token_days_left(&state),
     });
     // On stderr, so `--json` stays parseable and scripts still see it.
-    if let Some(days) = crate::doctor::token_days_left(&state) {
-        if days < 0 {
-            crate::ui::warn(&format!(
-                "the OAuth access token has expired: {}",
-                crate::doctor::renew_fix()
-            ));
-        } else if days < crate::doctor::TOKEN_WARN_DAYS {
-            crate::ui::warn(&format!(
-                "the OAuth access token expires in {days} day(s): {}",
-                crate::doctor::renew_fix()
-            ));
-        }
+    let expiry = crate::doctor::token::expiry(&state);
+    if let Some(fix) = &expiry.fix {
+        crate::ui::warn(&format!("{}: {fix}", expiry.detail));
     }
     if as_json {
         print_json(&json!({

@@ -54,10 +54,7 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");
         Vec::new()
     };
-    let local: Vec<(&str, &str)> = LOCAL_FILES
-        .into_iter()
-        .filter(|(file, _)| ctx.store.exists(file))
-        .collect();
+    let local = files_present(&ctx);
     if changes.is_empty() && local.is_empty() {
         remove_state_dir(&mut ctx, existed)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
@@ -78,12 +75,7 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         jira_side::apply_unchecked(&mut ctx, change)?;
         ui::ok(&format!("done: {}", change.description));
     }
-    for (file, what) in local {
-        let place = ctx.store.place_of(file);
-        ctx.store.remove(file)?;
-        ui::ok(&format!("removed {what} ({place})"));
-    }
-    remove_state_dir(&mut ctx, existed)?;
+    remove_local(&mut ctx, &local, existed)?;
     outln!();
     outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
     outln!(
@@ -181,23 +173,13 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
 /// `unlink --local`: the profile's files removed, Jira not contacted; what this
 /// profile recorded making there is named, as it may remain.
 fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
-    let local: Vec<(&str, &str)> = LOCAL_FILES
-        .into_iter()
-        .filter(|(file, _)| ctx.store.exists(file))
-        .collect();
+    let local = files_present(ctx);
     if ctx.interactive() && !local.is_empty() && !confirm_in_terminal(ctx, &[], &local)? {
         outln!("Nothing was removed.");
         return Ok(0);
     }
     let remains = what_may_remain(&ctx.state);
-    for (file, what) in local {
-        ctx.store.remove(file)?;
-        ui::ok(&format!(
-            "removed {what} ({})",
-            ctx.store.dir().join(file).display()
-        ));
-    }
-    remove_state_dir(ctx, existed)?;
+    remove_local(ctx, &local, existed)?;
     outln!();
     match remains {
         Some(remains) => {
@@ -232,6 +214,24 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
         &format!("{link}{consumer}{at}"),
         400,
     ))
+}
+
+/// The profile's files that are there, in [`LOCAL_FILES`]' order.
+fn files_present(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    LOCAL_FILES
+        .into_iter()
+        .filter(|(file, _)| ctx.store.exists(file))
+        .collect()
+}
+
+/// The files removed, each named with its place, then the directory.
+fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<()> {
+    for (file, what) in files {
+        let place = ctx.store.place_of(file);
+        ctx.store.remove(file)?;
+        ui::ok(&format!("removed {what} ({place})"));
+    }
+    remove_state_dir(ctx, existed)
 }
 
 /// The run lock released, its file removed, and the profile's directory with it
