@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::tls::{self, PublicTrust, TlsCheckError};
+use super::tls::{self, PublicTrust};
 use super::{About, Check, Verdict};
 use crate::context::Ctx;
 use crate::http::is_loopback;
@@ -104,11 +104,11 @@ fn tls_check(url: &url::Url, timeout: Duration) -> Check {
             "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
         );
     }
+    if url.scheme() != "https" {
+        return Check::skip(TLS, "the URL is not https");
+    }
     let report = match tls::assess(url, timeout) {
         Ok(report) => report,
-        Err(TlsCheckError::NotHttps) => {
-            return Check::skip(TLS, "the URL is not https");
-        }
         Err(err) => {
             return Check::fail(
                 TLS,
