@@ -67,79 +67,27 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         None => Answers::empty(),
     };
     warn_about(&answers);
-    if config.answers_origin == AnswersOrigin::ProfileConfig {
-        if let Some(path) = &config.answers {
-            ui::info(&format!(
-                "Answers from the profile's config {}",
-                path.display()
-            ));
-        }
+    if let (AnswersOrigin::ProfileConfig, Some(path)) = (config.answers_origin, &config.answers) {
+        ui::info(&format!(
+            "Answers from the profile's config {}",
+            path.display()
+        ));
     }
-    let log = match &config.log {
-        Some(path) => Some(Arc::new(OperatorLog::open(path)?)),
-        None => None,
-    };
+    let log = config.log.as_deref().map(OperatorLog::open).transpose()?;
+    let log = log.map(Arc::new);
     if let Some(log) = &log {
         ui::log::activate(log.clone());
     }
-    let sandbox = if config.sandbox {
-        let sandbox = Sandbox::start()?;
+    let sandbox = config.sandbox.then(Sandbox::start).transpose()?;
+    if let Some(sandbox) = &sandbox {
         sandbox.fill_answers(&mut answers);
         ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
         ui::note(&format!(
             "Sandbox: Jira Align stand-in at {}",
             sandbox.align.url()
         ));
-        Some(sandbox)
-    } else {
-        None
-    };
-    let mut dir = state_dir(&config)?;
-    let mut temporary = config.sandbox && config.state_dir.is_none();
-    if read_only && !dir.is_dir() {
-        // Nothing to read, and nothing to create for a command that only reads.
-        dir = crate::store::fresh_sandbox_dir(&std::env::temp_dir());
-        temporary = true;
     }
-    let (mut store, warnings) = Store::open_with_warnings(&dir)?;
-    if temporary {
-        store.remove_when_dropped();
-        ui::terminal::remove_on_interrupt(&dir);
-    }
-    for warning in &warnings {
-        ui::warn(warning);
-    }
-    store.set_secret_store(secret_store_for(&config, &answers, temporary));
-    if read_only {
-        store.make_read_only();
-    } else {
-        // Before the state is read: it is only read and written under the lock.
-        store.lock_for_run()?;
-        if store.secret_store() == SecretStore::Keyring {
-            for what in store.move_secrets_to_credential_store()? {
-                ui::ok(&format!("moved {what} into the OS credential store"));
-            }
-        }
-    }
-    if temporary && config.sandbox {
-        ui::note(&format!(
-            "Sandbox: state in {} (removed on exit)",
-            dir.display()
-        ));
-    } else if config.sandbox {
-        ui::note(&format!("Sandbox: state in {}", dir.display()));
-    }
-    ui::terminal::set_saved_note(if read_only {
-        "Nothing was saved: this command only reads.".to_string()
-    } else if temporary {
-        "The sandbox's state was temporary: nothing is kept.".to_string()
-    } else {
-        format!(
-            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
-            dir.display(),
-            crate::util::suggest::command("setup")
-        )
-    });
+    let store = open_store(&config, &answers, read_only)?;
     let mut prompter: Box<dyn Prompter> = if read_only {
         Box::new(NeverAsk)
     } else if config.non_interactive {
@@ -157,6 +105,54 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     }
     Ok(ctx)
+}
+
+/// The profile's store: locked for the run, or read-only (a throwaway one when
+/// the profile has no directory yet); and what an interrupt says was kept.
+fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<Store> {
+    let mut dir = state_dir(config)?;
+    let mut temporary = config.sandbox && config.state_dir.is_none();
+    if read_only && !dir.is_dir() {
+        // Nothing to read, and nothing to create for a command that only reads.
+        dir = crate::store::fresh_sandbox_dir(&std::env::temp_dir());
+        temporary = true;
+    }
+    let (mut store, warnings) = Store::open_with_warnings(&dir)?;
+    if temporary {
+        store.remove_when_dropped();
+        ui::terminal::remove_on_interrupt(&dir);
+    }
+    for warning in &warnings {
+        ui::warn(warning);
+    }
+    store.set_secret_store(secret_store_for(config, answers, temporary));
+    if read_only {
+        store.make_read_only();
+    } else {
+        // Before the state is read: it is only read and written under the lock.
+        store.lock_for_run()?;
+        if store.secret_store() == SecretStore::Keyring {
+            for what in store.move_secrets_to_credential_store()? {
+                ui::ok(&format!("moved {what} into the OS credential store"));
+            }
+        }
+    }
+    if config.sandbox {
+        let removed = if temporary { " (removed on exit)" } else { "" };
+        ui::note(&format!("Sandbox: state in {}{removed}", dir.display()));
+    }
+    ui::terminal::set_saved_note(if read_only {
+        "Nothing was saved: this command only reads.".to_string()
+    } else if temporary {
+        "The sandbox's state was temporary: nothing is kept.".to_string()
+    } else {
+        format!(
+            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
+            dir.display(),
+            crate::util::suggest::command("setup")
+        )
+    });
+    Ok(store)
 }
 
 /// Where each secret of the profile in `dir` is, for `status` and `show`: its
