@@ -19,7 +19,7 @@ use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
-use crate::model::{diff, Change, Ownership};
+use crate::model::{diff, Change, ObservedLink, Ownership};
 use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 use crate::steps::keys::{forget_public_half, key_source, set_public_key};
 use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
@@ -27,6 +27,13 @@ use crate::{outln, ui};
 
 /// Steps that follow the Jira Align connector rather than the key: kept as they were.
 const KEPT_STEPS: [u8; 5] = [16, 21, 22, 23, 24];
+
+const NOTHING_RENEWED: &str = "Nothing was renewed: the key, the token and Jira are as they were.";
+
+/// The public key's fingerprint the profile records.
+fn fingerprint(ctx: &Ctx) -> Option<String> {
+    ctx.state.consumer.as_ref()?.fingerprint.clone()
+}
 
 pub fn renew(config: RunConfig) -> Result<i32> {
     let mut ctx = open_context(config)?;
@@ -42,7 +49,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     // Everything read-only before the first change, here or in Jira: a failure
     // leaves the working key, token and link as they were.
     crate::steps::jira_access::ensure_validated(&mut ctx)?;
-    if jira_side::link(&mut ctx)?.is_none() {
+    let Some(link) = jira_side::link(&mut ctx)? else {
         return Err(AppError::failed(format!(
             "Jira has no application link to {}: there is nothing to renew",
             ctx.align_url()?
@@ -51,16 +58,12 @@ pub fn renew(config: RunConfig) -> Result<i32> {
             "Run `{}` to make the link, its consumer and the token.",
             crate::util::suggest::command("setup")
         )));
-    }
+    };
     let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
         .iter()
         .filter_map(|n| ctx.state.steps.get(&n.to_string()).map(|r| (*n, r.clone())))
         .collect();
-    let old_fingerprint = ctx
-        .state
-        .consumer
-        .as_ref()
-        .and_then(|c| c.fingerprint.clone());
+    let old_fingerprint = fingerprint(&ctx);
     let source = key_source(&ctx);
     // Still read-only: Jira Align's new key read and checked, and consent to
     // remove the consumer the link holds settled, before the profile changes.
@@ -68,11 +71,11 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         KeySource::Generate => None,
         KeySource::Align => Some(align_key(&mut ctx, old_fingerprint.as_deref())?),
     };
-    let removal = old_consumer_removal(&mut ctx)?;
+    let removal = old_consumer_removal(&mut ctx, &link)?;
     if ctx.interactive()
         && !confirm_in_terminal(&mut ctx, removal.as_ref(), old_fingerprint.as_deref())?
     {
-        outln!("Nothing was renewed: the key, the token and Jira are as they were.");
+        outln!("{NOTHING_RENEWED}");
         return Ok(0);
     }
     // The writes: the new key, then the old token, then the old consumer in Jira.
@@ -96,11 +99,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     };
     let steps: Vec<&Step> = numbers.iter().filter_map(|n| by_number(*n)).collect();
     runner::run(&mut ctx, &steps)?;
-    let new_fingerprint = ctx
-        .state
-        .consumer
-        .as_ref()
-        .and_then(|c| c.fingerprint.clone());
+    let new_fingerprint = fingerprint(&ctx);
     if source == KeySource::Generate {
         let account = handshake::signed_myself(&mut ctx)?;
         ui::ok(&format!(
@@ -126,16 +125,12 @@ pub fn renew(config: RunConfig) -> Result<i32> {
 /// Jira removes every token issued to a consumer with it; a PUT of the same
 /// consumer key would keep them. The removal of the link's consumer, checked and
 /// consented to (asked when the consumer is not this profile's) but not applied.
-fn old_consumer_removal(ctx: &mut Ctx) -> Result<Option<Change>> {
-    let Some(link) = jira_side::link(ctx)? else {
-        return Err(crate::context::needs_step(9, "the application link"));
-    };
-    let Some(change) = diff::delete_consumer(&link, &Ownership::from_state(&ctx.state)) else {
+fn old_consumer_removal(ctx: &mut Ctx, link: &ObservedLink) -> Result<Option<Change>> {
+    let Some(change) = diff::delete_consumer(link, &Ownership::from_state(&ctx.state)) else {
         return Ok(None);
     };
     consent::authorize(ctx, &change).map_err(|mut err| {
-        err.message
-            .push_str("\nNothing was renewed: the key, the token and Jira are as they were.");
+        err.message.push_str(&format!("\n{NOTHING_RENEWED}"));
         err
     })?;
     Ok(Some(change))
