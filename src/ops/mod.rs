@@ -1,17 +1,20 @@
 //! The library's operations, one module per command (`setup` and `step`, `plan`,
-//! `renew`, `unlink`, `doctor`, `status`, `show`, `profiles`), each taking the
-//! run's options and printing what it found through `ui`. The `commands` modules
-//! only wire the command line to them. Here as well: opening a profile for a run
-//! ([`open`]), and what several operations print the same way.
+//! `renew`, `unlink`, `doctor`, `status`, `show`, `profiles`, `steps`,
+//! `sandbox`), each taking the run's options and printing what it found through
+//! `ui`; the `commands` modules only wire the command line to them. Here as
+//! well: opening a profile for a run ([`open_context_as`]), and what several
+//! operations print alike.
 
 pub mod doctor;
 mod observe;
 pub mod plan;
 pub mod profiles;
 pub mod renew;
+pub mod sandbox;
 pub mod setup;
 pub mod show;
 pub mod status;
+pub mod steps;
 pub mod unlink;
 
 use std::path::{Path, PathBuf};
