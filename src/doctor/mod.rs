@@ -12,14 +12,15 @@ pub mod link;
 pub mod tls;
 pub mod token;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::context::Ctx;
 
 /// How long before the OAuth token expires `status` and `doctor` start warning.
 pub const TOKEN_WARN_DAYS: i64 = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
     Warn,
@@ -28,22 +29,12 @@ pub enum Verdict {
     Skip,
 }
 
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "fail",
-            Verdict::Skip => "skip",
-        }
-    }
-}
-
 /// A check's stable id for `--json` (such as `link.public-key`) and its title.
 pub type About = (&'static str, &'static str);
 
-/// One check's result: what was found, and for a warn or fail, the fix.
-#[derive(Debug, Clone)]
+/// One check's result: what was found, and for a warn or fail, the fix; as
+/// `--json` prints it.
+#[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// Stable id for `--json`, such as `link.public-key`.
     pub id: &'static str,
@@ -108,16 +99,6 @@ impl Check {
             err.message.clone(),
             err.hint.clone().unwrap_or_else(|| fix.to_string()),
         )
-    }
-
-    pub fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "title": self.title,
-            "verdict": self.verdict.as_str(),
-            "detail": self.detail,
-            "fix": self.fix,
-        })
     }
 }
 
@@ -275,8 +256,9 @@ mod tests {
         assert_eq!(exit_code(&checks), 0);
         checks.push(Check::fail(("d", "D"), "broken", "fix it"));
         assert_eq!(exit_code(&checks), crate::error::EXIT_FAILED);
-        assert_eq!(checks[3].json()["verdict"], "fail");
-        assert_eq!(checks[0].json()["fix"], serde_json::Value::Null);
+        let json = |check: &Check| serde_json::to_value(check).unwrap();
+        assert_eq!(json(&checks[3])["verdict"], "fail");
+        assert_eq!(json(&checks[0])["fix"], serde_json::Value::Null);
     }
 
     #[test]

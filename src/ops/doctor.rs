@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{open_context_as, print_json, Access, JSON_SCHEMA};
 use crate::config::RunConfig;
-use crate::doctor::{self, Check, Verdict};
+use crate::doctor::{self, Verdict};
 use crate::error::Result;
 use crate::ui;
 
@@ -32,7 +32,7 @@ pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
                 "fail": count(Verdict::Fail),
                 "skip": count(Verdict::Skip),
             },
-            "checks": checks.iter().map(Check::json).collect::<Vec<_>>(),
+            "checks": checks,
         }));
         return Ok(code);
     }
