@@ -56,14 +56,17 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
     out.push(match api.features_of_project(&key) {
         // Jira Align's Features carry no sync time: their presence is the evidence.
         Ok(features) if !features.is_empty() => Check::pass(
-            SYNC, format!("Jira Align holds {} feature(s) from {key}", features.len()),
+            SYNC,
+            format!("Jira Align holds {} feature(s) from {key}", features.len()),
         ),
         Ok(_) => Check::warn(
-            SYNC, format!("Jira Align holds no feature from {key}"),
+            SYNC,
+            format!("Jira Align holds no feature from {key}"),
             format!("Check that the connector is active, that {key} is mapped to a program (Jira Settings > Manage Projects), and that {key} has issues of a type Jira Align maps to features; then `{}` waits for them.", crate::util::suggest::command("step 24")),
         ),
         Err(err) => Check::from_error(
-            SYNC, &crate::error::AppError::from(err),
+            SYNC,
+            &crate::error::AppError::from(err),
             "Check the token's rights to read Features.",
         ),
     });

@@ -52,12 +52,14 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             let down = super::is_outage(&err);
             out.push(if down {
                 Check::fail(
-                    REACHABLE, format!("Jira unreachable: {}", err.message),
+                    REACHABLE,
+                    format!("Jira unreachable: {}", err.message),
                     super::outage_fix(),
                 )
             } else {
                 Check::from_error(
-                    REACHABLE, &err,
+                    REACHABLE,
+                    &err,
                     "Check jira.url, the network path to Jira, and the administrator's credentials.",
                 )
             });
@@ -96,11 +98,13 @@ fn tls_check(url: &url::Url, timeout: Duration) -> Check {
     if url.scheme() == "http" {
         if is_loopback(url) {
             return Check::skip(
-                TLS, format!("{url} is plain http on this machine (a local test Jira): nothing to check, and Jira Align could not reach it"),
+                TLS,
+                format!("{url} is plain http on this machine (a local test Jira): nothing to check, and Jira Align could not reach it"),
             );
         }
         return Check::fail(
-            TLS, format!("{url} is plain http: Jira Align connects to Jira over HTTPS only"),
+            TLS,
+            format!("{url} is plain http: Jira Align connects to Jira over HTTPS only"),
             "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
         );
     }
@@ -167,14 +171,16 @@ fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
     let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
     match base_url {
         None => Check::warn(
-            BASE_URL, "Jira's serverInfo gives no base URL",
+            BASE_URL,
+            "Jira's serverInfo gives no base URL",
             "Set the Base URL in Jira's Administration > System > General configuration.",
         ),
         Some(base) if norm(base) == norm(jira_url) => {
             Check::pass(BASE_URL, format!("Jira's base URL is {base}, as jira.url"))
         }
         Some(base) => Check::warn(
-            BASE_URL, format!("Jira's base URL is {base}, but jira.url is {jira_url}"),
+            BASE_URL,
+            format!("Jira's base URL is {base}, but jira.url is {jira_url}"),
             "Jira builds OAuth and link URLs from its base URL: make the two the same (Jira's General configuration, or jira.url), unless a proxy maps one to the other.",
         ),
     }

@@ -64,9 +64,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         }
     };
     if matches!(access, ServiceAccess::HeldByAlign) {
-        out.push(Check::skip(
-            SIGNED, "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)",
-        ));
+        let why = "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)";
+        out.push(Check::skip(SIGNED, why));
         by_password(ctx, out, "Jira Align holds the credential");
         return;
     }
@@ -149,7 +148,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         )),
         Ok(None) => {
             out.push(Check::fail(
-                PROJECT, format!("{} cannot see project {key}", user.name),
+                PROJECT,
+                format!("{} cannot see project {key}", user.name),
                 format!("Give {} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project).", user.name),
             ));
             out.push(Check::skip(SEARCH, "the project is not visible"));
@@ -168,14 +168,17 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     }
     out.push(match jira.search_project(&key) {
         Ok(Some(found)) => Check::pass(
-            SEARCH, format!("`project = {key}` finds {} issue(s)", found.total),
+            SEARCH,
+            format!("`project = {key}` finds {} issue(s)", found.total),
         ),
         Ok(None) => Check::fail(
-            SEARCH, format!("Jira answers that `project = {key}` names no project {} may see", user.name),
+            SEARCH,
+            format!("Jira answers that `project = {key}` names no project {} may see", user.name),
             format!("Give {} the Browse Projects permission in {key}'s permission scheme.", user.name),
         ),
         Err(err) => Check::from_error(
-            SEARCH, &crate::error::AppError::from(err),
+            SEARCH,
+            &crate::error::AppError::from(err),
             "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
         ),
     });
@@ -203,7 +206,8 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
             project: Some(project),
             ..
         }) => Check::pass(
-            PROJECT, format!(
+            PROJECT,
+            format!(
                 "{name} signs in with its password (active) and sees {} \"{}\"",
                 project.key, project.name
             ),
@@ -213,15 +217,18 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
             project: None,
             ..
         }) => Check::fail(
-            PROJECT, format!("{name} signs in with its password but cannot see project {key}"),
+            PROJECT,
+            format!("{name} signs in with its password but cannot see project {key}"),
             format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
         ),
         Ok(ServiceSignIn::Refused) => Check::fail(
-            PROJECT, format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
+            PROJECT,
+            format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
             "Check service_account.password, and that the account is active in Jira's User management.",
         ),
         Ok(ServiceSignIn::NeedsAPerson(err)) => Check::warn(
-            PROJECT, err.message,
+            PROJECT,
+            err.message,
             err.hint
                 .unwrap_or_else(|| format!("Sign in to Jira in a browser as {username} once.")),
         ),
