@@ -118,29 +118,23 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
 fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
     let mut links: Vec<ObservedLink> = jira_side::link(ctx)?.into_iter().collect();
     let admin = ctx.jira_admin()?;
+    let state = &ctx.state;
     let recorded_ids = [
-        ctx.state.installed.as_ref().and_then(|i| i.link_id.clone()),
-        ctx.state.link.as_ref().map(|l| l.id.clone()),
+        state.installed.as_ref().and_then(|i| i.link_id.clone()),
+        state.link.as_ref().map(|l| l.id.clone()),
     ];
     for id in recorded_ids.into_iter().flatten() {
-        if links.iter().any(|l| l.id() == id) {
-            continue;
-        }
-        if let Some(link) = observe::read_link(&admin, &id)? {
-            links.push(link);
+        if !links.iter().any(|l| l.id() == id) {
+            links.extend(observe::read_link(&admin, &id)?);
         }
     }
-    let recorded_url = ctx
-        .state
+    let recorded_url = state
         .align
         .as_ref()
         .and_then(|a| url::Url::parse(&a.url).ok());
     if let Some(url) = recorded_url {
-        if let Some(link) = observe::find_link(&admin, &url)? {
-            if !links.iter().any(|l| l.id() == link.id()) {
-                links.push(link);
-            }
-        }
+        let found = observe::find_link(&admin, &url)?;
+        links.extend(found.filter(|link| !links.iter().any(|l| l.id() == link.id())));
     }
     Ok(links)
 }
