@@ -242,7 +242,7 @@ fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> S
 
 /// The answers file's warnings, and the secrets a read-only command goes without
 /// because their variables are unset.
-pub fn warn_about(answers: &Answers) {
+fn warn_about(answers: &Answers) {
     for warning in &answers.warnings {
         ui::warn(warning);
     }
