@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod args;
+mod manual;
 
 pub use args::{ChangeArgs, CheckArgs, JsonArg, NetworkArgs, ProfileArgs, RunArgs};
 
@@ -356,11 +357,9 @@ fn run(cli: Cli) -> Result<i32> {
             align_port,
             latency_ms,
         } => commands::sandbox::run(jira_port, align_port, latency_ms),
-        Command::Completions { shell } => {
-            Ok(commands::manual::completions(shell.target(), command()))
-        }
-        Command::Man => commands::manual::man(command()),
-        Command::AnswersExample => Ok(commands::manual::answers_example()),
+        Command::Completions { shell } => Ok(manual::completions(shell.target(), command())),
+        Command::Man => manual::man(command()),
+        Command::AnswersExample => Ok(manual::answers_example()),
     }
 }
 

@@ -27,6 +27,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["context"],
     &["steps"],
     &["doctor"],
+    &["ops"],
     &["commands"],
     &["cli"],
 ];

@@ -3,6 +3,7 @@
 //! The binary (`src/main.rs`) only calls `cli::main`; everything else lives here so
 //! that the tests and the binary share it. Map of the crate:
 //! - `cli`, `config`, `commands`: the command line, validated once, one module per subcommand.
+//! - `ops`: the operations the commands wire to (setup, plan, renew, unlink, doctor, ...).
 //! - `steps`: the 24 steps as data (`steps::STEPS`), and what each one does.
 //! - `context`: the per-run inputs, declared once in `context::inputs` (answers key,
 //!   question, check, saved-state fallback, default), and the ready clients.
@@ -16,7 +17,7 @@
 //! Layers, lowest first (`src/layers.rs` checks them; a module uses only its own
 //! layer and below, and no file loops back to itself): platform < util < domain < oauth <
 //! http < error < keys, callback, browser, ui, state < config, prompt, answers,
-//! jira < store, align, model, sandbox < context < steps < doctor < commands < cli.
+//! jira < store, align, model, sandbox < context < steps < doctor < ops < commands < cli.
 
 pub mod align;
 pub mod answers;
@@ -36,6 +37,7 @@ pub mod keys;
 mod layers;
 pub mod model;
 pub mod oauth;
+pub mod ops;
 pub mod platform;
 pub mod prompt;
 pub mod sandbox;

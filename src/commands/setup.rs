@@ -1,64 +1,8 @@
 //! `align-link setup`: steps 1 to 24 in order, each converging its part.
 
-use super::{finish, open_context};
-use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::error::Result;
-use crate::steps::{keys, runner, STEPS};
 
 pub fn run(config: RunConfig) -> Result<i32> {
-    require_scripted_inputs(&config)?;
-    let mut ctx = open_context(config)?;
-    let all: Vec<_> = STEPS.iter().collect();
-    keys::start_early(&mut ctx);
-    let mut result = runner::run(&mut ctx, &all);
-    // A pair made for this run and not used yet (the run stopped early) is kept
-    // for the next run rather than thrown away.
-    if let Err(err) = keys::settle_key(&mut ctx) {
-        result = result.and(Err(err));
-    }
-    if let Some(sandbox) = &ctx.sandbox() {
-        crate::outln!(
-            "\nSandbox: the stand-ins served {} requests (Jira {}, Jira Align {}).",
-            sandbox.jira.request_count() + sandbox.align.request_count(),
-            sandbox.jira.request_count(),
-            sandbox.align.request_count()
-        );
-    }
-    if ctx.config.verbose {
-        eprintln!(
-            "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
-            ctx.http().requests_sent(),
-            ctx.http().network_busy().as_millis()
-        );
-    }
-    crate::steps::keep::at_end(&mut ctx)?;
-    finish(result)
-}
-
-/// A scripted setup of a new profile needs the sites and the administrator's
-/// credentials from the answers file (nothing saved can supply them, and no one
-/// can be asked): a missing one is named before anything is written.
-fn require_scripted_inputs(config: &RunConfig) -> Result<()> {
-    let fresh = !super::state_dir(config)?
-        .join(crate::state::STATE_FILE)
-        .exists();
-    if !config.non_interactive || !fresh || config.sandbox {
-        return Ok(());
-    }
-    let answers = match &config.answers {
-        Some(path) => Answers::load(path)?,
-        None => Answers::empty(),
-    };
-    let admin = answers.jira.admin_token.is_some()
-        || (answers.jira.admin_username.is_some() && answers.jira.admin_password.is_some());
-    let missing = [
-        ("jira.url", answers.jira.url.is_some()),
-        ("align.url", answers.align.url.is_some()),
-        ("jira.admin_token", admin),
-    ];
-    match missing.iter().find(|(_, given)| !given) {
-        Some((key, _)) => Err(crate::prompt::missing_answer(key)),
-        None => Ok(()),
-    }
+    crate::ops::setup::setup(config)
 }

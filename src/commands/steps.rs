@@ -1,41 +1,5 @@
 //! `align-link steps`: the 24 steps, as the guide numbers them.
 
-use serde_json::json;
-
-use super::{print_json, JSON_SCHEMA};
-use crate::outln;
-use crate::steps::STEPS;
-
 pub fn run(as_json: bool) -> i32 {
-    if as_json {
-        let steps: Vec<_> = STEPS
-            .iter()
-            .map(|step| {
-                json!({
-                    "number": step.number,
-                    "side": step.side.label(),
-                    "how": step.mode.label(),
-                    "title": step.title,
-                })
-            })
-            .collect();
-        print_json(&json!({"schema": JSON_SCHEMA, "steps": steps}));
-        return 0;
-    }
-    outln!("{:>2}  {:<10}  {:<9}  title", "#", "side", "how");
-    for step in &STEPS {
-        outln!(
-            "{:>2}  {:<10}  {:<9}  {}",
-            step.number,
-            step.side.label(),
-            step.mode.label(),
-            step.title
-        );
-    }
-    outln!();
-    crate::ui::info(
-        "With keys.source = \"align\", Jira Align runs the handshake: steps 17-20 are guided.\n\
-         With a PAT or Basic connector (connector.auth), steps 13-20 are skipped.",
-    );
-    0
+    crate::ops::steps::list(as_json)
 }

@@ -1,24 +1,24 @@
 //! Jira Align, when an API token is given: the token works, and features of the
 //! mapped (test) project have reached Jira Align, which only a working sync does.
 
-use super::Check;
+use super::{About, Check};
 use crate::align::AlignApi;
 use crate::context::Ctx;
 
-const TOKEN: (&str, &str) = ("align.token", "Jira Align API token");
-const SYNC: (&str, &str) = ("align.sync", "Features synced from the test project");
+const TOKEN: About = ("align.token", "Jira Align API token");
+const SYNC: About = ("align.sync", "Features synced from the test project");
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
     if ctx.answers().align.api_token.is_none() {
         let why = "no align.api_token in the answers";
-        out.push(Check::skip(TOKEN.0, TOKEN.1, why));
-        out.push(Check::skip(SYNC.0, SYNC.1, why));
+        out.push(Check::skip(TOKEN, why));
+        out.push(Check::skip(SYNC, why));
         return;
     }
     let site = match ctx.align_url() {
         Ok(site) => site,
         Err(err) => {
-            out.push(Check::from_error(TOKEN.0, TOKEN.1, &err, "Give align.url."));
+            out.push(Check::from_error(TOKEN, &err, "Give align.url."));
             return;
         }
     };
@@ -26,20 +26,14 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         Ok(Some(auth)) => auth,
         Ok(None) => return,
         Err(err) => {
-            out.push(Check::from_error(
-                TOKEN.0,
-                TOKEN.1,
-                &err,
-                "Give align.api_token.",
-            ));
+            out.push(Check::from_error(TOKEN, &err, "Give align.api_token."));
             return;
         }
     };
     let api = AlignApi::new(ctx.http(), site.clone(), auth);
     match api.current_user() {
         Ok(user) => out.push(Check::pass(
-            TOKEN.0,
-            TOKEN.1,
+            TOKEN,
             match user {
                 Some(user) => format!("{site} accepts it: it belongs to {}", user.describe()),
                 None => format!("{site} accepts it"),
@@ -47,39 +41,31 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         )),
         Err(err) => {
             out.push(Check::from_error(
-                TOKEN.0,
-                TOKEN.1,
+                TOKEN,
                 &crate::error::AppError::from(err),
                 "Make a new API token in your Jira Align profile and put it in align.api_token.",
             ));
-            out.push(Check::skip(SYNC.0, SYNC.1, "the token does not work"));
+            out.push(Check::skip(SYNC, "the token does not work"));
             return;
         }
     }
     let Some(key) = ctx.answers().jira.test_project.clone() else {
-        out.push(Check::skip(
-            SYNC.0,
-            SYNC.1,
-            "no jira.test_project in the answers",
-        ));
+        out.push(Check::skip(SYNC, "no jira.test_project in the answers"));
         return;
     };
     out.push(match api.features_of_project(&key) {
         // Jira Align's Features carry no sync time: their presence is the evidence.
         Ok(features) if !features.is_empty() => Check::pass(
-            SYNC.0,
-            SYNC.1,
+            SYNC,
             format!("Jira Align holds {} feature(s) from {key}", features.len()),
         ),
         Ok(_) => Check::warn(
-            SYNC.0,
-            SYNC.1,
+            SYNC,
             format!("Jira Align holds no feature from {key}"),
             format!("Check that the connector is active, that {key} is mapped to a program (Jira Settings > Manage Projects), and that {key} has issues of a type Jira Align maps to features; then `{}` waits for them.", crate::util::suggest::command("step 24")),
         ),
         Err(err) => Check::from_error(
-            SYNC.0,
-            SYNC.1,
+            SYNC,
             &crate::error::AppError::from(err),
             "Check the token's rights to read Features.",
         ),

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use super::tls::{self, PublicTrust, TlsCheckError};
-use super::{Check, Verdict};
+use super::tls::{self, PublicTrust};
+use super::{About, Check, Verdict};
 use crate::context::Ctx;
 use crate::http::is_loopback;
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
@@ -14,6 +14,11 @@ use crate::steps::jira_side;
 const CERT_WARN_DAYS: i64 = 30;
 /// A skew this large still works but eats into OAuth's window.
 const SKEW_WARN_SECS: i64 = 60;
+
+const REACHABLE: About = ("jira.reachable", "Jira reachable");
+const TLS: About = ("jira.tls", "TLS a cloud service trusts");
+const BASE_URL: About = ("jira.base-url", "Base URL");
+const CLOCK: About = ("jira.clock", "Clock skew");
 
 /// What the Jira checks found out about reaching Jira.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,8 +37,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
         Ok(url) => url,
         Err(err) => {
             out.push(Check::from_error(
-                "jira.reachable",
-                "Jira reachable",
+                REACHABLE,
                 &err,
                 "Give jira.url in the answers file (--answers).",
             ));
@@ -48,25 +52,19 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             let down = super::is_outage(&err);
             out.push(if down {
                 Check::fail(
-                    "jira.reachable",
-                    "Jira reachable",
+                    REACHABLE,
                     format!("Jira unreachable: {}", err.message),
                     super::outage_fix(),
                 )
             } else {
                 Check::from_error(
-                    "jira.reachable",
-                    "Jira reachable",
+                    REACHABLE,
                     &err,
                     "Check jira.url, the network path to Jira, and the administrator's credentials.",
                 )
             });
-            for (id, title) in [("jira.base-url", "Base URL"), ("jira.clock", "Clock skew")] {
-                out.push(Check::skip(
-                    id,
-                    title,
-                    "Jira was not read (see Jira reachable)",
-                ));
+            for about in [BASE_URL, CLOCK] {
+                out.push(Check::skip(about, "Jira was not read (see Jira reachable)"));
             }
             return if down { Reach::Down } else { Reach::NotRead };
         }
@@ -77,15 +75,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
         jira_access::signed_in(facts.admin_user.as_deref())
     );
     let reachable = if facts.is_administrator {
-        Check::pass(
-            "jira.reachable",
-            "Jira reachable",
-            format!("{who}, an administrator"),
-        )
+        Check::pass(REACHABLE, format!("{who}, an administrator"))
     } else {
         Check::fail(
-            "jira.reachable",
-            "Jira reachable",
+            REACHABLE,
             format!("{who}, but its account is not a Jira administrator: the link cannot be read"),
             "Use an administrator's token or password (jira.admin_token or jira.admin_username).",
         )
@@ -102,32 +95,27 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
 }
 
 fn tls_check(url: &url::Url, timeout: Duration) -> Check {
-    const ID: &str = "jira.tls";
-    const TITLE: &str = "TLS a cloud service trusts";
     if url.scheme() == "http" {
         if is_loopback(url) {
             return Check::skip(
-                ID,
-                TITLE,
+                TLS,
                 format!("{url} is plain http on this machine (a local test Jira): nothing to check, and Jira Align could not reach it"),
             );
         }
         return Check::fail(
-            ID,
-            TITLE,
+            TLS,
             format!("{url} is plain http: Jira Align connects to Jira over HTTPS only"),
             "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
         );
     }
+    if url.scheme() != "https" {
+        return Check::skip(TLS, "the URL is not https");
+    }
     let report = match tls::assess(url, timeout) {
         Ok(report) => report,
-        Err(TlsCheckError::NotHttps) => {
-            return Check::skip(ID, TITLE, "the URL is not https");
-        }
         Err(err) => {
             return Check::fail(
-                ID,
-                TITLE,
+                TLS,
                 format!("{url}: {err}"),
                 "Check that Jira answers HTTPS on that host and port.",
             )
@@ -142,34 +130,29 @@ fn tls_check(url: &url::Url, timeout: Duration) -> Check {
     let public_ca = "Jira Align runs in Atlassian's cloud and trusts public CAs only: install a certificate from a public CA (with its intermediates) on Jira or its proxy.";
     match report.verdict {
         PublicTrust::Trusted if days < CERT_WARN_DAYS => Check::warn(
-            ID,
-            TITLE,
+            TLS,
             format!("{issued}; it expires in {days} day(s)"),
             "Renew the certificate before it expires: Jira Align's sync stops the moment it does.",
         ),
         PublicTrust::Trusted => Check::pass(
-            ID,
-            TITLE,
+            TLS,
             format!("{issued}; public roots trust it; {days} days left"),
         ),
         PublicTrust::SelfSigned => {
-            Check::fail(ID, TITLE, format!("{issued}: it is self-signed"), public_ca)
+            Check::fail(TLS, format!("{issued}: it is self-signed"), public_ca)
         }
         PublicTrust::PrivateCa => Check::fail(
-            ID,
-            TITLE,
+            TLS,
             format!("{issued}: a private CA that no public root vouches for"),
             public_ca,
         ),
         PublicTrust::Expired => Check::fail(
-            ID,
-            TITLE,
+            TLS,
             format!("{issued}: it has expired"),
             "Renew Jira's certificate.",
         ),
         PublicTrust::WrongName => Check::fail(
-            ID,
-            TITLE,
+            TLS,
             format!(
                 "{issued}: it does not name {}",
                 url.host_str().unwrap_or("")
@@ -177,8 +160,7 @@ fn tls_check(url: &url::Url, timeout: Duration) -> Check {
             "Use a certificate that names Jira's host (or use the host it names as jira.url).",
         ),
         PublicTrust::Other(why) => Check::fail(
-            ID,
-            TITLE,
+            TLS,
             format!("{issued}: {}", crate::util::text::server_name(&why)),
             public_ca,
         ),
@@ -186,22 +168,18 @@ fn tls_check(url: &url::Url, timeout: Duration) -> Check {
 }
 
 fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
-    const ID: &str = "jira.base-url";
-    const TITLE: &str = "Base URL";
     let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
     match base_url {
         None => Check::warn(
-            ID,
-            TITLE,
+            BASE_URL,
             "Jira's serverInfo gives no base URL",
             "Set the Base URL in Jira's Administration > System > General configuration.",
         ),
         Some(base) if norm(base) == norm(jira_url) => {
-            Check::pass(ID, TITLE, format!("Jira's base URL is {base}, as jira.url"))
+            Check::pass(BASE_URL, format!("Jira's base URL is {base}, as jira.url"))
         }
         Some(base) => Check::warn(
-            ID,
-            TITLE,
+            BASE_URL,
             format!("Jira's base URL is {base}, but jira.url is {jira_url}"),
             "Jira builds OAuth and link URLs from its base URL: make the two the same (Jira's General configuration, or jira.url), unless a proxy maps one to the other.",
         ),
@@ -209,10 +187,8 @@ fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
 }
 
 fn clock_check(skew: Option<i64>) -> Check {
-    const ID: &str = "jira.clock";
-    const TITLE: &str = "Clock skew";
     let Some(secs) = skew else {
-        return Check::skip(ID, TITLE, "Jira sent no Date header to compare with");
+        return Check::skip(CLOCK, "Jira sent no Date header to compare with");
     };
     let shown = format!(
         "Jira's clock is {} s {} this machine's",
@@ -222,20 +198,18 @@ fn clock_check(skew: Option<i64>) -> Check {
     let fix = "Fix the time (NTP) on whichever machine is wrong.";
     if secs.abs() > SKEW_LIMIT_SECS {
         Check::fail(
-            ID,
-            TITLE,
+            CLOCK,
             format!("{shown}: Jira refuses OAuth requests more than {SKEW_LIMIT_SECS} s off"),
             fix,
         )
     } else if secs.abs() > SKEW_WARN_SECS {
         Check::warn(
-            ID,
-            TITLE,
+            CLOCK,
             format!("{shown}: inside OAuth's window, but drifting"),
             fix,
         )
     } else {
-        Check::pass(ID, TITLE, shown)
+        Check::pass(CLOCK, shown)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use rsa::RsaPublicKey;
 
-use super::Check;
+use super::{About, Check};
 use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
@@ -13,7 +13,7 @@ use crate::steps::jira_side;
 use crate::steps::keys::key_source;
 
 /// The checks of this group, for skipping them all at once.
-pub const CHECKS: [(&str, &str); 4] = [
+pub const CHECKS: [About; 4] = [
     ("link.exists", "Link to Jira Align"),
     ("link.consumer-key", "Consumer key on the link"),
     ("link.public-key", "Public key on the link"),
@@ -36,8 +36,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         Ok(url) => url,
         Err(err) => {
             out.push(Check::from_error(
-                exists.0,
-                exists.1,
+                exists,
                 &err,
                 "Give align.url in the answers file.",
             ));
@@ -48,24 +47,22 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         Ok(Some(link)) => link,
         Ok(None) => {
             out.push(Check::fail(
-                exists.0,
-                exists.1,
+                exists,
                 format!("Jira has no application link to {align}"),
                 setup_fix(),
             ));
-            for (id, title) in [key_id, public_id, name_id] {
-                out.push(Check::skip(id, title, "there is no link"));
+            for about in [key_id, public_id, name_id] {
+                out.push(Check::skip(about, "there is no link"));
             }
             return false;
         }
         Err(err) => {
-            out.push(Check::from_error(exists.0, exists.1, &err, &setup_fix()));
+            out.push(Check::from_error(exists, &err, &setup_fix()));
             return false;
         }
     };
     out.push(Check::pass(
-        exists.0,
-        exists.1,
+        exists,
         format!(
             "\"{}\" (id {}) points to {}",
             link.link.name,
@@ -79,8 +76,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             "the connector signs in with {}: no OAuth consumer is needed",
             ctx.connector_auth().label()
         );
-        out.push(Check::skip(key_id.0, key_id.1, why.clone()));
-        out.push(Check::skip(public_id.0, public_id.1, why));
+        out.push(Check::skip(key_id, why.clone()));
+        out.push(Check::skip(public_id, why));
     } else {
         let held = link.consumer.clone();
         let expected_key = ctx
@@ -92,22 +89,18 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         let consumer_check = match (&held, &expected_key) {
             (None, _) => {
                 matches = false;
-                Check::fail(key_id.0, key_id.1, "the link has no incoming consumer", format!("Run `{}` (sets the consumer key and public key on the link).", crate::util::suggest::command("step 13")))
+                Check::fail(key_id, "the link has no incoming consumer", format!("Run `{}` (sets the consumer key and public key on the link).", crate::util::suggest::command("step 13")))
             }
             (Some(held), None) => Check::skip(
-                key_id.0,
-                key_id.1,
-                format!("the link's consumer key is {}; nothing to compare it with (no saved state, no keys.consumer_key)", held.key),
+                key_id, format!("the link's consumer key is {}; nothing to compare it with (no saved state, no keys.consumer_key)", held.key),
             ),
             (Some(held), Some(expected)) if held.key == *expected => {
-                Check::pass(key_id.0, key_id.1, format!("{} on the link, as in this profile", held.key))
+                Check::pass(key_id, format!("{} on the link, as in this profile", held.key))
             }
             (Some(held), Some(expected)) => {
                 matches = false;
                 Check::fail(
-                    key_id.0,
-                    key_id.1,
-                    format!("the link's consumer key is {}, this profile's is {expected}", held.key),
+                    key_id, format!("the link's consumer key is {}, this profile's is {expected}", held.key),
                     format!("Someone replaced the link's consumer. If this profile's connector is the one in use, run `{}`; `{}` shows the change first.", crate::util::suggest::command("step 13"), crate::util::suggest::command("plan")),
                 )
             }
@@ -120,8 +113,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             (None, _) => {
                 matches = false;
                 Check::fail(
-                    public_id.0,
-                    public_id.1,
+                    public_id,
                     problem.unwrap_or_else(|| "the link holds no public key".into()),
                     format!(
                         "Run `{}` to install this profile's public key.",
@@ -130,21 +122,16 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 )
             }
             (Some(link), None) => Check::skip(
-                public_id.0,
-                public_id.1,
+                public_id,
                 format!("the link holds {link}; nothing to compare it with ({origin})"),
             ),
-            (Some(link), Some(ours)) if link == ours => Check::pass(
-                public_id.0,
-                public_id.1,
-                format!("link {link} = {origin} {ours}"),
-            ),
+            (Some(link), Some(ours)) if link == ours => {
+                Check::pass(public_id, format!("link {link} = {origin} {ours}"))
+            }
             (Some(link), Some(ours)) => {
                 matches = false;
                 Check::fail(
-                    public_id.0,
-                    public_id.1,
-                    format!("link {link} != {origin} {ours}"),
+                    public_id, format!("link {link} != {origin} {ours}"),
                     format!("The key on the link is not this profile's: Jira refuses every call signed with it. Run `{}` to put this profile's key back, or `{}` for a new pair.", crate::util::suggest::command("step 13"), crate::util::suggest::command("renew")),
                 )
             }
@@ -158,12 +145,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         .clone()
         .or_else(|| ctx.state.link.as_ref().map(|l| l.name.clone()));
     out.push(match wanted_name {
-        Some(name) if name == link.link.name => {
-            Check::pass(name_id.0, name_id.1, format!("\"{name}\""))
-        }
+        Some(name) if name == link.link.name => Check::pass(name_id, format!("\"{name}\"")),
         Some(name) => Check::warn(
-            name_id.0,
-            name_id.1,
+            name_id,
             format!(
                 "the link is named \"{}\", this profile says \"{name}\"",
                 link.link.name
@@ -173,7 +157,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
                 crate::util::suggest::command("step 11")
             ),
         ),
-        None => Check::pass(name_id.0, name_id.1, format!("\"{}\"", link.link.name)),
+        None => Check::pass(name_id, format!("\"{}\"", link.link.name)),
     });
     matches
 }

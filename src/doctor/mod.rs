@@ -12,14 +12,15 @@ pub mod link;
 pub mod tls;
 pub mod token;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::context::Ctx;
 
 /// How long before the OAuth token expires `status` and `doctor` start warning.
 pub const TOKEN_WARN_DAYS: i64 = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
     Warn,
@@ -28,19 +29,12 @@ pub enum Verdict {
     Skip,
 }
 
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::Warn => "warn",
-            Verdict::Fail => "fail",
-            Verdict::Skip => "skip",
-        }
-    }
-}
+/// A check's stable id for `--json` (such as `link.public-key`) and its title.
+pub type About = (&'static str, &'static str);
 
-/// One check's result: what was found, and for a warn or fail, the fix.
-#[derive(Debug, Clone)]
+/// One check's result: what was found, and for a warn or fail, the fix; as
+/// `--json` prints it.
+#[derive(Debug, Clone, Serialize)]
 pub struct Check {
     /// Stable id for `--json`, such as `link.public-key`.
     pub id: &'static str,
@@ -51,7 +45,7 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn pass(id: &'static str, title: &'static str, detail: impl Into<String>) -> Check {
+    pub fn pass((id, title): About, detail: impl Into<String>) -> Check {
         Check {
             id,
             title,
@@ -61,52 +55,36 @@ impl Check {
         }
     }
 
-    pub fn skip(id: &'static str, title: &'static str, why: impl Into<String>) -> Check {
+    pub fn skip(about: About, why: impl Into<String>) -> Check {
         Check {
             verdict: Verdict::Skip,
-            ..Check::pass(id, title, why)
+            ..Check::pass(about, why)
         }
     }
 
-    pub fn warn(
-        id: &'static str,
-        title: &'static str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Check {
+    pub fn warn(about: About, detail: impl Into<String>, fix: impl Into<String>) -> Check {
         Check {
             verdict: Verdict::Warn,
             fix: Some(fix.into()),
-            ..Check::pass(id, title, detail)
+            ..Check::pass(about, detail)
         }
     }
 
-    pub fn fail(
-        id: &'static str,
-        title: &'static str,
-        detail: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Check {
+    pub fn fail(about: About, detail: impl Into<String>, fix: impl Into<String>) -> Check {
         Check {
             verdict: Verdict::Fail,
             fix: Some(fix.into()),
-            ..Check::pass(id, title, detail)
+            ..Check::pass(about, detail)
         }
     }
 
     /// A failed check from an error: its message, and its hint (else `fix`) as the fix.
-    pub fn from_error(
-        id: &'static str,
-        title: &'static str,
-        err: &crate::error::AppError,
-        fix: &str,
-    ) -> Check {
+    pub fn from_error(about: About, err: &crate::error::AppError, fix: &str) -> Check {
         // A check that needs an answer nobody gave was not made: a skip naming
         // the key, not a failure of the connector.
         if let Some(missing) = err.find::<crate::prompt::MissingAnswer>() {
             return Check::skip(
-                id,
-                title,
+                about,
                 format!(
                     "not checked: needs {}, which neither the answers nor the profile's config give",
                     missing.key
@@ -114,29 +92,13 @@ impl Check {
             );
         }
         if is_outage(err) {
-            return Check::fail(
-                id,
-                title,
-                format!("unreachable: {}", err.message),
-                outage_fix(),
-            );
+            return Check::fail(about, format!("unreachable: {}", err.message), outage_fix());
         }
         Check::fail(
-            id,
-            title,
+            about,
             err.message.clone(),
             err.hint.clone().unwrap_or_else(|| fix.to_string()),
         )
-    }
-
-    pub fn json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "title": self.title,
-            "verdict": self.verdict.as_str(),
-            "detail": self.detail,
-            "fix": self.fix,
-        })
     }
 }
 
@@ -187,12 +149,8 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let link = if reachable {
         link::checks(ctx, &mut checks)
     } else {
-        for (id, title) in link::CHECKS {
-            checks.push(Check::skip(
-                id,
-                title,
-                "Jira was not read (see Jira reachable)",
-            ));
+        for about in link::CHECKS {
+            checks.push(Check::skip(about, "Jira was not read (see Jira reachable)"));
         }
         false
     };
@@ -283,7 +241,7 @@ mod tests {
             "nor is an untrusted certificate"
         );
         assert!(!is_outage(&AppError::failed("no link")));
-        let check = Check::from_error("token.signed-call", "Signed call", &status(502), "renew");
+        let check = Check::from_error(("token.signed-call", "Signed call"), &status(502), "renew");
         assert_eq!(check.verdict, Verdict::Fail);
         assert!(!check.fix.unwrap().contains("renew"));
     }
@@ -291,15 +249,16 @@ mod tests {
     #[test]
     fn only_a_fail_makes_the_exit_code_one() {
         let mut checks = vec![
-            Check::pass("a", "A", "fine"),
-            Check::warn("b", "B", "drifting", "fix it"),
-            Check::skip("c", "C", "not here"),
+            Check::pass(("a", "A"), "fine"),
+            Check::warn(("b", "B"), "drifting", "fix it"),
+            Check::skip(("c", "C"), "not here"),
         ];
         assert_eq!(exit_code(&checks), 0);
-        checks.push(Check::fail("d", "D", "broken", "fix it"));
+        checks.push(Check::fail(("d", "D"), "broken", "fix it"));
         assert_eq!(exit_code(&checks), crate::error::EXIT_FAILED);
-        assert_eq!(checks[3].json()["verdict"], "fail");
-        assert_eq!(checks[0].json()["fix"], serde_json::Value::Null);
+        let json = |check: &Check| serde_json::to_value(check).unwrap();
+        assert_eq!(json(&checks[3])["verdict"], "fail");
+        assert_eq!(json(&checks[0])["fix"], serde_json::Value::Null);
     }
 
     #[test]

@@ -42,27 +42,6 @@ pub enum PublicTrust {
     Other(String),
 }
 
-#[derive(Debug)]
-pub enum TlsCheckError {
-    NotHttps,
-    Connect(io::Error),
-    Handshake(rustls::Error),
-    BadCertificate(String),
-}
-
-impl std::fmt::Display for TlsCheckError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TlsCheckError::NotHttps => f.write_str("the URL is not https"),
-            TlsCheckError::Connect(err) => write!(f, "cannot connect: {err}"),
-            TlsCheckError::Handshake(err) => write!(f, "TLS handshake failed: {err}"),
-            TlsCheckError::BadCertificate(why) => write!(f, "unreadable certificate: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for TlsCheckError {}
-
 impl TlsReport {
     /// Whole days from `now` (seconds since the epoch) until the leaf expires.
     pub fn days_left(&self, now: i64) -> i64 {
@@ -71,69 +50,67 @@ impl TlsReport {
 }
 
 /// Connects to the URL's host, completes a TLS handshake whatever the chain, and
-/// judges the chain against the public roots. Reads nothing over HTTP.
-pub fn assess(url: &Url, timeout: Duration) -> Result<TlsReport, TlsCheckError> {
+/// judges the chain against the public roots. Reads nothing over HTTP. The error
+/// says what stopped it: no connection, no handshake, no readable certificate.
+pub fn assess(url: &Url, timeout: Duration) -> Result<TlsReport, String> {
+    let connect = |err: io::Error| format!("cannot connect: {err}");
+    let handshake = |err: rustls::Error| format!("TLS handshake failed: {err}");
     if url.scheme() != "https" {
-        return Err(TlsCheckError::NotHttps);
+        return Err("the URL is not https".into());
     }
-    let host = url.host_str().ok_or(TlsCheckError::NotHttps)?;
+    let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(443);
     let host_for_name = host.trim_start_matches('[').trim_end_matches(']');
     let server_name = ServerName::try_from(host_for_name.to_string())
-        .map_err(|err| TlsCheckError::BadCertificate(format!("{host}: {err}")))?;
+        .map_err(|err| format!("unreadable certificate: {host}: {err}"))?;
     let address = (host_for_name, port)
         .to_socket_addrs()
-        .map_err(TlsCheckError::Connect)?
+        .map_err(connect)?
         .next()
-        .ok_or_else(|| {
-            TlsCheckError::Connect(io::Error::new(io::ErrorKind::NotFound, "no address"))
-        })?;
+        .ok_or_else(|| connect(io::Error::new(io::ErrorKind::NotFound, "no address")))?;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     let public = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|err| TlsCheckError::Handshake(rustls::Error::General(err.to_string())))?;
+        .map_err(|err| handshake(rustls::Error::General(err.to_string())))?;
     let recorder = Arc::new(Recorder {
         public,
         seen: Mutex::new(None),
     });
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(TlsCheckError::Handshake)?
+        .map_err(handshake)?
         .dangerous()
         .with_custom_certificate_verifier(recorder.clone())
         .with_no_client_auth();
-    let mut connection =
-        ClientConnection::new(Arc::new(config), server_name).map_err(TlsCheckError::Handshake)?;
-    let mut socket =
-        TcpStream::connect_timeout(&address, timeout).map_err(TlsCheckError::Connect)?;
+    let mut connection = ClientConnection::new(Arc::new(config), server_name).map_err(handshake)?;
+    let mut socket = TcpStream::connect_timeout(&address, timeout).map_err(connect)?;
     socket
         .set_read_timeout(Some(timeout))
         .and_then(|()| socket.set_write_timeout(Some(timeout)))
-        .map_err(TlsCheckError::Connect)?;
+        .map_err(connect)?;
     while connection.is_handshaking() {
         connection
             .complete_io(&mut socket)
             .map_err(|err| match err.into_inner() {
                 Some(inner) => match inner.downcast::<rustls::Error>() {
-                    Ok(tls) => TlsCheckError::Handshake(*tls),
-                    Err(other) => TlsCheckError::Connect(io::Error::other(other)),
+                    Ok(tls) => handshake(*tls),
+                    Err(other) => connect(io::Error::other(other)),
                 },
-                None => TlsCheckError::Connect(io::Error::other("connection closed")),
+                None => connect(io::Error::other("connection closed")),
             })?;
     }
     let seen = recorder.seen.lock().map(|mut s| s.take()).ok().flatten();
-    let (leaf, verdict) = seen.ok_or_else(|| {
-        TlsCheckError::BadCertificate("the server sent no certificate".to_string())
-    })?;
+    let (leaf, verdict) =
+        seen.ok_or_else(|| "unreadable certificate: the server sent no certificate".to_string())?;
     report(&leaf, verdict)
 }
 
-fn report(leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<TlsReport, TlsCheckError> {
+fn report(leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<TlsReport, String> {
     let certificate = x509_cert::Certificate::from_der(leaf)
-        .map_err(|err| TlsCheckError::BadCertificate(err.to_string()))?;
+        .map_err(|err| format!("unreadable certificate: {err}"))?;
     let tbs = &certificate.tbs_certificate;
     let subject = tbs.subject.to_string();
     let issuer = tbs.issuer.to_string();

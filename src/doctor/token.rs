@@ -3,34 +3,34 @@
 //! token's expiry, and what the service account sees: the test project and a
 //! JQL search over it.
 
-use super::{renew_fix, token_days_left, Check, TOKEN_WARN_DAYS};
+use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::Ctx;
 use crate::jira::service::{check_service_account, ServiceSignIn};
-use crate::state::{ACCESS_TOKEN_FILE, STATE_FILE};
+use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::steps::access::{client, ServiceAccess};
 
-const SIGNED: (&str, &str) = ("token.signed-call", "Signed call as the service account");
-const EXPIRY: (&str, &str) = ("token.expiry", "Token expiry");
-const PROJECT: (&str, &str) = ("service.project", "Service account sees the test project");
-const SEARCH: (&str, &str) = ("service.search", "JQL search");
+const SIGNED: About = ("token.signed-call", "Signed call as the service account");
+const EXPIRY: About = ("token.expiry", "Token expiry");
+const PROJECT: About = ("service.project", "Service account sees the test project");
+const SEARCH: About = ("service.search", "JQL search");
 
 /// The token checks when Jira is down: the expiry (from the state), and the
 /// checks that would call Jira skipped for `why`.
 pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
-    out.push(expiry(ctx));
-    for (id, title) in [SIGNED, PROJECT, SEARCH] {
-        out.push(Check::skip(id, title, why));
+    out.push(expiry(&ctx.state));
+    for about in [SIGNED, PROJECT, SEARCH] {
+        out.push(Check::skip(about, why));
     }
 }
 
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
-    out.push(expiry(ctx));
+    out.push(expiry(&ctx.state));
     let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
         && crate::steps::keys::key_source(ctx) == crate::domain::KeySource::Generate;
     if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) && !ctx.store.exists(STATE_FILE) {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
-        out.push(Check::skip(SIGNED.0, SIGNED.1, why));
+        out.push(Check::skip(SIGNED, why));
         by_password(ctx, out, "no credential of the service account here");
         return;
     }
@@ -51,31 +51,28 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 renew_fix(),
             ),
         };
-        out.push(Check::fail(SIGNED.0, SIGNED.1, problem, fix));
+        out.push(Check::fail(SIGNED, problem, fix));
         by_password(ctx, out, "no credential of the service account");
         return;
     }
     let access = match ctx.service_access() {
         Ok(access) => access,
         Err(err) => {
-            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, &renew_fix()));
+            out.push(Check::from_error(SIGNED, &err, &renew_fix()));
             by_password(ctx, out, "no credential of the service account");
             return;
         }
     };
     if matches!(access, ServiceAccess::HeldByAlign) {
-        out.push(Check::skip(
-            SIGNED.0,
-            SIGNED.1,
-            "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)",
-        ));
+        let why = "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)";
+        out.push(Check::skip(SIGNED, why));
         by_password(ctx, out, "Jira Align holds the credential");
         return;
     }
     let base = match ctx.jira_url() {
         Ok(base) => base,
         Err(err) => {
-            out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, &renew_fix()));
+            out.push(Check::from_error(SIGNED, &err, &renew_fix()));
             return;
         }
     };
@@ -89,9 +86,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         Err(err) => {
             let err = crate::error::AppError::from(err);
             if super::is_outage(&err) {
-                out.push(Check::from_error(SIGNED.0, SIGNED.1, &err, ""));
-                for (id, title) in [PROJECT, SEARCH] {
-                    out.push(Check::skip(id, title, "Jira is unreachable"));
+                out.push(Check::from_error(SIGNED, &err, ""));
+                for about in [PROJECT, SEARCH] {
+                    out.push(Check::skip(about, "Jira is unreachable"));
                 }
                 return;
             }
@@ -103,8 +100,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 fix = format!("{fix} ({hint})");
             }
             out.push(Check::fail(
-                SIGNED.0,
-                SIGNED.1,
+                SIGNED,
                 format!("Jira refused the call: {}", err.message),
                 fix,
             ));
@@ -120,8 +116,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     let inactive = user.active == Some(false);
     match &expected {
         Some(expected) if !expected.eq_ignore_ascii_case(&user.name) => out.push(Check::fail(
-            SIGNED.0,
-            SIGNED.1,
+            SIGNED,
             format!(
                 "{how} acts as {}, not as the service account {expected}",
                 user.name
@@ -133,14 +128,12 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             ),
         )),
         _ if inactive => out.push(Check::fail(
-            SIGNED.0,
-            SIGNED.1,
+            SIGNED,
             format!("{how} acts as {}, whose account is inactive", user.name),
             "Reactivate the service account in Jira's User management.",
         )),
         _ => out.push(Check::pass(
-            SIGNED.0,
-            SIGNED.1,
+            SIGNED,
             format!("{how} works: Jira answers as {} (active)", user.name),
         )),
     }
@@ -150,55 +143,41 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     };
     match jira.project(&key) {
         Ok(Some(project)) => out.push(Check::pass(
-            PROJECT.0,
-            PROJECT.1,
+            PROJECT,
             format!("{} sees {} \"{}\"", user.name, project.key, project.name),
         )),
         Ok(None) => {
             out.push(Check::fail(
-                PROJECT.0,
-                PROJECT.1,
+                PROJECT,
                 format!("{} cannot see project {key}", user.name),
                 format!("Give {} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project).", user.name),
             ));
-            out.push(Check::skip(
-                SEARCH.0,
-                SEARCH.1,
-                "the project is not visible",
-            ));
+            out.push(Check::skip(SEARCH, "the project is not visible"));
             return;
         }
         Err(err) => {
             let err = crate::error::AppError::from(err);
             out.push(Check::from_error(
-                PROJECT.0,
-                PROJECT.1,
+                PROJECT,
                 &err,
                 "Check the project key (jira.test_project).",
             ));
-            out.push(Check::skip(
-                SEARCH.0,
-                SEARCH.1,
-                "the project could not be read",
-            ));
+            out.push(Check::skip(SEARCH, "the project could not be read"));
             return;
         }
     }
     out.push(match jira.search_project(&key) {
         Ok(Some(found)) => Check::pass(
-            SEARCH.0,
-            SEARCH.1,
+            SEARCH,
             format!("`project = {key}` finds {} issue(s)", found.total),
         ),
         Ok(None) => Check::fail(
-            SEARCH.0,
-            SEARCH.1,
+            SEARCH,
             format!("Jira answers that `project = {key}` names no project {} may see", user.name),
             format!("Give {} the Browse Projects permission in {key}'s permission scheme.", user.name),
         ),
         Err(err) => Check::from_error(
-            SEARCH.0,
-            SEARCH.1,
+            SEARCH,
             &crate::error::AppError::from(err),
             "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
         ),
@@ -214,8 +193,8 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         service.password.clone(),
         ctx.answers().jira.test_project.clone(),
     ) else {
-        out.push(Check::skip(PROJECT.0, PROJECT.1, why));
-        out.push(Check::skip(SEARCH.0, SEARCH.1, why));
+        out.push(Check::skip(PROJECT, why));
+        out.push(Check::skip(SEARCH, why));
         return;
     };
     let signed_in = ctx
@@ -227,8 +206,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
             project: Some(project),
             ..
         }) => Check::pass(
-            PROJECT.0,
-            PROJECT.1,
+            PROJECT,
             format!(
                 "{name} signs in with its password (active) and sees {} \"{}\"",
                 project.key, project.name
@@ -239,63 +217,51 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
             project: None,
             ..
         }) => Check::fail(
-            PROJECT.0,
-            PROJECT.1,
+            PROJECT,
             format!("{name} signs in with its password but cannot see project {key}"),
             format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
         ),
         Ok(ServiceSignIn::Refused) => Check::fail(
-            PROJECT.0,
-            PROJECT.1,
+            PROJECT,
             format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
             "Check service_account.password, and that the account is active in Jira's User management.",
         ),
         Ok(ServiceSignIn::NeedsAPerson(err)) => Check::warn(
-            PROJECT.0,
-            PROJECT.1,
+            PROJECT,
             err.message,
             err.hint
                 .unwrap_or_else(|| format!("Sign in to Jira in a browser as {username} once.")),
         ),
-        Err(err) => Check::from_error(PROJECT.0, PROJECT.1, &err, "Check the service account."),
+        Err(err) => Check::from_error(PROJECT, &err, "Check the service account."),
     });
     out.push(Check::skip(
-        SEARCH.0,
-        SEARCH.1,
+        SEARCH,
         format!("{why}: the search runs with the connector's own credential"),
     ));
 }
 
 /// The token's recorded expiry: a fail once past, a warning within 90 days.
-fn expiry(ctx: &Ctx) -> Check {
-    let Some(token) = &ctx.state.token else {
-        return Check::skip(EXPIRY.0, EXPIRY.1, "no token recorded in this profile");
+/// The recorded expiry against now: a fail once past, a warning within
+/// [`TOKEN_WARN_DAYS`]. `status` warns with it too.
+pub fn expiry(state: &State) -> Check {
+    let Some(token) = &state.token else {
+        return Check::skip(EXPIRY, "no token recorded in this profile");
     };
     let Some(expires) = &token.expires_at else {
-        return Check::skip(
-            EXPIRY.0,
-            EXPIRY.1,
-            "Jira did not say when the token expires",
-        );
+        return Check::skip(EXPIRY, "Jira did not say when the token expires");
     };
-    match token_days_left(&ctx.state) {
+    match token_days_left(state) {
         Some(days) if days < 0 => Check::fail(
-            EXPIRY.0,
-            EXPIRY.1,
-            format!("the token expired on {expires}"),
+            EXPIRY,
+            format!("the OAuth access token expired on {expires}"),
             renew_fix(),
         ),
         Some(days) if days < TOKEN_WARN_DAYS => Check::warn(
-            EXPIRY.0,
-            EXPIRY.1,
-            format!("the token expires on {expires}, in {days} day(s)"),
+            EXPIRY,
+            format!("the OAuth access token expires in {days} day(s), on {expires}"),
             renew_fix(),
         ),
-        Some(days) => Check::pass(
-            EXPIRY.0,
-            EXPIRY.1,
-            format!("expires on {expires}, in {days} days"),
-        ),
-        None => Check::skip(EXPIRY.0, EXPIRY.1, format!("unreadable expiry {expires:?}")),
+        Some(days) => Check::pass(EXPIRY, format!("expires on {expires}, in {days} days")),
+        None => Check::skip(EXPIRY, format!("unreadable expiry {expires:?}")),
     }
 }

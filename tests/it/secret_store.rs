@@ -69,7 +69,7 @@ fn setup_keeps_the_secrets_in_the_credential_store_and_unlink_removes_them() {
     assert!(store
         .place_of("private-key.pem")
         .starts_with("the OS credential store"));
-    let places = commands::secret_locations(&state, Some(SecretStore::Keyring)).unwrap();
+    let places = align_link::ops::secret_locations(&state, Some(SecretStore::Keyring)).unwrap();
     assert!(
         places.iter().all(|(_, _, p)| p.kind() == "keyring"),
         "{places:?}"

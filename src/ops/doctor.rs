@@ -1,0 +1,61 @@
+//! `doctor`: the live checks of `crate::doctor`, printed as text or JSON.
+//! Read-only: it takes no run lock, writes no state, and needs no state at all
+//! when the answers file gives the URLs and credentials (the link is found by
+//! its URL). It never asks, in a terminal either: what it cannot check without
+//! a missing answer is a skip that names the key.
+
+use serde_json::json;
+
+use super::{open_context_as, print_json, Access, JSON_SCHEMA};
+use crate::config::RunConfig;
+use crate::doctor::{self, Verdict};
+use crate::error::Result;
+use crate::ui;
+
+/// Exits 1 when a check failed, else 0.
+pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
+    if config.answers.is_none() {
+        super::profiles::check_known(&config)?;
+    }
+    let mut ctx = open_context_as(config, Access::Inspect)?;
+    let checks = doctor::run_all(&mut ctx);
+    let code = doctor::exit_code(&checks);
+    let count = |verdict: Verdict| checks.iter().filter(|c| c.verdict == verdict).count();
+    if as_json {
+        print_json(&json!({
+            "schema": JSON_SCHEMA,
+            "profile": ctx.config.profile,
+            "ok": code == 0,
+            "counts": {
+                "pass": count(Verdict::Pass),
+                "warn": count(Verdict::Warn),
+                "fail": count(Verdict::Fail),
+                "skip": count(Verdict::Skip),
+            },
+            "checks": checks,
+        }));
+        return Ok(code);
+    }
+    for check in &checks {
+        use crate::ui::style::{paint, Stream, Tone};
+        let mark = match check.verdict {
+            Verdict::Pass => paint("pass", Tone::Good, Stream::Stdout),
+            Verdict::Warn => paint("WARN", Tone::Warn, Stream::Stdout),
+            Verdict::Fail => paint("FAIL", Tone::Bad, Stream::Stdout),
+            Verdict::Skip => paint("skip", Tone::Quiet, Stream::Stdout),
+        };
+        ui::hanging(&format!("{mark}  {}: {}", check.title, check.detail), 6);
+        if let Some(fix) = &check.fix {
+            ui::hanging(&format!("      Fix: {fix}"), 11);
+        }
+    }
+    crate::outln!();
+    crate::outln!(
+        "{} passed, {} warning(s), {} failed, {} skipped",
+        count(Verdict::Pass),
+        count(Verdict::Warn),
+        count(Verdict::Fail),
+        count(Verdict::Skip)
+    );
+    Ok(code)
+}

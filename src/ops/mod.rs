@@ -1,0 +1,284 @@
+//! The library's operations, one module per command (`setup` and `step`, `plan`,
+//! `renew`, `unlink`, `doctor`, `status`, `show`, `profiles`, `steps`,
+//! `sandbox`), each taking the run's options and printing what it found through
+//! `ui`; the `commands` modules only wire the command line to them. Here as
+//! well: opening a profile for a run ([`open_context_as`]), and what several
+//! operations print alike.
+
+pub mod doctor;
+mod observe;
+pub mod plan;
+pub mod profiles;
+pub mod renew;
+pub mod sandbox;
+pub mod setup;
+pub mod show;
+pub mod status;
+pub mod steps;
+pub mod unlink;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::answers::Answers;
+use crate::config::{AnswersOrigin, RunConfig};
+use crate::context::Ctx;
+use crate::domain::SecretStore;
+use crate::error::Result;
+use crate::prompt::{Logged, NeverAsk, NonInteractive, Prompter, Terminal};
+use crate::sandbox::Sandbox;
+use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::store::{default_state_dir, SecretLocation, Store};
+use crate::ui;
+use crate::ui::log::OperatorLog;
+
+/// The version of the JSON that `--json` prints; bumped only when a field changes
+/// meaning or goes away (new fields may appear without a bump).
+pub const JSON_SCHEMA: u32 = 1;
+
+/// How a command uses the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It may change the profile: under the run lock, the answers reconciled
+    /// with the state (and saved) before any step.
+    Change,
+    /// As `Change`, without the reconciliation: `unlink` works from what the
+    /// profile recorded, whatever the answers say now.
+    ChangeAsRecorded,
+    /// It only reads (`plan`): no lock, and nothing saved; the reconciliation
+    /// happens in memory, so it sees what setup would. A profile with no
+    /// directory yet gets a throwaway one.
+    ReadOnly,
+    /// As `ReadOnly`, without the reconciliation: `doctor` checks the profile as
+    /// it is.
+    Inspect,
+}
+
+/// [`open_context_as`] for a command that may change the profile.
+pub fn open_context(config: RunConfig) -> Result<Ctx> {
+    open_context_as(config, Access::Change)
+}
+
+/// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
+/// profile's state: under its run lock, held until the context is dropped, unless
+/// `access` is read-only.
+pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
+    let read_only = matches!(access, Access::ReadOnly | Access::Inspect);
+    let mut answers = match &config.answers {
+        Some(path) if read_only => Answers::load_for_reading(path)?,
+        Some(path) => Answers::load(path)?,
+        None => Answers::empty(),
+    };
+    warn_about(&answers);
+    if let (AnswersOrigin::ProfileConfig, Some(path)) = (config.answers_origin, &config.answers) {
+        ui::info(&format!(
+            "Answers from the profile's config {}",
+            path.display()
+        ));
+    }
+    let log = config.log.as_deref().map(OperatorLog::open).transpose()?;
+    let log = log.map(Arc::new);
+    if let Some(log) = &log {
+        ui::log::activate(log.clone());
+    }
+    let sandbox = config.sandbox.then(Sandbox::start).transpose()?;
+    if let Some(sandbox) = &sandbox {
+        sandbox.fill_answers(&mut answers);
+        ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
+        ui::note(&format!(
+            "Sandbox: Jira Align stand-in at {}",
+            sandbox.align.url()
+        ));
+    }
+    let store = open_store(&config, &answers, read_only)?;
+    let mut prompter: Box<dyn Prompter> = if read_only {
+        Box::new(NeverAsk)
+    } else if config.non_interactive {
+        Box::new(NonInteractive)
+    } else {
+        Box::new(Terminal)
+    };
+    if let Some(log) = &log {
+        prompter = Box::new(Logged::new(prompter, log.clone()));
+    }
+    let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
+    observe::attach(ctx.http_mut(), log);
+    if matches!(access, Access::Change | Access::ReadOnly) {
+        // Saved only when the store may change; in memory for `plan`.
+        crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
+    }
+    Ok(ctx)
+}
+
+/// The profile's store: locked for the run, or read-only (a throwaway one when
+/// the profile has no directory yet); and what an interrupt says was kept.
+fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<Store> {
+    let mut dir = state_dir(config)?;
+    let mut temporary = config.sandbox && config.state_dir.is_none();
+    if read_only && !dir.is_dir() {
+        // Nothing to read, and nothing to create for a command that only reads.
+        dir = crate::store::fresh_sandbox_dir(&std::env::temp_dir());
+        temporary = true;
+    }
+    let (mut store, warnings) = Store::open_with_warnings(&dir)?;
+    if temporary {
+        store.remove_when_dropped();
+        ui::terminal::remove_on_interrupt(&dir);
+    }
+    for warning in &warnings {
+        ui::warn(warning);
+    }
+    store.set_secret_store(secret_store_for(config, answers, temporary));
+    if read_only {
+        store.make_read_only();
+    } else {
+        // Before the state is read: it is only read and written under the lock.
+        store.lock_for_run()?;
+        if store.secret_store() == SecretStore::Keyring {
+            for what in store.move_secrets_to_credential_store()? {
+                ui::ok(&format!("moved {what} into the OS credential store"));
+            }
+        }
+    }
+    if config.sandbox {
+        let removed = if temporary { " (removed on exit)" } else { "" };
+        ui::note(&format!("Sandbox: state in {}{removed}", dir.display()));
+    }
+    ui::terminal::set_saved_note(if read_only {
+        "Nothing was saved: this command only reads.".to_string()
+    } else if temporary {
+        "The sandbox's state was temporary: nothing is kept.".to_string()
+    } else {
+        format!(
+            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
+            dir.display(),
+            crate::util::suggest::command("setup")
+        )
+    });
+    Ok(store)
+}
+
+/// Where each secret of the profile in `dir` is, for `status` and `show`: its
+/// `--json` key, its label, and the place. Reads nothing but what tells where.
+pub fn secret_locations(
+    dir: &Path,
+    chosen: Option<SecretStore>,
+) -> Result<Vec<(&'static str, &'static str, SecretLocation)>> {
+    const SECRETS: [(&str, &str, &str); 2] = [
+        (PRIVATE_KEY_FILE, "private_key", "Private key"),
+        (ACCESS_TOKEN_FILE, "access_token", "Access token"),
+    ];
+    let store = if dir.is_dir() {
+        let mut store = Store::open(dir)?;
+        store.make_read_only();
+        store.set_secret_store(chosen.unwrap_or_default());
+        Some(store)
+    } else {
+        None
+    };
+    Ok(SECRETS
+        .into_iter()
+        .map(|(file, key, label)| {
+            let place = store
+                .as_ref()
+                .map_or(SecretLocation::Nowhere, |store| store.secret_location(file));
+            (key, label, place)
+        })
+        .collect())
+}
+
+/// The `secrets` object of `--json`: `{private_key: {store, location}, ...}`.
+pub fn secrets_json(places: &[(&str, &str, SecretLocation)]) -> serde_json::Value {
+    let entries = places.iter().map(|(key, _, place)| {
+        let location = match place {
+            SecretLocation::Nowhere => serde_json::Value::Null,
+            place => serde_json::Value::String(place.to_string()),
+        };
+        (
+            key.to_string(),
+            serde_json::json!({ "store": place.kind(), "location": location }),
+        )
+    });
+    serde_json::Value::Object(entries.collect())
+}
+
+/// The text rows (`Private key in`, place) for `status` and `show`.
+pub fn secret_rows<'a>(places: &[(&str, &'a str, SecretLocation)]) -> Vec<(&'a str, String)> {
+    places
+        .iter()
+        .map(|(_, label, place)| (*label, format!("in {place}")))
+        .collect()
+}
+
+/// Labelled rows of the fields `section` has, for `ui::fields`; an unknown
+/// value shows as `-`.
+pub fn json_rows<'a>(
+    section: &serde_json::Value,
+    rows: &[(&'a str, &str)],
+) -> Vec<(&'a str, String)> {
+    use serde_json::Value;
+    rows.iter()
+        .filter_map(|(label, key)| {
+            let value = match section.get(*key)? {
+                Value::Null => "-".to_string(),
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            Some((*label, value))
+        })
+        .collect()
+}
+
+/// `--secret-store`, else the answers file's `secrets.store`, else auto. A
+/// throwaway sandbox directory keeps `auto`'s secrets in files: entries in the
+/// credential store would outlive it.
+fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> SecretStore {
+    match config.secret_store.or(answers.secrets.store) {
+        Some(chosen) => chosen,
+        None if temporary => SecretStore::File,
+        None => SecretStore::Auto,
+    }
+}
+
+/// The answers file's warnings, and the secrets a read-only command goes without
+/// because their variables are unset.
+fn warn_about(answers: &Answers) {
+    for warning in &answers.warnings {
+        ui::warn(warning);
+    }
+    for (key, variable) in &answers.unset_env {
+        ui::warn(&format!(
+            "{key}: environment variable {variable} is not set; what needs {key} is not checked (export {variable} to check it)"
+        ));
+    }
+}
+
+/// `--state-dir`, else a fresh directory for `--sandbox` (a demo never touches a
+/// real profile), else the profile's directory.
+pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
+    if let Some(dir) = &config.state_dir {
+        return Ok(dir.clone());
+    }
+    if config.sandbox {
+        return Ok(crate::store::fresh_sandbox_dir(&std::env::temp_dir()));
+    }
+    default_state_dir(&config.profile)
+}
+
+/// For `--json`: the value, pretty-printed, through the output layer.
+pub fn print_json(value: &serde_json::Value) {
+    crate::outln!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+/// The saved state, read without creating anything; none yet is the empty state.
+pub fn load_state(dir: &std::path::Path) -> Result<crate::state::State> {
+    use crate::state::{State, STATE_FILE};
+    if dir.join(STATE_FILE).exists() {
+        crate::store::Store::open(dir)?.load(STATE_FILE)
+    } else {
+        Ok(State::default())
+    }
+}

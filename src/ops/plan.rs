@@ -1,0 +1,253 @@
+//! `plan`: what `setup` would change in Jira, from one read of what Jira
+//! holds (and of Jira Align, when a token is given), and the handshake it would
+//! run. It sends no write request. `--json` prints the schema README documents.
+
+use serde_json::json;
+
+use super::{open_context_as, print_json, Access, JSON_SCHEMA};
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::domain::{Approval, ConnectorAuth, KeySource};
+use crate::error::Result;
+use crate::jira::admin::LinkStatus;
+use crate::model::{render, Change};
+use crate::steps::jira_side;
+use crate::steps::keys::key_source;
+
+pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
+    // Read-only: the answers' changes are reconciled in memory, never saved.
+    let mut ctx = open_context_as(config, Access::ReadOnly)?;
+    let jira = ctx.jira_url()?;
+    let align = ctx.align_url()?;
+    let (server, link) = match jira_side::observe_all(&mut ctx) {
+        Ok(read) => read,
+        // Jira answered, but its links could not be read (an old Jira, say):
+        // what setup would meet is said, and plan's exit stays 0.
+        Err(err) if ctx.observed.server.is_some() => {
+            return links_unreadable(&jira, &err, as_json);
+        }
+        Err(err) => return Err(err),
+    };
+    let status_word = link
+        .as_ref()
+        .and_then(|l| l.status.as_ref())
+        .map(status_word);
+    let changes = jira_side::changes(&mut ctx)?;
+    let align_owner = align_check(&mut ctx)?;
+    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, true);
+    let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
+    if as_json {
+        let value = json!({
+            "schema": JSON_SCHEMA,
+            "jira": {
+                "url": jira.as_str(),
+                "version": server.version,
+                "base_url": server.base_url,
+                "admin_user": server.admin_user,
+                "administrator": server.is_administrator,
+                "clock_skew_secs": server.clock_skew_secs,
+            },
+            "align": {
+                "url": align.as_str(),
+                "token_checked": align_owner.is_some(),
+                "token_owner": align_owner.clone().flatten(),
+            },
+            "link": link.as_ref().map(|l| json!({
+                "id": l.link.id,
+                "name": l.link.name,
+                "url": l.link.rpc_url,
+                "display_url": l.link.display_url,
+                "consumer": l.consumer.as_ref().map(|c| json!({
+                    "key": c.key,
+                    "fingerprint": c.fingerprint,
+                })),
+                "status": status_word,
+            })),
+            "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
+            "consent_given": crate::steps::consent::replace_existing(&ctx),
+            "handshake": {"runs": handshake_runs, "description": handshake},
+            "last_failure": ctx.state.last_failure().map(|(step, detail)| json!({"step": step, "detail": detail})),
+            "checks": {
+                "passed": checks.is_ok(),
+                "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
+                "problem": checks.as_ref().err().map(|e| e.message.clone()),
+            },
+        });
+        print_json(&value);
+        return Ok(0);
+    }
+    crate::outln!(
+        "Jira {} at {jira} ({}{})",
+        server.version.as_deref().unwrap_or("(version unknown)"),
+        crate::steps::jira_access::signed_in(server.admin_user.as_deref()),
+        if server.is_administrator {
+            ", an administrator"
+        } else {
+            ", NOT an administrator: setup would stop at step 7"
+        }
+    );
+    match align_owner {
+        Some(Some(owner)) => {
+            crate::outln!("Jira Align at {align}: the API token belongs to {owner}")
+        }
+        Some(None) => crate::outln!("Jira Align at {align}: the API token works"),
+        None => crate::outln!("Jira Align at {align}: not checked (no API token)"),
+    }
+    match &link {
+        Some(l) => crate::outln!(
+            "Link to {align}: \"{}\" (id {}), consumer {}",
+            l.link.name,
+            l.link.id,
+            l.consumer
+                .as_ref()
+                .map(|c| format!(
+                    "{} ({})",
+                    c.key,
+                    c.fingerprint.as_deref().unwrap_or("no readable public key")
+                ))
+                .unwrap_or_else(|| "none".into())
+        ),
+        None => crate::outln!("Link to {align}: none yet"),
+    }
+    if let Some(word) = status_word {
+        crate::outln!("Link status: {word}");
+    }
+    match &checks {
+        Ok(proven) => {
+            crate::outln!("Checks before the first write: passed");
+            for line in proven {
+                crate::outln!("  {line}");
+            }
+        }
+        Err(err) => {
+            crate::outln!(
+                "Checks before the first write: setup would stop here, before changing Jira:"
+            );
+            print_problem(err);
+        }
+    }
+    crate::outln!();
+    if changes.is_empty() {
+        crate::outln!("No changes.");
+    } else {
+        crate::outln!("setup would make these changes in Jira, in this order:");
+        for change in &changes {
+            crate::outln!("{}", render::text(change));
+        }
+        let destructive = changes.iter().filter(|c| c.destructive).count();
+        let consent = changes.iter().filter(|c| c.needs_consent()).count();
+        crate::outln!(
+            "\n{} change(s), {destructive} destructive{}",
+            changes.len(),
+            match (consent, crate::steps::consent::replace_existing(&ctx)) {
+                (0, _) => String::new(),
+                (_, true) => format!(", {consent} needing consent, given in advance (--replace-existing or replace_existing)"),
+                (_, false) => format!(", {consent} needing consent (a terminal asks; a scripted run needs --replace-existing)"),
+            }
+        );
+    }
+    crate::outln!("Handshake: {handshake}");
+    if let Some((step, detail)) = ctx.state.last_failure() {
+        crate::outln!("The last run stopped at step {step}: {detail}");
+    }
+    Ok(0)
+}
+
+/// Jira answers but its application links cannot be read: setup would stop
+/// before its first write, at step 8.
+fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool) -> Result<i32> {
+    if as_json {
+        let value = json!({
+            "schema": JSON_SCHEMA,
+            "jira": {"url": jira.as_str()},
+            "changes": [],
+            "checks": {"passed": false, "problem": err.message, "hint": err.hint},
+        });
+        print_json(&value);
+        return Ok(0);
+    }
+    crate::outln!("Jira at {jira} answers, but its application links cannot be read:");
+    print_problem(err);
+    crate::outln!("setup would stop at step 8, before changing Jira.");
+    Ok(0)
+}
+
+/// An error's message and hint, indented under the line that says what it stops.
+fn print_problem(err: &crate::error::AppError) {
+    crate::outln!("  {}", err.message);
+    if let Some(hint) = &err.hint {
+        crate::outln!("  {hint}");
+    }
+}
+
+/// The link's status in one word for `plan` (and its JSON).
+fn status_word(status: &LinkStatus) -> &'static str {
+    match status {
+        LinkStatus::Working => "working",
+        LinkStatus::Unknown => "unknown",
+        status if status.is_expected() => "generic-link",
+        LinkStatus::NotWorking { .. } => "not-working",
+    }
+}
+
+/// The owner of the Jira Align token: Some(owner) when a token is given and works
+/// (owner None where the site does not say), None when there is no token.
+fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
+    let Some(api) = ctx.align_api_if_given()? else {
+        return Ok(None);
+    };
+    let user = api.current_user()?;
+    Ok(Some(user.map(|u| u.describe())))
+}
+
+/// Whether setup would run an OAuth handshake, and which.
+fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::OAuth {
+        return Ok((
+            false,
+            format!(
+                "none: the connector signs in with {}, no OAuth handshake",
+                auth.label()
+            ),
+        ));
+    }
+    let consumer_changes = changes
+        .iter()
+        .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
+    if key_source(ctx) == KeySource::Align {
+        let preflight = ctx.answers().keys.preflight.unwrap_or(true);
+        return Ok(match (consumer_changes, preflight) {
+            (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),
+            (true, false) => (false, "none by align-link: Jira Align runs the handshake with its key (steps 17-20, guided)".into()),
+            (false, _) => (false, "none by align-link: Jira Align holds the token (steps 17-20 are guided)".into()),
+        });
+    }
+    // As setup's step 17 decides: a stored token Jira accepts is kept.
+    if !consumer_changes {
+        if let Some(account) = crate::steps::handshake::stored_token_accepted(ctx)? {
+            return Ok((
+                false,
+                format!("none: the stored token (acting as {account}) is kept"),
+            ));
+        }
+    }
+    let how = match crate::steps::handshake::approval_mode(ctx) {
+        Approval::ServiceAccount => format!(
+            "approved by align-link as the service account {}",
+            ctx.answers()
+                .service_account
+                .username
+                .as_deref()
+                .unwrap_or("(asked for)")
+        ),
+        Approval::Browser => "approved in a browser by the service account".into(),
+        Approval::Manual => {
+            "approved by the service account, who types the verification code".into()
+        }
+    };
+    Ok((
+        true,
+        format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}"),
+    ))
+}

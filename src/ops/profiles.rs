@@ -1,0 +1,159 @@
+//! `profiles`: the saved setups, each with its state directory and
+//! config file; and the check that a read command's `--profile` names one of them
+//! (a typo would otherwise show 24 pending steps).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::{load_state, print_json, JSON_SCHEMA};
+use crate::config::{config_dir, profile_config_path, AnswersOrigin, RunConfig};
+use crate::error::{AppError, Result};
+use crate::outln;
+use crate::state::StepStatus;
+use crate::store::default_state_dir;
+
+#[derive(Debug, Default)]
+struct Profile {
+    state_dir: Option<PathBuf>,
+    config: Option<PathBuf>,
+}
+
+/// Every profile with a state directory or a config file, by name.
+fn known() -> BTreeMap<String, Profile> {
+    let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
+    let state_base = default_state_dir("default")
+        .ok()
+        .and_then(|dir| dir.parent().map(PathBuf::from));
+    for (base, is_config) in [(state_base, false), (config_dir(), true)] {
+        let Some(entries) = base.and_then(|dir| std::fs::read_dir(dir).ok()) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = match (is_config, path.extension()) {
+                (true, Some(ext)) if ext == "toml" && path.is_file() => path.file_stem(),
+                (false, _) if path.is_dir() => path.file_name(),
+                _ => None,
+            };
+            let Some(name) = name.and_then(|n| n.to_str()).map(str::to_string) else {
+                continue;
+            };
+            let profile = profiles.entry(name).or_default();
+            if is_config {
+                profile.config = Some(path);
+            } else {
+                profile.state_dir = Some(path);
+            }
+        }
+    }
+    profiles
+}
+
+/// The profiles, each with its state directory, config file and steps done.
+pub fn list(as_json: bool) -> Result<i32> {
+    let profiles = known();
+    let rows: Vec<_> = profiles
+        .iter()
+        .map(|(name, profile)| {
+            let done = profile
+                .state_dir
+                .as_ref()
+                .and_then(|dir| load_state(dir).ok())
+                .map(|state| {
+                    (1..=24u8)
+                        .filter(|n| {
+                            matches!(
+                                state.step_status(*n),
+                                StepStatus::Done | StepStatus::Skipped
+                            )
+                        })
+                        .count()
+                });
+            json!({
+                "name": name,
+                "state_dir": profile.state_dir,
+                "config": profile.config,
+                "steps_done": done,
+            })
+        })
+        .collect();
+    if as_json {
+        print_json(&json!({"schema": JSON_SCHEMA, "profiles": rows}));
+        return Ok(0);
+    }
+    if rows.is_empty() {
+        outln!(
+            "No profiles yet: `{}` makes the `default` one.",
+            crate::util::suggest::command("setup")
+        );
+        return Ok(0);
+    }
+    for row in &rows {
+        let shown = |value: &serde_json::Value| value.as_str().unwrap_or("-").to_string();
+        let done = match row["steps_done"].as_u64() {
+            Some(n) => format!("{n}/24 steps done"),
+            None => "no state yet".into(),
+        };
+        outln!("{}  ({done})", row["name"].as_str().unwrap_or(""));
+        crate::ui::fields(&[
+            ("state", shown(&row["state_dir"])),
+            ("config", shown(&row["config"])),
+        ]);
+    }
+    Ok(0)
+}
+
+/// For a read command (`status`, `show`, `step`): the profile must exist (a state
+/// directory or a config file), unless `--state-dir`, `--answers` or `--sandbox`
+/// says where things are. Else exit 2 naming the profiles that do exist.
+pub fn check_known(config: &RunConfig) -> Result<()> {
+    if config.state_dir.is_some() || config.sandbox || config.answers_origin == AnswersOrigin::Given
+    {
+        return Ok(());
+    }
+    let has_state = default_state_dir(&config.profile).is_ok_and(|dir| dir.is_dir());
+    let has_config = profile_config_path(&config.profile).is_some_and(|path| path.is_file());
+    if has_state || has_config {
+        return Ok(());
+    }
+    Err(AppError::usage(format!(
+        "profile `{}` has no saved state and no config file; {}",
+        config.profile,
+        existing_profiles()
+    ))
+    .hint(format!(
+        "Check the spelling (`{}` lists them), or run `{}` to make it.",
+        crate::util::suggest::command("profiles"),
+        crate::util::suggest::command("setup")
+    )))
+}
+
+/// For `status`: a `--state-dir` that is not a directory is a typo, not a
+/// profile with 24 pending steps. Exit 2 naming the profiles that do exist.
+pub fn check_state_dir_exists(config: &RunConfig) -> Result<()> {
+    match &config.state_dir {
+        Some(dir) if !dir.is_dir() => Err(AppError::usage(format!(
+            "--state-dir {}: no such directory, so no saved state; {}",
+            crate::util::text::clean(&dir.display().to_string(), 200),
+            existing_profiles()
+        ))
+        .hint(format!(
+            "Check the path (`{}` lists each profile's state directory), or run `{}` to make the state there.",
+            crate::util::suggest::command("profiles"),
+            crate::util::suggest::command("setup")
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// "the profiles are: a, b", or that there are none.
+fn existing_profiles() -> String {
+    let names: Vec<String> = known().into_keys().collect();
+    if names.is_empty() {
+        "there are no profiles yet".to_string()
+    } else {
+        format!("the profiles are: {}", names.join(", "))
+    }
+}

@@ -1,0 +1,262 @@
+//! `renew`: a new key pair under the same consumer key (or Jira Align's
+//! new public key), installed on the link by steps 13-15 (the model's change and
+//! read-back), then the handshake of steps 17-20 again and a signed call with the
+//! new token. The old token is dropped before anything is installed. Every
+//! check and consent comes before the first change to the profile or to Jira.
+//!
+//! Order matters: the new private key is saved before its public half goes on the
+//! link (`forget_public_half` first), so a run killed at any point leaves a
+//! profile that `align-link setup` repairs, never a link holding a key whose
+//! private half is gone.
+
+use std::time::Instant;
+
+use rsa::RsaPublicKey;
+
+use super::open_context;
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource};
+use crate::error::{AppError, Result};
+use crate::keys;
+use crate::model::{diff, Change, ObservedLink, Ownership};
+use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::steps::keys::{forget_public_half, key_source, set_public_key};
+use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
+use crate::{outln, ui};
+
+/// Steps that follow the Jira Align connector rather than the key: kept as they were.
+const KEPT_STEPS: [u8; 5] = [16, 21, 22, 23, 24];
+
+const NOTHING_RENEWED: &str = "Nothing was renewed: the key, the token and Jira are as they were.";
+
+/// The public key's fingerprint the profile records.
+fn fingerprint(ctx: &Ctx) -> Option<String> {
+    ctx.state.consumer.as_ref()?.fingerprint.clone()
+}
+
+pub fn renew(config: RunConfig) -> Result<i32> {
+    let mut ctx = open_context(config)?;
+    let auth = ctx.connector_auth();
+    if auth != ConnectorAuth::OAuth {
+        return Err(AppError::failed(format!(
+            "the connector signs in with {}: there is no key pair or OAuth token to renew",
+            auth.label()
+        ))
+        .hint("Make a new token or password for the service account in Jira, then in Jira Align: Deactivate the connector, enter it, Save, Activate."));
+    }
+    let consumer_key = ctx.consumer_key()?;
+    // Everything read-only before the first change, here or in Jira: a failure
+    // leaves the working key, token and link as they were.
+    crate::steps::jira_access::ensure_validated(&mut ctx)?;
+    let Some(link) = jira_side::link(&mut ctx)? else {
+        return Err(AppError::failed(format!(
+            "Jira has no application link to {}: there is nothing to renew",
+            ctx.align_url()?
+        ))
+        .hint(format!(
+            "Run `{}` to make the link, its consumer and the token.",
+            crate::util::suggest::command("setup")
+        )));
+    };
+    let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
+        .iter()
+        .filter_map(|n| ctx.state.steps.get(&n.to_string()).map(|r| (*n, r.clone())))
+        .collect();
+    let old_fingerprint = fingerprint(&ctx);
+    let source = key_source(&ctx);
+    // Still read-only: Jira Align's new key read and checked, and consent to
+    // remove the consumer the link holds settled, before the profile changes.
+    let align_key = match source {
+        KeySource::Generate => None,
+        KeySource::Align => Some(align_key(&mut ctx, old_fingerprint.as_deref())?),
+    };
+    let removal = old_consumer_removal(&mut ctx, &link)?;
+    if ctx.interactive()
+        && !confirm_in_terminal(&mut ctx, removal.as_ref(), old_fingerprint.as_deref())?
+    {
+        outln!("{NOTHING_RENEWED}");
+        return Ok(0);
+    }
+    // The writes: the new key, then the old token, then the old consumer in Jira.
+    match align_key {
+        None => new_key_pair(&mut ctx, &consumer_key)?,
+        Some((pem, fingerprint)) => install_align_key(&mut ctx, &consumer_key, &pem, &fingerprint)?,
+    }
+    // The old token belongs to the old key: dropped here, and in Jira with the
+    // consumer it was issued to, before the new key is installed.
+    ctx.store.remove(ACCESS_TOKEN_FILE)?;
+    ctx.state.token = None;
+    ctx.save()?;
+    if let Some(change) = removal {
+        jira_side::apply_unchecked(&mut ctx, &change)?;
+        ui::ok(&format!("done: {}", change.description));
+    }
+    ui::ok("the old access token is dropped (here, and in Jira with the old consumer)");
+    let numbers: &[u8] = match source {
+        KeySource::Generate => &[13, 14, 15, 17, 18, 19, 20],
+        KeySource::Align => &[13, 14, 15],
+    };
+    let steps: Vec<&Step> = numbers.iter().filter_map(|n| by_number(*n)).collect();
+    runner::run(&mut ctx, &steps)?;
+    let new_fingerprint = fingerprint(&ctx);
+    if source == KeySource::Generate {
+        let account = handshake::signed_myself(&mut ctx)?;
+        ui::ok(&format!(
+            "verified: a call signed with the new key and token acts as {account}"
+        ));
+    }
+    for (number, record) in kept {
+        ctx.state.steps.insert(number.to_string(), record);
+    }
+    ctx.save()?;
+    outln!();
+    outln!(
+        "Renewed: consumer key {consumer_key}, public key {} (was {}).",
+        new_fingerprint.as_deref().unwrap_or("(unknown)"),
+        old_fingerprint.as_deref().unwrap_or("(unknown)")
+    );
+    if source == KeySource::Align {
+        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", crate::util::suggest::command("doctor"));
+    }
+    Ok(0)
+}
+
+/// Jira removes every token issued to a consumer with it; a PUT of the same
+/// consumer key would keep them. The removal of the link's consumer, checked and
+/// consented to (asked when the consumer is not this profile's) but not applied.
+fn old_consumer_removal(ctx: &mut Ctx, link: &ObservedLink) -> Result<Option<Change>> {
+    let Some(change) = diff::delete_consumer(link, &Ownership::from_state(&ctx.state)) else {
+        return Ok(None);
+    };
+    consent::authorize(ctx, &change).map_err(|mut err| {
+        err.message.push_str(&format!("\n{NOTHING_RENEWED}"));
+        err
+    })?;
+    Ok(Some(change))
+}
+
+/// In a terminal, as `unlink` does: what renew drops, shown and confirmed once,
+/// default No. (A scripted run, `--yes` or no terminal, goes ahead.)
+fn confirm_in_terminal(
+    ctx: &mut Ctx,
+    removal: Option<&Change>,
+    old_fingerprint: Option<&str>,
+) -> Result<bool> {
+    ui::info("renew would:");
+    if let Some(change) = removal {
+        ui::info(&format!(
+            "  {}: Jira then drops every token issued to it, Jira Align's too until it is authorized again",
+            change.description
+        ));
+    }
+    ui::info("  drop the stored access token");
+    let old = old_fingerprint.unwrap_or("no public key recorded");
+    ui::info(&match key_source(ctx) {
+        KeySource::Generate => format!(
+            "  replace the key pair ({old}) with a new one, then set it on the link and authorize again (steps 13-20)"
+        ),
+        KeySource::Align => format!(
+            "  put Jira Align's new public key on the link in place of {old} (steps 13-15); Jira Align then authorizes again"
+        ),
+    });
+    ctx.prompter().confirm("Renew?", false)
+}
+
+/// A fresh pair of the old size: the old public half forgotten and the new
+/// private key saved before anything goes to Jira.
+fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
+    let bits = ctx
+        .state
+        .consumer
+        .as_ref()
+        .and_then(|c| c.bits)
+        .or(ctx.answers().keys.bits.map(|b| b as usize))
+        .unwrap_or(keys::DEFAULT_KEY_BITS);
+    let started = Instant::now();
+    let private = keys::generate_private_key(bits)?;
+    forget_public_half(ctx)?;
+    ctx.store.write_secret(
+        PRIVATE_KEY_FILE,
+        keys::private_key_to_pem(&private).as_bytes(),
+    )?;
+    let public = RsaPublicKey::from(&private);
+    let fingerprint = keys::fingerprint(&public);
+    set_public_key(
+        ctx,
+        consumer_key,
+        KeySource::Generate,
+        &keys::public_key_to_pem(&public),
+        &fingerprint,
+        Some(bits),
+    )?;
+    ctx.record(
+        5,
+        StepStatus::Done,
+        Some(format!("renewed: {bits}-bit key pair, {fingerprint}")),
+    )?;
+    ui::ok(&format!(
+        "made a new {bits}-bit key pair in {:.1} s ({fingerprint}); private key saved in {}",
+        started.elapsed().as_secs_f64(),
+        ctx.store.secret_location(PRIVATE_KEY_FILE)
+    ));
+    Ok(())
+}
+
+/// Jira Align's new public key ("Generate New Key" on the connector), from the
+/// answers file or pasted, as PEM and fingerprint; the same key as before is
+/// refused. Reads only.
+fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
+    let text = match ctx.answers().keys.public_key.clone() {
+        Some(text) => text,
+        None if ctx.interactive() => {
+            ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");
+            let check = |value: &str| {
+                keys::parse_public_key(value)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            };
+            ctx.prompter().ask(
+                &crate::prompt::Question::new(
+                    "keys.public_key",
+                    "Paste Jira Align's new public key",
+                )
+                .validate(&check),
+            )?
+        }
+        None => return Err(crate::prompt::missing_answer("keys.public_key")
+            .hint("Click Generate New Key on Jira Align's connector and put the public key it shows in keys.public_key.")),
+    };
+    let public = keys::parse_public_key(&text).map_err(|err| {
+        AppError::usage(format!("keys.public_key: {err}"))
+            .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
+    })?;
+    let fingerprint = keys::fingerprint(&public);
+    if old == Some(fingerprint.as_str()) {
+        return Err(AppError::usage(format!(
+            "keys.public_key is the key the link holds already ({fingerprint})"
+        ))
+        .hint(
+            "Click Generate New Key on Jira Align's connector first, and give the new public key.",
+        ));
+    }
+    Ok((keys::public_key_to_pem(&public), fingerprint))
+}
+
+/// Jira Align's new public key in the profile, the old one forgotten first.
+fn install_align_key(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    pem: &str,
+    fingerprint: &str,
+) -> Result<()> {
+    forget_public_half(ctx)?;
+    set_public_key(ctx, consumer_key, KeySource::Align, pem, fingerprint, None)?;
+    ctx.record(
+        5,
+        StepStatus::Done,
+        Some(format!("renewed: Jira Align's public key, {fingerprint}")),
+    )?;
+    ui::ok(&format!("Jira Align's new public key: {fingerprint}"));
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! `show`: the values to type into Jira Align's connector form and the
+//! key facts, from the saved state (and the answers file, when there is one),
+//! without running or resetting any step (rerunning step 4 would).
+
+use serde_json::{json, Value};
+
+use super::{json_rows as rows, load_state, print_json, state_dir, JSON_SCHEMA};
+use crate::answers::Answers;
+use crate::config::RunConfig;
+use crate::context::DEFAULT_CONNECTOR_NAME;
+use crate::domain::ConnectorAuth;
+use crate::error::Result;
+use crate::outln;
+use crate::state::State;
+use crate::ui;
+
+pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
+    let dir = state_dir(config)?;
+    let state = load_state(&dir)?;
+    let answers = match &config.answers {
+        // `show` uses no secret: an unset `{ env = ... }` must not stop it.
+        Some(path) => Answers::load_for_reading(path)?,
+        None => Answers::empty(),
+    };
+    let report = report(&state, &answers);
+    let secrets = super::secret_locations(&dir, config.secret_store.or(answers.secrets.store))?;
+    if as_json {
+        let mut all = json!({
+            "schema": JSON_SCHEMA,
+            "profile": config.profile,
+            "state_dir": dir,
+            "secrets": super::secrets_json(&secrets),
+        });
+        if let (Value::Object(all), Value::Object(more)) = (&mut all, report) {
+            all.extend(more);
+        }
+        print_json(&all);
+        return Ok(0);
+    }
+    outln!("Profile {} (state in {})", config.profile, dir.display());
+    outln!();
+    outln!("Jira Align's Jira connector form (step 4):");
+    ui::fields(&rows(
+        &report["connector"],
+        &[
+            ("Connector name", "name"),
+            ("Jira Link", "jira_link"),
+            ("Jira API URL", "jira_api_url"),
+            ("Authentication", "auth_label"),
+            ("Consumer key", "consumer_key"),
+            ("Username", "username"),
+            ("Connector ID", "connector_id"),
+        ],
+    ));
+    outln!();
+    outln!("Keys and token:");
+    let mut facts = rows(
+        &report["keys"],
+        &[
+            ("Key pair from", "source"),
+            ("Public key", "fingerprint"),
+            ("Key size (bits)", "bits"),
+        ],
+    );
+    facts.extend(rows(
+        &report["token"],
+        &[
+            ("Token acts as", "account"),
+            ("Token obtained", "obtained_at"),
+            ("Token expires", "expires_at"),
+        ],
+    ));
+    facts.extend(super::secret_rows(&secrets));
+    ui::fields(&facts);
+    if report["connector"]["jira_api_url"].is_null() {
+        outln!();
+        ui::info(&format!(
+            "Nothing recorded yet: `{}` (or `{}`) fills these in.",
+            crate::util::suggest::command("setup"),
+            crate::util::suggest::command("step 4")
+        ));
+    }
+    Ok(0)
+}
+
+/// What `show` reports: the answers file first, then the saved state, as step 4
+/// would decide. Fields that do not apply (the consumer key of a PAT connector)
+/// are absent; fields not known yet are null.
+pub fn report(state: &State, answers: &Answers) -> Value {
+    let jira_url = answers
+        .jira
+        .url
+        .as_ref()
+        .map(|u| u.as_str().to_string())
+        .or_else(|| state.jira.as_ref().map(|j| j.url.clone()))
+        .map(|u| u.trim_end_matches('/').to_string());
+    let saved_auth = state.align.as_ref().and_then(|a| a.connector_auth);
+    let auth = answers
+        .connector
+        .auth
+        .or(saved_auth)
+        .unwrap_or(ConnectorAuth::OAuth);
+    let name = answers
+        .align
+        .connector_name
+        .clone()
+        .or_else(|| state.align.as_ref().map(|a| a.connector_name.clone()))
+        .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string());
+    let connector_id = answers
+        .connector
+        .id
+        .or_else(|| state.align.as_ref().and_then(|a| a.connector_id));
+    let mut connector = json!({
+        "name": name,
+        "jira_link": jira_url.as_ref().map(|u| format!("{u}/browse/")),
+        "jira_api_url": jira_url,
+        "auth": auth.as_str(),
+        "auth_label": auth.label(),
+        "connector_id": connector_id,
+    });
+    let consumer = state.consumer.as_ref();
+    if auth == ConnectorAuth::OAuth {
+        connector["consumer_key"] = json!(answers
+            .keys
+            .consumer_key
+            .clone()
+            .or_else(|| consumer.map(|c| c.key.clone())));
+    } else {
+        connector["username"] = json!(answers.service_account.username);
+    }
+    let token = state.token.as_ref();
+    json!({
+        "connector": connector,
+        "align_url": state.align.as_ref().map(|a| a.url.clone())
+            .or_else(|| answers.align.url.as_ref().map(|u| u.to_string())),
+        "keys": {
+            "source": consumer.and_then(|c| c.key_source).map(|s| s.as_str()),
+            "fingerprint": consumer.and_then(|c| c.fingerprint.clone()),
+            "bits": consumer.and_then(|c| c.bits),
+        },
+        "token": {
+            "account": token.and_then(|t| t.account.clone()),
+            "obtained_at": token.map(|t| t.obtained_at.clone()),
+            "expires_at": token.and_then(|t| t.expires_at.clone()),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{AlignFacts, ConsumerFacts, JiraFacts};
+    use std::path::Path;
+
+    fn saved() -> State {
+        State {
+            jira: Some(JiraFacts {
+                url: "https://jira.example.com/".into(),
+                base_url: None,
+                version: None,
+                title: None,
+                admin_user: None,
+                clock_skew_secs: None,
+                checked_at: "2026-01-01T00:00:00Z".into(),
+            }),
+            align: Some(AlignFacts {
+                url: "https://acme.jiraalign.com/".into(),
+                connector_name: "Jira DC".into(),
+                connector_auth: Some(ConnectorAuth::OAuth),
+                connector_id: Some(7),
+            }),
+            consumer: Some(ConsumerFacts::new("Key123")),
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn the_form_from_the_saved_state() {
+        let report = report(&saved(), &Answers::empty());
+        let form = &report["connector"];
+        assert_eq!(form["name"], "Jira DC");
+        assert_eq!(form["jira_link"], "https://jira.example.com/browse/");
+        assert_eq!(form["jira_api_url"], "https://jira.example.com");
+        assert_eq!(form["consumer_key"], "Key123");
+        assert_eq!(form["connector_id"], 7);
+        assert_eq!(form["auth"], "oauth");
+        assert!(report["keys"]["source"].is_null(), "step 5 has not decided");
+    }
+
+    #[test]
+    fn the_answers_file_comes_first() {
+        let answers = Answers::parse(
+            "[align]\nconnector_name = \"Other\"\n[connector]\nauth = \"pat\"\n[service_account]\nusername = \"svc\"\n",
+            Path::new("a.toml"),
+            &|_| None,
+        )
+        .unwrap();
+        let report = report(&saved(), &answers);
+        assert_eq!(report["connector"]["name"], "Other");
+        assert_eq!(report["connector"]["username"], "svc");
+        assert!(report["connector"].get("consumer_key").is_none());
+    }
+}

@@ -1,0 +1,259 @@
+//! `unlink`: the model with `Desired::Absent` (the consumer, then the
+//! link, each needing consent when this profile did not put it there), then the
+//! profile's private key, token, state, run lock and (when empty) directory.
+//! The links are the one to `align.url` and the ones the profile recorded (the
+//! link it created, the link to the Jira Align URL it saved), so a changed
+//! answers file does not hide them; the answers are not reconciled with the state
+//! first. Everything is read and every consent settled before the first removal.
+//! Idempotent: with nothing left, it says so and exits 0.
+
+use super::{open_context_as, Access};
+use crate::config::RunConfig;
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
+use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
+use crate::steps::{consent, jira_side};
+use crate::{outln, ui};
+
+/// The profile's files, removed in this order (the state last, so a run killed
+/// midway still knows the profile).
+const LOCAL_FILES: [(&str, &str); 3] = [
+    (PRIVATE_KEY_FILE, "the private key"),
+    (ACCESS_TOKEN_FILE, "the access token"),
+    (STATE_FILE, "the saved state"),
+];
+
+/// `local`: forget the profile without contacting Jira (`--local`).
+pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
+    let dir = super::state_dir(&config)?;
+    let existed = dir.is_dir();
+    let has_config = config.answers_origin == crate::config::AnswersOrigin::ProfileConfig;
+    if !existed && !has_config && config.answers_origin != crate::config::AnswersOrigin::Given {
+        // Nothing recorded and nothing to find a link by: opening the profile
+        // would only make (and list) an empty one.
+        outln!(
+            "Profile `{}` was never set up here: no state in {} and no config file. Nothing to remove.",
+            config.profile,
+            dir.display()
+        );
+        return Ok(0);
+    }
+    // As recorded: reconciling a changed answers file would forget the link.
+    let mut ctx = open_context_as(config, Access::ChangeAsRecorded)?;
+    if local {
+        return forget_locally(&mut ctx, existed);
+    }
+    let knows_sites = (ctx.answers().jira.url.is_some() || ctx.state.jira.is_some())
+        && (ctx.answers().align.url.is_some() || ctx.state.align.is_some());
+    let connector = ctx.connector_name();
+    let connector_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
+    let changes = if knows_sites {
+        removals_in_jira(&mut ctx)?
+    } else {
+        ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");
+        Vec::new()
+    };
+    let local = files_present(&ctx);
+    if changes.is_empty() && local.is_empty() {
+        remove_state_dir(&mut ctx, existed)?;
+        outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
+        return Ok(0);
+    }
+    if ctx.interactive() && !confirm_in_terminal(&mut ctx, &changes, &local)? {
+        outln!("Nothing was removed.");
+        return Ok(0);
+    }
+    for change in &changes {
+        consent::consent(&mut ctx, change).map_err(|mut err| {
+            err.message
+                .push_str("\nNothing was removed, in Jira or here.");
+            err
+        })?;
+    }
+    for change in &changes {
+        jira_side::apply_unchecked(&mut ctx, change)?;
+        ui::ok(&format!("done: {}", change.description));
+    }
+    remove_local(&mut ctx, &local, existed)?;
+    outln!();
+    outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
+    outln!(
+        "  1. Deactivate the connector \"{connector}\"{} (its sync would only fail from now on).",
+        connector_id
+            .map(|id| format!(" (ID {id})"))
+            .unwrap_or_default()
+    );
+    outln!("  2. Delete it, if nothing else is to use it.");
+    Ok(0)
+}
+
+/// What Jira holds for the connector, as the removals that would take it away
+/// (the consumer, then the link). Reads only.
+fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
+    refuse_another_jira(ctx)?;
+    let server = jira_side::server(ctx)?;
+    if !server.is_administrator {
+        return Err(AppError::failed(format!(
+            "{}: only an administrator can remove the link",
+            crate::steps::jira_access::not_an_administrator(server.admin_user.as_deref())
+        ))
+        .hint("Use an administrator's token or password (jira.admin_token or jira.admin_username). Nothing was removed."));
+    }
+    let align = ctx.align_url()?;
+    let links = links_to_remove(ctx)?;
+    let owned = Ownership::from_state(&ctx.state);
+    let changes: Vec<Change> = links
+        .iter()
+        .flat_map(|link| model::diff(Some(link), &Desired::Absent, &owned))
+        .collect();
+    if changes.is_empty() {
+        ui::ok(&format!("Jira has no application link to {align}"));
+    }
+    Ok(changes)
+}
+
+/// The link to `align.url`, and the links the profile recorded: the one it
+/// created (by id) and the one to the Jira Align URL it saved, each once.
+fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
+    let mut links: Vec<ObservedLink> = jira_side::link(ctx)?.into_iter().collect();
+    let admin = ctx.jira_admin()?;
+    let state = &ctx.state;
+    let recorded_ids = [
+        state.installed.as_ref().and_then(|i| i.link_id.clone()),
+        state.link.as_ref().map(|l| l.id.clone()),
+    ];
+    for id in recorded_ids.into_iter().flatten() {
+        if !links.iter().any(|l| l.id() == id) {
+            links.extend(observe::read_link(&admin, &id)?);
+        }
+    }
+    let recorded_url = state
+        .align
+        .as_ref()
+        .and_then(|a| url::Url::parse(&a.url).ok());
+    if let Some(url) = recorded_url {
+        let found = observe::find_link(&admin, &url)?;
+        links.extend(found.filter(|link| !links.iter().any(|l| l.id() == link.id())));
+    }
+    Ok(links)
+}
+
+/// The profile's link is on the Jira it recorded; with the answers now naming
+/// another, removing the profile would leave that link behind unseen.
+fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
+    let Some(recorded) = ctx.state.jira.as_ref().map(|j| j.url.clone()) else {
+        return Ok(());
+    };
+    let given = ctx.jira_url()?;
+    let holds_something = ctx.state.link.is_some()
+        || ctx
+            .state
+            .installed
+            .as_ref()
+            .is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
+    if !holds_something || crate::steps::reconcile::same_site(&recorded, &given) {
+        return Ok(());
+    }
+    Err(AppError::failed(format!(
+        "this profile set up its link on the Jira at {recorded}, but the answers now say jira.url = {given}"
+    ))
+    .hint(format!(
+        "Nothing was removed. Put jira.url = \"{recorded}\" (with that Jira's administrator credentials) back in the answers file and rerun `{}` to remove the link there.",
+        crate::util::suggest::command("unlink")
+    )))
+}
+
+/// `unlink --local`: the profile's files removed, Jira not contacted; what this
+/// profile recorded making there is named, as it may remain.
+fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
+    let local = files_present(ctx);
+    if ctx.interactive() && !local.is_empty() && !confirm_in_terminal(ctx, &[], &local)? {
+        outln!("Nothing was removed.");
+        return Ok(0);
+    }
+    let remains = what_may_remain(&ctx.state);
+    remove_local(ctx, &local, existed)?;
+    outln!();
+    match remains {
+        Some(remains) => {
+            outln!("Jira was not contacted, so this may remain there: {remains}.");
+            outln!("If that Jira still runs, remove it in Jira's Administration > Applications > Application links.");
+        }
+        None => outln!("Jira was not contacted; this profile recorded nothing it made there."),
+    }
+    Ok(0)
+}
+
+/// The link and consumer the state says this profile made or found, in words.
+fn what_may_remain(state: &crate::state::State) -> Option<String> {
+    let jira = state.jira.as_ref().map(|j| j.url.clone());
+    let installed = state.installed.as_ref();
+    let link = state
+        .link
+        .as_ref()
+        .map(|l| format!("the application link \"{}\" (id {})", l.name, l.id))
+        .or_else(|| {
+            installed
+                .and_then(|i| i.link_id.clone())
+                .map(|id| format!("the application link with id {id}"))
+        })?;
+    let consumer = installed
+        .and_then(|i| i.consumer_key.clone())
+        .or_else(|| state.consumer.as_ref().map(|c| c.key.clone()))
+        .map(|key| format!(" with the incoming consumer key {key}"))
+        .unwrap_or_default();
+    let at = jira.map(|url| format!(" on {url}")).unwrap_or_default();
+    Some(crate::util::text::clean(
+        &format!("{link}{consumer}{at}"),
+        400,
+    ))
+}
+
+/// The profile's files that are there, in [`LOCAL_FILES`]' order.
+fn files_present(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    LOCAL_FILES
+        .into_iter()
+        .filter(|(file, _)| ctx.store.exists(file))
+        .collect()
+}
+
+/// The files removed, each named with its place, then the directory.
+fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<()> {
+    for (file, what) in files {
+        let place = ctx.store.place_of(file);
+        ctx.store.remove(file)?;
+        ui::ok(&format!("removed {what} ({place})"));
+    }
+    remove_state_dir(ctx, existed)
+}
+
+/// The run lock released, its file removed, and the profile's directory with it
+/// when nothing else is left there. `existed`: the directory was there before
+/// this run (opening the profile makes it); only then is its removal news.
+fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
+    for key in std::mem::take(&mut ctx.state.typed_secrets) {
+        ctx.store.forget_typed_secret(&key)?;
+    }
+    if ctx.store.release_and_remove_empty_dir()? && existed {
+        ui::ok(&format!(
+            "removed the profile's directory ({})",
+            ctx.store.dir().display()
+        ));
+    }
+    Ok(())
+}
+
+/// In a terminal, as terraform's destroy does: the whole removal shown and
+/// confirmed once, default No. (What this profile did not make is asked about
+/// again, on its own.)
+fn confirm_in_terminal(ctx: &mut Ctx, changes: &[Change], local: &[(&str, &str)]) -> Result<bool> {
+    ui::info("unlink would:");
+    for change in changes {
+        ui::info(&render::text(change));
+    }
+    for (file, what) in local {
+        ui::info(&format!("  remove {what} ({})", ctx.store.place_of(file)));
+    }
+    ctx.prompter().confirm("Remove them?", false)
+}
