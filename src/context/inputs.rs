@@ -235,8 +235,23 @@ pub static KEY_SOURCE: Input = Input {
     default: |_| Some(KeySource::Generate.as_str().to_string()),
 };
 
+/// Never asked: step 4 makes one when neither the file nor the state has one
+/// (`Ctx::wanted_consumer_key`).
+pub static CONSUMER_KEY: Input = Input {
+    key: "keys.consumer_key",
+    prompt: "Consumer key (letters and digits)",
+    secret: false,
+    check: |value| {
+        let key = value.trim();
+        crate::keys::check_consumer_key(key).map(|()| key.to_string())
+    },
+    given: |a| a.keys.consumer_key.clone(),
+    saved: |s| s.consumer.as_ref().map(|c| c.key.clone()),
+    default: none,
+};
+
 /// Every input, for documentation and the tests.
-pub static ALL: [&Input; 14] = [
+pub static ALL: [&Input; 15] = [
     &JIRA_URL,
     &ALIGN_URL,
     &APPLICATION_NAME,
@@ -251,6 +266,7 @@ pub static ALL: [&Input; 14] = [
     &ALIGN_API_TOKEN,
     &CONNECTOR_AUTH,
     &KEY_SOURCE,
+    &CONSUMER_KEY,
 ];
 
 fn choice<T: Copy>(value: &str, all: &[T], word: fn(T) -> &'static str) -> Result<String, String> {

@@ -3,13 +3,14 @@
 
 use super::Check;
 use crate::align::AlignApi;
+use crate::context::inputs;
 use crate::context::Ctx;
 
 const TOKEN: (&str, &str) = ("align.token", "Jira Align API token");
 const SYNC: (&str, &str) = ("align.sync", "Features synced from the test project");
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
-    if ctx.answers().align.api_token.is_none() {
+    if ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
         let why = "no align.api_token in the answers";
         out.push(Check::skip(TOKEN.0, TOKEN.1, why));
         out.push(Check::skip(SYNC.0, SYNC.1, why));
@@ -56,7 +57,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
             return;
         }
     }
-    let Some(key) = ctx.answers().jira.test_project.clone() else {
+    let Some(key) = ctx.given(&inputs::TEST_PROJECT) else {
         out.push(Check::skip(
             SYNC.0,
             SYNC.1,
