@@ -247,13 +247,12 @@ impl Cx<'_> {
             api_email: self.opt(t, "api_email", |cx, e, key| {
                 let value = cx.name(e, key)?;
                 if !value.contains('@') {
-                    return Err(cx
-                        .error(
-                            &e.value_span,
-                            key,
-                            format!("`{value}` is not an email address"),
-                        )
-                        .hint("give the email of the Atlassian account that owns the API token"));
+                    return Err(cx.reject(
+                        e,
+                        key,
+                        format!("`{value}` is not an email address"),
+                        "give the email of the Atlassian account that owns the API token",
+                    ));
                 }
                 Ok(value)
             })?,
@@ -296,17 +295,16 @@ impl Cx<'_> {
             };
             match u32::try_from(bits) {
                 Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
-                _ => Err(cx
-                    .error(
-                        &e.value_span,
-                        key,
-                        format!("{bits} is not an allowed key size"),
-                    )
-                    .hint(format!(
+                _ => Err(cx.reject(
+                    e,
+                    key,
+                    format!("{bits} is not an allowed key size"),
+                    format!(
                         "use {} ({} when absent)",
                         crate::keys::accepted_key_bits_text(),
                         crate::keys::DEFAULT_KEY_BITS
-                    ))),
+                    ),
+                )),
             }
         })?;
 

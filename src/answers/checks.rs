@@ -11,7 +11,7 @@ pub(super) struct Problem {
 }
 
 impl Problem {
-    fn new(problem: impl Into<String>, hint: impl Into<String>) -> Problem {
+    pub(super) fn new(problem: impl Into<String>, hint: impl Into<String>) -> Problem {
         Problem {
             problem: problem.into(),
             hint: hint.into(),
@@ -19,7 +19,7 @@ impl Problem {
     }
 }
 
-type Checked<T> = std::result::Result<T, Problem>;
+pub(super) type Checked<T> = std::result::Result<T, Problem>;
 
 /// A Jira or Jira Align base URL: absolute http(s), a host, no query, fragment or
 /// credentials. Trailing slashes of the path are trimmed so that `base + "/rest/..."`

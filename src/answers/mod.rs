@@ -9,10 +9,6 @@
 mod build;
 mod checks;
 mod raw;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod tests_connector;
 mod values;
 
 use std::path::{Path, PathBuf};
@@ -201,3 +197,8 @@ impl Answers {
         Answers::default()
     }
 }
+
+#[cfg(test)]
+mod connector_tests;
+#[cfg(test)]
+mod tests;

@@ -1,16 +1,16 @@
 //! Reads an answers file into entries that keep their byte spans.
 //!
 //! The answers are validated by hand rather than by `#[derive(Deserialize)]` on the
-//! final structs: toml's own errors carry a span but not the dotted key (so
-//! `keys.bits: expected an integer` could not be said), and an unknown key's table
-//! is not named either. Here every top-level table and every value keeps its span,
-//! and `super::build` checks them one by one with full context.
+//! final structs: a derived reader's errors name neither the dotted key (so
+//! `keys.bits: expected an integer` could not be said) nor an unknown key's table,
+//! offer no "did you mean", stop at the first problem, and echo the value (a
+//! secret's too). toml_edit's parsed document keeps every key's and value's span
+//! in file order; `super::build` checks the entries one by one with full context.
 
-use std::fmt;
 use std::ops::Range;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use toml::Spanned;
+use serde::de::{Deserialize, IntoDeserializer};
+use toml_edit::{ImDocument, Item as TomlItem, TableLike};
 
 /// One `key = value` inside a table.
 pub(super) struct Entry {
@@ -34,9 +34,50 @@ pub(super) struct TopEntry {
 }
 
 /// Parses the document; the only errors left are TOML syntax errors.
-pub(super) fn read(text: &str) -> Result<Vec<TopEntry>, toml::de::Error> {
-    let doc: Doc = toml::from_str(text)?;
-    Ok(doc.0)
+pub(super) fn read(text: &str) -> Result<Vec<TopEntry>, toml_edit::TomlError> {
+    let doc = ImDocument::parse(text)?;
+    let root = doc.as_table();
+    Ok(root
+        .iter()
+        .map(|(key, item)| TopEntry {
+            key: key.to_string(),
+            key_span: key_span(root, key),
+            item: match item.as_table_like() {
+                Some(table) => Item::Table(entries(table)),
+                None => Item::Other(describe(&value(item))),
+            },
+        })
+        .collect())
+}
+
+fn entries(table: &dyn TableLike) -> Vec<Entry> {
+    table
+        .iter()
+        .map(|(key, item)| {
+            let key_span = key_span(table, key);
+            Entry {
+                key: key.to_string(),
+                // A sub-table made only by dotted keys (`bits.x = 1`) has no span
+                // of its own: the key's stands for it.
+                value_span: item.span().unwrap_or_else(|| key_span.clone()),
+                key_span,
+                value: value(item),
+            }
+        })
+        .collect()
+}
+
+fn key_span(table: &dyn TableLike, key: &str) -> Range<usize> {
+    table.key(key).and_then(|k| k.span()).unwrap_or(0..0)
+}
+
+/// The item as a plain TOML value (a sub-table as a table, `[[x]]` as an array).
+fn value(item: &TomlItem) -> toml::Value {
+    item.clone()
+        .into_value()
+        .ok()
+        .and_then(|v| toml::Value::deserialize(v.into_deserializer()).ok())
+        .unwrap_or_else(|| toml::Value::Table(toml::Table::new()))
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -64,106 +105,6 @@ pub(super) fn describe(value: &toml::Value) -> &'static str {
         toml::Value::Datetime(_) => "a datetime",
         toml::Value::Array(_) => "an array",
         toml::Value::Table(_) => "a table",
-    }
-}
-
-struct Doc(Vec<TopEntry>);
-
-impl<'de> Deserialize<'de> for Doc {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct DocVisitor;
-        impl<'de> Visitor<'de> for DocVisitor {
-            type Value = Doc;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a TOML document")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Doc, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    let item: Item = map.next_value()?;
-                    entries.push(TopEntry {
-                        key_span: key.span(),
-                        key: key.into_inner(),
-                        item,
-                    });
-                }
-                Ok(Doc(entries))
-            }
-        }
-        deserializer.deserialize_map(DocVisitor)
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ItemVisitor)
-    }
-}
-
-struct ItemVisitor;
-
-impl<'de> Visitor<'de> for ItemVisitor {
-    type Value = Item;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a table")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
-        let mut entries = Vec::new();
-        loop {
-            // Keys of a parsed table always carry a span. The one map whose key
-            // cannot be spanned is toml's encoding of a datetime, so a failure here
-            // means the value was a datetime, not a table.
-            let key = match map.next_key::<Spanned<String>>() {
-                Ok(Some(key)) => key,
-                Ok(None) => break,
-                Err(_) => return Ok(Item::Other("a datetime")),
-            };
-            // A sub-table made only by dotted keys (`bits.x = 1`) has no span of
-            // its own, so it cannot be read as `Spanned`. No answer takes a
-            // sub-table anyway: record an empty table at the key's position and let
-            // the checks report "found a table" there.
-            let (value, value_span) = match map.next_value::<Spanned<toml::Value>>() {
-                Ok(value) => {
-                    let span = value.span();
-                    (value.into_inner(), span)
-                }
-                Err(_) => (toml::Value::Table(toml::Table::new()), key.span()),
-            };
-            entries.push(Entry {
-                key_span: key.span(),
-                key: key.into_inner(),
-                value,
-                value_span,
-            });
-        }
-        Ok(Item::Table(entries))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Item::Other("an array"))
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Item, E> {
-        Ok(Item::Other("a string"))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Item, E> {
-        Ok(Item::Other("an integer"))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Item, E> {
-        Ok(Item::Other("an integer"))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Item, E> {
-        Ok(Item::Other("a float"))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Item, E> {
-        Ok(Item::Other("a boolean"))
     }
 }
 

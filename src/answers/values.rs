@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::build::{Cx, Table};
-use super::checks::{self, Problem};
+use super::checks::{self, Checked, Problem};
 use super::raw::{self, Entry};
 use super::Secret;
 use crate::error::{AppError, Result};
@@ -72,13 +72,12 @@ impl Cx<'_> {
             Some(name) => format!("did you mean \"{name}\"?"),
             None => format!("use one of {listed}"),
         };
-        Err(self
-            .error(
-                &e.value_span,
-                key,
-                format!("\"{}\" is not one of {listed}", value.escape_debug()),
-            )
-            .hint(hint))
+        Err(self.reject(
+            e,
+            key,
+            format!("\"{}\" is not one of {listed}", value.escape_debug()),
+            hint,
+        ))
     }
 
     /// A literal string or `{ env = "NAME" }`. Messages never show the value.
@@ -94,113 +93,88 @@ impl Cx<'_> {
             return Err(self.type_error(e, key, "an integer"));
         };
         if !range.contains(&value) {
-            return Err(self
-                .error(&e.value_span, key, format!("{value} is out of range"))
-                .hint(format!("use {expected}")));
+            return Err(self.reject(
+                e,
+                key,
+                format!("{value} is out of range"),
+                format!("use {expected}"),
+            ));
         }
         Ok(value as u32)
     }
 
     pub(super) fn secret(&mut self, e: &Entry, key: &str) -> Result<Secret> {
         let env_hint = format!("write {key} = {{ env = \"NAME\" }} and export NAME");
-        let table = match &e.value {
-            toml::Value::String(s) if s.is_empty() => {
-                return Err(self
-                    .error(&e.value_span, key, "is empty")
-                    .hint(format!("put the value in the file, or {env_hint}")))
-            }
+        let rejected = match &e.value {
+            toml::Value::String(s) if s.is_empty() => Problem::new(
+                "is empty",
+                format!("put the value in the file, or {env_hint}"),
+            ),
+            toml::Value::String(s) if !checks::header_safe(s) => Problem::new(
+                checks::NOT_HEADER_SAFE,
+                "copy the value again, without the line break",
+            ),
             toml::Value::String(s) => {
-                if !checks::header_safe(s) {
-                    return Err(self
-                        .error(&e.value_span, key, checks::NOT_HEADER_SAFE)
-                        .hint("copy the value again, without the line break"));
-                }
                 self.literal_secrets
                     .push((key.to_string(), e.value_span.clone()));
                 return Ok(Secret::new(s.clone()));
             }
-            toml::Value::Table(table) => table,
-            other => {
-                return Err(self
-                    .error(
-                        &e.value_span,
-                        key,
-                        format!(
-                            "expected a string or {{ env = \"NAME\" }}, found {}",
-                            raw::describe(other)
-                        ),
-                    )
-                    .hint(format!("quote the value, or {env_hint}")))
-            }
+            toml::Value::Table(table) => match self.env_secret(table, &env_hint) {
+                Ok(secret) => return Ok(secret),
+                Err(rejected) => rejected,
+            },
+            other => Problem::new(
+                format!(
+                    "expected a string or {{ env = \"NAME\" }}, found {}",
+                    raw::describe(other)
+                ),
+                format!("quote the value, or {env_hint}"),
+            ),
         };
+        Err(self.problem(e, key, rejected))
+    }
+
+    /// `{ env = "NAME" }`: the variable's value, or what is wrong and the fix.
+    fn env_secret(&mut self, table: &toml::Table, env_hint: &str) -> Checked<Secret> {
+        let rejected = |problem: String| Err(Problem::new(problem, env_hint));
         if let Some(extra) = table.keys().find(|k| *k != "env") {
-            return Err(self
-                .error(
-                    &e.value_span,
-                    key,
-                    format!(
-                        "unknown key `{}` in {{ env = \"NAME\" }}",
-                        crate::util::text::clean(extra, 80)
-                    ),
-                )
-                .hint(env_hint));
+            let extra = crate::util::text::clean(extra, 80);
+            return rejected(format!("unknown key `{extra}` in {{ env = \"NAME\" }}"));
         }
         let name = match table.get("env") {
             Some(toml::Value::String(name)) => name,
             Some(other) => {
-                return Err(self
-                    .error(
-                        &e.value_span,
-                        key,
-                        format!("env: expected a string, found {}", raw::describe(other)),
-                    )
-                    .hint(env_hint))
+                return rejected(format!(
+                    "env: expected a string, found {}",
+                    raw::describe(other)
+                ))
             }
-            None => {
-                return Err(self
-                    .error(&e.value_span, key, "the table has no `env` key")
-                    .hint(env_hint))
-            }
+            None => return rejected("the table has no `env` key".to_string()),
         };
         if !checks::env_name(name) {
-            return Err(self
-                .error(
-                    &e.value_span,
-                    key,
-                    format!(
-                        "`{}` is not an environment variable name (letters, digits and _, \
-                         not starting with a digit)",
-                        name.escape_debug()
-                    ),
-                )
-                .hint(env_hint));
+            return rejected(format!(
+                "`{}` is not an environment variable name (letters, digits and _, \
+                 not starting with a digit)",
+                name.escape_debug()
+            ));
         }
         let fix = format!("export {name}=... or put the value in the file");
         match (self.env)(name) {
             None => {
                 self.unset_now = Some(name.to_string());
-                Err(self
-                    .error(
-                        &e.value_span,
-                        key,
-                        format!("environment variable {name} is not set"),
-                    )
-                    .hint(fix))
+                Err(Problem::new(
+                    format!("environment variable {name} is not set"),
+                    fix,
+                ))
             }
-            Some(value) if value.is_empty() => Err(self
-                .error(
-                    &e.value_span,
-                    key,
-                    format!("environment variable {name} is set but empty"),
-                )
-                .hint(fix)),
-            Some(value) if !checks::header_safe(&value) => Err(self
-                .error(
-                    &e.value_span,
-                    key,
-                    format!("environment variable {name} {}", checks::NOT_HEADER_SAFE),
-                )
-                .hint(format!("export {name} again, without the line break"))),
+            Some(value) if value.is_empty() => Err(Problem::new(
+                format!("environment variable {name} is set but empty"),
+                fix,
+            )),
+            Some(value) if !checks::header_safe(&value) => Err(Problem::new(
+                format!("environment variable {name} {}", checks::NOT_HEADER_SAFE),
+                format!("export {name} again, without the line break"),
+            )),
             Some(value) => Ok(Secret::new(value)),
         }
     }
@@ -210,9 +184,12 @@ impl Cx<'_> {
         let key = "keys.public_key_file";
         let value = self.string(e, key)?;
         if value.trim().is_empty() {
-            return Err(self
-                .error(&e.value_span, key, "is empty")
-                .hint("give the path of the file that holds Jira Align's public key"));
+            return Err(self.reject(
+                e,
+                key,
+                "is empty",
+                "give the path of the file that holds Jira Align's public key",
+            ));
         }
         let dir = self.path.parent().unwrap_or(Path::new(""));
         let resolved = dir.join(value);
@@ -231,12 +208,12 @@ impl Cx<'_> {
             String::new()
         };
         let not_text = || {
-            self.error(
-                &e.value_span,
+            self.reject(
+                e,
                 key,
                 format!("{shown} is not text (a PEM file is)"),
+                format!("check the path{relative_note}"),
             )
-            .hint(format!("check the path{relative_note}"))
         };
         let (bytes, _) = file::read_regular(&resolved, file::KEY_FILE_MAX).map_err(|err| {
             let shown = shown.to_string();
@@ -244,14 +221,11 @@ impl Cx<'_> {
                 FileError::Missing | FileError::Io(_) => format!("check the path{relative_note}"),
                 other => other.fix(&shown),
             };
-            self.error(&e.value_span, key, err.problem(&shown))
-                .hint(hint)
+            self.reject(e, key, err.problem(&shown), hint)
         })?;
         let text = String::from_utf8(bytes).map_err(|_| not_text())?;
-        checks::public_key(&text).map_err(|p| {
-            self.error(&e.value_span, key, format!("{shown}: {}", p.problem))
-                .hint(p.hint)
-        })?;
+        checks::public_key(&text)
+            .map_err(|p| self.reject(e, key, format!("{shown}: {}", p.problem), p.hint))?;
         Ok((text, resolved))
     }
 
@@ -267,16 +241,22 @@ impl Cx<'_> {
             (_, "a string") => format!("quote the value: {} = \"...\"", e.key),
             _ => format!("give {key} {expected}"),
         };
-        self.error(
-            &e.value_span,
-            key,
-            format!("expected {expected}, found {found}"),
-        )
-        .hint(hint)
+        self.reject(e, key, format!("expected {expected}, found {found}"), hint)
     }
 
     pub(super) fn problem(&self, e: &Entry, key: &str, p: Problem) -> AppError {
-        self.error(&e.value_span, key, p.problem).hint(p.hint)
+        self.reject(e, key, p.problem, p.hint)
+    }
+
+    /// `FILE:LINE:COLUMN: KEY: problem` at the entry's value, with the fix.
+    pub(super) fn reject(
+        &self,
+        e: &Entry,
+        key: &str,
+        problem: impl Display,
+        hint: impl Into<String>,
+    ) -> AppError {
+        self.error(&e.value_span, key, problem).hint(hint)
     }
 
     pub(super) fn error(&self, span: &Range<usize>, key: &str, problem: impl Display) -> AppError {

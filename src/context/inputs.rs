@@ -7,7 +7,7 @@
 //! in `Ctx`, never written back into the answers.
 
 use crate::answers::{self, Answers};
-use crate::domain::{ConnectorAuth, KeySource};
+use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::state::State;
 
 /// One input. The functions are plain `fn`s so the table is a `static`.
@@ -35,6 +35,11 @@ pub const DEFAULT_CONNECTOR_NAME: &str = "Jira Data Center";
 
 fn none<T>(_: &T) -> Option<String> {
     None
+}
+
+/// A secret's text, for the table's plain values.
+fn exposed(secret: &Option<Secret>) -> Option<String> {
+    secret.as_ref().map(|s| s.expose().to_string())
 }
 
 fn any_text(value: &str) -> Result<String, String> {
@@ -121,7 +126,7 @@ pub static ADMIN_TOKEN: Input = Input {
     prompt: "Jira personal access token",
     secret: true,
     check: not_empty,
-    given: |a| a.jira.admin_token.as_ref().map(|t| t.expose().to_string()),
+    given: |a| exposed(&a.jira.admin_token),
     saved: none,
     default: none,
 };
@@ -142,12 +147,7 @@ pub static ADMIN_PASSWORD: Input = Input {
     prompt: "Jira password",
     secret: true,
     check: not_empty,
-    given: |a| {
-        a.jira
-            .admin_password
-            .as_ref()
-            .map(|p| p.expose().to_string())
-    },
+    given: |a| exposed(&a.jira.admin_password),
     saved: none,
     default: none,
 };
@@ -168,12 +168,7 @@ pub static SERVICE_PASSWORD: Input = Input {
     prompt: "Jira password",
     secret: true,
     check: not_empty,
-    given: |a| {
-        a.service_account
-            .password
-            .as_ref()
-            .map(|p| p.expose().to_string())
-    },
+    given: |a| exposed(&a.service_account.password),
     saved: none,
     default: none,
 };
@@ -183,12 +178,7 @@ pub static SERVICE_TOKEN: Input = Input {
     prompt: "The service account's personal access token",
     secret: true,
     check: not_empty,
-    given: |a| {
-        a.service_account
-            .token
-            .as_ref()
-            .map(|t| t.expose().to_string())
-    },
+    given: |a| exposed(&a.service_account.token),
     saved: none,
     default: none,
 };
@@ -199,7 +189,7 @@ pub static ALIGN_API_TOKEN: Input = Input {
     prompt: "Jira Align API 2.0 token, from your Jira Align profile (Enter to skip the checks)",
     secret: true,
     check: |value| Ok(value.trim().to_string()),
-    given: |a| a.align.api_token.as_ref().map(|t| t.expose().to_string()),
+    given: |a| exposed(&a.align.api_token),
     saved: none,
     default: |_| Some(String::new()),
 };
@@ -235,8 +225,23 @@ pub static KEY_SOURCE: Input = Input {
     default: |_| Some(KeySource::Generate.as_str().to_string()),
 };
 
+/// Never asked: step 4 makes one when neither the file nor the state has one
+/// (`Ctx::wanted_consumer_key`).
+pub static CONSUMER_KEY: Input = Input {
+    key: "keys.consumer_key",
+    prompt: "Consumer key (letters and digits)",
+    secret: false,
+    check: |value| {
+        let key = value.trim();
+        crate::keys::check_consumer_key(key).map(|()| key.to_string())
+    },
+    given: |a| a.keys.consumer_key.clone(),
+    saved: |s| s.consumer.as_ref().map(|c| c.key.clone()),
+    default: none,
+};
+
 /// Every input, for documentation and the tests.
-pub static ALL: [&Input; 14] = [
+pub static ALL: [&Input; 15] = [
     &JIRA_URL,
     &ALIGN_URL,
     &APPLICATION_NAME,
@@ -251,6 +256,7 @@ pub static ALL: [&Input; 14] = [
     &ALIGN_API_TOKEN,
     &CONNECTOR_AUTH,
     &KEY_SOURCE,
+    &CONSUMER_KEY,
 ];
 
 fn choice<T: Copy>(value: &str, all: &[T], word: fn(T) -> &'static str) -> Result<String, String> {

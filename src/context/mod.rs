@@ -2,6 +2,7 @@
 //! the answers file, the saved state, the prompter and the one HTTP client.
 //! Inputs come from the answers file first, then the saved state, then a question.
 
+pub mod given;
 pub mod inputs;
 pub mod run;
 pub mod service;
@@ -92,11 +93,6 @@ impl Ctx {
             pending_key: None,
             run: Default::default(),
         })
-    }
-
-    /// The answers file as read; what a question resolved is in [`Ctx::value`].
-    pub fn answers(&self) -> &Answers {
-        &self.answers
     }
 
     pub fn prompter(&mut self) -> &mut dyn Prompter {
@@ -356,13 +352,10 @@ impl Ctx {
         self.align_api()
     }
 
-    /// The consumer key chosen at step 4.
+    /// The consumer key chosen at step 4 (what it signs with; the answers file's
+    /// may be newer until step 4 runs again).
     pub fn consumer_key(&self) -> Result<String> {
-        self.state
-            .consumer
-            .as_ref()
-            .map(|c| c.key.clone())
-            .ok_or_else(|| needs_step(4, "the consumer key"))
+        (inputs::CONSUMER_KEY.saved)(&self.state).ok_or_else(|| needs_step(4, "the consumer key"))
     }
 
     pub fn private_key(&self) -> Result<Arc<RsaPrivateKey>> {

@@ -3,13 +3,14 @@
 
 use super::{About, Check};
 use crate::align::AlignApi;
+use crate::context::inputs;
 use crate::context::Ctx;
 
 const TOKEN: About = ("align.token", "Jira Align API token");
 const SYNC: About = ("align.sync", "Features synced from the test project");
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
-    if ctx.answers().align.api_token.is_none() {
+    if ctx.known(&inputs::ALIGN_API_TOKEN).is_none() {
         let why = "no align.api_token in the answers";
         out.push(Check::skip(TOKEN, why));
         out.push(Check::skip(SYNC, why));
@@ -49,7 +50,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
             return;
         }
     }
-    let Some(key) = ctx.answers().jira.test_project.clone() else {
+    let Some(key) = ctx.known(&inputs::TEST_PROJECT) else {
         out.push(Check::skip(SYNC, "no jira.test_project in the answers"));
         return;
     };

@@ -5,6 +5,7 @@
 use rsa::RsaPublicKey;
 
 use super::{About, Check};
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
@@ -80,12 +81,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         out.push(Check::skip(public_id, why));
     } else {
         let held = link.consumer.clone();
-        let expected_key = ctx
-            .answers()
-            .keys
-            .consumer_key
-            .clone()
-            .or_else(|| ctx.state.consumer.as_ref().map(|c| c.key.clone()));
+        let expected_key = ctx.wanted_consumer_key();
         let consumer_check = match (&held, &expected_key) {
             (None, _) => {
                 matches = false;
@@ -139,10 +135,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         out.push(key_check);
     }
     let wanted_name = ctx
-        .answers()
-        .align
-        .application_name
-        .clone()
+        .given(&inputs::APPLICATION_NAME)
         .or_else(|| ctx.state.link.as_ref().map(|l| l.name.clone()));
     out.push(match wanted_name {
         Some(name) if name == link.link.name => Check::pass(name_id, format!("\"{name}\"")),
@@ -172,7 +165,7 @@ fn expected_fingerprint(ctx: &Ctx) -> (Option<String>, &'static str) {
             return (Some(keys::fingerprint(&public)), "private key on disk");
         }
     }
-    let origin = if key_source(ctx) == KeySource::Align && ctx.answers().keys.public_key.is_some() {
+    let origin = if key_source(ctx) == KeySource::Align && ctx.given_public_key().is_some() {
         "keys.public_key"
     } else {
         "saved public key"

@@ -4,7 +4,9 @@
 //! JQL search over it.
 
 use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
+use crate::context::inputs;
 use crate::context::Ctx;
+use crate::domain::Secret;
 use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 use crate::steps::access::{client, ServiceAccess};
@@ -76,8 +78,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             return;
         }
     };
-    let expected = ctx.answers().service_account.username.clone();
-    let project_key = ctx.answers().jira.test_project.clone();
+    let expected = ctx.given(&inputs::SERVICE_USERNAME);
+    let project_key = ctx.known(&inputs::TEST_PROJECT);
     let Some(jira) = client(ctx, &base, &access) else {
         return;
     };
@@ -187,11 +189,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
 /// Without a working credential of its own: the service account's password, when
 /// given, still shows that the account is active and sees the test project.
 fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
-    let service = &ctx.answers().service_account;
     let (Some(username), Some(password), Some(key)) = (
-        service.username.clone(),
-        service.password.clone(),
-        ctx.answers().jira.test_project.clone(),
+        ctx.known(&inputs::SERVICE_USERNAME),
+        ctx.known(&inputs::SERVICE_PASSWORD).map(Secret::new),
+        ctx.known(&inputs::TEST_PROJECT),
     ) else {
         out.push(Check::skip(PROJECT, why));
         out.push(Check::skip(SEARCH, why));

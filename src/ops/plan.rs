@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{open_context_as, print_json, Access, JSON_SCHEMA};
 use crate::config::RunConfig;
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::Result;
@@ -216,7 +217,7 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
         .iter()
         .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
     if key_source(ctx) == KeySource::Align {
-        let preflight = ctx.answers().keys.preflight.unwrap_or(true);
+        let preflight = ctx.preflight_wanted();
         return Ok(match (consumer_changes, preflight) {
             (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),
             (true, false) => (false, "none by align-link: Jira Align runs the handshake with its key (steps 17-20, guided)".into()),
@@ -235,9 +236,7 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     let how = match crate::steps::handshake::approval_mode(ctx) {
         Approval::ServiceAccount => format!(
             "approved by align-link as the service account {}",
-            ctx.answers()
-                .service_account
-                .username
+            ctx.given(&inputs::SERVICE_USERNAME)
                 .as_deref()
                 .unwrap_or("(asked for)")
         ),

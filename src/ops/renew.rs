@@ -171,7 +171,7 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
         .consumer
         .as_ref()
         .and_then(|c| c.bits)
-        .or(ctx.answers().keys.bits.map(|b| b as usize))
+        .or(ctx.given_key_bits())
         .unwrap_or(keys::DEFAULT_KEY_BITS);
     let started = Instant::now();
     let private = keys::generate_private_key(bits)?;
@@ -207,7 +207,7 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
 /// answers file or pasted, as PEM and fingerprint; the same key as before is
 /// refused. Reads only.
 fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
-    let text = match ctx.answers().keys.public_key.clone() {
+    let text = match ctx.given_public_key().map(|(text, _)| text.to_string()) {
         Some(text) => text,
         None if ctx.interactive() => {
             ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");

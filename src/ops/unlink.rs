@@ -9,6 +9,7 @@
 
 use super::{open_context_as, Access};
 use crate::config::RunConfig;
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
@@ -44,8 +45,8 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     if local {
         return forget_locally(&mut ctx, existed);
     }
-    let knows_sites = (ctx.answers().jira.url.is_some() || ctx.state.jira.is_some())
-        && (ctx.answers().align.url.is_some() || ctx.state.align.is_some());
+    let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state.jira.is_some())
+        && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state.align.is_some());
     let connector = ctx.connector_name();
     let connector_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
     let changes = if knows_sites {

@@ -4,6 +4,7 @@
 
 use url::Url;
 
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::jira::service::ServiceJira;
 use crate::ui;
@@ -22,7 +23,7 @@ pub fn client(ctx: &Ctx, base: &Url, access: &ServiceAccess) -> Option<ServiceJi
 
 /// Warns when Jira answers as someone other than the expected service account.
 pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
-    if let Some(expected) = &ctx.answers().service_account.username {
+    if let Some(expected) = &ctx.given(&inputs::SERVICE_USERNAME) {
         if !expected.eq_ignore_ascii_case(acting) {
             ui::warn(&format!(
                 "{how} acts as {acting}, not as the service account {expected}: Jira Align would act with {acting}'s rights"

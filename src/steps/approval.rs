@@ -7,6 +7,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::callback::CallbackListener;
+use crate::context::inputs;
 use crate::error::Result;
 use crate::jira::handshake::Approver;
 use crate::prompt::{Prompter, Question};
@@ -21,7 +22,7 @@ const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 /// the authorize page cannot go on.
 pub fn sandbox_sign_in(ctx: &crate::context::Ctx) -> Option<String> {
     let (demo_user, demo_password) = ctx.sandbox()?.demo_service_login();
-    let username = ctx.answers().service_account.username.as_deref()?;
+    let username = ctx.given(&inputs::SERVICE_USERNAME)?;
     (username == demo_user).then(|| {
         format!("In this sandbox, log in to Jira as {demo_user} with the demo password {demo_password}.")
     })

@@ -19,10 +19,7 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     let auth = ask_connector_auth(ctx)?;
     let jira_text = jira.as_str().trim_end_matches('/').to_string();
     let service = ctx
-        .answers()
-        .service_account
-        .username
-        .clone()
+        .given(&inputs::SERVICE_USERNAME)
         .unwrap_or_else(|| "(the Jira service account)".into());
     let mut fields = vec![
         ("Connector name", name.clone()),
@@ -101,7 +98,7 @@ fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
 /// The answers file's Connector ID, else (in a terminal) the operator's; optional.
 fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
     let known = ctx.state.align.as_ref().and_then(|a| a.connector_id);
-    let id = match (ctx.answers().connector.id, known) {
+    let id = match (ctx.given_connector_id(), known) {
         (Some(id), _) => Some(id),
         (None, Some(id)) => Some(id),
         (None, None) if ctx.interactive() => {

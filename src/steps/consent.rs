@@ -13,7 +13,7 @@ use crate::ui;
 
 /// The operator's explicit consent to replace what this profile did not put there.
 pub fn replace_existing(ctx: &Ctx) -> bool {
-    ctx.config.replace_existing || ctx.answers().jira.replace_existing == Some(true)
+    ctx.replace_existing()
 }
 
 /// The read-only checks (once per run), then consent where the change needs it.

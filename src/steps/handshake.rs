@@ -147,7 +147,7 @@ pub(super) fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
 /// its password is given; else in a browser (or by a typed code without one).
 /// `plan` says the same.
 pub fn approval_mode(ctx: &Ctx) -> Approval {
-    if let Some(mode) = ctx.answers().oauth.approval {
+    if let Some(mode) = ctx.given_approval() {
         return mode;
     }
     if !ctx.interactive() {
@@ -382,7 +382,7 @@ fn acting_account(
     access: &TokenResponse,
 ) -> Result<(String, Option<ProjectSeen>)> {
     let jira = ctx.jira_with_token(signer, &access.token)?;
-    let asked = ctx.answers().jira.test_project.clone();
+    let asked = ctx.given(&inputs::TEST_PROJECT);
     let known = known_project(ctx, asked.as_deref());
     let (me, seen) = myself_with_project(&jira, asked.as_deref(), known);
     Ok((me?.name, seen))

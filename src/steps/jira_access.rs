@@ -7,8 +7,9 @@ use super::handshake::approval_mode;
 use super::jira_side::{self, SideChecks, SideReads};
 use super::keys::key_source;
 use crate::align::AlignUser;
+use crate::context::inputs;
 use crate::context::Ctx;
-use crate::domain::{Approval, KeySource};
+use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::service::ServiceSignIn;
@@ -120,16 +121,15 @@ fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
     if ctx.run.validated {
         return jira_side::observe_pass(ctx, &SideChecks::default());
     }
-    let service = &ctx.answers().service_account;
     let service = match (
-        service.username.clone(),
-        service.password.clone(),
-        ctx.answers().jira.test_project.clone(),
+        ctx.given(&inputs::SERVICE_USERNAME),
+        ctx.given(&inputs::SERVICE_PASSWORD).map(Secret::new),
+        ctx.given(&inputs::TEST_PROJECT),
     ) {
         (Some(username), Some(password), Some(project)) => Some((username, password, project)),
         _ => None,
     };
-    let align = if align_checked || ctx.answers().align.api_token.is_none() {
+    let align = if align_checked || ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
         None
     } else {
         let site = ctx.align_url()?;
@@ -186,18 +186,12 @@ fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Res
 
 /// The consumer key, the private key on disk and every public key given or saved parse.
 fn check_keys(ctx: &Ctx) -> Result<()> {
-    if let Some(key) = &ctx.answers().keys.consumer_key {
+    if let Some(key) = &ctx.given(&inputs::CONSUMER_KEY) {
         keys::check_consumer_key(key)
             .map_err(|reason| AppError::usage(format!("keys.consumer_key: {reason}")))?;
     }
     if key_source(ctx) == KeySource::Align {
-        if let Some(text) = &ctx.answers().keys.public_key {
-            let origin = ctx
-                .answers()
-                .keys
-                .public_key_origin
-                .clone()
-                .unwrap_or_else(|| "keys.public_key".into());
+        if let Some((text, origin)) = ctx.given_public_key() {
             keys::parse_public_key(text).map_err(|err| {
                 AppError::usage(format!("{origin}: {err}")).hint(
                     "Copy the public key again from Jira Align's connector (Generate New Key).",
@@ -227,19 +221,14 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
 /// Without its password: the administrator finds it in Jira, active.
 fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result<Option<String>> {
     let Some(answer) = answer else {
-        let service = &ctx.answers().service_account;
-        return match (service.username.clone(), &service.password) {
+        let username = ctx.given(&inputs::SERVICE_USERNAME);
+        return match (username, ctx.given(&inputs::SERVICE_PASSWORD)) {
             (Some(username), None) => service_account_exists(ctx, &username).map(Some),
             _ => Ok(None),
         };
     };
-    let username = ctx
-        .answers()
-        .service_account
-        .username
-        .clone()
-        .unwrap_or_default();
-    let project = ctx.answers().jira.test_project.clone().unwrap_or_default();
+    let username = ctx.given(&inputs::SERVICE_USERNAME).unwrap_or_default();
+    let project = ctx.given(&inputs::TEST_PROJECT).unwrap_or_default();
     match answer? {
         ServiceSignIn::SignedIn {
             name,

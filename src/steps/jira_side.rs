@@ -175,15 +175,10 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
         return None;
     }
     let saved = ctx.state.consumer.as_ref();
-    let key = ctx
-        .answers()
-        .keys
-        .consumer_key
-        .clone()
-        .or_else(|| saved.map(|c| c.key.clone()));
+    let key = ctx.wanted_consumer_key();
     let mut pem = saved.and_then(|c| c.public_key_pem.clone());
     if key_source(ctx) == KeySource::Align {
-        if let Some(given) = &ctx.answers().keys.public_key {
+        if let Some((given, _)) = ctx.given_public_key() {
             pem = keys::parse_public_key(given)
                 .ok()
                 .map(|public| keys::public_key_to_pem(&public))

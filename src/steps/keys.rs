@@ -58,11 +58,9 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
 /// before, else a fresh random one. A change resets the steps that used the old one.
 pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
     let previous = ctx.state.consumer.as_ref().map(|c| c.key.clone());
-    let key = match (&ctx.answers().keys.consumer_key, &previous) {
-        (Some(given), _) => given.clone(),
-        (None, Some(kept)) => kept.clone(),
-        (None, None) => keys::generate_consumer_key(),
-    };
+    let key = ctx
+        .wanted_consumer_key()
+        .unwrap_or_else(keys::generate_consumer_key);
     if let Err(reason) = keys::check_consumer_key(&key) {
         return Err(AppError::usage(format!("keys.consumer_key: {reason}"))
             .hint("Use letters and digits only, or leave keys.consumer_key out and align-link makes one."));
@@ -130,11 +128,7 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
 }
 
 fn wanted_bits(ctx: &Ctx) -> usize {
-    ctx.answers()
-        .keys
-        .bits
-        .map(|b| b as usize)
-        .unwrap_or(keys::DEFAULT_KEY_BITS)
+    ctx.given_key_bits().unwrap_or(keys::DEFAULT_KEY_BITS)
 }
 
 /// Whether step 5 will decide who makes the pair without asking (as
@@ -262,15 +256,9 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     ui::info(
         "In the Jira Align connector, click Generate New Key and copy the public key it shows.",
     );
-    let (text, origin) = match (
-        &ctx.answers().keys.public_key,
-        &ctx.answers().keys.public_key_origin,
-    ) {
-        (Some(text), origin) => (
-            text.clone(),
-            origin.clone().unwrap_or_else(|| "keys.public_key".into()),
-        ),
-        (None, _) => match ctx
+    let (text, origin) = match ctx.given_public_key() {
+        Some((text, origin)) => (text.to_string(), origin.to_string()),
+        None => match ctx
             .state
             .consumer
             .as_ref()

@@ -12,6 +12,7 @@ use super::access::check_account;
 use super::handshake::obtain_access_token;
 use super::jira_side;
 use super::keys::key_source;
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
@@ -26,7 +27,7 @@ const TEMPORARY_KEY_BITS: usize = 2048;
 /// Whether step 13 proves the Jira side first: for Jira Align's key, unless the
 /// answers switch it off (`keys.preflight = false`).
 pub fn wanted(ctx: &Ctx) -> bool {
-    key_source(ctx) == KeySource::Align && ctx.answers().keys.preflight.unwrap_or(true)
+    key_source(ctx) == KeySource::Align && ctx.preflight_wanted()
 }
 
 pub use crate::context::run::Proof;
@@ -119,7 +120,7 @@ fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof
     let (access, _) = obtain_access_token(ctx, signer)?;
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let user = jira.myself()?;
-    let expected = ctx.answers().service_account.username.clone();
+    let expected = ctx.given(&inputs::SERVICE_USERNAME);
     if let Some(expected) = expected.filter(|e| !e.eq_ignore_ascii_case(&user.name)) {
         return Err(AppError::failed(format!(
             "the authorization was approved by {}, not by the service account {expected}",

@@ -7,6 +7,7 @@
 use url::Url;
 
 use super::keys::DEPENDENT_STEPS;
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::Result;
@@ -45,7 +46,7 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
 
 fn connector_method(ctx: &Ctx, changes: &mut Vec<Change>) {
     let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
-    if let (Some(given), Some(saved)) = (ctx.answers().connector.auth, saved) {
+    if let (Some(given), Some(saved)) = (ctx.given_connector_auth(), saved) {
         if given != saved {
             ui::warn(&format!(
                 "the connector's method changes from {} to {}. In Jira Align, as Atlassian's guide says: Deactivate the connector, change its authentication (step 4), Save, then Activate it again (step 23).",
@@ -61,18 +62,17 @@ fn key_inputs(ctx: &Ctx, changes: &mut Vec<Change>) {
     let Some(saved) = ctx.state.consumer.as_ref() else {
         return;
     };
-    let answers = &ctx.answers().keys;
-    if let Some(key) = &answers.consumer_key {
+    if let Some(key) = &ctx.given(&inputs::CONSUMER_KEY) {
         if !saved.key.is_empty() && *key != saved.key {
             changes.push(key_change(4, "the consumer key"));
         }
     }
-    if let Some(source) = answers.source {
+    if let Some(source) = ctx.given_key_source() {
         if saved.key_source.is_some_and(|saved| saved != source) {
             changes.push(key_change(5, "who makes the key pair (keys.source)"));
         }
     }
-    if let Some(text) = &answers.public_key {
+    if let Some((text, _)) = ctx.given_public_key() {
         let given = keys::parse_public_key(text)
             .map(|key| keys::fingerprint(&key))
             .ok();
@@ -98,7 +98,8 @@ fn key_change(first: u8, what: &str) -> Change {
 /// Another Jira: the link, its consumer and the token were made on the old one.
 /// Step 4 shows the Jira URL for the connector form, step 7 checks the new Jira.
 fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
-    let (Some(given), Some(saved)) = (&ctx.answers().jira.url, &ctx.state.jira) else {
+    let given = ctx.given_url(&inputs::JIRA_URL);
+    let (Some(given), Some(saved)) = (&given, &ctx.state.jira) else {
         return;
     };
     if same_site(&saved.url, given) {
@@ -127,7 +128,7 @@ fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
 /// are found by Jira Align's URL). Jira Align's own public key came from the old
 /// site's connector, so it must be taken again; a key pair of align-link's is kept.
 fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
-    let given = match (&ctx.answers().align.url, &ctx.state.align) {
+    let given = match (&ctx.given_url(&inputs::ALIGN_URL), &ctx.state.align) {
         (Some(given), Some(saved)) if !same_site(&saved.url, given) => given.clone(),
         _ => return,
     };

@@ -7,6 +7,7 @@ use super::access::{check_account, client, ServiceAccess};
 use super::guided::guide;
 use super::Outcome;
 use crate::align::{AlignApi, Feature};
+use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
@@ -17,8 +18,6 @@ use crate::model::observe::{joined, NamedProject, ProjectSeen};
 use crate::state::StepStatus;
 use crate::ui;
 
-/// How long step 24 waits for synced features when the answers file does not say.
-pub const DEFAULT_SYNC_TIMEOUT_SECS: u32 = 300;
 const POLL_EVERY: Duration = Duration::from_secs(2);
 
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
@@ -36,7 +35,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                 None => {
                     // In a whole run step 24 follows: its reads go beside this one.
                     let asked = match (ctx.single_step, &ctx.observed.token_project) {
-                        (false, None) => ctx.answers().jira.test_project.clone(),
+                        (false, None) => ctx.given(&inputs::TEST_PROJECT),
                         _ => None,
                     };
                     let known_project = known_project(ctx, asked.as_deref());
@@ -116,12 +115,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
         return Ok(with_guide(guided, jira_side));
     }
     let site = ctx.align_url()?;
-    let timeout = Duration::from_secs(u64::from(
-        ctx.answers()
-            .align
-            .sync_timeout_secs
-            .unwrap_or(DEFAULT_SYNC_TIMEOUT_SECS),
-    ));
+    let timeout = ctx.sync_timeout();
     let api = AlignApi::new(ctx.http(), site, auth);
     match wait_for_features(&api, &key, timeout)? {
         Some(features) => {
@@ -252,7 +246,7 @@ fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u
 /// Jira hides project `key` from the credential Jira Align uses (or has no such
 /// project: it answers both alike).
 fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
-    let named = ctx.answers().service_account.username.clone();
+    let named = ctx.given(&inputs::SERVICE_USERNAME);
     let account = match access {
         ServiceAccess::OAuth { .. } => ctx
             .observed

@@ -195,12 +195,12 @@ fn inputs_resolve_in_order_and_answers_stay_as_read() {
     );
     assert_eq!(ctx.test_project().unwrap(), "ALIGN");
     assert_eq!(ctx.test_project().unwrap(), "ALIGN", "asked once per run");
-    assert_eq!(ctx.answers().jira.test_project, None);
+    assert_eq!(ctx.given(&inputs::TEST_PROJECT), None);
     assert_eq!(
         ctx.value(&inputs::APPLICATION_NAME).unwrap(),
         "Align (prod)"
     );
-    assert_eq!(ctx.answers().align.application_name, None);
+    assert_eq!(ctx.given(&inputs::APPLICATION_NAME), None);
     // Saved by an earlier run: used without asking.
     assert_eq!(ctx.connector_name(), inputs::DEFAULT_CONNECTOR_NAME);
     ctx.state.align = Some(align_link::state::AlignFacts {
