@@ -24,7 +24,7 @@ pub fn key_source(ctx: &Ctx) -> KeySource {
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
 fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
-    if ctx.known(&inputs::KEY_SOURCE).is_some() || !ctx.interactive() {
+    if source_decided(ctx) {
         return Ok(ctx.key_source());
     }
     ui::info(
