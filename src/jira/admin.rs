@@ -36,28 +36,26 @@ impl AdminAuth {
 
 // Names and URLs are shown and stored: escaped and cut as they are read.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AppLink {
     #[serde(deserialize_with = "deserialize_link_id")]
     pub id: String,
     #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(rename = "rpcUrl", deserialize_with = "text::deserialize_name")]
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub rpc_url: String,
-    #[serde(
-        rename = "displayUrl",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub display_url: Option<String>,
-    #[serde(rename = "typeId", default)]
+    #[serde(default)]
     pub type_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Consumer {
     #[serde(deserialize_with = "text::deserialize_name")]
     pub key: String,
-    #[serde(rename = "publicKey", default)]
+    #[serde(default)]
     pub public_key: Option<String>,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub name: Option<String>,
