@@ -430,7 +430,8 @@ fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-fn comparable_url(url: &str) -> String {
+/// A URL as links and base URLs are compared: case and a trailing slash aside.
+pub fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
