@@ -33,8 +33,9 @@ pub struct Sandbox {
 
 #[cfg(feature = "sandbox")]
 impl Sandbox {
+    /// On free ports, answering at once.
     pub fn start() -> Result<Sandbox> {
-        Self::start_on(0, 0)
+        Self::start_with(0, 0, Duration::ZERO)
     }
 
     /// The Jira stand-in's service account and its demo password.
@@ -43,12 +44,7 @@ impl Sandbox {
         (demo.service_username.clone(), demo.service_password.clone())
     }
 
-    /// Port 0 picks a free one.
-    pub fn start_on(jira_port: u16, align_port: u16) -> Result<Sandbox> {
-        Self::start_with(jira_port, align_port, Duration::ZERO)
-    }
-
-    /// As [`Sandbox::start_on`], the Jira stand-in waiting `jira_latency` before
+    /// Port 0 picks a free one; the Jira stand-in waits `jira_latency` before
     /// each answer.
     pub fn start_with(jira_port: u16, align_port: u16, jira_latency: Duration) -> Result<Sandbox> {
         let config = JiraConfig {
@@ -56,22 +52,20 @@ impl Sandbox {
             latency: jira_latency,
             ..JiraConfig::default()
         };
-        let jira = JiraStandIn::start(config).map_err(|err| {
-            AppError::failed(format!(
-                "cannot start the Jira stand-in on 127.0.0.1:{jira_port}: {err}"
-            ))
-            .hint("Pick another port, or 0 for any free one.")
-        })?;
+        let cannot_start = |what: &'static str, port: u16| {
+            move |err: std::io::Error| {
+                AppError::failed(format!(
+                    "cannot start the {what} on 127.0.0.1:{port}: {err}"
+                ))
+                .hint("Pick another port, or 0 for any free one.")
+            }
+        };
+        let jira = JiraStandIn::start(config).map_err(cannot_start("Jira stand-in", jira_port))?;
         let align = AlignStandIn::start(AlignConfig {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], align_port)),
             ..AlignConfig::default()
         })
-        .map_err(|err| {
-            AppError::failed(format!(
-                "cannot start the Jira Align stand-in on 127.0.0.1:{align_port}: {err}"
-            ))
-            .hint("Pick another port, or 0 for any free one.")
-        })?;
+        .map_err(cannot_start("Jira Align stand-in", align_port))?;
         align_link_standins::demo_sync::follow(&jira, &align, DEMO_SYNC_DELAY)
             .map_err(|err| AppError::failed(format!("cannot start the sandbox's sync: {err}")))?;
         Ok(Sandbox { jira, align })

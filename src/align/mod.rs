@@ -23,19 +23,12 @@ pub enum AlignAuth {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AlignUser {
     pub id: Option<u64>,
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub first_name: Option<String>,
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub email: Option<String>,
@@ -57,25 +50,15 @@ impl AlignUser {
     }
 }
 
+/// A feature: only what step 24 shows and counts ("jiraProjectKey", "externalKey").
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Feature {
     pub id: u64,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
-    pub title: Option<String>,
-    #[serde(
-        rename = "jiraProjectKey",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
     pub jira_project_key: Option<String>,
-    #[serde(
-        rename = "externalKey",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub external_key: Option<String>,
-    #[serde(rename = "programId", default)]
-    pub program_id: Option<u64>,
 }
 
 pub struct AlignApi {

@@ -36,28 +36,26 @@ impl AdminAuth {
 
 // Names and URLs are shown and stored: escaped and cut as they are read.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AppLink {
     #[serde(deserialize_with = "deserialize_link_id")]
     pub id: String,
     #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(rename = "rpcUrl", deserialize_with = "text::deserialize_name")]
+    #[serde(deserialize_with = "text::deserialize_name")]
     pub rpc_url: String,
-    #[serde(
-        rename = "displayUrl",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub display_url: Option<String>,
-    #[serde(rename = "typeId", default)]
+    #[serde(default)]
     pub type_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Consumer {
     #[serde(deserialize_with = "text::deserialize_name")]
     pub key: String,
-    #[serde(rename = "publicKey", default)]
+    #[serde(default)]
     pub public_key: Option<String>,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub name: Option<String>,
@@ -137,6 +135,22 @@ impl JiraAdmin {
         expect_success(self.call(Method::GET, path, None)?, what, None)
     }
 
+    /// A GET whose 404 means "no such thing": None, else the answer as `T`.
+    fn get_if_found<T: serde::de::DeserializeOwned>(
+        &self,
+        url: Url,
+        what: &str,
+        shown: &str,
+    ) -> Result<Option<T>> {
+        let response = self
+            .http
+            .send(&Request::get(url).auth(self.auth.as_auth()))?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        expect_success(response, what, None)?.json(shown).map(Some)
+    }
+
     /// Server info, and Jira's clock minus ours from the answer's `Date` header.
     pub fn server_info(&self) -> Result<(ServerInfo, Option<i64>)> {
         let response = self.get_ok("rest/api/2/serverInfo", "reading Jira's server info")?;
@@ -160,15 +174,9 @@ impl JiraAdmin {
     pub fn user_active(&self, username: &str) -> Result<Option<bool>> {
         let mut url = endpoint(&self.base, "rest/api/2/user");
         url.query_pairs_mut().append_pair("username", username);
-        let response = self
-            .http
-            .send(&Request::get(url).auth(self.auth.as_auth()))?;
-        if response.status == 404 {
-            return Ok(None);
-        }
-        let value: serde_json::Value = expect_success(response, "looking up a Jira user", None)?
-            .json("GET /rest/api/2/user")?;
-        Ok(Some(value["active"].as_bool().unwrap_or(true)))
+        let user: Option<serde_json::Value> =
+            self.get_if_found(url, "looking up a Jira user", "GET /rest/api/2/user")?;
+        Ok(user.map(|value| value["active"].as_bool().unwrap_or(true)))
     }
 
     pub fn is_administrator(&self) -> Result<bool> {
@@ -181,13 +189,11 @@ impl JiraAdmin {
     }
 
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
-        let response = self.call(Method::GET, &format!("rest/api/2/project/{key}"), None)?;
-        if response.status == 404 {
-            return Ok(None);
-        }
-        expect_success(response, "reading the test project", None)?
-            .json("GET /rest/api/2/project")
-            .map(Some)
+        self.get_if_found(
+            endpoint(&self.base, &format!("rest/api/2/project/{key}")),
+            "reading the test project",
+            "GET /rest/api/2/project",
+        )
     }
 
     pub fn list_links(&self) -> Result<Vec<AppLink>> {
@@ -204,17 +210,14 @@ impl JiraAdmin {
     }
 
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
-        let response = self.call(
-            Method::GET,
-            &format!("rest/applinks/3.0/applicationlink/{id}"),
-            None,
-        )?;
-        if response.status == 404 {
-            return Ok(None);
-        }
-        expect_success(response, "reading the application link", None)?
-            .json("GET /rest/applinks/3.0/applicationlink")
-            .map(Some)
+        self.get_if_found(
+            endpoint(
+                &self.base,
+                &format!("rest/applinks/3.0/applicationlink/{id}"),
+            ),
+            "reading the application link",
+            "GET /rest/applinks/3.0/applicationlink",
+        )
     }
 
     /// Creates a generic link. Returns its id, from `resources-created`.
@@ -427,7 +430,8 @@ fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-fn comparable_url(url: &str) -> String {
+/// A URL as links and base URLs are compared: case and a trailing slash aside.
+pub fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 

@@ -35,14 +35,11 @@ pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
 // (`util::text::server_name`), so nothing downstream has to remember to.
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct User {
     #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(
-        rename = "displayName",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub display_name: Option<String>,
     pub active: Option<bool>,
 }
@@ -56,26 +53,15 @@ pub struct Project {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ServerInfo {
-    #[serde(
-        rename = "baseUrl",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub base_url: Option<String>,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub version: Option<String>,
-    #[serde(
-        rename = "serverTitle",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub server_title: Option<String>,
-    #[serde(
-        rename = "deploymentType",
-        default,
-        deserialize_with = "text::deserialize_optional_name"
-    )]
+    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub deployment_type: Option<String>,
 }
 
@@ -156,10 +142,6 @@ fn jira_messages(body: &str) -> String {
             value.as_str().unwrap_or(&value.to_string())
         ));
     }
-    server_name_list(&texts)
-}
-
-fn server_name_list(texts: &[String]) -> String {
     text::clean(&texts.join("; "), text::EXCERPT_CHARS)
 }
 

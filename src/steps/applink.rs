@@ -34,10 +34,8 @@ pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
 pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
     let align = ctx.align_url()?;
     converge::ensure_applied(ctx)?;
-    let created = match ctx.run.applied(&[ChangeKind::CreateLink]) {
-        Some((_, outcome)) => Some(outcome?),
-        None => None,
-    };
+    let created = ctx.run.applied(&[ChangeKind::CreateLink]);
+    let created = created.map(|(_, outcome)| outcome).transpose()?;
     let link = existing_link(ctx)?;
     if created.is_none() {
         ui::ok(&format!(
@@ -82,7 +80,8 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
         Some((change, outcome)) => Some((change, outcome?)),
         None => None,
     };
-    let link = observed_or(ctx, || link_gone(before.id()))?;
+    let observed = ctx.observed.known_link().flatten().cloned();
+    let link = observed.ok_or_else(|| link_gone(before.id()))?;
     if link.link.name != name {
         return Err(AppError::failed(format!(
             "Jira kept the name \"{}\" instead of \"{name}\"",
@@ -135,14 +134,6 @@ pub fn existing_link(ctx: &mut Ctx) -> Result<ObservedLink> {
         Some(id) => link_gone(&id),
         None => needs_step(9, "the application link"),
     })
-}
-
-fn observed_or(ctx: &Ctx, missing: impl FnOnce() -> AppError) -> Result<ObservedLink> {
-    ctx.observed
-        .known_link()
-        .flatten()
-        .cloned()
-        .ok_or_else(missing)
 }
 
 fn link_gone(id: &str) -> AppError {

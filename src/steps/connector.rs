@@ -15,7 +15,8 @@ use crate::ui;
 pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
     let jira = ctx.jira_url()?;
     let align = ctx.align_url()?;
-    let name = ask_connector_name(ctx)?;
+    // The answers file's name, else the saved one, else (asked in a terminal) the default.
+    let name = ctx.value(&inputs::CONNECTOR_NAME)?;
     let auth = ask_connector_auth(ctx)?;
     let jira_text = jira.as_str().trim_end_matches('/').to_string();
     let service = ctx
@@ -32,20 +33,18 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
             fields.push(("Consumer key", choose_consumer_key(ctx)?));
             "In Jira Align's Jira connector form, fill in these fields. The consumer key must match Jira's exactly (letters and digits, no spaces):"
         }
-        ConnectorAuth::Pat => {
+        ConnectorAuth::Pat | ConnectorAuth::Basic => {
             fields.push(("Username", service));
-            fields.push((
-                "Token",
-                "(the service account's personal access token: paste it yourself)".into(),
-            ));
-            "In Jira Align's Jira connector form, fill in these fields:"
-        }
-        ConnectorAuth::Basic => {
-            fields.push(("Username", service));
-            fields.push((
-                "Password",
-                "(the service account's password: type it yourself)".into(),
-            ));
+            fields.push(match auth {
+                ConnectorAuth::Pat => (
+                    "Token",
+                    "(the service account's personal access token: paste it yourself)".into(),
+                ),
+                _ => (
+                    "Password",
+                    "(the service account's password: type it yourself)".into(),
+                ),
+            });
             "In Jira Align's Jira connector form, fill in these fields:"
         }
     };
@@ -77,11 +76,6 @@ const COPYABLE: [&str; 5] = [
     "Username",
 ];
 
-/// The answers file's name, else the saved one, else (asked in a terminal) the default.
-fn ask_connector_name(ctx: &mut Ctx) -> Result<String> {
-    ctx.value(&inputs::CONNECTOR_NAME)
-}
-
 /// How the connector signs in: the answers file, else the saved choice, else (in a
 /// terminal) the operator's; OAuth when nobody says.
 fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
@@ -98,10 +92,9 @@ fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
 /// The answers file's Connector ID, else (in a terminal) the operator's; optional.
 fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
     let known = ctx.state.align.as_ref().and_then(|a| a.connector_id);
-    let id = match (ctx.given_connector_id(), known) {
-        (Some(id), _) => Some(id),
-        (None, Some(id)) => Some(id),
-        (None, None) if ctx.interactive() => {
+    let id = match ctx.given_connector_id().or(known) {
+        Some(id) => Some(id),
+        None if ctx.interactive() => {
             let check = |value: &str| match value.trim() {
                 "" => Ok(()),
                 text if text.parse::<u32>().is_ok_and(|n| n > 0) => Ok(()),
@@ -119,7 +112,7 @@ fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
             )?;
             answer.trim().parse().ok()
         }
-        (None, None) => None,
+        None => None,
     };
     match id {
         Some(id) => {

@@ -27,11 +27,8 @@ use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
 use crate::{browser, ui};
 
 pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
-    if key_source(ctx) == KeySource::Align {
-        return guided_align(ctx, 17);
+    if let Some(outcome) = not_ours(ctx, 17) {
+        return outcome;
     }
     if !ctx.single_step && ctx.run.leg_one.is_none() {
         if let Some(account) = stored_token_accepted(ctx)? {
@@ -86,11 +83,8 @@ pub fn allow_access(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 fn approval_leg(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
-    if key_source(ctx) == KeySource::Align {
-        return guided_align(ctx, step);
+    if let Some(outcome) = not_ours(ctx, step) {
+        return outcome;
     }
     ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
     run_handshake(ctx)?;
@@ -102,11 +96,8 @@ fn approval_leg(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
 
 /// Step 20: a stored token is checked with a signed call; without one, the handshake runs.
 pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
-    if key_source(ctx) == KeySource::Align {
-        return guided_align(ctx, 20);
+    if let Some(outcome) = not_ours(ctx, 20) {
+        return outcome;
     }
     if ctx.store.read_secret(ACCESS_TOKEN_FILE)?.is_some() {
         let account = signed_myself(ctx)?;
@@ -119,6 +110,15 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Done(format!(
         "access token stored; acts as {account}"
     )))
+}
+
+/// A step of the handshake that align-link does not run: skipped for a PAT or
+/// Basic connector, guided when Jira Align made the key pair.
+fn not_ours(ctx: &mut Ctx, step: u8) -> Option<Result<Outcome>> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Some(Ok(skipped));
+    }
+    (key_source(ctx) == KeySource::Align).then(|| guided_align(ctx, step))
 }
 
 fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
@@ -168,7 +168,8 @@ pub fn approval_mode(ctx: &Ctx) -> Approval {
 fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     super::keys::settle_key(ctx)?;
     let signer = ctx.signer()?;
-    let expected = service_username(ctx)?;
+    // The account the token must act as: the answers file's, else asked.
+    let expected = ctx.value(&inputs::SERVICE_USERNAME)?;
     let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
     // Before anything is stored: a token acting as anyone else is dropped.
     let (account, project_seen) = acting_account(ctx, &signer, &access)?;
@@ -388,13 +389,8 @@ fn acting_account(
     Ok((me?.name, seen))
 }
 
-/// The account the token must act as: the answers file's, else asked.
-fn service_username(ctx: &mut Ctx) -> Result<String> {
-    ctx.value(&inputs::SERVICE_USERNAME)
-}
-
 fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
-    let username = service_username(ctx)?;
+    let username = ctx.value(&inputs::SERVICE_USERNAME)?;
     let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
     Ok((username, password))
 }

@@ -32,9 +32,7 @@ fn wanted(ctx: &mut Ctx) -> Result<Wanted> {
     let pem = consumer
         .public_key_pem
         .ok_or_else(|| needs_step(5, "the public key"))?;
-    let public = keys::parse_public_key(&pem).map_err(|err| {
-        AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
-    })?;
+    let public = super::keys::saved_public_key(&pem)?;
     existing_link(ctx)?;
     Ok(Wanted {
         key,
@@ -108,11 +106,10 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
-    let wanted = wanted(ctx)?;
-    expect_match(ctx, &wanted)?;
+    let wanted = match held_as_wanted(ctx)? {
+        Ok(wanted) => wanted,
+        Err(skipped) => return Ok(skipped),
+    };
     ui::ok(&format!(
         "the link holds our public key: {}",
         wanted.fingerprint
@@ -121,11 +118,10 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
-    let wanted = wanted(ctx)?;
-    expect_match(ctx, &wanted)?;
+    let wanted = match held_as_wanted(ctx)? {
+        Ok(wanted) => wanted,
+        Err(skipped) => return Ok(skipped),
+    };
     // Stamped only for the consumer this profile installed itself: a matching
     // one found on the link (another profile's, with the same key pair) is not ours.
     let installed_here = Ownership::from_state(&ctx.state)
@@ -139,13 +135,17 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Done("incoming authentication saved".into()))
 }
 
-/// Compares the link's consumer, as observed after the last write, with what it
-/// should hold; any difference is an error that step 13 repairs.
-fn expect_match(ctx: &mut Ctx, wanted: &Wanted) -> Result<()> {
-    let held = held_consumer(ctx)?;
-    let problems = mismatches(&held, wanted);
+/// Steps 14 and 15: the link's consumer, as observed after the last write,
+/// compared with what it should hold (any difference is an error that step 13
+/// repairs); the skip for a connector without OAuth.
+fn held_as_wanted(ctx: &mut Ctx) -> Result<std::result::Result<Wanted, Outcome>> {
+    if let Some(skipped) = oauth_only(ctx) {
+        return Ok(Err(skipped));
+    }
+    let wanted = wanted(ctx)?;
+    let problems = mismatches(&held_consumer(ctx)?, &wanted);
     if problems.is_empty() {
-        return Ok(());
+        return Ok(Ok(wanted));
     }
     Err(AppError::failed(problems.join("; "))
         .hint("Rerun step 13 to install the consumer key and public key again."))

@@ -12,6 +12,7 @@ use crate::context::Ctx;
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
+use crate::jira::admin::comparable_url;
 use crate::jira::service::ServiceSignIn;
 use crate::keys;
 use crate::model::observe::NamedProject;
@@ -192,11 +193,7 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
     }
     if key_source(ctx) == KeySource::Align {
         if let Some((text, origin)) = ctx.given_public_key() {
-            keys::parse_public_key(text).map_err(|err| {
-                AppError::usage(format!("{origin}: {err}")).hint(
-                    "Copy the public key again from Jira Align's connector (Generate New Key).",
-                )
-            })?;
+            super::keys::given_public_key(text, origin)?;
         }
     }
     if key_source(ctx) == KeySource::Generate && ctx.store.exists(PRIVATE_KEY_FILE) {
@@ -208,10 +205,7 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
         .as_ref()
         .and_then(|c| c.public_key_pem.as_deref())
     {
-        keys::parse_public_key(pem).map_err(|err| {
-            AppError::failed(format!("the saved public key is unreadable: {err}"))
-                .hint("Rerun step 5.")
-        })?;
+        super::keys::saved_public_key(pem)?;
     }
     Ok(())
 }
@@ -336,6 +330,5 @@ fn unchanged(mut err: AppError) -> AppError {
 }
 
 fn same_site(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
-    norm(a) == norm(b)
+    comparable_url(a) == comparable_url(b)
 }

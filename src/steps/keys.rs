@@ -24,7 +24,7 @@ pub fn key_source(ctx: &Ctx) -> KeySource {
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
 fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
-    if ctx.known(&inputs::KEY_SOURCE).is_some() || !ctx.interactive() {
+    if source_decided(ctx) {
         return Ok(ctx.key_source());
     }
     ui::info(
@@ -282,10 +282,7 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
             }
         },
     };
-    let public = keys::parse_public_key(&text).map_err(|err| {
-        AppError::usage(format!("{origin}: {err}"))
-            .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
-    })?;
+    let public = given_public_key(&text, &origin)?;
     let pem = keys::public_key_to_pem(&public);
     let fingerprint = keys::fingerprint(&public);
     set_public_key(
@@ -303,6 +300,21 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     Ok(Outcome::Done(format!(
         "Jira Align's public key, {fingerprint}"
     )))
+}
+
+/// Jira Align's public key as given (`origin`: where it was given), or what to fix.
+pub(super) fn given_public_key(text: &str, origin: &str) -> Result<RsaPublicKey> {
+    keys::parse_public_key(text).map_err(|err| {
+        AppError::usage(format!("{origin}: {err}"))
+            .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
+    })
+}
+
+/// The public key this profile saved, or step 5 to rerun.
+pub(super) fn saved_public_key(pem: &str) -> Result<RsaPublicKey> {
+    keys::parse_public_key(pem).map_err(|err| {
+        AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
+    })
 }
 
 pub(crate) fn set_public_key(

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use super::super::fake_jira::{FakeJira, Reply, Seen};
+use super::super::fake_jira_tests::{FakeJira, Reply, Seen};
 use super::*;
 
 /// How the fixture's Jira behaves.

@@ -179,6 +179,6 @@ pub fn finish(
 }
 
 #[cfg(test)]
-mod fake_jira;
+mod fake_jira_tests;
 #[cfg(test)]
 mod tests;

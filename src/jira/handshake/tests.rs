@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::fake_jira::{FakeJira, Reply, Seen};
+use super::fake_jira_tests::{FakeJira, Reply, Seen};
 use super::*;
 
 fn signer() -> Signer {
