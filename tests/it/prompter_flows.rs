@@ -237,7 +237,10 @@ fn an_unreachable_jira_url_typed_at_the_prompt_is_asked_again() {
     let mut ctx = context_with(&dir, &script, false, answers);
     run_step(&mut ctx, 7);
     assert!(script.remaining().is_empty(), "{:?}", script.remaining());
-    assert_eq!(ctx.jira_url().unwrap().as_str(), format!("{}/", env.jira.url()));
+    assert_eq!(
+        ctx.jira_url().unwrap().as_str(),
+        format!("{}/", env.jira.url())
+    );
 
     // Given in the answers file, the same failure ends the step.
     let dir = tempfile::tempdir().unwrap();
@@ -245,9 +248,12 @@ fn an_unreachable_jira_url_typed_at_the_prompt_is_asked_again() {
         Reply::choose("How should align-link sign in", "Personal access token"),
         Reply::text("jira.admin_token", "whatever"),
     ]);
-    let answers = format!("[jira]\nurl = \"{nobody}\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n");
+    let answers =
+        format!("[jira]\nurl = \"{nobody}\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n");
     let mut ctx = context_with(&dir, &script, false, &answers);
     let step = by_number(7).unwrap();
-    let err = runner::run(&mut ctx, &[step]).err().expect("the step fails");
+    let Err(err) = runner::run(&mut ctx, &[step]) else {
+        panic!("the step fails");
+    };
     assert_eq!(err.about, Some("jira.url"), "{}", err.render());
 }

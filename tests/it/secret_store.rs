@@ -284,7 +284,14 @@ fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking()
             None => Answers::empty(),
         };
         let store = Store::open(&state).unwrap();
-        Ctx::new(config, answers, store, Box::new(Scripted::new(replies)), None).unwrap()
+        Ctx::new(
+            config,
+            answers,
+            store,
+            Box::new(Scripted::new(replies)),
+            None,
+        )
+        .unwrap()
     };
 
     let mut ctx = context(vec![
@@ -294,7 +301,10 @@ fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking()
     assert_eq!(ctx.value(&inputs::ADMIN_TOKEN).unwrap(), "typed-pat-1");
     keep::after_step(&mut ctx).unwrap();
     let kept = fs::read_to_string(&config_file).unwrap();
-    assert!(!kept.contains("typed-pat-1") && !kept.contains("admin_token"), "{kept}");
+    assert!(
+        !kept.contains("typed-pat-1") && !kept.contains("admin_token"),
+        "{kept}"
+    );
     let entries = memory.entries_under(&state);
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert!(entries[0].0.ends_with("typed.jira.admin_token"));
@@ -303,10 +313,19 @@ fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking()
 
     // The next run: nothing to ask (the script has no reply to give).
     let ctx = context(Vec::new());
-    assert_eq!(ctx.known(&inputs::ADMIN_TOKEN).as_deref(), Some("typed-pat-1"));
-    assert!(ctx.was_typed("jira.admin_token"), "refused, it may be asked again");
+    assert_eq!(
+        ctx.known(&inputs::ADMIN_TOKEN).as_deref(),
+        Some("typed-pat-1")
+    );
+    assert!(
+        ctx.was_typed("jira.admin_token"),
+        "refused, it may be asked again"
+    );
     ctx.store.forget_typed_secret("jira.admin_token").unwrap();
-    assert!(memory.entries_under(&state).is_empty(), "unlink leaves nothing");
+    assert!(
+        memory.entries_under(&state).is_empty(),
+        "unlink leaves nothing"
+    );
     drop(ctx);
 
     // No credential store answers: the config names the variable to export.
@@ -319,6 +338,9 @@ fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking()
     ctx.value(&inputs::ALIGN_API_TOKEN).unwrap();
     keep::after_step(&mut ctx).unwrap();
     let kept = fs::read_to_string(&config_file).unwrap();
-    assert!(kept.contains("api_token = { env = \"ALIGN_API_TOKEN\" }"), "{kept}");
+    assert!(
+        kept.contains("api_token = { env = \"ALIGN_API_TOKEN\" }"),
+        "{kept}"
+    );
     assert!(!kept.contains("typed-align-token"), "{kept}");
 }
