@@ -107,6 +107,6 @@ fn open_read_only(config: RunConfig) -> Result<Ctx> {
     // check without a missing answer is a skip that names the key.
     let prompter: Box<dyn Prompter> = Box::new(NeverAsk);
     let mut ctx = Ctx::new(config, answers, store, prompter, None)?;
-    super::observe::attach(ctx.http_mut(), log);
+    crate::ui::log::attach(ctx.http_mut(), log);
     Ok(ctx)
 }

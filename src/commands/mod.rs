@@ -3,7 +3,6 @@
 
 pub mod doctor;
 pub mod manual;
-mod observe;
 pub mod plan;
 pub mod profiles;
 pub mod renew;
@@ -149,7 +148,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         prompter = Box::new(Logged::new(prompter, log.clone()));
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    observe::attach(ctx.http_mut(), log);
+    crate::ui::log::attach(ctx.http_mut(), log);
     if access != Access::ChangeAsRecorded {
         // Saved only when the store may change; in memory for `plan`.
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;

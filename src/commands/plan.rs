@@ -130,7 +130,7 @@ pub fn run(config: RunConfig, as_json: bool) -> Result<i32> {
                 "Checks before the first write: setup would stop here, before changing Jira:"
             );
             crate::outln!("  {}", err.message);
-            if let Some(hint) = &err.hint {
+            if let Some(hint) = err.hint_text() {
                 crate::outln!("  {hint}");
             }
         }
@@ -170,7 +170,7 @@ fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool
             "schema": SCHEMA_VERSION,
             "jira": {"url": jira.as_str()},
             "changes": [],
-            "checks": {"passed": false, "problem": err.message, "hint": err.hint},
+            "checks": {"passed": false, "problem": err.message, "hint": err.hint_text()},
         });
         crate::outln!(
             "{}",
@@ -180,7 +180,7 @@ fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool
     }
     crate::outln!("Jira at {jira} answers, but its application links cannot be read:");
     crate::outln!("  {}", err.message);
-    if let Some(hint) = &err.hint {
+    if let Some(hint) = err.hint_text() {
         crate::outln!("  {hint}");
     }
     crate::outln!("setup would stop at step 8, before changing Jira.");

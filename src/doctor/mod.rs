@@ -125,7 +125,7 @@ impl Check {
             id,
             title,
             err.message.clone(),
-            err.hint.clone().unwrap_or_else(|| fix.to_string()),
+            err.hint_text().unwrap_or_else(|| fix.to_string()),
         )
     }
 

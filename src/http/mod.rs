@@ -42,6 +42,7 @@ pub struct HttpOptions {
     pub timeout: Duration,
     pub ca_cert: Option<PathBuf>,
     pub allow_http: bool,
+    /// `-v`: print each request (`ui::log` attaches the printer).
     pub verbose: bool,
     /// Retries after the first attempt, for idempotent calls only.
     pub retries: u32,
@@ -60,13 +61,24 @@ impl Default for HttpOptions {
     }
 }
 
-/// Told of each request as it leaves and when its answer (or failure) is in, with
-/// the request redacted as `-v` shows it: the terminal shows long waits through
-/// this and `--log` records requests, without this module knowing either.
+/// One request as it is reported: method and URL with secrets redacted, and
+/// how it authenticated (named, never shown).
+pub struct Exchange {
+    /// `GET https://jira/rest/api/2/myself`
+    pub target: String,
+    /// `target` and the authentication: ` [Bearer <redacted>]`.
+    pub request: String,
+}
+
+/// Told of each request once, as it leaves and when its answer (or failure) is
+/// in: the one path for `-v`, `--log` and the terminal's notice of a long wait
+/// (`ui::log`), none of which this module knows.
 pub trait RequestObserver: Send + Sync {
-    fn sent(&self, request: &str);
-    /// `outcome`: e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timeout)`.
-    fn answered(&self, request: &str, outcome: &str);
+    fn sent(&self, exchange: &Exchange);
+    /// `outcome`: e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timed out)`.
+    fn answered(&self, exchange: &Exchange, outcome: &str);
+    /// Sent again after `delay`, as the retry rule allows.
+    fn retrying(&self, _exchange: &Exchange, _delay: Duration) {}
 }
 
 /// Cheap to clone (the connection pool and the request count are shared), so the
@@ -80,7 +92,7 @@ pub struct Http {
     busy: Arc<busy::Busy>,
     /// A server presented the very certificate `--ca-cert` gives (pinned).
     pinned_used: Arc<std::sync::atomic::AtomicBool>,
-    observers: Vec<std::sync::Arc<dyn RequestObserver>>,
+    observers: Vec<Arc<dyn RequestObserver>>,
 }
 
 /// What is wrong with a `--ca-cert` file, and the fix; `config` checks the file
@@ -161,8 +173,21 @@ impl Http {
     }
 
     /// Adds an observer of every request from now on.
-    pub fn observe(&mut self, observer: std::sync::Arc<dyn RequestObserver>) {
+    pub fn observe(&mut self, observer: Arc<dyn RequestObserver>) {
         self.observers.push(observer);
+    }
+
+    /// Whether `-v` asked for each request to be printed.
+    pub fn verbose(&self) -> bool {
+        self.options.verbose
+    }
+
+    fn exchange(request: &Request) -> Exchange {
+        let target = format!("{} {}", request.method, redact_url(&request.url));
+        Exchange {
+            request: format!("{target}{}", auth_label(&request.auth)),
+            target,
+        }
     }
 
     /// How long at least one request was in flight.
@@ -247,8 +272,9 @@ impl Http {
                 // Our own backoff never outlasts the budget: give the last answer instead.
                 Wait::Backoff(delay) if delay > left => return outcome,
                 Wait::Backoff(delay) => {
-                    if self.options.verbose {
-                        eprintln!("  retrying in {} ms", delay.as_millis());
+                    let exchange = Http::exchange(request);
+                    for observer in &self.observers {
+                        observer.retrying(&exchange, delay);
                     }
                     std::thread::sleep(delay);
                 }
@@ -301,22 +327,14 @@ impl Http {
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
         let _in_flight = self.busy.enter();
-        let shown = format!(
-            "{} {}{}",
-            request.method,
-            redact_url(&request.url),
-            auth_label(&request.auth)
-        );
-        if self.options.verbose {
-            eprintln!("> {shown}");
-        }
+        let exchange = Http::exchange(request);
         for observer in &self.observers {
-            observer.sent(&shown);
+            observer.sent(&exchange);
         }
         let response = builder.send();
         let outcome = |text: String| {
             for observer in &self.observers {
-                observer.answered(&shown, &text);
+                observer.answered(&exchange, &text);
             }
         };
         let local_now = SystemTime::now();
@@ -325,15 +343,6 @@ impl Http {
             Err(err) => {
                 // reqwest's text repeats the URL, secrets and all: keep it out.
                 let err = err.without_url();
-                if self.options.verbose {
-                    eprintln!(
-                        "< failed after {} ms: {} (for {} {})",
-                        started.elapsed().as_millis(),
-                        error::error_chain(&err),
-                        request.method,
-                        redact_url(&request.url)
-                    );
-                }
                 outcome(format!(
                     "failed after {} ms ({})",
                     started.elapsed().as_millis(),
@@ -389,21 +398,11 @@ impl Http {
             }
         }
         let body = String::from_utf8_lossy(&bytes).into_owned();
-        let answered = format!(
+        outcome(format!(
             "{status} ({} ms, {} bytes)",
             started.elapsed().as_millis(),
             body.len()
-        );
-        if self.options.verbose {
-            // Answers to requests sent together arrive in any order: each says
-            // which request it answers.
-            eprintln!(
-                "< {answered} for {} {}",
-                request.method,
-                redact_url(&request.url)
-            );
-        }
-        outcome(answered);
+        ));
         let clock_skew_secs = headers
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())

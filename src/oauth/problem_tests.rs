@@ -37,7 +37,7 @@ fn token_responses_parse() {
 fn token_response_errors_show_what_came_back() {
     let err = AppError::from(ClientError::from(parse_token_response("").unwrap_err()));
     assert!(err.message.contains("empty body"));
-    assert!(err.hint.unwrap().contains("GET"));
+    assert!(err.hint_text().unwrap().contains("GET"));
 
     let page = format!(
         "<html><head><title>Log in</title></head><body>{}</body></html>",
@@ -52,7 +52,7 @@ fn token_response_errors_show_what_came_back() {
     );
     assert!(err.message.contains("more characters"), "{}", err.message);
     assert!(err.message.len() < 450, "{}", err.message);
-    assert!(err.hint.unwrap().contains("/plugins/servlet/oauth/"));
+    assert!(err.hint_text().unwrap().contains("/plugins/servlet/oauth/"));
 
     let err = AppError::from(ClientError::from(
         parse_token_response("oauth_token_secret=hush&foo=bar").unwrap_err(),
@@ -147,7 +147,8 @@ fn problem(code: &str, params: &[(&str, &str)]) -> OAuthProblem {
 
 #[test]
 fn every_known_code_has_its_own_remedy_saying_what_to_do() {
-    let unknown = remedy::remedy(&problem("made_up", &[]), &ProblemContext::default());
+    let unknown =
+        crate::error::remedy::remedy(&problem("made_up", &[]), &ProblemContext::default());
     let actions = [
         "Rerun",
         "rerun",
@@ -171,8 +172,12 @@ fn every_known_code_has_its_own_remedy_saying_what_to_do() {
             err.message
         );
         assert!(err.message.contains(&format!("oauth_problem={code}")));
-        assert_ne!(remedy::meaning(code), remedy::meaning("made_up"), "{code}");
-        let hint = err.hint.unwrap();
+        assert_ne!(
+            problems::meaning(code),
+            problems::meaning("made_up"),
+            "{code}"
+        );
+        let hint = err.hint_text().unwrap();
         assert_ne!(hint, unknown, "{code}");
         assert!(actions.iter().any(|a| hint.contains(a)), "{code}: {hint}");
     }
@@ -196,7 +201,7 @@ fn signature_invalid_shows_both_base_strings_and_the_difference() {
         ..ProblemContext::default()
     };
     let hint = AppError::from(ClientError::oauth(p.clone(), ctx.clone()))
-        .hint
+        .hint_text()
         .unwrap();
     assert!(
         hint.contains(&format!("Jira's base string: {theirs}")),
@@ -215,12 +220,12 @@ fn signature_invalid_shows_both_base_strings_and_the_difference() {
         "{hint}"
     );
 
-    let same = remedy::compare_base_strings(ours, ours);
+    let same = crate::error::remedy::compare_base_strings(ours, ours);
     assert!(
         same.contains("public key on the application link") && same.contains("step 13"),
         "{same}"
     );
-    let params = remedy::compare_base_strings(&format!("{ours}%26a%3D1"), ours);
+    let params = crate::error::remedy::compare_base_strings(&format!("{ours}%26a%3D1"), ours);
     assert!(params.contains("only we have [a=1]"), "{params}");
 }
 
@@ -235,7 +240,7 @@ fn timestamp_refused_reports_skew_and_window() {
         ..ProblemContext::default()
     };
     let hint = AppError::from(ClientError::oauth(p.clone(), ctx.clone()))
-        .hint
+        .hint_text()
         .unwrap();
     assert!(
         hint.contains(
@@ -250,7 +255,7 @@ fn timestamp_refused_reports_skew_and_window() {
     assert!(hint.contains("NTP"));
     // Without a measurement the window's middle stands in for Jira's clock.
     let hint = AppError::from(ClientError::oauth(p, ProblemContext::default()))
-        .hint
+        .hint_text()
         .unwrap();
     assert!(
         hint.contains("seconds behind this machine's (estimated)"),
@@ -270,7 +275,10 @@ fn consumer_key_unknown_names_both_keys() {
         consumer_key_on_link: Some("JiraAlign ".into()),
         ..ProblemContext::default()
     };
-    let hint = ClientError::oauth(problem("consumer_key_unknown", &[]), ctx.clone()).hint();
+    let hint = crate::error::hints::client(&ClientError::oauth(
+        problem("consumer_key_unknown", &[]),
+        ctx.clone(),
+    ));
     assert!(
         hint.contains("\"JiraAlign\" that align-link sent"),
         "{hint}"
@@ -290,7 +298,7 @@ fn remedies_name_parameters_and_specifics() {
             problem(code, params).clone(),
             ctx.clone(),
         ))
-        .hint
+        .hint_text()
         .unwrap()
     };
     let absent = hint(

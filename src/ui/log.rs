@@ -1,7 +1,9 @@
-//! `--log FILE`: a record of the run for whoever reviews it later: each HTTP
-//! request (redacted as with `-v`) and each answer the operator gave. Secrets are
-//! never written: callers hand over redacted request lines, and secret answers are
-//! recorded as such without their value.
+//! The sinks of the HTTP client's one report of each request: `-v` on stderr,
+//! `--log FILE` and the terminal's notice of a long wait. `--log` is a record of
+//! the run for whoever reviews it later: each HTTP request (redacted as with
+//! `-v`) and each answer the operator gave. Secrets are never written: the client
+//! reports requests redacted, and secret answers are recorded as such without
+//! their value.
 
 use std::fs::File;
 use std::io::Write;
@@ -9,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
+use crate::http::{Exchange, Http, RequestObserver};
 use crate::platform;
+use crate::ui::wait::WaitNotice;
 
 /// The run's log, once `--log` opened it: step headings are noted there too, so
 /// each recorded answer sits under the step that asked it.
@@ -107,6 +111,69 @@ impl OperatorLog {
         if let Ok(mut file) = self.file.lock() {
             let _ = writeln!(file, "{} {clean}", crate::util::time::now_rfc3339());
         }
+    }
+}
+
+/// Hooks the sinks onto `http`: the wait notice always, `-v` when asked, and
+/// the run's log when there is one.
+pub fn attach(http: &mut Http, log: Option<Arc<OperatorLog>>) {
+    http.observe(Arc::new(WaitNotice::new()));
+    if http.verbose() {
+        http.observe(Arc::new(Verbose));
+    }
+    if let Some(log) = log {
+        http.observe(log);
+    }
+}
+
+/// `> request` and `< outcome for request`: the same lines for `-v` and `--log`.
+/// Answers to requests sent together arrive in any order, so each names the
+/// request it answers.
+fn sent_line(exchange: &Exchange) -> String {
+    format!("> {}", exchange.request)
+}
+
+fn answered_line(exchange: &Exchange, outcome: &str) -> String {
+    format!("< {outcome} for {}", exchange.target)
+}
+
+fn retrying_line(exchange: &Exchange, delay: std::time::Duration) -> String {
+    format!("  retrying {} in {} ms", exchange.target, delay.as_millis())
+}
+
+/// `-v`: each request on stderr.
+struct Verbose;
+
+impl RequestObserver for Verbose {
+    fn sent(&self, exchange: &Exchange) {
+        eprintln!("{}", sent_line(exchange));
+    }
+    fn answered(&self, exchange: &Exchange, outcome: &str) {
+        eprintln!("{}", answered_line(exchange, outcome));
+    }
+    fn retrying(&self, exchange: &Exchange, delay: std::time::Duration) {
+        eprintln!("{}", retrying_line(exchange, delay));
+    }
+}
+
+impl RequestObserver for OperatorLog {
+    fn sent(&self, exchange: &Exchange) {
+        self.write(&sent_line(exchange));
+    }
+    fn answered(&self, exchange: &Exchange, outcome: &str) {
+        self.write(&answered_line(exchange, outcome));
+    }
+    fn retrying(&self, exchange: &Exchange, delay: std::time::Duration) {
+        self.write(&retrying_line(exchange, delay));
+    }
+}
+
+impl RequestObserver for WaitNotice {
+    fn sent(&self, exchange: &Exchange) {
+        WaitNotice::sent(self, &exchange.request);
+    }
+    fn answered(&self, exchange: &Exchange, _outcome: &str) {
+        WaitNotice::answered(self, &exchange.request);
     }
 }
 
