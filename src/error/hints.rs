@@ -7,13 +7,14 @@
 use super::remedy;
 use super::NeedsStep;
 use crate::http::error::{StatusError, UrlReason};
-use crate::http::{AuthKind, ClientError, Service, TransportKind};
+use crate::http::{AuthKind, ClientError, ConfigError, Service, TransportKind};
+use crate::util::file::FileError;
 use crate::util::suggest;
 
 /// What to do about a failed request.
 pub fn client(err: &ClientError) -> String {
     match err {
-        ClientError::Config(e) => e.hint.clone(),
+        ClientError::Config(e) => config(e),
         ClientError::Url(e) => url(&e.reason).to_string(),
         ClientError::Status(e) => status(e).to_string(),
         ClientError::OAuth(e) => remedy::remedy(&e.problem, &e.context),
@@ -37,6 +38,24 @@ pub fn needs_step(err: &NeedsStep) -> String {
         suggest::command(&format!("step {}", err.step)),
         suggest::command("setup")
     )
+}
+
+fn config(err: &ConfigError) -> String {
+    match err {
+        ConfigError::CaCertFile { path, problem } => match problem {
+            FileError::Missing | FileError::Io(_) => {
+                "Give the path of your private CA's certificate (PEM).".to_string()
+            }
+            other => other.fix(&path.display().to_string()),
+        },
+        ConfigError::CaCertNotPem { .. } => {
+            "The file must hold a `-----BEGIN CERTIFICATE-----` block.".into()
+        }
+        ConfigError::CaCertRefused { .. } => {
+            "The file must hold the certificate of your private CA, or the server's own.".into()
+        }
+        ConfigError::Client { .. } => "Check --ca-cert and the system's certificate store.".into(),
+    }
 }
 
 fn url(reason: &UrlReason) -> &'static str {

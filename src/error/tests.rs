@@ -56,7 +56,11 @@ fn kinds_decide_the_exit_code() {
     let pipe = AppError::from(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
     assert_eq!((pipe.kind, pipe.exit_code()), (ErrorKind::BrokenPipe, 0));
     assert_eq!(AppError::internal("bug").exit_code(), EXIT_INTERNAL);
-    let config = AppError::from(ClientError::config("--ca-cert x: missing", "Give it."));
+    let config = AppError::from(ClientError::config(
+        crate::http::ConfigError::CaCertNotPem {
+            path: "ca.pem".into(),
+        },
+    ));
     assert_eq!(
         (config.kind, config.exit_code()),
         (ErrorKind::Config, EXIT_USAGE)

@@ -8,9 +8,11 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::oauth::{problems, OAuthProblem, ProblemContext, TokenAnswerError};
+use crate::util::file::FileError;
 
 /// Who answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,11 +84,8 @@ impl From<TokenAnswerError> for ClientError {
 }
 
 impl ClientError {
-    pub fn config(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        ClientError::Config(Box::new(ConfigError {
-            message: message.into(),
-            hint: hint.into(),
-        }))
+    pub fn config(err: ConfigError) -> Self {
+        ClientError::Config(Box::new(err))
     }
 
     /// An answer that lacks what was needed; `message` must not quote server text
@@ -148,11 +147,17 @@ impl ClientError {
     }
 }
 
+/// A setting of the client that cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ConfigError {
-    pub message: String,
-    pub hint: String,
+pub enum ConfigError {
+    #[error("--ca-cert {} {}", path.display(), problem.reason())]
+    CaCertFile { path: PathBuf, problem: FileError },
+    #[error("--ca-cert {}: not a PEM certificate", path.display())]
+    CaCertNotPem { path: PathBuf },
+    #[error("--ca-cert {}: {reason}", path.display())]
+    CaCertRefused { path: PathBuf, reason: String },
+    #[error("cannot set up the HTTP client: {reason}")]
+    Client { reason: String },
 }
 
 #[derive(Debug, thiserror::Error)]

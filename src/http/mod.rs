@@ -21,7 +21,7 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use url::Url;
 
 use crate::util::time::{skew_from_date_header, until_http_date};
-pub use error::{AuthKind, ClientError, Service, TransportKind};
+pub use error::{AuthKind, ClientError, ConfigError, Service, TransportKind};
 use error::{RetryTooLong, TooLarge, TransportError};
 use message::auth_label;
 pub use message::{encode_form, Auth, Body, Request, Response};
@@ -95,23 +95,6 @@ pub struct Http {
     observers: Vec<Arc<dyn RequestObserver>>,
 }
 
-/// What is wrong with a `--ca-cert` file, and the fix; `config` checks the file
-/// first with the same words.
-pub fn ca_cert_problem(
-    path: &std::path::Path,
-    err: &crate::util::file::FileError,
-) -> (String, String) {
-    use crate::util::file::FileError;
-    let shown = path.display().to_string();
-    let hint = match err {
-        FileError::Missing | FileError::Io(_) => {
-            "Give the path of your private CA's certificate (PEM).".to_string()
-        }
-        other => other.fix(&shown),
-    };
-    (format!("--ca-cert {shown} {}", err.reason()), hint)
-}
-
 impl Http {
     pub fn new(options: HttpOptions) -> Result<Http> {
         let mut builder = Client::builder()
@@ -135,32 +118,27 @@ impl Http {
         let pinned_used = Arc::new(std::sync::atomic::AtomicBool::new(false));
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
-                .map_err(|err| {
-                    let (message, hint) = ca_cert_problem(path, &err);
-                    ClientError::config(message, hint)
+                .map_err(|problem| {
+                    ClientError::config(ConfigError::CaCertFile {
+                        path: path.clone(),
+                        problem,
+                    })
                 })?;
             let certificates = pinned::certificates(&pem).ok_or_else(|| {
-                ClientError::config(
-                    format!("--ca-cert {}: not a PEM certificate", path.display()),
-                    "The file must hold a `-----BEGIN CERTIFICATE-----` block.",
-                )
+                ClientError::config(ConfigError::CaCertNotPem { path: path.clone() })
             })?;
             let tls = pinned::client_config(certificates, pinned_used.clone()).map_err(|err| {
-                ClientError::config(
-                    format!("--ca-cert {}: {err}", path.display()),
-                    "The file must hold the certificate of your private CA, or the server's own.",
-                )
+                ClientError::config(ConfigError::CaCertRefused {
+                    path: path.clone(),
+                    reason: err.to_string(),
+                })
             })?;
             builder = builder.use_preconfigured_tls(tls);
         }
         let client = builder.build().map_err(|err| {
-            ClientError::config(
-                format!(
-                    "cannot set up the HTTP client: {}",
-                    error::error_chain(&err)
-                ),
-                "Check --ca-cert and the system's certificate store.",
-            )
+            ClientError::config(ConfigError::Client {
+                reason: error::error_chain(&err),
+            })
         })?;
         Ok(Http {
             client,
