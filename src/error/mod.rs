@@ -116,13 +116,6 @@ impl AppError {
         self
     }
 
-    /// Drops the hint chosen from the typed source, for a caller whose own hint
-    /// says otherwise.
-    pub fn without_source_hint(mut self) -> Self {
-        self.hints.retain(|h| !h.from_source);
-        self
-    }
-
     /// The one hint instead of all before it: for a caller who knows the case
     /// and would otherwise repeat or contradict a general hint.
     pub fn hint_instead(mut self, hint: impl Into<String>) -> Self {

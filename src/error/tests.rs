@@ -34,8 +34,7 @@ fn a_hint_added_goes_before_the_general_one_of_the_source() {
     let client = ClientError::answer("no session", "General.");
     let err = AppError::from(client).hint("Specific.").hint("More.");
     assert_eq!(err.hints(), ["Specific.", "More.", "General."]);
-    let err = err.without_source_hint();
-    assert_eq!(err.hints(), ["Specific.", "More."]);
+    assert_eq!(err.hint_instead("Only.").hints(), ["Only."]);
 }
 
 #[test]

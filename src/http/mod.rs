@@ -70,15 +70,33 @@ pub struct Exchange {
     pub request: String,
 }
 
+pub enum Event<'a> {
+    Sent,
+    /// e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timed out)`.
+    Answered(&'a str),
+    /// Sent again after this wait, as the retry rule allows.
+    Retrying(Duration),
+}
+
+impl Exchange {
+    /// The line `-v` and `--log` show. An answer names its request: answers to
+    /// requests sent together arrive in any order.
+    pub fn line(&self, event: &Event) -> String {
+        match event {
+            Event::Sent => format!("> {}", self.request),
+            Event::Answered(outcome) => format!("< {outcome} for {}", self.target),
+            Event::Retrying(wait) => {
+                format!("  retrying {} in {} ms", self.target, wait.as_millis())
+            }
+        }
+    }
+}
+
 /// Told of each request once, as it leaves and when its answer (or failure) is
 /// in: the one path for `-v`, `--log` and the terminal's notice of a long wait
 /// (`ui::log`), none of which this module knows.
 pub trait RequestObserver: Send + Sync {
-    fn sent(&self, exchange: &Exchange);
-    /// `outcome`: e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timed out)`.
-    fn answered(&self, exchange: &Exchange, outcome: &str);
-    /// Sent again after `delay`, as the retry rule allows.
-    fn retrying(&self, _exchange: &Exchange, _delay: Duration) {}
+    fn report(&self, exchange: &Exchange, event: &Event);
 }
 
 /// Cheap to clone (the connection pool and the request count are shared), so the
@@ -158,6 +176,12 @@ impl Http {
     /// Whether `-v` asked for each request to be printed.
     pub fn verbose(&self) -> bool {
         self.options.verbose
+    }
+
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        for observer in &self.observers {
+            observer.report(exchange, event);
+        }
     }
 
     fn exchange(request: &Request) -> Exchange {
@@ -251,9 +275,7 @@ impl Http {
                 Wait::Backoff(delay) if delay > left => return outcome,
                 Wait::Backoff(delay) => {
                     let exchange = Http::exchange(request);
-                    for observer in &self.observers {
-                        observer.retrying(&exchange, delay);
-                    }
+                    self.report(&exchange, &Event::Retrying(delay));
                     std::thread::sleep(delay);
                 }
             }
@@ -306,15 +328,9 @@ impl Http {
         self.sent.fetch_add(1, Ordering::Relaxed);
         let _in_flight = self.busy.enter();
         let exchange = Http::exchange(request);
-        for observer in &self.observers {
-            observer.sent(&exchange);
-        }
+        self.report(&exchange, &Event::Sent);
         let response = builder.send();
-        let outcome = |text: String| {
-            for observer in &self.observers {
-                observer.answered(&exchange, &text);
-            }
-        };
+        let outcome = |text: String| self.report(&exchange, &Event::Answered(&text));
         let local_now = SystemTime::now();
         let mut response = match response {
             Ok(response) => response,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
-use crate::http::{Exchange, Http, RequestObserver};
+use crate::http::{Event, Exchange, Http, RequestObserver};
 use crate::platform;
 use crate::ui::wait::WaitNotice;
 
@@ -126,54 +126,28 @@ pub fn attach(http: &mut Http, log: Option<Arc<OperatorLog>>) {
     }
 }
 
-/// `> request` and `< outcome for request`: the same lines for `-v` and `--log`.
-/// Answers to requests sent together arrive in any order, so each names the
-/// request it answers.
-fn sent_line(exchange: &Exchange) -> String {
-    format!("> {}", exchange.request)
-}
-
-fn answered_line(exchange: &Exchange, outcome: &str) -> String {
-    format!("< {outcome} for {}", exchange.target)
-}
-
-fn retrying_line(exchange: &Exchange, delay: std::time::Duration) -> String {
-    format!("  retrying {} in {} ms", exchange.target, delay.as_millis())
-}
-
 /// `-v`: each request on stderr.
 struct Verbose;
 
 impl RequestObserver for Verbose {
-    fn sent(&self, exchange: &Exchange) {
-        eprintln!("{}", sent_line(exchange));
-    }
-    fn answered(&self, exchange: &Exchange, outcome: &str) {
-        eprintln!("{}", answered_line(exchange, outcome));
-    }
-    fn retrying(&self, exchange: &Exchange, delay: std::time::Duration) {
-        eprintln!("{}", retrying_line(exchange, delay));
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        eprintln!("{}", exchange.line(event));
     }
 }
 
 impl RequestObserver for OperatorLog {
-    fn sent(&self, exchange: &Exchange) {
-        self.write(&sent_line(exchange));
-    }
-    fn answered(&self, exchange: &Exchange, outcome: &str) {
-        self.write(&answered_line(exchange, outcome));
-    }
-    fn retrying(&self, exchange: &Exchange, delay: std::time::Duration) {
-        self.write(&retrying_line(exchange, delay));
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        self.write(&exchange.line(event));
     }
 }
 
 impl RequestObserver for WaitNotice {
-    fn sent(&self, exchange: &Exchange) {
-        WaitNotice::sent(self, &exchange.request);
-    }
-    fn answered(&self, exchange: &Exchange, _outcome: &str) {
-        WaitNotice::answered(self, &exchange.request);
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        match event {
+            Event::Sent => self.sent(&exchange.request),
+            Event::Answered(_) => self.answered(&exchange.request),
+            Event::Retrying(_) => {}
+        }
     }
 }
 
