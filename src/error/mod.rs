@@ -43,8 +43,11 @@ pub enum ErrorKind {
 pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
-    /// What to do, most specific first; see [`AppError::hint`].
-    hints: Vec<Hint>,
+    /// What to do, added by callers who know the case (see [`AppError::hint`]).
+    hints: Vec<String>,
+    /// What to do, chosen by [`hints`] from the typed source: general, so it
+    /// comes after the callers'.
+    source_hint: Option<String>,
     /// The answers key whose value this failure is about: a credential the
     /// server refused, or a site that did not answer. A terminal run asks for
     /// a value typed in this run again instead of stopping.
@@ -53,14 +56,6 @@ pub struct AppError {
     source: Option<Arc<dyn StdError + Send + Sync>>,
     /// The message is the source's own text (made by a `From`).
     message_is_source: bool,
-}
-
-#[derive(Debug, Clone)]
-struct Hint {
-    text: String,
-    /// Chosen by [`hints`] from the typed source: general, so any hint a caller
-    /// adds, knowing more, comes before it.
-    from_source: bool,
 }
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -79,6 +74,7 @@ impl AppError {
             kind,
             message: message.into(),
             hints: Vec::new(),
+            source_hint: None,
             about: None,
             source: None,
             message_is_source: false,
@@ -100,19 +96,7 @@ impl AppError {
     /// Adds a hint: what the user should do next. It goes after the hints added
     /// before it but before the general one chosen from the typed source.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        let at = self
-            .hints
-            .iter()
-            .position(|h| h.from_source)
-            .unwrap_or(self.hints.len());
-        let text = hint.into();
-        self.hints.insert(
-            at,
-            Hint {
-                text,
-                from_source: false,
-            },
-        );
+        self.hints.push(hint.into());
         self
     }
 
@@ -120,12 +104,14 @@ impl AppError {
     /// and would otherwise repeat or contradict a general hint.
     pub fn hint_instead(mut self, hint: impl Into<String>) -> Self {
         self.hints.clear();
+        self.source_hint = None;
         self.hint(hint)
     }
 
     /// The hints, most specific first, credentials masked.
     pub fn hints(&self) -> Vec<String> {
-        self.hints.iter().map(|h| redact_text(&h.text)).collect()
+        let all = self.hints.iter().chain(&self.source_hint);
+        all.map(|hint| redact_text(hint)).collect()
     }
 
     /// The hints as one text, one per line (for `--json` and summaries).
@@ -214,10 +200,7 @@ impl AppError {
         source: impl StdError + Send + Sync + 'static,
         hint: Option<String>,
     ) -> Self {
-        self.hints.extend(hint.map(|text| Hint {
-            text,
-            from_source: true,
-        }));
+        self.source_hint = hint;
         self = self.with_source(source);
         self.message_is_source = true;
         self
