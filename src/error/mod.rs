@@ -253,3 +253,7 @@ impl From<std::io::Error> for AppError {
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "remedy_tests.rs"]
+mod remedy_tests;
