@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use url::Url;
 
 use crate::util::time::{skew_from_date_header, until_http_date};
@@ -329,74 +329,21 @@ impl Http {
         let _in_flight = self.busy.enter();
         let exchange = Http::exchange(request);
         self.report(&exchange, &Event::Sent);
-        let response = builder.send();
-        let outcome = |text: String| self.report(&exchange, &Event::Answered(&text));
-        let local_now = SystemTime::now();
-        let mut response = match response {
-            Ok(response) => response,
-            Err(err) => {
-                // reqwest's text repeats the URL, secrets and all: keep it out.
-                let err = err.without_url();
-                outcome(format!(
-                    "failed after {} ms ({})",
+        let received = Http::receive(builder, request, started, deadline);
+        let (outcome, answer) = match received {
+            Ok((status, headers, bytes, local_now)) => {
+                let body = String::from_utf8_lossy(&bytes).into_owned();
+                let outcome = format!(
+                    "{status} ({} ms, {} bytes)",
                     started.elapsed().as_millis(),
-                    error::error_chain(&err)
-                ));
-                return Err(transport_error(request, Box::new(err)));
-            }
-        };
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let too_large = || {
-            ClientError::TooLarge(Box::new(TooLarge {
-                method: request.method.to_string(),
-                url: redact_url(&request.url),
-                cap: MAX_BODY_BYTES,
-            }))
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_BODY_BYTES)
-        {
-            outcome(format!("{status}, body over the cap"));
-            return Err(too_large());
-        }
-        let mut bytes = Vec::new();
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            let read = response.read(&mut chunk).map_err(|err| {
-                outcome(format!(
-                    "{status}, body failed after {} ms",
-                    started.elapsed().as_millis()
-                ));
-                transport_error(request, Box::new(err))
-            })?;
-            if read == 0 {
-                break;
-            }
-            bytes.extend_from_slice(&chunk[..read]);
-            if bytes.len() as u64 > MAX_BODY_BYTES {
-                outcome(format!("{status}, body over the cap"));
-                return Err(too_large());
-            }
-            if Instant::now() > deadline {
-                outcome(format!(
-                    "{status}, body unfinished after {} ms",
-                    started.elapsed().as_millis()
-                ));
-                let late = std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "the answer did not arrive whole within --timeout",
+                    body.len()
                 );
-                return Err(transport_error(request, Box::new(late)));
+                (outcome, Ok((status, headers, body, local_now)))
             }
-        }
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        outcome(format!(
-            "{status} ({} ms, {} bytes)",
-            started.elapsed().as_millis(),
-            body.len()
-        ));
+            Err((outcome, err)) => (outcome, Err(err)),
+        };
+        self.report(&exchange, &Event::Answered(&outcome));
+        let (status, headers, body, local_now) = answer?;
         let clock_skew_secs = headers
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
@@ -412,7 +359,67 @@ impl Http {
             auth: request.auth.kind(),
         })
     }
+
+    /// The answer's status, headers and body, read within the cap and by
+    /// `deadline`, and our clock when it came (for the skew); or how it failed,
+    /// in the words `-v` shows, and the error.
+    fn receive(
+        builder: reqwest::blocking::RequestBuilder,
+        request: &Request,
+        started: Instant,
+        deadline: Instant,
+    ) -> std::result::Result<Received, (String, ClientError)> {
+        let ms = || started.elapsed().as_millis();
+        let mut response = builder.send().map_err(|err| {
+            // reqwest's text repeats the URL, secrets and all: keep it out.
+            let err = err.without_url();
+            let said = format!("failed after {} ms ({})", ms(), error::error_chain(&err));
+            (said, transport_error(request, Box::new(err)))
+        })?;
+        let local_now = SystemTime::now();
+        let status = response.status().as_u16();
+        let too_large = || {
+            let err = ClientError::TooLarge(Box::new(TooLarge {
+                method: request.method.to_string(),
+                url: redact_url(&request.url),
+                cap: MAX_BODY_BYTES,
+            }));
+            (format!("{status}, body over the cap"), err)
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY_BYTES)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = response.read(&mut chunk).map_err(|err| {
+                let said = format!("{status}, body failed after {} ms", ms());
+                (said, transport_error(request, Box::new(err)))
+            })?;
+            if read == 0 {
+                return Ok((status, response.headers().clone(), bytes, local_now));
+            }
+            bytes.extend_from_slice(&chunk[..read]);
+            if bytes.len() as u64 > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            if Instant::now() > deadline {
+                let late = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the answer did not arrive whole within --timeout",
+                );
+                let said = format!("{status}, body unfinished after {} ms", ms());
+                return Err((said, transport_error(request, Box::new(late))));
+            }
+        }
+    }
 }
+
+/// An answer read whole: status, headers, body, and our clock when it came.
+type Received = (u16, HeaderMap, Vec<u8>, SystemTime);
 
 /// How long to wait before the next attempt, and who decided it.
 enum Wait {
