@@ -300,9 +300,11 @@ pub fn main() -> i32 {
     };
     match run(cli) {
         Ok(code) => code,
+        // The reader went away: it has what it wanted.
+        Err(err) if err.kind == crate::error::ErrorKind::BrokenPipe => err.exit_code(),
         Err(err) => {
-            let (message, hint) = err.rendered_parts();
-            crate::ui::error_report(&message, hint.as_deref());
+            let (message, hints) = err.rendered_parts();
+            crate::ui::error_report(&message, &hints);
             // With -v, the typed causes underneath, for a bug report.
             if verbose {
                 for cause in err.causes() {

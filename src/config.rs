@@ -148,7 +148,7 @@ impl RunConfig {
         }
         if let Some(path) = &raw.ca_cert {
             file::check_regular(path, file::CA_BUNDLE_MAX)
-                .map_err(|err| ca_cert_error(path, &err))?;
+                .map_err(|problem| ca_cert_error(path, problem))?;
         }
         let (answers, answers_origin) = match (raw.answers, profile_config.clone()) {
             (Some(given), _) => (Some(given), AnswersOrigin::Given),
@@ -213,9 +213,12 @@ pub fn profile_config_path(profile: &str) -> Option<PathBuf> {
 }
 
 /// The error for a `--ca-cert` file that cannot be used (exit 2).
-fn ca_cert_error(path: &Path, err: &FileError) -> AppError {
-    let (message, hint) = crate::http::ca_cert_problem(path, err);
-    AppError::usage(message).hint(hint)
+fn ca_cert_error(path: &Path, problem: FileError) -> AppError {
+    crate::http::ClientError::config(crate::http::ConfigError::CaCertFile {
+        path: path.to_path_buf(),
+        problem,
+    })
+    .into()
 }
 
 #[cfg(test)]

@@ -70,7 +70,11 @@ fn a_refused_token_is_explained_without_echoing_it() {
             .unwrap_err(),
     );
     assert!(err.message.contains("HTTP 401"), "{}", err.message);
-    assert!(err.hint.as_deref().unwrap().contains("API 2.0 token"));
+    assert!(err
+        .hint_text()
+        .as_deref()
+        .unwrap()
+        .contains("API 2.0 token"));
     assert!(!err.message.contains("wrong-secret"));
 }
 

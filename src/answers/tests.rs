@@ -37,7 +37,7 @@ pub(super) fn parse(text: &str) -> Result<Answers> {
 pub(super) fn fail(text: &str) -> (String, String) {
     let err = parse(text).expect_err("expected an error");
     assert_eq!(err.kind, ErrorKind::Usage, "{}", err.message);
-    (err.message, err.hint.unwrap_or_default())
+    (err.message.clone(), err.hint_text().unwrap_or_default())
 }
 
 #[test]
@@ -357,7 +357,7 @@ fn public_key_file_missing_names_the_path() {
         &env,
     )
     .map(|_| ())
-    .map_err(|e| (e.message, e.hint.unwrap()))
+    .map_err(|e| (e.message.clone(), e.hint_text().unwrap()))
     .unwrap_err();
     assert_eq!(
         msg,
@@ -535,7 +535,7 @@ fn control_characters_in_key_and_table_names_are_escaped_in_errors() {
         "\"top\\u001b[31m\" = 1\n",
     ] {
         let err = Answers::parse(text, Path::new("answers.toml"), &|_| None).unwrap_err();
-        let shown = format!("{} {}", err.message, err.hint.clone().unwrap_or_default());
+        let shown = format!("{} {}", err.message, err.hint_text().unwrap_or_default());
         assert!(!shown.contains('\u{1b}'), "{shown:?}");
         assert!(
             shown.contains("\\u{1b}"),

@@ -257,7 +257,7 @@ impl Ctx {
             AdminAuth::Basic { username, password }
         } else if !self.prompter.interactive() {
             return Err(crate::prompt::missing_answer("jira.admin_token")
-                .hint("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
+                .hint_instead("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
         } else {
             let choice = self.prompter.select(
                 "How should align-link sign in to Jira as an administrator?",
@@ -385,13 +385,14 @@ impl Ctx {
     }
 }
 
-/// The error for a step whose input another step provides.
+/// The error for a step whose input another step provides (typed: its hint is
+/// chosen in `error::hints`).
 pub fn needs_step(step: u8, what: &str) -> AppError {
-    AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
-        "Run `{}` first, or `{}` to run every step in order.",
-        crate::util::suggest::command(&format!("step {step}")),
-        crate::util::suggest::command("setup")
-    ))
+    crate::error::NeedsStep {
+        step,
+        what: what.to_string(),
+    }
+    .into()
 }
 
 /// A base URL by the answers file's rule, and a scheme the HTTP client will use.

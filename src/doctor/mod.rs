@@ -97,7 +97,7 @@ impl Check {
         Check::fail(
             about,
             err.message.clone(),
-            err.hint.clone().unwrap_or_else(|| fix.to_string()),
+            err.hint_text().unwrap_or_else(|| fix.to_string()),
         )
     }
 }

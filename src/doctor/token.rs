@@ -98,7 +98,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             if !link_ok {
                 fix = format!("Put this profile's key back on the link first (see above); then, if the call still fails: {fix}");
             }
-            if let Some(hint) = &err.hint {
+            if let Some(hint) = err.hint_text() {
                 fix = format!("{fix} ({hint})");
             }
             out.push(Check::fail(
@@ -229,8 +229,8 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         ),
         Ok(ServiceSignIn::NeedsAPerson(err)) => Check::warn(
             PROJECT,
-            err.message,
-            err.hint
+            err.message.clone(),
+            err.hint_text()
                 .unwrap_or_else(|| format!("Sign in to Jira in a browser as {username} once.")),
         ),
         Err(err) => Check::from_error(PROJECT, &err, "Check the service account."),

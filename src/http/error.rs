@@ -1,16 +1,18 @@
 //! What can go wrong talking to Jira or Jira Align, as types. Callers decide on
 //! the variant and its fields (a status, an `oauth_problem`, a transport kind),
-//! never on the text; the text and the hint are made here, once, and turned into
-//! the user's `Error:`/`Hint:` by `From<ClientError> for AppError`.
+//! never on the text. The text is made here; the hint, what to do about it, is
+//! the CLI's (`error::hints`), chosen from these fields.
 //!
 //! Every string in here that came from a server is escaped and cut already
 //! (`util::text`), so showing an error can never drive the terminal.
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::oauth::{remedy, OAuthProblem, ProblemContext, TokenAnswerError};
+use crate::oauth::{problems, OAuthProblem, ProblemContext, TokenAnswerError};
+use crate::util::file::FileError;
 
 /// Who answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,11 +84,8 @@ impl From<TokenAnswerError> for ClientError {
 }
 
 impl ClientError {
-    pub fn config(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        ClientError::Config(Box::new(ConfigError {
-            message: message.into(),
-            hint: hint.into(),
-        }))
+    pub fn config(err: ConfigError) -> Self {
+        ClientError::Config(Box::new(err))
     }
 
     /// An answer that lacks what was needed; `message` must not quote server text
@@ -146,38 +145,19 @@ impl ClientError {
             _ => None,
         }
     }
-
-    /// Bad input from the user (exit 2) rather than a failure (exit 1).
-    pub fn is_usage(&self) -> bool {
-        matches!(self, ClientError::Config(_) | ClientError::Url(_))
-    }
-
-    /// What to do about it.
-    pub fn hint(&self) -> String {
-        match self {
-            ClientError::Config(e) => e.hint.clone(),
-            ClientError::Url(e) => e.reason.hint().to_string(),
-            ClientError::Status(e) => e.hint().to_string(),
-            ClientError::OAuth(e) => remedy::remedy(&e.problem, &e.context),
-            ClientError::Transport(e) => e.kind.hint().to_string(),
-            ClientError::Parse(_) => {
-                "Check that the URL points at Jira itself, not at a login page or proxy.".into()
-            }
-            ClientError::TooLarge(_) => "No answer align-link reads is this large: check that the URL points at Jira (or Jira Align) itself, not at a download, a proxy or another service.".into(),
-            ClientError::RetryTooLong(e) => format!(
-                "Wait {} s and rerun, or raise --timeout above that to let align-link wait.",
-                e.asked_secs
-            ),
-            ClientError::Answer(e) => e.hint.clone(),
-        }
-    }
 }
 
+/// A setting of the client that cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ConfigError {
-    pub message: String,
-    pub hint: String,
+pub enum ConfigError {
+    #[error("--ca-cert {} {}", path.display(), problem.reason())]
+    CaCertFile { path: PathBuf, problem: FileError },
+    #[error("--ca-cert {}: not a PEM certificate", path.display())]
+    CaCertNotPem { path: PathBuf },
+    #[error("--ca-cert {}: {reason}", path.display())]
+    CaCertRefused { path: PathBuf, reason: String },
+    #[error("cannot set up the HTTP client: {reason}")]
+    Client { reason: String },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -209,14 +189,6 @@ impl UrlReason {
             UrlReason::UserInfo => {
                 format!("{field} {shown} holds a user name or password")
             }
-        }
-    }
-
-    fn hint(&self) -> &'static str {
-        match self {
-            UrlReason::PlainHttp => "Use https://, or pass --allow-http if you accept credentials crossing the network unencrypted.",
-            UrlReason::Scheme(_) => "Give an https:// URL.",
-            UrlReason::UserInfo => "Remove the `user:password@` part: credentials go in the answers file (jira.admin_token, service_account.password), never in a URL.",
         }
     }
 }
@@ -257,29 +229,6 @@ impl fmt::Display for StatusError {
 
 impl StdError for StatusError {}
 
-impl StatusError {
-    fn hint(&self) -> &'static str {
-        match self.service {
-            Service::Jira => match self.status {
-                401 => "The credentials were refused: check the token or password (a personal access token needs Jira 8.14 or later), and that the account is not locked by a CAPTCHA after failed logins.",
-                // Decided by status and how we called, never by Jira's words.
-                403 if self.auth == AuthKind::Basic => "Jira refused a call made with a password (Basic): where Basic authentication is switched off on this Jira, use a personal access token (jira.admin_token) instead; otherwise the account lacks the rights (application links need a Jira administrator).",
-                403 => "The account lacks the rights for this call: application links need a Jira administrator.",
-                404 => "Jira does not know this path or item: check the Jira URL, including any context path such as /jira.",
-                429 | 503 => "Jira is busy or rate-limiting: wait a minute and rerun this step.",
-                _ => "Rerun with -v to see the requests; the answer's text above may say more.",
-            },
-            Service::JiraAlign => match (self.status, self.auth) {
-                (401, AuthKind::Basic) => "The Atlassian API token or email was refused: check align.api_email and align.api_token.",
-                (401, _) => "The token was refused: copy a fresh API 2.0 token from your Jira Align profile (API 1.0 tokens stopped working in 10.130.0) into align.api_token.",
-                (403, _) => "The token works but its user lacks the rights: the API has the user's own permissions, so use a Super Admin's token.",
-                (429, _) => "Jira Align is rate-limiting: wait a minute and rerun the step.",
-                _ => "Check align.url (https://NAME.jiraalign.com) and rerun with -v.",
-            },
-        }
-    }
-}
-
 /// An OAuth problem Jira reported, with every parameter it sent, and what the
 /// caller knew that helps explain it.
 #[derive(Debug)]
@@ -299,7 +248,7 @@ impl fmt::Display for OAuthFailure {
             "Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
             self.problem.status,
             self.problem.problem,
-            remedy::meaning(&self.problem.problem)
+            problems::meaning(&self.problem.problem)
         )
     }
 }
@@ -322,18 +271,6 @@ pub enum TransportKind {
         reason: String,
     },
     Other,
-}
-
-impl TransportKind {
-    fn hint(&self) -> &'static str {
-        match self {
-            TransportKind::Tls { .. } => "The server's TLS certificate is not trusted. If Jira sits behind a private CA, pass --ca-cert FILE with that CA's certificate (PEM); otherwise check the URL's host name.",
-            TransportKind::Timeout => "The server did not answer in time: check the URL, a proxy or firewall, or raise --timeout.",
-            TransportKind::Dns { .. } => "The host name does not resolve: check the URL's host name, and this machine's DNS or proxy settings.",
-            TransportKind::Refused => "Nothing answered at that address: check the URL and port, and that this machine may reach it (firewall, proxy).",
-            TransportKind::Other => "Check the URL and the network path to it.",
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

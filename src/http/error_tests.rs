@@ -24,7 +24,7 @@ fn a_status_becomes_the_text_users_know_with_its_hint() {
         "GET /rest/api/2/myself: Jira answered HTTP 401: Unauthorized"
     );
     assert!(err
-        .hint
+        .hint_text()
         .as_deref()
         .unwrap()
         .contains("credentials were refused"));
@@ -42,8 +42,8 @@ fn jira_align_refusals_are_explained_by_how_we_signed_in() {
     assert!(basic
         .to_string()
         .starts_with("Jira Align answered HTTP 401 to GET"));
-    assert!(basic.hint().contains("align.api_email"));
-    assert!(bearer.hint().contains("API 2.0 token"));
+    assert!(crate::error::hints::client(&basic).contains("align.api_email"));
+    assert!(crate::error::hints::client(&bearer).contains("API 2.0 token"));
 }
 
 #[test]
@@ -68,7 +68,11 @@ fn an_oauth_problem_keeps_every_parameter_and_stays_typed() {
     assert!(shown.message.starts_with(
         "getting a request token: Jira refused the OAuth request (HTTP 400, oauth_problem=timestamp_refused)"
     ), "{}", shown.message);
-    assert!(shown.hint.as_deref().unwrap().contains("from 100 to 200"));
+    assert!(shown
+        .hint_text()
+        .as_deref()
+        .unwrap()
+        .contains("from 100 to 200"));
     assert_eq!(
         shown
             .find::<ClientError>()
@@ -98,7 +102,11 @@ fn url_problems_are_usage_errors_and_transport_keeps_its_cause() {
         "GET https://jira/: connection refused"
     );
     let app = AppError::from(transport);
-    assert!(app.hint.as_deref().unwrap().contains("Nothing answered"));
+    assert!(app
+        .hint_text()
+        .as_deref()
+        .unwrap()
+        .contains("Nothing answered"));
     assert!(
         app.find::<std::io::Error>().is_some(),
         "the chain reaches the io error"
@@ -120,14 +128,18 @@ fn a_wait_beyond_the_budget_says_both_numbers() {
         err.to_string(),
         "Jira asked to wait 60 s (HTTP 429) before retrying GET https://jira/x, more than the 4 s left of the --timeout budget of 5 s"
     );
-    assert!(err.hint().contains("Wait 60 s"));
+    assert!(crate::error::hints::client(&err).contains("Wait 60 s"));
 }
 
 #[test]
 fn a_403_points_at_tokens_by_how_the_call_was_made_not_by_jiras_words() {
     let basic = AppError::from(status(Service::Jira, 403, AuthKind::Basic, "Forbidden"));
     assert!(
-        basic.hint.as_deref().unwrap().contains("jira.admin_token"),
+        basic
+            .hint_text()
+            .as_deref()
+            .unwrap()
+            .contains("jira.admin_token"),
         "{basic:?}"
     );
     let worded = AppError::from(status(
@@ -137,7 +149,7 @@ fn a_403_points_at_tokens_by_how_the_call_was_made_not_by_jiras_words() {
         "Basic Authentication has been disabled on this instance",
     ));
     assert!(
-        !worded.hint.as_deref().unwrap().contains("Basic"),
+        !worded.hint_text().as_deref().unwrap().contains("Basic"),
         "{worded:?}"
     );
 }

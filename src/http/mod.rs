@@ -17,11 +17,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use url::Url;
 
 use crate::util::time::{skew_from_date_header, until_http_date};
-pub use error::{AuthKind, ClientError, Service, TransportKind};
+pub use error::{AuthKind, ClientError, ConfigError, Service, TransportKind};
 use error::{RetryTooLong, TooLarge, TransportError};
 use message::auth_label;
 pub use message::{encode_form, Auth, Body, Request, Response};
@@ -42,6 +42,7 @@ pub struct HttpOptions {
     pub timeout: Duration,
     pub ca_cert: Option<PathBuf>,
     pub allow_http: bool,
+    /// `-v`: print each request (`ui::log` attaches the printer).
     pub verbose: bool,
     /// Retries after the first attempt, for idempotent calls only.
     pub retries: u32,
@@ -60,13 +61,42 @@ impl Default for HttpOptions {
     }
 }
 
-/// Told of each request as it leaves and when its answer (or failure) is in, with
-/// the request redacted as `-v` shows it: the terminal shows long waits through
-/// this and `--log` records requests, without this module knowing either.
+/// One request as it is reported: method and URL with secrets redacted, and
+/// how it authenticated (named, never shown).
+pub struct Exchange {
+    /// `GET https://jira/rest/api/2/myself`
+    pub target: String,
+    /// `target` and the authentication: ` [Bearer <redacted>]`.
+    pub request: String,
+}
+
+pub enum Event<'a> {
+    Sent,
+    /// e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timed out)`.
+    Answered(&'a str),
+    /// Sent again after this wait, as the retry rule allows.
+    Retrying(Duration),
+}
+
+impl Exchange {
+    /// The line `-v` and `--log` show. An answer names its request: answers to
+    /// requests sent together arrive in any order.
+    pub fn line(&self, event: &Event) -> String {
+        match event {
+            Event::Sent => format!("> {}", self.request),
+            Event::Answered(outcome) => format!("< {outcome} for {}", self.target),
+            Event::Retrying(wait) => {
+                format!("  retrying {} in {} ms", self.target, wait.as_millis())
+            }
+        }
+    }
+}
+
+/// Told of each request once, as it leaves and when its answer (or failure) is
+/// in: the one path for `-v`, `--log` and the terminal's notice of a long wait
+/// (`ui::log`), none of which this module knows.
 pub trait RequestObserver: Send + Sync {
-    fn sent(&self, request: &str);
-    /// `outcome`: e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timeout)`.
-    fn answered(&self, request: &str, outcome: &str);
+    fn report(&self, exchange: &Exchange, event: &Event);
 }
 
 /// Cheap to clone (the connection pool and the request count are shared), so the
@@ -80,24 +110,7 @@ pub struct Http {
     busy: Arc<busy::Busy>,
     /// A server presented the very certificate `--ca-cert` gives (pinned).
     pinned_used: Arc<std::sync::atomic::AtomicBool>,
-    observers: Vec<std::sync::Arc<dyn RequestObserver>>,
-}
-
-/// What is wrong with a `--ca-cert` file, and the fix; `config` checks the file
-/// first with the same words.
-pub fn ca_cert_problem(
-    path: &std::path::Path,
-    err: &crate::util::file::FileError,
-) -> (String, String) {
-    use crate::util::file::FileError;
-    let shown = path.display().to_string();
-    let hint = match err {
-        FileError::Missing | FileError::Io(_) => {
-            "Give the path of your private CA's certificate (PEM).".to_string()
-        }
-        other => other.fix(&shown),
-    };
-    (format!("--ca-cert {shown} {}", err.reason()), hint)
+    observers: Vec<Arc<dyn RequestObserver>>,
 }
 
 impl Http {
@@ -123,32 +136,27 @@ impl Http {
         let pinned_used = Arc::new(std::sync::atomic::AtomicBool::new(false));
         if let Some(path) = &options.ca_cert {
             let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
-                .map_err(|err| {
-                    let (message, hint) = ca_cert_problem(path, &err);
-                    ClientError::config(message, hint)
+                .map_err(|problem| {
+                    ClientError::config(ConfigError::CaCertFile {
+                        path: path.clone(),
+                        problem,
+                    })
                 })?;
             let certificates = pinned::certificates(&pem).ok_or_else(|| {
-                ClientError::config(
-                    format!("--ca-cert {}: not a PEM certificate", path.display()),
-                    "The file must hold a `-----BEGIN CERTIFICATE-----` block.",
-                )
+                ClientError::config(ConfigError::CaCertNotPem { path: path.clone() })
             })?;
             let tls = pinned::client_config(certificates, pinned_used.clone()).map_err(|err| {
-                ClientError::config(
-                    format!("--ca-cert {}: {err}", path.display()),
-                    "The file must hold the certificate of your private CA, or the server's own.",
-                )
+                ClientError::config(ConfigError::CaCertRefused {
+                    path: path.clone(),
+                    reason: err.to_string(),
+                })
             })?;
             builder = builder.use_preconfigured_tls(tls);
         }
         let client = builder.build().map_err(|err| {
-            ClientError::config(
-                format!(
-                    "cannot set up the HTTP client: {}",
-                    error::error_chain(&err)
-                ),
-                "Check --ca-cert and the system's certificate store.",
-            )
+            ClientError::config(ConfigError::Client {
+                reason: error::error_chain(&err),
+            })
         })?;
         Ok(Http {
             client,
@@ -161,8 +169,27 @@ impl Http {
     }
 
     /// Adds an observer of every request from now on.
-    pub fn observe(&mut self, observer: std::sync::Arc<dyn RequestObserver>) {
+    pub fn observe(&mut self, observer: Arc<dyn RequestObserver>) {
         self.observers.push(observer);
+    }
+
+    /// Whether `-v` asked for each request to be printed.
+    pub fn verbose(&self) -> bool {
+        self.options.verbose
+    }
+
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        for observer in &self.observers {
+            observer.report(exchange, event);
+        }
+    }
+
+    fn exchange(request: &Request) -> Exchange {
+        let target = format!("{} {}", request.method, redact_url(&request.url));
+        Exchange {
+            request: format!("{target}{}", auth_label(&request.auth)),
+            target,
+        }
     }
 
     /// How long at least one request was in flight.
@@ -247,9 +274,8 @@ impl Http {
                 // Our own backoff never outlasts the budget: give the last answer instead.
                 Wait::Backoff(delay) if delay > left => return outcome,
                 Wait::Backoff(delay) => {
-                    if self.options.verbose {
-                        eprintln!("  retrying in {} ms", delay.as_millis());
-                    }
+                    let exchange = Http::exchange(request);
+                    self.report(&exchange, &Event::Retrying(delay));
                     std::thread::sleep(delay);
                 }
             }
@@ -301,109 +327,23 @@ impl Http {
         let started = Instant::now();
         self.sent.fetch_add(1, Ordering::Relaxed);
         let _in_flight = self.busy.enter();
-        let shown = format!(
-            "{} {}{}",
-            request.method,
-            redact_url(&request.url),
-            auth_label(&request.auth)
-        );
-        if self.options.verbose {
-            eprintln!("> {shown}");
-        }
-        for observer in &self.observers {
-            observer.sent(&shown);
-        }
-        let response = builder.send();
-        let outcome = |text: String| {
-            for observer in &self.observers {
-                observer.answered(&shown, &text);
-            }
-        };
-        let local_now = SystemTime::now();
-        let mut response = match response {
-            Ok(response) => response,
-            Err(err) => {
-                // reqwest's text repeats the URL, secrets and all: keep it out.
-                let err = err.without_url();
-                if self.options.verbose {
-                    eprintln!(
-                        "< failed after {} ms: {} (for {} {})",
-                        started.elapsed().as_millis(),
-                        error::error_chain(&err),
-                        request.method,
-                        redact_url(&request.url)
-                    );
-                }
-                outcome(format!(
-                    "failed after {} ms ({})",
+        let exchange = Http::exchange(request);
+        self.report(&exchange, &Event::Sent);
+        let received = Http::receive(builder, request, started, deadline);
+        let (outcome, answer) = match received {
+            Ok((status, headers, bytes, local_now)) => {
+                let body = String::from_utf8_lossy(&bytes).into_owned();
+                let outcome = format!(
+                    "{status} ({} ms, {} bytes)",
                     started.elapsed().as_millis(),
-                    error::error_chain(&err)
-                ));
-                return Err(transport_error(request, Box::new(err)));
-            }
-        };
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let too_large = || {
-            ClientError::TooLarge(Box::new(TooLarge {
-                method: request.method.to_string(),
-                url: redact_url(&request.url),
-                cap: MAX_BODY_BYTES,
-            }))
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_BODY_BYTES)
-        {
-            outcome(format!("{status}, body over the cap"));
-            return Err(too_large());
-        }
-        let mut bytes = Vec::new();
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            let read = response.read(&mut chunk).map_err(|err| {
-                outcome(format!(
-                    "{status}, body failed after {} ms",
-                    started.elapsed().as_millis()
-                ));
-                transport_error(request, Box::new(err))
-            })?;
-            if read == 0 {
-                break;
-            }
-            bytes.extend_from_slice(&chunk[..read]);
-            if bytes.len() as u64 > MAX_BODY_BYTES {
-                outcome(format!("{status}, body over the cap"));
-                return Err(too_large());
-            }
-            if Instant::now() > deadline {
-                outcome(format!(
-                    "{status}, body unfinished after {} ms",
-                    started.elapsed().as_millis()
-                ));
-                let late = std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "the answer did not arrive whole within --timeout",
+                    body.len()
                 );
-                return Err(transport_error(request, Box::new(late)));
+                (outcome, Ok((status, headers, body, local_now)))
             }
-        }
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        let answered = format!(
-            "{status} ({} ms, {} bytes)",
-            started.elapsed().as_millis(),
-            body.len()
-        );
-        if self.options.verbose {
-            // Answers to requests sent together arrive in any order: each says
-            // which request it answers.
-            eprintln!(
-                "< {answered} for {} {}",
-                request.method,
-                redact_url(&request.url)
-            );
-        }
-        outcome(answered);
+            Err((outcome, err)) => (outcome, Err(err)),
+        };
+        self.report(&exchange, &Event::Answered(&outcome));
+        let (status, headers, body, local_now) = answer?;
         let clock_skew_secs = headers
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
@@ -419,7 +359,67 @@ impl Http {
             auth: request.auth.kind(),
         })
     }
+
+    /// The answer's status, headers and body, read within the cap and by
+    /// `deadline`, and our clock when it came (for the skew); or how it failed,
+    /// in the words `-v` shows, and the error.
+    fn receive(
+        builder: reqwest::blocking::RequestBuilder,
+        request: &Request,
+        started: Instant,
+        deadline: Instant,
+    ) -> std::result::Result<Received, (String, ClientError)> {
+        let ms = || started.elapsed().as_millis();
+        let mut response = builder.send().map_err(|err| {
+            // reqwest's text repeats the URL, secrets and all: keep it out.
+            let err = err.without_url();
+            let said = format!("failed after {} ms ({})", ms(), error::error_chain(&err));
+            (said, transport_error(request, Box::new(err)))
+        })?;
+        let local_now = SystemTime::now();
+        let status = response.status().as_u16();
+        let too_large = || {
+            let err = ClientError::TooLarge(Box::new(TooLarge {
+                method: request.method.to_string(),
+                url: redact_url(&request.url),
+                cap: MAX_BODY_BYTES,
+            }));
+            (format!("{status}, body over the cap"), err)
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_BODY_BYTES)
+        {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = response.read(&mut chunk).map_err(|err| {
+                let said = format!("{status}, body failed after {} ms", ms());
+                (said, transport_error(request, Box::new(err)))
+            })?;
+            if read == 0 {
+                return Ok((status, response.headers().clone(), bytes, local_now));
+            }
+            bytes.extend_from_slice(&chunk[..read]);
+            if bytes.len() as u64 > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            if Instant::now() > deadline {
+                let late = std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the answer did not arrive whole within --timeout",
+                );
+                let said = format!("{status}, body unfinished after {} ms", ms());
+                return Err((said, transport_error(request, Box::new(late))));
+            }
+        }
+    }
 }
+
+/// An answer read whole: status, headers, body, and our clock when it came.
+type Received = (u16, HeaderMap, Vec<u8>, SystemTime);
 
 /// How long to wait before the next attempt, and who decided it.
 enum Wait {

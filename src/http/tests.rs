@@ -12,7 +12,7 @@ fn plain_http_only_for_loopback() {
     assert!(check_scheme(&localhost, "jira.url", false).is_ok());
     let err = AppError::from(check_scheme(&remote, "jira.url", false).unwrap_err());
     assert!(err.message.contains("jira.url"), "{}", err.message);
-    assert!(err.hint.unwrap().contains("--allow-http"));
+    assert!(err.hint_text().unwrap().contains("--allow-http"));
     assert!(check_scheme(&remote, "jira.url", true).is_ok());
     assert!(check_scheme(&Url::parse("ftp://x").unwrap(), "jira.url", true).is_err());
 }
@@ -32,8 +32,9 @@ fn secrets_in_query_are_redacted() {
 fn a_url_with_a_password_is_refused_with_the_password_masked() {
     let url = Url::parse("https://bob:hunter2@jira.example.com/jira").unwrap();
     let err = check_scheme(&url, "jira.url", false).unwrap_err();
-    assert!(err.is_usage());
-    let shown = AppError::from(err).render();
+    let err = AppError::from(err);
+    assert_eq!(err.kind, crate::error::ErrorKind::Usage);
+    let shown = err.render();
     assert!(shown.contains("bob:***@jira.example.com"), "{shown}");
     assert!(!shown.contains("hunter2"), "{shown}");
 }

@@ -3,7 +3,6 @@
 
 pub mod problems;
 pub mod proxy;
-pub mod remedy;
 pub mod response;
 pub mod sign;
 

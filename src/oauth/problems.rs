@@ -1,6 +1,6 @@
 //! The OAuth problem codes Jira sends (net.oauth's `OAuth.Problems`), with the HTTP
-//! status each one travels with. Shared by the client, which explains them, and by
-//! the Jira stand-in, which produces them.
+//! status each one travels with and what each means (the fix for each is the
+//! CLI's to say: `error::hints`).
 
 /// Every `oauth_problem` value Jira documents, in the order of `jira-dc.md`.
 pub const ALL: &[&str] = &[
@@ -47,6 +47,32 @@ pub fn http_status(problem: &str) -> u16 {
         | "permission_denied" => 401,
         "user_refused" | "consumer_key_refused" => 503,
         _ => 403,
+    }
+}
+
+/// A short phrase saying what the problem code means.
+pub fn meaning(code: &str) -> &'static str {
+    match code {
+        "version_rejected" => "Jira does not accept the OAuth version that was sent",
+        "parameter_absent" => "a required OAuth parameter was missing",
+        "parameter_rejected" => "Jira did not accept one of the OAuth parameters",
+        "timestamp_refused" => "the request's timestamp is outside the window Jira accepts",
+        "signature_method_rejected" => "Jira does not accept the signature method",
+        "nonce_used" => "the nonce was used before",
+        "token_used" => "the token was used before",
+        "token_expired" => "the token has expired",
+        "token_revoked" => "the token was revoked",
+        "token_rejected" => "Jira does not accept the token",
+        "token_not_authorized" => "the token is not authorized for this call",
+        "signature_invalid" => "the signature does not match what Jira computed",
+        "consumer_key_unknown" => "Jira has no consumer with that consumer key",
+        "consumer_key_rejected" => "Jira rejected the consumer",
+        "additional_authorization_required" => "the call needs a user's access token",
+        "permission_unknown" => "the request token has not been approved yet",
+        "permission_denied" => "access was denied when the request token was shown for approval",
+        "user_refused" => "Jira refused the user behind the token",
+        "consumer_key_refused" => "Jira refuses this consumer",
+        _ => "a problem align-link does not know",
     }
 }
 

@@ -6,7 +6,6 @@
 //! operations print alike.
 
 pub mod doctor;
-mod observe;
 pub mod plan;
 pub mod profiles;
 pub mod renew;
@@ -102,7 +101,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         prompter = Box::new(Logged::new(prompter, log.clone()));
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    observe::attach(ctx.http_mut(), log);
+    crate::ui::log::attach(ctx.http_mut(), log);
     if matches!(access, Access::Change | Access::ReadOnly) {
         // Saved only when the store may change; in memory for `plan`.
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;

@@ -162,7 +162,7 @@ fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool
             "schema": JSON_SCHEMA,
             "jira": {"url": jira.as_str()},
             "changes": [],
-            "checks": {"passed": false, "problem": err.message, "hint": err.hint},
+            "checks": {"passed": false, "problem": err.message, "hint": err.hint_text()},
         });
         print_json(&value);
         return Ok(0);
@@ -176,7 +176,7 @@ fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool
 /// An error's message and hint, indented under the line that says what it stops.
 fn print_problem(err: &crate::error::AppError) {
     crate::outln!("  {}", err.message);
-    if let Some(hint) = &err.hint {
+    if let Some(hint) = err.hint_text() {
         crate::outln!("  {hint}");
     }
 }

@@ -225,7 +225,7 @@ fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
             )?
         }
         None => return Err(crate::prompt::missing_answer("keys.public_key")
-            .hint("Click Generate New Key on Jira Align's connector and put the public key it shows in keys.public_key.")),
+            .hint_instead("Click Generate New Key on Jira Align's connector and put the public key it shows in keys.public_key.")),
     };
     let public = keys::parse_public_key(&text).map_err(|err| {
         AppError::usage(format!("keys.public_key: {err}"))

@@ -164,7 +164,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert!(err.message.contains("`jira.url`"), "{}", err.message);
-        assert!(err.hint.unwrap().contains("under `[jira]`"));
+        assert!(err.hint_text().unwrap().contains("under `[jira]`"));
     }
 
     #[test]
@@ -177,7 +177,7 @@ mod tests {
             .ask(&Question::new("jira.admin_token", "PAT"))
             .unwrap_err();
         assert_eq!(err.find::<MissingAnswer>().unwrap().key, "jira.admin_token");
-        assert!(!err.hint.unwrap().contains("terminal"));
+        assert!(!err.hint_text().unwrap().contains("terminal"));
     }
 
     #[test]

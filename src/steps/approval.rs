@@ -100,7 +100,7 @@ impl Approver for ManualApproval<'_> {
                     .secret()
                     .validate(&check),
             )
-            .map_err(|err| err.hint("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))?;
+            .map_err(|err| err.hint_instead("A scripted run cannot type a code: set oauth.approval = \"service-account\" with service_account.password, or run in a terminal."))?;
         Ok(verifier_in(&answer))
     }
 }

@@ -266,7 +266,7 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
             ));
             Ok(None)
         }
-        ServiceSignIn::NeedsAPerson(err) => Err(err.hint(format!(
+        ServiceSignIn::NeedsAPerson(err) => Err(err.hint_instead(format!(
             "Set oauth.approval = \"browser\" (approval = \"browser\" under [oauth] in the answers file), then rerun `{}`: {username} then signs in and approves in a browser, and this check is left to the token at step 24. Jira was not changed.",
             crate::util::suggest::command("setup")
         ))),

@@ -74,8 +74,7 @@ pub fn prove_jira_side(
     if let Err(err) = outcome {
         let restore = diff::restore_consumer(link_id, previous.as_ref());
         let mut hint = err
-            .hint
-            .clone()
+            .hint_text()
             .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into());
         match jira_side::apply_unchecked(ctx, &restore) {
             Ok(_) => {

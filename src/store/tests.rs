@@ -97,7 +97,10 @@ fn corrupt_state_names_path_line_and_column() {
         "{}",
         err.message
     );
-    assert!(err.hint.unwrap().starts_with("repair or delete the file"));
+    assert!(err
+        .hint_text()
+        .unwrap()
+        .starts_with("repair or delete the file"));
 
     fs::write(store.path("state.toml"), "step = = 3\n").unwrap();
     let err = store.load::<State>("state.toml").unwrap_err();
@@ -140,7 +143,10 @@ fn a_readable_secret_is_refused() {
     let shown = store.path("token").display().to_string();
     assert_eq!(err.kind, ErrorKind::Failed);
     assert!(err.message.contains("mode 640"), "{}", err.message);
-    assert!(err.hint.unwrap().starts_with(&format!("chmod 600 {shown}")));
+    assert!(err
+        .hint_text()
+        .unwrap()
+        .starts_with(&format!("chmod 600 {shown}")));
 }
 
 #[test]
@@ -346,12 +352,12 @@ fn open_refuses_a_directory_others_can_change() {
             err.message
         );
         assert!(
-            err.hint
+            err.hint_text()
                 .as_deref()
                 .unwrap()
                 .contains(&format!("`chmod 700 {shown}`")),
             "{:?}",
-            err.hint
+            err.hint_text()
         );
         // Refusing never changes the directory.
         assert_eq!(mode(root.path()), open_mode);
@@ -378,7 +384,7 @@ fn open_refuses_a_directory_of_another_user() {
         "{}",
         err.message
     );
-    let hint = err.hint.unwrap();
+    let hint = err.hint_text().unwrap();
     assert!(
         hint.contains(&format!("chown \"$(id -u)\" {}", foreign.display())),
         "{hint}"
@@ -403,7 +409,7 @@ fn a_fifo_or_a_huge_file_in_the_directory_is_refused_without_blocking() {
         "{}",
         err.message
     );
-    assert!(err.hint.unwrap().contains("move"));
+    assert!(err.hint_text().unwrap().contains("move"));
     let err = store.read_secret("token").unwrap_err();
     assert!(err.message.contains("named pipe"), "{}", err.message);
 

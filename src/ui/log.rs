@@ -1,7 +1,9 @@
-//! `--log FILE`: a record of the run for whoever reviews it later: each HTTP
-//! request (redacted as with `-v`) and each answer the operator gave. Secrets are
-//! never written: callers hand over redacted request lines, and secret answers are
-//! recorded as such without their value.
+//! The sinks of the HTTP client's one report of each request: `-v` on stderr,
+//! `--log FILE` and the terminal's notice of a long wait. `--log` is a record of
+//! the run for whoever reviews it later: each HTTP request (redacted as with
+//! `-v`) and each answer the operator gave. Secrets are never written: the client
+//! reports requests redacted, and secret answers are recorded as such without
+//! their value.
 
 use std::fs::File;
 use std::io::Write;
@@ -9,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
+use crate::http::{Event, Exchange, Http, RequestObserver};
 use crate::platform;
+use crate::ui::wait::WaitNotice;
 
 /// The run's log, once `--log` opened it: step headings are noted there too, so
 /// each recorded answer sits under the step that asked it.
@@ -106,6 +110,43 @@ impl OperatorLog {
             .collect();
         if let Ok(mut file) = self.file.lock() {
             let _ = writeln!(file, "{} {clean}", crate::util::time::now_rfc3339());
+        }
+    }
+}
+
+/// Hooks the sinks onto `http`: the wait notice always, `-v` when asked, and
+/// the run's log when there is one.
+pub fn attach(http: &mut Http, log: Option<Arc<OperatorLog>>) {
+    http.observe(Arc::new(WaitNotice::new()));
+    if http.verbose() {
+        http.observe(Arc::new(Verbose));
+    }
+    if let Some(log) = log {
+        http.observe(log);
+    }
+}
+
+/// `-v`: each request on stderr.
+struct Verbose;
+
+impl RequestObserver for Verbose {
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        eprintln!("{}", exchange.line(event));
+    }
+}
+
+impl RequestObserver for OperatorLog {
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        self.write(&exchange.line(event));
+    }
+}
+
+impl RequestObserver for WaitNotice {
+    fn report(&self, exchange: &Exchange, event: &Event) {
+        match event {
+            Event::Sent => self.sent(&exchange.request),
+            Event::Answered(_) => self.answered(&exchange.request),
+            Event::Retrying(_) => {}
         }
     }
 }

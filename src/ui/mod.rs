@@ -180,11 +180,11 @@ pub fn error(text: &str) {
     eprintln!("{text}");
 }
 
-/// A rendered error (`Error: ...` and `Hint: ...` lines), with those two words
-/// in colour where stderr takes it.
-pub fn error_report(message: &str, hint: Option<&str>) {
+/// A rendered error (`Error: ...` and a `Hint: ...` line per hint), with those
+/// words in colour where stderr takes it.
+pub fn error_report(message: &str, hints: &[String]) {
     labelled_on_stderr("Error:", Tone::Bad, message);
-    if let Some(hint) = hint {
+    for hint in hints {
         labelled_on_stderr("Hint:", Tone::Good, hint);
     }
 }

@@ -31,7 +31,7 @@ fn check(code: &str, reply: Reply, ctx: ProblemContext, remedy: &[&str]) {
         ctx.clone(),
     ));
     assert!(err.message.contains(&format!("oauth_problem={code}")));
-    let hint = err.hint.unwrap();
+    let hint = err.hint_text().unwrap();
     assert!(
         !hint.contains("align-link does not know"),
         "{code}: generic remedy: {hint}"

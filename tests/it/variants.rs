@@ -322,7 +322,7 @@ fn a_refused_public_key_is_known_by_its_400_not_its_words() {
         "Jira's words quoted: {}",
         err.message
     );
-    let hint = err.hint.unwrap_or_default();
+    let hint = err.hint_text().unwrap_or_default();
     assert!(
         hint.contains("BEGIN PUBLIC KEY") && hint.contains("PKCS#1"),
         "{hint}"

@@ -123,7 +123,7 @@ impl ServiceAccountApproval {
             Approved::Redirect(location) => self
                 .listener
                 .verifier_in_redirect(&location, request_token)
-                .map_err(|err| match err.hint {
+                .map_err(|err| match err.hint_text() {
                     Some(_) => err,
                     None => err.hint(USE_THE_BROWSER),
                 }),

@@ -203,7 +203,10 @@ fn a_page_without_any_xsrf_token_is_quoted_with_the_way_out() {
     let err = approve_with("", knobs, "rt").0.unwrap_err();
     assert!(err.message.contains("Maintenance"), "{}", err.message);
     assert!(!err.message.contains('\u{1b}'), "{}", err.message);
-    assert!(err.hint.unwrap().contains("oauth.approval = \"browser\""));
+    assert!(err
+        .hint_text()
+        .unwrap()
+        .contains("oauth.approval = \"browser\""));
 }
 
 #[test]
@@ -254,7 +257,10 @@ fn captcha_and_single_sign_on_each_say_what_to_do() {
         "{}",
         err.message
     );
-    assert!(err.hint.unwrap().contains("oauth.approval = \"browser\""));
+    assert!(err
+        .hint_text()
+        .unwrap()
+        .contains("oauth.approval = \"browser\""));
 }
 
 #[test]

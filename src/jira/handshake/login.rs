@@ -291,7 +291,7 @@ mod tests {
             let err =
                 stop_for_a_person(Some(&base()), &response(403, headers, ""), "svc").unwrap_err();
             assert!(err.message.contains("CAPTCHA"), "{}", err.message);
-            let hint = err.hint.unwrap();
+            let hint = err.hint_text().unwrap();
             assert!(hint.contains("oauth.approval = \"browser\""), "{hint}");
             assert!(hint.contains("in a browser"), "{hint}");
         }
@@ -311,7 +311,10 @@ mod tests {
             err.message
         );
         assert!(!err.message.contains("SAMLRequest"), "{}", err.message);
-        assert!(err.hint.unwrap().contains("oauth.approval = \"browser\""));
+        assert!(err
+            .hint_text()
+            .unwrap()
+            .contains("oauth.approval = \"browser\""));
         // A redirect within Jira (its own login page) is not single sign-on.
         let local = response(
             302,

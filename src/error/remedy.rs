@@ -1,38 +1,11 @@
-//! What each `oauth_problem` means and what the user should do about it. Step 13
+//! What the user should do about each `oauth_problem` Jira reports: step 13
 //! stores the consumer key and public key on Jira's application link; step 17
 //! gets and approves the access token.
 
-use crate::util::time::{unix_now, utc_text};
-
 use percent_encoding::percent_decode_str;
 
-use super::response::{OAuthProblem, ProblemContext};
-
-/// A short phrase saying what the problem code means.
-pub fn meaning(code: &str) -> &'static str {
-    match code {
-        "version_rejected" => "Jira does not accept the OAuth version that was sent",
-        "parameter_absent" => "a required OAuth parameter was missing",
-        "parameter_rejected" => "Jira did not accept one of the OAuth parameters",
-        "timestamp_refused" => "the request's timestamp is outside the window Jira accepts",
-        "signature_method_rejected" => "Jira does not accept the signature method",
-        "nonce_used" => "the nonce was used before",
-        "token_used" => "the token was used before",
-        "token_expired" => "the token has expired",
-        "token_revoked" => "the token was revoked",
-        "token_rejected" => "Jira does not accept the token",
-        "token_not_authorized" => "the token is not authorized for this call",
-        "signature_invalid" => "the signature does not match what Jira computed",
-        "consumer_key_unknown" => "Jira has no consumer with that consumer key",
-        "consumer_key_rejected" => "Jira rejected the consumer",
-        "additional_authorization_required" => "the call needs a user's access token",
-        "permission_unknown" => "the request token has not been approved yet",
-        "permission_denied" => "access was denied when the request token was shown for approval",
-        "user_refused" => "Jira refused the user behind the token",
-        "consumer_key_refused" => "Jira refuses this consumer",
-        _ => "a problem align-link does not know",
-    }
-}
+use crate::oauth::{proxy, OAuthProblem, ProblemContext};
+use crate::util::time::{unix_now, utc_text};
 
 /// What to do, with every detail Jira sent and the caller knows.
 pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
@@ -215,10 +188,7 @@ fn signature_invalid(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
         text.push('\n');
         text.push_str(&compare_base_strings(ours, theirs));
     }
-    text.push_str(&super::proxy::explain(
-        theirs,
-        ctx.our_base_string.as_deref(),
-    ));
+    text.push_str(&proxy::explain(theirs, ctx.our_base_string.as_deref()));
     text
 }
 
