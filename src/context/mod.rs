@@ -165,7 +165,17 @@ impl Ctx {
     /// Drops a refused value, so the next use asks for it again.
     pub fn forget(&mut self, key: &'static str) {
         self.resolved.remove(key);
-        self.kept_secrets.remove(key);
+        // A refused secret kept from an earlier run goes from the credential
+        // store too: kept, it would be taken again by every later run.
+        if self.kept_secrets.remove(key).is_some() {
+            if let Err(err) = self.store.forget_typed_secret(key) {
+                crate::ui::warn(&err.message);
+            }
+            self.state.typed_secrets.retain(|kept| kept != key);
+            if let Err(err) = self.save() {
+                crate::ui::warn(&err.message);
+            }
+        }
         if !self.refused.contains(&key) {
             self.refused.push(key);
         }
@@ -248,7 +258,10 @@ impl Ctx {
         if let Some(auth) = &self.admin_auth {
             return Ok(auth.clone());
         }
-        let token = self.known(&inputs::ADMIN_TOKEN);
+        // A sign-in method the answers give wins over a token kept from typing.
+        let basic_given = self.given(&inputs::ADMIN_USERNAME).is_some()
+            && self.given(&inputs::ADMIN_TOKEN).is_none();
+        let token = self.known(&inputs::ADMIN_TOKEN).filter(|_| !basic_given);
         let username = self.known(&inputs::ADMIN_USERNAME);
         let auth = if let Some(token) = token {
             AdminAuth::Token(Secret::new(token))

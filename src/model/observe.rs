@@ -240,7 +240,12 @@ pub fn server_facts(
 /// A failed read of a site: about `key` when nothing answered there (a wrong
 /// host or port, a site that is down), so a terminal run may ask for it again.
 pub fn site_error(err: crate::http::ClientError, key: &'static str) -> AppError {
-    let no_answer = err.transport_kind().is_some();
+    use crate::http::TransportKind;
+    // A TLS failure is about trust (--ca-cert), not the address.
+    let no_answer = matches!(
+        err.transport_kind(),
+        Some(TransportKind::Refused | TransportKind::Timeout | TransportKind::Dns { .. })
+    );
     let err = AppError::from(err);
     if no_answer {
         err.about(key)

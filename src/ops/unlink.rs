@@ -221,6 +221,8 @@ fn files_present(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
 
 /// The files removed, each named with its place, then the directory.
 fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<()> {
+    // First, while the state still names them: a failure keeps the profile.
+    forget_typed_secrets(ctx)?;
     for (file, what) in files {
         let place = ctx.store.place_of(file);
         ctx.store.remove(file)?;
@@ -229,13 +231,20 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
     remove_state_dir(ctx, existed)
 }
 
+/// The secrets the operator typed and the profile kept in the credential store.
+fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
+    while let Some(key) = ctx.state.typed_secrets.first().cloned() {
+        ctx.store.forget_typed_secret(&key)?;
+        ctx.state.typed_secrets.remove(0);
+    }
+    Ok(())
+}
+
 /// The run lock released, its file removed, and the profile's directory with it
 /// when nothing else is left there. `existed`: the directory was there before
 /// this run (opening the profile makes it); only then is its removal news.
 fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
-    for key in std::mem::take(&mut ctx.state.typed_secrets) {
-        ctx.store.forget_typed_secret(&key)?;
-    }
+    forget_typed_secrets(ctx)?;
     if ctx.store.release_and_remove_empty_dir()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",

@@ -70,7 +70,10 @@ fn target(ctx: &Ctx) -> Option<PathBuf> {
         return None;
     }
     let path = config.profile_config.clone()?;
-    let given_beside_config = config.answers_origin == AnswersOrigin::Given && path.exists();
+    // Once agreed, the file this run wrote is the one to add to.
+    let given_beside_config = config.answers_origin == AnswersOrigin::Given
+        && path.exists()
+        && ctx.run.keeping.agreed != Some(true);
     (!given_beside_config).then_some(path)
 }
 
@@ -111,97 +114,109 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
     let given = (ctx.config.answers_origin == AnswersOrigin::Given)
         .then(|| ctx.config.answers.clone())
         .flatten();
-    match config_table(path, given.as_deref()) {
-        Ok((mut table, mut to_export)) => {
-            for (key, value) in &fresh {
-                to_export.extend(set_typed(ctx, &mut table, key, value));
-            }
-            let text = render(&table, given.as_deref());
-            if let Err(err) = write_private(path, &text) {
-                ui::warn(&format!("{}: answers not saved", err.message));
-                return Ok(());
-            }
-            ctx.save()?;
-            let what: Vec<&str> = fresh.iter().map(|(key, _)| *key).collect();
-            match what.is_empty() {
-                true => ui::ok(&format!("answers saved in {}", path.display())),
-                false => ui::ok(&format!("kept in {}: {}", path.display(), what.join(", "))),
-            }
-            for (key, name) in to_export {
-                ui::info(&format!(
-                    "{key} is read from ${name} (no credential store keeps it): export it before the next run."
-                ));
-            }
-            ctx.run.keeping.kept.extend(fresh);
+    let (mut document, mut to_export) = match config_document(path, given.as_deref()) {
+        Ok(found) => found,
+        Err(err) => {
+            ui::warn(&format!("{}: answers not saved", err.message));
+            return Ok(());
         }
-        Err(err) => ui::warn(&format!("{}: answers not saved", err.message)),
+    };
+    for (key, value) in &fresh {
+        to_export.extend(set_typed(ctx, &mut document, key, value));
     }
+    if let Err(err) = write_private(path, &document.to_string()) {
+        ui::warn(&format!("{}: answers not saved", err.message));
+        return Ok(());
+    }
+    ctx.save()?;
+    let what: Vec<&str> = fresh.iter().map(|(key, _)| *key).collect();
+    match what.is_empty() {
+        true => ui::ok(&format!("answers saved in {}", path.display())),
+        false => ui::ok(&format!("kept in {}: {}", path.display(), what.join(", "))),
+    }
+    for (key, name) in to_export {
+        ui::info(&format!(
+            "{key} is read from ${name} (no credential store keeps it): export it before the next run."
+        ));
+    }
+    ctx.run.keeping.kept.extend(fresh);
     Ok(())
 }
 
-/// The config as it stands: the profile's config file, else the answers file
-/// given (its literal secrets replaced by variables, a relative key file made
-/// absolute), else nothing. Returns the (key, variable) pairs to export.
-fn config_table(path: &Path, given: Option<&Path>) -> Result<(toml::Table, Vec<(String, String)>)> {
-    let source = match (path.exists(), given) {
-        (true, _) => path,
-        (false, Some(given)) => given,
-        (false, None) => return Ok((toml::Table::new(), Vec::new())),
+/// The config as it stands, edited in place (its comments and order kept): the
+/// profile's config file, else a copy of the answers file given (its literal
+/// secrets replaced by variables, a relative key file made absolute), else a
+/// new one. Returns also the (key, variable) pairs to export.
+fn config_document(
+    path: &Path,
+    given: Option<&Path>,
+) -> Result<(toml_edit::DocumentMut, Vec<(String, String)>)> {
+    let (source, copied) = match (path.exists(), given) {
+        (true, _) => (path, false),
+        (false, Some(given)) => (given, true),
+        (false, None) => {
+            let header = "# align-link profile config: the answers read when --answers is absent.\n\
+                          # Secrets only as { env = \"NAME\" }, or kept in the OS credential store.\n";
+            return Ok((header.parse().unwrap_or_default(), Vec::new()));
+        }
     };
     let shown = source.display();
     let (bytes, _) = crate::util::file::read_regular(source, crate::util::file::ANSWERS_MAX)
         .map_err(|err| AppError::failed(format!("cannot read {shown}: {err}")))?;
-    let mut table: toml::Table = String::from_utf8_lossy(&bytes)
+    let mut document: toml_edit::DocumentMut = String::from_utf8_lossy(&bytes)
         .parse()
         .map_err(|err| AppError::failed(format!("{shown}: {err}")))?;
     let mut to_export = Vec::new();
+    if !copied {
+        return Ok((document, to_export));
+    }
     for (key, variable) in SECRET_VARIABLES {
         let (section, name) = key.split_once('.').unwrap_or_default();
-        let slot = table
-            .get_mut(section)
-            .and_then(|t| t.as_table_mut())
-            .and_then(|t| t.get_mut(name));
-        if let Some(value) = slot.filter(|value| value.is_str()) {
-            *value = env_reference(variable);
+        let literal = document
+            .get(section)
+            .and_then(|t| t.get(name))
+            .is_some_and(|value| value.is_str());
+        if literal {
+            document[section][name] = env_reference(variable);
             to_export.push((key.to_string(), variable.to_string()));
         }
     }
     let base = source.parent().unwrap_or(Path::new("."));
-    let key_file = table
-        .get_mut("keys")
-        .and_then(|t| t.as_table_mut())
-        .and_then(|t| t.get_mut("public_key_file"));
-    if let Some(file) = key_file {
-        if let Some(relative) = file.as_str().filter(|p| Path::new(p).is_relative()) {
-            let joined = base.join(relative);
-            let absolute = std::path::absolute(&joined).unwrap_or(joined);
-            *file = toml::Value::String(absolute.display().to_string());
-        }
+    let key_file = document
+        .get("keys")
+        .and_then(|t| t.get("public_key_file"))
+        .and_then(|file| file.as_str())
+        .filter(|file| Path::new(file).is_relative())
+        .map(|relative| base.join(relative));
+    if let Some(joined) = key_file {
+        let absolute = std::path::absolute(&joined).unwrap_or(joined);
+        document["keys"]["public_key_file"] = toml_edit::value(absolute.display().to_string());
     }
-    Ok((table, to_export))
+    Ok((document, to_export))
 }
 
-/// Sets one typed value in the table; a secret goes to the credential store
-/// (and leaves the table) or becomes a variable's name, returned to export.
+/// Sets one typed value; a secret goes to the credential store (and leaves the
+/// file) or becomes a variable's name, returned to export.
 fn set_typed(
     ctx: &mut Ctx,
-    table: &mut toml::Table,
+    document: &mut toml_edit::DocumentMut,
     key: &'static str,
     value: &str,
 ) -> Option<(String, String)> {
     let (section, name) = key.split_once('.')?;
     let secret = inputs::ALL.iter().any(|i| i.key == key && i.secret);
-    let section = table
-        .entry(section)
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
-        .as_table_mut()?;
     if !secret {
-        section.insert(name.into(), toml::Value::String(value.into()));
+        document[section][name] = toml_edit::value(value);
         return None;
     }
     match ctx.store.keep_typed_secret(key, value) {
         Ok(()) => {
-            section.remove(name);
+            if let Some(table) = document
+                .get_mut(section)
+                .and_then(|t| t.as_table_like_mut())
+            {
+                table.remove(name);
+            }
             if !ctx.state.typed_secrets.iter().any(|k| k == key) {
                 ctx.state.typed_secrets.push(key.to_string());
             }
@@ -209,59 +224,17 @@ fn set_typed(
         }
         Err(_) => {
             let variable = SECRET_VARIABLES.iter().find(|(k, _)| *k == key)?.1;
-            section.insert(name.into(), env_reference(variable));
+            document[section][name] = env_reference(variable);
             Some((key.to_string(), variable.to_string()))
         }
     }
 }
 
-fn env_reference(variable: &str) -> toml::Value {
-    let mut env = toml::Table::new();
-    env.insert("env".into(), toml::Value::String(variable.into()));
-    toml::Value::Table(env)
-}
-
-/// The config's text: its sections as the answers file has them, a secret's
-/// `{ env = "NAME" }` inline.
-fn render(table: &toml::Table, given: Option<&Path>) -> String {
-    let from = match given {
-        Some(file) => format!(" Started from {}.", file.display()),
-        None => String::new(),
-    };
-    let mut text = format!(
-        "# align-link profile config: the answers read when --answers is absent.{from}\n\
-         # Secrets only as {{ env = \"NAME\" }}, or kept in the OS credential store.\n"
-    );
-    let is_section = |value: &toml::Value| {
-        value
-            .as_table()
-            .is_some_and(|t| t.values().any(|v| !v.is_table()) || t.is_empty())
-            && !value
-                .as_table()
-                .is_some_and(|t| t.contains_key("env") && t.len() == 1)
-    };
-    for (key, value) in table.iter().filter(|(_, v)| !is_section(v)) {
-        text.push_str(&format!("{} = {value}\n", toml_key(key)));
-    }
-    for (name, section) in table.iter().filter(|(_, v)| is_section(v)) {
-        text.push_str(&format!("\n[{}]\n", toml_key(name)));
-        for (key, value) in section.as_table().into_iter().flatten() {
-            text.push_str(&format!("{} = {value}\n", toml_key(key)));
-        }
-    }
-    text
-}
-
-/// A key as TOML writes it: bare when it may be, else quoted.
-fn toml_key(key: &str) -> String {
-    let bare = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    match bare {
-        true => key.to_string(),
-        false => toml::Value::String(key.into()).to_string(),
-    }
+/// `{ env = "NAME" }`, inline.
+fn env_reference(variable: &str) -> toml_edit::Item {
+    let mut env = toml_edit::InlineTable::new();
+    env.insert("env", variable.into());
+    toml_edit::value(env)
 }
 
 /// Writes `text` to `path` whole or not at all: a new owner-only file (its
@@ -316,29 +289,34 @@ mod tests {
         let source = dir.path().join("answers.toml");
         std::fs::write(
             &source,
-            "[jira]\nurl = \"https://jira.example.com\"\nadmin_token = \"pat-secret\"\n\
+            "# mine\n[jira]\nurl = \"https://jira.example.com\"\nadmin_token = \"pat-secret\"\n\
              [align]\napi_token = { env = \"MY_ALIGN\" }\n[keys]\npublic_key_file = \"k.pem\"\n",
         )
         .unwrap();
         let missing = dir.path().join("cfg/default.toml");
-        let (table, exported) = config_table(&missing, Some(&source)).unwrap();
-        let text = render(&table, Some(&source));
+        let (document, exported) = config_document(&missing, Some(&source)).unwrap();
+        let text = document.to_string();
+        assert!(!text.contains("pat-secret"), "{text}");
         assert!(
             text.contains("admin_token = { env = \"JIRA_ADMIN_TOKEN\" }"),
             "{text}"
         );
-        let reread: toml::Table = text.parse().unwrap();
-        assert_eq!(reread, table, "the text reads back as the table");
-        assert!(!text.contains("pat-secret"), "{text}");
-        assert!(text.contains("env = \"JIRA_ADMIN_TOKEN\""), "{text}");
         assert!(text.contains("env = \"MY_ALIGN\""), "{text}");
+        assert!(text.contains("# mine"), "comments are kept: {text}");
         assert!(text.contains(&dir.path().join("k.pem").display().to_string()));
         let expected = (
             "jira.admin_token".to_string(),
             "JIRA_ADMIN_TOKEN".to_string(),
         );
         assert_eq!(exported, vec![expected]);
-        // Nothing given and no config yet: an empty table.
-        assert!(config_table(&missing, None).unwrap().0.is_empty());
+        // The profile's own config is edited as it is: its literal secret stays.
+        std::fs::create_dir_all(missing.parent().unwrap()).unwrap();
+        std::fs::write(&missing, "# own\n[jira]\nadmin_token = \"kept-literal\"\n").unwrap();
+        let (own, exported) = config_document(&missing, Some(&source)).unwrap();
+        assert!(exported.is_empty());
+        assert_eq!(
+            own.to_string(),
+            "# own\n[jira]\nadmin_token = \"kept-literal\"\n"
+        );
     }
 }

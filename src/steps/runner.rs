@@ -34,9 +34,6 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
         ui::step_header(*step);
         ctx.current_step = step.number;
         let outcome = run_asking_again(ctx, step);
-        if outcome.is_ok() {
-            super::keep::after_step(ctx)?;
-        }
         match outcome {
             Ok(Outcome::Done(detail)) => {
                 ctx.record(step.number, StepStatus::Done, Some(detail))?;
@@ -72,11 +69,17 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 // The failure is recorded for `status`; the error itself goes to the caller.
                 let _ = ctx.record(step.number, StepStatus::Failed, Some(one_line(&err)));
                 // What was typed before the failure is kept all the same (the
-                // step's error is the one to report).
+                // step's error is the one to report), but not a value refused
+                // for the last time: the next run asks for it again.
+                if let Some(key) = err.about.filter(|key| ctx.was_typed(key)) {
+                    ctx.forget(key);
+                }
                 let _ = super::keep::after_step(ctx);
                 return Err(err.context(format!("step {} ({})", step.number, step.title)));
             }
         }
+        // After the step's outcome is saved: a Ctrl-C at the offer loses nothing.
+        super::keep::after_step(ctx)?;
     }
     Ok(report)
 }
@@ -99,9 +102,10 @@ fn run_asking_again(ctx: &mut Ctx, step: &Step) -> Result<Outcome> {
         let Some(key) = again else {
             return outcome;
         };
-        let (message, _) = err.rendered_parts();
+        let (message, hints) = err.rendered_parts();
+        let hints: String = hints.iter().map(|hint| format!("\nHint: {hint}")).collect();
         ui::warn(&format!(
-            "{message}\n{key}: try again ({} of {TRIES} tries left).",
+            "{message}{hints}\n{key}: try again ({} of {TRIES} tries left).",
             TRIES - tries
         ));
         ctx.forget(key);

@@ -375,18 +375,22 @@ impl Store {
         self.typed_entry(key).ok()?.get_password().ok()
     }
 
-    /// Removes a kept typed secret (`unlink`); a missing entry is fine.
+    /// Removes a kept typed secret (`unlink`, or a refused one); a missing
+    /// entry is fine. Asked whatever `--secret-store` says now (an earlier run
+    /// may have kept it), and an error when no store answers, so the profile
+    /// that names the entry is not forgotten before it.
     pub fn forget_typed_secret(&self, key: &str) -> Result<()> {
-        let Ok(entry) = self.typed_entry(key) else {
-            return Ok(());
-        };
-        match entry.delete_credential() {
+        let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        let account = dir.join(format!("typed.{key}")).display().to_string();
+        let removed =
+            keyring::Entry::new(SERVICE, &account).and_then(|entry| entry.delete_credential());
+        match removed {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(err) => Err(AppError::failed(format!(
                 "cannot remove {key} from the OS credential store: {}",
                 self.vault.failed(err)
             ))
-            .hint("Remove the entry by hand (service `align-link`) in your credential manager.")),
+            .hint("Unlock or start the credential store and run again, or remove the entry by hand (service `align-link`) in your credential manager.")),
         }
     }
 }

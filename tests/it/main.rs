@@ -21,6 +21,7 @@ mod first_hour;
 mod handshake_driver;
 mod hostile;
 mod jira_checks_e2e;
+mod keep_answers;
 mod kill_recovery;
 mod kill_rerun;
 mod link_names;

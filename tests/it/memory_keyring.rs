@@ -57,6 +57,14 @@ impl MemoryKeyring {
         self.shelves().refused_under.push(absolute(dir));
     }
 
+    /// Undoes [`MemoryKeyring::refuse_under`]: the store answers again there.
+    pub fn answer_under(&self, dir: &Path) {
+        let dir = absolute(dir);
+        self.shelves()
+            .refused_under
+            .retain(|refused| *refused != dir);
+    }
+
     fn shelves(&self) -> MutexGuard<'_, Shelves> {
         self.0
             .lock()

@@ -1,0 +1,393 @@
+//! The answers a terminal run keeps (issue 17), at the edges an adversarial
+//! review found: the profile's own config edited in place, a refused kept
+//! token forgotten for good, a value refused three times not kept, later
+//! answers of a `--answers` run added, the step's record saved before the
+//! offer, and `unlink` removing what the credential store keeps.
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use align_link::answers::Answers;
+use align_link::config::{RawOptions, RunConfig};
+use align_link::context::{inputs, Ctx};
+use align_link::domain::SecretStore;
+use align_link::jira::admin::AdminAuth;
+use align_link::prompt::{Reply, Scripted};
+use align_link::steps::keep;
+use align_link::store::Store;
+
+use crate::memory_keyring::MemoryKeyring;
+use crate::support::write_private;
+
+fn ctx_with(
+    state: &Path,
+    config_file: &Path,
+    given: Option<PathBuf>,
+    replies: Vec<Reply>,
+    store: Option<SecretStore>,
+) -> Ctx {
+    let raw = RawOptions {
+        state_dir: Some(state.to_path_buf()),
+        answers: given,
+        secret_store: store,
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, true, Some(config_file.to_path_buf())).unwrap();
+    let answers = match config.answers.as_deref() {
+        Some(path) => Answers::load(path).unwrap(),
+        None => Answers::empty(),
+    };
+    let store = Store::open(state).unwrap();
+    Ctx::new(
+        config,
+        answers,
+        store,
+        Box::new(Scripted::new(replies)),
+        None,
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_profiles_own_config_is_edited_in_place_comments_and_literals_kept() {
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    fs::create_dir_all(config_file.parent().unwrap()).unwrap();
+    write_private(
+        &config_file,
+        "# my notes: prod Jira, token rotated monthly\n[jira]\nurl = \"https://jira.example.com\" # the VIP\nadmin_token = \"my-literal-pat\"\n",
+    );
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("align.api_token", "typed-align"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    assert_eq!(
+        ctx.known(&inputs::ADMIN_TOKEN).as_deref(),
+        Some("my-literal-pat")
+    );
+    ctx.value(&inputs::ALIGN_API_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    let text = fs::read_to_string(&config_file).unwrap();
+    assert!(text.starts_with("# my notes"), "comments kept:\n{text}");
+    assert!(text.contains("# the VIP"), "{text}");
+    assert!(text.contains("admin_token = \"my-literal-pat\""), "{text}");
+    assert!(!text.contains("typed-align"), "{text}");
+    drop(ctx);
+    let raw = RawOptions {
+        state_dir: Some(state.clone()),
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, true, Some(config_file.clone())).unwrap();
+    let loaded = Answers::load(config.answers.as_deref().unwrap());
+    assert!(loaded.is_ok(), "{:?}", loaded.err().map(|e| e.render()));
+}
+
+#[test]
+fn later_answers_of_an_answers_file_run_are_added() {
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let given = dir.path().join("answers.toml");
+    write_private(&given, "[jira]\nurl = \"https://jira.example.com\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        Some(given),
+        vec![
+            Reply::text("jira.test_project", "ALIGN"),
+            Reply::confirm("Save these answers", true),
+            Reply::text("align.application_name", "Align Prod"),
+        ],
+        Some(SecretStore::File),
+    );
+    ctx.value(&inputs::TEST_PROJECT).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    ctx.value(&inputs::APPLICATION_NAME).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    let text = fs::read_to_string(&config_file).unwrap();
+    assert!(
+        text.contains("Align Prod"),
+        "the later answer is not kept:\n{text}"
+    );
+}
+
+#[test]
+fn basic_credentials_in_the_config_win_over_a_kept_token() {
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("jira.admin_token", "old-typed-pat"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    drop(ctx);
+    // The admin switches the profile to Basic in their config.
+    write_private(
+        &config_file,
+        "[jira]\nadmin_username = \"bob\"\nadmin_password = \"bobs-pw\"\n",
+    );
+    let mut ctx = ctx_with(&state, &config_file, None, vec![], None);
+    let auth = ctx.admin_auth().unwrap();
+    assert!(
+        matches!(auth, AdminAuth::Basic { .. }),
+        "the kept token shadows the config's Basic credentials"
+    );
+}
+
+#[test]
+fn unlink_removes_kept_secrets_whatever_the_secret_store() {
+    let memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("jira.admin_token", "typed-pat"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    drop(ctx);
+    assert_eq!(memory.entries_under(&state).len(), 1);
+    let raw = RawOptions {
+        state_dir: Some(state.clone()),
+        secret_store: Some(SecretStore::File),
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, false, Some(config_file.clone())).unwrap();
+    let code = align_link::ops::unlink::unlink(config, true).unwrap();
+    assert_eq!(code, 0);
+    assert!(
+        memory.entries_under(&state).is_empty(),
+        "unlink --secret-store file leaves the typed secret"
+    );
+}
+
+#[test]
+fn without_a_credential_store_the_config_names_a_variable_and_reloads() {
+    let memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    memory.refuse_under(&state);
+    let config_file = dir.path().join("config/default.toml");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("jira.admin_token", "typed-pat"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    let text = fs::read_to_string(&config_file).unwrap();
+    assert!(
+        text.contains("admin_token = { env = \"JIRA_ADMIN_TOKEN\" }"),
+        "{text}"
+    );
+    let parsed = Answers::parse(&text, &config_file, &|_| Some("x".into()));
+    assert!(parsed.is_ok(), "{:?}", parsed.err().map(|e| e.render()));
+}
+
+#[test]
+fn a_value_refused_three_times_is_not_kept() {
+    use align_link::steps::{by_number, runner};
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let script = Scripted::new(vec![
+        Reply::text("jira.url", &nobody),
+        Reply::choose("How should align-link sign in", "Personal access token"),
+        Reply::text("jira.admin_token", "some-pat"),
+        Reply::text("align.url", "https://acme.jiraalign.com"),
+        Reply::text("jira.url", &nobody),
+        Reply::text("jira.url", &nobody),
+        Reply::confirm("Save these answers", true),
+    ]);
+    let raw = RawOptions {
+        state_dir: Some(state.clone()),
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, true, Some(config_file.clone())).unwrap();
+    let store = Store::open(&state).unwrap();
+    let mut ctx = Ctx::new(
+        config,
+        Answers::empty(),
+        store,
+        Box::new(script.clone()),
+        None,
+    )
+    .unwrap();
+    let Err(err) = runner::run(&mut ctx, &[by_number(7).unwrap()]) else {
+        panic!("three refusals end the step");
+    };
+    assert_eq!(err.about, Some("jira.url"));
+    assert!(script.remaining().is_empty(), "{:?}", script.remaining());
+    drop(ctx);
+    let text = fs::read_to_string(&config_file).unwrap();
+    assert!(
+        !text.contains(&nobody),
+        "the refused URL is not kept:\n{text}"
+    );
+    // The next run asks for it again.
+    let ctx = ctx_with(&state, &config_file, None, vec![], None);
+    assert_eq!(ctx.known(&inputs::JIRA_URL), None);
+}
+
+#[test]
+fn the_steps_record_is_saved_before_the_offer() {
+    use align_link::state::StepStatus;
+    use align_link::steps::{by_number, runner};
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    // Not Given: use the profile config as the answers (origin ProfileConfig).
+    fs::create_dir_all(config_file.parent().unwrap()).unwrap();
+    write_private(&config_file, "[jira]\nurl = \"https://jira.example.com\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n[keys]\nbits = 2048\n");
+    // Step 4's questions, then the save question goes unanswered (the terminal fails there).
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("align.connector_name", "Jira DC (prod)"),
+            Reply::choose("How should the connector sign in", "OAuth"),
+            Reply::choose("Copy a value", "Consumer key"),
+            Reply::choose("Copy a value", ""),
+            Reply::text("connector.id", "42"),
+            Reply::confirm("Done in Jira Align?", true),
+        ],
+        Some(SecretStore::File),
+    );
+    let result = runner::run(&mut ctx, &[by_number(4).unwrap()]);
+    assert!(result.is_err(), "the terminal failed at the offer");
+    drop(ctx);
+    assert_eq!(
+        align_link::store::Store::open(&state)
+            .unwrap()
+            .load::<align_link::state::State>("state.toml")
+            .unwrap()
+            .step_status(4),
+        StepStatus::Done
+    );
+}
+
+#[test]
+fn unlink_keeps_the_profile_while_the_credential_store_does_not_answer() {
+    let memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("jira.admin_token", "typed-pat"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    drop(ctx);
+    memory.refuse_under(&state);
+    let raw = RawOptions {
+        state_dir: Some(state.clone()),
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, false, Some(config_file.clone())).unwrap();
+    let result = align_link::ops::unlink::unlink(config, true);
+    assert!(
+        result.is_err(),
+        "a store that does not answer stops the unlink"
+    );
+    assert!(
+        state.join("state.toml").exists(),
+        "the profile naming the entry is kept"
+    );
+    // The store answers again: a second unlink removes it.
+    memory.answer_under(&state);
+    let raw = RawOptions {
+        state_dir: Some(state.clone()),
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, false, Some(config_file.clone())).unwrap();
+    let second = align_link::ops::unlink::unlink(config, true);
+    assert!(second.is_ok(), "{:?}", second.err().map(|e| e.render()));
+    assert!(memory.entries_under(&state).is_empty());
+}
+
+#[test]
+fn a_refused_kept_token_is_forgotten_for_good() {
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("jira.admin_token", "expired-pat"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    drop(ctx);
+    // Run 2: Jira refuses the kept token; the runner forgets it and the
+    // operator picks Basic at the question that follows.
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::choose("How should align-link sign in", "Username and password"),
+            Reply::text("jira.admin_username", "bob"),
+            Reply::text("jira.admin_password", "bobs-pw"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    assert!(ctx.was_typed("jira.admin_token"));
+    ctx.forget("jira.admin_token");
+    let auth = ctx.admin_auth().unwrap();
+    assert!(matches!(auth, AdminAuth::Basic { .. }));
+    keep::after_step(&mut ctx).unwrap();
+    drop(ctx);
+    // Run 3 (doctor, plan, renew --yes alike): which credentials?
+    let mut ctx = ctx_with(&state, &config_file, None, vec![], None);
+    let auth = ctx.admin_auth().unwrap();
+    assert!(matches!(auth, AdminAuth::Basic { .. }));
+}
