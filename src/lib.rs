@@ -21,30 +21,24 @@
 
 pub mod align;
 pub mod answers;
-pub mod browser;
-pub mod callback;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
 pub mod doctor;
-pub mod domain;
-pub mod error;
-pub mod http;
 pub mod jira;
-pub mod keys;
 #[cfg(test)]
 mod layers;
 pub mod model;
-pub mod oauth;
 pub mod ops;
-pub mod platform;
 pub mod prompt;
 pub mod sandbox;
-pub mod state;
 pub mod steps;
 pub mod store;
-pub mod ui;
-pub mod util;
 
-pub use error::{AppError, Result};
+// The lower layers live in `align-link-core` (cargo keeps them from naming the
+// modules here); re-exported so that `crate::http` and `align_link::http` still work.
+pub use align_link_core::{
+    browser, callback, domain, error, http, keys, oauth, outln, platform, state, ui, util,
+    AppError, Result,
+};
