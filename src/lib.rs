@@ -19,26 +19,20 @@
 //! http < error < keys, callback, browser, ui, state < config, prompt, answers,
 //! jira < store, align, model, sandbox < context < steps < doctor < ops < commands < cli.
 
-pub mod align;
-pub mod answers;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod context;
 pub mod doctor;
-pub mod jira;
 #[cfg(test)]
 mod layers;
-pub mod model;
 pub mod ops;
-pub mod prompt;
-pub mod sandbox;
 pub mod steps;
-pub mod store;
 
-// The lower layers live in `align-link-core` (cargo keeps them from naming the
-// modules here); re-exported so that `crate::http` and `align_link::http` still work.
+// The lower layers live in `align-link-core` and `align-link-sides` (cargo keeps
+// them from naming the modules here); re-exported so that `crate::http` and
+// `align_link::http` still work.
 pub use align_link_core::{
     browser, callback, domain, error, http, keys, oauth, outln, platform, state, ui, util,
     AppError, Result,
 };
+pub use align_link_sides::{align, answers, config, jira, model, prompt, sandbox, store};
