@@ -14,19 +14,21 @@
 //! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
 //! - `platform`: every difference between unix (Linux, macOS) and Windows.
 //!
-//! Layers, lowest first (`src/layers.rs` checks them; a module uses only its own
-//! layer and below, and no file loops back to itself): platform < util < domain < oauth <
-//! http < error < keys, callback, browser, ui, state < config, prompt, answers,
-//! jira < store, align, model, sandbox < context < steps < doctor < ops < commands < cli.
+//! Layers, lowest first, as crates (cargo keeps each from naming those above it):
+//! `align-link-core` (platform, util, domain, oauth, http, error, keys, callback,
+//! browser, ui, state) < `align-link-sides` (config, prompt, answers, jira, store,
+//! align, model, sandbox) < this crate (context < steps < doctor < ops < commands <
+//! cli). No file loops back to itself: `import_loops` tests every crate.
 
 pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod doctor;
-#[cfg(test)]
-mod layers;
 pub mod ops;
 pub mod steps;
+
+#[cfg(test)]
+mod import_loops;
 
 // The lower layers live in `align-link-core` and `align-link-sides` (cargo keeps
 // them from naming the modules here); re-exported so that `crate::http` and
