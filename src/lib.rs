@@ -14,37 +14,27 @@
 //! - `sandbox`: the stand-ins (crate `align-link-standins`) started for a run.
 //! - `platform`: every difference between unix (Linux, macOS) and Windows.
 //!
-//! Layers, lowest first (`src/layers.rs` checks them; a module uses only its own
-//! layer and below, and no file loops back to itself): platform < util < domain < oauth <
-//! http < error < keys, callback, browser, ui, state < config, prompt, answers,
-//! jira < store, align, model, sandbox < context < steps < doctor < ops < commands < cli.
+//! Layers, lowest first, as crates (cargo keeps each from naming those above it):
+//! `align-link-core` (platform, util, domain, oauth, http, error, keys, callback,
+//! browser, ui, state) < `align-link-sides` (config, prompt, answers, jira, store,
+//! align, model, sandbox) < this crate (context < steps < doctor < ops < commands <
+//! cli). No file loops back to itself: `import_loops` tests every crate.
 
-pub mod align;
-pub mod answers;
-pub mod browser;
-pub mod callback;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod context;
 pub mod doctor;
-pub mod domain;
-pub mod error;
-pub mod http;
-pub mod jira;
-pub mod keys;
-#[cfg(test)]
-mod layers;
-pub mod model;
-pub mod oauth;
 pub mod ops;
-pub mod platform;
-pub mod prompt;
-pub mod sandbox;
-pub mod state;
 pub mod steps;
-pub mod store;
-pub mod ui;
-pub mod util;
 
-pub use error::{AppError, Result};
+#[cfg(test)]
+mod import_loops;
+
+// The lower layers live in `align-link-core` and `align-link-sides` (cargo keeps
+// them from naming the modules here); re-exported so that `crate::http` and
+// `align_link::http` still work.
+pub use align_link_core::{
+    browser, callback, domain, error, http, keys, oauth, outln, platform, state, ui, util,
+    AppError, Result,
+};
+pub use align_link_sides::{align, answers, config, jira, model, prompt, sandbox, store};

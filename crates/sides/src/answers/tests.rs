@@ -8,7 +8,7 @@ use super::*;
 use crate::error::ErrorKind;
 use crate::keys;
 
-const TEST_KEY: &str = include_str!("../../tests/data/test-key-2048.pem");
+const TEST_KEY: &str = include_str!("../../../../tests/data/test-key-2048.pem");
 
 const PUBLIC_KEY: &str = "-----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA8ncdDrQ0B8mcEsFZx0eb

@@ -5,7 +5,7 @@ use rsa::pkcs1::{EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 
 /// 2048-bit test key (`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`).
-const TEST_PRIVATE_PEM: &str = include_str!("../../tests/data/test-key-2048.pem");
+const TEST_PRIVATE_PEM: &str = include_str!("../../../../tests/data/test-key-2048.pem");
 
 /// Its public half, as `openssl pkey -pubout` prints it.
 const TEST_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----

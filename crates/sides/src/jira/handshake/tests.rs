@@ -6,7 +6,7 @@ use super::fake_jira_tests::{FakeJira, Reply, Seen};
 use super::*;
 
 fn signer() -> Signer {
-    let pem = include_str!("../../../tests/data/test-key-2048.pem");
+    let pem = include_str!("../../../../../tests/data/test-key-2048.pem");
     Signer::new(
         "align-link-test".into(),
         Arc::new(crate::keys::private_key_from_pem(pem).unwrap()),
