@@ -1,12 +1,11 @@
 //! Key material for the OAuth consumer: the consumer key, the RSA key pair Jira
 //! Align signs with, and checks on a public key before it is pasted into Jira.
 
-mod primes;
 mod public;
 #[cfg(test)]
 mod tests;
 
-pub use public::{parse_public_key, pkcs1_to_spki, PublicKeyError, MIN_PUBLIC_KEY_BITS};
+pub use public::{parse_public_key, PublicKeyError};
 
 use base64::Engine as _;
 use rand::distributions::Alphanumeric;
@@ -89,44 +88,26 @@ pub fn check_consumer_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Generates an RSA private key with the OS RNG. `bits` must be one of
-/// [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
-pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
-    if !ACCEPTED_KEY_BITS.contains(&bits) {
-        return Err(AppError::usage(format!(
-            "unsupported RSA key size {bits}: use {} bits",
-            accepted_key_bits_text()
-        ))
-        .hint(format!(
-            "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"
-        )));
+/// Refuses a key size we do not make, as a usage error.
+fn check_key_bits(bits: usize) -> Result<(), AppError> {
+    if ACCEPTED_KEY_BITS.contains(&bits) {
+        return Ok(());
     }
-    key_from_two_searches(bits)
-        .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
+    Err(AppError::usage(format!(
+        "unsupported RSA key size {bits}: use {} bits",
+        accepted_key_bits_text()
+    ))
+    .hint(format!(
+        "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"
+    )))
 }
 
-/// The key from the first two primes found by [`PRIME_WORKERS`] searches at
-/// once (the search is nearly all of the time), with e = 65537. Taking the first
-/// two finds, rather than one prime per thread, waits for the typical search
-/// instead of the slower of two (the time to find a prime varies widely). As
-/// `rsa`'s own generation does, unequal primes whose product has exactly `bits`
-/// bits and an invertible exponent are required, else the next find is taken.
-fn key_from_two_searches(bits: usize) -> rsa::Result<RsaPrivateKey> {
-    let primes = primes::PrimeSearch::start(bits / 2);
-    let mut p = primes.next();
-    loop {
-        let q = primes.next();
-        if p == q || (&p * &q).bits() != bits {
-            p = q;
-            continue;
-        }
-        match RsaPrivateKey::from_p_q(p.clone(), q.clone(), rsa::BigUint::from(65_537u32)) {
-            Ok(key) => return Ok(key),
-            // Not invertible (gcd(e, lambda) > 1): try the newer prime with the next.
-            Err(rsa::Error::InvalidPrime) => p = q,
-            Err(err) => return Err(err),
-        }
-    }
+/// Generates an RSA private key (e = 65537) with the OS RNG. `bits` must be one
+/// of [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
+pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
+    check_key_bits(bits)?;
+    RsaPrivateKey::new(&mut OsRng, bits)
+        .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
 }
 
 /// A key pair being made on its own thread, so that the run's network work
@@ -139,9 +120,7 @@ pub struct PendingKey {
 impl PendingKey {
     /// Starts making a `bits`-bit key; a size we do not make is refused at once.
     pub fn start(bits: usize) -> Result<PendingKey, AppError> {
-        if !ACCEPTED_KEY_BITS.contains(&bits) {
-            return generate_private_key(bits).map(|_| unreachable!("refused above"));
-        }
+        check_key_bits(bits)?;
         let handle = std::thread::Builder::new()
             .name("keygen".into())
             .spawn(move || {

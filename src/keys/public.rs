@@ -10,16 +10,16 @@ use std::fmt;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
-use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
 use rsa::pkcs8::PrivateKeyInfo;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
+use x509_cert::der::Decode;
+use x509_cert::request::CertReq;
+use x509_cert::Certificate;
 
 /// Smallest RSA key we let through.
-pub const MIN_PUBLIC_KEY_BITS: usize = 2048;
-
-const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
+const MIN_PUBLIC_KEY_BITS: usize = 2048;
 
 /// Why a pasted public key cannot be used. `Display` gives a full sentence with the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,27 +183,6 @@ pub fn parse_public_key(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
     }
 }
 
-/// Reads a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`, or bare base64 of its DER) so
-/// that it can be re-encoded as SPKI with [`super::public_key_to_pem`]. A key that
-/// already is SPKI is returned as is; every other problem is reported as by
-/// [`parse_public_key`].
-pub fn pkcs1_to_spki(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
-    match parse_public_key(text) {
-        Err(PublicKeyError::Pkcs1) => {}
-        other => return other,
-    }
-    let text = text.trim();
-    let blocks = pem_blocks(text)?;
-    let der = match blocks.first() {
-        Some(block) => decode_base64(&block.body, block.body_line)?,
-        None => decode_base64(text, 1)?,
-    };
-    let key = RsaPublicKey::from_pkcs1_der(&der).map_err(|err| PublicKeyError::DamagedRsaKey {
-        detail: err.to_string(),
-    })?;
-    check_size(key)
-}
-
 /// One `-----BEGIN X-----` ... `-----END X-----` block.
 pub(crate) struct PemBlock {
     pub label: String,
@@ -335,10 +314,9 @@ pub(crate) fn decode_base64(text: &str, first_line: usize) -> Result<Vec<u8>, Pu
 /// Works out what a DER blob is and returns the RSA key when it is an RSA SPKI.
 fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
     if let Ok(spki) = SubjectPublicKeyInfoRef::try_from(der) {
-        let oid = spki.algorithm.oid.to_string();
-        if oid != RSA_ENCRYPTION_OID {
+        if spki.algorithm.oid != rsa::pkcs1::ALGORITHM_OID {
             return Err(PublicKeyError::NotRsa {
-                algorithm: algorithm_name(&oid),
+                algorithm: algorithm_name(&spki.algorithm.oid.to_string()),
             });
         }
         let key = RsaPublicKey::try_from(spki).map_err(|err| PublicKeyError::DamagedRsaKey {
@@ -352,14 +330,11 @@ fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
     if rsa::pkcs1::RsaPublicKey::try_from(der).is_ok() {
         return Err(PublicKeyError::Pkcs1);
     }
-    if is_signed_structure(der) {
-        // Certificates and CSRs share the outer shape; tell them apart by the
-        // explicit `[0]` version tag that only certificates (v2/v3) carry.
-        return Err(if signed_body_starts_with(der, 0xA0) {
-            PublicKeyError::Certificate
-        } else {
-            PublicKeyError::CertificateRequest
-        });
+    if Certificate::from_der(der).is_ok() {
+        return Err(PublicKeyError::Certificate);
+    }
+    if CertReq::from_der(der).is_ok() {
+        return Err(PublicKeyError::CertificateRequest);
     }
     Err(PublicKeyError::NotPublicKey { bytes: der.len() })
 }
@@ -382,45 +357,4 @@ fn algorithm_name(oid: &str) -> String {
         "1.2.840.113549.1.1.10" => "RSASSA-PSS (restricted RSA)".to_string(),
         other => format!("unknown algorithm (OID {other})"),
     }
-}
-
-/// Splits one DER TLV off `input`: (tag, contents, rest).
-fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, mut rest) = rest.split_first()?;
-    let len = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let n = usize::from(first & 0x7F);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let len = rest[..n]
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        rest = &rest[n..];
-        len
-    };
-    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
-}
-
-/// SEQUENCE { SEQUENCE body, SEQUENCE algorithm, BIT STRING signature }: the
-/// shape of certificates and certificate requests.
-fn is_signed_structure(der: &[u8]) -> bool {
-    let Some((0x30, outer, [])) = der_tlv(der) else {
-        return false;
-    };
-    let Some((0x30, _, rest)) = der_tlv(outer) else {
-        return false;
-    };
-    let Some((0x30, _, rest)) = der_tlv(rest) else {
-        return false;
-    };
-    matches!(der_tlv(rest), Some((0x03, _, [])))
-}
-
-fn signed_body_starts_with(der: &[u8], tag: u8) -> bool {
-    der_tlv(der)
-        .and_then(|(_, outer, _)| der_tlv(outer))
-        .is_some_and(|(_, body, _)| body.first() == Some(&tag))
 }
