@@ -2,8 +2,6 @@
 //! Align signs with, and checks on a public key before it is pasted into Jira.
 
 mod public;
-#[cfg(test)]
-mod tests;
 
 pub use public::{parse_public_key, PublicKeyError};
 
@@ -206,3 +204,6 @@ pub fn fingerprint(key: &RsaPublicKey) -> String {
 pub fn key_bits(key: &RsaPublicKey) -> usize {
     key.n().bits()
 }
+
+#[cfg(test)]
+mod tests;
