@@ -16,8 +16,10 @@ use oauth1_request::request::AssertSorted;
 use oauth1_request::signature_method::rsa_sha1_09::RsaSha1;
 use oauth1_request::signature_method::{Sign, SignatureMethod};
 use oauth1_request::{Builder, Credentials};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rsa::RsaPrivateKey;
+
+use super::response::{auth_param, split_outside_quotes};
 
 /// RFC 5849 section 3.6: everything but the RFC 3986 unreserved characters.
 const OAUTH_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -227,53 +229,8 @@ pub fn parse_authorization_header(header: &str) -> Option<Vec<(String, String)>>
     if !scheme.eq_ignore_ascii_case("OAuth") {
         return None;
     }
-    Some(
-        parse_auth_params(rest)
-            .into_iter()
-            .filter(|(name, _)| name != "realm")
-            .collect(),
-    )
-}
-
-/// Parses `k="v", k2=v2` auth-params (RFC 7235), percent-decoding the values as
-/// OAuth encodes them (RFC 5849 3.5.1). Shared with the `WWW-Authenticate` reader.
-pub(crate) fn parse_auth_params(text: &str) -> Vec<(String, String)> {
-    let mut params = Vec::new();
-    let mut rest = text.trim_start();
-    while !rest.is_empty() {
-        let Some((name, after)) = rest.split_once('=') else {
-            break;
-        };
-        let name = name.trim().trim_start_matches(',').trim().to_string();
-        let after = after.trim_start();
-        let (raw, remaining) = if let Some(quoted) = after.strip_prefix('"') {
-            let mut value = String::new();
-            let mut chars = quoted.char_indices();
-            let mut end = quoted.len();
-            while let Some((i, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some((_, escaped)) = chars.next() {
-                            value.push(escaped);
-                        }
-                    }
-                    '"' => {
-                        end = i + 1;
-                        break;
-                    }
-                    c => value.push(c),
-                }
-            }
-            (value, &quoted[end.min(quoted.len())..])
-        } else {
-            let end = after.find(',').unwrap_or(after.len());
-            (after[..end].trim().to_string(), &after[end..])
-        };
-        let value = percent_decode_str(&raw).decode_utf8_lossy().into_owned();
-        if !name.is_empty() {
-            params.push((name, value));
-        }
-        rest = remaining.trim_start().trim_start_matches(',').trim_start();
-    }
-    params
+    let params = split_outside_quotes(rest)
+        .into_iter()
+        .filter_map(auth_param);
+    Some(params.filter(|(name, _)| name != "realm").collect())
 }
