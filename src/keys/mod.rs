@@ -5,7 +5,11 @@ mod public;
 
 pub use public::{parse_public_key, PublicKeyError};
 
+use std::sync::mpsc::{channel, Receiver};
+use std::thread::JoinHandle;
+
 use base64::Engine as _;
+use num_bigint_dig::RandPrime as _;
 use rand::distributions::Alphanumeric;
 use rand::rngs::OsRng;
 use rand::Rng;
@@ -13,7 +17,7 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::der::zeroize::Zeroizing;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
@@ -100,16 +104,76 @@ fn check_key_bits(bits: usize) -> Result<(), AppError> {
     )))
 }
 
+/// Public exponent of every key we make (F4, what Jira and everyone use).
+const PUBLIC_EXPONENT: u32 = 65_537;
+
+/// Threads drawing primes at once: as many as a two-core machine runs.
+const PRIME_THREADS: usize = 2;
+
 /// Generates an RSA private key (e = 65537) with the OS RNG. `bits` must be one
 /// of [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
 pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
     check_key_bits(bits)?;
-    RsaPrivateKey::new(&mut OsRng, bits)
+    key_from_pooled_primes(bits)
         .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
 }
 
+/// The key from the first two distinct suitable primes that [`PRIME_THREADS`]
+/// threads draw with num-bigint-dig's `gen_prime`, the generator `rsa`'s own
+/// `RsaPrivateKey::new` calls for one prime after the other. The time to find a
+/// prime varies widely, so the first two finds of two draws wait for the typical
+/// draw rather than for the sum of two.
+fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
+    let (primes, _threads) = draw_primes(bits / 2);
+    let p = next_suitable(&primes, bits / 2);
+    let mut q = next_suitable(&primes, bits / 2);
+    while q == p {
+        q = next_suitable(&primes, bits / 2);
+    }
+    // The threads end once their draw in flight finds nobody to send to.
+    drop(primes);
+    let key = RsaPrivateKey::from_p_q(p, q, BigUint::from(PUBLIC_EXPONENT))?;
+    // gen_prime sets each prime's top two bits, so p * q is never a bit short.
+    assert_eq!(key.n().bits(), bits, "the product of two gen_prime primes");
+    key.validate()?;
+    Ok(key)
+}
+
+/// [`PRIME_THREADS`] threads, each drawing `bits`-bit primes in a loop and
+/// sending them to the receiver returned. Dropping the receiver stops them: a
+/// draw in flight finishes, then its thread ends.
+fn draw_primes(bits: usize) -> (Receiver<BigUint>, Vec<JoinHandle<()>>) {
+    let (sender, primes) = channel();
+    let threads = (0..PRIME_THREADS)
+        .filter_map(|_| {
+            let sender = sender.clone();
+            // A thread that cannot start leaves the drawing to the other, or to
+            // `next_suitable` itself.
+            std::thread::Builder::new()
+                .name("prime-draw".into())
+                .spawn(move || while sender.send(OsRng.gen_prime(bits)).is_ok() {})
+                .ok()
+        })
+        .collect();
+    (primes, threads)
+}
+
+/// The next prime p drawn that suits e = 65537: gcd(e, p - 1) = 1, which for a
+/// prime e means p is not 1 modulo e (`from_p_q` would refuse the pair).
+fn next_suitable(primes: &Receiver<BigUint>, bits: usize) -> BigUint {
+    loop {
+        let prime = primes
+            .recv()
+            // No thread could start: draw here.
+            .unwrap_or_else(|_| OsRng.gen_prime(bits));
+        if &prime % PUBLIC_EXPONENT != BigUint::from(1u32) {
+            return prime;
+        }
+    }
+}
+
 /// A key pair being made on its own thread, so that the run's network work
-/// hides the prime search; joined where the key is first needed.
+/// hides the prime draws; joined where the key is first needed.
 pub struct PendingKey {
     bits: usize,
     handle: std::thread::JoinHandle<Result<(RsaPrivateKey, std::time::Duration), AppError>>,

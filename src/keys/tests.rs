@@ -435,6 +435,7 @@ fn generated_keys_are_whole_and_sign() {
     assert_eq!(key.size() * 8, 2048);
     assert_eq!(key.e(), &rsa::BigUint::from(65_537u32));
     assert_eq!(key.primes().len(), 2);
+    assert_ne!(key.primes()[0], key.primes()[1]);
     key.validate().unwrap();
     let public = RsaPublicKey::from(&key);
     let digest = Sha256::digest(b"align-link");
@@ -462,4 +463,38 @@ fn generated_keys_are_whole_and_sign() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(said.contains("RSA key ok"), "{said}");
+}
+
+#[test]
+fn drawn_primes_suit_the_key_and_the_draws_end_once_not_taken() {
+    let (primes, threads) = super::draw_primes(256);
+    assert_eq!(threads.len(), super::PRIME_THREADS);
+    for _ in 0..4 {
+        let prime = super::next_suitable(&primes, 256);
+        assert_eq!(prime.bits(), 256);
+        // The top two bits set: two such primes make a modulus of full size.
+        assert_eq!(&prime >> 254usize, rsa::BigUint::from(3u32));
+        assert_ne!(&prime % 65_537u32, rsa::BigUint::from(1u32));
+    }
+    drop(primes);
+    // Each thread ends after its draw in flight (milliseconds at 256 bits).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !threads.iter().all(|thread| thread.is_finished()) {
+        assert!(std::time::Instant::now() < deadline, "a draw went on");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_prime_that_is_one_modulo_e_is_passed_over() {
+    // 917519 = 14 * 65537 + 1 is prime, and e = 65537 has no inverse modulo
+    // 917518; 1310759 is a prime that suits.
+    let (sender, primes) = std::sync::mpsc::channel();
+    for prime in [917_519u32, 1_310_759] {
+        sender.send(rsa::BigUint::from(prime)).unwrap();
+    }
+    assert_eq!(
+        super::next_suitable(&primes, 21),
+        rsa::BigUint::from(1_310_759u32)
+    );
 }
