@@ -139,7 +139,7 @@ fn source_decided(ctx: &Ctx) -> bool {
 
 /// At the start of a run: when this run will make a new key pair (align-link
 /// makes it, OAuth, none on disk, step 5 not done or done without saving its
-/// public half), the prime search starts now on its own thread. Never otherwise:
+/// public half), the key pair is started now on threads of its own. Never otherwise:
 /// a key nobody uses is not made.
 pub fn start_early(ctx: &mut Ctx) {
     if ctx.pending_key.is_some()

@@ -75,7 +75,7 @@ problems! {
         (lab.tampered(|p| set(p, "oauth_signature_method", "HMAC-SHA1")), lab.context())
     }
     nonce_used ["replayed request"] => |lab| {
-        let header = lab.signer.authorization("POST", &lab.url(REQUEST_TOKEN), &[], &callback("oob"));
+        let header = lab.signer.sign("POST", &lab.url(REQUEST_TOKEN), &[], &callback("oob")).authorization;
         assert_eq!(lab.send("POST", REQUEST_TOKEN, &header).status, 200);
         (lab.send("POST", REQUEST_TOKEN, &header), lab.context())
     }

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 
 use align_link::keys::{private_key_from_pem, public_key_to_pem};
-use align_link::oauth::{parse_authorization_header, signature_base_string, OAuthExtras, Signer};
+use align_link::oauth::{OAuthExtras, Signer};
 use base64::Engine as _;
 use url::Url;
 
@@ -184,18 +184,6 @@ fn check(case: Case<'_>) -> Outcome {
     assert_eq!(
         python["verified"], true,
         "cryptography rejects our signature over {base_string}"
-    );
-
-    // Our own base-string builder, fed the parameters from the header, agrees too.
-    let mut params: Vec<(String, String)> = parse_authorization_header(&signed.authorization)
-        .unwrap()
-        .into_iter()
-        .filter(|(k, _)| k != "oauth_signature")
-        .collect();
-    params.extend(form.iter().cloned());
-    assert_eq!(
-        signature_base_string(case.method, &url, &params),
-        base_string
     );
 
     let signature = base64::engine::general_purpose::STANDARD

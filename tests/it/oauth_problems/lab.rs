@@ -122,9 +122,10 @@ impl Lab {
 
     /// A header the client would never send: a valid one, with `edit` applied.
     pub fn tampered(&self, edit: impl FnOnce(&mut Vec<(String, String)>)) -> Reply {
-        let header =
-            self.signer
-                .authorization("POST", &self.url(REQUEST_TOKEN), &[], &callback("oob"));
+        let header = self
+            .signer
+            .sign("POST", &self.url(REQUEST_TOKEN), &[], &callback("oob"))
+            .authorization;
         let mut params = parse_authorization_header(&header).unwrap();
         edit(&mut params);
         let fields: Vec<String> = params

@@ -1,14 +1,15 @@
 //! Key material for the OAuth consumer: the consumer key, the RSA key pair Jira
 //! Align signs with, and checks on a public key before it is pasted into Jira.
 
-mod primes;
 mod public;
-#[cfg(test)]
-mod tests;
 
-pub use public::{parse_public_key, pkcs1_to_spki, PublicKeyError, MIN_PUBLIC_KEY_BITS};
+pub use public::{parse_public_key, PublicKeyError};
+
+use std::sync::mpsc::{channel, Receiver};
+use std::thread::JoinHandle;
 
 use base64::Engine as _;
+use num_bigint_dig::RandPrime as _;
 use rand::distributions::Alphanumeric;
 use rand::rngs::OsRng;
 use rand::Rng;
@@ -16,7 +17,7 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::der::zeroize::Zeroizing;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
@@ -89,48 +90,90 @@ pub fn check_consumer_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Generates an RSA private key with the OS RNG. `bits` must be one of
-/// [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
-pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
-    if !ACCEPTED_KEY_BITS.contains(&bits) {
-        return Err(AppError::usage(format!(
-            "unsupported RSA key size {bits}: use {} bits",
-            accepted_key_bits_text()
-        ))
-        .hint(format!(
-            "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"
-        )));
+/// Refuses a key size we do not make, as a usage error.
+fn check_key_bits(bits: usize) -> Result<(), AppError> {
+    if ACCEPTED_KEY_BITS.contains(&bits) {
+        return Ok(());
     }
-    key_from_two_searches(bits)
+    Err(AppError::usage(format!(
+        "unsupported RSA key size {bits}: use {} bits",
+        accepted_key_bits_text()
+    ))
+    .hint(format!(
+        "leave the size out to get the default of {DEFAULT_KEY_BITS} bits"
+    )))
+}
+
+/// Public exponent of every key we make (F4, what Jira and everyone use).
+const PUBLIC_EXPONENT: u32 = 65_537;
+
+/// Threads drawing primes at once: as many as a two-core machine runs.
+const PRIME_THREADS: usize = 2;
+
+/// Generates an RSA private key (e = 65537) with the OS RNG. `bits` must be one
+/// of [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
+pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
+    check_key_bits(bits)?;
+    key_from_pooled_primes(bits)
         .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
 }
 
-/// The key from the first two primes found by [`PRIME_WORKERS`] searches at
-/// once (the search is nearly all of the time), with e = 65537. Taking the first
-/// two finds, rather than one prime per thread, waits for the typical search
-/// instead of the slower of two (the time to find a prime varies widely). As
-/// `rsa`'s own generation does, unequal primes whose product has exactly `bits`
-/// bits and an invertible exponent are required, else the next find is taken.
-fn key_from_two_searches(bits: usize) -> rsa::Result<RsaPrivateKey> {
-    let primes = primes::PrimeSearch::start(bits / 2);
-    let mut p = primes.next();
+/// The key from the first two distinct suitable primes that [`PRIME_THREADS`]
+/// threads draw with num-bigint-dig's `gen_prime`, the generator `rsa`'s own
+/// `RsaPrivateKey::new` calls for one prime after the other. The time to find a
+/// prime varies widely, so the first two finds of two draws wait for the typical
+/// draw rather than for the sum of two.
+fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
+    let (primes, _threads) = draw_primes(bits / 2);
+    let p = next_suitable(&primes, bits / 2);
+    let mut q = next_suitable(&primes, bits / 2);
+    while q == p {
+        q = next_suitable(&primes, bits / 2);
+    }
+    // The threads end once their draw in flight finds nobody to send to.
+    drop(primes);
+    let key = RsaPrivateKey::from_p_q(p, q, BigUint::from(PUBLIC_EXPONENT))?;
+    // gen_prime sets each prime's top two bits, so p * q is never a bit short.
+    assert_eq!(key.n().bits(), bits, "the product of two gen_prime primes");
+    key.validate()?;
+    Ok(key)
+}
+
+/// [`PRIME_THREADS`] threads, each drawing `bits`-bit primes in a loop and
+/// sending them to the receiver returned. Dropping the receiver stops them: a
+/// draw in flight finishes, then its thread ends.
+fn draw_primes(bits: usize) -> (Receiver<BigUint>, Vec<JoinHandle<()>>) {
+    let (sender, primes) = channel();
+    let threads = (0..PRIME_THREADS)
+        .filter_map(|_| {
+            let sender = sender.clone();
+            // A thread that cannot start leaves the drawing to the other, or to
+            // `next_suitable` itself.
+            std::thread::Builder::new()
+                .name("prime-draw".into())
+                .spawn(move || while sender.send(OsRng.gen_prime(bits)).is_ok() {})
+                .ok()
+        })
+        .collect();
+    (primes, threads)
+}
+
+/// The next prime p drawn that suits e = 65537: gcd(e, p - 1) = 1, which for a
+/// prime e means p is not 1 modulo e (`from_p_q` would refuse the pair).
+fn next_suitable(primes: &Receiver<BigUint>, bits: usize) -> BigUint {
     loop {
-        let q = primes.next();
-        if p == q || (&p * &q).bits() != bits {
-            p = q;
-            continue;
-        }
-        match RsaPrivateKey::from_p_q(p.clone(), q.clone(), rsa::BigUint::from(65_537u32)) {
-            Ok(key) => return Ok(key),
-            // Not invertible (gcd(e, lambda) > 1): try the newer prime with the next.
-            Err(rsa::Error::InvalidPrime) => p = q,
-            Err(err) => return Err(err),
+        let prime = primes
+            .recv()
+            // No thread could start: draw here.
+            .unwrap_or_else(|_| OsRng.gen_prime(bits));
+        if &prime % PUBLIC_EXPONENT != BigUint::from(1u32) {
+            return prime;
         }
     }
 }
 
 /// A key pair being made on its own thread, so that the run's network work
-/// hides the prime search; joined where the key is first needed.
+/// hides the prime draws; joined where the key is first needed.
 pub struct PendingKey {
     bits: usize,
     handle: std::thread::JoinHandle<Result<(RsaPrivateKey, std::time::Duration), AppError>>,
@@ -139,9 +182,7 @@ pub struct PendingKey {
 impl PendingKey {
     /// Starts making a `bits`-bit key; a size we do not make is refused at once.
     pub fn start(bits: usize) -> Result<PendingKey, AppError> {
-        if !ACCEPTED_KEY_BITS.contains(&bits) {
-            return generate_private_key(bits).map(|_| unreachable!("refused above"));
-        }
+        check_key_bits(bits)?;
         let handle = std::thread::Builder::new()
             .name("keygen".into())
             .spawn(move || {
@@ -227,3 +268,6 @@ pub fn fingerprint(key: &RsaPublicKey) -> String {
 pub fn key_bits(key: &RsaPublicKey) -> usize {
     key.n().bits()
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,139 +5,92 @@
 //! `applinks.invalid.consumer.publickey`. We accept the same inputs and name the
 //! usual mistakes instead: a PKCS#1 key, a private key, a certificate, an SSH key.
 
-use std::fmt;
-
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
-use rsa::pkcs1::DecodeRsaPublicKey;
 use rsa::pkcs8::spki::SubjectPublicKeyInfoRef;
 use rsa::pkcs8::PrivateKeyInfo;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
+use x509_cert::der::Decode;
+use x509_cert::request::CertReq;
+use x509_cert::Certificate;
 
 /// Smallest RSA key we let through.
-pub const MIN_PUBLIC_KEY_BITS: usize = 2048;
+const MIN_PUBLIC_KEY_BITS: usize = 2048;
 
-const RSA_ENCRYPTION_OID: &str = "1.2.840.113549.1.1.1";
+/// The fix most messages end with.
+const PASTE: &str = "paste the `-----BEGIN PUBLIC KEY-----` block";
 
 /// Why a pasted public key cannot be used. `Display` gives a full sentence with the fix.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PublicKeyError {
+    #[error("The public key is empty: {PASTE} (or the bare base64 Jira shows) in full.")]
     Empty,
     /// `BEGIN RSA PUBLIC KEY`, or bare base64 of a PKCS#1 `RSAPublicKey`.
+    #[error(
+        "This is a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`), which Jira refuses with \
+         applinks.invalid.consumer.publickey. Convert it with \
+         `openssl rsa -RSAPublicKey_in -in key.pem -pubout` and {PASTE} it prints."
+    )]
     Pkcs1,
+    #[error(
+        "This is a PRIVATE key: never paste it anywhere; give the public half \
+         (`openssl pkey -in key.pem -pubout`). If it was shared, make a new key pair."
+    )]
     PrivateKey,
+    #[error(
+        "This is an X.509 certificate, not a public key. Extract the key with \
+         `openssl x509 -in cert.pem -pubkey -noout` and {PASTE} it prints."
+    )]
     Certificate,
+    #[error(
+        "This is a certificate signing request, not a public key. Extract the key with \
+         `openssl req -in request.pem -pubkey -noout` and {PASTE} it prints."
+    )]
     CertificateRequest,
     /// `ssh-rsa AAAA...` or an RFC 4716 `BEGIN SSH2 PUBLIC KEY` block.
+    #[error(
+        "This is an OpenSSH public key; Jira needs the X.509 form. Convert it with \
+         `ssh-keygen -e -m PKCS8 -f key.pub` and {PASTE} it prints."
+    )]
     OpenSsh,
-    NotRsa {
-        algorithm: String,
-    },
-    UnexpectedPem {
-        label: String,
-    },
-    MultiplePem {
-        count: usize,
-    },
-    MalformedPem {
-        detail: String,
-    },
+    #[error(
+        "This is an {algorithm} key, but OAuth 1.0a with Jira signs with RSA-SHA1 and \
+         needs a plain RSA key. Let align-link generate an RSA key pair and use its \
+         public key."
+    )]
+    NotRsa { algorithm: String },
+    #[error("The text holds a `BEGIN {label}` block, which is not a public key: {PASTE} instead.")]
+    UnexpectedPem { label: String },
+    #[error("The text holds {count} PEM blocks: {PASTE} alone.")]
+    MultiplePem { count: usize },
+    #[error(
+        "The PEM text is malformed: {detail}. Copy the whole block again, from \
+         `-----BEGIN PUBLIC KEY-----` through `-----END PUBLIC KEY-----`."
+    )]
+    MalformedPem { detail: String },
     /// `detail` says where, e.g. "unexpected '!' at line 2, column 9".
-    InvalidBase64 {
-        detail: String,
-    },
+    #[error(
+        "The key is not valid base64: {detail}. Copy the key again, whole and with \
+         nothing else around it."
+    )]
+    InvalidBase64 { detail: String },
     /// Valid base64, but the bytes are no key we recognise.
-    NotPublicKey {
-        bytes: usize,
-    },
+    #[error(
+        "The text decodes to {bytes} bytes, but they are not an X.509 \
+         SubjectPublicKeyInfo public key: {PASTE} that align-link printed."
+    )]
+    NotPublicKey { bytes: usize },
     /// An RSA SubjectPublicKeyInfo whose key itself does not parse.
-    DamagedRsaKey {
-        detail: String,
-    },
-    TooSmall {
-        bits: usize,
-    },
+    #[error("The RSA public key is damaged ({detail}). Copy it again, whole.")]
+    DamagedRsaKey { detail: String },
+    #[error(
+        "The RSA key has only {bits} bits; at least {MIN_PUBLIC_KEY_BITS} are needed. \
+         Generate a new key pair (align-link makes 3072-bit keys)."
+    )]
+    TooSmall { bits: usize },
 }
-
-impl fmt::Display for PublicKeyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const PASTE: &str = "paste the `-----BEGIN PUBLIC KEY-----` block";
-        match self {
-            PublicKeyError::Empty => write!(
-                f,
-                "The public key is empty: {PASTE} (or the bare base64 Jira shows) in full."
-            ),
-            PublicKeyError::Pkcs1 => write!(
-                f,
-                "This is a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`), which Jira refuses with \
-                 applinks.invalid.consumer.publickey. Convert it with \
-                 `openssl rsa -RSAPublicKey_in -in key.pem -pubout` and {PASTE} it prints."
-            ),
-            PublicKeyError::PrivateKey => write!(
-                f,
-                "This is a PRIVATE key: never paste it anywhere; give the public half \
-                 (`openssl pkey -in key.pem -pubout`). If it was shared, make a new key pair."
-            ),
-            PublicKeyError::Certificate => write!(
-                f,
-                "This is an X.509 certificate, not a public key. Extract the key with \
-                 `openssl x509 -in cert.pem -pubkey -noout` and {PASTE} it prints."
-            ),
-            PublicKeyError::CertificateRequest => write!(
-                f,
-                "This is a certificate signing request, not a public key. Extract the key with \
-                 `openssl req -in request.pem -pubkey -noout` and {PASTE} it prints."
-            ),
-            PublicKeyError::OpenSsh => write!(
-                f,
-                "This is an OpenSSH public key; Jira needs the X.509 form. Convert it with \
-                 `ssh-keygen -e -m PKCS8 -f key.pub` and {PASTE} it prints."
-            ),
-            PublicKeyError::NotRsa { algorithm } => write!(
-                f,
-                "This is an {algorithm} key, but OAuth 1.0a with Jira signs with RSA-SHA1 and \
-                 needs a plain RSA key. Let align-link generate an RSA key pair and use its \
-                 public key."
-            ),
-            PublicKeyError::UnexpectedPem { label } => write!(
-                f,
-                "The text holds a `BEGIN {label}` block, which is not a public key: {PASTE} \
-                 instead."
-            ),
-            PublicKeyError::MultiplePem { count } => {
-                write!(f, "The text holds {count} PEM blocks: {PASTE} alone.")
-            }
-            PublicKeyError::MalformedPem { detail } => write!(
-                f,
-                "The PEM text is malformed: {detail}. Copy the whole block again, from \
-                 `-----BEGIN PUBLIC KEY-----` through `-----END PUBLIC KEY-----`."
-            ),
-            PublicKeyError::InvalidBase64 { detail } => write!(
-                f,
-                "The key is not valid base64: {detail}. Copy the key again, whole and with \
-                 nothing else around it."
-            ),
-            PublicKeyError::NotPublicKey { bytes } => write!(
-                f,
-                "The text decodes to {bytes} bytes, but they are not an X.509 \
-                 SubjectPublicKeyInfo public key: {PASTE} that align-link printed."
-            ),
-            PublicKeyError::DamagedRsaKey { detail } => write!(
-                f,
-                "The RSA public key is damaged ({detail}). Copy it again, whole."
-            ),
-            PublicKeyError::TooSmall { bits } => write!(
-                f,
-                "The RSA key has only {bits} bits; at least {MIN_PUBLIC_KEY_BITS} are needed. \
-                 Generate a new key pair (align-link makes 3072-bit keys)."
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PublicKeyError {}
 
 /// Parses a public key as Jira would accept it: SPKI PEM (`BEGIN PUBLIC KEY`) or the
 /// bare base64 of the SPKI DER, with any whitespace, line breaks or CRLF. Anything
@@ -181,27 +134,6 @@ pub fn parse_public_key(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
             label: other.to_string(),
         }),
     }
-}
-
-/// Reads a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`, or bare base64 of its DER) so
-/// that it can be re-encoded as SPKI with [`super::public_key_to_pem`]. A key that
-/// already is SPKI is returned as is; every other problem is reported as by
-/// [`parse_public_key`].
-pub fn pkcs1_to_spki(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
-    match parse_public_key(text) {
-        Err(PublicKeyError::Pkcs1) => {}
-        other => return other,
-    }
-    let text = text.trim();
-    let blocks = pem_blocks(text)?;
-    let der = match blocks.first() {
-        Some(block) => decode_base64(&block.body, block.body_line)?,
-        None => decode_base64(text, 1)?,
-    };
-    let key = RsaPublicKey::from_pkcs1_der(&der).map_err(|err| PublicKeyError::DamagedRsaKey {
-        detail: err.to_string(),
-    })?;
-    check_size(key)
 }
 
 /// One `-----BEGIN X-----` ... `-----END X-----` block.
@@ -335,16 +267,19 @@ pub(crate) fn decode_base64(text: &str, first_line: usize) -> Result<Vec<u8>, Pu
 /// Works out what a DER blob is and returns the RSA key when it is an RSA SPKI.
 fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
     if let Ok(spki) = SubjectPublicKeyInfoRef::try_from(der) {
-        let oid = spki.algorithm.oid.to_string();
-        if oid != RSA_ENCRYPTION_OID {
+        if spki.algorithm.oid != rsa::pkcs1::ALGORITHM_OID {
             return Err(PublicKeyError::NotRsa {
-                algorithm: algorithm_name(&oid),
+                algorithm: algorithm_name(&spki.algorithm.oid.to_string()),
             });
         }
         let key = RsaPublicKey::try_from(spki).map_err(|err| PublicKeyError::DamagedRsaKey {
             detail: err.to_string(),
         })?;
-        return check_size(key);
+        let bits = key.n().bits();
+        if bits < MIN_PUBLIC_KEY_BITS {
+            return Err(PublicKeyError::TooSmall { bits });
+        }
+        return Ok(key);
     }
     if PrivateKeyInfo::try_from(der).is_ok() || rsa::pkcs1::RsaPrivateKey::try_from(der).is_ok() {
         return Err(PublicKeyError::PrivateKey);
@@ -352,24 +287,13 @@ fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
     if rsa::pkcs1::RsaPublicKey::try_from(der).is_ok() {
         return Err(PublicKeyError::Pkcs1);
     }
-    if is_signed_structure(der) {
-        // Certificates and CSRs share the outer shape; tell them apart by the
-        // explicit `[0]` version tag that only certificates (v2/v3) carry.
-        return Err(if signed_body_starts_with(der, 0xA0) {
-            PublicKeyError::Certificate
-        } else {
-            PublicKeyError::CertificateRequest
-        });
+    if Certificate::from_der(der).is_ok() {
+        return Err(PublicKeyError::Certificate);
+    }
+    if CertReq::from_der(der).is_ok() {
+        return Err(PublicKeyError::CertificateRequest);
     }
     Err(PublicKeyError::NotPublicKey { bytes: der.len() })
-}
-
-fn check_size(key: RsaPublicKey) -> Result<RsaPublicKey, PublicKeyError> {
-    let bits = key.n().bits();
-    if bits < MIN_PUBLIC_KEY_BITS {
-        return Err(PublicKeyError::TooSmall { bits });
-    }
-    Ok(key)
 }
 
 fn algorithm_name(oid: &str) -> String {
@@ -382,45 +306,4 @@ fn algorithm_name(oid: &str) -> String {
         "1.2.840.113549.1.1.10" => "RSASSA-PSS (restricted RSA)".to_string(),
         other => format!("unknown algorithm (OID {other})"),
     }
-}
-
-/// Splits one DER TLV off `input`: (tag, contents, rest).
-fn der_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, mut rest) = rest.split_first()?;
-    let len = if first < 0x80 {
-        usize::from(first)
-    } else {
-        let n = usize::from(first & 0x7F);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let len = rest[..n]
-            .iter()
-            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
-        rest = &rest[n..];
-        len
-    };
-    (rest.len() >= len).then(|| (tag, &rest[..len], &rest[len..]))
-}
-
-/// SEQUENCE { SEQUENCE body, SEQUENCE algorithm, BIT STRING signature }: the
-/// shape of certificates and certificate requests.
-fn is_signed_structure(der: &[u8]) -> bool {
-    let Some((0x30, outer, [])) = der_tlv(der) else {
-        return false;
-    };
-    let Some((0x30, _, rest)) = der_tlv(outer) else {
-        return false;
-    };
-    let Some((0x30, _, rest)) = der_tlv(rest) else {
-        return false;
-    };
-    matches!(der_tlv(rest), Some((0x03, _, [])))
-}
-
-fn signed_body_starts_with(der: &[u8], tag: u8) -> bool {
-    der_tlv(der)
-        .and_then(|(_, outer, _)| der_tlv(outer))
-        .is_some_and(|(_, body, _)| body.first() == Some(&tag))
 }

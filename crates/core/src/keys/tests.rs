@@ -114,12 +114,12 @@ fn consumer_key_checks_name_the_problem_and_position() {
 
 #[test]
 fn key_generation_accepts_only_supported_sizes() {
-    let key = generate_private_key(2048).unwrap();
-    assert_eq!(key.n().bits(), 2048);
     for bad in [0, 1024, 2000, 3000, 8192] {
         let err = generate_private_key(bad).unwrap_err();
         assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
         assert!(err.message.contains(&bad.to_string()), "{}", err.message);
+        let err = PendingKey::start(bad).err().unwrap();
+        assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
     }
     assert!(ACCEPTED_KEY_BITS.contains(&DEFAULT_KEY_BITS));
 }
@@ -216,7 +216,7 @@ fn parse_accepts_pem_bare_base64_crlf_and_wrapping() {
 }
 
 #[test]
-fn parse_rejects_pkcs1_public_key_and_converts_it_on_request() {
+fn parse_rejects_pkcs1_public_key_saying_how_to_convert_it() {
     let public = test_key().to_public_key();
     let pkcs1_pem = public.to_pkcs1_pem(LineEnding::LF).unwrap();
     let err = parse_public_key(&pkcs1_pem).unwrap_err();
@@ -235,14 +235,6 @@ fn parse_rejects_pkcs1_public_key_and_converts_it_on_request() {
         parse_public_key(&bare(&pkcs1_pem)),
         Err(PublicKeyError::Pkcs1)
     );
-    assert_eq!(pkcs1_to_spki(&pkcs1_pem).unwrap(), public);
-    assert_eq!(pkcs1_to_spki(&bare(&pkcs1_pem)).unwrap(), public);
-    assert_eq!(
-        public_key_to_pem(&pkcs1_to_spki(&pkcs1_pem).unwrap()),
-        TEST_PUBLIC_PEM
-    );
-    assert_eq!(pkcs1_to_spki(TEST_PUBLIC_PEM).unwrap(), public);
-    assert_eq!(pkcs1_to_spki(""), Err(PublicKeyError::Empty));
 }
 
 #[test]
@@ -436,10 +428,11 @@ fn every_error_message_is_a_sentence_with_a_fix() {
 }
 
 #[test]
-fn the_two_prime_searches_make_a_whole_key_of_the_size_asked() {
-    // 1024 bits keeps the debug build quick; the path is the same for every size.
-    let key = super::key_from_two_searches(1024).unwrap();
-    assert_eq!(key.size() * 8, 1024);
+fn generated_keys_are_whole_and_sign() {
+    let pending = PendingKey::start(2048).unwrap();
+    assert_eq!(pending.bits(), 2048);
+    let (key, _took) = pending.wait().unwrap();
+    assert_eq!(key.size() * 8, 2048);
     assert_eq!(key.e(), &rsa::BigUint::from(65_537u32));
     assert_eq!(key.primes().len(), 2);
     assert_ne!(key.primes()[0], key.primes()[1]);
@@ -452,13 +445,9 @@ fn the_two_prime_searches_make_a_whole_key_of_the_size_asked() {
     public
         .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
         .unwrap();
-}
 
-#[test]
-fn openssl_finds_a_generated_key_whole() {
     // `openssl rsa -check` tests p and q for primality and every CRT value:
-    // an independent judge of the prime search.
-    let key = super::key_from_two_searches(1024).unwrap();
+    // a judge independent of the crate that made the key.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("key.pem");
     std::fs::write(&path, private_key_to_pem(&key).as_bytes()).unwrap();
@@ -474,4 +463,38 @@ fn openssl_finds_a_generated_key_whole() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(said.contains("RSA key ok"), "{said}");
+}
+
+#[test]
+fn drawn_primes_suit_the_key_and_the_draws_end_once_not_taken() {
+    let (primes, threads) = super::draw_primes(256);
+    assert_eq!(threads.len(), super::PRIME_THREADS);
+    for _ in 0..4 {
+        let prime = super::next_suitable(&primes, 256);
+        assert_eq!(prime.bits(), 256);
+        // The top two bits set: two such primes make a modulus of full size.
+        assert_eq!(&prime >> 254usize, rsa::BigUint::from(3u32));
+        assert_ne!(&prime % 65_537u32, rsa::BigUint::from(1u32));
+    }
+    drop(primes);
+    // Each thread ends after its draw in flight (milliseconds at 256 bits).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !threads.iter().all(|thread| thread.is_finished()) {
+        assert!(std::time::Instant::now() < deadline, "a draw went on");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_prime_that_is_one_modulo_e_is_passed_over() {
+    // 917519 = 14 * 65537 + 1 is prime, and e = 65537 has no inverse modulo
+    // 917518; 1310759 is a prime that suits.
+    let (sender, primes) = std::sync::mpsc::channel();
+    for prime in [917_519u32, 1_310_759] {
+        sender.send(rsa::BigUint::from(prime)).unwrap();
+    }
+    assert_eq!(
+        super::next_suitable(&primes, 21),
+        rsa::BigUint::from(1_310_759u32)
+    );
 }

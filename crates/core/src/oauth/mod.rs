@@ -10,8 +10,8 @@ pub use response::{
     parse_token_response, OAuthProblem, ProblemContext, TokenAnswerError, TokenResponse,
 };
 pub use sign::{
-    normalize_base_uri, oauth_encode, parse_authorization_header, signature_base_string,
-    OAuthExtras, SignedRequest, Signer,
+    normalize_base_uri, oauth_encode, parse_authorization_header, OAuthExtras, SignedRequest,
+    Signer,
 };
 
 #[cfg(test)]

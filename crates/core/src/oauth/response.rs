@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use percent_encoding::percent_decode_str;
+
 use crate::oauth::problems;
-use crate::oauth::sign::parse_auth_params;
 use crate::util::text;
 
 /// How much of one `oauth_*` parameter is kept: enough for a signature base string.
@@ -155,10 +156,11 @@ impl OAuthProblem {
         www_authenticate: Option<&str>,
         body: &str,
     ) -> Option<OAuthProblem> {
-        let mut params = BTreeMap::new();
-        for challenge in www_authenticate.map(oauth_challenges).unwrap_or_default() {
-            params.extend(parse_auth_params(&challenge));
-        }
+        let mut params: BTreeMap<String, String> = www_authenticate
+            .map(oauth_challenge_params)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         // Only `oauth_*` names: an HTML or JSON body must not be misread as fields.
         params.extend(
             url::form_urlencoded::parse(body.trim().as_bytes())
@@ -187,31 +189,55 @@ impl OAuthProblem {
     }
 }
 
-/// The auth-params of each `OAuth` challenge in a `WWW-Authenticate` list, which
+/// The auth-params of the `OAuth` challenges in a `WWW-Authenticate` list, which
 /// may hold other challenges too (Jira sends a bare `OAuth realm` one first).
-fn oauth_challenges(header: &str) -> Vec<String> {
-    let mut challenges: Vec<(String, Vec<&str>)> = Vec::new();
+fn oauth_challenge_params(header: &str) -> Vec<(String, String)> {
+    let mut in_oauth = false;
+    let mut params = Vec::new();
     for item in split_outside_quotes(header) {
         let item = item.trim();
         // `Scheme param=..` starts a challenge; `param=..` continues the last one.
         let first = item.split_whitespace().next().unwrap_or("");
         let rest = item[first.len()..].trim_start();
-        if !first.is_empty() && !first.contains('=') && !rest.starts_with('=') {
-            let params = if rest.is_empty() { vec![] } else { vec![rest] };
-            challenges.push((first.to_ascii_lowercase(), params));
-        } else if let Some((_, params)) = challenges.last_mut() {
-            params.push(item);
+        let param = if !first.is_empty() && !first.contains('=') && !rest.starts_with('=') {
+            in_oauth = first.eq_ignore_ascii_case("oauth");
+            rest
+        } else {
+            item
+        };
+        if in_oauth {
+            params.extend(auth_param(param));
         }
     }
-    challenges
-        .into_iter()
-        .filter(|(scheme, _)| scheme == "oauth")
-        .map(|(_, params)| params.join(", "))
-        .collect()
+    params
+}
+
+/// One `name=value` or `name="quoted \"value\""` auth-param (RFC 7235), the
+/// value percent-decoded as OAuth encodes it (RFC 5849 3.5.1).
+pub(crate) fn auth_param(item: &str) -> Option<(String, String)> {
+    let (name, value) = item.split_once('=')?;
+    let (name, value) = (name.trim(), value.trim());
+    let value = match value.strip_prefix('"') {
+        Some(quoted) => {
+            let mut chars = quoted.strip_suffix('"').unwrap_or(quoted).chars();
+            let mut unquoted = String::new();
+            while let Some(c) = chars.next() {
+                unquoted.push(if c == '\\' {
+                    chars.next().unwrap_or(c)
+                } else {
+                    c
+                });
+            }
+            unquoted
+        }
+        None => value.to_string(),
+    };
+    let value = percent_decode_str(&value).decode_utf8_lossy().into_owned();
+    (!name.is_empty()).then(|| (name.to_string(), value))
 }
 
 /// The comma-separated items of a header value; commas in quoted strings stay.
-fn split_outside_quotes(text: &str) -> Vec<&str> {
+pub(crate) fn split_outside_quotes(text: &str) -> Vec<&str> {
     let (mut items, mut start, mut quoted, mut escaped) = (Vec::new(), 0, false, false);
     for (i, c) in text.char_indices() {
         if escaped {

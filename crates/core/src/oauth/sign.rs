@@ -1,14 +1,13 @@
 //! The client side of OAuth 1.0a signing with RSA-SHA1 (RFC 5849 section 3.4).
 //!
-//! oauth1-request does the signing, but it signs the URI exactly as given, takes
-//! parameter names verbatim and expects the parameters already in base-string
-//! order. So we normalise the URI, collect the query and form pairs, encode and
-//! sort them ourselves, and hand it the result. The base string it signs is
-//! recorded as it is fed to the signature method ([`Recording`]), for the
-//! `signature_invalid` diagnosis; [`signature_base_string`] builds the same string
-//! independently, for the tests.
+//! oauth1-request builds the signature base string and signs it, but it signs
+//! the URI exactly as given, writes parameter names verbatim and expects the
+//! parameters in base-string order. So we normalise the URI, and pass the query
+//! and form pairs as parameters, sorted and with their names encoded for it. The
+//! base string is written down as oauth1-request feeds it to the signature
+//! method ([`Recording`]), for the `signature_invalid` diagnosis: what we show
+//! is what was signed.
 
-use std::cell::RefCell;
 use std::fmt::{self, Display, Write};
 use std::num::NonZeroU64;
 use std::sync::Arc;
@@ -17,8 +16,10 @@ use oauth1_request::request::AssertSorted;
 use oauth1_request::signature_method::rsa_sha1_09::RsaSha1;
 use oauth1_request::signature_method::{Sign, SignatureMethod};
 use oauth1_request::{Builder, Credentials};
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rsa::RsaPrivateKey;
+
+use super::response::{auth_param, split_outside_quotes};
 
 /// RFC 5849 section 3.6: everything but the RFC 3986 unreserved characters.
 const OAUTH_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -98,24 +99,12 @@ impl Signer {
         &self.consumer_key
     }
 
-    /// Returns the value for the `Authorization` header.
+    /// The `Authorization` header for one request, and the base string signed.
     ///
     /// `url` may carry a query: its pairs are signed as parameters (RFC 5849
-    /// 3.4.1.3) and the base-string URI is normalised (3.4.1.2: scheme and host lower
-    /// case, default port dropped, no query, no fragment) before oauth1-request sees
-    /// it. `form` = x-www-form-urlencoded body pairs (signed too).
-    pub fn authorization(
-        &self,
-        method: &str,
-        url: &url::Url,
-        form: &[(String, String)],
-        extra: &OAuthExtras,
-    ) -> String {
-        self.sign(method, url, form, extra).authorization
-    }
-
-    /// Like [`Signer::authorization`], and also returns the base string we signed,
-    /// as oauth1-request fed it to the signature method.
+    /// 3.4.1.3) and the base-string URI is normalised (3.4.1.2) before
+    /// oauth1-request sees it. `form` = x-www-form-urlencoded body pairs (signed
+    /// too).
     pub fn sign(
         &self,
         method: &str,
@@ -123,43 +112,30 @@ impl Signer {
         form: &[(String, String)],
         extra: &OAuthExtras,
     ) -> SignedRequest {
-        let method = method.to_ascii_uppercase();
-        let base_uri = normalize_base_uri(url);
-
-        // oauth1-request writes a parameter name into the base string verbatim and
-        // its value encoded twice; the base string needs both encoded twice (once
-        // to normalise, once as part of the whole). So names go in double-encoded.
-        // Sorting by the once-encoded forms is the order RFC 5849 3.4.1.3.2 asks
-        // for, and double encoding keeps that order ('%' sorts before every
-        // unreserved character), which oauth1-request checks in debug builds.
-        let pairs = request_pairs(url, form);
-        let mut params: Vec<(String, String, String, &str)> = pairs
-            .iter()
-            .map(|(name, value)| {
-                let encoded_name = oauth_encode(name);
-                let double_encoded_name = oauth_encode(&encoded_name);
-                (
-                    encoded_name,
-                    oauth_encode(value),
-                    double_encoded_name,
-                    value.as_str(),
-                )
-            })
+        // RFC 5849 3.4.1.3.2 sorts the pairs by their encoded names, then values.
+        // oauth1-request writes a name into the base string as given and encodes
+        // a value twice (once to normalise, once as part of the whole string), so
+        // names go in encoded twice too; that keeps the order ('%' sorts before
+        // every unreserved character), which it checks in debug builds.
+        let mut params: Vec<(String, String, String)> = url
+            .query_pairs()
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .chain(form.iter().cloned())
+            .map(|(name, value)| (oauth_encode(&name), oauth_encode(&value), value))
             .collect();
-        params.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        let sorted = AssertSorted::new(
-            params
-                .iter()
-                .map(|(_, _, name, value)| (name.as_str(), *value)),
-        );
+        params.sort();
+        let params: Vec<(String, &str)> = params
+            .iter()
+            .map(|(name, _, value)| (oauth_encode(name), value.as_str()))
+            .collect();
 
-        let recorded = RefCell::new(String::new());
+        let mut base_string = String::new();
         let signature_method = Recording {
             inner: <RsaPrivateKey as AsRef<RsaSha1>>::as_ref(&self.private_key),
-            base_string: &recorded,
+            base_string: &mut base_string,
         };
         // RSA-SHA1 ignores both secrets (RFC 5849 3.4.3), so none are held here.
-        let mut builder: Builder<'_, Recording<'_, &RsaSha1>, &str, &str> = Builder::new(
+        let mut builder: Builder<'_, _, &str, &str> = Builder::new(
             Credentials::new(self.consumer_key.as_str(), ""),
             signature_method,
         );
@@ -170,42 +146,39 @@ impl Signer {
             .nonce(extra.nonce.as_deref())
             .timestamp(extra.timestamp.and_then(NonZeroU64::new))
             .version(true);
-        let authorization = builder.authorize(&method, &base_uri, &sorted);
+        let authorization = builder.into_authorization(
+            &method.to_ascii_uppercase(),
+            normalize_base_uri(url),
+            &AssertSorted::new(params.iter().map(|(name, value)| (name, value))),
+        );
         SignedRequest {
             authorization,
-            base_string: recorded.into_inner(),
+            base_string,
         }
     }
 }
 
 /// A signature method that writes down the base string it is fed (RFC 5849
 /// 3.4.1.1: method, `&`, encoded URI, `&`, encoded parameters) while `inner`
-/// signs it.
-#[derive(Clone, Copy)]
+/// signs it. The `oauth_*` parameters reach `parameter` through the trait's
+/// defaults, which RSA-SHA1 keeps too.
 struct Recording<'a, M> {
     inner: M,
-    base_string: &'a RefCell<String>,
-}
-
-struct RecordingSign<'a, S> {
-    inner: S,
-    text: String,
-    base_string: &'a RefCell<String>,
+    base_string: &'a mut String,
 }
 
 impl<'a, M: SignatureMethod> SignatureMethod for Recording<'a, M> {
-    type Sign = RecordingSign<'a, M::Sign>;
+    type Sign = Recording<'a, M::Sign>;
 
     fn sign_with(self, client_secret: &str, token_secret: Option<&str>) -> Self::Sign {
-        RecordingSign {
+        Recording {
             inner: self.inner.sign_with(client_secret, token_secret),
-            text: String::new(),
             base_string: self.base_string,
         }
     }
 }
 
-impl<S: Sign> Sign for RecordingSign<'_, S> {
+impl<S: Sign> Sign for Recording<'_, S> {
     type Signature = S::Signature;
 
     fn get_signature_method_name(&self) -> &'static str {
@@ -213,98 +186,37 @@ impl<S: Sign> Sign for RecordingSign<'_, S> {
     }
 
     fn request_method(&mut self, method: &str) {
-        self.text.push_str(method);
-        self.text.push('&');
+        let _ = write!(self.base_string, "{method}&");
         self.inner.request_method(method);
     }
 
     fn uri<T: Display>(&mut self, uri: T) {
-        let _ = write!(self.text, "{uri}&");
+        let _ = write!(self.base_string, "{uri}&");
         self.inner.uri(uri);
     }
 
     fn parameter<V: Display>(&mut self, key: &str, value: V) {
-        let _ = write!(self.text, "{key}%3D{value}");
+        let _ = write!(self.base_string, "{key}%3D{value}");
         self.inner.parameter(key, value);
     }
 
     fn delimiter(&mut self) {
-        self.text.push_str("%26");
+        self.base_string.push_str("%26");
         self.inner.delimiter();
     }
 
     fn end(self) -> Self::Signature {
-        *self.base_string.borrow_mut() = self.text;
         self.inner.end()
     }
-
-    fn use_nonce(&self) -> bool {
-        self.inner.use_nonce()
-    }
-
-    fn use_timestamp(&self) -> bool {
-        self.inner.use_timestamp()
-    }
-}
-
-/// The query pairs of `url` (form-decoded, so `+` is a space, as servers read
-/// them) followed by the form body pairs.
-fn request_pairs(url: &url::Url, form: &[(String, String)]) -> Vec<(String, String)> {
-    url.query_pairs()
-        .into_owned()
-        .chain(form.iter().cloned())
-        .collect()
 }
 
 /// The base string URI (RFC 5849 3.4.1.2): scheme and host lower case, the port
 /// only when it is not the scheme's default, the path as sent, no query, no
-/// fragment, no user info.
+/// fragment, no user info. The url crate has already lower-cased the scheme and
+/// host, dropped a default port and made an empty path `/`.
 pub fn normalize_base_uri(url: &url::Url) -> String {
-    let scheme = url.scheme().to_ascii_lowercase();
-    // `host_str` keeps the brackets of an IPv6 literal, as the URI needs them.
-    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
-    };
-    let port = match url.port() {
-        Some(port) if Some(port) != default_port => format!(":{port}"),
-        _ => String::new(),
-    };
-    let path = match url.path() {
-        "" => "/",
-        path => path,
-    };
-    format!("{scheme}://{host}{port}{path}")
-}
-
-/// The signature base string (RFC 5849 3.4.1.1), built independently of
-/// oauth1-request. `params` are the protocol parameters (`oauth_*`, without
-/// `oauth_signature`) and the form body pairs, all decoded; the query pairs of
-/// `url` are added here, as the signer adds them.
-pub fn signature_base_string(method: &str, url: &url::Url, params: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| (oauth_encode(&name), oauth_encode(&value)))
-        .chain(
-            params
-                .iter()
-                .map(|(name, value)| (oauth_encode(name), oauth_encode(value))),
-        )
-        .collect();
-    encoded.sort();
-    let normalized = encoded
-        .iter()
-        .map(|(name, value)| format!("{name}={value}"))
-        .collect::<Vec<_>>()
-        .join("&");
-    format!(
-        "{}&{}&{}",
-        oauth_encode(&method.to_ascii_uppercase()),
-        oauth_encode(&normalize_base_uri(url)),
-        oauth_encode(&normalized)
-    )
+    let host_port_path = &url[url::Position::BeforeHost..url::Position::AfterPath];
+    format!("{}://{host_port_path}", url.scheme())
 }
 
 /// Reads the parameters of an `Authorization: OAuth k="v", ...` header, decoded.
@@ -317,53 +229,8 @@ pub fn parse_authorization_header(header: &str) -> Option<Vec<(String, String)>>
     if !scheme.eq_ignore_ascii_case("OAuth") {
         return None;
     }
-    Some(
-        parse_auth_params(rest)
-            .into_iter()
-            .filter(|(name, _)| name != "realm")
-            .collect(),
-    )
-}
-
-/// Parses `k="v", k2=v2` auth-params (RFC 7235), percent-decoding the values as
-/// OAuth encodes them (RFC 5849 3.5.1). Shared with the `WWW-Authenticate` reader.
-pub(crate) fn parse_auth_params(text: &str) -> Vec<(String, String)> {
-    let mut params = Vec::new();
-    let mut rest = text.trim_start();
-    while !rest.is_empty() {
-        let Some((name, after)) = rest.split_once('=') else {
-            break;
-        };
-        let name = name.trim().trim_start_matches(',').trim().to_string();
-        let after = after.trim_start();
-        let (raw, remaining) = if let Some(quoted) = after.strip_prefix('"') {
-            let mut value = String::new();
-            let mut chars = quoted.char_indices();
-            let mut end = quoted.len();
-            while let Some((i, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        if let Some((_, escaped)) = chars.next() {
-                            value.push(escaped);
-                        }
-                    }
-                    '"' => {
-                        end = i + 1;
-                        break;
-                    }
-                    c => value.push(c),
-                }
-            }
-            (value, &quoted[end.min(quoted.len())..])
-        } else {
-            let end = after.find(',').unwrap_or(after.len());
-            (after[..end].trim().to_string(), &after[end..])
-        };
-        let value = percent_decode_str(&raw).decode_utf8_lossy().into_owned();
-        if !name.is_empty() {
-            params.push((name, value));
-        }
-        rest = remaining.trim_start().trim_start_matches(',').trim_start();
-    }
-    params
+    let params = split_outside_quotes(rest)
+        .into_iter()
+        .filter_map(auth_param);
+    Some(params.filter(|(name, _)| name != "realm").collect())
 }

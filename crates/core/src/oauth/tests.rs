@@ -76,24 +76,22 @@ fn signer_reproduces_the_oauth_wiki_rsa_sha1_vector() {
 
 #[test]
 fn base_string_matches_rfc_5849_example() {
-    // RFC 5849 section 3.4.1.1, with the query, body and header parameters it lists.
+    // RFC 5849 section 3.4.1.1, with the query, body and protocol parameters it
+    // lists; RSA-SHA1 in place of its HMAC-SHA1, and oauth_version, which we send.
+    let signer = Signer::new("9djdj82h48djs9d2".into(), wiki_key());
     let url = Url::parse("http://example.com/request?b5=%3D%253D&a3=a&c%40=&a2=r%20b").unwrap();
-    let params = pairs(&[
-        ("oauth_consumer_key", "9djdj82h48djs9d2"),
-        ("oauth_token", "kkk9d7dh3k39sjv7"),
-        ("oauth_signature_method", "HMAC-SHA1"),
-        ("oauth_timestamp", "137131201"),
-        ("oauth_nonce", "7d8f3e4a"),
-        ("c2", ""),
-        ("a3", "2 q"),
-    ]);
+    let form = pairs(&[("c2", ""), ("a3", "2 q")]);
+    let extras = OAuthExtras {
+        token: Some("kkk9d7dh3k39sjv7".into()),
+        ..fixed("7d8f3e4a", 137131201)
+    };
     assert_eq!(
-        signature_base_string("post", &url, &params),
+        signer.sign("post", &url, &form, &extras).base_string,
         "POST&http%3A%2F%2Fexample.com%2Frequest&a2%3Dr%2520b%26a3%3D2%2520q\
          %26a3%3Da%26b5%3D%253D%25253D%26c%2540%3D%26c2%3D%26oauth_consumer_\
          key%3D9djdj82h48djs9d2%26oauth_nonce%3D7d8f3e4a%26oauth_signature_m\
-         ethod%3DHMAC-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
-         9d7dh3k39sjv7"
+         ethod%3DRSA-SHA1%26oauth_timestamp%3D137131201%26oauth_token%3Dkkk\
+         9d7dh3k39sjv7%26oauth_version%3D1.0"
     );
 }
 
@@ -182,10 +180,8 @@ fn signed_requests_verify_over_our_base_string() {
         header_param(&signed.authorization, "oauth_verifier").unwrap(),
         "ab12CD"
     );
-    assert_eq!(
-        signer.authorization("POST", &url, &form, &extras),
-        signed.authorization
-    );
+    // The method is signed upper case, however it was written.
+    assert_eq!(signer.sign("POST", &url, &form, &extras), signed);
 }
 
 #[test]
