@@ -47,6 +47,32 @@ fn ctx_with(
     .unwrap()
 }
 
+/// A first run that types `token` as the administrator's and agrees to keep it.
+fn keep_typed_token(state: &Path, config_file: &Path, token: &str) {
+    let replies = vec![
+        Reply::text("jira.admin_token", token),
+        Reply::confirm("Save these answers", true),
+    ];
+    let mut ctx = ctx_with(state, config_file, None, replies, None);
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+}
+
+/// `unlink --local` of the profile, with `--secret-store` as given.
+fn unlink_locally(
+    state: &Path,
+    config_file: &Path,
+    store: Option<SecretStore>,
+) -> align_link::error::Result<i32> {
+    let raw = RawOptions {
+        state_dir: Some(state.to_path_buf()),
+        secret_store: store,
+        ..RawOptions::default()
+    };
+    let config = RunConfig::build(raw, false, Some(config_file.to_path_buf())).unwrap();
+    align_link::ops::unlink::unlink(config, true)
+}
+
 #[test]
 fn the_profiles_own_config_is_edited_in_place_comments_and_literals_kept() {
     let _memory = MemoryKeyring::install();
@@ -125,19 +151,7 @@ fn basic_credentials_in_the_config_win_over_a_kept_token() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let config_file = dir.path().join("config/default.toml");
-    let mut ctx = ctx_with(
-        &state,
-        &config_file,
-        None,
-        vec![
-            Reply::text("jira.admin_token", "old-typed-pat"),
-            Reply::confirm("Save these answers", true),
-        ],
-        None,
-    );
-    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
-    keep::after_step(&mut ctx).unwrap();
-    drop(ctx);
+    keep_typed_token(&state, &config_file, "old-typed-pat");
     // The admin switches the profile to Basic in their config.
     write_private(
         &config_file,
@@ -157,27 +171,9 @@ fn unlink_removes_kept_secrets_whatever_the_secret_store() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let config_file = dir.path().join("config/default.toml");
-    let mut ctx = ctx_with(
-        &state,
-        &config_file,
-        None,
-        vec![
-            Reply::text("jira.admin_token", "typed-pat"),
-            Reply::confirm("Save these answers", true),
-        ],
-        None,
-    );
-    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
-    keep::after_step(&mut ctx).unwrap();
-    drop(ctx);
+    keep_typed_token(&state, &config_file, "typed-pat");
     assert_eq!(memory.entries_under(&state).len(), 1);
-    let raw = RawOptions {
-        state_dir: Some(state.clone()),
-        secret_store: Some(SecretStore::File),
-        ..RawOptions::default()
-    };
-    let config = RunConfig::build(raw, false, Some(config_file.clone())).unwrap();
-    let code = align_link::ops::unlink::unlink(config, true).unwrap();
+    let code = unlink_locally(&state, &config_file, Some(SecretStore::File)).unwrap();
     assert_eq!(code, 0);
     assert!(
         memory.entries_under(&state).is_empty(),
@@ -307,26 +303,9 @@ fn unlink_keeps_the_profile_while_the_credential_store_does_not_answer() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let config_file = dir.path().join("config/default.toml");
-    let mut ctx = ctx_with(
-        &state,
-        &config_file,
-        None,
-        vec![
-            Reply::text("jira.admin_token", "typed-pat"),
-            Reply::confirm("Save these answers", true),
-        ],
-        None,
-    );
-    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
-    keep::after_step(&mut ctx).unwrap();
-    drop(ctx);
+    keep_typed_token(&state, &config_file, "typed-pat");
     memory.refuse_under(&state);
-    let raw = RawOptions {
-        state_dir: Some(state.clone()),
-        ..RawOptions::default()
-    };
-    let config = RunConfig::build(raw, false, Some(config_file.clone())).unwrap();
-    let result = align_link::ops::unlink::unlink(config, true);
+    let result = unlink_locally(&state, &config_file, None);
     assert!(
         result.is_err(),
         "a store that does not answer stops the unlink"
@@ -337,12 +316,7 @@ fn unlink_keeps_the_profile_while_the_credential_store_does_not_answer() {
     );
     // The store answers again: a second unlink removes it.
     memory.answer_under(&state);
-    let raw = RawOptions {
-        state_dir: Some(state.clone()),
-        ..RawOptions::default()
-    };
-    let config = RunConfig::build(raw, false, Some(config_file.clone())).unwrap();
-    let second = align_link::ops::unlink::unlink(config, true);
+    let second = unlink_locally(&state, &config_file, None);
     assert!(second.is_ok(), "{:?}", second.err().map(|e| e.render()));
     assert!(memory.entries_under(&state).is_empty());
 }
@@ -353,19 +327,7 @@ fn a_refused_kept_token_is_forgotten_for_good() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let config_file = dir.path().join("config/default.toml");
-    let mut ctx = ctx_with(
-        &state,
-        &config_file,
-        None,
-        vec![
-            Reply::text("jira.admin_token", "expired-pat"),
-            Reply::confirm("Save these answers", true),
-        ],
-        None,
-    );
-    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
-    keep::after_step(&mut ctx).unwrap();
-    drop(ctx);
+    keep_typed_token(&state, &config_file, "expired-pat");
     // Run 2: Jira refuses the kept token; the runner forgets it and the
     // operator picks Basic at the question that follows.
     let mut ctx = ctx_with(
