@@ -353,3 +353,65 @@ fn a_refused_kept_token_is_forgotten_for_good() {
     let auth = ctx.admin_auth().unwrap();
     assert!(matches!(auth, AdminAuth::Basic { .. }));
 }
+
+/// A secret typed in a terminal run, kept (issue 17): in the OS credential
+/// store, not in the config, and read back by the next run without a question;
+/// with no store answering, the config names a variable instead.
+#[test]
+fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking() {
+    let memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let context = |replies: Vec<Reply>| ctx_with(&state, &config_file, None, replies, None);
+
+    let mut ctx = context(vec![
+        Reply::text("jira.admin_token", "typed-pat-1"),
+        Reply::confirm("Save these answers", true),
+    ]);
+    assert_eq!(ctx.value(&inputs::ADMIN_TOKEN).unwrap(), "typed-pat-1");
+    keep::after_step(&mut ctx).unwrap();
+    let kept = fs::read_to_string(&config_file).unwrap();
+    assert!(
+        !kept.contains("typed-pat-1") && !kept.contains("admin_token"),
+        "{kept}"
+    );
+    let entries = memory.entries_under(&state);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].0.ends_with("typed.jira.admin_token"));
+    assert_eq!(entries[0].1, b"typed-pat-1");
+    drop(ctx);
+
+    // The next run: nothing to ask (the script has no reply to give).
+    let ctx = context(Vec::new());
+    assert_eq!(
+        ctx.known(&inputs::ADMIN_TOKEN).as_deref(),
+        Some("typed-pat-1")
+    );
+    assert!(
+        ctx.was_typed("jira.admin_token"),
+        "refused, it may be asked again"
+    );
+    ctx.store.forget_typed_secret("jira.admin_token").unwrap();
+    assert!(
+        memory.entries_under(&state).is_empty(),
+        "unlink leaves nothing"
+    );
+    drop(ctx);
+
+    // No credential store answers: the config names the variable to export.
+    memory.refuse_under(&state);
+    fs::remove_file(&config_file).unwrap();
+    let mut ctx = context(vec![
+        Reply::text("align.api_token", "typed-align-token"),
+        Reply::confirm("Save these answers", true),
+    ]);
+    ctx.value(&inputs::ALIGN_API_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    let kept = fs::read_to_string(&config_file).unwrap();
+    assert!(
+        kept.contains("api_token = { env = \"ALIGN_API_TOKEN\" }"),
+        "{kept}"
+    );
+    assert!(!kept.contains("typed-align-token"), "{kept}");
+}
