@@ -9,7 +9,8 @@ use std::sync::mpsc::{channel, Receiver};
 use std::thread::JoinHandle;
 
 use base64::Engine as _;
-use num_bigint_dig::RandPrime as _;
+use crypto_bigint::BoxedUint;
+use crypto_primes::hazmat::{SetBits, SmallPrimesSieveFactory};
 use rand::distributions::Alphanumeric;
 use rand::rngs::OsRng;
 use rand::Rng;
@@ -119,10 +120,9 @@ pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
 }
 
 /// The key from the first two distinct suitable primes that [`PRIME_THREADS`]
-/// threads draw with num-bigint-dig's `gen_prime`, the generator `rsa`'s own
-/// `RsaPrivateKey::new` calls for one prime after the other. The time to find a
-/// prime varies widely, so the first two finds of two draws wait for the typical
-/// draw rather than for the sum of two.
+/// threads draw with crypto-primes (RustCrypto's generator, the one rsa 0.10
+/// uses). The time to find a prime varies widely, so the first two finds of two
+/// draws wait for the typical draw rather than for the sum of two.
 fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
     let (primes, _threads) = draw_primes(bits / 2);
     let p = next_suitable(&primes, bits / 2);
@@ -133,8 +133,8 @@ fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
     // The threads end once their draw in flight finds nobody to send to.
     drop(primes);
     let key = RsaPrivateKey::from_p_q(p, q, BigUint::from(PUBLIC_EXPONENT))?;
-    // gen_prime sets each prime's top two bits, so p * q is never a bit short.
-    assert_eq!(key.n().bits(), bits, "the product of two gen_prime primes");
+    // Each prime has its top two bits set, so p * q is never a bit short.
+    assert_eq!(key.n().bits(), bits, "the product of two primes of bits / 2");
     key.validate()?;
     Ok(key)
 }
@@ -151,11 +151,25 @@ fn draw_primes(bits: usize) -> (Receiver<BigUint>, Vec<JoinHandle<()>>) {
             // `next_suitable` itself.
             std::thread::Builder::new()
                 .name("prime-draw".into())
-                .spawn(move || while sender.send(OsRng.gen_prime(bits)).is_ok() {})
+                .spawn(move || while sender.send(draw_prime(bits)).is_ok() {})
                 .ok()
         })
         .collect();
     (primes, threads)
+}
+
+/// One random `bits`-bit prime with its top two bits set: candidates sieved by
+/// small primes, then the Baillie-PSW test and a Miller-Rabin round with a
+/// random base (crypto-primes' `is_prime_with_rng`).
+fn draw_prime(bits: usize) -> BigUint {
+    let bits = u32::try_from(bits).expect("an accepted key size");
+    let prime: BoxedUint = crypto_primes::sieve_and_find(
+        &mut OsRng,
+        SmallPrimesSieveFactory::new(bits, SetBits::TwoMsb),
+        crypto_primes::is_prime_with_rng,
+    )
+    .expect("the sieve makes candidates for ever");
+    BigUint::from_bytes_be(&prime.to_be_bytes())
 }
 
 /// The next prime p drawn that suits e = 65537: gcd(e, p - 1) = 1, which for a
@@ -165,7 +179,7 @@ fn next_suitable(primes: &Receiver<BigUint>, bits: usize) -> BigUint {
         let prime = primes
             .recv()
             // No thread could start: draw here.
-            .unwrap_or_else(|_| OsRng.gen_prime(bits));
+            .unwrap_or_else(|_| draw_prime(bits));
         if &prime % PUBLIC_EXPONENT != BigUint::from(1u32) {
             return prime;
         }
