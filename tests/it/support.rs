@@ -202,6 +202,13 @@ pub fn write_private(path: &Path, text: &str) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
 }
 
+/// `text` with this test's temporary directory and the stand-in's address made
+/// stable, for a snapshot that holds the wording and nothing that varies.
+pub fn stable(env: &Env, text: &str) -> String {
+    text.replace(&env.jira.url(), "[JIRA]")
+        .replace(&env.dir.path().display().to_string(), "[TMP]")
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
