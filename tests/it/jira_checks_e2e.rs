@@ -37,12 +37,7 @@ fn step_7_refuses_an_account_that_is_not_an_administrator() {
     use_basic(&env, "viewer", "viewer-pass");
     let output = env.run(&["step", "7", "--yes"]);
     assert_exit(&output, 1);
-    let err = stderr(&output);
-    assert!(
-        err.contains("viewer can sign in to Jira but is not a Jira administrator"),
-        "{err}"
-    );
-    assert!(err.contains("administrator's token or password"), "{err}");
+    insta::assert_snapshot!(support::stable(&env, &stderr(&output)));
     assert_ne!(env.step_status(7), "done");
 }
 
@@ -70,16 +65,7 @@ fn step_7_with_basic_switched_off_points_at_personal_access_tokens() {
     use_basic(&env, "admin", "admin-pass");
     let output = env.run(&["step", "7", "--yes"]);
     assert_exit(&output, 1);
-    let err = stderr(&output);
-    assert!(err.contains("HTTP 403"), "{err}");
-    assert!(
-        err.contains("Basic authentication is switched off"),
-        "{err}"
-    );
-    assert!(
-        err.contains("personal access token (jira.admin_token)"),
-        "{err}"
-    );
+    insta::assert_snapshot!(support::stable(&env, &stderr(&output)));
 }
 
 #[test]
@@ -92,13 +78,7 @@ fn step_7_with_a_wrong_token_says_the_credentials_were_refused() {
         .unwrap();
     assert_exit(&output, 1);
     let err = stderr(&output);
-    assert!(err.contains("HTTP 401"), "{err}");
-    assert!(
-        err.contains("Jira refused the administrator's personal access token (jira.admin_token)"),
-        "{err}"
-    );
-    assert!(err.contains("The credentials were refused"), "{err}");
-    assert!(err.contains("check the token or password"), "{err}");
+    insta::assert_snapshot!(support::stable(&env, &err));
     assert!(
         !err.contains("not-the-admin-pat"),
         "the token is never shown"
@@ -112,10 +92,7 @@ fn step_7_with_a_wrong_administrator_password_names_the_account() {
     let output = env.run(&["step", "7", "--yes"]);
     assert_exit(&output, 1);
     let err = stderr(&output);
-    assert!(
-        err.contains("Jira refused the password of admin (jira.admin_password)"),
-        "{err}"
-    );
+    insta::assert_snapshot!(support::stable(&env, &err));
     assert!(!err.contains("not-the-password"), "{err}");
     assert_ne!(env.step_status(7), "done");
 }
