@@ -201,14 +201,6 @@ impl JiraAdmin {
             .json("GET /rest/applinks/3.0/applinks")
     }
 
-    /// Finds the link whose rpcUrl is `url`, ignoring case of scheme/host and a trailing slash.
-    pub fn find_link(&self, url: &Url) -> Result<Option<AppLink>> {
-        Ok(self
-            .list_links()?
-            .into_iter()
-            .find(|link| same_link_url(&link.rpc_url, url)))
-    }
-
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
         self.get_if_found(
             endpoint(
@@ -228,7 +220,8 @@ impl JiraAdmin {
         // A 400 is told apart by what Jira holds, never by its (translated) words:
         // a link with this URL now in the list is the duplicate Jira refused.
         if response.status == 400 {
-            if let Some(existing) = self.find_link(url)? {
+            let links = self.list_links()?;
+            if let Some(existing) = links.iter().find(|link| same_link_url(&link.rpc_url, url)) {
                 return Err(ClientError::answer(
                     format!(
                         "Jira already has an application link for {url_text} (id {}): it appeared while this run was creating one",
@@ -239,20 +232,10 @@ impl JiraAdmin {
             }
         }
         let response = expect_success(response, "creating the application link", None)?;
-        #[derive(Deserialize)]
-        struct Created {
-            #[serde(rename = "resources-created")]
-            resources_created: Vec<Href>,
-        }
-        #[derive(Deserialize)]
-        struct Href {
-            href: String,
-        }
-        let created: Created = response.json("PUT /rest/applinks/3.0/applicationlink")?;
-        created
-            .resources_created
-            .first()
-            .and_then(|r| r.href.trim_end_matches('/').rsplit('/').next())
+        let created: serde_json::Value = response.json("PUT /rest/applinks/3.0/applicationlink")?;
+        created["resources-created"][0]["href"]
+            .as_str()
+            .and_then(|href| href.trim_end_matches('/').rsplit('/').next())
             .and_then(link_id)
             .ok_or_else(|| {
                 ClientError::answer(
@@ -316,20 +299,17 @@ impl JiraAdmin {
             #[serde(default = "Vec::new")]
             consumers: Vec<T>,
         }
+        type Raw = serde_json::Map<String, serde_json::Value>;
+        let shown = "GET .../authentication/consumer";
         let response =
             expect_success(response, "reading the link's incoming authentication", None)?;
-        let list: List<Consumer> = response.json("GET .../authentication/consumer")?;
-        let raw: List<serde_json::Map<String, serde_json::Value>> =
-            response.json("GET .../authentication/consumer")?;
-        Ok(list
-            .consumers
-            .into_iter()
-            .zip(raw.consumers)
-            .next()
-            .map(|(consumer, as_read)| Consumer {
-                as_read,
-                ..consumer
-            }))
+        let typed = response.json::<List<Consumer>>(shown)?.consumers;
+        let raw = response.json::<List<Raw>>(shown)?.consumers;
+        let first = typed.into_iter().zip(raw).next();
+        Ok(first.map(|(consumer, as_read)| Consumer {
+            as_read,
+            ..consumer
+        }))
     }
 
     /// Puts a consumer back on the link with every field as `consumer` read it.

@@ -31,21 +31,28 @@ use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 /// The credential store's service name for every entry of align-link's.
 pub const SERVICE: &str = "align-link";
 
-/// The state files that are secrets the credential store may hold.
-const KEPT: [&str; 2] = [PRIVATE_KEY_FILE, ACCESS_TOKEN_FILE];
+/// The state files that are secrets the credential store may hold: each one's
+/// entry name there, and what it is in words.
+const KEPT: [(&str, &str, &str); 2] = [
+    (PRIVATE_KEY_FILE, "private-key", "the private key"),
+    (ACCESS_TOKEN_FILE, "access-token", "the access token"),
+];
 
-/// A kept secret's entry name in the credential store, and what it is in words.
 fn kept(name: &str) -> Option<(&'static str, &'static str)> {
-    match name {
-        PRIVATE_KEY_FILE => Some(("private-key", "the private key")),
-        ACCESS_TOKEN_FILE => Some(("access-token", "the access token")),
-        _ => None,
-    }
+    KEPT.iter()
+        .find(|(file, ..)| *file == name)
+        .map(|&(_, entry, what)| (entry, what))
 }
 
-/// What a secret is, in words ("the private key").
 fn what(name: &str) -> &'static str {
     kept(name).map_or("the secret", |(_, what)| what)
+}
+
+/// The account of entry `entry` of the profile in `dir`: `STATE_DIR/ENTRY`, so
+/// profiles never share one.
+fn account(dir: &Path, entry: &str) -> String {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.join(entry).display().to_string()
 }
 
 /// Where one secret is.
@@ -81,18 +88,13 @@ impl fmt::Display for SecretLocation {
                 f,
                 "the OS credential store (service `{SERVICE}`, account `{account}`)"
             ),
-            SecretLocation::File {
-                path,
-                fallback: None,
-            } => write!(f, "{} (readable by you only)", path.display()),
-            SecretLocation::File {
-                path,
-                fallback: Some(why),
-            } => write!(
-                f,
-                "{} (readable by you only; no credential store answered: {why})",
-                path.display()
-            ),
+            SecretLocation::File { path, fallback } => {
+                write!(f, "{} (readable by you only", path.display())?;
+                if let Some(why) = fallback {
+                    write!(f, "; no credential store answered: {why}")?;
+                }
+                f.write_str(")")
+            }
             SecretLocation::Nowhere => f.write_str("nowhere (not stored)"),
         }
     }
@@ -118,18 +120,17 @@ impl Vault {
         self.unavailable.lock().ok().and_then(|slot| slot.clone())
     }
 
-    pub(super) fn account(dir: &Path, name: &str) -> Option<String> {
-        let (entry, _) = kept(name)?;
-        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        Some(dir.join(entry).display().to_string())
-    }
-
-    fn entry(&self, dir: &Path, name: &str) -> Result<keyring::Entry, String> {
+    /// The store's entry for `account`, unless it did not answer earlier in this run.
+    fn entry_for(&self, account: &str) -> Result<keyring::Entry, String> {
         if let Some(why) = self.unavailable() {
             return Err(why);
         }
-        let account = Vault::account(dir, name).ok_or("not a secret of align-link's")?;
-        keyring::Entry::new(SERVICE, &account).map_err(|err| self.failed(err))
+        keyring::Entry::new(SERVICE, account).map_err(|err| self.failed(err))
+    }
+
+    fn entry(&self, dir: &Path, name: &str) -> Result<keyring::Entry, String> {
+        let (entry, _) = kept(name).ok_or("not a secret of align-link's")?;
+        self.entry_for(&account(dir, entry))
     }
 
     /// Records (and returns) why the store failed when it did not answer at all;
@@ -205,7 +206,7 @@ impl Store {
     /// choice says (see the module's doc). A file is 0600 from its creation.
     pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
         self.refuse_when_read_only(name)?;
-        let profile_keeps_files = KEPT.iter().any(|kept| self.file_exists(kept));
+        let profile_keeps_files = KEPT.iter().any(|(file, ..)| self.file_exists(file));
         let to_vault = self.vault.in_use(name)
             && !(self.vault.choice == SecretStore::Auto && profile_keeps_files);
         if !to_vault {
@@ -251,12 +252,12 @@ impl Store {
                 fallback: self.vault.unavailable(),
             };
         }
-        if self.in_vault(name) {
-            if let Some(account) = Vault::account(&self.dir, name) {
-                return SecretLocation::CredentialStore { account };
-            }
+        match kept(name) {
+            Some((entry, _)) if self.in_vault(name) => SecretLocation::CredentialStore {
+                account: account(&self.dir, entry),
+            },
+            _ => SecretLocation::Nowhere,
         }
-        SecretLocation::Nowhere
     }
 
     /// Where `name` is, for messages: its credential store entry when it is
@@ -273,7 +274,7 @@ impl Store {
     /// removed. Returns what was moved.
     pub fn move_secrets_to_credential_store(&self) -> Result<Vec<&'static str>> {
         let mut moved = Vec::new();
-        for name in KEPT {
+        for (name, ..) in KEPT {
             let Some(text) = self.read_secret_file(name)? else {
                 continue;
             };
@@ -284,19 +285,15 @@ impl Store {
                 .vault
                 .get(&self.dir, name)
                 .map_err(|why| self.no_credential_store(name, &why))?;
-            let same = match (name, back) {
-                // The key goes in as DER and comes back as PEM: compare the keys.
-                (PRIVATE_KEY_FILE, Some(back)) => {
-                    let key = |pem: &[u8]| {
-                        std::str::from_utf8(pem)
-                            .ok()
-                            .and_then(|pem| keys::private_key_from_pem(pem).ok())
-                    };
-                    key(&back).is_some() && key(&back) == key(text.as_bytes())
-                }
-                (_, Some(back)) => back == text.as_bytes(),
-                (_, None) => false,
+            // The key goes in as DER and comes back as PEM: compare the keys.
+            let key = |pem: &[u8]| {
+                let pem = std::str::from_utf8(pem).ok()?;
+                keys::private_key_from_pem(pem).ok()
             };
+            let same = back.is_some_and(|back| match name {
+                PRIVATE_KEY_FILE => key(&back).is_some() && key(&back) == key(text.as_bytes()),
+                _ => back == text.as_bytes(),
+            });
             if !same {
                 return Err(AppError::failed(format!(
                     "{} read back from the credential store differs from {}; the file is kept",
@@ -348,12 +345,8 @@ impl Store {
         if self.vault.choice == SecretStore::File {
             return Err("--secret-store file".into());
         }
-        if let Some(why) = self.vault.unavailable() {
-            return Err(why);
-        }
-        let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let account = dir.join(format!("typed.{key}")).display().to_string();
-        keyring::Entry::new(SERVICE, &account).map_err(|err| self.vault.failed(err))
+        self.vault
+            .entry_for(&account(&self.dir, &format!("typed.{key}")))
     }
 
     /// Keeps a typed secret in the credential store, read back to be sure;
@@ -380,8 +373,7 @@ impl Store {
     /// may have kept it), and an error when no store answers, so the profile
     /// that names the entry is not forgotten before it.
     pub fn forget_typed_secret(&self, key: &str) -> Result<()> {
-        let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let account = dir.join(format!("typed.{key}")).display().to_string();
+        let account = account(&self.dir, &format!("typed.{key}"));
         let removed =
             keyring::Entry::new(SERVICE, &account).and_then(|entry| entry.delete_credential());
         match removed {
