@@ -79,25 +79,20 @@ pub enum LinkStatus {
 }
 
 impl LinkStatus {
-    pub const GENERIC_LINK: &'static str = "GENERIC_LINK";
-
     fn from_json(value: &serde_json::Value) -> LinkStatus {
-        if value["working"].as_bool() == Some(true) {
-            return LinkStatus::Working;
-        }
-        LinkStatus::NotWorking {
-            // Shown to the operator: server text, escaped and cut.
-            error_type: value["error"]["type"].as_str().map(text::server_name),
+        match value["working"].as_bool() {
+            Some(true) => LinkStatus::Working,
+            _ => LinkStatus::NotWorking {
+                error_type: value["error"]["type"].as_str().map(text::server_name),
+            },
         }
     }
 
     /// Whether this status is what a healthy link to Jira Align reports.
     pub fn is_expected(&self) -> bool {
         match self {
-            LinkStatus::Working | LinkStatus::Unknown => true,
-            LinkStatus::NotWorking { error_type } => {
-                error_type.as_deref() == Some(Self::GENERIC_LINK)
-            }
+            LinkStatus::NotWorking { error_type } => error_type.as_deref() == Some("GENERIC_LINK"),
+            _ => true,
         }
     }
 }
@@ -131,29 +126,34 @@ impl JiraAdmin {
         self.http.send(&request)
     }
 
-    fn get_ok(&self, path: &str, what: &str) -> Result<Response> {
-        expect_success(self.call(Method::GET, path, None)?, what, None)
-    }
-
-    /// A GET whose 404 means "no such thing": None, else the answer as `T`.
-    fn get_if_found<T: serde::de::DeserializeOwned>(
+    /// A GET answered as `T`; with `missing_is_none`, a 404 is None.
+    fn get<T: serde::de::DeserializeOwned>(
         &self,
-        url: Url,
+        path: &str,
         what: &str,
-        shown: &str,
+        missing_is_none: bool,
     ) -> Result<Option<T>> {
-        let response = self
-            .http
-            .send(&Request::get(url).auth(self.auth.as_auth()))?;
-        if response.status == 404 {
+        let response = self.call(Method::GET, path, None)?;
+        if missing_is_none && response.status == 404 {
             return Ok(None);
         }
-        expect_success(response, what, None)?.json(shown).map(Some)
+        let shown = format!("GET /{}", path.split('?').next().unwrap_or(path));
+        expect_success(response, what, None)?.json(&shown).map(Some)
+    }
+
+    fn get_found<T: serde::de::DeserializeOwned>(&self, path: &str, what: &str) -> Result<T> {
+        self.get(path, what, false)
+            .map(|found| found.expect("only a 404 is None"))
     }
 
     /// Server info, and Jira's clock minus ours from the answer's `Date` header.
     pub fn server_info(&self) -> Result<(ServerInfo, Option<i64>)> {
-        let response = self.get_ok("rest/api/2/serverInfo", "reading Jira's server info")?;
+        let path = "rest/api/2/serverInfo";
+        let response = expect_success(
+            self.call(Method::GET, path, None)?,
+            "reading Jira's server info",
+            None,
+        )?;
         Ok((
             response.json("GET /rest/api/2/serverInfo")?,
             response.clock_skew_secs,
@@ -174,41 +174,36 @@ impl JiraAdmin {
     pub fn user_active(&self, username: &str) -> Result<Option<bool>> {
         let mut url = endpoint(&self.base, "rest/api/2/user");
         url.query_pairs_mut().append_pair("username", username);
-        let user: Option<serde_json::Value> =
-            self.get_if_found(url, "looking up a Jira user", "GET /rest/api/2/user")?;
+        let path = format!("rest/api/2/user?{}", url.query().unwrap_or_default());
+        let user: Option<serde_json::Value> = self.get(&path, "looking up a Jira user", true)?;
         Ok(user.map(|value| value["active"].as_bool().unwrap_or(true)))
     }
 
     pub fn is_administrator(&self) -> Result<bool> {
-        let response = self.get_ok(
+        let value: serde_json::Value = self.get_found(
             "rest/api/2/mypermissions?permissions=ADMINISTER",
             "checking administrator rights",
         )?;
-        let value: serde_json::Value = response.json("GET /rest/api/2/mypermissions")?;
         Ok(value["permissions"]["ADMINISTER"]["havePermission"].as_bool() == Some(true))
     }
 
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
-        self.get_if_found(
-            endpoint(&self.base, &format!("rest/api/2/project/{key}")),
+        self.get(
+            &format!("rest/api/2/project/{key}"),
             "reading the test project",
-            "GET /rest/api/2/project",
+            true,
         )
     }
 
     pub fn list_links(&self) -> Result<Vec<AppLink>> {
-        self.get_ok("rest/applinks/3.0/applinks", "listing application links")?
-            .json("GET /rest/applinks/3.0/applinks")
+        self.get_found("rest/applinks/3.0/applinks", "listing application links")
     }
 
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
-        self.get_if_found(
-            endpoint(
-                &self.base,
-                &format!("rest/applinks/3.0/applicationlink/{id}"),
-            ),
+        self.get(
+            &format!("rest/applinks/3.0/applicationlink/{id}"),
             "reading the application link",
-            "GET /rest/applinks/3.0/applicationlink",
+            true,
         )
     }
 
