@@ -50,13 +50,20 @@ impl<'a> Question<'a> {
     }
 }
 
+/// The provided methods are what a prompter that nobody answers does.
 pub trait Prompter {
     /// False when no person can answer: then questions without a default are errors.
-    fn interactive(&self) -> bool;
+    fn interactive(&self) -> bool {
+        false
+    }
     fn ask(&mut self, question: &Question) -> Result<String>;
-    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
+    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
+        Ok(default)
+    }
     /// Returns the index of the chosen option.
-    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize>;
+    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
+        Ok(default)
+    }
     /// Puts `text` on the user's clipboard where the terminal allows; false if not.
     fn copy_to_clipboard(&mut self, _text: &str) -> bool {
         false
@@ -73,32 +80,14 @@ pub struct NonInteractive;
 pub struct NeverAsk;
 
 impl Prompter for NonInteractive {
-    fn interactive(&self) -> bool {
-        false
-    }
     fn ask(&mut self, question: &Question) -> Result<String> {
         take_default(question, false)
-    }
-    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
-        Ok(default)
-    }
-    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
-        Ok(default)
     }
 }
 
 impl Prompter for NeverAsk {
-    fn interactive(&self) -> bool {
-        false
-    }
     fn ask(&mut self, question: &Question) -> Result<String> {
         take_default(question, true)
-    }
-    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
-        Ok(default)
-    }
-    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
-        Ok(default)
     }
 }
 
