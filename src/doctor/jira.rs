@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::tls::{self, PublicTrust};
-use super::{About, Check, Verdict};
+use super::{About, Check};
 use crate::context::Ctx;
 use crate::http::is_loopback;
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
@@ -69,7 +69,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
         facts.version.as_deref().unwrap_or("(version unknown)"),
         jira_access::signed_in(facts.admin_user.as_deref())
     );
-    let reachable = if facts.is_administrator {
+    out.push(if facts.is_administrator {
         Check::pass(REACHABLE, format!("{who}, an administrator"))
     } else {
         Check::fail(
@@ -77,12 +77,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             format!("{who}, but its account is not a Jira administrator: the link cannot be read"),
             "Use an administrator's token or password (jira.admin_token or jira.admin_username).",
         )
-    };
-    let admin = reachable.verdict == Verdict::Pass;
-    out.push(reachable);
+    });
     out.push(base_url_check(url.as_str(), facts.base_url.as_deref()));
     out.push(clock_check(facts.clock_skew_secs));
-    if admin {
+    if facts.is_administrator {
         Reach::Read
     } else {
         Reach::NotRead
@@ -196,6 +194,7 @@ fn clock_check(skew: Option<i64>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doctor::Verdict;
 
     #[test]
     fn base_url_compares_without_case_or_trailing_slash() {
