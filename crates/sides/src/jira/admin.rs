@@ -57,8 +57,6 @@ pub struct Consumer {
     pub key: String,
     #[serde(default)]
     pub public_key: Option<String>,
-    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
-    pub name: Option<String>,
     /// Every field as Jira gave it (name, description, public key text,
     /// callback, 2LO flags ...), to put the consumer back exactly as it was.
     #[serde(skip)]

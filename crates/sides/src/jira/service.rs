@@ -26,11 +26,10 @@ pub struct ServiceJira {
     problem_context: ProblemContext,
 }
 
+/// Only the count is read; the issues themselves are left unparsed.
 #[derive(Debug, serde::Deserialize)]
 pub struct SearchResult {
     pub total: u64,
-    #[serde(default)]
-    pub issues: Vec<serde_json::Value>,
 }
 
 impl ServiceJira {

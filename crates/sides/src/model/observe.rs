@@ -300,10 +300,7 @@ mod tests {
     }
 
     fn found(total: u64) -> ClientResult<Option<SearchResult>> {
-        Ok(Some(SearchResult {
-            total,
-            issues: Vec::new(),
-        }))
+        Ok(Some(SearchResult { total }))
     }
 
     fn failed<T>() -> ClientResult<T> {
