@@ -2,6 +2,7 @@
 //! server facts, application links and their incoming OAuth consumer.
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 use url::Url;
@@ -124,24 +125,21 @@ impl JiraAdmin {
         self.http.send(&request)
     }
 
-    /// A GET answered as `T`; with `missing_is_none`, a 404 is None.
-    fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        what: &str,
-        missing_is_none: bool,
-    ) -> Result<Option<T>> {
+    /// A GET's answer as `T`.
+    fn get_found<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T> {
         let response = self.call(Method::GET, path, None)?;
-        if missing_is_none && response.status == 404 {
+        let shown = format!("GET /{}", path.split('?').next().unwrap_or(path));
+        expect_success(response, what, None)?.json(&shown)
+    }
+
+    /// [`JiraAdmin::get_found`], where a 404 means there is no such thing: None.
+    fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<Option<T>> {
+        let response = self.call(Method::GET, path, None)?;
+        if response.status == 404 {
             return Ok(None);
         }
         let shown = format!("GET /{}", path.split('?').next().unwrap_or(path));
         expect_success(response, what, None)?.json(&shown).map(Some)
-    }
-
-    fn get_found<T: serde::de::DeserializeOwned>(&self, path: &str, what: &str) -> Result<T> {
-        self.get(path, what, false)
-            .map(|found| found.expect("only a 404 is None"))
     }
 
     /// Server info, and Jira's clock minus ours from the answer's `Date` header.
@@ -173,7 +171,7 @@ impl JiraAdmin {
         let mut url = endpoint(&self.base, "rest/api/2/user");
         url.query_pairs_mut().append_pair("username", username);
         let path = format!("rest/api/2/user?{}", url.query().unwrap_or_default());
-        let user: Option<serde_json::Value> = self.get(&path, "looking up a Jira user", true)?;
+        let user: Option<serde_json::Value> = self.get(&path, "looking up a Jira user")?;
         Ok(user.map(|value| value["active"].as_bool().unwrap_or(true)))
     }
 
@@ -189,7 +187,6 @@ impl JiraAdmin {
         self.get(
             &format!("rest/api/2/project/{key}"),
             "reading the test project",
-            true,
         )
     }
 
@@ -198,11 +195,8 @@ impl JiraAdmin {
     }
 
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
-        self.get(
-            &format!("rest/applinks/3.0/applicationlink/{id}"),
-            "reading the application link",
-            true,
-        )
+        let path = format!("rest/applinks/3.0/applicationlink/{id}");
+        self.get(&path, "reading the application link")
     }
 
     /// Creates a generic link. Returns its id, from `resources-created`.
