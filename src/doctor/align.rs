@@ -12,9 +12,7 @@ const SYNC: About = ("align.sync", "Features synced from the test project");
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
     if ctx.known(&inputs::ALIGN_API_TOKEN).is_none() {
         let why = "no align.api_token in the answers";
-        out.push(Check::skip(TOKEN, why));
-        out.push(Check::skip(SYNC, why));
-        return;
+        return out.extend([TOKEN, SYNC].map(|about| Check::skip(about, why)));
     }
     let site = match ctx.align_url() {
         Ok(site) => site,
@@ -33,13 +31,11 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
     };
     let api = AlignApi::new(ctx.http(), site.clone(), auth);
     match api.current_user() {
-        Ok(user) => out.push(Check::pass(
-            TOKEN,
-            match user {
-                Some(user) => format!("{site} accepts it: it belongs to {}", user.describe()),
-                None => format!("{site} accepts it"),
-            },
-        )),
+        Ok(user) => {
+            let owner = user.map(|user| format!(": it belongs to {}", user.describe()));
+            let detail = format!("{site} accepts it{}", owner.unwrap_or_default());
+            out.push(Check::pass(TOKEN, detail));
+        }
         Err(err) => {
             out.push(Check::from_error(
                 TOKEN,

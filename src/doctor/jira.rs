@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::tls::{self, PublicTrust};
-use super::{About, Check, Verdict};
+use super::{About, Check};
 use crate::context::Ctx;
 use crate::http::is_loopback;
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
@@ -50,22 +50,17 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
         Ok(facts) => facts,
         Err(err) => {
             let down = super::is_outage(&err);
-            out.push(if down {
-                Check::fail(
-                    REACHABLE,
-                    format!("Jira unreachable: {}", err.message),
-                    super::outage_fix(),
-                )
-            } else {
-                Check::from_error(
-                    REACHABLE,
-                    &err,
-                    "Check jira.url, the network path to Jira, and the administrator's credentials.",
-                )
+            let fix =
+                "Check jira.url, the network path to Jira, and the administrator's credentials.";
+            out.push(match down {
+                true => {
+                    let problem = format!("Jira unreachable: {}", err.message);
+                    Check::fail(REACHABLE, problem, super::outage_fix())
+                }
+                false => Check::from_error(REACHABLE, &err, fix),
             });
-            for about in [BASE_URL, CLOCK] {
-                out.push(Check::skip(about, "Jira was not read (see Jira reachable)"));
-            }
+            let why = "Jira was not read (see Jira reachable)";
+            out.extend([BASE_URL, CLOCK].map(|about| Check::skip(about, why)));
             return if down { Reach::Down } else { Reach::NotRead };
         }
     };
@@ -74,7 +69,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
         facts.version.as_deref().unwrap_or("(version unknown)"),
         jira_access::signed_in(facts.admin_user.as_deref())
     );
-    let reachable = if facts.is_administrator {
+    out.push(if facts.is_administrator {
         Check::pass(REACHABLE, format!("{who}, an administrator"))
     } else {
         Check::fail(
@@ -82,12 +77,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             format!("{who}, but its account is not a Jira administrator: the link cannot be read"),
             "Use an administrator's token or password (jira.admin_token or jira.admin_username).",
         )
-    };
-    let admin = reachable.verdict == Verdict::Pass;
-    out.push(reachable);
+    });
     out.push(base_url_check(url.as_str(), facts.base_url.as_deref()));
     out.push(clock_check(facts.clock_skew_secs));
-    if admin {
+    if facts.is_administrator {
         Reach::Read
     } else {
         Reach::NotRead
@@ -128,43 +121,28 @@ fn tls_check(url: &url::Url, timeout: Duration) -> Check {
     let now = crate::util::time::unix_now() as i64;
     let days = report.days_left(now);
     let public_ca = "Jira Align runs in Atlassian's cloud and trusts public CAs only: install a certificate from a public CA (with its intermediates) on Jira or its proxy.";
-    match report.verdict {
-        PublicTrust::Trusted if days < CERT_WARN_DAYS => Check::warn(
-            TLS,
-            format!("{issued}; it expires in {days} day(s)"),
-            "Renew the certificate before it expires: Jira Align's sync stops the moment it does.",
-        ),
-        PublicTrust::Trusted => Check::pass(
-            TLS,
-            format!("{issued}; public roots trust it; {days} days left"),
-        ),
-        PublicTrust::SelfSigned => {
-            Check::fail(TLS, format!("{issued}: it is self-signed"), public_ca)
+    let (problem, fix) = match report.verdict {
+        PublicTrust::Trusted if days < CERT_WARN_DAYS => {
+            let fix = "Renew the certificate before it expires: Jira Align's sync stops the moment it does.";
+            return Check::warn(TLS, format!("{issued}; it expires in {days} day(s)"), fix);
         }
-        PublicTrust::PrivateCa => Check::fail(
-            TLS,
-            format!("{issued}: a private CA that no public root vouches for"),
+        PublicTrust::Trusted => {
+            let detail = format!("{issued}; public roots trust it; {days} days left");
+            return Check::pass(TLS, detail);
+        }
+        PublicTrust::SelfSigned => ("it is self-signed".to_string(), public_ca),
+        PublicTrust::PrivateCa => (
+            "a private CA that no public root vouches for".to_string(),
             public_ca,
         ),
-        PublicTrust::Expired => Check::fail(
-            TLS,
-            format!("{issued}: it has expired"),
-            "Renew Jira's certificate.",
-        ),
-        PublicTrust::WrongName => Check::fail(
-            TLS,
-            format!(
-                "{issued}: it does not name {}",
-                url.host_str().unwrap_or("")
-            ),
+        PublicTrust::Expired => ("it has expired".to_string(), "Renew Jira's certificate."),
+        PublicTrust::WrongName => (
+            format!("it does not name {}", url.host_str().unwrap_or("")),
             "Use a certificate that names Jira's host (or use the host it names as jira.url).",
         ),
-        PublicTrust::Other(why) => Check::fail(
-            TLS,
-            format!("{issued}: {}", crate::util::text::server_name(&why)),
-            public_ca,
-        ),
-    }
+        PublicTrust::Other(why) => (crate::util::text::server_name(&why), public_ca),
+    };
+    Check::fail(TLS, format!("{issued}: {problem}"), fix)
 }
 
 fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
@@ -216,6 +194,7 @@ fn clock_check(skew: Option<i64>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doctor::Verdict;
 
     #[test]
     fn base_url_compares_without_case_or_trailing_slash() {

@@ -77,46 +77,36 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             "the connector signs in with {}: no OAuth consumer is needed",
             ctx.connector_auth().label()
         );
-        out.push(Check::skip(key_id, why.clone()));
-        out.push(Check::skip(public_id, why));
+        out.extend([key_id, public_id].map(|about| Check::skip(about, why.clone())));
     } else {
-        let held = link.consumer.clone();
-        let expected_key = ctx.wanted_consumer_key();
-        let consumer_check = match (&held, &expected_key) {
-            (None, _) => {
-                matches = false;
-                Check::fail(key_id, "the link has no incoming consumer", format!("Run `{}` (sets the consumer key and public key on the link).", crate::util::suggest::command("step 13")))
-            }
+        let held = link.consumer.as_ref();
+        let step_13 = crate::util::suggest::command("step 13");
+        let mut mismatch = |check: Check| {
+            matches = false;
+            check
+        };
+        let consumer_check = match (held, ctx.wanted_consumer_key()) {
+            (None, _) => mismatch(Check::fail(key_id, "the link has no incoming consumer", format!("Run `{step_13}` (sets the consumer key and public key on the link)."))),
             (Some(held), None) => Check::skip(
                 key_id, format!("the link's consumer key is {}; nothing to compare it with (no saved state, no keys.consumer_key)", held.key),
             ),
-            (Some(held), Some(expected)) if held.key == *expected => {
+            (Some(held), Some(expected)) if held.key == expected => {
                 Check::pass(key_id, format!("{} on the link, as in this profile", held.key))
             }
-            (Some(held), Some(expected)) => {
-                matches = false;
-                Check::fail(
-                    key_id, format!("the link's consumer key is {}, this profile's is {expected}", held.key),
-                    format!("Someone replaced the link's consumer. If this profile's connector is the one in use, run `{}`; `{}` shows the change first.", crate::util::suggest::command("step 13"), crate::util::suggest::command("plan")),
-                )
-            }
+            (Some(held), Some(expected)) => mismatch(Check::fail(
+                key_id, format!("the link's consumer key is {}, this profile's is {expected}", held.key),
+                format!("Someone replaced the link's consumer. If this profile's connector is the one in use, run `{step_13}`; `{}` shows the change first.", crate::util::suggest::command("plan")),
+            )),
         };
         out.push(consumer_check);
         let (expected, origin) = expected_fingerprint(ctx);
-        let on_link = held.as_ref().and_then(|c| c.fingerprint.clone());
-        let problem = held.as_ref().and_then(|c| c.key_problem.clone());
-        let key_check = match (on_link, expected) {
-            (None, _) => {
-                matches = false;
-                Check::fail(
-                    public_id,
-                    problem.unwrap_or_else(|| "the link holds no public key".into()),
-                    format!(
-                        "Run `{}` to install this profile's public key.",
-                        crate::util::suggest::command("step 13")
-                    ),
-                )
-            }
+        let key_check = match (held.and_then(|c| c.fingerprint.clone()), expected) {
+            (None, _) => mismatch(Check::fail(
+                public_id,
+                held.and_then(|c| c.key_problem.clone())
+                    .unwrap_or_else(|| "the link holds no public key".into()),
+                format!("Run `{step_13}` to install this profile's public key."),
+            )),
             (Some(link), None) => Check::skip(
                 public_id,
                 format!("the link holds {link}; nothing to compare it with ({origin})"),
@@ -124,13 +114,10 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             (Some(link), Some(ours)) if link == ours => {
                 Check::pass(public_id, format!("link {link} = {origin} {ours}"))
             }
-            (Some(link), Some(ours)) => {
-                matches = false;
-                Check::fail(
-                    public_id, format!("link {link} != {origin} {ours}"),
-                    format!("The key on the link is not this profile's: Jira refuses every call signed with it. Run `{}` to put this profile's key back, or `{}` for a new pair.", crate::util::suggest::command("step 13"), crate::util::suggest::command("renew")),
-                )
-            }
+            (Some(link), Some(ours)) => mismatch(Check::fail(
+                public_id, format!("link {link} != {origin} {ours}"),
+                format!("The key on the link is not this profile's: Jira refuses every call signed with it. Run `{step_13}` to put this profile's key back, or `{}` for a new pair.", crate::util::suggest::command("renew")),
+            )),
         };
         out.push(key_check);
     }

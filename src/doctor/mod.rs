@@ -1,10 +1,7 @@
 //! `align-link doctor`: live checks of a connector that was set up, each with a
-//! verdict and the fix. The checks read Jira through the model's observation
-//! (`steps::jira_side`) and the same clients the steps use; they change nothing.
-//!
-//! One file per group: `jira` (reachable, TLS, base URL, clock), `link` (the link
-//! to Jira Align and its consumer), `token` (the signed call, expiry, the service
-//! account's view), `align` (Jira Align's token and the sync).
+//! verdict and the fix, reading Jira through the model's observation
+//! (`steps::jira_side`) and the steps' clients; they change nothing. One file per
+//! group: `jira`, `tls` (its certificate), `link`, `token`, `align`.
 
 pub mod align;
 pub mod jira;
@@ -32,11 +29,9 @@ pub enum Verdict {
 /// A check's stable id for `--json` (such as `link.public-key`) and its title.
 pub type About = (&'static str, &'static str);
 
-/// One check's result: what was found, and for a warn or fail, the fix; as
-/// `--json` prints it.
+/// One check's result, as `--json` prints it; a warn or fail has a fix.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// Stable id for `--json`, such as `link.public-key`.
     pub id: &'static str,
     pub title: &'static str,
     pub verdict: Verdict,
@@ -45,37 +40,30 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn pass((id, title): About, detail: impl Into<String>) -> Check {
+    fn new((id, title): About, verdict: Verdict, detail: String, fix: Option<String>) -> Check {
         Check {
             id,
             title,
-            verdict: Verdict::Pass,
-            detail: detail.into(),
-            fix: None,
+            verdict,
+            detail,
+            fix,
         }
+    }
+
+    pub fn pass(about: About, detail: impl Into<String>) -> Check {
+        Check::new(about, Verdict::Pass, detail.into(), None)
     }
 
     pub fn skip(about: About, why: impl Into<String>) -> Check {
-        Check {
-            verdict: Verdict::Skip,
-            ..Check::pass(about, why)
-        }
+        Check::new(about, Verdict::Skip, why.into(), None)
     }
 
     pub fn warn(about: About, detail: impl Into<String>, fix: impl Into<String>) -> Check {
-        Check {
-            verdict: Verdict::Warn,
-            fix: Some(fix.into()),
-            ..Check::pass(about, detail)
-        }
+        Check::new(about, Verdict::Warn, detail.into(), Some(fix.into()))
     }
 
     pub fn fail(about: About, detail: impl Into<String>, fix: impl Into<String>) -> Check {
-        Check {
-            verdict: Verdict::Fail,
-            fix: Some(fix.into()),
-            ..Check::pass(about, detail)
-        }
+        Check::new(about, Verdict::Fail, detail.into(), Some(fix.into()))
     }
 
     /// A failed check from an error: its message, and its hint (else `fix`) as the fix.
@@ -138,22 +126,16 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let mut checks = Vec::new();
     // Cleared when dropped, before the checks are printed.
     let spinner = crate::ui::Spinner::start();
-    let jira_shown = ctx
-        .jira_url()
-        .map(|url| url.to_string())
-        .unwrap_or_else(|_| "Jira".into());
+    let jira_shown = ctx.jira_url().map_or("Jira".into(), |url| url.to_string());
     spinner.say(format!("reaching {jira_shown} as the administrator"));
     let reach = jira::checks(ctx, &mut checks);
     let reachable = reach == jira::Reach::Read;
     spinner.say(format!("reading the link to Jira Align in {jira_shown}"));
-    let link = if reachable {
-        link::checks(ctx, &mut checks)
-    } else {
-        for about in link::CHECKS {
-            checks.push(Check::skip(about, "Jira was not read (see Jira reachable)"));
-        }
-        false
-    };
+    let link = reachable && link::checks(ctx, &mut checks);
+    if !reachable {
+        let why = "Jira was not read (see Jira reachable)";
+        checks.extend(link::CHECKS.map(|about| Check::skip(about, why)));
+    }
     spinner.say(format!(
         "making a signed call to {jira_shown} as the service account"
     ));
@@ -169,7 +151,8 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
 
 /// 0 when nothing failed, 1 otherwise.
 pub fn exit_code(checks: &[Check]) -> i32 {
-    if checks.iter().any(|c| c.verdict == Verdict::Fail) {
+    let failed = checks.iter().any(|c| c.verdict == Verdict::Fail);
+    if failed {
         crate::error::EXIT_FAILED
     } else {
         0

@@ -20,9 +20,7 @@ const SEARCH: About = ("service.search", "JQL search");
 /// checks that would call Jira skipped for `why`.
 pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     out.push(expiry(&ctx.state));
-    for about in [SIGNED, PROJECT, SEARCH] {
-        out.push(Check::skip(about, why));
-    }
+    out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
 }
 
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
@@ -89,10 +87,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             let err = crate::error::AppError::from(err);
             if super::is_outage(&err) {
                 out.push(Check::from_error(SIGNED, &err, ""));
-                for about in [PROJECT, SEARCH] {
-                    out.push(Check::skip(about, "Jira is unreachable"));
-                }
-                return;
+                let why = "Jira is unreachable";
+                return out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
             }
             let mut fix = renew_fix();
             if !link_ok {
@@ -115,7 +111,6 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         ServiceAccess::Pat(_) => "the personal access token",
         _ => "the password",
     };
-    let inactive = user.active == Some(false);
     match &expected {
         Some(expected) if !expected.eq_ignore_ascii_case(&user.name) => out.push(Check::fail(
             SIGNED,
@@ -129,7 +124,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 renew_fix()
             ),
         )),
-        _ if inactive => out.push(Check::fail(
+        _ if user.active == Some(false) => out.push(Check::fail(
             SIGNED,
             format!("{how} acts as {}, whose account is inactive", user.name),
             "Reactivate the service account in Jira's User management.",
@@ -194,9 +189,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         ctx.known(&inputs::SERVICE_PASSWORD).map(Secret::new),
         ctx.known(&inputs::TEST_PROJECT),
     ) else {
-        out.push(Check::skip(PROJECT, why));
-        out.push(Check::skip(SEARCH, why));
-        return;
+        return out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
     };
     let signed_in = ctx
         .jira_url()
@@ -241,7 +234,6 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     ));
 }
 
-/// The token's recorded expiry: a fail once past, a warning within 90 days.
 /// The recorded expiry against now: a fail once past, a warning within
 /// [`TOKEN_WARN_DAYS`]. `status` warns with it too.
 pub fn expiry(state: &State) -> Check {

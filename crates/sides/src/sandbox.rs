@@ -31,13 +31,15 @@ pub struct Sandbox {
     pub align: AlignStandIn,
 }
 
-#[cfg(feature = "sandbox")]
 impl Sandbox {
     /// On free ports, answering at once.
     pub fn start() -> Result<Sandbox> {
         Self::start_with(0, 0, Duration::ZERO)
     }
+}
 
+#[cfg(feature = "sandbox")]
+impl Sandbox {
     /// The Jira stand-in's service account and its demo password.
     pub fn demo_service_login(&self) -> (String, String) {
         let demo = self.jira.demo();
@@ -130,10 +132,6 @@ mod absent {
     }
 
     impl Sandbox {
-        pub fn start() -> Result<Sandbox> {
-            Self::start_with(0, 0, Duration::ZERO)
-        }
-
         pub fn start_with(_jira: u16, _align: u16, _latency: Duration) -> Result<Sandbox> {
             Err(AppError::usage(
                 "this align-link was built without the stand-ins (the cargo feature `sandbox`)",

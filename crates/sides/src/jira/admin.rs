@@ -2,6 +2,7 @@
 //! server facts, application links and their incoming OAuth consumer.
 
 use reqwest::Method;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::json;
 use url::Url;
@@ -57,8 +58,6 @@ pub struct Consumer {
     pub key: String,
     #[serde(default)]
     pub public_key: Option<String>,
-    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
-    pub name: Option<String>,
     /// Every field as Jira gave it (name, description, public key text,
     /// callback, 2LO flags ...), to put the consumer back exactly as it was.
     #[serde(skip)]
@@ -79,25 +78,20 @@ pub enum LinkStatus {
 }
 
 impl LinkStatus {
-    pub const GENERIC_LINK: &'static str = "GENERIC_LINK";
-
     fn from_json(value: &serde_json::Value) -> LinkStatus {
-        if value["working"].as_bool() == Some(true) {
-            return LinkStatus::Working;
-        }
-        LinkStatus::NotWorking {
-            // Shown to the operator: server text, escaped and cut.
-            error_type: value["error"]["type"].as_str().map(text::server_name),
+        match value["working"].as_bool() {
+            Some(true) => LinkStatus::Working,
+            _ => LinkStatus::NotWorking {
+                error_type: value["error"]["type"].as_str().map(text::server_name),
+            },
         }
     }
 
     /// Whether this status is what a healthy link to Jira Align reports.
     pub fn is_expected(&self) -> bool {
         match self {
-            LinkStatus::Working | LinkStatus::Unknown => true,
-            LinkStatus::NotWorking { error_type } => {
-                error_type.as_deref() == Some(Self::GENERIC_LINK)
-            }
+            LinkStatus::NotWorking { error_type } => error_type.as_deref() == Some("GENERIC_LINK"),
+            _ => true,
         }
     }
 }
@@ -131,29 +125,31 @@ impl JiraAdmin {
         self.http.send(&request)
     }
 
-    fn get_ok(&self, path: &str, what: &str) -> Result<Response> {
-        expect_success(self.call(Method::GET, path, None)?, what, None)
+    /// A GET's answer as `T`.
+    fn get_found<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T> {
+        let response = self.call(Method::GET, path, None)?;
+        let shown = format!("GET /{}", path.split('?').next().unwrap_or(path));
+        expect_success(response, what, None)?.json(&shown)
     }
 
-    /// A GET whose 404 means "no such thing": None, else the answer as `T`.
-    fn get_if_found<T: serde::de::DeserializeOwned>(
-        &self,
-        url: Url,
-        what: &str,
-        shown: &str,
-    ) -> Result<Option<T>> {
-        let response = self
-            .http
-            .send(&Request::get(url).auth(self.auth.as_auth()))?;
+    /// [`JiraAdmin::get_found`], where a 404 means there is no such thing: None.
+    fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<Option<T>> {
+        let response = self.call(Method::GET, path, None)?;
         if response.status == 404 {
             return Ok(None);
         }
-        expect_success(response, what, None)?.json(shown).map(Some)
+        let shown = format!("GET /{}", path.split('?').next().unwrap_or(path));
+        expect_success(response, what, None)?.json(&shown).map(Some)
     }
 
     /// Server info, and Jira's clock minus ours from the answer's `Date` header.
     pub fn server_info(&self) -> Result<(ServerInfo, Option<i64>)> {
-        let response = self.get_ok("rest/api/2/serverInfo", "reading Jira's server info")?;
+        let path = "rest/api/2/serverInfo";
+        let response = expect_success(
+            self.call(Method::GET, path, None)?,
+            "reading Jira's server info",
+            None,
+        )?;
         Ok((
             response.json("GET /rest/api/2/serverInfo")?,
             response.clock_skew_secs,
@@ -174,50 +170,33 @@ impl JiraAdmin {
     pub fn user_active(&self, username: &str) -> Result<Option<bool>> {
         let mut url = endpoint(&self.base, "rest/api/2/user");
         url.query_pairs_mut().append_pair("username", username);
-        let user: Option<serde_json::Value> =
-            self.get_if_found(url, "looking up a Jira user", "GET /rest/api/2/user")?;
+        let path = format!("rest/api/2/user?{}", url.query().unwrap_or_default());
+        let user: Option<serde_json::Value> = self.get(&path, "looking up a Jira user")?;
         Ok(user.map(|value| value["active"].as_bool().unwrap_or(true)))
     }
 
     pub fn is_administrator(&self) -> Result<bool> {
-        let response = self.get_ok(
+        let value: serde_json::Value = self.get_found(
             "rest/api/2/mypermissions?permissions=ADMINISTER",
             "checking administrator rights",
         )?;
-        let value: serde_json::Value = response.json("GET /rest/api/2/mypermissions")?;
         Ok(value["permissions"]["ADMINISTER"]["havePermission"].as_bool() == Some(true))
     }
 
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
-        self.get_if_found(
-            endpoint(&self.base, &format!("rest/api/2/project/{key}")),
+        self.get(
+            &format!("rest/api/2/project/{key}"),
             "reading the test project",
-            "GET /rest/api/2/project",
         )
     }
 
     pub fn list_links(&self) -> Result<Vec<AppLink>> {
-        self.get_ok("rest/applinks/3.0/applinks", "listing application links")?
-            .json("GET /rest/applinks/3.0/applinks")
-    }
-
-    /// Finds the link whose rpcUrl is `url`, ignoring case of scheme/host and a trailing slash.
-    pub fn find_link(&self, url: &Url) -> Result<Option<AppLink>> {
-        Ok(self
-            .list_links()?
-            .into_iter()
-            .find(|link| same_link_url(&link.rpc_url, url)))
+        self.get_found("rest/applinks/3.0/applinks", "listing application links")
     }
 
     pub fn get_link(&self, id: &str) -> Result<Option<AppLink>> {
-        self.get_if_found(
-            endpoint(
-                &self.base,
-                &format!("rest/applinks/3.0/applicationlink/{id}"),
-            ),
-            "reading the application link",
-            "GET /rest/applinks/3.0/applicationlink",
-        )
+        let path = format!("rest/applinks/3.0/applicationlink/{id}");
+        self.get(&path, "reading the application link")
     }
 
     /// Creates a generic link. Returns its id, from `resources-created`.
@@ -228,7 +207,8 @@ impl JiraAdmin {
         // A 400 is told apart by what Jira holds, never by its (translated) words:
         // a link with this URL now in the list is the duplicate Jira refused.
         if response.status == 400 {
-            if let Some(existing) = self.find_link(url)? {
+            let links = self.list_links()?;
+            if let Some(existing) = links.iter().find(|link| same_link_url(&link.rpc_url, url)) {
                 return Err(ClientError::answer(
                     format!(
                         "Jira already has an application link for {url_text} (id {}): it appeared while this run was creating one",
@@ -239,20 +219,10 @@ impl JiraAdmin {
             }
         }
         let response = expect_success(response, "creating the application link", None)?;
-        #[derive(Deserialize)]
-        struct Created {
-            #[serde(rename = "resources-created")]
-            resources_created: Vec<Href>,
-        }
-        #[derive(Deserialize)]
-        struct Href {
-            href: String,
-        }
-        let created: Created = response.json("PUT /rest/applinks/3.0/applicationlink")?;
-        created
-            .resources_created
-            .first()
-            .and_then(|r| r.href.trim_end_matches('/').rsplit('/').next())
+        let created: serde_json::Value = response.json("PUT /rest/applinks/3.0/applicationlink")?;
+        created["resources-created"][0]["href"]
+            .as_str()
+            .and_then(|href| href.trim_end_matches('/').rsplit('/').next())
             .and_then(link_id)
             .ok_or_else(|| {
                 ClientError::answer(
@@ -316,20 +286,17 @@ impl JiraAdmin {
             #[serde(default = "Vec::new")]
             consumers: Vec<T>,
         }
+        type Raw = serde_json::Map<String, serde_json::Value>;
+        let shown = "GET .../authentication/consumer";
         let response =
             expect_success(response, "reading the link's incoming authentication", None)?;
-        let list: List<Consumer> = response.json("GET .../authentication/consumer")?;
-        let raw: List<serde_json::Map<String, serde_json::Value>> =
-            response.json("GET .../authentication/consumer")?;
-        Ok(list
-            .consumers
-            .into_iter()
-            .zip(raw.consumers)
-            .next()
-            .map(|(consumer, as_read)| Consumer {
-                as_read,
-                ..consumer
-            }))
+        let typed = response.json::<List<Consumer>>(shown)?.consumers;
+        let raw = response.json::<List<Raw>>(shown)?.consumers;
+        let first = typed.into_iter().zip(raw).next();
+        Ok(first.map(|(consumer, as_read)| Consumer {
+            as_read,
+            ..consumer
+        }))
     }
 
     /// Puts a consumer back on the link with every field as `consumer` read it.

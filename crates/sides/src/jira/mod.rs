@@ -39,8 +39,6 @@ pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
 pub struct User {
     #[serde(deserialize_with = "text::deserialize_name")]
     pub name: String,
-    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
-    pub display_name: Option<String>,
     pub active: Option<bool>,
 }
 
@@ -61,8 +59,6 @@ pub struct ServerInfo {
     pub version: Option<String>,
     #[serde(default, deserialize_with = "text::deserialize_optional_name")]
     pub server_title: Option<String>,
-    #[serde(default, deserialize_with = "text::deserialize_optional_name")]
-    pub deployment_type: Option<String>,
 }
 
 /// Turns a non-2xx answer into an error that says what Jira said and what to do.
@@ -110,38 +106,30 @@ pub fn status_error(
 /// Jira's error texts, from `errorMessages`, `message` (string or list) or `errors`,
 /// else the start of the body; escaped and cut. Empty when there is nothing.
 fn jira_messages(body: &str) -> String {
-    #[derive(Deserialize)]
-    struct ErrorBody {
-        #[serde(default, rename = "errorMessages")]
-        error_messages: Vec<String>,
-        #[serde(default)]
-        message: Option<serde_json::Value>,
-        #[serde(default)]
-        errors: Option<serde_json::Map<String, serde_json::Value>>,
-    }
-    let Ok(parsed) = serde_json::from_str::<ErrorBody>(body) else {
+    use serde_json::Value;
+    let parsed = serde_json::from_str::<Value>(body);
+    let Some(parsed) = parsed.as_ref().ok().and_then(Value::as_object) else {
         return if body.trim().is_empty() {
             String::new()
         } else {
             text::excerpt(body)
         };
     };
-    let mut texts = parsed.error_messages;
-    match parsed.message {
-        Some(serde_json::Value::String(text)) => texts.push(text),
-        Some(serde_json::Value::Array(items)) => texts.extend(items.iter().map(|v| {
-            v.as_str()
-                .map(str::to_string)
-                .unwrap_or_else(|| v.to_string())
-        })),
-        _ => {}
-    }
-    for (field, value) in parsed.errors.unwrap_or_default() {
-        texts.push(format!(
-            "{field}: {}",
-            value.as_str().unwrap_or(&value.to_string())
-        ));
-    }
+    let as_text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    let listed = |field: &str| match parsed.get(field) {
+        Some(Value::Array(items)) => items.iter().map(as_text).collect(),
+        Some(Value::String(text)) => vec![text.clone()],
+        _ => Vec::new(),
+    };
+    let mut texts: Vec<String> = listed("errorMessages");
+    texts.extend(listed("message"));
+    let errors = parsed.get("errors").and_then(Value::as_object);
+    texts.extend(
+        errors
+            .into_iter()
+            .flatten()
+            .map(|(field, value)| format!("{field}: {}", as_text(value))),
+    );
     text::clean(&texts.join("; "), text::EXCERPT_CHARS)
 }
 

@@ -26,11 +26,10 @@ pub struct ServiceJira {
     problem_context: ProblemContext,
 }
 
+/// Only the count is read; the issues themselves are left unparsed.
 #[derive(Debug, serde::Deserialize)]
 pub struct SearchResult {
     pub total: u64,
-    #[serde(default)]
-    pub issues: Vec<serde_json::Value>,
 }
 
 impl ServiceJira {
@@ -147,9 +146,8 @@ pub enum ServiceSignIn {
 /// Reads the test project as the service account with its password: one request
 /// that signs in and shows what the account sees (200: it sees the project; 404:
 /// signed in, the project hidden from it; 401: refused). Where Jira switched Basic
-/// off (403), the same login the handshake's approval uses (REST session, then the
-/// `login.jsp` form), then the project with the session's cookies. Changes nothing
-/// in Jira, so it runs before the first write.
+/// off (403), the handshake's login (REST session, then `login.jsp`), then the
+/// project with the session's cookies. Changes nothing in Jira.
 pub fn check_service_account(
     http: &Http,
     base: &Url,
@@ -157,45 +155,33 @@ pub fn check_service_account(
     password: &Secret,
     project_key: &str,
 ) -> AppResult<ServiceSignIn> {
-    let basic = Auth::Basic(username, password);
-    let response =
-        http.send(&Request::get(endpoint(base, &project_path(project_key))).auth(basic))?;
+    let url = endpoint(base, &project_path(project_key));
+    let response = http.send(&Request::get(url.clone()).auth(Auth::Basic(username, password)))?;
     if let Err(err) = stop_for_a_person(None, &response, username) {
         return Ok(ServiceSignIn::NeedsAPerson(err));
     }
-    match response.status {
-        401 => Ok(ServiceSignIn::Refused),
-        403 => session_sign_in(http, base, username, password, project_key),
-        _ => Ok(ServiceSignIn::SignedIn {
-            name: username.to_string(),
-            session: Session::opened_by(&response),
-            project: project_seen(response)?,
-        }),
-    }
-}
-
-/// The handshake's login, then the project with the session's cookies.
-fn session_sign_in(
-    http: &Http,
-    base: &Url,
-    username: &str,
-    password: &Secret,
-    project_key: &str,
-) -> AppResult<ServiceSignIn> {
-    let mut session = match try_log_in(http, base, username, password)? {
-        Login::SignedIn(session) => session,
-        Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
-        Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
+    let (response, session) = match response.status {
+        401 => return Ok(ServiceSignIn::Refused),
+        403 => {
+            let mut session = match try_log_in(http, base, username, password)? {
+                Login::SignedIn(session) => session,
+                Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
+                Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
+            };
+            let response = http.send(&Request::get(url).auth(Auth::Cookie(&session.cookie())))?;
+            // What the logged-in answer set (an XSRF token, a rotated sticky cookie).
+            session.remember(&response);
+            (response, Some(session))
+        }
+        _ => {
+            let session = Session::opened_by(&response);
+            (response, session)
+        }
     };
-    let cookie = session.cookie();
-    let url = endpoint(base, &project_path(project_key));
-    let response = http.send(&Request::get(url).auth(Auth::Cookie(&cookie)))?;
-    // What the logged-in answer set (an XSRF token, a rotated sticky cookie).
-    session.remember(&response);
     Ok(ServiceSignIn::SignedIn {
         name: username.to_string(),
         project: project_seen(response)?,
-        session: Some(session),
+        session,
     })
 }
 

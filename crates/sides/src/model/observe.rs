@@ -1,6 +1,6 @@
 //! What Jira holds for this connector: the server's facts, the application link to
-//! Jira Align (found by URL) with its consumer, and the link's status. Each part is
-//! read at most once per run and read again only after a write changed it.
+//! Jira Align (found by URL) with its consumer, and the link's status; each read
+//! at most once per run, and again only after a write changed it.
 
 use url::Url;
 
@@ -19,9 +19,7 @@ pub struct ServerFacts {
     pub title: Option<String>,
     /// Jira's clock minus ours, from the server info's `Date` header.
     pub clock_skew_secs: Option<i64>,
-    /// The administrator's username when it signs in with a password; a token
-    /// does not say whose it is (that would take a `myself` read, which no check
-    /// needs).
+    /// Known only for a password: a token does not say whose it is.
     pub admin_user: Option<String>,
     pub is_administrator: bool,
 }
@@ -31,8 +29,7 @@ pub struct ServerFacts {
 pub struct ObservedConsumer {
     pub key: String,
     pub public_key_pem: Option<String>,
-    /// SHA-256 fingerprint of the public key; None when Jira holds none or an
-    /// unreadable one (`key_problem` then says which).
+    /// None when Jira holds no key or an unreadable one (`key_problem` says which).
     pub fingerprint: Option<String>,
     pub key_problem: Option<String>,
     /// Every field as Jira gave it, to put this consumer back unchanged.
@@ -41,15 +38,15 @@ pub struct ObservedConsumer {
 
 impl ObservedConsumer {
     pub fn from_jira(consumer: Consumer) -> ObservedConsumer {
-        let parsed = consumer.public_key.as_deref().map(keys::parse_public_key);
-        let (fingerprint, key_problem) = match parsed {
-            Some(Ok(public)) => (Some(keys::fingerprint(&public)), None),
-            Some(Err(err)) => (
-                None,
-                Some(format!("the link's public key is unreadable: {err}")),
-            ),
-            None => (None, Some("the link has no public key".to_string())),
-        };
+        let (fingerprint, key_problem) =
+            match consumer.public_key.as_deref().map(keys::parse_public_key) {
+                Some(Ok(public)) => (Some(keys::fingerprint(&public)), None),
+                Some(Err(err)) => (
+                    None,
+                    Some(format!("the link's public key is unreadable: {err}")),
+                ),
+                None => (None, Some("the link has no public key".to_string())),
+            };
         ObservedConsumer {
             key: consumer.key,
             public_key_pem: consumer.public_key,
@@ -65,7 +62,7 @@ impl ObservedConsumer {
 pub struct ObservedLink {
     pub link: AppLink,
     pub consumer: Option<ObservedConsumer>,
-    /// Read on demand (only step 15 and `plan` want it); None until then.
+    /// Read on demand (step 15 and `plan`); None until then.
     pub status: Option<LinkStatus>,
 }
 
@@ -75,37 +72,33 @@ impl ObservedLink {
     }
 }
 
-/// The cache of what was read from Jira in this run.
+/// What was read from Jira in this run.
 #[derive(Debug, Default, Clone)]
 pub struct Observation {
     pub server: Option<ServerFacts>,
-    /// None: the links were not read yet in this run. Some(None): Jira has no link
-    /// to Jira Align's URL.
+    /// None: not read yet. Some(None): Jira has no link to Jira Align's URL.
     pub link: Option<Option<ObservedLink>>,
     /// The names of Jira's other application links, read with the link.
     pub other_link_names: Vec<String>,
-    /// Whom align-link's OAuth token acts as, from a signed `myself` with it in
-    /// this run (step 20); step 21 takes it from here instead of asking again.
+    /// Whom align-link's OAuth token acts as, from its signed `myself` at step
+    /// 20; step 21 takes it from here.
     pub token_account: Option<String>,
-    /// The test project as the connector's credential saw it (the fresh OAuth
-    /// token at step 20, or the stored credential at step 21), read beside its
-    /// `myself` for step 24 to report without reading it again.
+    /// The test project as the connector's credential saw it (steps 20, 21),
+    /// for step 24.
     pub token_project: Option<ProjectSeen>,
-    /// The test project as the service account saw it with its password (step 7's
-    /// check), so that later steps search it without reading it again.
+    /// The test project as the service account saw it with its password (step 7).
     pub service_project: Option<NamedProject>,
-    /// The session the service account's sign-in opened (step 7), with the
-    /// username it is for, for the scripted approval to carry on in; in memory only.
+    /// The session step 7's sign-in opened, with its username, for the scripted
+    /// approval to carry on in; in memory only.
     pub service_session: Option<(String, crate::jira::handshake::Session)>,
 }
 
-/// The test project as the connector's credential saw it (its reads answered,
-/// or the project hidden from it).
+/// The test project as the connector's credential saw it.
 #[derive(Debug, Clone)]
 pub struct ProjectSeen {
     /// The key asked for (as the answers give it).
     pub asked: String,
-    /// None: the token cannot see the project.
+    /// None: the credential cannot see the project.
     pub visible: Option<VisibleProject>,
 }
 
@@ -123,7 +116,6 @@ pub struct VisibleProject {
 pub struct NamedProject {
     /// The key asked for (as the answers give it).
     pub asked: String,
-    /// As Jira spells them.
     pub key: String,
     pub name: String,
 }
@@ -139,17 +131,10 @@ impl NamedProject {
 }
 
 impl ProjectSeen {
-    fn hidden(asked: &str) -> ProjectSeen {
-        ProjectSeen {
-            asked: asked.to_string(),
-            visible: None,
-        }
-    }
-
-    /// What a token's reads of the test project `asked` came to: its search, and
-    /// the project itself read with it, or (`known`) as the service account saw
-    /// it earlier in the run. None when a read failed (the step that reports it
-    /// reads again and shows the failure) or the two answers disagree.
+    /// What a credential's reads of the test project `asked` came to: its search,
+    /// and the project read with it or (`known`) as the service account saw it
+    /// earlier. None when a read failed (the step that reports it reads again)
+    /// or the two answers disagree.
     pub fn from_reads(
         asked: &str,
         known: Option<NamedProject>,
@@ -158,9 +143,8 @@ impl ProjectSeen {
     ) -> Option<ProjectSeen> {
         let found = search.ok()?;
         let named = match (known, project) {
-            // Seen with the password: the token's search alone says whether it sees it.
-            (Some(_), _) if found.is_none() => return Some(ProjectSeen::hidden(asked)),
-            (Some(known), _) => Some(known),
+            // Seen with the password: the search alone says whether the credential sees it.
+            (Some(known), _) => found.is_some().then_some(known),
             (None, Some(Ok(project))) => project.map(|p| NamedProject::new(asked, p)),
             (None, _) => return None,
         };
@@ -171,14 +155,11 @@ impl ProjectSeen {
                 issues: found.total,
             }),
             (None, None) => None,
-            // The token's two answers disagree (visible but not searchable, or
-            // the other way round).
+            // Visible but not searchable, or the other way round.
             _ => return None,
         };
-        Some(ProjectSeen {
-            asked: asked.to_string(),
-            visible,
-        })
+        let asked = asked.to_string();
+        Some(ProjectSeen { asked, visible })
     }
 }
 
@@ -189,8 +170,7 @@ impl Observation {
     }
 }
 
-/// Server info (with the clock, from its `Date` header) and the administrator's
-/// rights, on two connections.
+/// Server info (with the clock) and the administrator's rights, on two connections.
 pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
     let (info, rights) = std::thread::scope(|s| {
         let rights = s.spawn(|| admin.is_administrator());
@@ -200,8 +180,8 @@ pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
 }
 
 /// The facts from their two reads. The server info's failure comes first (no
-/// Jira there, a proxy in the way), except a refused token or password: the
-/// rights' answer (the call that needs the credential) says that best.
+/// Jira there, a proxy in the way), except a refused credential: the rights'
+/// answer says that best.
 pub fn server_facts(
     admin: &JiraAdmin,
     info: ClientResult<(ServerInfo, Option<i64>)>,
@@ -219,29 +199,27 @@ pub fn server_facts(
                     "jira.admin_token",
                 ),
             };
-            return Err(AppError::from(refused)
-                .context(format!("Jira refused {whose}"))
-                .about(key));
+            let err = AppError::from(refused).context(format!("Jira refused {whose}"));
+            return Err(err.about(key));
         }
         rights => rights,
     };
     let (info, clock_skew_secs) = info.map_err(|err| site_error(err, "jira.url"))?;
-    let is_administrator = rights?;
     Ok(ServerFacts {
+        is_administrator: rights?,
         version: info.version,
         base_url: info.base_url,
         title: info.server_title,
         clock_skew_secs,
         admin_user: admin.username().map(str::to_string),
-        is_administrator,
     })
 }
 
 /// A failed read of a site: about `key` when nothing answered there (a wrong
 /// host or port, a site that is down), so a terminal run may ask for it again.
+/// A TLS failure is about trust (--ca-cert), not the address.
 pub fn site_error(err: crate::http::ClientError, key: &'static str) -> AppError {
     use crate::http::TransportKind;
-    // A TLS failure is about trust (--ca-cert), not the address.
     let no_answer = matches!(
         err.transport_kind(),
         Some(TransportKind::Refused | TransportKind::Timeout | TransportKind::Dns { .. })
@@ -254,31 +232,34 @@ pub fn site_error(err: crate::http::ClientError, key: &'static str) -> AppError 
     }
 }
 
-/// The link whose URL is `align_url` (from the list), with its consumer.
+/// The link whose URL is `align_url`, with its consumer.
 pub fn find_link(admin: &JiraAdmin, align_url: &Url) -> Result<Option<ObservedLink>> {
     Ok(find_link_among(admin, align_url)?.0)
 }
 
-/// [`find_link`], with the names every other link has (a new link's name must
+/// [`find_link`], with the names of the other links (a new link's name must
 /// not take one of them).
 pub fn find_link_among(
     admin: &JiraAdmin,
     align_url: &Url,
 ) -> Result<(Option<ObservedLink>, Vec<String>)> {
-    let links = admin.list_links()?;
-    let (ours, others): (Vec<AppLink>, Vec<AppLink>) = links
+    let (ours, others): (Vec<AppLink>, Vec<AppLink>) = admin
+        .list_links()?
         .into_iter()
         .partition(|link| crate::jira::admin::same_link_url(&link.rpc_url, align_url));
-    let found = ours
-        .into_iter()
-        .next()
-        .map(|link| with_consumer(admin, link))
-        .transpose()?;
+    let found = match ours.into_iter().next() {
+        Some(link) => Some(ObservedLink {
+            consumer: read_consumer(admin, &link.id)?,
+            link,
+            status: None,
+        }),
+        None => None,
+    };
     Ok((found, others.into_iter().map(|link| link.name).collect()))
 }
 
-/// The link with this id, read again after a write, with its consumer: both
-/// reads together (the consumer's answer is dropped when the link is gone).
+/// The link with this id, read again after a write, with its consumer (read
+/// together; the consumer's answer is dropped when the link is gone).
 pub fn read_link(admin: &JiraAdmin, id: &str) -> Result<Option<ObservedLink>> {
     let (link, consumer) = std::thread::scope(|s| {
         let consumer = s.spawn(|| read_consumer(admin, id));
@@ -297,15 +278,6 @@ pub fn read_link(admin: &JiraAdmin, id: &str) -> Result<Option<ObservedLink>> {
 /// The consumer of a known link, read again after a consumer write.
 pub fn read_consumer(admin: &JiraAdmin, link_id: &str) -> Result<Option<ObservedConsumer>> {
     Ok(admin.consumer(link_id)?.map(ObservedConsumer::from_jira))
-}
-
-fn with_consumer(admin: &JiraAdmin, link: AppLink) -> Result<ObservedLink> {
-    let consumer = read_consumer(admin, &link.id)?;
-    Ok(ObservedLink {
-        link,
-        consumer,
-        status: None,
-    })
 }
 
 /// A scoped thread's result; its panic goes on in the caller.
@@ -328,10 +300,7 @@ mod tests {
     }
 
     fn found(total: u64) -> ClientResult<Option<SearchResult>> {
-        Ok(Some(SearchResult {
-            total,
-            issues: Vec::new(),
-        }))
+        Ok(Some(SearchResult { total }))
     }
 
     fn failed<T>() -> ClientResult<T> {

@@ -34,42 +34,26 @@ pub fn text(change: &Change) -> String {
     lines.join("\n")
 }
 
-fn fields(change: &Change) -> Vec<(&'static str, Option<String>, Option<String>)> {
+/// Label, old and new value of each fact; a consumer's key and public key not
+/// made yet show the step that makes them.
+fn fields(change: &Change) -> [(&'static str, Option<String>, Option<String>); 4] {
     let old = change.old.clone().unwrap_or_default();
     let new = change.new.clone().unwrap_or_default();
-    let new_or_later = |value: Option<String>, later: &str, present: bool| {
-        value.or_else(|| present.then(|| later.to_string()))
-    };
-    let consumer_change = change
-        .old
-        .as_ref()
-        .is_some_and(|v| v.consumer_key.is_some())
-        || change
-            .new
-            .as_ref()
-            .is_some_and(|v| v.consumer_key.is_some() || v.fingerprint.is_some())
-        || matches!(change.action, super::diff::Action::SetConsumer { .. });
-    let new_present = change.new.is_some();
-    vec![
+    let sets_consumer = matches!(change.action, super::diff::Action::SetConsumer { .. });
+    let or_later =
+        |value: Option<String>, later: &str| value.or_else(|| sets_consumer.then(|| later.into()));
+    [
         ("link name", old.name, new.name),
         ("link URL", old.url, new.url),
         (
             "consumer key",
             old.consumer_key,
-            new_or_later(
-                new.consumer_key,
-                "(chosen at step 4)",
-                new_present && consumer_change,
-            ),
+            or_later(new.consumer_key, "(chosen at step 4)"),
         ),
         (
             "public key",
             old.fingerprint,
-            new_or_later(
-                new.fingerprint,
-                "(made at step 5)",
-                new_present && consumer_change,
-            ),
+            or_later(new.fingerprint, "(made at step 5)"),
         ),
     ]
 }

@@ -50,13 +50,20 @@ impl<'a> Question<'a> {
     }
 }
 
+/// The provided methods are what a prompter that nobody answers does.
 pub trait Prompter {
     /// False when no person can answer: then questions without a default are errors.
-    fn interactive(&self) -> bool;
+    fn interactive(&self) -> bool {
+        false
+    }
     fn ask(&mut self, question: &Question) -> Result<String>;
-    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
+    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
+        Ok(default)
+    }
     /// Returns the index of the chosen option.
-    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize>;
+    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
+        Ok(default)
+    }
     /// Puts `text` on the user's clipboard where the terminal allows; false if not.
     fn copy_to_clipboard(&mut self, _text: &str) -> bool {
         false
@@ -67,59 +74,30 @@ pub trait Prompter {
 /// names the answers-file key to add.
 pub struct NonInteractive;
 
-impl Prompter for NonInteractive {
-    fn interactive(&self) -> bool {
-        false
-    }
-
-    fn ask(&mut self, question: &Question) -> Result<String> {
-        match &question.default {
-            Some(value) => {
-                (question.validate)(value).map_err(|reason| {
-                    AppError::usage(format!("default for {}: {reason}", question.key))
-                })?;
-                Ok(value.clone())
-            }
-            None => Err(missing_answer(question.key)),
-        }
-    }
-
-    fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
-        Ok(default)
-    }
-
-    fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
-        Ok(default)
-    }
-}
-
 /// Read-only commands (`doctor`, `plan`): they never ask, even in a terminal.
 /// Defaults are taken; a missing answer is a [`MissingAnswer`] error, which
 /// doctor reports as a check it could not make.
 pub struct NeverAsk;
 
-impl Prompter for NeverAsk {
-    fn interactive(&self) -> bool {
-        false
-    }
-
+impl Prompter for NonInteractive {
     fn ask(&mut self, question: &Question) -> Result<String> {
-        match &question.default {
-            Some(value) => NonInteractive.ask(&Question {
-                default: Some(value.clone()),
-                ..*question
-            }),
-            None => Err(missing_answer_read_only(question.key)),
-        }
+        take_default(question, false)
     }
+}
 
-    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
-        NonInteractive.confirm(prompt, default)
+impl Prompter for NeverAsk {
+    fn ask(&mut self, question: &Question) -> Result<String> {
+        take_default(question, true)
     }
+}
 
-    fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
-        NonInteractive.select(prompt, options, default)
-    }
+fn take_default(question: &Question, read_only: bool) -> Result<String> {
+    let Some(value) = &question.default else {
+        return Err(missing(question.key, read_only));
+    };
+    (question.validate)(value)
+        .map_err(|reason| AppError::usage(format!("default for {}: {reason}", question.key)))?;
+    Ok(value.clone())
 }
 
 /// The typed cause of a missing answer: which answers-file key would give it.
@@ -130,24 +108,29 @@ pub struct MissingAnswer {
 }
 
 pub fn missing_answer(key: &str) -> AppError {
-    let (table, field) = key.split_once('.').unwrap_or(("", key));
-    AppError::usage(format!("no answer for `{key}`, and this run does not ask (--yes, no terminal, or a command that only reads)"))
-        .hint(format!(
-            "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key), or run in a terminal without --yes."
-        ))
-        .with_source(MissingAnswer { key: key.to_string() })
+    missing(key, false)
 }
 
-/// [`missing_answer`] for a command that only reads: a terminal would not help.
-fn missing_answer_read_only(key: &str) -> AppError {
+/// A command that only reads is told where to put the answer, since a terminal
+/// would not help.
+fn missing(key: &str, read_only: bool) -> AppError {
     let (table, field) = key.split_once('.').unwrap_or(("", key));
-    AppError::usage(format!(
-        "no answer for `{key}` in the answers or the profile's config (this command only reads and never asks)"
-    ))
-    .hint(format!(
-        "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key) or the profile's config."
-    ))
-    .with_source(MissingAnswer { key: key.to_string() })
+    let (why, or) = if read_only {
+        (
+            " in the answers or the profile's config (this command only reads and never asks)",
+            " or the profile's config.",
+        )
+    } else {
+        (
+            ", and this run does not ask (--yes, no terminal, or a command that only reads)",
+            ", or run in a terminal without --yes.",
+        )
+    };
+    AppError::usage(format!("no answer for `{key}`{why}"))
+        .hint(format!(
+            "Add `{field} = ...` under `[{table}]` in the answers file (`align-link answers-example` prints every key){or}"
+        ))
+        .with_source(MissingAnswer { key: key.to_string() })
 }
 
 #[cfg(test)]

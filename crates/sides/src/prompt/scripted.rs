@@ -101,10 +101,8 @@ impl Prompter for Scripted {
         let asked = format!("ask {}", question.key);
         match self.next(asked.clone())? {
             Some(Reply::Text { key, text }) if key == question.key => {
-                let value = match (&question.default, text.is_empty()) {
-                    (Some(default), true) => default.clone(),
-                    _ => text,
-                };
+                let default = question.default.clone().filter(|_| text.is_empty());
+                let value = default.unwrap_or(text);
                 (question.validate)(value.trim()).map_err(|reason| {
                     AppError::failed(format!(
                         "scripted prompter: {value:?} for {key} is refused: {reason}"

@@ -76,11 +76,8 @@ impl Store {
         // profile's, and opens the new one (see `lock_for_run`).
         self.remove(LOCK_FILE)?;
         self.run_lock = None;
-        match std::fs::remove_dir(&self.dir) {
-            Ok(()) => Ok(true),
-            // Something else is still in it (a config, a file of the operator's): kept.
-            Err(_) => Ok(false),
-        }
+        // Kept while something else is in it (a config, a file of the operator's).
+        Ok(std::fs::remove_dir(&self.dir).is_ok())
     }
 }
 
@@ -106,13 +103,12 @@ fn held_by_another_run(file: &File, dir: &Path) -> AppError {
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-    let (who, stop) = match holder {
-        Some(pid) => (
+    let (who, stop) = holder.map_or_else(Default::default, |pid| {
+        (
             format!(" (PID {pid})"),
             format!(" (or stop it with `kill {pid}`)"),
-        ),
-        None => Default::default(),
-    };
+        )
+    });
     AppError::failed(format!(
         "another align-link run{who} is working on the profile in {}; one run per profile \
          at a time",

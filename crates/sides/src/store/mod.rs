@@ -1,16 +1,9 @@
-//! The on-disk state of one profile: TOML state files and secret files (private
-//! keys, tokens) in a directory only the user can enter.
-//!
-//! Every write is atomic: the bytes go to a uniquely named temp file in the same
-//! directory (tempfile names it; `platform` creates it 0600 with `create_new`),
-//! which is fsynced and renamed over the target, and then the directory is fsynced.
-//! Killing the process at any moment leaves the old file or the new one, never a
-//! torn one. Temp files a killed run leaves behind are never read, and a later
-//! save removes them.
-//!
-//! The directory must be the user's own and closed to others' writes; every file in
-//! it is read only if it is a small regular file (`util::file`), and a run that may
-//! change the profile holds its lock (`lock`).
+//! The on-disk state of one profile: TOML state files and secret files in a
+//! directory that is the user's own and closed to others' writes. Every write is
+//! atomic (a 0600 temp file, fsynced, renamed over the target, the directory
+//! fsynced), so a killed run leaves the old file or the new one; its temp files
+//! are never read and a later save removes them. Files are read only when small
+//! and regular (`util::file`); a run that may change the profile holds its lock.
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
@@ -27,8 +20,8 @@ use crate::error::{AppError, Result};
 use crate::platform::{self, Checked};
 use crate::util::file::{self, FileError};
 
-/// A temp file older than this belongs to a run that died: no write takes this long,
-/// so a younger one may be another writer's in-flight file and is left alone.
+/// A temp file older than this belongs to a run that died (no write takes this
+/// long); a younger one may be another writer's in-flight file.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Our temp files are `.NAME.PID-RANDOM.tmp`, RANDOM this many letters and digits.
@@ -41,31 +34,25 @@ pub const LOCK_FILE: &str = "run.lock";
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
-    /// The open lock file while this process holds the profile's run lock; the
-    /// lock goes when the last clone of the store is dropped (or the process dies).
+    /// Held until the last clone of the store is dropped (or the process dies).
     run_lock: Option<Arc<File>>,
     /// Set for a throwaway directory (`--sandbox`): removed with the last clone.
     temporary: Option<Arc<RemoveOnDrop>>,
-    /// A read-only command's store (`plan`, `doctor`): state saves are skipped,
-    /// so what it works out in memory never reaches the profile, and a secret's
-    /// write or removal is refused.
+    /// `plan`, `doctor`: state saves are skipped, secret writes refused.
     read_only: bool,
-    /// The OS credential store, when the profile's secrets may go there
-    /// (`secrets`); files only until [`Store::set_secret_store`] says otherwise.
+    /// Files only until [`Store::set_secret_store`] says otherwise.
     vault: secrets::Vault,
 }
 
 impl Store {
-    /// Opens (creating it 0700 if needed) the state directory. A directory that
-    /// others can change, or that belongs to someone else, is refused. Warnings
-    /// (group or others can read it) are dropped: use
-    /// [`Store::open_with_warnings`] to show them.
+    /// [`Store::open_with_warnings`] without the warnings.
     pub fn open(dir: &Path) -> Result<Store> {
         Store::open_with_warnings(dir).map(|(store, _)| store)
     }
 
-    /// Like [`Store::open`], and also returns warnings, e.g. that an existing
-    /// directory lets group or others read it.
+    /// Opens (creating it 0700 if needed) the state directory, refusing one that
+    /// others can change or that belongs to someone else; warns when group or
+    /// others can read it.
     pub fn open_with_warnings(dir: &Path) -> Result<(Store, Vec<String>)> {
         let shown = dir.display();
         // Created 0700 from the start (missing parents too), so there is no moment
@@ -85,33 +72,26 @@ impl Store {
             .hint(format!("move {shown} away or pick another directory")));
         }
         check_owner_and_mode(dir, &meta)?;
-        let mut warnings = Vec::new();
-        if let Some(mode) = platform::mode_bits(&meta)
-            .found()
-            .filter(|mode| mode & 0o077 != 0)
-        {
-            warnings.push(format!(
+        let warnings = open_to_others(&meta, 0o077).map(|mode| {
+            format!(
                 "the state directory {shown} can be entered by group or others (mode {mode:03o}); \
                  it holds private keys: run `chmod 700 {shown}`"
-            ));
-        }
-        Ok((
-            Store {
-                dir: dir.to_path_buf(),
-                run_lock: None,
-                temporary: None,
-                read_only: false,
-                vault: secrets::Vault::default(),
-            },
-            warnings,
-        ))
+            )
+        });
+        let store = Store {
+            dir: dir.to_path_buf(),
+            run_lock: None,
+            temporary: None,
+            read_only: false,
+            vault: secrets::Vault::default(),
+        };
+        Ok((store, warnings.into_iter().collect()))
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// From now on nothing is written to or removed from the directory.
     pub fn make_read_only(&mut self) {
         self.read_only = true;
     }
@@ -196,10 +176,7 @@ impl Store {
             Err(FileError::Missing) => return Ok(None),
             Err(err) => return Err(state_file_error(&path, &err)),
         };
-        if let Some(mode) = platform::mode_bits(&meta)
-            .found()
-            .filter(|mode| mode & 0o077 != 0)
-        {
+        if let Some(mode) = open_to_others(&meta, 0o077) {
             return Err(AppError::failed(format!(
                 "{shown} can be read by group or others (mode {mode:03o}); align-link does not \
                  use a secret that may have leaked"
@@ -216,8 +193,7 @@ impl Store {
         Ok(Some(text))
     }
 
-    /// Deletes a file, and a secret's credential store entry too; a missing one
-    /// is fine.
+    /// Deletes a file and a secret's credential store entry; a missing one is fine.
     pub fn remove(&self, name: &str) -> Result<()> {
         check_name(name)?;
         self.refuse_when_read_only(name)?;
@@ -227,16 +203,11 @@ impl Store {
 
     fn remove_file(&self, name: &str) -> Result<()> {
         let path = self.dir.join(name);
-        match fs::remove_file(&path) {
-            Ok(()) => platform::sync_dir(&self.dir).map_err(|err| {
-                AppError::failed(format!("cannot remove {}: {err}", path.display()))
-            }),
-            Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(err) => Err(AppError::failed(format!(
-                "cannot remove {}: {err}",
-                path.display()
-            ))),
-        }
+        let removed = match fs::remove_file(&path) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            removed => removed.and_then(|()| platform::sync_dir(&self.dir)),
+        };
+        removed.map_err(|err| AppError::failed(format!("cannot remove {}: {err}", path.display())))
     }
 
     /// Whether the file exists, or the secret is in the credential store.
@@ -270,9 +241,8 @@ impl Store {
         platform::sync_dir(&self.dir).map_err(fail)
     }
 
-    /// Removes temp files (of any name) left by a run that died: their writer is
-    /// no longer running, or they are older than any write takes. Best effort: a
-    /// leftover is harmless, since nothing reads temp files.
+    /// Removes temp files whose writer is gone or that are older than any write
+    /// takes. Best effort: nothing reads temp files.
     fn clean_stale(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
@@ -309,10 +279,7 @@ fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
             other.fix
         )));
     }
-    if let Some(mode) = platform::mode_bits(meta)
-        .found()
-        .filter(|mode| mode & 0o022 != 0)
-    {
+    if let Some(mode) = open_to_others(meta, 0o022) {
         return Err(AppError::failed(format!(
             "the state directory {shown} can be changed by group or others (mode {mode:03o}); \
              they could replace the keys align-link keeps there"
@@ -323,6 +290,13 @@ fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The mode, when it grants any of `bits` (group's or others').
+fn open_to_others(meta: &fs::Metadata, bits: u32) -> Option<u32> {
+    platform::mode_bits(meta)
+        .found()
+        .filter(|mode| mode & bits != 0)
 }
 
 /// A state file that cannot be read as one: not a regular file, or too big.

@@ -1,19 +1,15 @@
 //! Where a profile's secrets (the private key, the OAuth access token) live: the
-//! OS credential store, through the keyring crate (macOS Keychain, Windows
-//! Credential Manager, the Secret Service of a Linux desktop), or owner-only files
-//! in the state directory.
+//! OS credential store through the keyring crate (macOS Keychain, Windows
+//! Credential Manager, a Linux desktop's Secret Service), or owner-only files.
 //!
-//! The choice (`--secret-store`, `secrets.store`) is applied per secret when it
-//! is written: `keyring` uses the credential store only; `file` files only;
-//! `auto` the credential store when it answers, else a file (and says why), and a
-//! profile that already keeps its secrets in files goes on doing so. A secret
-//! file is always read first, so existing profiles work as before.
+//! `--secret-store` (`secrets.store`) applies per secret when it is written:
+//! `keyring` the credential store only, `file` files only, `auto` the store when
+//! it answers, else a file (saying why), and files for a profile that already
+//! keeps them so. A secret file is always read first, so old profiles work.
 //!
-//! In the credential store the private key is its PKCS#8 DER (a 4096-bit key is
-//! under 2,400 bytes; Windows holds at most 2,560 per credential, PEM's base64 and
-//! line breaks would not fit), the token its TOML text. Each entry is service
-//! `align-link`, account `STATE_DIR/private-key` (or `.../access-token`), so
-//! profiles never share one.
+//! The private key is kept as PKCS#8 DER: a 4096-bit key's PEM would not fit
+//! Windows' 2,560 bytes per credential. Entries are service `align-link`, account
+//! `STATE_DIR/private-key` (or `.../access-token`), so profiles never share one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -31,21 +27,27 @@ use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 /// The credential store's service name for every entry of align-link's.
 pub const SERVICE: &str = "align-link";
 
-/// The state files that are secrets the credential store may hold.
-const KEPT: [&str; 2] = [PRIVATE_KEY_FILE, ACCESS_TOKEN_FILE];
+/// The state files that are secrets the credential store may hold: each one's
+/// entry name there, and what it is in words.
+const KEPT: [(&str, &str, &str); 2] = [
+    (PRIVATE_KEY_FILE, "private-key", "the private key"),
+    (ACCESS_TOKEN_FILE, "access-token", "the access token"),
+];
 
-/// A kept secret's entry name in the credential store, and what it is in words.
 fn kept(name: &str) -> Option<(&'static str, &'static str)> {
-    match name {
-        PRIVATE_KEY_FILE => Some(("private-key", "the private key")),
-        ACCESS_TOKEN_FILE => Some(("access-token", "the access token")),
-        _ => None,
-    }
+    KEPT.iter()
+        .find(|(file, ..)| *file == name)
+        .map(|&(_, entry, what)| (entry, what))
 }
 
-/// What a secret is, in words ("the private key").
 fn what(name: &str) -> &'static str {
     kept(name).map_or("the secret", |(_, what)| what)
+}
+
+/// `STATE_DIR/ENTRY`.
+fn account(dir: &Path, entry: &str) -> String {
+    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.join(entry).display().to_string()
 }
 
 /// Where one secret is.
@@ -81,18 +83,13 @@ impl fmt::Display for SecretLocation {
                 f,
                 "the OS credential store (service `{SERVICE}`, account `{account}`)"
             ),
-            SecretLocation::File {
-                path,
-                fallback: None,
-            } => write!(f, "{} (readable by you only)", path.display()),
-            SecretLocation::File {
-                path,
-                fallback: Some(why),
-            } => write!(
-                f,
-                "{} (readable by you only; no credential store answered: {why})",
-                path.display()
-            ),
+            SecretLocation::File { path, fallback } => {
+                write!(f, "{} (readable by you only", path.display())?;
+                if let Some(why) = fallback {
+                    write!(f, "; no credential store answered: {why}")?;
+                }
+                f.write_str(")")
+            }
             SecretLocation::Nowhere => f.write_str("nowhere (not stored)"),
         }
     }
@@ -101,91 +98,10 @@ impl fmt::Display for SecretLocation {
 /// The credential store as one run sees it.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Vault {
-    pub(super) choice: SecretStore,
-    /// Why the credential store did not answer, once it failed in this run: it
-    /// is not asked again (a missing D-Bus fails the same way every time).
+    choice: SecretStore,
+    /// Why the store did not answer, once it failed in this run: it is not asked
+    /// again (a missing D-Bus fails the same way every time).
     unavailable: Arc<Mutex<Option<String>>>,
-}
-
-impl Vault {
-    /// True when the credential store may be asked at all.
-    pub(super) fn in_use(&self, name: &str) -> bool {
-        self.choice != SecretStore::File && kept(name).is_some()
-    }
-
-    /// Why the credential store did not answer, when it was asked and did not.
-    pub(super) fn unavailable(&self) -> Option<String> {
-        self.unavailable.lock().ok().and_then(|slot| slot.clone())
-    }
-
-    pub(super) fn account(dir: &Path, name: &str) -> Option<String> {
-        let (entry, _) = kept(name)?;
-        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        Some(dir.join(entry).display().to_string())
-    }
-
-    fn entry(&self, dir: &Path, name: &str) -> Result<keyring::Entry, String> {
-        if let Some(why) = self.unavailable() {
-            return Err(why);
-        }
-        let account = Vault::account(dir, name).ok_or("not a secret of align-link's")?;
-        keyring::Entry::new(SERVICE, &account).map_err(|err| self.failed(err))
-    }
-
-    /// Records (and returns) why the store failed when it did not answer at all;
-    /// other errors concern one entry only.
-    fn failed(&self, err: keyring::Error) -> String {
-        let why = err.to_string().replace('\n', " ");
-        if matches!(
-            err,
-            keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_)
-        ) {
-            if let Ok(mut slot) = self.unavailable.lock() {
-                slot.get_or_insert_with(|| why.clone());
-            }
-        }
-        why
-    }
-
-    /// The secret as the file would hold it; `Ok(None)` when there is no entry.
-    pub(super) fn get(&self, dir: &Path, name: &str) -> Result<Option<Vec<u8>>, String> {
-        let entry = self.entry(dir, name)?;
-        let stored = match entry.get_secret() {
-            Ok(bytes) => bytes,
-            Err(keyring::Error::NoEntry) => return Ok(None),
-            Err(err) => return Err(self.failed(err)),
-        };
-        if name != PRIVATE_KEY_FILE {
-            return Ok(Some(stored));
-        }
-        let key = RsaPrivateKey::from_pkcs8_der(&stored)
-            .map_err(|err| format!("its private key entry is not PKCS#8 DER: {err}"))?;
-        Ok(Some(keys::private_key_to_pem(&key).as_bytes().to_vec()))
-    }
-
-    pub(super) fn set(&self, dir: &Path, name: &str, contents: &[u8]) -> Result<(), String> {
-        let entry = self.entry(dir, name)?;
-        let result = if name == PRIVATE_KEY_FILE {
-            let pem = std::str::from_utf8(contents).map_err(|_| "the key is not PEM text")?;
-            let key = keys::private_key_from_pem(pem)?;
-            let der = key
-                .to_pkcs8_der()
-                .map_err(|err| format!("cannot encode the key as PKCS#8: {err}"))?;
-            entry.set_secret(der.as_bytes())
-        } else {
-            entry.set_secret(contents)
-        };
-        result.map_err(|err| self.failed(err))
-    }
-
-    /// Deletes the entry; true when there was one.
-    pub(super) fn delete(&self, dir: &Path, name: &str) -> Result<bool, String> {
-        match self.entry(dir, name)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(err) => Err(self.failed(err)),
-        }
-    }
 }
 
 impl Store {
@@ -201,17 +117,86 @@ impl Store {
         self.vault.choice
     }
 
-    /// Writes a secret: into the credential store or an owner-only file, as the
-    /// choice says (see the module's doc). A file is 0600 from its creation.
+    /// The credential store may hold `name`.
+    fn vault_in_use(&self, name: &str) -> bool {
+        self.vault.choice != SecretStore::File && kept(name).is_some()
+    }
+
+    fn vault_unavailable(&self) -> Option<String> {
+        self.vault
+            .unavailable
+            .lock()
+            .ok()
+            .and_then(|slot| slot.clone())
+    }
+
+    /// The entry `entry` of this profile, unless the store did not answer earlier.
+    fn vault_entry(&self, entry: &str) -> Result<keyring::Entry, String> {
+        if let Some(why) = self.vault_unavailable() {
+            return Err(why);
+        }
+        keyring::Entry::new(SERVICE, &account(&self.dir, entry))
+            .map_err(|err| self.vault_failed(err))
+    }
+
+    fn secret_entry(&self, name: &str) -> Result<keyring::Entry, String> {
+        let (entry, _) = kept(name).ok_or("not a secret of align-link's")?;
+        self.vault_entry(entry)
+    }
+
+    /// Why the store failed, remembered when it did not answer at all (other
+    /// errors concern one entry only).
+    fn vault_failed(&self, err: keyring::Error) -> String {
+        let why = err.to_string().replace('\n', " ");
+        let no_answer = matches!(
+            err,
+            keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_)
+        );
+        if let (true, Ok(mut slot)) = (no_answer, self.vault.unavailable.lock()) {
+            slot.get_or_insert_with(|| why.clone());
+        }
+        why
+    }
+
+    /// The secret as the file would hold it; `Ok(None)` when there is no entry.
+    fn vault_get(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
+        let stored = match self.secret_entry(name)?.get_secret() {
+            Ok(bytes) => bytes,
+            Err(keyring::Error::NoEntry) => return Ok(None),
+            Err(err) => return Err(self.vault_failed(err)),
+        };
+        if name != PRIVATE_KEY_FILE {
+            return Ok(Some(stored));
+        }
+        let key = RsaPrivateKey::from_pkcs8_der(&stored)
+            .map_err(|err| format!("its private key entry is not PKCS#8 DER: {err}"))?;
+        Ok(Some(keys::private_key_to_pem(&key).as_bytes().to_vec()))
+    }
+
+    fn vault_set(&self, name: &str, contents: &[u8]) -> Result<(), String> {
+        let entry = self.secret_entry(name)?;
+        let result = if name == PRIVATE_KEY_FILE {
+            let pem = std::str::from_utf8(contents).map_err(|_| "the key is not PEM text")?;
+            let der = keys::private_key_from_pem(pem)?
+                .to_pkcs8_der()
+                .map_err(|err| format!("cannot encode the key as PKCS#8: {err}"))?;
+            entry.set_secret(der.as_bytes())
+        } else {
+            entry.set_secret(contents)
+        };
+        result.map_err(|err| self.vault_failed(err))
+    }
+
+    /// Writes a secret to the credential store or a 0600 file, as the choice says.
     pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
         self.refuse_when_read_only(name)?;
-        let profile_keeps_files = KEPT.iter().any(|kept| self.file_exists(kept));
-        let to_vault = self.vault.in_use(name)
+        let profile_keeps_files = KEPT.iter().any(|(file, ..)| self.file_exists(file));
+        let to_vault = self.vault_in_use(name)
             && !(self.vault.choice == SecretStore::Auto && profile_keeps_files);
         if !to_vault {
             return self.write_atomic(name, contents);
         }
-        match self.vault.set(&self.dir, name, contents) {
+        match self.vault_set(name, contents) {
             // A file of an earlier run would be read first: the entry replaces it.
             Ok(()) => self.remove_file(name),
             Err(_) if self.vault.choice == SecretStore::Auto => self.write_atomic(name, contents),
@@ -219,17 +204,15 @@ impl Store {
         }
     }
 
-    /// Reads a secret: its file when there is one (profiles made before the
-    /// credential store was used work as before), else its credential store
-    /// entry. `None` when it is in neither.
+    /// Reads a secret: its file when there is one, else its credential store entry.
     pub fn read_secret(&self, name: &str) -> Result<Option<String>> {
         if let Some(text) = self.read_secret_file(name)? {
             return Ok(Some(text));
         }
-        if !self.vault.in_use(name) {
+        if !self.vault_in_use(name) {
             return Ok(None);
         }
-        match self.vault.get(&self.dir, name) {
+        match self.vault_get(name) {
             Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| {
                 AppError::failed(format!(
                     "{} in the credential store is not text",
@@ -248,19 +231,18 @@ impl Store {
         if self.file_exists(name) {
             return SecretLocation::File {
                 path: self.path(name),
-                fallback: self.vault.unavailable(),
+                fallback: self.vault_unavailable(),
             };
         }
-        if self.in_vault(name) {
-            if let Some(account) = Vault::account(&self.dir, name) {
-                return SecretLocation::CredentialStore { account };
-            }
+        match kept(name) {
+            Some((entry, _)) if self.in_vault(name) => SecretLocation::CredentialStore {
+                account: account(&self.dir, entry),
+            },
+            _ => SecretLocation::Nowhere,
         }
-        SecretLocation::Nowhere
     }
 
-    /// Where `name` is, for messages: its credential store entry when it is
-    /// there and not a file, else the file's path.
+    /// Where `name` is, for messages: its credential store entry, else its file.
     pub fn place_of(&self, name: &str) -> String {
         match self.secret_location(name) {
             place @ SecretLocation::CredentialStore { .. } => place.to_string(),
@@ -273,30 +255,23 @@ impl Store {
     /// removed. Returns what was moved.
     pub fn move_secrets_to_credential_store(&self) -> Result<Vec<&'static str>> {
         let mut moved = Vec::new();
-        for name in KEPT {
+        for (name, ..) in KEPT {
             let Some(text) = self.read_secret_file(name)? else {
                 continue;
             };
-            self.vault
-                .set(&self.dir, name, text.as_bytes())
-                .map_err(|why| self.no_credential_store(name, &why))?;
             let back = self
-                .vault
-                .get(&self.dir, name)
+                .vault_set(name, text.as_bytes())
+                .and_then(|()| self.vault_get(name))
                 .map_err(|why| self.no_credential_store(name, &why))?;
-            let same = match (name, back) {
-                // The key goes in as DER and comes back as PEM: compare the keys.
-                (PRIVATE_KEY_FILE, Some(back)) => {
-                    let key = |pem: &[u8]| {
-                        std::str::from_utf8(pem)
-                            .ok()
-                            .and_then(|pem| keys::private_key_from_pem(pem).ok())
-                    };
-                    key(&back).is_some() && key(&back) == key(text.as_bytes())
-                }
-                (_, Some(back)) => back == text.as_bytes(),
-                (_, None) => false,
+            // The key goes in as DER and comes back as PEM: compare the keys.
+            let key = |pem: &[u8]| {
+                let pem = std::str::from_utf8(pem).ok()?;
+                keys::private_key_from_pem(pem).ok()
             };
+            let same = back.is_some_and(|back| match name {
+                PRIVATE_KEY_FILE => key(&back).is_some() && key(&back) == key(text.as_bytes()),
+                _ => back == text.as_bytes(),
+            });
             if !same {
                 return Err(AppError::failed(format!(
                     "{} read back from the credential store differs from {}; the file is kept",
@@ -312,15 +287,21 @@ impl Store {
     }
 
     pub(super) fn in_vault(&self, name: &str) -> bool {
-        self.vault.in_use(name) && matches!(self.vault.get(&self.dir, name), Ok(Some(_)))
+        self.vault_in_use(name) && matches!(self.vault_get(name), Ok(Some(_)))
     }
 
     pub(super) fn remove_from_vault(&self, name: &str) -> Result<()> {
-        if !self.vault.in_use(name) {
+        if !self.vault_in_use(name) {
             return Ok(());
         }
-        match self.vault.delete(&self.dir, name) {
-            Ok(_) => Ok(()),
+        let deleted = self.secret_entry(name).and_then(|entry| {
+            entry.delete_credential().or_else(|err| match err {
+                keyring::Error::NoEntry => Ok(()),
+                err => Err(self.vault_failed(err)),
+            })
+        });
+        match deleted {
+            Ok(()) => Ok(()),
             // Nothing can be there when no store answers.
             Err(_) if self.vault.choice == SecretStore::Auto => Ok(()),
             Err(why) => Err(self.no_credential_store(name, &why)),
@@ -348,12 +329,7 @@ impl Store {
         if self.vault.choice == SecretStore::File {
             return Err("--secret-store file".into());
         }
-        if let Some(why) = self.vault.unavailable() {
-            return Err(why);
-        }
-        let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let account = dir.join(format!("typed.{key}")).display().to_string();
-        keyring::Entry::new(SERVICE, &account).map_err(|err| self.vault.failed(err))
+        self.vault_entry(&format!("typed.{key}"))
     }
 
     /// Keeps a typed secret in the credential store, read back to be sure;
@@ -362,11 +338,11 @@ impl Store {
         let entry = self.typed_entry(key)?;
         entry
             .set_password(value)
-            .map_err(|err| self.vault.failed(err))?;
+            .map_err(|err| self.vault_failed(err))?;
         match entry.get_password() {
             Ok(back) if back == value => Ok(()),
             Ok(_) => Err("the value read back differs".into()),
-            Err(err) => Err(self.vault.failed(err)),
+            Err(err) => Err(self.vault_failed(err)),
         }
     }
 
@@ -380,15 +356,14 @@ impl Store {
     /// may have kept it), and an error when no store answers, so the profile
     /// that names the entry is not forgotten before it.
     pub fn forget_typed_secret(&self, key: &str) -> Result<()> {
-        let dir = std::path::absolute(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let account = dir.join(format!("typed.{key}")).display().to_string();
+        let account = account(&self.dir, &format!("typed.{key}"));
         let removed =
             keyring::Entry::new(SERVICE, &account).and_then(|entry| entry.delete_credential());
         match removed {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(err) => Err(AppError::failed(format!(
                 "cannot remove {key} from the OS credential store: {}",
-                self.vault.failed(err)
+                self.vault_failed(err)
             ))
             .hint("Unlock or start the credential store and run again, or remove the entry by hand (service `align-link`) in your credential manager.")),
         }

@@ -38,17 +38,6 @@ impl Session {
         Some(Session::new(id, response))
     }
 
-    #[cfg(test)]
-    pub fn with_cookies(id: &str, others: &[(&str, &str)]) -> Session {
-        Session {
-            id: id.to_string(),
-            others: others
-                .iter()
-                .map(|(name, value)| (name.to_string(), value.to_string()))
-                .collect(),
-        }
-    }
-
     fn new(id: String, response: &Response) -> Session {
         let mut session = Session {
             id,
@@ -248,6 +237,19 @@ fn refused(username: &str, status: u16) -> AppError {
     ))
     .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")
     .about("service_account.password")
+}
+
+#[cfg(test)]
+impl Session {
+    pub fn with_cookies(id: &str, others: &[(&str, &str)]) -> Session {
+        Session {
+            id: id.to_string(),
+            others: others
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+        }
+    }
 }
 
 #[cfg(test)]

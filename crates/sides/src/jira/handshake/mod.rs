@@ -62,11 +62,10 @@ impl Provider<'_> {
     }
 
     fn token_call(&self, path: &str, extras: OAuthExtras, what: &str) -> Result<TokenResponse> {
-        let request = Request::new(Method::POST, endpoint(self.base, path))
-            .auth(Auth::OAuth(self.signer, extras));
         let request = Request {
             accept_json: false,
-            ..request
+            ..Request::new(Method::POST, endpoint(self.base, path))
+                .auth(Auth::OAuth(self.signer, extras))
         };
         let response =
             expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;

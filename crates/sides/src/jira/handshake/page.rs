@@ -34,10 +34,6 @@ impl Page {
             .map(|input| input.value().attr("value").unwrap_or_default().to_string())
     }
 
-    pub fn has_input(&self, name: &str) -> bool {
-        self.input_value(name).is_some()
-    }
-
     /// The trimmed text of the element with `id="ID"`, when it has any.
     pub fn text_of_id(&self, id: &str) -> Option<String> {
         let with_id = Selector::parse("[id]").expect("a valid selector");
@@ -50,12 +46,9 @@ impl Page {
         (!text.is_empty()).then_some(text)
     }
 
-    /// The verification code an out-of-band approval page shows. Jira's
-    /// PostAuthorization makes it six letters and digits
-    /// (`randomAlphanumericString(6)`) and renders it into its
-    /// `no-callback-approval` template: the element with `id="oauth-verifier"`
-    /// where a page has one, else the first piece of the page's text that is
-    /// such a code on its own (in an element of its own, or quoted).
+    /// The code an out-of-band approval page shows: six letters and digits
+    /// (Jira's `randomAlphanumericString(6)`), in the element `id="oauth-verifier"`
+    /// where there is one, else the first such word standing alone or announced.
     pub fn verifier(&self) -> Option<String> {
         if let Some(code) = self.text_of_id("oauth-verifier") {
             return Some(code);
@@ -179,7 +172,7 @@ mod tests {
         assert_eq!(page.input_value("atl_token").as_deref(), Some("a&b\"c"));
         assert_eq!(page.input_value("oauth_token").as_deref(), Some("rt-9"));
         assert_eq!(page.input_value("empty").as_deref(), Some(""));
-        assert!(page.has_input("empty"));
+        assert!(page.input_value("empty").is_some());
     }
 
     #[test]
