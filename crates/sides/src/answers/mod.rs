@@ -7,6 +7,7 @@
 //! `examples/answers.toml` documents every key.
 
 mod checks;
+mod place;
 mod read;
 
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use crate::util::file::{self, FileError};
 use crate::domain::{Approval, ConnectorAuth, KeySource, Secret, SecretStore};
 
 /// 1-based line and column of a byte offset; the state store reports with it too.
-pub(crate) use read::line_col;
+pub(crate) use place::line_col;
 
 /// Checks a base URL typed at a prompt with the answers file's rule; the reason
 /// names the fix.
@@ -165,7 +166,7 @@ impl Answers {
             AppError::usage(format!("answers file {}", err.problem(&shown))).hint(hint)
         })?;
         let text = String::from_utf8(bytes).map_err(|err| {
-            let (line, column) = read::line_col(
+            let (line, column) = line_col(
                 &String::from_utf8_lossy(err.as_bytes()),
                 err.utf8_error().valid_up_to(),
             );
