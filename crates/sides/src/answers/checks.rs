@@ -155,18 +155,20 @@ pub(super) fn header_safe(value: &str) -> bool {
 }
 
 /// The consumer key rule is `keys::check_consumer_key`; this adds the value and the fix.
-pub(super) fn consumer_key(key: &str) -> Checked<()> {
-    crate::keys::check_consumer_key(key).map_err(|reason| {
-        Problem::new(
-            format!("`{}` {reason}", key.escape_debug()),
-            "change it (Jira Align and Jira must hold the same key, letters and digits \
+pub(super) fn consumer_key(key: &str) -> Checked<String> {
+    crate::keys::check_consumer_key(key)
+        .map(|()| key.to_string())
+        .map_err(|reason| {
+            Problem::new(
+                format!("`{}` {reason}", key.escape_debug()),
+                "change it (Jira Align and Jira must hold the same key, letters and digits \
              only), or leave keys.consumer_key out and align-link generates one",
-        )
-    })
+            )
+        })
 }
 
 /// A Jira project key: `[A-Z][A-Z0-9_]+`.
-pub(super) fn project_key(key: &str) -> Checked<()> {
+pub(super) fn project_key(key: &str) -> Checked<String> {
     let mut chars = key.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
     let rest: Vec<char> = chars.collect();
@@ -175,7 +177,7 @@ pub(super) fn project_key(key: &str) -> Checked<()> {
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_');
     if first_ok && rest_ok {
-        return Ok(());
+        return Ok(key.to_string());
     }
     let upper = key.to_ascii_uppercase();
     let hint = if upper != key && project_key(&upper).is_ok() {

@@ -37,7 +37,9 @@ pub fn check_name(text: &str) -> std::result::Result<(), String> {
 
 /// Checks a Jira project key typed at a prompt; the reason names the fix.
 pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
-    checks::project_key(key.trim()).map_err(|p| format!("{}; {}", p.problem, p.hint))
+    checks::project_key(key.trim())
+        .map(|_| ())
+        .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
 /// `[jira]`: the Jira Data Center side.

@@ -193,7 +193,7 @@ impl Cx<'_> {
                 admin_username: self.take(&j.admin_username, "jira.admin_username", name)?,
                 admin_password: self.secret(&j.admin_password, "jira.admin_password")?,
                 test_project: self.take(&j.test_project, "jira.test_project", |key| {
-                    checks::project_key(key).map(|()| key.clone())
+                    checks::project_key(key)
                 })?,
                 replace_existing: self.take(&j.replace_existing, "jira.replace_existing", flag)?,
             },
@@ -252,7 +252,7 @@ impl Cx<'_> {
             checks::choice(text, &KeySource::ALL, |source| source.as_str())
         })?;
         let consumer_key = self.take(&t.consumer_key, "keys.consumer_key", |key| {
-            checks::consumer_key(key).map(|()| key.clone())
+            checks::consumer_key(key)
         })?;
         let bits = self.take(&t.bits, "keys.bits", |&bits| match u32::try_from(bits) {
             Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
