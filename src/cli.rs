@@ -263,20 +263,11 @@ pub fn command() -> clap::Command {
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main() -> i32 {
     crate::ui::terminal::install_interrupt_handler();
-    let parsed = command()
+    // A usage error exits 2 (help and version 0), as clap's own parse would.
+    let cli = command()
         .try_get_matches()
-        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
-    let cli = match parsed {
-        Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() {
-                crate::error::EXIT_USAGE
-            } else {
-                0
-            };
-        }
-    };
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches))
+        .unwrap_or_else(|err| err.exit());
     let verbose = match &cli.command {
         Command::Setup(run) | Command::Step { run, .. } => run.jira.network.verbose,
         Command::Doctor { jira, .. }
