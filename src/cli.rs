@@ -257,7 +257,13 @@ Examples:
 
 /// The clap command, with the help text that is built from data.
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommand("step", |step| step.after_long_help(step_help()))
+    const DOCTOR_ANSWERS: &str = "Answers file (TOML); with it, doctor needs no saved state \
+        [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]";
+    Cli::command()
+        .mut_subcommand("step", |step| step.after_long_help(step_help()))
+        .mut_subcommand("doctor", |doctor| {
+            doctor.mut_arg("answers", |answers| answers.help(DOCTOR_ANSWERS))
+        })
 }
 
 /// Parses the command line and runs it; returns the process exit code.

@@ -27,7 +27,7 @@ pub struct ProfileArgs {
 pub struct JiraArgs {
     #[command(flatten)]
     pub profile: ProfileArgs,
-    /// Answers file (TOML) with values that would otherwise be asked (`align-link answers-example` prints every key); with it, doctor needs no saved state [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
+    /// Answers file (TOML) with values that would otherwise be asked (`align-link answers-example` prints every key) [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// Never prompt: a missing answer is an error naming its TOML key
