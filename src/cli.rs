@@ -7,12 +7,12 @@
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod args;
 mod manual;
 
-pub use args::{ChangeArgs, CheckArgs, JsonArg, NetworkArgs, ProfileArgs, RunArgs};
+pub use args::{ConsentArg, JiraArgs, JsonArg, NetworkArgs, ProfileArgs, RunArgs};
 
 use crate::commands;
 use crate::config::{RawOptions, RunConfig};
@@ -40,25 +40,6 @@ Examples:
   align-link step 13                           Run step 13 again
 
 Step numbers are those of Atlassian's guide \"Jira Align to Jira Server/Data Center Connectivity Quick Guide\".";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    Bash,
-    Zsh,
-    Fish,
-    Powershell,
-}
-
-impl Shell {
-    fn target(self) -> clap_complete::Shell {
-        match self {
-            Shell::Bash => clap_complete::Shell::Bash,
-            Shell::Zsh => clap_complete::Shell::Zsh,
-            Shell::Fish => clap_complete::Shell::Fish,
-            Shell::Powershell => clap_complete::Shell::PowerShell,
-        }
-    }
-}
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -107,7 +88,7 @@ pub enum Command {
     #[command(after_long_help = EXAMPLES_DOCTOR)]
     Doctor {
         #[command(flatten)]
-        check: CheckArgs,
+        jira: JiraArgs,
         #[command(flatten)]
         json: JsonArg,
     },
@@ -115,7 +96,9 @@ pub enum Command {
     #[command(after_long_help = EXAMPLES_UNLINK)]
     Unlink {
         #[command(flatten)]
-        change: ChangeArgs,
+        jira: JiraArgs,
+        #[command(flatten)]
+        consent: ConsentArg,
         /// Forget the profile here without contacting Jira (a Jira that is gone); says what may remain there
         #[arg(long)]
         local: bool,
@@ -124,7 +107,9 @@ pub enum Command {
     #[command(after_long_help = EXAMPLES_RENEW)]
     Renew {
         #[command(flatten)]
-        change: ChangeArgs,
+        jira: JiraArgs,
+        #[command(flatten)]
+        consent: ConsentArg,
         /// Do not open a browser: print the authorize URL and ask for the verification code
         #[arg(long)]
         no_browser: bool,
@@ -149,7 +134,7 @@ pub enum Command {
     #[command(after_long_help = EXAMPLES_COMPLETIONS)]
     Completions {
         #[arg(value_enum)]
-        shell: Shell,
+        shell: clap_complete::Shell,
     },
     /// Print the manual page (roff) to stdout
     #[command(after_long_help = EXAMPLES_MAN)]
@@ -272,30 +257,28 @@ Examples:
 
 /// The clap command, with the help text that is built from data.
 pub fn command() -> clap::Command {
-    Cli::command().mut_subcommand("step", |step| step.after_long_help(step_help()))
+    const DOCTOR_ANSWERS: &str = "Answers file (TOML); with it, doctor needs no saved state \
+        [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]";
+    Cli::command()
+        .mut_subcommand("step", |step| step.after_long_help(step_help()))
+        .mut_subcommand("doctor", |doctor| {
+            doctor.mut_arg("answers", |answers| answers.help(DOCTOR_ANSWERS))
+        })
 }
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main() -> i32 {
     crate::ui::terminal::install_interrupt_handler();
-    let parsed = command()
+    // A usage error exits 2 (help and version 0), as clap's own parse would.
+    let cli = command()
         .try_get_matches()
-        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
-    let cli = match parsed {
-        Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return if err.use_stderr() {
-                crate::error::EXIT_USAGE
-            } else {
-                0
-            };
-        }
-    };
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches))
+        .unwrap_or_else(|err| err.exit());
     let verbose = match &cli.command {
-        Command::Setup(run) | Command::Step { run, .. } => run.network.verbose,
-        Command::Doctor { check, .. } => check.network.verbose,
-        Command::Unlink { change, .. } | Command::Renew { change, .. } => change.network.verbose,
+        Command::Setup(run) | Command::Step { run, .. } => run.jira.network.verbose,
+        Command::Doctor { jira, .. }
+        | Command::Unlink { jira, .. }
+        | Command::Renew { jira, .. } => jira.network.verbose,
         _ => false,
     };
     match run(cli) {
@@ -340,16 +323,29 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Plan { run, json } => {
             commands::plan::run(RunConfig::from_raw(run.into_raw())?, json.json)
         }
-        Command::Doctor { check, json } => {
-            commands::doctor::run(RunConfig::from_raw(check.into_raw())?, json.json)
+        Command::Doctor { jira, json } => {
+            commands::doctor::run(RunConfig::from_raw(jira.into_raw())?, json.json)
         }
-        Command::Unlink { change, local } => {
-            commands::unlink::run(RunConfig::from_raw(change.into_raw())?, local)
+        Command::Unlink {
+            jira,
+            consent,
+            local,
+        } => {
+            let raw = RawOptions {
+                replace_existing: consent.replace_existing,
+                ..jira.into_raw()
+            };
+            commands::unlink::run(RunConfig::from_raw(raw)?, local)
         }
-        Command::Renew { change, no_browser } => {
+        Command::Renew {
+            jira,
+            consent,
+            no_browser,
+        } => {
             let raw = RawOptions {
                 no_browser,
-                ..change.into_raw()
+                replace_existing: consent.replace_existing,
+                ..jira.into_raw()
             };
             commands::renew::run(RunConfig::from_raw(raw)?)
         }
@@ -359,7 +355,7 @@ fn run(cli: Cli) -> Result<i32> {
             align_port,
             latency_ms,
         } => commands::sandbox::run(jira_port, align_port, latency_ms),
-        Command::Completions { shell } => Ok(manual::completions(shell.target(), command())),
+        Command::Completions { shell } => Ok(manual::completions(shell, command())),
         Command::Man => manual::man(command()),
         Command::AnswersExample => Ok(manual::answers_example()),
     }

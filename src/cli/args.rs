@@ -1,5 +1,5 @@
-//! The option groups a subcommand flattens (profile, answers, network, JSON),
-//! and how each becomes the raw options `RunConfig` validates.
+//! The option groups a subcommand flattens (profile, answers and network, consent,
+//! JSON), and how each becomes the raw options `RunConfig` validates.
 
 use std::path::PathBuf;
 
@@ -22,9 +22,9 @@ pub struct ProfileArgs {
     pub secret_store: Option<String>,
 }
 
-/// Options of the commands that run steps (`setup`, `step`).
+/// Options of every command that reads the answers and reaches Jira.
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
+pub struct JiraArgs {
     #[command(flatten)]
     pub profile: ProfileArgs,
     /// Answers file (TOML) with values that would otherwise be asked (`align-link answers-example` prints every key) [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
@@ -33,50 +33,31 @@ pub struct RunArgs {
     /// Never prompt: a missing answer is an error naming its TOML key
     #[arg(long, short = 'y')]
     pub yes: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+}
+
+/// Options of the commands that run steps (`setup`, `step`).
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub jira: JiraArgs,
     /// Start the local Jira and Jira Align stand-ins on free loopback ports and run against them, in a fresh state directory
     #[arg(long)]
     pub sandbox: bool,
     /// Do not open a browser: print the authorize URL and ask for the verification code
     #[arg(long)]
     pub no_browser: bool,
+    #[command(flatten)]
+    pub consent: ConsentArg,
+}
+
+/// Consent, for the commands that change Jira.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ConsentArg {
     /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
     #[arg(long)]
     pub replace_existing: bool,
-    #[command(flatten)]
-    pub network: NetworkArgs,
-}
-
-/// Options of `doctor`: reads Jira with the profile and the answers, runs no step.
-#[derive(Debug, Clone, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub profile: ProfileArgs,
-    /// Answers file (TOML); with it, doctor needs no saved state [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
-    #[arg(long, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
-    /// Never prompt: a missing answer is an error naming its TOML key
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    #[command(flatten)]
-    pub network: NetworkArgs,
-}
-
-/// Options of `unlink` and `renew`: they change Jira for a profile set up before.
-#[derive(Debug, Clone, Args)]
-pub struct ChangeArgs {
-    #[command(flatten)]
-    pub profile: ProfileArgs,
-    /// Answers file (TOML) with values that would otherwise be asked [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]
-    #[arg(long, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
-    /// Never prompt: a missing answer is an error naming its TOML key
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Consent to replace or remove what this profile did not put in Jira (another consumer on the link, a link of another name)
-    #[arg(long)]
-    pub replace_existing: bool,
-    #[command(flatten)]
-    pub network: NetworkArgs,
 }
 
 /// How align-link talks to Jira and Jira Align.
@@ -121,48 +102,12 @@ impl ProfileArgs {
     }
 }
 
-impl CheckArgs {
-    pub(super) fn into_raw(self) -> RawOptions {
-        RawOptions {
-            answers: self.answers,
-            yes: self.yes,
-            ..network_raw(self.network, self.profile.into_raw())
-        }
-    }
-}
-
-impl ChangeArgs {
-    pub(super) fn into_raw(self) -> RawOptions {
-        RawOptions {
-            answers: self.answers,
-            yes: self.yes,
-            replace_existing: self.replace_existing,
-            ..network_raw(self.network, self.profile.into_raw())
-        }
-    }
-}
-
-fn network_raw(network: NetworkArgs, base: RawOptions) -> RawOptions {
-    RawOptions {
-        verbose: network.verbose,
-        log: network.log,
-        ca_cert: network.ca_cert,
-        allow_http: network.allow_http,
-        connect_timeout_secs: network.connect_timeout,
-        timeout_secs: network.timeout,
-        ..base
-    }
-}
-
-impl RunArgs {
+impl JiraArgs {
     pub(super) fn into_raw(self) -> RawOptions {
         let network = self.network;
         RawOptions {
             answers: self.answers,
             yes: self.yes,
-            sandbox: self.sandbox,
-            no_browser: self.no_browser,
-            replace_existing: self.replace_existing,
             verbose: network.verbose,
             log: network.log,
             ca_cert: network.ca_cert,
@@ -170,6 +115,17 @@ impl RunArgs {
             connect_timeout_secs: network.connect_timeout,
             timeout_secs: network.timeout,
             ..self.profile.into_raw()
+        }
+    }
+}
+
+impl RunArgs {
+    pub(super) fn into_raw(self) -> RawOptions {
+        RawOptions {
+            sandbox: self.sandbox,
+            no_browser: self.no_browser,
+            replace_existing: self.consent.replace_existing,
+            ..self.jira.into_raw()
         }
     }
 }

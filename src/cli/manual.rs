@@ -56,7 +56,7 @@ pub fn man(command: clap::Command) -> Result<i32> {
         page.write_all(TRAILING_SECTIONS.as_bytes())?;
         man.render_version_section(page)?;
         for sub in command.get_subcommands() {
-            let name = sub.get_name();
+            let (name, has_options) = (sub.get_name(), sub.get_arguments().next().is_some());
             writeln!(page, ".SH \"ALIGN-LINK {}\"", name.to_uppercase())?;
             let mut sub = sub.clone().name(format!("align-link {name}"));
             sub.build();
@@ -64,7 +64,7 @@ pub fn man(command: clap::Command) -> Result<i32> {
             let mut section = Vec::new();
             man.render_synopsis_section(&mut section)?;
             man.render_description_section(&mut section)?;
-            if sub_has_options(&command, name) {
+            if has_options {
                 man.render_options_section(&mut section)?;
             }
             man.render_extra_section(&mut section)?;
@@ -136,12 +136,6 @@ The profile's state directory (0700): \fIstate.toml\fR (each step's outcome and 
 \fI$XDG_CONFIG_HOME/align\-link/PROFILE.toml\fR
 The profile's config file: an answers file read when \fB\-\-answers\fR is not given.
 "#;
-
-fn sub_has_options(command: &clap::Command, name: &str) -> bool {
-    command
-        .find_subcommand(name)
-        .is_some_and(|sub| sub.get_arguments().next().is_some())
-}
 
 /// Through the same rule as every other output: a closed pipe ends quietly.
 fn write_stdout(bytes: &[u8]) {

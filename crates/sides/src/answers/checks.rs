@@ -1,7 +1,11 @@
 //! Checks of single answer values. Each returns what is wrong and how to fix it;
 //! `super::build` adds the file, position and key.
 
+use std::path::{Path, PathBuf};
+
 use url::Url;
+
+use crate::util::file::{self, FileError};
 
 /// A rejected value: the problem (completes "KEY: ...") and the fix.
 #[derive(Debug)]
@@ -122,7 +126,7 @@ pub(super) const NOT_HEADER_SAFE: &str =
     "holds a line break or another control character, which cannot go in an HTTP header";
 
 /// A name: not blank, one line, at most [`NAME_MAX`] characters.
-pub(super) fn name(value: &str) -> Checked<()> {
+pub(super) fn name(value: &str) -> Checked<String> {
     if value.trim().is_empty() {
         return Err(Problem::new(
             "is empty",
@@ -142,7 +146,7 @@ pub(super) fn name(value: &str) -> Checked<()> {
             format!("shorten it to {NAME_MAX} characters or fewer"),
         ));
     }
-    Ok(())
+    Ok(value.to_string())
 }
 
 /// A value that may go in an HTTP header: no control characters.
@@ -151,18 +155,20 @@ pub(super) fn header_safe(value: &str) -> bool {
 }
 
 /// The consumer key rule is `keys::check_consumer_key`; this adds the value and the fix.
-pub(super) fn consumer_key(key: &str) -> Checked<()> {
-    crate::keys::check_consumer_key(key).map_err(|reason| {
-        Problem::new(
-            format!("`{}` {reason}", key.escape_debug()),
-            "change it (Jira Align and Jira must hold the same key, letters and digits \
+pub(super) fn consumer_key(key: &str) -> Checked<String> {
+    crate::keys::check_consumer_key(key)
+        .map(|()| key.to_string())
+        .map_err(|reason| {
+            Problem::new(
+                format!("`{}` {reason}", key.escape_debug()),
+                "change it (Jira Align and Jira must hold the same key, letters and digits \
              only), or leave keys.consumer_key out and align-link generates one",
-        )
-    })
+            )
+        })
 }
 
 /// A Jira project key: `[A-Z][A-Z0-9_]+`.
-pub(super) fn project_key(key: &str) -> Checked<()> {
+pub(super) fn project_key(key: &str) -> Checked<String> {
     let mut chars = key.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
     let rest: Vec<char> = chars.collect();
@@ -171,7 +177,7 @@ pub(super) fn project_key(key: &str) -> Checked<()> {
             .iter()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_');
     if first_ok && rest_ok {
-        return Ok(());
+        return Ok(key.to_string());
     }
     let upper = key.to_ascii_uppercase();
     let hint = if upper != key && project_key(&upper).is_ok() {
@@ -217,27 +223,84 @@ pub(super) fn env_name(name: &str) -> bool {
 pub(super) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
-        .map(|c| (edit_distance(word, c), *c))
+        .map(|c| (strsim::levenshtein(word, c), *c))
         .filter(|(d, c)| *d <= 2 && *d < c.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-        }
+/// One of a fixed set of spellings.
+pub(super) fn choice<T: Copy>(
+    value: &str,
+    all: &[T],
+    spell: impl Fn(T) -> &'static str,
+) -> Checked<T> {
+    if let Some(found) = all.iter().find(|v| spell(**v) == value) {
+        return Ok(*found);
     }
-    row[b.len()]
+    let names: Vec<&str> = all.iter().map(|v| spell(*v)).collect();
+    let listed = names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let near = value.replace('_', "-").to_ascii_lowercase();
+    let hint = match suggest(&near, &names) {
+        Some(name) => format!("did you mean \"{name}\"?"),
+        None => format!("use one of {listed}"),
+    };
+    Err(Problem::new(
+        format!("\"{}\" is not one of {listed}", value.escape_debug()),
+        hint,
+    ))
+}
+
+/// An integer from 1 to `max`; `expected` says what is allowed, for the hint.
+pub(super) fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
+    match u32::try_from(value) {
+        Ok(n) if n >= 1 && n <= max => Ok(n),
+        _ => Err(Problem::new(
+            format!("{value} is out of range"),
+            format!("use {expected}"),
+        )),
+    }
+}
+
+/// Reads `keys.public_key_file`, relative to the answers file's directory.
+pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, PathBuf)> {
+    if value.trim().is_empty() {
+        return Err(Problem::new(
+            "is empty",
+            "give the path of the file that holds Jira Align's public key",
+        ));
+    }
+    let dir = answers.parent().unwrap_or(Path::new(""));
+    let resolved = dir.join(value);
+    let shown = resolved.display().to_string();
+    let check_path = if Path::new(value).is_relative() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        format!(
+            "check the path; a relative path is taken from the answers file's directory ({})",
+            dir.display()
+        )
+    } else {
+        "check the path".to_string()
+    };
+    let (bytes, _) = file::read_regular(&resolved, file::KEY_FILE_MAX).map_err(|err| {
+        let hint = match &err {
+            FileError::Missing | FileError::Io(_) => check_path.clone(),
+            other => other.fix(&shown),
+        };
+        Problem::new(err.problem(&shown), hint)
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Problem::new(format!("{shown} is not text (a PEM file is)"), &check_path))?;
+    public_key(&text).map_err(|p| Problem::new(format!("{shown}: {}", p.problem), p.hint))?;
+    Ok((text, resolved))
 }
 
 #[cfg(test)]

@@ -6,10 +6,9 @@
 //! and fix, instead of failing halfway through the 24 steps.
 //! `examples/answers.toml` documents every key.
 
-mod build;
 mod checks;
-mod raw;
-mod values;
+mod place;
+mod read;
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +20,7 @@ use crate::util::file::{self, FileError};
 use crate::domain::{Approval, ConnectorAuth, KeySource, Secret, SecretStore};
 
 /// 1-based line and column of a byte offset; the state store reports with it too.
-pub(crate) use raw::line_col;
+pub(crate) use place::line_col;
 
 /// Checks a base URL typed at a prompt with the answers file's rule; the reason
 /// names the fix.
@@ -31,12 +30,16 @@ pub fn check_base_url(text: &str) -> std::result::Result<Url, String> {
 
 /// Checks a name typed at a prompt with the answers file's rule.
 pub fn check_name(text: &str) -> std::result::Result<(), String> {
-    checks::name(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
+    checks::name(text)
+        .map(|_| ())
+        .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
 /// Checks a Jira project key typed at a prompt; the reason names the fix.
 pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
-    checks::project_key(key.trim()).map_err(|p| format!("{}; {}", p.problem, p.hint))
+    checks::project_key(key.trim())
+        .map(|_| ())
+        .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
 /// `[jira]`: the Jira Data Center side.
@@ -142,17 +145,17 @@ impl Answers {
     /// Reads, parses and validates `path`, taking `{ env = "NAME" }` secrets from
     /// the process environment.
     pub fn load(path: &Path) -> Result<Answers> {
-        Self::load_with(path, build::UnsetEnv::Error)
+        Self::load_with(path, read::UnsetEnv::Error)
     }
 
     /// As [`Answers::load`] for a command that only reads: a secret whose
     /// variable is unset is left out and listed in `unset_env`, so what needs it
     /// is reported as not checked instead of stopping the command.
     pub fn load_for_reading(path: &Path) -> Result<Answers> {
-        Self::load_with(path, build::UnsetEnv::Absent)
+        Self::load_with(path, read::UnsetEnv::Absent)
     }
 
-    fn load_with(path: &Path, unset_env: build::UnsetEnv) -> Result<Answers> {
+    fn load_with(path: &Path, unset_env: read::UnsetEnv) -> Result<Answers> {
         let shown = path.display().to_string();
         let (bytes, meta) = file::read_regular(path, file::ANSWERS_MAX).map_err(|err| {
             let hint = match &err {
@@ -165,7 +168,7 @@ impl Answers {
             AppError::usage(format!("answers file {}", err.problem(&shown))).hint(hint)
         })?;
         let text = String::from_utf8(bytes).map_err(|err| {
-            let (line, column) = raw::line_col(
+            let (line, column) = line_col(
                 &String::from_utf8_lossy(err.as_bytes()),
                 err.utf8_error().valid_up_to(),
             );
@@ -177,7 +180,7 @@ impl Answers {
         })?;
         // The mode (of the file read) decides whether literal secrets deserve a warning.
         let mode = crate::platform::mode_bits(&meta).found();
-        build::build(
+        read::read(
             &text,
             path,
             &|name| std::env::var(name).ok(),
@@ -189,7 +192,7 @@ impl Answers {
     /// The testable core of [`Answers::load`]: `path` is only used in messages and
     /// to resolve `keys.public_key_file`; `env` looks up environment variables.
     pub fn parse(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Answers> {
-        build::build(text, path, env, None, build::UnsetEnv::Error)
+        read::read(text, path, env, None, read::UnsetEnv::Error)
     }
 
     /// No answers file: everything is asked.

@@ -1,0 +1,203 @@
+//! Where in the file a message points, and the messages that name a place:
+//! `FILE:LINE:COLUMN: KEY: problem`, with the fix as the hint. Spans come from
+//! toml_edit's document, found by key; no message shows a value's text.
+
+use std::ops::Range;
+use std::path::Path;
+
+use toml::Value;
+use toml_edit::{ImDocument, TableLike};
+
+use super::checks::{self, Problem};
+use crate::error::AppError;
+
+/// Each table and its keys, in the order `examples/answers.toml` lists them, for
+/// messages. A test holds them to the derived tables in `read.rs`.
+pub(super) const TABLES: [&str; 7] = [
+    "jira url admin_token admin_username admin_password test_project replace_existing",
+    "service_account username password token",
+    "align url api_token api_email application_name connector_name sync_timeout_secs",
+    "connector auth id",
+    "keys source consumer_key bits public_key public_key_file preflight",
+    "oauth approval",
+    "secrets store",
+];
+
+/// The file as messages point into it.
+pub(super) struct Place<'a> {
+    pub text: &'a str,
+    pub path: &'a Path,
+    pub doc: ImDocument<&'a str>,
+}
+
+impl Place<'_> {
+    /// `FILE:LINE:COLUMN: KEY: problem` at the key's value, with the fix.
+    pub fn reject(&self, key: &str, problem: Problem) -> AppError {
+        self.error(key, true, problem.problem).hint(problem.hint)
+    }
+
+    /// `FILE:LINE:COLUMN: KEY: problem` at the key's value or at its name.
+    pub fn error(&self, key: &str, at_value: bool, problem: impl std::fmt::Display) -> AppError {
+        AppError::usage(format!("{}: {key}: {problem}", self.at(key, at_value)))
+    }
+
+    /// `FILE:LINE:COLUMN` of a dotted key's value or name.
+    pub fn at(&self, key: &str, at_value: bool) -> String {
+        at(self.text, self.path, self.span(key, at_value))
+    }
+
+    pub fn span(&self, key: &str, at_value: bool) -> Range<usize> {
+        let path: Vec<String> = key.split('.').map(String::from).collect();
+        self.span_of(&path, at_value)
+    }
+
+    /// Where the document holds a key's name, or its value. A sub-table made only
+    /// of dotted keys (`bits.x = 1`) has no span of its own: the key's stands for it.
+    fn span_of(&self, path: &[String], at_value: bool) -> Range<usize> {
+        let mut table: &dyn TableLike = self.doc.as_table();
+        let mut span = 0..0;
+        for name in path {
+            let Some((key, item)) = table.get_key_value(name) else {
+                break;
+            };
+            let value = item.span().filter(|_| at_value);
+            span = value.or_else(|| key.span()).unwrap_or(0..0);
+            match item.as_table_like() {
+                Some(inner) => table = inner,
+                None => break,
+            }
+        }
+        span
+    }
+
+    /// An unknown table or key, with the tables or keys it might have meant.
+    pub fn unknown(&self, path: &[String]) -> AppError {
+        let names: Vec<&str> = TABLES.iter().filter_map(|t| t.split(' ').next()).collect();
+        let tables: Vec<String> = names.iter().map(|name| format!("[{name}]")).collect();
+        let tables = tables.join(", ");
+        let (what, near, listed) = match path {
+            [table, key, ..] => {
+                let keys = keys_of(table);
+                (
+                    format!("unknown key `{table}.{}`", shown_key(key)),
+                    checks::suggest(key, &keys).map(|near| format!("`{near}`")),
+                    format!("the keys of [{table}] are {}", keys.join(", ")),
+                )
+            }
+            [name] if self.doc.get(name).is_some_and(|item| item.is_table_like()) => (
+                format!("unknown table `[{}]`", shown_key(name)),
+                checks::suggest(name, &names).map(|near| format!("[{near}]")),
+                format!("the tables are {tables}"),
+            ),
+            _ => {
+                // A key written above the first header: say which tables have it.
+                let key = path.first().map_or("", String::as_str);
+                let homes: Vec<String> = (names.iter())
+                    .filter(|name| keys_of(name).contains(&key))
+                    .map(|name| format!("[{name}]"))
+                    .collect();
+                let hint = match homes.is_empty() {
+                    true => format!("keys go under a table header; the tables are {tables}"),
+                    false => format!("put it under {}", homes.join(" or ")),
+                };
+                (format!("unknown key `{}`", shown_key(key)), None, hint)
+            }
+        };
+        let hint = match near {
+            Some(near) => format!("did you mean {near}? T{}", &listed[1..]),
+            None => listed,
+        };
+        let span = self.span_of(path, false);
+        AppError::usage(format!("{}: {what}", at(self.text, self.path, span))).hint(hint)
+    }
+}
+
+/// The keys of a table; none for a name that is not one.
+pub(super) fn keys_of(table: &str) -> Vec<&'static str> {
+    let line = TABLES
+        .iter()
+        .find(|line| line.split(' ').next() == Some(table));
+    line.map_or(Vec::new(), |line| line.split(' ').skip(1).collect())
+}
+
+/// "expected X, found Y" with the likely fix.
+pub(super) fn type_problem(key: &str, expected: &str, found: &Value) -> Problem {
+    let leaf = key.rsplit('.').next().unwrap_or(key);
+    let hint = match (found, expected) {
+        (Value::String(s), "an integer") if s.trim().parse::<i64>().is_ok() => {
+            format!("drop the quotes: {leaf} = {}", s.trim())
+        }
+        (Value::Table(_), _) => format!("{key} takes a single value, not a table"),
+        (_, "a string") => format!("quote the value: {leaf} = \"...\""),
+        _ => format!("give {key} {expected}"),
+    };
+    let found = describe(found);
+    Problem::new(format!("expected {expected}, found {found}"), hint)
+}
+
+/// "a string", "an integer", ...: for "expected X, found Y".
+pub(super) fn describe(value: &Value) -> String {
+    with_article(value.type_str())
+}
+
+pub(super) fn with_article(kind: &str) -> String {
+    match kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => format!("an {kind}"),
+        false => format!("a {kind}"),
+    }
+}
+
+/// A key name from the file as an error shows it: control characters (a quoted
+/// TOML key may hold any) escaped, a long one cut.
+pub(super) fn shown_key(key: &str) -> String {
+    crate::util::text::clean(key, 80)
+}
+
+/// `FILE:LINE:COLUMN` of a span's start.
+pub(super) fn at(text: &str, path: &Path, span: Range<usize>) -> String {
+    let (line, column) = line_col(text, span.start);
+    format!("{}:{line}:{column}", path.display())
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    // Spans fall on char boundaries; step back if one ever does not.
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (before.matches('\n').count() + 1, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("é = 1", 3), (1, 3));
+        assert_eq!(line_col("a\nbc", 3), (2, 2));
+        assert_eq!(line_col("a", 99), (1, 2));
+    }
+
+    #[test]
+    fn kinds_have_their_article() {
+        let kinds: Vec<String> = ["1", "\"s\"", "1979-05-27", "[1]", "true", "1.5", "{}"]
+            .iter()
+            .map(|v| describe(&format!("v = {v}").parse::<toml::Table>().unwrap()["v"]))
+            .collect();
+        let expected = [
+            "an integer",
+            "a string",
+            "a datetime",
+            "an array",
+            "a boolean",
+            "a float",
+            "a table",
+        ];
+        assert_eq!(kinds, expected);
+    }
+}
