@@ -18,7 +18,7 @@
 //! `align-link-core` (platform, util, domain, oauth, http, error, keys, callback,
 //! browser, ui, state) < `align-link-sides` (config, prompt, answers, jira, store,
 //! align, model, sandbox) < this crate (context < steps < doctor < ops < commands <
-//! cli). No file loops back to itself: `import_loops` tests every crate.
+//! cli). No file loops back to itself: `tests/it/import_loops.rs` tests every crate.
 
 pub mod cli;
 pub mod commands;
@@ -26,9 +26,6 @@ pub mod context;
 pub mod doctor;
 pub mod ops;
 pub mod steps;
-
-#[cfg(test)]
-mod import_loops;
 
 // The lower layers live in `align-link-core` and `align-link-sides` (cargo keeps
 // them from naming the modules here); re-exported so that `crate::http` and

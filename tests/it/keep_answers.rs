@@ -216,9 +216,7 @@ fn a_value_refused_three_times_is_not_kept() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let config_file = dir.path().join("config/default.toml");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let nobody = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let (_refusing, nobody) = crate::support::refusing_address();
     let script = Scripted::new(vec![
         Reply::text("jira.url", &nobody),
         Reply::choose("How should align-link sign in", "Personal access token"),

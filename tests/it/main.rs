@@ -20,6 +20,7 @@ mod faults;
 mod first_hour;
 mod handshake_driver;
 mod hostile;
+mod import_loops;
 mod jira_checks_e2e;
 mod keep_answers;
 mod kill_recovery;

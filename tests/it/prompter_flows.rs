@@ -222,10 +222,7 @@ fn inputs_resolve_in_order_and_answers_stay_as_read() {
 fn an_unreachable_jira_url_typed_at_the_prompt_is_asked_again() {
     let env = crate::support::Env::new();
     let dir = tempfile::tempdir().unwrap();
-    // A port nothing listens on: bound, then closed.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let nobody = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let (_refusing, nobody) = crate::support::refusing_address();
     let script = Scripted::new(vec![
         Reply::text("jira.url", &nobody),
         Reply::choose("How should align-link sign in", "Personal access token"),

@@ -209,6 +209,18 @@ pub fn stable(env: &Env, text: &str) -> String {
         .replace(&env.dir.path().display().to_string(), "[TMP]")
 }
 
+/// An `http://127.0.0.1:PORT` address that refuses connections while the returned
+/// socket lives: bound but not listening, so no other test can take the port.
+pub fn refusing_address() -> (socket2::Socket, String) {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    socket
+        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    let port = socket.local_addr().unwrap().as_socket().unwrap().port();
+    (socket, format!("http://127.0.0.1:{port}"))
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

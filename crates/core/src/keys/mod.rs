@@ -134,7 +134,7 @@ fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
     drop(primes);
     let key = RsaPrivateKey::from_p_q(p, q, BigUint::from(PUBLIC_EXPONENT))?;
     // Each prime has its top two bits set, so p * q is never a bit short.
-    assert_eq!(key.n().bits(), bits, "the product of two primes of bits / 2");
+    assert_eq!(key.n().bits(), bits, "p * q is a bit short");
     key.validate()?;
     Ok(key)
 }
