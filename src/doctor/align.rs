@@ -16,7 +16,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         out.push(Check::skip(SYNC, why));
         return;
     }
-    let site = match ctx.align_url() {
+    let site = match ctx.url(&inputs::ALIGN_URL) {
         Ok(site) => site,
         Err(err) => {
             out.push(Check::from_error(TOKEN, &err, "Give align.url."));

@@ -139,7 +139,7 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     // Cleared when dropped, before the checks are printed.
     let spinner = crate::ui::Spinner::start();
     let jira_shown = ctx
-        .jira_url()
+        .url(&crate::context::inputs::JIRA_URL)
         .map(|url| url.to_string())
         .unwrap_or_else(|_| "Jira".into());
     spinner.say(format!("reaching {jira_shown} as the administrator"));

@@ -26,7 +26,7 @@ pub fn setup(config: RunConfig) -> Result<i32> {
             sandbox.align.request_count()
         );
     }
-    if ctx.config.verbose {
+    if ctx.config().verbose {
         eprintln!(
             "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
             ctx.http().requests_sent(),
@@ -50,7 +50,7 @@ pub fn step(config: RunConfig, number: u8) -> Result<i32> {
     })?;
     super::profiles::check_known(&config)?;
     let mut ctx = open_context(config)?;
-    ctx.single_step = true;
+    ctx.set_single_step();
     finish(runner::run(&mut ctx, &[step]))
 }
 

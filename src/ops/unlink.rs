@@ -45,10 +45,10 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     if local {
         return forget_locally(&mut ctx, existed);
     }
-    let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state.jira.is_some())
-        && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state.align.is_some());
+    let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state().jira.is_some())
+        && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state().align.is_some());
     let connector = ctx.connector_name();
-    let connector_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
+    let connector_id = ctx.state().align.as_ref().and_then(|a| a.connector_id);
     let changes = if knows_sites {
         removals_in_jira(&mut ctx)?
     } else {
@@ -101,9 +101,9 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
         ))
         .hint("Use an administrator's token or password (jira.admin_token or jira.admin_username). Nothing was removed."));
     }
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     let links = links_to_remove(ctx)?;
-    let owned = Ownership::from_state(&ctx.state);
+    let owned = Ownership::from_state(ctx.state());
     let changes: Vec<Change> = links
         .iter()
         .flat_map(|link| model::diff(Some(link), &Desired::Absent, &owned))
@@ -119,7 +119,7 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
 fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
     let mut links: Vec<ObservedLink> = jira_side::link(ctx)?.into_iter().collect();
     let admin = ctx.jira_admin()?;
-    let state = &ctx.state;
+    let state = ctx.state();
     let recorded_ids = [
         state.installed.as_ref().and_then(|i| i.link_id.clone()),
         state.link.as_ref().map(|l| l.id.clone()),
@@ -143,13 +143,13 @@ fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
 /// The profile's link is on the Jira it recorded; with the answers now naming
 /// another, removing the profile would leave that link behind unseen.
 fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
-    let Some(recorded) = ctx.state.jira.as_ref().map(|j| j.url.clone()) else {
+    let Some(recorded) = ctx.state().jira.as_ref().map(|j| j.url.clone()) else {
         return Ok(());
     };
-    let given = ctx.jira_url()?;
-    let holds_something = ctx.state.link.is_some()
+    let given = ctx.url(&inputs::JIRA_URL)?;
+    let holds_something = ctx.state().link.is_some()
         || ctx
-            .state
+            .state()
             .installed
             .as_ref()
             .is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
@@ -173,7 +173,7 @@ fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
         outln!("Nothing was removed.");
         return Ok(0);
     }
-    let remains = what_may_remain(&ctx.state);
+    let remains = what_may_remain(ctx.state());
     remove_local(ctx, &local, existed)?;
     outln!();
     match remains {
@@ -215,7 +215,7 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
 fn files_present(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
     LOCAL_FILES
         .into_iter()
-        .filter(|(file, _)| ctx.store.exists(file))
+        .filter(|(file, _)| ctx.store().exists(file))
         .collect()
 }
 
@@ -224,8 +224,8 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
     // First, while the state still names them: a failure keeps the profile.
     forget_typed_secrets(ctx)?;
     for (file, what) in files {
-        let place = ctx.store.place_of(file);
-        ctx.store.remove(file)?;
+        let place = ctx.store().place_of(file);
+        ctx.store().remove(file)?;
         ui::ok(&format!("removed {what} ({place})"));
     }
     remove_state_dir(ctx, existed)
@@ -233,9 +233,9 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
 
 /// The secrets the operator typed and the profile kept in the credential store.
 fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
-    while let Some(key) = ctx.state.typed_secrets.first().cloned() {
-        ctx.store.forget_typed_secret(&key)?;
-        ctx.state.typed_secrets.remove(0);
+    while let Some(key) = ctx.state().typed_secrets.first().cloned() {
+        ctx.store().forget_typed_secret(&key)?;
+        ctx.update_state(|state| state.typed_secrets.remove(0))?;
     }
     Ok(())
 }
@@ -245,10 +245,10 @@ fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
 /// this run (opening the profile makes it); only then is its removal news.
 fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
     forget_typed_secrets(ctx)?;
-    if ctx.store.release_and_remove_empty_dir()? && existed {
+    if ctx.release_profile()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",
-            ctx.store.dir().display()
+            ctx.store().dir().display()
         ));
     }
     Ok(())
@@ -263,7 +263,7 @@ fn confirm_in_terminal(ctx: &mut Ctx, changes: &[Change], local: &[(&str, &str)]
         ui::info(&render::text(change));
     }
     for (file, what) in local {
-        ui::info(&format!("  remove {what} ({})", ctx.store.place_of(file)));
+        ui::info(&format!("  remove {what} ({})", ctx.store().place_of(file)));
     }
     ctx.prompter().confirm("Remove them?", false)
 }

@@ -1,6 +1,5 @@
 //! The service account's side of the checks of steps 20 to 24. `Ctx` decides how
-//! the service account signs in (`Ctx::service_access`) and makes its client
-//! (`Ctx::jira_as`); `client` is that client at a base URL the caller already has.
+//! the service account signs in (`Ctx::service_access`); `client` is its client.
 
 use url::Url;
 

@@ -13,14 +13,14 @@
 //!
 //! Each write is recorded as intended before it is sent and judged by its
 //! read-back (`jira_side`). Steps 9, 11 and 13 report the outcomes kept in
-//! `ctx.run`; none of them applies anything itself.
+//! `ctx.run()`; none of them applies anything itself.
 
 use super::handshake::{approval_mode, service_approver};
-use super::keys::{key_source, settle_key};
+use super::keys::settle_key;
 use super::preflight::{self, prove_jira_side};
 use super::{consent, jira_side, oauth_only};
 use crate::context::run::{JiraSideApplied, StartedApproval};
-use crate::context::{needs_step, Ctx};
+use crate::context::{inputs, needs_step, Ctx};
 use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
@@ -43,12 +43,12 @@ pub fn owning_step(kind: ChangeKind) -> u8 {
 /// link's creation (or of the checks before it) is returned to the step that
 /// asked; a refusal or failure of a later change is kept for its own step.
 pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
-    if ctx.run.jira_side.is_some() {
+    if ctx.run().jira_side.is_some() {
         return Ok(());
     }
     let planned: Vec<Change> = jira_side::changes(ctx)?
         .into_iter()
-        .filter(|change| ctx.run.converges(owning_step(change.kind)))
+        .filter(|change| ctx.run().converges(owning_step(change.kind)))
         .collect();
     if !planned.is_empty() {
         super::jira_access::ensure_validated(ctx)?;
@@ -84,7 +84,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
                 applied.results.push((change.clone(), Err(held)));
             }
         }
-        ctx.run.jira_side = Some(applied);
+        ctx.run_mut().jira_side = Some(applied);
         return Ok(());
     }
     if let Some(create) = create {
@@ -109,7 +109,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             applied.results.push(outcome);
         }
         jira_side::take_created_link(ctx, read)?;
-        if ctx.observed.known_link().flatten().is_none() {
+        if ctx.observed().known_link().flatten().is_none() {
             return Err(AppError::failed(format!(
                 "Jira said it created link {link_id}, but cannot find it"
             ))
@@ -126,7 +126,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
         applied.results.push((change, outcome));
     }
     read_back_consumer(ctx, &applied)?;
-    ctx.run.jira_side = Some(applied);
+    ctx.run_mut().jira_side = Some(applied);
     Ok(())
 }
 
@@ -146,7 +146,7 @@ fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         *consumer = settled;
     }
     if preflight::wanted(ctx) {
-        ctx.run.preflight = Some(preflight(ctx)?);
+        ctx.run_mut().preflight = Some(preflight(ctx)?);
     }
     jira_side::apply_write(ctx, &change)
 }
@@ -181,7 +181,7 @@ fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
         let read = observe::read_consumer(&admin, &link_id);
         (read, started.map(joined))
     });
-    ctx.run.leg_one = started;
+    ctx.run_mut().leg_one = started;
     jira_side::take_consumer(ctx, read)
 }
 
@@ -201,9 +201,9 @@ impl LegOne {
     /// stands between the two. None otherwise, or when something it needs is
     /// missing (step 17 then starts the leg itself and says why).
     fn planned(ctx: &mut Ctx) -> Option<LegOne> {
-        let planned = (17..=20).all(|step| ctx.run.converges(step))
+        let planned = (17..=20).all(|step| ctx.run().converges(step))
             && oauth_only(ctx).is_none()
-            && key_source(ctx) == KeySource::Generate
+            && ctx.key_source() == KeySource::Generate
             && approval_mode(ctx) == Approval::ServiceAccount;
         if !planned {
             return None;
@@ -211,7 +211,7 @@ impl LegOne {
         let signer = ctx.signer().ok()?;
         Some(LegOne {
             http: ctx.http().clone(),
-            base: ctx.jira_url().ok()?,
+            base: ctx.url(&inputs::JIRA_URL).ok()?,
             problem_context: super::handshake::problem_context(ctx, signer.consumer_key()),
             approver: service_approver(ctx).ok()?,
             signer,

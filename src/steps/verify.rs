@@ -21,11 +21,11 @@ use crate::ui;
 const POLL_EVERY: Duration = Duration::from_secs(2);
 
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
     // The token's own signed `myself` at step 20 of this run already said whom it acts as.
     let known = match &access {
-        ServiceAccess::OAuth { .. } => ctx.observed.token_account.clone(),
+        ServiceAccess::OAuth { .. } => ctx.observed().token_account.clone(),
         _ => None,
     };
     let verified = match client(ctx, &base, &access) {
@@ -34,14 +34,14 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                 Some(name) => name,
                 None => {
                     // In a whole run step 24 follows: its reads go beside this one.
-                    let asked = match (ctx.single_step, &ctx.observed.token_project) {
+                    let asked = match (ctx.single_step(), &ctx.observed().token_project) {
                         (false, None) => ctx.given(&inputs::TEST_PROJECT),
                         _ => None,
                     };
                     let known_project = known_project(ctx, asked.as_deref());
                     let (me, seen) = myself_with_project(&jira, asked.as_deref(), known_project);
                     if seen.is_some() {
-                        ctx.observed.token_project = seen;
+                        ctx.observed_mut().token_project = seen;
                     }
                     me.map_err(|err| renew_hint(err, &access))?.name
                 }
@@ -49,11 +49,12 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {name}"));
             check_account(ctx, &name, &how);
-            if let (ServiceAccess::OAuth { .. }, Some(token)) = (&access, ctx.state.token.as_mut())
-            {
-                token.account = Some(name.clone());
-            }
-            ctx.save()?;
+            let oauth = matches!(access, ServiceAccess::OAuth { .. });
+            ctx.update_state(|state| {
+                if let Some(token) = state.token.as_mut().filter(|_| oauth) {
+                    token.account = Some(name.clone());
+                }
+            })?;
             format!("acts as {name}")
         }
         None => {
@@ -75,7 +76,7 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
             auth.label()
         )));
     }
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
     let jira = client(ctx, &base, &access).expect("Basic credentials are ours");
     let info = jira.server_info()?;
@@ -92,7 +93,7 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
-    let key = ctx.test_project()?;
+    let key = ctx.value(&inputs::TEST_PROJECT)?;
     let jira_side = check_jira_side(ctx, &key)?;
     let guided = guide(
         ctx,
@@ -106,15 +107,15 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     // Watch the sync only once the connector is said to be active: the operator
     // just confirmed, step 23 was confirmed, or this step was asked for by itself.
     let confirmed_now = matches!(guided, Outcome::Confirmed(..));
-    let activated = ctx.state.step_status(23) == StepStatus::Done;
-    if !(confirmed_now || activated || ctx.single_step) {
+    let activated = ctx.state().step_status(23) == StepStatus::Done;
+    if !(confirmed_now || activated || ctx.single_step()) {
         ui::info(&format!(
             "The connector is not confirmed active yet (step 23): run `{}` once it is.",
             crate::util::suggest::command("step 24")
         ));
         return Ok(with_guide(guided, jira_side));
     }
-    let site = ctx.align_url()?;
+    let site = ctx.url(&inputs::ALIGN_URL)?;
     let timeout = ctx.sync_timeout();
     let api = AlignApi::new(ctx.http(), site, auth);
     match wait_for_features(&api, &key, timeout)? {
@@ -186,16 +187,16 @@ pub fn myself_with_project(
 /// The test project `asked` as the service account saw it with its password in
 /// this run (step 7), if it did.
 pub fn known_project(ctx: &Ctx, asked: Option<&str>) -> Option<NamedProject> {
-    let known = ctx.observed.service_project.as_ref()?;
+    let known = ctx.observed().service_project.as_ref()?;
     (Some(known.asked.as_str()) == asked).then(|| known.clone())
 }
 
 /// In Jira: the service account sees the project and can search its issues.
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
     // Steps 20 or 21 of this run read it with the same credential, beside its `myself`.
-    let seen = ctx.observed.token_project.as_ref();
+    let seen = ctx.observed().token_project.as_ref();
     if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
         return match seen {
             Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
@@ -249,10 +250,10 @@ fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
     let named = ctx.given(&inputs::SERVICE_USERNAME);
     let account = match access {
         ServiceAccess::OAuth { .. } => ctx
-            .observed
+            .observed()
             .token_account
             .clone()
-            .or_else(|| ctx.state.token.as_ref().and_then(|t| t.account.clone()))
+            .or_else(|| ctx.state().token.as_ref().and_then(|t| t.account.clone()))
             .or(named),
         _ => named,
     }
