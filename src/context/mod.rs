@@ -20,7 +20,6 @@ use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Http;
 use crate::jira::admin::{AdminAuth, JiraAdmin};
-use crate::keys::PendingKey;
 use crate::model::Observation;
 use crate::oauth::Signer;
 use crate::prompt::{Prompter, Question};
@@ -50,15 +49,8 @@ pub struct Ctx {
     kept_secrets: HashMap<String, String>,
     /// Keys whose saved value was refused in this run: asked, not taken again.
     refused: Vec<&'static str>,
-    /// `align-link step N`: the operator asked for this one step.
-    single_step: bool,
-    /// The step the runner is running now (its record is the one a guided
-    /// confirmation compares with).
-    current_step: u8,
     /// What was read from Jira in this run; refreshed only after a write.
     observed: Observation,
-    /// The key pair being made on its own thread (`steps::keys::start_early`).
-    pending_key: Option<PendingKey>,
     /// What the executor converges in this run, and what it applied.
     run: run::RunRecord,
 }
@@ -90,10 +82,7 @@ impl Ctx {
             resolved: HashMap::new(),
             kept_secrets,
             refused: Vec::new(),
-            single_step: false,
-            current_step: 0,
             observed: Default::default(),
-            pending_key: None,
             run: Default::default(),
         })
     }
@@ -142,38 +131,6 @@ impl Ctx {
 
     pub fn run_mut(&mut self) -> &mut run::RunRecord {
         &mut self.run
-    }
-
-    /// `align-link step N`: the operator asked for this one step.
-    pub fn single_step(&self) -> bool {
-        self.single_step
-    }
-
-    pub fn set_single_step(&mut self) {
-        self.single_step = true;
-    }
-
-    /// The step the runner runs now.
-    pub fn current_step(&self) -> u8 {
-        self.current_step
-    }
-
-    pub fn begin_step(&mut self, number: u8) {
-        self.current_step = number;
-    }
-
-    /// The key pair being made on its own thread, if any.
-    pub fn pending_key(&self) -> Option<&PendingKey> {
-        self.pending_key.as_ref()
-    }
-
-    /// Starts the key pair on its own thread ([`Ctx::take_pending_key`] joins it).
-    pub fn set_pending_key(&mut self, pending: Option<PendingKey>) {
-        self.pending_key = pending;
-    }
-
-    pub fn take_pending_key(&mut self) -> Option<PendingKey> {
-        self.pending_key.take()
     }
 
     pub fn prompter(&mut self) -> &mut dyn Prompter {

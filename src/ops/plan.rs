@@ -34,7 +34,9 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         .map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
     let align_owner = align_check(&mut ctx)?;
-    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, true);
+    // Jira Align was checked just above.
+    ctx.run_mut().align_checked = true;
+    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, None);
     let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
     if as_json {
         let value = json!({

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use rsa::RsaPublicKey;
 
-use super::open_context;
+use super::{open_context_as, Access};
 use crate::config::RunConfig;
 use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
@@ -36,7 +36,7 @@ fn fingerprint(ctx: &Ctx) -> Option<String> {
 }
 
 pub fn renew(config: RunConfig) -> Result<i32> {
-    let mut ctx = open_context(config)?;
+    let mut ctx = open_context_as(config, Access::Change)?;
     let auth = ctx.connector_auth();
     if auth != ConnectorAuth::OAuth {
         return Err(AppError::failed(format!(

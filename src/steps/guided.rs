@@ -35,10 +35,10 @@ fn as_shown(values: &[(&str, String)]) -> BTreeMap<String, String> {
 /// shows is as it was then, so there is nothing to do again. (`step N` asks
 /// again whatever the record says.)
 pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outcome> {
-    if ctx.single_step() {
+    if ctx.run().single_step {
         return None;
     }
-    let record = ctx.state().steps.get(&ctx.current_step().to_string())?;
+    let record = ctx.state().steps.get(&ctx.run().current_step.to_string())?;
     if record.status != StepStatus::Done || !changed_values(&record.shown, values).is_empty() {
         return None;
     }
@@ -106,7 +106,7 @@ pub fn show_with_copy(
 /// A person confirms the guided work (`values` as shown); a scripted run leaves
 /// it to the operator. A value that changed since an earlier confirmation is named.
 pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
-    let record = ctx.state().steps.get(&ctx.current_step().to_string());
+    let record = ctx.state().steps.get(&ctx.run().current_step.to_string());
     let changed = record
         .filter(|record| record.status == StepStatus::Done)
         .map(|record| changed_values(&record.shown, values))

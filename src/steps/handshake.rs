@@ -30,7 +30,7 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(outcome) = not_ours(ctx, 17) {
         return outcome;
     }
-    if !ctx.single_step() && ctx.run().leg_one.is_none() {
+    if !ctx.run().single_step && ctx.run().leg_one.is_none() {
         if let Some(account) = stored_token_accepted(ctx)? {
             ui::ok(&format!(
                 "the stored access token works: Jira answers as {account}; no new handshake"
@@ -72,18 +72,9 @@ pub fn refused_credential(err: &AppError) -> bool {
     }
 }
 
-/// Step 18, which happens inside the handshake.
-pub fn request_access(ctx: &mut Ctx) -> Result<Outcome> {
-    approval_leg(ctx, 18)
-}
-
-/// Step 19, which happens inside the handshake.
-pub fn allow_access(ctx: &mut Ctx) -> Result<Outcome> {
-    approval_leg(ctx, 19)
-}
-
-fn approval_leg(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, step) {
+/// Steps 18 and 19, which happen inside the handshake.
+pub fn approval_leg(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(outcome) = not_ours(ctx, ctx.run().current_step) {
         return outcome;
     }
     ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");

@@ -4,9 +4,10 @@
 //! first write rather than halfway (the same checks guard every write).
 
 use super::handshake::approval_mode;
-use super::jira_side::{self, SideChecks, SideReads};
+use super::jira_side;
 use crate::align::AlignUser;
 use crate::context::inputs;
+use crate::context::run::SideReads;
 use crate::context::Ctx;
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
@@ -29,7 +30,7 @@ pub const SKEW_LIMIT_SECS: i64 = 300;
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let url = ctx.url(&inputs::JIRA_URL)?;
     let auth_label = ctx.admin_auth()?.describe();
-    let reads = observe(ctx, ctx.run().align_checked).map_err(unchanged)?;
+    let reads = observe(ctx).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {
         return Err(unchanged(not_admin(facts.admin_user.as_deref())));
@@ -74,42 +75,42 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         checked_at: now_rfc3339(),
     };
     ctx.update_state(|state| state.jira = Some(jira))?;
-    if !ctx.run().validated {
-        let align_checked = ctx.run().align_checked;
-        for proven in validate(ctx, align_checked, Some(reads)).map_err(unchanged)? {
-            ui::ok(&proven);
-        }
-        ctx.run_mut().validated = true;
-    }
+    ensure_validated_with(ctx, Some(reads))?;
     Ok(Outcome::Done(format!("{signed_in}, an administrator")))
 }
 
 /// Runs the read-only checks once per run; every write to Jira waits for them.
 pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
-    if ctx.run().validated {
-        return Ok(());
-    }
-    let align_checked = ctx.run().align_checked;
-    for proven in checks_before_writes(ctx, align_checked).map_err(unchanged)? {
-        ui::ok(&proven);
+    ensure_validated_with(ctx, None)
+}
+
+fn ensure_validated_with(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<()> {
+    if !ctx.run().validated {
+        for proven in checks_before_writes(ctx, reads).map_err(unchanged)? {
+            ui::ok(&proven);
+        }
     }
     Ok(())
 }
 
-/// The read-only checks, quietly (for `plan`): what they proved beyond step 7's
-/// own lines, or the first problem. `align_checked`: the caller checked Jira Align.
-pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
-    let proven = validate(ctx, align_checked, None)?;
+/// The read-only checks (quietly, for `plan`): what they proved beyond step 7's
+/// own lines, or the first problem. `reads`: the pass already made (step 7).
+pub fn checks_before_writes(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<Vec<String>> {
+    let reads = match reads {
+        Some(reads) => reads,
+        None => observe(ctx)?,
+    };
+    let proven = validate(ctx, reads)?;
     ctx.run_mut().validated = true;
     Ok(proven)
 }
 
 /// The observation pass with the side checks this run still needs (made at the
 /// start of the run already, or now); the server's facts failing is an error here.
-fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
+fn observe(ctx: &mut Ctx) -> Result<SideReads> {
     let mut reads = match ctx.run_mut().first_pass.take() {
         Some(first) => first,
-        None => observe_reads(ctx, align_checked)?,
+        None => observe_reads(ctx)?,
     };
     match reads.server_failure.take() {
         Some(err) => Err(err),
@@ -117,9 +118,9 @@ fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
     }
 }
 
-fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
+fn observe_reads(ctx: &mut Ctx) -> Result<SideReads> {
     if ctx.run().validated {
-        return jira_side::observe_pass(ctx, &SideChecks::default());
+        return jira_side::observe_pass(ctx, None, None);
     }
     let service = match (
         ctx.given(&inputs::SERVICE_USERNAME),
@@ -129,14 +130,14 @@ fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
         (Some(username), Some(password), Some(project)) => Some((username, password, project)),
         _ => None,
     };
-    let align = if align_checked || ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
+    let align = if ctx.run().align_checked || ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
         None
     } else {
         let site = ctx.url(&inputs::ALIGN_URL)?;
         ctx.http().check_url(&site, "align.url")?;
         ctx.align_api_auth()?.map(|auth| (site, auth))
     };
-    jira_side::observe_pass(ctx, &SideChecks { service, align })
+    jira_side::observe_pass(ctx, service, align)
 }
 
 /// The executor's first observation, before any step of an unattended run that
@@ -148,17 +149,12 @@ pub fn observe_first(ctx: &mut Ctx) {
     if ctx.interactive() || ctx.run().validated || ctx.run().first_pass.is_some() {
         return;
     }
-    if let Ok(reads) = observe_reads(ctx, false) {
+    if let Ok(reads) = observe_reads(ctx) {
         ctx.run_mut().first_pass = Some(reads);
     }
 }
 
-/// `reads`: the pass already made (step 7); None: make it now.
-fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Result<Vec<String>> {
-    let reads = match reads {
-        Some(reads) => reads,
-        None => observe(ctx, align_checked)?,
-    };
+fn validate(ctx: &mut Ctx, reads: SideReads) -> Result<Vec<String>> {
     let facts = jira_side::server(ctx)?;
     if !facts.is_administrator {
         return Err(not_admin(facts.admin_user.as_deref()));

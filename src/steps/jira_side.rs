@@ -6,6 +6,7 @@
 use url::Url;
 
 use crate::align::{AlignApi, AlignAuth};
+use crate::context::run::SideReads;
 use crate::context::{inputs, Ctx, DEFAULT_APPLICATION_NAME};
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
@@ -32,23 +33,17 @@ pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
     Ok(facts)
 }
 
-/// What the observation pass checks beside the model (step 7's read-only checks).
-#[derive(Default)]
-pub struct SideChecks {
-    /// The service account's username and password, and the test project.
-    pub service: Option<(String, Secret, String)>,
-    /// Jira Align's site and API credentials, when not checked yet in this run.
-    pub align: Option<(Url, AlignAuth)>,
-}
-
-pub use crate::context::run::SideReads;
-
 /// The observation pass: whatever of the server's facts and the link this run
 /// has not read yet, and the side checks, all sent at once (each read is
 /// independent of the others; only a found link's consumer waits for the list).
 /// A failed link list is not kept: the step that needs the link reads it again
-/// and reports the failure there.
-pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
+/// and reports the failure there. The side checks: the service account's
+/// username, password and test project; Jira Align's site and credentials.
+pub fn observe_pass(
+    ctx: &mut Ctx,
+    service: Option<(String, Secret, String)>,
+    align: Option<(Url, AlignAuth)>,
+) -> Result<SideReads> {
     let admin = ctx.jira_admin()?;
     let base = ctx.url(&inputs::JIRA_URL)?;
     let align_url = ctx.url(&inputs::ALIGN_URL)?;
@@ -63,10 +58,10 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     let (server, link, service, align) = std::thread::scope(|s| {
         let rights = want_server.then(|| s.spawn(|| admin.is_administrator()));
         let link = want_link.then(|| s.spawn(|| observe::find_link_among(admin, &align_url)));
-        let service = side.service.as_ref().map(|(user, password, project)| {
+        let service = service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
-        let align = side.align.as_ref().map(|(site, auth)| {
+        let align = align.as_ref().map(|(site, auth)| {
             s.spawn(|| AlignApi::new(http, site.clone(), auth.clone()).current_user())
         });
         let info = want_server.then(|| admin.server_info());

@@ -98,7 +98,7 @@ pub fn key_pair(ctx: &mut Ctx) -> Result<Outcome> {
 fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     let existing = ctx.store().exists(PRIVATE_KEY_FILE);
     if !existing {
-        if let Some(bits) = ctx.pending_key().map(|p| p.bits()) {
+        if let Some(bits) = ctx.run().pending_key.as_ref().map(|p| p.bits()) {
             ui::ok(&format!(
                 "making a {bits}-bit RSA key pair while the next steps talk to Jira; it is saved before its first use"
             ));
@@ -107,7 +107,7 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     }
     // `setup` keeps the pair it finds; only `step 5` offers a new one.
     let keep = existing
-        && (!ctx.single_step()
+        && (!ctx.run().single_step
             || ctx.prompter().confirm(
                 "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
                 true,
@@ -129,6 +129,16 @@ fn wanted_bits(ctx: &Ctx) -> usize {
     ctx.given_key_bits().unwrap_or(keys::DEFAULT_KEY_BITS)
 }
 
+/// OAuth with align-link's own key pair.
+fn pair_of_our_own(ctx: &Ctx) -> bool {
+    ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate
+}
+
+fn public_half_saved(ctx: &Ctx) -> bool {
+    let consumer = ctx.state().consumer.as_ref();
+    consumer.is_some_and(|c| c.public_key_pem.is_some())
+}
+
 /// Whether step 5 will decide who makes the pair without asking (as
 /// `decide_key_source` does).
 fn source_decided(ctx: &Ctx) -> bool {
@@ -140,30 +150,22 @@ fn source_decided(ctx: &Ctx) -> bool {
 /// public half), the key pair is started now on threads of its own. Never otherwise:
 /// a key nobody uses is not made.
 pub fn start_early(ctx: &mut Ctx) {
-    if ctx.pending_key().is_some()
-        || ctx.connector_auth() != ConnectorAuth::OAuth
+    if ctx.run().pending_key.is_some()
         || !source_decided(ctx)
-        || ctx.key_source() != KeySource::Generate
+        || !pair_of_our_own(ctx)
         || ctx.store().exists(PRIVATE_KEY_FILE)
+        || (ctx.state().step_status(5) == StepStatus::Done && public_half_saved(ctx))
     {
         return;
     }
-    let saved_public = ctx
-        .state()
-        .consumer
-        .as_ref()
-        .is_some_and(|c| c.public_key_pem.is_some());
-    if ctx.state().step_status(5) == StepStatus::Done && saved_public {
-        return;
-    }
     // A size we do not make is left for step 5 to report.
-    ctx.set_pending_key(keys::PendingKey::start(wanted_bits(ctx)).ok());
+    ctx.run_mut().pending_key = keys::PendingKey::start(wanted_bits(ctx)).ok();
 }
 
 /// Where the key is first needed: waits for the pair started early, if any,
 /// and saves it with its public half.
 pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
-    let Some(pending) = ctx.take_pending_key() else {
+    let Some(pending) = ctx.run_mut().pending_key.take() else {
         return restore_public_half(ctx);
     };
     let bits = pending.bits();
@@ -183,16 +185,7 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
 /// leaves the key without it (and step 5 done): the half is derived again from
 /// the key on disk, which is the one that counts.
 fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
-    let recorded = ctx
-        .state()
-        .consumer
-        .as_ref()
-        .is_some_and(|c| c.public_key_pem.is_some());
-    if recorded
-        || ctx.connector_auth() != ConnectorAuth::OAuth
-        || ctx.key_source() != KeySource::Generate
-        || !ctx.store().exists(PRIVATE_KEY_FILE)
-    {
+    if public_half_saved(ctx) || !pair_of_our_own(ctx) || !ctx.store().exists(PRIVATE_KEY_FILE) {
         return Ok(());
     }
     let private = ctx.private_key()?;
@@ -430,7 +423,7 @@ mod tests {
             None,
         )
         .unwrap();
-        ctx.set_single_step();
+        ctx.run_mut().single_step = true;
         assert!(key_pair(&mut ctx).is_err());
 
         // What the next run reads: step 5 to do again, from the key on disk, and

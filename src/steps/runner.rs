@@ -32,7 +32,7 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
             continue;
         }
         ui::step_header(*step);
-        ctx.begin_step(step.number);
+        ctx.run_mut().current_step = step.number;
         let outcome = match run_asking_again(ctx, step) {
             Ok(outcome) => outcome,
             Err(err) => {

@@ -34,7 +34,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                 Some(name) => name,
                 None => {
                     // In a whole run step 24 follows: its reads go beside this one.
-                    let asked = match (ctx.single_step(), &ctx.observed().token_project) {
+                    let asked = match (ctx.run().single_step, &ctx.observed().token_project) {
                         (false, None) => ctx.given(&inputs::TEST_PROJECT),
                         _ => None,
                     };
@@ -108,7 +108,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     // just confirmed, step 23 was confirmed, or this step was asked for by itself.
     let confirmed_now = matches!(guided, Outcome::Confirmed(..));
     let activated = ctx.state().step_status(23) == StepStatus::Done;
-    if !(confirmed_now || activated || ctx.single_step()) {
+    if !(confirmed_now || activated || ctx.run().single_step) {
         ui::info(&format!(
             "The connector is not confirmed active yet (step 23): run `{}` once it is.",
             crate::util::suggest::command("step 24")
