@@ -15,6 +15,7 @@ use crate::error::{AppError, Result};
 use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::steps::{consent, jira_side};
+use crate::store::Store;
 use crate::{outln, ui};
 
 /// The profile's files, removed in this order (the state last, so a run killed
@@ -55,7 +56,7 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");
         Vec::new()
     };
-    let local = files_present(&ctx);
+    let local = files_present(ctx.store());
     if changes.is_empty() && local.is_empty() {
         remove_state_dir(&mut ctx, existed)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
@@ -168,7 +169,7 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
 /// `unlink --local`: the profile's files removed, Jira not contacted; what this
 /// profile recorded making there is named, as it may remain.
 fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
-    let local = files_present(ctx);
+    let local = files_present(ctx.store());
     if ctx.interactive() && !local.is_empty() && !confirm_in_terminal(ctx, &[], &local)? {
         outln!("Nothing was removed.");
         return Ok(0);
@@ -212,10 +213,10 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
 }
 
 /// The profile's files that are there, in [`LOCAL_FILES`]' order.
-fn files_present(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+fn files_present(store: &Store) -> Vec<(&'static str, &'static str)> {
     LOCAL_FILES
         .into_iter()
-        .filter(|(file, _)| ctx.store().exists(file))
+        .filter(|(file, _)| store.exists(file))
         .collect()
 }
 

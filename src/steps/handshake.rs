@@ -210,17 +210,12 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     Ok(account)
 }
 
-/// The three legs with `signer`, without the steps' screens (the preflight's
-/// temporary key). The caller checks who the token acts as.
-pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer) -> Result<(TokenResponse, Approval)> {
-    handshake_legs(ctx, signer, None)
-}
-
 /// The legs through the protocol driver. With `shown` (the service account's
 /// name), each leg is announced and recorded as its step (17 to 19; 20 is
-/// announced, and recorded once the token is stored). A first leg started at
+/// announced, and recorded once the token is stored); without, no screens (the
+/// preflight's temporary key, whose caller checks who the token acts as). A first leg started at
 /// step 13 for this consumer key (`LegOneAhead`) is taken up where it stands.
-fn handshake_legs(
+pub(super) fn handshake_legs(
     ctx: &mut Ctx,
     signer: &Signer,
     shown: Option<&str>,
@@ -351,7 +346,7 @@ fn acting_account(
 ) -> Result<(String, Option<ProjectSeen>)> {
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let asked = ctx.given(&inputs::TEST_PROJECT);
-    let known = known_project(ctx, asked.as_deref());
+    let known = known_project(ctx.observed(), asked.as_deref());
     let (me, seen) = myself_with_project(&jira, asked.as_deref(), known);
     Ok((me?.name, seen))
 }

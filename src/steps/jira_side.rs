@@ -17,8 +17,8 @@ use crate::jira::service::check_service_account;
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
-    self, observe, Action, Change, ChangeKind, Desired, ObservedConsumer, ObservedLink, Ownership,
-    ServerFacts, WantedConsumer, WantedLink,
+    self, observe, Action, Change, ChangeKind, Desired, Observation, ObservedConsumer,
+    ObservedLink, Ownership, ServerFacts, WantedConsumer, WantedLink,
 };
 use crate::state::{InstalledFacts, IntendedWrite, LinkFacts, State};
 use crate::util::time::now_rfc3339;
@@ -102,7 +102,7 @@ pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
     }
     let align = ctx.url(&inputs::ALIGN_URL)?;
     let (found, others) = observe::find_link_among(&ctx.jira_admin()?, &align)
-        .map_err(|err| explain_old_jira(ctx, err))?;
+        .map_err(|err| explain_old_jira(ctx.observed().server.as_ref(), err))?;
     adopt_intended(ctx, found.as_ref())?;
     ctx.observed_mut().link = Some(found.clone());
     ctx.observed_mut().other_link_names = others;
@@ -115,15 +115,11 @@ pub const OLDEST_JIRA: (u32, &str) = (7, "7.0");
 
 /// A 404 from the link list of a Jira that said it is older than
 /// [`OLDEST_JIRA`]: the version is the cause, not the URL.
-fn explain_old_jira(ctx: &Ctx, err: AppError) -> AppError {
+fn explain_old_jira(server: Option<&ServerFacts>, err: AppError) -> AppError {
     let not_found = err
         .find::<crate::http::ClientError>()
         .is_some_and(|client| client.http_status() == Some(404));
-    let version = ctx
-        .observed()
-        .server
-        .as_ref()
-        .and_then(|s| s.version.clone());
+    let version = server.and_then(|s| s.version.clone());
     let major = version
         .as_deref()
         .and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
@@ -207,7 +203,7 @@ pub fn link_name(ctx: &mut Ctx) -> Result<String> {
         return Ok(found.link.name);
     }
     let mut default = DEFAULT_APPLICATION_NAME.to_string();
-    if name_taken(ctx, &default) {
+    if name_taken(ctx.observed(), &default) {
         let host = ctx
             .url(&inputs::ALIGN_URL)?
             .host_str()
@@ -220,8 +216,8 @@ pub fn link_name(ctx: &mut Ctx) -> Result<String> {
 }
 
 /// Another application link (not the one to Jira Align's URL) is called `name`.
-fn name_taken(ctx: &Ctx, name: &str) -> bool {
-    ctx.observed()
+fn name_taken(observed: &Observation, name: &str) -> bool {
+    observed
         .other_link_names
         .iter()
         .any(|other| other.eq_ignore_ascii_case(name))
@@ -231,7 +227,7 @@ fn name_taken(ctx: &Ctx, name: &str) -> bool {
 /// name a new link "NAME - 2", and refuse a rename).
 pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
     let name = link_name(ctx)?;
-    if !name_taken(ctx, &name) {
+    if !name_taken(ctx.observed(), &name) {
         return Ok(());
     }
     let host = ctx
@@ -317,11 +313,7 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         Applied::LinkRenamed { link_id } => {
             let renamed = admin.get_link(link_id)?;
             let previous = ctx.observed_mut().link.take().flatten();
-            ctx.observed_mut().link = Some(renamed.map(|link| ObservedLink {
-                link,
-                consumer: previous.and_then(|p| p.consumer),
-                status: None,
-            }));
+            observe_link(ctx, renamed, previous.and_then(|p| p.consumer));
         }
         Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. } => {
             ctx.update_state(|state| record_ownership(state, &applied))?
@@ -384,11 +376,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             },
             _ => unreachable!("only a CreateLink change creates a link"),
         };
-        ctx.observed_mut().link = Some(Some(ObservedLink {
-            link: asked,
-            consumer: None,
-            status: None,
-        }));
+        observe_link(ctx, Some(asked), None);
     }
     if !matches!(
         applied,
@@ -532,12 +520,18 @@ pub fn take_created_link(ctx: &mut Ctx, read: ClientResult<Option<AppLink>>) -> 
             return Err(err.into());
         }
     };
+    observe_link(ctx, link, None);
+    Ok(())
+}
+
+/// The link as just written or read back (its status unread).
+fn observe_link(ctx: &mut Ctx, link: Option<AppLink>, consumer: Option<ObservedConsumer>) {
+    let status = None;
     ctx.observed_mut().link = Some(link.map(|link| ObservedLink {
         link,
-        consumer: None,
-        status: None,
+        consumer,
+        status,
     }));
-    Ok(())
 }
 
 /// The read-back of the link's consumer after a consumer write.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rsa::RsaPublicKey;
 
 use super::access::check_account;
-use super::handshake::obtain_access_token;
+use super::handshake::handshake_legs;
 use super::jira_side;
 use crate::context::inputs;
 use crate::context::Ctx;
@@ -114,7 +114,7 @@ pub fn prove_jira_side(
 }
 
 fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof> {
-    let (access, _) = obtain_access_token(ctx, signer)?;
+    let (access, _) = handshake_legs(ctx, signer, None)?;
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let user = jira.myself()?;
     let expected = ctx.given(&inputs::SERVICE_USERNAME);

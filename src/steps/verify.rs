@@ -15,6 +15,7 @@ use crate::http::{ClientError, Result as ClientResult};
 use crate::jira::service::ServiceJira;
 use crate::jira::User;
 use crate::model::observe::{joined, NamedProject, ProjectSeen};
+use crate::model::Observation;
 use crate::state::StepStatus;
 use crate::ui;
 
@@ -38,7 +39,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                         (false, None) => ctx.given(&inputs::TEST_PROJECT),
                         _ => None,
                     };
-                    let known_project = known_project(ctx, asked.as_deref());
+                    let known_project = known_project(ctx.observed(), asked.as_deref());
                     let (me, seen) = myself_with_project(&jira, asked.as_deref(), known_project);
                     if seen.is_some() {
                         ctx.observed_mut().token_project = seen;
@@ -186,8 +187,8 @@ pub fn myself_with_project(
 
 /// The test project `asked` as the service account saw it with its password in
 /// this run (step 7), if it did.
-pub fn known_project(ctx: &Ctx, asked: Option<&str>) -> Option<NamedProject> {
-    let known = ctx.observed().service_project.as_ref()?;
+pub fn known_project(observed: &Observation, asked: Option<&str>) -> Option<NamedProject> {
+    let known = observed.service_project.as_ref()?;
     (Some(known.asked.as_str()) == asked).then(|| known.clone())
 }
 
@@ -205,7 +206,7 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     }
     if let Some(jira) = client(ctx, &base, &access) {
         // The project as step 7 of this run saw it, else read beside the search.
-        let known = known_project(ctx, Some(key));
+        let known = known_project(ctx.observed(), Some(key));
         let (project, found) = std::thread::scope(|s| {
             let project = known.is_none().then(|| s.spawn(|| jira.project(key)));
             let found = jira.search_project(key);
