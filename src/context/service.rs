@@ -9,6 +9,7 @@ use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{ProblemContext, Signer};
 use crate::prompt::missing_answer;
 use crate::state::{AccessToken, ACCESS_TOKEN_FILE};
+use url::Url;
 
 pub enum ServiceAccess {
     OAuth {
@@ -90,6 +91,18 @@ impl Ctx {
             clock_skew_secs: self.state.jira.as_ref().and_then(|j| j.clock_skew_secs),
             our_base_string: None,
         }
+    }
+
+    /// Jira as the service account with `access`, at `base`; None when Jira
+    /// Align holds the credential.
+    pub fn service_client(&self, base: &Url, access: &ServiceAccess) -> Option<ServiceJira> {
+        let context = self.service_problem_context();
+        Some(ServiceJira::new(
+            self.http(),
+            base.clone(),
+            access.credential()?,
+            context,
+        ))
     }
 
     /// Jira as the service account with a token just obtained (step 17, the

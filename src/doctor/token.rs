@@ -5,11 +5,11 @@
 
 use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::inputs;
+use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::Secret;
 use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
-use crate::steps::access::{client, ServiceAccess};
 
 const SIGNED: About = ("token.signed-call", "Signed call as the service account");
 const EXPIRY: About = ("token.expiry", "Token expiry");
@@ -81,7 +81,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     };
     let expected = ctx.given(&inputs::SERVICE_USERNAME);
     let project_key = ctx.known(&inputs::TEST_PROJECT);
-    let Some(jira) = client(ctx, &base, &access) else {
+    let Some(jira) = ctx.service_client(&base, &access) else {
         return;
     };
     let user = match jira.myself() {

@@ -7,9 +7,8 @@
 //! In `setup`, a stored token that Jira still accepts is kept: the handshake
 //! runs when there is none, or Jira refuses it; `step 17` always runs it.
 
-use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
-use super::verify::{known_project, myself_with_project};
+use super::verify::{check_account, known_project, myself_with_project};
 use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::run::StartedApproval;
@@ -361,7 +360,7 @@ fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
 pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let user = match client(ctx, &base, &access) {
+    let user = match ctx.service_client(&base, &access) {
         Some(jira) => jira.myself()?,
         None => {
             return Err(AppError::failed(
@@ -370,7 +369,7 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
         }
     };
     check_account(ctx, &user.name, "the token");
-    if matches!(access, super::access::ServiceAccess::OAuth { .. }) {
+    if matches!(access, crate::context::service::ServiceAccess::OAuth { .. }) {
         ctx.observed_mut().token_account = Some(user.name.clone());
     }
     Ok(user.name)

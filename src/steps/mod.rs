@@ -1,7 +1,6 @@
 //! The 24 steps of Atlassian's guide, as data. Each number here is the number in
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
-pub mod access;
 mod applink;
 mod approval;
 mod connector;

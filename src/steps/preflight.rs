@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use rsa::RsaPublicKey;
 
-use super::access::check_account;
 use super::handshake::handshake_legs;
 use super::jira_side;
+use super::verify::check_account;
 use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::KeySource;

@@ -3,11 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::access::{check_account, client, ServiceAccess};
 use super::guided::guide;
 use super::Outcome;
 use crate::align::{AlignApi, Feature};
 use crate::context::inputs;
+use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
@@ -29,7 +29,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
         ServiceAccess::OAuth { .. } => ctx.observed().token_account.clone(),
         _ => None,
     };
-    let verified = match client(ctx, &base, &access) {
+    let verified = match ctx.service_client(&base, &access) {
         Some(jira) => {
             let name = match known {
                 Some(name) => name,
@@ -79,7 +79,9 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
     }
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let jira = client(ctx, &base, &access).expect("Basic credentials are ours");
+    let jira = ctx
+        .service_client(&base, &access)
+        .expect("Basic credentials are ours");
     let info = jira.server_info()?;
     ui::ok(&format!(
         "the service account's password reaches Jira {} (what Test Now checks)",
@@ -204,7 +206,7 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
             None => Err(cannot_see(ctx, &access, key)),
         };
     }
-    if let Some(jira) = client(ctx, &base, &access) {
+    if let Some(jira) = ctx.service_client(&base, &access) {
         // The project as step 7 of this run saw it, else read beside the search.
         let known = known_project(ctx.observed(), Some(key));
         let (project, found) = std::thread::scope(|s| {
@@ -294,6 +296,17 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
         std::thread::sleep(POLL_EVERY.min(left));
     };
     Ok(outcome)
+}
+
+/// Warns when Jira answers as someone other than the expected service account.
+pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
+    if let Some(expected) = &ctx.given(&inputs::SERVICE_USERNAME) {
+        if !expected.eq_ignore_ascii_case(acting) {
+            ui::warn(&format!(
+                "{how} acts as {acting}, not as the service account {expected}: Jira Align would act with {acting}'s rights"
+            ));
+        }
+    }
 }
 
 /// A refused PAT or password usually expired or changed: say how Jira Align takes
