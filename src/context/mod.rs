@@ -20,6 +20,7 @@ use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Http;
 use crate::jira::admin::{AdminAuth, JiraAdmin};
+use crate::model::Observation;
 use crate::oauth::Signer;
 use crate::prompt::{Prompter, Question};
 use crate::sandbox::Sandbox;
@@ -28,13 +29,14 @@ use crate::store::Store;
 
 pub use inputs::{Input, DEFAULT_APPLICATION_NAME, DEFAULT_CONNECTOR_NAME};
 
-/// `state` and `store` stay public: steps record their own facts in the state and
-/// keep their own files; everything else is handed out resolved.
+/// One run. Every field is private: a step reads what it needs through the
+/// getters and the inputs' rules, and writes only through the named operations
+/// below (a step's outcome, the saved facts, the observation, the run record).
 pub struct Ctx {
-    pub config: RunConfig,
+    config: RunConfig,
     answers: Answers,
-    pub store: Store,
-    pub state: State,
+    store: Store,
+    state: State,
     prompter: Box<dyn Prompter>,
     http: Http,
     /// Keeps the in-process stand-ins alive for the run (`--sandbox`).
@@ -47,17 +49,10 @@ pub struct Ctx {
     kept_secrets: HashMap<String, String>,
     /// Keys whose saved value was refused in this run: asked, not taken again.
     refused: Vec<&'static str>,
-    /// `align-link step N`: the operator asked for this one step.
-    pub single_step: bool,
-    /// The step the runner is running now (its record is the one a guided
-    /// confirmation compares with).
-    pub current_step: u8,
     /// What was read from Jira in this run; refreshed only after a write.
-    pub observed: crate::model::Observation,
-    /// The key pair being made on its own thread (`steps::keys::start_early`).
-    pub pending_key: Option<crate::keys::PendingKey>,
+    observed: Observation,
     /// What the executor converges in this run, and what it applied.
-    pub run: run::RunRecord,
+    run: run::RunRecord,
 }
 
 impl Ctx {
@@ -87,21 +82,59 @@ impl Ctx {
             resolved: HashMap::new(),
             kept_secrets,
             refused: Vec::new(),
-            single_step: false,
-            current_step: 0,
             observed: Default::default(),
-            pending_key: None,
             run: Default::default(),
         })
     }
 
-    pub fn prompter(&mut self) -> &mut dyn Prompter {
-        self.prompter.as_mut()
+    pub fn config(&self) -> &RunConfig {
+        &self.config
     }
 
-    /// The prompter beside the state and store, for a driver that asks and records.
-    pub fn prompter_with_state(&mut self) -> (&mut dyn Prompter, &mut State, &Store) {
-        (self.prompter.as_mut(), &mut self.state, &self.store)
+    /// The profile's files; a step keeps its secrets through it.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The saved facts, as of the last change ([`Ctx::update_state`]).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Changes the saved facts and saves them at once, so a kill loses nothing.
+    pub fn update_state<T>(&mut self, change: impl FnOnce(&mut State) -> T) -> Result<T> {
+        let out = change(&mut self.state);
+        self.save()?;
+        Ok(out)
+    }
+
+    /// The run lock released and the profile's directory removed when empty
+    /// (`unlink`, after its files); whether the directory went.
+    pub fn release_profile(&mut self) -> Result<bool> {
+        self.store.release_and_remove_empty_dir()
+    }
+
+    /// What was read from Jira in this run.
+    pub fn observed(&self) -> &Observation {
+        &self.observed
+    }
+
+    /// The observation, for a read of Jira to go into (after a write, or once per run).
+    pub fn observed_mut(&mut self) -> &mut Observation {
+        &mut self.observed
+    }
+
+    /// What the executor converges in this run, and what it applied.
+    pub fn run(&self) -> &run::RunRecord {
+        &self.run
+    }
+
+    pub fn run_mut(&mut self) -> &mut run::RunRecord {
+        &mut self.run
+    }
+
+    pub fn prompter(&mut self) -> &mut dyn Prompter {
+        self.prompter.as_mut()
     }
 
     pub fn interactive(&self) -> bool {
@@ -123,13 +156,23 @@ impl Ctx {
     }
 
     /// Saves the state atomically; called after every change so a kill loses nothing.
-    pub fn save(&self) -> Result<()> {
+    fn save(&self) -> Result<()> {
         self.store.save(STATE_FILE, &self.state)
     }
 
+    /// A step's outcome, saved at once.
     pub fn record(&mut self, step: u8, status: StepStatus, detail: Option<String>) -> Result<()> {
-        self.state.record(step, status, detail);
-        self.save()
+        self.prompter_and_recorder().1.record(step, status, detail)
+    }
+
+    /// The prompter beside a recorder of steps' outcomes, for a driver that
+    /// asks and records as it goes (the handshake).
+    pub fn prompter_and_recorder(&mut self) -> (&mut dyn Prompter, Recorder<'_>) {
+        let recorder = Recorder {
+            state: &mut self.state,
+            store: &self.store,
+        };
+        (self.prompter.as_mut(), recorder)
     }
 
     /// An input's value without asking: the answers file, else what this run
@@ -187,21 +230,12 @@ impl Ctx {
     /// An input's value: [`Ctx::known`], else a question (its default offered);
     /// under `--yes` a missing answer names the key to add.
     pub fn value(&mut self, input: &Input) -> Result<String> {
-        self.value_asked_as(input, input.prompt)
+        self.value_asked(input, input.prompt, None)
     }
 
-    /// [`Ctx::value`] with a question worded for this moment.
-    pub fn value_asked_as(&mut self, input: &Input, prompt: &str) -> Result<String> {
-        let default = (input.default)(&self.state);
-        self.value_or_ask(input, prompt, default)
-    }
-
-    /// [`Ctx::value`] offering `default` (which the caller worked out) when it asks.
-    pub fn value_offering(&mut self, input: &Input, default: String) -> Result<String> {
-        self.value_or_ask(input, input.prompt, Some(default))
-    }
-
-    fn value_or_ask(
+    /// [`Ctx::value`] with a question worded for this moment, offering `default`
+    /// (else the input's own).
+    pub fn value_asked(
         &mut self,
         input: &Input,
         prompt: &str,
@@ -212,7 +246,7 @@ impl Ctx {
         }
         let check = |value: &str| (input.check)(value).map(|_| ());
         let mut question = Question::new(input.key, prompt).validate(&check);
-        if let Some(default) = default {
+        if let Some(default) = default.or_else(|| (input.default)(&self.state)) {
             question = question.default(default);
         }
         if input.secret {
@@ -230,27 +264,16 @@ impl Ctx {
         self.resolved.insert(input.key, value.to_string());
     }
 
-    fn url_value(&mut self, input: &'static Input) -> Result<Url> {
+    /// A URL input ([`Ctx::value`]), parsed.
+    pub fn url(&mut self, input: &'static Input) -> Result<Url> {
         let text = self.value(input)?;
         parse_url(&text, input.key)
-    }
-
-    pub fn jira_url(&mut self) -> Result<Url> {
-        self.url_value(&inputs::JIRA_URL)
-    }
-
-    pub fn align_url(&mut self) -> Result<Url> {
-        self.url_value(&inputs::ALIGN_URL)
     }
 
     /// Never asks: the name given, chosen or saved, else the default.
     pub fn connector_name(&self) -> String {
         self.known(&inputs::CONNECTOR_NAME)
             .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string())
-    }
-
-    pub fn test_project(&mut self) -> Result<String> {
-        self.value(&inputs::TEST_PROJECT)
     }
 
     /// The administrator's credentials: a personal access token, or Basic.
@@ -295,17 +318,12 @@ impl Ctx {
     /// A password input, asked as "Jira password for USER".
     pub fn password(&mut self, input: &'static Input, username: &str) -> Result<Secret> {
         let prompt = format!("Jira password for {username}");
-        self.value_asked_as(input, &prompt).map(Secret::new)
-    }
-
-    /// A secret input as a [`Secret`].
-    pub fn secret(&mut self, input: &'static Input) -> Result<Secret> {
-        self.value(input).map(Secret::new)
+        self.value_asked(input, &prompt, None).map(Secret::new)
     }
 
     /// Jira's REST API as the administrator, at the Jira URL.
     pub fn jira_admin(&mut self) -> Result<JiraAdmin> {
-        let base = self.jira_url()?;
+        let base = self.url(&inputs::JIRA_URL)?;
         self.http.check_url(&base, "jira.url")?;
         let auth = self.admin_auth()?;
         Ok(JiraAdmin::new(&self.http, base, auth))
@@ -350,7 +368,7 @@ impl Ctx {
     /// Jira Align's REST API at `align.url` ([`Ctx::align_api_auth`] may ask for
     /// the token); `None` when there is none.
     pub fn align_api(&mut self) -> Result<Option<AlignApi>> {
-        let site = self.align_url()?;
+        let site = self.url(&inputs::ALIGN_URL)?;
         self.http.check_url(&site, "align.url")?;
         Ok(self
             .align_api_auth()?
@@ -395,6 +413,19 @@ impl Ctx {
             .as_ref()
             .map(|link| link.id.clone())
             .ok_or_else(|| needs_step(9, "the application link"))
+    }
+}
+
+/// Records steps' outcomes, each saved at once ([`Ctx::prompter_and_recorder`]).
+pub struct Recorder<'a> {
+    state: &'a mut State,
+    store: &'a Store,
+}
+
+impl Recorder<'_> {
+    pub fn record(&mut self, step: u8, status: StepStatus, detail: Option<String>) -> Result<()> {
+        self.state.record(step, status, detail);
+        self.store.save(STATE_FILE, self.state)
     }
 }
 

@@ -22,6 +22,12 @@ pub struct SideReads {
 
 #[derive(Default)]
 pub struct RunRecord {
+    /// `align-link step N`: the operator asked for this one step.
+    pub single_step: bool,
+    /// The step the runner runs now (a guided confirmation compares with its record).
+    pub current_step: u8,
+    /// The key pair being made on its own thread (`steps::keys::start_early`).
+    pub pending_key: Option<crate::keys::PendingKey>,
     /// The first observation pass of an unattended run, as read (`observe_first`).
     pub first_pass: Option<SideReads>,
     /// The steps this command converges: all 24 for `setup`, one for `step N`.
@@ -61,21 +67,7 @@ pub struct Proof {
 }
 
 /// Each planned change of the Jira side, with what applying it came to.
-#[derive(Default)]
-pub struct JiraSideApplied {
-    pub results: Vec<(Change, Result<Applied>)>,
-}
-
-impl JiraSideApplied {
-    /// The outcome of the change of `kind`, taken (each is reported once).
-    pub fn take(&mut self, kinds: &[ChangeKind]) -> Option<(Change, Result<Applied>)> {
-        let index = self
-            .results
-            .iter()
-            .position(|(change, _)| kinds.contains(&change.kind))?;
-        Some(self.results.remove(index))
-    }
-}
+pub type JiraSideApplied = Vec<(Change, Result<Applied>)>;
 
 /// The handshake's first leg, done or failed, with the approver that started it.
 pub struct StartedApproval {
@@ -89,8 +81,13 @@ pub struct StartedApproval {
 impl RunRecord {
     /// What applying the Jira side's change of one of `kinds` came to in this
     /// run; None when nothing of that kind was to change.
+    /// Each is reported once: taken from the record.
     pub fn applied(&mut self, kinds: &[ChangeKind]) -> Option<(Change, Result<Applied>)> {
-        self.jira_side.as_mut()?.take(kinds)
+        let applied = self.jira_side.as_mut()?;
+        let index = applied
+            .iter()
+            .position(|(change, _)| kinds.contains(&change.kind))?;
+        Some(applied.remove(index))
     }
 
     pub fn set_scope(&mut self, steps: Vec<u8>) {

@@ -9,6 +9,7 @@ use crate::jira::service::{Credential, ServiceJira};
 use crate::oauth::{ProblemContext, Signer};
 use crate::prompt::missing_answer;
 use crate::state::{AccessToken, ACCESS_TOKEN_FILE};
+use url::Url;
 
 pub enum ServiceAccess {
     OAuth {
@@ -50,7 +51,9 @@ impl Ctx {
                 signer: self.signer()?,
                 token: self.stored_token()?,
             }),
-            ConnectorAuth::Pat => Ok(ServiceAccess::Pat(self.secret(&inputs::SERVICE_TOKEN)?)),
+            ConnectorAuth::Pat => Ok(ServiceAccess::Pat(Secret::new(
+                self.value(&inputs::SERVICE_TOKEN)?,
+            ))),
             ConnectorAuth::Basic => {
                 // Not asked: the name must be the one Jira Align's connector was given.
                 let username = self
@@ -90,25 +93,22 @@ impl Ctx {
         }
     }
 
-    /// Jira as the service account with `access`; None when Jira Align holds
-    /// the credential.
-    pub fn jira_as(&mut self, access: &ServiceAccess) -> Result<Option<ServiceJira>> {
-        let Some(credential) = access.credential() else {
-            return Ok(None);
-        };
-        let base = self.jira_url()?;
-        Ok(Some(ServiceJira::new(
+    /// Jira as the service account with `access`, at `base`; None when Jira
+    /// Align holds the credential.
+    pub fn service_client(&self, base: &Url, access: &ServiceAccess) -> Option<ServiceJira> {
+        let context = self.service_problem_context();
+        Some(ServiceJira::new(
             self.http(),
-            base,
-            credential,
-            self.service_problem_context(),
-        )))
+            base.clone(),
+            access.credential()?,
+            context,
+        ))
     }
 
     /// Jira as the service account with a token just obtained (step 17, the
     /// preflight), before it is stored.
     pub fn jira_with_token(&mut self, signer: &Signer, token: &str) -> Result<ServiceJira> {
-        let base = self.jira_url()?;
+        let base = self.url(&inputs::JIRA_URL)?;
         let credential = Credential::OAuth {
             signer: signer.clone(),
             token: token.to_string(),

@@ -14,7 +14,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         let why = "no align.api_token in the answers";
         return out.extend([TOKEN, SYNC].map(|about| Check::skip(about, why)));
     }
-    let site = match ctx.align_url() {
+    let site = match ctx.url(&inputs::ALIGN_URL) {
         Ok(site) => site,
         Err(err) => {
             out.push(Check::from_error(TOKEN, &err, "Give align.url."));

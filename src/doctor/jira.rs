@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::tls::{self, PublicTrust};
 use super::{About, Check};
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
 use crate::http::is_loopback;
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
 use crate::steps::jira_side;
@@ -33,7 +33,7 @@ pub enum Reach {
 
 /// Appends the Jira checks; says whether Jira could be read.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
-    let url = match ctx.jira_url() {
+    let url = match ctx.url(&inputs::JIRA_URL) {
         Ok(url) => url,
         Err(err) => {
             out.push(Check::from_error(
@@ -44,7 +44,11 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             return Reach::NotRead;
         }
     };
-    let timeout = ctx.config.http.connect_timeout.max(Duration::from_secs(1));
+    let timeout = ctx
+        .config()
+        .http
+        .connect_timeout
+        .max(Duration::from_secs(1));
     out.push(tls_check(&url, timeout));
     let facts = match jira_side::server(ctx) {
         Ok(facts) => facts,

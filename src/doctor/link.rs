@@ -11,7 +11,6 @@ use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
 use crate::state::PRIVATE_KEY_FILE;
 use crate::steps::jira_side;
-use crate::steps::keys::key_source;
 
 /// The checks of this group, for skipping them all at once.
 pub const CHECKS: [About; 4] = [
@@ -33,7 +32,7 @@ fn setup_fix() -> String {
 /// consumer and key (so a signed call can be expected to work).
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     let [exists, key_id, public_id, name_id] = CHECKS;
-    let align = match ctx.align_url() {
+    let align = match ctx.url(&inputs::ALIGN_URL) {
         Ok(url) => url,
         Err(err) => {
             out.push(Check::from_error(
@@ -123,7 +122,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     }
     let wanted_name = ctx
         .given(&inputs::APPLICATION_NAME)
-        .or_else(|| ctx.state.link.as_ref().map(|l| l.name.clone()));
+        .or_else(|| ctx.state().link.as_ref().map(|l| l.name.clone()));
     out.push(match wanted_name {
         Some(name) if name == link.link.name => Check::pass(name_id, format!("\"{name}\"")),
         Some(name) => Check::warn(
@@ -146,13 +145,13 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
 /// key on disk (the truth for align-link's own pair), else Jira Align's key from
 /// the answers, else the saved public key. None (with the reason) when nothing says.
 fn expected_fingerprint(ctx: &Ctx) -> (Option<String>, &'static str) {
-    if key_source(ctx) == KeySource::Generate && ctx.store.exists(PRIVATE_KEY_FILE) {
+    if ctx.key_source() == KeySource::Generate && ctx.store().exists(PRIVATE_KEY_FILE) {
         if let Ok(private) = ctx.private_key() {
             let public = RsaPublicKey::from(&*private);
             return (Some(keys::fingerprint(&public)), "private key on disk");
         }
     }
-    let origin = if key_source(ctx) == KeySource::Align && ctx.given_public_key().is_some() {
+    let origin = if ctx.key_source() == KeySource::Align && ctx.given_public_key().is_some() {
         "keys.public_key"
     } else {
         "saved public key"

@@ -126,7 +126,8 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let mut checks = Vec::new();
     // Cleared when dropped, before the checks are printed.
     let spinner = crate::ui::Spinner::start();
-    let jira_shown = ctx.jira_url().map_or("Jira".into(), |url| url.to_string());
+    let jira_shown =
+        (ctx.url(&crate::context::inputs::JIRA_URL)).map_or("Jira".into(), |url| url.to_string());
     spinner.say(format!("reaching {jira_shown} as the administrator"));
     let reach = jira::checks(ctx, &mut checks);
     let reachable = reach == jira::Reach::Read;

@@ -5,11 +5,11 @@
 
 use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::inputs;
+use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::Secret;
 use crate::jira::service::{check_service_account, ServiceSignIn};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
-use crate::steps::access::{client, ServiceAccess};
 
 const SIGNED: About = ("token.signed-call", "Signed call as the service account");
 const EXPIRY: About = ("token.expiry", "Token expiry");
@@ -19,25 +19,26 @@ const SEARCH: About = ("service.search", "JQL search");
 /// The token checks when Jira is down: the expiry (from the state), and the
 /// checks that would call Jira skipped for `why`.
 pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
-    out.push(expiry(&ctx.state));
+    out.push(expiry(ctx.state()));
     out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
 }
 
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
-    out.push(expiry(&ctx.state));
+    out.push(expiry(ctx.state()));
     let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
-        && crate::steps::keys::key_source(ctx) == crate::domain::KeySource::Generate;
-    if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) && !ctx.store.exists(STATE_FILE) {
+        && ctx.key_source() == crate::domain::KeySource::Generate;
+    if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) && !ctx.store().exists(STATE_FILE)
+    {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED, why));
         by_password(ctx, out, "no credential of the service account here");
         return;
     }
-    if oauth_of_our_own && !ctx.store.exists(ACCESS_TOKEN_FILE) {
+    if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) {
         // A handshake that failed says why there is no token, and what to fix
         // first: a new key would fail the same way.
-        let (problem, fix) = match ctx.state.last_failure() {
+        let (problem, fix) = match ctx.state().last_failure() {
             Some((step, detail)) if (13..=20).contains(&step) => (
                 format!("no stored access token: the last setup stopped at step {step}: {detail}"),
                 format!(
@@ -47,7 +48,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 ),
             ),
             _ => (
-                format!("no stored access token in {}", ctx.store.dir().display()),
+                format!("no stored access token in {}", ctx.store().dir().display()),
                 renew_fix(),
             ),
         };
@@ -69,7 +70,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         by_password(ctx, out, "Jira Align holds the credential");
         return;
     }
-    let base = match ctx.jira_url() {
+    let base = match ctx.url(&inputs::JIRA_URL) {
         Ok(base) => base,
         Err(err) => {
             out.push(Check::from_error(SIGNED, &err, &renew_fix()));
@@ -78,7 +79,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     };
     let expected = ctx.given(&inputs::SERVICE_USERNAME);
     let project_key = ctx.known(&inputs::TEST_PROJECT);
-    let Some(jira) = client(ctx, &base, &access) else {
+    let Some(jira) = ctx.service_client(&base, &access) else {
         return;
     };
     let user = match jira.myself() {
@@ -192,7 +193,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         return out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
     };
     let signed_in = ctx
-        .jira_url()
+        .url(&crate::context::inputs::JIRA_URL)
         .and_then(|base| check_service_account(ctx.http(), &base, &username, &password, &key));
     out.push(match signed_in {
         Ok(ServiceSignIn::SignedIn {

@@ -24,7 +24,7 @@ pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
     if as_json {
         print_json(&json!({
             "schema": JSON_SCHEMA,
-            "profile": ctx.config.profile,
+            "profile": ctx.config().profile,
             "ok": code == 0,
             "counts": {
                 "pass": count(Verdict::Pass),

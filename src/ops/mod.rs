@@ -53,11 +53,6 @@ pub enum Access {
     Inspect,
 }
 
-/// [`open_context_as`] for a command that may change the profile.
-pub fn open_context(config: RunConfig) -> Result<Ctx> {
-    open_context_as(config, Access::Change)
-}
-
 /// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
 /// profile's state: under its run lock, held until the context is dropped, unless
 /// `access` is read-only.

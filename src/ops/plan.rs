@@ -13,18 +13,17 @@ use crate::error::Result;
 use crate::jira::admin::LinkStatus;
 use crate::model::{render, Change};
 use crate::steps::jira_side;
-use crate::steps::keys::key_source;
 
 pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
     // Read-only: the answers' changes are reconciled in memory, never saved.
     let mut ctx = open_context_as(config, Access::ReadOnly)?;
-    let jira = ctx.jira_url()?;
-    let align = ctx.align_url()?;
+    let jira = ctx.url(&inputs::JIRA_URL)?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     let (server, link) = match jira_side::observe_all(&mut ctx) {
         Ok(read) => read,
         // Jira answered, but its links could not be read (an old Jira, say):
         // what setup would meet is said, and plan's exit stays 0.
-        Err(err) if ctx.observed.server.is_some() => {
+        Err(err) if ctx.observed().server.is_some() => {
             return links_unreadable(&jira, &err, as_json);
         }
         Err(err) => return Err(err),
@@ -35,7 +34,9 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         .map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
     let align_owner = align_check(&mut ctx)?;
-    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, true);
+    // Jira Align was checked just above.
+    ctx.run_mut().align_checked = true;
+    let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, None);
     let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
     if as_json {
         let value = json!({
@@ -65,9 +66,9 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
                 "status": status_word,
             })),
             "changes": changes.iter().map(render::json).collect::<Vec<_>>(),
-            "consent_given": crate::steps::consent::replace_existing(&ctx),
+            "consent_given": ctx.replace_existing(),
             "handshake": {"runs": handshake_runs, "description": handshake},
-            "last_failure": ctx.state.last_failure().map(|(step, detail)| json!({"step": step, "detail": detail})),
+            "last_failure": ctx.state().last_failure().map(|(step, detail)| json!({"step": step, "detail": detail})),
             "checks": {
                 "passed": checks.is_ok(),
                 "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
@@ -140,7 +141,7 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         crate::outln!(
             "\n{} change(s), {destructive} destructive{}",
             changes.len(),
-            match (consent, crate::steps::consent::replace_existing(&ctx)) {
+            match (consent, ctx.replace_existing()) {
                 (0, _) => String::new(),
                 (_, true) => format!(", {consent} needing consent, given in advance (--replace-existing or replace_existing)"),
                 (_, false) => format!(", {consent} needing consent (a terminal asks; a scripted run needs --replace-existing)"),
@@ -148,7 +149,7 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         );
     }
     crate::outln!("Handshake: {handshake}");
-    if let Some((step, detail)) = ctx.state.last_failure() {
+    if let Some((step, detail)) = ctx.state().last_failure() {
         crate::outln!("The last run stopped at step {step}: {detail}");
     }
     Ok(0)
@@ -216,7 +217,7 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     let consumer_changes = changes
         .iter()
         .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
-    if key_source(ctx) == KeySource::Align {
+    if ctx.key_source() == KeySource::Align {
         let preflight = ctx.preflight_wanted();
         return Ok(match (consumer_changes, preflight) {
             (true, true) => (true, "the preflight: a temporary key pair on the link and the OAuth handshake as the service account, then Jira Align's key in its place; Jira Align then runs its own handshake (steps 17-20, guided)".into()),

@@ -13,15 +13,15 @@ use std::time::Instant;
 
 use rsa::RsaPublicKey;
 
-use super::open_context;
+use super::{open_context_as, Access};
 use crate::config::RunConfig;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{diff, Change, ObservedLink, Ownership};
 use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
-use crate::steps::keys::{forget_public_half, key_source, set_public_key};
+use crate::steps::keys::{forget_public_half, given_public_key, paste_public_key, set_public_key};
 use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
 use crate::{outln, ui};
 
@@ -32,11 +32,11 @@ const NOTHING_RENEWED: &str = "Nothing was renewed: the key, the token and Jira 
 
 /// The public key's fingerprint the profile records.
 fn fingerprint(ctx: &Ctx) -> Option<String> {
-    ctx.state.consumer.as_ref()?.fingerprint.clone()
+    ctx.state().consumer.as_ref()?.fingerprint.clone()
 }
 
 pub fn renew(config: RunConfig) -> Result<i32> {
-    let mut ctx = open_context(config)?;
+    let mut ctx = open_context_as(config, Access::Change)?;
     let auth = ctx.connector_auth();
     if auth != ConnectorAuth::OAuth {
         return Err(AppError::failed(format!(
@@ -52,7 +52,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     let Some(link) = jira_side::link(&mut ctx)? else {
         return Err(AppError::failed(format!(
             "Jira has no application link to {}: there is nothing to renew",
-            ctx.align_url()?
+            ctx.url(&inputs::ALIGN_URL)?
         ))
         .hint(format!(
             "Run `{}` to make the link, its consumer and the token.",
@@ -61,10 +61,15 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     };
     let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
         .iter()
-        .filter_map(|n| ctx.state.steps.get(&n.to_string()).map(|r| (*n, r.clone())))
+        .filter_map(|n| {
+            ctx.state()
+                .steps
+                .get(&n.to_string())
+                .map(|r| (*n, r.clone()))
+        })
         .collect();
     let old_fingerprint = fingerprint(&ctx);
-    let source = key_source(&ctx);
+    let source = ctx.key_source();
     // Still read-only: Jira Align's new key read and checked, and consent to
     // remove the consumer the link holds settled, before the profile changes.
     let align_key = match source {
@@ -85,9 +90,8 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     }
     // The old token belongs to the old key: dropped here, and in Jira with the
     // consumer it was issued to, before the new key is installed.
-    ctx.store.remove(ACCESS_TOKEN_FILE)?;
-    ctx.state.token = None;
-    ctx.save()?;
+    ctx.store().remove(ACCESS_TOKEN_FILE)?;
+    ctx.update_state(|state| state.token = None)?;
     if let Some(change) = removal {
         jira_side::apply_unchecked(&mut ctx, &change)?;
         ui::ok(&format!("done: {}", change.description));
@@ -106,10 +110,11 @@ pub fn renew(config: RunConfig) -> Result<i32> {
             "verified: a call signed with the new key and token acts as {account}"
         ));
     }
-    for (number, record) in kept {
-        ctx.state.steps.insert(number.to_string(), record);
-    }
-    ctx.save()?;
+    ctx.update_state(|state| {
+        for (number, record) in kept {
+            state.steps.insert(number.to_string(), record);
+        }
+    })?;
     outln!();
     outln!(
         "Renewed: consumer key {consumer_key}, public key {} (was {}).",
@@ -126,7 +131,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
 /// consumer key would keep them. The removal of the link's consumer, checked and
 /// consented to (asked when the consumer is not this profile's) but not applied.
 fn old_consumer_removal(ctx: &mut Ctx, link: &ObservedLink) -> Result<Option<Change>> {
-    let Some(change) = diff::delete_consumer(link, &Ownership::from_state(&ctx.state)) else {
+    let Some(change) = diff::delete_consumer(link, &Ownership::from_state(ctx.state())) else {
         return Ok(None);
     };
     consent::authorize(ctx, &change).map_err(|mut err| {
@@ -152,7 +157,7 @@ fn confirm_in_terminal(
     }
     ui::info("  drop the stored access token");
     let old = old_fingerprint.unwrap_or("no public key recorded");
-    ui::info(&match key_source(ctx) {
+    ui::info(&match ctx.key_source() {
         KeySource::Generate => format!(
             "  replace the key pair ({old}) with a new one, then set it on the link and authorize again (steps 13-20)"
         ),
@@ -167,7 +172,7 @@ fn confirm_in_terminal(
 /// private key saved before anything goes to Jira.
 fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
     let bits = ctx
-        .state
+        .state()
         .consumer
         .as_ref()
         .and_then(|c| c.bits)
@@ -176,7 +181,7 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
     let started = Instant::now();
     let private = keys::generate_private_key(bits)?;
     forget_public_half(ctx)?;
-    ctx.store.write_secret(
+    ctx.store().write_secret(
         PRIVATE_KEY_FILE,
         keys::private_key_to_pem(&private).as_bytes(),
     )?;
@@ -198,7 +203,7 @@ fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
     ui::ok(&format!(
         "made a new {bits}-bit key pair in {:.1} s ({fingerprint}); private key saved in {}",
         started.elapsed().as_secs_f64(),
-        ctx.store.secret_location(PRIVATE_KEY_FILE)
+        ctx.store().secret_location(PRIVATE_KEY_FILE)
     ));
     Ok(())
 }
@@ -211,26 +216,12 @@ fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
         Some(text) => text,
         None if ctx.interactive() => {
             ui::info("In the Jira Align connector, click Generate New Key and copy the public key it shows.");
-            let check = |value: &str| {
-                keys::parse_public_key(value)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            };
-            ctx.prompter().ask(
-                &crate::prompt::Question::new(
-                    "keys.public_key",
-                    "Paste Jira Align's new public key",
-                )
-                .validate(&check),
-            )?
+            paste_public_key(ctx, "Paste Jira Align's new public key")?
         }
         None => return Err(crate::prompt::missing_answer("keys.public_key")
             .hint_instead("Click Generate New Key on Jira Align's connector and put the public key it shows in keys.public_key.")),
     };
-    let public = keys::parse_public_key(&text).map_err(|err| {
-        AppError::usage(format!("keys.public_key: {err}"))
-            .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
-    })?;
+    let public = given_public_key(&text, "keys.public_key")?;
     let fingerprint = keys::fingerprint(&public);
     if old == Some(fingerprint.as_str()) {
         return Err(AppError::usage(format!(

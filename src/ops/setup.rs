@@ -1,7 +1,7 @@
 //! `setup`: steps 1 to 24 in order, each converging its part; and `step N`, one
 //! step again over the saved state, even if done.
 
-use super::open_context;
+use super::{open_context_as, Access};
 use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::error::{AppError, Result};
@@ -9,7 +9,7 @@ use crate::steps::{by_number, keys, runner, STEPS};
 
 pub fn setup(config: RunConfig) -> Result<i32> {
     require_scripted_inputs(&config)?;
-    let mut ctx = open_context(config)?;
+    let mut ctx = open_context_as(config, Access::Change)?;
     let all: Vec<_> = STEPS.iter().collect();
     keys::start_early(&mut ctx);
     let mut result = runner::run(&mut ctx, &all);
@@ -26,7 +26,7 @@ pub fn setup(config: RunConfig) -> Result<i32> {
             sandbox.align.request_count()
         );
     }
-    if ctx.config.verbose {
+    if ctx.config().verbose {
         eprintln!(
             "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
             ctx.http().requests_sent(),
@@ -49,8 +49,8 @@ pub fn step(config: RunConfig, number: u8) -> Result<i32> {
         ))
     })?;
     super::profiles::check_known(&config)?;
-    let mut ctx = open_context(config)?;
-    ctx.single_step = true;
+    let mut ctx = open_context_as(config, Access::Change)?;
+    ctx.run_mut().single_step = true;
     finish(runner::run(&mut ctx, &[step]))
 }
 

@@ -15,6 +15,7 @@ use crate::error::{AppError, Result};
 use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::steps::{consent, jira_side};
+use crate::store::Store;
 use crate::{outln, ui};
 
 /// The profile's files, removed in this order (the state last, so a run killed
@@ -45,17 +46,17 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     if local {
         return forget_locally(&mut ctx, existed);
     }
-    let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state.jira.is_some())
-        && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state.align.is_some());
+    let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state().jira.is_some())
+        && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state().align.is_some());
     let connector = ctx.connector_name();
-    let connector_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
+    let connector_id = ctx.state().align.as_ref().and_then(|a| a.connector_id);
     let changes = if knows_sites {
         removals_in_jira(&mut ctx)?
     } else {
         ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");
         Vec::new()
     };
-    let local = files_present(&ctx);
+    let local = files_present(ctx.store());
     if changes.is_empty() && local.is_empty() {
         remove_state_dir(&mut ctx, existed)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
@@ -101,9 +102,9 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
         ))
         .hint("Use an administrator's token or password (jira.admin_token or jira.admin_username). Nothing was removed."));
     }
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     let links = links_to_remove(ctx)?;
-    let owned = Ownership::from_state(&ctx.state);
+    let owned = Ownership::from_state(ctx.state());
     let changes: Vec<Change> = links
         .iter()
         .flat_map(|link| model::diff(Some(link), &Desired::Absent, &owned))
@@ -119,7 +120,7 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
 fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
     let mut links: Vec<ObservedLink> = jira_side::link(ctx)?.into_iter().collect();
     let admin = ctx.jira_admin()?;
-    let state = &ctx.state;
+    let state = ctx.state();
     let recorded_ids = [
         state.installed.as_ref().and_then(|i| i.link_id.clone()),
         state.link.as_ref().map(|l| l.id.clone()),
@@ -143,13 +144,13 @@ fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
 /// The profile's link is on the Jira it recorded; with the answers now naming
 /// another, removing the profile would leave that link behind unseen.
 fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
-    let Some(recorded) = ctx.state.jira.as_ref().map(|j| j.url.clone()) else {
+    let Some(recorded) = ctx.state().jira.as_ref().map(|j| j.url.clone()) else {
         return Ok(());
     };
-    let given = ctx.jira_url()?;
-    let holds_something = ctx.state.link.is_some()
+    let given = ctx.url(&inputs::JIRA_URL)?;
+    let holds_something = ctx.state().link.is_some()
         || ctx
-            .state
+            .state()
             .installed
             .as_ref()
             .is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
@@ -168,12 +169,12 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
 /// `unlink --local`: the profile's files removed, Jira not contacted; what this
 /// profile recorded making there is named, as it may remain.
 fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
-    let local = files_present(ctx);
+    let local = files_present(ctx.store());
     if ctx.interactive() && !local.is_empty() && !confirm_in_terminal(ctx, &[], &local)? {
         outln!("Nothing was removed.");
         return Ok(0);
     }
-    let remains = what_may_remain(&ctx.state);
+    let remains = what_may_remain(ctx.state());
     remove_local(ctx, &local, existed)?;
     outln!();
     match remains {
@@ -212,10 +213,10 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
 }
 
 /// The profile's files that are there, in [`LOCAL_FILES`]' order.
-fn files_present(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+fn files_present(store: &Store) -> Vec<(&'static str, &'static str)> {
     LOCAL_FILES
         .into_iter()
-        .filter(|(file, _)| ctx.store.exists(file))
+        .filter(|(file, _)| store.exists(file))
         .collect()
 }
 
@@ -224,8 +225,8 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
     // First, while the state still names them: a failure keeps the profile.
     forget_typed_secrets(ctx)?;
     for (file, what) in files {
-        let place = ctx.store.place_of(file);
-        ctx.store.remove(file)?;
+        let place = ctx.store().place_of(file);
+        ctx.store().remove(file)?;
         ui::ok(&format!("removed {what} ({place})"));
     }
     remove_state_dir(ctx, existed)
@@ -233,9 +234,9 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
 
 /// The secrets the operator typed and the profile kept in the credential store.
 fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
-    while let Some(key) = ctx.state.typed_secrets.first().cloned() {
-        ctx.store.forget_typed_secret(&key)?;
-        ctx.state.typed_secrets.remove(0);
+    while let Some(key) = ctx.state().typed_secrets.first().cloned() {
+        ctx.store().forget_typed_secret(&key)?;
+        ctx.update_state(|state| state.typed_secrets.remove(0))?;
     }
     Ok(())
 }
@@ -245,10 +246,10 @@ fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
 /// this run (opening the profile makes it); only then is its removal news.
 fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
     forget_typed_secrets(ctx)?;
-    if ctx.store.release_and_remove_empty_dir()? && existed {
+    if ctx.release_profile()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",
-            ctx.store.dir().display()
+            ctx.store().dir().display()
         ));
     }
     Ok(())
@@ -263,7 +264,7 @@ fn confirm_in_terminal(ctx: &mut Ctx, changes: &[Change], local: &[(&str, &str)]
         ui::info(&render::text(change));
     }
     for (file, what) in local {
-        ui::info(&format!("  remove {what} ({})", ctx.store.place_of(file)));
+        ui::info(&format!("  remove {what} ({})", ctx.store().place_of(file)));
     }
     ctx.prompter().confirm("Remove them?", false)
 }

@@ -5,13 +5,13 @@
 use super::converge;
 use super::jira_side::{self, remember};
 use super::Outcome;
-use crate::context::{needs_step, Ctx};
+use crate::context::{inputs, needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::model::{ChangeKind, ObservedLink};
 use crate::ui;
 
 pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     match jira_side::link(ctx)? {
         Some(link) => {
             ui::ok(&format!(
@@ -32,9 +32,9 @@ pub fn find_existing(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn create(ctx: &mut Ctx) -> Result<Outcome> {
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     converge::ensure_applied(ctx)?;
-    let created = ctx.run.applied(&[ChangeKind::CreateLink]);
+    let created = ctx.run_mut().applied(&[ChangeKind::CreateLink]);
     let created = created.map(|(_, outcome)| outcome).transpose()?;
     let link = existing_link(ctx)?;
     if created.is_none() {
@@ -76,11 +76,11 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
     let before = existing_link(ctx)?;
     let name = jira_side::link_name(ctx)?;
     converge::ensure_applied(ctx)?;
-    let renamed = match ctx.run.applied(&[ChangeKind::RenameLink]) {
+    let renamed = match ctx.run_mut().applied(&[ChangeKind::RenameLink]) {
         Some((change, outcome)) => Some((change, outcome?)),
         None => None,
     };
-    let observed = ctx.observed.known_link().flatten().cloned();
+    let observed = ctx.observed().known_link().flatten().cloned();
     let link = observed.ok_or_else(|| link_gone(before.id()))?;
     if link.link.name != name {
         return Err(AppError::failed(format!(
@@ -103,7 +103,7 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
 
 /// Step 12 compares the link as read in this run (after its last write).
 pub fn read_back(ctx: &mut Ctx) -> Result<Outcome> {
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     let link = existing_link(ctx)?;
     let id = link.id().to_string();
     let wanted = align.as_str().trim_end_matches('/');
@@ -129,7 +129,7 @@ pub fn read_back(ctx: &mut Ctx) -> Result<Outcome> {
 
 /// The link to Jira Align as observed; none is an error naming step 9.
 pub fn existing_link(ctx: &mut Ctx) -> Result<ObservedLink> {
-    let saved = ctx.state.link.as_ref().map(|l| l.id.clone());
+    let saved = ctx.state().link.as_ref().map(|l| l.id.clone());
     jira_side::link(ctx)?.ok_or_else(|| match saved {
         Some(id) => link_gone(&id),
         None => needs_step(9, "the application link"),

@@ -13,8 +13,8 @@ use crate::state::AlignFacts;
 use crate::ui;
 
 pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
-    let jira = ctx.jira_url()?;
-    let align = ctx.align_url()?;
+    let jira = ctx.url(&inputs::JIRA_URL)?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     // The answers file's name, else the saved one, else (asked in a terminal) the default.
     let name = ctx.value(&inputs::CONNECTOR_NAME)?;
     let auth = ask_connector_auth(ctx)?;
@@ -48,14 +48,15 @@ pub fn fill_connector(ctx: &mut Ctx) -> Result<Outcome> {
             "In Jira Align's Jira connector form, fill in these fields:"
         }
     };
-    let previous_id = ctx.state.align.as_ref().and_then(|a| a.connector_id);
-    ctx.state.align = Some(AlignFacts {
-        url: align.to_string(),
-        connector_name: name,
-        connector_auth: Some(auth),
-        connector_id: previous_id,
-    });
-    ctx.save()?;
+    ctx.update_state(|state| {
+        let connector_id = state.align.as_ref().and_then(|a| a.connector_id);
+        state.align = Some(AlignFacts {
+            url: align.to_string(),
+            connector_name: name,
+            connector_auth: Some(auth),
+            connector_id,
+        });
+    })?;
     if let Some(done) = confirmed_unchanged(ctx, &fields) {
         return Ok(done);
     }
@@ -91,7 +92,7 @@ fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
 
 /// The answers file's Connector ID, else (in a terminal) the operator's; optional.
 fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
-    let known = ctx.state.align.as_ref().and_then(|a| a.connector_id);
+    let known = ctx.state().align.as_ref().and_then(|a| a.connector_id);
     let id = match ctx.given_connector_id().or(known) {
         Some(id) => Some(id),
         None if ctx.interactive() => {
@@ -116,10 +117,11 @@ fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
     };
     match id {
         Some(id) => {
-            if let Some(align) = ctx.state.align.as_mut() {
-                align.connector_id = Some(id);
-            }
-            ctx.save()?;
+            ctx.update_state(|state| {
+                if let Some(align) = state.align.as_mut() {
+                    align.connector_id = Some(id);
+                }
+            })?;
             ui::ok(&format!("Connector ID {id} recorded"));
         }
         None => ui::info(

@@ -4,17 +4,10 @@
 //! `--replace-existing` or `[jira] replace_existing = true`, else refused.
 
 use super::jira_access::ensure_validated;
-use super::jira_side::apply_unchecked;
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
-use crate::model::apply::Applied;
 use crate::model::{render, Change};
 use crate::ui;
-
-/// The operator's explicit consent to replace what this profile did not put there.
-pub fn replace_existing(ctx: &Ctx) -> bool {
-    ctx.replace_existing()
-}
 
 /// The read-only checks (once per run), then consent where the change needs it.
 pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
@@ -26,8 +19,8 @@ pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
 /// need setup's checks of the service account and keys first.
 pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     if !change.needs_consent()
-        || replace_existing(ctx)
-        || ctx.run.consented.contains(&change.description)
+        || ctx.replace_existing()
+        || ctx.run().consented.contains(&change.description)
     {
         return Ok(());
     }
@@ -35,7 +28,7 @@ pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     ui::info(&render::text(change));
     if ctx.interactive() {
         if ctx.prompter().confirm("Make this change in Jira?", false)? {
-            ctx.run.consented.push(change.description.clone());
+            ctx.run_mut().consented.push(change.description.clone());
             return Ok(());
         }
         return Err(AppError::failed(format!(
@@ -52,10 +45,4 @@ pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
         change.description
     ))
     .hint(format!("Jira was not changed. If nothing else relies on it, rerun with --replace-existing (or set `replace_existing = true` under [jira] in the answers file); `{}` shows every change first.", crate::util::suggest::command("plan"))))
-}
-
-/// Checks and consent, then the change, its read-back and its record.
-pub fn apply_change(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
-    authorize(ctx, change)?;
-    apply_unchecked(ctx, change)
 }

@@ -13,14 +13,14 @@
 //!
 //! Each write is recorded as intended before it is sent and judged by its
 //! read-back (`jira_side`). Steps 9, 11 and 13 report the outcomes kept in
-//! `ctx.run`; none of them applies anything itself.
+//! `ctx.run()`; none of them applies anything itself.
 
-use super::handshake::{approval_mode, service_approver};
-use super::keys::{key_source, settle_key};
+use super::handshake::{approval_mode, problem_context, service_approver};
+use super::keys::settle_key;
 use super::preflight::{self, prove_jira_side};
 use super::{consent, jira_side, oauth_only};
 use crate::context::run::{JiraSideApplied, StartedApproval};
-use crate::context::{needs_step, Ctx};
+use crate::context::{inputs, needs_step, Ctx};
 use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
@@ -43,18 +43,18 @@ pub fn owning_step(kind: ChangeKind) -> u8 {
 /// link's creation (or of the checks before it) is returned to the step that
 /// asked; a refusal or failure of a later change is kept for its own step.
 pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
-    if ctx.run.jira_side.is_some() {
+    if ctx.run().jira_side.is_some() {
         return Ok(());
     }
     let planned: Vec<Change> = jira_side::changes(ctx)?
         .into_iter()
-        .filter(|change| ctx.run.converges(owning_step(change.kind)))
+        .filter(|change| ctx.run().converges(owning_step(change.kind)))
         .collect();
     if !planned.is_empty() {
         super::jira_access::ensure_validated(ctx)?;
         jira_side::check_link_name_free(ctx)?;
     }
-    let mut applied = JiraSideApplied::default();
+    let mut applied = JiraSideApplied::new();
     let mut consumer_change = None;
     let mut rename = None;
     let mut create = None;
@@ -69,22 +69,22 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
     // step's to report, and nothing of the plan is written: Jira stays as it was.
     for change in [&rename, &consumer_change].into_iter().flatten() {
         if let Err(refused) = consent::consent(ctx, change) {
-            applied.results.push((change.clone(), Err(refused)));
+            applied.push((change.clone(), Err(refused)));
         }
     }
-    if let Some((_, Err(refusal))) = applied.results.first() {
+    if let Some((_, Err(refusal))) = applied.first() {
         // The rest of the plan is held back with it: whichever of its steps
         // comes first says why, and Jira stays as it was.
         let refusal = refusal.clone();
         for change in [&create, &rename, &consumer_change].into_iter().flatten() {
-            if !applied.results.iter().any(|(c, _)| c.kind == change.kind) {
+            if !applied.iter().any(|(c, _)| c.kind == change.kind) {
                 let held = refusal
                     .clone()
                     .context(format!("not changed: {}, held back", change.description));
-                applied.results.push((change.clone(), Err(held)));
+                applied.push((change.clone(), Err(held)));
             }
         }
-        ctx.run.jira_side = Some(applied);
+        ctx.run_mut().jira_side = Some(applied);
         return Ok(());
     }
     if let Some(create) = create {
@@ -106,27 +106,27 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             (joined(read), consumer)
         });
         if let Some(outcome) = consumer {
-            applied.results.push(outcome);
+            applied.push(outcome);
         }
         jira_side::take_created_link(ctx, read)?;
-        if ctx.observed.known_link().flatten().is_none() {
+        if ctx.observed().known_link().flatten().is_none() {
             return Err(AppError::failed(format!(
                 "Jira said it created link {link_id}, but cannot find it"
             ))
             .hint("Rerun step 9; it looks the link up by URL before creating one."));
         }
-        applied.results.push((create, Ok(created)));
+        applied.push((create, Ok(created)));
     }
     if let Some(rename) = rename {
         let outcome = jira_side::apply_unchecked(ctx, &rename);
-        applied.results.push((rename, outcome));
+        applied.push((rename, outcome));
     }
     if let Some(change) = consumer_change {
         let outcome = write_consumer(ctx, &change);
-        applied.results.push((change, outcome));
+        applied.push((change, outcome));
     }
     read_back_consumer(ctx, &applied)?;
-    ctx.run.jira_side = Some(applied);
+    ctx.run_mut().jira_side = Some(applied);
     Ok(())
 }
 
@@ -146,7 +146,7 @@ fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         *consumer = settled;
     }
     if preflight::wanted(ctx) {
-        ctx.run.preflight = Some(preflight(ctx)?);
+        ctx.run_mut().preflight = Some(preflight(ctx)?);
     }
     jira_side::apply_write(ctx, &change)
 }
@@ -162,83 +162,54 @@ fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
 }
 
 /// After a consumer write that Jira accepted: its read-back, with the handshake's
-/// first leg beside it when the plan holds an unattended handshake.
+/// first leg beside it when this command's plan runs the handshake after the
+/// consumer (steps 17-20 converged, OAuth with align-link's own key) and the
+/// service account approves it, so no person stands between the two. When
+/// something the leg needs is missing, step 17 starts it itself and says why.
 fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
-    let link_id = applied
-        .results
-        .iter()
-        .find_map(|(_, outcome)| match outcome {
-            Ok(Applied::ConsumerSet { link_id, .. }) => Some(link_id.clone()),
-            _ => None,
-        });
+    let link_id = applied.iter().find_map(|(_, outcome)| match outcome {
+        Ok(Applied::ConsumerSet { link_id, .. }) => Some(link_id.clone()),
+        _ => None,
+    });
     let Some(link_id) = link_id else {
         return Ok(());
     };
-    let leg_one = LegOne::planned(ctx);
+    let planned = (17..=20).all(|step| ctx.run().converges(step))
+        && oauth_only(ctx).is_none()
+        && ctx.key_source() == KeySource::Generate
+        && approval_mode(ctx) == Approval::ServiceAccount;
+    let mut leg_one = || -> Option<_> {
+        let signer = ctx.signer().ok()?;
+        let base = ctx.url(&inputs::JIRA_URL).ok()?;
+        let problem_context = problem_context(ctx, signer.consumer_key());
+        Some((signer, base, problem_context, service_approver(ctx).ok()?))
+    };
+    let leg_one = if planned { leg_one() } else { None };
+    let http = ctx.http().clone();
     let admin = ctx.jira_admin()?;
     let (read, started) = std::thread::scope(|s| {
-        let started = leg_one.map(|leg| s.spawn(move || leg.start()));
+        let started = leg_one.map(|(signer, base, problem_context, mut approver)| {
+            s.spawn(move || {
+                let provider = Provider {
+                    http: &http,
+                    base: &base,
+                    signer: &signer,
+                    problem_context,
+                };
+                let sent = std::time::Instant::now();
+                let leg_one = handshake::start(&provider, &mut approver);
+                let consumer_key = signer.consumer_key().to_string();
+                StartedApproval {
+                    sent,
+                    approver,
+                    leg_one,
+                    consumer_key,
+                }
+            })
+        });
         let read = observe::read_consumer(&admin, &link_id);
         (read, started.map(joined))
     });
-    ctx.run.leg_one = started;
+    ctx.run_mut().leg_one = started;
     jira_side::take_consumer(ctx, read)
-}
-
-/// The handshake's first leg, ready to go out on a thread of its own.
-struct LegOne {
-    http: crate::http::Http,
-    base: url::Url,
-    signer: crate::oauth::Signer,
-    problem_context: crate::oauth::ProblemContext,
-    approver: handshake::ServiceAccountApproval,
-}
-
-impl LegOne {
-    /// The first leg, when this command's plan runs the handshake after the
-    /// consumer it has just set (steps 17-20 converged, OAuth with
-    /// align-link's own key) and the service account approves it, so no person
-    /// stands between the two. None otherwise, or when something it needs is
-    /// missing (step 17 then starts the leg itself and says why).
-    fn planned(ctx: &mut Ctx) -> Option<LegOne> {
-        let planned = (17..=20).all(|step| ctx.run.converges(step))
-            && oauth_only(ctx).is_none()
-            && key_source(ctx) == KeySource::Generate
-            && approval_mode(ctx) == Approval::ServiceAccount;
-        if !planned {
-            return None;
-        }
-        let signer = ctx.signer().ok()?;
-        Some(LegOne {
-            http: ctx.http().clone(),
-            base: ctx.jira_url().ok()?,
-            problem_context: super::handshake::problem_context(ctx, signer.consumer_key()),
-            approver: service_approver(ctx).ok()?,
-            signer,
-        })
-    }
-
-    fn start(self) -> StartedApproval {
-        let LegOne {
-            http,
-            base,
-            signer,
-            problem_context,
-            mut approver,
-        } = self;
-        let provider = Provider {
-            http: &http,
-            base: &base,
-            signer: &signer,
-            problem_context,
-        };
-        let sent = std::time::Instant::now();
-        let leg_one = handshake::start(&provider, &mut approver);
-        StartedApproval {
-            sent,
-            approver,
-            leg_one,
-            consumer_key: signer.consumer_key().to_string(),
-        }
-    }
 }

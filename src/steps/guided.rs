@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Outcome;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
 use crate::error::{AppError, Result};
 use crate::state::StepStatus;
 use crate::ui;
@@ -35,10 +35,10 @@ fn as_shown(values: &[(&str, String)]) -> BTreeMap<String, String> {
 /// shows is as it was then, so there is nothing to do again. (`step N` asks
 /// again whatever the record says.)
 pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outcome> {
-    if ctx.single_step {
+    if ctx.run().single_step {
         return None;
     }
-    let record = ctx.state.steps.get(&ctx.current_step.to_string())?;
+    let record = ctx.state().steps.get(&ctx.run().current_step.to_string())?;
     if record.status != StepStatus::Done || !changed_values(&record.shown, values).is_empty() {
         return None;
     }
@@ -106,7 +106,7 @@ pub fn show_with_copy(
 /// A person confirms the guided work (`values` as shown); a scripted run leaves
 /// it to the operator. A value that changed since an earlier confirmation is named.
 pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
-    let record = ctx.state.steps.get(&ctx.current_step.to_string());
+    let record = ctx.state().steps.get(&ctx.run().current_step.to_string());
     let changed = record
         .filter(|record| record.status == StepStatus::Done)
         .map(|record| changed_values(&record.shown, values))
@@ -137,16 +137,16 @@ pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
 
 /// Step 1, and the check of the Jira Align site and API token where one is given.
 pub fn open_administration(ctx: &mut Ctx) -> Result<Outcome> {
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     match ctx.align_api()? {
         // The run's first observation may have read it already.
         Some(api) => match ctx
-            .run
+            .run_mut()
             .first_pass
             .as_mut()
             .and_then(|pass| pass.align.take())
             .unwrap_or_else(|| api.current_user())
-            .inspect(|_| ctx.run.align_checked = true)
+            .inspect(|_| ctx.run_mut().align_checked = true)
             .map_err(align_refusal)?
         {
             Some(user) => ui::ok(&format!("Jira Align answers at {align}; the API token belongs to {}", user.describe())),

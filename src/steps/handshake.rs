@@ -7,22 +7,21 @@
 //! In `setup`, a stored token that Jira still accepts is kept: the handshake
 //! runs when there is none, or Jira refuses it; `step 17` always runs it.
 
-use super::access::{check_account, client};
 use super::approval::{BrowserApproval, ManualApproval};
-use super::verify::{known_project, myself_with_project};
-use super::{guided::guide, keys::key_source, oauth_only, Outcome};
+use super::verify::{check_account, known_project, myself_with_project};
+use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::run::StartedApproval;
-use crate::context::{inputs, Ctx};
+use crate::context::{inputs, Ctx, Recorder};
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
-use crate::jira::handshake::{self, Leg, Provider, ServiceAccountApproval};
+use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::model::observe::ProjectSeen;
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
-use crate::state::{AccessToken, State, StepStatus, TokenFacts, ACCESS_TOKEN_FILE, STATE_FILE};
-use crate::store::Store;
+use crate::state::StepStatus::{self, Done};
+use crate::state::{AccessToken, TokenFacts, ACCESS_TOKEN_FILE};
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
 use crate::{browser, ui};
 
@@ -30,7 +29,7 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(outcome) = not_ours(ctx, 17) {
         return outcome;
     }
-    if !ctx.single_step && ctx.run.leg_one.is_none() {
+    if !ctx.run().single_step && ctx.run().leg_one.is_none() {
         if let Some(account) = stored_token_accepted(ctx)? {
             ui::ok(&format!(
                 "the stored access token works: Jira answers as {account}; no new handshake"
@@ -46,7 +45,7 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
 /// and key pair this profile holds; None when there is no token, or Jira
 /// refuses it (revoked, expired, its consumer replaced), said as a warning.
 pub fn stored_token_accepted(ctx: &mut Ctx) -> Result<Option<String>> {
-    if ctx.state.token.is_none() || ctx.store.read_secret(ACCESS_TOKEN_FILE)?.is_none() {
+    if ctx.state().token.is_none() || ctx.store().read_secret(ACCESS_TOKEN_FILE)?.is_none() {
         return Ok(None);
     }
     match signed_myself(ctx) {
@@ -72,18 +71,9 @@ pub fn refused_credential(err: &AppError) -> bool {
     }
 }
 
-/// Step 18, which happens inside the handshake.
-pub fn request_access(ctx: &mut Ctx) -> Result<Outcome> {
-    approval_leg(ctx, 18)
-}
-
-/// Step 19, which happens inside the handshake.
-pub fn allow_access(ctx: &mut Ctx) -> Result<Outcome> {
-    approval_leg(ctx, 19)
-}
-
-fn approval_leg(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, step) {
+/// Steps 18 and 19, which happen inside the handshake.
+pub fn approval_leg(ctx: &mut Ctx) -> Result<Outcome> {
+    if let Some(outcome) = not_ours(ctx, ctx.run().current_step) {
         return outcome;
     }
     ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
@@ -99,7 +89,7 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     if let Some(outcome) = not_ours(ctx, 20) {
         return outcome;
     }
-    if ctx.store.read_secret(ACCESS_TOKEN_FILE)?.is_some() {
+    if ctx.store().read_secret(ACCESS_TOKEN_FILE)?.is_some() {
         let account = signed_myself(ctx)?;
         ui::ok(&format!(
             "the stored access token works: Jira answers as {account}"
@@ -118,7 +108,7 @@ fn not_ours(ctx: &mut Ctx, step: u8) -> Option<Result<Outcome>> {
     if let Some(skipped) = oauth_only(ctx) {
         return Some(Ok(skipped));
     }
-    (key_source(ctx) == KeySource::Align).then(|| guided_align(ctx, step))
+    (ctx.key_source() == KeySource::Align).then(|| guided_align(ctx, step))
 }
 
 fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
@@ -152,7 +142,7 @@ pub fn approval_mode(ctx: &Ctx) -> Approval {
     }
     if !ctx.interactive() {
         Approval::ServiceAccount
-    } else if ctx.config.no_browser {
+    } else if ctx.config().no_browser {
         Approval::Manual
     } else if ctx.known(&inputs::SERVICE_PASSWORD).is_some() {
         Approval::ServiceAccount
@@ -182,7 +172,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
             "Jira Align acts as whoever clicks Allow. Rerun step 17 and approve logged in to Jira as {expected} (log {account} out first, or use a private window). {account} may revoke the unused token in Jira under Profile > Tools > View OAuth Access Tokens."
         )));
     }
-    ctx.store.write_secret(
+    ctx.store().write_secret(
         ACCESS_TOKEN_FILE,
         toml::to_string(&AccessToken {
             token: access.token.clone(),
@@ -192,25 +182,24 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
         .map_err(|err| AppError::failed(format!("cannot encode the access token: {err}")))?
         .as_bytes(),
     )?;
-    let now = unix_now();
-    ctx.state.token = Some(TokenFacts {
+    let token = TokenFacts {
         account: Some(account.clone()),
         obtained_at: now_rfc3339(),
         expires_at: access
             .expires_in
-            .map(|secs| rfc3339(now.saturating_add(secs))),
+            .map(|secs| rfc3339(unix_now().saturating_add(secs))),
         approval: mode,
-    });
-    ctx.save()?;
-    ctx.observed.token_account = Some(account.clone());
-    ctx.observed.token_project = project_seen;
+    };
+    ctx.update_state(|state| state.token = Some(token))?;
+    ctx.observed_mut().token_account = Some(account.clone());
+    ctx.observed_mut().token_project = project_seen;
     let lifetime = access
         .expires_in
         .map(human_duration)
         .unwrap_or_else(|| "an unstated time".into());
     ui::ok(&format!(
         "access token stored in {}; it acts as {account} and lasts {lifetime}",
-        ctx.store.secret_location(ACCESS_TOKEN_FILE)
+        ctx.store().secret_location(ACCESS_TOKEN_FILE)
     ));
     ctx.record(
         20,
@@ -220,37 +209,35 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     Ok(account)
 }
 
-/// The three legs with `signer`, without the steps' screens (the preflight's
-/// temporary key). The caller checks who the token acts as.
-pub fn obtain_access_token(ctx: &mut Ctx, signer: &Signer) -> Result<(TokenResponse, Approval)> {
-    handshake_legs(ctx, signer, None)
-}
-
 /// The legs through the protocol driver. With `shown` (the service account's
 /// name), each leg is announced and recorded as its step (17 to 19; 20 is
-/// announced, and recorded once the token is stored). A first leg started at
+/// announced, and recorded once the token is stored); without, no screens (the
+/// preflight's temporary key, whose caller checks who the token acts as). A first leg started at
 /// step 13 for this consumer key (`LegOneAhead`) is taken up where it stands.
-fn handshake_legs(
+pub(super) fn handshake_legs(
     ctx: &mut Ctx,
     signer: &Signer,
     shown: Option<&str>,
 ) -> Result<(TokenResponse, Approval)> {
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
     // A request token lives 10 minutes in Jira: one sent more than half of
     // that ago (a person took their time at step 16) is left to lapse.
-    let ahead = ctx.run.leg_one.take().filter(|ahead| {
+    let ahead = ctx.run_mut().leg_one.take().filter(|ahead| {
         shown.is_some()
             && mode == Approval::ServiceAccount
             && ahead.consumer_key == consumer_key
             && ahead.sent.elapsed() < std::time::Duration::from_secs(300)
     });
-    let fresh = match (&ahead, mode) {
-        (Some(_), _) => None,
-        (None, Approval::ServiceAccount) => Some(Fresh::Service(Box::new(service_approver(ctx)?))),
-        (None, Approval::Browser) => Some(Fresh::Browser(Box::new(CallbackListener::bind()?))),
-        (None, Approval::Manual) => None,
+    let sign_in = super::approval::sandbox_sign_in(ctx);
+    let fresh: Option<Box<dyn Approver>> = match (&ahead, mode) {
+        (Some(_), _) | (None, Approval::Manual) => None,
+        (None, Approval::ServiceAccount) => Some(Box::new(service_approver(ctx)?)),
+        (None, Approval::Browser) => Some(Box::new(BrowserApproval {
+            listener: CallbackListener::bind()?,
+            sign_in: sign_in.clone(),
+        })),
     };
     let http = ctx.http().clone();
     let provider = Provider {
@@ -259,39 +246,26 @@ fn handshake_legs(
         signer,
         problem_context: problem_context(ctx, &consumer_key),
     };
-    let sign_in = super::approval::sandbox_sign_in(ctx);
-    let (prompter, state, store) = ctx.prompter_with_state();
+    let (prompter, mut recorder) = ctx.prompter_and_recorder();
     let mut on_leg = |leg: Leg<'_>| match shown {
-        Some(username) => show_leg(leg, mode, username, state, store),
+        Some(username) => show_leg(leg, mode, username, &mut recorder),
         None => Ok(()),
     };
     let outcome = match (ahead, fresh) {
-        (Some(ahead), _) => {
-            let StartedApproval {
+        (
+            Some(StartedApproval {
                 mut approver,
                 leg_one,
                 ..
-            } = ahead;
-            leg_one.and_then(|started| {
-                handshake::finish(&provider, &mut approver, started, &mut on_leg)
-            })
+            }),
+            _,
+        ) => leg_one
+            .and_then(|started| handshake::finish(&provider, &mut approver, started, &mut on_leg)),
+        (None, Some(mut approver)) => handshake::run(&provider, approver.as_mut(), &mut on_leg),
+        (None, None) => {
+            let mut manual = ManualApproval { prompter, sign_in };
+            handshake::run(&provider, &mut manual, &mut on_leg)
         }
-        (None, Some(Fresh::Service(mut approver))) => {
-            handshake::run(&provider, approver.as_mut(), &mut on_leg)
-        }
-        (None, Some(Fresh::Browser(listener))) => handshake::run(
-            &provider,
-            &mut BrowserApproval {
-                listener: *listener,
-                sign_in,
-            },
-            &mut on_leg,
-        ),
-        (None, None) => handshake::run(
-            &provider,
-            &mut ManualApproval { prompter, sign_in },
-            &mut on_leg,
-        ),
     };
     match outcome {
         Ok(access) => Ok((access, mode)),
@@ -299,18 +273,12 @@ fn handshake_legs(
     }
 }
 
-/// An approver made for this call of the handshake.
-enum Fresh {
-    Service(Box<ServiceAccountApproval>),
-    Browser(Box<CallbackListener>),
-}
-
 /// The service account's scripted approval, with a callback listener of its own,
 /// in the session step 7's sign-in opened when there is one for this account.
 pub(super) fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
     let (username, password) = service_credentials(ctx)?;
     let session = ctx
-        .observed
+        .observed_mut()
         .service_session
         .take()
         .filter(|(name, _)| *name == username)
@@ -318,7 +286,7 @@ pub(super) fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> 
     Ok(ServiceAccountApproval {
         session,
         http: ctx.http().clone(),
-        base: ctx.jira_url()?,
+        base: ctx.url(&inputs::JIRA_URL)?,
         username,
         password,
         listener: CallbackListener::bind()?,
@@ -330,8 +298,7 @@ fn show_leg(
     leg: Leg<'_>,
     mode: Approval,
     username: &str,
-    state: &mut State,
-    store: &Store,
+    recorder: &mut Recorder<'_>,
 ) -> Result<()> {
     match leg {
         Leg::RequestToken {
@@ -350,28 +317,22 @@ fn show_leg(
                     "loopback listener"
                 }
             ));
-            record_leg(state, store, 17, "request token obtained")?;
+            recorder.record(17, Done, Some("request token obtained".into()))?;
             announce(18);
             if mode == Approval::ServiceAccount {
                 ui::info(&format!("approving as the service account {username}"));
             }
         }
         Leg::Approved => {
-            record_leg(state, store, 18, "authorization requested")?;
+            recorder.record(18, Done, Some("authorization requested".into()))?;
             announce(19);
             ui::ok("Allow was clicked: Jira issued a verifier");
-            record_leg(state, store, 19, "allowed")?;
+            recorder.record(19, Done, Some("allowed".into()))?;
             announce(20);
         }
         Leg::AccessToken(_) => {}
     }
     Ok(())
-}
-
-/// Saved at once, so a kill loses nothing.
-fn record_leg(state: &mut State, store: &Store, step: u8, detail: &str) -> Result<()> {
-    state.record(step, StepStatus::Done, Some(detail.to_string()));
-    store.save(STATE_FILE, state)
 }
 
 /// Who a fresh token acts as: a signed `myself` with it, step 24's reads of the
@@ -384,7 +345,7 @@ fn acting_account(
 ) -> Result<(String, Option<ProjectSeen>)> {
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let asked = ctx.given(&inputs::TEST_PROJECT);
-    let known = known_project(ctx, asked.as_deref());
+    let known = known_project(ctx.observed(), asked.as_deref());
     let (me, seen) = myself_with_project(&jira, asked.as_deref(), known);
     Ok((me?.name, seen))
 }
@@ -397,9 +358,9 @@ fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
 
 /// A signed `myself` with the stored token: who the link acts as.
 pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let user = match client(ctx, &base, &access) {
+    let user = match ctx.service_client(&base, &access) {
         Some(jira) => jira.myself()?,
         None => {
             return Err(AppError::failed(
@@ -408,8 +369,8 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
         }
     };
     check_account(ctx, &user.name, "the token");
-    if matches!(access, super::access::ServiceAccess::OAuth { .. }) {
-        ctx.observed.token_account = Some(user.name.clone());
+    if matches!(access, crate::context::service::ServiceAccess::OAuth { .. }) {
+        ctx.observed_mut().token_account = Some(user.name.clone());
     }
     Ok(user.name)
 }

@@ -9,7 +9,7 @@ use super::converge;
 use super::jira_side;
 use super::preflight::report;
 use super::{oauth_only, Outcome};
-use crate::context::{needs_step, Ctx};
+use crate::context::{inputs, needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{ChangeKind, ObservedConsumer, Ownership};
@@ -71,7 +71,7 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
     let wanted = wanted(ctx)?;
     converge::ensure_applied(ctx)?;
     let kinds = [ChangeKind::SetConsumer, ChangeKind::ReplaceConsumer];
-    if let Some((_, outcome)) = ctx.run.applied(&kinds) {
+    if let Some((_, outcome)) = ctx.run_mut().applied(&kinds) {
         outcome?;
     } else {
         ui::ok(&format!(
@@ -94,8 +94,8 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
         "consumer key {} set on the link (with the public key {})",
         wanted.key, wanted.fingerprint
     ));
-    if let Some(proof) = ctx.run.preflight.take() {
-        let jira = ctx.jira_url()?;
+    if let Some(proof) = ctx.run_mut().preflight.take() {
+        let jira = ctx.url(&inputs::JIRA_URL)?;
         report(&proof, &wanted.key, jira.as_str());
         return Ok(Outcome::Done(format!(
             "consumer key {} set; preflight proved the Jira side as {}",
@@ -124,12 +124,13 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     };
     // Stamped only for the consumer this profile installed itself: a matching
     // one found on the link (another profile's, with the same key pair) is not ours.
-    let installed_here = Ownership::from_state(&ctx.state)
+    let installed_here = Ownership::from_state(ctx.state())
         .owns_consumer(&wanted.key, Some(wanted.fingerprint.as_str()));
-    if let Some(consumer) = ctx.state.consumer.as_mut().filter(|_| installed_here) {
-        consumer.installed_at.get_or_insert_with(now_rfc3339);
-    }
-    ctx.save()?;
+    ctx.update_state(|state| {
+        if let Some(consumer) = state.consumer.as_mut().filter(|_| installed_here) {
+            consumer.installed_at.get_or_insert_with(now_rfc3339);
+        }
+    })?;
     ui::ok("saved: Jira trusts requests signed with this key under this consumer key");
     ui::info(&format!("Jira's applinks status is not read here: it says GENERIC_LINK for every link to Jira Align whatever its authentication (`{}` shows it). Steps 20-24 prove OAuth with signed calls.", crate::util::suggest::command("plan")));
     Ok(Outcome::Done("incoming authentication saved".into()))

@@ -4,10 +4,10 @@
 //! first write rather than halfway (the same checks guard every write).
 
 use super::handshake::approval_mode;
-use super::jira_side::{self, SideChecks, SideReads};
-use super::keys::key_source;
+use super::jira_side;
 use crate::align::AlignUser;
 use crate::context::inputs;
+use crate::context::run::SideReads;
 use crate::context::Ctx;
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
@@ -28,9 +28,9 @@ pub const SKEW_WARNING_SECS: i64 = 60;
 pub const SKEW_LIMIT_SECS: i64 = 300;
 
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
-    let url = ctx.jira_url()?;
+    let url = ctx.url(&inputs::JIRA_URL)?;
     let auth_label = ctx.admin_auth()?.describe();
-    let reads = observe(ctx, ctx.run.align_checked).map_err(unchanged)?;
+    let reads = observe(ctx).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {
         return Err(unchanged(not_admin(facts.admin_user.as_deref())));
@@ -65,7 +65,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
             ));
         }
     }
-    ctx.state.jira = Some(JiraFacts {
+    let jira = JiraFacts {
         url: url.to_string(),
         base_url: facts.base_url.clone(),
         version: facts.version.clone(),
@@ -73,44 +73,44 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         admin_user: facts.admin_user.clone(),
         clock_skew_secs: skew,
         checked_at: now_rfc3339(),
-    });
-    ctx.save()?;
-    if !ctx.run.validated {
-        let align_checked = ctx.run.align_checked;
-        for proven in validate(ctx, align_checked, Some(reads)).map_err(unchanged)? {
-            ui::ok(&proven);
-        }
-        ctx.run.validated = true;
-    }
+    };
+    ctx.update_state(|state| state.jira = Some(jira))?;
+    ensure_validated_with(ctx, Some(reads))?;
     Ok(Outcome::Done(format!("{signed_in}, an administrator")))
 }
 
 /// Runs the read-only checks once per run; every write to Jira waits for them.
 pub fn ensure_validated(ctx: &mut Ctx) -> Result<()> {
-    if ctx.run.validated {
-        return Ok(());
-    }
-    let align_checked = ctx.run.align_checked;
-    for proven in checks_before_writes(ctx, align_checked).map_err(unchanged)? {
-        ui::ok(&proven);
+    ensure_validated_with(ctx, None)
+}
+
+fn ensure_validated_with(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<()> {
+    if !ctx.run().validated {
+        for proven in checks_before_writes(ctx, reads).map_err(unchanged)? {
+            ui::ok(&proven);
+        }
     }
     Ok(())
 }
 
-/// The read-only checks, quietly (for `plan`): what they proved beyond step 7's
-/// own lines, or the first problem. `align_checked`: the caller checked Jira Align.
-pub fn checks_before_writes(ctx: &mut Ctx, align_checked: bool) -> Result<Vec<String>> {
-    let proven = validate(ctx, align_checked, None)?;
-    ctx.run.validated = true;
+/// The read-only checks (quietly, for `plan`): what they proved beyond step 7's
+/// own lines, or the first problem. `reads`: the pass already made (step 7).
+pub fn checks_before_writes(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<Vec<String>> {
+    let reads = match reads {
+        Some(reads) => reads,
+        None => observe(ctx)?,
+    };
+    let proven = validate(ctx, reads)?;
+    ctx.run_mut().validated = true;
     Ok(proven)
 }
 
 /// The observation pass with the side checks this run still needs (made at the
 /// start of the run already, or now); the server's facts failing is an error here.
-fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
-    let mut reads = match ctx.run.first_pass.take() {
+fn observe(ctx: &mut Ctx) -> Result<SideReads> {
+    let mut reads = match ctx.run_mut().first_pass.take() {
         Some(first) => first,
-        None => observe_reads(ctx, align_checked)?,
+        None => observe_reads(ctx)?,
     };
     match reads.server_failure.take() {
         Some(err) => Err(err),
@@ -118,9 +118,9 @@ fn observe(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
     }
 }
 
-fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
-    if ctx.run.validated {
-        return jira_side::observe_pass(ctx, &SideChecks::default());
+fn observe_reads(ctx: &mut Ctx) -> Result<SideReads> {
+    if ctx.run().validated {
+        return jira_side::observe_pass(ctx, None, None);
     }
     let service = match (
         ctx.given(&inputs::SERVICE_USERNAME),
@@ -130,14 +130,14 @@ fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
         (Some(username), Some(password), Some(project)) => Some((username, password, project)),
         _ => None,
     };
-    let align = if align_checked || ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
+    let align = if ctx.run().align_checked || ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
         None
     } else {
-        let site = ctx.align_url()?;
+        let site = ctx.url(&inputs::ALIGN_URL)?;
         ctx.http().check_url(&site, "align.url")?;
         ctx.align_api_auth()?.map(|auth| (site, auth))
     };
-    jira_side::observe_pass(ctx, &SideChecks { service, align })
+    jira_side::observe_pass(ctx, service, align)
 }
 
 /// The executor's first observation, before any step of an unattended run that
@@ -146,20 +146,15 @@ fn observe_reads(ctx: &mut Ctx, align_checked: bool) -> Result<SideReads> {
 /// kept as read for the steps that report it (Jira Align's answer for step 1,
 /// the rest for step 7). Nothing is read when a question would be needed first.
 pub fn observe_first(ctx: &mut Ctx) {
-    if ctx.interactive() || ctx.run.validated || ctx.run.first_pass.is_some() {
+    if ctx.interactive() || ctx.run().validated || ctx.run().first_pass.is_some() {
         return;
     }
-    if let Ok(reads) = observe_reads(ctx, false) {
-        ctx.run.first_pass = Some(reads);
+    if let Ok(reads) = observe_reads(ctx) {
+        ctx.run_mut().first_pass = Some(reads);
     }
 }
 
-/// `reads`: the pass already made (step 7); None: make it now.
-fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Result<Vec<String>> {
-    let reads = match reads {
-        Some(reads) => reads,
-        None => observe(ctx, align_checked)?,
-    };
+fn validate(ctx: &mut Ctx, reads: SideReads) -> Result<Vec<String>> {
     let facts = jira_side::server(ctx)?;
     if !facts.is_administrator {
         return Err(not_admin(facts.admin_user.as_deref()));
@@ -175,7 +170,7 @@ fn validate(ctx: &mut Ctx, align_checked: bool, reads: Option<SideReads>) -> Res
     check_keys(ctx)?;
     // When the links were read (a failed list is reported by the step that needs
     // it); the executor checks again before its first write in any case.
-    if ctx.observed.link.is_some() {
+    if ctx.observed().link.is_some() {
         jira_side::check_link_name_free(ctx)?;
     }
     let mut proven: Vec<String> = check_service(ctx, reads.service)?.into_iter().collect();
@@ -191,16 +186,16 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
         keys::check_consumer_key(key)
             .map_err(|reason| AppError::usage(format!("keys.consumer_key: {reason}")))?;
     }
-    if key_source(ctx) == KeySource::Align {
+    if ctx.key_source() == KeySource::Align {
         if let Some((text, origin)) = ctx.given_public_key() {
             super::keys::given_public_key(text, origin)?;
         }
     }
-    if key_source(ctx) == KeySource::Generate && ctx.store.exists(PRIVATE_KEY_FILE) {
+    if ctx.key_source() == KeySource::Generate && ctx.store().exists(PRIVATE_KEY_FILE) {
         ctx.private_key()?;
     }
     if let Some(pem) = ctx
-        .state
+        .state()
         .consumer
         .as_ref()
         .and_then(|c| c.public_key_pem.as_deref())
@@ -231,10 +226,10 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         } => {
             // Later steps search the project without reading it again, and the
             // approval (step 19) carries on in the session the sign-in opened.
-            ctx.observed.service_project = Some(NamedProject::new(&project, seen));
+            ctx.observed_mut().service_project = Some(NamedProject::new(&project, seen));
             // Only a session that holds its XSRF token saves a step: any other
             // is left, and the approval logs in afresh as it always did.
-            ctx.observed.service_session = session
+            ctx.observed_mut().service_session = session
                 .filter(|session| session.xsrf_cookie().is_some())
                 .map(|session| (name.clone(), session));
             Ok(Some(format!(
@@ -294,8 +289,8 @@ fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
 /// The Jira Align site and token, when a token was given (`answer`, from the pass).
 fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result<Option<String>> {
     answer?;
-    let align = ctx.align_url()?;
-    ctx.run.align_checked = true;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
+    ctx.run_mut().align_checked = true;
     Ok(Some(format!(
         "Jira Align answers at {align} and accepts the API token"
     )))

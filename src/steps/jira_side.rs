@@ -1,12 +1,12 @@
 //! The model of the Jira side (`crate::model`) as the steps use it: what Jira holds,
-//! read once per run into `ctx.observed` and read again only after a write; what
+//! read once per run into `ctx.observed()` and read again only after a write; what
 //! this profile wants, from the answers and the state; and a change applied, read
 //! back and recorded. `consent` puts the checks and the operator's consent before it.
 
 use url::Url;
 
-use super::keys::key_source;
 use crate::align::{AlignApi, AlignAuth};
+use crate::context::run::SideReads;
 use crate::context::{inputs, Ctx, DEFAULT_APPLICATION_NAME};
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
@@ -17,44 +17,38 @@ use crate::jira::service::check_service_account;
 use crate::keys;
 use crate::model::apply::Applied;
 use crate::model::{
-    self, observe, Action, Change, ChangeKind, Desired, ObservedConsumer, ObservedLink, Ownership,
-    ServerFacts, WantedConsumer, WantedLink,
+    self, observe, Action, Change, ChangeKind, Desired, Observation, ObservedConsumer,
+    ObservedLink, Ownership, ServerFacts, WantedConsumer, WantedLink,
 };
-use crate::state::{InstalledFacts, IntendedWrite, LinkFacts};
+use crate::state::{InstalledFacts, IntendedWrite, LinkFacts, State};
 use crate::util::time::now_rfc3339;
 
 /// The server's facts, read once per run.
 pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
-    if let Some(facts) = &ctx.observed.server {
+    if let Some(facts) = &ctx.observed().server {
         return Ok(facts.clone());
     }
     let facts = observe::read_server(&ctx.jira_admin()?)?;
-    ctx.observed.server = Some(facts.clone());
+    ctx.observed_mut().server = Some(facts.clone());
     Ok(facts)
 }
-
-/// What the observation pass checks beside the model (step 7's read-only checks).
-#[derive(Default)]
-pub struct SideChecks {
-    /// The service account's username and password, and the test project.
-    pub service: Option<(String, Secret, String)>,
-    /// Jira Align's site and API credentials, when not checked yet in this run.
-    pub align: Option<(Url, AlignAuth)>,
-}
-
-pub use crate::context::run::SideReads;
 
 /// The observation pass: whatever of the server's facts and the link this run
 /// has not read yet, and the side checks, all sent at once (each read is
 /// independent of the others; only a found link's consumer waits for the list).
 /// A failed link list is not kept: the step that needs the link reads it again
-/// and reports the failure there.
-pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
+/// and reports the failure there. The side checks: the service account's
+/// username, password and test project; Jira Align's site and credentials.
+pub fn observe_pass(
+    ctx: &mut Ctx,
+    service: Option<(String, Secret, String)>,
+    align: Option<(Url, AlignAuth)>,
+) -> Result<SideReads> {
     let admin = ctx.jira_admin()?;
-    let base = ctx.jira_url()?;
-    let align_url = ctx.align_url()?;
-    let want_server = ctx.observed.server.is_none();
-    let want_link = ctx.observed.link.is_none();
+    let base = ctx.url(&inputs::JIRA_URL)?;
+    let align_url = ctx.url(&inputs::ALIGN_URL)?;
+    let want_server = ctx.observed().server.is_none();
+    let want_link = ctx.observed().link.is_none();
     // A clone shares the connection pool and the counters.
     let http = &ctx.http().clone();
     let admin = &admin;
@@ -64,10 +58,10 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     let (server, link, service, align) = std::thread::scope(|s| {
         let rights = want_server.then(|| s.spawn(|| admin.is_administrator()));
         let link = want_link.then(|| s.spawn(|| observe::find_link_among(admin, &align_url)));
-        let service = side.service.as_ref().map(|(user, password, project)| {
+        let service = service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
-        let align = side.align.as_ref().map(|(site, auth)| {
+        let align = align.as_ref().map(|(site, auth)| {
             s.spawn(|| AlignApi::new(http, site.clone(), auth.clone()).current_user())
         });
         let info = want_server.then(|| admin.server_info());
@@ -83,7 +77,7 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     });
     let server_failure = match server {
         Some(Ok(server)) => {
-            ctx.observed.server = Some(server);
+            ctx.observed_mut().server = Some(server);
             None
         }
         Some(Err(err)) => Some(err),
@@ -91,8 +85,8 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
     };
     if let Some(Ok((found, others))) = link {
         adopt_intended(ctx, found.as_ref())?;
-        ctx.observed.link = Some(found);
-        ctx.observed.other_link_names = others;
+        ctx.observed_mut().link = Some(found);
+        ctx.observed_mut().other_link_names = others;
     }
     Ok(SideReads {
         service,
@@ -103,15 +97,15 @@ pub fn observe_pass(ctx: &mut Ctx, side: &SideChecks) -> Result<SideReads> {
 
 /// The link to `align.url` with its consumer, read once per run.
 pub fn link(ctx: &mut Ctx) -> Result<Option<ObservedLink>> {
-    if let Some(known) = ctx.observed.known_link() {
+    if let Some(known) = ctx.observed().known_link() {
         return Ok(known.cloned());
     }
-    let align = ctx.align_url()?;
+    let align = ctx.url(&inputs::ALIGN_URL)?;
     let (found, others) = observe::find_link_among(&ctx.jira_admin()?, &align)
-        .map_err(|err| explain_old_jira(ctx, err))?;
+        .map_err(|err| explain_old_jira(ctx.observed().server.as_ref(), err))?;
     adopt_intended(ctx, found.as_ref())?;
-    ctx.observed.link = Some(found.clone());
-    ctx.observed.other_link_names = others;
+    ctx.observed_mut().link = Some(found.clone());
+    ctx.observed_mut().other_link_names = others;
     Ok(found)
 }
 
@@ -121,11 +115,11 @@ pub const OLDEST_JIRA: (u32, &str) = (7, "7.0");
 
 /// A 404 from the link list of a Jira that said it is older than
 /// [`OLDEST_JIRA`]: the version is the cause, not the URL.
-fn explain_old_jira(ctx: &Ctx, err: AppError) -> AppError {
+fn explain_old_jira(server: Option<&ServerFacts>, err: AppError) -> AppError {
     let not_found = err
         .find::<crate::http::ClientError>()
         .is_some_and(|client| client.http_status() == Some(404));
-    let version = ctx.observed.server.as_ref().and_then(|s| s.version.clone());
+    let version = server.and_then(|s| s.version.clone());
     let major = version
         .as_deref()
         .and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
@@ -146,13 +140,13 @@ fn explain_old_jira(ctx: &Ctx, err: AppError) -> AppError {
 
 /// The link's status, read once (after the last consumer change).
 pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
-    if let Some(Some(link)) = &ctx.observed.link {
+    if let Some(Some(link)) = &ctx.observed().link {
         if let Some(status) = &link.status {
             return Ok(status.clone());
         }
     }
     let status = ctx.jira_admin()?.link_status(link_id)?;
-    if let Some(Some(link)) = &mut ctx.observed.link {
+    if let Some(Some(link)) = &mut ctx.observed_mut().link {
         link.status = Some(status.clone());
     }
     Ok(status)
@@ -174,10 +168,10 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     if ctx.connector_auth() != ConnectorAuth::OAuth {
         return None;
     }
-    let saved = ctx.state.consumer.as_ref();
+    let saved = ctx.state().consumer.as_ref();
     let key = ctx.wanted_consumer_key();
     let mut pem = saved.and_then(|c| c.public_key_pem.clone());
-    if key_source(ctx) == KeySource::Align {
+    if ctx.key_source() == KeySource::Align {
         if let Some((given, _)) = ctx.given_public_key() {
             pem = keys::parse_public_key(given)
                 .ok()
@@ -209,16 +203,21 @@ pub fn link_name(ctx: &mut Ctx) -> Result<String> {
         return Ok(found.link.name);
     }
     let mut default = DEFAULT_APPLICATION_NAME.to_string();
-    if name_taken(ctx, &default) {
-        let host = ctx.align_url()?.host_str().unwrap_or_default().to_string();
+    if name_taken(ctx.observed(), &default) {
+        let host = ctx
+            .url(&inputs::ALIGN_URL)?
+            .host_str()
+            .unwrap_or_default()
+            .to_string();
         default = format!("{DEFAULT_APPLICATION_NAME} ({host})");
     }
-    ctx.value_offering(&inputs::APPLICATION_NAME, default)
+    let input = &inputs::APPLICATION_NAME;
+    ctx.value_asked(input, input.prompt, Some(default))
 }
 
 /// Another application link (not the one to Jira Align's URL) is called `name`.
-fn name_taken(ctx: &Ctx, name: &str) -> bool {
-    ctx.observed
+fn name_taken(observed: &Observation, name: &str) -> bool {
+    observed
         .other_link_names
         .iter()
         .any(|other| other.eq_ignore_ascii_case(name))
@@ -228,10 +227,14 @@ fn name_taken(ctx: &Ctx, name: &str) -> bool {
 /// name a new link "NAME - 2", and refuse a rename).
 pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
     let name = link_name(ctx)?;
-    if !name_taken(ctx, &name) {
+    if !name_taken(ctx.observed(), &name) {
         return Ok(());
     }
-    let host = ctx.align_url()?.host_str().unwrap_or_default().to_string();
+    let host = ctx
+        .url(&inputs::ALIGN_URL)?
+        .host_str()
+        .unwrap_or_default()
+        .to_string();
     Err(AppError::usage(format!(
         "align.application_name: another application link in Jira is already called \"{name}\""
     ))
@@ -243,7 +246,7 @@ pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
 pub fn desired(ctx: &mut Ctx) -> Result<Desired> {
     Ok(Desired::Present(WantedLink {
         name: link_name(ctx)?,
-        align_url: ctx.align_url()?,
+        align_url: ctx.url(&inputs::ALIGN_URL)?,
         consumer: wanted_consumer(ctx),
     }))
 }
@@ -255,11 +258,11 @@ pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
     Ok(model::diff(
         observed.as_ref(),
         &desired,
-        &Ownership::from_state(&ctx.state),
+        &Ownership::from_state(ctx.state()),
     ))
 }
 
-/// The change, judged by its read-back into `ctx.observed`, and what the profile
+/// The change, judged by its read-back into `ctx.observed()`, and what the profile
 /// now owns. For a change already authorized (unlink's removals, renew's, the
 /// preflight's temporary key and its undoing).
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
@@ -291,7 +294,7 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
                     answer.err(),
                 ));
             }
-            ctx.observed.link = Some(None);
+            ctx.observed_mut().link = Some(None);
             Applied::LinkDeleted {
                 link_id: link_id.clone(),
             }
@@ -309,15 +312,11 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         }
         Applied::LinkRenamed { link_id } => {
             let renamed = admin.get_link(link_id)?;
-            let previous = ctx.observed.link.take().flatten();
-            ctx.observed.link = Some(renamed.map(|link| ObservedLink {
-                link,
-                consumer: previous.and_then(|p| p.consumer),
-                status: None,
-            }));
+            let previous = ctx.observed_mut().link.take().flatten();
+            observe_link(ctx, renamed, previous.and_then(|p| p.consumer));
         }
         Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. } => {
-            record_ownership(ctx, &applied)?
+            ctx.update_state(|state| record_ownership(state, &applied))?
         }
     }
     Ok(applied)
@@ -347,7 +346,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let admin = ctx.jira_admin()?;
     // A consumer change for a link created earlier in the run goes on that link.
     let observed_link_id = ctx
-        .observed
+        .observed()
         .link
         .as_ref()
         .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
@@ -359,8 +358,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             // Only an unknown outcome (no answer: a timeout, a dropped
             // connection, a kill) keeps it for the next run to settle by reading.
             if answered(&err) {
-                ctx.state.intended = None;
-                ctx.save()?;
+                ctx.update_state(|state| state.intended = None)?;
             }
             return Err(err);
         }
@@ -378,21 +376,25 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             },
             _ => unreachable!("only a CreateLink change creates a link"),
         };
-        ctx.observed.link = Some(Some(ObservedLink {
-            link: asked,
-            consumer: None,
-            status: None,
-        }));
-    }
-    if let Action::CreateLink { name, .. } | Action::RenameLink { name, .. } = &change.action {
-        let installed = ctx.state.installed.get_or_insert_with(Default::default);
-        installed.link_name = Some(name.clone());
+        observe_link(ctx, Some(asked), None);
     }
     if !matches!(
         applied,
         Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. }
     ) {
-        record_ownership(ctx, &applied)?;
+        let named = match &change.action {
+            Action::CreateLink { name, .. } | Action::RenameLink { name, .. } => Some(name),
+            _ => None,
+        };
+        ctx.update_state(|state| {
+            if let Some(name) = named {
+                state
+                    .installed
+                    .get_or_insert_with(Default::default)
+                    .link_name = Some(name.clone());
+            }
+            record_ownership(state, &applied)
+        })?;
     }
     Ok(applied)
 }
@@ -446,8 +448,7 @@ fn record_intent(ctx: &mut Ctx, change: &Change, link_id: Option<&str>) -> Resul
             intended.link_id = Some(link_id.clone());
         }
     }
-    ctx.state.intended = Some(intended);
-    ctx.save()
+    ctx.update_state(|state| state.intended = Some(intended))
 }
 
 /// A write recorded as intended by a run that did not live to record its result:
@@ -455,14 +456,18 @@ fn record_intent(ctx: &mut Ctx, change: &Change, link_id: Option<&str>) -> Resul
 /// was meant to be is this profile's own; a removal found done is forgotten.
 /// Called once the link (with its consumer) is observed.
 pub fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()> {
-    let Some(intended) = ctx.state.intended.take() else {
+    if ctx.state().intended.is_none() {
         return Ok(());
+    }
+    ctx.update_state(|state| adopt(state, found))
+}
+
+fn adopt(state: &mut State, found: Option<&ObservedLink>) {
+    let Some(intended) = state.intended.take() else {
+        return;
     };
-    let ours_key = ctx.state.consumer.as_ref().map(|c| c.key.clone());
-    let installed = ctx
-        .state
-        .installed
-        .get_or_insert_with(InstalledFacts::default);
+    let ours_key = state.consumer.as_ref().map(|c| c.key.clone());
+    let installed = state.installed.get_or_insert_with(InstalledFacts::default);
     // The link as it was meant: its URL and the very name asked for (a link
     // made by hand to the same site is not taken for ours).
     let as_created = |link: &ObservedLink| {
@@ -503,7 +508,6 @@ pub fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()>
         // reads the links it recorded by id, so a half-done removal is found again.)
         _ => {}
     }
-    ctx.save()
 }
 
 /// The read-back of a link just created, into the observation; a failed read
@@ -512,22 +516,28 @@ pub fn take_created_link(ctx: &mut Ctx, read: ClientResult<Option<AppLink>>) -> 
     let link = match read {
         Ok(link) => link,
         Err(err) => {
-            ctx.observed.link = None;
+            ctx.observed_mut().link = None;
             return Err(err.into());
         }
     };
-    ctx.observed.link = Some(link.map(|link| ObservedLink {
-        link,
-        consumer: None,
-        status: None,
-    }));
+    observe_link(ctx, link, None);
     Ok(())
+}
+
+/// The link as just written or read back (its status unread).
+fn observe_link(ctx: &mut Ctx, link: Option<AppLink>, consumer: Option<ObservedConsumer>) {
+    let status = None;
+    ctx.observed_mut().link = Some(link.map(|link| ObservedLink {
+        link,
+        consumer,
+        status,
+    }));
 }
 
 /// The read-back of the link's consumer after a consumer write.
 pub fn take_consumer(ctx: &mut Ctx, read: Result<Option<ObservedConsumer>>) -> Result<()> {
     let consumer = read?;
-    if let Some(Some(link)) = &mut ctx.observed.link {
+    if let Some(Some(link)) = &mut ctx.observed_mut().link {
         link.consumer = consumer;
         link.status = None;
     }
@@ -536,13 +546,10 @@ pub fn take_consumer(ctx: &mut Ctx, read: Result<Option<ObservedConsumer>>) -> R
 
 /// What Jira accepted (or, for a removal, what the read-back confirmed), as this
 /// profile's; the intent is settled with it.
-fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {
-    let ours = ctx.state.consumer.as_ref().map(|c| c.key.clone());
-    ctx.state.intended = None;
-    let installed = ctx
-        .state
-        .installed
-        .get_or_insert_with(InstalledFacts::default);
+fn record_ownership(state: &mut State, applied: &Applied) {
+    let ours = state.consumer.as_ref().map(|c| c.key.clone());
+    state.intended = None;
+    let installed = state.installed.get_or_insert_with(InstalledFacts::default);
     match applied {
         Applied::LinkCreated { link_id } => installed.link_id = Some(link_id.clone()),
         Applied::LinkRenamed { .. } => {}
@@ -564,15 +571,14 @@ fn record_ownership(ctx: &mut Ctx, applied: &Applied) -> Result<()> {
             }
         }
     }
-    ctx.save()
 }
 
 /// Saves the link's facts in the state, for `status` and the later steps.
 pub fn remember(ctx: &mut Ctx, link: &ObservedLink) -> Result<()> {
-    ctx.state.link = Some(LinkFacts {
+    let facts = LinkFacts {
         id: link.link.id.clone(),
         name: link.link.name.clone(),
         rpc_url: link.link.rpc_url.clone(),
-    });
-    ctx.save()
+    };
+    ctx.update_state(|state| state.link = Some(facts))
 }

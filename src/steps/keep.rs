@@ -17,6 +17,7 @@ use crate::config::AnswersOrigin;
 use crate::context::{inputs, Ctx};
 use crate::error::{AppError, Result};
 use crate::platform;
+use crate::store::Store;
 use crate::ui;
 
 /// The variable each secret key's value is read from when no credential store
@@ -36,10 +37,10 @@ pub fn after_step(ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     let fresh = fresh_answers(ctx);
-    if fresh.is_empty() || ctx.run.keeping.agreed == Some(false) {
+    if fresh.is_empty() || ctx.run_mut().keeping.agreed == Some(false) {
         return Ok(());
     }
-    if ctx.run.keeping.agreed.is_none() && !ask(ctx, &path)? {
+    if ctx.run().keeping.agreed.is_none() && !ask(ctx, &path)? {
         return Ok(());
     }
     write(ctx, &path, fresh)
@@ -51,7 +52,7 @@ pub fn at_end(ctx: &mut Ctx) -> Result<()> {
     let Some(path) = target(ctx) else {
         return Ok(());
     };
-    if ctx.run.keeping.agreed.is_some() || ctx.config.answers_origin != AnswersOrigin::Given {
+    if ctx.run().keeping.agreed.is_some() || ctx.config().answers_origin != AnswersOrigin::Given {
         return Ok(());
     }
     if ask(ctx, &path)? {
@@ -65,15 +66,15 @@ pub fn at_end(ctx: &mut Ctx) -> Result<()> {
 /// file given beside a config the profile already has (the operator keeps
 /// their own files then).
 fn target(ctx: &Ctx) -> Option<PathBuf> {
-    let config = &ctx.config;
-    if !ctx.interactive() || config.sandbox || ctx.store.is_read_only() {
+    let config = ctx.config();
+    if !ctx.interactive() || config.sandbox || ctx.store().is_read_only() {
         return None;
     }
     let path = config.profile_config.clone()?;
     // Once agreed, the file this run wrote is the one to add to.
     let given_beside_config = config.answers_origin == AnswersOrigin::Given
         && path.exists()
-        && ctx.run.keeping.agreed != Some(true);
+        && ctx.run().keeping.agreed != Some(true);
     (!given_beside_config).then_some(path)
 }
 
@@ -85,7 +86,7 @@ fn fresh_answers(ctx: &Ctx) -> Vec<(&'static str, String)> {
         .filter(|(key, value)| {
             !value.is_empty()
                 && !ctx
-                    .run
+                    .run()
                     .keeping
                     .kept
                     .iter()
@@ -98,21 +99,21 @@ fn fresh_answers(ctx: &Ctx) -> Vec<(&'static str, String)> {
 }
 
 fn ask(ctx: &mut Ctx, path: &Path) -> Result<bool> {
-    let profile = &ctx.config.profile;
+    let profile = &ctx.config().profile;
     let question = format!(
         "Save these answers as profile `{profile}`'s config ({}), so later runs ask nothing already answered?",
         path.display()
     );
     let agreed = ctx.prompter().confirm(&question, true)?;
-    ctx.run.keeping.agreed = Some(agreed);
+    ctx.run_mut().keeping.agreed = Some(agreed);
     Ok(agreed)
 }
 
 /// Writes the config: what it held (or the answers file's values), with the
 /// typed values set. A failure is a warning: the run goes on.
 fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Result<()> {
-    let given = (ctx.config.answers_origin == AnswersOrigin::Given)
-        .then(|| ctx.config.answers.clone())
+    let given = (ctx.config().answers_origin == AnswersOrigin::Given)
+        .then(|| ctx.config().answers.clone())
         .flatten();
     let (mut document, mut to_export) = match config_document(path, given.as_deref()) {
         Ok(found) => found,
@@ -121,14 +122,27 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
             return Ok(());
         }
     };
+    let mut in_store = Vec::new();
     for (key, value) in &fresh {
-        to_export.extend(set_typed(ctx, &mut document, key, value));
+        to_export.extend(set_typed(
+            ctx.store(),
+            &mut document,
+            key,
+            value,
+            &mut in_store,
+        ));
     }
     if let Err(err) = write_private(path, &document.to_string()) {
         ui::warn(&format!("{}: answers not saved", err.message));
         return Ok(());
     }
-    ctx.save()?;
+    ctx.update_state(|state| {
+        for key in in_store {
+            if !state.typed_secrets.iter().any(|k| k == key) {
+                state.typed_secrets.push(key.to_string());
+            }
+        }
+    })?;
     let what: Vec<&str> = fresh.iter().map(|(key, _)| *key).collect();
     match what.is_empty() {
         true => ui::ok(&format!("answers saved in {}", path.display())),
@@ -139,7 +153,7 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
             "{key} is read from ${name} (no credential store keeps it): export it before the next run."
         ));
     }
-    ctx.run.keeping.kept.extend(fresh);
+    ctx.run_mut().keeping.kept.extend(fresh);
     Ok(())
 }
 
@@ -198,10 +212,11 @@ fn config_document(
 /// Sets one typed value; a secret goes to the credential store (and leaves the
 /// file) or becomes a variable's name, returned to export.
 fn set_typed(
-    ctx: &mut Ctx,
+    store: &Store,
     document: &mut toml_edit::DocumentMut,
     key: &'static str,
     value: &str,
+    in_store: &mut Vec<&'static str>,
 ) -> Option<(String, String)> {
     let (section, name) = key.split_once('.')?;
     let secret = inputs::ALL.iter().any(|i| i.key == key && i.secret);
@@ -209,7 +224,7 @@ fn set_typed(
         document[section][name] = toml_edit::value(value);
         return None;
     }
-    match ctx.store.keep_typed_secret(key, value) {
+    match store.keep_typed_secret(key, value) {
         Ok(()) => {
             if let Some(table) = document
                 .get_mut(section)
@@ -217,9 +232,7 @@ fn set_typed(
             {
                 table.remove(name);
             }
-            if !ctx.state.typed_secrets.iter().any(|k| k == key) {
-                ctx.state.typed_secrets.push(key.to_string());
-            }
+            in_store.push(key);
             None
         }
         Err(_) => {

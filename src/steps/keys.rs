@@ -11,16 +11,11 @@ use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::prompt::Question;
-use crate::state::{ConsumerFacts, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::state::{ConsumerFacts, State, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 use crate::ui;
 
 /// Steps whose result depends on the consumer key and public key.
 pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
-
-/// Who made the key pair: the answers file says, else what step 5 decided.
-pub fn key_source(ctx: &Ctx) -> KeySource {
-    ctx.key_source()
-}
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
 fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
@@ -31,7 +26,7 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
         "Jira Align can make the key pair (Generate New Key on the connector form); align-link then installs its public key on the Jira link. Or align-link makes the pair and completes the OAuth handshake itself.",
     );
     // The sandbox has no Jira Align screen to generate a key on: its own key is the way there.
-    let default = if ctx.config.sandbox {
+    let default = if ctx.config().sandbox {
         ui::info("In the sandbox, align-link's own key pair is the default.");
         1
     } else {
@@ -57,7 +52,7 @@ fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
 /// The consumer key both sides share: the answers file's, else the one chosen
 /// before, else a fresh random one. A change resets the steps that used the old one.
 pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
-    let previous = ctx.state.consumer.as_ref().map(|c| c.key.clone());
+    let previous = ctx.state().consumer.as_ref().map(|c| c.key.clone());
     let key = ctx
         .wanted_consumer_key()
         .unwrap_or_else(keys::generate_consumer_key);
@@ -65,20 +60,23 @@ pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
         return Err(AppError::usage(format!("keys.consumer_key: {reason}"))
             .hint("Use letters and digits only, or leave keys.consumer_key out and align-link makes one."));
     }
+    let changed = previous.as_ref().is_some_and(|old| *old != key);
     match &previous {
-        Some(old) if *old != key => {
-            ui::warn("the consumer key changed: steps 13 to 24 must run again with the new one");
-            reset_dependents(ctx);
+        Some(_) if changed => {
+            ui::warn("the consumer key changed: steps 13 to 24 must run again with the new one")
         }
         Some(_) => ui::ok("reusing the consumer key chosen earlier"),
         None => ui::ok("consumer key chosen"),
     }
-    let consumer = ctx
-        .state
-        .consumer
-        .get_or_insert_with(|| ConsumerFacts::new(key.clone()));
-    consumer.key = key.clone();
-    ctx.save()?;
+    ctx.update_state(|state| {
+        if changed {
+            reset_dependents(state);
+        }
+        let consumer = state
+            .consumer
+            .get_or_insert_with(|| ConsumerFacts::new(key.clone()));
+        consumer.key = key.clone();
+    })?;
     Ok(key)
 }
 
@@ -98,9 +96,9 @@ pub fn key_pair(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
-    let existing = ctx.store.exists(PRIVATE_KEY_FILE);
+    let existing = ctx.store().exists(PRIVATE_KEY_FILE);
     if !existing {
-        if let Some(bits) = ctx.pending_key.as_ref().map(|p| p.bits()) {
+        if let Some(bits) = ctx.run().pending_key.as_ref().map(|p| p.bits()) {
             ui::ok(&format!(
                 "making a {bits}-bit RSA key pair while the next steps talk to Jira; it is saved before its first use"
             ));
@@ -109,7 +107,7 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     }
     // `setup` keeps the pair it finds; only `step 5` offers a new one.
     let keep = existing
-        && (!ctx.single_step
+        && (!ctx.run().single_step
             || ctx.prompter().confirm(
                 "A key pair exists already. Keep it? (a new one means redoing steps 13-24)",
                 true,
@@ -131,6 +129,16 @@ fn wanted_bits(ctx: &Ctx) -> usize {
     ctx.given_key_bits().unwrap_or(keys::DEFAULT_KEY_BITS)
 }
 
+/// OAuth with align-link's own key pair.
+fn pair_of_our_own(ctx: &Ctx) -> bool {
+    ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate
+}
+
+fn public_half_saved(ctx: &Ctx) -> bool {
+    let consumer = ctx.state().consumer.as_ref();
+    consumer.is_some_and(|c| c.public_key_pem.is_some())
+}
+
 /// Whether step 5 will decide who makes the pair without asking (as
 /// `decide_key_source` does).
 fn source_decided(ctx: &Ctx) -> bool {
@@ -142,30 +150,22 @@ fn source_decided(ctx: &Ctx) -> bool {
 /// public half), the key pair is started now on threads of its own. Never otherwise:
 /// a key nobody uses is not made.
 pub fn start_early(ctx: &mut Ctx) {
-    if ctx.pending_key.is_some()
-        || ctx.connector_auth() != ConnectorAuth::OAuth
+    if ctx.run().pending_key.is_some()
         || !source_decided(ctx)
-        || key_source(ctx) != KeySource::Generate
-        || ctx.store.exists(PRIVATE_KEY_FILE)
+        || !pair_of_our_own(ctx)
+        || ctx.store().exists(PRIVATE_KEY_FILE)
+        || (ctx.state().step_status(5) == StepStatus::Done && public_half_saved(ctx))
     {
         return;
     }
-    let saved_public = ctx
-        .state
-        .consumer
-        .as_ref()
-        .is_some_and(|c| c.public_key_pem.is_some());
-    if ctx.state.step_status(5) == StepStatus::Done && saved_public {
-        return;
-    }
     // A size we do not make is left for step 5 to report.
-    ctx.pending_key = keys::PendingKey::start(wanted_bits(ctx)).ok();
+    ctx.run_mut().pending_key = keys::PendingKey::start(wanted_bits(ctx)).ok();
 }
 
 /// Where the key is first needed: waits for the pair started early, if any,
 /// and saves it with its public half.
 pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
-    let Some(pending) = ctx.pending_key.take() else {
+    let Some(pending) = ctx.run_mut().pending_key.take() else {
         return restore_public_half(ctx);
     };
     let bits = pending.bits();
@@ -174,7 +174,7 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
     let saved = save_new_pair(ctx, &consumer_key, private, bits, took)?;
     // Step 5 said "being made": it now says what was made.
     if let Outcome::Done(detail) = saved {
-        if ctx.state.step_status(5) == StepStatus::Done {
+        if ctx.state().step_status(5) == StepStatus::Done {
             ctx.record(5, StepStatus::Done, Some(detail))?;
         }
     }
@@ -185,16 +185,7 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
 /// leaves the key without it (and step 5 done): the half is derived again from
 /// the key on disk, which is the one that counts.
 fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
-    let recorded = ctx
-        .state
-        .consumer
-        .as_ref()
-        .is_some_and(|c| c.public_key_pem.is_some());
-    if recorded
-        || ctx.connector_auth() != ConnectorAuth::OAuth
-        || key_source(ctx) != KeySource::Generate
-        || !ctx.store.exists(PRIVATE_KEY_FILE)
-    {
+    if public_half_saved(ctx) || !pair_of_our_own(ctx) || !ctx.store().exists(PRIVATE_KEY_FILE) {
         return Ok(());
     }
     let private = ctx.private_key()?;
@@ -211,17 +202,17 @@ fn save_new_pair(
     bits: usize,
     took: std::time::Duration,
 ) -> Result<Outcome> {
-    if ctx.store.exists(PRIVATE_KEY_FILE) {
+    if ctx.store().exists(PRIVATE_KEY_FILE) {
         forget_public_half(ctx)?;
     }
-    ctx.store.write_secret(
+    ctx.store().write_secret(
         PRIVATE_KEY_FILE,
         keys::private_key_to_pem(&private).as_bytes(),
     )?;
     ui::ok(&format!(
         "made a {bits}-bit RSA key pair in {:.2} s; private key saved in {}",
         took.as_secs_f64(),
-        ctx.store.secret_location(PRIVATE_KEY_FILE)
+        ctx.store().secret_location(PRIVATE_KEY_FILE)
     ));
     show_public_half(ctx, consumer_key, &RsaPublicKey::from(&private), bits)
 }
@@ -259,26 +250,15 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     let (text, origin) = match ctx.given_public_key() {
         Some((text, origin)) => (text.to_string(), origin.to_string()),
         None => match ctx
-            .state
+            .state()
             .consumer
             .as_ref()
             .and_then(|c| c.public_key_pem.clone())
         {
             Some(kept) if !ctx.interactive() => (kept, "the saved state".into()),
             _ => {
-                let check = |value: &str| {
-                    keys::parse_public_key(value)
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
-                };
-                let pasted = ctx.prompter().ask(
-                    &Question::new(
-                        "keys.public_key",
-                        "Paste Jira Align's public key (one line of base64 is fine)",
-                    )
-                    .validate(&check),
-                )?;
-                (pasted, "the pasted key".into())
+                let prompt = "Paste Jira Align's public key (one line of base64 is fine)";
+                (paste_public_key(ctx, prompt)?, "the pasted key".into())
             }
         },
     };
@@ -294,16 +274,27 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
         None,
     )?;
     // A token of our own would belong to a key we no longer use.
-    ctx.store.remove(PRIVATE_KEY_FILE)?;
-    ctx.store.remove(ACCESS_TOKEN_FILE)?;
+    ctx.store().remove(PRIVATE_KEY_FILE)?;
+    ctx.store().remove(ACCESS_TOKEN_FILE)?;
     ui::fields(&[("Fingerprint", fingerprint.clone())]);
     Ok(Outcome::Done(format!(
         "Jira Align's public key, {fingerprint}"
     )))
 }
 
+/// Jira Align's public key, pasted at the prompt (checked as it is typed).
+pub(crate) fn paste_public_key(ctx: &mut Ctx, prompt: &str) -> Result<String> {
+    let check = |value: &str| {
+        keys::parse_public_key(value)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    let question = Question::new("keys.public_key", prompt).validate(&check);
+    ctx.prompter().ask(&question)
+}
+
 /// Jira Align's public key as given (`origin`: where it was given), or what to fix.
-pub(super) fn given_public_key(text: &str, origin: &str) -> Result<RsaPublicKey> {
+pub(crate) fn given_public_key(text: &str, origin: &str) -> Result<RsaPublicKey> {
     keys::parse_public_key(text).map_err(|err| {
         AppError::usage(format!("{origin}: {err}"))
             .hint("Copy the public key again from Jira Align's connector (Generate New Key).")
@@ -325,22 +316,22 @@ pub(crate) fn set_public_key(
     fingerprint: &str,
     bits: Option<usize>,
 ) -> Result<()> {
-    let consumer = ctx
-        .state
-        .consumer
-        .get_or_insert_with(|| ConsumerFacts::new(consumer_key.to_string()));
-    if consumer
-        .fingerprint
-        .as_deref()
-        .is_some_and(|old| old != fingerprint)
-    {
-        consumer.installed_at = None;
-    }
-    consumer.key_source = Some(source);
-    consumer.public_key_pem = Some(pem.to_string());
-    consumer.fingerprint = Some(fingerprint.to_string());
-    consumer.bits = bits;
-    ctx.save()
+    ctx.update_state(|state| {
+        let consumer = state
+            .consumer
+            .get_or_insert_with(|| ConsumerFacts::new(consumer_key.to_string()));
+        if consumer
+            .fingerprint
+            .as_deref()
+            .is_some_and(|old| old != fingerprint)
+        {
+            consumer.installed_at = None;
+        }
+        consumer.key_source = Some(source);
+        consumer.public_key_pem = Some(pem.to_string());
+        consumer.fingerprint = Some(fingerprint.to_string());
+        consumer.bits = bits;
+    })
 }
 
 /// Before a new private key replaces the one on disk: the old public half (which
@@ -349,28 +340,25 @@ pub(crate) fn set_public_key(
 /// redoes step 5 from the key on disk, and never installs a public key whose
 /// private half is gone.
 pub(crate) fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
-    ctx.state.record(
-        5,
-        StepStatus::Pending,
-        Some("a new key pair replaces the old one".into()),
-    );
-    reset_dependents(ctx);
-    if let Some(consumer) = ctx.state.consumer.as_mut() {
-        consumer.public_key_pem = None;
-        consumer.fingerprint = None;
-        consumer.installed_at = None;
-    }
-    ctx.save()
+    ctx.update_state(|state| {
+        let replaced = Some("a new key pair replaces the old one".into());
+        state.record(5, StepStatus::Pending, replaced);
+        reset_dependents(state);
+        if let Some(consumer) = state.consumer.as_mut() {
+            consumer.public_key_pem = None;
+            consumer.fingerprint = None;
+            consumer.installed_at = None;
+        }
+    })
 }
 
-fn reset_dependents(ctx: &mut Ctx) {
+fn reset_dependents(state: &mut State) {
     for step in DEPENDENT_STEPS {
-        if ctx.state.step_status(step) != StepStatus::Pending {
-            ctx.state
-                .record(step, StepStatus::Pending, Some("inputs changed".into()));
+        if state.step_status(step) != StepStatus::Pending {
+            state.record(step, StepStatus::Pending, Some("inputs changed".into()));
         }
     }
-    ctx.state.token = None;
+    state.token = None;
 }
 
 #[cfg(test)]
@@ -435,7 +423,7 @@ mod tests {
             None,
         )
         .unwrap();
-        ctx.single_step = true;
+        ctx.run_mut().single_step = true;
         assert!(key_pair(&mut ctx).is_err());
 
         // What the next run reads: step 5 to do again, from the key on disk, and

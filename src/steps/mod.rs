@@ -1,7 +1,6 @@
 //! The 24 steps of Atlassian's guide, as data. Each number here is the number in
 //! the guide, so `align-link step 13` is the row that says `number: 13`.
 
-pub mod access;
 mod applink;
 mod approval;
 mod connector;
@@ -115,8 +114,8 @@ pub static STEPS: [Step; 24] = [
     Step { number: 15, side: Jira, mode: Automated, title: "Save the incoming authentication", run: incoming::confirm_saved },
     Step { number: 16, side: Align, mode: Guided, title: "Return to the Jira Align connector", run: guided::back_to_connector },
     Step { number: 17, side: Both, mode: Automated, title: "Authorize OAuth access (request token)", run: handshake::authorize },
-    Step { number: 18, side: Both, mode: Automated, title: "Request access from Jira", run: handshake::request_access },
-    Step { number: 19, side: Jira, mode: Automated, title: "Allow the application access", run: handshake::allow_access },
+    Step { number: 18, side: Both, mode: Automated, title: "Request access from Jira", run: handshake::approval_leg },
+    Step { number: 19, side: Jira, mode: Automated, title: "Allow the application access", run: handshake::approval_leg },
     Step { number: 20, side: Both, mode: Automated, title: "OAuth completed (access token)", run: handshake::completed },
     Step { number: 21, side: Both, mode: Automated, title: "Check who the link acts as; save the connector", run: verify::acting_account },
     Step { number: 22, side: Both, mode: Automated, title: "Test the connection (Test Now is for Basic only)", run: verify::test_connection },

@@ -8,10 +8,9 @@ use std::sync::Arc;
 
 use rsa::RsaPublicKey;
 
-use super::access::check_account;
-use super::handshake::obtain_access_token;
+use super::handshake::handshake_legs;
 use super::jira_side;
-use super::keys::key_source;
+use super::verify::check_account;
 use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::KeySource;
@@ -27,7 +26,7 @@ const TEMPORARY_KEY_BITS: usize = 2048;
 /// Whether step 13 proves the Jira side first: for Jira Align's key, unless the
 /// answers switch it off (`keys.preflight = false`).
 pub fn wanted(ctx: &Ctx) -> bool {
-    key_source(ctx) == KeySource::Align && ctx.preflight_wanted()
+    ctx.key_source() == KeySource::Align && ctx.preflight_wanted()
 }
 
 pub use crate::context::run::Proof;
@@ -42,7 +41,7 @@ pub fn prove_jira_side(
     name: &str,
 ) -> Result<Proof> {
     ui::info("Preflight: proving the Jira side with a temporary key pair before Jira Align's key goes on the link.");
-    let project_key = ctx.test_project()?;
+    let project_key = ctx.value(&inputs::TEST_PROJECT)?;
     let previous = jira_side::link(ctx)?.and_then(|link| link.consumer);
     let private = keys::generate_private_key(TEMPORARY_KEY_BITS)?;
     let public = RsaPublicKey::from(&private);
@@ -66,7 +65,7 @@ pub fn prove_jira_side(
     let temporary_fingerprint = keys::fingerprint(&public);
     let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
     // What the profile had installed before: a consumer put back is not its own.
-    let installed_before = ctx.state.installed.clone();
+    let installed_before = ctx.state().installed.clone();
     jira_side::apply_unchecked(ctx, &temporary)?;
     ui::ok("temporary public key installed on the link");
 
@@ -78,8 +77,7 @@ pub fn prove_jira_side(
             .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into());
         match jira_side::apply_unchecked(ctx, &restore) {
             Ok(_) => {
-                ctx.state.installed = installed_before;
-                ctx.save()?;
+                ctx.update_state(|state| state.installed = installed_before)?;
             }
             Err(failed) => {
                 let now = format!(
@@ -116,7 +114,7 @@ pub fn prove_jira_side(
 }
 
 fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof> {
-    let (access, _) = obtain_access_token(ctx, signer)?;
+    let (access, _) = handshake_legs(ctx, signer, None)?;
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let user = jira.myself()?;
     let expected = ctx.given(&inputs::SERVICE_USERNAME);

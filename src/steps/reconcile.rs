@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::domain::KeySource;
 use crate::error::Result;
 use crate::keys;
-use crate::state::StepStatus;
+use crate::state::{State, StepStatus};
 use crate::ui;
 
 /// One input that changed, and the steps that must run again because of it.
@@ -25,27 +25,25 @@ pub fn reconcile_with_answers(ctx: &mut Ctx) -> Result<()> {
     let mut changes = Vec::new();
     connector_method(ctx, &mut changes);
     key_inputs(ctx, &mut changes);
-    jira_site(ctx, &mut changes);
-    align_site(ctx, &mut changes);
+    let mut state = ctx.state().clone();
+    jira_site(&mut state, ctx.given_url(&inputs::JIRA_URL), &mut changes);
+    align_site(&mut state, ctx.given_url(&inputs::ALIGN_URL), &mut changes);
     if changes.is_empty() {
         return Ok(());
     }
     for change in &changes {
         for &step in &change.steps {
-            ctx.state.record(
-                step,
-                StepStatus::Pending,
-                Some(format!("{} changed", change.what)),
-            );
+            let why = format!("{} changed", change.what);
+            state.record(step, StepStatus::Pending, Some(why));
         }
     }
     // A token belongs to the consumer, key and sites it was made with.
-    ctx.state.token = None;
-    ctx.save()
+    state.token = None;
+    ctx.update_state(|saved| *saved = state)
 }
 
 fn connector_method(ctx: &Ctx, changes: &mut Vec<Change>) {
-    let saved = ctx.state.align.as_ref().and_then(|a| a.connector_auth);
+    let saved = ctx.state().align.as_ref().and_then(|a| a.connector_auth);
     if let (Some(given), Some(saved)) = (ctx.given_connector_auth(), saved) {
         if given != saved {
             ui::warn(&format!(
@@ -59,7 +57,7 @@ fn connector_method(ctx: &Ctx, changes: &mut Vec<Change>) {
 }
 
 fn key_inputs(ctx: &Ctx, changes: &mut Vec<Change>) {
-    let Some(saved) = ctx.state.consumer.as_ref() else {
+    let Some(saved) = ctx.state().consumer.as_ref() else {
         return;
     };
     if let Some(key) = &ctx.given(&inputs::CONSUMER_KEY) {
@@ -97,9 +95,8 @@ fn key_change(first: u8, what: &str) -> Change {
 
 /// Another Jira: the link, its consumer and the token were made on the old one.
 /// Step 4 shows the Jira URL for the connector form, step 7 checks the new Jira.
-fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
-    let given = ctx.given_url(&inputs::JIRA_URL);
-    let (Some(given), Some(saved)) = (&given, &ctx.state.jira) else {
+fn jira_site(state: &mut State, given: Option<Url>, changes: &mut Vec<Change>) {
+    let (Some(given), Some(saved)) = (&given, &state.jira) else {
         return;
     };
     if same_site(&saved.url, given) {
@@ -113,9 +110,9 @@ fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
         saved.url,
         step_list(&steps)
     ));
-    ctx.state.jira = None;
-    ctx.state.link = None;
-    if let Some(consumer) = ctx.state.consumer.as_mut() {
+    state.jira = None;
+    state.link = None;
+    if let Some(consumer) = state.consumer.as_mut() {
         consumer.installed_at = None;
     }
     changes.push(Change {
@@ -127,36 +124,31 @@ fn jira_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
 /// Another Jira Align site: a new connector there, and a new link in Jira (links
 /// are found by Jira Align's URL). Jira Align's own public key came from the old
 /// site's connector, so it must be taken again; a key pair of align-link's is kept.
-fn align_site(ctx: &mut Ctx, changes: &mut Vec<Change>) {
-    let given = match (&ctx.given_url(&inputs::ALIGN_URL), &ctx.state.align) {
-        (Some(given), Some(saved)) if !same_site(&saved.url, given) => given.clone(),
-        _ => return,
+fn align_site(state: &mut State, given: Option<Url>, changes: &mut Vec<Change>) {
+    let (Some(given), Some(align)) = (given, state.align.as_mut()) else {
+        return;
     };
+    if same_site(&align.url, &given) {
+        return;
+    }
     let steps: Vec<u8> = (1..=24).collect();
-    let old = ctx
-        .state
-        .align
-        .as_ref()
-        .map(|a| a.url.clone())
-        .unwrap_or_default();
     ui::warn(&format!(
-        "align.url changes from {old} to {given}: the connector, Jira's link to it and the \
+        "align.url changes from {} to {given}: the connector, Jira's link to it and the \
          OAuth token belong to the old site, so steps {} run again for the new one. Jira's \
          link to the old site stays as it is (Jira link names are unique: give the new one \
          another align.application_name, or delete the old link in Jira first).",
+        align.url,
         step_list(&steps)
     ));
-    if let Some(align) = ctx.state.align.as_mut() {
-        // Recorded now, so that a run that stops early does not reset again.
-        align.url = given.to_string();
-        align.connector_id = None;
-    }
-    ctx.state.link = None;
+    // Recorded now, so that a run that stops early does not reset again.
+    align.url = given.to_string();
+    align.connector_id = None;
+    state.link = None;
     // The new site's link is a new link: its name is not the old one's.
-    if let Some(installed) = ctx.state.installed.as_mut() {
+    if let Some(installed) = state.installed.as_mut() {
         installed.link_name = None;
     }
-    if let Some(consumer) = ctx.state.consumer.as_mut() {
+    if let Some(consumer) = state.consumer.as_mut() {
         consumer.installed_at = None;
         if consumer.key_source == Some(KeySource::Align) {
             consumer.public_key_pem = None;

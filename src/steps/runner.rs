@@ -18,10 +18,10 @@ pub struct Report {
 
 /// Runs `steps` in order, stopping at the first failure.
 pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
-    ctx.run
+    ctx.run_mut()
         .set_scope(steps.iter().map(|step| step.number).collect());
     // Everything the checks read goes out at once, before the first step.
-    if ctx.run.converges(7) {
+    if ctx.run().converges(7) {
         super::jira_access::observe_first(ctx);
     }
     let mut report = Report::default();
@@ -32,39 +32,9 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
             continue;
         }
         ui::step_header(*step);
-        ctx.current_step = step.number;
-        let outcome = run_asking_again(ctx, step);
-        match outcome {
-            Ok(Outcome::Done(detail)) => {
-                ctx.record(step.number, StepStatus::Done, Some(detail))?;
-                report.done.push(step.number);
-            }
-            Ok(Outcome::Confirmed(detail, shown)) => {
-                ctx.state
-                    .record(step.number, StepStatus::Done, Some(detail));
-                if let Some(record) = ctx.state.steps.get_mut(&step.number.to_string()) {
-                    record.shown = shown;
-                }
-                ctx.save()?;
-                report.done.push(step.number);
-            }
-            Ok(Outcome::DoneThrough(detail, last)) => {
-                ctx.record(step.number, StepStatus::Done, Some(detail))?;
-                report.done.push(step.number);
-                legs_done_through = last;
-            }
-            Ok(Outcome::Skipped(reason)) => {
-                ui::info(&format!("skipped: {reason}"));
-                ctx.record(step.number, StepStatus::Skipped, Some(reason))?;
-            }
-            Ok(Outcome::NeedsOperator(detail)) => {
-                ui::info(&format!(
-                    "{} waiting for the operator",
-                    ui::style::symbol("→", "->")
-                ));
-                ctx.record(step.number, StepStatus::NeedsOperator, Some(detail.clone()))?;
-                report.waiting.push((step.number, detail));
-            }
+        ctx.run_mut().current_step = step.number;
+        let outcome = match run_asking_again(ctx, step) {
+            Ok(outcome) => outcome,
             Err(err) => {
                 // The failure is recorded for `status`; the error itself goes to the caller.
                 let _ = ctx.record(step.number, StepStatus::Failed, Some(one_line(&err)));
@@ -77,12 +47,41 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 let _ = super::keep::after_step(ctx);
                 return Err(err.context(format!("step {} ({})", step.number, step.title)));
             }
+        };
+        let (status, detail, shown) = match outcome {
+            Outcome::Done(detail) => (StepStatus::Done, detail, Default::default()),
+            Outcome::Confirmed(detail, shown) => (StepStatus::Done, detail, shown),
+            Outcome::DoneThrough(detail, last) => {
+                legs_done_through = last;
+                (StepStatus::Done, detail, Default::default())
+            }
+            Outcome::Skipped(reason) => {
+                ui::info(&format!("skipped: {reason}"));
+                (StepStatus::Skipped, reason, Default::default())
+            }
+            Outcome::NeedsOperator(detail) => {
+                let arrow = ui::style::symbol("→", "->");
+                ui::info(&format!("{arrow} waiting for the operator"));
+                report.waiting.push((step.number, detail.clone()));
+                (StepStatus::NeedsOperator, detail, Default::default())
+            }
+        };
+        if status == StepStatus::Done {
+            report.done.push(step.number);
         }
+        let key = step.number.to_string();
+        ctx.update_state(|state| {
+            state.record(step.number, status, Some(detail));
+            if let Some(record) = state.steps.get_mut(&key) {
+                record.shown = shown;
+            }
+        })?;
         // After the step's outcome is saved: a Ctrl-C at the offer loses nothing.
         super::keep::after_step(ctx)?;
     }
     Ok(report)
 }
+
 /// How often a terminal run asks for a refused value before the step fails.
 const TRIES: usize = 3;
 

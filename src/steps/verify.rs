@@ -3,11 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use super::access::{check_account, client, ServiceAccess};
 use super::guided::guide;
 use super::Outcome;
 use crate::align::{AlignApi, Feature};
 use crate::context::inputs;
+use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
@@ -15,33 +15,34 @@ use crate::http::{ClientError, Result as ClientResult};
 use crate::jira::service::ServiceJira;
 use crate::jira::User;
 use crate::model::observe::{joined, NamedProject, ProjectSeen};
+use crate::model::Observation;
 use crate::state::StepStatus;
 use crate::ui;
 
 const POLL_EVERY: Duration = Duration::from_secs(2);
 
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
     // The token's own signed `myself` at step 20 of this run already said whom it acts as.
     let known = match &access {
-        ServiceAccess::OAuth { .. } => ctx.observed.token_account.clone(),
+        ServiceAccess::OAuth { .. } => ctx.observed().token_account.clone(),
         _ => None,
     };
-    let verified = match client(ctx, &base, &access) {
+    let verified = match ctx.service_client(&base, &access) {
         Some(jira) => {
             let name = match known {
                 Some(name) => name,
                 None => {
                     // In a whole run step 24 follows: its reads go beside this one.
-                    let asked = match (ctx.single_step, &ctx.observed.token_project) {
+                    let asked = match (ctx.run().single_step, &ctx.observed().token_project) {
                         (false, None) => ctx.given(&inputs::TEST_PROJECT),
                         _ => None,
                     };
-                    let known_project = known_project(ctx, asked.as_deref());
+                    let known_project = known_project(ctx.observed(), asked.as_deref());
                     let (me, seen) = myself_with_project(&jira, asked.as_deref(), known_project);
                     if seen.is_some() {
-                        ctx.observed.token_project = seen;
+                        ctx.observed_mut().token_project = seen;
                     }
                     me.map_err(|err| renew_hint(err, &access))?.name
                 }
@@ -49,11 +50,12 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {name}"));
             check_account(ctx, &name, &how);
-            if let (ServiceAccess::OAuth { .. }, Some(token)) = (&access, ctx.state.token.as_mut())
-            {
-                token.account = Some(name.clone());
-            }
-            ctx.save()?;
+            let oauth = matches!(access, ServiceAccess::OAuth { .. });
+            ctx.update_state(|state| {
+                if let Some(token) = state.token.as_mut().filter(|_| oauth) {
+                    token.account = Some(name.clone());
+                }
+            })?;
             format!("acts as {name}")
         }
         None => {
@@ -75,9 +77,11 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
             auth.label()
         )));
     }
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let jira = client(ctx, &base, &access).expect("Basic credentials are ours");
+    let jira = ctx
+        .service_client(&base, &access)
+        .expect("Basic credentials are ours");
     let info = jira.server_info()?;
     ui::ok(&format!(
         "the service account's password reaches Jira {} (what Test Now checks)",
@@ -92,7 +96,7 @@ pub fn test_connection(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
-    let key = ctx.test_project()?;
+    let key = ctx.value(&inputs::TEST_PROJECT)?;
     let jira_side = check_jira_side(ctx, &key)?;
     let guided = guide(
         ctx,
@@ -106,15 +110,15 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     // Watch the sync only once the connector is said to be active: the operator
     // just confirmed, step 23 was confirmed, or this step was asked for by itself.
     let confirmed_now = matches!(guided, Outcome::Confirmed(..));
-    let activated = ctx.state.step_status(23) == StepStatus::Done;
-    if !(confirmed_now || activated || ctx.single_step) {
+    let activated = ctx.state().step_status(23) == StepStatus::Done;
+    if !(confirmed_now || activated || ctx.run().single_step) {
         ui::info(&format!(
             "The connector is not confirmed active yet (step 23): run `{}` once it is.",
             crate::util::suggest::command("step 24")
         ));
         return Ok(with_guide(guided, jira_side));
     }
-    let site = ctx.align_url()?;
+    let site = ctx.url(&inputs::ALIGN_URL)?;
     let timeout = ctx.sync_timeout();
     let api = AlignApi::new(ctx.http(), site, auth);
     match wait_for_features(&api, &key, timeout)? {
@@ -185,26 +189,26 @@ pub fn myself_with_project(
 
 /// The test project `asked` as the service account saw it with its password in
 /// this run (step 7), if it did.
-pub fn known_project(ctx: &Ctx, asked: Option<&str>) -> Option<NamedProject> {
-    let known = ctx.observed.service_project.as_ref()?;
+pub fn known_project(observed: &Observation, asked: Option<&str>) -> Option<NamedProject> {
+    let known = observed.service_project.as_ref()?;
     (Some(known.asked.as_str()) == asked).then(|| known.clone())
 }
 
 /// In Jira: the service account sees the project and can search its issues.
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
-    let base = ctx.jira_url()?;
+    let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
     // Steps 20 or 21 of this run read it with the same credential, beside its `myself`.
-    let seen = ctx.observed.token_project.as_ref();
+    let seen = ctx.observed().token_project.as_ref();
     if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
         return match seen {
             Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
             None => Err(cannot_see(ctx, &access, key)),
         };
     }
-    if let Some(jira) = client(ctx, &base, &access) {
+    if let Some(jira) = ctx.service_client(&base, &access) {
         // The project as step 7 of this run saw it, else read beside the search.
-        let known = known_project(ctx, Some(key));
+        let known = known_project(ctx.observed(), Some(key));
         let (project, found) = std::thread::scope(|s| {
             let project = known.is_none().then(|| s.spawn(|| jira.project(key)));
             let found = jira.search_project(key);
@@ -249,10 +253,10 @@ fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
     let named = ctx.given(&inputs::SERVICE_USERNAME);
     let account = match access {
         ServiceAccess::OAuth { .. } => ctx
-            .observed
+            .observed()
             .token_account
             .clone()
-            .or_else(|| ctx.state.token.as_ref().and_then(|t| t.account.clone()))
+            .or_else(|| ctx.state().token.as_ref().and_then(|t| t.account.clone()))
             .or(named),
         _ => named,
     }
@@ -292,6 +296,17 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
         std::thread::sleep(POLL_EVERY.min(left));
     };
     Ok(outcome)
+}
+
+/// Warns when Jira answers as someone other than the expected service account.
+pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
+    if let Some(expected) = &ctx.given(&inputs::SERVICE_USERNAME) {
+        if !expected.eq_ignore_ascii_case(acting) {
+            ui::warn(&format!(
+                "{how} acts as {acting}, not as the service account {expected}: Jira Align would act with {acting}'s rights"
+            ));
+        }
+    }
 }
 
 /// A refused PAT or password usually expired or changed: say how Jira Align takes

@@ -390,7 +390,7 @@ fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking()
         ctx.was_typed("jira.admin_token"),
         "refused, it may be asked again"
     );
-    ctx.store.forget_typed_secret("jira.admin_token").unwrap();
+    ctx.store().forget_typed_secret("jira.admin_token").unwrap();
     assert!(
         memory.entries_under(&state).is_empty(),
         "unlink leaves nothing"

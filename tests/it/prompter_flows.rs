@@ -66,13 +66,13 @@ fn step_4_asks_its_questions_in_order_and_records_the_answers() {
         Some("confirm Done in Jira Align? [default no]"),
         "{asked:?}"
     );
-    let align = ctx.state.align.clone().unwrap();
+    let align = ctx.state().align.clone().unwrap();
     assert_eq!(align.connector_name, "Jira DC (prod)");
     assert_eq!(align.connector_id, Some(42));
     assert_eq!(align.connector_auth, Some(ConnectorAuth::OAuth));
-    assert!(ctx.state.consumer.is_some(), "a consumer key was chosen");
+    assert!(ctx.state().consumer.is_some(), "a consumer key was chosen");
     assert_eq!(
-        ctx.state.step_status(4),
+        ctx.state().step_status(4),
         align_link::state::StepStatus::Done
     );
 }
@@ -91,7 +91,7 @@ fn a_confirmed_step_4_is_passed_over_until_a_value_it_showed_changes() {
     run_step(&mut ctx, 4);
     assert!(quiet.asked().is_empty(), "{:?}", quiet.asked());
     assert_eq!(
-        ctx.state.step_status(4),
+        ctx.state().step_status(4),
         align_link::state::StepStatus::Done
     );
     drop(ctx);
@@ -107,7 +107,7 @@ fn a_confirmed_step_4_is_passed_over_until_a_value_it_showed_changes() {
     run_step(&mut ctx, 4);
     assert!(again.remaining().is_empty(), "{:?}", again.remaining());
     assert_eq!(
-        ctx.state.step_status(4),
+        ctx.state().step_status(4),
         align_link::state::StepStatus::NeedsOperator
     );
 }
@@ -121,7 +121,7 @@ fn step_4_not_confirmed_waits_for_the_operator() {
     let mut ctx = context(&dir, &script, false);
     run_step(&mut ctx, 4);
     assert_eq!(
-        ctx.state.step_status(4),
+        ctx.state().step_status(4),
         align_link::state::StepStatus::NeedsOperator
     );
 }
@@ -143,7 +143,7 @@ fn step_5_in_the_sandbox_defaults_to_align_links_own_key() {
         "{:?}",
         script.asked()
     );
-    let consumer = ctx.state.consumer.clone().unwrap();
+    let consumer = ctx.state().consumer.clone().unwrap();
     assert_eq!(consumer.key_source, Some(KeySource::Generate));
     assert_eq!(consumer.bits, Some(2048));
 }
@@ -171,7 +171,7 @@ fn step_5_takes_jira_aligns_pasted_key_outside_the_sandbox() {
         "{:?}",
         script.asked()
     );
-    let consumer = ctx.state.consumer.clone().unwrap();
+    let consumer = ctx.state().consumer.clone().unwrap();
     assert_eq!(consumer.key_source, Some(KeySource::Align));
     assert!(consumer.fingerprint.unwrap().starts_with("SHA256:"));
 }
@@ -190,11 +190,15 @@ fn inputs_resolve_in_order_and_answers_stay_as_read() {
     let mut ctx = context(&dir, &script, false);
     // Given in the file: never asked.
     assert_eq!(
-        ctx.jira_url().unwrap().as_str(),
+        ctx.url(&inputs::JIRA_URL).unwrap().as_str(),
         "https://jira.example.com/"
     );
-    assert_eq!(ctx.test_project().unwrap(), "ALIGN");
-    assert_eq!(ctx.test_project().unwrap(), "ALIGN", "asked once per run");
+    assert_eq!(ctx.value(&inputs::TEST_PROJECT).unwrap(), "ALIGN");
+    assert_eq!(
+        ctx.value(&inputs::TEST_PROJECT).unwrap(),
+        "ALIGN",
+        "asked once per run"
+    );
     assert_eq!(ctx.given(&inputs::TEST_PROJECT), None);
     assert_eq!(
         ctx.value(&inputs::APPLICATION_NAME).unwrap(),
@@ -203,12 +207,15 @@ fn inputs_resolve_in_order_and_answers_stay_as_read() {
     assert_eq!(ctx.given(&inputs::APPLICATION_NAME), None);
     // Saved by an earlier run: used without asking.
     assert_eq!(ctx.connector_name(), inputs::DEFAULT_CONNECTOR_NAME);
-    ctx.state.align = Some(align_link::state::AlignFacts {
-        url: "https://acme.jiraalign.com".to_string(),
-        connector_name: "Saved".to_string(),
-        connector_auth: Some(ConnectorAuth::Pat),
-        connector_id: None,
-    });
+    ctx.update_state(|state| {
+        state.align = Some(align_link::state::AlignFacts {
+            url: "https://acme.jiraalign.com".to_string(),
+            connector_name: "Saved".to_string(),
+            connector_auth: Some(ConnectorAuth::Pat),
+            connector_id: None,
+        })
+    })
+    .unwrap();
     assert_eq!(ctx.connector_name(), "Saved");
     assert_eq!(ctx.connector_auth(), ConnectorAuth::Pat);
     assert_eq!(ctx.key_source(), KeySource::Generate);
@@ -235,7 +242,9 @@ fn an_unreachable_jira_url_typed_at_the_prompt_is_asked_again() {
     run_step(&mut ctx, 7);
     assert!(script.remaining().is_empty(), "{:?}", script.remaining());
     assert_eq!(
-        ctx.jira_url().unwrap().as_str(),
+        ctx.url(&align_link::context::inputs::JIRA_URL)
+            .unwrap()
+            .as_str(),
         format!("{}/", env.jira.url())
     );
 
