@@ -185,7 +185,7 @@ impl OAuthProblem {
 
     /// True for the 19 problem codes Jira documents.
     pub fn is_known(&self) -> bool {
-        problems::ALL.contains(&self.problem.as_str())
+        problems::find(&self.problem).is_some()
     }
 }
 
