@@ -182,11 +182,6 @@ impl OAuthProblem {
             params,
         })
     }
-
-    /// True for the 19 problem codes Jira documents.
-    pub fn is_known(&self) -> bool {
-        problems::find(&self.problem).is_some()
-    }
 }
 
 /// The auth-params of the `OAuth` challenges in a `WWW-Authenticate` list, which
