@@ -132,13 +132,6 @@ impl ClientError {
         }
     }
 
-    pub fn oauth_problem(&self) -> Option<&OAuthProblem> {
-        match self {
-            ClientError::OAuth(e) => Some(&e.problem),
-            _ => None,
-        }
-    }
-
     pub fn transport_kind(&self) -> Option<&TransportKind> {
         match self {
             ClientError::Transport(e) => Some(&e.kind),
