@@ -289,11 +289,13 @@ pub struct ParseError {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {url}: the answer is larger than {} KiB, the most align-link reads", cap / 1024)]
+#[error(
+    "{method} {url}: the answer is larger than {} KiB, the most align-link reads",
+    super::MAX_BODY_BYTES / 1024
+)]
 pub struct TooLarge {
     pub method: String,
     pub url: String,
-    pub cap: u64,
 }
 
 #[derive(Debug, thiserror::Error)]

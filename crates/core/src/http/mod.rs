@@ -366,7 +366,6 @@ impl Http {
             let err = ClientError::TooLarge(Box::new(TooLarge {
                 method: request.method.to_string(),
                 url: redact_url(&request.url),
-                cap: MAX_BODY_BYTES,
             }));
             (format!("{status}, body over the cap"), err)
         };

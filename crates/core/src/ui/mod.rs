@@ -153,14 +153,9 @@ fn labelled_on_stderr(label: &str, tone: Tone, text: &str) {
     }
 }
 
-/// A note about the run's surroundings (where the stand-ins listen, where the
-/// state is), on stderr, so that stdout stays the command's own output (`--json`).
+/// A line on stderr, so that stdout stays the command's own output (`--json`):
+/// where the stand-ins listen, where the state is, an error's causes.
 pub fn note(text: &str) {
-    eprintln!("{text}");
-}
-
-/// An error at the command boundary, on stderr.
-pub fn error(text: &str) {
     eprintln!("{text}");
 }
 
