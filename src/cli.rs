@@ -291,7 +291,7 @@ pub fn main() -> i32 {
             // With -v, the typed causes underneath, for a bug report.
             if verbose {
                 for cause in err.causes() {
-                    crate::ui::error(&format!("Caused by: {cause}"));
+                    crate::ui::note(&format!("Caused by: {cause}"));
                 }
             }
             err.exit_code()

@@ -222,7 +222,7 @@ fn request_token_post_with_callback() {
 fn access_token_post_with_token_and_verifier() {
     let extras = OAuthExtras {
         token: Some("reqTok3n".into()),
-        verifier: Some("Ab3dE9".into()),
+        verifier: Some(align_link::domain::Secret::new("Ab3dE9")),
         ..fixed("n0nceAccessToken", 1_700_000_100)
     };
     let outcome = check(Case {

@@ -41,56 +41,58 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Who makes the RSA key pair (`keys.source`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeySource {
-    /// align-link generates it and completes the OAuth handshake itself.
-    Generate,
-    /// Jira Align generated it at step 5; the answers carry its public half.
-    Align,
+/// An operator's choice, spelled in files exactly as `as_str` says (and serde
+/// uses the same spelling); `ALL` in the order menus show them.
+macro_rules! choice {
+    ($(#[$meta:meta])* pub enum $name:ident {
+        $($(#[$variant_meta:meta])* $variant:ident = $spelling:literal,)+
+    }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$variant_meta])* #[serde(rename = $spelling)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$($spelling),+].len()] = [$($name::$variant),+];
+
+            /// The spelling in the answers file (and on the command line).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $spelling,)+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|choice| choice.as_str() == text)
+            }
+        }
+    };
 }
 
-impl KeySource {
-    pub const ALL: [KeySource; 2] = [KeySource::Generate, KeySource::Align];
-
-    /// The spelling in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeySource::Generate => "generate",
-            KeySource::Align => "align",
-        }
+choice! {
+    /// Who makes the RSA key pair (`keys.source`).
+    pub enum KeySource {
+        /// align-link generates it and completes the OAuth handshake itself.
+        Generate = "generate",
+        /// Jira Align generated it at step 5; the answers carry its public half.
+        Align = "align",
     }
 }
 
-/// How Jira Align's connector authenticates to Jira (`connector.auth`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ConnectorAuth {
-    /// OAuth 1.0a (steps 13-20).
-    OAuth,
-    /// The service account's personal access token.
-    Pat,
-    /// The service account's username and password.
-    Basic,
+choice! {
+    /// How Jira Align's connector authenticates to Jira (`connector.auth`).
+    pub enum ConnectorAuth {
+        /// OAuth 1.0a (steps 13-20).
+        OAuth = "oauth",
+        /// The service account's personal access token.
+        Pat = "pat",
+        /// The service account's username and password.
+        Basic = "basic",
+    }
 }
 
 impl ConnectorAuth {
-    pub const ALL: [ConnectorAuth; 3] = [
-        ConnectorAuth::OAuth,
-        ConnectorAuth::Pat,
-        ConnectorAuth::Basic,
-    ];
-
-    /// The spelling in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConnectorAuth::OAuth => "oauth",
-            ConnectorAuth::Pat => "pat",
-            ConnectorAuth::Basic => "basic",
-        }
-    }
-
     /// As Jira Align's connector form names the method.
     pub fn label(self) -> &'static str {
         match self {
@@ -101,62 +103,30 @@ impl ConnectorAuth {
     }
 }
 
-/// How the OAuth authorization (steps 18-19) is approved (`oauth.approval`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Approval {
-    /// align-link logs in as the service account and approves.
-    ServiceAccount,
-    /// align-link opens the authorize page in a browser for a person.
-    Browser,
-    /// align-link prints the authorize link and waits.
-    Manual,
-}
-
-impl Approval {
-    pub const ALL: [Approval; 3] = [
-        Approval::ServiceAccount,
-        Approval::Browser,
-        Approval::Manual,
-    ];
-
-    /// The spelling in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Approval::ServiceAccount => "service-account",
-            Approval::Browser => "browser",
-            Approval::Manual => "manual",
-        }
+choice! {
+    /// How the OAuth authorization (steps 18-19) is approved (`oauth.approval`).
+    pub enum Approval {
+        /// align-link logs in as the service account and approves.
+        ServiceAccount = "service-account",
+        /// align-link opens the authorize page in a browser for a person.
+        Browser = "browser",
+        /// align-link prints the authorize link and waits.
+        Manual = "manual",
     }
 }
 
-/// Where the profile's secrets (the private key, the access token) are kept:
-/// `--secret-store`, else the answers file's `secrets.store`, else `auto`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SecretStore {
-    /// The OS credential store when one answers, else owner-only files.
-    #[default]
-    Auto,
-    /// The OS credential store only: a run where none answers stops.
-    Keyring,
-    /// Owner-only files in the state directory.
-    File,
-}
-
-impl SecretStore {
-    pub const ALL: [SecretStore; 3] = [SecretStore::Auto, SecretStore::Keyring, SecretStore::File];
-
-    /// The spelling on the command line and in the answers file.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SecretStore::Auto => "auto",
-            SecretStore::Keyring => "keyring",
-            SecretStore::File => "file",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<SecretStore> {
-        SecretStore::ALL.into_iter().find(|s| s.as_str() == text)
+choice! {
+    /// Where the profile's secrets (the private key, the access token) are kept:
+    /// `--secret-store`, else the answers file's `secrets.store`, else `auto`.
+    #[derive(Default)]
+    pub enum SecretStore {
+        /// The OS credential store when one answers, else owner-only files.
+        #[default]
+        Auto = "auto",
+        /// The OS credential store only: a run where none answers stops.
+        Keyring = "keyring",
+        /// Owner-only files in the state directory.
+        File = "file",
     }
 }
 
@@ -176,6 +146,9 @@ mod tests {
         }
         for approval in Approval::ALL {
             assert_eq!(spelled(serde_json::json!(approval)), approval.as_str());
+        }
+        for store in SecretStore::ALL {
+            assert_eq!(SecretStore::parse(store.as_str()), Some(store));
         }
     }
 

@@ -66,7 +66,7 @@ pub struct LinkFacts {
     pub rpc_url: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConsumerFacts {
     pub key: String,
@@ -89,11 +89,7 @@ impl ConsumerFacts {
     pub fn new(key: impl Into<String>) -> ConsumerFacts {
         ConsumerFacts {
             key: key.into(),
-            key_source: None,
-            public_key_pem: None,
-            fingerprint: None,
-            bits: None,
-            installed_at: None,
+            ..ConsumerFacts::default()
         }
     }
 }

@@ -199,7 +199,7 @@ impl Lab {
     pub fn exchange(&self, token: &str, verifier: &str) -> Reply {
         let extras = OAuthExtras {
             token: Some(token.into()),
-            verifier: Some(verifier.into()),
+            verifier: Some(align_link::domain::Secret::new(verifier)),
             ..OAuthExtras::default()
         };
         self.signed("POST", ACCESS_TOKEN, extras)

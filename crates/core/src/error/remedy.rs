@@ -4,41 +4,18 @@
 
 use percent_encoding::percent_decode_str;
 
-use crate::oauth::{proxy, OAuthProblem, ProblemContext};
+use crate::oauth::{problems, proxy, OAuthProblem, ProblemContext};
 use crate::util::time::{unix_now, utc_text};
 
 /// What to do, with every detail Jira sent and the caller knows.
 pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     let p = &problem.params;
+    let fixed = problems::find(&problem.problem).and_then(|known| known.fix.clone());
     let mut text = match problem.problem.as_str() {
+        _ if fixed.is_some() => fixed.unwrap_or_default(),
         "signature_invalid" => signature_invalid(problem, ctx),
         "timestamp_refused" => timestamp_refused(problem, ctx),
         "consumer_key_unknown" => consumer_key_unknown(ctx),
-        "token_expired" => "Request tokens last 10 minutes, so the approval took too long or an \
-            old token was used (access tokens last 5 years). Rerun step 17 and approve promptly."
-            .to_string(),
-        "permission_denied" => "Someone clicked Deny on Jira's authorization page. Rerun step 17 \
-            and click Allow, logged in as the Jira user Jira Align should act as."
-            .to_string(),
-        "permission_unknown" => "The request token was not approved yet. Open the authorization \
-            page, log in as the Jira user Jira Align should act as and click Allow, then \
-            continue; if the page is gone, rerun step 17."
-            .to_string(),
-        "nonce_used" => "Jira saw the same nonce and timestamp before, so this looks like a \
-            replayed request. Retry once; if it happens again, check that no proxy resends \
-            requests and that this machine's clock is not stuck."
-            .to_string(),
-        "token_rejected" => "Jira does not know this token, or the verifier sent with it is \
-            wrong; the token may have been revoked (Jira deletes revoked tokens), or come from \
-            another Jira or an earlier attempt. Rerun step 17 and, if you type the verifier, \
-            copy its 6 characters exactly."
-            .to_string(),
-        "token_used" => "A request token can be exchanged only once, and this one already was. \
-            Rerun step 17 for a new one."
-            .to_string(),
-        "token_revoked" => "The access token was revoked, in Jira under Profile > Tools > View \
-            OAuth Access Tokens or by an administrator. Rerun step 17 to authorize again."
-            .to_string(),
         "signature_method_rejected" => format!(
             "Jira's application links accept only RSA-SHA1, which align-link always sends{}. \
              If this persists, check that no proxy rewrites the Authorization header, and rerun \
@@ -56,23 +33,6 @@ pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
         ),
         "parameter_absent" => parameter_absent(problem),
         "parameter_rejected" => parameter_rejected(problem),
-        "consumer_key_rejected" | "consumer_key_refused" => "Jira knows the consumer key but \
-            refuses the consumer: the application link's incoming authentication is disabled \
-            or was removed. Check the application link in Jira (Administration > Applications \
-            > Application links > Jira Align > Incoming authentication) and rerun step 13 to \
-            set it up again."
-            .to_string(),
-        "user_refused" => "Jira refused the user behind the token: the account that approved \
-            access is inactive, locked or has no product access. Reactivate it, or rerun step \
-            17 and approve as another Jira user."
-            .to_string(),
-        "additional_authorization_required" => "The call carried no user token (2-legged OAuth), \
-            which this application link does not allow. A user's access token is needed: run \
-            step 17."
-            .to_string(),
-        "token_not_authorized" => "A request token was used where an access token is needed. \
-            Finish step 17: approve the request token, then exchange it for an access token."
-            .to_string(),
         other => format!(
             "Jira reported \"{other}\", which align-link does not know. Look in Jira's log \
              (atlassian-jira.log) at this time for OAuth messages, and check the application \

@@ -30,7 +30,7 @@ fn every_known_code_has_its_own_remedy_saying_what_to_do() {
         "Finish",
         "Reactivate",
     ];
-    for code in problems::ALL {
+    for code in problems::all().iter().map(|known| known.code.as_str()) {
         let err = AppError::from(ClientError::oauth(
             problem(code, &[]),
             ProblemContext::default(),

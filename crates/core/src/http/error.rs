@@ -132,13 +132,6 @@ impl ClientError {
         }
     }
 
-    pub fn oauth_problem(&self) -> Option<&OAuthProblem> {
-        match self {
-            ClientError::OAuth(e) => Some(&e.problem),
-            _ => None,
-        }
-    }
-
     pub fn transport_kind(&self) -> Option<&TransportKind> {
         match self {
             ClientError::Transport(e) => Some(&e.kind),
@@ -194,7 +187,11 @@ impl UrlReason {
 }
 
 /// A refusal by status code.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}", match service {
+    Service::Jira => format!("{what}: Jira answered HTTP {status}{}", said(detail)),
+    Service::JiraAlign => format!("Jira Align answered HTTP {status} to {what}{}", said(detail)),
+})]
 pub struct StatusError {
     /// What was being done ("listing application links", "GET /rest/api/2/myself").
     pub what: String,
@@ -209,51 +206,34 @@ pub struct StatusError {
     pub detail: String,
 }
 
-impl fmt::Display for StatusError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let said = if self.detail.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", self.detail)
-        };
-        match self.service {
-            Service::Jira => write!(f, "{}: Jira answered HTTP {}{said}", self.what, self.status),
-            Service::JiraAlign => write!(
-                f,
-                "Jira Align answered HTTP {} to {}{said}",
-                self.status, self.what
-            ),
-        }
+/// `: detail`, or nothing when the body said nothing.
+fn said(detail: &str) -> String {
+    match detail {
+        "" => String::new(),
+        _ => format!(": {detail}"),
     }
 }
 
-impl StdError for StatusError {}
-
 /// An OAuth problem Jira reported, with every parameter it sent, and what the
 /// caller knew that helps explain it.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
+    prefix(what), problem.status, problem.problem, problems::meaning(&problem.problem)
+)]
 pub struct OAuthFailure {
     pub what: String,
     pub problem: OAuthProblem,
     pub context: ProblemContext,
 }
 
-impl fmt::Display for OAuthFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.what.is_empty() {
-            write!(f, "{}: ", self.what)?;
-        }
-        write!(
-            f,
-            "Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
-            self.problem.status,
-            self.problem.problem,
-            problems::meaning(&self.problem.problem)
-        )
+/// `what: `, or nothing when nobody said what was being done.
+fn prefix(what: &str) -> String {
+    match what {
+        "" => String::new(),
+        _ => format!("{what}: "),
     }
 }
-
-impl StdError for OAuthFailure {}
 
 /// Why no answer came.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,11 +289,13 @@ pub struct ParseError {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {url}: the answer is larger than {} KiB, the most align-link reads", cap / 1024)]
+#[error(
+    "{method} {url}: the answer is larger than {} KiB, the most align-link reads",
+    super::MAX_BODY_BYTES / 1024
+)]
 pub struct TooLarge {
     pub method: String,
     pub url: String,
-    pub cap: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -332,23 +314,13 @@ pub struct RetryTooLong {
     pub budget: Duration,
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}{message}", prefix(what))]
 pub struct UnexpectedAnswer {
     pub what: String,
     pub message: String,
     pub hint: String,
 }
-
-impl fmt::Display for UnexpectedAnswer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.what.is_empty() {
-            write!(f, "{}: ", self.what)?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl StdError for UnexpectedAnswer {}
 
 /// `error: cause: cause ...`, for a failure no kind describes better.
 pub fn error_chain(err: &(dyn StdError + 'static)) -> String {

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::blocking::Client;
-use reqwest::header::{HeaderMap, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use url::Url;
 
 use crate::util::time::{skew_from_date_header, until_http_date};
@@ -330,45 +330,29 @@ impl Http {
         let exchange = Http::exchange(request);
         self.report(&exchange, &Event::Sent);
         let received = Http::receive(builder, request, started, deadline);
-        let (outcome, answer) = match received {
-            Ok((status, headers, bytes, local_now)) => {
-                let body = String::from_utf8_lossy(&bytes).into_owned();
-                let outcome = format!(
-                    "{status} ({} ms, {} bytes)",
-                    started.elapsed().as_millis(),
-                    body.len()
-                );
-                (outcome, Ok((status, headers, body, local_now)))
-            }
-            Err((outcome, err)) => (outcome, Err(err)),
+        let outcome = match &received {
+            Ok(answer) => format!(
+                "{} ({} ms, {} bytes)",
+                answer.status,
+                started.elapsed().as_millis(),
+                answer.body.len()
+            ),
+            Err((said, _)) => said.clone(),
         };
         self.report(&exchange, &Event::Answered(&outcome));
-        let (status, headers, body, local_now) = answer?;
-        let clock_skew_secs = headers
-            .get(reqwest::header::DATE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|date| skew_from_date_header(date, local_now));
-        Ok(Response {
-            method: request.method.to_string(),
-            url: redact_url(&request.url),
-            status,
-            headers,
-            body,
-            clock_skew_secs,
-            oauth_base_string,
-            auth: request.auth.kind(),
-        })
+        let mut answer = received.map_err(|(_, err)| err)?;
+        answer.oauth_base_string = oauth_base_string;
+        Ok(answer)
     }
 
-    /// The answer's status, headers and body, read within the cap and by
-    /// `deadline`, and our clock when it came (for the skew); or how it failed,
-    /// in the words `-v` shows, and the error.
+    /// The answer, read within the cap and by `deadline`; or how it failed, in
+    /// the words `-v` shows, and the error.
     fn receive(
         builder: reqwest::blocking::RequestBuilder,
         request: &Request,
         started: Instant,
         deadline: Instant,
-    ) -> std::result::Result<Received, (String, ClientError)> {
+    ) -> std::result::Result<Response, (String, ClientError)> {
         let ms = || started.elapsed().as_millis();
         let mut response = builder.send().map_err(|err| {
             // reqwest's text repeats the URL, secrets and all: keep it out.
@@ -382,7 +366,6 @@ impl Http {
             let err = ClientError::TooLarge(Box::new(TooLarge {
                 method: request.method.to_string(),
                 url: redact_url(&request.url),
-                cap: MAX_BODY_BYTES,
             }));
             (format!("{status}, body over the cap"), err)
         };
@@ -400,7 +383,20 @@ impl Http {
                 (said, transport_error(request, Box::new(err)))
             })?;
             if read == 0 {
-                return Ok((status, response.headers().clone(), bytes, local_now));
+                let headers = response.headers().clone();
+                let date = headers.get(reqwest::header::DATE);
+                return Ok(Response {
+                    method: request.method.to_string(),
+                    url: redact_url(&request.url),
+                    status,
+                    clock_skew_secs: date
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|date| skew_from_date_header(date, local_now)),
+                    headers,
+                    body: String::from_utf8_lossy(&bytes).into_owned(),
+                    oauth_base_string: None,
+                    auth: request.auth.kind(),
+                });
             }
             bytes.extend_from_slice(&chunk[..read]);
             if bytes.len() as u64 > MAX_BODY_BYTES {
@@ -417,9 +413,6 @@ impl Http {
         }
     }
 }
-
-/// An answer read whole: status, headers, body, and our clock when it came.
-type Received = (u16, HeaderMap, Vec<u8>, SystemTime);
 
 /// How long to wait before the next attempt, and who decided it.
 enum Wait {

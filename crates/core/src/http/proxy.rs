@@ -7,6 +7,8 @@
 
 use url::Url;
 
+use super::is_loopback;
+
 /// The environment's proxy for this rule; None when none is set (or it is not a URL).
 pub fn from_env() -> Option<reqwest::Proxy> {
     let env = |name: &str| std::env::var(name).ok();
@@ -69,18 +71,6 @@ fn proxy_url(var: impl Fn(&str) -> Option<String>) -> Option<Url> {
 /// this machine.
 fn goes_through_proxy(url: &Url) -> bool {
     url.scheme() == "https" && !is_loopback(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(name)) => {
-            let name = name.trim_end_matches('.').to_ascii_lowercase();
-            name == "localhost" || name.ends_with(".localhost")
-        }
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 #[cfg(test)]

@@ -297,13 +297,17 @@ fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
 }
 
 fn algorithm_name(oid: &str) -> String {
-    match oid {
-        "1.2.840.10045.2.1" => "elliptic-curve (EC)".to_string(),
-        "1.3.101.112" => "Ed25519".to_string(),
-        "1.3.101.113" => "Ed448".to_string(),
-        "1.3.101.110" => "X25519".to_string(),
-        "1.2.840.10040.4.1" => "DSA".to_string(),
-        "1.2.840.113549.1.1.10" => "RSASSA-PSS (restricted RSA)".to_string(),
-        other => format!("unknown algorithm (OID {other})"),
-    }
+    const NAMES: [(&str, &str); 6] = [
+        ("1.2.840.10045.2.1", "elliptic-curve (EC)"),
+        ("1.3.101.112", "Ed25519"),
+        ("1.3.101.113", "Ed448"),
+        ("1.3.101.110", "X25519"),
+        ("1.2.840.10040.4.1", "DSA"),
+        ("1.2.840.113549.1.1.10", "RSASSA-PSS (restricted RSA)"),
+    ];
+    let known = NAMES.iter().find(|(known, _)| *known == oid);
+    known.map_or_else(
+        || format!("unknown algorithm (OID {oid})"),
+        |(_, name)| name.to_string(),
+    )
 }

@@ -77,17 +77,10 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())
     };
-    if let Some(problem) = get("oauth_problem") {
-        let params = pairs
-            .iter()
-            .filter(|(key, _)| key != "oauth_problem")
-            .map(|(key, value)| (text::server_name(key), text::clean(value, PARAM_CHARS)))
-            .collect();
-        let problem = OAuthProblem {
-            status: problems::http_status(&problem),
-            problem: text::server_name(&problem),
-            params,
-        };
+    // A problem report travels with the status its code has (the body alone is given here).
+    let status = get("oauth_problem").map(|code| problems::http_status(&code));
+    if let Some(problem) = status.and_then(|status| OAuthProblem::from_response(status, None, body))
+    {
         return Err(TokenAnswerError::Problem(problem));
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
@@ -181,11 +174,6 @@ impl OAuthProblem {
             problem: text::server_name(&problem),
             params,
         })
-    }
-
-    /// True for the 19 problem codes Jira documents.
-    pub fn is_known(&self) -> bool {
-        problems::ALL.contains(&self.problem.as_str())
     }
 }
 

@@ -20,6 +20,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rsa::RsaPrivateKey;
 
 use super::response::{auth_param, split_outside_quotes};
+use crate::domain::Secret;
 
 /// RFC 5849 section 3.6: everything but the RFC 3986 unreserved characters.
 const OAUTH_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
@@ -35,31 +36,19 @@ pub fn oauth_encode(text: &str) -> String {
 }
 
 /// The optional protocol parameters of one request.
-#[derive(Default, Clone)]
+#[derive(Debug, Default, Clone)]
 pub struct OAuthExtras {
     /// `oauth_token`: the request token (access-token call) or the access token.
     pub token: Option<String>,
     /// `oauth_callback` on the request-token call (`oob` for none).
     pub callback: Option<String>,
     /// `oauth_verifier` on the access-token call.
-    pub verifier: Option<String>,
+    /// A one-time credential: `Debug` does not show it.
+    pub verifier: Option<Secret>,
     /// Fixed nonce, for tests only; otherwise a random one is made.
     pub nonce: Option<String>,
     /// Fixed timestamp, for tests only; otherwise the current time. 0 means "now".
     pub timestamp: Option<u64>,
-}
-
-impl fmt::Debug for OAuthExtras {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The verifier is a one-time credential: do not print it.
-        f.debug_struct("OAuthExtras")
-            .field("token", &self.token)
-            .field("callback", &self.callback)
-            .field("verifier", &self.verifier.as_ref().map(|_| "<redacted>"))
-            .field("nonce", &self.nonce)
-            .field("timestamp", &self.timestamp)
-            .finish()
-    }
 }
 
 /// A signed request: the header to send and the base string that was signed.
@@ -142,7 +131,7 @@ impl Signer {
         builder
             .token(extra.token.as_deref().map(|t| Credentials::new(t, "")))
             .callback(extra.callback.as_deref())
-            .verifier(extra.verifier.as_deref())
+            .verifier(extra.verifier.as_ref().map(Secret::expose))
             .nonce(extra.nonce.as_deref())
             .timestamp(extra.timestamp.and_then(NonZeroU64::new))
             .version(true);

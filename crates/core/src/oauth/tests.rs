@@ -10,6 +10,7 @@ use sha1::{Digest, Sha1};
 use url::Url;
 
 use super::*;
+use crate::domain::Secret;
 
 /// The RSA-SHA1 test case of the OAuth wiki (1024-bit key, known signature).
 const WIKI_KEY_PKCS8: &str = "MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBALRiMLAh9iimur8VA7qVvdqxevEuUkW4K+2KdMXmnQbG9Aa7k7eBjK1S+0LYmVjPKlJGNXHDGuy5Fw/d7rjVJ0BLB+ubPK8iA/Tw3hLQgXMRRGRXXCn8ikfuQfjUS1uZSatdLB81mydBETlJhI6GH4twrbDJCR2Bwy/XWXgqgGRzAgMBAAECgYBYWVtleUzavkbrPjy0T5FMou8HX9u2AC2ry8vD/l7cqedtwMPp9k7TubgNFo+NGvKsl2ynyprOZR1xjQ7WgrgVB+mmuScOM/5HVceFuGRDhYTCObE+y1kxRloNYXnx3ei1zbeYLPCHdhxRYW7T0qcynNmwrn05/KO2RLjgQNalsQJBANeA3Q4Nugqy4QBUCEC09SqylT2K9FrrItqL2QKc9v0ZzO2uwllCbg0dwpVuYPYXYvikNHHg+aCWF+VXsb9rpPsCQQDWR9TT4ORdzoj+NccnqkMsDmzt0EfNaAOwHOmVJ2RVBspPcxt5iN4HI7HNeG6U5YsFBb+/GZbgfBT3kpNGWPTpAkBI+gFhjfJvRw38n3g/+UeAkwMI2TJQS4n8+hid0uus3/zOjDySH3XHCUnocn1xOJAyZODBo47E+67R4jV1/gzbAkEAklJaspRPXP877NssM5nAZMU0/O/NGCZ+3jPgDUno6WbJn5cqm8MqWhW1xGkImgRk+fkDBquiq4gPiT898jusgQJAd5Zrr6Q8AO/0isr/3aa6O6NLQxISLKcPDk2NOccAfS/xOtfOz4sJYM3+Bs4Io9+dZGSDCA54Lw03eHTNQghS0A==";
@@ -157,7 +158,7 @@ fn signed_requests_verify_over_our_base_string() {
     let form = pairs(&[("é", "ü"), ("k", "~")]);
     let extras = OAuthExtras {
         token: Some("tok".into()),
-        verifier: Some("ab12CD".into()),
+        verifier: Some(Secret::new("ab12CD")),
         ..fixed("n0nce", 1700000000)
     };
     let signed = signer.sign("post", &url, &form, &extras);
@@ -224,7 +225,7 @@ fn debug_output_hides_key_material() {
         "{text}"
     );
     let extras = OAuthExtras {
-        verifier: Some("s3cr3t".into()),
+        verifier: Some(Secret::new("s3cr3t")),
         ..OAuthExtras::default()
     };
     assert!(!format!("{extras:?}").contains("s3cr3t"));

@@ -9,9 +9,7 @@
 //! that align-link implements, the function says so ([`Checked::NotHere`]) rather
 //! than pretending a check passed.
 
-use std::fs::{File, Metadata};
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[cfg(unix)]
 mod unix;
@@ -41,70 +39,34 @@ impl<T> Checked<T> {
     }
 }
 
-/// Creates `dir` and any missing parents, `dir` itself closed to everyone but the
-/// user from its creation (unix: mode 0700; Windows: a protected ACL that admits
-/// only the current user, inherited by the files made in it). An existing
-/// directory is left as it is.
-pub fn create_private_dir_all(dir: &Path) -> io::Result<()> {
-    imp::create_private_dir_all(dir)
-}
-
-/// Creates `path`, which must not exist, for writing; only the user can read it
-/// from its creation (unix: 0600; Windows: an ACL that admits only the user).
-pub fn create_new_private_file(path: &Path) -> io::Result<File> {
-    imp::create_new_private_file(path)
-}
-
-/// Opens `path` for appending, creating it private as [`create_new_private_file`]
-/// does. A symlink is not followed, and a FIFO fails at once instead of waiting
-/// for a reader.
-pub fn open_private_append(path: &Path) -> io::Result<File> {
-    imp::open_private_append(path)
-}
-
-/// Opens (creating it private) a lock file for reading and writing: not through a
-/// symlink, never blocking on a FIFO, and without taking a terminal.
-pub fn open_lock_file(path: &Path) -> io::Result<File> {
-    imp::open_lock_file(path)
-}
-
-/// Opens `path` for reading without ever blocking: a FIFO opened for reading would
-/// wait for a writer forever, and a terminal would become the controlling one.
-pub fn open_read_nonblocking(path: &Path) -> io::Result<File> {
-    imp::open_read_nonblocking(path)
-}
-
-/// What a non-regular, non-directory file is, in words ("a named pipe (FIFO)"),
-/// when this system has such kinds.
-pub fn special_kind(meta: &Metadata) -> Option<&'static str> {
-    imp::special_kind(meta)
-}
-
-/// Makes a rename in `dir` durable: unix fsyncs the directory (some file systems
-/// cannot, and there the rename is as durable as it gets); Windows cannot open a
-/// directory for that, and NTFS journals the rename itself.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    imp::sync_dir(dir)
-}
+// What each function of `imp` promises, on every system:
+// - `create_private_dir_all`: `dir` and missing parents, `dir` closed to all but
+//   the user from its creation (unix 0700; Windows a protected ACL admitting only
+//   the user, inherited by files made in it); an existing one is left as it is.
+// - `create_new_private_file`: a new file for writing, readable by the user only
+//   from its creation (unix 0600; Windows that ACL).
+// - `open_private_append`, `open_lock_file`: opened (created private), never
+//   through a symlink, never blocking on a FIFO, never taking a terminal.
+// - `open_read_nonblocking`: for reading without ever blocking (a FIFO would
+//   wait for a writer, a terminal would become the controlling one).
+// - `special_kind`: a non-regular, non-directory file in words ("a named pipe (FIFO)").
+// - `sync_dir`: makes a rename durable (unix fsyncs the directory; NTFS journals it).
+// - `file_id`, `path_file_id`: which file an open file or a path (not followed) is.
+// - `mode_bits`: `0o644`, where files have them; `other_owner`: `Found(None)` when
+//   the file is the user's, `Found(Some(..))` someone else's.
+// - `save_terminal`, `restore_terminal`: the settings at start-up, put back on
+//   Ctrl-C (an interrupted password prompt would leave echo off).
+// - `enable_ansi_on_stderr`: escape sequences work on stderr (Windows consoles
+//   need telling); false when they cannot be shown.
+pub use imp::{
+    create_new_private_file, create_private_dir_all, enable_ansi_on_stderr, file_id, mode_bits,
+    open_lock_file, open_private_append, open_read_nonblocking, other_owner, path_file_id,
+    restore_terminal, save_terminal, special_kind, sync_dir,
+};
 
 /// Which file an open file is, to tell whether a path still names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileId(u64, u64);
-
-/// The identity of an open file.
-pub fn file_id(file: &File) -> io::Result<FileId> {
-    imp::file_id(file)
-}
-
-/// The identity of what `path` names, without following a symlink.
-pub fn path_file_id(path: &Path) -> io::Result<FileId> {
-    imp::path_file_id(path)
-}
-
-/// The unix permission bits (`0o644`), where files have them.
-pub fn mode_bits(meta: &Metadata) -> Checked<u32> {
-    imp::mode_bits(meta)
-}
 
 /// A file's owner, when someone other than the user running align-link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,33 +79,10 @@ pub struct OtherOwner {
     pub fix: String,
 }
 
-/// Whether `meta` (of `path`) belongs to the user running align-link.
-/// `Found(None)`: theirs; `Found(Some(..))`: someone else's.
-pub fn other_owner(path: &Path, meta: &Metadata) -> Checked<Option<OtherOwner>> {
-    imp::other_owner(path, meta)
-}
-
 /// True when process `pid` is known not to run; false when it runs or this
 /// system cannot tell (then callers assume nothing).
 pub fn process_is_gone(pid: u32) -> bool {
     pid != std::process::id() && imp::process_is_gone(pid)
-}
-
-/// The terminal's settings at start-up, restored on Ctrl-C (a password prompt
-/// turns echo off, and an interrupted one would leave it off).
-pub fn save_terminal() {
-    imp::save_terminal()
-}
-
-/// Puts back what [`save_terminal`] saved.
-pub fn restore_terminal() {
-    imp::restore_terminal()
-}
-
-/// Makes escape sequences work on stderr where the console needs telling
-/// (Windows consoles); false when they cannot be shown.
-pub fn enable_ansi_on_stderr() -> bool {
-    imp::enable_ansi_on_stderr()
 }
 
 /// Looks up an environment variable (the process's, or a test's map).

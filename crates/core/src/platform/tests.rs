@@ -1,6 +1,7 @@
 use super::*;
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::path::Path;
 
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
     let map: HashMap<String, OsString> = pairs

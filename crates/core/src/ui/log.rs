@@ -98,16 +98,7 @@ impl OperatorLog {
     /// Appends one timestamped line; control characters from servers are escaped
     /// so a log viewed in a terminal cannot be made to do anything.
     pub fn write(&self, line: &str) {
-        let clean: String = line
-            .chars()
-            .flat_map(|c| {
-                if c.is_control() {
-                    c.escape_default().collect::<Vec<_>>()
-                } else {
-                    vec![c]
-                }
-            })
-            .collect();
+        let clean = crate::util::text::clean(line, usize::MAX);
         if let Ok(mut file) = self.file.lock() {
             let _ = writeln!(file, "{} {clean}", crate::util::time::now_rfc3339());
         }

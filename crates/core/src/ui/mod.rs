@@ -52,23 +52,24 @@ pub fn width() -> usize {
 /// `indent`; words longer than a line (URLs, base64) are kept whole, never split,
 /// so they can still be copied.
 pub fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
-    let options = textwrap::Options::new(width.max(indent.len() + 20))
-        .initial_indent(indent)
-        .subsequent_indent(indent)
-        .break_words(false)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
     text.lines()
-        .flat_map(|line| {
-            if line.trim().is_empty() {
-                vec![String::new()]
-            } else {
-                textwrap::wrap(line, &options)
-                    .into_iter()
-                    .map(|l| l.into_owned())
-                    .collect()
-            }
+        .flat_map(|line| match line.trim() {
+            "" => vec![String::new()],
+            _ => hang(line, indent, indent, width),
         })
         .collect()
+}
+
+/// One paragraph wrapped to `width` (at least 20 columns of text) as [`wrap`]
+/// does, its first line starting with `first` and the rest with `rest`.
+fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
+    let options = textwrap::Options::new(width.max(rest.len() + 20))
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let lines = textwrap::wrap(text, &options);
+    lines.into_iter().map(|line| line.into_owned()).collect()
 }
 
 /// What a step's heading shows; the table of steps implements it, so this layer
@@ -98,30 +99,20 @@ pub fn step_header(step: &dyn StepHeading) {
         step.title()
     );
     log::note(&text);
-    let options = textwrap::Options::new(width())
-        .subsequent_indent("        ")
-        .break_words(false)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(&text, &options) {
-        out(line);
-    }
+    hang(&text, "", "        ", width())
+        .into_iter()
+        .for_each(out);
 }
 
 /// One line of a table, wrapped to the width with its continuation indented by
 /// `indent` columns (under the last column).
 pub fn hanging(text: &str, indent: usize) {
-    let pad = " ".repeat(indent);
     // textwrap drops leading spaces: they go back in as the first line's indent.
     let body = text.trim_start();
     let lead = &text[..text.len() - body.len()];
-    let options = textwrap::Options::new(width().max(indent + 20))
-        .initial_indent(lead)
-        .subsequent_indent(&pad)
-        .break_words(false)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(body, &options) {
-        out(line);
-    }
+    hang(body, lead, &" ".repeat(indent), width())
+        .into_iter()
+        .for_each(out);
 }
 
 pub fn info(text: &str) {
@@ -135,14 +126,7 @@ pub fn ok(text: &str) {
         "  {} ",
         paint(style::symbol("✓", "+"), Tone::Good, Stream::Stdout)
     );
-    let options = textwrap::Options::new(width())
-        .initial_indent(&mark)
-        .subsequent_indent("    ")
-        .break_words(false)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    for line in textwrap::wrap(text, &options) {
-        out(line);
-    }
+    hang(text, &mark, "    ", width()).into_iter().for_each(out);
 }
 
 pub fn warn(text: &str) {
@@ -169,14 +153,9 @@ fn labelled_on_stderr(label: &str, tone: Tone, text: &str) {
     }
 }
 
-/// A note about the run's surroundings (where the stand-ins listen, where the
-/// state is), on stderr, so that stdout stays the command's own output (`--json`).
+/// A line on stderr, so that stdout stays the command's own output (`--json`):
+/// where the stand-ins listen, where the state is, an error's causes.
 pub fn note(text: &str) {
-    eprintln!("{text}");
-}
-
-/// An error at the command boundary, on stderr.
-pub fn error(text: &str) {
     eprintln!("{text}");
 }
 
@@ -198,17 +177,12 @@ pub fn fields(rows: &[(&str, String)]) {
         let first = format!("    {label:<label_width$} : ");
         let mut lines = value.lines();
         let head = lines.next().unwrap_or("");
-        let options = textwrap::Options::new(width())
-            .initial_indent(&first)
-            .subsequent_indent(&hanging)
-            .break_words(false)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         if head.is_empty() {
             out(first.trim_end());
         }
-        for line in textwrap::wrap(head, &options) {
-            out(line);
-        }
+        hang(head, &first, &hanging, width())
+            .into_iter()
+            .for_each(out);
         for more in lines {
             out(format!("{hanging}{more}"));
         }

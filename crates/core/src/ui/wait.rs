@@ -22,7 +22,6 @@ struct InFlight {
 #[derive(Default)]
 pub struct WaitNotice {
     in_flight: Mutex<Vec<InFlight>>,
-    after: Option<Duration>,
 }
 
 impl WaitNotice {
@@ -30,20 +29,11 @@ impl WaitNotice {
         WaitNotice::default()
     }
 
-    /// A notice after `after` instead of [`NOTICE_AFTER`] (for tests).
-    pub fn after(after: Duration) -> WaitNotice {
-        WaitNotice {
-            after: Some(after),
-            ..WaitNotice::default()
-        }
-    }
-
     pub fn sent(&self, request: &str) {
         let (done, finished) = mpsc::channel::<()>();
-        let after = self.after.unwrap_or(NOTICE_AFTER);
         let shown = in_words(request);
         let watcher = std::thread::spawn(move || {
-            if finished.recv_timeout(after) != Err(RecvTimeoutError::Timeout) {
+            if finished.recv_timeout(NOTICE_AFTER) != Err(RecvTimeoutError::Timeout) {
                 return;
             }
             if std::io::stderr().is_terminal() {
@@ -65,7 +55,7 @@ impl WaitNotice {
                 eprintln!(
                     "  {} waiting over {} s for {shown}",
                     super::style::symbol("…", "..."),
-                    after.as_secs()
+                    NOTICE_AFTER.as_secs()
                 );
             }
         });

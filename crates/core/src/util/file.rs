@@ -66,10 +66,6 @@ impl FileError {
             FileError::Io(_) => format!("make {shown} readable by you"),
         }
     }
-
-    pub fn is_missing(&self) -> bool {
-        matches!(self, FileError::Missing)
-    }
 }
 
 impl fmt::Display for FileError {
@@ -203,7 +199,7 @@ mod tests {
         let err = read_regular(dir.path(), KEY_FILE_MAX).unwrap_err();
         assert!(matches!(err, FileError::NotRegular("a directory")));
         let err = read_regular(&dir.path().join("nope"), KEY_FILE_MAX).unwrap_err();
-        assert!(err.is_missing());
+        assert!(matches!(err, FileError::Missing));
     }
 
     #[test]

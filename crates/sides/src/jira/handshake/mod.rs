@@ -51,7 +51,7 @@ impl Provider<'_> {
     pub fn access_token(&self, request_token: &str, verifier: &str) -> Result<TokenResponse> {
         let extras = OAuthExtras {
             token: Some(request_token.to_string()),
-            verifier: Some(verifier.to_string()),
+            verifier: Some(crate::domain::Secret::new(verifier)),
             ..OAuthExtras::default()
         };
         self.token_call(
