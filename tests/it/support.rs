@@ -202,11 +202,36 @@ pub fn write_private(path: &Path, text: &str) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
 }
 
-/// `text` with this test's temporary directory and the stand-in's address made
-/// stable, for a snapshot that holds the wording and nothing that varies.
+/// `text` with this test's temporary directory, the stand-in's address, key
+/// fingerprints, ids and generated consumer keys made stable, for a snapshot that
+/// holds the wording and nothing that varies from run to run.
 pub fn stable(env: &Env, text: &str) -> String {
-    text.replace(&env.jira.url(), "[JIRA]")
-        .replace(&env.dir.path().display().to_string(), "[TMP]")
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static VARYING: LazyLock<[(Regex, &str); 3]> = LazyLock::new(|| {
+        [
+            (
+                Regex::new(r"SHA256:[A-Za-z0-9+/=]{43,44}").unwrap(),
+                "SHA256:[FINGERPRINT]",
+            ),
+            (
+                Regex::new(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
+                    .unwrap(),
+                "[ID]",
+            ),
+            (
+                Regex::new(r"\b[A-Za-z0-9]{32}\b").unwrap(),
+                "[CONSUMER-KEY]",
+            ),
+        ]
+    });
+    let mut text = text
+        .replace(&env.jira.url(), "[JIRA]")
+        .replace(&env.dir.path().display().to_string(), "[TMP]");
+    for (pattern, stand_for) in VARYING.iter() {
+        text = pattern.replace_all(&text, *stand_for).into_owned();
+    }
+    text
 }
 
 /// An `http://127.0.0.1:PORT` address that refuses connections while the returned
