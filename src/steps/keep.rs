@@ -132,10 +132,8 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
             &mut in_store,
         ));
     }
-    if let Err(err) = write_private(path, &document.to_string()) {
-        ui::warn(&format!("{}: answers not saved", err.message));
-        return Ok(());
-    }
+    // Recorded before the config is written: a secret already in the credential
+    // store stays known (and `unlink` removes it) even when the write fails.
     ctx.update_state(|state| {
         for key in in_store {
             if !state.typed_secrets.iter().any(|k| k == key) {
@@ -143,6 +141,10 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
             }
         }
     })?;
+    if let Err(err) = write_private(path, &document.to_string()) {
+        ui::warn(&format!("{}: answers not saved", err.message));
+        return Ok(());
+    }
     let what: Vec<&str> = fresh.iter().map(|(key, _)| *key).collect();
     match what.is_empty() {
         true => ui::ok(&format!("answers saved in {}", path.display())),

@@ -413,3 +413,34 @@ fn a_typed_secret_is_kept_in_the_credential_store_and_read_back_without_asking()
     );
     assert!(!kept.contains("typed-align-token"), "{kept}");
 }
+
+/// Review of issue 15's merge: a typed secret that reached the credential store
+/// is named in the state even when the config cannot be written, so later runs
+/// read it and `unlink` removes it.
+#[test]
+fn a_kept_secret_is_recorded_even_when_the_config_cannot_be_written() {
+    let memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    // The config's directory is a file: the write fails.
+    fs::write(dir.path().join("config"), "not a directory").unwrap();
+    let config_file = dir.path().join("config/default.toml");
+    let mut ctx = ctx_with(
+        &state,
+        &config_file,
+        None,
+        vec![
+            Reply::text("jira.admin_token", "typed-pat-2"),
+            Reply::confirm("Save these answers", true),
+        ],
+        None,
+    );
+    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    assert!(!config_file.exists());
+    assert_eq!(memory.entries_under(&state).len(), 1);
+    assert_eq!(ctx.state().typed_secrets, ["jira.admin_token"]);
+    drop(ctx);
+    let saved = fs::read_to_string(state.join("state.toml")).unwrap();
+    assert!(saved.contains("jira.admin_token"), "{saved}");
+}

@@ -68,9 +68,13 @@ fn proxy_url(var: impl Fn(&str) -> Option<String>) -> Option<Url> {
 }
 
 /// Whether a request to `url` may go through a proxy: encrypted, and not to
-/// this machine.
+/// this machine. Names under `.localhost` (RFC 6761) count as this machine here,
+/// though not for plain http, where a hosts file could point them elsewhere.
 fn goes_through_proxy(url: &Url) -> bool {
-    url.scheme() == "https" && !is_loopback(url)
+    let under_localhost = url.host_str().is_some_and(|name| {
+        (name.trim_end_matches('.').to_ascii_lowercase()).ends_with(".localhost")
+    });
+    url.scheme() == "https" && !is_loopback(url) && !under_localhost
 }
 
 #[cfg(test)]
@@ -84,12 +88,15 @@ mod tests {
     #[test]
     fn only_encrypted_requests_to_other_hosts_go_through_the_proxy() {
         assert!(goes_through_proxy(&url("https://jira.example.com/rest")));
+        assert!(goes_through_proxy(&url("https://notlocalhost/")));
         for direct in [
             "http://jira.example.com/rest",
             "https://127.0.0.1:8443/",
             "https://127.8.9.10/",
             "https://localhost/",
             "https://LOCALHOST./",
+            "https://jira.localhost/",
+            "https://a.b.LOCALHOST.:8443/",
             "https://[::1]:8443/",
             "http://127.0.0.1:8080/",
         ] {

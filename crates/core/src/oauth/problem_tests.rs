@@ -132,3 +132,29 @@ fn problems_are_read_from_header_body_or_both() {
         None
     );
 }
+
+/// Review of issue 15's merge: the token answer's problem branch reads the body
+/// itself, so an empty code still refuses and Jira's realm and advice are kept.
+#[test]
+fn a_token_answer_with_a_problem_keeps_every_field_and_its_first_code() {
+    let Err(TokenAnswerError::Problem(empty)) =
+        parse_token_response("oauth_problem=&oauth_token=abc&oauth_token_secret=s")
+    else {
+        panic!("an empty oauth_problem is still a refusal");
+    };
+    assert_eq!(empty.problem, "");
+    let Err(TokenAnswerError::Problem(rejected)) =
+        parse_token_response("oauth_problem=token_rejected&realm=x&oauth_problem_advice=y")
+    else {
+        panic!("a refusal");
+    };
+    assert_eq!(rejected.status, 401);
+    assert_eq!(rejected.params.get("realm").map(String::as_str), Some("x"));
+    assert!(rejected.params.contains_key("oauth_problem_advice"));
+    let Err(TokenAnswerError::Problem(first)) =
+        parse_token_response("oauth_problem=token_expired&oauth_problem=signature_invalid")
+    else {
+        panic!("a refusal");
+    };
+    assert_eq!(first.problem, "token_expired");
+}

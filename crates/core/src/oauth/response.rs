@@ -77,11 +77,20 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())
     };
-    // A problem report travels with the status its code has (the body alone is given here).
-    let status = get("oauth_problem").map(|code| problems::http_status(&code));
-    if let Some(problem) = status.and_then(|status| OAuthProblem::from_response(status, None, body))
-    {
-        return Err(TokenAnswerError::Problem(problem));
+    // Any `oauth_problem`, even an empty one, is a refusal; everything else sent
+    // with it is kept (escaped) for the remedy, `realm` and `advice` included.
+    // The status is the one its code has (the body alone is given here).
+    if let Some(problem) = get("oauth_problem") {
+        let params = pairs
+            .iter()
+            .filter(|(key, _)| key != "oauth_problem")
+            .map(|(key, value)| (text::server_name(key), text::clean(value, PARAM_CHARS)))
+            .collect();
+        return Err(TokenAnswerError::Problem(OAuthProblem {
+            status: problems::http_status(&problem),
+            problem: text::server_name(&problem),
+            params,
+        }));
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
         return Err(TokenAnswerError::Unexpected {
