@@ -47,6 +47,7 @@ pub enum Command {
     #[command(after_long_help = EXAMPLES_SETUP)]
     Setup(RunArgs),
     /// Run one step again (1 to 24, numbered as in the guide), even if done
+    #[command(after_long_help = step_help())]
     Step {
         /// The step's number in Atlassian's guide, 1 to 24 (`align-link steps` lists them)
         #[arg(value_parser = clap::value_parser!(u8).range(1..=24), value_name = "NUMBER")]
@@ -86,6 +87,7 @@ pub enum Command {
     },
     /// Check a connector live: Jira, TLS, the link and its key, the token, the service account, Jira Align's sync; exit 1 when a check fails
     #[command(after_long_help = EXAMPLES_DOCTOR)]
+    #[command(mut_arg("answers", |answers| answers.help(DOCTOR_ANSWERS)))]
     Doctor {
         #[command(flatten)]
         jira: JiraArgs,
@@ -257,14 +259,12 @@ Examples:
 
 /// The clap command, with the help text that is built from data.
 pub fn command() -> clap::Command {
-    const DOCTOR_ANSWERS: &str = "Answers file (TOML); with it, doctor needs no saved state \
-        [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]";
     Cli::command()
-        .mut_subcommand("step", |step| step.after_long_help(step_help()))
-        .mut_subcommand("doctor", |doctor| {
-            doctor.mut_arg("answers", |answers| answers.help(DOCTOR_ANSWERS))
-        })
 }
+
+/// doctor's `--answers` (in the shared option group) says what it changes there.
+const DOCTOR_ANSWERS: &str = "Answers file (TOML); with it, doctor needs no saved state \
+    [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]";
 
 /// Parses the command line and runs it; returns the process exit code.
 pub fn main() -> i32 {
