@@ -8,7 +8,7 @@ use crate::context::inputs;
 use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::Secret;
-use crate::jira::service::{check_service_account, ServiceSignIn};
+use crate::jira::service::{check_service_account, Login};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 
 const SIGNED: About = ("token.signed-call", "Signed call as the service account");
@@ -196,32 +196,24 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         .url(&crate::context::inputs::JIRA_URL)
         .and_then(|base| check_service_account(ctx.http(), &base, &username, &password, &key));
     out.push(match signed_in {
-        Ok(ServiceSignIn::SignedIn {
-            name,
-            project: Some(project),
-            ..
-        }) => Check::pass(
+        Ok(Login::SignedIn((Some(project), _))) => Check::pass(
             PROJECT,
             format!(
-                "{name} signs in with its password (active) and sees {} \"{}\"",
+                "{username} signs in with its password (active) and sees {} \"{}\"",
                 project.key, project.name
             ),
         ),
-        Ok(ServiceSignIn::SignedIn {
-            name,
-            project: None,
-            ..
-        }) => Check::fail(
+        Ok(Login::SignedIn((None, _))) => Check::fail(
             PROJECT,
-            format!("{name} signs in with its password but cannot see project {key}"),
-            format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
+            format!("{username} signs in with its password but cannot see project {key}"),
+            format!("Give {username} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
         ),
-        Ok(ServiceSignIn::Refused) => Check::fail(
+        Ok(Login::Refused { .. }) => Check::fail(
             PROJECT,
             format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
             "Check service_account.password, and that the account is active in Jira's User management.",
         ),
-        Ok(ServiceSignIn::NeedsAPerson(err)) => Check::warn(
+        Ok(Login::NeedsAPerson(err)) => Check::warn(
             PROJECT,
             err.message.clone(),
             err.hint_text()
