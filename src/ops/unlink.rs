@@ -58,7 +58,7 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     };
     let local = files_present(ctx.store());
     if changes.is_empty() && local.is_empty() {
-        remove_state_dir(&mut ctx, existed)?;
+        remove_local(&mut ctx, &[], existed)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
         return Ok(0);
     }
@@ -220,32 +220,21 @@ fn files_present(store: &Store) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The files removed, each named with its place, then the directory.
+/// The files removed, each named with its place, then the run lock and its
+/// file, and the profile's directory when nothing else is left there.
+/// `existed`: the directory was there before this run (opening the profile
+/// makes it); only then is its removal news.
 fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<()> {
     // First, while the state still names them: a failure keeps the profile.
-    forget_typed_secrets(ctx)?;
+    while let Some(key) = ctx.state().typed_secrets.first().cloned() {
+        ctx.store().forget_typed_secret(&key)?;
+        ctx.update_state(|state| state.typed_secrets.remove(0))?;
+    }
     for (file, what) in files {
         let place = ctx.store().place_of(file);
         ctx.store().remove(file)?;
         ui::ok(&format!("removed {what} ({place})"));
     }
-    remove_state_dir(ctx, existed)
-}
-
-/// The secrets the operator typed and the profile kept in the credential store.
-fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
-    while let Some(key) = ctx.state().typed_secrets.first().cloned() {
-        ctx.store().forget_typed_secret(&key)?;
-        ctx.update_state(|state| state.typed_secrets.remove(0))?;
-    }
-    Ok(())
-}
-
-/// The run lock released, its file removed, and the profile's directory with it
-/// when nothing else is left there. `existed`: the directory was there before
-/// this run (opening the profile makes it); only then is its removal news.
-fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
-    forget_typed_secrets(ctx)?;
     if ctx.release_profile()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",
