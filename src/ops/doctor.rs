@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{open_context_as, print_json, Access, JSON_SCHEMA};
+use super::{open_context_as, print_json, Access};
 use crate::config::RunConfig;
 use crate::doctor::{self, Verdict};
 use crate::error::Result;
@@ -22,8 +22,7 @@ pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
     let code = doctor::exit_code(&checks);
     let count = |verdict: Verdict| checks.iter().filter(|c| c.verdict == verdict).count();
     if as_json {
-        print_json(&json!({
-            "schema": JSON_SCHEMA,
+        print_json(json!({
             "profile": ctx.config().profile,
             "ok": code == 0,
             "counts": {

@@ -259,11 +259,13 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
     default_state_dir(&config.profile)
 }
 
-/// For `--json`: the value, pretty-printed, through the output layer.
-pub fn print_json(value: &serde_json::Value) {
+/// For `--json`: the object with its `schema`, pretty-printed, through the
+/// output layer.
+pub fn print_json(mut object: serde_json::Value) {
+    object["schema"] = JSON_SCHEMA.into();
     crate::outln!(
         "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
+        serde_json::to_string_pretty(&object).unwrap_or_default()
     );
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{load_state, print_json, state_dir, JSON_SCHEMA};
+use super::{load_state, print_json, state_dir};
 use crate::config::RunConfig;
 use crate::error::{Result, EXIT_FAILED};
 use crate::outln;
@@ -54,8 +54,7 @@ pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
         crate::ui::warn(&format!("{}: {fix}", expiry.detail));
     }
     if as_json {
-        print_json(&json!({
-            "schema": JSON_SCHEMA,
+        print_json(json!({
             "profile": config.profile,
             "state_dir": dir,
             "any_failed": any_failed,
