@@ -23,11 +23,12 @@ pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
         None => Answers::empty(),
     };
     let mut report = report(&state, &answers);
-    let secrets = super::secret_locations(&dir, config.secret_store.or(answers.secrets.store))?;
+    let (secrets, secret_rows) =
+        super::secret_places(&dir, config.secret_store.or(answers.secrets.store))?;
     if as_json {
         report["profile"] = json!(config.profile);
         report["state_dir"] = json!(dir);
-        report["secrets"] = super::secrets_json(&secrets);
+        report["secrets"] = secrets;
         print_json(report);
         return Ok(0);
     }
@@ -64,7 +65,7 @@ pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
             ("Token expires", "expires_at"),
         ],
     ));
-    facts.extend(super::secret_rows(&secrets));
+    facts.extend(secret_rows);
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();
