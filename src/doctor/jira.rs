@@ -3,20 +3,16 @@
 
 use std::time::Duration;
 
-use super::tls::{self, PublicTrust};
+use super::tls;
 use super::{About, Check};
 use crate::context::{inputs, Ctx};
-use crate::http::is_loopback;
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
 use crate::steps::jira_side;
 
-/// Days before the certificate expires that doctor flags it.
-const CERT_WARN_DAYS: i64 = 30;
 /// A skew this large still works but eats into OAuth's window.
 const SKEW_WARN_SECS: i64 = 60;
 
 const REACHABLE: About = ("jira.reachable", "Jira reachable");
-const TLS: About = ("jira.tls", "TLS a cloud service trusts");
 const BASE_URL: About = ("jira.base-url", "Base URL");
 const CLOCK: About = ("jira.clock", "Clock skew");
 
@@ -49,7 +45,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
         .http
         .connect_timeout
         .max(Duration::from_secs(1));
-    out.push(tls_check(&url, timeout));
+    out.push(tls::check(&url, timeout));
     let facts = match jira_side::server(ctx) {
         Ok(facts) => facts,
         Err(err) => {
@@ -89,64 +85,6 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     } else {
         Reach::NotRead
     }
-}
-
-fn tls_check(url: &url::Url, timeout: Duration) -> Check {
-    if url.scheme() == "http" {
-        if is_loopback(url) {
-            return Check::skip(
-                TLS,
-                format!("{url} is plain http on this machine (a local test Jira): nothing to check, and Jira Align could not reach it"),
-            );
-        }
-        return Check::fail(
-            TLS,
-            format!("{url} is plain http: Jira Align connects to Jira over HTTPS only"),
-            "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
-        );
-    }
-    if url.scheme() != "https" {
-        return Check::skip(TLS, "the URL is not https");
-    }
-    let report = match tls::assess(url, timeout) {
-        Ok(report) => report,
-        Err(err) => {
-            return Check::fail(
-                TLS,
-                format!("{url}: {err}"),
-                "Check that Jira answers HTTPS on that host and port.",
-            )
-        }
-    };
-    let issued = format!(
-        "certificate for {} issued by {}",
-        report.subject, report.issuer
-    );
-    let now = crate::util::time::unix_now() as i64;
-    let days = report.days_left(now);
-    let public_ca = "Jira Align runs in Atlassian's cloud and trusts public CAs only: install a certificate from a public CA (with its intermediates) on Jira or its proxy.";
-    let (problem, fix) = match report.verdict {
-        PublicTrust::Trusted if days < CERT_WARN_DAYS => {
-            let fix = "Renew the certificate before it expires: Jira Align's sync stops the moment it does.";
-            return Check::warn(TLS, format!("{issued}; it expires in {days} day(s)"), fix);
-        }
-        PublicTrust::Trusted => {
-            let detail = format!("{issued}; public roots trust it; {days} days left");
-            return Check::pass(TLS, detail);
-        }
-        PublicTrust::SelfSigned => ("it is self-signed".to_string(), public_ca),
-        PublicTrust::PrivateCa => (
-            "a private CA that no public root vouches for".to_string(),
-            public_ca,
-        ),
-        PublicTrust::Expired => ("it has expired".to_string(), "Renew Jira's certificate."),
-        PublicTrust::WrongName => (
-            format!("it does not name {}", url.host_str().unwrap_or("")),
-            "Use a certificate that names Jira's host (or use the host it names as jira.url).",
-        ),
-        PublicTrust::Other(why) => (crate::util::text::server_name(&why), public_ca),
-    };
-    Check::fail(TLS, format!("{issued}: {problem}"), fix)
 }
 
 fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
@@ -214,7 +152,8 @@ mod tests {
 
     #[test]
     fn plain_http_fails_except_on_loopback() {
-        let check = |text: &str| tls_check(&url::Url::parse(text).unwrap(), Duration::from_secs(1));
+        let check =
+            |text: &str| tls::check(&url::Url::parse(text).unwrap(), Duration::from_secs(1));
         let remote = check("http://jira.example.com/");
         assert_eq!(remote.verdict, Verdict::Fail);
         assert!(remote.fix.unwrap().contains("HTTPS"));

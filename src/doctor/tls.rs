@@ -17,47 +17,48 @@ use rustls::{RootCertStore, SignatureScheme};
 use url::Url;
 use x509_cert::der::Decode;
 
-/// What Jira's certificate chain looks like to a service that trusts public roots only.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TlsReport {
-    pub verdict: PublicTrust,
-    /// The leaf certificate's subject and issuer, as X.500 names.
-    pub subject: String,
-    pub issuer: String,
-    /// The leaf's notAfter, seconds since the epoch.
-    pub not_after: i64,
-}
+use super::{About, Check};
+use crate::http::is_loopback;
+use crate::util::text::server_name;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PublicTrust {
-    Trusted,
-    /// The leaf signs itself.
-    SelfSigned,
-    /// Signed by a CA that no public root vouches for (a company PKI).
-    PrivateCa,
-    Expired,
-    /// The certificate does not name the host in the URL.
-    WrongName,
-    /// Another reason rustls gave, in its words.
-    Other(String),
-}
+const TLS: About = ("jira.tls", "TLS a cloud service trusts");
+/// Days before the certificate expires that doctor flags it.
+const CERT_WARN_DAYS: i64 = 30;
 
-impl TlsReport {
-    /// Whole days from `now` (seconds since the epoch) until the leaf expires.
-    pub fn days_left(&self, now: i64) -> i64 {
-        (self.not_after - now).div_euclid(86_400)
+/// The check of Jira's URL: plain http fails (but on this machine), https is
+/// judged by the chain Jira serves.
+pub fn check(url: &Url, timeout: Duration) -> Check {
+    if url.scheme() == "http" {
+        if is_loopback(url) {
+            return Check::skip(
+                TLS,
+                format!("{url} is plain http on this machine (a local test Jira): nothing to check, and Jira Align could not reach it"),
+            );
+        }
+        return Check::fail(
+            TLS,
+            format!("{url} is plain http: Jira Align connects to Jira over HTTPS only"),
+            "Serve Jira over HTTPS with a certificate from a public CA, and use the https URL as jira.url.",
+        );
     }
+    if url.scheme() != "https" {
+        return Check::skip(TLS, "the URL is not https");
+    }
+    assess(url, timeout).unwrap_or_else(|err| {
+        Check::fail(
+            TLS,
+            format!("{url}: {err}"),
+            "Check that Jira answers HTTPS on that host and port.",
+        )
+    })
 }
 
 /// Connects to the URL's host, completes a TLS handshake whatever the chain, and
 /// judges the chain against the public roots. Reads nothing over HTTP. The error
 /// says what stopped it: no connection, no handshake, no readable certificate.
-pub fn assess(url: &Url, timeout: Duration) -> Result<TlsReport, String> {
+fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
     let connect = |err: io::Error| format!("cannot connect: {err}");
     let handshake = |err: rustls::Error| format!("TLS handshake failed: {err}");
-    if url.scheme() != "https" {
-        return Err("the URL is not https".into());
-    }
     let host = url.host_str().unwrap_or_default();
     let port = url.port_or_known_default().unwrap_or(443);
     let host_for_name = host.trim_start_matches('[').trim_end_matches(']');
@@ -105,39 +106,54 @@ pub fn assess(url: &Url, timeout: Duration) -> Result<TlsReport, String> {
     let seen = recorder.seen.lock().map(|mut s| s.take()).ok().flatten();
     let (leaf, verdict) =
         seen.ok_or_else(|| "unreadable certificate: the server sent no certificate".to_string())?;
-    report(&leaf, verdict)
+    judge(url, &leaf, verdict)
 }
 
-fn report(leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<TlsReport, String> {
+/// The public roots' verdict on the chain, and the leaf's expiry, as the check.
+fn judge(url: &Url, leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<Check, String> {
     let certificate = x509_cert::Certificate::from_der(leaf)
         .map_err(|err| format!("unreadable certificate: {err}"))?;
     let tbs = &certificate.tbs_certificate;
-    let subject = tbs.subject.to_string();
-    let issuer = tbs.issuer.to_string();
+    let issued = format!("certificate for {} issued by {}", tbs.subject, tbs.issuer);
     let not_after = tbs.validity.not_after.to_unix_duration().as_secs() as i64;
-    let verdict = match verdict {
-        Ok(()) => PublicTrust::Trusted,
+    let days = (not_after - crate::util::time::unix_now() as i64).div_euclid(86_400);
+    let expiring = format!("it expires in {days} day(s)");
+    let public_ca = "Jira Align runs in Atlassian's cloud and trusts public CAs only: install a certificate from a public CA (with its intermediates) on Jira or its proxy.";
+    let (problem, fix) = match verdict {
+        Ok(()) if days < CERT_WARN_DAYS => {
+            let fix = "Renew the certificate before it expires: Jira Align's sync stops the moment it does.";
+            return Ok(Check::warn(TLS, format!("{issued}; {expiring}"), fix));
+        }
+        Ok(()) => {
+            let detail = format!("{issued}; public roots trust it; {days} days left");
+            return Ok(Check::pass(TLS, detail));
+        }
         // Whatever webpki objects to first (unknown issuer, a CA certificate used
         // as a leaf), a leaf that names itself as issuer is the operator's problem.
-        Err(_) if tbs.subject == tbs.issuer => PublicTrust::SelfSigned,
+        Err(_) if tbs.subject == tbs.issuer => ("it is self-signed".to_string(), public_ca),
         Err(rustls::Error::InvalidCertificate(reason)) => match reason {
-            CertificateError::UnknownIssuer => PublicTrust::PrivateCa,
+            CertificateError::UnknownIssuer => (
+                "a private CA that no public root vouches for".to_string(),
+                public_ca,
+            ),
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                PublicTrust::Expired
+                let fix = "Renew Jira's certificate.";
+                return Ok(Check::fail(TLS, format!("{issued}: it has expired"), fix));
             }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                PublicTrust::WrongName
-            }
-            other => PublicTrust::Other(format!("{other:?}")),
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => (
+                format!("it does not name {}", url.host_str().unwrap_or("")),
+                "Use a certificate that names Jira's host (or use the host it names as jira.url).",
+            ),
+            other => (server_name(&format!("{other:?}")), public_ca),
         },
-        Err(other) => PublicTrust::Other(other.to_string()),
+        Err(other) => (server_name(&other.to_string()), public_ca),
     };
-    Ok(TlsReport {
-        verdict,
-        subject,
-        issuer,
-        not_after,
-    })
+    // A chain to replace anyway: whether it is about to expire too is worth knowing.
+    let soon = match days < CERT_WARN_DAYS {
+        true => format!("; {expiring}"),
+        false => String::new(),
+    };
+    Ok(Check::fail(TLS, format!("{issued}: {problem}{soon}"), fix))
 }
 
 /// The leaf certificate (DER) and the public roots' verdict on the chain.

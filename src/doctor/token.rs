@@ -8,7 +8,7 @@ use crate::context::inputs;
 use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::Secret;
-use crate::jira::service::{check_service_account, ServiceSignIn};
+use crate::jira::service::{check_service_account, Login};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 
 const SIGNED: About = ("token.signed-call", "Signed call as the service account");
@@ -26,14 +26,21 @@ pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
 /// Appends the token checks. `link_ok`: the link holds this profile's key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     out.push(expiry(ctx.state()));
+    if let Some(why) = with_credential(ctx, out, link_ok) {
+        by_password(ctx, out, why);
+    }
+}
+
+/// The checks with the connector's own credential; why they could not be
+/// made, when the service account's password is to stand in.
+fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option<&'static str> {
     let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
         && ctx.key_source() == crate::domain::KeySource::Generate;
     if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) && !ctx.store().exists(STATE_FILE)
     {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED, why));
-        by_password(ctx, out, "no credential of the service account here");
-        return;
+        return Some("no credential of the service account here");
     }
     if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) {
         // A handshake that failed says why there is no token, and what to fix
@@ -53,35 +60,30 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             ),
         };
         out.push(Check::fail(SIGNED, problem, fix));
-        by_password(ctx, out, "no credential of the service account");
-        return;
+        return Some("no credential of the service account");
     }
     let access = match ctx.service_access() {
         Ok(access) => access,
         Err(err) => {
             out.push(Check::from_error(SIGNED, &err, &renew_fix()));
-            by_password(ctx, out, "no credential of the service account");
-            return;
+            return Some("no credential of the service account");
         }
     };
     if matches!(access, ServiceAccess::HeldByAlign) {
         let why = "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)";
         out.push(Check::skip(SIGNED, why));
-        by_password(ctx, out, "Jira Align holds the credential");
-        return;
+        return Some("Jira Align holds the credential");
     }
     let base = match ctx.url(&inputs::JIRA_URL) {
         Ok(base) => base,
         Err(err) => {
             out.push(Check::from_error(SIGNED, &err, &renew_fix()));
-            return;
+            return None;
         }
     };
     let expected = ctx.given(&inputs::SERVICE_USERNAME);
     let project_key = ctx.known(&inputs::TEST_PROJECT);
-    let Some(jira) = ctx.service_client(&base, &access) else {
-        return;
-    };
+    let jira = ctx.service_client(&base, &access)?;
     let user = match jira.myself() {
         Ok(user) => user,
         Err(err) => {
@@ -89,7 +91,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             if super::is_outage(&err) {
                 out.push(Check::from_error(SIGNED, &err, ""));
                 let why = "Jira is unreachable";
-                return out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
+                out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
+                return None;
             }
             let mut fix = renew_fix();
             if !link_ok {
@@ -103,8 +106,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 format!("Jira refused the call: {}", err.message),
                 fix,
             ));
-            by_password(ctx, out, "the credential does not work");
-            return;
+            return Some("the credential does not work");
         }
     };
     let how = match access {
@@ -136,8 +138,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
         )),
     }
     let Some(key) = project_key else {
-        by_password(ctx, out, "no jira.test_project in the answers");
-        return;
+        return Some("no jira.test_project in the answers");
     };
     match jira.project(&key) {
         Ok(Some(project)) => out.push(Check::pass(
@@ -151,7 +152,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 format!("Give {} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project).", user.name),
             ));
             out.push(Check::skip(SEARCH, "the project is not visible"));
-            return;
+            return None;
         }
         Err(err) => {
             let err = crate::error::AppError::from(err);
@@ -161,7 +162,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
                 "Check the project key (jira.test_project).",
             ));
             out.push(Check::skip(SEARCH, "the project could not be read"));
-            return;
+            return None;
         }
     }
     out.push(match jira.search_project(&key) {
@@ -180,6 +181,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
             "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
         ),
     });
+    None
 }
 
 /// Without a working credential of its own: the service account's password, when
@@ -196,32 +198,24 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         .url(&crate::context::inputs::JIRA_URL)
         .and_then(|base| check_service_account(ctx.http(), &base, &username, &password, &key));
     out.push(match signed_in {
-        Ok(ServiceSignIn::SignedIn {
-            name,
-            project: Some(project),
-            ..
-        }) => Check::pass(
+        Ok(Login::SignedIn((Some(project), _))) => Check::pass(
             PROJECT,
             format!(
-                "{name} signs in with its password (active) and sees {} \"{}\"",
+                "{username} signs in with its password (active) and sees {} \"{}\"",
                 project.key, project.name
             ),
         ),
-        Ok(ServiceSignIn::SignedIn {
-            name,
-            project: None,
-            ..
-        }) => Check::fail(
+        Ok(Login::SignedIn((None, _))) => Check::fail(
             PROJECT,
-            format!("{name} signs in with its password but cannot see project {key}"),
-            format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
+            format!("{username} signs in with its password but cannot see project {key}"),
+            format!("Give {username} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
         ),
-        Ok(ServiceSignIn::Refused) => Check::fail(
+        Ok(Login::Refused { .. }) => Check::fail(
             PROJECT,
             format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
             "Check service_account.password, and that the account is active in Jira's User management.",
         ),
-        Ok(ServiceSignIn::NeedsAPerson(err)) => Check::warn(
+        Ok(Login::NeedsAPerson(err)) => Check::warn(
             PROJECT,
             err.message.clone(),
             err.hint_text()

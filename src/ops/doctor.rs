@@ -6,7 +6,7 @@
 
 use serde_json::json;
 
-use super::{open_context_as, print_json, Access, JSON_SCHEMA};
+use super::{open_context_as, print_json, Access};
 use crate::config::RunConfig;
 use crate::doctor::{self, Verdict};
 use crate::error::Result;
@@ -20,18 +20,13 @@ pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
     let mut ctx = open_context_as(config, Access::Inspect)?;
     let checks = doctor::run_all(&mut ctx);
     let code = doctor::exit_code(&checks);
-    let count = |verdict: Verdict| checks.iter().filter(|c| c.verdict == verdict).count();
+    let [pass, warn, fail, skip] = [Verdict::Pass, Verdict::Warn, Verdict::Fail, Verdict::Skip]
+        .map(|verdict| checks.iter().filter(|c| c.verdict == verdict).count());
     if as_json {
-        print_json(&json!({
-            "schema": JSON_SCHEMA,
+        print_json(json!({
             "profile": ctx.config().profile,
             "ok": code == 0,
-            "counts": {
-                "pass": count(Verdict::Pass),
-                "warn": count(Verdict::Warn),
-                "fail": count(Verdict::Fail),
-                "skip": count(Verdict::Skip),
-            },
+            "counts": {"pass": pass, "warn": warn, "fail": fail, "skip": skip},
             "checks": checks,
         }));
         return Ok(code);
@@ -50,12 +45,6 @@ pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
         }
     }
     crate::outln!();
-    crate::outln!(
-        "{} passed, {} warning(s), {} failed, {} skipped",
-        count(Verdict::Pass),
-        count(Verdict::Warn),
-        count(Verdict::Fail),
-        count(Verdict::Skip)
-    );
+    crate::outln!("{pass} passed, {warn} warning(s), {fail} failed, {skip} skipped");
     Ok(code)
 }

@@ -152,12 +152,13 @@ fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<
     Ok(store)
 }
 
-/// Where each secret of the profile in `dir` is, for `status` and `show`: its
-/// `--json` key, its label, and the place. Reads nothing but what tells where.
-pub fn secret_locations(
+/// Where each secret of the profile in `dir` is, for `status` and `show`: the
+/// `secrets` object of `--json` (`{private_key: {store, location}, ...}`) and
+/// the text rows (`Private key`, `in` its place). Reads nothing but what tells where.
+pub fn secret_places(
     dir: &Path,
     chosen: Option<SecretStore>,
-) -> Result<Vec<(&'static str, &'static str, SecretLocation)>> {
+) -> Result<(serde_json::Value, Vec<(&'static str, String)>)> {
     const SECRETS: [(&str, &str, &str); 2] = [
         (PRIVATE_KEY_FILE, "private_key", "Private key"),
         (ACCESS_TOKEN_FILE, "access_token", "Access token"),
@@ -170,38 +171,22 @@ pub fn secret_locations(
     } else {
         None
     };
-    Ok(SECRETS
-        .into_iter()
-        .map(|(file, key, label)| {
-            let place = store
-                .as_ref()
-                .map_or(SecretLocation::Nowhere, |store| store.secret_location(file));
-            (key, label, place)
-        })
-        .collect())
-}
-
-/// The `secrets` object of `--json`: `{private_key: {store, location}, ...}`.
-pub fn secrets_json(places: &[(&str, &str, SecretLocation)]) -> serde_json::Value {
-    let entries = places.iter().map(|(key, _, place)| {
-        let location = match place {
+    let (mut json, mut rows) = (serde_json::Map::new(), Vec::new());
+    for (file, key, label) in SECRETS {
+        let place = store
+            .as_ref()
+            .map_or(SecretLocation::Nowhere, |store| store.secret_location(file));
+        let location = match &place {
             SecretLocation::Nowhere => serde_json::Value::Null,
-            place => serde_json::Value::String(place.to_string()),
+            place => place.to_string().into(),
         };
-        (
-            key.to_string(),
+        json.insert(
+            key.into(),
             serde_json::json!({ "store": place.kind(), "location": location }),
-        )
-    });
-    serde_json::Value::Object(entries.collect())
-}
-
-/// The text rows (`Private key in`, place) for `status` and `show`.
-pub fn secret_rows<'a>(places: &[(&str, &'a str, SecretLocation)]) -> Vec<(&'a str, String)> {
-    places
-        .iter()
-        .map(|(_, label, place)| (*label, format!("in {place}")))
-        .collect()
+        );
+        rows.push((label, format!("in {place}")));
+    }
+    Ok((json.into(), rows))
 }
 
 /// Labelled rows of the fields `section` has, for `ui::fields`; an unknown
@@ -259,11 +244,13 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
     default_state_dir(&config.profile)
 }
 
-/// For `--json`: the value, pretty-printed, through the output layer.
-pub fn print_json(value: &serde_json::Value) {
+/// For `--json`: the object with its `schema`, pretty-printed, through the
+/// output layer.
+pub fn print_json(mut object: serde_json::Value) {
+    object["schema"] = JSON_SCHEMA.into();
     crate::outln!(
         "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
+        serde_json::to_string_pretty(&object).unwrap_or_default()
     );
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{open_context_as, print_json, Access, JSON_SCHEMA};
+use super::{open_context_as, print_json, Access};
 use crate::config::RunConfig;
 use crate::context::inputs;
 use crate::context::Ctx;
@@ -40,7 +40,6 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
     let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
     if as_json {
         let value = json!({
-            "schema": JSON_SCHEMA,
             "jira": {
                 "url": jira.as_str(),
                 "version": server.version,
@@ -75,7 +74,7 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
                 "problem": checks.as_ref().err().map(|e| e.message.clone()),
             },
         });
-        print_json(&value);
+        print_json(value);
         return Ok(0);
     }
     crate::outln!(
@@ -160,12 +159,11 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
 fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool) -> Result<i32> {
     if as_json {
         let value = json!({
-            "schema": JSON_SCHEMA,
             "jira": {"url": jira.as_str()},
             "changes": [],
             "checks": {"passed": false, "problem": err.message, "hint": err.hint_text()},
         });
-        print_json(&value);
+        print_json(value);
         return Ok(0);
     }
     crate::outln!("Jira at {jira} answers, but its application links cannot be read:");

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{load_state, print_json, JSON_SCHEMA};
+use super::{load_state, print_json};
 use crate::config::{config_dir, profile_config_path, AnswersOrigin, RunConfig};
 use crate::error::{AppError, Result};
 use crate::outln;
@@ -80,7 +80,7 @@ pub fn list(as_json: bool) -> Result<i32> {
         })
         .collect();
     if as_json {
-        print_json(&json!({"schema": JSON_SCHEMA, "profiles": rows}));
+        print_json(json!({"profiles": rows}));
         return Ok(0);
     }
     if rows.is_empty() {

@@ -11,8 +11,6 @@
 
 use std::time::Instant;
 
-use rsa::RsaPublicKey;
-
 use super::{open_context_as, Access};
 use crate::config::RunConfig;
 use crate::context::{inputs, Ctx};
@@ -20,8 +18,10 @@ use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{diff, Change, ObservedLink, Ownership};
-use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
-use crate::steps::keys::{forget_public_half, given_public_key, paste_public_key, set_public_key};
+use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE};
+use crate::steps::keys::{
+    forget_public_half, given_public_key, paste_public_key, save_new_pair, set_public_key,
+};
 use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
 use crate::{outln, ui};
 
@@ -84,10 +84,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         return Ok(0);
     }
     // The writes: the new key, then the old token, then the old consumer in Jira.
-    match align_key {
-        None => new_key_pair(&mut ctx, &consumer_key)?,
-        Some((pem, fingerprint)) => install_align_key(&mut ctx, &consumer_key, &pem, &fingerprint)?,
-    }
+    install_new_key(&mut ctx, &consumer_key, align_key)?;
     // The old token belongs to the old key: dropped here, and in Jira with the
     // consumer it was issued to, before the new key is installed.
     ctx.store().remove(ACCESS_TOKEN_FILE)?;
@@ -168,44 +165,41 @@ fn confirm_in_terminal(
     ctx.prompter().confirm("Renew?", false)
 }
 
-/// A fresh pair of the old size: the old public half forgotten and the new
-/// private key saved before anything goes to Jira.
-fn new_key_pair(ctx: &mut Ctx, consumer_key: &str) -> Result<()> {
-    let bits = ctx
-        .state()
-        .consumer
-        .as_ref()
-        .and_then(|c| c.bits)
-        .or(ctx.given_key_bits())
-        .unwrap_or(keys::DEFAULT_KEY_BITS);
-    let started = Instant::now();
-    let private = keys::generate_private_key(bits)?;
-    forget_public_half(ctx)?;
-    ctx.store().write_secret(
-        PRIVATE_KEY_FILE,
-        keys::private_key_to_pem(&private).as_bytes(),
-    )?;
-    let public = RsaPublicKey::from(&private);
-    let fingerprint = keys::fingerprint(&public);
-    set_public_key(
-        ctx,
-        consumer_key,
-        KeySource::Generate,
-        &keys::public_key_to_pem(&public),
-        &fingerprint,
-        Some(bits),
-    )?;
-    ctx.record(
-        5,
-        StepStatus::Done,
-        Some(format!("renewed: {bits}-bit key pair, {fingerprint}")),
-    )?;
-    ui::ok(&format!(
-        "made a new {bits}-bit key pair in {:.1} s ({fingerprint}); private key saved in {}",
-        started.elapsed().as_secs_f64(),
-        ctx.store().secret_location(PRIVATE_KEY_FILE)
-    ));
-    Ok(())
+/// Step 5 again: a fresh pair of the old size (saved as step 5 saves it), or
+/// Jira Align's new public key; the old public half forgotten first either way.
+fn install_new_key(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    align_key: Option<(String, String)>,
+) -> Result<()> {
+    let made = match align_key {
+        None => {
+            let bits = ctx
+                .state()
+                .consumer
+                .as_ref()
+                .and_then(|c| c.bits)
+                .or(ctx.given_key_bits())
+                .unwrap_or(keys::DEFAULT_KEY_BITS);
+            let started = Instant::now();
+            let private = keys::generate_private_key(bits)?;
+            save_new_pair(ctx, consumer_key, private, bits, started.elapsed())?
+        }
+        Some((pem, fingerprint)) => {
+            forget_public_half(ctx)?;
+            set_public_key(
+                ctx,
+                consumer_key,
+                KeySource::Align,
+                &pem,
+                &fingerprint,
+                None,
+            )?;
+            ui::ok(&format!("Jira Align's new public key: {fingerprint}"));
+            format!("Jira Align's public key, {fingerprint}")
+        }
+    };
+    ctx.record(5, StepStatus::Done, Some(format!("renewed: {made}")))
 }
 
 /// Jira Align's new public key ("Generate New Key" on the connector), from the
@@ -232,22 +226,4 @@ fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
         ));
     }
     Ok((keys::public_key_to_pem(&public), fingerprint))
-}
-
-/// Jira Align's new public key in the profile, the old one forgotten first.
-fn install_align_key(
-    ctx: &mut Ctx,
-    consumer_key: &str,
-    pem: &str,
-    fingerprint: &str,
-) -> Result<()> {
-    forget_public_half(ctx)?;
-    set_public_key(ctx, consumer_key, KeySource::Align, pem, fingerprint, None)?;
-    ctx.record(
-        5,
-        StepStatus::Done,
-        Some(format!("renewed: Jira Align's public key, {fingerprint}")),
-    )?;
-    ui::ok(&format!("Jira Align's new public key: {fingerprint}"));
-    Ok(())
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::{json_rows as rows, load_state, print_json, state_dir, JSON_SCHEMA};
+use super::{json_rows as rows, load_state, print_json, state_dir};
 use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::context::DEFAULT_CONNECTOR_NAME;
@@ -22,19 +22,14 @@ pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
         Some(path) => Answers::load_for_reading(path)?,
         None => Answers::empty(),
     };
-    let report = report(&state, &answers);
-    let secrets = super::secret_locations(&dir, config.secret_store.or(answers.secrets.store))?;
+    let mut report = report(&state, &answers);
+    let (secrets, secret_rows) =
+        super::secret_places(&dir, config.secret_store.or(answers.secrets.store))?;
     if as_json {
-        let mut all = json!({
-            "schema": JSON_SCHEMA,
-            "profile": config.profile,
-            "state_dir": dir,
-            "secrets": super::secrets_json(&secrets),
-        });
-        if let (Value::Object(all), Value::Object(more)) = (&mut all, report) {
-            all.extend(more);
-        }
-        print_json(&all);
+        report["profile"] = json!(config.profile);
+        report["state_dir"] = json!(dir);
+        report["secrets"] = secrets;
+        print_json(report);
         return Ok(0);
     }
     outln!("Profile {} (state in {})", config.profile, dir.display());
@@ -70,7 +65,7 @@ pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
             ("Token expires", "expires_at"),
         ],
     ));
-    facts.extend(super::secret_rows(&secrets));
+    facts.extend(secret_rows);
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();

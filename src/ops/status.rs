@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{load_state, print_json, state_dir, JSON_SCHEMA};
+use super::{load_state, print_json, state_dir};
 use crate::config::RunConfig;
 use crate::error::{Result, EXIT_FAILED};
 use crate::outln;
@@ -13,7 +13,7 @@ use crate::steps::STEPS;
 pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
     let dir = state_dir(config)?;
     let state = load_state(&dir)?;
-    let secrets = super::secret_locations(&dir, config.secret_store)?;
+    let (secrets, secret_rows) = super::secret_places(&dir, config.secret_store)?;
     let any_failed = STEPS
         .iter()
         .any(|step| state.step_status(step.number) == StepStatus::Failed);
@@ -54,14 +54,13 @@ pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
         crate::ui::warn(&format!("{}: {fix}", expiry.detail));
     }
     if as_json {
-        print_json(&json!({
-            "schema": JSON_SCHEMA,
+        print_json(json!({
             "profile": config.profile,
             "state_dir": dir,
             "any_failed": any_failed,
             "steps": steps,
             "facts": facts,
-            "secrets": super::secrets_json(&secrets),
+            "secrets": secrets,
         }));
         return Ok(code);
     }
@@ -97,7 +96,7 @@ pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
         ("Token expires", "token_expires_at"),
     ];
     let mut rows = super::json_rows(&facts, &labels);
-    rows.extend(super::secret_rows(&secrets));
+    rows.extend(secret_rows);
     crate::ui::fields(&rows);
     if any_failed {
         outln!();

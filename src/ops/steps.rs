@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{print_json, JSON_SCHEMA};
+use super::print_json;
 use crate::outln;
 use crate::steps::STEPS;
 
@@ -19,7 +19,7 @@ pub fn list(as_json: bool) -> i32 {
                 })
             })
             .collect();
-        print_json(&json!({"schema": JSON_SCHEMA, "steps": steps}));
+        print_json(json!({"steps": steps}));
         return 0;
     }
     outln!("{:>2}  {:<10}  {:<9}  title", "#", "side", "how");

@@ -43,26 +43,28 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     }
     // As recorded: reconciling a changed answers file would forget the link.
     let mut ctx = open_context_as(config, Access::ChangeAsRecorded)?;
-    if local {
-        return forget_locally(&mut ctx, existed);
-    }
     let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state().jira.is_some())
         && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state().align.is_some());
     let connector = ctx.connector_name();
     let connector_id = ctx.state().align.as_ref().and_then(|a| a.connector_id);
-    let changes = if knows_sites {
+    // `--local`: what this profile recorded making in Jira, which may remain there.
+    let remains = local.then(|| what_may_remain(ctx.state()));
+    let changes = if local {
+        Vec::new()
+    } else if knows_sites {
         removals_in_jira(&mut ctx)?
     } else {
         ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");
         Vec::new()
     };
-    let local = files_present(ctx.store());
-    if changes.is_empty() && local.is_empty() {
-        remove_state_dir(&mut ctx, existed)?;
+    let files = files_present(ctx.store());
+    let nothing = changes.is_empty() && files.is_empty();
+    if nothing && !local {
+        remove_local(&mut ctx, &[], existed)?;
         outln!("Nothing left to remove: Jira has no link to Jira Align's URL and the profile holds no key, token or state.");
         return Ok(0);
     }
-    if ctx.interactive() && !confirm_in_terminal(&mut ctx, &changes, &local)? {
+    if ctx.interactive() && !nothing && !confirm_in_terminal(&mut ctx, &changes, &files)? {
         outln!("Nothing was removed.");
         return Ok(0);
     }
@@ -77,16 +79,27 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         jira_side::apply_unchecked(&mut ctx, change)?;
         ui::ok(&format!("done: {}", change.description));
     }
-    remove_local(&mut ctx, &local, existed)?;
+    remove_local(&mut ctx, &files, existed)?;
     outln!();
-    outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
-    outln!(
-        "  1. Deactivate the connector \"{connector}\"{} (its sync would only fail from now on).",
-        connector_id
-            .map(|id| format!(" (ID {id})"))
-            .unwrap_or_default()
-    );
-    outln!("  2. Delete it, if nothing else is to use it.");
+    match remains {
+        Some(Some(remains)) => {
+            outln!("Jira was not contacted, so this may remain there: {remains}.");
+            outln!("If that Jira still runs, remove it in Jira's Administration > Applications > Application links.");
+        }
+        Some(None) => {
+            outln!("Jira was not contacted; this profile recorded nothing it made there.")
+        }
+        None => {
+            outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
+            outln!(
+                "  1. Deactivate the connector \"{connector}\"{} (its sync would only fail from now on).",
+                connector_id
+                    .map(|id| format!(" (ID {id})"))
+                    .unwrap_or_default()
+            );
+            outln!("  2. Delete it, if nothing else is to use it.");
+        }
+    }
     Ok(0)
 }
 
@@ -166,27 +179,6 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
     )))
 }
 
-/// `unlink --local`: the profile's files removed, Jira not contacted; what this
-/// profile recorded making there is named, as it may remain.
-fn forget_locally(ctx: &mut Ctx, existed: bool) -> Result<i32> {
-    let local = files_present(ctx.store());
-    if ctx.interactive() && !local.is_empty() && !confirm_in_terminal(ctx, &[], &local)? {
-        outln!("Nothing was removed.");
-        return Ok(0);
-    }
-    let remains = what_may_remain(ctx.state());
-    remove_local(ctx, &local, existed)?;
-    outln!();
-    match remains {
-        Some(remains) => {
-            outln!("Jira was not contacted, so this may remain there: {remains}.");
-            outln!("If that Jira still runs, remove it in Jira's Administration > Applications > Application links.");
-        }
-        None => outln!("Jira was not contacted; this profile recorded nothing it made there."),
-    }
-    Ok(0)
-}
-
 /// The link and consumer the state says this profile made or found, in words.
 fn what_may_remain(state: &crate::state::State) -> Option<String> {
     let jira = state.jira.as_ref().map(|j| j.url.clone());
@@ -220,32 +212,21 @@ fn files_present(store: &Store) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The files removed, each named with its place, then the directory.
+/// The files removed, each named with its place, then the run lock and its
+/// file, and the profile's directory when nothing else is left there.
+/// `existed`: the directory was there before this run (opening the profile
+/// makes it); only then is its removal news.
 fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<()> {
     // First, while the state still names them: a failure keeps the profile.
-    forget_typed_secrets(ctx)?;
+    while let Some(key) = ctx.state().typed_secrets.first().cloned() {
+        ctx.store().forget_typed_secret(&key)?;
+        ctx.update_state(|state| state.typed_secrets.remove(0))?;
+    }
     for (file, what) in files {
         let place = ctx.store().place_of(file);
         ctx.store().remove(file)?;
         ui::ok(&format!("removed {what} ({place})"));
     }
-    remove_state_dir(ctx, existed)
-}
-
-/// The secrets the operator typed and the profile kept in the credential store.
-fn forget_typed_secrets(ctx: &mut Ctx) -> Result<()> {
-    while let Some(key) = ctx.state().typed_secrets.first().cloned() {
-        ctx.store().forget_typed_secret(&key)?;
-        ctx.update_state(|state| state.typed_secrets.remove(0))?;
-    }
-    Ok(())
-}
-
-/// The run lock released, its file removed, and the profile's directory with it
-/// when nothing else is left there. `existed`: the directory was there before
-/// this run (opening the profile makes it); only then is its removal news.
-fn remove_state_dir(ctx: &mut Ctx, existed: bool) -> Result<()> {
-    forget_typed_secrets(ctx)?;
     if ctx.release_profile()? && existed {
         ui::ok(&format!(
             "removed the profile's directory ({})",

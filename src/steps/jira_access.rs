@@ -13,7 +13,7 @@ use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
 use crate::jira::admin::comparable_url;
-use crate::jira::service::ServiceSignIn;
+use crate::jira::service::{Login, ServiceSignIn};
 use crate::keys;
 use crate::model::observe::NamedProject;
 use crate::state::{JiraFacts, PRIVATE_KEY_FILE};
@@ -219,11 +219,7 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
     let username = ctx.given(&inputs::SERVICE_USERNAME).unwrap_or_default();
     let project = ctx.given(&inputs::TEST_PROJECT).unwrap_or_default();
     match answer? {
-        ServiceSignIn::SignedIn {
-            name,
-            project: Some(seen),
-            session,
-        } => {
+        Login::SignedIn((Some(seen), session)) => {
             // Later steps search the project without reading it again, and the
             // approval (step 19) carries on in the session the sign-in opened.
             ctx.observed_mut().service_project = Some(NamedProject::new(&project, seen));
@@ -231,22 +227,18 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
             // is left, and the approval logs in afresh as it always did.
             ctx.observed_mut().service_session = session
                 .filter(|session| session.xsrf_cookie().is_some())
-                .map(|session| (name.clone(), session));
+                .map(|session| (username.clone(), session));
             Ok(Some(format!(
-                "the service account {name} signs in and sees project {project}"
+                "the service account {username} signs in and sees project {project}"
             )))
         }
-        ServiceSignIn::SignedIn {
-            name,
-            project: None,
-            ..
-        } => Err(AppError::failed(format!(
-            "the service account {name} cannot see project {project} in Jira"
+        Login::SignedIn((None, _)) => Err(AppError::failed(format!(
+            "the service account {username} cannot see project {project} in Jira"
         ))
         .hint(format!(
-            "Give {name} the Browse Projects permission in {project}'s permission scheme (or fix jira.test_project)."
+            "Give {username} the Browse Projects permission in {project}'s permission scheme (or fix jira.test_project)."
         ))),
-        ServiceSignIn::Refused => Err(AppError::failed(format!(
+        Login::Refused { .. } => Err(AppError::failed(format!(
             "Jira refused the password of the service account {username}"
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")
@@ -254,14 +246,14 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         // A CAPTCHA or single sign-on stands between the password and a login.
         // With the approval in a browser (or by a typed code), a person signs
         // in there: only this check is left undone.
-        ServiceSignIn::NeedsAPerson(err) if approval_mode(ctx) != Approval::ServiceAccount => {
+        Login::NeedsAPerson(err) if approval_mode(ctx) != Approval::ServiceAccount => {
             ui::warn(&format!(
                 "not checked with the service account's password: {} The approval happens in the browser, where {username} signs in; step 24 checks the project with the token.",
                 err.message
             ));
             Ok(None)
         }
-        ServiceSignIn::NeedsAPerson(err) => Err(err.hint_instead(format!(
+        Login::NeedsAPerson(err) => Err(err.hint_instead(format!(
             "Set oauth.approval = \"browser\" (approval = \"browser\" under [oauth] in the answers file), then rerun `{}`: {username} then signs in and approves in a browser, and this check is left to the token at step 24. Jira was not changed.",
             crate::util::suggest::command("setup")
         ))),

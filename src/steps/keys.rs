@@ -116,13 +116,14 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
         let bits = wanted_bits(ctx);
         let started = Instant::now();
         let private = keys::generate_private_key(bits)?;
-        return save_new_pair(ctx, &consumer_key, private, bits, started.elapsed());
+        return save_new_pair(ctx, &consumer_key, private, bits, started.elapsed())
+            .map(Outcome::Done);
     }
     let private = ctx.private_key()?;
     ui::ok("reusing the key pair made earlier");
     let bits = rsa::traits::PublicKeyParts::size(&*private) * 8;
     let public = RsaPublicKey::from(&*private);
-    show_public_half(ctx, &consumer_key, &public, bits)
+    show_public_half(ctx, &consumer_key, &public, bits).map(Outcome::Done)
 }
 
 fn wanted_bits(ctx: &Ctx) -> usize {
@@ -171,12 +172,10 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
     let bits = pending.bits();
     let (private, took) = pending.wait()?;
     let consumer_key = ctx.consumer_key()?;
-    let saved = save_new_pair(ctx, &consumer_key, private, bits, took)?;
+    let made = save_new_pair(ctx, &consumer_key, private, bits, took)?;
     // Step 5 said "being made": it now says what was made.
-    if let Outcome::Done(detail) = saved {
-        if ctx.state().step_status(5) == StepStatus::Done {
-            ctx.record(5, StepStatus::Done, Some(detail))?;
-        }
+    if ctx.state().step_status(5) == StepStatus::Done {
+        ctx.record(5, StepStatus::Done, Some(made))?;
     }
     Ok(())
 }
@@ -195,14 +194,16 @@ fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
     show_public_half(ctx, &consumer_key, &public, keys::key_bits(&public)).map(drop)
 }
 
-fn save_new_pair(
+/// A new pair saved: the private key written only after the old public half is
+/// forgotten, then the public half recorded and shown. Says what was made.
+pub(crate) fn save_new_pair(
     ctx: &mut Ctx,
     consumer_key: &str,
     private: rsa::RsaPrivateKey,
     bits: usize,
     took: std::time::Duration,
-) -> Result<Outcome> {
-    if ctx.store().exists(PRIVATE_KEY_FILE) {
+) -> Result<String> {
+    if ctx.store().exists(PRIVATE_KEY_FILE) || public_half_saved(ctx) {
         forget_public_half(ctx)?;
     }
     ctx.store().write_secret(
@@ -222,7 +223,7 @@ fn show_public_half(
     consumer_key: &str,
     public: &RsaPublicKey,
     bits: usize,
-) -> Result<Outcome> {
+) -> Result<String> {
     let pem = keys::public_key_to_pem(public);
     let fingerprint = keys::fingerprint(public);
     set_public_key(
@@ -239,7 +240,7 @@ fn show_public_half(
     ui::info(
         "align-link keeps this pair and completes the OAuth authorization itself (steps 17-20).",
     );
-    Ok(Outcome::Done(format!("{bits}-bit key pair, {fingerprint}")))
+    Ok(format!("{bits}-bit key pair, {fingerprint}"))
 }
 
 /// Jira Align made the pair ("Generate New Key"): take its public half.

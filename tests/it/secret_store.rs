@@ -69,10 +69,15 @@ fn setup_keeps_the_secrets_in_the_credential_store_and_unlink_removes_them() {
     assert!(store
         .place_of("private-key.pem")
         .starts_with("the OS credential store"));
-    let places = align_link::ops::secret_locations(&state, Some(SecretStore::Keyring)).unwrap();
+    let (places, rows) =
+        align_link::ops::secret_places(&state, Some(SecretStore::Keyring)).unwrap();
+    for secret in ["private_key", "access_token"] {
+        assert_eq!(places[secret]["store"], "keyring", "{places:#}");
+    }
     assert!(
-        places.iter().all(|(_, _, p)| p.kind() == "keyring"),
-        "{places:?}"
+        rows.iter()
+            .all(|(_, p)| p.starts_with("in the OS credential store")),
+        "{rows:?}"
     );
 
     assert_eq!(commands::unlink::run(config(), false).unwrap(), 0);

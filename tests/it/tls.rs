@@ -171,33 +171,44 @@ fn a_private_ca_is_trusted_only_with_ca_cert() {
 /// trusts, and a one-day certificate is about to expire.
 #[test]
 fn the_public_trust_check_flags_a_private_ca_and_near_expiry() {
-    use align_link::doctor::tls::{assess, PublicTrust};
+    use align_link::doctor::{tls, Verdict};
 
     let env = Env::new();
     make_certificates(env.dir.path());
     let (_relay, port) = start_relay(env.dir.path(), &env.jira.url());
     let url = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
-    let report = assess(&url, std::time::Duration::from_secs(5)).expect("the handshake completes");
-    assert_eq!(report.verdict, PublicTrust::PrivateCa, "{report:?}");
-    assert!(report.issuer.contains("Test Private CA"), "{report:?}");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    assert!((0..=1).contains(&report.days_left(now)), "{report:?}");
+    let check = tls::check(&url, std::time::Duration::from_secs(5));
+    assert_eq!(check.verdict, Verdict::Fail, "{check:?}");
+    assert!(
+        check.detail.contains("issued by CN=Test Private CA"),
+        "{check:?}"
+    );
+    assert!(
+        check
+            .detail
+            .contains("a private CA that no public root vouches for"),
+        "{check:?}"
+    );
+    assert!(
+        check.detail.ends_with("it expires in 0 day(s)")
+            || check.detail.ends_with("it expires in 1 day(s)"),
+        "{check:?}"
+    );
+    assert!(check.fix.unwrap().contains("public CA"));
 }
 
 #[test]
 fn the_public_trust_check_recognises_a_self_signed_certificate() {
-    use align_link::doctor::tls::{assess, PublicTrust};
+    use align_link::doctor::{tls, Verdict};
 
     let env = Env::new();
     let dir = env.dir.path();
     make_self_signed(dir);
     let (_relay, port) = start_relay(dir, &env.jira.url());
     let url = url::Url::parse(&format!("https://127.0.0.1:{port}/")).unwrap();
-    let report = assess(&url, std::time::Duration::from_secs(5)).expect("the handshake completes");
-    assert_eq!(report.verdict, PublicTrust::SelfSigned, "{report:?}");
+    let check = tls::check(&url, std::time::Duration::from_secs(5));
+    assert_eq!(check.verdict, Verdict::Fail, "{check:?}");
+    assert!(check.detail.contains(": it is self-signed"), "{check:?}");
 }
 
 /// Issue 18: a staging Jira's self-signed `openssl req -x509` certificate

@@ -4,10 +4,11 @@
 
 use url::Url;
 
-use super::handshake::login::{stop_for_a_person, try_log_in, Login, Session};
+pub use super::handshake::login::Login;
+use super::handshake::login::{stop_for_a_person, try_log_in, Session};
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::domain::Secret;
-use crate::error::{AppError, Result as AppResult};
+use crate::error::Result as AppResult;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::oauth::{OAuthExtras, ProblemContext, Signer};
 
@@ -125,23 +126,10 @@ fn is_jira_error(response: &Response) -> bool {
         .unwrap_or(false)
 }
 
-/// What signing in as the service account with its password came to.
-#[derive(Debug)]
-pub enum ServiceSignIn {
-    /// Signed in as `name` (the username given); `project`: the test project as
-    /// the account sees it, None when hidden from it.
-    SignedIn {
-        name: String,
-        project: Option<Project>,
-        /// The session the sign-in opened, when Jira opened one: the scripted
-        /// approval carries on in it instead of logging in again.
-        session: Option<Session>,
-    },
-    /// Jira refused the username or password (or the account is inactive).
-    Refused,
-    /// A CAPTCHA or single sign-on stands in the way; the error says what to do.
-    NeedsAPerson(AppError),
-}
+/// The service account signed in with its password: the test project as it
+/// sees it (None when hidden from it), and the session the sign-in opened, when
+/// Jira opened one (the scripted approval carries on in it).
+pub type ServiceSignIn = Login<(Option<Project>, Option<Session>)>;
 
 /// Reads the test project as the service account with its password: one request
 /// that signs in and shows what the account sees (200: it sees the project; 404:
@@ -158,15 +146,15 @@ pub fn check_service_account(
     let url = endpoint(base, &project_path(project_key));
     let response = http.send(&Request::get(url.clone()).auth(Auth::Basic(username, password)))?;
     if let Err(err) = stop_for_a_person(None, &response, username) {
-        return Ok(ServiceSignIn::NeedsAPerson(err));
+        return Ok(Login::NeedsAPerson(err));
     }
     let (response, session) = match response.status {
-        401 => return Ok(ServiceSignIn::Refused),
+        401 => return Ok(Login::Refused { status: 401 }),
         403 => {
             let mut session = match try_log_in(http, base, username, password)? {
                 Login::SignedIn(session) => session,
-                Login::Refused { .. } => return Ok(ServiceSignIn::Refused),
-                Login::NeedsAPerson(err) => return Ok(ServiceSignIn::NeedsAPerson(err)),
+                Login::Refused { status } => return Ok(Login::Refused { status }),
+                Login::NeedsAPerson(err) => return Ok(Login::NeedsAPerson(err)),
             };
             let response = http.send(&Request::get(url).auth(Auth::Cookie(&session.cookie())))?;
             // What the logged-in answer set (an XSRF token, a rotated sticky cookie).
@@ -178,11 +166,7 @@ pub fn check_service_account(
             (response, session)
         }
     };
-    Ok(ServiceSignIn::SignedIn {
-        name: username.to_string(),
-        project: project_seen(response)?,
-        session,
-    })
+    Ok(Login::SignedIn((project_seen(response)?, session)))
 }
 
 fn project_path(key: &str) -> String {

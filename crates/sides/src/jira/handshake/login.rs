@@ -79,8 +79,11 @@ impl Session {
 }
 
 /// What a password login came to when no person is needed to get further.
-pub enum Login {
-    SignedIn(Session),
+/// `T`: what signing in gave (the session; for the service account's check,
+/// what it saw as well).
+#[derive(Debug)]
+pub enum Login<T = Session> {
+    SignedIn(T),
     /// Jira said the username or password is wrong (or the account inactive).
     Refused {
         status: u16,
