@@ -149,6 +149,33 @@ pub(super) fn name(value: &str) -> Checked<String> {
     Ok(value.to_string())
 }
 
+/// An email address: a name with an `@`.
+pub(super) fn email(value: &str) -> Checked<String> {
+    let email = name(value)?;
+    if !email.contains('@') {
+        return Err(Problem::new(
+            format!("`{email}` is not an email address"),
+            "give the email of the Atlassian account that owns the API token",
+        ));
+    }
+    Ok(email)
+}
+
+/// One of `keys::ACCEPTED_KEY_BITS`.
+pub(super) fn key_bits(bits: i64) -> Checked<u32> {
+    match u32::try_from(bits) {
+        Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
+        _ => Err(Problem::new(
+            format!("{bits} is not an allowed key size"),
+            format!(
+                "use {} ({} when absent)",
+                crate::keys::accepted_key_bits_text(),
+                crate::keys::DEFAULT_KEY_BITS
+            ),
+        )),
+    }
+}
+
 /// A value that may go in an HTTP header: no control characters.
 pub(super) fn header_safe(value: &str) -> bool {
     !value.chars().any(char::is_control)

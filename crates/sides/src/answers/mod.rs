@@ -12,6 +12,7 @@ mod read;
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Deserializer};
 use url::Url;
 
 use crate::error::{AppError, Result};
@@ -42,14 +43,22 @@ pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
         .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
+// The tables as `read` leaves them: every value checked, in the form callers use.
+// `read` builds a table of checked values and these are derived from it, so a key
+// one of them lacks is an error in the tests, not a value dropped.
+
 /// `[jira]`: the Jira Data Center side.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct JiraAnswers {
     /// Base URL; a trailing slash on a path is trimmed (a bare host keeps the `/`
     /// that `Url` always writes).
+    #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
+    #[serde(deserialize_with = "secret")]
     pub admin_token: Option<Secret>,
     pub admin_username: Option<String>,
+    #[serde(deserialize_with = "secret")]
     pub admin_password: Option<Secret>,
     /// Project key used to verify (steps 22, 24).
     pub test_project: Option<String>,
@@ -59,19 +68,25 @@ pub struct JiraAnswers {
 }
 
 /// `[service_account]`: the Jira account Jira Align acts as.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ServiceAccountAnswers {
     pub username: Option<String>,
+    #[serde(deserialize_with = "secret")]
     pub password: Option<Secret>,
     /// The account's personal access token, for `connector.auth = "pat"`.
+    #[serde(deserialize_with = "secret")]
     pub token: Option<Secret>,
 }
 
 /// `[align]`: the Jira Align side.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AlignAnswers {
+    #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
     /// REST API 2.0 token (Bearer), or with `api_email` an Atlassian API token (Basic).
+    #[serde(deserialize_with = "secret")]
     pub api_token: Option<Secret>,
     pub api_email: Option<String>,
     /// `None` means `context::DEFAULT_APPLICATION_NAME`.
@@ -82,7 +97,8 @@ pub struct AlignAnswers {
 }
 
 /// `[connector]`: Jira Align's Jira connector.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConnectorAnswers {
     /// `None` means OAuth.
     pub auth: Option<ConnectorAuth>,
@@ -91,7 +107,8 @@ pub struct ConnectorAnswers {
 }
 
 /// `[keys]`: the consumer key and RSA key pair.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct KeyAnswers {
     /// Also `Some(Align)` when the file gives a public key without a source.
     pub source: Option<KeySource>,
@@ -109,22 +126,26 @@ pub struct KeyAnswers {
 }
 
 /// `[oauth]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OAuthAnswers {
     pub approval: Option<Approval>,
 }
 
 /// `[secrets]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SecretsAnswers {
     /// Where the private key and the access token go; `--secret-store` wins.
     pub store: Option<SecretStore>,
 }
 
 /// A parsed, validated answers file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Answers {
     /// The file the answers came from; `None` for [`Answers::empty`].
+    #[serde(skip)]
     pub path: Option<PathBuf>,
     pub jira: JiraAnswers,
     pub service_account: ServiceAccountAnswers,
@@ -135,10 +156,22 @@ pub struct Answers {
     pub secrets: SecretsAnswers,
     /// Things worth telling the user that do not stop the run (e.g. a literal
     /// secret in a file others can read).
+    #[serde(skip)]
     pub warnings: Vec<String>,
     /// (key, variable) of the `{ env = "NAME" }` secrets left out because the
     /// variable is unset ([`Answers::load_for_reading`] only).
+    #[serde(skip)]
     pub unset_env: Vec<(String, String)>,
+}
+
+fn url<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Url>, D::Error> {
+    let text = Option::<String>::deserialize(input)?;
+    text.map(|text| Url::parse(&text).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+fn secret<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Secret>, D::Error> {
+    Ok(Option::<String>::deserialize(input)?.map(Secret::new))
 }
 
 impl Answers {
