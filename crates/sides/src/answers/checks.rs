@@ -225,9 +225,9 @@ pub(super) fn project_key(key: &str) -> Checked<String> {
 /// The public key rule is `keys::parse_public_key` (Jira's own reading, with the
 /// usual slips named); parsed here, while the file position is still known.
 /// Never echoes the value.
-pub(super) fn public_key(text: &str) -> Checked<()> {
+pub(super) fn public_key(text: &str) -> Checked<String> {
     crate::keys::parse_public_key(text)
-        .map(|_| ())
+        .map(|_| text.to_string())
         .map_err(|err| {
             Problem::new(
                 err.to_string(),

@@ -29,30 +29,23 @@ pub fn check_base_url(text: &str) -> std::result::Result<Url, String> {
     checks::base_url(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
-/// Checks a name typed at a prompt with the answers file's rule.
-pub fn check_name(text: &str) -> std::result::Result<(), String> {
-    checks::name(text)
-        .map(|_| ())
-        .map_err(|p| format!("{}; {}", p.problem, p.hint))
+/// Checks a value typed at a prompt with the rule of the answers-file key it answers.
+pub fn check(key: &str, text: &str) -> std::result::Result<String, String> {
+    match read::RULES.iter().find(|(name, _)| *name == key) {
+        Some((_, read::Rule::Text(check))) => check(text),
+        _ => return Ok(text.to_string()),
+    }
+    .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
-/// Checks a Jira project key typed at a prompt; the reason names the fix.
-pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
-    checks::project_key(key.trim())
-        .map(|_| ())
-        .map_err(|p| format!("{}; {}", p.problem, p.hint))
-}
-
-// The tables as `read` leaves them: every value checked, in the form callers use.
-// `read` builds a table of checked values and these are derived from it, so a key
-// one of them lacks is an error in the tests, not a value dropped.
+// Derived from the table of checked values `read` builds (the tests hold each key
+// of `read::RULES` to a field here: an unknown one is an error, not a value lost).
 
 /// `[jira]`: the Jira Data Center side.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JiraAnswers {
-    /// Base URL; a trailing slash on a path is trimmed (a bare host keeps the `/`
-    /// that `Url` always writes).
+    /// A trailing slash on a path is trimmed (a bare host keeps `Url`'s `/`).
     #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
     #[serde(deserialize_with = "secret")]
@@ -74,7 +67,7 @@ pub struct ServiceAccountAnswers {
     pub username: Option<String>,
     #[serde(deserialize_with = "secret")]
     pub password: Option<Secret>,
-    /// The account's personal access token, for `connector.auth = "pat"`.
+    /// The personal access token, for `connector.auth = "pat"`.
     #[serde(deserialize_with = "secret")]
     pub token: Option<Secret>,
 }
@@ -89,10 +82,9 @@ pub struct AlignAnswers {
     #[serde(deserialize_with = "secret")]
     pub api_token: Option<Secret>,
     pub api_email: Option<String>,
-    /// `None` means `context::DEFAULT_APPLICATION_NAME`.
     pub application_name: Option<String>,
     pub connector_name: Option<String>,
-    /// How long step 24 waits for synced features; `None` means 300.
+    /// How long step 24 waits for synced features.
     pub sync_timeout_secs: Option<u32>,
 }
 
@@ -100,7 +92,6 @@ pub struct AlignAnswers {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConnectorAnswers {
-    /// `None` means OAuth.
     pub auth: Option<ConnectorAuth>,
     /// The Connector ID Jira Align shows (Support asks for it).
     pub id: Option<u32>,
@@ -113,15 +104,13 @@ pub struct KeyAnswers {
     /// Also `Some(Align)` when the file gives a public key without a source.
     pub source: Option<KeySource>,
     pub consumer_key: Option<String>,
-    /// One of `keys::ACCEPTED_KEY_BITS`; `None` means `keys::DEFAULT_KEY_BITS`.
     pub bits: Option<u32>,
-    /// Jira Align's public key, PEM or bare base64, from `public_key` or the text
-    /// of `public_key_file` (read at load).
+    /// Jira Align's public key, from `public_key` or the text of `public_key_file`.
     pub public_key: Option<String>,
     /// Where `public_key` came from: `"keys.public_key"` or the file's path.
     pub public_key_origin: Option<String>,
     /// With `source = "align"`: prove the Jira side with a temporary key pair
-    /// before installing Jira Align's key. `None` means true.
+    /// before installing Jira Align's key.
     pub preflight: Option<bool>,
 }
 
@@ -132,11 +121,10 @@ pub struct OAuthAnswers {
     pub approval: Option<Approval>,
 }
 
-/// `[secrets]`.
+/// `[secrets]`: where the private key and the access token go.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SecretsAnswers {
-    /// Where the private key and the access token go; `--secret-store` wins.
     pub store: Option<SecretStore>,
 }
 
@@ -154,8 +142,7 @@ pub struct Answers {
     pub keys: KeyAnswers,
     pub oauth: OAuthAnswers,
     pub secrets: SecretsAnswers,
-    /// Things worth telling the user that do not stop the run (e.g. a literal
-    /// secret in a file others can read).
+    /// What does not stop the run (e.g. a literal secret in a file others can read).
     #[serde(skip)]
     pub warnings: Vec<String>,
     /// (key, variable) of the `{ env = "NAME" }` secrets left out because the
@@ -166,8 +153,7 @@ pub struct Answers {
 
 fn url<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Url>, D::Error> {
     let text = Option::<String>::deserialize(input)?;
-    text.map(|text| Url::parse(&text).map_err(serde::de::Error::custom))
-        .transpose()
+    (text.map(|text| Url::parse(&text)).transpose()).map_err(serde::de::Error::custom)
 }
 
 fn secret<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Secret>, D::Error> {

@@ -28,10 +28,6 @@ pub(super) enum Rule {
     KeyFile,
 }
 
-fn name(text: &str) -> Checked<String> {
-    checks::name(text)
-}
-
 fn base_url(text: &str) -> Checked<String> {
     checks::base_url(text).map(String::from)
 }
@@ -46,25 +42,25 @@ fn one_of<T: Copy>(text: &str, all: &[T], spell: fn(T) -> &'static str) -> Check
 pub(super) static RULES: [(&str, Rule); 25] = [
     ("jira.url", Rule::Text(base_url)),
     ("jira.admin_token", Rule::Secret),
-    ("jira.admin_username", Rule::Text(name)),
+    ("jira.admin_username", Rule::Text(checks::name)),
     ("jira.admin_password", Rule::Secret),
     ("jira.test_project", Rule::Text(checks::project_key)),
     ("jira.replace_existing", Rule::Flag),
-    ("service_account.username", Rule::Text(name)),
+    ("service_account.username", Rule::Text(checks::name)),
     ("service_account.password", Rule::Secret),
     ("service_account.token", Rule::Secret),
     ("align.url", Rule::Text(base_url)),
     ("align.api_token", Rule::Secret),
     ("align.api_email", Rule::Text(checks::email)),
-    ("align.application_name", Rule::Text(name)),
-    ("align.connector_name", Rule::Text(name)),
+    ("align.application_name", Rule::Text(checks::name)),
+    ("align.connector_name", Rule::Text(checks::name)),
     (
         "align.sync_timeout_secs",
         Rule::Number(|n| checks::in_range(n, 3600, "seconds from 1 to 3600 (300 when absent)")),
     ),
     (
         "connector.auth",
-        Rule::Text(|text| one_of(text, &ConnectorAuth::ALL, ConnectorAuth::as_str)),
+        Rule::Text(|t| one_of(t, &ConnectorAuth::ALL, ConnectorAuth::as_str)),
     ),
     (
         "connector.id",
@@ -78,23 +74,20 @@ pub(super) static RULES: [(&str, Rule); 25] = [
     ),
     (
         "keys.source",
-        Rule::Text(|text| one_of(text, &KeySource::ALL, KeySource::as_str)),
+        Rule::Text(|t| one_of(t, &KeySource::ALL, KeySource::as_str)),
     ),
     ("keys.consumer_key", Rule::Text(checks::consumer_key)),
     ("keys.bits", Rule::Number(checks::key_bits)),
-    (
-        "keys.public_key",
-        Rule::Text(|text| checks::public_key(text).map(|()| text.to_string())),
-    ),
+    ("keys.public_key", Rule::Text(checks::public_key)),
     ("keys.public_key_file", Rule::KeyFile),
     ("keys.preflight", Rule::Flag),
     (
         "oauth.approval",
-        Rule::Text(|text| one_of(text, &Approval::ALL, Approval::as_str)),
+        Rule::Text(|t| one_of(t, &Approval::ALL, Approval::as_str)),
     ),
     (
         "secrets.store",
-        Rule::Text(|text| one_of(text, &SecretStore::ALL, SecretStore::as_str)),
+        Rule::Text(|t| one_of(t, &SecretStore::ALL, SecretStore::as_str)),
     ),
 ];
 
