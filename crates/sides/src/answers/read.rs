@@ -396,3 +396,26 @@ impl Cx<'_> {
         Ok(answers)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rule_has_its_field_in_the_tables() {
+        // `keys.public_key_file` is read into `keys.public_key`.
+        for (key, _) in RULES
+            .iter()
+            .filter(|(_, rule)| !matches!(rule, Rule::KeyFile))
+        {
+            let mut checked = Table::new();
+            let (table, leaf) = key.split_once('.').unwrap();
+            let inner = Table::from_iter([(leaf.to_string(), Value::Boolean(true))]);
+            checked.insert(table.to_string(), inner.into());
+            // A flag fits; any other field refuses the type, but knows the key.
+            let refused = Answers::deserialize(Value::Table(checked)).err();
+            let message = refused.map(|err| err.to_string()).unwrap_or_default();
+            assert!(!message.contains("unknown field"), "{key}: {message}");
+        }
+    }
+}
