@@ -29,17 +29,18 @@ pub fn check_base_url(text: &str) -> std::result::Result<Url, String> {
     checks::base_url(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
-/// Checks a value typed at a prompt with the rule of the answers-file key it answers.
+/// Checks a value typed at a prompt with the rule of the answers-file key it
+/// answers (a key of text); the reason names the fix.
 pub fn check(key: &str, text: &str) -> std::result::Result<String, String> {
-    match read::RULES.iter().find(|(name, _)| *name == key) {
-        Some((_, read::Rule::Text(check))) => check(text),
-        _ => return Ok(text.to_string()),
+    match checks::RULES.iter().find(|(name, _)| *name == key) {
+        Some((_, checks::Rule::Text(check))) => check(text),
+        _ => return Err(format!("{key} takes no typed text")),
     }
     .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
 // Derived from the table of checked values `read` builds (the tests hold each key
-// of `read::RULES` to a field here: an unknown one is an error, not a value lost).
+// of `checks::RULES` to a field here: an unknown one is an error, not a value lost).
 
 /// `[jira]`: the Jira Data Center side.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -8,8 +8,7 @@ use std::path::Path;
 use toml::Value;
 use toml_edit::{ImDocument, TableLike};
 
-use super::checks::{self, Problem};
-use super::read::RULES;
+use super::checks::{self, Problem, RULES};
 use crate::error::AppError;
 
 /// The tables, in the order of [`RULES`].

@@ -10,97 +10,9 @@ use serde::Deserialize;
 use toml::{Table, Value};
 use toml_edit::ImDocument;
 
-use super::checks::{self, Checked, Problem};
+use super::checks::{self, Problem, Rule, RULES};
 use super::place::{self, Place};
 use super::*;
-
-/// How a key's value is checked.
-#[derive(Clone, Copy)]
-pub(super) enum Rule {
-    /// A string, kept in the form the check gives.
-    Text(fn(&str) -> Checked<String>),
-    /// An integer, checked into a `u32`.
-    Number(fn(i64) -> Checked<u32>),
-    Flag,
-    /// A literal or `{ env = "NAME" }`.
-    Secret,
-    /// `keys.public_key_file`: read into `keys.public_key`.
-    KeyFile,
-}
-
-fn base_url(text: &str) -> Checked<String> {
-    checks::base_url(text).map(String::from)
-}
-
-/// One of a choice's spellings.
-fn one_of<T: Copy>(text: &str, all: &[T], spell: fn(T) -> &'static str) -> Checked<String> {
-    checks::choice(text, all, spell).map(|choice| spell(choice).to_string())
-}
-
-/// Every key, in the order `examples/answers.toml` lists them (and messages name
-/// them), with its rule.
-pub(super) static RULES: [(&str, Rule); 25] = [
-    ("jira.url", Rule::Text(base_url)),
-    ("jira.admin_token", Rule::Secret),
-    ("jira.admin_username", Rule::Text(checks::name)),
-    ("jira.admin_password", Rule::Secret),
-    ("jira.test_project", Rule::Text(checks::project_key)),
-    ("jira.replace_existing", Rule::Flag),
-    ("service_account.username", Rule::Text(checks::name)),
-    ("service_account.password", Rule::Secret),
-    ("service_account.token", Rule::Secret),
-    ("align.url", Rule::Text(base_url)),
-    ("align.api_token", Rule::Secret),
-    ("align.api_email", Rule::Text(checks::email)),
-    ("align.application_name", Rule::Text(checks::name)),
-    ("align.connector_name", Rule::Text(checks::name)),
-    (
-        "align.sync_timeout_secs",
-        Rule::Number(|n| checks::in_range(n, 3600, "seconds from 1 to 3600 (300 when absent)")),
-    ),
-    (
-        "connector.auth",
-        Rule::Text(|t| one_of(t, &ConnectorAuth::ALL, ConnectorAuth::as_str)),
-    ),
-    (
-        "connector.id",
-        Rule::Number(|n| {
-            checks::in_range(
-                n,
-                u32::MAX,
-                "the Connector ID Jira Align shows, a positive number",
-            )
-        }),
-    ),
-    (
-        "keys.source",
-        Rule::Text(|t| one_of(t, &KeySource::ALL, KeySource::as_str)),
-    ),
-    ("keys.consumer_key", Rule::Text(checks::consumer_key)),
-    ("keys.bits", Rule::Number(checks::key_bits)),
-    ("keys.public_key", Rule::Text(checks::public_key)),
-    ("keys.public_key_file", Rule::KeyFile),
-    ("keys.preflight", Rule::Flag),
-    (
-        "oauth.approval",
-        Rule::Text(|t| one_of(t, &Approval::ALL, Approval::as_str)),
-    ),
-    (
-        "secrets.store",
-        Rule::Text(|t| one_of(t, &SecretStore::ALL, SecretStore::as_str)),
-    ),
-];
-
-impl Rule {
-    /// What the key takes, for "expected X, found Y".
-    fn expected(self) -> &'static str {
-        match self {
-            Rule::Text(_) | Rule::KeyFile | Rule::Secret => "a string",
-            Rule::Number(_) => "an integer",
-            Rule::Flag => "true or false",
-        }
-    }
-}
 
 /// What a `{ env = "NAME" }` secret whose variable is unset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
