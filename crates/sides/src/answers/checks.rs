@@ -1,7 +1,7 @@
 //! Each key's rule, and the checks of single values. Each check returns what is
 //! wrong and how to fix it; `read` adds the file, position and key.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use url::Url;
 
@@ -374,7 +374,8 @@ fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
 }
 
 /// Reads `keys.public_key_file`, relative to the answers file's directory.
-pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, PathBuf)> {
+/// Gives the key's text and the path it was read from.
+pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, String)> {
     if value.trim().is_empty() {
         return Err(Problem::new(
             "is empty",
@@ -407,7 +408,7 @@ pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, P
     let text = String::from_utf8(bytes)
         .map_err(|_| Problem::new(format!("{shown} is not text (a PEM file is)"), &check_path))?;
     public_key(&text).map_err(|p| Problem::new(format!("{shown}: {}", p.problem), p.hint))?;
-    Ok((text, resolved))
+    Ok((text, shown))
 }
 
 #[cfg(test)]

@@ -108,30 +108,26 @@ impl Cx<'_> {
         let Some(value) = get(&self.raw, key).cloned() else {
             return Ok(());
         };
+        // A key file's text is the public key; its path is where it came from.
+        let target = match rule {
+            Rule::KeyFile => "keys.public_key",
+            _ => key,
+        };
         let checked = match (rule, &value) {
             (Rule::Secret, _) => return self.secret(key, value),
             (Rule::Flag, Value::Boolean(_)) => Ok(value.clone()),
             (Rule::Number(check), Value::Integer(n)) => check(*n).map(|n| i64::from(n).into()),
             (Rule::Text(check), Value::String(text)) => check(text).map(Value::String),
-            (Rule::KeyFile, Value::String(file)) => {
-                match checks::public_key_file(self.place.path, file) {
-                    Ok((text, resolved)) => {
-                        self.set("keys.public_key_origin", resolved.display().to_string());
-                        self.set("keys.public_key", text);
-                        return Ok(());
-                    }
-                    Err(problem) => Err(problem),
-                }
-            }
+            (Rule::KeyFile, Value::String(file)) => checks::public_key_file(self.place.path, file)
+                .map(|(text, origin)| {
+                    self.set("keys.public_key_origin", origin);
+                    Value::String(text)
+                }),
             (rule, found) => Err(place::type_problem(key, rule.expected(), found)),
         };
-        match checked {
-            Ok(checked) => {
-                self.set(key, checked);
-                Ok(())
-            }
-            Err(problem) => Err(self.place.reject(key, problem)),
-        }
+        let checked = checked.map_err(|problem| self.place.reject(key, problem))?;
+        self.set(target, checked);
+        Ok(())
     }
 
     /// One of `keys.public_key` and `keys.public_key_file`, or the error at the later.
