@@ -55,18 +55,15 @@ fn not_empty(value: &str) -> Result<String, String> {
 }
 
 fn name(value: &str) -> Result<String, String> {
-    let name = value.trim();
-    answers::check_name(name)?;
-    Ok(name.to_string())
+    answers::check("align.connector_name", value.trim())
 }
 
 fn base_url(value: &str) -> Result<String, String> {
-    answers::check_base_url(value.trim()).map(String::from)
+    answers::check("jira.url", value.trim())
 }
 
 fn project_key(value: &str) -> Result<String, String> {
-    let key = value.trim().to_ascii_uppercase();
-    answers::check_project_key(&key).map(|()| key)
+    answers::check("jira.test_project", &value.trim().to_ascii_uppercase())
 }
 
 pub static JIRA_URL: Input = Input {

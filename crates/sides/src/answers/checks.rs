@@ -1,10 +1,11 @@
-//! Checks of single answer values. Each returns what is wrong and how to fix it;
-//! `super::build` adds the file, position and key.
+//! Each key's rule, and the checks of single values. Each check returns what is
+//! wrong and how to fix it; `read` adds the file, position and key.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use url::Url;
 
+use crate::domain::{Approval, ConnectorAuth, KeySource, SecretStore};
 use crate::util::file::{self, FileError};
 
 /// A rejected value: the problem (completes "KEY: ...") and the fix.
@@ -24,6 +25,89 @@ impl Problem {
 }
 
 pub(super) type Checked<T> = std::result::Result<T, Problem>;
+
+/// How a key's value is checked.
+#[derive(Clone, Copy)]
+pub(super) enum Rule {
+    /// A string, kept in the form the check gives.
+    Text(fn(&str) -> Checked<String>),
+    /// An integer, checked into a `u32`.
+    Number(fn(i64) -> Checked<u32>),
+    Flag,
+    /// A literal or `{ env = "NAME" }`.
+    Secret,
+    /// `keys.public_key_file`: read into `keys.public_key`.
+    KeyFile,
+}
+
+fn url_text(text: &str) -> Checked<String> {
+    base_url(text).map(String::from)
+}
+
+/// Every key, in the order `examples/answers.toml` lists them (and messages name
+/// them), with its rule.
+pub(super) static RULES: [(&str, Rule); 25] = [
+    ("jira.url", Rule::Text(url_text)),
+    ("jira.admin_token", Rule::Secret),
+    ("jira.admin_username", Rule::Text(name)),
+    ("jira.admin_password", Rule::Secret),
+    ("jira.test_project", Rule::Text(project_key)),
+    ("jira.replace_existing", Rule::Flag),
+    ("service_account.username", Rule::Text(name)),
+    ("service_account.password", Rule::Secret),
+    ("service_account.token", Rule::Secret),
+    ("align.url", Rule::Text(url_text)),
+    ("align.api_token", Rule::Secret),
+    ("align.api_email", Rule::Text(email)),
+    ("align.application_name", Rule::Text(name)),
+    ("align.connector_name", Rule::Text(name)),
+    (
+        "align.sync_timeout_secs",
+        Rule::Number(|n| in_range(n, 3600, "seconds from 1 to 3600 (300 when absent)")),
+    ),
+    (
+        "connector.auth",
+        Rule::Text(|t| choice(t, &ConnectorAuth::ALL, ConnectorAuth::as_str)),
+    ),
+    (
+        "connector.id",
+        Rule::Number(|n| {
+            in_range(
+                n,
+                u32::MAX,
+                "the Connector ID Jira Align shows, a positive number",
+            )
+        }),
+    ),
+    (
+        "keys.source",
+        Rule::Text(|t| choice(t, &KeySource::ALL, KeySource::as_str)),
+    ),
+    ("keys.consumer_key", Rule::Text(consumer_key)),
+    ("keys.bits", Rule::Number(key_bits)),
+    ("keys.public_key", Rule::Text(public_key)),
+    ("keys.public_key_file", Rule::KeyFile),
+    ("keys.preflight", Rule::Flag),
+    (
+        "oauth.approval",
+        Rule::Text(|t| choice(t, &Approval::ALL, Approval::as_str)),
+    ),
+    (
+        "secrets.store",
+        Rule::Text(|t| choice(t, &SecretStore::ALL, SecretStore::as_str)),
+    ),
+];
+
+impl Rule {
+    /// What the key takes, for "expected X, found Y".
+    pub(super) fn expected(self) -> &'static str {
+        match self {
+            Rule::Text(_) | Rule::KeyFile | Rule::Secret => "a string",
+            Rule::Number(_) => "an integer",
+            Rule::Flag => "true or false",
+        }
+    }
+}
 
 /// A Jira or Jira Align base URL: absolute http(s), a host, no query, fragment or
 /// credentials. Trailing slashes of the path are trimmed so that `base + "/rest/..."`
@@ -126,7 +210,7 @@ pub(super) const NOT_HEADER_SAFE: &str =
     "holds a line break or another control character, which cannot go in an HTTP header";
 
 /// A name: not blank, one line, at most [`NAME_MAX`] characters.
-pub(super) fn name(value: &str) -> Checked<String> {
+fn name(value: &str) -> Checked<String> {
     if value.trim().is_empty() {
         return Err(Problem::new(
             "is empty",
@@ -149,13 +233,40 @@ pub(super) fn name(value: &str) -> Checked<String> {
     Ok(value.to_string())
 }
 
+/// An email address: a name with an `@`.
+fn email(value: &str) -> Checked<String> {
+    let email = name(value)?;
+    if !email.contains('@') {
+        return Err(Problem::new(
+            format!("`{email}` is not an email address"),
+            "give the email of the Atlassian account that owns the API token",
+        ));
+    }
+    Ok(email)
+}
+
+/// One of `keys::ACCEPTED_KEY_BITS`.
+fn key_bits(bits: i64) -> Checked<u32> {
+    match u32::try_from(bits) {
+        Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
+        _ => Err(Problem::new(
+            format!("{bits} is not an allowed key size"),
+            format!(
+                "use {} ({} when absent)",
+                crate::keys::accepted_key_bits_text(),
+                crate::keys::DEFAULT_KEY_BITS
+            ),
+        )),
+    }
+}
+
 /// A value that may go in an HTTP header: no control characters.
 pub(super) fn header_safe(value: &str) -> bool {
     !value.chars().any(char::is_control)
 }
 
 /// The consumer key rule is `keys::check_consumer_key`; this adds the value and the fix.
-pub(super) fn consumer_key(key: &str) -> Checked<String> {
+fn consumer_key(key: &str) -> Checked<String> {
     crate::keys::check_consumer_key(key)
         .map(|()| key.to_string())
         .map_err(|reason| {
@@ -168,7 +279,7 @@ pub(super) fn consumer_key(key: &str) -> Checked<String> {
 }
 
 /// A Jira project key: `[A-Z][A-Z0-9_]+`.
-pub(super) fn project_key(key: &str) -> Checked<String> {
+fn project_key(key: &str) -> Checked<String> {
     let mut chars = key.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
     let rest: Vec<char> = chars.collect();
@@ -198,9 +309,9 @@ pub(super) fn project_key(key: &str) -> Checked<String> {
 /// The public key rule is `keys::parse_public_key` (Jira's own reading, with the
 /// usual slips named); parsed here, while the file position is still known.
 /// Never echoes the value.
-pub(super) fn public_key(text: &str) -> Checked<()> {
+fn public_key(text: &str) -> Checked<String> {
     crate::keys::parse_public_key(text)
-        .map(|_| ())
+        .map(|_| text.to_string())
         .map_err(|err| {
             Problem::new(
                 err.to_string(),
@@ -230,13 +341,9 @@ pub(super) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
 }
 
 /// One of a fixed set of spellings.
-pub(super) fn choice<T: Copy>(
-    value: &str,
-    all: &[T],
-    spell: impl Fn(T) -> &'static str,
-) -> Checked<T> {
+fn choice<T: Copy>(value: &str, all: &[T], spell: fn(T) -> &'static str) -> Checked<String> {
     if let Some(found) = all.iter().find(|v| spell(**v) == value) {
-        return Ok(*found);
+        return Ok(spell(*found).to_string());
     }
     let names: Vec<&str> = all.iter().map(|v| spell(*v)).collect();
     let listed = names
@@ -256,7 +363,7 @@ pub(super) fn choice<T: Copy>(
 }
 
 /// An integer from 1 to `max`; `expected` says what is allowed, for the hint.
-pub(super) fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
+fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
     match u32::try_from(value) {
         Ok(n) if n >= 1 && n <= max => Ok(n),
         _ => Err(Problem::new(
@@ -267,7 +374,8 @@ pub(super) fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
 }
 
 /// Reads `keys.public_key_file`, relative to the answers file's directory.
-pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, PathBuf)> {
+/// Gives the key's text and the path it was read from.
+pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, String)> {
     if value.trim().is_empty() {
         return Err(Problem::new(
             "is empty",
@@ -300,7 +408,7 @@ pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, P
     let text = String::from_utf8(bytes)
         .map_err(|_| Problem::new(format!("{shown} is not text (a PEM file is)"), &check_path))?;
     public_key(&text).map_err(|p| Problem::new(format!("{shown}: {}", p.problem), p.hint))?;
-    Ok((text, resolved))
+    Ok((text, shown))
 }
 
 #[cfg(test)]

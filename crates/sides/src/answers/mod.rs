@@ -12,6 +12,7 @@ mod read;
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Deserializer};
 use url::Url;
 
 use crate::error::{AppError, Result};
@@ -28,28 +29,30 @@ pub fn check_base_url(text: &str) -> std::result::Result<Url, String> {
     checks::base_url(text).map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
-/// Checks a name typed at a prompt with the answers file's rule.
-pub fn check_name(text: &str) -> std::result::Result<(), String> {
-    checks::name(text)
-        .map(|_| ())
-        .map_err(|p| format!("{}; {}", p.problem, p.hint))
+/// Checks a value typed at a prompt with the rule of the answers-file key it
+/// answers (a key of text); the reason names the fix.
+pub fn check(key: &str, text: &str) -> std::result::Result<String, String> {
+    match checks::RULES.iter().find(|(name, _)| *name == key) {
+        Some((_, checks::Rule::Text(check))) => check(text),
+        _ => return Err(format!("{key} takes no typed text")),
+    }
+    .map_err(|p| format!("{}; {}", p.problem, p.hint))
 }
 
-/// Checks a Jira project key typed at a prompt; the reason names the fix.
-pub fn check_project_key(key: &str) -> std::result::Result<(), String> {
-    checks::project_key(key.trim())
-        .map(|_| ())
-        .map_err(|p| format!("{}; {}", p.problem, p.hint))
-}
+// Derived from the table of checked values `read` builds (the tests hold each key
+// of `checks::RULES` to a field here: an unknown one is an error, not a value lost).
 
 /// `[jira]`: the Jira Data Center side.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct JiraAnswers {
-    /// Base URL; a trailing slash on a path is trimmed (a bare host keeps the `/`
-    /// that `Url` always writes).
+    /// A trailing slash on a path is trimmed (a bare host keeps `Url`'s `/`).
+    #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
+    #[serde(deserialize_with = "secret")]
     pub admin_token: Option<Secret>,
     pub admin_username: Option<String>,
+    #[serde(deserialize_with = "secret")]
     pub admin_password: Option<Secret>,
     /// Project key used to verify (steps 22, 24).
     pub test_project: Option<String>,
@@ -59,72 +62,79 @@ pub struct JiraAnswers {
 }
 
 /// `[service_account]`: the Jira account Jira Align acts as.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ServiceAccountAnswers {
     pub username: Option<String>,
+    #[serde(deserialize_with = "secret")]
     pub password: Option<Secret>,
-    /// The account's personal access token, for `connector.auth = "pat"`.
+    /// The personal access token, for `connector.auth = "pat"`.
+    #[serde(deserialize_with = "secret")]
     pub token: Option<Secret>,
 }
 
 /// `[align]`: the Jira Align side.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AlignAnswers {
+    #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
     /// REST API 2.0 token (Bearer), or with `api_email` an Atlassian API token (Basic).
+    #[serde(deserialize_with = "secret")]
     pub api_token: Option<Secret>,
     pub api_email: Option<String>,
-    /// `None` means `context::DEFAULT_APPLICATION_NAME`.
     pub application_name: Option<String>,
     pub connector_name: Option<String>,
-    /// How long step 24 waits for synced features; `None` means 300.
+    /// How long step 24 waits for synced features.
     pub sync_timeout_secs: Option<u32>,
 }
 
 /// `[connector]`: Jira Align's Jira connector.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConnectorAnswers {
-    /// `None` means OAuth.
     pub auth: Option<ConnectorAuth>,
     /// The Connector ID Jira Align shows (Support asks for it).
     pub id: Option<u32>,
 }
 
 /// `[keys]`: the consumer key and RSA key pair.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct KeyAnswers {
     /// Also `Some(Align)` when the file gives a public key without a source.
     pub source: Option<KeySource>,
     pub consumer_key: Option<String>,
-    /// One of `keys::ACCEPTED_KEY_BITS`; `None` means `keys::DEFAULT_KEY_BITS`.
     pub bits: Option<u32>,
-    /// Jira Align's public key, PEM or bare base64, from `public_key` or the text
-    /// of `public_key_file` (read at load).
+    /// Jira Align's public key, from `public_key` or the text of `public_key_file`.
     pub public_key: Option<String>,
     /// Where `public_key` came from: `"keys.public_key"` or the file's path.
     pub public_key_origin: Option<String>,
     /// With `source = "align"`: prove the Jira side with a temporary key pair
-    /// before installing Jira Align's key. `None` means true.
+    /// before installing Jira Align's key.
     pub preflight: Option<bool>,
 }
 
 /// `[oauth]`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct OAuthAnswers {
     pub approval: Option<Approval>,
 }
 
-/// `[secrets]`.
-#[derive(Debug, Clone, Default)]
+/// `[secrets]`: where the private key and the access token go.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SecretsAnswers {
-    /// Where the private key and the access token go; `--secret-store` wins.
     pub store: Option<SecretStore>,
 }
 
 /// A parsed, validated answers file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Answers {
     /// The file the answers came from; `None` for [`Answers::empty`].
+    #[serde(skip)]
     pub path: Option<PathBuf>,
     pub jira: JiraAnswers,
     pub service_account: ServiceAccountAnswers,
@@ -133,12 +143,22 @@ pub struct Answers {
     pub keys: KeyAnswers,
     pub oauth: OAuthAnswers,
     pub secrets: SecretsAnswers,
-    /// Things worth telling the user that do not stop the run (e.g. a literal
-    /// secret in a file others can read).
+    /// What does not stop the run (e.g. a literal secret in a file others can read).
+    #[serde(skip)]
     pub warnings: Vec<String>,
     /// (key, variable) of the `{ env = "NAME" }` secrets left out because the
     /// variable is unset ([`Answers::load_for_reading`] only).
+    #[serde(skip)]
     pub unset_env: Vec<(String, String)>,
+}
+
+fn url<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Url>, D::Error> {
+    let text = Option::<String>::deserialize(input)?;
+    (text.map(|text| Url::parse(&text)).transpose()).map_err(serde::de::Error::custom)
+}
+
+fn secret<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Secret>, D::Error> {
+    Ok(Option::<String>::deserialize(input)?.map(Secret::new))
 }
 
 impl Answers {

@@ -8,20 +8,19 @@ use std::path::Path;
 use toml::Value;
 use toml_edit::{ImDocument, TableLike};
 
-use super::checks::{self, Problem};
+use super::checks::{self, Problem, RULES};
 use crate::error::AppError;
 
-/// Each table and its keys, in the order `examples/answers.toml` lists them, for
-/// messages. A test holds them to the derived tables in `read.rs`.
-pub(super) const TABLES: [&str; 7] = [
-    "jira url admin_token admin_username admin_password test_project replace_existing",
-    "service_account username password token",
-    "align url api_token api_email application_name connector_name sync_timeout_secs",
-    "connector auth id",
-    "keys source consumer_key bits public_key public_key_file preflight",
-    "oauth approval",
-    "secrets store",
-];
+/// The tables, in the order of [`RULES`].
+fn tables() -> Vec<&'static str> {
+    let mut names: Vec<&str> = RULES
+        .iter()
+        .filter_map(|(key, _)| key.split_once('.'))
+        .map(|(table, _)| table)
+        .collect();
+    names.dedup();
+    names
+}
 
 /// The file as messages point into it.
 pub(super) struct Place<'a> {
@@ -70,9 +69,22 @@ impl Place<'_> {
         span
     }
 
+    /// The first table or key of the file that no rule names.
+    pub fn first_unknown(&self) -> Option<Vec<String>> {
+        self.doc
+            .iter()
+            .find_map(|(name, item)| match item.as_table_like() {
+                Some(table) if !keys_of(name).is_empty() => (table.iter())
+                    .find(|(key, _)| !keys_of(name).contains(key))
+                    .map(|(key, _)| vec![name.to_string(), key.to_string()]),
+                _ if keys_of(name).is_empty() => Some(vec![name.to_string()]),
+                _ => None,
+            })
+    }
+
     /// An unknown table or key, with the tables or keys it might have meant.
     pub fn unknown(&self, path: &[String]) -> AppError {
-        let names: Vec<&str> = TABLES.iter().filter_map(|t| t.split(' ').next()).collect();
+        let names = tables();
         let tables: Vec<String> = names.iter().map(|name| format!("[{name}]")).collect();
         let tables = tables.join(", ");
         let (what, near, listed) = match path {
@@ -114,10 +126,9 @@ impl Place<'_> {
 
 /// The keys of a table; none for a name that is not one.
 pub(super) fn keys_of(table: &str) -> Vec<&'static str> {
-    let line = TABLES
-        .iter()
-        .find(|line| line.split(' ').next() == Some(table));
-    line.map_or(Vec::new(), |line| line.split(' ').skip(1).collect())
+    (RULES.iter())
+        .filter_map(|(key, _)| key.strip_prefix(table)?.strip_prefix('.'))
+        .collect()
 }
 
 /// "expected X, found Y" with the likely fix.

@@ -1,118 +1,18 @@
-//! Reads the file through serde derive: the tables below, unknown keys collected by
-//! serde_ignored. Each value is taken as [`Typed`], so a value of the wrong type is
-//! kept rather than refused with serde's message (which names no dotted key and
-//! echoes the value, a secret's too); every message here is built from the key, the
-//! span toml_edit's document keeps for it, and the value's kind.
+//! Reads the file: each key of [`RULES`] that the file gives is checked, in that
+//! order, into a table of checked values that the tables of `mod.rs` are derived
+//! from. Every message is built from the key, the span toml_edit's document keeps
+//! for it and the value's kind, never from serde's (which names no dotted key and
+//! echoes the value, a secret's too).
 
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use toml::Value;
+use toml::{Table, Value};
 use toml_edit::ImDocument;
 
-use super::checks::{self, Checked, Problem};
+use super::checks::{self, Problem, Rule, RULES};
 use super::place::{self, Place};
 use super::*;
-
-type Field<T> = Option<Typed<T>>;
-
-#[derive(Deserialize, Default)]
-#[serde(default)] // A table left out is an empty one.
-struct Tables {
-    jira: JiraTable,
-    service_account: ServiceAccountTable,
-    align: AlignTable,
-    connector: ConnectorTable,
-    keys: KeysTable,
-    oauth: OAuthTable,
-    secrets: SecretsTable,
-}
-
-#[derive(Deserialize, Default)]
-struct JiraTable {
-    url: Field<String>,
-    admin_token: Field<SecretValue>,
-    admin_username: Field<String>,
-    admin_password: Field<SecretValue>,
-    test_project: Field<String>,
-    replace_existing: Field<bool>,
-}
-
-#[derive(Deserialize, Default)]
-struct ServiceAccountTable {
-    username: Field<String>,
-    password: Field<SecretValue>,
-    token: Field<SecretValue>,
-}
-
-#[derive(Deserialize, Default)]
-struct AlignTable {
-    url: Field<String>,
-    api_token: Field<SecretValue>,
-    api_email: Field<String>,
-    application_name: Field<String>,
-    connector_name: Field<String>,
-    sync_timeout_secs: Field<i64>,
-}
-
-#[derive(Deserialize, Default)]
-struct ConnectorTable {
-    auth: Field<String>,
-    id: Field<i64>,
-}
-
-#[derive(Deserialize, Default)]
-struct KeysTable {
-    source: Field<String>,
-    consumer_key: Field<String>,
-    bits: Field<i64>,
-    public_key: Field<String>,
-    public_key_file: Field<String>,
-    preflight: Field<bool>,
-}
-
-#[derive(Deserialize, Default)]
-struct OAuthTable {
-    approval: Field<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct SecretsTable {
-    store: Field<String>,
-}
-
-/// A secret as the file may give it.
-#[derive(Deserialize)]
-#[serde(untagged, deny_unknown_fields)]
-enum SecretValue {
-    Literal(String),
-    Env { env: String },
-}
-
-/// A value as written: `Ok` when it has the type its key takes, else the value found.
-struct Typed<T>(std::result::Result<T, Value>);
-
-impl<'de, T: DeserializeOwned> Deserialize<'de> for Typed<T> {
-    fn deserialize<D: serde::Deserializer<'de>>(input: D) -> std::result::Result<Self, D::Error> {
-        let value = Value::deserialize(input)?;
-        Ok(Typed(T::deserialize(value.clone()).map_err(|_| value)))
-    }
-}
-
-/// What a key of type `T` takes, for "expected X, found Y".
-trait Expected {
-    const EXPECTED: &'static str;
-}
-impl Expected for String {
-    const EXPECTED: &'static str = "a string";
-}
-impl Expected for i64 {
-    const EXPECTED: &'static str = "an integer";
-}
-impl Expected for bool {
-    const EXPECTED: &'static str = "true or false";
-}
 
 /// What a `{ env = "NAME" }` secret whose variable is unset is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,33 +47,46 @@ pub(super) fn read(
                 .hint(format!("write the keys of {name} under a [{name}] header")));
         }
     }
-    let mut unknown: Vec<Vec<String>> = Vec::new();
-    let input = toml_edit::de::Deserializer::from(place.doc.clone());
-    let tables: Tables = serde_ignored::deserialize(input, |path| unknown.push(segments(&path)))
-        // Not seen: every value is taken as `Typed`, and each table was checked above.
-        .map_err(|err| {
-            let at = place::at(text, path, err.span().unwrap_or(0..0));
-            AppError::usage(format!("{at}: this does not fit the answers file's tables"))
-                .hint("`align-link answers-example` prints a valid file")
-        })?;
-    if let Some(keys) = unknown.first() {
-        return Err(place.unknown(keys));
+    if let Some(keys) = place.first_unknown() {
+        return Err(place.unknown(&keys));
     }
+    let raw = Table::deserialize(toml_edit::de::Deserializer::from(place.doc.clone()))
+        .map_err(|err| AppError::internal(format!("the parsed answers file is no table: {err}")))?;
     let mut cx = Cx {
         place,
         env,
+        raw,
+        checked: Table::new(),
         literal_secrets: Vec::new(),
         unset: Vec::new(),
         warnings: Vec::new(),
     };
-    let answers = cx.answers(&tables)?;
-    cx.finish(answers, mode, unset_env)
+    for (key, rule) in &RULES {
+        // The checks across keys, where the keys they join are read.
+        match *key {
+            "keys.public_key" => cx.one_public_key()?,
+            "keys.preflight" => cx.key_source()?,
+            _ => {}
+        }
+        cx.check(key, *rule)?;
+    }
+    cx.finish(mode, unset_env)
+}
+
+/// A dotted key's value in a table of tables.
+fn get<'t>(tables: &'t Table, key: &str) -> Option<&'t Value> {
+    let (table, leaf) = key.split_once('.')?;
+    tables.get(table)?.get(leaf)
 }
 
 /// The reading of one file.
 struct Cx<'a> {
     place: Place<'a>,
     env: &'a dyn Fn(&str) -> Option<String>,
+    /// The file's values as written.
+    raw: Table,
+    /// The checked values, that `Answers` is derived from.
+    checked: Table,
     /// "KEY (FILE:LINE:COLUMN)" of each secret written in the file, for the mode warning.
     literal_secrets: Vec<String>,
     /// (key, variable) of each `{ env = "NAME" }` whose variable is unset.
@@ -182,118 +95,69 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
-    fn answers(&mut self, t: &Tables) -> Result<Answers> {
-        let (j, s, a) = (&t.jira, &t.service_account, &t.align);
-        let name = |text: &String| checks::name(text);
-        Ok(Answers {
-            path: Some(self.place.path.to_path_buf()),
-            jira: JiraAnswers {
-                url: self.take(&j.url, "jira.url", |url| checks::base_url(url))?,
-                admin_token: self.secret(&j.admin_token, "jira.admin_token")?,
-                admin_username: self.take(&j.admin_username, "jira.admin_username", name)?,
-                admin_password: self.secret(&j.admin_password, "jira.admin_password")?,
-                test_project: self.take(&j.test_project, "jira.test_project", |key| {
-                    checks::project_key(key)
-                })?,
-                replace_existing: self.take(&j.replace_existing, "jira.replace_existing", flag)?,
-            },
-            service_account: ServiceAccountAnswers {
-                username: self.take(&s.username, "service_account.username", name)?,
-                password: self.secret(&s.password, "service_account.password")?,
-                token: self.secret(&s.token, "service_account.token")?,
-            },
-            align: AlignAnswers {
-                url: self.take(&a.url, "align.url", |url| checks::base_url(url))?,
-                api_token: self.secret(&a.api_token, "align.api_token")?,
-                api_email: self.take(&a.api_email, "align.api_email", |email| {
-                    let email = checks::name(email)?;
-                    if !email.contains('@') {
-                        return Err(Problem::new(
-                            format!("`{email}` is not an email address"),
-                            "give the email of the Atlassian account that owns the API token",
-                        ));
-                    }
-                    Ok(email)
-                })?,
-                application_name: self.take(&a.application_name, "align.application_name", name)?,
-                connector_name: self.take(&a.connector_name, "align.connector_name", name)?,
-                sync_timeout_secs: self.take(
-                    &a.sync_timeout_secs,
-                    "align.sync_timeout_secs",
-                    |n| checks::in_range(*n, 3600, "seconds from 1 to 3600 (300 when absent)"),
-                )?,
-            },
-            connector: ConnectorAnswers {
-                auth: self.take(&t.connector.auth, "connector.auth", |text| {
-                    checks::choice(text, &ConnectorAuth::ALL, |auth| auth.as_str())
-                })?,
-                id: self.take(&t.connector.id, "connector.id", |n| {
-                    let why = "the Connector ID Jira Align shows, a positive number";
-                    checks::in_range(*n, u32::MAX, why)
-                })?,
-            },
-            keys: self.keys(&t.keys)?,
-            oauth: OAuthAnswers {
-                approval: self.take(&t.oauth.approval, "oauth.approval", |text| {
-                    checks::choice(text, &Approval::ALL, |approval| approval.as_str())
-                })?,
-            },
-            secrets: SecretsAnswers {
-                store: self.take(&t.secrets.store, "secrets.store", |text| {
-                    checks::choice(text, &SecretStore::ALL, |store| store.as_str())
-                })?,
-            },
-            ..Answers::default()
-        })
+    fn set(&mut self, key: &str, value: impl Into<Value>) {
+        let (table, leaf) = key.split_once('.').unwrap_or_default();
+        let table = (self.checked.entry(table)).or_insert_with(|| Table::new().into());
+        if let Value::Table(table) = table {
+            table.insert(leaf.to_string(), value.into());
+        }
     }
 
-    fn keys(&mut self, t: &KeysTable) -> Result<KeyAnswers> {
-        let mut source = self.take(&t.source, "keys.source", |text| {
-            checks::choice(text, &KeySource::ALL, |source| source.as_str())
-        })?;
-        let consumer_key = self.take(&t.consumer_key, "keys.consumer_key", |key| {
-            checks::consumer_key(key)
-        })?;
-        let bits = self.take(&t.bits, "keys.bits", |&bits| match u32::try_from(bits) {
-            Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
-            _ => Err(Problem::new(
-                format!("{bits} is not an allowed key size"),
-                format!(
-                    "use {} ({} when absent)",
-                    crate::keys::accepted_key_bits_text(),
-                    crate::keys::DEFAULT_KEY_BITS
-                ),
-            )),
-        })?;
-        // The key of the public key as given, the later one when both are.
-        let given = match (&t.public_key, &t.public_key_file) {
-            (Some(_), None) => Some("keys.public_key"),
-            (None, Some(_)) => Some("keys.public_key_file"),
-            (None, None) => None,
-            (Some(_), Some(_)) => {
-                let later = ["keys.public_key", "keys.public_key_file"]
-                    .into_iter()
-                    .max_by_key(|key| self.place.span(key, false).start)
-                    .unwrap_or_default();
-                return Err(self
-                    .place
-                    .error(
-                        later,
-                        false,
-                        "keys.public_key and keys.public_key_file are both set",
-                    )
-                    .hint("keep one of them: the key itself, or the file that holds it"));
-            }
+    /// Checks `key`'s value, if given, into `checked`; or the error at it.
+    fn check(&mut self, key: &str, rule: Rule) -> Result<()> {
+        let Some(value) = get(&self.raw, key).cloned() else {
+            return Ok(());
         };
-        let inline = self.take(&t.public_key, "keys.public_key", |text| {
-            checks::public_key(text).map(|()| (text.clone(), "keys.public_key".to_string()))
-        })?;
-        let from_file = self.take(&t.public_key_file, "keys.public_key_file", |file| {
-            let (text, resolved) = checks::public_key_file(self.place.path, file)?;
-            Ok((text, resolved.display().to_string()))
-        })?;
+        // A key file's text is the public key; its path is where it came from.
+        let target = match rule {
+            Rule::KeyFile => "keys.public_key",
+            _ => key,
+        };
+        let checked = match (rule, &value) {
+            (Rule::Secret, _) => return self.secret(key, value),
+            (Rule::Flag, Value::Boolean(_)) => Ok(value.clone()),
+            (Rule::Number(check), Value::Integer(n)) => check(*n).map(|n| i64::from(n).into()),
+            (Rule::Text(check), Value::String(text)) => check(text).map(Value::String),
+            (Rule::KeyFile, Value::String(file)) => checks::public_key_file(self.place.path, file)
+                .map(|(text, origin)| {
+                    self.set("keys.public_key_origin", origin);
+                    Value::String(text)
+                }),
+            (rule, found) => Err(place::type_problem(key, rule.expected(), found)),
+        };
+        let checked = checked.map_err(|problem| self.place.reject(key, problem))?;
+        self.set(target, checked);
+        Ok(())
+    }
+
+    /// One of `keys.public_key` and `keys.public_key_file`, or the error at the later.
+    fn one_public_key(&self) -> Result<()> {
+        let both = ["keys.public_key", "keys.public_key_file"];
+        if !both.iter().all(|key| get(&self.raw, key).is_some()) {
+            return Ok(());
+        }
+        let later = (both.into_iter())
+            .max_by_key(|key| self.place.span(key, false).start)
+            .unwrap_or_default();
+        Err(self
+            .place
+            .error(
+                later,
+                false,
+                "keys.public_key and keys.public_key_file are both set",
+            )
+            .hint("keep one of them: the key itself, or the file that holds it"))
+    }
+
+    /// `keys.source` against the public key: a given key means Jira Align made the
+    /// pair, and `keys.bits` then goes unused.
+    fn key_source(&mut self) -> Result<()> {
+        let given = ["keys.public_key", "keys.public_key_file"]
+            .into_iter()
+            .find(|key| get(&self.raw, key).is_some());
+        let source = get(&self.checked, "keys.source").and_then(Value::as_str);
         match (source, given) {
-            (Some(KeySource::Generate), Some(given)) => {
+            (Some("generate"), Some(given)) => {
                 let source_at = self.place.at("keys.source", true);
                 return Err(self
                     .place
@@ -310,113 +174,61 @@ impl Cx<'_> {
                          or remove the public key",
                     ));
             }
-            // A public key only makes sense when Jira Align made the pair.
-            (None, Some(_)) => source = Some(KeySource::Align),
+            (None, Some(_)) => self.set("keys.source", KeySource::Align.as_str()),
             _ => {}
         }
-        if source == Some(KeySource::Align) && t.bits.is_some() {
+        if given == Some("keys.public_key") {
+            self.set("keys.public_key_origin", "keys.public_key");
+        }
+        let source = get(&self.checked, "keys.source").and_then(Value::as_str);
+        if source == Some("align") && get(&self.raw, "keys.bits").is_some() {
             self.warnings.push(format!(
                 "{}: keys.bits is ignored: with keys.source = \"align\", Jira Align made the \
                  key pair",
                 self.place.at("keys.bits", false)
             ));
         }
-        let (public_key, public_key_origin) = inline.or(from_file).unzip();
-        Ok(KeyAnswers {
-            source,
-            consumer_key,
-            bits,
-            public_key,
-            public_key_origin,
-            preflight: self.take(&t.preflight, "keys.preflight", flag)?,
-        })
-    }
-
-    /// The value of `key` through `check`, or the error at it.
-    fn take<T: Expected, U>(
-        &self,
-        field: &Field<T>,
-        key: &str,
-        check: impl FnOnce(&T) -> Checked<U>,
-    ) -> Result<Option<U>> {
-        let Some(Typed(value)) = field else {
-            return Ok(None);
-        };
-        let problem = match value {
-            Ok(value) => match check(value) {
-                Ok(value) => return Ok(Some(value)),
-                Err(problem) => problem,
-            },
-            Err(found) => place::type_problem(key, T::EXPECTED, found),
-        };
-        Err(self.place.reject(key, problem))
+        Ok(())
     }
 
     /// A literal secret or `{ env = "NAME" }`. Messages never show the value; an
     /// unset variable is collected, so that one error names them all.
-    fn secret(&mut self, field: &Field<SecretValue>, key: &str) -> Result<Option<Secret>> {
-        let Some(Typed(value)) = field else {
-            return Ok(None);
-        };
+    fn secret(&mut self, key: &str, value: Value) -> Result<()> {
         let env_hint = format!("write {key} = {{ env = \"NAME\" }} and export NAME");
         let problem = match value {
-            Ok(SecretValue::Literal(text)) if text.is_empty() => Problem::new(
+            Value::String(text) if text.is_empty() => Problem::new(
                 "is empty",
                 format!("put the value in the file, or {env_hint}"),
             ),
-            Ok(SecretValue::Literal(text)) if !checks::header_safe(text) => Problem::new(
+            Value::String(text) if !checks::header_safe(&text) => Problem::new(
                 checks::NOT_HEADER_SAFE,
                 "copy the value again, without the line break",
             ),
-            Ok(SecretValue::Literal(text)) => {
+            Value::String(text) => {
                 let at = self.place.at(key, true);
                 self.literal_secrets.push(format!("{key} ({at})"));
-                return Ok(Some(Secret::new(text.clone())));
+                self.set(key, text);
+                return Ok(());
             }
-            Ok(SecretValue::Env { env: name }) if !checks::env_name(name) => Problem::new(
-                format!(
-                    "`{}` is not an environment variable name (letters, digits and _, \
-                     not starting with a digit)",
-                    name.escape_debug()
-                ),
-                env_hint,
-            ),
-            Ok(SecretValue::Env { env: name }) => {
-                let fix = format!("export {name}=... or put the value in the file");
-                match (self.env)(name) {
-                    Some(value) if value.is_empty() => {
-                        Problem::new(format!("environment variable {name} is set but empty"), fix)
-                    }
-                    Some(value) if !checks::header_safe(&value) => Problem::new(
-                        format!("environment variable {name} {}", checks::NOT_HEADER_SAFE),
-                        format!("export {name} again, without the line break"),
+            Value::Table(table) => match (table.keys().find(|k| *k != "env"), table.get("env")) {
+                (Some(extra), _) => Problem::new(
+                    format!(
+                        "unknown key `{}` in {{ env = \"NAME\" }}",
+                        place::shown_key(extra)
                     ),
-                    Some(value) => return Ok(Some(Secret::new(value))),
-                    None => {
-                        self.unset.push((key.to_string(), name.clone()));
-                        return Ok(None);
-                    }
-                }
-            }
-            Err(Value::Table(table)) => {
-                let problem = match (table.keys().find(|k| *k != "env"), table.get("env")) {
-                    (Some(extra), _) => {
-                        format!(
-                            "unknown key `{}` in {{ env = \"NAME\" }}",
-                            place::shown_key(extra)
-                        )
-                    }
-                    (None, Some(other)) => {
-                        format!("env: expected a string, found {}", place::describe(other))
-                    }
-                    (None, None) => "the table has no `env` key".to_string(),
-                };
-                Problem::new(problem, env_hint)
-            }
-            Err(other) => Problem::new(
+                    env_hint,
+                ),
+                (None, Some(Value::String(name))) => return self.env_secret(key, name, env_hint),
+                (None, Some(other)) => Problem::new(
+                    format!("env: expected a string, found {}", place::describe(other)),
+                    env_hint,
+                ),
+                (None, None) => Problem::new("the table has no `env` key", env_hint),
+            },
+            other => Problem::new(
                 format!(
                     "expected a string or {{ env = \"NAME\" }}, found {}",
-                    place::describe(other)
+                    place::describe(&other)
                 ),
                 format!("quote the value, or {env_hint}"),
             ),
@@ -424,13 +236,43 @@ impl Cx<'_> {
         Err(self.place.reject(key, problem))
     }
 
-    /// The mode warning and the unset variables, once every key is read.
-    fn finish(
-        self,
-        mut answers: Answers,
-        mode: Option<u32>,
-        unset_env: UnsetEnv,
-    ) -> Result<Answers> {
+    fn env_secret(&mut self, key: &str, name: &str, env_hint: String) -> Result<()> {
+        if !checks::env_name(name) {
+            let problem = format!(
+                "`{}` is not an environment variable name (letters, digits and _, not \
+                 starting with a digit)",
+                name.escape_debug()
+            );
+            return Err(self.place.reject(key, Problem::new(problem, env_hint)));
+        }
+        let fix = format!("export {name}=... or put the value in the file");
+        let problem = match (self.env)(name) {
+            Some(value) if value.is_empty() => {
+                Problem::new(format!("environment variable {name} is set but empty"), fix)
+            }
+            Some(value) if !checks::header_safe(&value) => Problem::new(
+                format!("environment variable {name} {}", checks::NOT_HEADER_SAFE),
+                format!("export {name} again, without the line break"),
+            ),
+            Some(value) => {
+                self.set(key, value);
+                return Ok(());
+            }
+            None => {
+                self.unset.push((key.to_string(), name.to_string()));
+                return Ok(());
+            }
+        };
+        Err(self.place.reject(key, problem))
+    }
+
+    /// The answers, with the mode warning and the unset variables, once every key is read.
+    fn finish(self, mode: Option<u32>, unset_env: UnsetEnv) -> Result<Answers> {
+        // Not seen (a test holds each rule to its field); serde's message is left
+        // out, as it may echo a value.
+        let mut answers = Answers::deserialize(Value::Table(self.checked))
+            .map_err(|_| AppError::internal("the checked answers do not fit their tables"))?;
+        answers.path = Some(self.place.path.to_path_buf());
         answers.warnings = self.warnings;
         if let Some(mode) = mode.filter(|m| m & 0o077 != 0 && !self.literal_secrets.is_empty()) {
             let file = self.place.path.display();
@@ -465,63 +307,25 @@ impl Cx<'_> {
     }
 }
 
-fn flag(value: &bool) -> Checked<bool> {
-    Ok(*value)
-}
-
-/// The keys of an ignored entry's path, top table first.
-fn segments(path: &serde_ignored::Path) -> Vec<String> {
-    use serde_ignored::Path as P;
-    match path {
-        P::Root => Vec::new(),
-        P::Map { parent, key } => {
-            let mut keys = segments(parent);
-            keys.push(key.clone());
-            keys
-        }
-        P::Seq { parent, .. }
-        | P::Some { parent }
-        | P::NewtypeStruct { parent }
-        | P::NewtypeVariant { parent } => segments(parent),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_listed_keys_are_the_tables_keys() {
-        let text: String = place::TABLES
+    fn each_rule_has_its_field_in_the_tables() {
+        // `keys.public_key_file` is read into `keys.public_key`.
+        for (key, _) in RULES
             .iter()
-            .map(|line| {
-                let mut words = line.split(' ');
-                let table = words.next().unwrap();
-                let keys: String = words.map(|key| format!("{key} = 0\n")).collect();
-                format!("[{table}]\n{keys}")
-            })
-            .collect();
-        let input = toml_edit::de::Deserializer::parse(text.as_str()).unwrap();
-        let mut unknown = Vec::new();
-        let tables: Tables =
-            serde_ignored::deserialize(input, |path| unknown.push(path.to_string())).unwrap();
-        assert!(unknown.is_empty(), "{unknown:?}");
-        // And the tables take no key the list leaves out: each field was given.
-        let (j, s, a, k) = (
-            &tables.jira,
-            &tables.service_account,
-            &tables.align,
-            &tables.keys,
-        );
-        assert!(j.url.is_some() && j.admin_token.is_some() && j.admin_username.is_some());
-        assert!(j.admin_password.is_some() && j.test_project.is_some());
-        assert!(j.replace_existing.is_some() && s.username.is_some() && s.password.is_some());
-        assert!(s.token.is_some() && a.url.is_some() && a.api_token.is_some());
-        assert!(a.api_email.is_some() && a.application_name.is_some());
-        assert!(a.connector_name.is_some() && a.sync_timeout_secs.is_some());
-        assert!(tables.connector.auth.is_some() && tables.connector.id.is_some());
-        assert!(k.source.is_some() && k.consumer_key.is_some() && k.bits.is_some());
-        assert!(k.public_key.is_some() && k.public_key_file.is_some() && k.preflight.is_some());
-        assert!(tables.oauth.approval.is_some() && tables.secrets.store.is_some());
+            .filter(|(_, rule)| !matches!(rule, Rule::KeyFile))
+        {
+            let mut checked = Table::new();
+            let (table, leaf) = key.split_once('.').unwrap();
+            let inner = Table::from_iter([(leaf.to_string(), Value::Boolean(true))]);
+            checked.insert(table.to_string(), inner.into());
+            // A flag fits; any other field refuses the type, but knows the key.
+            let refused = Answers::deserialize(Value::Table(checked)).err();
+            let message = refused.map(|err| err.to_string()).unwrap_or_default();
+            assert!(!message.contains("unknown field"), "{key}: {message}");
+        }
     }
 }
