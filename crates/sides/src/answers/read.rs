@@ -61,7 +61,14 @@ pub(super) fn read(
         unset: Vec::new(),
         warnings: Vec::new(),
     };
-    for (key, rule) in &RULES {
+    // In the file's order, so that the first problem reported is the first in
+    // the file; keys the file does not give keep RULES' order, after the rest.
+    let mut in_file_order: Vec<_> = RULES.iter().collect();
+    in_file_order.sort_by_key(|(key, _)| match get(&cx.raw, key) {
+        Some(_) => cx.place.span(key, false).start,
+        None => usize::MAX,
+    });
+    for (key, rule) in in_file_order {
         // The checks across keys, where the keys they join are read.
         match *key {
             "keys.public_key" => cx.one_public_key()?,

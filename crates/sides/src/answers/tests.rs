@@ -170,6 +170,36 @@ fn wrong_type_names_key_and_types() {
     );
 }
 
+/// A TOML date is not text: refused on a name, a URL and a secret alike (an
+/// earlier serde reader took its text as the value).
+#[test]
+fn a_date_is_refused_where_text_is_wanted() {
+    let (msg, _) = fail("[align]\napplication_name = 1979-05-27T07:32:00Z\n");
+    assert_eq!(
+        msg,
+        "answers.toml:2:20: align.application_name: expected a string, found a datetime"
+    );
+    let (msg, _) = fail("[jira]\nurl = 1979-05-27\n");
+    assert_eq!(
+        msg,
+        "answers.toml:2:7: jira.url: expected a string, found a datetime"
+    );
+    let (msg, _) = fail("[jira]\nadmin_token = 1979-05-27T07:32:00Z\n");
+    assert_eq!(
+        msg,
+        "answers.toml:2:15: jira.admin_token: expected a string or { env = \"NAME\" }, found a datetime"
+    );
+}
+
+/// Of two bad values, the one earlier in the file is reported.
+#[test]
+fn the_first_problem_in_the_file_is_the_one_reported() {
+    let (msg, _) = fail("[align]\nurl = \"not a url\"\n[jira]\nurl = \"bad\"\n");
+    assert!(msg.starts_with("answers.toml:2:7: align.url: "), "{msg}");
+    let (msg, _) = fail("[jira]\nurl = \"bad\"\n[align]\nurl = \"not a url\"\n");
+    assert!(msg.starts_with("answers.toml:2:7: jira.url: "), "{msg}");
+}
+
 #[test]
 fn missing_env_var() {
     let (msg, hint) = fail(
