@@ -47,8 +47,9 @@ fn ctx_with(
     .unwrap()
 }
 
-/// A first run that types `token` as the administrator's and agrees to keep it.
-fn keep_typed_token(state: &Path, config_file: &Path, token: &str) {
+/// A first run that types `token` as the administrator's and agrees to keep it;
+/// its context, still open.
+fn keep_typed_token(state: &Path, config_file: &Path, token: &str) -> Ctx {
     let replies = vec![
         Reply::text("jira.admin_token", token),
         Reply::confirm("Save these answers", true),
@@ -56,6 +57,7 @@ fn keep_typed_token(state: &Path, config_file: &Path, token: &str) {
     let mut ctx = ctx_with(state, config_file, None, replies, None);
     ctx.value(&inputs::ADMIN_TOKEN).unwrap();
     keep::after_step(&mut ctx).unwrap();
+    ctx
 }
 
 /// `unlink --local` of the profile, with `--secret-store` as given.
@@ -188,18 +190,7 @@ fn without_a_credential_store_the_config_names_a_variable_and_reloads() {
     let state = dir.path().join("state");
     memory.refuse_under(&state);
     let config_file = dir.path().join("config/default.toml");
-    let mut ctx = ctx_with(
-        &state,
-        &config_file,
-        None,
-        vec![
-            Reply::text("jira.admin_token", "typed-pat"),
-            Reply::confirm("Save these answers", true),
-        ],
-        None,
-    );
-    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
-    keep::after_step(&mut ctx).unwrap();
+    drop(keep_typed_token(&state, &config_file, "typed-pat"));
     let text = fs::read_to_string(&config_file).unwrap();
     assert!(
         text.contains("admin_token = { env = \"JIRA_ADMIN_TOKEN\" }"),
@@ -425,18 +416,7 @@ fn a_kept_secret_is_recorded_even_when_the_config_cannot_be_written() {
     // The config's directory is a file: the write fails.
     fs::write(dir.path().join("config"), "not a directory").unwrap();
     let config_file = dir.path().join("config/default.toml");
-    let mut ctx = ctx_with(
-        &state,
-        &config_file,
-        None,
-        vec![
-            Reply::text("jira.admin_token", "typed-pat-2"),
-            Reply::confirm("Save these answers", true),
-        ],
-        None,
-    );
-    ctx.value(&inputs::ADMIN_TOKEN).unwrap();
-    keep::after_step(&mut ctx).unwrap();
+    let ctx = keep_typed_token(&state, &config_file, "typed-pat-2");
     assert!(!config_file.exists());
     assert_eq!(memory.entries_under(&state).len(), 1);
     assert_eq!(ctx.state().typed_secrets, ["jira.admin_token"]);
