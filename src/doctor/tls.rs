@@ -117,7 +117,7 @@ fn judge(url: &Url, leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<C
     let issued = format!("certificate for {} issued by {}", tbs.subject, tbs.issuer);
     let not_after = tbs.validity.not_after.to_unix_duration().as_secs() as i64;
     let days = (not_after - crate::util::time::unix_now() as i64).div_euclid(86_400);
-    let expiring = format!("it expires in {days} day(s)");
+    let expiring = expiry_words(days);
     let public_ca = "Jira Align runs in Atlassian's cloud and trusts public CAs only: install a certificate from a public CA (with its intermediates) on Jira or its proxy.";
     let (problem, fix) = match verdict {
         Ok(()) if days < CERT_WARN_DAYS => {
@@ -154,6 +154,14 @@ fn judge(url: &Url, leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<C
         false => String::new(),
     };
     Ok(Check::fail(TLS, format!("{issued}: {problem}{soon}"), fix))
+}
+
+/// When a certificate with `days` left (negative: past) expires, in words.
+fn expiry_words(days: i64) -> String {
+    match days {
+        0.. => format!("it expires in {days} day(s)"),
+        _ => format!("it expired {} day(s) ago", -days),
+    }
 }
 
 /// The leaf certificate (DER) and the public roots' verdict on the chain.
@@ -206,5 +214,17 @@ impl ServerCertVerifier for Recorder {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.public.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A refused chain says its expiry too; an expired one in the past tense
+    /// (the review found "expires in -11 day(s)").
+    #[test]
+    fn expiry_is_said_in_the_right_tense() {
+        assert_eq!(super::expiry_words(12), "it expires in 12 day(s)");
+        assert_eq!(super::expiry_words(0), "it expires in 0 day(s)");
+        assert_eq!(super::expiry_words(-11), "it expired 11 day(s) ago");
     }
 }

@@ -170,7 +170,10 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     }
     let saved = ctx.state().consumer.as_ref();
     let key = ctx.wanted_consumer_key();
-    let mut pem = saved.and_then(|c| c.public_key_pem.clone());
+    // A pair still being made replaces the saved public half (Jira Align's key,
+    // say, before keys.source changed): the link must take the new one.
+    let new_pair_coming = ctx.run().pending_key.is_some();
+    let mut pem = (saved.and_then(|c| c.public_key_pem.clone())).filter(|_| !new_pair_coming);
     if ctx.key_source() == KeySource::Align {
         if let Some((given, _)) = ctx.given_public_key() {
             pem = keys::parse_public_key(given)

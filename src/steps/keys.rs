@@ -172,9 +172,10 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
     let bits = pending.bits();
     let (private, took) = pending.wait()?;
     let consumer_key = ctx.consumer_key()?;
+    let was_done = ctx.state().step_status(5) == StepStatus::Done;
     let made = save_new_pair(ctx, &consumer_key, private, bits, took)?;
     // Step 5 said "being made": it now says what was made.
-    if ctx.state().step_status(5) == StepStatus::Done {
+    if was_done {
         ctx.record(5, StepStatus::Done, Some(made))?;
     }
     Ok(())

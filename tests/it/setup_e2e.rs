@@ -475,3 +475,21 @@ fn sandbox_latency_flag_delays_each_jira_answer() {
         .unwrap();
     assert_exit(&refused, 2);
 }
+
+/// Review of issue 15's merges: a profile that used Jira Align's key pair and
+/// then has align-link make its own ends with step 5 done, not pending.
+#[test]
+fn switching_from_jira_aligns_key_to_a_made_one_leaves_step_5_done() {
+    let env = Env::new();
+    let pem = other_public_key_pem();
+    let align_key =
+        format!("source = \"align\"\npublic_key = \"\"\"{pem}\"\"\"\npreflight = false\n");
+    env.write_answers(&align_key);
+    let first = env.run(&["setup", "--yes"]);
+    assert_eq!(env.step_status(5), "done", "{}", stderr(&first));
+    env.write_answers("source = \"generate\"\npreflight = false\n");
+    let second = env.run(&["setup", "--yes", "--replace-existing"]);
+    assert_success(&second);
+    assert_eq!(env.step_status(5), "done", "{}", stdout(&second));
+    assert!(env.state_dir().join("private-key.pem").exists());
+}

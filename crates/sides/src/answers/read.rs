@@ -72,11 +72,12 @@ pub(super) fn read(
         // The checks across keys, where the keys they join are read.
         match *key {
             "keys.public_key" => cx.one_public_key()?,
-            "keys.preflight" => cx.key_source()?,
             _ => {}
         }
         cx.check(key, *rule)?;
     }
+    // Needs keys.source checked, wherever the file puts it.
+    cx.key_source()?;
     cx.finish(mode, unset_env)
 }
 

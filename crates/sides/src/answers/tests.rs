@@ -444,6 +444,25 @@ fn public_key_contradicts_generate() {
     assert!(hint.contains("source = \"align\""), "{hint}");
 }
 
+/// Review of issue 15's merges: the cross-check of keys.source holds wherever
+/// the file puts keys.preflight (checked before keys.source, it lost both).
+#[test]
+fn the_key_source_checks_hold_with_preflight_first() {
+    let text = format!(
+        "[keys]\npreflight = true\nsource = \"generate\"\npublic_key = \"\"\"{PUBLIC_KEY}\"\"\"\n"
+    );
+    let (msg, _) = fail(&text);
+    assert!(
+        msg.starts_with("answers.toml:4:1: keys.public_key: a public key is given, but"),
+        "{msg}"
+    );
+    let a = parse("[keys]\npreflight = false\nsource = \"align\"\nbits = 2048\n").unwrap();
+    assert_eq!(
+        a.warnings,
+        ["answers.toml:4:1: keys.bits is ignored: with keys.source = \"align\", Jira Align made the key pair"]
+    );
+}
+
 #[test]
 fn public_key_text_is_checked_without_echo() {
     let (msg, _) = fail(
