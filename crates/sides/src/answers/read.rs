@@ -69,10 +69,9 @@ pub(super) fn read(
         None => usize::MAX,
     });
     for (key, rule) in in_file_order {
-        // The checks across keys, where the keys they join are read.
-        match *key {
-            "keys.public_key" => cx.one_public_key()?,
-            _ => {}
+        // One public key, not two: checked where the first of them is read.
+        if *key == "keys.public_key" {
+            cx.one_public_key()?;
         }
         cx.check(key, *rule)?;
     }
