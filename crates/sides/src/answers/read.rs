@@ -69,7 +69,7 @@ pub(super) fn read(
         None => usize::MAX,
     });
     for (key, rule) in in_file_order {
-        // One public key, not two: checked where the first of them is read.
+        // One public key, not two: checked at keys.public_key's turn.
         if *key == "keys.public_key" {
             cx.one_public_key()?;
         }
