@@ -1,0 +1,228 @@
+//! A change written to Jira, with its intent saved first and what Jira accepted
+//! recorded as this profile's; a removal is judged by its read-back.
+
+use super::readback::{observe_link, take_consumer, take_created_link};
+use crate::context::Ctx;
+use crate::error::{AppError, Result};
+use crate::jira::admin::AppLink;
+use crate::model::apply::Applied;
+use crate::model::{self, observe, Action, Change};
+use crate::state::{InstalledFacts, IntendedWrite, State};
+use crate::util::time::now_rfc3339;
+
+/// The change, judged by its read-back into `ctx.observed()`, and what the profile
+/// now owns. For a change already authorized (unlink's removals, renew's, the
+/// preflight's temporary key and its undoing).
+pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    let answer = apply_write(ctx, change);
+    let admin = ctx.jira_admin()?;
+    let applied = match (&change.action, answer) {
+        // A removal is done when a read says the thing is gone, whatever the
+        // answer to the write said (a proxy's 404, a login page's 200).
+        (Action::DeleteConsumer { link_id }, answer) => {
+            let held = observe::read_consumer(&admin, link_id)?;
+            if let Some(held) = &held {
+                return Err(still_there(
+                    format!("the link's incoming consumer {}", held.key),
+                    answer.err(),
+                ));
+            }
+            take_consumer(ctx, Ok(None))?;
+            Applied::ConsumerDeleted {
+                link_id: link_id.clone(),
+            }
+        }
+        (Action::DeleteLink { link_id }, answer) => {
+            // Judged by Jira's list of links (a 200 that lacks it), not by a 404
+            // that anything in front of Jira could answer.
+            let still = admin.list_links()?.into_iter().find(|l| l.id == *link_id);
+            if let Some(link) = still {
+                return Err(still_there(
+                    format!("the application link \"{}\" (id {})", link.name, link.id),
+                    answer.err(),
+                ));
+            }
+            ctx.observed_mut().link = Some(None);
+            Applied::LinkDeleted {
+                link_id: link_id.clone(),
+            }
+        }
+        (_, answer) => answer?,
+    };
+    match &applied {
+        Applied::LinkCreated { link_id } => {
+            let read = admin.get_link(link_id);
+            take_created_link(ctx, read)?;
+        }
+        Applied::ConsumerSet { link_id, .. } => {
+            let read = observe::read_consumer(&admin, link_id);
+            take_consumer(ctx, read)?;
+        }
+        Applied::LinkRenamed { link_id } => {
+            let renamed = admin.get_link(link_id)?;
+            let previous = ctx.observed_mut().link.take().flatten();
+            observe_link(ctx, renamed, previous.and_then(|p| p.consumer));
+        }
+        Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. } => {
+            ctx.update_state(|state| record_ownership(state, &applied))?
+        }
+    }
+    Ok(applied)
+}
+
+/// Jira still holds `what` after a removal it was sent.
+fn still_there(what: String, answer: Option<AppError>) -> AppError {
+    let answered = match &answer {
+        Some(err) => format!(
+            " (its answer: {})",
+            err.message.lines().next().unwrap_or("")
+        ),
+        None => " although it answered the removal as done".to_string(),
+    };
+    AppError::failed(format!(
+        "Jira still holds {what}{answered}: it was not removed"
+    ))
+    .hint("Nothing was recorded as removed. Something between align-link and Jira (a proxy, a login page) may have answered instead of Jira: rerun with -v to see the answers, then rerun the command.")
+}
+
+/// The write alone. What it is meant to leave in Jira is saved first (a run
+/// killed before its record knows the result as its own next time, see
+/// `readback::adopt_intended`); a write Jira accepted is recorded at once as this
+/// profile's. A removal's record waits for its read-back ([`apply_unchecked`]).
+/// The caller reads back what it touched: [`take_created_link`], [`take_consumer`].
+pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
+    let admin = ctx.jira_admin()?;
+    // A consumer change for a link created earlier in the run goes on that link.
+    let observed_link_id = ctx
+        .observed()
+        .link
+        .as_ref()
+        .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
+    record_intent(ctx, change, observed_link_id.as_deref())?;
+    let applied = match model::apply(&admin, change, observed_link_id.as_deref()) {
+        Ok(applied) => applied,
+        Err(err) => {
+            // Jira's own refusal says the write was not made: the intent goes.
+            // Only an unknown outcome (no answer: a timeout, a dropped
+            // connection, a kill) keeps it for the next run to settle by reading.
+            if answered(&err) {
+                ctx.update_state(|state| state.intended = None)?;
+            }
+            return Err(err);
+        }
+    };
+    if let Applied::LinkCreated { link_id } = &applied {
+        // Until its read-back: the link as asked for. A link created a moment
+        // ago has no consumer, so only the link itself is read back.
+        let asked = match &change.action {
+            Action::CreateLink { name, url } => AppLink {
+                id: link_id.clone(),
+                name: name.clone(),
+                rpc_url: url.to_string(),
+                display_url: Some(url.to_string()),
+                type_id: None,
+            },
+            _ => unreachable!("only a CreateLink change creates a link"),
+        };
+        observe_link(ctx, Some(asked), None);
+    }
+    if !matches!(
+        applied,
+        Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. }
+    ) {
+        let named = match &change.action {
+            Action::CreateLink { name, .. } | Action::RenameLink { name, .. } => Some(name),
+            _ => None,
+        };
+        ctx.update_state(|state| {
+            if let Some(name) = named {
+                state
+                    .installed
+                    .get_or_insert_with(Default::default)
+                    .link_name = Some(name.clone());
+            }
+            record_ownership(state, &applied)
+        })?;
+    }
+    Ok(applied)
+}
+
+/// Jira (or the client, before sending) refused the write, so it was not made:
+/// an error status, an OAuth problem, a refusal Jira explained, a URL the
+/// client would not call. No answer, or a 2xx answer that could not be read,
+/// leaves the outcome unknown.
+fn answered(err: &AppError) -> bool {
+    use crate::http::ClientError;
+    matches!(
+        err.find::<ClientError>(),
+        Some(
+            ClientError::Status(_)
+                | ClientError::OAuth(_)
+                | ClientError::Answer(_)
+                | ClientError::Url(_)
+                | ClientError::Config(_)
+        )
+    )
+}
+
+/// Saves what `change` is about to leave in Jira, before it is sent.
+fn record_intent(ctx: &mut Ctx, change: &Change, link_id: Option<&str>) -> Result<()> {
+    let mut intended = IntendedWrite {
+        change: change.kind.as_str().to_string(),
+        link_id: link_id.map(str::to_string),
+        at: now_rfc3339(),
+        ..IntendedWrite::default()
+    };
+    match &change.action {
+        Action::CreateLink { name, url } => {
+            intended.link_id = None;
+            intended.link_url = Some(url.as_str().trim_end_matches('/').to_string());
+            intended.link_name = Some(name.clone());
+        }
+        Action::SetConsumer { consumer, .. } => {
+            intended.consumer_key = consumer.key.clone();
+            intended.fingerprint = consumer.fingerprint.clone();
+        }
+        Action::RestoreConsumer { link_id, previous } => {
+            intended.link_id = Some(link_id.clone());
+            intended.consumer_key = Some(previous.key.clone());
+            intended.fingerprint = previous.fingerprint.clone();
+        }
+        Action::RenameLink { link, name } => {
+            intended.link_id = Some(link.id.clone());
+            intended.link_name = Some(name.clone());
+        }
+        Action::DeleteConsumer { link_id } | Action::DeleteLink { link_id } => {
+            intended.link_id = Some(link_id.clone());
+        }
+    }
+    ctx.update_state(|state| state.intended = Some(intended))
+}
+/// What Jira accepted (or, for a removal, what the read-back confirmed), as this
+/// profile's; the intent is settled with it.
+fn record_ownership(state: &mut State, applied: &Applied) {
+    let ours = state.consumer.as_ref().map(|c| c.key.clone());
+    state.intended = None;
+    let installed = state.installed.get_or_insert_with(InstalledFacts::default);
+    match applied {
+        Applied::LinkCreated { link_id } => installed.link_id = Some(link_id.clone()),
+        Applied::LinkRenamed { .. } => {}
+        Applied::ConsumerSet {
+            key, fingerprint, ..
+        } => {
+            if ours.as_deref() == Some(key.as_str()) {
+                installed.consumer_key = Some(key.clone());
+                installed.fingerprint = fingerprint.clone();
+            }
+        }
+        Applied::ConsumerDeleted { .. } => {
+            installed.consumer_key = None;
+            installed.fingerprint = None;
+        }
+        Applied::LinkDeleted { link_id } => {
+            if installed.link_id.as_deref() == Some(link_id.as_str()) {
+                *installed = InstalledFacts::default();
+            }
+        }
+    }
+}
