@@ -1,9 +1,10 @@
 //! The model of the Jira side (`crate::model`) as the steps use it: what Jira holds,
 //! read once per run into `ctx.observed()` (this file) and read again only after
 //! a write; what this profile wants (`wanted`); a change applied (`write`), read
-//! back and recorded (`readback`). `consent` puts the checks and the operator's
+//! back (`readback`) and recorded as owned (`ownership`). `consent` puts the checks and the operator's
 //! consent before it.
 
+mod ownership;
 mod readback;
 mod wanted;
 mod write;

@@ -1,14 +1,13 @@
 //! A change written to Jira, with its intent saved first and what Jira accepted
 //! recorded as this profile's; a removal is judged by its read-back.
 
+use super::ownership::{record_intent, record_ownership};
 use super::readback::{observe_link, take_consumer, take_created_link};
 use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::jira::admin::AppLink;
 use crate::model::apply::Applied;
 use crate::model::{self, observe, Action, Change};
-use crate::state::{InstalledFacts, IntendedWrite, State};
-use crate::util::time::now_rfc3339;
 
 /// The change, judged by its read-back into `ctx.observed()`, and what the profile
 /// now owns. For a change already authorized (unlink's removals, renew's, the
@@ -64,7 +63,7 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             observe_link(ctx, renamed, previous.and_then(|p| p.consumer));
         }
         Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. } => {
-            ctx.update_state(|state| record_ownership(state, &applied))?
+            ctx.update_state(|state| record_ownership(state, &applied, None))?
         }
     }
     Ok(applied)
@@ -87,7 +86,7 @@ fn still_there(what: String, answer: Option<AppError>) -> AppError {
 
 /// The write alone. What it is meant to leave in Jira is saved first (a run
 /// killed before its record knows the result as its own next time, see
-/// `readback::adopt_intended`); a write Jira accepted is recorded at once as this
+/// `ownership::adopt_intended`); a write Jira accepted is recorded at once as this
 /// profile's. A removal's record waits for its read-back ([`apply_unchecked`]).
 /// The caller reads back what it touched: [`take_created_link`], [`take_consumer`].
 pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
@@ -134,15 +133,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             Action::CreateLink { name, .. } | Action::RenameLink { name, .. } => Some(name),
             _ => None,
         };
-        ctx.update_state(|state| {
-            if let Some(name) = named {
-                state
-                    .installed
-                    .get_or_insert_with(Default::default)
-                    .link_name = Some(name.clone());
-            }
-            record_ownership(state, &applied)
-        })?;
+        ctx.update_state(|state| record_ownership(state, &applied, named.map(String::as_str)))?;
     }
     Ok(applied)
 }
@@ -163,66 +154,4 @@ fn answered(err: &AppError) -> bool {
                 | ClientError::Config(_)
         )
     )
-}
-
-/// Saves what `change` is about to leave in Jira, before it is sent.
-fn record_intent(ctx: &mut Ctx, change: &Change, link_id: Option<&str>) -> Result<()> {
-    let mut intended = IntendedWrite {
-        change: change.kind.as_str().to_string(),
-        link_id: link_id.map(str::to_string),
-        at: now_rfc3339(),
-        ..IntendedWrite::default()
-    };
-    match &change.action {
-        Action::CreateLink { name, url } => {
-            intended.link_id = None;
-            intended.link_url = Some(url.as_str().trim_end_matches('/').to_string());
-            intended.link_name = Some(name.clone());
-        }
-        Action::SetConsumer { consumer, .. } => {
-            intended.consumer_key = consumer.key.clone();
-            intended.fingerprint = consumer.fingerprint.clone();
-        }
-        Action::RestoreConsumer { link_id, previous } => {
-            intended.link_id = Some(link_id.clone());
-            intended.consumer_key = Some(previous.key.clone());
-            intended.fingerprint = previous.fingerprint.clone();
-        }
-        Action::RenameLink { link, name } => {
-            intended.link_id = Some(link.id.clone());
-            intended.link_name = Some(name.clone());
-        }
-        Action::DeleteConsumer { link_id } | Action::DeleteLink { link_id } => {
-            intended.link_id = Some(link_id.clone());
-        }
-    }
-    ctx.update_state(|state| state.intended = Some(intended))
-}
-/// What Jira accepted (or, for a removal, what the read-back confirmed), as this
-/// profile's; the intent is settled with it.
-fn record_ownership(state: &mut State, applied: &Applied) {
-    let ours = state.consumer.as_ref().map(|c| c.key.clone());
-    state.intended = None;
-    let installed = state.installed.get_or_insert_with(InstalledFacts::default);
-    match applied {
-        Applied::LinkCreated { link_id } => installed.link_id = Some(link_id.clone()),
-        Applied::LinkRenamed { .. } => {}
-        Applied::ConsumerSet {
-            key, fingerprint, ..
-        } => {
-            if ours.as_deref() == Some(key.as_str()) {
-                installed.consumer_key = Some(key.clone());
-                installed.fingerprint = fingerprint.clone();
-            }
-        }
-        Applied::ConsumerDeleted { .. } => {
-            installed.consumer_key = None;
-            installed.fingerprint = None;
-        }
-        Applied::LinkDeleted { link_id } => {
-            if installed.link_id.as_deref() == Some(link_id.as_str()) {
-                *installed = InstalledFacts::default();
-            }
-        }
-    }
 }
