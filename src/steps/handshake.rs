@@ -8,7 +8,7 @@
 //! runs when there is none, or Jira refuses it; `step 17` always runs it.
 
 use super::approval::{BrowserApproval, ManualApproval};
-use super::verify::{check_account, known_project, myself_with_project};
+use super::verify::{check_account, myself_with_project};
 use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::run::StartedApproval;
@@ -345,8 +345,7 @@ fn acting_account(
 ) -> Result<(String, Option<ProjectSeen>)> {
     let jira = ctx.jira_with_token(signer, &access.token)?;
     let asked = ctx.given(&inputs::TEST_PROJECT);
-    let known = known_project(ctx.observed(), asked.as_deref());
-    let (me, seen) = myself_with_project(&jira, asked.as_deref(), known);
+    let (me, seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
     Ok((me?.name, seen))
 }
 
