@@ -18,7 +18,6 @@ use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
-use crate::model::observe::ProjectSeen;
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::StepStatus::{self, Done};
 use crate::state::{AccessToken, TokenFacts, ACCESS_TOKEN_FILE};
@@ -161,8 +160,13 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     // The account the token must act as: the answers file's, else asked.
     let expected = ctx.value(&inputs::SERVICE_USERNAME)?;
     let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
-    // Before anything is stored: a token acting as anyone else is dropped.
-    let (account, project_seen) = acting_account(ctx, &signer, &access)?;
+    // Before anything is stored: a token acting as anyone else is dropped. Step
+    // 24's reads of the test project go beside its `myself`; what they saw is kept
+    // for step 24 unless a read failed (step 24 then reads again and reports it).
+    let jira = ctx.jira_with_token(&signer, &access.token)?;
+    let asked = ctx.given(&inputs::TEST_PROJECT);
+    let (me, project_seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
+    let account = me?.name;
     if !account.eq_ignore_ascii_case(&expected) {
         let account = escape_controls(&account);
         return Err(AppError::failed(format!(
@@ -333,20 +337,6 @@ fn show_leg(
         Leg::AccessToken(_) => {}
     }
     Ok(())
-}
-
-/// Who a fresh token acts as: a signed `myself` with it, step 24's reads of the
-/// test project beside it (`verify::myself_with_project`). What they saw is kept
-/// for step 24 unless a read failed (step 24 then reads again and reports it).
-fn acting_account(
-    ctx: &mut Ctx,
-    signer: &Signer,
-    access: &TokenResponse,
-) -> Result<(String, Option<ProjectSeen>)> {
-    let jira = ctx.jira_with_token(signer, &access.token)?;
-    let asked = ctx.given(&inputs::TEST_PROJECT);
-    let (me, seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
-    Ok((me?.name, seen))
 }
 
 fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {

@@ -15,38 +15,30 @@ use crate::model::{self, observe, Action, Change};
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let answer = apply_write(ctx, change);
     let admin = ctx.jira_admin()?;
-    let applied = match (&change.action, answer) {
-        // A removal is done when a read says the thing is gone, whatever the
-        // answer to the write said (a proxy's 404, a login page's 200).
-        (Action::DeleteConsumer { link_id }, answer) => {
-            let held = observe::read_consumer(&admin, link_id)?;
-            if let Some(held) = &held {
-                return Err(still_there(
-                    format!("the link's incoming consumer {}", held.key),
-                    answer.err(),
-                ));
-            }
-            take_consumer(ctx, Ok(None))?;
+    // A removal is done when a read says the thing is gone, whatever the answer
+    // to the write said (a proxy's 404, a login page's 200); a link by Jira's list
+    // of links (a 200 that lacks it), not by a 404 anything in front of Jira could answer.
+    let removal = match &change.action {
+        Action::DeleteConsumer { link_id } => Some((
+            observe::read_consumer(&admin, link_id)?
+                .map(|held| format!("the link's incoming consumer {}", held.key)),
             Applied::ConsumerDeleted {
                 link_id: link_id.clone(),
-            }
-        }
-        (Action::DeleteLink { link_id }, answer) => {
-            // Judged by Jira's list of links (a 200 that lacks it), not by a 404
-            // that anything in front of Jira could answer.
-            let still = admin.list_links()?.into_iter().find(|l| l.id == *link_id);
-            if let Some(link) = still {
-                return Err(still_there(
-                    format!("the application link \"{}\" (id {})", link.name, link.id),
-                    answer.err(),
-                ));
-            }
-            ctx.observed_mut().link = Some(None);
+            },
+        )),
+        Action::DeleteLink { link_id } => Some((
+            (admin.list_links()?.into_iter().find(|l| l.id == *link_id))
+                .map(|link| format!("the application link \"{}\" (id {})", link.name, link.id)),
             Applied::LinkDeleted {
                 link_id: link_id.clone(),
-            }
-        }
-        (_, answer) => answer?,
+            },
+        )),
+        _ => None,
+    };
+    let applied = match removal {
+        Some((Some(still), _)) => return Err(still_there(still, answer.err())),
+        Some((None, removed)) => removed,
+        None => answer?,
     };
     match &applied {
         Applied::LinkCreated { link_id } => {
@@ -62,7 +54,12 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             let previous = ctx.observed_mut().link.take().flatten();
             observe_link(ctx, renamed, previous.and_then(|p| p.consumer));
         }
-        Applied::ConsumerDeleted { .. } | Applied::LinkDeleted { .. } => {
+        Applied::ConsumerDeleted { .. } => {
+            take_consumer(ctx, Ok(None))?;
+            ctx.update_state(|state| record_ownership(state, &applied, None))?
+        }
+        Applied::LinkDeleted { .. } => {
+            ctx.observed_mut().link = Some(None);
             ctx.update_state(|state| record_ownership(state, &applied, None))?
         }
     }
@@ -110,18 +107,17 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             return Err(err);
         }
     };
-    if let Applied::LinkCreated { link_id } = &applied {
+    if let (Applied::LinkCreated { link_id }, Action::CreateLink { name, url }) =
+        (&applied, &change.action)
+    {
         // Until its read-back: the link as asked for. A link created a moment
         // ago has no consumer, so only the link itself is read back.
-        let asked = match &change.action {
-            Action::CreateLink { name, url } => AppLink {
-                id: link_id.clone(),
-                name: name.clone(),
-                rpc_url: url.to_string(),
-                display_url: Some(url.to_string()),
-                type_id: None,
-            },
-            _ => unreachable!("only a CreateLink change creates a link"),
+        let asked = AppLink {
+            id: link_id.clone(),
+            name: name.clone(),
+            rpc_url: url.to_string(),
+            display_url: Some(url.to_string()),
+            type_id: None,
         };
         observe_link(ctx, Some(asked), None);
     }
