@@ -25,14 +25,8 @@ pub(super) fn keep_found_link(
 /// The read-back of a link just created, into the observation; a failed read
 /// leaves the link unknown (read again by the next step that needs it).
 pub fn take_created_link(ctx: &mut Ctx, read: ClientResult<Option<AppLink>>) -> Result<()> {
-    let link = match read {
-        Ok(link) => link,
-        Err(err) => {
-            ctx.observed_mut().link = None;
-            return Err(err.into());
-        }
-    };
-    observe_link(ctx, link, None);
+    ctx.observed_mut().link = None;
+    observe_link(ctx, read?, None);
     Ok(())
 }
 
@@ -42,12 +36,12 @@ pub(super) fn observe_link(
     link: Option<AppLink>,
     consumer: Option<ObservedConsumer>,
 ) {
-    let status = None;
-    ctx.observed_mut().link = Some(link.map(|link| ObservedLink {
+    let observed = link.map(|link| ObservedLink {
         link,
         consumer,
-        status,
-    }));
+        status: None,
+    });
+    ctx.observed_mut().link = Some(observed);
 }
 
 /// The read-back of the link's consumer after a consumer write.
@@ -59,6 +53,7 @@ pub fn take_consumer(ctx: &mut Ctx, read: Result<Option<ObservedConsumer>>) -> R
     }
     Ok(())
 }
+
 /// Saves the link's facts in the state, for `status` and the later steps.
 pub fn remember(ctx: &mut Ctx, link: &ObservedLink) -> Result<()> {
     let facts = LinkFacts {

@@ -49,12 +49,7 @@ pub fn link_name(ctx: &mut Ctx) -> Result<String> {
     }
     let mut default = DEFAULT_APPLICATION_NAME.to_string();
     if name_taken(ctx.observed(), &default) {
-        let host = ctx
-            .url(&inputs::ALIGN_URL)?
-            .host_str()
-            .unwrap_or_default()
-            .to_string();
-        default = format!("{DEFAULT_APPLICATION_NAME} ({host})");
+        default = format!("{DEFAULT_APPLICATION_NAME} ({})", align_host(ctx)?);
     }
     let input = &inputs::APPLICATION_NAME;
     ctx.value_asked(input, input.prompt, Some(default))
@@ -68,6 +63,12 @@ fn name_taken(observed: &Observation, name: &str) -> bool {
         .any(|other| other.eq_ignore_ascii_case(name))
 }
 
+/// Jira Align's host, which tells apart names that would be the same.
+fn align_host(ctx: &mut Ctx) -> Result<String> {
+    let url = ctx.url(&inputs::ALIGN_URL)?;
+    Ok(url.host_str().unwrap_or_default().to_string())
+}
+
 /// Before the first write: the link's name is not another link's (Jira would
 /// name a new link "NAME - 2", and refuse a rename).
 pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
@@ -75,11 +76,7 @@ pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
     if !name_taken(ctx.observed(), &name) {
         return Ok(());
     }
-    let host = ctx
-        .url(&inputs::ALIGN_URL)?
-        .host_str()
-        .unwrap_or_default()
-        .to_string();
+    let host = align_host(ctx)?;
     Err(AppError::usage(format!(
         "align.application_name: another application link in Jira is already called \"{name}\""
     ))
