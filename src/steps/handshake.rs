@@ -13,7 +13,7 @@ use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::run::StartedApproval;
 use crate::context::{inputs, Ctx, Recorder};
-use crate::domain::{Approval, KeySource, Secret};
+use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
@@ -62,7 +62,7 @@ pub fn stored_token_accepted(ctx: &mut Ctx) -> Result<Option<String>> {
 
 /// Jira answered a signed call with an OAuth problem or a plain 401: the
 /// credential is refused (as opposed to Jira being unreachable).
-pub fn refused_credential(err: &AppError) -> bool {
+fn refused_credential(err: &AppError) -> bool {
     match err.find::<ClientError>() {
         Some(ClientError::OAuth(_)) => true,
         Some(other) => other.http_status() == Some(401),
@@ -280,7 +280,8 @@ pub(super) fn handshake_legs(
 /// The service account's scripted approval, with a callback listener of its own,
 /// in the session step 7's sign-in opened when there is one for this account.
 pub(super) fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
-    let (username, password) = service_credentials(ctx)?;
+    let username = ctx.value(&inputs::SERVICE_USERNAME)?;
+    let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
     let session = ctx
         .observed_mut()
         .service_session
@@ -337,12 +338,6 @@ fn show_leg(
         Leg::AccessToken(_) => {}
     }
     Ok(())
-}
-
-fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
-    let username = ctx.value(&inputs::SERVICE_USERNAME)?;
-    let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
-    Ok((username, password))
 }
 
 /// A signed `myself` with the stored token: who the link acts as.
