@@ -176,9 +176,15 @@ pub fn myself_with_project(
         return (jira.myself(), None);
     };
     let known = known_project(observed, key);
-    let (me, project, found) = project_reads(jira, key, known.is_none(), || jira.myself());
+    let (me, (project, found)) = project_reads(jira, key, known.is_none(), || jira.myself());
     (me, ProjectSeen::from_reads(key, known, project, found))
 }
+
+/// The project read (when made) and the search in it.
+type ProjectReads = (
+    Option<ClientResult<Option<Project>>>,
+    ClientResult<Option<SearchResult>>,
+);
 
 /// A search in project `key` and, with `read_project` (unless this run read it
 /// as the service account already, step 7), the project itself, sent beside
@@ -188,15 +194,11 @@ fn project_reads<T>(
     key: &str,
     read_project: bool,
     beside: impl FnOnce() -> T,
-) -> (
-    T,
-    Option<ClientResult<Option<Project>>>,
-    ClientResult<Option<SearchResult>>,
-) {
+) -> (T, ProjectReads) {
     std::thread::scope(|s| {
         let project = read_project.then(|| s.spawn(|| jira.project(key)));
         let found = s.spawn(|| jira.search_project(key));
-        (beside(), project.map(joined), joined(found))
+        (beside(), (project.map(joined), joined(found)))
     })
 }
 
@@ -222,7 +224,7 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     if let Some(jira) = ctx.service_client(&base, &access) {
         // The project as step 7 of this run saw it, else read beside the search.
         let known = known_project(ctx.observed(), key);
-        let ((), project, found) = project_reads(&jira, key, known.is_none(), || ());
+        let ((), (project, found)) = project_reads(&jira, key, known.is_none(), || ());
         let named = match (known, project) {
             (Some(known), _) => Some(known),
             (None, Some(project)) => project?.map(|p| NamedProject::new(key, p)),
