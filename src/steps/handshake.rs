@@ -344,14 +344,10 @@ fn show_leg(
 pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let user = match ctx.service_client(&base, &access) {
-        Some(jira) => jira.myself()?,
-        None => {
-            return Err(AppError::failed(
-                "Jira Align holds the OAuth token; align-link cannot call Jira with it",
-            ))
-        }
-    };
+    let jira = ctx.service_client(&base, &access).ok_or_else(|| {
+        AppError::failed("Jira Align holds the OAuth token; align-link cannot call Jira with it")
+    })?;
+    let user = jira.myself()?;
     check_account(ctx, &user.name, "the token");
     if matches!(access, crate::context::service::ServiceAccess::OAuth { .. }) {
         ctx.observed_mut().token_account = Some(user.name.clone());

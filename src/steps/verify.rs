@@ -24,11 +24,9 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
+    let oauth = matches!(access, ServiceAccess::OAuth { .. });
     // The token's own signed `myself` at step 20 of this run already said whom it acts as.
-    let known = match &access {
-        ServiceAccess::OAuth { .. } => ctx.observed().token_account.clone(),
-        _ => None,
-    };
+    let known = ctx.observed().token_account.clone().filter(|_| oauth);
     let verified = match ctx.service_client(&base, &access) {
         Some(jira) => {
             let name = match known {
@@ -49,7 +47,6 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {name}"));
             check_account(ctx, &name, &how);
-            let oauth = matches!(access, ServiceAccess::OAuth { .. });
             ctx.update_state(|state| {
                 if let Some(token) = state.token.as_mut().filter(|_| oauth) {
                     token.account = Some(name.clone());

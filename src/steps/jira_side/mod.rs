@@ -81,8 +81,7 @@ pub fn observe_pass(
             ctx.observed_mut().server = Some(server);
             None
         }
-        Some(Err(err)) => Some(err),
-        None => None,
+        failed => failed.and_then(Result::err),
     };
     if let Some(Ok((found, others))) = link {
         keep_found_link(ctx, found, others)?;
@@ -137,10 +136,9 @@ fn explain_old_jira(server: Option<&ServerFacts>, err: AppError) -> AppError {
 
 /// The link's status, read once (after the last consumer change).
 pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
-    if let Some(Some(link)) = &ctx.observed().link {
-        if let Some(status) = &link.status {
-            return Ok(status.clone());
-        }
+    let known = ctx.observed().known_link().flatten();
+    if let Some(status) = known.and_then(|link| link.status.clone()) {
+        return Ok(status);
     }
     let status = ctx.jira_admin()?.link_status(link_id)?;
     if let Some(Some(link)) = &mut ctx.observed_mut().link {

@@ -91,9 +91,9 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     // A consumer change for a link created earlier in the run goes on that link.
     let observed_link_id = ctx
         .observed()
-        .link
-        .as_ref()
-        .and_then(|l| l.as_ref().map(|l| l.id().to_string()));
+        .known_link()
+        .flatten()
+        .map(|l| l.id().to_string());
     record_intent(ctx, change, observed_link_id.as_deref())?;
     let applied = match model::apply(&admin, change, observed_link_id.as_deref()) {
         Ok(applied) => applied,
