@@ -8,17 +8,16 @@
 //! runs when there is none, or Jira refuses it; `step 17` always runs it.
 
 use super::approval::{BrowserApproval, ManualApproval};
-use super::verify::{check_account, known_project, myself_with_project};
+use super::verify::{check_account, myself_with_project};
 use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::run::StartedApproval;
 use crate::context::{inputs, Ctx, Recorder};
-use crate::domain::{Approval, KeySource, Secret};
+use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
 use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
-use crate::model::observe::ProjectSeen;
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::StepStatus::{self, Done};
 use crate::state::{AccessToken, TokenFacts, ACCESS_TOKEN_FILE};
@@ -63,7 +62,7 @@ pub fn stored_token_accepted(ctx: &mut Ctx) -> Result<Option<String>> {
 
 /// Jira answered a signed call with an OAuth problem or a plain 401: the
 /// credential is refused (as opposed to Jira being unreachable).
-pub fn refused_credential(err: &AppError) -> bool {
+fn refused_credential(err: &AppError) -> bool {
     match err.find::<ClientError>() {
         Some(ClientError::OAuth(_)) => true,
         Some(other) => other.http_status() == Some(401),
@@ -161,8 +160,13 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     // The account the token must act as: the answers file's, else asked.
     let expected = ctx.value(&inputs::SERVICE_USERNAME)?;
     let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
-    // Before anything is stored: a token acting as anyone else is dropped.
-    let (account, project_seen) = acting_account(ctx, &signer, &access)?;
+    // Before anything is stored: a token acting as anyone else is dropped. Step
+    // 24's reads of the test project go beside its `myself`; what they saw is kept
+    // for step 24 unless a read failed (step 24 then reads again and reports it).
+    let jira = ctx.jira_with_token(&signer, &access.token)?;
+    let asked = ctx.given(&inputs::TEST_PROJECT);
+    let (me, project_seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
+    let account = me?.name;
     if !account.eq_ignore_ascii_case(&expected) {
         let account = escape_controls(&account);
         return Err(AppError::failed(format!(
@@ -276,7 +280,8 @@ pub(super) fn handshake_legs(
 /// The service account's scripted approval, with a callback listener of its own,
 /// in the session step 7's sign-in opened when there is one for this account.
 pub(super) fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
-    let (username, password) = service_credentials(ctx)?;
+    let username = ctx.value(&inputs::SERVICE_USERNAME)?;
+    let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
     let session = ctx
         .observed_mut()
         .service_session
@@ -335,39 +340,14 @@ fn show_leg(
     Ok(())
 }
 
-/// Who a fresh token acts as: a signed `myself` with it, step 24's reads of the
-/// test project beside it (`verify::myself_with_project`). What they saw is kept
-/// for step 24 unless a read failed (step 24 then reads again and reports it).
-fn acting_account(
-    ctx: &mut Ctx,
-    signer: &Signer,
-    access: &TokenResponse,
-) -> Result<(String, Option<ProjectSeen>)> {
-    let jira = ctx.jira_with_token(signer, &access.token)?;
-    let asked = ctx.given(&inputs::TEST_PROJECT);
-    let known = known_project(ctx.observed(), asked.as_deref());
-    let (me, seen) = myself_with_project(&jira, asked.as_deref(), known);
-    Ok((me?.name, seen))
-}
-
-fn service_credentials(ctx: &mut Ctx) -> Result<(String, Secret)> {
-    let username = ctx.value(&inputs::SERVICE_USERNAME)?;
-    let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
-    Ok((username, password))
-}
-
 /// A signed `myself` with the stored token: who the link acts as.
 pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let user = match ctx.service_client(&base, &access) {
-        Some(jira) => jira.myself()?,
-        None => {
-            return Err(AppError::failed(
-                "Jira Align holds the OAuth token; align-link cannot call Jira with it",
-            ))
-        }
-    };
+    let jira = ctx.service_client(&base, &access).ok_or_else(|| {
+        AppError::failed("Jira Align holds the OAuth token; align-link cannot call Jira with it")
+    })?;
+    let user = jira.myself()?;
     check_account(ctx, &user.name, "the token");
     if matches!(access, crate::context::service::ServiceAccess::OAuth { .. }) {
         ctx.observed_mut().token_account = Some(user.name.clone());

@@ -12,8 +12,8 @@ use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
 use crate::http::{ClientError, Result as ClientResult};
-use crate::jira::service::ServiceJira;
-use crate::jira::User;
+use crate::jira::service::{SearchResult, ServiceJira};
+use crate::jira::{Project, User};
 use crate::model::observe::{joined, NamedProject, ProjectSeen};
 use crate::model::Observation;
 use crate::state::StepStatus;
@@ -24,11 +24,9 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
+    let oauth = matches!(access, ServiceAccess::OAuth { .. });
     // The token's own signed `myself` at step 20 of this run already said whom it acts as.
-    let known = match &access {
-        ServiceAccess::OAuth { .. } => ctx.observed().token_account.clone(),
-        _ => None,
-    };
+    let known = ctx.observed().token_account.clone().filter(|_| oauth);
     let verified = match ctx.service_client(&base, &access) {
         Some(jira) => {
             let name = match known {
@@ -39,8 +37,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                         (false, None) => ctx.given(&inputs::TEST_PROJECT),
                         _ => None,
                     };
-                    let known_project = known_project(ctx.observed(), asked.as_deref());
-                    let (me, seen) = myself_with_project(&jira, asked.as_deref(), known_project);
+                    let (me, seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
                     if seen.is_some() {
                         ctx.observed_mut().token_project = seen;
                     }
@@ -50,7 +47,6 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
             let how = describe(&access);
             ui::ok(&format!("Jira answers {how} as {name}"));
             check_account(ctx, &name, &how);
-            let oauth = matches!(access, ServiceAccess::OAuth { .. });
             ctx.update_state(|state| {
                 if let Some(token) = state.token.as_mut().filter(|_| oauth) {
                     token.account = Some(name.clone());
@@ -166,32 +162,48 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 /// The credential's signed `myself`, with step 24's reads beside it when `asked`
-/// names the test project: a search in it, and the project itself unless this
-/// run read it as the service account already (`known`, step 7). One round trip;
-/// what the project reads saw is for step 24 (see `ProjectSeen::from_reads`).
+/// names the test project (see [`project_reads`]). One round trip; what the
+/// project reads saw is for step 24 (see `ProjectSeen::from_reads`).
 pub fn myself_with_project(
     jira: &ServiceJira,
+    observed: &Observation,
     asked: Option<&str>,
-    known: Option<NamedProject>,
 ) -> (ClientResult<User>, Option<ProjectSeen>) {
+    let Some(key) = asked else {
+        return (jira.myself(), None);
+    };
+    let known = known_project(observed, key);
+    let (me, (project, found)) = project_reads(jira, key, known.is_none(), || jira.myself());
+    (me, ProjectSeen::from_reads(key, known, project, found))
+}
+
+/// The project read (when made) and the search in it.
+type ProjectReads = (
+    Option<ClientResult<Option<Project>>>,
+    ClientResult<Option<SearchResult>>,
+);
+
+/// A search in project `key` and, with `read_project` (unless this run read it
+/// as the service account already, step 7), the project itself, sent beside
+/// `beside`.
+fn project_reads<T>(
+    jira: &ServiceJira,
+    key: &str,
+    read_project: bool,
+    beside: impl FnOnce() -> T,
+) -> (T, ProjectReads) {
     std::thread::scope(|s| {
-        let reads = asked.map(|key| {
-            let project = known.is_none().then(|| s.spawn(move || jira.project(key)));
-            (key, project, s.spawn(move || jira.search_project(key)))
-        });
-        let me = jira.myself();
-        let seen = reads.and_then(|(key, project, found)| {
-            ProjectSeen::from_reads(key, known, project.map(joined), joined(found))
-        });
-        (me, seen)
+        let project = read_project.then(|| s.spawn(|| jira.project(key)));
+        let found = s.spawn(|| jira.search_project(key));
+        (beside(), (project.map(joined), joined(found)))
     })
 }
 
 /// The test project `asked` as the service account saw it with its password in
 /// this run (step 7), if it did.
-pub fn known_project(observed: &Observation, asked: Option<&str>) -> Option<NamedProject> {
+fn known_project(observed: &Observation, asked: &str) -> Option<NamedProject> {
     let known = observed.service_project.as_ref()?;
-    (Some(known.asked.as_str()) == asked).then(|| known.clone())
+    (known.asked == asked).then(|| known.clone())
 }
 
 /// In Jira: the service account sees the project and can search its issues.
@@ -208,12 +220,8 @@ fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     }
     if let Some(jira) = ctx.service_client(&base, &access) {
         // The project as step 7 of this run saw it, else read beside the search.
-        let known = known_project(ctx.observed(), Some(key));
-        let (project, found) = std::thread::scope(|s| {
-            let project = known.is_none().then(|| s.spawn(|| jira.project(key)));
-            let found = jira.search_project(key);
-            (project.map(joined), found)
-        });
+        let known = known_project(ctx.observed(), key);
+        let ((), (project, found)) = project_reads(&jira, key, known.is_none(), || ());
         let named = match (known, project) {
             (Some(known), _) => Some(known),
             (None, Some(project)) => project?.map(|p| NamedProject::new(key, p)),
