@@ -19,6 +19,7 @@ use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{diff, Change, ObservedLink, Ownership};
 use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE};
+use crate::steps::ask::{self, Ask::*};
 use crate::steps::keys::{
     forget_public_half, given_public_key, paste_public_key, save_new_pair, set_public_key,
 };
@@ -46,6 +47,16 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         .hint("Make a new token or password for the service account in Jira, then in Jira Align: Deactivate the connector, enter it, Save, Activate."));
     }
     let consumer_key = ctx.consumer_key()?;
+    // The questions before the first request; the new token needs its approver.
+    let mut asks = vec![
+        Value(&inputs::JIRA_URL),
+        Value(&inputs::ALIGN_URL),
+        AdminSignIn,
+    ];
+    if ctx.key_source() == KeySource::Generate {
+        asks.push(Value(&inputs::SERVICE_USERNAME));
+    }
+    ask::these(&mut ctx, &asks)?;
     // Everything read-only before the first change, here or in Jira: a failure
     // leaves the working key, token and link as they were.
     crate::steps::jira_access::ensure_validated(&mut ctx)?;

@@ -5,12 +5,15 @@ use super::{open_context_as, Access};
 use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::error::{AppError, Result};
-use crate::steps::{by_number, keys, runner, STEPS};
+use crate::steps::{ask, by_number, keys, runner, STEPS};
 
 pub fn setup(config: RunConfig) -> Result<i32> {
     require_scripted_inputs(&config)?;
     let mut ctx = open_context_as(config, Access::Change)?;
     let all: Vec<_> = STEPS.iter().collect();
+    // The questions first (the runner finds them answered): whether align-link
+    // makes the key pair is then known, and the pair is made while steps 1-4 run.
+    ask::up_front(&mut ctx, &all)?;
     keys::start_early(&mut ctx);
     let mut result = runner::run(&mut ctx, &all);
     // A pair made for this run and not used yet (the run stopped early) is kept

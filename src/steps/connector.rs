@@ -79,7 +79,7 @@ const COPYABLE: [&str; 5] = [
 
 /// How the connector signs in: the answers file, else the saved choice, else (in a
 /// terminal) the operator's; OAuth when nobody says.
-fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
+pub(super) fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
     let input = &inputs::CONNECTOR_AUTH;
     if ctx.known(input).is_some() || !ctx.interactive() {
         return Ok(ctx.connector_auth());

@@ -18,7 +18,7 @@ use crate::ui;
 pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
-fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
+pub(super) fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     if source_decided(ctx) {
         return Ok(ctx.key_source());
     }

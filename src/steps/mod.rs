@@ -3,6 +3,7 @@
 
 mod applink;
 mod approval;
+pub mod ask;
 mod connector;
 pub mod consent;
 pub mod converge;
@@ -89,38 +90,42 @@ pub struct Step {
     pub side: Side,
     pub mode: Mode,
     pub title: &'static str,
+    /// What it needs from the operator: asked before the run's first request.
+    pub asks: &'static [Ask],
     pub run: fn(&mut Ctx) -> Result<Outcome>,
 }
 
+use crate::context::inputs::{ALIGN_URL, CONNECTOR_NAME, JIRA_URL, TEST_PROJECT};
+use ask::Ask::{self, *};
 use Mode::{Automated, Guided};
 use Side::{Align, Both, Jira};
 
 #[rustfmt::skip]
 pub static STEPS: [Step; 24] = [
-    Step { number: 1, side: Align, mode: Guided, title: "Open Jira Align's Administration", run: guided::open_administration },
-    Step { number: 2, side: Align, mode: Guided, title: "Go to Connectors > Jira Settings", run: guided::open_jira_settings },
-    Step { number: 3, side: Align, mode: Guided, title: "Open the Jira Connectors list", run: guided::open_connectors },
-    Step { number: 4, side: Both, mode: Guided, title: "Fill in the Jira connector form", run: connector::fill_connector },
-    Step { number: 5, side: Both, mode: Automated, title: "Make the RSA key pair", run: keys::key_pair },
-    Step { number: 6, side: Align, mode: Guided, title: "Save the connector", run: guided::save_connector },
-    Step { number: 7, side: Jira, mode: Automated, title: "Check Jira and the administrator's access", run: jira_access::check_admin_access },
-    Step { number: 8, side: Jira, mode: Automated, title: "Look for an existing application link", run: applink::find_existing },
-    Step { number: 9, side: Jira, mode: Automated, title: "Create the application link to Jira Align", run: applink::create },
-    Step { number: 10, side: Jira, mode: Automated, title: "Confirm past Jira's \"no response\" warning", run: applink::no_response_warning },
-    Step { number: 11, side: Jira, mode: Automated, title: "Name the application link", run: applink::name },
-    Step { number: 12, side: Jira, mode: Automated, title: "Open the link for editing (read it back)", run: applink::read_back },
-    Step { number: 13, side: Jira, mode: Automated, title: "Set the consumer key on the link", run: incoming::set_consumer },
-    Step { number: 14, side: Jira, mode: Automated, title: "Install the public key on the link", run: incoming::check_public_key },
-    Step { number: 15, side: Jira, mode: Automated, title: "Save the incoming authentication", run: incoming::confirm_saved },
-    Step { number: 16, side: Align, mode: Guided, title: "Return to the Jira Align connector", run: guided::back_to_connector },
-    Step { number: 17, side: Both, mode: Automated, title: "Authorize OAuth access (request token)", run: handshake::authorize },
-    Step { number: 18, side: Both, mode: Automated, title: "Request access from Jira", run: handshake::approval_leg },
-    Step { number: 19, side: Jira, mode: Automated, title: "Allow the application access", run: handshake::approval_leg },
-    Step { number: 20, side: Both, mode: Automated, title: "OAuth completed (access token)", run: handshake::completed },
-    Step { number: 21, side: Both, mode: Automated, title: "Check who the link acts as; save the connector", run: verify::acting_account },
-    Step { number: 22, side: Both, mode: Automated, title: "Test the connection (Test Now is for Basic only)", run: verify::test_connection },
-    Step { number: 23, side: Align, mode: Guided, title: "Activate the connector", run: guided::activate },
-    Step { number: 24, side: Both, mode: Automated, title: "Sync a test project", run: verify::test_project },
+    Step { number: 1, side: Align, mode: Guided, title: "Open Jira Align's Administration", asks: &[Value(&ALIGN_URL), AlignApiToken], run: guided::open_administration },
+    Step { number: 2, side: Align, mode: Guided, title: "Go to Connectors > Jira Settings", asks: &[], run: guided::open_jira_settings },
+    Step { number: 3, side: Align, mode: Guided, title: "Open the Jira Connectors list", asks: &[], run: guided::open_connectors },
+    Step { number: 4, side: Both, mode: Guided, title: "Fill in the Jira connector form", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), Value(&CONNECTOR_NAME), ConnectorAuth], run: connector::fill_connector },
+    Step { number: 5, side: Both, mode: Automated, title: "Make the RSA key pair", asks: &[KeySource], run: keys::key_pair },
+    Step { number: 6, side: Align, mode: Guided, title: "Save the connector", asks: &[], run: guided::save_connector },
+    Step { number: 7, side: Jira, mode: Automated, title: "Check Jira and the administrator's access", asks: &[Value(&JIRA_URL), AdminSignIn], run: jira_access::check_admin_access },
+    Step { number: 8, side: Jira, mode: Automated, title: "Look for an existing application link", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: applink::find_existing },
+    Step { number: 9, side: Jira, mode: Automated, title: "Create the application link to Jira Align", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: applink::create },
+    Step { number: 10, side: Jira, mode: Automated, title: "Confirm past Jira's \"no response\" warning", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: applink::no_response_warning },
+    Step { number: 11, side: Jira, mode: Automated, title: "Name the application link", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: applink::name },
+    Step { number: 12, side: Jira, mode: Automated, title: "Open the link for editing (read it back)", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: applink::read_back },
+    Step { number: 13, side: Jira, mode: Automated, title: "Set the consumer key on the link", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn, PreflightProject], run: incoming::set_consumer },
+    Step { number: 14, side: Jira, mode: Automated, title: "Install the public key on the link", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: incoming::check_public_key },
+    Step { number: 15, side: Jira, mode: Automated, title: "Save the incoming authentication", asks: &[Value(&JIRA_URL), Value(&ALIGN_URL), AdminSignIn], run: incoming::confirm_saved },
+    Step { number: 16, side: Align, mode: Guided, title: "Return to the Jira Align connector", asks: &[], run: guided::back_to_connector },
+    Step { number: 17, side: Both, mode: Automated, title: "Authorize OAuth access (request token)", asks: &[Value(&JIRA_URL), Approver], run: handshake::authorize },
+    Step { number: 18, side: Both, mode: Automated, title: "Request access from Jira", asks: &[Value(&JIRA_URL), Approver], run: handshake::approval_leg },
+    Step { number: 19, side: Jira, mode: Automated, title: "Allow the application access", asks: &[Value(&JIRA_URL), Approver], run: handshake::approval_leg },
+    Step { number: 20, side: Both, mode: Automated, title: "OAuth completed (access token)", asks: &[Value(&JIRA_URL), Approver], run: handshake::completed },
+    Step { number: 21, side: Both, mode: Automated, title: "Check who the link acts as; save the connector", asks: &[Value(&JIRA_URL), ServiceCredential], run: verify::acting_account },
+    Step { number: 22, side: Both, mode: Automated, title: "Test the connection (Test Now is for Basic only)", asks: &[Value(&JIRA_URL), ServiceCredential], run: verify::test_connection },
+    Step { number: 23, side: Align, mode: Guided, title: "Activate the connector", asks: &[], run: guided::activate },
+    Step { number: 24, side: Both, mode: Automated, title: "Sync a test project", asks: &[Value(&JIRA_URL), Value(&TEST_PROJECT), ServiceCredential, AlignApiToken], run: verify::test_project },
 ];
 
 /// Steps 13 to 20 exist for OAuth only; with a PAT or Basic they are skipped.

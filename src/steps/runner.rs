@@ -20,6 +20,8 @@ pub struct Report {
 pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
     ctx.run_mut()
         .set_scope(steps.iter().map(|step| step.number).collect());
+    // The questions first, so that nothing is sent before they are answered.
+    super::ask::up_front(ctx, steps)?;
     // Everything the checks read goes out at once, before the first step.
     if ctx.run().converges(7) {
         super::jira_access::observe_first(ctx);

@@ -263,3 +263,66 @@ fn an_unreachable_jira_url_typed_at_the_prompt_is_asked_again() {
     };
     assert_eq!(err.about, Some("jira.url"), "{}", err.render());
 }
+
+/// Issue 15: a terminal setup asks everything the steps need before its first
+/// request, in step order; a step then asks only what it alone can know (step
+/// 1's confirmation here, met with Jira not yet contacted).
+#[test]
+fn a_terminal_setup_asks_its_questions_before_any_request() {
+    use align_link::steps::{ask, STEPS};
+    let sandbox = align_link::sandbox::Sandbox::start().unwrap();
+    let demo = sandbox.jira.demo().clone();
+    let script = || {
+        Scripted::new(vec![
+            Reply::text(
+                "align.api_token",
+                align_link_standins::align::DEMO_API_TOKEN,
+            ),
+            Reply::text("jira.url", &sandbox.jira.url()),
+            Reply::text("align.connector_name", ""),
+            Reply::choose("How should the connector sign in", "OAuth"),
+            Reply::choose("Who makes the RSA key pair?", "align-link"),
+            Reply::choose("How should align-link sign in", "Personal access token"),
+            Reply::text("jira.admin_token", &demo.admin_token),
+            Reply::text("service_account.username", &demo.service_username),
+            Reply::text("jira.test_project", &demo.test_project_key),
+        ])
+    };
+    let answers = format!(
+        "[align]\nurl = \"{}\"\n[keys]\nbits = 2048\n",
+        sandbox.align.url()
+    );
+    let all: Vec<_> = STEPS.iter().collect();
+    let requests = || (sandbox.jira.request_count(), sandbox.align.request_count());
+
+    // What the steps ask, asked with nothing sent.
+    let dir = tempfile::tempdir().unwrap();
+    let asked_first = script();
+    let mut ctx = context_with(&dir, &asked_first, false, &answers);
+    ask::up_front(&mut ctx, &all).unwrap();
+    assert!(
+        asked_first.remaining().is_empty(),
+        "{:?}",
+        asked_first.remaining()
+    );
+    assert_eq!(requests(), (0, 0), "nothing is sent while asking");
+
+    // A run asks them before its steps: its first question after them is step
+    // 1's confirmation (after step 1's own check of Jira Align), and nothing
+    // has gone to Jira yet.
+    let dir = tempfile::tempdir().unwrap();
+    let run = script();
+    let mut ctx = context_with(&dir, &run, false, &answers);
+    let Err(err) = runner::run(&mut ctx, &all) else {
+        panic!("the script ends at step 1's confirmation");
+    };
+    let asked = run.asked();
+    assert!(run.remaining().is_empty(), "{:?}", run.remaining());
+    assert_eq!(asked.len(), 10, "{asked:?}\n{}", err.render());
+    assert!(
+        asked[9].starts_with("confirm Done in Jira Align?"),
+        "{asked:?}"
+    );
+    assert_eq!(requests().0, 0, "Jira not contacted yet");
+    assert_eq!(requests().1, 1, "step 1 checked Jira Align's token");
+}

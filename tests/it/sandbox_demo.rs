@@ -51,7 +51,8 @@ fn ctrl_c_in_a_sandbox_setup_removes_its_temporary_profile() {
         strip_ansi_escape_codes: true,
     };
     let mut session = spawn_with_options(cmd, options).unwrap();
-    session.exp_string("Done in Jira Align?").unwrap();
+    // The first question, asked before the steps run.
+    session.exp_string("Name for the connector").unwrap();
     assert_eq!(
         sandbox_dirs(dir.path()).len(),
         1,

@@ -169,9 +169,10 @@ fn add_profile_args(
     }
 }
 
-/// `cmd` (an interactive setup) on a pseudo-terminal, stopped at the first
-/// "Done in Jira Align?" (step 1's token prompt answered empty): where tests
-/// press Ctrl-C.
+/// `cmd` (an interactive setup with `Env`'s answers) on a pseudo-terminal,
+/// stopped at the first "Done in Jira Align?" (the questions before the steps
+/// answered with Enter: no Jira Align token, the defaults): where tests press
+/// Ctrl-C.
 pub fn at_first_confirmation(
     cmd: std::process::Command,
     strip_ansi_escape_codes: bool,
@@ -181,8 +182,15 @@ pub fn at_first_confirmation(
         strip_ansi_escape_codes,
     };
     let mut session = rexpect::session::spawn_with_options(cmd, options).unwrap();
-    session.exp_string("Jira Align API 2.0 token").unwrap();
-    session.send_line("").unwrap(); // no token: step 1 is guided only
+    for question in [
+        "Jira Align API 2.0 token", // no token: step 1 is guided only
+        "Name for the connector",
+        "How should the connector sign in",
+        "Who makes the RSA key pair?",
+    ] {
+        session.exp_string(question).unwrap();
+        session.send_line("").unwrap();
+    }
     session.exp_string("Done in Jira Align?").unwrap();
     session
 }

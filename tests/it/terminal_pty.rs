@@ -133,7 +133,8 @@ fn step_5_menu_at(columns: u16) {
     let answer = logged
         .find("select \"Who makes the RSA key pair?\" = \"align-link (its own key pair)\"")
         .expect("the answer is recorded");
-    assert!(heading < answer, "{logged}");
+    // Asked before the steps run (issue 15: every question before the first request).
+    assert!(answer < heading, "{logged}");
 }
 
 #[test]

@@ -1,0 +1,100 @@
+//! What the steps ask the operator for, asked before the run's first request:
+//! each step's row in `STEPS` lists its questions, and a terminal run puts those
+//! of the steps it converges, in step order, before anything goes to Jira or
+//! Jira Align. A value already known (the answers file, the saved state, a kept
+//! answer) is not asked. Steps still ask in place what only they can know (a
+//! guided confirmation, a name whose default comes from what Jira holds, a
+//! value refused and asked again).
+
+use super::connector::ask_connector_auth;
+use super::keys::decide_key_source;
+use super::Step;
+use crate::context::inputs::{self, Input};
+use crate::context::Ctx;
+use crate::domain::{ConnectorAuth, KeySource};
+use crate::error::Result;
+
+/// One question (or group of questions) a step needs answered.
+#[derive(Clone, Copy)]
+pub enum Ask {
+    /// A plain input from the inputs table.
+    Value(&'static Input),
+    /// Jira Align's API token (optional: an empty answer skips its checks).
+    AlignApiToken,
+    /// How Jira Align's connector signs in to Jira (step 4).
+    ConnectorAuth,
+    /// Who makes the RSA key pair, for OAuth (step 5).
+    KeySource,
+    /// The administrator's sign-in: a personal access token, or Basic.
+    AdminSignIn,
+    /// The test project the preflight reads with its temporary token (step 13,
+    /// for Jira Align's key pair).
+    PreflightProject,
+    /// The account that must approve the handshake (steps 17-20, for
+    /// align-link's own key pair), unless a stored token may still serve.
+    Approver,
+    /// The service account's PAT or password, for a connector that signs in
+    /// with one (steps 21-22).
+    ServiceCredential,
+}
+
+/// In a terminal run, asks up front what `steps` need, in step order.
+pub fn up_front(ctx: &mut Ctx, steps: &[&Step]) -> Result<()> {
+    let asks: Vec<Ask> = steps.iter().flat_map(|step| step.asks).copied().collect();
+    these(ctx, &asks)
+}
+
+/// In a terminal run, asks these in order (for a command whose work is not
+/// the steps alone: `renew`, `unlink`). Without a terminal nothing is asked:
+/// a missing answer is named where it is needed.
+pub fn these(ctx: &mut Ctx, asks: &[Ask]) -> Result<()> {
+    if !ctx.interactive() {
+        return Ok(());
+    }
+    asks.iter().try_for_each(|ask| resolve(ctx, *ask))
+}
+
+fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
+    let oauth = ctx.connector_auth() == ConnectorAuth::OAuth;
+    match ask {
+        Ask::Value(input) => {
+            let _ = ctx.value(input)?;
+        }
+        Ask::AlignApiToken => {
+            let _ = ctx.align_api_auth()?;
+        }
+        Ask::ConnectorAuth => {
+            let _ = ask_connector_auth(ctx)?;
+        }
+        Ask::KeySource if oauth => {
+            let _ = decide_key_source(ctx)?;
+        }
+        Ask::AdminSignIn => {
+            let _ = ctx.admin_auth()?;
+        }
+        Ask::PreflightProject if oauth && super::preflight::wanted(ctx) => {
+            let _ = ctx.value(&inputs::TEST_PROJECT)?;
+        }
+        Ask::Approver if oauth && ctx.key_source() == KeySource::Generate => {
+            // A stored token Jira still accepts needs no approver (step 17 in
+            // `setup` checks it first); `step 17` always runs the handshake.
+            if ctx.state().token.is_none() || ctx.run().single_step {
+                let _ = ctx.value(&inputs::SERVICE_USERNAME)?;
+            }
+        }
+        Ask::ServiceCredential => match ctx.connector_auth() {
+            ConnectorAuth::Pat => {
+                let _ = ctx.value(&inputs::SERVICE_TOKEN)?;
+            }
+            // The username is never asked: it must be the connector's.
+            ConnectorAuth::Basic => {
+                if let Some(username) = ctx.known(&inputs::SERVICE_USERNAME) {
+                    let _ = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
+                }
+            }
+            ConnectorAuth::OAuth => {}
+        },
+        Ask::KeySource | Ask::PreflightProject | Ask::Approver => {}
+    }
+    Ok(())
+}
