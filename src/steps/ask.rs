@@ -11,8 +11,9 @@ use super::keys::decide_key_source;
 use super::Step;
 use crate::context::inputs::{self, Input};
 use crate::context::Ctx;
-use crate::domain::{ConnectorAuth, KeySource};
+use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::Result;
+use crate::state::ACCESS_TOKEN_FILE;
 
 /// One question (or group of questions) a step needs answered.
 #[derive(Clone, Copy)]
@@ -28,14 +29,19 @@ pub enum Ask {
     /// The administrator's sign-in: a personal access token, or Basic.
     AdminSignIn,
     /// The test project the preflight reads with its temporary token (step 13,
-    /// for Jira Align's key pair).
+    /// for Jira Align's key pair), and the approver's password when the
+    /// service account approves.
     PreflightProject,
     /// The account that must approve the handshake (steps 17-20, for
-    /// align-link's own key pair), unless a stored token may still serve.
+    /// align-link's own key pair), and its password when it approves as
+    /// itself, unless a stored token may still serve.
     Approver,
     /// The service account's PAT or password, for a connector that signs in
-    /// with one (steps 21-22).
+    /// with one (steps 21 and 24).
     ServiceCredential,
+    /// The service account's password for a Basic connector (step 22's Test
+    /// Now; with a PAT or OAuth the step is skipped).
+    BasicPassword,
 }
 
 /// In a terminal run, asks up front what `steps` need, in step order.
@@ -74,13 +80,20 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
         }
         Ask::PreflightProject if oauth && super::preflight::wanted(ctx) => {
             let _ = ctx.value(&inputs::TEST_PROJECT)?;
+            service_approval(ctx)?;
         }
         Ask::Approver if oauth && ctx.key_source() == KeySource::Generate => {
-            // A stored token Jira still accepts needs no approver (step 17 in
-            // `setup` checks it first); `step 17` always runs the handshake.
-            if ctx.state().token.is_none() || ctx.run().single_step {
+            // A stored token needs no approver: `setup` (step 17) and `step 20`
+            // check it first. `step 17`, `18` and `19` always run the handshake.
+            let token_stored = ctx.state().token.is_some() && ctx.store().exists(ACCESS_TOKEN_FILE);
+            let handshake_anyway = ctx.run().single_step && !ctx.run().converges(20);
+            if !token_stored || handshake_anyway {
                 let _ = ctx.value(&inputs::SERVICE_USERNAME)?;
+                service_approval(ctx)?;
             }
+        }
+        Ask::BasicPassword if ctx.connector_auth() == ConnectorAuth::Basic => {
+            resolve(ctx, Ask::ServiceCredential)?;
         }
         Ask::ServiceCredential => match ctx.connector_auth() {
             ConnectorAuth::Pat => {
@@ -94,7 +107,19 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
             }
             ConnectorAuth::OAuth => {}
         },
-        Ask::KeySource | Ask::PreflightProject | Ask::Approver => {}
+        Ask::KeySource | Ask::PreflightProject | Ask::Approver | Ask::BasicPassword => {}
+    }
+    Ok(())
+}
+
+/// With `oauth.approval = "service-account"`, align-link approves as the
+/// service account (`handshake::service_approver`): its name and password,
+/// which would otherwise be asked with Jira changed already (the handshake's
+/// first leg goes out beside the consumer's read-back at step 13).
+fn service_approval(ctx: &mut Ctx) -> Result<()> {
+    if ctx.given_approval() == Some(Approval::ServiceAccount) {
+        let username = ctx.value(&inputs::SERVICE_USERNAME)?;
+        let _ = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
     }
     Ok(())
 }

@@ -123,7 +123,7 @@ pub static STEPS: [Step; 24] = [
     Step { number: 19, side: Jira, mode: Automated, title: "Allow the application access", asks: &[Value(&JIRA_URL), Approver], run: handshake::approval_leg },
     Step { number: 20, side: Both, mode: Automated, title: "OAuth completed (access token)", asks: &[Value(&JIRA_URL), Approver], run: handshake::completed },
     Step { number: 21, side: Both, mode: Automated, title: "Check who the link acts as; save the connector", asks: &[Value(&JIRA_URL), ServiceCredential], run: verify::acting_account },
-    Step { number: 22, side: Both, mode: Automated, title: "Test the connection (Test Now is for Basic only)", asks: &[Value(&JIRA_URL), ServiceCredential], run: verify::test_connection },
+    Step { number: 22, side: Both, mode: Automated, title: "Test the connection (Test Now is for Basic only)", asks: &[Value(&JIRA_URL), BasicPassword], run: verify::test_connection },
     Step { number: 23, side: Align, mode: Guided, title: "Activate the connector", asks: &[], run: guided::activate },
     Step { number: 24, side: Both, mode: Automated, title: "Sync a test project", asks: &[Value(&JIRA_URL), Value(&TEST_PROJECT), ServiceCredential, AlignApiToken], run: verify::test_project },
 ];

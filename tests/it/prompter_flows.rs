@@ -326,3 +326,97 @@ fn a_terminal_setup_asks_its_questions_before_any_request() {
     assert_eq!(requests().0, 0, "Jira not contacted yet");
     assert_eq!(requests().1, 1, "step 1 checked Jira Align's token");
 }
+
+/// Review of issue 15: `step 22` with a PAT connector is skipped (Test Now is for
+/// Basic only) and asked nothing before; the questions up front must not ask
+/// for the service account's token it will not use.
+#[test]
+fn step_22_with_a_pat_connector_asks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let quiet = Scripted::new(Vec::new());
+    let answers = format!("{ANSWERS}[connector]\nauth = \"pat\"\n");
+    let mut ctx = context_with(&dir, &quiet, false, &answers);
+    ctx.run_mut().single_step = true;
+    run_step(&mut ctx, 22);
+    assert!(quiet.asked().is_empty(), "{:?}", quiet.asked());
+    assert_eq!(
+        ctx.state().step_status(22),
+        align_link::state::StepStatus::Skipped
+    );
+}
+
+/// Review of issue 15: `step 20` with a stored token checks it with a signed
+/// call and never runs the handshake, so it needs no approver: the service
+/// account's name must not be asked up front.
+#[test]
+fn step_20_with_a_working_stored_token_asks_nothing() {
+    let env = crate::support::Env::new();
+    env.setup();
+    let quiet = Scripted::new(Vec::new());
+    // The service account is not in these answers: the token says who it acts as.
+    let answers = format!(
+        "[jira]\nurl = \"{}\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n",
+        env.jira.url()
+    );
+    let mut ctx = context_with(&env.dir, &quiet, false, &answers);
+    ctx.run_mut().single_step = true;
+    run_step(&mut ctx, 20);
+    assert!(quiet.asked().is_empty(), "{:?}", quiet.asked());
+    assert_eq!(
+        ctx.state().step_status(20),
+        align_link::state::StepStatus::Done
+    );
+}
+
+/// Review of issue 15: with `oauth.approval = "service-account"` and no
+/// password in the answers, align-link approves as the service account and
+/// needs its password (from step 13, where the handshake's first leg goes out
+/// beside the consumer's read-back): asked up front, not after Jira was changed.
+#[test]
+fn the_service_accounts_password_for_its_approval_is_asked_up_front() {
+    let env = crate::support::Env::new();
+    let demo = env.jira.demo().clone();
+    let answers = format!(
+        "[jira]\nurl = \"{}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"\n\
+         [service_account]\nusername = \"{}\"\n[oauth]\napproval = \"service-account\"\n\
+         [align]\nurl = \"https://acme.jiraalign.com\"\n[keys]\nbits = 2048\n",
+        env.jira.url(),
+        demo.admin_token,
+        demo.test_project_key,
+        demo.service_username,
+    );
+    let mut replies = vec![
+        Reply::text("align.api_token", ""),
+        Reply::text("align.connector_name", ""),
+        Reply::choose("How should the connector sign in", "OAuth"),
+        Reply::choose("Who makes the RSA key pair?", "align-link"),
+        Reply::text("service_account.password", &demo.service_password),
+    ];
+    // Steps 1 to 3, 4 (the copy menu, the Connector ID), 6: confirmed.
+    replies.extend([
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::choose("Copy a value", ""),
+        Reply::text("connector.id", ""),
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::text("align.application_name", ""),
+        Reply::confirm("Done in Jira Align?", true), // step 16
+    ]);
+    let script = Scripted::new(replies);
+    let mut ctx = context_with(&env.dir, &script, false, &answers);
+    let all: Vec<_> = align_link::steps::STEPS[..20].iter().collect();
+    let outcome = runner::run(&mut ctx, &all);
+    let asked = script.asked();
+    assert!(
+        outcome.is_ok(),
+        "{asked:?}\n{}",
+        outcome.unwrap_err().render()
+    );
+    assert!(script.remaining().is_empty(), "{:?}", script.remaining());
+    assert_eq!(
+        ctx.state().step_status(20),
+        align_link::state::StepStatus::Done
+    );
+}
