@@ -208,9 +208,14 @@ impl Ctx {
     /// Drops a refused value, so the next use asks for it again.
     pub fn forget(&mut self, key: &'static str) {
         self.resolved.remove(key);
-        // A refused secret kept from an earlier run goes from the credential
-        // store too: kept, it would be taken again by every later run.
-        if self.kept_secrets.remove(key).is_some() {
+        // Kept by this run's offer before it was tried (every question comes
+        // before the first request): dropped from what this run kept.
+        let kept_now = self.run.keeping.kept.iter().any(|(kept, _)| *kept == key);
+        self.run.keeping.kept.retain(|(kept, _)| *kept != key);
+        let in_store = kept_now && self.state.typed_secrets.iter().any(|kept| kept == key);
+        // A refused secret kept from an earlier run (or by this one) goes from
+        // the credential store too: kept, it would be taken again by every later run.
+        if self.kept_secrets.remove(key).is_some() || in_store {
             if let Err(err) = self.store.forget_typed_secret(key) {
                 crate::ui::warn(&err.message);
             }

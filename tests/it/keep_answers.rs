@@ -424,3 +424,52 @@ fn a_kept_secret_is_recorded_even_when_the_config_cannot_be_written() {
     let saved = fs::read_to_string(state.join("state.toml")).unwrap();
     assert!(saved.contains("jira.admin_token"), "{saved}");
 }
+
+/// Review of issue 15: the administrator's token is typed up front, so the
+/// offer after step 1 keeps it before step 7 ever tried it. Refused three
+/// times there, it must not stay in the credential store for the next run (as
+/// when it was asked at step 7 and never kept).
+#[test]
+fn a_token_kept_before_its_check_and_refused_three_times_is_not_kept() {
+    use align_link::steps::{by_number, runner};
+    let _memory = MemoryKeyring::install();
+    let env = crate::support::Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let answers = dir.path().join("answers.toml");
+    write_private(
+        &answers,
+        &format!(
+            "[jira]\nurl = \"{}\"\n[align]\nurl = \"https://acme.jiraalign.com\"\n",
+            env.jira.url()
+        ),
+    );
+    let pat = |token| {
+        [
+            Reply::choose("How should align-link sign in", "Personal access token"),
+            Reply::text("jira.admin_token", token),
+        ]
+    };
+    let mut replies = vec![Reply::text("align.api_token", "")];
+    replies.extend(pat("wrong-1"));
+    replies.extend([
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::confirm("Save these answers", true),
+    ]);
+    replies.extend(pat("wrong-2"));
+    replies.extend(pat("wrong-3"));
+    let mut ctx = ctx_with(&state, &config_file, Some(answers.clone()), replies, None);
+    let steps = [by_number(1).unwrap(), by_number(7).unwrap()];
+    let Err(err) = runner::run(&mut ctx, &steps) else {
+        panic!("three refusals end step 7");
+    };
+    assert_eq!(err.about, Some("jira.admin_token"), "{}", err.render());
+    drop(ctx);
+    let ctx = ctx_with(&state, &config_file, Some(answers), vec![], None);
+    assert_eq!(
+        ctx.known(&inputs::ADMIN_TOKEN),
+        None,
+        "asked again, not taken"
+    );
+}
