@@ -44,10 +44,17 @@ pub enum Ask {
     BasicPassword,
 }
 
-/// In a terminal run, asks up front what `steps` need, in step order.
+/// In a terminal run, asks up front what `steps` need, in step order; none of
+/// what a step skipped for the connector's sign-in needs (steps 13 to 20
+/// without OAuth), judged once the steps before it have asked for that sign-in.
 pub fn up_front(ctx: &mut Ctx, steps: &[&Step]) -> Result<()> {
-    let asks: Vec<Ask> = steps.iter().flat_map(|step| step.asks).copied().collect();
-    these(ctx, &asks)
+    for step in steps {
+        let oauth = ctx.connector_auth() == ConnectorAuth::OAuth;
+        if oauth || !(13..=20).contains(&step.number) {
+            these(ctx, step.asks)?;
+        }
+    }
+    Ok(())
 }
 
 /// In a terminal run, asks these in order (for a command whose work is not

@@ -327,22 +327,31 @@ fn a_terminal_setup_asks_its_questions_before_any_request() {
     assert_eq!(requests().1, 1, "step 1 checked Jira Align's token");
 }
 
-/// Review of issue 15: `step 22` with a PAT connector is skipped (Test Now is for
-/// Basic only) and asked nothing before; the questions up front must not ask
-/// for the service account's token it will not use.
+/// Review of issue 15: with a PAT connector, steps 13 to 20 are skipped (no
+/// OAuth consumer or handshake) and so is step 22 (Test Now is for Basic
+/// only); run alone, they asked nothing before, and the questions up front
+/// must not ask for what they will not use (the administrator's sign-in, the
+/// service account's token).
 #[test]
-fn step_22_with_a_pat_connector_asks_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let quiet = Scripted::new(Vec::new());
+fn steps_a_pat_connector_skips_ask_nothing() {
     let answers = format!("{ANSWERS}[connector]\nauth = \"pat\"\n");
-    let mut ctx = context_with(&dir, &quiet, false, &answers);
-    ctx.run_mut().single_step = true;
-    run_step(&mut ctx, 22);
-    assert!(quiet.asked().is_empty(), "{:?}", quiet.asked());
-    assert_eq!(
-        ctx.state().step_status(22),
-        align_link::state::StepStatus::Skipped
-    );
+    for number in [13, 14, 15, 17, 20, 22] {
+        let dir = tempfile::tempdir().unwrap();
+        let quiet = Scripted::new(Vec::new());
+        let mut ctx = context_with(&dir, &quiet, false, &answers);
+        ctx.run_mut().single_step = true;
+        run_step(&mut ctx, number);
+        assert!(
+            quiet.asked().is_empty(),
+            "step {number}: {:?}",
+            quiet.asked()
+        );
+        assert_eq!(
+            ctx.state().step_status(number),
+            align_link::state::StepStatus::Skipped,
+            "step {number}"
+        );
+    }
 }
 
 /// Review of issue 15: `step 20` with a stored token checks it with a signed
