@@ -47,15 +47,17 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         .hint("Make a new token or password for the service account in Jira, then in Jira Align: Deactivate the connector, enter it, Save, Activate."));
     }
     let consumer_key = ctx.consumer_key()?;
-    // The questions before the first request; the new token needs its approver.
-    let mut asks = vec![
+    // The questions before the first request: the preflight's for Jira Align's
+    // key, the new token's approver for ours. (Jira Align's new public key is
+    // asked once the checks pass: generating it breaks the connector until
+    // it is installed.)
+    let asks = [
         Value(&inputs::JIRA_URL),
         Value(&inputs::ALIGN_URL),
         AdminSignIn,
+        PreflightProject,
+        NewTokenApprover,
     ];
-    if ctx.key_source() == KeySource::Generate {
-        asks.push(Value(&inputs::SERVICE_USERNAME));
-    }
     ask::these(&mut ctx, &asks)?;
     // Everything read-only before the first change, here or in Jira: a failure
     // leaves the working key, token and link as they were.

@@ -14,7 +14,6 @@ use crate::context::Ctx;
 use crate::error::{AppError, Result};
 use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
-use crate::steps::ask::{self, Ask::AdminSignIn};
 use crate::steps::{consent, jira_side};
 use crate::store::Store;
 use crate::{outln, ui};
@@ -53,7 +52,6 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     let changes = if local {
         Vec::new()
     } else if knows_sites {
-        ask::these(&mut ctx, &[AdminSignIn])?;
         removals_in_jira(&mut ctx)?
     } else {
         ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");

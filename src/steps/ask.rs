@@ -36,6 +36,9 @@ pub enum Ask {
     /// align-link's own key pair), and its password when it approves as
     /// itself, unless a stored token may still serve.
     Approver,
+    /// The approver of a token that replaces the stored one whatever Jira
+    /// thinks of it (`renew`).
+    NewTokenApprover,
     /// The service account's PAT or password, for a connector that signs in
     /// with one (steps 21 and 24).
     ServiceCredential,
@@ -95,9 +98,12 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
             let token_stored = ctx.state().token.is_some() && ctx.store().exists(ACCESS_TOKEN_FILE);
             let handshake_anyway = ctx.run().single_step && !ctx.run().converges(20);
             if !token_stored || handshake_anyway {
-                let _ = ctx.value(&inputs::SERVICE_USERNAME)?;
-                service_approval(ctx)?;
+                resolve(ctx, Ask::NewTokenApprover)?;
             }
+        }
+        Ask::NewTokenApprover if oauth && ctx.key_source() == KeySource::Generate => {
+            let _ = ctx.value(&inputs::SERVICE_USERNAME)?;
+            service_approval(ctx)?;
         }
         Ask::BasicPassword if ctx.connector_auth() == ConnectorAuth::Basic => {
             resolve(ctx, Ask::ServiceCredential)?;
@@ -114,7 +120,11 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
             }
             ConnectorAuth::OAuth => {}
         },
-        Ask::KeySource | Ask::PreflightProject | Ask::Approver | Ask::BasicPassword => {}
+        Ask::KeySource
+        | Ask::PreflightProject
+        | Ask::Approver
+        | Ask::NewTokenApprover
+        | Ask::BasicPassword => {}
     }
     Ok(())
 }

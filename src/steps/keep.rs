@@ -2,7 +2,8 @@
 //! run, as the profile's config file (`$XDG_CONFIG_HOME/align-link/PROFILE.toml`,
 //! read when `--answers` is absent), so the next run, `plan`, `doctor`, `step N`
 //! and `renew` ask nothing they were told. The offer comes after the first step
-//! that got an answer (a run that fails later keeps them too) and, for a setup
+//! that runs once something was answered (a run that fails later keeps them
+//! too) and, for a setup
 //! scripted with `--answers FILE`, at its end; once accepted, later answers of
 //! the run are added as they come.
 //!
@@ -44,6 +45,34 @@ pub fn after_step(ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     }
     write(ctx, &path, fresh)
+}
+
+/// A value this run kept and a step then refused for the last time leaves the
+/// config again: the questions come before the first request, so it was kept
+/// before it was tried, and kept it would be taken as given by every later run.
+pub fn drop_refused(ctx: &Ctx, key: &str) {
+    let Some(path) = target(ctx).filter(|path| path.exists()) else {
+        return;
+    };
+    let Some((section, name)) = key.split_once('.') else {
+        return;
+    };
+    let removed = config_document(&path, None).and_then(|(mut document, _)| {
+        let table = document
+            .get_mut(section)
+            .and_then(|t| t.as_table_like_mut());
+        if table.and_then(|table| table.remove(name)).is_some() {
+            write_private(&path, &document.to_string())?;
+        }
+        Ok(())
+    });
+    match removed {
+        Ok(()) => ui::info(&format!(
+            "{key} is no longer kept in {}: the next run asks for it",
+            path.display()
+        )),
+        Err(err) => ui::warn(&format!("{}: {key} is still kept there", err.message)),
+    }
 }
 
 /// At the end of a setup scripted with `--answers FILE` in a terminal: the
@@ -172,8 +201,11 @@ fn config_document(
         (false, Some(given)) => (given, true),
         (false, None) => {
             let header = "# align-link profile config: the answers read when --answers is absent.\n\
-                          # Secrets only as { env = \"NAME\" }, or kept in the OS credential store.\n";
-            return Ok((header.parse().unwrap_or_default(), Vec::new()));
+                          # Secrets only as { env = \"NAME\" }, or kept in the OS credential store.\n\n";
+            // The root's prefix, so the header stays above the tables added.
+            let mut document = toml_edit::DocumentMut::new();
+            document.as_table_mut().decor_mut().set_prefix(header);
+            return Ok((document, Vec::new()));
         }
     };
     let shown = source.display();
@@ -221,9 +253,16 @@ fn set_typed(
     in_store: &mut Vec<&'static str>,
 ) -> Option<(String, String)> {
     let (section, name) = key.split_once('.')?;
+    // `[section]` as a table of its own, not an inline table at the top.
+    let mut set = |item| {
+        if !document.contains_key(section) {
+            document.insert(section, toml_edit::table());
+        }
+        document[section][name] = item;
+    };
     let secret = inputs::ALL.iter().any(|i| i.key == key && i.secret);
     if !secret {
-        document[section][name] = toml_edit::value(value);
+        set(toml_edit::value(value));
         return None;
     }
     match store.keep_typed_secret(key, value) {
@@ -239,7 +278,7 @@ fn set_typed(
         }
         Err(_) => {
             let variable = SECRET_VARIABLES.iter().find(|(k, _)| *k == key)?.1;
-            document[section][name] = env_reference(variable);
+            set(env_reference(variable));
             Some((key.to_string(), variable.to_string()))
         }
     }

@@ -44,7 +44,7 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 // step's error is the one to report), but not a value refused
                 // for the last time: the next run asks for it again.
                 if let Some(key) = err.about.filter(|key| ctx.was_typed(key)) {
-                    ctx.forget(key);
+                    forget_refused(ctx, key);
                 }
                 let _ = super::keep::after_step(ctx);
                 return Err(err.context(format!("step {} ({})", step.number, step.title)));
@@ -109,8 +109,17 @@ fn run_asking_again(ctx: &mut Ctx, step: &Step) -> Result<Outcome> {
             "{message}{hints}\n{key}: try again ({} of {TRIES} tries left).",
             TRIES - tries
         ));
-        ctx.forget(key);
+        forget_refused(ctx, key);
         tries += 1;
+    }
+}
+
+/// Drops a refused value; one this run kept leaves the config too.
+fn forget_refused(ctx: &mut Ctx, key: &'static str) {
+    let kept = ctx.run().keeping.kept.iter().any(|(k, _)| *k == key);
+    ctx.forget(key);
+    if kept {
+        super::keep::drop_refused(ctx, key);
     }
 }
 

@@ -473,3 +473,44 @@ fn a_token_kept_before_its_check_and_refused_three_times_is_not_kept() {
         "asked again, not taken"
     );
 }
+
+/// Kept after step 1 (the questions come first), refused for the last time at
+/// step 7: the value leaves the config, and the next run asks for it.
+#[test]
+fn a_value_kept_before_its_check_and_refused_leaves_the_config() {
+    use align_link::steps::{by_number, runner};
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let (_refusing, nobody) = crate::support::refusing_address();
+    let replies = vec![
+        Reply::text("align.url", "https://acme.jiraalign.com"),
+        Reply::text("align.api_token", ""),
+        Reply::text("jira.url", &nobody),
+        Reply::choose("How should align-link sign in", "Personal access token"),
+        Reply::text("jira.admin_token", "some-pat"),
+        Reply::confirm("Done in Jira Align?", true),
+        Reply::confirm("Save these answers", true),
+        Reply::text("jira.url", &nobody),
+        Reply::text("jira.url", &nobody),
+    ];
+    let mut ctx = ctx_with(&state, &config_file, None, replies, None);
+    let steps = [by_number(1).unwrap(), by_number(7).unwrap()];
+    let Err(err) = runner::run(&mut ctx, &steps) else {
+        panic!("three refusals end step 7");
+    };
+    assert_eq!(err.about, Some("jira.url"), "{}", err.render());
+    drop(ctx);
+    let text = fs::read_to_string(&config_file).unwrap();
+    assert!(!text.contains(&nobody), "the refused URL left:\n{text}");
+    assert!(
+        text.contains("acme.jiraalign.com"),
+        "the rest stays:\n{text}"
+    );
+    // A new config: its header first, then a table per section.
+    assert!(text.starts_with("# align-link profile config"), "{text}");
+    assert!(text.contains("[align]\nurl = "), "{text}");
+    let ctx = ctx_with(&state, &config_file, None, vec![], None);
+    assert_eq!(ctx.known(&inputs::JIRA_URL), None);
+}
