@@ -139,9 +139,11 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.status_file);
+        // The server first: a pane's command that ends meanwhile still writes
+        // its status, and the file would be left behind.
         let _ = Command::new("tmux")
             .args(["-L", &self.socket, "kill-server"])
             .output();
+        let _ = std::fs::remove_file(&self.status_file);
     }
 }
