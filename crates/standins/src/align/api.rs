@@ -3,7 +3,7 @@
 //! 100 items (`$top`, `$skip`, `$filter` on Features), single items, and 404 with
 //! an empty body for any route it does not know.
 
-use super::data::{Data, DEMO_USER_EMAIL};
+use super::data::{seeded_user, Data, DEMO_USER_EMAIL};
 use super::http::{Req, Resp};
 use super::state::{lock, Shared, State};
 use base64::Engine;
@@ -30,9 +30,8 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
     };
     let rest = rest.to_ascii_lowercase();
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    let data = &st.data;
     let known = match segs.as_slice() {
-        [resource] | [resource, _] => data.collection(resource).is_some(),
+        [resource] | [resource, _] => Data::is_collection(resource),
         _ => false,
     };
     if req.method != "GET" {
@@ -43,12 +42,13 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         };
     }
     match segs.as_slice() {
-        ["users", "current"] => match data.users.iter().find(|u| u["id"] == owner) {
-            Some(u) => Resp::json(200, u),
+        ["users", "current"] => match seeded_user(owner.into()) {
+            Some(u) => Resp::json(200, &u),
             None => unauthorized("The token's owner no longer exists."),
         },
-        [resource] => collection(data, resource, req),
+        [resource] => collection(st.data(), resource, req),
         [resource, id] => {
+            let data = st.data();
             let found = id.parse::<u64>().ok().and_then(|id| {
                 let items = data.collection(resource)?;
                 items.iter().find(|item| item["id"] == id)

@@ -107,7 +107,7 @@ impl AlignStandIn {
         program_id: u32,
     ) -> Result<(), String> {
         let mut st = self.state();
-        let Some(program) = st.data.programs.iter().find(|p| p["id"] == program_id) else {
+        let Some(program) = st.data().programs.iter().find(|p| p["id"] == program_id) else {
             return Err(format!("there is no program with ID {program_id}"));
         };
         let program_title = program["title"].as_str().unwrap_or_default().to_string();

@@ -74,7 +74,7 @@ pub(crate) struct Data {
     pub features: Vec<Value>,
 }
 
-fn user(id: usize, first: &str, last: &str, email: &str, title: &str, role: &str) -> Value {
+fn user(id: u64, first: &str, last: &str, email: &str, title: &str, role: &str) -> Value {
     json!({
         "id": id,
         "firstName": first,
@@ -87,32 +87,43 @@ fn user(id: usize, first: &str, last: &str, email: &str, title: &str, role: &str
     })
 }
 
+/// Seeded user `id` as the `users` collection holds it: 1 is Ada Admin, the
+/// others are made from their id. Users never change, so one is answered without
+/// seeding the rest (a setup's one Jira Align request reads only its own).
+pub(crate) fn seeded_user(id: u64) -> Option<Value> {
+    if id == 1 {
+        let (first, last, title) = ("Ada", "Admin", "Jira Align Administrator");
+        return Some(user(1, first, last, DEMO_USER_EMAIL, title, "Super Admin"));
+    }
+    let i = usize::try_from(id.checked_sub(2)?).ok()?;
+    if i >= EXTRA_USERS {
+        return None;
+    }
+    let first = FIRST_NAMES[i % FIRST_NAMES.len()];
+    let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
+    let email = format!(
+        "{}.{}{id}@example.com",
+        first.to_lowercase(),
+        last.to_lowercase()
+    );
+    let role = if i % 10 == 0 {
+        "Portfolio Admin"
+    } else {
+        "User"
+    };
+    Some(user(
+        id,
+        first,
+        last,
+        &email,
+        TITLES[i % TITLES.len()],
+        role,
+    ))
+}
+
 impl Data {
     pub fn seeded() -> Data {
-        let mut users = vec![user(
-            1,
-            "Ada",
-            "Admin",
-            DEMO_USER_EMAIL,
-            "Jira Align Administrator",
-            "Super Admin",
-        )];
-        users.extend((0..EXTRA_USERS).map(|i| {
-            let first = FIRST_NAMES[i % FIRST_NAMES.len()];
-            let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
-            let id = i + 2;
-            let email = format!(
-                "{}.{}{id}@example.com",
-                first.to_lowercase(),
-                last.to_lowercase()
-            );
-            let role = if i % 10 == 0 {
-                "Portfolio Admin"
-            } else {
-                "User"
-            };
-            user(id, first, last, &email, TITLES[i % TITLES.len()], role)
-        }));
+        let users = (1..).map_while(seeded_user).collect();
         let portfolios = ["Digital Products", "Core Systems", "Corporate"]
             .iter()
             .zip(1..)
@@ -156,6 +167,14 @@ impl Data {
             teams,
             features,
         }
+    }
+
+    /// Whether a resource's name (in lower case) stands for a collection.
+    pub fn is_collection(resource: &str) -> bool {
+        matches!(
+            resource,
+            "users" | "portfolios" | "programs" | "teams" | "features"
+        )
     }
 
     /// The collection a resource's name (in lower case) stands for.

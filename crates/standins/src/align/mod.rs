@@ -32,7 +32,6 @@ pub use state::{
 };
 
 use crate::server::Listener;
-use data::Data;
 use http::{html_escape, Req, Resp};
 use state::{lock, Shared, State};
 use std::net::SocketAddr;
@@ -79,7 +78,7 @@ impl AlignStandIn {
         let listener = Listener::bind(config.bind)?;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                data: Data::seeded(),
+                seeded: None,
                 connectors: Vec::new(),
                 api_requests: 0,
                 rate_limit_every: config.rate_limit_every.unwrap_or(0),
@@ -126,7 +125,7 @@ impl AlignStandIn {
     }
 
     pub fn features(&self) -> Vec<FeatureView> {
-        let features = self.state().data.features.clone();
+        let features = self.state().data().features.clone();
         serde_json::from_value(features.into()).expect("Features are stored in their own shape")
     }
 
@@ -138,8 +137,9 @@ impl AlignStandIn {
         move |project, issues| match shared.upgrade() {
             Some(shared) => {
                 let mut st = lock(&shared);
-                let first_program = st.data.programs[0]["id"].as_u64().unwrap_or(1);
-                st.data.store_synced(project, issues, first_program, None);
+                let data = st.data();
+                let first_program = data.programs[0]["id"].as_u64().unwrap_or(1);
+                data.store_synced(project, issues, first_program, None);
                 true
             }
             None => false,

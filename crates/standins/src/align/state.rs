@@ -117,7 +117,8 @@ pub(crate) struct Connector {
 }
 
 pub(crate) struct State {
-    pub data: Data,
+    /// Seeded on first use (see [`State::data`]).
+    pub seeded: Option<Data>,
     pub connectors: Vec<Connector>,
     /// API requests since the rate-limit knob was last set.
     pub api_requests: u64,
@@ -130,6 +131,13 @@ pub(crate) struct State {
 }
 
 impl State {
+    /// The work items and people, seeded at the first request that reads them:
+    /// some 400 JSON objects, which a run that never lists them (a setup) need
+    /// not hold.
+    pub fn data(&mut self) -> &mut Data {
+        self.seeded.get_or_insert_with(Data::seeded)
+    }
+
     /// The connector with this Connector ID, or the error that says there is none.
     pub fn connector(&self, id: u32) -> Result<&Connector, String> {
         let found = self.connectors.iter().find(|c| c.shown.id == id);

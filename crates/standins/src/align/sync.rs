@@ -254,7 +254,7 @@ impl AlignStandIn {
         let mut created = 0;
         for (program, project, issues) in found {
             created += st
-                .data
+                .data()
                 .store_synced(project, &issues, program, Some(connector_id));
         }
         if let Ok(c) = st.connector_mut(connector_id) {
