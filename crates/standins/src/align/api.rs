@@ -31,7 +31,8 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
     let rest = rest.to_ascii_lowercase();
     let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
     let known = match segs.as_slice() {
-        [resource] | [resource, _] => Data::is_collection(resource),
+        // The names alone: an empty table answers without seeding the data.
+        [resource] | [resource, _] => Data::default().collection(resource).is_some(),
         _ => false,
     };
     if req.method != "GET" {

@@ -66,6 +66,7 @@ const PROGRAMS: [(&str, u64); 6] = [
     ("Web Program", 1),
 ];
 
+#[derive(Default)]
 pub(crate) struct Data {
     pub users: Vec<Value>,
     pub portfolios: Vec<Value>,
@@ -92,20 +93,13 @@ fn user(id: u64, first: &str, last: &str, email: &str, title: &str, role: &str) 
 /// seeding the rest (a setup's one Jira Align request reads only its own).
 pub(crate) fn seeded_user(id: u64) -> Option<Value> {
     if id == 1 {
-        let (first, last, title) = ("Ada", "Admin", "Jira Align Administrator");
-        return Some(user(1, first, last, DEMO_USER_EMAIL, title, "Super Admin"));
+        let (title, role) = ("Jira Align Administrator", "Super Admin");
+        return Some(user(1, "Ada", "Admin", DEMO_USER_EMAIL, title, role));
     }
-    let i = usize::try_from(id.checked_sub(2)?).ok()?;
-    if i >= EXTRA_USERS {
-        return None;
-    }
+    let i = (id as usize).checked_sub(2).filter(|&i| i < EXTRA_USERS)?;
     let first = FIRST_NAMES[i % FIRST_NAMES.len()];
     let last = LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()];
-    let email = format!(
-        "{}.{}{id}@example.com",
-        first.to_lowercase(),
-        last.to_lowercase()
-    );
+    let email = format!("{first}.{last}{id}@example.com").to_lowercase();
     let role = if i % 10 == 0 {
         "Portfolio Admin"
     } else {
@@ -167,14 +161,6 @@ impl Data {
             teams,
             features,
         }
-    }
-
-    /// Whether a resource's name (in lower case) stands for a collection.
-    pub fn is_collection(resource: &str) -> bool {
-        matches!(
-            resource,
-            "users" | "portfolios" | "programs" | "teams" | "features"
-        )
     }
 
     /// The collection a resource's name (in lower case) stands for.

@@ -131,9 +131,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// The work items and people, seeded at the first request that reads them:
-    /// some 400 JSON objects, which a run that never lists them (a setup) need
-    /// not hold.
+    /// The work items and people (some 400 objects), seeded when first read.
     pub fn data(&mut self) -> &mut Data {
         self.seeded.get_or_insert_with(Data::seeded)
     }

@@ -179,13 +179,12 @@ pub(crate) fn forced(st: &mut State) -> Result<(), Problem> {
 
 /// The consumer knobs: a rejected or refused consumer.
 pub(crate) fn consumer_allowed(st: &State, key: &str) -> Result<(), Problem> {
-    match (
-        st.rejected_consumers.contains(key),
-        st.refused_consumers.contains(key),
-    ) {
-        (true, _) => Err(Problem::new("consumer_key_rejected")),
-        (_, true) => Err(Problem::new("consumer_key_refused")),
-        _ => Ok(()),
+    if st.rejected_consumers.contains(key) {
+        return Err(Problem::new("consumer_key_rejected"));
+    }
+    match st.refused_consumers.contains(key) {
+        true => Err(Problem::new("consumer_key_refused")),
+        false => Ok(()),
     }
 }
 
@@ -292,6 +291,8 @@ pub(crate) fn rest_oauth(st: &mut State, ctx: &Ctx, req: &Req) -> RestOAuth {
 /// Why a signed REST call is refused: a problem, or (`None`) `sendError(401)`
 /// without one, when the user may not log in or 2-legged access is not allowed.
 type Refusal = Option<Problem>;
+/// The user a signed call acts as (`None`: 2-legged, no user), or its refusal.
+type Verdict = Result<Option<String>, Refusal>;
 
 /// A 401 with no body; `WWW-Authenticate` holds the request's own `oauth_`
 /// parameters and no `oauth_problem`.
@@ -299,12 +300,7 @@ fn plain_401(ctx: &Ctx, msg: &Message) -> Resp {
     Resp::empty(401).with_header("WWW-Authenticate", oauth_header(&ctx.base, &msg.params))
 }
 
-fn three_legged(
-    st: &mut State,
-    ctx: &Ctx,
-    req: &Req,
-    msg: &Message,
-) -> Result<Option<String>, Refusal> {
+fn three_legged(st: &mut State, ctx: &Ctx, req: &Req, msg: &Message) -> Verdict {
     forced(st)?;
     let token = msg.get("oauth_token").unwrap_or_default();
     // Request tokens, unknown, revoked (deleted) and other consumers' tokens alike.
@@ -321,12 +317,7 @@ fn three_legged(
     Ok(Some(username))
 }
 
-fn two_legged(
-    st: &mut State,
-    ctx: &Ctx,
-    req: &Req,
-    msg: &Message,
-) -> Result<Option<String>, Refusal> {
+fn two_legged(st: &mut State, ctx: &Ctx, req: &Req, msg: &Message) -> Verdict {
     forced(st)?;
     let key = msg.consumer_key().to_string();
     if st.consumer(&key).is_none() {
