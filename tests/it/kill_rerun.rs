@@ -104,3 +104,23 @@ fn a_private_key_saved_without_its_public_half_gets_it_back() {
         "the half derived from the key on disk"
     );
 }
+
+/// A kill just after the token was stored leaves step 20 unrecorded: the rerun
+/// finds the token working and records the handshake's legs done, as the token
+/// proves them (a flag left pending would be drift).
+#[test]
+fn a_working_token_records_the_legs_a_kill_left_unrecorded() {
+    let env = Env::new();
+    env.setup();
+    let mut state = env.state();
+    let steps = state
+        .get_mut("steps")
+        .and_then(|s| s.as_table_mut())
+        .unwrap();
+    steps.remove("20");
+    let path = env.state_dir().join("state.toml");
+    support::write_private(&path, &toml::to_string(&state).unwrap());
+    assert_eq!(env.step_status(20), "pending");
+    env.setup();
+    assert_eq!(env.step_status(20), "done");
+}
