@@ -57,20 +57,19 @@ pub fn drop_refused(ctx: &Ctx, key: &str) {
     let Some((section, name)) = key.split_once('.') else {
         return;
     };
+    // A secret in the credential store is not in the file (`Ctx::forget` took it out of the store).
     let removed = config_document(&path, None).and_then(|(mut document, _)| {
         let table = document
             .get_mut(section)
             .and_then(|t| t.as_table_like_mut());
-        if table.and_then(|table| table.remove(name)).is_some() {
-            write_private(&path, &document.to_string())?;
+        if table.and_then(|table| table.remove(name)).is_none() {
+            return Ok(false);
         }
-        Ok(())
+        write_private(&path, &document.to_string()).map(|()| true)
     });
     match removed {
-        Ok(()) => ui::info(&format!(
-            "{key} is no longer kept in {}: the next run asks for it",
-            path.display()
-        )),
+        Ok(true) => ui::info(&format!("{key} is no longer kept in {}", path.display())),
+        Ok(false) => {}
         Err(err) => ui::warn(&format!("{}: {key} is still kept there", err.message)),
     }
 }

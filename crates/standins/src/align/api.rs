@@ -35,15 +35,14 @@ pub(crate) fn route(shared: &Shared, req: &Req) -> Resp {
         [resource] | [resource, _] => Data::default().collection(resource).is_some(),
         _ => false,
     };
+    if !known {
+        return Resp::empty(404);
+    }
     if req.method != "GET" {
-        return if known {
-            Resp::empty(405).with_header("Allow", "GET")
-        } else {
-            Resp::empty(404)
-        };
+        return Resp::empty(405).with_header("Allow", "GET");
     }
     match segs.as_slice() {
-        ["users", "current"] => match seeded_user(owner.into()) {
+        ["users", "current"] => match seeded_user(owner) {
             Some(u) => Resp::json(200, &u),
             None => unauthorized("The token's owner no longer exists."),
         },

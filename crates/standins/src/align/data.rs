@@ -75,7 +75,7 @@ pub(crate) struct Data {
     pub features: Vec<Value>,
 }
 
-fn user(id: u64, first: &str, last: &str, email: &str, title: &str, role: &str) -> Value {
+fn user(id: u32, first: &str, last: &str, email: &str, title: &str, role: &str) -> Value {
     json!({
         "id": id,
         "firstName": first,
@@ -91,7 +91,7 @@ fn user(id: u64, first: &str, last: &str, email: &str, title: &str, role: &str) 
 /// Seeded user `id` as the `users` collection holds it: 1 is Ada Admin, the
 /// others are made from their id. Users never change, so one is answered without
 /// seeding the rest (a setup's one Jira Align request reads only its own).
-pub(crate) fn seeded_user(id: u64) -> Option<Value> {
+pub(crate) fn seeded_user(id: u32) -> Option<Value> {
     if id == 1 {
         let (title, role) = ("Jira Align Administrator", "Super Admin");
         return Some(user(1, "Ada", "Admin", DEMO_USER_EMAIL, title, role));
