@@ -29,15 +29,10 @@ macro_rules! outln {
 /// Writes `text` and a newline to stdout; see [`outln!`].
 pub fn out(text: impl Display) {
     let mut stdout = io::stdout().lock();
-    if let Err(err) = writeln!(stdout, "{text}").and_then(|_| stdout.flush()) {
-        stdout_failed(err);
-    }
-}
-
-/// A closed pipe ends the run quietly; any other write error is ignored (there is
-/// nowhere left to report it).
-fn stdout_failed(err: io::Error) {
-    if err.kind() == io::ErrorKind::BrokenPipe {
+    let written = writeln!(stdout, "{text}").and_then(|_| stdout.flush());
+    // A closed pipe ends the run quietly; any other write error is ignored (there
+    // is nowhere left to report it).
+    if written.is_err_and(|err| err.kind() == io::ErrorKind::BrokenPipe) {
         terminal::restore();
         std::process::exit(0);
     }
@@ -116,9 +111,7 @@ pub fn hanging(text: &str, indent: usize) {
 }
 
 pub fn info(text: &str) {
-    for line in wrap(text, "  ", width()) {
-        out(line);
-    }
+    wrap(text, "  ", width()).into_iter().for_each(out);
 }
 
 pub fn ok(text: &str) {
