@@ -154,7 +154,11 @@ pub enum ConfigError {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{}", reason.describe(field, shown))]
+#[error("{field} {shown}{}", match reason {
+    UrlReason::PlainHttp => " uses plain http to a host that is not loopback".to_string(),
+    UrlReason::Scheme(scheme) => format!(": scheme `{scheme}` is not http or https"),
+    UrlReason::UserInfo => " holds a user name or password".to_string(),
+})]
 pub struct UrlError {
     /// The answer or option the URL came from (`jira.url`).
     pub field: String,
@@ -170,27 +174,11 @@ pub enum UrlReason {
     UserInfo,
 }
 
-impl UrlReason {
-    fn describe(&self, field: &str, shown: &str) -> String {
-        match self {
-            UrlReason::PlainHttp => {
-                format!("{field} {shown} uses plain http to a host that is not loopback")
-            }
-            UrlReason::Scheme(scheme) => {
-                format!("{field} {shown}: scheme `{scheme}` is not http or https")
-            }
-            UrlReason::UserInfo => {
-                format!("{field} {shown} holds a user name or password")
-            }
-        }
-    }
-}
-
 /// A refusal by status code.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", match service {
-    Service::Jira => format!("{what}: Jira answered HTTP {status}{}", said(detail)),
-    Service::JiraAlign => format!("Jira Align answered HTTP {status} to {what}{}", said(detail)),
+    Service::Jira => format!("{what}: Jira answered HTTP {status}{}", framed(": ", detail, "")),
+    Service::JiraAlign => format!("Jira Align answered HTTP {status} to {what}{}", framed(": ", detail, "")),
 })]
 pub struct StatusError {
     /// What was being done ("listing application links", "GET /rest/api/2/myself").
@@ -206,11 +194,12 @@ pub struct StatusError {
     pub detail: String,
 }
 
-/// `: detail`, or nothing when the body said nothing.
-fn said(detail: &str) -> String {
-    match detail {
+/// `text` between `before` and `after`, or nothing when `text` is empty (the
+/// body said nothing, nobody said what was being done).
+fn framed(before: &str, text: &str, after: &str) -> String {
+    match text {
         "" => String::new(),
-        _ => format!(": {detail}"),
+        _ => format!("{before}{text}{after}"),
     }
 }
 
@@ -219,20 +208,12 @@ fn said(detail: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{}Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
-    prefix(what), problem.status, problem.problem, problems::meaning(&problem.problem)
+    framed("", what, ": "), problem.status, problem.problem, problems::meaning(&problem.problem)
 )]
 pub struct OAuthFailure {
     pub what: String,
     pub problem: OAuthProblem,
     pub context: ProblemContext,
-}
-
-/// `what: `, or nothing when nobody said what was being done.
-fn prefix(what: &str) -> String {
-    match what {
-        "" => String::new(),
-        _ => format!("{what}: "),
-    }
 }
 
 /// Why no answer came.
@@ -254,7 +235,13 @@ pub enum TransportKind {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{method} {url}: {}", self.what_failed())]
+#[error("{method} {url}: {}", match kind {
+    TransportKind::Dns { host } => format!("cannot resolve the host name {host}"),
+    TransportKind::Refused => "connection refused".to_string(),
+    TransportKind::Timeout => "timed out".to_string(),
+    TransportKind::Tls { reason } => format!("TLS failed: {reason}"),
+    TransportKind::Other => error_chain(source.as_ref()),
+})]
 pub struct TransportError {
     pub method: String,
     /// The URL, secrets redacted.
@@ -264,18 +251,6 @@ pub struct TransportError {
     pub connecting: bool,
     /// reqwest's error (without its URL, which may hold secrets) or the read error.
     pub source: Box<dyn StdError + Send + Sync>,
-}
-
-impl TransportError {
-    fn what_failed(&self) -> String {
-        match &self.kind {
-            TransportKind::Dns { host } => format!("cannot resolve the host name {host}"),
-            TransportKind::Refused => "connection refused".to_string(),
-            TransportKind::Timeout => "timed out".to_string(),
-            TransportKind::Tls { reason } => format!("TLS failed: {reason}"),
-            TransportKind::Other => error_chain(self.source.as_ref()),
-        }
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -315,7 +290,7 @@ pub struct RetryTooLong {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{}{message}", prefix(what))]
+#[error("{}{message}", framed("", what, ": "))]
 pub struct UnexpectedAnswer {
     pub what: String,
     pub message: String,
