@@ -60,8 +60,12 @@ fn split_names(value: &str) -> Vec<String> {
     value
         .split(['&', ',', ' '])
         .filter(|name| !name.is_empty())
-        .map(|name| percent_decode_str(name).decode_utf8_lossy().into_owned())
+        .map(decode)
         .collect()
+}
+
+fn decode(text: &str) -> String {
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 fn extra_params(problem: &OAuthProblem) -> String {
@@ -155,21 +159,11 @@ fn signature_invalid(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
 /// Points at where two base strings differ, in words.
 pub fn compare_base_strings(ours: &str, theirs: &str) -> String {
     let split = |s: &str| -> (String, String, Vec<String>) {
-        let mut parts = s.splitn(3, '&');
-        let decode = |part: Option<&str>| {
-            percent_decode_str(part.unwrap_or_default())
-                .decode_utf8_lossy()
-                .into_owned()
-        };
-        let method = decode(parts.next());
-        let uri = decode(parts.next());
-        let params = decode(parts.next());
-        let params = params
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|p| percent_decode_str(p).decode_utf8_lossy().into_owned())
-            .collect();
-        (method, uri, params)
+        let mut parts = s.splitn(3, '&').map(decode);
+        let mut next = || parts.next().unwrap_or_default();
+        let (method, uri, params) = (next(), next(), next());
+        let params = params.split('&').filter(|p| !p.is_empty()).map(decode);
+        (method, uri, params.collect())
     };
     let (our_method, our_uri, our_params) = split(ours);
     let (their_method, their_uri, their_params) = split(theirs);
