@@ -4,7 +4,6 @@
 //! and checked through the open descriptor (not the path, which may change in
 //! between) before a byte is read.
 
-use std::fmt;
 use std::fs::Metadata;
 use std::io::{self, Read};
 use std::path::Path;
@@ -20,7 +19,8 @@ pub const STATE_FILE_MAX: u64 = 256 * 1024;
 
 /// Why a file could not be read; [`FileError::problem`] and [`FileError::fix`]
 /// word it for the user, who knows which file was meant.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{}", self.problem("the file"))]
 pub enum FileError {
     Missing,
     /// A FIFO, device, directory or socket: what it is, in words.
@@ -65,12 +65,6 @@ impl FileError {
             }
             FileError::Io(_) => format!("make {shown} readable by you"),
         }
-    }
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem("the file"))
     }
 }
 
@@ -131,19 +125,14 @@ fn check_metadata(meta: &Metadata, max: u64) -> Result<(), FileError> {
 
 /// `512 bytes`, `64 KiB`, `100.0 MiB`.
 fn human_size(bytes: u64) -> String {
-    const KIB: u64 = 1024;
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else if bytes >= MIB {
-        format!("{:.1} MiB", bytes as f64 / MIB as f64)
-    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
-        format!("{} KiB", bytes / KIB)
-    } else if bytes >= KIB {
-        format!("{:.1} KiB", bytes as f64 / KIB as f64)
-    } else {
-        format!("{bytes} bytes")
+    for (unit, size) in [("MiB", 1024 * 1024), ("KiB", 1024)] {
+        if bytes >= size && bytes.is_multiple_of(size) {
+            return format!("{} {unit}", bytes / size);
+        } else if bytes >= size {
+            return format!("{:.1} {unit}", bytes as f64 / size as f64);
+        }
     }
+    format!("{bytes} bytes")
 }
 
 #[cfg(test)]
