@@ -94,9 +94,10 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
         return Err(TokenAnswerError::Unexpected {
+            // One line, secrets masked, escaped and cut, in quotes.
             message: format!(
-                "Jira's answer has no oauth_token; it was: {}",
-                show_body(body)
+                "Jira's answer has no oauth_token; it was: \"{}\"",
+                text::excerpt(body)
             ),
             hint:
                 "A token answer is form-encoded (oauth_token=...&oauth_token_secret=...). An HTML \
@@ -114,12 +115,6 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
         session_handle: get("oauth_session_handle").filter(|handle| !handle.is_empty()),
         authorization_expires_in: number("oauth_authorization_expires_in"),
     })
-}
-
-/// A body quoted in an error: one line, secrets masked, escaped and cut
-/// (`util::text::excerpt`), in quotes.
-pub fn show_body(body: &str) -> String {
-    format!("\"{}\"", text::excerpt(body))
 }
 
 /// A problem Jira reported.
