@@ -3,29 +3,17 @@
 //! DNS (std reports a failed lookup with no kind of its own).
 
 use std::error::Error as StdError;
-use std::fmt;
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::error::TransportKind;
 
 /// A host name that did not resolve.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("cannot resolve {host}")]
 pub struct DnsFailure {
     pub host: String,
     pub source: std::io::Error,
-}
-
-impl fmt::Display for DnsFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot resolve {}", self.host)
-    }
-}
-
-impl StdError for DnsFailure {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&self.source)
-    }
 }
 
 /// The system resolver (getaddrinfo, on tokio's blocking pool as reqwest's own

@@ -108,7 +108,7 @@ impl OperatorLog {
 /// Hooks the sinks onto `http`: the wait notice always, `-v` when asked, and
 /// the run's log when there is one.
 pub fn attach(http: &mut Http, log: Option<Arc<OperatorLog>>) {
-    http.observe(Arc::new(WaitNotice::new()));
+    http.observe(Arc::new(WaitNotice::default()));
     if http.verbose() {
         http.observe(Arc::new(Verbose));
     }

@@ -25,10 +25,6 @@ pub struct WaitNotice {
 }
 
 impl WaitNotice {
-    pub fn new() -> WaitNotice {
-        WaitNotice::default()
-    }
-
     pub fn sent(&self, request: &str) {
         let (done, finished) = mpsc::channel::<()>();
         let shown = in_words(request);
