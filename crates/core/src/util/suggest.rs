@@ -6,7 +6,7 @@
 //! because suggestions are written deep in hints and doctor fixes that never see
 //! the command line.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The options of this run that a suggested command must repeat.
@@ -45,27 +45,18 @@ pub fn command(args: &str) -> String {
 pub fn render(args: &str, invocation: &Invocation) -> String {
     let mut line = format!("align-link {args}");
     let subcommand = args.split_whitespace().next().unwrap_or("");
-    if TAKE_PROFILE.contains(&subcommand) {
-        if let Some(profile) = &invocation.profile {
-            line.push_str(" --profile ");
-            line.push_str(&shell_word(profile));
-        }
-        if let Some(dir) = &invocation.state_dir {
-            line.push_str(" --state-dir ");
-            line.push_str(&shell_path(dir));
-        }
-    }
-    if TAKE_ANSWERS.contains(&subcommand) {
-        if let Some(answers) = &invocation.answers {
-            line.push_str(" --answers ");
-            line.push_str(&shell_path(answers));
+    let path = |path: &Option<PathBuf>| path.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let options = [
+        (TAKE_PROFILE, "--profile", invocation.profile.clone()),
+        (TAKE_PROFILE, "--state-dir", path(&invocation.state_dir)),
+        (TAKE_ANSWERS, "--answers", path(&invocation.answers)),
+    ];
+    for (takers, option, value) in options {
+        if let Some(value) = value.filter(|_| takers.contains(&subcommand)) {
+            line.push_str(&format!(" {option} {}", shell_word(&value)));
         }
     }
     line
-}
-
-fn shell_path(path: &Path) -> String {
-    shell_word(&path.to_string_lossy())
 }
 
 /// The word as a POSIX shell reads it back: bare when it holds only safe

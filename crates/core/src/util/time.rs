@@ -57,10 +57,7 @@ pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
 /// zero when it has passed, None when it is not one.
 pub fn until_http_date(date: &str) -> Option<Duration> {
     let when = httpdate::parse_http_date(date).ok()?;
-    Some(
-        when.duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
+    Some(when.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
 /// "5 years", "3 days", "40 minutes": for expiries shown to a person.
