@@ -6,26 +6,24 @@ use std::process::{Command, Stdio};
 
 /// True when a browser can be shown: `BROWSER` is set, or a desktop session exists.
 pub fn available() -> bool {
-    if std::env::var_os("BROWSER").is_some_and(|v| !v.is_empty()) {
-        return true;
-    }
-    cfg!(target_os = "macos")
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    set("BROWSER")
+        || cfg!(target_os = "macos")
         || cfg!(windows)
-        || std::env::var_os("DISPLAY").is_some_and(|v| !v.is_empty())
-        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty())
+        || set("DISPLAY")
+        || set("WAYLAND_DISPLAY")
 }
 
 /// Starts the browser on `url` without waiting for it; false if nothing started.
 pub fn open(url: &str) -> bool {
-    if let Ok(list) = std::env::var("BROWSER") {
-        for command in list.split(':').map(str::trim).filter(|c| !c.is_empty()) {
-            if spawn_browser_command(command, url) {
-                return true;
-            }
-        }
-        return false;
+    match std::env::var("BROWSER") {
+        Ok(list) => list
+            .split(':')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .any(|command| spawn_browser_command(command, url)),
+        Err(_) => webbrowser::open(url).is_ok(),
     }
-    webbrowser::open(url).is_ok()
 }
 
 fn spawn_browser_command(command: &str, url: &str) -> bool {

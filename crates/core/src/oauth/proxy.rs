@@ -18,34 +18,29 @@ pub fn explain(theirs: Option<&String>, ours: Option<&str>) -> String {
 
 /// The diagnosis for two base strings, when a proxy explains their difference.
 pub fn diagnose(ours: &str, theirs: &str) -> Option<String> {
-    let our_url = base_string_uri(ours)?;
-    let their_url = base_string_uri(theirs)?;
-    let ours_path = our_url.path().trim_end_matches('/');
-    let theirs_path = their_url.path().trim_end_matches('/');
-    let same_site = our_url.scheme() == their_url.scheme()
-        && our_url.host_str() == their_url.host_str()
-        && our_url.port_or_known_default() == their_url.port_or_known_default();
+    let (ours, theirs) = (base_string_uri(ours)?, base_string_uri(theirs)?);
+    let ours_path = ours.path().trim_end_matches('/');
+    let theirs_path = theirs.path().trim_end_matches('/');
+    let changed: Vec<&str> = [
+        (ours.scheme() != theirs.scheme(), "the scheme"),
+        (ours.host_str() != theirs.host_str(), "the Host header"),
+        (
+            ours.port_or_known_default() != theirs.port_or_known_default(),
+            "the port",
+        ),
+        (ours_path != theirs_path, "the path (context path)"),
+    ]
+    .into_iter()
+    .filter_map(|(differs, what)| differs.then_some(what))
+    .collect();
     // The same resource under another mount point: one path ends with the other.
     let same_resource = ours_path.ends_with(theirs_path) || theirs_path.ends_with(ours_path);
-    if (same_site && ours_path == theirs_path) || !same_resource {
+    if changed.is_empty() || !same_resource {
         return None;
     }
-    let mut changed = Vec::new();
-    if our_url.scheme() != their_url.scheme() {
-        changed.push("the scheme");
-    }
-    if our_url.host_str() != their_url.host_str() {
-        changed.push("the Host header");
-    }
-    if our_url.port_or_known_default() != their_url.port_or_known_default() {
-        changed.push("the port");
-    }
-    if ours_path != theirs_path {
-        changed.push("the path (context path)");
-    }
     Some(format!(
-        "The proxy in front of Jira rewrites {}: align-link called {our_url}, but Jira received \
-         {their_url} and checked the signature against that. Make the proxy pass the original \
+        "The proxy in front of Jira rewrites {}: align-link called {ours}, but Jira received \
+         {theirs} and checked the signature against that. Make the proxy pass the original \
          Host header, scheme and path through (and tell Jira's connector about them: proxyName, \
          proxyPort and scheme in server.xml), or call Jira at the address it sees.",
         changed.join(" and ")
