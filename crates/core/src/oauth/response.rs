@@ -81,16 +81,11 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
     // with it is kept (escaped) for the remedy, `realm` and `advice` included.
     // The status is the one its code has (the body alone is given here).
     if let Some(problem) = get("oauth_problem") {
-        let params = pairs
-            .iter()
-            .filter(|(key, _)| key != "oauth_problem")
-            .map(|(key, value)| (text::server_name(key), text::clean(value, PARAM_CHARS)))
-            .collect();
-        return Err(TokenAnswerError::Problem(OAuthProblem {
-            status: problems::http_status(&problem),
-            problem: text::server_name(&problem),
-            params,
-        }));
+        let params = pairs.into_iter().filter(|(key, _)| key != "oauth_problem");
+        let status = problems::http_status(&problem);
+        return Err(TokenAnswerError::Problem(OAuthProblem::read(
+            status, &problem, params,
+        )));
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
         return Err(TokenAnswerError::Unexpected {
@@ -165,19 +160,22 @@ impl OAuthProblem {
                 .filter(|(name, _)| name.starts_with("oauth_")),
         );
         let problem = params.remove("oauth_problem")?;
-        if problem.is_empty() {
-            return None;
-        }
-        // Everything here may be shown: escaped and cut as it is read.
-        let params = params
-            .into_iter()
-            .map(|(name, value)| (text::server_name(&name), text::clean(&value, PARAM_CHARS)))
-            .collect();
-        Some(OAuthProblem {
+        (!problem.is_empty()).then(|| OAuthProblem::read(status, &problem, params.into_iter()))
+    }
+
+    /// Everything here may be shown: escaped and cut as it is read.
+    fn read(
+        status: u16,
+        problem: &str,
+        params: impl Iterator<Item = (String, String)>,
+    ) -> OAuthProblem {
+        OAuthProblem {
             status,
-            problem: text::server_name(&problem),
-            params,
-        })
+            problem: text::server_name(problem),
+            params: params
+                .map(|(name, value)| (text::server_name(&name), text::clean(&value, PARAM_CHARS)))
+                .collect(),
+        }
     }
 }
 
