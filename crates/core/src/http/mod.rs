@@ -246,9 +246,9 @@ impl Http {
                 return outcome;
             };
             let left = budget.saturating_sub(started.elapsed());
+            let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
             match wait {
                 Wait::Asked(asked) if asked > left => {
-                    let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
                     return Err(ClientError::RetryTooLong(Box::new(RetryTooLong {
                         method: request.method.to_string(),
                         url: redact_url(&request.url),
@@ -260,7 +260,6 @@ impl Http {
                     })));
                 }
                 Wait::Asked(asked) => {
-                    let status = outcome.as_ref().map(|r| r.status).unwrap_or_default();
                     // Said on screen: the wait is the server's, not a hang of ours.
                     if !asked.is_zero() {
                         eprintln!(

@@ -66,17 +66,13 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 pub fn special_kind(meta: &Metadata) -> Option<&'static str> {
     let kind = meta.file_type();
-    if kind.is_fifo() {
-        Some("a named pipe (FIFO)")
-    } else if kind.is_char_device() {
-        Some("a character device")
-    } else if kind.is_block_device() {
-        Some("a block device")
-    } else if kind.is_socket() {
-        Some("a socket")
-    } else {
-        None
-    }
+    let kinds = [
+        (kind.is_fifo(), "a named pipe (FIFO)"),
+        (kind.is_char_device(), "a character device"),
+        (kind.is_block_device(), "a block device"),
+        (kind.is_socket(), "a socket"),
+    ];
+    kinds.into_iter().find_map(|(is, what)| is.then_some(what))
 }
 
 pub fn file_id(file: &File) -> io::Result<FileId> {
