@@ -180,11 +180,8 @@ impl AppError {
     /// credentials masked as `-v` masks them, whatever the error quotes.
     pub fn render(&self) -> String {
         let (message, hints) = self.rendered_parts();
-        let mut text = format!("Error: {message}");
-        for hint in hints {
-            text.push_str(&format!("\nHint: {hint}"));
-        }
-        text
+        let hints: String = hints.iter().map(|hint| format!("\nHint: {hint}")).collect();
+        format!("Error: {message}{hints}")
     }
 
     /// The message and hints as [`AppError::render`] shows them, apart (so the

@@ -39,9 +39,7 @@ pub fn out(text: impl Display) {
 }
 
 /// The width text is wrapped to.
-pub fn width() -> usize {
-    terminal::width()
-}
+pub use terminal::width;
 
 /// `text` wrapped at word boundaries to `width` columns, each line starting with
 /// `indent`; words longer than a line (URLs, base64) are kept whole, never split,
