@@ -427,16 +427,12 @@ fn backoff(attempt: u32) -> Duration {
 
 /// `Retry-After` (seconds or an HTTP date) when the server gives one, else backoff.
 fn retry_delay(response: &Response, attempt: u32) -> Wait {
-    let Some(value) = response.header("retry-after").map(str::trim) else {
-        return Wait::Backoff(backoff(attempt));
-    };
-    if let Ok(secs) = value.parse::<u64>() {
-        return Wait::Asked(Duration::from_secs(secs));
-    }
-    match until_http_date(value) {
-        Some(wait) => Wait::Asked(wait),
-        None => Wait::Backoff(backoff(attempt)),
-    }
+    let value = response.header("retry-after").map(str::trim);
+    let asked = value.and_then(|value| match value.parse::<u64>() {
+        Ok(secs) => Some(Duration::from_secs(secs)),
+        Err(_) => until_http_date(value),
+    });
+    asked.map_or_else(|| Wait::Backoff(backoff(attempt)), Wait::Asked)
 }
 
 fn transport_error(

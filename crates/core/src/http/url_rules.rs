@@ -57,13 +57,9 @@ pub fn redact_url(url: &Url) -> String {
     let mut shown = url.clone();
     let pairs: Vec<(String, String)> = url
         .query_pairs()
-        .map(|(k, v)| {
-            let v = if SECRET_PARAMS.contains(&k.as_ref()) {
-                "<redacted>".to_string()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
+        .map(|(k, v)| match SECRET_PARAMS.contains(&k.as_ref()) {
+            true => (k.into_owned(), "<redacted>".to_string()),
+            false => (k.into_owned(), v.into_owned()),
         })
         .collect();
     shown.query_pairs_mut().clear().extend_pairs(pairs);
