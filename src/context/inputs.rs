@@ -37,6 +37,24 @@ fn none<T>(_: &T) -> Option<String> {
     None
 }
 
+/// What an input has unless its row says otherwise.
+const PLAIN: Input = Input {
+    key: "",
+    prompt: "",
+    secret: false,
+    check: any_text,
+    given: none,
+    saved: none,
+    default: none,
+};
+
+/// A secret typed without echo, which cannot be empty.
+const SECRET: Input = Input {
+    secret: true,
+    check: not_empty,
+    ..PLAIN
+};
+
 /// A secret's text, for the table's plain values.
 fn exposed(secret: &Option<Secret>) -> Option<String> {
     secret.as_ref().map(|s| s.expose().to_string())
@@ -69,115 +87,93 @@ fn project_key(value: &str) -> Result<String, String> {
 pub static JIRA_URL: Input = Input {
     key: "jira.url",
     prompt: "Jira base URL (for example https://jira.example.com)",
-    secret: false,
     check: base_url,
     given: |a| a.jira.url.as_ref().map(|u| u.to_string()),
     saved: |s| s.jira.as_ref().map(|j| j.url.clone()),
-    default: none,
+    ..PLAIN
 };
 
 pub static ALIGN_URL: Input = Input {
     key: "align.url",
     prompt: "Jira Align URL (for example https://example.jiraalign.com)",
-    secret: false,
     check: base_url,
     given: |a| a.align.url.as_ref().map(|u| u.to_string()),
     saved: |s| s.align.as_ref().map(|a| a.url.clone()),
-    default: none,
+    ..PLAIN
 };
 
 pub static APPLICATION_NAME: Input = Input {
     key: "align.application_name",
     prompt: "Application link name in Jira",
-    secret: false,
     check: name,
     given: |a| a.align.application_name.clone(),
     // The name this profile gave its link: taken, not asked again. (A link it
     // found keeps the name it has: `jira_side::link_name`.)
     saved: |s| s.installed.as_ref().and_then(|i| i.link_name.clone()),
     default: |_| Some(DEFAULT_APPLICATION_NAME.to_string()),
+    ..PLAIN
 };
 
 pub static CONNECTOR_NAME: Input = Input {
     key: "align.connector_name",
     prompt: "Name for the connector in Jira Align",
-    secret: false,
     check: name,
     given: |a| a.align.connector_name.clone(),
     saved: |s| s.align.as_ref().map(|a| a.connector_name.clone()),
     default: |_| Some(DEFAULT_CONNECTOR_NAME.to_string()),
+    ..PLAIN
 };
 
 pub static TEST_PROJECT: Input = Input {
     key: "jira.test_project",
     prompt: "Key of a Jira project to test the link with (for example ALIGN)",
-    secret: false,
     check: project_key,
     given: |a| a.jira.test_project.clone(),
-    saved: none,
-    default: none,
+    ..PLAIN
 };
 
 pub static ADMIN_TOKEN: Input = Input {
     key: "jira.admin_token",
     prompt: "Jira personal access token",
-    secret: true,
-    check: not_empty,
     given: |a| exposed(&a.jira.admin_token),
-    saved: none,
-    default: none,
+    ..SECRET
 };
 
 pub static ADMIN_USERNAME: Input = Input {
     key: "jira.admin_username",
     prompt: "Jira administrator username",
-    secret: false,
-    check: any_text,
     given: |a| a.jira.admin_username.clone(),
-    saved: none,
-    default: none,
+    ..PLAIN
 };
 
 /// Asked as "Jira password for USER".
 pub static ADMIN_PASSWORD: Input = Input {
     key: "jira.admin_password",
     prompt: "Jira password",
-    secret: true,
-    check: not_empty,
     given: |a| exposed(&a.jira.admin_password),
-    saved: none,
-    default: none,
+    ..SECRET
 };
 
 pub static SERVICE_USERNAME: Input = Input {
     key: "service_account.username",
     prompt: "Jira service account username",
-    secret: false,
-    check: any_text,
     given: |a| a.service_account.username.clone(),
-    saved: none,
-    default: none,
+    ..PLAIN
 };
 
 /// Asked as "Jira password for USER".
 pub static SERVICE_PASSWORD: Input = Input {
     key: "service_account.password",
     prompt: "Jira password",
-    secret: true,
-    check: not_empty,
     given: |a| exposed(&a.service_account.password),
-    saved: none,
-    default: none,
+    ..SECRET
 };
 
 pub static SERVICE_TOKEN: Input = Input {
     key: "service_account.token",
     prompt: "The service account's personal access token",
-    secret: true,
-    check: not_empty,
     given: |a| exposed(&a.service_account.token),
-    saved: none,
-    default: none,
+    ..SECRET
 };
 
 /// Optional: an empty answer skips the Jira Align API checks.
@@ -187,15 +183,14 @@ pub static ALIGN_API_TOKEN: Input = Input {
     secret: true,
     check: |value| Ok(value.trim().to_string()),
     given: |a| exposed(&a.align.api_token),
-    saved: none,
     default: |_| Some(String::new()),
+    ..PLAIN
 };
 
 /// A choice from a list; kept in the run's resolved values by its answers-file word.
 pub static CONNECTOR_AUTH: Input = Input {
     key: "connector.auth",
     prompt: "How should the connector sign in to Jira?",
-    secret: false,
     check: |value| choice(value, &ConnectorAuth::ALL, |a| a.as_str()),
     given: |a| a.connector.auth.map(|a| a.as_str().to_string()),
     saved: |s| {
@@ -205,12 +200,12 @@ pub static CONNECTOR_AUTH: Input = Input {
             .map(|a| a.as_str().to_string())
     },
     default: |_| Some(ConnectorAuth::OAuth.as_str().to_string()),
+    ..PLAIN
 };
 
 pub static KEY_SOURCE: Input = Input {
     key: "keys.source",
     prompt: "Who makes the RSA key pair?",
-    secret: false,
     check: |value| choice(value, &KeySource::ALL, |s| s.as_str()),
     given: |a| a.keys.source.map(|s| s.as_str().to_string()),
     saved: |s| {
@@ -220,6 +215,7 @@ pub static KEY_SOURCE: Input = Input {
             .map(|s| s.as_str().to_string())
     },
     default: |_| Some(KeySource::Generate.as_str().to_string()),
+    ..PLAIN
 };
 
 /// Never asked: step 4 makes one when neither the file nor the state has one
@@ -227,14 +223,13 @@ pub static KEY_SOURCE: Input = Input {
 pub static CONSUMER_KEY: Input = Input {
     key: "keys.consumer_key",
     prompt: "Consumer key (letters and digits)",
-    secret: false,
     check: |value| {
         let key = value.trim();
         crate::keys::check_consumer_key(key).map(|()| key.to_string())
     },
     given: |a| a.keys.consumer_key.clone(),
     saved: |s| s.consumer.as_ref().map(|c| c.key.clone()),
-    default: none,
+    ..PLAIN
 };
 
 /// Every input, for documentation and the tests.

@@ -1,6 +1,5 @@
-//! What the executor knows about this run beyond the observation: which steps
-//! it converges, and what it applied to Jira's side for them. Steps report from
-//! here; none of them starts another step's work.
+//! What the executor knows of this run beyond the observation: the steps it
+//! converges and what it applied for them, which the steps report.
 
 use crate::align::AlignUser;
 use crate::error::{AppError, Result};
@@ -10,13 +9,11 @@ use crate::jira::service::ServiceSignIn;
 use crate::model::apply::Applied;
 use crate::model::{Change, ChangeKind};
 
-/// The answers to the observation pass's side checks, for the steps that report
-/// them to judge in their own order.
+/// The observation pass's side checks, for their steps to judge in order.
 pub struct SideReads {
     pub service: Option<Result<ServiceSignIn>>,
     pub align: Option<ClientResult<Option<AlignUser>>>,
-    /// The server's facts could not be read (the administrator's credentials,
-    /// say): the side answers are kept all the same, so that nothing is asked twice.
+    /// The server's facts could not be read; the side answers are kept anyway.
     pub server_failure: Option<AppError>,
 }
 
@@ -34,8 +31,7 @@ pub struct RunRecord {
     scope: Vec<u8>,
     /// The Jira side's changes applied in this run (None: not applied yet).
     pub jira_side: Option<JiraSideApplied>,
-    /// The handshake's first leg, sent by the executor beside the consumer's
-    /// read-back when the plan holds an unattended handshake.
+    /// The handshake's first leg, sent beside the consumer's read-back.
     pub leg_one: Option<StartedApproval>,
     /// The read-only checks before the first write passed in this run.
     pub validated: bool,
@@ -43,15 +39,13 @@ pub struct RunRecord {
     pub align_checked: bool,
     /// Changes the operator agreed to in this run (by description).
     pub consented: Vec<String>,
-    /// What the preflight proved before Jira Align's key went on the link:
-    /// the account the temporary token acted as, and the project it read.
+    /// What the preflight proved before Jira Align's key went on the link.
     pub preflight: Option<Proof>,
     /// Whether the operator agreed to keep this run's answers, and what was kept.
     pub keeping: Keeping,
 }
 
-/// The run's decision about keeping its typed answers (`steps::keep`), and
-/// what it kept.
+/// Whether to keep the typed answers (`steps::keep`), and what was kept.
 #[derive(Debug, Default)]
 pub struct Keeping {
     /// `None` until the operator was asked.
@@ -79,9 +73,8 @@ pub struct StartedApproval {
 }
 
 impl RunRecord {
-    /// What applying the Jira side's change of one of `kinds` came to in this
-    /// run; None when nothing of that kind was to change.
-    /// Each is reported once: taken from the record.
+    /// What applying the change of one of `kinds` came to, taken from the
+    /// record (reported once); None when nothing of that kind changed.
     pub fn applied(&mut self, kinds: &[ChangeKind]) -> Option<(Change, Result<Applied>)> {
         let applied = self.jira_side.as_mut()?;
         let index = applied

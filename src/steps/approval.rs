@@ -1,6 +1,5 @@
-//! The approvals of step 18-19 that involve a person: a browser that returns to
-//! the loopback callback, or a code typed at the prompt. The scripted approval
-//! as the service account is protocol only and lives with the handshake.
+//! The approvals of steps 18-19 by a person: a browser returning to the loopback
+//! callback, or a typed code. The service account's lives with the handshake.
 
 use std::time::Duration;
 
@@ -16,10 +15,8 @@ use crate::{browser, ui};
 /// As long as Jira keeps a request token.
 const CALLBACK_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// Under `--sandbox`, with the stand-in's own service account: who to log in
-/// as and with which password. The demo password guards nothing but the
-/// stand-in (`align-link sandbox` prints it too), and without it the person at
-/// the authorize page cannot go on.
+/// Under `--sandbox`, the stand-in's demo login (it guards nothing else, and
+/// `align-link sandbox` prints it too).
 pub fn sandbox_sign_in(ctx: &crate::context::Ctx) -> Option<String> {
     let (demo_user, demo_password) = ctx.sandbox()?.demo_service_login();
     let username = ctx.given(&inputs::SERVICE_USERNAME)?;

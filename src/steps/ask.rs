@@ -1,10 +1,7 @@
-//! What the steps ask the operator for, asked before the run's first request:
-//! each step's row in `STEPS` lists its questions, and a terminal run puts those
-//! of the steps it converges, in step order, before anything goes to Jira or
-//! Jira Align. A value already known (the answers file, the saved state, a kept
-//! answer) is not asked. Steps still ask in place what only they can know (a
-//! guided confirmation, a name whose default comes from what Jira holds, a
-//! value refused and asked again).
+//! What the steps ask the operator, asked before the run's first request: each
+//! row of `STEPS` lists its questions, and a terminal run puts those of its steps
+//! in order, skipping what is known. Steps still ask in place what only they can
+//! know (a guided confirmation, a default read from Jira, a refused value).
 
 use super::connector::ask_connector_auth;
 use super::keys::decide_key_source;
@@ -28,28 +25,22 @@ pub enum Ask {
     KeySource,
     /// The administrator's sign-in: a personal access token, or Basic.
     AdminSignIn,
-    /// The test project the preflight reads with its temporary token (step 13,
-    /// for Jira Align's key pair), and the approver's password when the
-    /// service account approves.
+    /// The project the preflight reads (step 13, Jira Align's key pair), and the
+    /// approver's password when the service account approves.
     PreflightProject,
-    /// The account that must approve the handshake (steps 17-20, for
-    /// align-link's own key pair), and its password when it approves as
-    /// itself, unless a stored token may still serve.
+    /// Who must approve the handshake (steps 17-20), and its password when it
+    /// approves as itself; not asked while a stored token may serve.
     Approver,
-    /// The approver of a token that replaces the stored one whatever Jira
-    /// thinks of it (`renew`).
+    /// The approver of a token that replaces the stored one (`renew`).
     NewTokenApprover,
-    /// The service account's PAT or password, for a connector that signs in
-    /// with one (steps 21 and 24).
+    /// The service account's PAT or password (steps 21 and 24).
     ServiceCredential,
-    /// The service account's password for a Basic connector (step 22's Test
-    /// Now; with a PAT or OAuth the step is skipped).
+    /// The password for a Basic connector's Test Now (step 22).
     BasicPassword,
 }
 
-/// In a terminal run, asks up front what `steps` need, in step order; none of
-/// what a step skipped for the connector's sign-in needs (steps 13 to 20
-/// without OAuth), judged once the steps before it have asked for that sign-in.
+/// In a terminal run, asks what `steps` need, in step order; steps 13 to 20 ask
+/// nothing without OAuth (known once the steps before them asked).
 pub fn up_front(ctx: &mut Ctx, steps: &[&Step]) -> Result<()> {
     for step in steps {
         let oauth = ctx.connector_auth() == ConnectorAuth::OAuth;
@@ -60,9 +51,8 @@ pub fn up_front(ctx: &mut Ctx, steps: &[&Step]) -> Result<()> {
     Ok(())
 }
 
-/// In a terminal run, asks these in order (for a command whose work is not
-/// the steps alone: `renew`, `unlink`). Without a terminal nothing is asked:
-/// a missing answer is named where it is needed.
+/// In a terminal run, asks these in order (`renew`, `unlink`); without one a
+/// missing answer is named where it is needed.
 pub fn these(ctx: &mut Ctx, asks: &[Ask]) -> Result<()> {
     if !ctx.interactive() {
         return Ok(());
@@ -93,8 +83,7 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
             service_approval(ctx)?;
         }
         Ask::Approver if oauth && ctx.key_source() == KeySource::Generate => {
-            // A stored token needs no approver: `setup` (step 17) and `step 20`
-            // check it first. `step 17`, `18` and `19` always run the handshake.
+            // `setup` and `step 20` try a stored token first; 17-19 never do.
             let token_stored = ctx.state().token.is_some() && ctx.store().exists(ACCESS_TOKEN_FILE);
             let handshake_anyway = ctx.run().single_step && !ctx.run().converges(20);
             if !token_stored || handshake_anyway {
@@ -129,10 +118,8 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
     Ok(())
 }
 
-/// With `oauth.approval = "service-account"`, align-link approves as the
-/// service account (`handshake::service_approver`): its name and password,
-/// which would otherwise be asked with Jira changed already (the handshake's
-/// first leg goes out beside the consumer's read-back at step 13).
+/// With `oauth.approval = "service-account"`: the account's name and password,
+/// now rather than once Jira has changed (leg one goes out at step 13).
 fn service_approval(ctx: &mut Ctx) -> Result<()> {
     if ctx.given_approval() == Some(Approval::ServiceAccount) {
         let username = ctx.value(&inputs::SERVICE_USERNAME)?;

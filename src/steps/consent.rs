@@ -1,7 +1,5 @@
-//! Before a change is applied to Jira: the read-only checks (once per run), then,
-//! for a change that replaces or removes what this profile did not put there, the
-//! operator's consent: asked in a terminal (default No), given in advance by
-//! `--replace-existing` or `[jira] replace_existing = true`, else refused.
+//! Consent to replace or remove what this profile did not put in Jira: asked in
+//! a terminal (default No), given by `--replace-existing`, else refused.
 
 use super::jira_access::ensure_validated;
 use crate::context::Ctx;
@@ -15,8 +13,7 @@ pub fn authorize(ctx: &mut Ctx, change: &Change) -> Result<()> {
     consent(ctx, change)
 }
 
-/// Consent alone, where the change needs it: for `unlink`, whose removals do not
-/// need setup's checks of the service account and keys first.
+/// Consent alone, where the change needs it (`unlink` needs no checks first).
 pub fn consent(ctx: &mut Ctx, change: &Change) -> Result<()> {
     if !change.needs_consent()
         || ctx.replace_existing()

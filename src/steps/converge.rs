@@ -1,19 +1,9 @@
-//! The executor's Jira side. The model's changes that this command converges
-//! (step 9 owns the link's creation, 11 its name, 13 its consumer) are checked
-//! and consented to before the first write, then applied in their dependency
-//! order with independent requests sent together:
-//!
-//! - the link is created; its read-back goes out beside the consumer's write,
-//!   which needs only the new link's id from the create's answer;
-//! - the consumer's read-back goes out beside the handshake's first leg when the
-//!   plan holds a handshake that nobody waits on (the service account approves
-//!   align-link's own key), since the request token needs only the consumer's
-//!   write to have been answered. Should the read-back disagree, the run stops
-//!   at step 13 and the unused request token lapses in Jira.
-//!
-//! Each write is recorded as intended before it is sent and judged by its
-//! read-back (`jira_side`). Steps 9, 11 and 13 report the outcomes kept in
-//! `ctx.run()`; none of them applies anything itself.
+//! The executor's Jira side: the changes this command converges (9 creates the
+//! link, 11 names it, 13 sets its consumer) are checked and consented to before
+//! the first write, each recorded as intended before it is sent and judged by its
+//! read-back. Independent requests go together: the new link's read-back beside
+//! the consumer's write, and the consumer's read-back beside the handshake's first
+//! leg when the service account approves. Steps 9, 11 and 13 only report.
 
 use super::handshake::{approval_mode, problem_context, service_approver};
 use super::keys::settle_key;
@@ -39,9 +29,8 @@ pub fn owning_step(kind: ChangeKind) -> u8 {
     }
 }
 
-/// Applies the Jira side's plan for this command, once per run. A failure of the
-/// link's creation (or of the checks before it) is returned to the step that
-/// asked; a refusal or failure of a later change is kept for its own step.
+/// Applies the Jira side's plan once per run. The link's creation fails the step
+/// that asked; a later change's failure is kept for its own step.
 pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
     if ctx.run().jira_side.is_some() {
         return Ok(());
@@ -65,16 +54,13 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             _ => consumer_change = Some(change),
         }
     }
-    // Consent for each change before the first write. A refusal is its own
-    // step's to report, and nothing of the plan is written: Jira stays as it was.
+    // Consent before the first write; after a refusal nothing is written.
     for change in [&rename, &consumer_change].into_iter().flatten() {
         if let Err(refused) = consent::consent(ctx, change) {
             applied.push((change.clone(), Err(refused)));
         }
     }
     if let Some((_, Err(refusal))) = applied.first() {
-        // The rest of the plan is held back with it: whichever of its steps
-        // comes first says why, and Jira stays as it was.
         let refusal = refusal.clone();
         for change in [&create, &rename, &consumer_change].into_iter().flatten() {
             if !applied.iter().any(|(c, _)| c.kind == change.kind) {
@@ -92,9 +78,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
         let Applied::LinkCreated { link_id } = &created else {
             unreachable!("a CreateLink change creates a link");
         };
-        // The new link's read-back beside its consumer (a new link has none,
-        // so nothing there needs consent, and only Jira Align's key needs the
-        // preflight first).
+        // A new link has no consumer to consent over; only the preflight waits.
         let pipelined = consumer_change.take_if(|_| !preflight::wanted(ctx));
         let admin = ctx.jira_admin()?;
         let (read, consumer) = std::thread::scope(|s| {
@@ -130,10 +114,8 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// The consumer's write (after the preflight, for Jira Align's key).
-/// A key pair still being made on its own thread (a new pair, so the consumer
-/// changes whatever it holds) is waited for here, at its first use, and the
-/// change takes its public half.
+/// The consumer's write, after the preflight for Jira Align's key; a key pair
+/// still being made is waited for here, at its first use.
 fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     if change.kind == ChangeKind::ReplaceConsumer {
         ui::info(&format!("to change: {}", change.description));
@@ -161,11 +143,9 @@ fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
     prove_jira_side(ctx, &link_id, &key, &name)
 }
 
-/// After a consumer write that Jira accepted: its read-back, with the handshake's
-/// first leg beside it when this command's plan runs the handshake after the
-/// consumer (steps 17-20 converged, OAuth with align-link's own key) and the
-/// service account approves it, so no person stands between the two. When
-/// something the leg needs is missing, step 17 starts it itself and says why.
+/// The consumer's read-back, with the handshake's first leg beside it when this
+/// command runs the handshake and the service account approves (nobody waits in
+/// between); when the leg cannot start here, step 17 starts it.
 fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
     let link_id = applied.iter().find_map(|(_, outcome)| match outcome {
         Ok(Applied::ConsumerSet { link_id, .. }) => Some(link_id.clone()),

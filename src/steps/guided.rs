@@ -9,9 +9,8 @@ use crate::error::{AppError, Result};
 use crate::state::StepStatus;
 use crate::ui;
 
-/// Shows the instructions and values; a person confirms, a scripted run leaves the
-/// step waiting for the operator (listed at the end of the run). Confirmed
-/// before with the same values, it is done without asking again.
+/// Shows the instructions and values for a person to confirm (a scripted run
+/// leaves them waiting); confirmed before with the same values, it is done.
 pub fn guide(ctx: &mut Ctx, instructions: &str, values: &[(&str, String)]) -> Result<Outcome> {
     if let Some(done) = confirmed_unchanged(ctx, values) {
         return Ok(done);
@@ -31,9 +30,8 @@ fn as_shown(values: &[(&str, String)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// In `setup`: the operator confirmed this step earlier and every value it
-/// shows is as it was then, so there is nothing to do again. (`step N` asks
-/// again whatever the record says.)
+/// In `setup`, a step confirmed earlier with the same values is done (`step N`
+/// asks again).
 pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outcome> {
     if ctx.run().single_step {
         return None;
@@ -52,9 +50,8 @@ pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outco
     ))
 }
 
-/// Each value that differs from what was confirmed, as "label: before -> now";
-/// a value the record does not hold (confirmed before values were recorded)
-/// counts too, as "label: not recorded": the operator is asked again once.
+/// Each value that differs from what was confirmed ("label: before -> now"), or
+/// that the record lacks ("label: not recorded").
 fn changed_values(before: &BTreeMap<String, String>, values: &[(&str, String)]) -> Vec<String> {
     values
         .iter()
@@ -66,8 +63,8 @@ fn changed_values(before: &BTreeMap<String, String>, values: &[(&str, String)]) 
         .collect()
 }
 
-/// Shows the instructions and values and, in a terminal, offers to copy those
-/// labelled in `copyable` to the clipboard. The caller then calls `confirm`.
+/// Shows the instructions and values, offering in a terminal to copy those in
+/// `copyable`; the caller then calls `confirm`.
 pub fn show_with_copy(
     ctx: &mut Ctx,
     instructions: &str,
@@ -103,8 +100,8 @@ pub fn show_with_copy(
     }
 }
 
-/// A person confirms the guided work (`values` as shown); a scripted run leaves
-/// it to the operator. A value that changed since an earlier confirmation is named.
+/// A person confirms the guided work; a value changed since an earlier
+/// confirmation is named.
 pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
     let record = ctx.state().steps.get(&ctx.run().current_step.to_string());
     let changed = record

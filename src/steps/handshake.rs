@@ -1,11 +1,8 @@
-//! Steps 17 to 20: the screens and bookkeeping of Jira's OAuth handshake. The
-//! protocol is `jira::handshake`, which reports each leg as it completes; this
-//! file chooses the approval, shows each leg and records it as its step. The legs
-//! cannot be split across runs (request tokens last 10 minutes and the callback
-//! listener lives in this process), so any of these steps runs the whole handshake;
-//! the executor may have sent leg 1 beside the consumer's read-back (`converge`).
-//! In `setup`, a stored token that Jira still accepts is kept: the handshake
-//! runs when there is none, or Jira refuses it; `step 17` always runs it.
+//! Steps 17 to 20: the screens and bookkeeping of the OAuth handshake, whose
+//! protocol is `jira::handshake`. The legs cannot be split across runs (a request
+//! token lasts 10 minutes; the callback listener lives in this process), so any of
+//! these steps runs the whole handshake. `setup` keeps a stored token Jira still
+//! accepts; `step 17` always makes a new one.
 
 use super::approval::{BrowserApproval, ManualApproval};
 use super::verify::{check_account, myself_with_project};
@@ -33,8 +30,7 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
             ui::ok(&format!(
                 "the stored access token works: Jira answers as {account}; no new handshake"
             ));
-            // The token proves its legs done, recorded or not (a kill just after
-            // it was stored leaves step 20 unrecorded).
+            // The token proves its legs done, even when a kill left them unrecorded.
             for leg in 18..=20 {
                 if ctx.state().step_status(leg) != Done {
                     ctx.record(leg, Done, Some(format!("token acts as {account}")))?;
@@ -47,9 +43,8 @@ pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::DoneThrough("request token obtained".into(), 20))
 }
 
-/// Whom the stored token acts as, when Jira accepts it with the consumer key
-/// and key pair this profile holds; None when there is no token, or Jira
-/// refuses it (revoked, expired, its consumer replaced), said as a warning.
+/// Whom the stored token acts as; None when there is none or Jira refuses it
+/// (revoked, expired, its consumer replaced), which is warned about.
 pub fn stored_token_accepted(ctx: &mut Ctx) -> Result<Option<String>> {
     if ctx.state().token.is_none() || ctx.store().read_secret(ACCESS_TOKEN_FILE)?.is_none() {
         return Ok(None);
@@ -67,8 +62,7 @@ pub fn stored_token_accepted(ctx: &mut Ctx) -> Result<Option<String>> {
     }
 }
 
-/// Jira answered a signed call with an OAuth problem or a plain 401: the
-/// credential is refused (as opposed to Jira being unreachable).
+/// An OAuth problem or a 401: the credential is refused, Jira is not down.
 fn refused_credential(err: &AppError) -> bool {
     match err.find::<ClientError>() {
         Some(ClientError::OAuth(_)) => true,
@@ -108,8 +102,7 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     )))
 }
 
-/// A step of the handshake that align-link does not run: skipped for a PAT or
-/// Basic connector, guided when Jira Align made the key pair.
+/// Skipped for a PAT or Basic connector, guided when Jira Align made the key pair.
 fn not_ours(ctx: &mut Ctx, step: u8) -> Option<Result<Outcome>> {
     if let Some(skipped) = oauth_only(ctx) {
         return Some(Ok(skipped));
@@ -137,11 +130,9 @@ pub(super) fn problem_context(ctx: &Ctx, consumer_key: &str) -> ProblemContext {
     }
 }
 
-/// How the service account's "Allow" happens in this run: as the answers say;
-/// else by align-link as the service account when nobody is there to approve;
-/// else by a typed code with `--no-browser`; else as the service account when
-/// its password is given; else in a browser (or by a typed code without one).
-/// `plan` says the same.
+/// Who clicks "Allow": as the answers say; else align-link as the service account
+/// when nobody is there, or its password is known; else a typed code with
+/// `--no-browser` or without a browser; else a browser. `plan` says the same.
 pub fn approval_mode(ctx: &Ctx) -> Approval {
     if let Some(mode) = ctx.given_approval() {
         return mode;
@@ -159,17 +150,16 @@ pub fn approval_mode(ctx: &Ctx) -> Approval {
     }
 }
 
-/// Steps 17-20 for align-link's own key pair: the legs, shown and recorded as
-/// each completes, then the token checked and stored. Returns who it acts as.
+/// Steps 17-20 for align-link's own key pair: the legs shown and recorded, then
+/// the token checked and stored. Returns who it acts as.
 fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     super::keys::settle_key(ctx)?;
     let signer = ctx.signer()?;
     // The account the token must act as: the answers file's, else asked.
     let expected = ctx.value(&inputs::SERVICE_USERNAME)?;
     let (access, mode) = handshake_legs(ctx, &signer, Some(&expected))?;
-    // Before anything is stored: a token acting as anyone else is dropped. Step
-    // 24's reads of the test project go beside its `myself`; what they saw is kept
-    // for step 24 unless a read failed (step 24 then reads again and reports it).
+    // A token acting as anyone else is dropped unstored. Step 24's project reads
+    // go beside `myself`, and what they saw is kept for it.
     let jira = ctx.jira_with_token(&signer, &access.token)?;
     let asked = ctx.given(&inputs::TEST_PROJECT);
     let (me, project_seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
@@ -221,10 +211,8 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
 }
 
 /// The legs through the protocol driver. With `shown` (the service account's
-/// name), each leg is announced and recorded as its step (17 to 19; 20 is
-/// announced, and recorded once the token is stored); without, no screens (the
-/// preflight's temporary key, whose caller checks who the token acts as). A first leg started at
-/// step 13 for this consumer key (`LegOneAhead`) is taken up where it stands.
+/// name) each leg is announced and recorded as its step; without, nothing is
+/// shown (the preflight). A first leg started at step 13 is taken up.
 pub(super) fn handshake_legs(
     ctx: &mut Ctx,
     signer: &Signer,
@@ -233,8 +221,7 @@ pub(super) fn handshake_legs(
     let base = ctx.url(&inputs::JIRA_URL)?;
     let consumer_key = signer.consumer_key().to_string();
     let mode = approval_mode(ctx);
-    // A request token lives 10 minutes in Jira: one sent more than half of
-    // that ago (a person took their time at step 16) is left to lapse.
+    // A request token lives 10 minutes: one older than half of that is left to lapse.
     let ahead = ctx.run_mut().leg_one.take().filter(|ahead| {
         shown.is_some()
             && mode == Approval::ServiceAccount
@@ -284,8 +271,7 @@ pub(super) fn handshake_legs(
     }
 }
 
-/// The service account's scripted approval, with a callback listener of its own,
-/// in the session step 7's sign-in opened when there is one for this account.
+/// The service account's scripted approval, reusing step 7's session for it.
 pub(super) fn service_approver(ctx: &mut Ctx) -> Result<ServiceAccountApproval> {
     let username = ctx.value(&inputs::SERVICE_USERNAME)?;
     let password = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
@@ -368,8 +354,7 @@ fn announce(step: u8) {
     }
 }
 
-/// On `consumer_key_unknown`, ask Jira what the link actually holds and explain
-/// again: the same problem, with everything Jira sent, and the key on the link.
+/// On `consumer_key_unknown`, the same problem explained with the key the link holds.
 fn explain_consumer(ctx: &mut Ctx, err: AppError, sent: &str) -> AppError {
     let Some(ClientError::OAuth(failure)) = err.find::<ClientError>() else {
         return err;

@@ -1,8 +1,6 @@
-//! Steps 13 to 15: the link's incoming authentication, the consumer Jira trusts, as
-//! views onto the model of the Jira side. Jira's REST API takes the consumer key and
-//! the public key together, so step 13 applies the consumer change (both); steps 14
-//! and 15 compare what Jira holds after it with what it should hold, exactly,
-//! catching the two mismatches the guide warns about (key text, key material).
+//! Steps 13 to 15: the consumer on the link. Jira takes the consumer key and the
+//! public key together, so step 13 sets both; 14 and 15 compare what Jira holds
+//! with what it should, catching the mismatches the guide warns about.
 
 use super::applink::existing_link;
 use super::converge;
@@ -122,8 +120,7 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
         Ok(wanted) => wanted,
         Err(skipped) => return Ok(skipped),
     };
-    // Stamped only for the consumer this profile installed itself: a matching
-    // one found on the link (another profile's, with the same key pair) is not ours.
+    // Stamped only when this profile installed it, not when another's matches.
     let installed_here = Ownership::from_state(ctx.state())
         .owns_consumer(&wanted.key, Some(wanted.fingerprint.as_str()));
     ctx.update_state(|state| {
@@ -136,9 +133,8 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
     Ok(Outcome::Done("incoming authentication saved".into()))
 }
 
-/// Steps 14 and 15: the link's consumer, as observed after the last write,
-/// compared with what it should hold (any difference is an error that step 13
-/// repairs); the skip for a connector without OAuth.
+/// Steps 14 and 15: the link's consumer as it should be, or the error step 13
+/// repairs; the skip without OAuth.
 fn held_as_wanted(ctx: &mut Ctx) -> Result<std::result::Result<Wanted, Outcome>> {
     if let Some(skipped) = oauth_only(ctx) {
         return Ok(Err(skipped));

@@ -1,15 +1,8 @@
-//! Answers kept: what the operator types in a terminal run is offered, once per
-//! run, as the profile's config file (`$XDG_CONFIG_HOME/align-link/PROFILE.toml`,
-//! read when `--answers` is absent), so the next run, `plan`, `doctor`, `step N`
-//! and `renew` ask nothing they were told. The offer comes after the first step
-//! that runs once something was answered (a run that fails later keeps them
-//! too) and, for a setup
-//! scripted with `--answers FILE`, at its end; once accepted, later answers of
-//! the run are added as they come.
-//!
-//! A typed secret goes to the OS credential store when one answers; else the
-//! config names a variable (`{ env = "NAME" }`) to export, and a literal secret
-//! of an answers file is never copied.
+//! Answers kept: what a terminal run is told is offered, once, as the profile's
+//! config (`$XDG_CONFIG_HOME/align-link/PROFILE.toml`, read when `--answers` is
+//! absent), so later runs do not ask it again. Once accepted, later answers are
+//! added as they come. A typed secret goes to the OS credential store, else the
+//! config names a variable to export; a literal secret is never copied.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,8 +14,7 @@ use crate::platform;
 use crate::store::Store;
 use crate::ui;
 
-/// The variable each secret key's value is read from when no credential store
-/// keeps it.
+/// The variable a secret is read from when no credential store keeps it.
 const SECRET_VARIABLES: [(&str, &str); 5] = [
     ("jira.admin_token", "JIRA_ADMIN_TOKEN"),
     ("jira.admin_password", "JIRA_ADMIN_PASSWORD"),
@@ -47,9 +39,7 @@ pub fn after_step(ctx: &mut Ctx) -> Result<()> {
     write(ctx, &path, fresh)
 }
 
-/// A value this run kept and a step then refused for the last time leaves the
-/// config again: the questions come before the first request, so it was kept
-/// before it was tried, and kept it would be taken as given by every later run.
+/// A value this run kept (before it was tried) and then refused leaves the config.
 pub fn drop_refused(ctx: &Ctx, key: &str) {
     let Some(path) = target(ctx).filter(|path| path.exists()) else {
         return;
@@ -57,7 +47,6 @@ pub fn drop_refused(ctx: &Ctx, key: &str) {
     let Some((section, name)) = key.split_once('.') else {
         return;
     };
-    // A secret in the credential store is not in the file (`Ctx::forget` took it out of the store).
     let removed = config_document(&path, None).and_then(|(mut document, _)| {
         let table = document
             .get_mut(section)
@@ -74,8 +63,8 @@ pub fn drop_refused(ctx: &Ctx, key: &str) {
     }
 }
 
-/// At the end of a setup scripted with `--answers FILE` in a terminal: the
-/// offer to keep that file as the profile's config, when no step asked anything.
+/// At the end of a terminal setup with `--answers FILE` that asked nothing: the
+/// offer to keep that file as the profile's config.
 pub fn at_end(ctx: &mut Ctx) -> Result<()> {
     let Some(path) = target(ctx) else {
         return Ok(());
@@ -89,10 +78,8 @@ pub fn at_end(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// Where the answers would be kept; `None` when nothing is offered: no
-/// terminal, a sandbox's throwaway profile, a read-only command, or an answers
-/// file given beside a config the profile already has (the operator keeps
-/// their own files then).
+/// Where the answers would be kept; `None` without a terminal, in a sandbox, for
+/// a read-only command, or when `--answers` is given beside an existing config.
 fn target(ctx: &Ctx) -> Option<PathBuf> {
     let config = ctx.config();
     if !ctx.interactive() || config.sandbox || ctx.store().is_read_only() {
@@ -106,8 +93,7 @@ fn target(ctx: &Ctx) -> Option<PathBuf> {
     (!given_beside_config).then_some(path)
 }
 
-/// The typed values not kept yet (or typed again since); an empty skip of the
-/// optional Jira Align token is not an answer to keep.
+/// The typed values not kept yet; an empty (skipped) answer is not kept.
 fn fresh_answers(ctx: &Ctx) -> Vec<(&'static str, String)> {
     let mut fresh: Vec<(&'static str, String)> = ctx
         .typed()
@@ -137,8 +123,7 @@ fn ask(ctx: &mut Ctx, path: &Path) -> Result<bool> {
     Ok(agreed)
 }
 
-/// Writes the config: what it held (or the answers file's values), with the
-/// typed values set. A failure is a warning: the run goes on.
+/// Writes the config with the typed values set; a failure is only a warning.
 fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Result<()> {
     let given = (ctx.config().answers_origin == AnswersOrigin::Given)
         .then(|| ctx.config().answers.clone())
@@ -160,8 +145,7 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
             &mut in_store,
         ));
     }
-    // Recorded before the config is written: a secret already in the credential
-    // store stays known (and `unlink` removes it) even when the write fails.
+    // Recorded first, so `unlink` finds a stored secret even if the write fails.
     ctx.update_state(|state| {
         for key in in_store {
             if !state.typed_secrets.iter().any(|k| k == key) {
@@ -187,10 +171,9 @@ fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Resu
     Ok(())
 }
 
-/// The config as it stands, edited in place (its comments and order kept): the
-/// profile's config file, else a copy of the answers file given (its literal
-/// secrets replaced by variables, a relative key file made absolute), else a
-/// new one. Returns also the (key, variable) pairs to export.
+/// The config to edit (comments kept): the profile's, else a copy of the answers
+/// file (literal secrets made variables, a key file made absolute), else a new
+/// one; with the (key, variable) pairs to export.
 fn config_document(
     path: &Path,
     given: Option<&Path>,
@@ -201,7 +184,6 @@ fn config_document(
         (false, None) => {
             let header = "# align-link profile config: the answers read when --answers is absent.\n\
                           # Secrets only as { env = \"NAME\" }, or kept in the OS credential store.\n\n";
-            // The root's prefix, so the header stays above the tables added.
             let mut document = toml_edit::DocumentMut::new();
             document.as_table_mut().decor_mut().set_prefix(header);
             return Ok((document, Vec::new()));
@@ -242,8 +224,8 @@ fn config_document(
     Ok((document, to_export))
 }
 
-/// Sets one typed value; a secret goes to the credential store (and leaves the
-/// file) or becomes a variable's name, returned to export.
+/// Sets one typed value; a secret goes to the credential store, else becomes a
+/// variable to export (returned).
 fn set_typed(
     store: &Store,
     document: &mut toml_edit::DocumentMut,
@@ -290,29 +272,20 @@ fn env_reference(variable: &str) -> toml_edit::Item {
     toml_edit::value(env)
 }
 
-/// Writes `text` to `path` whole or not at all: a new owner-only file (its
-/// directory owner-only too) renamed over the old one.
+/// Writes `text` to `path` whole or not at all: a new owner-only file (in an
+/// owner-only directory) renamed over the old one.
 fn write_private(path: &Path, text: &str) -> Result<()> {
-    let shown = path.display();
     let dir = path.parent().unwrap_or(Path::new("."));
     platform::create_private_dir_all(dir)
         .map_err(|err| AppError::failed(format!("cannot create {}: {err}", dir.display())))?;
-    let temporary = dir.join(format!(".{}.{}.new", std::process::id(), file_name(path)));
-    let written = platform::create_new_private_file(&temporary).and_then(|mut file| {
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    });
-    written.map_err(|err| {
-        let _ = std::fs::remove_file(&temporary);
-        AppError::failed(format!("cannot write {shown}: {err}"))
-    })
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    let written = tempfile::Builder::new()
+        .make_in(dir, platform::create_new_private_file)
+        .and_then(|mut temp| {
+            temp.write_all(text.as_bytes())?;
+            temp.as_file().sync_all()?;
+            temp.persist(path).map(drop).map_err(|err| err.error)
+        });
+    written.map_err(|err| AppError::failed(format!("cannot write {}: {err}", path.display())))
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
-//! The preflight, for a key pair Jira Align made: before Jira Align's public key
-//! goes on the link, prove the whole Jira side with a temporary key pair of our
-//! own. Install it, run the handshake as the service account, call Jira with the
-//! token, then hand the link over. The temporary key and token live only in
-//! memory and are dropped at the end.
+//! The preflight, for Jira Align's key pair: before its public key goes on the
+//! link, a temporary key pair (in memory only) proves the whole Jira side with a
+//! handshake as the service account and a signed call.
 
 use std::sync::Arc;
 
@@ -23,17 +21,15 @@ use crate::ui;
 /// Small and quick: this key lives for a minute and signs a handful of requests.
 const TEMPORARY_KEY_BITS: usize = 2048;
 
-/// Whether step 13 proves the Jira side first: for Jira Align's key, unless the
-/// answers switch it off (`keys.preflight = false`).
+/// For Jira Align's key, unless `keys.preflight = false`.
 pub fn wanted(ctx: &Ctx) -> bool {
     ctx.key_source() == KeySource::Align && ctx.preflight_wanted()
 }
 
 pub use crate::context::run::Proof;
 
-/// Runs the preflight on `link_id` with `consumer_key`. On failure the link gets
-/// back the consumer it had (or none), so nothing half-done stays in Jira. The
-/// caller has authorized the consumer change this stands before.
+/// Runs the preflight on `link_id`; on failure the link gets back the consumer
+/// it had. The caller has authorized the consumer change.
 pub fn prove_jira_side(
     ctx: &mut Ctx,
     link_id: &str,
@@ -64,7 +60,6 @@ pub fn prove_jira_side(
     };
     let temporary_fingerprint = keys::fingerprint(&public);
     let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
-    // What the profile had installed before: a consumer put back is not its own.
     let installed_before = ctx.state().installed.clone();
     jira_side::apply_unchecked(ctx, &temporary)?;
     ui::ok("temporary public key installed on the link");

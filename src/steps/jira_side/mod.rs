@@ -1,8 +1,6 @@
-//! The model of the Jira side (`crate::model`) as the steps use it: what Jira holds,
-//! read once per run into `ctx.observed()` (this file) and read again only after
-//! a write; what this profile wants (`wanted`); a change applied (`write`), read
-//! back (`readback`) and recorded as owned (`ownership`). `consent` puts the checks and the operator's
-//! consent before it.
+//! The model of the Jira side as the steps use it: what Jira holds, read once per
+//! run and again only after a write (here); what the profile wants (`wanted`); a
+//! change applied (`write`), read back (`readback`) and owned (`ownership`).
 
 mod ownership;
 mod readback;
@@ -34,12 +32,9 @@ pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
     Ok(facts)
 }
 
-/// The observation pass: whatever of the server's facts and the link this run
-/// has not read yet, and the side checks, all sent at once (each read is
-/// independent of the others; only a found link's consumer waits for the list).
-/// A failed link list is not kept: the step that needs the link reads it again
-/// and reports the failure there. The side checks: the service account's
-/// username, password and test project; Jira Align's site and credentials.
+/// The observation pass: what this run has not read yet of the server and the
+/// link, and the side checks (the service account's sign-in and project, Jira
+/// Align's token), sent at once. A failed link list is left for its step to report.
 pub fn observe_pass(
     ctx: &mut Ctx,
     service: Option<(String, Secret, String)>,
@@ -53,9 +48,7 @@ pub fn observe_pass(
     // A clone shares the connection pool and the counters.
     let http = &ctx.http().clone();
     let admin = &admin;
-    // At most four connections to Jira at once, one per read: server info, the
-    // administrator's rights, the link list (then its consumer), the service
-    // account's project; Jira Align's check goes to its own host.
+    // At most four connections to Jira at once, one per read.
     let (server, link, service, align) = std::thread::scope(|s| {
         let rights = want_server.then(|| s.spawn(|| admin.is_administrator()));
         let link = want_link.then(|| s.spawn(|| observe::find_link_among(admin, &align_url)));
@@ -147,8 +140,7 @@ pub fn link_status(ctx: &mut Ctx, link_id: &str) -> Result<LinkStatus> {
     Ok(status)
 }
 
-/// Everything the model reads, for a view of the whole (`plan`, later `doctor`):
-/// the server, the link with its consumer, and the link's status.
+/// Everything the model reads, for `plan`: the server, the link and its status.
 pub fn observe_all(ctx: &mut Ctx) -> Result<(ServerFacts, Option<ObservedLink>)> {
     let server = server(ctx)?;
     let mut found = link(ctx)?;

@@ -43,10 +43,8 @@ pub(super) fn record_intent(ctx: &mut Ctx, change: &Change, link_id: Option<&str
     ctx.update_state(|state| state.intended = Some(intended))
 }
 
-/// A write recorded as intended by a run that did not live to record its result:
-/// what Jira holds now says whether it happened. A link or consumer found as it
-/// was meant to be is this profile's own; a removal found done is forgotten.
-/// Called once the link (with its consumer) is observed.
+/// A write a killed run intended: what Jira holds now says whether it happened
+/// (found as meant, it is this profile's; a removal found done is forgotten).
 pub(super) fn adopt_intended(ctx: &mut Ctx, found: Option<&ObservedLink>) -> Result<()> {
     if ctx.state().intended.is_none() {
         return Ok(());
@@ -59,8 +57,7 @@ fn adopt(state: &mut State, found: Option<&ObservedLink>) {
         return;
     };
     state.installed.get_or_insert_with(InstalledFacts::default);
-    // The link as it was meant: its URL and the very name asked for (a link
-    // made by hand to the same site is not taken for ours).
+    // Its URL and the very name asked for: a hand-made link is not taken for ours.
     let as_created = |link: &ObservedLink| {
         let url = intended
             .link_url
@@ -96,8 +93,7 @@ fn adopt(state: &mut State, found: Option<&ObservedLink>) {
                 link_id: link.id().to_string(),
             })
         }
-        // A removal not found done, a rename: nothing changes hands. (Unlink
-        // reads the links it recorded by id, so a half-done removal is found again.)
+        // A removal not found done, a rename: nothing changes hands.
         _ => None,
     };
     if let Some(done) = &done {
@@ -105,9 +101,8 @@ fn adopt(state: &mut State, found: Option<&ObservedLink>) {
     }
 }
 
-/// What Jira accepted (or, for a removal, what the read-back confirmed), as this
-/// profile's, with the link's name when the write `named` it; the intent is
-/// settled with it.
+/// What Jira accepted (a removal: what its read-back confirmed) recorded as this
+/// profile's, settling the intent.
 pub(super) fn record_ownership(state: &mut State, applied: &Applied, named: Option<&str>) {
     let ours = state.consumer.as_ref().map(|c| c.key.clone());
     state.intended = None;

@@ -15,8 +15,7 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     }
     let saved = ctx.state().consumer.as_ref();
     let key = ctx.wanted_consumer_key();
-    // A pair still being made replaces the saved public half (Jira Align's key,
-    // say, before keys.source changed): the link must take the new one.
+    // A pair still being made replaces the saved public half.
     let new_pair_coming = ctx.run().pending_key.is_some();
     let mut pem = (saved.and_then(|c| c.public_key_pem.clone())).filter(|_| !new_pair_coming);
     if ctx.key_source() == KeySource::Align {
@@ -38,11 +37,9 @@ pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
     })
 }
 
-/// The name the link should have: the answers', else the one this profile gave
-/// its link (a rename in Jira is put back), else the name of the link found to
-/// Jira Align's URL (kept: it is not this profile's to rename); for a link still
-/// to make, "Jira Align" unless another link has that name, then "Jira Align
-/// (HOST)" (offered as the default in a terminal).
+/// The link's name: the answers', else the one this profile gave it, else the
+/// found link's (not ours to rename); a new link's default is "Jira Align", or
+/// "Jira Align (HOST)" when another link has that name.
 pub fn link_name(ctx: &mut Ctx) -> Result<String> {
     if let Some(name) = ctx.known(&inputs::APPLICATION_NAME) {
         return Ok(name);

@@ -9,15 +9,12 @@ use crate::jira::admin::AppLink;
 use crate::model::apply::Applied;
 use crate::model::{self, observe, Action, Change};
 
-/// The change, judged by its read-back into `ctx.observed()`, and what the profile
-/// now owns. For a change already authorized (unlink's removals, renew's, the
-/// preflight's temporary key and its undoing).
+/// An authorized change, judged by its read-back, and what the profile now owns.
 pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let answer = apply_write(ctx, change);
     let admin = ctx.jira_admin()?;
-    // A removal is done when a read says the thing is gone, whatever the answer
-    // to the write said (a proxy's 404, a login page's 200); a link by Jira's list
-    // of links (a 200 that lacks it), not by a 404 anything in front of Jira could answer.
+    // A removal is done when a read says it is gone, whatever the write's answer
+    // (a proxy's 404, a login page's 200); a link by Jira's list, not by a 404.
     let removal = match &change.action {
         Action::DeleteConsumer { link_id } => Some((
             observe::read_consumer(&admin, link_id)?
@@ -81,11 +78,9 @@ fn still_there(what: String, answer: Option<AppError>) -> AppError {
     .hint("Nothing was recorded as removed. Something between align-link and Jira (a proxy, a login page) may have answered instead of Jira: rerun with -v to see the answers, then rerun the command.")
 }
 
-/// The write alone. What it is meant to leave in Jira is saved first (a run
-/// killed before its record knows the result as its own next time, see
-/// `ownership::adopt_intended`); a write Jira accepted is recorded at once as this
-/// profile's. A removal's record waits for its read-back ([`apply_unchecked`]).
-/// The caller reads back what it touched: [`take_created_link`], [`take_consumer`].
+/// The write alone: its intent saved first (a killed run adopts it next time), an
+/// accepted write recorded as this profile's at once, a removal after its
+/// read-back. The caller reads back what it touched.
 pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let admin = ctx.jira_admin()?;
     // A consumer change for a link created earlier in the run goes on that link.
@@ -98,9 +93,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     let applied = match model::apply(&admin, change, observed_link_id.as_deref()) {
         Ok(applied) => applied,
         Err(err) => {
-            // Jira's own refusal says the write was not made: the intent goes.
-            // Only an unknown outcome (no answer: a timeout, a dropped
-            // connection, a kill) keeps it for the next run to settle by reading.
+            // A refusal means not written; only an unknown outcome keeps the intent.
             if answered(&err) {
                 ctx.update_state(|state| state.intended = None)?;
             }
@@ -110,8 +103,7 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     if let (Applied::LinkCreated { link_id }, Action::CreateLink { name, url }) =
         (&applied, &change.action)
     {
-        // Until its read-back: the link as asked for. A link created a moment
-        // ago has no consumer, so only the link itself is read back.
+        // Until its read-back: the link as asked for (a new link has no consumer).
         let asked = AppLink {
             id: link_id.clone(),
             name: name.clone(),
@@ -134,10 +126,8 @@ pub fn apply_write(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     Ok(applied)
 }
 
-/// Jira (or the client, before sending) refused the write, so it was not made:
-/// an error status, an OAuth problem, a refusal Jira explained, a URL the
-/// client would not call. No answer, or a 2xx answer that could not be read,
-/// leaves the outcome unknown.
+/// The write was refused (by Jira, or by the client before sending), so not made;
+/// no answer, or an unreadable 2xx, leaves the outcome unknown.
 fn answered(err: &AppError) -> bool {
     use crate::http::ClientError;
     matches!(
