@@ -1,7 +1,5 @@
-//! What the answers file says, as the steps, doctor and commands read it: an
-//! input's value as given (through its row in the inputs table), the consumer
-//! key's one rule, and the options that are not inputs (nothing asks for them).
-//! Nothing outside `context` reads the answers file itself.
+//! What the answers file says: an input's value as given, the consumer key's one
+//! rule, and the options nothing asks for. Only `context` reads the answers.
 
 use std::time::Duration;
 
@@ -15,8 +13,7 @@ use crate::domain::{Approval, ConnectorAuth, KeySource};
 pub const DEFAULT_SYNC_TIMEOUT_SECS: u32 = 300;
 
 impl Ctx {
-    /// An input's value as the answers file gives it: not typed in this run, not
-    /// saved by an earlier one.
+    /// An input's value as the answers file gives it.
     pub fn given(&self, input: &Input) -> Option<String> {
         (input.given)(&self.answers)
     }
@@ -26,8 +23,8 @@ impl Ctx {
         self.given(input).and_then(|text| Url::parse(&text).ok())
     }
 
-    /// The consumer key both sides should hold: the answers file's, else the one
-    /// chosen before. The one rule for it; step 4 makes one when there is none.
+    /// The consumer key: the answers file's, else the one chosen before (step 4
+    /// makes one when there is none).
     pub fn wanted_consumer_key(&self) -> Option<String> {
         self.known(&inputs::CONSUMER_KEY)
     }
@@ -42,8 +39,7 @@ impl Ctx {
         self.answers.keys.source
     }
 
-    /// Jira Align's public key as given (`keys.public_key` or the text of
-    /// `keys.public_key_file`), with where it came from, for messages.
+    /// Jira Align's public key as given, with where it came from.
     pub fn given_public_key(&self) -> Option<(&str, &str)> {
         let keys = &self.answers.keys;
         let origin = keys
@@ -58,8 +54,7 @@ impl Ctx {
         self.answers.keys.bits.map(|bits| bits as usize)
     }
 
-    /// `keys.preflight`: prove the Jira side with a temporary key pair first
-    /// (true when absent).
+    /// `keys.preflight` (true when absent).
     pub fn preflight_wanted(&self) -> bool {
         self.answers.keys.preflight.unwrap_or(true)
     }
@@ -74,8 +69,7 @@ impl Ctx {
         self.answers.connector.id
     }
 
-    /// Consent, given in advance, to replace or remove what this profile did not
-    /// put in Jira: `--replace-existing` or `jira.replace_existing = true`.
+    /// Consent given in advance: `--replace-existing` or `jira.replace_existing`.
     pub fn replace_existing(&self) -> bool {
         self.config.replace_existing || self.answers.jira.replace_existing == Some(true)
     }

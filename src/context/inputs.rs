@@ -1,10 +1,6 @@
-//! Every value a step may ask for, declared once: its answers-file key, its
-//! question, the rule a typed value must pass, where the answers file and the saved
-//! state hold it, and the default a question offers.
-//!
-//! `Ctx::value` resolves an input in that order: the answers file, a value already
-//! resolved in this run, the saved state, a question. What a question gets is kept
-//! in `Ctx`, never written back into the answers.
+//! Every value a step may ask for, declared once: its answers-file key, question,
+//! check, where the answers and the state hold it, and its default. `Ctx::value`
+//! takes the answers, this run's value, the state, then asks.
 
 use crate::answers::{self, Answers};
 use crate::domain::{ConnectorAuth, KeySource, Secret};
@@ -17,8 +13,7 @@ pub struct Input {
     pub prompt: &'static str,
     /// Asked without echo; never shown.
     pub secret: bool,
-    /// Checks a typed value and gives the form that is kept (trimmed, normalised);
-    /// `Err` says what is wrong and how to fix it.
+    /// Checks a typed value and gives the form kept; `Err` says what to fix.
     pub check: fn(&str) -> Result<String, String>,
     /// The answers file's value (already checked when the file was read).
     pub given: fn(&Answers) -> Option<String>,
@@ -107,8 +102,6 @@ pub static APPLICATION_NAME: Input = Input {
     prompt: "Application link name in Jira",
     check: name,
     given: |a| a.align.application_name.clone(),
-    // The name this profile gave its link: taken, not asked again. (A link it
-    // found keeps the name it has: `jira_side::link_name`.)
     saved: |s| s.installed.as_ref().and_then(|i| i.link_name.clone()),
     default: |_| Some(DEFAULT_APPLICATION_NAME.to_string()),
     ..PLAIN

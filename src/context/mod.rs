@@ -1,6 +1,5 @@
-//! Everything a step needs, gathered once per run: the validated configuration,
-//! the answers file, the saved state, the prompter and the one HTTP client.
-//! Inputs come from the answers file first, then the saved state, then a question.
+//! What a step needs, gathered once per run: the configuration, the answers, the
+//! saved state, the prompter and the one HTTP client.
 
 pub mod given;
 pub mod inputs;
@@ -29,9 +28,8 @@ use crate::store::Store;
 
 pub use inputs::{Input, DEFAULT_APPLICATION_NAME, DEFAULT_CONNECTOR_NAME};
 
-/// One run. Every field is private: a step reads what it needs through the
-/// getters and the inputs' rules, and writes only through the named operations
-/// below (a step's outcome, the saved facts, the observation, the run record).
+/// One run. Steps read through the getters and inputs' rules, and write only
+/// through the named operations below.
 pub struct Ctx {
     config: RunConfig,
     answers: Answers,
@@ -44,8 +42,7 @@ pub struct Ctx {
     admin_auth: Option<AdminAuth>,
     /// Values asked for in this run, by answers-file key; the answers stay as read.
     resolved: HashMap<&'static str, String>,
-    /// Secrets typed in an earlier run and kept in the OS credential store
-    /// (`state.typed_secrets`), read once when the run starts.
+    /// Secrets an earlier run kept in the OS credential store.
     kept_secrets: HashMap<String, String>,
     /// Keys whose saved value was refused in this run: asked, not taken again.
     refused: Vec<&'static str>,
@@ -108,8 +105,8 @@ impl Ctx {
         Ok(out)
     }
 
-    /// The run lock released and the profile's directory removed when empty
-    /// (`unlink`, after its files); whether the directory went.
+    /// Releases the run lock and removes the profile's directory when empty
+    /// (`unlink`); whether it went.
     pub fn release_profile(&mut self) -> Result<bool> {
         self.store.release_and_remove_empty_dir()
     }
@@ -165,8 +162,7 @@ impl Ctx {
         self.prompter_and_recorder().1.record(step, status, detail)
     }
 
-    /// The prompter beside a recorder of steps' outcomes, for a driver that
-    /// asks and records as it goes (the handshake).
+    /// The prompter beside a recorder, for the handshake, which does both.
     pub fn prompter_and_recorder(&mut self) -> (&mut dyn Prompter, Recorder<'_>) {
         let recorder = Recorder {
             state: &mut self.state,
@@ -196,8 +192,8 @@ impl Ctx {
             .map(|(key, value)| (*key, value.as_str()))
     }
 
-    /// Whether the value of `key` was typed in this run or kept from an earlier
-    /// one's typing: one the operator may be asked for again when it is refused.
+    /// Whether `key`'s value was typed (now or kept from earlier), so may be
+    /// asked again when refused.
     pub fn was_typed(&self, key: &str) -> bool {
         (self.resolved.contains_key(key) || self.kept_secrets.contains_key(key))
             && !inputs::ALL
@@ -208,13 +204,10 @@ impl Ctx {
     /// Drops a refused value, so the next use asks for it again.
     pub fn forget(&mut self, key: &'static str) {
         self.resolved.remove(key);
-        // Kept by this run's offer before it was tried (every question comes
-        // before the first request): dropped from what this run kept.
         let kept_now = self.run.keeping.kept.iter().any(|(kept, _)| *kept == key);
         self.run.keeping.kept.retain(|(kept, _)| *kept != key);
         let in_store = kept_now && self.state.typed_secrets.iter().any(|kept| kept == key);
-        // A refused secret kept from an earlier run (or by this one) goes from
-        // the credential store too: kept, it would be taken again by every later run.
+        // A refused kept secret leaves the credential store too.
         if self.kept_secrets.remove(key).is_some() || in_store {
             if let Err(err) = self.store.forget_typed_secret(key) {
                 crate::ui::warn(&err.message);
@@ -238,8 +231,7 @@ impl Ctx {
         self.value_asked(input, input.prompt, None)
     }
 
-    /// [`Ctx::value`] with a question worded for this moment, offering `default`
-    /// (else the input's own).
+    /// [`Ctx::value`] with this question and `default` (else the input's own).
     pub fn value_asked(
         &mut self,
         input: &Input,
@@ -334,8 +326,7 @@ impl Ctx {
         Ok(JiraAdmin::new(&self.http, base, auth))
     }
 
-    /// How Jira Align's connector signs in to Jira: the answers file, else what
-    /// step 4 chose or recorded, else OAuth.
+    /// How the connector signs in: as given or chosen at step 4, else OAuth.
     pub fn connector_auth(&self) -> ConnectorAuth {
         self.known(&inputs::CONNECTOR_AUTH)
             .and_then(|word| {
@@ -344,16 +335,15 @@ impl Ctx {
             .unwrap_or(ConnectorAuth::OAuth)
     }
 
-    /// Who makes the key pair: the answers file, else what step 5 chose or
-    /// recorded, else align-link.
+    /// Who makes the key pair: as given or chosen at step 5, else align-link.
     pub fn key_source(&self) -> KeySource {
         self.known(&inputs::KEY_SOURCE)
             .and_then(|word| inputs::parse_choice(&word, &KeySource::ALL, KeySource::as_str))
             .unwrap_or(KeySource::Generate)
     }
 
-    /// Credentials for Jira Align's REST API: the answers file's token, else (in a
-    /// terminal, asked once per run) a token the operator pastes; none is fine.
+    /// Jira Align's API credentials: the token given, else asked once in a
+    /// terminal; none is fine.
     pub fn align_api_auth(&mut self) -> Result<Option<AlignAuth>> {
         let input = &inputs::ALIGN_API_TOKEN;
         if self.known(input).is_none() && self.prompter.interactive() {
@@ -370,8 +360,7 @@ impl Ctx {
         }))
     }
 
-    /// Jira Align's REST API at `align.url` ([`Ctx::align_api_auth`] may ask for
-    /// the token); `None` when there is none.
+    /// Jira Align's REST API at `align.url`; `None` without a token.
     pub fn align_api(&mut self) -> Result<Option<AlignApi>> {
         let site = self.url(&inputs::ALIGN_URL)?;
         self.http.check_url(&site, "align.url")?;
@@ -388,8 +377,7 @@ impl Ctx {
         self.align_api()
     }
 
-    /// The consumer key chosen at step 4 (what it signs with; the answers file's
-    /// may be newer until step 4 runs again).
+    /// The consumer key step 4 chose (the answers' may be newer until it reruns).
     pub fn consumer_key(&self) -> Result<String> {
         (inputs::CONSUMER_KEY.saved)(&self.state).ok_or_else(|| needs_step(4, "the consumer key"))
     }
@@ -434,8 +422,7 @@ impl Recorder<'_> {
     }
 }
 
-/// The error for a step whose input another step provides (typed: its hint is
-/// chosen in `error::hints`).
+/// A step needs what another step provides (its hint is in `error::hints`).
 pub fn needs_step(step: u8, what: &str) -> AppError {
     crate::error::NeedsStep {
         step,

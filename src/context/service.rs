@@ -1,6 +1,5 @@
-//! How the service account reaches Jira in this setup, for the checks of steps
-//! 20 to 24: align-link's own OAuth token, or the connector's PAT or password.
-//! When Jira Align holds the OAuth token, align-link has nothing to call with.
+//! How the service account reaches Jira for steps 20 to 24: align-link's OAuth
+//! token, or the connector's PAT or password (nothing when Jira Align holds it).
 
 use super::{inputs, needs_step, Ctx};
 use crate::domain::{ConnectorAuth, KeySource, Secret};
@@ -86,7 +85,6 @@ impl Ctx {
         ProblemContext {
             jira_url: self.state.jira.as_ref().map(|j| j.url.clone()),
             consumer_key_sent: self.state.consumer.as_ref().map(|c| c.key.clone()),
-            // Only Jira can say what the link holds; the handshake asks it when needed.
             consumer_key_on_link: None,
             clock_skew_secs: self.state.jira.as_ref().and_then(|j| j.clock_skew_secs),
             our_base_string: None,

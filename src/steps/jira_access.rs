@@ -1,7 +1,6 @@
-//! Step 7: is this Jira, do the administrator's credentials work, do they carry
-//! administrator rights, are the clocks close enough for OAuth; and everything
-//! else that can be checked without changing Jira, so that a run stops before its
-//! first write rather than halfway (the same checks guard every write).
+//! Step 7: Jira answers, the administrator's credentials and rights work, the
+//! clocks agree; and everything else checkable read-only, so that a run stops
+//! before its first write rather than halfway.
 
 use super::handshake::approval_mode;
 use super::jira_side;
@@ -93,8 +92,7 @@ fn ensure_validated_with(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<()> 
     Ok(())
 }
 
-/// The read-only checks (quietly, for `plan`): what they proved beyond step 7's
-/// own lines, or the first problem. `reads`: the pass already made (step 7).
+/// The read-only checks, quietly (`plan`): what they proved, or the first problem.
 pub fn checks_before_writes(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<Vec<String>> {
     let reads = match reads {
         Some(reads) => reads,
@@ -105,8 +103,7 @@ pub fn checks_before_writes(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<V
     Ok(proven)
 }
 
-/// The observation pass with the side checks this run still needs (made at the
-/// start of the run already, or now); the server's facts failing is an error here.
+/// The observation pass with the side checks (made at the start of the run, or now).
 fn observe(ctx: &mut Ctx) -> Result<SideReads> {
     let mut reads = match ctx.run_mut().first_pass.take() {
         Some(first) => first,
@@ -140,11 +137,8 @@ fn observe_reads(ctx: &mut Ctx) -> Result<SideReads> {
     jira_side::observe_pass(ctx, service, align)
 }
 
-/// The executor's first observation, before any step of an unattended run that
-/// checks Jira: everything the checks read (the server, the administrator's
-/// rights, the link, the service account, Jira Align's token), sent at once and
-/// kept as read for the steps that report it (Jira Align's answer for step 1,
-/// the rest for step 7). Nothing is read when a question would be needed first.
+/// The executor's first observation in an unattended run: everything the checks
+/// read, sent at once and kept for the steps that report it (1 and 7).
 pub fn observe_first(ctx: &mut Ctx) {
     if ctx.interactive() || ctx.run().validated || ctx.run().first_pass.is_some() {
         return;
@@ -168,8 +162,7 @@ fn validate(ctx: &mut Ctx, reads: SideReads) -> Result<Vec<String>> {
         .hint("Fix the time (NTP) on whichever machine is wrong, then rerun."));
     }
     check_keys(ctx)?;
-    // When the links were read (a failed list is reported by the step that needs
-    // it); the executor checks again before its first write in any case.
+    // A failed link list is its step's to report; the executor checks again anyway.
     if ctx.observed().link.is_some() {
         jira_side::check_link_name_free(ctx)?;
     }
@@ -205,9 +198,8 @@ fn check_keys(ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-/// With its password: the service account signed in and saw the test project
-/// (`answer`, from the pass; None when the answers give no password or project).
-/// Without its password: the administrator finds it in Jira, active.
+/// With its password, the service account signed in and saw the test project;
+/// without, the administrator finds it in Jira, active.
 fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result<Option<String>> {
     let Some(answer) = answer else {
         let username = ctx.given(&inputs::SERVICE_USERNAME);
@@ -220,11 +212,9 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
     let project = ctx.given(&inputs::TEST_PROJECT).unwrap_or_default();
     match answer? {
         Login::SignedIn((Some(seen), session)) => {
-            // Later steps search the project without reading it again, and the
-            // approval (step 19) carries on in the session the sign-in opened.
+            // Later steps reuse the project read and, for the approval, the session.
             ctx.observed_mut().service_project = Some(NamedProject::new(&project, seen));
-            // Only a session that holds its XSRF token saves a step: any other
-            // is left, and the approval logs in afresh as it always did.
+            // Only a session holding its XSRF token saves the approval a login.
             ctx.observed_mut().service_session = session
                 .filter(|session| session.xsrf_cookie().is_some())
                 .map(|session| (username.clone(), session));
@@ -243,9 +233,7 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")
         .about("service_account.password")),
-        // A CAPTCHA or single sign-on stands between the password and a login.
-        // With the approval in a browser (or by a typed code), a person signs
-        // in there: only this check is left undone.
+        // A CAPTCHA or SSO: with a person approving, only this check is left undone.
         Login::NeedsAPerson(err) if approval_mode(ctx) != Approval::ServiceAccount => {
             ui::warn(&format!(
                 "not checked with the service account's password: {} The approval happens in the browser, where {username} signs in; step 24 checks the project with the token.",
@@ -288,8 +276,7 @@ fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result
     )))
 }
 
-/// How the administrator signed in: as its username (a password), or with its
-/// token (whose owner no check needs to read).
+/// How the administrator signed in: as a username, or with a token.
 pub fn signed_in(admin_user: Option<&str>) -> String {
     match admin_user {
         Some(user) => format!("signed in as {user}"),

@@ -1,5 +1,4 @@
-//! The consumer key (chosen at step 4) and step 5, the RSA key pair. Both are made once and
-//! kept: a rerun reuses them, so the link in Jira never goes stale by accident.
+//! The consumer key (step 4) and the RSA key pair (step 5), made once and reused.
 
 use std::time::Instant;
 
@@ -49,8 +48,8 @@ pub(super) fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     Ok(source)
 }
 
-/// The consumer key both sides share: the answers file's, else the one chosen
-/// before, else a fresh random one. A change resets the steps that used the old one.
+/// The consumer key: the answers file's, else the one chosen before, else a new
+/// one; a change resets the steps that used the old one.
 pub fn choose_consumer_key(ctx: &mut Ctx) -> Result<String> {
     let previous = ctx.state().consumer.as_ref().map(|c| c.key.clone());
     let key = ctx
@@ -146,10 +145,8 @@ fn source_decided(ctx: &Ctx) -> bool {
     ctx.known(&inputs::KEY_SOURCE).is_some() || !ctx.interactive()
 }
 
-/// At the start of a run: when this run will make a new key pair (align-link
-/// makes it, OAuth, none on disk, step 5 not done or done without saving its
-/// public half), the key pair is started now on threads of its own. Never otherwise:
-/// a key nobody uses is not made.
+/// At the start of a run that will make a new key pair: starts it on threads of
+/// its own (never a key nobody uses).
 pub fn start_early(ctx: &mut Ctx) {
     if ctx.run().pending_key.is_some()
         || !source_decided(ctx)
@@ -181,9 +178,8 @@ pub fn settle_key(ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// A run stopped between saving a new private key and recording its public half
-/// leaves the key without it (and step 5 done): the half is derived again from
-/// the key on disk, which is the one that counts.
+/// A run killed between saving a private key and recording its public half:
+/// the half is derived again from the key on disk.
 fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
     if public_half_saved(ctx) || !pair_of_our_own(ctx) || !ctx.store().exists(PRIVATE_KEY_FILE) {
         return Ok(());
@@ -195,8 +191,8 @@ fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
     show_public_half(ctx, &consumer_key, &public, keys::key_bits(&public)).map(drop)
 }
 
-/// A new pair saved: the private key written only after the old public half is
-/// forgotten, then the public half recorded and shown. Says what was made.
+/// A new pair saved: the old public half forgotten first, then the private key
+/// written and the public half recorded. Says what was made.
 pub(crate) fn save_new_pair(
     ctx: &mut Ctx,
     consumer_key: &str,
@@ -336,11 +332,9 @@ pub(crate) fn set_public_key(
     })
 }
 
-/// Before a new private key replaces the one on disk: the old public half (which
-/// the link may hold) is forgotten and step 5 and the steps built on it are
-/// pending, all saved first. A run killed after the new key is written then
-/// redoes step 5 from the key on disk, and never installs a public key whose
-/// private half is gone.
+/// Before a new private key replaces the old: the old public half is forgotten
+/// and the steps built on it pending, so a killed run never installs a public
+/// key whose private half is gone.
 pub(crate) fn forget_public_half(ctx: &mut Ctx) -> Result<()> {
     ctx.update_state(|state| {
         let replaced = Some("a new key pair replaces the old one".into());

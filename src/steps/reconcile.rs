@@ -1,8 +1,6 @@
-//! Before any step runs: when the answers file now says something else than what
-//! the saved state was built from (another Jira, another Jira Align site, another
-//! connector method, consumer key, key source or Jira Align public key), the steps
-//! built on the old value run again instead of being passed over as done, and
-//! the facts that belonged to the old value are forgotten.
+//! Before any step: an answer that changed what the state was built from (a site,
+//! the connector's method, a key input) sends the steps built on it back to
+//! pending, and the facts of the old value are forgotten.
 
 use url::Url;
 
@@ -121,9 +119,8 @@ fn jira_site(state: &mut State, given: Option<Url>, changes: &mut Vec<Change>) {
     });
 }
 
-/// Another Jira Align site: a new connector there, and a new link in Jira (links
-/// are found by Jira Align's URL). Jira Align's own public key came from the old
-/// site's connector, so it must be taken again; a key pair of align-link's is kept.
+/// Another Jira Align site: a new connector and a new link; Jira Align's public
+/// key must be taken again (a key pair of align-link's is kept).
 fn align_site(state: &mut State, given: Option<Url>, changes: &mut Vec<Change>) {
     let (Some(given), Some(align)) = (given, state.align.as_mut()) else {
         return;
@@ -144,7 +141,6 @@ fn align_site(state: &mut State, given: Option<Url>, changes: &mut Vec<Change>) 
     align.url = given.to_string();
     align.connector_id = None;
     state.link = None;
-    // The new site's link is a new link: its name is not the old one's.
     if let Some(installed) = state.installed.as_mut() {
         installed.link_name = None;
     }

@@ -1,7 +1,5 @@
-//! The executor's loop over the guide's steps: each step converges its part
-//! (what it makes is observed, and made again when it is not there) and reports
-//! it; its outcome is saved at once, so a kill loses nothing. A guided step the
-//! operator confirmed is passed over while the values it showed are unchanged.
+//! The executor's loop: each step converges its part (observed, and made again
+//! when it is not there) and reports it; its outcome is saved at once.
 
 use super::{Outcome, Step};
 use crate::context::Ctx;
@@ -40,9 +38,7 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
             Err(err) => {
                 // The failure is recorded for `status`; the error itself goes to the caller.
                 let _ = ctx.record(step.number, StepStatus::Failed, Some(one_line(&err)));
-                // What was typed before the failure is kept all the same (the
-                // step's error is the one to report), but not a value refused
-                // for the last time: the next run asks for it again.
+                // A value refused for the last time is not kept: the next run asks again.
                 if let Some(key) = err.about.filter(|key| ctx.was_typed(key)) {
                     forget_refused(ctx, key);
                 }
@@ -87,9 +83,8 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
 /// How often a terminal run asks for a refused value before the step fails.
 const TRIES: usize = 3;
 
-/// Runs the step; in a terminal, a credential refused or a site that did not
-/// answer, typed in this run (or kept from an earlier one's typing), is asked
-/// for again in place, up to [`TRIES`] times in all.
+/// Runs the step; in a terminal, a typed value that was refused is asked for
+/// again in place, up to [`TRIES`] times in all.
 fn run_asking_again(ctx: &mut Ctx, step: &Step) -> Result<Outcome> {
     let mut tries = 1;
     loop {
@@ -123,9 +118,8 @@ fn forget_refused(ctx: &mut Ctx, key: &'static str) {
     }
 }
 
-/// What `status`, `plan` and `doctor` show of a failed step: the message's
-/// first line, with the proxy diagnosis when Jira refused a signature because
-/// the request it received is not the one signed.
+/// A failed step's record: the message's first line, with the proxy diagnosis
+/// when Jira refused a signature over a request other than the one signed.
 fn one_line(err: &AppError) -> String {
     let first = err.message.lines().next().unwrap_or_default().to_string();
     let Some(ClientError::OAuth(failure)) = err.find::<ClientError>() else {

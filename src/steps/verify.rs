@@ -1,5 +1,5 @@
-//! Steps 21, 22 and 24: prove the link works the way Jira Align will use it, and
-//! guide the last clicks in Jira Align, watching its API where a token allows.
+//! Steps 21, 22 and 24: the link works as Jira Align will use it, and the last
+//! clicks in Jira Align, watched through its API where a token allows.
 
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
     let oauth = matches!(access, ServiceAccess::OAuth { .. });
-    // The token's own signed `myself` at step 20 of this run already said whom it acts as.
+    // Step 20 of this run may have read whom the token acts as.
     let known = ctx.observed().token_account.clone().filter(|_| oauth);
     let verified = match ctx.service_client(&base, &access) {
         Some(jira) => {
@@ -103,8 +103,7 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
         ui::info("No Jira Align API token (align.api_token): align-link cannot watch the sync; check Features in Jira Align.");
         return Ok(with_guide(guided, jira_side));
     };
-    // Watch the sync only once the connector is said to be active: the operator
-    // just confirmed, step 23 was confirmed, or this step was asked for by itself.
+    // Watch the sync only once the connector is said to be active.
     let confirmed_now = matches!(guided, Outcome::Confirmed(..));
     let activated = ctx.state().step_status(23) == StepStatus::Done;
     if !(confirmed_now || activated || ctx.run().single_step) {
@@ -161,9 +160,8 @@ pub fn test_project(ctx: &mut Ctx) -> Result<Outcome> {
     }
 }
 
-/// The credential's signed `myself`, with step 24's reads beside it when `asked`
-/// names the test project (see [`project_reads`]). One round trip; what the
-/// project reads saw is for step 24 (see `ProjectSeen::from_reads`).
+/// The credential's signed `myself`, with step 24's project reads beside it
+/// when `asked` names the project.
 pub fn myself_with_project(
     jira: &ServiceJira,
     observed: &Observation,
@@ -183,9 +181,8 @@ type ProjectReads = (
     ClientResult<Option<SearchResult>>,
 );
 
-/// A search in project `key` and, with `read_project` (unless this run read it
-/// as the service account already, step 7), the project itself, sent beside
-/// `beside`.
+/// A search in project `key` (and, with `read_project`, the project), sent
+/// beside `beside`.
 fn project_reads<T>(
     jira: &ServiceJira,
     key: &str,
@@ -199,8 +196,7 @@ fn project_reads<T>(
     })
 }
 
-/// The test project `asked` as the service account saw it with its password in
-/// this run (step 7), if it did.
+/// The test project as step 7 of this run saw it, if it did.
 fn known_project(observed: &Observation, asked: &str) -> Option<NamedProject> {
     let known = observed.service_project.as_ref()?;
     (known.asked == asked).then(|| known.clone())
@@ -210,7 +206,6 @@ fn known_project(observed: &Observation, asked: &str) -> Option<NamedProject> {
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    // Steps 20 or 21 of this run read it with the same credential, beside its `myself`.
     let seen = ctx.observed().token_project.as_ref();
     if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
         return match seen {
@@ -255,8 +250,7 @@ fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u
     format!("project {key} visible, {issues} issue(s)")
 }
 
-/// Jira hides project `key` from the credential Jira Align uses (or has no such
-/// project: it answers both alike).
+/// Jira hides project `key` from the credential (or has none: it answers alike).
 fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
     let named = ctx.given(&inputs::SERVICE_USERNAME);
     let account = match access {
@@ -317,8 +311,7 @@ pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
     }
 }
 
-/// A refused PAT or password usually expired or changed: say how Jira Align takes
-/// the new one (the closing note of Atlassian's guide).
+/// A refused PAT or password: how Jira Align takes the new one (the guide's note).
 fn renew_hint(err: ClientError, access: &ServiceAccess) -> AppError {
     let renewable = matches!(access, ServiceAccess::Pat(_) | ServiceAccess::Basic(..));
     let refused = err.http_status() == Some(401);
@@ -345,8 +338,7 @@ fn describe(access: &ServiceAccess) -> String {
     }
 }
 
-/// A step that verified something and then guided a click: it waits for the
-/// operator until the click is confirmed, keeping what was verified.
+/// A verified step that then guided a click waits until the click is confirmed.
 fn with_guide(guided: Outcome, verified: String) -> Outcome {
     match guided {
         Outcome::NeedsOperator(why) => {
