@@ -125,22 +125,7 @@ impl Http {
         }
         let pinned_used = Arc::new(AtomicBool::new(false));
         if let Some(path) = &options.ca_cert {
-            let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
-                .map_err(|problem| {
-                    ClientError::config(ConfigError::CaCertFile {
-                        path: path.clone(),
-                        problem,
-                    })
-                })?;
-            let certificates = pinned::certificates(&pem).ok_or_else(|| {
-                ClientError::config(ConfigError::CaCertNotPem { path: path.clone() })
-            })?;
-            let tls = pinned::client_config(certificates, pinned_used.clone()).map_err(|err| {
-                ClientError::config(ConfigError::CaCertRefused {
-                    path: path.clone(),
-                    reason: err.to_string(),
-                })
-            })?;
+            let tls = pinned::from_file(path, pinned_used.clone()).map_err(ClientError::config)?;
             builder = builder.use_preconfigured_tls(tls);
         }
         let client = builder.build().map_err(|err| {

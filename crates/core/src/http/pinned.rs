@@ -4,6 +4,7 @@
 //! also a root beside the system's; a self-signed server certificate is not, so its
 //! key can vouch for no other host.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -14,18 +15,30 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
 
-pub fn certificates(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>> {
-    let found: Vec<_> = CertificateDer::pem_slice_iter(pem)
+use super::error::ConfigError;
+use crate::util::file::{read_regular, CA_BUNDLE_MAX};
+
+/// The configuration for `--ca-cert path`; `pinned_used` is set when a server
+/// presented one of its certificates itself.
+pub fn from_file(
+    path: &Path,
+    pinned_used: Arc<AtomicBool>,
+) -> Result<rustls::ClientConfig, ConfigError> {
+    let path = path.to_path_buf();
+    let refused = |reason: String| ConfigError::CaCertRefused {
+        path: path.clone(),
+        reason,
+    };
+    let pem = match read_regular(&path, CA_BUNDLE_MAX) {
+        Ok((pem, _)) => pem,
+        Err(problem) => return Err(ConfigError::CaCertFile { path, problem }),
+    };
+    let given: Vec<_> = CertificateDer::pem_slice_iter(&pem)
         .filter_map(|cert| cert.ok())
         .collect();
-    (!found.is_empty()).then_some(found)
-}
-
-/// `pinned_used` is set when a server presented one of `given` itself.
-pub fn client_config(
-    given: Vec<CertificateDer<'static>>,
-    pinned_used: Arc<AtomicBool>,
-) -> Result<rustls::ClientConfig, String> {
+    if given.is_empty() {
+        return Err(ConfigError::CaCertNotPem { path });
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
@@ -37,7 +50,7 @@ pub fn client_config(
     }
     let chains = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|err| err.to_string())?;
+        .map_err(|err| refused(err.to_string()))?;
     let verifier = PinnedOrChain {
         pinned: given,
         chains,
@@ -45,7 +58,7 @@ pub fn client_config(
     };
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|err| err.to_string())?
+        .map_err(|err| refused(err.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
