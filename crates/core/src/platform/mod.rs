@@ -65,24 +65,20 @@ pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<std::ffi::OsString>;
 /// Where `align-link/PROFILE.toml` goes: `$XDG_CONFIG_HOME`, else `~/.config` (as
 /// gh does) or `%APPDATA%` (it roams with the user). `Err` says what to set.
 pub fn config_base_dir(var: EnvLookup) -> Result<PathBuf, String> {
-    absolute(var, "XDG_CONFIG_HOME")
-        .map(Ok)
-        .unwrap_or_else(|| imp::default_config_base(&|name| absolute(var, name)))
+    base_dir(var, "XDG_CONFIG_HOME", imp::CONFIG_BASE)
 }
 
 /// Where `align-link/PROFILE/` (state and secrets) goes: `$XDG_STATE_HOME`, else
 /// `~/.local/state` or `%LOCALAPPDATA%` (keys stay on this machine).
 pub fn state_base_dir(var: EnvLookup) -> Result<PathBuf, String> {
-    absolute(var, "XDG_STATE_HOME")
-        .map(Ok)
-        .unwrap_or_else(|| imp::default_state_base(&|name| absolute(var, name)))
+    base_dir(var, "XDG_STATE_HOME", imp::STATE_BASE)
 }
 
-/// The XDG spec says to ignore relative (and empty) values.
-fn absolute(var: EnvLookup, name: &str) -> Option<PathBuf> {
-    var(name)
-        .map(PathBuf::from)
-        .filter(|path| path.is_absolute())
+/// `$xdg`, else the system's `default`; the XDG spec says to ignore relative (and
+/// empty) values.
+fn base_dir(var: EnvLookup, xdg: &str, default: &str) -> Result<PathBuf, String> {
+    let absolute = |name: &str| var(name).map(PathBuf::from).filter(|dir| dir.is_absolute());
+    absolute(xdg).map_or_else(|| imp::default_base(&absolute, xdg, default), Ok)
 }
 
 #[cfg(all(test, unix))]
