@@ -75,19 +75,17 @@ choice! {
 }
 
 choice! {
-    /// How Jira Align's connector authenticates to Jira (`connector.auth`).
+    /// How Jira Align's connector authenticates to Jira (`connector.auth`): OAuth 1.0a
+    /// (steps 13-20), or the service account's personal access token or password.
     pub enum ConnectorAuth {
-        /// OAuth 1.0a (steps 13-20).
         OAuth = "oauth",
-        /// The service account's personal access token.
         Pat = "pat",
-        /// The service account's username and password.
         Basic = "basic",
     }
 }
 
 impl ConnectorAuth {
-    /// As Jira Align's connector form names the method.
+    /// As Jira Align's connector form names it.
     pub fn label(self) -> &'static str {
         match self {
             ConnectorAuth::OAuth => "OAuth",

@@ -116,7 +116,7 @@ pub struct IntendedWrite {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TokenFacts {
-    /// The Jira account the token acts as (who clicked Allow).
+    /// Who clicked Allow.
     pub account: Option<String>,
     pub obtained_at: String,
     pub expires_at: Option<String>,

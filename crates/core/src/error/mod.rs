@@ -19,15 +19,14 @@ pub const EXIT_INTERNAL: i32 = 70;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The command line, the answers file or a missing answer: exit 2.
+    /// The command line, the answers file or a missing answer.
     Usage,
-    /// A setting align-link cannot use (`--ca-cert`): exit 2.
+    /// A setting align-link cannot use (`--ca-cert`).
     Config,
-    /// Something failed while running a step: exit 1.
     Failed,
-    /// The reader of stdout went away (`| head`): nothing to say, exit 0.
+    /// The reader of stdout went away (`| head`): nothing to say.
     BrokenPipe,
-    /// align-link broke a rule of its own: exit 70.
+    /// align-link broke a rule of its own.
     Internal,
 }
 
@@ -94,7 +93,7 @@ impl AppError {
         self.hint(hint)
     }
 
-    /// The hints, most specific first, credentials masked.
+    /// Most specific first.
     pub fn hints(&self) -> Vec<String> {
         let all = self.hints.iter().chain(&self.source_hint);
         all.map(|hint| redact_text(hint)).collect()

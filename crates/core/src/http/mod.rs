@@ -34,16 +34,15 @@ pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
 pub const USER_AGENT_VALUE: &str = concat!("align-link/", env!("CARGO_PKG_VERSION"));
 
-/// Validated HTTP settings (from the command line).
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub ca_cert: Option<PathBuf>,
     pub allow_http: bool,
-    /// `-v`: print each request (`ui::log` attaches the printer).
+    /// `-v`: `ui::log` attaches the printer.
     pub verbose: bool,
-    /// Retries after the first attempt, for idempotent calls only.
+    /// For idempotent calls only.
     pub retries: u32,
 }
 

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
@@ -26,7 +26,6 @@ pub fn note(line: &str) {
 }
 
 pub struct OperatorLog {
-    path: PathBuf,
     file: Mutex<File>,
 }
 
@@ -77,15 +76,10 @@ impl OperatorLog {
             .hint(format!("chmod 600 {shown}, or give a new file name")));
         }
         let log = OperatorLog {
-            path: path.to_path_buf(),
             file: Mutex::new(file),
         };
         log.write(&format!("align-link {} started", env!("CARGO_PKG_VERSION")));
         Ok(log)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Escaped, so a log viewed in a terminal cannot be made to do anything.

@@ -6,13 +6,13 @@ use std::fs::Metadata;
 use std::io::{self, Read};
 use std::path::Path;
 
-/// A public key (PEM or base64): a few KiB at most, even at 16384 bits.
+/// A public key is a few KiB at most, even at 16384 bits.
 pub const KEY_FILE_MAX: u64 = 64 * 1024;
-/// A CA bundle: one private CA is a few KiB; a whole system bundle is ~250 KiB.
+/// A whole system bundle is ~250 KiB.
 pub const CA_BUNDLE_MAX: u64 = 1024 * 1024;
 /// An answers file is a few dozen lines.
 pub const ANSWERS_MAX: u64 = 256 * 1024;
-/// `state.toml` and the secret files align-link writes itself.
+/// Also the secret files align-link writes itself.
 pub const STATE_FILE_MAX: u64 = 256 * 1024;
 
 /// Worded for the user, who knows which file was meant.
