@@ -59,8 +59,7 @@ impl Default for HttpOptions {
     }
 }
 
-/// One request as it is reported, secrets redacted: `target` is `GET https://jira/...`,
-/// `request` adds how it authenticated (` [Bearer <redacted>]`).
+/// `target` is `GET https://jira/...`; `request` adds ` [Bearer <redacted>]` and the like.
 pub struct Exchange {
     pub target: String,
     pub request: String,
@@ -91,8 +90,7 @@ pub trait RequestObserver: Send + Sync {
     fn report(&self, exchange: &Exchange, event: &Event);
 }
 
-/// Cheap to clone (the connection pool and the request count are shared), so the
-/// Jira and Jira Align clients own one.
+/// Cheap to clone (the pool and the counts are shared): each client owns one.
 #[derive(Clone)]
 pub struct Http {
     client: Client,

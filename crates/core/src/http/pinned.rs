@@ -1,8 +1,6 @@
-//! `--ca-cert` as rustls sees it. A server presenting exactly a given certificate
-//! (a staging Jira's self-signed one, which webpki refuses as a CA used as an end
-//! entity) is accepted for its host names while valid. A private CA's certificate is
-//! also a root beside the system's; a self-signed server certificate is not, so its
-//! key can vouch for no other host.
+//! `--ca-cert`: a server presenting exactly a given certificate (a staging Jira's
+//! self-signed one, which webpki refuses) is accepted for its host names while valid.
+//! A self-signed server certificate is no root, so its key can vouch for no other host.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,8 +16,7 @@ use rustls::{DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
 use super::error::ConfigError;
 use crate::util::file::{read_regular, CA_BUNDLE_MAX};
 
-/// The configuration for `--ca-cert path`; `pinned_used` is set when a server
-/// presented one of its certificates itself.
+/// `pinned_used` is set when a server presented one of the certificates itself.
 pub fn from_file(
     path: &Path,
     pinned_used: Arc<AtomicBool>,

@@ -27,16 +27,12 @@ use crate::error::AppError;
 pub const DEFAULT_KEY_BITS: usize = 3072;
 
 /// Smaller keys are weak; larger ones buy nothing, since the scheme hashes with SHA-1 anyway.
-pub const ACCEPTED_KEY_BITS: &[usize] = &[2048, 3072, 4096];
+pub const ACCEPTED_KEY_BITS: [usize; 3] = [2048, 3072, 4096];
 
 /// [`ACCEPTED_KEY_BITS`] for messages: "2048, 3072 or 4096".
 pub fn accepted_key_bits_text() -> String {
-    let sizes: Vec<String> = ACCEPTED_KEY_BITS.iter().map(usize::to_string).collect();
-    match sizes.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
+    let [small, middle, large] = ACCEPTED_KEY_BITS;
+    format!("{small}, {middle} or {large}")
 }
 
 /// About 190 bits of entropy.
@@ -131,8 +127,7 @@ fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
     Ok(key)
 }
 
-/// Threads drawing `bits`-bit primes until the receiver is dropped (their draw in
-/// flight finishes first).
+/// Threads drawing `bits`-bit primes until the receiver is dropped.
 fn draw_primes(bits: usize) -> (Receiver<BigUint>, Vec<JoinHandle<()>>) {
     let (sender, primes) = channel();
     let threads = (0..PRIME_THREADS)

@@ -82,11 +82,9 @@ impl Signer {
         form: &[(String, String)],
         extra: &OAuthExtras,
     ) -> SignedRequest {
-        // RFC 5849 3.4.1.3.2 sorts the pairs by their encoded names, then values.
-        // oauth1-request writes a name into the base string as given and encodes
-        // a value twice (once to normalise, once as part of the whole string), so
-        // names go in encoded twice too; that keeps the order ('%' sorts before
-        // every unreserved character), which it checks in debug builds.
+        // Sorted by encoded name, then value (RFC 5849 3.4.1.3.2). oauth1-request encodes
+        // a value twice but writes a name as given, so names go in encoded twice too,
+        // which keeps the order it checks in debug builds.
         let mut params: Vec<(String, String, String)> = url
             .query_pairs()
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
