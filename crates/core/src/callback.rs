@@ -35,6 +35,7 @@ fn random_path_part() -> String {
 }
 
 impl CallbackListener {
+    /// On 127.0.0.1: only this machine's browser can reach it.
     pub fn bind() -> Result<CallbackListener> {
         let server = tiny_http::Server::http("127.0.0.1:0").map_err(|err| {
             AppError::failed(format!(

@@ -1,6 +1,7 @@
 //! What can go wrong talking to Jira or Jira Align, as types: callers decide on the
-//! fields, never on the text; the hint is chosen from them in `error::hints`. Server
-//! strings in here are escaped and cut already, so showing one cannot drive the terminal.
+//! fields, never on the text; the hint is chosen from them in `error::hints`. URLs here
+//! are redacted, server strings escaped and cut: showing one can neither leak nor drive
+//! the terminal.
 
 use std::error::Error as StdError;
 use std::fmt;
