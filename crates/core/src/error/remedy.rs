@@ -82,22 +82,21 @@ fn extra_params(problem: &OAuthProblem) -> String {
 
 /// `parameter_absent` or `parameter_rejected`: the names Jira lists, and what to do.
 fn parameters(problem: &OAuthProblem, absent: bool) -> String {
-    let (list, did, one, key_names) = match absent {
+    let (list, did, one) = match absent {
         true => (
             "oauth_parameters_absent",
             "missed",
             "a required OAuth parameter",
-            &["oauth_verifier", "oauth_token"][..],
         ),
         false => (
             "oauth_parameters_rejected",
             "rejected",
             "an OAuth parameter",
-            &["oauth_callback"][..],
         ),
     };
     let names = problem.params.get(list).map(|v| split_names(v));
     let names = names.unwrap_or_default();
+    let named = |name: &str| names.iter().any(|n| n == name);
     let mut text = match names.is_empty() {
         true => format!("Jira {did} {one} but did not say which."),
         false => format!("Jira {did} these parameters: {}.", names.join(", ")),
@@ -108,15 +107,16 @@ fn parameters(problem: &OAuthProblem, absent: bool) -> String {
              make it pass the header through to Jira.",
         );
     }
-    let key_named = names.iter().any(|n| key_names.contains(&n.as_str()));
-    text.push_str(match (absent, key_named) {
-        (true, true) => " The token or verifier comes from the approval: rerun step 17.",
-        (true, false) => " Retry; if it persists, rerun step 17.",
-        (false, true) => {
+    text.push_str(match absent {
+        true if named("oauth_verifier") || named("oauth_token") => {
+            " The token or verifier comes from the approval: rerun step 17."
+        }
+        true => " Retry; if it persists, rerun step 17.",
+        false if named("oauth_callback") => {
             " The callback must be an absolute http(s) URL, or `oob` for none: fix the \
              callback URL and rerun step 17."
         }
-        (false, false) => " Check the values named above and rerun step 17.",
+        false => " Check the values named above and rerun step 17.",
     });
     text
 }
