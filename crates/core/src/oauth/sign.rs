@@ -1,6 +1,6 @@
 //! OAuth 1.0a signing with RSA-SHA1 (RFC 5849 3.4) through oauth1-request, which
 //! signs the URI as given and expects the parameters sorted and encoded: so we
-//! normalise and sort them. [`Recording`] keeps the base string as it was signed,
+//! normalise and sort them. `Recording` keeps the base string as it was signed,
 //! for the `signature_invalid` diagnosis.
 
 use std::fmt::{self, Display, Write};
