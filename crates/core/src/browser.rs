@@ -4,7 +4,6 @@
 
 use std::process::{Command, Stdio};
 
-/// True when a browser can be shown: `BROWSER` is set, or a desktop session exists.
 pub fn available() -> bool {
     let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
     set("BROWSER")
@@ -14,7 +13,7 @@ pub fn available() -> bool {
         || set("WAYLAND_DISPLAY")
 }
 
-/// Starts the browser on `url` without waiting for it; false if nothing started.
+/// Without waiting for it; false if nothing started.
 pub fn open(url: &str) -> bool {
     match std::env::var("BROWSER") {
         Ok(list) => list

@@ -1,10 +1,7 @@
-//! The loopback listener that receives Jira's redirect after "Allow": it reads
-//! `oauth_verifier` and tells the browser it may close the tab. Its path carries
-//! 128 random bits, so another local process cannot guess where to send a forged
-//! callback; anything but that path with the expected token is answered 404.
-//! The browser is started on a one-time start address of this listener, which
-//! redirects to Jira's authorize page: the request token stays off the browser's
-//! command line, where any local user could read it.
+//! The loopback listener for Jira's redirect after "Allow". Its path carries 128
+//! random bits, so another local process cannot forge a callback; the browser starts
+//! on a one-time address of it that redirects to Jira, so the request token stays off
+//! the browser's command line, where any local user could read it.
 
 use std::time::{Duration, Instant};
 
@@ -28,11 +25,9 @@ const DENIED_PAGE: (&str, &str) = (
 pub struct CallbackListener {
     server: tiny_http::Server,
     url: Url,
-    /// The one-time start address and where it redirects.
     start: Option<(Url, Url)>,
 }
 
-/// 128 random bits, as 32 hex digits.
 fn random_path_part() -> String {
     let mut secret = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut secret);
@@ -40,7 +35,7 @@ fn random_path_part() -> String {
 }
 
 impl CallbackListener {
-    /// Binds 127.0.0.1 on an ephemeral port: only this machine's browser can reach it.
+    /// On 127.0.0.1: only this machine's browser can reach it.
     pub fn bind() -> Result<CallbackListener> {
         let server = tiny_http::Server::http("127.0.0.1:0").map_err(|err| {
             AppError::failed(format!(
@@ -65,8 +60,7 @@ impl CallbackListener {
         })
     }
 
-    /// A one-time address on this listener that redirects to `target` (Jira's
-    /// authorize page) while [`Self::wait_for_verifier`] runs.
+    /// Redirects to `target` while [`Self::wait_for_verifier`] runs.
     pub fn start_url(&mut self, target: &Url) -> Url {
         let mut start = self.url.clone();
         start.set_path(&format!("{START_PATH_PREFIX}{}", random_path_part()));
@@ -78,7 +72,6 @@ impl CallbackListener {
         self.url.as_str()
     }
 
-    /// True when `url` points at this listener's path (whatever its query).
     pub fn is_callback(&self, url: &Url) -> bool {
         url.scheme() == self.url.scheme()
             && url.host_str() == self.url.host_str()
@@ -86,8 +79,7 @@ impl CallbackListener {
             && url.path() == self.url.path()
     }
 
-    /// Waits for the redirect that carries `request_token`, answering anything else
-    /// with 404 and waiting on (a browser also asks for /favicon.ico).
+    /// Anything else is answered 404 (a browser also asks for /favicon.ico).
     pub fn wait_for_verifier(&self, request_token: &str, timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
         let mut start = self.start.as_ref();
@@ -110,7 +102,6 @@ impl CallbackListener {
                     )))
                 }
             };
-            // Read as an address on this listener (the request line holds the path).
             let Ok(url) = self.url.join(request.url()) else {
                 respond(request, 400, "bad request");
                 continue;
@@ -121,8 +112,6 @@ impl CallbackListener {
                 continue;
             }
             if start_path.as_deref() == Some(url.path()) {
-                // The one-time address, opened a second time: something else on
-                // this machine opened it first (or the tab was reloaded).
                 respond(request, 409, "this one-time address was already used");
                 return Err(AppError::failed(
                     "the browser's one-time start address was opened twice: another program on this machine may have opened it before the browser did",
@@ -153,9 +142,7 @@ impl CallbackListener {
         }
     }
 
-    /// The verifier from a redirect to this listener that a script reads itself
-    /// rather than follows (the service account's approval): the same checks as
-    /// the listener makes, with an error for each way it can be wrong.
+    /// The same checks for a redirect read rather than followed (the service account's approval).
     pub fn verifier_in_redirect(&self, location: &Url, request_token: &str) -> Result<String> {
         match self.read_callback(location, request_token) {
             CallbackRead::Verifier(verifier) => Ok(verifier),
@@ -194,7 +181,6 @@ impl CallbackListener {
     }
 }
 
-/// What a request to the callback address says.
 enum CallbackRead {
     /// Another path, or another request token.
     NotOurs,

@@ -1,14 +1,10 @@
-//! The domain's words, in one place: secrets, and the choices an operator makes
-//! (who makes the key pair, how the connector signs in, how the OAuth grant is
-//! approved). The answers file, the saved state and the steps all use these types;
-//! each choice is spelled in files exactly as `as_str` says (serde uses the same).
+//! The domain's words: secrets, and the choices an operator makes.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A password or token. Never printed: `Debug` and `Display` show `<redacted>`, so
-/// a secret cannot leak through a log line or an error message by accident.
+/// `Debug` and `Display` show `<redacted>`, so it cannot leak by accident.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -17,7 +13,6 @@ impl Secret {
         Secret(value.into())
     }
 
-    /// The secret itself, for the one place that sends it.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -56,7 +51,6 @@ macro_rules! choice {
         impl $name {
             pub const ALL: [$name; [$($spelling),+].len()] = [$($name::$variant),+];
 
-            /// The spelling in the answers file (and on the command line).
             pub fn as_str(self) -> &'static str {
                 match self {
                     $($name::$variant => $spelling,)+
@@ -81,19 +75,17 @@ choice! {
 }
 
 choice! {
-    /// How Jira Align's connector authenticates to Jira (`connector.auth`).
+    /// How Jira Align's connector authenticates to Jira (`connector.auth`): OAuth 1.0a
+    /// (steps 13-20), or the service account's personal access token or password.
     pub enum ConnectorAuth {
-        /// OAuth 1.0a (steps 13-20).
         OAuth = "oauth",
-        /// The service account's personal access token.
         Pat = "pat",
-        /// The service account's username and password.
         Basic = "basic",
     }
 }
 
 impl ConnectorAuth {
-    /// As Jira Align's connector form names the method.
+    /// As Jira Align's connector form names it.
     pub fn label(self) -> &'static str {
         match self {
             ConnectorAuth::OAuth => "OAuth",

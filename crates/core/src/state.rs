@@ -1,15 +1,10 @@
-//! What align-link remembers between runs, per profile: progress and non-secret
-//! facts in `state.toml`; the private key and tokens live in their own 0600 files
-//! (see `store`).
+//! What align-link remembers between runs, per profile, that is not secret (`state.toml`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::domain::{Approval, ConnectorAuth, KeySource};
-
-// An `Option` field needs no serde attributes: serde reads a missing one as None,
-// and TOML leaves a None out.
 
 pub const STATE_FILE: &str = "state.toml";
 pub const PRIVATE_KEY_FILE: &str = "private-key.pem";
@@ -24,11 +19,10 @@ pub struct State {
     pub consumer: Option<ConsumerFacts>,
     pub token: Option<TokenFacts>,
     pub installed: Option<InstalledFacts>,
-    /// A write to Jira about to be made, saved before it is sent: a run killed
-    /// between the write and its record knows the result as its own next time.
+    /// Saved before the write is sent: a run killed between the write and its record
+    /// knows the result as its own next time.
     pub intended: Option<IntendedWrite>,
-    /// Answers keys whose values the operator typed and the profile keeps in the
-    /// OS credential store (`store::Store::keep_typed_secret`).
+    /// Answers keys whose typed values the OS credential store keeps.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub typed_secrets: Vec<String>,
     /// Keyed by step number as text (TOML keys are strings).
@@ -70,8 +64,7 @@ pub struct LinkFacts {
 #[serde(deny_unknown_fields)]
 pub struct ConsumerFacts {
     pub key: String,
-    /// Who made the key pair; absent until step 5 decides. (Files written before
-    /// this was an enum say "" for absent.)
+    /// Absent until step 5 decides (files written before this was an enum say "").
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -85,7 +78,6 @@ pub struct ConsumerFacts {
 }
 
 impl ConsumerFacts {
-    /// A consumer key whose key pair is not decided yet.
     pub fn new(key: impl Into<String>) -> ConsumerFacts {
         ConsumerFacts {
             key: key.into(),
@@ -99,28 +91,23 @@ impl ConsumerFacts {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct InstalledFacts {
-    /// The application link this profile created.
     pub link_id: Option<String>,
-    /// The name this profile gave the link (created or renamed it with): what a
-    /// rerun names it back to when the answers name none.
+    /// What a rerun names the link back to when the answers name none.
     pub link_name: Option<String>,
-    /// The consumer key this profile installed on the link, and its public key.
     pub consumer_key: Option<String>,
     pub fingerprint: Option<String>,
 }
 
-/// What a write is meant to leave in Jira, recorded before it is sent.
+/// What a write is meant to leave in Jira.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct IntendedWrite {
-    /// The change's stable name (`create-link`, `set-consumer`, ...).
+    /// A stable name (`create-link`, `set-consumer`, ...).
     pub change: String,
-    /// The link it goes on (None: the link a create makes).
+    /// None: the link a create makes.
     pub link_id: Option<String>,
-    /// For a new link: the Jira Align URL it points at, and its name.
     pub link_url: Option<String>,
     pub link_name: Option<String>,
-    /// For a consumer: its key and public-key fingerprint.
     pub consumer_key: Option<String>,
     pub fingerprint: Option<String>,
     pub at: String,
@@ -129,7 +116,7 @@ pub struct IntendedWrite {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TokenFacts {
-    /// The Jira account the token acts as (who clicked Allow).
+    /// Who clicked Allow.
     pub account: Option<String>,
     pub obtained_at: String,
     pub expires_at: Option<String>,
@@ -145,7 +132,6 @@ fn empty_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<KeySource>, D
     }
 }
 
-/// The secret half, kept in its own 0600 file.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessToken {
@@ -188,8 +174,7 @@ pub struct StepRecord {
     pub status: StepStatus,
     pub at: String,
     pub detail: Option<String>,
-    /// For a guided step the operator confirmed: the values it showed then. A
-    /// value that differs now makes the step pending again.
+    /// A guided step's values as confirmed: one that differs now makes it pending again.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shown: BTreeMap<String, String>,
 }
@@ -202,8 +187,7 @@ impl State {
             .unwrap_or(StepStatus::Pending)
     }
 
-    /// The step whose last run failed, with what it said (the runner stops at the
-    /// first failure, so there is at most one).
+    /// At most one: the runner stops at the first failure.
     pub fn last_failure(&self) -> Option<(u8, String)> {
         self.steps.iter().find_map(|(number, record)| {
             if record.status != StepStatus::Failed {

@@ -1,8 +1,5 @@
-//! Where every hint made from a typed error comes from: the HTTP client's errors
-//! (by status, service, how the call authenticated, transport kind, URL rule,
-//! OAuth problem) and a step's missing input. The library says what failed; the
-//! CLI says here what to do about it. A caller that knows more adds its own hint
-//! with `AppError::hint`, which goes before these.
+//! Every hint made from a typed error: the library says what failed, this says what
+//! to do about it. A caller that knows more adds its own with `AppError::hint`.
 
 use super::remedy;
 use super::NeedsStep;
@@ -11,7 +8,6 @@ use crate::http::{AuthKind, ClientError, ConfigError, Service, TransportKind};
 use crate::util::file::FileError;
 use crate::util::suggest;
 
-/// What to do about a failed request.
 pub fn client(err: &ClientError) -> String {
     match err {
         ClientError::Config(e) => config(e),
@@ -31,7 +27,6 @@ pub fn client(err: &ClientError) -> String {
     }
 }
 
-/// Run the step that provides the input first.
 pub fn needs_step(err: &NeedsStep) -> String {
     format!(
         "Run `{}` first, or `{}` to run every step in order.",

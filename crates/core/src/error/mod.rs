@@ -1,12 +1,6 @@
-//! Typed errors rendered as `Error: ...` plus `Hint: ...` lines (as jj's
-//! `command_error.rs`).
-//!
-//! An `AppError` is what the user sees: a kind that decides the exit code, the
-//! message, the hints (what to do, most specific first) and the typed error it was
-//! made from, kept as its `source()` so that code deciding on a failure looks at
-//! the type ([`AppError::find`]), never at the text. Clients fail with their own
-//! typed errors (`http::ClientError`, [`NeedsStep`]); the hint for each is chosen
-//! in one place, [`hints`], when it becomes an `AppError`.
+//! `AppError`, what the user sees: `Error: ...` plus `Hint: ...` lines (as jj's
+//! `command_error.rs`). It keeps the typed error it was made from as its `source()`,
+//! so code deciding on a failure looks at the type ([`AppError::find`]), never the text.
 
 pub mod hints;
 pub mod remedy;
@@ -18,24 +12,21 @@ use std::sync::Arc;
 use crate::http::ClientError;
 use crate::util::text::{clean, redact_text, EXCERPT_CHARS};
 
-/// Exit code for a step that failed.
 pub const EXIT_FAILED: i32 = 1;
-/// Exit code for bad usage, a bad answers file or a missing answer under `--yes`.
 pub const EXIT_USAGE: i32 = 2;
-/// Exit code for a bug in align-link (as sysexits' `EX_SOFTWARE`).
+/// A bug in align-link, as sysexits' `EX_SOFTWARE`.
 pub const EXIT_INTERNAL: i32 = 70;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
-    /// The command line, the answers file or a missing answer: exit 2.
+    /// The command line, the answers file or a missing answer.
     Usage,
-    /// A setting align-link cannot use (`--ca-cert`): exit 2.
+    /// A setting align-link cannot use (`--ca-cert`).
     Config,
-    /// Something failed while running a step: exit 1.
     Failed,
-    /// The reader of stdout went away (`| head`): nothing to say, exit 0.
+    /// The reader of stdout went away (`| head`): nothing to say.
     BrokenPipe,
-    /// align-link broke a rule of its own: exit 70.
+    /// align-link broke a rule of its own.
     Internal,
 }
 
@@ -43,16 +34,12 @@ pub enum ErrorKind {
 pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
-    /// What to do, added by callers who know the case (see [`AppError::hint`]).
     hints: Vec<String>,
-    /// What to do, chosen by [`hints`] from the typed source: general, so it
-    /// comes after the callers'.
+    /// Chosen by [`hints`] from the typed source: general, so after the callers'.
     source_hint: Option<String>,
-    /// The answers key whose value this failure is about: a credential the
-    /// server refused, or a site that did not answer. A terminal run asks for
-    /// a value typed in this run again instead of stopping.
+    /// The answers key whose value this failure is about (a refused credential): a
+    /// terminal run asks again for a value typed in this run instead of stopping.
     pub about: Option<&'static str>,
-    /// The typed error this one was made from, if any.
     source: Option<Arc<dyn StdError + Send + Sync>>,
     /// The message is the source's own text (made by a `From`).
     message_is_source: bool,
@@ -93,40 +80,36 @@ impl AppError {
         AppError::new(ErrorKind::Internal, message)
     }
 
-    /// Adds a hint: what the user should do next. It goes after the hints added
-    /// before it but before the general one chosen from the typed source.
+    /// What the user should do next: before the general hint chosen from the source.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
     }
 
-    /// The one hint instead of all before it: for a caller who knows the case
-    /// and would otherwise repeat or contradict a general hint.
+    /// For a caller who would otherwise repeat or contradict a general hint.
     pub fn hint_instead(mut self, hint: impl Into<String>) -> Self {
         self.hints.clear();
         self.source_hint = None;
         self.hint(hint)
     }
 
-    /// The hints, most specific first, credentials masked.
+    /// Most specific first.
     pub fn hints(&self) -> Vec<String> {
         let all = self.hints.iter().chain(&self.source_hint);
         all.map(|hint| redact_text(hint)).collect()
     }
 
-    /// The hints as one text, one per line (for `--json` and summaries).
+    /// One per line, for `--json` and summaries.
     pub fn hint_text(&self) -> Option<String> {
         let hints = self.hints();
         (!hints.is_empty()).then(|| hints.join("\n"))
     }
 
-    /// Says which answers key's value the failure is about (see [`AppError::about`]).
     pub fn about(mut self, key: &'static str) -> Self {
         self.about = Some(key);
         self
     }
 
-    /// Prefixes the message with where the failure happened.
     pub fn context(mut self, context: impl fmt::Display) -> Self {
         self.message = format!("{context}: {}", self.message);
         self
@@ -141,27 +124,22 @@ impl AppError {
         }
     }
 
-    /// Keeps `source` as the cause of this error.
     pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.source = Some(Arc::new(source));
         self.message_is_source = false;
         self
     }
 
-    /// The first error of type `E` in the source chain.
     pub fn find<E: StdError + 'static>(&self) -> Option<&E> {
         self.chain().find_map(|err| err.downcast_ref::<E>())
     }
 
-    /// The errors under this one, outermost first.
     fn chain<'a>(&'a self) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
         std::iter::successors(StdError::source(self), |&err| err.source())
     }
 
-    /// The causes under this error, outermost first, for `-v`; escaped, cut and
-    /// redacted like the message. A cause is left out where the error above it
-    /// was made from it by a `From` (its message is the cause's own), decided by
-    /// the chain's types, never by comparing text.
+    /// The causes, outermost first, for `-v`; one whose text the error above it
+    /// already says (made by a `From`) is left out.
     pub fn causes(&self) -> Vec<String> {
         let mut said_above = self.message_is_source;
         let mut causes = Vec::new();
@@ -176,22 +154,18 @@ impl AppError {
         causes
     }
 
-    /// The text shown to the user: `Error: ...` and a `Hint: ...` line per hint;
-    /// credentials masked as `-v` masks them, whatever the error quotes.
+    /// Credentials masked as `-v` masks them, whatever the error quotes.
     pub fn render(&self) -> String {
         let (message, hints) = self.rendered_parts();
         let hints: String = hints.iter().map(|hint| format!("\nHint: {hint}")).collect();
         format!("Error: {message}{hints}")
     }
 
-    /// The message and hints as [`AppError::render`] shows them, apart (so the
-    /// words before them can be coloured).
+    /// As [`AppError::render`] shows them, apart, so the labels can be coloured.
     pub fn rendered_parts(&self) -> (String, Vec<String>) {
         (redact_text(&self.message), self.hints())
     }
 
-    /// Made by a `From`: the message is `source`'s text, and `hint` is the one
-    /// [`hints`] chose for it.
     fn made_from(
         mut self,
         source: impl StdError + Send + Sync + 'static,

@@ -1,13 +1,11 @@
-//! What the user should do about each `oauth_problem` Jira reports: step 13
-//! stores the consumer key and public key on Jira's application link; step 17
-//! gets and approves the access token.
+//! What to do about each `oauth_problem`: step 13 stores the consumer key and public
+//! key on Jira's application link; step 17 gets and approves the access token.
 
 use percent_encoding::percent_decode_str;
 
 use crate::oauth::{problems, proxy, OAuthProblem, ProblemContext};
 use crate::util::time::{unix_now, utc_text};
 
-/// What to do, with every detail Jira sent and the caller knows.
 pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     let p = &problem.params;
     let fixed = problems::find(&problem.problem).and_then(|known| known.fix.clone());
@@ -31,8 +29,8 @@ pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
              (a proxy or another client) changed the request. Check the path to Jira and retry.",
             listed(p, "oauth_acceptable_versions", " (Jira accepts: {})")
         ),
-        "parameter_absent" => parameter_absent(problem),
-        "parameter_rejected" => parameter_rejected(problem),
+        "parameter_absent" => parameters(problem, true),
+        "parameter_rejected" => parameters(problem, false),
         other => format!(
             "Jira reported \"{other}\", which align-link does not know. Look in Jira's log \
              (atlassian-jira.log) at this time for OAuth messages, and check the application \
@@ -82,51 +80,44 @@ fn extra_params(problem: &OAuthProblem) -> String {
     }
 }
 
-fn parameter_absent(problem: &OAuthProblem) -> String {
-    let names = problem
-        .params
-        .get("oauth_parameters_absent")
-        .map(|v| split_names(v))
-        .unwrap_or_default();
-    let mut text = if names.is_empty() {
-        "Jira missed a required OAuth parameter but did not say which.".to_string()
-    } else {
-        format!("Jira missed these parameters: {}.", names.join(", "))
+/// `parameter_absent` or `parameter_rejected`: the names Jira lists, and what to do.
+fn parameters(problem: &OAuthProblem, absent: bool) -> String {
+    let (list, did, one) = match absent {
+        true => (
+            "oauth_parameters_absent",
+            "missed",
+            "a required OAuth parameter",
+        ),
+        false => (
+            "oauth_parameters_rejected",
+            "rejected",
+            "an OAuth parameter",
+        ),
     };
-    text.push_str(
-        " If every oauth_ parameter is missing, a proxy dropped the Authorization header: make \
-         it pass the header through to Jira.",
-    );
-    if names
-        .iter()
-        .any(|n| n == "oauth_verifier" || n == "oauth_token")
-    {
-        text.push_str(" The token or verifier comes from the approval: rerun step 17.");
-    } else {
-        text.push_str(" Retry; if it persists, rerun step 17.");
-    }
-    text
-}
-
-fn parameter_rejected(problem: &OAuthProblem) -> String {
-    let names = problem
-        .params
-        .get("oauth_parameters_rejected")
-        .map(|v| split_names(v))
-        .unwrap_or_default();
-    let mut text = if names.is_empty() {
-        "Jira rejected an OAuth parameter but did not say which.".to_string()
-    } else {
-        format!("Jira rejected these parameters: {}.", names.join(", "))
+    let names = problem.params.get(list).map(|v| split_names(v));
+    let names = names.unwrap_or_default();
+    let named = |name: &str| names.iter().any(|n| n == name);
+    let mut text = match names.is_empty() {
+        true => format!("Jira {did} {one} but did not say which."),
+        false => format!("Jira {did} these parameters: {}.", names.join(", ")),
     };
-    if names.iter().any(|n| n == "oauth_callback") {
+    if absent {
         text.push_str(
-            " The callback must be an absolute http(s) URL, or `oob` for none: fix the callback \
-             URL and rerun step 17.",
+            " If every oauth_ parameter is missing, a proxy dropped the Authorization header: \
+             make it pass the header through to Jira.",
         );
-    } else {
-        text.push_str(" Check the values named above and rerun step 17.");
     }
+    text.push_str(match absent {
+        true if named("oauth_verifier") || named("oauth_token") => {
+            " The token or verifier comes from the approval: rerun step 17."
+        }
+        true => " Retry; if it persists, rerun step 17.",
+        false if named("oauth_callback") => {
+            " The callback must be an absolute http(s) URL, or `oob` for none: fix the \
+             callback URL and rerun step 17."
+        }
+        false => " Check the values named above and rerun step 17.",
+    });
     text
 }
 
@@ -156,7 +147,6 @@ fn signature_invalid(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     text
 }
 
-/// Points at where two base strings differ, in words.
 pub fn compare_base_strings(ours: &str, theirs: &str) -> String {
     let split = |s: &str| -> (String, String, Vec<String>) {
         let mut parts = s.splitn(3, '&').map(decode);

@@ -1,5 +1,4 @@
-//! How long at least one request was in flight: the run's time bound by the
-//! network. Over a per-request latency it gives the round trips on the critical
+//! How long at least one request was in flight: the round trips on the critical
 //! path, whatever ran concurrently (`-v` prints it; the speed benchmark reads it).
 
 use std::sync::Mutex;
@@ -17,7 +16,7 @@ struct State {
     total: Duration,
 }
 
-/// Counts its request in flight until dropped (every way out of a send).
+/// Dropped on every way out of a send.
 pub struct InFlight<'a>(&'a Busy);
 
 impl Busy {

@@ -1,10 +1,7 @@
-//! What can go wrong talking to Jira or Jira Align, as types. Callers decide on
-//! the variant and its fields (a status, an `oauth_problem`, a transport kind),
-//! never on the text. The text is made here; the hint, what to do about it, is
-//! the CLI's (`error::hints`), chosen from these fields.
-//!
-//! Every string in here that came from a server is escaped and cut already
-//! (`util::text`), so showing an error can never drive the terminal.
+//! What can go wrong talking to Jira or Jira Align, as types: callers decide on the
+//! fields, never on the text; the hint is chosen from them in `error::hints`. URLs here
+//! are redacted, server strings escaped and cut: showing one can neither leak nor drive
+//! the terminal.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -14,7 +11,6 @@ use std::time::Duration;
 use crate::oauth::{problems, OAuthProblem, ProblemContext, TokenAnswerError};
 use crate::util::file::FileError;
 
-/// Who answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Service {
     #[default]
@@ -43,28 +39,21 @@ pub enum AuthKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    /// A setting of the client itself is unusable (`--ca-cert`).
     #[error(transparent)]
     Config(Box<ConfigError>),
-    /// The URL may not be called (scheme, plain http, user info).
     #[error(transparent)]
     Url(Box<UrlError>),
     /// A non-2xx answer that is not an OAuth problem.
     #[error(transparent)]
     Status(Box<StatusError>),
-    /// Jira refused an OAuth request and said why (`oauth_problem`).
     #[error(transparent)]
     OAuth(Box<OAuthFailure>),
-    /// No answer: DNS, refused, timeout, TLS, other.
     #[error(transparent)]
     Transport(Box<TransportError>),
-    /// An answer that is not the JSON expected.
     #[error(transparent)]
     Parse(Box<ParseError>),
-    /// An answer larger than the client reads.
     #[error(transparent)]
     TooLarge(Box<TooLarge>),
-    /// The server asked to wait longer than the time budget has left.
     #[error(transparent)]
     RetryTooLong(Box<RetryTooLong>),
     /// An answer that parsed but lacks what the protocol needs.
@@ -123,7 +112,6 @@ impl ClientError {
         self
     }
 
-    /// The HTTP status of a refusal (a plain status or an OAuth problem's).
     pub fn http_status(&self) -> Option<u16> {
         match self {
             ClientError::Status(e) => Some(e.status),
@@ -140,7 +128,6 @@ impl ClientError {
     }
 }
 
-/// A setting of the client that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("--ca-cert {} {}", path.display(), problem.reason())]
@@ -162,7 +149,6 @@ pub enum ConfigError {
 pub struct UrlError {
     /// The answer or option the URL came from (`jira.url`).
     pub field: String,
-    /// The URL with any password masked.
     pub shown: String,
     pub reason: UrlReason,
 }
@@ -174,7 +160,6 @@ pub enum UrlReason {
     UserInfo,
 }
 
-/// A refusal by status code.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", match service {
     Service::Jira => format!("{what}: Jira answered HTTP {status}{}", framed(": ", detail, "")),
@@ -184,18 +169,15 @@ pub struct StatusError {
     /// What was being done ("listing application links", "GET /rest/api/2/myself").
     pub what: String,
     pub method: String,
-    /// The URL, secrets redacted.
     pub url: String,
     pub status: u16,
     pub service: Service,
     pub auth: AuthKind,
-    /// The service's own error texts, or an excerpt of the body; escaped and cut.
-    /// Empty when the body said nothing.
+    /// The service's own error texts, or an excerpt of the body; empty when it said nothing.
     pub detail: String,
 }
 
-/// `text` between `before` and `after`, or nothing when `text` is empty (the
-/// body said nothing, nobody said what was being done).
+/// `text` between `before` and `after`, or nothing when `text` is empty.
 fn framed(before: &str, text: &str, after: &str) -> String {
     match text {
         "" => String::new(),
@@ -203,8 +185,6 @@ fn framed(before: &str, text: &str, after: &str) -> String {
     }
 }
 
-/// An OAuth problem Jira reported, with every parameter it sent, and what the
-/// caller knew that helps explain it.
 #[derive(Debug, thiserror::Error)]
 #[error(
     "{}Jira refused the OAuth request (HTTP {}, oauth_problem={}): {}",
@@ -219,15 +199,12 @@ pub struct OAuthFailure {
 /// Why no answer came.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransportKind {
-    /// The host name did not resolve.
     Dns {
         host: String,
     },
-    /// Nothing listens at that address and port.
     Refused,
     /// No answer (or no whole answer) in time.
     Timeout,
-    /// The TLS handshake failed; the reason is rustls's.
     Tls {
         reason: String,
     },
@@ -244,12 +221,11 @@ pub enum TransportKind {
 })]
 pub struct TransportError {
     pub method: String,
-    /// The URL, secrets redacted.
     pub url: String,
     pub kind: TransportKind,
-    /// The failure happened while connecting (so a retry may help).
+    /// While connecting, so a retry may help.
     pub connecting: bool,
-    /// reqwest's error (without its URL, which may hold secrets) or the read error.
+    /// Without reqwest's URL, which may hold secrets.
     pub source: Box<dyn StdError + Send + Sync>,
 }
 
@@ -257,7 +233,6 @@ pub struct TransportError {
 #[error("{what}: the answer is not the JSON expected ({reason}); it began: {excerpt}")]
 pub struct ParseError {
     pub what: String,
-    /// serde's explanation, escaped and cut (it may quote the answer).
     pub reason: String,
     pub excerpt: String,
     pub source: serde_json::Error,

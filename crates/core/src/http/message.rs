@@ -1,5 +1,4 @@
-//! What goes over the wire: a request (method, URL, authentication, body) and
-//! the answer as the client hands it on, read and capped.
+//! A request, and the answer as the client hands it on, read and capped.
 
 use reqwest::header::HeaderMap;
 use reqwest::Method;
@@ -11,12 +10,11 @@ use crate::domain::Secret;
 use crate::oauth::{OAuthExtras, Signer};
 use crate::util::text;
 
-/// How a request authenticates.
 pub enum Auth<'a> {
     None,
     Bearer(&'a Secret),
     Basic(&'a str, &'a Secret),
-    /// A browser-like session (`JSESSIONID=...`).
+    /// `JSESSIONID=...`
     Cookie(&'a Secret),
     /// Signed afresh on every attempt, so a retry never reuses a nonce.
     OAuth(&'a Signer, OAuthExtras),
@@ -34,9 +32,8 @@ pub struct Request<'a> {
     pub auth: Auth<'a>,
     pub body: Body,
     pub accept_json: bool,
-    /// Who answers: named in waits and errors.
     pub service: Service,
-    /// Extra headers (e.g. `X-Atlassian-Token: no-check` on a form post).
+    /// e.g. `X-Atlassian-Token: no-check` on a form post.
     pub headers: Vec<(&'static str, String)>,
 }
 
@@ -76,7 +73,6 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// GET, HEAD, PUT, DELETE and OPTIONS may be repeated safely; POST may not.
     pub(super) fn idempotent(&self) -> bool {
         matches!(
             self.method,
@@ -87,18 +83,17 @@ impl<'a> Request<'a> {
 
 #[derive(Debug)]
 pub struct Response {
-    /// The request's method and URL (secrets redacted), for error messages.
+    /// The request's, for error messages.
     pub method: String,
     pub url: String,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,
-    /// Server clock minus ours, from the `Date` header, when it was sent.
+    /// Server clock minus ours, from the `Date` header.
     pub clock_skew_secs: Option<i64>,
-    /// For an OAuth-signed request, the signature base string we signed: shown
-    /// beside Jira's when Jira says `signature_invalid`.
+    /// Shown beside Jira's when Jira says `signature_invalid`.
     pub oauth_base_string: Option<String>,
-    /// How the request authenticated: a 403 means something else on a Basic call.
+    /// A 403 means something else on a Basic call.
     pub auth: AuthKind,
 }
 
@@ -109,8 +104,8 @@ impl Response {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
-    /// Every `WWW-Authenticate` value as one comma-separated list (RFC 9110 11.6.1):
-    /// Jira sends a bare `OAuth realm` challenge before the one naming the problem.
+    /// All values as one list (RFC 9110 11.6.1): Jira sends a bare `OAuth realm`
+    /// challenge before the one naming the problem.
     pub fn www_authenticate(&self) -> Option<String> {
         let values: Vec<&str> = self
             .headers

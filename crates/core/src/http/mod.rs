@@ -12,7 +12,7 @@ mod url_rules;
 
 use std::io::Read;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -27,24 +27,22 @@ use message::auth_label;
 pub use message::{encode_form, Auth, Body, Request, Response};
 pub use url_rules::{check_scheme, is_loopback, redact_url};
 
-/// The largest answer read: every Jira and Jira Align answer align-link reads is
-/// a few KiB; a larger one is an error, never buffered whole.
+/// Every answer align-link reads is a few KiB: a larger one is an error, never buffered whole.
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
 pub type Result<T, E = ClientError> = std::result::Result<T, E>;
 
 pub const USER_AGENT_VALUE: &str = concat!("align-link/", env!("CARGO_PKG_VERSION"));
 
-/// Validated HTTP settings (from the command line).
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub ca_cert: Option<PathBuf>,
     pub allow_http: bool,
-    /// `-v`: print each request (`ui::log` attaches the printer).
+    /// `-v`: `ui::log` attaches the printer.
     pub verbose: bool,
-    /// Retries after the first attempt, for idempotent calls only.
+    /// For idempotent calls only.
     pub retries: u32,
 }
 
@@ -61,12 +59,9 @@ impl Default for HttpOptions {
     }
 }
 
-/// One request as it is reported: method and URL with secrets redacted, and
-/// how it authenticated (named, never shown).
+/// `target` is `GET https://jira/...`; `request` adds ` [Bearer <redacted>]` and the like.
 pub struct Exchange {
-    /// `GET https://jira/rest/api/2/myself`
     pub target: String,
-    /// `target` and the authentication: ` [Bearer <redacted>]`.
     pub request: String,
 }
 
@@ -74,13 +69,11 @@ pub enum Event<'a> {
     Sent,
     /// e.g. `200 (12 ms, 340 bytes)` or `failed after 10000 ms (timed out)`.
     Answered(&'a str),
-    /// Sent again after this wait, as the retry rule allows.
     Retrying(Duration),
 }
 
 impl Exchange {
-    /// The line `-v` and `--log` show. An answer names its request: answers to
-    /// requests sent together arrive in any order.
+    /// An answer names its request: answers to requests sent together arrive in any order.
     pub fn line(&self, event: &Event) -> String {
         match event {
             Event::Sent => format!("> {}", self.request),
@@ -92,24 +85,20 @@ impl Exchange {
     }
 }
 
-/// Told of each request once, as it leaves and when its answer (or failure) is
-/// in: the one path for `-v`, `--log` and the terminal's notice of a long wait
-/// (`ui::log`), none of which this module knows.
+/// The one path for `-v`, `--log` and the notice of a long wait (`ui::log`).
 pub trait RequestObserver: Send + Sync {
     fn report(&self, exchange: &Exchange, event: &Event);
 }
 
-/// Cheap to clone (the connection pool and the request count are shared), so the
-/// Jira and Jira Align clients own one.
+/// Cheap to clone (the pool and the counts are shared): each client owns one.
 #[derive(Clone)]
 pub struct Http {
     client: Client,
     options: HttpOptions,
     sent: Arc<AtomicU64>,
-    /// Shared by clones, like `sent`: the run's network time, whoever sent.
     busy: Arc<busy::Busy>,
     /// A server presented the very certificate `--ca-cert` gives (pinned).
-    pinned_used: Arc<std::sync::atomic::AtomicBool>,
+    pinned_used: Arc<AtomicBool>,
     observers: Vec<Arc<dyn RequestObserver>>,
 }
 
@@ -120,10 +109,8 @@ impl Http {
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
             .dns_resolver(Arc::new(transport::SystemResolver))
-            // One kept-alive connection per host and concurrent read, reused
-            // across the run; dropped after 4 s idle, before a server or proxy
-            // closes it under a request we cannot retry (a POST): Apache httpd's
-            // default KeepAliveTimeout, common in front of Jira, is 5 s.
+            // Dropped before Apache httpd's default KeepAliveTimeout (5 s, common in
+            // front of Jira) closes it under a request we cannot retry (a POST).
             .pool_idle_timeout(Duration::from_secs(4))
             .tcp_nodelay(true)
             // Redirects are answers we read (the authorize flow's 302 carries the verifier).
@@ -133,24 +120,9 @@ impl Http {
         if let Some(proxy) = proxy::from_env() {
             builder = builder.proxy(proxy);
         }
-        let pinned_used = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let pinned_used = Arc::new(AtomicBool::new(false));
         if let Some(path) = &options.ca_cert {
-            let (pem, _) = crate::util::file::read_regular(path, crate::util::file::CA_BUNDLE_MAX)
-                .map_err(|problem| {
-                    ClientError::config(ConfigError::CaCertFile {
-                        path: path.clone(),
-                        problem,
-                    })
-                })?;
-            let certificates = pinned::certificates(&pem).ok_or_else(|| {
-                ClientError::config(ConfigError::CaCertNotPem { path: path.clone() })
-            })?;
-            let tls = pinned::client_config(certificates, pinned_used.clone()).map_err(|err| {
-                ClientError::config(ConfigError::CaCertRefused {
-                    path: path.clone(),
-                    reason: err.to_string(),
-                })
-            })?;
+            let tls = pinned::from_file(path, pinned_used.clone()).map_err(ClientError::config)?;
             builder = builder.use_preconfigured_tls(tls);
         }
         let client = builder.build().map_err(|err| {
@@ -168,12 +140,10 @@ impl Http {
         })
     }
 
-    /// Adds an observer of every request from now on.
     pub fn observe(&mut self, observer: Arc<dyn RequestObserver>) {
         self.observers.push(observer);
     }
 
-    /// Whether `-v` asked for each request to be printed.
     pub fn verbose(&self) -> bool {
         self.options.verbose
     }
@@ -192,18 +162,15 @@ impl Http {
         }
     }
 
-    /// How long at least one request was in flight.
     pub fn network_busy(&self) -> Duration {
         self.busy.total()
     }
 
-    /// Whether a server presented the very certificate `--ca-cert` gives
-    /// (trusted as pinned rather than through a chain).
     pub fn pinned_certificate_used(&self) -> bool {
         self.pinned_used.load(Ordering::Relaxed)
     }
 
-    /// How many HTTP requests (attempts) this client has sent.
+    /// Attempts, retries included.
     pub fn requests_sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
     }
@@ -281,9 +248,8 @@ impl Http {
         }
     }
 
-    /// One attempt, over by `deadline`: reqwest bounds each wait (for the answer,
-    /// for each read of the body) but not their sum, which a server sending a byte
-    /// at a time could stretch without end.
+    /// One attempt, over by `deadline`: reqwest bounds each read but not their sum,
+    /// which a server sending a byte at a time could stretch without end.
     fn send_once(&self, request: &Request, deadline: Instant) -> Result<Response> {
         let left = deadline
             .saturating_duration_since(Instant::now())
@@ -344,8 +310,7 @@ impl Http {
         Ok(answer)
     }
 
-    /// The answer, read within the cap and by `deadline`; or how it failed, in
-    /// the words `-v` shows, and the error.
+    /// The answer, read within the cap and by `deadline`; or the words `-v` shows and the error.
     fn receive(
         builder: reqwest::blocking::RequestBuilder,
         request: &Request,
@@ -413,11 +378,9 @@ impl Http {
     }
 }
 
-/// How long to wait before the next attempt, and who decided it.
+/// The server's `Retry-After`, or our exponential backoff.
 enum Wait {
-    /// The server's `Retry-After`.
     Asked(Duration),
-    /// Our exponential backoff.
     Backoff(Duration),
 }
 

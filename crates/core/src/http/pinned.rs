@@ -1,12 +1,8 @@
-//! `--ca-cert` as rustls sees it. Each certificate is a pinned certificate: a
-//! server that presents exactly it (a staging Jira's self-signed `openssl req
-//! -x509` certificate, which webpki refuses as a CA used as an end entity) is
-//! accepted for the host names it names, while it is valid. A private CA's
-//! certificate is also trusted as a root beside the system's; a self-signed
-//! server certificate (one that names hosts) is not, so its key can vouch for no
-//! other host. Any other certificate goes through the usual chain checks. rustls
-//! stays the only TLS stack.
+//! `--ca-cert`: a server presenting exactly a given certificate (a staging Jira's
+//! self-signed one, which webpki refuses) is accepted for its host names while valid.
+//! A self-signed server certificate is no root, so its key can vouch for no other host.
 
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -17,21 +13,29 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
 
-/// The certificates of a PEM file; None when it holds none.
-pub fn certificates(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>> {
-    let found: Vec<_> = CertificateDer::pem_slice_iter(pem)
+use super::error::ConfigError;
+use crate::util::file::{read_regular, CA_BUNDLE_MAX};
+
+/// `pinned_used` is set when a server presented one of the certificates itself.
+pub fn from_file(
+    path: &Path,
+    pinned_used: Arc<AtomicBool>,
+) -> Result<rustls::ClientConfig, ConfigError> {
+    let path = path.to_path_buf();
+    let refused = |reason: String| ConfigError::CaCertRefused {
+        path: path.clone(),
+        reason,
+    };
+    let pem = match read_regular(&path, CA_BUNDLE_MAX) {
+        Ok((pem, _)) => pem,
+        Err(problem) => return Err(ConfigError::CaCertFile { path, problem }),
+    };
+    let given: Vec<_> = CertificateDer::pem_slice_iter(&pem)
         .filter_map(|cert| cert.ok())
         .collect();
-    (!found.is_empty()).then_some(found)
-}
-
-/// A client configuration that trusts the system's roots and `given`, and
-/// accepts a server presenting one of `given` itself. `pinned_used` is set
-/// when that happened, for the run to say so.
-pub fn client_config(
-    given: Vec<CertificateDer<'static>>,
-    pinned_used: Arc<AtomicBool>,
-) -> Result<rustls::ClientConfig, String> {
+    if given.is_empty() {
+        return Err(ConfigError::CaCertNotPem { path });
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     for cert in rustls_native_certs::load_native_certs().certs {
@@ -43,7 +47,7 @@ pub fn client_config(
     }
     let chains = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|err| err.to_string())?;
+        .map_err(|err| refused(err.to_string()))?;
     let verifier = PinnedOrChain {
         pinned: given,
         chains,
@@ -51,14 +55,13 @@ pub fn client_config(
     };
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|err| err.to_string())?
+        .map_err(|err| refused(err.to_string()))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth())
 }
 
-/// A certificate that signs itself and names hosts (a subject alternative
-/// name): a server's own, not a CA's.
+/// Signs itself and names hosts: a server's own, not a CA's.
 fn is_self_signed_server(cert: &CertificateDer<'_>) -> bool {
     use x509_cert::der::Decode;
     let Ok(parsed) = x509_cert::Certificate::from_der(cert.as_ref()) else {
@@ -71,7 +74,6 @@ fn is_self_signed_server(cert: &CertificateDer<'_>) -> bool {
     tbs.subject == tbs.issuer && names_hosts
 }
 
-/// The pinned certificate's validity at `now`.
 fn check_validity(cert: &CertificateDer<'_>, now: UnixTime) -> Result<(), Error> {
     use rustls::CertificateError;
     use x509_cert::der::Decode;
@@ -109,8 +111,7 @@ impl ServerCertVerifier for PinnedOrChain {
             .iter()
             .any(|pinned| pinned.as_ref() == end_entity.as_ref())
         {
-            // The very certificate given: only the host name is left to check
-            // (the handshake's signature is checked with its key as ever).
+            // The handshake's signature is checked with its key as ever.
             let parsed = ParsedCertificate::try_from(end_entity)?;
             rustls::client::verify_server_name(&parsed, server_name)?;
             check_validity(end_entity, now)?;

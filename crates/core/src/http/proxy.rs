@@ -1,15 +1,11 @@
-//! The proxy from the environment, by one rule: only `https://` requests to
-//! hosts other than this machine go through it (`HTTPS_PROXY`, else
-//! `ALL_PROXY`, either case, an http(s) proxy; `NO_PROXY` honoured). A loopback Jira (the sandbox,
-//! a port-forward) is reached directly, and so is every `http://` URL: the
-//! administrator's token and the service account's password would cross a proxy
-//! in clear there. `HTTP_PROXY` is not used, for the same reason.
+//! The proxy from the environment (`HTTPS_PROXY`, else `ALL_PROXY`; `NO_PROXY`), for
+//! `https://` requests to other hosts only: over `http://` the administrator's token
+//! and the service account's password would cross a proxy in clear (so no `HTTP_PROXY`).
 
 use url::Url;
 
 use super::is_loopback;
 
-/// The environment's proxy for this rule; None when none is set (or it is not a URL).
 pub fn from_env() -> Option<reqwest::Proxy> {
     let env = |name: &str| std::env::var(name).ok();
     let proxy = proxy_url(env)?;
@@ -20,9 +16,7 @@ pub fn from_env() -> Option<reqwest::Proxy> {
     }))
 }
 
-/// `NO_PROXY` (or `no_proxy`): host names, domains (`.example.com` or
-/// `example.com`, each with its subdomains), IP addresses, or `*`; a port on an
-/// entry is ignored.
+/// Host names, domains (with their subdomains), IP addresses, or `*`; ports ignored.
 fn no_proxy_list(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
     let value = var("NO_PROXY")
         .or_else(|| var("no_proxy"))
@@ -44,7 +38,6 @@ fn no_proxy_list(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
         .collect()
 }
 
-/// Whether `host` is one `NO_PROXY` names.
 fn bypassed(host: &str, list: &[String]) -> bool {
     let host = host
         .trim_matches(|c| c == '[' || c == ']')
@@ -56,7 +49,6 @@ fn bypassed(host: &str, list: &[String]) -> bool {
     })
 }
 
-/// The first proxy URL set of `HTTPS_PROXY` and `ALL_PROXY` (upper case first).
 fn proxy_url(var: impl Fn(&str) -> Option<String>) -> Option<Url> {
     ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
         .iter()
@@ -67,9 +59,8 @@ fn proxy_url(var: impl Fn(&str) -> Option<String>) -> Option<Url> {
         .filter(|proxy| matches!(proxy.scheme(), "http" | "https"))
 }
 
-/// Whether a request to `url` may go through a proxy: encrypted, and not to
-/// this machine. Names under `.localhost` (RFC 6761) count as this machine here,
-/// though not for plain http, where a hosts file could point them elsewhere.
+/// Names under `.localhost` (RFC 6761) count as this machine here, though not for
+/// plain http, where a hosts file could point them elsewhere.
 fn goes_through_proxy(url: &Url) -> bool {
     let under_localhost = url.host_str().is_some_and(|name| {
         (name.trim_end_matches('.').to_ascii_lowercase()).ends_with(".localhost")

@@ -1,6 +1,5 @@
-//! Telling transport failures apart by their types: reqwest's flags, the
-//! `std::io::ErrorKind` and rustls error inside, and our own resolver's error for
-//! DNS (std reports a failed lookup with no kind of its own).
+//! Telling transport failures apart by their types; our own resolver's error names
+//! DNS failures (std reports a failed lookup with no kind of its own).
 
 use std::error::Error as StdError;
 
@@ -8,7 +7,6 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::error::TransportKind;
 
-/// A host name that did not resolve.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot resolve {host}")]
 pub struct DnsFailure {
@@ -16,8 +14,7 @@ pub struct DnsFailure {
     pub source: std::io::Error,
 }
 
-/// The system resolver (getaddrinfo, on tokio's blocking pool as reqwest's own
-/// does), failing with a [`DnsFailure`] that the classifier can recognise.
+/// getaddrinfo on tokio's blocking pool, as reqwest's own, failing with a [`DnsFailure`].
 pub struct SystemResolver;
 
 impl Resolve for SystemResolver {
@@ -52,7 +49,6 @@ fn chain<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'stat
     all
 }
 
-/// The kind of a failed request or body read.
 pub fn classify(err: &(dyn StdError + 'static)) -> TransportKind {
     let all = chain(err);
     for e in &all {
@@ -84,7 +80,6 @@ pub fn classify(err: &(dyn StdError + 'static)) -> TransportKind {
     TransportKind::Other
 }
 
-/// Whether the failure happened while connecting.
 pub fn while_connecting(err: &(dyn StdError + 'static)) -> bool {
     chain(err)
         .iter()

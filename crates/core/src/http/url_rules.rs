@@ -1,5 +1,4 @@
-//! Which URLs may be called, and how a URL is shown: secrets in the query
-//! redacted, a password masked.
+//! Which URLs may be called, and how one is shown: query secrets redacted, a password masked.
 
 use url::Url;
 
@@ -27,7 +26,6 @@ pub fn check_scheme(url: &Url, field: &str, allow_http: bool) -> Result<()> {
     }
 }
 
-/// `url` with a password replaced by `***`, for messages.
 fn masked_url(url: &Url) -> String {
     let mut shown = url.clone();
     if url.password().is_some() {
@@ -36,7 +34,6 @@ fn masked_url(url: &Url) -> String {
     redact_url(&shown)
 }
 
-/// A loopback address, or `localhost` (with or without its root dot).
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -49,7 +46,6 @@ pub fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// Query values that are secrets (request tokens, verifiers) never reach the log.
 pub fn redact_url(url: &Url) -> String {
     if url.query().is_none() {
         return url.to_string();

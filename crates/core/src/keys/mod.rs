@@ -23,31 +23,24 @@ use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 
-/// Key size used when the user does not choose one: 3072 bits is NIST's
-/// recommendation beyond 2030 and still quick to generate.
+/// NIST's recommendation beyond 2030, and still quick to generate.
 pub const DEFAULT_KEY_BITS: usize = 3072;
 
-/// Key sizes we generate. Smaller keys are weak; larger ones take long to make and
-/// buy nothing here, since the scheme hashes with SHA-1 anyway.
-pub const ACCEPTED_KEY_BITS: &[usize] = &[2048, 3072, 4096];
+/// Smaller keys are weak; larger ones buy nothing, since the scheme hashes with SHA-1 anyway.
+pub const ACCEPTED_KEY_BITS: [usize; 3] = [2048, 3072, 4096];
 
 /// [`ACCEPTED_KEY_BITS`] for messages: "2048, 3072 or 4096".
 pub fn accepted_key_bits_text() -> String {
-    let sizes: Vec<String> = ACCEPTED_KEY_BITS.iter().map(usize::to_string).collect();
-    match sizes.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
+    let [small, middle, large] = ACCEPTED_KEY_BITS;
+    format!("{small}, {middle} or {large}")
 }
 
-/// Length of a generated consumer key (about 190 bits of entropy).
+/// About 190 bits of entropy.
 pub const CONSUMER_KEY_LEN: usize = 32;
 
-/// Longest consumer key we accept: the applinks database column is 255 characters.
+/// The applinks database column is 255 characters.
 pub const CONSUMER_KEY_MAX_LEN: usize = 255;
 
-/// A fresh consumer key: 32 characters from `[A-Za-z0-9]`, drawn from the OS RNG.
 /// Letters and digits only, because the setup guide forbids spaces and symbols.
 pub fn generate_consumer_key() -> String {
     OsRng
@@ -57,9 +50,8 @@ pub fn generate_consumer_key() -> String {
         .collect()
 }
 
-/// Checks a consumer key typed or pasted by the user. `Err` carries the reason as a
-/// phrase that follows "the consumer key ...", e.g. "contains a space at position 7".
-/// Positions count characters from 1.
+/// `Err` carries the reason as a phrase that follows "the consumer key ...", e.g.
+/// "contains a space at position 7".
 pub fn check_consumer_key(key: &str) -> Result<(), String> {
     if key.is_empty() {
         return Err("is empty".to_string());
@@ -91,7 +83,6 @@ pub fn check_consumer_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Refuses a key size we do not make, as a usage error.
 fn check_key_bits(bits: usize) -> Result<(), AppError> {
     if ACCEPTED_KEY_BITS.contains(&bits) {
         return Ok(());
@@ -105,23 +96,20 @@ fn check_key_bits(bits: usize) -> Result<(), AppError> {
     )))
 }
 
-/// Public exponent of every key we make (F4, what Jira and everyone use).
+/// F4, what Jira and everyone use.
 const PUBLIC_EXPONENT: u32 = 65_537;
 
 /// Threads drawing primes at once: as many as a two-core machine runs.
 const PRIME_THREADS: usize = 2;
 
-/// Generates an RSA private key (e = 65537) with the OS RNG. `bits` must be one
-/// of [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
+/// `bits` must be one of [`ACCEPTED_KEY_BITS`]; anything else is a usage error.
 pub fn generate_private_key(bits: usize) -> Result<RsaPrivateKey, AppError> {
     check_key_bits(bits)?;
     key_from_pooled_primes(bits)
         .map_err(|err| AppError::failed(format!("could not generate a {bits}-bit RSA key: {err}")))
 }
 
-/// The key from the first two distinct suitable primes that [`PRIME_THREADS`]
-/// threads draw with crypto-primes (RustCrypto's generator, the one rsa 0.10
-/// uses). The time to find a prime varies widely, so the first two finds of two
+/// The time to find a prime varies widely, so the first two finds of two threads'
 /// draws wait for the typical draw rather than for the sum of two.
 fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
     let (primes, _threads) = draw_primes(bits / 2);
@@ -139,9 +127,7 @@ fn key_from_pooled_primes(bits: usize) -> rsa::Result<RsaPrivateKey> {
     Ok(key)
 }
 
-/// [`PRIME_THREADS`] threads, each drawing `bits`-bit primes in a loop and
-/// sending them to the receiver returned. Dropping the receiver stops them: a
-/// draw in flight finishes, then its thread ends.
+/// Threads drawing `bits`-bit primes until the receiver is dropped.
 fn draw_primes(bits: usize) -> (Receiver<BigUint>, Vec<JoinHandle<()>>) {
     let (sender, primes) = channel();
     let threads = (0..PRIME_THREADS)
@@ -158,9 +144,7 @@ fn draw_primes(bits: usize) -> (Receiver<BigUint>, Vec<JoinHandle<()>>) {
     (primes, threads)
 }
 
-/// One random `bits`-bit prime with its top two bits set: candidates sieved by
-/// small primes, then the Baillie-PSW test and a Miller-Rabin round with a
-/// random base (crypto-primes' `is_prime_with_rng`).
+/// One random `bits`-bit prime with its top two bits set.
 fn draw_prime(bits: usize) -> BigUint {
     let bits = u32::try_from(bits).expect("an accepted key size");
     let prime: BoxedUint = crypto_primes::sieve_and_find(
@@ -186,15 +170,13 @@ fn next_suitable(primes: &Receiver<BigUint>, bits: usize) -> BigUint {
     }
 }
 
-/// A key pair being made on its own thread, so that the run's network work
-/// hides the prime draws; joined where the key is first needed.
+/// A key pair made on its own thread, so that the run's network work hides the prime draws.
 pub struct PendingKey {
     bits: usize,
     handle: std::thread::JoinHandle<Result<(RsaPrivateKey, std::time::Duration), AppError>>,
 }
 
 impl PendingKey {
-    /// Starts making a `bits`-bit key; a size we do not make is refused at once.
     pub fn start(bits: usize) -> Result<PendingKey, AppError> {
         check_key_bits(bits)?;
         let handle = std::thread::Builder::new()
@@ -219,17 +201,13 @@ impl PendingKey {
     }
 }
 
-/// The private key as PKCS#8 PEM (`BEGIN PRIVATE KEY`, LF line endings). The
-/// buffer is wiped when dropped.
+/// PKCS#8 PEM, wiped when dropped.
 pub fn private_key_to_pem(key: &RsaPrivateKey) -> Zeroizing<String> {
-    // Encoding a valid in-memory key only fails on allocation failure.
     key.to_pkcs8_pem(LineEnding::LF)
         .expect("an RSA private key always encodes as PKCS#8")
 }
 
-/// Reads a private key from PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1
-/// (`BEGIN RSA PRIVATE KEY`) PEM. CRLF line endings and re-wrapped lines are
-/// accepted; encrypted keys are refused with the command that decrypts them.
+/// PKCS#8 or PKCS#1 PEM; encrypted keys are refused with the command that decrypts them.
 pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, String> {
     const DECRYPT: &str = "the private key is encrypted with a passphrase; align-link needs it \
                            unencrypted (`openssl pkey -in key.pem -out plain.pem`)";
@@ -252,24 +230,20 @@ pub fn private_key_from_pem(pem: &str) -> Result<RsaPrivateKey, String> {
     }
 }
 
-/// The public key as SPKI PEM (`BEGIN PUBLIC KEY`), LF line endings, trailing
-/// newline: the form Jira's consumer settings accept.
+/// SPKI PEM: the form Jira's consumer settings accept.
 pub fn public_key_to_pem(key: &RsaPublicKey) -> String {
     key.to_public_key_pem(LineEnding::LF)
         .expect("an RSA public key always encodes as SPKI")
 }
 
-/// The public key as SPKI (X.509 SubjectPublicKeyInfo) DER.
 pub fn public_key_der(key: &RsaPublicKey) -> Vec<u8> {
     key.to_public_key_der()
         .expect("an RSA public key always encodes as SPKI")
         .into_vec()
 }
 
-/// `SHA256:` and the unpadded base64 of SHA-256 over the SPKI DER, in the style of
-/// OpenSSH fingerprints. Equal to
-/// `openssl pkey -pubin -in pub.pem -outform DER | openssl dgst -sha256 -binary | base64`
-/// without the `=` padding, so users can check it by hand.
+/// OpenSSH style, so users can check it by hand: `openssl pkey -pubin -in pub.pem
+/// -outform DER | openssl dgst -sha256 -binary | base64` without the `=` padding.
 pub fn fingerprint(key: &RsaPublicKey) -> String {
     let digest = Sha256::digest(public_key_der(key));
     format!(
@@ -278,7 +252,6 @@ pub fn fingerprint(key: &RsaPublicKey) -> String {
     )
 }
 
-/// Size of an RSA key in bits (the modulus length).
 pub fn key_bits(key: &RsaPublicKey) -> usize {
     key.n().bits()
 }

@@ -1,9 +1,6 @@
-//! Reading a public key the way Jira does, but with reasons a person can act on.
-//!
-//! Jira strips the `-----` lines and line breaks and parses an X.509
-//! SubjectPublicKeyInfo; anything else fails with a bare
-//! `applinks.invalid.consumer.publickey`. We accept the same inputs and name the
-//! usual mistakes instead: a PKCS#1 key, a private key, a certificate, an SSH key.
+//! Reading a public key as Jira does (an X.509 SubjectPublicKeyInfo, PEM or bare
+//! base64), but naming the usual mistakes where Jira says only
+//! `applinks.invalid.consumer.publickey`.
 
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -16,18 +13,16 @@ use x509_cert::der::Decode;
 use x509_cert::request::CertReq;
 use x509_cert::Certificate;
 
-/// Smallest RSA key we let through.
 const MIN_PUBLIC_KEY_BITS: usize = 2048;
 
 /// The fix most messages end with.
 const PASTE: &str = "paste the `-----BEGIN PUBLIC KEY-----` block";
 
-/// Why a pasted public key cannot be used. `Display` gives a full sentence with the fix.
+/// `Display` gives a full sentence with the fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PublicKeyError {
     #[error("The public key is empty: {PASTE} (or the bare base64 Jira shows) in full.")]
     Empty,
-    /// `BEGIN RSA PUBLIC KEY`, or bare base64 of a PKCS#1 `RSAPublicKey`.
     #[error(
         "This is a PKCS#1 public key (`BEGIN RSA PUBLIC KEY`), which Jira refuses with \
          applinks.invalid.consumer.publickey. Convert it with \
@@ -49,7 +44,6 @@ pub enum PublicKeyError {
          `openssl req -in request.pem -pubkey -noout` and {PASTE} it prints."
     )]
     CertificateRequest,
-    /// `ssh-rsa AAAA...` or an RFC 4716 `BEGIN SSH2 PUBLIC KEY` block.
     #[error(
         "This is an OpenSSH public key; Jira needs the X.509 form. Convert it with \
          `ssh-keygen -e -m PKCS8 -f key.pub` and {PASTE} it prints."
@@ -70,19 +64,16 @@ pub enum PublicKeyError {
          `-----BEGIN PUBLIC KEY-----` through `-----END PUBLIC KEY-----`."
     )]
     MalformedPem { detail: String },
-    /// `detail` says where, e.g. "unexpected '!' at line 2, column 9".
     #[error(
         "The key is not valid base64: {detail}. Copy the key again, whole and with \
          nothing else around it."
     )]
     InvalidBase64 { detail: String },
-    /// Valid base64, but the bytes are no key we recognise.
     #[error(
         "The text decodes to {bytes} bytes, but they are not an X.509 \
          SubjectPublicKeyInfo public key: {PASTE} that align-link printed."
     )]
     NotPublicKey { bytes: usize },
-    /// An RSA SubjectPublicKeyInfo whose key itself does not parse.
     #[error("The RSA public key is damaged ({detail}). Copy it again, whole.")]
     DamagedRsaKey { detail: String },
     #[error(
@@ -92,9 +83,6 @@ pub enum PublicKeyError {
     TooSmall { bits: usize },
 }
 
-/// Parses a public key as Jira would accept it: SPKI PEM (`BEGIN PUBLIC KEY`) or the
-/// bare base64 of the SPKI DER, with any whitespace, line breaks or CRLF. Anything
-/// else is refused with the reason and the fix.
 pub fn parse_public_key(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
     let text = text.trim();
     if text.is_empty() {
@@ -136,18 +124,15 @@ pub fn parse_public_key(text: &str) -> Result<RsaPublicKey, PublicKeyError> {
     }
 }
 
-/// One `-----BEGIN X-----` ... `-----END X-----` block.
 pub(crate) struct PemBlock {
     pub label: String,
-    /// The lines between the armour lines, joined with `\n`.
     pub body: String,
-    /// 1-based line number of the first body line in the original text.
+    /// The line number of the body's first line in the original text.
     pub body_line: usize,
 }
 
-/// Finds the PEM blocks in `text`, ignoring text around them (people paste with a
-/// sentence before or after). Lenient about line length and CRLF, unlike strict
-/// RFC 7468 parsers, because pasted keys are often re-wrapped.
+/// Ignores text around the blocks (people paste with a sentence before or after) and
+/// line lengths, unlike strict RFC 7468 parsers: pasted keys are often re-wrapped.
 pub(crate) fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, PublicKeyError> {
     let mut blocks = Vec::new();
     let mut current: Option<PemBlock> = None;
@@ -212,8 +197,7 @@ fn looks_like_openssh(text: &str) -> bool {
     PREFIXES.iter().any(|p| text.starts_with(p)) || text.contains("BEGIN SSH2 PUBLIC KEY")
 }
 
-/// Decodes base64 that may be spread over lines; `first_line` is the line number of
-/// `text`'s first line in what the user pasted, so errors point at the right place.
+/// `first_line` is the line number of `text`'s first line in what the user pasted.
 pub(crate) fn decode_base64(text: &str, first_line: usize) -> Result<Vec<u8>, PublicKeyError> {
     let mut compact = String::with_capacity(text.len());
     for (line_index, line) in text.lines().enumerate() {
@@ -264,7 +248,6 @@ pub(crate) fn decode_base64(text: &str, first_line: usize) -> Result<Vec<u8>, Pu
     })
 }
 
-/// Works out what a DER blob is and returns the RSA key when it is an RSA SPKI.
 fn classify_der(der: &[u8]) -> Result<RsaPublicKey, PublicKeyError> {
     if let Ok(spki) = SubjectPublicKeyInfoRef::try_from(der) {
         if spki.algorithm.oid != rsa::pkcs1::ALGORITHM_OID {

@@ -1,6 +1,5 @@
-//! The OAuth problem codes Jira sends, as data (`problems.toml`): the HTTP
-//! status each travels with, what each means and, where the code alone says it,
-//! what to do (`error::remedy` words the rest from what Jira sent).
+//! The OAuth problem codes Jira sends, as data (`problems.toml`); `error::remedy`
+//! words the fixes the code alone does not say.
 
 use std::sync::OnceLock;
 
@@ -11,12 +10,11 @@ use serde::Deserialize;
 pub struct Problem {
     pub code: String,
     pub status: u16,
-    /// A short phrase saying what the code means.
     pub meaning: String,
     pub fix: Option<String>,
 }
 
-/// Every `oauth_problem` value Jira documents, in the order of `jira-dc.md`.
+/// In the order of `jira-dc.md`.
 pub fn all() -> &'static [Problem] {
     #[derive(Deserialize)]
     struct Table {
@@ -39,7 +37,6 @@ pub fn http_status(code: &str) -> u16 {
     find(code).map_or(403, |problem| problem.status)
 }
 
-/// A short phrase saying what the problem code means.
 pub fn meaning(code: &str) -> &'static str {
     find(code).map_or("a problem align-link does not know", |problem| {
         &problem.meaning

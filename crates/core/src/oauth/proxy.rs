@@ -1,14 +1,11 @@
-//! Recognising a reverse proxy that rewrites the request on its way to Jira.
-//! Jira checks a signature against the URL it received (scheme, Host, path), not
-//! against its configured base URL; a proxy that changes the Host header, the
-//! scheme, the port or strips a context path makes every signature fail. Jira's
-//! `signature_invalid` answer carries its base string, whose URI part shows it.
+//! Recognising a reverse proxy that rewrites the request: Jira checks a signature
+//! against the URL it received, so every signature fails; the URI part of the base
+//! string in Jira's `signature_invalid` answer shows it.
 
 use percent_encoding::percent_decode_str;
 use url::Url;
 
-/// A line naming the proxy and both URLs when the URI part of Jira's base string
-/// differs from ours in scheme, host, port or a path prefix; "" otherwise.
+/// [`diagnose`] on a line of its own, or "".
 pub fn explain(theirs: Option<&String>, ours: Option<&str>) -> String {
     match theirs.zip(ours).and_then(|(t, o)| diagnose(o, t)) {
         Some(line) => format!("\n{line}"),
@@ -16,7 +13,6 @@ pub fn explain(theirs: Option<&String>, ours: Option<&str>) -> String {
     }
 }
 
-/// The diagnosis for two base strings, when a proxy explains their difference.
 pub fn diagnose(ours: &str, theirs: &str) -> Option<String> {
     let (ours, theirs) = (base_string_uri(ours)?, base_string_uri(theirs)?);
     let ours_path = ours.path().trim_end_matches('/');

@@ -1,5 +1,4 @@
-//! Reading Jira's answers to OAuth calls: the form-encoded token answers and the
-//! `oauth_problem` reports (net.oauth style) that come with a refusal.
+//! Jira's answers to OAuth calls: form-encoded tokens, or `oauth_problem` reports.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,19 +8,17 @@ use percent_encoding::percent_decode_str;
 use crate::oauth::problems;
 use crate::util::text;
 
-/// How much of one `oauth_*` parameter is kept: enough for a signature base string.
+/// Enough for a signature base string.
 const PARAM_CHARS: usize = 4000;
 
-/// A form-encoded token answer (request token or access token).
 #[derive(Clone, PartialEq, Eq)]
 pub struct TokenResponse {
     pub token: String,
-    /// Jira always sends one; RSA-SHA1 never uses it, so an answer without one is
-    /// still usable and gets an empty string.
+    /// RSA-SHA1 never uses it, so an answer without one is still usable.
     pub secret: String,
-    /// `oauth_callback_confirmed=true`: a 1.0a token, which needs a verifier.
+    /// A 1.0a token, which needs a verifier.
     pub callback_confirmed: bool,
-    /// Seconds until the access token expires (Jira: about 5 years).
+    /// Jira: about 5 years.
     pub expires_in: Option<u64>,
     pub session_handle: Option<String>,
     pub authorization_expires_in: Option<u64>,
@@ -43,21 +40,16 @@ impl fmt::Debug for TokenResponse {
     }
 }
 
-/// Why a token answer cannot be used. The protocol says what; the HTTP client's
-/// error (which converts from this) carries it to the user.
+/// The HTTP client's error converts from this.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenAnswerError {
-    /// Jira refused with an `oauth_problem` report.
     #[error("Jira refused the token request (oauth_problem={})", .0.problem)]
     Problem(OAuthProblem),
-    /// Something other than a token answer came back: what, and the fix.
     #[error("{message}")]
     Unexpected { message: String, hint: &'static str },
 }
 
-/// Parses `oauth_token=...&oauth_token_secret=...[&...]`. Anything else (an
-/// empty body, an HTML page, a problem report) is an error that says what came
-/// back instead; this never panics on a body without `oauth_token`.
+/// Anything but `oauth_token=...&...` is an error that says what came back instead.
 pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerError> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
@@ -77,9 +69,7 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
             .find(|(key, _)| key == name)
             .map(|(_, value)| value.clone())
     };
-    // Any `oauth_problem`, even an empty one, is a refusal; everything else sent
-    // with it is kept (escaped) for the remedy, `realm` and `advice` included.
-    // The status is the one its code has (the body alone is given here).
+    // Any `oauth_problem`, even an empty one, is a refusal; all sent with it is kept.
     if let Some(problem) = get("oauth_problem") {
         let params = pairs.into_iter().filter(|(key, _)| key != "oauth_problem");
         let status = problems::http_status(&problem);
@@ -89,7 +79,6 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
     }
     let Some(token) = get("oauth_token").filter(|token| !token.is_empty()) else {
         return Err(TokenAnswerError::Unexpected {
-            // One line, secrets masked, escaped and cut, in quotes.
             message: format!(
                 "Jira's answer has no oauth_token; it was: \"{}\"",
                 text::excerpt(body)
@@ -112,37 +101,28 @@ pub fn parse_token_response(body: &str) -> Result<TokenResponse, TokenAnswerErro
     })
 }
 
-/// A problem Jira reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthProblem {
     pub status: u16,
     pub problem: String,
-    /// Everything else Jira sent with it, decoded: `realm` (Jira's base URL),
-    /// `oauth_signature_base_string`, `oauth_parameters_absent`,
-    /// `oauth_parameters_rejected`, `oauth_acceptable_timestamps`, ...
+    /// Everything else Jira sent with it, decoded (`oauth_signature_base_string`, ...).
     pub params: BTreeMap<String, String>,
 }
 
-/// What the caller knows that helps explain a problem. All optional.
+/// What the caller knows that helps explain a problem.
 #[derive(Debug, Default, Clone)]
 pub struct ProblemContext {
-    /// The Jira base URL align-link used.
     pub jira_url: Option<String>,
     pub consumer_key_sent: Option<String>,
-    /// The consumer key stored on the application link, when it could be read.
     pub consumer_key_on_link: Option<String>,
-    /// Jira's clock minus this machine's (from the `Date` header), in seconds:
-    /// positive when Jira is ahead. The same sign as `http::Response::clock_skew_secs`.
+    /// Positive when Jira is ahead, as `http::Response::clock_skew_secs`.
     pub clock_skew_secs: Option<i64>,
-    /// The base string we signed ([`crate::oauth::SignedRequest::base_string`]).
     pub our_base_string: Option<String>,
 }
 
 impl OAuthProblem {
-    /// From a response: the `WWW-Authenticate: OAuth realm="..", oauth_problem=".."`
-    /// header and/or a form-encoded body `oauth_problem=...&...`. Body fields win
-    /// over header fields of the same name (the body is not length-limited). `None`
-    /// when neither names a problem.
+    /// From the `WWW-Authenticate` header and/or a form-encoded body; body fields win
+    /// (the body is not length-limited).
     pub fn from_response(
         status: u16,
         www_authenticate: Option<&str>,

@@ -1,12 +1,7 @@
-//! The client side of OAuth 1.0a signing with RSA-SHA1 (RFC 5849 section 3.4).
-//!
-//! oauth1-request builds the signature base string and signs it, but it signs
-//! the URI exactly as given, writes parameter names verbatim and expects the
-//! parameters in base-string order. So we normalise the URI, and pass the query
-//! and form pairs as parameters, sorted and with their names encoded for it. The
-//! base string is written down as oauth1-request feeds it to the signature
-//! method ([`Recording`]), for the `signature_invalid` diagnosis: what we show
-//! is what was signed.
+//! OAuth 1.0a signing with RSA-SHA1 (RFC 5849 3.4) through oauth1-request, which
+//! signs the URI as given and expects the parameters sorted and encoded: so we
+//! normalise and sort them. `Recording` keeps the base string as it was signed,
+//! for the `signature_invalid` diagnosis.
 
 use std::fmt::{self, Display, Write};
 use std::num::NonZeroU64;
@@ -29,8 +24,6 @@ const OAUTH_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
-/// Percent-encodes a string as OAuth requires (section 3.6): UTF-8, upper-case hex,
-/// only `A-Z a-z 0-9 - . _ ~` left as they are.
 pub fn oauth_encode(text: &str) -> String {
     utf8_percent_encode(text, OAUTH_ENCODE).to_string()
 }
@@ -38,29 +31,22 @@ pub fn oauth_encode(text: &str) -> String {
 /// The optional protocol parameters of one request.
 #[derive(Debug, Default, Clone)]
 pub struct OAuthExtras {
-    /// `oauth_token`: the request token (access-token call) or the access token.
     pub token: Option<String>,
-    /// `oauth_callback` on the request-token call (`oob` for none).
+    /// `oob` for none.
     pub callback: Option<String>,
-    /// `oauth_verifier` on the access-token call.
-    /// A one-time credential: `Debug` does not show it.
     pub verifier: Option<Secret>,
-    /// Fixed nonce, for tests only; otherwise a random one is made.
+    /// Fixed nonce and timestamp (0 is "now"), for tests only.
     pub nonce: Option<String>,
-    /// Fixed timestamp, for tests only; otherwise the current time. 0 means "now".
     pub timestamp: Option<u64>,
 }
 
-/// A signed request: the header to send and the base string that was signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
-    /// Value of the `Authorization` header: `OAuth oauth_consumer_key="...",...`.
+    /// The `Authorization` header's value.
     pub authorization: String,
-    /// What we signed; show it next to Jira's on `signature_invalid`.
     pub base_string: String,
 }
 
-/// Signs requests as one OAuth consumer with RSA-SHA1.
 #[derive(Clone)]
 pub struct Signer {
     consumer_key: String,
@@ -88,12 +74,7 @@ impl Signer {
         &self.consumer_key
     }
 
-    /// The `Authorization` header for one request, and the base string signed.
-    ///
-    /// `url` may carry a query: its pairs are signed as parameters (RFC 5849
-    /// 3.4.1.3) and the base-string URI is normalised (3.4.1.2) before
-    /// oauth1-request sees it. `form` = x-www-form-urlencoded body pairs (signed
-    /// too).
+    /// `url`'s query pairs and the `form` body pairs are signed as parameters.
     pub fn sign(
         &self,
         method: &str,
@@ -101,11 +82,9 @@ impl Signer {
         form: &[(String, String)],
         extra: &OAuthExtras,
     ) -> SignedRequest {
-        // RFC 5849 3.4.1.3.2 sorts the pairs by their encoded names, then values.
-        // oauth1-request writes a name into the base string as given and encodes
-        // a value twice (once to normalise, once as part of the whole string), so
-        // names go in encoded twice too; that keeps the order ('%' sorts before
-        // every unreserved character), which it checks in debug builds.
+        // Sorted by encoded name, then value (RFC 5849 3.4.1.3.2). oauth1-request encodes
+        // a value twice but writes a name as given, so names go in encoded twice too,
+        // which keeps the order it checks in debug builds.
         let mut params: Vec<(String, String, String)> = url
             .query_pairs()
             .map(|(name, value)| (name.into_owned(), value.into_owned()))
@@ -147,10 +126,8 @@ impl Signer {
     }
 }
 
-/// A signature method that writes down the base string it is fed (RFC 5849
-/// 3.4.1.1: method, `&`, encoded URI, `&`, encoded parameters) while `inner`
-/// signs it. The `oauth_*` parameters reach `parameter` through the trait's
-/// defaults, which RSA-SHA1 keeps too.
+/// Writes down the base string it is fed while `inner` signs it. The `oauth_*`
+/// parameters reach `parameter` through the trait's defaults, which RSA-SHA1 keeps too.
 struct Recording<'a, M> {
     inner: M,
     base_string: &'a mut String,
@@ -199,17 +176,15 @@ impl<S: Sign> Sign for Recording<'_, S> {
     }
 }
 
-/// The base string URI (RFC 5849 3.4.1.2): scheme and host lower case, the port
-/// only when it is not the scheme's default, the path as sent, no query, no
-/// fragment, no user info. The url crate has already lower-cased the scheme and
-/// host, dropped a default port and made an empty path `/`.
+/// The base string URI (RFC 5849 3.4.1.2): the url crate has already lower-cased
+/// the scheme and host, dropped a default port and made an empty path `/`.
 pub fn normalize_base_uri(url: &url::Url) -> String {
     let host_port_path = &url[url::Position::BeforeHost..url::Position::AfterPath];
     format!("{}://{host_port_path}", url.scheme())
 }
 
-/// Reads the parameters of an `Authorization: OAuth k="v", ...` header, decoded.
-/// `realm` is left out, as it is not signed. `None` when it is not an OAuth header.
+/// The parameters of an `Authorization: OAuth k="v", ...` header but `realm` (not
+/// signed); `None` when it is not an OAuth header.
 pub fn parse_authorization_header(header: &str) -> Option<Vec<(String, String)>> {
     let header = header.trim();
     let (scheme, rest) = header

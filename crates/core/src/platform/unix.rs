@@ -141,18 +141,19 @@ pub fn enable_ansi_on_stderr() -> bool {
     true
 }
 
-pub fn default_config_base(absolute: &dyn Fn(&str) -> Option<PathBuf>) -> Result<PathBuf, String> {
-    Ok(home(absolute, "XDG_CONFIG_HOME")?.join(".config"))
-}
+/// Under the home directory.
+pub const CONFIG_BASE: &str = ".config";
+pub const STATE_BASE: &str = ".local/state";
 
-pub fn default_state_base(absolute: &dyn Fn(&str) -> Option<PathBuf>) -> Result<PathBuf, String> {
-    Ok(home(absolute, "XDG_STATE_HOME")?.join(".local/state"))
-}
-
-fn home(absolute: &dyn Fn(&str) -> Option<PathBuf>, xdg: &str) -> Result<PathBuf, String> {
-    absolute("HOME").ok_or_else(|| {
+pub fn default_base(
+    absolute: &dyn Fn(&str) -> Option<PathBuf>,
+    xdg: &str,
+    base: &str,
+) -> Result<PathBuf, String> {
+    let home = absolute("HOME").ok_or_else(|| {
         format!(
             "neither {xdg} nor HOME is set to an absolute path: set HOME to your home directory"
         )
-    })
+    })?;
+    Ok(home.join(base))
 }

@@ -1,7 +1,5 @@
-//! Windows: private files through an ACL that admits only the current user, set
-//! when the file or directory is created (files made in a private directory
-//! inherit it). Unix mode bits and file owners are not checked here: where
-//! callers would check them, they are told [`Checked::NotHere`].
+//! Windows: private files through an ACL that admits only the current user, set when
+//! the file or directory is created. Unix mode bits and owners are [`Checked::NotHere`].
 
 use std::ffi::OsStr;
 use std::fs::{File, Metadata, OpenOptions};
@@ -286,18 +284,14 @@ pub fn enable_ansi_on_stderr() -> bool {
     console::Term::stderr().features().colors_supported()
 }
 
-pub fn default_config_base(absolute: &dyn Fn(&str) -> Option<PathBuf>) -> Result<PathBuf, String> {
-    known_folder(absolute, "APPDATA", "XDG_CONFIG_HOME")
-}
+/// The variables that name the known folders.
+pub const CONFIG_BASE: &str = "APPDATA";
+pub const STATE_BASE: &str = "LOCALAPPDATA";
 
-pub fn default_state_base(absolute: &dyn Fn(&str) -> Option<PathBuf>) -> Result<PathBuf, String> {
-    known_folder(absolute, "LOCALAPPDATA", "XDG_STATE_HOME")
-}
-
-fn known_folder(
+pub fn default_base(
     absolute: &dyn Fn(&str) -> Option<PathBuf>,
-    name: &str,
     xdg: &str,
+    name: &str,
 ) -> Result<PathBuf, String> {
     absolute(name).ok_or_else(|| {
         format!(

@@ -1,13 +1,10 @@
-//! The sinks of the HTTP client's one report of each request: `-v` on stderr,
-//! `--log FILE` and the terminal's notice of a long wait. `--log` is a record of
-//! the run for whoever reviews it later: each HTTP request (redacted as with
-//! `-v`) and each answer the operator gave. Secrets are never written: the client
-//! reports requests redacted, and secret answers are recorded as such without
-//! their value.
+//! The sinks of the HTTP client's report of each request: `-v`, the notice of a long
+//! wait and `--log FILE`, the run's record for a later review (requests redacted,
+//! the operator's answers without secret values).
 
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::error::{AppError, Result};
@@ -15,16 +12,13 @@ use crate::http::{Event, Exchange, Http, RequestObserver};
 use crate::platform;
 use crate::ui::wait::WaitNotice;
 
-/// The run's log, once `--log` opened it: step headings are noted there too, so
-/// each recorded answer sits under the step that asked it.
+/// Step headings are noted there too, so each answer sits under the step that asked it.
 static ACTIVE: OnceLock<Arc<OperatorLog>> = OnceLock::new();
 
-/// Makes `log` the run's log for [`note`].
 pub fn activate(log: Arc<OperatorLog>) {
     let _ = ACTIVE.set(log);
 }
 
-/// Appends `line` to the run's log, when there is one.
 pub fn note(line: &str) {
     if let Some(log) = ACTIVE.get() {
         log.write(line);
@@ -32,14 +26,12 @@ pub fn note(line: &str) {
 }
 
 pub struct OperatorLog {
-    path: PathBuf,
     file: Mutex<File>,
 }
 
 impl OperatorLog {
-    /// Opens `path` for appending, creating it 0600; refuses at once a symlink, a
-    /// FIFO or device, a file that group or others can read, and one that belongs
-    /// to another user (root could otherwise append to anyone's file).
+    /// Refuses a symlink, a FIFO or device, a file that others can read, and one that
+    /// belongs to another user (root could otherwise append to anyone's file).
     pub fn open(path: &Path) -> Result<OperatorLog> {
         let shown = path.display();
         // A stat never blocks: a FIFO is named as such before any open.
@@ -84,19 +76,13 @@ impl OperatorLog {
             .hint(format!("chmod 600 {shown}, or give a new file name")));
         }
         let log = OperatorLog {
-            path: path.to_path_buf(),
             file: Mutex::new(file),
         };
         log.write(&format!("align-link {} started", env!("CARGO_PKG_VERSION")));
         Ok(log)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Appends one timestamped line; control characters from servers are escaped
-    /// so a log viewed in a terminal cannot be made to do anything.
+    /// Escaped, so a log viewed in a terminal cannot be made to do anything.
     pub fn write(&self, line: &str) {
         let clean = crate::util::text::clean(line, usize::MAX);
         if let Ok(mut file) = self.file.lock() {
@@ -105,8 +91,6 @@ impl OperatorLog {
     }
 }
 
-/// Hooks the sinks onto `http`: the wait notice always, `-v` when asked, and
-/// the run's log when there is one.
 pub fn attach(http: &mut Http, log: Option<Arc<OperatorLog>>) {
     http.observe(Arc::new(WaitNotice::default()));
     if http.verbose() {
@@ -117,7 +101,6 @@ pub fn attach(http: &mut Http, log: Option<Arc<OperatorLog>>) {
     }
 }
 
-/// `-v`: each request on stderr.
 struct Verbose;
 
 impl RequestObserver for Verbose {

@@ -1,10 +1,5 @@
-//! What the wizard prints. Progress goes to stdout; warnings to stderr. Nothing
-//! here is given a secret to print.
-//!
-//! The bottom layer of the presentation: it imports nothing of align-link's own
-//! above `util`. Text is wrapped to the terminal's width at word boundaries (80
-//! columns when stdout is not a terminal), and a closed stdout ends the process
-//! quietly instead of panicking (see [`out`]).
+//! What the wizard prints: progress to stdout, warnings to stderr, wrapped to the
+//! terminal's width. Nothing here is given a secret to print.
 
 pub mod log;
 pub mod style;
@@ -16,34 +11,28 @@ use style::{paint, Stream, Tone};
 use std::fmt::Display;
 use std::io::{self, Write};
 
-/// Prints one line to stdout, like `println!`, but a closed pipe
-/// (`align-link steps | head -1`) ends the process quietly with exit 0, as
-/// ripgrep does: the reader has what it wanted, and every state write is atomic,
-/// so stopping here loses nothing.
+/// `println!`, but a closed pipe (`align-link steps | head -1`) ends the process with
+/// exit 0, as ripgrep does: every state write is atomic, so stopping loses nothing.
 #[macro_export]
 macro_rules! outln {
     () => { $crate::ui::out("") };
     ($($arg:tt)*) => { $crate::ui::out(format_args!($($arg)*)) };
 }
 
-/// Writes `text` and a newline to stdout; see [`outln!`].
+/// See [`outln!`].
 pub fn out(text: impl Display) {
     let mut stdout = io::stdout().lock();
     let written = writeln!(stdout, "{text}").and_then(|_| stdout.flush());
-    // A closed pipe ends the run quietly; any other write error is ignored (there
-    // is nowhere left to report it).
+    // Any other write error has nowhere left to be reported.
     if written.is_err_and(|err| err.kind() == io::ErrorKind::BrokenPipe) {
         terminal::restore();
         std::process::exit(0);
     }
 }
 
-/// The width text is wrapped to.
 pub use terminal::width;
 
-/// `text` wrapped at word boundaries to `width` columns, each line starting with
-/// `indent`; words longer than a line (URLs, base64) are kept whole, never split,
-/// so they can still be copied.
+/// Words longer than a line (URLs, base64) are kept whole, so they can still be copied.
 pub fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
     text.lines()
         .flat_map(|line| match line.trim() {
@@ -53,8 +42,7 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
-/// One paragraph wrapped to `width` (at least 20 columns of text) as [`wrap`]
-/// does, its first line starting with `first` and the rest with `rest`.
+/// One paragraph as [`wrap`] does it, the first line indented by `first`.
 fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
     let options = textwrap::Options::new(width.max(rest.len() + 20))
         .initial_indent(first)
@@ -65,8 +53,7 @@ fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
     lines.into_iter().map(|line| line.into_owned()).collect()
 }
 
-/// What a step's heading shows; the table of steps implements it, so this layer
-/// needs nothing from the layers above.
+/// Implemented by the table of steps, so this layer needs nothing from above.
 pub trait StepHeading {
     fn number(&self) -> u8;
     /// Where it happens: "Jira", "Jira Align" or "both".
@@ -76,8 +63,7 @@ pub trait StepHeading {
     fn title(&self) -> &'static str;
 }
 
-/// Prints a step's heading, once: a handshake started at step 18 announces the
-/// step it is in too, and the heading is not printed twice in a row.
+/// Once: a handshake started at step 18 announces the step it is in too.
 pub fn step_header(step: &dyn StepHeading) {
     static LAST: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
     if LAST.swap(step.number(), std::sync::atomic::Ordering::Relaxed) == step.number() {
@@ -97,8 +83,7 @@ pub fn step_header(step: &dyn StepHeading) {
         .for_each(out);
 }
 
-/// One line of a table, wrapped to the width with its continuation indented by
-/// `indent` columns (under the last column).
+/// One line of a table, continued `indent` columns in (under the last column).
 pub fn hanging(text: &str, indent: usize) {
     // textwrap drops leading spaces: they go back in as the first line's indent.
     let body = text.trim_start();
@@ -124,9 +109,7 @@ pub fn warn(text: &str) {
     labelled_on_stderr("Warning:", Tone::Warn, text);
 }
 
-/// `LABEL text` on stderr. On a terminal the text is wrapped to its width at word
-/// boundaries, as stdout is, each line after the first indented under the text;
-/// into a pipe or a file it stays whole, for logs and tools.
+/// `LABEL text` on stderr, wrapped on a terminal; into a pipe it stays whole, for tools.
 fn labelled_on_stderr(label: &str, tone: Tone, text: &str) {
     use std::io::IsTerminal;
     let painted = paint(label, tone, Stream::Stderr);
@@ -144,14 +127,12 @@ fn labelled_on_stderr(label: &str, tone: Tone, text: &str) {
     }
 }
 
-/// A line on stderr, so that stdout stays the command's own output (`--json`):
-/// where the stand-ins listen, where the state is, an error's causes.
+/// On stderr, so that stdout stays the command's own output (`--json`).
 pub fn note(text: &str) {
     eprintln!("{text}");
 }
 
-/// A rendered error (`Error: ...` and a `Hint: ...` line per hint), with those
-/// words in colour where stderr takes it.
+/// `Error: ...` and a `Hint: ...` per hint, the labels in colour where stderr takes it.
 pub fn error_report(message: &str, hints: &[String]) {
     labelled_on_stderr("Error:", Tone::Bad, message);
     for hint in hints {
@@ -159,8 +140,7 @@ pub fn error_report(message: &str, hints: &[String]) {
     }
 }
 
-/// Labelled values, aligned, for the operator to copy into a form; a long value
-/// wraps under itself, never under the labels.
+/// Aligned, for the operator to copy into a form; a long value wraps under itself.
 pub fn fields(rows: &[(&str, String)]) {
     let label_width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
     let hanging = " ".repeat(4 + label_width + 3);
@@ -180,8 +160,7 @@ pub fn fields(rows: &[(&str, String)]) {
     }
 }
 
-/// A spinner on stderr for a wait of known length; hidden when stderr is not a
-/// terminal (indicatif decides), so logs and tests see only the outcome.
+/// On stderr; hidden when it is not a terminal (indicatif decides).
 pub struct Spinner {
     bar: indicatif::ProgressBar,
     /// Its entry in the list Ctrl-C clears.
@@ -190,10 +169,14 @@ pub struct Spinner {
 
 impl Spinner {
     pub fn start() -> Spinner {
+        Spinner::with_template("{spinner} {msg}")
+    }
+
+    fn with_template(template: &str) -> Spinner {
+        let look = indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
         let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::default_spinner().tick_strings(style::spinner_frames()),
-        );
+        bar.set_style(look.tick_strings(style::spinner_frames()));
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         let id = terminal::spinner_shown(&bar);
         Spinner { bar, id }

@@ -1,12 +1,7 @@
-//! Colour and symbols for align-link's own words (never for server text, which
-//! is escaped before it gets here). Colour only on a terminal, and never with
-//! `NO_COLOR`, `CLICOLOR=0` or `TERM=dumb` (`CLICOLOR_FORCE` forces it). Symbols
-//! beyond ASCII (✓ → … and the spinner's dots) only under a UTF-8 locale on a
-//! terminal that is not dumb; else `+`, `->`, `...` and `|/-\`.
+//! Colour and symbols for align-link's own words (never for server text).
 
 use std::io::IsTerminal;
 
-/// What a word says, and so its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
     Good,
@@ -15,14 +10,12 @@ pub enum Tone {
     Quiet,
 }
 
-/// Which stream the text goes to: colour follows that stream's terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
     Stdout,
     Stderr,
 }
 
-/// `text` in its tone's colour when `stream` takes colour; else as it is.
 pub fn paint(text: &str, tone: Tone, stream: Stream) -> String {
     let terminal = match stream {
         Stream::Stdout => std::io::stdout().is_terminal(),
@@ -40,7 +33,6 @@ pub fn paint(text: &str, tone: Tone, stream: Stream) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
-/// `unicode` under a UTF-8 locale on a terminal that is not dumb, else `ascii`.
 pub fn symbol(unicode: &'static str, ascii: &'static str) -> &'static str {
     if unicode_wanted(&env) {
         unicode
@@ -49,7 +41,7 @@ pub fn symbol(unicode: &'static str, ascii: &'static str) -> &'static str {
     }
 }
 
-/// The spinner's frames, as indicatif takes them (the last is shown when done).
+/// The last is shown when done.
 pub fn spinner_frames() -> &'static [&'static str] {
     if unicode_wanted(&env) {
         &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏", " "]
@@ -84,8 +76,7 @@ fn colour_wanted(env: &dyn Fn(&str) -> Option<String>, terminal: bool) -> bool {
     terminal
 }
 
-/// The locale's character set is the first of LC_ALL, LC_CTYPE and LANG that is
-/// set; none set is the C locale, ASCII.
+/// None of LC_ALL, LC_CTYPE and LANG set is the C locale, ASCII.
 fn unicode_wanted(env: &dyn Fn(&str) -> Option<String>) -> bool {
     if dumb_terminal(env) {
         return false;

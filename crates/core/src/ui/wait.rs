@@ -1,6 +1,5 @@
-//! A network wait longer than [`NOTICE_AFTER`] says what it waits for: a spinner
-//! naming the request in a terminal, one line on stderr otherwise (so a log shows
-//! why a run paused). Quick requests show nothing.
+//! A network wait longer than [`NOTICE_AFTER`] says what it waits for: a spinner in
+//! a terminal, else a line on stderr (so a log shows why a run paused).
 
 use std::io::IsTerminal;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
@@ -8,7 +7,6 @@ use std::sync::Mutex;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// How long a request may take before the wait is shown.
 pub const NOTICE_AFTER: Duration = Duration::from_secs(2);
 
 struct InFlight {
@@ -17,8 +15,7 @@ struct InFlight {
     watcher: JoinHandle<()>,
 }
 
-/// Watches requests in flight; `sent` and `answered` are called with the same
-/// (redacted) description of the request.
+/// `sent` and `answered` are called with the same (redacted) description of the request.
 #[derive(Default)]
 pub struct WaitNotice {
     in_flight: Mutex<Vec<InFlight>>,
@@ -33,20 +30,10 @@ impl WaitNotice {
                 return;
             }
             if std::io::stderr().is_terminal() {
-                let bar = indicatif::ProgressBar::new_spinner();
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} waiting {elapsed} for {msg}",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner())
-                    .tick_strings(super::style::spinner_frames()),
-                );
-                bar.set_message(shown);
-                bar.enable_steady_tick(Duration::from_millis(120));
-                let id = super::terminal::spinner_shown(&bar);
+                let spinner =
+                    super::Spinner::with_template("{spinner} waiting {elapsed} for {msg}");
+                spinner.say(shown);
                 let _ = finished.recv();
-                bar.finish_and_clear();
-                super::terminal::spinner_gone(id);
             } else {
                 eprintln!(
                     "  {} waiting over {} s for {shown}",
@@ -76,9 +63,7 @@ impl WaitNotice {
     }
 }
 
-/// What a request (its redacted `METHOD URL [auth]` line) waits for, in words:
-/// the thing asked for, the host, and the request itself without its query or
-/// credentials.
+/// What a request (`METHOD URL [auth]`) waits for, in words, without its query.
 fn in_words(request: &str) -> String {
     let mut parts = request.split_whitespace();
     let (Some(method), Some(address)) = (parts.next(), parts.next()) else {

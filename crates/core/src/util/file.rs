@@ -1,24 +1,21 @@
-//! Reading a file that someone else may have chosen: only a regular file, only up
-//! to a size cap, and never blocking. Opening a FIFO for reading would wait for a
-//! writer forever and `/dev/zero` never ends, so the file is opened non-blocking
-//! and checked through the open descriptor (not the path, which may change in
-//! between) before a byte is read.
+//! Reading a file someone else may have chosen: a FIFO would block and `/dev/zero`
+//! never ends, so it is opened non-blocking and checked through the descriptor (not
+//! the path, which may change in between) for a regular file within a size cap.
 
 use std::fs::Metadata;
 use std::io::{self, Read};
 use std::path::Path;
 
-/// A public key (PEM or base64): a few KiB at most, even at 16384 bits.
+/// A public key is a few KiB at most, even at 16384 bits.
 pub const KEY_FILE_MAX: u64 = 64 * 1024;
-/// A CA bundle: one private CA is a few KiB; a whole system bundle is ~250 KiB.
+/// A whole system bundle is ~250 KiB.
 pub const CA_BUNDLE_MAX: u64 = 1024 * 1024;
 /// An answers file is a few dozen lines.
 pub const ANSWERS_MAX: u64 = 256 * 1024;
-/// `state.toml` and the secret files align-link writes itself.
+/// Also the secret files align-link writes itself.
 pub const STATE_FILE_MAX: u64 = 256 * 1024;
 
-/// Why a file could not be read; [`FileError::problem`] and [`FileError::fix`]
-/// word it for the user, who knows which file was meant.
+/// Worded for the user, who knows which file was meant.
 #[derive(Debug, thiserror::Error)]
 #[error("{}", self.problem("the file"))]
 pub enum FileError {
@@ -33,12 +30,10 @@ pub enum FileError {
 }
 
 impl FileError {
-    /// What is wrong, as a sentence about `shown` (the file's path).
     pub fn problem(&self, shown: &str) -> String {
         format!("{shown} {}", self.reason())
     }
 
-    /// What is wrong, as the rest of a sentence whose subject is the file.
     pub fn reason(&self) -> String {
         match self {
             FileError::Missing => "does not exist".to_string(),
@@ -52,7 +47,6 @@ impl FileError {
         }
     }
 
-    /// What to do about it.
     pub fn fix(&self, shown: &str) -> String {
         match self {
             FileError::Missing => "check the path".to_string(),
@@ -78,9 +72,7 @@ impl From<io::Error> for FileError {
     }
 }
 
-/// Reads a whole regular file of at most `max` bytes, opened without blocking and
-/// checked through the descriptor. Also returns its metadata, taken from the file
-/// that was read.
+/// The bytes and the metadata of the file that was read.
 pub fn read_regular(path: &Path, max: u64) -> Result<(Vec<u8>, Metadata), FileError> {
     let file = crate::platform::open_read_nonblocking(path)?;
     let meta = file.metadata()?;
@@ -98,8 +90,7 @@ pub fn read_regular(path: &Path, max: u64) -> Result<(Vec<u8>, Metadata), FileEr
     Ok((bytes, meta))
 }
 
-/// Checks what a path names without opening it (a stat never blocks), for an
-/// early, clear error before the file is read for real with [`read_regular`].
+/// For an early, clear error: a stat never blocks.
 pub fn check_regular(path: &Path, max: u64) -> Result<(), FileError> {
     check_metadata(&std::fs::metadata(path)?, max)
 }
@@ -123,7 +114,6 @@ fn check_metadata(meta: &Metadata, max: u64) -> Result<(), FileError> {
     Ok(())
 }
 
-/// `512 bytes`, `64 KiB`, `100.0 MiB`.
 fn human_size(bytes: u64) -> String {
     for (unit, size) in [("MiB", 1024 * 1024), ("KiB", 1024)] {
         if bytes >= size && bytes.is_multiple_of(size) {

@@ -1,29 +1,20 @@
-//! The one place that renders a command the tool suggests (`align-link step 13`),
-//! so that pasted as printed it runs against the same profile, answers file and
-//! state directory as the run that printed it.
-//!
-//! The run's options are kept process-wide (set once, from the command line)
-//! because suggestions are written deep in hints and doctor fixes that never see
-//! the command line.
+//! Commands the tool suggests, with the options that make them, pasted as printed, run
+//! against the same profile; kept process-wide, as hints never see the command line.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// The options of this run that a suggested command must repeat.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Invocation {
-    /// `--profile`, when not `default`.
+    /// When not `default`.
     pub profile: Option<String>,
-    /// `--answers`, only when given on the command line (a profile's own config
-    /// file is found again without it).
+    /// Only when given on the command line (a profile's own is found again without it).
     pub answers: Option<PathBuf>,
-    /// `--state-dir`, when given.
     pub state_dir: Option<PathBuf>,
 }
 
 static INVOCATION: OnceLock<Invocation> = OnceLock::new();
 
-/// Records this run's options; the first call wins (one command per process).
 pub fn set_invocation(invocation: Invocation) {
     let _ = INVOCATION.set(invocation);
 }
@@ -35,13 +26,11 @@ pub const TAKE_PROFILE: &[&str] = &[
 /// Subcommands that take `--answers`.
 pub const TAKE_ANSWERS: &[&str] = &["setup", "step", "plan", "show", "doctor", "unlink", "renew"];
 
-/// `align-link ARGS` with this run's options that the subcommand takes, e.g.
 /// `command("step 13")` is `align-link step 13 --profile prod` in a run of `prod`.
 pub fn command(args: &str) -> String {
     render(args, INVOCATION.get().unwrap_or(&Invocation::default()))
 }
 
-/// [`command`] with the invocation passed in.
 pub fn render(args: &str, invocation: &Invocation) -> String {
     let mut line = format!("align-link {args}");
     let subcommand = args.split_whitespace().next().unwrap_or("");
@@ -59,8 +48,6 @@ pub fn render(args: &str, invocation: &Invocation) -> String {
     line
 }
 
-/// The word as a POSIX shell reads it back: bare when it holds only safe
-/// characters, else single-quoted.
 fn shell_word(word: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-~".contains(c);
     if !word.is_empty() && word.chars().all(safe) && !word.starts_with('~') {

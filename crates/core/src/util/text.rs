@@ -1,5 +1,4 @@
-//! Text from outside (servers, URLs typed by the user) made safe to show or store:
-//! one place escapes control characters, cuts long values and hides secrets.
+//! Text from outside made safe to show or store: escaped, cut and secrets hidden.
 
 use std::fmt::Write;
 
@@ -8,15 +7,11 @@ pub const NAME_CHARS: usize = 200;
 /// How much of an unexpected answer is quoted in an error.
 pub const EXCERPT_CHARS: usize = 300;
 
-/// Query and form parameters whose values are credentials: never shown, logged or
-/// stored in an error text (the request token, the verifier, Jira's XSRF token).
+/// Parameters whose values are credentials (the request token, the verifier, Jira's XSRF token).
 pub const SECRET_PARAMS: [&str; 3] = ["oauth_token", "oauth_verifier", "atl_token"];
 
-/// `text` escaped and cut to at most `max` characters (plus a marker saying how
-/// much was left out). Control characters (C0, DEL, C1, which start terminal
-/// escape sequences) and the bidirectional overrides that reorder what a terminal
-/// shows become visible `\u{..}` escapes, so server text can neither drive the
-/// terminal nor break a line of `state.toml`.
+/// Control characters and bidirectional overrides become visible `\u{..}` escapes, so
+/// server text can neither drive the terminal nor break a line of `state.toml`.
 pub fn clean(text: &str, max: usize) -> String {
     let mut shown = String::with_capacity(text.len().min(max.saturating_mul(2)));
     let mut chars = text.chars();
@@ -30,18 +25,15 @@ pub fn clean(text: &str, max: usize) -> String {
     shown
 }
 
-/// [`clean`] for one line of server text: names, versions, titles.
 pub fn server_name(text: &str) -> String {
     clean(text.trim(), NAME_CHARS)
 }
 
-/// For `#[serde(deserialize_with)]`: a server string, cleaned as it is read.
 pub fn deserialize_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let raw: String = serde::Deserialize::deserialize(d)?;
     Ok(server_name(&raw))
 }
 
-/// [`deserialize_name`] for an optional (or null) field.
 pub fn deserialize_optional_name<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<String>, D::Error> {
@@ -49,8 +41,7 @@ pub fn deserialize_optional_name<'de, D: serde::Deserializer<'de>>(
     Ok(raw.as_deref().map(server_name))
 }
 
-/// A quoted excerpt of a body for an error: whitespace runs folded to one space,
-/// secret parameters masked, escaped and cut to [`EXCERPT_CHARS`].
+/// Whitespace folded, secrets masked, escaped and cut.
 pub fn excerpt(body: &str) -> String {
     let mut folded = String::new();
     // Fold only what will be shown, so a huge body costs no more than its excerpt.
@@ -83,9 +74,8 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
-/// Masks the values of credentials in free text, as `-v` does in URLs: the
-/// [`SECRET_PARAMS`] (`name=value`), `*secret` parameters, `JSESSIONID` cookies and
-/// `Authorization:` header values.
+/// As `-v` does in URLs: [`SECRET_PARAMS`], `*secret` parameters, `JSESSIONID` cookies
+/// and `Authorization:` header values.
 pub fn redact_text(text: &str) -> String {
     const HEADER: &[u8] = b"authorization: ";
     // ASCII lowercasing keeps every byte where it was, so indexes carry over.
@@ -123,8 +113,7 @@ pub fn redact_text(text: &str) -> String {
     out
 }
 
-/// Whether the parameter whose name ends `lower` (just before its `=`) holds a
-/// credential: the whole name, not the tail of a longer one, counts.
+/// The whole name that ends `lower`, not the tail of a longer one, counts.
 fn is_secret_name(lower: &str) -> bool {
     let name = lower
         .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -133,8 +122,7 @@ fn is_secret_name(lower: &str) -> bool {
     SECRET_PARAMS.contains(&name) || name == "jsessionid" || name.ends_with("secret")
 }
 
-/// A URL as typed by someone, with any `user:password@` part masked, for messages
-/// about a URL that may not even parse.
+/// For messages about a URL that may not even parse.
 pub fn mask_userinfo(raw: &str) -> String {
     let Some(scheme_end) = raw.find("://") else {
         return raw.to_string();

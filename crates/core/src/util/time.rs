@@ -1,11 +1,8 @@
-//! Every date the CLI writes or reads goes through here: RFC 3339 UTC text to the
-//! second (humantime) for the state file and the log, HTTP dates (httpdate) from
-//! servers, and durations in words.
+//! Every date the CLI writes or reads: RFC 3339 UTC, HTTP dates, durations in words.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// 9999-12-31T23:59:59Z, the last second RFC 3339 text can hold: a later instant
-/// (a server's absurd token lifetime) is written as this one.
+/// 9999-12-31T23:59:59Z: a later instant (a server's absurd token lifetime) is written as this.
 const LAST_SECOND: u64 = 253_402_300_799;
 
 pub fn unix_now() -> u64 {
@@ -15,7 +12,6 @@ pub fn unix_now() -> u64 {
         .as_secs()
 }
 
-/// Formats seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn rfc3339(unix_secs: u64) -> String {
     let at = UNIX_EPOCH + Duration::from_secs(unix_secs.min(LAST_SECOND));
     humantime::format_rfc3339_seconds(at).to_string()
@@ -25,8 +21,7 @@ pub fn now_rfc3339() -> String {
     rfc3339(unix_now())
 }
 
-/// `YYYY-MM-DD HH:MM:SS UTC`, for people (e.g. OAuth's acceptable timestamps); a
-/// number outside 1970 to 9999 (only a confused server sends one) is shown as it is.
+/// For people; a number outside 1970 to 9999 (a confused server's) is shown as it is.
 pub fn utc_text(unix_secs: i64) -> String {
     match u64::try_from(unix_secs) {
         Ok(secs) if secs <= LAST_SECOND => rfc3339(secs).replace('T', " ").replace('Z', " UTC"),
@@ -34,16 +29,13 @@ pub fn utc_text(unix_secs: i64) -> String {
     }
 }
 
-/// Seconds since the epoch from RFC 3339 UTC text (what [`rfc3339`] writes);
-/// None for any other text.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
     let at = humantime::parse_rfc3339(text).ok()?;
     i64::try_from(at.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()
 }
 
-/// Seconds the server's clock is ahead of ours (negative: behind), from an HTTP `Date`
-/// header. The header truncates to the second, so on average the server's clock
-/// is half a second past it: add that before rounding.
+/// Seconds the server's clock is ahead of ours. `Date` truncates to the second, so on
+/// average the server's clock is half a second past it.
 pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
     let server = httpdate::parse_http_date(date).ok()?;
     let seconds = match server.duration_since(local) {
@@ -53,14 +45,12 @@ pub fn skew_from_date_header(date: &str, local: SystemTime) -> Option<i64> {
     Some((seconds + 0.5).round() as i64)
 }
 
-/// How long until an HTTP date (`Retry-After: Wed, 21 Oct 2015 07:28:00 GMT`);
-/// zero when it has passed, None when it is not one.
+/// Zero when it has passed, None when it is not an HTTP date.
 pub fn until_http_date(date: &str) -> Option<Duration> {
     let when = httpdate::parse_http_date(date).ok()?;
     Some(when.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
-/// "5 years", "3 days", "40 minutes": for expiries shown to a person.
 pub fn human_duration(secs: u64) -> String {
     const UNITS: [(u64, &str); 4] = [
         (365 * 86_400, "year"),
