@@ -1,6 +1,5 @@
-//! Where in the file a message points, and the messages that name a place:
-//! `FILE:LINE:COLUMN: KEY: problem`, with the fix as the hint. Spans come from
-//! toml_edit's document, found by key; no message shows a value's text.
+//! Messages that point into the file: `FILE:LINE:COLUMN: KEY: problem`, the fix as
+//! the hint, spans from toml_edit's document; none shows a value's text.
 
 use std::ops::Range;
 use std::path::Path;
@@ -11,7 +10,6 @@ use toml_edit::{ImDocument, TableLike};
 use super::checks::{self, Problem, RULES};
 use crate::error::AppError;
 
-/// The tables, in the order of [`RULES`].
 fn tables() -> Vec<&'static str> {
     let mut names: Vec<&str> = RULES
         .iter()
@@ -22,7 +20,6 @@ fn tables() -> Vec<&'static str> {
     names
 }
 
-/// The file as messages point into it.
 pub(super) struct Place<'a> {
     pub text: &'a str,
     pub path: &'a Path,
@@ -30,29 +27,24 @@ pub(super) struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// `FILE:LINE:COLUMN: KEY: problem` at the key's value, with the fix.
     pub fn reject(&self, key: &str, problem: Problem) -> AppError {
         self.error(key, true, problem.problem).hint(problem.hint)
     }
 
-    /// `FILE:LINE:COLUMN: KEY: problem` at the key's value or at its name.
     pub fn error(&self, key: &str, at_value: bool, problem: impl std::fmt::Display) -> AppError {
         AppError::usage(format!("{}: {key}: {problem}", self.at(key, at_value)))
     }
 
-    /// `FILE:LINE:COLUMN` of a dotted key's value or name.
     pub fn at(&self, key: &str, at_value: bool) -> String {
         at(self.text, self.path, self.span(key, at_value))
     }
 
     pub fn span(&self, key: &str, at_value: bool) -> Range<usize> {
-        let path: Vec<String> = key.split('.').map(String::from).collect();
-        self.span_of(&path, at_value)
+        self.span_of(key.split('.'), at_value)
     }
 
-    /// Where the document holds a key's name, or its value. A sub-table made only
-    /// of dotted keys (`bits.x = 1`) has no span of its own: the key's stands for it.
-    fn span_of(&self, path: &[String], at_value: bool) -> Range<usize> {
+    /// A sub-table made only of dotted keys (`bits.x = 1`) has no span: the key's stands for it.
+    fn span_of<'k>(&self, path: impl IntoIterator<Item = &'k str>, at_value: bool) -> Range<usize> {
         let mut table: &dyn TableLike = self.doc.as_table();
         let mut span = 0..0;
         for name in path {
@@ -119,12 +111,11 @@ impl Place<'_> {
             Some(near) => format!("did you mean {near}? T{}", &listed[1..]),
             None => listed,
         };
-        let span = self.span_of(path, false);
+        let span = self.span_of(path.iter().map(String::as_str), false);
         AppError::usage(format!("{}: {what}", at(self.text, self.path, span))).hint(hint)
     }
 }
 
-/// The keys of a table; none for a name that is not one.
 pub(super) fn keys_of(table: &str) -> Vec<&'static str> {
     (RULES.iter())
         .filter_map(|(key, _)| key.strip_prefix(table)?.strip_prefix('.'))
@@ -146,7 +137,6 @@ pub(super) fn type_problem(key: &str, expected: &str, found: &Value) -> Problem 
     Problem::new(format!("expected {expected}, found {found}"), hint)
 }
 
-/// "a string", "an integer", ...: for "expected X, found Y".
 pub(super) fn describe(value: &Value) -> String {
     with_article(value.type_str())
 }
@@ -158,13 +148,11 @@ pub(super) fn with_article(kind: &str) -> String {
     }
 }
 
-/// A key name from the file as an error shows it: control characters (a quoted
-/// TOML key may hold any) escaped, a long one cut.
+/// Escaped (a quoted TOML key may hold control characters) and cut.
 pub(super) fn shown_key(key: &str) -> String {
     crate::util::text::clean(key, 80)
 }
 
-/// `FILE:LINE:COLUMN` of a span's start.
 pub(super) fn at(text: &str, path: &Path, span: Range<usize>) -> String {
     let (line, column) = line_col(text, span.start);
     format!("{}:{line}:{column}", path.display())
@@ -173,7 +161,6 @@ pub(super) fn at(text: &str, path: &Path, span: Range<usize>) -> String {
 /// 1-based line and column (in characters) of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut end = offset.min(text.len());
-    // Spans fall on char boundaries; step back if one ever does not.
     while !text.is_char_boundary(end) {
         end -= 1;
     }
