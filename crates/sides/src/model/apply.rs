@@ -1,11 +1,9 @@
-//! Runs one change against Jira. The caller runs a diff's changes in order, reads
-//! back what each write touched, and records what the profile now owns.
+//! Runs one change against Jira; the caller reads back and records what it touched.
 
 use super::diff::{Action, Change};
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
 
-/// What a change did, for the caller to read back and record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     LinkCreated {
@@ -27,8 +25,7 @@ pub enum Applied {
     },
 }
 
-/// Applies `change`. `created_link` is the id of a link an earlier change of the
-/// same diff created (a consumer change on a link that did not exist yet).
+/// `created_link`: the link an earlier change of the same diff created.
 pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> Result<Applied> {
     match &change.action {
         Action::CreateLink { name, url } => Ok(Applied::LinkCreated {

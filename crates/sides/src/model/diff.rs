@@ -1,5 +1,5 @@
-//! The ordered changes from what Jira holds to what this profile wants. Pure: no
-//! I/O, so `plan`, setup's steps and the consent check see the same list.
+//! The ordered changes from what Jira holds to what the profile wants. Pure, so
+//! `plan`, setup and the consent check see the same list.
 
 use url::Url;
 
@@ -18,7 +18,7 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    /// The stable name used by `plan --json`.
+    /// For `plan --json`.
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::CreateLink => "create-link",
@@ -31,8 +31,7 @@ impl ChangeKind {
     }
 }
 
-/// The facts a change shows on either side. None: not part of this change, or
-/// (on the new side) made by a later step.
+/// None: not part of this change, or (new side) made by a later step.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Values {
     pub name: Option<String>,
@@ -41,7 +40,6 @@ pub struct Values {
     pub fingerprint: Option<String>,
 }
 
-/// What applying a change sends to Jira.
 #[derive(Debug, Clone)]
 pub enum Action {
     CreateLink {
@@ -58,7 +56,6 @@ pub enum Action {
         consumer: WantedConsumer,
         name: String,
     },
-    /// Puts `previous` back on the link with every field as Jira gave it.
     RestoreConsumer {
         link_id: String,
         previous: ObservedConsumer,
@@ -75,25 +72,21 @@ pub enum Action {
 pub struct Change {
     pub kind: ChangeKind,
     pub action: Action,
-    /// One line, for `plan`, the consent question and the step's output.
     pub description: String,
     pub old: Option<Values>,
     pub new: Option<Values>,
-    /// It replaces or removes something that exists in Jira.
     pub destructive: bool,
-    /// This profile put the replaced or removed thing there itself.
+    /// This profile put the replaced or removed thing there.
     pub ours: bool,
 }
 
 impl Change {
-    /// Destructive to something this profile did not put there: needs consent.
     pub fn needs_consent(&self) -> bool {
         self.destructive && !self.ours
     }
 }
 
-/// The changes, in the order they must run, that turn `observed` (None: Jira has
-/// no link to Jira Align) into `desired`.
+/// In the order they must run.
 pub fn diff(observed: Option<&ObservedLink>, desired: &Desired, owned: &Ownership) -> Vec<Change> {
     match desired {
         Desired::Present(wanted) => present(observed, wanted, owned),
@@ -164,7 +157,6 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
     changes
 }
 
-/// The link already holds exactly the wanted consumer key and public key.
 fn holds(held: &ObservedConsumer, wanted: &WantedConsumer) -> bool {
     wanted.key.as_deref() == Some(held.key.as_str())
         && wanted.fingerprint.is_some()
@@ -235,9 +227,7 @@ fn set_consumer(
     }
 }
 
-/// The change that puts `previous` back on the link as Jira gave it (its name,
-/// description, public key text, callback, 2LO flags), or removes the consumer
-/// when there was none: the preflight's way back to what was there.
+/// The preflight's way back: `previous` as Jira gave it, or no consumer.
 pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> Change {
     let (kind, action, description) = match previous {
         Some(held) => (
@@ -267,8 +257,7 @@ pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> C
     }
 }
 
-/// Removing the link's incoming consumer, when it has one (Jira then drops every
-/// token it issued to that consumer).
+/// Jira then drops every token it issued to that consumer.
 pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change> {
     let held = link.consumer.as_ref()?;
     Some(Change {
