@@ -339,16 +339,6 @@ fn choice<T: Copy>(value: &str, all: &[T], spell: fn(T) -> &'static str) -> Chec
     ))
 }
 
-pub(super) fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
-    match u32::try_from(value) {
-        Ok(n) if n >= 1 && n <= max => Ok(n),
-        _ => Err(Problem::new(
-            format!("{value} is out of range"),
-            format!("use {expected}"),
-        )),
-    }
-}
-
 /// The key's text and the path read, relative to the answers file's directory.
 pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, String)> {
     if value.trim().is_empty() {

@@ -113,9 +113,13 @@ impl Cx<'_> {
             (Rule::Secret, _) => return self.secret(key, value),
             (Rule::Flag, Value::Boolean(_)) => Ok(value.clone()),
             (Rule::Number(check), Value::Integer(n)) => check(*n).map(|n| i64::from(n).into()),
-            (Rule::Range(max, expected), Value::Integer(n)) => {
-                checks::in_range(*n, max, expected).map(|n| i64::from(n).into())
+            (Rule::Range(max, _), Value::Integer(n)) if (1..=i64::from(max)).contains(n) => {
+                Ok(value.clone())
             }
+            (Rule::Range(_, expected), Value::Integer(n)) => Err(Problem::new(
+                format!("{n} is out of range"),
+                format!("use {expected}"),
+            )),
             (Rule::Text(check), Value::String(text)) => check(text).map(Value::String),
             (Rule::KeyFile, Value::String(file)) => checks::public_key_file(self.place.path, file)
                 .map(|(text, origin)| {

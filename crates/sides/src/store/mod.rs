@@ -108,18 +108,14 @@ impl Store {
 
     /// Reads a TOML state file; a missing file is `T::default()`.
     pub fn load<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
-        check_name(name)?;
-        let path = self.dir.join(name);
-        let shown = path.display();
+        let Some((bytes, _)) = self.read_file(name)? else {
+            return Ok(T::default());
+        };
+        let shown = self.dir.join(name).display().to_string();
         let fix = format!(
             "repair or delete the file ({shown}); deleting it makes align-link forget what \
              it recorded there"
         );
-        let bytes = match file::read_regular(&path, file::STATE_FILE_MAX) {
-            Ok((bytes, _)) => bytes,
-            Err(FileError::Missing) => return Ok(T::default()),
-            Err(err) => return Err(state_file_error(&path, &err)),
-        };
         let Ok(text) = String::from_utf8(bytes) else {
             return Err(AppError::usage(format!("{shown}: not valid UTF-8")).hint(fix));
         };
@@ -130,7 +126,7 @@ impl Store {
                     let (line, column) = line_col(&text, span.start);
                     format!("{shown}:{line}:{column}")
                 }
-                None => shown.to_string(),
+                None => shown,
             };
             AppError::usage(format!("{at}: {message}")).hint(fix)
         })
@@ -153,15 +149,11 @@ impl Store {
 
     /// A secret others can read is an error: one that may have leaked is not used.
     fn read_secret_file(&self, name: &str) -> Result<Option<String>> {
-        check_name(name)?;
-        let path = self.dir.join(name);
-        let shown = path.display();
         // The mode of the file actually read, not of whatever the path names now.
-        let (bytes, meta) = match file::read_regular(&path, file::STATE_FILE_MAX) {
-            Ok(read) => read,
-            Err(FileError::Missing) => return Ok(None),
-            Err(err) => return Err(state_file_error(&path, &err)),
+        let Some((bytes, meta)) = self.read_file(name)? else {
+            return Ok(None);
         };
+        let shown = self.dir.join(name).display().to_string();
         if let Some(mode) = open_to_others(&meta, 0o077) {
             return Err(AppError::failed(format!(
                 "{shown} can be read by group or others (mode {mode:03o}); align-link does not \
@@ -177,6 +169,25 @@ impl Store {
             ))
         })?;
         Ok(Some(text))
+    }
+
+    /// A small regular file's bytes and metadata; `None` when absent.
+    fn read_file(&self, name: &str) -> Result<Option<(Vec<u8>, fs::Metadata)>> {
+        check_name(name)?;
+        let shown = self.dir.join(name).display().to_string();
+        let err = match file::read_regular(&self.dir.join(name), file::STATE_FILE_MAX) {
+            Ok(read) => return Ok(Some(read)),
+            Err(FileError::Missing) => return Ok(None),
+            Err(err) => err,
+        };
+        let hint = match err {
+            FileError::NotRegular(_) | FileError::TooLarge { .. } => format!(
+                "align-link writes only small regular files there: move {shown} away (deleting it \
+                 makes align-link forget what it recorded there)"
+            ),
+            _ => format!("make {shown} readable by you"),
+        };
+        Err(AppError::failed(err.problem(&shown)).hint(hint))
     }
 
     /// Deletes a file and its credential store entry; a missing one is fine.
@@ -281,18 +292,6 @@ fn open_to_others(meta: &fs::Metadata, bits: u32) -> Option<u32> {
     platform::mode_bits(meta)
         .found()
         .filter(|mode| mode & bits != 0)
-}
-
-fn state_file_error(path: &Path, err: &FileError) -> AppError {
-    let shown = path.display().to_string();
-    let hint = match err {
-        FileError::NotRegular(_) | FileError::TooLarge { .. } => format!(
-            "align-link writes only small regular files there: move {shown} away (deleting it \
-             makes align-link forget what it recorded there)"
-        ),
-        _ => format!("make {shown} readable by you"),
-    };
-    AppError::failed(err.problem(&shown)).hint(hint)
 }
 
 fn temp_prefix(name: &str, pid: u32) -> String {
