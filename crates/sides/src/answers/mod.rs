@@ -38,7 +38,6 @@ pub fn check(key: &str, text: &str) -> std::result::Result<String, String> {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct JiraAnswers {
-    #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
     #[serde(deserialize_with = "secret")]
     pub admin_token: Option<Secret>,
@@ -67,7 +66,6 @@ pub struct ServiceAccountAnswers {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlignAnswers {
-    #[serde(deserialize_with = "url")]
     pub url: Option<Url>,
     /// REST API 2.0 token (Bearer), or with `api_email` an Atlassian API token (Basic).
     #[serde(deserialize_with = "secret")]
@@ -134,11 +132,6 @@ pub struct Answers {
     /// (key, variable) of the unset `{ env = "NAME" }` secrets ([`Answers::load_for_reading`]).
     #[serde(skip)]
     pub unset_env: Vec<(String, String)>,
-}
-
-fn url<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Url>, D::Error> {
-    let text = Option::<String>::deserialize(input)?;
-    (text.map(|text| Url::parse(&text)).transpose()).map_err(serde::de::Error::custom)
 }
 
 fn secret<'de, D: Deserializer<'de>>(input: D) -> std::result::Result<Option<Secret>, D::Error> {
