@@ -68,30 +68,23 @@ impl Sandbox {
     pub fn fill_answers(&self, answers: &mut Answers) {
         let demo = self.jira.demo();
         let jira_url = url::Url::parse(&self.jira.url()).expect("the stand-in's URL parses");
-        let has_admin = answers.jira.admin_token.is_some() || answers.jira.admin_username.is_some();
-        answers.jira.url.get_or_insert(jira_url);
-        if !has_admin {
-            answers.jira.admin_token = Some(Secret::new(demo.admin_token.clone()));
+        let (jira, service) = (&mut answers.jira, &mut answers.service_account);
+        jira.url.get_or_insert(jira_url);
+        if jira.admin_token.is_none() && jira.admin_username.is_none() {
+            jira.admin_token = Some(Secret::new(demo.admin_token.clone()));
         }
-        answers
-            .jira
-            .test_project
-            .get_or_insert_with(|| demo.test_project_key.clone());
-        answers
-            .service_account
+        let project = || demo.test_project_key.clone();
+        jira.test_project.get_or_insert_with(project);
+        service
             .username
             .get_or_insert_with(|| demo.service_username.clone());
-        answers
-            .service_account
-            .password
-            .get_or_insert_with(|| Secret::new(demo.service_password.clone()));
+        let password = || Secret::new(demo.service_password.clone());
+        service.password.get_or_insert_with(password);
         if answers.align.url.is_none() {
             let url = url::Url::parse(&self.align.url()).expect("the stand-in's URL parses");
             answers.align.url = Some(url);
-            answers
-                .align
-                .api_token
-                .get_or_insert_with(|| Secret::new(align::DEMO_API_TOKEN));
+            let token = || Secret::new(align::DEMO_API_TOKEN);
+            answers.align.api_token.get_or_insert_with(token);
         }
     }
 }
