@@ -32,7 +32,7 @@ impl ChangeKind {
 }
 
 /// None: not part of this change, or (new side) made by a later step.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Values {
     pub name: Option<String>,
     pub url: Option<String>,

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::diff::{Change, Values};
+use super::diff::Change;
 
 /// A marker (`+` adds, `~` replaces, `-` removes), the description, the values.
 pub fn text(change: &Change) -> String {
@@ -59,19 +59,10 @@ pub fn json(change: &Change) -> Value {
     json!({
         "kind": change.kind.as_str(),
         "description": change.description,
-        "old": change.old.as_ref().map(values),
-        "new": change.new.as_ref().map(values),
+        "old": change.old,
+        "new": change.new,
         "destructive": change.destructive,
         "ours": change.ours,
         "needs_consent": change.needs_consent(),
-    })
-}
-
-fn values(values: &Values) -> Value {
-    json!({
-        "name": values.name,
-        "url": values.url,
-        "consumer_key": values.consumer_key,
-        "fingerprint": values.fingerprint,
     })
 }
