@@ -14,17 +14,10 @@ use crate::util::text;
 
 /// Keeps any context path (`/jira`).
 pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
-    let (path, query) = match path_and_query.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (path_and_query, None),
-    };
+    let (path, query) = path_and_query.split_once('?').unzip();
+    let path = path.unwrap_or(path_and_query).trim_start_matches('/');
     let mut url = base.clone();
-    let joined = format!(
-        "{}/{}",
-        base.path().trim_end_matches('/'),
-        path.trim_start_matches('/')
-    );
-    url.set_path(&joined);
+    url.set_path(&format!("{}/{path}", base.path().trim_end_matches('/')));
     url.set_query(query);
     url
 }
