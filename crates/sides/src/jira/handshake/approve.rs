@@ -39,21 +39,13 @@ impl Approver for ServiceAccountApproval {
 
     fn prepare(&mut self) -> Result<()> {
         if self.session.is_none() {
-            self.session = Some(log_in(
-                &self.http,
-                &self.base,
-                &self.username,
-                &self.password,
-            )?);
+            self.session = Some(self.log_in()?);
         }
         Ok(())
     }
 
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
-        let mut session = match self.session.take() {
-            Some(session) => session,
-            None => self.log_in()?,
-        };
+        let mut session = self.session.take().map_or_else(|| self.log_in(), Ok)?;
         // With the XSRF token in hand (step 7's session), Allow is posted at once:
         // AuthorizeServlet checks token and login on the post. The page if refused.
         if let Some(xsrf) = session.xsrf_cookie().map(str::to_string) {
@@ -84,12 +76,9 @@ impl ServiceAccountApproval {
             return Ok(None);
         }
         let approved = read_approval(&self.base, &answer)?;
-        let not_accepted = match &approved {
-            Approved::Redirect(location) if self.listener.is_callback(location) => false,
-            // Any other redirect is the approval's own answer, judged as after the page.
-            Approved::Redirect(location) => self.asks_to_sign_in(location),
-            Approved::Verifier(_) => false,
-        };
+        // Any other redirect is the approval's own answer, judged as after the page.
+        let not_accepted = matches!(&approved, Approved::Redirect(location)
+            if !self.listener.is_callback(location) && self.asks_to_sign_in(location));
         Ok((!not_accepted).then_some(approved))
     }
 
