@@ -138,11 +138,11 @@ pub fn check_service_account(
         return Ok(Login::NeedsAPerson(err));
     }
     let (response, session) = match response.status {
-        401 => return Ok(Login::Refused { status: 401 }),
+        401 => return Ok(Login::Refused(401)),
         403 => {
             let mut session = match try_log_in(http, base, username, password)? {
                 Login::SignedIn(session) => session,
-                Login::Refused { status } => return Ok(Login::Refused { status }),
+                Login::Refused(status) => return Ok(Login::Refused(status)),
                 Login::NeedsAPerson(err) => return Ok(Login::NeedsAPerson(err)),
             };
             let response = http.send(&Request::get(url).auth(Auth::Cookie(&session.cookie())))?;

@@ -76,9 +76,8 @@ impl Session {
 #[derive(Debug)]
 pub enum Login<T = Session> {
     SignedIn(T),
-    Refused {
-        status: u16,
-    },
+    /// Wrong username or password (or an inactive account): the HTTP status.
+    Refused(u16),
     /// A CAPTCHA or single sign-on: the error says what to do in a browser.
     NeedsAPerson(AppError),
 }
@@ -86,7 +85,7 @@ pub enum Login<T = Session> {
 pub fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Session> {
     match try_log_in(http, base, username, password)? {
         Login::SignedIn(session) => Ok(session),
-        Login::Refused { status } => Err(refused(username, status)),
+        Login::Refused(status) => Err(refused(username, status)),
         Login::NeedsAPerson(err) => Err(err),
     }
 }
@@ -104,9 +103,7 @@ pub fn try_log_in(http: &Http, base: &Url, username: &str, password: &Secret) ->
         }
     } else if wrong_credentials(&rest) {
         // A try through the form would count another failed login towards the CAPTCHA.
-        return Ok(Login::Refused {
-            status: rest.status,
-        });
+        return Ok(Login::Refused(rest.status));
     }
     form_login(http, base, username, password)
 }
@@ -128,9 +125,7 @@ fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Res
         return Ok(Login::NeedsAPerson(err));
     }
     if wrong_credentials(&answer) {
-        return Ok(Login::Refused {
-            status: answer.status,
-        });
+        return Ok(Login::Refused(answer.status));
     }
     match page::set_cookie(&answer.headers, SESSION_COOKIE) {
         Some(id) if answer.status < 400 => Ok(Login::SignedIn(Session::new(id, &answer))),
