@@ -97,12 +97,8 @@ impl RunConfig {
         stdin_is_terminal: bool,
         profile_config: Option<PathBuf>,
     ) -> Result<RunConfig> {
-        if raw.profile.is_empty()
-            || !raw
-                .profile
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if raw.profile.is_empty() || !raw.profile.chars().all(plain) {
             return Err(AppError::usage(format!(
                 "--profile {:?}: a profile name is letters, digits, '-' and '_' only",
                 raw.profile
@@ -169,9 +165,7 @@ impl RunConfig {
     }
 }
 
-/// `$XDG_CONFIG_HOME/align-link` (else `~/.config/align-link`; Windows:
-/// `%APPDATA%\\align-link`): the profiles' config files. `None` when no variable
-/// names an absolute path.
+/// The profiles' config files (`$XDG_CONFIG_HOME/align-link`, else `~/.config/...`).
 pub fn config_dir() -> Option<PathBuf> {
     let base = crate::platform::config_base_dir(&|name| std::env::var_os(name)).ok()?;
     Some(base.join("align-link"))

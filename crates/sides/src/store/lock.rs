@@ -26,31 +26,29 @@ impl Store {
         };
         // A lock on a file that `unlink` removed meanwhile would lock nothing that a
         // later run sees: lock, then check that the path still names that file.
-        let mut attempts = 0;
-        let file = loop {
-            attempts += 1;
-            // A FIFO must not block the open; a symlink must not point elsewhere.
-            let file = platform::open_lock_file(&path).map_err(fail)?;
-            let meta = file.metadata().map_err(fail)?;
-            if !meta.is_file() {
-                return Err(AppError::failed(format!("{shown} is not a regular file"))
-                    .hint(format!("remove {shown}; align-link makes it again")));
+        let file = 'locked: {
+            for _ in 0..5 {
+                // A FIFO must not block the open; a symlink must not point elsewhere.
+                let file = platform::open_lock_file(&path).map_err(fail)?;
+                if !file.metadata().map_err(fail)?.is_file() {
+                    return Err(AppError::failed(format!("{shown} is not a regular file"))
+                        .hint(format!("remove {shown}; align-link makes it again")));
+                }
+                match file.try_lock() {
+                    Ok(()) => {}
+                    Err(TryLockError::WouldBlock) => {
+                        return Err(held_by_another_run(&file, &self.dir))
+                    }
+                    Err(TryLockError::Error(err)) => return Err(fail(err)),
+                }
+                let held = platform::file_id(&file).map_err(fail)?;
+                if platform::path_file_id(&path).is_ok_and(|now| now == held) {
+                    break 'locked file;
+                }
             }
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(TryLockError::WouldBlock) => return Err(held_by_another_run(&file, &self.dir)),
-                Err(TryLockError::Error(err)) => return Err(fail(err)),
-            }
-            let held = platform::file_id(&file).map_err(fail)?;
-            let still_there = platform::path_file_id(&path).is_ok_and(|now| now == held);
-            if still_there {
-                break file;
-            }
-            if attempts >= 5 {
-                return Err(fail(io::Error::other(
-                    "the lock file keeps being replaced by another process",
-                )));
-            }
+            return Err(fail(io::Error::other(
+                "the lock file keeps being replaced by another process",
+            )));
         };
         // For the message another run shows; the lock itself is the file lock.
         let pid = format!("{}\n", std::process::id());

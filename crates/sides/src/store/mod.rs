@@ -260,8 +260,7 @@ impl Store {
     }
 }
 
-/// A state directory that others can change could have its files (the private
-/// key among them) swapped under us; one owned by someone else is theirs.
+/// Others who can change the directory could swap the private key under us.
 fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
     let shown = dir.display();
     if let Checked::Found(Some(other)) = platform::other_owner(dir, meta) {
@@ -342,8 +341,7 @@ fn is_plain(name: &str, extra: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
 
-/// `$XDG_STATE_HOME/align-link/PROFILE`, else `$HOME/.local/state/align-link/PROFILE`
-/// (Windows: `%LOCALAPPDATA%\\align-link\\PROFILE`); see [`platform::state_base_dir`].
+/// `$XDG_STATE_HOME/align-link/PROFILE`; see [`platform::state_base_dir`].
 pub fn default_state_dir(profile: &str) -> Result<PathBuf> {
     state_dir_with(profile, &|name| std::env::var_os(name))
 }
