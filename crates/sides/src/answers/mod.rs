@@ -161,25 +161,17 @@ impl Answers {
             AppError::usage(format!("answers file {}", err.problem(&shown))).hint(hint)
         })?;
         let text = String::from_utf8(bytes).map_err(|err| {
-            let (line, column) = line_col(
-                &String::from_utf8_lossy(err.as_bytes()),
-                err.utf8_error().valid_up_to(),
-            );
+            let valid = err.utf8_error().valid_up_to();
+            let (line, column) = line_col(&String::from_utf8_lossy(err.as_bytes()), valid);
             AppError::usage(format!(
-                "{}:{line}:{column}: the answers file is not valid UTF-8",
-                path.display()
+                "{shown}:{line}:{column}: the answers file is not valid UTF-8"
             ))
             .hint("save the file as UTF-8 text")
         })?;
         // Of the file read: it decides whether literal secrets deserve a warning.
         let mode = crate::platform::mode_bits(&meta).found();
-        read::read(
-            &text,
-            path,
-            &|name| std::env::var(name).ok(),
-            mode,
-            unset_env,
-        )
+        let env = |name: &str| std::env::var(name).ok();
+        read::read(&text, path, &env, mode, unset_env)
     }
 
     /// [`Answers::load`] without I/O but `keys.public_key_file`; `path` is for messages.
