@@ -195,19 +195,14 @@ fn set_consumer(
             ours: true,
         };
     };
-    let held_fingerprint = held
-        .fingerprint
-        .clone()
-        .or_else(|| held.key_problem.clone())
-        .unwrap_or_default();
+    let held_fingerprint = held.fingerprint.as_ref().or(held.key_problem.as_ref());
     let mut differences = Vec::new();
     if wanted.key.as_deref() != Some(held.key.as_str()) {
         differences.push(format!("key {} -> {shown_key}", held.key));
     }
     if held.fingerprint != wanted.fingerprint || wanted.fingerprint.is_none() {
-        differences.push(format!(
-            "public key {held_fingerprint} -> {shown_fingerprint}"
-        ));
+        let was = held_fingerprint.map_or("", String::as_str);
+        differences.push(format!("public key {was} -> {shown_fingerprint}"));
     }
     Change {
         kind: ChangeKind::ReplaceConsumer,
