@@ -159,23 +159,19 @@ impl JiraAdmin {
         let mut url = endpoint(&self.base, "rest/api/2/user");
         url.query_pairs_mut().append_pair("username", username);
         let path = format!("rest/api/2/user?{}", url.query().unwrap_or_default());
-        let user: Option<serde_json::Value> = self.get(&path, "looking up a Jira user")?;
+        let user: Option<Value> = self.get(&path, "looking up a Jira user")?;
         Ok(user.map(|value| value["active"].as_bool().unwrap_or(true)))
     }
 
     pub fn is_administrator(&self) -> Result<bool> {
-        let value: serde_json::Value = self.get_found(
-            "rest/api/2/mypermissions?permissions=ADMINISTER",
-            "checking administrator rights",
-        )?;
+        let path = "rest/api/2/mypermissions?permissions=ADMINISTER";
+        let value: Value = self.get_found(path, "checking administrator rights")?;
         Ok(value["permissions"]["ADMINISTER"]["havePermission"].as_bool() == Some(true))
     }
 
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
-        self.get(
-            &format!("rest/api/2/project/{key}"),
-            "reading the test project",
-        )
+        let path = format!("rest/api/2/project/{key}");
+        self.get(&path, "reading the test project")
     }
 
     pub fn list_links(&self) -> Result<Vec<AppLink>> {
@@ -226,12 +222,8 @@ impl JiraAdmin {
             "typeId": link.type_id.clone().unwrap_or_else(|| "generic".into()),
         });
         let path = format!("rest/applinks/3.0/applicationlink/{}", link.id);
-        self.send(
-            Method::POST,
-            &path,
-            Some(body),
-            "renaming the application link",
-        )?;
+        let what = "renaming the application link";
+        self.send(Method::POST, &path, Some(body), what)?;
         Ok(())
     }
 

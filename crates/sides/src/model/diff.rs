@@ -145,13 +145,8 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
     if let Some(consumer) = &wanted.consumer {
         let held = link.consumer.as_ref();
         if !held.is_some_and(|held| holds(held, consumer)) {
-            changes.push(set_consumer(
-                Some(link.id()),
-                held,
-                consumer,
-                &wanted.name,
-                owned,
-            ));
+            let change = set_consumer(Some(link.id()), held, consumer, &wanted.name, owned);
+            changes.push(change);
         }
     }
     changes

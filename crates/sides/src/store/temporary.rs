@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::Store;
+use crate::platform;
 
 const PREFIX: &str = "align-link-sandbox-";
 
@@ -45,13 +46,10 @@ fn remove_abandoned(temp_dir: &Path) {
             continue;
         };
         let ours = entry.metadata().is_ok_and(|meta| {
-            meta.is_dir()
-                && !matches!(
-                    crate::platform::other_owner(&entry.path(), &meta),
-                    crate::platform::Checked::Found(Some(_))
-                )
+            let owner = platform::other_owner(&entry.path(), &meta);
+            meta.is_dir() && !matches!(owner, platform::Checked::Found(Some(_)))
         });
-        if ours && crate::platform::process_is_gone(pid) {
+        if ours && platform::process_is_gone(pid) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
