@@ -157,12 +157,10 @@ impl AlignApi {
 
     pub fn features_of_project(&self, key: &str) -> Result<Vec<Feature>> {
         let filter = format!("jiraProjectKey eq '{key}'");
-        let features: Vec<Feature> = self.list("Features", Some(&filter))?;
+        let mut features: Vec<Feature> = self.list("Features", Some(&filter))?;
         // Filter again: a site that ignores $filter must not make us count strangers.
-        Ok(features
-            .into_iter()
-            .filter(|f| f.jira_project_key.as_deref() == Some(key))
-            .collect())
+        features.retain(|f| f.jira_project_key.as_deref() == Some(key));
+        Ok(features)
     }
 }
 

@@ -114,10 +114,8 @@ impl ServiceJira {
 
 /// A JSON object with an `errorMessages` list.
 fn is_jira_error(response: &Response) -> bool {
-    serde_json::from_str::<serde_json::Value>(&response.body)
-        .ok()
-        .and_then(|body| body.get("errorMessages").map(serde_json::Value::is_array))
-        .unwrap_or(false)
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap_or_default();
+    body["errorMessages"].is_array()
 }
 
 /// The test project as the service account sees it, and the session it opened.

@@ -42,18 +42,10 @@ pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> 
             consumer,
             name,
         } => {
-            let link_id = link_id
-                .as_deref()
-                .or(created_link)
-                .ok_or_else(|| missing("the application link", 9))?;
-            let key = consumer
-                .key
-                .as_deref()
-                .ok_or_else(|| missing("the consumer key", 4))?;
-            let pem = consumer
-                .public_key_pem
-                .as_deref()
-                .ok_or_else(|| missing("the public key", 5))?;
+            let link_id = link_id.as_deref().or(created_link);
+            let link_id = given(link_id, "the application link", 9)?;
+            let key = given(consumer.key.as_deref(), "the consumer key", 4)?;
+            let pem = given(consumer.public_key_pem.as_deref(), "the public key", 5)?;
             admin.set_consumer(link_id, key, name, pem)?;
             Ok(Applied::ConsumerSet {
                 link_id: link_id.to_string(),
@@ -99,10 +91,13 @@ pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> 
     }
 }
 
-fn missing(what: &str, step: u8) -> AppError {
-    AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
-        "Run `{}` first, or `{}` to run every step in order.",
-        crate::util::suggest::command(&format!("step {step}")),
-        crate::util::suggest::command("setup")
-    ))
+/// `value`, or the error naming the step that provides it.
+fn given<'a>(value: Option<&'a str>, what: &str, step: u8) -> Result<&'a str> {
+    value.ok_or_else(|| {
+        AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
+            "Run `{}` first, or `{}` to run every step in order.",
+            crate::util::suggest::command(&format!("step {step}")),
+            crate::util::suggest::command("setup")
+        ))
+    })
 }

@@ -65,11 +65,8 @@ impl Prompter for Terminal {
     }
 
     fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
-        let width = ui::width();
-        let items: Vec<String> = options
-            .iter()
-            .map(|option| shorten(option, width.saturating_sub(OPTION_DECORATION)))
-            .collect();
+        let max = ui::width().saturating_sub(OPTION_DECORATION);
+        let items: Vec<String> = options.iter().map(|option| shorten(option, max)).collect();
         dialoguer::Select::new()
             .with_prompt(fit_prompt(prompt, MENU_DECORATION))
             .items(&items)

@@ -107,11 +107,7 @@ impl Store {
     }
 
     fn vault_unavailable(&self) -> Option<String> {
-        self.vault
-            .unavailable
-            .lock()
-            .ok()
-            .and_then(|slot| slot.clone())
+        self.vault.unavailable.lock().ok()?.clone()
     }
 
     fn vault_entry(&self, entry: &str) -> Result<keyring::Entry, String> {
