@@ -44,33 +44,33 @@ impl Page {
     /// Jira's `randomAlphanumericString(6)`: in `id="oauth-verifier"`, else the first
     /// such word standing alone or announced.
     pub fn verifier(&self) -> Option<String> {
-        if let Some(code) = self.text_of_id("oauth-verifier") {
-            return Some(code);
-        }
         let is_code = |word: &str| {
             word.len() == 6
                 && word.chars().all(|c| c.is_ascii_alphanumeric())
                 && word.chars().any(|c| c.is_ascii_digit())
         };
-        let any = Selector::parse("body *").expect("a valid selector");
-        let alone = self.doc.select(&any).find_map(|element| {
-            let text = element.text().collect::<String>();
-            let text = text.trim();
-            is_code(text).then(|| text.to_string())
-        });
-        if alone.is_some() {
-            return alone;
-        }
-        let body = Selector::parse("body").expect("a valid selector");
-        let text = self.doc.select(&body).next()?.text().collect::<String>();
-        let lower = text.to_ascii_lowercase();
-        let start = ["verification code", "verifier", "code"]
-            .iter()
-            .find_map(|announce| lower.find(announce))?;
-        text[start..]
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .find(|word| is_code(word))
-            .map(str::to_string)
+        let alone = || {
+            let any = Selector::parse("body *").expect("a valid selector");
+            self.doc.select(&any).find_map(|element| {
+                let text = element.text().collect::<String>();
+                is_code(text.trim()).then(|| text.trim().to_string())
+            })
+        };
+        let announced = || {
+            let body = Selector::parse("body").expect("a valid selector");
+            let text = self.doc.select(&body).next()?.text().collect::<String>();
+            let lower = text.to_ascii_lowercase();
+            let start = ["verification code", "verifier", "code"]
+                .iter()
+                .find_map(|announce| lower.find(announce))?;
+            text[start..]
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|word| is_code(word))
+                .map(str::to_string)
+        };
+        self.text_of_id("oauth-verifier")
+            .or_else(alone)
+            .or_else(announced)
     }
 
     pub fn attribute(&self, attr: &str) -> Option<String> {
@@ -111,10 +111,8 @@ pub fn quote(body: &str) -> String {
     if folded.is_empty() {
         return "an empty answer".into();
     }
-    format!(
-        "\"{}\"",
-        text::clean(&text::redact_text(&folded), QUOTED_CHARS)
-    )
+    let cleaned = text::clean(&text::redact_text(&folded), QUOTED_CHARS);
+    format!("\"{cleaned}\"")
 }
 
 #[cfg(test)]
