@@ -15,12 +15,10 @@ const MAX_PAGES: usize = 200;
 
 #[derive(Clone)]
 pub enum AlignAuth {
+    /// An API 2.0 token from the user's profile page.
     Bearer(Secret),
     /// An Atlassian API token, for sites behind Atlassian Guard.
-    Basic {
-        email: String,
-        token: Secret,
-    },
+    Basic { email: String, token: Secret },
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,20 +9,12 @@ use crate::error::{AppError, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
-    /// "" is Enter.
-    Text {
-        key: String,
-        text: String,
-    },
-    Confirm {
-        prompt: String,
-        yes: bool,
-    },
-    /// The option containing `option` ("" is Enter).
-    Choose {
-        prompt: String,
-        option: String,
-    },
+    /// To a question with this answers key: the text typed ("" is Enter).
+    Text { key: String, text: String },
+    /// To a confirmation whose prompt contains `prompt`.
+    Confirm { prompt: String, yes: bool },
+    /// To a menu whose prompt contains `prompt`: the option containing `option` ("" is Enter).
+    Choose { prompt: String, option: String },
 }
 
 impl Reply {

@@ -42,14 +42,14 @@ fn account(dir: &Path, entry: &str) -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretLocation {
-    CredentialStore {
-        account: String,
-    },
+    /// Service [`SERVICE`], this account.
+    CredentialStore { account: String },
     /// `fallback`: why the credential store, tried, was not used.
     File {
         path: PathBuf,
         fallback: Option<String>,
     },
+    /// Not stored.
     Nowhere,
 }
 
