@@ -60,8 +60,7 @@ impl ServiceJira {
     }
 
     fn get(&self, path: &str) -> Result<Response> {
-        let response = self.send_get(path)?;
-        self.expect_success(response, path)
+        self.expect_success(self.send_get(path)?, path)
     }
 
     fn send_get(&self, path: &str) -> Result<Response> {
@@ -135,7 +134,7 @@ pub fn check_service_account(
     if let Err(err) = stop_for_a_person(None, &response, username) {
         return Ok(Login::NeedsAPerson(err));
     }
-    let (response, session) = match response.status {
+    let (session, response) = match response.status {
         401 => return Ok(Login::Refused(401)),
         403 => {
             let mut session = match try_log_in(http, base, username, password)? {
@@ -145,12 +144,9 @@ pub fn check_service_account(
             };
             let response = http.send(&Request::get(url).auth(Auth::Cookie(&session.cookie())))?;
             session.remember(&response);
-            (response, Some(session))
+            (Some(session), response)
         }
-        _ => {
-            let session = Session::opened_by(&response);
-            (response, session)
-        }
+        _ => (Session::opened_by(&response), response),
     };
     Ok(Login::SignedIn((project_seen(response)?, session)))
 }
@@ -164,13 +160,10 @@ fn project_seen(response: Response) -> Result<Option<Project>> {
     if response.status == 404 {
         return Ok(None);
     }
-    expect_success(
-        response,
-        "reading the test project as the service account",
-        None,
-    )?
-    .json("GET /rest/api/2/project")
-    .map(Some)
+    let what = "reading the test project as the service account";
+    expect_success(response, what, None)?
+        .json("GET /rest/api/2/project")
+        .map(Some)
 }
 
 #[cfg(test)]

@@ -63,13 +63,10 @@ impl Provider<'_> {
         let response =
             expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
         parse_token_response(&response.body).map_err(|err| {
-            let err = match ClientError::from(err).context(what) {
-                ClientError::OAuth(mut failure) => {
-                    failure.context = self.problem_context.clone();
-                    ClientError::OAuth(failure)
-                }
-                other => other,
-            };
+            let mut err = ClientError::from(err).context(what);
+            if let ClientError::OAuth(failure) = &mut err {
+                failure.context = self.problem_context.clone();
+            }
             err.into()
         })
     }
