@@ -141,14 +141,9 @@ impl Cx<'_> {
         let later = (both.into_iter())
             .max_by_key(|key| self.place.span(key, false).start)
             .unwrap_or_default();
-        Err(self
-            .place
-            .error(
-                later,
-                false,
-                "keys.public_key and keys.public_key_file are both set",
-            )
-            .hint("keep one of them: the key itself, or the file that holds it"))
+        let problem = "keys.public_key and keys.public_key_file are both set";
+        let hint = "keep one of them: the key itself, or the file that holds it";
+        Err(self.place.error(later, false, problem).hint(hint))
     }
 
     /// A given public key means Jira Align made the pair, and `keys.bits` goes unused.
@@ -160,20 +155,13 @@ impl Cx<'_> {
         match (source, given) {
             (Some("generate"), Some(given)) => {
                 let source_at = self.place.at("keys.source", true);
-                return Err(self
-                    .place
-                    .error(
-                        given,
-                        false,
-                        format!(
-                            "a public key is given, but keys.source = \"generate\" (at \
-                             {source_at}) says align-link makes the key pair itself"
-                        ),
-                    )
-                    .hint(
-                        "set source = \"align\" if Jira Align generated the key at step 5, \
-                         or remove the public key",
-                    ));
+                let problem = format!(
+                    "a public key is given, but keys.source = \"generate\" (at {source_at}) \
+                     says align-link makes the key pair itself"
+                );
+                let hint = "set source = \"align\" if Jira Align generated the key at step 5, \
+                            or remove the public key";
+                return Err(self.place.error(given, false, problem).hint(hint));
             }
             (None, Some(_)) => self.set("keys.source", KeySource::Align.as_str()),
             _ => {}
