@@ -125,11 +125,9 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
                 Ok(_) => format!("write the full address with its scheme: {shown}"),
                 Err(_) => format!("write the full address with its scheme, {example}"),
             };
+            let bare = shown.trim_start_matches("https://");
             return Err(Problem::new(
-                format!(
-                    "`{}` is not a URL (it has no scheme such as https://)",
-                    shown.trim_start_matches("https://")
-                ),
+                format!("`{bare}` is not a URL (it has no scheme such as https://)"),
                 hint,
             ));
         }
@@ -148,12 +146,10 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
              jira.admin_username/admin_password",
         ));
     }
-    if url.scheme() != "http" && url.scheme() != "https" {
+    let scheme = url.scheme();
+    if scheme != "http" && scheme != "https" {
         return Err(Problem::new(
-            format!(
-                "`{raw}` has the scheme `{}`; the scheme must be http or https",
-                url.scheme()
-            ),
+            format!("`{raw}` has the scheme `{scheme}`; the scheme must be http or https"),
             format!("write the web address, {example}"),
         ));
     }
@@ -251,15 +247,11 @@ pub(super) fn header_safe(value: &str) -> bool {
 }
 
 fn consumer_key(key: &str) -> Checked<String> {
+    let hint = "change it (Jira Align and Jira must hold the same key, letters and digits \
+                only), or leave keys.consumer_key out and align-link generates one";
     crate::keys::check_consumer_key(key)
         .map(|()| key.to_string())
-        .map_err(|reason| {
-            Problem::new(
-                format!("`{}` {reason}", key.escape_debug()),
-                "change it (Jira Align and Jira must hold the same key, letters and digits \
-             only), or leave keys.consumer_key out and align-link generates one",
-            )
-        })
+        .map_err(|reason| Problem::new(format!("`{}` {reason}", key.escape_debug()), hint))
 }
 
 /// `[A-Z][A-Z0-9_]+`.
@@ -289,15 +281,11 @@ fn project_key(key: &str) -> Checked<String> {
 
 /// Parsed here, while the file position is known; never echoes the value.
 fn public_key(text: &str) -> Checked<String> {
+    let hint = "give the public key Jira Align shows on the connector form (Generate New \
+                Key), as PEM or its base64 body";
     crate::keys::parse_public_key(text)
         .map(|_| text.to_string())
-        .map_err(|err| {
-            Problem::new(
-                err.to_string(),
-                "give the public key Jira Align shows on the connector form (Generate New \
-             Key), as PEM or its base64 body",
-            )
-        })
+        .map_err(|err| Problem::new(err.to_string(), hint))
 }
 
 pub(super) fn env_name(name: &str) -> bool {
