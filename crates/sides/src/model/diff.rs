@@ -40,6 +40,24 @@ pub struct Values {
     pub fingerprint: Option<String>,
 }
 
+impl Values {
+    fn link(name: &str, url: Option<&str>) -> Values {
+        Values {
+            name: Some(name.to_string()),
+            url: url.map(str::to_string),
+            ..Values::default()
+        }
+    }
+
+    fn consumer(key: Option<&str>, fingerprint: Option<&str>) -> Values {
+        Values {
+            consumer_key: key.map(str::to_string),
+            fingerprint: fingerprint.map(str::to_string),
+            ..Values::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Action {
     CreateLink {
@@ -106,11 +124,7 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
             },
             description: format!("create the application link \"{}\" to {url}", wanted.name),
             old: None,
-            new: Some(Values {
-                name: Some(wanted.name.clone()),
-                url: Some(url),
-                ..Values::default()
-            }),
+            new: Some(Values::link(&wanted.name, Some(&url))),
             destructive: false,
             ours: true,
         });
@@ -130,14 +144,8 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
                 "rename the application link to {url} from \"{}\" to \"{}\"",
                 link.link.name, wanted.name
             ),
-            old: Some(Values {
-                name: Some(link.link.name.clone()),
-                ..Values::default()
-            }),
-            new: Some(Values {
-                name: Some(wanted.name.clone()),
-                ..Values::default()
-            }),
+            old: Some(Values::link(&link.link.name, None)),
+            new: Some(Values::link(&wanted.name, None)),
             destructive: true,
             ours: owned.owns_link(link.id()),
         });
@@ -165,11 +173,7 @@ fn set_consumer(
     name: &str,
     owned: &Ownership,
 ) -> Change {
-    let new = Values {
-        consumer_key: wanted.key.clone(),
-        fingerprint: wanted.fingerprint.clone(),
-        ..Values::default()
-    };
+    let new = Values::consumer(wanted.key.as_deref(), wanted.fingerprint.as_deref());
     let shown_key = wanted.key.as_deref().unwrap_or("(chosen at step 4)");
     let shown_fingerprint = wanted.fingerprint.as_deref().unwrap_or("(made at step 5)");
     let action = Action::SetConsumer {
@@ -206,11 +210,10 @@ fn set_consumer(
             "replace the link's incoming consumer: {}",
             differences.join(", ")
         ),
-        old: Some(Values {
-            consumer_key: Some(held.key.clone()),
-            fingerprint: held.fingerprint.clone(),
-            ..Values::default()
-        }),
+        old: Some(Values::consumer(
+            Some(&held.key),
+            held.fingerprint.as_deref(),
+        )),
         new: Some(new),
         destructive: true,
         ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
@@ -250,6 +253,7 @@ pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> C
 /// Jira then drops every token it issued to that consumer.
 pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change> {
     let held = link.consumer.as_ref()?;
+    let fingerprint = held.fingerprint.as_deref();
     Some(Change {
         kind: ChangeKind::DeleteConsumer,
         action: Action::DeleteConsumer {
@@ -258,18 +262,12 @@ pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change>
         description: format!(
             "remove the link's incoming consumer {} ({})",
             held.key,
-            held.fingerprint
-                .as_deref()
-                .unwrap_or("no readable public key")
+            fingerprint.unwrap_or("no readable public key")
         ),
-        old: Some(Values {
-            consumer_key: Some(held.key.clone()),
-            fingerprint: held.fingerprint.clone(),
-            ..Values::default()
-        }),
+        old: Some(Values::consumer(Some(&held.key), fingerprint)),
         new: None,
         destructive: true,
-        ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
+        ours: owned.owns_consumer(&held.key, fingerprint),
     })
 }
 
@@ -287,11 +285,7 @@ fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
             "delete the application link \"{}\" to {}",
             link.link.name, link.link.rpc_url
         ),
-        old: Some(Values {
-            name: Some(link.link.name.clone()),
-            url: Some(link.link.rpc_url.clone()),
-            ..Values::default()
-        }),
+        old: Some(Values::link(&link.link.name, Some(&link.link.rpc_url))),
         new: None,
         destructive: true,
         ours: owned.owns_link(link.id()),
