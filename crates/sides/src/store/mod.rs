@@ -316,9 +316,9 @@ fn check_name(name: &str) -> Result<()> {
     if is_plain(name, b"._-") && !name.starts_with('.') {
         return Ok(());
     }
+    let name = name.escape_debug();
     Err(AppError::failed(format!(
-        "`{}` is not a valid state file name",
-        name.escape_debug()
+        "`{name}` is not a valid state file name"
     )))
 }
 

@@ -190,11 +190,9 @@ impl Store {
         }
         match self.vault_get(name) {
             Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| {
-                AppError::failed(format!(
-                    "{} in the credential store is not text",
-                    what(name)
-                ))
-                .hint("Run `align-link renew` to replace it.")
+                let what = what(name);
+                AppError::failed(format!("{what} in the credential store is not text"))
+                    .hint("Run `align-link renew` to replace it.")
             }),
             Ok(None) => Ok(None),
             Err(_) if self.vault.choice == SecretStore::Auto => Ok(None),
