@@ -36,10 +36,8 @@ impl Prompter for Terminal {
                 .validate_with(|value: &String| (question.validate)(value))
                 .interact()
                 .map_err(terminal_error)?;
-            return Ok(match (&question.default, value.is_empty()) {
-                (Some(default), true) => default.clone(),
-                _ => value,
-            });
+            let default = question.default.clone().filter(|_| value.is_empty());
+            return Ok(default.unwrap_or(value));
         }
         let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
         match question.default.as_deref() {
