@@ -258,7 +258,7 @@ fn consumer_key(key: &str) -> Checked<String> {
 fn project_key(key: &str) -> Checked<String> {
     let mut chars = key.chars();
     if chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && key.len() > 1
+        && !chars.as_str().is_empty()
         && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     {
         return Ok(key.to_string());
