@@ -61,25 +61,22 @@ impl Place<'_> {
         span
     }
 
-    /// The first table or key of the file that no rule names.
-    pub fn first_unknown(&self) -> Option<Vec<String>> {
-        self.doc
+    /// The file's first table or key that no rule names, with those it might have meant.
+    pub fn unknown(&self) -> Option<AppError> {
+        let path = self
+            .doc
             .iter()
             .find_map(|(name, item)| match item.as_table_like() {
                 Some(table) if !keys_of(name).is_empty() => (table.iter())
                     .find(|(key, _)| !keys_of(name).contains(key))
-                    .map(|(key, _)| vec![name.to_string(), key.to_string()]),
-                _ if keys_of(name).is_empty() => Some(vec![name.to_string()]),
+                    .map(|(key, _)| vec![name, key]),
+                _ if keys_of(name).is_empty() => Some(vec![name]),
                 _ => None,
-            })
-    }
-
-    /// An unknown table or key, with the tables or keys it might have meant.
-    pub fn unknown(&self, path: &[String]) -> AppError {
+            })?;
         let names = tables();
         let tables: Vec<String> = names.iter().map(|name| format!("[{name}]")).collect();
         let tables = tables.join(", ");
-        let (what, near, listed) = match path {
+        let (what, near, listed) = match path[..] {
             [table, key, ..] => {
                 let keys = keys_of(table);
                 (
@@ -95,7 +92,7 @@ impl Place<'_> {
             ),
             _ => {
                 // A key written above the first header: say which tables have it.
-                let key = path.first().map_or("", String::as_str);
+                let key = path[0];
                 let homes: Vec<String> = (names.iter())
                     .filter(|name| keys_of(name).contains(&key))
                     .map(|name| format!("[{name}]"))
@@ -111,8 +108,8 @@ impl Place<'_> {
             Some(near) => format!("did you mean {near}? T{}", &listed[1..]),
             None => listed,
         };
-        let span = self.span_of(path.iter().map(String::as_str), false);
-        AppError::usage(format!("{}: {what}", at(self.text, self.path, span))).hint(hint)
+        let span = self.span_of(path, false);
+        Some(AppError::usage(format!("{}: {what}", at(self.text, self.path, span))).hint(hint))
     }
 }
 

@@ -43,8 +43,8 @@ pub(super) fn read(
                 .hint(format!("write the keys of {name} under a [{name}] header")));
         }
     }
-    if let Some(keys) = place.first_unknown() {
-        return Err(place.unknown(&keys));
+    if let Some(unknown) = place.unknown() {
+        return Err(unknown);
     }
     let raw = Table::deserialize(toml_edit::de::Deserializer::from(place.doc.clone()))
         .map_err(|err| AppError::internal(format!("the parsed answers file is no table: {err}")))?;
