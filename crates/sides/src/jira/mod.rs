@@ -96,11 +96,7 @@ fn jira_messages(body: &str) -> String {
     use serde_json::Value;
     let parsed = serde_json::from_str::<Value>(body);
     let Some(parsed) = parsed.as_ref().ok().and_then(Value::as_object) else {
-        return if body.trim().is_empty() {
-            String::new()
-        } else {
-            text::excerpt(body)
-        };
+        return text::excerpt(body);
     };
     let as_text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
     let listed = |field: &str| match parsed.get(field) {
