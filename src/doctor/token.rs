@@ -210,7 +210,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
             format!("{username} signs in with its password but cannot see project {key}"),
             format!("Give {username} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
         ),
-        Ok(Login::Refused { .. }) => Check::fail(
+        Ok(Login::Refused(_)) => Check::fail(
             PROJECT,
             format!("Jira refused the password of {username}: a wrong password, or an inactive account"),
             "Check service_account.password, and that the account is active in Jira's User management.",

@@ -13,7 +13,6 @@ use crate::context::{inputs, Ctx, Recorder};
 use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::http::ClientError;
-use crate::jira::handshake::page::escape_controls;
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::StepStatus::{self, Done};
@@ -165,7 +164,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     let (me, project_seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
     let account = me?.name;
     if !account.eq_ignore_ascii_case(&expected) {
-        let account = escape_controls(&account);
+        let account = crate::util::text::clean(&account, usize::MAX);
         return Err(AppError::failed(format!(
             "the authorization was approved by {account}, not by the service account {expected}: the token was discarded, not stored"
         ))

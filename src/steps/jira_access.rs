@@ -228,7 +228,7 @@ fn check_service(ctx: &mut Ctx, answer: Option<Result<ServiceSignIn>>) -> Result
         .hint(format!(
             "Give {username} the Browse Projects permission in {project}'s permission scheme (or fix jira.test_project)."
         ))),
-        Login::Refused { .. } => Err(AppError::failed(format!(
+        Login::Refused(_) => Err(AppError::failed(format!(
             "Jira refused the password of the service account {username}"
         ))
         .hint("Check service_account.username and service_account.password; after failed logins Jira may demand a CAPTCHA in the browser first.")

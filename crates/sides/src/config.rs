@@ -1,5 +1,4 @@
-//! The command line's options, checked once and turned into one validated
-//! configuration (as ripgrep does), before any step runs.
+//! The command line's options, checked once into one configuration before any step.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -10,8 +9,7 @@ use crate::error::{AppError, Result};
 use crate::http::HttpOptions;
 use crate::util::file::{self, FileError};
 
-/// The options of a subcommand, as the user typed them (those a subcommand does
-/// not take keep their defaults).
+/// As typed; those a subcommand does not take keep their defaults.
 #[derive(Debug, Clone)]
 pub struct RawOptions {
     pub answers: Option<PathBuf>,
@@ -27,7 +25,6 @@ pub struct RawOptions {
     pub connect_timeout_secs: u64,
     pub timeout_secs: u64,
     pub replace_existing: bool,
-    /// `--secret-store`, when given.
     pub secret_store: Option<SecretStore>,
 }
 
@@ -52,14 +49,11 @@ impl Default for RawOptions {
     }
 }
 
-/// Where the answers came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswersOrigin {
-    /// `--answers FILE`.
     Given,
-    /// The profile's config file, read because `--answers` was absent.
+    /// Read because `--answers` was absent.
     ProfileConfig,
-    /// No answers file.
     None,
 }
 
@@ -67,21 +61,17 @@ pub enum AnswersOrigin {
 pub struct RunConfig {
     pub answers: Option<PathBuf>,
     pub answers_origin: AnswersOrigin,
-    /// Where the profile's config file is (or would be): read when `--answers`
-    /// is absent, written when a terminal run keeps its answers. `None` when
-    /// there is no config directory (and for runs made in-process by tests).
+    /// Read when `--answers` is absent, written when a terminal run keeps its answers.
     pub profile_config: Option<PathBuf>,
     /// Never prompt: `--yes`, or stdin is not a terminal.
     pub non_interactive: bool,
     pub profile: String,
-    /// Explicit `--state-dir`; else the profile's directory (or a fresh one under `--sandbox`).
+    /// Else the profile's directory (or a fresh one under `--sandbox`).
     pub state_dir: Option<PathBuf>,
     pub sandbox: bool,
     pub no_browser: bool,
     pub verbose: bool,
-    /// `--replace-existing`: consent to replace what this profile did not put in Jira.
     pub replace_existing: bool,
-    /// `--log FILE`: requests and the operator's answers, appended.
     pub log: Option<PathBuf>,
     /// `--secret-store`, when given; else the answers file's, else auto.
     pub secret_store: Option<SecretStore>,
@@ -91,7 +81,7 @@ pub struct RunConfig {
 impl RunConfig {
     pub fn from_raw(raw: RawOptions) -> Result<RunConfig> {
         let profile_config = profile_config_path(&raw.profile);
-        // Before validation: an error's hint may suggest a command too.
+        // Before validation: an error's hint may suggest a command.
         crate::util::suggest::set_invocation(crate::util::suggest::Invocation {
             profile: (raw.profile != "default").then(|| raw.profile.clone()),
             answers: raw.answers.clone(),
@@ -100,21 +90,15 @@ impl RunConfig {
         Self::build(raw, std::io::stdin().is_terminal(), profile_config)
     }
 
-    /// [`RunConfig::from_raw`] with the environment passed in (for tests that run
-    /// steps in-process): whether a person can answer, and the profile's config
-    /// file, read when `--answers` is absent (never under `--sandbox`, whose
-    /// stand-ins give the answers).
+    /// [`RunConfig::from_raw`] with the environment passed in (tests); the profile's
+    /// config is never read under `--sandbox`, whose stand-ins give the answers.
     pub fn build(
         raw: RawOptions,
         stdin_is_terminal: bool,
         profile_config: Option<PathBuf>,
     ) -> Result<RunConfig> {
-        if raw.profile.is_empty()
-            || !raw
-                .profile
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if raw.profile.is_empty() || !raw.profile.chars().all(plain) {
             return Err(AppError::usage(format!(
                 "--profile {:?}: a profile name is letters, digits, '-' and '_' only",
                 raw.profile
@@ -132,8 +116,7 @@ impl RunConfig {
                 .hint(format!("For example: {flag} 30")));
             }
         }
-        // A stat never blocks: these catch a missing file, a FIFO or a device before
-        // anything runs; the files are read (and checked again) when they are used.
+        // A stat never blocks: a missing file, FIFO or device is caught before anything runs.
         if let Some(path) = &raw.answers {
             file::check_regular(path, file::ANSWERS_MAX).map_err(|err| {
                 let shown = path.display().to_string();
@@ -182,9 +165,7 @@ impl RunConfig {
     }
 }
 
-/// `$XDG_CONFIG_HOME/align-link` (else `~/.config/align-link`; Windows:
-/// `%APPDATA%\\align-link`): the profiles' config files. `None` when no variable
-/// names an absolute path.
+/// The profiles' config files (`$XDG_CONFIG_HOME/align-link`, else `~/.config/...`).
 pub fn config_dir() -> Option<PathBuf> {
     let base = crate::platform::config_base_dir(&|name| std::env::var_os(name)).ok()?;
     Some(base.join("align-link"))

@@ -1,10 +1,5 @@
-//! The stand-ins (crate `align-link-standins`) as the CLI uses them: `align-link
-//! sandbox` serves them in the foreground, `--sandbox` in-process for one run, and
-//! the answers are filled with their URLs and demo accounts.
-//!
-//! The stand-ins are the default feature `sandbox`; a build without it (e.g.
-//! `cargo install align-link --no-default-features`) keeps `--sandbox` and
-//! `align-link sandbox`, which then say what is missing.
+//! The stand-ins for `align-link sandbox` and `--sandbox`. A build without the
+//! feature `sandbox` keeps both, which then say what is missing.
 
 #[cfg(not(feature = "sandbox"))]
 pub use absent::Sandbox;
@@ -20,9 +15,7 @@ use align_link_standins::align::{self, AlignConfig, AlignStandIn};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
 use std::time::Duration;
 
-/// How long after Jira issues the connector's token the Jira Align stand-in's
-/// demo sync turns the test project's issues into Features: a few seconds, as a
-/// first sync pass takes.
+/// The demo sync's wait after the token is issued: as long as a first sync pass takes.
 pub const DEMO_SYNC_DELAY: Duration = Duration::from_secs(3);
 
 #[cfg(feature = "sandbox")]
@@ -40,14 +33,12 @@ impl Sandbox {
 
 #[cfg(feature = "sandbox")]
 impl Sandbox {
-    /// The Jira stand-in's service account and its demo password.
     pub fn demo_service_login(&self) -> (String, String) {
         let demo = self.jira.demo();
         (demo.service_username.clone(), demo.service_password.clone())
     }
 
-    /// Port 0 picks a free one; the Jira stand-in waits `jira_latency` before
-    /// each answer.
+    /// Port 0 picks a free one; the Jira stand-in waits `jira_latency` before answers.
     pub fn start_with(jira_port: u16, align_port: u16, jira_latency: Duration) -> Result<Sandbox> {
         let config = JiraConfig {
             bind: std::net::SocketAddr::from(([127, 0, 0, 1], jira_port)),
@@ -73,47 +64,36 @@ impl Sandbox {
         Ok(Sandbox { jira, align })
     }
 
-    /// Fills what the answers file leaves open with the stand-in's URL and demo
-    /// accounts; what the file does say is kept.
+    /// What the answers leave open: the stand-ins' URLs and demo accounts.
     pub fn fill_answers(&self, answers: &mut Answers) {
         let demo = self.jira.demo();
         let jira_url = url::Url::parse(&self.jira.url()).expect("the stand-in's URL parses");
-        let has_admin = answers.jira.admin_token.is_some() || answers.jira.admin_username.is_some();
-        answers.jira.url.get_or_insert(jira_url);
-        if !has_admin {
-            answers.jira.admin_token = Some(Secret::new(demo.admin_token.clone()));
+        let (jira, service) = (&mut answers.jira, &mut answers.service_account);
+        jira.url.get_or_insert(jira_url);
+        if jira.admin_token.is_none() && jira.admin_username.is_none() {
+            jira.admin_token = Some(Secret::new(demo.admin_token.clone()));
         }
-        answers
-            .jira
-            .test_project
-            .get_or_insert_with(|| demo.test_project_key.clone());
-        answers
-            .service_account
+        let project = || demo.test_project_key.clone();
+        jira.test_project.get_or_insert_with(project);
+        service
             .username
             .get_or_insert_with(|| demo.service_username.clone());
-        answers
-            .service_account
-            .password
-            .get_or_insert_with(|| Secret::new(demo.service_password.clone()));
+        let password = || Secret::new(demo.service_password.clone());
+        service.password.get_or_insert_with(password);
         if answers.align.url.is_none() {
             let url = url::Url::parse(&self.align.url()).expect("the stand-in's URL parses");
             answers.align.url = Some(url);
-            answers
-                .align
-                .api_token
-                .get_or_insert_with(|| Secret::new(align::DEMO_API_TOKEN));
+            let token = || Secret::new(align::DEMO_API_TOKEN);
+            answers.align.api_token.get_or_insert_with(token);
         }
     }
 }
 
-/// A build without the stand-ins: a `Sandbox` is never made, and asking for one
-/// says why.
 #[cfg(not(feature = "sandbox"))]
 mod absent {
     use super::{AppError, Duration, Result};
     use crate::answers::Answers;
 
-    /// A stand-in that cannot exist in this build.
     pub enum Absent {}
 
     impl Absent {

@@ -1,6 +1,5 @@
-//! Jira Align's REST API 2.0: what align-link can see of Jira Align. Connectors
-//! have no API (jira-align.md), so this is for checking: who the token belongs
-//! to (step 1) and which features a synced project produced (step 24).
+//! Jira Align's REST API 2.0, for checks only (connectors have no API): the token's
+//! owner (step 1) and a synced project's features (step 24).
 
 use serde::Deserialize;
 use url::Url;
@@ -9,7 +8,7 @@ use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result, Service};
 use crate::util::text;
 
-/// Jira Align returns at most this many items per GET.
+/// Items per GET, at most.
 pub const PAGE_SIZE: usize = 100;
 /// Enough for any test project; a bound so a runaway listing stops.
 const MAX_PAGES: usize = 200;
@@ -50,7 +49,7 @@ impl AlignUser {
     }
 }
 
-/// A feature: only what step 24 shows and counts ("jiraProjectKey", "externalKey").
+/// Only what step 24 shows and counts.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Feature {
@@ -84,7 +83,7 @@ impl AlignApi {
         url
     }
 
-    /// GET; `None` for Jira Align's "no such route" (404 with an empty body).
+    /// `None` for "no such route" (404 with an empty body).
     fn get(&self, resource: &str, query: &[(&str, String)]) -> Result<Option<Response>> {
         let auth = match &self.auth {
             AlignAuth::Bearer(token) => Auth::Bearer(token),
@@ -108,8 +107,7 @@ impl AlignApi {
         }
     }
 
-    /// The token's owner: `users/current` where the site has it, else proof that
-    /// the token can read `Users` (owner unknown).
+    /// `users/current` where the site has it, else proof the token can read `Users`.
     pub fn current_user(&self) -> Result<Option<AlignUser>> {
         if let Some(response) = self.get("users/current", &[])? {
             return response
@@ -125,7 +123,6 @@ impl AlignApi {
         }
     }
 
-    /// Every item of a collection, 100 at a time (`$top`/`$skip`).
     pub fn list<T: serde::de::DeserializeOwned>(
         &self,
         resource: &str,
@@ -156,15 +153,12 @@ impl AlignApi {
         Ok(all)
     }
 
-    /// Features synced from Jira project `key`.
     pub fn features_of_project(&self, key: &str) -> Result<Vec<Feature>> {
         let filter = format!("jiraProjectKey eq '{key}'");
-        let features: Vec<Feature> = self.list("Features", Some(&filter))?;
+        let mut features: Vec<Feature> = self.list("Features", Some(&filter))?;
         // Filter again: a site that ignores $filter must not make us count strangers.
-        Ok(features
-            .into_iter()
-            .filter(|f| f.jira_project_key.as_deref() == Some(key))
-            .collect())
+        features.retain(|f| f.jira_project_key.as_deref() == Some(key));
+        Ok(features)
     }
 }
 

@@ -1,5 +1,4 @@
-//! Each key's rule, and the checks of single values. Each check returns what is
-//! wrong and how to fix it; `read` adds the file, position and key.
+//! Each key's rule and the checks of single values; `read` adds file, position and key.
 
 use std::path::Path;
 
@@ -8,7 +7,7 @@ use url::Url;
 use crate::domain::{Approval, ConnectorAuth, KeySource, SecretStore};
 use crate::util::file::{self, FileError};
 
-/// A rejected value: the problem (completes "KEY: ...") and the fix.
+/// What is wrong (completes "KEY: ...") and the fix.
 #[derive(Debug)]
 pub(super) struct Problem {
     pub problem: String,
@@ -26,13 +25,13 @@ impl Problem {
 
 pub(super) type Checked<T> = std::result::Result<T, Problem>;
 
-/// How a key's value is checked.
 #[derive(Clone, Copy)]
 pub(super) enum Rule {
     /// A string, kept in the form the check gives.
     Text(fn(&str) -> Checked<String>),
-    /// An integer, checked into a `u32`.
     Number(fn(i64) -> Checked<u32>),
+    /// An integer from 1 to the maximum; the text says what is allowed.
+    Range(u32, &'static str),
     Flag,
     /// A literal or `{ env = "NAME" }`.
     Secret,
@@ -44,8 +43,7 @@ fn url_text(text: &str) -> Checked<String> {
     base_url(text).map(String::from)
 }
 
-/// Every key, in the order `examples/answers.toml` lists them (and messages name
-/// them), with its rule.
+/// Every key, in the order of `examples/answers.toml`, with its rule.
 pub(super) static RULES: [(&str, Rule); 25] = [
     ("jira.url", Rule::Text(url_text)),
     ("jira.admin_token", Rule::Secret),
@@ -63,7 +61,7 @@ pub(super) static RULES: [(&str, Rule); 25] = [
     ("align.connector_name", Rule::Text(name)),
     (
         "align.sync_timeout_secs",
-        Rule::Number(|n| in_range(n, 3600, "seconds from 1 to 3600 (300 when absent)")),
+        Rule::Range(3600, "seconds from 1 to 3600 (300 when absent)"),
     ),
     (
         "connector.auth",
@@ -71,13 +69,10 @@ pub(super) static RULES: [(&str, Rule); 25] = [
     ),
     (
         "connector.id",
-        Rule::Number(|n| {
-            in_range(
-                n,
-                u32::MAX,
-                "the Connector ID Jira Align shows, a positive number",
-            )
-        }),
+        Rule::Range(
+            u32::MAX,
+            "the Connector ID Jira Align shows, a positive number",
+        ),
     ),
     (
         "keys.source",
@@ -103,18 +98,16 @@ impl Rule {
     pub(super) fn expected(self) -> &'static str {
         match self {
             Rule::Text(_) | Rule::KeyFile | Rule::Secret => "a string",
-            Rule::Number(_) => "an integer",
+            Rule::Number(_) | Rule::Range(..) => "an integer",
             Rule::Flag => "true or false",
         }
     }
 }
 
-/// A Jira or Jira Align base URL: absolute http(s), a host, no query, fragment or
-/// credentials. Trailing slashes of the path are trimmed so that `base + "/rest/..."`
-/// never doubles a slash.
+/// Absolute http(s) with a host, no query, fragment or credentials. Trailing slashes
+/// are trimmed so that `base + "/rest/..."` never doubles one.
 pub(super) fn base_url(raw: &str) -> Checked<Url> {
     let example = "e.g. https://jira.example.com or https://example.com/jira";
-    // A value that does not parse is shown with any password masked.
     let shown = crate::util::text::mask_userinfo(raw);
     let mut url = match Url::parse(raw) {
         Ok(url) => url,
@@ -132,11 +125,9 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
                 Ok(_) => format!("write the full address with its scheme: {shown}"),
                 Err(_) => format!("write the full address with its scheme, {example}"),
             };
+            let bare = shown.trim_start_matches("https://");
             return Err(Problem::new(
-                format!(
-                    "`{}` is not a URL (it has no scheme such as https://)",
-                    shown.trim_start_matches("https://")
-                ),
+                format!("`{bare}` is not a URL (it has no scheme such as https://)"),
                 hint,
             ));
         }
@@ -155,12 +146,10 @@ pub(super) fn base_url(raw: &str) -> Checked<Url> {
              jira.admin_username/admin_password",
         ));
     }
-    if url.scheme() != "http" && url.scheme() != "https" {
+    let scheme = url.scheme();
+    if scheme != "http" && scheme != "https" {
         return Err(Problem::new(
-            format!(
-                "`{raw}` has the scheme `{}`; the scheme must be http or https",
-                url.scheme()
-            ),
+            format!("`{raw}` has the scheme `{scheme}`; the scheme must be http or https"),
             format!("write the web address, {example}"),
         ));
     }
@@ -199,17 +188,12 @@ fn colon_restored(raw: &str) -> Option<String> {
     })
 }
 
-/// The longest name align-link sends: Jira keeps an application link's name
-/// to this many characters, and a longer one could be written and then never
-/// renamed or read back as given.
-pub const NAME_MAX: usize = 200;
+/// Jira keeps a link's name to this many characters: a longer one would not read back.
+const NAME_MAX: usize = 200;
 
-/// What a secret with a line break or control character is (it goes in an HTTP
-/// header, where those cannot stand).
 pub(super) const NOT_HEADER_SAFE: &str =
     "holds a line break or another control character, which cannot go in an HTTP header";
 
-/// A name: not blank, one line, at most [`NAME_MAX`] characters.
 fn name(value: &str) -> Checked<String> {
     if value.trim().is_empty() {
         return Err(Problem::new(
@@ -233,7 +217,6 @@ fn name(value: &str) -> Checked<String> {
     Ok(value.to_string())
 }
 
-/// An email address: a name with an `@`.
 fn email(value: &str) -> Checked<String> {
     let email = name(value)?;
     if !email.contains('@') {
@@ -245,7 +228,6 @@ fn email(value: &str) -> Checked<String> {
     Ok(email)
 }
 
-/// One of `keys::ACCEPTED_KEY_BITS`.
 fn key_bits(bits: i64) -> Checked<u32> {
     match u32::try_from(bits) {
         Ok(bits) if crate::keys::ACCEPTED_KEY_BITS.contains(&(bits as usize)) => Ok(bits),
@@ -260,34 +242,25 @@ fn key_bits(bits: i64) -> Checked<u32> {
     }
 }
 
-/// A value that may go in an HTTP header: no control characters.
 pub(super) fn header_safe(value: &str) -> bool {
     !value.chars().any(char::is_control)
 }
 
-/// The consumer key rule is `keys::check_consumer_key`; this adds the value and the fix.
 fn consumer_key(key: &str) -> Checked<String> {
+    let hint = "change it (Jira Align and Jira must hold the same key, letters and digits \
+                only), or leave keys.consumer_key out and align-link generates one";
     crate::keys::check_consumer_key(key)
         .map(|()| key.to_string())
-        .map_err(|reason| {
-            Problem::new(
-                format!("`{}` {reason}", key.escape_debug()),
-                "change it (Jira Align and Jira must hold the same key, letters and digits \
-             only), or leave keys.consumer_key out and align-link generates one",
-            )
-        })
+        .map_err(|reason| Problem::new(format!("`{}` {reason}", key.escape_debug()), hint))
 }
 
-/// A Jira project key: `[A-Z][A-Z0-9_]+`.
+/// `[A-Z][A-Z0-9_]+`.
 fn project_key(key: &str) -> Checked<String> {
     let mut chars = key.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
-    let rest: Vec<char> = chars.collect();
-    let rest_ok = !rest.is_empty()
-        && rest
-            .iter()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_');
-    if first_ok && rest_ok {
+    if chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && !chars.as_str().is_empty()
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
         return Ok(key.to_string());
     }
     let upper = key.to_ascii_uppercase();
@@ -306,22 +279,15 @@ fn project_key(key: &str) -> Checked<String> {
     ))
 }
 
-/// The public key rule is `keys::parse_public_key` (Jira's own reading, with the
-/// usual slips named); parsed here, while the file position is still known.
-/// Never echoes the value.
+/// Parsed here, while the file position is known; never echoes the value.
 fn public_key(text: &str) -> Checked<String> {
+    let hint = "give the public key Jira Align shows on the connector form (Generate New \
+                Key), as PEM or its base64 body";
     crate::keys::parse_public_key(text)
         .map(|_| text.to_string())
-        .map_err(|err| {
-            Problem::new(
-                err.to_string(),
-                "give the public key Jira Align shows on the connector form (Generate New \
-             Key), as PEM or its base64 body",
-            )
-        })
+        .map_err(|err| Problem::new(err.to_string(), hint))
 }
 
-/// Environment variable names as shells accept them.
 pub(super) fn env_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
@@ -340,12 +306,11 @@ pub(super) fn suggest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str>
         .map(|(_, c)| c)
 }
 
-/// One of a fixed set of spellings.
 fn choice<T: Copy>(value: &str, all: &[T], spell: fn(T) -> &'static str) -> Checked<String> {
-    if let Some(found) = all.iter().find(|v| spell(**v) == value) {
-        return Ok(spell(*found).to_string());
-    }
     let names: Vec<&str> = all.iter().map(|v| spell(*v)).collect();
+    if names.contains(&value) {
+        return Ok(value.to_string());
+    }
     let listed = names
         .iter()
         .map(|n| format!("\"{n}\""))
@@ -362,19 +327,7 @@ fn choice<T: Copy>(value: &str, all: &[T], spell: fn(T) -> &'static str) -> Chec
     ))
 }
 
-/// An integer from 1 to `max`; `expected` says what is allowed, for the hint.
-fn in_range(value: i64, max: u32, expected: &str) -> Checked<u32> {
-    match u32::try_from(value) {
-        Ok(n) if n >= 1 && n <= max => Ok(n),
-        _ => Err(Problem::new(
-            format!("{value} is out of range"),
-            format!("use {expected}"),
-        )),
-    }
-}
-
-/// Reads `keys.public_key_file`, relative to the answers file's directory.
-/// Gives the key's text and the path it was read from.
+/// The key's text and the path read, relative to the answers file's directory.
 pub(super) fn public_key_file(answers: &Path, value: &str) -> Checked<(String, String)> {
     if value.trim().is_empty() {
         return Err(Problem::new(

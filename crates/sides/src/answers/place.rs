@@ -1,6 +1,5 @@
-//! Where in the file a message points, and the messages that name a place:
-//! `FILE:LINE:COLUMN: KEY: problem`, with the fix as the hint. Spans come from
-//! toml_edit's document, found by key; no message shows a value's text.
+//! Messages that point into the file: `FILE:LINE:COLUMN: KEY: problem`, the fix as
+//! the hint, spans from toml_edit's document; none shows a value's text.
 
 use std::ops::Range;
 use std::path::Path;
@@ -11,7 +10,6 @@ use toml_edit::{ImDocument, TableLike};
 use super::checks::{self, Problem, RULES};
 use crate::error::AppError;
 
-/// The tables, in the order of [`RULES`].
 fn tables() -> Vec<&'static str> {
     let mut names: Vec<&str> = RULES
         .iter()
@@ -22,7 +20,6 @@ fn tables() -> Vec<&'static str> {
     names
 }
 
-/// The file as messages point into it.
 pub(super) struct Place<'a> {
     pub text: &'a str,
     pub path: &'a Path,
@@ -30,29 +27,24 @@ pub(super) struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// `FILE:LINE:COLUMN: KEY: problem` at the key's value, with the fix.
     pub fn reject(&self, key: &str, problem: Problem) -> AppError {
         self.error(key, true, problem.problem).hint(problem.hint)
     }
 
-    /// `FILE:LINE:COLUMN: KEY: problem` at the key's value or at its name.
     pub fn error(&self, key: &str, at_value: bool, problem: impl std::fmt::Display) -> AppError {
         AppError::usage(format!("{}: {key}: {problem}", self.at(key, at_value)))
     }
 
-    /// `FILE:LINE:COLUMN` of a dotted key's value or name.
     pub fn at(&self, key: &str, at_value: bool) -> String {
         at(self.text, self.path, self.span(key, at_value))
     }
 
     pub fn span(&self, key: &str, at_value: bool) -> Range<usize> {
-        let path: Vec<String> = key.split('.').map(String::from).collect();
-        self.span_of(&path, at_value)
+        self.span_of(key.split('.'), at_value)
     }
 
-    /// Where the document holds a key's name, or its value. A sub-table made only
-    /// of dotted keys (`bits.x = 1`) has no span of its own: the key's stands for it.
-    fn span_of(&self, path: &[String], at_value: bool) -> Range<usize> {
+    /// A sub-table made only of dotted keys (`bits.x = 1`) has no span: the key's stands for it.
+    fn span_of<'k>(&self, path: impl IntoIterator<Item = &'k str>, at_value: bool) -> Range<usize> {
         let mut table: &dyn TableLike = self.doc.as_table();
         let mut span = 0..0;
         for name in path {
@@ -69,25 +61,22 @@ impl Place<'_> {
         span
     }
 
-    /// The first table or key of the file that no rule names.
-    pub fn first_unknown(&self) -> Option<Vec<String>> {
-        self.doc
+    /// The file's first table or key that no rule names, with those it might have meant.
+    pub fn unknown(&self) -> Option<AppError> {
+        let path = self
+            .doc
             .iter()
             .find_map(|(name, item)| match item.as_table_like() {
                 Some(table) if !keys_of(name).is_empty() => (table.iter())
                     .find(|(key, _)| !keys_of(name).contains(key))
-                    .map(|(key, _)| vec![name.to_string(), key.to_string()]),
-                _ if keys_of(name).is_empty() => Some(vec![name.to_string()]),
+                    .map(|(key, _)| vec![name, key]),
+                _ if keys_of(name).is_empty() => Some(vec![name]),
                 _ => None,
-            })
-    }
-
-    /// An unknown table or key, with the tables or keys it might have meant.
-    pub fn unknown(&self, path: &[String]) -> AppError {
+            })?;
         let names = tables();
         let tables: Vec<String> = names.iter().map(|name| format!("[{name}]")).collect();
         let tables = tables.join(", ");
-        let (what, near, listed) = match path {
+        let (what, near, listed) = match path[..] {
             [table, key, ..] => {
                 let keys = keys_of(table);
                 (
@@ -103,7 +92,7 @@ impl Place<'_> {
             ),
             _ => {
                 // A key written above the first header: say which tables have it.
-                let key = path.first().map_or("", String::as_str);
+                let key = path[0];
                 let homes: Vec<String> = (names.iter())
                     .filter(|name| keys_of(name).contains(&key))
                     .map(|name| format!("[{name}]"))
@@ -120,11 +109,10 @@ impl Place<'_> {
             None => listed,
         };
         let span = self.span_of(path, false);
-        AppError::usage(format!("{}: {what}", at(self.text, self.path, span))).hint(hint)
+        Some(AppError::usage(format!("{}: {what}", at(self.text, self.path, span))).hint(hint))
     }
 }
 
-/// The keys of a table; none for a name that is not one.
 pub(super) fn keys_of(table: &str) -> Vec<&'static str> {
     (RULES.iter())
         .filter_map(|(key, _)| key.strip_prefix(table)?.strip_prefix('.'))
@@ -146,7 +134,6 @@ pub(super) fn type_problem(key: &str, expected: &str, found: &Value) -> Problem 
     Problem::new(format!("expected {expected}, found {found}"), hint)
 }
 
-/// "a string", "an integer", ...: for "expected X, found Y".
 pub(super) fn describe(value: &Value) -> String {
     with_article(value.type_str())
 }
@@ -158,13 +145,11 @@ pub(super) fn with_article(kind: &str) -> String {
     }
 }
 
-/// A key name from the file as an error shows it: control characters (a quoted
-/// TOML key may hold any) escaped, a long one cut.
+/// Escaped (a quoted TOML key may hold control characters) and cut.
 pub(super) fn shown_key(key: &str) -> String {
     crate::util::text::clean(key, 80)
 }
 
-/// `FILE:LINE:COLUMN` of a span's start.
 pub(super) fn at(text: &str, path: &Path, span: Range<usize>) -> String {
     let (line, column) = line_col(text, span.start);
     format!("{}:{line}:{column}", path.display())
@@ -173,7 +158,6 @@ pub(super) fn at(text: &str, path: &Path, span: Range<usize>) -> String {
 /// 1-based line and column (in characters) of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut end = offset.min(text.len());
-    // Spans fall on char boundaries; step back if one ever does not.
     while !text.is_char_boundary(end) {
         end -= 1;
     }

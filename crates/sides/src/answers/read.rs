@@ -1,8 +1,6 @@
-//! Reads the file: each key of [`RULES`] that the file gives is checked, in that
-//! order, into a table of checked values that the tables of `mod.rs` are derived
-//! from. Every message is built from the key, the span toml_edit's document keeps
-//! for it and the value's kind, never from serde's (which names no dotted key and
-//! echoes the value, a secret's too).
+//! Checks each key of [`RULES`] the file gives into a table `Answers` is derived from.
+//! Messages come from the key, its toml_edit span and the value's kind, never from
+//! serde (which names no dotted key and echoes values, secrets too).
 
 use std::path::Path;
 
@@ -14,12 +12,11 @@ use super::checks::{self, Problem, Rule, RULES};
 use super::place::{self, Place};
 use super::*;
 
-/// What a `{ env = "NAME" }` secret whose variable is unset is.
+/// What an unset `{ env = "NAME" }` secret is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum UnsetEnv {
-    /// An error naming the key and variable (a run that would use it).
     Error,
-    /// Absent, and listed in `Answers::unset_env` (a command that only reads).
+    /// Listed in `Answers::unset_env` (a command that only reads).
     Absent,
 }
 
@@ -32,7 +29,6 @@ pub(super) fn read(
 ) -> Result<Answers> {
     let doc = ImDocument::parse(text).map_err(|err| {
         let at = place::at(text, path, err.span().unwrap_or(0..0));
-        // toml's message may span lines: keep the error on one line.
         let message = err.message().trim().replace('\n', ": ");
         AppError::usage(format!("{at}: not valid TOML: {message}")).hint(
             "fix the syntax at that position; `align-link answers-example` prints a valid file",
@@ -47,8 +43,8 @@ pub(super) fn read(
                 .hint(format!("write the keys of {name} under a [{name}] header")));
         }
     }
-    if let Some(keys) = place.first_unknown() {
-        return Err(place.unknown(&keys));
+    if let Some(unknown) = place.unknown() {
+        return Err(unknown);
     }
     let raw = Table::deserialize(toml_edit::de::Deserializer::from(place.doc.clone()))
         .map_err(|err| AppError::internal(format!("the parsed answers file is no table: {err}")))?;
@@ -61,8 +57,7 @@ pub(super) fn read(
         unset: Vec::new(),
         warnings: Vec::new(),
     };
-    // In the file's order, so that the first problem reported is the first in
-    // the file; keys the file does not give keep RULES' order, after the rest.
+    // In the file's order, so that the first problem reported is the file's first.
     let mut in_file_order: Vec<_> = RULES.iter().collect();
     in_file_order.sort_by_key(|(key, _)| match get(&cx.raw, key) {
         Some(_) => cx.place.span(key, false).start,
@@ -80,23 +75,19 @@ pub(super) fn read(
     cx.finish(mode, unset_env)
 }
 
-/// A dotted key's value in a table of tables.
 fn get<'t>(tables: &'t Table, key: &str) -> Option<&'t Value> {
     let (table, leaf) = key.split_once('.')?;
     tables.get(table)?.get(leaf)
 }
 
-/// The reading of one file.
 struct Cx<'a> {
     place: Place<'a>,
     env: &'a dyn Fn(&str) -> Option<String>,
-    /// The file's values as written.
     raw: Table,
-    /// The checked values, that `Answers` is derived from.
     checked: Table,
     /// "KEY (FILE:LINE:COLUMN)" of each secret written in the file, for the mode warning.
     literal_secrets: Vec<String>,
-    /// (key, variable) of each `{ env = "NAME" }` whose variable is unset.
+    /// (key, variable) of each unset `{ env = "NAME" }`.
     unset: Vec<(String, String)>,
     warnings: Vec<String>,
 }
@@ -110,12 +101,10 @@ impl Cx<'_> {
         }
     }
 
-    /// Checks `key`'s value, if given, into `checked`; or the error at it.
     fn check(&mut self, key: &str, rule: Rule) -> Result<()> {
         let Some(value) = get(&self.raw, key).cloned() else {
             return Ok(());
         };
-        // A key file's text is the public key; its path is where it came from.
         let target = match rule {
             Rule::KeyFile => "keys.public_key",
             _ => key,
@@ -124,6 +113,13 @@ impl Cx<'_> {
             (Rule::Secret, _) => return self.secret(key, value),
             (Rule::Flag, Value::Boolean(_)) => Ok(value.clone()),
             (Rule::Number(check), Value::Integer(n)) => check(*n).map(|n| i64::from(n).into()),
+            (Rule::Range(max, _), Value::Integer(n)) if (1..=i64::from(max)).contains(n) => {
+                Ok(value.clone())
+            }
+            (Rule::Range(_, expected), Value::Integer(n)) => Err(Problem::new(
+                format!("{n} is out of range"),
+                format!("use {expected}"),
+            )),
             (Rule::Text(check), Value::String(text)) => check(text).map(Value::String),
             (Rule::KeyFile, Value::String(file)) => checks::public_key_file(self.place.path, file)
                 .map(|(text, origin)| {
@@ -137,7 +133,6 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// One of `keys.public_key` and `keys.public_key_file`, or the error at the later.
     fn one_public_key(&self) -> Result<()> {
         let both = ["keys.public_key", "keys.public_key_file"];
         if !both.iter().all(|key| get(&self.raw, key).is_some()) {
@@ -146,18 +141,12 @@ impl Cx<'_> {
         let later = (both.into_iter())
             .max_by_key(|key| self.place.span(key, false).start)
             .unwrap_or_default();
-        Err(self
-            .place
-            .error(
-                later,
-                false,
-                "keys.public_key and keys.public_key_file are both set",
-            )
-            .hint("keep one of them: the key itself, or the file that holds it"))
+        let problem = "keys.public_key and keys.public_key_file are both set";
+        let hint = "keep one of them: the key itself, or the file that holds it";
+        Err(self.place.error(later, false, problem).hint(hint))
     }
 
-    /// `keys.source` against the public key: a given key means Jira Align made the
-    /// pair, and `keys.bits` then goes unused.
+    /// A given public key means Jira Align made the pair, and `keys.bits` goes unused.
     fn key_source(&mut self) -> Result<()> {
         let given = ["keys.public_key", "keys.public_key_file"]
             .into_iter()
@@ -166,20 +155,13 @@ impl Cx<'_> {
         match (source, given) {
             (Some("generate"), Some(given)) => {
                 let source_at = self.place.at("keys.source", true);
-                return Err(self
-                    .place
-                    .error(
-                        given,
-                        false,
-                        format!(
-                            "a public key is given, but keys.source = \"generate\" (at \
-                             {source_at}) says align-link makes the key pair itself"
-                        ),
-                    )
-                    .hint(
-                        "set source = \"align\" if Jira Align generated the key at step 5, \
-                         or remove the public key",
-                    ));
+                let problem = format!(
+                    "a public key is given, but keys.source = \"generate\" (at {source_at}) \
+                     says align-link makes the key pair itself"
+                );
+                let hint = "set source = \"align\" if Jira Align generated the key at step 5, \
+                            or remove the public key";
+                return Err(self.place.error(given, false, problem).hint(hint));
             }
             (None, Some(_)) => self.set("keys.source", KeySource::Align.as_str()),
             _ => {}
@@ -198,8 +180,7 @@ impl Cx<'_> {
         Ok(())
     }
 
-    /// A literal secret or `{ env = "NAME" }`. Messages never show the value; an
-    /// unset variable is collected, so that one error names them all.
+    /// Messages never show the value; unset variables are collected for one error.
     fn secret(&mut self, key: &str, value: Value) -> Result<()> {
         let env_hint = format!("write {key} = {{ env = \"NAME\" }} and export NAME");
         let problem = match value {
@@ -273,10 +254,8 @@ impl Cx<'_> {
         Err(self.place.reject(key, problem))
     }
 
-    /// The answers, with the mode warning and the unset variables, once every key is read.
     fn finish(self, mode: Option<u32>, unset_env: UnsetEnv) -> Result<Answers> {
-        // Not seen (a test holds each rule to its field); serde's message is left
-        // out, as it may echo a value.
+        // Never seen (a test holds each rule to its field); serde's message may echo a value.
         let mut answers = Answers::deserialize(Value::Table(self.checked))
             .map_err(|_| AppError::internal("the checked answers do not fit their tables"))?;
         answers.path = Some(self.place.path.to_path_buf());

@@ -1,10 +1,9 @@
-//! Calls made as a Jira administrator (personal access token or Basic): rights,
-//! server facts, application links and their incoming OAuth consumer.
+//! Calls made as a Jira administrator: rights, server facts, links and their consumer.
 
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo};
@@ -12,7 +11,6 @@ use crate::domain::Secret;
 use crate::http::{Auth, ClientError, Http, Request, Response, Result};
 use crate::util::text;
 
-/// How the administrator authenticates.
 #[derive(Clone)]
 pub enum AdminAuth {
     Token(Secret),
@@ -35,7 +33,6 @@ impl AdminAuth {
     }
 }
 
-// Names and URLs are shown and stored: escaped and cut as they are read.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppLink {
@@ -58,22 +55,19 @@ pub struct Consumer {
     pub key: String,
     #[serde(default)]
     pub public_key: Option<String>,
-    /// Every field as Jira gave it (name, description, public key text,
-    /// callback, 2LO flags ...), to put the consumer back exactly as it was.
+    /// Every field as Jira gave it, to put the consumer back exactly as it was.
     #[serde(skip)]
     pub as_read: serde_json::Map<String, serde_json::Value>,
 }
 
-/// What `GET /rest/applinks/3.0/status/{id}` says about a link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkStatus {
     Working,
-    /// Not working, with Jira's error type (`GENERIC_LINK` for any generic link,
-    /// which is what a link to Jira Align is: Jira Align serves no applinks API).
+    /// `GENERIC_LINK` for a link to Jira Align: it serves no applinks API.
     NotWorking {
         error_type: Option<String>,
     },
-    /// This Jira has no status resource (404 or 405).
+    /// No status resource on this Jira (404 or 405).
     Unknown,
 }
 
@@ -87,7 +81,6 @@ impl LinkStatus {
         }
     }
 
-    /// Whether this status is what a healthy link to Jira Align reports.
     pub fn is_expected(&self) -> bool {
         match self {
             LinkStatus::NotWorking { error_type } => error_type.as_deref() == Some("GENERIC_LINK"),
@@ -111,12 +104,7 @@ impl JiraAdmin {
         }
     }
 
-    fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<serde_json::Value>,
-    ) -> Result<Response> {
+    fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<Response> {
         let mut request =
             Request::new(method, endpoint(&self.base, path)).auth(self.auth.as_auth());
         if let Some(body) = body {
@@ -125,14 +113,23 @@ impl JiraAdmin {
         self.http.send(&request)
     }
 
-    /// A GET's answer as `T`.
+    fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        what: &str,
+    ) -> Result<Response> {
+        expect_success(self.call(method, path, body)?, what, None)
+    }
+
     fn get_found<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<T> {
         let response = self.call(Method::GET, path, None)?;
         let shown = format!("GET /{}", path.split('?').next().unwrap_or(path));
         expect_success(response, what, None)?.json(&shown)
     }
 
-    /// [`JiraAdmin::get_found`], where a 404 means there is no such thing: None.
+    /// A 404 is None.
     fn get<T: DeserializeOwned>(&self, path: &str, what: &str) -> Result<Option<T>> {
         let response = self.call(Method::GET, path, None)?;
         if response.status == 404 {
@@ -142,21 +139,14 @@ impl JiraAdmin {
         expect_success(response, what, None)?.json(&shown).map(Some)
     }
 
-    /// Server info, and Jira's clock minus ours from the answer's `Date` header.
+    /// With Jira's clock minus ours.
     pub fn server_info(&self) -> Result<(ServerInfo, Option<i64>)> {
-        let path = "rest/api/2/serverInfo";
-        let response = expect_success(
-            self.call(Method::GET, path, None)?,
-            "reading Jira's server info",
-            None,
-        )?;
-        Ok((
-            response.json("GET /rest/api/2/serverInfo")?,
-            response.clock_skew_secs,
-        ))
+        let what = "reading Jira's server info";
+        let response = self.send(Method::GET, "rest/api/2/serverInfo", None, what)?;
+        let info = response.json("GET /rest/api/2/serverInfo")?;
+        Ok((info, response.clock_skew_secs))
     }
 
-    /// The administrator's username when it signs in with a password.
     pub fn username(&self) -> Option<&str> {
         match &self.auth {
             AdminAuth::Basic { username, .. } => Some(username),
@@ -164,30 +154,24 @@ impl JiraAdmin {
         }
     }
 
-    /// `GET /rest/api/2/user?username=`: `None` when Jira has no such user,
-    /// else whether the account is active (Jira leaves the flag out only for
-    /// active users on old versions).
+    /// Whether the user is active; old Jiras leave the flag out for active users.
     pub fn user_active(&self, username: &str) -> Result<Option<bool>> {
         let mut url = endpoint(&self.base, "rest/api/2/user");
         url.query_pairs_mut().append_pair("username", username);
         let path = format!("rest/api/2/user?{}", url.query().unwrap_or_default());
-        let user: Option<serde_json::Value> = self.get(&path, "looking up a Jira user")?;
+        let user: Option<Value> = self.get(&path, "looking up a Jira user")?;
         Ok(user.map(|value| value["active"].as_bool().unwrap_or(true)))
     }
 
     pub fn is_administrator(&self) -> Result<bool> {
-        let value: serde_json::Value = self.get_found(
-            "rest/api/2/mypermissions?permissions=ADMINISTER",
-            "checking administrator rights",
-        )?;
+        let path = "rest/api/2/mypermissions?permissions=ADMINISTER";
+        let value: Value = self.get_found(path, "checking administrator rights")?;
         Ok(value["permissions"]["ADMINISTER"]["havePermission"].as_bool() == Some(true))
     }
 
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
-        self.get(
-            &format!("rest/api/2/project/{key}"),
-            "reading the test project",
-        )
+        let path = format!("rest/api/2/project/{key}");
+        self.get(&path, "reading the test project")
     }
 
     pub fn list_links(&self) -> Result<Vec<AppLink>> {
@@ -199,13 +183,12 @@ impl JiraAdmin {
         self.get(&path, "reading the application link")
     }
 
-    /// Creates a generic link. Returns its id, from `resources-created`.
+    /// Its id, from `resources-created`.
     pub fn create_link(&self, name: &str, url: &Url) -> Result<String> {
         let url_text = url.as_str().trim_end_matches('/');
         let body = json!({"id": null, "name": name, "rpcUrl": url_text, "displayUrl": url_text, "typeId": "generic"});
         let response = self.call(Method::PUT, "rest/applinks/3.0/applicationlink", Some(body))?;
-        // A 400 is told apart by what Jira holds, never by its (translated) words:
-        // a link with this URL now in the list is the duplicate Jira refused.
+        // Judged by the links Jira holds, never by its (translated) words.
         if response.status == 400 {
             let links = self.list_links()?;
             if let Some(existing) = links.iter().find(|link| same_link_url(&link.rpc_url, url)) {
@@ -239,16 +222,12 @@ impl JiraAdmin {
             "typeId": link.type_id.clone().unwrap_or_else(|| "generic".into()),
         });
         let path = format!("rest/applinks/3.0/applicationlink/{}", link.id);
-        expect_success(
-            self.call(Method::POST, &path, Some(body))?,
-            "renaming the application link",
-            None,
-        )?;
+        let what = "renaming the application link";
+        self.send(Method::POST, &path, Some(body), what)?;
         Ok(())
     }
 
-    /// The link's status as Jira reports it. The resource is informational and
-    /// not on every Jira: a 404 or 405 means "unknown on this Jira", not a failure.
+    /// Not on every Jira: a 404 or 405 is unknown, not a failure.
     pub fn link_status(&self, id: &str) -> Result<LinkStatus> {
         let response = self.call(Method::GET, &format!("rest/applinks/3.0/status/{id}"), None)?;
         if response.status == 404 || response.status == 405 {
@@ -259,8 +238,7 @@ impl JiraAdmin {
         Ok(LinkStatus::from_json(&value))
     }
 
-    /// Deletes the application link (and with it, its incoming consumer). Jira
-    /// documents the delete on the 1.0 resource.
+    /// With its consumer; Jira documents the delete on the 1.0 resource.
     pub fn delete_link(&self, id: &str) -> Result<()> {
         let path = format!("rest/applinks/1.0/applicationlink/{id}");
         let response = self.call(Method::DELETE, &path, None)?;
@@ -275,7 +253,6 @@ impl JiraAdmin {
         format!("rest/applinks-oauth/1.0/applicationlink/{id}/authentication/consumer")
     }
 
-    /// The incoming consumer on the link, or None while it has none (404).
     pub fn consumer(&self, link_id: &str) -> Result<Option<Consumer>> {
         let response = self.call(Method::GET, &Self::consumer_path(link_id), None)?;
         if response.status == 404 {
@@ -299,25 +276,19 @@ impl JiraAdmin {
         }))
     }
 
-    /// Puts a consumer back on the link with every field as `consumer` read it.
     pub fn put_consumer_as_read(
         &self,
         link_id: &str,
         as_read: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<()> {
-        let body = serde_json::Value::Object(as_read.clone());
-        let response = self.call(Method::PUT, &Self::consumer_path(link_id), Some(body))?;
-        expect_success(
-            response,
-            "putting the link's incoming authentication back",
-            None,
-        )?;
+        let body = Some(Value::Object(as_read.clone()));
+        let what = "putting the link's incoming authentication back";
+        self.send(Method::PUT, &Self::consumer_path(link_id), body, what)?;
         Ok(())
     }
 
-    /// Removes the link's incoming consumer; a link that has none is fine. Jira's
-    /// REST resource has no DELETE: its admin page (`AddConsumerManuallyServlet`)
-    /// does it, answering a redirect when done.
+    /// The REST resource has no DELETE: the admin page (`AddConsumerManuallyServlet`)
+    /// does it, answering a redirect.
     pub fn delete_consumer(&self, link_id: &str) -> Result<()> {
         let path =
             format!("plugins/servlet/applinks/auth/conf/oauth/add-consumer-manually/{link_id}");
@@ -353,9 +324,7 @@ impl JiraAdmin {
             "twoLOAllowed": false, "twoLOImpersonationAllowed": false,
         });
         let response = self.call(Method::PUT, &Self::consumer_path(link_id), Some(body))?;
-        // We always send a key and no callback, so a 400 here is the public key.
-        // Jira words it in the administrator's language: judge by status and
-        // resource, and only quote the text.
+        // With a key and no callback sent, a 400 is the public key (words translated).
         if response.status == 400 {
             return Err(ClientError::answer(
                 format!(
@@ -370,14 +339,11 @@ impl JiraAdmin {
     }
 }
 
-/// A link's rpcUrl points at `url` (case of scheme and host, and a trailing
-/// slash, aside).
 pub fn same_link_url(rpc_url: &str, url: &Url) -> bool {
     comparable_url(rpc_url) == comparable_url(url.as_str())
 }
 
-/// Jira's application link ids are UUIDs: an id of any other shape (control
-/// characters, a path, an escape sequence) is neither sent, shown nor stored.
+/// Jira's ids are UUIDs: another shape (a path, an escape) is never sent, shown or stored.
 fn link_id(text: &str) -> Option<String> {
     let plain = !text.is_empty()
         && text.len() <= 64
@@ -397,7 +363,7 @@ fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-/// A URL as links and base URLs are compared: case and a trailing slash aside.
+/// Case and a trailing slash aside.
 pub fn comparable_url(url: &str) -> String {
     url.trim().trim_end_matches('/').to_ascii_lowercase()
 }

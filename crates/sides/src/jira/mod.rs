@@ -1,5 +1,4 @@
-//! Jira Data Center over REST: the administrator's calls (`admin`), the OAuth 1.0a
-//! handshake (`handshake`) and calls as the service account (`service`).
+//! Jira Data Center over REST: as administrator, the OAuth handshake, as the service account.
 
 pub mod admin;
 pub mod handshake;
@@ -13,26 +12,17 @@ use crate::http::{AuthKind, ClientError, Response, Result, Service};
 use crate::oauth::{OAuthProblem, ProblemContext};
 use crate::util::text;
 
-/// Joins a REST path (with an optional `?query`) onto the Jira base URL, keeping
-/// any context path (`/jira`).
+/// Keeps any context path (`/jira`).
 pub fn endpoint(base: &Url, path_and_query: &str) -> Url {
-    let (path, query) = match path_and_query.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (path_and_query, None),
-    };
+    let (path, query) = path_and_query.split_once('?').unzip();
+    let path = path.unwrap_or(path_and_query).trim_start_matches('/');
     let mut url = base.clone();
-    let joined = format!(
-        "{}/{}",
-        base.path().trim_end_matches('/'),
-        path.trim_start_matches('/')
-    );
-    url.set_path(&joined);
+    url.set_path(&format!("{}/{path}", base.path().trim_end_matches('/')));
     url.set_query(query);
     url
 }
 
-// Every string Jira sends that is shown or stored is escaped and cut as it is read
-// (`util::text::server_name`), so nothing downstream has to remember to.
+// Strings shown or stored are escaped and cut as read, so nothing downstream has to.
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,8 +51,7 @@ pub struct ServerInfo {
     pub server_title: Option<String>,
 }
 
-/// Turns a non-2xx answer into an error that says what Jira said and what to do.
-/// OAuth problems get their own explanation; other statuses a general one.
+/// A non-2xx answer as an error saying what Jira said and what to do.
 pub fn expect_success(
     response: Response,
     what: &str,
@@ -85,7 +74,6 @@ pub fn expect_success(
     Err(status_error(&response, what, Service::Jira, auth))
 }
 
-/// A refusal by status, with the service's own words (or the body's start).
 pub fn status_error(
     response: &Response,
     what: &str,
@@ -103,17 +91,12 @@ pub fn status_error(
     }))
 }
 
-/// Jira's error texts, from `errorMessages`, `message` (string or list) or `errors`,
-/// else the start of the body; escaped and cut. Empty when there is nothing.
+/// From `errorMessages`, `message` (string or list) or `errors`, else the body's start.
 fn jira_messages(body: &str) -> String {
     use serde_json::Value;
     let parsed = serde_json::from_str::<Value>(body);
     let Some(parsed) = parsed.as_ref().ok().and_then(Value::as_object) else {
-        return if body.trim().is_empty() {
-            String::new()
-        } else {
-            text::excerpt(body)
-        };
+        return text::excerpt(body);
     };
     let as_text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
     let listed = |field: &str| match parsed.get(field) {

@@ -1,6 +1,4 @@
-//! Calls made as the service account, the way Jira Align will make them: signed
-//! with the OAuth access token, or with the account's personal access token or
-//! password (the connector's other methods).
+//! Calls made as the service account, the way Jira Align will make them.
 
 use url::Url;
 
@@ -19,7 +17,6 @@ pub enum Credential {
     Basic(String, Secret),
 }
 
-/// Owns a clone of the run's `Http` (cheap: the pool is shared).
 pub struct ServiceJira {
     http: Http,
     base: Url,
@@ -63,8 +60,7 @@ impl ServiceJira {
     }
 
     fn get(&self, path: &str) -> Result<Response> {
-        let response = self.send_get(path)?;
-        self.expect_success(response, path)
+        self.expect_success(self.send_get(path)?, path)
     }
 
     fn send_get(&self, path: &str) -> Result<Response> {
@@ -87,7 +83,7 @@ impl ServiceJira {
             .json("GET /rest/api/2/serverInfo")
     }
 
-    /// The project, or None when the account cannot see it (Jira answers 404 then).
+    /// None when the account cannot see it (404).
     pub fn project(&self, key: &str) -> Result<Option<Project>> {
         match self.get(&project_path(key)) {
             Ok(response) => response.json("GET /rest/api/2/project").map(Some),
@@ -96,10 +92,8 @@ impl ServiceJira {
         }
     }
 
-    /// A JQL search over the project's issues, as Jira Align's sync does; None
-    /// when the project is hidden from the caller: Jira then answers 400 (the key
-    /// "does not exist for the field 'project'"), as for a project that does not
-    /// exist. `key` is a checked project key, so the query itself is valid.
+    /// As Jira Align's sync does; None when the project is hidden (Jira answers 400
+    /// then; `key` is checked, so the query itself is valid).
     pub fn search_project(&self, key: &str) -> Result<Option<SearchResult>> {
         let mut url = endpoint(&self.base, "rest/api/2/search");
         url.query_pairs_mut()
@@ -107,8 +101,7 @@ impl ServiceJira {
             .append_pair("maxResults", "5");
         let path = format!("rest/api/2/search?{}", url.query().unwrap_or_default());
         let response = self.send_get(&path)?;
-        // Jira's own refusal of the query (its JSON error shape), not any 400 on
-        // the way (a proxy's, a firewall's): only that one means a hidden project.
+        // Jira's own refusal, not a proxy's 400, means a hidden project.
         if response.status == 400 && is_jira_error(&response) {
             return Ok(None);
         }
@@ -118,24 +111,17 @@ impl ServiceJira {
     }
 }
 
-/// Jira's error answer: a JSON object with an `errorMessages` list.
+/// A JSON object with an `errorMessages` list.
 fn is_jira_error(response: &Response) -> bool {
-    serde_json::from_str::<serde_json::Value>(&response.body)
-        .ok()
-        .and_then(|body| body.get("errorMessages").map(serde_json::Value::is_array))
-        .unwrap_or(false)
+    let body: serde_json::Value = serde_json::from_str(&response.body).unwrap_or_default();
+    body["errorMessages"].is_array()
 }
 
-/// The service account signed in with its password: the test project as it
-/// sees it (None when hidden from it), and the session the sign-in opened, when
-/// Jira opened one (the scripted approval carries on in it).
+/// The test project as the service account sees it, and the session it opened.
 pub type ServiceSignIn = Login<(Option<Project>, Option<Session>)>;
 
-/// Reads the test project as the service account with its password: one request
-/// that signs in and shows what the account sees (200: it sees the project; 404:
-/// signed in, the project hidden from it; 401: refused). Where Jira switched Basic
-/// off (403), the handshake's login (REST session, then `login.jsp`), then the
-/// project with the session's cookies. Changes nothing in Jira.
+/// One Basic request signs in and reads the project (404: hidden; 401: refused);
+/// where Basic is off (403), the handshake's login then the project. Changes nothing.
 pub fn check_service_account(
     http: &Http,
     base: &Url,
@@ -148,23 +134,19 @@ pub fn check_service_account(
     if let Err(err) = stop_for_a_person(None, &response, username) {
         return Ok(Login::NeedsAPerson(err));
     }
-    let (response, session) = match response.status {
-        401 => return Ok(Login::Refused { status: 401 }),
+    let (session, response) = match response.status {
+        401 => return Ok(Login::Refused(401)),
         403 => {
             let mut session = match try_log_in(http, base, username, password)? {
                 Login::SignedIn(session) => session,
-                Login::Refused { status } => return Ok(Login::Refused { status }),
+                Login::Refused(status) => return Ok(Login::Refused(status)),
                 Login::NeedsAPerson(err) => return Ok(Login::NeedsAPerson(err)),
             };
             let response = http.send(&Request::get(url).auth(Auth::Cookie(&session.cookie())))?;
-            // What the logged-in answer set (an XSRF token, a rotated sticky cookie).
             session.remember(&response);
-            (response, Some(session))
+            (Some(session), response)
         }
-        _ => {
-            let session = Session::opened_by(&response);
-            (response, session)
-        }
+        _ => (Session::opened_by(&response), response),
     };
     Ok(Login::SignedIn((project_seen(response)?, session)))
 }
@@ -173,19 +155,15 @@ fn project_path(key: &str) -> String {
     format!("rest/api/2/project/{key}")
 }
 
-/// The project in a signed-in caller's answer; None when Jira hides it (404, as it
-/// answers for a project that does not exist).
+/// None when Jira hides it (404).
 fn project_seen(response: Response) -> Result<Option<Project>> {
     if response.status == 404 {
         return Ok(None);
     }
-    expect_success(
-        response,
-        "reading the test project as the service account",
-        None,
-    )?
-    .json("GET /rest/api/2/project")
-    .map(Some)
+    let what = "reading the test project as the service account";
+    expect_success(response, what, None)?
+        .json("GET /rest/api/2/project")
+        .map(Some)
 }
 
 #[cfg(test)]

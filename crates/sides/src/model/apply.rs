@@ -1,11 +1,9 @@
-//! Runs one change against Jira. The caller runs a diff's changes in order, reads
-//! back what each write touched, and records what the profile now owns.
+//! Runs one change against Jira; the caller reads back and records what it touched.
 
 use super::diff::{Action, Change};
 use crate::error::{AppError, Result};
 use crate::jira::admin::JiraAdmin;
 
-/// What a change did, for the caller to read back and record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     LinkCreated {
@@ -27,8 +25,7 @@ pub enum Applied {
     },
 }
 
-/// Applies `change`. `created_link` is the id of a link an earlier change of the
-/// same diff created (a consumer change on a link that did not exist yet).
+/// `created_link`: the link an earlier change of the same diff created.
 pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> Result<Applied> {
     match &change.action {
         Action::CreateLink { name, url } => Ok(Applied::LinkCreated {
@@ -45,18 +42,10 @@ pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> 
             consumer,
             name,
         } => {
-            let link_id = link_id
-                .as_deref()
-                .or(created_link)
-                .ok_or_else(|| missing("the application link", 9))?;
-            let key = consumer
-                .key
-                .as_deref()
-                .ok_or_else(|| missing("the consumer key", 4))?;
-            let pem = consumer
-                .public_key_pem
-                .as_deref()
-                .ok_or_else(|| missing("the public key", 5))?;
+            let link_id = link_id.as_deref().or(created_link);
+            let link_id = given(link_id, "the application link", 9)?;
+            let key = given(consumer.key.as_deref(), "the consumer key", 4)?;
+            let pem = given(consumer.public_key_pem.as_deref(), "the public key", 5)?;
             admin.set_consumer(link_id, key, name, pem)?;
             Ok(Applied::ConsumerSet {
                 link_id: link_id.to_string(),
@@ -102,10 +91,13 @@ pub fn apply(admin: &JiraAdmin, change: &Change, created_link: Option<&str>) -> 
     }
 }
 
-fn missing(what: &str, step: u8) -> AppError {
-    AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
-        "Run `{}` first, or `{}` to run every step in order.",
-        crate::util::suggest::command(&format!("step {step}")),
-        crate::util::suggest::command("setup")
-    ))
+/// `value`, or the error naming the step that provides it.
+fn given<'a>(value: Option<&'a str>, what: &str, step: u8) -> Result<&'a str> {
+    value.ok_or_else(|| {
+        AppError::failed(format!("{what} is not there yet: step {step} provides it")).hint(format!(
+            "Run `{}` first, or `{}` to run every step in order.",
+            crate::util::suggest::command(&format!("step {step}")),
+            crate::util::suggest::command("setup")
+        ))
+    })
 }

@@ -1,11 +1,9 @@
-//! What this profile wants in Jira, and what it put there itself. Built from the
-//! answers and the profile's state by the caller; plain values here.
+//! What this profile wants in Jira, and what it put there itself.
 
 use url::Url;
 
 use crate::state::State;
 
-/// The Jira side as this profile wants it.
 #[derive(Debug, Clone)]
 pub enum Desired {
     /// A link to Jira Align (setup, plan, doctor).
@@ -22,8 +20,7 @@ pub struct WantedLink {
     pub consumer: Option<WantedConsumer>,
 }
 
-/// The incoming consumer the link should hold. A value still None is made by a
-/// later step (the consumer key at step 4, the key pair at step 5).
+/// None: made by a later step (the consumer key at step 4, the key pair at step 5).
 #[derive(Debug, Clone, Default)]
 pub struct WantedConsumer {
     pub key: Option<String>,
@@ -31,10 +28,8 @@ pub struct WantedConsumer {
     pub fingerprint: Option<String>,
 }
 
-/// What this profile put in Jira itself: it changes or removes those without
-/// asking, and asks before touching anything else. A consumer is its own only
-/// while the link holds the very key and public key it installed: another profile
-/// may install the same consumer key with its own key pair.
+/// Changed without asking; anything else needs consent. A consumer is ours only with
+/// the very public key we installed: another profile may use the same consumer key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ownership {
     pub link_id: Option<String>,
@@ -43,8 +38,7 @@ pub struct Ownership {
 }
 
 impl Ownership {
-    /// From the state's record of what this profile wrote (`installed`), nothing
-    /// else: a consumer merely found matching is not claimed.
+    /// Only what the profile wrote: a consumer merely found matching is not claimed.
     pub fn from_state(state: &State) -> Ownership {
         let installed = state.installed.clone().unwrap_or_default();
         Ownership {
@@ -58,8 +52,6 @@ impl Ownership {
         self.link_id.as_deref() == Some(id)
     }
 
-    /// The consumer `key` holding the public key `fingerprint` (None: unreadable)
-    /// is the one this profile installed.
     pub fn owns_consumer(&self, key: &str, fingerprint: Option<&str>) -> bool {
         self.consumer_key.as_deref() == Some(key)
             && fingerprint.is_some()

@@ -1,5 +1,5 @@
-//! The ordered changes from what Jira holds to what this profile wants. Pure: no
-//! I/O, so `plan`, setup's steps and the consent check see the same list.
+//! The ordered changes from what Jira holds to what the profile wants. Pure, so
+//! `plan`, setup and the consent check see the same list.
 
 use url::Url;
 
@@ -18,7 +18,7 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
-    /// The stable name used by `plan --json`.
+    /// For `plan --json`.
     pub fn as_str(self) -> &'static str {
         match self {
             ChangeKind::CreateLink => "create-link",
@@ -31,9 +31,8 @@ impl ChangeKind {
     }
 }
 
-/// The facts a change shows on either side. None: not part of this change, or
-/// (on the new side) made by a later step.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// None: not part of this change, or (new side) made by a later step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Values {
     pub name: Option<String>,
     pub url: Option<String>,
@@ -41,7 +40,24 @@ pub struct Values {
     pub fingerprint: Option<String>,
 }
 
-/// What applying a change sends to Jira.
+impl Values {
+    fn link(name: &str, url: Option<&str>) -> Values {
+        Values {
+            name: Some(name.to_string()),
+            url: url.map(str::to_string),
+            ..Values::default()
+        }
+    }
+
+    fn consumer(key: Option<&str>, fingerprint: Option<&str>) -> Values {
+        Values {
+            consumer_key: key.map(str::to_string),
+            fingerprint: fingerprint.map(str::to_string),
+            ..Values::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Action {
     CreateLink {
@@ -58,7 +74,6 @@ pub enum Action {
         consumer: WantedConsumer,
         name: String,
     },
-    /// Puts `previous` back on the link with every field as Jira gave it.
     RestoreConsumer {
         link_id: String,
         previous: ObservedConsumer,
@@ -75,25 +90,21 @@ pub enum Action {
 pub struct Change {
     pub kind: ChangeKind,
     pub action: Action,
-    /// One line, for `plan`, the consent question and the step's output.
     pub description: String,
     pub old: Option<Values>,
     pub new: Option<Values>,
-    /// It replaces or removes something that exists in Jira.
     pub destructive: bool,
-    /// This profile put the replaced or removed thing there itself.
+    /// This profile put the replaced or removed thing there.
     pub ours: bool,
 }
 
 impl Change {
-    /// Destructive to something this profile did not put there: needs consent.
     pub fn needs_consent(&self) -> bool {
         self.destructive && !self.ours
     }
 }
 
-/// The changes, in the order they must run, that turn `observed` (None: Jira has
-/// no link to Jira Align) into `desired`.
+/// In the order they must run.
 pub fn diff(observed: Option<&ObservedLink>, desired: &Desired, owned: &Ownership) -> Vec<Change> {
     match desired {
         Desired::Present(wanted) => present(observed, wanted, owned),
@@ -113,11 +124,7 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
             },
             description: format!("create the application link \"{}\" to {url}", wanted.name),
             old: None,
-            new: Some(Values {
-                name: Some(wanted.name.clone()),
-                url: Some(url),
-                ..Values::default()
-            }),
+            new: Some(Values::link(&wanted.name, Some(&url))),
             destructive: false,
             ours: true,
         });
@@ -137,14 +144,8 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
                 "rename the application link to {url} from \"{}\" to \"{}\"",
                 link.link.name, wanted.name
             ),
-            old: Some(Values {
-                name: Some(link.link.name.clone()),
-                ..Values::default()
-            }),
-            new: Some(Values {
-                name: Some(wanted.name.clone()),
-                ..Values::default()
-            }),
+            old: Some(Values::link(&link.link.name, None)),
+            new: Some(Values::link(&wanted.name, None)),
             destructive: true,
             ours: owned.owns_link(link.id()),
         });
@@ -152,19 +153,13 @@ fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownersh
     if let Some(consumer) = &wanted.consumer {
         let held = link.consumer.as_ref();
         if !held.is_some_and(|held| holds(held, consumer)) {
-            changes.push(set_consumer(
-                Some(link.id()),
-                held,
-                consumer,
-                &wanted.name,
-                owned,
-            ));
+            let change = set_consumer(Some(link.id()), held, consumer, &wanted.name, owned);
+            changes.push(change);
         }
     }
     changes
 }
 
-/// The link already holds exactly the wanted consumer key and public key.
 fn holds(held: &ObservedConsumer, wanted: &WantedConsumer) -> bool {
     wanted.key.as_deref() == Some(held.key.as_str())
         && wanted.fingerprint.is_some()
@@ -178,11 +173,7 @@ fn set_consumer(
     name: &str,
     owned: &Ownership,
 ) -> Change {
-    let new = Values {
-        consumer_key: wanted.key.clone(),
-        fingerprint: wanted.fingerprint.clone(),
-        ..Values::default()
-    };
+    let new = Values::consumer(wanted.key.as_deref(), wanted.fingerprint.as_deref());
     let shown_key = wanted.key.as_deref().unwrap_or("(chosen at step 4)");
     let shown_fingerprint = wanted.fingerprint.as_deref().unwrap_or("(made at step 5)");
     let action = Action::SetConsumer {
@@ -203,19 +194,14 @@ fn set_consumer(
             ours: true,
         };
     };
-    let held_fingerprint = held
-        .fingerprint
-        .clone()
-        .or_else(|| held.key_problem.clone())
-        .unwrap_or_default();
+    let held_fingerprint = held.fingerprint.as_ref().or(held.key_problem.as_ref());
     let mut differences = Vec::new();
     if wanted.key.as_deref() != Some(held.key.as_str()) {
         differences.push(format!("key {} -> {shown_key}", held.key));
     }
     if held.fingerprint != wanted.fingerprint || wanted.fingerprint.is_none() {
-        differences.push(format!(
-            "public key {held_fingerprint} -> {shown_fingerprint}"
-        ));
+        let was = held_fingerprint.map_or("", String::as_str);
+        differences.push(format!("public key {was} -> {shown_fingerprint}"));
     }
     Change {
         kind: ChangeKind::ReplaceConsumer,
@@ -224,20 +210,17 @@ fn set_consumer(
             "replace the link's incoming consumer: {}",
             differences.join(", ")
         ),
-        old: Some(Values {
-            consumer_key: Some(held.key.clone()),
-            fingerprint: held.fingerprint.clone(),
-            ..Values::default()
-        }),
+        old: Some(Values::consumer(
+            Some(&held.key),
+            held.fingerprint.as_deref(),
+        )),
         new: Some(new),
         destructive: true,
         ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
     }
 }
 
-/// The change that puts `previous` back on the link as Jira gave it (its name,
-/// description, public key text, callback, 2LO flags), or removes the consumer
-/// when there was none: the preflight's way back to what was there.
+/// The preflight's way back: `previous` as Jira gave it, or no consumer.
 pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> Change {
     let (kind, action, description) = match previous {
         Some(held) => (
@@ -267,10 +250,10 @@ pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> C
     }
 }
 
-/// Removing the link's incoming consumer, when it has one (Jira then drops every
-/// token it issued to that consumer).
+/// Jira then drops every token it issued to that consumer.
 pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change> {
     let held = link.consumer.as_ref()?;
+    let fingerprint = held.fingerprint.as_deref();
     Some(Change {
         kind: ChangeKind::DeleteConsumer,
         action: Action::DeleteConsumer {
@@ -279,18 +262,12 @@ pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change>
         description: format!(
             "remove the link's incoming consumer {} ({})",
             held.key,
-            held.fingerprint
-                .as_deref()
-                .unwrap_or("no readable public key")
+            fingerprint.unwrap_or("no readable public key")
         ),
-        old: Some(Values {
-            consumer_key: Some(held.key.clone()),
-            fingerprint: held.fingerprint.clone(),
-            ..Values::default()
-        }),
+        old: Some(Values::consumer(Some(&held.key), fingerprint)),
         new: None,
         destructive: true,
-        ours: owned.owns_consumer(&held.key, held.fingerprint.as_deref()),
+        ours: owned.owns_consumer(&held.key, fingerprint),
     })
 }
 
@@ -308,11 +285,7 @@ fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
             "delete the application link \"{}\" to {}",
             link.link.name, link.link.rpc_url
         ),
-        old: Some(Values {
-            name: Some(link.link.name.clone()),
-            url: Some(link.link.rpc_url.clone()),
-            ..Values::default()
-        }),
+        old: Some(Values::link(&link.link.name, Some(&link.link.rpc_url))),
         new: None,
         destructive: true,
         ours: owned.owns_link(link.id()),

@@ -1,10 +1,6 @@
-//! The Jira side as a model, terraform-style: what Jira holds for this connector
-//! (`observe`), what this profile wants there (`desired`), the ordered changes
-//! between the two (`diff`, pure), and running them (`apply`). Steps 8-15, the
-//! preflight, `plan`, the consent before a destructive change (and later
-//! `doctor` and `unlink`, with a `Desired::Absent`) are all views onto it.
-//!
-//! Nothing here prompts or prints: the callers decide what to show and ask.
+//! The Jira side, terraform-style: what Jira holds (`observe`), what the profile
+//! wants (`desired`), the changes between them (`diff`, pure) and running them
+//! (`apply`). Nothing here prompts or prints.
 
 pub mod apply;
 pub mod desired;

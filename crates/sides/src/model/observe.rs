@@ -1,6 +1,5 @@
-//! What Jira holds for this connector: the server's facts, the application link to
-//! Jira Align (found by URL) with its consumer, and the link's status; each read
-//! at most once per run, and again only after a write changed it.
+//! What Jira holds for this connector: the server, the link to Jira Align (by URL)
+//! with its consumer, and its status; read once per run, again only after a write.
 
 use url::Url;
 
@@ -11,28 +10,26 @@ use crate::jira::service::SearchResult;
 use crate::jira::{Project, ServerInfo};
 use crate::keys;
 
-/// The server, as the administrator sees it.
 #[derive(Debug, Clone)]
 pub struct ServerFacts {
     pub version: Option<String>,
     pub base_url: Option<String>,
     pub title: Option<String>,
-    /// Jira's clock minus ours, from the server info's `Date` header.
+    /// Jira's clock minus ours.
     pub clock_skew_secs: Option<i64>,
-    /// Known only for a password: a token does not say whose it is.
+    /// A token does not say whose it is.
     pub admin_user: Option<String>,
     pub is_administrator: bool,
 }
 
-/// The incoming OAuth consumer on the link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObservedConsumer {
     pub key: String,
     pub public_key_pem: Option<String>,
-    /// None when Jira holds no key or an unreadable one (`key_problem` says which).
+    /// None when Jira holds no readable key (`key_problem` says why).
     pub fingerprint: Option<String>,
     pub key_problem: Option<String>,
-    /// Every field as Jira gave it, to put this consumer back unchanged.
+    /// To put this consumer back unchanged.
     pub as_read: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -57,12 +54,11 @@ impl ObservedConsumer {
     }
 }
 
-/// The application link to Jira Align, with what hangs on it.
 #[derive(Debug, Clone)]
 pub struct ObservedLink {
     pub link: AppLink,
     pub consumer: Option<ObservedConsumer>,
-    /// Read on demand (step 15 and `plan`); None until then.
+    /// Read on demand (step 15 and `plan`).
     pub status: Option<LinkStatus>,
 }
 
@@ -72,31 +68,25 @@ impl ObservedLink {
     }
 }
 
-/// What was read from Jira in this run.
 #[derive(Debug, Default, Clone)]
 pub struct Observation {
     pub server: Option<ServerFacts>,
     /// None: not read yet. Some(None): Jira has no link to Jira Align's URL.
     pub link: Option<Option<ObservedLink>>,
-    /// The names of Jira's other application links, read with the link.
     pub other_link_names: Vec<String>,
-    /// Whom align-link's OAuth token acts as, from its signed `myself` at step
-    /// 20; step 21 takes it from here.
+    /// Whom the OAuth token acts as (step 20, for step 21).
     pub token_account: Option<String>,
-    /// The test project as the connector's credential saw it (steps 20, 21),
-    /// for step 24.
+    /// As the connector's credential saw it (steps 20, 21), for step 24.
     pub token_project: Option<ProjectSeen>,
-    /// The test project as the service account saw it with its password (step 7).
+    /// As the service account saw it with its password (step 7).
     pub service_project: Option<NamedProject>,
-    /// The session step 7's sign-in opened, with its username, for the scripted
-    /// approval to carry on in; in memory only.
+    /// Step 7's sign-in, with its username, for the scripted approval to carry on.
     pub service_session: Option<(String, crate::jira::handshake::Session)>,
 }
 
-/// The test project as the connector's credential saw it.
 #[derive(Debug, Clone)]
 pub struct ProjectSeen {
-    /// The key asked for (as the answers give it).
+    /// As the answers give it.
     pub asked: String,
     /// None: the credential cannot see the project.
     pub visible: Option<VisibleProject>,
@@ -104,17 +94,14 @@ pub struct ProjectSeen {
 
 #[derive(Debug, Clone)]
 pub struct VisibleProject {
-    /// As Jira spells them.
     pub key: String,
     pub name: String,
     /// What a JQL search over the project counted.
     pub issues: u64,
 }
 
-/// A project the service account sees, as Jira named it.
 #[derive(Debug, Clone)]
 pub struct NamedProject {
-    /// The key asked for (as the answers give it).
     pub asked: String,
     pub key: String,
     pub name: String,
@@ -131,10 +118,8 @@ impl NamedProject {
 }
 
 impl ProjectSeen {
-    /// What a credential's reads of the test project `asked` came to: its search,
-    /// and the project read with it or (`known`) as the service account saw it
-    /// earlier. None when a read failed (the step that reports it reads again)
-    /// or the two answers disagree.
+    /// A credential's search, with the project it read or (`known`) the service
+    /// account saw. None when a read failed (step 24 reads again) or they disagree.
     pub fn from_reads(
         asked: &str,
         known: Option<NamedProject>,
@@ -164,7 +149,6 @@ impl ProjectSeen {
 }
 
 impl Observation {
-    /// The link, once read: `Some(None)` when Jira has none.
     pub fn known_link(&self) -> Option<Option<&ObservedLink>> {
         self.link.as_ref().map(Option::as_ref)
     }
@@ -179,9 +163,7 @@ pub fn read_server(admin: &JiraAdmin) -> Result<ServerFacts> {
     server_facts(admin, info, rights)
 }
 
-/// The facts from their two reads. The server info's failure comes first (no
-/// Jira there, a proxy in the way), except a refused credential: the rights'
-/// answer says that best.
+/// The server info's failure comes first, except a refused credential: the rights say it best.
 pub fn server_facts(
     admin: &JiraAdmin,
     info: ClientResult<(ServerInfo, Option<i64>)>,
@@ -215,9 +197,8 @@ pub fn server_facts(
     })
 }
 
-/// A failed read of a site: about `key` when nothing answered there (a wrong
-/// host or port, a site that is down), so a terminal run may ask for it again.
-/// A TLS failure is about trust (--ca-cert), not the address.
+/// About `key` when nothing answered, so a terminal run may ask again; TLS is about
+/// trust (--ca-cert), not the address.
 pub fn site_error(err: crate::http::ClientError, key: &'static str) -> AppError {
     use crate::http::TransportKind;
     let no_answer = matches!(
@@ -232,13 +213,11 @@ pub fn site_error(err: crate::http::ClientError, key: &'static str) -> AppError 
     }
 }
 
-/// The link whose URL is `align_url`, with its consumer.
 pub fn find_link(admin: &JiraAdmin, align_url: &Url) -> Result<Option<ObservedLink>> {
     Ok(find_link_among(admin, align_url)?.0)
 }
 
-/// [`find_link`], with the names of the other links (a new link's name must
-/// not take one of them).
+/// With the names of the other links (a new link's name must not take one).
 pub fn find_link_among(
     admin: &JiraAdmin,
     align_url: &Url,
@@ -258,8 +237,7 @@ pub fn find_link_among(
     Ok((found, others.into_iter().map(|link| link.name).collect()))
 }
 
-/// The link with this id, read again after a write, with its consumer (read
-/// together; the consumer's answer is dropped when the link is gone).
+/// Read again after a write, with its consumer (read together).
 pub fn read_link(admin: &JiraAdmin, id: &str) -> Result<Option<ObservedLink>> {
     let (link, consumer) = std::thread::scope(|s| {
         let consumer = s.spawn(|| read_consumer(admin, id));
@@ -275,7 +253,6 @@ pub fn read_link(admin: &JiraAdmin, id: &str) -> Result<Option<ObservedLink>> {
     }))
 }
 
-/// The consumer of a known link, read again after a consumer write.
 pub fn read_consumer(admin: &JiraAdmin, link_id: &str) -> Result<Option<ObservedConsumer>> {
     Ok(admin.consumer(link_id)?.map(ObservedConsumer::from_jira))
 }

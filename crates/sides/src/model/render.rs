@@ -1,12 +1,10 @@
-//! A change as people and scripts see it: in `plan`, in the consent question and
-//! in `plan --json` (the schema README documents).
+//! A change as `plan`, the consent question and `plan --json` (README) show it.
 
 use serde_json::{json, Value};
 
-use super::diff::{Change, Values};
+use super::diff::Change;
 
-/// The change in a few lines: a marker (`+` adds, `~` replaces, `-` removes),
-/// the description, then old and new values; destructive ones say whose it was.
+/// A marker (`+` adds, `~` replaces, `-` removes), the description, the values.
 pub fn text(change: &Change) -> String {
     let marker = match (change.old.is_some(), change.new.is_some()) {
         (false, _) => '+',
@@ -34,8 +32,7 @@ pub fn text(change: &Change) -> String {
     lines.join("\n")
 }
 
-/// Label, old and new value of each fact; a consumer's key and public key not
-/// made yet show the step that makes them.
+/// A consumer's key and public key not made yet show the step that makes them.
 fn fields(change: &Change) -> [(&'static str, Option<String>, Option<String>); 4] {
     let old = change.old.clone().unwrap_or_default();
     let new = change.new.clone().unwrap_or_default();
@@ -58,24 +55,14 @@ fn fields(change: &Change) -> [(&'static str, Option<String>, Option<String>); 4
     ]
 }
 
-/// One change in `plan --json`.
 pub fn json(change: &Change) -> Value {
     json!({
         "kind": change.kind.as_str(),
         "description": change.description,
-        "old": change.old.as_ref().map(values),
-        "new": change.new.as_ref().map(values),
+        "old": change.old,
+        "new": change.new,
         "destructive": change.destructive,
         "ours": change.ours,
         "needs_consent": change.needs_consent(),
-    })
-}
-
-fn values(values: &Values) -> Value {
-    json!({
-        "name": values.name,
-        "url": values.url,
-        "consumer_key": values.consumer_key,
-        "fingerprint": values.fingerprint,
     })
 }

@@ -1,5 +1,4 @@
-//! `--log FILE`: every answer the operator gives, recorded as it is given. A
-//! secret answer is recorded as given, never its value.
+//! `--log FILE`: every answer the operator gives; a secret's value never.
 
 use std::sync::Arc;
 
@@ -29,8 +28,7 @@ impl Prompter for Logged {
         let shown = if question.secret {
             "(a secret: not recorded)".to_string()
         } else {
-            // Should a question that takes a token not be marked secret, the
-            // token's value still stays out of the log.
+            // A token in an answer not marked secret still stays out.
             format!("{:?}", text::redact_text(&answer))
         };
         self.log.write(&format!(

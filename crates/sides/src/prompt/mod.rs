@@ -1,6 +1,5 @@
-//! Questions go through the `Prompter` interface (as in `gh auth login`), so the same
-//! step logic runs from a terminal, from an answers file with `--yes`, or from a test.
-//! Step code never touches dialoguer: it needs a real TTY.
+//! The same steps run from a terminal, an answers file with `--yes`, or a test:
+//! questions go through `Prompter`, never dialoguer (which needs a real TTY).
 
 mod logged;
 mod scripted;
@@ -13,7 +12,7 @@ pub use terminal::{osc52, Terminal};
 use crate::error::{AppError, Result};
 
 pub struct Question<'a> {
-    /// The answers-file key that answers this question, e.g. `jira.url`.
+    /// The answers-file key that answers it, e.g. `jira.url`.
     pub key: &'a str,
     pub prompt: &'a str,
     pub default: Option<String>,
@@ -50,9 +49,9 @@ impl<'a> Question<'a> {
     }
 }
 
-/// The provided methods are what a prompter that nobody answers does.
+/// The provided methods are what a prompter nobody answers does.
 pub trait Prompter {
-    /// False when no person can answer: then questions without a default are errors.
+    /// False: questions without a default are errors.
     fn interactive(&self) -> bool {
         false
     }
@@ -60,23 +59,18 @@ pub trait Prompter {
     fn confirm(&mut self, _prompt: &str, default: bool) -> Result<bool> {
         Ok(default)
     }
-    /// Returns the index of the chosen option.
     fn select(&mut self, _prompt: &str, _options: &[&str], default: usize) -> Result<usize> {
         Ok(default)
     }
-    /// Puts `text` on the user's clipboard where the terminal allows; false if not.
     fn copy_to_clipboard(&mut self, _text: &str) -> bool {
         false
     }
 }
 
-/// `--yes`, or no terminal: defaults where there are any, otherwise an error that
-/// names the answers-file key to add.
+/// `--yes`, or no terminal.
 pub struct NonInteractive;
 
-/// Read-only commands (`doctor`, `plan`): they never ask, even in a terminal.
-/// Defaults are taken; a missing answer is a [`MissingAnswer`] error, which
-/// doctor reports as a check it could not make.
+/// Read-only commands never ask; doctor reports a [`MissingAnswer`] as a check not made.
 pub struct NeverAsk;
 
 impl Prompter for NonInteractive {
@@ -100,7 +94,6 @@ fn take_default(question: &Question, read_only: bool) -> Result<String> {
     Ok(value.clone())
 }
 
-/// The typed cause of a missing answer: which answers-file key would give it.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("no answer for `{key}`")]
 pub struct MissingAnswer {
@@ -111,8 +104,6 @@ pub fn missing_answer(key: &str) -> AppError {
     missing(key, false)
 }
 
-/// A command that only reads is told where to put the answer, since a terminal
-/// would not help.
 fn missing(key: &str, read_only: bool) -> AppError {
     let (table, field) = key.split_once('.').unwrap_or(("", key));
     let (why, or) = if read_only {

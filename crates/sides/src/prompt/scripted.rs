@@ -1,7 +1,5 @@
-//! A scripted person, for in-process tests of interactive paths: replies queued in
-//! order, each checked against the question it meets (the answers key of a
-//! question, words of a confirmation's or menu's prompt). A question the script
-//! did not expect is an error naming both, so a test fails at the first surprise.
+//! A scripted person for tests: each reply is checked against the question it meets,
+//! so a test fails at the first surprise.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -9,15 +7,13 @@ use std::sync::{Arc, Mutex};
 use super::{Prompter, Question};
 use crate::error::{AppError, Result};
 
-/// One reply the script gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
     /// To a question with this answers key: the text typed ("" is Enter).
     Text { key: String, text: String },
     /// To a confirmation whose prompt contains `prompt`.
     Confirm { prompt: String, yes: bool },
-    /// To a menu whose prompt contains `prompt`: the option containing `option`
-    /// ("" is Enter, the default).
+    /// To a menu whose prompt contains `prompt`: the option containing `option` ("" is Enter).
     Choose { prompt: String, option: String },
 }
 
@@ -45,13 +41,10 @@ impl Reply {
 #[derive(Default)]
 struct Script {
     replies: VecDeque<Reply>,
-    /// Each question met, as `ask KEY`, `confirm PROMPT [default yes|no]` or
-    /// `select PROMPT [default OPTION]`.
     asked: Vec<String>,
 }
 
-/// The `Prompter`; clones share the script, so a test keeps one to inspect it
-/// after the step ran.
+/// Clones share the script, so a test keeps one to inspect it after the step ran.
 #[derive(Clone, Default)]
 pub struct Scripted(Arc<Mutex<Script>>);
 
@@ -63,12 +56,10 @@ impl Scripted {
         })))
     }
 
-    /// The questions met so far, in order.
     pub fn asked(&self) -> Vec<String> {
         self.0.lock().map(|s| s.asked.clone()).unwrap_or_default()
     }
 
-    /// Replies not used yet (a test usually expects none).
     pub fn remaining(&self) -> Vec<Reply> {
         self.0
             .lock()

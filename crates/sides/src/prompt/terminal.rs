@@ -1,9 +1,5 @@
-//! A person at a terminal, through dialoguer.
-//!
-//! dialoguer redraws a prompt or menu by clearing as many lines as it printed; a
-//! line the terminal wrapped makes it clear too few, and the menu is redrawn
-//! garbled. So every line it prints is made to fit the width first: a long prompt
-//! is printed above (wrapped), and menu options are shortened with "…".
+//! A person at a terminal, through dialoguer. It redraws by clearing as many lines
+//! as it printed, so a wrapped line garbles it: every line is made to fit first.
 
 use std::io::Write;
 
@@ -13,13 +9,12 @@ use crate::ui;
 
 pub struct Terminal;
 
-/// Columns dialoguer's theme adds to a prompt, plus one spare: ` [DEFAULT]: ` for
-/// text, `: ` for a password, ` [y/N] ` for a confirmation, `:` for a menu.
+/// Columns dialoguer's theme adds to a prompt, plus one spare.
 const TEXT_DECORATION: usize = 6;
 const PASSWORD_DECORATION: usize = 3;
 const CONFIRM_DECORATION: usize = 8;
 const MENU_DECORATION: usize = 2;
-/// Columns before each menu option (`> ` or two spaces) and a margin.
+/// `> ` before each menu option, and a margin.
 const OPTION_DECORATION: usize = 4;
 
 impl Prompter for Terminal {
@@ -41,14 +36,11 @@ impl Prompter for Terminal {
                 .validate_with(|value: &String| (question.validate)(value))
                 .interact()
                 .map_err(terminal_error)?;
-            return Ok(match (&question.default, value.is_empty()) {
-                (Some(default), true) => default.clone(),
-                _ => value,
-            });
+            let default = question.default.clone().filter(|_| value.is_empty());
+            return Ok(default.unwrap_or(value));
         }
         let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
         match question.default.as_deref() {
-            // An empty default marks an optional answer: Enter gives "".
             Some("") => input = input.allow_empty(true),
             Some(default) => input = input.default(default.to_string()),
             None => {}
@@ -71,11 +63,8 @@ impl Prompter for Terminal {
     }
 
     fn select(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
-        let width = ui::width();
-        let items: Vec<String> = options
-            .iter()
-            .map(|option| shorten(option, width.saturating_sub(OPTION_DECORATION)))
-            .collect();
+        let max = ui::width().saturating_sub(OPTION_DECORATION);
+        let items: Vec<String> = options.iter().map(|option| shorten(option, max)).collect();
         dialoguer::Select::new()
             .with_prompt(fit_prompt(prompt, MENU_DECORATION))
             .items(&items)
@@ -95,8 +84,7 @@ impl Prompter for Terminal {
     }
 }
 
-/// A prompt that fits on one line beside dialoguer's decoration: a longer one is
-/// printed above, wrapped, and its last line stays the prompt.
+/// A longer prompt is printed above, wrapped, and its last line stays the prompt.
 fn fit_prompt(prompt: &str, reserve: usize) -> String {
     let width = ui::width().saturating_sub(reserve).max(20);
     if prompt.chars().count() <= width {
@@ -111,7 +99,6 @@ fn fit_prompt(prompt: &str, reserve: usize) -> String {
     last
 }
 
-/// `text` cut to `max` columns, marked with "…" when cut.
 fn shorten(text: &str, max: usize) -> String {
     let max = max.max(10);
     if text.chars().count() <= max {
@@ -121,8 +108,7 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// OSC 52: the terminal itself sets the clipboard, so this works over SSH too.
-/// Terminals that do not support it ignore the sequence.
+/// The terminal itself sets the clipboard, so this works over SSH too.
 pub fn osc52(text: &str) -> String {
     use base64::Engine;
     format!(

@@ -1,6 +1,4 @@
-//! One run per profile: an exclusive lock (`File::try_lock`: flock on unix,
-//! LockFileEx on Windows) on [`LOCK_FILE`] in the state directory, held for the
-//! whole run by every command that may change the profile.
+//! One run per profile: `File::try_lock` on [`LOCK_FILE`], held for the whole run.
 
 use std::fs::{File, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -13,9 +11,7 @@ use crate::error::{AppError, Result};
 use crate::platform;
 
 impl Store {
-    /// Takes the profile's run lock (an exclusive lock on [`LOCK_FILE`]) for as
-    /// long as this store lives, so that two runs never change one profile at once.
-    /// Another run holding it is an error naming its PID; nothing waits.
+    /// Held as long as this store lives; another run holding it is an error, nothing waits.
     pub fn lock_for_run(&mut self) -> Result<()> {
         if self.run_lock.is_some() {
             return Ok(());
@@ -30,31 +26,29 @@ impl Store {
         };
         // A lock on a file that `unlink` removed meanwhile would lock nothing that a
         // later run sees: lock, then check that the path still names that file.
-        let mut attempts = 0;
-        let file = loop {
-            attempts += 1;
-            // A FIFO must not block the open; a symlink must not point elsewhere.
-            let file = platform::open_lock_file(&path).map_err(fail)?;
-            let meta = file.metadata().map_err(fail)?;
-            if !meta.is_file() {
-                return Err(AppError::failed(format!("{shown} is not a regular file"))
-                    .hint(format!("remove {shown}; align-link makes it again")));
+        let file = 'locked: {
+            for _ in 0..5 {
+                // A FIFO must not block the open; a symlink must not point elsewhere.
+                let file = platform::open_lock_file(&path).map_err(fail)?;
+                if !file.metadata().map_err(fail)?.is_file() {
+                    return Err(AppError::failed(format!("{shown} is not a regular file"))
+                        .hint(format!("remove {shown}; align-link makes it again")));
+                }
+                match file.try_lock() {
+                    Ok(()) => {}
+                    Err(TryLockError::WouldBlock) => {
+                        return Err(held_by_another_run(&file, &self.dir))
+                    }
+                    Err(TryLockError::Error(err)) => return Err(fail(err)),
+                }
+                let held = platform::file_id(&file).map_err(fail)?;
+                if platform::path_file_id(&path).is_ok_and(|now| now == held) {
+                    break 'locked file;
+                }
             }
-            match file.try_lock() {
-                Ok(()) => {}
-                Err(TryLockError::WouldBlock) => return Err(held_by_another_run(&file, &self.dir)),
-                Err(TryLockError::Error(err)) => return Err(fail(err)),
-            }
-            let held = platform::file_id(&file).map_err(fail)?;
-            let still_there = platform::path_file_id(&path).is_ok_and(|now| now == held);
-            if still_there {
-                break file;
-            }
-            if attempts >= 5 {
-                return Err(fail(io::Error::other(
-                    "the lock file keeps being replaced by another process",
-                )));
-            }
+            return Err(fail(io::Error::other(
+                "the lock file keeps being replaced by another process",
+            )));
         };
         // For the message another run shows; the lock itself is the file lock.
         let pid = format!("{}\n", std::process::id());
@@ -66,29 +60,21 @@ impl Store {
         Ok(())
     }
 
-    /// For the end of `unlink`, after the profile's last file is gone: the run
-    /// lock released (this store must be its only holder), its file removed, then
-    /// the directory itself when nothing else is left in it. True when the
-    /// directory is gone.
+    /// The end of `unlink`: the lock (held by this store only) and its file go, then the
+    /// directory when empty. True when the directory is gone.
     pub fn release_and_remove_empty_dir(&mut self) -> Result<bool> {
-        // The file goes while the lock is still held: a run that opened it in
-        // between finds, once it has the lock, that its file is no longer the
-        // profile's, and opens the new one (see `lock_for_run`).
+        // Removed while still held: a run that opened it meanwhile sees that (`lock_for_run`).
         self.remove(LOCK_FILE)?;
         self.run_lock = None;
-        // Kept while something else is in it (a config, a file of the operator's).
         Ok(std::fs::remove_dir(&self.dir).is_ok())
     }
 }
 
-/// The error when another process holds the run lock, naming it when it has
-/// written its PID. It does so right after locking, so until a running process's
-/// PID is there (the file may still name an earlier run), wait a moment for it.
+/// Names the holder once it has written its PID (right after locking: wait for it).
 fn held_by_another_run(file: &File, dir: &Path) -> AppError {
     let mut holder = None;
     for _ in 0..20 {
-        // Windows refuses reads through a handle other than the holder's within the
-        // locked range: then only "another run" is said.
+        // Windows refuses reads of a range another handle locked: then no PID is named.
         let mut text = String::new();
         let _ = (&*file)
             .seek(SeekFrom::Start(0))

@@ -1,9 +1,6 @@
-//! The on-disk state of one profile: TOML state files and secret files in a
-//! directory that is the user's own and closed to others' writes. Every write is
-//! atomic (a 0600 temp file, fsynced, renamed over the target, the directory
-//! fsynced), so a killed run leaves the old file or the new one; its temp files
-//! are never read and a later save removes them. Files are read only when small
-//! and regular (`util::file`); a run that may change the profile holds its lock.
+//! One profile's state and secret files, in a directory the user owns and others
+//! cannot write. Writes are atomic (0600 temp file, fsync, rename, directory fsync),
+//! so a killed run leaves the old file or the new one; a later save removes its temps.
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
@@ -20,43 +17,35 @@ use crate::error::{AppError, Result};
 use crate::platform::{self, Checked};
 use crate::util::file::{self, FileError};
 
-/// A temp file older than this belongs to a run that died (no write takes this
-/// long); a younger one may be another writer's in-flight file.
+/// No write takes this long: an older temp file's run died.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 
-/// Our temp files are `.NAME.PID-RANDOM.tmp`, RANDOM this many letters and digits.
+/// Temp files are `.NAME.PID-RANDOM.tmp`, RANDOM this many letters and digits.
 const TEMP_RANDOM: usize = 8;
 const TEMP_SUFFIX: &str = ".tmp";
 
-/// Held by the run that may change the profile; see [`Store::lock_for_run`].
 pub const LOCK_FILE: &str = "run.lock";
 
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
-    /// Held until the last clone of the store is dropped (or the process dies).
     run_lock: Option<Arc<File>>,
     /// Set for a throwaway directory (`--sandbox`): removed with the last clone.
     temporary: Option<Arc<RemoveOnDrop>>,
     /// `plan`, `doctor`: state saves are skipped, secret writes refused.
     read_only: bool,
-    /// Files only until [`Store::set_secret_store`] says otherwise.
     vault: secrets::Vault,
 }
 
 impl Store {
-    /// [`Store::open_with_warnings`] without the warnings.
     pub fn open(dir: &Path) -> Result<Store> {
         Store::open_with_warnings(dir).map(|(store, _)| store)
     }
 
-    /// Opens (creating it 0700 if needed) the state directory, refusing one that
-    /// others can change or that belongs to someone else; warns when group or
-    /// others can read it.
+    /// Refuses a directory others can change or own; warns when others can read it.
     pub fn open_with_warnings(dir: &Path) -> Result<(Store, Vec<String>)> {
         let shown = dir.display();
-        // Created 0700 from the start (missing parents too), so there is no moment
-        // when others could enter; an existing directory is left as it is.
+        // 0700 from the start, so there is no moment when others could enter.
         platform::create_private_dir_all(dir).map_err(|err| {
             AppError::failed(format!("cannot create the state directory {shown}: {err}")).hint(
                 format!("check that {shown} can be created, or pick another directory"),
@@ -113,25 +102,20 @@ impl Store {
         ))
     }
 
-    /// Where `name` lives, for messages ("the private key is in ...").
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
 
     /// Reads a TOML state file; a missing file is `T::default()`.
     pub fn load<T: DeserializeOwned + Default>(&self, name: &str) -> Result<T> {
-        check_name(name)?;
-        let path = self.dir.join(name);
-        let shown = path.display();
+        let Some((bytes, _)) = self.read_file(name)? else {
+            return Ok(T::default());
+        };
+        let shown = self.dir.join(name).display().to_string();
         let fix = format!(
             "repair or delete the file ({shown}); deleting it makes align-link forget what \
              it recorded there"
         );
-        let bytes = match file::read_regular(&path, file::STATE_FILE_MAX) {
-            Ok((bytes, _)) => bytes,
-            Err(FileError::Missing) => return Ok(T::default()),
-            Err(err) => return Err(state_file_error(&path, &err)),
-        };
         let Ok(text) = String::from_utf8(bytes) else {
             return Err(AppError::usage(format!("{shown}: not valid UTF-8")).hint(fix));
         };
@@ -142,13 +126,12 @@ impl Store {
                     let (line, column) = line_col(&text, span.start);
                     format!("{shown}:{line}:{column}")
                 }
-                None => shown.to_string(),
+                None => shown,
             };
             AppError::usage(format!("{at}: {message}")).hint(fix)
         })
     }
 
-    /// Writes a TOML state file atomically (mode 0600).
     /// In a read-only store the save is skipped: the caller's value stays in memory.
     pub fn save<T: Serialize>(&self, name: &str, value: &T) -> Result<()> {
         if self.read_only {
@@ -164,18 +147,13 @@ impl Store {
         self.write_atomic(name, text.as_bytes())
     }
 
-    /// Reads a secret file; `None` when absent. A secret that group or others can
-    /// read is an error: a key that may have leaked must not be used silently.
+    /// A secret others can read is an error: one that may have leaked is not used.
     fn read_secret_file(&self, name: &str) -> Result<Option<String>> {
-        check_name(name)?;
-        let path = self.dir.join(name);
-        let shown = path.display();
         // The mode of the file actually read, not of whatever the path names now.
-        let (bytes, meta) = match file::read_regular(&path, file::STATE_FILE_MAX) {
-            Ok(read) => read,
-            Err(FileError::Missing) => return Ok(None),
-            Err(err) => return Err(state_file_error(&path, &err)),
+        let Some((bytes, meta)) = self.read_file(name)? else {
+            return Ok(None);
         };
+        let shown = self.dir.join(name).display().to_string();
         if let Some(mode) = open_to_others(&meta, 0o077) {
             return Err(AppError::failed(format!(
                 "{shown} can be read by group or others (mode {mode:03o}); align-link does not \
@@ -193,7 +171,26 @@ impl Store {
         Ok(Some(text))
     }
 
-    /// Deletes a file and a secret's credential store entry; a missing one is fine.
+    /// A small regular file's bytes and metadata; `None` when absent.
+    fn read_file(&self, name: &str) -> Result<Option<(Vec<u8>, fs::Metadata)>> {
+        check_name(name)?;
+        let shown = self.dir.join(name).display().to_string();
+        let err = match file::read_regular(&self.dir.join(name), file::STATE_FILE_MAX) {
+            Ok(read) => return Ok(Some(read)),
+            Err(FileError::Missing) => return Ok(None),
+            Err(err) => err,
+        };
+        let hint = match err {
+            FileError::NotRegular(_) | FileError::TooLarge { .. } => format!(
+                "align-link writes only small regular files there: move {shown} away (deleting it \
+                 makes align-link forget what it recorded there)"
+            ),
+            _ => format!("make {shown} readable by you"),
+        };
+        Err(AppError::failed(err.problem(&shown)).hint(hint))
+    }
+
+    /// Deletes a file and its credential store entry; a missing one is fine.
     pub fn remove(&self, name: &str) -> Result<()> {
         check_name(name)?;
         self.refuse_when_read_only(name)?;
@@ -241,8 +238,7 @@ impl Store {
         platform::sync_dir(&self.dir).map_err(fail)
     }
 
-    /// Removes temp files whose writer is gone or that are older than any write
-    /// takes. Best effort: nothing reads temp files.
+    /// Best effort: nothing reads temp files.
     fn clean_stale(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
@@ -264,8 +260,7 @@ impl Store {
     }
 }
 
-/// A state directory that others can change could have its files (the private
-/// key among them) swapped under us; one owned by someone else is theirs.
+/// Others who can change the directory could swap the private key under us.
 fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
     let shown = dir.display();
     if let Checked::Found(Some(other)) = platform::other_owner(dir, meta) {
@@ -292,27 +287,12 @@ fn check_owner_and_mode(dir: &Path, meta: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
-/// The mode, when it grants any of `bits` (group's or others').
 fn open_to_others(meta: &fs::Metadata, bits: u32) -> Option<u32> {
     platform::mode_bits(meta)
         .found()
         .filter(|mode| mode & bits != 0)
 }
 
-/// A state file that cannot be read as one: not a regular file, or too big.
-fn state_file_error(path: &Path, err: &FileError) -> AppError {
-    let shown = path.display().to_string();
-    let hint = match err {
-        FileError::NotRegular(_) | FileError::TooLarge { .. } => format!(
-            "align-link writes only small regular files there: move {shown} away (deleting it \
-             makes align-link forget what it recorded there)"
-        ),
-        _ => format!("make {shown} readable by you"),
-    };
-    AppError::failed(err.problem(&shown)).hint(hint)
-}
-
-/// The start of a temp file's name: `.NAME.PID-`.
 fn temp_prefix(name: &str, pid: u32) -> String {
     format!(".{name}.{pid}-")
 }
@@ -331,19 +311,18 @@ fn temp_writer_pid(file_name: &OsStr) -> Option<u32> {
     valid.then(|| pid.parse().ok()).flatten()
 }
 
-/// State file names are plain names chosen by the program: no paths, no dot
-/// files (those are the temp files).
+/// No paths, no dot files (those are the temp files).
 fn check_name(name: &str) -> Result<()> {
     if is_plain(name, b"._-") && !name.starts_with('.') {
         return Ok(());
     }
+    let name = name.escape_debug();
     Err(AppError::failed(format!(
-        "`{}` is not a valid state file name",
-        name.escape_debug()
+        "`{name}` is not a valid state file name"
     )))
 }
 
-/// Profile names: `[A-Za-z0-9_-]+`, so a profile is one directory.
+/// `[A-Za-z0-9_-]+`, so a profile is one directory.
 pub fn check_profile(profile: &str) -> Result<()> {
     if is_plain(profile, b"_-") {
         return Ok(());
@@ -355,7 +334,6 @@ pub fn check_profile(profile: &str) -> Result<()> {
     .hint("pick a name such as `prod` or `jira-test`"))
 }
 
-/// Not empty, and only ASCII letters, digits and the `extra` bytes.
 fn is_plain(name: &str, extra: &[u8]) -> bool {
     !name.is_empty()
         && name
@@ -363,8 +341,7 @@ fn is_plain(name: &str, extra: &[u8]) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || extra.contains(&b))
 }
 
-/// `$XDG_STATE_HOME/align-link/PROFILE`, else `$HOME/.local/state/align-link/PROFILE`
-/// (Windows: `%LOCALAPPDATA%\\align-link\\PROFILE`); see [`platform::state_base_dir`].
+/// `$XDG_STATE_HOME/align-link/PROFILE`; see [`platform::state_base_dir`].
 pub fn default_state_dir(profile: &str) -> Result<PathBuf> {
     state_dir_with(profile, &|name| std::env::var_os(name))
 }

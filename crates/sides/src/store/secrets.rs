@@ -1,15 +1,8 @@
-//! Where a profile's secrets (the private key, the OAuth access token) live: the
-//! OS credential store through the keyring crate (macOS Keychain, Windows
-//! Credential Manager, a Linux desktop's Secret Service), or owner-only files.
-//!
-//! `--secret-store` (`secrets.store`) applies per secret when it is written:
-//! `keyring` the credential store only, `file` files only, `auto` the store when
-//! it answers, else a file (saying why), and files for a profile that already
-//! keeps them so. A secret file is always read first, so old profiles work.
-//!
-//! The private key is kept as PKCS#8 DER: a 4096-bit key's PEM would not fit
-//! Windows' 2,560 bytes per credential. Entries are service `align-link`, account
-//! `STATE_DIR/private-key` (or `.../access-token`), so profiles never share one.
+//! The private key and access token: in the OS credential store (keyring crate) or
+//! owner-only files. `auto` tries the store, else a file, and keeps files for a
+//! profile that has them; a secret file is always read first, so old profiles work.
+//! The key is stored as PKCS#8 DER: a 4096-bit PEM exceeds Windows' 2,560 bytes per
+//! credential. Accounts are `STATE_DIR/ENTRY`, so profiles never share one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -24,11 +17,9 @@ use crate::error::{AppError, Result};
 use crate::keys;
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 
-/// The credential store's service name for every entry of align-link's.
 pub const SERVICE: &str = "align-link";
 
-/// The state files that are secrets the credential store may hold: each one's
-/// entry name there, and what it is in words.
+/// The state files the credential store may hold: file, entry, what it is in words.
 const KEPT: [(&str, &str, &str); 2] = [
     (PRIVATE_KEY_FILE, "private-key", "the private key"),
     (ACCESS_TOKEN_FILE, "access-token", "the access token"),
@@ -44,19 +35,16 @@ fn what(name: &str) -> &'static str {
     kept(name).map_or("the secret", |(_, what)| what)
 }
 
-/// `STATE_DIR/ENTRY`.
 fn account(dir: &Path, entry: &str) -> String {
     let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
     dir.join(entry).display().to_string()
 }
 
-/// Where one secret is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretLocation {
-    /// An entry of the OS credential store: service [`SERVICE`], this account.
+    /// Service [`SERVICE`], this account.
     CredentialStore { account: String },
-    /// An owner-only file; `fallback` says why the credential store was not used,
-    /// when it was tried and did not answer.
+    /// `fallback`: why the credential store, tried, was not used.
     File {
         path: PathBuf,
         fallback: Option<String>,
@@ -95,17 +83,14 @@ impl fmt::Display for SecretLocation {
     }
 }
 
-/// The credential store as one run sees it.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Vault {
     choice: SecretStore,
-    /// Why the store did not answer, once it failed in this run: it is not asked
-    /// again (a missing D-Bus fails the same way every time).
+    /// Why the store did not answer: not asked again (a missing D-Bus fails alike).
     unavailable: Arc<Mutex<Option<String>>>,
 }
 
 impl Store {
-    /// Where the profile's secrets go from now on (see the module's doc).
     pub fn set_secret_store(&mut self, choice: SecretStore) {
         self.vault = Vault {
             choice,
@@ -117,20 +102,14 @@ impl Store {
         self.vault.choice
     }
 
-    /// The credential store may hold `name`.
     fn vault_in_use(&self, name: &str) -> bool {
         self.vault.choice != SecretStore::File && kept(name).is_some()
     }
 
     fn vault_unavailable(&self) -> Option<String> {
-        self.vault
-            .unavailable
-            .lock()
-            .ok()
-            .and_then(|slot| slot.clone())
+        self.vault.unavailable.lock().ok()?.clone()
     }
 
-    /// The entry `entry` of this profile, unless the store did not answer earlier.
     fn vault_entry(&self, entry: &str) -> Result<keyring::Entry, String> {
         if let Some(why) = self.vault_unavailable() {
             return Err(why);
@@ -144,8 +123,7 @@ impl Store {
         self.vault_entry(entry)
     }
 
-    /// Why the store failed, remembered when it did not answer at all (other
-    /// errors concern one entry only).
+    /// Remembered when the store did not answer at all (other errors concern one entry).
     fn vault_failed(&self, err: keyring::Error) -> String {
         let why = err.to_string().replace('\n', " ");
         let no_answer = matches!(
@@ -158,7 +136,7 @@ impl Store {
         why
     }
 
-    /// The secret as the file would hold it; `Ok(None)` when there is no entry.
+    /// The secret as the file would hold it.
     fn vault_get(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
         let stored = match self.secret_entry(name)?.get_secret() {
             Ok(bytes) => bytes,
@@ -187,7 +165,6 @@ impl Store {
         result.map_err(|err| self.vault_failed(err))
     }
 
-    /// Writes a secret to the credential store or a 0600 file, as the choice says.
     pub fn write_secret(&self, name: &str, contents: &[u8]) -> Result<()> {
         self.refuse_when_read_only(name)?;
         let profile_keeps_files = KEPT.iter().any(|(file, ..)| self.file_exists(file));
@@ -204,7 +181,6 @@ impl Store {
         }
     }
 
-    /// Reads a secret: its file when there is one, else its credential store entry.
     pub fn read_secret(&self, name: &str) -> Result<Option<String>> {
         if let Some(text) = self.read_secret_file(name)? {
             return Ok(Some(text));
@@ -214,11 +190,9 @@ impl Store {
         }
         match self.vault_get(name) {
             Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| {
-                AppError::failed(format!(
-                    "{} in the credential store is not text",
-                    what(name)
-                ))
-                .hint("Run `align-link renew` to replace it.")
+                let what = what(name);
+                AppError::failed(format!("{what} in the credential store is not text"))
+                    .hint("Run `align-link renew` to replace it.")
             }),
             Ok(None) => Ok(None),
             Err(_) if self.vault.choice == SecretStore::Auto => Ok(None),
@@ -226,7 +200,6 @@ impl Store {
         }
     }
 
-    /// Where a secret is now, for `status` and `show`.
     pub fn secret_location(&self, name: &str) -> SecretLocation {
         if self.file_exists(name) {
             return SecretLocation::File {
@@ -242,7 +215,7 @@ impl Store {
         }
     }
 
-    /// Where `name` is, for messages: its credential store entry, else its file.
+    /// For messages: its credential store entry, else its file.
     pub fn place_of(&self, name: &str) -> String {
         match self.secret_location(name) {
             place @ SecretLocation::CredentialStore { .. } => place.to_string(),
@@ -250,9 +223,7 @@ impl Store {
         }
     }
 
-    /// For `--secret-store keyring` on a profile whose secrets are files: each is
-    /// written to the credential store, read back, and only then its file
-    /// removed. Returns what was moved.
+    /// Each secret file written to the credential store, read back, only then removed.
     pub fn move_secrets_to_credential_store(&self) -> Result<Vec<&'static str>> {
         let mut moved = Vec::new();
         for (name, ..) in KEPT {
@@ -321,9 +292,8 @@ impl Store {
     }
 }
 
-/// Secrets the operator typed (answers keys such as `jira.admin_token`), kept
-/// for the next runs in the OS credential store only: without one they are
-/// never written to a file; the profile's config names a variable instead.
+/// Secrets the operator typed (`jira.admin_token`...), kept for later runs in the
+/// credential store only, never in a file (the config then names a variable).
 impl Store {
     fn typed_entry(&self, key: &str) -> Result<keyring::Entry, String> {
         if self.vault.choice == SecretStore::File {
@@ -332,8 +302,7 @@ impl Store {
         self.vault_entry(&format!("typed.{key}"))
     }
 
-    /// Keeps a typed secret in the credential store, read back to be sure;
-    /// `Err` says why it could not (no store answers, or `--secret-store file`).
+    /// Read back to be sure; `Err` says why it could not be kept.
     pub fn keep_typed_secret(&self, key: &str, value: &str) -> Result<(), String> {
         let entry = self.typed_entry(key)?;
         entry
@@ -346,15 +315,12 @@ impl Store {
         }
     }
 
-    /// A typed secret kept by an earlier run; `None` when it is not there.
     pub fn typed_secret(&self, key: &str) -> Option<String> {
         self.typed_entry(key).ok()?.get_password().ok()
     }
 
-    /// Removes a kept typed secret (`unlink`, or a refused one); a missing
-    /// entry is fine. Asked whatever `--secret-store` says now (an earlier run
-    /// may have kept it), and an error when no store answers, so the profile
-    /// that names the entry is not forgotten before it.
+    /// Asked whatever `--secret-store` says now (an earlier run may have kept it);
+    /// an error when no store answers, so the profile naming it is not forgotten first.
     pub fn forget_typed_secret(&self, key: &str) -> Result<()> {
         let account = account(&self.dir, &format!("typed.{key}"));
         let removed =

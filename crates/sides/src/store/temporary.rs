@@ -1,36 +1,31 @@
-//! Throwaway state directories for `--sandbox` runs without `--state-dir`:
-//! `align-link-sandbox-PID-RANDOM` in the system's temp directory. The run removes
-//! its own when it ends (see [`Store::remove_when_dropped`]); one whose run was
-//! killed (SIGKILL, Ctrl-C outside a prompt) is removed by the next sandbox run.
+//! `--sandbox` state directories, `align-link-sandbox-PID-RANDOM` in the temp
+//! directory: removed when the run ends, or by the next sandbox run if it was killed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::Store;
+use crate::platform;
 
 const PREFIX: &str = "align-link-sandbox-";
 
-/// Removes a directory and all in it when dropped.
 #[derive(Debug)]
 pub(super) struct RemoveOnDrop(pub(super) PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
-        // Best effort: what cannot be removed stays in the temp directory.
         let _ = fs::remove_dir_all(&self.0);
     }
 }
 
 impl Store {
-    /// Makes the directory temporary: it is removed, with everything in it, when
-    /// the last clone of this store is dropped, whether the run succeeded or not.
+    /// Removed, with everything in it, when the last clone of this store is dropped.
     pub fn remove_when_dropped(&mut self) {
         self.temporary = Some(std::sync::Arc::new(RemoveOnDrop(self.dir.clone())));
     }
 }
 
-/// A fresh name for a sandbox run's state, in `temp_dir`; first removes the ones
-/// that runs which no longer exist left behind.
+/// A fresh name in `temp_dir`, after removing those of runs that are gone.
 pub fn fresh_sandbox_dir(temp_dir: &Path) -> PathBuf {
     remove_abandoned(temp_dir);
     let name = format!(
@@ -41,10 +36,7 @@ pub fn fresh_sandbox_dir(temp_dir: &Path) -> PathBuf {
     temp_dir.join(name)
 }
 
-/// Sandbox directories of ours whose run is gone. Only names of this exact
-/// form, owned by this user (where owners are not checked, the temp directory is
-/// the user's own), whose PID no longer runs (where that cannot be told, nothing
-/// is removed).
+/// Only names of this exact form, owned by this user, whose PID surely no longer runs.
 fn remove_abandoned(temp_dir: &Path) {
     let Ok(entries) = fs::read_dir(temp_dir) else {
         return;
@@ -54,19 +46,15 @@ fn remove_abandoned(temp_dir: &Path) {
             continue;
         };
         let ours = entry.metadata().is_ok_and(|meta| {
-            meta.is_dir()
-                && !matches!(
-                    crate::platform::other_owner(&entry.path(), &meta),
-                    crate::platform::Checked::Found(Some(_))
-                )
+            let owner = platform::other_owner(&entry.path(), &meta);
+            meta.is_dir() && !matches!(owner, platform::Checked::Found(Some(_)))
         });
-        if ours && crate::platform::process_is_gone(pid) {
+        if ours && platform::process_is_gone(pid) {
             let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
 
-/// The PID in `align-link-sandbox-PID-XXXXXXXX`.
 fn sandbox_pid(name: &str) -> Option<u32> {
     let (pid, random) = name.strip_prefix(PREFIX)?.split_once('-')?;
     let valid = random.len() == 8 && random.bytes().all(|b| b.is_ascii_hexdigit());

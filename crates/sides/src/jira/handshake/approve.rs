@@ -1,6 +1,5 @@
-//! The service account's approval, scripted the way its browser does it: log in,
-//! load the authorize page, post `approve` with the page's XSRF token, then read
-//! the verifier from Jira's redirect to our own callback address.
+//! The service account's approval as its browser does it: log in, load the authorize
+//! page, post `approve` with its XSRF token, read the verifier from the redirect.
 
 use reqwest::Method;
 use url::Url;
@@ -17,21 +16,17 @@ use crate::oauth::OAuthProblem;
 
 const USE_THE_BROWSER: &str = "Approve in a browser instead: set oauth.approval = \"browser\" under [oauth] in the answers file.";
 
-/// Owns what it needs (a clone of the run's client shares its pool), so an
-/// approval started ahead (`start` at step 13) can wait in the run's context.
+/// Owned, so an approval started ahead (step 13) can wait in the run's context.
 pub struct ServiceAccountApproval {
     pub http: Http,
     pub base: Url,
     pub username: String,
     pub password: Secret,
     pub listener: CallbackListener,
-    /// Logged in by `prepare`, beside the request token.
     pub session: Option<Session>,
 }
 
-/// Where the approval sent the browser.
 enum Approved {
-    /// A 302 to the callback, carrying `oauth_token` and `oauth_verifier`.
     Redirect(Url),
     /// No callback (`oob`): the page shows the verifier.
     Verifier(String),
@@ -44,26 +39,15 @@ impl Approver for ServiceAccountApproval {
 
     fn prepare(&mut self) -> Result<()> {
         if self.session.is_none() {
-            self.session = Some(log_in(
-                &self.http,
-                &self.base,
-                &self.username,
-                &self.password,
-            )?);
+            self.session = Some(self.log_in()?);
         }
         Ok(())
     }
 
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String> {
-        let mut session = match self.session.take() {
-            Some(session) => session,
-            None => self.log_in()?,
-        };
-        // A session that holds its XSRF token already (the one the service
-        // account's sign-in at step 7 opened): Allow is posted at once, since
-        // Jira's AuthorizeServlet checks the XSRF token, the request token and the
-        // login on the post itself. The page, the documented source of the token,
-        // is read when that post is refused.
+        let mut session = self.session.take().map_or_else(|| self.log_in(), Ok)?;
+        // With the XSRF token in hand (step 7's session), Allow is posted at once:
+        // AuthorizeServlet checks token and login on the post. The page if refused.
         if let Some(xsrf) = session.xsrf_cookie().map(str::to_string) {
             match self.allow_at_once(&session, request_token, xsrf)? {
                 Some(approved) => return self.verifier(approved, request_token),
@@ -80,9 +64,7 @@ impl ServiceAccountApproval {
         log_in(&self.http, &self.base, &self.username, &self.password)
     }
 
-    /// Allow posted with the session's XSRF token, without the page. None: Jira
-    /// refused the token (403) or sent the post elsewhere (its login page: the
-    /// session was not accepted); a fresh sign-in and the page then follow.
+    /// None: the token (403) or the session (to the login page) was not accepted.
     fn allow_at_once(
         &self,
         session: &Session,
@@ -94,19 +76,13 @@ impl ServiceAccountApproval {
             return Ok(None);
         }
         let approved = read_approval(&self.base, &answer)?;
-        let not_accepted = match &approved {
-            Approved::Redirect(location) if self.listener.is_callback(location) => false,
-            // Only Jira's login page (or its identity provider) says the session
-            // was not accepted; any other redirect is the approval's own answer,
-            // judged as after the page.
-            Approved::Redirect(location) => self.asks_to_sign_in(location),
-            Approved::Verifier(_) => false,
-        };
+        // Any other redirect is the approval's own answer, judged as after the page.
+        let not_accepted = matches!(&approved, Approved::Redirect(location)
+            if !self.listener.is_callback(location) && self.asks_to_sign_in(location));
         Ok((!not_accepted).then_some(approved))
     }
 
-    /// Jira's own login page (Seraph sends a request it will not serve there), or
-    /// a single sign-on request (SAML or OpenID Connect) to an identity provider.
+    /// Jira's own login page (where Seraph sends what it will not serve), or single sign-on.
     fn asks_to_sign_in(&self, location: &Url) -> bool {
         let login_page = location.host_str() == self.base.host_str()
             && location.port_or_known_default() == self.base.port_or_known_default()
@@ -114,12 +90,10 @@ impl ServiceAccountApproval {
         login_page || is_sso_request(location)
     }
 
-    /// The verifier the approval gave: on the page, or in the redirect.
     fn verifier(&self, approved: Approved, request_token: &str) -> Result<String> {
         match approved {
             Approved::Verifier(verifier) => Ok(verifier),
-            // Read where the browser would be sent, not followed: the listener
-            // has nothing to add, and the redirect is checked as it would check it.
+            // Read, not followed: the listener checks it as it would the browser's.
             Approved::Redirect(location) => self
                 .listener
                 .verifier_in_redirect(&location, request_token)
@@ -130,7 +104,6 @@ impl ServiceAccountApproval {
         }
     }
 
-    /// `approve` posted with the XSRF token, as the authorize page's form posts it.
     fn post_allow(&self, session: &Session, request_token: &str, xsrf: String) -> Result<Response> {
         let form = vec![
             ("oauth_token".to_string(), request_token.to_string()),
@@ -143,13 +116,11 @@ impl ServiceAccountApproval {
                 .auth(Auth::Cookie(&session.cookie()))
                 .form(form)
         })?;
-        // Its redirect goes to our callback, another site by design: only the
-        // CAPTCHA check applies here; the listener checks the target.
+        // Its redirect goes to our callback, another site: only the CAPTCHA check applies.
         stop_for_a_person(None, &answer, &self.username)?;
         Ok(answer)
     }
 
-    /// The authorize page, then its form posted with `approve`.
     fn allow(
         &self,
         session: &mut Session,
@@ -187,8 +158,6 @@ impl ServiceAccountApproval {
     }
 }
 
-/// Jira's answer to the approve post: a redirect, a page with the verifier, or
-/// something align-link cannot read.
 fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
     if (301..=303).contains(&answer.status) || answer.status == 307 {
         let location = answer.header("location").unwrap_or_default();
@@ -230,8 +199,7 @@ fn read_approval(base: &Url, answer: &Response) -> Result<Approved> {
         })
 }
 
-/// The OAuth problem a page reports: Jira's `WWW-Authenticate` header (or a
-/// form-encoded body), else a `data-oauth-problem` attribute in the markup.
+/// From `WWW-Authenticate` (or a form body), else a `data-oauth-problem` attribute.
 fn page_problem(page: &Response) -> Option<OAuthProblem> {
     OAuthProblem::from_response(page.status, page.www_authenticate().as_deref(), &page.body)
         .or_else(|| {
@@ -244,8 +212,6 @@ fn page_problem(page: &Response) -> Option<OAuthProblem> {
         })
 }
 
-/// Jira would not show the authorize page for this request token. A page that
-/// names its OAuth problem gets that problem's remedy; otherwise the usual causes.
 fn authorize_page_error(page: &Response) -> AppError {
     if let Some(problem) = page_problem(page) {
         return ClientError::oauth(problem, Default::default())

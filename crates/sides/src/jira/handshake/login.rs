@@ -1,7 +1,5 @@
-//! Signing in as the service account for the scripted approval, as its browser
-//! would: Jira's REST session resource first, the `login.jsp` form when the REST
-//! login is refused. A CAPTCHA demand and a single sign-on redirect stop here
-//! with what to do instead: only a person in a browser can get past either.
+//! The service account's sign-in, as its browser would: the REST session, else
+//! `login.jsp`. A CAPTCHA or single sign-on stops here: only a person gets past.
 
 use reqwest::Method;
 use url::Url;
@@ -14,8 +12,7 @@ use crate::jira::endpoint;
 
 const SESSION_COOKIE: &str = "JSESSIONID";
 
-/// A browser-like session: its id and the other cookies the site set (the XSRF
-/// cookie, a load balancer's sticky-session cookie), sent back as a browser would.
+/// Its id and the other cookies the site set (XSRF, a load balancer's sticky one).
 #[derive(Clone)]
 pub struct Session {
     id: String,
@@ -30,9 +27,7 @@ impl std::fmt::Debug for Session {
 }
 
 impl Session {
-    /// The session an answer opened, when it set `JSESSIONID` (Seraph logs a
-    /// Basic-authenticated REST call in, and Jira's answer sets the session and,
-    /// for the logged-in user, the XSRF token).
+    /// Seraph logs a Basic-authenticated REST call in: its answer sets `JSESSIONID`.
     pub fn opened_by(response: &Response) -> Option<Session> {
         let id = page::set_cookie(&response.headers, SESSION_COOKIE)?;
         Some(Session::new(id, response))
@@ -47,8 +42,7 @@ impl Session {
         session
     }
 
-    /// For `Auth::Cookie`, which names `JSESSIONID` itself: the other cookies
-    /// follow in the same header.
+    /// For `Auth::Cookie`, which names `JSESSIONID` itself.
     pub fn cookie(&self) -> Secret {
         let mut header = self.id.clone();
         for (name, value) in &self.others {
@@ -64,7 +58,7 @@ impl Session {
             .map(|(_, value)| value.as_str())
     }
 
-    /// Keeps the cookies of a later answer (Jira sets the XSRF one on the first page).
+    /// Jira sets the XSRF cookie on the first page.
     pub fn remember(&mut self, response: &Response) {
         for (name, value) in page::set_cookies(&response.headers) {
             if name == SESSION_COOKIE {
@@ -78,31 +72,24 @@ impl Session {
     }
 }
 
-/// What a password login came to when no person is needed to get further.
-/// `T`: what signing in gave (the session; for the service account's check,
-/// what it saw as well).
+/// `T`: what signing in gave (for the service account's check, what it saw too).
 #[derive(Debug)]
 pub enum Login<T = Session> {
     SignedIn(T),
-    /// Jira said the username or password is wrong (or the account inactive).
-    Refused {
-        status: u16,
-    },
-    /// A CAPTCHA or a single sign-on page stands in the way: the error says what
-    /// the person has to do in a browser.
+    /// Wrong username or password (or an inactive account): the HTTP status.
+    Refused(u16),
+    /// A CAPTCHA or single sign-on: the error says what to do in a browser.
     NeedsAPerson(AppError),
 }
 
-/// Logs in, refusing a wrong password as an error.
 pub fn log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Session> {
     match try_log_in(http, base, username, password)? {
         Login::SignedIn(session) => Ok(session),
-        Login::Refused { status } => Err(refused(username, status)),
+        Login::Refused(status) => Err(refused(username, status)),
         Login::NeedsAPerson(err) => Err(err),
     }
 }
 
-/// Jira's REST session resource, then the `login.jsp` form where that is refused.
 pub fn try_log_in(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Login> {
     let body = serde_json::json!({"username": username, "password": password.expose()});
     let rest =
@@ -115,16 +102,12 @@ pub fn try_log_in(http: &Http, base: &Url, username: &str, password: &Secret) ->
             return Ok(Login::SignedIn(session));
         }
     } else if wrong_credentials(&rest) {
-        // Another try through the form would only count another failed login
-        // towards Jira's CAPTCHA.
-        return Ok(Login::Refused {
-            status: rest.status,
-        });
+        // A try through the form would count another failed login towards the CAPTCHA.
+        return Ok(Login::Refused(rest.status));
     }
     form_login(http, base, username, password)
 }
 
-/// `POST login.jsp`, the form Jira's login page posts.
 fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Result<Login> {
     let form = vec![
         ("os_username".to_string(), username.to_string()),
@@ -142,9 +125,7 @@ fn form_login(http: &Http, base: &Url, username: &str, password: &Secret) -> Res
         return Ok(Login::NeedsAPerson(err));
     }
     if wrong_credentials(&answer) {
-        return Ok(Login::Refused {
-            status: answer.status,
-        });
+        return Ok(Login::Refused(answer.status));
     }
     match page::set_cookie(&answer.headers, SESSION_COOKIE) {
         Some(id) if answer.status < 400 => Ok(Login::SignedIn(Session::new(id, &answer))),
@@ -178,8 +159,7 @@ fn wrong_credentials(response: &Response) -> bool {
     login_reasons(response).any(|reason| reason == "AUTHENTICATED_FAILED")
 }
 
-/// Jira wants a CAPTCHA answered, or (with `base`, for a redirect that should
-/// stay on Jira) logins go to an identity provider: both need a person in a browser.
+/// A CAPTCHA, or (with `base`, where redirects stay on Jira) an identity provider.
 pub fn stop_for_a_person(base: Option<&Url>, response: &Response, username: &str) -> Result<()> {
     let denied_reason = response.header("x-authentication-denied-reason");
     if denied_reason.is_some() || login_reasons(response).any(|r| r == "AUTHENTICATION_DENIED") {
@@ -204,7 +184,7 @@ pub fn stop_for_a_person(base: Option<&Url>, response: &Response, username: &str
     Ok(())
 }
 
-/// A SAML or OpenID Connect request to an identity provider.
+/// SAML or OpenID Connect.
 pub fn is_sso_request(target: &Url) -> bool {
     target.query_pairs().any(|(name, _)| {
         matches!(
@@ -214,7 +194,6 @@ pub fn is_sso_request(target: &Url) -> bool {
     })
 }
 
-/// The other site a redirect goes to, when it leaves Jira's host.
 pub fn sso_redirect(base: &Url, response: &Response) -> Option<String> {
     if !(300..400).contains(&response.status) {
         return None;

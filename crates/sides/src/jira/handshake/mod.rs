@@ -1,7 +1,5 @@
-//! Jira's OAuth 1.0a handshake (RSA-SHA1) as a protocol driver, apart from the
-//! screens that show it: request token, authorize URL, approval through an
-//! [`Approver`] strategy, access token. Each leg is reported to the caller as a
-//! [`Leg`] as soon as it completes, so steps 17 to 20 are recorded one by one.
+//! Jira's OAuth 1.0a handshake (RSA-SHA1), apart from the screens: each [`Leg`] is
+//! reported as it completes, so steps 17 to 20 are recorded one by one.
 
 mod approve;
 pub(in crate::jira) mod login;
@@ -18,15 +16,12 @@ use crate::oauth::{parse_token_response, OAuthExtras, ProblemContext, Signer, To
 pub use approve::ServiceAccountApproval;
 pub use login::Session;
 
-pub const REQUEST_TOKEN_PATH: &str = "plugins/servlet/oauth/request-token";
 pub const AUTHORIZE_PATH: &str = "plugins/servlet/oauth/authorize";
-pub const ACCESS_TOKEN_PATH: &str = "plugins/servlet/oauth/access-token";
 
 pub struct Provider<'a> {
     pub http: &'a Http,
     pub base: &'a Url,
     pub signer: &'a Signer,
-    /// What to tell the user when Jira reports an OAuth problem.
     pub problem_context: ProblemContext,
 }
 
@@ -37,7 +32,8 @@ impl Provider<'_> {
             callback: Some(callback.to_string()),
             ..OAuthExtras::default()
         };
-        self.token_call(REQUEST_TOKEN_PATH, extras, "getting a request token")
+        let path = "plugins/servlet/oauth/request-token";
+        self.token_call(path, extras, "getting a request token")
     }
 
     pub fn authorize_url(&self, request_token: &str) -> Url {
@@ -54,11 +50,8 @@ impl Provider<'_> {
             verifier: Some(crate::domain::Secret::new(verifier)),
             ..OAuthExtras::default()
         };
-        self.token_call(
-            ACCESS_TOKEN_PATH,
-            extras,
-            "exchanging the request token for an access token",
-        )
+        let what = "exchanging the request token for an access token";
+        self.token_call("plugins/servlet/oauth/access-token", extras, what)
     }
 
     fn token_call(&self, path: &str, extras: OAuthExtras, what: &str) -> Result<TokenResponse> {
@@ -70,59 +63,45 @@ impl Provider<'_> {
         let response =
             expect_success(self.http.send(&request)?, what, Some(&self.problem_context))?;
         parse_token_response(&response.body).map_err(|err| {
-            let err = match ClientError::from(err).context(what) {
-                // Only the caller knows what explains a problem: give it the context.
-                ClientError::OAuth(mut failure) => {
-                    failure.context = self.problem_context.clone();
-                    ClientError::OAuth(failure)
-                }
-                other => other,
-            };
+            let mut err = ClientError::from(err).context(what);
+            if let ClientError::OAuth(failure) = &mut err {
+                failure.context = self.problem_context.clone();
+            }
             err.into()
         })
     }
 }
 
-/// A leg of the handshake, reported as it completes.
 #[derive(Debug)]
 pub enum Leg<'a> {
-    /// Leg 1: Jira issued a request token; the person or script approves it at
-    /// `authorize_url`.
     RequestToken {
         authorize_url: &'a Url,
         /// False when a callback was sent but Jira answered as OAuth 1.0.
         callback_confirmed: bool,
         out_of_band: bool,
     },
-    /// Leg 2: the request token was approved ("Allow"): a verifier is in hand.
     Approved,
-    /// Leg 3: the request token was traded for an access token.
     AccessToken(&'a TokenResponse),
 }
 
-/// How the approval of leg 2 happens: scripted as the service account, in a
-/// browser that returns to a loopback callback, or by a person typing the code.
+/// Leg 2: scripted as the service account, in a browser, or a person typing the code.
 pub trait Approver {
     /// The `oauth_callback` to send; None for out of band (`oob`).
     fn callback(&self) -> Option<String>;
-    /// What can be done before the request token exists (the service account's
-    /// login), sent beside the request token leg.
+    /// Done beside leg 1 (the service account's login).
     fn prepare(&mut self) -> Result<()> {
         Ok(())
     }
-    /// The verifier for `request_token`, approved at `authorize_url`.
     fn approve(&mut self, request_token: &str, authorize_url: &Url) -> Result<String>;
 }
 
-/// Leg 1 done: the request token, with the callback it was asked with.
 pub struct Started {
     pub request: TokenResponse,
     /// None: out of band (`oob`).
     pub callback: Option<String>,
 }
 
-/// Runs the three legs, telling `on_leg` about each. An error from `on_leg`
-/// stops the handshake.
+/// An error from `on_leg` stops the handshake.
 pub fn run(
     provider: &Provider,
     approver: &mut dyn Approver,
@@ -132,9 +111,7 @@ pub fn run(
     finish(provider, approver, started, on_leg)
 }
 
-/// Leg 1: the request token, with the approver's preparation (the service
-/// account's login) beside it: independent, so one round trip for both. The
-/// request token's failure is the one reported when both fail.
+/// Leg 1 and the approver's preparation, in one round trip; leg 1's failure comes first.
 pub fn start(provider: &Provider, approver: &mut dyn Approver) -> Result<Started> {
     let callback = approver.callback();
     let (request, prepared) = std::thread::scope(|s| {
@@ -150,8 +127,7 @@ pub fn start(provider: &Provider, approver: &mut dyn Approver) -> Result<Started
     Ok(Started { request, callback })
 }
 
-/// Legs 2 and 3 after `start` (in this call, or earlier in the run by the same
-/// approver): leg 1 reported, the approval, the access token.
+/// Legs 2 and 3, after `start` by the same approver.
 pub fn finish(
     provider: &Provider,
     approver: &mut dyn Approver,

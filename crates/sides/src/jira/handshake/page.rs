@@ -1,16 +1,13 @@
-//! Reading Jira's pages (login, authorize, verifier) with a real HTML parser:
-//! Jira versions, proxies and skins write the same form with `"`, `'` or no
-//! quotes, in any case and attribute order, spread over lines, with entities.
-//! html5ever (through `scraper`) reads them all the way a browser does.
+//! Jira's pages read with a real HTML parser (scraper): versions, proxies and skins
+//! write the same form with any quoting, case, attribute order and entities.
 
 use crate::util::text;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use scraper::{Html, Selector};
 
-/// The cookie Jira's XSRF protection sets beside the `atl_token` form field.
+/// Set beside the `atl_token` form field.
 pub const XSRF_COOKIE: &str = "atlassian.xsrf.token";
 
-/// How much of an unreadable page an error quotes.
 const QUOTED_CHARS: usize = 200;
 
 pub struct Page {
@@ -24,8 +21,7 @@ impl Page {
         }
     }
 
-    /// The `value` of the first `<input name="NAME">`; an input without a value
-    /// attribute has the empty value, as a browser would submit it.
+    /// An input without a value attribute has the empty value, as a browser submits it.
     pub fn input_value(&self, name: &str) -> Option<String> {
         let inputs = Selector::parse("input").expect("a valid selector");
         self.doc
@@ -34,7 +30,6 @@ impl Page {
             .map(|input| input.value().attr("value").unwrap_or_default().to_string())
     }
 
-    /// The trimmed text of the element with `id="ID"`, when it has any.
     pub fn text_of_id(&self, id: &str) -> Option<String> {
         let with_id = Selector::parse("[id]").expect("a valid selector");
         let element = self
@@ -46,42 +41,38 @@ impl Page {
         (!text.is_empty()).then_some(text)
     }
 
-    /// The code an out-of-band approval page shows: six letters and digits
-    /// (Jira's `randomAlphanumericString(6)`), in the element `id="oauth-verifier"`
-    /// where there is one, else the first such word standing alone or announced.
+    /// Jira's `randomAlphanumericString(6)`: in `id="oauth-verifier"`, else the first
+    /// such word standing alone or announced.
     pub fn verifier(&self) -> Option<String> {
-        if let Some(code) = self.text_of_id("oauth-verifier") {
-            return Some(code);
-        }
         let is_code = |word: &str| {
             word.len() == 6
                 && word.chars().all(|c| c.is_ascii_alphanumeric())
                 && word.chars().any(|c| c.is_ascii_digit())
         };
-        // A code in an element of its own.
-        let any = Selector::parse("body *").expect("a valid selector");
-        let alone = self.doc.select(&any).find_map(|element| {
-            let text = element.text().collect::<String>();
-            let text = text.trim();
-            is_code(text).then(|| text.to_string())
-        });
-        if alone.is_some() {
-            return alone;
-        }
-        // Else the first code after the words that announce it.
-        let body = Selector::parse("body").expect("a valid selector");
-        let text = self.doc.select(&body).next()?.text().collect::<String>();
-        let lower = text.to_ascii_lowercase();
-        let start = ["verification code", "verifier", "code"]
-            .iter()
-            .find_map(|announce| lower.find(announce))?;
-        text[start..]
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .find(|word| is_code(word))
-            .map(str::to_string)
+        let alone = || {
+            let any = Selector::parse("body *").expect("a valid selector");
+            self.doc.select(&any).find_map(|element| {
+                let text = element.text().collect::<String>();
+                is_code(text.trim()).then(|| text.trim().to_string())
+            })
+        };
+        let announced = || {
+            let body = Selector::parse("body").expect("a valid selector");
+            let text = self.doc.select(&body).next()?.text().collect::<String>();
+            let lower = text.to_ascii_lowercase();
+            let start = ["verification code", "verifier", "code"]
+                .iter()
+                .find_map(|announce| lower.find(announce))?;
+            text[start..]
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .find(|word| is_code(word))
+                .map(str::to_string)
+        };
+        self.text_of_id("oauth-verifier")
+            .or_else(alone)
+            .or_else(announced)
     }
 
-    /// The value of `attr` on the first element that carries it.
     pub fn attribute(&self, attr: &str) -> Option<String> {
         let selector = Selector::parse(&format!("[{attr}]")).ok()?;
         self.doc
@@ -92,7 +83,6 @@ impl Page {
     }
 }
 
-/// The value of cookie `name` among the `Set-Cookie` headers.
 pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     set_cookies(headers)
         .into_iter()
@@ -100,7 +90,7 @@ pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, value)| value)
 }
 
-/// Every cookie the `Set-Cookie` headers set (name, value), attributes dropped.
+/// (name, value) of each `Set-Cookie`, attributes dropped.
 pub fn set_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .get_all(SET_COOKIE)
@@ -115,23 +105,14 @@ pub fn set_cookies(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
-/// A page or answer quoted in an error: whitespace folded, control characters
-/// escaped (a hostile page must not drive the terminal), cut to a few lines.
+/// Escaped (a hostile page must not drive the terminal), folded and cut.
 pub fn quote(body: &str) -> String {
     let folded = body.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.is_empty() {
         return "an empty answer".into();
     }
-    format!(
-        "\"{}\"",
-        text::clean(&text::redact_text(&folded), QUOTED_CHARS)
-    )
-}
-
-/// Server text made safe for a terminal: control characters as `\u{1b}`
-/// (`util::text::clean`, the one escaping for all server text).
-pub fn escape_controls(shown: &str) -> String {
-    text::clean(shown, usize::MAX)
+    let cleaned = text::clean(&text::redact_text(&folded), QUOTED_CHARS);
+    format!("\"{cleaned}\"")
 }
 
 #[cfg(test)]
