@@ -1,9 +1,5 @@
-//! The command line: clap definitions, turned into a `RunConfig` and handed to the
-//! subcommand's module. Nothing here does the work.
-//!
-//! Options are not global: each subcommand takes the groups it uses (a profile, an
-//! answers file, network settings), so `--help` never offers an option that would
-//! do nothing there.
+//! The command line: clap definitions, turned into a `RunConfig` and handed to
+//! `ops`. Options are not global, so `--help` never offers one that does nothing there.
 
 use std::path::PathBuf;
 
@@ -14,9 +10,9 @@ mod manual;
 
 pub use args::{ConsentArg, JiraArgs, JsonArg, NetworkArgs, ProfileArgs, RunArgs};
 
-use crate::commands;
 use crate::config::{RawOptions, RunConfig};
 use crate::error::Result;
+use crate::ops;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -301,13 +297,13 @@ pub fn main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Setup(run) => commands::setup::run(RunConfig::from_raw(run.into_raw())?),
+        Command::Setup(run) => ops::setup::setup(RunConfig::from_raw(run.into_raw())?),
         Command::Step { number, run } => {
-            commands::step::run(RunConfig::from_raw(run.into_raw())?, number)
+            ops::setup::step(RunConfig::from_raw(run.into_raw())?, number)
         }
-        Command::Steps(json) => Ok(commands::steps::run(json.json)),
+        Command::Steps(json) => Ok(ops::steps::list(json.json)),
         Command::Status { profile, json } => {
-            commands::status::run(RunConfig::from_raw(profile.into_raw())?, json.json)
+            ops::status::status(RunConfig::from_raw(profile.into_raw())?, json.json)
         }
         Command::Show {
             profile,
@@ -318,13 +314,13 @@ fn run(cli: Cli) -> Result<i32> {
                 answers,
                 ..profile.into_raw()
             };
-            commands::show::run(RunConfig::from_raw(raw)?, json.json)
+            ops::show::show(RunConfig::from_raw(raw)?, json.json)
         }
         Command::Plan { run, json } => {
-            commands::plan::run(RunConfig::from_raw(run.into_raw())?, json.json)
+            ops::plan::plan(RunConfig::from_raw(run.into_raw())?, json.json)
         }
         Command::Doctor { jira, json } => {
-            commands::doctor::run(RunConfig::from_raw(jira.into_raw())?, json.json)
+            ops::doctor::doctor(RunConfig::from_raw(jira.into_raw())?, json.json)
         }
         Command::Unlink {
             jira,
@@ -335,7 +331,7 @@ fn run(cli: Cli) -> Result<i32> {
                 replace_existing: consent.replace_existing,
                 ..jira.into_raw()
             };
-            commands::unlink::run(RunConfig::from_raw(raw)?, local)
+            ops::unlink::unlink(RunConfig::from_raw(raw)?, local)
         }
         Command::Renew {
             jira,
@@ -347,14 +343,14 @@ fn run(cli: Cli) -> Result<i32> {
                 replace_existing: consent.replace_existing,
                 ..jira.into_raw()
             };
-            commands::renew::run(RunConfig::from_raw(raw)?)
+            ops::renew::renew(RunConfig::from_raw(raw)?)
         }
-        Command::Profiles(json) => commands::profiles::run(json.json),
+        Command::Profiles(json) => ops::profiles::list(json.json),
         Command::Sandbox {
             jira_port,
             align_port,
             latency_ms,
-        } => commands::sandbox::run(jira_port, align_port, latency_ms),
+        } => ops::sandbox::serve(jira_port, align_port, latency_ms),
         Command::Completions { shell } => Ok(manual::completions(shell, command())),
         Command::Man => manual::man(command()),
         Command::AnswersExample => Ok(manual::answers_example()),

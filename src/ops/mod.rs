@@ -1,9 +1,5 @@
-//! The library's operations, one module per command (`setup` and `step`, `plan`,
-//! `renew`, `unlink`, `doctor`, `status`, `show`, `profiles`, `steps`,
-//! `sandbox`), each taking the run's options and printing what it found through
-//! `ui`; the `commands` modules only wire the command line to them. Here as
-//! well: opening a profile for a run ([`open_context_as`]), and what several
-//! operations print alike.
+//! One module per command, each taking the run's options and printing what it
+//! found through `ui`; here, opening a profile for a run and what several print alike.
 
 pub mod doctor;
 pub mod plan;

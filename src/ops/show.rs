@@ -14,8 +14,9 @@ use crate::outln;
 use crate::state::State;
 use crate::ui;
 
-pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
-    let dir = state_dir(config)?;
+pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
+    super::profiles::check_known(&config)?;
+    let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
     let answers = match &config.answers {
         // `show` uses no secret: an unset `{ env = ... }` must not stop it.

@@ -10,8 +10,10 @@ use crate::state::StepStatus;
 use crate::steps::STEPS;
 
 /// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
-pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
-    let dir = state_dir(config)?;
+pub fn status(config: RunConfig, as_json: bool) -> Result<i32> {
+    super::profiles::check_known(&config)?;
+    super::profiles::check_state_dir_exists(&config)?;
+    let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
     let (secrets, secret_rows) = super::secret_places(&dir, config.secret_store)?;
     let any_failed = STEPS
