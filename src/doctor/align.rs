@@ -1,10 +1,10 @@
-//! Jira Align, when an API token is given: the token works, and features of the
-//! mapped (test) project have reached Jira Align, which only a working sync does.
+//! Jira Align, when an API token is given: the token works, and the test
+//! project's features have arrived, which only a working sync does.
 
 use super::{About, Check};
 use crate::align::AlignApi;
-use crate::context::inputs;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::error::AppError;
 
 const TOKEN: About = ("align.token", "Jira Align API token");
 const SYNC: About = ("align.sync", "Features synced from the test project");
@@ -39,7 +39,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         Err(err) => {
             out.push(Check::from_error(
                 TOKEN,
-                &crate::error::AppError::from(err),
+                &AppError::from(err),
                 "Make a new API token in your Jira Align profile and put it in align.api_token.",
             ));
             out.push(Check::skip(SYNC, "the token does not work"));
@@ -63,7 +63,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         ),
         Err(err) => Check::from_error(
             SYNC,
-            &crate::error::AppError::from(err),
+            &AppError::from(err),
             "Check the token's rights to read Features.",
         ),
     });

@@ -1,5 +1,5 @@
-//! Jira itself: reachable with the administrator's credentials, a certificate
-//! chain Jira Align (in Atlassian's cloud) would trust, its base URL, its clock.
+//! Jira itself: reachable as the administrator, a certificate chain Jira Align
+//! would trust, its base URL, its clock.
 
 use std::time::Duration;
 
@@ -16,18 +16,15 @@ const REACHABLE: About = ("jira.reachable", "Jira reachable");
 const BASE_URL: About = ("jira.base-url", "Base URL");
 const CLOCK: About = ("jira.clock", "Clock skew");
 
-/// What the Jira checks found out about reaching Jira.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
-    /// Read, as an administrator.
+    /// As an administrator.
     Read,
-    /// Not read: no URL or credential, a refusal, or not an administrator.
     NotRead,
-    /// Unreachable or down (see [`super::is_outage`]): any call to it would fail too.
+    /// An outage: any call to Jira would fail too.
     Down,
 }
 
-/// Appends the Jira checks; says whether Jira could be read.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     let url = match ctx.url(&inputs::JIRA_URL) {
         Ok(url) => url,
@@ -80,10 +77,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     });
     out.push(base_url_check(url.as_str(), facts.base_url.as_deref()));
     out.push(clock_check(facts.clock_skew_secs));
-    if facts.is_administrator {
-        Reach::Read
-    } else {
-        Reach::NotRead
+    match facts.is_administrator {
+        true => Reach::Read,
+        false => Reach::NotRead,
     }
 }
 

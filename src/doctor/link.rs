@@ -1,18 +1,16 @@
-//! The application link to `align.url`, found by URL through the model's
-//! observation, and its incoming consumer against what this profile expects:
-//! the consumer key, the public key (fingerprints side by side), the name.
+//! The application link to `align.url` and its incoming consumer, against what
+//! this profile expects.
 
 use rsa::RsaPublicKey;
 
 use super::{About, Check};
-use crate::context::inputs;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
 use crate::state::PRIVATE_KEY_FILE;
 use crate::steps::jira_side;
 
-/// The checks of this group, for skipping them all at once.
+/// All of them, for skipping them at once.
 pub const CHECKS: [About; 4] = [
     ("link.exists", "Link to Jira Align"),
     ("link.consumer-key", "Consumer key on the link"),
@@ -28,8 +26,8 @@ fn setup_fix() -> String {
     )
 }
 
-/// Appends the link checks; returns whether the link holds this profile's
-/// consumer and key (so a signed call can be expected to work).
+/// Appends the link checks; whether the link holds this profile's consumer
+/// and key, so that a signed call can be expected to work.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     let [exists, key_id, public_id, name_id] = CHECKS;
     let align = match ctx.url(&inputs::ALIGN_URL) {
@@ -141,9 +139,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     matches
 }
 
-/// The fingerprint the link should hold, and where it comes from: the private
-/// key on disk (the truth for align-link's own pair), else Jira Align's key from
-/// the answers, else the saved public key. None (with the reason) when nothing says.
+/// The fingerprint the link should hold, and where from: the private key on
+/// disk is the truth for align-link's own pair.
 fn expected_fingerprint(ctx: &Ctx) -> (Option<String>, &'static str) {
     if ctx.key_source() == KeySource::Generate && ctx.store().exists(PRIVATE_KEY_FILE) {
         if let Ok(private) = ctx.private_key() {

@@ -1,13 +1,12 @@
-//! The credential Jira Align's connector uses, tried the way it uses it: a signed
-//! call with the stored OAuth token (or the PAT or password), who it acts as, the
-//! token's expiry, and what the service account sees: the test project and a
-//! JQL search over it.
+//! The connector's credential, tried as Jira Align uses it: who a signed call
+//! acts as, the token's expiry, and what the service account sees.
 
 use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::inputs;
 use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
-use crate::domain::Secret;
+use crate::domain::{ConnectorAuth, KeySource, Secret};
+use crate::error::AppError;
 use crate::jira::service::{check_service_account, Login};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 
@@ -16,8 +15,7 @@ const EXPIRY: About = ("token.expiry", "Token expiry");
 const PROJECT: About = ("service.project", "Service account sees the test project");
 const SEARCH: About = ("service.search", "JQL search");
 
-/// The token checks when Jira is down: the expiry (from the state), and the
-/// checks that would call Jira skipped for `why`.
+/// When Jira is down: the expiry, from the state, and the rest skipped for `why`.
 pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     out.push(expiry(ctx.state()));
     out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
@@ -31,11 +29,11 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
     }
 }
 
-/// The checks with the connector's own credential; why they could not be
-/// made, when the service account's password is to stand in.
+/// The checks with the connector's own credential; else why not, for the
+/// service account's password to stand in.
 fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option<&'static str> {
-    let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
-        && ctx.key_source() == crate::domain::KeySource::Generate;
+    let oauth_of_our_own =
+        ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate;
     if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) && !ctx.store().exists(STATE_FILE)
     {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
@@ -43,8 +41,7 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
         return Some("no credential of the service account here");
     }
     if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) {
-        // A handshake that failed says why there is no token, and what to fix
-        // first: a new key would fail the same way.
+        // A new key would fail as the last handshake did: its cause comes first.
         let (problem, fix) = match ctx.state().last_failure() {
             Some((step, detail)) if (13..=20).contains(&step) => (
                 format!("no stored access token: the last setup stopped at step {step}: {detail}"),
@@ -87,7 +84,7 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
     let user = match jira.myself() {
         Ok(user) => user,
         Err(err) => {
-            let err = crate::error::AppError::from(err);
+            let err = AppError::from(err);
             if super::is_outage(&err) {
                 out.push(Check::from_error(SIGNED, &err, ""));
                 let why = "Jira is unreachable";
@@ -155,7 +152,7 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
             return None;
         }
         Err(err) => {
-            let err = crate::error::AppError::from(err);
+            let err = AppError::from(err);
             out.push(Check::from_error(
                 PROJECT,
                 &err,
@@ -177,15 +174,15 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
         ),
         Err(err) => Check::from_error(
             SEARCH,
-            &crate::error::AppError::from(err),
+            &AppError::from(err),
             "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
         ),
     });
     None
 }
 
-/// Without a working credential of its own: the service account's password, when
-/// given, still shows that the account is active and sees the test project.
+/// The service account's password, when given, still shows that the account is
+/// active and sees the test project.
 fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     let (Some(username), Some(password), Some(key)) = (
         ctx.known(&inputs::SERVICE_USERNAME),
@@ -195,7 +192,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         return out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
     };
     let signed_in = ctx
-        .url(&crate::context::inputs::JIRA_URL)
+        .url(&inputs::JIRA_URL)
         .and_then(|base| check_service_account(ctx.http(), &base, &username, &password, &key));
     out.push(match signed_in {
         Ok(Login::SignedIn((Some(project), _))) => Check::pass(
@@ -229,8 +226,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     ));
 }
 
-/// The recorded expiry against now: a fail once past, a warning within
-/// [`TOKEN_WARN_DAYS`]. `status` warns with it too.
+/// The recorded expiry against now; `status` warns with it too.
 pub fn expiry(state: &State) -> Check {
     let Some(token) = &state.token else {
         return Check::skip(EXPIRY, "no token recorded in this profile");

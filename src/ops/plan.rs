@@ -1,21 +1,19 @@
-//! `plan`: what `setup` would change in Jira, from one read of what Jira
-//! holds (and of Jira Align, when a token is given), and the handshake it would
-//! run. It sends no write request. `--json` prints the schema README documents.
+//! `plan`: what `setup` would change in Jira and the handshake it would run,
+//! from one read of Jira (and Jira Align); it sends no write request.
 
 use serde_json::json;
 
 use super::{open_context_as, print_json, Access};
 use crate::config::RunConfig;
-use crate::context::inputs;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
 use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::Result;
 use crate::jira::admin::LinkStatus;
-use crate::model::{render, Change};
+use crate::model::{render, Action, Change};
+use crate::outln;
 use crate::steps::jira_side;
 
 pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
-    // Read-only: the answers' changes are reconciled in memory, never saved.
     let mut ctx = open_context_as(config, Access::ReadOnly)?;
     let jira = ctx.url(&inputs::JIRA_URL)?;
     let align = ctx.url(&inputs::ALIGN_URL)?;
@@ -33,13 +31,16 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         .and_then(|l| l.status.as_ref())
         .map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
-    let align_owner = align_check(&mut ctx)?;
-    // Jira Align was checked just above.
+    // Some(owner) when a token is given and works; the owner where the site says.
+    let align_owner = match ctx.align_api_if_given()? {
+        Some(api) => Some(api.current_user()?.map(|u| u.describe())),
+        None => None,
+    };
     ctx.run_mut().align_checked = true;
     let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, None);
     let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
     if as_json {
-        let value = json!({
+        print_json(json!({
             "jira": {
                 "url": jira.as_str(),
                 "version": server.version,
@@ -73,11 +74,10 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
                 "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
                 "problem": checks.as_ref().err().map(|e| e.message.clone()),
             },
-        });
-        print_json(value);
+        }));
         return Ok(0);
     }
-    crate::outln!(
+    outln!(
         "Jira {} at {jira} ({}{})",
         server.version.as_deref().unwrap_or("(version unknown)"),
         crate::steps::jira_access::signed_in(server.admin_user.as_deref()),
@@ -89,13 +89,13 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
     );
     match align_owner {
         Some(Some(owner)) => {
-            crate::outln!("Jira Align at {align}: the API token belongs to {owner}")
+            outln!("Jira Align at {align}: the API token belongs to {owner}")
         }
-        Some(None) => crate::outln!("Jira Align at {align}: the API token works"),
-        None => crate::outln!("Jira Align at {align}: not checked (no API token)"),
+        Some(None) => outln!("Jira Align at {align}: the API token works"),
+        None => outln!("Jira Align at {align}: not checked (no API token)"),
     }
     match &link {
-        Some(l) => crate::outln!(
+        Some(l) => outln!(
             "Link to {align}: \"{}\" (id {}), consumer {}",
             l.link.name,
             l.link.id,
@@ -108,36 +108,34 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
                 ))
                 .unwrap_or_else(|| "none".into())
         ),
-        None => crate::outln!("Link to {align}: none yet"),
+        None => outln!("Link to {align}: none yet"),
     }
     if let Some(word) = status_word {
-        crate::outln!("Link status: {word}");
+        outln!("Link status: {word}");
     }
     match &checks {
         Ok(proven) => {
-            crate::outln!("Checks before the first write: passed");
+            outln!("Checks before the first write: passed");
             for line in proven {
-                crate::outln!("  {line}");
+                outln!("  {line}");
             }
         }
         Err(err) => {
-            crate::outln!(
-                "Checks before the first write: setup would stop here, before changing Jira:"
-            );
+            outln!("Checks before the first write: setup would stop here, before changing Jira:");
             print_problem(err);
         }
     }
-    crate::outln!();
+    outln!();
     if changes.is_empty() {
-        crate::outln!("No changes.");
+        outln!("No changes.");
     } else {
-        crate::outln!("setup would make these changes in Jira, in this order:");
+        outln!("setup would make these changes in Jira, in this order:");
         for change in &changes {
-            crate::outln!("{}", render::text(change));
+            outln!("{}", render::text(change));
         }
         let destructive = changes.iter().filter(|c| c.destructive).count();
         let consent = changes.iter().filter(|c| c.needs_consent()).count();
-        crate::outln!(
+        outln!(
             "\n{} change(s), {destructive} destructive{}",
             changes.len(),
             match (consent, ctx.replace_existing()) {
@@ -147,40 +145,35 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
             }
         );
     }
-    crate::outln!("Handshake: {handshake}");
+    outln!("Handshake: {handshake}");
     if let Some((step, detail)) = ctx.state().last_failure() {
-        crate::outln!("The last run stopped at step {step}: {detail}");
+        outln!("The last run stopped at step {step}: {detail}");
     }
     Ok(0)
 }
 
-/// Jira answers but its application links cannot be read: setup would stop
-/// before its first write, at step 8.
 fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool) -> Result<i32> {
     if as_json {
-        let value = json!({
+        print_json(json!({
             "jira": {"url": jira.as_str()},
             "changes": [],
             "checks": {"passed": false, "problem": err.message, "hint": err.hint_text()},
-        });
-        print_json(value);
+        }));
         return Ok(0);
     }
-    crate::outln!("Jira at {jira} answers, but its application links cannot be read:");
+    outln!("Jira at {jira} answers, but its application links cannot be read:");
     print_problem(err);
-    crate::outln!("setup would stop at step 8, before changing Jira.");
+    outln!("setup would stop at step 8, before changing Jira.");
     Ok(0)
 }
 
-/// An error's message and hint, indented under the line that says what it stops.
 fn print_problem(err: &crate::error::AppError) {
-    crate::outln!("  {}", err.message);
+    outln!("  {}", err.message);
     if let Some(hint) = err.hint_text() {
-        crate::outln!("  {hint}");
+        outln!("  {hint}");
     }
 }
 
-/// The link's status in one word for `plan` (and its JSON).
 fn status_word(status: &LinkStatus) -> &'static str {
     match status {
         LinkStatus::Working => "working",
@@ -190,17 +183,6 @@ fn status_word(status: &LinkStatus) -> &'static str {
     }
 }
 
-/// The owner of the Jira Align token: Some(owner) when a token is given and works
-/// (owner None where the site does not say), None when there is no token.
-fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
-    let Some(api) = ctx.align_api_if_given()? else {
-        return Ok(None);
-    };
-    let user = api.current_user()?;
-    Ok(Some(user.map(|u| u.describe())))
-}
-
-/// Whether setup would run an OAuth handshake, and which.
 fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     let auth = ctx.connector_auth();
     if auth != ConnectorAuth::OAuth {
@@ -214,7 +196,7 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     }
     let consumer_changes = changes
         .iter()
-        .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
+        .any(|c| matches!(c.action, Action::SetConsumer { .. }));
     if ctx.key_source() == KeySource::Align {
         let preflight = ctx.preflight_wanted();
         return Ok(match (consumer_changes, preflight) {

@@ -1,6 +1,5 @@
-//! `profiles`: the saved setups, each with its state directory and
-//! config file; and the check that a read command's `--profile` names one of them
-//! (a typo would otherwise show 24 pending steps).
+//! `profiles`: the saved setups; and the check that a read command's `--profile`
+//! names one of them (a typo would otherwise show 24 pending steps).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -51,7 +50,6 @@ fn known() -> BTreeMap<String, Profile> {
     profiles
 }
 
-/// The profiles, each with its state directory, config file and steps done.
 pub fn list(as_json: bool) -> Result<i32> {
     let profiles = known();
     let rows: Vec<_> = profiles
@@ -105,9 +103,7 @@ pub fn list(as_json: bool) -> Result<i32> {
     Ok(0)
 }
 
-/// For a read command (`status`, `show`, `step`): the profile must exist (a state
-/// directory or a config file), unless `--state-dir`, `--answers` or `--sandbox`
-/// says where things are. Else exit 2 naming the profiles that do exist.
+/// Unless `--state-dir`, `--answers` or `--sandbox` says where things are.
 pub fn check_known(config: &RunConfig) -> Result<()> {
     if config.state_dir.is_some() || config.sandbox || config.answers_origin == AnswersOrigin::Given
     {
@@ -130,8 +126,7 @@ pub fn check_known(config: &RunConfig) -> Result<()> {
     )))
 }
 
-/// For `status`: a `--state-dir` that is not a directory is a typo, not a
-/// profile with 24 pending steps. Exit 2 naming the profiles that do exist.
+/// For `status`: a `--state-dir` that is not a directory is a typo too.
 pub fn check_state_dir_exists(config: &RunConfig) -> Result<()> {
     match &config.state_dir {
         Some(dir) if !dir.is_dir() => Err(AppError::usage(format!(
@@ -148,7 +143,6 @@ pub fn check_state_dir_exists(config: &RunConfig) -> Result<()> {
     }
 }
 
-/// "the profiles are: a, b", or that there are none.
 fn existing_profiles() -> String {
     let names: Vec<String> = known().into_keys().collect();
     if names.is_empty() {

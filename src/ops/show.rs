@@ -1,6 +1,5 @@
-//! `show`: the values to type into Jira Align's connector form and the
-//! key facts, from the saved state (and the answers file, when there is one),
-//! without running or resetting any step (rerunning step 4 would).
+//! `show`: the values for Jira Align's connector form and the key facts, without
+//! running or resetting any step (rerunning step 4 would).
 
 use serde_json::{json, Value};
 
@@ -79,10 +78,10 @@ pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
     Ok(0)
 }
 
-/// What `show` reports: the answers file first, then the saved state, as step 4
-/// would decide. Fields that do not apply (the consumer key of a PAT connector)
-/// are absent; fields not known yet are null.
+/// The answers file first, then the saved state, as step 4 would decide. Fields
+/// that do not apply are absent; fields not known yet are null.
 pub fn report(state: &State, answers: &Answers) -> Value {
+    let saved = state.align.as_ref();
     let jira_url = answers
         .jira
         .url
@@ -90,22 +89,18 @@ pub fn report(state: &State, answers: &Answers) -> Value {
         .map(|u| u.as_str().to_string())
         .or_else(|| state.jira.as_ref().map(|j| j.url.clone()))
         .map(|u| u.trim_end_matches('/').to_string());
-    let saved_auth = state.align.as_ref().and_then(|a| a.connector_auth);
     let auth = answers
         .connector
         .auth
-        .or(saved_auth)
-        .unwrap_or(ConnectorAuth::OAuth);
+        .or(saved.and_then(|a| a.connector_auth));
+    let auth = auth.unwrap_or(ConnectorAuth::OAuth);
     let name = answers
         .align
         .connector_name
         .clone()
-        .or_else(|| state.align.as_ref().map(|a| a.connector_name.clone()))
+        .or_else(|| saved.map(|a| a.connector_name.clone()))
         .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string());
-    let connector_id = answers
-        .connector
-        .id
-        .or_else(|| state.align.as_ref().and_then(|a| a.connector_id));
+    let connector_id = answers.connector.id.or(saved.and_then(|a| a.connector_id));
     let mut connector = json!({
         "name": name,
         "jira_link": jira_url.as_ref().map(|u| format!("{u}/browse/")),
@@ -127,7 +122,7 @@ pub fn report(state: &State, answers: &Answers) -> Value {
     let token = state.token.as_ref();
     json!({
         "connector": connector,
-        "align_url": state.align.as_ref().map(|a| a.url.clone())
+        "align_url": saved.map(|a| a.url.clone())
             .or_else(|| answers.align.url.as_ref().map(|u| u.to_string())),
         "keys": {
             "source": consumer.and_then(|c| c.key_source).map(|s| s.as_str()),

@@ -1,4 +1,4 @@
-//! `status`: each step's state and the facts worth knowing, as text or JSON.
+//! `status`: each step's state and the facts worth knowing.
 
 use serde_json::json;
 
@@ -9,7 +9,7 @@ use crate::outln;
 use crate::state::StepStatus;
 use crate::steps::STEPS;
 
-/// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
+/// Exits 1 when a step failed, so that scripts and monitoring can tell.
 pub fn status(config: RunConfig, as_json: bool) -> Result<i32> {
     super::profiles::check_known(&config)?;
     super::profiles::check_state_dir_exists(&config)?;
