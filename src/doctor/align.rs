@@ -1,7 +1,7 @@
 //! Jira Align, when an API token is given: the token works, and the test
 //! project's features have arrived, which only a working sync does.
 
-use super::{About, Check};
+use super::{checked, About, Check};
 use crate::align::AlignApi;
 use crate::context::{inputs, Ctx};
 use crate::error::AppError;
@@ -14,20 +14,12 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         let why = "no align.api_token in the answers";
         return out.extend([TOKEN, SYNC].map(|about| Check::skip(about, why)));
     }
-    let site = match ctx.url(&inputs::ALIGN_URL) {
-        Ok(site) => site,
-        Err(err) => {
-            out.push(Check::from_error(TOKEN, &err, "Give align.url."));
-            return;
-        }
+    let Some(site) = checked(ctx.url(&inputs::ALIGN_URL), out, TOKEN, "Give align.url.") else {
+        return;
     };
-    let auth = match ctx.align_api_auth() {
-        Ok(Some(auth)) => auth,
-        Ok(None) => return,
-        Err(err) => {
-            out.push(Check::from_error(TOKEN, &err, "Give align.api_token."));
-            return;
-        }
+    let auth = checked(ctx.align_api_auth(), out, TOKEN, "Give align.api_token.");
+    let Some(Some(auth)) = auth else {
+        return;
     };
     let api = AlignApi::new(ctx.http(), site.clone(), auth);
     match api.current_user() {

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::tls;
-use super::{About, Check};
+use super::{checked, About, Check};
 use crate::context::{inputs, Ctx};
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
 use crate::steps::jira_side;
@@ -26,16 +26,9 @@ pub enum Reach {
 }
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
-    let url = match ctx.url(&inputs::JIRA_URL) {
-        Ok(url) => url,
-        Err(err) => {
-            out.push(Check::from_error(
-                REACHABLE,
-                &err,
-                "Give jira.url in the answers file (--answers).",
-            ));
-            return Reach::NotRead;
-        }
+    let fix = "Give jira.url in the answers file (--answers).";
+    let Some(url) = checked(ctx.url(&inputs::JIRA_URL), out, REACHABLE, fix) else {
+        return Reach::NotRead;
     };
     let timeout = ctx
         .config()

@@ -3,7 +3,7 @@
 
 use rsa::RsaPublicKey;
 
-use super::{About, Check};
+use super::{checked, About, Check};
 use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
@@ -30,16 +30,9 @@ fn setup_fix() -> String {
 /// and key, so that a signed call can be expected to work.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     let [exists, key_id, public_id, name_id] = CHECKS;
-    let align = match ctx.url(&inputs::ALIGN_URL) {
-        Ok(url) => url,
-        Err(err) => {
-            out.push(Check::from_error(
-                exists,
-                &err,
-                "Give align.url in the answers file.",
-            ));
-            return false;
-        }
+    let fix = "Give align.url in the answers file.";
+    let Some(align) = checked(ctx.url(&inputs::ALIGN_URL), out, exists, fix) else {
+        return false;
     };
     let link = match jira_side::link(ctx) {
         Ok(Some(link)) => link,

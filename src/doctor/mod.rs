@@ -10,6 +10,7 @@ pub mod token;
 use serde::Serialize;
 
 use crate::context::{inputs, Ctx};
+use crate::error::Result;
 
 /// Days before the OAuth token expires that `status` and `doctor` start warning.
 pub const TOKEN_WARN_DAYS: i64 = 90;
@@ -84,6 +85,13 @@ impl Check {
             err.hint_text().unwrap_or_else(|| fix.to_string()),
         )
     }
+}
+
+/// The value; else its error's failed check (see [`Check::from_error`]) goes to `out`.
+pub fn checked<T>(result: Result<T>, out: &mut Vec<Check>, about: About, fix: &str) -> Option<T> {
+    result
+        .map_err(|err| out.push(Check::from_error(about, &err, fix)))
+        .ok()
 }
 
 /// No connection, no answer in time, or a 5xx: an outage, which no change to

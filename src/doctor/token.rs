@@ -1,7 +1,7 @@
 //! The connector's credential, tried as Jira Align uses it: who a signed call
 //! acts as, the token's expiry, and what the service account sees.
 
-use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
+use super::{checked, renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::inputs;
 use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
@@ -59,25 +59,15 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
         out.push(Check::fail(SIGNED, problem, fix));
         return Some("no credential of the service account");
     }
-    let access = match ctx.service_access() {
-        Ok(access) => access,
-        Err(err) => {
-            out.push(Check::from_error(SIGNED, &err, &renew_fix()));
-            return Some("no credential of the service account");
-        }
+    let Some(access) = checked(ctx.service_access(), out, SIGNED, &renew_fix()) else {
+        return Some("no credential of the service account");
     };
     if matches!(access, ServiceAccess::HeldByAlign) {
         let why = "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)";
         out.push(Check::skip(SIGNED, why));
         return Some("Jira Align holds the credential");
     }
-    let base = match ctx.url(&inputs::JIRA_URL) {
-        Ok(base) => base,
-        Err(err) => {
-            out.push(Check::from_error(SIGNED, &err, &renew_fix()));
-            return None;
-        }
-    };
+    let base = checked(ctx.url(&inputs::JIRA_URL), out, SIGNED, &renew_fix())?;
     let expected = ctx.given(&inputs::SERVICE_USERNAME);
     let project_key = ctx.known(&inputs::TEST_PROJECT);
     let jira = ctx.service_client(&base, &access)?;

@@ -19,8 +19,7 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
     let align = ctx.url(&inputs::ALIGN_URL)?;
     let (server, link) = match jira_side::observe_all(&mut ctx) {
         Ok(read) => read,
-        // Jira answered, but its links could not be read (an old Jira, say):
-        // what setup would meet is said, and plan's exit stays 0.
+        // Jira answered but its links are unreadable (an old Jira): said, and exit 0.
         Err(err) if ctx.observed().server.is_some() => {
             return links_unreadable(&jira, &err, as_json);
         }

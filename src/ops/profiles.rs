@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{load_state, print_json};
+use super::{json_rows, load_state, print_json};
 use crate::config::{config_dir, profile_config_path, AnswersOrigin, RunConfig};
 use crate::error::{AppError, Result};
 use crate::outln;
@@ -89,16 +89,13 @@ pub fn list(as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     for row in &rows {
-        let shown = |value: &serde_json::Value| value.as_str().unwrap_or("-").to_string();
         let done = match row["steps_done"].as_u64() {
             Some(n) => format!("{n}/24 steps done"),
             None => "no state yet".into(),
         };
         outln!("{}  ({done})", row["name"].as_str().unwrap_or(""));
-        crate::ui::fields(&[
-            ("state", shown(&row["state_dir"])),
-            ("config", shown(&row["config"])),
-        ]);
+        let paths = [("state", "state_dir"), ("config", "config")];
+        crate::ui::fields(&json_rows(row, &paths));
     }
     Ok(0)
 }

@@ -13,7 +13,7 @@ use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{diff, Change, ObservedLink, Ownership};
-use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE};
+use crate::state::{StepStatus, ACCESS_TOKEN_FILE};
 use crate::steps::ask::{self, Ask::*};
 use crate::steps::keys::{
     forget_public_half, given_public_key, paste_public_key, save_new_pair, set_public_key,
@@ -63,15 +63,8 @@ pub fn renew(config: RunConfig) -> Result<i32> {
             crate::util::suggest::command("setup")
         )));
     };
-    let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
-        .iter()
-        .filter_map(|n| {
-            ctx.state()
-                .steps
-                .get(&n.to_string())
-                .map(|r| (*n, r.clone()))
-        })
-        .collect();
+    let mut kept = ctx.state().steps.clone();
+    kept.retain(|number, _| KEPT_STEPS.iter().any(|n| n.to_string() == *number));
     let old_fingerprint = fingerprint(&ctx);
     let source = ctx.key_source();
     let align_key = match source {
@@ -107,11 +100,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
             "verified: a call signed with the new key and token acts as {account}"
         ));
     }
-    ctx.update_state(|state| {
-        for (number, record) in kept {
-            state.steps.insert(number.to_string(), record);
-        }
-    })?;
+    ctx.update_state(|state| state.steps.extend(kept))?;
     outln!();
     outln!(
         "Renewed: consumer key {consumer_key}, public key {} (was {}).",

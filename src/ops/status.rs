@@ -68,18 +68,11 @@ pub fn status(config: RunConfig, as_json: bool) -> Result<i32> {
     }
     outln!("Profile {} (state in {})", config.profile, dir.display());
     outln!();
-    for step in &steps {
-        let detail = step["detail"]
-            .as_str()
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
-        let row = format!(
-            "{:>2}  {:<18}  {}{}",
-            step["number"].as_u64().unwrap_or(0),
-            step["status"].as_str().unwrap_or(""),
-            step["title"].as_str().unwrap_or(""),
-            detail
-        );
+    for (step, json) in STEPS.iter().zip(&steps) {
+        let status = json["status"].as_str().unwrap_or("");
+        let detail = json["detail"].as_str().map(|d| format!(" ({d})"));
+        let detail = detail.unwrap_or_default();
+        let row = format!("{:>2}  {status:<18}  {}{detail}", step.number, step.title);
         crate::ui::hanging(&row, 24);
     }
     outln!();
