@@ -96,32 +96,29 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
             return Some("the credential does not work");
         }
     };
+    let name = &user.name;
     let how = match access {
         ServiceAccess::OAuth { .. } => "the OAuth token",
         ServiceAccess::Pat(_) => "the personal access token",
         _ => "the password",
     };
     match &expected {
-        Some(expected) if !expected.eq_ignore_ascii_case(&user.name) => out.push(Check::fail(
+        Some(expected) if !expected.eq_ignore_ascii_case(name) => out.push(Check::fail(
             SIGNED,
+            format!("{how} acts as {name}, not as the service account {expected}"),
             format!(
-                "{how} acts as {}, not as the service account {expected}",
-                user.name
-            ),
-            format!(
-                "Jira Align would act with {}'s rights. {} Approve as {expected}.",
-                user.name,
+                "Jira Align would act with {name}'s rights. {} Approve as {expected}.",
                 renew_fix()
             ),
         )),
         _ if user.active == Some(false) => out.push(Check::fail(
             SIGNED,
-            format!("{how} acts as {}, whose account is inactive", user.name),
+            format!("{how} acts as {name}, whose account is inactive"),
             "Reactivate the service account in Jira's User management.",
         )),
         _ => out.push(Check::pass(
             SIGNED,
-            format!("{how} works: Jira answers as {} (active)", user.name),
+            format!("{how} works: Jira answers as {name} (active)"),
         )),
     }
     let Some(key) = project_key else {
@@ -130,13 +127,13 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
     match jira.project(&key) {
         Ok(Some(project)) => out.push(Check::pass(
             PROJECT,
-            format!("{} sees {} \"{}\"", user.name, project.key, project.name),
+            format!("{name} sees {} \"{}\"", project.key, project.name),
         )),
         Ok(None) => {
             out.push(Check::fail(
                 PROJECT,
-                format!("{} cannot see project {key}", user.name),
-                format!("Give {} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project).", user.name),
+                format!("{name} cannot see project {key}"),
+                format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
             ));
             out.push(Check::skip(SEARCH, "the project is not visible"));
             return None;
@@ -159,8 +156,8 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
         ),
         Ok(None) => Check::fail(
             SEARCH,
-            format!("Jira answers that `project = {key}` names no project {} may see", user.name),
-            format!("Give {} the Browse Projects permission in {key}'s permission scheme.", user.name),
+            format!("Jira answers that `project = {key}` names no project {name} may see"),
+            format!("Give {name} the Browse Projects permission in {key}'s permission scheme."),
         ),
         Err(err) => Check::from_error(
             SEARCH,

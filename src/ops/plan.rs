@@ -185,13 +185,9 @@ fn status_word(status: &LinkStatus) -> &'static str {
 fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     let auth = ctx.connector_auth();
     if auth != ConnectorAuth::OAuth {
-        return Ok((
-            false,
-            format!(
-                "none: the connector signs in with {}, no OAuth handshake",
-                auth.label()
-            ),
-        ));
+        let auth = auth.label();
+        let none = format!("none: the connector signs in with {auth}, no OAuth handshake");
+        return Ok((false, none));
     }
     let consumer_changes = changes
         .iter()
@@ -207,10 +203,8 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     // As setup's step 17 decides: a stored token Jira accepts is kept.
     if !consumer_changes {
         if let Some(account) = crate::steps::handshake::stored_token_accepted(ctx)? {
-            return Ok((
-                false,
-                format!("none: the stored token (acting as {account}) is kept"),
-            ));
+            let kept = format!("none: the stored token (acting as {account}) is kept");
+            return Ok((false, kept));
         }
     }
     let how = match crate::steps::handshake::approval_mode(ctx) {
@@ -225,8 +219,6 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
             "approved by the service account, who types the verification code".into()
         }
     };
-    Ok((
-        true,
-        format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}"),
-    ))
+    let how = format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}");
+    Ok((true, how))
 }

@@ -89,10 +89,8 @@ pub fn report(state: &State, answers: &Answers) -> Value {
         .map(|u| u.as_str().to_string())
         .or_else(|| state.jira.as_ref().map(|j| j.url.clone()))
         .map(|u| u.trim_end_matches('/').to_string());
-    let auth = answers
-        .connector
-        .auth
-        .or(saved.and_then(|a| a.connector_auth));
+    let given = &answers.connector;
+    let auth = given.auth.or(saved.and_then(|a| a.connector_auth));
     let auth = auth.unwrap_or(ConnectorAuth::OAuth);
     let name = answers
         .align
@@ -100,7 +98,7 @@ pub fn report(state: &State, answers: &Answers) -> Value {
         .clone()
         .or_else(|| saved.map(|a| a.connector_name.clone()))
         .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string());
-    let connector_id = answers.connector.id.or(saved.and_then(|a| a.connector_id));
+    let connector_id = given.id.or(saved.and_then(|a| a.connector_id));
     let mut connector = json!({
         "name": name,
         "jira_link": jira_url.as_ref().map(|u| format!("{u}/browse/")),
