@@ -282,14 +282,13 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> Result<i32> {
+    let config = RunConfig::from_raw;
     match cli.command {
-        Command::Setup(run) => ops::setup::setup(RunConfig::from_raw(run.into_raw())?),
-        Command::Step { number, run } => {
-            ops::setup::step(RunConfig::from_raw(run.into_raw())?, number)
-        }
+        Command::Setup(run) => ops::setup::setup(config(run.into_raw())?),
+        Command::Step { number, run } => ops::setup::step(config(run.into_raw())?, number),
         Command::Steps(json) => Ok(ops::steps::list(json.json)),
         Command::Status { profile, json } => {
-            ops::status::status(RunConfig::from_raw(profile.into_raw())?, json.json)
+            ops::status::status(config(profile.into_raw())?, json.json)
         }
         Command::Show {
             profile,
@@ -300,14 +299,10 @@ fn run(cli: Cli) -> Result<i32> {
                 answers,
                 ..profile.into_raw()
             };
-            ops::show::show(RunConfig::from_raw(raw)?, json.json)
+            ops::show::show(config(raw)?, json.json)
         }
-        Command::Plan { run, json } => {
-            ops::plan::plan(RunConfig::from_raw(run.into_raw())?, json.json)
-        }
-        Command::Doctor { jira, json } => {
-            ops::doctor::doctor(RunConfig::from_raw(jira.into_raw())?, json.json)
-        }
+        Command::Plan { run, json } => ops::plan::plan(config(run.into_raw())?, json.json),
+        Command::Doctor { jira, json } => ops::doctor::doctor(config(jira.into_raw())?, json.json),
         Command::Unlink {
             jira,
             consent,
@@ -317,7 +312,7 @@ fn run(cli: Cli) -> Result<i32> {
                 replace_existing: consent.replace_existing,
                 ..jira.into_raw()
             };
-            ops::unlink::unlink(RunConfig::from_raw(raw)?, local)
+            ops::unlink::unlink(config(raw)?, local)
         }
         Command::Renew {
             jira,
@@ -329,7 +324,7 @@ fn run(cli: Cli) -> Result<i32> {
                 replace_existing: consent.replace_existing,
                 ..jira.into_raw()
             };
-            ops::renew::renew(RunConfig::from_raw(raw)?)
+            ops::renew::renew(config(raw)?)
         }
         Command::Profiles(json) => ops::profiles::list(json.json),
         Command::Sandbox {

@@ -11,10 +11,8 @@ pub fn completions(target: clap_complete::Shell, mut command: clap::Command) -> 
     if target == clap_complete::Shell::Bash {
         // clap_complete sets a subcommand's state as `align__link__subcmd__X` but
         // looks up `align__subcmd__link__subcmd__X` (the `-` taken for a separator).
-        let script_text = String::from_utf8_lossy(&script);
-        script = script_text
-            .replace("align__subcmd__link", "align__link")
-            .into_bytes();
+        let text = String::from_utf8_lossy(&script);
+        script = text.replace("align__subcmd__link", "align__link").into();
     }
     write_stdout(&script);
     0

@@ -12,6 +12,8 @@ use crate::error::{AppError, Result};
 use crate::outln;
 use crate::state::StepStatus;
 use crate::store::default_state_dir;
+use crate::util::suggest::command;
+use crate::util::text::clean;
 
 #[derive(Debug, Default)]
 struct Profile {
@@ -84,7 +86,7 @@ pub fn list(as_json: bool) -> Result<i32> {
     if rows.is_empty() {
         outln!(
             "No profiles yet: `{}` makes the `default` one.",
-            crate::util::suggest::command("setup")
+            command("setup")
         );
         return Ok(0);
     }
@@ -111,40 +113,32 @@ pub fn check_known(config: &RunConfig) -> Result<()> {
     if has_state || has_config {
         return Ok(());
     }
-    Err(AppError::usage(format!(
-        "profile `{}` has no saved state and no config file; {}",
-        config.profile,
-        existing_profiles()
+    let (profile, profiles, setup) = (&config.profile, command("profiles"), command("setup"));
+    Err(naming_the_profiles(
+        format!("profile `{profile}` has no saved state and no config file"),
+        format!("Check the spelling (`{profiles}` lists them), or run `{setup}` to make it."),
     ))
-    .hint(format!(
-        "Check the spelling (`{}` lists them), or run `{}` to make it.",
-        crate::util::suggest::command("profiles"),
-        crate::util::suggest::command("setup")
-    )))
 }
 
 /// For `status`: a `--state-dir` that is not a directory is a typo too.
 pub fn check_state_dir_exists(config: &RunConfig) -> Result<()> {
-    match &config.state_dir {
-        Some(dir) if !dir.is_dir() => Err(AppError::usage(format!(
-            "--state-dir {}: no such directory, so no saved state; {}",
-            crate::util::text::clean(&dir.display().to_string(), 200),
-            existing_profiles()
-        ))
-        .hint(format!(
-            "Check the path (`{}` lists each profile's state directory), or run `{}` to make the state there.",
-            crate::util::suggest::command("profiles"),
-            crate::util::suggest::command("setup")
-        ))),
-        _ => Ok(()),
-    }
+    let Some(dir) = config.state_dir.as_ref().filter(|dir| !dir.is_dir()) else {
+        return Ok(());
+    };
+    let dir = clean(&dir.display().to_string(), 200);
+    let (profiles, setup) = (command("profiles"), command("setup"));
+    Err(naming_the_profiles(
+        format!("--state-dir {dir}: no such directory, so no saved state"),
+        format!("Check the path (`{profiles}` lists each profile's state directory), or run `{setup}` to make the state there."),
+    ))
 }
 
-fn existing_profiles() -> String {
+/// Exit 2, naming the profiles that do exist.
+fn naming_the_profiles(problem: String, hint: String) -> AppError {
     let names: Vec<String> = known().into_keys().collect();
-    if names.is_empty() {
-        "there are no profiles yet".to_string()
-    } else {
-        format!("the profiles are: {}", names.join(", "))
-    }
+    let existing = match names.is_empty() {
+        true => "there are no profiles yet".to_string(),
+        false => format!("the profiles are: {}", names.join(", ")),
+    };
+    AppError::usage(format!("{problem}; {existing}")).hint(hint)
 }
