@@ -61,10 +61,8 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         ));
     }
     if let (AnswersOrigin::ProfileConfig, Some(path)) = (config.answers_origin, &config.answers) {
-        ui::info(&format!(
-            "Answers from the profile's config {}",
-            path.display()
-        ));
+        let path = path.display();
+        ui::info(&format!("Answers from the profile's config {path}"));
     }
     let log = config.log.as_deref().map(OperatorLog::open).transpose()?;
     let log = log.map(Arc::new);
@@ -74,11 +72,9 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let sandbox = config.sandbox.then(Sandbox::start).transpose()?;
     if let Some(sandbox) = &sandbox {
         sandbox.fill_answers(&mut answers);
-        ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
-        ui::note(&format!(
-            "Sandbox: Jira Align stand-in at {}",
-            sandbox.align.url()
-        ));
+        let (jira, align) = (sandbox.jira.url(), sandbox.align.url());
+        ui::note(&format!("Sandbox: Jira stand-in at {jira}"));
+        ui::note(&format!("Sandbox: Jira Align stand-in at {align}"));
     }
     let store = open_store(&config, &answers, read_only)?;
     let mut prompter: Box<dyn Prompter> = if read_only {

@@ -160,11 +160,8 @@ fn install_new_key(
 ) -> Result<()> {
     let made = match align_key {
         None => {
-            let bits = ctx
-                .state()
-                .consumer
-                .as_ref()
-                .and_then(|c| c.bits)
+            let bits = ctx.state().consumer.as_ref().and_then(|c| c.bits);
+            let bits = bits
                 .or(ctx.given_key_bits())
                 .unwrap_or(keys::DEFAULT_KEY_BITS);
             let started = Instant::now();

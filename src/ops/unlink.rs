@@ -204,10 +204,8 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
         ui::ok(&format!("removed {what} ({place})"));
     }
     if ctx.release_profile()? && existed {
-        ui::ok(&format!(
-            "removed the profile's directory ({})",
-            ctx.store().dir().display()
-        ));
+        let dir = ctx.store().dir().display();
+        ui::ok(&format!("removed the profile's directory ({dir})"));
     }
     Ok(())
 }
