@@ -30,12 +30,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     let Some(url) = checked(ctx.url(&inputs::JIRA_URL), out, REACHABLE, fix) else {
         return Reach::NotRead;
     };
-    let timeout = ctx
-        .config()
-        .http
-        .connect_timeout
-        .max(Duration::from_secs(1));
-    out.push(tls::check(&url, timeout));
+    let timeout = ctx.config().http.connect_timeout;
+    out.push(tls::check(&url, timeout.max(Duration::from_secs(1))));
     let facts = match jira_side::server(ctx) {
         Ok(facts) => facts,
         Err(err) => {

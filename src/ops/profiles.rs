@@ -10,7 +10,7 @@ use super::{json_rows, load_state, print_json};
 use crate::config::{config_dir, profile_config_path, AnswersOrigin, RunConfig};
 use crate::error::{AppError, Result};
 use crate::outln;
-use crate::state::StepStatus;
+use crate::state::StepStatus::{Done, Skipped};
 use crate::store::default_state_dir;
 use crate::util::suggest::command;
 use crate::util::text::clean;
@@ -57,20 +57,12 @@ pub fn list(as_json: bool) -> Result<i32> {
     let rows: Vec<_> = profiles
         .iter()
         .map(|(name, profile)| {
-            let done = profile
-                .state_dir
-                .as_ref()
-                .and_then(|dir| load_state(dir).ok())
-                .map(|state| {
-                    (1..=24u8)
-                        .filter(|n| {
-                            matches!(
-                                state.step_status(*n),
-                                StepStatus::Done | StepStatus::Skipped
-                            )
-                        })
-                        .count()
-                });
+            let state = profile.state_dir.as_ref().and_then(|d| load_state(d).ok());
+            let done = state.map(|state| {
+                (1..=24u8)
+                    .filter(|n| matches!(state.step_status(*n), Done | Skipped))
+                    .count()
+            });
             json!({
                 "name": name,
                 "state_dir": profile.state_dir,

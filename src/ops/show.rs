@@ -82,13 +82,10 @@ pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
 /// that do not apply are absent; fields not known yet are null.
 pub fn report(state: &State, answers: &Answers) -> Value {
     let saved = state.align.as_ref();
-    let jira_url = answers
-        .jira
-        .url
-        .as_ref()
-        .map(|u| u.as_str().to_string())
-        .or_else(|| state.jira.as_ref().map(|j| j.url.clone()))
-        .map(|u| u.trim_end_matches('/').to_string());
+    let saved_jira = state.jira.as_ref().map(|j| j.url.clone());
+    let given_jira = answers.jira.url.as_ref().map(|u| u.to_string());
+    let jira_url = given_jira.or(saved_jira);
+    let jira_url = jira_url.map(|u| u.trim_end_matches('/').to_string());
     let given = &answers.connector;
     let auth = given.auth.or(saved.and_then(|a| a.connector_auth));
     let auth = auth.unwrap_or(ConnectorAuth::OAuth);
@@ -109,11 +106,8 @@ pub fn report(state: &State, answers: &Answers) -> Value {
     });
     let consumer = state.consumer.as_ref();
     if auth == ConnectorAuth::OAuth {
-        connector["consumer_key"] = json!(answers
-            .keys
-            .consumer_key
-            .clone()
-            .or_else(|| consumer.map(|c| c.key.clone())));
+        let key = answers.keys.consumer_key.clone();
+        connector["consumer_key"] = json!(key.or_else(|| consumer.map(|c| c.key.clone())));
     } else {
         connector["username"] = json!(answers.service_account.username);
     }

@@ -148,12 +148,9 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     };
     let given = ctx.url(&inputs::JIRA_URL)?;
-    let holds_something = ctx.state().link.is_some()
-        || ctx
-            .state()
-            .installed
-            .as_ref()
-            .is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
+    let installed = ctx.state().installed.as_ref();
+    let made = installed.is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
+    let holds_something = ctx.state().link.is_some() || made;
     if !holds_something || crate::steps::reconcile::same_site(&recorded, &given) {
         return Ok(());
     }
