@@ -60,11 +60,9 @@ fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
     let host_for_name = host.trim_start_matches('[').trim_end_matches(']');
     let server_name = ServerName::try_from(host_for_name.to_string())
         .map_err(|err| format!("unreadable certificate: {host}: {err}"))?;
-    let address = (host_for_name, port)
-        .to_socket_addrs()
-        .map_err(connect)?
-        .next()
-        .ok_or_else(|| connect(io::Error::new(io::ErrorKind::NotFound, "no address")))?;
+    let mut addresses = (host_for_name, port).to_socket_addrs().map_err(connect)?;
+    let no_address = || connect(io::Error::new(io::ErrorKind::NotFound, "no address"));
+    let address = addresses.next().ok_or_else(no_address)?;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
@@ -84,10 +82,8 @@ fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
         .with_no_client_auth();
     let mut connection = ClientConnection::new(Arc::new(config), server_name).map_err(handshake)?;
     let mut socket = TcpStream::connect_timeout(&address, timeout).map_err(connect)?;
-    socket
-        .set_read_timeout(Some(timeout))
-        .and_then(|()| socket.set_write_timeout(Some(timeout)))
-        .map_err(connect)?;
+    socket.set_read_timeout(Some(timeout)).map_err(connect)?;
+    socket.set_write_timeout(Some(timeout)).map_err(connect)?;
     while connection.is_handshaking() {
         connection
             .complete_io(&mut socket)
