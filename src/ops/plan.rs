@@ -76,16 +76,13 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         }));
         return Ok(0);
     }
-    outln!(
-        "Jira {} at {jira} ({}{})",
-        server.version.as_deref().unwrap_or("(version unknown)"),
-        crate::steps::jira_access::signed_in(server.admin_user.as_deref()),
-        if server.is_administrator {
-            ", an administrator"
-        } else {
-            ", NOT an administrator: setup would stop at step 7"
-        }
-    );
+    let version = server.version.as_deref().unwrap_or("(version unknown)");
+    let who = crate::steps::jira_access::signed_in(server.admin_user.as_deref());
+    let admin = match server.is_administrator {
+        true => ", an administrator",
+        false => ", NOT an administrator: setup would stop at step 7",
+    };
+    outln!("Jira {version} at {jira} ({who}{admin})");
     match align_owner {
         Some(Some(owner)) => {
             outln!("Jira Align at {align}: the API token belongs to {owner}")
@@ -94,19 +91,15 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         None => outln!("Jira Align at {align}: not checked (no API token)"),
     }
     match &link {
-        Some(l) => outln!(
-            "Link to {align}: \"{}\" (id {}), consumer {}",
-            l.link.name,
-            l.link.id,
-            l.consumer
-                .as_ref()
-                .map(|c| format!(
-                    "{} ({})",
-                    c.key,
-                    c.fingerprint.as_deref().unwrap_or("no readable public key")
-                ))
-                .unwrap_or_else(|| "none".into())
-        ),
+        Some(l) => {
+            let consumer = l.consumer.as_ref().map(|c| {
+                let key = c.fingerprint.as_deref().unwrap_or("no readable public key");
+                format!("{} ({key})", c.key)
+            });
+            let consumer = consumer.unwrap_or_else(|| "none".into());
+            let (name, id) = (&l.link.name, &l.link.id);
+            outln!("Link to {align}: \"{name}\" (id {id}), consumer {consumer}")
+        }
         None => outln!("Link to {align}: none yet"),
     }
     if let Some(word) = status_word {
