@@ -50,11 +50,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             return if down { Reach::Down } else { Reach::NotRead };
         }
     };
-    let who = format!(
-        "Jira {} at {url} answers; {}",
-        facts.version.as_deref().unwrap_or("(version unknown)"),
-        jira_access::signed_in(facts.admin_user.as_deref())
-    );
+    let version = facts.version.as_deref().unwrap_or("(version unknown)");
+    let signed_in = jira_access::signed_in(facts.admin_user.as_deref());
+    let who = format!("Jira {version} at {url} answers; {signed_in}");
     out.push(if facts.is_administrator {
         Check::pass(REACHABLE, format!("{who}, an administrator"))
     } else {

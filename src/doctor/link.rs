@@ -52,21 +52,15 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             return false;
         }
     };
+    let (named, id, url) = (&link.link.name, link.id(), &link.link.rpc_url);
     out.push(Check::pass(
         exists,
-        format!(
-            "\"{}\" (id {}) points to {}",
-            link.link.name,
-            link.id(),
-            link.link.rpc_url
-        ),
+        format!("\"{named}\" (id {id}) points to {url}"),
     ));
     let mut matches = true;
     if ctx.connector_auth() != ConnectorAuth::OAuth {
-        let why = format!(
-            "the connector signs in with {}: no OAuth consumer is needed",
-            ctx.connector_auth().label()
-        );
+        let auth = ctx.connector_auth().label();
+        let why = format!("the connector signs in with {auth}: no OAuth consumer is needed");
         out.extend([key_id, public_id].map(|about| Check::skip(about, why.clone())));
     } else {
         let held = link.consumer.as_ref();
@@ -118,16 +112,13 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         Some(name) if name == link.link.name => Check::pass(name_id, format!("\"{name}\"")),
         Some(name) => Check::warn(
             name_id,
-            format!(
-                "the link is named \"{}\", this profile says \"{name}\"",
-                link.link.name
-            ),
+            format!("the link is named \"{named}\", this profile says \"{name}\""),
             format!(
                 "Harmless for the sync; `{}` names it as this profile says.",
                 crate::util::suggest::command("step 11")
             ),
         ),
-        None => Check::pass(name_id, format!("\"{}\"", link.link.name)),
+        None => Check::pass(name_id, format!("\"{named}\"")),
     });
     matches
 }

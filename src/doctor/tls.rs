@@ -41,13 +41,8 @@ pub fn check(url: &Url, timeout: Duration) -> Check {
     if url.scheme() != "https" {
         return Check::skip(TLS, "the URL is not https");
     }
-    assess(url, timeout).unwrap_or_else(|err| {
-        Check::fail(
-            TLS,
-            format!("{url}: {err}"),
-            "Check that Jira answers HTTPS on that host and port.",
-        )
-    })
+    let fix = "Check that Jira answers HTTPS on that host and port.";
+    assess(url, timeout).unwrap_or_else(|err| Check::fail(TLS, format!("{url}: {err}"), fix))
 }
 
 /// A TLS handshake completed whatever the chain, which is then judged; nothing
