@@ -19,6 +19,7 @@ use crate::steps::keys::{
     forget_public_half, given_public_key, paste_public_key, save_new_pair, set_public_key,
 };
 use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
+use crate::util::suggest::command;
 use crate::{outln, ui};
 
 /// Steps that follow the Jira Align connector rather than the key: kept as they were.
@@ -54,13 +55,12 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     // Read-only until the first change: a failure leaves everything as it was.
     crate::steps::jira_access::ensure_validated(&mut ctx)?;
     let Some(link) = jira_side::link(&mut ctx)? else {
+        let (align, setup) = (ctx.url(&inputs::ALIGN_URL)?, command("setup"));
         return Err(AppError::failed(format!(
-            "Jira has no application link to {}: there is nothing to renew",
-            ctx.url(&inputs::ALIGN_URL)?
+            "Jira has no application link to {align}: there is nothing to renew"
         ))
         .hint(format!(
-            "Run `{}` to make the link, its consumer and the token.",
-            crate::util::suggest::command("setup")
+            "Run `{setup}` to make the link, its consumer and the token."
         )));
     };
     let mut kept = ctx.state().steps.clone();
@@ -108,7 +108,7 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         old_fingerprint.as_deref().unwrap_or("(unknown)")
     );
     if source == KeySource::Align {
-        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", crate::util::suggest::command("doctor"));
+        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", command("doctor"));
     }
     Ok(0)
 }

@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::steps::{consent, jira_side};
+use crate::util::text::clean;
 use crate::{outln, ui};
 
 /// The state last, so that a run killed midway still knows the profile.
@@ -81,12 +82,8 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         }
         None => {
             outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
-            outln!(
-                "  1. Deactivate the connector \"{connector}\"{} (its sync would only fail from now on).",
-                connector_id
-                    .map(|id| format!(" (ID {id})"))
-                    .unwrap_or_default()
-            );
+            let id = connector_id.map_or(String::new(), |id| format!(" (ID {id})"));
+            outln!("  1. Deactivate the connector \"{connector}\"{id} (its sync would only fail from now on).");
             outln!("  2. Delete it, if nothing else is to use it.");
         }
     }
@@ -181,10 +178,7 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
         .map(|key| format!(" with the incoming consumer key {key}"))
         .unwrap_or_default();
     let at = jira.map(|url| format!(" on {url}")).unwrap_or_default();
-    Some(crate::util::text::clean(
-        &format!("{link}{consumer}{at}"),
-        400,
-    ))
+    Some(clean(&format!("{link}{consumer}{at}"), 400))
 }
 
 /// `existed`: the directory was there before this run (opening the profile
