@@ -53,10 +53,8 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         }
     };
     let (named, id, url) = (&link.link.name, link.id(), &link.link.rpc_url);
-    out.push(Check::pass(
-        exists,
-        format!("\"{named}\" (id {id}) points to {url}"),
-    ));
+    let detail = format!("\"{named}\" (id {id}) points to {url}");
+    out.push(Check::pass(exists, detail));
     let mut matches = true;
     if ctx.connector_auth() != ConnectorAuth::OAuth {
         let auth = ctx.connector_auth().label();

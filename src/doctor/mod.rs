@@ -68,13 +68,11 @@ impl Check {
     /// missing answer is a skip naming the key, not a failure of the connector.
     pub fn from_error(about: About, err: &crate::error::AppError, fix: &str) -> Check {
         if let Some(missing) = err.find::<crate::prompt::MissingAnswer>() {
-            return Check::skip(
-                about,
-                format!(
-                    "not checked: needs {}, which neither the answers nor the profile's config give",
-                    missing.key
-                ),
+            let key = &missing.key;
+            let why = format!(
+                "not checked: needs {key}, which neither the answers nor the profile's config give"
             );
+            return Check::skip(about, why);
         }
         if is_outage(err) {
             return Check::fail(about, format!("unreachable: {}", err.message), outage_fix());

@@ -88,11 +88,8 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
             if let Some(hint) = err.hint_text() {
                 fix = format!("{fix} ({hint})");
             }
-            out.push(Check::fail(
-                SIGNED,
-                format!("Jira refused the call: {}", err.message),
-                fix,
-            ));
+            let problem = format!("Jira refused the call: {}", err.message);
+            out.push(Check::fail(SIGNED, problem, fix));
             return Some("the credential does not work");
         }
     };
@@ -207,10 +204,8 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         ),
         Err(err) => Check::from_error(PROJECT, &err, "Check the service account."),
     });
-    out.push(Check::skip(
-        SEARCH,
-        format!("{why}: the search runs with the connector's own credential"),
-    ));
+    let why = format!("{why}: the search runs with the connector's own credential");
+    out.push(Check::skip(SEARCH, why));
 }
 
 /// The recorded expiry against now; `status` warns with it too.
