@@ -39,12 +39,8 @@ pub fn man(command: clap::Command) -> Result<i32> {
         writeln!(page, ".SH SUBCOMMANDS")?;
         for sub in command.get_subcommands() {
             let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-            writeln!(
-                page,
-                ".TP\n\\fBalign\\-link {}\\fR\n{}",
-                roff(sub.get_name()),
-                roff(&about)
-            )?;
+            let (name, about) = (roff(sub.get_name()), roff(&about));
+            writeln!(page, ".TP\n\\fBalign\\-link {name}\\fR\n{about}")?;
         }
         man.render_extra_section(page)?;
         page.write_all(TRAILING_SECTIONS.as_bytes())?;

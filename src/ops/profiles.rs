@@ -76,10 +76,8 @@ pub fn list(as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     if rows.is_empty() {
-        outln!(
-            "No profiles yet: `{}` makes the `default` one.",
-            command("setup")
-        );
+        let setup = command("setup");
+        outln!("No profiles yet: `{setup}` makes the `default` one.");
         return Ok(0);
     }
     for row in &rows {

@@ -40,13 +40,11 @@ pub fn setup(config: RunConfig) -> Result<i32> {
 
 pub fn step(config: RunConfig, number: u8) -> Result<i32> {
     let step = by_number(number).ok_or_else(|| {
+        let steps = crate::util::suggest::command("steps");
         AppError::usage(format!(
             "there is no step {number}: the guide's steps are 1 to 24"
         ))
-        .hint(format!(
-            "`{}` lists them.",
-            crate::util::suggest::command("steps")
-        ))
+        .hint(format!("`{steps}` lists them."))
     })?;
     super::profiles::check_known(&config)?;
     let mut ctx = open_context_as(config, Access::Change)?;

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::outln;
 use crate::state::State;
 use crate::ui;
+use crate::util::suggest::command;
 
 pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
     super::profiles::check_known(&config)?;
@@ -69,10 +70,9 @@ pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();
+        let (setup, step) = (command("setup"), command("step 4"));
         ui::info(&format!(
-            "Nothing recorded yet: `{}` (or `{}`) fills these in.",
-            crate::util::suggest::command("setup"),
-            crate::util::suggest::command("step 4")
+            "Nothing recorded yet: `{setup}` (or `{step}`) fills these in."
         ));
     }
     Ok(0)

@@ -95,10 +95,8 @@ pub fn status(config: RunConfig, as_json: bool) -> Result<i32> {
     crate::ui::fields(&rows);
     if any_failed {
         outln!();
-        outln!(
-            "A step failed: `{}` runs it again.",
-            crate::util::suggest::command("step N")
-        );
+        let step = crate::util::suggest::command("step N");
+        outln!("A step failed: `{step}` runs it again.");
     }
     Ok(code)
 }
