@@ -134,11 +134,8 @@ fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<
     } else if temporary {
         "The sandbox's state was temporary: nothing is kept.".to_string()
     } else {
-        format!(
-            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
-            dir.display(),
-            crate::util::suggest::command("setup")
-        )
+        let (dir, setup) = (dir.display(), crate::util::suggest::command("setup"));
+        format!("Every step's outcome so far is saved in {dir}; `{setup}` carries on from there.")
     });
     Ok(store)
 }
@@ -220,10 +217,8 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
 
 pub fn print_json(mut object: serde_json::Value) {
     object["schema"] = JSON_SCHEMA.into();
-    crate::outln!(
-        "{}",
-        serde_json::to_string_pretty(&object).unwrap_or_default()
-    );
+    let text = serde_json::to_string_pretty(&object).unwrap_or_default();
+    crate::outln!("{text}");
 }
 
 /// The saved state, read without creating anything.

@@ -102,11 +102,9 @@ pub fn renew(config: RunConfig) -> Result<i32> {
     }
     ctx.update_state(|state| state.steps.extend(kept))?;
     outln!();
-    outln!(
-        "Renewed: consumer key {consumer_key}, public key {} (was {}).",
-        new_fingerprint.as_deref().unwrap_or("(unknown)"),
-        old_fingerprint.as_deref().unwrap_or("(unknown)")
-    );
+    let new = new_fingerprint.as_deref().unwrap_or("(unknown)");
+    let old = old_fingerprint.as_deref().unwrap_or("(unknown)");
+    outln!("Renewed: consumer key {consumer_key}, public key {new} (was {old}).");
     if source == KeySource::Align {
         outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", command("doctor"));
     }

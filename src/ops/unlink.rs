@@ -24,11 +24,8 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     let existed = dir.is_dir();
     if !existed && config.answers_origin == AnswersOrigin::None {
         // Opening the profile would only make (and list) an empty one.
-        outln!(
-            "Profile `{}` was never set up here: no state in {} and no config file. Nothing to remove.",
-            config.profile,
-            dir.display()
-        );
+        let (profile, dir) = (&config.profile, dir.display());
+        outln!("Profile `{profile}` was never set up here: no state in {dir} and no config file. Nothing to remove.");
         return Ok(0);
     }
     let mut ctx = open_context_as(config, Access::ChangeAsRecorded)?;
