@@ -95,19 +95,13 @@ pub fn checked<T>(result: Result<T>, out: &mut Vec<Check>, about: About, fix: &s
 /// No connection, no answer in time, or a 5xx: an outage, which no change to
 /// the connector (`renew`) repairs, unlike an answer refusing us.
 pub fn is_outage(err: &crate::error::AppError) -> bool {
-    use crate::http::{ClientError, TransportKind};
+    use crate::http::ClientError;
+    use crate::http::TransportKind::{Dns, Other, Refused, Timeout};
     let Some(client) = err.find::<ClientError>() else {
         return false;
     };
-    let no_answer = matches!(
-        client.transport_kind(),
-        Some(
-            TransportKind::Refused
-                | TransportKind::Timeout
-                | TransportKind::Dns { .. }
-                | TransportKind::Other
-        )
-    );
+    let kind = client.transport_kind();
+    let no_answer = matches!(kind, Some(Refused | Timeout | Dns { .. } | Other));
     let server_error = matches!(client, ClientError::Status(_))
         && client.http_status().is_some_and(|status| status >= 500);
     no_answer || server_error || matches!(client, ClientError::RetryTooLong(_))

@@ -34,13 +34,13 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
 fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option<&'static str> {
     let oauth_of_our_own =
         ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate;
-    if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) && !ctx.store().exists(STATE_FILE)
-    {
+    let no_token = oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE);
+    if no_token && !ctx.store().exists(STATE_FILE) {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED, why));
         return Some("no credential of the service account here");
     }
-    if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) {
+    if no_token {
         // A new key would fail as the last handshake did: its cause comes first.
         let (problem, fix) = match ctx.state().last_failure() {
             Some((step, detail)) if (13..=20).contains(&step) => (
