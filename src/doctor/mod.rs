@@ -135,11 +135,8 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     spinner.say(format!(
         "making a signed call to {jira_shown} as the service account"
     ));
-    if reach == jira::Reach::Down {
-        token::checks_without_jira(ctx, &mut checks, "Jira is unreachable (see Jira reachable)");
-    } else {
-        token::checks(ctx, &mut checks, reachable && link);
-    }
+    let down = reach == jira::Reach::Down;
+    token::checks(ctx, &mut checks, down, reachable && link);
     spinner.say("asking Jira Align for the test project's features".into());
     align::checks(ctx, &mut checks);
     checks

@@ -15,16 +15,13 @@ const EXPIRY: About = ("token.expiry", "Token expiry");
 const PROJECT: About = ("service.project", "Service account sees the test project");
 const SEARCH: About = ("service.search", "JQL search");
 
-/// When Jira is down: the expiry, from the state, and the rest skipped for `why`.
-pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
+/// With Jira down, only the expiry (from the state). `link_ok`: the link holds our key.
+pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, jira_down: bool, link_ok: bool) {
     out.push(expiry(ctx.state()));
-    out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
-}
-
-/// Appends the token checks. `link_ok`: the link holds this profile's key.
-pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
-    out.push(expiry(ctx.state()));
-    if let Some(why) = with_credential(ctx, out, link_ok) {
+    if jira_down {
+        let why = "Jira is unreachable (see Jira reachable)";
+        out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
+    } else if let Some(why) = with_credential(ctx, out, link_ok) {
         by_password(ctx, out, why);
     }
 }

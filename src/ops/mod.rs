@@ -150,14 +150,11 @@ pub fn secret_places(
         (PRIVATE_KEY_FILE, "private_key", "Private key"),
         (ACCESS_TOKEN_FILE, "access_token", "Access token"),
     ];
-    let store = if dir.is_dir() {
-        let mut store = Store::open(dir)?;
+    let mut store = dir.is_dir().then(|| Store::open(dir)).transpose()?;
+    if let Some(store) = &mut store {
         store.make_read_only();
         store.set_secret_store(chosen.unwrap_or_default());
-        Some(store)
-    } else {
-        None
-    };
+    }
     let (mut json, mut rows) = (serde_json::Map::new(), Vec::new());
     for (file, key, label) in SECRETS {
         let place = store
@@ -167,10 +164,8 @@ pub fn secret_places(
             SecretLocation::Nowhere => serde_json::Value::Null,
             place => place.to_string().into(),
         };
-        json.insert(
-            key.into(),
-            serde_json::json!({ "store": place.kind(), "location": location }),
-        );
+        let entry = serde_json::json!({ "store": place.kind(), "location": location });
+        json.insert(key.into(), entry);
         rows.push((label, format!("in {place}")));
     }
     Ok((json.into(), rows))

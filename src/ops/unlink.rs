@@ -125,11 +125,8 @@ fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
             links.extend(observe::read_link(&admin, &id)?);
         }
     }
-    let recorded_url = state
-        .align
-        .as_ref()
-        .and_then(|a| url::Url::parse(&a.url).ok());
-    if let Some(url) = recorded_url {
+    let recorded_url = state.align.as_ref().map(|a| url::Url::parse(&a.url));
+    if let Some(Ok(url)) = recorded_url {
         let found = observe::find_link(&admin, &url)?;
         links.extend(found.filter(|link| !links.iter().any(|l| l.id() == link.id())));
     }
