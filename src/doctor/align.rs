@@ -22,22 +22,14 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         return;
     };
     let api = AlignApi::new(ctx.http(), site.clone(), auth);
-    match api.current_user() {
-        Ok(user) => {
-            let owner = user.map(|user| format!(": it belongs to {}", user.describe()));
-            let detail = format!("{site} accepts it{}", owner.unwrap_or_default());
-            out.push(Check::pass(TOKEN, detail));
-        }
-        Err(err) => {
-            out.push(Check::from_error(
-                TOKEN,
-                &AppError::from(err),
-                "Make a new API token in your Jira Align profile and put it in align.api_token.",
-            ));
-            out.push(Check::skip(SYNC, "the token does not work"));
-            return;
-        }
-    }
+    let user = api.current_user().map_err(AppError::from);
+    let fix = "Make a new API token in your Jira Align profile and put it in align.api_token.";
+    let Some(user) = checked(user, out, TOKEN, fix) else {
+        return out.push(Check::skip(SYNC, "the token does not work"));
+    };
+    let owner = user.map(|user| format!(": it belongs to {}", user.describe()));
+    let detail = format!("{site} accepts it{}", owner.unwrap_or_default());
+    out.push(Check::pass(TOKEN, detail));
     let Some(key) = ctx.known(&inputs::TEST_PROJECT) else {
         out.push(Check::skip(SYNC, "no jira.test_project in the answers"));
         return;

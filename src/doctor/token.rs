@@ -118,31 +118,23 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
     let Some(key) = project_key else {
         return Some("no jira.test_project in the answers");
     };
-    match jira.project(&key) {
-        Ok(Some(project)) => out.push(Check::pass(
+    let project = jira.project(&key).map_err(AppError::from);
+    let fix = "Check the project key (jira.test_project).";
+    let Some(project) = checked(project, out, PROJECT, fix) else {
+        out.push(Check::skip(SEARCH, "the project could not be read"));
+        return None;
+    };
+    let Some(project) = project else {
+        out.push(Check::fail(
             PROJECT,
-            format!("{name} sees {} \"{}\"", project.key, project.name),
-        )),
-        Ok(None) => {
-            out.push(Check::fail(
-                PROJECT,
-                format!("{name} cannot see project {key}"),
-                format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
-            ));
-            out.push(Check::skip(SEARCH, "the project is not visible"));
-            return None;
-        }
-        Err(err) => {
-            let err = AppError::from(err);
-            out.push(Check::from_error(
-                PROJECT,
-                &err,
-                "Check the project key (jira.test_project).",
-            ));
-            out.push(Check::skip(SEARCH, "the project could not be read"));
-            return None;
-        }
-    }
+            format!("{name} cannot see project {key}"),
+            format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
+        ));
+        out.push(Check::skip(SEARCH, "the project is not visible"));
+        return None;
+    };
+    let detail = format!("{name} sees {} \"{}\"", project.key, project.name);
+    out.push(Check::pass(PROJECT, detail));
     out.push(match jira.search_project(&key) {
         Ok(Some(found)) => Check::pass(
             SEARCH,
