@@ -20,6 +20,7 @@ const CLOCK: About = ("jira.clock", "Clock skew");
 pub enum Reach {
     /// As an administrator.
     Read,
+    /// No URL or credential, a refusal, or not an administrator.
     NotRead,
     /// An outage: any call to Jira would fail too.
     Down,

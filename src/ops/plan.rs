@@ -93,8 +93,8 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
     match &link {
         Some(l) => {
             let consumer = l.consumer.as_ref().map(|c| {
-                let key = c.fingerprint.as_deref().unwrap_or("no readable public key");
-                format!("{} ({key})", c.key)
+                let fingerprint = c.fingerprint.as_deref().unwrap_or("no readable public key");
+                format!("{} ({fingerprint})", c.key)
             });
             let consumer = consumer.unwrap_or_else(|| "none".into());
             let (name, id) = (&l.link.name, &l.link.id);

@@ -92,7 +92,7 @@ pub fn list(as_json: bool) -> Result<i32> {
     Ok(0)
 }
 
-/// Unless `--state-dir`, `--answers` or `--sandbox` says where things are.
+/// The profile must exist, unless `--state-dir`, `--answers` or `--sandbox` says where things are.
 pub fn check_known(config: &RunConfig) -> Result<()> {
     if config.state_dir.is_some() || config.sandbox || config.answers_origin == AnswersOrigin::Given
     {
