@@ -1,9 +1,5 @@
-//! The command line: clap definitions, turned into a `RunConfig` and handed to the
-//! subcommand's module. Nothing here does the work.
-//!
-//! Options are not global: each subcommand takes the groups it uses (a profile, an
-//! answers file, network settings), so `--help` never offers an option that would
-//! do nothing there.
+//! The command line: clap definitions, turned into a `RunConfig` and handed to
+//! `ops`. Options are not global, so `--help` never offers one that does nothing there.
 
 use std::path::PathBuf;
 
@@ -14,9 +10,9 @@ mod manual;
 
 pub use args::{ConsentArg, JiraArgs, JsonArg, NetworkArgs, ProfileArgs, RunArgs};
 
-use crate::commands;
 use crate::config::{RawOptions, RunConfig};
 use crate::error::Result;
+use crate::ops;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -153,16 +149,13 @@ Examples:
   align-link setup --sandbox --yes                  Against local stand-ins, in a fresh state directory
   align-link setup --profile staging --log run.log  Another saved setup, with a log of requests and answers";
 
-/// Steps worth naming in `step --help`; the titles come from the table of steps.
-const STEPS_IN_HELP: [u8; 6] = [4, 5, 9, 13, 17, 24];
-
-/// `step --help`: what NUMBER means, with a few titles from `steps::STEPS`.
+/// `step --help`, with a few titles from `steps::STEPS`.
 fn step_help() -> String {
     let mut text = String::from(
         "NUMBER is the step's number in Atlassian's guide \"Jira Align to Jira Server/Data \
          Center Connectivity Quick Guide\", 1 to 24, for example:\n",
     );
-    for number in STEPS_IN_HELP {
+    for number in [4, 5, 9, 13, 17, 24] {
         if let Some(step) = crate::steps::by_number(number) {
             text.push_str(&format!("  {number:>2}  {}\n", step.title));
         }
@@ -257,23 +250,12 @@ Examples:
   align-link man | man -l -
   align-link man > ~/.local/share/man/man1/align-link.1";
 
-/// The clap command, with the help text that is built from data.
-pub fn command() -> clap::Command {
-    Cli::command()
-}
-
-/// doctor's `--answers` (in the shared option group) says what it changes there.
 const DOCTOR_ANSWERS: &str = "Answers file (TOML); with it, doctor needs no saved state \
     [default: $XDG_CONFIG_HOME/align-link/PROFILE.toml when it exists]";
 
-/// Parses the command line and runs it; returns the process exit code.
 pub fn main() -> i32 {
     crate::ui::terminal::install_interrupt_handler();
-    // A usage error exits 2 (help and version 0), as clap's own parse would.
-    let cli = command()
-        .try_get_matches()
-        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches))
-        .unwrap_or_else(|err| err.exit());
+    let cli = Cli::parse();
     let verbose = match &cli.command {
         Command::Setup(run) | Command::Step { run, .. } => run.jira.network.verbose,
         Command::Doctor { jira, .. }
@@ -300,14 +282,13 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> Result<i32> {
+    let config = RunConfig::from_raw;
     match cli.command {
-        Command::Setup(run) => commands::setup::run(RunConfig::from_raw(run.into_raw())?),
-        Command::Step { number, run } => {
-            commands::step::run(RunConfig::from_raw(run.into_raw())?, number)
-        }
-        Command::Steps(json) => Ok(commands::steps::run(json.json)),
+        Command::Setup(run) => ops::setup::setup(config(run.into_raw())?),
+        Command::Step { number, run } => ops::setup::step(config(run.into_raw())?, number),
+        Command::Steps(json) => Ok(ops::steps::list(json.json)),
         Command::Status { profile, json } => {
-            commands::status::run(RunConfig::from_raw(profile.into_raw())?, json.json)
+            ops::status::status(config(profile.into_raw())?, json.json)
         }
         Command::Show {
             profile,
@@ -318,14 +299,10 @@ fn run(cli: Cli) -> Result<i32> {
                 answers,
                 ..profile.into_raw()
             };
-            commands::show::run(RunConfig::from_raw(raw)?, json.json)
+            ops::show::show(config(raw)?, json.json)
         }
-        Command::Plan { run, json } => {
-            commands::plan::run(RunConfig::from_raw(run.into_raw())?, json.json)
-        }
-        Command::Doctor { jira, json } => {
-            commands::doctor::run(RunConfig::from_raw(jira.into_raw())?, json.json)
-        }
+        Command::Plan { run, json } => ops::plan::plan(config(run.into_raw())?, json.json),
+        Command::Doctor { jira, json } => ops::doctor::doctor(config(jira.into_raw())?, json.json),
         Command::Unlink {
             jira,
             consent,
@@ -335,7 +312,7 @@ fn run(cli: Cli) -> Result<i32> {
                 replace_existing: consent.replace_existing,
                 ..jira.into_raw()
             };
-            commands::unlink::run(RunConfig::from_raw(raw)?, local)
+            ops::unlink::unlink(config(raw)?, local)
         }
         Command::Renew {
             jira,
@@ -347,16 +324,16 @@ fn run(cli: Cli) -> Result<i32> {
                 replace_existing: consent.replace_existing,
                 ..jira.into_raw()
             };
-            commands::renew::run(RunConfig::from_raw(raw)?)
+            ops::renew::renew(config(raw)?)
         }
-        Command::Profiles(json) => commands::profiles::run(json.json),
+        Command::Profiles(json) => ops::profiles::list(json.json),
         Command::Sandbox {
             jira_port,
             align_port,
             latency_ms,
-        } => commands::sandbox::run(jira_port, align_port, latency_ms),
-        Command::Completions { shell } => Ok(manual::completions(shell, command())),
-        Command::Man => manual::man(command()),
+        } => ops::sandbox::serve(jira_port, align_port, latency_ms),
+        Command::Completions { shell } => Ok(manual::completions(shell, Cli::command())),
+        Command::Man => manual::man(Cli::command()),
         Command::AnswersExample => Ok(manual::answers_example()),
     }
 }
@@ -367,7 +344,7 @@ mod tests {
 
     #[test]
     fn clap_definitions_are_consistent() {
-        command().debug_assert();
+        Cli::command().debug_assert();
         let help = step_help();
         assert!(
             help.contains("13  Set the consumer key on the link"),
@@ -377,7 +354,7 @@ mod tests {
 
     #[test]
     fn each_command_offers_only_its_options() {
-        let command = command();
+        let command = Cli::command();
         let options = |name: &str| -> Vec<String> {
             command
                 .find_subcommand(name)
@@ -408,7 +385,7 @@ mod tests {
     #[test]
     fn suggestions_know_which_commands_take_which_options() {
         use crate::util::suggest::{TAKE_ANSWERS, TAKE_PROFILE};
-        let command = command();
+        let command = Cli::command();
         for sub in command.get_subcommands() {
             let name = sub.get_name();
             let takes = |long: &str| sub.get_arguments().any(|a| a.get_long() == Some(long));

@@ -1,5 +1,5 @@
-//! `align-link completions SHELL` and `align-link man`: generated from the clap
-//! definitions (clap_complete, clap_mangen), so they never drift from `--help`.
+//! `completions` and `man`, generated from the clap definitions so that they
+//! never drift from `--help`.
 
 use std::io::Write;
 
@@ -9,28 +9,22 @@ pub fn completions(target: clap_complete::Shell, mut command: clap::Command) -> 
     let mut script = Vec::new();
     clap_complete::generate(target, &mut command, "align-link", &mut script);
     if target == clap_complete::Shell::Bash {
-        script = bash_names_matched(&String::from_utf8_lossy(&script)).into_bytes();
+        // clap_complete sets a subcommand's state as `align__link__subcmd__X` but
+        // looks up `align__subcmd__link__subcmd__X` (the `-` taken for a separator).
+        let text = String::from_utf8_lossy(&script);
+        script = text.replace("align__subcmd__link", "align__link").into();
     }
     write_stdout(&script);
     0
 }
 
-/// clap_complete's bash script names a subcommand's state `align__link__subcmd__X`
-/// where it sets it but `align__subcmd__link__subcmd__X` where it looks it up (the
-/// `-` in the binary's name is taken for a subcommand separator there), so
-/// `align-link status --<TAB>` completed nothing. One spelling for both.
-fn bash_names_matched(script: &str) -> String {
-    script.replace("align__subcmd__link", "align__link")
-}
-
-/// `align-link answers-example`: the commented example answers file, built into
-/// the binary so that an installed copy, without the repository, still has it.
+/// Built into the binary, so that an installed copy without the repository has it.
 pub fn answers_example() -> i32 {
     write_stdout(include_bytes!("../../examples/answers.toml"));
     0
 }
 
-/// The manual page: the main page, then one section per subcommand.
+/// The main page, then one section per subcommand.
 pub fn man(command: clap::Command) -> Result<i32> {
     let mut page = Vec::new();
     let render = |page: &mut Vec<u8>| -> std::io::Result<()> {
@@ -45,12 +39,8 @@ pub fn man(command: clap::Command) -> Result<i32> {
         writeln!(page, ".SH SUBCOMMANDS")?;
         for sub in command.get_subcommands() {
             let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
-            writeln!(
-                page,
-                ".TP\n\\fBalign\\-link {}\\fR\n{}",
-                roff(sub.get_name()),
-                roff(&about)
-            )?;
+            let (name, about) = (roff(sub.get_name()), roff(&about));
+            writeln!(page, ".TP\n\\fBalign\\-link {name}\\fR\n{about}")?;
         }
         man.render_extra_section(page)?;
         page.write_all(TRAILING_SECTIONS.as_bytes())?;
@@ -83,8 +73,8 @@ pub fn man(command: clap::Command) -> Result<i32> {
     Ok(0)
 }
 
-/// Text escaped for roff: backslashes, hyphens (else typeset as hyphens, not
-/// minus signs a reader can copy), and a leading dot or quote.
+/// Hyphens escaped too: else they are typeset as hyphens, not minus signs a reader
+/// can copy.
 fn roff(text: &str) -> String {
     let escaped = text.replace('\\', "\\e").replace('-', "\\-");
     match escaped.chars().next() {
@@ -93,7 +83,6 @@ fn roff(text: &str) -> String {
     }
 }
 
-/// The sections clap does not know: exit codes, environment, files.
 const TRAILING_SECTIONS: &str = r#".SH "EXIT STATUS"
 .TP
 \fB0\fR

@@ -1,10 +1,10 @@
-//! Jira Align, when an API token is given: the token works, and features of the
-//! mapped (test) project have reached Jira Align, which only a working sync does.
+//! Jira Align, when an API token is given: the token works, and the test
+//! project's features have arrived, which only a working sync does.
 
-use super::{About, Check};
+use super::{checked, About, Check};
 use crate::align::AlignApi;
-use crate::context::inputs;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::error::AppError;
 
 const TOKEN: About = ("align.token", "Jira Align API token");
 const SYNC: About = ("align.sync", "Features synced from the test project");
@@ -14,38 +14,22 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         let why = "no align.api_token in the answers";
         return out.extend([TOKEN, SYNC].map(|about| Check::skip(about, why)));
     }
-    let site = match ctx.url(&inputs::ALIGN_URL) {
-        Ok(site) => site,
-        Err(err) => {
-            out.push(Check::from_error(TOKEN, &err, "Give align.url."));
-            return;
-        }
+    let Some(site) = checked(ctx.url(&inputs::ALIGN_URL), out, TOKEN, "Give align.url.") else {
+        return;
     };
-    let auth = match ctx.align_api_auth() {
-        Ok(Some(auth)) => auth,
-        Ok(None) => return,
-        Err(err) => {
-            out.push(Check::from_error(TOKEN, &err, "Give align.api_token."));
-            return;
-        }
+    let auth = checked(ctx.align_api_auth(), out, TOKEN, "Give align.api_token.");
+    let Some(Some(auth)) = auth else {
+        return;
     };
     let api = AlignApi::new(ctx.http(), site.clone(), auth);
-    match api.current_user() {
-        Ok(user) => {
-            let owner = user.map(|user| format!(": it belongs to {}", user.describe()));
-            let detail = format!("{site} accepts it{}", owner.unwrap_or_default());
-            out.push(Check::pass(TOKEN, detail));
-        }
-        Err(err) => {
-            out.push(Check::from_error(
-                TOKEN,
-                &crate::error::AppError::from(err),
-                "Make a new API token in your Jira Align profile and put it in align.api_token.",
-            ));
-            out.push(Check::skip(SYNC, "the token does not work"));
-            return;
-        }
-    }
+    let user = api.current_user().map_err(AppError::from);
+    let fix = "Make a new API token in your Jira Align profile and put it in align.api_token.";
+    let Some(user) = checked(user, out, TOKEN, fix) else {
+        return out.push(Check::skip(SYNC, "the token does not work"));
+    };
+    let owner = user.map(|user| format!(": it belongs to {}", user.describe()));
+    let detail = format!("{site} accepts it{}", owner.unwrap_or_default());
+    out.push(Check::pass(TOKEN, detail));
     let Some(key) = ctx.known(&inputs::TEST_PROJECT) else {
         out.push(Check::skip(SYNC, "no jira.test_project in the answers"));
         return;
@@ -63,7 +47,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
         ),
         Err(err) => Check::from_error(
             SYNC,
-            &crate::error::AppError::from(err),
+            &AppError::from(err),
             "Check the token's rights to read Features.",
         ),
     });

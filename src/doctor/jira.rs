@@ -1,10 +1,10 @@
-//! Jira itself: reachable with the administrator's credentials, a certificate
-//! chain Jira Align (in Atlassian's cloud) would trust, its base URL, its clock.
+//! Jira itself: reachable as the administrator, a certificate chain Jira Align
+//! would trust, its base URL, its clock.
 
 use std::time::Duration;
 
 use super::tls;
-use super::{About, Check};
+use super::{checked, About, Check};
 use crate::context::{inputs, Ctx};
 use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
 use crate::steps::jira_side;
@@ -16,36 +16,23 @@ const REACHABLE: About = ("jira.reachable", "Jira reachable");
 const BASE_URL: About = ("jira.base-url", "Base URL");
 const CLOCK: About = ("jira.clock", "Clock skew");
 
-/// What the Jira checks found out about reaching Jira.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
-    /// Read, as an administrator.
+    /// As an administrator.
     Read,
-    /// Not read: no URL or credential, a refusal, or not an administrator.
+    /// No URL or credential, a refusal, or not an administrator.
     NotRead,
-    /// Unreachable or down (see [`super::is_outage`]): any call to it would fail too.
+    /// An outage: any call to Jira would fail too.
     Down,
 }
 
-/// Appends the Jira checks; says whether Jira could be read.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
-    let url = match ctx.url(&inputs::JIRA_URL) {
-        Ok(url) => url,
-        Err(err) => {
-            out.push(Check::from_error(
-                REACHABLE,
-                &err,
-                "Give jira.url in the answers file (--answers).",
-            ));
-            return Reach::NotRead;
-        }
+    let fix = "Give jira.url in the answers file (--answers).";
+    let Some(url) = checked(ctx.url(&inputs::JIRA_URL), out, REACHABLE, fix) else {
+        return Reach::NotRead;
     };
-    let timeout = ctx
-        .config()
-        .http
-        .connect_timeout
-        .max(Duration::from_secs(1));
-    out.push(tls::check(&url, timeout));
+    let timeout = ctx.config().http.connect_timeout;
+    out.push(tls::check(&url, timeout.max(Duration::from_secs(1))));
     let facts = match jira_side::server(ctx) {
         Ok(facts) => facts,
         Err(err) => {
@@ -64,11 +51,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
             return if down { Reach::Down } else { Reach::NotRead };
         }
     };
-    let who = format!(
-        "Jira {} at {url} answers; {}",
-        facts.version.as_deref().unwrap_or("(version unknown)"),
-        jira_access::signed_in(facts.admin_user.as_deref())
-    );
+    let version = facts.version.as_deref().unwrap_or("(version unknown)");
+    let signed_in = jira_access::signed_in(facts.admin_user.as_deref());
+    let who = format!("Jira {version} at {url} answers; {signed_in}");
     out.push(if facts.is_administrator {
         Check::pass(REACHABLE, format!("{who}, an administrator"))
     } else {
@@ -80,10 +65,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     });
     out.push(base_url_check(url.as_str(), facts.base_url.as_deref()));
     out.push(clock_check(facts.clock_skew_secs));
-    if facts.is_administrator {
-        Reach::Read
-    } else {
-        Reach::NotRead
+    match facts.is_administrator {
+        true => Reach::Read,
+        false => Reach::NotRead,
     }
 }
 

@@ -1,18 +1,16 @@
-//! The application link to `align.url`, found by URL through the model's
-//! observation, and its incoming consumer against what this profile expects:
-//! the consumer key, the public key (fingerprints side by side), the name.
+//! The application link to `align.url` and its incoming consumer, against what
+//! this profile expects.
 
 use rsa::RsaPublicKey;
 
-use super::{About, Check};
-use crate::context::inputs;
-use crate::context::Ctx;
+use super::{checked, About, Check};
+use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
 use crate::state::PRIVATE_KEY_FILE;
 use crate::steps::jira_side;
 
-/// The checks of this group, for skipping them all at once.
+/// All of them, for skipping them at once.
 pub const CHECKS: [About; 4] = [
     ("link.exists", "Link to Jira Align"),
     ("link.consumer-key", "Consumer key on the link"),
@@ -28,20 +26,13 @@ fn setup_fix() -> String {
     )
 }
 
-/// Appends the link checks; returns whether the link holds this profile's
-/// consumer and key (so a signed call can be expected to work).
+/// Appends the link checks; whether the link holds this profile's consumer
+/// and key, so that a signed call can be expected to work.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     let [exists, key_id, public_id, name_id] = CHECKS;
-    let align = match ctx.url(&inputs::ALIGN_URL) {
-        Ok(url) => url,
-        Err(err) => {
-            out.push(Check::from_error(
-                exists,
-                &err,
-                "Give align.url in the answers file.",
-            ));
-            return false;
-        }
+    let fix = "Give align.url in the answers file.";
+    let Some(align) = checked(ctx.url(&inputs::ALIGN_URL), out, exists, fix) else {
+        return false;
     };
     let link = match jira_side::link(ctx) {
         Ok(Some(link)) => link,
@@ -61,21 +52,13 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             return false;
         }
     };
-    out.push(Check::pass(
-        exists,
-        format!(
-            "\"{}\" (id {}) points to {}",
-            link.link.name,
-            link.id(),
-            link.link.rpc_url
-        ),
-    ));
+    let (named, id, url) = (&link.link.name, link.id(), &link.link.rpc_url);
+    let detail = format!("\"{named}\" (id {id}) points to {url}");
+    out.push(Check::pass(exists, detail));
     let mut matches = true;
     if ctx.connector_auth() != ConnectorAuth::OAuth {
-        let why = format!(
-            "the connector signs in with {}: no OAuth consumer is needed",
-            ctx.connector_auth().label()
-        );
+        let auth = ctx.connector_auth().label();
+        let why = format!("the connector signs in with {auth}: no OAuth consumer is needed");
         out.extend([key_id, public_id].map(|about| Check::skip(about, why.clone())));
     } else {
         let held = link.consumer.as_ref();
@@ -127,23 +110,19 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
         Some(name) if name == link.link.name => Check::pass(name_id, format!("\"{name}\"")),
         Some(name) => Check::warn(
             name_id,
-            format!(
-                "the link is named \"{}\", this profile says \"{name}\"",
-                link.link.name
-            ),
+            format!("the link is named \"{named}\", this profile says \"{name}\""),
             format!(
                 "Harmless for the sync; `{}` names it as this profile says.",
                 crate::util::suggest::command("step 11")
             ),
         ),
-        None => Check::pass(name_id, format!("\"{}\"", link.link.name)),
+        None => Check::pass(name_id, format!("\"{named}\"")),
     });
     matches
 }
 
-/// The fingerprint the link should hold, and where it comes from: the private
-/// key on disk (the truth for align-link's own pair), else Jira Align's key from
-/// the answers, else the saved public key. None (with the reason) when nothing says.
+/// The fingerprint the link should hold, and where from: the private key on
+/// disk is the truth for align-link's own pair.
 fn expected_fingerprint(ctx: &Ctx) -> (Option<String>, &'static str) {
     if ctx.key_source() == KeySource::Generate && ctx.store().exists(PRIVATE_KEY_FILE) {
         if let Ok(private) = ctx.private_key() {

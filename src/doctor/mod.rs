@@ -1,7 +1,5 @@
-//! `align-link doctor`: live checks of a connector that was set up, each with a
-//! verdict and the fix, reading Jira through the model's observation
-//! (`steps::jira_side`) and the steps' clients; they change nothing. One file per
-//! group: `jira`, `tls` (its certificate), `link`, `token`, `align`.
+//! `align-link doctor`'s live checks, each with a verdict and the fix; they read
+//! through the model's observation and the steps' clients, and change nothing.
 
 pub mod align;
 pub mod jira;
@@ -11,9 +9,10 @@ pub mod token;
 
 use serde::Serialize;
 
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
+use crate::error::Result;
 
-/// How long before the OAuth token expires `status` and `doctor` start warning.
+/// Days before the OAuth token expires that `status` and `doctor` start warning.
 pub const TOKEN_WARN_DAYS: i64 = 90;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,7 +21,6 @@ pub enum Verdict {
     Pass,
     Warn,
     Fail,
-    /// Not applicable here, or not checkable (the reason says which).
     Skip,
 }
 
@@ -66,18 +64,15 @@ impl Check {
         Check::new(about, Verdict::Fail, detail.into(), Some(fix.into()))
     }
 
-    /// A failed check from an error: its message, and its hint (else `fix`) as the fix.
+    /// A failed check from an error, its hint (else `fix`) as the fix; a
+    /// missing answer is a skip naming the key, not a failure of the connector.
     pub fn from_error(about: About, err: &crate::error::AppError, fix: &str) -> Check {
-        // A check that needs an answer nobody gave was not made: a skip naming
-        // the key, not a failure of the connector.
         if let Some(missing) = err.find::<crate::prompt::MissingAnswer>() {
-            return Check::skip(
-                about,
-                format!(
-                    "not checked: needs {}, which neither the answers nor the profile's config give",
-                    missing.key
-                ),
+            let key = &missing.key;
+            let why = format!(
+                "not checked: needs {key}, which neither the answers nor the profile's config give"
             );
+            return Check::skip(about, why);
         }
         if is_outage(err) {
             return Check::fail(about, format!("unreachable: {}", err.message), outage_fix());
@@ -90,29 +85,28 @@ impl Check {
     }
 }
 
-/// Whether `err` says the server could not be reached or is down (no
-/// connection, no answer in time, a 5xx), as opposed to an answer refusing us:
-/// an outage, which no change to the connector (`renew`) repairs.
+/// The value; else its error's failed check (see [`Check::from_error`]) goes to `out`.
+pub fn checked<T>(result: Result<T>, out: &mut Vec<Check>, about: About, fix: &str) -> Option<T> {
+    result
+        .map_err(|err| out.push(Check::from_error(about, &err, fix)))
+        .ok()
+}
+
+/// No connection, no answer in time, or a 5xx: an outage, which no change to
+/// the connector (`renew`) repairs, unlike an answer refusing us.
 pub fn is_outage(err: &crate::error::AppError) -> bool {
-    use crate::http::{ClientError, TransportKind};
+    use crate::http::ClientError;
+    use crate::http::TransportKind::{Dns, Other, Refused, Timeout};
     let Some(client) = err.find::<ClientError>() else {
         return false;
     };
-    let no_answer = matches!(
-        client.transport_kind(),
-        Some(
-            TransportKind::Refused
-                | TransportKind::Timeout
-                | TransportKind::Dns { .. }
-                | TransportKind::Other
-        )
-    );
+    let kind = client.transport_kind();
+    let no_answer = matches!(kind, Some(Refused | Timeout | Dns { .. } | Other));
     let server_error = matches!(client, ClientError::Status(_))
         && client.http_status().is_some_and(|status| status >= 500);
     no_answer || server_error || matches!(client, ClientError::RetryTooLong(_))
 }
 
-/// The fix for an outage: the network path or the server, never the connector.
 pub fn outage_fix() -> String {
     format!(
         "An outage or a network problem, not the connector: check that the server is up and that this machine reaches it (VPN, proxy, firewall, DNS), then rerun `{}`.",
@@ -120,14 +114,15 @@ pub fn outage_fix() -> String {
     )
 }
 
-/// Every check, in order. A group whose ground is missing (Jira unreachable)
-/// reports its checks as skipped with the reason, rather than failing each again.
+/// Every check, in order; a group whose ground is missing (Jira unreachable)
+/// is skipped with the reason rather than failing each check again.
 pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     let mut checks = Vec::new();
     // Cleared when dropped, before the checks are printed.
     let spinner = crate::ui::Spinner::start();
-    let jira_shown =
-        (ctx.url(&crate::context::inputs::JIRA_URL)).map_or("Jira".into(), |url| url.to_string());
+    let jira_shown = ctx
+        .url(&inputs::JIRA_URL)
+        .map_or("Jira".into(), |url| url.to_string());
     spinner.say(format!("reaching {jira_shown} as the administrator"));
     let reach = jira::checks(ctx, &mut checks);
     let reachable = reach == jira::Reach::Read;
@@ -140,35 +135,27 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     spinner.say(format!(
         "making a signed call to {jira_shown} as the service account"
     ));
-    if reach == jira::Reach::Down {
-        token::checks_without_jira(ctx, &mut checks, "Jira is unreachable (see Jira reachable)");
-    } else {
-        token::checks(ctx, &mut checks, reachable && link);
-    }
+    let down = reach == jira::Reach::Down;
+    token::checks(ctx, &mut checks, down, reachable && link);
     spinner.say("asking Jira Align for the test project's features".into());
     align::checks(ctx, &mut checks);
     checks
 }
 
-/// 0 when nothing failed, 1 otherwise.
 pub fn exit_code(checks: &[Check]) -> i32 {
-    let failed = checks.iter().any(|c| c.verdict == Verdict::Fail);
-    if failed {
-        crate::error::EXIT_FAILED
-    } else {
-        0
+    match checks.iter().any(|c| c.verdict == Verdict::Fail) {
+        true => crate::error::EXIT_FAILED,
+        false => 0,
     }
 }
 
-/// Days from now until the token's recorded expiry; None when none is recorded.
-pub fn token_days_left(ctx_state: &crate::state::State) -> Option<i64> {
-    let expires = ctx_state.token.as_ref()?.expires_at.as_deref()?;
+pub fn token_days_left(state: &crate::state::State) -> Option<i64> {
+    let expires = state.token.as_ref()?.expires_at.as_deref()?;
     let at = crate::util::time::parse_rfc3339(expires)?;
     let now = crate::util::time::unix_now() as i64;
     Some((at - now).div_euclid(86_400))
 }
 
-/// The commands that get a fresh token and key pair.
 pub fn renew_fix() -> String {
     format!(
         "Run `{}` (a new key pair and token), or `{}` (a new token with the same key).",

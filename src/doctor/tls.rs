@@ -1,8 +1,6 @@
-//! Would a cloud service trust Jira's certificate? Jira Align runs in Atlassian's
-//! cloud and must reach Jira over HTTPS with a chain that public roots vouch for.
-//! This machine may trust more (a company CA in the system store, `--ca-cert`), so
-//! a run that works here proves nothing about Jira Align: the chain Jira serves is
-//! checked against Mozilla's public root set instead, and its expiry read.
+//! Would Jira Align, in Atlassian's cloud, trust Jira's certificate? This machine
+//! may trust more (a company CA, `--ca-cert`), so the chain Jira serves is checked
+//! against Mozilla's public roots instead, and its expiry read.
 
 use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -25,8 +23,7 @@ const TLS: About = ("jira.tls", "TLS a cloud service trusts");
 /// Days before the certificate expires that doctor flags it.
 const CERT_WARN_DAYS: i64 = 30;
 
-/// The check of Jira's URL: plain http fails (but on this machine), https is
-/// judged by the chain Jira serves.
+/// Plain http fails (but on this machine); https is judged by the chain served.
 pub fn check(url: &Url, timeout: Duration) -> Check {
     if url.scheme() == "http" {
         if is_loopback(url) {
@@ -44,18 +41,12 @@ pub fn check(url: &Url, timeout: Duration) -> Check {
     if url.scheme() != "https" {
         return Check::skip(TLS, "the URL is not https");
     }
-    assess(url, timeout).unwrap_or_else(|err| {
-        Check::fail(
-            TLS,
-            format!("{url}: {err}"),
-            "Check that Jira answers HTTPS on that host and port.",
-        )
-    })
+    let fix = "Check that Jira answers HTTPS on that host and port.";
+    assess(url, timeout).unwrap_or_else(|err| Check::fail(TLS, format!("{url}: {err}"), fix))
 }
 
-/// Connects to the URL's host, completes a TLS handshake whatever the chain, and
-/// judges the chain against the public roots. Reads nothing over HTTP. The error
-/// says what stopped it: no connection, no handshake, no readable certificate.
+/// A TLS handshake completed whatever the chain, which is then judged; nothing
+/// is read over HTTP. The error says what stopped it.
 fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
     let connect = |err: io::Error| format!("cannot connect: {err}");
     let handshake = |err: rustls::Error| format!("TLS handshake failed: {err}");
@@ -64,11 +55,9 @@ fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
     let host_for_name = host.trim_start_matches('[').trim_end_matches(']');
     let server_name = ServerName::try_from(host_for_name.to_string())
         .map_err(|err| format!("unreadable certificate: {host}: {err}"))?;
-    let address = (host_for_name, port)
-        .to_socket_addrs()
-        .map_err(connect)?
-        .next()
-        .ok_or_else(|| connect(io::Error::new(io::ErrorKind::NotFound, "no address")))?;
+    let mut addresses = (host_for_name, port).to_socket_addrs().map_err(connect)?;
+    let no_address = || connect(io::Error::new(io::ErrorKind::NotFound, "no address"));
+    let address = addresses.next().ok_or_else(no_address)?;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
@@ -88,10 +77,8 @@ fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
         .with_no_client_auth();
     let mut connection = ClientConnection::new(Arc::new(config), server_name).map_err(handshake)?;
     let mut socket = TcpStream::connect_timeout(&address, timeout).map_err(connect)?;
-    socket
-        .set_read_timeout(Some(timeout))
-        .and_then(|()| socket.set_write_timeout(Some(timeout)))
-        .map_err(connect)?;
+    socket.set_read_timeout(Some(timeout)).map_err(connect)?;
+    socket.set_write_timeout(Some(timeout)).map_err(connect)?;
     while connection.is_handshaking() {
         connection
             .complete_io(&mut socket)
@@ -109,7 +96,6 @@ fn assess(url: &Url, timeout: Duration) -> Result<Check, String> {
     judge(url, &leaf, verdict)
 }
 
-/// The public roots' verdict on the chain, and the leaf's expiry, as the check.
 fn judge(url: &Url, leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<Check, String> {
     let certificate = x509_cert::Certificate::from_der(leaf)
         .map_err(|err| format!("unreadable certificate: {err}"))?;
@@ -156,7 +142,6 @@ fn judge(url: &Url, leaf: &[u8], verdict: Result<(), rustls::Error>) -> Result<C
     Ok(Check::fail(TLS, format!("{issued}: {problem}{soon}"), fix))
 }
 
-/// When a certificate with `days` left (negative: past) expires, in words.
 fn expiry_words(days: i64) -> String {
     match days {
         0.. => format!("it expires in {days} day(s)"),
@@ -164,7 +149,7 @@ fn expiry_words(days: i64) -> String {
     }
 }
 
-/// The leaf certificate (DER) and the public roots' verdict on the chain.
+/// The leaf certificate (DER) and the public roots' verdict.
 type Seen = (Vec<u8>, Result<(), rustls::Error>);
 
 /// Lets every handshake finish, keeping the leaf and the public roots' verdict.

@@ -1,13 +1,12 @@
-//! The credential Jira Align's connector uses, tried the way it uses it: a signed
-//! call with the stored OAuth token (or the PAT or password), who it acts as, the
-//! token's expiry, and what the service account sees: the test project and a
-//! JQL search over it.
+//! The connector's credential, tried as Jira Align uses it: who a signed call
+//! acts as, the token's expiry, and what the service account sees.
 
-use super::{renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
+use super::{checked, renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::inputs;
 use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
-use crate::domain::Secret;
+use crate::domain::{ConnectorAuth, KeySource, Secret};
+use crate::error::AppError;
 use crate::jira::service::{check_service_account, Login};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 
@@ -16,35 +15,30 @@ const EXPIRY: About = ("token.expiry", "Token expiry");
 const PROJECT: About = ("service.project", "Service account sees the test project");
 const SEARCH: About = ("service.search", "JQL search");
 
-/// The token checks when Jira is down: the expiry (from the state), and the
-/// checks that would call Jira skipped for `why`.
-pub fn checks_without_jira(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
+/// With Jira down, only the expiry (from the state). `link_ok`: the link holds our key.
+pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, jira_down: bool, link_ok: bool) {
     out.push(expiry(ctx.state()));
-    out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
-}
-
-/// Appends the token checks. `link_ok`: the link holds this profile's key.
-pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) {
-    out.push(expiry(ctx.state()));
-    if let Some(why) = with_credential(ctx, out, link_ok) {
+    if jira_down {
+        let why = "Jira is unreachable (see Jira reachable)";
+        out.extend([SIGNED, PROJECT, SEARCH].map(|about| Check::skip(about, why)));
+    } else if let Some(why) = with_credential(ctx, out, link_ok) {
         by_password(ctx, out, why);
     }
 }
 
-/// The checks with the connector's own credential; why they could not be
-/// made, when the service account's password is to stand in.
+/// The checks with the connector's own credential; else why not, for the
+/// service account's password to stand in.
 fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option<&'static str> {
-    let oauth_of_our_own = matches!(ctx.connector_auth(), crate::domain::ConnectorAuth::OAuth)
-        && ctx.key_source() == crate::domain::KeySource::Generate;
-    if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) && !ctx.store().exists(STATE_FILE)
-    {
+    let oauth_of_our_own =
+        ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate;
+    let no_token = oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE);
+    if no_token && !ctx.store().exists(STATE_FILE) {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED, why));
         return Some("no credential of the service account here");
     }
-    if oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE) {
-        // A handshake that failed says why there is no token, and what to fix
-        // first: a new key would fail the same way.
+    if no_token {
+        // A new key would fail as the last handshake did: its cause comes first.
         let (problem, fix) = match ctx.state().last_failure() {
             Some((step, detail)) if (13..=20).contains(&step) => (
                 format!("no stored access token: the last setup stopped at step {step}: {detail}"),
@@ -62,32 +56,22 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
         out.push(Check::fail(SIGNED, problem, fix));
         return Some("no credential of the service account");
     }
-    let access = match ctx.service_access() {
-        Ok(access) => access,
-        Err(err) => {
-            out.push(Check::from_error(SIGNED, &err, &renew_fix()));
-            return Some("no credential of the service account");
-        }
+    let Some(access) = checked(ctx.service_access(), out, SIGNED, &renew_fix()) else {
+        return Some("no credential of the service account");
     };
     if matches!(access, ServiceAccess::HeldByAlign) {
         let why = "Jira Align made the key pair and holds the token: align-link cannot sign with it (its sync shows whether it works)";
         out.push(Check::skip(SIGNED, why));
         return Some("Jira Align holds the credential");
     }
-    let base = match ctx.url(&inputs::JIRA_URL) {
-        Ok(base) => base,
-        Err(err) => {
-            out.push(Check::from_error(SIGNED, &err, &renew_fix()));
-            return None;
-        }
-    };
+    let base = checked(ctx.url(&inputs::JIRA_URL), out, SIGNED, &renew_fix())?;
     let expected = ctx.given(&inputs::SERVICE_USERNAME);
     let project_key = ctx.known(&inputs::TEST_PROJECT);
     let jira = ctx.service_client(&base, &access)?;
     let user = match jira.myself() {
         Ok(user) => user,
         Err(err) => {
-            let err = crate::error::AppError::from(err);
+            let err = AppError::from(err);
             if super::is_outage(&err) {
                 out.push(Check::from_error(SIGNED, &err, ""));
                 let why = "Jira is unreachable";
@@ -101,70 +85,56 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
             if let Some(hint) = err.hint_text() {
                 fix = format!("{fix} ({hint})");
             }
-            out.push(Check::fail(
-                SIGNED,
-                format!("Jira refused the call: {}", err.message),
-                fix,
-            ));
+            let problem = format!("Jira refused the call: {}", err.message);
+            out.push(Check::fail(SIGNED, problem, fix));
             return Some("the credential does not work");
         }
     };
+    let name = &user.name;
     let how = match access {
         ServiceAccess::OAuth { .. } => "the OAuth token",
         ServiceAccess::Pat(_) => "the personal access token",
         _ => "the password",
     };
     match &expected {
-        Some(expected) if !expected.eq_ignore_ascii_case(&user.name) => out.push(Check::fail(
+        Some(expected) if !expected.eq_ignore_ascii_case(name) => out.push(Check::fail(
             SIGNED,
+            format!("{how} acts as {name}, not as the service account {expected}"),
             format!(
-                "{how} acts as {}, not as the service account {expected}",
-                user.name
-            ),
-            format!(
-                "Jira Align would act with {}'s rights. {} Approve as {expected}.",
-                user.name,
+                "Jira Align would act with {name}'s rights. {} Approve as {expected}.",
                 renew_fix()
             ),
         )),
         _ if user.active == Some(false) => out.push(Check::fail(
             SIGNED,
-            format!("{how} acts as {}, whose account is inactive", user.name),
+            format!("{how} acts as {name}, whose account is inactive"),
             "Reactivate the service account in Jira's User management.",
         )),
         _ => out.push(Check::pass(
             SIGNED,
-            format!("{how} works: Jira answers as {} (active)", user.name),
+            format!("{how} works: Jira answers as {name} (active)"),
         )),
     }
     let Some(key) = project_key else {
         return Some("no jira.test_project in the answers");
     };
-    match jira.project(&key) {
-        Ok(Some(project)) => out.push(Check::pass(
+    let project = jira.project(&key).map_err(AppError::from);
+    let fix = "Check the project key (jira.test_project).";
+    let Some(project) = checked(project, out, PROJECT, fix) else {
+        out.push(Check::skip(SEARCH, "the project could not be read"));
+        return None;
+    };
+    let Some(project) = project else {
+        out.push(Check::fail(
             PROJECT,
-            format!("{} sees {} \"{}\"", user.name, project.key, project.name),
-        )),
-        Ok(None) => {
-            out.push(Check::fail(
-                PROJECT,
-                format!("{} cannot see project {key}", user.name),
-                format!("Give {} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project).", user.name),
-            ));
-            out.push(Check::skip(SEARCH, "the project is not visible"));
-            return None;
-        }
-        Err(err) => {
-            let err = crate::error::AppError::from(err);
-            out.push(Check::from_error(
-                PROJECT,
-                &err,
-                "Check the project key (jira.test_project).",
-            ));
-            out.push(Check::skip(SEARCH, "the project could not be read"));
-            return None;
-        }
-    }
+            format!("{name} cannot see project {key}"),
+            format!("Give {name} the Browse Projects permission in {key}'s permission scheme (or fix jira.test_project)."),
+        ));
+        out.push(Check::skip(SEARCH, "the project is not visible"));
+        return None;
+    };
+    let detail = format!("{name} sees {} \"{}\"", project.key, project.name);
+    out.push(Check::pass(PROJECT, detail));
     out.push(match jira.search_project(&key) {
         Ok(Some(found)) => Check::pass(
             SEARCH,
@@ -172,20 +142,20 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
         ),
         Ok(None) => Check::fail(
             SEARCH,
-            format!("Jira answers that `project = {key}` names no project {} may see", user.name),
-            format!("Give {} the Browse Projects permission in {key}'s permission scheme.", user.name),
+            format!("Jira answers that `project = {key}` names no project {name} may see"),
+            format!("Give {name} the Browse Projects permission in {key}'s permission scheme."),
         ),
         Err(err) => Check::from_error(
             SEARCH,
-            &crate::error::AppError::from(err),
+            &AppError::from(err),
             "Jira Align's sync searches with JQL: check the service account's permissions and Jira's search index.",
         ),
     });
     None
 }
 
-/// Without a working credential of its own: the service account's password, when
-/// given, still shows that the account is active and sees the test project.
+/// The service account's password, when given, still shows that the account is
+/// active and sees the test project.
 fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
     let (Some(username), Some(password), Some(key)) = (
         ctx.known(&inputs::SERVICE_USERNAME),
@@ -195,7 +165,7 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         return out.extend([PROJECT, SEARCH].map(|about| Check::skip(about, why)));
     };
     let signed_in = ctx
-        .url(&crate::context::inputs::JIRA_URL)
+        .url(&inputs::JIRA_URL)
         .and_then(|base| check_service_account(ctx.http(), &base, &username, &password, &key));
     out.push(match signed_in {
         Ok(Login::SignedIn((Some(project), _))) => Check::pass(
@@ -223,14 +193,11 @@ fn by_password(ctx: &mut Ctx, out: &mut Vec<Check>, why: &str) {
         ),
         Err(err) => Check::from_error(PROJECT, &err, "Check the service account."),
     });
-    out.push(Check::skip(
-        SEARCH,
-        format!("{why}: the search runs with the connector's own credential"),
-    ));
+    let why = format!("{why}: the search runs with the connector's own credential");
+    out.push(Check::skip(SEARCH, why));
 }
 
-/// The recorded expiry against now: a fail once past, a warning within
-/// [`TOKEN_WARN_DAYS`]. `status` warns with it too.
+/// The recorded expiry against now; `status` warns with it too.
 pub fn expiry(state: &State) -> Check {
     let Some(token) = &state.token else {
         return Check::skip(EXPIRY, "no token recorded in this profile");

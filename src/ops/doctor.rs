@@ -1,8 +1,5 @@
-//! `doctor`: the live checks of `crate::doctor`, printed as text or JSON.
-//! Read-only: it takes no run lock, writes no state, and needs no state at all
-//! when the answers file gives the URLs and credentials (the link is found by
-//! its URL). It never asks, in a terminal either: what it cannot check without
-//! a missing answer is a skip that names the key.
+//! `doctor`: the live checks of `crate::doctor`. It never asks: what it cannot
+//! check without a missing answer is a skip that names the key.
 
 use serde_json::json;
 
@@ -12,7 +9,6 @@ use crate::doctor::{self, Verdict};
 use crate::error::Result;
 use crate::ui;
 
-/// Exits 1 when a check failed, else 0.
 pub fn doctor(config: RunConfig, as_json: bool) -> Result<i32> {
     if config.answers.is_none() {
         super::profiles::check_known(&config)?;

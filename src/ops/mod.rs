@@ -1,9 +1,5 @@
-//! The library's operations, one module per command (`setup` and `step`, `plan`,
-//! `renew`, `unlink`, `doctor`, `status`, `show`, `profiles`, `steps`,
-//! `sandbox`), each taking the run's options and printing what it found through
-//! `ui`; the `commands` modules only wire the command line to them. Here as
-//! well: opening a profile for a run ([`open_context_as`]), and what several
-//! operations print alike.
+//! One module per command, each taking the run's options and printing what it
+//! found through `ui`; here, opening a profile for a run and what several print alike.
 
 pub mod doctor;
 pub mod plan;
@@ -26,36 +22,29 @@ use crate::domain::SecretStore;
 use crate::error::Result;
 use crate::prompt::{Logged, NeverAsk, NonInteractive, Prompter, Terminal};
 use crate::sandbox::Sandbox;
-use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
+use crate::state::{State, ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::store::{default_state_dir, SecretLocation, Store};
 use crate::ui;
 use crate::ui::log::OperatorLog;
 
-/// The version of the JSON that `--json` prints; bumped only when a field changes
-/// meaning or goes away (new fields may appear without a bump).
+/// `--json`'s format version: bumped only when a field changes meaning or goes away.
 pub const JSON_SCHEMA: u32 = 1;
 
 /// How a command uses the profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// It may change the profile: under the run lock, the answers reconciled
-    /// with the state (and saved) before any step.
+    /// Under the run lock, the answers reconciled with the state before any step.
     Change,
-    /// As `Change`, without the reconciliation: `unlink` works from what the
-    /// profile recorded, whatever the answers say now.
+    /// `unlink` works from what the profile recorded, whatever the answers say now.
     ChangeAsRecorded,
-    /// It only reads (`plan`): no lock, and nothing saved; the reconciliation
-    /// happens in memory, so it sees what setup would. A profile with no
-    /// directory yet gets a throwaway one.
+    /// `plan`: no lock, nothing saved; reconciled in memory, to see what setup would.
     ReadOnly,
-    /// As `ReadOnly`, without the reconciliation: `doctor` checks the profile as
-    /// it is.
+    /// `doctor` checks the profile as it is.
     Inspect,
 }
 
-/// Loads the answers file, starts the stand-ins for `--sandbox`, and opens the
-/// profile's state: under its run lock, held until the context is dropped, unless
-/// `access` is read-only.
+/// The run's context: answers, stand-ins for `--sandbox`, and the profile's
+/// state, under its run lock (held until dropped) unless `access` only reads.
 pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let read_only = matches!(access, Access::ReadOnly | Access::Inspect);
     let mut answers = match &config.answers {
@@ -63,12 +52,17 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         Some(path) => Answers::load(path)?,
         None => Answers::empty(),
     };
-    warn_about(&answers);
-    if let (AnswersOrigin::ProfileConfig, Some(path)) = (config.answers_origin, &config.answers) {
-        ui::info(&format!(
-            "Answers from the profile's config {}",
-            path.display()
+    for warning in &answers.warnings {
+        ui::warn(warning);
+    }
+    for (key, variable) in &answers.unset_env {
+        ui::warn(&format!(
+            "{key}: environment variable {variable} is not set; what needs {key} is not checked (export {variable} to check it)"
         ));
+    }
+    if let (AnswersOrigin::ProfileConfig, Some(path)) = (config.answers_origin, &config.answers) {
+        let path = path.display();
+        ui::info(&format!("Answers from the profile's config {path}"));
     }
     let log = config.log.as_deref().map(OperatorLog::open).transpose()?;
     let log = log.map(Arc::new);
@@ -78,11 +72,9 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let sandbox = config.sandbox.then(Sandbox::start).transpose()?;
     if let Some(sandbox) = &sandbox {
         sandbox.fill_answers(&mut answers);
-        ui::note(&format!("Sandbox: Jira stand-in at {}", sandbox.jira.url()));
-        ui::note(&format!(
-            "Sandbox: Jira Align stand-in at {}",
-            sandbox.align.url()
-        ));
+        let (jira, align) = (sandbox.jira.url(), sandbox.align.url());
+        ui::note(&format!("Sandbox: Jira stand-in at {jira}"));
+        ui::note(&format!("Sandbox: Jira Align stand-in at {align}"));
     }
     let store = open_store(&config, &answers, read_only)?;
     let mut prompter: Box<dyn Prompter> = if read_only {
@@ -96,16 +88,15 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         prompter = Box::new(Logged::new(prompter, log.clone()));
     }
     let mut ctx = Ctx::new(config, answers, store, prompter, sandbox)?;
-    crate::ui::log::attach(ctx.http_mut(), log);
+    ui::log::attach(ctx.http_mut(), log);
     if matches!(access, Access::Change | Access::ReadOnly) {
-        // Saved only when the store may change; in memory for `plan`.
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     }
     Ok(ctx)
 }
 
-/// The profile's store: locked for the run, or read-only (a throwaway one when
-/// the profile has no directory yet); and what an interrupt says was kept.
+/// The profile's store, locked for the run or read-only; and what an interrupt
+/// says was kept.
 fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<Store> {
     let mut dir = state_dir(config)?;
     let mut temporary = config.sandbox && config.state_dir.is_none();
@@ -143,18 +134,14 @@ fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<
     } else if temporary {
         "The sandbox's state was temporary: nothing is kept.".to_string()
     } else {
-        format!(
-            "Every step's outcome so far is saved in {}; `{}` carries on from there.",
-            dir.display(),
-            crate::util::suggest::command("setup")
-        )
+        let (dir, setup) = (dir.display(), crate::util::suggest::command("setup"));
+        format!("Every step's outcome so far is saved in {dir}; `{setup}` carries on from there.")
     });
     Ok(store)
 }
 
-/// Where each secret of the profile in `dir` is, for `status` and `show`: the
-/// `secrets` object of `--json` (`{private_key: {store, location}, ...}`) and
-/// the text rows (`Private key`, `in` its place). Reads nothing but what tells where.
+/// Where each secret of the profile in `dir` is, as `--json`'s `secrets` object
+/// and as text rows; reads nothing but what tells where.
 pub fn secret_places(
     dir: &Path,
     chosen: Option<SecretStore>,
@@ -163,14 +150,11 @@ pub fn secret_places(
         (PRIVATE_KEY_FILE, "private_key", "Private key"),
         (ACCESS_TOKEN_FILE, "access_token", "Access token"),
     ];
-    let store = if dir.is_dir() {
-        let mut store = Store::open(dir)?;
+    let mut store = dir.is_dir().then(|| Store::open(dir)).transpose()?;
+    if let Some(store) = &mut store {
         store.make_read_only();
         store.set_secret_store(chosen.unwrap_or_default());
-        Some(store)
-    } else {
-        None
-    };
+    }
     let (mut json, mut rows) = (serde_json::Map::new(), Vec::new());
     for (file, key, label) in SECRETS {
         let place = store
@@ -180,17 +164,14 @@ pub fn secret_places(
             SecretLocation::Nowhere => serde_json::Value::Null,
             place => place.to_string().into(),
         };
-        json.insert(
-            key.into(),
-            serde_json::json!({ "store": place.kind(), "location": location }),
-        );
+        let entry = serde_json::json!({ "store": place.kind(), "location": location });
+        json.insert(key.into(), entry);
         rows.push((label, format!("in {place}")));
     }
     Ok((json.into(), rows))
 }
 
-/// Labelled rows of the fields `section` has, for `ui::fields`; an unknown
-/// value shows as `-`.
+/// Labelled rows of the fields `section` has, for `ui::fields`.
 pub fn json_rows<'a>(
     section: &serde_json::Value,
     rows: &[(&'a str, &str)],
@@ -208,8 +189,7 @@ pub fn json_rows<'a>(
         .collect()
 }
 
-/// `--secret-store`, else the answers file's `secrets.store`, else auto. A
-/// throwaway sandbox directory keeps `auto`'s secrets in files: entries in the
+/// A throwaway sandbox keeps `auto`'s secrets in files: entries in the
 /// credential store would outlive it.
 fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> SecretStore {
     match config.secret_store.or(answers.secrets.store) {
@@ -219,21 +199,7 @@ fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> S
     }
 }
 
-/// The answers file's warnings, and the secrets a read-only command goes without
-/// because their variables are unset.
-fn warn_about(answers: &Answers) {
-    for warning in &answers.warnings {
-        ui::warn(warning);
-    }
-    for (key, variable) in &answers.unset_env {
-        ui::warn(&format!(
-            "{key}: environment variable {variable} is not set; what needs {key} is not checked (export {variable} to check it)"
-        ));
-    }
-}
-
-/// `--state-dir`, else a fresh directory for `--sandbox` (a demo never touches a
-/// real profile), else the profile's directory.
+/// A demo (`--sandbox`) never touches a real profile.
 pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
     if let Some(dir) = &config.state_dir {
         return Ok(dir.clone());
@@ -244,21 +210,16 @@ pub fn state_dir(config: &RunConfig) -> Result<PathBuf> {
     default_state_dir(&config.profile)
 }
 
-/// For `--json`: the object with its `schema`, pretty-printed, through the
-/// output layer.
 pub fn print_json(mut object: serde_json::Value) {
     object["schema"] = JSON_SCHEMA.into();
-    crate::outln!(
-        "{}",
-        serde_json::to_string_pretty(&object).unwrap_or_default()
-    );
+    let text = serde_json::to_string_pretty(&object).unwrap_or_default();
+    crate::outln!("{text}");
 }
 
-/// The saved state, read without creating anything; none yet is the empty state.
-pub fn load_state(dir: &std::path::Path) -> Result<crate::state::State> {
-    use crate::state::{State, STATE_FILE};
+/// The saved state, read without creating anything.
+pub fn load_state(dir: &Path) -> Result<State> {
     if dir.join(STATE_FILE).exists() {
-        crate::store::Store::open(dir)?.load(STATE_FILE)
+        Store::open(dir)?.load(STATE_FILE)
     } else {
         Ok(State::default())
     }

@@ -1,28 +1,25 @@
-//! `plan`: what `setup` would change in Jira, from one read of what Jira
-//! holds (and of Jira Align, when a token is given), and the handshake it would
-//! run. It sends no write request. `--json` prints the schema README documents.
+//! `plan`: what `setup` would change in Jira and the handshake it would run,
+//! from one read of Jira (and Jira Align); it sends no write request.
 
 use serde_json::json;
 
 use super::{open_context_as, print_json, Access};
 use crate::config::RunConfig;
-use crate::context::inputs;
-use crate::context::Ctx;
+use crate::context::{inputs, Ctx};
 use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::Result;
 use crate::jira::admin::LinkStatus;
-use crate::model::{render, Change};
+use crate::model::{render, Action, Change};
+use crate::outln;
 use crate::steps::jira_side;
 
 pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
-    // Read-only: the answers' changes are reconciled in memory, never saved.
     let mut ctx = open_context_as(config, Access::ReadOnly)?;
     let jira = ctx.url(&inputs::JIRA_URL)?;
     let align = ctx.url(&inputs::ALIGN_URL)?;
     let (server, link) = match jira_side::observe_all(&mut ctx) {
         Ok(read) => read,
-        // Jira answered, but its links could not be read (an old Jira, say):
-        // what setup would meet is said, and plan's exit stays 0.
+        // Jira answered but its links are unreadable (an old Jira): said, and exit 0.
         Err(err) if ctx.observed().server.is_some() => {
             return links_unreadable(&jira, &err, as_json);
         }
@@ -33,13 +30,16 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
         .and_then(|l| l.status.as_ref())
         .map(status_word);
     let changes = jira_side::changes(&mut ctx)?;
-    let align_owner = align_check(&mut ctx)?;
-    // Jira Align was checked just above.
+    // Some(owner) when a token is given and works; the owner where the site says.
+    let align_owner = match ctx.align_api_if_given()? {
+        Some(api) => Some(api.current_user()?.map(|u| u.describe())),
+        None => None,
+    };
     ctx.run_mut().align_checked = true;
     let checks = crate::steps::jira_access::checks_before_writes(&mut ctx, None);
     let (handshake_runs, handshake) = handshake_plan(&mut ctx, &changes)?;
     if as_json {
-        let value = json!({
+        print_json(json!({
             "jira": {
                 "url": jira.as_str(),
                 "version": server.version,
@@ -73,71 +73,61 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
                 "proven": checks.as_ref().ok().cloned().unwrap_or_default(),
                 "problem": checks.as_ref().err().map(|e| e.message.clone()),
             },
-        });
-        print_json(value);
+        }));
         return Ok(0);
     }
-    crate::outln!(
-        "Jira {} at {jira} ({}{})",
-        server.version.as_deref().unwrap_or("(version unknown)"),
-        crate::steps::jira_access::signed_in(server.admin_user.as_deref()),
-        if server.is_administrator {
-            ", an administrator"
-        } else {
-            ", NOT an administrator: setup would stop at step 7"
-        }
-    );
+    let version = server.version.as_deref().unwrap_or("(version unknown)");
+    let who = crate::steps::jira_access::signed_in(server.admin_user.as_deref());
+    let admin = match server.is_administrator {
+        true => ", an administrator",
+        false => ", NOT an administrator: setup would stop at step 7",
+    };
+    outln!("Jira {version} at {jira} ({who}{admin})");
     match align_owner {
         Some(Some(owner)) => {
-            crate::outln!("Jira Align at {align}: the API token belongs to {owner}")
+            outln!("Jira Align at {align}: the API token belongs to {owner}")
         }
-        Some(None) => crate::outln!("Jira Align at {align}: the API token works"),
-        None => crate::outln!("Jira Align at {align}: not checked (no API token)"),
+        Some(None) => outln!("Jira Align at {align}: the API token works"),
+        None => outln!("Jira Align at {align}: not checked (no API token)"),
     }
     match &link {
-        Some(l) => crate::outln!(
-            "Link to {align}: \"{}\" (id {}), consumer {}",
-            l.link.name,
-            l.link.id,
-            l.consumer
-                .as_ref()
-                .map(|c| format!(
-                    "{} ({})",
-                    c.key,
-                    c.fingerprint.as_deref().unwrap_or("no readable public key")
-                ))
-                .unwrap_or_else(|| "none".into())
-        ),
-        None => crate::outln!("Link to {align}: none yet"),
+        Some(l) => {
+            let consumer = l.consumer.as_ref().map(|c| {
+                let fingerprint = c.fingerprint.as_deref().unwrap_or("no readable public key");
+                format!("{} ({fingerprint})", c.key)
+            });
+            let consumer = consumer.unwrap_or_else(|| "none".into());
+            let (name, id) = (&l.link.name, &l.link.id);
+            outln!("Link to {align}: \"{name}\" (id {id}), consumer {consumer}")
+        }
+        None => outln!("Link to {align}: none yet"),
     }
     if let Some(word) = status_word {
-        crate::outln!("Link status: {word}");
+        outln!("Link status: {word}");
     }
     match &checks {
         Ok(proven) => {
-            crate::outln!("Checks before the first write: passed");
+            outln!("Checks before the first write: passed");
             for line in proven {
-                crate::outln!("  {line}");
+                outln!("  {line}");
             }
         }
         Err(err) => {
-            crate::outln!(
-                "Checks before the first write: setup would stop here, before changing Jira:"
-            );
+            outln!("Checks before the first write: setup would stop here, before changing Jira:");
             print_problem(err);
         }
     }
-    crate::outln!();
+    outln!();
     if changes.is_empty() {
-        crate::outln!("No changes.");
+        outln!("No changes.");
     } else {
-        crate::outln!("setup would make these changes in Jira, in this order:");
+        outln!("setup would make these changes in Jira, in this order:");
         for change in &changes {
-            crate::outln!("{}", render::text(change));
+            outln!("{}", render::text(change));
         }
         let destructive = changes.iter().filter(|c| c.destructive).count();
         let consent = changes.iter().filter(|c| c.needs_consent()).count();
-        crate::outln!(
+        outln!(
             "\n{} change(s), {destructive} destructive{}",
             changes.len(),
             match (consent, ctx.replace_existing()) {
@@ -147,40 +137,35 @@ pub fn plan(config: RunConfig, as_json: bool) -> Result<i32> {
             }
         );
     }
-    crate::outln!("Handshake: {handshake}");
+    outln!("Handshake: {handshake}");
     if let Some((step, detail)) = ctx.state().last_failure() {
-        crate::outln!("The last run stopped at step {step}: {detail}");
+        outln!("The last run stopped at step {step}: {detail}");
     }
     Ok(0)
 }
 
-/// Jira answers but its application links cannot be read: setup would stop
-/// before its first write, at step 8.
 fn links_unreadable(jira: &url::Url, err: &crate::error::AppError, as_json: bool) -> Result<i32> {
     if as_json {
-        let value = json!({
+        print_json(json!({
             "jira": {"url": jira.as_str()},
             "changes": [],
             "checks": {"passed": false, "problem": err.message, "hint": err.hint_text()},
-        });
-        print_json(value);
+        }));
         return Ok(0);
     }
-    crate::outln!("Jira at {jira} answers, but its application links cannot be read:");
+    outln!("Jira at {jira} answers, but its application links cannot be read:");
     print_problem(err);
-    crate::outln!("setup would stop at step 8, before changing Jira.");
+    outln!("setup would stop at step 8, before changing Jira.");
     Ok(0)
 }
 
-/// An error's message and hint, indented under the line that says what it stops.
 fn print_problem(err: &crate::error::AppError) {
-    crate::outln!("  {}", err.message);
+    outln!("  {}", err.message);
     if let Some(hint) = err.hint_text() {
-        crate::outln!("  {hint}");
+        outln!("  {hint}");
     }
 }
 
-/// The link's status in one word for `plan` (and its JSON).
 fn status_word(status: &LinkStatus) -> &'static str {
     match status {
         LinkStatus::Working => "working",
@@ -190,31 +175,16 @@ fn status_word(status: &LinkStatus) -> &'static str {
     }
 }
 
-/// The owner of the Jira Align token: Some(owner) when a token is given and works
-/// (owner None where the site does not say), None when there is no token.
-fn align_check(ctx: &mut Ctx) -> Result<Option<Option<String>>> {
-    let Some(api) = ctx.align_api_if_given()? else {
-        return Ok(None);
-    };
-    let user = api.current_user()?;
-    Ok(Some(user.map(|u| u.describe())))
-}
-
-/// Whether setup would run an OAuth handshake, and which.
 fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     let auth = ctx.connector_auth();
     if auth != ConnectorAuth::OAuth {
-        return Ok((
-            false,
-            format!(
-                "none: the connector signs in with {}, no OAuth handshake",
-                auth.label()
-            ),
-        ));
+        let auth = auth.label();
+        let none = format!("none: the connector signs in with {auth}, no OAuth handshake");
+        return Ok((false, none));
     }
     let consumer_changes = changes
         .iter()
-        .any(|c| matches!(c.action, crate::model::Action::SetConsumer { .. }));
+        .any(|c| matches!(c.action, Action::SetConsumer { .. }));
     if ctx.key_source() == KeySource::Align {
         let preflight = ctx.preflight_wanted();
         return Ok(match (consumer_changes, preflight) {
@@ -226,10 +196,8 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
     // As setup's step 17 decides: a stored token Jira accepts is kept.
     if !consumer_changes {
         if let Some(account) = crate::steps::handshake::stored_token_accepted(ctx)? {
-            return Ok((
-                false,
-                format!("none: the stored token (acting as {account}) is kept"),
-            ));
+            let kept = format!("none: the stored token (acting as {account}) is kept");
+            return Ok((false, kept));
         }
     }
     let how = match crate::steps::handshake::approval_mode(ctx) {
@@ -244,8 +212,6 @@ fn handshake_plan(ctx: &mut Ctx, changes: &[Change]) -> Result<(bool, String)> {
             "approved by the service account, who types the verification code".into()
         }
     };
-    Ok((
-        true,
-        format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}"),
-    ))
+    let how = format!("steps 17-20: the OAuth 1.0a handshake with align-link's key, {how}");
+    Ok((true, how))
 }

@@ -1,18 +1,19 @@
-//! `profiles`: the saved setups, each with its state directory and
-//! config file; and the check that a read command's `--profile` names one of them
-//! (a typo would otherwise show 24 pending steps).
+//! `profiles`: the saved setups; and the check that a read command's `--profile`
+//! names one of them (a typo would otherwise show 24 pending steps).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{load_state, print_json};
+use super::{json_rows, load_state, print_json};
 use crate::config::{config_dir, profile_config_path, AnswersOrigin, RunConfig};
 use crate::error::{AppError, Result};
 use crate::outln;
-use crate::state::StepStatus;
+use crate::state::StepStatus::{Done, Skipped};
 use crate::store::default_state_dir;
+use crate::util::suggest::command;
+use crate::util::text::clean;
 
 #[derive(Debug, Default)]
 struct Profile {
@@ -51,26 +52,17 @@ fn known() -> BTreeMap<String, Profile> {
     profiles
 }
 
-/// The profiles, each with its state directory, config file and steps done.
 pub fn list(as_json: bool) -> Result<i32> {
     let profiles = known();
     let rows: Vec<_> = profiles
         .iter()
         .map(|(name, profile)| {
-            let done = profile
-                .state_dir
-                .as_ref()
-                .and_then(|dir| load_state(dir).ok())
-                .map(|state| {
-                    (1..=24u8)
-                        .filter(|n| {
-                            matches!(
-                                state.step_status(*n),
-                                StepStatus::Done | StepStatus::Skipped
-                            )
-                        })
-                        .count()
-                });
+            let state = profile.state_dir.as_ref().and_then(|d| load_state(d).ok());
+            let done = state.map(|state| {
+                (1..=24u8)
+                    .filter(|n| matches!(state.step_status(*n), Done | Skipped))
+                    .count()
+            });
             json!({
                 "name": name,
                 "state_dir": profile.state_dir,
@@ -84,30 +76,23 @@ pub fn list(as_json: bool) -> Result<i32> {
         return Ok(0);
     }
     if rows.is_empty() {
-        outln!(
-            "No profiles yet: `{}` makes the `default` one.",
-            crate::util::suggest::command("setup")
-        );
+        let setup = command("setup");
+        outln!("No profiles yet: `{setup}` makes the `default` one.");
         return Ok(0);
     }
     for row in &rows {
-        let shown = |value: &serde_json::Value| value.as_str().unwrap_or("-").to_string();
         let done = match row["steps_done"].as_u64() {
             Some(n) => format!("{n}/24 steps done"),
             None => "no state yet".into(),
         };
         outln!("{}  ({done})", row["name"].as_str().unwrap_or(""));
-        crate::ui::fields(&[
-            ("state", shown(&row["state_dir"])),
-            ("config", shown(&row["config"])),
-        ]);
+        let paths = [("state", "state_dir"), ("config", "config")];
+        crate::ui::fields(&json_rows(row, &paths));
     }
     Ok(0)
 }
 
-/// For a read command (`status`, `show`, `step`): the profile must exist (a state
-/// directory or a config file), unless `--state-dir`, `--answers` or `--sandbox`
-/// says where things are. Else exit 2 naming the profiles that do exist.
+/// The profile must exist, unless `--state-dir`, `--answers` or `--sandbox` says where things are.
 pub fn check_known(config: &RunConfig) -> Result<()> {
     if config.state_dir.is_some() || config.sandbox || config.answers_origin == AnswersOrigin::Given
     {
@@ -118,42 +103,32 @@ pub fn check_known(config: &RunConfig) -> Result<()> {
     if has_state || has_config {
         return Ok(());
     }
-    Err(AppError::usage(format!(
-        "profile `{}` has no saved state and no config file; {}",
-        config.profile,
-        existing_profiles()
+    let (profile, profiles, setup) = (&config.profile, command("profiles"), command("setup"));
+    Err(naming_the_profiles(
+        format!("profile `{profile}` has no saved state and no config file"),
+        format!("Check the spelling (`{profiles}` lists them), or run `{setup}` to make it."),
     ))
-    .hint(format!(
-        "Check the spelling (`{}` lists them), or run `{}` to make it.",
-        crate::util::suggest::command("profiles"),
-        crate::util::suggest::command("setup")
-    )))
 }
 
-/// For `status`: a `--state-dir` that is not a directory is a typo, not a
-/// profile with 24 pending steps. Exit 2 naming the profiles that do exist.
+/// For `status`: a `--state-dir` that is not a directory is a typo too.
 pub fn check_state_dir_exists(config: &RunConfig) -> Result<()> {
-    match &config.state_dir {
-        Some(dir) if !dir.is_dir() => Err(AppError::usage(format!(
-            "--state-dir {}: no such directory, so no saved state; {}",
-            crate::util::text::clean(&dir.display().to_string(), 200),
-            existing_profiles()
-        ))
-        .hint(format!(
-            "Check the path (`{}` lists each profile's state directory), or run `{}` to make the state there.",
-            crate::util::suggest::command("profiles"),
-            crate::util::suggest::command("setup")
-        ))),
-        _ => Ok(()),
-    }
+    let Some(dir) = config.state_dir.as_ref().filter(|dir| !dir.is_dir()) else {
+        return Ok(());
+    };
+    let dir = clean(&dir.display().to_string(), 200);
+    let (profiles, setup) = (command("profiles"), command("setup"));
+    Err(naming_the_profiles(
+        format!("--state-dir {dir}: no such directory, so no saved state"),
+        format!("Check the path (`{profiles}` lists each profile's state directory), or run `{setup}` to make the state there."),
+    ))
 }
 
-/// "the profiles are: a, b", or that there are none.
-fn existing_profiles() -> String {
+/// Exit 2, naming the profiles that do exist.
+fn naming_the_profiles(problem: String, hint: String) -> AppError {
     let names: Vec<String> = known().into_keys().collect();
-    if names.is_empty() {
-        "there are no profiles yet".to_string()
-    } else {
-        format!("the profiles are: {}", names.join(", "))
-    }
+    let existing = match names.is_empty() {
+        true => "there are no profiles yet".to_string(),
+        false => format!("the profiles are: {}", names.join(", ")),
+    };
+    AppError::usage(format!("{problem}; {existing}")).hint(hint)
 }

@@ -1,13 +1,8 @@
-//! `renew`: a new key pair under the same consumer key (or Jira Align's
-//! new public key), installed on the link by steps 13-15 (the model's change and
-//! read-back), then the handshake of steps 17-20 again and a signed call with the
-//! new token. The old token is dropped before anything is installed. Every
-//! check and consent comes before the first change to the profile or to Jira.
-//!
-//! Order matters: the new private key is saved before its public half goes on the
-//! link (`forget_public_half` first), so a run killed at any point leaves a
-//! profile that `align-link setup` repairs, never a link holding a key whose
-//! private half is gone.
+//! `renew`: a new key pair under the same consumer key (or Jira Align's new
+//! public key) through steps 13-15, then steps 17-20 and a signed call. Every
+//! check and consent comes before the first change. The new private key is saved
+//! before its public half goes on the link, so a run killed at any point leaves
+//! what `setup` repairs, never a link holding a key whose private half is gone.
 
 use std::time::Instant;
 
@@ -18,12 +13,13 @@ use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
 use crate::model::{diff, Change, ObservedLink, Ownership};
-use crate::state::{StepRecord, StepStatus, ACCESS_TOKEN_FILE};
+use crate::state::{StepStatus, ACCESS_TOKEN_FILE};
 use crate::steps::ask::{self, Ask::*};
 use crate::steps::keys::{
     forget_public_half, given_public_key, paste_public_key, save_new_pair, set_public_key,
 };
 use crate::steps::{by_number, consent, handshake, jira_side, runner, Step};
+use crate::util::suggest::command;
 use crate::{outln, ui};
 
 /// Steps that follow the Jira Align connector rather than the key: kept as they were.
@@ -31,7 +27,6 @@ const KEPT_STEPS: [u8; 5] = [16, 21, 22, 23, 24];
 
 const NOTHING_RENEWED: &str = "Nothing was renewed: the key, the token and Jira are as they were.";
 
-/// The public key's fingerprint the profile records.
 fn fingerprint(ctx: &Ctx) -> Option<String> {
     ctx.state().consumer.as_ref()?.fingerprint.clone()
 }
@@ -47,10 +42,8 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         .hint("Make a new token or password for the service account in Jira, then in Jira Align: Deactivate the connector, enter it, Save, Activate."));
     }
     let consumer_key = ctx.consumer_key()?;
-    // The questions before the first request: the preflight's for Jira Align's
-    // key, the new token's approver for ours. (Jira Align's new public key is
-    // asked once the checks pass: generating it breaks the connector until
-    // it is installed.)
+    // Jira Align's new public key is asked only once the checks pass:
+    // generating it breaks the connector until it is installed.
     let asks = [
         Value(&inputs::JIRA_URL),
         Value(&inputs::ALIGN_URL),
@@ -59,32 +52,21 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         NewTokenApprover,
     ];
     ask::these(&mut ctx, &asks)?;
-    // Everything read-only before the first change, here or in Jira: a failure
-    // leaves the working key, token and link as they were.
+    // Read-only until the first change: a failure leaves everything as it was.
     crate::steps::jira_access::ensure_validated(&mut ctx)?;
     let Some(link) = jira_side::link(&mut ctx)? else {
+        let (align, setup) = (ctx.url(&inputs::ALIGN_URL)?, command("setup"));
         return Err(AppError::failed(format!(
-            "Jira has no application link to {}: there is nothing to renew",
-            ctx.url(&inputs::ALIGN_URL)?
+            "Jira has no application link to {align}: there is nothing to renew"
         ))
         .hint(format!(
-            "Run `{}` to make the link, its consumer and the token.",
-            crate::util::suggest::command("setup")
+            "Run `{setup}` to make the link, its consumer and the token."
         )));
     };
-    let kept: Vec<(u8, StepRecord)> = KEPT_STEPS
-        .iter()
-        .filter_map(|n| {
-            ctx.state()
-                .steps
-                .get(&n.to_string())
-                .map(|r| (*n, r.clone()))
-        })
-        .collect();
+    let mut kept = ctx.state().steps.clone();
+    kept.retain(|number, _| KEPT_STEPS.iter().any(|n| n.to_string() == *number));
     let old_fingerprint = fingerprint(&ctx);
     let source = ctx.key_source();
-    // Still read-only: Jira Align's new key read and checked, and consent to
-    // remove the consumer the link holds settled, before the profile changes.
     let align_key = match source {
         KeySource::Generate => None,
         KeySource::Align => Some(align_key(&mut ctx, old_fingerprint.as_deref())?),
@@ -96,10 +78,8 @@ pub fn renew(config: RunConfig) -> Result<i32> {
         outln!("{NOTHING_RENEWED}");
         return Ok(0);
     }
-    // The writes: the new key, then the old token, then the old consumer in Jira.
     install_new_key(&mut ctx, &consumer_key, align_key)?;
-    // The old token belongs to the old key: dropped here, and in Jira with the
-    // consumer it was issued to, before the new key is installed.
+    // The old token belongs to the old key: dropped before the new one is installed.
     ctx.store().remove(ACCESS_TOKEN_FILE)?;
     ctx.update_state(|state| state.token = None)?;
     if let Some(change) = removal {
@@ -120,26 +100,19 @@ pub fn renew(config: RunConfig) -> Result<i32> {
             "verified: a call signed with the new key and token acts as {account}"
         ));
     }
-    ctx.update_state(|state| {
-        for (number, record) in kept {
-            state.steps.insert(number.to_string(), record);
-        }
-    })?;
+    ctx.update_state(|state| state.steps.extend(kept))?;
     outln!();
-    outln!(
-        "Renewed: consumer key {consumer_key}, public key {} (was {}).",
-        new_fingerprint.as_deref().unwrap_or("(unknown)"),
-        old_fingerprint.as_deref().unwrap_or("(unknown)")
-    );
+    let new = new_fingerprint.as_deref().unwrap_or("(unknown)");
+    let old = old_fingerprint.as_deref().unwrap_or("(unknown)");
+    outln!("Renewed: consumer key {consumer_key}, public key {new} (was {old}).");
     if source == KeySource::Align {
-        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", crate::util::suggest::command("doctor"));
+        outln!("In Jira Align's connector: click Reauthorize Jira OAuth Access and allow it as the service account (steps 17-20), then check with `{}`.", command("doctor"));
     }
     Ok(0)
 }
 
-/// Jira removes every token issued to a consumer with it; a PUT of the same
-/// consumer key would keep them. The removal of the link's consumer, checked and
-/// consented to (asked when the consumer is not this profile's) but not applied.
+/// The removal of the link's consumer, consented to but not applied: Jira drops
+/// every token issued to a consumer with it, where a PUT of the same key keeps them.
 fn old_consumer_removal(ctx: &mut Ctx, link: &ObservedLink) -> Result<Option<Change>> {
     let Some(change) = diff::delete_consumer(link, &Ownership::from_state(ctx.state())) else {
         return Ok(None);
@@ -151,8 +124,7 @@ fn old_consumer_removal(ctx: &mut Ctx, link: &ObservedLink) -> Result<Option<Cha
     Ok(Some(change))
 }
 
-/// In a terminal, as `unlink` does: what renew drops, shown and confirmed once,
-/// default No. (A scripted run, `--yes` or no terminal, goes ahead.)
+/// In a terminal, as `unlink` does: what renew drops, confirmed once, default No.
 fn confirm_in_terminal(
     ctx: &mut Ctx,
     removal: Option<&Change>,
@@ -178,8 +150,7 @@ fn confirm_in_terminal(
     ctx.prompter().confirm("Renew?", false)
 }
 
-/// Step 5 again: a fresh pair of the old size (saved as step 5 saves it), or
-/// Jira Align's new public key; the old public half forgotten first either way.
+/// Step 5 again: a fresh pair of the old size, or Jira Align's new public key.
 fn install_new_key(
     ctx: &mut Ctx,
     consumer_key: &str,
@@ -187,11 +158,8 @@ fn install_new_key(
 ) -> Result<()> {
     let made = match align_key {
         None => {
-            let bits = ctx
-                .state()
-                .consumer
-                .as_ref()
-                .and_then(|c| c.bits)
+            let bits = ctx.state().consumer.as_ref().and_then(|c| c.bits);
+            let bits = bits
                 .or(ctx.given_key_bits())
                 .unwrap_or(keys::DEFAULT_KEY_BITS);
             let started = Instant::now();
@@ -215,9 +183,7 @@ fn install_new_key(
     ctx.record(5, StepStatus::Done, Some(format!("renewed: {made}")))
 }
 
-/// Jira Align's new public key ("Generate New Key" on the connector), from the
-/// answers file or pasted, as PEM and fingerprint; the same key as before is
-/// refused. Reads only.
+/// Jira Align's new public key, as PEM and fingerprint; the old one is refused.
 fn align_key(ctx: &mut Ctx, old: Option<&str>) -> Result<(String, String)> {
     let text = match ctx.given_public_key().map(|(text, _)| text.to_string()) {
         Some(text) => text,

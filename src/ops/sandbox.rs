@@ -2,9 +2,11 @@
 //! (or a browser) against them by hand.
 
 use crate::error::Result;
+#[cfg(feature = "sandbox")]
+use crate::outln;
 use crate::sandbox::Sandbox;
 #[cfg(feature = "sandbox")]
-use align_link_standins::align::DEMO_API_TOKEN;
+use align_link_standins::{align::DEMO_API_TOKEN, jira::DemoAccounts};
 use std::time::Duration;
 
 /// Without the stand-ins: the error that says so.
@@ -17,47 +19,36 @@ pub fn serve(jira_port: u16, align_port: u16, latency_ms: u64) -> Result<i32> {
 pub fn serve(jira_port: u16, align_port: u16, latency_ms: u64) -> Result<i32> {
     let latency = Duration::from_millis(latency_ms);
     let sandbox = Sandbox::start_with(jira_port, align_port, latency)?;
-    let demo = sandbox.jira.demo();
-    let url = sandbox.jira.url();
-    crate::outln!("Jira stand-in:       {url}");
+    let DemoAccounts {
+        admin_username,
+        admin_password,
+        admin_token,
+        service_username,
+        service_password,
+        test_project_key,
+        test_project_name,
+        ..
+    } = sandbox.jira.demo();
+    let (url, align) = (sandbox.jira.url(), sandbox.align.url());
+    outln!("Jira stand-in:       {url}");
     if latency_ms > 0 {
-        crate::outln!("  latency:         {latency_ms} ms before each answer");
+        outln!("  latency:         {latency_ms} ms before each answer");
     }
-    crate::outln!(
-        "  administrator:   {} / {} (personal access token {})",
-        demo.admin_username,
-        demo.admin_password,
-        demo.admin_token
+    outln!("  administrator:   {admin_username} / {admin_password} (personal access token {admin_token})");
+    outln!("  service account: {service_username} / {service_password}");
+    outln!("  test project:    {test_project_key} ({test_project_name})");
+    outln!("Jira Align stand-in: {align}");
+    outln!("  API 2.0 token:     {DEMO_API_TOKEN}");
+    outln!();
+    outln!("An answers file for another terminal (demo credentials only):");
+    outln!();
+    outln!("[jira]\nurl = \"{url}\"\nadmin_token = \"{admin_token}\"\ntest_project = \"{test_project_key}\"");
+    outln!(
+        "[service_account]\nusername = \"{service_username}\"\npassword = \"{service_password}\""
     );
-    crate::outln!(
-        "  service account: {} / {}",
-        demo.service_username,
-        demo.service_password
-    );
-    crate::outln!(
-        "  test project:    {} ({})",
-        demo.test_project_key,
-        demo.test_project_name
-    );
-    let align = sandbox.align.url();
-    crate::outln!("Jira Align stand-in: {align}");
-    crate::outln!("  API 2.0 token:     {DEMO_API_TOKEN}");
-    crate::outln!();
-    crate::outln!("An answers file for another terminal (demo credentials only):");
-    crate::outln!();
-    crate::outln!(
-        "[jira]\nurl = \"{url}\"\nadmin_token = \"{}\"\ntest_project = \"{}\"",
-        demo.admin_token,
-        demo.test_project_key
-    );
-    crate::outln!(
-        "[service_account]\nusername = \"{}\"\npassword = \"{}\"",
-        demo.service_username,
-        demo.service_password
-    );
-    crate::outln!("[align]\nurl = \"{align}\"\napi_token = \"{DEMO_API_TOKEN}\"");
-    crate::outln!();
-    crate::outln!("Serving until interrupted (Ctrl-C).");
+    outln!("[align]\nurl = \"{align}\"\napi_token = \"{DEMO_API_TOKEN}\"");
+    outln!();
+    outln!("Serving until interrupted (Ctrl-C).");
     crate::ui::terminal::set_saved_note("The stand-ins stopped; they keep nothing between runs.");
     loop {
         std::thread::park();

@@ -1,5 +1,4 @@
-//! `setup`: steps 1 to 24 in order, each converging its part; and `step N`, one
-//! step again over the saved state, even if done.
+//! `setup`: steps 1 to 24 in order; and `step N`, one step again even if done.
 
 use super::{open_context_as, Access};
 use crate::answers::Answers;
@@ -11,13 +10,12 @@ pub fn setup(config: RunConfig) -> Result<i32> {
     require_scripted_inputs(&config)?;
     let mut ctx = open_context_as(config, Access::Change)?;
     let all: Vec<_> = STEPS.iter().collect();
-    // The questions first (the runner finds them answered): whether align-link
-    // makes the key pair is then known, and the pair is made while steps 1-4 run.
+    // The questions first: whether align-link makes the key pair is then known,
+    // and the pair is made while steps 1-4 run.
     ask::up_front(&mut ctx, &all)?;
     keys::start_early(&mut ctx);
     let mut result = runner::run(&mut ctx, &all);
-    // A pair made for this run and not used yet (the run stopped early) is kept
-    // for the next run rather than thrown away.
+    // A pair made for a run that stopped early is kept for the next one.
     if let Err(err) = keys::settle_key(&mut ctx) {
         result = result.and(Err(err));
     }
@@ -40,16 +38,13 @@ pub fn setup(config: RunConfig) -> Result<i32> {
     finish(result)
 }
 
-/// `step N`: that one step, run again.
 pub fn step(config: RunConfig, number: u8) -> Result<i32> {
     let step = by_number(number).ok_or_else(|| {
+        let steps = crate::util::suggest::command("steps");
         AppError::usage(format!(
             "there is no step {number}: the guide's steps are 1 to 24"
         ))
-        .hint(format!(
-            "`{}` lists them.",
-            crate::util::suggest::command("steps")
-        ))
+        .hint(format!("`{steps}` lists them."))
     })?;
     super::profiles::check_known(&config)?;
     let mut ctx = open_context_as(config, Access::Change)?;
@@ -57,15 +52,13 @@ pub fn step(config: RunConfig, number: u8) -> Result<i32> {
     finish(runner::run(&mut ctx, &[step]))
 }
 
-/// The exit code for a run: 0 when every step requested is done or waits on the operator.
 fn finish(result: Result<runner::Report>) -> Result<i32> {
     runner::summarize(&result?);
     Ok(0)
 }
 
-/// A scripted setup of a new profile needs the sites and the administrator's
-/// credentials from the answers file (nothing saved can supply them, and no one
-/// can be asked): a missing one is named before anything is written.
+/// A scripted setup of a new profile has nothing saved to fall back on: a
+/// missing site or credential is named before anything is written.
 fn require_scripted_inputs(config: &RunConfig) -> Result<()> {
     let fresh = !super::state_dir(config)?
         .join(crate::state::STATE_FILE)

@@ -1,6 +1,5 @@
-//! `show`: the values to type into Jira Align's connector form and the
-//! key facts, from the saved state (and the answers file, when there is one),
-//! without running or resetting any step (rerunning step 4 would).
+//! `show`: the values for Jira Align's connector form and the key facts, without
+//! running or resetting any step (rerunning step 4 would).
 
 use serde_json::{json, Value};
 
@@ -13,9 +12,11 @@ use crate::error::Result;
 use crate::outln;
 use crate::state::State;
 use crate::ui;
+use crate::util::suggest::command;
 
-pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
-    let dir = state_dir(config)?;
+pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
+    super::profiles::check_known(&config)?;
+    let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
     let answers = match &config.answers {
         // `show` uses no secret: an unset `{ env = ... }` must not stop it.
@@ -69,42 +70,32 @@ pub fn show(config: &RunConfig, as_json: bool) -> Result<i32> {
     ui::fields(&facts);
     if report["connector"]["jira_api_url"].is_null() {
         outln!();
+        let (setup, step) = (command("setup"), command("step 4"));
         ui::info(&format!(
-            "Nothing recorded yet: `{}` (or `{}`) fills these in.",
-            crate::util::suggest::command("setup"),
-            crate::util::suggest::command("step 4")
+            "Nothing recorded yet: `{setup}` (or `{step}`) fills these in."
         ));
     }
     Ok(0)
 }
 
-/// What `show` reports: the answers file first, then the saved state, as step 4
-/// would decide. Fields that do not apply (the consumer key of a PAT connector)
-/// are absent; fields not known yet are null.
+/// The answers file first, then the saved state, as step 4 would decide. Fields
+/// that do not apply are absent; fields not known yet are null.
 pub fn report(state: &State, answers: &Answers) -> Value {
-    let jira_url = answers
-        .jira
-        .url
-        .as_ref()
-        .map(|u| u.as_str().to_string())
-        .or_else(|| state.jira.as_ref().map(|j| j.url.clone()))
-        .map(|u| u.trim_end_matches('/').to_string());
-    let saved_auth = state.align.as_ref().and_then(|a| a.connector_auth);
-    let auth = answers
-        .connector
-        .auth
-        .or(saved_auth)
-        .unwrap_or(ConnectorAuth::OAuth);
+    let saved = state.align.as_ref();
+    let saved_jira = state.jira.as_ref().map(|j| j.url.clone());
+    let given_jira = answers.jira.url.as_ref().map(|u| u.to_string());
+    let jira_url = given_jira.or(saved_jira);
+    let jira_url = jira_url.map(|u| u.trim_end_matches('/').to_string());
+    let given = &answers.connector;
+    let auth = given.auth.or(saved.and_then(|a| a.connector_auth));
+    let auth = auth.unwrap_or(ConnectorAuth::OAuth);
     let name = answers
         .align
         .connector_name
         .clone()
-        .or_else(|| state.align.as_ref().map(|a| a.connector_name.clone()))
+        .or_else(|| saved.map(|a| a.connector_name.clone()))
         .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string());
-    let connector_id = answers
-        .connector
-        .id
-        .or_else(|| state.align.as_ref().and_then(|a| a.connector_id));
+    let connector_id = given.id.or(saved.and_then(|a| a.connector_id));
     let mut connector = json!({
         "name": name,
         "jira_link": jira_url.as_ref().map(|u| format!("{u}/browse/")),
@@ -115,18 +106,15 @@ pub fn report(state: &State, answers: &Answers) -> Value {
     });
     let consumer = state.consumer.as_ref();
     if auth == ConnectorAuth::OAuth {
-        connector["consumer_key"] = json!(answers
-            .keys
-            .consumer_key
-            .clone()
-            .or_else(|| consumer.map(|c| c.key.clone())));
+        let key = answers.keys.consumer_key.clone();
+        connector["consumer_key"] = json!(key.or_else(|| consumer.map(|c| c.key.clone())));
     } else {
         connector["username"] = json!(answers.service_account.username);
     }
     let token = state.token.as_ref();
     json!({
         "connector": connector,
-        "align_url": state.align.as_ref().map(|a| a.url.clone())
+        "align_url": saved.map(|a| a.url.clone())
             .or_else(|| answers.align.url.as_ref().map(|u| u.to_string())),
         "keys": {
             "source": consumer.and_then(|c| c.key_source).map(|s| s.as_str()),

@@ -1,4 +1,4 @@
-//! `status`: each step's state and the facts worth knowing, as text or JSON.
+//! `status`: each step's state and the facts worth knowing.
 
 use serde_json::json;
 
@@ -9,9 +9,11 @@ use crate::outln;
 use crate::state::StepStatus;
 use crate::steps::STEPS;
 
-/// Exits 1 when a step failed (so scripts and monitoring can tell), else 0.
-pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
-    let dir = state_dir(config)?;
+/// Exits 1 when a step failed, so that scripts and monitoring can tell.
+pub fn status(config: RunConfig, as_json: bool) -> Result<i32> {
+    super::profiles::check_known(&config)?;
+    super::profiles::check_state_dir_exists(&config)?;
+    let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
     let (secrets, secret_rows) = super::secret_places(&dir, config.secret_store)?;
     let any_failed = STEPS
@@ -66,18 +68,11 @@ pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
     }
     outln!("Profile {} (state in {})", config.profile, dir.display());
     outln!();
-    for step in &steps {
-        let detail = step["detail"]
-            .as_str()
-            .map(|d| format!(" ({d})"))
-            .unwrap_or_default();
-        let row = format!(
-            "{:>2}  {:<18}  {}{}",
-            step["number"].as_u64().unwrap_or(0),
-            step["status"].as_str().unwrap_or(""),
-            step["title"].as_str().unwrap_or(""),
-            detail
-        );
+    for (step, json) in STEPS.iter().zip(&steps) {
+        let status = json["status"].as_str().unwrap_or("");
+        let detail = json["detail"].as_str().map(|d| format!(" ({d})"));
+        let detail = detail.unwrap_or_default();
+        let row = format!("{:>2}  {status:<18}  {}{detail}", step.number, step.title);
         crate::ui::hanging(&row, 24);
     }
     outln!();
@@ -100,10 +95,8 @@ pub fn status(config: &RunConfig, as_json: bool) -> Result<i32> {
     crate::ui::fields(&rows);
     if any_failed {
         outln!();
-        outln!(
-            "A step failed: `{}` runs it again.",
-            crate::util::suggest::command("step N")
-        );
+        let step = crate::util::suggest::command("step N");
+        outln!("A step failed: `{step}` runs it again.");
     }
     Ok(code)
 }

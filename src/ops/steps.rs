@@ -24,13 +24,8 @@ pub fn list(as_json: bool) -> i32 {
     }
     outln!("{:>2}  {:<10}  {:<9}  title", "#", "side", "how");
     for step in &STEPS {
-        outln!(
-            "{:>2}  {:<10}  {:<9}  {}",
-            step.number,
-            step.side.label(),
-            step.mode.label(),
-            step.title
-        );
+        let (number, side, how) = (step.number, step.side.label(), step.mode.label());
+        outln!("{number:>2}  {side:<10}  {how:<9}  {}", step.title);
     }
     outln!();
     crate::ui::info(

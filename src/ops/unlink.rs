@@ -1,53 +1,38 @@
-//! `unlink`: the model with `Desired::Absent` (the consumer, then the
-//! link, each needing consent when this profile did not put it there), then the
-//! profile's private key, token, state, run lock and (when empty) directory.
-//! The links are the one to `align.url` and the ones the profile recorded (the
-//! link it created, the link to the Jira Align URL it saved), so a changed
-//! answers file does not hide them; the answers are not reconciled with the state
-//! first. Everything is read and every consent settled before the first removal.
-//! Idempotent: with nothing left, it says so and exits 0.
+//! `unlink`: the model with `Desired::Absent` for the link to `align.url` and
+//! those the profile recorded (so a changed answers file does not hide them),
+//! then the profile's files. Every consent comes before the first removal.
 
 use super::{open_context_as, Access};
-use crate::config::RunConfig;
-use crate::context::inputs;
-use crate::context::Ctx;
+use crate::config::{AnswersOrigin, RunConfig};
+use crate::context::{inputs, Ctx};
 use crate::error::{AppError, Result};
 use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::steps::{consent, jira_side};
-use crate::store::Store;
+use crate::util::text::clean;
 use crate::{outln, ui};
 
-/// The profile's files, removed in this order (the state last, so a run killed
-/// midway still knows the profile).
+/// The state last, so that a run killed midway still knows the profile.
 const LOCAL_FILES: [(&str, &str); 3] = [
     (PRIVATE_KEY_FILE, "the private key"),
     (ACCESS_TOKEN_FILE, "the access token"),
     (STATE_FILE, "the saved state"),
 ];
 
-/// `local`: forget the profile without contacting Jira (`--local`).
 pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
     let dir = super::state_dir(&config)?;
     let existed = dir.is_dir();
-    let has_config = config.answers_origin == crate::config::AnswersOrigin::ProfileConfig;
-    if !existed && !has_config && config.answers_origin != crate::config::AnswersOrigin::Given {
-        // Nothing recorded and nothing to find a link by: opening the profile
-        // would only make (and list) an empty one.
-        outln!(
-            "Profile `{}` was never set up here: no state in {} and no config file. Nothing to remove.",
-            config.profile,
-            dir.display()
-        );
+    if !existed && config.answers_origin == AnswersOrigin::None {
+        // Opening the profile would only make (and list) an empty one.
+        let (profile, dir) = (&config.profile, dir.display());
+        outln!("Profile `{profile}` was never set up here: no state in {dir} and no config file. Nothing to remove.");
         return Ok(0);
     }
-    // As recorded: reconciling a changed answers file would forget the link.
     let mut ctx = open_context_as(config, Access::ChangeAsRecorded)?;
     let knows_sites = (ctx.given(&inputs::JIRA_URL).is_some() || ctx.state().jira.is_some())
         && (ctx.given(&inputs::ALIGN_URL).is_some() || ctx.state().align.is_some());
     let connector = ctx.connector_name();
     let connector_id = ctx.state().align.as_ref().and_then(|a| a.connector_id);
-    // `--local`: what this profile recorded making in Jira, which may remain there.
     let remains = local.then(|| what_may_remain(ctx.state()));
     let changes = if local {
         Vec::new()
@@ -57,7 +42,10 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         ui::info("Jira not checked: neither the saved state nor the answers give jira.url and align.url.");
         Vec::new()
     };
-    let files = files_present(ctx.store());
+    let files: Vec<_> = LOCAL_FILES
+        .into_iter()
+        .filter(|(file, _)| ctx.store().exists(file))
+        .collect();
     let nothing = changes.is_empty() && files.is_empty();
     if nothing && !local {
         remove_local(&mut ctx, &[], existed)?;
@@ -91,20 +79,15 @@ pub fn unlink(config: RunConfig, local: bool) -> Result<i32> {
         }
         None => {
             outln!("In Jira Align (Administration > Connectors > Jira Settings), finish by hand:");
-            outln!(
-                "  1. Deactivate the connector \"{connector}\"{} (its sync would only fail from now on).",
-                connector_id
-                    .map(|id| format!(" (ID {id})"))
-                    .unwrap_or_default()
-            );
+            let id = connector_id.map_or(String::new(), |id| format!(" (ID {id})"));
+            outln!("  1. Deactivate the connector \"{connector}\"{id} (its sync would only fail from now on).");
             outln!("  2. Delete it, if nothing else is to use it.");
         }
     }
     Ok(0)
 }
 
-/// What Jira holds for the connector, as the removals that would take it away
-/// (the consumer, then the link). Reads only.
+/// The removals that would take away what Jira holds for the connector.
 fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
     refuse_another_jira(ctx)?;
     let server = jira_side::server(ctx)?;
@@ -128,8 +111,7 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
     Ok(changes)
 }
 
-/// The link to `align.url`, and the links the profile recorded: the one it
-/// created (by id) and the one to the Jira Align URL it saved, each once.
+/// The link to `align.url`, and those the profile created or saved, each once.
 fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
     let mut links: Vec<ObservedLink> = jira_side::link(ctx)?.into_iter().collect();
     let admin = ctx.jira_admin()?;
@@ -143,30 +125,23 @@ fn links_to_remove(ctx: &mut Ctx) -> Result<Vec<ObservedLink>> {
             links.extend(observe::read_link(&admin, &id)?);
         }
     }
-    let recorded_url = state
-        .align
-        .as_ref()
-        .and_then(|a| url::Url::parse(&a.url).ok());
-    if let Some(url) = recorded_url {
+    let recorded_url = state.align.as_ref().map(|a| url::Url::parse(&a.url));
+    if let Some(Ok(url)) = recorded_url {
         let found = observe::find_link(&admin, &url)?;
         links.extend(found.filter(|link| !links.iter().any(|l| l.id() == link.id())));
     }
     Ok(links)
 }
 
-/// The profile's link is on the Jira it recorded; with the answers now naming
-/// another, removing the profile would leave that link behind unseen.
+/// With the answers naming another Jira, the profile's link would be left unseen.
 fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
     let Some(recorded) = ctx.state().jira.as_ref().map(|j| j.url.clone()) else {
         return Ok(());
     };
     let given = ctx.url(&inputs::JIRA_URL)?;
-    let holds_something = ctx.state().link.is_some()
-        || ctx
-            .state()
-            .installed
-            .as_ref()
-            .is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
+    let installed = ctx.state().installed.as_ref();
+    let made = installed.is_some_and(|i| i.link_id.is_some() || i.consumer_key.is_some());
+    let holds_something = ctx.state().link.is_some() || made;
     if !holds_something || crate::steps::reconcile::same_site(&recorded, &given) {
         return Ok(());
     }
@@ -179,7 +154,6 @@ fn refuse_another_jira(ctx: &mut Ctx) -> Result<()> {
     )))
 }
 
-/// The link and consumer the state says this profile made or found, in words.
 fn what_may_remain(state: &crate::state::State) -> Option<String> {
     let jira = state.jira.as_ref().map(|j| j.url.clone());
     let installed = state.installed.as_ref();
@@ -198,22 +172,9 @@ fn what_may_remain(state: &crate::state::State) -> Option<String> {
         .map(|key| format!(" with the incoming consumer key {key}"))
         .unwrap_or_default();
     let at = jira.map(|url| format!(" on {url}")).unwrap_or_default();
-    Some(crate::util::text::clean(
-        &format!("{link}{consumer}{at}"),
-        400,
-    ))
+    Some(clean(&format!("{link}{consumer}{at}"), 400))
 }
 
-/// The profile's files that are there, in [`LOCAL_FILES`]' order.
-fn files_present(store: &Store) -> Vec<(&'static str, &'static str)> {
-    LOCAL_FILES
-        .into_iter()
-        .filter(|(file, _)| store.exists(file))
-        .collect()
-}
-
-/// The files removed, each named with its place, then the run lock and its
-/// file, and the profile's directory when nothing else is left there.
 /// `existed`: the directory was there before this run (opening the profile
 /// makes it); only then is its removal news.
 fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<()> {
@@ -228,17 +189,13 @@ fn remove_local(ctx: &mut Ctx, files: &[(&str, &str)], existed: bool) -> Result<
         ui::ok(&format!("removed {what} ({place})"));
     }
     if ctx.release_profile()? && existed {
-        ui::ok(&format!(
-            "removed the profile's directory ({})",
-            ctx.store().dir().display()
-        ));
+        let dir = ctx.store().dir().display();
+        ui::ok(&format!("removed the profile's directory ({dir})"));
     }
     Ok(())
 }
 
-/// In a terminal, as terraform's destroy does: the whole removal shown and
-/// confirmed once, default No. (What this profile did not make is asked about
-/// again, on its own.)
+/// In a terminal, as terraform's destroy does: confirmed once, default No.
 fn confirm_in_terminal(ctx: &mut Ctx, changes: &[Change], local: &[(&str, &str)]) -> Result<bool> {
     ui::info("unlink would:");
     for change in changes {

@@ -6,9 +6,9 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use align_link::commands;
 use align_link::config::{RawOptions, RunConfig};
 use align_link::domain::SecretStore;
+use align_link::ops;
 use align_link::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE};
 use align_link::store::{SecretLocation, Store};
 
@@ -54,7 +54,7 @@ fn setup_keeps_the_secrets_in_the_credential_store_and_unlink_removes_them() {
         })
         .unwrap()
     };
-    assert_eq!(commands::setup::run(config()).unwrap(), 0);
+    assert_eq!(ops::setup::setup(config()).unwrap(), 0);
     for file in SECRET_FILES {
         assert!(!state.join(file).exists(), "{file} was written");
     }
@@ -80,7 +80,7 @@ fn setup_keeps_the_secrets_in_the_credential_store_and_unlink_removes_them() {
         "{rows:?}"
     );
 
-    assert_eq!(commands::unlink::run(config(), false).unwrap(), 0);
+    assert_eq!(ops::unlink::unlink(config(), false).unwrap(), 0);
     assert!(memory.entries_under(&state).is_empty());
     for file in SECRET_FILES {
         assert!(!state.join(file).exists());
