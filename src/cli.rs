@@ -1,5 +1,6 @@
-//! The command line: clap definitions, turned into a `RunConfig` and handed to
-//! `ops`. Options are not global, so `--help` never offers one that does nothing there.
+//! The command line: clap definitions, each subcommand handed to its module in
+//! `commands`. Options are not global, so `--help` never offers one that does
+//! nothing there.
 
 use std::path::PathBuf;
 
@@ -10,9 +11,8 @@ mod manual;
 
 pub use args::{ConsentArg, JiraArgs, JsonArg, NetworkArgs, ProfileArgs, RunArgs};
 
-use crate::config::{RawOptions, RunConfig};
+use crate::commands;
 use crate::error::Result;
-use crate::ops;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -282,56 +282,34 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> Result<i32> {
-    let config = RunConfig::from_raw;
     match cli.command {
-        Command::Setup(run) => ops::setup::setup(config(run.into_raw())?),
-        Command::Step { number, run } => ops::setup::step(config(run.into_raw())?, number),
-        Command::Steps(json) => Ok(ops::steps::list(json.json)),
-        Command::Status { profile, json } => {
-            ops::status::status(config(profile.into_raw())?, json.json)
-        }
+        Command::Setup(run) => commands::setup::run(run),
+        Command::Step { number, run } => commands::step::run(number, run),
+        Command::Steps(json) => Ok(commands::steps::run(json)),
+        Command::Status { profile, json } => commands::status::run(profile, json),
         Command::Show {
             profile,
             answers,
             json,
-        } => {
-            let raw = RawOptions {
-                answers,
-                ..profile.into_raw()
-            };
-            ops::show::show(config(raw)?, json.json)
-        }
-        Command::Plan { run, json } => ops::plan::plan(config(run.into_raw())?, json.json),
-        Command::Doctor { jira, json } => ops::doctor::doctor(config(jira.into_raw())?, json.json),
+        } => commands::show::run(profile, answers, json),
+        Command::Plan { run, json } => commands::plan::run(run, json),
+        Command::Doctor { jira, json } => commands::doctor::run(jira, json),
         Command::Unlink {
             jira,
             consent,
             local,
-        } => {
-            let raw = RawOptions {
-                replace_existing: consent.replace_existing,
-                ..jira.into_raw()
-            };
-            ops::unlink::unlink(config(raw)?, local)
-        }
+        } => commands::unlink::run(jira, consent, local),
         Command::Renew {
             jira,
             consent,
             no_browser,
-        } => {
-            let raw = RawOptions {
-                no_browser,
-                replace_existing: consent.replace_existing,
-                ..jira.into_raw()
-            };
-            ops::renew::renew(config(raw)?)
-        }
-        Command::Profiles(json) => ops::profiles::list(json.json),
+        } => commands::renew::run(jira, consent, no_browser),
+        Command::Profiles(json) => commands::profiles::run(json),
         Command::Sandbox {
             jira_port,
             align_port,
             latency_ms,
-        } => ops::sandbox::serve(jira_port, align_port, latency_ms),
+        } => commands::sandbox::run(jira_port, align_port, latency_ms),
         Command::Completions { shell } => Ok(manual::completions(shell, Cli::command())),
         Command::Man => manual::man(Cli::command()),
         Command::AnswersExample => Ok(manual::answers_example()),

@@ -4,10 +4,12 @@
 //! Layers, lowest first, as crates (cargo keeps each from naming those above it):
 //! `align-link-core` (platform, util, domain, oauth, http, error, keys, callback,
 //! browser, ui, state) < `align-link-sides` (config, prompt, answers, jira, store,
-//! align, model, sandbox) < this crate (context < steps < doctor < ops < cli).
+//! align, model, sandbox) < this crate (context < steps < doctor < ops < commands <
+//! cli).
 //! No file loops back to itself: `tests/it/import_loops.rs` tests every crate.
 
 pub mod cli;
+pub mod commands;
 pub mod context;
 pub mod doctor;
 pub mod ops;

@@ -91,7 +91,7 @@ pub struct JsonArg {
 }
 
 impl ProfileArgs {
-    pub(super) fn into_raw(self) -> RawOptions {
+    pub(crate) fn into_raw(self) -> RawOptions {
         RawOptions {
             profile: self.profile,
             state_dir: self.state_dir,
@@ -103,7 +103,7 @@ impl ProfileArgs {
 }
 
 impl JiraArgs {
-    pub(super) fn into_raw(self) -> RawOptions {
+    pub(crate) fn into_raw(self) -> RawOptions {
         let network = self.network;
         RawOptions {
             answers: self.answers,
@@ -120,7 +120,7 @@ impl JiraArgs {
 }
 
 impl RunArgs {
-    pub(super) fn into_raw(self) -> RawOptions {
+    pub(crate) fn into_raw(self) -> RawOptions {
         RawOptions {
             sandbox: self.sandbox,
             no_browser: self.no_browser,
