@@ -3,7 +3,9 @@
 //! the first write, each recorded as intended before it is sent and judged by its
 //! read-back. Independent requests go together: the new link's read-back beside
 //! the consumer's write, and the consumer's read-back beside the handshake's first
-//! leg when the service account approves. Steps 9, 11 and 13 only report.
+//! leg when the service account approves (should the read-back disagree, the run
+//! stops at step 13 and the unused request token lapses). Steps 9, 11 and 13 only
+//! report.
 
 use super::handshake::{approval_mode, problem_context, service_approver};
 use super::keys::settle_key;

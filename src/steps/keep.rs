@@ -283,7 +283,11 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
         .and_then(|mut temp| {
             temp.write_all(text.as_bytes())?;
             temp.as_file().sync_all()?;
-            temp.persist(path).map(drop).map_err(|err| err.error)
+            // std's rename, unlike tempfile's persist, replaces a config that
+            // another process holds open on Windows too.
+            let temp = temp.into_temp_path();
+            std::fs::rename(&temp, path)?;
+            temp.keep().map(drop).map_err(|err| err.error)
         });
     written.map_err(|err| AppError::failed(format!("cannot write {}: {err}", path.display())))
 }

@@ -169,14 +169,16 @@ pub struct Spinner {
 
 impl Spinner {
     pub fn start() -> Spinner {
-        Spinner::with_template("{spinner} {msg}")
+        Spinner::with_template("{spinner} {msg}", String::new())
     }
 
-    fn with_template(template: &str) -> Spinner {
+    /// `message` is set before the first frame is drawn.
+    fn with_template(template: &str, message: String) -> Spinner {
         let look = indicatif::ProgressStyle::with_template(template)
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(look.tick_strings(style::spinner_frames()));
+        bar.set_message(message);
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         let id = terminal::spinner_shown(&bar);
         Spinner { bar, id }

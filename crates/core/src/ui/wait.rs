@@ -30,9 +30,8 @@ impl WaitNotice {
                 return;
             }
             if std::io::stderr().is_terminal() {
-                let spinner =
-                    super::Spinner::with_template("{spinner} waiting {elapsed} for {msg}");
-                spinner.say(shown);
+                let template = "{spinner} waiting {elapsed} for {msg}";
+                let _spinner = super::Spinner::with_template(template, shown);
                 let _ = finished.recv();
             } else {
                 eprintln!(

@@ -232,9 +232,11 @@ impl Store {
             .and_then(|()| temp.as_file().sync_all())
             .map_err(fail)?;
         // Closed before the rename (Windows needs that); removed if the rename fails.
-        temp.into_temp_path()
-            .persist(&target)
-            .map_err(|err| fail(err.error))?;
+        // std's rename, unlike tempfile's persist, replaces a file that a reader
+        // (`status`, `plan`) holds open on Windows too.
+        let temp = temp.into_temp_path();
+        fs::rename(&temp, &target).map_err(fail)?;
+        temp.keep().map_err(|err| fail(err.error))?;
         platform::sync_dir(&self.dir).map_err(fail)
     }
 

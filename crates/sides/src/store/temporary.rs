@@ -36,7 +36,9 @@ pub fn fresh_sandbox_dir(temp_dir: &Path) -> PathBuf {
     temp_dir.join(name)
 }
 
-/// Only names of this exact form, owned by this user, whose PID surely no longer runs.
+/// Only names of this exact form, owned by this user (where owners are not
+/// checked, the temp directory is the user's own), whose PID surely no longer
+/// runs (where that cannot be told, nothing is removed).
 fn remove_abandoned(temp_dir: &Path) {
     let Ok(entries) = fs::read_dir(temp_dir) else {
         return;

@@ -116,7 +116,8 @@ impl ServiceAccountApproval {
                 .auth(Auth::Cookie(&session.cookie()))
                 .form(form)
         })?;
-        // Its redirect goes to our callback, another site: only the CAPTCHA check applies.
+        // Its redirect goes to our callback, another site: only the CAPTCHA check
+        // applies here; the listener checks the target.
         stop_for_a_person(None, &answer, &self.username)?;
         Ok(answer)
     }
