@@ -27,7 +27,7 @@ pub fn setup(config: RunConfig) -> Result<i32> {
             sandbox.align.request_count()
         );
     }
-    if ctx.config().verbose {
+    if ctx.config().http.verbose {
         eprintln!(
             "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
             ctx.http().requests_sent(),
