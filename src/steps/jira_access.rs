@@ -28,7 +28,7 @@ pub const SKEW_LIMIT_SECS: i64 = 300;
 
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let url = ctx.url(&inputs::JIRA_URL)?;
-    let auth_label = ctx.admin_auth()?.describe();
+    let auth_label = crate::jira::admin::describe(&ctx.admin_auth()?);
     let reads = observe(ctx).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {

@@ -7,29 +7,17 @@ use serde_json::{json, Value};
 use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo};
-use crate::domain::Secret;
-use crate::http::{Auth, ClientError, Http, Request, Response, Result};
+use crate::http::{ClientError, Credential, Http, Request, Response, Result};
 use crate::util::text;
 
-#[derive(Clone)]
-pub enum AdminAuth {
-    Token(Secret),
-    Basic { username: String, password: Secret },
-}
+/// The administrator's credential: a personal access token or Basic, never OAuth.
+pub type AdminAuth = Credential;
 
-impl AdminAuth {
-    fn as_auth(&self) -> Auth<'_> {
-        match self {
-            AdminAuth::Token(token) => Auth::Bearer(token),
-            AdminAuth::Basic { username, password } => Auth::Basic(username, password),
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            AdminAuth::Token(_) => "personal access token".to_string(),
-            AdminAuth::Basic { username, .. } => format!("Basic auth as {username}"),
-        }
+/// How the administrator signs in, in words.
+pub fn describe(auth: &AdminAuth) -> String {
+    match auth {
+        Credential::Basic(username, _) => format!("Basic auth as {username}"),
+        _ => "personal access token".to_string(),
     }
 }
 
@@ -105,8 +93,7 @@ impl JiraAdmin {
     }
 
     fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<Response> {
-        let mut request =
-            Request::new(method, endpoint(&self.base, path)).auth(self.auth.as_auth());
+        let mut request = Request::new(method, endpoint(&self.base, path)).auth(self.auth.auth());
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -149,8 +136,8 @@ impl JiraAdmin {
 
     pub fn username(&self) -> Option<&str> {
         match &self.auth {
-            AdminAuth::Basic { username, .. } => Some(username),
-            AdminAuth::Token(_) => None,
+            Credential::Basic(username, _) => Some(username),
+            _ => None,
         }
     }
 
@@ -295,7 +282,7 @@ impl JiraAdmin {
         let request = Request {
             accept_json: false,
             ..Request::new(Method::POST, endpoint(&self.base, &path))
-                .auth(self.auth.as_auth())
+                .auth(self.auth.auth())
                 .form(vec![("oauth-incoming-enabled".into(), "false".into())])
                 // Applinks pages skip their XSRF check for a client that says so.
                 .header("X-Atlassian-Token", "no-check")
@@ -371,6 +358,7 @@ pub fn comparable_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Secret;
 
     #[test]
     fn a_generic_link_that_does_not_work_is_what_jira_align_gets() {
