@@ -178,7 +178,10 @@ impl JiraAdmin {
         // Judged by the links Jira holds, never by its (translated) words.
         if response.status == 400 {
             let links = self.list_links()?;
-            if let Some(existing) = links.iter().find(|link| same_link_url(&link.rpc_url, url)) {
+            if let Some(existing) = links
+                .iter()
+                .find(|link| same_url(&link.rpc_url, url.as_str()))
+            {
                 return Err(ClientError::answer(
                     format!(
                         "Jira already has an application link for {url_text} (id {}): it appeared while this run was creating one",
@@ -326,10 +329,6 @@ impl JiraAdmin {
     }
 }
 
-pub fn same_link_url(rpc_url: &str, url: &Url) -> bool {
-    comparable_url(rpc_url) == comparable_url(url.as_str())
-}
-
 /// Jira's ids are UUIDs: another shape (a path, an escape) is never sent, shown or stored.
 fn link_id(text: &str) -> Option<String> {
     let plain = !text.is_empty()
@@ -350,9 +349,10 @@ fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-/// Case and a trailing slash aside.
-pub fn comparable_url(url: &str) -> String {
-    url.trim().trim_end_matches('/').to_ascii_lowercase()
+/// The same URL, case and a trailing slash aside.
+pub fn same_url(a: &str, b: &str) -> bool {
+    let comparable = |url: &str| url.trim().trim_end_matches('/').to_ascii_lowercase();
+    comparable(a) == comparable(b)
 }
 
 #[cfg(test)]
