@@ -68,7 +68,7 @@ fn require_scripted_inputs(config: &RunConfig) -> Result<()> {
     }
     let answers = match &config.answers {
         Some(path) => Answers::load(path)?,
-        None => Answers::empty(),
+        None => Answers::default(),
     };
     let admin = answers.jira.admin_token.is_some()
         || (answers.jira.admin_username.is_some() && answers.jira.admin_password.is_some());

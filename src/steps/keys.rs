@@ -403,7 +403,7 @@ mod tests {
         std::fs::create_dir(store.path(PRIVATE_KEY_FILE)).unwrap();
 
         let config = RunConfig::from_raw(RawOptions::default()).unwrap();
-        let mut answers = Answers::empty();
+        let mut answers = Answers::default();
         answers.keys.bits = Some(2048);
         let mut ctx = Ctx::new(
             config,
