@@ -2,11 +2,13 @@
 //! JSON), and how each becomes the raw options `RunConfig` validates.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
 use crate::config::RawOptions;
 use crate::domain::SecretStore;
+use crate::http::HttpOptions;
 
 /// Which profile, and where its state lives.
 #[derive(Debug, Clone, Args)]
@@ -108,12 +110,15 @@ impl JiraArgs {
         RawOptions {
             answers: self.answers,
             yes: self.yes,
-            verbose: network.verbose,
             log: network.log,
-            ca_cert: network.ca_cert,
-            allow_http: network.allow_http,
-            connect_timeout_secs: network.connect_timeout,
-            timeout_secs: network.timeout,
+            http: HttpOptions {
+                connect_timeout: Duration::from_secs(network.connect_timeout),
+                timeout: Duration::from_secs(network.timeout),
+                ca_cert: network.ca_cert,
+                allow_http: network.allow_http,
+                verbose: network.verbose,
+                ..HttpOptions::default()
+            },
             ..self.profile.into_raw()
         }
     }

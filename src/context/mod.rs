@@ -12,12 +12,12 @@ use std::sync::Arc;
 use rsa::RsaPrivateKey;
 use url::Url;
 
-use crate::align::{AlignApi, AlignAuth};
+use crate::align::AlignApi;
 use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
-use crate::http::Http;
+use crate::http::{Credential, Http};
 use crate::jira::admin::{AdminAuth, JiraAdmin};
 use crate::model::Observation;
 use crate::oauth::Signer;
@@ -287,7 +287,7 @@ impl Ctx {
             AdminAuth::Token(Secret::new(token))
         } else if let Some(username) = username {
             let password = self.password(&inputs::ADMIN_PASSWORD, &username)?;
-            AdminAuth::Basic { username, password }
+            AdminAuth::Basic(username, password)
         } else if !self.prompter.interactive() {
             return Err(crate::prompt::missing_answer("jira.admin_token")
                 .hint_instead("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
@@ -305,7 +305,7 @@ impl Ctx {
             } else {
                 let username = self.value(&inputs::ADMIN_USERNAME)?;
                 let password = self.password(&inputs::ADMIN_PASSWORD, &username)?;
-                AdminAuth::Basic { username, password }
+                AdminAuth::Basic(username, password)
             }
         };
         self.admin_auth = Some(auth.clone());
@@ -344,7 +344,7 @@ impl Ctx {
 
     /// Jira Align's API credentials: the token given, else asked once in a
     /// terminal; none is fine.
-    pub fn align_api_auth(&mut self) -> Result<Option<AlignAuth>> {
+    pub fn align_api_auth(&mut self) -> Result<Option<Credential>> {
         let input = &inputs::ALIGN_API_TOKEN;
         if self.known(input).is_none() && self.prompter.interactive() {
             // An empty answer is remembered too: asked at most once per run.
@@ -352,11 +352,8 @@ impl Ctx {
         }
         let token = self.known(input).filter(|t| !t.is_empty()).map(Secret::new);
         Ok(token.map(|token| match &self.answers.align.api_email {
-            Some(email) => AlignAuth::Basic {
-                email: email.clone(),
-                token,
-            },
-            None => AlignAuth::Bearer(token),
+            Some(email) => Credential::Basic(email.clone(), token),
+            None => Credential::Token(token),
         }))
     }
 

@@ -4,38 +4,18 @@
 use super::{inputs, needs_step, Ctx};
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
-use crate::jira::service::{Credential, ServiceJira};
+use crate::http::Credential;
+use crate::jira::service::ServiceJira;
 use crate::oauth::{ProblemContext, Signer};
 use crate::prompt::missing_answer;
 use crate::state::{AccessToken, ACCESS_TOKEN_FILE};
 use url::Url;
 
 pub enum ServiceAccess {
-    OAuth {
-        signer: Signer,
-        token: AccessToken,
-    },
-    Pat(Secret),
-    Basic(String, Secret),
+    /// align-link's OAuth token, or the connector's PAT (`Token`) or password.
+    Ours(Credential),
     /// Jira Align made the key pair and holds the token.
     HeldByAlign,
-}
-
-impl ServiceAccess {
-    /// What a client signs in with; None when Jira Align holds the credential.
-    pub fn credential(&self) -> Option<Credential> {
-        Some(match self {
-            ServiceAccess::OAuth { signer, token } => Credential::OAuth {
-                signer: signer.clone(),
-                token: token.token.clone(),
-            },
-            ServiceAccess::Pat(token) => Credential::Bearer(token.clone()),
-            ServiceAccess::Basic(user, password) => {
-                Credential::Basic(user.clone(), password.clone())
-            }
-            ServiceAccess::HeldByAlign => return None,
-        })
-    }
 }
 
 impl Ctx {
@@ -46,20 +26,20 @@ impl Ctx {
             ConnectorAuth::OAuth if self.key_source() == KeySource::Align => {
                 Ok(ServiceAccess::HeldByAlign)
             }
-            ConnectorAuth::OAuth => Ok(ServiceAccess::OAuth {
+            ConnectorAuth::OAuth => Ok(ServiceAccess::Ours(Credential::OAuth {
                 signer: self.signer()?,
-                token: self.stored_token()?,
-            }),
-            ConnectorAuth::Pat => Ok(ServiceAccess::Pat(Secret::new(
+                token: self.stored_token()?.token,
+            })),
+            ConnectorAuth::Pat => Ok(ServiceAccess::Ours(Credential::Token(Secret::new(
                 self.value(&inputs::SERVICE_TOKEN)?,
-            ))),
+            )))),
             ConnectorAuth::Basic => {
                 // Not asked: the name must be the one Jira Align's connector was given.
                 let username = self
                     .known(&inputs::SERVICE_USERNAME)
                     .ok_or_else(|| missing_answer(inputs::SERVICE_USERNAME.key))?;
                 let password = self.password(&inputs::SERVICE_PASSWORD, &username)?;
-                Ok(ServiceAccess::Basic(username, password))
+                Ok(ServiceAccess::Ours(Credential::Basic(username, password)))
             }
         }
     }
@@ -94,11 +74,14 @@ impl Ctx {
     /// Jira as the service account with `access`, at `base`; None when Jira
     /// Align holds the credential.
     pub fn service_client(&self, base: &Url, access: &ServiceAccess) -> Option<ServiceJira> {
+        let ServiceAccess::Ours(credential) = access else {
+            return None;
+        };
         let context = self.service_problem_context();
         Some(ServiceJira::new(
             self.http(),
             base.clone(),
-            access.credential()?,
+            credential.clone(),
             context,
         ))
     }

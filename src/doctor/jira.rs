@@ -72,14 +72,13 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
 }
 
 fn base_url_check(jira_url: &str, base_url: Option<&str>) -> Check {
-    let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
     match base_url {
         None => Check::warn(
             BASE_URL,
             "Jira's serverInfo gives no base URL",
             "Set the Base URL in Jira's Administration > System > General configuration.",
         ),
-        Some(base) if norm(base) == norm(jira_url) => {
+        Some(base) if crate::jira::admin::same_url(base, jira_url) => {
             Check::pass(BASE_URL, format!("Jira's base URL is {base}, as jira.url"))
         }
         Some(base) => Check::warn(

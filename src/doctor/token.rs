@@ -7,6 +7,7 @@ use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::AppError;
+use crate::http::Credential;
 use crate::jira::service::{check_service_account, Login};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
 
@@ -92,8 +93,8 @@ fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option
     };
     let name = &user.name;
     let how = match access {
-        ServiceAccess::OAuth { .. } => "the OAuth token",
-        ServiceAccess::Pat(_) => "the personal access token",
+        ServiceAccess::Ours(Credential::OAuth { .. }) => "the OAuth token",
+        ServiceAccess::Ours(Credential::Token(_)) => "the personal access token",
         _ => "the password",
     };
     match &expected {

@@ -50,7 +50,7 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let mut answers = match &config.answers {
         Some(path) if read_only => Answers::load_for_reading(path)?,
         Some(path) => Answers::load(path)?,
-        None => Answers::empty(),
+        None => Answers::default(),
     };
     for warning in &answers.warnings {
         ui::warn(warning);

@@ -12,7 +12,7 @@ use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
-use crate::model::{diff, Change, ObservedLink, Ownership};
+use crate::model::{diff, Change, ObservedLink};
 use crate::state::{StepStatus, ACCESS_TOKEN_FILE};
 use crate::steps::ask::{self, Ask::*};
 use crate::steps::keys::{
@@ -114,7 +114,8 @@ pub fn renew(config: RunConfig) -> Result<i32> {
 /// The removal of the link's consumer, consented to but not applied: Jira drops
 /// every token issued to a consumer with it, where a PUT of the same key keeps them.
 fn old_consumer_removal(ctx: &mut Ctx, link: &ObservedLink) -> Result<Option<Change>> {
-    let Some(change) = diff::delete_consumer(link, &Ownership::from_state(ctx.state())) else {
+    let owned = ctx.state().installed.clone().unwrap_or_default();
+    let Some(change) = diff::delete_consumer(link, &owned) else {
         return Ok(None);
     };
     consent::authorize(ctx, &change).map_err(|mut err| {

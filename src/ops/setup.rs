@@ -27,7 +27,7 @@ pub fn setup(config: RunConfig) -> Result<i32> {
             sandbox.align.request_count()
         );
     }
-    if ctx.config().verbose {
+    if ctx.config().http.verbose {
         eprintln!(
             "align-link sent {} HTTP requests; at least one was in flight for {} ms.",
             ctx.http().requests_sent(),
@@ -68,7 +68,7 @@ fn require_scripted_inputs(config: &RunConfig) -> Result<()> {
     }
     let answers = match &config.answers {
         Some(path) => Answers::load(path)?,
-        None => Answers::empty(),
+        None => Answers::default(),
     };
     let admin = answers.jira.admin_token.is_some()
         || (answers.jira.admin_username.is_some() && answers.jira.admin_password.is_some());

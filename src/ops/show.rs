@@ -21,7 +21,7 @@ pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
     let answers = match &config.answers {
         // `show` uses no secret: an unset `{ env = ... }` must not stop it.
         Some(path) => Answers::load_for_reading(path)?,
-        None => Answers::empty(),
+        None => Answers::default(),
     };
     let mut report = report(&state, &answers);
     let (secrets, secret_rows) =
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn the_form_from_the_saved_state() {
-        let report = report(&saved(), &Answers::empty());
+        let report = report(&saved(), &Answers::default());
         let form = &report["connector"];
         assert_eq!(form["name"], "Jira DC");
         assert_eq!(form["jira_link"], "https://jira.example.com/browse/");

@@ -6,7 +6,7 @@ use super::{open_context_as, Access};
 use crate::config::{AnswersOrigin, RunConfig};
 use crate::context::{inputs, Ctx};
 use crate::error::{AppError, Result};
-use crate::model::{self, observe, render, Change, Desired, ObservedLink, Ownership};
+use crate::model::{self, observe, render, Change, Desired, ObservedLink};
 use crate::state::{ACCESS_TOKEN_FILE, PRIVATE_KEY_FILE, STATE_FILE};
 use crate::steps::{consent, jira_side};
 use crate::util::text::clean;
@@ -100,7 +100,7 @@ fn removals_in_jira(ctx: &mut Ctx) -> Result<Vec<Change>> {
     }
     let align = ctx.url(&inputs::ALIGN_URL)?;
     let links = links_to_remove(ctx)?;
-    let owned = Ownership::from_state(ctx.state());
+    let owned = ctx.state().installed.clone().unwrap_or_default();
     let changes: Vec<Change> = links
         .iter()
         .flat_map(|link| model::diff(Some(link), &Desired::Absent, &owned))

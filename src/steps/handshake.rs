@@ -9,10 +9,11 @@ use super::verify::{check_account, myself_with_project};
 use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::run::StartedApproval;
+use crate::context::service::ServiceAccess;
 use crate::context::{inputs, Ctx, Recorder};
 use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
-use crate::http::ClientError;
+use crate::http::{ClientError, Credential};
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
 use crate::state::StepStatus::{self, Done};
@@ -341,7 +342,7 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
     })?;
     let user = jira.myself()?;
     check_account(ctx, &user.name, "the token");
-    if matches!(access, crate::context::service::ServiceAccess::OAuth { .. }) {
+    if matches!(access, ServiceAccess::Ours(Credential::OAuth { .. })) {
         ctx.observed_mut().token_account = Some(user.name.clone());
     }
     Ok(user.name)

@@ -10,7 +10,7 @@ use super::{oauth_only, Outcome};
 use crate::context::{inputs, needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::keys;
-use crate::model::{ChangeKind, ObservedConsumer, Ownership};
+use crate::model::{ChangeKind, ObservedConsumer};
 use crate::ui;
 use crate::util::time::now_rfc3339;
 
@@ -121,8 +121,11 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
         Err(skipped) => return Ok(skipped),
     };
     // Stamped only when this profile installed it, not when another's matches.
-    let installed_here = Ownership::from_state(ctx.state())
-        .owns_consumer(&wanted.key, Some(wanted.fingerprint.as_str()));
+    let installed_here = ctx
+        .state()
+        .installed
+        .as_ref()
+        .is_some_and(|ours| ours.owns_consumer(&wanted.key, Some(wanted.fingerprint.as_str())));
     ctx.update_state(|state| {
         if let Some(consumer) = state.consumer.as_mut().filter(|_| installed_here) {
             consumer.installed_at.get_or_insert_with(now_rfc3339);

@@ -11,7 +11,7 @@ use crate::context::Ctx;
 use crate::domain::{Approval, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::Result as ClientResult;
-use crate::jira::admin::comparable_url;
+use crate::jira::admin::same_url;
 use crate::jira::service::{Login, ServiceSignIn};
 use crate::keys;
 use crate::model::observe::NamedProject;
@@ -28,7 +28,7 @@ pub const SKEW_LIMIT_SECS: i64 = 300;
 
 pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     let url = ctx.url(&inputs::JIRA_URL)?;
-    let auth_label = ctx.admin_auth()?.describe();
+    let auth_label = crate::jira::admin::describe(&ctx.admin_auth()?);
     let reads = observe(ctx).map_err(unchanged)?;
     let facts = jira_side::server(ctx).map_err(unchanged)?;
     if !facts.is_administrator {
@@ -58,7 +58,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         None => ui::warn("Jira sent no Date header: the clock skew could not be measured"),
     }
     if let Some(base) = &facts.base_url {
-        if !same_site(base, url.as_str()) {
+        if !same_url(base, url.as_str()) {
             ui::warn(&format!(
                 "Jira's configured base URL is {base}, but align-link talks to {url}. OAuth signatures are checked against the URL each request reaches Jira at, so this alone does not break the handshake; but the links Jira writes (in its pages and answers) use the base URL, and Jira Align must reach Jira at the URL its connector gives (step 4). Make the base URL the address Jira Align uses, or use that address as jira.url."
             ));
@@ -301,8 +301,4 @@ fn not_admin(admin_user: Option<&str>) -> AppError {
 fn unchanged(mut err: AppError) -> AppError {
     err.message.push_str("\nJira was not changed.");
     err
-}
-
-fn same_site(a: &str, b: &str) -> bool {
-    comparable_url(a) == comparable_url(b)
 }

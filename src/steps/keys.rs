@@ -402,14 +402,8 @@ mod tests {
         // The new private key cannot be written: as if the run died right there.
         std::fs::create_dir(store.path(PRIVATE_KEY_FILE)).unwrap();
 
-        let config = RunConfig::from_raw(RawOptions {
-            profile: "default".into(),
-            connect_timeout_secs: 10,
-            timeout_secs: 30,
-            ..RawOptions::default()
-        })
-        .unwrap();
-        let mut answers = Answers::empty();
+        let config = RunConfig::from_raw(RawOptions::default()).unwrap();
+        let mut answers = Answers::default();
         answers.keys.bits = Some(2048);
         let mut ctx = Ctx::new(
             config,

@@ -11,7 +11,7 @@ use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
 use crate::domain::ConnectorAuth;
 use crate::error::{AppError, Result};
-use crate::http::{ClientError, Result as ClientResult};
+use crate::http::{ClientError, Credential, Result as ClientResult};
 use crate::jira::service::{SearchResult, ServiceJira};
 use crate::jira::{Project, User};
 use crate::model::observe::{joined, NamedProject, ProjectSeen};
@@ -24,7 +24,7 @@ const POLL_EVERY: Duration = Duration::from_secs(2);
 pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let oauth = matches!(access, ServiceAccess::OAuth { .. });
+    let oauth = matches!(access, ServiceAccess::Ours(Credential::OAuth { .. }));
     // Step 20 of this run may have read whom the token acts as.
     let known = ctx.observed().token_account.clone().filter(|_| oauth);
     let verified = match ctx.service_client(&base, &access) {
@@ -254,7 +254,7 @@ fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u
 fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
     let named = ctx.given(&inputs::SERVICE_USERNAME);
     let account = match access {
-        ServiceAccess::OAuth { .. } => ctx
+        ServiceAccess::Ours(Credential::OAuth { .. }) => ctx
             .observed()
             .token_account
             .clone()
@@ -264,10 +264,10 @@ fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
     }
     .unwrap_or_else(|| "the service account".into());
     let problem = match access {
-        ServiceAccess::OAuth { .. } => format!(
+        ServiceAccess::Ours(Credential::OAuth { .. }) => format!(
             "the OAuth token cannot see project {key} in Jira: Jira hides it from {account}, whom the token acts as"
         ),
-        ServiceAccess::Pat(_) => format!(
+        ServiceAccess::Ours(Credential::Token(_)) => format!(
             "the personal access token cannot see project {key} in Jira: Jira hides it from {account}"
         ),
         _ => format!("{account} cannot see project {key} in Jira"),
@@ -313,13 +313,16 @@ pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
 
 /// A refused PAT or password: how Jira Align takes the new one (the guide's note).
 fn renew_hint(err: ClientError, access: &ServiceAccess) -> AppError {
-    let renewable = matches!(access, ServiceAccess::Pat(_) | ServiceAccess::Basic(..));
+    let renewable = matches!(
+        access,
+        ServiceAccess::Ours(Credential::Token(_) | Credential::Basic(..))
+    );
     let refused = err.http_status() == Some(401);
     let err = AppError::from(err);
     if !renewable || !refused {
         return err;
     }
-    let what = if matches!(access, ServiceAccess::Pat(_)) {
+    let what = if matches!(access, ServiceAccess::Ours(Credential::Token(_))) {
         "token"
     } else {
         "password"
@@ -331,9 +334,11 @@ fn renew_hint(err: ClientError, access: &ServiceAccess) -> AppError {
 
 fn describe(access: &ServiceAccess) -> String {
     match access {
-        ServiceAccess::OAuth { .. } => "to the OAuth token".into(),
-        ServiceAccess::Pat(_) => "to the service account's personal access token".into(),
-        ServiceAccess::Basic(user, _) => format!("to {user}'s password"),
+        ServiceAccess::Ours(Credential::OAuth { .. }) => "to the OAuth token".into(),
+        ServiceAccess::Ours(Credential::Token(_)) => {
+            "to the service account's personal access token".into()
+        }
+        ServiceAccess::Ours(Credential::Basic(user, _)) => format!("to {user}'s password"),
         ServiceAccess::HeldByAlign => "to Jira Align's token".into(),
     }
 }

@@ -34,7 +34,7 @@ fn ctx_with(
     let config = RunConfig::build(raw, true, Some(config_file.to_path_buf())).unwrap();
     let answers = match config.answers.as_deref() {
         Some(path) => Answers::load(path).unwrap(),
-        None => Answers::empty(),
+        None => Answers::default(),
     };
     let store = Store::open(state).unwrap();
     Ctx::new(
@@ -225,7 +225,7 @@ fn a_value_refused_three_times_is_not_kept() {
     let store = Store::open(&state).unwrap();
     let mut ctx = Ctx::new(
         config,
-        Answers::empty(),
+        Answers::default(),
         store,
         Box::new(script.clone()),
         None,

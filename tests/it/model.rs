@@ -7,9 +7,8 @@ use crate::support;
 use align_link::domain::Secret;
 use align_link::http::{Http, HttpOptions};
 use align_link::jira::admin::{AdminAuth, JiraAdmin};
-use align_link::model::{
-    self, observe, ChangeKind, Desired, Ownership, WantedConsumer, WantedLink,
-};
+use align_link::model::{self, observe, ChangeKind, Desired, WantedConsumer, WantedLink};
+use align_link::state::InstalledFacts;
 use url::Url;
 
 fn applied_in_order(admin: &JiraAdmin, changes: &[model::Change]) {
@@ -47,7 +46,7 @@ fn from_nothing_to_the_wanted_link_and_back() {
     });
 
     let observed = observe::find_link(&admin, &align).unwrap();
-    let changes = model::diff(observed.as_ref(), &desired, &Ownership::default());
+    let changes = model::diff(observed.as_ref(), &desired, &InstalledFacts::default());
     let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();
     assert_eq!(kinds, [ChangeKind::CreateLink, ChangeKind::SetConsumer]);
     applied_in_order(&admin, &changes);
@@ -58,14 +57,15 @@ fn from_nothing_to_the_wanted_link_and_back() {
         .expect("the link");
     assert_eq!(observed.consumer.as_ref().unwrap().key, "ModelKey1");
     assert!(
-        model::diff(Some(&observed), &desired, &Ownership::default()).is_empty(),
+        model::diff(Some(&observed), &desired, &InstalledFacts::default()).is_empty(),
         "applied: nothing left to change"
     );
 
-    let owned = Ownership {
+    let owned = InstalledFacts {
         link_id: Some(observed.id().to_string()),
         consumer_key: Some("ModelKey1".into()),
-        consumer_fingerprint: Some(align_link::keys::fingerprint(&public)),
+        fingerprint: Some(align_link::keys::fingerprint(&public)),
+        ..InstalledFacts::default()
     };
     let changes = model::diff(Some(&observed), &Desired::Absent, &owned);
     let kinds: Vec<_> = changes.iter().map(|c| c.kind).collect();

@@ -98,6 +98,20 @@ pub struct InstalledFacts {
     pub fingerprint: Option<String>,
 }
 
+impl InstalledFacts {
+    pub fn owns_link(&self, id: &str) -> bool {
+        self.link_id.as_deref() == Some(id)
+    }
+
+    /// Only with the very public key installed: another profile may use the same
+    /// consumer key.
+    pub fn owns_consumer(&self, key: &str, fingerprint: Option<&str>) -> bool {
+        self.consumer_key.as_deref() == Some(key)
+            && fingerprint.is_some()
+            && self.fingerprint.as_deref() == fingerprint
+    }
+}
+
 /// What a write is meant to leave in Jira.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -2,7 +2,6 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::domain::SecretStore;
 use crate::error::{AppError, Result};
@@ -18,12 +17,9 @@ pub struct RawOptions {
     pub state_dir: Option<PathBuf>,
     pub sandbox: bool,
     pub no_browser: bool,
-    pub verbose: bool,
     pub log: Option<PathBuf>,
-    pub ca_cert: Option<PathBuf>,
-    pub allow_http: bool,
-    pub connect_timeout_secs: u64,
-    pub timeout_secs: u64,
+    /// `-v`, `--ca-cert`, `--allow-http` and the timeouts; [`RunConfig::build`] checks them.
+    pub http: HttpOptions,
     pub replace_existing: bool,
     pub secret_store: Option<SecretStore>,
 }
@@ -37,12 +33,8 @@ impl Default for RawOptions {
             state_dir: None,
             sandbox: false,
             no_browser: false,
-            verbose: false,
             log: None,
-            ca_cert: None,
-            allow_http: false,
-            connect_timeout_secs: 10,
-            timeout_secs: 30,
+            http: HttpOptions::default(),
             replace_existing: false,
             secret_store: None,
         }
@@ -70,7 +62,6 @@ pub struct RunConfig {
     pub state_dir: Option<PathBuf>,
     pub sandbox: bool,
     pub no_browser: bool,
-    pub verbose: bool,
     pub replace_existing: bool,
     pub log: Option<PathBuf>,
     /// `--secret-store`, when given; else the answers file's, else auto.
@@ -106,8 +97,8 @@ impl RunConfig {
             .hint("For example: --profile production"));
         }
         for (flag, secs) in [
-            ("--connect-timeout", raw.connect_timeout_secs),
-            ("--timeout", raw.timeout_secs),
+            ("--connect-timeout", raw.http.connect_timeout.as_secs()),
+            ("--timeout", raw.http.timeout.as_secs()),
         ] {
             if secs == 0 || secs > 3600 {
                 return Err(AppError::usage(format!(
@@ -129,7 +120,7 @@ impl RunConfig {
                 AppError::usage(format!("--answers {shown} {}", err.reason())).hint(hint)
             })?;
         }
-        if let Some(path) = &raw.ca_cert {
+        if let Some(path) = &raw.http.ca_cert {
             file::check_regular(path, file::CA_BUNDLE_MAX)
                 .map_err(|problem| ca_cert_error(path, problem))?;
         }
@@ -149,18 +140,10 @@ impl RunConfig {
             state_dir: raw.state_dir,
             sandbox: raw.sandbox,
             no_browser: raw.no_browser,
-            verbose: raw.verbose,
             replace_existing: raw.replace_existing,
             secret_store: raw.secret_store,
             log: raw.log,
-            http: HttpOptions {
-                connect_timeout: Duration::from_secs(raw.connect_timeout_secs),
-                timeout: Duration::from_secs(raw.timeout_secs),
-                ca_cert: raw.ca_cert,
-                allow_http: raw.allow_http,
-                verbose: raw.verbose,
-                ..HttpOptions::default()
-            },
+            http: raw.http,
         })
     }
 }
@@ -205,6 +188,7 @@ fn ca_cert_error(path: &Path, problem: FileError) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn raw() -> RawOptions {
         RawOptions::default()
@@ -263,10 +247,8 @@ mod tests {
             .unwrap_err()
             .message
             .contains("--profile"));
-        let zero = RawOptions {
-            timeout_secs: 0,
-            ..raw()
-        };
+        let mut zero = raw();
+        zero.http.timeout = Duration::ZERO;
         assert!(RunConfig::build(zero, true, None)
             .unwrap_err()
             .message

@@ -9,11 +9,12 @@ mod write;
 
 use url::Url;
 
-use crate::align::{AlignApi, AlignAuth};
+use crate::align::AlignApi;
 use crate::context::run::SideReads;
 use crate::context::{inputs, Ctx};
 use crate::domain::Secret;
 use crate::error::{AppError, Result};
+use crate::http::Credential;
 use crate::jira::admin::LinkStatus;
 use crate::jira::service::check_service_account;
 use crate::model::{observe, ObservedLink, ServerFacts};
@@ -38,7 +39,7 @@ pub fn server(ctx: &mut Ctx) -> Result<ServerFacts> {
 pub fn observe_pass(
     ctx: &mut Ctx,
     service: Option<(String, Secret, String)>,
-    align: Option<(Url, AlignAuth)>,
+    align: Option<(Url, Credential)>,
 ) -> Result<SideReads> {
     let admin = ctx.jira_admin()?;
     let base = ctx.url(&inputs::JIRA_URL)?;

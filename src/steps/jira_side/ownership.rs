@@ -63,7 +63,7 @@ fn adopt(state: &mut State, found: Option<&ObservedLink>) {
             .link_url
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok());
-        url.is_some_and(|url| crate::jira::admin::same_link_url(&link.link.rpc_url, &url))
+        url.is_some_and(|url| crate::jira::admin::same_url(&link.link.rpc_url, url.as_str()))
             && intended.link_name.as_deref() == Some(link.link.name.as_str())
     };
     let on_intended_link =

@@ -6,7 +6,7 @@ use crate::context::{inputs, Ctx, DEFAULT_APPLICATION_NAME};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::keys;
-use crate::model::{self, Change, Desired, Observation, Ownership, WantedConsumer, WantedLink};
+use crate::model::{self, Change, Desired, Observation, WantedConsumer, WantedLink};
 
 /// The consumer this profile wants on the link; None for a PAT or Basic connector.
 pub fn wanted_consumer(ctx: &Ctx) -> Option<WantedConsumer> {
@@ -100,6 +100,6 @@ pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
     Ok(model::diff(
         observed.as_ref(),
         &desired,
-        &Ownership::from_state(ctx.state()),
+        &ctx.state().installed.clone().unwrap_or_default(),
     ))
 }

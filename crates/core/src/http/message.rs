@@ -10,6 +10,33 @@ use crate::domain::Secret;
 use crate::oauth::{OAuthExtras, Signer};
 use crate::util::text;
 
+/// What a client signs in with, lent to each of its requests as an [`Auth`].
+#[derive(Clone)]
+pub enum Credential {
+    /// A personal access token (Jira) or an API 2.0 token (Jira Align), sent as Bearer.
+    Token(Secret),
+    /// A user name (an email beside an Atlassian API token) and its password or token.
+    Basic(String, Secret),
+    /// align-link's OAuth access token.
+    OAuth { signer: Signer, token: String },
+}
+
+impl Credential {
+    pub fn auth(&self) -> Auth<'_> {
+        match self {
+            Credential::Token(token) => Auth::Bearer(token),
+            Credential::Basic(user, secret) => Auth::Basic(user, secret),
+            Credential::OAuth { signer, token } => Auth::OAuth(
+                signer,
+                OAuthExtras {
+                    token: Some(token.clone()),
+                    ..OAuthExtras::default()
+                },
+            ),
+        }
+    }
+}
+
 pub enum Auth<'a> {
     None,
     Bearer(&'a Secret),

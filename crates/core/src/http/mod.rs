@@ -24,7 +24,7 @@ use crate::util::time::{skew_from_date_header, until_http_date};
 pub use error::{AuthKind, ClientError, ConfigError, Service, TransportKind};
 use error::{RetryTooLong, TooLarge, TransportError};
 use message::auth_label;
-pub use message::{encode_form, Auth, Body, Request, Response};
+pub use message::{encode_form, Auth, Body, Credential, Request, Response};
 pub use url_rules::{check_scheme, is_loopback, redact_url};
 
 /// Every answer align-link reads is a few KiB: a larger one is an error, never buffered whole.

@@ -4,22 +4,13 @@
 use serde::Deserialize;
 use url::Url;
 
-use crate::domain::Secret;
-use crate::http::{Auth, ClientError, Http, Request, Response, Result, Service};
+use crate::http::{ClientError, Credential, Http, Request, Response, Result, Service};
 use crate::util::text;
 
 /// Items per GET, at most.
 pub const PAGE_SIZE: usize = 100;
 /// Enough for any test project; a bound so a runaway listing stops.
 const MAX_PAGES: usize = 200;
-
-#[derive(Clone)]
-pub enum AlignAuth {
-    /// An API 2.0 token from the user's profile page.
-    Bearer(Secret),
-    /// An Atlassian API token, for sites behind Atlassian Guard.
-    Basic { email: String, token: Secret },
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -63,11 +54,13 @@ pub struct Feature {
 pub struct AlignApi {
     http: Http,
     site: Url,
-    auth: AlignAuth,
+    /// An API 2.0 token from the user's profile page, or Basic with an email and an
+    /// Atlassian API token, for sites behind Atlassian Guard.
+    auth: Credential,
 }
 
 impl AlignApi {
-    pub fn new(http: &Http, site: Url, auth: AlignAuth) -> Self {
+    pub fn new(http: &Http, site: Url, auth: Credential) -> Self {
         AlignApi {
             http: http.clone(),
             site,
@@ -85,10 +78,7 @@ impl AlignApi {
 
     /// `None` for "no such route" (404 with an empty body).
     fn get(&self, resource: &str, query: &[(&str, String)]) -> Result<Option<Response>> {
-        let auth = match &self.auth {
-            AlignAuth::Bearer(token) => Auth::Bearer(token),
-            AlignAuth::Basic { email, token } => Auth::Basic(email, token),
-        };
+        let auth = self.auth.auth();
         let kind = auth.kind();
         let response = self.http.send(
             &Request::get(self.url(resource, query))

@@ -2,6 +2,7 @@
 //! rate limits and refused tokens.
 
 use super::*;
+use crate::domain::Secret;
 use crate::http::HttpOptions;
 use align_link_standins::align::{AlignConfig, AlignStandIn, DEMO_API_TOKEN, DEMO_USER_EMAIL};
 
@@ -12,8 +13,8 @@ fn setup() -> (AlignStandIn, Http, Url) {
     (align, http, site)
 }
 
-fn bearer(token: &str) -> AlignAuth {
-    AlignAuth::Bearer(Secret::new(token.to_string()))
+fn bearer(token: &str) -> Credential {
+    Credential::Token(Secret::new(token.to_string()))
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,10 +52,10 @@ fn names_the_tokens_owner_with_bearer_or_basic() {
         .unwrap()
         .unwrap();
     assert_eq!(user.describe(), "Ada Admin <ada@example.com>");
-    let basic = AlignAuth::Basic {
-        email: DEMO_USER_EMAIL.into(),
-        token: Secret::new(DEMO_API_TOKEN.to_string()),
-    };
+    let basic = Credential::Basic(
+        DEMO_USER_EMAIL.into(),
+        Secret::new(DEMO_API_TOKEN.to_string()),
+    );
     assert!(AlignApi::new(&http, site, basic)
         .current_user()
         .unwrap()

@@ -178,10 +178,6 @@ impl Answers {
     pub fn parse(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Answers> {
         read::read(text, path, env, None, read::UnsetEnv::Error)
     }
-
-    pub fn empty() -> Answers {
-        Answers::default()
-    }
 }
 
 #[cfg(test)]

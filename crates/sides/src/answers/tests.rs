@@ -107,7 +107,7 @@ approval = "service-account"
 fn an_empty_file_and_empty_answers_have_nothing() {
     let a = parse("# nothing yet\n").unwrap();
     assert!(a.jira.url.is_none() && a.keys.source.is_none() && a.oauth.approval.is_none());
-    let e = Answers::empty();
+    let e = Answers::default();
     assert!(e.path.is_none() && e.warnings.is_empty() && e.align.url.is_none());
 }
 

@@ -7,29 +7,17 @@ use serde_json::{json, Value};
 use url::Url;
 
 use super::{endpoint, expect_success, Project, ServerInfo};
-use crate::domain::Secret;
-use crate::http::{Auth, ClientError, Http, Request, Response, Result};
+use crate::http::{ClientError, Credential, Http, Request, Response, Result};
 use crate::util::text;
 
-#[derive(Clone)]
-pub enum AdminAuth {
-    Token(Secret),
-    Basic { username: String, password: Secret },
-}
+/// The administrator's credential: a personal access token or Basic, never OAuth.
+pub type AdminAuth = Credential;
 
-impl AdminAuth {
-    fn as_auth(&self) -> Auth<'_> {
-        match self {
-            AdminAuth::Token(token) => Auth::Bearer(token),
-            AdminAuth::Basic { username, password } => Auth::Basic(username, password),
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            AdminAuth::Token(_) => "personal access token".to_string(),
-            AdminAuth::Basic { username, .. } => format!("Basic auth as {username}"),
-        }
+/// How the administrator signs in, in words.
+pub fn describe(auth: &AdminAuth) -> String {
+    match auth {
+        Credential::Basic(username, _) => format!("Basic auth as {username}"),
+        _ => "personal access token".to_string(),
     }
 }
 
@@ -105,8 +93,7 @@ impl JiraAdmin {
     }
 
     fn call(&self, method: Method, path: &str, body: Option<Value>) -> Result<Response> {
-        let mut request =
-            Request::new(method, endpoint(&self.base, path)).auth(self.auth.as_auth());
+        let mut request = Request::new(method, endpoint(&self.base, path)).auth(self.auth.auth());
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -149,8 +136,8 @@ impl JiraAdmin {
 
     pub fn username(&self) -> Option<&str> {
         match &self.auth {
-            AdminAuth::Basic { username, .. } => Some(username),
-            AdminAuth::Token(_) => None,
+            Credential::Basic(username, _) => Some(username),
+            _ => None,
         }
     }
 
@@ -191,7 +178,10 @@ impl JiraAdmin {
         // Judged by the links Jira holds, never by its (translated) words.
         if response.status == 400 {
             let links = self.list_links()?;
-            if let Some(existing) = links.iter().find(|link| same_link_url(&link.rpc_url, url)) {
+            if let Some(existing) = links
+                .iter()
+                .find(|link| same_url(&link.rpc_url, url.as_str()))
+            {
                 return Err(ClientError::answer(
                     format!(
                         "Jira already has an application link for {url_text} (id {}): it appeared while this run was creating one",
@@ -295,7 +285,7 @@ impl JiraAdmin {
         let request = Request {
             accept_json: false,
             ..Request::new(Method::POST, endpoint(&self.base, &path))
-                .auth(self.auth.as_auth())
+                .auth(self.auth.auth())
                 .form(vec![("oauth-incoming-enabled".into(), "false".into())])
                 // Applinks pages skip their XSRF check for a client that says so.
                 .header("X-Atlassian-Token", "no-check")
@@ -339,10 +329,6 @@ impl JiraAdmin {
     }
 }
 
-pub fn same_link_url(rpc_url: &str, url: &Url) -> bool {
-    comparable_url(rpc_url) == comparable_url(url.as_str())
-}
-
 /// Jira's ids are UUIDs: another shape (a path, an escape) is never sent, shown or stored.
 fn link_id(text: &str) -> Option<String> {
     let plain = !text.is_empty()
@@ -363,14 +349,16 @@ fn deserialize_link_id<'de, D: serde::Deserializer<'de>>(
     })
 }
 
-/// Case and a trailing slash aside.
-pub fn comparable_url(url: &str) -> String {
-    url.trim().trim_end_matches('/').to_ascii_lowercase()
+/// The same URL, case and a trailing slash aside.
+pub fn same_url(a: &str, b: &str) -> bool {
+    let comparable = |url: &str| url.trim().trim_end_matches('/').to_ascii_lowercase();
+    comparable(a) == comparable(b)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Secret;
 
     #[test]
     fn a_generic_link_that_does_not_work_is_what_jira_align_gets() {

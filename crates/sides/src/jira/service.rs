@@ -7,15 +7,8 @@ use super::handshake::login::{stop_for_a_person, try_log_in, Session};
 use super::{endpoint, expect_success, Project, ServerInfo, User};
 use crate::domain::Secret;
 use crate::error::Result as AppResult;
-use crate::http::{Auth, ClientError, Http, Request, Response, Result};
-use crate::oauth::{OAuthExtras, ProblemContext, Signer};
-
-#[derive(Clone)]
-pub enum Credential {
-    OAuth { signer: Signer, token: String },
-    Bearer(Secret),
-    Basic(String, Secret),
-}
+use crate::http::{Auth, ClientError, Credential, Http, Request, Response, Result};
+use crate::oauth::ProblemContext;
 
 pub struct ServiceJira {
     http: Http,
@@ -45,27 +38,13 @@ impl ServiceJira {
         }
     }
 
-    fn auth(&self) -> Auth<'_> {
-        match &self.credential {
-            Credential::OAuth { signer, token } => Auth::OAuth(
-                signer,
-                OAuthExtras {
-                    token: Some(token.to_string()),
-                    ..OAuthExtras::default()
-                },
-            ),
-            Credential::Bearer(token) => Auth::Bearer(token),
-            Credential::Basic(user, password) => Auth::Basic(user, password),
-        }
-    }
-
     fn get(&self, path: &str) -> Result<Response> {
         self.expect_success(self.send_get(path)?, path)
     }
 
     fn send_get(&self, path: &str) -> Result<Response> {
         self.http
-            .send(&Request::get(endpoint(&self.base, path)).auth(self.auth()))
+            .send(&Request::get(endpoint(&self.base, path)).auth(self.credential.auth()))
     }
 
     fn expect_success(&self, response: Response, path: &str) -> Result<Response> {

@@ -3,9 +3,10 @@
 
 use url::Url;
 
-use super::desired::{Desired, Ownership, WantedConsumer, WantedLink};
+use super::desired::{Desired, WantedConsumer, WantedLink};
 use super::observe::{ObservedConsumer, ObservedLink};
 use crate::jira::admin::AppLink;
+use crate::state::InstalledFacts;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeKind {
@@ -105,14 +106,22 @@ impl Change {
 }
 
 /// In the order they must run.
-pub fn diff(observed: Option<&ObservedLink>, desired: &Desired, owned: &Ownership) -> Vec<Change> {
+pub fn diff(
+    observed: Option<&ObservedLink>,
+    desired: &Desired,
+    owned: &InstalledFacts,
+) -> Vec<Change> {
     match desired {
         Desired::Present(wanted) => present(observed, wanted, owned),
         Desired::Absent => absent(observed, owned),
     }
 }
 
-fn present(observed: Option<&ObservedLink>, wanted: &WantedLink, owned: &Ownership) -> Vec<Change> {
+fn present(
+    observed: Option<&ObservedLink>,
+    wanted: &WantedLink,
+    owned: &InstalledFacts,
+) -> Vec<Change> {
     let url = wanted.align_url.as_str().trim_end_matches('/').to_string();
     let mut changes = Vec::new();
     let Some(link) = observed else {
@@ -171,7 +180,7 @@ fn set_consumer(
     held: Option<&ObservedConsumer>,
     wanted: &WantedConsumer,
     name: &str,
-    owned: &Ownership,
+    owned: &InstalledFacts,
 ) -> Change {
     let new = Values::consumer(wanted.key.as_deref(), wanted.fingerprint.as_deref());
     let shown_key = wanted.key.as_deref().unwrap_or("(chosen at step 4)");
@@ -251,7 +260,7 @@ pub fn restore_consumer(link_id: &str, previous: Option<&ObservedConsumer>) -> C
 }
 
 /// Jira then drops every token it issued to that consumer.
-pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change> {
+pub fn delete_consumer(link: &ObservedLink, owned: &InstalledFacts) -> Option<Change> {
     let held = link.consumer.as_ref()?;
     let fingerprint = held.fingerprint.as_deref();
     Some(Change {
@@ -271,7 +280,7 @@ pub fn delete_consumer(link: &ObservedLink, owned: &Ownership) -> Option<Change>
     })
 }
 
-fn absent(observed: Option<&ObservedLink>, owned: &Ownership) -> Vec<Change> {
+fn absent(observed: Option<&ObservedLink>, owned: &InstalledFacts) -> Vec<Change> {
     let Some(link) = observed else {
         return Vec::new();
     };

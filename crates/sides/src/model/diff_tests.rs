@@ -2,6 +2,7 @@ use url::Url;
 
 use super::*;
 use crate::jira::admin::AppLink;
+use crate::state::InstalledFacts;
 
 fn url() -> Url {
     Url::parse("https://acme.jiraalign.com").unwrap()
@@ -45,7 +46,7 @@ fn kinds(changes: &[Change]) -> Vec<ChangeKind> {
 
 #[test]
 fn nothing_there_yet_creates_the_link_then_sets_the_consumer() {
-    let changes = diff(None, &wanted("K", "SHA256:a"), &Ownership::default());
+    let changes = diff(None, &wanted("K", "SHA256:a"), &InstalledFacts::default());
     assert_eq!(
         kinds(&changes),
         [ChangeKind::CreateLink, ChangeKind::SetConsumer]
@@ -63,7 +64,7 @@ fn what_is_wanted_already_there_is_no_change() {
     assert!(diff(
         Some(&observed),
         &wanted("K", "SHA256:a"),
-        &Ownership::default()
+        &InstalledFacts::default()
     )
     .is_empty());
 }
@@ -74,7 +75,7 @@ fn another_consumer_is_replaced_only_with_consent() {
     let changes = diff(
         Some(&observed),
         &wanted("K", "SHA256:a"),
-        &Ownership::default(),
+        &InstalledFacts::default(),
     );
     assert_eq!(kinds(&changes), [ChangeKind::ReplaceConsumer]);
     let change = &changes[0];
@@ -98,10 +99,11 @@ fn another_consumer_is_replaced_only_with_consent() {
 #[test]
 fn our_own_consumer_with_another_key_is_repaired_without_asking() {
     let observed = link("Jira Align", Some(("K", "SHA256:old")));
-    let owned = Ownership {
+    let owned = InstalledFacts {
         link_id: Some("L1".into()),
         consumer_key: Some("K".into()),
-        consumer_fingerprint: Some("SHA256:old".into()),
+        fingerprint: Some("SHA256:old".into()),
+        ..InstalledFacts::default()
     };
     let changes = diff(Some(&observed), &wanted("K", "SHA256:a"), &owned);
     assert_eq!(kinds(&changes), [ChangeKind::ReplaceConsumer]);
@@ -113,10 +115,11 @@ fn our_own_consumer_with_another_key_is_repaired_without_asking() {
 fn the_same_consumer_key_with_a_public_key_this_profile_did_not_install_needs_consent() {
     // Another profile with the same consumer key replaced ours: its key pair, not ours.
     let observed = link("Jira Align", Some(("K", "SHA256:theirs")));
-    let owned = Ownership {
+    let owned = InstalledFacts {
         link_id: Some("L1".into()),
         consumer_key: Some("K".into()),
-        consumer_fingerprint: Some("SHA256:a".into()),
+        fingerprint: Some("SHA256:a".into()),
+        ..InstalledFacts::default()
     };
     let changes = diff(Some(&observed), &wanted("K", "SHA256:a"), &owned);
     assert_eq!(kinds(&changes), [ChangeKind::ReplaceConsumer]);
@@ -137,14 +140,15 @@ fn a_link_of_another_name_is_renamed_with_consent_unless_ours() {
     let changes = diff(
         Some(&observed),
         &wanted("K", "SHA256:a"),
-        &Ownership::default(),
+        &InstalledFacts::default(),
     );
     assert_eq!(kinds(&changes), [ChangeKind::RenameLink]);
     assert!(changes[0].needs_consent());
-    let owned = Ownership {
+    let owned = InstalledFacts {
         link_id: Some("L1".into()),
         consumer_key: None,
-        consumer_fingerprint: None,
+        fingerprint: None,
+        ..InstalledFacts::default()
     };
     let changes = diff(Some(&observed), &wanted("K", "SHA256:a"), &owned);
     assert!(!changes[0].needs_consent());
@@ -153,10 +157,11 @@ fn a_link_of_another_name_is_renamed_with_consent_unless_ours() {
 #[test]
 fn absent_removes_the_consumer_then_the_link() {
     let observed = link("Jira Align", Some(("K", "SHA256:a")));
-    let owned = Ownership {
+    let owned = InstalledFacts {
         link_id: Some("L1".into()),
         consumer_key: Some("K".into()),
-        consumer_fingerprint: Some("SHA256:a".into()),
+        fingerprint: Some("SHA256:a".into()),
+        ..InstalledFacts::default()
     };
     let changes = diff(Some(&observed), &Desired::Absent, &owned);
     assert_eq!(
@@ -174,7 +179,7 @@ fn a_key_not_made_yet_shows_the_step_that_makes_it() {
         align_url: url(),
         consumer: Some(WantedConsumer::default()),
     });
-    let changes = diff(None, &desired, &Ownership::default());
+    let changes = diff(None, &desired, &InstalledFacts::default());
     assert!(changes[1].description.contains("(chosen at step 4)"));
     assert!(changes[1].description.contains("(made at step 5)"));
 }

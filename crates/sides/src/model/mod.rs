@@ -9,6 +9,6 @@ pub mod observe;
 pub mod render;
 
 pub use apply::apply;
-pub use desired::{Desired, Ownership, WantedConsumer, WantedLink};
+pub use desired::{Desired, WantedConsumer, WantedLink};
 pub use diff::{diff, Action, Change, ChangeKind, Values};
 pub use observe::{Observation, ObservedConsumer, ObservedLink, ServerFacts};

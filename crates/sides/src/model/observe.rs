@@ -225,7 +225,7 @@ pub fn find_link_among(
     let (ours, others): (Vec<AppLink>, Vec<AppLink>) = admin
         .list_links()?
         .into_iter()
-        .partition(|link| crate::jira::admin::same_link_url(&link.rpc_url, align_url));
+        .partition(|link| crate::jira::admin::same_url(&link.rpc_url, align_url.as_str()));
     let found = match ours.into_iter().next() {
         Some(link) => Some(ObservedLink {
             consumer: read_consumer(admin, &link.id)?,
