@@ -1,11 +1,13 @@
-//! A scripted person for tests: each reply is checked against the question it meets,
-//! so a test fails at the first surprise.
+//! Test support for align-link's tests, never a dependency of the shipped crates
+//! (as cargo's `cargo-test-support`): a scripted person for tests, behind the
+//! `Prompter` interface. Each reply is checked against the question it meets, so a
+//! test fails at the first surprise.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use super::{Prompter, Question};
-use crate::error::{AppError, Result};
+use align_link_core::error::{AppError, Result};
+use align_link_sides::prompt::{Prompter, Question};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
