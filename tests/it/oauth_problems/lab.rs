@@ -4,10 +4,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use align_link::oauth::{
-    oauth_encode, parse_authorization_header, OAuthExtras, ProblemContext, Signer,
-};
+use align_link::oauth::{oauth_encode, OAuthExtras, ProblemContext, Signer};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
+use align_link_test_support::oauth::parse_authorization_header;
 use reqwest::blocking::Client;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
