@@ -116,8 +116,9 @@ fn verifier_in(answer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::prompt::{Logged, Reply, Scripted};
+    use crate::prompt::Logged;
     use crate::ui::log::OperatorLog;
+    use align_link_test_support::{Reply, Scripted};
     use std::sync::Arc;
 
     #[test]

@@ -11,9 +11,9 @@ use align_link::config::{RawOptions, RunConfig};
 use align_link::context::{inputs, Ctx};
 use align_link::domain::SecretStore;
 use align_link::jira::admin::AdminAuth;
-use align_link::prompt::{Reply, Scripted};
 use align_link::steps::keep;
 use align_link::store::Store;
+use align_link_test_support::{Reply, Scripted};
 
 use crate::memory_keyring::MemoryKeyring;
 use crate::support::write_private;

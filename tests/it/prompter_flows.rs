@@ -1,7 +1,7 @@
-//! Interactive paths run in-process with a scripted person (`prompt::Scripted`):
-//! each reply is checked against the question it meets, so a question added,
-//! dropped or reordered fails here; the pseudo-terminal tests (`pty`) cover the
-//! real terminal.
+//! Interactive paths run in-process with a scripted person
+//! (`align_link_test_support::Scripted`): each reply is checked against the question
+//! it meets, so a question added, dropped or reordered fails here; the
+//! pseudo-terminal tests (`pty`) cover the real terminal.
 
 use std::path::Path;
 
@@ -9,9 +9,9 @@ use align_link::answers::Answers;
 use align_link::config::{RawOptions, RunConfig};
 use align_link::context::Ctx;
 use align_link::domain::{ConnectorAuth, KeySource};
-use align_link::prompt::{Reply, Scripted};
 use align_link::steps::{by_number, runner};
 use align_link::store::Store;
+use align_link_test_support::{Reply, Scripted};
 use tempfile::TempDir;
 
 const ANSWERS: &str = "[jira]\nurl = \"https://jira.example.com\"\n\

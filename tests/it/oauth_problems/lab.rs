@@ -4,10 +4,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use align_link::oauth::{
-    oauth_encode, parse_authorization_header, OAuthExtras, ProblemContext, Signer,
-};
+use align_link::oauth::{oauth_encode, OAuthExtras, ProblemContext, Signer};
 use align_link_standins::jira::{JiraConfig, JiraStandIn};
+use align_link_test_support::oauth::signed_header_params;
 use reqwest::blocking::Client;
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::RsaPrivateKey;
@@ -126,7 +125,7 @@ impl Lab {
             .signer
             .sign("POST", &self.url(REQUEST_TOKEN), &[], &callback("oob"))
             .authorization;
-        let mut params = parse_authorization_header(&header).unwrap();
+        let mut params = signed_header_params(&header);
         edit(&mut params);
         let fields: Vec<String> = params
             .iter()

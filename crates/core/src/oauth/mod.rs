@@ -9,10 +9,7 @@ pub mod sign;
 pub use response::{
     parse_token_response, OAuthProblem, ProblemContext, TokenAnswerError, TokenResponse,
 };
-pub use sign::{
-    normalize_base_uri, oauth_encode, parse_authorization_header, OAuthExtras, SignedRequest,
-    Signer,
-};
+pub use sign::{normalize_base_uri, oauth_encode, OAuthExtras, SignedRequest, Signer};
 
 #[cfg(test)]
 mod problem_tests;

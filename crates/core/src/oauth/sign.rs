@@ -14,7 +14,6 @@ use oauth1_request::{Builder, Credentials};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rsa::RsaPrivateKey;
 
-use super::response::{auth_param, split_outside_quotes};
 use crate::domain::Secret;
 
 /// RFC 5849 section 3.6: everything but the RFC 3986 unreserved characters.
@@ -181,20 +180,4 @@ impl<S: Sign> Sign for Recording<'_, S> {
 pub fn normalize_base_uri(url: &url::Url) -> String {
     let host_port_path = &url[url::Position::BeforeHost..url::Position::AfterPath];
     format!("{}://{host_port_path}", url.scheme())
-}
-
-/// The parameters of an `Authorization: OAuth k="v", ...` header but `realm` (not
-/// signed); `None` when it is not an OAuth header.
-pub fn parse_authorization_header(header: &str) -> Option<Vec<(String, String)>> {
-    let header = header.trim();
-    let (scheme, rest) = header
-        .split_once(char::is_whitespace)
-        .unwrap_or((header, ""));
-    if !scheme.eq_ignore_ascii_case("OAuth") {
-        return None;
-    }
-    let params = split_outside_quotes(rest)
-        .into_iter()
-        .filter_map(auth_param);
-    Some(params.filter(|(name, _)| name != "realm").collect())
 }

@@ -9,6 +9,7 @@ use rsa::{Pkcs1v15Sign, RsaPrivateKey};
 use sha1::{Digest, Sha1};
 use url::Url;
 
+use super::response::{auth_param, split_outside_quotes};
 use super::*;
 use crate::domain::Secret;
 
@@ -29,6 +30,22 @@ fn fixed(nonce: &str, timestamp: u64) -> OAuthExtras {
         timestamp: Some(timestamp),
         ..OAuthExtras::default()
     }
+}
+
+/// The parameters of an `Authorization: OAuth k="v", ...` header but `realm` (not
+/// signed); `None` when it is not an OAuth header.
+fn parse_authorization_header(header: &str) -> Option<Vec<(String, String)>> {
+    let header = header.trim();
+    let (scheme, rest) = header
+        .split_once(char::is_whitespace)
+        .unwrap_or((header, ""));
+    if !scheme.eq_ignore_ascii_case("OAuth") {
+        return None;
+    }
+    let params = split_outside_quotes(rest)
+        .into_iter()
+        .filter_map(auth_param);
+    Some(params.filter(|(name, _)| name != "realm").collect())
 }
 
 fn header_param(header: &str, name: &str) -> Option<String> {

@@ -2,11 +2,9 @@
 //! questions go through `Prompter`, never dialoguer (which needs a real TTY).
 
 mod logged;
-mod scripted;
 mod terminal;
 
 pub use logged::Logged;
-pub use scripted::{Reply, Scripted};
 pub use terminal::{osc52, Terminal};
 
 use crate::error::{AppError, Result};

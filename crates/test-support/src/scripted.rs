@@ -4,8 +4,8 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use super::{Prompter, Question};
-use crate::error::{AppError, Result};
+use align_link_core::error::{AppError, Result};
+use align_link_sides::prompt::{Prompter, Question};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
