@@ -255,11 +255,6 @@ fn choice<T: Copy>(value: &str, all: &[T], word: fn(T) -> &'static str) -> Resul
         })
 }
 
-/// The enum a choice input's word names.
-pub fn parse_choice<T: Copy>(value: &str, all: &[T], word: fn(T) -> &'static str) -> Option<T> {
-    all.iter().copied().find(|c| word(*c) == value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ pub mod inputs;
 pub mod run;
 pub mod service;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rsa::RsaPrivateKey;
@@ -18,7 +18,7 @@ use crate::config::RunConfig;
 use crate::domain::{ConnectorAuth, KeySource, Secret};
 use crate::error::{AppError, Result};
 use crate::http::{Credential, Http};
-use crate::jira::admin::{AdminAuth, JiraAdmin};
+use crate::jira::admin::JiraAdmin;
 use crate::model::Observation;
 use crate::oauth::Signer;
 use crate::prompt::{Prompter, Question};
@@ -39,13 +39,14 @@ pub struct Ctx {
     http: Http,
     /// Keeps the in-process stand-ins alive for the run (`--sandbox`).
     sandbox: Option<Sandbox>,
-    admin_auth: Option<AdminAuth>,
+    /// The administrator's, once resolved: a personal access token or Basic.
+    admin_auth: Option<Credential>,
     /// Values asked for in this run, by answers-file key; the answers stay as read.
     resolved: HashMap<&'static str, String>,
     /// Secrets an earlier run kept in the OS credential store.
     kept_secrets: HashMap<String, String>,
     /// Keys whose saved value was refused in this run: asked, not taken again.
-    refused: Vec<&'static str>,
+    refused: HashSet<&'static str>,
     /// What was read from Jira in this run; refreshed only after a write.
     observed: Observation,
     /// What the executor converges in this run, and what it applied.
@@ -78,7 +79,7 @@ impl Ctx {
             admin_auth: None,
             resolved: HashMap::new(),
             kept_secrets,
-            refused: Vec::new(),
+            refused: HashSet::new(),
             observed: Default::default(),
             run: Default::default(),
         })
@@ -217,9 +218,7 @@ impl Ctx {
                 crate::ui::warn(&err.message);
             }
         }
-        if !self.refused.contains(&key) {
-            self.refused.push(key);
-        }
+        self.refused.insert(key);
         if key.starts_with("jira.admin_") {
             self.admin_auth = None;
         }
@@ -242,13 +241,11 @@ impl Ctx {
             return Ok(value);
         }
         let check = |value: &str| (input.check)(value).map(|_| ());
-        let mut question = Question::new(input.key, prompt).validate(&check);
-        if let Some(default) = default.or_else(|| (input.default)(&self.state)) {
-            question = question.default(default);
-        }
-        if input.secret {
-            question = question.secret();
-        }
+        let question = Question {
+            default: default.or_else(|| (input.default)(&self.state)),
+            secret: input.secret,
+            ..Question::new(input.key, prompt).validate(&check)
+        };
         let answer = self.prompter.ask(&question)?;
         let value = (input.check)(&answer)
             .map_err(|reason| AppError::usage(format!("{}: {reason}", input.key)))?;
@@ -273,8 +270,8 @@ impl Ctx {
             .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string())
     }
 
-    /// The administrator's credentials: a personal access token, or Basic.
-    pub fn admin_auth(&mut self) -> Result<AdminAuth> {
+    /// The administrator's credentials: a personal access token, or Basic (never OAuth).
+    pub fn admin_auth(&mut self) -> Result<Credential> {
         if let Some(auth) = &self.admin_auth {
             return Ok(auth.clone());
         }
@@ -282,30 +279,32 @@ impl Ctx {
         let basic_given = self.given(&inputs::ADMIN_USERNAME).is_some()
             && self.given(&inputs::ADMIN_TOKEN).is_none();
         let token = self.known(&inputs::ADMIN_TOKEN).filter(|_| !basic_given);
-        let username = self.known(&inputs::ADMIN_USERNAME);
-        let auth = if let Some(token) = token {
-            AdminAuth::Token(Secret::new(token))
-        } else if let Some(username) = username {
-            let password = self.password(&inputs::ADMIN_PASSWORD, &username)?;
-            AdminAuth::Basic(username, password)
-        } else if !self.prompter.interactive() {
-            return Err(crate::prompt::missing_answer("jira.admin_token")
-                .hint_instead("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
-        } else {
-            let choice = self.prompter.select(
-                "How should align-link sign in to Jira as an administrator?",
-                &[
-                    "Personal access token (recommended)",
-                    "Username and password (Basic)",
-                ],
-                0,
-            )?;
-            if choice == 0 {
-                AdminAuth::Token(Secret::new(self.value(&inputs::ADMIN_TOKEN)?))
-            } else {
-                let username = self.value(&inputs::ADMIN_USERNAME)?;
+        let auth = match (token, self.known(&inputs::ADMIN_USERNAME)) {
+            (Some(token), _) => Credential::Token(Secret::new(token)),
+            (None, Some(username)) => {
                 let password = self.password(&inputs::ADMIN_PASSWORD, &username)?;
-                AdminAuth::Basic(username, password)
+                Credential::Basic(username, password)
+            }
+            (None, None) if !self.prompter.interactive() => {
+                return Err(crate::prompt::missing_answer("jira.admin_token")
+                    .hint_instead("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
+            }
+            (None, None) => {
+                let choice = self.prompter.select(
+                    "How should align-link sign in to Jira as an administrator?",
+                    &[
+                        "Personal access token (recommended)",
+                        "Username and password (Basic)",
+                    ],
+                    0,
+                )?;
+                // The choice names the input to ask for; then it is known as if given.
+                let chosen = match choice {
+                    0 => &inputs::ADMIN_TOKEN,
+                    _ => &inputs::ADMIN_USERNAME,
+                };
+                self.value(chosen)?;
+                return self.admin_auth();
             }
         };
         self.admin_auth = Some(auth.clone());
@@ -329,16 +328,14 @@ impl Ctx {
     /// How the connector signs in: as given or chosen at step 4, else OAuth.
     pub fn connector_auth(&self) -> ConnectorAuth {
         self.known(&inputs::CONNECTOR_AUTH)
-            .and_then(|word| {
-                inputs::parse_choice(&word, &ConnectorAuth::ALL, ConnectorAuth::as_str)
-            })
+            .and_then(|word| ConnectorAuth::parse(&word))
             .unwrap_or(ConnectorAuth::OAuth)
     }
 
     /// Who makes the key pair: as given or chosen at step 5, else align-link.
     pub fn key_source(&self) -> KeySource {
         self.known(&inputs::KEY_SOURCE)
-            .and_then(|word| inputs::parse_choice(&word, &KeySource::ALL, KeySource::as_str))
+            .and_then(|word| KeySource::parse(&word))
             .unwrap_or(KeySource::Generate)
     }
 

@@ -77,13 +77,7 @@ impl Ctx {
         let ServiceAccess::Ours(credential) = access else {
             return None;
         };
-        let context = self.service_problem_context();
-        Some(ServiceJira::new(
-            self.http(),
-            base.clone(),
-            credential.clone(),
-            context,
-        ))
+        Some(self.service_jira(base.clone(), credential.clone()))
     }
 
     /// Jira as the service account with a token just obtained (step 17, the
@@ -94,11 +88,15 @@ impl Ctx {
             signer: signer.clone(),
             token: token.to_string(),
         };
-        Ok(ServiceJira::new(
+        Ok(self.service_jira(base, credential))
+    }
+
+    fn service_jira(&self, base: Url, credential: Credential) -> ServiceJira {
+        ServiceJira::new(
             self.http(),
             base,
             credential,
             self.service_problem_context(),
-        ))
+        )
     }
 }

@@ -10,7 +10,7 @@ use align_link::answers::Answers;
 use align_link::config::{RawOptions, RunConfig};
 use align_link::context::{inputs, Ctx};
 use align_link::domain::SecretStore;
-use align_link::jira::admin::AdminAuth;
+use align_link::http::Credential;
 use align_link::steps::keep;
 use align_link::store::Store;
 use align_link_test_support::{Reply, Scripted};
@@ -162,7 +162,7 @@ fn basic_credentials_in_the_config_win_over_a_kept_token() {
     let mut ctx = ctx_with(&state, &config_file, None, vec![], None);
     let auth = ctx.admin_auth().unwrap();
     assert!(
-        matches!(auth, AdminAuth::Basic { .. }),
+        matches!(auth, Credential::Basic { .. }),
         "the kept token shadows the config's Basic credentials"
     );
 }
@@ -334,13 +334,13 @@ fn a_refused_kept_token_is_forgotten_for_good() {
     assert!(ctx.was_typed("jira.admin_token"));
     ctx.forget("jira.admin_token");
     let auth = ctx.admin_auth().unwrap();
-    assert!(matches!(auth, AdminAuth::Basic { .. }));
+    assert!(matches!(auth, Credential::Basic { .. }));
     keep::after_step(&mut ctx).unwrap();
     drop(ctx);
     // Run 3 (doctor, plan, renew --yes alike): which credentials?
     let mut ctx = ctx_with(&state, &config_file, None, vec![], None);
     let auth = ctx.admin_auth().unwrap();
-    assert!(matches!(auth, AdminAuth::Basic { .. }));
+    assert!(matches!(auth, Credential::Basic { .. }));
 }
 
 /// A secret typed in a terminal run, kept (issue 17): in the OS credential

@@ -5,8 +5,8 @@
 use crate::support;
 
 use align_link::domain::Secret;
-use align_link::http::{Http, HttpOptions};
-use align_link::jira::admin::{AdminAuth, JiraAdmin};
+use align_link::http::{Credential, Http, HttpOptions};
+use align_link::jira::admin::JiraAdmin;
 use align_link::model::{self, observe, ChangeKind, Desired, WantedConsumer, WantedLink};
 use align_link::state::InstalledFacts;
 use url::Url;
@@ -28,7 +28,7 @@ fn from_nothing_to_the_wanted_link_and_back() {
     let http = Http::new(HttpOptions::default()).unwrap();
     let base = Url::parse(&env.jira.url()).unwrap();
     let token = Secret::new(env.jira.demo().admin_token.clone());
-    let admin = JiraAdmin::new(&http, base, AdminAuth::Token(token));
+    let admin = JiraAdmin::new(&http, base, Credential::Token(token));
     let align = Url::parse("https://acme.jiraalign.com").unwrap();
     let pem = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-key-2048.pem"),
@@ -102,7 +102,7 @@ fn the_preflights_restore_puts_the_previous_consumer_back_as_jira_gave_it() {
     let http = Http::new(HttpOptions::default()).unwrap();
     let base = Url::parse(&env.jira.url()).unwrap();
     let token = Secret::new(env.jira.demo().admin_token.clone());
-    let admin = JiraAdmin::new(&http, base, AdminAuth::Token(token));
+    let admin = JiraAdmin::new(&http, base, Credential::Token(token));
     let align = Url::parse("https://acme.jiraalign.com").unwrap();
     let link_id = admin.create_link("Jira Align", &align).unwrap();
     let pem = std::fs::read_to_string(

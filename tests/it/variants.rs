@@ -277,8 +277,8 @@ fn with_sso_but_basic_on_the_approval_carries_on_in_the_basic_session() {
 #[test]
 fn a_refused_public_key_is_known_by_its_400_not_its_words() {
     use align_link::domain::Secret;
-    use align_link::http::{Http, HttpOptions};
-    use align_link::jira::admin::{AdminAuth, JiraAdmin};
+    use align_link::http::{Credential, Http, HttpOptions};
+    use align_link::jira::admin::JiraAdmin;
     use rsa::pkcs1::{EncodeRsaPublicKey, LineEnding};
     use rsa::pkcs8::DecodePrivateKey;
 
@@ -304,7 +304,7 @@ fn a_refused_public_key_is_known_by_its_400_not_its_words() {
     let admin = JiraAdmin::new(
         &http,
         env.jira.url().parse().unwrap(),
-        AdminAuth::Token(Secret::new(env.jira.demo().admin_token.clone())),
+        Credential::Token(Secret::new(env.jira.demo().admin_token.clone())),
     );
     // As rendered at the boundary: message and hint.
     let err: align_link::AppError = admin

@@ -10,11 +10,8 @@ use super::{endpoint, expect_success, Project, ServerInfo};
 use crate::http::{ClientError, Credential, Http, Request, Response, Result};
 use crate::util::text;
 
-/// The administrator's credential: a personal access token or Basic, never OAuth.
-pub type AdminAuth = Credential;
-
 /// How the administrator signs in, in words.
-pub fn describe(auth: &AdminAuth) -> String {
+pub fn describe(auth: &Credential) -> String {
     match auth {
         Credential::Basic(username, _) => format!("Basic auth as {username}"),
         _ => "personal access token".to_string(),
@@ -80,11 +77,13 @@ impl LinkStatus {
 pub struct JiraAdmin {
     http: Http,
     base: Url,
-    auth: AdminAuth,
+    /// The administrator's: a personal access token or Basic, never OAuth.
+    auth: Credential,
 }
 
 impl JiraAdmin {
-    pub fn new(http: &Http, base: Url, auth: AdminAuth) -> Self {
+    /// `auth` is the administrator's: a personal access token or Basic, never OAuth.
+    pub fn new(http: &Http, base: Url, auth: Credential) -> Self {
         JiraAdmin {
             http: http.clone(),
             base,
@@ -421,7 +420,7 @@ mod tests {
             ),
             (200, listed),
         ]);
-        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let admin = JiraAdmin::new(&http, base, Credential::Token(Secret::new("t")));
         let err = admin.create_link("Jira Align", &align).unwrap_err();
         assert!(
             err.to_string().contains("already has an application link"),
@@ -440,7 +439,7 @@ mod tests {
             ),
             (200, "[]".into()),
         ]);
-        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let admin = JiraAdmin::new(&http, base, Credential::Token(Secret::new("t")));
         let err = admin.create_link("Jira Align", &align).unwrap_err();
         assert!(!err.to_string().contains("already has"), "{err}");
         assert!(err.to_string().contains("HTTP 400"), "{err}");
@@ -452,13 +451,13 @@ mod tests {
         let http = Http::new(crate::http::HttpOptions::default()).unwrap();
         for status in [404, 405] {
             let (base, server) = jira_answering(status, "");
-            let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+            let admin = JiraAdmin::new(&http, base, Credential::Token(Secret::new("t")));
             assert_eq!(admin.link_status("abc").unwrap(), LinkStatus::Unknown);
             server.join().unwrap();
         }
         let (base, server) =
             jira_answering(200, r#"{"working":false,"error":{"type":"GENERIC_LINK"}}"#);
-        let admin = JiraAdmin::new(&http, base, AdminAuth::Token(Secret::new("t")));
+        let admin = JiraAdmin::new(&http, base, Credential::Token(Secret::new("t")));
         let status = admin.link_status("abc").unwrap();
         assert!(status.is_expected(), "{status:?}");
         server.join().unwrap();
