@@ -24,15 +24,11 @@ pub fn status(config: RunConfig, as_json: bool) -> Result<i32> {
         .iter()
         .map(|step| {
             let record = state.steps.get(&step.number.to_string());
-            json!({
-                "number": step.number,
-                "title": step.title,
-                "side": step.side.label(),
-                "how": step.mode.label(),
-                "status": state.step_status(step.number).label(),
-                "at": record.map(|r| r.at.clone()),
-                "detail": record.and_then(|r| r.detail.clone()),
-            })
+            let mut json = super::steps::about(step);
+            json["status"] = state.step_status(step.number).label().into();
+            json["at"] = record.map(|r| r.at.clone()).into();
+            json["detail"] = record.and_then(|r| r.detail.clone()).into();
+            json
         })
         .collect();
     let facts = json!({

@@ -1,24 +1,14 @@
 //! `steps`: the 24 steps, as the guide numbers them.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::print_json;
 use crate::outln;
-use crate::steps::STEPS;
+use crate::steps::{Step, STEPS};
 
 pub fn list(as_json: bool) -> i32 {
     if as_json {
-        let steps: Vec<_> = STEPS
-            .iter()
-            .map(|step| {
-                json!({
-                    "number": step.number,
-                    "side": step.side.label(),
-                    "how": step.mode.label(),
-                    "title": step.title,
-                })
-            })
-            .collect();
+        let steps: Vec<_> = STEPS.iter().map(about).collect();
         print_json(json!({"steps": steps}));
         return 0;
     }
@@ -33,4 +23,14 @@ pub fn list(as_json: bool) -> i32 {
          With a PAT or Basic connector (connector.auth), steps 13-20 are skipped.",
     );
     0
+}
+
+/// A step as `--json` describes it (`status` adds how far it got).
+pub fn about(step: &Step) -> Value {
+    json!({
+        "number": step.number,
+        "side": step.side.label(),
+        "how": step.mode.label(),
+        "title": step.title,
+    })
 }
