@@ -184,7 +184,7 @@ pub static ALIGN_API_TOKEN: Input = Input {
 pub static CONNECTOR_AUTH: Input = Input {
     key: "connector.auth",
     prompt: "How should the connector sign in to Jira?",
-    check: |value| choice(value, &ConnectorAuth::ALL, |a| a.as_str()),
+    check: |value| choice(value, &ConnectorAuth::ALL.map(ConnectorAuth::as_str)),
     given: |a| a.connector.auth.map(|a| a.as_str().to_string()),
     saved: |s| {
         s.align
@@ -199,7 +199,7 @@ pub static CONNECTOR_AUTH: Input = Input {
 pub static KEY_SOURCE: Input = Input {
     key: "keys.source",
     prompt: "Who makes the RSA key pair?",
-    check: |value| choice(value, &KeySource::ALL, |s| s.as_str()),
+    check: |value| choice(value, &KeySource::ALL.map(KeySource::as_str)),
     given: |a| a.keys.source.map(|s| s.as_str().to_string()),
     saved: |s| {
         s.consumer
@@ -244,15 +244,14 @@ pub static ALL: [&Input; 15] = [
     &CONSUMER_KEY,
 ];
 
-fn choice<T: Copy>(value: &str, all: &[T], word: fn(T) -> &'static str) -> Result<String, String> {
-    all.iter()
-        .map(|c| word(*c))
-        .find(|w| *w == value.trim())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            let words: Vec<&str> = all.iter().map(|c| word(*c)).collect();
-            format!("must be one of {}", words.join(", "))
-        })
+/// One of a choice's answers-file words.
+fn choice(value: &str, words: &[&str]) -> Result<String, String> {
+    let value = value.trim();
+    if words.contains(&value) {
+        Ok(value.to_string())
+    } else {
+        Err(format!("must be one of {}", words.join(", ")))
+    }
 }
 
 #[cfg(test)]

@@ -258,10 +258,16 @@ impl Ctx {
         self.resolved.insert(input.key, value.to_string());
     }
 
-    /// A URL input ([`Ctx::value`]), parsed.
+    /// A URL input ([`Ctx::value`]): a base URL by the answers file's rule, and a
+    /// scheme the HTTP client will use.
     pub fn url(&mut self, input: &'static Input) -> Result<Url> {
         let text = self.value(input)?;
-        parse_url(&text, input.key)
+        let url = crate::answers::check_base_url(text.trim()).map_err(|reason| {
+            AppError::usage(format!("{}: {reason}", input.key))
+                .hint("Write it in full, for example https://jira.example.com")
+        })?;
+        crate::http::check_scheme(&url, input.key, true)?;
+        Ok(url)
     }
 
     /// Never asks: the name given, chosen or saved, else the default.
@@ -423,14 +429,4 @@ pub fn needs_step(step: u8, what: &str) -> AppError {
         what: what.to_string(),
     }
     .into()
-}
-
-/// A base URL by the answers file's rule, and a scheme the HTTP client will use.
-pub fn parse_url(text: &str, field: &str) -> Result<Url> {
-    let url = crate::answers::check_base_url(text.trim()).map_err(|reason| {
-        AppError::usage(format!("{field}: {reason}"))
-            .hint("Write it in full, for example https://jira.example.com")
-    })?;
-    crate::http::check_scheme(&url, field, true)?;
-    Ok(url)
 }
