@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use super::{json_rows as rows, load_state, print_json, state_dir};
 use crate::answers::Answers;
 use crate::config::RunConfig;
+use crate::context::inputs::{self, Input};
 use crate::context::DEFAULT_CONNECTOR_NAME;
 use crate::domain::ConnectorAuth;
 use crate::error::Result;
@@ -81,21 +82,13 @@ pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
 /// The answers file first, then the saved state, as step 4 would decide. Fields
 /// that do not apply are absent; fields not known yet are null.
 pub fn report(state: &State, answers: &Answers) -> Value {
+    let known = |input: &Input| (input.given)(answers).or_else(|| (input.saved)(state));
     let saved = state.align.as_ref();
-    let saved_jira = state.jira.as_ref().map(|j| j.url.clone());
-    let given_jira = answers.jira.url.as_ref().map(|u| u.to_string());
-    let jira_url = given_jira.or(saved_jira);
-    let jira_url = jira_url.map(|u| u.trim_end_matches('/').to_string());
-    let given = &answers.connector;
-    let auth = given.auth.or(saved.and_then(|a| a.connector_auth));
+    let jira_url = known(&inputs::JIRA_URL).map(|u| u.trim_end_matches('/').to_string());
+    let auth = known(&inputs::CONNECTOR_AUTH).and_then(|word| ConnectorAuth::parse(&word));
     let auth = auth.unwrap_or(ConnectorAuth::OAuth);
-    let name = answers
-        .align
-        .connector_name
-        .clone()
-        .or_else(|| saved.map(|a| a.connector_name.clone()))
-        .unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string());
-    let connector_id = given.id.or(saved.and_then(|a| a.connector_id));
+    let name = known(&inputs::CONNECTOR_NAME).unwrap_or_else(|| DEFAULT_CONNECTOR_NAME.to_string());
+    let connector_id = answers.connector.id.or(saved.and_then(|a| a.connector_id));
     let mut connector = json!({
         "name": name,
         "jira_link": jira_url.as_ref().map(|u| format!("{u}/browse/")),
@@ -106,8 +99,7 @@ pub fn report(state: &State, answers: &Answers) -> Value {
     });
     let consumer = state.consumer.as_ref();
     if auth == ConnectorAuth::OAuth {
-        let key = answers.keys.consumer_key.clone();
-        connector["consumer_key"] = json!(key.or_else(|| consumer.map(|c| c.key.clone())));
+        connector["consumer_key"] = json!(known(&inputs::CONSUMER_KEY));
     } else {
         connector["username"] = json!(answers.service_account.username);
     }
