@@ -3,7 +3,7 @@
 
 use rsa::RsaPublicKey;
 
-use super::{checked, About, Check};
+use super::{checked, About, Check, Verdict};
 use crate::context::{inputs, Ctx};
 use crate::domain::{ConnectorAuth, KeySource};
 use crate::keys;
@@ -55,40 +55,35 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
     let (named, id, url) = (&link.link.name, link.id(), &link.link.rpc_url);
     let detail = format!("\"{named}\" (id {id}) points to {url}");
     out.push(Check::pass(exists, detail));
-    let mut matches = true;
-    if ctx.connector_auth() != ConnectorAuth::OAuth {
+    let matches = if ctx.connector_auth() != ConnectorAuth::OAuth {
         let auth = ctx.connector_auth().label();
         let why = format!("the connector signs in with {auth}: no OAuth consumer is needed");
         out.extend([key_id, public_id].map(|about| Check::skip(about, why.clone())));
+        true
     } else {
         let held = link.consumer.as_ref();
         let step_13 = crate::util::suggest::command("step 13");
-        let mut mismatch = |check: Check| {
-            matches = false;
-            check
-        };
         let consumer_check = match (held, ctx.wanted_consumer_key()) {
-            (None, _) => mismatch(Check::fail(key_id, "the link has no incoming consumer", format!("Run `{step_13}` (sets the consumer key and public key on the link)."))),
+            (None, _) => Check::fail(key_id, "the link has no incoming consumer", format!("Run `{step_13}` (sets the consumer key and public key on the link).")),
             (Some(held), None) => Check::skip(
                 key_id, format!("the link's consumer key is {}; nothing to compare it with (no saved state, no keys.consumer_key)", held.key),
             ),
             (Some(held), Some(expected)) if held.key == expected => {
                 Check::pass(key_id, format!("{} on the link, as in this profile", held.key))
             }
-            (Some(held), Some(expected)) => mismatch(Check::fail(
+            (Some(held), Some(expected)) => Check::fail(
                 key_id, format!("the link's consumer key is {}, this profile's is {expected}", held.key),
                 format!("Someone replaced the link's consumer. If this profile's connector is the one in use, run `{step_13}`; `{}` shows the change first.", crate::util::suggest::command("plan")),
-            )),
+            ),
         };
-        out.push(consumer_check);
         let (expected, origin) = expected_fingerprint(ctx);
         let key_check = match (held.and_then(|c| c.fingerprint.clone()), expected) {
-            (None, _) => mismatch(Check::fail(
+            (None, _) => Check::fail(
                 public_id,
                 held.and_then(|c| c.key_problem.clone())
                     .unwrap_or_else(|| "the link holds no public key".into()),
                 format!("Run `{step_13}` to install this profile's public key."),
-            )),
+            ),
             (Some(link), None) => Check::skip(
                 public_id,
                 format!("the link holds {link}; nothing to compare it with ({origin})"),
@@ -96,13 +91,16 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> bool {
             (Some(link), Some(ours)) if link == ours => {
                 Check::pass(public_id, format!("link {link} = {origin} {ours}"))
             }
-            (Some(link), Some(ours)) => mismatch(Check::fail(
+            (Some(link), Some(ours)) => Check::fail(
                 public_id, format!("link {link} != {origin} {ours}"),
                 format!("The key on the link is not this profile's: Jira refuses every call signed with it. Run `{step_13}` to put this profile's key back, or `{}` for a new pair.", crate::util::suggest::command("renew")),
-            )),
+            ),
         };
-        out.push(key_check);
-    }
+        // Every failure above is a mismatch between the link and this profile.
+        let matches = consumer_check.verdict != Verdict::Fail && key_check.verdict != Verdict::Fail;
+        out.extend([consumer_check, key_check]);
+        matches
+    };
     let wanted_name = ctx
         .given(&inputs::APPLICATION_NAME)
         .or_else(|| ctx.state().link.as_ref().map(|l| l.name.clone()));
