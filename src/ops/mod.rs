@@ -47,11 +47,7 @@ pub enum Access {
 /// state, under its run lock (held until dropped) unless `access` only reads.
 pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
     let read_only = matches!(access, Access::ReadOnly | Access::Inspect);
-    let mut answers = match &config.answers {
-        Some(path) if read_only => Answers::load_for_reading(path)?,
-        Some(path) => Answers::load(path)?,
-        None => Answers::default(),
-    };
+    let mut answers = load_answers(&config, read_only)?;
     for warning in &answers.warnings {
         ui::warn(warning);
     }
@@ -93,6 +89,16 @@ pub fn open_context_as(config: RunConfig, access: Access) -> Result<Ctx> {
         crate::steps::reconcile::reconcile_with_answers(&mut ctx)?;
     }
     Ok(ctx)
+}
+
+/// The answers file the run names, else none. A command that only reads uses no
+/// secret: an unset `{ env = ... }` must not stop it.
+fn load_answers(config: &RunConfig, read_only: bool) -> Result<Answers> {
+    match &config.answers {
+        Some(path) if read_only => Answers::load_for_reading(path),
+        Some(path) => Answers::load(path),
+        None => Ok(Answers::default()),
+    }
 }
 
 /// The profile's store, locked for the run or read-only; and what an interrupt

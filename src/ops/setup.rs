@@ -1,7 +1,6 @@
 //! `setup`: steps 1 to 24 in order; and `step N`, one step again even if done.
 
 use super::{open_context_as, Access};
-use crate::answers::Answers;
 use crate::config::RunConfig;
 use crate::error::{AppError, Result};
 use crate::steps::{ask, by_number, keys, runner, STEPS};
@@ -66,10 +65,7 @@ fn require_scripted_inputs(config: &RunConfig) -> Result<()> {
     if !config.non_interactive || !fresh || config.sandbox {
         return Ok(());
     }
-    let answers = match &config.answers {
-        Some(path) => Answers::load(path)?,
-        None => Answers::default(),
-    };
+    let answers = super::load_answers(config, false)?;
     let admin = answers.jira.admin_token.is_some()
         || (answers.jira.admin_username.is_some() && answers.jira.admin_password.is_some());
     let missing = [

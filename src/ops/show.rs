@@ -19,11 +19,7 @@ pub fn show(config: RunConfig, as_json: bool) -> Result<i32> {
     super::profiles::check_known(&config)?;
     let dir = state_dir(&config)?;
     let state = load_state(&dir)?;
-    let answers = match &config.answers {
-        // `show` uses no secret: an unset `{ env = ... }` must not stop it.
-        Some(path) => Answers::load_for_reading(path)?,
-        None => Answers::default(),
-    };
+    let answers = super::load_answers(&config, true)?;
     let mut report = report(&state, &answers);
     let (secrets, secret_rows) =
         super::secret_places(&dir, config.secret_store.or(answers.secrets.store))?;
