@@ -8,7 +8,6 @@ use rsa::RsaPublicKey;
 
 use super::handshake::handshake_legs;
 use super::jira_side;
-use super::verify::check_account;
 use crate::context::inputs;
 use crate::context::Ctx;
 use crate::domain::KeySource;
@@ -41,6 +40,7 @@ pub fn prove_jira_side(
     let previous = jira_side::link(ctx)?.and_then(|link| link.consumer);
     let private = keys::generate_private_key(TEMPORARY_KEY_BITS)?;
     let public = RsaPublicKey::from(&private);
+    let temporary_fingerprint = keys::fingerprint(&public);
     let temporary = diff::Change {
         kind: diff::ChangeKind::SetConsumer,
         action: diff::Action::SetConsumer {
@@ -48,7 +48,7 @@ pub fn prove_jira_side(
             consumer: WantedConsumer {
                 key: Some(consumer_key.to_string()),
                 public_key_pem: Some(keys::public_key_to_pem(&public)),
-                fingerprint: Some(keys::fingerprint(&public)),
+                fingerprint: Some(temporary_fingerprint.clone()),
             },
             name: name.to_string(),
         },
@@ -58,7 +58,6 @@ pub fn prove_jira_side(
         destructive: false,
         ours: true,
     };
-    let temporary_fingerprint = keys::fingerprint(&public);
     let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
     let installed_before = ctx.state().installed.clone();
     jira_side::apply_unchecked(ctx, &temporary)?;
@@ -122,7 +121,6 @@ fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof
             "Approve logged in to Jira as {expected}: Jira Align acts as whoever clicks Allow."
         )));
     }
-    check_account(ctx, &user.name, "the temporary token");
     let Some(project) = jira.project(project_key)? else {
         return Err(AppError::failed(format!("{} cannot see project {project_key} in Jira", user.name)).hint(format!(
             "Give {} the Browse Projects permission in {project_key}'s permission scheme (or fix jira.test_project).",

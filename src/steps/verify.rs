@@ -252,17 +252,12 @@ fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u
 
 /// Jira hides project `key` from the credential (or has none: it answers alike).
 fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
-    let named = ctx.given(&inputs::SERVICE_USERNAME);
-    let account = match access {
-        ServiceAccess::Ours(Credential::OAuth { .. }) => ctx
-            .observed()
-            .token_account
-            .clone()
-            .or_else(|| ctx.state().token.as_ref().and_then(|t| t.account.clone()))
-            .or(named),
-        _ => named,
-    }
-    .unwrap_or_else(|| "the service account".into());
+    let oauth = matches!(access, ServiceAccess::Ours(Credential::OAuth { .. }));
+    let token_account = (ctx.observed().token_account.clone())
+        .or_else(|| ctx.state().token.as_ref()?.account.clone())
+        .filter(|_| oauth);
+    let account = (token_account.or(ctx.given(&inputs::SERVICE_USERNAME)))
+        .unwrap_or_else(|| "the service account".into());
     let problem = match access {
         ServiceAccess::Ours(Credential::OAuth { .. }) => format!(
             "the OAuth token cannot see project {key} in Jira: Jira hides it from {account}, whom the token acts as"
@@ -282,7 +277,7 @@ fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
 fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Option<Vec<Feature>>> {
     let spinner = ui::Spinner::start();
     let started = Instant::now();
-    let outcome = loop {
+    loop {
         let left = timeout.saturating_sub(started.elapsed());
         spinner.say(format!(
             "waiting for features from {key} in Jira Align ({} s left)",
@@ -290,14 +285,13 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
         ));
         let features = api.features_of_project(key)?;
         if !features.is_empty() {
-            break Some(features);
+            return Ok(Some(features));
         }
         if left.is_zero() {
-            break None;
+            return Ok(None);
         }
         std::thread::sleep(POLL_EVERY.min(left));
-    };
-    Ok(outcome)
+    }
 }
 
 /// Warns when Jira answers as someone other than the expected service account.
@@ -313,21 +307,15 @@ pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
 
 /// A refused PAT or password: how Jira Align takes the new one (the guide's note).
 fn renew_hint(err: ClientError, access: &ServiceAccess) -> AppError {
-    let renewable = matches!(
-        access,
-        ServiceAccess::Ours(Credential::Token(_) | Credential::Basic(..))
-    );
-    let refused = err.http_status() == Some(401);
-    let err = AppError::from(err);
-    if !renewable || !refused {
-        return err;
-    }
-    let what = if matches!(access, ServiceAccess::Ours(Credential::Token(_))) {
-        "token"
-    } else {
-        "password"
+    let what = match access {
+        ServiceAccess::Ours(Credential::Token(_)) => "token",
+        ServiceAccess::Ours(Credential::Basic(..)) => "password",
+        _ => return err.into(),
     };
-    err.hint(format!(
+    if err.http_status() != Some(401) {
+        return err.into();
+    }
+    AppError::from(err).hint(format!(
         "Jira refused the service account's {what}: it may have expired or changed. Put the new one in the answers file, rerun this step, then in Jira Align: Deactivate the connector, enter the new {what}, Save, Activate."
     ))
 }
