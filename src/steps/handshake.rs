@@ -8,7 +8,6 @@ use super::approval::{BrowserApproval, ManualApproval};
 use super::verify::{check_account, myself_with_project};
 use super::{guided::guide, oauth_only, Outcome};
 use crate::callback::CallbackListener;
-use crate::context::run::StartedApproval;
 use crate::context::service::ServiceAccess;
 use crate::context::{inputs, Ctx, Recorder};
 use crate::domain::{Approval, KeySource};
@@ -16,7 +15,7 @@ use crate::error::{AppError, Result};
 use crate::http::{ClientError, Credential};
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
-use crate::state::StepStatus::{self, Done};
+use crate::state::StepStatus::Done;
 use crate::state::{AccessToken, TokenFacts, ACCESS_TOKEN_FILE};
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
 use crate::{browser, ui};
@@ -176,9 +175,9 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     ctx.store().write_secret(
         ACCESS_TOKEN_FILE,
         toml::to_string(&AccessToken {
-            token: access.token.clone(),
-            secret: access.secret.clone(),
-            session_handle: access.session_handle.clone(),
+            token: access.token,
+            secret: access.secret,
+            session_handle: access.session_handle,
         })
         .map_err(|err| AppError::failed(format!("cannot encode the access token: {err}")))?
         .as_bytes(),
@@ -202,11 +201,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
         "access token stored in {}; it acts as {account} and lasts {lifetime}",
         ctx.store().secret_location(ACCESS_TOKEN_FILE)
     ));
-    ctx.record(
-        20,
-        StepStatus::Done,
-        Some(format!("token acts as {account}")),
-    )?;
+    ctx.record(20, Done, Some(format!("token acts as {account}")))?;
     Ok(account)
 }
 
@@ -250,15 +245,9 @@ pub(super) fn handshake_legs(
         None => Ok(()),
     };
     let outcome = match (ahead, fresh) {
-        (
-            Some(StartedApproval {
-                mut approver,
-                leg_one,
-                ..
-            }),
-            _,
-        ) => leg_one
-            .and_then(|started| handshake::finish(&provider, &mut approver, started, &mut on_leg)),
+        (Some(mut ahead), _) => (ahead.leg_one).and_then(|started| {
+            handshake::finish(&provider, &mut ahead.approver, started, &mut on_leg)
+        }),
         (None, Some(mut approver)) => handshake::run(&provider, approver.as_mut(), &mut on_leg),
         (None, None) => {
             let mut manual = ManualApproval { prompter, sign_in };
