@@ -100,11 +100,10 @@ pub fn checks_before_writes(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<V
 
 /// The observation pass with the side checks (made at the start of the run, or now).
 fn observe(ctx: &mut Ctx) -> Result<SideReads> {
-    let mut reads = ctx
-        .run_mut()
-        .first_pass
-        .take()
-        .map_or_else(|| observe_reads(ctx), Ok)?;
+    let mut reads = match ctx.run_mut().first_pass.take() {
+        Some(first) => first,
+        None => observe_reads(ctx)?,
+    };
     match reads.server_failure.take() {
         Some(err) => Err(err),
         None => Ok(reads),
