@@ -125,9 +125,8 @@ fn ask(ctx: &mut Ctx, path: &Path) -> Result<bool> {
 
 /// Writes the config with the typed values set; a failure is only a warning.
 fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Result<()> {
-    let given = (ctx.config().answers_origin == AnswersOrigin::Given)
-        .then(|| ctx.config().answers.clone())
-        .flatten();
+    let given = (ctx.config().answers.clone())
+        .filter(|_| ctx.config().answers_origin == AnswersOrigin::Given);
     let (mut document, mut to_export) = match config_document(path, given.as_deref()) {
         Ok(found) => found,
         Err(err) => {

@@ -33,10 +33,9 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                 Some(name) => name,
                 None => {
                     // In a whole run step 24 follows: its reads go beside this one.
-                    let asked = match (ctx.run().single_step, &ctx.observed().token_project) {
-                        (false, None) => ctx.given(&inputs::TEST_PROJECT),
-                        _ => None,
-                    };
+                    let asked = ctx.given(&inputs::TEST_PROJECT).filter(|_| {
+                        !ctx.run().single_step && ctx.observed().token_project.is_none()
+                    });
                     let (me, seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
                     if seen.is_some() {
                         ctx.observed_mut().token_project = seen;
