@@ -45,6 +45,25 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
         super::jira_access::ensure_validated(ctx)?;
         jira_side::check_link_name_free(ctx)?;
     }
+    // Consent before the first write; after a refusal nothing is written.
+    let mut refused = Vec::new();
+    for change in planned.iter().filter(|c| c.kind != ChangeKind::CreateLink) {
+        if let Err(refusal) = consent::consent(ctx, change) {
+            refused.push((change.kind, refusal));
+        }
+    }
+    if let Some((_, first)) = refused.first() {
+        let applied = planned.into_iter().map(|change| {
+            let outcome = match refused.iter().find(|(kind, _)| *kind == change.kind) {
+                Some((_, refusal)) => refusal.clone(),
+                None => (first.clone())
+                    .context(format!("not changed: {}, held back", change.description)),
+            };
+            (change, Err(outcome))
+        });
+        ctx.run_mut().jira_side = Some(applied.collect());
+        return Ok(());
+    }
     let mut applied = JiraSideApplied::new();
     let mut consumer_change = None;
     let mut rename = None;
@@ -55,25 +74,6 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             ChangeKind::RenameLink => rename = Some(change),
             _ => consumer_change = Some(change),
         }
-    }
-    // Consent before the first write; after a refusal nothing is written.
-    for change in [&rename, &consumer_change].into_iter().flatten() {
-        if let Err(refused) = consent::consent(ctx, change) {
-            applied.push((change.clone(), Err(refused)));
-        }
-    }
-    if let Some((_, Err(refusal))) = applied.first() {
-        let refusal = refusal.clone();
-        for change in [&create, &rename, &consumer_change].into_iter().flatten() {
-            if !applied.iter().any(|(c, _)| c.kind == change.kind) {
-                let held = refusal
-                    .clone()
-                    .context(format!("not changed: {}, held back", change.description));
-                applied.push((change.clone(), Err(held)));
-            }
-        }
-        ctx.run_mut().jira_side = Some(applied);
-        return Ok(());
     }
     if let Some(create) = create {
         let created = jira_side::apply_write(ctx, &create)?;
