@@ -205,48 +205,44 @@ fn known_project(observed: &Observation, asked: &str) -> Option<NamedProject> {
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let seen = ctx.observed().token_project.as_ref();
-    if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
-        return match seen {
-            Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
-            None => Err(cannot_see(ctx, &access, key)),
-        };
-    }
-    if let Some(jira) = ctx.service_client(&base, &access) {
-        // The project as step 7 of this run saw it, else read beside the search.
-        let known = known_project(ctx.observed(), key);
-        let ((), (project, found)) = project_reads(&jira, key, known.is_none(), || ());
-        let named = match (known, project) {
-            (Some(known), _) => Some(known),
-            (None, Some(project)) => project?.map(|p| NamedProject::new(key, p)),
-            (None, None) => None,
-        };
-        // Jira hides the project (404) and refuses a search in it (400) alike.
-        let (Some(named), Some(found)) = (named, found?) else {
-            return Err(cannot_see(ctx, &access, key));
-        };
-        return Ok(visible(&access, key, &named.key, &named.name, found.total));
-    }
-    // Jira Align holds the token: the administrator can at least confirm the project exists.
-    match ctx.jira_admin()?.project(key)? {
-        Some(project) => {
-            ui::ok(&format!(
-                "project {} \"{}\" exists; the service account needs Browse Projects on it",
-                project.key, project.name
-            ));
-            Ok(format!("project {key} exists"))
+    let visible = match ctx
+        .observed()
+        .token_project
+        .as_ref()
+        .filter(|s| s.asked == key)
+    {
+        Some(seen) => seen.visible.clone(),
+        None => {
+            let Some(jira) = ctx.service_client(&base, &access) else {
+                // Jira Align holds the token: the administrator can at least confirm the project exists.
+                let Some(project) = ctx.jira_admin()?.project(key)? else {
+                    return Err(cannot_see(ctx, &access, key));
+                };
+                ui::ok(&format!(
+                    "project {} \"{}\" exists; the service account needs Browse Projects on it",
+                    project.key, project.name
+                ));
+                return Ok(format!("project {key} exists"));
+            };
+            // The project as step 7 of this run saw it, else read beside the search.
+            let known = known_project(ctx.observed(), key);
+            let ((), (project, found)) = project_reads(&jira, key, known.is_none(), || ());
+            let project = project.transpose()?.map(Ok);
+            ProjectSeen::from_reads(key, known, project, Ok(found?)).and_then(|seen| seen.visible)
         }
-        None => Err(cannot_see(ctx, &access, key)),
-    }
-}
-
-/// Says that the project `key` (shown as Jira spells it) is visible and searchable.
-fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u64) -> String {
+    };
+    // Jira hides the project (404) and refuses a search in it (400) alike.
+    let Some(project) = visible else {
+        return Err(cannot_see(ctx, &access, key));
+    };
+    let issues = project.issues;
     ui::ok(&format!(
-        "{shown} \"{name}\" is visible {}, and a JQL search finds {issues} issue(s)",
-        describe(access)
+        "{} \"{}\" is visible {}, and a JQL search finds {issues} issue(s)",
+        project.key,
+        project.name,
+        describe(&access)
     ));
-    format!("project {key} visible, {issues} issue(s)")
+    Ok(format!("project {key} visible, {issues} issue(s)"))
 }
 
 /// Jira hides project `key` from the credential (or has none: it answers alike).
