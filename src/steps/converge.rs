@@ -12,7 +12,7 @@ use super::keys::settle_key;
 use super::preflight::{self, prove_jira_side};
 use super::{consent, jira_side, oauth_only};
 use crate::context::run::{JiraSideApplied, StartedApproval};
-use crate::context::{inputs, needs_step, Ctx};
+use crate::context::{inputs, Ctx};
 use crate::domain::{Approval, KeySource};
 use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
@@ -130,19 +130,9 @@ fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         *consumer = settled;
     }
     if preflight::wanted(ctx) {
-        ctx.run_mut().preflight = Some(preflight(ctx)?);
+        ctx.run_mut().preflight = Some(prove_jira_side(ctx)?);
     }
     jira_side::apply_write(ctx, &change)
-}
-
-/// The preflight on the link, for Jira Align's key: what it proved.
-fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
-    let link_id = jira_side::link(ctx)?
-        .map(|link| link.id().to_string())
-        .ok_or_else(|| needs_step(9, "the application link"))?;
-    let key = ctx.consumer_key()?;
-    let name = jira_side::link_name(ctx)?;
-    prove_jira_side(ctx, &link_id, &key, &name)
 }
 
 /// The consumer's read-back, with the handshake's first leg beside it when this
