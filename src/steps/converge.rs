@@ -10,10 +10,10 @@
 use super::handshake::{approval_mode, problem_context, service_approver};
 use super::keys::settle_key;
 use super::preflight::{self, prove_jira_side};
-use super::{consent, jira_side, oauth_only};
+use super::{consent, jira_side};
 use crate::context::run::{JiraSideApplied, StartedApproval};
 use crate::context::{inputs, Ctx};
-use crate::domain::{Approval, KeySource};
+use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
 use crate::model::apply::Applied;
@@ -147,7 +147,7 @@ fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
         return Ok(());
     };
     let planned = (17..=20).all(|step| ctx.run().converges(step))
-        && oauth_only(ctx).is_none()
+        && ctx.connector_auth() == ConnectorAuth::OAuth
         && ctx.key_source() == KeySource::Generate
         && approval_mode(ctx) == Approval::ServiceAccount;
     let mut leg_one = || -> Option<_> {

@@ -6,7 +6,7 @@
 
 use super::approval::{BrowserApproval, ManualApproval};
 use super::verify::{check_account, myself_with_project};
-use super::{guided::guide, oauth_only, Outcome};
+use super::{guided::guide, Outcome};
 use crate::callback::CallbackListener;
 use crate::context::service::ServiceAccess;
 use crate::context::{inputs, Ctx, Recorder};
@@ -101,11 +101,8 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     )))
 }
 
-/// Skipped for a PAT or Basic connector, guided when Jira Align made the key pair.
+/// Guided when Jira Align made the key pair.
 fn not_ours(ctx: &mut Ctx, step: u8) -> Option<Result<Outcome>> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Some(Ok(skipped));
-    }
     (ctx.key_source() == KeySource::Align).then(|| guided_align(ctx, step))
 }
 

@@ -6,7 +6,7 @@ use super::applink::existing_link;
 use super::converge;
 use super::jira_side;
 use super::preflight::report;
-use super::{oauth_only, Outcome};
+use super::Outcome;
 use crate::context::{inputs, needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::keys;
@@ -63,9 +63,6 @@ fn mismatches(held: &ObservedConsumer, wanted: &Wanted) -> Vec<String> {
 }
 
 pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
     let wanted = wanted(ctx)?;
     converge::ensure_applied(ctx)?;
     let kinds = [ChangeKind::SetConsumer, ChangeKind::ReplaceConsumer];
@@ -103,9 +100,6 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
     let wanted = held_as_wanted(ctx)?;
     ui::ok(&format!(
         "the link holds our public key: {}",
@@ -115,9 +109,6 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
     let wanted = held_as_wanted(ctx)?;
     // Stamped only when this profile installed it, not when another's matches.
     let installed_here = ctx

@@ -85,6 +85,9 @@ const TRIES: usize = 3;
 /// Runs the step; in a terminal, a typed value that was refused is asked for
 /// again in place, up to [`TRIES`] times in all.
 fn run_asking_again(ctx: &mut Ctx, step: &Step) -> Result<Outcome> {
+    if let Some(skipped) = super::skipped_without_oauth(ctx, step.number) {
+        return Ok(skipped);
+    }
     let mut tries = 1;
     loop {
         let outcome = (step.run)(ctx);
