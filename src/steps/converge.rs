@@ -157,13 +157,13 @@ fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
         Some((signer, base, problem_context, service_approver(ctx).ok()?))
     };
     let leg_one = if planned { leg_one() } else { None };
-    let http = ctx.http().clone();
     let admin = ctx.jira_admin()?;
+    let http = ctx.http();
     let (read, started) = std::thread::scope(|s| {
         let started = leg_one.map(|(signer, base, problem_context, mut approver)| {
             s.spawn(move || {
                 let provider = Provider {
-                    http: &http,
+                    http,
                     base: &base,
                     signer: &signer,
                     problem_context,

@@ -46,8 +46,7 @@ pub fn observe_pass(
     let align_url = ctx.url(&inputs::ALIGN_URL)?;
     let want_server = ctx.observed().server.is_none();
     let want_link = ctx.observed().link.is_none();
-    // A clone shares the connection pool and the counters.
-    let http = &ctx.http().clone();
+    let http = ctx.http();
     let admin = &admin;
     // At most four connections to Jira at once, one per read.
     let (server, link, service, align) = std::thread::scope(|s| {
