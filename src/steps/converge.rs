@@ -91,9 +91,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             });
             (joined(read), consumer)
         });
-        if let Some(outcome) = consumer {
-            applied.push(outcome);
-        }
+        applied.extend(consumer);
         jira_side::take_created_link(ctx, read)?;
         if ctx.observed().known_link().flatten().is_none() {
             return Err(AppError::failed(format!(
