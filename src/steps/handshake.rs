@@ -21,8 +21,8 @@ use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
 use crate::{browser, ui};
 
 pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, 17) {
-        return outcome;
+    if ctx.key_source() == KeySource::Align {
+        return guided_align(ctx, 17);
     }
     if !ctx.run().single_step && ctx.run().leg_one.is_none() {
         if let Some(account) = stored_token_accepted(ctx)? {
@@ -72,8 +72,8 @@ fn refused_credential(err: &AppError) -> bool {
 
 /// Steps 18 and 19, which happen inside the handshake.
 pub fn approval_leg(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, ctx.run().current_step) {
-        return outcome;
+    if ctx.key_source() == KeySource::Align {
+        return guided_align(ctx, ctx.run().current_step);
     }
     ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
     run_handshake(ctx)?;
@@ -85,8 +85,8 @@ pub fn approval_leg(ctx: &mut Ctx) -> Result<Outcome> {
 
 /// Step 20: a stored token is checked with a signed call; without one, the handshake runs.
 pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, 20) {
-        return outcome;
+    if ctx.key_source() == KeySource::Align {
+        return guided_align(ctx, 20);
     }
     if ctx.store().read_secret(ACCESS_TOKEN_FILE)?.is_some() {
         let account = signed_myself(ctx)?;
@@ -101,11 +101,7 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     )))
 }
 
-/// Guided when Jira Align made the key pair.
-fn not_ours(ctx: &mut Ctx, step: u8) -> Option<Result<Outcome>> {
-    (ctx.key_source() == KeySource::Align).then(|| guided_align(ctx, step))
-}
-
+/// Jira Align made the key pair: its connector runs the handshake, guided.
 fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
     let text = match step {
         17 => "In the Jira Align connector, click Authorize Jira OAuth Access (it reads\n\
