@@ -38,10 +38,10 @@ pub(super) fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
         0
     };
     let labels = SOURCES.map(|(_, label)| label);
-    let (source, _) =
-        SOURCES[ctx
-            .prompter()
-            .select(inputs::KEY_SOURCE.prompt, &labels, default)?];
+    let choice = ctx
+        .prompter()
+        .select(inputs::KEY_SOURCE.prompt, &labels, default)?;
+    let (source, _) = SOURCES[choice];
     ctx.remember(&inputs::KEY_SOURCE, source.as_str());
     Ok(source)
 }
