@@ -46,8 +46,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     if ctx.http().pinned_certificate_used() {
         ui::warn(&format!("Jira presents the very certificate --ca-cert gives: trusted as pinned for this host. Jira Align's cloud trusts only public CAs, so it will not reach a Jira with this certificate (`{}` checks it).", crate::util::suggest::command("doctor")));
     }
-    let skew = facts.clock_skew_secs;
-    match skew {
+    match facts.clock_skew_secs {
         Some(secs) if secs.abs() > SKEW_WARNING_SECS => ui::warn(&format!(
             "{}; OAuth fails past about {SKEW_LIMIT_SECS} s. Fix the time (NTP) on whichever is wrong.",
             clock_off(secs)
@@ -68,7 +67,7 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         version: facts.version,
         title: facts.title,
         admin_user: facts.admin_user,
-        clock_skew_secs: skew,
+        clock_skew_secs: facts.clock_skew_secs,
         checked_at: now_rfc3339(),
     };
     ctx.update_state(|state| state.jira = Some(jira))?;
