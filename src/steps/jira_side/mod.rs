@@ -108,10 +108,8 @@ fn explain_old_jira(server: Option<&ServerFacts>, err: AppError) -> AppError {
     let not_found = err
         .find::<crate::http::ClientError>()
         .is_some_and(|client| client.http_status() == Some(404));
-    let version = server.and_then(|s| s.version.clone());
-    let major = version
-        .as_deref()
-        .and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
+    let version = server.and_then(|s| s.version.as_deref());
+    let major = version.and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
     match (not_found, version, major) {
         (true, Some(version), Some(major)) if major < OLDEST_JIRA.0 => AppError::failed(format!(
             "Jira {version} is older than {}, which align-link needs: it has no Application Links REST API (/rest/applinks/3.0)",
