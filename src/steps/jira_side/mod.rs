@@ -55,9 +55,8 @@ pub fn observe_pass(
         let service = service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
-        let align = align.as_ref().map(|(site, auth)| {
-            s.spawn(|| AlignApi::new(http, site.clone(), auth.clone()).current_user())
-        });
+        let align = align
+            .map(|(site, auth)| s.spawn(move || AlignApi::new(http, site, auth).current_user()));
         let info = want_server.then(|| admin.server_info());
         let server = info
             .zip(rights.map(observe::joined))
