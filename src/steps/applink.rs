@@ -76,10 +76,10 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
     let before = existing_link(ctx)?;
     let name = jira_side::link_name(ctx)?;
     converge::ensure_applied(ctx)?;
-    let renamed = match ctx.run_mut().applied(&[ChangeKind::RenameLink]) {
-        Some((change, outcome)) => Some((change, outcome?)),
-        None => None,
-    };
+    let renamed = ctx.run_mut().applied(&[ChangeKind::RenameLink]);
+    let renamed = renamed
+        .map(|(change, outcome)| outcome.map(|_| change))
+        .transpose()?;
     let observed = ctx.observed().known_link().flatten().cloned();
     let link = observed.ok_or_else(|| link_gone(before.id()))?;
     if link.link.name != name {
@@ -90,7 +90,7 @@ pub fn name(ctx: &mut Ctx) -> Result<Outcome> {
         .hint("Another application link may use that name already (Jira then appends \" - 2\"): choose another align.application_name."));
     }
     remember(ctx, &link)?;
-    let Some((change, _)) = renamed else {
+    let Some(change) = renamed else {
         ui::ok(&format!("the link is named \"{name}\""));
         return Ok(Outcome::Done(format!("named \"{name}\"")));
     };

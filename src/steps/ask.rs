@@ -39,12 +39,12 @@ pub enum Ask {
     BasicPassword,
 }
 
-/// In a terminal run, asks what `steps` need, in step order; steps 13 to 20 ask
-/// nothing without OAuth (known once the steps before them asked).
+/// In a terminal run, asks what `steps` need, in step order; the steps for OAuth
+/// only ask nothing without it (known once the steps before them asked).
 pub fn up_front(ctx: &mut Ctx, steps: &[&Step]) -> Result<()> {
     for step in steps {
         let oauth = ctx.connector_auth() == ConnectorAuth::OAuth;
-        if oauth || !(13..=20).contains(&step.number) {
+        if oauth || !super::OAUTH_ONLY.contains(&step.number) {
             these(ctx, step.asks)?;
         }
     }

@@ -10,10 +10,10 @@
 use super::handshake::{approval_mode, problem_context, service_approver};
 use super::keys::settle_key;
 use super::preflight::{self, prove_jira_side};
-use super::{consent, jira_side, oauth_only};
+use super::{consent, jira_side};
 use crate::context::run::{JiraSideApplied, StartedApproval};
-use crate::context::{inputs, needs_step, Ctx};
-use crate::domain::{Approval, KeySource};
+use crate::context::{inputs, Ctx};
+use crate::domain::{Approval, ConnectorAuth, KeySource};
 use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
 use crate::model::apply::Applied;
@@ -45,6 +45,25 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
         super::jira_access::ensure_validated(ctx)?;
         jira_side::check_link_name_free(ctx)?;
     }
+    // Consent before the first write; after a refusal nothing is written.
+    let mut refused = Vec::new();
+    for change in planned.iter().filter(|c| c.kind != ChangeKind::CreateLink) {
+        if let Err(refusal) = consent::consent(ctx, change) {
+            refused.push((change.kind, refusal));
+        }
+    }
+    if let Some((_, first)) = refused.first() {
+        let applied = planned.into_iter().map(|change| {
+            let outcome = match refused.iter().find(|(kind, _)| *kind == change.kind) {
+                Some((_, refusal)) => refusal.clone(),
+                None => (first.clone())
+                    .context(format!("not changed: {}, held back", change.description)),
+            };
+            (change, Err(outcome))
+        });
+        ctx.run_mut().jira_side = Some(applied.collect());
+        return Ok(());
+    }
     let mut applied = JiraSideApplied::new();
     let mut consumer_change = None;
     let mut rename = None;
@@ -55,25 +74,6 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             ChangeKind::RenameLink => rename = Some(change),
             _ => consumer_change = Some(change),
         }
-    }
-    // Consent before the first write; after a refusal nothing is written.
-    for change in [&rename, &consumer_change].into_iter().flatten() {
-        if let Err(refused) = consent::consent(ctx, change) {
-            applied.push((change.clone(), Err(refused)));
-        }
-    }
-    if let Some((_, Err(refusal))) = applied.first() {
-        let refusal = refusal.clone();
-        for change in [&create, &rename, &consumer_change].into_iter().flatten() {
-            if !applied.iter().any(|(c, _)| c.kind == change.kind) {
-                let held = refusal
-                    .clone()
-                    .context(format!("not changed: {}, held back", change.description));
-                applied.push((change.clone(), Err(held)));
-            }
-        }
-        ctx.run_mut().jira_side = Some(applied);
-        return Ok(());
     }
     if let Some(create) = create {
         let created = jira_side::apply_write(ctx, &create)?;
@@ -91,9 +91,7 @@ pub fn ensure_applied(ctx: &mut Ctx) -> Result<()> {
             });
             (joined(read), consumer)
         });
-        if let Some(outcome) = consumer {
-            applied.push(outcome);
-        }
+        applied.extend(consumer);
         jira_side::take_created_link(ctx, read)?;
         if ctx.observed().known_link().flatten().is_none() {
             return Err(AppError::failed(format!(
@@ -130,19 +128,9 @@ fn write_consumer(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
         *consumer = settled;
     }
     if preflight::wanted(ctx) {
-        ctx.run_mut().preflight = Some(preflight(ctx)?);
+        ctx.run_mut().preflight = Some(prove_jira_side(ctx)?);
     }
     jira_side::apply_write(ctx, &change)
-}
-
-/// The preflight on the link, for Jira Align's key: what it proved.
-fn preflight(ctx: &mut Ctx) -> Result<preflight::Proof> {
-    let link_id = jira_side::link(ctx)?
-        .map(|link| link.id().to_string())
-        .ok_or_else(|| needs_step(9, "the application link"))?;
-    let key = ctx.consumer_key()?;
-    let name = jira_side::link_name(ctx)?;
-    prove_jira_side(ctx, &link_id, &key, &name)
 }
 
 /// The consumer's read-back, with the handshake's first leg beside it when this
@@ -157,7 +145,7 @@ fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
         return Ok(());
     };
     let planned = (17..=20).all(|step| ctx.run().converges(step))
-        && oauth_only(ctx).is_none()
+        && ctx.connector_auth() == ConnectorAuth::OAuth
         && ctx.key_source() == KeySource::Generate
         && approval_mode(ctx) == Approval::ServiceAccount;
     let mut leg_one = || -> Option<_> {
@@ -167,13 +155,13 @@ fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
         Some((signer, base, problem_context, service_approver(ctx).ok()?))
     };
     let leg_one = if planned { leg_one() } else { None };
-    let http = ctx.http().clone();
     let admin = ctx.jira_admin()?;
+    let http = ctx.http();
     let (read, started) = std::thread::scope(|s| {
         let started = leg_one.map(|(signer, base, problem_context, mut approver)| {
             s.spawn(move || {
                 let provider = Provider {
-                    http: &http,
+                    http,
                     base: &base,
                     signer: &signer,
                     problem_context,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::Outcome;
 use crate::context::{inputs, Ctx};
 use crate::error::{AppError, Result};
-use crate::state::StepStatus;
+use crate::state::{StepRecord, StepStatus};
 use crate::ui;
 
 /// Shows the instructions and values for a person to confirm (a scripted run
@@ -36,8 +36,8 @@ pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outco
     if ctx.run().single_step {
         return None;
     }
-    let record = ctx.state().steps.get(&ctx.run().current_step.to_string())?;
-    if record.status != StepStatus::Done || !changed_values(&record.shown, values).is_empty() {
+    let record = confirmed_record(ctx)?;
+    if !changed_values(&record.shown, values).is_empty() {
         return None;
     }
     ui::ok("confirmed earlier in Jira Align, with the values it shows now");
@@ -48,6 +48,12 @@ pub fn confirmed_unchanged(ctx: &Ctx, values: &[(&str, String)]) -> Option<Outco
             .unwrap_or_else(|| "confirmed by the operator".into()),
         as_shown(values),
     ))
+}
+
+/// The current step's record, when it was confirmed (or done) earlier.
+fn confirmed_record(ctx: &Ctx) -> Option<&StepRecord> {
+    let record = ctx.state().steps.get(&ctx.run().current_step.to_string())?;
+    (record.status == StepStatus::Done).then_some(record)
 }
 
 /// Each value that differs from what was confirmed ("label: before -> now"), or
@@ -103,9 +109,7 @@ pub fn show_with_copy(
 /// A person confirms the guided work; a value changed since an earlier
 /// confirmation is named.
 pub fn confirm(ctx: &mut Ctx, values: &[(&str, String)]) -> Result<Outcome> {
-    let record = ctx.state().steps.get(&ctx.run().current_step.to_string());
-    let changed = record
-        .filter(|record| record.status == StepStatus::Done)
+    let changed = confirmed_record(ctx)
         .map(|record| changed_values(&record.shown, values))
         .unwrap_or_default();
     if !changed.is_empty() {

@@ -6,9 +6,8 @@
 
 use super::approval::{BrowserApproval, ManualApproval};
 use super::verify::{check_account, myself_with_project};
-use super::{guided::guide, oauth_only, Outcome};
+use super::{guided::guide, Outcome};
 use crate::callback::CallbackListener;
-use crate::context::run::StartedApproval;
 use crate::context::service::ServiceAccess;
 use crate::context::{inputs, Ctx, Recorder};
 use crate::domain::{Approval, KeySource};
@@ -16,14 +15,14 @@ use crate::error::{AppError, Result};
 use crate::http::{ClientError, Credential};
 use crate::jira::handshake::{self, Approver, Leg, Provider, ServiceAccountApproval};
 use crate::oauth::{ProblemContext, Signer, TokenResponse};
-use crate::state::StepStatus::{self, Done};
+use crate::state::StepStatus::Done;
 use crate::state::{AccessToken, TokenFacts, ACCESS_TOKEN_FILE};
 use crate::util::time::{human_duration, now_rfc3339, rfc3339, unix_now};
 use crate::{browser, ui};
 
 pub fn authorize(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, 17) {
-        return outcome;
+    if ctx.key_source() == KeySource::Align {
+        return guided_align(ctx, 17);
     }
     if !ctx.run().single_step && ctx.run().leg_one.is_none() {
         if let Some(account) = stored_token_accepted(ctx)? {
@@ -73,8 +72,8 @@ fn refused_credential(err: &AppError) -> bool {
 
 /// Steps 18 and 19, which happen inside the handshake.
 pub fn approval_leg(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, ctx.run().current_step) {
-        return outcome;
+    if ctx.key_source() == KeySource::Align {
+        return guided_align(ctx, ctx.run().current_step);
     }
     ui::info("This step is a leg of the OAuth handshake, which runs as one piece: starting it at step 17.");
     run_handshake(ctx)?;
@@ -86,8 +85,8 @@ pub fn approval_leg(ctx: &mut Ctx) -> Result<Outcome> {
 
 /// Step 20: a stored token is checked with a signed call; without one, the handshake runs.
 pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(outcome) = not_ours(ctx, 20) {
-        return outcome;
+    if ctx.key_source() == KeySource::Align {
+        return guided_align(ctx, 20);
     }
     if ctx.store().read_secret(ACCESS_TOKEN_FILE)?.is_some() {
         let account = signed_myself(ctx)?;
@@ -102,14 +101,7 @@ pub fn completed(ctx: &mut Ctx) -> Result<Outcome> {
     )))
 }
 
-/// Skipped for a PAT or Basic connector, guided when Jira Align made the key pair.
-fn not_ours(ctx: &mut Ctx, step: u8) -> Option<Result<Outcome>> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Some(Ok(skipped));
-    }
-    (ctx.key_source() == KeySource::Align).then(|| guided_align(ctx, step))
-}
-
+/// Jira Align made the key pair: its connector runs the handshake, guided.
 fn guided_align(ctx: &mut Ctx, step: u8) -> Result<Outcome> {
     let text = match step {
         17 => "In the Jira Align connector, click Authorize Jira OAuth Access (it reads\n\
@@ -176,9 +168,9 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
     ctx.store().write_secret(
         ACCESS_TOKEN_FILE,
         toml::to_string(&AccessToken {
-            token: access.token.clone(),
-            secret: access.secret.clone(),
-            session_handle: access.session_handle.clone(),
+            token: access.token,
+            secret: access.secret,
+            session_handle: access.session_handle,
         })
         .map_err(|err| AppError::failed(format!("cannot encode the access token: {err}")))?
         .as_bytes(),
@@ -202,11 +194,7 @@ fn run_handshake(ctx: &mut Ctx) -> Result<String> {
         "access token stored in {}; it acts as {account} and lasts {lifetime}",
         ctx.store().secret_location(ACCESS_TOKEN_FILE)
     ));
-    ctx.record(
-        20,
-        StepStatus::Done,
-        Some(format!("token acts as {account}")),
-    )?;
+    ctx.record(20, Done, Some(format!("token acts as {account}")))?;
     Ok(account)
 }
 
@@ -250,15 +238,9 @@ pub(super) fn handshake_legs(
         None => Ok(()),
     };
     let outcome = match (ahead, fresh) {
-        (
-            Some(StartedApproval {
-                mut approver,
-                leg_one,
-                ..
-            }),
-            _,
-        ) => leg_one
-            .and_then(|started| handshake::finish(&provider, &mut approver, started, &mut on_leg)),
+        (Some(mut ahead), _) => (ahead.leg_one).and_then(|started| {
+            handshake::finish(&provider, &mut ahead.approver, started, &mut on_leg)
+        }),
         (None, Some(mut approver)) => handshake::run(&provider, approver.as_mut(), &mut on_leg),
         (None, None) => {
             let mut manual = ManualApproval { prompter, sign_in };

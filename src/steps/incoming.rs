@@ -6,7 +6,7 @@ use super::applink::existing_link;
 use super::converge;
 use super::jira_side;
 use super::preflight::report;
-use super::{oauth_only, Outcome};
+use super::Outcome;
 use crate::context::{inputs, needs_step, Ctx};
 use crate::error::{AppError, Result};
 use crate::keys;
@@ -63,21 +63,17 @@ fn mismatches(held: &ObservedConsumer, wanted: &Wanted) -> Vec<String> {
 }
 
 pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(skipped);
-    }
     let wanted = wanted(ctx)?;
     converge::ensure_applied(ctx)?;
     let kinds = [ChangeKind::SetConsumer, ChangeKind::ReplaceConsumer];
-    if let Some((_, outcome)) = ctx.run_mut().applied(&kinds) {
-        outcome?;
-    } else {
+    let Some((_, outcome)) = ctx.run_mut().applied(&kinds) else {
         ui::ok(&format!(
             "the link already trusts consumer {} with key {}",
             wanted.key, wanted.fingerprint
         ));
         return Ok(Outcome::Done("already set".into()));
-    }
+    };
+    outcome?;
     let held = held_consumer(ctx)?;
     if held.key != wanted.key {
         return Err(AppError::failed(format!(
@@ -104,10 +100,7 @@ pub fn set_consumer(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
-    let wanted = match held_as_wanted(ctx)? {
-        Ok(wanted) => wanted,
-        Err(skipped) => return Ok(skipped),
-    };
+    let wanted = held_as_wanted(ctx)?;
     ui::ok(&format!(
         "the link holds our public key: {}",
         wanted.fingerprint
@@ -116,10 +109,7 @@ pub fn check_public_key(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
-    let wanted = match held_as_wanted(ctx)? {
-        Ok(wanted) => wanted,
-        Err(skipped) => return Ok(skipped),
-    };
+    let wanted = held_as_wanted(ctx)?;
     // Stamped only when this profile installed it, not when another's matches.
     let installed_here = ctx
         .state()
@@ -137,15 +127,12 @@ pub fn confirm_saved(ctx: &mut Ctx) -> Result<Outcome> {
 }
 
 /// Steps 14 and 15: the link's consumer as it should be, or the error step 13
-/// repairs; the skip without OAuth.
-fn held_as_wanted(ctx: &mut Ctx) -> Result<std::result::Result<Wanted, Outcome>> {
-    if let Some(skipped) = oauth_only(ctx) {
-        return Ok(Err(skipped));
-    }
+/// repairs.
+fn held_as_wanted(ctx: &mut Ctx) -> Result<Wanted> {
     let wanted = wanted(ctx)?;
     let problems = mismatches(&held_consumer(ctx)?, &wanted);
     if problems.is_empty() {
-        return Ok(Ok(wanted));
+        return Ok(wanted);
     }
     Err(AppError::failed(problems.join("; "))
         .hint("Rerun step 13 to install the consumer key and public key again."))

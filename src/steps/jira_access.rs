@@ -35,10 +35,9 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
         return Err(unchanged(not_admin(facts.admin_user.as_deref())));
     }
     let signed_in = signed_in(facts.admin_user.as_deref());
-    let how = match &facts.admin_user {
-        Some(_) => format!(" ({auth_label})"),
-        None => String::new(),
-    };
+    let how = (facts.admin_user.as_ref())
+        .map(|_| format!(" ({auth_label})"))
+        .unwrap_or_default();
     ui::ok(&format!(
         "Jira {} at {} answers; {signed_in}{how}, an administrator",
         facts.version.as_deref().unwrap_or("(version unknown)"),
@@ -47,12 +46,10 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     if ctx.http().pinned_certificate_used() {
         ui::warn(&format!("Jira presents the very certificate --ca-cert gives: trusted as pinned for this host. Jira Align's cloud trusts only public CAs, so it will not reach a Jira with this certificate (`{}` checks it).", crate::util::suggest::command("doctor")));
     }
-    let skew = facts.clock_skew_secs;
-    match skew {
+    match facts.clock_skew_secs {
         Some(secs) if secs.abs() > SKEW_WARNING_SECS => ui::warn(&format!(
-            "Jira's clock is {} s {} this machine's; OAuth fails past about {SKEW_LIMIT_SECS} s. Fix the time (NTP) on whichever is wrong.",
-            secs.abs(),
-            if secs > 0 { "ahead of" } else { "behind" }
+            "{}; OAuth fails past about {SKEW_LIMIT_SECS} s. Fix the time (NTP) on whichever is wrong.",
+            clock_off(secs)
         )),
         Some(secs) => ui::ok(&format!("clock skew {secs} s (fine for OAuth)")),
         None => ui::warn("Jira sent no Date header: the clock skew could not be measured"),
@@ -66,11 +63,11 @@ pub fn check_admin_access(ctx: &mut Ctx) -> Result<Outcome> {
     }
     let jira = JiraFacts {
         url: url.to_string(),
-        base_url: facts.base_url.clone(),
-        version: facts.version.clone(),
-        title: facts.title.clone(),
-        admin_user: facts.admin_user.clone(),
-        clock_skew_secs: skew,
+        base_url: facts.base_url,
+        version: facts.version,
+        title: facts.title,
+        admin_user: facts.admin_user,
+        clock_skew_secs: facts.clock_skew_secs,
         checked_at: now_rfc3339(),
     };
     ctx.update_state(|state| state.jira = Some(jira))?;
@@ -94,10 +91,7 @@ fn ensure_validated_with(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<()> 
 
 /// The read-only checks, quietly (`plan`): what they proved, or the first problem.
 pub fn checks_before_writes(ctx: &mut Ctx, reads: Option<SideReads>) -> Result<Vec<String>> {
-    let reads = match reads {
-        Some(reads) => reads,
-        None => observe(ctx)?,
-    };
+    let reads = reads.map_or_else(|| observe(ctx), Ok)?;
     let proven = validate(ctx, reads)?;
     ctx.run_mut().validated = true;
     Ok(proven)
@@ -119,14 +113,14 @@ fn observe_reads(ctx: &mut Ctx) -> Result<SideReads> {
     if ctx.run().validated {
         return jira_side::observe_pass(ctx, None, None);
     }
-    let service = match (
-        ctx.given(&inputs::SERVICE_USERNAME),
-        ctx.given(&inputs::SERVICE_PASSWORD).map(Secret::new),
-        ctx.given(&inputs::TEST_PROJECT),
-    ) {
-        (Some(username), Some(password), Some(project)) => Some((username, password, project)),
-        _ => None,
-    };
+    let service = (|| {
+        let password = Secret::new(ctx.given(&inputs::SERVICE_PASSWORD)?);
+        Some((
+            ctx.given(&inputs::SERVICE_USERNAME)?,
+            password,
+            ctx.given(&inputs::TEST_PROJECT)?,
+        ))
+    })();
     let align = if ctx.run().align_checked || ctx.given(&inputs::ALIGN_API_TOKEN).is_none() {
         None
     } else {
@@ -155,9 +149,8 @@ fn validate(ctx: &mut Ctx, reads: SideReads) -> Result<Vec<String>> {
     }
     if let Some(secs) = facts.clock_skew_secs.filter(|s| s.abs() > SKEW_LIMIT_SECS) {
         return Err(AppError::failed(format!(
-            "Jira's clock is {} s {} this machine's: Jira refuses OAuth requests more than {SKEW_LIMIT_SECS} s off",
-            secs.abs(),
-            if secs > 0 { "ahead of" } else { "behind" }
+            "{}: Jira refuses OAuth requests more than {SKEW_LIMIT_SECS} s off",
+            clock_off(secs)
         ))
         .hint("Fix the time (NTP) on whichever machine is wrong, then rerun."));
     }
@@ -168,7 +161,7 @@ fn validate(ctx: &mut Ctx, reads: SideReads) -> Result<Vec<String>> {
     }
     let mut proven: Vec<String> = check_service(ctx, reads.service)?.into_iter().collect();
     if let Some(answer) = reads.align {
-        proven.extend(check_align(ctx, answer)?);
+        proven.push(check_align(ctx, answer)?);
     }
     Ok(proven)
 }
@@ -267,13 +260,21 @@ fn service_account_exists(ctx: &mut Ctx, username: &str) -> Result<String> {
 }
 
 /// The Jira Align site and token, when a token was given (`answer`, from the pass).
-fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result<Option<String>> {
+fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result<String> {
     answer?;
     let align = ctx.url(&inputs::ALIGN_URL)?;
     ctx.run_mut().align_checked = true;
-    Ok(Some(format!(
+    Ok(format!(
         "Jira Align answers at {align} and accepts the API token"
-    )))
+    ))
+}
+
+fn clock_off(secs: i64) -> String {
+    let direction = if secs > 0 { "ahead of" } else { "behind" };
+    format!(
+        "Jira's clock is {} s {direction} this machine's",
+        secs.abs()
+    )
 }
 
 /// How the administrator signed in: as a username, or with a token.

@@ -48,10 +48,7 @@ pub fn drop_refused(ctx: &Ctx, key: &str) {
         return;
     };
     let removed = config_document(&path, None).and_then(|(mut document, _)| {
-        let table = document
-            .get_mut(section)
-            .and_then(|t| t.as_table_like_mut());
-        if table.and_then(|table| table.remove(name)).is_none() {
+        if !remove(&mut document, section, name) {
             return Ok(false);
         }
         write_private(&path, &document.to_string()).map(|()| true)
@@ -125,9 +122,8 @@ fn ask(ctx: &mut Ctx, path: &Path) -> Result<bool> {
 
 /// Writes the config with the typed values set; a failure is only a warning.
 fn write(ctx: &mut Ctx, path: &Path, fresh: Vec<(&'static str, String)>) -> Result<()> {
-    let given = (ctx.config().answers_origin == AnswersOrigin::Given)
-        .then(|| ctx.config().answers.clone())
-        .flatten();
+    let given = (ctx.config().answers.clone())
+        .filter(|_| ctx.config().answers_origin == AnswersOrigin::Given);
     let (mut document, mut to_export) = match config_document(path, given.as_deref()) {
         Ok(found) => found,
         Err(err) => {
@@ -248,12 +244,7 @@ fn set_typed(
     }
     match store.keep_typed_secret(key, value) {
         Ok(()) => {
-            if let Some(table) = document
-                .get_mut(section)
-                .and_then(|t| t.as_table_like_mut())
-            {
-                table.remove(name);
-            }
+            remove(document, section, name);
             in_store.push(key);
             None
         }
@@ -263,6 +254,14 @@ fn set_typed(
             Some((key.to_string(), variable.to_string()))
         }
     }
+}
+
+/// Removes `section.name`; whether it was there.
+fn remove(document: &mut toml_edit::DocumentMut, section: &str, name: &str) -> bool {
+    let table = document
+        .get_mut(section)
+        .and_then(|t| t.as_table_like_mut());
+    table.and_then(|table| table.remove(name)).is_some()
 }
 
 /// `{ env = "NAME" }`, inline.

@@ -16,6 +16,12 @@ use crate::ui;
 /// Steps whose result depends on the consumer key and public key.
 pub(super) const DEPENDENT_STEPS: [u8; 11] = [13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24];
 
+/// Step 5's choice, in the order offered (the sandbox's default second).
+const SOURCES: [(KeySource, &str); 2] = [
+    (KeySource::Align, "Jira Align (Generate New Key)"),
+    (KeySource::Generate, "align-link (its own key pair)"),
+];
+
 /// Step 5 asks, in a terminal, when neither the answers file nor an earlier run decided.
 pub(super) fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     if source_decided(ctx) {
@@ -31,19 +37,11 @@ pub(super) fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     } else {
         0
     };
-    let choice = ctx.prompter().select(
-        inputs::KEY_SOURCE.prompt,
-        &[
-            "Jira Align (Generate New Key)",
-            "align-link (its own key pair)",
-        ],
-        default,
-    )?;
-    let source = if choice == 0 {
-        KeySource::Align
-    } else {
-        KeySource::Generate
-    };
+    let labels = SOURCES.map(|(_, label)| label);
+    let choice = ctx
+        .prompter()
+        .select(inputs::KEY_SOURCE.prompt, &labels, default)?;
+    let (source, _) = SOURCES[choice];
     ctx.remember(&inputs::KEY_SOURCE, source.as_str());
     Ok(source)
 }
@@ -221,16 +219,8 @@ fn show_public_half(
     public: &RsaPublicKey,
     bits: usize,
 ) -> Result<String> {
-    let pem = keys::public_key_to_pem(public);
-    let fingerprint = keys::fingerprint(public);
-    set_public_key(
-        ctx,
-        consumer_key,
-        KeySource::Generate,
-        &pem,
-        &fingerprint,
-        Some(bits),
-    )?;
+    let (pem, fingerprint) =
+        record_public_key(ctx, consumer_key, KeySource::Generate, public, Some(bits))?;
     ui::info("Public key (goes on the Jira link at step 14):");
     ui::info(&pem);
     ui::fields(&[("Fingerprint", fingerprint.clone())]);
@@ -245,32 +235,21 @@ fn align_public_key(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     ui::info(
         "In the Jira Align connector, click Generate New Key and copy the public key it shows.",
     );
-    let (text, origin) = match ctx.given_public_key() {
-        Some((text, origin)) => (text.to_string(), origin.to_string()),
-        None => match ctx
-            .state()
-            .consumer
-            .as_ref()
-            .and_then(|c| c.public_key_pem.clone())
-        {
-            Some(kept) if !ctx.interactive() => (kept, "the saved state".into()),
-            _ => {
-                let prompt = "Paste Jira Align's public key (one line of base64 is fine)";
-                (paste_public_key(ctx, prompt)?, "the pasted key".into())
-            }
-        },
+    let saved = ctx
+        .state()
+        .consumer
+        .as_ref()
+        .and_then(|c| c.public_key_pem.clone());
+    let (text, origin) = match (ctx.given_public_key(), saved) {
+        (Some((text, origin)), _) => (text.to_string(), origin.to_string()),
+        (None, Some(kept)) if !ctx.interactive() => (kept, "the saved state".into()),
+        (None, _) => {
+            let prompt = "Paste Jira Align's public key (one line of base64 is fine)";
+            (paste_public_key(ctx, prompt)?, "the pasted key".into())
+        }
     };
     let public = given_public_key(&text, &origin)?;
-    let pem = keys::public_key_to_pem(&public);
-    let fingerprint = keys::fingerprint(&public);
-    set_public_key(
-        ctx,
-        &consumer_key,
-        KeySource::Align,
-        &pem,
-        &fingerprint,
-        None,
-    )?;
+    let (_, fingerprint) = record_public_key(ctx, &consumer_key, KeySource::Align, &public, None)?;
     // A token of our own would belong to a key we no longer use.
     ctx.store().remove(PRIVATE_KEY_FILE)?;
     ctx.store().remove(ACCESS_TOKEN_FILE)?;
@@ -304,6 +283,20 @@ pub(super) fn saved_public_key(pem: &str) -> Result<RsaPublicKey> {
     keys::parse_public_key(pem).map_err(|err| {
         AppError::failed(format!("the saved public key is unreadable: {err}")).hint("Rerun step 5.")
     })
+}
+
+/// Records `public` as the consumer's public key: its PEM and fingerprint.
+fn record_public_key(
+    ctx: &mut Ctx,
+    consumer_key: &str,
+    source: KeySource,
+    public: &RsaPublicKey,
+    bits: Option<usize>,
+) -> Result<(String, String)> {
+    let pem = keys::public_key_to_pem(public);
+    let fingerprint = keys::fingerprint(public);
+    set_public_key(ctx, consumer_key, source, &pem, &fingerprint, bits)?;
+    Ok((pem, fingerprint))
 }
 
 pub(crate) fn set_public_key(

@@ -128,10 +128,13 @@ pub static STEPS: [Step; 24] = [
     Step { number: 24, side: Both, mode: Automated, title: "Sync a test project", asks: &[Value(&TEST_PROJECT), Value(&JIRA_URL), ServiceCredential, AlignApiToken], run: verify::test_project },
 ];
 
-/// Steps 13 to 20 exist for OAuth only; with a PAT or Basic they are skipped.
-fn oauth_only(ctx: &Ctx) -> Option<Outcome> {
+/// The consumer's and the handshake's steps, which exist for OAuth only.
+const OAUTH_ONLY: [u8; 7] = [13, 14, 15, 17, 18, 19, 20];
+
+/// With a PAT or Basic, the steps for OAuth only are skipped.
+fn skipped_without_oauth(ctx: &Ctx, step: u8) -> Option<Outcome> {
     let auth = ctx.connector_auth();
-    (auth != crate::domain::ConnectorAuth::OAuth).then(|| {
+    (auth != crate::domain::ConnectorAuth::OAuth && OAUTH_ONLY.contains(&step)).then(|| {
         Outcome::Skipped(format!(
             "the connector signs in with {}: no OAuth consumer or handshake",
             auth.label()

@@ -8,9 +8,8 @@ use rsa::RsaPublicKey;
 
 use super::handshake::handshake_legs;
 use super::jira_side;
-use super::verify::check_account;
 use crate::context::inputs;
-use crate::context::Ctx;
+use crate::context::{needs_step, Ctx};
 use crate::domain::KeySource;
 use crate::error::{AppError, Result};
 use crate::keys;
@@ -28,19 +27,19 @@ pub fn wanted(ctx: &Ctx) -> bool {
 
 pub use crate::context::run::Proof;
 
-/// Runs the preflight on `link_id`; on failure the link gets back the consumer
+/// Runs the preflight on the link; on failure the link gets back the consumer
 /// it had. The caller has authorized the consumer change.
-pub fn prove_jira_side(
-    ctx: &mut Ctx,
-    link_id: &str,
-    consumer_key: &str,
-    name: &str,
-) -> Result<Proof> {
+pub fn prove_jira_side(ctx: &mut Ctx) -> Result<Proof> {
+    let found = jira_side::link(ctx)?.ok_or_else(|| needs_step(9, "the application link"))?;
+    let link_id = found.id();
+    let previous = found.consumer.as_ref();
+    let consumer_key = ctx.consumer_key()?;
+    let name = jira_side::link_name(ctx)?;
     ui::info("Preflight: proving the Jira side with a temporary key pair before Jira Align's key goes on the link.");
     let project_key = ctx.value(&inputs::TEST_PROJECT)?;
-    let previous = jira_side::link(ctx)?.and_then(|link| link.consumer);
     let private = keys::generate_private_key(TEMPORARY_KEY_BITS)?;
     let public = RsaPublicKey::from(&private);
+    let temporary_fingerprint = keys::fingerprint(&public);
     let temporary = diff::Change {
         kind: diff::ChangeKind::SetConsumer,
         action: diff::Action::SetConsumer {
@@ -48,7 +47,7 @@ pub fn prove_jira_side(
             consumer: WantedConsumer {
                 key: Some(consumer_key.to_string()),
                 public_key_pem: Some(keys::public_key_to_pem(&public)),
-                fingerprint: Some(keys::fingerprint(&public)),
+                fingerprint: Some(temporary_fingerprint.clone()),
             },
             name: name.to_string(),
         },
@@ -58,7 +57,6 @@ pub fn prove_jira_side(
         destructive: false,
         ours: true,
     };
-    let temporary_fingerprint = keys::fingerprint(&public);
     let signer = Signer::new(consumer_key.to_string(), Arc::new(private));
     let installed_before = ctx.state().installed.clone();
     jira_side::apply_unchecked(ctx, &temporary)?;
@@ -66,7 +64,7 @@ pub fn prove_jira_side(
 
     let outcome = run_checks(ctx, &signer, &project_key);
     if let Err(err) = outcome {
-        let restore = diff::restore_consumer(link_id, previous.as_ref());
+        let restore = diff::restore_consumer(link_id, previous);
         let mut hint = err
             .hint_text()
             .unwrap_or_else(|| "Fix the cause above and rerun step 13.".into());
@@ -78,7 +76,7 @@ pub fn prove_jira_side(
                 let now = format!(
                     "the link now holds consumer {consumer_key} with align-link's temporary public key {temporary_fingerprint}"
                 );
-                let was = match &previous {
+                let was = match previous {
                     Some(held) => format!(
                         "; before the preflight it held consumer {} with public key {}",
                         held.key,
@@ -122,7 +120,6 @@ fn run_checks(ctx: &mut Ctx, signer: &Signer, project_key: &str) -> Result<Proof
             "Approve logged in to Jira as {expected}: Jira Align acts as whoever clicks Allow."
         )));
     }
-    check_account(ctx, &user.name, "the temporary token");
     let Some(project) = jira.project(project_key)? else {
         return Err(AppError::failed(format!("{} cannot see project {project_key} in Jira", user.name)).hint(format!(
             "Give {} the Browse Projects permission in {project_key}'s permission scheme (or fix jira.test_project).",

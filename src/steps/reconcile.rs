@@ -176,21 +176,12 @@ pub(crate) fn same_site(saved: &str, given: &Url) -> bool {
 
 /// `[4, 7, 8, 9]` as "4 and 7-9".
 fn step_list(steps: &[u8]) -> String {
-    let mut runs: Vec<(u8, u8)> = Vec::new();
-    for &step in steps {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == step => *end = step,
-            _ => runs.push((step, step)),
-        }
-    }
-    let words: Vec<String> = runs
-        .iter()
-        .map(|&(start, end)| {
-            if start == end {
-                start.to_string()
-            } else {
-                format!("{start}-{end}")
-            }
+    let words: Vec<String> = steps
+        .chunk_by(|step, next| step + 1 == *next)
+        .map(|run| match run {
+            [first, .., last] => format!("{first}-{last}"),
+            [only] => only.to_string(),
+            [] => String::new(),
         })
         .collect();
     match words.split_last() {

@@ -67,10 +67,9 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
         if status == StepStatus::Done {
             report.done.push(step.number);
         }
-        let key = step.number.to_string();
         ctx.update_state(|state| {
             state.record(step.number, status, Some(detail));
-            if let Some(record) = state.steps.get_mut(&key) {
+            if let Some(record) = state.steps.get_mut(&step.number.to_string()) {
                 record.shown = shown;
             }
         })?;
@@ -86,6 +85,9 @@ const TRIES: usize = 3;
 /// Runs the step; in a terminal, a typed value that was refused is asked for
 /// again in place, up to [`TRIES`] times in all.
 fn run_asking_again(ctx: &mut Ctx, step: &Step) -> Result<Outcome> {
+    if let Some(skipped) = super::skipped_without_oauth(ctx, step.number) {
+        return Ok(skipped);
+    }
     let mut tries = 1;
     loop {
         let outcome = (step.run)(ctx);
@@ -127,14 +129,12 @@ fn one_line(err: &AppError) -> String {
     };
     let theirs = failure.problem.params.get("oauth_signature_base_string");
     let ours = failure.context.our_base_string.as_deref();
-    match theirs.zip(ours) {
-        Some((theirs, ours)) if failure.problem.problem == "signature_invalid" => {
-            match crate::oauth::proxy::diagnose(ours, theirs) {
-                Some(diagnosis) => format!("{first}. {diagnosis}"),
-                None => first,
-            }
-        }
-        _ => first,
+    let diagnosis = (theirs.zip(ours))
+        .filter(|_| failure.problem.problem == "signature_invalid")
+        .and_then(|(theirs, ours)| crate::oauth::proxy::diagnose(ours, theirs));
+    match diagnosis {
+        Some(diagnosis) => format!("{first}. {diagnosis}"),
+        None => first,
     }
 }
 

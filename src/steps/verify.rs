@@ -33,10 +33,9 @@ pub fn acting_account(ctx: &mut Ctx) -> Result<Outcome> {
                 Some(name) => name,
                 None => {
                     // In a whole run step 24 follows: its reads go beside this one.
-                    let asked = match (ctx.run().single_step, &ctx.observed().token_project) {
-                        (false, None) => ctx.given(&inputs::TEST_PROJECT),
-                        _ => None,
-                    };
+                    let asked = ctx.given(&inputs::TEST_PROJECT).filter(|_| {
+                        !ctx.run().single_step && ctx.observed().token_project.is_none()
+                    });
                     let (me, seen) = myself_with_project(&jira, ctx.observed(), asked.as_deref());
                     if seen.is_some() {
                         ctx.observed_mut().token_project = seen;
@@ -206,63 +205,54 @@ fn known_project(observed: &Observation, asked: &str) -> Option<NamedProject> {
 fn check_jira_side(ctx: &mut Ctx, key: &str) -> Result<String> {
     let base = ctx.url(&inputs::JIRA_URL)?;
     let access = ctx.service_access()?;
-    let seen = ctx.observed().token_project.as_ref();
-    if let Some(seen) = seen.filter(|s| s.asked == key).map(|s| s.visible.clone()) {
-        return match seen {
-            Some(p) => Ok(visible(&access, key, &p.key, &p.name, p.issues)),
-            None => Err(cannot_see(ctx, &access, key)),
-        };
-    }
-    if let Some(jira) = ctx.service_client(&base, &access) {
-        // The project as step 7 of this run saw it, else read beside the search.
-        let known = known_project(ctx.observed(), key);
-        let ((), (project, found)) = project_reads(&jira, key, known.is_none(), || ());
-        let named = match (known, project) {
-            (Some(known), _) => Some(known),
-            (None, Some(project)) => project?.map(|p| NamedProject::new(key, p)),
-            (None, None) => None,
-        };
-        // Jira hides the project (404) and refuses a search in it (400) alike.
-        let (Some(named), Some(found)) = (named, found?) else {
-            return Err(cannot_see(ctx, &access, key));
-        };
-        return Ok(visible(&access, key, &named.key, &named.name, found.total));
-    }
-    // Jira Align holds the token: the administrator can at least confirm the project exists.
-    match ctx.jira_admin()?.project(key)? {
-        Some(project) => {
-            ui::ok(&format!(
-                "project {} \"{}\" exists; the service account needs Browse Projects on it",
-                project.key, project.name
-            ));
-            Ok(format!("project {key} exists"))
+    let visible = match ctx
+        .observed()
+        .token_project
+        .as_ref()
+        .filter(|s| s.asked == key)
+    {
+        Some(seen) => seen.visible.clone(),
+        None => {
+            let Some(jira) = ctx.service_client(&base, &access) else {
+                // Jira Align holds the token: the administrator can at least confirm the project exists.
+                let Some(project) = ctx.jira_admin()?.project(key)? else {
+                    return Err(cannot_see(ctx, &access, key));
+                };
+                ui::ok(&format!(
+                    "project {} \"{}\" exists; the service account needs Browse Projects on it",
+                    project.key, project.name
+                ));
+                return Ok(format!("project {key} exists"));
+            };
+            // The project as step 7 of this run saw it, else read beside the search.
+            let known = known_project(ctx.observed(), key);
+            let ((), (project, found)) = project_reads(&jira, key, known.is_none(), || ());
+            let project = project.transpose()?.map(Ok);
+            ProjectSeen::from_reads(key, known, project, Ok(found?)).and_then(|seen| seen.visible)
         }
-        None => Err(cannot_see(ctx, &access, key)),
-    }
-}
-
-/// Says that the project `key` (shown as Jira spells it) is visible and searchable.
-fn visible(access: &ServiceAccess, key: &str, shown: &str, name: &str, issues: u64) -> String {
+    };
+    // Jira hides the project (404) and refuses a search in it (400) alike.
+    let Some(project) = visible else {
+        return Err(cannot_see(ctx, &access, key));
+    };
+    let issues = project.issues;
     ui::ok(&format!(
-        "{shown} \"{name}\" is visible {}, and a JQL search finds {issues} issue(s)",
-        describe(access)
+        "{} \"{}\" is visible {}, and a JQL search finds {issues} issue(s)",
+        project.key,
+        project.name,
+        describe(&access)
     ));
-    format!("project {key} visible, {issues} issue(s)")
+    Ok(format!("project {key} visible, {issues} issue(s)"))
 }
 
 /// Jira hides project `key` from the credential (or has none: it answers alike).
 fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
-    let named = ctx.given(&inputs::SERVICE_USERNAME);
-    let account = match access {
-        ServiceAccess::Ours(Credential::OAuth { .. }) => ctx
-            .observed()
-            .token_account
-            .clone()
-            .or_else(|| ctx.state().token.as_ref().and_then(|t| t.account.clone()))
-            .or(named),
-        _ => named,
-    }
-    .unwrap_or_else(|| "the service account".into());
+    let oauth = matches!(access, ServiceAccess::Ours(Credential::OAuth { .. }));
+    let token_account = (ctx.observed().token_account.clone())
+        .or_else(|| ctx.state().token.as_ref()?.account.clone())
+        .filter(|_| oauth);
+    let account = (token_account.or(ctx.given(&inputs::SERVICE_USERNAME)))
+        .unwrap_or_else(|| "the service account".into());
     let problem = match access {
         ServiceAccess::Ours(Credential::OAuth { .. }) => format!(
             "the OAuth token cannot see project {key} in Jira: Jira hides it from {account}, whom the token acts as"
@@ -282,7 +272,7 @@ fn cannot_see(ctx: &Ctx, access: &ServiceAccess, key: &str) -> AppError {
 fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Option<Vec<Feature>>> {
     let spinner = ui::Spinner::start();
     let started = Instant::now();
-    let outcome = loop {
+    loop {
         let left = timeout.saturating_sub(started.elapsed());
         spinner.say(format!(
             "waiting for features from {key} in Jira Align ({} s left)",
@@ -290,14 +280,13 @@ fn wait_for_features(api: &AlignApi, key: &str, timeout: Duration) -> Result<Opt
         ));
         let features = api.features_of_project(key)?;
         if !features.is_empty() {
-            break Some(features);
+            return Ok(Some(features));
         }
         if left.is_zero() {
-            break None;
+            return Ok(None);
         }
         std::thread::sleep(POLL_EVERY.min(left));
-    };
-    Ok(outcome)
+    }
 }
 
 /// Warns when Jira answers as someone other than the expected service account.
@@ -313,21 +302,15 @@ pub fn check_account(ctx: &Ctx, acting: &str, how: &str) {
 
 /// A refused PAT or password: how Jira Align takes the new one (the guide's note).
 fn renew_hint(err: ClientError, access: &ServiceAccess) -> AppError {
-    let renewable = matches!(
-        access,
-        ServiceAccess::Ours(Credential::Token(_) | Credential::Basic(..))
-    );
-    let refused = err.http_status() == Some(401);
-    let err = AppError::from(err);
-    if !renewable || !refused {
-        return err;
-    }
-    let what = if matches!(access, ServiceAccess::Ours(Credential::Token(_))) {
-        "token"
-    } else {
-        "password"
+    let what = match access {
+        ServiceAccess::Ours(Credential::Token(_)) => "token",
+        ServiceAccess::Ours(Credential::Basic(..)) => "password",
+        _ => return err.into(),
     };
-    err.hint(format!(
+    if err.http_status() != Some(401) {
+        return err.into();
+    }
+    AppError::from(err).hint(format!(
         "Jira refused the service account's {what}: it may have expired or changed. Put the new one in the answers file, rerun this step, then in Jira Align: Deactivate the connector, enter the new {what}, Save, Activate."
     ))
 }

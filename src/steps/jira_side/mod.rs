@@ -46,8 +46,7 @@ pub fn observe_pass(
     let align_url = ctx.url(&inputs::ALIGN_URL)?;
     let want_server = ctx.observed().server.is_none();
     let want_link = ctx.observed().link.is_none();
-    // A clone shares the connection pool and the counters.
-    let http = &ctx.http().clone();
+    let http = ctx.http();
     let admin = &admin;
     // At most four connections to Jira at once, one per read.
     let (server, link, service, align) = std::thread::scope(|s| {
@@ -56,9 +55,8 @@ pub fn observe_pass(
         let service = service.as_ref().map(|(user, password, project)| {
             s.spawn(|| check_service_account(http, &base, user, password, project))
         });
-        let align = align.as_ref().map(|(site, auth)| {
-            s.spawn(|| AlignApi::new(http, site.clone(), auth.clone()).current_user())
-        });
+        let align = align
+            .map(|(site, auth)| s.spawn(move || AlignApi::new(http, site, auth).current_user()));
         let info = want_server.then(|| admin.server_info());
         let server = info
             .zip(rights.map(observe::joined))
@@ -109,10 +107,8 @@ fn explain_old_jira(server: Option<&ServerFacts>, err: AppError) -> AppError {
     let not_found = err
         .find::<crate::http::ClientError>()
         .is_some_and(|client| client.http_status() == Some(404));
-    let version = server.and_then(|s| s.version.clone());
-    let major = version
-        .as_deref()
-        .and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
+    let version = server.and_then(|s| s.version.as_deref());
+    let major = version.and_then(|v| v.split('.').next()?.trim().parse::<u32>().ok());
     match (not_found, version, major) {
         (true, Some(version), Some(major)) if major < OLDEST_JIRA.0 => AppError::failed(format!(
             "Jira {version} is older than {}, which align-link needs: it has no Application Links REST API (/rest/applinks/3.0)",

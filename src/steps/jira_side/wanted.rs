@@ -85,18 +85,14 @@ pub fn check_link_name_free(ctx: &mut Ctx) -> Result<()> {
     )))
 }
 
-pub fn desired(ctx: &mut Ctx) -> Result<Desired> {
-    Ok(Desired::Present(WantedLink {
-        name: link_name(ctx)?,
-        align_url: ctx.url(&inputs::ALIGN_URL)?,
-        consumer: wanted_consumer(ctx),
-    }))
-}
-
 /// The changes setup would make now, in order.
 pub fn changes(ctx: &mut Ctx) -> Result<Vec<Change>> {
     let observed = link(ctx)?;
-    let desired = desired(ctx)?;
+    let desired = Desired::Present(WantedLink {
+        name: link_name(ctx)?,
+        align_url: ctx.url(&inputs::ALIGN_URL)?,
+        consumer: wanted_consumer(ctx),
+    });
     Ok(model::diff(
         observed.as_ref(),
         &desired,

@@ -34,7 +34,10 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
     };
     let applied = match removal {
         Some((Some(still), _)) => return Err(still_there(still, answer.err())),
-        Some((None, removed)) => removed,
+        Some((None, removed)) => {
+            ctx.update_state(|state| record_ownership(state, &removed, None))?;
+            removed
+        }
         None => answer?,
     };
     match &applied {
@@ -51,14 +54,8 @@ pub fn apply_unchecked(ctx: &mut Ctx, change: &Change) -> Result<Applied> {
             let previous = ctx.observed_mut().link.take().flatten();
             observe_link(ctx, renamed, previous.and_then(|p| p.consumer));
         }
-        Applied::ConsumerDeleted { .. } => {
-            take_consumer(ctx, Ok(None))?;
-            ctx.update_state(|state| record_ownership(state, &applied, None))?
-        }
-        Applied::LinkDeleted { .. } => {
-            ctx.observed_mut().link = Some(None);
-            ctx.update_state(|state| record_ownership(state, &applied, None))?
-        }
+        Applied::ConsumerDeleted { .. } => take_consumer(ctx, Ok(None))?,
+        Applied::LinkDeleted { .. } => ctx.observed_mut().link = Some(None),
     }
     Ok(applied)
 }
