@@ -284,9 +284,10 @@ fn write_private(path: &Path, text: &str) -> Result<()> {
             temp.as_file().sync_all()?;
             // std's rename, unlike tempfile's persist, replaces a config that
             // another process holds open on Windows too.
-            let temp = temp.into_temp_path();
+            let mut temp = temp.into_temp_path();
             std::fs::rename(&temp, path)?;
-            temp.keep().map(drop).map_err(|err| err.error)
+            temp.disable_cleanup(true);
+            Ok(())
         });
     written.map_err(|err| AppError::failed(format!("cannot write {}: {err}", path.display())))
 }

@@ -234,9 +234,10 @@ impl Store {
         // Closed before the rename (Windows needs that); removed if the rename fails.
         // std's rename, unlike tempfile's persist, replaces a file that a reader
         // (`status`, `plan`) holds open on Windows too.
-        let temp = temp.into_temp_path();
+        let mut temp = temp.into_temp_path();
         fs::rename(&temp, &target).map_err(fail)?;
-        temp.keep().map_err(|err| fail(err.error))?;
+        // Renamed away; `keep` would touch the old name (Windows) and fail.
+        temp.disable_cleanup(true);
         platform::sync_dir(&self.dir).map_err(fail)
     }
 
