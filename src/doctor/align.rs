@@ -10,6 +10,15 @@ const TOKEN: About = ("align.token", "Jira Align API token");
 const SYNC: About = ("align.sync", "Features synced from the test project");
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
+    token_and_sync(ctx, out);
+    super::skip_rest(
+        out,
+        &[TOKEN, SYNC],
+        "the token was not checked (see Jira Align API token)",
+    );
+}
+
+fn token_and_sync(ctx: &mut Ctx, out: &mut Vec<Check>) {
     if ctx.known(&inputs::ALIGN_API_TOKEN).is_none() {
         let why = "no align.api_token in the answers";
         return out.extend([TOKEN, SYNC].map(|about| Check::skip(about, why)));
@@ -17,9 +26,12 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
     let Some(site) = checked(ctx.url(&inputs::ALIGN_URL), out, TOKEN, "Give align.url.") else {
         return;
     };
-    let auth = checked(ctx.align_api_auth(), out, TOKEN, "Give align.api_token.");
-    let Some(Some(auth)) = auth else {
+    let Some(auth) = checked(ctx.align_api_auth(), out, TOKEN, "Give align.api_token.") else {
         return;
+    };
+    let Some(auth) = auth else {
+        let why = "align.api_token is empty";
+        return out.extend([TOKEN, SYNC].map(|about| Check::skip(about, why)));
     };
     let api = AlignApi::new(ctx.http(), site.clone(), auth);
     let user = api.current_user().map_err(AppError::from);

@@ -92,6 +92,16 @@ pub fn checked<T>(result: Result<T>, out: &mut Vec<Check>, about: About, fix: &s
         .ok()
 }
 
+/// Each check of `group` that `out` lacks, skipped with `why`: a group that
+/// stopped early still lists every check, so `--json` always has the same ids.
+pub fn skip_rest(out: &mut Vec<Check>, group: &[About], why: &str) {
+    for about in group {
+        if !out.iter().any(|check| check.id == about.0) {
+            out.push(Check::skip(*about, why));
+        }
+    }
+}
+
 /// No connection, no answer in time, or a 5xx: an outage, which no change to
 /// the connector (`renew`) repairs, unlike an answer refusing us.
 pub fn is_outage(err: &crate::error::AppError) -> bool {

@@ -267,3 +267,47 @@ fn a_private_ca_that_this_machine_trusts_still_fails_the_cloud_trust_check() {
         "{shown}"
     );
 }
+
+/// The ids of doctor's checks, in order.
+fn ids(json: &Value) -> Vec<String> {
+    let checks = json["checks"].as_array().unwrap();
+    checks
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A group stopped early (the link unreadable, no `align.url` for a Jira Align
+/// token) still lists each of its checks once, so `--json` readers find every id.
+#[test]
+fn a_group_stopped_early_still_lists_each_of_its_checks() {
+    use crate::support::fault_proxy::{Answer, Fault, ProxiedEnv};
+    let env = ProxiedEnv::new();
+    env.setup();
+    let (_, complete) = doctor_json(&env, &env.state_dir());
+    let every_id = ids(&complete);
+
+    let forbidden = Answer::new(403, "text/html", "<html><body>Forbidden</body></html>");
+    env.proxy
+        .add(Fault::on("GET", "/rest/applinks/3.0/applinks", forbidden));
+    let (output, json) = doctor_json(&env, &env.state_dir());
+    assert_exit(&output, 1);
+    assert_eq!(ids(&json), every_id, "{json:#}");
+    assert_eq!(verdict(&json, "link.exists"), "fail");
+    for id in ["link.consumer-key", "link.public-key", "link.name"] {
+        assert_eq!(verdict(&json, id), "skip", "{id}: {json:#}");
+    }
+    env.proxy.clear();
+
+    // No saved state here, and the answers give a Jira Align token but no url.
+    env.rewrite_answers(
+        "[align]\nurl = \"https://acme.jiraalign.com\"\n",
+        "[align]\napi_token = \"a-token\"\n",
+    );
+    let elsewhere = env.dir.path().join("no-state-here");
+    let (_, json) = doctor_json(&env, &elsewhere);
+    assert_eq!(ids(&json), every_id, "{json:#}");
+    for id in ["link.exists", "link.name", "align.token", "align.sync"] {
+        assert_eq!(verdict(&json, id), "skip", "{id}: {json:#}");
+    }
+}
