@@ -296,7 +296,7 @@ impl Ctx {
                     .hint_instead("Add `admin_token = { env = \"JIRA_ADMIN_TOKEN\" }` (a personal access token) or `admin_username` and `admin_password` under `[jira]` in the answers file."));
             }
             (None, None) => {
-                let choice = self.prompter.select(
+                let choice = self.prompter.pick(
                     "How should align-link sign in to Jira as an administrator?",
                     &[
                         "Personal access token (recommended)",

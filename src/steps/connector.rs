@@ -85,7 +85,7 @@ pub(super) fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
         return Ok(ctx.connector_auth());
     }
     let options: Vec<&str> = ConnectorAuth::ALL.iter().map(|a| a.label()).collect();
-    let chosen = ConnectorAuth::ALL[ctx.prompter().select(input.prompt, &options, 0)?];
+    let chosen = ConnectorAuth::ALL[ctx.prompter().pick(input.prompt, &options, 0)?];
     ctx.remember(input, chosen.as_str());
     Ok(chosen)
 }

@@ -92,7 +92,7 @@ pub fn show_with_copy(
     loop {
         let choice = ctx
             .prompter()
-            .select("Copy a value to the clipboard?", &options, 0)?;
+            .pick("Copy a value to the clipboard?", &options, 0)?;
         let Some((label, value)) = choice.checked_sub(1).and_then(|i| offered.get(i)) else {
             return Ok(());
         };

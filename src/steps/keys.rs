@@ -40,7 +40,7 @@ pub(super) fn decide_key_source(ctx: &mut Ctx) -> Result<KeySource> {
     let labels = SOURCES.map(|(_, label)| label);
     let choice = ctx
         .prompter()
-        .select(inputs::KEY_SOURCE.prompt, &labels, default)?;
+        .pick(inputs::KEY_SOURCE.prompt, &labels, default)?;
     let (source, _) = SOURCES[choice];
     ctx.remember(&inputs::KEY_SOURCE, source.as_str());
     Ok(source)

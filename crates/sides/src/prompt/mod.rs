@@ -65,6 +65,19 @@ pub trait Prompter {
     }
 }
 
+impl dyn Prompter + '_ {
+    /// [`Prompter::select`], with the index checked: callers index `options` by it.
+    pub fn pick(&mut self, prompt: &str, options: &[&str], default: usize) -> Result<usize> {
+        let index = self.select(prompt, options, default)?;
+        if index >= options.len() {
+            let count = options.len();
+            let why = format!("the prompter chose option {index} of {count} for {prompt:?}");
+            return Err(AppError::internal(why));
+        }
+        Ok(index)
+    }
+}
+
 /// `--yes`, or no terminal.
 pub struct NonInteractive;
 
@@ -150,6 +163,27 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.find::<MissingAnswer>().unwrap().key, "jira.admin_token");
         assert!(!err.hint_text().unwrap().contains("terminal"));
+    }
+
+    /// A prompter whose choice is out of range: an internal error, not a panic.
+    struct ChoosesTooFar;
+
+    impl Prompter for ChoosesTooFar {
+        fn ask(&mut self, question: &Question) -> Result<String> {
+            Err(missing_answer(question.key))
+        }
+        fn select(&mut self, _prompt: &str, options: &[&str], _default: usize) -> Result<usize> {
+            Ok(options.len())
+        }
+    }
+
+    #[test]
+    fn a_choice_out_of_range_is_an_internal_error() {
+        let prompter: &mut dyn Prompter = &mut ChoosesTooFar;
+        let err = prompter.pick("Which?", &["a", "b"], 0).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::EXIT_INTERNAL);
+        let prompter: &mut dyn Prompter = &mut NonInteractive;
+        assert_eq!(prompter.pick("Which?", &["a", "b"], 1).unwrap(), 1);
     }
 
     #[test]
