@@ -202,6 +202,11 @@ impl Ctx {
                 .any(|input| input.key == key && (input.given)(&self.answers).is_some())
     }
 
+    /// Whether this run refused `key`'s value (and will ask for it again).
+    pub fn was_refused(&self, key: &str) -> bool {
+        self.refused.contains(key)
+    }
+
     /// Drops a refused value, so the next use asks for it again.
     pub fn forget(&mut self, key: &'static str) {
         self.resolved.remove(key);

@@ -133,7 +133,10 @@ pub fn approval_mode(ctx: &Ctx) -> Approval {
         Approval::ServiceAccount
     } else if ctx.config().no_browser {
         Approval::Manual
-    } else if ctx.known(&inputs::SERVICE_PASSWORD).is_some() {
+    } else if ctx.known(&inputs::SERVICE_PASSWORD).is_some()
+        // A password refused in this run is asked again, not traded for a browser.
+        || ctx.was_refused(inputs::SERVICE_PASSWORD.key)
+    {
         Approval::ServiceAccount
     } else if browser::available() {
         Approval::Browser

@@ -514,3 +514,30 @@ fn a_value_kept_before_its_check_and_refused_leaves_the_config() {
     let ctx = ctx_with(&state, &config_file, None, vec![], None);
     assert_eq!(ctx.known(&inputs::JIRA_URL), None);
 }
+
+/// A kept service-account password that Jira refuses is asked for again: the
+/// retry approves as the service account, as the first try did, and does not
+/// turn to the browser.
+#[test]
+fn a_refused_kept_service_password_is_asked_again_for_the_same_approval() {
+    use align_link::domain::Approval;
+    use align_link::steps::handshake::approval_mode;
+    let _memory = MemoryKeyring::install();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let config_file = dir.path().join("config/default.toml");
+    let replies = vec![
+        Reply::text("service_account.password", "old-password"),
+        Reply::confirm("Save these answers", true),
+    ];
+    let mut ctx = ctx_with(&state, &config_file, None, replies, None);
+    ctx.value(&inputs::SERVICE_PASSWORD).unwrap();
+    keep::after_step(&mut ctx).unwrap();
+    drop(ctx);
+
+    let mut ctx = ctx_with(&state, &config_file, None, vec![], None);
+    assert!(ctx.was_typed("service_account.password"));
+    assert_eq!(approval_mode(&ctx), Approval::ServiceAccount);
+    ctx.forget("service_account.password");
+    assert_eq!(approval_mode(&ctx), Approval::ServiceAccount);
+}
