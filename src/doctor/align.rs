@@ -8,12 +8,14 @@ use crate::error::AppError;
 
 const TOKEN: About = ("align.token", "Jira Align API token");
 const SYNC: About = ("align.sync", "Features synced from the test project");
+/// In the order doctor lists them.
+pub const CHECKS: [About; 2] = [TOKEN, SYNC];
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) {
     token_and_sync(ctx, out);
     super::skip_rest(
         out,
-        &[TOKEN, SYNC],
+        &CHECKS,
         "the token was not checked (see Jira Align API token)",
     );
 }

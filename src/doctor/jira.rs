@@ -15,6 +15,8 @@ const SKEW_WARN_SECS: i64 = 60;
 const REACHABLE: About = ("jira.reachable", "Jira reachable");
 const BASE_URL: About = ("jira.base-url", "Base URL");
 const CLOCK: About = ("jira.clock", "Clock skew");
+/// In the order doctor lists them.
+pub const CHECKS: [About; 4] = [tls::TLS, REACHABLE, BASE_URL, CLOCK];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reach {
@@ -27,6 +29,12 @@ pub enum Reach {
 }
 
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
+    let reach = jira_checks(ctx, out);
+    super::skip_rest(out, &CHECKS, "Jira was not read (see Jira reachable)");
+    reach
+}
+
+fn jira_checks(ctx: &mut Ctx, out: &mut Vec<Check>) -> Reach {
     let fix = "Give jira.url in the answers file (--answers).";
     let Some(url) = checked(ctx.url(&inputs::JIRA_URL), out, REACHABLE, fix) else {
         return Reach::NotRead;

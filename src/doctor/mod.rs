@@ -149,6 +149,18 @@ pub fn run_all(ctx: &mut Ctx) -> Vec<Check> {
     token::checks(ctx, &mut checks, down, reachable && link);
     spinner.say("asking Jira Align for the test project's features".into());
     align::checks(ctx, &mut checks);
+    // Each group lists all of its checks; a group that stopped early may list them out of order.
+    let order: Vec<&str> = [
+        &jira::CHECKS[..],
+        &link::CHECKS,
+        &token::CHECKS,
+        &align::CHECKS,
+    ]
+    .concat()
+    .iter()
+    .map(|(id, _)| *id)
+    .collect();
+    checks.sort_by_key(|check| order.iter().position(|id| *id == check.id));
     checks
 }
 

@@ -19,7 +19,7 @@ use super::{About, Check};
 use crate::http::is_loopback;
 use crate::util::text::server_name;
 
-const TLS: About = ("jira.tls", "TLS a cloud service trusts");
+pub const TLS: About = ("jira.tls", "TLS a cloud service trusts");
 /// Days before the certificate expires that doctor flags it.
 const CERT_WARN_DAYS: i64 = 30;
 

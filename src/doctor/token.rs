@@ -15,6 +15,8 @@ const SIGNED: About = ("token.signed-call", "Signed call as the service account"
 const EXPIRY: About = ("token.expiry", "Token expiry");
 const PROJECT: About = ("service.project", "Service account sees the test project");
 const SEARCH: About = ("service.search", "JQL search");
+/// In the order doctor lists them.
+pub const CHECKS: [About; 4] = [EXPIRY, SIGNED, PROJECT, SEARCH];
 
 /// With Jira down, only the expiry (from the state). `link_ok`: the link holds our key.
 pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, jira_down: bool, link_ok: bool) {
@@ -25,6 +27,9 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, jira_down: bool, link_ok: boo
     } else if let Some(why) = with_credential(ctx, out, link_ok) {
         by_password(ctx, out, why);
     }
+    let why =
+        "the service account's credential was not used (see Signed call as the service account)";
+    super::skip_rest(out, &CHECKS, why);
 }
 
 /// The checks with the connector's own credential; else why not, for the

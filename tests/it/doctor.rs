@@ -310,4 +310,12 @@ fn a_group_stopped_early_still_lists_each_of_its_checks() {
     for id in ["link.exists", "link.name", "align.token", "align.sync"] {
         assert_eq!(verdict(&json, id), "skip", "{id}: {json:#}");
     }
+
+    // Nor a Jira URL: Jira's own group is listed whole, in its order.
+    env.rewrite_answers(&format!("url = \"{}\"\n", env.proxy.url()), "");
+    let (_, json) = doctor_json(&env, &elsewhere);
+    assert_eq!(ids(&json), every_id, "{json:#}");
+    for id in ["jira.tls", "jira.reachable", "jira.base-url", "jira.clock"] {
+        assert_eq!(verdict(&json, id), "skip", "{id}: {json:#}");
+    }
 }
