@@ -278,7 +278,9 @@ fn ids(json: &Value) -> Vec<String> {
 }
 
 /// A group stopped early (the link unreadable, no `align.url` for a Jira Align
-/// token) still lists each of its checks once, so `--json` readers find every id.
+/// token, no `jira.url`, no `jira.url` for a connector that signs in with a
+/// personal access token) still lists each of its checks once, in a complete
+/// run's order, so `--json` readers find every id.
 #[test]
 fn a_group_stopped_early_still_lists_each_of_its_checks() {
     use crate::support::fault_proxy::{Answer, Fault, ProxiedEnv};
@@ -316,6 +318,18 @@ fn a_group_stopped_early_still_lists_each_of_its_checks() {
     let (_, json) = doctor_json(&env, &elsewhere);
     assert_eq!(ids(&json), every_id, "{json:#}");
     for id in ["jira.tls", "jira.reachable", "jira.base-url", "jira.clock"] {
+        assert_eq!(verdict(&json, id), "skip", "{id}: {json:#}");
+    }
+
+    // A connector signing in with a personal access token: the signed call
+    // stops at the missing jira.url, and the service account's checks follow.
+    env.rewrite_answers(
+        "[service_account]\n",
+        "[connector]\nauth = \"pat\"\n\n[service_account]\ntoken = \"a-pat\"\n",
+    );
+    let (_, json) = doctor_json(&env, &elsewhere);
+    assert_eq!(ids(&json), every_id, "{json:#}");
+    for id in ["token.signed-call", "service.project", "service.search"] {
         assert_eq!(verdict(&json, id), "skip", "{id}: {json:#}");
     }
 }
