@@ -118,9 +118,8 @@ fn generated_pair(ctx: &mut Ctx, consumer_key: String) -> Result<Outcome> {
     }
     let private = ctx.private_key()?;
     ui::ok("reusing the key pair made earlier");
-    let bits = rsa::traits::PublicKeyParts::size(&*private) * 8;
     let public = RsaPublicKey::from(&*private);
-    show_public_half(ctx, &consumer_key, &public, bits).map(Outcome::Done)
+    show_public_half(ctx, &consumer_key, &public).map(Outcome::Done)
 }
 
 fn wanted_bits(ctx: &Ctx) -> usize {
@@ -186,7 +185,7 @@ fn restore_public_half(ctx: &mut Ctx) -> Result<()> {
     let public = RsaPublicKey::from(private.as_ref());
     let consumer_key = ctx.consumer_key()?;
     ui::info("The saved private key's public half was not recorded (an earlier run stopped in between): recording it now.");
-    show_public_half(ctx, &consumer_key, &public, keys::key_bits(&public)).map(drop)
+    show_public_half(ctx, &consumer_key, &public).map(drop)
 }
 
 /// A new pair saved: the old public half forgotten first, then the private key
@@ -210,15 +209,12 @@ pub(crate) fn save_new_pair(
         took.as_secs_f64(),
         ctx.store().secret_location(PRIVATE_KEY_FILE)
     ));
-    show_public_half(ctx, consumer_key, &RsaPublicKey::from(&private), bits)
+    show_public_half(ctx, consumer_key, &RsaPublicKey::from(&private))
 }
 
-fn show_public_half(
-    ctx: &mut Ctx,
-    consumer_key: &str,
-    public: &RsaPublicKey,
-    bits: usize,
-) -> Result<String> {
+/// `bits` from the key itself (a key align-link made has exactly the size it was asked for).
+fn show_public_half(ctx: &mut Ctx, consumer_key: &str, public: &RsaPublicKey) -> Result<String> {
+    let bits = keys::key_bits(public);
     let (pem, fingerprint) =
         record_public_key(ctx, consumer_key, KeySource::Generate, public, Some(bits))?;
     ui::info("Public key (goes on the Jira link at step 14):");
