@@ -28,7 +28,7 @@ pub struct RunRecord {
     /// The first observation pass of an unattended run, as read (`observe_first`).
     pub first_pass: Option<SideReads>,
     /// The steps this command converges: all 24 for `setup`, one for `step N`.
-    scope: Vec<u8>,
+    pub scope: Vec<u8>,
     /// The Jira side's changes applied in this run (None: not applied yet).
     pub jira_side: Option<JiraSideApplied>,
     /// The handshake's first leg, sent beside the consumer's read-back.
@@ -81,10 +81,6 @@ impl RunRecord {
             .iter()
             .position(|(change, _)| kinds.contains(&change.kind))?;
         Some(applied.remove(index))
-    }
-
-    pub fn set_scope(&mut self, steps: Vec<u8>) {
-        self.scope = steps;
     }
 
     /// Whether this command converges `step`.

@@ -16,8 +16,7 @@ pub struct Report {
 
 /// Runs `steps` in order, stopping at the first failure.
 pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
-    ctx.run_mut()
-        .set_scope(steps.iter().map(|step| step.number).collect());
+    ctx.run_mut().scope = steps.iter().map(|step| step.number).collect();
     // The questions first, so that nothing is sent before they are answered.
     super::ask::up_front(ctx, steps)?;
     // Everything the checks read goes out at once, before the first step.
