@@ -42,11 +42,9 @@ impl Ctx {
     /// Jira Align's public key as given, with where it came from.
     pub fn given_public_key(&self) -> Option<(&str, &str)> {
         let keys = &self.answers.keys;
-        let origin = keys
-            .public_key_origin
+        keys.public_key
             .as_deref()
-            .unwrap_or("keys.public_key");
-        keys.public_key.as_deref().map(|text| (text, origin))
+            .zip(keys.public_key_origin.as_deref())
     }
 
     /// `keys.bits` as given; `keys::DEFAULT_KEY_BITS` applies when absent.

@@ -94,7 +94,7 @@ pub struct KeyAnswers {
     pub bits: Option<u32>,
     /// From `public_key` or the text of `public_key_file`.
     pub public_key: Option<String>,
-    /// `"keys.public_key"` or the file's path.
+    /// `"keys.public_key"` or the file's path; set whenever `public_key` is.
     pub public_key_origin: Option<String>,
     /// With `source = "align"`: prove Jira with a temporary key pair first.
     pub preflight: Option<bool>,
