@@ -263,16 +263,14 @@ impl Ctx {
         self.resolved.insert(input.key, value.to_string());
     }
 
-    /// A URL input ([`Ctx::value`]): a base URL by the answers file's rule, and a
-    /// scheme the HTTP client will use.
+    /// A URL input ([`Ctx::value`]): a base URL by the answers file's rule (http or
+    /// https, no credentials: what the HTTP client's scheme check also asks).
     pub fn url(&mut self, input: &'static Input) -> Result<Url> {
         let text = self.value(input)?;
-        let url = crate::answers::check_base_url(text.trim()).map_err(|reason| {
+        crate::answers::check_base_url(text.trim()).map_err(|reason| {
             AppError::usage(format!("{}: {reason}", input.key))
                 .hint("Write it in full, for example https://jira.example.com")
-        })?;
-        crate::http::check_scheme(&url, input.key, true)?;
-        Ok(url)
+        })
     }
 
     /// Never asks: the name given, chosen or saved, else the default.
