@@ -63,59 +63,46 @@ pub fn these(ctx: &mut Ctx, asks: &[Ask]) -> Result<()> {
 fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
     let oauth = ctx.connector_auth() == ConnectorAuth::OAuth;
     match ask {
-        Ask::Value(input) => {
-            let _ = ctx.value(input)?;
-        }
-        Ask::AlignApiToken => {
-            let _ = ctx.align_api_auth()?;
-        }
-        Ask::ConnectorAuth => {
-            let _ = ask_connector_auth(ctx)?;
-        }
-        Ask::KeySource if oauth => {
-            let _ = decide_key_source(ctx)?;
-        }
-        Ask::AdminSignIn => {
-            let _ = ctx.admin_auth()?;
-        }
+        Ask::Value(input) => ctx.value(input).map(drop),
+        Ask::AlignApiToken => ctx.align_api_auth().map(drop),
+        Ask::ConnectorAuth => ask_connector_auth(ctx).map(drop),
+        Ask::KeySource if oauth => decide_key_source(ctx).map(drop),
+        Ask::AdminSignIn => ctx.admin_auth().map(drop),
         Ask::PreflightProject if oauth && super::preflight::wanted(ctx) => {
-            let _ = ctx.value(&inputs::TEST_PROJECT)?;
-            service_approval(ctx)?;
+            ctx.value(&inputs::TEST_PROJECT)?;
+            service_approval(ctx)
         }
         Ask::Approver if oauth && ctx.key_source() == KeySource::Generate => {
             // `setup` and `step 20` try a stored token first; 17-19 never do.
             let token_stored = ctx.state().token.is_some() && ctx.store().exists(ACCESS_TOKEN_FILE);
             let handshake_anyway = ctx.run().single_step && !ctx.run().converges(20);
-            if !token_stored || handshake_anyway {
-                resolve(ctx, Ask::NewTokenApprover)?;
+            if token_stored && !handshake_anyway {
+                return Ok(());
             }
+            resolve(ctx, Ask::NewTokenApprover)
         }
         Ask::NewTokenApprover if oauth && ctx.key_source() == KeySource::Generate => {
-            let _ = ctx.value(&inputs::SERVICE_USERNAME)?;
-            service_approval(ctx)?;
+            ctx.value(&inputs::SERVICE_USERNAME)?;
+            service_approval(ctx)
         }
         Ask::BasicPassword if ctx.connector_auth() == ConnectorAuth::Basic => {
-            resolve(ctx, Ask::ServiceCredential)?;
+            resolve(ctx, Ask::ServiceCredential)
         }
         Ask::ServiceCredential => match ctx.connector_auth() {
-            ConnectorAuth::Pat => {
-                let _ = ctx.value(&inputs::SERVICE_TOKEN)?;
-            }
+            ConnectorAuth::Pat => ctx.value(&inputs::SERVICE_TOKEN).map(drop),
             // The username is never asked: it must be the connector's.
-            ConnectorAuth::Basic => {
-                if let Some(username) = ctx.known(&inputs::SERVICE_USERNAME) {
-                    let _ = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
-                }
-            }
-            ConnectorAuth::OAuth => {}
+            ConnectorAuth::Basic => match ctx.known(&inputs::SERVICE_USERNAME) {
+                Some(username) => ctx.password(&inputs::SERVICE_PASSWORD, &username).map(drop),
+                None => Ok(()),
+            },
+            ConnectorAuth::OAuth => Ok(()),
         },
         Ask::KeySource
         | Ask::PreflightProject
         | Ask::Approver
         | Ask::NewTokenApprover
-        | Ask::BasicPassword => {}
+        | Ask::BasicPassword => Ok(()),
     }
-    Ok(())
 }
 
 /// With `oauth.approval = "service-account"`: the account's name and password,
@@ -123,7 +110,7 @@ fn resolve(ctx: &mut Ctx, ask: Ask) -> Result<()> {
 fn service_approval(ctx: &mut Ctx) -> Result<()> {
     if ctx.given_approval() == Some(Approval::ServiceAccount) {
         let username = ctx.value(&inputs::SERVICE_USERNAME)?;
-        let _ = ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
+        ctx.password(&inputs::SERVICE_PASSWORD, &username)?;
     }
     Ok(())
 }
