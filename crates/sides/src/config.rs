@@ -1,11 +1,11 @@
 //! The command line's options, checked once into one configuration before any step.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::domain::SecretStore;
 use crate::error::{AppError, Result};
-use crate::http::HttpOptions;
+use crate::http::{ClientError, ConfigError, HttpOptions};
 use crate::util::file::{self, FileError};
 
 /// As typed; those a subcommand does not take keep their defaults.
@@ -121,8 +121,13 @@ impl RunConfig {
             })?;
         }
         if let Some(path) = &raw.http.ca_cert {
-            file::check_regular(path, file::CA_BUNDLE_MAX)
-                .map_err(|problem| ca_cert_error(path, problem))?;
+            // Exit 2, as for the answers file above.
+            file::check_regular(path, file::CA_BUNDLE_MAX).map_err(|problem| {
+                AppError::from(ClientError::config(ConfigError::CaCertFile {
+                    path: path.to_path_buf(),
+                    problem,
+                }))
+            })?;
         }
         let (answers, answers_origin) = match (raw.answers, profile_config.clone()) {
             (Some(given), _) => (Some(given), AnswersOrigin::Given),
@@ -174,15 +179,6 @@ fn config_dir_from(
 /// `PROFILE.toml` in [`config_dir`]: an answers file read when `--answers` is absent.
 pub fn profile_config_path(profile: &str) -> Option<PathBuf> {
     Some(config_dir()?.join(format!("{profile}.toml")))
-}
-
-/// The error for a `--ca-cert` file that cannot be used (exit 2).
-fn ca_cert_error(path: &Path, problem: FileError) -> AppError {
-    crate::http::ClientError::config(crate::http::ConfigError::CaCertFile {
-        path: path.to_path_buf(),
-        problem,
-    })
-    .into()
 }
 
 #[cfg(test)]
