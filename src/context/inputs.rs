@@ -37,7 +37,7 @@ const PLAIN: Input = Input {
     key: "",
     prompt: "",
     secret: false,
-    check: any_text,
+    check: |value| Ok(value.to_string()),
     given: none,
     saved: none,
     default: none,
@@ -53,10 +53,6 @@ const SECRET: Input = Input {
 /// A secret's text, for the table's plain values.
 fn exposed(secret: &Option<Secret>) -> Option<String> {
     secret.as_ref().map(|s| s.expose().to_string())
-}
-
-fn any_text(value: &str) -> Result<String, String> {
-    Ok(value.to_string())
 }
 
 fn not_empty(value: &str) -> Result<String, String> {

@@ -19,10 +19,6 @@ pub struct Question<'a> {
     pub validate: &'a dyn Fn(&str) -> std::result::Result<(), String>,
 }
 
-fn accept_any(_: &str) -> std::result::Result<(), String> {
-    Ok(())
-}
-
 impl<'a> Question<'a> {
     pub fn new(key: &'a str, prompt: &'a str) -> Self {
         Question {
@@ -30,7 +26,7 @@ impl<'a> Question<'a> {
             prompt,
             default: None,
             secret: false,
-            validate: &accept_any,
+            validate: &|_| Ok(()),
         }
     }
     pub fn default(mut self, value: impl Into<String>) -> Self {
