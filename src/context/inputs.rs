@@ -28,19 +28,15 @@ pub const DEFAULT_APPLICATION_NAME: &str = "Jira Align";
 /// The connector's name in Jira Align when `align.connector_name` is absent.
 pub const DEFAULT_CONNECTOR_NAME: &str = "Jira Data Center";
 
-fn none<T>(_: &T) -> Option<String> {
-    None
-}
-
 /// What an input has unless its row says otherwise.
 const PLAIN: Input = Input {
     key: "",
     prompt: "",
     secret: false,
     check: |value| Ok(value.to_string()),
-    given: none,
-    saved: none,
-    default: none,
+    given: |_| None,
+    saved: |_| None,
+    default: |_| None,
 };
 
 /// A secret typed without echo, which cannot be empty.
