@@ -88,8 +88,7 @@ impl RunConfig {
         stdin_is_terminal: bool,
         profile_config: Option<PathBuf>,
     ) -> Result<RunConfig> {
-        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-        if raw.profile.is_empty() || !raw.profile.chars().all(plain) {
+        if crate::store::check_profile(&raw.profile).is_err() {
             return Err(AppError::usage(format!(
                 "--profile {:?}: a profile name is letters, digits, '-' and '_' only",
                 raw.profile
