@@ -78,11 +78,9 @@ impl AlignApi {
 
     /// `None` for "no such route" (404 with an empty body).
     fn get(&self, resource: &str, query: &[(&str, String)]) -> Result<Option<Response>> {
-        let auth = self.auth.auth();
-        let kind = auth.kind();
         let response = self.http.send(
             &Request::get(self.url(resource, query))
-                .auth(auth)
+                .auth(self.auth.auth())
                 .service(Service::JiraAlign),
         )?;
         match response.status {
@@ -92,7 +90,6 @@ impl AlignApi {
                 &response,
                 &format!("GET /rest/align/api/2/{resource}"),
                 Service::JiraAlign,
-                kind,
             )),
         }
     }

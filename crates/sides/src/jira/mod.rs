@@ -8,7 +8,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::http::error::StatusError;
-use crate::http::{AuthKind, ClientError, Response, Result, Service};
+use crate::http::{ClientError, Response, Result, Service};
 use crate::oauth::{OAuthProblem, ProblemContext};
 use crate::util::text;
 
@@ -70,23 +70,17 @@ pub fn expect_success(
         ctx.our_base_string = response.oauth_base_string.clone();
         return Err(ClientError::oauth(problem, ctx).context(what));
     }
-    let auth = response.auth;
-    Err(status_error(&response, what, Service::Jira, auth))
+    Err(status_error(&response, what, Service::Jira))
 }
 
-pub fn status_error(
-    response: &Response,
-    what: &str,
-    service: Service,
-    auth: AuthKind,
-) -> ClientError {
+pub fn status_error(response: &Response, what: &str, service: Service) -> ClientError {
     ClientError::Status(Box::new(StatusError {
         what: what.to_string(),
         method: response.method.clone(),
         url: response.url.clone(),
         status: response.status,
         service,
-        auth,
+        auth: response.auth,
         detail: jira_messages(&response.body),
     }))
 }
