@@ -119,7 +119,13 @@ fn open_store(config: &RunConfig, answers: &Answers, read_only: bool) -> Result<
     for warning in &warnings {
         ui::warn(warning);
     }
-    store.set_secret_store(secret_store_for(config, answers, temporary));
+    // A throwaway sandbox keeps `auto`'s secrets in files: entries in the
+    // credential store would outlive it.
+    store.set_secret_store(match config.secret_store.or(answers.secrets.store) {
+        Some(chosen) => chosen,
+        None if temporary => SecretStore::File,
+        None => SecretStore::Auto,
+    });
     if read_only {
         store.make_read_only();
     } else {
@@ -193,16 +199,6 @@ pub fn json_rows<'a>(
             Some((*label, value))
         })
         .collect()
-}
-
-/// A throwaway sandbox keeps `auto`'s secrets in files: entries in the
-/// credential store would outlive it.
-fn secret_store_for(config: &RunConfig, answers: &Answers, temporary: bool) -> SecretStore {
-    match config.secret_store.or(answers.secrets.store) {
-        Some(chosen) => chosen,
-        None if temporary => SecretStore::File,
-        None => SecretStore::Auto,
-    }
 }
 
 /// A demo (`--sandbox`) never touches a real profile.
