@@ -335,7 +335,12 @@ pub fn signed_myself(ctx: &mut Ctx) -> Result<String> {
 
 fn announce(step: u8) {
     if let Some(step) = super::by_number(step) {
-        crate::ui::step_header(step);
+        crate::ui::step_header(
+            step.number,
+            step.side.label(),
+            step.mode.label(),
+            step.title,
+        );
     }
 }
 

@@ -56,21 +56,6 @@ impl Mode {
     }
 }
 
-impl crate::ui::StepHeading for Step {
-    fn number(&self) -> u8 {
-        self.number
-    }
-    fn side(&self) -> &'static str {
-        self.side.label()
-    }
-    fn mode(&self) -> &'static str {
-        self.mode.label()
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-}
-
 /// What running a step came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

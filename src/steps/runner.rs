@@ -30,7 +30,12 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
         if step.number <= legs_done_through {
             continue;
         }
-        ui::step_header(*step);
+        ui::step_header(
+            step.number,
+            step.side.label(),
+            step.mode.label(),
+            step.title,
+        );
         ctx.run_mut().current_step = step.number;
         let outcome = match run_asking_again(ctx, step) {
             Ok(outcome) => outcome,

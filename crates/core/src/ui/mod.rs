@@ -53,30 +53,15 @@ fn hang(text: &str, first: &str, rest: &str, width: usize) -> Vec<String> {
     lines.into_iter().map(|line| line.into_owned()).collect()
 }
 
-/// Implemented by the table of steps, so this layer needs nothing from above.
-pub trait StepHeading {
-    fn number(&self) -> u8;
-    /// Where it happens: "Jira", "Jira Align" or "both".
-    fn side(&self) -> &'static str;
-    /// "automated" or "guided".
-    fn mode(&self) -> &'static str;
-    fn title(&self) -> &'static str;
-}
-
-/// Once: a handshake started at step 18 announces the step it is in too.
-pub fn step_header(step: &dyn StepHeading) {
+/// Once: a handshake started at step 18 announces the step it is in too. `side`
+/// is where it happens ("Jira", "Jira Align" or "both"), `mode` "automated" or "guided".
+pub fn step_header(number: u8, side: &str, mode: &str, title: &str) {
     static LAST: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-    if LAST.swap(step.number(), std::sync::atomic::Ordering::Relaxed) == step.number() {
+    if LAST.swap(number, std::sync::atomic::Ordering::Relaxed) == number {
         return;
     }
     out("");
-    let text = format!(
-        "Step {:>2} [{}, {}] {}",
-        step.number(),
-        step.side(),
-        step.mode(),
-        step.title()
-    );
+    let text = format!("Step {number:>2} [{side}, {mode}] {title}");
     log::note(&text);
     hang(&text, "", "        ", width())
         .into_iter()
