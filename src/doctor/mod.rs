@@ -105,16 +105,13 @@ pub fn skip_rest(out: &mut Vec<Check>, group: &[About], why: &str) {
 /// No connection, no answer in time, or a 5xx: an outage, which no change to
 /// the connector (`renew`) repairs, unlike an answer refusing us.
 pub fn is_outage(err: &crate::error::AppError) -> bool {
-    use crate::http::ClientError;
-    use crate::http::TransportKind::{Dns, Other, Refused, Timeout};
-    let Some(client) = err.find::<ClientError>() else {
-        return false;
-    };
-    let kind = client.transport_kind();
-    let no_answer = matches!(kind, Some(Refused | Timeout | Dns { .. } | Other));
-    let server_error = matches!(client, ClientError::Status(_))
-        && client.http_status().is_some_and(|status| status >= 500);
-    no_answer || server_error || matches!(client, ClientError::RetryTooLong(_))
+    use crate::http::{ClientError, TransportKind};
+    match err.find::<ClientError>() {
+        Some(ClientError::Transport(e)) => !matches!(e.kind, TransportKind::Tls { .. }),
+        Some(ClientError::Status(e)) => e.status >= 500,
+        Some(ClientError::RetryTooLong(_)) => true,
+        _ => false,
+    }
 }
 
 pub fn outage_fix() -> String {
