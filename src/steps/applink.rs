@@ -7,6 +7,7 @@ use super::jira_side::{self, remember};
 use super::Outcome;
 use crate::context::{inputs, needs_step, Ctx};
 use crate::error::{AppError, Result};
+use crate::jira::admin::same_url;
 use crate::model::{ChangeKind, ObservedLink};
 use crate::ui;
 
@@ -107,12 +108,7 @@ pub fn read_back(ctx: &mut Ctx) -> Result<Outcome> {
     let link = existing_link(ctx)?;
     let id = link.id().to_string();
     let wanted = align.as_str().trim_end_matches('/');
-    if !link
-        .link
-        .rpc_url
-        .trim_end_matches('/')
-        .eq_ignore_ascii_case(wanted)
-    {
+    if !same_url(&link.link.rpc_url, wanted) {
         return Err(AppError::failed(format!(
             "link {id} points at {}, not at {wanted}",
             link.link.rpc_url
