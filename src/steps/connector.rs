@@ -94,7 +94,6 @@ pub(super) fn ask_connector_auth(ctx: &mut Ctx) -> Result<ConnectorAuth> {
 fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
     let known = ctx.state().align.as_ref().and_then(|a| a.connector_id);
     let id = match ctx.given_connector_id().or(known) {
-        Some(id) => Some(id),
         None if ctx.interactive() => {
             let check = |value: &str| match value.trim() {
                 "" => Ok(()),
@@ -113,7 +112,7 @@ fn record_connector_id(ctx: &mut Ctx) -> Result<()> {
             )?;
             answer.trim().parse().ok()
         }
-        None => None,
+        given => given,
     };
     match id {
         Some(id) => {
