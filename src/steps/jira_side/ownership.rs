@@ -59,11 +59,8 @@ fn adopt(state: &mut State, found: Option<&ObservedLink>) {
     state.installed.get_or_insert_with(InstalledFacts::default);
     // Its URL and the very name asked for: a hand-made link is not taken for ours.
     let as_created = |link: &ObservedLink| {
-        let url = intended
-            .link_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok());
-        url.is_some_and(|url| crate::jira::admin::same_url(&link.link.rpc_url, url.as_str()))
+        let url = intended.link_url.as_deref();
+        url.is_some_and(|url| crate::jira::admin::same_url(&link.link.rpc_url, url))
             && intended.link_name.as_deref() == Some(link.link.name.as_str())
     };
     let on_intended_link =
