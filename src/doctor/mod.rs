@@ -195,8 +195,6 @@ mod tests {
         AppError::from(ClientError::Status(Box::new(
             crate::http::error::StatusError {
                 what: "reading serverInfo".into(),
-                method: "GET".into(),
-                url: "https://jira.example.com/rest/api/2/serverInfo".into(),
                 status: code,
                 service: Service::Jira,
                 auth: AuthKind::Bearer,

@@ -168,8 +168,6 @@ pub enum UrlReason {
 pub struct StatusError {
     /// What was being done ("listing application links", "GET /rest/api/2/myself").
     pub what: String,
-    pub method: String,
-    pub url: String,
     pub status: u16,
     pub service: Service,
     pub auth: AuthKind,

@@ -7,8 +7,6 @@ use std::collections::BTreeMap;
 fn status(service: Service, status: u16, auth: AuthKind, detail: &str) -> ClientError {
     ClientError::Status(Box::new(StatusError {
         what: "GET /rest/api/2/myself".into(),
-        method: "GET".into(),
-        url: "https://jira.example.com/rest/api/2/myself".into(),
         status,
         service,
         auth,

@@ -110,9 +110,6 @@ impl<'a> Request<'a> {
 
 #[derive(Debug)]
 pub struct Response {
-    /// The request's, for error messages.
-    pub method: String,
-    pub url: String,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: String,

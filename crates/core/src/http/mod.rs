@@ -350,8 +350,6 @@ impl Http {
                 let headers = response.headers().clone();
                 let date = headers.get(reqwest::header::DATE);
                 return Ok(Response {
-                    method: request.method.to_string(),
-                    url: redact_url(&request.url),
                     status,
                     clock_skew_secs: date
                         .and_then(|v| v.to_str().ok())

@@ -44,8 +44,6 @@ fn retry_after_in_seconds_or_as_a_date_is_what_the_server_asked() {
     let mut headers = HeaderMap::new();
     headers.insert("retry-after", "2".parse().unwrap());
     let response = Response {
-        method: "GET".into(),
-        url: "https://jira.example.com/".into(),
         status: 429,
         headers,
         body: String::new(),

@@ -76,8 +76,6 @@ pub fn expect_success(
 pub fn status_error(response: &Response, what: &str, service: Service) -> ClientError {
     ClientError::Status(Box::new(StatusError {
         what: what.to_string(),
-        method: response.method.clone(),
-        url: response.url.clone(),
         status: response.status,
         service,
         auth: response.auth,

@@ -152,8 +152,6 @@ mod tests {
 
     fn answer(status: u16, body: &str) -> Response {
         Response {
-            method: "GET".into(),
-            url: "https://jira.example.org/rest/api/2/search".into(),
             status,
             headers: Default::default(),
             body: body.into(),

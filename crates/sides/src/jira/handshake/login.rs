@@ -248,8 +248,6 @@ mod tests {
             );
         }
         Response {
-            method: "POST".into(),
-            url: "https://jira.example.com/jira/rest/auth/1/session".into(),
             status,
             headers: map,
             body: body.to_string(),
