@@ -10,7 +10,6 @@ use crate::ui;
 
 #[derive(Debug, Default)]
 pub struct Report {
-    pub done: Vec<u8>,
     pub waiting: Vec<(u8, String)>,
 }
 
@@ -68,9 +67,6 @@ pub fn run(ctx: &mut Ctx, steps: &[&Step]) -> Result<Report> {
                 (StepStatus::NeedsOperator, detail, Default::default())
             }
         };
-        if status == StepStatus::Done {
-            report.done.push(step.number);
-        }
         ctx.update_state(|state| {
             state.record(step.number, status, Some(detail));
             if let Some(record) = state.steps.get_mut(&step.number.to_string()) {
