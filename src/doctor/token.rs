@@ -5,11 +5,12 @@ use super::{checked, renew_fix, token_days_left, About, Check, TOKEN_WARN_DAYS};
 use crate::context::inputs;
 use crate::context::service::ServiceAccess;
 use crate::context::Ctx;
-use crate::domain::{ConnectorAuth, KeySource, Secret};
+use crate::domain::Secret;
 use crate::error::AppError;
 use crate::http::Credential;
 use crate::jira::service::{check_service_account, Login};
 use crate::state::{State, ACCESS_TOKEN_FILE, STATE_FILE};
+use crate::steps::keys::pair_of_our_own;
 
 const SIGNED: About = ("token.signed-call", "Signed call as the service account");
 const EXPIRY: About = ("token.expiry", "Token expiry");
@@ -35,9 +36,7 @@ pub fn checks(ctx: &mut Ctx, out: &mut Vec<Check>, jira_down: bool, link_ok: boo
 /// The checks with the connector's own credential; else why not, for the
 /// service account's password to stand in.
 fn with_credential(ctx: &mut Ctx, out: &mut Vec<Check>, link_ok: bool) -> Option<&'static str> {
-    let oauth_of_our_own =
-        ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate;
-    let no_token = oauth_of_our_own && !ctx.store().exists(ACCESS_TOKEN_FILE);
+    let no_token = pair_of_our_own(ctx) && !ctx.store().exists(ACCESS_TOKEN_FILE);
     if no_token && !ctx.store().exists(STATE_FILE) {
         let why = "no saved state here: the token lives with the profile that ran setup (give its --profile or --state-dir)";
         out.push(Check::skip(SIGNED, why));

@@ -8,12 +8,12 @@
 //! report.
 
 use super::handshake::{approval_mode, problem_context, service_approver};
-use super::keys::settle_key;
+use super::keys::{pair_of_our_own, settle_key};
 use super::preflight::{self, prove_jira_side};
 use super::{consent, jira_side};
 use crate::context::run::{JiraSideApplied, StartedApproval};
 use crate::context::{inputs, Ctx};
-use crate::domain::{Approval, ConnectorAuth, KeySource};
+use crate::domain::Approval;
 use crate::error::{AppError, Result};
 use crate::jira::handshake::{self, Provider};
 use crate::model::apply::Applied;
@@ -145,8 +145,7 @@ fn read_back_consumer(ctx: &mut Ctx, applied: &JiraSideApplied) -> Result<()> {
         return Ok(());
     };
     let planned = (17..=20).all(|step| ctx.run().converges(step))
-        && ctx.connector_auth() == ConnectorAuth::OAuth
-        && ctx.key_source() == KeySource::Generate
+        && pair_of_our_own(ctx)
         && approval_mode(ctx) == Approval::ServiceAccount;
     let mut leg_one = || -> Option<_> {
         let signer = ctx.signer().ok()?;

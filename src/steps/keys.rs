@@ -127,7 +127,7 @@ fn wanted_bits(ctx: &Ctx) -> usize {
 }
 
 /// OAuth with align-link's own key pair.
-fn pair_of_our_own(ctx: &Ctx) -> bool {
+pub(crate) fn pair_of_our_own(ctx: &Ctx) -> bool {
     ctx.connector_auth() == ConnectorAuth::OAuth && ctx.key_source() == KeySource::Generate
 }
 
