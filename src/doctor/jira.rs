@@ -6,11 +6,8 @@ use std::time::Duration;
 use super::tls;
 use super::{checked, About, Check};
 use crate::context::{inputs, Ctx};
-use crate::steps::jira_access::{self, SKEW_LIMIT_SECS};
+use crate::steps::jira_access::{self, SKEW_LIMIT_SECS, SKEW_WARNING_SECS};
 use crate::steps::jira_side;
-
-/// A skew this large still works but eats into OAuth's window.
-const SKEW_WARN_SECS: i64 = 60;
 
 const REACHABLE: About = ("jira.reachable", "Jira reachable");
 const BASE_URL: About = ("jira.base-url", "Base URL");
@@ -111,7 +108,7 @@ fn clock_check(skew: Option<i64>) -> Check {
             format!("{shown}: Jira refuses OAuth requests more than {SKEW_LIMIT_SECS} s off"),
             fix,
         )
-    } else if secs.abs() > SKEW_WARN_SECS {
+    } else if secs.abs() > SKEW_WARNING_SECS {
         Check::warn(
             CLOCK,
             format!("{shown}: inside OAuth's window, but drifting"),

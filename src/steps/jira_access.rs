@@ -21,7 +21,7 @@ use crate::util::time::now_rfc3339;
 
 use super::Outcome;
 
-/// Past this the operator is warned.
+/// Past this the operator is warned: it still works, but eats into OAuth's window.
 pub const SKEW_WARNING_SECS: i64 = 60;
 /// Jira refuses OAuth timestamps this far off (its default window): past it, stop.
 pub const SKEW_LIMIT_SECS: i64 = 300;
