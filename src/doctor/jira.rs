@@ -96,11 +96,7 @@ fn clock_check(skew: Option<i64>) -> Check {
     let Some(secs) = skew else {
         return Check::skip(CLOCK, "Jira sent no Date header to compare with");
     };
-    let shown = format!(
-        "Jira's clock is {} s {} this machine's",
-        secs.abs(),
-        if secs >= 0 { "ahead of" } else { "behind" }
-    );
+    let shown = jira_access::clock_off(secs);
     let fix = "Fix the time (NTP) on whichever machine is wrong.";
     if secs.abs() > SKEW_LIMIT_SECS {
         Check::fail(

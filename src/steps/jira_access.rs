@@ -269,8 +269,8 @@ fn check_align(ctx: &mut Ctx, answer: ClientResult<Option<AlignUser>>) -> Result
     ))
 }
 
-fn clock_off(secs: i64) -> String {
-    let direction = if secs > 0 { "ahead of" } else { "behind" };
+pub fn clock_off(secs: i64) -> String {
+    let direction = if secs >= 0 { "ahead of" } else { "behind" };
     format!(
         "Jira's clock is {} s {direction} this machine's",
         secs.abs()
