@@ -18,16 +18,12 @@ pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
             "Jira's application links accept only RSA-SHA1, which align-link always sends{}. \
              If this persists, check that no proxy rewrites the Authorization header, and rerun \
              step 13 so the link holds align-link's public key.",
-            listed(
-                p,
-                "oauth_acceptable_signature_methods",
-                " (Jira accepts: {})"
-            )
+            accepts(p, "oauth_acceptable_signature_methods")
         ),
         "version_rejected" => format!(
             "align-link sends oauth_version=\"1.0\", which Jira accepts{}; something between us \
              (a proxy or another client) changed the request. Check the path to Jira and retry.",
-            listed(p, "oauth_acceptable_versions", " (Jira accepts: {})")
+            accepts(p, "oauth_acceptable_versions")
         ),
         "parameter_absent" => parameters(problem, true),
         "parameter_rejected" => parameters(problem, false),
@@ -44,10 +40,12 @@ pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     text
 }
 
-/// `template` with `{}` replaced by the decoded list in `name`, or "" when absent.
-fn listed(p: &std::collections::BTreeMap<String, String>, name: &str, template: &str) -> String {
+/// ` (Jira accepts: ...)` with the decoded list in `name`, or "" when absent.
+fn accepts(p: &std::collections::BTreeMap<String, String>, name: &str) -> String {
     match p.get(name) {
-        Some(value) if !value.is_empty() => template.replace("{}", &split_names(value).join(", ")),
+        Some(value) if !value.is_empty() => {
+            format!(" (Jira accepts: {})", split_names(value).join(", "))
+        }
         _ => String::new(),
     }
 }
