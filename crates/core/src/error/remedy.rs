@@ -9,8 +9,7 @@ use crate::util::time::{unix_now, utc_text};
 pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
     let p = &problem.params;
     let fixed = problems::find(&problem.problem).and_then(|known| known.fix.clone());
-    let mut text = match problem.problem.as_str() {
-        _ if fixed.is_some() => fixed.unwrap_or_default(),
+    let mut text = fixed.unwrap_or_else(|| match problem.problem.as_str() {
         "signature_invalid" => signature_invalid(problem, ctx),
         "timestamp_refused" => timestamp_refused(problem, ctx),
         "consumer_key_unknown" => consumer_key_unknown(ctx),
@@ -33,7 +32,7 @@ pub fn remedy(problem: &OAuthProblem, ctx: &ProblemContext) -> String {
              link (rerun step 13 if in doubt).{}",
             extra_params(problem)
         ),
-    };
+    });
     if let Some(advice) = p.get("oauth_problem_advice") {
         text.push_str(&format!("\nJira adds: {advice}"));
     }
